@@ -1,0 +1,162 @@
+# mk/exercises.mk - exercises, reference solutions, grading and handout.
+#
+#   make exercises         build the student code of exercises/NN-name/
+#   make solutions         build the reference solutions (solution/ dirs)
+#   make grade             grade the student code: a table, results.json
+#                          (Gradescope) and results.tap in $(GRADE_OUT)
+#   make grade EX=03       one exercise (EX=01,03 for several)
+#   make grade SOLUTION=1  grade the reference solutions (exit 1 unless
+#                          they get full marks: what CI wants)
+#   make grade GRADE_HIDDEN=DIR   add an instructor's hidden tests
+#   make handout           $(BUILD)/ipclab-handout.tar.gz: the kit with
+#                          no solution, which builds and grades on its own
+#
+# Layout. exercises/NN-name/*.c is the student's code; solution/ holds
+# the reference version of some of those files, under the same names (a
+# file without one is shared: given code). The file main.c, if any, holds
+# main(); EX_PROGS_NN names the programs it builds, all from the same
+# objects. grade/*.c are the exercise's graded tests (exercises/grader/
+# grade.h); they are linked with every object but main.o into
+# BUILD/grade/NN (student) and BUILD/grade/NN-solution.
+#
+#   BUILD/exercises/NN/   student programs     BUILD/grade/NN
+#   BUILD/solutions/NN/   reference programs   BUILD/grade/NN-solution
+#
+# Student code that does not compile must not stop 'make grade': the
+# grader (scripts/grade.sh) builds each exercise with its own make
+# invocation and scores a failed build as zero for that exercise only.
+
+# mk/*.mk are read before the Makefile's own 'all:' rule: without this,
+# the first rule of an included file would become the default goal.
+.DEFAULT_GOAL := all
+
+EX_DIRS := $(sort $(patsubst %/README.md,%,\
+             $(wildcard exercises/[0-9][0-9]-*/README.md)))
+EX_NUMS := $(foreach d,$(EX_DIRS),$(firstword $(subst -, ,$(notdir $(d)))))
+
+# The programs each exercise builds (its main.c holds main()).
+EX_PROGS_01 :=
+EX_PROGS_02 := ex02-router
+EX_PROGS_03 := ipclab-sum ipclab-sub ipclab-mul ipclab-div
+EX_PROGS_04 := ex04-client
+EX_PROGS_05 := ex05-server
+
+GRADER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,\
+                 $(wildcard exercises/grader/*.c))
+$(GRADER_OBJS): CPPFLAGS += -Itests/lib -Iexercises/grader $(CHECK_CFLAGS)
+EX_OBJS_ALL  :=
+
+GRADE_HIDDEN ?=
+# GRADE_HIDDEN relative to the source tree works too
+GRADE_HIDDEN_ABS := $(if $(GRADE_HIDDEN),$(abspath $(GRADE_HIDDEN)))
+
+# $(call ex_compile,INCLUDE-DIR,EXTRA-FLAGS): compile $< into $@
+define ex_compile
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) -I$(1) $(2) $(CFLAGS) $(UST_CFLAGS) -c -o $@ $<
+endef
+
+# $(call exercise,exercises/NN-name,NN)
+define exercise
+EX_$(2)_SRCS     := $$(wildcard $(1)/*.c)
+EX_$(2)_OBJS     := $$(patsubst $(1)/%.c,$(BUILD)/exercises/$(2)/obj/%.o,\
+                      $$(EX_$(2)_SRCS))
+EX_$(2)_SOL_OBJS := $$(patsubst $(1)/%.c,$(BUILD)/solutions/$(2)/obj/%.o,\
+                      $$(EX_$(2)_SRCS))
+EX_$(2)_TEST_OBJS := $$(patsubst $(1)/grade/%.c,$(BUILD)/grade/obj/$(2)/%.o,\
+                      $$(wildcard $(1)/grade/*.c))
+EX_$(2)_HIDDEN_OBJS := $$(if $(GRADE_HIDDEN_ABS),$$(patsubst \
+                      $(GRADE_HIDDEN_ABS)/$(2)/%.c,\
+                      $(BUILD)/grade/obj/$(2)/hidden/%.o,\
+                      $$(wildcard $(GRADE_HIDDEN_ABS)/$(2)/*.c)))
+EX_$(2)_PROGS    := $$(EX_PROGS_$(2):%=$(BUILD)/exercises/$(2)/%)
+EX_$(2)_SOL_PROGS := $$(EX_PROGS_$(2):%=$(BUILD)/solutions/$(2)/%)
+EX_OBJS_ALL += $$(EX_$(2)_OBJS) $$(EX_$(2)_SOL_OBJS) $$(EX_$(2)_TEST_OBJS)
+
+$(BUILD)/exercises/$(2)/obj/%.o: $(1)/%.c $(BUILD)/.tracing
+	$$(call ex_compile,$(1))
+
+# a file of solution/ replaces the student's; the others are shared
+$(BUILD)/solutions/$(2)/obj/%.o: $(1)/solution/%.c $(BUILD)/.tracing
+	$$(call ex_compile,$(1))
+
+$(BUILD)/solutions/$(2)/obj/%.o: $(1)/%.c $(BUILD)/.tracing
+	$$(call ex_compile,$(1))
+
+$(BUILD)/grade/obj/$(2)/%.o: $(1)/grade/%.c $(BUILD)/.tracing
+	$$(call ex_compile,$(1),-Itests/lib -Iexercises/grader $$(CHECK_CFLAGS))
+
+$(BUILD)/grade/obj/$(2)/hidden/%.o: $(GRADE_HIDDEN_ABS)/$(2)/%.c FORCE
+	$$(call ex_compile,$(1),-Itests/lib -Iexercises/grader $$(CHECK_CFLAGS))
+
+$$(EX_$(2)_PROGS): $$(EX_$(2)_OBJS) $(TP_OBJ) $(LIB)
+	$$(call link,$$(EX_$(2)_OBJS))
+
+$$(EX_$(2)_SOL_PROGS): $$(EX_$(2)_SOL_OBJS) $(TP_OBJ) $(LIB)
+	$$(call link,$$(EX_$(2)_SOL_OBJS))
+
+# relinked every time: the set of hidden tests may have changed
+$(BUILD)/grade/$(2): $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) \
+        $$(filter-out %/main.o,$$(EX_$(2)_OBJS)) $(GRADER_OBJS) \
+        $(HARNESS_OBJS) $(TP_OBJ) $(LIB) FORCE
+	$$(ex_link_grade)
+
+$(BUILD)/grade/$(2)-solution: $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) \
+        $$(filter-out %/main.o,$$(EX_$(2)_SOL_OBJS)) $(GRADER_OBJS) \
+        $(HARNESS_OBJS) $(TP_OBJ) $(LIB) FORCE
+	$$(ex_link_grade)
+
+# The tests' list, even when the student's code does not compile: the
+# tests' objects alone, their calls into that code left unresolved (and
+# bound lazily, so never looked up: --list calls none of them).
+$(BUILD)/grade/$(2)-list: $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) \
+        $(GRADER_OBJS) $(HARNESS_OBJS) $(TP_OBJ) $(LIB) FORCE
+	$$(ex_link_grade) -no-pie -Wl,--unresolved-symbols=ignore-all -Wl,-z,lazy
+
+.PHONY: grade-build-$(2) grade-build-$(2)-solution grade-list-$(2)
+grade-list-$(2): $(BUILD)/grade/$(2)-list
+grade-build-$(2): $$(EX_$(2)_PROGS) $(BUILD)/grade/$(2)
+grade-build-$(2)-solution: $$(EX_$(2)_SOL_PROGS) $(BUILD)/grade/$(2)-solution
+endef
+
+# $(ex_link_grade): link a grading program from the objects among $^
+define ex_link_grade
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$(filter-out %/main.o \
+	    $(TP_OBJ),$^)) $(TP_OBJ) $(LIB) $(LDLIBS) $(UST_LIBS) $(CHECK_LIBS)
+endef
+
+$(foreach d,$(EX_DIRS),$(eval $(call exercise,$(d),$(firstword \
+    $(subst -, ,$(notdir $(d)))))))
+
+# the top Makefile reads the .d files of EXTRA_OBJS
+EXTRA_OBJS += $(EX_OBJS_ALL) $(GRADER_OBJS)
+
+.PHONY: exercises solutions grade handout
+exercises: $(EX_NUMS:%=grade-build-%)
+solutions: $(EX_NUMS:%=grade-build-%-solution)
+
+# 'make' builds the solutions and the skeletons too: both must stay
+# warning-free, and CI grades them.
+all: exercises solutions
+
+# What grading runs against must build: the reference system, the
+# probes and the trace tool (a missing tool fails the trace-based tests
+# only, saying so). The exercises are built one by one by the grader, so
+# that a student's compile error costs that exercise only.
+GRADE_SOL := $(filter 1 yes true,$(SOLUTION))
+GRADE_OUT ?= $(BUILD)/grade-results$(if $(GRADE_SOL),-solution)
+grade: $(PROGRAMS) $(TP_SO)
+	$(Q)if [ -d src/trace ]; then \
+	    $(MAKE) --no-print-directory $(BUILD)/bin/ipclab-trace || \
+	    echo "grade: ipclab-trace does not build: the trace-based" \
+	         "tests will fail" >&2; fi
+	$(Q)MAKE="$(MAKE)" scripts/grade.sh --build "$(BUILD)" \
+	    --out "$(GRADE_OUT)" $(if $(EX),--ex "$(EX)") \
+	    $(if $(GRADE_SOL),--solution) \
+	    $(if $(GRADE_HIDDEN),--hidden "$(GRADE_HIDDEN_ABS)")
+
+handout:
+	$(Q)scripts/grade-handout.sh "$(BUILD)/ipclab-handout.tar.gz"
