@@ -1,0 +1,75 @@
+/*
+ * ipclab/err.h - how programs report errors, and parse numbers and options.
+ *
+ * Library functions return -1 and set errno; they never print or exit.
+ * Programs decide, through these helpers, what to say and how to end:
+ *
+ *     ipc_set_progname(argv[0]);
+ *     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+ *         ipc_die("cannot open '%s'", path);
+ *
+ * prints "ipclab-rc: cannot open '/tmp/x': ENOENT (No such file or
+ * directory)" and exits 1. Messages are lowercase, say what failed first,
+ * quote paths and end without a full stop.
+ */
+#ifndef IPCLAB_ERR_H
+#define IPCLAB_ERR_H
+
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#define IPCLAB_EXIT_FAILURE 1   /* the program could not do its job */
+#define IPCLAB_EXIT_USAGE   2   /* bad command line; nothing was started */
+
+/* Remember the program's name (basename of argv0) for every message. */
+void
+ipc_set_progname(const char *argv0);
+
+/* The name given to ipc_set_progname(), or "ipclab". */
+const char *
+ipc_progname(void);
+
+/* Print "PROG: MESSAGE: ESYMBOL (text)" using the current errno. */
+void
+ipc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "PROG: MESSAGE" with no errno part. */
+void
+ipc_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ipc_warn(), then exit(IPCLAB_EXIT_FAILURE). */
+noreturn void
+ipc_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ipc_warnx(), then exit(IPCLAB_EXIT_FAILURE). */
+noreturn void
+ipc_diex(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * ipc_warn(), then _exit(IPCLAB_EXIT_FAILURE): for a child between fork()
+ * and exec(), which must not flush its parent's stdio buffers or run its
+ * atexit handlers.
+ */
+noreturn void
+ipc_die_child(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Usage error: print "PROG: MESSAGE" and "Try 'PROG --help'.", then
+ * exit(IPCLAB_EXIT_USAGE).
+ */
+noreturn void
+ipc_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "ENOENT" for ENOENT: the symbolic name of an errno value. */
+const char *
+ipc_errno_name(int err);
+
+/*
+ * Parse all of 's' as a decimal integer in [min, max] into *out: an
+ * optional sign and digits, nothing before or after. Returns 0, or -1
+ * with errno EINVAL (not a number, or blanks or junk around it) or ERANGE.
+ */
+int
+ipc_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+#endif /* IPCLAB_ERR_H */

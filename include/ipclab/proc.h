@@ -1,0 +1,92 @@
+/*
+ * ipclab/proc.h - processes and time: spawning, liveness, deadlines.
+ *
+ * Every wait in the kit has a way out, expressed as a deadline on the
+ * monotonic clock (immune to the wall clock being set):
+ *
+ *     int64_t deadline = ipc_deadline_ms(timeout_ms);   // -1: none
+ *     while (!done) {
+ *         int n = poll(fds, nfds, ipc_ms_until(deadline));
+ *         ...
+ *     }
+ */
+#ifndef IPCLAB_PROC_H
+#define IPCLAB_PROC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Milliseconds and nanoseconds on CLOCK_MONOTONIC. Never fail. */
+int64_t
+ipc_now_ms(void);
+
+int64_t
+ipc_now_ns(void);
+
+/* The deadline timeout_ms from now, or -1 (none) when timeout_ms < 0. */
+int64_t
+ipc_deadline_ms(int timeout_ms);
+
+/*
+ * Milliseconds left until 'deadline' for poll() and friends: -1 (wait
+ * forever) when deadline is -1, otherwise 0 or more.
+ */
+int
+ipc_ms_until(int64_t deadline);
+
+/* Sleep for ms milliseconds, restarting after signals. */
+void
+ipc_sleep_ms(int ms);
+
+/* True while process pid exists (even when we may not signal it). */
+bool
+ipc_proc_alive(pid_t pid);
+
+/*
+ * True when process pid holds the FIFO that our descriptor 'fd' refers to
+ * open for reading, as its /proc/PID/fd and /proc/PID/fdinfo entries show
+ * (Linux). The server asks before it signals the pid a request names:
+ * only a reader of FIFO2 can be waiting for a result, and a 'ready' sent
+ * to any other process would kill it (a real-time signal it does not
+ * expect terminates it). False, with errno set, when pid is gone (ENOENT)
+ * or its entries cannot be read (EACCES: another user's process).
+ */
+bool
+ipc_proc_reads_fifo(pid_t pid, int fd);
+
+/* close(fd), keeping errno as it was: for cleanup on an error path. */
+void
+ipc_close_keep_errno(int fd);
+
+/*
+ * fork() and execv(path, argv) with signal mask 'mask' in the child (NULL:
+ * the caller's mask, inherited as exec always does) and SIGPIPE, SIGINT and
+ * SIGTERM back to their default actions. The signals in 'mask' are blocked
+ * from the child's first instant, so the caller may signal it at once. Traces ipclab:proc_spawn with
+ * 'role'. Returns the child's pid, or -1 when fork() fails. When exec fails
+ * the child prints why and exits 127, as a shell does.
+ */
+pid_t
+ipc_spawn(const char *role, const char *path, char *const argv[],
+          const sigset_t *mask);
+
+/*
+ * waitpid(pid, WNOHANG) and trace the reap. Returns the pid reaped and
+ * stores in *code the exit status, or 128 + signal for a killed child (a
+ * shell's convention); 0 when no such child has ended; -1 on error (ECHILD).
+ * Pass pid -1 for any child.
+ */
+pid_t
+ipc_reap(pid_t pid, const char *role, int *code);
+
+/*
+ * Directory of the running executable (from /proc/self/exe) into buf, so
+ * a program can find its siblings in build/bin/ or $PREFIX/bin/. Returns 0
+ * or -1 (ENAMETOOLONG, or readlink's errors).
+ */
+int
+ipc_exe_dir(char *buf, size_t size);
+
+#endif /* IPCLAB_PROC_H */

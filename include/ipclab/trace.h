@@ -1,0 +1,56 @@
+/*
+ * ipclab/trace.h - the one way to emit a tracepoint: IPC_TRACE().
+ *
+ *     IPC_TRACE(record_write, 1, &rec);
+ *
+ * expands to lttng_ust_tracepoint(ipclab, record_write, 1, &rec) when the
+ * kit is built with tracing (IPCLAB_TRACING=1, the default when lttng-ust is
+ * installed), and to a statement that evaluates nothing otherwise. The
+ * arguments are still type-checked in both builds, so code that traces
+ * stays correct in the build that does not.
+ *
+ * src/lib/tp_define.c defines IPCLAB_TRACE_DEFINE before including this
+ * header: it holds the tracepoint definitions (LTTNG_UST_TRACEPOINT_DEFINE)
+ * and is linked into every program. A program's own files never define it.
+ * The probes (src/lib/tp.c) are not linked in: they are a shared object,
+ * libipclab-tp.so, which tp_define.c loads at start-up only when an LTTng
+ * session daemon could record this process (LTTNG_UST_TRACEPOINT_PROBE_
+ * DYNAMIC_LINKAGE, lttng-ust(3)). Until then every IPC_TRACE() is one
+ * predicted branch on a flag that stays false, and liblttng-ust is not even
+ * loaded: a short-lived process that nobody traces starts as fast as an
+ * untraced build (docs/performance.md, "Tracing when nobody records").
+ * The events are documented in ipclab/tp.h and docs/tracepoints.md.
+ */
+#ifndef IPCLAB_TRACE_H
+#define IPCLAB_TRACE_H
+
+#ifndef IPCLAB_TRACING
+#define IPCLAB_TRACING 0
+#endif
+
+#if IPCLAB_TRACING
+
+#ifdef IPCLAB_TRACE_DEFINE
+#define LTTNG_UST_TRACEPOINT_DEFINE
+#define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE  /* probes: dlopen() */
+#endif
+#include "ipclab/tp.h"
+
+#define IPC_TRACE(event, ...) \
+    lttng_ust_tracepoint(ipclab, event, __VA_ARGS__)
+
+#else /* !IPCLAB_TRACING */
+
+/* Never called: only gives the compiler the arguments to check. */
+static inline void
+ipc_trace_discard(int unused, ...)
+{
+    (void)unused;
+}
+
+#define IPC_TRACE(event, ...) \
+    do { if (0) ipc_trace_discard(0, __VA_ARGS__); } while (0)
+
+#endif /* IPCLAB_TRACING */
+
+#endif /* IPCLAB_TRACE_H */

@@ -1,0 +1,77 @@
+/*
+ * cli.c - the command-line parser of every ipclab program.
+ *
+ * Unit tests: tests/check_cli.c.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ipclab/cli.h"
+#include "ipclab/err.h"
+
+/* The option called name[0..len), or NULL. */
+static const struct ipc_cli_opt *
+find(const struct ipc_cli_opt *opts, const char *name, size_t len)
+{
+    for (; opts->name != NULL; opts++)
+        if (strlen(opts->name) == len && strncmp(opts->name, name, len) == 0)
+            return opts;
+    return NULL;
+}
+
+int
+ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
+             const char **arg)
+{
+    const struct ipc_cli_opt *opt;
+    const char *word, *name, *eq;
+    size_t len;
+
+    *arg = NULL;
+    if (cli->i >= cli->argc)
+        return IPC_CLI_END;
+    word = cli->argv[cli->i++];
+
+    if (!cli->only_operands && strcmp(word, "--") == 0) {
+        cli->only_operands = 1;
+        return ipc_cli_next(cli, opts, arg);
+    }
+    if (cli->only_operands || strncmp(word, "--", 2) != 0) {
+        if (!cli->only_operands && strcmp(word, "-h") == 0)
+            word = "--help";
+        else {
+            *arg = word;        /* "-5", "-" and "6*7" are operands */
+            return IPC_CLI_OPERAND;
+        }
+    }
+
+    name = word + 2;
+    eq = strchr(name, '=');
+    len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+    opt = find(opts, name, len);
+    if (opt == NULL)
+        ipc_usage_error("unknown option '--%.*s'", (int)len, name);
+    if (!opt->has_arg) {
+        if (eq != NULL)
+            ipc_usage_error("option '--%s' takes no value", opt->name);
+        return opt->id;
+    }
+    if (eq != NULL)
+        *arg = eq + 1;
+    else if (cli->i < cli->argc)
+        *arg = cli->argv[cli->i++];
+    else
+        ipc_usage_error("option '--%s' needs a value", opt->name);
+    return opt->id;
+}
+
+int64_t
+ipc_cli_int(const char *name, const char *value, int64_t min, int64_t max)
+{
+    int64_t v;
+
+    if (ipc_parse_i64(value, min, max, &v) == -1)
+        ipc_usage_error("option '--%s': '%s' is not a number from %lld to "
+                        "%lld", name, value, (long long)min, (long long)max);
+    return v;
+}

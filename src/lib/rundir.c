@@ -1,0 +1,206 @@
+/*
+ * rundir.c - choosing, checking and locking the runtime directory.
+ *
+ * The lock is an open file description lock (F_OFD_SETLK): it belongs to
+ * the open file, not the process, is released by the kernel when the last
+ * descriptor closes (so a crashed server frees it), and survives neither
+ * exec (O_CLOEXEC) nor confusion with other locks the process may take.
+ * Unit tests: tests/check_rundir.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipclab/proc.h"
+#include "ipclab/rundir.h"
+
+#define LOCK_NAME "server.lock"
+
+/* snprintf into buf, failing with ENAMETOOLONG instead of truncating */
+static int
+format_path(char *buf, size_t size, const char *a, const char *b)
+{
+    int n = snprintf(buf, size, "%s/%s", a, b);
+
+    if (n < 0 || (size_t)n >= size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+int
+ipc_rundir_resolve(const char *opt, char *buf, size_t size)
+{
+    const char *env = getenv(IPCLAB_DIR_ENV);
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    int n;
+
+    if (opt != NULL || (env != NULL && env[0] != '\0'))
+        n = snprintf(buf, size, "%s", opt != NULL ? opt : env);
+    else if (xdg != NULL && xdg[0] == '/')
+        n = snprintf(buf, size, "%s/ipclab", xdg);
+    else
+        n = snprintf(buf, size, "/tmp/ipclab-%ld", (long)geteuid());
+    if (n < 0 || (size_t)n >= size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+int
+ipc_rundir_check(const char *dir)
+{
+    struct stat st;
+
+    if (lstat(dir, &st) == -1)
+        return -1;
+    if (S_ISLNK(st.st_mode)) {
+        errno = ELOOP;          /* someone could point it anywhere */
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    if (st.st_uid != geteuid()) {
+        errno = EPERM;          /* its owner could swap our FIFOs */
+        return -1;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        errno = EACCES;         /* others could plant files in it */
+        return -1;
+    }
+    return 0;
+}
+
+int
+ipc_rundir_prepare(const char *dir)
+{
+    if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+        return -1;
+    return ipc_rundir_check(dir);
+}
+
+int
+ipc_rundir_path(char *buf, size_t size, const char *dir, const char *name)
+{
+    return format_path(buf, size, dir, name);
+}
+
+int
+ipc_rundir_fifo(char *buf, size_t size, const char *dir, enum ipc_fifo_no no)
+{
+    char name[8];
+
+    snprintf(name, sizeof(name), "fifo%d", (int)no);
+    return format_path(buf, size, dir, name);
+}
+
+/* Read the "PID MODE" text of the lock file open at fd. */
+static int
+read_lock_text(int fd, pid_t *pid, enum ipc_sig_mode *mode)
+{
+    char text[64], mode_name[16];
+    long p;
+    ssize_t n;
+
+    do
+        n = pread(fd, text, sizeof(text) - 1, 0);
+    while (n == -1 && errno == EINTR);
+    if (n == -1)
+        return -1;
+    text[n] = '\0';
+    if (sscanf(text, "%ld %15s", &p, mode_name) != 2 || p <= 0 ||
+        ipc_sig_mode_parse(mode_name, mode) == -1) {
+        errno = ESRCH;          /* being written, or garbage: no server */
+        return -1;
+    }
+    *pid = (pid_t)p;
+    return 0;
+}
+
+int
+ipc_rundir_lock(const char *dir, enum ipc_sig_mode mode, pid_t *holder)
+{
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    char path[PATH_MAX], text[64];
+    enum ipc_sig_mode other_mode;
+    int fd, n;
+
+    if (format_path(path, sizeof(path), dir, LOCK_NAME) == -1)
+        return -1;
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd == -1)
+        return -1;
+    if (fcntl(fd, F_OFD_SETLK, &fl) == -1) {
+        if (errno == EAGAIN || errno == EACCES) {
+            /* held: say by whom, if it has published itself yet */
+            if (read_lock_text(fd, holder, &other_mode) == -1)
+                *holder = 0;
+            errno = EBUSY;
+        }
+        ipc_close_keep_errno(fd);
+        return -1;
+    }
+    n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(),
+                 ipc_sig_mode_name(mode));
+    if (ftruncate(fd, 0) == -1 || pwrite(fd, text, (size_t)n, 0) != n) {
+        ipc_close_keep_errno(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int
+ipc_rundir_server(const char *dir, pid_t *pid, enum ipc_sig_mode *mode)
+{
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    char path[PATH_MAX];
+    int fd;
+
+    if (format_path(path, sizeof(path), dir, LOCK_NAME) == -1)
+        return -1;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd == -1) {
+        if (errno == ENOENT)
+            errno = ESRCH;
+        return -1;
+    }
+    /* a lock file nobody holds was left by a crashed server */
+    if (fcntl(fd, F_OFD_GETLK, &fl) == -1 || fl.l_type == F_UNLCK ||
+        read_lock_text(fd, pid, mode) == -1) {
+        close(fd);
+        errno = ESRCH;
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int
+ipc_rundir_clean(const char *dir)
+{
+    char path[PATH_MAX];
+    int result = 0, saved = 0;
+
+    for (int no = IPC_FIFO1; no <= IPC_FIFO4; no++) {
+        if (ipc_rundir_fifo(path, sizeof(path), dir, no) == 0 &&
+            unlink(path) == -1 && errno != ENOENT && result == 0) {
+            result = -1;
+            saved = errno;
+        }
+    }
+    if (format_path(path, sizeof(path), dir, LOCK_NAME) == 0 &&
+        unlink(path) == -1 && errno != ENOENT && result == 0) {
+        result = -1;
+        saved = errno;
+    }
+    errno = saved;
+    return result;
+}
