@@ -1,0 +1,493 @@
+/*
+ * rc/main.c - ipclab-rc: a requesting client.
+ *
+ *   ipclab-rc 6 '*' 7                   one expression: prints "6 * 7 = 42"
+ *   ipclab-rc --file exprs.txt          one expression per line, in order
+ *   ipclab-rc --count 1000 --random     a load generator with a summary
+ *
+ * rc1, rc2, ... of the design are simply several of these at once. With
+ * --window W, up to W requests are in flight; results may come back in
+ * any order and are printed in input order. The protocol itself is in
+ * session.c. Lab 05, step 2.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipclab/calc.h"
+#include "ipclab/cli.h"
+#include "ipclab/err.h"
+#include "ipclab/proc.h"
+#include "ipclab/rundir.h"
+#include "ipclab/trace.h"
+#include "rc.h"
+
+/* One expression and what became of it */
+struct job {
+    char *text;                 /* the input line, for parse errors */
+    enum ipc_op op;
+    int64_t a, b;
+    int parse_err;              /* EINVAL or ERANGE: never sent */
+    enum { JOB_NEW, JOB_SENT, JOB_DONE } state;
+    bool lost;                  /* sent, but no answer came */
+    int status;                 /* the result's status */
+    int64_t value;
+    int64_t sent_ns, latency_ns;
+};
+
+/* Where jobs come from: a file, a random generator, or the command line */
+struct source {
+    FILE *in;                   /* --file */
+    long random_left;           /* --random: jobs still to generate */
+    uint64_t rng;               /* xorshift64* state */
+    const char *single;         /* the expression from the command line */
+};
+
+struct rc_opts {
+    const char *dir, *file, *single;
+    long count, window;
+    int timeout_ms;
+    bool random, quiet, have_seed;
+    uint64_t seed;
+    long die_before_ack;
+};
+
+struct run {
+    struct job *jobs;
+    size_t n, cap;              /* jobs read so far */
+    size_t *by_seq;             /* job index of each seq (seq 1 at [1]) */
+    size_t next_send, next_print;
+    long inflight;
+    bool eof, gone;
+    long answered, errors, wrong, lost;
+    int64_t start_ns, last_progress_ns;
+};
+
+enum { OPT_HELP = 1, OPT_DIR, OPT_FILE, OPT_WINDOW, OPT_COUNT, OPT_RANDOM,
+       OPT_SEED, OPT_TIMEOUT, OPT_QUIET, OPT_DIE_BEFORE_ACK };
+
+static const struct ipc_cli_opt options[] = {
+    { "help", 0, OPT_HELP },
+    { "dir", 1, OPT_DIR },
+    { "file", 1, OPT_FILE },
+    { "window", 1, OPT_WINDOW },
+    { "count", 1, OPT_COUNT },
+    { "random", 0, OPT_RANDOM },
+    { "seed", 1, OPT_SEED },
+    { "timeout", 1, OPT_TIMEOUT },
+    { "quiet", 0, OPT_QUIET },
+    { "die-before-ack", 1, OPT_DIE_BEFORE_ACK },
+    { NULL, 0, 0 },
+};
+
+static void
+usage(void)
+{
+    printf("Usage: %s [OPTIONS] A OP B\n"
+           "       %s [OPTIONS] --file F\n"
+           "       %s [OPTIONS] --count N --random [--seed S]\n"
+           "\n"
+           "A requesting client of ipclab: sends requests through FIFO1 to\n"
+           "ipclab-server and prints the results that come back through FIFO2.\n"
+           "OP is one of + - * / ; A and B are 64-bit integers (quote '*').\n"
+           "\n"
+           "  --file F        read one expression per line from F ('-' for\n"
+           "                  stdin); print one line per expression, in input\n"
+           "                  order: 'A OP B = V' or 'A OP B: ERROR'. Blank\n"
+           "                  lines and lines starting with '#' are skipped\n"
+           "  --count N --random  send N random requests, check every answer,\n"
+           "                  print a summary (a load generator)\n"
+           "  --seed S        seed of --random (default: time and pid)\n"
+           "  --window W      keep up to W requests in flight (default 1)\n"
+           "  --timeout MS    give up when no answer comes for MS\n"
+           "                  (default 10000)\n"
+           "  --quiet         --random: no progress line\n"
+           "  --dir DIR       runtime directory (default: $IPCLAB_DIR, else\n"
+           "                  $XDG_RUNTIME_DIR/ipclab, else /tmp/ipclab-UID)\n"
+           "  --die-before-ack N  die by SIGKILL on the Nth result, before\n"
+           "                  reading it (tests of the server's recovery)\n"
+           "  -h, --help      show this help\n"
+           "\n"
+           "Exit status: 0 when every request got an answer (an arithmetic\n"
+           "error is an answer), 1 when any did not, --random found a wrong\n"
+           "answer, or the server is not running; 2 on usage errors.\n",
+           ipc_progname(), ipc_progname(), ipc_progname());
+}
+
+static void
+parse_options(struct rc_opts *o, int argc, char *argv[])
+{
+    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    static char single[256];
+    size_t used = 0;
+    const char *arg;
+    int id;
+
+    o->window = 1;
+    o->timeout_ms = 10000;
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+        switch (id) {
+        case OPT_HELP:    usage(); exit(0);
+        case OPT_DIR:     o->dir = arg; break;
+        case OPT_FILE:    o->file = arg; break;
+        case OPT_RANDOM:  o->random = true; break;
+        case OPT_QUIET:   o->quiet = true; break;
+        case OPT_WINDOW:
+            o->window = (long)ipc_cli_int("window", arg, 1, 1000);
+            break;
+        case OPT_COUNT:
+            o->count = (long)ipc_cli_int("count", arg, 1, 100000000);
+            break;
+        case OPT_SEED:
+            o->seed = (uint64_t)ipc_cli_int("seed", arg, 0, INT64_MAX);
+            o->have_seed = true;
+            break;
+        case OPT_TIMEOUT:
+            o->timeout_ms = (int)ipc_cli_int("timeout", arg, 1, 3600000);
+            break;
+        case OPT_DIE_BEFORE_ACK:
+            o->die_before_ack = (long)ipc_cli_int("die-before-ack", arg, 1,
+                                                  1000000);
+            break;
+        case IPC_CLI_OPERAND:
+            /* "6 * 7" as three words or "6*7" as one: join with blanks */
+            if (used + strlen(arg) + 2 > sizeof(single))
+                ipc_usage_error("expression too long");
+            used += (size_t)sprintf(single + used, "%s%s", used ? " " : "",
+                                    arg);
+            o->single = single;
+            break;
+        }
+    }
+    if ((o->single != NULL) + (o->file != NULL) + o->random != 1)
+        ipc_usage_error("give one of: an expression A OP B, --file F, or "
+                        "--count N --random");
+    if (o->random != (o->count > 0))
+        ipc_usage_error("--random and --count N go together");
+    if (o->single != NULL) {
+        enum ipc_op op;
+        int64_t a, b;
+        int err = ipc_calc_parse(o->single, &op, &a, &b);
+
+        if (err != 0)
+            ipc_usage_error("'%s': %s", o->single, err == ERANGE
+                            ? "operand out of range" : "invalid expression");
+    }
+}
+
+/* xorshift64*: small, fast, and the same sequence for the same --seed */
+static uint64_t
+rng_next(uint64_t *state)
+{
+    uint64_t x = *state;
+
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* A random request that exercises errors now and then */
+static void
+random_job(struct source *src, struct job *j)
+{
+    uint64_t r = rng_next(&src->rng);
+
+    j->op = (enum ipc_op)(1 + r % IPC_OP_COUNT);
+    switch ((r >> 8) % 16) {
+    case 0:                     /* near the limits: overflow is likely */
+        j->a = (int64_t)rng_next(&src->rng);
+        j->b = (int64_t)rng_next(&src->rng);
+        break;
+    case 1:                     /* division by zero */
+        j->a = (int64_t)(rng_next(&src->rng) % 2001) - 1000;
+        j->b = 0;
+        break;
+    default:
+        j->a = (int64_t)(rng_next(&src->rng) % 2000001) - 1000000;
+        j->b = (int64_t)(rng_next(&src->rng) % 2001) - 1000;
+    }
+}
+
+/* Fill *j with the next job. Returns false at the end of the input. */
+static bool
+source_next(struct source *src, struct job *j)
+{
+    static char *line;
+    static size_t cap;
+
+    memset(j, 0, sizeof(*j));
+    if (src->single != NULL) {
+        j->parse_err = ipc_calc_parse(src->single, &j->op, &j->a, &j->b);
+        src->single = NULL;
+        return true;
+    }
+    if (src->random_left > 0) {
+        src->random_left--;
+        random_job(src, j);
+        return true;
+    }
+    if (src->in == NULL)
+        return false;
+    for (;;) {
+        ssize_t n = getline(&line, &cap, src->in);
+        size_t skip;
+
+        if (n == -1) {
+            if (ferror(src->in))
+                ipc_die("cannot read the expressions");
+            return false;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        skip = strspn(line, " \t");
+        if (line[skip] == '\0' || line[skip] == '#')
+            continue;           /* blank or comment */
+        j->parse_err = ipc_calc_parse(line, &j->op, &j->a, &j->b);
+        if (j->parse_err != 0 && (j->text = strdup(line)) == NULL)
+            ipc_die("out of memory");
+        return true;
+    }
+}
+
+static void
+grow(struct run *r)
+{
+    if (r->n < r->cap)
+        return;
+    r->cap = r->cap ? 2 * r->cap : 64;
+    r->jobs = realloc(r->jobs, r->cap * sizeof(*r->jobs));
+    r->by_seq = realloc(r->by_seq, (r->cap + 1) * sizeof(*r->by_seq));
+    if (r->jobs == NULL || r->by_seq == NULL)
+        ipc_die("out of memory");
+}
+
+static void
+print_job(const struct job *j)
+{
+    if (j->parse_err != 0) {
+        printf("%s: %s\n", j->text, j->parse_err == ERANGE
+               ? "operand out of range" : "invalid expression");
+        return;
+    }
+    printf("%lld %c %lld", (long long)j->a, ipc_op_symbol(j->op),
+           (long long)j->b);
+    if (j->lost)
+        printf(": no answer\n");
+    else if (j->status != 0)
+        printf(": %s\n", ipc_status_text(j->status));
+    else
+        printf(" = %lld\n", (long long)j->value);
+}
+
+/* A job got its answer (or lost it): account and check it */
+static void
+finish(struct run *r, struct job *j, bool check)
+{
+    j->state = JOB_DONE;
+    r->inflight--;
+    if (j->lost) {
+        r->lost++;
+        return;
+    }
+    r->answered++;
+    j->latency_ns = ipc_now_ns() - j->sent_ns;
+    if (j->status != 0)
+        r->errors++;
+    if (check) {                /* --random: compare with our own sums */
+        int64_t v = 0;
+        int status = ipc_calc_apply(j->op, j->a, j->b, &v);
+
+        if (status != j->status || (status == 0 && v != j->value))
+            r->wrong++;
+    }
+}
+
+/* Send jobs until the window is full or the input ends */
+static void
+fill_window(struct run *r, struct rc_session *s, struct source *src,
+            long window, int timeout_ms)
+{
+    while (r->inflight < window) {
+        struct job *j;
+        uint32_t seq;
+
+        if (r->next_send == r->n) {
+            if (r->eof)
+                return;
+            grow(r);
+            if (!source_next(src, &r->jobs[r->n])) {
+                r->eof = true;
+                return;
+            }
+            r->n++;
+        }
+        j = &r->jobs[r->next_send++];
+        if (j->parse_err != 0) {
+            j->state = JOB_DONE;
+            continue;
+        }
+        r->inflight++;
+        j->state = JOB_SENT;
+        j->sent_ns = ipc_now_ns();
+        if (r->gone || rc_send(s, j->op, j->a, j->b, &seq, timeout_ms) == -1) {
+            if (!r->gone)       /* say why once: EPIPE, or ETIMEDOUT */
+                ipc_warn("cannot send a request to the server");
+            r->gone = true;     /* no server: the rest are lost at once */
+            j->lost = true;
+            finish(r, j, false);
+            continue;
+        }
+        r->by_seq[seq] = (size_t)(j - r->jobs);
+    }
+}
+
+static void
+show_progress(struct run *r, long total)
+{
+    int64_t now = ipc_now_ns();
+
+    if (now - r->last_progress_ns < 200000000)
+        return;
+    r->last_progress_ns = now;
+    fprintf(stderr, "\r%ld/%ld answered, %ld lost", r->answered, total,
+            r->lost);
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static void
+print_summary(const struct run *r)
+{
+    double secs = (double)(ipc_now_ns() - r->start_ns) / 1e9;
+    int64_t *lat = malloc((r->n + 1) * sizeof(*lat));
+    size_t k = 0;
+
+    if (lat == NULL)
+        ipc_die("out of memory");
+    for (size_t i = 0; i < r->n; i++)
+        if (!r->jobs[i].lost && r->jobs[i].parse_err == 0)
+            lat[k++] = r->jobs[i].latency_ns;
+    qsort(lat, k, sizeof(*lat), cmp_i64);
+    printf("requests: %zu, answered: %ld, errors: %ld, wrong: %ld, "
+           "lost: %ld\n", r->n, r->answered, r->errors, r->wrong, r->lost);
+    printf("throughput: %.0f requests/s, latency p50 %.1f us, p99 %.1f us\n",
+           secs > 0 ? (double)r->answered / secs : 0.0,
+           k ? (double)lat[k / 2] / 1e3 : 0.0,
+           k ? (double)lat[k * 99 / 100] / 1e3 : 0.0);
+    free(lat);
+}
+
+static void
+run(struct run *r, struct rc_session *s, struct source *src,
+    const struct rc_opts *o)
+{
+    bool progress = o->random && !o->quiet && isatty(STDERR_FILENO);
+
+    r->start_ns = ipc_now_ns();
+    for (;;) {
+        struct ipc_record res;
+        enum rc_event e;
+
+        fill_window(r, s, src, o->window, o->timeout_ms);
+        while (!o->random && r->next_print < r->next_send &&
+               r->jobs[r->next_print].state == JOB_DONE)
+            print_job(&r->jobs[r->next_print++]);
+        if (progress)
+            show_progress(r, o->count);
+        if (r->inflight == 0 && r->eof)
+            break;
+        if (r->inflight == 0)
+            continue;
+
+        e = rc_wait(s, &res, o->timeout_ms);
+        if (e == RC_RESULT || e == RC_REVOKED) {
+            struct job *j;
+
+            if (res.seq == 0 || res.seq >= s->next_seq)
+                continue;       /* not a seq we sent: ignore */
+            j = &r->jobs[r->by_seq[res.seq]];
+            if (j->state != JOB_SENT)
+                continue;       /* a duplicate: already answered */
+            j->lost = e == RC_REVOKED;
+            j->status = res.status;
+            j->value = res.value;
+            finish(r, j, o->random);
+            continue;
+        }
+        /* timeout or no server: everything in flight is lost */
+        if (e == RC_SERVER_GONE && !r->gone)
+            ipc_warnx("the server stopped before answering");
+        if (e == RC_TIMEOUT)
+            ipc_warnx("no answer for %d ms; giving up", o->timeout_ms);
+        r->gone = true;
+        for (size_t i = r->next_print; i < r->next_send; i++) {
+            if (r->jobs[i].state == JOB_SENT) {
+                r->jobs[i].lost = true;
+                finish(r, &r->jobs[i], false);
+            }
+        }
+    }
+    if (progress)
+        fprintf(stderr, "\r\033[K");
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct rc_opts o = { 0 };
+    struct source src = { 0 };
+    struct rc_session s = { 0 };
+    struct run r = { 0 };
+    char dir[PATH_MAX];
+    int status;
+
+    ipc_set_progname(argv[0]);
+    parse_options(&o, argc, argv);
+    if (ipc_rundir_resolve(o.dir, dir, sizeof(dir)) == -1)
+        ipc_usage_error("runtime directory name too long");
+
+    src.single = o.single;
+    if (o.random) {
+        src.random_left = o.count;
+        src.rng = o.have_seed ? o.seed : (uint64_t)time(NULL) ^
+                  ((uint64_t)getpid() << 32);
+        if (src.rng == 0)
+            src.rng = 0x9E3779B97F4A7C15ULL;   /* xorshift needs non-zero */
+    }
+    if (o.file != NULL) {
+        src.in = strcmp(o.file, "-") == 0 ? stdin : fopen(o.file, "re");
+        if (src.in == NULL)
+            ipc_die("cannot open '%s'", o.file);
+    }
+
+    IPC_TRACE(proc_start, "rc", (int)getppid());
+    s.die_before_ack = o.die_before_ack;
+    rc_connect(&s, dir);
+    run(&r, &s, &src, &o);
+    if (o.random)
+        print_summary(&r);
+    if (fflush(stdout) == EOF)
+        ipc_die("cannot write the results");
+    /* a wrong answer (--random checks them) fails like a lost one */
+    status = r.lost > 0 || r.wrong > 0 ? IPCLAB_EXIT_FAILURE : 0;
+
+    /* give back what the run kept, so that a leak checker (make memcheck)
+       finds nothing lost: after main() returns, nothing points to it */
+    for (size_t i = 0; i < r.n; i++)
+        free(r.jobs[i].text);
+    free(r.jobs);
+    free(r.by_seq);
+    IPC_TRACE(proc_exit, "rc", status);
+    return status;
+}

@@ -1,0 +1,184 @@
+/*
+ * rc/session.c - the requesting client's side of the protocol.
+ *
+ *   rc                           server
+ *    |-- request(seq) --FIFO1-->  |
+ *    |                            |  ...processing client...
+ *    |  <--FIFO2-- result(seq) ---|   (written into the shared FIFO2)
+ *    |  <-------- ready(seq) -----|
+ *    |-- read(result)             |
+ *    |-- ack(seq) --------------> |   (now the server may refill FIFO2)
+ *
+ * The signals are blocked before the first request is sent: a result can
+ * come back faster than a client that installs its handler after sending,
+ * and the original design lost results that way [lab04:early-result].
+ * They are then taken with sigtimedwait(), never by a handler, so checking
+ * and waiting cannot race.
+ * The server's side is in src/server/channel.c. Lab 04, step 4.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <unistd.h>
+
+#include "ipclab/err.h"
+#include "ipclab/fifo.h"
+#include "ipclab/proc.h"
+#include "ipclab/rundir.h"
+#include "ipclab/trace.h"
+#include "rc.h"
+
+#define LIVENESS_MS 250         /* how often a waiting rc checks the server */
+
+void
+rc_connect(struct rc_session *s, const char *dir)
+{
+    enum ipc_sig_mode mode;
+    char path[PATH_MAX];
+
+    s->dir = dir;
+    s->next_seq = 1;
+    if (ipc_rundir_check(dir) == -1) {
+        if (errno == ENOENT)
+            ipc_diex("no server running: '%s' does not exist "
+                     "(start ipclab-server first)", dir);
+        ipc_die("unsafe runtime directory '%s'", dir);
+    }
+    if (ipc_rundir_server(dir, &s->server, &mode) == -1)
+        ipc_diex("no server running on '%s' (start ipclab-server first)",
+                 dir);
+    ipc_sigs_init(&s->sigs, mode);
+
+    /* block before sending, to avoid a race: see the header comment */
+    sigemptyset(&s->waitset);
+    sigaddset(&s->waitset, s->sigs.ready);
+    if (s->sigs.revoke != 0)
+        sigaddset(&s->waitset, s->sigs.revoke);
+    /* nobody sends us acks, but a stray one must not kill us (the default
+       action of a real-time signal): take it, and ignore it */
+    sigaddset(&s->waitset, s->sigs.ack);
+    if (sigprocmask(SIG_BLOCK, &s->waitset, NULL) == -1)
+        ipc_die("sigprocmask");
+    /* SIGPIPE ignored: a vanished server shows up as EPIPE */
+    signal(SIGPIPE, SIG_IGN);
+
+    /* O_NONBLOCK: with no reader, open() fails with ENXIO, not a hang */
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO1) == -1 ||
+        (s->fd1 = ipc_fifo_open(IPC_FIFO1, path, O_WRONLY | O_NONBLOCK)) == -1) {
+        if (errno == ENXIO || errno == ENOENT)
+            ipc_diex("no server running on '%s' (start ipclab-server first)",
+                     dir);
+        ipc_die("cannot open '%s'", path);
+    }
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO2) == -1 ||
+        (s->fd2 = ipc_fifo_open(IPC_FIFO2, path, O_RDONLY | O_NONBLOCK)) == -1)
+        ipc_die("cannot open '%s'", path);
+}
+
+int
+rc_send(struct rc_session *s, enum ipc_op op, int64_t a, int64_t b,
+        uint32_t *seq, int timeout_ms)
+{
+    struct ipc_record req;
+
+    ipc_rec_request(&req, op, a, b, s->next_seq);
+    /* FIFO1 full means a busy server: wait for room. A dead server shows
+       up at once as EPIPE (no reader left), a stuck one as ETIMEDOUT. */
+    if (ipc_rec_write(s->fd1, IPC_FIFO1, &req, timeout_ms) == -1)
+        return -1;
+    *seq = s->next_seq++;
+    return 0;
+}
+
+static bool
+was_revoked(const struct rc_session *s, uint32_t seq)
+{
+    for (size_t i = 0; i < sizeof(s->revoked) / sizeof(s->revoked[0]); i++)
+        if (s->revoked[i] == seq && seq != 0)
+            return true;
+    return false;
+}
+
+/* A ready signal from the server: read our record and acknowledge it. */
+static enum rc_event
+take_result(struct rc_session *s, const struct ipc_sig_event *ev,
+            struct ipc_record *res)
+{
+    int r;
+
+    ipc_sig_consumed(ev, "ready");
+    if (s->die_before_ack > 0 && ++s->readies >= s->die_before_ack)
+        raise(SIGKILL);         /* test hook: die with a result waiting */
+
+    IPC_TRACE(proc_state, "rc", "reading");
+    r = ipc_rec_read_one(s->fd2, IPC_FIFO2, res, IPC_KIND_RESULT);
+    if (r == 0)
+        return RC_SERVER_GONE;  /* EOF: the server closed FIFO2 */
+    if (r == -1) {
+        /* empty (taken back) or garbage: nothing of ours to keep */
+        IPC_TRACE(error, "read fifo2", errno);
+        if (errno == EBADMSG)
+            ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, ev->value);
+        return RC_NONE;
+    }
+    if (res->pid != (int32_t)getpid()) {
+        /* another client's record: the protocol was broken (lab 04
+           shows how); ack so the server goes on, and report it */
+        IPC_TRACE(error, "record for another client", res->pid);
+        ipc_warnx("read a result addressed to pid %ld", (long)res->pid);
+        ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, ev->value);
+        return RC_NONE;
+    }
+    if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq) == -1)
+        return RC_SERVER_GONE;
+    return RC_RESULT;
+}
+
+enum rc_event
+rc_wait(struct rc_session *s, struct ipc_record *res, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    IPC_TRACE(proc_state, "rc", "waiting_signal");
+    for (;;) {
+        struct ipc_sig_event ev;
+        int left = ipc_ms_until(deadline);
+        int slice = left < 0 || left > LIVENESS_MS ? LIVENESS_MS : left;
+        int signo = ipc_sig_wait(&s->waitset, slice, &ev);
+        enum rc_event e;
+
+        if (signo == -1)
+            ipc_die("sigtimedwait");
+        if (signo == 0) {
+            /* every wait has a way out: a dead server, or the timeout */
+            if (!ipc_proc_alive(s->server))
+                return RC_SERVER_GONE;
+            if (ipc_ms_until(deadline) == 0)
+                return RC_TIMEOUT;
+            continue;
+        }
+        if (signo == s->sigs.ack ||
+            !ipc_sig_from(&s->sigs, &ev, s->server)) {
+            ipc_sig_ignored(&ev, "unexpected_sender");
+            continue;
+        }
+        if (signo == s->sigs.revoke) {
+            /* revoke is a lower real-time signal than ready, so it comes
+               out of the queue first: the ready it cancels is still
+               pending, and must not make us read someone else's record */
+            ipc_sig_consumed(&ev, "revoke");
+            s->revoked[s->revoked_next++ % 16] = ev.value;
+            res->seq = ev.value;
+            return RC_REVOKED;
+        }
+        if (s->sigs.mode == IPC_SIG_RT && was_revoked(s, ev.value)) {
+            ipc_sig_ignored(&ev, "revoked");
+            continue;
+        }
+        e = take_result(s, &ev, res);
+        if (e != RC_NONE)
+            return e;
+    }
+}

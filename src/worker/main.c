@@ -1,0 +1,251 @@
+/*
+ * worker/main.c - the processing clients: ipclab-sum, -sub, -mul, -div.
+ *
+ * One implementation, four programs: the name it is run as picks the
+ * operation. The server starts them (a persistent pool, one per operation,
+ * or one per request with --once) and they loop:
+ *
+ *   wait for "ready" from the server --> read ONE request from FIFO3 -->
+ *   "ack" to the server --> compute --> write the result into FIFO4
+ *
+ * FIFO3 is shared by every worker, so a worker reads only after the
+ * server's signal says its record is waiting, and acknowledges at once so
+ * the server can put the next record in. FIFO4 has many writers and needs
+ * no signal: each result is one atomic write().
+ *
+ * Run: started by ipclab-server; see --help. The server side of the
+ * handshake is in src/server/channel.c. Lab 03, step 1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipclab/calc.h"
+#include "ipclab/cli.h"
+#include "ipclab/err.h"
+#include "ipclab/fifo.h"
+#include "ipclab/proc.h"
+#include "ipclab/rundir.h"
+#include "ipclab/sig.h"
+#include "ipclab/trace.h"
+
+#define POLL_PARENT_MS 500      /* how often an idle worker checks its server */
+#define RESULT_TIMEOUT_MS 10000 /* a server that reads nothing for this long
+                                   is stuck: give up on it */
+
+struct worker {
+    enum ipc_op op;
+    const char *role;           /* "sum"... */
+    pid_t server;               /* our parent; the only accepted sender */
+    struct ipc_sigs sigs;
+    sigset_t waitset;           /* ready and SIGTERM, both blocked */
+    int fd3;                    /* FIFO3, read end */
+    int fd4;                    /* FIFO4, write end */
+    int once;                   /* --once: one request, then exit */
+    int delay_ms;               /* --delay: pretend to work this long */
+    long crash_after;           /* --crash-after: test hook, 0 = never */
+    long handled;
+};
+
+enum { OPT_HELP = 1, OPT_DIR, OPT_ONCE, OPT_SIGNALS, OPT_OP, OPT_DELAY,
+       OPT_CRASH };
+
+static const struct ipc_cli_opt options[] = {
+    { "help", 0, OPT_HELP },
+    { "dir", 1, OPT_DIR },
+    { "once", 0, OPT_ONCE },
+    { "signals", 1, OPT_SIGNALS },
+    { "op", 1, OPT_OP },
+    { "delay", 1, OPT_DELAY },
+    { "crash-after", 1, OPT_CRASH },
+    { NULL, 0, 0 },
+};
+
+static void
+usage(void)
+{
+    printf("Usage: %s [--dir DIR] [--once] [--signals rt|classic]\n"
+           "\n"
+           "A processing client of ipclab. The server starts it; it is not\n"
+           "meant to be run by hand. It waits for the server's 'ready'\n"
+           "signal, reads one request from FIFO3, acknowledges, computes\n"
+           "and writes the result into FIFO4.\n"
+           "\n"
+           "  --dir DIR         runtime directory (default: $IPCLAB_DIR,\n"
+           "                    else $XDG_RUNTIME_DIR/ipclab, else\n"
+           "                    /tmp/ipclab-UID)\n"
+           "  --once            handle one request, then exit (per-request\n"
+           "                    spawning)\n"
+           "  --signals MODE    rt (default) or classic, as the server's\n"
+           "  --op NAME         sum, sub, mul or div (default: from the\n"
+           "                    program's name)\n"
+           "  --delay MS        wait MS milliseconds before answering (labs)\n"
+           "  --crash-after N   die by SIGKILL after reading the Nth request\n"
+           "                    (tests of the server's recovery)\n"
+           "  -h, --help        show this help\n"
+           "\n"
+           "It ignores SIGINT (Ctrl-C): the server stops it with SIGTERM once\n"
+           "the requests in flight are answered.\n",
+           ipc_progname());
+}
+
+/* The operation this program computes, from its name "ipclab-sum" */
+static enum ipc_op
+op_from_progname(void)
+{
+    const char *dash = strrchr(ipc_progname(), '-');
+
+    return dash != NULL ? ipc_op_from_name(dash + 1) : 0;
+}
+
+static void
+open_fifos(struct worker *w, const char *dir)
+{
+    char path[PATH_MAX];
+
+    if (ipc_rundir_check(dir) == -1)
+        ipc_die("unsafe or missing runtime directory '%s'", dir);
+    /* non-blocking open: the server holds both ends, it never waits */
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO3) == -1 ||
+        (w->fd3 = ipc_fifo_open(IPC_FIFO3, path, O_RDONLY | O_NONBLOCK)) == -1)
+        ipc_die("cannot open '%s'", path);
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO4) == -1 ||
+        (w->fd4 = ipc_fifo_open(IPC_FIFO4, path, O_WRONLY | O_NONBLOCK)) == -1)
+        ipc_die("cannot open '%s'", path);
+}
+
+
+/* One request: read it, acknowledge it, compute, answer. */
+static void
+handle_ready(struct worker *w, const struct ipc_sig_event *ev)
+{
+    struct ipc_record rec;
+    int64_t value = 0;
+    int status, r;
+
+    ipc_sig_consumed(ev, "ready");
+    IPC_TRACE(proc_state, w->role, "reading");
+    r = ipc_rec_read_one(w->fd3, IPC_FIFO3, &rec, IPC_KIND_REQUEST);
+    if (r != 1) {
+        /* nothing there (reclaimed) or garbage: nothing to answer */
+        IPC_TRACE(error, "read fifo3", r == 0 ? EPIPE : errno);
+        if (r == -1 && errno == EBADMSG)
+            ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, ev->value);
+        return;
+    }
+    /* ack first: the server may refill FIFO3 while we compute */
+    if (ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, rec.seq) == -1)
+        ipc_die("cannot acknowledge to server %ld", (long)w->server);
+
+    if (w->crash_after > 0 && ++w->handled >= w->crash_after)
+        raise(SIGKILL);         /* test hook: die holding a request */
+
+    IPC_TRACE(proc_state, w->role, "processing");
+    if (w->delay_ms > 0)
+        ipc_sleep_ms(w->delay_ms);
+    /* a request for another operation was misrouted: refuse, do not guess */
+    status = rec.op == (uint32_t)w->op ? ipc_calc_apply(rec.op, rec.a, rec.b,
+                                                        &value)
+                                       : EINVAL;
+    ipc_rec_make_result(&rec, status, value);
+    /* FIFO4 full means a busy server: wait. A dead one gives EPIPE */
+    if (ipc_rec_write(w->fd4, IPC_FIFO4, &rec, RESULT_TIMEOUT_MS) == -1)
+        ipc_die("cannot write result into FIFO4");
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct worker w = { .fd3 = -1, .fd4 = -1 };
+    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    enum ipc_sig_mode mode = IPC_SIG_RT;
+    const char *dir_opt = NULL, *arg;
+    char dir[PATH_MAX];
+    int id;
+
+    ipc_set_progname(argv[0]);
+    w.op = op_from_progname();
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+        switch (id) {
+        case OPT_HELP:    usage(); return 0;
+        case OPT_DIR:     dir_opt = arg; break;
+        case OPT_ONCE:    w.once = 1; break;
+        case OPT_DELAY:
+            w.delay_ms = (int)ipc_cli_int("delay", arg, 0, 3600000);
+            break;
+        case OPT_CRASH:
+            w.crash_after = (long)ipc_cli_int("crash-after", arg, 1, 1000000);
+            break;
+        case OPT_SIGNALS:
+            if (ipc_sig_mode_parse(arg, &mode) == -1)
+                ipc_usage_error("--signals must be rt or classic");
+            break;
+        case OPT_OP:
+            if ((w.op = ipc_op_from_name(arg)) == 0)
+                ipc_usage_error("unknown operation '%s'", arg);
+            break;
+        case IPC_CLI_OPERAND:
+            ipc_usage_error("unexpected argument '%s'", arg);
+        }
+    }
+    if (w.op == 0)
+        ipc_usage_error("which operation? run as ipclab-sum, -sub, -mul or "
+                        "-div, or give --op");
+    w.role = ipc_op_name(w.op);
+    w.server = getppid();
+    ipc_sigs_init(&w.sigs, mode);
+
+    /* block before anything can arrive: a ready may already be queued */
+    sigemptyset(&w.waitset);
+    sigaddset(&w.waitset, w.sigs.ready);
+    sigaddset(&w.waitset, SIGTERM);
+    /* nobody sends us these, but a stray one must not kill us (the
+       default action of a real-time signal): take it, and ignore it */
+    sigaddset(&w.waitset, w.sigs.ack);
+    if (w.sigs.revoke != 0)
+        sigaddset(&w.waitset, w.sigs.revoke);
+    if (sigprocmask(SIG_BLOCK, &w.waitset, NULL) == -1)
+        ipc_die("sigprocmask");
+    /* SIGPIPE ignored: a vanished server shows up as EPIPE */
+    signal(SIGPIPE, SIG_IGN);
+    /* SIGINT ignored: Ctrl-C reaches the whole foreground process group,
+       but only the server decides when we stop (SIGTERM), after the
+       requests in flight are answered */
+    signal(SIGINT, SIG_IGN);
+
+    IPC_TRACE(proc_start, w.role, (int)w.server);
+    if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
+        ipc_die("runtime directory name too long");
+    open_fifos(&w, dir);
+
+    for (;;) {
+        struct ipc_sig_event ev;
+        int signo;
+
+        IPC_TRACE(proc_state, w.role, "idle");
+        signo = ipc_sig_wait(&w.waitset, POLL_PARENT_MS, &ev);
+        if (signo == -1)
+            ipc_die("sigtimedwait");
+        if (signo == 0) {
+            if (getppid() != w.server)      /* reparented: server died */
+                ipc_diex("server %ld is gone", (long)w.server);
+            continue;
+        }
+        if (signo == SIGTERM) {
+            ipc_sig_consumed(&ev, "stop");
+            break;
+        }
+        if (signo != w.sigs.ready || !ipc_sig_from(&w.sigs, &ev, w.server)) {
+            ipc_sig_ignored(&ev, "unexpected_sender");
+            continue;
+        }
+        handle_ready(&w, &ev);
+        if (w.once)
+            break;
+    }
+    IPC_TRACE(proc_exit, w.role, 0);
+    return 0;
+}
