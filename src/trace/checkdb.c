@@ -1,0 +1,246 @@
+/*
+ * trace/checkdb.c - the check's tables: requests, FIFOs, readers, clients.
+ *
+ * Nothing here decides what is a violation (check.c does); this file only
+ * keeps state in flight and frees it as soon as it is complete.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "checkdb.h"
+
+/* The hash value of 'key' in h, created zeroed (size bytes) when absent */
+static void *
+get_or_new(struct tr_hash *h, uint64_t key, size_t size)
+{
+    void *v = tr_hash_get(h, key);
+
+    if (v == NULL && (v = calloc(1, size)) != NULL &&
+        tr_hash_put(h, key, v) == -1) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+struct ck_req *
+ck_req(struct ck_db *db, int pid, uint32_t seq, uint64_t ts, bool create)
+{
+    struct ck_req *r = tr_hash_get(&db->reqs, TR_KEY(pid, seq));
+
+    if (r != NULL || !create)
+        return r;
+    if ((r = get_or_new(&db->reqs, TR_KEY(pid, seq), sizeof(*r))) == NULL)
+        return NULL;
+    r->pid = pid;
+    r->seq = seq;
+    r->first_ts = ts;
+    r->prev = db->newest;
+    if (db->newest != NULL)
+        db->newest->next = r;
+    else
+        db->oldest = r;
+    db->newest = r;
+    return r;
+}
+
+void
+ck_req_done(struct ck_db *db, struct ck_req *r)
+{
+    tr_hash_del(&db->reqs, TR_KEY(r->pid, r->seq));
+    if (r->prev != NULL)
+        r->prev->next = r->next;
+    else
+        db->oldest = r->next;
+    if (r->next != NULL)
+        r->next->prev = r->prev;
+    else
+        db->newest = r->prev;
+    free(r);
+}
+
+struct ck_server *
+ck_server(struct ck_db *db, int vpid)
+{
+    return get_or_new(&db->servers, (uint64_t)vpid, sizeof(struct ck_server));
+}
+
+struct ck_reader *
+ck_reader(struct ck_db *db, int vpid)
+{
+    return get_or_new(&db->readers, (uint64_t)vpid, sizeof(struct ck_reader));
+}
+
+bool
+ck_answered(struct ck_db *db, int pid, uint32_t seq)
+{
+    struct ck_client *c = tr_hash_get(&db->clients, (uint64_t)pid);
+
+    if (c == NULL)
+        return false;
+    if (seq <= c->floor)
+        return true;
+    for (int i = 0; i < c->n; i++)
+        if (c->above[i] == seq)
+            return true;
+    return false;
+}
+
+void
+ck_mark_answered(struct ck_db *db, int pid, uint32_t seq)
+{
+    struct ck_client *c = get_or_new(&db->clients, (uint64_t)pid,
+                                     sizeof(*c));
+    bool moved = true;
+
+    if (c == NULL || ck_answered(db, pid, seq))
+        return;
+    if (seq == c->floor + 1) {
+        c->floor = seq;
+    } else {
+        if (c->n == c->cap) {
+            int cap = c->cap == 0 ? 8 : c->cap * 2;
+            uint32_t *a = realloc(c->above, (size_t)cap * sizeof(*a));
+
+            if (a == NULL)
+                return;
+            c->above = a;
+            c->cap = cap;
+        }
+        c->above[c->n++] = seq;
+    }
+    /* absorb what now continues the floor: answers come out of order */
+    while (moved) {
+        moved = false;
+        for (int i = 0; i < c->n; i++) {
+            if (c->above[i] == c->floor + 1) {
+                c->floor++;
+                c->above[i] = c->above[--c->n];
+                moved = true;
+            }
+        }
+    }
+}
+
+void
+ck_unmark_answered(struct ck_db *db, int pid, uint32_t seq)
+{
+    struct ck_client *c = tr_hash_get(&db->clients, (uint64_t)pid);
+
+    if (c == NULL)
+        return;
+    for (int i = 0; i < c->n; i++) {
+        if (c->above[i] == seq) {
+            c->above[i] = c->above[--c->n];
+            return;
+        }
+    }
+    if (seq <= c->floor) {
+        /* rare: a client sent an answered seq again. Lower the floor
+           below it and keep the seqs between as single answers */
+        uint32_t old = c->floor;
+
+        c->floor = seq - 1;
+        for (uint32_t s = seq + 1; s <= old; s++)
+            ck_mark_answered(db, pid, s);
+    }
+}
+
+void
+ck_forget_client(struct ck_db *db, int pid)
+{
+    struct ck_client *c = tr_hash_del(&db->clients, (uint64_t)pid);
+
+    if (c != NULL) {
+        free(c->above);
+        free(c);
+    }
+}
+
+struct take_ctx {
+    int fifo, pid;
+    uint32_t seq;
+    bool found;
+};
+
+static void
+take_one(uint64_t key, void *val, void *arg)
+{
+    struct ck_server *s = val;
+    struct take_ctx *t = arg;
+    int q = t->fifo - 2;
+
+    (void)key;
+    for (int i = 0; !t->found && i < s->nin[q]; i++) {
+        if (s->in[q][i].pid == t->pid && s->in[q][i].seq == t->seq) {
+            memmove(&s->in[q][i], &s->in[q][i + 1],
+                    sizeof(s->in[q][0]) * (size_t)(s->nin[q] - i - 1));
+            s->nin[q]--;
+            t->found = true;
+        }
+    }
+}
+
+void
+ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq)
+{
+    struct take_ctx t = { fifo, pid, seq, false };
+
+    tr_hash_each(&db->servers, take_one, &t);
+    if (t.found)
+        return;
+    if (db->nearly == CK_QUEUE)
+        memmove(&db->early[0], &db->early[1],
+                sizeof(db->early[0]) * (CK_QUEUE - 1));
+    else
+        db->nearly++;
+    db->early[db->nearly - 1] = (struct ck_slot){ pid, seq, fifo, 0 };
+}
+
+bool
+ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq)
+{
+    for (int i = 0; i < db->nearly; i++) {
+        if (db->early[i].fifo == fifo && db->early[i].pid == pid &&
+            db->early[i].seq == seq) {
+            memmove(&db->early[i], &db->early[i + 1],
+                    sizeof(db->early[0]) * (size_t)(db->nearly - i - 1));
+            db->nearly--;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+free_client(uint64_t key, void *val, void *arg)
+{
+    struct ck_client *c = val;
+
+    (void)key;
+    (void)arg;
+    free(c->above);
+    free(c);
+}
+
+static void
+free_plain(uint64_t key, void *val, void *arg)
+{
+    (void)key;
+    (void)arg;
+    free(val);
+}
+
+void
+ck_db_free(struct ck_db *db)
+{
+    while (db->oldest != NULL)
+        ck_req_done(db, db->oldest);
+    tr_hash_free(&db->reqs);
+    tr_hash_each(&db->servers, free_plain, NULL);
+    tr_hash_free(&db->servers);
+    tr_hash_each(&db->readers, free_plain, NULL);
+    tr_hash_free(&db->readers);
+    tr_hash_each(&db->clients, free_client, NULL);
+    tr_hash_free(&db->clients);
+}

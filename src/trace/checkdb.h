@@ -1,0 +1,126 @@
+/*
+ * trace/checkdb.h - what the protocol check remembers while it reads.
+ *
+ * Everything here is in flight: a request from its first hop until its
+ * client reads the answer, a record from its write until it is read or
+ * taken back, a read until its ack. Completed requests leave only their
+ * number in their client's "answered" set, which is compacted into a
+ * floor ("every seq up to N is answered"), so memory follows the window of
+ * requests in flight, not the length of the trace.
+ */
+#ifndef IPCLAB_TRACE_CHECKDB_H
+#define IPCLAB_TRACE_CHECKDB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hash.h"
+
+#define CK_QUEUE 16             /* records remembered in one shared FIFO */
+#define CK_UNANNOUNCED 16       /* records written and not yet announced */
+
+/* The last thing seen happen to a request (for "never answered") */
+enum ck_stage {
+    CK_F1_WRITE, CK_F1_READ, CK_ROUTE, CK_F3_WRITE, CK_F3_READ,
+    CK_F4_WRITE, CK_F4_READ, CK_F2_WRITE, CK_F2_MISREAD,
+    CK_F2_RECLAIMED, CK_F3_RECLAIMED,
+};
+
+/* A request in flight */
+struct ck_req {
+    int pid;
+    uint32_t seq;
+    uint64_t first_ts;
+    enum ck_stage stage;
+    int stage_vpid;             /* who did it */
+    char reason[24];            /* why it was taken back */
+    int worker;                 /* routed to (route event) */
+    int ready3;                 /* its FIFO3 record was announced to */
+    bool dup;                   /* a second answer: reported already */
+    struct ck_req *prev, *next; /* all requests, oldest first */
+};
+
+/* A record in a shared FIFO, or announced-to-be */
+struct ck_slot {
+    int pid;
+    uint32_t seq;
+    int fifo;
+    int addressee;
+};
+
+/* A writer of FIFO2 and FIFO3: a server */
+struct ck_server {
+    struct ck_slot in[2][CK_QUEUE]; /* [0]: FIFO2, [1]: FIFO3: unread */
+    int nin[2];
+    struct ck_slot unann[CK_UNANNOUNCED];
+    int nunann;
+};
+
+/* A reader of FIFO2 or FIFO3, for its acks */
+struct ck_reader {
+    int unacked;                /* records (or garbage) read, not acked */
+    uint32_t last_seq;          /* of the last record read */
+    int64_t last_ready;         /* value of the last ready it took */
+};
+
+/* A client's answered requests: every seq <= floor, and those above */
+struct ck_client {
+    uint32_t floor;
+    uint32_t *above;
+    int n, cap;
+};
+
+struct ck_db {
+    struct tr_hash reqs;        /* (pid, seq) --> ck_req */
+    struct ck_req *oldest, *newest;
+    struct tr_hash servers;     /* vpid --> ck_server */
+    struct tr_hash readers;     /* vpid --> ck_reader */
+    struct tr_hash clients;     /* pid --> ck_client */
+    struct ck_slot early[CK_QUEUE]; /* read before their write was traced */
+    int nearly;
+};
+
+/* The request, created when 'create' and new (then NULL only on ENOMEM). */
+struct ck_req *
+ck_req(struct ck_db *db, int pid, uint32_t seq, uint64_t ts, bool create);
+
+/* Forget a request: it is complete. */
+void
+ck_req_done(struct ck_db *db, struct ck_req *r);
+
+struct ck_server *
+ck_server(struct ck_db *db, int vpid);
+
+struct ck_reader *
+ck_reader(struct ck_db *db, int vpid);
+
+/* Has client pid's request seq been answered? Mark it; unmark it. */
+bool
+ck_answered(struct ck_db *db, int pid, uint32_t seq);
+
+void
+ck_mark_answered(struct ck_db *db, int pid, uint32_t seq);
+
+void
+ck_unmark_answered(struct ck_db *db, int pid, uint32_t seq);
+
+/* A new process has this pid: forget what the old one was answered. */
+void
+ck_forget_client(struct ck_db *db, int pid);
+
+/*
+ * Record (pid, seq) left a shared FIFO: take it out of the server it was
+ * in. When it is in none (its reader traced before its writer), remember
+ * it: ck_fifo_early() will say so when the write comes.
+ */
+void
+ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq);
+
+/* Was this record read already, before its write was traced? Forget it. */
+bool
+ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq);
+
+void
+ck_db_free(struct ck_db *db);
+
+#endif /* IPCLAB_TRACE_CHECKDB_H */

@@ -1,0 +1,41 @@
+/*
+ * trace/cmd.h - the subcommands of ipclab-trace, as main.c calls them.
+ *
+ * Each takes the parsed command line and returns the exit status: 0 when
+ * it did its job (check: when the protocol holds), 1 otherwise, after
+ * printing why. Usage errors never get here: main.c exits 2 for them.
+ */
+#ifndef IPCLAB_TRACE_CMD_H
+#define IPCLAB_TRACE_CMD_H
+
+#include <stdbool.h>
+
+#include "view.h"
+
+struct seq_opts {
+    int width;                  /* columns to fit in (--width) */
+    bool ascii;                 /* plain ASCII instead of box drawing */
+};
+
+/* seq DIR: the text sequence diagram (seq.c) */
+int
+cmd_seq_run(const char *dir, const struct tr_view *v,
+            const struct seq_opts *opts);
+
+/* svg DIR: the same as SVG (svg.c) */
+int
+cmd_svg_run(const char *dir, const struct tr_view *v);
+
+/* chrome DIR: Chrome trace-event JSON for Perfetto (chrome.c) */
+int
+cmd_chrome_run(const char *dir);
+
+/* stats DIR: counts and latencies (stats.c) */
+int
+cmd_stats_run(const char *dir);
+
+/* check DIR: the protocol check (check.c) */
+int
+cmd_check_run(const char *dir);
+
+#endif /* IPCLAB_TRACE_CMD_H */

@@ -1,0 +1,287 @@
+/*
+ * trace/decode.c - turn a libbabeltrace2 event message into a tr_event.
+ *
+ * Each event class is looked at once: its name gives the tr_type, and the
+ * index of every payload member we know is stored in a small cache. Each
+ * stream class likewise gives the index of the vpid, vtid and procname
+ * context members that traces/record.sh adds. After that, decoding an event
+ * is a handful of indexed field reads.
+ *
+ * The reading side of the catalogue in include/ipclab/tp.h.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define MAX_CLASSES 64          /* tp.h has 16 events; room for more */
+
+/* Every payload field name of tp.h, and where it goes in a tr_event. */
+enum fkind { F_INT, F_U32, F_I64, F_UINT, F_STR };
+
+static const struct field_def {
+    const char *name;
+    enum fkind kind;
+    size_t off;
+} fields[] = {
+    { "fifo", F_INT, offsetof(struct tr_event, fifo) },
+    { "kind", F_INT, offsetof(struct tr_event, kind) },
+    { "pid", F_INT, offsetof(struct tr_event, pid) },
+    { "seq", F_U32, offsetof(struct tr_event, seq) },
+    { "op", F_INT, offsetof(struct tr_event, op) },
+    { "a", F_I64, offsetof(struct tr_event, a) },
+    { "b", F_I64, offsetof(struct tr_event, b) },
+    { "status", F_INT, offsetof(struct tr_event, status) },
+    { "value", F_I64, offsetof(struct tr_event, value) },
+    { "signo", F_INT, offsetof(struct tr_event, signo) },
+    { "peer_pid", F_INT, offsetof(struct tr_event, peer_pid) },
+    { "ppid", F_INT, offsetof(struct tr_event, ppid) },
+    { "child_pid", F_INT, offsetof(struct tr_event, child_pid) },
+    { "worker_pid", F_INT, offsetof(struct tr_event, worker_pid) },
+    { "flags", F_INT, offsetof(struct tr_event, flags) },
+    { "fd", F_INT, offsetof(struct tr_event, fd) },
+    { "err", F_INT, offsetof(struct tr_event, err) },
+    { "bytes", F_INT, offsetof(struct tr_event, bytes) },
+    { "mode", F_UINT, offsetof(struct tr_event, mode) },
+    { "role", F_STR, offsetof(struct tr_event, role) },
+    { "state", F_STR, offsetof(struct tr_event, state) },
+    { "what", F_STR, offsetof(struct tr_event, what) },
+    { "reason", F_STR, offsetof(struct tr_event, reason) },
+    { "path", F_STR, offsetof(struct tr_event, path) },
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static const char *const type_names[TR_TYPE_COUNT] = {
+    [TR_OTHER] = "other",
+    [TR_PROC_START] = "proc_start",
+    [TR_PROC_EXIT] = "proc_exit",
+    [TR_PROC_STATE] = "proc_state",
+    [TR_PROC_SPAWN] = "proc_spawn",
+    [TR_PROC_REAP] = "proc_reap",
+    [TR_FIFO_CREATE] = "fifo_create",
+    [TR_FIFO_OPEN] = "fifo_open",
+    [TR_RECORD_WRITE] = "record_write",
+    [TR_RECORD_READ] = "record_read",
+    [TR_RECORD_DROP] = "record_drop",
+    [TR_SIGNAL_SEND] = "signal_send",
+    [TR_SIGNAL_CONSUME] = "signal_consume",
+    [TR_SIGNAL_IGNORE] = "signal_ignore",
+    [TR_ROUTE] = "route",
+    [TR_RECLAIM] = "reclaim",
+    [TR_ERROR] = "error",
+};
+
+/* What we know about one event class */
+struct class_info {
+    const bt_event_class *cls;
+    int ipclab;                 /* 1: an ipclab:* event */
+    enum tr_type type;
+    const char *name;           /* after "ipclab:", owned by the class */
+    int idx[NFIELDS];           /* payload member index, or -1 */
+};
+
+/* ...and about one stream class: where its context members are */
+struct stream_info {
+    const bt_stream_class *cls;
+    int vpid, vtid, procname;   /* common context member index, or -1 */
+};
+
+struct tr_decoder {
+    struct class_info classes[MAX_CLASSES];
+    int nclasses;
+    struct stream_info streams[MAX_CLASSES];
+    int nstreams;
+};
+
+const char *
+tr_type_name(enum tr_type type)
+{
+    return type > TR_OTHER && type < TR_TYPE_COUNT ? type_names[type]
+                                                   : "other";
+}
+
+enum tr_type
+tr_type_from_name(const char *name)
+{
+    for (int t = 1; t < TR_TYPE_COUNT; t++)
+        if (strcmp(type_names[t], name) == 0)
+            return t;
+    return TR_OTHER;
+}
+
+struct tr_decoder *
+tr_decoder_new(void)
+{
+    return calloc(1, sizeof(struct tr_decoder));
+}
+
+void
+tr_decoder_free(struct tr_decoder *d)
+{
+    free(d);
+}
+
+/* Index of the member called 'name' in structure class 'sc', or -1. */
+static int
+member_index(const bt_field_class *sc, const char *name)
+{
+    uint64_t n;
+
+    if (sc == NULL ||
+        bt_field_class_get_type(sc) != BT_FIELD_CLASS_TYPE_STRUCTURE)
+        return -1;
+    n = bt_field_class_structure_get_member_count(sc);
+    for (uint64_t i = 0; i < n; i++) {
+        const bt_field_class_structure_member *m =
+            bt_field_class_structure_borrow_member_by_index_const(sc, i);
+
+        if (strcmp(bt_field_class_structure_member_get_name(m), name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static struct class_info *
+class_info(struct tr_decoder *d, const bt_event_class *cls)
+{
+    static struct class_info spare;     /* when the cache is full */
+    struct class_info *ci;
+    const bt_field_class *payload;
+    const char *name;
+
+    for (int i = 0; i < d->nclasses; i++)
+        if (d->classes[i].cls == cls)
+            return &d->classes[i];
+    ci = d->nclasses < MAX_CLASSES ? &d->classes[d->nclasses++] : &spare;
+    memset(ci, 0, sizeof(*ci));
+    ci->cls = cls;
+    name = bt_event_class_get_name(cls);
+    if (name == NULL || strncmp(name, "ipclab:", 7) != 0)
+        return ci;              /* another provider: skipped */
+    ci->ipclab = 1;
+    ci->name = name + 7;
+    ci->type = tr_type_from_name(ci->name);
+    payload = bt_event_class_borrow_payload_field_class_const(cls);
+    for (size_t f = 0; f < NFIELDS; f++)
+        ci->idx[f] = member_index(payload, fields[f].name);
+    return ci;
+}
+
+static struct stream_info *
+stream_info(struct tr_decoder *d, const bt_stream_class *cls)
+{
+    static struct stream_info spare;
+    struct stream_info *si;
+    const bt_field_class *ctx;
+
+    for (int i = 0; i < d->nstreams; i++)
+        if (d->streams[i].cls == cls)
+            return &d->streams[i];
+    si = d->nstreams < MAX_CLASSES ? &d->streams[d->nstreams++] : &spare;
+    si->cls = cls;
+    ctx = bt_stream_class_borrow_event_common_context_field_class_const(cls);
+    si->vpid = member_index(ctx, "vpid");
+    si->vtid = member_index(ctx, "vtid");
+    si->procname = member_index(ctx, "procname");
+    return si;
+}
+
+/* Any integer field as int64_t (enumerations are integers too). */
+static int64_t
+int_value(const bt_field *f)
+{
+    bt_field_class_type t = bt_field_get_class_type(f);
+
+    if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
+        return bt_field_integer_signed_get_value(f);
+    if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
+        return (int64_t)bt_field_integer_unsigned_get_value(f);
+    return 0;
+}
+
+static const char *
+str_value(const bt_field *f)
+{
+    if (bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRING)
+        return "";
+    return bt_field_string_get_value(f);
+}
+
+static void
+store(struct tr_event *ev, const struct field_def *def, const bt_field *f)
+{
+    char *p = (char *)ev + def->off;
+
+    switch (def->kind) {
+    case F_INT:  *(int *)p = (int)int_value(f); break;
+    case F_U32:  *(uint32_t *)p = (uint32_t)int_value(f); break;
+    case F_I64:  *(int64_t *)p = int_value(f); break;
+    case F_UINT: *(unsigned int *)p = (unsigned int)int_value(f); break;
+    case F_STR:  *(const char **)p = str_value(f); break;
+    }
+}
+
+static void
+decode_context(struct tr_decoder *d, const bt_event *event,
+               struct tr_event *ev)
+{
+    const bt_stream_class *sc =
+        bt_stream_borrow_class_const(bt_event_borrow_stream_const(event));
+    const bt_field *ctx = bt_event_borrow_common_context_field_const(event);
+    struct stream_info *si = stream_info(d, sc);
+
+    if (ctx == NULL)
+        return;
+    if (si->vpid >= 0)
+        ev->vpid = (int)int_value(
+            bt_field_structure_borrow_member_field_by_index_const(
+                ctx, (uint64_t)si->vpid));
+    if (si->vtid >= 0)
+        ev->vtid = (int)int_value(
+            bt_field_structure_borrow_member_field_by_index_const(
+                ctx, (uint64_t)si->vtid));
+    if (si->procname >= 0)
+        ev->procname = str_value(
+            bt_field_structure_borrow_member_field_by_index_const(
+                ctx, (uint64_t)si->procname));
+}
+
+int
+tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev)
+{
+    const bt_event *event = bt_message_event_borrow_event_const(msg);
+    struct class_info *ci = class_info(d, bt_event_borrow_class_const(event));
+    const bt_clock_snapshot *cs;
+    const bt_field *payload;
+    int64_t ns;
+
+    if (!ci->ipclab)
+        return 0;
+    memset(ev, 0, sizeof(*ev));
+    ev->role = ev->state = ev->what = ev->reason = ev->path = "";
+    ev->procname = "";
+    ev->type = ci->type;
+    ev->name = ci->name;
+
+    if (bt_message_event_borrow_stream_class_default_clock_class_const(msg)
+        == NULL)
+        return -1;
+    cs = bt_message_event_borrow_default_clock_snapshot_const(msg);
+    if (bt_clock_snapshot_get_ns_from_origin(cs, &ns) !=
+        BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK || ns < 0)
+        return -1;
+    ev->ts = (uint64_t)ns;
+
+    decode_context(d, event, ev);
+    payload = bt_event_borrow_payload_field_const(event);
+    if (payload == NULL)
+        return 1;
+    for (size_t f = 0; f < NFIELDS; f++)
+        if (ci->idx[f] >= 0)
+            store(ev, &fields[f],
+                  bt_field_structure_borrow_member_field_by_index_const(
+                      payload, (uint64_t)ci->idx[f]));
+    return 1;
+}

@@ -1,0 +1,33 @@
+/*
+ * trace/decode.h - libbabeltrace2 event --> struct tr_event.
+ *
+ * Field names, not positions, identify the payload (tp.h may add fields
+ * at the end). Looking a name up in every event of a million would be
+ * slow, so the decoder remembers, for each event class and stream class
+ * it meets, where each known field is.
+ */
+#ifndef IPCLAB_TRACE_DECODE_H
+#define IPCLAB_TRACE_DECODE_H
+
+#include <babeltrace2/babeltrace.h>
+
+#include "event.h"
+
+struct tr_decoder;
+
+/* A new decoder, or NULL (ENOMEM). */
+struct tr_decoder *
+tr_decoder_new(void);
+
+void
+tr_decoder_free(struct tr_decoder *d);
+
+/*
+ * Fill *ev from the event in 'msg'. Returns 1 for an ipclab event, 0 for
+ * an event of another provider, -1 when the event has no timestamp
+ * (its stream has no clock): the tool cannot order it.
+ */
+int
+tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev);
+
+#endif /* IPCLAB_TRACE_DECODE_H */

@@ -1,0 +1,70 @@
+/*
+ * trace/diagram.h - sequence diagrams: lanes, then arrows in time order.
+ *
+ * A diagram needs its lanes before its first row, but a trace says which
+ * processes exist only as it goes. So a diagram reads the trace twice, in
+ * bounded memory both times:
+ *
+ *   pass 1  match and filter every item, note which processes are drawn
+ *           and from when to when; then lay out the lanes
+ *   pass 2  match and filter again, and hand each item to the renderer in
+ *           time order (order.h), as a row
+ *
+ * Lanes are grouped as in the design picture: requesting clients on the
+ * left, the server, then the processing clients. When there are more
+ * processes than 'max_lanes', processes of one group whose lifetimes do not
+ * overlap share a lane (per-request workers, one after the other); a
+ * renderer shows the change of owner with the newcomer's label.
+ */
+#ifndef IPCLAB_TRACE_DIAGRAM_H
+#define IPCLAB_TRACE_DIAGRAM_H
+
+#include <stdint.h>
+
+#include "hash.h"
+#include "match.h"
+#include "procs.h"
+#include "view.h"
+
+struct tr_lane {
+    int first;                  /* vpid of its first process */
+    char label[40];             /* "rc 20154" */
+    enum tr_group group;
+    int owner;                  /* renderers: who is in it now */
+    int nprocs;                 /* processes drawn in it */
+};
+
+struct tr_layout {
+    const char *dir;
+    uint64_t origin;            /* first event of the trace */
+    uint64_t end;               /* last event */
+    uint64_t last_item;         /* time of the last item drawn */
+    uint64_t nitems;            /* items drawn */
+    int nprocs;                 /* processes with a lane */
+    int nlanes;
+    struct tr_lane *lanes;
+    struct tr_hash lane_of;     /* vpid --> lane index + 1 */
+    const struct tr_procs *procs;   /* names, as pass 2 knows them */
+};
+
+/* What draws the rows */
+struct tr_diagram_ops {
+    void (*begin)(struct tr_layout *L, void *arg);
+    void (*item)(struct tr_layout *L, const struct tr_item *it, void *arg);
+    void (*end)(struct tr_layout *L, void *arg);
+};
+
+/*
+ * Draw the trace in 'dir' through 'ops'. 'max_lanes' is how many lanes
+ * fit before processes start sharing lanes. Returns 0, or -1 after
+ * printing an error (nothing was drawn then).
+ */
+int
+tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
+               const struct tr_diagram_ops *ops, void *arg);
+
+/* The lane of vpid, or -1 when it has none (a process outside the trace). */
+int
+tr_lane_of(const struct tr_layout *L, int vpid);
+
+#endif /* IPCLAB_TRACE_DIAGRAM_H */

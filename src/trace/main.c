@@ -1,0 +1,196 @@
+/*
+ * trace/main.c - ipclab-trace: see what happened in a recorded trace.
+ *
+ *   traces/record.sh -o /tmp/t1 -- scripts/workload.sh build/bin
+ *   build/bin/ipclab-trace seq /tmp/t1          the sequence diagram
+ *   build/bin/ipclab-trace svg /tmp/t1 > t1.svg  ...as a picture
+ *   build/bin/ipclab-trace chrome /tmp/t1 > t1.json   for ui.perfetto.dev
+ *   build/bin/ipclab-trace stats /tmp/t1        counts and latencies
+ *   build/bin/ipclab-trace check /tmp/t1        is the protocol kept?
+ *
+ * This file parses the command line; each subcommand has its own file
+ * (seq.c, svg.c, chrome.c, stats.c, check.c) over the shared reader
+ * (source.c), matcher (match.c) and diagram layout (diagram.c).
+ * The trace's events are the catalogue in include/ipclab/tp.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipclab/cli.h"
+#include "ipclab/err.h"
+#include "cmd.h"
+#include "source.h"
+
+enum { OPT_HELP = 1, OPT_SINCE, OPT_UNTIL, OPT_PID, OPT_REQUEST, OPT_WIDTH,
+       OPT_ASCII, OPT_SERVER };
+
+static const struct ipc_cli_opt options[] = {
+    { "help", 0, OPT_HELP },
+    { "since", 1, OPT_SINCE },
+    { "until", 1, OPT_UNTIL },
+    { "pid", 1, OPT_PID },
+    { "request", 1, OPT_REQUEST },
+    { "width", 1, OPT_WIDTH },
+    { "ascii", 0, OPT_ASCII },
+    { "server", 1, OPT_SERVER },
+    { NULL, 0, 0 },
+};
+
+enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK };
+
+static const char *const command_names[] = {
+    [CMD_SEQ] = "seq", [CMD_SVG] = "svg", [CMD_CHROME] = "chrome",
+    [CMD_STATS] = "stats", [CMD_CHECK] = "check",
+};
+
+static void
+usage(void)
+{
+    printf("Usage: %s COMMAND [OPTIONS] DIR\n"
+           "\n"
+           "Shows what happened in a trace of ipclab programs: DIR is the CTF\n"
+           "trace directory that traces/record.sh (or 'make trace') wrote.\n"
+           "\n"
+           "Commands:\n"
+           "  seq DIR       text sequence diagram: one lane per process, one\n"
+           "                arrow per record (FIFO) and per signal, in time\n"
+           "                order, times in ms since the first event\n"
+           "  svg DIR       the same diagram as SVG, for a browser:\n"
+           "                %s svg DIR > run.svg\n"
+           "  chrome DIR    Chrome trace-event JSON with flow arrows, to open\n"
+           "                in ui.perfetto.dev or chrome://tracing\n"
+           "  stats DIR     event counts, per-hop latencies (count, p50, p99,\n"
+           "                max) and end-to-end request latency\n"
+           "  check DIR     verify the protocol: every request answered once,\n"
+           "                every record read by its addressee, one record at\n"
+           "                a time in FIFO2 and FIFO3, every ready and ack\n"
+           "                matching a record, no error event; one line per\n"
+           "                violation\n"
+           "\n"
+           "Option of every command:\n"
+           "  --server PID    only the ipclab system of server PID: the\n"
+           "                  server, its processing clients and its\n"
+           "                  requesting clients (a shared session daemon\n"
+           "                  records every ipclab program that ran\n"
+           "                  meanwhile, others' too)\n"
+           "\n"
+           "Options of seq and svg:\n"
+           "  --since T       from T after the first event (1.5ms, 200us, 2s;\n"
+           "                  a bare number is in ms)\n"
+           "  --until T       up to T after the first event\n"
+           "  --pid P         only what involves process P, and the requests\n"
+           "                  of client P through every hop\n"
+           "  --request P:S   only request S of client P\n"
+           "  --width N       seq: fit N columns (default 80)\n"
+           "  --ascii         seq: plain ASCII instead of box drawing\n"
+           "  -h, --help      show this help\n"
+           "\n"
+           "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
+           "trace is missing or unreadable, or check found violations; 2 on\n"
+           "usage errors.\n",
+           ipc_progname(), ipc_progname());
+}
+
+static enum command
+parse_command(const char *word)
+{
+    for (size_t i = 1; i < sizeof(command_names) / sizeof(command_names[0]);
+         i++)
+        if (strcmp(word, command_names[i]) == 0)
+            return (enum command)i;
+    ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats or check)",
+                    word);
+}
+
+/* Options that shape a diagram make no sense elsewhere: say so. */
+static void
+only_for(enum command cmd, int diagrams_only, int seq_only, const char *opt)
+{
+    if (cmd == CMD_NONE)
+        return;                 /* checked again once the command is known */
+    if ((seq_only && cmd != CMD_SEQ) ||
+        (diagrams_only && cmd != CMD_SEQ && cmd != CMD_SVG))
+        ipc_usage_error("option '--%s' is not an option of '%s'", opt,
+                        command_names[cmd]);
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct seq_opts so = { .width = 80, .ascii = false };
+    enum command cmd = CMD_NONE;
+    const char *dir = NULL, *arg;
+    const char *diagram_opt = NULL, *seq_opt = NULL;
+    struct tr_view v;
+    int id;
+
+    ipc_set_progname(argv[0]);
+    tr_view_init(&v);
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+        switch (id) {
+        case OPT_HELP:
+            usage();
+            return 0;
+        case OPT_SINCE:
+        case OPT_UNTIL:
+            if (tr_view_parse_time(arg, id == OPT_SINCE ? &v.since
+                                                        : &v.until) == -1)
+                ipc_usage_error("--%s: '%s' is not a time like 1.5ms, 200us "
+                                "or 2s", id == OPT_SINCE ? "since" : "until",
+                                arg);
+            diagram_opt = id == OPT_SINCE ? "since" : "until";
+            break;
+        case OPT_PID:
+            v.pid = (int)ipc_cli_int("pid", arg, 1, 0x7fffffff);
+            diagram_opt = "pid";
+            break;
+        case OPT_REQUEST:
+            if (tr_view_parse_request(arg, &v.req_pid, &v.req_seq) == -1)
+                ipc_usage_error("--request: '%s' is not PID:SEQ (like "
+                                "4711:3)", arg);
+            diagram_opt = "request";
+            break;
+        case OPT_WIDTH:
+            so.width = (int)ipc_cli_int("width", arg, 40, 1000);
+            seq_opt = "width";
+            break;
+        case OPT_ASCII:
+            so.ascii = true;
+            seq_opt = "ascii";
+            break;
+        case OPT_SERVER:
+            tr_source_scope((int)ipc_cli_int("server", arg, 1, 0x7fffffff));
+            break;
+        case IPC_CLI_OPERAND:
+            if (cmd == CMD_NONE)
+                cmd = parse_command(arg);
+            else if (dir == NULL)
+                dir = arg;
+            else
+                ipc_usage_error("unexpected argument '%s': give one trace "
+                                "directory", arg);
+            break;
+        }
+    }
+    if (cmd == CMD_NONE)
+        ipc_usage_error("which command? seq, svg, chrome, stats or check");
+    if (dir == NULL)
+        ipc_usage_error("'%s' needs a trace directory", command_names[cmd]);
+    if (diagram_opt != NULL)
+        only_for(cmd, 1, 0, diagram_opt);
+    if (seq_opt != NULL)
+        only_for(cmd, 0, 1, seq_opt);
+    if (v.since > v.until)
+        ipc_usage_error("--since is after --until");
+
+    switch (cmd) {
+    case CMD_SEQ:    return cmd_seq_run(dir, &v, &so);
+    case CMD_SVG:    return cmd_svg_run(dir, &v);
+    case CMD_CHROME: return cmd_chrome_run(dir);
+    case CMD_STATS:  return cmd_stats_run(dir);
+    case CMD_CHECK:  return cmd_check_run(dir);
+    default:         return 2;
+    }
+}

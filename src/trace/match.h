@@ -1,0 +1,116 @@
+/*
+ * trace/match.h - pair each write with its read, each send with its consume.
+ *
+ * A trace holds the two ends of every message as separate events of two
+ * processes. The matcher joins them into one item per message, the unit
+ * of the diagrams, the Perfetto flows and the latency statistics:
+ *
+ *   record_write fifo=3 20154:1 (server)  +  record_read fifo=3 20154:1 (div)
+ *       --> item RECORD server->div, t0 = write, t1 = read
+ *   signal_send ready value=1 (server)  +  signal_consume ready (div)
+ *       --> item SIGNAL server->div, request 20154:1
+ *
+ * Records match on (FIFO, pid, seq); signals on (sender, receiver, signal
+ * number, value). Either end may come first in the trace: every program
+ * traces after its write() or sigqueue() returns, so a fast reader can
+ * trace its end before the writer does. A signal's request identity comes
+ * from the record it announces (ready) or acknowledges (ack).
+ *
+ * An end that finds no partner within TR_MATCH_HORIZON_NS of trace time
+ * (or at the end of the trace) becomes an item of its own with a 'fate'
+ * that says what happened: unread, reclaimed, lost... Pending ends are the
+ * only state kept, so memory follows what is in flight.
+ */
+#ifndef IPCLAB_TRACE_MATCH_H
+#define IPCLAB_TRACE_MATCH_H
+
+#include <stdint.h>
+
+#include "event.h"
+#include "procs.h"
+
+#define TR_MATCH_HORIZON_NS (5ULL * 1000000000ULL)  /* > any ack timeout */
+
+enum tr_item_kind {
+    TR_ITEM_RECORD,             /* a record through a FIFO */
+    TR_ITEM_SIGNAL,             /* a signal between processes */
+    TR_ITEM_SPAWN,              /* a parent started a child */
+    TR_ITEM_NOTE,               /* something that happened in one process */
+};
+
+enum tr_fate {
+    TR_FATE_OK,                 /* delivered to whom it was for */
+    TR_FATE_MISREAD,            /* read by another process than its addressee */
+    TR_FATE_UNREAD,             /* written, never read */
+    TR_FATE_RECLAIMED,          /* written, taken back by the server */
+    TR_FATE_NOWRITE,            /* read; its write is not in the trace */
+    TR_FATE_LOST,               /* signal sent, never consumed */
+    TR_FATE_COALESCED,          /* classic signal merged into a pending one */
+    TR_FATE_IGNORED,            /* signal taken but ignored (signal_ignore) */
+    TR_FATE_NOSEND,             /* signal consumed; no traced sender (kernel,
+                                   shell) */
+};
+
+enum tr_note {
+    TR_NOTE_START,              /* text: role; num: ppid */
+    TR_NOTE_EXIT,               /* num: status */
+    TR_NOTE_REAP,               /* to: child; text: role; num: status */
+    TR_NOTE_ERROR,              /* text: what; num: err */
+    TR_NOTE_DROP,               /* fifo; text: reason; num: bytes */
+    TR_NOTE_RECLAIM,            /* fifo, pid, seq; to: reader; text: reason */
+};
+
+struct tr_item {
+    enum tr_item_kind kind;
+    enum tr_fate fate;
+    enum tr_note note;          /* TR_ITEM_NOTE only */
+    uint64_t id;                /* unique, increasing as items are made */
+    uint64_t t0;                /* write / send / the note's time */
+    uint64_t t1;                /* read / consume, or 0 */
+    int from, to;               /* vpids; 0 when unknown */
+    int addressee;              /* whom a record or signal was for, or 0 */
+    int pid;                    /* the request it belongs to, or 0 */
+    uint32_t seq;
+    int fifo, rkind, op, status;    /* records */
+    int64_t a, b, value;        /* records; 'value' is a signal's too */
+    int signo;                  /* signals */
+    char what[16];              /* signals: "ready", "ack"... */
+    char text[48];              /* notes, and why a signal was ignored */
+    int num;                    /* notes */
+};
+
+/* The time a diagram draws an item at: its first end. */
+static inline uint64_t
+tr_item_time(const struct tr_item *it)
+{
+    return it->t1 != 0 && it->t1 < it->t0 ? it->t1 : it->t0;
+}
+
+typedef void (*tr_item_fn)(const struct tr_item *it, void *arg);
+
+struct tr_match;
+
+/* A matcher handing items to fn(item, arg); NULL when out of memory. */
+struct tr_match *
+tr_match_new(const struct tr_procs *procs, tr_item_fn fn, void *arg);
+
+/*
+ * Feed one event, in trace order, after tr_procs_see(). Items are handed
+ * out as soon as they are complete: not in time order (see order.h).
+ */
+void
+tr_match_event(struct tr_match *m, const struct tr_event *ev);
+
+/* The time of the oldest end still waiting for its partner, or UINT64_MAX:
+   no item made later can be drawn before it. */
+uint64_t
+tr_match_oldest(const struct tr_match *m);
+
+/* End of trace: hand out every waiting end as an item of its own. */
+void
+tr_match_finish(struct tr_match *m);
+
+void
+tr_match_free(struct tr_match *m);
+
+#endif /* IPCLAB_TRACE_MATCH_H */

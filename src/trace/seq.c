@@ -1,0 +1,289 @@
+/*
+ * trace/seq.c - ipclab-trace seq: the sequence diagram as text.
+ *
+ *     time  ┌ rc 20154
+ *           │    ┌ server 20133
+ *       ms  │    │    ┌ div 20139
+ *    0.981  ├───▶│    │   F1 84/2 20154:1
+ *    1.002  │    ├───▶│   F3 84/2 20154:1
+ *    1.011  │    ├┄┄┄▷│   ready 20154:1
+ *
+ * One lane per process (a staircase of labels on top, so any number of
+ * lanes can be named in any width), one row per arrow or note, in time
+ * order, with the time since the first event of the trace. Records are
+ * solid arrows, signals dotted; an arrow whose message never arrived ends
+ * in a cross. Rows are printed as they come: the diagram streams.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diagram.h"
+#include "label.h"
+
+#define LABEL_MIN 26            /* columns kept for the label */
+#define MAX_ROW 1024            /* cells in a row */
+
+/* The drawing characters, Unicode box drawing or plain ASCII */
+struct glyphs {
+    const char *lane, *origin_r, *origin_l;
+    const char *rec, *rec_r, *rec_l;
+    const char *sig, *sig_r, *sig_l;
+    const char *spawn, *spawn_r, *spawn_l;
+    const char *bad, *start, *exit, *error, *reclaim, *reap, *corner;
+};
+
+static const struct glyphs unicode = {
+    "│", "├", "┤", "─", "▶", "◀", "┄", "▷", "◁", "┈", "▸", "◂",
+    "✗", "┬", "┴", "✖", "↺", "◆", "┌",
+};
+
+static const struct glyphs ascii = {
+    "|", "+", "+", "-", ">", "<", ".", ">", "<", ":", ">", "<",
+    "X", "o", "#", "!", "@", "*", "+",
+};
+
+struct seq {
+    const struct seq_opts *opts;
+    const struct glyphs *g;
+    int tw;                     /* width of the time column */
+    int step;                   /* columns between lanes */
+    int ncells;
+    const char *cells[MAX_ROW];
+};
+
+static int
+center(const struct seq *s, int lane)
+{
+    return lane * s->step + s->step / 2;
+}
+
+static void
+clear_row(struct seq *s, const struct tr_layout *L)
+{
+    for (int i = 0; i < s->ncells; i++)
+        s->cells[i] = " ";
+    for (int l = 0; l < L->nlanes; l++)
+        s->cells[center(s, l)] = s->g->lane;
+}
+
+/* Print one line: time (or blank), cells, text; no trailing blanks. */
+static void
+put_line(struct seq *s, const char *time, const char *text, int len)
+{
+    char line[MAX_ROW * 4 + 256];
+    size_t n = 0;
+
+    n += (size_t)snprintf(line + n, sizeof(line) - n, "%*s  ", s->tw, time);
+    for (int i = 0; i < s->ncells && n < sizeof(line); i++)
+        n += (size_t)snprintf(line + n, sizeof(line) - n, "%s", s->cells[i]);
+    if (n < sizeof(line))
+        snprintf(line + n, sizeof(line) - n, "  %.*s", len, text);
+    n = strlen(line);
+    while (n > 0 && line[n - 1] == ' ')
+        line[--n] = '\0';
+    puts(line);
+}
+
+/*
+ * Print the row. A label too long for the width goes on, word-wrapped, in
+ * continuation rows below (lanes only), so that nothing is cut off.
+ */
+static void
+put_row(struct seq *s, const char *time, const char *label)
+{
+    int room = s->opts->width - s->tw - 2 - s->ncells - 2;
+    int len = (int)strlen(label);
+
+    if (room < 12)
+        room = 12;              /* too many lanes: lines will be long */
+    while (len > room) {
+        int cut = room;
+
+        while (cut > room / 2 && label[cut] != ' ')
+            cut--;
+        if (label[cut] != ' ')
+            cut = room;         /* no space to break at */
+        put_line(s, time, label, cut);
+        /* the arrow on the first line only; lanes go on */
+        for (int i = 0; i < s->ncells; i++)
+            s->cells[i] = " ";
+        for (int l = 0; center(s, l) < s->ncells; l++)
+            s->cells[center(s, l)] = s->g->lane;
+        time = "";
+        label += cut;
+        while (*label == ' ')
+            label++;
+        len = (int)strlen(label);
+    }
+    put_line(s, time, label, len);
+}
+
+static void
+seq_begin(struct tr_layout *L, void *arg)
+{
+    struct seq *s = arg;
+    char ms[32];
+    int room;
+
+    tr_fmt_ms(L->end - L->origin, ms, sizeof(ms));
+    s->tw = (int)strlen(ms) > 6 ? (int)strlen(ms) : 6;
+    room = s->opts->width - s->tw - 4 - LABEL_MIN;
+    s->step = L->nlanes > 0 ? room / L->nlanes : 8;
+    if (s->step > 8)
+        s->step = 8;
+    if (s->step < 3)
+        s->step = 3;
+    s->ncells = L->nlanes * s->step;
+    if (s->ncells > MAX_ROW)
+        s->ncells = MAX_ROW;
+
+    printf("%s: %d processes, %llu rows, %s ms\n\n", L->dir, L->nprocs,
+           (unsigned long long)L->nitems, ms);
+    /* the staircase: lane i is named on row i, where no lane right of
+       it has started yet */
+    for (int i = 0; i < L->nlanes; i++) {
+        clear_row(s, L);
+        for (int l = i + 1; l < L->nlanes; l++)
+            s->cells[center(s, l)] = " ";
+        s->cells[center(s, i)] = s->g->corner;
+        s->ncells = center(s, i) + 1;
+        put_row(s, i == 0 ? "time" : i == L->nlanes - 1 ? "ms" : "",
+                L->lanes[i].label);
+        s->ncells = L->nlanes * s->step;
+    }
+}
+
+/* Draw an arrow from lane la to lane lb (either may be -1: outside). */
+static void
+arrow(struct seq *s, const struct tr_item *it, int la, int lb)
+{
+    const struct glyphs *g = s->g;
+    const char *shaft = g->rec, *head_r = g->rec_r, *head_l = g->rec_l;
+    int bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
+              it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
+    int a, b;
+
+    if (it->kind == TR_ITEM_SIGNAL) {
+        shaft = g->sig;
+        head_r = g->sig_r;
+        head_l = g->sig_l;
+    } else if (it->kind == TR_ITEM_SPAWN) {
+        shaft = g->spawn;
+        head_r = g->spawn_r;
+        head_l = g->spawn_l;
+    }
+    if (la >= 0 && lb >= 0 && la == lb) {
+        s->cells[center(s, la)] = g->reap;
+        return;
+    }
+    a = la >= 0 ? center(s, la) : center(s, lb) - s->step + 1;
+    b = lb >= 0 ? center(s, lb) : center(s, la) + s->step - 1;
+    if (a < 0)
+        a = 0;
+    if (b >= s->ncells)
+        b = s->ncells - 1;
+    if (a < b) {
+        if (la >= 0)
+            s->cells[a] = g->origin_r;
+        for (int c = a + 1; c < b - 1; c++)
+            s->cells[c] = shaft;
+        s->cells[lb >= 0 ? b - 1 : b] = bad ? g->bad : head_r;
+    } else {
+        if (la >= 0)
+            s->cells[a] = g->origin_l;
+        for (int c = b + 2; c < a; c++)
+            s->cells[c] = shaft;
+        s->cells[lb >= 0 ? b + 1 : b] = bad ? g->bad : head_l;
+    }
+}
+
+static const char *
+note_glyph(const struct glyphs *g, enum tr_note note)
+{
+    switch (note) {
+    case TR_NOTE_START:   return g->start;
+    case TR_NOTE_EXIT:    return g->exit;
+    case TR_NOTE_REAP:    return g->reap;
+    case TR_NOTE_RECLAIM: return g->reclaim;
+    default:              return g->error;
+    }
+}
+
+/* A process takes over a shared lane: say who, before its first row. */
+static void
+take_lane(struct seq *s, struct tr_layout *L, const struct tr_item *it,
+          int vpid, const char *time)
+{
+    char label[64], who[40];
+    int lane = tr_lane_of(L, vpid);
+
+    if (lane < 0 || L->lanes[lane].owner == vpid)
+        return;
+    L->lanes[lane].owner = vpid;
+    if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_START &&
+        it->from == vpid)
+        return;                 /* its own start row says it */
+    clear_row(s, L);
+    s->cells[center(s, lane)] = s->g->start;
+    snprintf(label, sizeof(label), "%s takes this lane",
+             tr_proc_label(L->procs, vpid, who, sizeof(who)));
+    put_row(s, time, label);
+}
+
+static void
+seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
+{
+    struct seq *s = arg;
+    char time[32], label[256];
+    int to = it->to != 0 ? it->to : it->addressee;
+    int la = tr_lane_of(L, it->from);
+
+    tr_fmt_ms(tr_item_time(it) - L->origin, time, sizeof(time));
+    take_lane(s, L, it, it->from, time);
+    if (it->kind != TR_ITEM_NOTE)
+        take_lane(s, L, it, to, time);
+
+    clear_row(s, L);
+    if (it->kind == TR_ITEM_NOTE) {
+        if (la < 0)
+            return;
+        s->cells[center(s, la)] = note_glyph(s->g, it->note);
+    } else {
+        int lb = tr_lane_of(L, to);
+
+        if (la < 0 && lb < 0)
+            return;
+        arrow(s, it, la, lb);
+    }
+    put_row(s, time, tr_fmt_item(L->procs, it, label, sizeof(label)));
+}
+
+static void
+seq_end(struct tr_layout *L, void *arg)
+{
+    struct seq *s = arg;
+    const struct glyphs *g = s->g;
+
+    clear_row(s, L);
+    put_row(s, "", "");
+    printf("\n%s%s%s record  %s%s%s signal  %s%s%s spawn  %s lost  "
+           "%s start  %s exit  %s error  %s reclaim\n",
+           g->rec, g->rec, g->rec_r, g->sig, g->sig, g->sig_r, g->spawn,
+           g->spawn, g->spawn_r, g->bad, g->start, g->exit, g->error,
+           g->reclaim);
+}
+
+int
+cmd_seq_run(const char *dir, const struct tr_view *v,
+            const struct seq_opts *opts)
+{
+    static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end };
+    static struct seq s;        /* large: keep it off the stack */
+    int room = opts->width - 10 - LABEL_MIN;
+
+    s.opts = opts;
+    s.g = opts->ascii ? &ascii : &unicode;
+    return tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
+           ? 0 : 1;
+}

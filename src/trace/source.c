@@ -1,0 +1,344 @@
+/*
+ * trace/source.c - a libbabeltrace2 graph that streams ipclab events.
+ *
+ *   DIR/.../64-bit  --> source.ctf.fs --.
+ *   DIR/.../32-bit  --> source.ctf.fs ---+--> filter.utils.muxer --> sink
+ *                                                (time order)     (ours)
+ *
+ * source.ctf.fs does not look into subdirectories, and traces/record.sh
+ * writes one trace per user and ABI (ust/uid/0/64-bit), so we find every
+ * directory holding a 'metadata' file ourselves, one source per trace.
+ * The muxer merges their streams by timestamp; our simple sink decodes
+ * each event message (decode.c) and hands it on, keeping nothing.
+ *
+ * libbabeltrace2 reports failures as an error object with a chain of
+ * causes; we print the first, which says what was wrong with the trace,
+ * on one line.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <babeltrace2/babeltrace.h>
+
+#include "ipclab/err.h"
+#include "decode.h"
+#include "source.h"
+
+#define MAX_TRACES 64           /* physical traces under one directory */
+#define MAX_DEPTH 8             /* how deep to look for them */
+#define PROGRESS_AFTER_NS 1000000000LL  /* quiet for short reads */
+#define PROGRESS_EVERY_NS 200000000LL
+
+struct reader {
+    struct tr_decoder *dec;
+    tr_event_fn fn;
+    void *arg;
+    struct tr_source_info *info;
+    const char *pass;
+    int bad_clock;              /* an ipclab event had no timestamp */
+    int64_t started, shown;     /* progress line: wall clock, ns */
+    int progress;               /* a progress line is on the terminal */
+};
+
+static int64_t
+now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Collect every directory under 'dir' that holds a 'metadata' file. */
+static void
+find_traces(const char *dir, int depth, char **out, int *n)
+{
+    char path[PATH_MAX];
+    struct dirent *de;
+    struct stat st;
+    DIR *d;
+
+    if (snprintf(path, sizeof(path), "%s/metadata", dir) < (int)sizeof(path)
+        && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (*n < MAX_TRACES)
+            out[(*n)++] = strdup(dir);
+        return;                 /* a trace holds no other trace */
+    }
+    if (depth >= MAX_DEPTH || (d = opendir(dir)) == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' ||
+            snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+            (int)sizeof(path))
+            continue;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            find_traces(path, depth + 1, out, n);
+    }
+    closedir(d);
+}
+
+static int
+compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Print the root cause of the current libbabeltrace2 error, or 'dflt'. */
+static void
+report_bt_error(const char *dir, const char *dflt)
+{
+    const bt_error *err = bt_current_thread_take_error();
+    const char *msg = dflt;
+    char line[256];
+    uint64_t n;
+
+    if (err != NULL && (n = bt_error_get_cause_count(err)) > 0)
+        msg = bt_error_cause_get_message(
+            bt_error_borrow_cause_by_index(err, 0));
+    snprintf(line, sizeof(line), "%s", msg);
+    line[strcspn(line, "\n")] = '\0';   /* one line, always */
+    n = strlen(line);
+    if (n > 0 && line[n - 1] == '.')
+        line[n - 1] = '\0';    /* our messages end without a full stop */
+    line[0] = (char)tolower((unsigned char)line[0]);
+    ipc_warnx("cannot read the trace in '%s': %s", dir, line);
+    if (err != NULL)
+        bt_error_release(err);
+}
+
+static void
+show_progress(struct reader *r)
+{
+    int64_t now = now_ns();
+    const struct tr_source_info *i = r->info;
+
+    if (now - r->started < PROGRESS_AFTER_NS ||
+        now - r->shown < PROGRESS_EVERY_NS)
+        return;
+    r->shown = now;
+    r->progress = 1;
+    fprintf(stderr, "\r%s: %s%s%llu events, %.1f s of trace\033[K",
+            ipc_progname(), r->pass != NULL ? r->pass : "",
+            r->pass != NULL ? ": " : "", (unsigned long long)i->events,
+            i->events > 0 ? (double)(i->last_ts - i->first_ts) / 1e9 : 0.0);
+}
+
+static void
+handle(struct reader *r, const bt_message *msg)
+{
+    struct tr_event ev;
+    uint64_t count;
+
+    switch (bt_message_get_type(msg)) {
+    case BT_MESSAGE_TYPE_EVENT:
+        switch (tr_decode(r->dec, msg, &ev)) {
+        case 0:
+            r->info->other_events++;
+            return;
+        case -1:
+            r->bad_clock = 1;
+            return;
+        }
+        if (r->info->events++ == 0)
+            r->info->first_ts = ev.ts;
+        r->info->last_ts = ev.ts;
+        r->fn(&ev, r->arg);
+        if ((r->info->events & 0xfff) == 0 && r->progress >= 0)
+            show_progress(r);
+        return;
+    case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
+        if (bt_message_discarded_events_get_count(msg, &count) ==
+            BT_PROPERTY_AVAILABILITY_AVAILABLE)
+            r->info->discarded += count;
+        else
+            r->info->discarded++;   /* some, unknown how many */
+        return;
+    default:
+        return;
+    }
+}
+
+static bt_graph_simple_sink_component_consume_func_status
+consume(bt_message_iterator *it, void *data)
+{
+    struct reader *r = data;
+    bt_message_array_const msgs;
+    uint64_t count;
+
+    switch (bt_message_iterator_next(it, &msgs, &count)) {
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+        break;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
+    default:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        handle(r, msgs[i]);
+        bt_message_put_ref(msgs[i]);
+    }
+    return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+}
+
+/* Add one source.ctf.fs for 'path' and connect its ports to the muxer. */
+static int
+add_source(bt_graph *g, const bt_component_class_source *cls,
+           const bt_component_filter *mux, const char *path, int i)
+{
+    const bt_component_source *src;
+    bt_value *params = bt_value_map_create();
+    bt_value *inputs = bt_value_array_create();
+    char name[32];
+    int rc = -1;
+
+    snprintf(name, sizeof(name), "ctf-%d", i);
+    if (params == NULL || inputs == NULL ||
+        bt_value_array_append_string_element(inputs, path) != 0 ||
+        bt_value_map_insert_entry(params, "inputs", inputs) != 0)
+        goto out_put_values;
+    if (bt_graph_add_source_component(g, cls, name, params,
+                                      BT_LOGGING_LEVEL_NONE, &src) !=
+        BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+        goto out_put_values;
+    for (uint64_t p = 0; p < bt_component_source_get_output_port_count(src);
+         p++) {
+        /* the muxer always has one free input port, its last one */
+        uint64_t free_port = bt_component_filter_get_input_port_count(mux) - 1;
+
+        if (bt_graph_connect_ports(g,
+                bt_component_source_borrow_output_port_by_index_const(src, p),
+                bt_component_filter_borrow_input_port_by_index_const(
+                    mux, free_port), NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+            goto out_put_values;
+    }
+    rc = 0;
+out_put_values:
+    bt_value_put_ref(inputs);
+    bt_value_put_ref(params);
+    return rc;
+}
+
+/* Build the graph for the traces in paths[0..n) and run it to the end. */
+static int
+run_graph(const char *dir, char **paths, int n, struct reader *r)
+{
+    const bt_plugin *ctf = NULL, *utils = NULL;
+    const bt_component_filter *mux;
+    const bt_component_sink *sink;
+    bt_graph *g = NULL;
+    bt_graph_run_status st;
+    int rc = -1;
+
+    if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE,
+                       &ctf) != BT_PLUGIN_FIND_STATUS_OK ||
+        bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE,
+                       &utils) != BT_PLUGIN_FIND_STATUS_OK) {
+        ipc_warnx("the babeltrace2 'ctf' and 'utils' plugins are missing "
+                  "(apt-get install babeltrace2)");
+        goto out_put_plugins;
+    }
+    if ((g = bt_graph_create(0)) == NULL ||
+        bt_graph_add_filter_component(g,
+            bt_plugin_borrow_filter_component_class_by_name_const(utils,
+                                                                  "muxer"),
+            "muxer", NULL, BT_LOGGING_LEVEL_NONE, &mux) !=
+        BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+        goto out_error;
+    for (int i = 0; i < n; i++)
+        if (add_source(g, bt_plugin_borrow_source_component_class_by_name_const(
+                              ctf, "fs"), mux, paths[i], i) == -1)
+            goto out_error;
+    if (bt_graph_add_simple_sink_component(g, "ipclab", NULL, consume, NULL,
+                                           r, &sink) !=
+        BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
+        bt_graph_connect_ports(g,
+            bt_component_filter_borrow_output_port_by_name_const(mux, "out"),
+            bt_component_sink_borrow_input_port_by_index_const(sink, 0),
+            NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+        goto out_error;
+
+    while ((st = bt_graph_run(g)) == BT_GRAPH_RUN_STATUS_AGAIN)
+        usleep(1000);           /* a live source would say "later" */
+    if (st != BT_GRAPH_RUN_STATUS_OK)
+        goto out_error;
+    rc = 0;
+    goto out_put_graph;
+out_error:
+    report_bt_error(dir, "not a valid CTF trace");
+out_put_graph:
+    bt_graph_put_ref(g);
+out_put_plugins:
+    bt_plugin_put_ref(utils);
+    bt_plugin_put_ref(ctf);
+    return rc;
+}
+
+int
+tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
+                   const char *pass, struct tr_source_info *info)
+{
+    struct reader r = { .fn = fn, .arg = arg, .info = info, .pass = pass };
+    char *paths[MAX_TRACES];
+    struct stat st;
+    int n = 0, rc = -1;
+
+    memset(info, 0, sizeof(*info));
+    if (stat(dir, &st) == -1) {
+        ipc_warn("cannot open trace directory '%s'", dir);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        ipc_warnx("'%s' is not a trace directory (give the directory "
+                  "traces/record.sh -o wrote)", dir);
+        return -1;
+    }
+    find_traces(dir, 0, paths, &n);
+    if (n == 0) {
+        ipc_warnx("'%s' holds no CTF trace (no 'metadata' file inside): "
+                  "was anything recorded?", dir);
+        return -1;
+    }
+    qsort(paths, (size_t)n, sizeof(paths[0]), compare_paths);
+
+    bt_logging_set_global_level(BT_LOGGING_LEVEL_NONE);
+    r.started = r.shown = now_ns();
+    r.progress = isatty(STDERR_FILENO) ? 0 : -1;
+    if ((r.dec = tr_decoder_new()) == NULL) {
+        ipc_warn("cannot read '%s'", dir);
+        goto out_free_paths;
+    }
+    rc = run_graph(dir, paths, n, &r);
+    if (r.progress > 0)
+        fprintf(stderr, "\r\033[K");
+    if (rc == 0 && r.bad_clock) {
+        ipc_warnx("the trace in '%s' has ipclab events without timestamps",
+                  dir);
+        rc = -1;
+    } else if (rc == 0 && info->events == 0) {
+        if (info->other_events > 0)
+            ipc_warnx("'%s' is not an ipclab trace: none of its %llu events "
+                      "is an ipclab:* event", dir,
+                      (unsigned long long)info->other_events);
+        else
+            ipc_warnx("the trace in '%s' holds no events: was an ipclab "
+                      "program run while it was recorded?", dir);
+        rc = -1;
+    }
+    tr_decoder_free(r.dec);
+out_free_paths:
+    for (int i = 0; i < n; i++)
+        free(paths[i]);
+    return rc;
+}

@@ -1,0 +1,218 @@
+/*
+ * trace/stats.c - ipclab-trace stats: counts and latencies of a trace.
+ *
+ *   events          how many of each kind
+ *   requests        sent (FIFO1 writes), answered (FIFO2 reads by their
+ *                   client), unanswered
+ *   latency         per hop, as count, p50, p99 and max in microseconds:
+ *                   each FIFO's write -> read, dispatch (route) -> result
+ *                   read from FIFO4, signal send -> consume, and end to
+ *                   end, FIFO1 write -> FIFO2 read by the client
+ *
+ * Hops come from the matcher's items; the two request-long spans (dispatch
+ * and end to end) from a table of requests in flight, freed as each one is
+ * answered. Every program traces after its syscall returns, so a reader
+ * may trace before its writer: such a latency is below zero, counted as 0
+ * and reported.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "hist.h"
+#include "match.h"
+#include "procs.h"
+#include "source.h"
+
+enum hop { H_F1, H_F3, H_F4, H_F2, H_DISPATCH, H_SIG, H_READY, H_ACK,
+           H_E2E, H_COUNT };
+
+static const char *const hop_names[H_COUNT] = {
+    [H_F1] = "FIFO1 write -> server read",
+    [H_F3] = "FIFO3 write -> worker read",
+    [H_F4] = "FIFO4 write -> server read",
+    [H_F2] = "FIFO2 write -> client read",
+    [H_DISPATCH] = "dispatch (route) -> FIFO4 read",
+    [H_SIG] = "signal send -> consume",
+    [H_READY] = "  ready",
+    [H_ACK] = "  ack",
+    [H_E2E] = "end to end: FIFO1 write -> FIFO2 read",
+};
+
+/* A request in flight */
+struct sreq {
+    uint64_t sent, routed;      /* FIFO1 write, route; 0: not seen */
+};
+
+struct stats {
+    struct tr_procs procs;
+    struct tr_match *m;
+    uint64_t counts[TR_TYPE_COUNT];
+    struct tr_hash reqs;        /* (pid, seq) --> struct sreq */
+    uint64_t sent, answered, misread, undelivered;
+    struct tr_hist hops[H_COUNT];
+};
+
+static struct sreq *
+sreq(struct stats *s, int pid, uint32_t seq, int create)
+{
+    uint64_t key = TR_KEY(pid, seq);
+    struct sreq *r = tr_hash_get(&s->reqs, key);
+
+    if (r == NULL && create && (r = calloc(1, sizeof(*r))) != NULL &&
+        tr_hash_put(&s->reqs, key, r) == -1) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+static void
+on_event(const struct tr_event *ev, void *arg)
+{
+    struct stats *s = arg;
+    struct sreq *r;
+
+    s->counts[ev->type]++;
+    tr_procs_see(&s->procs, ev);
+    tr_match_event(s->m, ev);
+
+    if (ev->type == TR_RECORD_WRITE && ev->fifo == 1) {
+        if ((r = sreq(s, ev->pid, ev->seq, 1)) != NULL && r->sent == 0) {
+            r->sent = ev->ts;
+            s->sent++;
+        }
+    } else if (ev->type == TR_ROUTE) {
+        if ((r = sreq(s, ev->pid, ev->seq, 1)) != NULL)
+            r->routed = ev->ts;
+    } else if (ev->type == TR_RECORD_READ && ev->fifo == 4) {
+        if ((r = sreq(s, ev->pid, ev->seq, 0)) != NULL && r->routed != 0)
+            tr_hist_add(&s->hops[H_DISPATCH],
+                        (int64_t)(ev->ts - r->routed));
+    } else if (ev->type == TR_RECORD_READ && ev->fifo == 2 &&
+               ev->vpid == ev->pid) {
+        s->answered++;
+        if ((r = tr_hash_del(&s->reqs, TR_KEY(ev->pid, ev->seq))) != NULL) {
+            if (r->sent != 0)
+                tr_hist_add(&s->hops[H_E2E], (int64_t)(ev->ts - r->sent));
+            free(r);
+        }
+    }
+}
+
+static void
+on_item(const struct tr_item *it, void *arg)
+{
+    struct stats *s = arg;
+    int64_t lat = (int64_t)(it->t1 - it->t0);
+
+    if (it->fate == TR_FATE_MISREAD)
+        s->misread++;
+    if (it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
+        it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED)
+        s->undelivered++;
+    if (it->t1 == 0 || it->t0 == 0 ||
+        (it->fate != TR_FATE_OK && it->fate != TR_FATE_IGNORED &&
+         it->fate != TR_FATE_MISREAD))
+        return;
+    if (it->kind == TR_ITEM_RECORD && it->fifo >= 1 && it->fifo <= 4) {
+        static const enum hop by_fifo[] = { 0, H_F1, H_F2, H_F3, H_F4 };
+
+        tr_hist_add(&s->hops[by_fifo[it->fifo]], lat);
+    } else if (it->kind == TR_ITEM_SIGNAL) {
+        tr_hist_add(&s->hops[H_SIG], lat);
+        if (strcmp(it->what, "ready") == 0)
+            tr_hist_add(&s->hops[H_READY], lat);
+        else if (strcmp(it->what, "ack") == 0)
+            tr_hist_add(&s->hops[H_ACK], lat);
+    }
+}
+
+/* Microseconds, one decimal */
+static void
+print_us(uint64_t ns)
+{
+    printf(" %9" PRIu64 ".%01" PRIu64, ns / 1000, ns / 100 % 10);
+}
+
+static void
+report(struct stats *s, const char *dir, const struct tr_source_info *info)
+{
+    uint64_t negative = 0;
+
+    printf("%s: %" PRIu64 " events in %.3f ms, %" PRIu64 " processes\n",
+           dir, info->events, (double)(info->last_ts - info->first_ts) / 1e6,
+           s->procs.seen);
+    if (info->discarded > 0)
+        printf("WARNING: the tracer lost %" PRIu64 " events (its buffers "
+               "were full): every figure below is incomplete\n",
+               info->discarded);
+
+    printf("\n%-40s %9s\n", "events", "count");
+    for (int t = 1; t < TR_TYPE_COUNT; t++)
+        if (s->counts[t] > 0)
+            printf("  %-38s %9" PRIu64 "\n", tr_type_name(t), s->counts[t]);
+    if (s->counts[TR_OTHER] > 0)
+        printf("  %-38s %9" PRIu64 "\n", "other ipclab events",
+               s->counts[TR_OTHER]);
+
+    printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64
+           " unanswered\n", s->sent, s->answered,
+           s->sent > s->answered ? s->sent - s->answered : 0);
+    if (s->misread > 0 || s->undelivered > 0)
+        printf("messages: %" PRIu64 " read by the wrong process, %" PRIu64
+               " never delivered\n", s->misread, s->undelivered);
+
+    printf("\n%-40s %9s %11s %11s %11s\n", "latency (us)", "count", "p50",
+           "p99", "max");
+    for (int h = 0; h < H_COUNT; h++) {
+        const struct tr_hist *x = &s->hops[h];
+
+        printf("  %-38s %9" PRIu64, hop_names[h], x->n);
+        if (x->n > 0) {
+            print_us(tr_hist_pct(x, 50));
+            print_us(tr_hist_pct(x, 99));
+            print_us(x->max);
+        }
+        putchar('\n');
+        if (h != H_READY && h != H_ACK)
+            negative += x->negative;
+    }
+    if (negative > 0)
+        printf("\n%" PRIu64 " receiving ends were traced before their "
+               "sending end (programs trace after\nthe system call returns): "
+               "those latencies count as 0\n", negative);
+}
+
+static void
+free_req(uint64_t key, void *val, void *arg)
+{
+    (void)key;
+    (void)arg;
+    free(val);
+}
+
+int
+cmd_stats_run(const char *dir)
+{
+    static struct stats s;      /* large: the histograms */
+    struct tr_source_info info;
+    int rc = 1;
+
+    if ((s.m = tr_match_new(&s.procs, on_item, &s)) == NULL) {
+        perror("ipclab-trace");
+        return 1;
+    }
+    if (tr_source_read(dir, on_event, &s, NULL, &info) == 0) {
+        tr_match_finish(s.m);
+        report(&s, dir, &info);
+        rc = 0;
+    }
+    tr_hash_each(&s.reqs, free_req, NULL);
+    tr_hash_free(&s.reqs);
+    tr_match_free(s.m);
+    tr_procs_free(&s.procs);
+    return rc;
+}

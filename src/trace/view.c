@@ -1,0 +1,80 @@
+/*
+ * trace/view.c - the filters of seq, svg and chrome.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view.h"
+
+void
+tr_view_init(struct tr_view *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->until = UINT64_MAX;
+}
+
+int
+tr_view_parse_time(const char *s, uint64_t *ns)
+{
+    static const struct { const char *unit; double ns; } units[] = {
+        { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e6 },
+    };
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (end == s || errno != 0 || v < 0 || v > 1e6)
+        goto bad;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(end, units[i].unit) == 0) {
+            *ns = (uint64_t)(v * units[i].ns + 0.5);
+            return 0;
+        }
+    }
+bad:
+    errno = EINVAL;
+    return -1;
+}
+
+int
+tr_view_parse_request(const char *s, int *pid, uint32_t *seq)
+{
+    char *end;
+    long p;
+    unsigned long q;
+
+    errno = 0;
+    p = strtol(s, &end, 10);
+    if (end == s || *end != ':' || p <= 0 || p > 0x7fffffffL || errno != 0)
+        goto bad;
+    s = end + 1;
+    q = strtoul(s, &end, 10);
+    if (end == s || *end != '\0' || *s == '-' || q == 0 || q > 0xffffffffUL
+        || errno != 0)
+        goto bad;
+    *pid = (int)p;
+    *seq = (uint32_t)q;
+    return 0;
+bad:
+    errno = EINVAL;
+    return -1;
+}
+
+bool
+tr_view_keeps(const struct tr_view *v, uint64_t origin,
+              const struct tr_item *it)
+{
+    uint64_t t = tr_item_time(it);
+    uint64_t rel = t > origin ? t - origin : 0;
+
+    if (rel < v->since || rel > v->until)
+        return false;
+    if (v->req_pid != 0 && (it->pid != v->req_pid || it->seq != v->req_seq))
+        return false;
+    if (v->pid != 0 && it->from != v->pid && it->to != v->pid &&
+        it->addressee != v->pid && it->pid != v->pid)
+        return false;
+    return true;
+}
