@@ -1,0 +1,86 @@
+/*
+ * labs/04-signal-sync/protocol.c - the reference system's handshake.
+ *
+ * The real ipclab-server, and three ipclab-rc at once, each with four
+ * expressions and two requests in flight (--window 2). Both shared FIFOs
+ * (FIFO2 to the clients, FIFO3 to the workers) follow the 'ack'
+ * experiment's rule, with real-time signals carrying each request's seq:
+ *
+ *   server: write(record) --> sigqueue(reader, ready, seq)
+ *   reader: sigwaitinfo(ready) --> read(record) --> sigqueue(server, ack, seq)
+ *   server: (signalfd) ack --> write the next record
+ *
+ * and every client blocks its signals before sending (early-result). So
+ * each client prints exactly its own four answers, whatever the timing.
+ * In the trace, every record_write into FIFO2 or FIFO3 is followed by its
+ * ready, its record_read by the addressee, its ack, and only then by the
+ * next record_write into the same FIFO; 'ipclab-trace check' verifies it.
+ *
+ * Run:   build/bin/lab04-signal-sync protocol
+ * The protocol is described step by step in docs/protocol.md; the code is
+ * src/server/channel.c, src/rc/session.c, src/worker/main.c.
+ * Lab 04, step 10.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipclab/err.h"
+#include "lab.h"
+#include "lab04.h"
+
+#define CLIENTS 3
+
+static const char *const input[CLIENTS] = {
+    "6 * 7\n100 / 7\n-5 - 8\n1 / 0\n",
+    "2 + 2\n9223372036854775807 + 1\n12 * 12\n7 / 2\n",
+    "1000 - 1\n3 * -3\n-9223372036854775808 / -1\n40 + 2\n",
+};
+static const char *const expect[CLIENTS] = {
+    "6 * 7 = 42\n100 / 7 = 14\n-5 - 8 = -13\n1 / 0: division by zero\n",
+    "2 + 2 = 4\n9223372036854775807 + 1: overflow\n12 * 12 = 144\n"
+    "7 / 2 = 3\n",
+    "1000 - 1 = 999\n3 * -3 = -9\n-9223372036854775808 / -1: overflow\n"
+    "40 + 2 = 42\n",
+};
+
+bool
+exp_protocol(void)
+{
+    struct lab_server srv;
+    char in[CLIENTS][PATH_MAX], out[CLIENTS][PATH_MAX], name[16], text[512];
+    pid_t pid[CLIENTS];
+    bool ok = true;
+
+    if (!lab_server_start(&srv, NULL))
+        return false;
+    for (int i = 0; i < CLIENTS; i++) {
+        const char *rc[] = { lab_bin("ipclab-rc"), "--dir", srv.dir,
+                             "--window", "2", "--file", in[i], NULL };
+        FILE *f;
+
+        snprintf(name, sizeof(name), "rc%d.in", i + 1);
+        snprintf(in[i], sizeof(in[i]), "%s", lab_path(name));
+        snprintf(name, sizeof(name), "rc%d.out", i + 1);
+        snprintf(out[i], sizeof(out[i]), "%s", lab_path(name));
+        if ((f = fopen(in[i], "we")) == NULL)
+            ipc_die("cannot create '%s'", in[i]);
+        fputs(input[i], f);
+        fclose(f);
+        pid[i] = lab_spawn("rc", rc, out[i]);
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        int status = lab_wait(pid[i], "rc");
+
+        lab_read_file(out[i], text, sizeof(text));
+        lab_say("client %ld printed:", (long)pid[i]);
+        for (const char *l = text; *l != '\0'; l += *l == '\n') {
+            lab_say("    %.*s", (int)strcspn(l, "\n"), l);
+            l += strcspn(l, "\n");
+        }
+        ok &= lab_expect(status == 0 && strcmp(text, expect[i]) == 0,
+                         "its own four answers, each right");
+    }
+    lab_server_stop(&srv);
+    return ok;
+}

@@ -1,0 +1,161 @@
+/*
+ * labs/common/run.c - running the reference system's programs from a lab.
+ *
+ * Labs 03 to 05 use the real ipclab-server and ipclab-rc, found beside the
+ * lab binary (build/bin/), on the lab's own runtime directory, so that no
+ * server has to be started by hand and a student's own server, if one is
+ * running, is never disturbed. They are started with the library's
+ * ipc_spawn() (fork+exec, traced as proc_spawn).
+ * See lab.h for the API.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipclab/err.h"
+#include "ipclab/fifo.h"
+#include "ipclab/proc.h"
+#include "ipclab/sig.h"
+#include "lab.h"
+
+const char *
+lab_bin(const char *name)
+{
+    static char paths[8][PATH_MAX];
+    static int next;
+    char *p = paths[next++ % 8];
+    char dir[PATH_MAX - 64];
+
+    if (ipc_exe_dir(dir, sizeof(dir)) == -1)
+        ipc_die("cannot find the directory of this program");
+    snprintf(p, PATH_MAX, "%s/%s", dir, name);
+    return p;
+}
+
+/* Start argv with 'fd' as its stdout (-1: ours). */
+static pid_t
+spawn_fd(const char *role, const char *const argv[], int fd)
+{
+    int saved = -1;
+    pid_t pid;
+
+    fflush(NULL);
+    if (fd >= 0) {
+        /* ipc_spawn() hands the child our descriptors: lend it 'fd' as
+           stdout just for the fork, then take ours back */
+        if ((saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) == -1 ||
+            dup2(fd, STDOUT_FILENO) == -1)
+            ipc_die("cannot redirect the output of %s", argv[0]);
+    }
+    pid = ipc_spawn(role, argv[0], (char *const *)argv, NULL);
+    if (saved >= 0) {
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+    }
+    if (pid == -1)
+        ipc_die("cannot start '%s'", argv[0]);
+    return pid;
+}
+
+pid_t
+lab_spawn(const char *role, const char *const argv[], const char *out)
+{
+    int fd = -1;
+    pid_t pid;
+
+    if (out != NULL &&
+        (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
+        ipc_die("cannot create '%s'", out);
+    pid = spawn_fd(role, argv, fd);
+    if (fd >= 0)
+        close(fd);
+    return pid;
+}
+
+/* Read one line from fd into buf within the deadline; false otherwise. */
+static bool
+read_line(int fd, char *buf, size_t size, int64_t deadline)
+{
+    size_t n = 0;
+
+    while (n + 1 < size) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int r = poll(&p, 1, ipc_ms_until(deadline));
+
+        if (r == -1 && errno == EINTR)
+            continue;
+        if (r != 1 || read(fd, buf + n, 1) != 1)
+            return false;       /* timeout, or EOF: the program died */
+        if (buf[n] == '\n')
+            break;
+        n++;
+    }
+    buf[n] = '\0';
+    return true;
+}
+
+bool
+lab_server_start(struct lab_server *s, const char *const extra[])
+{
+    const char *argv[24] = { lab_bin("ipclab-server"), "--dir" };
+    char line[PATH_MAX + 16], expect[PATH_MAX + 16];
+    int n = 3, fd[2];
+
+    snprintf(s->dir, sizeof(s->dir), "%s", lab_path("run"));
+    argv[2] = s->dir;
+    for (int i = 0; extra != NULL && extra[i] != NULL && n < 23; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+
+    if (pipe2(fd, O_CLOEXEC) == -1)
+        ipc_die("pipe2");
+    s->pid = spawn_fd("server", argv, fd[1]);
+    close(fd[1]);
+    s->out = fd[0];
+
+    /* the server prints "ready: DIR" once clients may connect */
+    snprintf(expect, sizeof(expect), "ready: %s", s->dir);
+    if (!read_line(s->out, line, sizeof(line), ipc_deadline_ms(LAB_WAIT_MS))
+        || strcmp(line, expect) != 0) {
+        lab_say("ipclab-server did not say '%s'", expect);
+        kill(s->pid, SIGKILL);
+        lab_wait(s->pid, "server");
+        close(s->out);
+        return false;
+    }
+    return true;
+}
+
+int
+lab_server_stop(struct lab_server *s)
+{
+    struct ipc_sigs sigs;
+    char line[512];
+    int status;
+
+    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sig_send(&sigs, SIGINT, "stop", s->pid, 0);
+    status = lab_wait(s->pid, "server");
+    /* it has ended: what it printed is all in the pipe */
+    while (read_line(s->out, line, sizeof(line), ipc_deadline_ms(0)))
+        lab_say("server says: %s", line);
+    close(s->out);
+    return status;
+}
+
+char *
+lab_read_file(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = 0;
+
+    if (fd >= 0) {
+        n = ipc_read_full(fd, buf, size - 1);
+        close(fd);
+    }
+    buf[n > 0 ? n : 0] = '\0';
+    return buf;
+}
