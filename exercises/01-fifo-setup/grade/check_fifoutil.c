@@ -1,0 +1,443 @@
+/*
+ * grade/check_fifoutil.c - graded tests of exercise 01 (fifoutil.c).
+ *
+ * Every test calls the student's functions in a forked Check child and
+ * plays the other end of the FIFO from helper processes it forks, so the
+ * rendezvous, EOF, EINTR and SIGPIPE are the kernel's own.
+ * Run: make grade EX=01, or BUILD/grade/01 TEST after a build.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fifoutil.h"
+#include "grade.h"
+#include "ipclab/proc.h"
+
+/* Permission bits of 'path' (lstat), or -1. */
+static int
+mode_of(const char *path)
+{
+    struct stat st;
+
+    if (lstat(path, &st) == -1)
+        return -1;
+    return S_ISFIFO(st.st_mode) ? (int)(st.st_mode & 07777) : -2;
+}
+
+/* A helper process: run fn(arg) in a child and _exit(0). */
+static pid_t
+helper(void (*fn)(const char *), const char *arg)
+{
+    pid_t pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGALRM, SIG_DFL);
+        fn(arg);
+        _exit(0);
+    }
+    return pid;
+}
+
+static void
+reap(pid_t pid)
+{
+    int status;
+
+    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+        ;
+}
+
+GRADE_TEST(make_exact_mode, 3, 10,
+           "ex_fifo_make: exact mode under any umask, umask unchanged")
+{
+    const char *p1 = h_tmpdir_path("f1"), *p2 = h_tmpdir_path("f2");
+    mode_t before;
+
+    umask(077);
+    ck_assert_msg(ex_fifo_make(p1, 0660) == 0, "ex_fifo_make(0660) "
+                  "failed: %s", strerror(errno));
+    ck_assert_msg(mode_of(p1) != -2, "'%s' is not a FIFO", p1);
+    ck_assert_msg(mode_of(p1) == 0660, "mode 0660 under umask 077 gave "
+                  "%04o", (unsigned)mode_of(p1));
+    before = umask(022);
+    ck_assert_msg(before == 077, "the umask changed from 077 to %03o",
+                  (unsigned)before);
+    ck_assert_int_eq(ex_fifo_make(p2, 0606), 0);
+    ck_assert_msg(mode_of(p2) == 0606, "mode 0606 under umask 022 gave "
+                  "%04o", (unsigned)mode_of(p2));
+    before = umask(022);
+    ck_assert_msg(before == 022, "the umask changed from 022 to %03o",
+                  (unsigned)before);
+}
+END_TEST
+
+GRADE_TEST(make_existing, 2, 10,
+           "ex_fifo_make: existing FIFO accepted; file, symlink refused")
+{
+    const char *fifo = h_tmpdir_path("fifo"), *file = h_tmpdir_path("file");
+    const char *link = h_tmpdir_path("link");
+    char *text;
+
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_msg(ex_fifo_make(fifo, 0640) == 0, "an existing FIFO was "
+                  "refused: %s", strerror(errno));
+    ck_assert_msg(mode_of(fifo) == 0640, "existing FIFO: mode %04o, "
+                  "expected 0640", (unsigned)mode_of(fifo));
+
+    h_write_file(file, "keep me\n");
+    errno = 0;
+    ck_assert_msg(ex_fifo_make(file, 0600) == -1 && errno == EEXIST,
+                  "a regular file in the way: expected -1/EEXIST, got "
+                  "errno %d", errno);
+    text = h_read_file(file);
+    ck_assert_msg(text != NULL && strcmp(text, "keep me\n") == 0,
+                  "the regular file in the way was changed");
+    free(text);
+
+    ck_assert_int_eq(symlink(fifo, link), 0);
+    errno = 0;
+    ck_assert_msg(ex_fifo_make(link, 0666) == -1 && errno == EEXIST,
+                  "a symlink to a FIFO: expected -1/EEXIST");
+    ck_assert_msg(mode_of(fifo) == 0640, "the symlink's target was chmod'ed");
+
+    errno = 0;
+    ck_assert_msg(ex_fifo_make(h_tmpdir_path("no/such"), 0600) == -1 &&
+                  errno == ENOENT, "missing directory: expected ENOENT");
+}
+END_TEST
+
+static void
+open_reader_later(const char *path)
+{
+    int fd;
+
+    ipc_sleep_ms(300);
+    fd = open(path, O_RDONLY);  /* blocks until the writer is there */
+    ipc_sleep_ms(200);
+    close(fd);
+}
+
+GRADE_TEST(open_writer_rendezvous, 3, 15,
+           "ex_fifo_open_writer: ENXIO retried until a reader or timeout")
+{
+    const char *p = h_tmpdir_path("f"), *file = h_tmpdir_path("file");
+    int64_t t0;
+    pid_t pid;
+    int fd, flags;
+
+    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    t0 = ipc_now_ms();
+    errno = 0;
+    fd = ex_fifo_open_writer(p, 300);
+    ck_assert_msg(fd == -1 && errno == ETIMEDOUT, "no reader, 300 ms: "
+                  "expected -1/ETIMEDOUT, got %d/%s", fd, strerror(errno));
+    ck_assert_msg(ipc_now_ms() - t0 >= 250 && ipc_now_ms() - t0 < 2000,
+                  "no reader, timeout 300 ms: returned after %lld ms",
+                  (long long)(ipc_now_ms() - t0));
+
+    pid = helper(open_reader_later, p);
+    fd = ex_fifo_open_writer(p, 5000);
+    ck_assert_msg(fd >= 0, "a reader came after 300 ms, but open failed: "
+                  "%s", strerror(errno));
+    flags = fcntl(fd, F_GETFL);
+    ck_assert_msg((flags & O_ACCMODE) == O_WRONLY, "not opened O_WRONLY");
+    ck_assert_msg(!(flags & O_NONBLOCK), "the descriptor is still "
+                  "O_NONBLOCK");
+    ck_assert_msg(fcntl(fd, F_GETFD) & FD_CLOEXEC, "not close-on-exec");
+    close(fd);
+    reap(pid);
+
+    t0 = ipc_now_ms();
+    errno = 0;
+    fd = ex_fifo_open_writer(h_tmpdir_path("missing"), 2000);
+    ck_assert_msg(fd == -1 && errno == ENOENT && ipc_now_ms() - t0 < 1000,
+                  "a missing FIFO must fail at once with ENOENT");
+    h_write_file(file, "");
+    errno = 0;
+    fd = ex_fifo_open_writer(file, 200);
+    ck_assert_msg(fd == -1 && errno == EINVAL, "a regular file: expected "
+                  "-1/EINVAL, got %d/%s", fd, strerror(errno));
+}
+END_TEST
+
+static void
+write_hello(const char *path)
+{
+    int fd = open(path, O_WRONLY);
+
+    if (fd == -1 || write(fd, "hello", 5) != 5)
+        _exit(1);
+    close(fd);
+}
+
+GRADE_TEST(open_reader_no_eof, 3, 15,
+           "ex_fifo_open_reader: no wait for writers, never EOF")
+{
+    const char *p = h_tmpdir_path("f");
+    struct pollfd pf;
+    char buf[16] = "";
+    int64_t t0 = ipc_now_ms();
+    int rfd, keep = -1, flags;
+    pid_t pid;
+
+    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    rfd = ex_fifo_open_reader(p, &keep);
+    ck_assert_msg(rfd >= 0, "ex_fifo_open_reader failed: %s",
+                  strerror(errno));
+    ck_assert_msg(ipc_now_ms() - t0 < 1000, "it waited for a writer");
+    flags = fcntl(rfd, F_GETFL);
+    ck_assert_msg((flags & O_ACCMODE) == O_RDONLY, "read end not O_RDONLY");
+    ck_assert_msg(!(flags & O_NONBLOCK), "read end still O_NONBLOCK");
+    ck_assert_msg(fcntl(rfd, F_GETFD) & FD_CLOEXEC, "read end not "
+                  "close-on-exec");
+    ck_assert_msg(keep >= 0 && (fcntl(keep, F_GETFL) & O_ACCMODE) ==
+                  O_WRONLY, "*keep_fd is not a write end");
+    ck_assert_msg(fcntl(keep, F_GETFD) & FD_CLOEXEC, "*keep_fd not "
+                  "close-on-exec");
+
+    pid = helper(write_hello, p);
+    reap(pid);                  /* the only client has come and gone */
+    ck_assert_int_eq(read(rfd, buf, sizeof(buf) - 1), 5);
+    ck_assert_str_eq(buf, "hello");
+    pf = (struct pollfd){ .fd = rfd, .events = POLLIN };
+    ck_assert_msg(poll(&pf, 1, 200) == 0, "after the last client left, "
+                  "the read end reports EOF/POLLHUP: keep a write end");
+
+    errno = 0;
+    h_write_file(h_tmpdir_path("file"), "");
+    ck_assert_msg(ex_fifo_open_reader(h_tmpdir_path("file"), &keep) == -1 &&
+                  errno == EINVAL, "a regular file: expected -1/EINVAL");
+}
+END_TEST
+
+/* ---- reading ------------------------------------------------------------ */
+
+static volatile sig_atomic_t got_usr1;  /* written by on_usr1 */
+
+static void
+on_usr1(int sig)
+{
+    (void)sig;
+    got_usr1 = 1;
+}
+
+/* Writes 56 bytes 0..55 in three pieces, with a SIGUSR1 to the parent. */
+static void
+write_in_pieces(const char *path)
+{
+    unsigned char rec[56];
+    int fd = open(path, O_WRONLY);
+
+    for (int i = 0; i < 56; i++)
+        rec[i] = (unsigned char)i;
+    if (fd == -1)
+        _exit(1);
+    ipc_sleep_ms(100);
+    kill(getppid(), SIGUSR1);   /* interrupts a read() with no data */
+    ipc_sleep_ms(50);
+    if (write(fd, rec, 10) != 10)
+        _exit(1);
+    ipc_sleep_ms(50);
+    kill(getppid(), SIGUSR1);
+    ipc_sleep_ms(50);
+    if (write(fd, rec + 10, 30) != 30)
+        _exit(1);
+    ipc_sleep_ms(50);
+    if (write(fd, rec + 40, 16) != 16)
+        _exit(1);
+    ipc_sleep_ms(200);
+    close(fd);
+}
+
+GRADE_TEST(read_record_pieces, 2, 15,
+           "ex_read_record: whole record from short reads, across EINTR")
+{
+    const char *p = h_tmpdir_path("f");
+    struct sigaction sa = { .sa_handler = on_usr1 };
+    unsigned char rec[56];
+    ssize_t n;
+    pid_t pid;
+    int fd;
+
+    sa.sa_flags = 0;            /* no SA_RESTART: read() fails with EINTR */
+    sigemptyset(&sa.sa_mask);
+    ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    pid = helper(write_in_pieces, p);
+    fd = open(p, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    n = ex_read_record(fd, rec, sizeof(rec));
+    ck_assert_msg(n == 56, "expected 56 bytes from three writes and two "
+                  "signals, got %zd (%s)", n, n < 0 ? strerror(errno) : "");
+    ck_assert_msg(got_usr1, "test error: no signal arrived");
+    for (int i = 0; i < 56; i++)
+        ck_assert_msg(rec[i] == i, "byte %d is %d", i, rec[i]);
+    n = ex_read_record(fd, rec, sizeof(rec));
+    ck_assert_msg(n == 0, "EOF between records: expected 0, got %zd", n);
+    reap(pid);
+}
+END_TEST
+
+GRADE_TEST(read_record_eof_nonblock, 2, 15,
+           "ex_read_record: torn record, EAGAIN, half a record waits")
+{
+    unsigned char rec[56] = { 0 }, got[56];
+    int pfd[2];
+    ssize_t n;
+
+    /* EOF after half a record: EPROTO */
+    ck_assert_int_eq(pipe(pfd), 0);
+    ck_assert_int_eq(write(pfd[1], rec, 20), 20);
+    close(pfd[1]);
+    errno = 0;
+    n = ex_read_record(pfd[0], got, sizeof(got));
+    ck_assert_msg(n == -1 && errno == EPROTO, "EOF inside a record: "
+                  "expected -1/EPROTO, got %zd/%s", n, strerror(errno));
+    close(pfd[0]);
+
+    /* non-blocking and empty: EAGAIN at once */
+    ck_assert_int_eq(pipe2(pfd, O_NONBLOCK), 0);
+    errno = 0;
+    n = ex_read_record(pfd[0], got, sizeof(got));
+    ck_assert_msg(n == -1 && errno == EAGAIN, "empty non-blocking fd: "
+                  "expected -1/EAGAIN, got %zd/%s", n, strerror(errno));
+
+    /* non-blocking, half a record now, the rest 200 ms later */
+    for (int i = 0; i < 56; i++)
+        rec[i] = (unsigned char)(100 + i);
+    ck_assert_int_eq(write(pfd[1], rec, 28), 28);
+    fflush(NULL);
+    if (fork() == 0) {
+        ipc_sleep_ms(200);
+        _exit(write(pfd[1], rec + 28, 28) == 28 ? 0 : 1);
+    }
+    n = ex_read_record(pfd[0], got, sizeof(got));
+    ck_assert_msg(n == 56, "half a record on a non-blocking fd: expected "
+                  "to wait for the rest, got %zd/%s", n,
+                  n < 0 ? strerror(errno) : "");
+    ck_assert_msg(memcmp(got, rec, 56) == 0, "the record's bytes differ");
+    wait(NULL);
+}
+END_TEST
+
+/* ---- writing ------------------------------------------------------------ */
+
+GRADE_TEST(write_record_epipe, 3, 10,
+           "ex_write_record: EPIPE without dying; mask, handler untouched")
+{
+    char big[PIPE_BUF + 1] = { 0 }, rec[56] = "record";
+    sigset_t before, after, pending;
+    struct sigaction sa;
+    int pfd[2];
+    ssize_t n;
+
+    signal(SIGPIPE, SIG_DFL);
+    sigemptyset(&before);
+    sigaddset(&before, SIGUSR2);
+    sigprocmask(SIG_SETMASK, &before, NULL);
+
+    ck_assert_int_eq(pipe(pfd), 0);
+    errno = 0;
+    n = ex_write_record(pfd[1], big, sizeof(big));
+    ck_assert_msg(n == -1 && errno == EMSGSIZE, "PIPE_BUF + 1 bytes: "
+                  "expected -1/EMSGSIZE, got %zd/%s", n, strerror(errno));
+    ck_assert_int_eq(ex_write_record(pfd[1], rec, sizeof(rec)), 56);
+
+    close(pfd[0]);              /* no reader left */
+    errno = 0;
+    n = ex_write_record(pfd[1], rec, sizeof(rec));
+    ck_assert_msg(n == -1 && errno == EPIPE, "no reader: expected "
+                  "-1/EPIPE, got %zd/%s", n, strerror(errno));
+    sigprocmask(SIG_SETMASK, NULL, &after);
+    ck_assert_msg(!sigismember(&after, SIGPIPE) &&
+                  sigismember(&after, SIGUSR2), "the signal mask changed");
+    sigpending(&pending);
+    ck_assert_msg(!sigismember(&pending, SIGPIPE), "a SIGPIPE is left "
+                  "pending: it would kill as soon as it is unblocked");
+    sigaction(SIGPIPE, NULL, &sa);
+    ck_assert_msg(sa.sa_handler == SIG_DFL, "SIGPIPE's disposition "
+                  "changed");
+}
+END_TEST
+
+#define WRITERS 4
+#define RECORDS 400
+#define RECSIZE 2048
+
+/* Records of writer w, number i: every byte says who wrote it. */
+static void
+fill(unsigned char *rec, int w, int i)
+{
+    memset(rec, 'a' + w, RECSIZE);
+    memcpy(rec, &i, sizeof(i));
+}
+
+static void
+write_many(const char *arg)
+{
+    unsigned char rec[RECSIZE];
+    int w = arg[0] - '0';
+    int fd = ex_fifo_open_writer(arg + 2, 5000);
+
+    if (fd == -1)
+        _exit(1);
+    for (int i = 0; i < RECORDS; i++) {
+        fill(rec, w, i);
+        if (ex_write_record(fd, rec, RECSIZE) != RECSIZE)
+            _exit(1);
+    }
+    close(fd);
+}
+
+GRADE_TEST(records_never_tear, 2, 30,
+           "4 writers x 400 records of 2 KiB: every record intact")
+{
+    const char *p = h_tmpdir_path("f");
+    unsigned char rec[RECSIZE], want[RECSIZE];
+    char args[WRITERS][PATH_MAX];
+    int next[WRITERS] = { 0 };
+    pid_t pids[WRITERS];
+    int rfd, keep, total = 0;
+
+    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    rfd = ex_fifo_open_reader(p, &keep);
+    ck_assert_msg(rfd >= 0, "ex_fifo_open_reader: %s", strerror(errno));
+    for (int w = 0; w < WRITERS; w++) {
+        snprintf(args[w], sizeof(args[w]), "%d %s", w, p);
+        pids[w] = helper(write_many, args[w]);
+    }
+    while (total < WRITERS * RECORDS) {
+        ssize_t n = ex_read_record(rfd, rec, RECSIZE);
+        int w, i;
+
+        ck_assert_msg(n == RECSIZE, "record %d: read %zd (%s)", total, n,
+                      n < 0 ? strerror(errno) : "");
+        w = rec[RECSIZE - 1] - 'a';
+        ck_assert_msg(w >= 0 && w < WRITERS, "record %d: garbage", total);
+        memcpy(&i, rec, sizeof(i));
+        fill(want, w, i);
+        ck_assert_msg(memcmp(rec, want, RECSIZE) == 0, "record %d is torn: "
+                      "bytes of two writers", total);
+        ck_assert_msg(i == next[w], "writer %d: record %d came after %d",
+                      w, i, next[w] - 1);
+        next[w]++;
+        total++;
+    }
+    for (int w = 0; w < WRITERS; w++)
+        reap(pids[w]);
+}
+END_TEST

@@ -1,0 +1,288 @@
+/*
+ * grade/check_router.c - graded tests of exercise 02 (ex02-router).
+ *
+ * framer_* and dispatch: the functions, fed bytes cut at every place a
+ * read() could cut them, with garbage around. router_*: ex02-router as a
+ * real process, with forked writers sharing its input FIFO.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "grade.h"
+#include "ipclab/proc.h"
+#include "ipclab/record.h"
+#include "router.h"
+
+/* Request number i: op 1..4 in turn, from a made-up pid */
+static void
+request(struct ipc_record *r, int i)
+{
+    ipc_rec_request(r, (enum ipc_op)(1 + i % IPC_OP_COUNT), i, 2 * i,
+                    (uint32_t)i + 1);
+    r->pid = 1000 + i % 7;
+    ipc_rec_seal(r);
+}
+
+/* Feed 'len' bytes in pieces of 'piece'; take every record out */
+static int
+feed_all(const unsigned char *bytes, size_t len, size_t piece,
+         struct ipc_record *got, int max, struct rt_stats *st)
+{
+    static struct rt_framer f;
+    int n = 0;
+
+    rt_framer_init(&f);
+    for (size_t off = 0; off < len; off += piece) {
+        size_t k = len - off < piece ? len - off : piece;
+
+        ck_assert_msg(rt_framer_feed(&f, bytes + off, k) == 0,
+                      "rt_framer_feed(%zu bytes) failed: %s", k,
+                      strerror(errno));
+        while (n < max && rt_framer_next(&f, &got[n], st) == 1)
+            n++;
+    }
+    return n;
+}
+
+GRADE_TEST(framer_whole, 2, 10, "rt_framer: 10 records fed at once")
+{
+    struct ipc_record in[10], got[12];
+    struct rt_stats st = { { 0 }, 0, 0 };
+    int n;
+
+    for (int i = 0; i < 10; i++)
+        request(&in[i], i);
+    n = feed_all((unsigned char *)in, sizeof(in), sizeof(in), got, 12, &st);
+    ck_assert_msg(n == 10, "10 records fed, %d taken out", n);
+    for (int i = 0; i < 10; i++)
+        ck_assert_msg(memcmp(&got[i], &in[i], sizeof(in[i])) == 0,
+                      "record %d differs", i);
+    ck_assert_msg(st.dropped == 0, "%lu stretches dropped from valid "
+                  "records", st.dropped);
+}
+END_TEST
+
+GRADE_TEST(framer_split, 3, 10,
+           "rt_framer: records cut at every byte (pieces of 1 to 57)")
+{
+    struct ipc_record in[6], got[8];
+
+    for (int i = 0; i < 6; i++)
+        request(&in[i], i);
+    for (size_t piece = 1; piece <= 57; piece++) {
+        struct rt_stats st = { { 0 }, 0, 0 };
+        int n = feed_all((unsigned char *)in, sizeof(in), piece, got, 8, &st);
+
+        ck_assert_msg(n == 6, "pieces of %zu bytes: %d records of 6", piece,
+                      n);
+        ck_assert_msg(memcmp(got, in, sizeof(in)) == 0, "pieces of %zu "
+                      "bytes: records differ", piece);
+        ck_assert_msg(st.dropped == 0, "pieces of %zu bytes: valid bytes "
+                      "dropped", piece);
+    }
+}
+END_TEST
+
+GRADE_TEST(framer_garbage, 4, 10,
+           "rt_framer: garbage and a corrupt record skipped, no record lost")
+{
+    unsigned char bytes[1024];
+    struct ipc_record r, got[16];
+    size_t len = 0;
+    int n, want[] = { 0, 1, 2, 3, 4 };
+
+    /* garbage, r0, "hello\n", r1, corrupt record, r2, 3 bytes of a
+       magic then garbage, r3, r4 */
+#define PUT(p, n) (memcpy(bytes + len, (p), (n)), len += (n))
+    PUT("xyzzy", 5);
+    request(&r, 0); PUT(&r, sizeof(r));
+    PUT("hello\n", 6);
+    request(&r, 1); PUT(&r, sizeof(r));
+    request(&r, 99); r.a ^= 1; PUT(&r, sizeof(r));     /* bad check */
+    request(&r, 2); PUT(&r, sizeof(r));
+    PUT("\x31\x43\x50", 3); PUT("!!", 2);
+    request(&r, 3); PUT(&r, sizeof(r));
+    request(&r, 4); PUT(&r, sizeof(r));
+#undef PUT
+    for (size_t piece = 1; piece <= 60; piece += 59) {
+        struct rt_stats st = { { 0 }, 0, 0 };
+
+        n = feed_all(bytes, len, piece, got, 16, &st);
+        ck_assert_msg(n == 5, "pieces of %zu: %d valid records of 5 came "
+                      "out", piece, n);
+        for (int i = 0; i < 5; i++)
+            ck_assert_msg(got[i].seq == (uint32_t)want[i] + 1, "pieces of "
+                          "%zu: record %d has seq %u", piece, i, got[i].seq);
+        ck_assert_msg(st.dropped >= 3, "pieces of %zu: only %lu dropped "
+                      "stretches counted", piece, st.dropped);
+    }
+}
+END_TEST
+
+GRADE_TEST(framer_full, 1, 10, "rt_framer_feed: ENOBUFS, nothing appended")
+{
+    static struct rt_framer f;
+    static unsigned char big[RT_BUF];
+    struct rt_stats st = { { 0 }, 0, 0 };
+    struct ipc_record r, got;
+
+    rt_framer_init(&f);
+    request(&r, 7);
+    ck_assert_msg(rt_framer_feed(&f, &r, 10) == 0, "rt_framer_feed(10 "
+                  "bytes) failed: %s", strerror(errno));
+    errno = 0;
+    ck_assert_msg(rt_framer_feed(&f, big, RT_BUF - 9) == -1 &&
+                  errno == ENOBUFS, "overfull: expected -1/ENOBUFS");
+    ck_assert_int_eq(rt_framer_feed(&f, (char *)&r + 10, sizeof(r) - 10), 0);
+    ck_assert_msg(rt_framer_next(&f, &got, &st) == 1 && got.seq == r.seq,
+                  "the refused bytes were appended anyway");
+}
+END_TEST
+
+GRADE_TEST(dispatch, 4, 10,
+           "rt_dispatch: each op to its FIFO; unknown op answered EINVAL")
+{
+    int fds[IPC_OP_COUNT + 2][2], out[IPC_OP_COUNT + 1];
+    struct rt_stats st = { { 0 }, 0, 0 };
+    struct ipc_record r, got;
+
+    for (int i = 0; i <= IPC_OP_COUNT + 1; i++)
+        ck_assert_int_eq(pipe2(fds[i], O_NONBLOCK), 0);
+    for (int op = 0; op <= IPC_OP_COUNT; op++)
+        out[op] = fds[op][1];
+    for (int i = 0; i < 8; i++) {
+        request(&r, i);
+        ck_assert_msg(rt_dispatch(out, fds[IPC_OP_COUNT + 1][1], &r, &st) ==
+                      0, "rt_dispatch failed: %s", strerror(errno));
+    }
+    for (int op = 1; op <= IPC_OP_COUNT; op++) {
+        for (int k = 0; k < 2; k++) {
+            ck_assert_msg(read(fds[op][0], &got, sizeof(got)) ==
+                          sizeof(got), "%s: record %d missing",
+                          ipc_op_name((uint32_t)op), k);
+            ck_assert_msg(got.op == (uint32_t)op &&
+                          ipc_rec_validate(&got, sizeof(got),
+                                           IPC_KIND_REQUEST) == IPC_REC_OK,
+                          "%s got a request for op %u", ipc_op_name(
+                          (uint32_t)op), got.op);
+        }
+        ck_assert_msg(st.routed[op] == 2, "routed[%d] = %lu, expected 2", op,
+                      st.routed[op]);
+    }
+    request(&r, 3);
+    r.op = 9;
+    ipc_rec_seal(&r);
+    ck_assert_int_eq(rt_dispatch(out, fds[IPC_OP_COUNT + 1][1], &r, &st), 0);
+    ck_assert_msg(read(fds[IPC_OP_COUNT + 1][0], &got, sizeof(got)) ==
+                  sizeof(got), "op 9: nothing written into rejects");
+    ck_assert_msg(ipc_rec_validate(&got, sizeof(got), IPC_KIND_RESULT) ==
+                  IPC_REC_OK && got.status == EINVAL && got.pid == r.pid &&
+                  got.seq == r.seq && got.op == 9, "op 9: rejects got no "
+                  "valid EINVAL result for the same request");
+    ck_assert_msg(st.rejected == 1, "rejected = %lu", st.rejected);
+}
+END_TEST
+
+/* ---- the program -------------------------------------------------------- */
+
+#define WRITERS 3
+#define PER_WRITER 200
+
+static void
+writer(const char *path, int w)
+{
+    /* non-blocking open: a dead router means ENXIO, not a hang */
+    int fd = open(path, O_WRONLY | O_NONBLOCK);
+
+    if (fd == -1 || fcntl(fd, F_SETFL, 0) == -1)
+        _exit(1);
+    for (int i = 0; i < PER_WRITER; i++) {
+        struct ipc_record r;
+
+        request(&r, w * PER_WRITER + i);
+        if (i % 50 == 25 && write(fd, "junk!", 5) != 5)
+            _exit(1);
+        if (write(fd, &r, sizeof(r)) != sizeof(r))
+            _exit(1);
+    }
+    _exit(0);
+}
+
+GRADE_TEST(router_process, 6, 40,
+           "ex02-router: 3 writers x 200 + junk, all routed, exits on SIGTERM")
+{
+    const char *dir = h_tmpdir_path("run"), *out = h_tmpdir_path("out");
+    int counts[IPC_OP_COUNT + 1] = { 0 }, rfd[IPC_OP_COUNT + 1];
+    char path[PATH_MAX], want[128], *text;
+    int64_t deadline = ipc_deadline_ms(10000);
+    pid_t router, pids[WRITERS];
+    int status;
+
+    router = h_spawn((const char *[]){ g_prog("ex02-router"), "--dir", dir,
+                     NULL }, NULL, out, h_tmpdir_path("err"));
+    do {
+        text = h_read_file(out);
+        status = text != NULL && strncmp(text, "ready:", 6) == 0;
+        free(text);
+        ck_assert_msg(ipc_ms_until(deadline) > 0 && ipc_proc_alive(router),
+                      "ex02-router did not print 'ready:'");
+        ipc_sleep_ms(20);
+    } while (!status);
+    for (int op = 1; op <= IPC_OP_COUNT; op++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, ipc_op_name((uint32_t)op));
+        rfd[op] = open(path, O_RDONLY | O_NONBLOCK);
+        ck_assert_msg(rfd[op] >= 0, "cannot open '%s'", path);
+    }
+    snprintf(path, sizeof(path), "%s/in", dir);
+    for (int w = 0; w < WRITERS; w++) {
+        fflush(NULL);
+        if ((pids[w] = fork()) == 0)
+            writer(path, w);
+    }
+    for (int w = 0; w < WRITERS; w++)
+        ck_assert_msg(h_wait(pids[w], 10000) == 0, "writer %d could not "
+                      "write all its requests (is ex02-router alive? "
+                      "stderr: %s)", w, g_snippet(h_tmpdir_path("err"), 200));
+
+    /* take what was routed until every request is accounted for */
+    for (int total = 0; total < WRITERS * PER_WRITER;) {
+        int before = total;
+
+        for (int op = 1; op <= IPC_OP_COUNT; op++) {
+            struct ipc_record r;
+
+            while (read(rfd[op], &r, sizeof(r)) == sizeof(r)) {
+                ck_assert_msg(r.op == (uint32_t)op, "'%s' got op %u",
+                              ipc_op_name((uint32_t)op), r.op);
+                counts[op]++;
+                total++;
+            }
+        }
+        if (total == before) {
+            ck_assert_msg(ipc_ms_until(deadline) > 0, "only %d of %d "
+                          "requests routed in 10 s", total,
+                          WRITERS * PER_WRITER);
+            ipc_sleep_ms(20);
+        }
+    }
+    kill(router, SIGTERM);
+    status = h_wait(router, 3000);
+    ck_assert_msg(status == 0, "after SIGTERM: exit %d (-1: still running "
+                  "after 3 s)", status);
+    snprintf(want, sizeof(want), "routed: sum=%d sub=%d mul=%d div=%d "
+             "rejected=0 dropped=", counts[1], counts[2], counts[3],
+             counts[4]);
+    text = h_read_file(out);
+    ck_assert_msg(text != NULL && strstr(text, want) != NULL,
+                  "the summary is '%s', expected '%s...'", g_snippet(out,
+                  200), want);
+    free(text);
+}
+END_TEST

@@ -1,0 +1,363 @@
+/*
+ * grade/check_hs.c - graded tests of exercise 04 (the client side of
+ * the signal handshake).
+ *
+ * hs_*: the functions, with forked helper processes playing the server
+ * (and a stranger) that send real signals. system_*: ex04-client as a
+ * real process against the reference ipclab-server, answers checked
+ * against a 128-bit oracle. trace_check: a recorded run passes
+ * 'ipclab-trace check'.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "grade.h"
+#include "hs.h"
+#include "ipclab/proc.h"
+#include "oracle.h"
+
+#define RUN_MS 30000
+
+/* A child that sends 'signo' with 'value' to the parent after 'delay_ms' */
+static pid_t
+send_later(int signo, int value, int delay_ms, int queued)
+{
+    pid_t parent = getpid(), pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        union sigval sv = { .sival_int = value };
+
+        ipc_sleep_ms(delay_ms);
+        if (queued)
+            sigqueue(parent, signo, sv);
+        else
+            kill(parent, signo);
+        ipc_sleep_ms(2000);     /* stay a valid si_pid for a while */
+        _exit(0);
+    }
+    return pid;
+}
+
+static void
+init_hs(struct hs *h, enum ipc_sig_mode mode, pid_t server)
+{
+    memset(h, 0, sizeof(*h));
+    ipc_sigs_init(&h->sigs, mode);
+    h->server = server;
+    h->next_seq = 1;
+}
+
+GRADE_TEST(block_signals, 2, 10,
+           "hs_block: ready and revoke blocked, other blocked ones kept")
+{
+    struct hs h;
+    sigset_t before, old, now;
+
+    sigemptyset(&before);
+    sigaddset(&before, SIGUSR2);
+    sigprocmask(SIG_SETMASK, &before, NULL);
+    init_hs(&h, IPC_SIG_RT, getppid());
+    ck_assert_msg(hs_block(&h, &old) == 0, "hs_block failed: %s",
+                  strerror(errno));
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    ck_assert_msg(sigismember(&now, SIGRTMIN + 2), "ready is not blocked");
+    ck_assert_msg(sigismember(&now, SIGRTMIN + 1), "revoke is not blocked");
+    ck_assert_msg(sigismember(&now, SIGUSR2), "SIGUSR2, blocked before, "
+                  "is not any more: use SIG_BLOCK");
+    ck_assert_msg(sigismember(&old, SIGUSR2) &&
+                  !sigismember(&old, SIGRTMIN + 2), "*old is not the "
+                  "previous mask");
+    ck_assert_msg(sigismember(&h.waitset, SIGRTMIN + 2) &&
+                  sigismember(&h.waitset, SIGRTMIN + 1) &&
+                  !sigismember(&h.waitset, SIGUSR2), "h->waitset is not "
+                  "{ready, revoke}");
+
+    init_hs(&h, IPC_SIG_CLASSIC, getppid());
+    ck_assert_msg(hs_block(&h, NULL) == 0, "hs_block failed: %s",
+                  strerror(errno));
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    ck_assert_msg(sigismember(&now, SIGUSR1), "classic mode: SIGUSR1 not "
+                  "blocked");
+}
+END_TEST
+
+GRADE_TEST(wait_early_ready, 3, 10,
+           "hs_wait: a ready sent before the wait is not lost")
+{
+    struct ipc_sig_event ev;
+    struct hs h;
+    pid_t server = send_later(SIGRTMIN + 2, 5, 0, 1);
+    int signo;
+
+    init_hs(&h, IPC_SIG_RT, server);
+    ck_assert_msg(hs_block(&h, NULL) == 0, "hs_block failed: %s",
+                  strerror(errno));
+    ipc_sleep_ms(300);          /* the ready comes now, before any wait */
+    signo = hs_wait(&h, 2000, &ev);
+    ck_assert_msg(signo == SIGRTMIN + 2, "hs_wait returned %d (%s), "
+                  "expected the ready sent before it was called", signo,
+                  signo == -1 ? strerror(errno) : "");
+    ck_assert_msg(ev.value == 5 && ev.pid == server, "ready: value %u from "
+                  "%d, expected 5 from %d", ev.value, (int)ev.pid,
+                  (int)server);
+    kill(server, SIGKILL);
+}
+END_TEST
+
+static volatile sig_atomic_t got_usr2;  /* written by on_usr2 */
+
+static void
+on_usr2(int sig)
+{
+    (void)sig;
+    got_usr2 = 1;
+}
+
+GRADE_TEST(wait_strangers, 3, 15,
+           "hs_wait: ignores strangers and kill(), survives EINTR, times out")
+{
+    struct sigaction sa = { .sa_handler = on_usr2 };
+    struct ipc_sig_event ev;
+    struct hs h;
+    pid_t server, stranger, helper;
+    int64_t t0;
+    int signo;
+
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;            /* no SA_RESTART: the wait sees EINTR */
+    ck_assert_int_eq(sigaction(SIGUSR2, &sa, NULL), 0);
+
+    stranger = send_later(SIGRTMIN + 2, 9, 100, 1);
+    helper = send_later(SIGUSR2, 0, 200, 0);
+    server = send_later(SIGRTMIN + 2, 7, 400, 1);
+    init_hs(&h, IPC_SIG_RT, server);
+    ck_assert_msg(hs_block(&h, NULL) == 0, "hs_block failed: %s",
+                  strerror(errno));
+    signo = hs_wait(&h, 3000, &ev);
+    ck_assert_msg(got_usr2, "test error: SIGUSR2 did not interrupt");
+    ck_assert_msg(signo == SIGRTMIN + 2 && ev.value == 7 && ev.pid == server,
+                  "expected the server's ready (value 7) after a stranger's "
+                  "(value 9) and an EINTR; got signal %d value %u from %d "
+                  "(%s)", signo, ev.value, (int)ev.pid,
+                  signo == -1 ? strerror(errno) : "");
+
+    /* the server's pid, but kill() instead of sigqueue(): not the protocol */
+    kill(server, SIGKILL);
+    server = send_later(SIGRTMIN + 2, 0, 50, 0);
+    h.server = server;
+    t0 = ipc_now_ms();
+    signo = hs_wait(&h, 400, &ev);
+    ck_assert_msg(signo == 0, "a kill()ed SIGRTMIN+2 in rt mode must be "
+                  "ignored, and the wait time out: returned %d", signo);
+    ck_assert_msg(ipc_now_ms() - t0 >= 350 && ipc_now_ms() - t0 < 1500,
+                  "timeout 400 ms returned after %lld ms",
+                  (long long)(ipc_now_ms() - t0));
+    kill(server, SIGKILL);
+    kill(stranger, SIGKILL);
+    kill(helper, SIGKILL);
+}
+END_TEST
+
+/* A child that takes one 'signo' and writes si_code and value to fd */
+static pid_t
+take_one(int signo, int fd)
+{
+    pid_t pid;
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct timespec ts = { 5, 0 };
+        siginfo_t si;
+        int got[3] = { 0, 0, 0 };
+
+        if (sigtimedwait(&set, &si, &ts) == signo) {
+            got[0] = 1;
+            got[1] = si.si_code;
+            got[2] = si.si_value.sival_int;
+        }
+        _exit(write(fd, got, sizeof(got)) == sizeof(got) ? 0 : 1);
+    }
+    return pid;
+}
+
+GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
+           "classic mode")
+{
+    int pfd[2], got[3];
+    struct hs h;
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(pfd), 0);
+    pid = take_one(SIGRTMIN + 3, pfd[1]);
+    init_hs(&h, IPC_SIG_RT, pid);
+    ck_assert_msg(hs_ack(&h, 77) == 0, "hs_ack failed: %s", strerror(errno));
+    ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
+    ck_assert_msg(got[0], "the server got no SIGRTMIN+3");
+    ck_assert_msg(got[1] == SI_QUEUE && got[2] == 77, "rt ack: si_code %d "
+                  "value %d, expected SI_QUEUE (%d) and 77", got[1], got[2],
+                  SI_QUEUE);
+    waitpid(pid, NULL, 0);
+
+    pid = take_one(SIGUSR2, pfd[1]);
+    init_hs(&h, IPC_SIG_CLASSIC, pid);
+    ck_assert_int_eq(hs_ack(&h, 78), 0);
+    ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
+    ck_assert_msg(got[0] && got[1] == SI_USER, "classic ack: expected "
+                  "SIGUSR2 by kill() (SI_USER), got %s, si_code %d",
+                  got[0] ? "it" : "nothing", got[1]);
+    waitpid(pid, NULL, 0);
+}
+END_TEST
+
+/* ex04-client A OP B against the server of 'dir' must print 'want' */
+static void
+expect_client(const char *dir, const char *a, const char *op, const char *b,
+              const char *want)
+{
+    const char *out = h_tmpdir_path("c.out"), *err = h_tmpdir_path("c.err");
+    char *got;
+    int status;
+
+    status = h_run((const char *[]){ g_prog("ex04-client"), "--dir", dir,
+                   "--timeout", "5000", a, op, b, NULL }, NULL, out, err,
+                   RUN_MS);
+    got = h_read_file(out);
+    ck_assert_msg(got != NULL && strcmp(got, want) == 0, "ex04-client %s %s "
+                  "%s printed '%s', expected '%.*s' (exit %d; stderr: %s)", a,
+                  op, b, g_snippet(out, 100), (int)strlen(want) - 1, want,
+                  status, g_snippet(err, 160));
+    ck_assert_msg(status == 0, "ex04-client exited %d", status);
+    free(got);
+}
+
+GRADE_TEST(system_single, 2, 40,
+           "ex04-client + reference server: 6 * 7, 1 / 0, overflow")
+{
+    struct h_server srv;
+
+    h_server_start(&srv, h_tmpdir_path("run"), NULL);
+    expect_client(srv.dir, "6", "*", "7", "6 * 7 = 42\n");
+    expect_client(srv.dir, "1", "/", "0", "1 / 0: division by zero\n");
+    expect_client(srv.dir, "-9223372036854775808", "/", "-1",
+                  "-9223372036854775808 / -1: overflow\n");
+    h_server_stop(&srv, 10000, NULL, 0);
+}
+END_TEST
+
+/* 'clients' ex04-clients at once, 'count' requests each */
+static void
+load(const char *const extra[], int clients, int count)
+{
+    struct h_server srv;
+    pid_t pids[8];
+
+    h_server_start(&srv, h_tmpdir_path("run"), extra);
+    for (int c = 0; c < clients; c++) {
+        char in[32], out[32], exp[32];
+
+        snprintf(in, sizeof(in), "rc%d.in", c);
+        snprintf(exp, sizeof(exp), "rc%d.expect", c);
+        snprintf(out, sizeof(out), "rc%d.out", c);
+        oracle_workload(h_tmpdir_path(in), h_tmpdir_path(exp), count,
+                        400u + (unsigned)c);
+        pids[c] = h_spawn((const char *[]){ g_prog("ex04-client"), "--dir",
+                          srv.dir, "--timeout", "5000", "--file",
+                          h_tmpdir_path(in), NULL }, NULL, h_tmpdir_path(out),
+                          NULL);
+    }
+    for (int c = 0; c < clients; c++) {
+        char out[32], exp[32];
+        char *got, *want;
+        int status = h_wait(pids[c], RUN_MS);
+
+        snprintf(exp, sizeof(exp), "rc%d.expect", c);
+        snprintf(out, sizeof(out), "rc%d.out", c);
+        got = h_read_file(h_tmpdir_path(out));
+        want = h_read_file(h_tmpdir_path(exp));
+        ck_assert_msg(got != NULL, "client %d printed nothing (exit %d)", c,
+                      status);
+        oracle_compare(got, want, NULL);
+        ck_assert_msg(status == 0, "client %d exited %d", c, status);
+        free(got);
+        free(want);
+    }
+    h_server_stop(&srv, 10000, NULL, 0);
+}
+
+GRADE_TEST(system_concurrent, 3, 60,
+           "4 clients x 25 requests at once share FIFO2 correctly")
+{
+    load(NULL, 4, 25);
+}
+END_TEST
+
+GRADE_TEST(system_classic, 1, 60,
+           "classic mode (SIGUSR1/SIGUSR2): 2 clients x 5 requests")
+{
+    load((const char *[]){ "--signals", "classic", NULL }, 2, 5);
+}
+END_TEST
+
+GRADE_TEST(stray_ready, 1, 30,
+           "a stray SIGRTMIN+2 from another process does not fool it")
+{
+    const char *out = h_tmpdir_path("c.out");
+    union sigval sv = { .sival_int = 1 };
+    struct h_server srv;
+    char *got;
+    pid_t pid;
+    int status;
+
+    h_server_start(&srv, h_tmpdir_path("run"), (const char *[]){
+                   "--work-delay", "600", NULL });
+    pid = h_spawn((const char *[]){ g_prog("ex04-client"), "--dir", srv.dir,
+                  "--timeout", "5000", "6", "*", "7", NULL }, NULL, out,
+                  NULL);
+    ipc_sleep_ms(250);          /* it waits; its result is 350 ms away */
+    sigqueue(pid, SIGRTMIN + 2, sv);
+    status = h_wait(pid, RUN_MS);
+    got = h_read_file(out);
+    ck_assert_msg(got != NULL && strcmp(got, "6 * 7 = 42\n") == 0 &&
+                  status == 0, "after a stray ready it printed '%s' and "
+                  "exited %d", g_snippet(out, 100), status);
+    free(got);
+    h_server_stop(&srv, 10000, NULL, 0);
+}
+END_TEST
+
+GRADE_TEST(trace_check, 3, 90,
+           "recorded run (3 clients) passes 'ipclab-trace check'")
+{
+    char why[512] = "", trace[PATH_MAX];
+
+    g_require_tracing();
+    for (int c = 0; c < 3; c++) {
+        char in[32], exp[32];
+
+        snprintf(in, sizeof(in), "rc%d.in", c);
+        snprintf(exp, sizeof(exp), "rc%d.expect", c);
+        oracle_workload(h_tmpdir_path(in), h_tmpdir_path(exp), 8,
+                        800u + (unsigned)c);
+    }
+    snprintf(trace, sizeof(trace), "%s", h_tmpdir_path("trace"));
+    ck_assert_msg(g_record_run(trace, (const char *[]){
+                  h_bin("ipclab-server"), NULL }, (const char *[]){
+                  g_prog("ex04-client"), "--timeout", "5000", NULL }, 3, why,
+                  sizeof(why)) == 0, "the recorded run failed: %s", why);
+    g_trace_check(trace);
+}
+END_TEST

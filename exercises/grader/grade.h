@@ -1,0 +1,121 @@
+/*
+ * exercises/grader/grade.h - how a graded test is written.
+ *
+ * A graded test is a Check test with a name, points, a timeout and a
+ * one-line description. Write it like this, in exercises/NN-name/grade/
+ * (or, for hidden tests, in GRADE_HIDDEN/NN/: see docs/instructor.md):
+ *
+ *     GRADE_TEST(make_exact_mode, 3, 10, "mode 0660 under umask 077")
+ *     {
+ *         ck_assert_msg(ex_fifo_make(path, 0660) == 0,
+ *                       "ex_fifo_make failed: %s", strerror(errno));
+ *     }
+ *     END_TEST
+ *
+ * Tests register themselves (a constructor), so a file of tests linked
+ * into an exercise's grading program is all it takes to add them. The
+ * program, BUILD/grade/NN (student code) or BUILD/grade/NN-solution,
+ * runs one test per invocation, in a forked child with the test's
+ * timeout, so a crash or a hang costs that test only:
+ *
+ *     BUILD/grade/04 --list          name, points, timeout, description
+ *     BUILD/grade/04 wait_pending    one test: last line "PASS" or
+ *                                    "FAIL: reason"; exit 0 or 1
+ *     BUILD/grade/04                 every test, with Check's report
+ *
+ * scripts/grade.sh runs them all and writes the table, results.json and
+ * the TAP file. The failure message of a test is its one-line reason:
+ * make every ck_assert_msg() say what was expected and what came.
+ */
+#ifndef IPCLAB_GRADE_H
+#define IPCLAB_GRADE_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "harness.h"
+
+struct g_test {
+    const char *name;           /* unique within an exercise: [a-z0-9_] */
+    int points;                 /* > 0 */
+    int timeout_s;              /* Check's timeout for this test */
+    const char *desc;           /* one line, shown in the table */
+    const char *file;           /* where it is defined: tests sort by it */
+    int line;
+    const TTest *const *test;   /* what START_TEST defined */
+    struct g_test *next;
+};
+
+/* Called by GRADE_TEST's constructor: add t to the exercise's tests. */
+void
+g_register(struct g_test *t);
+
+/*
+ * Define a graded test; the body and END_TEST follow. The tentative
+ * definition of 'n' lets the constructor name the TTest pointer that
+ * START_TEST defines just after it.
+ */
+#define GRADE_TEST(n, pts, tmo, desc_)                                    \
+    static const TTest *n;                                                \
+    static struct g_test n##_entry = { #n, (pts), (tmo), (desc_),         \
+                                       __FILE__, __LINE__, &n, NULL };    \
+    __attribute__((constructor)) static void n##_register(void)           \
+    {                                                                     \
+        g_register(&n##_entry);                                           \
+    }                                                                     \
+    START_TEST(n)
+
+/*
+ * The graded program 'name' (for example "ex04-client"): in
+ * BUILD/exercises/NN/ for the student's code, BUILD/solutions/NN/ for the
+ * reference solution; $IPCLAB_GRADE_TARGET overrides the directory.
+ */
+const char *
+g_prog(const char *name);
+
+/* The directory g_prog() looks in. */
+const char *
+g_prog_dir(void);
+
+/* True when this program grades the reference solution. */
+bool
+g_is_solution(void);
+
+/*
+ * Fail the test, saying why, unless traces can be recorded (LTTng's tools
+ * installed and the kit built with tracing).
+ */
+void
+g_require_tracing(void);
+
+/*
+ * Run 'ipclab-trace check' on trace directory 'dir'. Fails the test with
+ * "ipclab-trace missing" when the tool is not built, and with the first
+ * violation it reports (and how many there were) when the check fails.
+ */
+void
+g_trace_check(const char *dir);
+
+/*
+ * Under traces/record.sh, into trace directory 'trace': start 'server'
+ * (argv without --dir; it must print "ready: DIR"), run 'clients'
+ * clients at once, client i as 'client' + "--dir DIR --file rcI.in",
+ * its stdout into rcI.out (both in h_tmpdir()), then stop the server
+ * with SIGINT. The caller writes the rcI.in files first. Returns 0 when
+ * every client and the server exited 0; the failure otherwise, in
+ * words, in 'why' (size bytes). The server's output is in srv.out.
+ */
+int
+g_record_run(const char *trace, const char *const server[],
+             const char *const client[], int clients, char *why,
+             size_t size);
+
+/*
+ * The text of file 'path' with at most 'max' characters, newlines turned
+ * into " | ", for failure messages. Returns a static buffer (one of 4).
+ */
+const char *
+g_snippet(const char *path, size_t max);
+
+#endif /* IPCLAB_GRADE_H */

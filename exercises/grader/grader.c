@@ -1,0 +1,387 @@
+/*
+ * exercises/grader/grader.c - the main() of every exercise's grading
+ * program, and the helpers of grade.h.
+ *
+ * One program per exercise and target (BUILD/grade/NN for the student's
+ * code, BUILD/grade/NN-solution for the reference solution) holds that
+ * exercise's graded tests, which registered themselves with GRADE_TEST().
+ * scripts/grade.sh asks it for the list, then runs one test per
+ * invocation: a test that crashes or hangs takes down its own forked
+ * child (CK_FORK, with the test's timeout), never the run.
+ *
+ * Run by hand:
+ *   BUILD/grade/03 --list            what is graded, with points
+ *   BUILD/grade/03 compute_div       one test: "PASS" or "FAIL: reason"
+ *   BUILD/grade/03                   every test, Check's usual report
+ *   GRADE_KEEP=1 BUILD/grade/03 X    keep the test's temporary files
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "grade.h"
+#include "ipclab/err.h"
+#include "ipclab/proc.h"
+
+
+static struct g_test *tests;    /* registered, unsorted */
+
+void
+g_register(struct g_test *t)
+{
+    t->next = tests;
+    tests = t;
+}
+
+/* ---- helpers for tests -------------------------------------------------- */
+
+/* Our own path, BUILD/grade/NN[-solution] */
+static const char *
+self_path(void)
+{
+    static char path[PATH_MAX];
+    ssize_t n;
+
+    if (path[0] != '\0')
+        return path;
+    n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+    if (n <= 0)
+        ipc_die("cannot read /proc/self/exe");
+    path[n] = '\0';
+    return path;
+}
+
+bool
+g_is_solution(void)
+{
+    const char *name = strrchr(self_path(), '/') + 1;
+    const char *dash = strchr(name, '-');
+
+    return dash != NULL && strcmp(dash, "-solution") == 0;
+}
+
+const char *
+g_prog_dir(void)
+{
+    static char dir[PATH_MAX + 32];
+    const char *env = getenv("IPCLAB_GRADE_TARGET");
+    char build[PATH_MAX], *slash;
+
+    if (dir[0] != '\0')
+        return dir;
+    if (env != NULL && env[0] != '\0') {
+        snprintf(dir, sizeof(dir), "%s", env);
+        return dir;
+    }
+    /* BUILD/grade/NN[-solution] --> BUILD/{exercises,solutions}/NN */
+    snprintf(build, sizeof(build), "%s", self_path());
+    slash = strrchr(build, '/');
+    *slash = '\0';
+    slash = strrchr(build, '/');
+    *slash = '\0';
+    snprintf(dir, sizeof(dir), "%s/%s/%.2s", build,
+             g_is_solution() ? "solutions" : "exercises",
+             strrchr(self_path(), '/') + 1);
+    return dir;
+}
+
+const char *
+g_prog(const char *name)
+{
+    static char paths[8][PATH_MAX];
+    static int next;
+    char *p = paths[next++ % 8];
+
+    snprintf(p, PATH_MAX, "%s/%s", g_prog_dir(), name);
+    return p;
+}
+
+void
+g_require_tracing(void)
+{
+    ck_assert_msg(h_tracing_available(),
+                  "cannot record a trace: LTTng is not installed or the "
+                  "kit was built with TRACING=0 (make deps)");
+}
+
+const char *
+g_snippet(const char *path, size_t max)
+{
+    static char bufs[4][512];
+    static int next;
+    char *buf = bufs[next++ % 4];
+    char *text = h_read_file(path);
+    size_t n = 0;
+
+    if (max >= sizeof(bufs[0]))
+        max = sizeof(bufs[0]) - 1;
+    if (text == NULL) {
+        snprintf(buf, max + 1, "(no output)");
+        return buf;
+    }
+    for (const char *p = text; *p != '\0' && n + 4 < max; p++) {
+        if (*p == '\n') {
+            if (p[1] != '\0') {
+                memcpy(buf + n, " | ", 3);
+                n += 3;
+            }
+        } else {
+            buf[n++] = (*p >= 32 && *p < 127) ? *p : '?';
+        }
+    }
+    buf[n] = '\0';
+    if (n == 0)
+        snprintf(buf, max + 1, "(no output)");
+    free(text);
+    return buf;
+}
+
+void
+g_trace_check(const char *dir)
+{
+    const char *tool = h_bin("ipclab-trace");
+    char out[PATH_MAX], err[PATH_MAX];
+    char *text, *eol;
+    int status, lines;
+
+    ck_assert_msg(access(tool, X_OK) == 0,
+                  "ipclab-trace missing: '%s' is not built, so the protocol "
+                  "check cannot run", tool);
+    snprintf(out, sizeof(out), "%s/trace-check.out", h_tmpdir());
+    snprintf(err, sizeof(err), "%s/trace-check.err", h_tmpdir());
+    status = h_run((const char *[]){ tool, "check", dir, NULL }, NULL, out,
+                   err, 60000);
+    if (status == 0)
+        return;
+    text = h_read_file(out);
+    lines = h_count_lines(text, "");
+    if (text == NULL || text[0] == '\0') {
+        free(text);
+        text = h_read_file(err);
+        lines = h_count_lines(text, "");
+    }
+    if (text != NULL && (eol = strchr(text, '\n')) != NULL)
+        *eol = '\0';
+    fprintf(stderr, "ipclab-trace check %s: exit %d\n%s\n", dir, status,
+            g_snippet(out, 500));
+    ck_abort_msg("protocol check failed (exit %d, %d line%s): %s", status,
+                 lines, lines == 1 ? "" : "s",
+                 text != NULL && text[0] != '\0' ? text : "(no output)");
+}
+
+/* Append ' WORD' to buf, single-quoted for sh (paths have no quote). */
+static void
+sh_word(char *buf, size_t size, const char *word)
+{
+    size_t n = strlen(buf);
+
+    ck_assert_msg(strchr(word, '\'') == NULL, "quote in '%s'", word);
+    ck_assert_int_lt(snprintf(buf + n, size - n, " '%s'", word),
+                     (int)(size - n));
+}
+
+int
+g_record_run(const char *trace, const char *const server[],
+             const char *const client[], int clients, char *why,
+             size_t size)
+{
+    static char script[16384];
+    const char *tmp = h_tmpdir();
+    char path[PATH_MAX + 16], cmd[4096];
+    int status;
+
+    snprintf(script, sizeof(script),
+             "#!/bin/sh\n"
+             "# a server and %d clients, recorded by the grader\n"
+             "cd '%s' || exit 1\n"
+             "D='%s/run'\n", clients, tmp, tmp);
+    cmd[0] = '\0';
+    for (int i = 0; server[i] != NULL; i++)
+        sh_word(cmd, sizeof(cmd), server[i]);
+    snprintf(script + strlen(script), sizeof(script) - strlen(script),
+             "%s --dir \"$D\" > srv.out 2> srv.err &\n"
+             "srv=$!\n"
+             "i=0\n"
+             "until grep -q '^ready' srv.out 2>/dev/null; do\n"
+             "  kill -0 $srv 2>/dev/null || { echo 'the server exited "
+             "before ready:' $(cat srv.err); exit 3; }\n"
+             "  [ $i -ge 200 ] && { echo 'no ready line in 10 s';"
+             " kill -KILL $srv; exit 3; }\n"
+             "  sleep 0.05; i=$((i + 1))\n"
+             "done\n"
+             "pids=''\n", cmd);
+    cmd[0] = '\0';
+    for (int i = 0; client[i] != NULL; i++)
+        sh_word(cmd, sizeof(cmd), client[i]);
+    for (int c = 0; c < clients; c++)
+        snprintf(script + strlen(script), sizeof(script) - strlen(script),
+                 "%s --dir \"$D\" --file rc%d.in > rc%d.out 2> rc%d.err &\n"
+                 "pids=\"$pids $!\"\n", cmd, c, c, c);
+    snprintf(script + strlen(script), sizeof(script) - strlen(script),
+             "bad=0\n"
+             "for p in $pids; do wait $p || bad=$((bad + 1)); done\n"
+             "kill -INT $srv\n"
+             "wait $srv; st=$?\n"
+             "[ $bad = 0 ] || { echo \"$bad client(s) failed:\" "
+             "$(cat rc*.err | head -n 2); exit 4; }\n"
+             "[ $st = 0 ] || { echo \"the server exited $st after SIGINT:\""
+             " $(head -n 2 srv.err); exit 5; }\n"
+             "exit 0\n");
+    snprintf(path, sizeof(path), "%s/workload.sh", tmp);
+    h_write_file(path, script);
+    ck_assert_int_eq(chmod(path, 0755), 0);
+
+    status = h_record(trace, (const char *[]){ path, NULL },
+                      h_tmpdir_path("workload.out"), 120000);
+    if (status != 0) {
+        char *text = h_read_file(h_tmpdir_path("workload.out"));
+        const char *last = "";
+
+        /* the workload's own words are its last line; record.sh's
+           '+ lttng ...' lines come around them */
+        for (char *line = text != NULL ? strtok(text, "\n") : NULL;
+             line != NULL; line = strtok(NULL, "\n"))
+            if (line[0] != '+' && strncmp(line, "trace:", 6) != 0)
+                last = line;
+        snprintf(why, size, "%s%s(exit %d)", last, last[0] ? " " : "",
+                 status);
+        free(text);
+    }
+    return status;
+}
+
+/* ---- running the tests ----------------------------------------------- */
+
+static int
+by_place(const void *pa, const void *pb)
+{
+    const struct g_test *a = *(const struct g_test *const *)pa;
+    const struct g_test *b = *(const struct g_test *const *)pb;
+    int c = strcmp(a->file, b->file);
+
+    return c != 0 ? c : a->line - b->line;
+}
+
+/* The registered tests in file order, NULL-terminated (malloc'd). */
+static struct g_test **
+sorted_tests(size_t *count)
+{
+    struct g_test **v;
+    size_t n = 0;
+
+    for (struct g_test *t = tests; t != NULL; t = t->next)
+        n++;
+    v = calloc(n + 1, sizeof(*v));
+    if (v == NULL)
+        ipc_die("calloc");
+    n = 0;
+    for (struct g_test *t = tests; t != NULL; t = t->next)
+        v[n++] = t;
+    qsort(v, n, sizeof(*v), by_place);
+    *count = n;
+    return v;
+}
+
+static void
+tmp_setup(void)
+{
+    h_tmpdir_init();
+}
+
+static void
+tmp_teardown(void)
+{
+    const char *keep = getenv("GRADE_KEEP");
+
+    if (keep == NULL || strcmp(keep, "1") != 0)
+        h_tmpdir_cleanup();
+}
+
+static TCase *
+make_tcase(const struct g_test *t)
+{
+    TCase *tc = tcase_create(t->name);
+
+    tcase_set_timeout(tc, t->timeout_s);
+    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    _tcase_add_test(tc, *t->test, 0, 0, 0, 1);
+    return tc;
+}
+
+/* Run one test in a forked child; print "PASS" or "FAIL: reason". */
+static int
+run_one(const struct g_test *t)
+{
+    Suite *s = suite_create("grade");
+    SRunner *sr;
+    int failed;
+
+    suite_add_tcase(s, make_tcase(t));
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_FORK);   /* a crash costs this test */
+    srunner_run_all(sr, CK_SILENT);
+    failed = srunner_ntests_failed(sr);
+    fflush(stderr);
+    if (failed == 0) {
+        printf("PASS\n");
+    } else {
+        TestResult **r = srunner_failures(sr);
+        const char *msg = tr_msg(r[0]);
+
+        /* Check's words for a hang are generic: say which limit it was */
+        if (strstr(msg, "timeout") != NULL)
+            printf("FAIL: timed out after %d s (a hang or a lost wake-up?)\n",
+                   t->timeout_s);
+        else
+            printf("FAIL: %s\n", msg);
+        free(r);
+    }
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+    size_t n;
+    struct g_test **v;
+
+    ipc_set_progname(argv[0]);
+    v = sorted_tests(&n);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s\t%d\t%d\t%s\n", v[i]->name, v[i]->points,
+                   v[i]->timeout_s, v[i]->desc);
+        return 0;
+    }
+    /* lttng-ust's fork handlers, and the machine-wide lock unless
+       scripts/grade.sh holds it (IPCLAB_TESTS_LOCKED=1) */
+    h_lock_machine();
+    if (argc == 2 && argv[1][0] != '-') {
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(v[i]->name, argv[1]) == 0)
+                return run_one(v[i]);
+        ipc_diex("no test named '%s' (see --list)", argv[1]);
+    }
+    if (argc == 1) {
+        Suite *s = suite_create("grade");
+        SRunner *sr;
+        int failed;
+
+        for (size_t i = 0; i < n; i++)
+            suite_add_tcase(s, make_tcase(v[i]));
+        sr = srunner_create(s);
+        srunner_run_all(sr, CK_NORMAL);
+        failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    }
+    fprintf(stderr, "usage: %s [--list | TEST]\n", ipc_progname());
+    return 2;
+}
