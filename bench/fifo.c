@@ -1,0 +1,249 @@
+/*
+ * bench/fifo.c - the FIFO baselines: how fast one record goes between
+ * processes when nothing else is in the way.
+ *
+ *   pingpong:  A --fifo a--> B --fifo b--> A                      2 hops
+ *   pipeline:  client --FIFO1--> server --FIFO3--> worker
+ *                     <--FIFO2-- server <--FIFO4--                4 hops
+ *
+ * The pipeline is the reference system's path without its signals: each
+ * FIFO has one reader, so nobody has to be told when to read. Every
+ * process writes, reads and validates records with the kit's own
+ * ipc_rec_write() and ipc_rec_read_one(), one request in flight, so these
+ * figures are the floor under the reference system's round trip.
+ *
+ *   ipclab-bench pingpong [--iter N] [--cpu N]
+ *   ipclab-bench pipeline [--iter N] [--cpu N]
+ *
+ * Prints "result p50_ns=... p99_ns=... mean_ns=... iter=N".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipclab/err.h"
+#include "ipclab/fifo.h"
+#include "ipclab/proc.h"
+#include "bench.h"
+
+/* Both ends of one FIFO, opened by the parent before anyone forks */
+struct fifo {
+    int rfd, wfd;
+};
+
+/*
+ * Create FIFO 'name' in dir and open both ends here: the read end first
+ * and non-blocking, so that neither open waits for another process, then
+ * both made blocking. Each process forked afterwards keeps the ends it
+ * uses and closes the rest, so EOF still travels down the chain.
+ */
+static void
+fifo_setup(const char *dir, const char *name, enum ipc_fifo_no no,
+           struct fifo *f)
+{
+    char path[PATH_MAX];
+
+    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+        (int)sizeof(path))
+        ipc_diex("path too long");
+    if (ipc_fifo_create(no, path, 0600) == -1)
+        ipc_die("cannot create FIFO '%s'", path);
+    if ((f->rfd = ipc_fifo_open(no, path, O_RDONLY | O_NONBLOCK)) == -1 ||
+        (f->wfd = ipc_fifo_open(no, path, O_WRONLY | O_NONBLOCK)) == -1 ||
+        ipc_fd_set_nonblock(f->rfd, 0) == -1 ||
+        ipc_fd_set_nonblock(f->wfd, 0) == -1)
+        ipc_die("cannot open '%s'", path);
+}
+
+/* Close every end in fifos[0..n) except the descriptors in keep[] */
+static void
+keep_only(struct fifo *fifos, int n, const int keep[], int nkeep)
+{
+    for (int i = 0; i < n; i++) {
+        int *ends[2] = { &fifos[i].rfd, &fifos[i].wfd };
+
+        for (int e = 0; e < 2; e++) {
+            bool kept = false;
+
+            for (int k = 0; k < nkeep; k++)
+                kept = kept || keep[k] == *ends[e];
+            if (!kept) {
+                close(*ends[e]);
+                *ends[e] = -1;
+            }
+        }
+    }
+}
+
+/* Read one record of kind 'expect' or die; false at EOF (we are done) */
+static bool
+take(int fd, enum ipc_fifo_no no, struct ipc_record *r, enum ipc_kind expect)
+{
+    int n = ipc_rec_read_one(fd, no, r, expect);
+
+    if (n == -1)
+        ipc_die_child("cannot read FIFO%d", (int)no);
+    return n == 1;
+}
+
+static void
+give(int fd, enum ipc_fifo_no no, const struct ipc_record *r)
+{
+    if (ipc_rec_write(fd, no, r, -1) == -1)
+        ipc_die_child("cannot write FIFO%d", (int)no);
+}
+
+/* The worker's part: a request in, its result out, until EOF */
+static void
+answer_loop(int in, enum ipc_fifo_no in_no, int out, enum ipc_fifo_no out_no)
+{
+    struct ipc_record r;
+
+    while (take(in, in_no, &r, IPC_KIND_REQUEST)) {
+        ipc_rec_make_result(&r, 0, r.a + r.b);
+        give(out, out_no, &r);
+    }
+    _exit(0);
+}
+
+/*
+ * The requesting side: send a request into 'out', wait for its result
+ * from 'in', time each round trip, and print the percentiles.
+ */
+static void
+measure(const struct bench_opts *o, int out, enum ipc_fifo_no out_no,
+        int in, enum ipc_fifo_no in_no)
+{
+    long warm = o->iter / 10 < 1000 ? o->iter / 10 : 1000;
+    struct samples s = { 0 };
+    double sum = 0;
+
+    for (long i = -warm; i < o->iter; i++) {
+        struct ipc_record req, res;
+        int64_t t0;
+
+        ipc_rec_request(&req, IPC_OP_SUM, i, 1, (uint32_t)(i + warm + 1));
+        t0 = ipc_now_ns();
+        give(out, out_no, &req);
+        if (!take(in, in_no, &res, IPC_KIND_RESULT))
+            ipc_diex("the other side ended early");
+        if (i >= 0) {
+            double ns = (double)(ipc_now_ns() - t0);
+
+            samples_add(&s, ns);
+            sum += ns;
+        }
+    }
+    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%ld",
+                 samples_pct(&s, 50), samples_pct(&s, 99),
+                 sum / (double)o->iter, o->iter);
+    samples_free(&s);
+}
+
+/* fork(), or die; the child's signals are the parent's: nothing to reset */
+static pid_t
+fork_or_die(void)
+{
+    pid_t pid = fork();
+
+    if (pid == -1)
+        ipc_die("fork");
+    return pid;
+}
+
+static int
+reap_all(int n)
+{
+    int failed = 0;
+
+    for (int i = 0; i < n; i++) {
+        int status;
+
+        if (wait(&status) == -1 || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0)
+            failed = 1;
+    }
+    return failed;
+}
+
+int
+bench_pingpong(int argc, char *argv[])
+{
+    struct bench_opts o;
+    struct fifo f[2];           /* a: A --> B, b: B --> A */
+    char dir[PATH_MAX];
+    int failed;
+
+    bench_parse_common(argc, argv, &o, 20000,
+                       "Usage: ipclab-bench pingpong [--iter N] [--cpu N]\n"
+                       "One record back and forth between two processes "
+                       "through two FIFOs.\n");
+    bench_tmpdir(dir, sizeof(dir), "fifo");
+    fifo_setup(dir, "a", IPC_FIFO_LAB, &f[0]);
+    fifo_setup(dir, "b", IPC_FIFO_LAB, &f[1]);
+    if (fork_or_die() == 0) {
+        keep_only(f, 2, (int[]){ f[0].rfd, f[1].wfd }, 2);
+        answer_loop(f[0].rfd, IPC_FIFO_LAB, f[1].wfd, IPC_FIFO_LAB);
+    }
+    keep_only(f, 2, (int[]){ f[0].wfd, f[1].rfd }, 2);
+    measure(&o, f[0].wfd, IPC_FIFO_LAB, f[1].rfd, IPC_FIFO_LAB);
+    close(f[0].wfd);            /* EOF: B ends */
+    failed = reap_all(1);
+    bench_rmtree(dir);
+    return failed;
+}
+
+/* The server's part of the raw pipeline: one request in flight, in order */
+static void
+relay_loop(struct fifo f[4])
+{
+    struct ipc_record r;
+
+    while (take(f[0].rfd, IPC_FIFO1, &r, IPC_KIND_REQUEST)) {
+        give(f[2].wfd, IPC_FIFO3, &r);
+        if (!take(f[3].rfd, IPC_FIFO4, &r, IPC_KIND_RESULT))
+            ipc_die_child("the worker ended early");
+        give(f[1].wfd, IPC_FIFO2, &r);
+    }
+    _exit(0);
+}
+
+int
+bench_pipeline(int argc, char *argv[])
+{
+    struct bench_opts o;
+    struct fifo f[4];           /* FIFO1..FIFO4 at f[0..3] */
+    char dir[PATH_MAX];
+    int failed;
+
+    bench_parse_common(argc, argv, &o, 20000,
+                       "Usage: ipclab-bench pipeline [--iter N] [--cpu N]\n"
+                       "One record through client -> server -> worker -> "
+                       "server -> client,\nover four FIFOs, no signals.\n");
+    bench_tmpdir(dir, sizeof(dir), "fifo");
+    for (int i = 0; i < 4; i++) {
+        char name[8];
+
+        snprintf(name, sizeof(name), "fifo%d", i + 1);
+        fifo_setup(dir, name, (enum ipc_fifo_no)(i + 1), &f[i]);
+    }
+    if (fork_or_die() == 0) {                   /* the server */
+        keep_only(f, 4, (int[]){ f[0].rfd, f[1].wfd, f[2].wfd, f[3].rfd },
+                  4);
+        relay_loop(f);
+    }
+    if (fork_or_die() == 0) {                   /* the worker */
+        keep_only(f, 4, (int[]){ f[2].rfd, f[3].wfd }, 2);
+        answer_loop(f[2].rfd, IPC_FIFO3, f[3].wfd, IPC_FIFO4);
+    }
+    keep_only(f, 4, (int[]){ f[0].wfd, f[1].rfd }, 2);     /* the client */
+    measure(&o, f[0].wfd, IPC_FIFO1, f[1].rfd, IPC_FIFO2);
+    close(f[0].wfd);            /* EOF down the chain: both end */
+    failed = reap_all(2);
+    bench_rmtree(dir);
+    return failed;
+}

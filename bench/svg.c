@@ -1,0 +1,220 @@
+/*
+ * bench/svg.c - the plot: throughput and latency against the number of
+ * clients, one line per configuration (pool or per-request, rt or
+ * classic), solid when pinned, dashed when not. Plain SVG written by hand,
+ * so 'make bench' needs no plotting package; both axes are logarithmic
+ * because the configurations differ by orders of magnitude.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipclab/err.h"
+#include "report.h"
+
+#define W 980                   /* the whole picture */
+#define H 470
+#define PW 380                  /* one panel's plotting area */
+#define PH 300
+#define TOP 60
+
+struct panel {
+    const char *title, *key, *unit;
+    int x0;                     /* left edge of the plotting area */
+    double lo, hi;              /* decades around the data */
+};
+
+static const char *const spawns[] = { "pool", "per-request" };
+static const char *const sigs[] = { "rt", "classic" };
+static const char *const colours[] = { "#1f77b4", "#ff7f0e", "#2ca02c",
+                                       "#d62728" };
+
+static double
+value(const struct config *c, struct plan *p, int s, int g, bool pinned,
+      int i, const char *key)
+{
+    char id[64];
+
+    snprintf(id, sizeof(id), "thr %s %s %ld", spawns[s], sigs[g],
+             c->clients[i]);
+    return series_stat(job_series(plan_find(p, id, pinned), key),
+                       c->rounds).med;
+}
+
+static void
+range(const struct config *c, struct plan *p, struct panel *pn)
+{
+    double lo = INFINITY, hi = -INFINITY;
+
+    for (int s = 0; s < 2; s++)
+        for (int g = 0; g < 2; g++)
+            for (int pinned = 0; pinned < 2; pinned++)
+                for (int i = 0; i < c->nclients; i++) {
+                    double v = value(c, p, s, g, pinned, i, pn->key);
+
+                    if (v > 0) {
+                        lo = v < lo ? v : lo;
+                        hi = v > hi ? v : hi;
+                    }
+                }
+    if (!isfinite(lo)) {
+        lo = 1;
+        hi = 10;
+    }
+    pn->lo = pow(10, floor(log10(lo)));
+    pn->hi = pow(10, ceil(log10(hi)));
+    if (pn->hi <= pn->lo)
+        pn->hi = pn->lo * 10;
+}
+
+static double
+xpos(const struct config *c, const struct panel *pn, int i)
+{
+    double first = log2((double)c->clients[0]);
+    double last = log2((double)c->clients[c->nclients - 1]);
+    double span = last > first ? last - first : 1;
+
+    return pn->x0 + 20 + (PW - 40) * (log2((double)c->clients[i]) - first) /
+           span;
+}
+
+static double
+ypos(const struct panel *pn, double v)
+{
+    return TOP + PH - PH * (log10(v) - log10(pn->lo)) /
+           (log10(pn->hi) - log10(pn->lo));
+}
+
+static void
+decade_label(char *buf, size_t size, double v)
+{
+    static const char *const suffix[] = { "", "k", "M", "G" };
+    int k = 0;
+
+    while (v >= 1000 && k < 3) {
+        v /= 1000;
+        k++;
+    }
+    snprintf(buf, size, "%g%s", v, suffix[k]);
+}
+
+static void
+axes(FILE *f, const struct config *c, const struct panel *pn)
+{
+    fprintf(f, "<text x='%d' y='%d' class='t'>%s</text>\n", pn->x0 + PW / 2,
+            TOP - 12, pn->title);
+    fprintf(f, "<rect x='%d' y='%d' width='%d' height='%d' class='box'/>\n",
+            pn->x0, TOP, PW, PH);
+    for (double v = pn->lo; v <= pn->hi * 1.0001; v *= 10) {
+        char label[16];
+        double y = ypos(pn, v);
+
+        decade_label(label, sizeof(label), v);
+        fprintf(f, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='g'/>\n",
+                pn->x0, y, pn->x0 + PW, y);
+        fprintf(f, "<text x='%d' y='%.1f' class='yl'>%s</text>\n",
+                pn->x0 - 6, y + 4, label);
+    }
+    for (int i = 0; i < c->nclients; i++) {
+        double x = xpos(c, pn, i);
+
+        fprintf(f, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' class='g'/>\n",
+                x, TOP, x, TOP + PH);
+        fprintf(f, "<text x='%.1f' y='%d' class='xl'>%ld</text>\n", x,
+                TOP + PH + 16, c->clients[i]);
+    }
+    fprintf(f, "<text x='%d' y='%d' class='xl'>clients</text>\n",
+            pn->x0 + PW / 2, TOP + PH + 34);
+    fprintf(f, "<text x='%d' y='%d' class='yl' transform='rotate(-90 %d %d)'"
+            ">%s</text>\n", pn->x0 - 48, TOP + PH / 2, pn->x0 - 48,
+            TOP + PH / 2, pn->unit);
+}
+
+static void
+lines(FILE *f, const struct config *c, struct plan *p,
+      const struct panel *pn)
+{
+    for (int s = 0; s < 2; s++) {
+        for (int g = 0; g < 2; g++) {
+            for (int pinned = 1; pinned >= 0; pinned--) {
+                const char *colour = colours[s * 2 + g];
+                bool open = false;
+
+                for (int i = 0; i < c->nclients; i++) {
+                    double v = value(c, p, s, g, pinned, i, pn->key);
+
+                    if (!(v > 0))
+                        continue;
+                    if (!open)
+                        fprintf(f, "<polyline class='%s' stroke='%s' "
+                                "points='", pinned ? "pin" : "unp", colour);
+                    open = true;
+                    fprintf(f, "%.1f,%.1f ", xpos(c, pn, i), ypos(pn, v));
+                }
+                if (open)
+                    fprintf(f, "'/>\n");
+                for (int i = 0; pinned && i < c->nclients; i++) {
+                    double v = value(c, p, s, g, pinned, i, pn->key);
+
+                    if (v > 0)
+                        fprintf(f, "<circle cx='%.1f' cy='%.1f' r='3' "
+                                "fill='%s'/>\n", xpos(c, pn, i),
+                                ypos(pn, v), colour);
+                }
+            }
+        }
+    }
+}
+
+static void
+legend(FILE *f)
+{
+    int x = 70, y = H - 40;
+
+    for (int s = 0; s < 2; s++) {
+        for (int g = 0; g < 2; g++) {
+            fprintf(f, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='pin' "
+                    "stroke='%s'/>\n", x, y, x + 24, y, colours[s * 2 + g]);
+            fprintf(f, "<text x='%d' y='%d' class='lg'>%s, %s</text>\n",
+                    x + 30, y + 4, spawns[s], sigs[g]);
+            x += 170;
+        }
+    }
+    fprintf(f, "<text x='70' y='%d' class='lg'>solid: every process pinned "
+            "to one CPU; dashed: unpinned. Medians over rounds.</text>\n",
+            y + 24);
+}
+
+void
+svg_write(const struct config *c, struct plan *p, const char *path)
+{
+    struct panel thr = { "throughput", "throughput", "requests/s", 80, 0, 0 };
+    struct panel lat = { "latency p50 (median of the clients)", "p50_us",
+                         "microseconds", 80 + PW + 130, 0, 0 };
+    FILE *f = fopen(path, "we");
+
+    if (f == NULL)
+        ipc_die("cannot create '%s'", path);
+    range(c, p, &thr);
+    range(c, p, &lat);
+    fprintf(f, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' "
+            "height='%d' viewBox='0 0 %d %d' font-family='sans-serif' "
+            "font-size='12'>\n", W, H, W, H);
+    fprintf(f, "<style>.box{fill:none;stroke:#444}.g{stroke:#ddd}"
+            ".t{text-anchor:middle;font-size:14px}.xl{text-anchor:middle}"
+            ".yl{text-anchor:end}.pin{fill:none;stroke-width:2}"
+            ".unp{fill:none;stroke-width:1.5;stroke-dasharray:5 4;"
+            "opacity:.6}.lg{font-size:12px}</style>\n");
+    fprintf(f, "<rect width='100%%' height='100%%' fill='white'/>\n");
+    fprintf(f, "<text x='%d' y='22' class='t'>ipclab: the reference system "
+            "against the number of clients (%ld request%s in flight per "
+            "client)</text>\n", W / 2, c->window, c->window > 1 ? "s" : "");
+    axes(f, c, &thr);
+    axes(f, c, &lat);
+    lines(f, c, p, &thr);
+    lines(f, c, p, &lat);
+    legend(f);
+    fprintf(f, "</svg>\n");
+    if (ferror(f) || fclose(f) == EOF)
+        ipc_die("cannot write '%s'", path);
+}

@@ -1,0 +1,335 @@
+/*
+ * bench/system.c - the reference system under load: one ipclab-server and
+ * N ipclab-rc load generators at once, in a private runtime directory.
+ *
+ *   ipclab-bench system --bin DIR [--clients N] [--count N] [--window W]
+ *       [--spawn pool|per-request] [--signals rt|classic] [--cpu N]
+ *       [--ack-timeout MS] [--timeout MS] [--wrap 'COMMAND ARG...']
+ *
+ * Every client runs 'ipclab-rc --count N --random --seed S --window W
+ * --quiet' (fixed seeds: every run sends the same requests) and prints its
+ * own summary; this command adds them up. Throughput is every answer of
+ * every client over the wall time from the first client's start to the
+ * last one's exit, so it includes the clients' start-up: an honest,
+ * slightly low figure. Latency is the median of the clients' p50s and the
+ * largest of their p99s. --wrap runs the server and the clients under a
+ * command, for example valgrind.
+ *
+ * Prints "result clients=N answered=... lost=... wrong=... failed=...
+ * wall_ns=... throughput=... p50_us=... p99_us=...".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipclab/cli.h"
+#include "ipclab/err.h"
+#include "ipclab/proc.h"
+#include "ipclab/sig.h"
+#include "bench.h"
+
+#define MAX_CLIENTS 256
+#define MAX_WRAP 16
+#define READY_MS 60000          /* a server under valgrind starts slowly */
+
+struct sys_opts {
+    const char *bin;            /* where ipclab-server and ipclab-rc are */
+    long clients, count, window;
+    const char *spawn, *signals;
+    int cpu;
+    int timeout_ms;             /* the whole run */
+    const char *ack_timeout;    /* the server's --ack-timeout, or NULL */
+    char *wrap[MAX_WRAP];       /* command prefix, NULL-terminated */
+};
+
+/* What one client said in its summary */
+struct client {
+    pid_t pid;
+    int status;
+    long answered, lost, wrong;
+    double rate, p50_us, p99_us;
+};
+
+static const char usage_text[] =
+    "Usage: ipclab-bench system --bin DIR [--clients N] [--count N]\n"
+    "       [--window W] [--spawn pool|per-request] [--signals rt|classic]\n"
+    "       [--cpu N] [--ack-timeout MS] [--timeout MS]\n"
+    "       [--wrap 'COMMAND ARG...']\n"
+    "One ipclab-server and N ipclab-rc --count N --random clients at once.\n";
+
+static void
+parse(int argc, char *argv[], struct sys_opts *o)
+{
+    static const struct ipc_cli_opt opts[] = {
+        { "help", 0, 1 }, { "bin", 1, 2 }, { "clients", 1, 3 },
+        { "count", 1, 4 }, { "window", 1, 5 }, { "spawn", 1, 6 },
+        { "signals", 1, 7 }, { "cpu", 1, 8 }, { "timeout", 1, 9 },
+        { "wrap", 1, 10 }, { "ack-timeout", 1, 11 }, { NULL, 0, 0 },
+    };
+    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    const char *arg;
+    int id, n = 0;
+
+    *o = (struct sys_opts){ .clients = 1, .count = 1000, .window = 1,
+                            .spawn = "pool", .signals = "rt", .cpu = -1,
+                            .timeout_ms = 600000 };
+    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPC_CLI_END) {
+        switch (id) {
+        case 1: fputs(usage_text, stdout); exit(0);
+        case 2: o->bin = arg; break;
+        case 3: o->clients = (long)ipc_cli_int("clients", arg, 1,
+                                               MAX_CLIENTS); break;
+        case 4: o->count = (long)ipc_cli_int("count", arg, 1, 10000000);
+                break;
+        case 5: o->window = (long)ipc_cli_int("window", arg, 1, 1000); break;
+        case 6: o->spawn = arg; break;
+        case 7: o->signals = arg; break;
+        case 8: o->cpu = (int)ipc_cli_int("cpu", arg, 0, 1023); break;
+        case 9: o->timeout_ms = (int)ipc_cli_int("timeout", arg, 1000,
+                                                  3600000); break;
+        case 10: {
+            char *copy = strdup(arg), *save = NULL;
+
+            if (copy == NULL)
+                ipc_die("out of memory");
+            for (char *w = strtok_r(copy, " ", &save); w != NULL;
+                 w = strtok_r(NULL, " ", &save)) {
+                if (n == MAX_WRAP - 1)
+                    ipc_usage_error("--wrap: too many words");
+                o->wrap[n++] = w;
+            }
+            break;
+        }
+        case 11:
+            ipc_cli_int("ack-timeout", arg, 1, 3600000);
+            o->ack_timeout = arg;
+            break;
+        default: ipc_usage_error("unexpected argument '%s'", arg);
+        }
+    }
+    if (o->bin == NULL)
+        ipc_usage_error("--bin DIR is required");
+    o->wrap[n] = NULL;
+}
+
+/* argv = the --wrap prefix, then BIN/name, then args (NULL-terminated) */
+static void
+command(const struct sys_opts *o, char **argv, size_t max, char *path,
+        size_t psize, const char *name, char *const args[])
+{
+    size_t n = 0;
+
+    if (snprintf(path, psize, "%s/%s", o->bin, name) >= (int)psize)
+        ipc_diex("path too long");
+    for (size_t i = 0; o->wrap[i] != NULL; i++)
+        argv[n++] = o->wrap[i];
+    argv[n++] = path;
+    for (size_t i = 0; args[i] != NULL && n < max - 1; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+}
+
+/* Read the server's stdout until its "ready:" line; false on EOF/timeout */
+static bool
+wait_ready(int fd)
+{
+    int64_t deadline = ipc_deadline_ms(READY_MS);
+    char buf[4096];
+    size_t len = 0;
+
+    while (len < sizeof(buf) - 1) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        ssize_t n;
+
+        if (poll(&p, 1, ipc_ms_until(deadline)) <= 0)
+            return false;
+        n = read(fd, buf + len, sizeof(buf) - 1 - len);
+        if (n <= 0)
+            return false;
+        len += (size_t)n;
+        buf[len] = '\0';
+        if (strstr(buf, "ready: ") != NULL && strchr(buf, '\n') != NULL)
+            return true;
+    }
+    return false;
+}
+
+static void
+read_summary(const char *path, struct client *c)
+{
+    char *text = NULL;
+    size_t cap = 0;
+    FILE *f = fopen(path, "re");
+
+    c->answered = c->lost = c->wrong = 0;
+    c->rate = c->p50_us = c->p99_us = 0;
+    if (f == NULL)
+        return;
+    while (getline(&text, &cap, f) != -1) {
+        long n_req;
+
+        sscanf(text, "requests: %ld, answered: %ld, errors: %*d, wrong: "
+               "%ld, lost: %ld", &n_req, &c->answered, &c->wrong, &c->lost);
+        sscanf(text, "throughput: %lf requests/s, latency p50 %lf us, p99 "
+               "%lf us", &c->rate, &c->p50_us, &c->p99_us);
+    }
+    free(text);
+    fclose(f);
+}
+
+/* Start the clients, wait for all of them; returns the wall time in ns */
+static int64_t
+run_clients(const struct sys_opts *o, const char *tmp, const char *dir,
+            struct client *cl, const sigset_t *chld)
+{
+    int64_t deadline = ipc_deadline_ms(o->timeout_ms), t0 = ipc_now_ns();
+    char count[32], window[32], path[PATH_MAX];
+    long left = o->clients;
+
+    snprintf(count, sizeof(count), "%ld", o->count);
+    snprintf(window, sizeof(window), "%ld", o->window);
+    for (long i = 0; i < o->clients; i++) {
+        char seed[32], out[PATH_MAX], *argv[MAX_WRAP + 20];
+        int ofd;
+
+        snprintf(seed, sizeof(seed), "%ld", 1000 + i);
+        command(o, argv, sizeof(argv) / sizeof(argv[0]), path, sizeof(path),
+                "ipclab-rc", (char *[]){ "--dir", (char *)dir, "--count",
+                count, "--random", "--seed", seed, "--window", window,
+                "--quiet", "--timeout", "5000", NULL });
+        bench_path(out, sizeof(out), "%s/rc%ld.out", tmp, i);
+        ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (ofd == -1)
+            ipc_die("cannot create '%s'", out);
+        cl[i].pid = bench_start(argv, ofd, -1);
+        cl[i].status = -1;
+        close(ofd);
+    }
+    /* SIGCHLD is blocked (bench_system): sleep until a child ends, and
+       never poll, which would steal the CPU from the system measured */
+    while (left > 0) {
+        int status, left_ms;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+
+        if (pid == -1 && errno != EINTR)
+            ipc_die("waitpid");
+        for (long i = 0; pid > 0 && i < o->clients; i++) {
+            if (cl[i].pid == pid) {
+                cl[i].status = WIFEXITED(status) ? WEXITSTATUS(status)
+                                                 : 128 + WTERMSIG(status);
+                left--;
+            }
+        }
+        if (pid > 0)
+            continue;
+        if ((left_ms = ipc_ms_until(deadline)) == 0) {
+            ipc_warnx("clients still running after %d ms: killed",
+                      o->timeout_ms);
+            for (long i = 0; i < o->clients; i++)
+                if (cl[i].status == -1)
+                    kill(cl[i].pid, SIGKILL);
+            deadline = ipc_deadline_ms(10000);
+            continue;
+        }
+        ipc_sig_wait(chld, left_ms, &(struct ipc_sig_event){ 0 });
+    }
+    return ipc_now_ns() - t0;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+int
+bench_system(int argc, char *argv[])
+{
+    static struct client cl[MAX_CLIENTS];
+    struct sys_opts o;
+    char tmp[PATH_MAX], dir[PATH_MAX], path[PATH_MAX], *sargv[MAX_WRAP + 12];
+    double p50s[MAX_CLIENTS], p99 = 0, rate_sum = 0;
+    long answered = 0, lost = 0, wrong = 0;
+    int pipefd[2], failed = 0, server_status;
+    sigset_t chld;
+    int64_t wall;
+    pid_t server;
+
+    parse(argc, argv, &o);
+    bench_pin(o.cpu);
+    /* block before any child can end, to avoid a race: see run_clients() */
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1)
+        ipc_die("sigprocmask");
+    bench_tmpdir(tmp, sizeof(tmp), "sys");
+    bench_path(dir, sizeof(dir), "%s/run", tmp);
+
+    /* the server, with its stdout on a pipe for the "ready:" line */
+    command(&o, sargv, sizeof(sargv) / sizeof(sargv[0]), path, sizeof(path),
+            "ipclab-server", (char *[]){ "--dir", dir, "--spawn",
+            (char *)o.spawn, "--signals", (char *)o.signals,
+            o.ack_timeout != NULL ? "--ack-timeout" : NULL,
+            (char *)o.ack_timeout, NULL });
+    if (pipe2(pipefd, O_CLOEXEC) == -1)
+        ipc_die("pipe");
+    server = bench_start(sargv, pipefd[1], STDERR_FILENO);
+    close(pipefd[1]);
+    if (!wait_ready(pipefd[0])) {
+        kill(server, SIGKILL);
+        bench_wait(server, 10000);
+        bench_rmtree(tmp);
+        ipc_diex("the server did not start");
+    }
+
+    wall = run_clients(&o, tmp, dir, cl, &chld);
+
+    /* stop the server: it answers what is in flight and cleans up */
+    kill(server, SIGINT);
+    {
+        char junk[4096];
+        struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
+
+        while (poll(&p, 1, 30000) > 0 && read(pipefd[0], junk,
+                                              sizeof(junk)) > 0)
+            ;                   /* its last words: until EOF */
+    }
+    close(pipefd[0]);
+    server_status = bench_wait(server, 30000);
+
+    for (long i = 0; i < o.clients; i++) {
+        char out[PATH_MAX];
+
+        bench_path(out, sizeof(out), "%s/rc%ld.out", tmp, i);
+        read_summary(out, &cl[i]);
+        answered += cl[i].answered;
+        lost += cl[i].lost;
+        wrong += cl[i].wrong;
+        rate_sum += cl[i].rate;
+        p50s[i] = cl[i].p50_us;
+        if (cl[i].p99_us > p99)
+            p99 = cl[i].p99_us;
+        failed += cl[i].status != 0;
+    }
+    qsort(p50s, (size_t)o.clients, sizeof(p50s[0]), cmp_double);
+    bench_rmtree(tmp);
+    bench_result("clients=%ld answered=%ld lost=%ld wrong=%ld failed=%d "
+                 "server=%d wall_ns=%lld throughput=%.1f p50_us=%.2f "
+                 "p99_us=%.2f rate_sum=%.1f", o.clients, answered, lost,
+                 wrong, failed, server_status, (long long)wall,
+                 (double)answered / ((double)wall / 1e9),
+                 o.clients % 2 ? p50s[o.clients / 2]
+                               : (p50s[o.clients / 2 - 1] +
+                                  p50s[o.clients / 2]) / 2,
+                 p99, rate_sum);
+    return 0;
+}

@@ -1,0 +1,358 @@
+/*
+ * bench/util.c - what every benchmark command shares: samples and their
+ * percentiles, pinning, starting and waiting for processes with a bound,
+ * and the "result key=value" line.
+ *
+ * Nothing here measures; it only keeps the measuring files short.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipclab/cli.h"
+#include "ipclab/err.h"
+#include "ipclab/proc.h"
+#include "ipclab/sig.h"
+#include "bench.h"
+
+void
+samples_add(struct samples *s, double x)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->v = realloc(s->v, s->cap * sizeof(*s->v));
+        if (s->v == NULL)
+            ipc_die("out of memory");
+    }
+    s->v[s->n++] = x;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+double
+samples_pct(struct samples *s, double pct)
+{
+    size_t rank;
+
+    if (s->n == 0)
+        return NAN;
+    qsort(s->v, s->n, sizeof(*s->v), cmp_double);
+    if (pct == 50.0 && s->n % 2 == 0)       /* the usual median */
+        return (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2;
+    rank = (size_t)(pct / 100.0 * (double)s->n);
+    return s->v[rank < s->n ? rank : s->n - 1];
+}
+
+double
+samples_min(const struct samples *s)
+{
+    double m = NAN;
+
+    for (size_t i = 0; i < s->n; i++)
+        if (isnan(m) || s->v[i] < m)
+            m = s->v[i];
+    return m;
+}
+
+double
+samples_max(const struct samples *s)
+{
+    double m = NAN;
+
+    for (size_t i = 0; i < s->n; i++)
+        if (isnan(m) || s->v[i] > m)
+            m = s->v[i];
+    return m;
+}
+
+void
+samples_free(struct samples *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}
+
+void
+bench_pin(int cpu)
+{
+    cpu_set_t set;
+
+    if (cpu < 0)
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    /* inherited across fork and exec: the whole tree stays on 'cpu' */
+    if (sched_setaffinity(0, sizeof(set), &set) == -1)
+        ipc_die("cannot pin to CPU %d", cpu);
+}
+
+void
+bench_result(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("result ", stdout);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    if (fflush(stdout) == EOF)
+        ipc_die("cannot write the result");
+}
+
+void
+bench_path(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size)
+        ipc_diex("path too long: '%s'", buf);
+}
+
+void
+bench_tmpdir(char *buf, size_t size, const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+
+    if (base == NULL || base[0] == '\0')
+        base = "/tmp";
+    if (snprintf(buf, size, "%s/ipclab-bench-%s.XXXXXX", base, tag) >=
+        (int)size)
+        ipc_diex("temporary directory name too long");
+    if (mkdtemp(buf) == NULL)
+        ipc_die("cannot create a directory like '%s'", buf);
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st;
+    (void)f;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;                   /* go on: best effort */
+}
+
+void
+bench_rmtree(const char *path)
+{
+    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+pid_t
+bench_start(char *const argv[], int out_fd, int err_fd)
+{
+    pid_t pid = fork();
+
+    if (pid == -1)
+        ipc_die("fork");
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        sigset_t none;
+
+        /* the children must not inherit our blocked or ignored signals */
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        dup2(null, STDIN_FILENO);
+        dup2(out_fd >= 0 ? out_fd : null, STDOUT_FILENO);
+        dup2(err_fd >= 0 ? err_fd : null, STDERR_FILENO);
+        execvp(argv[0], argv);
+        ipc_die_child("cannot run '%s'", argv[0]);
+    }
+    return pid;
+}
+
+int
+bench_wait(pid_t pid, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    sigset_t chld, saved;
+    int status;
+    pid_t r;
+
+    /* sleep until SIGCHLD, never poll: a pinned experiment may be running
+       on our CPU. Blocked before the first waitpid(), so none is missed */
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &saved);
+    while ((r = waitpid(pid, &status, WNOHANG)) != pid) {
+        struct ipc_sig_event ev;
+        int left = ipc_ms_until(deadline);
+
+        if (r == -1 && errno != EINTR)
+            break;
+        if (left == 0) {
+            kill(pid, SIGKILL);
+            r = waitpid(pid, &status, 0);
+            status = -1;
+            break;
+        }
+        ipc_sig_wait(&chld, left, &ev);    /* a child ended, or time */
+    }
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+    if (r != pid || status == -1)
+        return -1;
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return WEXITSTATUS(status);
+}
+
+int
+bench_capture(char *const argv[], char *out, size_t size, int err_fd,
+              int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    size_t len = 0;
+    int fds[2];
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) == -1)
+        ipc_die("pipe");
+    pid = bench_start(argv, fds[1], err_fd);
+    close(fds[1]);
+    for (;;) {
+        struct pollfd p = { .fd = fds[0], .events = POLLIN };
+        char junk[4096];
+        ssize_t n;
+        int left = ipc_ms_until(deadline);
+
+        if (left == 0)
+            break;              /* bench_wait() kills it */
+        if (poll(&p, 1, left) == -1 && errno != EINTR)
+            ipc_die("poll");
+        if (len + 1 < size)
+            n = read(fds[0], out + len, size - 1 - len);
+        else
+            n = read(fds[0], junk, sizeof(junk));   /* keep it unblocked */
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (len + 1 < size)
+            len += (size_t)n;
+    }
+    out[len] = '\0';
+    close(fds[0]);
+    return bench_wait(pid, ipc_ms_until(deadline) > 0
+                           ? ipc_ms_until(deadline) : 1000);
+}
+
+double
+bench_field(const char *line, const char *key)
+{
+    size_t len = strlen(key);
+
+    for (const char *p = strstr(line, key); p != NULL;
+         p = strstr(p + 1, key)) {
+        /* "p50_ns=" must not match inside "x_p50_ns=" */
+        if ((p == line || p[-1] == ' ') && p[len] == '=') {
+            char *end;
+            double v = strtod(p + len + 1, &end);
+
+            return end == p + len + 1 ? NAN : v;
+        }
+    }
+    return NAN;
+}
+
+static bool
+is_socket(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* lttng-ust 2.13's socket name (tp_define.c derives it from its headers) */
+bool
+bench_sessiond_running(void)
+{
+    const char *home = getenv("LTTNG_HOME");
+    char path[4096];
+
+    if (is_socket("/var/run/lttng/lttng-ust-sock-8"))
+        return true;
+    if (home == NULL || home[0] == '\0')
+        home = getenv("HOME");
+    if (home == NULL)
+        return false;
+    snprintf(path, sizeof(path), "%s/.lttng/lttng-ust-sock-8", home);
+    return is_socket(path);
+}
+
+bool
+bench_on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char *copy, *save = NULL;
+    bool found = false;
+
+    if (path == NULL || (copy = strdup(path)) == NULL)
+        return false;
+    for (char *d = strtok_r(copy, ":", &save); d != NULL && !found;
+         d = strtok_r(NULL, ":", &save)) {
+        char full[4096];
+
+        snprintf(full, sizeof(full), "%s/%s", d, name);
+        found = access(full, X_OK) == 0;
+    }
+    free(copy);
+    return found;
+}
+
+void
+bench_parse_common(int argc, char *argv[], struct bench_opts *o,
+                   long default_iter, const char *usage)
+{
+    static const struct ipc_cli_opt opts[] = {
+        { "help", 0, 1 }, { "iter", 1, 2 }, { "cpu", 1, 3 }, { NULL, 0, 0 },
+    };
+    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    const char *arg;
+    int id;
+
+    o->iter = default_iter;
+    o->cpu = -1;
+    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPC_CLI_END) {
+        switch (id) {
+        case 1:
+            fputs(usage, stdout);
+            exit(0);
+        case 2:
+            o->iter = (long)ipc_cli_int("iter", arg, 1, 100000000);
+            break;
+        case 3:
+            o->cpu = (int)ipc_cli_int("cpu", arg, 0, CPU_SETSIZE - 1);
+            break;
+        default:
+            ipc_usage_error("unexpected argument '%s'", arg);
+        }
+    }
+    bench_pin(o->cpu);
+}
