@@ -1,0 +1,145 @@
+/*
+ * tests/faults/check_cli.c - every program refuses a bad command line.
+ *
+ * For each program and each bad command line in the table (unknown
+ * options, missing values, malformed and overlong numbers, stray
+ * operands): exit status 2, a message and "Try 'PROG --help'." on stderr,
+ * nothing on stdout, and nothing started: the runtime directory, which
+ * $IPCLAB_DIR points at, was never created (a server would create it, a
+ * client would have said "no server running" and exited 1, a worker
+ * "unsafe or missing runtime directory").
+ *
+ * Run:  CK_RUN_SUITE=cli build/tests/faults
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "faults.h"
+
+#define LONG_NUMBER "99999999999999999999999999999999999999"
+
+/* NULL-terminated: the program, then its arguments */
+static const char *const bad[][8] = {
+    /* ipclab-server */
+    { "ipclab-server", "--bogus", NULL },
+    { "ipclab-server", "-x", NULL },
+    { "ipclab-server", "--dir", NULL },
+    { "ipclab-server", "--spawn", NULL },
+    { "ipclab-server", "--spawn", "sometimes", NULL },
+    { "ipclab-server", "--spawn=", NULL },
+    { "ipclab-server", "--signals", "fast", NULL },
+    { "ipclab-server", "--ack-timeout", "12x", NULL },
+    { "ipclab-server", "--ack-timeout", "0", NULL },
+    { "ipclab-server", "--ack-timeout", "-5", NULL },
+    { "ipclab-server", "--ack-timeout", "", NULL },
+    { "ipclab-server", "--ack-timeout", " 5", NULL },
+    { "ipclab-server", "--ack-timeout", "0x10", NULL },
+    { "ipclab-server", "--ack-timeout", "1e3", NULL },
+    { "ipclab-server", "--ack-timeout", LONG_NUMBER, NULL },
+    { "ipclab-server", "--ack-timeout=-" LONG_NUMBER, NULL },
+    { "ipclab-server", "--work-delay", "-1", NULL },
+    { "ipclab-server", "--worker-crash-after", "0", NULL },
+    { "ipclab-server", "--help=yes", NULL },
+    { "ipclab-server", "--unsafe-no-ack=1", NULL },
+    { "ipclab-server", "extra", NULL },
+    { "ipclab-server", "--", "--dir", NULL },
+    /* ipclab-rc */
+    { "ipclab-rc", NULL },
+    { "ipclab-rc", "--bogus", "1", "+", "1", NULL },
+    { "ipclab-rc", "1", "+", NULL },
+    { "ipclab-rc", "1", "+", "2", "+", "3", NULL },
+    { "ipclab-rc", "two", "+", "two", NULL },
+    { "ipclab-rc", LONG_NUMBER, "+", "1", NULL },
+    { "ipclab-rc", "--window", NULL },
+    { "ipclab-rc", "--window", "0", "1", "+", "1", NULL },
+    { "ipclab-rc", "--window", "1001", "1", "+", "1", NULL },
+    { "ipclab-rc", "--window", "3.5", "1", "+", "1", NULL },
+    { "ipclab-rc", "--window", LONG_NUMBER, "1", "+", "1", NULL },
+    { "ipclab-rc", "--count", "10", NULL },
+    { "ipclab-rc", "--random", NULL },
+    { "ipclab-rc", "--count", "0", "--random", NULL },
+    { "ipclab-rc", "--count", LONG_NUMBER, "--random", NULL },
+    { "ipclab-rc", "--seed", "-1", "--count", "1", "--random", NULL },
+    { "ipclab-rc", "--timeout", "0", "1", "+", "1", NULL },
+    { "ipclab-rc", "--die-before-ack", "0", "1", "+", "1", NULL },
+    { "ipclab-rc", "--file", NULL },
+    { "ipclab-rc", "--file", "in.txt", "1", "+", "1", NULL },
+    { "ipclab-rc", "--quiet=yes", "1", "+", "1", NULL },
+    /* the processing clients: one code, four names */
+    { "ipclab-sum", "--bogus", NULL },
+    { "ipclab-sum", "--signals", NULL },
+    { "ipclab-sub", "--signals", "slow", NULL },
+    { "ipclab-sub", "--delay", "x", NULL },
+    { "ipclab-mul", "--crash-after", "0", NULL },
+    { "ipclab-mul", "--delay", LONG_NUMBER, NULL },
+    { "ipclab-div", "--op", "pow", NULL },
+    { "ipclab-div", "extra", NULL },
+};
+
+START_TEST(test_cli_usage_error)
+{
+    const char *const *words = bad[_i];
+    const char *argv[10] = { h_bin(words[0]) };
+    const char *dir = h_tmpdir_path("run");
+    char try_line[64], *out, *err;
+    int status;
+
+    for (int i = 1; words[i] != NULL; i++)
+        argv[i] = words[i];
+    /* where the program would put its FIFOs: it must not be created */
+    setenv("IPCLAB_DIR", dir, 1);
+    status = h_run(argv, NULL, h_tmpdir_path("out"), h_tmpdir_path("err"),
+                   10000);
+    out = h_read_file(h_tmpdir_path("out"));
+    err = h_read_file(h_tmpdir_path("err"));
+    snprintf(try_line, sizeof(try_line), "Try '%s --help'.", words[0]);
+    ck_assert_msg(status == 2, "%s %s: exit %d: %s", words[0],
+                  words[1] ? words[1] : "", status, err);
+    ck_assert_msg(out[0] == '\0', "stdout: %s", out);
+    ck_assert_msg(h_count_lines(err, try_line) == 1 &&
+                  h_count_lines(err, "") == 2, "stderr: %s", err);
+    ck_assert_msg(access(dir, F_OK) == -1, "%s created %s", words[0], dir);
+    free(out);
+    free(err);
+}
+END_TEST
+
+/* A --dir longer than PATH_MAX is a usage error too, not a truncation */
+START_TEST(test_cli_overlong_dir)
+{
+    char *dir = malloc(PATH_MAX + 64);
+    char *err;
+
+    ck_assert_ptr_nonnull(dir);
+    memset(dir, 'd', PATH_MAX + 63);
+    dir[0] = '/';
+    dir[PATH_MAX + 63] = '\0';
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-server"),
+                     "--dir", dir, NULL }, NULL, NULL,
+                     h_tmpdir_path("err"), 10000), 2);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_int_eq(h_count_lines(err, "--help"), 1);
+    free(err);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                     dir, "1", "+", "1", NULL }, NULL, NULL,
+                     h_tmpdir_path("err"), 10000), 2);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_int_eq(h_count_lines(err, "--help"), 1);
+    free(err);
+    free(dir);
+}
+END_TEST
+
+Suite *
+cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *errors = fx_tcase(s, "errors", 30);
+
+    tcase_add_loop_test(errors, test_cli_usage_error, 0,
+                        (int)(sizeof(bad) / sizeof(bad[0])));
+    tcase_add_test(errors, test_cli_overlong_dir);
+    return s;
+}

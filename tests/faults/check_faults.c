@@ -1,0 +1,554 @@
+/*
+ * tests/faults/check_faults.c - faults injected into a system under load.
+ *
+ * Each test runs real clients against a real server, injects one fault
+ * while they run, and asserts that every other client is still served
+ * correctly (the oracle's answers, line for line) and nothing hangs:
+ *
+ *   kill_each_worker    SIGKILL of each processing client while it holds
+ *                       a request: that request is answered with an error,
+ *                       a replacement starts, the rest are answered;
+ *   kill_client         SIGKILL of a requesting client with its result
+ *                       announced in FIFO2: reclaimed after the ack
+ *                       timeout, exactly the acknowledged ones delivered;
+ *   stop_client         SIGSTOP of a requesting client: the same, while it
+ *                       is still there, stopped;
+ *   kill_server         SIGKILL of the server: every client exits with a
+ *                       clear error within seconds, the orphaned workers
+ *                       too, and the next server recovers the directory;
+ *   flood               FIFO1 filled to the brim while the server is
+ *                       stopped: back-pressure, then every request answered;
+ *                       and if the server is killed then, the clients that
+ *                       wait to write are told (EPIPE) and say so;
+ *   fd_exhaustion       a client and a server with almost no file
+ *                       descriptors: a clear EMFILE error, never a crash;
+ *   full_rundir         a runtime directory on a full file system (a tiny
+ *                       tmpfs in a private mount namespace): a clear
+ *                       ENOSPC error.
+ *
+ * Run:  CK_RUN_SUITE=faults build/tests/faults
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "faults.h"
+#include "ipclab/proc.h"
+#include "ipclab/record.h"
+#include "oracle.h"
+
+static const char *const worker_names[] = {
+    "ipclab-sum", "ipclab-sub", "ipclab-mul", "ipclab-div",
+};
+
+/* Stop the server; it must exit 0. Its summary goes into *sum. */
+static void
+stop_server(struct fx_server *srv, struct fx_summary *sum)
+{
+    char tail[512];
+
+    ck_assert_int_eq(fx_server_stop(srv, 30000, tail, sizeof(tail)), 0);
+    fx_summary(tail, sum);
+}
+
+/* ---- processing clients -------------------------------------------------- */
+
+START_TEST(test_fault_kill_each_worker)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t pids[8];
+    int failed;
+
+    /* --work-delay: a worker holds each request for 20 ms, in nanosleep */
+    fx_load_prepare(work, 8, 60, 300);
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--work-delay", "20", NULL }, 0, NULL);
+    fx_load_start(pids, srv.h.dir, work, 8, 4);
+
+    for (int i = 0; i < 4; i++) {
+        const char *name = worker_names[i];
+        pid_t worker = fx_wait_child_named(srv.h.pid, name, 0, 10000);
+        pid_t replacement;
+
+        ck_assert_msg(worker > 0, "no %s", name);
+        /* in --work-delay's sleep: it acknowledged a request and has not
+           answered it yet */
+        ck_assert_msg(fx_wait_in_syscall(worker, SYS_clock_nanosleep,
+                                         20000),
+                      "%s never seen processing a request", name);
+        kill(worker, SIGKILL);
+        ck_assert(h_wait_gone(worker, 10000));
+        replacement = fx_wait_child_named(srv.h.pid, name, worker, 10000);
+        ck_assert_msg(replacement > 0, "%s was not replaced", name);
+    }
+
+    fx_load_wait(pids, 8);
+    /* the request each held, and perhaps the next one announced to it in
+       FIFO3 but never read, are answered "processing client failed" */
+    failed = fx_load_check(work, 8, "processing client failed");
+    ck_assert_msg(failed >= 4 && failed <= 8, "%d requests failed", failed);
+    stop_server(&srv, &sum);
+    ck_assert_int_eq(sum.answered, 8 * 60);
+    ck_assert_int_eq(sum.undeliverable, 0);
+}
+END_TEST
+
+/* ---- requesting clients -------------------------------------------------- */
+
+START_TEST(test_fault_kill_client_before_ack)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t pids[8], victim;
+
+    fx_load_prepare(work, 8, 200, 400);
+    oracle_workload(h_tmpdir_path("victim.in"), h_tmpdir_path("victim.exp"),
+                    50, 9);
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--ack-timeout", "500", NULL }, 0,
+                    NULL);
+    fx_load_start(pids, srv.h.dir, work, 8, 4);
+    /* dies by SIGKILL on its 5th 'ready', before reading that result */
+    victim = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                     srv.h.dir, "--window", "4", "--die-before-ack", "5",
+                     "--file", h_tmpdir_path("victim.in"), NULL }, NULL,
+                     h_tmpdir_path("victim.out"), NULL);
+    ck_assert_int_eq(h_wait(victim, FX_RUN_MS), 128 + SIGKILL);
+
+    fx_load_wait(pids, 8);
+    ck_assert_int_eq(fx_load_check(work, 8, NULL), 0);
+    stop_server(&srv, &sum);
+    /* the victim's first four results were delivered, no more */
+    ck_assert_int_eq(sum.answered, 8 * 200 + 4);
+    ck_assert_uint_ge(sum.undeliverable, 1);
+}
+END_TEST
+
+START_TEST(test_fault_stop_client)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t pids[8], victim;
+
+    fx_load_prepare(work, 8, 200, 500);
+    oracle_workload(h_tmpdir_path("victim.in"), h_tmpdir_path("victim.exp"),
+                    200, 10);
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--ack-timeout", "500", NULL }, 0,
+                    NULL);
+    victim = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                     srv.h.dir, "--window", "4", "--file",
+                     h_tmpdir_path("victim.in"), NULL }, NULL,
+                     h_tmpdir_path("victim.out"), NULL);
+    /* waiting for results, so some of its requests are in flight: stop
+       it there, and their results will wait in FIFO2 for nobody */
+    ck_assert(fx_wait_in_syscall(victim, SYS_rt_sigtimedwait, 10000));
+    kill(victim, SIGSTOP);
+
+    fx_load_start(pids, srv.h.dir, work, 8, 4);
+    fx_load_wait(pids, 8);
+    ck_assert_int_eq(fx_load_check(work, 8, NULL), 0);
+    /* stopped while the victim still is: the server took its results
+       back from FIFO2 rather than wait for it */
+    stop_server(&srv, &sum);
+    ck_assert_uint_ge(sum.undeliverable, 1);
+    ck_assert_uint_ge(sum.answered, 8 * 200);
+    kill(victim, SIGKILL);
+    ck_assert_int_eq(h_wait(victim, 10000), 128 + SIGKILL);
+}
+END_TEST
+
+/* ---- the server ---------------------------------------------------------- */
+
+START_TEST(test_fault_kill_server)
+{
+    struct fx_server srv;
+    pid_t pids[8], workers[16];
+    char fifo2[PATH_MAX + 16];
+    int n;
+    char *out;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    snprintf(fifo2, sizeof(fifo2), "%s/fifo2", srv.h.dir);
+    for (int k = 0; k < 8; k++) {
+        char out_name[32], err_name[32];
+
+        snprintf(out_name, sizeof(out_name), "rc%d.out", k);
+        snprintf(err_name, sizeof(err_name), "rc%d.err", k);
+        pids[k] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                          srv.h.dir, "--count", "200000", "--random",
+                          "--window", "4", "--quiet", NULL }, NULL,
+                          h_tmpdir_path(out_name), h_tmpdir_path(err_name));
+    }
+    /* every client connected (FIFO2 open), so it is sending or waiting */
+    for (int k = 0; k < 8; k++)
+        ck_assert(fx_wait_has_open(pids[k], fifo2, O_RDONLY, 10000));
+    n = h_children(srv.h.pid, workers, 16);
+    ck_assert_int_eq(n, 4);
+
+    kill(srv.h.pid, SIGKILL);
+    ck_assert_int_eq(h_wait(srv.child, 10000), 128 + SIGKILL);
+    close(srv.h.out_fd);
+
+    /* each client: exit 1 within seconds, with a clear one-line reason */
+    for (int k = 0; k < 8; k++) {
+        char name[32], *err;
+
+        ck_assert_int_eq(h_wait(pids[k], 5000), 1);
+        snprintf(name, sizeof(name), "rc%d.err", k);
+        err = h_read_file(h_tmpdir_path(name));
+        ck_assert_msg(err != NULL && h_count_lines(err, "server") == 1 &&
+                      h_count_lines(err, "ipclab-rc: ") == 1,
+                      "client %d said: '%s'", k, err);
+        free(err);
+    }
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(h_wait_gone(workers[i], 5000), "orphan worker %d",
+                      (int)workers[i]);
+
+    /* the next server recovers the directory and serves */
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                     srv.h.dir, "2", "+", "3", NULL }, NULL,
+                     h_tmpdir_path("out"), NULL, FX_RUN_MS), 0);
+    out = h_read_file(h_tmpdir_path("out"));
+    ck_assert_str_eq(out, "2 + 3 = 5\n");
+    free(out);
+    ck_assert_int_eq(fx_server_stop(&srv, 10000, NULL, 0), 0);
+}
+END_TEST
+
+/*
+ * Stop the server, and start 32 clients with windows of 64 on it: 2,048
+ * requests for FIFO1, which holds 1,168. Returns when it is full, the
+ * clients that could not write waiting in write() for room.
+ */
+static void
+fill_fifo1(struct fx_server *srv, pid_t pids[], const char *work)
+{
+    const int rec = (int)sizeof(struct ipc_record);
+    char fifo1[PATH_MAX + 16];
+    int fd, capacity, page, full, waiting = 0;
+    int64_t deadline;
+
+    kill(srv->h.pid, SIGSTOP);
+    fx_load_start(pids, srv->h.dir, work, 32, 64);
+
+    /* our own read end, never read: it only lets us see how full it is */
+    snprintf(fifo1, sizeof(fifo1), "%s/fifo1", srv->h.dir);
+    fd = open(fifo1, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ne(fd, -1);
+    /* full: a pipe is a ring of pages, and a record never straddles two
+       (each write() is atomic), so each page holds 73 records of 56
+       bytes, and the 64 KiB FIFO 16 * 73 of them */
+    capacity = fcntl(fd, F_GETPIPE_SZ);
+    page = (int)sysconf(_SC_PAGESIZE);
+    ck_assert_int_gt(capacity, 0);
+    full = capacity / page * (page / rec * rec);
+    deadline = ipc_deadline_ms(20000);
+    while (waiting < full && ipc_ms_until(deadline) > 0) {
+        struct pollfd none = { .fd = -1 };
+
+        ck_assert_int_eq(ioctl(fd, FIONREAD, &waiting), 0);
+        poll(&none, 1, 1);      /* look again in a millisecond */
+    }
+    ck_assert_msg(waiting == full, "FIFO1 holds %d bytes, not %d", waiting,
+                  full);
+    close(fd);
+}
+
+/* FIFO1 full: back-pressure, then the server, which holds at most 1,024
+   requests at once, drains it all */
+START_TEST(test_fault_flood_fifo1)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t pids[32];
+
+    fx_load_prepare(work, 32, 200, 600);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    fill_fifo1(&srv, pids, work);
+    kill(srv.h.pid, SIGCONT);
+
+    fx_load_wait(pids, 32);
+    ck_assert_int_eq(fx_load_check(work, 32, NULL), 0);
+    stop_server(&srv, &sum);
+    ck_assert_int_eq(sum.answered, 32 * 200);
+    ck_assert_int_eq(sum.undeliverable, 0);
+    ck_assert_int_eq(sum.dropped, 0);
+}
+END_TEST
+
+/* FIFO1 full and the server killed: clients waiting to write learn it
+   too (EPIPE), and say so */
+START_TEST(test_fault_kill_server_while_full)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    pid_t pids[32];
+
+    fx_load_prepare(work, 32, 200, 650);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    fill_fifo1(&srv, pids, work);
+    kill(srv.h.pid, SIGKILL);
+    ck_assert_int_eq(h_wait(srv.child, 10000), 128 + SIGKILL);
+    close(srv.h.out_fd);
+
+    for (int k = 0; k < 32; k++) {
+        char name[32], *err;
+
+        ck_assert_int_eq(h_wait(pids[k], 5000), 1);
+        snprintf(name, sizeof(name), "rc%d.err", k);
+        err = h_read_file(h_tmpdir_path(name));
+        ck_assert_msg(err != NULL && h_count_lines(err, "server") == 1 &&
+                      h_count_lines(err, "ipclab-rc: ") == 1,
+                      "client %d said: '%s'", k, err);
+        free(err);
+    }
+}
+END_TEST
+
+/* ---- resources ----------------------------------------------------------- */
+
+/*
+ * Start a server with RLIMIT_NOFILE 'nofile' on 'dir'. Returns true when
+ * it got ready (it is then stopped cleanly); false when it exited, with
+ * its exit status in *status and its stderr in err_path.
+ */
+static bool
+server_with_nofile(const char *dir, int nofile, const char *err_path,
+                   int *status)
+{
+    char line[PATH_MAX + 16];
+    int pipefd[2];
+    FILE *out;
+    pid_t pid;
+    bool ready;
+
+    ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+    /* fx_spawn_limited() writes stdout to a file: use /dev/fd of a pipe */
+    snprintf(line, sizeof(line), "/proc/self/fd/%d", pipefd[1]);
+    pid = fx_spawn_limited((const char *[]){ h_bin("ipclab-server"), "--dir",
+                           dir, NULL }, nofile, line, err_path);
+    close(pipefd[1]);
+    out = fdopen(pipefd[0], "r");
+    ck_assert_ptr_nonnull(out);
+    /* the first line, or EOF when it dies: a condition, not a timer */
+    ready = fgets(line, sizeof(line), out) != NULL &&
+            strncmp(line, "ready: ", 7) == 0;
+    if (ready)
+        kill(pid, SIGINT);
+    *status = h_wait(pid, 20000);
+    fclose(out);
+    if (ready)
+        ck_assert_int_eq(*status, 0);
+    return ready;
+}
+
+START_TEST(test_fault_fd_exhaustion)
+{
+    struct fx_server srv;
+    bool client_emfile = false, server_emfile = false;
+    int client_ok = 0, server_ok = 0;
+
+    /* in a sanitized build (make sanitize), the leak checker needs
+       descriptors of its own at exit: without any, it adds its own error */
+    fx_no_leak_check();
+
+    /* a client: from 3 descriptors (only stdin, stdout, stderr) up */
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    for (int n = 3; n <= 32 && client_ok == 0; n++) {
+        pid_t pid = fx_spawn_limited((const char *[]){ h_bin("ipclab-rc"),
+                                     "--dir", srv.h.dir, "6", "*", "7",
+                                     NULL }, n, h_tmpdir_path("out"),
+                                     h_tmpdir_path("err"));
+        int status = h_wait(pid, 20000);
+        char *out = h_read_file(h_tmpdir_path("out"));
+        char *err = h_read_file(h_tmpdir_path("err"));
+
+        if (status == 0) {
+            ck_assert_str_eq(out, "6 * 7 = 42\n");
+            client_ok = n;
+        } else if (status == 1) {
+            /* ours: one line that names the cause */
+            ck_assert_msg(h_count_lines(err, "EMFILE") == 1 &&
+                          h_count_lines(err, "") == 1,
+                          "nofile %d: '%s'", n, err);
+            client_emfile = true;
+        } else {
+            /* 127: the dynamic loader could not open our libraries,
+               before main(); anything else is a crash */
+            ck_assert_msg(status == 127, "nofile %d: exit %d: %s", n,
+                          status, err);
+        }
+        free(out);
+        free(err);
+    }
+    ck_assert_msg(client_emfile, "no client failed with EMFILE");
+    ck_assert_int_gt(client_ok, 0);
+    ck_assert_int_eq(fx_server_stop(&srv, 10000, NULL, 0), 0);
+
+    /* a server, same again: each failed start leaves a directory the
+       next one recovers */
+    for (int n = 3; n <= 64 && server_ok == 0; n++) {
+        int status;
+
+        if (server_with_nofile(h_tmpdir_path("run2"), n,
+                               h_tmpdir_path("err"), &status)) {
+            server_ok = n;
+        } else {
+            char *err = h_read_file(h_tmpdir_path("err"));
+
+            if (status == 1) {
+                ck_assert_msg(h_count_lines(err, "EMFILE") == 1,
+                              "nofile %d: '%s'", n, err);
+                server_emfile = true;
+            } else {
+                ck_assert_msg(status == 127, "nofile %d: exit %d: %s", n,
+                              status, err);
+            }
+            free(err);
+        }
+    }
+    ck_assert_msg(server_emfile, "no server failed with EMFILE");
+    ck_assert_int_gt(server_ok, 0);
+}
+END_TEST
+
+/*
+ * In a child: a private mount namespace with a tmpfs of 'inodes' inodes
+ * and 'kib' KiB on 'mnt' (filled up first when 'fill'), then exec the
+ * server on mnt/run, stdout to 'out_fd'. Exits 77 when mounting is not
+ * allowed (not root, or no CAP_SYS_ADMIN in a container).
+ */
+static void
+server_on_tiny_fs(const char *server, const char *mnt, int inodes, int kib,
+                  bool fill, int out_fd, const char *err_path)
+{
+    char opts[64], run[PATH_MAX + 8];
+    int err;
+
+    snprintf(opts, sizeof(opts), "size=%dk,nr_inodes=%d,mode=0700", kib,
+             inodes);
+    if (unshare(CLONE_NEWNS) == -1 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+        mount("tmpfs", mnt, "tmpfs", 0, opts) == -1)
+        _exit(77);
+    if (fill) {
+        char junk[4096] = { 0 }, path[PATH_MAX + 8];
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/filler", mnt);
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        while (fd != -1 && write(fd, junk, sizeof(junk)) > 0)
+            ;                   /* until ENOSPC */
+    }
+    snprintf(run, sizeof(run), "%s/run", mnt);
+    err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (err == -1 || dup2(err, STDERR_FILENO) == -1 ||
+        dup2(out_fd, STDOUT_FILENO) == -1)
+        _exit(126);
+    signal(SIGINT, SIG_DFL);
+    execl(server, "ipclab-server", "--dir", run, (char *)NULL);
+    _exit(127);
+}
+
+START_TEST(test_fault_full_rundir)
+{
+    /*
+     * nr_inodes 1..6 runs out at each thing the server creates in turn
+     * (the root of the tmpfs takes one): the directory, server.lock,
+     * fifo1, fifo4, fifo2, fifo3; 8 is enough. Last, inodes to spare
+     * but no block left for the text of server.lock.
+     */
+    static const struct { int inodes, kib; bool fill, ready; } cases[] = {
+        { 1, 64, false, false }, { 2, 64, false, false },
+        { 3, 64, false, false }, { 4, 64, false, false },
+        { 5, 64, false, false }, { 6, 64, false, false },
+        { 8, 64, false, true }, { 16, 4, true, false },
+    };
+    char mnt[PATH_MAX], err_path[PATH_MAX], server[PATH_MAX];
+
+    /* paths made here: the child must not call into Check */
+    snprintf(mnt, sizeof(mnt), "%s", h_tmpdir_path("mnt"));
+    snprintf(err_path, sizeof(err_path), "%s", h_tmpdir_path("err"));
+    snprintf(server, sizeof(server), "%s", h_bin("ipclab-server"));
+    ck_assert_int_eq(mkdir(mnt, 0700), 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char line[PATH_MAX + 16] = "", *err;
+        int pipefd[2], status;
+        bool ready;
+        FILE *out;
+        pid_t pid;
+
+        ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+        fflush(NULL);
+        pid = fork();
+        ck_assert_int_ne(pid, -1);
+        if (pid == 0)
+            server_on_tiny_fs(server, mnt, cases[i].inodes, cases[i].kib,
+                              cases[i].fill, pipefd[1], err_path);
+        close(pipefd[1]);
+        out = fdopen(pipefd[0], "r");
+        ready = fgets(line, sizeof(line), out) != NULL &&
+                strncmp(line, "ready: ", 7) == 0;
+        if (ready)
+            kill(pid, SIGINT);
+        status = h_wait(pid, 20000);
+        fclose(out);
+        if (status == 77) {
+            printf("check_faults: cannot mount a tmpfs here (needs root "
+                   "and CAP_SYS_ADMIN): full directory not simulated\n");
+            return;
+        }
+        err = h_read_file(err_path);
+        if (cases[i].ready) {
+            ck_assert_msg(ready && status == 0, "inodes %d: exit %d: %s",
+                          cases[i].inodes, status, err);
+        } else {
+            ck_assert_msg(!ready && status == 1 &&
+                          h_count_lines(err, "ENOSPC") == 1,
+                          "inodes %d, %d KiB%s: exit %d: '%s'",
+                          cases[i].inodes, cases[i].kib,
+                          cases[i].fill ? " full" : "", status, err);
+        }
+        free(err);
+    }
+}
+END_TEST
+
+Suite *
+faults_suite(void)
+{
+    Suite *s = suite_create("faults");
+    TCase *workers = fx_tcase(s, "workers", 120);
+    TCase *clients = fx_tcase(s, "clients", 120);
+    TCase *server = fx_tcase(s, "server", 120);
+    TCase *resources = fx_tcase(s, "resources", 120);
+
+    tcase_add_test(workers, test_fault_kill_each_worker);
+    tcase_add_test(clients, test_fault_kill_client_before_ack);
+    tcase_add_test(clients, test_fault_stop_client);
+    tcase_add_test(server, test_fault_kill_server);
+    tcase_add_test(server, test_fault_flood_fifo1);
+    tcase_add_test(server, test_fault_kill_server_while_full);
+    tcase_add_test(resources, test_fault_fd_exhaustion);
+    tcase_add_test(resources, test_fault_full_rundir);
+    return s;
+}

@@ -1,0 +1,500 @@
+/*
+ * tests/faults/check_security.c - what the kit refuses, and what it hides.
+ *
+ * The threat model is docs/security.md. Here, each defence is tried:
+ *
+ *   unsafe_dir      a runtime directory that is a symlink, owned by
+ *                   someone else, writable by group or others, or not a
+ *                   directory: server, client and worker refuse it, with
+ *                   the errno that says why, and create nothing in it;
+ *   modes           with umask 0, the directory is still 0700 and the
+ *                   FIFOs and lock 0600, all ours;
+ *   descriptors     every FIFO the server, a worker or a client opens is
+ *                   O_CLOEXEC and O_NOFOLLOW (/proc/PID/fdinfo), and a
+ *                   worker holds nothing of its server's but stdio and its
+ *                   own two FIFO ends (/proc/PID/fd);
+ *   planted         a regular file or a symlink where a FIFO should be:
+ *                   a client refuses to open it;
+ *   fake_pid        a request naming another process's pid (a bystander,
+ *                   the server itself, a worker, a live client) sends
+ *                   nothing to anybody but that client: the bystander,
+ *                   server and worker live on, the forger gets nothing.
+ *
+ * Run:  CK_RUN_SUITE=security build/tests/faults
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "faults.h"
+#include "ipclab/proc.h"
+#include "ipclab/record.h"
+#include "ipclab/sig.h"
+#include "rawclient.h"
+
+/* Number of entries in directory 'path' (not . and ..) */
+static int
+count_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* ---- the runtime directory ----------------------------------------------- */
+
+static const struct {
+    const char *what;
+    const char *errno_name;     /* what every program must say */
+} unsafe[] = {
+    { "symlink", "ELOOP" },
+    { "owner", "EPERM" },
+    { "group-writable", "EACCES" },
+    { "other-writable", "EACCES" },
+    { "sticky-world-writable", "EACCES" },
+    { "regular file", "ENOTDIR" },
+};
+
+START_TEST(test_security_unsafe_dir_refused)
+{
+    static const char *const programs[][6] = {
+        { "ipclab-server", NULL },
+        { "ipclab-rc", "1", "+", "1", NULL },
+        { "ipclab-sum", NULL },
+    };
+    const char *dir = h_tmpdir_path("run");
+    const char *real = h_tmpdir_path("real");   /* what must stay empty */
+
+    switch (_i) {
+    case 0:
+        ck_assert_int_eq(mkdir(real, 0700), 0);
+        ck_assert_int_eq(symlink(real, dir), 0);
+        break;
+    case 1:
+        ck_assert_int_eq(mkdir(dir, 0700), 0);
+        if (chown(dir, 65534, 65534) == -1) {
+            printf("check_security: cannot chown (not root): foreign owner "
+                   "not tested\n");
+            return;
+        }
+        real = dir;
+        break;
+    case 2: case 3: case 4:
+        ck_assert_int_eq(mkdir(dir, 0700), 0);
+        ck_assert_int_eq(chmod(dir, _i == 2 ? 0770 : _i == 3 ? 0707
+                                                             : 01777), 0);
+        real = dir;
+        break;
+    case 5:
+        h_write_file(dir, "not a directory\n");
+        real = NULL;
+        break;
+    }
+    for (size_t p = 0; p < sizeof(programs) / sizeof(programs[0]); p++) {
+        const char *argv[10] = { h_bin(programs[p][0]), "--dir", dir };
+        char *err;
+        int status;
+
+        for (int i = 1; programs[p][i] != NULL; i++)
+            argv[2 + i] = programs[p][i];
+        status = h_run(argv, NULL, NULL, h_tmpdir_path("err"), 10000);
+        err = h_read_file(h_tmpdir_path("err"));
+        ck_assert_msg(status == 1 &&
+                      h_count_lines(err, unsafe[_i].errno_name) == 1,
+                      "%s on a %s directory: exit %d: %s", programs[p][0],
+                      unsafe[_i].what, status, err);
+        free(err);
+    }
+    if (real != NULL)
+        ck_assert_int_eq(count_entries(real), 0);
+}
+END_TEST
+
+START_TEST(test_security_modes)
+{
+    static const char *const files[] = {
+        "fifo1", "fifo2", "fifo3", "fifo4", "server.lock",
+    };
+    struct fx_server srv;
+    struct stat st;
+
+    /* umask 0: the modes come from the code, not from a careful umask */
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, FX_UMASK0, NULL);
+    ck_assert_int_eq(lstat(srv.h.dir, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    ck_assert_uint_eq(st.st_mode & 07777, 0700);
+    ck_assert_uint_eq(st.st_uid, geteuid());
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char path[PATH_MAX + 16];
+
+        snprintf(path, sizeof(path), "%s/%s", srv.h.dir, files[i]);
+        ck_assert_int_eq(lstat(path, &st), 0);
+        ck_assert_msg(i == 4 ? S_ISREG(st.st_mode) : S_ISFIFO(st.st_mode),
+                      "%s: wrong type", files[i]);
+        ck_assert_msg((st.st_mode & 07777) == 0600, "%s: mode %o", files[i],
+                      (unsigned int)(st.st_mode & 07777));
+        ck_assert_uint_eq(st.st_uid, geteuid());
+    }
+    ck_assert_int_eq(fx_server_stop(&srv, 10000, NULL, 0), 0);
+}
+END_TEST
+
+/* ---- descriptors ---------------------------------------------------------- */
+
+struct fd_info {
+    int fd;
+    int flags;
+    dev_t dev;
+    ino_t ino;
+    char link[PATH_MAX];
+};
+
+/* The descriptors of process pid above 2 into fds[]; returns how many */
+static int
+list_fds(pid_t pid, struct fd_info fds[], int max)
+{
+    char dir[64], path[64 + NAME_MAX + 2];
+    struct dirent *e;
+    struct stat st;
+    int n = 0;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+    d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL && n < max) {
+        struct fd_info *f = &fds[n];
+        ssize_t len;
+
+        if (e->d_name[0] == '.' || (f->fd = atoi(e->d_name)) <= 2)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        len = readlink(path, f->link, sizeof(f->link) - 1);
+        if (len == -1 || stat(path, &st) == -1)
+            continue;           /* closed meanwhile */
+        f->link[len] = '\0';
+        f->dev = st.st_dev;
+        f->ino = st.st_ino;
+        f->flags = fx_fd_flags(pid, f->fd);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void
+stat_fifo(const char *dir, int no, struct stat *st)
+{
+    char path[PATH_MAX + 16];
+
+    snprintf(path, sizeof(path), "%s/fifo%d", dir, no);
+    ck_assert_int_eq(stat(path, st), 0);
+}
+
+/* Every descriptor of pid on one of the FIFOs is CLOEXEC and NOFOLLOW */
+static int
+check_fifo_fds(pid_t pid, const char *role, const char *dir)
+{
+    struct fd_info fds[64];
+    int n = list_fds(pid, fds, 64), fifos = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (strncmp(fds[i].link, dir, strlen(dir)) != 0)
+            continue;
+        fifos++;
+        ck_assert_msg(fds[i].flags & O_CLOEXEC, "%s fd %d (%s): no "
+                      "O_CLOEXEC", role, fds[i].fd, fds[i].link);
+        if (strstr(fds[i].link, "/fifo") != NULL)
+            ck_assert_msg(fds[i].flags & O_NOFOLLOW, "%s fd %d (%s): no "
+                          "O_NOFOLLOW", role, fds[i].fd, fds[i].link);
+    }
+    return fifos;
+}
+
+/* Wait until child pid runs its own program, no longer a server's copy */
+static bool
+wait_exec(pid_t pid, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    char path[64], exe[PATH_MAX];
+
+    snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
+    for (;;) {
+        ssize_t n = readlink(path, exe, sizeof(exe) - 1);
+
+        if (n > 0) {
+            exe[n] = '\0';
+            if (strstr(exe, "/ipclab-server") == NULL)
+                return true;
+        }
+        if (ipc_ms_until(deadline) == 0 || h_wait_gone(pid, 1))
+            return false;
+    }
+}
+
+START_TEST(test_security_descriptors)
+{
+    struct fx_server srv;
+    struct fd_info server_fds[64];
+    struct stat fifo3, fifo4;
+    pid_t workers[8], rc;
+    int nserver, nworkers;
+    char fifo2[PATH_MAX + 16];
+
+    /* nothing inherited from the test: every fd above 2 is the kit's */
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, FX_CLEAN_FDS, NULL);
+    nserver = list_fds(srv.h.pid, server_fds, 64);
+    for (int i = 0; i < nserver; i++) {
+        /* the FIFOs, the lock, the signalfd: none may cross an exec */
+        if (strncmp(server_fds[i].link, srv.h.dir, strlen(srv.h.dir)) == 0 ||
+            strstr(server_fds[i].link, "signalfd") != NULL)
+            ck_assert_msg(server_fds[i].flags & O_CLOEXEC,
+                          "server fd %d (%s): no O_CLOEXEC",
+                          server_fds[i].fd, server_fds[i].link);
+    }
+    /* both ends of four FIFOs, and the lock */
+    ck_assert_int_eq(check_fifo_fds(srv.h.pid, "server", srv.h.dir), 9);
+
+    stat_fifo(srv.h.dir, 3, &fifo3);
+    stat_fifo(srv.h.dir, 4, &fifo4);
+    nworkers = h_children(srv.h.pid, workers, 8);
+    ck_assert_int_eq(nworkers, 4);
+    for (int w = 0; w < nworkers; w++) {
+        char path4[PATH_MAX + 16];
+        struct fd_info fds[64];
+        int n, reads3 = 0, writes4 = 0;
+
+        /* a child between fork() and exec() still holds the server's
+           descriptors: wait for the exec, then for it to open FIFO4 */
+        ck_assert(wait_exec(workers[w], 10000));
+        snprintf(path4, sizeof(path4), "%s/fifo4", srv.h.dir);
+        ck_assert(fx_wait_has_open(workers[w], path4, O_WRONLY, 10000));
+        n = list_fds(workers[w], fds, 64);
+        ck_assert_int_eq(check_fifo_fds(workers[w], "worker", srv.h.dir), 2);
+        for (int i = 0; i < n; i++) {
+            int mode = fds[i].flags & O_ACCMODE;
+
+            if (fds[i].dev == fifo3.st_dev && fds[i].ino == fifo3.st_ino &&
+                mode == O_RDONLY) {
+                reads3++;
+                continue;
+            }
+            if (fds[i].dev == fifo4.st_dev && fds[i].ino == fifo4.st_ino &&
+                mode == O_WRONLY) {
+                writes4++;
+                continue;
+            }
+            /* anything else is the worker's own (the tracer's, when a
+               session daemon runs), never something its server holds */
+            for (int j = 0; j < nserver; j++)
+                ck_assert_msg(fds[i].dev != server_fds[j].dev ||
+                              fds[i].ino != server_fds[j].ino,
+                              "worker %d inherited fd %d (%s)",
+                              (int)workers[w], fds[i].fd, fds[i].link);
+        }
+        ck_assert_int_eq(reads3, 1);
+        ck_assert_int_eq(writes4, 1);
+    }
+
+    /* a client: its two FIFO ends, while it is connected */
+    snprintf(fifo2, sizeof(fifo2), "%s/fifo2", srv.h.dir);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--count", "10000000", "--random", "--quiet", NULL }, NULL,
+                 "/dev/null", NULL);
+    ck_assert(fx_wait_has_open(rc, fifo2, O_RDONLY, 10000));
+    ck_assert_int_eq(check_fifo_fds(rc, "client", srv.h.dir), 2);
+    kill(rc, SIGKILL);
+    ck_assert_int_eq(h_wait(rc, 10000), 128 + SIGKILL);
+    ck_assert_int_eq(fx_server_stop(&srv, 10000, NULL, 0), 0);
+}
+END_TEST
+
+/* A client refuses a file or a symlink planted where a FIFO should be */
+START_TEST(test_security_planted_files)
+{
+    struct fx_server srv;
+    char fifo[PATH_MAX + 16], saved[PATH_MAX + 16], *err, *out;
+    const char *rc[] = { h_bin("ipclab-rc"), "--dir", NULL, "6", "*", "7",
+                         NULL };
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    rc[2] = srv.h.dir;
+    for (int no = 1; no <= 2; no++) {
+        snprintf(fifo, sizeof(fifo), "%s/fifo%d", srv.h.dir, no);
+        snprintf(saved, sizeof(saved), "%s/saved%d", srv.h.dir, no);
+        ck_assert_int_eq(rename(fifo, saved), 0);
+
+        h_write_file(fifo, "");                 /* a regular file */
+        ck_assert_int_eq(h_run(rc, NULL, NULL, h_tmpdir_path("err"), 10000),
+                         1);
+        err = h_read_file(h_tmpdir_path("err"));
+        ck_assert_msg(h_count_lines(err, "EINVAL") == 1, "fifo%d: %s", no,
+                      err);
+        free(err);
+        ck_assert_int_eq(unlink(fifo), 0);
+
+        ck_assert_int_eq(symlink(saved, fifo), 0);  /* a symlink to it */
+        ck_assert_int_eq(h_run(rc, NULL, NULL, h_tmpdir_path("err"), 10000),
+                         1);
+        err = h_read_file(h_tmpdir_path("err"));
+        ck_assert_msg(h_count_lines(err, "ELOOP") == 1, "fifo%d: %s", no,
+                      err);
+        free(err);
+        ck_assert_int_eq(unlink(fifo), 0);
+        ck_assert_int_eq(rename(saved, fifo), 0);
+    }
+    /* the real FIFOs back in place: served again */
+    ck_assert_int_eq(h_run(rc, NULL, h_tmpdir_path("out"), NULL, 10000), 0);
+    out = h_read_file(h_tmpdir_path("out"));
+    ck_assert_str_eq(out, "6 * 7 = 42\n");
+    free(out);
+    ck_assert_int_eq(fx_server_stop(&srv, 10000, NULL, 0), 0);
+}
+END_TEST
+
+/* ---- requests that name someone else ------------------------------------- */
+
+/* True when a signal in 'set' is pending for this process */
+static bool
+pending(const sigset_t *set)
+{
+    sigset_t now;
+
+    ck_assert_int_eq(sigpending(&now), 0);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sigismember(set, sig) == 1 && sigismember(&now, sig) == 1)
+            return true;
+    return false;
+}
+
+static const char *const victims[] = {
+    "a bystander", "the server itself", "a processing client",
+};
+
+START_TEST(test_security_fake_pid)
+{
+    struct fx_server srv;
+    struct fx_summary sum;
+    struct ipc_sigs sigs;
+    char tail[512];
+    sigset_t ours;
+    pid_t victim = 0;
+    int64_t value;
+    int fd1, status;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    switch (_i) {
+    case 0: victim = fx_bystander(); break;
+    case 1: victim = srv.h.pid; break;
+    case 2: victim = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 10000);
+            break;
+    }
+    ck_assert_int_gt(victim, 0);
+
+    /* five requests that claim to come from the victim ... */
+    fd1 = fx_open_fifo_write(srv.h.dir, 1);
+    for (uint32_t seq = 1; seq <= 5; seq++)
+        fx_forge_request(fd1, IPC_OP_SUM, 1, 2, victim, seq);
+    close(fd1);
+    /* ... and ours behind them, in the same FIFO: when its answer is back,
+       the server has dealt with the five */
+    ck_assert_int_eq(raw_request(srv.h.dir, IPC_OP_SUM, 40, 2, &value), 0);
+    ck_assert_int_eq(value, 42);
+
+    /* the victim got no 'ready' (it would have killed it) */
+    ck_assert_msg(ipc_proc_alive(victim), "%s was killed", victims[_i]);
+    if (_i == 0)
+        ck_assert_int_eq(waitpid(victim, &status, WNOHANG), 0);
+    if (_i == 2)
+        ck_assert(fx_comm_is(victim, "ipclab-sum"));
+    /* and nothing came to us but our own answer */
+    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    sigemptyset(&ours);
+    sigaddset(&ours, sigs.ready);
+    sigaddset(&ours, sigs.revoke);
+    ck_assert(!pending(&ours));
+
+    ck_assert_int_eq(fx_server_stop(&srv, 10000, tail, sizeof(tail)), 0);
+    fx_summary(tail, &sum);
+    ck_assert_int_eq(sum.answered, 1);
+    ck_assert_uint_ge(sum.dropped, 5);
+    if (_i == 0) {
+        kill(victim, SIGKILL);
+        ck_assert_int_eq(waitpid(victim, &status, 0), victim);
+    }
+}
+END_TEST
+
+/*
+ * Requests forged in a live client's name, with seqs it never used: the
+ * results go to that client (the pid in a record is all the server can
+ * go by), which sees they are not its own and drops them. Its answers
+ * stay right, and the forger is never told to read anything.
+ */
+START_TEST(test_security_fake_pid_of_client)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct ipc_sigs sigs;
+    char fifo2[PATH_MAX + 16];
+    sigset_t ours;
+    pid_t client;
+    int64_t value;
+    int fd1;
+
+    fx_load_prepare(work, 1, 300, 900);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    fx_load_start(&client, srv.h.dir, work, 1, 2);
+    snprintf(fifo2, sizeof(fifo2), "%s/fifo2", srv.h.dir);
+    ck_assert(fx_wait_has_open(client, fifo2, O_RDONLY, 10000));
+
+    fd1 = fx_open_fifo_write(srv.h.dir, 1);
+    for (uint32_t i = 1; i <= 20; i++)
+        fx_forge_request(fd1, IPC_OP_MUL, 6, 7, client, 900000 + i);
+    close(fd1);
+    ck_assert_int_eq(raw_request(srv.h.dir, IPC_OP_SUB, 50, 8, &value), 0);
+    ck_assert_int_eq(value, 42);
+
+    fx_load_wait(&client, 1);
+    ck_assert_int_eq(fx_load_check(work, 1, NULL), 0);
+    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    sigemptyset(&ours);
+    sigaddset(&ours, sigs.ready);
+    sigaddset(&ours, sigs.revoke);
+    ck_assert(!pending(&ours));
+    ck_assert_int_eq(fx_server_stop(&srv, 10000, NULL, 0), 0);
+}
+END_TEST
+
+Suite *
+security_suite(void)
+{
+    Suite *s = suite_create("security");
+    TCase *dir = fx_tcase(s, "dir", 60);
+    TCase *fds = fx_tcase(s, "fds", 60);
+    TCase *peers = fx_tcase(s, "peers", 60);
+
+    tcase_add_loop_test(dir, test_security_unsafe_dir_refused, 0,
+                        (int)(sizeof(unsafe) / sizeof(unsafe[0])));
+    tcase_add_test(dir, test_security_modes);
+    tcase_add_test(fds, test_security_descriptors);
+    tcase_add_test(fds, test_security_planted_files);
+    tcase_add_loop_test(peers, test_security_fake_pid, 0,
+                        (int)(sizeof(victims) / sizeof(victims[0])));
+    tcase_add_test(peers, test_security_fake_pid_of_client);
+    return s;
+}

@@ -1,0 +1,199 @@
+/*
+ * tests/faults/faults.h - what the reliability and security tests share.
+ *
+ * build/tests/faults puts the reference system under load and under
+ * attack, as real processes: 32 clients at once, processes killed and
+ * stopped mid-request, garbage and forged records in the FIFOs, signals
+ * from strangers, starved file descriptors, a full runtime directory, bad
+ * command lines, unsafe directories; and it runs the fuzzers for a short
+ * while. Every wait is on a condition (a pipe, a pidfd, a process's state
+ * in /proc), never a sleep that hopes something has happened.
+ *
+ *   build/tests/faults                       everything (about 2 minutes)
+ *   CK_RUN_SUITE=security build/tests/faults  one suite: load, faults,
+ *                                            input, cli, security, fuzz
+ *   CK_RUN_CASE=core build/tests/faults       one test case
+ *
+ * Peers: runner.c (main), helpers.c (below), check_*.c (one suite each).
+ */
+#ifndef IPCLAB_FAULTS_TESTS_H
+#define IPCLAB_FAULTS_TESTS_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "harness.h"
+
+#define FX_RUN_MS     60000     /* bound on any one client run */
+#define FX_MAX_CLIENTS 64
+
+Suite *load_suite(void);
+Suite *faults_suite(void);
+Suite *input_suite(void);
+Suite *cli_suite(void);
+Suite *security_suite(void);
+Suite *fuzz_suite(void);
+
+/* Every test case of the program: tmpdir fixture, timeout, added to s. */
+TCase *
+fx_tcase(Suite *s, const char *name, int timeout_s);
+
+/* ---- the load: clients reading oracle files ---------------------------- */
+
+/*
+ * Write WORK/rcK.in and WORK/rcK.expect for K = 0 .. clients-1: 'count'
+ * random expressions each and their answers (tests/lib/oracle.h).
+ */
+void
+fx_load_prepare(const char *work, int clients, int count, unsigned int seed);
+
+/*
+ * Start 'clients' ipclab-rc --file WORK/rcK.in --window W on runtime
+ * directory 'dir', output to WORK/rcK.out and WORK/rcK.err, into pids[].
+ */
+void
+fx_load_start(pid_t pids[], const char *dir, const char *work, int clients,
+              int window);
+
+/* Wait for them all; every one must exit 0 within FX_RUN_MS. */
+void
+fx_load_wait(const pid_t pids[], int clients);
+
+/*
+ * Check WORK/rcK.out against WORK/rcK.expect for every client, and that
+ * no client wrote to stderr. Lines may differ only by ending in ":
+ * ALLOWED" (NULL: none may). Returns the number of such lines.
+ */
+int
+fx_load_check(const char *work, int clients, const char *allowed);
+
+/*
+ * The first thing the server (WORK/server.err) or a client (WORK/rcK.err)
+ * said on stderr, for a failure message; "nothing on stderr" if none did.
+ */
+const char *
+fx_load_complaint(const char *work, int clients);
+
+/* ---- servers ------------------------------------------------------------- */
+
+/* A server started by fx_server_start(): h.pid is the server itself. */
+struct fx_server {
+    struct h_server h;
+    pid_t child;                /* our child: the server, or record.sh */
+};
+
+enum {
+    FX_CLEAN_FDS = 1,           /* close every fd above 2 before exec */
+    FX_UMASK0 = 2,              /* start with umask 0 */
+};
+
+/*
+ * Start ipclab-server --dir DIR plus 'extra' (NULL-terminated, may be
+ * NULL), with the FX_* 'flags'; under traces/record.sh -o TRACE_DIR when
+ * trace_dir is not NULL. Waits for "ready: DIR" (the test fails without
+ * it) and finds the server's pid in the lock file.
+ */
+void
+fx_server_start(struct fx_server *s, const char *dir,
+                const char *const extra[], int flags, const char *trace_dir);
+
+/* SIGINT, then wait (see h_server_stop); the rest of its stdout in tail. */
+int
+fx_server_stop(struct fx_server *s, int timeout_ms, char *tail, size_t size);
+
+/* The figures of the server's "stopped: ..." line; the test fails without. */
+struct fx_summary {
+    unsigned long answered, undeliverable, dropped;
+};
+
+void
+fx_summary(const char *text, struct fx_summary *sum);
+
+/* ---- processes, through /proc -------------------------------------------- */
+
+/* True when /proc/PID/comm is 'comm' ("ipclab-sum"). */
+bool
+fx_comm_is(pid_t pid, const char *comm);
+
+/* A child of 'parent' named 'comm' other than 'not', or 0 when none. */
+pid_t
+fx_child_named(pid_t parent, const char *comm, pid_t not);
+
+/* Wait up to timeout_ms for such a child to exist; returns it, or 0. */
+pid_t
+fx_wait_child_named(pid_t parent, const char *comm, pid_t not,
+                    int timeout_ms);
+
+/*
+ * Wait up to timeout_ms until process pid is blocked in system call
+ * 'nr' (SYS_... from <sys/syscall.h>), as /proc/PID/syscall says. This is
+ * how a test knows a process is, say, processing a request (in the
+ * nanosleep of --work-delay) or waiting for a result (in sigtimedwait).
+ */
+bool
+fx_wait_in_syscall(pid_t pid, long nr, int timeout_ms);
+
+/*
+ * True when process pid has 'path' open with access mode 'accmode'
+ * (O_RDONLY, O_WRONLY; -1 for any), as /proc/PID/fd and fdinfo say.
+ */
+bool
+fx_has_open(pid_t pid, const char *path, int accmode);
+
+/* Wait up to timeout_ms for fx_has_open() to hold; false if pid exits. */
+bool
+fx_wait_has_open(pid_t pid, const char *path, int accmode, int timeout_ms);
+
+/* The open flags of fd 'fd' of process pid (/proc/PID/fdinfo), or -1. */
+int
+fx_fd_flags(pid_t pid, int fd);
+
+/* ---- attacks ------------------------------------------------------------- */
+
+/* Open FIFO 'no' of 'dir' for writing, non-blocking; the test fails if not. */
+int
+fx_open_fifo_write(const char *dir, int no);
+
+/*
+ * Write one request record that claims to come from 'pid' with 'seq':
+ * valid, sealed, indistinguishable from a real client's.
+ */
+void
+fx_forge_request(int fd, uint32_t op, int64_t a, int64_t b, pid_t pid,
+                 uint32_t seq);
+
+/* sigqueue() 'sig' with 'value' to pid; ESRCH is not an error. */
+void
+fx_sigqueue(pid_t pid, int sig, int value);
+
+/*
+ * A bystander: a forked process with every signal at its default action
+ * and none blocked, waiting in pause(). Any protocol signal sent to it
+ * kills it, so "still alive" proves nobody signalled it.
+ */
+pid_t
+fx_bystander(void);
+
+/*
+ * Start argv with RLIMIT_NOFILE set to 'nofile' and stdout/stderr to the
+ * named files (NULL: inherited); returns the pid.
+ */
+pid_t
+fx_spawn_limited(const char *const argv[], int nofile, const char *out,
+                 const char *err);
+
+/*
+ * Turn off AddressSanitizer's leak check in the programs this test starts
+ * from now on (ASAN_OPTIONS; nothing changes in a build without it).
+ */
+void
+fx_no_leak_check(void);
+
+/* The directory of this build (BUILD), from h_bin(). */
+const char *
+fx_build_dir(void);
+
+#endif /* IPCLAB_FAULTS_TESTS_H */

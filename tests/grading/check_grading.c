@@ -1,0 +1,323 @@
+/*
+ * tests/grading/check_grading.c - 'make grade' grades fairly and safely.
+ *
+ *   solutions   'make grade SOLUTION=1': full marks, every test passed
+ *   skeletons   'make grade' on the untouched exercises/: a low score
+ *               (not full, never negative), quickly, no test hung
+ *   results     both results.json parse as JSON (python3's json module
+ *               when there is one, else a strict structural reading)
+ *               with Gradescope's fields; results.tap is TAP
+ *   handout     'make handout': no solution inside; unpacked alone, it
+ *               builds and 'make grade' gives the skeletons' score
+ *
+ * Each runs make in the source tree with this build directory, as a
+ * student or CI would; results go to BUILD/grading-tests/.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "grading.h"
+#include "harness.h"
+#include "ipclab/proc.h"
+
+#define EXERCISES 5
+#define SKELETON_MAX_S 300      /* the skeletons' whole grading */
+
+/* BUILD's name in the source tree, and where our results go */
+static const char *
+build_name(void)
+{
+    static char name[PATH_MAX];
+    char *slash;
+
+    snprintf(name, sizeof(name), "%s", h_bin("x"));
+    *strrchr(name, '/') = '\0';                 /* BUILD/bin */
+    *strrchr(name, '/') = '\0';                 /* BUILD */
+    slash = strrchr(name, '/');
+    memmove(name, slash + 1, strlen(slash));
+    return name;
+}
+
+static const char *
+results_dir(const char *what)
+{
+    static char dirs[4][PATH_MAX];
+    static int next;
+    char *d = dirs[next++ % 4];
+
+    snprintf(d, PATH_MAX, "%s/%s/grading-tests/%s", h_srcdir(), build_name(),
+             what);
+    return d;
+}
+
+/* make -C DIR ARGS... with the outer make's flags out of the way */
+static int
+run_make(const char *dir, const char *const args[], const char *log,
+         int timeout_ms)
+{
+    const char *argv[32] = { "/usr/bin/env", "-u", "MAKEFLAGS", "-u",
+                             "MFLAGS", "-u", "MAKELEVEL", "make",
+                             "--no-print-directory", "-C", dir };
+    int n = 11;
+
+    for (int i = 0; args[i] != NULL && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return h_run(argv, NULL, log, log, timeout_ms);
+}
+
+/* The integer after "KEY": in a JSON text, or -1 */
+static long
+json_int(const char *text, const char *key)
+{
+    char pattern[64];
+    const char *p;
+
+    snprintf(pattern, sizeof(pattern), "\"%s\": ", key);
+    p = text != NULL ? strstr(text, pattern) : NULL;
+    return p != NULL ? strtol(p + strlen(pattern), NULL, 10) : -1;
+}
+
+/* The last lines of a log, for failure messages */
+static const char *
+tail(const char *path)
+{
+    static char buf[600];
+    char *text = h_read_file(path);
+    size_t len;
+
+    if (text == NULL)
+        return "(no log)";
+    len = strlen(text);
+    snprintf(buf, sizeof(buf), "%s", len > 500 ? text + len - 500 : text);
+    for (char *p = buf; *p != '\0'; p++)
+        if (*p == '\n')
+            *p = '|';
+    free(text);
+    return buf;
+}
+
+START_TEST(test_grading_solutions_full_marks)
+{
+    const char *out = results_dir("solution");
+    char arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8], log[PATH_MAX];
+    char *json;
+    int status;
+
+    snprintf(arg_out, sizeof(arg_out), "GRADE_OUT=%s", out);
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(log, sizeof(log), "%s/grade-solution.log", h_tmpdir());
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, arg_out,
+                      "grade", "SOLUTION=1", NULL }, log, 900000);
+    ck_assert_msg(status == 0, "make grade SOLUTION=1 exited %d: %s", status,
+                  tail(log));
+    snprintf(log, sizeof(log), "%s/results.json", out);
+    json = h_read_file(log);
+    ck_assert_msg(json != NULL, "no %s", log);
+    ck_assert_msg(json_int(json, "max_score") == EXERCISES * 20,
+                  "max_score %ld, expected %d", json_int(json, "max_score"),
+                  EXERCISES * 20);
+    ck_assert_msg(json_int(json, "score") == json_int(json, "max_score"),
+                  "the reference solutions scored %ld of %ld",
+                  json_int(json, "score"), json_int(json, "max_score"));
+    ck_assert_msg(strstr(json, "\"status\": \"failed\"") == NULL,
+                  "a test of the reference solutions failed");
+    free(json);
+}
+END_TEST
+
+START_TEST(test_grading_skeletons_score_low)
+{
+    const char *out = results_dir("skeleton");
+    char arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8], log[PATH_MAX];
+    int64_t t0 = ipc_now_ms();
+    long score, max;
+    char *json;
+    int status;
+
+    snprintf(arg_out, sizeof(arg_out), "GRADE_OUT=%s", out);
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(log, sizeof(log), "%s/grade-skeleton.log", h_tmpdir());
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, arg_out,
+                      "grade", NULL }, log, SKELETON_MAX_S * 1000);
+    ck_assert_msg(status == 0, "make grade exited %d: %s", status, tail(log));
+    ck_assert_msg(ipc_now_ms() - t0 < SKELETON_MAX_S * 1000,
+                  "grading the skeletons took %lld s",
+                  (long long)(ipc_now_ms() - t0) / 1000);
+    snprintf(log, sizeof(log), "%s/results.json", out);
+    json = h_read_file(log);
+    ck_assert_msg(json != NULL, "no %s", log);
+    score = json_int(json, "score");
+    max = json_int(json, "max_score");
+    ck_assert_msg(max == EXERCISES * 20, "max_score %ld", max);
+    ck_assert_msg(score >= 0 && score <= max / 4, "the untouched skeletons "
+                  "scored %ld of %ld: more than a quarter", score, max);
+    ck_assert_msg(strstr(json, "grader timeout") == NULL, "a test of the "
+                  "skeletons hung until the grader's own timeout");
+    ck_assert_msg(strstr(json, "does not compile") == NULL &&
+                  strstr(json, "tests do not compile") == NULL,
+                  "a skeleton does not compile");
+    free(json);
+}
+END_TEST
+
+/* results.json: JSON, and Gradescope's shape */
+static void
+check_json(const char *path)
+{
+    static const char script[] =
+        "import json, sys\n"
+        "d = json.load(open(sys.argv[1]))\n"
+        "assert isinstance(d['score'], int) and d['score'] >= 0\n"
+        "assert d['max_score'] == sum(t['max_score'] for t in d['tests'])\n"
+        "assert d['score'] == sum(t['score'] for t in d['tests'])\n"
+        "assert isinstance(d['output'], str)\n"
+        "names = set()\n"
+        "for t in d['tests']:\n"
+        "    assert set(t) >= {'name', 'score', 'max_score', 'output'}, t\n"
+        "    assert 0 <= t['score'] <= t['max_score'], t['name']\n"
+        "    assert t['name'] not in names, t['name']\n"
+        "    names.add(t['name'])\n"
+        "    assert t['visibility'] in ('visible', 'hidden', "
+        "'after_due_date', 'after_published')\n"
+        "assert len(d['tests']) >= 25\n";
+    const char *py = access("/usr/bin/python3", X_OK) == 0 ?
+                     "/usr/bin/python3" : NULL;
+    char *text = h_read_file(path);
+    int depth = 0, in_str = 0;
+
+    ck_assert_msg(text != NULL, "no %s (did the grading tests before "
+                  "this one run?)", path);
+    /* strict enough without python: balanced, strings closed, no control
+       characters inside strings */
+    for (const char *p = text; *p != '\0'; p++) {
+        if (in_str) {
+            ck_assert_msg((unsigned char)*p >= 0x20, "%s: control "
+                          "character in a string", path);
+            if (*p == '\\')
+                p++;
+            else if (*p == '"')
+                in_str = 0;
+        } else if (*p == '"') {
+            in_str = 1;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            ck_assert_msg(--depth >= 0, "%s: unbalanced", path);
+        }
+    }
+    ck_assert_msg(depth == 0 && !in_str, "%s: truncated", path);
+    free(text);
+    if (py != NULL) {
+        char log[PATH_MAX];
+        int status;
+
+        snprintf(log, sizeof(log), "%s/json.log", h_tmpdir());
+        status = h_run((const char *[]){ py, "-c", script, path, NULL },
+                       NULL, log, log, 30000);
+        ck_assert_msg(status == 0, "%s: %s", path, tail(log));
+    }
+}
+
+START_TEST(test_grading_results_well_formed)
+{
+    char path[PATH_MAX];
+    char *tap;
+
+    for (int i = 0; i < 2; i++) {
+        const char *what = i == 0 ? "solution" : "skeleton";
+
+        snprintf(path, sizeof(path), "%s/results.json", results_dir(what));
+        check_json(path);
+        snprintf(path, sizeof(path), "%s/results.tap", results_dir(what));
+        tap = h_read_file(path);
+        ck_assert_msg(tap != NULL && strncmp(tap, "TAP version 13\n1..", 18)
+                      == 0, "%s is not TAP", path);
+        ck_assert_msg(h_count_lines(tap, "ok ") >= 25, "%s: too few test "
+                      "lines", path);
+        free(tap);
+    }
+}
+END_TEST
+
+START_TEST(test_grading_handout_stands_alone)
+{
+    const char *dir = h_tmpdir();
+    char tarball[PATH_MAX], log[PATH_MAX], unpacked[PATH_MAX];
+    char arg_build[PATH_MAX + 8], path[PATH_MAX + 64];
+    char *list, *json, *skel;
+    int status;
+
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(log, sizeof(log), "%s/handout.log", dir);
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, "handout",
+                      NULL }, log, 120000);
+    ck_assert_msg(status == 0, "make handout exited %d: %s", status,
+                  tail(log));
+    snprintf(tarball, sizeof(tarball), "%s/%s/ipclab-handout.tar.gz",
+             h_srcdir(), build_name());
+
+    snprintf(path, sizeof(path), "%s/list", dir);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-tzf", tarball,
+                     NULL }, NULL, path, NULL, 60000), 0);
+    list = h_read_file(path);
+    ck_assert_msg(list != NULL && strstr(list, "/solution/") == NULL,
+                  "the handout holds a solution file");
+    ck_assert_msg(strstr(list, "ipclab/tests/grading/") == NULL,
+                  "the handout holds tests/grading/");
+    ck_assert_msg(strstr(list, "ipclab/exercises/04-signal-sync/hs.c") !=
+                  NULL && strstr(list, "ipclab/Makefile") != NULL,
+                  "the handout lacks the exercises or the Makefile");
+    free(list);
+
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-xzf", tarball,
+                     "-C", dir, NULL }, NULL, NULL, NULL, 60000), 0);
+    snprintf(unpacked, sizeof(unpacked), "%s/ipclab", dir);
+    snprintf(log, sizeof(log), "%s/handout-grade.log", dir);
+    status = run_make(unpacked, (const char *[]){ "-j2", "grade", NULL },
+                      log, 900000);
+    ck_assert_msg(status == 0, "make grade in the unpacked handout exited "
+                  "%d: %s", status, tail(log));
+    snprintf(path, sizeof(path), "%s/build/grade-results/results.json",
+             unpacked);
+    json = h_read_file(path);
+    ck_assert_msg(json != NULL, "the handout wrote no results.json");
+    snprintf(path, sizeof(path), "%s/results.json", results_dir("skeleton"));
+    skel = h_read_file(path);
+    ck_assert_msg(json_int(json, "max_score") == EXERCISES * 20,
+                  "the handout's max_score is %ld",
+                  json_int(json, "max_score"));
+    if (skel != NULL)
+        ck_assert_msg(json_int(json, "score") == json_int(skel, "score"),
+                      "the handout scored %ld, the skeletons in the tree %ld",
+                      json_int(json, "score"), json_int(skel, "score"));
+    free(json);
+    free(skel);
+}
+END_TEST
+
+Suite *
+grading_suite(void)
+{
+    Suite *s = suite_create("grading");
+    struct { const char *name; const TTest *test; int timeout; } cases[] = {
+        { "solutions", test_grading_solutions_full_marks, 900 },
+        { "skeletons", test_grading_skeletons_score_low, SKELETON_MAX_S + 60 },
+        { "results", test_grading_results_well_formed, 60 },
+        { "handout", test_grading_handout_stands_alone, 1200 },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        TCase *tc = tcase_create(cases[i].name);
+
+        tcase_set_timeout(tc, cases[i].timeout);
+        tcase_add_unchecked_fixture(tc, h_tmpdir_init, h_tmpdir_cleanup);
+        _tcase_add_test(tc, cases[i].test, 0, 0, 0, 1);
+        suite_add_tcase(s, tc);
+    }
+    return s;
+}

@@ -1,0 +1,173 @@
+/*
+ * tests/labs/check_lab01.c - lab01-fifo-setup, and what labs/01-fifo-setup/
+ * README.md says its trace shows.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "labs.h"
+
+static const char *const experiments[] = {
+    "mkfifo", "exists", "rendezvous", "nonblock", "eof", "sigpipe",
+    "atomicity", NULL,
+};
+static const struct lab_case lab = { "lab01-fifo-setup", experiments };
+static struct lt t;
+
+static void
+record(void)
+{
+    h_tmpdir_init();
+    lt_record(&t, "lab01", (const char *[]){ h_bin(lab.bin), "all", NULL });
+}
+
+static void
+forget(void)
+{
+    lt_free(&t);
+    h_tmpdir_cleanup();
+}
+
+START_TEST(test_lab01_trace_every_experiment)
+{
+    lt_require(&t);
+    ck_assert_msg(t.status == 0, "lab01 all: exit %d\n%s", t.status, t.out);
+    ck_assert_int_eq(t.nexp, lt_nitems(experiments));
+    for (int i = 0; experiments[i] != NULL; i++)
+        ck_assert_str_eq(t.exps[i], experiments[i]);
+}
+END_TEST
+
+/* fifo_create shows the mode as passed: 0666 (0x1b6), and 666 (0x29a) */
+START_TEST(test_lab01_trace_mkfifo_modes)
+{
+    lt_require(&t);
+    ck_assert_int_eq(lt_count(&t, "mkfifo", "fifo_create mode=0666"), 2);
+    ck_assert_int_eq(lt_count(&t, "mkfifo", "fifo_create mode=666"), 1);
+}
+END_TEST
+
+START_TEST(test_lab01_trace_exists_eexist)
+{
+    lt_require(&t);
+    ck_assert_int_eq(lt_count(&t, "exists", "error what=mkfifo err=17"), 2);
+    /* the planted file opens (traced), then ipc_fifo_open() refuses it */
+    ck_assert_int_eq(lt_count(&t, "exists", "fifo_open"), 1);
+}
+END_TEST
+
+/* Each peer is up before the lab opens the other end, and its own
+   (blocking) open returns then */
+START_TEST(test_lab01_trace_rendezvous)
+{
+    static const char *const role[2] = { "reader", "writer" };
+    char filter[96];
+
+    lt_require(&t);
+    for (int k = 0; k < 2; k++) {
+        long peer = lt_pid_of(&t, "rendezvous", role[k]);
+        int start, lab_open, peer_open;
+
+        ck_assert_int_gt(peer, 0);
+        snprintf(filter, sizeof(filter), "proc_start vpid=%ld", peer);
+        start = lt_find(&t, "rendezvous", 0, filter);
+        snprintf(filter, sizeof(filter), "fifo_open vpid=%ld flags=%d err=0",
+                 t.root, 1 - k);
+        lab_open = lt_find(&t, "rendezvous", start, filter);
+        snprintf(filter, sizeof(filter), "fifo_open vpid=%ld flags=%d err=0",
+                 peer, k);
+        peer_open = lt_find(&t, "rendezvous", start, filter);
+        ck_assert_msg(lab_open > start && peer_open > start,
+                      "%s: start %d, lab's open %d, its open %d", role[k],
+                      start, lab_open, peer_open);
+    }
+}
+END_TEST
+
+START_TEST(test_lab01_trace_nonblock_enxio)
+{
+    lt_require(&t);
+    ck_assert_int_eq(lt_count(&t, "nonblock", "fifo_open flags=0x800 err=0"),
+                     1);
+    ck_assert_int_eq(lt_count(&t, "nonblock", "fifo_open flags=0x801 err=0"),
+                     1);
+    ck_assert_int_eq(lt_count(&t, "nonblock",
+                              "fifo_open flags=0x801 fd=-1 err=6"), 1);
+}
+END_TEST
+
+START_TEST(test_lab01_trace_eof_two_writers)
+{
+    char filter[64];
+
+    lt_require(&t);
+    snprintf(filter, sizeof(filter), "record_write fifo=0 vpid!=%ld",
+             t.root);
+    ck_assert_int_eq(lt_count(&t, "eof", filter), 2);
+    snprintf(filter, sizeof(filter), "record_read fifo=0 vpid=%ld", t.root);
+    ck_assert_int_eq(lt_count(&t, "eof", filter), 2);
+    ck_assert_int_eq(lt_count(&t, "eof", "proc_reap role=writer status=0"),
+                     2);
+}
+END_TEST
+
+/* Killed by SIGPIPE (141) once; EPIPE (32) the other time; never read */
+START_TEST(test_lab01_trace_sigpipe)
+{
+    lt_require(&t);
+    ck_assert_int_eq(lt_count(&t, "sigpipe", "proc_reap status=141"), 1);
+    ck_assert_int_eq(lt_count(&t, "sigpipe", "proc_reap status=0"), 1);
+    ck_assert_int_eq(lt_count(&t, "sigpipe",
+                              "error what=record_write err=32"), 1);
+    ck_assert_int_eq(lt_count(&t, "sigpipe", "record_write"), 2);
+    ck_assert_int_eq(lt_count(&t, "sigpipe", "record_read"), 0);
+}
+END_TEST
+
+/* PIPE_BUF records all arrive whole; the big ones that the lab said tore
+   are exactly the record_drop events of the trace */
+START_TEST(test_lab01_trace_atomicity)
+{
+    const char *line;
+    int nread = -1, torn = -1;
+
+    lt_require(&t);
+    ck_assert_int_eq(lt_count(&t, "atomicity", "record_write a=4096"), 512);
+    ck_assert_int_eq(lt_count(&t, "atomicity", "record_read a=4096"), 512);
+    ck_assert_int_eq(lt_count(&t, "atomicity", "record_drop bytes=4096"), 0);
+
+    line = strstr(t.out, "(64 x PIPE_BUF) from two writers: ");
+    ck_assert_ptr_nonnull(line);
+    ck_assert_int_eq(sscanf(strchr(line, ':') + 1, " %d read, %d torn",
+                            &nread, &torn), 2);
+    ck_assert_int_eq(nread, 64);
+    ck_assert_int_eq(lt_count(&t, "atomicity", "record_write a=262144"), 64);
+    ck_assert_int_eq(lt_count(&t, "atomicity", "record_drop bytes=262144"),
+                     torn);
+    ck_assert_int_eq(lt_count(&t, "atomicity", "record_read a=262144"),
+                     64 - torn);
+}
+END_TEST
+
+Suite *
+lab01_suite(void)
+{
+    Suite *s = suite_create("lab01");
+    TCase *tc = tcase_create("trace");
+
+    lt_add_common_cases(s, &lab);
+    tcase_add_unchecked_fixture(tc, record, forget);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_lab01_trace_every_experiment);
+    tcase_add_test(tc, test_lab01_trace_mkfifo_modes);
+    tcase_add_test(tc, test_lab01_trace_exists_eexist);
+    tcase_add_test(tc, test_lab01_trace_rendezvous);
+    tcase_add_test(tc, test_lab01_trace_nonblock_enxio);
+    tcase_add_test(tc, test_lab01_trace_eof_two_writers);
+    tcase_add_test(tc, test_lab01_trace_sigpipe);
+    tcase_add_test(tc, test_lab01_trace_atomicity);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,157 @@
+/*
+ * tests/labs/check_lab03.c - lab03-worker-processing, and what
+ * labs/03-worker-processing/README.md says its trace shows.
+ */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "harness.h"
+#include "labs.h"
+
+static const char *const experiments[] = {
+    "worker", "errors", "pool", "fork-exec", "crash", NULL,
+};
+static const struct lab_case lab = { "lab03-worker-processing", experiments };
+static struct lt t;
+
+static void
+record(void)
+{
+    h_tmpdir_init();
+    lt_record(&t, "lab03", (const char *[]){ h_bin(lab.bin), "all", NULL });
+}
+
+static void
+forget(void)
+{
+    lt_free(&t);
+    h_tmpdir_cleanup();
+}
+
+/* Count events of 'exp' matching 'fmt' (a filter with one %ld). */
+static int
+count_pid(const char *exp, const char *fmt, long pid)
+{
+    char filter[128];
+
+    snprintf(filter, sizeof(filter), fmt, pid);
+    return lt_count(&t, exp, filter);
+}
+
+START_TEST(test_lab03_trace_every_experiment)
+{
+    lt_require(&t);
+    ck_assert_msg(t.status == 0, "lab03 all: exit %d\n%s", t.status, t.out);
+    ck_assert_int_eq(t.nexp, lt_nitems(experiments));
+    for (int i = 0; experiments[i] != NULL; i++)
+        ck_assert_str_eq(t.exps[i], experiments[i]);
+}
+END_TEST
+
+/* request in, result out, four times, all status 0 */
+START_TEST(test_lab03_trace_worker_loop)
+{
+    long w;
+
+    lt_require(&t);
+    w = lt_pid_of(&t, "worker", "worker");
+    ck_assert_int_eq(count_pid("worker", "record_write fifo=0 vpid=%ld",
+                               t.root), 4);
+    ck_assert_int_eq(count_pid("worker", "record_read fifo=0 vpid=%ld", w), 4);
+    ck_assert_int_eq(count_pid("worker", "record_write fifo=4 vpid=%ld "
+                               "status=0", w), 4);
+    ck_assert_int_eq(count_pid("worker", "record_read fifo=4 vpid=%ld",
+                               t.root), 4);
+}
+END_TEST
+
+/* the statuses travel in the results: EDOM once, ERANGE four times... */
+START_TEST(test_lab03_trace_error_statuses)
+{
+    char filter[64];
+
+    lt_require(&t);
+    snprintf(filter, sizeof(filter), "record_write fifo=4 status=%d", EDOM);
+    ck_assert_int_eq(lt_count(&t, "errors", filter), 1);
+    snprintf(filter, sizeof(filter), "record_write fifo=4 status=%d", ERANGE);
+    ck_assert_int_eq(lt_count(&t, "errors", filter), 4);
+    snprintf(filter, sizeof(filter), "record_write fifo=4 status=%d", EINVAL);
+    ck_assert_int_eq(lt_count(&t, "errors", filter), 1);
+    ck_assert_int_eq(lt_count(&t, "errors", "proc_reap role=worker status=0"),
+                     1);
+#if defined(__x86_64__) || defined(__i386__)
+    snprintf(filter, sizeof(filter), "proc_reap role=naive status=%d",
+             128 + SIGFPE);
+    ck_assert_int_eq(lt_count(&t, "errors", filter), 1);
+#endif
+}
+END_TEST
+
+/* pool: 4 workers for 50 requests */
+START_TEST(test_lab03_trace_pool)
+{
+    long srv;
+
+    lt_require(&t);
+    srv = lt_pid_of(&t, "pool", "server");
+    ck_assert_int_eq(count_pid("pool", "proc_spawn vpid=%ld", srv), 4);
+    ck_assert_int_eq(count_pid("pool", "route vpid=%ld", srv), 50);
+    ck_assert_int_eq(lt_count(&t, "pool", "record_read fifo=2 pid=@vpid"),
+                     50);
+}
+END_TEST
+
+/* per-request: 50 workers, one for each request, each its own process */
+START_TEST(test_lab03_trace_fork_exec)
+{
+    long srv;
+
+    lt_require(&t);
+    srv = lt_pid_of(&t, "fork-exec", "server");
+    ck_assert_int_eq(count_pid("fork-exec", "proc_spawn vpid=%ld", srv), 50);
+    ck_assert_int_eq(count_pid("fork-exec", "proc_start ppid=%ld", srv), 50);
+    ck_assert_int_eq(count_pid("fork-exec", "route vpid=%ld", srv), 50);
+    ck_assert_int_eq(lt_count(&t, "fork-exec",
+                              "record_read fifo=2 pid=@vpid"), 50);
+}
+END_TEST
+
+/* the worker killed itself (137); EIO went to the client; a new sum came */
+START_TEST(test_lab03_trace_crash)
+{
+    long srv;
+
+    lt_require(&t);
+    srv = lt_pid_of(&t, "crash", "server");
+    ck_assert_int_eq(count_pid("crash", "proc_reap vpid=%ld status=137", srv),
+                     1);
+    ck_assert_int_eq(lt_count(&t, "crash", "error what~=worker err=137"), 1);
+    ck_assert_int_eq(count_pid("crash", "record_write fifo=2 vpid=%ld "
+                               "status=5", srv), 1);
+    ck_assert_int_eq(count_pid("crash", "record_write fifo=2 vpid=%ld "
+                               "status=0", srv), 2);
+    ck_assert_int_eq(count_pid("crash", "proc_spawn vpid=%ld role=sum", srv),
+                     2);
+}
+END_TEST
+
+Suite *
+lab03_suite(void)
+{
+    Suite *s = suite_create("lab03");
+    TCase *tc = tcase_create("trace");
+
+    lt_add_common_cases(s, &lab);
+    tcase_add_unchecked_fixture(tc, record, forget);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_lab03_trace_every_experiment);
+    tcase_add_test(tc, test_lab03_trace_worker_loop);
+    tcase_add_test(tc, test_lab03_trace_error_statuses);
+    tcase_add_test(tc, test_lab03_trace_pool);
+    tcase_add_test(tc, test_lab03_trace_fork_exec);
+    tcase_add_test(tc, test_lab03_trace_crash);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,492 @@
+/*
+ * tests/lib/harness.c - starting, waiting for and stopping real programs.
+ *
+ * Used by every Check program that runs the kit's binaries. See harness.h.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "ipclab/proc.h"
+#if IPCLAB_TRACING
+#include <lttng/ust-fork.h>
+#endif
+
+static char tmpdir[PATH_MAX + 16];
+
+#if IPCLAB_TRACING
+/*
+ * Check forks every test without exec, and the test's exit() then runs
+ * lttng-ust's destructors. If one of lttng-ust's threads held its lock at
+ * the instant of fork(), the child inherits the lock held by a thread that
+ * does not exist in it, and hangs in exit() until Check's timeout. What
+ * liblttng-ust-fork.so does around fork() when preloaded (STYLE 15), we do
+ * with pthread_atfork(), for every fork of the test program: Check's, the
+ * tests' and ipc_spawn()'s. fork() runs these in the forking thread only
+ * (the program's main thread), so one saved mask is enough.
+ */
+static sigset_t ust_fork_mask;  /* the mask before fork, to restore after */
+
+static void
+ust_before_fork(void)
+{
+    lttng_ust_before_fork(&ust_fork_mask);
+}
+
+static void
+ust_after_fork_parent(void)
+{
+    lttng_ust_after_fork_parent(&ust_fork_mask);
+}
+
+static void
+ust_after_fork_child(void)
+{
+    lttng_ust_after_fork_child(&ust_fork_mask);
+}
+#endif /* IPCLAB_TRACING */
+
+void
+h_lock_machine(void)
+{
+    const char *locked = getenv("IPCLAB_TESTS_LOCKED");
+    const char *base = getenv("TMPDIR");
+    char path[PATH_MAX];
+    int fd;
+
+#if IPCLAB_TRACING
+    if (pthread_atfork(ust_before_fork, ust_after_fork_parent,
+                       ust_after_fork_child) != 0) {
+        fputs("cannot register lttng-ust's fork handlers\n", stderr);
+        exit(EXIT_FAILURE);
+    }
+#endif
+    if (locked != NULL && strcmp(locked, "1") == 0)
+        return;
+    snprintf(path, sizeof(path), "%s/ipclab-tests.lock",
+             base != NULL && base[0] != '\0' ? base : "/tmp");
+    /* kept open until exit: the lock lives as long as this process */
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd == -1 || flock(fd, LOCK_EX) == -1) {
+        perror(path);
+        exit(EXIT_FAILURE);
+    }
+    setenv("IPCLAB_TESTS_LOCKED", "1", 1);
+}
+
+/* The build directory: this test program lives in BUILD/tests/ */
+static const char *
+build_dir(void)
+{
+    static char dir[PATH_MAX];
+    char *slash;
+
+    if (dir[0] != '\0')
+        return dir;
+    ck_assert_int_eq(ipc_exe_dir(dir, sizeof(dir)), 0);    /* BUILD/tests */
+    slash = strrchr(dir, '/');
+    ck_assert_ptr_nonnull(slash);
+    *slash = '\0';
+    return dir;
+}
+
+const char *
+h_bin(const char *name)
+{
+    static char paths[16][PATH_MAX];
+    static int next;
+    char *p = paths[next++ % 16];
+
+    snprintf(p, PATH_MAX, "%s/bin/%s", build_dir(), name);
+    return p;
+}
+
+const char *
+h_srcdir(void)
+{
+    static char dir[PATH_MAX];
+    char *slash;
+
+    if (dir[0] != '\0')
+        return dir;
+    /* BUILD is a directory of the source tree: its parent is the root */
+    ck_assert_ptr_nonnull(realpath(build_dir(), dir));
+    slash = strrchr(dir, '/');
+    ck_assert_ptr_nonnull(slash);
+    *slash = '\0';
+    return dir;
+}
+
+/*
+ * Two levels, because Check runs each test in a forked child: the base
+ * directory is made in the runner process (unchecked fixture) so that its
+ * teardown can remove it even after a failed test; each test process then
+ * makes its own directory inside it on first use.
+ */
+static char basedir[PATH_MAX];
+static pid_t tmpdir_owner;
+
+void
+h_tmpdir_init(void)
+{
+    const char *base = getenv("TMPDIR");
+
+    snprintf(basedir, sizeof(basedir), "%s/ipclab-test.XXXXXX",
+             base != NULL && base[0] != '\0' ? base : "/tmp");
+    if (mkdtemp(basedir) == NULL) {
+        perror("mkdtemp");
+        exit(EXIT_FAILURE);
+    }
+}
+
+const char *
+h_tmpdir(void)
+{
+    if (tmpdir_owner != getpid()) {
+        if (basedir[0] == '\0')
+            h_tmpdir_init();    /* no unchecked fixture: still works */
+        snprintf(tmpdir, sizeof(tmpdir), "%s/test.XXXXXX", basedir);
+        ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+        tmpdir_owner = getpid();
+    }
+    return tmpdir;
+}
+
+const char *
+h_tmpdir_path(const char *name)
+{
+    static char paths[16][PATH_MAX];
+    static int next;
+    char *p = paths[next++ % 16];
+
+    snprintf(p, PATH_MAX, "%s/%s", h_tmpdir(), name);
+    return p;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+             struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void
+h_rmtree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void
+h_tmpdir_cleanup(void)
+{
+    if (basedir[0] != '\0')
+        h_rmtree(basedir);
+    basedir[0] = '\0';
+    tmpdir_owner = 0;
+}
+
+bool
+h_wait_gone(pid_t pid, int timeout_ms)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    struct pollfd p = { .fd = pidfd, .events = POLLIN };
+    int n;
+
+    if (pidfd == -1)
+        return errno == ESRCH;  /* already gone */
+    do
+        n = poll(&p, 1, timeout_ms);
+    while (n == -1 && errno == EINTR);
+    close(pidfd);
+    return n == 1;
+}
+
+/* In the child: point fd at 'path' opened with 'flags', or die. */
+static void
+redirect(int fd, const char *path, int flags)
+{
+    int f = open(path, flags, 0644);
+
+    if (f == -1 || dup2(f, fd) == -1)
+        _exit(126);
+    close(f);
+}
+
+/* Reset what Check's runner may have changed, then exec. */
+static void
+exec_child(const char *const argv[])
+{
+    sigset_t none;
+
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+}
+
+pid_t
+h_spawn(const char *const argv[], const char *in, const char *out,
+        const char *err)
+{
+    pid_t pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        redirect(STDIN_FILENO, in != NULL ? in : "/dev/null", O_RDONLY);
+        if (out != NULL)
+            redirect(STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC);
+        if (err != NULL)
+            redirect(STDERR_FILENO, err, O_WRONLY | O_CREAT | O_TRUNC);
+        exec_child(argv);
+    }
+    return pid;
+}
+
+int
+h_wait(pid_t pid, int timeout_ms)
+{
+    /* a pidfd becomes readable when the process exits: poll it, with the
+       timeout as the bound (Linux 5.3; no SIGCHLD handler needed) */
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    struct pollfd p = { .fd = pidfd, .events = POLLIN };
+    int status, n;
+
+    ck_assert_msg(pidfd != -1, "pidfd_open: %s", strerror(errno));
+    do
+        n = poll(&p, 1, timeout_ms);
+    while (n == -1 && errno == EINTR);
+    close(pidfd);
+    if (n == 0)
+        kill(pid, SIGKILL);     /* out of time: fail, do not hang */
+    while (waitpid(pid, &status, 0) == -1)
+        ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
+    if (n == 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+h_run(const char *const argv[], const char *in, const char *out,
+      const char *err, int timeout_ms)
+{
+    return h_wait(h_spawn(argv, in, out, err), timeout_ms);
+}
+
+/* Read one line from fd into buf within the deadline; false on EOF. */
+static bool
+read_line(int fd, char *buf, size_t size, int64_t deadline)
+{
+    size_t n = 0;
+
+    while (n + 1 < size) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        ssize_t r;
+
+        if (poll(&p, 1, ipc_ms_until(deadline)) <= 0)
+            return false;       /* timeout (or error) */
+        r = read(fd, buf + n, 1);
+        if (r <= 0)
+            return false;       /* EOF: the program died */
+        if (buf[n] == '\n')
+            break;
+        n++;
+    }
+    buf[n] = '\0';
+    return true;
+}
+
+void
+h_server_start(struct h_server *s, const char *dir, const char *const extra[])
+{
+    const char *argv[32] = { h_bin("ipclab-server"), "--dir", dir };
+    int n = 3, pipefd[2];
+    char expect[PATH_MAX + 16];
+
+    for (int i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    memset(s, 0, sizeof(*s));
+    snprintf(s->dir, sizeof(s->dir), "%s", dir);
+
+    ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+    fflush(NULL);
+    s->pid = fork();
+    ck_assert_int_ne(s->pid, -1);
+    if (s->pid == 0) {
+        dup2(pipefd[1], STDOUT_FILENO);
+        redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
+        exec_child(argv);
+    }
+    close(pipefd[1]);
+    s->out_fd = pipefd[0];
+
+    snprintf(expect, sizeof(expect), "ready: %s", dir);
+    if (!read_line(s->out_fd, s->ready_line, sizeof(s->ready_line),
+                   ipc_deadline_ms(10000))) {
+        int status = h_wait(s->pid, 1000);
+
+        ck_abort_msg("server did not print 'ready:' (exit %d)", status);
+    }
+    ck_assert_str_eq(s->ready_line, expect);
+}
+
+int
+h_server_stop(struct h_server *s, int timeout_ms, char *out_tail,
+              size_t size)
+{
+    int status;
+    size_t n = 0;
+
+    if (s->pid <= 0)
+        return -1;
+    kill(s->pid, SIGINT);
+    status = h_wait(s->pid, timeout_ms);
+    s->pid = 0;
+    if (out_tail != NULL && size > 0) {
+        ssize_t r;
+
+        /* the server has exited: its stdout is complete, read won't block */
+        while (n + 1 < size &&
+               (r = read(s->out_fd, out_tail + n, size - 1 - n)) > 0)
+            n += (size_t)r;
+        out_tail[n] = '\0';
+    }
+    close(s->out_fd);
+    return status;
+}
+
+char *
+h_read_file(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    char *text;
+    long len;
+
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    rewind(f);
+    text = malloc((size_t)len + 1);
+    ck_assert_ptr_nonnull(text);
+    text[fread(text, 1, (size_t)len, f)] = '\0';
+    fclose(f);
+    return text;
+}
+
+void
+h_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "we");
+
+    ck_assert_msg(f != NULL, "cannot create '%s': %s", path,
+                  strerror(errno));
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+int
+h_count_lines(const char *text, const char *needle)
+{
+    int count = 0;
+
+    while (text != NULL && *text != '\0') {
+        const char *eol = strchr(text, '\n');
+        size_t len = eol != NULL ? (size_t)(eol - text) : strlen(text);
+        const char *hit = strstr(text, needle);
+
+        if (hit != NULL && hit < text + len)
+            count++;
+        text += len + (eol != NULL);
+    }
+    return count;
+}
+
+int
+h_children(pid_t ppid, pid_t *pids, int max)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL && n < max) {
+        char path[64], buf[512], *close_paren;
+        long pid = strtol(e->d_name, NULL, 10);
+        int parent;
+        FILE *f;
+
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+        if ((f = fopen(path, "re")) == NULL)
+            continue;           /* gone meanwhile */
+        if (fgets(buf, sizeof(buf), f) != NULL &&
+            (close_paren = strrchr(buf, ')')) != NULL &&
+            sscanf(close_paren + 2, "%*c %d", &parent) == 1 &&
+            parent == ppid)
+            pids[n++] = (pid_t)pid;
+        fclose(f);
+    }
+    closedir(d);
+    return n;
+}
+
+bool
+h_tracing_available(void)
+{
+    char path[PATH_MAX];
+    char *flag;
+    bool on;
+
+    snprintf(path, sizeof(path), "%s/.tracing", build_dir());
+    flag = h_read_file(path);
+    on = flag != NULL && flag[0] == '1' &&
+         access("/usr/bin/lttng", X_OK) == 0 &&
+         access("/usr/bin/lttng-sessiond", X_OK) == 0;
+    free(flag);
+    return on;
+}
+
+int
+h_record(const char *trace_dir, const char *const argv[], const char *out,
+         int timeout_ms)
+{
+    const char *rec[64];
+    char script[PATH_MAX];
+    int n = 0;
+
+    snprintf(script, sizeof(script), "%s/traces/record.sh", h_srcdir());
+    rec[n++] = script;
+    rec[n++] = "-o";
+    rec[n++] = trace_dir;
+    rec[n++] = "--";
+    for (int i = 0; argv[i] != NULL && n < 63; i++)
+        rec[n++] = argv[i];
+    rec[n] = NULL;
+    return h_run(rec, NULL, out, NULL, timeout_ms);
+}

@@ -1,0 +1,157 @@
+/*
+ * tests/lib/harness.h - running the kit's real programs from Check tests.
+ *
+ * Integration tests fork+exec the real binaries (build/bin/...) as real
+ * processes, the way a student runs them. Everything here waits on a
+ * condition with a bound (a line on a pipe, a process exit), never on a
+ * sleep, and kills what it started when the bound runs out, so a broken
+ * program fails its test instead of hanging the suite.
+ *
+ * Children are started with SIGINT, SIGTERM and SIGALRM at their default
+ * actions and an empty signal mask (Check's runner may have changed them),
+ * in the test's process group, so Check's timeout kill reaches them too.
+ *
+ *     struct h_server srv;
+ *     h_server_start(&srv, h_tmpdir_path("run"), NULL);
+ *     int status = h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+ *                        srv.dir, "6", "*", "7", NULL }, NULL, out, NULL,
+ *                        10000);
+ *     h_server_stop(&srv, 10000);
+ */
+#ifndef IPCLAB_TEST_HARNESS_H
+#define IPCLAB_TEST_HARNESS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Call first thing in every runner's main(). It registers lttng-ust's fork
+ * handlers (Check forks each test without exec; without them a test can
+ * hang in exit() on a lock an lttng-ust thread held at fork time), and it
+ * takes the machine-wide test lock (${TMPDIR:-/tmp}/ipclab-tests.lock) for
+ * the life of this process, waiting for it if another test program holds
+ * it. The lock matters because integration tests
+ * start real servers and the tracing tests record every ipclab process on
+ * the machine (the root LTTng session daemon is shared), so two test runs
+ * at once would see each other. scripts/run-tests.sh takes the lock for a
+ * whole run and sets IPCLAB_TESTS_LOCKED=1, which skips the lock.
+ */
+void
+h_lock_machine(void);
+
+/* Absolute path of program 'name' in the build's bin/ directory. */
+const char *
+h_bin(const char *name);
+
+/* Absolute path of the source tree's root (where the Makefile is). */
+const char *
+h_srcdir(void);
+
+/*
+ * Temporary files. h_tmpdir_init() makes a base directory: call it from an
+ * unchecked setup, and h_tmpdir_cleanup() from the unchecked teardown, which
+ * runs in the runner even when a test fails. h_tmpdir() is a fresh
+ * directory inside it for the current test process; h_tmpdir_path() joins
+ * a name onto it.
+ */
+void
+h_tmpdir_init(void);
+
+const char *
+h_tmpdir(void);
+
+const char *
+h_tmpdir_path(const char *name);
+
+void
+h_tmpdir_cleanup(void);
+
+/*
+ * Wait up to timeout_ms for process pid (any process, not only a child) to
+ * end. Returns true when it is gone.
+ */
+bool
+h_wait_gone(pid_t pid, int timeout_ms);
+
+/* rm -rf 'path' (no shell). */
+void
+h_rmtree(const char *path);
+
+/*
+ * Start argv[0] with stdin, stdout and stderr redirected from/to the named
+ * files (NULL: /dev/null for stdin, inherited for the others). Returns the
+ * pid; the test fails on error.
+ */
+pid_t
+h_spawn(const char *const argv[], const char *in, const char *out,
+        const char *err);
+
+/*
+ * Wait up to timeout_ms for child pid. Returns its exit status, 128 + the
+ * signal that killed it, or -1 after the timeout (the child is then
+ * killed with SIGKILL and reaped).
+ */
+int
+h_wait(pid_t pid, int timeout_ms);
+
+/* h_spawn() then h_wait(). */
+int
+h_run(const char *const argv[], const char *in, const char *out,
+      const char *err, int timeout_ms);
+
+/* A running ipclab-server */
+struct h_server {
+    pid_t pid;
+    char dir[PATH_MAX];         /* its runtime directory */
+    int out_fd;                 /* read end of its stdout */
+    char ready_line[PATH_MAX + 16];
+};
+
+/*
+ * Start ipclab-server --dir DIR plus the NULL-terminated 'extra' options
+ * (may be NULL) and wait up to 10 s for its "ready: DIR" line. The test
+ * fails if it does not come.
+ */
+void
+h_server_start(struct h_server *s, const char *dir, const char *const extra[]);
+
+/*
+ * Send SIGINT and wait up to timeout_ms. Returns the exit status (-1 on
+ * timeout, after SIGKILL). The rest of its stdout is appended to
+ * 'out_tail' when not NULL (size bytes).
+ */
+int
+h_server_stop(struct h_server *s, int timeout_ms, char *out_tail,
+              size_t size);
+
+/* The whole content of a file, NUL-terminated, malloc'd; NULL if none. */
+char *
+h_read_file(const char *path);
+
+/* Write 'text' to 'path' (created or truncated). */
+void
+h_write_file(const char *path, const char *text);
+
+/* Number of lines of 'text' that contain 'needle'. */
+int
+h_count_lines(const char *text, const char *needle);
+
+/* Child pids of 'ppid' (from /proc), up to max; returns how many. */
+int
+h_children(pid_t ppid, pid_t *pids, int max);
+
+/* True when LTTng's tools are installed and the kit was built traced. */
+bool
+h_tracing_available(void);
+
+/*
+ * Record argv under traces/record.sh into trace directory 'trace_dir'.
+ * Returns argv's exit status, as h_run() does.
+ */
+int
+h_record(const char *trace_dir, const char *const argv[], const char *out,
+         int timeout_ms);
+
+#endif /* IPCLAB_TEST_HARNESS_H */

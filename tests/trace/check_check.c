@@ -1,0 +1,143 @@
+/*
+ * tests/trace/check_check.c - 'ipclab-trace check', the protocol check.
+ *
+ * It must pass on every good trace the suite records (pool, per-request
+ * and classic runs of the reference system), and name each violation it
+ * knows, exactly, on the trace emit.c plays: grading relies on it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "suites.h"
+
+static const enum tt_id good[] = { TT_DEFAULT, TT_PER_REQUEST, TT_CLASSIC };
+
+/* ipclab-trace check --server S DIR */
+static void
+check(struct tt_run *r, enum tt_id id)
+{
+    char server[16];
+
+    snprintf(server, sizeof(server), "%d", tt_server(id));
+    tt_trace(r, "check", "--server", server, tt_dir(id), NULL);
+}
+
+START_TEST(test_check_passes_good_runs)
+{
+    char want[128];
+    struct tt_run r;
+
+    check(&r, good[_i]);
+    ck_assert_msg(r.status == 0, "exit %d:\n%s%s", r.status, r.out, r.err);
+    snprintf(want, sizeof(want), "protocol ok: %d requests answered exactly "
+             "once, ", TT_REQUESTS);
+    ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+    ck_assert_int_eq(tt_count_lines(r.out, ""), 1);    /* one line */
+    ck_assert_str_eq(r.err, "");
+    tt_run_free(&r);
+}
+END_TEST
+
+/* The line after its "[+12.345 ms] " prefix, which must be there */
+static char *
+strip_time(char *line)
+{
+    char *end = strstr(line, " ms] ");
+
+    ck_assert_msg(line[0] == '[' && line[1] == '+' && end != NULL,
+                  "no time prefix: %s", line);
+    return end + 5;
+}
+
+START_TEST(test_check_names_every_violation)
+{
+    const struct tt_actors *a = tt_actors();
+    char want[8][200], *line, *save = NULL, err[256];
+    struct tt_run r;
+    int n = 0;
+
+    /* in trace order, as emit.c's script plays them; the unanswered
+       request comes last, when the trace has ended */
+    snprintf(want[0], 200, "request %d:3 was answered twice: server %d "
+             "wrote a second result into FIFO2", a->rc_a, a->server);
+    snprintf(want[1], 200, "FIFO2 record %d:1 was read by rc %d, but it was "
+             "addressed to rc %d", a->rc_b, a->rc_a, a->rc_b);
+    snprintf(want[2], 200, "FIFO3 record %d:4 was read by mul %d, but the "
+             "ready went to sum %d", a->rc_a, a->mul, a->sum);
+    snprintf(want[3], 200, "FIFO3 record %d:6 was written by server %d "
+             "while record %d:5 was still unread in it", a->rc_a, a->server,
+             a->rc_a);
+    snprintf(want[4], 200, "ready from server %d to sum %d (value 99) "
+             "announces no record written for it", a->server, a->sum);
+    snprintf(want[5], 200, "ack from mul %d to server %d (value 98) "
+             "acknowledges no record it read", a->mul, a->server);
+    snprintf(want[6], 200, "error event in server %d: worker died (err 137)",
+             a->server);
+    snprintf(want[7], 200, "request %d:2 was never answered (last seen: read "
+             "from FIFO3 by sum %d)", a->rc_a, a->sum);
+
+    check(&r, TT_BROKEN);
+    ck_assert_msg(r.status == 1, "exit %d", r.status);
+    for (line = strtok_r(r.out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        ck_assert_msg(n < 8, "unexpected line: %s", line);
+        ck_assert_str_eq(strip_time(line), want[n]);
+        n++;
+    }
+    ck_assert_int_eq(n, 8);
+    snprintf(err, sizeof(err), "ipclab-trace: 8 protocol violations in "
+             "'%s'\n", tt_dir(TT_BROKEN));
+    ck_assert_str_eq(r.err, err);
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_check_catches_unsafe_no_ack)
+{
+    char *line, *save = NULL;
+    struct tt_run r;
+    int crowded = 0;
+
+    /* the server does not wait for acks: records pile up in FIFO2/3 */
+    check(&r, TT_NOACK);
+    ck_assert_int_eq(r.status, 1);
+    for (line = strtok_r(r.out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        const char *text = strip_time(line);
+
+        if (strstr(text, "was still unread in it") != NULL)
+            crowded++;
+        else
+            ck_assert_msg(strstr(text, ", but ") != NULL ||
+                          strstr(text, "was never answered") != NULL ||
+                          strstr(text, "acknowledges no record") != NULL ||
+                          strstr(text, "error event in") != NULL,
+                          "unexpected line: %s", text);
+    }
+    ck_assert_int_gt(crowded, 0);
+    tt_run_free(&r);
+}
+END_TEST
+
+Suite *
+check_suite(void)
+{
+    Suite *s = suite_create("check");
+    TCase *core = tcase_create("core"), *errors = tcase_create("errors");
+
+    tcase_add_unchecked_fixture(core, tt_need_default, NULL);
+    tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
+    tcase_add_loop_test(core, test_check_passes_good_runs, 0,
+                        sizeof(good) / sizeof(good[0]));
+    tcase_set_timeout(core, 30);
+    tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
+    tcase_add_unchecked_fixture(errors, tt_need_modes, NULL);
+    tcase_add_test(errors, test_check_names_every_violation);
+    tcase_add_test(errors, test_check_catches_unsafe_no_ack);
+    tcase_set_timeout(errors, 30);
+    suite_add_tcase(s, core);
+    suite_add_tcase(s, errors);
+    return s;
+}

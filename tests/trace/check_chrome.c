@@ -1,0 +1,82 @@
+/*
+ * tests/trace/check_chrome.c - 'ipclab-trace chrome': the Perfetto export.
+ *
+ * The JSON must parse (Python's json module is the judge), name every
+ * process, and pair every flow start ("ph":"s") with exactly one end
+ * ("ph":"f") of the same id, category and name, bound to a slice.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "suites.h"
+
+static const enum tt_id traces[] = { TT_DEFAULT, TT_PER_REQUEST, TT_CLASSIC,
+                                     TT_NOACK, TT_BROKEN };
+
+/* Prints "flows N processes M", or fails with the reason */
+static const char *const judge =
+    "import json, sys, collections\n"
+    "d = json.load(open(sys.argv[1]))\n"
+    "ev = d['traceEvents']\n"
+    "starts = collections.Counter((e['id'], e['cat'], e['name'])\n"
+    "                             for e in ev if e['ph'] == 's')\n"
+    "ends = collections.Counter((e['id'], e['cat'], e['name'])\n"
+    "                           for e in ev if e['ph'] == 'f')\n"
+    "assert all(n == 1 for n in starts.values()), 'duplicate flow start'\n"
+    "assert starts == ends, 'unmatched flows: %r' % (starts ^ ends)\n"
+    "assert all(e.get('bp') == 'e' for e in ev if e['ph'] == 'f')\n"
+    "named = {e['pid'] for e in ev if e['ph'] == 'M'\n"
+    "         and e['name'] == 'process_name'}\n"
+    "used = {e['pid'] for e in ev if e['ph'] == 'X'}\n"
+    "assert used <= named, 'unnamed processes: %r' % (used - named)\n"
+    "print('flows', len(starts), 'processes', len(named))\n";
+
+START_TEST(test_chrome_is_json_with_paired_flows)
+{
+    char server[16], path[128];
+    struct tt_run r, py;
+    const char *argv[] = { "python3", "-c", judge, path, NULL };
+    int flows = 0, procs = 0;
+    FILE *f;
+
+    snprintf(server, sizeof(server), "%d", tt_server(traces[_i]));
+    tt_trace(&r, "chrome", "--server", server, tt_dir(traces[_i]), NULL);
+    ck_assert_msg(r.status == 0, "chrome: exit %d: %s", r.status, r.err);
+    snprintf(path, sizeof(path), "%s/%d-%d.json", tt_tmp(), (int)traces[_i],
+             (int)getpid());
+    ck_assert_ptr_nonnull(f = fopen(path, "w"));
+    fputs(r.out, f);
+    fclose(f);
+
+    tt_exec(&py, argv);
+    ck_assert_msg(py.status == 0, "python3: %s", py.err);
+    ck_assert_int_eq(sscanf(py.out, "flows %d processes %d", &flows, &procs),
+                     2);
+    if (traces[_i] == TT_DEFAULT) {
+        /* 4 records and 4 signals per request, all delivered */
+        ck_assert_int_ge(flows, 8 * TT_REQUESTS);
+        ck_assert_int_eq(procs, 9);
+    }
+    tt_run_free(&py);
+    tt_run_free(&r);
+}
+END_TEST
+
+Suite *
+chrome_suite(void)
+{
+    Suite *s = suite_create("chrome");
+    TCase *core = tcase_create("core");
+
+    tcase_add_unchecked_fixture(core, tt_need_default, NULL);
+    tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
+    tcase_add_unchecked_fixture(core, tt_need_broken, NULL);
+    tcase_add_loop_test(core, test_chrome_is_json_with_paired_flows, 0,
+                        sizeof(traces) / sizeof(traces[0]));
+    tcase_set_timeout(core, 30);
+    suite_add_tcase(s, core);
+    return s;
+}

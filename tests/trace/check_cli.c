@@ -1,0 +1,186 @@
+/*
+ * tests/trace/check_cli.c - the command line, and traces that are not.
+ *
+ * Usage errors exit 2 with "Try 'ipclab-trace --help'."; a missing, empty,
+ * corrupt or foreign trace directory exits 1 with one clear line, the same
+ * for every subcommand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fixture.h"
+#include "suites.h"
+
+static const char *const commands[] = { "seq", "svg", "chrome", "stats",
+                                        "check" };
+#define NCOMMANDS 5
+
+START_TEST(test_cli_help)
+{
+    struct tt_run r;
+
+    tt_trace(&r, "--help", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "Usage: ipclab-trace COMMAND"));
+    tt_run_free(&r);
+    tt_trace(&r, "check", "-h", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "--server PID"));
+    tt_run_free(&r);
+}
+END_TEST
+
+/* Each entry: a command line that must be refused before anything runs */
+static const struct {
+    const char *name;
+    const char *argv[8];
+} usage_errors[] = {
+    { "no command", { NULL } },
+    { "unknown command", { "frobnicate", "/tmp", NULL } },
+    { "no directory", { "seq", NULL } },
+    { "two directories", { "seq", "/a", "/b", NULL } },
+    { "unknown option", { "seq", "--nope", "/a", NULL } },
+    { "option of another command", { "stats", "--width", "100", "/a",
+                                     NULL } },
+    { "filter of check", { "check", "--pid", "1", "/a", NULL } },
+    { "bad request", { "seq", "--request", "4711", "/a", NULL } },
+    { "bad time", { "seq", "--since", "soon", "/a", NULL } },
+    { "since after until", { "seq", "--since", "2ms", "--until", "1ms",
+                             "/a", NULL } },
+    { "narrow width", { "seq", "--width", "5", "/a", NULL } },
+    { "missing value", { "svg", "--pid", NULL } },
+};
+
+START_TEST(test_cli_usage_errors)
+{
+    const char *argv[10] = { tt_tool() };
+    struct tt_run r;
+    int n = 1;
+
+    for (int i = 0; usage_errors[_i].argv[i] != NULL; i++)
+        argv[n++] = usage_errors[_i].argv[i];
+    argv[n] = NULL;
+    tt_exec(&r, argv);
+    ck_assert_msg(r.status == 2, "%s: exit %d, want 2", usage_errors[_i].name,
+                  r.status);
+    ck_assert_msg(strstr(r.err, "Try 'ipclab-trace --help'.") != NULL,
+                  "%s: %s", usage_errors[_i].name, r.err);
+    ck_assert_str_eq(r.out, "");
+    tt_run_free(&r);
+}
+END_TEST
+
+/* Run every subcommand on dir: exit 1 and exactly 'want' on stderr. */
+static void
+assert_refused(const char *dir, const char *want)
+{
+    for (int i = 0; i < NCOMMANDS; i++) {
+        struct tt_run r;
+
+        tt_trace(&r, commands[i], dir, NULL);
+        ck_assert_msg(r.status == 1, "%s: exit %d", commands[i], r.status);
+        ck_assert_str_eq(r.err, want);
+        ck_assert_str_eq(r.out, "");
+        tt_run_free(&r);
+    }
+}
+
+START_TEST(test_cli_missing_dir)
+{
+    assert_refused("/nonexistent/trace", "ipclab-trace: cannot open trace "
+                   "directory '/nonexistent/trace': ENOENT (No such file or "
+                   "directory)\n");
+}
+END_TEST
+
+START_TEST(test_cli_empty_dir)
+{
+    char dir[128], want[256];
+
+    snprintf(dir, sizeof(dir), "%s/empty", tt_tmp());
+    mkdir(dir, 0700);
+    snprintf(want, sizeof(want), "ipclab-trace: '%s' holds no CTF trace (no "
+             "'metadata' file inside): was anything recorded?\n", dir);
+    assert_refused(dir, want);
+}
+END_TEST
+
+START_TEST(test_cli_corrupt_trace)
+{
+    char dir[128], path[160], want[512];
+    FILE *f;
+
+    snprintf(dir, sizeof(dir), "%s/corrupt", tt_tmp());
+    mkdir(dir, 0700);
+    snprintf(path, sizeof(path), "%s/metadata", dir);
+    ck_assert_ptr_nonnull(f = fopen(path, "w"));
+    fputs("this is not CTF metadata\n", f);
+    fclose(f);
+    snprintf(want, sizeof(want), "ipclab-trace: cannot read the trace in "
+             "'%s': cannot create trace for `%s`\n", dir, dir);
+    assert_refused(dir, want);
+}
+END_TEST
+
+START_TEST(test_cli_not_ipclab)
+{
+    char text[128], dir[128], src[200], sink[200], want[256];
+    const char *argv[] = { "babeltrace2", "--component=src.text.dmesg",
+                           "--params", src, "--component=sink.ctf.fs",
+                           "--params", sink, NULL };
+    struct tt_run r;
+    FILE *f;
+
+    /* a real CTF trace, of dmesg lines: no ipclab event in it */
+    snprintf(text, sizeof(text), "%s/dmesg.txt", tt_tmp());
+    snprintf(dir, sizeof(dir), "%s/dmesg", tt_tmp());
+    ck_assert_ptr_nonnull(f = fopen(text, "w"));
+    fputs("[    1.000000] hello\n[    2.000000] world\n", f);
+    fclose(f);
+    snprintf(src, sizeof(src), "path=\"%s\"", text);
+    snprintf(sink, sizeof(sink), "path=\"%s\"", dir);
+    tt_exec(&r, argv);
+    ck_assert_msg(r.status == 0, "babeltrace2: %s", r.err);
+    tt_run_free(&r);
+    snprintf(want, sizeof(want), "ipclab-trace: '%s' is not an ipclab trace: "
+             "none of its 2 events is an ipclab:* event\n", dir);
+    assert_refused(dir, want);
+}
+END_TEST
+
+START_TEST(test_cli_unknown_server)
+{
+    struct tt_run r;
+    char want[256];
+
+    tt_trace(&r, "check", "--server", "1", tt_dir(TT_DEFAULT), NULL);
+    ck_assert_int_eq(r.status, 1);
+    snprintf(want, sizeof(want), "ipclab-trace: process 1 is not in the "
+             "trace in '%s'\n", tt_dir(TT_DEFAULT));
+    ck_assert_str_eq(r.err, want);
+    tt_run_free(&r);
+}
+END_TEST
+
+Suite *
+cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *core = tcase_create("core"), *errors = tcase_create("errors");
+
+    tcase_add_test(core, test_cli_help);
+    tcase_add_loop_test(core, test_cli_usage_errors, 0,
+                        sizeof(usage_errors) / sizeof(usage_errors[0]));
+    tcase_add_test(errors, test_cli_missing_dir);
+    tcase_add_test(errors, test_cli_empty_dir);
+    tcase_add_test(errors, test_cli_corrupt_trace);
+    tcase_add_test(errors, test_cli_not_ipclab);
+    tcase_add_unchecked_fixture(errors, tt_need_default, NULL);
+    tcase_add_test(errors, test_cli_unknown_server);
+    tcase_set_timeout(errors, 30);
+    suite_add_tcase(s, core);
+    suite_add_tcase(s, errors);
+    return s;
+}

@@ -1,0 +1,230 @@
+/*
+ * tests/trace/check_seq.c - 'ipclab-trace seq', the text sequence diagram.
+ *
+ * An arrow for every hop of a request, in 80 columns, filters that keep
+ * what they say, spawns and classic signals drawn as such.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "suites.h"
+
+/* seq --server S [ARG...] DIR: the arguments up to NULL */
+static void
+seq(struct tt_run *r, enum tt_id id, ...)
+{
+    const char *argv[16] = { tt_tool(), "seq", "--server" };
+    char server[16];
+    int n = 3;
+    va_list ap;
+
+    snprintf(server, sizeof(server), "%d", tt_server(id));
+    argv[n++] = server;
+    va_start(ap, id);
+    while (n < 14 && (argv[n] = va_arg(ap, const char *)) != NULL)
+        n++;
+    va_end(ap);
+    argv[n++] = tt_dir(id);
+    argv[n] = NULL;
+    tt_exec(r, argv);
+    ck_assert_msg(r->status == 0, "seq: exit %d: %s", r->status, r->err);
+}
+
+/* The identity "P:S" of the first request in the diagram */
+static void
+first_request(const char *out, char *id, size_t n)
+{
+    const char *f1 = strstr(out, "  F1 ");
+    const char *end;
+
+    ck_assert_ptr_nonnull(f1);
+    end = strchr(f1, '\n');
+    while (end > f1 && end[-1] != ' ')
+        end--;
+    snprintf(id, n, "%.*s", (int)strcspn(end, "\n"), end);
+    ck_assert_ptr_nonnull(strchr(id, ':'));
+}
+
+START_TEST(test_seq_draws_every_hop)
+{
+    static const char *const hops[] = { "F1 ", "F3 ", "F4 ", "F2 " };
+    char id[32], ready[48], ack[48], *line, *save = NULL;
+    struct tt_run all, one;
+    int rows = 0;
+
+    seq(&all, TT_DEFAULT, NULL);
+    first_request(all.out, id, sizeof(id));
+    seq(&one, TT_DEFAULT, "--request", id, NULL);
+
+    /* four records, solid arrows, and two ready/ack pairs, dotted */
+    for (size_t i = 0; i < 4; i++) {
+        char want[64];
+
+        snprintf(want, sizeof(want), "  %s", hops[i]);
+        ck_assert_msg(tt_count_lines(one.out, want) == 1, "%s:\n%s", hops[i],
+                      one.out);
+    }
+    snprintf(ready, sizeof(ready), "ready %s", id);
+    snprintf(ack, sizeof(ack), "ack %s", id);
+    ck_assert_int_eq(tt_count_lines(one.out, ready), 2);
+    ck_assert_int_eq(tt_count_lines(one.out, ack), 2);
+    for (line = strtok_r(one.out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (strstr(line, id) == NULL)
+            continue;
+        rows++;
+        if (strstr(line, "  F") != NULL)
+            ck_assert_msg(strstr(line, "─▶") != NULL ||
+                          strstr(line, "◀─") != NULL, "%s", line);
+        else
+            ck_assert_msg(strstr(line, "┄▷") != NULL ||
+                          strstr(line, "◁┄") != NULL, "%s", line);
+    }
+    ck_assert_int_eq(rows, 8);
+    /* the whole diagram has the same eight */
+    ck_assert_int_eq(tt_count_lines(all.out, id), 8);
+    tt_run_free(&all);
+    tt_run_free(&one);
+}
+END_TEST
+
+/* Columns of a UTF-8 line: its code points */
+static int
+columns(const char *line, size_t len)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)line[i] & 0xc0) != 0x80;
+    return n;
+}
+
+START_TEST(test_seq_fits_80_columns)
+{
+    struct tt_run r;
+    const char *p;
+
+    seq(&r, TT_DEFAULT, NULL);
+    for (p = r.out; *p != '\0';) {
+        size_t len = strcspn(p, "\n");
+
+        ck_assert_msg(columns(p, len) <= 80, "%d columns: %.*s",
+                      columns(p, len), (int)len, p);
+        p += len + (p[len] == '\n');
+    }
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_seq_filters)
+{
+    char id[32], pid[16], *line, *save = NULL;
+    struct tt_run all, some;
+    int rows = 0;
+
+    seq(&all, TT_DEFAULT, NULL);
+    first_request(all.out, id, sizeof(id));
+    snprintf(pid, sizeof(pid), "%.*s", (int)strcspn(id, ":"), id);
+
+    /* --pid of a client: its own rows and its requests' hops only */
+    seq(&some, TT_DEFAULT, "--pid", pid, NULL);
+    for (line = strtok_r(some.out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        double t;
+
+        if (sscanf(line, " %lf", &t) == 1) {     /* a row, not a header */
+            rows++;
+            ck_assert_msg(strstr(line, pid) != NULL, "not about %s: %s", pid,
+                          line);
+        }
+    }
+    ck_assert_int_gt(rows, 3 * 8);      /* three requests, eight hops */
+    tt_run_free(&some);
+
+    /* --since and --until: only rows in between */
+    seq(&some, TT_DEFAULT, "--since", "1ms", "--until", "2s", NULL);
+    save = NULL;
+    for (line = strtok_r(some.out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        double t;
+
+        if (sscanf(line, " %lf", &t) == 1)
+            ck_assert_msg(t >= 1.0 && t <= 2000.0, "out of range: %s", line);
+    }
+    tt_run_free(&some);
+    tt_run_free(&all);
+}
+END_TEST
+
+START_TEST(test_seq_shows_spawns)
+{
+    struct tt_run r;
+
+    /* one processing client per request, started by the server */
+    seq(&r, TT_PER_REQUEST, NULL);
+    ck_assert_int_eq(tt_count_lines(r.out, "  spawns "), TT_REQUESTS);
+    ck_assert_int_eq(tt_count_lines(r.out, "  F3 "), TT_REQUESTS);
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_seq_names_classic_signals)
+{
+    struct tt_run r;
+
+    /* classic signals carry no value: the diagram names them instead */
+    seq(&r, TT_CLASSIC, NULL);
+    ck_assert_int_eq(tt_count_lines(r.out, "ready SIGUSR1 "),
+                     2 * TT_REQUESTS);
+    ck_assert_int_ge(tt_count_lines(r.out, "ack SIGUSR2 "), 2 * TT_REQUESTS);
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_seq_ascii)
+{
+    struct tt_run r;
+
+    seq(&r, TT_DEFAULT, "--ascii", "--width", "100", NULL);
+    for (const char *p = r.out; *p != '\0'; p++)
+        ck_assert_msg((unsigned char)*p < 0x80, "not ASCII at: %.40s", p);
+    ck_assert_int_eq(tt_count_lines(r.out, "  F1 "), TT_REQUESTS);
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_seq_marks_wrong_reader)
+{
+    struct tt_run r;
+
+    seq(&r, TT_BROKEN, "--width", "200", NULL);
+    ck_assert_int_eq(tt_count_lines(r.out, "WRONG READER"), 2);
+    tt_run_free(&r);
+}
+END_TEST
+
+Suite *
+seq_suite(void)
+{
+    Suite *s = suite_create("seq");
+    TCase *core = tcase_create("core"), *errors = tcase_create("errors");
+
+    tcase_add_unchecked_fixture(core, tt_need_default, NULL);
+    tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
+    tcase_add_test(core, test_seq_draws_every_hop);
+    tcase_add_test(core, test_seq_fits_80_columns);
+    tcase_add_test(core, test_seq_filters);
+    tcase_add_test(core, test_seq_ascii);
+    tcase_add_test(core, test_seq_shows_spawns);
+    tcase_add_test(core, test_seq_names_classic_signals);
+    tcase_set_timeout(core, 30);
+    tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
+    tcase_add_test(errors, test_seq_marks_wrong_reader);
+    tcase_set_timeout(errors, 30);
+    suite_add_tcase(s, core);
+    suite_add_tcase(s, errors);
+    return s;
+}

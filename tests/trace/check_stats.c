@@ -1,0 +1,76 @@
+/*
+ * tests/trace/check_stats.c - 'ipclab-trace stats': counts that match the
+ * workload (12 requests) and a latency row for every hop.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "suites.h"
+
+static const enum tt_id traces[] = { TT_DEFAULT, TT_PER_REQUEST,
+                                     TT_CLASSIC };
+
+/* The count column of the line starting with 'name' (after blanks) */
+static int
+count_of(const char *out, const char *name)
+{
+    const char *p = out;
+    int n = -1;
+
+    while ((p = strstr(p, name)) != NULL) {
+        if (p > out && p[-1] == ' ' && p[-2] == ' ') {
+            sscanf(p + strlen(name), "%d", &n);
+            return n;
+        }
+        p++;
+    }
+    ck_abort_msg("no line '%s' in:\n%s", name, out);
+    return n;
+}
+
+START_TEST(test_stats_counts_requests)
+{
+    static const char *const hops[] = {
+        "FIFO1 write -> server read", "FIFO3 write -> worker read",
+        "FIFO4 write -> server read", "FIFO2 write -> client read",
+        "dispatch (route) -> FIFO4 read",
+        "end to end: FIFO1 write -> FIFO2 read",
+    };
+    char server[16], want[96];
+    struct tt_run r;
+
+    snprintf(server, sizeof(server), "%d", tt_server(traces[_i]));
+    tt_trace(&r, "stats", "--server", server, tt_dir(traces[_i]), NULL);
+    ck_assert_msg(r.status == 0, "stats: exit %d: %s", r.status, r.err);
+    snprintf(want, sizeof(want), "\nrequests: %d sent, %d answered, 0 "
+             "unanswered\n", TT_REQUESTS, TT_REQUESTS);
+    ck_assert_msg(strstr(r.out, want) != NULL, "%s", r.out);
+    for (size_t i = 0; i < sizeof(hops) / sizeof(hops[0]); i++)
+        ck_assert_int_eq(count_of(r.out, hops[i]), TT_REQUESTS);
+    /* every request: 4 records, each written and read; 2 readies */
+    ck_assert_int_eq(count_of(r.out, "record_write"), 4 * TT_REQUESTS);
+    ck_assert_int_eq(count_of(r.out, "record_read"), 4 * TT_REQUESTS);
+    ck_assert_int_eq(count_of(r.out, "route"), TT_REQUESTS);
+    ck_assert_int_eq(count_of(r.out, "  ready"), 2 * TT_REQUESTS);
+    ck_assert_int_ge(count_of(r.out, "signal send -> consume"),
+                     4 * TT_REQUESTS);
+    tt_run_free(&r);
+}
+END_TEST
+
+Suite *
+stats_suite(void)
+{
+    Suite *s = suite_create("stats");
+    TCase *core = tcase_create("core");
+
+    tcase_add_unchecked_fixture(core, tt_need_default, NULL);
+    tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
+    tcase_add_loop_test(core, test_stats_counts_requests, 0,
+                        sizeof(traces) / sizeof(traces[0]));
+    tcase_set_timeout(core, 30);
+    suite_add_tcase(s, core);
+    return s;
+}

@@ -1,0 +1,317 @@
+/*
+ * tests/trace/emit.c - a broken ipclab system, as its trace would show it.
+ *
+ *   traces/record.sh -o DIR -- build/tests/trace --emit
+ *
+ * To show that 'ipclab-trace check' catches each violation it names, this
+ * emits the events of five processes (a server, two requesting clients,
+ * two processing clients) going through the protocol: good requests, and
+ * one of every kind of violation. Each "process" is a real one (an actor:
+ * this program again, with --emit-actor), because the trace tells processes
+ * apart by their vpid; a director tells each actor, one line at a time,
+ * which event to emit and waits for its "ok", so the events are in the
+ * trace in exactly the order of the script below. No FIFO and no signal is
+ * used: only the tracepoints.
+ *
+ * It prints "actors: server=PID rc_a=PID ..." for the tests to build the
+ * exact violation lines they expect (check_check.c). The tracepoint
+ * definitions come, as in every program, from src/lib/tp_define.c.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipclab/record.h"
+#include "ipclab/trace.h"
+#include "emit.h"
+
+struct actor {
+    pid_t pid;
+    FILE *to, *from;            /* its stdin, its stdout */
+};
+
+enum { SERVER, RC_A, RC_B, SUM, MUL, NACTORS };
+
+static struct actor actors[NACTORS];
+
+/* ---- the actor: emit what we are told --------------------------------- */
+
+static void
+emit_record(int write, int fifo, const char *args)
+{
+    struct ipc_record rec = { 0 };
+    long long a, b, value;
+    int pid, op, status;
+    unsigned seq;
+
+    if (sscanf(args, "%d %u %d %lld %lld %d %lld", &pid, &seq, &op, &a, &b,
+               &status, &value) != 7)
+        return;
+    rec.kind = fifo == 1 || fifo == 3 ? IPC_KIND_REQUEST : IPC_KIND_RESULT;
+    rec.pid = pid;
+    rec.seq = seq;
+    rec.op = (uint32_t)op;
+    rec.a = a;
+    rec.b = b;
+    rec.status = status;
+    rec.value = value;
+    if (write)
+        IPC_TRACE(record_write, fifo, &rec);
+    else
+        IPC_TRACE(record_read, fifo, &rec);
+}
+
+/* One command: "w 1 PID SEQ OP A B STATUS VALUE", "send ready PEER V"... */
+static void
+obey(char *line)
+{
+    char word[16], what[32];
+    int x, y, z, w;
+
+    if (sscanf(line, "%15s", word) != 1)
+        return;
+    if (strcmp(word, "start") == 0 && sscanf(line, "%*s %31s %d", what,
+                                             &x) == 2)
+        IPC_TRACE(proc_start, what, x);
+    else if (strcmp(word, "exit") == 0)
+        IPC_TRACE(proc_exit, "actor", 0);
+    else if ((strcmp(word, "w") == 0 || strcmp(word, "r") == 0) &&
+             sscanf(line, "%*s %d %n", &x, &y) >= 1)
+        emit_record(word[0] == 'w', x, line + y);
+    else if (strcmp(word, "route") == 0 &&
+             sscanf(line, "%*s %d %d %d %d", &x, &y, &z, &w) == 4)
+        IPC_TRACE(route, x, (uint32_t)y, z, w);
+    else if ((strcmp(word, "send") == 0 || strcmp(word, "take") == 0) &&
+             sscanf(line, "%*s %31s %d %d", what, &x, &y) == 3) {
+        int signo = SIGRTMIN + (strcmp(what, "ack") == 0 ? 3 : 2);
+
+        if (word[0] == 's')
+            IPC_TRACE(signal_send, signo, what, x, y);
+        else
+            IPC_TRACE(signal_consume, signo, what, x, y);
+    } else if (strcmp(word, "error") == 0 &&
+               sscanf(line, "%*s %31s %d", what, &x) == 2) {
+        for (char *p = what; *p != '\0'; p++)
+            if (*p == '_')
+                *p = ' ';
+        IPC_TRACE(error, what, x);
+    }
+}
+
+static int
+actor_main(void)
+{
+    char line[256];
+
+    while (fgets(line, sizeof(line), stdin) != NULL) {
+        obey(line);
+        printf("ok\n");
+        fflush(stdout);
+    }
+    return 0;
+}
+
+/* ---- the director ------------------------------------------------------ */
+
+static void
+spawn(struct actor *a, const char *self)
+{
+    int in[2], out[2];
+
+    if (pipe(in) == -1 || pipe(out) == -1 || (a->pid = fork()) == -1) {
+        perror("emit");
+        exit(1);
+    }
+    if (a->pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        execl(self, self, "--emit-actor", (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    a->to = fdopen(in[1], "w");
+    a->from = fdopen(out[0], "r");
+}
+
+/* Have actor n emit one event, and wait until it has. */
+static void __attribute__((format(printf, 2, 3)))
+say(int n, const char *fmt, ...)
+{
+    char reply[16];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfprintf(actors[n].to, fmt, ap);
+    va_end(ap);
+    fputc('\n', actors[n].to);
+    fflush(actors[n].to);
+    if (fgets(reply, sizeof(reply), actors[n].from) == NULL) {
+        fprintf(stderr, "emit: actor %d died\n", n);
+        exit(1);
+    }
+}
+
+#define PID(n) ((int)actors[n].pid)
+
+/* rc sends request seq (op, a, b); the server reads it */
+static void
+request(int rc, int seq, int op, int a, int b)
+{
+    say(rc, "w 1 %d %d %d %d %d 0 0", PID(rc), seq, op, a, b);
+    say(SERVER, "r 1 %d %d %d %d %d 0 0", PID(rc), seq, op, a, b);
+}
+
+/* the server routes it, writes it into FIFO3 and announces it */
+static void
+dispatch(int w, int rc, int seq, int op, int a, int b)
+{
+    say(SERVER, "route %d %d %d %d", PID(rc), seq, op, PID(w));
+    say(SERVER, "w 3 %d %d %d %d %d 0 0", PID(rc), seq, op, a, b);
+    say(SERVER, "send ready %d %d", PID(w), seq);
+    say(w, "take ready %d %d", PID(SERVER), seq);
+}
+
+/* reader (a worker) reads it from FIFO3 and acknowledges */
+static void
+take3(int reader, int rc, int seq, int op, int a, int b)
+{
+    say(reader, "r 3 %d %d %d %d %d 0 0", PID(rc), seq, op, a, b);
+    say(reader, "send ack %d %d", PID(SERVER), seq);
+    say(SERVER, "take ack %d %d", PID(reader), seq);
+}
+
+/* worker w writes the result into FIFO4; the server reads it */
+static void
+result(int w, int rc, int seq, int op, int a, int b, int v)
+{
+    say(w, "w 4 %d %d %d %d %d 0 %d", PID(rc), seq, op, a, b, v);
+    say(SERVER, "r 4 %d %d %d %d %d 0 %d", PID(rc), seq, op, a, b, v);
+}
+
+/* the server writes the result into FIFO2 for rc and announces it */
+static void
+answer(int rc, int seq, int op, int a, int b, int v)
+{
+    say(SERVER, "w 2 %d %d %d %d %d 0 %d", PID(rc), seq, op, a, b, v);
+    say(SERVER, "send ready %d %d", PID(rc), seq);
+    say(rc, "take ready %d %d", PID(SERVER), seq);
+}
+
+/* reader reads rc's result from FIFO2 and acknowledges */
+static void
+take2(int reader, int rc, int seq, int op, int a, int b, int v)
+{
+    say(reader, "r 2 %d %d %d %d %d 0 %d", PID(rc), seq, op, a, b, v);
+    say(reader, "send ack %d %d", PID(SERVER), seq);
+    say(SERVER, "take ack %d %d", PID(reader), seq);
+}
+
+/* The script: the violation of each step is in check_check.c */
+static void
+script(void)
+{
+    /* A:1, a good request */
+    request(RC_A, 1, IPC_OP_SUM, 2, 3);
+    dispatch(SUM, RC_A, 1, IPC_OP_SUM, 2, 3);
+    take3(SUM, RC_A, 1, IPC_OP_SUM, 2, 3);
+    result(SUM, RC_A, 1, IPC_OP_SUM, 2, 3, 5);
+    answer(RC_A, 1, IPC_OP_SUM, 2, 3, 5);
+    take2(RC_A, RC_A, 1, IPC_OP_SUM, 2, 3, 5);
+
+    /* A:2 is never answered: its worker read it, and that is all */
+    request(RC_A, 2, IPC_OP_SUM, 4, 4);
+    dispatch(SUM, RC_A, 2, IPC_OP_SUM, 4, 4);
+    take3(SUM, RC_A, 2, IPC_OP_SUM, 4, 4);
+
+    /* A:3 is answered twice */
+    request(RC_A, 3, IPC_OP_SUM, 1, 1);
+    dispatch(SUM, RC_A, 3, IPC_OP_SUM, 1, 1);
+    take3(SUM, RC_A, 3, IPC_OP_SUM, 1, 1);
+    result(SUM, RC_A, 3, IPC_OP_SUM, 1, 1, 2);
+    answer(RC_A, 3, IPC_OP_SUM, 1, 1, 2);
+    take2(RC_A, RC_A, 3, IPC_OP_SUM, 1, 1, 2);
+    answer(RC_A, 3, IPC_OP_SUM, 1, 1, 2);
+    take2(RC_A, RC_A, 3, IPC_OP_SUM, 1, 1, 2);
+
+    /* B:1's result is read by A; the server sends it again, B reads it */
+    request(RC_B, 1, IPC_OP_SUM, 7, 1);
+    dispatch(SUM, RC_B, 1, IPC_OP_SUM, 7, 1);
+    take3(SUM, RC_B, 1, IPC_OP_SUM, 7, 1);
+    result(SUM, RC_B, 1, IPC_OP_SUM, 7, 1, 8);
+    say(SERVER, "w 2 %d 1 %d 7 1 0 8", PID(RC_B), IPC_OP_SUM);
+    say(SERVER, "send ready %d 1", PID(RC_B));
+    take2(RC_A, RC_B, 1, IPC_OP_SUM, 7, 1, 8);
+    answer(RC_B, 1, IPC_OP_SUM, 7, 1, 8);
+    take2(RC_B, RC_B, 1, IPC_OP_SUM, 7, 1, 8);
+
+    /* A:4, announced to sum, is read by mul */
+    request(RC_A, 4, IPC_OP_SUM, 5, 6);
+    dispatch(SUM, RC_A, 4, IPC_OP_SUM, 5, 6);
+    take3(MUL, RC_A, 4, IPC_OP_SUM, 5, 6);
+    result(MUL, RC_A, 4, IPC_OP_SUM, 5, 6, 11);
+    answer(RC_A, 4, IPC_OP_SUM, 5, 6, 11);
+    take2(RC_A, RC_A, 4, IPC_OP_SUM, 5, 6, 11);
+
+    /* A:6 is written into FIFO3 while A:5 is still in it */
+    request(RC_A, 5, IPC_OP_SUM, 1, 2);
+    request(RC_A, 6, IPC_OP_MUL, 3, 4);
+    dispatch(SUM, RC_A, 5, IPC_OP_SUM, 1, 2);
+    dispatch(MUL, RC_A, 6, IPC_OP_MUL, 3, 4);
+    take3(SUM, RC_A, 5, IPC_OP_SUM, 1, 2);
+    take3(MUL, RC_A, 6, IPC_OP_MUL, 3, 4);
+    result(SUM, RC_A, 5, IPC_OP_SUM, 1, 2, 3);
+    answer(RC_A, 5, IPC_OP_SUM, 1, 2, 3);
+    take2(RC_A, RC_A, 5, IPC_OP_SUM, 1, 2, 3);
+    result(MUL, RC_A, 6, IPC_OP_MUL, 3, 4, 12);
+    answer(RC_A, 6, IPC_OP_MUL, 3, 4, 12);
+    take2(RC_A, RC_A, 6, IPC_OP_MUL, 3, 4, 12);
+
+    /* a ready with no record, an ack with no read, an error */
+    say(SERVER, "send ready %d 99", PID(SUM));
+    say(SUM, "take ready %d 99", PID(SERVER));
+    say(MUL, "send ack %d 98", PID(SERVER));
+    say(SERVER, "error worker_died 137");
+}
+
+int
+emit_main(int argc, char *argv[])
+{
+    static const char *const roles[NACTORS] = { "server", "rc", "rc", "sum",
+                                                "mul" };
+    int status = 0;
+
+    if (argc >= 2 && strcmp(argv[1], "--emit-actor") == 0)
+        return actor_main();
+    signal(SIGPIPE, SIG_IGN);
+    for (int n = 0; n < NACTORS; n++)
+        spawn(&actors[n], argv[0]);
+    for (int n = 0; n < NACTORS; n++)
+        say(n, "start %s %d", roles[n], n == SUM || n == MUL ? PID(SERVER)
+                                                             : (int)getpid());
+    printf("actors: server=%d rc_a=%d rc_b=%d sum=%d mul=%d\n", PID(SERVER),
+           PID(RC_A), PID(RC_B), PID(SUM), PID(MUL));
+    fflush(stdout);
+    script();
+    for (int n = NACTORS - 1; n >= 0; n--) {
+        int st;
+
+        say(n, "exit");
+        fclose(actors[n].to);   /* EOF: the actor returns */
+        fclose(actors[n].from);
+        while (waitpid(actors[n].pid, &st, 0) == -1 && errno == EINTR)
+            ;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            status = 1;
+    }
+    return status;
+}

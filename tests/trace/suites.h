@@ -1,0 +1,18 @@
+/*
+ * tests/trace/suites.h - the suites of the ipclab-trace test program, one
+ * per subcommand (check_<subcommand>.c), added by runner.c.
+ */
+#ifndef IPCLAB_TESTS_TRACE_SUITES_H
+#define IPCLAB_TESTS_TRACE_SUITES_H
+
+#include <check.h>
+
+Suite *cli_suite(void);         /* check_cli.c: options, errors, bad traces */
+Suite *check_suite(void);       /* check_check.c: the protocol check */
+Suite *seq_suite(void);         /* check_seq.c: the text diagram */
+Suite *svg_suite(void);         /* check_svg.c */
+Suite *chrome_suite(void);      /* check_chrome.c: the Perfetto export */
+Suite *stats_suite(void);       /* check_stats.c */
+Suite *samples_suite(void);     /* check_samples.c: traces/samples/ */
+
+#endif /* IPCLAB_TESTS_TRACE_SUITES_H */

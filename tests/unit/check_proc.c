@@ -1,0 +1,380 @@
+/*
+ * tests/unit/check_proc.c - unit tests for processes and time (proc.h).
+ *
+ * Children are real: /bin/true, /bin/sh and /bin/sleep started with
+ * ipc_spawn() and reaped with ipc_reap(). Since ipc_reap() never blocks
+ * (WNOHANG), the tests wait for SIGCHLD between attempts: it is blocked
+ * first, so a child that ends at any moment leaves it pending and
+ * sigtimedwait() returns at once; no sleep, no lost wake-up. The mask
+ * given to ipc_spawn() is checked from the outside, in the child's
+ * /proc/PID/status. The module is src/lib/proc.c.
+ *
+ * Run:   CK_RUN_SUITE=proc build/tests/unit
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipclab/proc.h"
+#include "unit.h"
+
+static char tmpdir[PATH_MAX];
+
+static void
+setup_tmpdir(void)
+{
+    unit_tmpdir_create(tmpdir, sizeof(tmpdir));
+}
+
+static void
+teardown_tmpdir(void)
+{
+    unit_tmpdir_remove(tmpdir);
+}
+
+/* Block SIGCHLD, so that a child's end stays pending until reap_within(). */
+static void
+block_sigchld(void)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+}
+
+/*
+ * Reap child pid with ipc_reap() within timeout_ms; returns its code.
+ * Between attempts, sleep in sigtimedwait() until a SIGCHLD arrives.
+ */
+static int
+reap_within(pid_t pid, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    sigset_t set;
+    pid_t r;
+    int code = -1;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    while ((r = ipc_reap(pid, "test", &code)) == 0) {
+        int left = ipc_ms_until(deadline);
+        struct timespec ts = { left / 1000, (long)(left % 1000) * 1000000 };
+
+        ck_assert_msg(left > 0, "child %ld did not end", (long)pid);
+        sigtimedwait(&set, NULL, &ts);      /* EAGAIN, EINTR: loop */
+    }
+    ck_assert_int_eq(r, pid);
+    return code;
+}
+
+/* Spawn argv with ipc_spawn(), the test failing if it cannot */
+static pid_t
+spawn(char *const argv[], const sigset_t *mask)
+{
+    pid_t pid = ipc_spawn("test", argv[0], argv, mask);
+
+    ck_assert_int_gt(pid, 0);
+    return pid;
+}
+
+/*
+ * Field 'name' ("SigBlk") of /proc/PID/status as a number: the signal
+ * masks there are hexadecimal bit sets, bit n-1 for signal n.
+ */
+static unsigned long long
+proc_status_mask(pid_t pid, const char *name)
+{
+    char path[64], text[4096], *line;
+
+    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+    unit_read_file(path, text, sizeof(text));
+    line = strstr(text, name);
+    ck_assert_ptr_nonnull(line);
+    return strtoull(line + strlen(name) + 1, NULL, 16);
+}
+
+/* Wait (bounded) until child pid has exec'd program 'comm'. */
+static void
+wait_exec(pid_t pid, const char *comm)
+{
+    int64_t deadline = ipc_deadline_ms(2000);
+    char path[64], text[64];
+
+    snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+    for (;;) {
+        unit_read_file(path, text, sizeof(text));
+        text[strcspn(text, "\n")] = '\0';
+        if (strcmp(text, comm) == 0)
+            return;
+        ck_assert_msg(ipc_ms_until(deadline) > 0, "no exec of %s", comm);
+        sched_yield();
+    }
+}
+
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+
+/* ---- core --------------------------------------------------------------- */
+
+START_TEST(test_proc_deadline_and_ms_until)
+{
+    int64_t now = ipc_now_ms();
+    int64_t deadline = ipc_deadline_ms(1000);
+    int left = ipc_ms_until(deadline);
+
+    ck_assert_int_ge(deadline, now + 1000);
+    ck_assert_int_le(deadline, ipc_now_ms() + 1000);
+    ck_assert_int_gt(left, 0);
+    ck_assert_int_le(left, 1000);
+    /* -1 means no deadline: wait forever, as poll(-1) does */
+    ck_assert_int_eq(ipc_deadline_ms(-1), -1);
+    ck_assert_int_eq(ipc_ms_until(-1), -1);
+}
+END_TEST
+
+START_TEST(test_proc_clock_is_monotonic)
+{
+    int64_t ms = ipc_now_ms(), ns = ipc_now_ns();
+
+    ck_assert_int_ge(ipc_now_ns(), ns);
+    ck_assert_int_ge(ipc_now_ms(), ms);
+    ck_assert_int_le(ns / 1000000 - ms, 1000);      /* the same clock */
+}
+END_TEST
+
+START_TEST(test_proc_alive_self)
+{
+    ck_assert(ipc_proc_alive(getpid()));
+    ck_assert(ipc_proc_alive(getppid()));
+}
+END_TEST
+
+START_TEST(test_proc_spawn_true_exits_0)
+{
+    char *argv[] = { "/bin/true", NULL };
+    pid_t pid;
+
+    block_sigchld();
+    pid = spawn(argv, NULL);
+    ck_assert_int_eq(reap_within(pid, 2000), 0);
+}
+END_TEST
+
+START_TEST(test_proc_spawn_sh_exit_3)
+{
+    char *argv[] = { "/bin/sh", "-c", "exit 3", NULL };
+    pid_t pid;
+
+    block_sigchld();
+    pid = spawn(argv, NULL);
+    ck_assert_int_eq(reap_within(pid, 2000), 3);
+}
+END_TEST
+
+START_TEST(test_proc_killed_child_is_128_plus_signal)
+{
+    char *argv[] = { "/bin/sleep", "10", NULL };
+    pid_t pid;
+
+    block_sigchld();
+    pid = spawn(argv, NULL);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(reap_within(pid, 2000), 128 + SIGKILL);
+}
+END_TEST
+
+START_TEST(test_proc_spawn_mask_from_first_instant)
+{
+    char *argv[] = { "/bin/sleep", "10", NULL };
+    sigset_t mask, now;
+    pid_t pid;
+
+    block_sigchld();
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGUSR1);
+    pid = spawn(argv, &mask);
+    /* at once: SIGUSR1 would kill a child that had not blocked it yet */
+    ck_assert_int_eq(kill(pid, SIGUSR1), 0);
+
+    wait_exec(pid, "sleep");
+    ck_assert_uint_eq(proc_status_mask(pid, "SigBlk:"), SIGBIT(SIGUSR1));
+    ck_assert(proc_status_mask(pid, "ShdPnd:") & SIGBIT(SIGUSR1));
+
+    /* our own mask is as it was: SIGCHLD only */
+    ck_assert_int_eq(sigprocmask(SIG_SETMASK, NULL, &now), 0);
+    ck_assert(!sigismember(&now, SIGUSR1));
+
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(reap_within(pid, 2000), 128 + SIGKILL);  /* not USR1 */
+}
+END_TEST
+
+START_TEST(test_proc_spawn_resets_stop_signals)
+{
+    struct sigaction ign = { .sa_handler = SIG_IGN };
+    char *argv[] = { "/bin/sleep", "10", NULL };
+    pid_t pid;
+
+    /* an ignored signal stays ignored across exec, unless reset */
+    ck_assert_int_eq(sigaction(SIGTERM, &ign, NULL), 0);
+    block_sigchld();
+    pid = spawn(argv, NULL);
+    wait_exec(pid, "sleep");
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    ck_assert_int_eq(reap_within(pid, 2000), 128 + SIGTERM);
+}
+END_TEST
+
+START_TEST(test_proc_exe_dir_is_tests)
+{
+    char dir[PATH_MAX];
+    size_t len;
+
+    /* this program is BUILD/tests/unit */
+    ck_assert_int_eq(ipc_exe_dir(dir, sizeof(dir)), 0);
+    len = strlen(dir);
+    ck_assert_int_ge(len, 6);
+    ck_assert_str_eq(dir + len - 6, "/tests");
+}
+END_TEST
+
+/* ---- limits ------------------------------------------------------------- */
+
+START_TEST(test_proc_ms_until_past_and_far)
+{
+    ck_assert_int_eq(ipc_ms_until(ipc_now_ms() - 5), 0);    /* passed */
+    ck_assert_int_eq(ipc_ms_until(0), 0);
+    ck_assert_int_eq(ipc_ms_until(ipc_deadline_ms(0)), 0);
+    ck_assert_int_eq(ipc_ms_until(INT64_MAX), INT_MAX);     /* clamped */
+}
+END_TEST
+
+START_TEST(test_proc_sleep_ms_sleeps)
+{
+    int64_t start = ipc_now_ms();
+
+    ipc_sleep_ms(20);
+    ck_assert_int_ge(ipc_now_ms() - start, 20);
+}
+END_TEST
+
+START_TEST(test_proc_close_keeps_errno)
+{
+    errno = EAGAIN;
+    ipc_close_keep_errno(-1);   /* close() fails with EBADF... */
+    ck_assert_int_eq(errno, EAGAIN);    /* ...and the caller never sees it */
+}
+END_TEST
+
+START_TEST(test_proc_reap_running_child_is_0)
+{
+    char *argv[] = { "/bin/sleep", "10", NULL };
+    pid_t pid;
+    int code = -7;
+
+    block_sigchld();
+    pid = spawn(argv, NULL);
+    ck_assert_int_eq(ipc_reap(pid, "test", &code), 0);
+    ck_assert_int_eq(code, -7);
+    kill(pid, SIGKILL);
+    reap_within(pid, 2000);
+}
+END_TEST
+
+/* ---- errors ------------------------------------------------------------- */
+
+START_TEST(test_proc_alive_false_for_reaped_child)
+{
+    pid_t pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0)
+        _exit(0);
+    ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+    ck_assert(!ipc_proc_alive(pid));
+    ck_assert(!ipc_proc_alive(0));      /* not "my process group" */
+    ck_assert(!ipc_proc_alive(-1));     /* not "every process" */
+}
+END_TEST
+
+START_TEST(test_proc_exec_failure_is_127)
+{
+    char *argv[] = { "/nonexistent/ipclab-nothing", NULL };
+    char path[PATH_MAX], text[512];
+    pid_t pid;
+    int saved;
+
+    unit_path(path, sizeof(path), tmpdir, "exec-failure");
+    saved = unit_stderr_to(path);       /* the child inherits our stderr */
+    block_sigchld();
+    pid = spawn(argv, NULL);
+    ck_assert_int_eq(reap_within(pid, 2000), 127);
+    unit_stderr_restore(saved);
+
+    unit_read_file(path, text, sizeof(text));
+    ck_assert_msg(strstr(text, "cannot run '/nonexistent/ipclab-nothing': "
+                          "ENOENT") != NULL, "message: %s", text);
+}
+END_TEST
+
+START_TEST(test_proc_reap_without_child_is_echild)
+{
+    int code;
+
+    errno = 0;
+    ck_assert_int_eq(ipc_reap(-1, "test", &code), -1);
+    ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
+START_TEST(test_proc_exe_dir_small_buffer)
+{
+    char dir[4];
+
+    errno = 0;
+    ck_assert_int_eq(ipc_exe_dir(dir, sizeof(dir)), -1);
+    ck_assert_int_eq(errno, ENAMETOOLONG);
+}
+END_TEST
+
+Suite *
+proc_suite(void)
+{
+    Suite *s = suite_create("proc");
+    TCase *tc_core = tcase_create("core");
+    TCase *tc_limits = tcase_create("limits");
+    TCase *tc_errors = tcase_create("errors");
+
+    tcase_add_test(tc_core, test_proc_deadline_and_ms_until);
+    tcase_add_test(tc_core, test_proc_clock_is_monotonic);
+    tcase_add_test(tc_core, test_proc_alive_self);
+    tcase_add_test(tc_core, test_proc_spawn_true_exits_0);
+    tcase_add_test(tc_core, test_proc_spawn_sh_exit_3);
+    tcase_add_test(tc_core, test_proc_killed_child_is_128_plus_signal);
+    tcase_add_test(tc_core, test_proc_spawn_mask_from_first_instant);
+    tcase_add_test(tc_core, test_proc_spawn_resets_stop_signals);
+    tcase_add_test(tc_core, test_proc_exe_dir_is_tests);
+    suite_add_tcase(s, tc_core);
+
+    tcase_add_test(tc_limits, test_proc_ms_until_past_and_far);
+    tcase_add_test(tc_limits, test_proc_sleep_ms_sleeps);
+    tcase_add_test(tc_limits, test_proc_close_keeps_errno);
+    tcase_add_test(tc_limits, test_proc_reap_running_child_is_0);
+    suite_add_tcase(s, tc_limits);
+
+    tcase_add_unchecked_fixture(tc_errors, setup_tmpdir, teardown_tmpdir);
+    tcase_add_test(tc_errors, test_proc_alive_false_for_reaped_child);
+    tcase_add_test(tc_errors, test_proc_exec_failure_is_127);
+    tcase_add_test(tc_errors, test_proc_reap_without_child_is_echild);
+    tcase_add_test(tc_errors, test_proc_exe_dir_small_buffer);
+    suite_add_tcase(s, tc_errors);
+
+    return s;
+}
