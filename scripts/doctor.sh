@@ -1,0 +1,216 @@
+#!/bin/sh
+# scripts/doctor.sh - why is my trace empty or missing? ('make doctor')
+#
+#   scripts/doctor.sh [BUILD-DIR]        (default: build)
+#
+# Checks, in the order a trace is made, everything that silently leaves a
+# student with no trace or an empty one, and prints one line per check:
+# "ok", "note" (worth knowing, tracing still works) or "PROBLEM", each
+# finding with the command that fixes it. Fix problems from the top: a
+# later one is often caused by an earlier one. It only looks; it changes
+# nothing and starts nothing.
+#
+#   1. lttng-ust's development files, which make finds with pkg-config;
+#      without them the kit builds with its tracepoints compiled out
+#   2. the build: BUILD/.tracing says 1 and ipclab-server carries the
+#      'ipclab' provider (nm, or strings when the binary is stripped)
+#   3. lttng and lttng-sessiond installed (Debian package lttng-tools)
+#   4. a session daemon running (traces/record.sh starts its own if not)
+#   5. root or the 'tracing' group, for the shared root session daemon
+#   6. LTTNG_HOME: programs register only with a session daemon that uses
+#      the same one, and a missing or unwritable one stops lttng
+#   7. existing recording sessions that enable no ipclab event
+#      ('lttng list SESSION')
+#
+# Exit status: 0 when tracing will work (notes allowed), 1 when a problem
+# was found, 2 on a usage error. docs/troubleshooting.md explains each
+# finding at more length.
+set -u
+
+case "${1:-}" in
+-h|--help) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 0 ;;
+-*) echo "usage: $0 [BUILD-DIR]" >&2; exit 2 ;;
+esac
+[ $# -le 1 ] || { echo "usage: $0 [BUILD-DIR]" >&2; exit 2; }
+build=${1:-build}
+
+problems=0
+# 'make' with the same build directory the student used
+make_cmd="make"
+[ "$build" = build ] || make_cmd="make BUILD=$build"
+uid=$(id -u 2>/dev/null) || uid=unknown
+if [ "$uid" = 0 ]; then sudo=""; else sudo="sudo "; fi
+
+ok()      { printf '  ok       %s\n' "$*"; }
+note()    { printf '  note     %s\n' "$*"; }
+problem() { printf '  PROBLEM  %s\n' "$*"; problems=$((problems + 1)); }
+# the lines under a finding: an explanation, or the command to type
+say()     { printf '             %s\n' "$*"; }
+fix()     { printf '             fix: %s\n' "$*"; }
+run()     { printf '             $ %s\n' "$*"; }
+have()    { command -v "$1" >/dev/null 2>&1; }
+
+echo "ipclab doctor: why a trace would be empty or missing (build: $build)"
+
+# ---- 1. lttng-ust's development files, as make looks for them ------------
+ust_found=0
+if ! have pkg-config; then
+    problem "pkg-config not found"
+    say "make cannot find lttng-ust without it, so it compiles tracing out"
+    fix "${sudo}apt-get install -y pkg-config liblttng-ust-dev && $make_cmd"
+elif pkg-config --exists lttng-ust 2>/dev/null; then
+    ust_found=1
+    ok "lttng-ust $(pkg-config --modversion lttng-ust 2>/dev/null)" \
+       "development files (pkg-config lttng-ust)"
+else
+    problem "lttng-ust development files not found (pkg-config lttng-ust)"
+    say "without them the programs build with no tracepoints"
+    fix "${sudo}apt-get install -y liblttng-ust-dev && $make_cmd"
+fi
+
+# ---- 2. the build: tracepoints compiled in? --------------------------------
+# Does program $1 carry the ipclab provider? nm sees the provider's symbols;
+# a stripped binary still names lttng-ust's probe registration.
+has_provider() {
+    if have nm && nm "$1" 2>/dev/null | grep -q 'ipclab___'; then
+        return 0
+    fi
+    if have strings; then
+        strings "$1" 2>/dev/null |
+            grep -Eq 'tp_provider_strtab_ipclab|lttng_ust_probe_register'
+        return
+    fi
+    grep -q 'lttng_ust_probe_register' "$1" 2>/dev/null
+}
+
+server="$build/bin/ipclab-server"
+tracing=$(cat "$build/.tracing" 2>/dev/null)
+if [ -z "$tracing" ] && [ ! -e "$server" ]; then
+    note "nothing built yet in '$build' ('make trace' builds it first)"
+elif [ "$tracing" = 0 ]; then
+    problem "tracepoints compiled out: '$build/.tracing' contains 0"
+    if [ $ust_found = 1 ]; then
+        say "lttng-ust is installed now: rebuilding compiles them in"
+        fix "$make_cmd"
+    else
+        fix "install liblttng-ust-dev (above), then: $make_cmd"
+    fi
+elif [ ! -e "$server" ]; then
+    note "'$server' not built yet ('make trace' builds it first)"
+elif ! has_provider "$server"; then
+    problem "'$server' lacks the ipclab tracepoint provider"
+    say "nm and strings find no ipclab probes: a stale or foreign build"
+    fix "$make_cmd clean && $make_cmd"
+else
+    ok "tracepoints compiled in (ipclab-server has the ipclab probes)"
+fi
+
+# ---- 3. the LTTng tools ----------------------------------------------------
+tools_ok=1
+for tool in lttng lttng-sessiond; do
+    if ! have "$tool"; then
+        problem "'$tool' not found: nothing can record a trace"
+        fix "${sudo}apt-get install -y lttng-tools"
+        tools_ok=0
+    fi
+done
+if [ $tools_ok = 1 ]; then
+    version=$(lttng --version 2>/dev/null |
+              sed -n 's/.* \([0-9][0-9.]*\).*/\1/p')
+    ok "lttng ${version:-(version unknown)} and lttng-sessiond installed"
+fi
+
+# ---- 4. a session daemon ---------------------------------------------------
+sessions=""
+if [ $tools_ok = 1 ]; then
+    if sessions=$(lttng list 2>/dev/null); then
+        ok "a session daemon is running"
+    else
+        sessions=""
+        note "no session daemon running"
+        say "record.sh and 'make trace' start a private one; by hand:"
+        run "lttng-sessiond --daemonize"
+    fi
+fi
+
+# ---- 5. who may use the root session daemon --------------------------------
+if [ "$uid" = 0 ]; then
+    ok "running as root"
+elif id -nG 2>/dev/null | grep -qw tracing; then
+    ok "in the 'tracing' group: the root session daemon is yours too"
+else
+    note "not root and not in the 'tracing' group"
+    say "lttng uses a per-user session daemon: fine for these programs;"
+    say "to use the shared root one as well (then log in again):"
+    run "sudo usermod -aG tracing $(id -un 2>/dev/null)"
+fi
+
+# ---- 6. LTTNG_HOME ---------------------------------------------------------
+if [ -z "${LTTNG_HOME:-}" ]; then
+    if [ "$uid" != 0 ] && ! { [ -d "${HOME:-}" ] && [ -w "${HOME:-}" ]; }; then
+        problem "LTTNG_HOME is unset and HOME ('${HOME:-}') is not writable"
+        say "lttng has nowhere to keep its sockets"
+        fix "export LTTNG_HOME=\$(mktemp -d)"
+    else
+        ok "LTTNG_HOME unset (lttng uses \$HOME/.lttng)"
+    fi
+elif [ ! -d "$LTTNG_HOME" ]; then
+    problem "LTTNG_HOME='$LTTNG_HOME' does not exist"
+    say "lttng-sessiond cannot start there, and programs find no daemon"
+    fix "unset LTTNG_HOME    (or: mkdir -p '$LTTNG_HOME')"
+elif [ ! -w "$LTTNG_HOME" ]; then
+    problem "LTTNG_HOME='$LTTNG_HOME' is not writable"
+    say "lttng cannot create its sockets there"
+    fix "unset LTTNG_HOME"
+else
+    ok "LTTNG_HOME='$LTTNG_HOME' is a writable directory"
+    say "programs register only with a daemon that uses the same one"
+fi
+
+# ---- 7. existing sessions that record no ipclab event ----------------------
+# 'lttng list' shows "  1) NAME [active]" per session; 'lttng list NAME'
+# shows its event rules, e.g. "ipclab:* (type: tracepoint) [enabled]".
+if [ -n "$sessions" ]; then
+    names=$(printf '%s\n' "$sessions" |
+            sed -n 's/^ *[0-9][0-9]*) \([^ ]*\) \[\([a-z]*\)\].*/\1 \2/p')
+    without=0
+    while read -r name state; do
+        [ -n "$name" ] || continue
+        if lttng list "$name" 2>/dev/null |
+                grep -Eq '^ *(ipclab:[^ ]*|\*) .*\[enabled\]'; then
+            continue
+        fi
+        without=$((without + 1))
+        if [ "$state" = active ]; then
+            problem "session '$name' is recording but enables no ipclab event"
+            say "its trace will be empty"
+        else
+            note "session '$name' enables no ipclab event (if it is yours):"
+        fi
+        fix "lttng enable-event --userspace 'ipclab:*' --session=$name"
+    done <<EOF
+$names
+EOF
+    [ $without -gt 0 ] || ok "no recording session without ipclab events"
+fi
+
+# One recording at a time, none during tests: record.sh waits for this lock.
+lock="${TMPDIR:-/tmp}/ipclab-tests.lock"
+if [ -e "$lock" ] && have flock && ! flock -n "$lock" true 2>/dev/null; then
+    note "a test run or another recording holds '$lock':" \
+         "record.sh waits for it"
+fi
+
+echo
+if [ $problems -eq 0 ]; then
+    echo "OK: tracing will work: make trace  (or: traces/record.sh -- COMMAND)"
+    exit 0
+fi
+if [ $problems -eq 1 ]; then
+    echo "1 problem: fix it, then run 'make doctor' again"
+else
+    echo "$problems problems: fix them from the top, then run" \
+         "'make doctor' again"
+fi
+echo "(docs/troubleshooting.md explains each one)"
+exit 1

@@ -1,0 +1,96 @@
+#!/bin/sh
+# scripts/memcheck.sh - valgrind's memcheck on the reference system.
+#
+#   scripts/memcheck.sh BINDIR
+#
+# Runs BINDIR/ipclab-server under valgrind, with its processing clients
+# (valgrind follows the exec of each), and a short workload of clients,
+# each under valgrind too: one expression, a file with every error case,
+# and a random load with a window. Then stops the server with SIGINT.
+#
+# Passes when every process ran clean: no invalid read or write, no use of
+# uninitialised memory, no definite leak ("definitely lost": memory no
+# pointer reaches any more). Each process's report is kept in
+# WORK/vg.PID.log, and the first bad one is printed.
+set -eu
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BINDIR" >&2
+    exit 2
+fi
+bin=$1
+if ! command -v valgrind >/dev/null 2>&1; then
+    echo "memcheck: valgrind not found: apt-get install valgrind" >&2
+    exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-memcheck.XXXXXX")
+dir="$work/run"
+server_pid=""
+cleanup() {
+    status=$?
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -INT "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    [ "$status" -eq 0 ] && rm -rf "$work"
+    exit $status
+}
+trap cleanup EXIT INT TERM
+
+# --error-exitcode: errors and definite leaks make the process fail too
+vg="valgrind --quiet --error-exitcode=99 --leak-check=full
+    --errors-for-leak-kinds=definite --show-leak-kinds=definite
+    --trace-children=yes --log-file=$work/vg.%p.log"
+
+mkfifo "$work/server.pipe"
+# shellcheck disable=SC2086  # $vg is a list of words on purpose
+$vg "$bin/ipclab-server" --dir "$dir" --worker-dir "$bin" \
+    >"$work/server.pipe" &
+server_pid=$!
+exec 3<"$work/server.pipe"
+if ! read -r first <&3 || [ "${first%%:*}" != "ready" ]; then
+    echo "memcheck: the server did not start" >&2
+    exit 1
+fi
+cat <&3 >"$work/server.out" &
+exec 3<&-
+
+cat >"$work/exprs" <<'EXPR'
+6 * 7
+1 / 0
+9223372036854775807 + 1
+-9223372036854775808 / -1
+two + two
+-7 / 2
+EXPR
+
+failed=0
+# shellcheck disable=SC2086
+$vg "$bin/ipclab-rc" --dir "$dir" 6 '*' 7 >/dev/null || failed=1
+# shellcheck disable=SC2086
+$vg "$bin/ipclab-rc" --dir "$dir" --window 3 --file "$work/exprs" \
+    >/dev/null || failed=1
+# shellcheck disable=SC2086
+$vg "$bin/ipclab-rc" --dir "$dir" --count 300 --random --window 4 \
+    --quiet >/dev/null || failed=1
+
+kill -INT "$server_pid"
+wait "$server_pid" || failed=1
+server_pid=""
+wait || true
+
+logs=0
+for log in "$work"/vg.*.log; do
+    logs=$((logs + 1))
+    # --quiet: a clean process leaves an empty report
+    if [ -s "$log" ]; then
+        echo "memcheck: $log:" >&2
+        cat "$log" >&2
+        failed=1
+    fi
+done
+echo "memcheck: $logs processes under valgrind (server, 4 processing" \
+     "clients, 3 clients): $([ $failed -eq 0 ] && echo clean ||
+     echo FAILED)"
+exit $failed
