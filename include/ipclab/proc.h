@@ -64,9 +64,13 @@ ipc_close_keep_errno(int fd);
  * fork() and execv(path, argv) with signal mask 'mask' in the child (NULL:
  * the caller's mask, inherited as exec always does) and SIGPIPE, SIGINT and
  * SIGTERM back to their default actions. The signals in 'mask' are blocked
- * from the child's first instant, so the caller may signal it at once. Traces ipclab:proc_spawn with
- * 'role'. Returns the child's pid, or -1 when fork() fails. When exec fails
- * the child prints why and exits 127, as a shell does.
+ * from the child's first instant, so the caller may signal it at once.
+ * The child gets SIGTERM when the calling thread ends (PR_SET_PDEATHSIG),
+ * however it ends, even by SIGKILL: no child outlives its parent
+ * unnoticed. Call it from the thread that lives as long as the process.
+ * Traces ipclab:proc_spawn with 'role'. Returns the child's pid, or -1
+ * when fork() fails. When exec fails the child prints why and exits 127,
+ * as a shell does.
  */
 pid_t
 ipc_spawn(const char *role, const char *path, char *const argv[],

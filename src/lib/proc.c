@@ -1,7 +1,7 @@
 /*
  * proc.c - process and time helpers.
  *
- * Unit tests: tests/check_proc.c.
+ * Unit tests: tests/unit/check_proc.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -138,6 +139,7 @@ pid_t
 ipc_spawn(const char *role, const char *path, char *const argv[],
           const sigset_t *mask)
 {
+    pid_t parent = getpid();
     sigset_t saved;
     pid_t pid;
 
@@ -162,6 +164,10 @@ ipc_spawn(const char *role, const char *path, char *const argv[],
         signal(SIGTERM, SIG_DFL);
         if (mask != NULL)
             sigprocmask(SIG_SETMASK, mask, NULL);
+        /* SIGTERM when the parent ends, kept across exec. It may have
+           ended already: then getppid() names the reaper, not it */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+            _exit(127);
         execv(path, argv);
         /* stdio is not async-signal-safe, and lttng-ust runs threads */
         write_str(STDERR_FILENO, ipc_progname());

@@ -230,6 +230,8 @@ main(int argc, char *argv[])
         if (signo == -1)
             ipc_die("sigtimedwait");
         if (signo == 0) {
+            /* the server's death sends us SIGTERM (ipc_spawn()); this
+               catches a worker started some other way */
             if (getppid() != w.server)      /* reparented: server died */
                 ipc_diex("server %ld is gone", (long)w.server);
             continue;

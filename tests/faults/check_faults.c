@@ -218,8 +218,8 @@ START_TEST(test_fault_kill_server)
         free(err);
     }
     for (int i = 0; i < n; i++)
-        ck_assert_msg(h_wait_gone(workers[i], 5000), "orphan worker %d",
-                      (int)workers[i]);
+        ck_assert_msg(h_wait_gone(workers[i], 5000), "orphan worker %d: %s",
+                      (int)workers[i], h_proc_describe(workers[i]));
 
     /* the next server recovers the directory and serves */
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);

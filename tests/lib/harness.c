@@ -456,6 +456,38 @@ h_children(pid_t ppid, pid_t *pids, int max)
     return n;
 }
 
+const char *
+h_proc_describe(pid_t pid)
+{
+    static char text[256];
+    char path[64], buf[512], comm[64] = "?", wchan[64] = "";
+    char *open_paren, *close_paren, state = '?';
+    int parent = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+    if ((f = fopen(path, "re")) == NULL)
+        return "gone";
+    if (fgets(buf, sizeof(buf), f) != NULL &&
+        (open_paren = strchr(buf, '(')) != NULL &&
+        (close_paren = strrchr(buf, ')')) != NULL) {
+        snprintf(comm, sizeof(comm), "%.*s",
+                 (int)(close_paren - open_paren - 1), open_paren + 1);
+        sscanf(close_paren + 2, "%c %d", &state, &parent);
+    }
+    fclose(f);
+    snprintf(path, sizeof(path), "/proc/%ld/wchan", (long)pid);
+    if ((f = fopen(path, "re")) != NULL) {
+        if (fgets(wchan, sizeof(wchan), f) == NULL)
+            wchan[0] = '\0';
+        fclose(f);
+    }
+    snprintf(text, sizeof(text), "%s, state %c, parent %d%s%s", comm, state,
+             parent, wchan[0] != '\0' && strcmp(wchan, "0") != 0
+             ? ", waiting in " : "", strcmp(wchan, "0") != 0 ? wchan : "");
+    return text;
+}
+
 bool
 h_tracing_available(void)
 {

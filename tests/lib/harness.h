@@ -142,6 +142,14 @@ h_count_lines(const char *text, const char *needle);
 int
 h_children(pid_t ppid, pid_t *pids, int max);
 
+/*
+ * What process pid is doing, for a failure message: "ipclab-sum, state S,
+ * parent 1, waiting in do_sigtimedwait" from /proc, or "gone". The text
+ * lives until the next call.
+ */
+const char *
+h_proc_describe(pid_t pid);
+
 /* True when LTTng's tools are installed and the kit was built traced. */
 bool
 h_tracing_available(void);

@@ -382,8 +382,8 @@ START_TEST(test_system_stale_directory_recovered)
 
     /* orphaned workers notice their server is gone and exit */
     for (int i = 0; i < n; i++)
-        ck_assert_msg(h_wait_gone(workers[i], 5000), "orphan worker %d",
-                      (int)workers[i]);
+        ck_assert_msg(h_wait_gone(workers[i], 5000), "orphan worker %d: %s",
+                      (int)workers[i], h_proc_describe(workers[i]));
 
     h_server_start(&srv, h_tmpdir_path("run"), NULL);
     ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",

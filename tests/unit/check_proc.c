@@ -12,12 +12,14 @@
  * Run:   CK_RUN_SUITE=proc build/tests/unit
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -232,6 +234,45 @@ START_TEST(test_proc_spawn_resets_stop_signals)
 }
 END_TEST
 
+/*
+ * A child outlives no parent: killed by SIGKILL, the parent cannot tell
+ * its child anything, so the kernel does (PR_SET_PDEATHSIG). A middle
+ * process spawns the child and is killed; the test is the subreaper, so
+ * the orphan is re-parented to it and its end can be read.
+ */
+START_TEST(test_proc_spawn_child_ends_with_its_parent)
+{
+    char *argv[] = { "/bin/sleep", "60", NULL };
+    pid_t middle, pid = 0;
+    int p[2];
+
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    block_sigchld();
+    ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+    middle = fork();
+    ck_assert_int_ne(middle, -1);
+    if (middle == 0) {
+        unit_child_reset_signals();
+        pid = ipc_spawn("test", argv[0], argv, NULL);
+        if (write(p[1], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
+            _exit(1);
+        for (;;)
+            pause();            /* until the test kills us */
+    }
+    close(p[1]);
+    ck_assert_int_eq(read(p[0], &pid, sizeof(pid)), (ssize_t)sizeof(pid));
+    close(p[0]);
+    ck_assert_int_gt(pid, 0);
+    wait_exec(pid, "sleep");
+
+    ck_assert_int_eq(kill(middle, SIGKILL), 0);
+    ck_assert_int_eq(reap_within(middle, 2000), 128 + SIGKILL);
+    /* SIGTERM at once, not the end of its 60 s */
+    ck_assert_int_eq(reap_within(pid, 2000), 128 + SIGTERM);
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+}
+END_TEST
+
 START_TEST(test_proc_exe_dir_is_tests)
 {
     char dir[PATH_MAX];
@@ -360,6 +401,7 @@ proc_suite(void)
     tcase_add_test(tc_core, test_proc_killed_child_is_128_plus_signal);
     tcase_add_test(tc_core, test_proc_spawn_mask_from_first_instant);
     tcase_add_test(tc_core, test_proc_spawn_resets_stop_signals);
+    tcase_add_test(tc_core, test_proc_spawn_child_ends_with_its_parent);
     tcase_add_test(tc_core, test_proc_exe_dir_is_tests);
     suite_add_tcase(s, tc_core);
 
