@@ -38,10 +38,13 @@
  * one record in a shared FIFO): about 5 ms a request on a 2-CPU machine,
  * so 32,000 would take close to 3 minutes, more than this whole program
  * may. 200 each (6,400 requests, about 35 s) still keeps all 32 clients
- * with full windows at once for the whole run.
+ * with full windows at once for the whole run. Under make sanitize a
+ * processing client takes about 40 ms to start and to check itself for
+ * leaks at exit: 50 each (1,600 requests, about a minute), still more
+ * than the 8 * 32 that fill every window at once.
  */
 #define POOL_REQUESTS        1000
-#define PER_REQUEST_REQUESTS 200
+#define PER_REQUEST_REQUESTS (FX_SANITIZED ? 50 : 200)
 
 /*
  * scripts/load.sh with CLIENTS clients of 'count' requests on a server

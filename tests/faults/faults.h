@@ -28,6 +28,19 @@
 #include "harness.h"
 
 #define FX_RUN_MS     60000     /* bound on any one client run */
+
+/* FX_SANITIZED: built by make sanitize (AddressSanitizer; gcc says so
+   with __SANITIZE_ADDRESS__, clang with __has_feature) */
+#if defined(__SANITIZE_ADDRESS__)
+#define FX_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FX_SANITIZED 1
+#endif
+#endif
+#ifndef FX_SANITIZED
+#define FX_SANITIZED 0
+#endif
 #define FX_MAX_CLIENTS 64
 
 Suite *load_suite(void);
