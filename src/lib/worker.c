@@ -1,0 +1,111 @@
+/*
+ * worker.c - a processing client's command line and FIFOs (worker.h).
+ *
+ * Tested through the programs that use it: tests/system/ (the kit's
+ * workers) and exercise 03's grader.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipclab/cli.h"
+#include "ipclab/err.h"
+#include "ipclab/fifo.h"
+#include "ipclab/rundir.h"
+#include "ipclab/worker.h"
+
+enum { OPT_HELP = 1, OPT_DIR, OPT_ONCE, OPT_SIGNALS, OPT_OP, OPT_DELAY,
+       OPT_CRASH };
+
+static const struct ipc_cli_opt options[] = {
+    { "help", 0, OPT_HELP },
+    { "dir", 1, OPT_DIR },
+    { "once", 0, OPT_ONCE },
+    { "signals", 1, OPT_SIGNALS },
+    { "op", 1, OPT_OP },
+    { "delay", 1, OPT_DELAY },
+    { "crash-after", 1, OPT_CRASH },
+    { NULL, 0, 0 },
+};
+
+/* The operation named by the program's name, "ipclab-sum": sum; or 0 */
+static enum ipc_op
+op_from_progname(void)
+{
+    const char *dash = strrchr(ipc_progname(), '-');
+
+    return dash != NULL ? ipc_op_from_name(dash + 1) : 0;
+}
+
+void
+ipc_worker_args_parse(int argc, char *argv[], struct ipc_worker_args *args,
+                      void (*usage)(void))
+{
+    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    const char *arg;
+    int id;
+
+    *args = (struct ipc_worker_args){ .op = op_from_progname(),
+                                      .mode = IPC_SIG_RT };
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+        switch (id) {
+        case OPT_HELP:
+            usage();
+            exit(0);
+        case OPT_DIR:
+            args->dir = arg;
+            break;
+        case OPT_ONCE:
+            args->once = 1;
+            break;
+        case OPT_DELAY:
+            args->delay_ms = (int)ipc_cli_int("delay", arg, 0, 3600000);
+            break;
+        case OPT_CRASH:
+            args->crash_after = (long)ipc_cli_int("crash-after", arg, 1,
+                                                  1000000);
+            break;
+        case OPT_SIGNALS:
+            if (ipc_sig_mode_parse(arg, &args->mode) == -1)
+                ipc_usage_error("--signals must be rt or classic");
+            break;
+        case OPT_OP:
+            if ((args->op = ipc_op_from_name(arg)) == 0)
+                ipc_usage_error("unknown operation '%s'", arg);
+            break;
+        case IPC_CLI_OPERAND:
+            ipc_usage_error("unexpected argument '%s'", arg);
+        }
+    }
+    if (args->op == 0)
+        ipc_usage_error("which operation? run as ipclab-sum, -sub, -mul or "
+                        "-div, or give --op");
+}
+
+/* Open FIFO 'no' of 'dir' with 'flags', or die naming it */
+static int
+open_fifo(const char *dir, enum ipc_fifo_no no, int flags)
+{
+    char path[PATH_MAX];
+    int fd;
+
+    if (ipc_rundir_fifo(path, sizeof(path), dir, no) == -1)
+        ipc_die("runtime directory name too long");
+    if ((fd = ipc_fifo_open(no, path, flags)) == -1)
+        ipc_die("cannot open '%s'", path);
+    return fd;
+}
+
+void
+ipc_worker_open_fifos(const char *dir, int *fd3, int *fd4)
+{
+    char buf[PATH_MAX];
+
+    if (ipc_rundir_resolve(dir, buf, sizeof(buf)) == -1)
+        ipc_die("runtime directory name too long");
+    if (ipc_rundir_check(buf) == -1)
+        ipc_die("unsafe or missing runtime directory '%s'", buf);
+    *fd3 = open_fifo(buf, IPC_FIFO3, O_RDONLY | O_NONBLOCK);
+    *fd4 = open_fifo(buf, IPC_FIFO4, O_WRONLY | O_NONBLOCK);
+}
