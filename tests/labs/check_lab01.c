@@ -32,11 +32,7 @@ forget(void)
 
 START_TEST(test_lab01_trace_every_experiment)
 {
-    lt_require(&t);
-    ck_assert_msg(t.status == 0, "lab01 all: exit %d\n%s", t.status, t.out);
-    ck_assert_int_eq(t.nexp, lt_nitems(experiments));
-    for (int i = 0; experiments[i] != NULL; i++)
-        ck_assert_str_eq(t.exps[i], experiments[i]);
+    lt_assert_all_ran(&t, "lab01", experiments);
 }
 END_TEST
 

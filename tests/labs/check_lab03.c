@@ -30,23 +30,9 @@ forget(void)
     h_tmpdir_cleanup();
 }
 
-/* Count events of 'exp' matching 'fmt' (a filter with one %ld). */
-static int
-count_pid(const char *exp, const char *fmt, long pid)
-{
-    char filter[128];
-
-    snprintf(filter, sizeof(filter), fmt, pid);
-    return lt_count(&t, exp, filter);
-}
-
 START_TEST(test_lab03_trace_every_experiment)
 {
-    lt_require(&t);
-    ck_assert_msg(t.status == 0, "lab03 all: exit %d\n%s", t.status, t.out);
-    ck_assert_int_eq(t.nexp, lt_nitems(experiments));
-    for (int i = 0; experiments[i] != NULL; i++)
-        ck_assert_str_eq(t.exps[i], experiments[i]);
+    lt_assert_all_ran(&t, "lab03", experiments);
 }
 END_TEST
 
@@ -57,13 +43,15 @@ START_TEST(test_lab03_trace_worker_loop)
 
     lt_require(&t);
     w = lt_pid_of(&t, "worker", "worker");
-    ck_assert_int_eq(count_pid("worker", "record_write fifo=0 vpid=%ld",
-                               t.root), 4);
-    ck_assert_int_eq(count_pid("worker", "record_read fifo=0 vpid=%ld", w), 4);
-    ck_assert_int_eq(count_pid("worker", "record_write fifo=4 vpid=%ld "
-                               "status=0", w), 4);
-    ck_assert_int_eq(count_pid("worker", "record_read fifo=4 vpid=%ld",
-                               t.root), 4);
+    ck_assert_int_eq(lt_count_pid(&t, "worker", "record_write fifo=0 vpid=%ld",
+                                  t.root), 4);
+    ck_assert_int_eq(lt_count_pid(&t, "worker", "record_read fifo=0 vpid=%ld",
+                                  w), 4);
+    ck_assert_int_eq(lt_count_pid(&t, "worker",
+                                  "record_write fifo=4 vpid=%ld status=0",
+                                  w), 4);
+    ck_assert_int_eq(lt_count_pid(&t, "worker", "record_read fifo=4 vpid=%ld",
+                                  t.root), 4);
 }
 END_TEST
 
@@ -96,8 +84,8 @@ START_TEST(test_lab03_trace_pool)
 
     lt_require(&t);
     srv = lt_pid_of(&t, "pool", "server");
-    ck_assert_int_eq(count_pid("pool", "proc_spawn vpid=%ld", srv), 4);
-    ck_assert_int_eq(count_pid("pool", "route vpid=%ld", srv), 50);
+    ck_assert_int_eq(lt_count_pid(&t, "pool", "proc_spawn vpid=%ld", srv), 4);
+    ck_assert_int_eq(lt_count_pid(&t, "pool", "route vpid=%ld", srv), 50);
     ck_assert_int_eq(lt_count(&t, "pool", "record_read fifo=2 pid=@vpid"),
                      50);
 }
@@ -110,9 +98,12 @@ START_TEST(test_lab03_trace_fork_exec)
 
     lt_require(&t);
     srv = lt_pid_of(&t, "fork-exec", "server");
-    ck_assert_int_eq(count_pid("fork-exec", "proc_spawn vpid=%ld", srv), 50);
-    ck_assert_int_eq(count_pid("fork-exec", "proc_start ppid=%ld", srv), 50);
-    ck_assert_int_eq(count_pid("fork-exec", "route vpid=%ld", srv), 50);
+    ck_assert_int_eq(lt_count_pid(&t, "fork-exec", "proc_spawn vpid=%ld", srv),
+                     50);
+    ck_assert_int_eq(lt_count_pid(&t, "fork-exec", "proc_start ppid=%ld", srv),
+                     50);
+    ck_assert_int_eq(lt_count_pid(&t, "fork-exec", "route vpid=%ld", srv),
+                     50);
     ck_assert_int_eq(lt_count(&t, "fork-exec",
                               "record_read fifo=2 pid=@vpid"), 50);
 }
@@ -125,15 +116,17 @@ START_TEST(test_lab03_trace_crash)
 
     lt_require(&t);
     srv = lt_pid_of(&t, "crash", "server");
-    ck_assert_int_eq(count_pid("crash", "proc_reap vpid=%ld status=137", srv),
-                     1);
+    ck_assert_int_eq(lt_count_pid(&t, "crash", "proc_reap vpid=%ld status=137",
+                                  srv), 1);
     ck_assert_int_eq(lt_count(&t, "crash", "error what~=worker err=137"), 1);
-    ck_assert_int_eq(count_pid("crash", "record_write fifo=2 vpid=%ld "
-                               "status=5", srv), 1);
-    ck_assert_int_eq(count_pid("crash", "record_write fifo=2 vpid=%ld "
-                               "status=0", srv), 2);
-    ck_assert_int_eq(count_pid("crash", "proc_spawn vpid=%ld role=sum", srv),
-                     2);
+    ck_assert_int_eq(lt_count_pid(&t, "crash",
+                                  "record_write fifo=2 vpid=%ld status=5",
+                                  srv), 1);
+    ck_assert_int_eq(lt_count_pid(&t, "crash",
+                                  "record_write fifo=2 vpid=%ld status=0",
+                                  srv), 2);
+    ck_assert_int_eq(lt_count_pid(&t, "crash", "proc_spawn vpid=%ld role=sum",
+                                  srv), 2);
 }
 END_TEST
 

@@ -48,23 +48,9 @@ forget(void)
     h_tmpdir_cleanup();
 }
 
-/* Events of experiment 'exp' matching 'fmt' with one %ld. */
-static int
-count_pid(const char *exp, const char *fmt, long pid)
-{
-    char filter[128];
-
-    snprintf(filter, sizeof(filter), fmt, pid);
-    return lt_count(&t, exp, filter);
-}
-
 START_TEST(test_lab04_trace_every_experiment)
 {
-    lt_require(&t);
-    ck_assert_msg(t.status == 0, "lab04 all: exit %d\n%s", t.status, t.out);
-    ck_assert_int_eq(t.nexp, lt_nitems(experiments));
-    for (int i = 0; experiments[i] != NULL; i++)
-        ck_assert_str_eq(t.exps[i], experiments[i]);
+    lt_assert_all_ran(&t, "lab04", experiments);
 }
 END_TEST
 
@@ -152,14 +138,16 @@ START_TEST(test_lab04_trace_early_result)
     second = lt_find(&t, "early-result", first + 1, "proc_start role=client");
     c1 = lt_int(&t, first, "vpid");
     c2 = lt_int(&t, second, "vpid");
-    ck_assert_int_eq(count_pid("early-result", "proc_reap child_pid=%ld "
-                               "status=0", c2), 1);
-    ck_assert_int_eq(count_pid("early-result", "signal_consume vpid=%ld", c1),
-                     0);
-    ck_assert_int_eq(count_pid("early-result", "signal_consume vpid=%ld "
-                               "what=ready", c2), 1);
-    ck_assert_int_eq(count_pid("early-result", "record_read fifo=2 vpid=%ld",
-                               c2), 1);
+    ck_assert_int_eq(lt_count_pid(&t, "early-result",
+                                  "proc_reap child_pid=%ld status=0", c2),
+                     1);
+    ck_assert_int_eq(lt_count_pid(&t, "early-result",
+                                  "signal_consume vpid=%ld", c1), 0);
+    ck_assert_int_eq(lt_count_pid(&t, "early-result",
+                                  "signal_consume vpid=%ld what=ready", c2),
+                     1);
+    ck_assert_int_eq(lt_count_pid(&t, "early-result",
+                                  "record_read fifo=2 vpid=%ld", c2), 1);
     ck_assert_int_eq(lt_int(&t, lt_find(&t, "early-result", 0,
                             "proc_reap role=client"), "status"),
                      128 + SIGRTMIN + 2);
@@ -170,8 +158,8 @@ END_TEST
 START_TEST(test_lab04_trace_async_safe)
 {
     lt_require(&t);
-    ck_assert_int_eq(count_pid("async-safe", "signal_consume vpid=%ld",
-                               lt_pid_of(&t, "async-safe", "waiter")), 1);
+    ck_assert_int_eq(lt_count_pid(&t, "async-safe", "signal_consume vpid=%ld",
+                                  lt_pid_of(&t, "async-safe", "waiter")), 1);
     ck_assert_int_eq(lt_count(&t, "async-safe", "error what=read err=4"), 1);
     ck_assert_int_eq(lt_count(&t, "async-safe", "record_read fifo=0"), 1);
     ck_assert_int_eq(lt_count(&t, "async-safe", "signal_consume"), 3);
@@ -210,10 +198,11 @@ START_TEST(test_lab04_trace_sigwaitinfo)
     ck_assert_int_eq(lt_int(&t, lt_find(&t, "sigwaitinfo", 0,
                             "signal_ignore reason=unexpected_sender"),
                             "peer_pid"), intruder);
-    ck_assert_int_eq(count_pid("sigwaitinfo", "signal_consume vpid=%ld "
-                               "value=7", w), 1);
-    ck_assert_int_eq(count_pid("sigwaitinfo", "signal_send vpid=%ld",
-                               intruder), 1);
+    ck_assert_int_eq(lt_count_pid(&t, "sigwaitinfo",
+                                  "signal_consume vpid=%ld value=7", w),
+                     1);
+    ck_assert_int_eq(lt_count_pid(&t, "sigwaitinfo", "signal_send vpid=%ld",
+                                  intruder), 1);
 }
 END_TEST
 
@@ -223,9 +212,10 @@ START_TEST(test_lab04_trace_signalfd)
 
     lt_require(&t);
     p = lt_pid_of(&t, "signalfd", "poller");
-    ck_assert_int_eq(count_pid("signalfd", "signal_consume vpid=%ld", p), 3);
-    ck_assert_int_eq(count_pid("signalfd", "record_read fifo=0 vpid=%ld", p),
-                     3);
+    ck_assert_int_eq(lt_count_pid(&t, "signalfd", "signal_consume vpid=%ld",
+                                  p), 3);
+    ck_assert_int_eq(lt_count_pid(&t, "signalfd",
+                                  "record_read fifo=0 vpid=%ld", p), 3);
 }
 END_TEST
 
@@ -241,8 +231,9 @@ START_TEST(test_lab04_trace_protocol)
                               "pid=@vpid"), 12);
     ck_assert_int_eq(lt_count(&t, "protocol", "record_read pid!=@vpid "
                               "fifo=2"), 0);
-    ck_assert_int_eq(count_pid("protocol", "signal_consume what=ack "
-                               "vpid=%ld", srv), 24);
+    ck_assert_int_eq(lt_count_pid(&t, "protocol",
+                                  "signal_consume what=ack vpid=%ld", srv),
+                     24);
 }
 END_TEST
 

@@ -33,16 +33,6 @@ forget(void)
     h_tmpdir_cleanup();
 }
 
-/* Events of experiment 'exp' matching 'fmt' with one %ld. */
-static int
-count_pid(const char *exp, const char *fmt, long pid)
-{
-    char filter[128];
-
-    snprintf(filter, sizeof(filter), fmt, pid);
-    return lt_count(&t, exp, filter);
-}
-
 /* ipclab-trace check --server: the protocol held, when the tool exists */
 static void
 assert_check_passes(const char *exp)
@@ -60,11 +50,7 @@ assert_check_passes(const char *exp)
 
 START_TEST(test_lab05_trace_every_experiment)
 {
-    lt_require(&t);
-    ck_assert_msg(t.status == 0, "lab05 all: exit %d\n%s", t.status, t.out);
-    ck_assert_int_eq(t.nexp, lt_nitems(experiments));
-    for (int i = 0; experiments[i] != NULL; i++)
-        ck_assert_str_eq(t.exps[i], experiments[i]);
+    lt_assert_all_ran(&t, "lab05", experiments);
 }
 END_TEST
 
@@ -72,8 +58,8 @@ END_TEST
 START_TEST(test_lab05_trace_run)
 {
     lt_require(&t);
-    ck_assert_int_eq(count_pid("run", "proc_spawn vpid=%ld",
-                               lt_pid_of(&t, "run", "server")), 4);
+    ck_assert_int_eq(lt_count_pid(&t, "run", "proc_spawn vpid=%ld",
+                                  lt_pid_of(&t, "run", "server")), 4);
     ck_assert_int_eq(lt_count(&t, "run", "proc_start role=rc"), 4);
     ck_assert_int_eq(lt_count(&t, "run", "record_write fifo=1"), 12);
     ck_assert_int_eq(lt_count(&t, "run", "record_read fifo=2 pid=@vpid"), 12);
@@ -89,8 +75,10 @@ START_TEST(test_lab05_trace_per_request)
 
     lt_require(&t);
     srv = lt_pid_of(&t, "per-request", "server");
-    ck_assert_int_eq(count_pid("per-request", "proc_spawn vpid=%ld", srv), 12);
-    ck_assert_int_eq(count_pid("per-request", "proc_start ppid=%ld", srv), 12);
+    ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_spawn vpid=%ld",
+                                  srv), 12);
+    ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_start ppid=%ld",
+                                  srv), 12);
     ck_assert_int_eq(lt_count(&t, "per-request",
                               "record_read fifo=2 pid=@vpid"), 12);
     assert_check_passes("per-request");
@@ -123,8 +111,9 @@ END_TEST
 START_TEST(test_lab05_trace_dead_client)
 {
     lt_require(&t);
-    ck_assert_int_eq(count_pid("dead-client", "proc_reap vpid=%ld role=rc "
-                               "status=137", t.root), 1);
+    ck_assert_int_eq(lt_count_pid(&t, "dead-client",
+                                  "proc_reap vpid=%ld role=rc status=137",
+                                  t.root), 1);
     ck_assert_int_ge(lt_count(&t, "dead-client",
                               "reclaim fifo=2 reason=ack_timeout"), 1);
     ck_assert_int_eq(lt_count(&t, "dead-client",

@@ -88,6 +88,19 @@ lt_find(const struct lt *t, const char *exp, int from, const char *filter);
 int
 lt_count(const struct lt *t, const char *exp, const char *filter);
 
+/* lt_count() with a filter made from 'fmt' and one pid: "... vpid=%ld" */
+int
+lt_count_pid(const struct lt *t, const char *exp, const char *fmt, long pid)
+    __attribute__((format(printf, 3, 0)));
+
+/*
+ * The test every lab has: '<lab> all' exited 0 and the trace holds each of
+ * 'experiments' (NULL-terminated), in that order, and no other.
+ */
+void
+lt_assert_all_ran(const struct lt *t, const char *lab,
+                  const char *const *experiments);
+
 /* Field 'key' of event i as a number (LONG_MIN when absent). */
 long
 lt_int(const struct lt *t, int i, const char *key);

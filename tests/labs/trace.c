@@ -132,6 +132,27 @@ lt_count(const struct lt *t, const char *exp, const char *filter)
     return n;
 }
 
+int
+lt_count_pid(const struct lt *t, const char *exp, const char *fmt, long pid)
+{
+    char filter[128];
+
+    snprintf(filter, sizeof(filter), fmt, pid);
+    return lt_count(t, exp, filter);
+}
+
+void
+lt_assert_all_ran(const struct lt *t, const char *lab,
+                  const char *const *experiments)
+{
+    lt_require(t);
+    ck_assert_msg(t->status == 0, "%s all: exit %d\n%s", lab, t->status,
+                  t->out);
+    ck_assert_int_eq(t->nexp, lt_nitems(experiments));
+    for (int i = 0; experiments[i] != NULL; i++)
+        ck_assert_str_eq(t->exps[i], experiments[i]);
+}
+
 const char *
 lt_str(const struct lt *t, int i, const char *key, char *buf, size_t size)
 {
