@@ -426,6 +426,33 @@ h_count_lines(const char *text, const char *needle)
     return count;
 }
 
+/*
+ * From /proc/PID/stat: the command name into comm, the state letter and
+ * the parent's pid. The name is in parentheses and may hold blanks or
+ * ')' itself, so the fields after it start after the last ')'. Returns 0,
+ * or -1 when pid is gone or the line cannot be read.
+ */
+static int
+proc_stat(long pid, char *comm, size_t size, char *state, int *parent)
+{
+    char path[64], buf[512], *open_paren, *close_paren;
+    int ok;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    if ((f = fopen(path, "re")) == NULL)
+        return -1;
+    ok = fgets(buf, sizeof(buf), f) != NULL &&
+         (open_paren = strchr(buf, '(')) != NULL &&
+         (close_paren = strrchr(buf, ')')) != NULL &&
+         sscanf(close_paren + 2, "%c %d", state, parent) == 2;
+    if (ok)
+        snprintf(comm, size, "%.*s", (int)(close_paren - open_paren - 1),
+                 open_paren + 1);
+    fclose(f);
+    return ok ? 0 : -1;
+}
+
 int
 h_children(pid_t ppid, pid_t *pids, int max)
 {
@@ -435,22 +462,14 @@ h_children(pid_t ppid, pid_t *pids, int max)
 
     ck_assert_ptr_nonnull(d);
     while ((e = readdir(d)) != NULL && n < max) {
-        char path[64], buf[512], *close_paren;
         long pid = strtol(e->d_name, NULL, 10);
+        char comm[64], state;
         int parent;
-        FILE *f;
 
-        if (pid <= 0)
-            continue;
-        snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-        if ((f = fopen(path, "re")) == NULL)
-            continue;           /* gone meanwhile */
-        if (fgets(buf, sizeof(buf), f) != NULL &&
-            (close_paren = strrchr(buf, ')')) != NULL &&
-            sscanf(close_paren + 2, "%*c %d", &parent) == 1 &&
-            parent == ppid)
+        /* a process gone meanwhile is no child */
+        if (pid > 0 && proc_stat(pid, comm, sizeof(comm), &state,
+                                 &parent) == 0 && parent == ppid)
             pids[n++] = (pid_t)pid;
-        fclose(f);
     }
     closedir(d);
     return n;
@@ -460,31 +479,23 @@ const char *
 h_proc_describe(pid_t pid)
 {
     static char text[256];
-    char path[64], buf[512], comm[64] = "?", wchan[64] = "";
-    char *open_paren, *close_paren, state = '?';
-    int parent = -1;
+    char path[64], comm[64], wchan[64] = "", state;
+    int parent;
+    bool waiting;
     FILE *f;
 
-    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-    if ((f = fopen(path, "re")) == NULL)
+    if (proc_stat(pid, comm, sizeof(comm), &state, &parent) == -1)
         return "gone";
-    if (fgets(buf, sizeof(buf), f) != NULL &&
-        (open_paren = strchr(buf, '(')) != NULL &&
-        (close_paren = strrchr(buf, ')')) != NULL) {
-        snprintf(comm, sizeof(comm), "%.*s",
-                 (int)(close_paren - open_paren - 1), open_paren + 1);
-        sscanf(close_paren + 2, "%c %d", &state, &parent);
-    }
-    fclose(f);
+    /* the kernel function it sleeps in; "0" when running or hidden */
     snprintf(path, sizeof(path), "/proc/%ld/wchan", (long)pid);
     if ((f = fopen(path, "re")) != NULL) {
         if (fgets(wchan, sizeof(wchan), f) == NULL)
             wchan[0] = '\0';
         fclose(f);
     }
+    waiting = wchan[0] != '\0' && strcmp(wchan, "0") != 0;
     snprintf(text, sizeof(text), "%s, state %c, parent %d%s%s", comm, state,
-             parent, wchan[0] != '\0' && strcmp(wchan, "0") != 0
-             ? ", waiting in " : "", strcmp(wchan, "0") != 0 ? wchan : "");
+             parent, waiting ? ", waiting in " : "", waiting ? wchan : "");
     return text;
 }
 
