@@ -33,17 +33,14 @@
                                    is stuck: give up on it */
 
 struct worker {
-    enum ipc_op op;
+    struct ipc_worker_args args;        /* the command line */
     const char *role;           /* "sum"... */
     pid_t server;               /* our parent; the only accepted sender */
     struct ipc_sigs sigs;
     sigset_t waitset;           /* ready and SIGTERM, both blocked */
     int fd3;                    /* FIFO3, read end */
     int fd4;                    /* FIFO4, write end */
-    int once;                   /* --once: one request, then exit */
-    int delay_ms;               /* --delay: pretend to work this long */
-    long crash_after;           /* --crash-after: test hook, 0 = never */
-    long handled;
+    long handled;               /* requests read so far */
 };
 
 static void
@@ -96,16 +93,17 @@ handle_ready(struct worker *w, const struct ipc_sig_event *ev)
     if (ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, rec.seq) == -1)
         ipc_die("cannot acknowledge to server %ld", (long)w->server);
 
-    if (w->crash_after > 0 && ++w->handled >= w->crash_after)
+    if (w->args.crash_after > 0 && ++w->handled >= w->args.crash_after)
         raise(SIGKILL);         /* test hook: die holding a request */
 
     IPC_TRACE(proc_state, w->role, "processing");
-    if (w->delay_ms > 0)
-        ipc_sleep_ms(w->delay_ms);
+    if (w->args.delay_ms > 0)
+        ipc_sleep_ms(w->args.delay_ms);
     /* a request for another operation was misrouted: refuse, do not guess */
-    status = rec.op == (uint32_t)w->op ? ipc_calc_apply(rec.op, rec.a, rec.b,
-                                                        &value)
-                                       : EINVAL;
+    if (rec.op == (uint32_t)w->args.op)
+        status = ipc_calc_apply(rec.op, rec.a, rec.b, &value);
+    else
+        status = EINVAL;
     ipc_rec_make_result(&rec, status, value);
     /* FIFO4 full means a busy server: wait. A dead one gives EPIPE */
     if (ipc_rec_write(w->fd4, IPC_FIFO4, &rec, RESULT_TIMEOUT_MS) == -1)
@@ -116,17 +114,12 @@ int
 main(int argc, char *argv[])
 {
     struct worker w = { .fd3 = -1, .fd4 = -1 };
-    struct ipc_worker_args args;
 
     ipc_set_progname(argv[0]);
-    ipc_worker_args_parse(argc, argv, &args, usage);
-    w.op = args.op;
-    w.once = args.once;
-    w.delay_ms = args.delay_ms;
-    w.crash_after = args.crash_after;
-    w.role = ipc_op_name(w.op);
+    ipc_worker_args_parse(argc, argv, &w.args, usage);
+    w.role = ipc_op_name(w.args.op);
     w.server = getppid();
-    ipc_sigs_init(&w.sigs, args.mode);
+    ipc_sigs_init(&w.sigs, w.args.mode);
 
     /* block before anything can arrive: a ready may already be queued */
     sigemptyset(&w.waitset);
@@ -147,7 +140,7 @@ main(int argc, char *argv[])
     signal(SIGINT, SIG_IGN);
 
     IPC_TRACE(proc_start, w.role, (int)w.server);
-    ipc_worker_open_fifos(args.dir, &w.fd3, &w.fd4);
+    ipc_worker_open_fifos(w.args.dir, &w.fd3, &w.fd4);
 
     for (;;) {
         struct ipc_sig_event ev;
@@ -173,7 +166,7 @@ main(int argc, char *argv[])
             continue;
         }
         handle_ready(&w, &ev);
-        if (w.once)
+        if (w.args.once)
             break;
     }
     IPC_TRACE(proc_exit, w.role, 0);
