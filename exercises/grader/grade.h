@@ -118,4 +118,13 @@ g_record_run(const char *trace, const char *const server[],
 const char *
 g_snippet(const char *path, size_t max);
 
+/*
+ * Run the reference 'ipclab-rc --dir DIR --timeout TIMEOUT_MS A OP B'
+ * (bounded at 30 s) and fail the test, saying what it printed instead,
+ * unless its stdout is exactly 'want' ("6 * 7 = 42\n").
+ */
+void
+g_expect_rc(const char *dir, const char *a, const char *op, const char *b,
+            const char *want, int timeout_ms);
+
 #endif /* IPCLAB_GRADE_H */

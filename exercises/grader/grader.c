@@ -385,3 +385,22 @@ main(int argc, char *argv[])
     fprintf(stderr, "usage: %s [--list | TEST]\n", ipc_progname());
     return 2;
 }
+
+void
+g_expect_rc(const char *dir, const char *a, const char *op, const char *b,
+            const char *want, int timeout_ms)
+{
+    const char *out = h_tmpdir_path("rc.out");
+    char timeout[16], *got;
+
+    snprintf(timeout, sizeof(timeout), "%d", timeout_ms);
+    h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", dir, "--timeout",
+          timeout, a, op, b, NULL }, NULL, out, h_tmpdir_path("rc.err"),
+          30000);
+    got = h_read_file(out);
+    ck_assert_msg(got != NULL && strcmp(got, want) == 0, "ipclab-rc %s %s "
+                  "%s printed '%s', expected '%.*s' (stderr: %s)", a, op, b,
+                  g_snippet(out, 120), (int)strlen(want) - 1, want,
+                  g_snippet(h_tmpdir_path("rc.err"), 200));
+    free(got);
+}

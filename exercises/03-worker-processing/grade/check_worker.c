@@ -21,6 +21,7 @@
 #include "worker.h"
 
 #define RUN_MS 30000
+#define RC_TIMEOUT_MS 5000  /* ipclab-rc --timeout */
 
 static const int64_t edges[] = {
     0, 1, -1, 2, -2, 3, 7, -7, 1000, -1000, 3037000499LL, -3037000499LL,
@@ -123,36 +124,18 @@ start_server(struct h_server *srv, const char *spawn)
                    "--spawn", spawn, NULL });
 }
 
-/* ipclab-rc 'a op b' must print 'want' */
-static void
-expect_rc(const char *dir, const char *a, const char *op, const char *b,
-          const char *want)
-{
-    const char *out = h_tmpdir_path("rc.out");
-    char *got;
-
-    h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", dir, "--timeout",
-          "5000", a, op, b, NULL }, NULL, out, h_tmpdir_path("rc.err"),
-          RUN_MS);
-    got = h_read_file(out);
-    ck_assert_msg(got != NULL && strcmp(got, want) == 0, "ipclab-rc %s %s "
-                  "%s printed '%s', expected '%.*s' (stderr: %s)", a, op, b,
-                  g_snippet(out, 120), (int)strlen(want) - 1, want,
-                  g_snippet(h_tmpdir_path("rc.err"), 200));
-    free(got);
-}
-
 GRADE_TEST(system_single, 2, 40,
            "reference server + your workers: 6 * 7, 1 / 0, overflow")
 {
     struct h_server srv;
 
     start_server(&srv, "pool");
-    expect_rc(srv.dir, "6", "*", "7", "6 * 7 = 42\n");
-    expect_rc(srv.dir, "1", "/", "0", "1 / 0: division by zero\n");
-    expect_rc(srv.dir, "9223372036854775807", "+", "1",
-              "9223372036854775807 + 1: overflow\n");
-    expect_rc(srv.dir, "-20", "-", "22", "-20 - 22 = -42\n");
+    g_expect_rc(srv.dir, "6", "*", "7", "6 * 7 = 42\n", RC_TIMEOUT_MS);
+    g_expect_rc(srv.dir, "1", "/", "0",
+                "1 / 0: division by zero\n", RC_TIMEOUT_MS);
+    g_expect_rc(srv.dir, "9223372036854775807", "+", "1",
+                "9223372036854775807 + 1: overflow\n", RC_TIMEOUT_MS);
+    g_expect_rc(srv.dir, "-20", "-", "22", "-20 - 22 = -42\n", RC_TIMEOUT_MS);
     h_server_stop(&srv, 10000, NULL, 0);
 }
 END_TEST
@@ -217,7 +200,7 @@ GRADE_TEST(stop_promptly, 1, 30,
     int status;
 
     start_server(&srv, "pool");
-    expect_rc(srv.dir, "2", "+", "2", "2 + 2 = 4\n");
+    g_expect_rc(srv.dir, "2", "+", "2", "2 + 2 = 4\n", RC_TIMEOUT_MS);
     t0 = ipc_now_ms();
     status = h_server_stop(&srv, 15000, NULL, 0);
     ck_assert_msg(status == 0, "the server exited %d", status);

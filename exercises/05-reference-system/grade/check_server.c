@@ -21,6 +21,7 @@
 #include "rawclient.h"
 
 #define RUN_MS 30000
+#define RC_TIMEOUT_MS 3000  /* ipclab-rc --timeout */
 
 /* h_bin("ipclab-sum")'s directory */
 static const char *
@@ -65,34 +66,17 @@ stop(pid_t pid)
     return h_wait(pid, 10000);
 }
 
-static void
-expect_rc(const char *dir, const char *a, const char *op, const char *b,
-          const char *want)
-{
-    const char *out = h_tmpdir_path("rc.out");
-    char *got;
-
-    h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", dir, "--timeout",
-          "3000", a, op, b, NULL }, NULL, out, h_tmpdir_path("rc.err"),
-          RUN_MS);
-    got = h_read_file(out);
-    ck_assert_msg(got != NULL && strcmp(got, want) == 0, "ipclab-rc %s %s "
-                  "%s printed '%s', expected '%.*s' (stderr: %s)", a, op, b,
-                  g_snippet(out, 120), (int)strlen(want) - 1, want,
-                  g_snippet(h_tmpdir_path("rc.err"), 200));
-    free(got);
-}
-
 GRADE_TEST(system_single, 3, 40,
            "reference rc via ex05-server: 6 * 7, 1 / 0, overflow")
 {
     const char *dir = h_tmpdir_path("run");
     pid_t pid = start(dir, h_tmpdir_path("srv.out"));
 
-    expect_rc(dir, "6", "*", "7", "6 * 7 = 42\n");
-    expect_rc(dir, "1", "/", "0", "1 / 0: division by zero\n");
-    expect_rc(dir, "-9223372036854775808", "-", "1",
-              "-9223372036854775808 - 1: overflow\n");
+    g_expect_rc(dir, "6", "*", "7", "6 * 7 = 42\n", RC_TIMEOUT_MS);
+    g_expect_rc(dir, "1", "/", "0",
+                "1 / 0: division by zero\n", RC_TIMEOUT_MS);
+    g_expect_rc(dir, "-9223372036854775808", "-", "1",
+                "-9223372036854775808 - 1: overflow\n", RC_TIMEOUT_MS);
     stop(pid);
 }
 END_TEST
@@ -160,8 +144,8 @@ GRADE_TEST(client_dies, 3, 40,
     h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
           "--die-before-ack", "1", "1", "+", "1", NULL }, NULL, NULL,
           h_tmpdir_path("dead.err"), RUN_MS);
-    expect_rc(dir, "20", "+", "22", "20 + 22 = 42\n");
-    expect_rc(dir, "84", "/", "2", "84 / 2 = 42\n");
+    g_expect_rc(dir, "20", "+", "22", "20 + 22 = 42\n", RC_TIMEOUT_MS);
+    g_expect_rc(dir, "84", "/", "2", "84 / 2 = 42\n", RC_TIMEOUT_MS);
     stop(pid);
 }
 END_TEST
@@ -177,7 +161,7 @@ GRADE_TEST(stop_clean, 2, 30,
 
     ck_assert_msg(n == IPC_OP_COUNT, "%d processing clients, expected %d", n,
                   IPC_OP_COUNT);
-    expect_rc(dir, "2", "*", "21", "2 * 21 = 42\n");
+    g_expect_rc(dir, "2", "*", "21", "2 * 21 = 42\n", RC_TIMEOUT_MS);
     status = stop(pid);
     ck_assert_msg(status == 0, "after SIGINT: exit %d (-1: still running "
                   "after 10 s)", status);
