@@ -40,6 +40,13 @@ ipc_ms_until(int64_t deadline);
 void
 ipc_sleep_ms(int ms);
 
+/*
+ * getpid(), asked of the kernel only once per process (and again in the
+ * child after fork()): the kit needs its own pid on every request.
+ */
+pid_t
+ipc_self_pid(void);
+
 /* True while process pid exists (even when we may not signal it). */
 bool
 ipc_proc_alive(pid_t pid);

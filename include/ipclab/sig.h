@@ -66,7 +66,8 @@ ipc_sig_name(int signo);
 
 /*
  * Send signal 'signo' meaning 'what' ("ready", "ack", "revoke") to pid:
- * sigqueue() with 'value' in rt mode, kill() in classic mode. Traces
+ * sigqueue() with 'value' in rt mode (made as one rt_sigqueueinfo() system
+ * call, where glibc's sigqueue() makes three), kill() in classic mode. Traces
  * ipclab:signal_send. Returns 0, or -1 (ESRCH: pid is gone; EAGAIN: the
  * receiver's queue of real-time signals is full).
  */
@@ -89,6 +90,15 @@ ipc_sig_wait(const sigset_t *set, int timeout_ms, struct ipc_sig_event *ev);
  */
 int
 ipc_sigfd_read(int fd, struct ipc_sig_event *ev);
+
+/*
+ * Read up to max (at most 64) pending signals from signalfd 'fd' into
+ * evs[] with one read(). Returns how many, 0 when none is pending, or -1.
+ * Fewer than max means the queue was empty after them: no need to read
+ * again before the next poll() says so.
+ */
+int
+ipc_sigfd_read_many(int fd, struct ipc_sig_event *evs, int max);
 
 /*
  * True when *ev is what the protocol expects from 'peer': sent by that pid,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipclab/proc.h"
 #include "ipclab/record.h"
 
 static const struct {
@@ -50,7 +51,7 @@ ipc_rec_request(struct ipc_record *r, enum ipc_op op, int64_t a, int64_t b,
     r->version = IPCLAB_VERSION;
     r->kind = IPC_KIND_REQUEST;
     r->op = op;
-    r->pid = (int32_t)getpid();
+    r->pid = (int32_t)ipc_self_pid();
     r->seq = seq;
     r->a = a;
     r->b = b;

@@ -123,7 +123,7 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
             ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, ev->value);
         return RC_NONE;
     }
-    if (res->pid != (int32_t)getpid()) {
+    if (res->pid != (int32_t)ipc_self_pid()) {
         /* another client's record: the protocol was broken (lab 04
            shows how); ack so the server goes on, and report it */
         IPC_TRACE(error, "record for another client", res->pid);

@@ -201,6 +201,66 @@ END_TEST
 
 /* ---- limits ------------------------------------------------------------- */
 
+/* One read() takes every pending signal, in order, and says how many. */
+START_TEST(test_sig_sigfd_read_many)
+{
+    struct ipc_sig_event evs[8];
+    struct ipc_sigs s;
+    sigset_t set;
+    int fd;
+
+    ipc_sigs_init(&s, IPC_SIG_RT);
+    block(&set, s.ack, 0);
+    fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    ck_assert_int_ne(fd, -1);
+
+    for (uint32_t v = 1; v <= 3; v++)
+        ck_assert_int_eq(ipc_sig_send(&s, s.ack, "ack", getpid(), v), 0);
+    ck_assert_int_eq(ipc_sigfd_read_many(fd, evs, 8), 3);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(evs[i].signo, s.ack);
+        ck_assert_int_eq(evs[i].pid, getpid());
+        ck_assert_int_eq(evs[i].code, SI_QUEUE);
+        ck_assert_uint_eq(evs[i].value, (uint32_t)i + 1);
+    }
+    ck_assert_int_eq(ipc_sigfd_read_many(fd, evs, 8), 0);     /* none left */
+
+    /* no more than max at a time: the rest stay queued */
+    for (uint32_t v = 1; v <= 3; v++)
+        ck_assert_int_eq(ipc_sig_send(&s, s.ack, "ack", getpid(), v), 0);
+    ck_assert_int_eq(ipc_sigfd_read_many(fd, evs, 2), 2);
+    ck_assert_int_eq(ipc_sigfd_read_many(fd, evs, 2), 1);
+    ck_assert_uint_eq(evs[0].value, 3);
+    close(fd);
+}
+END_TEST
+
+/* A forked child's signals name the child, not the parent it came from. */
+START_TEST(test_sig_send_from_forked_child)
+{
+    struct ipc_sig_event ev;
+    struct ipc_sigs s;
+    sigset_t set;
+    pid_t parent = getpid(), pid;
+
+    ipc_sigs_init(&s, IPC_SIG_RT);
+    block(&set, s.ack, 0);
+    ck_assert_int_eq(ipc_sig_send(&s, s.ack, "ack", parent, 1), 0);
+    ck_assert_int_eq(ipc_sig_wait(&set, 1000, &ev), s.ack);
+    ck_assert_int_eq(ev.pid, parent);
+
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0)
+        _exit(ipc_sig_send(&s, s.ack, "ack", parent, 2) == 0 ? 0 : 1);
+    ck_assert_int_eq(ipc_sig_wait(&set, 5000, &ev), s.ack);
+    ck_assert_int_eq(ev.pid, pid);
+    ck_assert_int_eq(ev.code, SI_QUEUE);
+    ck_assert_uint_eq(ev.value, 2);
+    ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
 START_TEST(test_sig_rt_signals_queue)
 {
     struct ipc_sig_event ev;
@@ -464,6 +524,8 @@ sig_suite(void)
     tcase_add_test(tc_core, test_sig_send_classic_to_self);
     tcase_add_test(tc_core, test_sig_from_accepts_peer);
     tcase_add_test(tc_core, test_sig_sigfd_read);
+    tcase_add_test(tc_core, test_sig_sigfd_read_many);
+    tcase_add_test(tc_core, test_sig_send_from_forked_child);
     suite_add_tcase(s, tc_core);
 
     tcase_add_checked_fixture(tc_limits, save_mask, restore_mask);
