@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -221,6 +222,42 @@ setup_runtime(struct server *s)
     ipc_rec_reader_init(&s->in4, s->fd4_read, IPC_FIFO4, IPC_KIND_RESULT);
 }
 
+/*
+ * The epoll set the server waits on: the signalfd, FIFO4 and FIFO1, and
+ * later a pidfd per known client (clients.c). epoll rather than poll():
+ * the set changes rarely and may hold hundreds of pidfds, and epoll does
+ * not walk them on every wait.
+ */
+static void
+setup_epoll(struct server *s)
+{
+    const int fds[] = { s->sig_fd, s->fd4_read, s->fd1_read };
+
+    if ((s->epoll_fd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+        ipc_die("epoll_create1");
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        struct epoll_event ev = { .events = EPOLLIN, .data.fd = fds[i] };
+
+        if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fds[i], &ev) == -1)
+            ipc_die("epoll_ctl");
+    }
+    s->fd1_watched = true;
+}
+
+/* Back-pressure: watch FIFO1 only while there is room for requests. */
+static void
+watch_fifo1(struct server *s, bool on)
+{
+    struct epoll_event ev = { .events = on ? EPOLLIN : 0,
+                              .data.fd = s->fd1_read };
+
+    if (on == s->fd1_watched)
+        return;
+    if (epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->fd1_read, &ev) == -1)
+        ipc_die("epoll_ctl");
+    s->fd1_watched = on;
+}
+
 /* Room for every record one fill of the FIFO1 reader can bring in */
 static bool
 has_room(const struct server *s)
@@ -229,7 +266,12 @@ has_room(const struct server *s)
            MAX_REQUESTS - (int)(IPC_READER_BUF / sizeof(struct ipc_record));
 }
 
-/* Handle every record waiting in FIFO1 (requests) or FIFO4 (results). */
+/*
+ * Handle every record waiting in FIFO1 (requests) or FIFO4 (results).
+ * A read() that leaves room in the buffer has emptied the FIFO: there is
+ * no need for another read() to hear EAGAIN, epoll_wait() will say when
+ * more arrives.
+ */
 static void
 drain(struct server *s, struct ipc_rec_reader *rd,
       void (*handle)(struct server *, const struct ipc_record *))
@@ -237,18 +279,21 @@ drain(struct server *s, struct ipc_rec_reader *rd,
     struct ipc_record rec;
     bool requests = rd == &s->in1;
 
-    for (;;) {
+    for (bool emptied = false;;) {
+        size_t room;
+        ssize_t n;
+
         while ((!requests || s->in_use < MAX_REQUESTS) &&
                ipc_rec_reader_next(rd, &rec) == 1)
             handle(s, &rec);
-        if (requests && !has_room(s))
+        if (emptied || (requests && !has_room(s)))
             return;             /* back-pressure: clients wait in write() */
-        if (ipc_rec_reader_fill(rd) <= 0) {
-            /* we hold a write end, so never EOF; EAGAIN: drained */
-            if (errno != EAGAIN)
-                ipc_die("cannot read FIFO%d", (int)rd->no);
-            return;
-        }
+        room = sizeof(rd->buf) - rd->len;
+        n = ipc_rec_reader_fill(rd);
+        /* we hold a write end, so never EOF; EAGAIN: nothing waiting */
+        if (n == -1 && errno != EAGAIN)
+            ipc_die("cannot read FIFO%d", (int)rd->no);
+        emptied = n < (ssize_t)room;
     }
 }
 
@@ -289,11 +334,10 @@ drain_signals(struct server *s, bool *force_stop)
 {
     struct ipc_sig_event evs[64];
     bool child = false;
-    int n = 0, r;
+    int n = ipc_sigfd_read_many(s->sig_fd, evs, 64);
 
-    while (n < 64 && (r = ipc_sigfd_read(s->sig_fd, &evs[n])) == 1)
-        n++;
-    if (n < 64 && r == -1)
+    /* 64 read: more may wait, and epoll_wait() says so at once */
+    if (n == -1)
         ipc_die("cannot read signalfd");
 
     for (int i = 0; i < n; i++) {
@@ -348,13 +392,10 @@ serve(struct server *s)
 
     IPC_TRACE(proc_state, "server", "serving");
     for (;;) {
-        struct pollfd pf[3] = {
-            { .fd = s->sig_fd, .events = POLLIN },
-            { .fd = s->fd4_read, .events = POLLIN },
-            { .fd = s->fd1_read, .events = POLLIN },
-        };
+        struct epoll_event evs[16];
         bool accepting = !s->stopping && has_room(s);
-        int timeout = next_timeout(s);
+        bool sig_ready = false, fd4_ready = false, fd1_ready = false;
+        int timeout = next_timeout(s), n;
 
         if (s->stopping && (s->in_use == 0 || force_stop ||
                             ipc_ms_until(stop_deadline) == 0))
@@ -363,18 +404,36 @@ serve(struct server *s)
             (timeout < 0 || ipc_ms_until(stop_deadline) < timeout))
             timeout = ipc_ms_until(stop_deadline);
 
-        if (poll(pf, accepting ? 3 : 2, timeout) == -1 && errno != EINTR)
-            ipc_die("poll");
+        watch_fifo1(s, accepting);
+        n = epoll_wait(s->epoll_fd, evs, 16, timeout);
+        if (n == -1 && errno != EINTR)
+            ipc_die("epoll_wait");
+        for (int i = 0; i < n; i++) {
+            int fd = evs[i].data.fd;
 
-        drain_signals(s, &force_stop);      /* acks before results */
+            if (fd == s->sig_fd)
+                sig_ready = true;
+            else if (fd == s->fd4_read)
+                fd4_ready = true;
+            else if (fd == s->fd1_read)
+                fd1_ready = true;
+            else
+                clients_exited(s, fd);  /* a client's pidfd */
+        }
+
+        /* in this order: acks before results, results before requests */
+        if (sig_ready)
+            drain_signals(s, &force_stop);
         if (s->stopping && !was_stopping) {
             /* requests already written are in flight: take them all */
             was_stopping = true;
             stop_deadline = ipc_deadline_ms(4 * s->ack_timeout_ms + 2000);
             drain(s, &s->in1, route_request);
         }
-        drain(s, &s->in4, route_result);
-        if (accepting)
+        if (fd4_ready)
+            drain(s, &s->in4, route_result);
+        /* requests left in the buffer by back-pressure count as waiting */
+        if (accepting && (fd1_ready || s->in1.len > 0))
             drain(s, &s->in1, route_request);
         channel_check_timeout(s, &s->to_worker);
         channel_check_timeout(s, &s->to_client);
@@ -456,8 +515,10 @@ main(int argc, char *argv[])
         ipc_die("cannot find my own directory");
 
     IPC_TRACE(proc_start, "server", (int)getppid());
+    s.pid = getpid();
     setup_signals(&s);
     setup_runtime(&s);
+    setup_epoll(&s);
     if (!s.per_request && route_start_pool(&s) == -1)
         ipc_die("cannot start the processing clients");
 
@@ -467,6 +528,7 @@ main(int argc, char *argv[])
 
     serve(&s);
     stop_children(&s);
+    clients_forget_all(&s);
     if (ipc_rundir_clean(s.dir) == -1)
         ipc_warn("cannot remove the FIFOs in '%s'", s.dir);
     printf("stopped: %lu answered, %lu results undeliverable, "

@@ -77,12 +77,21 @@ unstall(struct server *s, pid_t pid)
 static void
 answer(struct server *s, struct req *r)
 {
-    if (route_is_stalled(s, r->rec.pid) || !ipc_proc_alive(r->rec.pid)) {
+    if (route_is_stalled(s, r->rec.pid) || !clients_alive(s, r->rec.pid)) {
         route_drop_result(s, r);
         return;
     }
     r->state = REQ_TO_CLIENT;
     channel_push(s, &s->to_client, r);
+}
+
+/* A valid request we will not serve, and why */
+static void
+refuse(struct server *s, const char *reason)
+{
+    IPC_TRACE(record_drop, IPC_FIFO1, reason,
+              (int)sizeof(struct ipc_record));
+    s->dropped_records++;
 }
 
 void
@@ -91,23 +100,21 @@ route_request(struct server *s, const struct ipc_record *rec)
     struct req *r;
 
     if (req_find(s, rec->pid, rec->seq) != NULL) {
-        IPC_TRACE(record_drop, IPC_FIFO1, "duplicate", (int)sizeof(*rec));
-        s->dropped_records++;
-        return;
-    }
-    if (!ipc_proc_alive(rec->pid)) {
-        IPC_TRACE(record_drop, IPC_FIFO1, "stale", (int)sizeof(*rec));
-        s->dropped_records++;
+        refuse(s, "duplicate");
         return;
     }
     /* The answer will go to rec->pid with a 'ready' signal. Only a reader
        of FIFO2 can be waiting for one: to any other process named in a
        forged or broken record (a bystander, a processing client, this
        server), a real-time signal it does not expect is fatal. */
-    if (rec->pid == getpid() ||
-        !ipc_proc_reads_fifo(rec->pid, s->to_client.wfd)) {
-        IPC_TRACE(record_drop, IPC_FIFO1, "bad_pid", (int)sizeof(*rec));
-        s->dropped_records++;
+    switch (clients_admit(s, rec->pid)) {
+    case CLIENT_OK:
+        break;
+    case CLIENT_GONE:
+        refuse(s, "stale");
+        return;
+    case CLIENT_NOT_READER:
+        refuse(s, "bad_pid");
         return;
     }
     unstall(s, rec->pid);
@@ -248,7 +255,7 @@ route_drop_result(struct server *s, struct req *r)
 
     IPC_TRACE(record_drop, IPC_FIFO2, "stale", (int)sizeof(r->rec));
     /* tell a live client at once, rather than let it wait for its timeout */
-    if (s->sigs.revoke != 0 && ipc_proc_alive(client))
+    if (s->sigs.revoke != 0 && clients_alive(s, client))
         ipc_sig_send(&s->sigs, s->sigs.revoke, "revoke", client, r->rec.seq);
     s->dropped_results++;
     req_free(s, r);

@@ -4,10 +4,12 @@
  *   main.c     options, set-up, the event loop, shutdown
  *   channel.c  the shared-FIFO handshake (FIFO2 and FIFO3)
  *   route.c    requests, processing clients, results
+ *   clients.c  the requesting clients it knows, watched through pidfds
  *
- * The server is one thread around one poll(): FIFO1 (requests), FIFO4
- * (results) and a signalfd (acks, SIGCHLD, SIGINT/SIGTERM). It never
- * blocks anywhere else, so one slow or dead peer cannot stall the others.
+ * The server is one thread around one epoll_wait(): FIFO1 (requests),
+ * FIFO4 (results), a signalfd (acks, SIGCHLD, SIGINT/SIGTERM) and a pidfd
+ * per known client (its exit). It never blocks anywhere else, so one slow
+ * or dead peer cannot stall the others.
  */
 #ifndef IPCLAB_SERVER_H
 #define IPCLAB_SERVER_H
@@ -22,6 +24,7 @@
 
 #define MAX_REQUESTS 1024       /* in flight at once; beyond: back-pressure */
 #define MAX_STALLED  64         /* clients remembered as not acknowledging */
+#define MAX_CLIENTS  256        /* clients remembered as readers of FIFO2 */
 
 /* Where a request is on its way through the server. */
 enum req_state {
@@ -63,6 +66,19 @@ struct worker {
     int failures;               /* consecutive deaths without work done */
 };
 
+/* A requesting client known to read FIFO2 (clients.c) */
+struct client {
+    pid_t pid;
+    int pidfd;                  /* readable once the process has exited */
+};
+
+/* What clients_admit() found out about the pid a request names */
+enum client_check {
+    CLIENT_OK,                  /* a reader of FIFO2: serve it */
+    CLIENT_GONE,                /* no such process: the request is stale */
+    CLIENT_NOT_READER,          /* not a reader of FIFO2: do not signal it */
+};
+
 struct server {
     /* configuration */
     const char *dir;
@@ -74,8 +90,12 @@ struct server {
     bool skip_ack_wait;         /* --unsafe-no-ack: lab 04 and tests only */
     char worker_dir[PATH_MAX];  /* where ipclab-sum & co. are */
 
+    pid_t pid;                  /* our own */
+
     /* descriptors */
     int lock_fd, sig_fd;
+    int epoll_fd;               /* FIFO1, FIFO4, sig_fd, client pidfds */
+    bool fd1_watched;           /* FIFO1 in the epoll set (back-pressure) */
     int fd1_read, fd1_keep;     /* FIFO1: read end, and a write end kept
                                    open so read() never sees EOF */
     int fd4_read, fd4_keep;
@@ -87,6 +107,8 @@ struct server {
     struct req reqs[MAX_REQUESTS];
     int in_use;
     struct worker pool[IPC_OP_COUNT + 1];      /* indexed by op */
+    struct client clients[MAX_CLIENTS];
+    int nclients;
     pid_t stalled[MAX_STALLED]; /* ring of clients that did not ack */
     int stalled_next;
     bool stopping;
@@ -151,5 +173,20 @@ route_stop_pool(struct server *s);
 
 bool
 route_is_stalled(const struct server *s, pid_t pid);
+
+/* clients.c */
+enum client_check
+clients_admit(struct server *s, pid_t pid);
+
+/* True while pid is a known client, or (unknown) exists at all */
+bool
+clients_alive(struct server *s, pid_t pid);
+
+/* The pidfd 'fd' became readable: forget its client. False: not a pidfd. */
+bool
+clients_exited(struct server *s, int fd);
+
+void
+clients_forget_all(struct server *s);
 
 #endif /* IPCLAB_SERVER_H */

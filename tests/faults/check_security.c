@@ -13,6 +13,8 @@
  *                   O_CLOEXEC and O_NOFOLLOW (/proc/PID/fdinfo), and a
  *                   worker holds nothing of its server's but stdio and its
  *                   own two FIFO ends (/proc/PID/fd);
+ *   client_pidfds   the server holds one close-on-exec pidfd per
+ *                   connected client, and none once its clients are gone;
  *   planted         a regular file or a symlink where a FIFO should be:
  *                   a client refuses to open it;
  *   fake_pid        a request naming another process's pid (a bystander,
@@ -259,9 +261,11 @@ START_TEST(test_security_descriptors)
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, FX_CLEAN_FDS, NULL);
     nserver = list_fds(srv.h.pid, server_fds, 64);
     for (int i = 0; i < nserver; i++) {
-        /* the FIFOs, the lock, the signalfd: none may cross an exec */
+        /* the FIFOs, the lock, the signalfd, the epoll set: none may
+           cross an exec */
         if (strncmp(server_fds[i].link, srv.h.dir, strlen(srv.h.dir)) == 0 ||
-            strstr(server_fds[i].link, "signalfd") != NULL)
+            strstr(server_fds[i].link, "signalfd") != NULL ||
+            strstr(server_fds[i].link, "eventpoll") != NULL)
             ck_assert_msg(server_fds[i].flags & O_CLOEXEC,
                           "server fd %d (%s): no O_CLOEXEC",
                           server_fds[i].fd, server_fds[i].link);
@@ -319,6 +323,69 @@ START_TEST(test_security_descriptors)
     ck_assert_int_eq(check_fifo_fds(rc, "client", srv.h.dir), 2);
     kill(rc, SIGKILL);
     ck_assert_int_eq(h_wait(rc, 10000), 128 + SIGKILL);
+    ck_assert_int_eq(fx_server_stop(&srv, 10000, NULL, 0), 0);
+}
+END_TEST
+
+/* How many pidfds process pid holds; each one must be close-on-exec */
+static int
+count_pidfds(pid_t pid)
+{
+    struct fd_info fds[300];
+    int n = list_fds(pid, fds, 300), pidfds = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (strstr(fds[i].link, "pidfd") == NULL)
+            continue;
+        ck_assert_msg(fds[i].flags & O_CLOEXEC, "pidfd %d: no O_CLOEXEC",
+                      fds[i].fd);
+        pidfds++;
+    }
+    return pidfds;
+}
+
+/* Wait until pid holds 'want' pidfds; returns how many it holds */
+static int
+wait_pidfds(pid_t pid, int want, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    int n;
+
+    while ((n = count_pidfds(pid)) != want && ipc_ms_until(deadline) > 0)
+        ipc_sleep_ms(10);
+    return n;
+}
+
+/*
+ * The server remembers each client it has checked through a pidfd
+ * (src/server/clients.c) and closes it when the client exits: clients
+ * that come and go leave nothing behind, and a client that is still
+ * connected keeps exactly one.
+ */
+START_TEST(test_security_client_pidfds)
+{
+    struct fx_server srv;
+    char fifo2[PATH_MAX + 16], out[PATH_MAX];
+    pid_t rc;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(count_pidfds(srv.h.pid), 0);
+    snprintf(out, sizeof(out), "%s", h_tmpdir_path("rc.out"));
+    for (int i = 0; i < 20; i++)
+        ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"),
+                         "--dir", srv.h.dir, "6", "*", "7", NULL }, NULL,
+                         out, NULL, 10000), 0);
+    ck_assert_int_eq(wait_pidfds(srv.h.pid, 0, 10000), 0);
+
+    snprintf(fifo2, sizeof(fifo2), "%s/fifo2", srv.h.dir);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--count", "10000000", "--random", "--quiet", NULL }, NULL,
+                 "/dev/null", NULL);
+    ck_assert(fx_wait_has_open(rc, fifo2, O_RDONLY, 10000));
+    ck_assert_int_eq(wait_pidfds(srv.h.pid, 1, 10000), 1);
+    kill(rc, SIGKILL);
+    ck_assert_int_eq(h_wait(rc, 10000), 128 + SIGKILL);
+    ck_assert_int_eq(wait_pidfds(srv.h.pid, 0, 10000), 0);
     ck_assert_int_eq(fx_server_stop(&srv, 10000, NULL, 0), 0);
 }
 END_TEST
@@ -493,6 +560,7 @@ security_suite(void)
     tcase_add_test(dir, test_security_modes);
     tcase_add_test(fds, test_security_descriptors);
     tcase_add_test(fds, test_security_planted_files);
+    tcase_add_test(fds, test_security_client_pidfds);
     tcase_add_loop_test(peers, test_security_fake_pid, 0,
                         (int)(sizeof(victims) / sizeof(victims[0])));
     tcase_add_test(peers, test_security_fake_pid_of_client);

@@ -1,0 +1,122 @@
+/*
+ * server/clients.c - the requesting clients the server knows.
+ *
+ * Before the server signals the pid a request names, it must know that
+ * this pid reads FIFO2: a 'ready' sent to any other process (a bystander
+ * named in a forged record) would kill it. Asking /proc that question
+ * (ipc_proc_reads_fifo()) costs a dozen system calls, about 20 us here:
+ * more than the rest of the request. So the server asks once per client
+ * and remembers the answer for as long as that process lives.
+ *
+ * "As long as it lives" is what a pid cannot tell: a pid is reused once its
+ * process is gone. A pidfd (pidfd_open(2), Linux 5.3) refers to one
+ * process, not to a number: it becomes readable when that process exits.
+ * The server watches each client's pidfd in its epoll set beside the FIFOs
+ * and forgets the client the moment it exits, before its pid can be given
+ * to anyone else.
+ *
+ *   request from pid P --> known? --yes--> serve
+ *                            | no
+ *                            v
+ *          pidfd_open(P), then: reads FIFO2? (/proc) --no--> drop: bad_pid
+ *                            | yes         (P gone: drop: stale)
+ *                            v
+ *          watch the pidfd, remember P --> serve
+ *
+ *   pidfd of P readable (P exited) --> forget P, close the pidfd
+ *
+ * When the table is full, or pidfd_open() fails (EMFILE), the client is
+ * served all the same, asking /proc on every request as before.
+ */
+#include <errno.h>
+#include <sys/epoll.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include "ipclab/proc.h"
+#include "ipclab/trace.h"
+#include "server.h"
+
+static struct client *
+find(struct server *s, pid_t pid)
+{
+    for (int i = 0; i < s->nclients; i++)
+        if (s->clients[i].pid == pid)
+            return &s->clients[i];
+    return NULL;
+}
+
+/* Remember pid, watching it through fd in the epoll set; false if not. */
+static bool
+remember(struct server *s, pid_t pid, int fd)
+{
+    struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+    if (s->nclients == MAX_CLIENTS ||
+        epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == -1)
+        return false;
+    s->clients[s->nclients++] = (struct client){ .pid = pid, .pidfd = fd };
+    return true;
+}
+
+enum client_check
+clients_admit(struct server *s, pid_t pid)
+{
+    bool reader;
+    int fd;
+
+    if (find(s, pid) != NULL)
+        return CLIENT_OK;
+    if (pid == s->pid)
+        return CLIENT_NOT_READER;
+
+    /* the pidfd first: it pins down which process 'pid' means now */
+    fd = pidfd_open(pid, 0);                    /* close-on-exec */
+    if (fd == -1 && errno == ESRCH)
+        return CLIENT_GONE;
+    reader = ipc_proc_reads_fifo(pid, s->to_client.wfd);
+    if (fd == -1)               /* EMFILE...: serve it, ask again next time */
+        return reader ? CLIENT_OK : CLIENT_NOT_READER;
+
+    /* signal 0 through the pidfd fails once its process is gone (reaped):
+       then /proc may have shown a new process with the same pid */
+    if (pidfd_send_signal(fd, 0, NULL, 0) == -1) {
+        close(fd);
+        return CLIENT_GONE;
+    }
+    if (!reader) {
+        close(fd);
+        return CLIENT_NOT_READER;
+    }
+    if (!remember(s, pid, fd)) {
+        IPC_TRACE(error, "remember client", errno);
+        close(fd);              /* table full: served, asked again later */
+    }
+    return CLIENT_OK;
+}
+
+bool
+clients_alive(struct server *s, pid_t pid)
+{
+    return find(s, pid) != NULL || ipc_proc_alive(pid);
+}
+
+bool
+clients_exited(struct server *s, int fd)
+{
+    for (int i = 0; i < s->nclients; i++) {
+        if (s->clients[i].pidfd != fd)
+            continue;
+        close(fd);              /* and out of the epoll set with it */
+        s->clients[i] = s->clients[--s->nclients];
+        return true;
+    }
+    return false;
+}
+
+void
+clients_forget_all(struct server *s)
+{
+    while (s->nclients > 0)
+        close(s->clients[--s->nclients].pidfd);
+}
