@@ -52,8 +52,11 @@ remember(struct server *s, pid_t pid, int fd)
 {
     struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
-    if (s->nclients == MAX_CLIENTS ||
-        epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == -1)
+    if (s->nclients == MAX_CLIENTS) {
+        errno = ENOSPC;
+        return false;
+    }
+    if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == -1)
         return false;
     s->clients[s->nclients++] = (struct client){ .pid = pid, .pidfd = fd };
     return true;
