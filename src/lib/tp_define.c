@@ -13,10 +13,10 @@
  * (LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE, lttng-ust(3)): they live in
  * libipclab-tp.so (src/lib/tp.c) with liblttng-ust, whose start-up costs
  * about a millisecond per process (threads, shared memory, registration).
- * The constructor below loads that shared object before main() only when a
+ * The constructors below load that shared object before main() only when a
  * session daemon is there to record this process: when its socket exists.
- * A process that nobody can trace then loads only the small
- * liblttng-ust-tracepoint.so.1 (the tracepoint definitions need it), and
+ * A process that nobody can trace then loads nothing of lttng-ust at all,
+ * not even liblttng-ust-tracepoint.so.1 (see ipc_trace_decide()), and
  * each IPC_TRACE() stays a branch on a flag that is never set.
  *
  * The rule "load at start-up when a daemon exists" has one consequence:
@@ -156,18 +156,53 @@ load_provider(void)
                         "IPCLAB_TP_LIB)");
 }
 
+/* Does this process want its probes? Decided once, before main(). */
+static bool probes_wanted;
+
 /*
- * Before main(), so that a recorded process's first event (proc_start)
- * is recorded; defined after the tracepoint definitions above, so it runs
- * after their own constructors.
+ * The tracepoint definitions come with constructors of lttng-ust's own
+ * (lttng/tracepoint.h) that dlopen() liblttng-ust-tracepoint.so.1, and
+ * with it liblttng-ust-common.so.1, in every process, recorded or not:
+ * about half a millisecond of a short-lived worker's start on a virtual
+ * machine, where mapping a library costs page faults. Each of them first
+ * counts itself in lttng_ust_tracepoint_registered and
+ * lttng_ust_tracepoint_ptrs_registered (hidden symbols of this program),
+ * and does nothing when it is not the first: lttng-ust's way of
+ * registering the tracepoints only once per program. When nobody can
+ * record this process we count first, at a higher priority (101 runs
+ * before the default), so those constructors find the work done and load
+ * nothing; their destructors count down and also do nothing. Every
+ * IPC_TRACE() then tests a flag that nothing can set.
  */
-static void __attribute__((constructor))
-ipc_trace_load_probes(void)
+static void __attribute__((constructor(101)))
+ipc_trace_decide(void)
 {
     const char *mode = secure_getenv("IPCLAB_TRACE");
 
     if (mode != NULL && strcmp(mode, "0") == 0)
-        return;
-    if ((mode != NULL && strcmp(mode, "1") == 0) || sessiond_may_record())
+        probes_wanted = false;
+    else
+        probes_wanted = (mode != NULL && strcmp(mode, "1") == 0) ||
+                        sessiond_may_record();
+    if (!probes_wanted) {
+        /* as the first of those constructors would leave it, minus the
+           library: its handle stays NULL */
+        if (lttng_ust_tracepoint_dlopen_ptr == NULL)
+            lttng_ust_tracepoint_dlopen_ptr = &lttng_ust_tracepoint_dlopen;
+        lttng_ust_tracepoint_registered++;
+        lttng_ust_tracepoint_ptrs_registered++;
+    }
+}
+
+/*
+ * Before main(), so that a recorded process's first event (proc_start)
+ * is recorded; at the default priority, after the tracepoint definitions'
+ * own constructors (which load liblttng-ust-tracepoint.so.1 when
+ * probes_wanted), because the probes register with it.
+ */
+static void __attribute__((constructor))
+ipc_trace_load_probes(void)
+{
+    if (probes_wanted)
         load_provider();
 }
