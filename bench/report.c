@@ -346,15 +346,21 @@ build_plan(const struct config *c, struct plan *p)
     /* tracing: compiled out, compiled in and idle, recording */
     if (!c->traced_build)
         return;
+    /* a traced worker's start against an untraced one's, turn about in
+       one job, so that the ratio compares like with like */
     snprintf(path, sizeof(path), "%s/ipclab-sum", c->bin);
-    add(c, p, "start traced", false, false, "spawn", "--iter",
-        num(k.start_iter), "--", path, "--help", NULL);
+    if (c->notrace_bin != NULL) {
+        snprintf(path0, sizeof(path0), "%s/ipclab-sum", c->notrace_bin);
+        add(c, p, "start traced", false, false, "spawn", "--iter",
+            num(k.start_iter), "--versus", path0, "--", path, "--help",
+            NULL);
+    } else {
+        add(c, p, "start traced", false, false, "spawn", "--iter",
+            num(k.start_iter), "--", path, "--help", NULL);
+    }
     add(c, p, "tp idle", false, false, "tpcost", "--iter", num(k.tp_iter),
         NULL);
     if (c->notrace_bin != NULL) {
-        snprintf(path0, sizeof(path0), "%s/ipclab-sum", c->notrace_bin);
-        add(c, p, "start notrace", false, true, "spawn", "--iter",
-            num(k.start_iter), "--", path0, "--help", NULL);
         add(c, p, "rtt notrace", false, true, "system", "--bin",
             c->notrace_bin, "--count", num(k.rtt_count), NULL);
         add(c, p, "thr per-request rt 1 notrace", false, true, "system",
@@ -363,8 +369,10 @@ build_plan(const struct config *c, struct plan *p)
             "--window", num(c->window), NULL);
     }
     if (rec) {
+        /* recorded runs paired with untraced ones in the same session */
         add(c, p, "rtt recorded", true, false, "system", "--bin", c->bin,
-            "--count", num(k.rtt_count), NULL);
+            "--count", num(k.rtt_count), "--pairs", num(RECORD_PAIRS),
+            NULL);
         add(c, p, "tp recorded", true, false, "tpcost", "--iter",
             num(k.tp_iter), NULL);
     }

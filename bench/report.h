@@ -21,7 +21,7 @@
 #include "bench.h"
 
 #define MAX_JOBS 96
-#define MAX_KEYS 12
+#define MAX_KEYS 16
 #define MAX_ARGS 48
 #define MAX_ROUNDS 64
 #define MAX_CLIENT_COUNTS 8
@@ -33,6 +33,7 @@
  * are short, with a shorter timeout, and the table says so.
  */
 #define CLASSIC_ACK_TIMEOUT_MS 200
+#define RECORD_PAIRS 3          /* recorded runs, each with an untraced twin */
 
 /* One key's value in every round (NAN: that round failed) */
 struct series {

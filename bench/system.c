@@ -5,6 +5,7 @@
  *   ipclab-bench system --bin DIR [--clients N] [--count N] [--window W]
  *       [--spawn pool|per-request] [--signals rt|classic] [--cpu N]
  *       [--ack-timeout MS] [--timeout MS] [--wrap 'COMMAND ARG...']
+ *       [--pairs K]
  *
  * Every client runs 'ipclab-rc --count N --random --seed S --window W
  * --quiet' (fixed seeds: every run sends the same requests) and prints its
@@ -15,14 +16,26 @@
  * largest of their p99s. --wrap runs the server and the clients under a
  * command, for example valgrind.
  *
+ * --pairs K measures what recording costs, side by side: K pairs of runs,
+ * each pair one run with IPCLAB_TRACE=0 (the tracer is not even loaded,
+ * as when nobody records) and one as the environment says (recorded,
+ * under traces/record.sh), the order alternating. A machine that slows
+ * down for a minute then slows both halves of a pair alike.
+ *
  * Prints "result clients=N answered=... lost=... wrong=... failed=...
- * wall_ns=... throughput=... p50_us=... p99_us=...".
+ * wall_ns=... throughput=... p50_us=... p99_us=..."; with --pairs the
+ * figures are the medians of the recorded runs, followed by
+ * "off_p50_us=..." (the median of the runs with IPCLAB_TRACE=0),
+ * "added_pct=..." and "added_us=..." (the medians, over the pairs, of
+ * what each recorded run added to its partner's p50).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +59,7 @@ struct sys_opts {
     int cpu;
     int timeout_ms;             /* the whole run */
     const char *ack_timeout;    /* the server's --ack-timeout, or NULL */
+    long pairs;                 /* > 0: traced against untraced, in pairs */
     char *wrap[MAX_WRAP];       /* command prefix, NULL-terminated */
 };
 
@@ -61,7 +75,7 @@ static const char usage_text[] =
     "Usage: ipclab-bench system --bin DIR [--clients N] [--count N]\n"
     "       [--window W] [--spawn pool|per-request] [--signals rt|classic]\n"
     "       [--cpu N] [--ack-timeout MS] [--timeout MS]\n"
-    "       [--wrap 'COMMAND ARG...']\n"
+    "       [--wrap 'COMMAND ARG...'] [--pairs K]\n"
     "One ipclab-server and N ipclab-rc --count N --random clients at once.\n";
 
 static void
@@ -71,7 +85,8 @@ parse(int argc, char *argv[], struct sys_opts *o)
         { "help", 0, 1 }, { "bin", 1, 2 }, { "clients", 1, 3 },
         { "count", 1, 4 }, { "window", 1, 5 }, { "spawn", 1, 6 },
         { "signals", 1, 7 }, { "cpu", 1, 8 }, { "timeout", 1, 9 },
-        { "wrap", 1, 10 }, { "ack-timeout", 1, 11 }, { NULL, 0, 0 },
+        { "wrap", 1, 10 }, { "ack-timeout", 1, 11 }, { "pairs", 1, 12 },
+        { NULL, 0, 0 },
     };
     struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
     const char *arg;
@@ -111,6 +126,7 @@ parse(int argc, char *argv[], struct sys_opts *o)
             ipc_cli_int("ack-timeout", arg, 1, 3600000);
             o->ack_timeout = arg;
             break;
+        case 12: o->pairs = (long)ipc_cli_int("pairs", arg, 1, 100); break;
         default: ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
@@ -251,35 +267,34 @@ cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int
-bench_system(int argc, char *argv[])
+/* What one run of the system gave */
+struct run {
+    long answered, lost, wrong;
+    int failed, server_status;
+    int64_t wall;
+    double p50, p99, rate_sum;
+};
+
+/* One server, o->clients clients, until they are done */
+static void
+run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
 {
     static struct client cl[MAX_CLIENTS];
-    struct sys_opts o;
     char tmp[PATH_MAX], dir[PATH_MAX], path[PATH_MAX], *sargv[MAX_WRAP + 12];
-    double p50s[MAX_CLIENTS], p99 = 0, rate_sum = 0;
-    long answered = 0, lost = 0, wrong = 0;
-    int pipefd[2], failed = 0, server_status;
-    sigset_t chld;
-    int64_t wall;
+    double p50s[MAX_CLIENTS];
+    int pipefd[2];
     pid_t server;
 
-    parse(argc, argv, &o);
-    bench_pin(o.cpu);
-    /* block before any child can end, to avoid a race: see run_clients() */
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1)
-        ipc_die("sigprocmask");
+    *res = (struct run){ 0 };
     bench_tmpdir(tmp, sizeof(tmp), "sys");
     bench_path(dir, sizeof(dir), "%s/run", tmp);
 
     /* the server, with its stdout on a pipe for the "ready:" line */
-    command(&o, sargv, sizeof(sargv) / sizeof(sargv[0]), path, sizeof(path),
+    command(o, sargv, sizeof(sargv) / sizeof(sargv[0]), path, sizeof(path),
             "ipclab-server", (char *[]){ "--dir", dir, "--spawn",
-            (char *)o.spawn, "--signals", (char *)o.signals,
-            o.ack_timeout != NULL ? "--ack-timeout" : NULL,
-            (char *)o.ack_timeout, NULL });
+            (char *)o->spawn, "--signals", (char *)o->signals,
+            o->ack_timeout != NULL ? "--ack-timeout" : NULL,
+            (char *)o->ack_timeout, NULL });
     if (pipe2(pipefd, O_CLOEXEC) == -1)
         ipc_die("pipe");
     server = bench_start(sargv, pipefd[1], STDERR_FILENO);
@@ -291,7 +306,7 @@ bench_system(int argc, char *argv[])
         ipc_diex("the server did not start");
     }
 
-    wall = run_clients(&o, tmp, dir, cl, &chld);
+    res->wall = run_clients(o, tmp, dir, cl, chld);
 
     /* stop the server: it answers what is in flight and cleans up */
     kill(server, SIGINT);
@@ -304,32 +319,113 @@ bench_system(int argc, char *argv[])
             ;                   /* its last words: until EOF */
     }
     close(pipefd[0]);
-    server_status = bench_wait(server, 30000);
+    res->server_status = bench_wait(server, 30000);
 
-    for (long i = 0; i < o.clients; i++) {
+    for (long i = 0; i < o->clients; i++) {
         char out[PATH_MAX];
 
         bench_path(out, sizeof(out), "%s/rc%ld.out", tmp, i);
         read_summary(out, &cl[i]);
-        answered += cl[i].answered;
-        lost += cl[i].lost;
-        wrong += cl[i].wrong;
-        rate_sum += cl[i].rate;
+        res->answered += cl[i].answered;
+        res->lost += cl[i].lost;
+        res->wrong += cl[i].wrong;
+        res->rate_sum += cl[i].rate;
         p50s[i] = cl[i].p50_us;
-        if (cl[i].p99_us > p99)
-            p99 = cl[i].p99_us;
-        failed += cl[i].status != 0;
+        if (cl[i].p99_us > res->p99)
+            res->p99 = cl[i].p99_us;
+        res->failed += cl[i].status != 0;
     }
-    qsort(p50s, (size_t)o.clients, sizeof(p50s[0]), cmp_double);
+    qsort(p50s, (size_t)o->clients, sizeof(p50s[0]), cmp_double);
+    res->p50 = o->clients % 2 ? p50s[o->clients / 2]
+                              : (p50s[o->clients / 2 - 1] +
+                                 p50s[o->clients / 2]) / 2;
     bench_rmtree(tmp);
+}
+
+/*
+ * --pairs: K runs untraced (IPCLAB_TRACE=0) and K as the environment
+ * says, turn about; *on gets the recorded run with the median p50, and
+ * the medians of the pairs' differences are returned through the rest.
+ */
+static void
+run_pairs(const struct sys_opts *o, const sigset_t *chld, struct run *on,
+          double *off_p50, double *added_pct, double *added_us)
+{
+    struct samples off = { 0 }, pct = { 0 }, us = { 0 }, onp = { 0 };
+    struct run runs[100];
+    const char *env = getenv("IPCLAB_TRACE");
+    char *saved = env != NULL ? strdup(env) : NULL;
+    double med;
+
+    for (long k = 0; k < o->pairs; k++) {
+        struct run r0;
+
+        for (int half = 0; half < 2; half++) {
+            /* the pair's order alternates: off first, then on first */
+            bool traced = (half == 0) == (k % 2 == 1);
+
+            if (!traced)
+                setenv("IPCLAB_TRACE", "0", 1);
+            else if (saved != NULL)
+                setenv("IPCLAB_TRACE", saved, 1);
+            else
+                unsetenv("IPCLAB_TRACE");
+            run_system(o, chld, traced ? &runs[k] : &r0);
+        }
+        samples_add(&off, r0.p50);
+        samples_add(&onp, runs[k].p50);
+        samples_add(&us, runs[k].p50 - r0.p50);
+        samples_add(&pct, (runs[k].p50 - r0.p50) / r0.p50 * 100);
+    }
+    free(saved);
+    /* the recorded run whose p50 is the median stands for all of them */
+    med = samples_pct(&onp, 50);
+    *on = runs[0];
+    for (long k = 1; k < o->pairs; k++)
+        if (fabs(runs[k].p50 - med) < fabs(on->p50 - med))
+            *on = runs[k];
+    on->p50 = med;
+    *off_p50 = samples_pct(&off, 50);
+    *added_pct = samples_pct(&pct, 50);
+    *added_us = samples_pct(&us, 50);
+    samples_free(&off);
+    samples_free(&onp);
+    samples_free(&pct);
+    samples_free(&us);
+}
+
+int
+bench_system(int argc, char *argv[])
+{
+    struct sys_opts o;
+    struct run r;
+    double off_p50 = 0, added_pct = 0, added_us = 0;
+    char extra[160] = "";
+    sigset_t chld;
+
+    parse(argc, argv, &o);
+    bench_pin(o.cpu);
+    /* block before any child can end, to avoid a race: see run_clients() */
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1)
+        ipc_die("sigprocmask");
+
+    if (o.pairs > 0)
+        run_pairs(&o, &chld, &r, &off_p50, &added_pct, &added_us);
+    else
+        run_system(&o, &chld, &r);
+
+    if (o.pairs > 0)
+        snprintf(extra, sizeof(extra), " off_p50_us=%.2f added_pct=%.2f "
+                 "added_us=%.2f pairs=%ld", off_p50, added_pct, added_us,
+                 o.pairs);
     bench_result("clients=%ld answered=%ld lost=%ld wrong=%ld failed=%d "
                  "server=%d wall_ns=%lld throughput=%.1f p50_us=%.2f "
-                 "p99_us=%.2f rate_sum=%.1f", o.clients, answered, lost,
-                 wrong, failed, server_status, (long long)wall,
-                 (double)answered / ((double)wall / 1e9),
-                 o.clients % 2 ? p50s[o.clients / 2]
-                               : (p50s[o.clients / 2 - 1] +
-                                  p50s[o.clients / 2]) / 2,
-                 p99, rate_sum);
+                 "p99_us=%.2f rate_sum=%.1f%s", o.clients, r.answered,
+                 r.lost, r.wrong, r.failed, r.server_status,
+                 (long long)r.wall,
+                 (double)r.answered / ((double)r.wall / 1e9), r.p50, r.p99,
+                 r.rate_sum, extra);
     return 0;
 }

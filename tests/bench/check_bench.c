@@ -43,19 +43,33 @@ field(const char *line, const char *key)
 struct command {
     const char *name;
     const char *args[12];       /* after the command name */
-    const char *keys[5];        /* NULL-ended */
+    const char *keys[5];        /* NULL-ended: numbers >= 0 */
+    const char *signed_keys[3]; /* NULL-ended: numbers of either sign (a
+                                   difference between two runs) */
 };
 
 static const struct command commands[] = {
-    { "pingpong", { "--iter", "50" }, { "p50_ns", "p99_ns", "mean_ns" } },
-    { "pipeline", { "--iter", "50" }, { "p50_ns", "p99_ns", "mean_ns" } },
-    { "signal", { "--iter", "50", "--cpu", "0" }, { "p50_ns", "p99_ns" } },
-    { "spawn", { "--iter", "3", "--", "@ipclab-bench-true" },
-      { "p50_ns", "mean_ns" } },
-    { "tpcost", { "--iter", "100" }, { "ns_per_event", "events" } },
-    { "system", { "--bin", "@", "--clients", "2", "--count", "20",
-                  "--window", "2" },
-      { "throughput", "p50_us", "answered", "lost" } },
+    { .name = "pingpong", .args = { "--iter", "50" },
+      .keys = { "p50_ns", "p99_ns", "mean_ns" } },
+    { .name = "pipeline", .args = { "--iter", "50" },
+      .keys = { "p50_ns", "p99_ns", "mean_ns" } },
+    { .name = "signal", .args = { "--iter", "50", "--cpu", "0" },
+      .keys = { "p50_ns", "p99_ns" } },
+    { .name = "spawn", .args = { "--iter", "3", "--", "@ipclab-bench-true" },
+      .keys = { "p50_ns", "mean_ns" } },
+    { .name = "spawn", .args = { "--iter", "3", "--versus",
+                                 "@ipclab-bench-true", "--",
+                                 "@ipclab-bench-true" },
+      .keys = { "p50_ns", "versus_p50_ns", "ratio" } },
+    { .name = "tpcost", .args = { "--iter", "100" },
+      .keys = { "ns_per_event", "events" } },
+    { .name = "system", .args = { "--bin", "@", "--clients", "2", "--count",
+                                  "20", "--window", "2" },
+      .keys = { "throughput", "p50_us", "answered", "lost" } },
+    { .name = "system", .args = { "--bin", "@", "--count", "20", "--pairs",
+                                  "2" },
+      .keys = { "p50_us", "off_p50_us", "pairs", "answered" },
+      .signed_keys = { "added_pct", "added_us" } },
 };
 
 /* Run ipclab-bench with command c; its stdout as a string */
@@ -106,13 +120,24 @@ START_TEST(test_bench_command_prints_result)
         ck_assert_msg(!isnan(v) && v >= 0, "%s: key %s missing or invalid in "
                       "'%s'", c->name, c->keys[k], line);
     }
+    for (int k = 0; c->signed_keys[k] != NULL; k++) {
+        double v = field(line, c->signed_keys[k]);
+
+        ck_assert_msg(!isnan(v), "%s: key %s missing or invalid in '%s'",
+                      c->name, c->signed_keys[k], line);
+    }
     free(out);
 }
 END_TEST
 
 START_TEST(test_bench_system_answers_everything)
 {
-    char *out = run_command(&commands[5]);      /* "system" */
+    const struct command *c = commands;
+    char *out;
+
+    while (strcmp(c->name, "system") != 0)      /* the first: one run */
+        c++;
+    out = run_command(c);
 
     ck_assert_ptr_nonnull(out);
     ck_assert_msg(field(out, "answered") == 40, "%s", out);
