@@ -19,7 +19,10 @@
  *                            | no
  *                            v
  *          pidfd_open(P), then: reads FIFO2? (/proc) --no--> drop: bad_pid
- *                            | yes         (P gone: drop: stale)
+ *                            | yes
+ *                            v
+ *          still the process the pidfd means? --no--> drop: stale
+ *                            | yes
  *                            v
  *          watch the pidfd, remember P --> serve
  *
@@ -81,15 +84,15 @@ clients_admit(struct server *s, pid_t pid)
     if (fd == -1)               /* EMFILE...: serve it, ask again next time */
         return reader ? CLIENT_OK : CLIENT_NOT_READER;
 
+    if (!reader) {
+        close(fd);
+        return CLIENT_NOT_READER;
+    }
     /* signal 0 through the pidfd fails once its process is gone (reaped):
        then /proc may have shown a new process with the same pid */
     if (pidfd_send_signal(fd, 0, NULL, 0) == -1) {
         close(fd);
         return CLIENT_GONE;
-    }
-    if (!reader) {
-        close(fd);
-        return CLIENT_NOT_READER;
     }
     if (!remember(s, pid, fd)) {
         IPC_TRACE(error, "remember client", errno);
