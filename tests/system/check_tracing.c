@@ -7,6 +7,10 @@
  * babeltrace2; and asserts that for every request the 17 steps of the
  * protocol (docs/tracepoints.md) appear, by the right processes, in order.
  *
+ * The "loading" case checks what a traced program maps: nothing of
+ * lttng-ust when nobody may record it, the tracer and the probes when
+ * tracing is wanted.
+ *
  * This test does not skip: CI installs LTTng, and a kit whose traces are
  * silently empty is broken. Built without tracing, it fails and says so.
  */
@@ -286,6 +290,54 @@ START_TEST(test_tracing_one_record_in_shared_fifos)
 }
 END_TEST
 
+/* True when process pid has a file whose name contains 'lib' mapped
+   (/proc/PID/maps reads as empty to a stat()-sized read: read lines) */
+static bool
+maps_has(pid_t pid, const char *lib)
+{
+    char path[64], line[4096];
+    bool found = false;
+    int lines = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%ld/maps", (long)pid);
+    f = fopen(path, "re");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        lines++;
+        found = found || strstr(line, lib) != NULL;
+    }
+    fclose(f);
+    ck_assert_int_gt(lines, 0);         /* we did read the mappings */
+    return found;
+}
+
+/*
+ * What a traced program loads (src/lib/tp_define.c): nothing of lttng-ust
+ * when nobody may record it (IPCLAB_TRACE=0 stands for "no session
+ * daemon", whatever this machine runs), the tracer and the probes when
+ * asked (IPCLAB_TRACE=1).
+ */
+START_TEST(test_tracing_loads_tracer_only_when_wanted)
+{
+    static const char *const modes[] = { "0", "1" };
+    struct h_server srv;
+
+    setenv("IPCLAB_TRACE", modes[_i], 1);
+    h_server_start(&srv, h_tmpdir_path("run"), NULL);
+    if (_i == 0) {
+        ck_assert_msg(!maps_has(srv.pid, "liblttng-ust"),
+                      "IPCLAB_TRACE=0, yet the server mapped lttng-ust");
+        ck_assert(!maps_has(srv.pid, "libipclab-tp"));
+    } else {
+        ck_assert(maps_has(srv.pid, "liblttng-ust-tracepoint"));
+        ck_assert(maps_has(srv.pid, "libipclab-tp"));
+    }
+    ck_assert_int_eq(h_server_stop(&srv, 10000, NULL, 0), 0);
+    unsetenv("IPCLAB_TRACE");
+}
+END_TEST
+
 Suite *
 tracing_suite(void)
 {
@@ -297,6 +349,11 @@ tracing_suite(void)
     tcase_add_test(tc, test_tracing_records_events);
     tcase_add_test(tc, test_tracing_every_request_path_in_order);
     tcase_add_test(tc, test_tracing_one_record_in_shared_fifos);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("loading");
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, test_tracing_loads_tracer_only_when_wanted, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
