@@ -92,8 +92,9 @@ int
 ipc_sigfd_read(int fd, struct ipc_sig_event *ev);
 
 /*
- * Read up to max (at most 64) pending signals from signalfd 'fd' into
- * evs[] with one read(). Returns how many, 0 when none is pending, or -1.
+ * Read up to max (1 to 64; more is taken as 64) pending signals from
+ * signalfd 'fd' into evs[] with one read(). Returns how many, 0 when none
+ * is pending, or -1 (EINVAL: max < 1; read()'s errors).
  * Fewer than max means the queue was empty after them: no need to read
  * again before the next poll() says so.
  */

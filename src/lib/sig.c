@@ -155,6 +155,10 @@ ipc_sigfd_read_many(int fd, struct ipc_sig_event *evs, int max)
     ssize_t n;
     int count;
 
+    if (max < 1) {
+        errno = EINVAL;
+        return -1;
+    }
     if (max > BATCH)
         max = BATCH;
     do

@@ -231,6 +231,10 @@ START_TEST(test_sig_sigfd_read_many)
     ck_assert_int_eq(ipc_sigfd_read_many(fd, evs, 2), 2);
     ck_assert_int_eq(ipc_sigfd_read_many(fd, evs, 2), 1);
     ck_assert_uint_eq(evs[0].value, 3);
+
+    errno = 0;                  /* room for nothing is a caller's mistake */
+    ck_assert_int_eq(ipc_sigfd_read_many(fd, evs, 0), -1);
+    ck_assert_int_eq(errno, EINVAL);
     close(fd);
 }
 END_TEST
