@@ -12,8 +12,9 @@
  * process is gone. A pidfd (pidfd_open(2), Linux 5.3) refers to one
  * process, not to a number: it becomes readable when that process exits.
  * The server watches each client's pidfd in its epoll set beside the FIFOs
- * and forgets the client the moment it exits, before its pid can be given
- * to anyone else.
+ * and forgets the client on its next turn after the exit: long before the
+ * pid can come round again, since the kernel hands out pids in turn, up to
+ * pid_max, before it reuses one.
  *
  *   request from pid P --> known? --yes--> serve
  *                            | no
