@@ -57,14 +57,13 @@ bench_spawn(int argc, char *argv[])
     double sum = 0, vsum = 0;
     const char *versus = NULL;
     char **prog, **prog2 = NULL;
-    int sep, saved_out, saved_err, null, nopt;
+    int sep, saved_out, saved_err, null;
     long warm;
 
     /* our options before "--", the program after; --versus is ours */
     for (sep = 1; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
         ;
-    nopt = sep;
-    for (int i = 1; i + 1 < nopt; i++) {
+    for (int i = 1; i + 1 < sep; i++) {
         if (strcmp(argv[i], "--versus") == 0) {
             versus = argv[i + 1];
             memmove(&argv[i], &argv[i + 2],

@@ -74,7 +74,7 @@ clients_admit(struct server *s, pid_t pid)
 
     if (find(s, pid) != NULL)
         return CLIENT_OK;
-    if (pid == s->pid)
+    if (pid == ipc_self_pid())
         return CLIENT_NOT_READER;
 
     /* the pidfd first: it pins down which process 'pid' means now */

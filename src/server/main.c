@@ -515,7 +515,6 @@ main(int argc, char *argv[])
         ipc_die("cannot find my own directory");
 
     IPC_TRACE(proc_start, "server", (int)getppid());
-    s.pid = getpid();
     setup_signals(&s);
     setup_runtime(&s);
     setup_epoll(&s);

@@ -90,8 +90,6 @@ struct server {
     bool skip_ack_wait;         /* --unsafe-no-ack: lab 04 and tests only */
     char worker_dir[PATH_MAX];  /* where ipclab-sum & co. are */
 
-    pid_t pid;                  /* our own */
-
     /* descriptors */
     int lock_fd, sig_fd;
     int epoll_fd;               /* FIFO1, FIFO4, sig_fd, client pidfds */
