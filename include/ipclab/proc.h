@@ -47,6 +47,34 @@ ipc_sleep_ms(int ms);
 pid_t
 ipc_self_pid(void);
 
+/*
+ * How the kernel schedules a process against the processes it wakes.
+ * Every request is a chain of hand-offs (rc -> server -> worker -> server
+ * -> rc), each a FIFO write or a signal that wakes the next process. Under
+ * the default policy (SCHED_OTHER, "normal") a woken process may preempt
+ * the one that woke it on the spot, which then has to be switched back in
+ * to finish its turn: on one CPU a request then costs about 4.7 context
+ * switches instead of 4 (docs/performance.md). SCHED_BATCH ("batch") makes a woken process wait
+ * until the waker blocks or its time slice ends; every hand-off is then
+ * one switch (sched(7)). Any user may choose either.
+ */
+enum ipc_sched {
+    IPC_SCHED_BATCH,            /* SCHED_BATCH: the kit's default */
+    IPC_SCHED_NORMAL,           /* SCHED_OTHER: the kernel's default */
+};
+
+/* "batch" or "normal" into *sched: 0, or -1 with errno EINVAL */
+int
+ipc_sched_parse(const char *text, enum ipc_sched *sched);
+
+/*
+ * Give the calling thread policy 'sched' (static priority 0, nice value
+ * kept). Processes it starts afterwards inherit it, through fork() and
+ * exec alike. Returns 0, or -1 with errno from sched_setscheduler().
+ */
+int
+ipc_sched_apply(enum ipc_sched sched);
+
 /* True while process pid exists (even when we may not signal it). */
 bool
 ipc_proc_alive(pid_t pid);

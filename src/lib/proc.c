@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -61,6 +62,31 @@ ipc_sleep_ms(int ms)
 
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
         ;                       /* interrupted --> sleep what is left */
+}
+
+int
+ipc_sched_parse(const char *text, enum ipc_sched *sched)
+{
+    if (strcmp(text, "batch") == 0)
+        *sched = IPC_SCHED_BATCH;
+    else if (strcmp(text, "normal") == 0)
+        *sched = IPC_SCHED_NORMAL;
+    else {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
+int
+ipc_sched_apply(enum ipc_sched sched)
+{
+    /* both policies take static priority 0; the nice value stays */
+    const struct sched_param param = { .sched_priority = 0 };
+
+    return sched_setscheduler(0, sched == IPC_SCHED_BATCH ? SCHED_BATCH
+                                                          : SCHED_OTHER,
+                              &param);
 }
 
 bool

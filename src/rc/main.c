@@ -54,6 +54,7 @@ struct rc_opts {
     bool random, quiet, have_seed;
     uint64_t seed;
     long die_before_ack;
+    enum ipc_sched sched;       /* --sched: batch (0) or normal */
 };
 
 struct run {
@@ -68,7 +69,7 @@ struct run {
 };
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_FILE, OPT_WINDOW, OPT_COUNT, OPT_RANDOM,
-       OPT_SEED, OPT_TIMEOUT, OPT_QUIET, OPT_DIE_BEFORE_ACK };
+       OPT_SEED, OPT_TIMEOUT, OPT_QUIET, OPT_DIE_BEFORE_ACK, OPT_SCHED };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
@@ -80,6 +81,7 @@ static const struct ipc_cli_opt options[] = {
     { "seed", 1, OPT_SEED },
     { "timeout", 1, OPT_TIMEOUT },
     { "quiet", 0, OPT_QUIET },
+    { "sched", 1, OPT_SCHED },
     { "die-before-ack", 1, OPT_DIE_BEFORE_ACK },
     { NULL, 0, 0 },
 };
@@ -106,6 +108,8 @@ usage(void)
            "  --timeout MS    give up when no answer comes for MS\n"
            "                  (default 10000)\n"
            "  --quiet         --random: no progress line\n"
+           "  --sched POLICY  batch (default; SCHED_BATCH) or normal\n"
+           "                  (SCHED_OTHER): see ipclab-server --help\n"
            "  --dir DIR       runtime directory (default: $IPCLAB_DIR, else\n"
            "                  $XDG_RUNTIME_DIR/ipclab, else /tmp/ipclab-UID)\n"
            "  --die-before-ack N  die by SIGKILL on the Nth result, before\n"
@@ -148,6 +152,10 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
             break;
         case OPT_TIMEOUT:
             o->timeout_ms = (int)ipc_cli_int("timeout", arg, 1, 3600000);
+            break;
+        case OPT_SCHED:
+            if (ipc_sched_parse(arg, &o->sched) == -1)
+                ipc_usage_error("--sched must be batch or normal");
             break;
         case OPT_DIE_BEFORE_ACK:
             o->die_before_ack = (long)ipc_cli_int("die-before-ack", arg, 1,
@@ -472,6 +480,8 @@ main(int argc, char *argv[])
     }
 
     IPC_TRACE(proc_start, "rc", (int)getppid());
+    if (ipc_sched_apply(o.sched) == -1)
+        ipc_warn("cannot set the scheduling policy (--sched)");
     s.die_before_ack = o.die_before_ack;
     rc_connect(&s, dir);
     run(&r, &s, &src, &o);

@@ -34,13 +34,15 @@
 #define STOP_GRACE_MS 3000      /* after the last answer, for children */
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_SPAWN, OPT_SIGNALS, OPT_ACK_TIMEOUT,
-       OPT_WORK_DELAY, OPT_CRASH, OPT_WORKER_DIR, OPT_UNSAFE_NO_ACK };
+       OPT_WORK_DELAY, OPT_CRASH, OPT_WORKER_DIR, OPT_UNSAFE_NO_ACK,
+       OPT_SCHED };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
     { "dir", 1, OPT_DIR },
     { "spawn", 1, OPT_SPAWN },
     { "signals", 1, OPT_SIGNALS },
+    { "sched", 1, OPT_SCHED },
     { "ack-timeout", 1, OPT_ACK_TIMEOUT },
     { "work-delay", 1, OPT_WORK_DELAY },
     { "worker-crash-after", 1, OPT_CRASH },
@@ -53,7 +55,8 @@ static void
 usage(void)
 {
     printf("Usage: %s [--dir DIR] [--spawn pool|per-request]\n"
-           "       [--signals rt|classic] [--ack-timeout MS]\n"
+           "       [--signals rt|classic] [--sched batch|normal]\n"
+           "       [--ack-timeout MS]\n"
            "\n"
            "The ipclab server. Creates the runtime directory and FIFO1..FIFO4,\n"
            "starts the processing clients, routes every request to them and\n"
@@ -69,6 +72,11 @@ usage(void)
            "  --signals MODE       rt (default): real-time signals queued with\n"
            "                       sigqueue() carrying the request's seq;\n"
            "                       classic: SIGUSR1/SIGUSR2, which coalesce\n"
+           "  --sched POLICY       batch (default): a process woken by a record\n"
+           "                       or a signal runs when its waker blocks\n"
+           "                       (SCHED_BATCH); normal: the kernel's default\n"
+           "                       (SCHED_OTHER), it may preempt the waker.\n"
+           "                       The processing clients inherit it\n"
            "  --ack-timeout MS     how long a reader of FIFO2 or FIFO3 may take\n"
            "                       to acknowledge before its record is taken\n"
            "                       back (default 2000)\n"
@@ -115,6 +123,10 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
         case OPT_SIGNALS:
             if (ipc_sig_mode_parse(arg, &mode) == -1)
                 ipc_usage_error("--signals must be rt or classic");
+            break;
+        case OPT_SCHED:
+            if (ipc_sched_parse(arg, &s->sched) == -1)
+                ipc_usage_error("--sched must be batch or normal");
             break;
         case OPT_ACK_TIMEOUT:
             s->ack_timeout_ms = (int)ipc_cli_int("ack-timeout", arg, 1,
@@ -515,6 +527,9 @@ main(int argc, char *argv[])
         ipc_die("cannot find my own directory");
 
     IPC_TRACE(proc_start, "server", (int)getppid());
+    /* before the pool starts: the processing clients inherit the policy */
+    if (ipc_sched_apply(s.sched) == -1)
+        ipc_warn("cannot set the scheduling policy (--sched)");
     setup_signals(&s);
     setup_runtime(&s);
     setup_epoll(&s);

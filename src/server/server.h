@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "ipclab/fifo.h"
+#include "ipclab/proc.h"
 #include "ipclab/record.h"
 #include "ipclab/sig.h"
 
@@ -84,6 +85,7 @@ struct server {
     const char *dir;
     struct ipc_sigs sigs;
     bool per_request;           /* --spawn per-request */
+    enum ipc_sched sched;       /* --sched: batch (0) or normal */
     int ack_timeout_ms;
     int work_delay_ms;          /* passed to workers as --delay */
     long worker_crash_after;    /* passed to workers as --crash-after */

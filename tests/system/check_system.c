@@ -13,6 +13,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,6 +420,80 @@ START_TEST(test_system_unsafe_directory_refused)
 }
 END_TEST
 
+/* ---- scheduling policy ------------------------------------------------------ */
+
+/* Wait up to 10 s for process pid to run under 'policy'; false if never */
+static bool
+policy_becomes(pid_t pid, int policy)
+{
+    int64_t deadline = ipc_deadline_ms(10000);
+
+    while (sched_getscheduler(pid) != policy) {
+        if (ipc_ms_until(deadline) == 0)
+            return false;
+        ipc_sleep_ms(5);
+    }
+    return true;
+}
+
+/*
+ * The server and the rc set the policy that --sched names (batch by
+ * default), and the processing clients inherit the server's. Each half
+ * starts from the other policy, so that nothing passes by inheritance
+ * from this test process.
+ */
+static void
+check_policies(const char *option, int start, int want)
+{
+    const struct sched_param prio0 = { .sched_priority = 0 };
+    const char *extra[] = { "--sched", option, NULL };
+    struct h_server srv;
+    pid_t workers[16], rc;
+    int64_t deadline;
+    int n, in;
+
+    ck_assert_int_eq(sched_setscheduler(0, start, &prio0), 0);
+    h_server_start(&srv, h_tmpdir_path("run"), option ? extra : NULL);
+    ck_assert_int_eq(sched_getscheduler(srv.pid), want);
+    n = h_children(srv.pid, workers, 16);
+    ck_assert_int_eq(n, IPC_OP_COUNT);
+    for (int i = 0; i < n; i++)
+        ck_assert_int_eq(sched_getscheduler(workers[i]), want);
+
+    /* an rc that waits for its input on a FIFO we hold open */
+    ck_assert_int_eq(mkfifo(h_tmpdir_path("in"), 0600), 0);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.dir,
+                 "--file", "-", option ? "--sched" : NULL, option, NULL },
+                 h_tmpdir_path("in"), h_tmpdir_path("out"), NULL);
+    /* no reader yet: ENXIO (fifo(7)); never block on a child that died */
+    deadline = ipc_deadline_ms(10000);
+    while ((in = open(h_tmpdir_path("in"), O_WRONLY | O_NONBLOCK |
+                      O_CLOEXEC)) == -1 && errno == ENXIO &&
+           ipc_ms_until(deadline) > 0)
+        ipc_sleep_ms(5);
+    ck_assert_msg(in >= 0, "rc never opened its input: %s", strerror(errno));
+    ck_assert_msg(policy_becomes(rc, want), "rc %s: policy %d, want %d",
+                  option ? option : "(default)", sched_getscheduler(rc),
+                  want);
+    ck_assert_int_eq(write(in, "6 * 7\n", 6), 6);
+    close(in);
+    ck_assert_int_eq(h_wait(rc, RUN_MS), 0);
+    ck_assert_int_eq(h_server_stop(&srv, 10000, NULL, 0), 0);
+    ck_assert_int_eq(unlink(h_tmpdir_path("in")), 0);
+}
+
+START_TEST(test_system_sched_batch_by_default)
+{
+    check_policies(NULL, SCHED_OTHER, SCHED_BATCH);
+}
+END_TEST
+
+START_TEST(test_system_sched_normal)
+{
+    check_policies("normal", SCHED_BATCH, SCHED_OTHER);
+}
+END_TEST
+
 /* ---- command lines ------------------------------------------------------- */
 
 static const char *const programs[] = {
@@ -442,7 +517,7 @@ END_TEST
 
 START_TEST(test_system_usage_errors)
 {
-    static const char *const bad[][6] = {
+    static const char *const bad[][8] = {
         { "ipclab-rc", "--bogus", NULL },
         { "ipclab-rc", "1", "+", NULL },
         { "ipclab-rc", "--window", "0", "--file", "-", NULL },
@@ -450,10 +525,12 @@ START_TEST(test_system_usage_errors)
         { "ipclab-server", "--spawn", "sometimes", NULL },
         { "ipclab-server", "--ack-timeout", "12x", NULL },
         { "ipclab-server", "extra", NULL },
+        { "ipclab-server", "--sched", "fifo", NULL },
+        { "ipclab-rc", "--sched", "idle", "1", "+", "1", NULL },
         { "ipclab-sum", "--signals", NULL },
     };
     const char *const *argv = bad[_i];
-    const char *args[8] = { h_bin(argv[0]) };
+    const char *args[10] = { h_bin(argv[0]) };
     char *err;
 
     for (int i = 1; argv[i] != NULL; i++)
@@ -499,8 +576,10 @@ system_suite(void)
     tcase_add_test(life, test_system_second_server_refused);
     tcase_add_test(life, test_system_stale_directory_recovered);
     tcase_add_test(life, test_system_unsafe_directory_refused);
+    tcase_add_test(life, test_system_sched_batch_by_default);
+    tcase_add_test(life, test_system_sched_normal);
     tcase_add_loop_test(cli, test_system_help, 0,
                         sizeof(programs) / sizeof(programs[0]));
-    tcase_add_loop_test(cli, test_system_usage_errors, 0, 8);
+    tcase_add_loop_test(cli, test_system_usage_errors, 0, 10);
     return s;
 }

@@ -210,6 +210,45 @@ START_TEST(test_proc_killed_child_is_128_plus_signal)
 }
 END_TEST
 
+START_TEST(test_proc_sched_parse)
+{
+    enum ipc_sched sched = IPC_SCHED_NORMAL;
+
+    ck_assert_int_eq(ipc_sched_parse("batch", &sched), 0);
+    ck_assert_int_eq(sched, IPC_SCHED_BATCH);
+    ck_assert_int_eq(ipc_sched_parse("normal", &sched), 0);
+    ck_assert_int_eq(sched, IPC_SCHED_NORMAL);
+    for (size_t i = 0; i < 4; i++) {
+        static const char *const bad[] = { "", "Batch", "other", "batch " };
+
+        errno = 0;
+        ck_assert_int_eq(ipc_sched_parse(bad[i], &sched), -1);
+        ck_assert_int_eq(errno, EINVAL);
+        ck_assert_int_eq(sched, IPC_SCHED_NORMAL);  /* left alone */
+    }
+}
+END_TEST
+
+/* The policy is set, and a program started afterwards runs under it */
+START_TEST(test_proc_sched_apply_is_inherited)
+{
+    char *argv[] = { "/bin/sleep", "10", NULL };
+    pid_t pid;
+
+    block_sigchld();
+    ck_assert_int_eq(ipc_sched_apply(IPC_SCHED_BATCH), 0);
+    ck_assert_int_eq(sched_getscheduler(0), SCHED_BATCH);
+    pid = spawn(argv, NULL);
+    /* inherited at fork(), kept by exec: no wait needed */
+    ck_assert_int_eq(sched_getscheduler(pid), SCHED_BATCH);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(reap_within(pid, 2000), 128 + SIGKILL);
+
+    ck_assert_int_eq(ipc_sched_apply(IPC_SCHED_NORMAL), 0);
+    ck_assert_int_eq(sched_getscheduler(0), SCHED_OTHER);
+}
+END_TEST
+
 START_TEST(test_proc_spawn_mask_from_first_instant)
 {
     char *argv[] = { "/bin/sleep", "10", NULL };
@@ -422,6 +461,8 @@ proc_suite(void)
     tcase_add_test(tc_core, test_proc_spawn_resets_stop_signals);
     tcase_add_test(tc_core, test_proc_spawn_child_ends_with_its_parent);
     tcase_add_test(tc_core, test_proc_exe_dir_is_tests);
+    tcase_add_test(tc_core, test_proc_sched_parse);
+    tcase_add_test(tc_core, test_proc_sched_apply_is_inherited);
     suite_add_tcase(s, tc_core);
 
     tcase_add_test(tc_limits, test_proc_ms_until_past_and_far);
