@@ -14,6 +14,7 @@
  *   spawn      fork+exec+wait of a program (a trivial one, or a worker)
  *   system     the reference system: a server and N requesting clients
  *   tpcost     a tracepoint in a loop: its cost, recorded or not
+ *   tpswitch   a tracepoint right after a context switch: its cost
  *   report     the driver: runs all of them interleaved, prints the table,
  *              writes CSV and SVG (make bench; docs/performance.md)
  *
@@ -124,6 +125,9 @@ bench_system(int argc, char *argv[]);
 
 int
 bench_tpcost(int argc, char *argv[]);
+
+int
+bench_tpswitch(int argc, char *argv[]);
 
 int
 bench_report(int argc, char *argv[]);

@@ -27,6 +27,7 @@ static const struct {
     { "spawn", bench_spawn, "fork+exec+wait of a program" },
     { "system", bench_system, "the reference system under load" },
     { "tpcost", bench_tpcost, "one tracepoint's cost" },
+    { "tpswitch", bench_tpswitch, "a tracepoint's cost after a switch" },
 };
 
 static void

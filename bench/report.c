@@ -68,6 +68,7 @@ static const char usage_text[] =
 struct counts {
     long fifo_iter, spawn_iter, start_iter, rtt_count, tp_iter;
     long pool_total, per_request_total, classic_pool_total, min_per_client;
+    long switch_iter;
 };
 
 static void
@@ -288,19 +289,21 @@ scaled(const struct config *c, long v)
 static void
 build_plan(const struct config *c, struct plan *p)
 {
-    struct counts k = { 20000, 300, 200, 5000, 50000, 10000, 400, 40, 2 };
+    struct counts k = { 20000, 300, 200, 5000, 50000, 10000, 400, 40, 2,
+                        20000 };
     char path[PATH_MAX], path0[PATH_MAX];
     const char *spawns[] = { "pool", "per-request" };
     const char *sigs[] = { "rt", "classic" };
     bool rec = c->record && c->traced_build;
 
     if (c->quick)
-        k = (struct counts){ 400, 10, 10, 100, 2000, 200, 16, 8, 2 };
+        k = (struct counts){ 400, 10, 10, 100, 2000, 200, 16, 8, 2, 800 };
     k.fifo_iter = scaled(c, k.fifo_iter);
     k.spawn_iter = scaled(c, k.spawn_iter);
     k.start_iter = scaled(c, k.start_iter);
     k.rtt_count = scaled(c, k.rtt_count);
     k.tp_iter = scaled(c, k.tp_iter);
+    k.switch_iter = scaled(c, k.switch_iter);
     k.pool_total = scaled(c, k.pool_total);
     k.per_request_total = scaled(c, k.per_request_total);
     k.classic_pool_total = scaled(c, k.classic_pool_total);
@@ -319,6 +322,9 @@ build_plan(const struct config *c, struct plan *p)
     /* the reference system: one request in flight, then the sweep */
     add(c, p, "rtt", false, false, "system", "--bin", c->bin, "--count",
         num(k.rtt_count), NULL);
+    /* the same under the kernel's default policy: what SCHED_BATCH saves */
+    add(c, p, "rtt normal", false, false, "system", "--bin", c->bin,
+        "--count", num(k.rtt_count), "--sched", "normal", NULL);
     for (int s = 0; s < 2; s++) {
         for (int g = 0; g < 2; g++) {
             for (int i = 0; i < c->nclients; i++) {
@@ -375,6 +381,8 @@ build_plan(const struct config *c, struct plan *p)
             NULL);
         add(c, p, "tp recorded", true, false, "tpcost", "--iter",
             num(k.tp_iter), NULL);
+        add(c, p, "tp switch", true, false, "tpswitch", "--iter",
+            num(k.switch_iter), NULL);
     }
 }
 

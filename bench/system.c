@@ -5,7 +5,7 @@
  *   ipclab-bench system --bin DIR [--clients N] [--count N] [--window W]
  *       [--spawn pool|per-request] [--signals rt|classic] [--cpu N]
  *       [--ack-timeout MS] [--timeout MS] [--wrap 'COMMAND ARG...']
- *       [--pairs K]
+ *       [--sched batch|normal] [--pairs K]
  *
  * Every client runs 'ipclab-rc --count N --random --seed S --window W
  * --quiet' (fixed seeds: every run sends the same requests) and prints its
@@ -14,7 +14,14 @@
  * last one's exit, so it includes the clients' start-up: an honest,
  * slightly low figure. Latency is the median of the clients' p50s and the
  * largest of their p99s. --wrap runs the server and the clients under a
- * command, for example valgrind.
+ * command, for example valgrind. --sched is passed on to the server and
+ * the clients (the server's processing clients inherit it).
+ *
+ * Context switches per request: every switch of the server, its
+ * processing clients and the clients (voluntary or not, from
+ * getrusage(RUSAGE_CHILDREN) before and after the run, which counts the
+ * server's reaped children too) over the requests answered. On one CPU
+ * a request needs at least 4: one per hand-off.
  *
  * --pairs K measures what recording costs, side by side: K pairs of runs,
  * each pair one run with IPCLAB_TRACE=0 (the tracer is not even loaded,
@@ -23,9 +30,10 @@
  * down for a minute then slows both halves of a pair alike.
  *
  * Prints "result clients=N answered=... lost=... wrong=... failed=...
- * wall_ns=... throughput=... p50_us=... p99_us=..."; with --pairs the
- * figures are the medians of the recorded runs, followed by
- * "off_p50_us=..." (the median of the runs with IPCLAB_TRACE=0),
+ * wall_ns=... throughput=... p50_us=... p99_us=... cs_per_req=..."; with
+ * --pairs the figures are the medians of the recorded runs (cs_per_req:
+ * the run with the median p50's), followed by "off_p50_us=..." and
+ * "off_cs_per_req=..." (the medians of the runs with IPCLAB_TRACE=0),
  * "added_pct=..." and "added_us=..." (the medians, over the pairs, of
  * what each recorded run added to its partner's p50).
  */
@@ -39,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,6 +68,7 @@ struct sys_opts {
     int cpu;
     int timeout_ms;             /* the whole run */
     const char *ack_timeout;    /* the server's --ack-timeout, or NULL */
+    const char *sched;          /* --sched for the server and the clients */
     long pairs;                 /* > 0: traced against untraced, in pairs */
     char *wrap[MAX_WRAP];       /* command prefix, NULL-terminated */
 };
@@ -75,7 +85,7 @@ static const char usage_text[] =
     "Usage: ipclab-bench system --bin DIR [--clients N] [--count N]\n"
     "       [--window W] [--spawn pool|per-request] [--signals rt|classic]\n"
     "       [--cpu N] [--ack-timeout MS] [--timeout MS]\n"
-    "       [--wrap 'COMMAND ARG...'] [--pairs K]\n"
+    "       [--wrap 'COMMAND ARG...'] [--sched batch|normal] [--pairs K]\n"
     "One ipclab-server and N ipclab-rc --count N --random clients at once.\n";
 
 static void
@@ -86,6 +96,7 @@ parse(int argc, char *argv[], struct sys_opts *o)
         { "count", 1, 4 }, { "window", 1, 5 }, { "spawn", 1, 6 },
         { "signals", 1, 7 }, { "cpu", 1, 8 }, { "timeout", 1, 9 },
         { "wrap", 1, 10 }, { "ack-timeout", 1, 11 }, { "pairs", 1, 12 },
+        { "sched", 1, 13 },
         { NULL, 0, 0 },
     };
     struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
@@ -94,6 +105,7 @@ parse(int argc, char *argv[], struct sys_opts *o)
 
     *o = (struct sys_opts){ .clients = 1, .count = 1000, .window = 1,
                             .spawn = "pool", .signals = "rt", .cpu = -1,
+                            .sched = "batch",
                             .timeout_ms = 600000 };
     while ((id = ipc_cli_next(&cli, opts, &arg)) != IPC_CLI_END) {
         switch (id) {
@@ -127,6 +139,14 @@ parse(int argc, char *argv[], struct sys_opts *o)
             o->ack_timeout = arg;
             break;
         case 12: o->pairs = (long)ipc_cli_int("pairs", arg, 1, 100); break;
+        case 13: {
+            enum ipc_sched unused;
+
+            if (ipc_sched_parse(arg, &unused) == -1)
+                ipc_usage_error("--sched must be batch or normal");
+            o->sched = arg;
+            break;
+        }
         default: ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
@@ -219,7 +239,8 @@ run_clients(const struct sys_opts *o, const char *tmp, const char *dir,
         command(o, argv, sizeof(argv) / sizeof(argv[0]), path, sizeof(path),
                 "ipclab-rc", (char *[]){ "--dir", (char *)dir, "--count",
                 count, "--random", "--seed", seed, "--window", window,
-                "--quiet", "--timeout", "5000", NULL });
+                "--quiet", "--timeout", "5000", "--sched", (char *)o->sched,
+                NULL });
         bench_path(out, sizeof(out), "%s/rc%ld.out", tmp, i);
         ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (ofd == -1)
@@ -273,7 +294,19 @@ struct run {
     int failed, server_status;
     int64_t wall;
     double p50, p99, rate_sum;
+    double cs;                  /* context switches per request answered */
 };
+
+/* Context switches of every child and grandchild reaped so far */
+static double
+children_switches(void)
+{
+    struct rusage ru;
+
+    if (getrusage(RUSAGE_CHILDREN, &ru) == -1)
+        ipc_die("getrusage");
+    return (double)ru.ru_nvcsw + (double)ru.ru_nivcsw;
+}
 
 /* One server, o->clients clients, until they are done */
 static void
@@ -284,6 +317,7 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
     double p50s[MAX_CLIENTS];
     int pipefd[2];
     pid_t server;
+    double switches = children_switches();
 
     *res = (struct run){ 0 };
     bench_tmpdir(tmp, sizeof(tmp), "sys");
@@ -293,6 +327,7 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
     command(o, sargv, sizeof(sargv) / sizeof(sargv[0]), path, sizeof(path),
             "ipclab-server", (char *[]){ "--dir", dir, "--spawn",
             (char *)o->spawn, "--signals", (char *)o->signals,
+            "--sched", (char *)o->sched,
             o->ack_timeout != NULL ? "--ack-timeout" : NULL,
             (char *)o->ack_timeout, NULL });
     if (pipe2(pipefd, O_CLOEXEC) == -1)
@@ -320,6 +355,8 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
     }
     close(pipefd[0]);
     res->server_status = bench_wait(server, 30000);
+    /* the server has reaped its processing clients, we the rest */
+    switches = children_switches() - switches;
 
     for (long i = 0; i < o->clients; i++) {
         char out[PATH_MAX];
@@ -335,6 +372,7 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
             res->p99 = cl[i].p99_us;
         res->failed += cl[i].status != 0;
     }
+    res->cs = switches / (double)(res->answered > 0 ? res->answered : 1);
     qsort(p50s, (size_t)o->clients, sizeof(p50s[0]), cmp_double);
     res->p50 = o->clients % 2 ? p50s[o->clients / 2]
                               : (p50s[o->clients / 2 - 1] +
@@ -342,16 +380,24 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
     bench_rmtree(tmp);
 }
 
+/* What --pairs adds to the recorded runs' figures */
+struct paired {
+    double off_p50;             /* median p50 of the untraced twins */
+    double off_cs;              /* their median context switches/request */
+    double added_pct, added_us; /* medians over the pairs of on - off */
+};
+
 /*
  * --pairs: K runs untraced (IPCLAB_TRACE=0) and K as the environment
  * says, turn about; *on gets the recorded run with the median p50, and
- * the medians of the pairs' differences are returned through the rest.
+ * the medians of the pairs' differences go into *pr.
  */
 static void
 run_pairs(const struct sys_opts *o, const sigset_t *chld, struct run *on,
-          double *off_p50, double *added_pct, double *added_us)
+          struct paired *pr)
 {
-    struct samples off = { 0 }, pct = { 0 }, us = { 0 }, onp = { 0 };
+    struct samples off = { 0 }, offcs = { 0 }, pct = { 0 }, us = { 0 },
+                   onp = { 0 };
     struct run runs[100];
     const char *env = getenv("IPCLAB_TRACE");
     char *saved = env != NULL ? strdup(env) : NULL;
@@ -373,6 +419,7 @@ run_pairs(const struct sys_opts *o, const sigset_t *chld, struct run *on,
             run_system(o, chld, traced ? &runs[k] : &r0);
         }
         samples_add(&off, r0.p50);
+        samples_add(&offcs, r0.cs);
         samples_add(&onp, runs[k].p50);
         samples_add(&us, runs[k].p50 - r0.p50);
         samples_add(&pct, (runs[k].p50 - r0.p50) / r0.p50 * 100);
@@ -385,10 +432,12 @@ run_pairs(const struct sys_opts *o, const sigset_t *chld, struct run *on,
         if (fabs(runs[k].p50 - med) < fabs(on->p50 - med))
             *on = runs[k];
     on->p50 = med;
-    *off_p50 = samples_pct(&off, 50);
-    *added_pct = samples_pct(&pct, 50);
-    *added_us = samples_pct(&us, 50);
+    pr->off_p50 = samples_pct(&off, 50);
+    pr->off_cs = samples_pct(&offcs, 50);
+    pr->added_pct = samples_pct(&pct, 50);
+    pr->added_us = samples_pct(&us, 50);
     samples_free(&off);
+    samples_free(&offcs);
     samples_free(&onp);
     samples_free(&pct);
     samples_free(&us);
@@ -399,8 +448,8 @@ bench_system(int argc, char *argv[])
 {
     struct sys_opts o;
     struct run r;
-    double off_p50 = 0, added_pct = 0, added_us = 0;
-    char extra[160] = "";
+    struct paired pr;
+    char extra[200] = "";
     sigset_t chld;
 
     parse(argc, argv, &o);
@@ -412,20 +461,20 @@ bench_system(int argc, char *argv[])
         ipc_die("sigprocmask");
 
     if (o.pairs > 0)
-        run_pairs(&o, &chld, &r, &off_p50, &added_pct, &added_us);
+        run_pairs(&o, &chld, &r, &pr);
     else
         run_system(&o, &chld, &r);
 
     if (o.pairs > 0)
-        snprintf(extra, sizeof(extra), " off_p50_us=%.2f added_pct=%.2f "
-                 "added_us=%.2f pairs=%ld", off_p50, added_pct, added_us,
-                 o.pairs);
+        snprintf(extra, sizeof(extra), " off_p50_us=%.2f off_cs_per_req=%.2f"
+                 " added_pct=%.2f added_us=%.2f pairs=%ld", pr.off_p50,
+                 pr.off_cs, pr.added_pct, pr.added_us, o.pairs);
     bench_result("clients=%ld answered=%ld lost=%ld wrong=%ld failed=%d "
                  "server=%d wall_ns=%lld throughput=%.1f p50_us=%.2f "
-                 "p99_us=%.2f rate_sum=%.1f%s", o.clients, r.answered,
-                 r.lost, r.wrong, r.failed, r.server_status,
+                 "p99_us=%.2f rate_sum=%.1f cs_per_req=%.2f%s", o.clients,
+                 r.answered, r.lost, r.wrong, r.failed, r.server_status,
                  (long long)r.wall,
                  (double)r.answered / ((double)r.wall / 1e9), r.p50, r.p99,
-                 r.rate_sum, extra);
+                 r.rate_sum, r.cs, extra);
     return 0;
 }

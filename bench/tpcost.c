@@ -1,20 +1,45 @@
 /*
- * bench/tpcost.c - what one tracepoint costs, alone in a loop.
+ * bench/tpcost.c - what one tracepoint costs: alone in a loop, and right
+ * after a context switch.
  *
  *   ipclab-bench tpcost [--iter N] [--cpu N]
+ *   ipclab-bench tpswitch [--iter N] [--cpu N]
  *   traces/record.sh -- ipclab-bench tpcost ...      (recorded)
  *
- * Emits ipclab:record_write (the kit's largest event: nine fields) N times,
- * in bursts of BURST with a pause after each, so that LTTng's consumer
- * daemon empties the ring buffer between bursts instead of the tracer
- * discarding events (which would look cheaper than recording them). With
- * no session recording, this is the cost of a disabled tracepoint: a load
- * and a branch. Compiled out (TRACING=0) it is nothing at all.
+ * tpcost emits ipclab:record_write (the kit's largest event: nine fields)
+ * N times, in bursts of BURST with a pause after each, so that LTTng's
+ * consumer daemon empties the ring buffer between bursts instead of the
+ * tracer discarding events (which would look cheaper than recording
+ * them). With no session recording, this is the cost of a disabled
+ * tracepoint: a load and a branch. Compiled out (TRACING=0) it is nothing.
  *
- * Prints "result ns_per_event=... events=N tracing=0|1".
+ * Both commands first fill the ring buffer once, untimed (WARMUP events):
+ * the first write into each 4 KiB page of LTTng's shared ring buffer is a
+ * page fault in the writing process, a few microseconds on a virtual
+ * machine, paid once per page and per process. What a long-running
+ * program pays per event is the cost after that; tpcost prints the
+ * warm-up's own average as first_ns_per_event.
+ *
+ * tpswitch: two processes on one CPU bounce a byte through two pipes, so
+ * that each turn starts with a context switch, as every turn of the
+ * reference system does. In blocks of BLOCK round trips, alternately,
+ * each process emits one event right after it wakes up, or none. Half
+ * the difference between the two kinds of round trip is what an event
+ * costs when it is the first thing a process does after being switched
+ * in: its code and LTTng's buffers are then out of the caches and the
+ * TLB. Give it --cpu, or the two processes may not share a CPU.
+ *
+ * Prints "result ns_per_event=... events=N tracing=0|1" (tpcost adds
+ * first_ns_per_event=..., tpswitch rtt_ns=..., the bare round trip).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "ipclab/err.h"
 #include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "ipclab/record.h"
@@ -23,36 +48,181 @@
 
 #define BURST 1000              /* events between pauses */
 #define PAUSE_MS 2              /* for the consumer daemon to catch up */
+/* more than LTTng's default ring buffer of one CPU holds (4 sub-buffers
+   of 512 KiB: about 23000 events of record_write's size) */
+#define WARMUP 32768
+#define BLOCK 200               /* tpswitch: round trips of one kind */
+
+/* n events in a row; returns the time they took per event, in ns */
+static double
+burst(struct ipc_record *rec, long n)
+{
+    int64_t t0 = ipc_now_ns();
+
+    for (long i = 0; i < n; i++) {
+        rec->seq++;
+        IPC_TRACE(record_write, IPC_FIFO_LAB, rec);
+        /* keep the compiler from dropping a loop with nothing in it */
+        __asm__ __volatile__("" : : "r"(rec) : "memory");
+    }
+    return (double)(ipc_now_ns() - t0) / (double)n;
+}
+
+/* n events in bursts; each burst's cost per event into s (if not NULL) */
+static void
+bursts(struct ipc_record *rec, long n, struct samples *s)
+{
+    for (long done = 0; done < n; done += BURST) {
+        double ns = burst(rec, n - done < BURST ? n - done : BURST);
+
+        if (s != NULL)
+            samples_add(s, ns);
+        ipc_sleep_ms(PAUSE_MS);
+    }
+}
 
 int
 bench_tpcost(int argc, char *argv[])
 {
     struct bench_opts o;
-    struct samples s = { 0 };
+    struct samples first = { 0 }, s = { 0 };
     struct ipc_record rec;
-    long done = 0;
+    double first_ns;
 
     bench_parse_common(argc, argv, &o, 50000,
                        "Usage: ipclab-bench tpcost [--iter N] [--cpu N]\n"
                        "N tracepoints ipclab:record_write, in bursts of "
-                       "1000.\n");
-    ipc_rec_request(&rec, IPC_OP_MUL, 6, 7, 1);
-    while (done < o.iter) {
-        long n = o.iter - done < BURST ? o.iter - done : BURST;
-        int64_t t0 = ipc_now_ns();
-
-        for (long i = 0; i < n; i++) {
-            rec.seq = (uint32_t)(done + i + 1);
-            IPC_TRACE(record_write, IPC_FIFO_LAB, &rec);
-            /* keep the compiler from dropping a loop with nothing in it */
-            __asm__ __volatile__("" : : "r"(&rec) : "memory");
-        }
-        samples_add(&s, (double)(ipc_now_ns() - t0) / (double)n);
-        done += n;
-        ipc_sleep_ms(PAUSE_MS);
-    }
-    bench_result("ns_per_event=%.2f events=%ld tracing=%d",
-                 samples_pct(&s, 50), done, IPCLAB_TRACING);
+                       "1000,\nafter a warm-up that fills LTTng's ring "
+                       "buffer once.\n");
+    ipc_rec_request(&rec, IPC_OP_MUL, 6, 7, 0);
+    bursts(&rec, WARMUP, &first);
+    /* the mean, not the median: the page faults are the point */
+    first_ns = 0;
+    for (size_t i = 0; i < first.n; i++)
+        first_ns += first.v[i] / (double)first.n;
+    bursts(&rec, o.iter, &s);
+    bench_result("ns_per_event=%.2f first_ns_per_event=%.2f events=%ld "
+                 "tracing=%d", samples_pct(&s, 50), first_ns,
+                 WARMUP + o.iter, IPCLAB_TRACING);
+    samples_free(&first);
     samples_free(&s);
+    return 0;
+}
+
+/* ---- tpswitch -------------------------------------------------------- */
+
+/* One byte through a pipe, or die; false at EOF */
+static bool
+bounce_read(int fd, char *c)
+{
+    ssize_t n;
+
+    while ((n = read(fd, c, 1)) == -1 && errno == EINTR)
+        ;
+    if (n == -1)
+        ipc_die_child("read");
+    return n == 1;
+}
+
+static void
+bounce_write(int fd, char c)
+{
+    ssize_t n;
+
+    while ((n = write(fd, &c, 1)) == -1 && errno == EINTR)
+        ;
+    if (n != 1)
+        ipc_die_child("write");
+}
+
+/* The other process: wake, maybe trace, answer; until EOF */
+static void
+echo_loop(int in, int out)
+{
+    struct ipc_record rec;
+    char c;
+
+    ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, 0);
+    bursts(&rec, WARMUP, NULL);
+    bounce_write(out, 'w');     /* warmed up */
+    while (bounce_read(in, &c)) {
+        if (c == 'e') {
+            rec.seq++;
+            IPC_TRACE(record_read, IPC_FIFO_LAB, &rec);
+        }
+        bounce_write(out, c);
+    }
+    _exit(0);
+}
+
+int
+bench_tpswitch(int argc, char *argv[])
+{
+    struct bench_opts o;
+    struct samples diff = { 0 }, bare = { 0 };
+    struct ipc_record rec;
+    int to[2], from[2], status;
+    long blocks;
+    pid_t pid;
+    char c;
+
+    bench_parse_common(argc, argv, &o, 20000,
+                       "Usage: ipclab-bench tpswitch [--iter N] [--cpu N]\n"
+                       "N round trips between two processes, each turn "
+                       "starting with a\ncontext switch; half of them with "
+                       "one event on each side.\n");
+    if (pipe2(to, O_CLOEXEC) == -1 || pipe2(from, O_CLOEXEC) == -1)
+        ipc_die("pipe");
+    if ((pid = fork()) == -1)
+        ipc_die("fork");
+    if (pid == 0) {
+        close(to[1]);
+        close(from[0]);
+        echo_loop(to[0], from[1]);
+    }
+    close(to[0]);
+    close(from[1]);
+
+    ipc_rec_request(&rec, IPC_OP_MUL, 6, 7, 0);
+    bursts(&rec, WARMUP, NULL);
+    if (!bounce_read(from[0], &c))
+        ipc_diex("the other process ended early");
+
+    /* blocks with ('e') and without ('n') events, turn about; each pair
+       of blocks gives one difference */
+    blocks = o.iter / (2 * BLOCK) > 0 ? o.iter / (2 * BLOCK) : 1;
+    for (long b = 0; b < blocks; b++) {
+        double mean[2];
+
+        for (int k = 0; k < 2; k++) {
+            /* the order within the pair alternates too */
+            bool events = (k == 0) == (b % 2 == 0);
+            int64_t t0 = ipc_now_ns();
+
+            for (int i = 0; i < BLOCK; i++) {
+                bounce_write(to[1], events ? 'e' : 'n');
+                if (!bounce_read(from[0], &c))
+                    ipc_diex("the other process ended early");
+                if (events) {
+                    rec.seq++;
+                    IPC_TRACE(record_read, IPC_FIFO_LAB, &rec);
+                }
+            }
+            mean[events] = (double)(ipc_now_ns() - t0) / BLOCK;
+        }
+        samples_add(&diff, (mean[1] - mean[0]) / 2);    /* 2 events */
+        samples_add(&bare, mean[0]);
+    }
+    close(to[1]);
+    while (waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR)
+            ipc_die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        ipc_diex("the other process failed");
+    bench_result("ns_per_event=%.2f rtt_ns=%.0f events=%ld tracing=%d",
+                 samples_pct(&diff, 50), samples_pct(&bare, 50),
+                 2 * WARMUP + blocks * BLOCK * 2, IPCLAB_TRACING);
+    samples_free(&diff);
+    samples_free(&bare);
     return 0;
 }

@@ -43,7 +43,7 @@ field(const char *line, const char *key)
 struct command {
     const char *name;
     const char *args[12];       /* after the command name */
-    const char *keys[5];        /* NULL-ended: numbers >= 0 */
+    const char *keys[7];        /* NULL-ended: numbers >= 0 */
     const char *signed_keys[3]; /* NULL-ended: numbers of either sign (a
                                    difference between two runs) */
 };
@@ -62,13 +62,21 @@ static const struct command commands[] = {
                                  "@ipclab-bench-true" },
       .keys = { "p50_ns", "versus_p50_ns", "ratio" } },
     { .name = "tpcost", .args = { "--iter", "100" },
-      .keys = { "ns_per_event", "events" } },
+      .keys = { "ns_per_event", "first_ns_per_event", "events" } },
+    /* a difference of two kinds of round trip: either sign without a
+       session */
+    { .name = "tpswitch", .args = { "--iter", "400", "--cpu", "0" },
+      .keys = { "rtt_ns", "events" }, .signed_keys = { "ns_per_event" } },
     { .name = "system", .args = { "--bin", "@", "--clients", "2", "--count",
                                   "20", "--window", "2" },
-      .keys = { "throughput", "p50_us", "answered", "lost" } },
+      .keys = { "throughput", "p50_us", "answered", "lost", "cs_per_req" } },
+    { .name = "system", .args = { "--bin", "@", "--count", "20", "--sched",
+                                  "normal" },
+      .keys = { "p50_us", "answered", "cs_per_req" } },
     { .name = "system", .args = { "--bin", "@", "--count", "20", "--pairs",
                                   "2" },
-      .keys = { "p50_us", "off_p50_us", "pairs", "answered" },
+      .keys = { "p50_us", "off_p50_us", "pairs", "answered", "cs_per_req",
+                "off_cs_per_req" },
       .signed_keys = { "added_pct", "added_us" } },
 };
 
