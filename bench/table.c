@@ -485,6 +485,9 @@ tracing(struct out *o)
     job_row(o, "  first pass over the ring buffer", "tp recorded",
             "first_ns_per_event", 1, U_NS, why_rec != NULL ? why_rec
             : "a page fault per 4 KiB page and process");
+    job_row(o, "  an event after a system call", "tp recorded",
+            "after_syscall_ns", 1, U_NS, why_rec != NULL ? why_rec
+            : "getppid() then record_write, less getppid() alone");
     job_row(o, "  first event after a context switch", "tp switch",
             "ns_per_event", 1, U_NS, why_rec != NULL ? why_rec
             : "2 processes taking turns (unpinned: not on one CPU)");

@@ -20,6 +20,14 @@
  * program pays per event is the cost after that; tpcost prints the
  * warm-up's own average as first_ns_per_event.
  *
+ * tpcost then measures an event that follows a system call (getppid(),
+ * about the cheapest), as almost every event of the reference system
+ * does: bursts of "system call, event" against bursts of "system call"
+ * alone, turn about; the median difference per event is
+ * after_syscall_ns. On a virtual machine a system call may go through
+ * the hypervisor and leave the caches and the TLB colder than a loop
+ * does.
+ *
  * tpswitch: two processes on one CPU bounce a byte through two pipes, so
  * that each turn starts with a context switch, as every turn of the
  * reference system does. In blocks of BLOCK round trips, alternately,
@@ -30,12 +38,14 @@
  * TLB. Give it --cpu, or the two processes may not share a CPU.
  *
  * Prints "result ns_per_event=... events=N tracing=0|1" (tpcost adds
- * first_ns_per_event=..., tpswitch rtt_ns=..., the bare round trip).
+ * first_ns_per_event=... and after_syscall_ns=..., tpswitch rtt_ns=...,
+ * the bare round trip).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +78,27 @@ burst(struct ipc_record *rec, long n)
     return (double)(ipc_now_ns() - t0) / (double)n;
 }
 
+/*
+ * n times a system call, each followed by an event if 'events'; returns
+ * the time per iteration, in ns
+ */
+static double
+burst_syscalls(struct ipc_record *rec, long n, bool events)
+{
+    int64_t t0 = ipc_now_ns();
+
+    for (long i = 0; i < n; i++) {
+        /* the raw system call: nothing in libc may answer it from a cache */
+        syscall(SYS_getppid);
+        if (events) {
+            rec->seq++;
+            IPC_TRACE(record_write, IPC_FIFO_LAB, rec);
+        }
+        __asm__ __volatile__("" : : "r"(rec) : "memory");
+    }
+    return (double)(ipc_now_ns() - t0) / (double)n;
+}
+
 /* n events in bursts; each burst's cost per event into s (if not NULL) */
 static void
 bursts(struct ipc_record *rec, long n, struct samples *s)
@@ -85,9 +116,10 @@ int
 bench_tpcost(int argc, char *argv[])
 {
     struct bench_opts o;
-    struct samples first = { 0 }, s = { 0 };
+    struct samples first = { 0 }, s = { 0 }, after = { 0 };
     struct ipc_record rec;
     double first_ns;
+    long pairs;
 
     bench_parse_common(argc, argv, &o, 50000,
                        "Usage: ipclab-bench tpcost [--iter N] [--cpu N]\n"
@@ -101,11 +133,29 @@ bench_tpcost(int argc, char *argv[])
     for (size_t i = 0; i < first.n; i++)
         first_ns += first.v[i] / (double)first.n;
     bursts(&rec, o.iter, &s);
-    bench_result("ns_per_event=%.2f first_ns_per_event=%.2f events=%ld "
-                 "tracing=%d", samples_pct(&s, 50), first_ns,
-                 WARMUP + o.iter, IPCLAB_TRACING);
+
+    /* after a system call: one burst with events, one without, in turn */
+    pairs = o.iter / BURST > 0 ? o.iter / BURST : 1;
+    for (long b = 0; b < pairs; b++) {
+        double with, without;
+
+        if (b % 2 == 0) {
+            with = burst_syscalls(&rec, BURST, true);
+            without = burst_syscalls(&rec, BURST, false);
+        } else {
+            without = burst_syscalls(&rec, BURST, false);
+            with = burst_syscalls(&rec, BURST, true);
+        }
+        samples_add(&after, with - without);
+        ipc_sleep_ms(PAUSE_MS);
+    }
+    bench_result("ns_per_event=%.2f first_ns_per_event=%.2f "
+                 "after_syscall_ns=%.2f events=%ld tracing=%d",
+                 samples_pct(&s, 50), first_ns, samples_pct(&after, 50),
+                 WARMUP + o.iter + pairs * BURST, IPCLAB_TRACING);
     samples_free(&first);
     samples_free(&s);
+    samples_free(&after);
     return 0;
 }
 

@@ -62,7 +62,8 @@ static const struct command commands[] = {
                                  "@ipclab-bench-true" },
       .keys = { "p50_ns", "versus_p50_ns", "ratio" } },
     { .name = "tpcost", .args = { "--iter", "100" },
-      .keys = { "ns_per_event", "first_ns_per_event", "events" } },
+      .keys = { "ns_per_event", "first_ns_per_event", "events" },
+      .signed_keys = { "after_syscall_ns" } },
     /* a difference of two kinds of round trip: either sign without a
        session */
     { .name = "tpswitch", .args = { "--iter", "400", "--cpu", "0" },
