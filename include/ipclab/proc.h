@@ -53,10 +53,11 @@ ipc_self_pid(void);
  * -> rc), each a FIFO write or a signal that wakes the next process. Under
  * the default policy (SCHED_OTHER, "normal") a woken process may preempt
  * the one that woke it on the spot, which then has to be switched back in
- * to finish its turn: on one CPU a request then costs about 4.7 context
- * switches instead of 4 (docs/performance.md). SCHED_BATCH ("batch") makes a woken process wait
- * until the waker blocks or its time slice ends; every hand-off is then
- * one switch (sched(7)). Any user may choose either.
+ * to finish its turn: on one CPU a request then costs 4.5 to 5.5 context
+ * switches instead of 4 (docs/performance.md). SCHED_BATCH ("batch")
+ * makes a woken process wait until the waker blocks or its time slice
+ * ends; every hand-off is then one switch (sched(7)). Any user may
+ * choose either.
  */
 enum ipc_sched {
     IPC_SCHED_BATCH,            /* SCHED_BATCH: the kit's default */

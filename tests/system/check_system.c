@@ -420,7 +420,7 @@ START_TEST(test_system_unsafe_directory_refused)
 }
 END_TEST
 
-/* ---- scheduling policy ------------------------------------------------------ */
+/* ---- scheduling policy ------------------------------------------------- */
 
 /* Wait up to 10 s for process pid to run under 'policy'; false if never */
 static bool
