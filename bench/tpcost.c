@@ -63,37 +63,24 @@
 #define WARMUP 32768
 #define BLOCK 200               /* tpswitch: round trips of one kind */
 
-/* n events in a row; returns the time they took per event, in ns */
-static double
-burst(struct ipc_record *rec, long n)
-{
-    int64_t t0 = ipc_now_ns();
-
-    for (long i = 0; i < n; i++) {
-        rec->seq++;
-        IPC_TRACE(record_write, IPC_FIFO_LAB, rec);
-        /* keep the compiler from dropping a loop with nothing in it */
-        __asm__ __volatile__("" : : "r"(rec) : "memory");
-    }
-    return (double)(ipc_now_ns() - t0) / (double)n;
-}
-
 /*
- * n times a system call, each followed by an event if 'events'; returns
- * the time per iteration, in ns
+ * n times: a system call if 'syscalls', then an event if 'events'.
+ * Returns the time per iteration, in ns.
  */
 static double
-burst_syscalls(struct ipc_record *rec, long n, bool events)
+burst(struct ipc_record *rec, long n, bool syscalls, bool events)
 {
     int64_t t0 = ipc_now_ns();
 
     for (long i = 0; i < n; i++) {
         /* the raw system call: nothing in libc may answer it from a cache */
-        syscall(SYS_getppid);
+        if (syscalls)
+            syscall(SYS_getppid);
         if (events) {
             rec->seq++;
             IPC_TRACE(record_write, IPC_FIFO_LAB, rec);
         }
+        /* keep the compiler from dropping a loop with nothing in it */
         __asm__ __volatile__("" : : "r"(rec) : "memory");
     }
     return (double)(ipc_now_ns() - t0) / (double)n;
@@ -104,7 +91,8 @@ static void
 bursts(struct ipc_record *rec, long n, struct samples *s)
 {
     for (long done = 0; done < n; done += BURST) {
-        double ns = burst(rec, n - done < BURST ? n - done : BURST);
+        double ns = burst(rec, n - done < BURST ? n - done : BURST, false,
+                          true);
 
         if (s != NULL)
             samples_add(s, ns);
@@ -140,11 +128,11 @@ bench_tpcost(int argc, char *argv[])
         double with, without;
 
         if (b % 2 == 0) {
-            with = burst_syscalls(&rec, BURST, true);
-            without = burst_syscalls(&rec, BURST, false);
+            with = burst(&rec, BURST, true, true);
+            without = burst(&rec, BURST, true, false);
         } else {
-            without = burst_syscalls(&rec, BURST, false);
-            with = burst_syscalls(&rec, BURST, true);
+            without = burst(&rec, BURST, true, false);
+            with = burst(&rec, BURST, true, true);
         }
         samples_add(&after, with - without);
         ipc_sleep_ms(PAUSE_MS);

@@ -346,9 +346,10 @@ drain_signals(struct server *s, bool *force_stop)
 {
     struct ipc_sig_event evs[64];
     bool child = false;
-    int n = ipc_sigfd_read_many(s->sig_fd, evs, 64);
+    int n = ipc_sigfd_read_many(s->sig_fd, evs,
+                                (int)(sizeof(evs) / sizeof(evs[0])));
 
-    /* 64 read: more may wait, and epoll_wait() says so at once */
+    /* a full array: more may wait, and epoll_wait() says so at once */
     if (n == -1)
         ipc_die("cannot read signalfd");
 
