@@ -10,15 +10,9 @@
  * stays correct in the build that does not.
  *
  * src/lib/tp_define.c defines IPCLAB_TRACE_DEFINE before including this
- * header: it holds the tracepoint definitions (LTTNG_UST_TRACEPOINT_DEFINE)
- * and is linked into every program. A program's own files never define it.
- * The probes (src/lib/tp.c) are not linked in: they are a shared object,
- * libipclab-tp.so, which tp_define.c loads at start-up only when an LTTng
- * session daemon could record this process (LTTNG_UST_TRACEPOINT_PROBE_
- * DYNAMIC_LINKAGE, lttng-ust(3)). Until then every IPC_TRACE() is one
- * predicted branch on a flag that stays false, and liblttng-ust is not even
- * loaded: a short-lived process that nobody traces starts as fast as an
- * untraced build (docs/performance.md, "Tracing when nobody records").
+ * header: it holds the tracepoint definitions and loads the probes when a
+ * recording asks for them (docs/tracing.md, "How a program loads its
+ * probes"). A program's own files never define it.
  * The events are documented in ipclab/tp.h and docs/tracepoints.md.
  */
 #ifndef IPCLAB_TRACE_H
@@ -32,7 +26,7 @@
 
 #ifdef IPCLAB_TRACE_DEFINE
 #define LTTNG_UST_TRACEPOINT_DEFINE
-#define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE  /* probes: dlopen() */
+#define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE  /* probes: a .so */
 #endif
 #include "ipclab/tp.h"
 

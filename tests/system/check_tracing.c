@@ -7,9 +7,9 @@
  * babeltrace2; and asserts that for every request the 17 steps of the
  * protocol (docs/tracepoints.md) appear, by the right processes, in order.
  *
- * The "loading" case checks what a traced program maps: nothing of
- * lttng-ust when nobody may record it, the tracer and the probes when
- * tracing is wanted.
+ * The "loading" case checks what a traced program maps: not the tracer
+ * when nothing asks for it, the tracer and the probes when a recording
+ * does.
  *
  * This test does not skip: CI installs LTTng, and a kit whose traces are
  * silently empty is broken. Built without tracing, it fails and says so.
@@ -313,28 +313,33 @@ maps_has(pid_t pid, const char *lib)
 }
 
 /*
- * What a traced program loads (src/lib/tp_define.c): nothing of lttng-ust
- * when nobody may record it (IPCLAB_TRACE=0 stands for "no session
- * daemon", whatever this machine runs), the tracer and the probes when
- * asked (IPCLAB_TRACE=1).
+ * What a traced program loads (docs/tracing.md, "How a program loads its
+ * probes"): neither the tracer nor the probes when nothing asks for them,
+ * both when IPCLAB_TRACE=1 (what traces/record.sh sets) or when ld.so
+ * preloads the probes. "liblttng-ust.so" is the tracer itself, not
+ * liblttng-ust-tracepoint.so, which the definitions always load.
  */
 START_TEST(test_tracing_loads_tracer_only_when_wanted)
 {
-    static const char *const modes[] = { "0", "1" };
     struct h_server srv;
+    const bool wanted = _i != 0;
 
-    setenv("IPCLAB_TRACE", modes[_i], 1);
+    unsetenv("IPCLAB_TRACE");
+    unsetenv("LD_PRELOAD");
+    if (_i == 1)
+        setenv("IPCLAB_TRACE", "1", 1);
+    else if (_i == 2)
+        setenv("LD_PRELOAD", h_bin("../lib/libipclab-tp.so"), 1);
     h_server_start(&srv, h_tmpdir_path("run"), NULL);
-    if (_i == 0) {
-        ck_assert_msg(!maps_has(srv.pid, "liblttng-ust"),
-                      "IPCLAB_TRACE=0, yet the server mapped lttng-ust");
-        ck_assert(!maps_has(srv.pid, "libipclab-tp"));
-    } else {
-        ck_assert(maps_has(srv.pid, "liblttng-ust-tracepoint"));
-        ck_assert(maps_has(srv.pid, "libipclab-tp"));
-    }
+    ck_assert_msg(maps_has(srv.pid, "liblttng-ust.so") == wanted,
+                  "mode %d: the server %s the tracer", _i,
+                  wanted ? "did not map" : "mapped");
+    ck_assert_msg(maps_has(srv.pid, "libipclab-tp") == wanted,
+                  "mode %d: the server %s the probes", _i,
+                  wanted ? "did not map" : "mapped");
     ck_assert_int_eq(h_server_stop(&srv, 10000, NULL, 0), 0);
     unsetenv("IPCLAB_TRACE");
+    unsetenv("LD_PRELOAD");
 }
 END_TEST
 
@@ -353,7 +358,7 @@ tracing_suite(void)
 
     tc = tcase_create("loading");
     tcase_set_timeout(tc, 30);
-    tcase_add_loop_test(tc, test_tracing_loads_tracer_only_when_wanted, 0, 2);
+    tcase_add_loop_test(tc, test_tracing_loads_tracer_only_when_wanted, 0, 3);
     suite_add_tcase(s, tc);
     return s;
 }
