@@ -103,10 +103,6 @@ bench_field(const char *line, const char *key);
 bool
 bench_on_path(const char *name);
 
-/* True when an LTTng session daemon's socket exists (root or per-user). */
-bool
-bench_sessiond_running(void);
-
 /* The measuring commands and the driver; each takes main()'s arguments */
 int
 bench_pingpong(int argc, char *argv[]);

@@ -455,7 +455,6 @@ run_job(const struct config *c, struct job *j, int round)
     static char out[1 << 16];
     char trace[PATH_MAX], *argv[MAX_ARGS + 8], script[PATH_MAX];
     const char *line;
-    bool daemon_before = false;
     int n = 0, status;
 
     if (j->recorded) {
@@ -466,8 +465,6 @@ run_job(const struct config *c, struct job *j, int round)
         argv[n++] = "-o";
         argv[n++] = trace;
         argv[n++] = "--";
-    } else {
-        daemon_before = bench_sessiond_running();
     }
     for (int i = 0; j->argv[i] != NULL; i++)
         argv[n++] = j->argv[i];
@@ -482,8 +479,6 @@ run_job(const struct config *c, struct job *j, int round)
 
     status = bench_capture(argv, out, sizeof(out), c->log_fd,
                            JOB_TIMEOUT_MS);
-    if (!j->recorded && (daemon_before || bench_sessiond_running()))
-        j->sessiond_seen = true;
     line = strstr(out, "result ");
     if (status != 0 || line == NULL) {
         j->failures++;
@@ -562,6 +557,8 @@ bench_report(int argc, char *argv[])
         ipc_die("cannot create '%s'", log);
     c.log_fd = fileno(c.log);
     c.traced_build = traced_build(c.bin);
+    /* the runs not under record.sh load no probes (it sets IPCLAB_TRACE) */
+    unsetenv("IPCLAB_TRACE");
     if (c.record && !(bench_on_path("lttng") && bench_on_path("lttng-sessiond") &&
                       bench_on_path("babeltrace2")))
         c.record = false;       /* the table says why those rows are n/a */

@@ -51,8 +51,6 @@ struct job {
     struct series vals[MAX_KEYS];
     int nvals;
     int failures;
-    bool sessiond_seen;         /* a session daemon ran during a run that
-                                   should have had none */
     double events;              /* recorded: events in one run's trace */
 };
 

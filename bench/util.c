@@ -281,31 +281,6 @@ bench_field(const char *line, const char *key)
     return NAN;
 }
 
-static bool
-is_socket(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
-}
-
-/* lttng-ust 2.13's socket name (tp_define.c derives it from its headers) */
-bool
-bench_sessiond_running(void)
-{
-    const char *home = getenv("LTTNG_HOME");
-    char path[4096];
-
-    if (is_socket("/var/run/lttng/lttng-ust-sock-8"))
-        return true;
-    if (home == NULL || home[0] == '\0')
-        home = getenv("HOME");
-    if (home == NULL)
-        return false;
-    snprintf(path, sizeof(path), "%s/.lttng/lttng-ust-sock-8", home);
-    return is_socket(path);
-}
-
 bool
 bench_on_path(const char *name)
 {
