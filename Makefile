@@ -46,6 +46,28 @@ else
 Q := @
 endif
 
+# The build's recipes, each defined once and used by every rule, here and
+# in mk/*.mk. A quiet build prints one line per step ("  CC  FILE");
+# V=1 prints the commands instead.
+#   $(call step,TAG,FILE)  make $@'s directory, print the step's line
+#   $(call compile,FLAGS)  compile $< into $@, FLAGS after CPPFLAGS
+#   $(call ld,INPUTS,LIBS) link $@ from INPUTS, then LDLIBS and LIBS
+#   $(call link,OBJECTS)   a traced program: OBJECTS, the tracepoint
+#                          definitions and the library
+step = @mkdir -p $(@D)$(if $(Q), && printf '  %-7s %s\n' '$(1)' '$(2)')
+
+define compile
+	$(call step,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(1) $(CFLAGS) $(UST_CFLAGS) -c -o $@ $<
+endef
+
+define ld
+	$(call step,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(1) $(LDLIBS) $(2)
+endef
+
+link = $(call ld,$(1) $(TP_OBJ) $(LIB),$(TP_LIBS))
+
 # ---- the library every program links -------------------------------------
 LIB_SRCS := $(wildcard src/lib/*.c)
 LIB_SRCS := $(filter-out src/lib/tp.c src/lib/tp_define.c,$(LIB_SRCS))
@@ -55,11 +77,10 @@ LIB      := $(BUILD)/lib/libipclab.a
 # The tracepoints. Their definitions (tp_define.c) are linked into every
 # program as an object, not from the archive, so that each program defines
 # them exactly once. The probes (tp.c) are a shared object, TP_SO, linked
-# with liblttng-ust, that tp_define.o loads with dlopen() at start-up only
-# when an LTTng session daemon runs (lttng-ust(3), "dynamic linkage"): a
-# process nobody can record never loads liblttng-ust. A program linking
-# $(TP_OBJ) needs $(TP_LIBS); UST_LIBS is for code calling liblttng-ust
-# itself (the unit tests' fork handlers).
+# with liblttng-ust, which tp_define.o loads with dlopen() when a recording
+# asks (docs/tracing.md, section 7). A program linking $(TP_OBJ) needs
+# $(TP_LIBS); UST_LIBS is for code calling liblttng-ust itself (the unit
+# tests' fork handlers).
 ifeq ($(TRACING),1)
 TP_OBJ  := $(BUILD)/obj/src/lib/tp_define.o
 TP_PIC  := $(BUILD)/obj/src/lib/tp.o
@@ -89,13 +110,11 @@ EXTRA_OBJS     :=
 
 define test_program
 $(1)_OBJS := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tests/$(1)/*.c))
+$(1)_INPUTS := $$($(1)_OBJS) $(HARNESS_OBJS) $(TP_OBJ) $(LIB)
 TEST_BINS += $(BUILD)/tests/$(1)
 TEST_OBJS += $$($(1)_OBJS)
-$(BUILD)/tests/$(1): $$($(1)_OBJS) $(HARNESS_OBJS) $(TP_OBJ) $(LIB)
-	@mkdir -p $$(@D)
-	@$$(if $(Q),echo "  LD      $$@")
-	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJS) $(HARNESS_OBJS) \
-	    $(TP_OBJ) $(LIB) $$(LDLIBS) $$(UST_LIBS) $$(CHECK_LIBS)
+$(BUILD)/tests/$(1): $$($(1)_INPUTS)
+	$$(call ld,$$($(1)_INPUTS),$$(UST_LIBS) $$(CHECK_LIBS))
 endef
 $(foreach t,$(sort $(TEST_DIRS)),$(eval $(call test_program,$(t))))
 
@@ -113,51 +132,31 @@ $(BUILD)/.tracing: FORCE
 	@[ "$$(cat $@ 2>/dev/null)" = "$(TRACING)" ] || echo $(TRACING) > $@
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/.tracing
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(UST_CFLAGS) -c -o $@ $<
+	$(call compile)
 
 # Test objects also see Check's flags and tests/lib/.
 $(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/.tracing
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) $(UST_CFLAGS) \
-	    $(CHECK_CFLAGS) -c -o $@ $<
+	$(call compile,-Itests/lib $(CHECK_CFLAGS))
 
 $(LIB): $(LIB_OBJS)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  AR      $@")
+	$(call step,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
-
-# $(call link,objects): link a program with the library and the
-# tracepoint definitions
-define link
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(1) $(TP_OBJ) $(LIB) $(LDLIBS) $(TP_LIBS)
-endef
 
 ifeq ($(TRACING),1)
 # The probes: position-independent code in a shared object that carries
 # liblttng-ust as a dependency (--no-as-needed: nothing in tp.o calls it
 # by name, yet loading the probes must load the tracer).
 $(TP_PIC): src/lib/tp.c $(BUILD)/.tracing
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(UST_CFLAGS) -fPIC -c -o $@ $<
+	$(call compile,-fPIC)
 
+$(TP_SO): LDFLAGS += -shared -Wl,--no-as-needed
 $(TP_SO): $(TP_PIC)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--no-as-needed -o $@ $< $(UST_LIBS)
+	$(call ld,$<,$(UST_LIBS))
 
 # tp_define.o knows where this build puts the probes (after BIN/../lib/),
 # and whatever links it gets them built (order-only prerequisite).
 $(TP_OBJ): src/lib/tp_define.c $(BUILD)/.tracing | $(TP_SO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(UST_CFLAGS) \
-	    -DIPCLAB_TP_BUILD_PATH='"$(abspath $(TP_SO))"' -c -o $@ $<
+	$(call compile,-DIPCLAB_TP_BUILD_PATH='"$(abspath $(TP_SO))"')
 
 install: install-tp
 install-tp: $(TP_SO)

@@ -17,9 +17,6 @@
 # because tests/bench/ runs a smoke run of them in 'make check'. They are
 # not installed.
 
-# The rules here come before the Makefile's 'all': keep 'all' the default.
-.DEFAULT_GOAL := all
-
 BENCH_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,\
                 $(filter-out bench/true.c,$(wildcard bench/*.c)))
 BENCH_BIN  := $(BUILD)/bin/ipclab-bench
@@ -35,16 +32,11 @@ BENCH_NOTRACE := $(BUILD)/bench-notrace
 BENCH_CFLAGS  := $(filter-out -O%,$(CFLAGS)) -O2
 
 $(BENCH_BIN): $(BENCH_OBJS) $(TP_OBJ) $(LIB)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(TP_OBJ) $(LIB) $(LDLIBS) \
-	    $(TP_LIBS) -lm
+	$(call ld,$(BENCH_OBJS) $(TP_OBJ) $(LIB),$(TP_LIBS) -lm)
 
 # Nothing of the kit's: the floor under fork+exec
 $(BENCH_TRUE): $(BUILD)/obj/bench/true.o
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $<
+	$(call ld,$<)
 
 # The smoke test runs them (the test program's own rule is the Makefile's)
 $(BUILD)/tests/bench: $(BENCH_BIN) $(BENCH_TRUE)

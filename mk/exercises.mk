@@ -26,10 +26,6 @@
 # grader (scripts/grade.sh) builds each exercise with its own make
 # invocation and scores a failed build as zero for that exercise only.
 
-# mk/*.mk are read before the Makefile's own 'all:' rule: without this,
-# the first rule of an included file would become the default goal.
-.DEFAULT_GOAL := all
-
 EX_DIRS := $(sort $(patsubst %/README.md,%,\
              $(wildcard exercises/[0-9][0-9]-*/README.md)))
 EX_NUMS := $(foreach d,$(EX_DIRS),$(firstword $(subst -, ,$(notdir $(d)))))
@@ -50,13 +46,6 @@ GRADE_HIDDEN ?=
 # GRADE_HIDDEN relative to the source tree works too
 GRADE_HIDDEN_ABS := $(if $(GRADE_HIDDEN),$(abspath $(GRADE_HIDDEN)))
 
-# $(call ex_compile,INCLUDE-DIR,EXTRA-FLAGS): compile $< into $@
-define ex_compile
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) -I$(1) $(2) $(CFLAGS) $(UST_CFLAGS) -c -o $@ $<
-endef
-
 # $(call exercise,exercises/NN-name,NN)
 define exercise
 EX_$(2)_SRCS     := $$(wildcard $(1)/*.c)
@@ -75,20 +64,20 @@ EX_$(2)_SOL_PROGS := $$(EX_PROGS_$(2):%=$(BUILD)/solutions/$(2)/%)
 EX_OBJS_ALL += $$(EX_$(2)_OBJS) $$(EX_$(2)_SOL_OBJS) $$(EX_$(2)_TEST_OBJS)
 
 $(BUILD)/exercises/$(2)/obj/%.o: $(1)/%.c $(BUILD)/.tracing
-	$$(call ex_compile,$(1))
+	$$(call compile,-I$(1))
 
 # a file of solution/ replaces the student's; the others are shared
 $(BUILD)/solutions/$(2)/obj/%.o: $(1)/solution/%.c $(BUILD)/.tracing
-	$$(call ex_compile,$(1))
+	$$(call compile,-I$(1))
 
 $(BUILD)/solutions/$(2)/obj/%.o: $(1)/%.c $(BUILD)/.tracing
-	$$(call ex_compile,$(1))
+	$$(call compile,-I$(1))
 
 $(BUILD)/grade/obj/$(2)/%.o: $(1)/grade/%.c $(BUILD)/.tracing
-	$$(call ex_compile,$(1),-Itests/lib -Iexercises/grader $$(CHECK_CFLAGS))
+	$$(call compile,-I$(1) -Itests/lib -Iexercises/grader $$(CHECK_CFLAGS))
 
 $(BUILD)/grade/obj/$(2)/hidden/%.o: $(GRADE_HIDDEN_ABS)/$(2)/%.c FORCE
-	$$(call ex_compile,$(1),-Itests/lib -Iexercises/grader $$(CHECK_CFLAGS))
+	$$(call compile,-I$(1) -Itests/lib -Iexercises/grader $$(CHECK_CFLAGS))
 
 $$(EX_$(2)_PROGS): $$(EX_$(2)_OBJS) $(TP_OBJ) $(LIB)
 	$$(call link,$$(EX_$(2)_OBJS))
@@ -121,12 +110,8 @@ grade-build-$(2)-solution: $$(EX_$(2)_SOL_PROGS) $(BUILD)/grade/$(2)-solution
 endef
 
 # $(ex_link_grade): link a grading program from the objects among $^
-define ex_link_grade
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$(filter-out %/main.o \
-	    $(TP_OBJ),$^)) $(TP_OBJ) $(LIB) $(LDLIBS) $(UST_LIBS) $(CHECK_LIBS)
-endef
+ex_link_grade = $(call ld,$(filter %.o,$(filter-out %/main.o $(TP_OBJ),$^)) \
+                  $(TP_OBJ) $(LIB),$(UST_LIBS) $(CHECK_LIBS))
 
 $(foreach d,$(EX_DIRS),$(eval $(call exercise,$(d),$(firstword \
     $(subst -, ,$(notdir $(d)))))))

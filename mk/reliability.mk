@@ -36,18 +36,27 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_OBJS  := $(patsubst src/lib/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS))
 
+# The kit's compile and link recipes, with the fuzzer's compiler and flags
+$(FUZZ_DIR)/%: CC = $(FUZZ_CC)
+$(FUZZ_DIR)/%: CPPFLAGS = $(FUZZ_CPPFLAGS)
+$(FUZZ_DIR)/%: CFLAGS = $(FUZZ_CFLAGS) $(FUZZ_FLAGS)
+$(FUZZ_DIR)/%: UST_CFLAGS =
+$(FUZZ_DIR)/%: LDFLAGS = $(FUZZ_FLAGS)
+$(FUZZ_DIR)/%: LDLIBS =
+
 $(FUZZ_DIR)/obj/%.o: src/lib/%.c
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  FUZZCC  $<")
-	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+	$(call compile)
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  FUZZLD  $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_FLAGS) \
-	    -o $@ $< $(FUZZ_OBJS)
+$(FUZZ_DIR)/obj/fuzz_%.o: tests/fuzz/fuzz_%.c
+	$(call compile)
 
--include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/fuzz_%.o $(FUZZ_OBJS)
+	$(call ld,$^)
+
+# kept, not removed as intermediates: the next 'make fuzz' reuses them
+.SECONDARY: $(FUZZ_NAMES:%=$(FUZZ_DIR)/obj/fuzz_%.o)
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_NAMES:%=$(FUZZ_DIR)/obj/fuzz_%.d)
 
 # Seeds come from tests/fuzz/corpus/NAME/ (committed, read only); what
 # libFuzzer finds goes to $(FUZZ_DIR)/corpus/NAME/, crashes to

@@ -27,8 +27,6 @@ TEST_DIRS      += trace
 $(TRACE_OBJS): CFLAGS += $(BT_CFLAGS)
 
 $(TRACE_TOOL): $(TRACE_OBJS) $(LIB)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(TRACE_OBJS) $(LIB) $(LDLIBS) $(BT_LIBS) -lm
+	$(call ld,$(TRACE_OBJS) $(LIB),$(BT_LIBS) -lm)
 
 $(BUILD)/tests/trace: | $(TRACE_TOOL) $(PROGRAMS)
