@@ -149,9 +149,9 @@ ifeq ($(TRACING),1)
 $(TP_PIC): src/lib/tp.c $(BUILD)/.tracing
 	$(call compile,-fPIC)
 
-$(TP_SO): LDFLAGS += -shared -Wl,--no-as-needed
+TP_SO_FLAGS := -shared -Wl,--no-as-needed
 $(TP_SO): $(TP_PIC)
-	$(call ld,$<,$(UST_LIBS))
+	$(call ld,$(TP_SO_FLAGS) $<,$(UST_LIBS))
 
 # tp_define.o knows where this build puts the probes (after BIN/../lib/),
 # and whatever links it gets them built (order-only prerequisite).

@@ -37,12 +37,13 @@ FUZZ_BINS  := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_OBJS  := $(patsubst src/lib/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS))
 
 # The kit's compile and link recipes, with the fuzzer's compiler and flags
-$(FUZZ_DIR)/%: CC = $(FUZZ_CC)
-$(FUZZ_DIR)/%: CPPFLAGS = $(FUZZ_CPPFLAGS)
-$(FUZZ_DIR)/%: CFLAGS = $(FUZZ_CFLAGS) $(FUZZ_FLAGS)
-$(FUZZ_DIR)/%: UST_CFLAGS =
-$(FUZZ_DIR)/%: LDFLAGS = $(FUZZ_FLAGS)
-$(FUZZ_DIR)/%: LDLIBS =
+# whatever the command line sets
+$(FUZZ_DIR)/%: override CC = $(FUZZ_CC)
+$(FUZZ_DIR)/%: override CPPFLAGS = $(FUZZ_CPPFLAGS)
+$(FUZZ_DIR)/%: override CFLAGS = $(FUZZ_CFLAGS) $(FUZZ_FLAGS)
+$(FUZZ_DIR)/%: override UST_CFLAGS =
+$(FUZZ_DIR)/%: override LDFLAGS = $(FUZZ_FLAGS)
+$(FUZZ_DIR)/%: override LDLIBS =
 
 $(FUZZ_DIR)/obj/%.o: src/lib/%.c
 	$(call compile)
