@@ -14,7 +14,8 @@
  * does not depend on either: it loads the probes before main() with
  * dlopen() when IPCLAB_TRACE=1 says a recording wants them (traces/record.sh
  * sets it), or ld.so loads them when LD_PRELOAD names libipclab-tp.so.
- * Otherwise nothing of liblttng-ust is loaded, and each IPC_TRACE() stays a
+ * Otherwise the tracer is not loaded (only lttng-ust's small tracepoint
+ * library, which the definitions need), and each IPC_TRACE() stays a
  * branch on a flag that nothing sets. docs/tracing.md, "How a program
  * loads its probes", tells why and what it costs.
  *
