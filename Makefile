@@ -195,7 +195,7 @@ test: all
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory programs
-	$(Q)scripts/run-demo.sh $(BUILD)/bin
+	$(Q)scripts/run-demo.sh $(BUILD)/bin $(BUILD)/traces/run
 
 trace: deps
 	$(Q)$(MAKE) --no-print-directory programs

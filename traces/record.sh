@@ -95,6 +95,14 @@ if [ "${IPCLAB_TESTS_LOCKED:-0}" != 1 ]; then
     ipclab_lock record.sh "record.sh $*" 600
 fi
 
+# The previous recording goes aside, so that a failure cannot leave it
+# looking like this one.
+mkdir -p "$(dirname "$out")" || fail "cannot create '$(dirname "$out")'"
+if [ -e "$out" ]; then
+    rm -rf "$out.old"
+    mv "$out" "$out.old" || fail "cannot move the old '$out' aside"
+fi
+
 home=""
 sessiond_pid=""
 session=""
@@ -128,13 +136,6 @@ if ! lttng list >/dev/null 2>&1; then
     sessiond_pid=$(cat "$home/sessiond.pid")
 fi
 
-# The previous recording goes aside, so that a failure cannot leave it
-# looking like this one.
-mkdir -p "$(dirname "$out")" || fail "cannot create '$(dirname "$out")'"
-if [ -e "$out" ]; then
-    rm -rf "$out.old"
-    mv "$out" "$out.old" || fail "cannot move the old '$out' aside"
-fi
 say lttng create "$name" --output="$out" >/dev/null ||
     fail "cannot create a recording session (see: make doctor)"
 session=$name
