@@ -148,8 +148,20 @@ if [ -n "$buffers" ]; then
 fi
 say lttng enable-event --userspace --session="$name" $channel 'ipclab:*' \
     >/dev/null || fail "cannot enable the ipclab events"
+# COMMAND runs in a UTS namespace of its own (unshare(1); a user namespace
+# too when not root, where the kernel allows it): every process it starts,
+# however, carries the namespace, and no other process does.
+ns_cmd=""
+ns_ctx=""
+if [ "$(id -u)" = 0 ]; then
+    ns_cmd="unshare --uts --"
+elif unshare --map-current-user --uts true 2>/dev/null; then
+    ns_cmd="unshare --map-current-user --uts --"
+fi
+[ -z "$ns_cmd" ] || ns_ctx="--type=uts_ns"
 say lttng add-context --userspace --session="$name" $channel --type=vpid \
-    --type=vtid --type=procname >/dev/null || fail "cannot add the contexts"
+    --type=vtid --type=procname $ns_ctx >/dev/null ||
+    fail "cannot add the contexts"
 # Only our uid (and the --pid processes' uids): a root session daemon also
 # hears every other user's ipclab programs. LTTng cannot follow a process
 # tree (children's vpids are unknown in advance): record.info does that.
@@ -176,8 +188,9 @@ preload=""
 # that writes its pid and then becomes it: the root of this run's tree.
 echo "+ ${preload:+LD_PRELOAD=$preload }$*" >&2
 status=0
-IPCLAB_RECORD_PRELOAD=$preload sh -c '
+IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '
     echo $$ >"$0" || exit 126
+    ns=$(readlink /proc/self/ns/uts) && echo "$ns" >"$0.ns"
     [ -z "$IPCLAB_RECORD_PRELOAD" ] ||
         { LD_PRELOAD=$IPCLAB_RECORD_PRELOAD; export LD_PRELOAD; }
     unset IPCLAB_RECORD_PRELOAD
@@ -202,6 +215,8 @@ session=""
 {
     echo "# traces/record.sh: whose trace this is (ipclab-trace reads it)"
     echo "pids=$root$pids"
+    ns=$(sed -n "s/^uts:\[\([0-9]*\)\]\$/\1/p" "$work/pid.ns" 2>/dev/null)
+    [ -z "$ns_cmd" ] || [ -z "$ns" ] || echo "uts_ns=$ns"
     echo "uid=$(id -u)"
     echo "uids=$( [ "$any_user" = 1 ] && echo all || echo "$uids")"
     echo "command=$*"

@@ -78,6 +78,8 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
         *eq++ = '\0';
         if (strcmp(line, "pids") == 0)
             rc = parse_pids(eq, ri);
+        else if (strcmp(line, "uts_ns") == 0)
+            rc = parse_count(eq, &ri->uts_ns);
         else if (strcmp(line, "discarded") == 0)
             rc = parse_count(eq, &ri->discarded);
         else if (strcmp(line, "lost_packets") == 0)

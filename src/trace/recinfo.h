@@ -5,6 +5,10 @@
  * A text file of KEY=VALUE lines ('#' starts a comment):
  *
  *   pids=4711 4720       the recorded command's pid, then each --pid
+ *   uts_ns=4026532305    the UTS namespace the command ran in, its own:
+ *                        every process of the recording, and only they,
+ *                        carry it (the uts_ns context); absent when
+ *                        record.sh could not make one
  *   uid=1000             who recorded
  *   uids=1000            the uids the session recorded ("all": any)
  *   command=...          the recorded command line
@@ -25,6 +29,7 @@ struct tr_recinfo {
     bool present;               /* the file exists */
     int npids;
     int pids[TR_RECINFO_PIDS];  /* roots of the recorded process trees */
+    uint64_t uts_ns;            /* the recording's namespace, or 0 */
     uint64_t discarded;
     uint64_t lost_packets;
 };

@@ -8,9 +8,12 @@
  * again keeping only their events. Two passes, and memory for one entry
  * per member. The members:
  *
- *   by default, the process trees of the pids in DIR/record.info (the
- *   recorded command, and the processes named with record.sh --pid): a
- *   root, every process whose proc_start names a member as its parent or
+ *   by default, the processes of the recording that DIR/record.info
+ *   describes: those in the recording's own UTS namespace (record.sh runs
+ *   the command in one, so every descendant carries it, however it was
+ *   started), and the process trees of the pids it names (the recorded
+ *   command, and the processes named with record.sh --pid): a root,
+ *   every process whose proc_start names a member as its parent or
  *   that a member spawned, and the peers a member routed to, exchanged
  *   records with or signalled (a requesting client started by a subshell,
  *   which traces nothing, is found through its server); everything when
@@ -51,6 +54,7 @@ struct scope {
     tr_event_fn fn;
     void *arg;
     int seen;                   /* the server emitted events */
+    uint64_t uts_ns;            /* the recording's namespace, or 0 */
     struct tr_source_info kept; /* what pass 2 kept */
 };
 
@@ -73,7 +77,8 @@ find_tree(const struct tr_event *ev, void *arg)
 {
     struct scope *sc = arg;
 
-    if (ev->type == TR_PROC_START && is_member(sc, ev->ppid))
+    if ((sc->uts_ns != 0 && ev->uts_ns == sc->uts_ns) ||
+        (ev->type == TR_PROC_START && is_member(sc, ev->ppid)))
         add_member(sc, ev->vpid);
     if (!is_member(sc, ev->vpid))
         return;
@@ -158,6 +163,7 @@ tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
             return tr_source_read_all(dir, fn, arg, pass, info);
         for (int i = 0; i < ri.npids; i++)
             add_member(&sc, ri.pids[i]);
+        sc.uts_ns = ri.uts_ns;
         if (tr_source_read_all(dir, find_tree, &sc,
                                "finding the recorded processes", info) == -1)
             goto out;

@@ -242,7 +242,7 @@ START_TEST(test_make_run_fails_loudly)
     char fake[PATH_MAX], run[PATH_MAX], build[PATH_MAX];
     char p[PATH_MAX + 32], path_env[PATH_MAX * 2];
     char arg_build[PATH_MAX + 8], arg_run[PATH_MAX + 16];
-    char *text, *slash;
+    char *text, *err, *slash;
     int status;
 
     snprintf(fake, sizeof(fake), "%s", h_tmpdir_path("fake-bin"));
@@ -275,13 +275,16 @@ START_TEST(test_make_run_fails_loudly)
     snprintf(arg_run, sizeof(arg_run), "RUN_TRACE=%s", run);
     status = h_run((const char *[]){ "/usr/bin/make", "-C", h_srcdir(),
                    "--no-print-directory", arg_build, arg_run, "run", NULL },
-                   NULL, h_tmpdir_path("make.out"), h_tmpdir_path("make.out"),
+                   NULL, h_tmpdir_path("make.out"), h_tmpdir_path("make.err"),
                    120000);
     text = h_read_file(h_tmpdir_path("make.out"));
-    ck_assert_msg(status != 0, "make run exited 0:\n%s", text);
-    ck_assert_msg(strstr(text, "the recording failed") != NULL, "%s", text);
-    ck_assert_msg(strstr(text, "OLD DIAGRAM") == NULL, "%s", text);
+    err = h_read_file(h_tmpdir_path("make.err"));
+    ck_assert_msg(status != 0, "make run exited 0:\n%s%s", text, err);
+    ck_assert_msg(strstr(err, "the recording failed") != NULL, "%s", err);
+    ck_assert_msg(strstr(text, "OLD DIAGRAM") == NULL &&
+                  strstr(err, "OLD DIAGRAM") == NULL, "%s%s", text, err);
     free(text);
+    free(err);
     snprintf(p, sizeof(p), "%s.svg", run);
     ck_assert_msg(access(p, F_OK) == -1, "the old diagram is still there");
     snprintf(p, sizeof(p), "%s/record.info", run);
