@@ -15,9 +15,10 @@
 #  - a session daemon: uses the running one, or starts one and stops it
 #    afterwards (by its pid, never by name), with its own LTTNG_HOME;
 #  - only this run's processes: the session records only processes of
-#    your uid (and of the uids of the --pid processes; --any-user: all),
-#    and DIR/record.info names COMMAND's pid and the --pid pids, so that
-#    ipclab-trace keeps only their process trees (docs/tracing.md);
+#    your uid (and of the uids of the --pid processes; --any-user: all);
+#    COMMAND runs in a UTS namespace of its own, and DIR/record.info names
+#    it, COMMAND's pid and the --pid pids, so that ipclab-trace keeps only
+#    this run's processes (docs/tracing.md, section 3);
 #  - one recording at a time per user, and none during that user's test
 #    run (scripts/lib/lock.sh): the second one says whom it waits for;
 #  - the previous DIR is moved to DIR.old first: nothing old looks new;

@@ -20,8 +20,13 @@
  *
  * Each line starts with "[+T ms]", the time since the first event; the
  * rest is fixed text that tests and graders can compare exactly. Lines come
- * out in trace order as the events are read; unanswered requests at the
- * end. Exit 0 with one summary line when all holds, 1 otherwise.
+ * out in trace order, unanswered requests at the end, once the whole trace
+ * is read: only then are the stretches known where the tracer lost events
+ * (source.h). A violation that depends on what happened in such a
+ * stretch is not judged; each stretch is listed as "not judged: +A ms to
+ * +B ms". Exit 0 with one summary line when all holds, 1 when a violation
+ * was found outside the lost stretches, 3 when none was but events were
+ * lost ("protocol not verified").
  *
  * Order in the trace is not order in time for two processes: each traces
  * after its syscall returns. The checks only rely on orders that hold

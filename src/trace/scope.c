@@ -71,18 +71,10 @@ is_member(struct scope *sc, int vpid)
     return vpid > 0 && tr_hash_get(&sc->members, (uint64_t)vpid) != NULL;
 }
 
-/* Pass 1, default scope: the recorded process trees, and their peers */
+/* A member's event: the processes it started, served or signalled */
 static void
-find_tree(const struct tr_event *ev, void *arg)
+add_peers(struct scope *sc, const struct tr_event *ev)
 {
-    struct scope *sc = arg;
-
-    if ((sc->uts_ns != 0 && ev->uts_ns == sc->uts_ns) ||
-        (ev->type == TR_PROC_START && is_member(sc, ev->ppid)))
-        add_member(sc, ev->vpid);
-    if (!is_member(sc, ev->vpid))
-        return;
-    sc->seen = 1;
     switch (ev->type) {
     case TR_PROC_SPAWN:
         add_member(sc, ev->child_pid);
@@ -102,6 +94,21 @@ find_tree(const struct tr_event *ev, void *arg)
     }
 }
 
+/* Pass 1, default scope: the recorded process trees, and their peers */
+static void
+find_tree(const struct tr_event *ev, void *arg)
+{
+    struct scope *sc = arg;
+
+    if ((sc->uts_ns != 0 && ev->uts_ns == sc->uts_ns) ||
+        (ev->type == TR_PROC_START && is_member(sc, ev->ppid)))
+        add_member(sc, ev->vpid);
+    if (!is_member(sc, ev->vpid))
+        return;
+    sc->seen = 1;
+    add_peers(sc, ev);
+}
+
 /* Pass 1, --server: who belongs to the server's system */
 static void
 find_members(const struct tr_event *ev, void *arg)
@@ -113,23 +120,7 @@ find_members(const struct tr_event *ev, void *arg)
     if (ev->vpid != scope_server)
         return;
     sc->seen = 1;
-    switch (ev->type) {
-    case TR_PROC_SPAWN:
-        add_member(sc, ev->child_pid);
-        break;
-    case TR_ROUTE:
-        add_member(sc, ev->worker_pid);
-        break;
-    case TR_RECORD_READ:
-    case TR_RECORD_WRITE:
-        add_member(sc, ev->pid);        /* the requesting clients */
-        break;
-    case TR_SIGNAL_SEND:
-        add_member(sc, ev->peer_pid);
-        break;
-    default:
-        break;
-    }
+    add_peers(sc, ev);
 }
 
 /* Pass 2: only the members' events */

@@ -16,9 +16,8 @@
  *            directory (IPCLAB_LTTNG_RUNDIR), absent unless a test makes
  *            them
  * A fake 'id' plays another user (uid 1000, in the 'tracing' group or
- * not); a directory of another user is a real one: chowned to nobody as
- * root, or '/' (root's) otherwise, so these tests run as root and as an
- * ordinary user alike. Nothing real is started: no session daemon, no
+ * not); a directory of another user is a real one (h_foreign_dir()), so
+ * these tests run as root and as an ordinary user alike. Nothing real is started: no session daemon, no
  * recording.
  *
  * Run: build/tests/docs      (CK_RUN_SUITE=doctor for these only)
@@ -211,20 +210,6 @@ make_socket(const char *path)
     ck_assert_msg(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
                   "bind '%s'", path);
     close(fd);
-}
-
-/* A directory that belongs to another user: '/' unless we are root */
-static const char *
-foreign_dir(void)
-{
-    static char dir[PATH_MAX];
-
-    if (geteuid() != 0)
-        return "/";
-    snprintf(dir, sizeof(dir), "%s", h_tmpdir_path("foreign"));
-    ck_assert_int_eq(mkdir(dir, 0700), 0);
-    ck_assert_int_eq(chown(dir, 65534, 65534), 0);      /* nobody */
-    return dir;
 }
 
 /*
@@ -488,34 +473,31 @@ START_TEST(test_doctor_finds_unwritable_lttng_home)
 }
 END_TEST
 
-START_TEST(test_doctor_finds_lock_dir_of_another_user)
+START_TEST(test_doctor_finds_dirs_of_another_user)
 {
-    struct world w = healthy;
-    char *out;
-    int status;
+    static const char *const says[2][2] = {
+        { "PROBLEM  the kit's lock directory: ", "fix: export IPCLAB_LOCK_DIR=" },
+        { "PROBLEM  the kit's runtime directory: ", "fix: export IPCLAB_DIR=" },
+    };
+    const char *foreign = h_foreign_dir();
 
-    w.lock_dir = foreign_dir();
-    status = run_doctor(&w, NULL, &out);
-    ck_assert_msg(status == 1, "exit %d:\n%s", status, out);
-    assert_says(out, "PROBLEM  the kit's lock directory: ");
-    assert_says(out, "not to you");
-    assert_says(out, "fix: export IPCLAB_LOCK_DIR=");
-    free(out);
-}
-END_TEST
+    /* the lock directory, then the runtime directory */
+    for (int i = 0; i < 2; i++) {
+        struct world w = healthy;
+        char *out;
+        int status;
 
-START_TEST(test_doctor_finds_run_dir_of_another_user)
-{
-    struct world w = healthy;
-    char *out;
-    int status;
-
-    w.run_dir = foreign_dir();
-    status = run_doctor(&w, NULL, &out);
-    ck_assert_msg(status == 1, "exit %d:\n%s", status, out);
-    assert_says(out, "PROBLEM  the kit's runtime directory: ");
-    assert_says(out, "fix: export IPCLAB_DIR=");
-    free(out);
+        if (i == 0)
+            w.lock_dir = foreign;
+        else
+            w.run_dir = foreign;
+        status = run_doctor(&w, NULL, &out);
+        ck_assert_msg(status == 1, "exit %d:\n%s", status, out);
+        assert_says(out, says[i][0]);
+        assert_says(out, says[i][1]);
+        assert_says(out, "not to you");
+        free(out);
+    }
 }
 END_TEST
 
@@ -737,8 +719,7 @@ doctor_suite(void)
     tcase_add_test(errors, test_doctor_finds_missing_lttng_home);
     tcase_add_test(errors, test_doctor_finds_session_without_events);
     tcase_add_test(errors, test_doctor_finds_unwritable_lttng_home);
-    tcase_add_test(errors, test_doctor_finds_lock_dir_of_another_user);
-    tcase_add_test(errors, test_doctor_finds_run_dir_of_another_user);
+    tcase_add_test(errors, test_doctor_finds_dirs_of_another_user);
     tcase_add_test(errors, test_doctor_finds_lock_dir_open_to_others);
     tcase_add_test(errors, test_doctor_rejects_bad_usage);
     suite_add_tcase(s, errors);

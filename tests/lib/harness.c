@@ -163,6 +163,19 @@ h_skip_note(const char *fmt, ...)
     close(fd);
 }
 
+const char *
+h_foreign_dir(void)
+{
+    static char dir[PATH_MAX];
+
+    if (geteuid() != 0)
+        return "/";
+    snprintf(dir, sizeof(dir), "%s", h_tmpdir_path("foreign"));
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(chown(dir, 65534, 65534), 0);      /* nobody */
+    return dir;
+}
+
 /* The build directory: this test program lives in BUILD/tests/ */
 static const char *
 build_dir(void)

@@ -57,6 +57,14 @@ h_lock_machine(void);
 void
 h_skip_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * A directory that belongs to another user, for tests of ownership
+ * checks: as root, a fresh one in the test's temporary directory chowned
+ * to nobody (65534); otherwise '/', which is root's.
+ */
+const char *
+h_foreign_dir(void);
+
 /* Absolute path of program 'name' in the build's bin/ directory. */
 const char *
 h_bin(const char *name);

@@ -65,20 +65,6 @@ wait_for_text(const char *path, const char *needle, int timeout_ms)
     return NULL;
 }
 
-/* A directory that belongs to another user: '/' unless we are root */
-static const char *
-foreign_dir(void)
-{
-    const char *dir;
-
-    if (geteuid() != 0)
-        return "/";
-    dir = h_tmpdir_path("foreign");
-    ck_assert_int_eq(mkdir(dir, 0700), 0);
-    ck_assert_int_eq(chown(dir, 65534, 65534), 0);      /* nobody */
-    return dir;
-}
-
 START_TEST(test_lock_waits_and_says_for_whom)
 {
     const char *dir = h_tmpdir_path("lock");
@@ -131,7 +117,7 @@ START_TEST(test_lock_refuses_foreign_dir)
     char *text;
     int status;
 
-    ck_assert_int_eq(setenv("IPCLAB_LOCK_DIR", foreign_dir(), 1), 0);
+    ck_assert_int_eq(setenv("IPCLAB_LOCK_DIR", h_foreign_dir(), 1), 0);
     ck_assert_int_eq(unsetenv("IPCLAB_TESTS_LOCKED"), 0);
     status = h_run((const char *[]){ record_sh(), "-o",
                    h_tmpdir_path("trace"), "--", "/bin/true", NULL }, NULL,
