@@ -150,13 +150,15 @@ fi
 say lttng enable-event --userspace --session="$name" $channel 'ipclab:*' \
     >/dev/null || fail "cannot enable the ipclab events"
 # COMMAND runs in a UTS namespace of its own (unshare(1); a user namespace
-# too when not root, where the kernel allows it): every process it starts,
-# however, carries the namespace, and no other process does.
+# too when not root), where the system allows it: every process it
+# starts, however, carries the namespace, and no other process does.
+# Without one, ipclab-trace follows the process tree only.
 ns_cmd=""
 ns_ctx=""
-if [ "$(id -u)" = 0 ]; then
+if [ "$(id -u)" = 0 ] && unshare --uts true 2>/dev/null; then
     ns_cmd="unshare --uts --"
-elif unshare --map-current-user --uts true 2>/dev/null; then
+elif [ "$(id -u)" != 0 ] &&
+     unshare --map-current-user --uts true 2>/dev/null; then
     ns_cmd="unshare --map-current-user --uts --"
 fi
 [ -z "$ns_cmd" ] || ns_ctx="--type=uts_ns"
