@@ -428,7 +428,7 @@ cmd_check_run(const char *dir)
     static const struct tr_gap anywhere = { 0, UINT64_MAX, 0 };
     struct tr_source_info info;
     const struct tr_gap *g;
-    char a[32], b[32];
+    char a[32], b[32], cnt[48];
     size_t n;
     int rc = 1;
 
@@ -457,12 +457,13 @@ cmd_check_run(const char *dir)
                    " events, the trace does not say when)\n",
                    info.discarded);
         else
-            printf("not judged: +%s ms to +%s ms (the tracer lost %" PRIu64
-                   " events there)\n",
+            printf("not judged: +%s ms to +%s ms (the tracer lost %s "
+                   "there)\n",
                    tr_fmt_ms(g[i].begin > c.origin ? g[i].begin - c.origin
                              : 0, a, sizeof(a)),
                    tr_fmt_ms(g[i].end > c.origin ? g[i].end - c.origin : 0,
-                             b, sizeof(b)), g[i].count);
+                             b, sizeof(b)),
+                   tr_gap_count(&g[i], cnt, sizeof(cnt)));
     }
     if (c.violations > 0) {
         ipc_warnx("%lu protocol violation%s in '%s'%s", c.violations,

@@ -216,11 +216,22 @@ tr_source_gaps(size_t *n)
     return gaps;
 }
 
+const char *
+tr_gap_count(const struct tr_gap *g, char *buf, size_t n)
+{
+    if (g->count == 0)
+        snprintf(buf, n, "events (how many unknown)");
+    else
+        snprintf(buf, n, "%" PRIu64 " event%s", g->count,
+                 g->count == 1 ? "" : "s");
+    return buf;
+}
+
 void
 tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
                     uint64_t origin)
 {
-    char a[32], b[32];
+    char a[32], b[32], c[48];
 
     if (info->discarded == 0 && ngaps == 0)
         return;
@@ -234,12 +245,12 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
             break;
         }
         if (gaps[i].end == UINT64_MAX) {
-            fprintf(stderr, "  lost: %" PRIu64 " events, at an unknown "
-                    "time\n", gaps[i].count);
+            fprintf(stderr, "  lost: %s, at an unknown time\n",
+                    tr_gap_count(&gaps[i], c, sizeof(c)));
             continue;
         }
-        fprintf(stderr, "  lost: %" PRIu64 " events between +%s ms and "
-                "+%s ms\n", gaps[i].count,
+        fprintf(stderr, "  lost: %s between +%s ms and +%s ms\n",
+                tr_gap_count(&gaps[i], c, sizeof(c)),
                 tr_fmt_ms(gaps[i].begin > origin ? gaps[i].begin - origin : 0,
                           a, sizeof(a)),
                 tr_fmt_ms(gaps[i].end > origin ? gaps[i].end - origin : 0,

@@ -66,6 +66,10 @@ tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
 const struct tr_gap *
 tr_source_gaps(size_t *n);
 
+/* "12 events", or "events (how many unknown)": into buf[0..n); buf */
+const char *
+tr_gap_count(const struct tr_gap *g, char *buf, size_t n);
+
 /*
  * The one warning about lost events that every view prints on stderr
  * after reading 'dir' (nothing when none were lost): how many, and the
