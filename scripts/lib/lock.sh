@@ -78,9 +78,13 @@ ipclab_lock() {
     fi
     if ! flock -n 9; then
         _l_holder=$(cat "$_l_file" 2>/dev/null)
+        if [ -n "$_l_holder" ]; then
+            _l_see="ps -o pid,args -p ${_l_holder%% *}"
+        else
+            _l_see="lslocks -o PID,COMMAND,PATH"
+        fi
         echo "$1: waiting for ${_l_holder:-another run} (it holds" \
-             "$_l_file; see it with: ps -o pid,args -p" \
-             "${_l_holder%% *})..." >&2
+             "$_l_file; see it with: $_l_see)..." >&2
         if ! flock -w "$3" 9; then
             echo "$1: ${_l_holder:-another run} still holds $_l_file" \
                  "after $3 s: giving up" >&2
