@@ -16,6 +16,10 @@
  *   run_fails_loudly  'make run' whose recording cannot start (lttng that
  *                     fails, first in PATH): non-zero, the reason, and
  *                     no earlier trace or diagram left in place
+ *   skips_counted     scripts/run-tests.sh on the Trace Compass tests
+ *                     without the schema: they say SKIP with the reason,
+ *                     and the last line counts them as skipped, not
+ *                     passed
  *
  * Run: CK_RUN_SUITE=shared build/tests/shared
  */
@@ -281,6 +285,39 @@ START_TEST(test_make_run_fails_loudly)
 }
 END_TEST
 
+START_TEST(test_run_tests_counts_skips)
+{
+    char script[PATH_MAX], docs[PATH_MAX], want[64];
+    char *out, *last, *checks;
+    int status, n;
+
+    snprintf(script, sizeof(script), "%s/scripts/run-tests.sh", h_srcdir());
+    snprintf(docs, sizeof(docs), "%s", h_bin("../tests/docs"));
+    ck_assert_int_eq(unsetenv("IPCLAB_TC_XSD_DIR"), 0);
+    ck_assert_int_eq(unsetenv("IPCLAB_TC_XSD"), 0);
+    ck_assert_int_eq(setenv("CK_RUN_SUITE", "tracecompass", 1), 0);
+    ck_assert_int_eq(unsetenv("CK_RUN_CASE"), 0);
+    status = h_run((const char *[]){ script, docs, NULL }, NULL,
+                   h_tmpdir_path("run-tests.out"), NULL, 120000);
+    out = h_read_file(h_tmpdir_path("run-tests.out"));
+    ck_assert_msg(status == 0, "run-tests.sh exited %d:\n%s", status, out);
+    ck_assert_int_eq(h_count_lines(out, "SKIP: test_tracecompass_") , 4);
+    ck_assert_msg(strstr(out, "no Trace Compass schema: set "
+                         "IPCLAB_TC_XSD_DIR") != NULL, "%s", out);
+    /* Check counts the skipped tests as run: the total says otherwise */
+    checks = strstr(out, "Checks: ");
+    ck_assert_msg(checks != NULL && sscanf(checks, "Checks: %d", &n) == 1,
+                  "%s", out);
+    out[strlen(out) - 1] = '\0';               /* the last newline */
+    last = strrchr(out, '\n');
+    ck_assert_ptr_nonnull(last);
+    snprintf(want, sizeof(want), "%d passed, 0 failed, 2 skipped", n - 2);
+    ck_assert_msg(strcmp(last + 1, want) == 0, "last line '%s', not '%s'",
+                  last + 1, want);
+    free(out);
+}
+END_TEST
+
 Suite *
 shared_suite(void)
 {
@@ -293,6 +330,7 @@ shared_suite(void)
     tcase_add_test(tc, test_lock_refuses_foreign_dir);
     tcase_add_test(tc, test_lost_events_are_reported);
     tcase_add_test(tc, test_make_run_fails_loudly);
+    tcase_add_test(tc, test_run_tests_counts_skips);
     suite_add_tcase(s, tc);
     return s;
 }
