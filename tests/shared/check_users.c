@@ -3,8 +3,8 @@
  * at the same time, right after root has used it.
  *
  * As root, the fixture creates two users (useradd; userdel at the end,
- * even when the test fails) and gives each a copy of the tree (cp -a,
- * chowned to them: they need to read and write it). Root first records
+ * even when the test fails) and gives each a copy of the tree with its
+ * build/ (chowned to them: they need to read and write it). Root first records
  * once, and creates the fixed-path lock the kit used to share
  * (/tmp/ipclab-tests.lock, 0644), as a machine where root used the kit
  * does. Then, all at once:
@@ -145,13 +145,22 @@ in_world(char *buf, size_t size, const char *name)
 static void
 give_tree(const struct user *u)
 {
-    char tree[PATH_MAX], home[PATH_MAX + 8], owner[64];
+    char tree[PATH_MAX], home[PATH_MAX + 8], archive[PATH_MAX + 8];
+    char owner[64];
 
     in_world(tree, sizeof(tree), u->name);
     snprintf(home, sizeof(home), "%s-home", tree);
     snprintf(owner, sizeof(owner), "%ld:%ld", (long)u->uid, (long)u->gid);
-    ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/cp", "-a",
-                     h_srcdir(), tree, NULL }, NULL, NULL, NULL, 120000), 0);
+    /* the tree and its build/, without other builds (build-sanitize/...)
+       nor git's files: through an archive, whose two steps both report */
+    snprintf(archive, sizeof(archive), "%s.tar", tree);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-C", h_srcdir(),
+                     "--exclude=./.git", "--exclude=./build?*", "-cf",
+                     archive, ".", NULL }, NULL, NULL, NULL, 120000), 0);
+    ck_assert_int_eq(mkdir(tree, 0700), 0);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-C", tree, "-xpf",
+                     archive, NULL }, NULL, NULL, NULL, 120000), 0);
+    ck_assert_int_eq(unlink(archive), 0);
     ck_assert_int_eq(mkdir(home, 0700), 0);
     ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/chown", "-R", owner,
                      tree, home, NULL }, NULL, NULL, NULL, 60000), 0);
