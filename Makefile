@@ -192,9 +192,11 @@ check: deps
 test: all
 	$(Q)scripts/run-tests.sh $(TEST_BINS)
 
+# make run's trace; the previous one is moved to RUN_TRACE.old first
+RUN_TRACE ?= $(BUILD)/traces/run
 run: deps
 	$(Q)$(MAKE) --no-print-directory programs
-	$(Q)scripts/run-demo.sh $(BUILD)/bin
+	$(Q)scripts/run-demo.sh $(BUILD)/bin $(RUN_TRACE)
 
 trace: deps
 	$(Q)$(MAKE) --no-print-directory programs

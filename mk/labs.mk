@@ -1,9 +1,8 @@
 # mk/labs.mk - the lab binaries, and 'make lab N=NN'.
 #
 #   make lab N=01   build lab 01, run all its experiments under a recorded
-#                   trace (BUILD/traces/lab01) and print the trace's
-#                   sequence diagram (ipclab-trace seq; babeltrace2's text
-#                   when ipclab-trace is not built)
+#                   trace (BUILD/traces/lab01) and print its sequence
+#                   diagram, as 'make run' does (scripts/run-demo.sh)
 #
 # Each directory labs/NN-name/ builds BUILD/bin/labNN-name from its own .c
 # files and those of labs/common/ (experiments, peers, gates: lab.h).
@@ -44,9 +43,10 @@ EXTRA_OBJS     += $(LAB_OBJS) $(LAB_COMMON_OBJS)
 LAB_BIN_N   = $(filter $(BUILD)/bin/lab$(N)-%,$(LAB_BINS))
 LAB_TRACE_N = $(BUILD)/traces/lab$(N)
 
-# Like 'make run': install what is missing, then re-enter make so that
-# TRACING is computed with lttng-ust installed. The lab's exit status is
-# make's: the diagram is printed either way, to see what went wrong.
+# Like 'make run' (scripts/run-demo.sh): install what is missing, then
+# re-enter make so that TRACING is computed with lttng-ust installed. The
+# lab's exit status is make's; the diagram is drawn even when the lab
+# failed, to see what went wrong, but never when the recording failed.
 .PHONY: lab
 lab: deps
 	$(Q)if [ -z "$(LAB_BIN_N)" ]; then \
@@ -54,22 +54,4 @@ lab: deps
 	        "$(foreach d,$(LAB_DIRS),N=$(firstword $(subst -, ,$(d))))" >&2; \
 	    exit 2; fi
 	$(Q)$(MAKE) --no-print-directory programs
-	$(Q)if ! command -v lttng >/dev/null 2>&1 || \
-	       [ "$$(cat $(BUILD)/.tracing)" != 1 ]; then \
-	    echo "make lab: LTTng is not installed or tracing is compiled out:" \
-	         "running without a trace (see docs/troubleshooting.md)" >&2; \
-	    exec $(LAB_BIN_N) all; fi; \
-	status=0; \
-	traces/record.sh -o $(LAB_TRACE_N) -- $(LAB_BIN_N) all || status=$$?; \
-	echo; \
-	if [ -x $(BUILD)/bin/ipclab-trace ]; then \
-	    echo "Sequence diagram ($(BUILD)/bin/ipclab-trace seq $(LAB_TRACE_N)):"; \
-	    $(BUILD)/bin/ipclab-trace seq $(LAB_TRACE_N) || status=1; \
-	    $(BUILD)/bin/ipclab-trace svg $(LAB_TRACE_N) >$(LAB_TRACE_N).svg \
-	        2>/dev/null && echo "SVG: $(LAB_TRACE_N).svg"; \
-	else \
-	    echo "ipclab-trace is not built: the trace as babeltrace2 prints it"; \
-	    babeltrace2 $(LAB_TRACE_N) || status=1; \
-	fi; \
-	echo "Trace: $(LAB_TRACE_N)"; \
-	exit $$status
+	$(Q)scripts/run-demo.sh $(BUILD)/bin $(LAB_TRACE_N) $(LAB_BIN_N) all

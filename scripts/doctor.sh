@@ -16,11 +16,21 @@
 #      'ipclab' provider (nm, or strings when the binary is stripped)
 #   3. lttng and lttng-sessiond installed (Debian package lttng-tools)
 #   4. a session daemon running (traces/record.sh starts its own if not)
-#   5. root or the 'tracing' group, for the shared root session daemon
+#   5. which session daemon a recording will use, root's (machine-wide:
+#      root, or a member of the 'tracing' group while root's runs) or a
+#      per-user one, and so which processes it sees
 #   6. LTTNG_HOME: programs register only with a session daemon that uses
-#      the same one, and a missing or unwritable one stops lttng
-#   7. existing recording sessions that enable no ipclab event
-#      ('lttng list SESSION')
+#      the same one; a missing or unwritable one stops a per-user daemon
+#      (root's does not use it)
+#   7. recording sessions already running: their traces get your programs'
+#      events too; those that enable no ipclab event ('lttng list SESSION')
+#   8. the kit's lock and runtime directories (scripts/lib/lock.sh,
+#      include/ipclab/rundir.h): another user's, or open to others, they
+#      stop every recording; a held lock makes record.sh wait
+#
+# IPCLAB_LOCK_DIR and IPCLAB_DIR choose those directories as the kit does;
+# IPCLAB_LTTNG_RUNDIR is where root's session daemon lives (default
+# /var/run/lttng): the tests point them at temporary directories.
 #
 # Exit status: 0 when tracing will work (notes allowed), 1 when a problem
 # was found, 2 on a usage error. docs/troubleshooting.md explains each
@@ -28,7 +38,7 @@
 set -u
 
 case "${1:-}" in
--h|--help) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 0 ;;
+-h|--help) sed -n '2,38s/^# \{0,1\}//p' "$0"; exit 0 ;;
 -*) echo "usage: $0 [BUILD-DIR]" >&2; exit 2 ;;
 esac
 [ $# -le 1 ] || { echo "usage: $0 [BUILD-DIR]" >&2; exit 2; }
@@ -133,21 +143,44 @@ if [ $tools_ok = 1 ]; then
     fi
 fi
 
-# ---- 5. who may use the root session daemon --------------------------------
+# ---- 5. which session daemon a recording uses -----------------------------
+# lttng talks to root's session daemon as root, and as a member of the
+# 'tracing' group while root's runs; to the user's own one otherwise.
+rundir=${IPCLAB_LTTNG_RUNDIR:-/var/run/lttng}
+root_daemon=0
+[ -S "$rundir/client-lttng-sessiond" ] && root_daemon=1
+uses_root=0
 if [ "$uid" = 0 ]; then
-    ok "running as root"
-elif id -nG 2>/dev/null | grep -qw tracing; then
-    ok "in the 'tracing' group: the root session daemon is yours too"
+    uses_root=1
+    ok "root: recordings use root's session daemon ($rundir)"
+elif id -nG 2>/dev/null | grep -qw tracing && [ $root_daemon = 1 ]; then
+    uses_root=1
+    ok "in the 'tracing' group: recordings use root's session daemon" \
+       "($rundir)"
 else
-    note "not root and not in the 'tracing' group"
-    say "lttng uses a per-user session daemon: fine for these programs;"
-    say "to use the shared root one as well (then log in again):"
-    run "sudo usermod -aG tracing $(id -un 2>/dev/null)"
+    ok "recordings use your own session daemon (record.sh starts one if" \
+       "none runs)"
+    say "it sees only your programs"
+fi
+if [ $uses_root = 1 ]; then
+    say "it hears every user's ipclab programs: record.sh records only"
+    say "your uid's (lttng track --vuid) and ipclab-trace shows only the"
+    say "recorded command's processes (record.info; --all: everything)"
 fi
 
 # ---- 6. LTTNG_HOME ---------------------------------------------------------
-if [ -z "${LTTNG_HOME:-}" ]; then
-    if [ "$uid" != 0 ] && ! { [ -d "${HOME:-}" ] && [ -w "${HOME:-}" ]; }; then
+# Only a per-user session daemon and its programs use it.
+if [ $uses_root = 1 ]; then
+    home_finding=note
+    home_why="root's session daemon does not use it: recordings work"
+else
+    home_finding=problem
+    home_why=""
+fi
+if [ -z "${LTTNG_HOME:-}" ] && [ $uses_root = 1 ]; then
+    ok "LTTNG_HOME unset (root's session daemon does not use it)"
+elif [ -z "${LTTNG_HOME:-}" ]; then
+    if ! { [ -d "${HOME:-}" ] && [ -w "${HOME:-}" ]; }; then
         problem "LTTNG_HOME is unset and HOME ('${HOME:-}') is not writable"
         say "lttng has nowhere to keep its sockets"
         fix "export LTTNG_HOME=\$(mktemp -d)"
@@ -155,19 +188,19 @@ if [ -z "${LTTNG_HOME:-}" ]; then
         ok "LTTNG_HOME unset (lttng uses \$HOME/.lttng)"
     fi
 elif [ ! -d "$LTTNG_HOME" ]; then
-    problem "LTTNG_HOME='$LTTNG_HOME' does not exist"
-    say "lttng-sessiond cannot start there, and programs find no daemon"
+    $home_finding "LTTNG_HOME='$LTTNG_HOME' does not exist"
+    say "${home_why:-lttng-sessiond cannot start there, and programs find no daemon}"
     fix "unset LTTNG_HOME    (or: mkdir -p '$LTTNG_HOME')"
 elif [ ! -w "$LTTNG_HOME" ]; then
-    problem "LTTNG_HOME='$LTTNG_HOME' is not writable"
-    say "lttng cannot create its sockets there"
+    $home_finding "LTTNG_HOME='$LTTNG_HOME' is not writable"
+    say "${home_why:-lttng cannot create its sockets there}"
     fix "unset LTTNG_HOME"
 else
     ok "LTTNG_HOME='$LTTNG_HOME' is a writable directory"
     say "programs register only with a daemon that uses the same one"
 fi
 
-# ---- 7. existing sessions that record no ipclab event ----------------------
+# ---- 7. sessions already running -------------------------------------------
 # 'lttng list' shows "  1) NAME [active]" per session; 'lttng list NAME'
 # shows its event rules, e.g. "ipclab:* (type: tracepoint) [enabled]".
 if [ -n "$sessions" ]; then
@@ -178,6 +211,10 @@ if [ -n "$sessions" ]; then
         [ -n "$name" ] || continue
         if lttng list "$name" 2>/dev/null |
                 grep -Eq '^ *(ipclab:[^ ]*|\*) .*\[enabled\]'; then
+            [ "$state" = active ] || continue
+            note "session '$name' is already recording ipclab events"
+            say "its trace gets your programs' events too; record.sh makes"
+            say "its own session, which records them as well"
             continue
         fi
         without=$((without + 1))
@@ -194,11 +231,44 @@ EOF
     [ $without -gt 0 ] || ok "no recording session without ipclab events"
 fi
 
-# One recording at a time, none during tests: record.sh waits for this lock.
-lock="${TMPDIR:-/tmp}/ipclab-tests.lock"
-if [ -e "$lock" ] && have flock && ! flock -n "$lock" true 2>/dev/null; then
-    note "a test run or another recording holds '$lock':" \
-         "record.sh waits for it"
+# ---- 8. the kit's lock and runtime directories -----------------------------
+. "$(dirname "$0")/lib/lock.sh"
+lock_dir=$(ipclab_lock_dir)
+# the server's default runtime directory is the lock's, unless chosen
+if [ -n "${IPCLAB_DIR:-}" ]; then
+    run_dir=$IPCLAB_DIR
+else
+    run_dir=$(IPCLAB_LOCK_DIR="" ipclab_lock_dir)
+fi
+for d in "$lock_dir" "$run_dir"; do
+    if [ "$d" = "$run_dir" ] && [ "$d" = "$lock_dir" ]; then
+        what="lock and runtime directory"
+        [ "${done_dir:-}" != "$d" ] || continue
+    elif [ "$d" = "$lock_dir" ]; then
+        what="lock directory"
+    else
+        what="runtime directory"
+    fi
+    done_dir=$d
+    why=$(ipclab_dir_problem "$d") && st=0 || st=$?
+    case $st in
+    0) ok "the kit's $what '$d' is yours" ;;
+    2) ok "the kit's $what '$d' does not exist yet (made 0700 when needed)" ;;
+    *) problem "the kit's $what: $why"
+       say "record.sh, the tests and the server refuse it: nothing runs"
+       if [ "$d" = "$lock_dir" ]; then
+           fix "export IPCLAB_LOCK_DIR=\$HOME/.ipclab-lock  (a directory" \
+               "of yours)"
+       else
+           fix "export IPCLAB_DIR=\$HOME/.ipclab-run  (a directory of yours)"
+       fi ;;
+    esac
+done
+# a held lock: record.sh waits for it, and says so
+if [ -f "$lock_dir/kit.lock" ] && have flock &&
+   ! flock -n "$lock_dir/kit.lock" true 2>/dev/null; then
+    note "your kit lock is held by: $(cat "$lock_dir/kit.lock" 2>/dev/null)"
+    say "record.sh, the tests and grading wait for it ($lock_dir/kit.lock)"
 fi
 
 echo

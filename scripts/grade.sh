@@ -54,14 +54,10 @@ MAKE=${MAKE:-make}
 suffix=""
 [ "$solution" = 1 ] && suffix="-solution"
 
-# One grading at a time on this machine, and never beside 'make check':
-# the integration tests start servers and the tracing tests share LTTng.
-if [ "${IPCLAB_TESTS_LOCKED:-0}" != 1 ]; then
-    exec 9>>"${TMPDIR:-/tmp}/ipclab-tests.lock"
-    flock -w 1800 9 || { echo "grade.sh: cannot take the test lock" >&2
-                         exit 1; }
-    export IPCLAB_TESTS_LOCKED=1
-fi
+# One grading at a time per user, and never beside that user's 'make
+# check': the tests start servers and record them (scripts/lib/lock.sh).
+. scripts/lib/lock.sh
+ipclab_lock grade.sh "grade.sh $*" 1800
 start=$(date +%s)               # the time taken, not the wait for the lock
 
 rm -rf "$out"

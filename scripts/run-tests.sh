@@ -1,50 +1,80 @@
 #!/bin/sh
 # scripts/run-tests.sh - run every test program in build/tests/, one at a
-# time, and print one closing line with the totals.
+# time, and end with one line of totals: "N passed, N failed, N skipped".
 #
 #   scripts/run-tests.sh [TEST-PROGRAM...]
 #
 # The programs are Check runners; each prints its own summary. They run one
-# after the other under a machine-wide lock, because integration tests
-# start real servers and the tracing tests share the root LTTng session
-# daemon: two test runs at once would see each other's processes.
-# CK_RUN_SUITE / CK_RUN_CASE select tests; CK_FORK=no helps debugging.
-# The closing lines repeat every failed check (from Check's own log,
-# CK_LOG_FILE_NAME), so that the end of a long CI log says what failed.
+# after the other under the user's kit lock (scripts/lib/lock.sh), because
+# integration tests start real servers and record their processes: two
+# runs of one user at once would see each other. Other users' runs do not
+# wait for it. CK_RUN_SUITE / CK_RUN_CASE select tests; CK_FORK=no helps
+# debugging.
+#
+# The totals count single Check tests, from Check's own log
+# (CK_LOG_FILE_NAME): a test that cannot run here calls h_skip(), which
+# prints "SKIP: CASE: reason" and notes it in $IPCLAB_SKIP_FILE; it counts
+# as skipped, never as passed. A program that dies without logging a
+# failure counts as one failed test. The closing lines repeat every
+# failure and every skip, so that the end of a long CI log says them.
 set -u
 
 [ $# -ge 1 ] || set -- build/tests/*
-lock="${TMPDIR:-/tmp}/ipclab-tests.lock"
-exec 9>>"$lock"
-flock -w 3600 9 || { echo "run-tests: cannot take $lock" >&2; exit 1; }
-export IPCLAB_TESTS_LOCKED=1    # the test programs need not lock again
+. "$(dirname "$0")/lib/lock.sh"
+ipclab_lock run-tests "run-tests.sh $*" 3600
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-run-tests.XXXXXX") || exit 1
 trap 'rm -rf "$logs"' EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
+passed=0
 failed=0
-failed_names=""
+skipped=0
 ran=0
+: >"$logs/failures"
+: >"$logs/skips"
 for t in "$@"; do
     [ -x "$t" ] || continue
     ran=$((ran + 1))
+    log="$logs/$ran.log"
+    skips="$logs/$ran.skips"
+    : >"$log"
+    : >"$skips"
     echo "==> $t"
-    if ! CK_LOG_FILE_NAME="$logs/$ran.log" "$t"; then
-        failed=$((failed + 1))
-        failed_names="$failed_names $t"
-        # Check's log: one 'file:line:F|E:case:test:...' line per failure
-        grep -E '^[^:]+:[0-9]+:[FE]:' "$logs/$ran.log" 2>/dev/null |
-            sed "s|^|    $(basename "$t"): |" >>"$logs/failures"
+    CK_LOG_FILE_NAME="$log" IPCLAB_SKIP_FILE="$skips" "$t"
+    status=$?
+    name=$(basename "$t")
+    # Check's log: one 'file:line:P|F|E:case:test:...' line per test
+    p=$(grep -Ec '^[^:]+:[0-9]+:P:' "$log")
+    f=$(grep -Ec '^[^:]+:[0-9]+:[FE]:' "$log")
+    s=$(grep -c . "$skips")
+    grep -E '^[^:]+:[0-9]+:[FE]:' "$log" | sed "s|^|    $name: |" \
+        >>"$logs/failures"
+    sed "s|^|    $name: SKIP: |" "$skips" >>"$logs/skips"
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "    $name: exited with status $status without a failed test" \
+             "in its log" >>"$logs/failures"
     fi
+    if [ "$s" -gt "$p" ]; then
+        s=$p            # a skip noted by a test that then failed
+    fi
+    passed=$((passed + p - s))
+    failed=$((failed + f))
+    skipped=$((skipped + s))
 done
 if [ "$ran" -eq 0 ]; then
     echo "run-tests: no test programs found" >&2
     exit 1
 fi
-if [ "$failed" -ne 0 ]; then
-    echo "==> failed:$failed_names"
-    [ -s "$logs/failures" ] && cat "$logs/failures"
+if [ -s "$logs/skips" ]; then
+    echo "==> skipped:"
+    cat "$logs/skips"
 fi
-echo "==> $ran test programs, $failed failed"
+if [ -s "$logs/failures" ]; then
+    echo "==> failed:"
+    cat "$logs/failures"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

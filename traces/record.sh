@@ -1,21 +1,30 @@
 #!/bin/sh
 # traces/record.sh - record an LTTng trace of any command, in one step.
 #
-#   traces/record.sh [-o DIR] [-n NAME] [--fork] -- COMMAND [ARG...]
+#   traces/record.sh [-o DIR] [-n NAME] [--fork] [--pid PID]... [--any-user]
+#                    [--buffers SIZE,COUNT] -- COMMAND [ARG...]
 #
-# Records every ipclab:* event of COMMAND and of everything it starts into a
-# CTF trace directory (default: build/traces/NAME), then prints where it is.
-# It prints each lttng command it runs, prefixed with '+', so you can learn
-# them and run them by hand. The exit status is COMMAND's.
+# Records the ipclab:* events of COMMAND and of everything it starts (and
+# of each process --pid names, such as a server started by hand) into a
+# CTF trace directory (default: build/traces/NAME), then prints where it
+# is and how many events the tracer lost. It prints each lttng command it
+# runs, prefixed with '+', so you can learn them and run them by hand.
+# The exit status is COMMAND's, or 1 when the recording itself failed.
 #
 # What it takes care of:
 #  - a session daemon: uses the running one, or starts one and stops it
-#    afterwards (by its pid, never by name);
-#  - its own LTTNG_HOME when it starts the daemon, so a stale or shared
-#    ~/.lttng cannot make the session silently record nothing;
-#  - one recording at a time on this machine, and none during a test run
-#    (a lock), because the root session daemon is shared by everyone;
-#  - the vpid, vtid and procname contexts that tell the processes apart;
+#    afterwards (by its pid, never by name), with its own LTTNG_HOME;
+#  - only this run's processes: the session records only processes of
+#    your uid (and of the uids of the --pid processes; --any-user: all);
+#    COMMAND runs in a UTS namespace of its own, and DIR/record.info names
+#    it, COMMAND's pid and the --pid pids, so that ipclab-trace keeps only
+#    this run's processes (docs/tracing.md, section 3);
+#  - one recording at a time per user, and none during that user's test
+#    run (scripts/lib/lock.sh): the second one says whom it waits for;
+#  - the previous DIR is moved to DIR.old first: nothing old looks new;
+#  - events the tracer discarded (full buffers): counted in record.info
+#    and printed; --buffers 4096,2 (or IPCLAB_RECORD_BUFFERS) sets the
+#    sub-buffer size and count, small ones to provoke losses;
 #  - with --fork, liblttng-ust-fork.so preloaded into COMMAND, so that
 #    children it makes with fork() and no exec (as the labs do) are traced
 #    too; COMMAND must then be a program, not a shell script.
@@ -23,9 +32,13 @@ set -eu
 
 out=""
 fork_wrapper=0
+any_user=0
+pids=""
+buffers=${IPCLAB_RECORD_BUFFERS:-}
 name="ipclab-$(date +%Y%m%d-%H%M%S)-$$"
 usage() {
-    echo "usage: $0 [-o DIR] [-n NAME] [--fork] -- COMMAND [ARG...]" >&2
+    echo "usage: $0 [-o DIR] [-n NAME] [--fork] [--pid PID]... [--any-user]" \
+         "[--buffers SIZE,COUNT] -- COMMAND [ARG...]" >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -33,49 +46,73 @@ while [ $# -gt 0 ]; do
     -o) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
     -n) [ $# -ge 2 ] || usage; name="$2"; shift 2 ;;
     --fork) fork_wrapper=1; shift ;;
+    --pid)
+        [ $# -ge 2 ] || usage
+        case "$2" in ''|*[!0-9]*|0*) echo "record.sh: --pid: '$2' is not a" \
+                                           "process id" >&2; exit 2 ;; esac
+        kill -0 "$2" 2>/dev/null || [ -d "/proc/$2" ] || {
+            echo "record.sh: --pid: no process $2" >&2; exit 2; }
+        pids="$pids $2"; shift 2 ;;
+    --any-user) any_user=1; shift ;;
+    --buffers) [ $# -ge 2 ] || usage; buffers="$2"; shift 2 ;;
     -h|--help)
-        sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        sed -n '2,30s/^# \{0,1\}//p' "$0"; exit 0 ;;
     --) shift; break ;;
+    -*) echo "record.sh: unknown option '$1'" >&2; usage ;;
     *) break ;;
     esac
 done
 [ $# -ge 1 ] || usage
 [ -n "$out" ] || out="build/traces/$name"
+case "$buffers" in
+'') ;;
+[1-9]*,[1-9]*)
+    subbuf_size=${buffers%,*}; num_subbuf=${buffers#*,}
+    case "$subbuf_size$num_subbuf" in *[!0-9]*)
+        echo "record.sh: --buffers: '$buffers' is not SIZE,COUNT" \
+             "(like 4096,2)" >&2; exit 2 ;; esac ;;
+*) echo "record.sh: --buffers: '$buffers' is not SIZE,COUNT (like 4096,2)" >&2
+   exit 2 ;;
+esac
 
-for tool in lttng lttng-sessiond; do
+for tool in lttng lttng-sessiond flock; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "record.sh: '$tool' not found: install lttng-tools" \
-             "(make deps, or: apt-get install lttng-tools)" >&2
+             "(make deps, or: apt-get install lttng-tools util-linux)" >&2
         exit 1
     fi
 done
 
 say() { echo "+ $*" >&2; "$@"; }
+fail() { echo "record.sh: $*" >&2; exit 1; }
 
-# One recording at a time, and none while tests run: every root session
-# sees every ipclab process on the machine. The lock is the one that
-# scripts/run-tests.sh and the test programs take; a test that records
-# already holds it (IPCLAB_TESTS_LOCKED=1).
+# One recording at a time per user, none during that user's tests. A test
+# that records already holds the lock (IPCLAB_TESTS_LOCKED=1), and then
+# needs no scripts/lib/ beside us (scripts/grade.sh stages only this file).
 if [ "${IPCLAB_TESTS_LOCKED:-0}" != 1 ]; then
-    lock="${TMPDIR:-/tmp}/ipclab-tests.lock"
-    exec 9>>"$lock"
-    if ! flock -w 600 9; then
-        echo "record.sh: tests or another recording held '$lock'" \
-             "for 10 minutes" >&2
-        exit 1
-    fi
-    # we hold it for COMMAND: a test program recorded here must not wait
-    # for it again
-    IPCLAB_TESTS_LOCKED=1
-    export IPCLAB_TESTS_LOCKED
+    lib="$(dirname "$0")/../scripts/lib/lock.sh"
+    [ -r "$lib" ] || fail "cannot find $lib"
+    . "$lib"
+    ipclab_lock record.sh "record.sh $*" 600
+fi
+
+# The previous recording goes aside, so that a failure cannot leave it
+# looking like this one.
+mkdir -p "$(dirname "$out")" || fail "cannot create '$(dirname "$out")'"
+if [ -e "$out" ]; then
+    rm -rf "$out.old"
+    mv "$out" "$out.old" || fail "cannot move the old '$out' aside"
 fi
 
 home=""
 sessiond_pid=""
+session=""
+work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX") ||
+    fail "cannot create a temporary directory"
 cleanup() {
     status=$?
+    [ -z "$session" ] || lttng destroy "$session" >/dev/null 2>&1 || true
     if [ -n "$sessiond_pid" ]; then
-        lttng destroy "$name" >/dev/null 2>&1 || true
         kill "$sessiond_pid" 2>/dev/null || true
         # wait for it to go, so the next recording can start its own
         i=0
@@ -83,43 +120,117 @@ cleanup() {
             sleep 0.05; i=$((i + 1))
         done
     fi
-    [ -n "$home" ] && rm -rf "$home"
+    [ -z "$home" ] || rm -rf "$home"
+    rm -rf "$work"
     exit $status
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if ! lttng list >/dev/null 2>&1; then
-    home=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-lttng-home.XXXXXX")
+    home=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-lttng-home.XXXXXX") ||
+        fail "cannot create a directory for LTTNG_HOME"
     export LTTNG_HOME="$home"
-    say lttng-sessiond --daemonize --pidfile "$home/sessiond.pid"
+    say lttng-sessiond --daemonize --pidfile "$home/sessiond.pid" ||
+        fail "cannot start a session daemon (see: make doctor)"
     sessiond_pid=$(cat "$home/sessiond.pid")
 fi
 
-mkdir -p "$(dirname "$out")"
-rm -rf "$out"
-say lttng create "$name" --output="$out" >/dev/null
-say lttng enable-event --userspace 'ipclab:*' >/dev/null
-say lttng add-context --userspace --type=vpid --type=vtid --type=procname \
-    >/dev/null
-say lttng start "$name" >/dev/null
+say lttng create "$name" --output="$out" >/dev/null ||
+    fail "cannot create a recording session (see: make doctor)"
+session=$name
+channel=""
+if [ -n "$buffers" ]; then
+    channel="--channel=ipclab"
+    say lttng enable-channel --userspace --session="$name" \
+        --subbuf-size="$subbuf_size" --num-subbuf="$num_subbuf" ipclab \
+        >/dev/null || fail "cannot make a channel with buffers $buffers"
+fi
+say lttng enable-event --userspace --session="$name" $channel 'ipclab:*' \
+    >/dev/null || fail "cannot enable the ipclab events"
+# COMMAND runs in a UTS namespace of its own (unshare(1); a user namespace
+# too when not root), where the system allows it: every process it
+# starts, however, carries the namespace, and no other process does.
+# Without one, ipclab-trace follows the process tree only.
+ns_cmd=""
+ns_ctx=""
+if [ "$(id -u)" = 0 ] && unshare --uts true 2>/dev/null; then
+    ns_cmd="unshare --uts --"
+elif [ "$(id -u)" != 0 ] &&
+     unshare --map-current-user --uts true 2>/dev/null; then
+    ns_cmd="unshare --map-current-user --uts --"
+fi
+[ -z "$ns_cmd" ] || ns_ctx="--type=uts_ns"
+say lttng add-context --userspace --session="$name" $channel --type=vpid \
+    --type=vtid --type=procname $ns_ctx >/dev/null ||
+    fail "cannot add the contexts"
+# Only our uid (and the --pid processes' uids): a root session daemon also
+# hears every other user's ipclab programs. LTTng cannot follow a process
+# tree (children's vpids are unknown in advance): record.info does that.
+uids=$(id -u)
+for p in $pids; do
+    u=$(stat -c %u "/proc/$p" 2>/dev/null) || fail "--pid: no process $p"
+    case " $uids " in *" $u "*) ;; *) uids="$uids,$u" ;; esac
+done
+if [ "$any_user" = 0 ]; then
+    say lttng track --userspace --session="$name" --vuid="$uids" \
+        >/dev/null || fail "cannot limit the session to uid $uids"
+fi
+say lttng start "$name" >/dev/null || fail "cannot start the session"
 
 # --fork: a process that fork()s without exec keeps tracing in its child
 # only with this wrapper preloaded (lttng-ust(3), "fork"). Not by default:
 # it makes /bin/sh abort (its fd tracker trips over the shell's own fds),
-# so use it on a program run directly, not on a script.
-if [ "$fork_wrapper" = 1 ]; then
-    LD_PRELOAD="liblttng-ust-fork.so.1${LD_PRELOAD:+:$LD_PRELOAD}"
-    export LD_PRELOAD
+# so it is set for COMMAND only, which must be a program, not a script.
+preload=""
+[ "$fork_wrapper" = 0 ] ||
+    preload="liblttng-ust-fork.so.1${LD_PRELOAD:+:$LD_PRELOAD}"
+
+# COMMAND in the foreground (its own signals and stdin), through a shell
+# that writes its pid and then becomes it: the root of this run's tree.
+echo "+ ${preload:+LD_PRELOAD=$preload }$*" >&2
+status=0
+IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '
+    echo $$ >"$0" || exit 126
+    ns=$(readlink /proc/self/ns/uts) && echo "$ns" >"$0.ns"
+    [ -z "$IPCLAB_RECORD_PRELOAD" ] ||
+        { LD_PRELOAD=$IPCLAB_RECORD_PRELOAD; export LD_PRELOAD; }
+    unset IPCLAB_RECORD_PRELOAD
+    exec "$@"' "$work/pid" "$@" || status=$?
+root=$(cat "$work/pid" 2>/dev/null) || fail "COMMAND did not start"
+
+echo "+ lttng stop $name" >&2
+if ! lttng stop "$name" >"$work/stop" 2>&1; then
+    cat "$work/stop" >&2
+    fail "cannot stop the session"
 fi
+# "Warning: 12 events were discarded, please refer to ..." and the same
+# for packets: the tracer's buffers were full
+discarded=$(sed -n 's/.* \([0-9][0-9]*\) events* \(were\|was\) discarded.*/\1/p' \
+            "$work/stop" | head -n 1)
+lost=$(sed -n 's/.* \([0-9][0-9]*\) packets* \(were\|was\) lost.*/\1/p' \
+       "$work/stop" | head -n 1)
+say lttng destroy "$name" >/dev/null || fail "cannot destroy the session"
+session=""
+[ -d "$out" ] || fail "nothing was recorded in '$out'"
 
-set +e
-echo "+ ${LD_PRELOAD:+LD_PRELOAD=$LD_PRELOAD }$*" >&2
-"$@"
-status=$?
-set -e
-unset LD_PRELOAD
+{
+    echo "# traces/record.sh: whose trace this is (ipclab-trace reads it)"
+    echo "pids=$root$pids"
+    ns=$(sed -n "s/^uts:\[\([0-9]*\)\]\$/\1/p" "$work/pid.ns" 2>/dev/null)
+    [ -z "$ns_cmd" ] || [ -z "$ns" ] || echo "uts_ns=$ns"
+    echo "uid=$(id -u)"
+    echo "uids=$( [ "$any_user" = 1 ] && echo all || echo "$uids")"
+    echo "command=$*"
+    echo "discarded=${discarded:-0}"
+    echo "lost_packets=${lost:-0}"
+} >"$out/record.info" || fail "cannot write '$out/record.info'"
 
-say lttng stop "$name" >/dev/null
-say lttng destroy "$name" >/dev/null
+if [ "${discarded:-0}" != 0 ] || [ "${lost:-0}" != 0 ]; then
+    echo "record.sh: WARNING: the tracer discarded ${discarded:-0} events" \
+         "and lost ${lost:-0} packets (full buffers): the trace has gaps," \
+         "which ipclab-trace shows" >&2
+fi
 echo "trace: $out" >&2
 exit $status

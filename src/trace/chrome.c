@@ -318,6 +318,33 @@ on_item(const struct tr_item *it, void *arg)
     c->flows++;
 }
 
+/* Where the tracer lost events: a slice on a track of its own, pid 0. */
+static void
+mark_gaps(struct chrome *c, const struct tr_source_info *info)
+{
+    const struct tr_gap *g;
+    size_t n;
+
+    g = tr_source_gaps(&n);
+    if (n == 0 && info->discarded == 0)
+        return;
+    printf("%s{\"ph\":\"M\",\"pid\":0,\"name\":\"process_name\","
+           "\"args\":{\"name\":\"events lost by the tracer\"}}", sep());
+    for (size_t i = 0; i < n; i++) {
+        uint64_t b = g[i].begin > c->origin ? g[i].begin : c->origin;
+        uint64_t e = g[i].end < info->last_ts ? g[i].end : info->last_ts;
+
+        if (e < b)
+            e = b;
+        printf("%s{\"ph\":\"X\",\"pid\":0,\"tid\":0,\"ts\":", sep());
+        print_ts(c, b);
+        printf(",\"dur\":");
+        print_ts(c, c->origin + (e - b));
+        printf(",\"cat\":\"lost\",\"name\":\"%" PRIu64 " events lost\"}",
+               g[i].count);
+    }
+}
+
 struct finish_ctx { struct chrome *c; uint64_t end; };
 
 static void
@@ -347,8 +374,12 @@ cmd_chrome_run(const char *dir)
     tr_match_finish(c.m);
     f.end = info.last_ts;
     tr_hash_each(&c.tracks, finish_track, &f);
-    if (c.have_origin)
+    if (c.have_origin) {
+        mark_gaps(&c, &info);
         printf("\n]}\n");
+    }
+    if (rc == 0)
+        tr_source_warn_lost(dir, &info, info.first_ts);
     tr_hash_free(&c.tracks);
     tr_match_free(c.m);
     tr_procs_free(&c.procs);

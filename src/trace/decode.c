@@ -3,8 +3,8 @@
  *
  * Each event class is looked at once: its name gives the tr_type, and the
  * index of every payload member we know is stored in a small cache. Each
- * stream class likewise gives the index of the vpid, vtid and procname
- * context members that traces/record.sh adds. After that, decoding an event
+ * stream class likewise gives the index of the vpid, vtid, procname and
+ * uts_ns context members that traces/record.sh adds. After that, decoding an event
  * is a handful of indexed field reads.
  *
  * The reading side of the catalogue in include/ipclab/tp.h.
@@ -86,6 +86,7 @@ struct class_info {
 struct stream_info {
     const bt_stream_class *cls;
     int vpid, vtid, procname;   /* common context member index, or -1 */
+    int uts_ns;
 };
 
 struct tr_decoder {
@@ -185,6 +186,7 @@ stream_info(struct tr_decoder *d, const bt_stream_class *cls)
     si->vpid = member_index(ctx, "vpid");
     si->vtid = member_index(ctx, "vtid");
     si->procname = member_index(ctx, "procname");
+    si->uts_ns = member_index(ctx, "uts_ns");
     return si;
 }
 
@@ -246,6 +248,10 @@ decode_context(struct tr_decoder *d, const bt_event *event,
         ev->procname = str_value(
             bt_field_structure_borrow_member_field_by_index_const(
                 ctx, (uint64_t)si->procname));
+    if (si->uts_ns >= 0)
+        ev->uts_ns = (uint64_t)int_value(
+            bt_field_structure_borrow_member_field_by_index_const(
+                ctx, (uint64_t)si->uts_ns));
 }
 
 int

@@ -33,6 +33,7 @@ struct pass {
     uint64_t origin;
     int have_origin;
     struct tr_hash usage;       /* pass 1: vpid --> struct usage */
+    struct tr_source_info info; /* what the pass read */
     struct tr_layout *L;
     const struct tr_diagram_ops *ops;
     void *arg;
@@ -240,6 +241,7 @@ run_pass(const char *dir, struct pass *p, const char *what)
         tr_order_release(p->o, UINT64_MAX);
     p->L->origin = info.first_ts;
     p->L->end = info.last_ts;
+    p->info = info;
     rc = 0;
 out:
     tr_order_free(p->o);
@@ -254,6 +256,8 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     struct tr_layout L = { .dir = dir };
     struct pass one = { .no = 1, .v = v, .L = &L };
     struct pass two = { .no = 2, .v = v, .L = &L, .ops = ops, .arg = arg };
+    const struct tr_gap *gaps;
+    struct tr_gap *gaps_copy = NULL;
     int rc = -1;
 
     if (run_pass(dir, &one, "pass 1 of 2") == -1)
@@ -263,6 +267,16 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
         goto out;
     }
     L.procs = &one.procs;
+    /* a copy: pass 2 reads the stretches again while they are drawn */
+    gaps = tr_source_gaps(&L.ngaps);
+    if (L.ngaps > 0 &&
+        (L.gaps = gaps_copy = malloc(L.ngaps * sizeof(*gaps))) == NULL) {
+        ipc_warn("cannot draw '%s'", dir);
+        goto out;
+    }
+    if (L.ngaps > 0)
+        memcpy(gaps_copy, gaps, L.ngaps * sizeof(*gaps));
+    tr_source_warn_lost(dir, &one.info, L.origin);
     ops->begin(&L, arg);
     if (run_pass(dir, &two, "pass 2 of 2") == -1)
         goto out;
@@ -273,6 +287,7 @@ out:
     tr_hash_free(&one.usage);
     tr_hash_free(&L.lane_of);
     free(L.lanes);
+    free(gaps_copy);
     tr_procs_free(&one.procs);
     tr_procs_free(&two.procs);
     return rc;

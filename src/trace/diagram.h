@@ -24,6 +24,7 @@
 #include "hash.h"
 #include "match.h"
 #include "procs.h"
+#include "source.h"
 #include "view.h"
 
 struct tr_lane {
@@ -45,6 +46,8 @@ struct tr_layout {
     struct tr_lane *lanes;
     struct tr_hash lane_of;     /* vpid --> lane index + 1 */
     const struct tr_procs *procs;   /* names, as pass 2 knows them */
+    const struct tr_gap *gaps;  /* where the tracer lost events, in time */
+    size_t ngaps;               /* order (source.h): renderers mark them */
 };
 
 /* What draws the rows */

@@ -42,6 +42,7 @@ struct tr_event {
     uint64_t ts;                /* ns since the clock's origin */
     int vpid, vtid;             /* the emitting process (context) */
     const char *procname;       /* its command name (context), or "" */
+    uint64_t uts_ns;            /* its UTS namespace (context), or 0 */
 
     /* payload fields, by their names in tp.h */
     int fifo, kind, pid, op, status;

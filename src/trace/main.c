@@ -13,6 +13,7 @@
  * (source.c), matcher (match.c) and diagram layout (diagram.c).
  * The trace's events are the catalogue in include/ipclab/tp.h.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@
 #include "source.h"
 
 enum { OPT_HELP = 1, OPT_SINCE, OPT_UNTIL, OPT_PID, OPT_REQUEST, OPT_WIDTH,
-       OPT_ASCII, OPT_SERVER };
+       OPT_ASCII, OPT_SERVER, OPT_ALL };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
@@ -34,6 +35,7 @@ static const struct ipc_cli_opt options[] = {
     { "width", 1, OPT_WIDTH },
     { "ascii", 0, OPT_ASCII },
     { "server", 1, OPT_SERVER },
+    { "all", 0, OPT_ALL },
     { NULL, 0, 0 },
 };
 
@@ -68,12 +70,17 @@ usage(void)
            "                matching a record, no error event; one line per\n"
            "                violation\n"
            "\n"
-           "Option of every command:\n"
+           "Which processes (every command): by default those of the\n"
+           "recording, when DIR/record.info says which (traces/record.sh\n"
+           "writes it): the recorded command, the processes given to\n"
+           "record.sh --pid, and all they started; every process otherwise.\n"
            "  --server PID    only the ipclab system of server PID: the\n"
            "                  server, its processing clients and its\n"
-           "                  requesting clients (a shared session daemon\n"
-           "                  records every ipclab program that ran\n"
-           "                  meanwhile, others' too)\n"
+           "                  requesting clients\n"
+           "  --all           every process the trace holds (a session\n"
+           "                  daemon may record other programs too)\n"
+           "Every command warns on stderr when the tracer lost events, with\n"
+           "the stretches of time concerned.\n"
            "\n"
            "Options of seq and svg:\n"
            "  --since T       from T after the first event (1.5ms, 200us, 2s;\n"
@@ -88,7 +95,8 @@ usage(void)
            "\n"
            "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
            "trace is missing or unreadable, or check found violations; 2 on\n"
-           "usage errors.\n",
+           "usage errors; 3 from check when it found no violation but the\n"
+           "tracer lost events, so it could not judge everything.\n",
            ipc_progname(), ipc_progname());
 }
 
@@ -123,6 +131,7 @@ main(int argc, char *argv[])
     enum command cmd = CMD_NONE;
     const char *dir = NULL, *arg;
     const char *diagram_opt = NULL, *seq_opt = NULL;
+    bool all = false, server = false;
     struct tr_view v;
     int id;
 
@@ -162,6 +171,11 @@ main(int argc, char *argv[])
             break;
         case OPT_SERVER:
             tr_source_scope((int)ipc_cli_int("server", arg, 1, 0x7fffffff));
+            server = true;
+            break;
+        case OPT_ALL:
+            tr_source_scope_mode(TR_SCOPE_ALL);
+            all = true;
             break;
         case IPC_CLI_OPERAND:
             if (cmd == CMD_NONE)
@@ -182,6 +196,9 @@ main(int argc, char *argv[])
         only_for(cmd, 1, 0, diagram_opt);
     if (seq_opt != NULL)
         only_for(cmd, 0, 1, seq_opt);
+    if (all && server)
+        ipc_usage_error("--all and --server choose different processes: "
+                        "give one");
     if (v.since > v.until)
         ipc_usage_error("--since is after --until");
 

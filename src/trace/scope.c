@@ -1,29 +1,51 @@
 /*
- * trace/scope.c - --server: one ipclab system out of several in a trace.
+ * trace/scope.c - which processes of a trace the views show.
  *
  * A root session daemon records every process that uses the ipclab
  * provider, whoever started it: on a shared machine a trace may hold
- * another student's server and clients, or a test's. With --server PID the
- * tool first reads the trace to find the members of that server's system,
+ * another student's server and clients, or a test's. So the tool first
+ * reads the trace to find the members of the part it shows, then reads it
+ * again keeping only their events. Two passes, and memory for one entry
+ * per member. The members:
  *
- *   the server; the processes it spawned or that name it as their parent;
- *   the processing clients it routed to; the requesting clients whose
- *   records it read or wrote; whoever it sent a signal to,
+ *   by default, the processes of the recording that DIR/record.info
+ *   describes: those in the recording's own UTS namespace (record.sh runs
+ *   the command in one, so every descendant carries it, however it was
+ *   started), and the process trees of the pids it names (the recorded
+ *   command, and the processes named with record.sh --pid): a root,
+ *   every process whose proc_start names a member as its parent or
+ *   that a member spawned, and the peers a member routed to, exchanged
+ *   records with or signalled (a requesting client started by a subshell,
+ *   which traces nothing, is found through its server); everything when
+ *   there is no record.info (a trace recorded by hand);
  *
- * then reads it again keeping only their events. Two passes, and memory
- * for one entry per member.
+ *   --server PID: the server; the processes it spawned or that name it as
+ *   their parent; the processing clients it routed to; the requesting
+ *   clients whose records it read or wrote; whoever it sent a signal to;
+ *
+ *   --all: every process.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ipclab/err.h"
 #include "hash.h"
+#include "recinfo.h"
 #include "source.h"
 
-static int scope_server;        /* 0: every process (set once, by main) */
+static enum tr_scope scope_mode;        /* set once, by main */
+static int scope_server;
+
+void
+tr_source_scope_mode(enum tr_scope mode)
+{
+    scope_mode = mode;
+}
 
 void
 tr_source_scope(int server)
 {
+    scope_mode = TR_SCOPE_SERVER;
     scope_server = server;
 }
 
@@ -32,6 +54,7 @@ struct scope {
     tr_event_fn fn;
     void *arg;
     int seen;                   /* the server emitted events */
+    uint64_t uts_ns;            /* the recording's namespace, or 0 */
     struct tr_source_info kept; /* what pass 2 kept */
 };
 
@@ -42,7 +65,51 @@ add_member(struct scope *sc, int vpid)
         tr_hash_put(&sc->members, (uint64_t)vpid, (void *)1);
 }
 
-/* Pass 1: who belongs to the server's system */
+static bool
+is_member(struct scope *sc, int vpid)
+{
+    return vpid > 0 && tr_hash_get(&sc->members, (uint64_t)vpid) != NULL;
+}
+
+/* A member's event: the processes it started, served or signalled */
+static void
+add_peers(struct scope *sc, const struct tr_event *ev)
+{
+    switch (ev->type) {
+    case TR_PROC_SPAWN:
+        add_member(sc, ev->child_pid);
+        break;
+    case TR_ROUTE:
+        add_member(sc, ev->worker_pid);
+        break;
+    case TR_RECORD_READ:
+    case TR_RECORD_WRITE:
+        add_member(sc, ev->pid);        /* the requesting client */
+        break;
+    case TR_SIGNAL_SEND:
+        add_member(sc, ev->peer_pid);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Pass 1, default scope: the recorded process trees, and their peers */
+static void
+find_tree(const struct tr_event *ev, void *arg)
+{
+    struct scope *sc = arg;
+
+    if ((sc->uts_ns != 0 && ev->uts_ns == sc->uts_ns) ||
+        (ev->type == TR_PROC_START && is_member(sc, ev->ppid)))
+        add_member(sc, ev->vpid);
+    if (!is_member(sc, ev->vpid))
+        return;
+    sc->seen = 1;
+    add_peers(sc, ev);
+}
+
+/* Pass 1, --server: who belongs to the server's system */
 static void
 find_members(const struct tr_event *ev, void *arg)
 {
@@ -53,23 +120,7 @@ find_members(const struct tr_event *ev, void *arg)
     if (ev->vpid != scope_server)
         return;
     sc->seen = 1;
-    switch (ev->type) {
-    case TR_PROC_SPAWN:
-        add_member(sc, ev->child_pid);
-        break;
-    case TR_ROUTE:
-        add_member(sc, ev->worker_pid);
-        break;
-    case TR_RECORD_READ:
-    case TR_RECORD_WRITE:
-        add_member(sc, ev->pid);        /* the requesting clients */
-        break;
-    case TR_SIGNAL_SEND:
-        add_member(sc, ev->peer_pid);
-        break;
-    default:
-        break;
-    }
+    add_peers(sc, ev);
 }
 
 /* Pass 2: only the members' events */
@@ -91,18 +142,38 @@ tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
                struct tr_source_info *info)
 {
     struct scope sc = { .fn = fn, .arg = arg };
+    struct tr_recinfo ri;
     int rc = -1;
 
-    if (scope_server == 0)
+    if (scope_mode == TR_SCOPE_ALL)
         return tr_source_read_all(dir, fn, arg, pass, info);
-    add_member(&sc, scope_server);
-    if (tr_source_read_all(dir, find_members, &sc,
-                           "finding the server's processes", info) == -1)
-        goto out;
-    if (!sc.seen) {
-        ipc_warnx("process %d is not in the trace in '%s'", scope_server,
-                  dir);
-        goto out;
+    if (scope_mode == TR_SCOPE_RECORDED) {
+        if (tr_recinfo_read(dir, &ri) == -1)
+            return -1;
+        if (!ri.present)
+            return tr_source_read_all(dir, fn, arg, pass, info);
+        for (int i = 0; i < ri.npids; i++)
+            add_member(&sc, ri.pids[i]);
+        sc.uts_ns = ri.uts_ns;
+        if (tr_source_read_all(dir, find_tree, &sc,
+                               "finding the recorded processes", info) == -1)
+            goto out;
+        if (!sc.seen) {
+            ipc_warnx("none of the recorded processes (record.info) traced "
+                      "anything in '%s' (--all shows what the trace holds)",
+                      dir);
+            goto out;
+        }
+    } else {
+        add_member(&sc, scope_server);
+        if (tr_source_read_all(dir, find_members, &sc,
+                               "finding the server's processes", info) == -1)
+            goto out;
+        if (!sc.seen) {
+            ipc_warnx("process %d is not in the trace in '%s'",
+                      scope_server, dir);
+            goto out;
+        }
     }
     if ((rc = tr_source_read_all(dir, keep_members, &sc, pass, info)) == 0) {
         info->events = sc.kept.events;

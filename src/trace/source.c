@@ -16,6 +16,7 @@
  * on one line.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <dirent.h>
 #include <limits.h>
 #include <errno.h>
@@ -30,12 +31,15 @@
 
 #include "ipclab/err.h"
 #include "decode.h"
+#include "label.h"
+#include "recinfo.h"
 #include "source.h"
 
 #define MAX_TRACES 64           /* physical traces under one directory */
 #define MAX_DEPTH 8             /* how deep to look for them */
 #define PROGRESS_AFTER_NS 1000000000LL  /* quiet for short reads */
 #define PROGRESS_EVERY_NS 200000000LL
+#define WARN_GAPS 5             /* lost stretches a warning lists */
 
 struct reader {
     struct tr_decoder *dec;
@@ -44,9 +48,14 @@ struct reader {
     struct tr_source_info *info;
     const char *pass;
     int bad_clock;              /* an ipclab event had no timestamp */
+    int no_memory;              /* a lost stretch could not be kept */
     int64_t started, shown;     /* progress line: wall clock, ns */
     int progress;               /* a progress line is on the terminal */
 };
+
+/* The lost stretches of the last read (tr_source_gaps) */
+static struct tr_gap *gaps;
+static size_t ngaps, gaps_cap;
 
 static int64_t
 now_ns(void)
@@ -131,6 +140,124 @@ show_progress(struct reader *r)
             i->events > 0 ? (double)(i->last_ts - i->first_ts) / 1e9 : 0.0);
 }
 
+/* ns of a clock snapshot, or 'dflt' when it has none */
+static uint64_t
+snapshot_ns(const bt_clock_snapshot *cs, uint64_t dflt)
+{
+    int64_t ns;
+
+    if (cs == NULL || bt_clock_snapshot_get_ns_from_origin(cs, &ns) !=
+        BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK || ns < 0)
+        return dflt;
+    return (uint64_t)ns;
+}
+
+/* Note the stretch of a discarded-events message: where the loss was. */
+static void
+add_gap(struct reader *r, const bt_message *msg, uint64_t count)
+{
+    const bt_stream_class *sc = bt_stream_borrow_class_const(
+        bt_message_discarded_events_borrow_stream_const(msg));
+    struct tr_gap g = { 0, UINT64_MAX, count };
+
+    if (bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
+        g.begin = snapshot_ns(
+            bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(msg), 0);
+        g.end = snapshot_ns(
+            bt_message_discarded_events_borrow_end_default_clock_snapshot_const(msg), UINT64_MAX);
+    }
+    if (ngaps == gaps_cap) {
+        size_t cap = gaps_cap > 0 ? 2 * gaps_cap : 16;
+        struct tr_gap *p = realloc(gaps, cap * sizeof(*p));
+
+        if (p == NULL) {
+            r->no_memory = 1;
+            return;
+        }
+        gaps = p;
+        gaps_cap = cap;
+    }
+    gaps[ngaps++] = g;
+}
+
+static int
+compare_gaps(const void *a, const void *b)
+{
+    const struct tr_gap *x = a, *y = b;
+
+    return x->begin < y->begin ? -1 : x->begin > y->begin;
+}
+
+/* Sort the stretches and merge those that overlap. */
+static void
+merge_gaps(void)
+{
+    size_t k = 0;
+
+    if (ngaps == 0)
+        return;
+    qsort(gaps, ngaps, sizeof(gaps[0]), compare_gaps);
+    for (size_t i = 1; i < ngaps; i++) {
+        if (gaps[i].begin <= gaps[k].end) {
+            if (gaps[i].end > gaps[k].end)
+                gaps[k].end = gaps[i].end;
+            gaps[k].count += gaps[i].count;
+        } else {
+            gaps[++k] = gaps[i];
+        }
+    }
+    ngaps = k + 1;
+}
+
+const struct tr_gap *
+tr_source_gaps(size_t *n)
+{
+    *n = ngaps;
+    return gaps;
+}
+
+const char *
+tr_gap_count(const struct tr_gap *g, char *buf, size_t n)
+{
+    if (g->count == 0)
+        snprintf(buf, n, "events (how many unknown)");
+    else
+        snprintf(buf, n, "%" PRIu64 " event%s", g->count,
+                 g->count == 1 ? "" : "s");
+    return buf;
+}
+
+void
+tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
+                    uint64_t origin)
+{
+    char a[32], b[32], c[48];
+
+    if (info->discarded == 0 && ngaps == 0)
+        return;
+    ipc_warnx("warning: the tracer lost %" PRIu64 " events in '%s' (its "
+              "buffers were full): what happened there is incomplete, not "
+              "wrong", info->discarded, dir);
+    for (size_t i = 0; i < ngaps; i++) {
+        if (i == WARN_GAPS && ngaps > WARN_GAPS + 1) {
+            fprintf(stderr, "  and %zu more stretches ('ipclab-trace check' "
+                    "lists them all)\n", ngaps - i);
+            break;
+        }
+        if (gaps[i].end == UINT64_MAX) {
+            fprintf(stderr, "  lost: %s, at an unknown time\n",
+                    tr_gap_count(&gaps[i], c, sizeof(c)));
+            continue;
+        }
+        fprintf(stderr, "  lost: %s between +%s ms and +%s ms\n",
+                tr_gap_count(&gaps[i], c, sizeof(c)),
+                tr_fmt_ms(gaps[i].begin > origin ? gaps[i].begin - origin : 0,
+                          a, sizeof(a)),
+                tr_fmt_ms(gaps[i].end > origin ? gaps[i].end - origin : 0,
+                          b, sizeof(b)));
+    }
+}
+
 static void
 handle(struct reader *r, const bt_message *msg)
 {
@@ -155,11 +282,11 @@ handle(struct reader *r, const bt_message *msg)
             show_progress(r);
         return;
     case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
-        if (bt_message_discarded_events_get_count(msg, &count) ==
+        if (bt_message_discarded_events_get_count(msg, &count) !=
             BT_PROPERTY_AVAILABILITY_AVAILABLE)
-            r->info->discarded += count;
-        else
-            r->info->discarded++;   /* some, unknown how many */
+            count = 0;              /* some, unknown how many */
+        r->info->discarded += count > 0 ? count : 1;
+        add_gap(r, msg, count);
         return;
     default:
         return;
@@ -290,11 +417,13 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
                    const char *pass, struct tr_source_info *info)
 {
     struct reader r = { .fn = fn, .arg = arg, .info = info, .pass = pass };
+    struct tr_recinfo ri;
     char *paths[MAX_TRACES];
     struct stat st;
     int n = 0, rc = -1;
 
     memset(info, 0, sizeof(*info));
+    ngaps = 0;
     if (stat(dir, &st) == -1) {
         ipc_warn("cannot open trace directory '%s'", dir);
         return -1;
@@ -322,7 +451,15 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     rc = run_graph(dir, paths, n, &r);
     if (r.progress > 0)
         fprintf(stderr, "\r\033[K");
-    if (rc == 0 && r.bad_clock) {
+    merge_gaps();
+    if (rc == 0 && tr_recinfo_read(dir, &ri) == -1)
+        rc = -1;
+    else if (rc == 0 && ri.discarded > info->discarded)
+        info->discarded = ri.discarded;     /* 'lttng stop' knew more */
+    if (rc == 0 && r.no_memory) {
+        ipc_warn("cannot read '%s'", dir);
+        rc = -1;
+    } else if (rc == 0 && r.bad_clock) {
         ipc_warnx("the trace in '%s' has ipclab events without timestamps",
                   dir);
         rc = -1;

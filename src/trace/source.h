@@ -17,6 +17,7 @@
 #ifndef IPCLAB_TRACE_SOURCE_H
 #define IPCLAB_TRACE_SOURCE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -25,8 +26,22 @@
 struct tr_source_info {
     uint64_t events;            /* ipclab events delivered */
     uint64_t other_events;      /* events of other providers, skipped */
-    uint64_t discarded;         /* events the tracer lost (full buffers) */
+    uint64_t discarded;         /* events the tracer lost (full buffers):
+                                   the larger of the trace's count and
+                                   record.info's */
     uint64_t first_ts, last_ts; /* of the ipclab events, ns */
+};
+
+/*
+ * A stretch of time in which the tracer lost events, because its buffers
+ * were full: the CTF packets' discarded-event counters, as libbabeltrace2
+ * reports them (one discarded-events message per stream and packet).
+ * Overlapping stretches are merged. A stretch whose times the trace does
+ * not give is [0, UINT64_MAX]: anywhere.
+ */
+struct tr_gap {
+    uint64_t begin, end;        /* ns, the clock of tr_event.ts */
+    uint64_t count;             /* events lost in it (0: unknown) */
 };
 
 typedef void (*tr_event_fn)(const struct tr_event *ev, void *arg);
@@ -43,10 +58,43 @@ int
 tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
                struct tr_source_info *info);
 
+/*
+ * The stretches with lost events of the last tr_source_read(), in time
+ * order; *n gets how many (0: none lost). Valid until the next read.
+ * Renderers mark them (seq, svg, chrome); check does not judge them.
+ */
+const struct tr_gap *
+tr_source_gaps(size_t *n);
+
+/* "12 events", or "events (how many unknown)": into buf[0..n); buf */
+const char *
+tr_gap_count(const struct tr_gap *g, char *buf, size_t n);
+
+/*
+ * The one warning about lost events that every view prints on stderr
+ * after reading 'dir' (nothing when none were lost): how many, and the
+ * stretches as ms after 'origin' (the view's first event).
+ */
+void
+tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
+                    uint64_t origin);
+
 /* tr_source_read() without the scope: every ipclab event (source.c). */
 int
 tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
                    const char *pass, struct tr_source_info *info);
+
+/* Which processes tr_source_read() keeps (scope.c). */
+enum tr_scope {
+    TR_SCOPE_RECORDED,          /* default: the process trees of the pids
+                                   record.sh wrote in DIR/record.info;
+                                   everything when there is no such file */
+    TR_SCOPE_ALL,               /* --all: every process the trace holds */
+    TR_SCOPE_SERVER,            /* --server PID: tr_source_scope() */
+};
+
+void
+tr_source_scope_mode(enum tr_scope mode);
 
 /*
  * Read only the ipclab system around server 'server' from now on: the

@@ -11,7 +11,14 @@
  *            lttng-sessiond scripts that answer as the test wants
  *   build/   a fake build directory: .tracing and bin/ipclab-server
  *   home/    LTTNG_HOME and HOME
- * Nothing real is started: no session daemon, no recording.
+ *   lock/, run/, lttng-run/   the kit's lock directory (IPCLAB_LOCK_DIR),
+ *            runtime directory (IPCLAB_DIR) and root's session daemon
+ *            directory (IPCLAB_LTTNG_RUNDIR), absent unless a test makes
+ *            them
+ * A fake 'id' plays another user (uid 1000, in the 'tracing' group or
+ * not); a directory of another user is a real one (h_foreign_dir()), so
+ * these tests run as root and as an ordinary user alike. Nothing real is started: no session daemon, no
+ * recording.
  *
  * Run: build/tests/docs      (CK_RUN_SUITE=doctor for these only)
  */
@@ -21,7 +28,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "docs.h"
@@ -79,7 +90,41 @@ static const char lttng_sessions[] =
     "*) exit 1 ;;\n"
     "esac\n";
 
+/* lttng with one session, 'good', recording ipclab:* */
+static const char lttng_good_session[] =
+    "#!/bin/sh\n"
+    "case \"$*\" in\n"
+    "--version) echo 'lttng (LTTng Trace Control) 2.13.9 - Nordicite' ;;\n"
+    "list) printf 'Available recording sessions:\\n"
+    "  1) good [active]\\n    Trace output: /tmp/g\\n\\n' ;;\n"
+    "'list good') printf 'Recording session good: [active]\\n\\n"
+    "=== Domain: User space ===\\n\\n    Recording event rules:\\n"
+    "      ipclab:* (type: tracepoint) [enabled]\\n' ;;\n"
+    "*) exit 1 ;;\n"
+    "esac\n";
+
 static const char sessiond[] = "#!/bin/sh\nexit 0\n";
+
+/* id(1) for uid 1000, 'student', outside and inside the 'tracing' group */
+static const char id_student[] =
+    "#!/bin/sh\n"
+    "case \"$1\" in\n"
+    "-u) echo 1000 ;; -un) echo student ;; -nG) echo student ;;\n"
+    "*) echo 'uid=1000(student) gid=1000(student)' ;;\n"
+    "esac\n";
+static const char id_student_tracing[] =
+    "#!/bin/sh\n"
+    "case \"$1\" in\n"
+    "-u) echo 1000 ;; -un) echo student ;; -nG) echo student tracing ;;\n"
+    "*) echo 'uid=1000(student) gid=1000(student)' ;;\n"
+    "esac\n";
+/* id(1) for root */
+static const char id_root[] =
+    "#!/bin/sh\n"
+    "case \"$1\" in\n"
+    "-u) echo 0 ;; -un) echo root ;; -nG) echo root ;;\n"
+    "*) echo 'uid=0(root) gid=0(root)' ;;\n"
+    "esac\n";
 
 /* A traced server carries lttng-ust's probe registration (its strings
    are what doctor.sh looks for when nm sees no symbols); an untraced one
@@ -97,6 +142,10 @@ struct world {
     const char *tracing;        /* text of build/.tracing */
     const char *server;         /* content of build/bin/ipclab-server */
     const char *lttng_home;     /* LTTNG_HOME; NULL: the world's home/ */
+    const char *id;             /* fake id script; NULL: the real id */
+    bool root_daemon;           /* root's session daemon socket exists */
+    const char *lock_dir;       /* IPCLAB_LOCK_DIR; NULL: world's lock/ */
+    const char *run_dir;        /* IPCLAB_DIR; NULL: the world's run/ */
 };
 
 /* The healthy world: tracing will work */
@@ -144,8 +193,24 @@ in_world(char *buf, size_t size, const char *world, const char *name)
 
 /* The environment variables a world sets, and their saved values */
 static const char *const world_vars[] = {
-    "PATH", "LTTNG_HOME", "HOME", "TMPDIR", NULL,
+    "PATH", "LTTNG_HOME", "HOME", "TMPDIR", "IPCLAB_LOCK_DIR", "IPCLAB_DIR",
+    "IPCLAB_LTTNG_RUNDIR", "XDG_RUNTIME_DIR", NULL,
 };
+
+/* A unix socket at 'path', as a running session daemon leaves one */
+static void
+make_socket(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    ck_assert_int_ne(fd, -1);
+    ck_assert_int_lt(strlen(path), sizeof(sa.sun_path));
+    strcpy(sa.sun_path, path);
+    ck_assert_msg(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
+                  "bind '%s'", path);
+    close(fd);
+}
 
 /*
  * Build world w in a fresh directory of this test's temporary directory,
@@ -158,7 +223,8 @@ static int
 run_doctor(const struct world *w, const char *extra_arg, char **out)
 {
     static const char *const tools[] = {
-        "cat", "grep", "sed", "id", "nm", "strings", "flock", NULL,
+        "cat", "grep", "sed", "id", "nm", "strings", "flock", "stat",
+        "dirname", "mkdir", NULL,
     };
     char world[PATH_MAX], bin[PATH_MAX], build[PATH_MAX], home[PATH_MAX];
     char p[PATH_MAX], script[PATH_MAX];
@@ -177,7 +243,14 @@ run_doctor(const struct world *w, const char *extra_arg, char **out)
     make_dir(home);
 
     for (int i = 0; tools[i] != NULL; i++)
-        link_real_tool(bin, tools[i]);
+        if (strcmp(tools[i], "id") != 0 || w->id == NULL)
+            link_real_tool(bin, tools[i]);
+    if (w->id != NULL)
+        write_script(in_world(p, sizeof(p), bin, "id"), w->id);
+    make_dir(in_world(p, sizeof(p), world, "lttng-run"));
+    if (w->root_daemon)
+        make_socket(in_world(p, sizeof(p), world,
+                             "lttng-run/client-lttng-sessiond"));
     if (w->pkg_config != NULL)
         write_script(in_world(p, sizeof(p), bin, "pkg-config"),
                      w->pkg_config);
@@ -205,6 +278,15 @@ run_doctor(const struct world *w, const char *extra_arg, char **out)
                             w->lttng_home : home, 1), 0);
     ck_assert_int_eq(setenv("HOME", home, 1), 0);
     ck_assert_int_eq(setenv("TMPDIR", world, 1), 0);
+    ck_assert_int_eq(setenv("IPCLAB_LOCK_DIR", w->lock_dir != NULL ?
+                            w->lock_dir : in_world(p, sizeof(p), world,
+                                                   "lock"), 1), 0);
+    ck_assert_int_eq(setenv("IPCLAB_DIR", w->run_dir != NULL ? w->run_dir :
+                            in_world(p, sizeof(p), world, "run"), 1), 0);
+    ck_assert_int_eq(setenv("IPCLAB_LTTNG_RUNDIR",
+                            in_world(p, sizeof(p), world, "lttng-run"), 1),
+                     0);
+    unsetenv("XDG_RUNTIME_DIR");
 
     argv[0] = "/bin/sh";
     argv[1] = script;
@@ -284,11 +366,179 @@ START_TEST(test_doctor_good_session_is_ok)
 {
     struct world w = healthy;
     char *out;
+    int status;
 
-    /* 'good' enables ipclab:*: it must not be reported */
-    w.lttng = lttng_sessions;
-    run_doctor(&w, NULL, &out);
-    ck_assert_msg(strstr(out, "session 'good'") == NULL, "%s", out);
+    /* 'good' records ipclab:* already: worth a note, not a problem */
+    w.lttng = lttng_good_session;
+    status = run_doctor(&w, NULL, &out);
+    ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+    assert_says(out, "note     session 'good' is already recording ipclab "
+                "events");
+    assert_says(out, "its trace gets your programs' events too");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_doctor_root_uses_root_daemon)
+{
+    struct world w = healthy;
+    char *out;
+    int status;
+
+    w.id = id_root;
+    w.root_daemon = true;
+    status = run_doctor(&w, NULL, &out);
+    ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+    assert_says(out, "ok       root: recordings use root's session daemon");
+    assert_says(out, "it hears every user's ipclab programs");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_doctor_user_uses_own_daemon)
+{
+    struct world w = healthy;
+    char *out;
+    int status;
+
+    /* root's daemon runs, but a student outside 'tracing' cannot use it */
+    w.id = id_student;
+    w.root_daemon = true;
+    status = run_doctor(&w, NULL, &out);
+    ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+    assert_says(out, "ok       recordings use your own session daemon");
+    assert_says(out, "it sees only your programs");
+    ck_assert_msg(strstr(out, "every user's") == NULL, "%s", out);
+    free(out);
+}
+END_TEST
+
+START_TEST(test_doctor_tracing_group_uses_root_daemon)
+{
+    struct world w = healthy;
+    char *out;
+
+    w.id = id_student_tracing;
+    w.root_daemon = true;
+    ck_assert_int_eq(run_doctor(&w, NULL, &out), 0);
+    assert_says(out, "ok       in the 'tracing' group: recordings use root's "
+                "session daemon");
+    assert_says(out, "it hears every user's ipclab programs");
+    free(out);
+
+    /* ...only while root's runs */
+    w.root_daemon = false;
+    ck_assert_int_eq(run_doctor(&w, NULL, &out), 0);
+    assert_says(out, "ok       recordings use your own session daemon");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_doctor_lttng_home_unused_by_root)
+{
+    struct world w = healthy;
+    char *out;
+    int status;
+
+    /* root's session daemon ignores LTTNG_HOME: only a note */
+    w.id = id_root;
+    w.lttng_home = "/nonexistent/ipclab-lttng-home";
+    status = run_doctor(&w, NULL, &out);
+    ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+    assert_says(out, "note     LTTNG_HOME='/nonexistent/ipclab-lttng-home' "
+                "does not exist");
+    assert_says(out, "root's session daemon does not use it");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_doctor_finds_unwritable_lttng_home)
+{
+    struct world w = healthy;
+    const char *ro = h_tmpdir_path("read-only-home");
+    char *out;
+    int status;
+
+    if (geteuid() == 0)
+        h_skip("root may write into any directory: the multi-user test "
+               "(build/tests/shared) runs this case as an ordinary user");
+    ck_assert_int_eq(mkdir(ro, 0500), 0);
+    w.id = id_student;
+    w.lttng_home = ro;
+    status = run_doctor(&w, NULL, &out);
+    ck_assert_msg(status == 1, "exit %d:\n%s", status, out);
+    assert_says(out, "PROBLEM  LTTNG_HOME=");
+    assert_says(out, "is not writable");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_doctor_finds_dirs_of_another_user)
+{
+    static const char *const says[2][2] = {
+        { "PROBLEM  the kit's lock directory: ", "fix: export IPCLAB_LOCK_DIR=" },
+        { "PROBLEM  the kit's runtime directory: ", "fix: export IPCLAB_DIR=" },
+    };
+    const char *foreign = h_foreign_dir();
+
+    /* the lock directory, then the runtime directory */
+    for (int i = 0; i < 2; i++) {
+        struct world w = healthy;
+        char *out;
+        int status;
+
+        if (i == 0)
+            w.lock_dir = foreign;
+        else
+            w.run_dir = foreign;
+        status = run_doctor(&w, NULL, &out);
+        ck_assert_msg(status == 1, "exit %d:\n%s", status, out);
+        assert_says(out, says[i][0]);
+        assert_says(out, says[i][1]);
+        assert_says(out, "not to you");
+        free(out);
+    }
+}
+END_TEST
+
+START_TEST(test_doctor_finds_lock_dir_open_to_others)
+{
+    struct world w = healthy;
+    const char *dir = h_tmpdir_path("open-lock");
+    char *out;
+    int status;
+
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(chmod(dir, 0777), 0);
+    w.lock_dir = dir;
+    status = run_doctor(&w, NULL, &out);
+    ck_assert_msg(status == 1, "exit %d:\n%s", status, out);
+    assert_says(out, "is writable by group or others");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_doctor_says_who_holds_the_lock)
+{
+    struct world w = healthy;
+    const char *dir = h_tmpdir_path("held-lock");
+    char path[PATH_MAX];
+    char *out;
+    int fd, status;
+
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof(path), "%s/kit.lock", dir);
+    h_write_file(path, "4711 record.sh -- make lab\n");
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    ck_assert_int_ne(fd, -1);
+    ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+    w.lock_dir = dir;
+    status = run_doctor(&w, NULL, &out);
+    close(fd);
+    ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+    assert_says(out, "ok       the kit's lock directory '");
+    assert_says(out, "note     your kit lock is held by: 4711 record.sh -- "
+                "make lab");
     free(out);
 }
 END_TEST
@@ -401,6 +651,7 @@ START_TEST(test_doctor_finds_missing_lttng_home)
     char *out;
     int status;
 
+    w.id = id_student;          /* a per-user daemon would use it */
     w.lttng_home = "/nonexistent/ipclab-lttng-home";
     status = run_doctor(&w, NULL, &out);
     ck_assert_msg(status == 1, "exit %d:\n%s", status, out);
@@ -451,6 +702,11 @@ doctor_suite(void)
     tcase_add_test(core, test_doctor_no_daemon_is_only_a_note);
     tcase_add_test(core, test_doctor_nothing_built_is_only_a_note);
     tcase_add_test(core, test_doctor_good_session_is_ok);
+    tcase_add_test(core, test_doctor_root_uses_root_daemon);
+    tcase_add_test(core, test_doctor_user_uses_own_daemon);
+    tcase_add_test(core, test_doctor_tracing_group_uses_root_daemon);
+    tcase_add_test(core, test_doctor_lttng_home_unused_by_root);
+    tcase_add_test(core, test_doctor_says_who_holds_the_lock);
     suite_add_tcase(s, core);
 
     tcase_add_unchecked_fixture(errors, h_tmpdir_init, h_tmpdir_cleanup);
@@ -462,6 +718,9 @@ doctor_suite(void)
     tcase_add_test(errors, test_doctor_finds_missing_pkg_config);
     tcase_add_test(errors, test_doctor_finds_missing_lttng_home);
     tcase_add_test(errors, test_doctor_finds_session_without_events);
+    tcase_add_test(errors, test_doctor_finds_unwritable_lttng_home);
+    tcase_add_test(errors, test_doctor_finds_dirs_of_another_user);
+    tcase_add_test(errors, test_doctor_finds_lock_dir_open_to_others);
     tcase_add_test(errors, test_doctor_rejects_bad_usage);
     suite_add_tcase(s, errors);
     return s;

@@ -12,9 +12,9 @@
  *        temporary directories are then shared by all tests)
  * CI:    CK_TAP_LOG_FILE_NAME=docs.tap build/tests/docs   (TAP output,
  *        as srunner_set_tap() would give)
- * Schema: the analysis is validated against ../shared/tracecompass-xsd/
- *        (beside the source tree), or the xmlDefinition.xsd named by
- *        $IPCLAB_TC_XSD; without either, that one check is skipped.
+ * Schema: the analysis is validated against the xmlDefinition.xsd in
+ *        $IPCLAB_TC_XSD_DIR, or the file $IPCLAB_TC_XSD; without either,
+ *        the two schema tests report SKIP (h_skip) with that reason.
  *
  * Every test runs in its own child process (CK_FORK), so the environment
  * the doctor tests set up stays in that test.

@@ -197,8 +197,7 @@ START_TEST(test_load_pool_recorded)
         free(out);
         free(err);
     } else {
-        printf("check_load: %s not built: trace protocol check skipped\n",
-               tool);
+        h_skip("%s not built: trace protocol check not run", tool);
     }
 }
 END_TEST

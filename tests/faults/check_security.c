@@ -88,11 +88,8 @@ START_TEST(test_security_unsafe_dir_refused)
         break;
     case 1:
         ck_assert_int_eq(mkdir(dir, 0700), 0);
-        if (chown(dir, 65534, 65534) == -1) {
-            printf("check_security: cannot chown (not root): foreign owner "
-                   "not tested\n");
-            return;
-        }
+        if (chown(dir, 65534, 65534) == -1)
+            h_skip("cannot chown (not root): foreign owner not tested");
         real = dir;
         break;
     case 2: case 3: case 4:

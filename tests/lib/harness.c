@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include "harness.h"
 #include "ipclab/proc.h"
+#include "ipclab/rundir.h"
 #if IPCLAB_TRACING
 #include <lttng/ust-fork.h>
 #endif
@@ -60,13 +62,30 @@ ust_after_fork_child(void)
 }
 #endif /* IPCLAB_TRACING */
 
+/* The per-user lock directory, as scripts/lib/lock.sh chooses it */
+static void
+lock_dir(char *buf, size_t size)
+{
+    const char *env = getenv("IPCLAB_LOCK_DIR");
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    struct stat st;
+
+    if (env != NULL && env[0] != '\0')
+        snprintf(buf, size, "%s", env);
+    else if (xdg != NULL && xdg[0] != '\0' && lstat(xdg, &st) == 0 &&
+             S_ISDIR(st.st_mode) && st.st_uid == getuid())
+        snprintf(buf, size, "%s/ipclab", xdg);
+    else
+        snprintf(buf, size, "/tmp/ipclab-%ld", (long)getuid());
+}
+
 void
 h_lock_machine(void)
 {
     const char *locked = getenv("IPCLAB_TESTS_LOCKED");
-    const char *base = getenv("TMPDIR");
-    char path[PATH_MAX];
-    int fd;
+    char dir[PATH_MAX], path[PATH_MAX + 16], holder[128];
+    ssize_t n;
+    int fd, rc;
 
 #if IPCLAB_TRACING
     if (pthread_atfork(ust_before_fork, ust_after_fork_parent,
@@ -77,15 +96,84 @@ h_lock_machine(void)
 #endif
     if (locked != NULL && strcmp(locked, "1") == 0)
         return;
-    snprintf(path, sizeof(path), "%s/ipclab-tests.lock",
-             base != NULL && base[0] != '\0' ? base : "/tmp");
+    lock_dir(dir, sizeof(dir));
+    if (ipc_rundir_prepare(dir) == -1) {
+        fprintf(stderr, "cannot keep the test lock in '%s': %s (set "
+                "IPCLAB_LOCK_DIR to a directory of yours)\n", dir,
+                strerror(errno));
+        exit(EXIT_FAILURE);
+    }
+    snprintf(path, sizeof(path), "%s/kit.lock", dir);
     /* kept open until exit: the lock lives as long as this process */
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd == -1 || flock(fd, LOCK_EX) == -1) {
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd == -1) {
+        perror(path);
+        exit(EXIT_FAILURE);
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+        if (errno != EWOULDBLOCK) {
+            perror(path);
+            exit(EXIT_FAILURE);
+        }
+        n = pread(fd, holder, sizeof(holder) - 1, 0);
+        holder[n > 0 ? n : 0] = '\0';
+        holder[strcspn(holder, "\n")] = '\0';
+        fprintf(stderr, "waiting for %s (it holds %s; see it with: ps -o "
+                "pid,args -p %ld)...\n", holder[0] ? holder : "another run",
+                path, strtol(holder, NULL, 10));
+        while ((rc = flock(fd, LOCK_EX)) == -1 && errno == EINTR)
+            continue;
+        if (rc == -1) {
+            perror(path);
+            exit(EXIT_FAILURE);
+        }
+    }
+    n = snprintf(holder, sizeof(holder), "%ld %s\n", (long)getpid(),
+                 program_invocation_short_name);
+    if (ftruncate(fd, 0) == -1 || pwrite(fd, holder, (size_t)n, 0) != n) {
         perror(path);
         exit(EXIT_FAILURE);
     }
     setenv("IPCLAB_TESTS_LOCKED", "1", 1);
+}
+
+void
+h_skip_note(const char *fmt, ...)
+{
+    const char *file = getenv("IPCLAB_SKIP_FILE");
+    char reason[512], line[640];
+    va_list ap;
+    int fd, n;
+
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    n = snprintf(line, sizeof(line), "%s: %s\n", tcase_name(), reason);
+    if (n >= (int)sizeof(line))
+        n = (int)sizeof(line) - 1;
+    printf("SKIP: %s", line);
+    fflush(stdout);
+    if (file == NULL || file[0] == '\0')
+        return;
+    /* one write with O_APPEND: lines of tests running at once never mix */
+    fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    ck_assert_msg(fd != -1, "cannot open IPCLAB_SKIP_FILE '%s': %s", file,
+                  strerror(errno));
+    ck_assert_int_eq(write(fd, line, (size_t)n), n);
+    close(fd);
+}
+
+const char *
+h_foreign_dir(void)
+{
+    static char dir[PATH_MAX];
+
+    if (geteuid() != 0)
+        return "/";
+    snprintf(dir, sizeof(dir), "%s", h_tmpdir_path("foreign"));
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(chown(dir, 65534, 65534), 0);      /* nobody */
+    return dir;
 }
 
 /* The build directory: this test program lives in BUILD/tests/ */

@@ -30,16 +30,40 @@
  * Call first thing in every runner's main(). It registers lttng-ust's fork
  * handlers (Check forks each test without exec; without them a test can
  * hang in exit() on a lock an lttng-ust thread held at fork time), and it
- * takes the machine-wide test lock (${TMPDIR:-/tmp}/ipclab-tests.lock) for
- * the life of this process, waiting for it if another test program holds
- * it. The lock matters because integration tests
- * start real servers and the tracing tests record every ipclab process on
- * the machine (the root LTTng session daemon is shared), so two test runs
- * at once would see each other. scripts/run-tests.sh takes the lock for a
- * whole run and sets IPCLAB_TESTS_LOCKED=1, which skips the lock.
+ * takes the user's kit lock for the life of this process, waiting for it
+ * (and saying for whom) if a recording, grading or other test program of
+ * the same user holds it. The lock is per user, in the directory that
+ * scripts/lib/lock.sh chooses ($IPCLAB_LOCK_DIR, $XDG_RUNTIME_DIR/ipclab
+ * or /tmp/ipclab-UID, checked like a runtime directory: rundir.h). It
+ * matters because integration tests start real servers and record their
+ * processes. scripts/run-tests.sh takes the lock for a whole run and sets
+ * IPCLAB_TESTS_LOCKED=1, which skips it.
  */
 void
 h_lock_machine(void);
+
+/*
+ * A test that cannot run here: h_skip("no clang in PATH") prints
+ * "SKIP: TCASE: reason", appends the same line to the file named by
+ * $IPCLAB_SKIP_FILE (scripts/run-tests.sh counts them, and never as
+ * passes), and returns from the test. Use it only in a test's body.
+ */
+#define h_skip(...) \
+    do { \
+        h_skip_note(__VA_ARGS__); \
+        return; \
+    } while (0)
+
+void
+h_skip_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A directory that belongs to another user, for tests of ownership
+ * checks: as root, a fresh one in the test's temporary directory chowned
+ * to nobody (65534); otherwise '/', which is root's.
+ */
+const char *
+h_foreign_dir(void);
 
 /* Absolute path of program 'name' in the build's bin/ directory. */
 const char *

@@ -296,7 +296,8 @@ record(enum tt_id id)
         argv[n++] = self;
         argv[n++] = "--emit";
     } else {
-        /* TMPDIR for the workload only: record.sh's lock lives in /tmp */
+        /* TMPDIR for the workload only: its files in this test's
+           directory, record.sh's where it keeps them */
         argv[n++] = "env";
         argv[n++] = envarg;
         argv[n++] = script;

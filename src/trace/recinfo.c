@@ -1,0 +1,102 @@
+/*
+ * trace/recinfo.c - read the record.info that traces/record.sh writes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipclab/err.h"
+#include "recinfo.h"
+
+/* "4711 4720" into ri->pids; -1 on anything else */
+static int
+parse_pids(const char *s, struct tr_recinfo *ri)
+{
+    char *end;
+    long v;
+
+    for (;;) {
+        while (*s == ' ')
+            s++;
+        if (*s == '\0')
+            return 0;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (end == s || errno != 0 || v <= 0 || v > INT_MAX ||
+            (*end != ' ' && *end != '\0') || ri->npids == TR_RECINFO_PIDS)
+            return -1;
+        ri->pids[ri->npids++] = (int)v;
+        s = end;
+    }
+}
+
+static int
+parse_count(const char *s, uint64_t *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtoull(s, &end, 10);
+    return end == s || *end != '\0' || errno != 0 || *s == '-' ? -1 : 0;
+}
+
+int
+tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
+{
+    char path[PATH_MAX], line[4096];
+    unsigned lineno = 0;
+    int rc = 0;
+    FILE *f;
+
+    memset(ri, 0, sizeof(*ri));
+    if (snprintf(path, sizeof(path), "%s/record.info", dir) >=
+        (int)sizeof(path)) {
+        ipc_warnx("'%s': path too long", dir);
+        return -1;
+    }
+    if ((f = fopen(path, "r")) == NULL) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        ipc_warn("cannot read '%s'", path);
+        return -1;
+    }
+    ri->present = true;
+    while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+        char *eq;
+
+        lineno++;
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if ((eq = strchr(line, '=')) == NULL) {
+            rc = -1;
+            break;
+        }
+        *eq++ = '\0';
+        if (strcmp(line, "pids") == 0)
+            rc = parse_pids(eq, ri);
+        else if (strcmp(line, "uts_ns") == 0)
+            rc = parse_count(eq, &ri->uts_ns);
+        else if (strcmp(line, "discarded") == 0)
+            rc = parse_count(eq, &ri->discarded);
+        else if (strcmp(line, "lost_packets") == 0)
+            rc = parse_count(eq, &ri->lost_packets);
+    }
+    if (rc == 0 && ferror(f)) {
+        ipc_warn("cannot read '%s'", path);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    if (rc == -1)
+        ipc_warnx("'%s', line %u: not what traces/record.sh writes", path,
+                  lineno);
+    else if (ri->npids == 0) {
+        ipc_warnx("'%s' names no recorded process (no 'pids=' line)", path);
+        rc = -1;
+    }
+    return rc;
+}
