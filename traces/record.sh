@@ -187,6 +187,11 @@ preload=""
 [ "$fork_wrapper" = 0 ] ||
     preload="liblttng-ust-fork.so.1${LD_PRELOAD:+:$LD_PRELOAD}"
 
+# The programs load their probes only when asked (docs/tracing.md,
+# "How a program loads its probes"); everything COMMAND starts inherits it.
+IPCLAB_TRACE=1
+export IPCLAB_TRACE
+
 # COMMAND in the foreground (its own signals and stdin), through a shell
 # that writes its pid and then becomes it: the root of this run's tree.
 echo "+ ${preload:+LD_PRELOAD=$preload }$*" >&2
