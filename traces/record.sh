@@ -132,7 +132,8 @@ if ! lttng list >/dev/null 2>&1; then
     home=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-lttng-home.XXXXXX") ||
         fail "cannot create a directory for LTTNG_HOME"
     export LTTNG_HOME="$home"
-    say lttng-sessiond --daemonize --pidfile "$home/sessiond.pid" ||
+    # (without the lock's fd 9: only we hold the lock)
+    say lttng-sessiond --daemonize --pidfile "$home/sessiond.pid" 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
     sessiond_pid=$(cat "$home/sessiond.pid")
 fi
@@ -202,7 +203,7 @@ IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '
     [ -z "$IPCLAB_RECORD_PRELOAD" ] ||
         { LD_PRELOAD=$IPCLAB_RECORD_PRELOAD; export LD_PRELOAD; }
     unset IPCLAB_RECORD_PRELOAD
-    exec "$@"' "$work/pid" "$@" || status=$?
+    exec "$@"' "$work/pid" "$@" 9>&- || status=$?
 root=$(cat "$work/pid" 2>/dev/null) || fail "COMMAND did not start"
 
 echo "+ lttng stop $name" >&2
