@@ -236,11 +236,13 @@ extra_trace_tool(const struct config *c, struct plan *p)
     snprintf(script, sizeof(script), "%s/traces/record.sh", c->srcdir);
     snprintf(trace, sizeof(trace), "%s/big-trace", c->out);
     snprintf(count, sizeof(count), "%ld", each);
+    setenv("IPCLAB_TRACE", "1", 1);     /* load the probes: it is recorded */
     status = bench_capture((char *[]){ script, "-o", trace, "--",
                            (char *)c->self, "system", "--bin",
                            (char *)c->bin, "--clients", "4", "--count",
                            count, "--window", "4", NULL },
                            out, sizeof(out), c->log_fd, 600000);
+    unsetenv("IPCLAB_TRACE");
     if (status != 0 || (p->big_events = (double)count_trace_events(c, trace))
                        <= 0) {
         p->tool_why = "recording the large trace failed (see bench.log)";

@@ -477,8 +477,12 @@ run_job(const struct config *c, struct job *j, int round)
     fputc('\n', c->log);
     fflush(c->log);
 
+    /* a recorded run loads its probes (docs/tracing.md, section 7) */
+    if (j->recorded)
+        setenv("IPCLAB_TRACE", "1", 1);
     status = bench_capture(argv, out, sizeof(out), c->log_fd,
                            JOB_TIMEOUT_MS);
+    unsetenv("IPCLAB_TRACE");
     line = strstr(out, "result ");
     if (status != 0 || line == NULL) {
         j->failures++;
@@ -557,8 +561,7 @@ bench_report(int argc, char *argv[])
         ipc_die("cannot create '%s'", log);
     c.log_fd = fileno(c.log);
     c.traced_build = traced_build(c.bin);
-    /* the runs not under record.sh load no probes (it sets IPCLAB_TRACE) */
-    unsetenv("IPCLAB_TRACE");
+    unsetenv("IPCLAB_TRACE");   /* only the recorded runs set it */
     if (c.record && !(bench_on_path("lttng") && bench_on_path("lttng-sessiond") &&
                       bench_on_path("babeltrace2")))
         c.record = false;       /* the table says why those rows are n/a */
