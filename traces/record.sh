@@ -9,7 +9,8 @@
 # CTF trace directory (default: build/traces/NAME), then prints where it
 # is and how many events the tracer lost. It prints each lttng command it
 # runs, prefixed with '+', so you can learn them and run them by hand.
-# The exit status is COMMAND's, or 1 when the recording itself failed.
+# The exit status is COMMAND's (said when not 0), 1 when the recording
+# itself failed, 126 or 127 when COMMAND cannot run (nothing recorded).
 #
 # What it takes care of:
 #  - a session daemon: uses the running one, or starts one and stops it
@@ -56,7 +57,7 @@ while [ $# -gt 0 ]; do
     --any-user) any_user=1; shift ;;
     --buffers) [ $# -ge 2 ] || usage; buffers="$2"; shift 2 ;;
     -h|--help)
-        sed -n '2,30s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
     --) shift; break ;;
     -*) echo "record.sh: unknown option '$1'" >&2; usage ;;
     *) break ;;
@@ -85,6 +86,17 @@ done
 
 say() { echo "+ $*" >&2; "$@"; }
 fail() { echo "record.sh: $*" >&2; exit 1; }
+
+# COMMAND must be runnable before anything is recorded: the shell's own
+# "not found" would name its script and leave an empty trace behind
+case "$1" in
+*/*) if [ -d "$1" ] || [ ! -x "$1" ]; then
+         echo "record.sh: '$1': not an executable file" >&2; exit 126
+     fi ;;
+*)   if ! command -v "$1" >/dev/null 2>&1; then
+         echo "record.sh: '$1': command not found" >&2; exit 127
+     fi ;;
+esac
 
 # One recording at a time per user, none during that user's tests. A test
 # that records already holds the lock (IPCLAB_TESTS_LOCKED=1), and then
@@ -237,6 +249,11 @@ if [ "${discarded:-0}" != 0 ] || [ "${lost:-0}" != 0 ]; then
     echo "record.sh: WARNING: the tracer discarded ${discarded:-0} events" \
          "and lost ${lost:-0} packets (full buffers): the trace has gaps," \
          "which ipclab-trace shows" >&2
+fi
+if [ "$status" -gt 128 ] && [ "$status" -lt 160 ]; then
+    echo "record.sh: '$*' was killed by signal $((status - 128))" >&2
+elif [ "$status" != 0 ]; then
+    echo "record.sh: '$*' failed (exit $status)" >&2
 fi
 echo "trace: $out" >&2
 exit $status

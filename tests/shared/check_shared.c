@@ -16,6 +16,9 @@
  *   run_fails_loudly  'make run' whose recording cannot start (lttng that
  *                     fails, first in PATH): non-zero, the reason, and
  *                     no earlier trace or diagram left in place
+ *   command_fails     record.sh on a command that cannot run (not found,
+ *                     not executable): 127 or 126, one line, no trace;
+ *                     on one that exits 3: 3, and it says so
  *   skips_counted     scripts/run-tests.sh on the Trace Compass tests
  *                     without the schema: they say SKIP with the reason,
  *                     and the last line counts them as skipped, not
@@ -285,6 +288,47 @@ START_TEST(test_make_run_fails_loudly)
 }
 END_TEST
 
+START_TEST(test_record_says_why_command_failed)
+{
+    static const struct {
+        const char *cmd;
+        int status;
+        const char *says;
+    } cases[] = {
+        { "no-such-command-ipclab", 127,
+          "record.sh: 'no-such-command-ipclab': command not found\n" },
+        { "/dev/null", 126, "record.sh: '/dev/null': not an executable file\n" },
+    };
+    const char *err = h_tmpdir_path("record.err");
+    char trace[PATH_MAX];
+    char *text;
+    int status;
+
+    snprintf(trace, sizeof(trace), "%s", h_tmpdir_path("trace-cmd"));
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        status = h_run((const char *[]){ record_sh(), "-o", trace, "--",
+                       cases[i].cmd, NULL }, NULL,
+                       h_tmpdir_path("record.out"), err, 60000);
+        text = h_read_file(err);
+        ck_assert_msg(status == cases[i].status, "%s: exit %d:\n%s",
+                      cases[i].cmd, status, text);
+        ck_assert_msg(strcmp(text, cases[i].says) == 0, "%s", text);
+        ck_assert_msg(access(trace, F_OK) == -1, "%s: a trace was left",
+                      cases[i].cmd);
+        free(text);
+    }
+
+    status = h_run((const char *[]){ record_sh(), "-o", trace, "--",
+                   "/bin/sh", "-c", "exit 3", NULL }, NULL,
+                   h_tmpdir_path("record.out"), err, 120000);
+    text = h_read_file(err);
+    ck_assert_msg(status == 3, "exit %d:\n%s", status, text);
+    ck_assert_msg(strstr(text, "record.sh: '/bin/sh -c exit 3' failed "
+                         "(exit 3)\n") != NULL, "%s", text);
+    free(text);
+}
+END_TEST
+
 START_TEST(test_run_tests_counts_skips)
 {
     char script[PATH_MAX], docs[PATH_MAX], want[64];
@@ -330,6 +374,7 @@ shared_suite(void)
     tcase_add_test(tc, test_lock_refuses_foreign_dir);
     tcase_add_test(tc, test_lost_events_are_reported);
     tcase_add_test(tc, test_make_run_fails_loudly);
+    tcase_add_test(tc, test_record_says_why_command_failed);
     tcase_add_test(tc, test_run_tests_counts_skips);
     suite_add_tcase(s, tc);
     return s;
