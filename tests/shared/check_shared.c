@@ -22,7 +22,8 @@
  *   skips_counted     scripts/run-tests.sh on the Trace Compass tests
  *                     without the schema: they say SKIP with the reason,
  *                     and the last line counts them as skipped, not
- *                     passed
+ *                     passed; a named program that does not exist
+ *                     counts as failed
  *
  * Run: CK_RUN_SUITE=shared build/tests/shared
  */
@@ -362,6 +363,28 @@ START_TEST(test_run_tests_counts_skips)
 }
 END_TEST
 
+START_TEST(test_run_tests_fails_a_missing_program)
+{
+    char script[PATH_MAX];
+    char *out, *last;
+    int status;
+
+    snprintf(script, sizeof(script), "%s/scripts/run-tests.sh", h_srcdir());
+    status = h_run((const char *[]){ script, h_tmpdir_path("no-such-test"),
+                   NULL }, NULL, h_tmpdir_path("run-tests.out"), NULL,
+                   60000);
+    out = h_read_file(h_tmpdir_path("run-tests.out"));
+    ck_assert_msg(status == 1, "run-tests.sh exited %d:\n%s", status, out);
+    ck_assert_msg(strstr(out, "no-such-test: not a test program") != NULL,
+                  "%s", out);
+    out[strlen(out) - 1] = '\0';               /* the last newline */
+    last = strrchr(out, '\n');
+    ck_assert_ptr_nonnull(last);
+    ck_assert_str_eq(last + 1, "0 passed, 1 failed, 0 skipped");
+    free(out);
+}
+END_TEST
+
 Suite *
 shared_suite(void)
 {
@@ -376,6 +399,7 @@ shared_suite(void)
     tcase_add_test(tc, test_make_run_fails_loudly);
     tcase_add_test(tc, test_record_says_why_command_failed);
     tcase_add_test(tc, test_run_tests_counts_skips);
+    tcase_add_test(tc, test_run_tests_fails_a_missing_program);
     suite_add_tcase(s, tc);
     return s;
 }
