@@ -68,7 +68,9 @@ rows="$out/rows.tsv"            # ex, test, score, max, PASS/FAIL, reason,
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-grade.XXXXXX")
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # ---- who runs the tests ------------------------------------------------
 # As root, the tests (and the student's programs they start) run as an

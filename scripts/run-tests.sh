@@ -28,6 +28,7 @@ ipclab_lock run-tests "run-tests.sh $*" 3600
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-run-tests.XXXXXX") || exit 1
 trap 'rm -rf "$logs"' EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

@@ -136,8 +136,13 @@ cleanup() {
     rm -rf "$work"
     exit $status
 }
+# every way to be stopped runs cleanup: a closed terminal (HUP) or a
+# reader gone ('record.sh ... | head': PIPE) must not leave the session
+# daemon behind
 trap cleanup EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
+trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
 if ! lttng list >/dev/null 2>&1; then
