@@ -14,7 +14,8 @@
 #
 # What it takes care of:
 #  - a session daemon: uses the running one, or starts one and stops it
-#    afterwards (by its pid, never by name), with its own LTTNG_HOME;
+#    afterwards (by its pid, never by name), with its own LTTNG_HOME
+#    (with yours when --pid names a process, which waits for it there);
 #  - only this run's processes: the session records only processes of
 #    your uid (and of the uids of the --pid processes; --any-user: all);
 #    COMMAND runs in a UTS namespace of its own, and DIR/record.info names
@@ -146,13 +147,25 @@ trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
 if ! lttng list >/dev/null 2>&1; then
-    home=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-lttng-home.XXXXXX") ||
-        fail "cannot create a directory for LTTNG_HOME"
-    export LTTNG_HOME="$home"
+    # A --pid process already runs: it waits for a session daemon in its
+    # LTTNG_HOME (as ours, presumably), so start one there when we can;
+    # otherwise one of our own, which nothing else can disturb
+    user_home=${LTTNG_HOME:-${HOME:-/nonexistent}}
+    if [ -n "$pids" ] && [ -d "$user_home" ] && [ -w "$user_home" ]; then
+        pidfile="$work/sessiond.pid"
+    else
+        [ -z "$pids" ] || echo "record.sh: warning: the --pid processes" \
+            "cannot join a session daemon started here ('$user_home' is" \
+            "not writable): they are not recorded" >&2
+        home=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-lttng-home.XXXXXX") ||
+            fail "cannot create a directory for LTTNG_HOME"
+        export LTTNG_HOME="$home"
+        pidfile="$home/sessiond.pid"
+    fi
     # (without the lock's fd 9: only we hold the lock)
-    say lttng-sessiond --daemonize --pidfile "$home/sessiond.pid" 9>&- ||
+    say lttng-sessiond --daemonize --pidfile "$pidfile" 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
-    sessiond_pid=$(cat "$home/sessiond.pid")
+    sessiond_pid=$(cat "$pidfile")
 fi
 
 say lttng create "$name" --output="$out" >/dev/null ||
