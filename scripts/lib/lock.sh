@@ -8,8 +8,9 @@
 # another user could create first:
 #
 #   $IPCLAB_LOCK_DIR, else $XDG_RUNTIME_DIR/ipclab when XDG_RUNTIME_DIR is
-#   a directory of ours, else /tmp/ipclab-UID  (the same directory as the
-#   server's default runtime directory, include/ipclab/rundir.h)
+#   a directory of ours, else /tmp/ipclab-UID  (usually the server's
+#   default runtime directory too, include/ipclab/rundir.h; not after
+#   'su', whose XDG_RUNTIME_DIR is the caller's, which the server takes)
 #
 # The directory is created 0700 and refused when it is a symlink, not a
 # directory, owned by another user, or writable by group or others. Inside
