@@ -49,6 +49,8 @@
 #include "shared.h"
 
 #define PATH_ENV "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
+/* the lock all users once shared, which root's first run created */
+#define OLD_LOCK "/tmp/ipclab-tests.lock"
 
 struct user {
     char name[32];
@@ -58,6 +60,7 @@ struct user {
 };
 
 static struct user users[2];
+static bool made_old_lock;      /* we made /tmp/ipclab-tests.lock */
 static char world[PATH_MAX];    /* the users' copies: /tmp/ipclab-users.* */
 static const char *no_users;    /* why the fixture made no users, or NULL */
 
@@ -90,6 +93,8 @@ run_quiet(const char *const argv[])
 static void
 users_setup(void)
 {
+    int fd;
+
     h_tmpdir_init();
     if (geteuid() != 0) {
         no_users = "needs root: it creates two users";
@@ -123,16 +128,37 @@ users_setup(void)
         u->uid = pw->pw_uid;
         u->gid = pw->pw_gid;
     }
+    /* root has used the kit: the old fixed-path lock is root's, 0644
+       (removed at the end unless it was there before) */
+    fd = open(OLD_LOCK, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd != -1) {
+        made_old_lock = true;
+        close(fd);
+    } else if (errno != EEXIST) {
+        no_users = "cannot create " OLD_LOCK;
+    }
 }
 
 /* Unchecked teardown: runs even when the test failed */
 static void
 users_teardown(void)
 {
-    for (int i = 0; i < 2; i++)
-        if (users[i].made)
-            run_quiet((const char *[]){ "/usr/sbin/userdel", users[i].name,
-                      NULL });
+    char dir[64];
+    struct stat st;
+
+    for (int i = 0; i < 2; i++) {
+        if (!users[i].made)
+            continue;
+        run_quiet((const char *[]){ "/usr/sbin/userdel", users[i].name,
+                  NULL });
+        /* the lock directory their runs made, when it is theirs */
+        snprintf(dir, sizeof(dir), "/tmp/ipclab-%ld", (long)users[i].uid);
+        if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+            st.st_uid == users[i].uid)
+            run_quiet((const char *[]){ "/bin/rm", "-rf", dir, NULL });
+    }
+    if (made_old_lock)
+        unlink(OLD_LOCK);
     if (world[0] != '\0')
         h_rmtree(world);
     h_tmpdir_cleanup();
@@ -264,7 +290,7 @@ START_TEST(test_root_and_two_users_at_once)
     char out[3][PATH_MAX + 16], err[3][PATH_MAX + 16];
     char *text, *a_vpids, *root_vpids, *line;
     pid_t root_pid, a_pid, b_pid;
-    int fd, gate_fd, status[3];
+    int gate_fd, status[3];
 
     if (no_users != NULL)
         h_skip("%s", no_users);
@@ -283,10 +309,8 @@ START_TEST(test_root_and_two_users_at_once)
         snprintf(err[i], sizeof(err[i]), "%s/cmd%d.err", world, i);
     }
 
-    /* root has used the kit: the old fixed-path lock is root's, 0644 */
-    fd = open("/tmp/ipclab-tests.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    ck_assert_int_ne(fd, -1);
-    close(fd);
+    /* root has used the kit (and left the old lock: users_setup()) */
+    ck_assert_int_eq(access(OLD_LOCK, F_OK), 0);
     snprintf(root_script, sizeof(root_script),
              "cd '%s' && traces/record.sh -o '%s/first' -- /bin/true",
              h_srcdir(), root_home);
