@@ -234,11 +234,16 @@ fi
 # ---- 8. the kit's lock and runtime directories -----------------------------
 . "$(dirname "$0")/lib/lock.sh"
 lock_dir=$(ipclab_lock_dir)
-# the server's default runtime directory is the lock's, unless chosen
+# the server's runtime directory, chosen as ipc_rundir_resolve() does: it
+# takes $XDG_RUNTIME_DIR/ipclab whoever owns XDG_RUNTIME_DIR (a 'su' keeps
+# the caller's), where the lock falls back to /tmp/ipclab-UID
 if [ -n "${IPCLAB_DIR:-}" ]; then
     run_dir=$IPCLAB_DIR
 else
-    run_dir=$(IPCLAB_LOCK_DIR="" ipclab_lock_dir)
+    case "${XDG_RUNTIME_DIR:-}" in
+    /*) run_dir=$XDG_RUNTIME_DIR/ipclab ;;
+    *)  run_dir=/tmp/ipclab-$uid ;;
+    esac
 fi
 for d in "$lock_dir" "$run_dir"; do
     if [ "$d" = "$run_dir" ] && [ "$d" = "$lock_dir" ]; then
@@ -251,17 +256,29 @@ for d in "$lock_dir" "$run_dir"; do
     fi
     done_dir=$d
     why=$(ipclab_dir_problem "$d") && st=0 || st=$?
+    parent=$(dirname "$d")
+    if [ $st = 2 ] && { [ ! -d "$parent" ] || [ ! -w "$parent" ]; }; then
+        st=1
+        why="it cannot be created: '$parent' is not a directory you can"
+        why="$why write to"
+    fi
     case $st in
     0) ok "the kit's $what '$d' is yours" ;;
     2) ok "the kit's $what '$d' does not exist yet (made 0700 when needed)" ;;
-    *) problem "the kit's $what: $why"
-       say "record.sh, the tests and the server refuse it: nothing runs"
-       if [ "$d" = "$lock_dir" ]; then
+    *) problem "the kit's $what '$d': $why"
+       case $what in
+       *and*) say "record.sh, the tests, grading and ipclab-server refuse" \
+                  "it: nothing runs" ;;
+       lock*) say "record.sh, the tests and grading refuse it: nothing runs" ;;
+       *) say "ipclab-server refuses it (unless given --dir)" ;;
+       esac
+       case $what in lock*)
            fix "export IPCLAB_LOCK_DIR=\$HOME/.ipclab-lock  (a directory" \
-               "of yours)"
-       else
+               "of yours)" ;;
+       esac
+       case $what in *runtime*)
            fix "export IPCLAB_DIR=\$HOME/.ipclab-run  (a directory of yours)"
-       fi ;;
+       esac ;;
     esac
 done
 # a held lock: record.sh waits for it, and says so

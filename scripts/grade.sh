@@ -61,14 +61,18 @@ ipclab_lock grade.sh "grade.sh $*" 1800
 start=$(date +%s)               # the time taken, not the wait for the lock
 
 rm -rf "$out"
-mkdir -p "$out/log"
+mkdir -p "$out/log" || {
+    echo "grade.sh: cannot create '$out/log'" >&2; exit 1; }
 rows="$out/rows.tsv"            # ex, test, score, max, PASS/FAIL, reason,
 : >"$rows"                      # description, log, visibility
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-grade.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-grade.XXXXXX") || {
+    echo "grade.sh: cannot create a temporary directory" >&2; exit 1; }
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # ---- who runs the tests ------------------------------------------------
 # As root, the tests (and the student's programs they start) run as an

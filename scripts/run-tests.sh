@@ -15,16 +15,20 @@
 # (CK_LOG_FILE_NAME): a test that cannot run here calls h_skip(), which
 # prints "SKIP: CASE: reason" and notes it in $IPCLAB_SKIP_FILE; it counts
 # as skipped, never as passed. A program that dies without logging a
-# failure counts as one failed test. The closing lines repeat every
+# failure counts as one failed test, and so does a named TEST-PROGRAM that
+# is not one (a typo must not pass). The closing lines repeat every
 # failure and every skip, so that the end of a long CI log says them.
 set -u
 
-[ $# -ge 1 ] || set -- build/tests/*
+# the programs named, each of which must be one; else all there are
+named=1
+[ $# -ge 1 ] || { named=0; set -- build/tests/*; }
 . "$(dirname "$0")/lib/lock.sh"
 ipclab_lock run-tests "run-tests.sh $*" 3600
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-run-tests.XXXXXX") || exit 1
 trap 'rm -rf "$logs"' EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -35,7 +39,13 @@ ran=0
 : >"$logs/failures"
 : >"$logs/skips"
 for t in "$@"; do
-    [ -x "$t" ] || continue
+    if [ -d "$t" ] || [ ! -x "$t" ]; then
+        [ "$named" = 1 ] || continue
+        echo "run-tests: '$t' is not a test program" >&2
+        echo "    $t: not a test program" >>"$logs/failures"
+        failed=$((failed + 1))
+        continue
+    fi
     ran=$((ran + 1))
     log="$logs/$ran.log"
     skips="$logs/$ran.skips"
@@ -66,7 +76,7 @@ for t in "$@"; do
     failed=$((failed + f))
     skipped=$((skipped + s))
 done
-if [ "$ran" -eq 0 ]; then
+if [ "$ran" -eq 0 ] && [ "$failed" -eq 0 ]; then
     echo "run-tests: no test programs found" >&2
     exit 1
 fi

@@ -9,11 +9,13 @@
 # CTF trace directory (default: build/traces/NAME), then prints where it
 # is and how many events the tracer lost. It prints each lttng command it
 # runs, prefixed with '+', so you can learn them and run them by hand.
-# The exit status is COMMAND's, or 1 when the recording itself failed.
+# The exit status is COMMAND's (said when not 0), 1 when the recording
+# itself failed, 126 or 127 when COMMAND cannot run (nothing recorded).
 #
 # What it takes care of:
 #  - a session daemon: uses the running one, or starts one and stops it
-#    afterwards (by its pid, never by name), with its own LTTNG_HOME;
+#    afterwards (by its pid, never by name), with its own LTTNG_HOME
+#    (with yours when --pid names a process, which waits for it there);
 #  - only this run's processes: the session records only processes of
 #    your uid (and of the uids of the --pid processes; --any-user: all);
 #    COMMAND runs in a UTS namespace of its own, and DIR/record.info names
@@ -56,7 +58,7 @@ while [ $# -gt 0 ]; do
     --any-user) any_user=1; shift ;;
     --buffers) [ $# -ge 2 ] || usage; buffers="$2"; shift 2 ;;
     -h|--help)
-        sed -n '2,30s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
     --) shift; break ;;
     -*) echo "record.sh: unknown option '$1'" >&2; usage ;;
     *) break ;;
@@ -85,6 +87,17 @@ done
 
 say() { echo "+ $*" >&2; "$@"; }
 fail() { echo "record.sh: $*" >&2; exit 1; }
+
+# COMMAND must be runnable before anything is recorded: the shell's own
+# "not found" would name its script and leave an empty trace behind
+case "$1" in
+*/*) if [ -d "$1" ] || [ ! -x "$1" ]; then
+         echo "record.sh: '$1': not an executable file" >&2; exit 126
+     fi ;;
+*)   if ! command -v "$1" >/dev/null 2>&1; then
+         echo "record.sh: '$1': command not found" >&2; exit 127
+     fi ;;
+esac
 
 # One recording at a time per user, none during that user's tests. A test
 # that records already holds the lock (IPCLAB_TESTS_LOCKED=1), and then
@@ -124,18 +137,35 @@ cleanup() {
     rm -rf "$work"
     exit $status
 }
+# every way to be stopped runs cleanup: a closed terminal (HUP) or a
+# reader gone ('record.sh ... | head': PIPE) must not leave the session
+# daemon behind
 trap cleanup EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
+trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
 if ! lttng list >/dev/null 2>&1; then
-    home=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-lttng-home.XXXXXX") ||
-        fail "cannot create a directory for LTTNG_HOME"
-    export LTTNG_HOME="$home"
+    # A --pid process already runs: it waits for a session daemon in its
+    # LTTNG_HOME (as ours, presumably), so start one there when we can;
+    # otherwise one of our own, which nothing else can disturb
+    user_home=${LTTNG_HOME:-${HOME:-/nonexistent}}
+    if [ -n "$pids" ] && [ -d "$user_home" ] && [ -w "$user_home" ]; then
+        pidfile="$work/sessiond.pid"
+    else
+        [ -z "$pids" ] || echo "record.sh: warning: the --pid processes" \
+            "cannot join a session daemon started here ('$user_home' is" \
+            "not writable): they are not recorded" >&2
+        home=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-lttng-home.XXXXXX") ||
+            fail "cannot create a directory for LTTNG_HOME"
+        export LTTNG_HOME="$home"
+        pidfile="$home/sessiond.pid"
+    fi
     # (without the lock's fd 9: only we hold the lock)
-    say lttng-sessiond --daemonize --pidfile "$home/sessiond.pid" 9>&- ||
+    say lttng-sessiond --daemonize --pidfile "$pidfile" 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
-    sessiond_pid=$(cat "$home/sessiond.pid")
+    sessiond_pid=$(cat "$pidfile")
 fi
 
 say lttng create "$name" --output="$out" >/dev/null ||
@@ -237,6 +267,11 @@ if [ "${discarded:-0}" != 0 ] || [ "${lost:-0}" != 0 ]; then
     echo "record.sh: WARNING: the tracer discarded ${discarded:-0} events" \
          "and lost ${lost:-0} packets (full buffers): the trace has gaps," \
          "which ipclab-trace shows" >&2
+fi
+if [ "$status" -gt 128 ] && [ "$status" -lt 160 ]; then
+    echo "record.sh: '$*' was killed by signal $((status - 128))" >&2
+elif [ "$status" != 0 ]; then
+    echo "record.sh: '$*' failed (exit $status)" >&2
 fi
 echo "trace: $out" >&2
 exit $status

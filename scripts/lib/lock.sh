@@ -8,8 +8,9 @@
 # another user could create first:
 #
 #   $IPCLAB_LOCK_DIR, else $XDG_RUNTIME_DIR/ipclab when XDG_RUNTIME_DIR is
-#   a directory of ours, else /tmp/ipclab-UID  (the same directory as the
-#   server's default runtime directory, include/ipclab/rundir.h)
+#   a directory of ours, else /tmp/ipclab-UID  (usually the server's
+#   default runtime directory too, include/ipclab/rundir.h; not after
+#   'su', whose XDG_RUNTIME_DIR is the caller's, which the server takes)
 #
 # The directory is created 0700 and refused when it is a symlink, not a
 # directory, owned by another user, or writable by group or others. Inside
@@ -29,23 +30,23 @@ ipclab_lock_dir() {
     fi
 }
 
-# Is DIR safe to keep our lock in? Prints why not and returns 1; returns 2
-# when it does not exist (yet).
+# Is DIR safe to keep our lock in? Prints why not ("it is ...", to follow
+# the path in a message) and returns 1; returns 2 when it does not exist.
 ipclab_dir_problem() {
     if [ -L "$1" ]; then
-        echo "'$1' is a symbolic link"; return 1
+        echo "it is a symbolic link"; return 1
     elif [ ! -e "$1" ]; then
         return 2
     elif [ ! -d "$1" ]; then
-        echo "'$1' is not a directory"; return 1
+        echo "it is not a directory"; return 1
     fi
     set -- "$1" "$(stat -c '%u %a' "$1" 2>/dev/null)"
     if [ "${2%% *}" != "$(id -u)" ]; then
-        echo "'$1' belongs to uid ${2%% *}, not to you (uid $(id -u))"
+        echo "it belongs to uid ${2%% *}, not to you (uid $(id -u))"
         return 1
     fi
     case "${2#* }" in
-    *[2367]?|*[2367]) echo "'$1' is writable by group or others" \
+    *[2367]?|*[2367]) echo "it is writable by group or others" \
                            "(mode ${2#* })"; return 1 ;;
     esac
     return 0
@@ -61,7 +62,7 @@ ipclab_lock() {
     _l_dir=$(ipclab_lock_dir)
     _l_why=$(ipclab_dir_problem "$_l_dir") && _l_st=0 || _l_st=$?
     case $_l_st in
-    1) echo "$1: cannot keep the lock in $_l_why;" \
+    1) echo "$1: cannot keep the lock in '$_l_dir': $_l_why;" \
             "set IPCLAB_LOCK_DIR to a directory of yours" \
             "(docs/troubleshooting.md)" >&2
        exit 1 ;;

@@ -146,6 +146,7 @@ struct world {
     bool root_daemon;           /* root's session daemon socket exists */
     const char *lock_dir;       /* IPCLAB_LOCK_DIR; NULL: world's lock/ */
     const char *run_dir;        /* IPCLAB_DIR; NULL: the world's run/ */
+    const char *xdg;            /* XDG_RUNTIME_DIR, and IPCLAB_DIR unset */
 };
 
 /* The healthy world: tracing will work */
@@ -283,10 +284,15 @@ run_doctor(const struct world *w, const char *extra_arg, char **out)
                                                    "lock"), 1), 0);
     ck_assert_int_eq(setenv("IPCLAB_DIR", w->run_dir != NULL ? w->run_dir :
                             in_world(p, sizeof(p), world, "run"), 1), 0);
+    if (w->xdg != NULL)
+        ck_assert_int_eq(unsetenv("IPCLAB_DIR"), 0);
     ck_assert_int_eq(setenv("IPCLAB_LTTNG_RUNDIR",
                             in_world(p, sizeof(p), world, "lttng-run"), 1),
                      0);
-    unsetenv("XDG_RUNTIME_DIR");
+    if (w->xdg != NULL)
+        ck_assert_int_eq(setenv("XDG_RUNTIME_DIR", w->xdg, 1), 0);
+    else
+        ck_assert_int_eq(unsetenv("XDG_RUNTIME_DIR"), 0);
 
     argv[0] = "/bin/sh";
     argv[1] = script;
@@ -476,8 +482,8 @@ END_TEST
 START_TEST(test_doctor_finds_dirs_of_another_user)
 {
     static const char *const says[2][2] = {
-        { "PROBLEM  the kit's lock directory: ", "fix: export IPCLAB_LOCK_DIR=" },
-        { "PROBLEM  the kit's runtime directory: ", "fix: export IPCLAB_DIR=" },
+        { "PROBLEM  the kit's lock directory '", "fix: export IPCLAB_LOCK_DIR=" },
+        { "PROBLEM  the kit's runtime directory '", "fix: export IPCLAB_DIR=" },
     };
     const char *foreign = h_foreign_dir();
 
@@ -498,6 +504,32 @@ START_TEST(test_doctor_finds_dirs_of_another_user)
         assert_says(out, "not to you");
         free(out);
     }
+}
+END_TEST
+
+/* 'su' keeps the caller's XDG_RUNTIME_DIR: the lock falls back to
+   /tmp/ipclab-UID, but the server takes XDG_RUNTIME_DIR/ipclab and fails */
+START_TEST(test_doctor_finds_runtime_dir_under_foreign_xdg)
+{
+    struct world w = healthy;
+    const char *xdg = h_tmpdir_path("not-my-xdg");
+    char *out, want[PATH_MAX + 64];
+    int status;
+
+    /* one we cannot write to, as root's /run/user/0 to a student; root
+       can write anywhere: a missing one, then */
+    if (geteuid() != 0) {
+        ck_assert_int_eq(mkdir(xdg, 0700), 0);
+        ck_assert_int_eq(chmod(xdg, 0500), 0);
+    }
+    w.xdg = xdg;
+    status = run_doctor(&w, NULL, &out);
+    ck_assert_msg(status == 1, "exit %d:\n%s", status, out);
+    snprintf(want, sizeof(want), "PROBLEM  the kit's runtime directory "
+             "'%s/ipclab': it cannot be created", xdg);
+    assert_says(out, want);
+    assert_says(out, "fix: export IPCLAB_DIR=");
+    free(out);
 }
 END_TEST
 
@@ -721,6 +753,7 @@ doctor_suite(void)
     tcase_add_test(errors, test_doctor_finds_unwritable_lttng_home);
     tcase_add_test(errors, test_doctor_finds_dirs_of_another_user);
     tcase_add_test(errors, test_doctor_finds_lock_dir_open_to_others);
+    tcase_add_test(errors, test_doctor_finds_runtime_dir_under_foreign_xdg);
     tcase_add_test(errors, test_doctor_rejects_bad_usage);
     suite_add_tcase(s, errors);
     return s;

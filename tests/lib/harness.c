@@ -118,9 +118,14 @@ h_lock_machine(void)
         n = pread(fd, holder, sizeof(holder) - 1, 0);
         holder[n > 0 ? n : 0] = '\0';
         holder[strcspn(holder, "\n")] = '\0';
-        fprintf(stderr, "waiting for %s (it holds %s; see it with: ps -o "
-                "pid,args -p %ld)...\n", holder[0] ? holder : "another run",
-                path, strtol(holder, NULL, 10));
+        /* no holder written yet: only lslocks can name it */
+        if (holder[0] != '\0')
+            fprintf(stderr, "waiting for %s (it holds %s; see it with: ps "
+                    "-o pid,args -p %ld)...\n", holder, path,
+                    strtol(holder, NULL, 10));
+        else
+            fprintf(stderr, "waiting for another run (it holds %s; see it "
+                    "with: lslocks -o PID,COMMAND,PATH)...\n", path);
         while ((rc = flock(fd, LOCK_EX)) == -1 && errno == EINTR)
             continue;
         if (rc == -1) {

@@ -16,15 +16,25 @@
  *   run_fails_loudly  'make run' whose recording cannot start (lttng that
  *                     fails, first in PATH): non-zero, the reason, and
  *                     no earlier trace or diagram left in place
+ *   command_fails     record.sh on a command that cannot run (not found,
+ *                     not executable): 127 or 126, one line, no trace;
+ *                     on one that exits 3: 3, and it says so
+ *   hangup_cleans     record.sh hung up (a closed terminal) while COMMAND
+ *                     runs: exits 129, leaves no temporary directory and
+ *                     no session daemon of its own running
  *   skips_counted     scripts/run-tests.sh on the Trace Compass tests
  *                     without the schema: they say SKIP with the reason,
  *                     and the last line counts them as skipped, not
- *                     passed
+ *                     passed; a named program that does not exist
+ *                     counts as failed
  *
  * Run: CK_RUN_SUITE=shared build/tests/shared
  */
 #include <check.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,6 +295,137 @@ START_TEST(test_make_run_fails_loudly)
 }
 END_TEST
 
+START_TEST(test_record_says_why_command_failed)
+{
+    static const struct {
+        const char *cmd;
+        int status;
+        const char *says;
+    } cases[] = {
+        { "no-such-command-ipclab", 127,
+          "record.sh: 'no-such-command-ipclab': command not found\n" },
+        { "/dev/null", 126, "record.sh: '/dev/null': not an executable file\n" },
+    };
+    const char *err = h_tmpdir_path("record.err");
+    char trace[PATH_MAX];
+    char *text;
+    int status;
+
+    snprintf(trace, sizeof(trace), "%s", h_tmpdir_path("trace-cmd"));
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        status = h_run((const char *[]){ record_sh(), "-o", trace, "--",
+                       cases[i].cmd, NULL }, NULL,
+                       h_tmpdir_path("record.out"), err, 60000);
+        text = h_read_file(err);
+        ck_assert_msg(status == cases[i].status, "%s: exit %d:\n%s",
+                      cases[i].cmd, status, text);
+        ck_assert_msg(strcmp(text, cases[i].says) == 0, "%s", text);
+        ck_assert_msg(access(trace, F_OK) == -1, "%s: a trace was left",
+                      cases[i].cmd);
+        free(text);
+    }
+
+    status = h_run((const char *[]){ record_sh(), "-o", trace, "--",
+                   "/bin/sh", "-c", "exit 3", NULL }, NULL,
+                   h_tmpdir_path("record.out"), err, 120000);
+    text = h_read_file(err);
+    ck_assert_msg(status == 3, "exit %d:\n%s", status, text);
+    ck_assert_msg(strstr(text, "record.sh: '/bin/sh -c exit 3' failed "
+                         "(exit 3)\n") != NULL, "%s", text);
+    free(text);
+}
+END_TEST
+
+/* Is any process running whose command line holds 'text'? */
+static bool
+process_mentions(const char *text)
+{
+    char path[300], cmd[4096];
+    bool found = false;
+    DIR *proc = opendir("/proc");
+    struct dirent *e;
+
+    ck_assert_ptr_nonnull(proc);
+    while (!found && (e = readdir(proc)) != NULL) {
+        ssize_t n;
+        int fd;
+
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd == -1)
+            continue;           /* gone meanwhile */
+        n = read(fd, cmd, sizeof(cmd) - 1);
+        close(fd);
+        for (ssize_t i = 0; i < n - 1; i++)
+            if (cmd[i] == '\0')
+                cmd[i] = ' ';
+        if (n > 0) {
+            cmd[n] = '\0';
+            found = strstr(cmd, text) != NULL;
+        }
+    }
+    closedir(proc);
+    return found;
+}
+
+START_TEST(test_record_hangup_cleans_up)
+{
+    char tmp[PATH_MAX], err[PATH_MAX], pidfile[PATH_MAX], cmd[PATH_MAX + 64];
+    char *saved_tmpdir;
+    struct timespec tick = { 0, 20 * 1000000L };
+    char *text;
+    pid_t rec, sleeper;
+    DIR *d;
+    int status, left = 1;
+
+    snprintf(tmp, sizeof(tmp), "%s", h_tmpdir_path("rec-tmp"));
+    snprintf(err, sizeof(err), "%s", h_tmpdir_path("hup.err"));
+    snprintf(pidfile, sizeof(pidfile), "%s", h_tmpdir_path("sleep.pid"));
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    saved_tmpdir = getenv("TMPDIR");
+    if (saved_tmpdir != NULL)
+        saved_tmpdir = strdup(saved_tmpdir);
+    ck_assert_int_eq(setenv("TMPDIR", tmp, 1), 0);
+    snprintf(cmd, sizeof(cmd), "echo $$ >'%s'; exec sleep 300", pidfile);
+    rec = h_spawn((const char *[]){ record_sh(), "-o",
+                  h_tmpdir_path("trace-hup"), "--", "/bin/sh", "-c", cmd,
+                  NULL }, NULL, NULL, err);
+    /* (CK_FORK=no: the next tests must not see it) */
+    if (saved_tmpdir != NULL)
+        ck_assert_int_eq(setenv("TMPDIR", saved_tmpdir, 1), 0);
+    else
+        ck_assert_int_eq(unsetenv("TMPDIR"), 0);
+    free(saved_tmpdir);
+    text = wait_for_text(pidfile, "\n", 60000);
+    ck_assert_msg(text != NULL, "COMMAND did not start:\n%s",
+                  h_read_file(err));
+    sleeper = (pid_t)atol(text);
+    free(text);
+    /* a closed terminal: its whole foreground group gets SIGHUP */
+    ck_assert_int_eq(kill(rec, SIGHUP), 0);
+    ck_assert_int_eq(kill(sleeper, SIGHUP), 0);
+    status = h_wait(rec, 60000);
+    ck_assert_msg(status == 129, "record.sh exited %d:\n%s", status,
+                  h_read_file(err));
+    /* its session daemon (if it started one) stops by itself: wait for it */
+    for (int waited = 0; waited <= 10000 && left; waited += 20) {
+        left = process_mentions(tmp);
+        if (left)
+            nanosleep(&tick, NULL);
+    }
+    ck_assert_msg(!left, "a process of record.sh's is still running");
+    d = opendir(tmp);
+    ck_assert_ptr_nonnull(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        ck_assert_msg(strcmp(e->d_name, ".") == 0 ||
+                      strcmp(e->d_name, "..") == 0,
+                      "record.sh left %s/%s behind", tmp, e->d_name);
+    closedir(d);
+}
+END_TEST
+
 START_TEST(test_run_tests_counts_skips)
 {
     char script[PATH_MAX], docs[PATH_MAX], want[64];
@@ -318,6 +459,28 @@ START_TEST(test_run_tests_counts_skips)
 }
 END_TEST
 
+START_TEST(test_run_tests_fails_a_missing_program)
+{
+    char script[PATH_MAX];
+    char *out, *last;
+    int status;
+
+    snprintf(script, sizeof(script), "%s/scripts/run-tests.sh", h_srcdir());
+    status = h_run((const char *[]){ script, h_tmpdir_path("no-such-test"),
+                   NULL }, NULL, h_tmpdir_path("run-tests.out"), NULL,
+                   60000);
+    out = h_read_file(h_tmpdir_path("run-tests.out"));
+    ck_assert_msg(status == 1, "run-tests.sh exited %d:\n%s", status, out);
+    ck_assert_msg(strstr(out, "no-such-test: not a test program") != NULL,
+                  "%s", out);
+    out[strlen(out) - 1] = '\0';               /* the last newline */
+    last = strrchr(out, '\n');
+    ck_assert_ptr_nonnull(last);
+    ck_assert_str_eq(last + 1, "0 passed, 1 failed, 0 skipped");
+    free(out);
+}
+END_TEST
+
 Suite *
 shared_suite(void)
 {
@@ -330,7 +493,10 @@ shared_suite(void)
     tcase_add_test(tc, test_lock_refuses_foreign_dir);
     tcase_add_test(tc, test_lost_events_are_reported);
     tcase_add_test(tc, test_make_run_fails_loudly);
+    tcase_add_test(tc, test_record_says_why_command_failed);
+    tcase_add_test(tc, test_record_hangup_cleans_up);
     tcase_add_test(tc, test_run_tests_counts_skips);
+    tcase_add_test(tc, test_run_tests_fails_a_missing_program);
     suite_add_tcase(s, tc);
     return s;
 }

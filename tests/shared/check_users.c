@@ -23,9 +23,14 @@
  * with an LTTNG_HOME A cannot write, must call it a problem (root may
  * write anywhere: the doctor tests cannot show that as root).
  *
+ * Then, as B with no session daemon running, a server started by hand
+ * (IPCLAB_TRACE=1) and 'record.sh --pid SERVER -- ipclab-rc ...': the
+ * trace must hold the server's events (the session daemon record.sh
+ * starts must be one the server can join).
+ *
  * Not root, or no useradd/setpriv: SKIP with the reason.
  *
- * Run: CK_RUN_SUITE=users build/tests/shared    (about 30 s)
+ * Run: CK_RUN_SUITE=users build/tests/shared    (about 35 s)
  */
 #include <check.h>
 #include <errno.h>
@@ -44,6 +49,8 @@
 #include "shared.h"
 
 #define PATH_ENV "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
+/* the lock all users once shared, which root's first run created */
+#define OLD_LOCK "/tmp/ipclab-tests.lock"
 
 struct user {
     char name[32];
@@ -53,6 +60,7 @@ struct user {
 };
 
 static struct user users[2];
+static bool made_old_lock;      /* we made /tmp/ipclab-tests.lock */
 static char world[PATH_MAX];    /* the users' copies: /tmp/ipclab-users.* */
 static const char *no_users;    /* why the fixture made no users, or NULL */
 
@@ -85,6 +93,8 @@ run_quiet(const char *const argv[])
 static void
 users_setup(void)
 {
+    int fd;
+
     h_tmpdir_init();
     if (geteuid() != 0) {
         no_users = "needs root: it creates two users";
@@ -118,16 +128,37 @@ users_setup(void)
         u->uid = pw->pw_uid;
         u->gid = pw->pw_gid;
     }
+    /* root has used the kit: the old fixed-path lock is root's, 0644
+       (removed at the end unless it was there before) */
+    fd = open(OLD_LOCK, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd != -1) {
+        made_old_lock = true;
+        close(fd);
+    } else if (errno != EEXIST) {
+        no_users = "cannot create " OLD_LOCK;
+    }
 }
 
 /* Unchecked teardown: runs even when the test failed */
 static void
 users_teardown(void)
 {
-    for (int i = 0; i < 2; i++)
-        if (users[i].made)
-            run_quiet((const char *[]){ "/usr/sbin/userdel", users[i].name,
-                      NULL });
+    char dir[64];
+    struct stat st;
+
+    for (int i = 0; i < 2; i++) {
+        if (!users[i].made)
+            continue;
+        run_quiet((const char *[]){ "/usr/sbin/userdel", users[i].name,
+                  NULL });
+        /* the lock directory their runs made, when it is theirs */
+        snprintf(dir, sizeof(dir), "/tmp/ipclab-%ld", (long)users[i].uid);
+        if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+            st.st_uid == users[i].uid)
+            run_quiet((const char *[]){ "/bin/rm", "-rf", dir, NULL });
+    }
+    if (made_old_lock)
+        unlink(OLD_LOCK);
     if (world[0] != '\0')
         h_rmtree(world);
     h_tmpdir_cleanup();
@@ -141,7 +172,8 @@ in_world(char *buf, size_t size, const char *name)
     return buf;
 }
 
-/* The user's copy of the tree and a home, theirs: world/NAME{,-home} */
+/* The user's copy of the tree and a home, theirs: world/NAME{,-home}
+   (once: a later test reuses them) */
 static void
 give_tree(const struct user *u)
 {
@@ -149,6 +181,8 @@ give_tree(const struct user *u)
     char owner[64];
 
     in_world(tree, sizeof(tree), u->name);
+    if (access(tree, F_OK) == 0)
+        return;
     snprintf(home, sizeof(home), "%s-home", tree);
     snprintf(owner, sizeof(owner), "%ld:%ld", (long)u->uid, (long)u->gid);
     /* the tree and its build/, without other builds (build-sanitize/...)
@@ -256,7 +290,7 @@ START_TEST(test_root_and_two_users_at_once)
     char out[3][PATH_MAX + 16], err[3][PATH_MAX + 16];
     char *text, *a_vpids, *root_vpids, *line;
     pid_t root_pid, a_pid, b_pid;
-    int fd, gate_fd, status[3];
+    int gate_fd, status[3];
 
     if (no_users != NULL)
         h_skip("%s", no_users);
@@ -275,10 +309,8 @@ START_TEST(test_root_and_two_users_at_once)
         snprintf(err[i], sizeof(err[i]), "%s/cmd%d.err", world, i);
     }
 
-    /* root has used the kit: the old fixed-path lock is root's, 0644 */
-    fd = open("/tmp/ipclab-tests.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    ck_assert_int_ne(fd, -1);
-    close(fd);
+    /* root has used the kit (and left the old lock: users_setup()) */
+    ck_assert_int_eq(access(OLD_LOCK, F_OK), 0);
     snprintf(root_script, sizeof(root_script),
              "cd '%s' && traces/record.sh -o '%s/first' -- /bin/true",
              h_srcdir(), root_home);
@@ -376,6 +408,52 @@ START_TEST(test_root_and_two_users_at_once)
 }
 END_TEST
 
+START_TEST(test_user_records_a_server_by_pid)
+{
+    /* in B's tree ($TREE); its output: how many of the trace's events
+       are the server's */
+    static const char script[] =
+        "set -e; cd \"$TREE\"; d=$HOME/by-pid; mkdir \"$d\"\n"
+        "mkfifo \"$d/out\"\n"
+        "IPCLAB_TRACE=1 build/bin/ipclab-server --dir \"$d/run\" "
+        ">\"$d/out\" & srv=$!\n"
+        "read -r ready <\"$d/out\"; cat \"$d/out\" >/dev/null &\n"
+        "st=0; traces/record.sh -o \"$d/trace\" --pid $srv -- "
+        "build/bin/ipclab-rc --dir \"$d/run\" --count 3 --random "
+        ">/dev/null || st=$?\n"
+        "kill -INT $srv; wait $srv\n"
+        "babeltrace2 \"$d/trace\" | grep -c 'procname = \"ipclab-server\"' "
+        "|| true\n"
+        "exit $st\n";
+    char tree[PATH_MAX], tree_env[PATH_MAX + 8];
+    char out[PATH_MAX + 16], err[PATH_MAX + 16];
+    char *text;
+    int status;
+
+    if (no_users != NULL)
+        h_skip("%s", no_users);
+    if (!h_tracing_available())
+        h_skip("LTTng is not installed or tracing is compiled out");
+    give_tree(&users[1]);
+    in_world(tree, sizeof(tree), users[1].name);
+    snprintf(tree_env, sizeof(tree_env), "TREE=%s", tree);
+    snprintf(out, sizeof(out), "%s/by-pid.out", world);
+    snprintf(err, sizeof(err), "%s/by-pid.err", world);
+    status = h_wait(start_as(&users[1], script,
+                             (const char *[]){ tree_env, NULL }, NULL, out,
+                             err), 120000);
+    text = outputs(out, err);
+    ck_assert_msg(status == 0, "exit %d:\n%s", status, text);
+    free(text);
+    text = h_read_file(out);
+    ck_assert_ptr_nonnull(text);
+    text[strcspn(text, "\n")] = '\0';
+    ck_assert_msg(atoi(text) > 0, "the trace holds no event of the server "
+                  "given with --pid ('%s')", text);
+    free(text);
+}
+END_TEST
+
 Suite *
 users_suite(void)
 {
@@ -385,6 +463,7 @@ users_suite(void)
     tcase_set_timeout(tc, 900);
     tcase_add_unchecked_fixture(tc, users_setup, users_teardown);
     tcase_add_test(tc, test_root_and_two_users_at_once);
+    tcase_add_test(tc, test_user_records_a_server_by_pid);
     suite_add_tcase(s, tc);
     return s;
 }
