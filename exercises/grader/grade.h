@@ -19,8 +19,9 @@
  * timeout, so a crash or a hang costs that test only:
  *
  *     BUILD/grade/04 --list          name, points, timeout, description
- *     BUILD/grade/04 wait_pending    one test: last line "PASS" or
- *                                    "FAIL: reason"; exit 0 or 1
+ *     BUILD/grade/04 wait_pending    one test: "PASS" or "FAIL: reason"
+ *                                    on stdout, or on the descriptor
+ *                                    $GRADE_VERDICT_FD; exit 0 or 1
  *     BUILD/grade/04                 every test, with Check's report
  *
  * scripts/grade.sh runs them all and writes the table, results.json and
@@ -52,19 +53,45 @@ void
 g_register(struct g_test *t);
 
 /*
- * Define a graded test; the body and END_TEST follow. The tentative
- * definition of 'n' lets the constructor name the TTest pointer that
- * START_TEST defines just after it.
+ * Define a graded test; the body and END_TEST follow. The test Check runs
+ * is a wrapper: g_test_begin() (limits, the test's uid), the body, then
+ * g_test_end(), which is how the harness learns that the body ran to its
+ * end. A process that ends any other way (exit, _exit, abort, a signal)
+ * inside the student's code fails the test, whatever its exit status.
  */
 #define GRADE_TEST(n, pts, tmo, desc_)                                    \
-    static const TTest *n;                                                \
+    static void n##_body(void);                                           \
+    START_TEST(n)                                                         \
+    {                                                                     \
+        g_test_begin();                                                   \
+        n##_body();                                                       \
+        g_test_end();                                                     \
+    }                                                                     \
     static struct g_test n##_entry = { #n, (pts), (tmo), (desc_),         \
                                        __FILE__, __LINE__, &n, NULL };    \
     __attribute__((constructor)) static void n##_register(void)           \
     {                                                                     \
         g_register(&n##_entry);                                           \
     }                                                                     \
-    START_TEST(n)
+    static void n##_body(void)
+
+/* First thing in a test's process: see GRADE_TEST. */
+void
+g_test_begin(void);
+
+/* The body ran to its end: tell the harness (see GRADE_TEST). */
+void
+g_test_end(void);
+
+/*
+ * Note that the test now calls the student's function 'what', so that a
+ * test ending there says where: "exited with status 0 in
+ * ex_fifo_open_reader()". G_CALL(f)(args) notes "f()" and calls f.
+ */
+void
+g_at(const char *what);
+
+#define G_CALL(fn) (g_at(#fn "()"), fn)
 
 /*
  * The graded program 'name' (for example "ex04-client"): in

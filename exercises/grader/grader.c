@@ -14,18 +14,32 @@
  *   BUILD/grade/03 compute_div       one test: "PASS" or "FAIL: reason"
  *   BUILD/grade/03                   every test, Check's usual report
  *   GRADE_KEEP=1 BUILD/grade/03 X    keep the test's temporary files
+ *
+ * The verdict of one test is the collector's (this process, which Check
+ * leaves in charge), never the test's output: PASS only when Check saw
+ * the test pass AND the test's process reached g_test_end() with this
+ * run's secret, through memory shared with the collector. The verdict
+ * goes to the descriptor $GRADE_VERDICT_FD (which the test's process
+ * closes first thing) or, by hand, to stdout. sandbox.c limits the test
+ * and ends what it leaves.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "grade.h"
 #include "ipclab/err.h"
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
+#include "sandbox.h"
 
 
 static struct g_test *tests;    /* registered, unsorted */
@@ -35,6 +49,43 @@ g_register(struct g_test *t)
 {
     t->next = tests;
     tests = t;
+}
+
+/* ---- what the test's process tells the collector ------------------------ */
+
+/* Shared with the test's process (MAP_SHARED, made before Check forks) */
+struct g_shared {
+    uint64_t secret;            /* this run's, chosen by the collector */
+    uint64_t done;              /* the secret, once the body has ended */
+    pid_t pid;                  /* the test's process */
+    char at[96];                /* the student's function last called */
+};
+
+static struct g_shared *shared;
+static const struct g_test *current;    /* the test being run */
+
+void
+g_test_begin(void)
+{
+    if (shared != NULL)
+        shared->pid = getpid();
+    (void)h_srcdir();           /* found while /proc/self is still ours */
+    sb_enter(current != NULL ? sb_timeout(current->timeout_s) : 60);
+}
+
+void
+g_test_end(void)
+{
+    /* only the test's own process, not a child that returned here */
+    if (shared != NULL && getpid() == shared->pid)
+        shared->done = shared->secret;
+}
+
+void
+g_at(const char *what)
+{
+    if (shared != NULL)
+        snprintf(shared->at, sizeof(shared->at), "%s", what);
 }
 
 /* ---- helpers for tests -------------------------------------------------- */
@@ -297,6 +348,7 @@ tmp_teardown(void)
 {
     const char *keep = getenv("GRADE_KEEP");
 
+    sb_reap();                  /* nothing of the test outlives it */
     if (keep == NULL || strcmp(keep, "1") != 0)
         h_tmpdir_cleanup();
 }
@@ -306,42 +358,133 @@ make_tcase(const struct g_test *t)
 {
     TCase *tc = tcase_create(t->name);
 
-    tcase_set_timeout(tc, t->timeout_s);
+    tcase_set_timeout(tc, sb_timeout(t->timeout_s));
     tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
     _tcase_add_test(tc, *t->test, 0, 0, 0, 1);
     return tc;
 }
 
-/* Run one test in a forked child; print "PASS" or "FAIL: reason". */
+/* A signal's name: "SIGSEGV", "SIGRTMIN+2" */
+static const char *
+signal_name(int sig, char *buf, size_t size)
+{
+    const char *abbrev = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+
+    if (abbrev != NULL)
+        snprintf(buf, size, "SIG%s", abbrev);
+    else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+        snprintf(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+    else
+        snprintf(buf, size, "signal %d", sig);
+    return buf;
+}
+
+/*
+ * The reason a test failed, in the student's terms, from Check's result
+ * and where the test was ('at': the student's function last called).
+ */
+static void
+failure_reason(const struct g_test *t, int rtype, const char *msg,
+               const char *at, char *why, size_t size)
+{
+    char in[160] = "", name[32];
+    int value;
+
+    if (at[0] != '\0')
+        snprintf(in, sizeof(in), " in %s (the last of your functions the "
+                 "test called)", at);
+    if (rtype == CK_PASS) {
+        /* Check's child exited 0, but the body never reached its end */
+        snprintf(why, size, "exited with status 0%s before the test's end",
+                 in[0] != '\0' ? in : " (a process of yours called exit)");
+    } else if (sscanf(msg, "Early exit with return value %d", &value) == 1) {
+        snprintf(why, size, "exited with status %d%s before the test's end",
+                 value, in);
+    } else if (sscanf(msg, "Received signal %d", &value) == 1) {
+        signal_name(value, name, sizeof(name));
+        snprintf(why, size, "killed by %s%s%s", name, in,
+                 value == SIGXCPU ? ": out of CPU time" :
+                 value == SIGXFSZ ? ": wrote more than the file size limit "
+                                    "(" "64 MiB)" : "");
+    } else if (strstr(msg, "Test timeout expired") != NULL) {
+        snprintf(why, size, "timed out after %d s%s%s",
+                 sb_timeout(t->timeout_s), in,
+                 in[0] != '\0' ? "" : " (a hang or a lost wake-up?)");
+    } else {
+        snprintf(why, size, "%s", msg);  /* the test's own assertion */
+    }
+}
+
+/*
+ * Run one test in a forked child; write "PASS" or "FAIL: reason" to
+ * 'verdict_fd' (stdout when -1). Returns 0 when the test passed.
+ */
 static int
-run_one(const struct g_test *t)
+run_one(const struct g_test *t, int verdict_fd)
 {
     Suite *s = suite_create("grade");
     SRunner *sr;
-    int failed;
+    TestResult **r;
+    char why[1024] = "", line[sizeof(why) + 8];
+    bool passed;
+    int rtype, len;
+
+    shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED)
+        ipc_die("mmap");
+    do {
+        if (getrandom(&shared->secret, sizeof(shared->secret), 0) !=
+            (ssize_t)sizeof(shared->secret))
+            ipc_die("getrandom");
+    } while (shared->secret == 0);
+    current = t;
+    (void)g_prog_dir();         /* resolved once, before any switch */
+    sb_collector();
 
     suite_add_tcase(s, make_tcase(t));
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);   /* a crash costs this test */
     srunner_run_all(sr, CK_SILENT);
-    failed = srunner_ntests_failed(sr);
-    fflush(stderr);
-    if (failed == 0) {
-        printf("PASS\n");
-    } else {
-        TestResult **r = srunner_failures(sr);
-        const char *msg = tr_msg(r[0]);
-
-        /* Check's words for a hang are generic: say which limit it was */
-        if (strstr(msg, "timeout") != NULL)
-            printf("FAIL: timed out after %d s (a hang or a lost wake-up?)\n",
-                   t->timeout_s);
-        else
-            printf("FAIL: %s\n", msg);
-        free(r);
-    }
+    r = srunner_results(sr);
+    rtype = tr_rtype(r[0]);
+    passed = rtype == CK_PASS && shared->done == shared->secret;
+    if (!passed)
+        failure_reason(t, rtype, tr_msg(r[0]), shared->at, why, sizeof(why));
+    free(r);
     srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+
+    fflush(stderr);
+    len = snprintf(line, sizeof(line), passed ? "PASS\n" : "FAIL: %s\n", why);
+    if (len >= (int)sizeof(line)) {         /* cut: still one line */
+        len = (int)sizeof(line) - 1;
+        line[len - 1] = '\n';
+    }
+    if (verdict_fd < 0) {
+        fputs(line, stdout);
+        fflush(stdout);
+    } else if (ipc_write_full(verdict_fd, line, (size_t)len) != len) {
+        ipc_die("writing the verdict");
+    }
+    return passed ? 0 : 1;
+}
+
+/* $GRADE_VERDICT_FD: the descriptor the verdict goes to, or -1 */
+static int
+verdict_channel(void)
+{
+    const char *text = getenv("GRADE_VERDICT_FD");
+    char *end;
+    long fd;
+
+    if (text == NULL || text[0] == '\0')
+        return -1;
+    fd = strtol(text, &end, 10);
+    if (*end != '\0' || fd < 3 || fd > 1000 || fcntl((int)fd, F_GETFD) == -1)
+        ipc_diex("GRADE_VERDICT_FD: '%s' is not an open descriptor", text);
+    if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) == -1)
+        ipc_die("fcntl");
+    return (int)fd;
 }
 
 int
@@ -364,12 +507,16 @@ main(int argc, char *argv[])
        scripts/grade.sh holds it (IPCLAB_TESTS_LOCKED=1) */
     h_lock_machine();
     if (argc == 2 && argv[1][0] != '-') {
+        int verdict_fd = verdict_channel();
+
+        sb_init(verdict_fd);
         for (size_t i = 0; i < n; i++)
             if (strcmp(v[i]->name, argv[1]) == 0)
-                return run_one(v[i]);
+                return run_one(v[i], verdict_fd);
         ipc_diex("no test named '%s' (see --list)", argv[1]);
     }
     if (argc == 1) {
+        sb_init(-1);
         Suite *s = suite_create("grade");
         SRunner *sr;
         int failed;
