@@ -119,6 +119,7 @@ sb_enter(int timeout_s)
                   "grader: cannot switch to uid %ld: %s", (long)test_uid,
                   strerror(errno));
     ck_assert_msg(setuid(0) == -1, "grader: still root after the switch");
+    errno = 0;                  /* no trace of the check for the student */
 }
 
 /* Kill every process of the test's uid: kill(-1) as that uid. */
