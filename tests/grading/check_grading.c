@@ -191,8 +191,8 @@ check_json(const char *path)
     ck_assert_msg(access(path, R_OK) == 0, "no %s (did the grading tests "
                   "before this one run?)", path);
     snprintf(log, sizeof(log), "%s/jq.log", h_tmpdir());
-    status = h_run((const char *[]){ "/usr/bin/jq", "-e", filter, path, NULL }, NULL,
-                   log, log, 30000);
+    status = h_run((const char *[]){ "/usr/bin/jq", "-e", filter, path,
+                   NULL }, NULL, log, log, 30000);
     ck_assert_msg(status == 0, "%s: not results.json of Gradescope's shape "
                   "(jq -e: exit %d): %s", path, status, tail(log));
 }
@@ -205,8 +205,8 @@ check_tap(const char *path)
     char *text;
 
     snprintf(log, sizeof(log), "%s/prove.log", h_tmpdir());
-    h_run((const char *[]){ "/usr/bin/prove", "--exec", "cat", path, NULL }, NULL,
-          log, log, 30000);
+    h_run((const char *[]){ "/usr/bin/prove", "--exec", "cat", path, NULL },
+          NULL, log, log, 30000);
     text = h_read_file(log);
     ck_assert_msg(text != NULL && strstr(text, "Parse errors") == NULL &&
                   strstr(text, "Result: ") != NULL, "%s: prove cannot read "
