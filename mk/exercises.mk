@@ -10,6 +10,9 @@
 #   make grade GRADE_HIDDEN=DIR   add an instructor's hidden tests
 #   make handout           $(BUILD)/ipclab-handout.tar.gz: the kit with
 #                          no solution, which builds and grades on its own
+#   make autograder        $(BUILD)/ipclab-autograder.zip: Gradescope's
+#                          setup.sh and run_autograder beside the kit
+#                          (GRADE_HIDDEN=DIR packs hidden tests too)
 #
 # Layout. exercises/NN-name/*.c is the student's code; solution/ holds
 # the reference version of some of those files, under the same names (a
@@ -134,7 +137,7 @@ $(foreach d,$(EX_DIRS),$(eval $(call exercise,$(d),$(firstword \
 # the top Makefile reads the .d files of EXTRA_OBJS
 EXTRA_OBJS += $(EX_OBJS_ALL) $(GRADER_OBJS)
 
-.PHONY: exercises solutions grade handout
+.PHONY: exercises solutions grade handout autograder
 exercises: $(EX_NUMS:%=grade-build-%)
 solutions: $(EX_NUMS:%=grade-build-%-solution)
 
@@ -160,3 +163,7 @@ grade: $(PROGRAMS) $(TP_SO)
 
 handout:
 	$(Q)scripts/grade-handout.sh "$(BUILD)/ipclab-handout.tar.gz"
+
+autograder:
+	$(Q)scripts/grade-autograder.sh "$(BUILD)/ipclab-autograder.zip" \
+	    $(GRADE_HIDDEN_ABS)

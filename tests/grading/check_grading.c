@@ -9,8 +9,12 @@
  *   fixtures    each broken submission of tests/grading/fixtures/ loses
  *               the points it must, with the message it must
  *               (tests/grading/fixture.sh)
- *   handout     'make handout': no solution inside; unpacked alone, it
- *               builds and 'make grade' gives the skeletons' score
+ *   handout     'make handout': no solution, no instructor's guide inside;
+ *               unpacked alone, plain 'make' builds it and 'make grade'
+ *               gives the skeletons' score
+ *   autograder  'make autograder': its run_autograder, against a
+ *               simulated /autograder tree, grades only the files each
+ *               MANIFEST names and writes a valid results.json
  *
  * Each runs make in the source tree with this build directory, as a
  * student or CI would; results go to BUILD/grading-tests/.
@@ -261,6 +265,8 @@ START_TEST(test_grading_handout_stands_alone)
                   "the handout holds a solution file");
     ck_assert_msg(strstr(list, "ipclab/tests/grading/") == NULL,
                   "the handout holds tests/grading/");
+    ck_assert_msg(strstr(list, "ipclab/docs/instructor.md") == NULL,
+                  "the handout holds docs/instructor.md");
     ck_assert_msg(strstr(list, "ipclab/exercises/04-signal-sync/hs.c") !=
                   NULL && strstr(list, "ipclab/Makefile") != NULL,
                   "the handout lacks the exercises or the Makefile");
@@ -269,6 +275,11 @@ START_TEST(test_grading_handout_stands_alone)
     ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-xzf", tarball,
                      "-C", dir, NULL }, NULL, NULL, NULL, 60000), 0);
     snprintf(unpacked, sizeof(unpacked), "%s/ipclab", dir);
+    snprintf(log, sizeof(log), "%s/handout-make.log", dir);
+    status = run_make(unpacked, (const char *[]){ "-j2", NULL }, log,
+                      900000);
+    ck_assert_msg(status == 0, "plain make in the unpacked handout exited "
+                  "%d: %s", status, tail(log));
     snprintf(log, sizeof(log), "%s/handout-grade.log", dir);
     status = run_make(unpacked, (const char *[]){ "-j2", "grade", NULL },
                       log, 900000);
@@ -289,6 +300,86 @@ START_TEST(test_grading_handout_stands_alone)
                       json_int(json, "score"), json_int(skel, "score"));
     free(json);
     free(skel);
+}
+END_TEST
+
+/* Copy file 'from' to 'to' (whole, small files) */
+static void
+copy_file(const char *from, const char *to)
+{
+    char *text = h_read_file(from);
+
+    ck_assert_msg(text != NULL, "cannot read %s", from);
+    h_write_file(to, text);
+    free(text);
+}
+
+START_TEST(test_grading_autograder)
+{
+    const char *dir = h_tmpdir();
+    char arg_build[PATH_MAX + 8], log[PATH_MAX], zip[PATH_MAX];
+    char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64];
+    char env_root[PATH_MAX + 32], *json;
+    int status;
+
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(log, sizeof(log), "%s/autograder.log", dir);
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, "autograder",
+                      NULL }, log, 120000);
+    ck_assert_msg(status == 0, "make autograder exited %d: %s", status,
+                  tail(log));
+    snprintf(zip, sizeof(zip), "%s/%s/ipclab-autograder.zip", h_srcdir(),
+             build_name());
+
+    /* /autograder as Gradescope lays it out, in our directory */
+    snprintf(root, sizeof(root), "%s/autograder", dir);
+    snprintf(path, sizeof(path), "%s/source", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                     NULL }, NULL, NULL, NULL, 10000), 0);
+    ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/unzip", "-q", zip,
+                     "-d", path, NULL }, NULL, log, log, 120000), 0);
+    snprintf(path, sizeof(path), "%s/source/exercises/04-signal-sync/"
+             "solution", root);
+    ck_assert_msg(access(path, F_OK) == -1, "the autograder packs the "
+                  "reference solutions");
+    snprintf(path, sizeof(path), "%s/submission/04-signal-sync", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                     NULL }, NULL, NULL, NULL, 10000), 0);
+    /* a submission: 04's solution in its directory, 01's at the top,
+       and a main.c and a Makefile that must be ignored */
+    snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
+             h_srcdir());
+    snprintf(path, sizeof(path), "%s/submission/04-signal-sync/hs.c", root);
+    copy_file(from, path);
+    snprintf(from, sizeof(from), "%s/exercises/01-fifo-setup/solution/"
+             "fifoutil.c", h_srcdir());
+    snprintf(path, sizeof(path), "%s/submission/fifoutil.c", root);
+    copy_file(from, path);
+    snprintf(path, sizeof(path), "%s/submission/04-signal-sync/main.c", root);
+    h_write_file(path, "this is not C\n");
+    snprintf(path, sizeof(path), "%s/submission/Makefile", root);
+    h_write_file(path, "all:\n\tfalse\n");
+
+    snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
+    snprintf(path, sizeof(path), "%s/source/run_autograder", root);
+    snprintf(log, sizeof(log), "%s/run_autograder.log", dir);
+    status = h_run((const char *[]){ "/usr/bin/env", "-u", "MAKEFLAGS",
+                   "-u", "MFLAGS", "-u", "MAKELEVEL", env_root, path, NULL },
+                   NULL, log, log, 900000);
+    ck_assert_msg(status == 0, "run_autograder exited %d: %s", status,
+                  tail(log));
+    snprintf(path, sizeof(path), "%s/results/results.json", root);
+    check_json(path);
+    json = h_read_file(path);
+    ck_assert_msg(json != NULL && strstr(json, "04-signal-sync: 20/20") !=
+                  NULL && strstr(json, "01-fifo-setup: 20/20") != NULL,
+                  "run_autograder did not grade the submitted 01 and 04 at "
+                  "full marks: %s", tail(log));
+    ck_assert_msg(strstr(json, "does not compile") == NULL, "the "
+                  "submission's main.c was taken, not only MANIFEST's files");
+    ck_assert_msg(json_int(json, "score") < 100, "the skeletons of 02, 03 "
+                  "and 05 scored full marks");
+    free(json);
 }
 END_TEST
 
@@ -341,6 +432,7 @@ grading_suite(void)
         { "skeletons", test_grading_skeletons_score_low, SKELETON_MAX_S + 60 },
         { "results", test_grading_results_well_formed, 60 },
         { "handout", test_grading_handout_stands_alone, 1200 },
+        { "autograder", test_grading_autograder, 1200 },
         { "fixtures", test_grading_fixtures, 1800 },
     };
 
