@@ -60,6 +60,12 @@ define ex_compile
 	$(Q)$(CC) $(CPPFLAGS) -I$(1) $(2) $(CFLAGS) $(UST_CFLAGS) -c -o $@ $<
 endef
 
+# $(call ex_preprocess,INCLUDE-DIR): preprocess $< into $@
+define ex_preprocess
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -I$(1) $(UST_CFLAGS) -E -o $@ $<
+endef
+
 # $(call exercise,exercises/NN-name,NN)
 define exercise
 EX_$(2)_SRCS     := $$(wildcard $(1)/*.c)
@@ -73,6 +79,10 @@ EX_$(2)_HIDDEN_OBJS := $$(if $(GRADE_HIDDEN_ABS),$$(patsubst \
                       $(GRADE_HIDDEN_ABS)/$(2)/%.c,\
                       $(BUILD)/grade/obj/$(2)/hidden/%.o,\
                       $$(wildcard $(GRADE_HIDDEN_ABS)/$(2)/*.c)))
+EX_$(2)_PRE      := $$(patsubst $(1)/%.c,$(BUILD)/exercises/$(2)/pre/%.i,\
+                      $$(EX_$(2)_SRCS))
+EX_$(2)_SOL_PRE  := $$(patsubst $(1)/%.c,$(BUILD)/solutions/$(2)/pre/%.i,\
+                      $$(EX_$(2)_SRCS))
 EX_$(2)_PROGS    := $$(EX_PROGS_$(2):%=$(BUILD)/exercises/$(2)/%)
 EX_$(2)_SOL_PROGS := $$(EX_PROGS_$(2):%=$(BUILD)/solutions/$(2)/%)
 EX_OBJS_ALL += $$(EX_$(2)_OBJS) $$(EX_$(2)_SOL_OBJS) $$(EX_$(2)_TEST_OBJS)
@@ -86,6 +96,16 @@ $(BUILD)/solutions/$(2)/obj/%.o: $(1)/solution/%.c $(BUILD)/.tracing
 
 $(BUILD)/solutions/$(2)/obj/%.o: $(1)/%.c $(BUILD)/.tracing
 	$$(call ex_compile,$(1))
+
+# preprocessed sources, for the rules on words (g_rule_tokens)
+$(BUILD)/exercises/$(2)/pre/%.i: $(1)/%.c $(BUILD)/.tracing
+	$$(call ex_preprocess,$(1))
+
+$(BUILD)/solutions/$(2)/pre/%.i: $(1)/solution/%.c $(BUILD)/.tracing
+	$$(call ex_preprocess,$(1))
+
+$(BUILD)/solutions/$(2)/pre/%.i: $(1)/%.c $(BUILD)/.tracing
+	$$(call ex_preprocess,$(1))
 
 $(BUILD)/grade/obj/$(2)/%.o: $(1)/grade/%.c $(BUILD)/.tracing
 	$$(call ex_compile,$(1),-Itests/lib -Iexercises/grader $$(CHECK_CFLAGS))
@@ -119,8 +139,9 @@ $(BUILD)/grade/$(2)-list: $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) \
 
 .PHONY: grade-build-$(2) grade-build-$(2)-solution grade-list-$(2)
 grade-list-$(2): $(BUILD)/grade/$(2)-list
-grade-build-$(2): $$(EX_$(2)_PROGS) $(BUILD)/grade/$(2)
-grade-build-$(2)-solution: $$(EX_$(2)_SOL_PROGS) $(BUILD)/grade/$(2)-solution
+grade-build-$(2): $$(EX_$(2)_PROGS) $$(EX_$(2)_PRE) $(BUILD)/grade/$(2)
+grade-build-$(2)-solution: $$(EX_$(2)_SOL_PROGS) $$(EX_$(2)_SOL_PRE) \
+        $(BUILD)/grade/$(2)-solution
 endef
 
 # $(ex_link_grade): link a grading program from the objects among $^

@@ -117,12 +117,40 @@ void
 g_require_tracing(void);
 
 /*
- * Run 'ipclab-trace check' on trace directory 'dir'. Fails the test with
- * "ipclab-trace missing" when the tool is not built, and with the first
- * violation it reports (and how many there were) when the check fails.
+ * Run 'ipclab-trace check' on trace directory 'dir', scoped to the server
+ * g_record_run() started. Fails the test with "ipclab-trace missing" when
+ * the tool is not built, with the first violation it reports (and how
+ * many there were) when the check fails, and unless exactly 'requests'
+ * requests were answered through the server and went to a processing
+ * client through FIFO3 (a trace without requests fails).
  */
 void
-g_trace_check(const char *dir);
+g_trace_check(const char *dir, int requests);
+
+/*
+ * A rule of the exercise's README: fail the test, naming the call and
+ * 'rule' (why it is not allowed), when the student's object 'object'
+ * ("fifoutil.o") calls one of the NULL-terminated 'forbidden' functions.
+ */
+void
+g_rule_symbols(const char *object, const char *const forbidden[],
+               const char *rule);
+
+/*
+ * The same for words of the C source 'source' ("compute.c"), macros
+ * expanded (so a macro cannot hide them): BUILD/.../pre/NAME.i.
+ */
+void
+g_rule_tokens(const char *source, const char *const forbidden[],
+              const char *rule);
+
+/*
+ * Stop the reference server 'srv' (h_server_start) and fail the test
+ * unless its "stopped:" line says it answered exactly 'requests'
+ * requests: answers a client computed itself do not count.
+ */
+void
+g_server_stop_answered(struct h_server *srv, long requests);
 
 /*
  * Under traces/record.sh, into trace directory 'trace': start 'server'

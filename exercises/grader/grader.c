@@ -191,23 +191,69 @@ g_snippet(const char *path, size_t max)
     return buf;
 }
 
-void
-g_trace_check(const char *dir)
+/* The number after 'key' in file 'path', or -1 */
+static long
+number_after(const char *path, const char *key)
+{
+    char *text = h_read_file(path);
+    const char *p = text != NULL ? strstr(text, key) : NULL;
+    long n = p != NULL ? strtol(p + strlen(key), NULL, 10) : -1;
+
+    free(text);
+    return n;
+}
+
+/* ipclab-trace COMMAND [--server PID] DIR into OUT and ERR: its status */
+static int
+trace_tool(const char *command, const char *dir, const char *out,
+           const char *err)
 {
     const char *tool = h_bin("ipclab-trace");
-    char out[PATH_MAX], err[PATH_MAX];
-    char *text, *eol;
-    int status, lines;
+    char *pid = h_read_file(h_tmpdir_path("srv.pid"));
+    int status;
 
+    if (pid != NULL)
+        pid[strcspn(pid, "\n")] = '\0';
     ck_assert_msg(access(tool, X_OK) == 0,
                   "ipclab-trace missing: '%s' is not built, so the protocol "
                   "check cannot run", tool);
+    /* only the recorded server's system: not what else ran meanwhile */
+    if (pid != NULL && pid[0] != '\0')
+        status = h_run((const char *[]){ tool, command, "--server", pid,
+                       dir, NULL }, NULL, out, err, 60000);
+    else
+        status = h_run((const char *[]){ tool, command, dir, NULL }, NULL,
+                       out, err, 60000);
+    free(pid);
+    return status;
+}
+
+void
+g_trace_check(const char *dir, int requests)
+{
+    char out[PATH_MAX], err[PATH_MAX];
+    char *text, *eol;
+    int status, lines;
+    long answered, hops;
+
     snprintf(out, sizeof(out), "%s/trace-check.out", h_tmpdir());
     snprintf(err, sizeof(err), "%s/trace-check.err", h_tmpdir());
-    status = h_run((const char *[]){ tool, "check", dir, NULL }, NULL, out,
-                   err, 60000);
-    if (status == 0)
+    status = trace_tool("check", dir, out, err);
+    if (status == 0) {
+        /* the protocol held: for the requests the workload sent? */
+        answered = number_after(out, "protocol ok: ");
+        ck_assert_msg(answered == requests, "the trace shows %ld requests "
+                      "answered through the server, but the clients were "
+                      "given %d: answers that did not come through the "
+                      "server's FIFOs do not count", answered, requests);
+        status = trace_tool("stats", dir, out, err);
+        hops = number_after(out, "FIFO3 write -> worker read");
+        ck_assert_msg(status == 0 && hops == requests, "only %ld of the %d "
+                      "requests went to a processing client through FIFO3: "
+                      "the others were computed elsewhere", hops < 0 ? 0 :
+                      hops, requests);
         return;
+    }
     text = h_read_file(out);
     lines = h_count_lines(text, "");
     if (text == NULL || text[0] == '\0') {
@@ -222,6 +268,88 @@ g_trace_check(const char *dir)
     ck_abort_msg("protocol check failed (exit %d, %d line%s): %s", status,
                  lines, lines == 1 ? "" : "s",
                  text != NULL && text[0] != '\0' ? text : "(no output)");
+}
+
+void
+g_server_stop_answered(struct h_server *srv, long requests)
+{
+    char tail[4096] = "";
+    const char *p;
+    long answered;
+    int status = h_server_stop(srv, 10000, tail, sizeof(tail));
+
+    p = strstr(tail, "stopped: ");
+    answered = p != NULL ? strtol(p + 9, NULL, 10) : -1;
+    ck_assert_msg(status == 0 && answered >= 0, "the reference server did "
+                  "not stop cleanly (status %d)", status);
+    ck_assert_msg(answered == requests, "the server answered %ld requests, "
+                  "but %ld answers were expected from it: answers that did "
+                  "not come from the server do not count", answered,
+                  requests);
+}
+
+void
+g_rule_symbols(const char *object, const char *const forbidden[],
+               const char *rule)
+{
+    char path[PATH_MAX], out[PATH_MAX];
+    char *text, *line;
+    int status;
+
+    snprintf(path, sizeof(path), "%s/obj/%s", g_prog_dir(), object);
+    snprintf(out, sizeof(out), "%s/nm.out", h_tmpdir());
+    status = h_run((const char *[]){ "/usr/bin/nm", "-u", path, NULL }, NULL,
+                   out, NULL, 30000);
+    ck_assert_msg(status == 0, "grader: nm -u %s failed (exit %d)", path,
+                  status);
+    text = h_read_file(out);
+    for (line = text != NULL ? strtok(text, "\n") : NULL; line != NULL;
+         line = strtok(NULL, "\n")) {
+        const char *sym = strrchr(line, ' ');
+
+        sym = sym != NULL ? sym + 1 : line;
+        for (int i = 0; forbidden[i] != NULL; i++)
+            ck_assert_msg(strcmp(sym, forbidden[i]) != 0, "%s calls %s(): "
+                          "%s", object, sym, rule);
+    }
+    free(text);
+}
+
+void
+g_rule_tokens(const char *source, const char *const forbidden[],
+              const char *rule)
+{
+    char path[PATH_MAX], base[256];
+    char *text, *line;
+    bool ours = false;
+
+    snprintf(base, sizeof(base), "%s", source);
+    *strrchr(base, '.') = '\0';
+    snprintf(path, sizeof(path), "%s/pre/%s.i", g_prog_dir(), base);
+    text = h_read_file(path);
+    ck_assert_msg(text != NULL, "grader: no preprocessed %s (%s)", source,
+                  path);
+    /* only the lines of the source itself, macros expanded: the
+       linemarkers say which file each line comes from */
+    for (line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        if (line[0] == '#') {
+            char *q = strchr(line, '"'), *end, *slash;
+
+            end = q != NULL ? strchr(q + 1, '"') : NULL;
+            if (end != NULL) {
+                *end = '\0';
+                slash = strrchr(q + 1, '/');
+                ours = strcmp(slash != NULL ? slash + 1 : q + 1, source) == 0;
+            }
+            continue;
+        }
+        if (!ours)
+            continue;
+        for (int i = 0; forbidden[i] != NULL; i++)
+            ck_assert_msg(strstr(line, forbidden[i]) == NULL, "%s uses %s: "
+                          "%s", source, forbidden[i], rule);
+    }
+    free(text);
 }
 
 /* Append ' WORD' to buf, single-quoted for sh (paths have no quote). */
@@ -256,6 +384,7 @@ g_record_run(const char *trace, const char *const server[],
     snprintf(script + strlen(script), sizeof(script) - strlen(script),
              "%s --dir \"$D\" > srv.out 2> srv.err &\n"
              "srv=$!\n"
+             "echo $srv > srv.pid\n"
              "i=0\n"
              "until grep -q '^ready' srv.out 2>/dev/null; do\n"
              "  kill -0 $srv 2>/dev/null || { echo 'the server exited "

@@ -61,7 +61,7 @@ reap(pid_t pid)
         ;
 }
 
-GRADE_TEST(make_exact_mode, 3, 10,
+GRADE_TEST(make_exact_mode, 2, 10,
            "ex_fifo_make: exact mode under any umask, umask unchanged")
 {
     const char *p1 = h_tmpdir_path("f1"), *p2 = h_tmpdir_path("f2");
@@ -337,7 +337,7 @@ END_TEST
 
 /* ---- writing ------------------------------------------------------------ */
 
-GRADE_TEST(write_record_epipe, 3, 10,
+GRADE_TEST(write_record_epipe, 2, 10,
            "ex_write_record: EPIPE without dying; mask, handler untouched")
 {
     char big[PIPE_BUF + 1] = { 0 }, rec[56] = "record";
@@ -440,5 +440,24 @@ GRADE_TEST(records_never_tear, 2, 30,
     }
     for (int w = 0; w < WRITERS; w++)
         reap(pids[w]);
+}
+END_TEST
+
+GRADE_TEST(rules, 2, 10,
+           "README rules: never print or exit; umask, SIGPIPE's disposition "
+           "untouched")
+{
+    g_rule_symbols("fifoutil.o", (const char *[]){ "umask", NULL },
+                   "the umask is process-wide: changing it, even for a "
+                   "moment, changes it for every thread (use chmod())");
+    g_rule_symbols("fifoutil.o", (const char *[]){ "signal", "sigaction",
+                   "bsd_signal", "sysv_signal", "sigset", NULL },
+                   "SIGPIPE's disposition is the caller's, even set back "
+                   "afterwards (block it, take the pending one back)");
+    g_rule_symbols("fifoutil.o", (const char *[]){ "exit", "_exit",
+                   "_Exit", "quick_exit", "printf", "puts", "perror",
+                   "putchar", "dprintf", NULL },
+                   "a library function returns -1 with errno: it never "
+                   "prints, never exits");
 }
 END_TEST

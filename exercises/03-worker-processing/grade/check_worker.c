@@ -89,16 +89,36 @@ check_op(uint32_t op)
     }
 }
 
-GRADE_TEST(compute_add_sub, 3, 20, "wk_compute: + and -, every overflow")
+GRADE_TEST(compute_add_sub, 2, 20, "wk_compute: + and -, every overflow")
 {
     check_op(IPC_OP_SUM);
     check_op(IPC_OP_SUB);
 }
 END_TEST
 
-GRADE_TEST(compute_mul, 3, 20, "wk_compute: *, every overflow")
+GRADE_TEST(compute_mul, 2, 20, "wk_compute: *, every overflow")
 {
     check_op(IPC_OP_MUL);
+}
+END_TEST
+
+GRADE_TEST(compute_rules, 2, 10,
+           "README rules: no overflow builtins, no wider type, no "
+           "ipc_calc_apply()")
+{
+    g_rule_tokens("compute.c", (const char *[]){ "__builtin_add_overflow",
+                  "__builtin_sub_overflow", "__builtin_mul_overflow",
+                  "__builtin_sadd", "__builtin_ssub", "__builtin_smul",
+                  "ckd_add", "ckd_sub", "ckd_mul", NULL },
+                  "the overflow builtins are what the exercise asks you to "
+                  "write; decide before computing whether the result fits");
+    g_rule_tokens("compute.c", (const char *[]){ "__int128", "_BitInt",
+                  "long double", NULL },
+                  "a wider type hides the overflow instead of detecting it");
+    g_rule_symbols("compute.o", (const char *[]){ "ipc_calc_apply",
+                   "__multi3", "__divti3", "__modti3", NULL },
+                   "the kit's arithmetic or 128-bit helpers are not "
+                   "allowed here");
 }
 END_TEST
 
@@ -233,6 +253,6 @@ GRADE_TEST(trace_check, 3, 90,
                           h_bin("ipclab-rc"), "--timeout", "5000", NULL },
                           2, why, sizeof(why));
     ck_assert_msg(status == 0, "the recorded run failed: %s", why);
-    g_trace_check(trace);
+    g_trace_check(trace, 2 * 12);
 }
 END_TEST

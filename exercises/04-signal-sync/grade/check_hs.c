@@ -89,18 +89,43 @@ GRADE_TEST(block_signals, 2, 10,
 }
 END_TEST
 
+/* A child that sends 'signo' with 'value' to the parent (sigqueue) once
+   a byte comes through 'gate', then exits */
+static pid_t
+send_on_gate(int signo, int value, int gate)
+{
+    pid_t parent = getpid(), pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        union sigval sv = { .sival_int = value };
+        char c;
+
+        _exit(read(gate, &c, 1) == 1 && sigqueue(parent, signo, sv) == 0 ?
+              0 : 1);
+    }
+    return pid;
+}
+
 GRADE_TEST(wait_early_ready, 3, 10,
            "hs_wait: a ready sent before the wait is not lost")
 {
     struct ipc_sig_event ev;
     struct hs h;
-    pid_t server = send_later(SIGRTMIN + 2, 5, 0, 1);
-    int signo;
+    int gate[2], signo, status;
+    pid_t server;
 
+    ck_assert_int_eq(pipe(gate), 0);
+    server = send_on_gate(SIGRTMIN + 2, 5, gate[0]);
     init_hs(&h, IPC_SIG_RT, server);
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
-    ipc_sleep_ms(300);          /* the ready comes now, before any wait */
+    /* the ready comes now, and is pending before any wait: the gate is
+       the sender's exit */
+    ck_assert_int_eq(write(gate[1], "x", 1), 1);
+    ck_assert_int_eq(waitpid(server, &status, 0), server);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "test error: the ready could not be sent");
     signo = G_CALL(hs_wait)(&h, 2000, &ev);
     ck_assert_msg(signo == SIGRTMIN + 2, "hs_wait returned %d (%s), "
                   "expected the ready sent before it was called", signo,
@@ -108,7 +133,6 @@ GRADE_TEST(wait_early_ready, 3, 10,
     ck_assert_msg(ev.value == 5 && ev.pid == server, "ready: value %u from "
                   "%d, expected 5 from %d", ev.value, (int)ev.pid,
                   (int)server);
-    kill(server, SIGKILL);
 }
 END_TEST
 
@@ -255,7 +279,7 @@ GRADE_TEST(system_single, 2, 40,
     expect_client(srv.dir, "1", "/", "0", "1 / 0: division by zero\n");
     expect_client(srv.dir, "-9223372036854775808", "/", "-1",
                   "-9223372036854775808 / -1: overflow\n");
-    h_server_stop(&srv, 10000, NULL, 0);
+    g_server_stop_answered(&srv, 3);
 }
 END_TEST
 
@@ -296,7 +320,7 @@ load(const char *const extra[], int clients, int count)
         free(got);
         free(want);
     }
-    h_server_stop(&srv, 10000, NULL, 0);
+    g_server_stop_answered(&srv, (long)clients * count);
 }
 
 GRADE_TEST(system_concurrent, 3, 60,
@@ -328,7 +352,10 @@ GRADE_TEST(stray_ready, 1, 30,
     pid = h_spawn((const char *[]){ g_prog("ex04-client"), "--dir", srv.dir,
                   "--timeout", "5000", "6", "*", "7", NULL }, NULL, out,
                   NULL);
-    ipc_sleep_ms(250);          /* it waits; its result is 350 ms away */
+    /* the gate: it waits for its ready (the result is 600 ms away) */
+    for (int64_t end = ipc_now_ms() + 5000; ipc_now_ms() < end &&
+         strstr(h_proc_describe(pid), "waiting in do_sig") == NULL;)
+        ipc_sleep_ms(5);
     sigqueue(pid, SIGRTMIN + 2, sv);
     status = h_wait(pid, RUN_MS);
     got = h_read_file(out);
@@ -336,7 +363,7 @@ GRADE_TEST(stray_ready, 1, 30,
                   status == 0, "after a stray ready it printed '%s' and "
                   "exited %d", g_snippet(out, 100), status);
     free(got);
-    h_server_stop(&srv, 10000, NULL, 0);
+    g_server_stop_answered(&srv, 1);
 }
 END_TEST
 
@@ -359,6 +386,6 @@ GRADE_TEST(trace_check, 3, 90,
                   h_bin("ipclab-server"), NULL }, (const char *[]){
                   g_prog("ex04-client"), "--timeout", "5000", NULL }, 3, why,
                   sizeof(why)) == 0, "the recorded run failed: %s", why);
-    g_trace_check(trace);
+    g_trace_check(trace, 3 * 8);
 }
 END_TEST
