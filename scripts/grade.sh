@@ -206,6 +206,11 @@ keep_output() {         # RAW LOG
     rm -f "$1"
 }
 
+# perl -e "$only_fds" FIRST COMMAND...: run COMMAND with every descriptor
+# from FIRST up closed: a test inherits none of ours, nor make's
+only_fds='use POSIX; my $first = shift; POSIX::close($_) for $first .. 1023;
+exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\n"'
+
 # The verdict of a test: what its grading program wrote on the verdict
 # descriptor ("PASS" or "FAIL: reason"), never what the test printed.
 verdict_of() {          # VERDICT-FILE STATUS SECONDS-IT-RAN LIMIT
@@ -336,7 +341,7 @@ while IFS=$us read -r ex n built why name points limit desc; do
             LANG=C IPCLAB_TESTS_LOCKED=1 ${GRADE_KEEP:+GRADE_KEEP=1} \
             ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             ${test_uid:+GRADE_UID="$test_uid" GRADE_GID="$test_uid"} \
-            GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" \
+            GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" perl -e "$only_fds" 4 \
             timeout -k 5 $((t + 15)) "$sbuild/grade/$n$suffix" "$name") \
             >"$raw" 2>&1 3>"$verdict" </dev/null 9>&-
         status=$?
@@ -350,7 +355,7 @@ while IFS=$us read -r ex n built why name points limit desc; do
             GRADE_PROG_DIR="$sbuild/$target/$n" \
             GRADE_BIN="$sbuild/bin" GRADE_SRC="$stage" \
             GRADE_TMP="$tmp" ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
-            timeout -k 5 "$t" prlimit --cpu=$((t + 5)) \
+            perl -e "$only_fds" 3 timeout -k 5 "$t" prlimit --cpu=$((t + 5)) \
             --fsize=$((64 << 20)) --as=$((2048 << 20)) --core=0 \
             ${test_uid:+--nproc=256} -- $run_as sh ./test.sh) \
             >"$raw" 2>&1 </dev/null 9>&-
