@@ -7,7 +7,7 @@
  * exercise's graded tests, which registered themselves with GRADE_TEST().
  * scripts/grade.sh asks it for the list, then runs one test per
  * invocation: a test that crashes or hangs takes down its own forked
- * child (CK_FORK, with the test's timeout), never the run.
+ * child (killed at the test's timeout), never the run.
  *
  * Run by hand:
  *   BUILD/grade/03 --list            what is graded, with points
@@ -15,10 +15,12 @@
  *   BUILD/grade/03                   every test, Check's usual report
  *   GRADE_KEEP=1 BUILD/grade/03 X    keep the test's temporary files
  *
- * The verdict of one test is the collector's (this process, which Check
- * leaves in charge), never the test's output: PASS only when Check saw
- * the test pass AND the test's process reached g_test_end() with this
- * run's secret, through memory shared with the collector. The verdict
+ * The verdict of one test is the collector's (this process, which forks
+ * the test's process and waits for it with the test's timeout), never
+ * the test's output: PASS only when the test's process exited 0 after
+ * Check (run there without a fork of its own) saw the test pass AND the
+ * body reached g_test_end() with this run's secret, all through memory
+ * shared with the collector; how it ended otherwise is the reason. The verdict
  * goes to the descriptor $GRADE_VERDICT_FD (which the test's process
  * closes first thing) or, by hand, to stdout. sandbox.c limits the test
  * and ends what it leaves.
@@ -33,6 +35,8 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "grade.h"
@@ -59,6 +63,9 @@ struct g_shared {
     uint64_t done;              /* the secret, once the body has ended */
     pid_t pid;                  /* the test's process */
     char at[96];                /* the student's function last called */
+    int reported;               /* Check's result is below */
+    int rtype;                  /* CK_PASS, CK_FAILURE, CK_ERROR */
+    char msg[512];              /* a failure's message */
 };
 
 static struct g_shared *shared;
@@ -509,54 +516,109 @@ signal_name(int sig, char *buf, size_t size)
 }
 
 /*
- * The reason a test failed, in the student's terms, from Check's result
- * and where the test was ('at': the student's function last called).
+ * Why the test's process (child, ended with wait status 'status', or
+ * killed at its timeout when 'timed_out') failed, in the student's terms,
+ * with where the test was ('at': the student's function last called).
  */
 static void
-failure_reason(const struct g_test *t, int rtype, const char *msg,
-               const char *at, char *why, size_t size)
+failure_reason(const struct g_test *t, bool timed_out, int status,
+               char *why, size_t size)
 {
     char in[160] = "", name[32];
-    int value;
 
-    if (at[0] != '\0')
-        snprintf(in, sizeof(in), " in %s (the last of your functions the "
-                 "test called)", at);
-    if (rtype == CK_PASS) {
-        /* Check's child exited 0, but the body never reached its end */
-        snprintf(why, size, "exited with status 0%s before the test's end",
-                 in[0] != '\0' ? in : " (a process of yours called exit)");
-    } else if (sscanf(msg, "Early exit with return value %d", &value) == 1) {
-        snprintf(why, size, "exited with status %d%s before the test's end",
-                 value, in);
-    } else if (sscanf(msg, "Received signal %d", &value) == 1) {
-        signal_name(value, name, sizeof(name));
-        snprintf(why, size, "killed by %s%s%s", name, in,
-                 value == SIGXCPU ? ": out of CPU time" :
-                 value == SIGXFSZ ? ": wrote more than the file size limit "
-                                    "(" "64 MiB)" : "");
-    } else if (strstr(msg, "Test timeout expired") != NULL) {
+    if (shared->at[0] != '\0')
+        snprintf(in, sizeof(in), " in %.96s (the last of your functions "
+                 "the test called)", shared->at);
+    if (timed_out) {
         snprintf(why, size, "timed out after %d s%s%s",
                  sb_timeout(t->timeout_s), in,
                  in[0] != '\0' ? "" : " (a hang or a lost wake-up?)");
+    } else if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+
+        snprintf(why, size, "killed by %s%s%s",
+                 signal_name(sig, name, sizeof(name)), in,
+                 sig == SIGXCPU ? ": out of CPU time" :
+                 sig == SIGXFSZ ? ": wrote more than the file size limit" :
+                 "");
+    } else if (shared->reported == 1 && shared->rtype != CK_PASS) {
+        snprintf(why, size, "%.*s", (int)sizeof(shared->msg), shared->msg);
     } else {
-        snprintf(why, size, "%s", msg);  /* the test's own assertion */
+        /* ended, or said it passed, without the body reaching its end */
+        snprintf(why, size, "exited with status %d%s before the test's end",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, in);
+    }
+}
+
+/* In the test's process: the test under Check (no fork: we are the
+   fork), its result into the shared memory. Never returns. */
+static void
+test_process(const struct g_test *t)
+{
+    Suite *s = suite_create("grade");
+    TCase *tc = tcase_create(t->name);
+    SRunner *sr;
+    TestResult **r;
+
+    _tcase_add_test(tc, *t->test, 0, 0, 0, 1);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_SILENT);
+    r = srunner_results(sr);
+    shared->rtype = tr_rtype(r[0]);
+    snprintf(shared->msg, sizeof(shared->msg), "%s", tr_msg(r[0]));
+    shared->reported = 1;
+    fflush(NULL);
+    _exit(0);
+}
+
+/* Wait for 'pid' up to 'timeout_s' seconds: its wait status, or -1 (and
+   the process killed) at the timeout. SIGCHLD is blocked. */
+static int
+wait_test(pid_t pid, int timeout_s)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_s * 1000);
+    sigset_t chld;
+    int status;
+
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    for (;;) {
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        int ms = ipc_ms_until(deadline);
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+        if (got == pid)
+            return status;
+        if (got == -1 && errno != EINTR)
+            ipc_die("waitpid");
+        if (ms == 0) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+                ;
+            return -1;
+        }
+        /* a child's end, ours or an orphan's (we are their reaper) */
+        if (sigtimedwait(&chld, NULL, &ts) == -1 && errno != EAGAIN &&
+            errno != EINTR)
+            ipc_die("sigtimedwait");
     }
 }
 
 /*
- * Run one test in a forked child; write "PASS" or "FAIL: reason" to
- * 'verdict_fd' (stdout when -1). Returns 0 when the test passed.
+ * Run one test in a process of its own; write "PASS" or "FAIL: reason"
+ * to 'verdict_fd' (stdout when -1). Returns 0 when the test passed.
  */
 static int
 run_one(const struct g_test *t, int verdict_fd)
 {
-    Suite *s = suite_create("grade");
-    SRunner *sr;
-    TestResult **r;
     char why[1024] = "", line[sizeof(why) + 8];
+    const char *keep = getenv("GRADE_KEEP");
+    sigset_t chld, old;
     bool passed;
-    int rtype, len;
+    int status, len;
+    pid_t pid;
 
     shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -570,20 +632,31 @@ run_one(const struct g_test *t, int verdict_fd)
     current = t;
     (void)g_prog_dir();         /* resolved once, before any switch */
     sb_collector();
+    h_tmpdir_init();
 
-    suite_add_tcase(s, make_tcase(t));
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);   /* a crash costs this test */
-    srunner_run_all(sr, CK_SILENT);
-    r = srunner_results(sr);
-    rtype = tr_rtype(r[0]);
-    passed = rtype == CK_PASS && shared->done == shared->secret;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &chld, &old) == -1)
+        ipc_die("sigprocmask");
+    fflush(NULL);
+    pid = fork();
+    if (pid == -1)
+        ipc_die("fork");
+    if (pid == 0) {
+        if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
+            _exit(125);
+        test_process(t);
+    }
+    status = wait_test(pid, sb_timeout(t->timeout_s));
+    sb_reap();                  /* nothing of the test outlives it */
+    if (keep == NULL || strcmp(keep, "1") != 0)
+        h_tmpdir_cleanup();
+
+    passed = status != -1 && WIFEXITED(status) &&
+             WEXITSTATUS(status) == 0 && shared->reported == 1 &&
+             shared->rtype == CK_PASS && shared->done == shared->secret;
     if (!passed)
-        failure_reason(t, rtype, tr_msg(r[0]), shared->at, why, sizeof(why));
-    free(r);
-    srunner_free(sr);
-
-    fflush(stderr);
+        failure_reason(t, status == -1, status, why, sizeof(why));
     len = snprintf(line, sizeof(line), passed ? "PASS\n" : "FAIL: %s\n", why);
     if (len >= (int)sizeof(line)) {         /* cut: still one line */
         len = (int)sizeof(line) - 1;

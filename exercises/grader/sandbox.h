@@ -3,8 +3,8 @@
  * what is left of it afterwards (the grading program's own business).
  *
  * The grading program is two processes per test: the collector, which
- * Check's fork leaves in charge, and the test's process, which runs the
- * student's code. The collector:
+ * forks the test's process and waits for it, and the test's process,
+ * which runs the student's code. The collector:
  *
  *   - reads the settings from the environment (sb_init): GRADE_UID and
  *     GRADE_GID, the identity the test's process takes when the collector
