@@ -114,11 +114,15 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
             echo "grade.sh: no user '$GRADE_USER' to run the tests as" >&2
             exit 1; }
     else
-        # a uid unused by any account, group or process
+        # a uid unused by any account, group, process or other grading
+        # (which holds a lock on it while it runs: fd 8, ours until exit)
+        locks=/run/lock
+        [ -d "$locks" ] || locks=/tmp
         for u in $(seq 61000 61999); do
             getent passwd "$u" >/dev/null || getent group "$u" >/dev/null ||
-                [ -n "$(ps -o pid= -u "$u" 2>/dev/null)" ] || {
-                    test_uid=$u; break; }
+                [ -n "$(ps -o pid= -u "$u" 2>/dev/null)" ] && continue
+            exec 8>"$locks/ipclab-grade-uid-$u.lock" || continue
+            flock -n 8 && { test_uid=$u; break; }
         done
         [ -n "$test_uid" ] || { echo "grade.sh: no free uid in" \
             "61000-61999 for the tests (set GRADE_USER)" >&2; exit 1; }

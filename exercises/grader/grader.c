@@ -409,11 +409,15 @@ g_record_run(const char *trace, const char *const server[],
                  "%s --dir \"$D\" --file rc%d.in > rc%d.out 2> rc%d.err &\n"
                  "pids=\"$pids $!\"\n", cmd, c, c, c);
     snprintf(script + strlen(script), sizeof(script) - strlen(script),
-             "bad=0\n"
-             "for p in $pids; do wait $p || bad=$((bad + 1)); done\n"
+             "bad=0 codes=''\n"
+             "for p in $pids; do\n"
+             "  wait $p; s=$?\n"
+             "  [ $s = 0 ] || { bad=$((bad + 1)); codes=\"$codes $s\"; }\n"
+             "done\n"
              "kill -INT $srv\n"
              "wait $srv; st=$?\n"
-             "[ $bad = 0 ] || { echo \"$bad client(s) failed:\" "
+             "[ $bad = 0 ] || { echo \"$bad client(s) failed (exit status"
+             "$codes):\" "
              "$(cat rc*.err | head -n 2); exit 4; }\n"
              "[ $st = 0 ] || { echo \"the server exited $st after SIGINT:\""
              " $(head -n 2 srv.err); exit 5; }\n"
@@ -434,8 +438,13 @@ g_record_run(const char *trace, const char *const server[],
              line != NULL; line = strtok(NULL, "\n"))
             if (line[0] != '+' && strncmp(line, "trace:", 6) != 0)
                 last = line;
-        snprintf(why, size, "%s%s(exit %d)", last, last[0] ? " " : "",
-                 status);
+        /* the workload's words name the failing process and its status;
+           the script's own status says nothing more */
+        if (last[0] != '\0')
+            snprintf(why, size, "%s", last);
+        else
+            snprintf(why, size, "the recorded run failed (status %d)",
+                     status);
         free(text);
     }
     return status;

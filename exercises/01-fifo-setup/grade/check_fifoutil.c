@@ -447,6 +447,15 @@ GRADE_TEST(rules, 2, 10,
            "README rules: never print or exit; umask, SIGPIPE's disposition "
            "untouched")
 {
+    const char *fifo = h_tmpdir_path("rules.fifo");
+    mode_t old = umask(077);
+    int made = G_CALL(ex_fifo_make)(fifo, 0660);
+
+    /* rules count for code that works: not for an empty skeleton */
+    umask(old);
+    ck_assert_msg(made == 0 && mode_of(fifo) == 0660, "the rules are "
+                  "checked once ex_fifo_make() works: under umask 077 it "
+                  "did not make a FIFO of mode 0660");
     g_rule_symbols("fifoutil.o", (const char *[]){ "umask", NULL },
                    "the umask is process-wide: changing it, even for a "
                    "moment, changes it for every thread (use chmod())");

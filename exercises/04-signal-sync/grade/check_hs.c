@@ -367,7 +367,24 @@ GRADE_TEST(stray_ready, 1, 30,
 }
 END_TEST
 
-GRADE_TEST(trace_check, 3, 90,
+GRADE_TEST(rules, 1, 10,
+           "README rules: the system calls themselves, not the kit's "
+           "signal helpers")
+{
+    struct hs h;
+
+    /* rules count for code that works: not for an empty skeleton */
+    init_hs(&h, IPC_SIG_RT, getppid());
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "the rules are checked "
+                  "once hs_block() works: it failed: %s", strerror(errno));
+    g_rule_symbols("hs.o", (const char *[]){ "ipc_sig_wait",
+                   "ipc_sig_from", "ipc_sig_send", NULL },
+                   "the exercise is to write them with sigprocmask(), "
+                   "sigtimedwait() and sigqueue()");
+}
+END_TEST
+
+GRADE_TEST(trace_check, 2, 90,
            "recorded run (3 clients) passes 'ipclab-trace check'")
 {
     char why[512] = "", trace[PATH_MAX];
