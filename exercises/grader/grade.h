@@ -93,6 +93,11 @@ g_at(const char *what);
 
 #define G_CALL(fn) (g_at(#fn "()"), fn)
 
+/* How many descriptors this process has open: a call that failed must
+   leave it as it was (no leaked descriptor). */
+int
+g_open_fds(void);
+
 /*
  * The graded program 'name' (for example "ex04-client"): in
  * BUILD/exercises/NN/ for the student's code, BUILD/solutions/NN/ for the

@@ -166,6 +166,17 @@ g_require_tracing(void)
                   "kit was built with TRACING=0 (make deps)");
 }
 
+int
+g_open_fds(void)
+{
+    int n = 0;
+
+    for (int fd = 0; fd < 1024; fd++)
+        if (fcntl(fd, F_GETFD) != -1)
+            n++;
+    return n;
+}
+
 const char *
 g_snippet(const char *path, size_t max)
 {

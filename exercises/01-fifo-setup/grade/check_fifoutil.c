@@ -168,9 +168,14 @@ GRADE_TEST(open_writer_rendezvous, 3, 15,
                   "a missing FIFO must fail at once with ENOENT");
     h_write_file(file, "");
     errno = 0;
+    flags = g_open_fds();
     fd = G_CALL(ex_fifo_open_writer)(file, 200);
     ck_assert_msg(fd == -1 && errno == EINVAL, "a regular file: expected "
                   "-1/EINVAL, got %d/%s", fd, strerror(errno));
+    ck_assert_msg(g_open_fds() == flags, "ex_fifo_open_writer leaked a "
+                  "descriptor: it refused a regular file but left what it "
+                  "opened open (%d descriptors before, %d after)", flags,
+                  g_open_fds());
 }
 END_TEST
 
@@ -191,6 +196,7 @@ GRADE_TEST(open_reader_no_eof, 3, 15,
     struct pollfd pf;
     char buf[16] = "";
     int64_t t0 = ipc_now_ms();
+    int before;
     int rfd, keep = -1, flags;
     pid_t pid;
 
@@ -217,11 +223,16 @@ GRADE_TEST(open_reader_no_eof, 3, 15,
     ck_assert_msg(poll(&pf, 1, 200) == 0, "after the last client left, "
                   "the read end reports EOF/POLLHUP: keep a write end");
 
-    errno = 0;
     h_write_file(h_tmpdir_path("file"), "");
+    before = g_open_fds();
+    errno = 0;
     ck_assert_msg(G_CALL(ex_fifo_open_reader)(h_tmpdir_path("file"),
                                               &keep) == -1 &&
                   errno == EINVAL, "a regular file: expected -1/EINVAL");
+    ck_assert_msg(g_open_fds() == before, "ex_fifo_open_reader leaked a "
+                  "descriptor: it refused a regular file but left what it "
+                  "opened open (%d descriptors before, %d after)", before,
+                  g_open_fds());
 }
 END_TEST
 
