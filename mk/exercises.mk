@@ -7,7 +7,9 @@
 #   make grade EX=03       one exercise (EX=01,03 for several)
 #   make grade SOLUTION=1  grade the reference solutions (exit 1 unless
 #                          they get full marks: what CI wants)
-#   make grade GRADE_HIDDEN=DIR   add an instructor's hidden tests
+#   make grade GRADE_HIDDEN=DIR   add an instructor's hidden tests (or
+#                          export GRADE_HIDDEN=DIR: then not even make's
+#                          command line shows where they are)
 #   make handout           $(BUILD)/ipclab-handout.tar.gz: the kit with
 #                          no solution, which builds and grades on its own
 #   make autograder        $(BUILD)/ipclab-autograder.zip: Gradescope's
@@ -180,7 +182,11 @@ grade: $(PROGRAMS) $(TP_SO)
 	$(Q)MAKE="$(MAKE)" scripts/grade.sh --build "$(BUILD)" \
 	    --out "$(GRADE_OUT)" $(if $(EX),--ex "$(EX)") \
 	    $(if $(GRADE_SOL),--solution) \
-	    $(if $(GRADE_HIDDEN),--hidden "$(GRADE_HIDDEN_ABS)")
+	    $(if $(GRADE_HIDDEN),--hidden-from-env)
+
+# the hidden tests' directory reaches grade.sh through its environment,
+# never a command line that the graded code could read in /proc
+grade: export GRADE_HIDDEN_DIR := $(GRADE_HIDDEN_ABS)
 
 handout:
 	$(Q)scripts/grade-handout.sh "$(BUILD)/ipclab-handout.tar.gz"

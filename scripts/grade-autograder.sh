@@ -84,11 +84,9 @@ for manifest in exercises/[0-9][0-9]-*/MANIFEST; do
         done
     done
 done
-if [ -d hidden ]; then
-    make grade GRADE_OUT="$res" GRADE_HIDDEN="$root/source/hidden"
-else
-    make grade GRADE_OUT="$res"
-fi
+# the hidden tests' place through the environment: no command line
+[ ! -d hidden ] || export GRADE_HIDDEN="$root/source/hidden"
+make grade GRADE_OUT="$res"
 status=$?
 [ -s "$res/results.json" ] && exit 0
 # no results: say so in Gradescope's format rather than leave nothing

@@ -2,7 +2,7 @@
 # scripts/grade.sh - grade the exercises; 'make grade' runs it.
 #
 #   scripts/grade.sh [--build DIR] [--out DIR] [--ex 01,03] [--solution]
-#                    [--hidden DIR]
+#                    [--hidden DIR | --hidden-from-env]
 #
 # First build every exercise (a compile error costs that exercise only)
 # and list its graded tests; then run each test as a process of its own,
@@ -24,8 +24,9 @@
 # address space and processes; everything that uid runs is killed after
 # each test. GRADE_USER=root keeps root. Run by an ordinary user, the
 # table says which protections are lost (docs/instructor.md, Isolation).
-# Hidden tests (--hidden DIR) are DIR/NN/*.c, compiled into exercise NN's
-# tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
+# Hidden tests (--hidden DIR, or --hidden-from-env: $GRADE_HIDDEN_DIR,
+# which no other process can read) are DIR/NN/*.c, compiled into
+# exercise NN's tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
 #
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
@@ -48,6 +49,7 @@ while [ $# -gt 0 ]; do
     --ex) [ $# -ge 2 ] || usage; only=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --solution) solution=1; shift ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
+    --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
     -h|--help) sed -n '2,35s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage ;;
     esac
