@@ -2,8 +2,8 @@
  * tests/grading/check_grading.c - 'make grade' grades fairly and safely.
  *
  *   solutions   'make grade SOLUTION=1': full marks, every test passed
- *   skeletons   'make grade' on the untouched exercises/: a low score
- *               (not full, never negative), quickly, no test hung
+ *   skeletons   'make grade' on the untouched exercises/: 0 points,
+ *               quickly, no test hung
  *   results     both results.json are JSON of Gradescope's shape (jq),
  *               both results.tap TAP (prove)
  *   fixtures    each broken submission of tests/grading/fixtures/ loses
@@ -161,8 +161,8 @@ START_TEST(test_grading_skeletons_score_low)
     score = json_int(json, "score");
     max = json_int(json, "max_score");
     ck_assert_msg(max == EXERCISES * 20, "max_score %ld", max);
-    ck_assert_msg(score >= 0 && score <= max / 4, "the untouched skeletons "
-                  "scored %ld of %ld: more than a quarter", score, max);
+    ck_assert_msg(score == 0, "the untouched skeletons scored %ld of %ld: "
+                  "a test gives points for code nobody wrote", score, max);
     ck_assert_msg(strstr(json, "timed out") == NULL, "a test of the "
                   "skeletons hung until its timeout");
     ck_assert_msg(strstr(json, "does not compile") == NULL &&
