@@ -18,6 +18,7 @@
 
 #include "grade.h"
 #include "hs.h"
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "oracle.h"
 
@@ -350,7 +351,92 @@ load(const char *const extra[], int clients, int count)
     g_server_stop_answered(&srv, (long)clients * count);
 }
 
-GRADE_TEST(system_concurrent, 3, 60,
+/* In the fake server: answer request 'req' with 'value' on fd, signal
+   ready to the client and wait for its ack. Exits 1 on any failure. */
+static void
+answer(int fd, const struct ipc_sigs *sigs, struct ipc_record *req,
+       int64_t value, pid_t client)
+{
+    union sigval sv = { .sival_int = (int)req->seq };
+    struct timespec ts = { 5, 0 };
+    sigset_t ack;
+
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs->ack);
+    ipc_rec_make_result(req, 0, value);
+    if (ipc_rec_write(fd, IPC_FIFO2, req, 5000) == -1 ||
+        sigqueue(client, sigs->ready, sv) == -1 ||
+        sigtimedwait(&ack, NULL, &ts) != sigs->ack)
+        _exit(1);
+}
+
+GRADE_TEST(late_answer, 1, 15,
+           "hs_request: the late answer to a request that timed out is "
+           "dropped")
+{
+    struct ipc_record res, req1, req2;
+    struct ipc_sigs sigs;
+    sigset_t ack, old;
+    int p1[2], p2[2], r, status;
+    struct hs h;
+    pid_t server;
+
+    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs.ack);
+    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ack, &old), 0);
+    ck_assert_int_eq(pipe(p1), 0);
+    ck_assert_int_eq(pipe(p2), 0);
+    fflush(NULL);
+    server = fork();
+    ck_assert_int_ne(server, -1);
+    if (server == 0) {
+        /* the fake server: answers request 1 only once request 2 has
+           come, so after request 1 timed out: the gate is request 2 */
+        pid_t client = getppid();
+
+        close(p1[1]);
+        close(p2[0]);
+        if (ipc_rec_read_one(p1[0], IPC_FIFO1, &req1, IPC_KIND_REQUEST) != 1
+            || ipc_rec_read_one(p1[0], IPC_FIFO1, &req2,
+                                IPC_KIND_REQUEST) != 1)
+            _exit(1);
+        answer(p2[1], &sigs, &req1, 111, client);
+        answer(p2[1], &sigs, &req2, 42, client);
+        _exit(0);
+    }
+    ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+    close(p1[0]);
+    close(p2[1]);
+    ck_assert_int_eq(ipc_fd_set_nonblock(p1[1], 1), 0);
+    ck_assert_int_eq(ipc_fd_set_nonblock(p2[0], 1), 0);
+    init_hs(&h, IPC_SIG_RT, server);
+    h.fd1 = p1[1];
+    h.fd2 = p2[0];
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
+                  strerror(errno));
+    errno = 0;
+    r = G_CALL(hs_request)(&h, IPC_OP_SUM, 1, 2, &res, 300);
+    ck_assert_msg(r == -1 && errno == ETIMEDOUT, "no answer in 300 ms: "
+                  "expected -1/ETIMEDOUT, got %d/%s", r, strerror(errno));
+    memset(&res, 0, sizeof(res));
+    r = G_CALL(hs_request)(&h, IPC_OP_MUL, 6, 7, &res, 5000);
+    ck_assert_msg(r == 0, "6 * 7 after a timed-out request: hs_request "
+                  "failed: %s", strerror(errno));
+    ck_assert_msg(res.value != 111, "hs_request returned the late answer to "
+                  "the request that timed out (seq %u, value 111) as the "
+                  "answer to the next one: check the result's seq",
+                  res.seq);
+    ck_assert_msg(res.value == 42 && res.seq == 2, "6 * 7: got value %lld, "
+                  "seq %u; expected 42, seq 2", (long long)res.value,
+                  res.seq);
+    ck_assert_int_eq(waitpid(server, &status, 0), server);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the late "
+                  "answer was never acknowledged: ack it, then drop it");
+}
+END_TEST
+
+GRADE_TEST(system_concurrent, 2, 60,
            "4 clients x 25 requests at once share FIFO2 correctly")
 {
     load(NULL, 4, 25);
