@@ -163,8 +163,8 @@ START_TEST(test_grading_skeletons_score_low)
     ck_assert_msg(max == EXERCISES * 20, "max_score %ld", max);
     ck_assert_msg(score == 0, "the untouched skeletons scored %ld of %ld: "
                   "a test gives points for code nobody wrote", score, max);
-    ck_assert_msg(strstr(json, "timed out") == NULL, "a test of the "
-                  "skeletons hung until its timeout");
+    ck_assert_msg(strstr(json, "FAILED: timed out") == NULL, "a test of "
+                  "the skeletons hung until its timeout");
     ck_assert_msg(strstr(json, "does not compile") == NULL &&
                   strstr(json, "tests do not compile") == NULL,
                   "a skeleton does not compile");
