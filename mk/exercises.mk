@@ -7,9 +7,14 @@
 #   make grade EX=03       one exercise (EX=01,03 for several)
 #   make grade SOLUTION=1  grade the reference solutions (exit 1 unless
 #                          they get full marks: what CI wants)
-#   make grade GRADE_HIDDEN=DIR   add an instructor's hidden tests
+#   make grade GRADE_HIDDEN=DIR   add an instructor's hidden tests (or
+#                          export GRADE_HIDDEN=DIR: then not even make's
+#                          command line shows where they are)
 #   make handout           $(BUILD)/ipclab-handout.tar.gz: the kit with
 #                          no solution, which builds and grades on its own
+#   make autograder        $(BUILD)/ipclab-autograder.zip: Gradescope's
+#                          setup.sh and run_autograder beside the kit
+#                          (GRADE_HIDDEN=DIR packs hidden tests too)
 #
 # Layout. exercises/NN-name/*.c is the student's code; solution/ holds
 # the reference version of some of those files, under the same names (a
@@ -46,6 +51,12 @@ GRADE_HIDDEN ?=
 # GRADE_HIDDEN relative to the source tree works too
 GRADE_HIDDEN_ABS := $(if $(GRADE_HIDDEN),$(abspath $(GRADE_HIDDEN)))
 
+# $(call ex_preprocess,INCLUDE-DIR): preprocess $< into $@
+define ex_preprocess
+	$(call step,CPP,$<)
+	$(Q)$(CC) $(CPPFLAGS) -I$(1) $(UST_CFLAGS) -E -o $@ $<
+endef
+
 # $(call exercise,exercises/NN-name,NN)
 define exercise
 EX_$(2)_SRCS     := $$(wildcard $(1)/*.c)
@@ -59,6 +70,10 @@ EX_$(2)_HIDDEN_OBJS := $$(if $(GRADE_HIDDEN_ABS),$$(patsubst \
                       $(GRADE_HIDDEN_ABS)/$(2)/%.c,\
                       $(BUILD)/grade/obj/$(2)/hidden/%.o,\
                       $$(wildcard $(GRADE_HIDDEN_ABS)/$(2)/*.c)))
+EX_$(2)_PRE      := $$(patsubst $(1)/%.c,$(BUILD)/exercises/$(2)/pre/%.i,\
+                      $$(EX_$(2)_SRCS))
+EX_$(2)_SOL_PRE  := $$(patsubst $(1)/%.c,$(BUILD)/solutions/$(2)/pre/%.i,\
+                      $$(EX_$(2)_SRCS))
 EX_$(2)_PROGS    := $$(EX_PROGS_$(2):%=$(BUILD)/exercises/$(2)/%)
 EX_$(2)_SOL_PROGS := $$(EX_PROGS_$(2):%=$(BUILD)/solutions/$(2)/%)
 EX_OBJS_ALL += $$(EX_$(2)_OBJS) $$(EX_$(2)_SOL_OBJS) $$(EX_$(2)_TEST_OBJS)
@@ -72,6 +87,16 @@ $(BUILD)/solutions/$(2)/obj/%.o: $(1)/solution/%.c $(BUILD)/.tracing
 
 $(BUILD)/solutions/$(2)/obj/%.o: $(1)/%.c $(BUILD)/.tracing
 	$$(call compile,-I$(1))
+
+# preprocessed sources, for the rules on words (g_rule_tokens)
+$(BUILD)/exercises/$(2)/pre/%.i: $(1)/%.c $(BUILD)/.tracing
+	$$(call ex_preprocess,$(1))
+
+$(BUILD)/solutions/$(2)/pre/%.i: $(1)/solution/%.c $(BUILD)/.tracing
+	$$(call ex_preprocess,$(1))
+
+$(BUILD)/solutions/$(2)/pre/%.i: $(1)/%.c $(BUILD)/.tracing
+	$$(call ex_preprocess,$(1))
 
 $(BUILD)/grade/obj/$(2)/%.o: $(1)/grade/%.c $(BUILD)/.tracing
 	$$(call compile,-I$(1) -Itests/lib -Iexercises/grader $$(CHECK_CFLAGS))
@@ -105,8 +130,9 @@ $(BUILD)/grade/$(2)-list: $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) \
 
 .PHONY: grade-build-$(2) grade-build-$(2)-solution grade-list-$(2)
 grade-list-$(2): $(BUILD)/grade/$(2)-list
-grade-build-$(2): $$(EX_$(2)_PROGS) $(BUILD)/grade/$(2)
-grade-build-$(2)-solution: $$(EX_$(2)_SOL_PROGS) $(BUILD)/grade/$(2)-solution
+grade-build-$(2): $$(EX_$(2)_PROGS) $$(EX_$(2)_PRE) $(BUILD)/grade/$(2)
+grade-build-$(2)-solution: $$(EX_$(2)_SOL_PROGS) $$(EX_$(2)_SOL_PRE) \
+        $(BUILD)/grade/$(2)-solution
 endef
 
 # $(ex_link_grade): link a grading program from the objects among $^
@@ -119,7 +145,7 @@ $(foreach d,$(EX_DIRS),$(eval $(call exercise,$(d),$(firstword \
 # the top Makefile reads the .d files of EXTRA_OBJS
 EXTRA_OBJS += $(EX_OBJS_ALL) $(GRADER_OBJS)
 
-.PHONY: exercises solutions grade handout
+.PHONY: exercises solutions grade handout autograder
 exercises: $(EX_NUMS:%=grade-build-%)
 solutions: $(EX_NUMS:%=grade-build-%-solution)
 
@@ -141,7 +167,15 @@ grade: $(PROGRAMS) $(TP_SO)
 	$(Q)MAKE="$(MAKE)" scripts/grade.sh --build "$(BUILD)" \
 	    --out "$(GRADE_OUT)" $(if $(EX),--ex "$(EX)") \
 	    $(if $(GRADE_SOL),--solution) \
-	    $(if $(GRADE_HIDDEN),--hidden "$(GRADE_HIDDEN_ABS)")
+	    $(if $(GRADE_HIDDEN),--hidden-from-env)
+
+# the hidden tests' directory reaches grade.sh through its environment,
+# never a command line that the graded code could read in /proc
+grade: export GRADE_HIDDEN_DIR := $(GRADE_HIDDEN_ABS)
 
 handout:
 	$(Q)scripts/grade-handout.sh "$(BUILD)/ipclab-handout.tar.gz"
+
+autograder:
+	$(Q)scripts/grade-autograder.sh "$(BUILD)/ipclab-autograder.zip" \
+	    $(GRADE_HIDDEN_ABS)

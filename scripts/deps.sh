@@ -10,9 +10,9 @@ set -eu
 
 # build: compilers and pkg-config; tracing: lttng-ust, lttng-tools;
 # reading traces: babeltrace2; tests: check, xmllint, clang (fuzzing),
-# valgrind (make memcheck)
+# valgrind (make memcheck); grading: jq (results.json), zip (make autograder)
 packages="gcc make pkg-config liblttng-ust-dev lttng-tools babeltrace2
-libbabeltrace2-dev check libxml2-utils clang valgrind"
+libbabeltrace2-dev check libxml2-utils clang valgrind jq zip"
 
 missing=""
 for p in $packages; do

@@ -10,9 +10,10 @@
 #
 #   left out: exercises/*/solution/ (the reference solutions),
 #             tests/grading/ (it grades those solutions),
+#             docs/instructor.md (the instructor's guide),
 #             build directories, .git, .ci, results of earlier gradings
 #
-# It refuses to write a tarball that still holds a solution file.
+# It refuses to write a tarball that still holds any of those.
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: $0 OUT.tar.gz" >&2; exit 2; }
@@ -23,7 +24,7 @@ out=$1
 # what a student gets: the top-level files and directories that exist
 include=""
 for p in Makefile README.md .editorconfig include src mk scripts traces \
-         tests labs exercises docs; do
+         tests labs exercises docs bench; do
     [ -e "$p" ] && include="$include $p"
 done
 
@@ -34,13 +35,16 @@ trap 'rm -f "$tmp"' EXIT
 tar -czf "$tmp" --owner=0 --group=0 --numeric-owner \
     --exclude='exercises/*/solution' \
     --exclude='tests/grading' \
+    --exclude='docs/instructor.md' \
     --exclude='build' --exclude='build-*' \
     --exclude='grade-results*' --exclude='*.o' --exclude='*.d' \
     --exclude='*~' --exclude='.*.swp' \
     --transform='s,^,ipclab/,' $include
 
 # never hand out an answer: check what went in
-if tar -tzf "$tmp" | grep -E '/solution/|^ipclab/tests/grading/'; then
+if tar -tzf "$tmp" |
+        grep -E '/solution/|^ipclab/tests/grading/|^ipclab/docs/instructor.md'
+then
     echo "grade-handout.sh: the files above must not be handed out" >&2
     exit 1
 fi

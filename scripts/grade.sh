@@ -2,27 +2,35 @@
 # scripts/grade.sh - grade the exercises; 'make grade' runs it.
 #
 #   scripts/grade.sh [--build DIR] [--out DIR] [--ex 01,03] [--solution]
-#                    [--hidden DIR]
+#                    [--hidden DIR | --hidden-from-env]
 #
-# For each exercise: build it (a compile error costs that exercise only),
-# list its graded tests, and run each one as a process of its own under
-# a timeout, so a crash or a hang costs that test only. Then print a
-# table per exercise and the total, and write into the output directory:
+# First build every exercise (a compile error costs that exercise only)
+# and list its graded tests; then run each test as a process of its own,
+# its timeout scaled so that all the tests fit in GRADE_BUDGET seconds
+# (default 480). Print a table per exercise and the total, and write
+# into the output directory (with jq, or fail with exit status 1):
 #
 #   results.json   Gradescope's format: score, max_score, output, tests
-#                  [{name, score, max_score, output, visibility}]
+#                  [{name, score, max_score, status, output, visibility}]
 #   results.tap    TAP version 13, one line per test
-#   log/           each test's full output, and each build's
+#   log/           each test's output (the first 64 KiB, every byte that
+#                  is not printable ASCII as \xNN) and each build's
 #
-# The results are written whatever the student's code does. Run as root
-# (Gradescope, CI containers), the tests and so the student's programs
-# run as GRADE_USER (default: nobody) from a copy of what they need, with
-# a private writable temporary directory; GRADE_USER=root keeps root.
-# Hidden tests (--hidden DIR) are DIR/NN/*.c, compiled into exercise NN's
-# tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
+# A test's verdict comes from its grading program on a descriptor of its
+# own, never from the output. Run as root (Gradescope, CI containers),
+# each test's process switches to a uid of its own (GRADE_USER, default
+# an unused uid in 61000-61999) that cannot read the solutions, the
+# hidden tests or the results, with limits on CPU time, file size,
+# address space and processes; everything that uid runs is killed after
+# each test. GRADE_USER=root keeps root. Run by an ordinary user, the
+# table says which protections are lost (docs/instructor.md, Isolation).
+# Hidden tests (--hidden DIR, or --hidden-from-env: $GRADE_HIDDEN_DIR,
+# which no other process can read) are DIR/NN/*.c, compiled into
+# exercise NN's tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
 #
 # Exit status: 0 when grading ran (whatever the score); with --solution,
-# 0 only for full marks; 2 on usage errors; 1 when the kit cannot build.
+# 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
+# or the results cannot be written.
 set -u
 
 build=build
@@ -41,7 +49,8 @@ while [ $# -gt 0 ]; do
     --ex) [ $# -ge 2 ] || usage; only=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --solution) solution=1; shift ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
-    -h|--help) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
+    -h|--help) sed -n '2,35s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage ;;
     esac
 done
@@ -50,6 +59,11 @@ done
 [ -n "$out" ] || out="$build/grade-results"
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
+for tool in jq perl setpriv prlimit; do
+    command -v "$tool" >/dev/null 2>&1 || {
+        echo "grade.sh: '$tool' is missing (make deps installs it)" >&2
+        exit 1; }
+done
 MAKE=${MAKE:-make}
 suffix=""
 [ "$solution" = 1 ] && suffix="-solution"
@@ -60,47 +74,96 @@ suffix=""
 ipclab_lock grade.sh "grade.sh $*" 1800
 start=$(date +%s)               # the time taken, not the wait for the lock
 
-rm -rf "$out"
-mkdir -p "$out/log" || {
-    echo "grade.sh: cannot create '$out/log'" >&2; exit 1; }
-rows="$out/rows.tsv"            # ex, test, score, max, PASS/FAIL, reason,
-: >"$rows"                      # description, log, visibility
-
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-grade.XXXXXX") || {
     echo "grade.sh: cannot create a temporary directory" >&2; exit 1; }
-cleanup() { rm -rf "$work"; }
+cleanup() {
+    [ -z "$test_uid" ] || end_uid
+    rm -rf "$work"
+}
+test_uid=""
 trap cleanup EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# what only the grader reads and writes: verdicts, raw output, the rows
+private="$work/private"
+mkdir -m 0700 "$private" || {
+    echo "grade.sh: cannot create '$private'" >&2; exit 1; }
+# Fields apart with the unit separator: tabs would make read(1) merge
+# empty fields; one_line() leaves no control character in a field.
+us=$(printf '\037')
+rows="$private/rows"            # ex, test, score, max, PASS/FAIL, reason,
+: >"$rows"                      # description, log, visibility
+
+rm -rf "$out"
+mkdir -p "$out/log" || { echo "grade.sh: cannot create '$out/log'" >&2; exit 1; }
 
 # ---- who runs the tests ------------------------------------------------
-# As root, the tests (and the student's programs they start) run as an
-# unprivileged user, from a staged copy that user can read: the source
-# tree itself may sit in a directory only root can enter.
+# As root, each test's process (and so the student's code and programs)
+# switches to a uid of its own (GRADE_USER, default: a uid no account and
+# no process uses), while the grading program that collects its verdict
+# stays root. That uid reads a staged copy of what the tests need, never
+# the solutions, the grading programs (hidden tests inside) or results.
+# Run by an ordinary user, everything runs as that user: see
+# docs/instructor.md, "Isolation".
 run_as=""
 stage="$PWD"
 sbuild=$(mkdir -p "$build" && cd "$build" && pwd)   # what the tests see
-if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-nobody}" != root ]; then
-    user=${GRADE_USER:-nobody}
-    uid=$(id -u "$user" 2>/dev/null) && gid=$(id -g "$user") || {
-        echo "grade.sh: no user '$user' to run the tests as" \
-             "(set GRADE_USER)" >&2; exit 1; }
-    if command -v setpriv >/dev/null 2>&1; then
-        run_as="setpriv --reuid=$uid --regid=$gid --clear-groups --"
+note=""
+if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
+    if [ -n "${GRADE_USER:-}" ]; then
+        test_uid=$(id -u "$GRADE_USER" 2>/dev/null) || {
+            echo "grade.sh: no user '$GRADE_USER' to run the tests as" >&2
+            exit 1; }
     else
-        run_as="runuser -u $user --"
+        # a uid unused by any account, group, process or other grading
+        # (which holds a lock on it while it runs: fd 8, ours until exit)
+        locks=/run/lock
+        [ -d "$locks" ] || locks=/tmp
+        for u in $(seq 61000 61999); do
+            getent passwd "$u" >/dev/null || getent group "$u" >/dev/null ||
+                [ -n "$(ps -o pid= -u "$u" 2>/dev/null)" ] && continue
+            exec 8>"$locks/ipclab-grade-uid-$u.lock" || continue
+            flock -n 8 && { test_uid=$u; break; }
+        done
+        [ -n "$test_uid" ] || { echo "grade.sh: no free uid in" \
+            "61000-61999 for the tests (set GRADE_USER)" >&2; exit 1; }
     fi
+    run_as="setpriv --reuid=$test_uid --regid=$test_uid --clear-groups --"
+    # the instructor's material: no access for the tests' uid
+    for p in exercises/*/solution "$build/solutions" "$build/grade" \
+             ${hidden:+"$hidden"}; do
+        [ ! -e "$p" ] || chmod go-rwx "$p"
+    done
+    chmod 0700 "$out"
     chmod 0755 "$work"
     stage="$work/stage"
     sbuild="$stage/build"       # the harness finds traces/ beside it
-    mkdir -p "$sbuild" "$stage/traces"
+    mkdir -p "$sbuild/grade" "$stage/traces"
     cp -R "$build/bin" "$sbuild/"
     [ -d "$build/lib" ] && cp -R "$build/lib" "$sbuild/"
     cp "$build/.tracing" "$sbuild/" 2>/dev/null || true
     cp traces/record.sh "$stage/traces/"
     chmod -R a+rX "$stage"
+    chmod 0711 "$sbuild/grade"  # the grading programs: root's alone
+elif [ "$(id -u)" = 0 ]; then
+    note="NOTE: GRADE_USER=root: the student's code ran as root, with none \
+of the grader's protections (docs/instructor.md, Isolation)"
+else
+    note="NOTE: graded as uid $(id -u), not root: the student's code ran as \
+that user, so it could signal the grader, read what that user can read \
+and write the results (docs/instructor.md, Isolation)"
 fi
+[ -z "$note" ] || echo "grade: $note" >&2
+
+# End every process of the tests' uid (kill(-1) as that uid), and what it
+# left in /dev/shm (LTTng's per-user files).
+end_uid() {
+    $run_as kill -s KILL -- -1 2>/dev/null
+    find /dev/shm -maxdepth 1 -user "$test_uid" -exec rm -rf {} + \
+        2>/dev/null
+    return 0
+}
 
 # the tracepoint probes, which programs outside BUILD/bin cannot find
 # beside them once staged (src/lib/tp_define.c)
@@ -110,11 +173,11 @@ tp_lib=""
 # A fresh temporary directory for one test, writable by whoever runs it.
 new_tmp() {
     t=$(mktemp -d "$work/tmp.XXXXXX")
-    [ -n "$run_as" ] && chown "$uid:$gid" "$t"
+    [ -z "$test_uid" ] || chown "$test_uid:$test_uid" "$t"
     echo "$t"
 }
 
-# Make text safe for one TSV field: printable ASCII, no tabs.
+# Make text safe for one field: printable ASCII, no tabs.
 one_line() {
     tr -c '\40-\176' ' ' | sed 's/  */ /g; s/^ //; s/ $//' | cut -c1-300
 }
@@ -123,19 +186,48 @@ one_line() {
 row() {
     r_reason=$(printf '%s' "$6" | one_line)
     r_desc=$(printf '%s' "$7" | one_line)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" \
-        "$5" "$r_reason" "$r_desc" "$8" "$9" >>"$rows"
+    printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$1" "$2" "$3" \
+        "$4" "$5" "$r_reason" "$r_desc" "$8" "$9" >>"$rows"
 }
 
-# The reason of a test's failure, from its log and exit status.
-reason_of() {           # LOG STATUS LIMIT
-    line=$(grep -E '^(PASS|FAIL)' "$1" 2>/dev/null | tail -n 1)
+# The student's output, as the log shows it: the first 64 KiB of RAW,
+# every byte that is not printable ASCII, tab or newline as \xNN (and a
+# backslash as \\), then how many bytes were not kept.
+keep_output() {         # RAW LOG
+    perl -e '
+        my ($raw, $log) = @ARGV;
+        open(my $in, "<:raw", $raw) or die "$raw: $!\n";
+        open(my $out, ">", $log) or die "$log: $!\n";
+        my $n = read($in, my $buf, 65536);
+        defined $n or die "$raw: $!\n";
+        $buf =~ s/\\/\\\\/g;
+        $buf =~ s/([^\t\n\x20-\x7e])/sprintf("\\x%02x", ord($1))/ge;
+        print $out $buf;
+        my $rest = (-s $raw) - $n;
+        print $out "\n[grader: $rest more bytes of output not kept]\n"
+            if $rest > 0;
+        close($out) or die "$log: $!\n";' "$1" "$2" || {
+        echo "grade.sh: cannot keep the output of a test in $2" >&2
+        exit 1; }
+    rm -f "$1"
+}
+
+# perl -e "$only_fds" FIRST COMMAND...: run COMMAND with every descriptor
+# from FIRST up closed: a test inherits none of ours, nor make's
+only_fds='use POSIX; my $first = shift; POSIX::close($_) for $first .. 1023;
+exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\n"'
+
+# The verdict of a test: what its grading program wrote on the verdict
+# descriptor ("PASS" or "FAIL: reason"), never what the test printed.
+verdict_of() {          # VERDICT-FILE STATUS SECONDS-IT-RAN LIMIT
+    line=$(head -n 1 "$1")
     case "$line" in
-    PASS) echo "PASS" ;;
-    FAIL*) echo "${line#FAIL: }" ;;
+    PASS) echo PASS ;;
+    "FAIL: "*) echo "${line#FAIL: }" ;;
     *)  case "$2" in
-        124|137) echo "grader timeout after $3 s: the test program hung" ;;
-        *) echo "test program ended abnormally (exit $2)" ;;
+        124|137) echo "timed out: the test did not end within $4 s" ;;
+        *) echo "the grading program ended after $3 s without a verdict" \
+                "(status $2): was it killed?" ;;
         esac ;;
     esac
 }
@@ -166,10 +258,20 @@ mk() {
         BUILD="$build" ${hidden:+GRADE_HIDDEN="$hidden"} "$@"
 }
 
+# ---- first every build, then the tests within the time budget ----------
+# The tests' own timeouts add up to far more than a grading may take; a
+# submission that hangs everywhere must still be graded in time. Each
+# test gets its own timeout scaled to what is left of the budget for
+# the tests not yet run (never more than its own).
+budget=${GRADE_BUDGET:-480}     # seconds for all the tests
+target=exercises
+[ "$solution" = 1 ] && target=solutions
+plan="$private/plan"            # ex, n, built, why, test, points, limit, desc
+: >"$plan"
 for d in $exercises; do
     ex=$(basename "$d")
     n=${ex%%-*}
-    echo "grade: $ex${suffix:+ (reference solution)}" >&2
+    echo "grade: building $ex${suffix:+ (reference solution)}" >&2
 
     # the list of tests, even when the student's code does not compile
     if ! mk grade-list-"$n" >"$out/log/$n-list.log" 2>&1; then
@@ -178,178 +280,199 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
         continue
     fi
-    list=$("$build/grade/$n-list" --list)
-
     built=1
+    why=""
     if ! mk grade-build-"$n$suffix" >"$out/log/$n-build.log" 2>&1; then
         built=0
         why="does not compile: $(grep -m1 -E 'error|undefined' \
             "$out/log/$n-build.log")"
     fi
-    prog="$build/grade/$n$suffix"
-    sprog="$sbuild/grade/$n$suffix"
-    if [ $built = 1 ] && [ -n "$run_as" ]; then
-        target=exercises
-        [ "$solution" = 1 ] && target=solutions
-        mkdir -p "$sbuild/grade" "$sbuild/$target"
-        rm -rf "$sbuild/$target/$n"
-        cp "$prog" "$sbuild/grade/"
+    if [ $built = 1 ] && [ -n "$test_uid" ]; then
+        rm -rf "${sbuild:?}/$target/$n"
+        mkdir -p "$sbuild/$target"
+        cp "$build/grade/$n$suffix" "$sbuild/grade/"
+        chmod 0700 "$sbuild/grade/$n$suffix"
         [ -d "$build/$target/$n" ] && cp -R "$build/$target/$n" \
             "$sbuild/$target/"
-        chmod -R a+rX "$sbuild"
+        chmod -R a+rX "$sbuild/$target"
     fi
-
-    echo "$list" | while IFS='	' read -r name points limit desc; do
+    "$build/grade/$n-list" --list | while IFS='	' read -r name points \
+            limit desc; do
         [ -n "$name" ] || continue
-        vis=visible
-        case "$name" in hidden_*) vis=after_published ;; esac
-        log="log/$n-$name.log"
-        if [ $built = 0 ]; then
-            echo "$why" >"$out/$log"
-            row "$ex" "$name" 0 "$points" FAIL "$why" "$desc" "$log" "$vis"
-            continue
-        fi
-        tmp=$(new_tmp)
-        (cd "$tmp" && env -i PATH="$PATH" HOME="$tmp" TMPDIR="$tmp" \
-            LANG=C IPCLAB_TESTS_LOCKED=1 ${GRADE_KEEP:+GRADE_KEEP=1} \
-            ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
-            timeout -k 5 $((limit + 15)) $run_as \
-            "$sprog" "$name") >"$out/$log" 2>&1 </dev/null 9>&-
-        status=$?
-        why=$(reason_of "$out/$log" $status $((limit + 15)))
-        if [ "$why" = PASS ]; then
-            row "$ex" "$name" "$points" "$points" PASS "" "$desc" "$log" "$vis"
-        else
-            row "$ex" "$name" 0 "$points" FAIL "$why" "$desc" "$log" "$vis"
-        fi
-        [ -n "${GRADE_KEEP:-}" ] || rm -rf "$tmp"
+        printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
+            "$built" "$(printf '%s' "$why" | one_line)" "$name" "$points" \
+            "$limit" "$(printf '%s' "$desc" | one_line)" >>"$plan"
     done
-
     # hidden script tests: DIR/NN/*.sh (docs/instructor.md)
     for t in ${hidden:+"$hidden/$n"/*.sh}; do
         [ -f "$t" ] || continue
-        name=hidden_$(basename "$t" .sh)
         points=$(sed -n 's/^# points: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         desc=$(sed -n 's/^# description: *//p' "$t" | head -n 1)
-        points=${points:-1}
-        limit=${limit:-30}
-        log="log/$n-$name.log"
-        if [ $built = 0 ]; then
-            row "$ex" "$name" 0 "$points" FAIL "$why" "$desc" "$log" \
-                after_published
-            continue
-        fi
-        tmp=$(new_tmp)
-        cp "$t" "$tmp/test.sh"
+        printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
+            "$built" "$(printf '%s' "$why" | one_line)" "$t" "${points:-1}" \
+            "${limit:-30}" "$(printf '%s' "$desc" | one_line)" >>"$plan"
+    done
+done
+
+tests_start=$(date +%s)
+own_left=$(awk -F "$us" '$3 == 1 { s += $7 } END { print s + 0 }' "$plan")
+while IFS=$us read -r ex n built why name points limit desc; do
+    script=""
+    case "$name" in
+    /*) script=$name; name=hidden_$(basename "$script" .sh) ;;
+    esac
+    vis=visible
+    case "$name" in hidden_*) vis=after_published ;; esac
+    log="log/$n-$name.log"
+    if [ "$built" = 0 ]; then
+        echo "$why" >"$out/$log"
+        row "$ex" "$name" 0 "$points" FAIL "$why" "$desc" "$log" "$vis"
+        continue
+    fi
+    # this test's share of what is left of the budget
+    left=$((budget - ($(date +%s) - tests_start)))
+    t=$((limit * left / (own_left > 0 ? own_left : 1)))
+    [ "$t" -le "$limit" ] || t=$limit
+    [ "$t" -ge 3 ] || t=3
+    own_left=$((own_left - limit))
+
+    tmp=$(new_tmp)
+    raw="$private/raw"
+    verdict="$private/verdict"
+    : >"$verdict"
+    began=$(date +%s)
+    if [ -z "$script" ]; then
+        (cd "$tmp" && env -i PATH="$PATH" HOME="$tmp" TMPDIR="$tmp" \
+            LANG=C IPCLAB_TESTS_LOCKED=1 ${GRADE_KEEP:+GRADE_KEEP=1} \
+            ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
+            ${test_uid:+GRADE_UID="$test_uid" GRADE_GID="$test_uid"} \
+            GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" perl -e "$only_fds" 4 \
+            timeout -k 5 $((t + 15)) "$sbuild/grade/$n$suffix" "$name") \
+            >"$raw" 2>&1 3>"$verdict" </dev/null 9>&-
+        status=$?
+        [ -z "$test_uid" ] || end_uid
+        why=$(verdict_of "$verdict" $status $(($(date +%s) - began)) "$t")
+    else
+        # a script's verdict is its exit status, under the same limits
+        cp "$script" "$tmp/test.sh"
         chmod a+rx "$tmp/test.sh"
-        target=exercises
-        [ "$solution" = 1 ] && target=solutions
         (cd "$tmp" && env -i PATH="$PATH" HOME="$tmp" TMPDIR="$tmp" LANG=C \
             GRADE_PROG_DIR="$sbuild/$target/$n" \
             GRADE_BIN="$sbuild/bin" GRADE_SRC="$stage" \
             GRADE_TMP="$tmp" ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
-            timeout -k 5 "$limit" $run_as sh ./test.sh) \
-            >"$out/$log" 2>&1 </dev/null 9>&-
+            perl -e "$only_fds" 3 timeout -k 5 "$t" prlimit --cpu=$((t + 5)) \
+            --fsize=$((64 << 20)) --as=$((2048 << 20)) --core=0 \
+            ${test_uid:+--nproc=256} -- $run_as sh ./test.sh) \
+            >"$raw" 2>&1 </dev/null 9>&-
         status=$?
-        last=$(grep -v '^[[:space:]]*$' "$out/$log" | tail -n 1)
+        [ -z "$test_uid" ] || end_uid
+        last=$(tr -c '\12\40-\176' '?' <"$raw" | grep -v '^[[:space:]]*$' |
+               tail -n 1 | cut -c1-200)
         case $status in
-        0) row "$ex" "$name" "$points" "$points" PASS "" "$desc" "$log" \
-               after_published ;;
-        124|137) row "$ex" "$name" 0 "$points" FAIL \
-               "timed out after $limit s" "$desc" "$log" after_published ;;
-        *) row "$ex" "$name" 0 "$points" FAIL "${last:-exit $status}" \
-               "$desc" "$log" after_published ;;
+        0) why=PASS ;;
+        124|137) why="timed out after $t s" ;;
+        *) why=${last:-exit $status} ;;
         esac
-        [ -n "${GRADE_KEEP:-}" ] || rm -rf "$tmp"
-    done
-done
+    fi
+    keep_output "$raw" "$out/$log"
+    if [ "$why" = PASS ]; then
+        row "$ex" "$name" "$points" "$points" PASS "" "$desc" "$log" "$vis"
+    else
+        row "$ex" "$name" 0 "$points" FAIL "$why" "$desc" "$log" "$vis"
+    fi
+    [ -n "${GRADE_KEEP:-}" ] || rm -rf "$tmp"
+done <"$plan"
 
 # ---- the reports ---------------------------------------------------------
+# The table is made of one_line()'d fields; results.json by jq, from the
+# table and the kept (escaped) logs; results.tap with jq-quoted YAML.
 elapsed=$(( $(date +%s) - start ))
-awk -F '\t' -v out="$out" -v elapsed="$elapsed" \
-    -v what="${suffix:+reference solutions}" '
-function esc(s) {
-    gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s)
-    gsub(/\r/, "", s); gsub(/\n/, "\\n", s)
-    return s
-}
-# the last lines of a log, printable ASCII only, for "output"
-function tail_of(path,    n, i, line, buf, lines) {
-    n = 0
-    while ((getline line < path) > 0) {
-        gsub(/[^ -~]/, "?", line)
-        lines[n++ % 12] = substr(line, 1, 200)
-    }
-    close(path)
-    buf = ""
-    for (i = (n > 12 ? n - 12 : 0); i < n; i++)
-        buf = buf lines[i % 12] "\n"
-    return buf
-}
+what=""
+[ "$solution" = 1 ] && what=" (reference solutions)"
+table=$(awk -F "$us" -v elapsed="$elapsed" -v what="$what" -v note="$note" '
 {
     ex[NR] = $1; name[NR] = $2; score[NR] = $3; max[NR] = $4
-    status[NR] = $5; reason[NR] = $6; desc[NR] = $7; logf[NR] = $8
-    vis[NR] = $9
+    status[NR] = $5; reason[NR] = $6; desc[NR] = $7
     if (!($1 in ex_max)) order[++nex] = $1
     ex_score[$1] += $3; ex_max[$1] += $4
-    if ($5 != "PASS") nfail++
     total += $3; total_max += $4
 }
 END {
-    text = ""
     for (e = 1; e <= nex; e++) {
         x = order[e]
-        text = text sprintf("\n== %s ==\n%-28s %7s  %-4s  %s\n", x, "test",
-                            "points", "", "result")
-        for (i = 1; i <= NR; i++) {
-            if (ex[i] != x) continue
-            text = text sprintf("%-28s %3d/%-3d  %-4s  %s\n", name[i],
-                                score[i], max[i], status[i],
-                                status[i] == "PASS" ? desc[i] : reason[i])
-        }
-        text = text sprintf("%s: %d/%d\n", x, ex_score[x], ex_max[x])
+        printf "\n== %s ==\n%-28s %7s  %-4s  %s\n", x, "test", "points", "",
+               "result"
+        for (i = 1; i <= NR; i++)
+            if (ex[i] == x)
+                printf "%-28s %3d/%-3d  %-4s  %s\n", name[i], score[i],
+                       max[i], status[i],
+                       status[i] == "PASS" ? desc[i] : reason[i]
+        printf "%s: %d/%d\n", x, ex_score[x], ex_max[x]
     }
-    text = text sprintf("\nTOTAL%s: %d/%d  (%d s)\n",
-                        what != "" ? " (" what ")" : "", total, total_max,
-                        elapsed)
-    printf "%s", text
+    printf "\nTOTAL%s: %d/%d  (%d s)\n", what, total, total_max, elapsed
+    if (note != "")
+        printf "%s\n", note
+}' "$rows")
+printf '%s\n' "$table"
 
-    json = out "/results.json"
-    printf "{\n  \"score\": %d,\n  \"max_score\": %d,\n", total,
-           total_max > json
-    printf "  \"execution_time\": %d,\n", elapsed > json
-    printf "  \"output\": \"%s\",\n  \"tests\": [", esc(text) > json
-    for (i = 1; i <= NR; i++) {
-        o = desc[i] "\n"
-        if (status[i] != "PASS")
-            o = o "FAILED: " reason[i] "\n\n" tail_of(out "/" logf[i])
-        printf "%s\n    {\"name\": \"%s\", \"score\": %d, " \
-               "\"max_score\": %d, \"status\": \"%s\", " \
-               "\"visibility\": \"%s\",\n     \"output\": \"%s\"}",
-               (i > 1 ? "," : ""), esc(ex[i] "/" name[i]), score[i], max[i],
-               status[i] == "PASS" ? "passed" : "failed", vis[i],
-               esc(o) > json
-    }
-    printf "\n  ]\n}\n" > json
-    close(json)
+fail_report() {
+    echo "grade.sh: cannot write $1: the grading's results are lost" >&2
+    exit 1
+}
+command -v jq >/dev/null 2>&1 || fail_report "results.json (jq is missing)"
+i=0
+while IFS=$us read -r ex name score max status reason desc log vis; do
+    i=$((i + 1))
+    if [ "$status" = PASS ]; then
+        o="$desc"
+    else
+        o=$(printf '%s\nFAILED: %s\n\n' "$desc" "$reason"
+            tail -n 12 "$out/$log" | cut -c1-200)
+    fi
+    jq -n --arg name "$ex/$name" --argjson score "$score" \
+        --argjson max "$max" --arg vis "$vis" --arg output "$o" \
+        --arg status "$([ "$status" = PASS ] && echo passed || echo failed)" \
+        '{name: $name, score: $score, max_score: $max, status: $status,
+          visibility: $vis, output: $output}' \
+        >"$private/test-$(printf %04d $i).json" ||
+        fail_report results.json
+done <"$rows"
+score=$(awk -F "$us" '{ s += $3 } END { print s + 0 }' "$rows")
+max=$(awk -F "$us" '{ s += $4 } END { print s + 0 }' "$rows")
+cat /dev/null "$private"/test-*.json 2>/dev/null |
+    jq -s --argjson score "$score" --argjson max "$max" \
+        --argjson time "$elapsed" --arg output "$table" \
+        '{score: $score, max_score: $max, execution_time: $time,
+          output: $output, tests: .}' >"$out/results.json.tmp" &&
+    jq -e '.tests | length >= 0' "$out/results.json.tmp" >/dev/null &&
+    mv "$out/results.json.tmp" "$out/results.json" ||
+    fail_report "$out/results.json"
 
-    tap = out "/results.tap"
-    printf "TAP version 13\n1..%d\n", NR > tap
-    for (i = 1; i <= NR; i++) {
-        printf "%s %d - %s/%s (%d/%d points)\n",
-               status[i] == "PASS" ? "ok" : "not ok", i, ex[i], name[i],
-               score[i], max[i] > tap
-        if (status[i] != "PASS")
-            printf "  ---\n  message: \"%s\"\n  ...\n", esc(reason[i]) > tap
-    }
-    printf "# score %d/%d\n", total, total_max > tap
-    close(tap)
-    if (nfail > 0) exit 3
-}' "$rows"
-full=$?
+# TAP version 13: one line per test, a failure's reason as YAML (a JSON
+# string is a YAML scalar)
+{
+    echo "TAP version 13"
+    echo "1..$(wc -l <"$rows")"
+    i=0
+    while IFS=$us read -r ex name score max status reason desc log vis; do
+        i=$((i + 1))
+        if [ "$status" = PASS ]; then
+            echo "ok $i - $ex/$name ($score/$max points)"
+        else
+            echo "not ok $i - $ex/$name ($score/$max points)"
+            echo "  ---"
+            m=$(jq -n --arg m "$reason" '$m') || fail_report results.tap
+            echo "  message: $m"
+            echo "  ..."
+        fi
+    done <"$rows"
+    echo "# score $score/$max"
+} >"$out/results.tap.tmp" && mv "$out/results.tap.tmp" "$out/results.tap" ||
+    fail_report "$out/results.tap"
+[ -z "$test_uid" ] || chmod 0755 "$out"
 echo "results: $out/results.json, $out/results.tap" >&2
-if [ "$solution" = 1 ] && [ $full != 0 ]; then
+if [ "$solution" = 1 ] && [ "$score" != "$max" ]; then
     echo "grade.sh: the reference solutions did not get full marks" >&2
     exit 1
 fi

@@ -19,8 +19,9 @@
  * timeout, so a crash or a hang costs that test only:
  *
  *     BUILD/grade/04 --list          name, points, timeout, description
- *     BUILD/grade/04 wait_pending    one test: last line "PASS" or
- *                                    "FAIL: reason"; exit 0 or 1
+ *     BUILD/grade/04 wait_pending    one test: "PASS" or "FAIL: reason"
+ *                                    on stdout, or on the descriptor
+ *                                    $GRADE_VERDICT_FD; exit 0 or 1
  *     BUILD/grade/04                 every test, with Check's report
  *
  * scripts/grade.sh runs them all and writes the table, results.json and
@@ -52,19 +53,50 @@ void
 g_register(struct g_test *t);
 
 /*
- * Define a graded test; the body and END_TEST follow. The tentative
- * definition of 'n' lets the constructor name the TTest pointer that
- * START_TEST defines just after it.
+ * Define a graded test; the body and END_TEST follow. The test Check runs
+ * is a wrapper: g_test_begin() (limits, the test's uid), the body, then
+ * g_test_end(), which is how the harness learns that the body ran to its
+ * end. A process that ends any other way (exit, _exit, abort, a signal)
+ * inside the student's code fails the test, whatever its exit status.
  */
 #define GRADE_TEST(n, pts, tmo, desc_)                                    \
-    static const TTest *n;                                                \
+    static void n##_body(void);                                           \
+    START_TEST(n)                                                         \
+    {                                                                     \
+        g_test_begin();                                                   \
+        n##_body();                                                       \
+        g_test_end();                                                     \
+    }                                                                     \
     static struct g_test n##_entry = { #n, (pts), (tmo), (desc_),         \
                                        __FILE__, __LINE__, &n, NULL };    \
     __attribute__((constructor)) static void n##_register(void)           \
     {                                                                     \
         g_register(&n##_entry);                                           \
     }                                                                     \
-    START_TEST(n)
+    static void n##_body(void)
+
+/* First thing in a test's process: see GRADE_TEST. */
+void
+g_test_begin(void);
+
+/* The body ran to its end: tell the harness (see GRADE_TEST). */
+void
+g_test_end(void);
+
+/*
+ * Note that the test now calls the student's function 'what', so that a
+ * test ending there says where: "exited with status 0 in
+ * ex_fifo_open_reader()". G_CALL(f)(args) notes "f()" and calls f.
+ */
+void
+g_at(const char *what);
+
+#define G_CALL(fn) (g_at(#fn "()"), fn)
+
+/* How many descriptors this process has open: a call that failed must
+   leave it as it was (no leaked descriptor). */
+int
+g_open_fds(void);
 
 /*
  * The graded program 'name' (for example "ex04-client"): in
@@ -90,12 +122,40 @@ void
 g_require_tracing(void);
 
 /*
- * Run 'ipclab-trace check' on trace directory 'dir'. Fails the test with
- * "ipclab-trace missing" when the tool is not built, and with the first
- * violation it reports (and how many there were) when the check fails.
+ * Run 'ipclab-trace check' on trace directory 'dir', scoped to the server
+ * g_record_run() started. Fails the test with "ipclab-trace missing" when
+ * the tool is not built, with the first violation it reports (and how
+ * many there were) when the check fails, and unless exactly 'requests'
+ * requests were answered through the server and went to a processing
+ * client through FIFO3 (a trace without requests fails).
  */
 void
-g_trace_check(const char *dir);
+g_trace_check(const char *dir, int requests);
+
+/*
+ * A rule of the exercise's README: fail the test, naming the call and
+ * 'rule' (why it is not allowed), when the student's object 'object'
+ * ("fifoutil.o") calls one of the NULL-terminated 'forbidden' functions.
+ */
+void
+g_rule_symbols(const char *object, const char *const forbidden[],
+               const char *rule);
+
+/*
+ * The same for words of the C source 'source' ("compute.c"), macros
+ * expanded (so a macro cannot hide them): BUILD/.../pre/NAME.i.
+ */
+void
+g_rule_tokens(const char *source, const char *const forbidden[],
+              const char *rule);
+
+/*
+ * Stop the reference server 'srv' (h_server_start) and fail the test
+ * unless its "stopped:" line says it answered exactly 'requests'
+ * requests: answers a client computed itself do not count.
+ */
+void
+g_server_stop_answered(struct h_server *srv, long requests);
 
 /*
  * Under traces/record.sh, into trace directory 'trace': start 'server'

@@ -2,18 +2,25 @@
  * tests/grading/check_grading.c - 'make grade' grades fairly and safely.
  *
  *   solutions   'make grade SOLUTION=1': full marks, every test passed
- *   skeletons   'make grade' on the untouched exercises/: a low score
- *               (not full, never negative), quickly, no test hung
- *   results     both results.json parse as JSON (python3's json module
- *               when there is one, else a strict structural reading)
- *               with Gradescope's fields; results.tap is TAP
- *   handout     'make handout': no solution inside; unpacked alone, it
- *               builds and 'make grade' gives the skeletons' score
+ *   skeletons   'make grade' on the untouched exercises/: 0 points,
+ *               quickly, no test hung
+ *   results     both results.json are JSON of Gradescope's shape (jq),
+ *               both results.tap TAP (prove)
+ *   fixtures    each broken submission of tests/grading/fixtures/ loses
+ *               the points it must, with the message it must
+ *               (tests/grading/fixture.sh)
+ *   handout     'make handout': no solution, no instructor's guide inside;
+ *               unpacked alone, plain 'make' builds it and 'make grade'
+ *               gives the skeletons' score
+ *   autograder  'make autograder': its run_autograder, against a
+ *               simulated /autograder tree, grades only the files each
+ *               MANIFEST names and writes a valid results.json
  *
  * Each runs make in the source tree with this build directory, as a
  * student or CI would; results go to BUILD/grading-tests/.
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,10 +161,10 @@ START_TEST(test_grading_skeletons_score_low)
     score = json_int(json, "score");
     max = json_int(json, "max_score");
     ck_assert_msg(max == EXERCISES * 20, "max_score %ld", max);
-    ck_assert_msg(score >= 0 && score <= max / 4, "the untouched skeletons "
-                  "scored %ld of %ld: more than a quarter", score, max);
-    ck_assert_msg(strstr(json, "grader timeout") == NULL, "a test of the "
-                  "skeletons hung until the grader's own timeout");
+    ck_assert_msg(score == 0, "the untouched skeletons scored %ld of %ld: "
+                  "a test gives points for code nobody wrote", score, max);
+    ck_assert_msg(strstr(json, "FAILED: timed out") == NULL, "a test of "
+                  "the skeletons hung until its timeout");
     ck_assert_msg(strstr(json, "does not compile") == NULL &&
                   strstr(json, "tests do not compile") == NULL,
                   "a skeleton does not compile");
@@ -165,62 +172,50 @@ START_TEST(test_grading_skeletons_score_low)
 }
 END_TEST
 
-/* results.json: JSON, and Gradescope's shape */
+/* results.json: JSON (jq parses it), and Gradescope's shape */
 static void
 check_json(const char *path)
 {
-    static const char script[] =
-        "import json, sys\n"
-        "d = json.load(open(sys.argv[1]))\n"
-        "assert isinstance(d['score'], int) and d['score'] >= 0\n"
-        "assert d['max_score'] == sum(t['max_score'] for t in d['tests'])\n"
-        "assert d['score'] == sum(t['score'] for t in d['tests'])\n"
-        "assert isinstance(d['output'], str)\n"
-        "names = set()\n"
-        "for t in d['tests']:\n"
-        "    assert set(t) >= {'name', 'score', 'max_score', 'output'}, t\n"
-        "    assert 0 <= t['score'] <= t['max_score'], t['name']\n"
-        "    assert t['name'] not in names, t['name']\n"
-        "    names.add(t['name'])\n"
-        "    assert t['visibility'] in ('visible', 'hidden', "
-        "'after_due_date', 'after_published')\n"
-        "assert len(d['tests']) >= 25\n";
-    const char *py = access("/usr/bin/python3", X_OK) == 0 ?
-                     "/usr/bin/python3" : NULL;
-    char *text = h_read_file(path);
-    int depth = 0, in_str = 0;
+    static const char filter[] =
+        "(.score | type) == \"number\" and .score >= 0"
+        " and .max_score == ([.tests[].max_score] | add)"
+        " and .score == ([.tests[].score] | add)"
+        " and (.output | type) == \"string\""
+        " and ([.tests[].name] | length) == ([.tests[].name] | unique"
+        "                                    | length)"
+        " and all(.tests[]; (.name | type) == \"string\""
+        "         and (.output | type) == \"string\""
+        "         and 0 <= .score and .score <= .max_score"
+        "         and (.visibility | IN(\"visible\", \"hidden\","
+        "              \"after_due_date\", \"after_published\")))"
+        " and (.tests | length) >= 25";
+    char log[PATH_MAX];
+    int status;
 
-    ck_assert_msg(text != NULL, "no %s (did the grading tests before "
-                  "this one run?)", path);
-    /* strict enough without python: balanced, strings closed, no control
-       characters inside strings */
-    for (const char *p = text; *p != '\0'; p++) {
-        if (in_str) {
-            ck_assert_msg((unsigned char)*p >= 0x20, "%s: control "
-                          "character in a string", path);
-            if (*p == '\\')
-                p++;
-            else if (*p == '"')
-                in_str = 0;
-        } else if (*p == '"') {
-            in_str = 1;
-        } else if (*p == '{' || *p == '[') {
-            depth++;
-        } else if (*p == '}' || *p == ']') {
-            ck_assert_msg(--depth >= 0, "%s: unbalanced", path);
-        }
-    }
-    ck_assert_msg(depth == 0 && !in_str, "%s: truncated", path);
+    ck_assert_msg(access(path, R_OK) == 0, "no %s (did the grading tests "
+                  "before this one run?)", path);
+    snprintf(log, sizeof(log), "%s/jq.log", h_tmpdir());
+    status = h_run((const char *[]){ "/usr/bin/jq", "-e", filter, path,
+                   NULL }, NULL, log, log, 30000);
+    ck_assert_msg(status == 0, "%s: not results.json of Gradescope's shape "
+                  "(jq -e: exit %d): %s", path, status, tail(log));
+}
+
+/* results.tap: TAP, as prove reads it */
+static void
+check_tap(const char *path)
+{
+    char log[PATH_MAX];
+    char *text;
+
+    snprintf(log, sizeof(log), "%s/prove.log", h_tmpdir());
+    h_run((const char *[]){ "/usr/bin/prove", "--exec", "cat", path, NULL },
+          NULL, log, log, 30000);
+    text = h_read_file(log);
+    ck_assert_msg(text != NULL && strstr(text, "Parse errors") == NULL &&
+                  strstr(text, "Result: ") != NULL, "%s: prove cannot read "
+                  "it as TAP: %s", path, tail(log));
     free(text);
-    if (py != NULL) {
-        char log[PATH_MAX];
-        int status;
-
-        snprintf(log, sizeof(log), "%s/json.log", h_tmpdir());
-        status = h_run((const char *[]){ py, "-c", script, path, NULL },
-                       NULL, log, log, 30000);
-        ck_assert_msg(status == 0, "%s: %s", path, tail(log));
-    }
 }
 
 START_TEST(test_grading_results_well_formed)
@@ -234,6 +229,7 @@ START_TEST(test_grading_results_well_formed)
         snprintf(path, sizeof(path), "%s/results.json", results_dir(what));
         check_json(path);
         snprintf(path, sizeof(path), "%s/results.tap", results_dir(what));
+        check_tap(path);
         tap = h_read_file(path);
         ck_assert_msg(tap != NULL && strncmp(tap, "TAP version 13\n1..", 18)
                       == 0, "%s is not TAP", path);
@@ -269,6 +265,8 @@ START_TEST(test_grading_handout_stands_alone)
                   "the handout holds a solution file");
     ck_assert_msg(strstr(list, "ipclab/tests/grading/") == NULL,
                   "the handout holds tests/grading/");
+    ck_assert_msg(strstr(list, "ipclab/docs/instructor.md") == NULL,
+                  "the handout holds docs/instructor.md");
     ck_assert_msg(strstr(list, "ipclab/exercises/04-signal-sync/hs.c") !=
                   NULL && strstr(list, "ipclab/Makefile") != NULL,
                   "the handout lacks the exercises or the Makefile");
@@ -277,6 +275,11 @@ START_TEST(test_grading_handout_stands_alone)
     ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-xzf", tarball,
                      "-C", dir, NULL }, NULL, NULL, NULL, 60000), 0);
     snprintf(unpacked, sizeof(unpacked), "%s/ipclab", dir);
+    snprintf(log, sizeof(log), "%s/handout-make.log", dir);
+    status = run_make(unpacked, (const char *[]){ "-j2", NULL }, log,
+                      900000);
+    ck_assert_msg(status == 0, "plain make in the unpacked handout exited "
+                  "%d: %s", status, tail(log));
     snprintf(log, sizeof(log), "%s/handout-grade.log", dir);
     status = run_make(unpacked, (const char *[]){ "-j2", "grade", NULL },
                       log, 900000);
@@ -300,6 +303,126 @@ START_TEST(test_grading_handout_stands_alone)
 }
 END_TEST
 
+/* Copy file 'from' to 'to' (whole, small files) */
+static void
+copy_file(const char *from, const char *to)
+{
+    char *text = h_read_file(from);
+
+    ck_assert_msg(text != NULL, "cannot read %s", from);
+    h_write_file(to, text);
+    free(text);
+}
+
+START_TEST(test_grading_autograder)
+{
+    const char *dir = h_tmpdir();
+    char arg_build[PATH_MAX + 8], log[PATH_MAX], zip[PATH_MAX];
+    char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64];
+    char env_root[PATH_MAX + 32], *json;
+    int status;
+
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(log, sizeof(log), "%s/autograder.log", dir);
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, "autograder",
+                      NULL }, log, 120000);
+    ck_assert_msg(status == 0, "make autograder exited %d: %s", status,
+                  tail(log));
+    snprintf(zip, sizeof(zip), "%s/%s/ipclab-autograder.zip", h_srcdir(),
+             build_name());
+
+    /* /autograder as Gradescope lays it out, in our directory */
+    snprintf(root, sizeof(root), "%s/autograder", dir);
+    snprintf(path, sizeof(path), "%s/source", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                     NULL }, NULL, NULL, NULL, 10000), 0);
+    ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/unzip", "-q", zip,
+                     "-d", path, NULL }, NULL, log, log, 120000), 0);
+    snprintf(path, sizeof(path), "%s/source/exercises/04-signal-sync/"
+             "solution", root);
+    ck_assert_msg(access(path, F_OK) == -1, "the autograder packs the "
+                  "reference solutions");
+    snprintf(path, sizeof(path), "%s/submission/04-signal-sync", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                     NULL }, NULL, NULL, NULL, 10000), 0);
+    /* a submission: 04's solution in its directory, 01's at the top,
+       and a main.c and a Makefile that must be ignored */
+    snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
+             h_srcdir());
+    snprintf(path, sizeof(path), "%s/submission/04-signal-sync/hs.c", root);
+    copy_file(from, path);
+    snprintf(from, sizeof(from), "%s/exercises/01-fifo-setup/solution/"
+             "fifoutil.c", h_srcdir());
+    snprintf(path, sizeof(path), "%s/submission/fifoutil.c", root);
+    copy_file(from, path);
+    snprintf(path, sizeof(path), "%s/submission/04-signal-sync/main.c", root);
+    h_write_file(path, "this is not C\n");
+    snprintf(path, sizeof(path), "%s/submission/Makefile", root);
+    h_write_file(path, "all:\n\tfalse\n");
+
+    snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
+    snprintf(path, sizeof(path), "%s/source/run_autograder", root);
+    snprintf(log, sizeof(log), "%s/run_autograder.log", dir);
+    status = h_run((const char *[]){ "/usr/bin/env", "-u", "MAKEFLAGS",
+                   "-u", "MFLAGS", "-u", "MAKELEVEL", env_root, path, NULL },
+                   NULL, log, log, 900000);
+    ck_assert_msg(status == 0, "run_autograder exited %d: %s", status,
+                  tail(log));
+    snprintf(path, sizeof(path), "%s/results/results.json", root);
+    check_json(path);
+    json = h_read_file(path);
+    ck_assert_msg(json != NULL && strstr(json, "04-signal-sync: 20/20") !=
+                  NULL && strstr(json, "01-fifo-setup: 20/20") != NULL,
+                  "run_autograder did not grade the submitted 01 and 04 at "
+                  "full marks: %s", tail(log));
+    ck_assert_msg(strstr(json, "does not compile") == NULL, "the "
+                  "submission's main.c was taken, not only MANIFEST's files");
+    ck_assert_msg(json_int(json, "score") < 100, "the skeletons of 02, 03 "
+                  "and 05 scored full marks");
+    free(json);
+}
+END_TEST
+
+/* Every broken submission of tests/grading/fixtures/ loses its points */
+START_TEST(test_grading_fixtures)
+{
+    char dir[PATH_MAX], tree[PATH_MAX], script[PATH_MAX], failures[4096];
+    struct dirent *e;
+    int count = 0, failed = 0;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "%s/tests/grading/fixtures", h_srcdir());
+    snprintf(script, sizeof(script), "%s/tests/grading/fixture.sh",
+             h_srcdir());
+    snprintf(tree, sizeof(tree), "%s/tree", results_dir("fixtures"));
+    failures[0] = '\0';
+    d = opendir(dir);
+    ck_assert_msg(d != NULL, "no %s", dir);
+    while ((e = readdir(d)) != NULL) {
+        char fx[PATH_MAX + 256], out[PATH_MAX + 256], log[PATH_MAX];
+        size_t len = strlen(failures);
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(fx, sizeof(fx), "%s/%s", dir, e->d_name);
+        snprintf(out, sizeof(out), "%s/%s", results_dir("fixtures"),
+                 e->d_name);
+        snprintf(log, sizeof(log), "%s/%s.log", h_tmpdir(), e->d_name);
+        count++;
+        if (h_run((const char *[]){ "/bin/sh", script, h_srcdir(), tree, fx,
+                  out, NULL }, NULL, log, log, 600000) != 0) {
+            failed++;
+            snprintf(failures + len, sizeof(failures) - len, " [%s] %s",
+                     e->d_name, tail(log));
+        }
+    }
+    closedir(d);
+    ck_assert_msg(count >= 4, "only %d fixtures in %s", count, dir);
+    ck_assert_msg(failed == 0, "%d of %d broken submissions were not graded "
+                  "as they must be:%s", failed, count, failures);
+}
+END_TEST
+
 Suite *
 grading_suite(void)
 {
@@ -309,6 +432,8 @@ grading_suite(void)
         { "skeletons", test_grading_skeletons_score_low, SKELETON_MAX_S + 60 },
         { "results", test_grading_results_well_formed, 60 },
         { "handout", test_grading_handout_stands_alone, 1200 },
+        { "autograder", test_grading_autograder, 1200 },
+        { "fixtures", test_grading_fixtures, 1800 },
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -75,7 +75,7 @@ check_op(uint32_t op)
             b = (int64_t)x >> (x % 62);
         }
         ws = expected(op, a, b, &want);
-        gs = wk_compute(op, a, b, &got);
+        gs = G_CALL(wk_compute)(op, a, b, &got);
         ck_assert_msg(gs == ws, "%" PRId64 " %c %" PRId64 ": status %d (%s),"
                       " expected %d (%s)", a, ipc_op_symbol(op), b, gs,
                       strerror(gs), ws, strerror(ws));
@@ -89,16 +89,42 @@ check_op(uint32_t op)
     }
 }
 
-GRADE_TEST(compute_add_sub, 3, 20, "wk_compute: + and -, every overflow")
+GRADE_TEST(compute_add_sub, 2, 20, "wk_compute: + and -, every overflow")
 {
     check_op(IPC_OP_SUM);
     check_op(IPC_OP_SUB);
 }
 END_TEST
 
-GRADE_TEST(compute_mul, 3, 20, "wk_compute: *, every overflow")
+GRADE_TEST(compute_mul, 2, 20, "wk_compute: *, every overflow")
 {
     check_op(IPC_OP_MUL);
+}
+END_TEST
+
+GRADE_TEST(compute_rules, 2, 10,
+           "README rules: no overflow builtins, no wider type, no "
+           "ipc_calc_apply()")
+{
+    int64_t v = 0;
+
+    /* rules count for code that works: not for an empty skeleton */
+    ck_assert_msg(G_CALL(wk_compute)(IPC_OP_MUL, 6, 7, &v) == 0 && v == 42,
+                  "the rules are checked once wk_compute() works: 6 * 7 "
+                  "gave %" PRId64, v);
+    g_rule_tokens("compute.c", (const char *[]){ "__builtin_add_overflow",
+                  "__builtin_sub_overflow", "__builtin_mul_overflow",
+                  "__builtin_sadd", "__builtin_ssub", "__builtin_smul",
+                  "ckd_add", "ckd_sub", "ckd_mul", NULL },
+                  "the overflow builtins are what the exercise asks you to "
+                  "write; decide before computing whether the result fits");
+    g_rule_tokens("compute.c", (const char *[]){ "__int128", "_BitInt",
+                  "long double", NULL },
+                  "a wider type hides the overflow instead of detecting it");
+    g_rule_symbols("compute.o", (const char *[]){ "ipc_calc_apply",
+                   "__multi3", "__divti3", "__modti3", NULL },
+                   "the kit's arithmetic or 128-bit helpers are not "
+                   "allowed here");
 }
 END_TEST
 
@@ -108,9 +134,9 @@ GRADE_TEST(compute_div, 2, 20,
     int64_t v = 4242;
 
     check_op(IPC_OP_DIV);
-    ck_assert_msg(wk_compute(0, 1, 1, &v) == EINVAL && v == 4242,
+    ck_assert_msg(G_CALL(wk_compute)(0, 1, 1, &v) == EINVAL && v == 4242,
                   "op 0 must be EINVAL, *out untouched");
-    ck_assert_msg(wk_compute(IPC_OP_COUNT + 1, 1, 1, &v) == EINVAL,
+    ck_assert_msg(G_CALL(wk_compute)(IPC_OP_COUNT + 1, 1, 1, &v) == EINVAL,
                   "op %d must be EINVAL", IPC_OP_COUNT + 1);
 }
 END_TEST
@@ -233,6 +259,6 @@ GRADE_TEST(trace_check, 3, 90,
                           h_bin("ipclab-rc"), "--timeout", "5000", NULL },
                           2, why, sizeof(why));
     ck_assert_msg(status == 0, "the recorded run failed: %s", why);
-    g_trace_check(trace);
+    g_trace_check(trace, 2 * 12);
 }
 END_TEST

@@ -18,6 +18,7 @@
 
 #include "grade.h"
 #include "hs.h"
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "oracle.h"
 
@@ -46,6 +47,27 @@ send_later(int signo, int value, int delay_ms, int queued)
     return pid;
 }
 
+/* A child that kill()s the parent with 'signo' every 'period_ms',
+   'count' times */
+static pid_t
+send_every(int signo, int period_ms, int count)
+{
+    pid_t parent = getpid(), pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        for (int i = 0; i < count; i++) {
+            ipc_sleep_ms(period_ms);
+            kill(parent, signo);
+        }
+        ipc_sleep_ms(2000);     /* stay a valid si_pid for a while */
+        _exit(0);
+    }
+    return pid;
+}
+
 static void
 init_hs(struct hs *h, enum ipc_sig_mode mode, pid_t server)
 {
@@ -65,7 +87,7 @@ GRADE_TEST(block_signals, 2, 10,
     sigaddset(&before, SIGUSR2);
     sigprocmask(SIG_SETMASK, &before, NULL);
     init_hs(&h, IPC_SIG_RT, getppid());
-    ck_assert_msg(hs_block(&h, &old) == 0, "hs_block failed: %s",
+    ck_assert_msg(G_CALL(hs_block)(&h, &old) == 0, "hs_block failed: %s",
                   strerror(errno));
     sigprocmask(SIG_SETMASK, NULL, &now);
     ck_assert_msg(sigismember(&now, SIGRTMIN + 2), "ready is not blocked");
@@ -81,7 +103,7 @@ GRADE_TEST(block_signals, 2, 10,
                   "{ready, revoke}");
 
     init_hs(&h, IPC_SIG_CLASSIC, getppid());
-    ck_assert_msg(hs_block(&h, NULL) == 0, "hs_block failed: %s",
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
     sigprocmask(SIG_SETMASK, NULL, &now);
     ck_assert_msg(sigismember(&now, SIGUSR1), "classic mode: SIGUSR1 not "
@@ -89,26 +111,50 @@ GRADE_TEST(block_signals, 2, 10,
 }
 END_TEST
 
+/* A child that sends 'signo' with 'value' to the parent (sigqueue) once
+   a byte comes through 'gate', then exits */
+static pid_t
+send_on_gate(int signo, int value, int gate)
+{
+    pid_t parent = getpid(), pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        union sigval sv = { .sival_int = value };
+        char c;
+
+        _exit(read(gate, &c, 1) == 1 && sigqueue(parent, signo, sv) == 0 ?
+              0 : 1);
+    }
+    return pid;
+}
+
 GRADE_TEST(wait_early_ready, 3, 10,
            "hs_wait: a ready sent before the wait is not lost")
 {
     struct ipc_sig_event ev;
     struct hs h;
-    pid_t server = send_later(SIGRTMIN + 2, 5, 0, 1);
-    int signo;
+    int gate[2], signo, status;
+    pid_t server;
 
+    ck_assert_int_eq(pipe(gate), 0);
+    server = send_on_gate(SIGRTMIN + 2, 5, gate[0]);
     init_hs(&h, IPC_SIG_RT, server);
-    ck_assert_msg(hs_block(&h, NULL) == 0, "hs_block failed: %s",
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
-    ipc_sleep_ms(300);          /* the ready comes now, before any wait */
-    signo = hs_wait(&h, 2000, &ev);
+    /* the ready comes now, and is pending before any wait: the gate is
+       the sender's exit */
+    ck_assert_int_eq(write(gate[1], "x", 1), 1);
+    ck_assert_int_eq(waitpid(server, &status, 0), server);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "test error: the ready could not be sent");
+    signo = G_CALL(hs_wait)(&h, 2000, &ev);
     ck_assert_msg(signo == SIGRTMIN + 2, "hs_wait returned %d (%s), "
                   "expected the ready sent before it was called", signo,
                   signo == -1 ? strerror(errno) : "");
     ck_assert_msg(ev.value == 5 && ev.pid == server, "ready: value %u from "
                   "%d, expected 5 from %d", ev.value, (int)ev.pid,
                   (int)server);
-    kill(server, SIGKILL);
 }
 END_TEST
 
@@ -139,27 +185,33 @@ GRADE_TEST(wait_strangers, 3, 15,
     helper = send_later(SIGUSR2, 0, 200, 0);
     server = send_later(SIGRTMIN + 2, 7, 400, 1);
     init_hs(&h, IPC_SIG_RT, server);
-    ck_assert_msg(hs_block(&h, NULL) == 0, "hs_block failed: %s",
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
-    signo = hs_wait(&h, 3000, &ev);
-    ck_assert_msg(got_usr2, "test error: SIGUSR2 did not interrupt");
+    signo = G_CALL(hs_wait)(&h, 3000, &ev);
+    ck_assert_msg(!(signo == SIGRTMIN + 2 && ev.pid == stranger),
+                  "hs_wait took a ready from pid %d, not the server (%d): "
+                  "check who sent it (si_pid)", (int)ev.pid, (int)server);
+    ck_assert_msg(signo != -1 || errno != EINTR, "hs_wait returned -1/EINTR "
+                  "when a handler ran: EINTR must not end the wait");
     ck_assert_msg(signo == SIGRTMIN + 2 && ev.value == 7 && ev.pid == server,
                   "expected the server's ready (value 7) after a stranger's "
                   "(value 9) and an EINTR; got signal %d value %u from %d "
                   "(%s)", signo, ev.value, (int)ev.pid,
                   signo == -1 ? strerror(errno) : "");
 
-    /* the server's pid, but kill() instead of sigqueue(): not the protocol */
+    /* the server's pid, but kill() instead of sigqueue(): not the
+       protocol; sent every 100 ms, longer than the timeout */
     kill(server, SIGKILL);
-    server = send_later(SIGRTMIN + 2, 0, 50, 0);
+    server = send_every(SIGRTMIN + 2, 100, 15);
     h.server = server;
     t0 = ipc_now_ms();
-    signo = hs_wait(&h, 400, &ev);
+    signo = G_CALL(hs_wait)(&h, 400, &ev);
     ck_assert_msg(signo == 0, "a kill()ed SIGRTMIN+2 in rt mode must be "
                   "ignored, and the wait time out: returned %d", signo);
-    ck_assert_msg(ipc_now_ms() - t0 >= 350 && ipc_now_ms() - t0 < 1500,
-                  "timeout 400 ms returned after %lld ms",
-                  (long long)(ipc_now_ms() - t0));
+    ck_assert_msg(ipc_now_ms() - t0 >= 350 && ipc_now_ms() - t0 < 1200,
+                  "timeout 400 ms, with an ignored signal every 100 ms: "
+                  "returned after %lld ms (is the deadline restarted on "
+                  "each signal?)", (long long)(ipc_now_ms() - t0));
     kill(server, SIGKILL);
     kill(stranger, SIGKILL);
     kill(helper, SIGKILL);
@@ -204,7 +256,8 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
     ck_assert_int_eq(pipe(pfd), 0);
     pid = take_one(SIGRTMIN + 3, pfd[1]);
     init_hs(&h, IPC_SIG_RT, pid);
-    ck_assert_msg(hs_ack(&h, 77) == 0, "hs_ack failed: %s", strerror(errno));
+    ck_assert_msg(G_CALL(hs_ack)(&h, 77) == 0, "hs_ack failed: %s",
+                  strerror(errno));
     ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
     ck_assert_msg(got[0], "the server got no SIGRTMIN+3");
     ck_assert_msg(got[1] == SI_QUEUE && got[2] == 77, "rt ack: si_code %d "
@@ -214,7 +267,7 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
 
     pid = take_one(SIGUSR2, pfd[1]);
     init_hs(&h, IPC_SIG_CLASSIC, pid);
-    ck_assert_int_eq(hs_ack(&h, 78), 0);
+    ck_assert_int_eq(G_CALL(hs_ack)(&h, 78), 0);
     ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
     ck_assert_msg(got[0] && got[1] == SI_USER, "classic ack: expected "
                   "SIGUSR2 by kill() (SI_USER), got %s, si_code %d",
@@ -254,7 +307,7 @@ GRADE_TEST(system_single, 2, 40,
     expect_client(srv.dir, "1", "/", "0", "1 / 0: division by zero\n");
     expect_client(srv.dir, "-9223372036854775808", "/", "-1",
                   "-9223372036854775808 / -1: overflow\n");
-    h_server_stop(&srv, 10000, NULL, 0);
+    g_server_stop_answered(&srv, 3);
 }
 END_TEST
 
@@ -295,10 +348,95 @@ load(const char *const extra[], int clients, int count)
         free(got);
         free(want);
     }
-    h_server_stop(&srv, 10000, NULL, 0);
+    g_server_stop_answered(&srv, (long)clients * count);
 }
 
-GRADE_TEST(system_concurrent, 3, 60,
+/* In the fake server: answer request 'req' with 'value' on fd, signal
+   ready to the client and wait for its ack. Exits 1 on any failure. */
+static void
+answer(int fd, const struct ipc_sigs *sigs, struct ipc_record *req,
+       int64_t value, pid_t client)
+{
+    union sigval sv = { .sival_int = (int)req->seq };
+    struct timespec ts = { 5, 0 };
+    sigset_t ack;
+
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs->ack);
+    ipc_rec_make_result(req, 0, value);
+    if (ipc_rec_write(fd, IPC_FIFO2, req, 5000) == -1 ||
+        sigqueue(client, sigs->ready, sv) == -1 ||
+        sigtimedwait(&ack, NULL, &ts) != sigs->ack)
+        _exit(1);
+}
+
+GRADE_TEST(late_answer, 1, 15,
+           "hs_request: the late answer to a request that timed out is "
+           "dropped")
+{
+    struct ipc_record res, req1, req2;
+    struct ipc_sigs sigs;
+    sigset_t ack, old;
+    int p1[2], p2[2], r, status;
+    struct hs h;
+    pid_t server;
+
+    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs.ack);
+    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ack, &old), 0);
+    ck_assert_int_eq(pipe(p1), 0);
+    ck_assert_int_eq(pipe(p2), 0);
+    fflush(NULL);
+    server = fork();
+    ck_assert_int_ne(server, -1);
+    if (server == 0) {
+        /* the fake server: answers request 1 only once request 2 has
+           come, so after request 1 timed out: the gate is request 2 */
+        pid_t client = getppid();
+
+        close(p1[1]);
+        close(p2[0]);
+        if (ipc_rec_read_one(p1[0], IPC_FIFO1, &req1, IPC_KIND_REQUEST) != 1
+            || ipc_rec_read_one(p1[0], IPC_FIFO1, &req2,
+                                IPC_KIND_REQUEST) != 1)
+            _exit(1);
+        answer(p2[1], &sigs, &req1, 111, client);
+        answer(p2[1], &sigs, &req2, 42, client);
+        _exit(0);
+    }
+    ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+    close(p1[0]);
+    close(p2[1]);
+    ck_assert_int_eq(ipc_fd_set_nonblock(p1[1], 1), 0);
+    ck_assert_int_eq(ipc_fd_set_nonblock(p2[0], 1), 0);
+    init_hs(&h, IPC_SIG_RT, server);
+    h.fd1 = p1[1];
+    h.fd2 = p2[0];
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
+                  strerror(errno));
+    errno = 0;
+    r = G_CALL(hs_request)(&h, IPC_OP_SUM, 1, 2, &res, 300);
+    ck_assert_msg(r == -1 && errno == ETIMEDOUT, "no answer in 300 ms: "
+                  "expected -1/ETIMEDOUT, got %d/%s", r, strerror(errno));
+    memset(&res, 0, sizeof(res));
+    r = G_CALL(hs_request)(&h, IPC_OP_MUL, 6, 7, &res, 5000);
+    ck_assert_msg(r == 0, "6 * 7 after a timed-out request: hs_request "
+                  "failed: %s", strerror(errno));
+    ck_assert_msg(res.value != 111, "hs_request returned the late answer to "
+                  "the request that timed out (seq %u, value 111) as the "
+                  "answer to the next one: check the result's seq",
+                  res.seq);
+    ck_assert_msg(res.value == 42 && res.seq == 2, "6 * 7: got value %lld, "
+                  "seq %u; expected 42, seq 2", (long long)res.value,
+                  res.seq);
+    ck_assert_int_eq(waitpid(server, &status, 0), server);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the late "
+                  "answer was never acknowledged: ack it, then drop it");
+}
+END_TEST
+
+GRADE_TEST(system_concurrent, 2, 60,
            "4 clients x 25 requests at once share FIFO2 correctly")
 {
     load(NULL, 4, 25);
@@ -327,7 +465,10 @@ GRADE_TEST(stray_ready, 1, 30,
     pid = h_spawn((const char *[]){ g_prog("ex04-client"), "--dir", srv.dir,
                   "--timeout", "5000", "6", "*", "7", NULL }, NULL, out,
                   NULL);
-    ipc_sleep_ms(250);          /* it waits; its result is 350 ms away */
+    /* the gate: it waits for its ready (the result is 600 ms away) */
+    for (int64_t end = ipc_now_ms() + 5000; ipc_now_ms() < end &&
+         strstr(h_proc_describe(pid), "waiting in do_sig") == NULL;)
+        ipc_sleep_ms(5);
     sigqueue(pid, SIGRTMIN + 2, sv);
     status = h_wait(pid, RUN_MS);
     got = h_read_file(out);
@@ -335,11 +476,28 @@ GRADE_TEST(stray_ready, 1, 30,
                   status == 0, "after a stray ready it printed '%s' and "
                   "exited %d", g_snippet(out, 100), status);
     free(got);
-    h_server_stop(&srv, 10000, NULL, 0);
+    g_server_stop_answered(&srv, 1);
 }
 END_TEST
 
-GRADE_TEST(trace_check, 3, 90,
+GRADE_TEST(rules, 1, 10,
+           "README rules: the system calls themselves, not the kit's "
+           "signal helpers")
+{
+    struct hs h;
+
+    /* rules count for code that works: not for an empty skeleton */
+    init_hs(&h, IPC_SIG_RT, getppid());
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "the rules are checked "
+                  "once hs_block() works: it failed: %s", strerror(errno));
+    g_rule_symbols("hs.o", (const char *[]){ "ipc_sig_wait",
+                   "ipc_sig_from", "ipc_sig_send", NULL },
+                   "the exercise is to write them with sigprocmask(), "
+                   "sigtimedwait() and sigqueue()");
+}
+END_TEST
+
+GRADE_TEST(trace_check, 2, 90,
            "recorded run (3 clients) passes 'ipclab-trace check'")
 {
     char why[512] = "", trace[PATH_MAX];
@@ -358,6 +516,6 @@ GRADE_TEST(trace_check, 3, 90,
                   h_bin("ipclab-server"), NULL }, (const char *[]){
                   g_prog("ex04-client"), "--timeout", "5000", NULL }, 3, why,
                   sizeof(why)) == 0, "the recorded run failed: %s", why);
-    g_trace_check(trace);
+    g_trace_check(trace, 3 * 8);
 }
 END_TEST

@@ -198,6 +198,6 @@ GRADE_TEST(trace_check, 6, 90,
                   h_bin("ipclab-rc"), "--timeout", "5000", "--window", "2",
                   NULL }, 3, why, sizeof(why)) == 0,
                   "the recorded run failed: %s", why);
-    g_trace_check(trace);
+    g_trace_check(trace, 3 * 8);
 }
 END_TEST

@@ -1,0 +1,110 @@
+#!/bin/sh
+# scripts/grade-autograder.sh - the Gradescope autograder: 'make
+# autograder' runs it.
+#
+#   scripts/grade-autograder.sh OUT.zip [HIDDEN-DIR]
+#
+# Packs into OUT.zip what Gradescope unpacks into /autograder/source:
+# setup.sh and run_autograder at the top, beside the kit (without the
+# reference solutions, which grading never needs, and without the
+# instructor's guide), and HIDDEN-DIR, if given, as hidden/. On Gradescope
+# setup.sh installs the Debian packages and builds the kit once; then
+# run_autograder, for each submission:
+#
+#   - takes from /autograder/submission only the files each exercise's
+#     MANIFEST names (in SUBMISSION/NN-name/ or at its top), regular
+#     files only, over the skeletons;
+#   - runs 'make grade' into /autograder/results (results.json).
+#
+# AUTOGRADER_ROOT (default /autograder) moves that tree, for tests.
+set -eu
+
+[ $# -ge 1 ] && [ $# -le 2 ] || {
+    echo "usage: $0 OUT.zip [HIDDEN-DIR]" >&2; exit 2; }
+out=$1
+hidden=${2:-}
+[ -f Makefile ] && [ -d exercises ] || {
+    echo "grade-autograder.sh: run me from the kit's top directory" >&2
+    exit 2; }
+[ -z "$hidden" ] || [ -d "$hidden" ] || {
+    echo "grade-autograder.sh: '$hidden' is not a directory" >&2; exit 2; }
+command -v zip >/dev/null 2>&1 || {
+    echo "grade-autograder.sh: 'zip' is missing (apt-get install zip)" >&2
+    exit 1; }
+for ex in exercises/[0-9][0-9]-*/; do
+    [ -f "${ex}MANIFEST" ] || {
+        echo "grade-autograder.sh: ${ex}MANIFEST is missing" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-autograder.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# the kit, as the handout packs it minus what grading does not need
+include=""
+for p in Makefile README.md .editorconfig include src mk scripts traces \
+         tests labs exercises bench; do
+    [ -e "$p" ] && include="$include $p"
+done
+tar -cf - --exclude='exercises/*/solution' --exclude='tests/grading' \
+    --exclude='build' --exclude='build-*' --exclude='grade-results*' \
+    --exclude='*.o' --exclude='*.d' --exclude='*~' $include |
+    (cd "$tmp" && tar -xf -)
+[ -z "$hidden" ] || cp -R "$hidden" "$tmp/hidden"
+
+cat >"$tmp/setup.sh" <<'SETUP'
+#!/bin/sh
+# setup.sh - Gradescope runs it once, as root, to build the image: the
+# Debian packages the kit needs, and the kit built once.
+set -eu
+cd "${AUTOGRADER_ROOT:-/autograder}/source"
+apt-get update
+IPCLAB_NO_DEPS=0 scripts/deps.sh
+make -j2 programs
+SETUP
+
+cat >"$tmp/run_autograder" <<'RUN'
+#!/bin/sh
+# run_autograder - Gradescope runs it, as root, for each submission: the
+# files each exercise's MANIFEST names, taken from the submission, graded
+# into results/results.json (scripts/grade-autograder.sh).
+set -u
+root=${AUTOGRADER_ROOT:-/autograder}
+sub=$root/submission
+res=$root/results
+mkdir -p "$res"
+cd "$root/source" || exit 1
+for manifest in exercises/[0-9][0-9]-*/MANIFEST; do
+    ex=${manifest%/MANIFEST}
+    grep -v '^#' "$manifest" | while read -r f; do
+        [ -n "$f" ] || continue
+        for given in "$sub/${ex#exercises/}/$f" "$sub/$f"; do
+            if [ -f "$given" ] && [ ! -L "$given" ]; then
+                cp "$given" "$ex/$f" && echo "taken: $given"
+                break
+            fi
+        done
+    done
+done
+# the hidden tests' place through the environment: no command line
+[ ! -d hidden ] || export GRADE_HIDDEN="$root/source/hidden"
+make grade GRADE_OUT="$res"
+status=$?
+[ -s "$res/results.json" ] && exit 0
+# no results: say so in Gradescope's format rather than leave nothing
+jq -n --arg why "make grade exited $status without results.json" \
+    '{score: 0, output: $why, tests: []}' >"$res/results.json"
+exit 1
+RUN
+chmod 0755 "$tmp/setup.sh" "$tmp/run_autograder"
+
+mkdir -p "$(dirname "$out")"
+rm -f "$out"
+abs=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+(cd "$tmp" && zip -qr "$abs" .)
+if unzip -l "$out" | grep -E '/solution/|tests/grading/|docs/instructor'
+then
+    echo "grade-autograder.sh: the files above must not be packed" >&2
+    rm -f "$out"
+    exit 1
+fi
+echo "autograder: $out ($(unzip -l "$out" | tail -n 1 | awk '{print $2}')" \
+     "files; upload it to Gradescope)"

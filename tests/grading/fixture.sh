@@ -1,0 +1,101 @@
+#!/bin/sh
+# tests/grading/fixture.sh - grade one broken submission and check that
+# it lost the right points; tests/grading/check_grading.c runs it.
+#
+#   tests/grading/fixture.sh SRC TREE FIXTURE OUT
+#
+# SRC is the kit's source tree; TREE a copy of it kept between runs (its
+# build/ reused); FIXTURE a directory of tests/grading/fixtures/:
+#
+#   base       "NN-name skeleton" or "NN-name solution": what the
+#              exercise's files start from
+#   *.patch    unified diffs applied to them (patch -p1 in the exercise)
+#   expect     one check a line, '#' for comments:
+#                score N               the exercise's total
+#                pass TEST             TEST passed
+#                fail TEST [WORDS]     TEST failed, its output has WORDS
+#                log TEST WORDS        TEST's log has WORDS
+#
+# The copy's exercise is graded with 'make grade EX=NN GRADE_OUT=OUT';
+# then results.json must be JSON of Gradescope's shape (jq -e),
+# results.tap TAP (prove), and every expectation met. The first one
+# that is not is printed, with exit status 1.
+set -eu
+
+[ $# -eq 4 ] || { echo "usage: $0 SRC TREE FIXTURE OUT" >&2; exit 2; }
+src=$1 tree=$2 fx=$3 out=$4
+read -r ex base <"$fx/base"
+n=${ex%%-*}
+
+# the kit, refreshed from SRC; the build directory stays
+mkdir -p "$tree"
+(cd "$src" && tar -cf - --exclude='build' --exclude='build-*' \
+    --exclude='grade-results*' Makefile include src mk scripts traces \
+    labs exercises bench tests) | (cd "$tree" && tar -xf -)
+if [ "$base" = solution ]; then
+    cp "$tree/exercises/$ex/solution/"*.c "$tree/exercises/$ex/"
+fi
+for p in "$fx"/*.patch; do
+    [ -f "$p" ] || continue
+    patch -s -p1 -d "$tree/exercises/$ex" <"$p" || {
+        echo "fixture: $p does not apply"; exit 1; }
+done
+# tar kept the sources' times: make must see this exercise as changed
+touch "$tree/exercises/$ex/"*.c
+
+rm -rf "$out"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory \
+    -C "$tree" -j2 grade EX="$n" GRADE_OUT="$out" >"$out.log" 2>&1 || {
+    echo "fixture: make grade exited $?: $(tail -n 3 "$out.log")"; exit 1; }
+
+json=$out/results.json
+jq -e '(.score | type) == "number" and (.max_score | type) == "number"
+       and (.output | type) == "string"
+       and .score == ([.tests[].score] | add)
+       and all(.tests[]; (.name | type) == "string"
+               and (.output | type) == "string"
+               and .status == (if .score == .max_score then "passed"
+                               else "failed" end))' "$json" >/dev/null || {
+    echo "fixture: $json is not valid results.json"; exit 1; }
+prove --exec cat "$out/results.tap" >"$out.prove" 2>&1 ||
+    grep -q '^Result: FAIL' "$out.prove" || {
+    echo "fixture: results.tap is not TAP: $(tail -n 3 "$out.prove")"
+    exit 1; }
+
+status_of() {   # TEST: passed, failed or nothing
+    jq -r --arg t "$ex/$1" '.tests[] | select(.name == $t) | .status' "$json"
+}
+grep -v '^#' "$fx/expect" | while read -r what test words; do
+    case "$what" in
+    score)
+        got=$(jq '.score' "$json")
+        [ "$got" = "$test" ] || {
+            echo "$ex scored $got, expected $test:" \
+                 "$(jq -r '.tests[] | select(.status == "failed") |
+                          .name + ": " + (.output | split("\n")[1])' \
+                          "$json" | head -n 3 | tr '\n' ' ')"
+            exit 1; } ;;
+    pass)
+        [ "$(status_of "$test")" = passed ] || {
+            echo "$test: expected to pass: $(jq -r --arg t "$ex/$test" \
+                '.tests[] | select(.name == $t) | .output' "$json" |
+                head -n 2 | tr '\n' ' ')"
+            exit 1; } ;;
+    fail)
+        [ "$(status_of "$test")" = failed ] || {
+            echo "$test: expected to fail, got '$(status_of "$test")'"
+            exit 1; }
+        [ -z "$words" ] || jq -r --arg t "$ex/$test" \
+            '.tests[] | select(.name == $t) | .output' "$json" |
+            grep -qF -- "$words" || {
+            echo "$test: its output lacks '$words': $(jq -r --arg t \
+                "$ex/$test" '.tests[] | select(.name == $t) | .output' \
+                "$json" | head -n 2 | tr '\n' ' ')"
+            exit 1; } ;;
+    log)
+        grep -qF -- "$words" "$out/log/$n-$test.log" || {
+            echo "$test: its log lacks '$words'"; exit 1; } ;;
+    "") ;;
+    *) echo "fixture: $fx/expect: what is '$what'?"; exit 1 ;;
+    esac
+done
