@@ -31,7 +31,8 @@ struct job {
     char *text;                 /* the input line, for parse errors */
     enum ipc_op op;
     int64_t a, b;
-    int parse_err;              /* EINVAL or ERANGE: never sent */
+    int parse_err;              /* EINVAL, ERANGE or EILSEQ (a NUL byte in
+                                   the line): never sent */
     enum { JOB_NEW, JOB_SENT, JOB_DONE } state;
     bool lost;                  /* sent, but no answer came */
     int status;                 /* the result's status */
@@ -54,7 +55,7 @@ struct rc_opts {
     bool random, quiet, have_seed;
     uint64_t seed;
     long die_before_ack;
-    enum ipc_sched sched;       /* --sched: batch (0) or normal */
+    enum ipc_sched sched;       /* --sched: normal (0) or batch */
 };
 
 struct run {
@@ -108,8 +109,8 @@ usage(void)
            "  --timeout MS    give up when no answer comes for MS\n"
            "                  (default 10000)\n"
            "  --quiet         --random: no progress line\n"
-           "  --sched POLICY  batch (default; SCHED_BATCH) or normal\n"
-           "                  (SCHED_OTHER): see ipclab-server --help\n"
+           "  --sched POLICY  normal (default; SCHED_OTHER) or batch\n"
+           "                  (SCHED_BATCH): see ipclab-server --help\n"
            "  --dir DIR       runtime directory (default: $IPCLAB_DIR, else\n"
            "                  $XDG_RUNTIME_DIR/ipclab, else /tmp/ipclab-UID)\n"
            "  --die-before-ack N  die by SIGKILL on the Nth result, before\n"
@@ -222,6 +223,36 @@ random_job(struct source *src, struct job *j)
     }
 }
 
+/* The line, with each NUL byte written as \0, for the message about it */
+static char *
+show_nuls(const char *line, size_t n)
+{
+    char *text = malloc(2 * n + 1), *p = text;
+
+    if (text == NULL)
+        ipc_die("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (line[i] == '\0') {
+            *p++ = '\\';
+            *p++ = '0';
+        } else {
+            *p++ = line[i];
+        }
+    }
+    *p = '\0';
+    return text;
+}
+
+static const char *
+parse_error_text(int err)
+{
+    switch (err) {
+    case ERANGE: return "operand out of range";
+    case EILSEQ: return "invalid expression (NUL byte)";
+    default:     return "invalid expression";
+    }
+}
+
 /* Fill *j with the next job. Returns false at the end of the input. */
 static bool
 source_next(struct source *src, struct job *j)
@@ -251,7 +282,14 @@ source_next(struct source *src, struct job *j)
                 ipc_die("cannot read the expressions");
             return false;
         }
-        line[strcspn(line, "\r\n")] = '\0';
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (memchr(line, '\0', (size_t)n) != NULL) {
+            /* C strings end at a NUL: say so rather than cut the line */
+            j->parse_err = EILSEQ;
+            j->text = show_nuls(line, (size_t)n);
+            return true;
+        }
         skip = strspn(line, " \t");
         if (line[skip] == '\0' || line[skip] == '#')
             continue;           /* blank or comment */
@@ -278,8 +316,7 @@ static void
 print_job(const struct job *j)
 {
     if (j->parse_err != 0) {
-        printf("%s: %s\n", j->text, j->parse_err == ERANGE
-               ? "operand out of range" : "invalid expression");
+        printf("%s: %s\n", j->text, parse_error_text(j->parse_err));
         return;
     }
     printf("%lld %c %lld", (long long)j->a, ipc_op_symbol(j->op),
@@ -427,6 +464,15 @@ run(struct run *r, struct rc_session *s, struct source *src,
             j = &r->jobs[r->by_seq[res.seq]];
             if (j->state != JOB_SENT)
                 continue;       /* a duplicate: already answered */
+            if (e == RC_RESULT && (res.op != (uint32_t)j->op ||
+                                   res.a != j->a || res.b != j->b)) {
+                /* not the answer to what we asked: forged, never shown */
+                IPC_TRACE(error, "result does not match its request",
+                          (int)res.seq);
+                ipc_warnx("ignored a result that does not match request "
+                          "%lu", (unsigned long)res.seq);
+                continue;
+            }
             j->lost = e == RC_REVOKED;
             j->status = res.status;
             j->value = res.value;

@@ -22,18 +22,18 @@ struct rc_session {
     sigset_t waitset;           /* ready, revoke, stray acks: blocked */
     int fd1;                    /* FIFO1, write end */
     int fd2;                    /* FIFO2, read end (shared with other rcs) */
+    int fd4;                    /* FIFO4, write end: gives back a record
+                                   meant for another client */
     uint32_t next_seq;
     long die_before_ack;        /* test hook: SIGKILL self at Nth ready */
     long readies;
-    uint32_t revoked[16];       /* recent seqs the server took back: a ready
-                                   for one of them is stale, never read */
-    unsigned int revoked_next;
 };
 
 /* What rc_wait() brought back */
 enum rc_event {
     RC_NONE = 0,                /* nothing for us (session.c only) */
-    RC_RESULT,              /* *res holds one of our results */
+    RC_RESULT,                  /* *res holds a result with our pid: the
+                                   caller checks it against its request */
     RC_REVOKED,                 /* the server took back result res->seq */
     RC_TIMEOUT,                 /* nothing within the timeout */
     RC_SERVER_GONE,             /* the server died or stopped */

@@ -31,6 +31,7 @@
 #include "rc.h"
 
 #define LIVENESS_MS 250         /* how often a waiting rc checks the server */
+#define GIVE_BACK_MS 10000      /* FIFO4 full this long: the server is stuck */
 
 void
 rc_connect(struct rc_session *s, const char *dir)
@@ -52,13 +53,10 @@ rc_connect(struct rc_session *s, const char *dir)
     ipc_sigs_init(&s->sigs, mode);
 
     /* block before sending, to avoid a race: see the header comment */
+    /* ready and revoke, and every other protocol signal of both modes: a
+       stray one must not kill us (their default action): take, ignore */
     sigemptyset(&s->waitset);
-    sigaddset(&s->waitset, s->sigs.ready);
-    if (s->sigs.revoke != 0)
-        sigaddset(&s->waitset, s->sigs.revoke);
-    /* nobody sends us acks, but a stray one must not kill us (the default
-       action of a real-time signal): take it, and ignore it */
-    sigaddset(&s->waitset, s->sigs.ack);
+    ipc_sig_addset_protocol(&s->waitset);
     if (sigprocmask(SIG_BLOCK, &s->waitset, NULL) == -1)
         ipc_die("sigprocmask");
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */
@@ -75,6 +73,9 @@ rc_connect(struct rc_session *s, const char *dir)
     if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO2) == -1 ||
         (s->fd2 = ipc_fifo_open(IPC_FIFO2, path, O_RDONLY | O_NONBLOCK)) == -1)
         ipc_die("cannot open '%s'", path);
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO4) == -1 ||
+        (s->fd4 = ipc_fifo_open(IPC_FIFO4, path, O_WRONLY | O_NONBLOCK)) == -1)
+        ipc_die("cannot open '%s'", path);
 }
 
 int
@@ -90,15 +91,6 @@ rc_send(struct rc_session *s, enum ipc_op op, int64_t a, int64_t b,
         return -1;
     *seq = s->next_seq++;
     return 0;
-}
-
-static bool
-was_revoked(const struct rc_session *s, uint32_t seq)
-{
-    for (size_t i = 0; i < sizeof(s->revoked) / sizeof(s->revoked[0]); i++)
-        if (s->revoked[i] == seq && seq != 0)
-            return true;
-    return false;
 }
 
 /* A ready signal from the server: read our record and acknowledge it. */
@@ -123,12 +115,16 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
             ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, ev->value);
         return RC_NONE;
     }
-    if (res->pid != (int32_t)ipc_self_pid()) {
-        /* another client's record: the protocol was broken (lab 04
-           shows how); ack so the server goes on, and report it */
+    if (res->pid != (int32_t)getpid()) {
+        /* another client's record: this ready was stale (we were stopped
+           after taking it, or two coalesced). Never keep it: give it back
+           to the server, which delivers it to its owner. No ack: the ack
+           is its owner's to send */
         IPC_TRACE(error, "record for another client", res->pid);
-        ipc_warnx("read a result addressed to pid %ld", (long)res->pid);
-        ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, ev->value);
+        res->flags |= IPCLAB_REC_RETURNED;
+        ipc_rec_seal(res);
+        if (ipc_rec_write(s->fd4, IPC_FIFO4, res, GIVE_BACK_MS) == -1)
+            return RC_SERVER_GONE;
         return RC_NONE;
     }
     if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq) == -1)
@@ -159,23 +155,17 @@ rc_wait(struct rc_session *s, struct ipc_record *res, int timeout_ms)
                 return RC_TIMEOUT;
             continue;
         }
-        if (signo == s->sigs.ack ||
+        if ((signo != s->sigs.ready && signo != s->sigs.revoke) ||
             !ipc_sig_from(&s->sigs, &ev, s->server)) {
             ipc_sig_ignored(&ev, "unexpected_sender");
             continue;
         }
         if (signo == s->sigs.revoke) {
-            /* revoke is a lower real-time signal than ready, so it comes
-               out of the queue first: the ready it cancels is still
-               pending, and must not make us read someone else's record */
+            /* the ready it cancels may still be pending: harmless, since a
+               record read on a stale ready is given back (take_result()) */
             ipc_sig_consumed(&ev, "revoke");
-            s->revoked[s->revoked_next++ % 16] = ev.value;
             res->seq = ev.value;
             return RC_REVOKED;
-        }
-        if (s->sigs.mode == IPC_SIG_RT && was_revoked(s, ev.value)) {
-            ipc_sig_ignored(&ev, "revoked");
-            continue;
         }
         e = take_result(s, &ev, res);
         if (e != RC_NONE)
