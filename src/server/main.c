@@ -384,7 +384,7 @@ drain_signals(struct server *s, bool *force_stop)
         } else if (ev->signo == s->sigs.ack) {
             route_ack(s, ev);
         } else {
-            ipc_sig_ignored(ev, "unexpected_signal");   /* see set-up */
+            ipc_sig_ignored(ev, "unexpected_sender");   /* see set-up */
         }
     }
     if (child)

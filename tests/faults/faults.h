@@ -49,6 +49,7 @@ Suite *input_suite(void);
 Suite *cli_suite(void);
 Suite *security_suite(void);
 Suite *fuzz_suite(void);
+Suite *stall_suite(void);
 
 /* Every test case of the program: tmpdir fixture, timeout, added to s. */
 TCase *

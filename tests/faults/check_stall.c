@@ -1,0 +1,465 @@
+/*
+ * tests/faults/check_stall.c - one client's absence must not cost the
+ * others, nor itself, an answer.
+ *
+ *   theft           a client stopped and continued, again and again, while
+ *                   it has a "ready" pending: nobody reads another's
+ *                   result, every client gets every answer;
+ *   six_stopped     six clients stopped with requests in flight: an
+ *                   unrelated request is answered within 1 s, and once
+ *                   continued they get every answer they are owed;
+ *   killed_reader   a client killed with its result announced: the others
+ *                   do not wait for its ack timeout;
+ *   stopped_worker  a stopped processing client delays only its own
+ *                   operation, and answers once continued;
+ *   five_deaths     a processing client killed five times comes back each
+ *                   time, later and later, and the server says so;
+ *   stray_signals   every protocol signal of the other mode, sent to the
+ *                   server, a client and a worker, kills nobody;
+ *   garbage_fifo23  garbage written into FIFO2 and FIFO3 under load costs
+ *                   no client an answer;
+ *   no_workers      a server whose processing clients cannot run exits 1
+ *                   before printing "ready";
+ *   nul_line        a --file line with a NUL byte is an error for that
+ *                   line, and says so.
+ *
+ * Each waits on conditions (process state and pending signals in /proc,
+ * bytes the server wrote), never on a sleep.
+ *
+ * Run:  CK_RUN_SUITE=stall build/tests/faults
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "faults.h"
+#include "ipclab/proc.h"
+#include "ipclab/record.h"
+#include "oracle.h"
+
+#define SERVED_WITHIN_MS 1000   /* loose bound: the target is 100 ms */
+
+/* Let other processes run for a millisecond before we look again */
+static void
+tick(void)
+{
+    poll(NULL, 0, 1);
+}
+
+/* The first number after "key" in /proc/PID/FILE (base 16 or 10), or -1 */
+static long long
+proc_number(pid_t pid, const char *file, const char *key, int base)
+{
+    char path[64], line[256];
+    long long v = -1;
+    size_t len = strlen(key);
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    if ((f = fopen(path, "re")) == NULL)
+        return -1;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, key, len) == 0) {
+            v = strtoll(line + len, NULL, base);
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+/* True when signal signo is pending for the whole process pid */
+static bool
+pending(pid_t pid, int signo)
+{
+    long long mask = proc_number(pid, "status", "ShdPnd:", 16);
+
+    return mask > 0 && (mask >> (signo - 1)) & 1;
+}
+
+static bool
+stopped(pid_t pid)
+{
+    return ipc_proc_run_state(pid) == IPC_PROC_STOPPED;
+}
+
+/* Wait up to timeout_ms for pid to be stopped, or a ready to be pending
+   for it while stopped (with_ready) */
+static bool
+wait_stopped(pid_t pid, bool with_ready, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    do {
+        if (stopped(pid) && (!with_ready || pending(pid, SIGRTMIN + 2)))
+            return true;
+        tick();
+    } while (ipc_ms_until(deadline) > 0);
+    return false;
+}
+
+/* Wait up to timeout_ms until pid has written 'bytes' more than 'since' */
+static bool
+wait_written(pid_t pid, long long since, long long bytes, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    do {
+        if (proc_number(pid, "io", "wchar:", 10) >= since + bytes)
+            return true;
+        tick();
+    } while (ipc_ms_until(deadline) > 0);
+    return false;
+}
+
+/* Run ipclab-rc EXPR on dir; check its answer and how long it took */
+static void
+timed_answer(const char *dir, const char *a, const char *op, const char *b,
+             const char *expect)
+{
+    const char *out = h_tmpdir_path("timed.out");
+    int64_t start = ipc_now_ms(), took;
+    char *text;
+    int status;
+
+    status = h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", dir, a,
+                   op, b, NULL }, NULL, out, NULL, FX_RUN_MS);
+    took = ipc_now_ms() - start;
+    text = h_read_file(out);
+    ck_assert_int_eq(status, 0);
+    ck_assert_msg(text != NULL && strstr(text, expect) != NULL,
+                  "got '%s', want '%s'", text ? text : "", expect);
+    ck_assert_msg(took < SERVED_WITHIN_MS, "%s %s %s took %lld ms", a, op, b,
+                  (long long)took);
+    free(text);
+}
+
+static void
+stop_server_ok(struct fx_server *srv, struct fx_summary *sum)
+{
+    char tail[512];
+
+    ck_assert_int_eq(fx_server_stop(srv, 30000, tail, sizeof(tail)), 0);
+    fx_summary(tail, sum);
+}
+
+/* ---- requesting clients -------------------------------------------------- */
+
+START_TEST(test_stall_theft)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct fx_summary sum;
+    char in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
+    pid_t pids[5];
+
+    fx_load_prepare(work, 5, 3000, 1400);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    fx_load_start(pids, srv.h.dir, work, 4, 16);
+    snprintf(in, sizeof(in), "%s/rc4.in", work);
+    snprintf(out, sizeof(out), "%s/rc4.out", work);
+    snprintf(err, sizeof(err), "%s/rc4.err", work);
+    pids[4] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                      srv.h.dir, "--window", "64", "--file", in, NULL },
+                      NULL, out, err);
+
+    for (int round = 0; round < 12; round++) {
+        long long wrote;
+
+        if (!fx_wait_in_syscall(pids[4], SYS_rt_sigtimedwait, 10000))
+            break;              /* done already */
+        kill(pids[4], SIGSTOP);
+        /* stopped with a ready pending: the server must take its record
+           back, and write other clients' records meanwhile */
+        wrote = proc_number(srv.h.pid, "io", "wchar:", 10);
+        if (wait_stopped(pids[4], true, 5000) &&
+            !wait_written(srv.h.pid, wrote,
+                          4 * (long long)sizeof(struct ipc_record), 5000))
+            round = 12;         /* the others are done: nothing to steal */
+        kill(pids[4], SIGCONT);
+    }
+    fx_load_wait(pids, 5);
+    ck_assert_int_eq(fx_load_check(work, 5, NULL), 0);
+    stop_server_ok(&srv, &sum);
+    ck_assert_int_eq(sum.answered, 5 * 3000);
+    ck_assert_int_eq(sum.undeliverable, 0);
+}
+END_TEST
+
+START_TEST(test_stall_six_stopped)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t pids[6];
+
+    fx_load_prepare(work, 6, 4000, 1500);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    fx_load_start(pids, srv.h.dir, work, 6, 8);
+    for (int i = 0; i < 6; i++) {
+        /* waiting for results: requests of its are in flight */
+        ck_assert(fx_wait_in_syscall(pids[i], SYS_rt_sigtimedwait, 10000));
+        kill(pids[i], SIGSTOP);
+        ck_assert(wait_stopped(pids[i], false, 5000));
+    }
+    timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
+    timed_answer(srv.h.dir, "6", "+", "7", "6 + 7 = 13");
+    for (int i = 0; i < 6; i++)
+        kill(pids[i], SIGCONT);
+    /* every answer they were owed, none lost while they were stopped */
+    fx_load_wait(pids, 6);
+    ck_assert_int_eq(fx_load_check(work, 6, NULL), 0);
+    stop_server_ok(&srv, &sum);
+    ck_assert_int_eq(sum.undeliverable, 0);
+}
+END_TEST
+
+START_TEST(test_stall_killed_reader)
+{
+    struct fx_server srv;
+    pid_t victim;
+
+    h_write_file(h_tmpdir_path("victim.in"), "1 + 1\n2 + 2\n3 + 3\n");
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    /* dies by SIGKILL on its first 'ready', before reading the result */
+    victim = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                     srv.h.dir, "--window", "3", "--die-before-ack", "1",
+                     "--file", h_tmpdir_path("victim.in"), NULL }, NULL,
+                     NULL, NULL);
+    ck_assert_int_eq(h_wait(victim, FX_RUN_MS), 128 + SIGKILL);
+    /* the server holds its pidfd: no ack timeout to wait out */
+    timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+/* ---- processing clients -------------------------------------------------- */
+
+START_TEST(test_stall_stopped_worker)
+{
+    struct fx_server srv;
+    pid_t sum, rc;
+    char *text;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    sum = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 10000);
+    ck_assert(sum > 0);
+    kill(sum, SIGSTOP);
+    ck_assert(wait_stopped(sum, false, 5000));
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "1", "+", "2", NULL }, NULL, h_tmpdir_path("sum.out"), NULL);
+    /* its request was announced to the stopped worker */
+    ck_assert(wait_stopped(sum, true, 10000));
+    timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
+    timed_answer(srv.h.dir, "6", "-", "7", "6 - 7 = -1");
+    kill(sum, SIGCONT);
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    text = h_read_file(h_tmpdir_path("sum.out"));
+    ck_assert_str_eq(text, "1 + 2 = 3\n");
+    free(text);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_stall_five_deaths)
+{
+    struct fx_server srv;
+    pid_t old = 0;
+    char *text;
+    int err_fd, saved;
+
+    /* the server's stderr into a file: it must say it backs off */
+    err_fd = open(h_tmpdir_path("server.err"),
+                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ck_assert_int_ne(err_fd, -1);
+    saved = dup(STDERR_FILENO);
+    ck_assert_int_ne(saved, -1);
+    ck_assert_int_ne(dup2(err_fd, STDERR_FILENO), -1);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_ne(dup2(saved, STDERR_FILENO), -1);
+    close(saved);
+    close(err_fd);
+
+    for (int i = 0; i < 5; i++) {
+        pid_t w = fx_wait_child_named(srv.h.pid, "ipclab-sum", old, 10000);
+
+        ck_assert_msg(w > 0, "ipclab-sum not started again after %d deaths",
+                      i);
+        kill(w, SIGKILL);
+        ck_assert(h_wait_gone(w, 10000));
+        old = w;
+    }
+    ck_assert(fx_wait_child_named(srv.h.pid, "ipclab-sum", old, 10000) > 0);
+    timed_answer(srv.h.dir, "1", "+", "2", "1 + 2 = 3");
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+    text = h_read_file(h_tmpdir_path("server.err"));
+    ck_assert_msg(text != NULL &&
+                  strstr(text, "ipclab-sum died 5 times in a row") != NULL,
+                  "server said: %s", text ? text : "");
+    free(text);
+}
+END_TEST
+
+/* ---- signals of the other mode ------------------------------------------- */
+
+/* kill -s NAME PID, as a shell user types it (docs/security.md) */
+static void
+shell_kill(const char *name, pid_t pid)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof(cmd), "kill -s %s %d", name, (int)pid);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/bash", "-c", cmd, NULL },
+                           NULL, NULL, NULL, 10000), 0);
+}
+
+static void
+stray_signals(const char *mode)
+{
+    static const char *const names[] = {
+        "USR1", "USR2", "RTMIN+1", "RTMIN+2", "RTMIN+3",
+    };
+    struct fx_server srv;
+    pid_t worker, rc;
+
+    h_write_file(h_tmpdir_path("wait.in"), "1 + 1\n");
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--signals", mode, "--work-delay",
+                    "300", NULL }, 0, NULL);
+    worker = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 10000);
+    ck_assert(worker > 0);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--file", h_tmpdir_path("wait.in"), NULL }, NULL,
+                 h_tmpdir_path("wait.out"), NULL);
+    ck_assert(fx_wait_in_syscall(rc, SYS_rt_sigtimedwait, 10000));
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        shell_kill(names[i], srv.h.pid);
+        shell_kill(names[i], worker);
+        shell_kill(names[i], rc);
+    }
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    ck_assert(ipc_proc_alive(worker));
+    timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+
+START_TEST(test_stall_stray_signals_rt)
+{
+    stray_signals("rt");
+}
+END_TEST
+
+START_TEST(test_stall_stray_signals_classic)
+{
+    stray_signals("classic");
+}
+END_TEST
+
+/* ---- garbage and bad set-ups --------------------------------------------- */
+
+START_TEST(test_stall_garbage_fifo23)
+{
+    static const char junk[] = "garbage!garbage!garbage!garbage!\n";
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    pid_t pids[8];
+    int fd2, fd3;
+
+    fx_load_prepare(work, 8, 400, 1600);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    fd2 = fx_open_fifo_write(srv.h.dir, 2);
+    fd3 = fx_open_fifo_write(srv.h.dir, 3);
+    fx_load_start(pids, srv.h.dir, work, 8, 4);
+    for (int i = 0; i < 200; i++) {
+        long long wrote = proc_number(srv.h.pid, "io", "wchar:", 10);
+
+        /* a full FIFO refuses (EAGAIN): that is fine, try the next */
+        if (write(i % 2 ? fd3 : fd2, junk, sizeof(junk) - 1) == -1)
+            ck_assert_int_eq(errno, EAGAIN);
+        if (!wait_written(srv.h.pid, wrote, sizeof(struct ipc_record), 2000))
+            break;              /* the clients are done */
+    }
+    close(fd2);
+    close(fd3);
+    fx_load_wait(pids, 8);
+    ck_assert_int_eq(fx_load_check(work, 8, NULL), 0);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_stall_no_workers)
+{
+    char *out;
+    int status;
+
+    status = h_run((const char *[]){ h_bin("ipclab-server"), "--dir",
+                   h_tmpdir_path("run"), "--worker-dir",
+                   h_tmpdir_path("nowhere"), NULL }, NULL,
+                   h_tmpdir_path("server.out"), h_tmpdir_path("server.err"),
+                   30000);
+    ck_assert_int_eq(status, 1);
+    out = h_read_file(h_tmpdir_path("server.out"));
+    ck_assert_msg(out == NULL || strstr(out, "ready") == NULL,
+                  "printed: %s", out);
+    free(out);
+    out = h_read_file(h_tmpdir_path("server.err"));
+    ck_assert_int_eq(h_count_lines(out, "cannot start the processing "
+                                        "clients"), 1);
+    free(out);
+}
+END_TEST
+
+START_TEST(test_stall_nul_line)
+{
+    static const char input[] = "1 + 2\n3\0 + 4\n\0\n5 * 5\n";
+    struct fx_server srv;
+    char *out;
+    FILE *f;
+
+    f = fopen(h_tmpdir_path("nul.in"), "we");
+    ck_assert(f != NULL);
+    ck_assert_uint_eq(fwrite(input, 1, sizeof(input) - 1, f),
+                      sizeof(input) - 1);
+    ck_assert_int_eq(fclose(f), 0);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                           srv.h.dir, "--file", h_tmpdir_path("nul.in"),
+                           NULL }, NULL, h_tmpdir_path("nul.out"), NULL,
+                           FX_RUN_MS), 0);
+    out = h_read_file(h_tmpdir_path("nul.out"));
+    ck_assert_str_eq(out, "1 + 2 = 3\n"
+                          "3\\0 + 4: invalid expression (NUL byte)\n"
+                          "\\0: invalid expression (NUL byte)\n"
+                          "5 * 5 = 25\n");
+    free(out);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+Suite *
+stall_suite(void)
+{
+    Suite *s = suite_create("stall");
+    TCase *clients = fx_tcase(s, "clients", 180);
+    TCase *workers = fx_tcase(s, "workers", 120);
+    TCase *signals = fx_tcase(s, "signals", 120);
+    TCase *input = fx_tcase(s, "input", 120);
+
+    tcase_add_test(clients, test_stall_theft);
+    tcase_add_test(clients, test_stall_six_stopped);
+    tcase_add_test(clients, test_stall_killed_reader);
+    tcase_add_test(workers, test_stall_stopped_worker);
+    tcase_add_test(workers, test_stall_five_deaths);
+    tcase_add_test(signals, test_stall_stray_signals_rt);
+    tcase_add_test(signals, test_stall_stray_signals_classic);
+    tcase_add_test(input, test_stall_garbage_fifo23);
+    tcase_add_test(input, test_stall_no_workers);
+    tcase_add_test(input, test_stall_nul_line);
+    return s;
+}
