@@ -83,10 +83,22 @@ pending(pid_t pid, int signo)
     return mask > 0 && (mask >> (signo - 1)) & 1;
 }
 
+/* True when /proc/PID/stat says pid is stopped (state T) */
 static bool
 stopped(pid_t pid)
 {
-    return ipc_proc_run_state(pid) == IPC_PROC_STOPPED;
+    char path[64], buf[512], *paren;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "re")) == NULL)
+        return false;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    paren = strrchr(buf, ')');          /* the name may hold a ')' */
+    return paren != NULL && paren[1] == ' ' && paren[2] == 'T';
 }
 
 /* Wait up to timeout_ms for pid to be stopped, or a ready to be pending
