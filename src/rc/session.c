@@ -12,8 +12,9 @@
  * The signals are blocked before the first request is sent: a result can
  * come back faster than a client that installs its handler after sending,
  * and the original design lost results that way [lab04:early-result].
- * They are then taken with sigtimedwait(), never by a handler, so checking
- * and waiting cannot race.
+ * They are then taken through a signalfd, never by a handler, so checking
+ * and waiting cannot race, and main.c polls it beside its own input and
+ * output: however slowly those move, every ready is answered at once.
  * The server's side is in src/server/channel.c. Lab 04, step 4.
  */
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
@@ -30,7 +32,6 @@
 #include "ipclab/trace.h"
 #include "rc.h"
 
-#define LIVENESS_MS 250         /* how often a waiting rc checks the server */
 #define GIVE_BACK_MS 10000      /* FIFO4 full this long: the server is stuck */
 
 void
@@ -59,6 +60,11 @@ rc_connect(struct rc_session *s, const char *dir)
     ipc_sig_addset_protocol(&s->waitset);
     if (sigprocmask(SIG_BLOCK, &s->waitset, NULL) == -1)
         ipc_die("sigprocmask");
+    /* taken through a descriptor, polled beside our input and output, so
+       that slow input or output never delays an acknowledgement */
+    s->sigfd = signalfd(-1, &s->waitset, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (s->sigfd == -1)
+        ipc_die("signalfd");
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */
     signal(SIGPIPE, SIG_IGN);
 
@@ -133,34 +139,20 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
 }
 
 enum rc_event
-rc_wait(struct rc_session *s, struct ipc_record *res, int timeout_ms)
+rc_take(struct rc_session *s, struct ipc_record *res)
 {
-    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    struct ipc_sig_event ev;
+    int n;
 
-    IPC_TRACE(proc_state, "rc", "waiting_signal");
-    for (;;) {
-        struct ipc_sig_event ev;
-        int left = ipc_ms_until(deadline);
-        int slice = left < 0 || left > LIVENESS_MS ? LIVENESS_MS : left;
-        int signo = ipc_sig_wait(&s->waitset, slice, &ev);
+    while ((n = ipc_sigfd_read(s->sigfd, &ev)) == 1) {
         enum rc_event e;
 
-        if (signo == -1)
-            ipc_die("sigtimedwait");
-        if (signo == 0) {
-            /* every wait has a way out: a dead server, or the timeout */
-            if (!ipc_proc_alive(s->server))
-                return RC_SERVER_GONE;
-            if (ipc_ms_until(deadline) == 0)
-                return RC_TIMEOUT;
-            continue;
-        }
-        if ((signo != s->sigs.ready && signo != s->sigs.revoke) ||
+        if ((ev.signo != s->sigs.ready && ev.signo != s->sigs.revoke) ||
             !ipc_sig_from(&s->sigs, &ev, s->server)) {
             ipc_sig_ignored(&ev, "unexpected_sender");
             continue;
         }
-        if (signo == s->sigs.revoke) {
+        if (ev.signo == s->sigs.revoke) {
             /* the ready it cancels may still be pending: harmless, since a
                record read on a stale ready is given back (take_result()) */
             ipc_sig_consumed(&ev, "revoke");
@@ -171,4 +163,13 @@ rc_wait(struct rc_session *s, struct ipc_record *res, int timeout_ms)
         if (e != RC_NONE)
             return e;
     }
+    if (n == -1)
+        ipc_die("cannot read signalfd");
+    return RC_NONE;
+}
+
+bool
+rc_server_alive(const struct rc_session *s)
+{
+    return ipc_proc_alive(s->server);
 }

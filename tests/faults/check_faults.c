@@ -157,7 +157,7 @@ START_TEST(test_fault_stop_client)
                      h_tmpdir_path("victim.out"), NULL);
     /* waiting for results, so some of its requests are in flight: stop
        it there, and their results will wait in FIFO2 for nobody */
-    ck_assert(fx_wait_in_syscall(victim, SYS_rt_sigtimedwait, 10000));
+    ck_assert(fx_wait_in_syscall(victim, SYS_poll, 10000));
     kill(victim, SIGSTOP);
 
     fx_load_start(pids, srv.h.dir, work, 8, 4);

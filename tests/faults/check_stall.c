@@ -10,6 +10,11 @@
  *                   continued they get every answer they are owed;
  *   killed_reader   a client killed with its result announced: the others
  *                   do not wait for its ack timeout;
+ *   slow_input      a client whose input stops (a pipe held open) still
+ *                   takes and acknowledges its answers;
+ *   slow_output     a client whose output nobody reads keeps its answers
+ *                   in memory, acknowledges them, holds up nobody, and
+ *                   prints every one once it is read;
  *   stopped_worker  a stopped processing client delays only its own
  *                   operation, and answers once continued;
  *   five_deaths     a processing client killed five times comes back each
@@ -35,6 +40,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -130,6 +137,38 @@ wait_written(pid_t pid, long long since, long long bytes, int timeout_ms)
     return false;
 }
 
+/* Wait up to timeout_ms until pid has read 'bytes' more than 'since' */
+static bool
+wait_read(pid_t pid, long long since, long long bytes, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    do {
+        long long now = proc_number(pid, "io", "rchar:", 10);
+
+        if (now == -1 || now >= since + bytes)
+            return now != -1;
+        tick();
+    } while (ipc_ms_until(deadline) > 0);
+    return false;
+}
+
+/* Wait up to timeout_ms for an ipclab-rc to wait for its results (in
+   poll(), or in sigtimedwait() as it did before it polled its I/O) */
+static bool
+wait_waiting(pid_t pid, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    do {
+        if (fx_wait_in_syscall(pid, SYS_poll, 0) ||
+            fx_wait_in_syscall(pid, SYS_rt_sigtimedwait, 0))
+            return true;
+        tick();
+    } while (ipc_ms_until(deadline) > 0 && ipc_proc_alive(pid));
+    return false;
+}
+
 /* Run ipclab-rc EXPR on dir; check its answer and how long it took */
 static void
 timed_answer(const char *dir, const char *a, const char *op, const char *b,
@@ -182,19 +221,24 @@ START_TEST(test_stall_theft)
                       NULL, out, err);
 
     for (int round = 0; round < 12; round++) {
-        long long wrote;
+        long long wrote, read;
 
-        if (!fx_wait_in_syscall(pids[4], SYS_rt_sigtimedwait, 10000))
+        if (!wait_waiting(pids[4], 10000))
             break;              /* done already */
         kill(pids[4], SIGSTOP);
         /* stopped with a ready pending: the server must take its record
            back, and write other clients' records meanwhile */
         wrote = proc_number(srv.h.pid, "io", "wchar:", 10);
-        if (wait_stopped(pids[4], true, 5000) &&
+        if (wait_stopped(pids[4], true, 2000) &&
             !wait_written(srv.h.pid, wrote,
                           4 * (long long)sizeof(struct ipc_record), 5000))
             round = 12;         /* the others are done: nothing to steal */
+        read = proc_number(pids[4], "io", "rchar:", 10);
         kill(pids[4], SIGCONT);
+        /* running again, it must be served again (it reads a record)
+           before the next round stops it */
+        if (!wait_read(pids[4], read, sizeof(struct ipc_record), 10000))
+            break;
     }
     fx_load_wait(pids, 5);
     ck_assert_int_eq(fx_load_check(work, 5, NULL), 0);
@@ -216,7 +260,7 @@ START_TEST(test_stall_six_stopped)
     fx_load_start(pids, srv.h.dir, work, 6, 8);
     for (int i = 0; i < 6; i++) {
         /* waiting for results: requests of its are in flight */
-        ck_assert(fx_wait_in_syscall(pids[i], SYS_rt_sigtimedwait, 10000));
+        ck_assert(wait_waiting(pids[i], 10000));
         kill(pids[i], SIGSTOP);
         ck_assert(wait_stopped(pids[i], false, 5000));
     }
@@ -247,6 +291,109 @@ START_TEST(test_stall_killed_reader)
     ck_assert_int_eq(h_wait(victim, FX_RUN_MS), 128 + SIGKILL);
     /* the server holds its pidfd: no ack timeout to wait out */
     timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+/* Wait up to timeout_ms for 'text' to be in file 'path' */
+static bool
+wait_file_has(const char *path, const char *text, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    do {
+        char *got = h_read_file(path);
+        bool found = got != NULL && strstr(got, text) != NULL;
+
+        free(got);
+        if (found)
+            return true;
+        tick();
+    } while (ipc_ms_until(deadline) > 0);
+    return false;
+}
+
+START_TEST(test_stall_slow_input)
+{
+    const char *fifo = h_tmpdir_path("input.fifo");
+    const char *out = h_tmpdir_path("slow.out");
+    struct fx_server srv;
+    char *text;
+    pid_t rc;
+    int fd;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--window", "2", "--file", "-", NULL }, fifo, out, NULL);
+    fd = open(fifo, O_WRONLY | O_CLOEXEC);      /* the gate */
+    ck_assert_int_ne(fd, -1);
+    ck_assert_int_eq(write(fd, "1 + 1\n", 6), 6);
+    /* answered while its input has nothing more to give */
+    ck_assert_msg(wait_file_has(out, "1 + 1 = 2\n", 10000),
+                  "no answer while the input waits");
+    ck_assert_int_eq(write(fd, "2 + 2\n", 6), 6);
+    close(fd);
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    text = h_read_file(out);
+    ck_assert_str_eq(text, "1 + 1 = 2\n2 + 2 = 4\n");
+    free(text);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_stall_slow_output)
+{
+    const char *work = h_tmpdir();
+    const char *fifo = h_tmpdir_path("output.fifo");
+    char in[PATH_MAX], expect_path[PATH_MAX], *expect, *got;
+    size_t len = 0, cap = 1 << 20;
+    struct fx_server srv;
+    int fd, size, avail = 0;
+    ssize_t n;
+    pid_t rc;
+
+    fx_load_prepare(work, 1, 20000, 1700);
+    snprintf(in, sizeof(in), "%s/rc0.in", work);
+    snprintf(expect_path, sizeof(expect_path), "%s/rc0.expect", work);
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ne(fd, -1);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--window", "8", "--file", in, NULL }, NULL, fifo, NULL);
+    /* nobody reads its output: wait until the pipe is full (pages may
+       be partly used, so within two pages of its size) */
+    size = fcntl(fd, F_GETPIPE_SZ) - 2 * PIPE_BUF;
+    ck_assert_int_gt(size, 0);
+    for (int64_t d = ipc_deadline_ms(20000);
+         ipc_ms_until(d) > 0 && avail < size; tick())
+        ck_assert_int_eq(ioctl(fd, FIONREAD, &avail), 0);
+    ck_assert_int_ge(avail, size);
+    /* its handshake goes on: others are not held up by it */
+    timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
+    got = malloc(cap);
+    ck_assert(got != NULL);
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+
+        ck_assert_int_eq(poll(&p, 1, FX_RUN_MS), 1);
+        if (len == cap)
+            ck_assert((got = realloc(got, cap *= 2)) != NULL);
+        n = read(fd, got + len, cap - len);
+        if (n == 0)
+            break;
+        ck_assert_int_gt(n, 0);
+        len += (size_t)n;
+    }
+    close(fd);
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    expect = h_read_file(expect_path);
+    ck_assert(expect != NULL);
+    ck_assert_uint_eq(len, strlen(expect));
+    ck_assert(memcmp(got, expect, len) == 0);
+    free(got);
+    free(expect);
     ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
 }
 END_TEST
@@ -349,7 +496,7 @@ stray_signals(const char *mode)
     rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
                  "--file", h_tmpdir_path("wait.in"), NULL }, NULL,
                  h_tmpdir_path("wait.out"), NULL);
-    ck_assert(fx_wait_in_syscall(rc, SYS_rt_sigtimedwait, 10000));
+    ck_assert(wait_waiting(rc, 10000));
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         shell_kill(names[i], srv.h.pid);
         shell_kill(names[i], worker);
@@ -466,6 +613,8 @@ stall_suite(void)
     tcase_add_test(clients, test_stall_theft);
     tcase_add_test(clients, test_stall_six_stopped);
     tcase_add_test(clients, test_stall_killed_reader);
+    tcase_add_test(clients, test_stall_slow_input);
+    tcase_add_test(clients, test_stall_slow_output);
     tcase_add_test(workers, test_stall_stopped_worker);
     tcase_add_test(workers, test_stall_five_deaths);
     tcase_add_test(signals, test_stall_stray_signals_rt);
