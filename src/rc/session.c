@@ -38,17 +38,19 @@ void
 rc_connect(struct rc_session *s, const char *dir)
 {
     enum ipc_sig_mode mode;
-    char path[PATH_MAX];
+    int dirfd;
 
     s->dir = dir;
     s->next_seq = 1;
-    if (ipc_rundir_check(dir) == -1) {
+    /* opened once and checked through the descriptor: the FIFOs are
+       opened relative to it, never through the path again */
+    if ((dirfd = ipc_rundir_open(dir, 0)) == -1) {
         if (errno == ENOENT)
             ipc_diex("no server running: '%s' does not exist "
                      "(start ipclab-server first)", dir);
         ipc_die("unsafe runtime directory '%s'", dir);
     }
-    if (ipc_rundir_server(dir, &s->server, &mode) == -1)
+    if (ipc_rundir_server_at(dirfd, &s->server, &mode) == -1)
         ipc_diex("no server running on '%s' (start ipclab-server first)",
                  dir);
     ipc_sigs_init(&s->sigs, mode);
@@ -69,19 +71,22 @@ rc_connect(struct rc_session *s, const char *dir)
     signal(SIGPIPE, SIG_IGN);
 
     /* O_NONBLOCK: with no reader, open() fails with ENXIO, not a hang */
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO1) == -1 ||
-        (s->fd1 = ipc_fifo_open(IPC_FIFO1, path, O_WRONLY | O_NONBLOCK)) == -1) {
-        if (errno == ENXIO || errno == ENOENT)
-            ipc_diex("no server running on '%s' (start ipclab-server first)",
-                     dir);
-        ipc_die("cannot open '%s'", path);
-    }
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO2) == -1 ||
-        (s->fd2 = ipc_fifo_open(IPC_FIFO2, path, O_RDONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s'", path);
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO4) == -1 ||
-        (s->fd4 = ipc_fifo_open(IPC_FIFO4, path, O_WRONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s'", path);
+    s->fd1 = ipc_fifo_open_at(dirfd, IPC_FIFO1, ipc_rundir_fifo_name(IPC_FIFO1),
+                              O_WRONLY | O_NONBLOCK);
+    if (s->fd1 == -1 && (errno == ENXIO || errno == ENOENT))
+        ipc_diex("no server running on '%s' (start ipclab-server first)",
+                 dir);
+    s->fd2 = s->fd1 == -1 ? -1
+             : ipc_fifo_open_at(dirfd, IPC_FIFO2,
+                                ipc_rundir_fifo_name(IPC_FIFO2),
+                                O_RDONLY | O_NONBLOCK);
+    s->fd4 = s->fd2 == -1 ? -1
+             : ipc_fifo_open_at(dirfd, IPC_FIFO4,
+                                ipc_rundir_fifo_name(IPC_FIFO4),
+                                O_WRONLY | O_NONBLOCK);
+    if (s->fd4 == -1)
+        ipc_die("cannot open the FIFOs in '%s'", dir);
+    close(dirfd);
 }
 
 int

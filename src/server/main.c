@@ -178,34 +178,36 @@ setup_signals(struct server *s)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Open FIFO 'no' for reading, then writing; both ends stay ours. */
+/* Create FIFO 'no' in our directory, open it for reading, then writing;
+   both ends stay ours. */
 static void
-open_both_ends(const char *dir, enum ipc_fifo_no no, int *rfd, int *wfd)
+open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
+               int *wfd)
 {
-    char path[PATH_MAX];
+    const char *name = ipc_rundir_fifo_name(no);
 
-    if (ipc_rundir_fifo(path, sizeof(path), dir, no) == -1)
-        ipc_die("runtime directory name too long");
-    if (ipc_fifo_create(no, path, 0600) == -1)
-        ipc_die("cannot create FIFO '%s'", path);
+    if (ipc_fifo_create_at(s->dir_fd, no, name, 0600) == -1)
+        ipc_die("cannot create FIFO '%s/%s'", s->dir, name);
     /* read end first, non-blocking: the write end's open then succeeds
        at once, because a reader (us) exists */
-    if ((*rfd = ipc_fifo_open(no, path, O_RDONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s'", path);
-    if ((*wfd = ipc_fifo_open(no, path, O_WRONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s'", path);
+    if ((*rfd = ipc_fifo_open_at(s->dir_fd, no, name,
+                                 O_RDONLY | O_NONBLOCK)) == -1 ||
+        (*wfd = ipc_fifo_open_at(s->dir_fd, no, name,
+                                 O_WRONLY | O_NONBLOCK)) == -1)
+        ipc_die("cannot open '%s/%s'", s->dir, name);
 }
 
 static void
 setup_runtime(struct server *s)
 {
-    char path[PATH_MAX];
     bool recovered = false;
     pid_t holder = 0;
 
-    if (ipc_rundir_prepare(s->dir) == -1)
+    /* opened once, checked through the descriptor; everything inside is
+       made and opened relative to it */
+    if ((s->dir_fd = ipc_rundir_open(s->dir, 1)) == -1)
         ipc_die("unsafe or unusable runtime directory '%s'", s->dir);
-    s->lock_fd = ipc_rundir_lock(s->dir, s->sigs.mode, &holder);
+    s->lock_fd = ipc_rundir_lock_at(s->dir_fd, s->sigs.mode, &holder);
     if (s->lock_fd == -1 && errno == EBUSY)
         ipc_diex("another server (pid %ld) is running on '%s'",
                  (long)holder, s->dir);
@@ -214,8 +216,7 @@ setup_runtime(struct server *s)
 
     /* we hold the lock: any FIFO still here was left by a crashed server */
     for (int no = IPC_FIFO1; no <= IPC_FIFO4; no++) {
-        if (ipc_rundir_fifo(path, sizeof(path), s->dir, no) == 0 &&
-            unlink(path) == 0)
+        if (unlinkat(s->dir_fd, ipc_rundir_fifo_name(no), 0) == 0)
             recovered = true;
     }
     if (recovered) {
@@ -224,10 +225,10 @@ setup_runtime(struct server *s)
                   "cleanly", s->dir);
     }
 
-    open_both_ends(s->dir, IPC_FIFO1, &s->fd1_read, &s->fd1_keep);
-    open_both_ends(s->dir, IPC_FIFO4, &s->fd4_read, &s->fd4_keep);
-    open_both_ends(s->dir, IPC_FIFO2, &s->fifo2.rfd, &s->fifo2.wfd);
-    open_both_ends(s->dir, IPC_FIFO3, &s->fifo3.rfd, &s->fifo3.wfd);
+    open_both_ends(s, IPC_FIFO1, &s->fd1_read, &s->fd1_keep);
+    open_both_ends(s, IPC_FIFO4, &s->fd4_read, &s->fd4_keep);
+    open_both_ends(s, IPC_FIFO2, &s->fifo2.rfd, &s->fifo2.wfd);
+    open_both_ends(s, IPC_FIFO3, &s->fifo3.rfd, &s->fifo3.wfd);
     ipc_rec_reader_init(&s->in1, s->fd1_read, IPC_FIFO1, IPC_KIND_REQUEST);
     ipc_rec_reader_init(&s->in4, s->fd4_read, IPC_FIFO4, IPC_KIND_RESULT);
 }
@@ -545,7 +546,7 @@ main(int argc, char *argv[])
     serve(&s);
     stop_children(&s);
     clients_forget_all(&s);
-    if (ipc_rundir_clean(s.dir) == -1)
+    if (ipc_rundir_clean_at(s.dir_fd) == -1)
         ipc_warn("cannot remove the FIFOs in '%s'", s.dir);
     printf("stopped: %lu answered, %lu results undeliverable, "
            "%lu invalid records dropped\n", s.served, s.dropped_results,

@@ -121,6 +121,7 @@ struct server {
     char worker_dir[PATH_MAX];  /* where ipclab-sum & co. are */
 
     /* descriptors */
+    int dir_fd;                 /* the runtime directory, opened once */
     int lock_fd, sig_fd;
     int epoll_fd;               /* FIFO1, FIFO4, sig_fd, client pidfds */
     bool fd1_watched;           /* FIFO1 in the epoll set (back-pressure) */
