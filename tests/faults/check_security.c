@@ -263,8 +263,8 @@ START_TEST(test_security_descriptors)
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, FX_CLEAN_FDS, NULL);
     nserver = list_fds(srv.h.pid, server_fds, 64);
     for (int i = 0; i < nserver; i++) {
-        /* the FIFOs, the lock, the signalfd, the epoll set: none may
-           cross an exec */
+        /* the directory, the FIFOs, the lock, the signalfd, the epoll
+           set: none may cross an exec */
         if (strncmp(server_fds[i].link, srv.h.dir, strlen(srv.h.dir)) == 0 ||
             strstr(server_fds[i].link, "signalfd") != NULL ||
             strstr(server_fds[i].link, "eventpoll") != NULL)
@@ -272,8 +272,8 @@ START_TEST(test_security_descriptors)
                           "server fd %d (%s): no O_CLOEXEC",
                           server_fds[i].fd, server_fds[i].link);
     }
-    /* both ends of four FIFOs, and the lock */
-    ck_assert_int_eq(check_fifo_fds(srv.h.pid, "server", srv.h.dir), 9);
+    /* both ends of four FIFOs, the lock, and the directory itself */
+    ck_assert_int_eq(check_fifo_fds(srv.h.pid, "server", srv.h.dir), 10);
 
     stat_fifo(srv.h.dir, 3, &fifo3);
     stat_fifo(srv.h.dir, 4, &fifo4);
