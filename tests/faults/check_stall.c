@@ -123,28 +123,16 @@ wait_stopped(pid_t pid, bool with_ready, int timeout_ms)
     return false;
 }
 
-/* Wait up to timeout_ms until pid has written 'bytes' more than 'since' */
+/* Wait up to timeout_ms until the "wchar:" or "rchar:" ('key') count of
+   /proc/PID/io is 'bytes' more than 'since'; false also when pid is gone */
 static bool
-wait_written(pid_t pid, long long since, long long bytes, int timeout_ms)
+wait_io(pid_t pid, const char *key, long long since, long long bytes,
+        int timeout_ms)
 {
     int64_t deadline = ipc_deadline_ms(timeout_ms);
 
     do {
-        if (proc_number(pid, "io", "wchar:", 10) >= since + bytes)
-            return true;
-        tick();
-    } while (ipc_ms_until(deadline) > 0);
-    return false;
-}
-
-/* Wait up to timeout_ms until pid has read 'bytes' more than 'since' */
-static bool
-wait_read(pid_t pid, long long since, long long bytes, int timeout_ms)
-{
-    int64_t deadline = ipc_deadline_ms(timeout_ms);
-
-    do {
-        long long now = proc_number(pid, "io", "rchar:", 10);
+        long long now = proc_number(pid, "io", key, 10);
 
         if (now == -1 || now >= since + bytes)
             return now != -1;
@@ -191,15 +179,6 @@ timed_answer(const char *dir, const char *a, const char *op, const char *b,
     free(text);
 }
 
-static void
-stop_server_ok(struct fx_server *srv, struct fx_summary *sum)
-{
-    char tail[512];
-
-    ck_assert_int_eq(fx_server_stop(srv, 30000, tail, sizeof(tail)), 0);
-    fx_summary(tail, sum);
-}
-
 /* ---- requesting clients -------------------------------------------------- */
 
 START_TEST(test_stall_theft)
@@ -230,19 +209,19 @@ START_TEST(test_stall_theft)
            back, and write other clients' records meanwhile */
         wrote = proc_number(srv.h.pid, "io", "wchar:", 10);
         if (wait_stopped(pids[4], true, 2000) &&
-            !wait_written(srv.h.pid, wrote,
+            !wait_io(srv.h.pid, "wchar:", wrote,
                           4 * (long long)sizeof(struct ipc_record), 5000))
             round = 12;         /* the others are done: nothing to steal */
         read = proc_number(pids[4], "io", "rchar:", 10);
         kill(pids[4], SIGCONT);
         /* running again, it must be served again (it reads a record)
            before the next round stops it */
-        if (!wait_read(pids[4], read, sizeof(struct ipc_record), 10000))
+        if (!wait_io(pids[4], "rchar:", read, sizeof(struct ipc_record), 10000))
             break;
     }
     fx_load_wait(pids, 5);
     ck_assert_int_eq(fx_load_check(work, 5, NULL), 0);
-    stop_server_ok(&srv, &sum);
+    fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.answered, 5 * 3000);
     ck_assert_int_eq(sum.undeliverable, 0);
 }
@@ -271,7 +250,7 @@ START_TEST(test_stall_six_stopped)
     /* every answer they were owed, none lost while they were stopped */
     fx_load_wait(pids, 6);
     ck_assert_int_eq(fx_load_check(work, 6, NULL), 0);
-    stop_server_ok(&srv, &sum);
+    fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.undeliverable, 0);
 }
 END_TEST
@@ -546,7 +525,7 @@ START_TEST(test_stall_garbage_fifo23)
         /* a full FIFO refuses (EAGAIN): that is fine, try the next */
         if (write(i % 2 ? fd3 : fd2, junk, sizeof(junk) - 1) == -1)
             ck_assert_int_eq(errno, EAGAIN);
-        if (!wait_written(srv.h.pid, wrote, sizeof(struct ipc_record), 2000))
+        if (!wait_io(srv.h.pid, "wchar:", wrote, sizeof(struct ipc_record), 2000))
             break;              /* the clients are done */
     }
     close(fd2);

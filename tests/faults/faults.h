@@ -126,6 +126,10 @@ struct fx_summary {
 void
 fx_summary(const char *text, struct fx_summary *sum);
 
+/* Stop the server (it must exit 0 within 30 s); its summary into *sum */
+void
+fx_server_stop_ok(struct fx_server *s, struct fx_summary *sum);
+
 /* ---- processes, through /proc -------------------------------------------- */
 
 /* True when /proc/PID/comm is 'comm' ("ipclab-sum"). */
