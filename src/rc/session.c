@@ -48,6 +48,8 @@ rc_connect(struct rc_session *s, const char *dir)
         if (errno == ENOENT)
             ipc_diex("no server running: '%s' does not exist "
                      "(start ipclab-server first)", dir);
+        if (errno == EMFILE || errno == ENFILE)
+            ipc_die("cannot open the runtime directory '%s'", dir);
         ipc_die("unsafe runtime directory '%s'", dir);
     }
     if (ipc_rundir_server_at(dirfd, &s->server, &mode) == -1)

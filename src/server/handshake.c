@@ -56,29 +56,28 @@ waiting(const struct handshake *h)
 
 /*
  * Read out, through our own read end, whatever sits in the FIFO. Returns
- * true when our record was at its front (nobody read it). Bytes that are
- * not our record were written by someone outside the protocol: dropped.
+ * true when anything was there: our record unread, or bytes written by
+ * someone outside the protocol (dropped), which a reader may have read
+ * instead of part of our record. Either way its reader may not have it.
  */
 static bool
 empty_fifo(struct handshake *h)
 {
     unsigned char buf[PIPE_BUF];
-    bool ours = false, first = true;
+    bool any = false;
     ssize_t n;
 
     while (waiting(h) > 0 &&
            (n = read(h->rfd, buf, sizeof(buf))) > 0) {
-        if (first && h->busy != NULL &&
+        if (!any && h->busy != NULL &&
             (size_t)n >= sizeof(h->busy->rec) &&
-            memcmp(buf, &h->busy->rec, sizeof(h->busy->rec)) == 0) {
-            ours = true;
+            memcmp(buf, &h->busy->rec, sizeof(h->busy->rec)) == 0)
             n -= (ssize_t)sizeof(h->busy->rec);
-        }
         if (n > 0)
             IPC_TRACE(record_drop, h->no, "garbage", (int)n);
-        first = false;
+        any = true;
     }
-    return ours;
+    return any;
 }
 
 /* End the busy state; trace a take-back */
@@ -143,7 +142,8 @@ hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
         return HS_WAITING;
     }
     ipc_sig_consumed(ev, "ack");
-    /* acked but still there: it read something else (garbage) first */
+    /* acked but bytes are left: it read garbage, perhaps with part of
+       our record; offered again (a reader ignores a duplicate) */
     if (empty_fifo(h))
         return finish(h, true, "acked_unread");
     finish(h, false, NULL);
