@@ -31,7 +31,7 @@ struct rc_session {
     long readies;
 };
 
-/* What rc_wait() brought back */
+/* What rc_take() brought back */
 enum rc_event {
     RC_NONE = 0,                /* nothing (more) for us now */
     RC_RESULT,                  /* *res holds a result with our pid: the

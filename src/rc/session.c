@@ -15,7 +15,7 @@
  * They are then taken through a signalfd, never by a handler, so checking
  * and waiting cannot race, and main.c polls it beside its own input and
  * output: however slowly those move, every ready is answered at once.
- * The server's side is in src/server/channel.c. Lab 04, step 4.
+ * The server's side is in src/server/handshake.c. Lab 04, step 4.
  */
 #include <errno.h>
 #include <fcntl.h>

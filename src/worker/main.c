@@ -14,7 +14,7 @@
  * no signal: each result is one atomic write().
  *
  * Run: started by ipclab-server; see --help. The server side of the
- * handshake is in src/server/channel.c. Lab 03, step 1.
+ * handshake is in src/server/handshake.c. Lab 03, step 1.
  */
 #include <errno.h>
 #include <stdio.h>
