@@ -53,7 +53,7 @@ ipc_rundir_resolve(const char *opt, char *buf, size_t size)
     return 0;
 }
 
-/* The checks of the directory open as fd; its fstat() in *st */
+/* The checks of the directory open as fd */
 static int
 check_fd(int fd)
 {
@@ -98,10 +98,11 @@ ipc_rundir_open(const char *dir, int create)
     return fd;
 }
 
-int
-ipc_rundir_check(const char *dir)
+/* ipc_rundir_open(), for the answer only */
+static int
+open_and_close(const char *dir, int create)
 {
-    int fd = ipc_rundir_open(dir, 0);
+    int fd = ipc_rundir_open(dir, create);
 
     if (fd == -1)
         return -1;
@@ -110,14 +111,15 @@ ipc_rundir_check(const char *dir)
 }
 
 int
+ipc_rundir_check(const char *dir)
+{
+    return open_and_close(dir, 0);
+}
+
+int
 ipc_rundir_prepare(const char *dir)
 {
-    int fd = ipc_rundir_open(dir, 1);
-
-    if (fd == -1)
-        return -1;
-    close(fd);
-    return 0;
+    return open_and_close(dir, 1);
 }
 
 const char *
