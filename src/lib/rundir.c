@@ -5,7 +5,9 @@
  * the open file, not the process, is released by the kernel when the last
  * descriptor closes (so a crashed server frees it), and survives neither
  * exec (O_CLOEXEC) nor confusion with other locks the process may take.
- * Unit tests: tests/check_rundir.c.
+ * The directory is opened once and checked through its descriptor; the
+ * *_at functions then work relative to it, never through its path again.
+ * Unit tests: tests/unit/check_rundir.c.
  */
 #include <errno.h>
 #include <fcntl.h>
