@@ -2,8 +2,8 @@
  * sig.c - sending and taking the protocol's signals.
  *
  * No signal handlers here: signals are blocked and taken synchronously,
- * with sigtimedwait() (clients, workers) or a signalfd polled beside the
- * FIFOs (server). That sidesteps async-signal-safety entirely and lets us
+ * with sigtimedwait() (workers) or a signalfd polled beside the FIFOs
+ * (server) or beside the input and output (clients). That sidesteps async-signal-safety entirely and lets us
  * trace each signal when it is consumed.
  * Unit tests: tests/unit/check_sig.c.
  */

@@ -7,8 +7,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
