@@ -57,9 +57,9 @@ rc_connect(struct rc_session *s, const char *dir)
                  dir);
     ipc_sigs_init(&s->sigs, mode);
 
-    /* block before sending, to avoid a race: see the header comment */
-    /* ready and revoke, and every other protocol signal of both modes: a
-       stray one must not kill us (their default action): take, ignore */
+    /* blocked before sending (see the header comment): ready, revoke and
+       every other protocol signal of both modes, since a stray one must
+       not kill us by its default action: taken, and ignored */
     sigemptyset(&s->waitset);
     ipc_sig_addset_protocol(&s->waitset);
     if (sigprocmask(SIG_BLOCK, &s->waitset, NULL) == -1)
