@@ -23,6 +23,8 @@
  *                   server, a client and a worker, kills nobody;
  *   garbage_fifo23  garbage written into FIFO2 and FIFO3 under load costs
  *                   no client an answer;
+ *   forged_result   a result forged under a client's pid and seq, for
+ *                   another expression, is never printed as its answer;
  *   no_workers      a server whose processing clients cannot run exits 1
  *                   before printing "ready";
  *   nul_line        a --file line with a NUL byte is an error for that
@@ -539,6 +541,46 @@ START_TEST(test_stall_garbage_fifo23)
 }
 END_TEST
 
+/*
+ * A request forged under a waiting client's pid and its next seq, held
+ * by a slow worker: the client's own request with that seq is refused as
+ * a duplicate, and the forged answer (2 * 333) must never be printed as
+ * the answer to its 2 + 2.
+ */
+START_TEST(test_stall_forged_result)
+{
+    const char *fifo = h_tmpdir_path("input.fifo");
+    char fifo2[PATH_MAX + 8], *out, *err;
+    struct fx_server srv;
+    pid_t rc;
+    int fd, fd1;
+
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--work-delay", "500", NULL }, 0, NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--timeout", "3000", "--file", "-", NULL }, fifo,
+                 h_tmpdir_path("forged.out"), h_tmpdir_path("forged.err"));
+    fd = open(fifo, O_WRONLY | O_CLOEXEC);      /* the gate */
+    ck_assert_int_ne(fd, -1);
+    snprintf(fifo2, sizeof(fifo2), "%s/fifo2", srv.h.dir);
+    ck_assert(fx_wait_has_open(rc, fifo2, O_RDONLY, 10000));
+    fd1 = fx_open_fifo_write(srv.h.dir, 1);
+    fx_forge_request(fd1, IPC_OP_MUL, 2, 333, rc, 1);
+    close(fd1);
+    ck_assert_int_eq(write(fd, "2 + 2\n", 6), 6);
+    close(fd);
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 1);        /* no answer */
+    out = h_read_file(h_tmpdir_path("forged.out"));
+    err = h_read_file(h_tmpdir_path("forged.err"));
+    ck_assert_str_eq(out, "2 + 2: no answer\n");
+    ck_assert_int_eq(h_count_lines(err, "does not match request 1"), 1);
+    free(out);
+    free(err);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
 START_TEST(test_stall_no_workers)
 {
     char *out;
@@ -607,6 +649,7 @@ stall_suite(void)
     tcase_add_test(signals, test_stall_stray_signals_rt);
     tcase_add_test(signals, test_stall_stray_signals_classic);
     tcase_add_test(input, test_stall_garbage_fifo23);
+    tcase_add_test(input, test_stall_forged_result);
     tcase_add_test(input, test_stall_no_workers);
     tcase_add_test(input, test_stall_nul_line);
     return s;
