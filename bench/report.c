@@ -322,6 +322,9 @@ build_plan(const struct config *c, struct plan *p)
     /* the reference system: one request in flight, then the sweep */
     add(c, p, "rtt", false, false, "system", "--bin", c->bin, "--count",
         num(k.rtt_count), NULL);
+    /* the same while six other clients are stopped with answers owed */
+    add(c, p, "rtt stopped 6", false, false, "system", "--bin", c->bin,
+        "--count", num(k.rtt_count), "--stopped", "6", NULL);
     /* the same under the kernel's default policy: what SCHED_BATCH saves */
     add(c, p, "rtt normal", false, false, "system", "--bin", c->bin,
         "--count", num(k.rtt_count), "--sched", "normal", NULL);

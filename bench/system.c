@@ -5,7 +5,7 @@
  *   ipclab-bench system --bin DIR [--clients N] [--count N] [--window W]
  *       [--spawn pool|per-request] [--signals rt|classic] [--cpu N]
  *       [--ack-timeout MS] [--timeout MS] [--wrap 'COMMAND ARG...']
- *       [--sched batch|normal] [--pairs K]
+ *       [--sched batch|normal] [--pairs K] [--stopped K]
  *
  * Every client runs 'ipclab-rc --count N --random --seed S --window W
  * --quiet' (fixed seeds: every run sends the same requests) and prints its
@@ -29,6 +29,10 @@
  * under traces/record.sh), the order alternating. A machine that slows
  * down for a minute then slows both halves of a pair alike.
  *
+ * --stopped K first starts K more clients and stops them (SIGSTOP) while
+ * they wait for answers: the figures then say how long the measured
+ * clients wait because others are stopped (docs/protocol.md, section 3).
+ *
  * Prints "result clients=N answered=... lost=... wrong=... failed=...
  * wall_ns=... throughput=... p50_us=... p99_us=... cs_per_req=..."; with
  * --pairs the figures are the medians of the recorded runs (cs_per_req:
@@ -48,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +75,7 @@ struct sys_opts {
     const char *ack_timeout;    /* the server's --ack-timeout, or NULL */
     const char *sched;          /* --sched for the server and the clients */
     long pairs;                 /* > 0: traced against untraced, in pairs */
+    long stopped;               /* clients stopped during the run */
     char *wrap[MAX_WRAP];       /* command prefix, NULL-terminated */
 };
 
@@ -86,6 +92,7 @@ static const char usage_text[] =
     "       [--window W] [--spawn pool|per-request] [--signals rt|classic]\n"
     "       [--cpu N] [--ack-timeout MS] [--timeout MS]\n"
     "       [--wrap 'COMMAND ARG...'] [--sched batch|normal] [--pairs K]\n"
+    "       [--stopped K]\n"
     "One ipclab-server and N ipclab-rc --count N --random clients at once.\n";
 
 static void
@@ -96,7 +103,7 @@ parse(int argc, char *argv[], struct sys_opts *o)
         { "count", 1, 4 }, { "window", 1, 5 }, { "spawn", 1, 6 },
         { "signals", 1, 7 }, { "cpu", 1, 8 }, { "timeout", 1, 9 },
         { "wrap", 1, 10 }, { "ack-timeout", 1, 11 }, { "pairs", 1, 12 },
-        { "sched", 1, 13 },
+        { "sched", 1, 13 }, { "stopped", 1, 14 },
         { NULL, 0, 0 },
     };
     struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
@@ -147,6 +154,8 @@ parse(int argc, char *argv[], struct sys_opts *o)
             o->sched = arg;
             break;
         }
+        case 14: o->stopped = (long)ipc_cli_int("stopped", arg, 1, 64);
+                 break;
         default: ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
@@ -309,9 +318,67 @@ children_switches(void)
 }
 
 /* One server, o->clients clients, until they are done */
+/* The number /proc/PID/FILE starts with, or -1 */
+static long
+proc_field(pid_t pid, const char *file, char *buf, size_t size)
+{
+    char path[64];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid, file);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+        return -1;
+    n = read(fd, buf, size - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return strtol(buf, NULL, 10);
+}
+
+/* Start k endless clients and stop each while it waits for answers */
+static void
+stop_clients(const struct sys_opts *o, const char *dir, pid_t *pids, long k)
+{
+    char path[PATH_MAX], *argv[MAX_WRAP + 20], buf[512];
+
+    for (long i = 0; i < k; i++) {
+        int64_t deadline = ipc_deadline_ms(READY_MS);
+        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+        if (null == -1)
+            ipc_die("/dev/null");
+        command(o, argv, sizeof(argv) / sizeof(argv[0]), path, sizeof(path),
+                "ipclab-rc", (char *[]){ "--dir", (char *)dir, "--count",
+                "100000000", "--random", "--window", "8", "--quiet",
+                "--timeout", "3600000", "--sched", (char *)o->sched, NULL });
+        pids[i] = bench_start(argv, null, -1);
+        close(null);
+        /* in poll(), waiting for its answers: stop it there */
+        while (proc_field(pids[i], "syscall", buf, sizeof(buf)) !=
+               SYS_poll && ipc_ms_until(deadline) > 0)
+            poll(NULL, 0, 1);
+        if (kill(pids[i], SIGSTOP) == -1)
+            ipc_die("kill");
+    }
+}
+
+/* Continue and end the clients stop_clients() started */
+static void
+end_clients(pid_t *pids, long k)
+{
+    for (long i = 0; i < k; i++) {
+        kill(pids[i], SIGKILL);
+        kill(pids[i], SIGCONT);
+        bench_wait(pids[i], 10000);
+    }
+}
+
 static void
 run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
 {
+    pid_t stopped[64];
     static struct client cl[MAX_CLIENTS];
     char tmp[PATH_MAX], dir[PATH_MAX], path[PATH_MAX], *sargv[MAX_WRAP + 12];
     double p50s[MAX_CLIENTS];
@@ -341,7 +408,9 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
         ipc_diex("the server did not start");
     }
 
+    stop_clients(o, dir, stopped, o->stopped);
     res->wall = run_clients(o, tmp, dir, cl, chld);
+    end_clients(stopped, o->stopped);
 
     /* stop the server: it answers what is in flight and cleans up */
     kill(server, SIGINT);

@@ -54,6 +54,18 @@ ipc_fifo_create(enum ipc_fifo_no no, const char *path, mode_t mode);
 int
 ipc_fifo_open(enum ipc_fifo_no no, const char *path, int flags);
 
+/*
+ * The same, with 'path' relative to the directory open as 'dirfd'
+ * (mkfifoat(), openat()): no lookup of the directory's own path, which
+ * someone who can write to its parent could swap in between.
+ */
+int
+ipc_fifo_create_at(int dirfd, enum ipc_fifo_no no, const char *path,
+                   mode_t mode);
+
+int
+ipc_fifo_open_at(int dirfd, enum ipc_fifo_no no, const char *path, int flags);
+
 /* Clear or set O_NONBLOCK on fd. */
 int
 ipc_fd_set_nonblock(int fd, int on);

@@ -40,28 +40,19 @@ ipc_ms_until(int64_t deadline);
 void
 ipc_sleep_ms(int ms);
 
-/*
- * getpid(), asked of the kernel only once per process (and again in the
- * child after fork()): the kit needs its own pid on every request.
- */
+/* getpid(): the pid the kit puts into its requests. */
 pid_t
 ipc_self_pid(void);
 
 /*
- * How the kernel schedules a process against the processes it wakes.
- * Every request is a chain of hand-offs (rc -> server -> worker -> server
- * -> rc), each a FIFO write or a signal that wakes the next process. Under
- * the default policy (SCHED_OTHER, "normal") a woken process may preempt
- * the one that woke it on the spot, which then has to be switched back in
- * to finish its turn: on one CPU a request then costs 4.5 to 5.5 context
- * switches instead of 4 (docs/performance.md). SCHED_BATCH ("batch")
- * makes a woken process wait until the waker blocks or its time slice
- * ends; every hand-off is then one switch (sched(7)). Any user may
- * choose either.
+ * The scheduling policy of the server and the clients (--sched). The
+ * kernel's default, SCHED_OTHER ("normal"), is the default; SCHED_BATCH
+ * ("batch") is an option that bench and lab 05 compare with it, see
+ * sched(7) and docs/performance.md.
  */
 enum ipc_sched {
-    IPC_SCHED_BATCH,            /* SCHED_BATCH: the kit's default */
-    IPC_SCHED_NORMAL,           /* SCHED_OTHER: the kernel's default */
+    IPC_SCHED_NORMAL,           /* SCHED_OTHER: the default */
+    IPC_SCHED_BATCH,            /* SCHED_BATCH */
 };
 
 /* "batch" or "normal" into *sched: 0, or -1 with errno EINVAL */
@@ -79,6 +70,17 @@ ipc_sched_apply(enum ipc_sched sched);
 /* True while process pid exists (even when we may not signal it). */
 bool
 ipc_proc_alive(pid_t pid);
+
+/* What /proc/PID/stat says a process is doing. */
+enum ipc_proc_run {
+    IPC_PROC_GONE,              /* no such process, or a zombie */
+    IPC_PROC_RUNNING,           /* running or sleeping: it can act */
+    IPC_PROC_STOPPED,           /* state T (SIGSTOP...) or t (traced) */
+};
+
+/* The state of process pid: it can act, it is stopped, or it is gone. */
+enum ipc_proc_run
+ipc_proc_run_state(pid_t pid);
 
 /*
  * True when process pid holds the FIFO that our descriptor 'fd' refers to

@@ -51,10 +51,17 @@ struct ipc_record {                 /* every hop; see the diagram above */
     int64_t  a;                     /* first operand */
     int64_t  b;                     /* second operand */
     int64_t  value;                 /* results: the answer when status == 0 */
-    uint32_t flags;                 /* 0; reserved for later versions */
+    uint32_t flags;                 /* 0, or IPCLAB_REC_RETURNED */
     uint32_t check;                 /* FNV-1a of all bytes before it: catches
                                        torn, shifted and forged records */
 };
+
+/*
+ * flags: a reader of FIFO2 or FIFO3 that read a record not meant for it
+ * (it acted on a stale "ready") gives it back to the server through FIFO4,
+ * unchanged but for this flag; see docs/protocol.md, section 3.
+ */
+#define IPCLAB_REC_RETURNED 1u
 
 _Static_assert(sizeof(struct ipc_record) <= PIPE_BUF,
                "one write() of a record must be atomic");
@@ -71,7 +78,8 @@ enum ipc_rec_fault {
     IPC_REC_BAD_MAGIC,
     IPC_REC_BAD_VERSION,
     IPC_REC_BAD_CHECK,              /* checksum mismatch: torn or forged */
-    IPC_REC_BAD_KIND,               /* not the kind this FIFO carries */
+    IPC_REC_BAD_KIND,               /* not the kind this FIFO carries (a
+                                       returned record may be either) */
     IPC_REC_BAD_PID,                /* pid <= 0 */
     IPC_REC_BAD_SEQ,                /* seq == 0 */
     IPC_REC_BAD_OP,                 /* results only, unless their status is

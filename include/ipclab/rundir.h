@@ -47,6 +47,33 @@ ipc_rundir_check(const char *dir);
 int
 ipc_rundir_prepare(const char *dir);
 
+/*
+ * Open 'dir' once (O_DIRECTORY | O_NOFOLLOW), creating it 0700 first when
+ * 'create' and it is missing, and check the descriptor (fstat(): a
+ * directory, ours, not writable by group or others; errors as
+ * ipc_rundir_check()). Returns the descriptor: open and create everything
+ * inside relative to it (the *_at functions), never through the path
+ * again, so that someone who can write to the parent cannot swap the
+ * directory between the check and the use. -1 on error.
+ */
+int
+ipc_rundir_open(const char *dir, int create);
+
+/* The name of FIFO 'no' (1..4) inside the directory: "fifo1"... */
+const char *
+ipc_rundir_fifo_name(enum ipc_fifo_no no);
+
+/* ipc_rundir_lock(), ipc_rundir_server() and ipc_rundir_clean() for the
+   directory open as 'dirfd' (ipc_rundir_open()) */
+int
+ipc_rundir_lock_at(int dirfd, enum ipc_sig_mode mode, pid_t *holder);
+
+int
+ipc_rundir_server_at(int dirfd, pid_t *pid, enum ipc_sig_mode *mode);
+
+int
+ipc_rundir_clean_at(int dirfd);
+
 /* Path of 'name' inside 'dir' into buf; -1 with ENAMETOOLONG. */
 int
 ipc_rundir_path(char *buf, size_t size, const char *dir, const char *name);

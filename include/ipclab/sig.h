@@ -66,14 +66,21 @@ ipc_sig_name(int signo);
 
 /*
  * Send signal 'signo' meaning 'what' ("ready", "ack", "revoke") to pid:
- * sigqueue() with 'value' in rt mode (made as one rt_sigqueueinfo() system
- * call, where glibc's sigqueue() makes three), kill() in classic mode. Traces
+ * sigqueue() with 'value' in rt mode, kill() in classic mode. Traces
  * ipclab:signal_send. Returns 0, or -1 (ESRCH: pid is gone; EAGAIN: the
  * receiver's queue of real-time signals is full).
  */
 int
 ipc_sig_send(const struct ipc_sigs *s, int signo, const char *what,
              pid_t pid, uint32_t value);
+
+/*
+ * Add to 'set' every signal either mode uses (SIGUSR1, SIGUSR2,
+ * SIGRTMIN+1..3). Each program blocks them all and ignores (and traces)
+ * those its mode does not use, so a stray one is never fatal.
+ */
+void
+ipc_sig_addset_protocol(sigset_t *set);
 
 /*
  * Wait up to timeout_ms (-1: forever) for one of the blocked signals in

@@ -22,7 +22,14 @@
 int
 ipc_fifo_create(enum ipc_fifo_no no, const char *path, mode_t mode)
 {
-    if (mkfifo(path, mode) == -1) {
+    return ipc_fifo_create_at(AT_FDCWD, no, path, mode);
+}
+
+int
+ipc_fifo_create_at(int dirfd, enum ipc_fifo_no no, const char *path,
+                   mode_t mode)
+{
+    if (mkfifoat(dirfd, path, mode) == -1) {
         IPC_TRACE(error, "mkfifo", errno);
         return -1;
     }
@@ -33,11 +40,17 @@ ipc_fifo_create(enum ipc_fifo_no no, const char *path, mode_t mode)
 int
 ipc_fifo_open(enum ipc_fifo_no no, const char *path, int flags)
 {
+    return ipc_fifo_open_at(AT_FDCWD, no, path, flags);
+}
+
+int
+ipc_fifo_open_at(int dirfd, enum ipc_fifo_no no, const char *path, int flags)
+{
     struct stat st;
     int fd;
 
     do
-        fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
+        fd = openat(dirfd, path, flags | O_CLOEXEC | O_NOFOLLOW);
     while (fd == -1 && errno == EINTR);   /* interrupted --> restart */
     IPC_TRACE(fifo_open, no, flags, fd, fd == -1 ? errno : 0);
     if (fd == -1)

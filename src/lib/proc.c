@@ -95,6 +95,35 @@ ipc_proc_alive(pid_t pid)
     return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
+enum ipc_proc_run
+ipc_proc_run_state(pid_t pid)
+{
+    char path[64], buf[512], *paren;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+        return ipc_proc_alive(pid) ? IPC_PROC_RUNNING : IPC_PROC_GONE;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return IPC_PROC_GONE;   /* it exited between open() and read() */
+    buf[n] = '\0';
+    /* "PID (COMM) S ...": COMM may hold ')' itself, so the last one */
+    paren = strrchr(buf, ')');
+    if (paren == NULL || paren[1] != ' ')
+        return IPC_PROC_RUNNING;
+    switch (paren[2]) {
+    case 'T': case 't':
+        return IPC_PROC_STOPPED;
+    case 'Z': case 'X':
+        return IPC_PROC_GONE;
+    default:
+        return IPC_PROC_RUNNING;
+    }
+}
+
 /* The open flags of descriptor 'fd' (a name in /proc/PID/fd) of pid, or -1 */
 static int
 fd_flags(pid_t pid, const char *fd)

@@ -78,7 +78,9 @@ ipc_rec_validate(const struct ipc_record *r, size_t len, enum ipc_kind expect)
         return IPC_REC_BAD_VERSION;
     if (r->check != checksum(r))
         return IPC_REC_BAD_CHECK;
-    if (r->kind != expect)
+    if (r->kind != expect &&
+        !((r->flags & IPCLAB_REC_RETURNED) &&
+          (r->kind == IPC_KIND_REQUEST || r->kind == IPC_KIND_RESULT)))
         return IPC_REC_BAD_KIND;
     if (r->pid <= 0)
         return IPC_REC_BAD_PID;
@@ -86,7 +88,7 @@ ipc_rec_validate(const struct ipc_record *r, size_t len, enum ipc_kind expect)
         return IPC_REC_BAD_SEQ;
     /* a request may name any op (the server answers EINVAL); a result
        must name a real one, unless it is that very EINVAL answer */
-    if (expect == IPC_KIND_RESULT && (r->op < 1 || r->op > IPC_OP_COUNT) &&
+    if (r->kind == IPC_KIND_RESULT && (r->op < 1 || r->op > IPC_OP_COUNT) &&
         r->status != EINVAL)
         return IPC_REC_BAD_OP;
     return IPC_REC_OK;

@@ -5,7 +5,9 @@
  * the open file, not the process, is released by the kernel when the last
  * descriptor closes (so a crashed server frees it), and survives neither
  * exec (O_CLOEXEC) nor confusion with other locks the process may take.
- * Unit tests: tests/check_rundir.c.
+ * The directory is opened once and checked through its descriptor; the
+ * *_at functions then work relative to it, never through its path again.
+ * Unit tests: tests/unit/check_rundir.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,17 +55,14 @@ ipc_rundir_resolve(const char *opt, char *buf, size_t size)
     return 0;
 }
 
-int
-ipc_rundir_check(const char *dir)
+/* The checks of the directory open as fd */
+static int
+check_fd(int fd)
 {
     struct stat st;
 
-    if (lstat(dir, &st) == -1)
+    if (fstat(fd, &st) == -1)
         return -1;
-    if (S_ISLNK(st.st_mode)) {
-        errno = ELOOP;          /* someone could point it anywhere */
-        return -1;
-    }
     if (!S_ISDIR(st.st_mode)) {
         errno = ENOTDIR;
         return -1;
@@ -80,11 +79,58 @@ ipc_rundir_check(const char *dir)
 }
 
 int
+ipc_rundir_open(const char *dir, int create)
+{
+    struct stat st;
+    int fd;
+
+    if (create && mkdir(dir, 0700) == -1 && errno != EEXIST)
+        return -1;
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd == -1) {
+        /* O_DIRECTORY reports a symlink as ENOTDIR: say what it is */
+        if (errno == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+            errno = ELOOP;      /* someone could point it anywhere */
+        return -1;
+    }
+    if (check_fd(fd) == -1) {
+        ipc_close_keep_errno(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* ipc_rundir_open(), for the answer only */
+static int
+open_and_close(const char *dir, int create)
+{
+    int fd = ipc_rundir_open(dir, create);
+
+    if (fd == -1)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+int
+ipc_rundir_check(const char *dir)
+{
+    return open_and_close(dir, 0);
+}
+
+int
 ipc_rundir_prepare(const char *dir)
 {
-    if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-        return -1;
-    return ipc_rundir_check(dir);
+    return open_and_close(dir, 1);
+}
+
+const char *
+ipc_rundir_fifo_name(enum ipc_fifo_no no)
+{
+    static const char *const names[] = { "fifo0", "fifo1", "fifo2",
+                                         "fifo3", "fifo4" };
+
+    return no >= IPC_FIFO1 && no <= IPC_FIFO4 ? names[no] : "fifo?";
 }
 
 int
@@ -96,10 +142,7 @@ ipc_rundir_path(char *buf, size_t size, const char *dir, const char *name)
 int
 ipc_rundir_fifo(char *buf, size_t size, const char *dir, enum ipc_fifo_no no)
 {
-    char name[8];
-
-    snprintf(name, sizeof(name), "fifo%d", (int)no);
-    return format_path(buf, size, dir, name);
+    return format_path(buf, size, dir, ipc_rundir_fifo_name(no));
 }
 
 /* Read the "PID MODE" text of the lock file open at fd. */
@@ -126,16 +169,15 @@ read_lock_text(int fd, pid_t *pid, enum ipc_sig_mode *mode)
 }
 
 int
-ipc_rundir_lock(const char *dir, enum ipc_sig_mode mode, pid_t *holder)
+ipc_rundir_lock_at(int dirfd, enum ipc_sig_mode mode, pid_t *holder)
 {
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-    char path[PATH_MAX], text[64];
     enum ipc_sig_mode other_mode;
+    char text[64];
     int fd, n;
 
-    if (format_path(path, sizeof(path), dir, LOCK_NAME) == -1)
-        return -1;
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    fd = openat(dirfd, LOCK_NAME, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                0600);
     if (fd == -1)
         return -1;
     if (fcntl(fd, F_OFD_SETLK, &fl) == -1) {
@@ -157,16 +199,47 @@ ipc_rundir_lock(const char *dir, enum ipc_sig_mode mode, pid_t *holder)
     return fd;
 }
 
+/* Run f on the directory 'dir' opened (and checked) for the call */
+static int
+with_dir(const char *dir, int (*f)(int dirfd, void *arg), void *arg)
+{
+    int dirfd = ipc_rundir_open(dir, 0), r;
+
+    if (dirfd == -1)
+        return -1;
+    r = f(dirfd, arg);
+    ipc_close_keep_errno(dirfd);
+    return r;
+}
+
+struct lock_args {
+    enum ipc_sig_mode mode;
+    pid_t *holder;
+};
+
+static int
+lock_cb(int dirfd, void *arg)
+{
+    struct lock_args *a = arg;
+
+    return ipc_rundir_lock_at(dirfd, a->mode, a->holder);
+}
+
 int
-ipc_rundir_server(const char *dir, pid_t *pid, enum ipc_sig_mode *mode)
+ipc_rundir_lock(const char *dir, enum ipc_sig_mode mode, pid_t *holder)
+{
+    struct lock_args a = { mode, holder };
+
+    return with_dir(dir, lock_cb, &a);
+}
+
+int
+ipc_rundir_server_at(int dirfd, pid_t *pid, enum ipc_sig_mode *mode)
 {
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-    char path[PATH_MAX];
     int fd;
 
-    if (format_path(path, sizeof(path), dir, LOCK_NAME) == -1)
-        return -1;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    fd = openat(dirfd, LOCK_NAME, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd == -1) {
         if (errno == ENOENT)
             errno = ESRCH;
@@ -183,24 +256,60 @@ ipc_rundir_server(const char *dir, pid_t *pid, enum ipc_sig_mode *mode)
     return 0;
 }
 
-int
-ipc_rundir_clean(const char *dir)
+struct server_args {
+    pid_t *pid;
+    enum ipc_sig_mode *mode;
+};
+
+static int
+server_cb(int dirfd, void *arg)
 {
-    char path[PATH_MAX];
+    struct server_args *a = arg;
+
+    return ipc_rundir_server_at(dirfd, a->pid, a->mode);
+}
+
+int
+ipc_rundir_server(const char *dir, pid_t *pid, enum ipc_sig_mode *mode)
+{
+    struct server_args a = { pid, mode };
+
+    if (with_dir(dir, server_cb, &a) == -1) {
+        if (errno == ENOENT)
+            errno = ESRCH;
+        return -1;
+    }
+    return 0;
+}
+
+int
+ipc_rundir_clean_at(int dirfd)
+{
     int result = 0, saved = 0;
 
-    for (int no = IPC_FIFO1; no <= IPC_FIFO4; no++) {
-        if (ipc_rundir_fifo(path, sizeof(path), dir, no) == 0 &&
-            unlink(path) == -1 && errno != ENOENT && result == 0) {
+    for (int no = IPC_FIFO1; no <= IPC_FIFO4 + 1; no++) {
+        const char *name = no <= IPC_FIFO4 ? ipc_rundir_fifo_name(no)
+                                           : LOCK_NAME;
+
+        if (unlinkat(dirfd, name, 0) == -1 && errno != ENOENT &&
+            result == 0) {
             result = -1;
             saved = errno;
         }
     }
-    if (format_path(path, sizeof(path), dir, LOCK_NAME) == 0 &&
-        unlink(path) == -1 && errno != ENOENT && result == 0) {
-        result = -1;
-        saved = errno;
-    }
     errno = saved;
     return result;
+}
+
+static int
+clean_cb(int dirfd, void *arg)
+{
+    (void)arg;
+    return ipc_rundir_clean_at(dirfd);
+}
+
+int
+ipc_rundir_clean(const char *dir)
+{
+    return with_dir(dir, clean_cb, NULL);
 }

@@ -2,16 +2,15 @@
  * sig.c - sending and taking the protocol's signals.
  *
  * No signal handlers here: signals are blocked and taken synchronously,
- * with sigtimedwait() (clients, workers) or a signalfd polled beside the
- * FIFOs (server). That sidesteps async-signal-safety entirely and lets us
+ * with sigtimedwait() (workers) or a signalfd polled beside the FIFOs
+ * (server) or beside the input and output (clients). That sidesteps async-signal-safety entirely and lets us
  * trace each signal when it is consumed.
- * Unit tests: tests/check_sig.c.
+ * Unit tests: tests/unit/check_sig.c.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,28 +72,15 @@ ipc_sig_name(int signo)
     return buf;
 }
 
-/*
- * sigqueue(pid, signo, value), in one system call instead of three: glibc's
- * sigqueue() asks the kernel for getpid() and getuid() every time before
- * rt_sigqueueinfo(), and on a virtual machine each system call costs about
- * a microsecond. The siginfo it builds is the same: SI_QUEUE, our pid and
- * uid, the value.
- */
-static int
-queue_signal(pid_t pid, int signo, uint32_t value)
+/* Every protocol signal of both modes: a stray one of the other mode
+   must be taken and ignored, never left to its default action (death). */
+void
+ipc_sig_addset_protocol(sigset_t *set)
 {
-    static uid_t uid = (uid_t)-1;   /* the kit never changes its uid */
-    siginfo_t si;
-
-    if (uid == (uid_t)-1)
-        uid = getuid();
-    memset(&si, 0, sizeof(si));
-    si.si_signo = signo;
-    si.si_code = SI_QUEUE;
-    si.si_pid = ipc_self_pid();
-    si.si_uid = uid;
-    si.si_value.sival_int = (int)value;
-    return (int)syscall(SYS_rt_sigqueueinfo, pid, signo, &si);
+    sigaddset(set, SIGUSR1);
+    sigaddset(set, SIGUSR2);
+    for (int i = 1; i <= 3; i++)
+        sigaddset(set, SIGRTMIN + i);
 }
 
 int
@@ -107,8 +93,10 @@ ipc_sig_send(const struct ipc_sigs *s, int signo, const char *what,
         value = 0;              /* classic signals carry nothing */
     /* traced before sending: the receiver may consume it at once */
     IPC_TRACE(signal_send, signo, what, (int)pid, (int)value);
-    r = s->mode == IPC_SIG_RT ? queue_signal(pid, signo, value)
-                              : kill(pid, signo);
+    if (s->mode == IPC_SIG_RT)
+        r = sigqueue(pid, signo, (union sigval){ .sival_int = (int)value });
+    else
+        r = kill(pid, signo);
     if (r == -1)
         IPC_TRACE(error, "signal_send", errno);
     return r;

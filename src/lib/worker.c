@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
@@ -83,17 +84,15 @@ ipc_worker_args_parse(int argc, char *argv[], struct ipc_worker_args *args,
                         "-div, or give --op");
 }
 
-/* Open FIFO 'no' of 'dir' with 'flags', or die naming it */
+/* Open FIFO 'no' in the directory open as dirfd, or die naming it */
 static int
-open_fifo(const char *dir, enum ipc_fifo_no no, int flags)
+open_fifo(int dirfd, const char *dir, enum ipc_fifo_no no, int flags)
 {
-    char path[PATH_MAX];
-    int fd;
+    const char *name = ipc_rundir_fifo_name(no);
+    int fd = ipc_fifo_open_at(dirfd, no, name, flags);
 
-    if (ipc_rundir_fifo(path, sizeof(path), dir, no) == -1)
-        ipc_die("runtime directory name too long");
-    if ((fd = ipc_fifo_open(no, path, flags)) == -1)
-        ipc_die("cannot open '%s'", path);
+    if (fd == -1)
+        ipc_die("cannot open '%s/%s'", dir, name);
     return fd;
 }
 
@@ -101,11 +100,14 @@ void
 ipc_worker_open_fifos(const char *dir, int *fd3, int *fd4)
 {
     char buf[PATH_MAX];
+    int dirfd;
 
     if (ipc_rundir_resolve(dir, buf, sizeof(buf)) == -1)
         ipc_die("runtime directory name too long");
-    if (ipc_rundir_check(buf) == -1)
+    /* opened once and checked through the descriptor (rundir.h) */
+    if ((dirfd = ipc_rundir_open(buf, 0)) == -1)
         ipc_die("unsafe or missing runtime directory '%s'", buf);
-    *fd3 = open_fifo(buf, IPC_FIFO3, O_RDONLY | O_NONBLOCK);
-    *fd4 = open_fifo(buf, IPC_FIFO4, O_WRONLY | O_NONBLOCK);
+    *fd3 = open_fifo(dirfd, buf, IPC_FIFO3, O_RDONLY | O_NONBLOCK);
+    *fd4 = open_fifo(dirfd, buf, IPC_FIFO4, O_WRONLY | O_NONBLOCK);
+    close(dirfd);
 }

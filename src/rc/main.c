@@ -11,6 +11,10 @@
  * session.c. Lab 05, step 2.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +35,8 @@ struct job {
     char *text;                 /* the input line, for parse errors */
     enum ipc_op op;
     int64_t a, b;
-    int parse_err;              /* EINVAL or ERANGE: never sent */
+    int parse_err;              /* EINVAL, ERANGE or EILSEQ (a NUL byte in
+                                   the line): never sent */
     enum { JOB_NEW, JOB_SENT, JOB_DONE } state;
     bool lost;                  /* sent, but no answer came */
     int status;                 /* the result's status */
@@ -41,7 +46,10 @@ struct job {
 
 /* Where jobs come from: a file, a random generator, or the command line */
 struct source {
-    FILE *in;                   /* --file */
+    int in;                     /* --file: its descriptor, or -1 */
+    char *buf;                  /* input read but not yet taken as lines */
+    size_t len, cap;
+    bool in_eof;                /* read() said end of file */
     long random_left;           /* --random: jobs still to generate */
     uint64_t rng;               /* xorshift64* state */
     const char *single;         /* the expression from the command line */
@@ -54,7 +62,7 @@ struct rc_opts {
     bool random, quiet, have_seed;
     uint64_t seed;
     long die_before_ack;
-    enum ipc_sched sched;       /* --sched: batch (0) or normal */
+    enum ipc_sched sched;       /* --sched: normal (0) or batch */
 };
 
 struct run {
@@ -108,8 +116,8 @@ usage(void)
            "  --timeout MS    give up when no answer comes for MS\n"
            "                  (default 10000)\n"
            "  --quiet         --random: no progress line\n"
-           "  --sched POLICY  batch (default; SCHED_BATCH) or normal\n"
-           "                  (SCHED_OTHER): see ipclab-server --help\n"
+           "  --sched POLICY  normal (default; SCHED_OTHER) or batch\n"
+           "                  (SCHED_BATCH): see ipclab-server --help\n"
            "  --dir DIR       runtime directory (default: $IPCLAB_DIR, else\n"
            "                  $XDG_RUNTIME_DIR/ipclab, else /tmp/ipclab-UID)\n"
            "  --die-before-ack N  die by SIGKILL on the Nth result, before\n"
@@ -222,44 +230,174 @@ random_job(struct source *src, struct job *j)
     }
 }
 
-/* Fill *j with the next job. Returns false at the end of the input. */
+/* The line, with each NUL byte written as \0, for the message about it */
+static char *
+show_nuls(const char *line, size_t n)
+{
+    char *text = malloc(2 * n + 1), *p = text;
+
+    if (text == NULL)
+        ipc_die("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (line[i] == '\0') {
+            *p++ = '\\';
+            *p++ = '0';
+        } else {
+            *p++ = line[i];
+        }
+    }
+    *p = '\0';
+    return text;
+}
+
+static const char *
+parse_error_text(int err)
+{
+    switch (err) {
+    case ERANGE: return "operand out of range";
+    case EILSEQ: return "invalid expression (NUL byte)";
+    default:     return "invalid expression";
+    }
+}
+
+/* The next whole line of input, without its end, into *line and *n;
+   false when no whole line is buffered yet */
 static bool
+take_line(struct source *src, char **line, size_t *n, size_t *used)
+{
+    char *nl = memchr(src->buf, '\n', src->len);
+
+    if (nl == NULL && !(src->in_eof && src->len > 0))
+        return false;
+    *line = src->buf;
+    *n = nl != NULL ? (size_t)(nl - src->buf) : src->len;
+    *used = nl != NULL ? *n + 1 : *n;
+    if (*n > 0 && src->buf[*n - 1] == '\r')
+        (*n)--;
+    return true;
+}
+
+/* Make *j the job of one input line; false for a blank or comment line */
+static bool
+parse_line(struct job *j, char *line, size_t n)
+{
+    size_t skip;
+
+    if (memchr(line, '\0', n) != NULL) {
+        /* C strings end at a NUL: say so rather than cut the line */
+        j->parse_err = EILSEQ;
+        j->text = show_nuls(line, n);
+        return true;
+    }
+    line[n] = '\0';
+    skip = strspn(line, " \t");
+    if (line[skip] == '\0' || line[skip] == '#')
+        return false;
+    j->parse_err = ipc_calc_parse(line, &j->op, &j->a, &j->b);
+    if (j->parse_err != 0 && (j->text = strdup(line)) == NULL)
+        ipc_die("out of memory");
+    return true;
+}
+
+enum next { NEXT_JOB, NEXT_WAIT, NEXT_END };
+
+/* Fill *j with the next job; NEXT_WAIT: more input must be read first */
+static enum next
 source_next(struct source *src, struct job *j)
 {
-    static char *line;
-    static size_t cap;
+    char *line;
+    size_t n, used;
 
     memset(j, 0, sizeof(*j));
     if (src->single != NULL) {
         j->parse_err = ipc_calc_parse(src->single, &j->op, &j->a, &j->b);
         src->single = NULL;
-        return true;
+        return NEXT_JOB;
     }
     if (src->random_left > 0) {
         src->random_left--;
         random_job(src, j);
-        return true;
+        return NEXT_JOB;
     }
-    if (src->in == NULL)
-        return false;
-    for (;;) {
-        ssize_t n = getline(&line, &cap, src->in);
-        size_t skip;
+    while (src->in != -1 && take_line(src, &line, &n, &used)) {
+        bool job = parse_line(j, line, n);
 
-        if (n == -1) {
-            if (ferror(src->in))
-                ipc_die("cannot read the expressions");
-            return false;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        skip = strspn(line, " \t");
-        if (line[skip] == '\0' || line[skip] == '#')
-            continue;           /* blank or comment */
-        j->parse_err = ipc_calc_parse(line, &j->op, &j->a, &j->b);
-        if (j->parse_err != 0 && (j->text = strdup(line)) == NULL)
-            ipc_die("out of memory");
-        return true;
+        src->len -= used;
+        memmove(src->buf, src->buf + used, src->len);
+        if (job)
+            return NEXT_JOB;
     }
+    return src->in != -1 && !src->in_eof ? NEXT_WAIT : NEXT_END;
+}
+
+/* One read() of input: poll() said it would not block */
+static void
+source_read(struct source *src)
+{
+    ssize_t n;
+
+    if (src->cap - src->len < 4096) {
+        src->cap = src->cap ? 2 * src->cap : 8192;
+        if ((src->buf = realloc(src->buf, src->cap + 1)) == NULL)
+            ipc_die("out of memory");
+    }
+    do
+        n = read(src->in, src->buf + src->len, src->cap - src->len);
+    while (n == -1 && errno == EINTR);
+    if (n == -1 && errno != EAGAIN)
+        ipc_die("cannot read the expressions");
+    if (n == 0)
+        src->in_eof = true;
+    if (n > 0)
+        src->len += (size_t)n;
+}
+
+/* What we print, kept in memory until stdout takes it */
+struct output {
+    char *data;
+    size_t len, cap;
+};
+
+static void
+out_printf(struct output *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+out_printf(struct output *o, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        ipc_die("cannot format the output");
+    if (o->len + (size_t)n + 1 > o->cap) {
+        o->cap = 2 * (o->len + (size_t)n + 1);
+        if ((o->data = realloc(o->data, o->cap)) == NULL)
+            ipc_die("out of memory");
+    }
+    va_start(ap, fmt);
+    vsnprintf(o->data + o->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    o->len += (size_t)n;
+}
+
+/* One write() to stdout of at most PIPE_BUF bytes: after poll() said
+   POLLOUT, a pipe takes that many without blocking */
+static void
+out_write(struct output *o)
+{
+    ssize_t n = write(STDOUT_FILENO, o->data,
+                      o->len < PIPE_BUF ? o->len : PIPE_BUF);
+
+    if (n == -1 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n == -1)
+        ipc_die("cannot write the results");
+    o->len -= (size_t)n;
+    memmove(o->data, o->data + n, o->len);
 }
 
 static void
@@ -275,21 +413,20 @@ grow(struct run *r)
 }
 
 static void
-print_job(const struct job *j)
+print_job(struct output *o, const struct job *j)
 {
     if (j->parse_err != 0) {
-        printf("%s: %s\n", j->text, j->parse_err == ERANGE
-               ? "operand out of range" : "invalid expression");
+        out_printf(o, "%s: %s\n", j->text, parse_error_text(j->parse_err));
         return;
     }
-    printf("%lld %c %lld", (long long)j->a, ipc_op_symbol(j->op),
-           (long long)j->b);
+    out_printf(o, "%lld %c %lld", (long long)j->a, ipc_op_symbol(j->op),
+               (long long)j->b);
     if (j->lost)
-        printf(": no answer\n");
+        out_printf(o, ": no answer\n");
     else if (j->status != 0)
-        printf(": %s\n", ipc_status_text(j->status));
+        out_printf(o, ": %s\n", ipc_status_text(j->status));
     else
-        printf(" = %lld\n", (long long)j->value);
+        out_printf(o, " = %lld\n", (long long)j->value);
 }
 
 /* A job got its answer (or lost it): account and check it */
@@ -325,13 +462,16 @@ fill_window(struct run *r, struct rc_session *s, struct source *src,
         uint32_t seq;
 
         if (r->next_send == r->n) {
+            enum next next;
+
             if (r->eof)
                 return;
             grow(r);
-            if (!source_next(src, &r->jobs[r->n])) {
+            next = source_next(src, &r->jobs[r->n]);
+            if (next == NEXT_END)
                 r->eof = true;
+            if (next != NEXT_JOB)
                 return;
-            }
             r->n++;
         }
         j = &r->jobs[r->next_send++];
@@ -396,53 +536,118 @@ print_summary(const struct run *r)
     free(lat);
 }
 
+/* A result or a revoke for one of our seqs: account for its job */
+static void
+take_answer(struct run *r, struct rc_session *s, bool check,
+            enum rc_event e, const struct ipc_record *res)
+{
+    struct job *j;
+
+    if (res->seq == 0 || res->seq >= s->next_seq)
+        return;                 /* not a seq we sent: ignore */
+    j = &r->jobs[r->by_seq[res->seq]];
+    if (j->state != JOB_SENT)
+        return;                 /* a duplicate: already answered */
+    if (e == RC_RESULT && (res->op != (uint32_t)j->op || res->a != j->a ||
+                           res->b != j->b)) {
+        /* not the answer to what we asked: forged, never shown */
+        IPC_TRACE(error, "result does not match its request", (int)res->seq);
+        ipc_warnx("ignored a result that does not match request %lu",
+                  (unsigned long)res->seq);
+        return;
+    }
+    j->lost = e == RC_REVOKED;
+    j->status = res->status;
+    j->value = res->value;
+    finish(r, j, check);
+}
+
+/* No server, or no answer in time: everything in flight is lost */
+static void
+lose_all(struct run *r)
+{
+    r->gone = true;
+    for (size_t i = r->next_print; i < r->next_send; i++) {
+        if (r->jobs[i].state == JOB_SENT) {
+            r->jobs[i].lost = true;
+            finish(r, &r->jobs[i], false);
+        }
+    }
+}
+
+#define LIVENESS_MS 250         /* how often a waiting rc checks the server */
+
+/*
+ * One poll() over the server's signals, our input and our output: a slow
+ * input or a slow reader of our output never delays an acknowledgement,
+ * and every answer waits in memory until stdout takes it.
+ */
 static void
 run(struct run *r, struct rc_session *s, struct source *src,
-    const struct rc_opts *o)
+    const struct rc_opts *o, struct output *out)
 {
     bool progress = o->random && !o->quiet && isatty(STDERR_FILENO);
+    int64_t deadline = -1;      /* for the next answer */
 
     r->start_ns = ipc_now_ns();
     for (;;) {
-        struct ipc_record res;
-        enum rc_event e;
+        struct pollfd fds[3] = {
+            { .fd = s->sigfd, .events = POLLIN },
+            { .fd = -1, .events = POLLIN },
+            { .fd = -1, .events = POLLOUT },
+        };
+        long before = r->inflight;
+        int timeout = -1, n;
 
         fill_window(r, s, src, o->window, o->timeout_ms);
+        if (r->inflight > before || r->inflight == 0)
+            deadline = ipc_deadline_ms(o->timeout_ms);
         while (!o->random && r->next_print < r->next_send &&
                r->jobs[r->next_print].state == JOB_DONE)
-            print_job(&r->jobs[r->next_print++]);
+            print_job(out, &r->jobs[r->next_print++]);
         if (progress)
             show_progress(r, o->count);
-        if (r->inflight == 0 && r->eof)
+        if (r->inflight == 0 && r->eof && out->len == 0)
             break;
-        if (r->inflight == 0)
-            continue;
 
-        e = rc_wait(s, &res, o->timeout_ms);
-        if (e == RC_RESULT || e == RC_REVOKED) {
-            struct job *j;
+        if (!r->eof && r->inflight < o->window && src->in != -1)
+            fds[1].fd = src->in;        /* room for more: read more */
+        if (out->len > 0)
+            fds[2].fd = STDOUT_FILENO;
+        if (r->inflight > 0)
+            timeout = ipc_ms_until(deadline) < LIVENESS_MS
+                      ? ipc_ms_until(deadline) : LIVENESS_MS;
+        IPC_TRACE(proc_state, "rc", "waiting_signal");
+        n = poll(fds, 3, timeout);
+        if (n == -1 && errno != EINTR)
+            ipc_die("poll");
+        if (n > 0 && fds[0].revents != 0) {
+            struct ipc_record res;
+            enum rc_event e;
 
-            if (res.seq == 0 || res.seq >= s->next_seq)
-                continue;       /* not a seq we sent: ignore */
-            j = &r->jobs[r->by_seq[res.seq]];
-            if (j->state != JOB_SENT)
-                continue;       /* a duplicate: already answered */
-            j->lost = e == RC_REVOKED;
-            j->status = res.status;
-            j->value = res.value;
-            finish(r, j, o->random);
-            continue;
+            while ((e = rc_take(s, &res)) == RC_RESULT || e == RC_REVOKED) {
+                take_answer(r, s, o->random, e, &res);
+                deadline = ipc_deadline_ms(o->timeout_ms);
+            }
+            if (e == RC_SERVER_GONE) {
+                if (!r->gone)
+                    ipc_warnx("the server stopped before answering");
+                lose_all(r);
+            }
         }
-        /* timeout or no server: everything in flight is lost */
-        if (e == RC_SERVER_GONE && !r->gone)
-            ipc_warnx("the server stopped before answering");
-        if (e == RC_TIMEOUT)
-            ipc_warnx("no answer for %d ms; giving up", o->timeout_ms);
-        r->gone = true;
-        for (size_t i = r->next_print; i < r->next_send; i++) {
-            if (r->jobs[i].state == JOB_SENT) {
-                r->jobs[i].lost = true;
-                finish(r, &r->jobs[i], false);
+        if (n > 0 && fds[1].revents != 0)
+            source_read(src);
+        if (n > 0 && fds[2].revents != 0)
+            out_write(out);
+        if (n == 0 && r->inflight > 0) {
+            /* every wait has a way out: a dead server, or the timeout */
+            if (!rc_server_alive(s)) {
+                if (!r->gone)
+                    ipc_warnx("the server stopped before answering");
+                lose_all(r);
+            } else if (ipc_ms_until(deadline) == 0) {
+                ipc_warnx("no answer for %d ms; giving up", o->timeout_ms);
+                lose_all(r);
             }
         }
     }
@@ -457,6 +662,7 @@ main(int argc, char *argv[])
     struct source src = { 0 };
     struct rc_session s = { 0 };
     struct run r = { 0 };
+    struct output out = { 0 };
     char dir[PATH_MAX];
     int status;
 
@@ -473,9 +679,11 @@ main(int argc, char *argv[])
         if (src.rng == 0)
             src.rng = 0x9E3779B97F4A7C15ULL;   /* xorshift needs non-zero */
     }
+    src.in = -1;
     if (o.file != NULL) {
-        src.in = strcmp(o.file, "-") == 0 ? stdin : fopen(o.file, "re");
-        if (src.in == NULL)
+        src.in = strcmp(o.file, "-") == 0 ? STDIN_FILENO
+                                          : open(o.file, O_RDONLY | O_CLOEXEC);
+        if (src.in == -1)
             ipc_die("cannot open '%s'", o.file);
     }
 
@@ -484,7 +692,9 @@ main(int argc, char *argv[])
         ipc_warn("cannot set the scheduling policy (--sched)");
     s.die_before_ack = o.die_before_ack;
     rc_connect(&s, dir);
-    run(&r, &s, &src, &o);
+    run(&r, &s, &src, &o, &out);
+    free(out.data);
+    free(src.buf);
     if (o.random)
         print_summary(&r);
     if (fflush(stdout) == EOF)

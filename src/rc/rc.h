@@ -9,6 +9,7 @@
 #define IPCLAB_RC_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -19,23 +20,23 @@ struct rc_session {
     const char *dir;
     pid_t server;               /* the only process we accept signals from */
     struct ipc_sigs sigs;       /* the server's mode, read from its lock */
-    sigset_t waitset;           /* ready, revoke, stray acks: blocked */
+    sigset_t waitset;           /* every protocol signal: blocked */
+    int sigfd;                  /* signalfd of waitset: poll it */
     int fd1;                    /* FIFO1, write end */
     int fd2;                    /* FIFO2, read end (shared with other rcs) */
+    int fd4;                    /* FIFO4, write end: gives back a record
+                                   meant for another client */
     uint32_t next_seq;
     long die_before_ack;        /* test hook: SIGKILL self at Nth ready */
     long readies;
-    uint32_t revoked[16];       /* recent seqs the server took back: a ready
-                                   for one of them is stale, never read */
-    unsigned int revoked_next;
 };
 
-/* What rc_wait() brought back */
+/* What rc_take() brought back */
 enum rc_event {
-    RC_NONE = 0,                /* nothing for us (session.c only) */
-    RC_RESULT,              /* *res holds one of our results */
+    RC_NONE = 0,                /* nothing (more) for us now */
+    RC_RESULT,                  /* *res holds a result with our pid: the
+                                   caller checks it against its request */
     RC_REVOKED,                 /* the server took back result res->seq */
-    RC_TIMEOUT,                 /* nothing within the timeout */
     RC_SERVER_GONE,             /* the server died or stopped */
 };
 
@@ -55,8 +56,16 @@ int
 rc_send(struct rc_session *s, enum ipc_op op, int64_t a, int64_t b,
         uint32_t *seq, int timeout_ms);
 
-/* Wait up to timeout_ms for the next result addressed to us. */
+/*
+ * Take the signals pending on s->sigfd (poll it for POLLIN) until one
+ * brings something: a result (acknowledged already), a revoke, or the
+ * server's end. RC_NONE when nothing more is pending.
+ */
 enum rc_event
-rc_wait(struct rc_session *s, struct ipc_record *res, int timeout_ms);
+rc_take(struct rc_session *s, struct ipc_record *res);
+
+/* True while the server process exists */
+bool
+rc_server_alive(const struct rc_session *s);
 
 #endif /* IPCLAB_RC_H */

@@ -12,15 +12,17 @@
  * The signals are blocked before the first request is sent: a result can
  * come back faster than a client that installs its handler after sending,
  * and the original design lost results that way [lab04:early-result].
- * They are then taken with sigtimedwait(), never by a handler, so checking
- * and waiting cannot race.
- * The server's side is in src/server/channel.c. Lab 04, step 4.
+ * They are then taken through a signalfd, never by a handler, so checking
+ * and waiting cannot race, and main.c polls it beside its own input and
+ * output: however slowly those move, every ready is answered at once.
+ * The server's side is in src/server/handshake.c. Lab 04, step 4.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
@@ -30,51 +32,63 @@
 #include "ipclab/trace.h"
 #include "rc.h"
 
-#define LIVENESS_MS 250         /* how often a waiting rc checks the server */
+#define GIVE_BACK_MS 10000      /* FIFO4 full this long: the server is stuck */
 
 void
 rc_connect(struct rc_session *s, const char *dir)
 {
     enum ipc_sig_mode mode;
-    char path[PATH_MAX];
+    int dirfd;
 
     s->dir = dir;
     s->next_seq = 1;
-    if (ipc_rundir_check(dir) == -1) {
+    /* opened once and checked through the descriptor: the FIFOs are
+       opened relative to it, never through the path again */
+    if ((dirfd = ipc_rundir_open(dir, 0)) == -1) {
         if (errno == ENOENT)
             ipc_diex("no server running: '%s' does not exist "
                      "(start ipclab-server first)", dir);
+        if (errno == EMFILE || errno == ENFILE)
+            ipc_die("cannot open the runtime directory '%s'", dir);
         ipc_die("unsafe runtime directory '%s'", dir);
     }
-    if (ipc_rundir_server(dir, &s->server, &mode) == -1)
+    if (ipc_rundir_server_at(dirfd, &s->server, &mode) == -1)
         ipc_diex("no server running on '%s' (start ipclab-server first)",
                  dir);
     ipc_sigs_init(&s->sigs, mode);
 
-    /* block before sending, to avoid a race: see the header comment */
+    /* blocked before sending (see the header comment): ready, revoke and
+       every other protocol signal of both modes, since a stray one must
+       not kill us by its default action: taken, and ignored */
     sigemptyset(&s->waitset);
-    sigaddset(&s->waitset, s->sigs.ready);
-    if (s->sigs.revoke != 0)
-        sigaddset(&s->waitset, s->sigs.revoke);
-    /* nobody sends us acks, but a stray one must not kill us (the default
-       action of a real-time signal): take it, and ignore it */
-    sigaddset(&s->waitset, s->sigs.ack);
+    ipc_sig_addset_protocol(&s->waitset);
     if (sigprocmask(SIG_BLOCK, &s->waitset, NULL) == -1)
         ipc_die("sigprocmask");
+    /* taken through a descriptor, polled beside our input and output, so
+       that slow input or output never delays an acknowledgement */
+    s->sigfd = signalfd(-1, &s->waitset, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (s->sigfd == -1)
+        ipc_die("signalfd");
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */
     signal(SIGPIPE, SIG_IGN);
 
     /* O_NONBLOCK: with no reader, open() fails with ENXIO, not a hang */
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO1) == -1 ||
-        (s->fd1 = ipc_fifo_open(IPC_FIFO1, path, O_WRONLY | O_NONBLOCK)) == -1) {
-        if (errno == ENXIO || errno == ENOENT)
-            ipc_diex("no server running on '%s' (start ipclab-server first)",
-                     dir);
-        ipc_die("cannot open '%s'", path);
-    }
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO2) == -1 ||
-        (s->fd2 = ipc_fifo_open(IPC_FIFO2, path, O_RDONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s'", path);
+    s->fd1 = ipc_fifo_open_at(dirfd, IPC_FIFO1, ipc_rundir_fifo_name(IPC_FIFO1),
+                              O_WRONLY | O_NONBLOCK);
+    if (s->fd1 == -1 && (errno == ENXIO || errno == ENOENT))
+        ipc_diex("no server running on '%s' (start ipclab-server first)",
+                 dir);
+    s->fd2 = s->fd1 == -1 ? -1
+             : ipc_fifo_open_at(dirfd, IPC_FIFO2,
+                                ipc_rundir_fifo_name(IPC_FIFO2),
+                                O_RDONLY | O_NONBLOCK);
+    s->fd4 = s->fd2 == -1 ? -1
+             : ipc_fifo_open_at(dirfd, IPC_FIFO4,
+                                ipc_rundir_fifo_name(IPC_FIFO4),
+                                O_WRONLY | O_NONBLOCK);
+    if (s->fd4 == -1)
+        ipc_die("cannot open the FIFOs in '%s'", dir);
+    close(dirfd);
 }
 
 int
@@ -90,15 +104,6 @@ rc_send(struct rc_session *s, enum ipc_op op, int64_t a, int64_t b,
         return -1;
     *seq = s->next_seq++;
     return 0;
-}
-
-static bool
-was_revoked(const struct rc_session *s, uint32_t seq)
-{
-    for (size_t i = 0; i < sizeof(s->revoked) / sizeof(s->revoked[0]); i++)
-        if (s->revoked[i] == seq && seq != 0)
-            return true;
-    return false;
 }
 
 /* A ready signal from the server: read our record and acknowledge it. */
@@ -123,12 +128,16 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
             ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, ev->value);
         return RC_NONE;
     }
-    if (res->pid != (int32_t)ipc_self_pid()) {
-        /* another client's record: the protocol was broken (lab 04
-           shows how); ack so the server goes on, and report it */
+    if (res->pid != (int32_t)getpid()) {
+        /* another client's record: this ready was stale (we were stopped
+           after taking it, or two coalesced). Never keep it: give it back
+           to the server, which delivers it to its owner. No ack: the ack
+           is its owner's to send */
         IPC_TRACE(error, "record for another client", res->pid);
-        ipc_warnx("read a result addressed to pid %ld", (long)res->pid);
-        ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, ev->value);
+        res->flags |= IPCLAB_REC_RETURNED;
+        ipc_rec_seal(res);
+        if (ipc_rec_write(s->fd4, IPC_FIFO4, res, GIVE_BACK_MS) == -1)
+            return RC_SERVER_GONE;
         return RC_NONE;
     }
     if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq) == -1)
@@ -137,48 +146,37 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
 }
 
 enum rc_event
-rc_wait(struct rc_session *s, struct ipc_record *res, int timeout_ms)
+rc_take(struct rc_session *s, struct ipc_record *res)
 {
-    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    struct ipc_sig_event ev;
+    int n;
 
-    IPC_TRACE(proc_state, "rc", "waiting_signal");
-    for (;;) {
-        struct ipc_sig_event ev;
-        int left = ipc_ms_until(deadline);
-        int slice = left < 0 || left > LIVENESS_MS ? LIVENESS_MS : left;
-        int signo = ipc_sig_wait(&s->waitset, slice, &ev);
+    while ((n = ipc_sigfd_read(s->sigfd, &ev)) == 1) {
         enum rc_event e;
 
-        if (signo == -1)
-            ipc_die("sigtimedwait");
-        if (signo == 0) {
-            /* every wait has a way out: a dead server, or the timeout */
-            if (!ipc_proc_alive(s->server))
-                return RC_SERVER_GONE;
-            if (ipc_ms_until(deadline) == 0)
-                return RC_TIMEOUT;
-            continue;
-        }
-        if (signo == s->sigs.ack ||
+        if ((ev.signo != s->sigs.ready && ev.signo != s->sigs.revoke) ||
             !ipc_sig_from(&s->sigs, &ev, s->server)) {
             ipc_sig_ignored(&ev, "unexpected_sender");
             continue;
         }
-        if (signo == s->sigs.revoke) {
-            /* revoke is a lower real-time signal than ready, so it comes
-               out of the queue first: the ready it cancels is still
-               pending, and must not make us read someone else's record */
+        if (ev.signo == s->sigs.revoke) {
+            /* the ready it cancels may still be pending: harmless, since a
+               record read on a stale ready is given back (take_result()) */
             ipc_sig_consumed(&ev, "revoke");
-            s->revoked[s->revoked_next++ % 16] = ev.value;
             res->seq = ev.value;
             return RC_REVOKED;
-        }
-        if (s->sigs.mode == IPC_SIG_RT && was_revoked(s, ev.value)) {
-            ipc_sig_ignored(&ev, "revoked");
-            continue;
         }
         e = take_result(s, &ev, res);
         if (e != RC_NONE)
             return e;
     }
+    if (n == -1)
+        ipc_die("cannot read signalfd");
+    return RC_NONE;
+}
+
+bool
+rc_server_alive(const struct rc_session *s)
+{
+    return ipc_proc_alive(s->server);
 }

@@ -4,17 +4,15 @@
  * Before the server signals the pid a request names, it must know that
  * this pid reads FIFO2: a 'ready' sent to any other process (a bystander
  * named in a forged record) would kill it. Asking /proc that question
- * (ipc_proc_reads_fifo()) costs a dozen system calls, about 20 us here:
- * more than the rest of the request. So the server asks once per client
- * and remembers the answer for as long as that process lives.
+ * (ipc_proc_reads_fifo()) takes a dozen system calls, more than the rest
+ * of a request, so the server asks once per client and remembers the
+ * answer for as long as that process lives.
  *
  * "As long as it lives" is what a pid cannot tell: a pid is reused once its
  * process is gone. A pidfd (pidfd_open(2), Linux 5.3) refers to one
  * process, not to a number: it becomes readable when that process exits.
- * The server watches each client's pidfd in its epoll set beside the FIFOs
- * and forgets the client on its next turn after the exit: long before the
- * pid can come round again, since the kernel hands out pids in turn, up to
- * pid_max, before it reuses one.
+ * The server watches each client's pidfd in its epoll set beside the FIFOs:
+ * it forgets the client, and stops waiting for it in FIFO2, at once.
  *
  *   request from pid P --> known? --yes--> serve
  *                            | no
@@ -41,8 +39,8 @@
 #include "ipclab/trace.h"
 #include "server.h"
 
-static struct client *
-find(struct server *s, pid_t pid)
+struct client *
+clients_find(struct server *s, pid_t pid)
 {
     for (int i = 0; i < s->nclients; i++)
         if (s->clients[i].pid == pid)
@@ -72,16 +70,16 @@ clients_admit(struct server *s, pid_t pid)
     bool reader;
     int fd;
 
-    if (find(s, pid) != NULL)
+    if (clients_find(s, pid) != NULL)
         return CLIENT_OK;
-    if (pid == ipc_self_pid())
+    if (pid == getpid())
         return CLIENT_NOT_READER;
 
     /* the pidfd first: it pins down which process 'pid' means now */
     fd = pidfd_open(pid, 0);                    /* close-on-exec */
     if (fd == -1 && errno == ESRCH)
         return CLIENT_GONE;
-    reader = ipc_proc_reads_fifo(pid, s->to_client.wfd);
+    reader = ipc_proc_reads_fifo(pid, s->fifo2.wfd);
     if (fd == -1)               /* EMFILE...: serve it, ask again next time */
         return reader ? CLIENT_OK : CLIENT_NOT_READER;
 
@@ -105,20 +103,22 @@ clients_admit(struct server *s, pid_t pid)
 bool
 clients_alive(struct server *s, pid_t pid)
 {
-    return find(s, pid) != NULL || ipc_proc_alive(pid);
+    return clients_find(s, pid) != NULL || ipc_proc_alive(pid);
 }
 
-bool
+pid_t
 clients_exited(struct server *s, int fd)
 {
     for (int i = 0; i < s->nclients; i++) {
+        pid_t pid = s->clients[i].pid;
+
         if (s->clients[i].pidfd != fd)
             continue;
         close(fd);              /* and out of the epoll set with it */
         s->clients[i] = s->clients[--s->nclients];
-        return true;
+        return pid;
     }
-    return false;
+    return 0;
 }
 
 void

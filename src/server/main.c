@@ -6,7 +6,7 @@
  *
  * This file sets up (runtime directory, lock, FIFOs, signalfd, processing
  * clients), runs the event loop and shuts down. The handshake on the
- * shared FIFOs is in channel.c; the life of a request in route.c.
+ * shared FIFOs is in handshake.c; the life of a request in route.c.
  *
  * Run:   build/bin/ipclab-server &      then   build/bin/ipclab-rc 6 '*' 7
  * Stop:  kill -INT %1   (answers what is in flight, removes the FIFOs)
@@ -31,7 +31,7 @@
 #include "ipclab/trace.h"
 #include "server.h"
 
-#define STOP_GRACE_MS 3000      /* after the last answer, for children */
+#define STOP_GRACE_MS 3000      /* slack for children at shutdown */
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_SPAWN, OPT_SIGNALS, OPT_ACK_TIMEOUT,
        OPT_WORK_DELAY, OPT_CRASH, OPT_WORKER_DIR, OPT_UNSAFE_NO_ACK,
@@ -72,14 +72,14 @@ usage(void)
            "  --signals MODE       rt (default): real-time signals queued with\n"
            "                       sigqueue() carrying the request's seq;\n"
            "                       classic: SIGUSR1/SIGUSR2, which coalesce\n"
-           "  --sched POLICY       batch (default): a process woken by a record\n"
-           "                       or a signal runs when its waker blocks\n"
-           "                       (SCHED_BATCH); normal: the kernel's default\n"
-           "                       (SCHED_OTHER), it may preempt the waker.\n"
+           "  --sched POLICY       normal (default): the kernel's default,\n"
+           "                       SCHED_OTHER; batch: SCHED_BATCH, a woken\n"
+           "                       process waits until its waker blocks.\n"
            "                       The processing clients inherit it\n"
-           "  --ack-timeout MS     how long a reader of FIFO2 or FIFO3 may take\n"
-           "                       to acknowledge before its record is taken\n"
-           "                       back (default 2000)\n"
+           "  --ack-timeout MS     how long a running reader of FIFO2 or FIFO3\n"
+           "                       may stay silent before its record is taken\n"
+           "                       back (default 2000); a stopped or dead one\n"
+           "                       is given up at once\n"
            "  --worker-dir DIR     where ipclab-sum & co. are (default: beside\n"
            "                       this program)\n"
            "  --work-delay MS      processing clients wait MS before answering\n"
@@ -91,7 +91,8 @@ usage(void)
            "  -h, --help           show this help\n"
            "\n"
            "Exit status: 0 after a clean stop, 1 on errors (another server on\n"
-           "the directory, an unsafe directory), 2 on usage errors.\n",
+           "the directory, an unsafe directory, processing clients that\n"
+           "cannot be run), 2 on usage errors.\n",
            ipc_progname());
 }
 
@@ -165,12 +166,9 @@ setup_signals(struct server *s)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGCHLD);
-    sigaddset(&set, s->sigs.ack);
-    /* nobody sends us these, but a stray one must not kill us (the
-       default action of a real-time signal): take it, and ignore it */
-    sigaddset(&set, s->sigs.ready);
-    if (s->sigs.revoke != 0)
-        sigaddset(&set, s->sigs.revoke);
+    /* the ack, and every other protocol signal of both modes: a stray
+       one must not kill us (their default action), so take and ignore it */
+    ipc_sig_addset_protocol(&set);
     if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
         ipc_die("sigprocmask");
     s->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -180,34 +178,36 @@ setup_signals(struct server *s)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Open FIFO 'no' for reading, then writing; both ends stay ours. */
+/* Create FIFO 'no' in our directory, open it for reading, then writing;
+   both ends stay ours. */
 static void
-open_both_ends(const char *dir, enum ipc_fifo_no no, int *rfd, int *wfd)
+open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
+               int *wfd)
 {
-    char path[PATH_MAX];
+    const char *name = ipc_rundir_fifo_name(no);
 
-    if (ipc_rundir_fifo(path, sizeof(path), dir, no) == -1)
-        ipc_die("runtime directory name too long");
-    if (ipc_fifo_create(no, path, 0600) == -1)
-        ipc_die("cannot create FIFO '%s'", path);
+    if (ipc_fifo_create_at(s->dir_fd, no, name, 0600) == -1)
+        ipc_die("cannot create FIFO '%s/%s'", s->dir, name);
     /* read end first, non-blocking: the write end's open then succeeds
        at once, because a reader (us) exists */
-    if ((*rfd = ipc_fifo_open(no, path, O_RDONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s'", path);
-    if ((*wfd = ipc_fifo_open(no, path, O_WRONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s'", path);
+    if ((*rfd = ipc_fifo_open_at(s->dir_fd, no, name,
+                                 O_RDONLY | O_NONBLOCK)) == -1 ||
+        (*wfd = ipc_fifo_open_at(s->dir_fd, no, name,
+                                 O_WRONLY | O_NONBLOCK)) == -1)
+        ipc_die("cannot open '%s/%s'", s->dir, name);
 }
 
 static void
 setup_runtime(struct server *s)
 {
-    char path[PATH_MAX];
     bool recovered = false;
     pid_t holder = 0;
 
-    if (ipc_rundir_prepare(s->dir) == -1)
+    /* opened once, checked through the descriptor; everything inside is
+       made and opened relative to it */
+    if ((s->dir_fd = ipc_rundir_open(s->dir, 1)) == -1)
         ipc_die("unsafe or unusable runtime directory '%s'", s->dir);
-    s->lock_fd = ipc_rundir_lock(s->dir, s->sigs.mode, &holder);
+    s->lock_fd = ipc_rundir_lock_at(s->dir_fd, s->sigs.mode, &holder);
     if (s->lock_fd == -1 && errno == EBUSY)
         ipc_diex("another server (pid %ld) is running on '%s'",
                  (long)holder, s->dir);
@@ -216,8 +216,7 @@ setup_runtime(struct server *s)
 
     /* we hold the lock: any FIFO still here was left by a crashed server */
     for (int no = IPC_FIFO1; no <= IPC_FIFO4; no++) {
-        if (ipc_rundir_fifo(path, sizeof(path), s->dir, no) == 0 &&
-            unlink(path) == 0)
+        if (unlinkat(s->dir_fd, ipc_rundir_fifo_name(no), 0) == 0)
             recovered = true;
     }
     if (recovered) {
@@ -226,10 +225,10 @@ setup_runtime(struct server *s)
                   "cleanly", s->dir);
     }
 
-    open_both_ends(s->dir, IPC_FIFO1, &s->fd1_read, &s->fd1_keep);
-    open_both_ends(s->dir, IPC_FIFO4, &s->fd4_read, &s->fd4_keep);
-    open_both_ends(s->dir, IPC_FIFO2, &s->to_client.rfd, &s->to_client.wfd);
-    open_both_ends(s->dir, IPC_FIFO3, &s->to_worker.rfd, &s->to_worker.wfd);
+    open_both_ends(s, IPC_FIFO1, &s->fd1_read, &s->fd1_keep);
+    open_both_ends(s, IPC_FIFO4, &s->fd4_read, &s->fd4_keep);
+    open_both_ends(s, IPC_FIFO2, &s->fifo2.rfd, &s->fifo2.wfd);
+    open_both_ends(s, IPC_FIFO3, &s->fifo3.rfd, &s->fifo3.wfd);
     ipc_rec_reader_init(&s->in1, s->fd1_read, IPC_FIFO1, IPC_KIND_REQUEST);
     ipc_rec_reader_init(&s->in4, s->fd4_read, IPC_FIFO4, IPC_KIND_RESULT);
 }
@@ -279,34 +278,52 @@ has_room(const struct server *s)
 }
 
 /*
- * Handle every record waiting in FIFO1 (requests) or FIFO4 (results).
- * A read() that leaves room in the buffer has emptied the FIFO: there is
- * no need for another read() to hear EAGAIN, epoll_wait() will say when
- * more arrives.
+ * Take every record out of a reader's buffer and the FIFO behind it. A
+ * read() that leaves room in the buffer has emptied the FIFO: there is no
+ * need for another read() to hear EAGAIN, epoll_wait() will say when more
+ * arrives. Returns false while the FIFO may hold more.
  */
+static bool
+fill(struct ipc_rec_reader *rd)
+{
+    size_t room = sizeof(rd->buf) - rd->len;
+    ssize_t n = ipc_rec_reader_fill(rd);
+
+    /* we hold a write end, so never EOF; EAGAIN: nothing waiting */
+    if (n == -1 && errno != EAGAIN)
+        ipc_die("cannot read FIFO%d", (int)rd->no);
+    return n < (ssize_t)room;
+}
+
+/* FIFO1: requests, as many as there is room for (back-pressure) */
 static void
-drain(struct server *s, struct ipc_rec_reader *rd,
-      void (*handle)(struct server *, const struct ipc_record *))
+read_fifo1(struct server *s)
 {
     struct ipc_record rec;
-    bool requests = rd == &s->in1;
+    bool emptied = false;
 
-    for (bool emptied = false;;) {
-        size_t room;
-        ssize_t n;
-
-        while ((!requests || s->in_use < MAX_REQUESTS) &&
-               ipc_rec_reader_next(rd, &rec) == 1)
-            handle(s, &rec);
-        if (emptied || (requests && !has_room(s)))
+    for (;;) {
+        while (s->in_use < MAX_REQUESTS &&
+               ipc_rec_reader_next(&s->in1, &rec) == 1)
+            route_request(s, &rec);
+        if (emptied || !has_room(s))
             return;             /* back-pressure: clients wait in write() */
-        room = sizeof(rd->buf) - rd->len;
-        n = ipc_rec_reader_fill(rd);
-        /* we hold a write end, so never EOF; EAGAIN: nothing waiting */
-        if (n == -1 && errno != EAGAIN)
-            ipc_die("cannot read FIFO%d", (int)rd->no);
-        emptied = n < (ssize_t)room;
+        emptied = fill(&s->in1);
     }
+}
+
+/* FIFO4: results, and records given back by stale readers */
+static void
+read_fifo4(struct server *s)
+{
+    struct ipc_record rec;
+
+    do {
+        while (ipc_rec_reader_next(&s->in4, &rec) == 1)
+            route_fifo4(s, &rec);
+    } while (!fill(&s->in4));
+    while (ipc_rec_reader_next(&s->in4, &rec) == 1)
+        route_fifo4(s, &rec);
 }
 
 /*
@@ -329,7 +346,7 @@ reap_children(struct server *s)
         n = 0;
         while (n < BATCH && (pid = ipc_reap(-1, "worker", &codes[n])) > 0)
             pids[n++] = pid;
-        drain(s, &s->in4, route_result);
+        read_fifo4(s);
         for (int i = 0; i < n; i++)
             route_child_exited(s, pids[i], codes[i]);
     } while (n == BATCH);
@@ -365,42 +382,28 @@ drain_signals(struct server *s, bool *force_stop)
         } else if (ev->signo == SIGCHLD) {
             ipc_sig_consumed(ev, "child");
             child = true;               /* after the acks, below */
-        } else if (ev->signo != s->sigs.ack) {
+        } else if (ev->signo == s->sigs.ack) {
+            route_ack(s, ev);
+        } else {
             ipc_sig_ignored(ev, "unexpected_sender");   /* see set-up */
-        } else if (ev->code != (s->sigs.mode == IPC_SIG_RT ? SI_QUEUE
-                                                            : SI_USER)) {
-            ipc_sig_ignored(ev, "not_queued");
-        } else if (!channel_ack(s, &s->to_client, ev) &&
-                   !channel_ack(s, &s->to_worker, ev)) {
-            ipc_sig_ignored(ev, "unexpected_sender");
         }
     }
     if (child)
         reap_children(s);
 }
 
-/* poll() timeout: the nearest ack deadline, or -1 */
+/* How long a stop may take to answer what is in flight: the work itself
+   and one ack timeout on each shared FIFO, and slack for the children */
 static int
-next_timeout(const struct server *s)
+stop_budget_ms(const struct server *s)
 {
-    int t = -1;
-    const struct channel *chs[] = { &s->to_client, &s->to_worker };
-
-    for (size_t i = 0; i < 2; i++) {
-        if (chs[i]->busy != NULL) {
-            int left = ipc_ms_until(chs[i]->deadline);
-
-            if (t < 0 || left < t)
-                t = left;
-        }
-    }
-    return t;
+    return s->work_delay_ms + 2 * s->ack_timeout_ms + STOP_GRACE_MS;
 }
 
 static void
 serve(struct server *s)
 {
-    bool force_stop = false, was_stopping = false;
+    bool force_stop = false;
     int64_t stop_deadline = -1;
 
     IPC_TRACE(proc_state, "server", "serving");
@@ -408,7 +411,7 @@ serve(struct server *s)
         struct epoll_event evs[16];
         bool accepting = !s->stopping && has_room(s);
         bool sig_ready = false, fd4_ready = false, fd1_ready = false;
-        int timeout = next_timeout(s), n;
+        int timeout = route_next_timeout(s), n;
 
         if (s->stopping && (s->in_use == 0 || force_stop ||
                             ipc_ms_until(stop_deadline) == 0))
@@ -423,6 +426,7 @@ serve(struct server *s)
             ipc_die("epoll_wait");
         for (int i = 0; i < n; i++) {
             int fd = evs[i].data.fd;
+            pid_t gone;
 
             if (fd == s->sig_fd)
                 sig_ready = true;
@@ -430,26 +434,24 @@ serve(struct server *s)
                 fd4_ready = true;
             else if (fd == s->fd1_read)
                 fd1_ready = true;
-            else
-                clients_exited(s, fd);  /* a client's pidfd */
+            else if ((gone = clients_exited(s, fd)) > 0)
+                route_client_exited(s, gone);   /* a client's pidfd */
         }
 
         /* in this order: acks before results, results before requests */
         if (sig_ready)
             drain_signals(s, &force_stop);
-        if (s->stopping && !was_stopping) {
+        if (s->stopping && stop_deadline < 0) {
             /* requests already written are in flight: take them all */
-            was_stopping = true;
-            stop_deadline = ipc_deadline_ms(4 * s->ack_timeout_ms + 2000);
-            drain(s, &s->in1, route_request);
+            stop_deadline = ipc_deadline_ms(stop_budget_ms(s));
+            read_fifo1(s);
         }
         if (fd4_ready)
-            drain(s, &s->in4, route_result);
+            read_fifo4(s);
         /* requests left in the buffer by back-pressure count as waiting */
         if (accepting && (fd1_ready || s->in1.len > 0))
-            drain(s, &s->in1, route_request);
-        channel_check_timeout(s, &s->to_worker);
-        channel_check_timeout(s, &s->to_client);
+            read_fifo1(s);
+        route_tick(s);
     }
     if (s->in_use > 0)
         ipc_warnx("stopping with %d requests unanswered", s->in_use);
@@ -465,8 +467,8 @@ kill_children(struct server *s)
     for (int i = 0; i < MAX_REQUESTS; i++)
         if (s->reqs[i].state == REQ_AT_WORKER && s->reqs[i].worker > 0)
             kill(s->reqs[i].worker, SIGKILL);
-    if (s->to_worker.busy != NULL)
-        kill(s->to_worker.peer, SIGKILL);
+    if (s->fifo3.busy != NULL)
+        kill(s->fifo3.reader, SIGKILL);
 }
 
 /* True while we have a child, exited or not (WNOWAIT: look, do not reap) */
@@ -517,8 +519,8 @@ main(int argc, char *argv[])
     char dir[PATH_MAX];
 
     ipc_set_progname(argv[0]);
-    channel_init(&s.to_client, IPC_FIFO2);
-    channel_init(&s.to_worker, IPC_FIFO3);
+    hs_init(&s.fifo2, IPC_FIFO2);
+    hs_init(&s.fifo3, IPC_FIFO3);
     parse_options(&s, argc, argv, &dir_opt);
     if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");
@@ -534,8 +536,8 @@ main(int argc, char *argv[])
     setup_signals(&s);
     setup_runtime(&s);
     setup_epoll(&s);
-    if (!s.per_request && route_start_pool(&s) == -1)
-        ipc_die("cannot start the processing clients");
+    if (route_start_pool(&s) == -1)
+        ipc_die("cannot start the processing clients of '%s'", s.worker_dir);
 
     printf("ready: %s\n", s.dir);
     if (fflush(stdout) == EOF)
@@ -544,7 +546,7 @@ main(int argc, char *argv[])
     serve(&s);
     stop_children(&s);
     clients_forget_all(&s);
-    if (ipc_rundir_clean(s.dir) == -1)
+    if (ipc_rundir_clean_at(s.dir_fd) == -1)
         ipc_warn("cannot remove the FIFOs in '%s'", s.dir);
     printf("stopped: %lu answered, %lu results undeliverable, "
            "%lu invalid records dropped\n", s.served, s.dropped_results,

@@ -4,12 +4,15 @@
  * A request's life in the server (enum req_state):
  *
  *   FIFO1 --> TO_WORKER --ack--> AT_WORKER --FIFO4--> TO_CLIENT --ack--> free
- *                 (FIFO3 channel)                       (FIFO2 channel)
+ *              (queue, FIFO3)                          (queue, FIFO2)
  *
  * Every request the server accepts is answered exactly once: with its
  * result, or with an error status (EINVAL for an unknown operation, EIO
- * when its processing client died, ETIMEDOUT when it did not take the
- * request) unless its own client is gone or stopped answering.
+ * when its processing client died holding it, ETIMEDOUT when it did not
+ * take it) unless its own client is gone. A result waits in this queue,
+ * in memory, while its client is stopped, and a request while its
+ * processing client is stopped or restarting: a shared FIFO never waits
+ * for an absent reader.
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,11 +20,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipclab/err.h"
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 #include "server.h"
 
-#define MAX_FAILURES 5          /* deaths in a row before giving up on an op */
+#define RESTART_MIN_MS 100      /* first delay after repeated deaths */
+#define RESTART_MAX_MS 2000     /* the delay doubles up to this */
+
+static void pump_fifo2(struct server *s);
+static void pump_fifo3(struct server *s);
+
+/* ---- requests in memory ------------------------------------------------- */
 
 static struct req *
 req_alloc(struct server *s)
@@ -54,78 +64,159 @@ req_find(struct server *s, pid_t pid, uint32_t seq)
     return NULL;
 }
 
-bool
-route_is_stalled(const struct server *s, pid_t pid)
+static void
+push_back(struct queue *q, struct req *r)
 {
-    for (int i = 0; i < MAX_STALLED; i++)
-        if (s->stalled[i] == pid)
-            return true;
-    return false;
+    r->next = NULL;
+    if (q->tail != NULL)
+        q->tail->next = r;
+    else
+        q->head = r;
+    q->tail = r;
 }
 
-/* A client that sends again is alive and listening (or a new process
-   that reuses the pid): serve it again. */
 static void
-unstall(struct server *s, pid_t pid)
+push_front(struct queue *q, struct req *r)
 {
-    for (int i = 0; i < MAX_STALLED; i++)
-        if (s->stalled[i] == pid)
-            s->stalled[i] = 0;
+    r->next = q->head;
+    q->head = r;
+    if (q->tail == NULL)
+        q->tail = r;
 }
 
-/* The result is in r->rec: queue it for its client, unless nobody waits. */
+/* Unlink r, whose predecessor is prev (NULL: r is the head) */
 static void
-answer(struct server *s, struct req *r)
+unlink_req(struct queue *q, struct req *prev, struct req *r)
 {
-    if (route_is_stalled(s, r->rec.pid) || !clients_alive(s, r->rec.pid)) {
-        route_drop_result(s, r);
-        return;
-    }
-    r->state = REQ_TO_CLIENT;
-    channel_push(s, &s->to_client, r);
+    if (prev == NULL)
+        q->head = r->next;
+    else
+        prev->next = r->next;
+    if (q->tail == r)
+        q->tail = prev;
+    r->next = NULL;
 }
 
-/* A valid request we will not serve, and why */
+/* A valid record we will not use, and why */
 static void
-refuse(struct server *s, const char *reason)
+refuse(struct server *s, enum ipc_fifo_no no, const char *reason)
 {
-    IPC_TRACE(record_drop, IPC_FIFO1, reason,
-              (int)sizeof(struct ipc_record));
+    IPC_TRACE(record_drop, no, reason, (int)sizeof(struct ipc_record));
     s->dropped_records++;
 }
 
-void
-route_request(struct server *s, const struct ipc_record *rec)
-{
-    struct req *r;
+/* ---- results ------------------------------------------------------------ */
 
-    if (req_find(s, rec->pid, rec->seq) != NULL) {
-        refuse(s, "duplicate");
+/* Give up on a result; tell its client at once if it lives (rt mode) */
+static void
+drop_result(struct server *s, struct req *r)
+{
+    IPC_TRACE(record_drop, IPC_FIFO2, "stale", (int)sizeof(r->rec));
+    if (s->sigs.revoke != 0 && clients_alive(s, r->rec.pid))
+        ipc_sig_send(&s->sigs, s->sigs.revoke, "revoke", r->rec.pid,
+                     r->rec.seq);
+    s->dropped_results++;
+    req_free(s, r);
+}
+
+/* The result is in r->rec: queue it for its client, unless it is gone. */
+static void
+answer(struct server *s, struct req *r)
+{
+    if (!clients_alive(s, r->rec.pid)) {
+        drop_result(s, r);
         return;
     }
-    /* The answer will go to rec->pid with a 'ready' signal. Only a reader
-       of FIFO2 can be waiting for one: to any other process named in a
-       forged or broken record (a bystander, a processing client, this
-       server), a real-time signal it does not expect is fatal. */
-    switch (clients_admit(s, rec->pid)) {
-    case CLIENT_OK:
-        break;
-    case CLIENT_GONE:
-        refuse(s, "stale");
+    r->state = REQ_TO_CLIENT;
+    r->early_result = false;
+    push_back(&s->to_client, r);
+    pump_fifo2(s);
+}
+
+static void
+fail(struct server *s, struct req *r, int status)
+{
+    IPC_TRACE(error, "request failed", status);
+    ipc_rec_make_result(&r->rec, status, 0);
+    answer(s, r);
+}
+
+/* Look at stopped peers again soon (route_tick()) */
+static void
+watch_stopped(struct server *s)
+{
+    if (s->next_recheck == 0)
+        s->next_recheck = ipc_now_ms() + CHECK_MS;
+}
+
+/* What became of a result offered in FIFO2 */
+static void
+settle_fifo2(struct server *s, struct req *r, pid_t reader,
+             enum hs_outcome o, enum hs_reason why)
+{
+    struct client *c;
+
+    if (o == HS_WAITING)
         return;
-    case CLIENT_NOT_READER:
-        refuse(s, "bad_pid");
-        return;
+    if (o == HS_ACKED || o == HS_READ) {
+        /* read: by its client, or by a stale reader that gives it back
+           through FIFO4 (route_fifo4() then queues it again) */
+        s->served++;
+        req_free(s, r);
+    } else if (why == HS_REASON_STOPPED &&
+               (c = clients_find(s, reader)) != NULL) {
+        c->stopped = true;      /* keep it here until the client resumes */
+        watch_stopped(s);
+        push_front(&s->to_client, r);
+    } else if (why == HS_REASON_PROTOCOL) {
+        push_front(&s->to_client, r);
+    } else {
+        drop_result(s, r);      /* gone, silent, or unwritable */
     }
-    unstall(s, rec->pid);
-    r = req_alloc(s);           /* the caller keeps room: never NULL */
-    r->rec = *rec;
-    if (rec->op < 1 || rec->op > IPC_OP_COUNT) {
-        route_fail(s, r, EINVAL);
-        return;
+    pump_fifo2(s);
+}
+
+/* Offer queued results, first come first served, skipping stopped clients */
+static void
+pump_fifo2(struct server *s)
+{
+    struct req *prev = NULL, *r = s->to_client.head;
+
+    while (s->fifo2.busy == NULL && r != NULL) {
+        struct client *c = clients_find(s, r->rec.pid);
+        struct req *next = r->next;
+        enum hs_outcome o;
+        enum hs_reason why = HS_REASON_NONE;
+
+        if (c != NULL && c->stopped) {
+            prev = r;
+            r = next;
+            continue;
+        }
+        unlink_req(&s->to_client, prev, r);
+        if (!clients_alive(s, r->rec.pid)) {
+            drop_result(s, r);
+            r = next;
+            continue;
+        }
+        o = hs_offer(&s->fifo2, &s->sigs, r, r->rec.pid, s->ack_timeout_ms,
+                     &why);
+        if (o == HS_WAITING && s->skip_ack_wait) {
+            /* UNSAFE: lab 04 shows what goes wrong without the ack */
+            hs_release(&s->fifo2);
+            o = HS_ACKED;
+        }
+        settle_fifo2(s, r, r->rec.pid, o, why);
+        return;                 /* settle_fifo2() pumped again */
     }
-    r->state = REQ_TO_WORKER;
-    channel_push(s, &s->to_worker, r);
+}
+
+/* ---- processing clients ------------------------------------------------- */
+
+static void
+worker_path(const struct server *s, uint32_t op, char *path, size_t size)
+{
+    snprintf(path, size, "%s/ipclab-%s", s->worker_dir, ipc_op_name(op));
 }
 
 /* Start a processing client for op. Returns its pid, or -1. */
@@ -137,8 +228,7 @@ start_worker(struct server *s, uint32_t op)
     sigset_t mask;
     int n = 0;
 
-    snprintf(path, sizeof(path), "%s/ipclab-%s", s->worker_dir,
-             ipc_op_name(op));
+    worker_path(s, op, path, sizeof(path));
     argv[n++] = path;
     argv[n++] = "--dir";
     argv[n++] = (char *)s->dir;
@@ -162,159 +252,450 @@ start_worker(struct server *s, uint32_t op)
        before the worker has even reached main(), and an unblocked
        real-time signal with no handler kills [lab04:early-ready] */
     sigemptyset(&mask);
-    sigaddset(&mask, s->sigs.ready);
-    sigaddset(&mask, s->sigs.ack);      /* strays: taken and ignored */
-    if (s->sigs.revoke != 0)
-        sigaddset(&mask, s->sigs.revoke);
+    ipc_sig_addset_protocol(&mask);
     sigaddset(&mask, SIGINT);   /* until the worker ignores it */
     sigaddset(&mask, SIGTERM);
     return ipc_spawn(ipc_op_name(op), path, argv, &mask);
 }
 
-pid_t
-route_pick_worker(struct server *s, struct req *r)
+/* Fail every queued request for op: its processing client cannot run */
+static void
+fail_queued(struct server *s, uint32_t op)
 {
-    uint32_t op = r->rec.op;
-    pid_t pid;
+    struct req *prev = NULL, *r = s->to_worker.head;
 
-    if (s->per_request) {
-        pid = start_worker(s, op);
+    while (r != NULL) {
+        struct req *next = r->next;
+
+        if (r->rec.op == op) {
+            unlink_req(&s->to_worker, prev, r);
+            fail(s, r, EIO);
+        } else {
+            prev = r;
+        }
+        r = next;
+    }
+}
+
+/* Start the pool's worker for op now; on failure retry later */
+static void
+restart_worker(struct server *s, uint32_t op)
+{
+    struct worker *w = &s->pool[op];
+
+    w->restart_at = 0;
+    w->stopped = false;
+    if ((w->pid = start_worker(s, op)) > 0)
+        return;
+    IPC_TRACE(error, "fork", errno);
+    w->pid = 0;
+    w->restart_at = ipc_now_ms() + RESTART_MIN_MS;
+    fail_queued(s, op);
+}
+
+/* The processing client that takes request r now: 0 when none can */
+static pid_t
+worker_for(struct server *s, struct req *r)
+{
+    if (!s->per_request) {
+        struct worker *w = &s->pool[r->rec.op];
+
+        return w->stopped ? 0 : w->pid;
+    }
+    if (r->worker > 0 &&
+        ipc_proc_run_state(r->worker) == IPC_PROC_STOPPED)
+        return 0;
+    if (r->worker <= 0 && (r->worker = start_worker(s, r->rec.op)) <= 0) {
+        IPC_TRACE(error, "fork", errno);
+        r->worker = -1;         /* fail it: see pump_fifo3() */
+    }
+    return r->worker;
+}
+
+/* What became of a request offered in FIFO3 */
+static void
+settle_fifo3(struct server *s, struct req *r, pid_t reader,
+             enum hs_outcome o, enum hs_reason why)
+{
+    if (o == HS_WAITING)
+        return;
+    if (o == HS_ACKED || o == HS_READ) {
+        r->state = REQ_AT_WORKER;
+        r->worker = reader;
+        if (o == HS_ACKED && !s->per_request)
+            s->pool[r->rec.op].failures = 0;
+        if (r->early_result)
+            answer(s, r);
+    } else if (why == HS_REASON_STOPPED || why == HS_REASON_GONE ||
+               why == HS_REASON_PROTOCOL) {
+        /* unread: it waits for its worker to resume or be replaced */
+        if (why != HS_REASON_PROTOCOL && !s->per_request &&
+            s->pool[r->rec.op].pid == reader)
+            s->pool[r->rec.op].stopped = true;
+        if (why == HS_REASON_GONE && s->per_request)
+            r->worker = 0;
+        watch_stopped(s);
+        push_front(&s->to_worker, r);
+    } else if (why == HS_REASON_TIMEOUT) {
+        fail(s, r, ETIMEDOUT);
+        kill(reader, SIGKILL);  /* unresponsive: SIGCHLD will replace it */
     } else {
-        if (s->pool[op].pid == 0 && s->pool[op].failures < MAX_FAILURES)
-            s->pool[op].pid = start_worker(s, op);
-        pid = s->pool[op].pid;
+        fail(s, r, EIO);
     }
-    if (pid <= 0) {
-        if (s->per_request)
-            IPC_TRACE(error, "fork", errno);
-        route_fail(s, r, EIO);
-        return -1;
-    }
-    IPC_TRACE(route, r->rec.pid, r->rec.seq, (int)op, (int)pid);
-    return pid;
+    pump_fifo3(s);
 }
 
-void
-route_acked_by_worker(struct server *s, struct req *r, pid_t worker)
+/* Offer queued requests, skipping operations whose worker cannot take one */
+static void
+pump_fifo3(struct server *s)
 {
-    r->state = REQ_AT_WORKER;
-    r->worker = worker;
-    if (!s->per_request)
-        s->pool[r->rec.op].failures = 0;
-    if (r->early_result)
-        answer(s, r);
+    struct req *prev = NULL, *r = s->to_worker.head;
+
+    while (s->fifo3.busy == NULL && r != NULL) {
+        struct req *next = r->next;
+        enum hs_reason why = HS_REASON_NONE;
+        enum hs_outcome o;
+        pid_t pid = worker_for(s, r);
+
+        if (pid == 0) {
+            prev = r;
+            r = next;
+            continue;
+        }
+        unlink_req(&s->to_worker, prev, r);
+        if (pid < 0) {
+            fail(s, r, EIO);
+            r = prev == NULL ? s->to_worker.head : prev->next;
+            continue;
+        }
+        IPC_TRACE(route, r->rec.pid, r->rec.seq, (int)r->rec.op, (int)pid);
+        o = hs_offer(&s->fifo3, &s->sigs, r, pid, s->ack_timeout_ms, &why);
+        if (o == HS_WAITING && s->skip_ack_wait) {
+            hs_release(&s->fifo3);      /* UNSAFE: lab 04 */
+            o = HS_ACKED;
+        }
+        settle_fifo3(s, r, pid, o, why);
+        return;                 /* settle_fifo3() pumped again */
+    }
 }
 
-void
-route_result(struct server *s, const struct ipc_record *rec)
-{
-    struct req *r = req_find(s, rec->pid, rec->seq);
+/* ---- what arrives -------------------------------------------------------- */
 
-    if (r == NULL || r->state == REQ_TO_CLIENT || r->early_result ||
-        rec->op != r->rec.op) {
-        IPC_TRACE(record_drop, IPC_FIFO4, "stale", (int)sizeof(*rec));
-        s->dropped_records++;
+void
+route_request(struct server *s, const struct ipc_record *rec)
+{
+    struct client *c;
+    struct req *r;
+
+    if (req_find(s, rec->pid, rec->seq) != NULL) {
+        refuse(s, IPC_FIFO1, "duplicate");
         return;
     }
+    /* The answer will go to rec->pid with a 'ready' signal. Only a reader
+       of FIFO2 can be waiting for one: to any other process named in a
+       forged or broken record (a bystander, a processing client, this
+       server), a real-time signal it does not expect is fatal. */
+    switch (clients_admit(s, rec->pid)) {
+    case CLIENT_OK:
+        break;
+    case CLIENT_GONE:
+        refuse(s, IPC_FIFO1, "stale");
+        return;
+    case CLIENT_NOT_READER:
+        refuse(s, IPC_FIFO1, "bad_pid");
+        return;
+    }
+    if ((c = clients_find(s, rec->pid)) != NULL && c->stopped) {
+        c->stopped = false;     /* it sends: it runs again */
+        pump_fifo2(s);
+    }
+    r = req_alloc(s);           /* the caller keeps room: never NULL */
+    r->rec = *rec;
+    if (rec->op < 1 || rec->op > IPC_OP_COUNT) {
+        fail(s, r, EINVAL);
+        return;
+    }
+    r->state = REQ_TO_WORKER;
+    push_back(&s->to_worker, r);
+    pump_fifo3(s);
+}
+
+/* A record a stale reader of FIFO2 or FIFO3 gave back (IPCLAB_REC_RETURNED) */
+static void
+given_back(struct server *s, struct ipc_record rec)
+{
+    bool result = rec.kind == IPC_KIND_RESULT;
+    struct handshake *h = result ? &s->fifo2 : &s->fifo3;
+    struct req *busy = h->busy, *r;
+    enum hs_reason why = HS_REASON_NONE;
+
+    rec.flags &= ~IPCLAB_REC_RETURNED;
+    ipc_rec_seal(&rec);
+    if (hs_given_back(h, &rec, &why) == HS_TAKEN_BACK) {
+        push_front(result ? &s->to_client : &s->to_worker, busy);
+        if (result)
+            pump_fifo2(s);
+        else
+            pump_fifo3(s);
+        return;
+    }
+    r = req_find(s, rec.pid, rec.seq);
+    if (result && r == NULL && s->in_use < MAX_REQUESTS &&
+        clients_find(s, rec.pid) != NULL) {
+        /* counted as read already (HS_READ): deliver it again */
+        r = req_alloc(s);
+        r->rec = rec;
+        s->served--;
+        answer(s, r);
+        return;
+    }
+    if (!result && r != NULL && r->state == REQ_AT_WORKER &&
+        !r->early_result && memcmp(&r->rec, &rec, sizeof(rec)) == 0) {
+        r->state = REQ_TO_WORKER;       /* read by the wrong worker */
+        r->worker = 0;
+        push_front(&s->to_worker, r);
+        pump_fifo3(s);
+        return;
+    }
+    refuse(s, IPC_FIFO4, "stale");
+}
+
+void
+route_fifo4(struct server *s, const struct ipc_record *rec)
+{
+    struct req *r;
+
+    if (rec->flags & IPCLAB_REC_RETURNED) {
+        given_back(s, *rec);
+        return;
+    }
+    r = req_find(s, rec->pid, rec->seq);
+    /* a result answers exactly its request: same op, same operands */
+    if (r == NULL || r->state == REQ_TO_CLIENT || r->early_result ||
+        rec->op != r->rec.op || rec->a != r->rec.a || rec->b != r->rec.b ||
+        (r->state == REQ_TO_WORKER && s->fifo3.busy != r)) {
+        refuse(s, IPC_FIFO4, "stale");
+        return;
+    }
+    r->rec = *rec;
     if (r->state == REQ_TO_WORKER) {
         /* The worker acks before it answers, but we may read FIFO4 before
            we read that ack from the signalfd. Keep the result until the
            ack settles the FIFO3 handshake: order stays ack, then answer. */
-        if (s->to_worker.busy != r) {
-            IPC_TRACE(record_drop, IPC_FIFO4, "stale", (int)sizeof(*rec));
-            s->dropped_records++;
-            return;
-        }
-        r->rec = *rec;
         r->early_result = true;
         return;
     }
-    r->rec = *rec;
     answer(s, r);
 }
 
 void
-route_fail(struct server *s, struct req *r, int status)
+route_ack(struct server *s, const struct ipc_sig_event *ev)
 {
-    IPC_TRACE(error, "request failed", status);
-    ipc_rec_make_result(&r->rec, status, 0);
-    answer(s, r);
+    struct req *r2 = s->fifo2.busy, *r3 = s->fifo3.busy;
+    pid_t p2 = s->fifo2.reader, p3 = s->fifo3.reader;
+    enum hs_reason why2, why3;
+    enum hs_outcome o2, o3;
+
+    if (ev->code != (s->sigs.mode == IPC_SIG_RT ? SI_QUEUE : SI_USER)) {
+        ipc_sig_ignored(ev, "not_queued");
+        return;
+    }
+    /* both, in classic mode: one signal may stand for two coalesced acks */
+    o3 = hs_ack(&s->fifo3, &s->sigs, ev, &why3);
+    o2 = hs_ack(&s->fifo2, &s->sigs, ev, &why2);
+    if (o2 == HS_WAITING && o3 == HS_WAITING && why2 == HS_REASON_NONE &&
+        why3 == HS_REASON_NONE)
+        ipc_sig_ignored(ev, "unexpected_sender");
+    settle_fifo3(s, r3, p3, o3, why3);
+    settle_fifo2(s, r2, p2, o2, why2);
 }
 
-void
-route_delivered(struct server *s, struct req *r)
-{
-    s->served++;
-    req_free(s, r);
-}
+/* ---- time: silent readers, stopped peers, restarts ---------------------- */
 
-void
-route_drop_result(struct server *s, struct req *r)
+/* Look again at the peers we saw stopped; true when one runs again */
+static bool
+recheck_stopped(struct server *s)
 {
-    pid_t client = r->rec.pid;
+    bool resumed = false, any = false;
 
-    IPC_TRACE(record_drop, IPC_FIFO2, "stale", (int)sizeof(r->rec));
-    /* tell a live client at once, rather than let it wait for its timeout */
-    if (s->sigs.revoke != 0 && clients_alive(s, client))
-        ipc_sig_send(&s->sigs, s->sigs.revoke, "revoke", client, r->rec.seq);
-    s->dropped_results++;
-    req_free(s, r);
-}
+    for (int i = 0; i < s->nclients; i++) {
+        struct client *c = &s->clients[i];
 
-void
-route_reclaimed_from_client(struct server *s, struct req *r, pid_t client)
-{
-    /* a client that does not ack gets no more results until it sends
-       again: the others come first */
-    s->stalled[s->stalled_next] = client;
-    s->stalled_next = (s->stalled_next + 1) % MAX_STALLED;
-    route_drop_result(s, r);
-}
-
-/* If pid was the pool's worker for an operation, start its replacement */
-static void
-replace_worker(struct server *s, pid_t pid, int code)
-{
+        if (c->stopped &&
+            !(c->stopped = ipc_proc_run_state(c->pid) == IPC_PROC_STOPPED))
+            resumed = true;
+        any |= c->stopped;
+    }
     for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
         struct worker *w = &s->pool[op];
 
-        if (w->pid != pid)
-            continue;
-        w->pid = 0;
-        if (code == 127)        /* cannot be executed: retrying is futile */
-            w->failures = MAX_FAILURES;
-        else if (code != 0)
-            w->failures++;
-        if (!s->stopping && w->failures < MAX_FAILURES)
-            w->pid = start_worker(s, op);   /* -1: retried on next use */
-        if (w->pid < 0)
-            w->pid = 0;
+        if (w->stopped && w->pid > 0 &&
+            !(w->stopped = ipc_proc_run_state(w->pid) == IPC_PROC_STOPPED))
+            resumed = true;
+        any |= w->stopped;
     }
+    if (s->per_request)
+        any |= s->to_worker.head != NULL;   /* held for a stopped worker */
+    s->next_recheck = any ? ipc_now_ms() + CHECK_MS : 0;
+    return resumed;
+}
+
+/* Stopping: give up on results and requests held for stopped peers */
+static void
+give_up_on_stopped(struct server *s)
+{
+    struct req *r;
+
+    while ((r = s->to_client.head) != NULL) {
+        unlink_req(&s->to_client, NULL, r);
+        drop_result(s, r);
+    }
+    while ((r = s->to_worker.head) != NULL) {
+        unlink_req(&s->to_worker, NULL, r);
+        fail(s, r, EIO);
+    }
+}
+
+void
+route_tick(struct server *s)
+{
+    struct req *r2 = s->fifo2.busy, *r3 = s->fifo3.busy;
+    pid_t p2 = s->fifo2.reader, p3 = s->fifo3.reader;
+    enum hs_reason why = HS_REASON_NONE;
+    int64_t now = ipc_now_ms();
+
+    enum hs_outcome o;
+
+    o = hs_check(&s->fifo3, false, &why);
+    settle_fifo3(s, r3, p3, o, why);
+    o = hs_check(&s->fifo2, false, &why);
+    settle_fifo2(s, r2, p2, o, why);
+    if (s->next_recheck != 0 && now >= s->next_recheck &&
+        recheck_stopped(s)) {
+        pump_fifo3(s);
+        pump_fifo2(s);
+    }
+    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+        struct worker *w = &s->pool[op];
+
+        if (w->pid == 0 && w->restart_at != 0 && now >= w->restart_at &&
+            !s->stopping) {
+            restart_worker(s, op);
+            pump_fifo3(s);
+        }
+    }
+    if (s->stopping && s->fifo2.busy == NULL && s->fifo3.busy == NULL)
+        give_up_on_stopped(s);
+}
+
+int
+route_next_timeout(const struct server *s)
+{
+    int64_t t = -1, now = ipc_now_ms();
+    const struct handshake *hs[] = { &s->fifo2, &s->fifo3 };
+
+    for (size_t i = 0; i < 2; i++)
+        if (hs[i]->busy != NULL && (t < 0 || hs[i]->next_check < t))
+            t = hs[i]->next_check;
+    if (s->next_recheck != 0 && (t < 0 || s->next_recheck < t))
+        t = s->next_recheck;
+    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+        const struct worker *w = &s->pool[op];
+
+        if (w->pid == 0 && w->restart_at != 0 &&
+            (t < 0 || w->restart_at < t))
+            t = w->restart_at;
+    }
+    if (t < 0)
+        return -1;
+    return t <= now ? 0 : (int)(t - now);
+}
+
+void
+route_client_exited(struct server *s, pid_t pid)
+{
+    struct req *r = s->fifo2.busy;
+    enum hs_reason why = HS_REASON_NONE;
+
+    enum hs_outcome o;
+
+    if (r != NULL && s->fifo2.reader == pid) {
+        o = hs_check(&s->fifo2, true, &why);
+        settle_fifo2(s, r, pid, o, why);
+    }
+}
+
+/* A pool worker died: start it again, at once or after a growing delay */
+static void
+replace_worker(struct server *s, uint32_t op, int code)
+{
+    struct worker *w = &s->pool[op];
+    int delay = 0;
+
+    w->pid = 0;
+    w->stopped = false;
+    if (code != 0)
+        w->failures++;
+    if (s->stopping)
+        return;
+    if (code == 127)
+        fail_queued(s, op);     /* it cannot be executed: do not keep them */
+    if (w->failures >= 2) {
+        delay = RESTART_MIN_MS << (w->failures - 2 < 5 ? w->failures - 2 : 5);
+        if (delay > RESTART_MAX_MS)
+            delay = RESTART_MAX_MS;
+        IPC_TRACE(error, "worker restart delayed", delay);
+        ipc_warnx("ipclab-%s died %d times in a row (status %d); starting "
+                  "it again in %d ms", ipc_op_name(op), w->failures, code,
+                  delay);
+    }
+    if (delay == 0)
+        restart_worker(s, op);
+    else
+        w->restart_at = ipc_now_ms() + delay;
 }
 
 void
 route_child_exited(struct server *s, pid_t pid, int code)
 {
+    struct req *r3 = s->fifo3.busy;
+    enum hs_reason why = HS_REASON_NONE;
+
     /* the replacement first: settling FIFO3 below hands out the next
-       request at once, and one for this operation must not go to the
-       dead worker (it would fail too) */
-    if (!s->per_request)
-        replace_worker(s, pid, code);
-    /* a ready it never answered, then whatever it had acknowledged */
-    channel_forget_peer(s, &s->to_worker, pid);
+       request at once, and one for this operation must wait for it */
+    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+        if (!s->per_request && s->pool[op].pid == pid)
+            replace_worker(s, op, code);
+    if (r3 != NULL && s->fifo3.reader == pid) {
+        enum hs_outcome o = hs_check(&s->fifo3, true, &why);
+
+        settle_fifo3(s, r3, pid, o, why);
+    }
     for (int i = 0; i < MAX_REQUESTS; i++) {
         struct req *r = &s->reqs[i];
 
         if (r->state == REQ_AT_WORKER && r->worker == pid) {
             IPC_TRACE(error, "worker died", code);
-            route_fail(s, r, EIO);
+            fail(s, r, EIO);
+        } else if (r->state == REQ_TO_WORKER && r->worker == pid) {
+            r->worker = 0;      /* per-request: another one will take it */
         }
     }
+    pump_fifo3(s);
 }
 
 int
 route_start_pool(struct server *s)
 {
+    char path[PATH_MAX + 16];
+
+    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+        worker_path(s, op, path, sizeof(path));
+        if (access(path, X_OK) == -1)
+            return -1;
+    }
+    if (s->per_request)
+        return 0;
     for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
         s->pool[op].pid = start_worker(s, op);
         if (s->pool[op].pid == -1) {

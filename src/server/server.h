@@ -1,15 +1,16 @@
 /*
- * server/server.h - the server's state, shared by its three files:
+ * server/server.h - the server's state, shared by its four files:
  *
- *   main.c     options, set-up, the event loop, shutdown
- *   channel.c  the shared-FIFO handshake (FIFO2 and FIFO3)
- *   route.c    requests, processing clients, results
- *   clients.c  the requesting clients it knows, watched through pidfds
+ *   main.c       options, set-up, the event loop, shutdown
+ *   handshake.c  one record at a time through a shared FIFO (FIFO2, FIFO3)
+ *   route.c      requests, processing clients, results: every decision
+ *   clients.c    the requesting clients it knows, watched through pidfds
  *
  * The server is one thread around one epoll_wait(): FIFO1 (requests),
- * FIFO4 (results), a signalfd (acks, SIGCHLD, SIGINT/SIGTERM) and a pidfd
- * per known client (its exit). It never blocks anywhere else, so one slow
- * or dead peer cannot stall the others.
+ * FIFO4 (results, and records given back), a signalfd (acks, SIGCHLD,
+ * SIGINT/SIGTERM) and a pidfd per known client (its exit). It never
+ * blocks anywhere else, so one slow, stopped or dead peer cannot stall
+ * the others. The handshake reports outcomes; route.c decides.
  */
 #ifndef IPCLAB_SERVER_H
 #define IPCLAB_SERVER_H
@@ -24,53 +25,80 @@
 #include "ipclab/sig.h"
 
 #define MAX_REQUESTS 1024       /* in flight at once; beyond: back-pressure */
-#define MAX_STALLED  64         /* clients remembered as not acknowledging */
 #define MAX_CLIENTS  256        /* clients remembered as readers of FIFO2 */
+#define CHECK_MS     10         /* how long a reader may stay silent before
+                                   the server looks at it and its FIFO */
 
 /* Where a request is on its way through the server. */
 enum req_state {
     REQ_FREE = 0,
-    REQ_TO_WORKER,              /* queued on FIFO3 or announced in it */
+    REQ_TO_WORKER,              /* queued for FIFO3, or in it */
     REQ_AT_WORKER,              /* a processing client acknowledged it */
-    REQ_TO_CLIENT,              /* the result, queued on FIFO2 or in it */
+    REQ_TO_CLIENT,              /* the result, queued for FIFO2, or in it */
 };
 
 struct req {
     struct ipc_record rec;      /* the request; later, in place, its result */
     enum req_state state;
-    pid_t worker;               /* REQ_AT_WORKER: who computes it */
+    pid_t worker;               /* who computes it (per-request: its own) */
     bool early_result;          /* rec holds the result already: it came
-                                   through FIFO4 before the worker's ack
-                                   was taken from the signalfd */
-    struct req *next;           /* channel queue link */
+                                   through FIFO4 before the worker's ack */
+    struct req *next;           /* queue link */
+};
+
+/* A queue of requests waiting for a shared FIFO */
+struct queue {
+    struct req *head, *tail;
 };
 
 /*
- * A shared FIFO with its handshake. Invariant: at most one record sits in
- * the FIFO ('busy'); the next is written only after its reader's ack, or
- * after the server has reclaimed the first.
+ * A FIFO shared by several readers, with its handshake. Invariant: at most
+ * one record sits in the FIFO ('busy'). It knows nothing of what the FIFO
+ * carries: it writes, signals, watches, takes back, and reports.
  */
-struct channel {
-    enum ipc_fifo_no no;        /* IPC_FIFO2 or IPC_FIFO3 */
+struct handshake {
+    enum ipc_fifo_no no;        /* for traces */
     int wfd;                    /* write end */
     int rfd;                    /* our own read end: keeps the FIFO open
                                    and lets us take back an unread record */
-    struct req *head, *tail;    /* waiting to be written */
-    struct req *busy;           /* in the FIFO, announced to 'peer' */
-    pid_t peer;                 /* the reader that must acknowledge */
-    int64_t deadline;           /* when we stop waiting for that ack */
+    struct req *busy;           /* in the FIFO, announced to 'reader' */
+    pid_t reader;
+    int64_t deadline;           /* ack timeout */
+    int64_t next_check;         /* when to look at a silent reader */
+};
+
+/* What became of the record in a handshake */
+enum hs_outcome {
+    HS_WAITING,                 /* nothing yet */
+    HS_ACKED,                   /* read and acknowledged by its reader */
+    HS_READ,                    /* read, no ack: coalesced, late, or read
+                                   by a stale reader that gives it back */
+    HS_TAKEN_BACK,              /* unread: the server took it back */
+};
+
+/* Why a record was taken back, or what its reader is: for the routing */
+enum hs_reason {
+    HS_REASON_NONE,
+    HS_REASON_STOPPED,          /* the reader is stopped (SIGSTOP...) */
+    HS_REASON_GONE,             /* the reader exited */
+    HS_REASON_TIMEOUT,          /* running, but silent for --ack-timeout */
+    HS_REASON_PROTOCOL,         /* acked unread, garbage, or given back */
+    HS_REASON_FAILED,           /* the write into the FIFO failed */
 };
 
 /* A persistent processing client (pool mode) */
 struct worker {
     pid_t pid;                  /* 0 when not running */
+    bool stopped;               /* seen stopped: its requests wait */
     int failures;               /* consecutive deaths without work done */
+    int64_t restart_at;         /* when pid is 0: when to start it again */
 };
 
 /* A requesting client known to read FIFO2 (clients.c) */
 struct client {
     pid_t pid;
     int pidfd;                  /* readable once the process has exited */
+    bool stopped;               /* seen stopped: its results wait here */
 };
 
 /* What clients_admit() found out about the pid a request names */
@@ -85,7 +113,7 @@ struct server {
     const char *dir;
     struct ipc_sigs sigs;
     bool per_request;           /* --spawn per-request */
-    enum ipc_sched sched;       /* --sched: batch (0) or normal */
+    enum ipc_sched sched;       /* --sched */
     int ack_timeout_ms;
     int work_delay_ms;          /* passed to workers as --delay */
     long worker_crash_after;    /* passed to workers as --crash-after */
@@ -93,6 +121,7 @@ struct server {
     char worker_dir[PATH_MAX];  /* where ipclab-sum & co. are */
 
     /* descriptors */
+    int dir_fd;                 /* the runtime directory, opened once */
     int lock_fd, sig_fd;
     int epoll_fd;               /* FIFO1, FIFO4, sig_fd, client pidfds */
     bool fd1_watched;           /* FIFO1 in the epoll set (back-pressure) */
@@ -100,8 +129,8 @@ struct server {
                                    open so read() never sees EOF */
     int fd4_read, fd4_keep;
     struct ipc_rec_reader in1, in4;
-    struct channel to_client;   /* FIFO2 */
-    struct channel to_worker;   /* FIFO3 */
+    struct handshake fifo2, fifo3;
+    struct queue to_client, to_worker;
 
     /* state */
     struct req reqs[MAX_REQUESTS];
@@ -109,58 +138,53 @@ struct server {
     struct worker pool[IPC_OP_COUNT + 1];      /* indexed by op */
     struct client clients[MAX_CLIENTS];
     int nclients;
-    pid_t stalled[MAX_STALLED]; /* ring of clients that did not ack */
-    int stalled_next;
+    int64_t next_recheck;       /* when to look at stopped peers again */
     bool stopping;
     unsigned long served, dropped_results;
     unsigned long dropped_records;  /* valid records refused: duplicate,
                                        stale, naming no client */
 };
 
-/* channel.c */
+/* handshake.c */
 void
-channel_init(struct channel *ch, enum ipc_fifo_no no);
+hs_init(struct handshake *h, enum ipc_fifo_no no);
+
+enum hs_outcome
+hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
+         pid_t reader, int ack_timeout_ms, enum hs_reason *why);
+
+enum hs_outcome
+hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
+       const struct ipc_sig_event *ev, enum hs_reason *why);
+
+enum hs_outcome
+hs_check(struct handshake *h, bool now, enum hs_reason *why);
+
+enum hs_outcome
+hs_given_back(struct handshake *h, const struct ipc_record *rec,
+              enum hs_reason *why);
 
 void
-channel_push(struct server *s, struct channel *ch, struct req *r);
-
-void
-channel_pump(struct server *s, struct channel *ch);
-
-bool
-channel_ack(struct server *s, struct channel *ch,
-            const struct ipc_sig_event *ev);
-
-void
-channel_check_timeout(struct server *s, struct channel *ch);
-
-void
-channel_forget_peer(struct server *s, struct channel *ch, pid_t peer);
+hs_release(struct handshake *h);
 
 /* route.c */
 void
 route_request(struct server *s, const struct ipc_record *rec);
 
 void
-route_result(struct server *s, const struct ipc_record *rec);
-
-pid_t
-route_pick_worker(struct server *s, struct req *r);
+route_fifo4(struct server *s, const struct ipc_record *rec);
 
 void
-route_acked_by_worker(struct server *s, struct req *r, pid_t worker);
+route_ack(struct server *s, const struct ipc_sig_event *ev);
 
 void
-route_delivered(struct server *s, struct req *r);
+route_tick(struct server *s);
+
+int
+route_next_timeout(const struct server *s);
 
 void
-route_fail(struct server *s, struct req *r, int status);
-
-void
-route_reclaimed_from_client(struct server *s, struct req *r, pid_t client);
-
-void
-route_drop_result(struct server *s, struct req *r);
+route_client_exited(struct server *s, pid_t pid);
 
 void
 route_child_exited(struct server *s, pid_t pid, int code);
@@ -171,19 +195,21 @@ route_start_pool(struct server *s);
 void
 route_stop_pool(struct server *s);
 
-bool
-route_is_stalled(const struct server *s, pid_t pid);
-
 /* clients.c */
 enum client_check
 clients_admit(struct server *s, pid_t pid);
+
+/* The table's entry for pid, or NULL */
+struct client *
+clients_find(struct server *s, pid_t pid);
 
 /* True while pid is a known client, or (unknown) exists at all */
 bool
 clients_alive(struct server *s, pid_t pid);
 
-/* The pidfd 'fd' became readable: forget its client. False: not a pidfd. */
-bool
+/* The pidfd 'fd' became readable: forget its client and return its pid;
+   0 when fd is no client's pidfd. */
+pid_t
 clients_exited(struct server *s, int fd);
 
 void

@@ -14,7 +14,7 @@
  * no signal: each result is one atomic write().
  *
  * Run: started by ipclab-server; see --help. The server side of the
- * handshake is in src/server/channel.c. Lab 03, step 1.
+ * handshake is in src/server/handshake.c. Lab 03, step 1.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -89,6 +89,17 @@ handle_ready(struct worker *w, const struct ipc_sig_event *ev)
             ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, ev->value);
         return;
     }
+    if (rec.op != (uint32_t)w->args.op) {
+        /* another operation's request: this ready was stale (we were
+           stopped after taking it). Give it back to the server, which
+           hands it to its own worker; the ack is that worker's to send */
+        IPC_TRACE(error, "request for another operation", (int)rec.op);
+        rec.flags |= IPCLAB_REC_RETURNED;
+        ipc_rec_seal(&rec);
+        if (ipc_rec_write(w->fd4, IPC_FIFO4, &rec, RESULT_TIMEOUT_MS) == -1)
+            ipc_die("cannot give a request back into FIFO4");
+        return;
+    }
     /* ack first: the server may refill FIFO3 while we compute */
     if (ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, rec.seq) == -1)
         ipc_die("cannot acknowledge to server %ld", (long)w->server);
@@ -99,11 +110,7 @@ handle_ready(struct worker *w, const struct ipc_sig_event *ev)
     IPC_TRACE(proc_state, w->role, "processing");
     if (w->args.delay_ms > 0)
         ipc_sleep_ms(w->args.delay_ms);
-    /* a request for another operation was misrouted: refuse, do not guess */
-    if (rec.op == (uint32_t)w->args.op)
-        status = ipc_calc_apply(rec.op, rec.a, rec.b, &value);
-    else
-        status = EINVAL;
+    status = ipc_calc_apply(rec.op, rec.a, rec.b, &value);
     ipc_rec_make_result(&rec, status, value);
     /* FIFO4 full means a busy server: wait. A dead one gives EPIPE */
     if (ipc_rec_write(w->fd4, IPC_FIFO4, &rec, RESULT_TIMEOUT_MS) == -1)
@@ -123,13 +130,10 @@ main(int argc, char *argv[])
 
     /* block before anything can arrive: a ready may already be queued */
     sigemptyset(&w.waitset);
-    sigaddset(&w.waitset, w.sigs.ready);
     sigaddset(&w.waitset, SIGTERM);
-    /* nobody sends us these, but a stray one must not kill us (the
-       default action of a real-time signal): take it, and ignore it */
-    sigaddset(&w.waitset, w.sigs.ack);
-    if (w.sigs.revoke != 0)
-        sigaddset(&w.waitset, w.sigs.revoke);
+    /* ready, and every other protocol signal of both modes: a stray one
+       must not kill us (their default action): take it, and ignore it */
+    ipc_sig_addset_protocol(&w.waitset);
     if (sigprocmask(SIG_BLOCK, &w.waitset, NULL) == -1)
         ipc_die("sigprocmask");
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */

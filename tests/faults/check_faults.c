@@ -52,16 +52,6 @@ static const char *const worker_names[] = {
     "ipclab-sum", "ipclab-sub", "ipclab-mul", "ipclab-div",
 };
 
-/* Stop the server; it must exit 0. Its summary goes into *sum. */
-static void
-stop_server(struct fx_server *srv, struct fx_summary *sum)
-{
-    char tail[512];
-
-    ck_assert_int_eq(fx_server_stop(srv, 30000, tail, sizeof(tail)), 0);
-    fx_summary(tail, sum);
-}
-
 /* ---- processing clients -------------------------------------------------- */
 
 START_TEST(test_fault_kill_each_worker)
@@ -100,7 +90,7 @@ START_TEST(test_fault_kill_each_worker)
        FIFO3 but never read, are answered "processing client failed" */
     failed = fx_load_check(work, 8, "processing client failed");
     ck_assert_msg(failed >= 4 && failed <= 8, "%d requests failed", failed);
-    stop_server(&srv, &sum);
+    fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.answered, 8 * 60);
     ck_assert_int_eq(sum.undeliverable, 0);
 }
@@ -131,7 +121,7 @@ START_TEST(test_fault_kill_client_before_ack)
 
     fx_load_wait(pids, 8);
     ck_assert_int_eq(fx_load_check(work, 8, NULL), 0);
-    stop_server(&srv, &sum);
+    fx_server_stop_ok(&srv, &sum);
     /* the victim's first four results were delivered, no more */
     ck_assert_int_eq(sum.answered, 8 * 200 + 4);
     ck_assert_uint_ge(sum.undeliverable, 1);
@@ -157,7 +147,7 @@ START_TEST(test_fault_stop_client)
                      h_tmpdir_path("victim.out"), NULL);
     /* waiting for results, so some of its requests are in flight: stop
        it there, and their results will wait in FIFO2 for nobody */
-    ck_assert(fx_wait_in_syscall(victim, SYS_rt_sigtimedwait, 10000));
+    ck_assert(fx_wait_in_syscall(victim, SYS_poll, 10000));
     kill(victim, SIGSTOP);
 
     fx_load_start(pids, srv.h.dir, work, 8, 4);
@@ -165,7 +155,7 @@ START_TEST(test_fault_stop_client)
     ck_assert_int_eq(fx_load_check(work, 8, NULL), 0);
     /* stopped while the victim still is: the server took its results
        back from FIFO2 rather than wait for it */
-    stop_server(&srv, &sum);
+    fx_server_stop_ok(&srv, &sum);
     ck_assert_uint_ge(sum.undeliverable, 1);
     ck_assert_uint_ge(sum.answered, 8 * 200);
     kill(victim, SIGKILL);
@@ -288,7 +278,7 @@ START_TEST(test_fault_flood_fifo1)
 
     fx_load_wait(pids, 32);
     ck_assert_int_eq(fx_load_check(work, 32, NULL), 0);
-    stop_server(&srv, &sum);
+    fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.answered, 32 * 200);
     ck_assert_int_eq(sum.undeliverable, 0);
     ck_assert_int_eq(sum.dropped, 0);

@@ -32,6 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -258,8 +261,8 @@ START_TEST(test_security_descriptors)
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, FX_CLEAN_FDS, NULL);
     nserver = list_fds(srv.h.pid, server_fds, 64);
     for (int i = 0; i < nserver; i++) {
-        /* the FIFOs, the lock, the signalfd, the epoll set: none may
-           cross an exec */
+        /* the directory, the FIFOs, the lock, the signalfd, the epoll
+           set: none may cross an exec */
         if (strncmp(server_fds[i].link, srv.h.dir, strlen(srv.h.dir)) == 0 ||
             strstr(server_fds[i].link, "signalfd") != NULL ||
             strstr(server_fds[i].link, "eventpoll") != NULL)
@@ -267,8 +270,8 @@ START_TEST(test_security_descriptors)
                           "server fd %d (%s): no O_CLOEXEC",
                           server_fds[i].fd, server_fds[i].link);
     }
-    /* both ends of four FIFOs, and the lock */
-    ck_assert_int_eq(check_fifo_fds(srv.h.pid, "server", srv.h.dir), 9);
+    /* both ends of four FIFOs, the lock, and the directory itself */
+    ck_assert_int_eq(check_fifo_fds(srv.h.pid, "server", srv.h.dir), 10);
 
     stat_fifo(srv.h.dir, 3, &fifo3);
     stat_fifo(srv.h.dir, 4, &fifo4);
@@ -544,6 +547,121 @@ START_TEST(test_security_fake_pid_of_client)
 }
 END_TEST
 
+/*
+ * A runtime directory whose parent another user can write to: that user
+ * swaps it, in a loop, with a directory of theirs (renameat2() with
+ * RENAME_EXCHANGE), while root starts servers and sends requests. The kit
+ * opens the directory once and checks the descriptor, so a FIFO is never
+ * created in the other user's directory, nor a request written there.
+ */
+#define SWAP_UID 65534          /* nobody */
+#define SWAP_RUNS 10
+
+/* The other user: swap a and its own b until killed; exit 3 as soon as
+   anything appears in b (followed through its descriptor, whatever its
+   name is at the time) */
+static pid_t
+start_swapper(const char *a, const char *b)
+{
+    pid_t pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        DIR *mine;
+        struct dirent *e;
+
+        if (setgroups(0, NULL) == -1 || setgid(SWAP_UID) == -1 ||
+            setuid(SWAP_UID) == -1 || (mine = opendir(b)) == NULL)
+            _exit(126);
+        for (;;) {
+            if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == -1)
+                _exit(127);
+            sched_yield();      /* leave the CPU to root's programs too */
+            rewinddir(mine);
+            while ((e = readdir(mine)) != NULL)
+                if (strcmp(e->d_name, ".") != 0 &&
+                    strcmp(e->d_name, "..") != 0)
+                    _exit(3);   /* root made something in our directory */
+        }
+    }
+    return pid;
+}
+
+/* Entries in directory 'path' (its . and .. not counted) */
+static int
+entries(const char *path)
+{
+    struct dirent *e;
+    DIR *d = opendir(path);
+    int n = 0;
+
+    ck_assert_msg(d != NULL, "opendir %s", path);
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+START_TEST(test_security_dir_swap)
+{
+    char parent[] = "/tmp/ipclab-swap-XXXXXX", run[64], evil[64];
+    const char *out = h_tmpdir_path("server.out");
+    int served = 0, refused = 0;
+    struct stat st;
+    pid_t swapper;
+
+    if (geteuid() != 0) {
+        printf("check_security: SKIP dir_swap: needs root to act as a "
+               "second user\n");
+        return;
+    }
+    ck_assert(mkdtemp(parent) != NULL);
+    ck_assert_int_eq(chmod(parent, 0777), 0);   /* anyone may rename in it */
+    snprintf(run, sizeof(run), "%s/run", parent);
+    snprintf(evil, sizeof(evil), "%s/evil", parent);
+    ck_assert_int_eq(mkdir(run, 0700), 0);
+    ck_assert_int_eq(mkdir(evil, 0700), 0);
+    ck_assert_int_eq(chown(evil, SWAP_UID, SWAP_UID), 0);
+    swapper = start_swapper(run, evil);
+
+    for (int i = 0; i < SWAP_RUNS; i++) {
+        pid_t srv = h_spawn((const char *[]){ h_bin("ipclab-server"),
+                            "--dir", run, NULL }, NULL, out, "/dev/null");
+        int64_t deadline = ipc_deadline_ms(10000);
+        char *text = NULL;
+
+        /* started (ready:) or refused (exit 1): whichever comes first */
+        while (ipc_ms_until(deadline) > 0 && ipc_proc_alive(srv)) {
+            free(text);
+            text = h_read_file(out);
+            if (text != NULL && strstr(text, "ready:") != NULL)
+                break;
+            poll(NULL, 0, 1);
+        }
+        if (text != NULL && strstr(text, "ready:") != NULL) {
+            /* a client may refuse the swapped directory, never use it */
+            if (h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", run,
+                      "6", "*", "7", NULL }, NULL, "/dev/null", "/dev/null",
+                      FX_RUN_MS) == 0)
+                served++;
+            kill(srv, SIGINT);
+        }
+        free(text);
+        refused += h_wait(srv, 30000) == 1;
+    }
+    /* still swapping: it never saw anything of root's in its directory */
+    kill(swapper, SIGKILL);
+    ck_assert_int_eq(h_wait(swapper, 10000), 128 + SIGKILL);
+
+    /* whichever name it has now, the other user's directory is empty */
+    ck_assert_int_eq(stat(evil, &st), 0);
+    ck_assert_int_eq(entries(st.st_uid == SWAP_UID ? evil : run), 0);
+    printf("check_security: dir_swap: %d served, %d refused of %d\n",
+           served, refused, SWAP_RUNS);
+    h_rmtree(parent);
+}
+END_TEST
+
 Suite *
 security_suite(void)
 {
@@ -551,10 +669,12 @@ security_suite(void)
     TCase *dir = fx_tcase(s, "dir", 60);
     TCase *fds = fx_tcase(s, "fds", 60);
     TCase *peers = fx_tcase(s, "peers", 60);
+    TCase *swap = fx_tcase(s, "swap", 240);
 
     tcase_add_loop_test(dir, test_security_unsafe_dir_refused, 0,
                         (int)(sizeof(unsafe) / sizeof(unsafe[0])));
     tcase_add_test(dir, test_security_modes);
+    tcase_add_test(swap, test_security_dir_swap);
     tcase_add_test(fds, test_security_descriptors);
     tcase_add_test(fds, test_security_planted_files);
     tcase_add_test(fds, test_security_client_pidfds);

@@ -49,6 +49,7 @@ Suite *input_suite(void);
 Suite *cli_suite(void);
 Suite *security_suite(void);
 Suite *fuzz_suite(void);
+Suite *stall_suite(void);
 
 /* Every test case of the program: tmpdir fixture, timeout, added to s. */
 TCase *
@@ -124,6 +125,10 @@ struct fx_summary {
 
 void
 fx_summary(const char *text, struct fx_summary *sum);
+
+/* Stop the server (it must exit 0 within 30 s); its summary into *sum */
+void
+fx_server_stop_ok(struct fx_server *s, struct fx_summary *sum);
 
 /* ---- processes, through /proc -------------------------------------------- */
 

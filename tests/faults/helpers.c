@@ -527,3 +527,12 @@ fx_build_dir(void)
     }
     return dir;
 }
+
+void
+fx_server_stop_ok(struct fx_server *s, struct fx_summary *sum)
+{
+    char tail[512];
+
+    ck_assert_int_eq(fx_server_stop(s, 30000, tail, sizeof(tail)), 0);
+    fx_summary(tail, sum);
+}

@@ -3,7 +3,8 @@
  *
  *   build/tests/faults                        everything
  *   CK_RUN_SUITE=load build/tests/faults       one suite (load, faults,
- *                                             input, cli, security, fuzz)
+ *                                             input, cli, security, fuzz,
+ *                                             stall)
  *   CK_RUN_CASE=fd build/tests/faults          one test case
  *   CK_FORK=no gdb build/tests/faults          debug in one process
  *
@@ -27,6 +28,7 @@ main(void)
     srunner_add_suite(sr, cli_suite());
     srunner_add_suite(sr, security_suite());
     srunner_add_suite(sr, fuzz_suite());
+    srunner_add_suite(sr, stall_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

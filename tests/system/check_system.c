@@ -437,8 +437,9 @@ policy_becomes(pid_t pid, int policy)
 }
 
 /*
- * The server and the rc set the policy that --sched names (batch by
- * default), and the processing clients inherit the server's. Each half
+ * The server and the rc set the policy that --sched names (the kernel's
+ * default, normal, by default), and the processing clients inherit the
+ * server's. Each half
  * starts from the other policy, so that nothing passes by inheritance
  * from this test process.
  */
@@ -482,15 +483,15 @@ check_policies(const char *option, int start, int want)
     ck_assert_int_eq(unlink(h_tmpdir_path("in")), 0);
 }
 
-START_TEST(test_system_sched_batch_by_default)
+START_TEST(test_system_sched_normal_by_default)
 {
-    check_policies(NULL, SCHED_OTHER, SCHED_BATCH);
+    check_policies(NULL, SCHED_BATCH, SCHED_OTHER);
 }
 END_TEST
 
-START_TEST(test_system_sched_normal)
+START_TEST(test_system_sched_batch)
 {
-    check_policies("normal", SCHED_BATCH, SCHED_OTHER);
+    check_policies("batch", SCHED_OTHER, SCHED_BATCH);
 }
 END_TEST
 
@@ -576,8 +577,8 @@ system_suite(void)
     tcase_add_test(life, test_system_second_server_refused);
     tcase_add_test(life, test_system_stale_directory_recovered);
     tcase_add_test(life, test_system_unsafe_directory_refused);
-    tcase_add_test(life, test_system_sched_batch_by_default);
-    tcase_add_test(life, test_system_sched_normal);
+    tcase_add_test(life, test_system_sched_normal_by_default);
+    tcase_add_test(life, test_system_sched_batch);
     tcase_add_loop_test(cli, test_system_help, 0,
                         sizeof(programs) / sizeof(programs[0]));
     tcase_add_loop_test(cli, test_system_usage_errors, 0, 10);

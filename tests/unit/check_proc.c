@@ -388,6 +388,32 @@ END_TEST
 
 /* ---- errors ------------------------------------------------------------- */
 
+/* Running, stopped (SIGSTOP), running again (SIGCONT), gone once reaped */
+START_TEST(test_proc_run_state_follows_stop_and_exit)
+{
+    siginfo_t info;
+    pid_t pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        pause();
+        _exit(0);
+    }
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_RUNNING);
+    ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+    ck_assert_int_eq(waitid(P_PID, (id_t)pid, &info, WSTOPPED), 0);
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_STOPPED);
+    ck_assert_int_eq(kill(pid, SIGCONT), 0);
+    ck_assert_int_eq(waitid(P_PID, (id_t)pid, &info, WCONTINUED), 0);
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_RUNNING);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT), 0);
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_GONE);  /* zombie */
+    ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_GONE);
+}
+END_TEST
+
 START_TEST(test_proc_alive_false_for_reaped_child)
 {
     pid_t pid = fork();
@@ -473,6 +499,7 @@ proc_suite(void)
 
     tcase_add_unchecked_fixture(tc_errors, setup_tmpdir, teardown_tmpdir);
     tcase_add_test(tc_errors, test_proc_alive_false_for_reaped_child);
+    tcase_add_test(tc_errors, test_proc_run_state_follows_stop_and_exit);
     tcase_add_test(tc_errors, test_proc_exec_failure_is_127);
     tcase_add_test(tc_errors, test_proc_reap_without_child_is_echild);
     tcase_add_test(tc_errors, test_proc_exe_dir_small_buffer);

@@ -292,6 +292,27 @@ START_TEST(test_record_rejects_swapped_operands)
 }
 END_TEST
 
+/* A record given back (IPCLAB_REC_RETURNED) travels in FIFO4 as either
+   kind; without the flag the kind must match */
+START_TEST(test_record_returned_may_be_either_kind)
+{
+    struct ipc_record r;
+
+    make_request(&r);
+    r.flags |= IPCLAB_REC_RETURNED;
+    ipc_rec_seal(&r);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
+                     IPC_REC_OK);
+    ipc_rec_make_result(&r, 0, 42);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
+                     IPC_REC_OK);
+    r.kind = 7;                 /* no kind at all: still refused */
+    ipc_rec_seal(&r);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
+                     IPC_REC_BAD_KIND);
+}
+END_TEST
+
 START_TEST(test_record_rejects_wrong_kind)
 {
     struct ipc_record r;
@@ -396,6 +417,7 @@ record_suite(void)
     tcase_add_test(tc_errors, test_record_rejects_bad_seq);
     tcase_add_test(tc_errors, test_record_rejects_bad_op_in_result);
     tcase_add_test(tc_errors, test_record_reports_first_fault);
+    tcase_add_test(tc_errors, test_record_returned_may_be_either_kind);
     suite_add_tcase(s, tc_errors);
 
     return s;

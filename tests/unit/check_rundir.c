@@ -213,6 +213,45 @@ START_TEST(test_rundir_clean_removes_fifos_and_lock)
 }
 END_TEST
 
+/* One descriptor, checked; everything inside made and opened through it */
+START_TEST(test_rundir_open_then_at)
+{
+    char dir[PATH_MAX], link[PATH_MAX];
+    enum ipc_sig_mode mode;
+    struct stat st;
+    pid_t pid, holder;
+    int dfd, lock, fd;
+
+    unit_path(dir, sizeof(dir), tmpdir, "opened");
+    dfd = ipc_rundir_open(dir, 1);              /* created 0700 */
+    ck_assert_int_ge(dfd, 0);
+    ck_assert_int_eq(fstat(dfd, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0700);
+    ck_assert_int_eq(ipc_fifo_create_at(dfd, IPC_FIFO1,
+                     ipc_rundir_fifo_name(IPC_FIFO1), 0600), 0);
+    fd = ipc_fifo_open_at(dfd, IPC_FIFO1, ipc_rundir_fifo_name(IPC_FIFO1),
+                          O_RDONLY | O_NONBLOCK);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    lock = ipc_rundir_lock_at(dfd, IPC_SIG_RT, &holder);
+    ck_assert_int_ge(lock, 0);
+    ck_assert_int_eq(ipc_rundir_server_at(dfd, &pid, &mode), 0);
+    ck_assert_int_eq(pid, getpid());
+    close(lock);
+    ck_assert_int_eq(ipc_rundir_clean_at(dfd), 0);
+    ck_assert(!exists(dir, "fifo1"));
+    ck_assert(!exists(dir, "server.lock"));
+    close(dfd);
+
+    /* a symlink to it is refused by name, before anything is opened */
+    unit_path(link, sizeof(link), tmpdir, "opened-link");
+    ck_assert_int_eq(symlink(dir, link), 0);
+    errno = 0;
+    ck_assert_int_eq(ipc_rundir_open(link, 0), -1);
+    ck_assert_int_eq(errno, ELOOP);
+}
+END_TEST
+
 /* ---- limits ------------------------------------------------------------- */
 
 START_TEST(test_rundir_resolve_ignores_unusable_env)
@@ -486,6 +525,7 @@ rundir_suite(void)
     tcase_add_test(tc_core, test_rundir_lock_publishes_pid_and_mode);
     tcase_add_test(tc_core, test_rundir_server_found_while_locked);
     tcase_add_test(tc_core, test_rundir_clean_removes_fifos_and_lock);
+    tcase_add_test(tc_core, test_rundir_open_then_at);
     suite_add_tcase(s, tc_core);
 
     tcase_add_unchecked_fixture(tc_limits, setup_tmpdir, teardown_tmpdir);

@@ -99,6 +99,27 @@ START_TEST(test_sig_init_classic)
 }
 END_TEST
 
+/* Both modes' ready, ack and revoke, and nothing else */
+START_TEST(test_sig_addset_protocol_both_modes)
+{
+    struct ipc_sigs rt, classic;
+    sigset_t set;
+    int n = 0;
+
+    ipc_sigs_init(&rt, IPC_SIG_RT);
+    ipc_sigs_init(&classic, IPC_SIG_CLASSIC);
+    sigemptyset(&set);
+    ipc_sig_addset_protocol(&set);
+    ck_assert(sigismember(&set, rt.ready) && sigismember(&set, rt.ack) &&
+              sigismember(&set, rt.revoke));
+    ck_assert(sigismember(&set, classic.ready) &&
+              sigismember(&set, classic.ack));
+    for (int sig = 1; sig < NSIG; sig++)
+        n += sigismember(&set, sig) == 1;
+    ck_assert_int_eq(n, 5);
+}
+END_TEST
+
 START_TEST(test_sig_mode_parse_and_name)
 {
     enum ipc_sig_mode mode = IPC_SIG_CLASSIC;
@@ -523,6 +544,7 @@ sig_suite(void)
     tcase_add_test(tc_core, test_sig_init_rt);
     tcase_add_test(tc_core, test_sig_init_classic);
     tcase_add_test(tc_core, test_sig_mode_parse_and_name);
+    tcase_add_test(tc_core, test_sig_addset_protocol_both_modes);
     tcase_add_test(tc_core, test_sig_names);
     tcase_add_test(tc_core, test_sig_send_rt_to_self);
     tcase_add_test(tc_core, test_sig_send_classic_to_self);
