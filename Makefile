@@ -79,8 +79,8 @@ LIB      := $(BUILD)/lib/libipclab.a
 # them exactly once. The probes (tp.c) are a shared object, TP_SO, linked
 # with liblttng-ust, which tp_define.o loads with dlopen() when a recording
 # asks (docs/tracing.md, section 7). A program linking $(TP_OBJ) needs
-# $(TP_LIBS); UST_LIBS is for code calling liblttng-ust itself (the unit
-# tests' fork handlers).
+# $(TP_LIBS); only the probes link UST_LIBS, so that no program, test
+# programs included, loads the tracer unless a recording asks.
 ifeq ($(TRACING),1)
 TP_OBJ  := $(BUILD)/obj/src/lib/tp_define.o
 TP_PIC  := $(BUILD)/obj/src/lib/tp.o
@@ -114,7 +114,7 @@ $(1)_INPUTS := $$($(1)_OBJS) $(HARNESS_OBJS) $(TP_OBJ) $(LIB)
 TEST_BINS += $(BUILD)/tests/$(1)
 TEST_OBJS += $$($(1)_OBJS)
 $(BUILD)/tests/$(1): $$($(1)_INPUTS)
-	$$(call ld,$$($(1)_INPUTS),$$(UST_LIBS) $$(CHECK_LIBS))
+	$$(call ld,$$($(1)_INPUTS),$(TP_LIBS) $$(CHECK_LIBS))
 endef
 $(foreach t,$(sort $(TEST_DIRS)),$(eval $(call test_program,$(t))))
 

@@ -137,7 +137,7 @@ endef
 
 # $(ex_link_grade): link a grading program from the objects among $^
 ex_link_grade = $(call ld,$(filter %.o,$(filter-out %/main.o $(TP_OBJ),$^)) \
-                  $(TP_OBJ) $(LIB),$(UST_LIBS) $(CHECK_LIBS))
+                  $(TP_OBJ) $(LIB),$(TP_LIBS) $(CHECK_LIBS))
 
 $(foreach d,$(EX_DIRS),$(eval $(call exercise,$(d),$(firstword \
     $(subst -, ,$(notdir $(d)))))))

@@ -25,7 +25,7 @@
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 #if IPCLAB_TRACING
-#include <lttng/ust-fork.h>
+#include <dlfcn.h>
 #endif
 
 static char tmpdir[PATH_MAX + 16];
@@ -35,30 +35,54 @@ static char tmpdir[PATH_MAX + 16];
  * Check forks every test without exec, and the test's exit() then runs
  * lttng-ust's destructors. If one of lttng-ust's threads held its lock at
  * the instant of fork(), the child inherits the lock held by a thread that
- * does not exist in it, and hangs in exit() until Check's timeout. What
- * liblttng-ust-fork.so does around fork() when preloaded (STYLE 15), we do
- * with pthread_atfork(), for every fork of the test program: Check's, the
- * tests' and ipc_spawn()'s. fork() runs these in the forking thread only
- * (the program's main thread), so one saved mask is enough.
+ * does not exist in it, and hangs in exit() until Check's timeout. So when
+ * the tracer is loaded in this program (IPCLAB_TRACE=1, docs/tracing.md
+ * section 7), its documented fork hooks (lttng-ust(3), "fork") run around
+ * every fork of the test program: Check's, the tests' and ipc_spawn()'s.
+ * The program does not link liblttng-ust: a test nobody records loads no
+ * tracer. fork() runs these in the forking thread only (the program's main
+ * thread), so one saved mask is enough.
  */
+typedef void ust_fork_hook(sigset_t *);
+static ust_fork_hook *ust_before, *ust_after_parent, *ust_after_child;
 static sigset_t ust_fork_mask;  /* the mask before fork, to restore after */
 
 static void
 ust_before_fork(void)
 {
-    lttng_ust_before_fork(&ust_fork_mask);
+    ust_before(&ust_fork_mask);
 }
 
 static void
 ust_after_fork_parent(void)
 {
-    lttng_ust_after_fork_parent(&ust_fork_mask);
+    ust_after_parent(&ust_fork_mask);
 }
 
 static void
 ust_after_fork_child(void)
 {
-    lttng_ust_after_fork_child(&ust_fork_mask);
+    ust_after_child(&ust_fork_mask);
+}
+
+/* Register lttng-ust's fork hooks when the tracer is loaded; else none. */
+static void
+ust_fork_hooks(void)
+{
+    void *ust = dlopen("liblttng-ust.so.1", RTLD_NOW | RTLD_NOLOAD);
+
+    if (ust == NULL)
+        return;                 /* not loaded: nothing to protect */
+    *(void **)&ust_before = dlsym(ust, "lttng_ust_before_fork");
+    *(void **)&ust_after_parent = dlsym(ust, "lttng_ust_after_fork_parent");
+    *(void **)&ust_after_child = dlsym(ust, "lttng_ust_after_fork_child");
+    if (ust_before == NULL || ust_after_parent == NULL ||
+        ust_after_child == NULL ||
+        pthread_atfork(ust_before_fork, ust_after_fork_parent,
+                       ust_after_fork_child) != 0) {
+        fputs("cannot register lttng-ust's fork handlers\n", stderr);
+        exit(EXIT_FAILURE);
+    }
 }
 #endif /* IPCLAB_TRACING */
 
@@ -88,11 +112,7 @@ h_lock_machine(void)
     int fd, rc;
 
 #if IPCLAB_TRACING
-    if (pthread_atfork(ust_before_fork, ust_after_fork_parent,
-                       ust_after_fork_child) != 0) {
-        fputs("cannot register lttng-ust's fork handlers\n", stderr);
-        exit(EXIT_FAILURE);
-    }
+    ust_fork_hooks();
 #endif
     if (locked != NULL && strcmp(locked, "1") == 0)
         return;
