@@ -52,9 +52,12 @@ rc_connect(struct rc_session *s, const char *dir)
             ipc_die("cannot open the runtime directory '%s'", dir);
         ipc_die("unsafe runtime directory '%s'", dir);
     }
-    if (ipc_rundir_server_at(dirfd, &s->server, &mode) == -1)
-        ipc_diex("no server running on '%s' (start ipclab-server first)",
-                 dir);
+    if (ipc_rundir_server_at(dirfd, &s->server, &mode) == -1) {
+        if (errno == ESRCH)
+            ipc_diex("no server running on '%s' (start ipclab-server "
+                     "first)", dir);
+        ipc_die("cannot read the server's lock file in '%s'", dir);
+    }
     ipc_sigs_init(&s->sigs, mode);
 
     /* blocked before sending (see the header comment): ready, revoke and
