@@ -193,6 +193,23 @@ lab_server_start(struct lab_server *s, const char *const extra[]);
 int
 lab_server_stop(struct lab_server *s);
 
+/*
+ * Clients released together: a traced process takes longer to start than
+ * a client takes to send a few requests, so clients started one after the
+ * other never meet in the server. Make each client's input a FIFO with
+ * lab_clients_input() and start it with ipclab-rc --file FIFO: its open()
+ * blocks until a writer comes. Once all are started, lab_clients_release()
+ * waits (up to LAB_WAIT_MS) until each has opened its FIFO, then writes
+ * every client its expressions: all start sending at the same moment.
+ * False (and said why) when a client died or never opened its input.
+ */
+void
+lab_clients_input(const char *fifo);
+
+bool
+lab_clients_release(int n, const pid_t pid[], const char *const fifo[],
+                    const char *const text[]);
+
 /* The content of file 'path' into buf (NUL-terminated); "" when absent. */
 char *
 lab_read_file(const char *path, char *buf, size_t size);
