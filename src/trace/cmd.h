@@ -34,6 +34,10 @@ cmd_chrome_run(const char *dir);
 int
 cmd_stats_run(const char *dir);
 
+/* overlap DIR: requests of clients in the server at once (overlap.c) */
+int
+cmd_overlap_run(const char *dir);
+
 /* check DIR: the protocol check (check.c) */
 int
 cmd_check_run(const char *dir);

@@ -37,11 +37,12 @@ static const struct ipc_cli_opt options[] = {
     { NULL, 0, 0 },
 };
 
-enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK };
+enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK,
+               CMD_OVERLAP };
 
 static const char *const command_names[] = {
     [CMD_SEQ] = "seq", [CMD_SVG] = "svg", [CMD_CHROME] = "chrome",
-    [CMD_STATS] = "stats", [CMD_CHECK] = "check",
+    [CMD_STATS] = "stats", [CMD_CHECK] = "check", [CMD_OVERLAP] = "overlap",
 };
 
 static void
@@ -67,6 +68,9 @@ usage(void)
            "                a time in FIFO2 and FIFO3, every ready and ack\n"
            "                matching a record, no error event; one line per\n"
            "                violation\n"
+           "  overlap DIR   requests of different clients in the server at\n"
+           "                once, and records that waited for another\n"
+           "                client's ack\n"
            "\n"
            "Option of every command:\n"
            "  --server PID    only the ipclab system of server PID: the\n"
@@ -99,7 +103,8 @@ parse_command(const char *word)
          i++)
         if (strcmp(word, command_names[i]) == 0)
             return (enum command)i;
-    ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats or check)",
+    ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
+                    "check or overlap)",
                     word);
 }
 
@@ -175,7 +180,8 @@ main(int argc, char *argv[])
         }
     }
     if (cmd == CMD_NONE)
-        ipc_usage_error("which command? seq, svg, chrome, stats or check");
+        ipc_usage_error("which command? seq, svg, chrome, stats, check or "
+                        "overlap");
     if (dir == NULL)
         ipc_usage_error("'%s' needs a trace directory", command_names[cmd]);
     if (diagram_opt != NULL)
@@ -191,6 +197,7 @@ main(int argc, char *argv[])
     case CMD_CHROME: return cmd_chrome_run(dir);
     case CMD_STATS:  return cmd_stats_run(dir);
     case CMD_CHECK:  return cmd_check_run(dir);
+    case CMD_OVERLAP: return cmd_overlap_run(dir);
     default:         return 2;
     }
 }

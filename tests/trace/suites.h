@@ -13,6 +13,7 @@ Suite *seq_suite(void);         /* check_seq.c: the text diagram */
 Suite *svg_suite(void);         /* check_svg.c */
 Suite *chrome_suite(void);      /* check_chrome.c: the Perfetto export */
 Suite *stats_suite(void);       /* check_stats.c */
+Suite *overlap_suite(void);     /* check_overlap.c: clients at once */
 Suite *samples_suite(void);     /* check_samples.c: traces/samples/ */
 
 #endif /* IPCLAB_TESTS_TRACE_SUITES_H */
