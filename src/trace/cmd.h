@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "spacetime.h"
 #include "view.h"
 
 struct seq_opts {
@@ -22,9 +23,16 @@ int
 cmd_seq_run(const char *dir, const struct tr_view *v,
             const struct seq_opts *opts);
 
-/* svg DIR: the same as SVG (svg.c) */
+struct svg_opts {
+    enum st_layout layout;      /* --layout time | order */
+    const char *output;         /* --output NAME.svg, or NULL: stdout */
+    const char *scope_args;     /* " --server S --pid P": for advice */
+};
+
+/* svg DIR: the space-time diagram as SVG (svg.c) */
 int
-cmd_svg_run(const char *dir, const struct tr_view *v);
+cmd_svg_run(const char *dir, const struct tr_view *v,
+            const struct svg_opts *opts);
 
 /* chrome DIR: Chrome trace-event JSON for Perfetto (chrome.c) */
 int

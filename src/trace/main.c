@@ -23,7 +23,7 @@
 #include "source.h"
 
 enum { OPT_HELP = 1, OPT_SINCE, OPT_UNTIL, OPT_PID, OPT_REQUEST, OPT_WIDTH,
-       OPT_ASCII, OPT_SERVER };
+       OPT_ASCII, OPT_SERVER, OPT_LAYOUT, OPT_OUTPUT };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
@@ -34,6 +34,8 @@ static const struct ipc_cli_opt options[] = {
     { "width", 1, OPT_WIDTH },
     { "ascii", 0, OPT_ASCII },
     { "server", 1, OPT_SERVER },
+    { "layout", 1, OPT_LAYOUT },
+    { "output", 1, OPT_OUTPUT },
     { NULL, 0, 0 },
 };
 
@@ -88,6 +90,13 @@ usage(void)
            "  --request P:S   only request S of client P\n"
            "  --width N       seq: fit N columns (default 80)\n"
            "  --ascii         seq: plain ASCII instead of box drawing\n"
+           "  --layout L      svg: 'time' (default: to scale, idle stretches\n"
+           "                  shortened and marked) or 'order' (one row per\n"
+           "                  event time)\n"
+           "  --output NAME.svg  svg: write NAME.svg, or NAME-1.svg,\n"
+           "                  NAME-2.svg... when it is too tall for one\n"
+           "                  picture (without it, such a picture is refused\n"
+           "                  with the --since/--until that draws a part)\n"
            "  -h, --help      show this help\n"
            "\n"
            "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
@@ -125,9 +134,12 @@ main(int argc, char *argv[])
 {
     struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
     struct seq_opts so = { .width = 80, .ascii = false };
+    struct svg_opts vo = { ST_TIME, NULL, "" };
+    char scope_args[96] = "";
+    size_t sa;
     enum command cmd = CMD_NONE;
     const char *dir = NULL, *arg;
-    const char *diagram_opt = NULL, *seq_opt = NULL;
+    const char *diagram_opt = NULL, *seq_opt = NULL, *svg_opt = NULL;
     struct tr_view v;
     int id;
 
@@ -150,6 +162,9 @@ main(int argc, char *argv[])
         case OPT_PID:
             v.pid = (int)ipc_cli_int("pid", arg, 1, 0x7fffffff);
             diagram_opt = "pid";
+            sa = strlen(scope_args);
+            snprintf(scope_args + sa, sizeof(scope_args) - sa, " --pid %d",
+                     v.pid);
             break;
         case OPT_REQUEST:
             if (tr_view_parse_request(arg, &v.req_pid, &v.req_seq) == -1)
@@ -167,6 +182,20 @@ main(int argc, char *argv[])
             break;
         case OPT_SERVER:
             tr_source_scope((int)ipc_cli_int("server", arg, 1, 0x7fffffff));
+            sa = strlen(scope_args);
+            snprintf(scope_args + sa, sizeof(scope_args) - sa,
+                     " --server %s", arg);
+            break;
+        case OPT_LAYOUT:
+            if (strcmp(arg, "time") != 0 && strcmp(arg, "order") != 0)
+                ipc_usage_error("--layout: '%s' is neither 'time' nor "
+                                "'order'", arg);
+            vo.layout = strcmp(arg, "time") == 0 ? ST_TIME : ST_ORDER;
+            svg_opt = "layout";
+            break;
+        case OPT_OUTPUT:
+            vo.output = arg;
+            svg_opt = "output";
             break;
         case IPC_CLI_OPERAND:
             if (cmd == CMD_NONE)
@@ -188,12 +217,16 @@ main(int argc, char *argv[])
         only_for(cmd, 1, 0, diagram_opt);
     if (seq_opt != NULL)
         only_for(cmd, 0, 1, seq_opt);
+    if (svg_opt != NULL && cmd != CMD_SVG)
+        ipc_usage_error("option '--%s' is not an option of '%s'", svg_opt,
+                        command_names[cmd]);
+    vo.scope_args = scope_args;
     if (v.since > v.until)
         ipc_usage_error("--since is after --until");
 
     switch (cmd) {
     case CMD_SEQ:    return cmd_seq_run(dir, &v, &so);
-    case CMD_SVG:    return cmd_svg_run(dir, &v);
+    case CMD_SVG:    return cmd_svg_run(dir, &v, &vo);
     case CMD_CHROME: return cmd_chrome_run(dir);
     case CMD_STATS:  return cmd_stats_run(dir);
     case CMD_CHECK:  return cmd_check_run(dir);

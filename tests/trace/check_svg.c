@@ -49,9 +49,10 @@ START_TEST(test_svg_has_a_lane_per_process)
 {
     struct tt_run r;
 
-    /* the default run: server, four clients, four processing clients */
+    /* the default run: server, four clients, four processing clients,
+       each one lifeline */
     svg(TT_DEFAULT, &r);
-    ck_assert_int_eq(tt_count_lines(r.out, "class=\"lane\""), 9);
+    ck_assert_int_eq(tt_count_lines(r.out, "class=\"life\""), 9);
     ck_assert_int_eq(tt_count_lines(r.out, "class=\"role\">rc<"), 4);
     tt_run_free(&r);
 }
