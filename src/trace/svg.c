@@ -503,7 +503,8 @@ write_page(struct svg *s, int page, int pages)
     size_t n;
 
     s->ylo = page * PAGE_H;
-    s->yhi = s->ylo + PAGE_H < s->d.height ? s->ylo + PAGE_H : s->d.height;
+    s->yhi = pages == 1 || s->ylo + PAGE_H > s->d.height ? s->d.height
+                                                         : s->ylo + PAGE_H;
     if (out == NULL || strcmp(out, "-") == 0) {
         s->f = stdout;
     } else {
@@ -538,7 +539,8 @@ refuse(const struct svg *s)
     char since[32], until[32];
     size_t i = 0;
 
-    while (i + 1 < s->d.ntimes && s->d.ys[i + 1] < PAGE_H)
+    /* with room to spare: a part alone may lay out a little taller */
+    while (i + 1 < s->d.ntimes && s->d.ys[i + 1] < PAGE_H * 9 / 10)
         i++;
     tr_fmt_ms(s->d.times[0] - s->d.origin, since, sizeof(since));
     tr_fmt_ms(s->d.times[i] - s->d.origin, until, sizeof(until));
@@ -565,7 +567,8 @@ svg_end(struct tr_layout *L, void *arg)
     s->d.height += BOTTOM;
     s->width = LEFT + (s->d.max_lanes > 0 ? s->d.max_lanes : 1) * LANE_W +
                RIGHT;
-    pages = (s->d.height + PAGE_H - 1) / PAGE_H;
+    pages = s->d.height + TOP <= MAX_H ? 1
+            : (s->d.height + PAGE_H - 1) / PAGE_H;
     if (pages > 1 && s->opts->output == NULL) {
         refuse(s);
         s->d.oom = 1;
