@@ -46,6 +46,10 @@ cmd_stats_run(const char *dir);
 int
 cmd_overlap_run(const char *dir);
 
+/* shiviz DIR: a ShiViz log with vector clocks (shiviz.c) */
+int
+cmd_shiviz_run(const char *dir);
+
 /* check DIR: the protocol check (check.c) */
 int
 cmd_check_run(const char *dir);

@@ -40,11 +40,12 @@ static const struct ipc_cli_opt options[] = {
 };
 
 enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK,
-               CMD_OVERLAP };
+               CMD_OVERLAP, CMD_SHIVIZ };
 
 static const char *const command_names[] = {
     [CMD_SEQ] = "seq", [CMD_SVG] = "svg", [CMD_CHROME] = "chrome",
     [CMD_STATS] = "stats", [CMD_CHECK] = "check", [CMD_OVERLAP] = "overlap",
+    [CMD_SHIVIZ] = "shiviz",
 };
 
 static void
@@ -73,6 +74,10 @@ usage(void)
            "  overlap DIR   requests of different clients in the server at\n"
            "                once, and records that waited for another\n"
            "                client's ack\n"
+           "  shiviz DIR    the trace as a ShiViz log (vector clocks from\n"
+           "                every matched message; its first line is the\n"
+           "                parsing expression ShiViz asks for):\n"
+           "                %s shiviz DIR > run.log\n"
            "\n"
            "Option of every command:\n"
            "  --server PID    only the ipclab system of server PID: the\n"
@@ -102,7 +107,7 @@ usage(void)
            "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
            "trace is missing or unreadable, or check found violations; 2 on\n"
            "usage errors.\n",
-           ipc_progname(), ipc_progname());
+           ipc_progname(), ipc_progname(), ipc_progname());
 }
 
 static enum command
@@ -113,7 +118,7 @@ parse_command(const char *word)
         if (strcmp(word, command_names[i]) == 0)
             return (enum command)i;
     ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
-                    "check or overlap)",
+                    "check, overlap or shiviz)",
                     word);
 }
 
@@ -209,8 +214,8 @@ main(int argc, char *argv[])
         }
     }
     if (cmd == CMD_NONE)
-        ipc_usage_error("which command? seq, svg, chrome, stats, check or "
-                        "overlap");
+        ipc_usage_error("which command? seq, svg, chrome, stats, check, "
+                        "overlap or shiviz");
     if (dir == NULL)
         ipc_usage_error("'%s' needs a trace directory", command_names[cmd]);
     if (diagram_opt != NULL)
@@ -231,6 +236,7 @@ main(int argc, char *argv[])
     case CMD_STATS:  return cmd_stats_run(dir);
     case CMD_CHECK:  return cmd_check_run(dir);
     case CMD_OVERLAP: return cmd_overlap_run(dir);
+    case CMD_SHIVIZ: return cmd_shiviz_run(dir);
     default:         return 2;
     }
 }
