@@ -65,8 +65,9 @@ lab: deps
 	if [ -x $(BUILD)/bin/ipclab-trace ]; then \
 	    echo "Sequence diagram ($(BUILD)/bin/ipclab-trace seq $(LAB_TRACE_N)):"; \
 	    $(BUILD)/bin/ipclab-trace seq $(LAB_TRACE_N) || status=1; \
-	    $(BUILD)/bin/ipclab-trace svg $(LAB_TRACE_N) >$(LAB_TRACE_N).svg \
-	        2>/dev/null && echo "SVG: $(LAB_TRACE_N).svg"; \
+	    echo "Space-time diagram (SVG; pages when it is too tall):"; \
+	    $(BUILD)/bin/ipclab-trace svg --output $(LAB_TRACE_N).svg \
+	        $(LAB_TRACE_N) || status=1; \
 	else \
 	    echo "ipclab-trace is not built: the trace as babeltrace2 prints it"; \
 	    babeltrace2 $(LAB_TRACE_N) || status=1; \
