@@ -50,6 +50,10 @@ cmd_overlap_run(const char *dir);
 int
 cmd_shiviz_run(const char *dir);
 
+/* states DIR: time per state per process (states.c) */
+int
+cmd_states_run(const char *dir);
+
 /* check DIR: the protocol check (check.c) */
 int
 cmd_check_run(const char *dir);

@@ -40,12 +40,12 @@ static const struct ipc_cli_opt options[] = {
 };
 
 enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK,
-               CMD_OVERLAP, CMD_SHIVIZ };
+               CMD_OVERLAP, CMD_SHIVIZ, CMD_STATES };
 
 static const char *const command_names[] = {
     [CMD_SEQ] = "seq", [CMD_SVG] = "svg", [CMD_CHROME] = "chrome",
     [CMD_STATS] = "stats", [CMD_CHECK] = "check", [CMD_OVERLAP] = "overlap",
-    [CMD_SHIVIZ] = "shiviz",
+    [CMD_SHIVIZ] = "shiviz", [CMD_STATES] = "states",
 };
 
 static void
@@ -78,6 +78,8 @@ usage(void)
            "                every matched message; its first line is the\n"
            "                parsing expression ShiViz asks for):\n"
            "                %s shiviz DIR > run.log\n"
+           "  states DIR    time per state (proc_state) per process: the\n"
+           "                numbers of Trace Compass's process time graph\n"
            "\n"
            "Option of every command:\n"
            "  --server PID    only the ipclab system of server PID: the\n"
@@ -118,7 +120,7 @@ parse_command(const char *word)
         if (strcmp(word, command_names[i]) == 0)
             return (enum command)i;
     ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
-                    "check, overlap or shiviz)",
+                    "check, overlap, shiviz or states)",
                     word);
 }
 
@@ -215,7 +217,7 @@ main(int argc, char *argv[])
     }
     if (cmd == CMD_NONE)
         ipc_usage_error("which command? seq, svg, chrome, stats, check, "
-                        "overlap or shiviz");
+                        "overlap, shiviz or states");
     if (dir == NULL)
         ipc_usage_error("'%s' needs a trace directory", command_names[cmd]);
     if (diagram_opt != NULL)
@@ -237,6 +239,7 @@ main(int argc, char *argv[])
     case CMD_CHECK:  return cmd_check_run(dir);
     case CMD_OVERLAP: return cmd_overlap_run(dir);
     case CMD_SHIVIZ: return cmd_shiviz_run(dir);
+    case CMD_STATES: return cmd_states_run(dir);
     default:         return 2;
     }
 }
