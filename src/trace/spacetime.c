@@ -48,6 +48,20 @@ st_add(struct st_diagram *d, const struct tr_item *it)
 }
 
 int
+st_add_lost(struct st_diagram *d, uint64_t begin, uint64_t end,
+            uint64_t count)
+{
+    size_t cap = d->nlost;      /* exact: grown one at a time */
+
+    if (grow(&d->lost, &cap, cap + 1, sizeof(*d->lost)) == -1) {
+        d->oom = 1;
+        return -1;
+    }
+    d->lost[d->nlost++] = (struct st_lost){ begin, end, count };
+    return 0;
+}
+
+int
 st_mark(struct st_diagram *d, uint64_t t, const char *title)
 {
     size_t cap = (size_t)d->nsections;  /* exact: grown one at a time */
@@ -333,5 +347,6 @@ st_free(struct st_diagram *d)
     free(d->times);
     free(d->ys);
     free(d->idles);
+    free(d->lost);
     memset(d, 0, sizeof(*d));
 }

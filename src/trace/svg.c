@@ -16,7 +16,8 @@
  *             (a classic signal merged into a pending one) end in a red
  *             cross where they were sent, with a red label
  *
- * Long idle stretches are drawn short and marked with their length. Each
+ * Long idle stretches are drawn short and marked with their length;
+ * stretches where the tracer lost events (st_add_lost()) are red bands. Each
  * experiment of a lab trace is a titled section with only its own lanes,
  * and lane headers repeat every HEADER_EVERY pixels. A picture taller than
  * renderers accept (MAX_H: rsvg-convert refuses more than 32767 px) is
@@ -387,6 +388,31 @@ legend(struct svg *s, int y)
     text(s, x + 36, y + 4, "start", "bad", "never read / taken");
 }
 
+/* A stretch where the tracer lost events: a red band across the lanes */
+static void
+draw_lost(struct svg *s, const struct st_lost *g)
+{
+    int y1 = g->begin == 0 ? 0 : st_y(&s->d, g->begin);
+    int y2 = g->end == UINT64_MAX ? s->d.height : st_y(&s->d, g->end);
+    char what[96];
+
+    if (y2 < y1 + 6)
+        y2 = y1 + 6;
+    if (!visible(s, y1, y2))
+        return;
+    fprintf(s->f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+            "fill=\"#c00\" fill-opacity=\"0.12\" stroke=\"#c00\" "
+            "stroke-dasharray=\"4 3\"/>\n", LEFT - 70, y1,
+            s->width - LEFT + 60, y2 - y1);
+    if (g->count > 0)
+        snprintf(what, sizeof(what), "the tracer lost %" PRIu64 " events "
+                 "here: messages may lack an end", g->count);
+    else
+        snprintf(what, sizeof(what), "the tracer lost events here: "
+                 "messages may lack an end");
+    text(s, s->width - 16, y1 + 12, "end", "bad", what);
+}
+
 /* The top of a page, over whatever the diagram reaches into it: title,
    legend and, on a later page, the lane headers of its section */
 static void
@@ -463,6 +489,8 @@ draw_page(struct svg *s, int page, int pages)
                  tr_fmt_ms(g->to - g->from, ms, sizeof(ms)));
         text(s, s->width - 16, g->y - 8, "end", "it", idle);
     }
+    for (size_t i = 0; i < s->d.nlost; i++)
+        draw_lost(s, &s->d.lost[i]);
     for (size_t i = 0, last = 0; i < s->d.ntimes; i++) {
         int y = s->d.ys[i];
 
