@@ -27,7 +27,7 @@
  * their states as the reference programs do ("waiting_signal"...).
  * Peers are fork()ed without exec: the lab binaries are linked with
  * liblttng-ust-fork (mk/labs.mk), which re-registers a child with LTTng so
- * that its events carry its own pid (STYLE.md, item 15).
+ * that its events carry its own pid (docs/tracing.md, section 6).
  *
  * The FIFOs live in a private scratch directory (lab_path()), removed when
  * the lab ends. Everything the library offers (ipclab/fifo.h, sig.h,
