@@ -135,6 +135,69 @@ START_TEST(test_lab05_trace_load)
 }
 END_TEST
 
+/* The claims of docs/instructor.md's answer key for lab 05, derived the
+   way a student would, with the kit's own commands, from a fresh trace */
+START_TEST(test_lab05_answer_key_holds)
+{
+    const char *out = h_tmpdir_path("key.out");
+    char req[32], role[16] = "", *text;
+    long rc4, rc1;
+    int waiting_rc = 0;
+
+    if (!lt_have_check_tool())
+        return;
+    lt_require(&t);
+    /* Q1: seq --request lists seventeen steps and names the longest */
+    rc1 = lt_pid_of(&t, "run", "rc");
+    snprintf(req, sizeof(req), "%ld:1", rc1);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
+                                             "--request", req, t.dir, NULL },
+                           NULL, out, NULL, 60000), 0);
+    text = h_read_file(out);
+    ck_assert_msg(strstr(text, ", step by step (17 steps;") != NULL &&
+                  strstr(text, "\nlongest wait: before step ") != NULL, "%s",
+                  text);
+    free(text);
+    /* Q2: clients met in the server; check passes (FIFO3 held one record
+       at a time) -- both asserted for 'run' above: lt_assert_clients_meet
+       and assert_check_passes */
+    /* Q4: the pool spawns 4 workers, per-request one per request */
+    ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_spawn vpid=%ld",
+                                  lt_pid_of(&t, "per-request", "server")),
+                     12);
+    /* Q6: rc4's record taken back on the ack timeout, its other two
+       results dropped (3 in all), and no revoke to the dead rc4 */
+    rc4 = lt_pid_of(&t, "dead-client", "rc");
+    ck_assert_int_ge(lt_count(&t, "dead-client",
+                              "reclaim fifo=2 reason=ack_timeout"), 1);
+    ck_assert_int_eq(lt_count(&t, "dead-client",
+                              "record_drop fifo=2 reason=stale"), 3);
+    ck_assert_int_eq(lt_count_pid(&t, "dead-client",
+                                  "signal_send what=revoke peer_pid=%ld",
+                                  rc4), 0);
+    /* Q7: only requesting clients have a waiting_signal state */
+    ck_assert_int_eq(lt_trace_tool(&t, "states",
+                                   lt_pid_of(&t, "run", "server"), &text), 0);
+    for (const char *l = strchr(text, '\n') + 1; *l != '\0';
+         l = strchr(l, '\n') + 1) {
+        char state[32] = "";
+
+        if (l[0] != ' ') {
+            sscanf(l, "%15s", role);
+            continue;
+        }
+        sscanf(l + 4, "%31s", state);
+        if (strcmp(state, "waiting_signal") == 0) {
+            ck_assert_msg(strcmp(role, "rc") == 0, "%s is waiting_signal",
+                          role);
+            waiting_rc++;
+        }
+    }
+    ck_assert_int_gt(waiting_rc, 0);
+    free(text);
+}
+END_TEST
+
 /* The height of the SVG picture in file 'path' (0: none) */
 static int
 svg_height(const char *path)
@@ -223,6 +286,7 @@ lab05_suite(void)
     tcase_add_test(tc, test_lab05_trace_dead_client);
     tcase_add_test(tc, test_lab05_trace_load);
     tcase_add_test(tc, test_lab05_svg_pages);
+    tcase_add_test(tc, test_lab05_answer_key_holds);
     suite_add_tcase(s, tc);
     return s;
 }
