@@ -44,7 +44,13 @@ first_request(const char *out, char *id, size_t n)
     end = strchr(f1, '\n');
     while (end > f1 && end[-1] != ' ')
         end--;
-    snprintf(id, n, "%.*s", (int)strcspn(end, "\n"), end);
+    if (*end == '+') {          /* "+0.230": when it was read; the id is
+                                   the word before */
+        end--;
+        while (end > f1 && end[-1] != ' ')
+            end--;
+    }
+    snprintf(id, n, "%.*s", (int)strcspn(end, " \n"), end);
     ck_assert_ptr_nonnull(strchr(id, ':'));
 }
 
