@@ -6,7 +6,8 @@
 #   scripts/run-demo.sh BINDIR TRACE-DIR [COMMAND [ARG...]]
 #
 # COMMAND defaults to: scripts/workload.sh BINDIR.
-# The previous TRACE-DIR, TRACE-DIR.out and TRACE-DIR.svg are moved aside
+# The previous TRACE-DIR, TRACE-DIR.out and TRACE-DIR.svg (or its pages
+# TRACE-DIR-N.svg) are moved aside
 # (*.old) first, so that nothing of an earlier run is shown as this one's.
 # Exit status: COMMAND's when it was recorded (the diagram is drawn even
 # when COMMAND failed, to see what went wrong); 1 with the reason when
@@ -32,7 +33,7 @@ if ! command -v lttng >/dev/null 2>&1 ||
 fi
 
 mkdir -p "$(dirname "$trace_dir")"
-for f in "$trace_dir" "$trace_dir.out" "$trace_dir.svg"; do
+for f in "$trace_dir" "$trace_dir.out" "$trace_dir.svg" "$trace_dir"-*.svg; do
     if [ -e "$f" ]; then rm -rf "$f.old" && mv "$f" "$f.old"; fi
 done
 # record.sh's status through a file: a pipeline would hide it
@@ -61,7 +62,6 @@ fi
 # the recorded processes only (record.info): ipclab-trace's default
 echo
 "$bin/ipclab-trace" seq "$trace_dir" || exit 1
-"$bin/ipclab-trace" svg "$trace_dir" >"$trace_dir.svg" || {
-    rm -f "$trace_dir.svg"; exit 1; }
-echo "SVG sequence diagram: $trace_dir.svg"
+echo "Space-time diagram (SVG; numbered pages when it is too tall):"
+"$bin/ipclab-trace" svg --output "$trace_dir.svg" "$trace_dir" || exit 1
 exit "$status"

@@ -5,10 +5,18 @@
 #   scripts/workload.sh BINDIR [SERVER-OPTION...]
 #
 # Starts BINDIR/ipclab-server in a fresh private runtime directory, waits
-# for its "ready:" line, runs rc1..rc4 in parallel, prints each client's
-# results under its name, then stops the server with SIGINT and waits for
-# it. Exit status 0 when every client got every answer and the server
-# stopped cleanly.
+# for its "ready:" line, starts rc1..rc4, releases them together (a gate,
+# below), prints each client's results under its name, then stops the
+# server with SIGINT and waits for it. Exit status 0 when every client got
+# every answer and the server stopped cleanly.
+#
+# The gate: a traced process takes longer to start than a client takes to
+# send its three requests, so clients started one after the other would
+# never meet in the server. Each client reads its expressions from a FIFO
+# of its own (ipclab-rc --file FIFO), and its open() of that FIFO blocks
+# until a writer comes. The workload opens each FIFO for writing, which
+# returns once that client is up and waiting, and writes the expressions
+# only when every client is: then all four send at the same moment.
 set -eu
 
 [ $# -ge 1 ] || { echo "usage: $0 BINDIR [SERVER-OPTION...]" >&2; exit 2; }
@@ -69,10 +77,27 @@ EXPR
 
 failed=0
 for rc in rc1 rc2 rc3 rc4; do
-    "$bin/ipclab-rc" --dir "$dir" --window 3 --file "$work/$rc" \
-        >"$work/$rc.out" 2>&1 &
+    mkfifo "$work/$rc.in"
+    # A client that dies before opening its input (a missing program...)
+    # would leave the workload's open() below waiting forever: its
+    # subshell then opens the FIFO itself (read-write: never blocks), which
+    # lets that open() return; the failure shows in the exit status.
+    ( st=0
+      "$bin/ipclab-rc" --dir "$dir" --window 3 --file "$work/$rc.in" \
+          >"$work/$rc.out" 2>&1 || st=$?
+      exec 9<>"$work/$rc.in"
+      exit $st ) &
     eval "pid_$rc=\$!"
 done
+# every client is up once its FIFO has a reader: hold them all open...
+exec 4>"$work/rc1.in" 5>"$work/rc2.in" 6>"$work/rc3.in" 7>"$work/rc4.in"
+# ...then release them together (cat, not the shell: a client that died
+# makes cat, not the workload, take the SIGPIPE)
+cat "$work/rc1" >&4 || failed=1
+cat "$work/rc2" >&5 || failed=1
+cat "$work/rc3" >&6 || failed=1
+cat "$work/rc4" >&7 || failed=1
+exec 4>&- 5>&- 6>&- 7>&-
 for rc in rc1 rc2 rc3 rc4; do
     eval "wait \$pid_$rc" || failed=1
     sed "s/^/$rc: /" "$work/$rc.out"

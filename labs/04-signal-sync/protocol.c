@@ -1,8 +1,9 @@
 /*
  * labs/04-signal-sync/protocol.c - the reference system's handshake.
  *
- * The real ipclab-server, and three ipclab-rc at once, each with four
- * expressions and two requests in flight (--window 2). Both shared FIFOs
+ * The real ipclab-server, and three ipclab-rc started first and released
+ * together (lab_clients_release()), each with four expressions and two
+ * requests in flight (--window 2). Both shared FIFOs
  * (FIFO2 to the clients, FIFO3 to the workers) follow the 'ack'
  * experiment's rule, with real-time signals carrying each request's seq:
  *
@@ -49,6 +50,7 @@ exp_protocol(void)
 {
     struct lab_server srv;
     char in[CLIENTS][PATH_MAX], out[CLIENTS][PATH_MAX], name[16], text[512];
+    const char *in_of[CLIENTS];
     pid_t pid[CLIENTS];
     bool ok = true;
 
@@ -57,18 +59,19 @@ exp_protocol(void)
     for (int i = 0; i < CLIENTS; i++) {
         const char *rc[] = { lab_bin("ipclab-rc"), "--dir", srv.dir,
                              "--window", "2", "--file", in[i], NULL };
-        FILE *f;
 
         snprintf(name, sizeof(name), "rc%d.in", i + 1);
         snprintf(in[i], sizeof(in[i]), "%s", lab_path(name));
         snprintf(name, sizeof(name), "rc%d.out", i + 1);
         snprintf(out[i], sizeof(out[i]), "%s", lab_path(name));
-        if ((f = fopen(in[i], "we")) == NULL)
-            ipc_die("cannot create '%s'", in[i]);
-        fputs(input[i], f);
-        fclose(f);
+        in_of[i] = in[i];
+        lab_clients_input(in[i]);
         pid[i] = lab_spawn("rc", rc, out[i]);
     }
+    /* all three are up: release them together, so that their records
+       meet in FIFO2 and FIFO3 and wait for each other's acks */
+    ok &= lab_expect(lab_clients_release(CLIENTS, pid, in_of, input),
+                     "three clients started, then released together");
     for (int i = 0; i < CLIENTS; i++) {
         int status = lab_wait(pid[i], "rc");
 

@@ -27,7 +27,7 @@
  * their states as the reference programs do ("waiting_signal"...).
  * Peers are fork()ed without exec: the lab binaries are linked with
  * liblttng-ust-fork (mk/labs.mk), which re-registers a child with LTTng so
- * that its events carry its own pid (STYLE.md, item 15).
+ * that its events carry its own pid (docs/tracing.md, section 6).
  *
  * The FIFOs live in a private scratch directory (lab_path()), removed when
  * the lab ends. Everything the library offers (ipclab/fifo.h, sig.h,
@@ -192,6 +192,23 @@ lab_server_start(struct lab_server *s, const char *const extra[]);
 /* Stop it with SIGINT, print its last line; returns its exit status. */
 int
 lab_server_stop(struct lab_server *s);
+
+/*
+ * Clients released together: a traced process takes longer to start than
+ * a client takes to send a few requests, so clients started one after the
+ * other never meet in the server. Make each client's input a FIFO with
+ * lab_clients_input() and start it with ipclab-rc --file FIFO: its open()
+ * blocks until a writer comes. Once all are started, lab_clients_release()
+ * waits (up to LAB_WAIT_MS) until each has opened its FIFO, then writes
+ * every client its expressions: all start sending at the same moment.
+ * False (and said why) when a client died or never opened its input.
+ */
+void
+lab_clients_input(const char *fifo);
+
+bool
+lab_clients_release(int n, const pid_t pid[], const char *const fifo[],
+                    const char *const text[]);
 
 /* The content of file 'path' into buf (NUL-terminated); "" when absent. */
 char *

@@ -11,8 +11,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
@@ -144,6 +147,72 @@ lab_server_stop(struct lab_server *s)
         lab_say("server says: %s", line);
     close(s->out);
     return status;
+}
+
+void
+lab_clients_input(const char *fifo)
+{
+    if ((unlink(fifo) == -1 && errno != ENOENT) || mkfifo(fifo, 0600) == -1)
+        ipc_die("cannot create the FIFO '%s'", fifo);
+}
+
+/* Open the write end of 'fifo' once client pid has opened its read end;
+   -1 when pid ended first or the deadline passed. */
+static int
+open_when_read(const char *fifo, pid_t pid, int64_t deadline)
+{
+    siginfo_t si;
+    int fd;
+
+    while ((fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+        if (errno != ENXIO && errno != EINTR)
+            ipc_die("cannot open '%s'", fifo);
+        /* WNOWAIT: see whether it ended, and leave it for lab_wait() */
+        si.si_pid = 0;
+        if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1
+            || si.si_pid != 0 || ipc_ms_until(deadline) == 0)
+            return -1;
+        ipc_sleep_ms(1);        /* look again: a condition, not a guess */
+    }
+    if (ipc_fd_set_nonblock(fd, 0) == -1)
+        ipc_die("cannot make '%s' blocking", fifo);
+    return fd;
+}
+
+bool
+lab_clients_release(int n, const pid_t pid[], const char *const fifo[],
+                    const char *const text[])
+{
+    int64_t deadline = ipc_deadline_ms(LAB_WAIT_MS);
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    int fd[n];
+    bool ok = true;
+
+    for (int i = 0; i < n; i++) {
+        if ((fd[i] = open_when_read(fifo[i], pid[i], deadline)) == -1) {
+            lab_say("client %ld did not open its input '%s'", (long)pid[i],
+                    fifo[i]);
+            ok = false;
+        }
+    }
+    /* all are waiting for their input: now give it, one write each; a
+       client gone meanwhile is an EPIPE to report, not a SIGPIPE */
+    sigemptyset(&ign.sa_mask);
+    if (sigaction(SIGPIPE, &ign, &old) == -1)
+        ipc_die("sigaction");
+    for (int i = 0; i < n; i++) {
+        if (fd[i] == -1)
+            continue;
+        if (ok && ipc_write_full(fd[i], text[i], strlen(text[i])) == -1) {
+            lab_say("cannot give client %ld its input: %s", (long)pid[i],
+                    strerror(errno));
+            ok = false;
+        }
+        close(fd[i]);
+    }
+    if (sigaction(SIGPIPE, &old, NULL) == -1)
+        ipc_die("sigaction");
+    return ok;
 }
 
 char *

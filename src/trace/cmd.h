@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "spacetime.h"
 #include "view.h"
 
 struct seq_opts {
@@ -22,9 +23,16 @@ int
 cmd_seq_run(const char *dir, const struct tr_view *v,
             const struct seq_opts *opts);
 
-/* svg DIR: the same as SVG (svg.c) */
+struct svg_opts {
+    enum st_layout layout;      /* --layout time | order */
+    const char *output;         /* --output NAME.svg, or NULL: stdout */
+    const char *scope_args;     /* " --server S --pid P": for advice */
+};
+
+/* svg DIR: the space-time diagram as SVG (svg.c) */
 int
-cmd_svg_run(const char *dir, const struct tr_view *v);
+cmd_svg_run(const char *dir, const struct tr_view *v,
+            const struct svg_opts *opts);
 
 /* chrome DIR: Chrome trace-event JSON for Perfetto (chrome.c) */
 int
@@ -33,6 +41,18 @@ cmd_chrome_run(const char *dir);
 /* stats DIR: counts and latencies (stats.c) */
 int
 cmd_stats_run(const char *dir);
+
+/* overlap DIR: requests of clients in the server at once (overlap.c) */
+int
+cmd_overlap_run(const char *dir);
+
+/* shiviz DIR: a ShiViz log with vector clocks (shiviz.c) */
+int
+cmd_shiviz_run(const char *dir);
+
+/* states DIR: time per state per process (states.c) */
+int
+cmd_states_run(const char *dir);
 
 /* check DIR: the protocol check (check.c) */
 int

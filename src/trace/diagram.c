@@ -120,9 +120,8 @@ on_event(const struct tr_event *ev, void *arg)
     }
 }
 
-/* Processing clients in the order of the design picture */
-static int
-worker_rank(const char *role)
+int
+tr_worker_rank(const char *role)
 {
     static const char *const ops[] = { "sum", "sub", "mul", "div" };
 
@@ -160,7 +159,7 @@ collect_one(uint64_t key, void *val, void *arg)
     if (pr == NULL || !pr->traced)
         return;                 /* it never traced: drawn as outside */
     u->group = tr_role_group(pr->role);
-    u->rank = worker_rank(pr->role);
+    u->rank = tr_worker_rank(pr->role);
     c->u[c->n++] = u;
 }
 

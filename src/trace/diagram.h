@@ -66,6 +66,11 @@ int
 tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
                const struct tr_diagram_ops *ops, void *arg);
 
+/* Processing clients in the order of the design picture: sum 0, sub 1,
+   mul 2, div 3, any other role 4. */
+int
+tr_worker_rank(const char *role);
+
 /* The lane of vpid, or -1 when it has none (a process outside the trace). */
 int
 tr_lane_of(const struct tr_layout *L, int vpid);

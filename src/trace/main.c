@@ -24,7 +24,7 @@
 #include "source.h"
 
 enum { OPT_HELP = 1, OPT_SINCE, OPT_UNTIL, OPT_PID, OPT_REQUEST, OPT_WIDTH,
-       OPT_ASCII, OPT_SERVER, OPT_ALL };
+       OPT_ASCII, OPT_SERVER, OPT_ALL, OPT_LAYOUT, OPT_OUTPUT };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
@@ -36,14 +36,18 @@ static const struct ipc_cli_opt options[] = {
     { "ascii", 0, OPT_ASCII },
     { "server", 1, OPT_SERVER },
     { "all", 0, OPT_ALL },
+    { "layout", 1, OPT_LAYOUT },
+    { "output", 1, OPT_OUTPUT },
     { NULL, 0, 0 },
 };
 
-enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK };
+enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK,
+               CMD_OVERLAP, CMD_SHIVIZ, CMD_STATES };
 
 static const char *const command_names[] = {
     [CMD_SEQ] = "seq", [CMD_SVG] = "svg", [CMD_CHROME] = "chrome",
-    [CMD_STATS] = "stats", [CMD_CHECK] = "check",
+    [CMD_STATS] = "stats", [CMD_CHECK] = "check", [CMD_OVERLAP] = "overlap",
+    [CMD_SHIVIZ] = "shiviz", [CMD_STATES] = "states",
 };
 
 static void
@@ -69,6 +73,15 @@ usage(void)
            "                a time in FIFO2 and FIFO3, every ready and ack\n"
            "                matching a record, no error event; one line per\n"
            "                violation\n"
+           "  overlap DIR   requests of different clients in the server at\n"
+           "                once, and records that waited for another\n"
+           "                client's ack\n"
+           "  shiviz DIR    the trace as a ShiViz log (vector clocks from\n"
+           "                every matched message; its first line is the\n"
+           "                parsing expression ShiViz asks for):\n"
+           "                %s shiviz DIR > run.log\n"
+           "  states DIR    time per state (proc_state) per process: the\n"
+           "                numbers of Trace Compass's process time graph\n"
            "\n"
            "Which processes (every command): by default those of the\n"
            "recording, when DIR/record.info says which (traces/record.sh\n"
@@ -91,13 +104,20 @@ usage(void)
            "  --request P:S   only request S of client P\n"
            "  --width N       seq: fit N columns (default 80)\n"
            "  --ascii         seq: plain ASCII instead of box drawing\n"
+           "  --layout L      svg: 'time' (default: to scale, idle stretches\n"
+           "                  shortened and marked) or 'order' (one row per\n"
+           "                  event time)\n"
+           "  --output NAME.svg  svg: write NAME.svg, or NAME-1.svg,\n"
+           "                  NAME-2.svg... when it is too tall for one\n"
+           "                  picture (without it, such a picture is refused\n"
+           "                  with the --since/--until that draws a part)\n"
            "  -h, --help      show this help\n"
            "\n"
            "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
            "trace is missing or unreadable, or check found violations; 2 on\n"
            "usage errors; 3 from check when it found no violation but the\n"
            "tracer lost events, so it could not judge everything.\n",
-           ipc_progname(), ipc_progname());
+           ipc_progname(), ipc_progname(), ipc_progname());
 }
 
 static enum command
@@ -107,7 +127,8 @@ parse_command(const char *word)
          i++)
         if (strcmp(word, command_names[i]) == 0)
             return (enum command)i;
-    ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats or check)",
+    ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
+                    "check, overlap, shiviz or states)",
                     word);
 }
 
@@ -128,9 +149,12 @@ main(int argc, char *argv[])
 {
     struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
     struct seq_opts so = { .width = 80, .ascii = false };
+    struct svg_opts vo = { ST_TIME, NULL, "" };
+    char scope_args[96] = "";
+    size_t sa;
     enum command cmd = CMD_NONE;
     const char *dir = NULL, *arg;
-    const char *diagram_opt = NULL, *seq_opt = NULL;
+    const char *diagram_opt = NULL, *seq_opt = NULL, *svg_opt = NULL;
     bool all = false, server = false;
     struct tr_view v;
     int id;
@@ -154,6 +178,9 @@ main(int argc, char *argv[])
         case OPT_PID:
             v.pid = (int)ipc_cli_int("pid", arg, 1, 0x7fffffff);
             diagram_opt = "pid";
+            sa = strlen(scope_args);
+            snprintf(scope_args + sa, sizeof(scope_args) - sa, " --pid %d",
+                     v.pid);
             break;
         case OPT_REQUEST:
             if (tr_view_parse_request(arg, &v.req_pid, &v.req_seq) == -1)
@@ -172,10 +199,26 @@ main(int argc, char *argv[])
         case OPT_SERVER:
             tr_source_scope((int)ipc_cli_int("server", arg, 1, 0x7fffffff));
             server = true;
+            sa = strlen(scope_args);
+            snprintf(scope_args + sa, sizeof(scope_args) - sa,
+                     " --server %s", arg);
             break;
         case OPT_ALL:
             tr_source_scope_mode(TR_SCOPE_ALL);
             all = true;
+            sa = strlen(scope_args);
+            snprintf(scope_args + sa, sizeof(scope_args) - sa, " --all");
+            break;
+        case OPT_LAYOUT:
+            if (strcmp(arg, "time") != 0 && strcmp(arg, "order") != 0)
+                ipc_usage_error("--layout: '%s' is neither 'time' nor "
+                                "'order'", arg);
+            vo.layout = strcmp(arg, "time") == 0 ? ST_TIME : ST_ORDER;
+            svg_opt = "layout";
+            break;
+        case OPT_OUTPUT:
+            vo.output = arg;
+            svg_opt = "output";
             break;
         case IPC_CLI_OPERAND:
             if (cmd == CMD_NONE)
@@ -189,7 +232,8 @@ main(int argc, char *argv[])
         }
     }
     if (cmd == CMD_NONE)
-        ipc_usage_error("which command? seq, svg, chrome, stats or check");
+        ipc_usage_error("which command? seq, svg, chrome, stats, check, "
+                        "overlap, shiviz or states");
     if (dir == NULL)
         ipc_usage_error("'%s' needs a trace directory", command_names[cmd]);
     if (diagram_opt != NULL)
@@ -199,15 +243,22 @@ main(int argc, char *argv[])
     if (all && server)
         ipc_usage_error("--all and --server choose different processes: "
                         "give one");
+    if (svg_opt != NULL && cmd != CMD_SVG)
+        ipc_usage_error("option '--%s' is not an option of '%s'", svg_opt,
+                        command_names[cmd]);
+    vo.scope_args = scope_args;
     if (v.since > v.until)
         ipc_usage_error("--since is after --until");
 
     switch (cmd) {
     case CMD_SEQ:    return cmd_seq_run(dir, &v, &so);
-    case CMD_SVG:    return cmd_svg_run(dir, &v);
+    case CMD_SVG:    return cmd_svg_run(dir, &v, &vo);
     case CMD_CHROME: return cmd_chrome_run(dir);
     case CMD_STATS:  return cmd_stats_run(dir);
     case CMD_CHECK:  return cmd_check_run(dir);
+    case CMD_OVERLAP: return cmd_overlap_run(dir);
+    case CMD_SHIVIZ: return cmd_shiviz_run(dir);
+    case CMD_STATES: return cmd_states_run(dir);
     default:         return 2;
     }
 }

@@ -12,14 +12,20 @@
  * lanes can be named in any width), one row per arrow or note, in time
  * order, with the time since the first event of the trace. Records are
  * solid arrows, signals dotted; an arrow whose message never arrived ends
- * in a cross. Rows are printed as they come: the diagram streams.
+ * in a cross. Text has one row per message, so each is drawn at its write
+ * or send, and its label ends with how much later it was read or taken
+ * ("+0.230", ms: a record's wait in the FIFO); 'svg' draws both ends. Rows
+ * are printed as they come: the diagram streams.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "diagram.h"
 #include "label.h"
+#include "source.h"
 
 #define LABEL_MIN 26            /* columns kept for the label */
 #define MAX_ROW 1024            /* cells in a row */
@@ -43,8 +49,20 @@ static const struct glyphs ascii = {
     "X", "o", "#", "!", "@", "*", "+",
 };
 
+/* One end of a message of the request of --request, or its route */
+struct step {
+    uint64_t t;
+    int vpid;
+    char what[96];
+};
+
+#define MAX_STEPS 64            /* a request has 17; retries add some */
+
 struct seq {
     const struct seq_opts *opts;
+    const struct tr_view *v;
+    struct step steps[MAX_STEPS];
+    int nsteps;
     const struct glyphs *g;
     int tw;                     /* width of the time column */
     int step;                   /* columns between lanes */
@@ -232,6 +250,98 @@ take_lane(struct seq *s, struct tr_layout *L, const struct tr_item *it,
 }
 
 static void
+add_step(struct seq *s, uint64_t t, int vpid, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+add_step(struct seq *s, uint64_t t, int vpid, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (s->nsteps == MAX_STEPS || t == 0)
+        return;
+    s->steps[s->nsteps].t = t;
+    s->steps[s->nsteps].vpid = vpid;
+    va_start(ap, fmt);
+    vsnprintf(s->steps[s->nsteps].what, sizeof(s->steps[0].what), fmt, ap);
+    va_end(ap);
+    s->nsteps++;
+}
+
+/* --request: both ends of each of its records and signals are steps */
+static void
+keep_steps(struct seq *s, const struct tr_layout *L, const struct tr_item *it)
+{
+    char sig[24];
+    int to = it->to != 0 ? it->to : it->addressee;
+
+    if (it->kind == TR_ITEM_RECORD) {
+        add_step(s, it->t0, it->from, "writes it into FIFO%d", it->fifo);
+        add_step(s, it->t1, to, "reads it from FIFO%d", it->fifo);
+    } else if (it->kind == TR_ITEM_SIGNAL) {
+        tr_signal_name(it->signo, sig, sizeof(sig));
+        add_step(s, it->t0, it->from, "sends '%s' (%s, %d)", it->what, sig,
+                 it->signo);
+        add_step(s, it->t1, to, "takes '%s'", it->what);
+    }
+    (void)L;
+}
+
+/* The route event of the request: the server's choice of worker */
+static void
+find_route(const struct tr_event *ev, void *arg)
+{
+    struct seq *s = arg;
+
+    if (ev->type == TR_ROUTE && ev->pid == s->v->req_pid &&
+        ev->seq == s->v->req_seq)
+        add_step(s, ev->ts, ev->vpid, "routes it to worker %d",
+                 ev->worker_pid);
+}
+
+static int
+by_time(const void *x, const void *y)
+{
+    const struct step *a = x, *b = y;
+
+    return a->t < b->t ? -1 : a->t > b->t;
+}
+
+/* --request: the steps in time order, and the longest wait between two */
+static void
+print_steps(struct seq *s, const struct tr_layout *L)
+{
+    struct tr_source_info info;
+    char t[32], dt[32], who[40];
+    uint64_t best = 0;
+    int longest = 0;
+
+    if (tr_source_read(L->dir, find_route, s, NULL, &info) == -1)
+        return;
+    qsort(s->steps, (size_t)s->nsteps, sizeof(s->steps[0]), by_time);
+    printf("\nRequest %d:%u, step by step (%d steps; ms since the first "
+           "event, and since the step before):\n", s->v->req_pid,
+           s->v->req_seq, s->nsteps);
+    for (int i = 0; i < s->nsteps; i++) {
+        uint64_t gap = i > 0 && s->steps[i].t > s->steps[i - 1].t
+                       ? s->steps[i].t - s->steps[i - 1].t : 0;
+
+        if (gap > best) {
+            best = gap;
+            longest = i;
+        }
+        printf("%3d  %10s  +%-8s %-14s %s\n", i + 1,
+               tr_fmt_ms(s->steps[i].t - L->origin, t, sizeof(t)),
+               tr_fmt_ms(gap, dt, sizeof(dt)),
+               tr_proc_label(L->procs, s->steps[i].vpid, who, sizeof(who)),
+               s->steps[i].what);
+    }
+    if (best > 0)
+        printf("longest wait: before step %d (%s ms)\n", longest + 1,
+               tr_fmt_ms(best, dt, sizeof(dt)));
+}
+
+static void
 seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct seq *s = arg;
@@ -256,7 +366,19 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
             return;
         arrow(s, it, la, lb);
     }
-    put_row(s, time, tr_fmt_item(L->procs, it, label, sizeof(label)));
+    tr_fmt_item(L->procs, it, label, sizeof(label));
+    /* the row is drawn at the write or send: say when the other end was */
+    if ((it->kind == TR_ITEM_RECORD || it->kind == TR_ITEM_SIGNAL) &&
+        it->t1 > it->t0 && it->t0 != 0) {
+        size_t n = strlen(label);
+        char wait[32];
+
+        snprintf(label + n, sizeof(label) - n, " +%s",
+                 tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
+    }
+    put_row(s, time, label);
+    if (s->v->req_pid != 0)
+        keep_steps(s, L, it);
 }
 
 static void
@@ -272,6 +394,10 @@ seq_end(struct tr_layout *L, void *arg)
            g->rec, g->rec, g->rec_r, g->sig, g->sig, g->sig_r, g->spawn,
            g->spawn, g->spawn_r, g->bad, g->start, g->exit, g->error,
            g->reclaim);
+    printf("+T at the end of a label: read (or taken) T ms after it was "
+           "written (or sent)\n");
+    if (s->v->req_pid != 0)
+        print_steps(s, L);
 }
 
 int
@@ -283,6 +409,8 @@ cmd_seq_run(const char *dir, const struct tr_view *v,
     int room = opts->width - 10 - LABEL_MIN;
 
     s.opts = opts;
+    s.v = v;
+    s.nsteps = 0;
     s.g = opts->ascii ? &ascii : &unicode;
     return tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
            ? 0 : 1;

@@ -1,77 +1,128 @@
 /*
- * trace/svg.c - ipclab-trace svg: the sequence diagram as an SVG picture.
+ * trace/svg.c - ipclab-trace svg: the trace as a space-time diagram.
  *
- * The same rows as 'seq' (diagram.c gives both the same lanes and order):
- * time runs down, one row per arrow or note, so no two labels can overlap;
- * each label sits just above its own arrow with a white halo, readable
- * over the lane lines it crosses. Records are solid arrows coloured by
- * FIFO, signals thin dashed red arrows with open heads, a message that was
- * never delivered ends in a cross. A dashed rule marks a pause of more than
- * GAP_NS between two rows. Everything is written as it comes: the picture
- * streams like the text diagram does.
+ * One lifeline per process, from its first to its last event, time flowing
+ * down (spacetime.h lays it out: sections, lanes, the time scale). Every
+ * message is an edge from where it was sent to where it was received:
+ *
+ *   records   thick solid edges coloured by FIFO, from the record_write to
+ *             the record_read; the slant is its wait in the FIFO, also
+ *             written on the label when it was read
+ *   signals   thin dashed edges with open heads from the signal_send to
+ *             the signal_consume, one colour and dash per kind (ready,
+ *             ack, revoke, stop, child for SIGCHLD), with the signal's
+ *             name and number on the label
+ *   trouble   a record never read, a signal never taken, a lost wake-up
+ *             (a classic signal merged into a pending one) end in a red
+ *             cross where they were sent, with a red label
+ *
+ * Long idle stretches are drawn short and marked with their length;
+ * stretches where the tracer lost events (st_add_lost()) are red bands. Each
+ * experiment of a lab trace is a titled section with only its own lanes,
+ * and lane headers repeat every HEADER_EVERY pixels. A picture taller than
+ * renderers accept (MAX_H: rsvg-convert refuses more than 32767 px) is
+ * refused with the command that draws a part, or written as numbered pages
+ * with --output NAME.svg (NAME-1.svg, NAME-2.svg...).
  */
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipclab/err.h"
 #include "cmd.h"
 #include "diagram.h"
 #include "label.h"
+#include "source.h"
+#include "spacetime.h"
 
 #define LEFT 84                 /* the time column */
-#define LANE_W 136              /* between two lanes */
-#define RIGHT 280               /* room for notes right of the last lane */
-#define HEAD_Y 44               /* lane boxes */
-#define TOP 118                 /* first row */
-#define ROW_H 24
-#define BOTTOM 80               /* the legend */
-#define MAX_LANES_BEFORE_SHARING 16
-#define GAP_NS 5000000          /* a pause worth marking: 5 ms */
-#define MANY_ROWS 5000          /* more is more than a browser likes */
+#define LANE_W 150              /* between two lanes */
+#define RIGHT 300               /* room for labels right of the last lane */
+#define TOP 104                 /* title and legend above the sections */
+#define BOTTOM 40
+#define HEADER_EVERY 1400       /* lane headers repeat this often, px */
+#define MAX_H 32000             /* the tallest page written, px */
+#define PAGE_H (MAX_H - 200)    /* the part of the diagram on one page */
+#define STUB 54                 /* a message that went nowhere, px */
 
 static const char *const style =
     "text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;"
-    "font-size:12px;fill:#222}\n"
+    "font-size:11px;fill:#222}\n"
     ".title{font-size:15px;font-weight:bold}\n"
     ".sub{fill:#555}\n"
-    ".lane{stroke:#b8b8b8;stroke-width:1.2}\n"
+    ".sec{fill:#f3f3f3;stroke:#bbb}\n"
+    ".sect{font-size:13px;font-weight:bold}\n"
+    ".life{stroke:#9a9a9a;stroke-width:2}\n"
     ".box{stroke:#777;stroke-width:1}\n"
     ".g0{fill:#e3ecfb}.g1{fill:#fde3e1}.g2{fill:#e2f4e2}.g3{fill:#eeeeee}\n"
     ".role{font-weight:bold;text-anchor:middle}\n"
-    ".pid{text-anchor:middle;fill:#444;font-size:11px}\n"
-    ".t{font-family:'DejaVu Sans Mono',monospace;font-size:11px;"
+    ".pid{text-anchor:middle;fill:#444;font-size:10px}\n"
+    ".t{font-family:'DejaVu Sans Mono',monospace;font-size:10px;"
     "fill:#777;text-anchor:end}\n"
-    ".gap{stroke:#ccc;stroke-dasharray:2 4}\n"
-    ".l{paint-order:stroke;stroke:#fff;stroke-width:4px;"
-    "stroke-linejoin:round;text-anchor:middle}\n"
-    ".n{paint-order:stroke;stroke:#fff;stroke-width:4px;"
-    "stroke-linejoin:round;fill:#444;font-style:italic}\n"
+    ".idle{stroke:#999;stroke-dasharray:3 5;fill:none}\n"
+    ".it{fill:#777;font-style:italic}\n"
+    ".l{paint-order:stroke;stroke:#fff;stroke-width:3px;"
+    "stroke-linejoin:round}\n"
+    ".n{paint-order:stroke;stroke:#fff;stroke-width:3px;fill:#444;"
+    "font-style:italic}\n"
     ".bad{fill:#c00;font-weight:bold}\n"
+    ".r{stroke-width:2.2;fill:none}\n"
     ".f1{stroke:#1f6fb4}.f2{stroke:#2a9a2a}.f3{stroke:#e07b00}"
     ".f4{stroke:#8a4fbf}.f0{stroke:#555}\n"
-    ".r{stroke-width:2;fill:none}\n"
-    ".s{stroke:#d62728;stroke-width:1.3;stroke-dasharray:6 3;fill:none}\n"
-    ".p{stroke:#888;stroke-width:1.3;stroke-dasharray:1 3;fill:none}\n"
     ".lf1{fill:#17548a}.lf2{fill:#1f7a1f}.lf3{fill:#a85c00}"
-    ".lf4{fill:#6a3a96}.lf0{fill:#333}.ls{fill:#b01c1d}.lp{fill:#666}\n";
+    ".lf4{fill:#6a3a96}.lf0{fill:#333}.ls{fill:#222}\n"
+    ".s{stroke-width:1.4;fill:none}\n"
+    ".p{stroke:#888;stroke-width:1.3;stroke-dasharray:1 3;fill:none}\n";
+
+/* Signal kinds: how each is drawn */
+static const struct sigkind {
+    const char *what, *color, *dash;
+} sigkinds[] = {
+    { "ready", "#d62728", "6 3" },
+    { "ack", "#0f8b8d", "2 3" },
+    { "revoke", "#b8860b", "8 3 2 3" },
+    { "stop", "#000000", "10 4" },
+    { "child", "#d0339b", "1 3" },
+    { NULL, "#7f7f7f", "4 4" },         /* any other */
+};
+
+static const char *const fifo_color[] = { "#555", "#1f6fb4", "#2a9a2a",
+                                          "#e07b00", "#8a4fbf" };
 
 struct svg {
-    int rows;                   /* rows drawn so far */
-    uint64_t last;              /* time of the last row */
+    const struct svg_opts *opts;
+    const char *dir;
+    struct st_diagram d;
+    const struct tr_procs *procs;
+    FILE *f;
+    int width;
+    int ylo, yhi;               /* the part of the diagram on this page */
 };
+
+static int
+sigkind(const char *what)
+{
+    int k = 0;
+
+    while (sigkinds[k].what != NULL && strcmp(sigkinds[k].what, what) != 0)
+        k++;
+    return k;
+}
 
 /* Write s with XML's special characters escaped. */
 static void
-xml(const char *s)
+xml(FILE *f, const char *s)
 {
     for (; *s != '\0'; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", stdout); break;
-        case '<': fputs("&lt;", stdout); break;
-        case '>': fputs("&gt;", stdout); break;
-        case '"': fputs("&quot;", stdout); break;
-        default:  putchar(*s); break;
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default:  putc(*s, f); break;
         }
     }
 }
@@ -82,216 +133,513 @@ lane_x(int lane)
     return LEFT + lane * LANE_W + LANE_W / 2;
 }
 
-static void
-marker(const char *id, const char *path, const char *fill, const char *stroke)
+/* Is anything between y1 and y2 on this page? */
+static bool
+visible(const struct svg *s, int y1, int y2)
 {
-    printf("<marker id=\"%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
-           "markerWidth=\"9\" markerHeight=\"9\" markerUnits="
-           "\"userSpaceOnUse\" orient=\"auto\"><path d=\"%s\" fill=\"%s\" "
-           "stroke=\"%s\"/></marker>\n", id, path, fill, stroke);
+    int lo = y1 < y2 ? y1 : y2, hi = y1 < y2 ? y2 : y1;
+
+    return hi >= s->ylo - 40 && lo <= s->yhi + 40;
+}
+
+static void
+marker(FILE *f, const char *id, const char *path, const char *fill,
+       const char *stroke)
+{
+    fprintf(f, "<marker id=\"%s\" viewBox=\"0 0 10 10\" refX=\"9\" "
+            "refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" markerUnits="
+            "\"userSpaceOnUse\" orient=\"auto\"><path d=\"%s\" fill=\"%s\" "
+            "stroke=\"%s\"/></marker>\n", id, path, fill, stroke);
+}
+
+/* A line with an arrow head, the style of a record or of a signal kind */
+static void
+edge(struct svg *s, int x1, int y1, int x2, int y2, const struct tr_item *it,
+     bool bad)
+{
+    int k;
+
+    if (it->kind == TR_ITEM_RECORD) {
+        int f = it->fifo >= 1 && it->fifo <= 4 ? it->fifo : 0;
+
+        fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                "class=\"r f%d\" marker-end=\"url(#%s%d)\"/>\n", x1, y1, x2,
+                y2, f, bad ? "x" : "h", bad ? 0 : f);
+    } else if (it->kind == TR_ITEM_SIGNAL) {
+        k = sigkind(it->what);
+        fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                "class=\"s\" stroke=\"%s\" stroke-dasharray=\"%s\" "
+                "marker-end=\"url(#%s%d)\"/>\n", x1, y1, x2, y2,
+                sigkinds[k].color, sigkinds[k].dash, bad ? "x" : "s",
+                bad ? 0 : k);
+    } else {
+        fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                "class=\"p\" marker-end=\"url(#hp)\"/>\n", x1, y1, x2, y2);
+    }
+}
+
+/* The label of an item: seq's, with a signal's number and a record's wait */
+static void
+label_of(const struct svg *s, const struct tr_item *it, char *buf, size_t n)
+{
+    char text[200], sig[24], wait[24];
+    size_t w = strlen(it->what);
+
+    tr_fmt_item(s->procs, it, text, sizeof(text));
+    if (it->kind == TR_ITEM_SIGNAL && strncmp(text, it->what, w) == 0) {
+        const char *rest = text + w;
+
+        tr_signal_name(it->signo, sig, sizeof(sig));
+        /* "ready 20154:1" --> "ready SIGRTMIN+2 (36) 20154:1" */
+        if (rest[0] == ' ' && strncmp(rest + 1, sig, strlen(sig)) == 0)
+            rest += 1 + strlen(sig);
+        snprintf(buf, n, "%s %s (%d)%s%s", it->what, sig, it->signo, rest,
+                 it->fate == TR_FATE_COALESCED ? ": a lost wake-up" : "");
+    } else if (it->kind == TR_ITEM_RECORD && it->t1 > it->t0 &&
+               it->fate != TR_FATE_NOWRITE) {
+        snprintf(buf, n, "%s, %s ms in the FIFO", text,
+                 tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
+    } else {
+        snprintf(buf, n, "%s", text);
+    }
+}
+
+static void
+text(struct svg *s, int x, int y, const char *anchor, const char *cls,
+     const char *str)
+{
+    fprintf(s->f, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" class=\"%s\">",
+            x, y, anchor, cls);
+    xml(s->f, str);
+    fputs("</text>\n", s->f);
+}
+
+static void
+draw_item(struct svg *s, const struct tr_item *it)
+{
+    int sec = st_section_of(&s->d, tr_item_time(it));
+    int to = it->to != 0 ? it->to : it->addressee;
+    int la = st_lane(&s->d, sec, it->from), lb = st_lane(&s->d, sec, to);
+    bool bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
+               it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
+    int y1 = st_y(&s->d, it->t0), y2, x1, x2, dir;
+    char label[256], lcls[24];
+
+    if (la < 0 && (it->kind == TR_ITEM_NOTE || lb < 0))
+        return;
+    label_of(s, it, label, sizeof(label));
+    if (it->kind == TR_ITEM_NOTE) {
+        static const char *const fill[] = {
+            [TR_NOTE_START] = "#2a9a2a", [TR_NOTE_EXIT] = "#555",
+            [TR_NOTE_REAP] = "#8a4fbf", [TR_NOTE_ERROR] = "#c00",
+            [TR_NOTE_DROP] = "#c00", [TR_NOTE_RECLAIM] = "#e07b00",
+        };
+        bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP;
+
+        if (!visible(s, y1, y1))
+            return;
+        x1 = lane_x(la);
+        if (it->note == TR_NOTE_EXIT)
+            fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                    "stroke=\"#555\" stroke-width=\"3\"/>\n", x1 - 10, y1,
+                    x1 + 10, y1);
+        else
+            fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"4.5\" "
+                    "fill=\"%s\"/>\n", x1, y1, fill[it->note]);
+        text(s, x1 + 9, y1 - 4, "start", err ? "n bad" : "n", label);
+        return;
+    }
+
+    /* where it went: its reader's lane at its read, or nowhere (a stub) */
+    if (la >= 0 && lb >= 0 && (it->t1 != 0 || it->kind == TR_ITEM_SPAWN)) {
+        x1 = lane_x(la);
+        x2 = lane_x(lb);
+        y2 = it->t1 != 0 ? st_y(&s->d, it->t1) : y1;
+    } else if (la >= 0) {
+        x1 = lane_x(la);
+        dir = lb >= 0 && lb < la ? -1 : 1;
+        x2 = x1 + dir * STUB;
+        y2 = y1 + (it->kind == TR_ITEM_SPAWN ? 0 : 12);
+    } else {                    /* from outside the trace */
+        y1 = y2 = st_y(&s->d, it->t1 != 0 ? it->t1 : it->t0);
+        x2 = lane_x(lb);
+        x1 = x2 - STUB;
+        y1 -= 12;
+    }
+    if (!visible(s, y1, y2))
+        return;
+    if (x1 == x2)
+        x2 = x1 + 30;           /* to itself */
+    dir = x2 > x1 ? 1 : -1;
+    edge(s, x1, y1, x2 - 2 * dir, y2, it, bad);
+
+    if (it->kind == TR_ITEM_RECORD)
+        snprintf(lcls, sizeof(lcls), "l lf%d",
+                 it->fifo >= 1 && it->fifo <= 4 ? it->fifo : 0);
+    else
+        snprintf(lcls, sizeof(lcls), "l ls");
+    if (bad || it->fate == TR_FATE_MISREAD)
+        snprintf(lcls, sizeof(lcls), "l bad");
+    text(s, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end", lcls, label);
+    if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
+        fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"%s\"/>\n",
+                x1, y1, sigkinds[sigkind(it->what)].color);
+}
+
+/* The lane headers of section sec at y (its top, or a repeat) */
+static void
+headers(struct svg *s, int sec, int y, bool repeat)
+{
+    const struct st_section *S = &s->d.sections[sec];
+
+    for (int l = 0; l < S->nlanes; l++) {
+        const char *label = S->lane_label[l], *space = strchr(label, ' ');
+        int x = lane_x(l);
+
+        fprintf(s->f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                "rx=\"6\" class=\"box g%d\"%s/>\n", x - LANE_W / 2 + 10, y,
+                LANE_W - 20, repeat ? 18 : 34, S->lane_group[l],
+                repeat ? " opacity=\"0.9\"" : "");
+        if (repeat) {
+            text(s, x, y + 13, "middle", "pid", label);
+            continue;
+        }
+        fprintf(s->f, "<text x=\"%d\" y=\"%d\" class=\"role\">%.*s</text>\n"
+                "<text x=\"%d\" y=\"%d\" class=\"pid\">pid %s</text>\n", x,
+                y + 14, space != NULL ? (int)(space - label) : 40, label, x,
+                y + 28, space != NULL ? space + 1 : "");
+    }
+}
+
+static int
+section_end(const struct svg *s, int sec)
+{
+    return sec + 1 < s->d.nsections ? s->d.sections[sec + 1].y0
+                                    : s->d.height;
+}
+
+static void
+draw_section(struct svg *s, int sec)
+{
+    const struct st_section *S = &s->d.sections[sec];
+    int end = section_end(s, sec);
+    char title[128];
+
+    if (visible(s, S->y0, S->y0 + ST_SECTION_H)) {
+        fprintf(s->f, "<rect x=\"4\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                "class=\"sec\"/>\n", S->y0, s->width - 8, ST_SECTION_H - 20);
+        if (S->title[0] != '\0')
+            snprintf(title, sizeof(title), "experiment '%s'", S->title);
+        else
+            snprintf(title, sizeof(title), "%d processes", S->nlanes);
+        text(s, 12, S->y0 + 18, "start", "sect", title);
+        headers(s, sec, S->y0 + 30, false);
+    }
+    for (int i = 0; i < S->nlives; i++) {
+        const struct st_life *l = &S->lives[i];
+        int x = lane_x(l->lane), y1 = st_y(&s->d, l->first);
+        int y2 = st_y(&s->d, l->last);
+
+        if (!visible(s, y1, y2))
+            continue;
+        fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                "class=\"life\"/>\n", x, y1, x, y2);
+        if (strcmp(S->lane_label[l->lane], "") != 0) {
+            char who[40];
+
+            /* a shared lane: name each newcomer where it begins */
+            tr_proc_label(s->procs, l->vpid, who, sizeof(who));
+            if (strcmp(who, S->lane_label[l->lane]) != 0)
+                text(s, x, y1 - 6, "middle", "pid", who);
+        }
+    }
+    /* the headers again, for a tall section */
+    for (int y = S->y0 + ST_SECTION_H + HEADER_EVERY; y + 40 < end;
+         y += HEADER_EVERY)
+        if (visible(s, y, y + 18))
+            headers(s, sec, y, true);
+}
+
+static void
+legend(struct svg *s, int y)
+{
+    static const char *const fifo_name[] = { "other FIFO", "FIFO1", "FIFO2",
+                                             "FIFO3", "FIFO4" };
+    struct tr_item it = { .kind = TR_ITEM_RECORD };
+    int x = 12;
+
+    for (int f = 1; f <= 4; f++) {
+        it.fifo = f;
+        edge(s, x, y, x + 30, y, &it, false);
+        text(s, x + 36, y + 4, "start", "", fifo_name[f]);
+        x += 90;
+    }
+    it.kind = TR_ITEM_SIGNAL;
+    for (int k = 0; sigkinds[k].what != NULL; k++) {
+        snprintf(it.what, sizeof(it.what), "%s", sigkinds[k].what);
+        edge(s, x, y, x + 30, y, &it, false);
+        text(s, x + 36, y + 4, "start", "", strcmp(sigkinds[k].what,
+             "child") == 0 ? "SIGCHLD" : sigkinds[k].what);
+        x += 96;
+    }
+    it.kind = TR_ITEM_RECORD;
+    it.fifo = 0;
+    edge(s, x, y, x + 30, y, &it, true);
+    text(s, x + 36, y + 4, "start", "bad", "never read / taken");
+}
+
+/* A stretch where the tracer lost events: a red band across the lanes */
+static void
+draw_lost(struct svg *s, const struct st_lost *g)
+{
+    int y1 = g->begin == 0 ? 0 : st_y(&s->d, g->begin);
+    int y2 = g->end == UINT64_MAX ? s->d.height : st_y(&s->d, g->end);
+    char what[96];
+
+    if (y2 < y1 + 6)
+        y2 = y1 + 6;
+    if (!visible(s, y1, y2))
+        return;
+    fprintf(s->f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+            "fill=\"#c00\" fill-opacity=\"0.12\" stroke=\"#c00\" "
+            "stroke-dasharray=\"4 3\"/>\n", LEFT - 70, y1,
+            s->width - LEFT + 60, y2 - y1);
+    if (g->count > 0)
+        snprintf(what, sizeof(what), "the tracer lost %" PRIu64 " events "
+                 "here: messages may lack an end", g->count);
+    else
+        snprintf(what, sizeof(what), "the tracer lost events here: "
+                 "messages may lack an end");
+    text(s, s->width - 16, y1 + 12, "end", "bad", what);
+}
+
+/* The top of a page, over whatever the diagram reaches into it: title,
+   legend and, on a later page, the lane headers of its section */
+static void
+title_band(struct svg *s, int page, int pages)
+{
+    char ms[32], when[96] = "";
+
+    fprintf(s->f, "<g transform=\"translate(0 %d)\">\n<rect width=\"%d\" "
+            "height=\"%d\" fill=\"#fff\"/>\n", s->ylo - TOP, s->width,
+            page > 0 ? TOP - 26 : TOP);
+    if (pages > 1)
+        snprintf(when, sizeof(when), "; page %d of %d", page + 1, pages);
+    text(s, 12, 22, "start", "title", s->dir);
+    fprintf(s->f, "<text x=\"12\" y=\"40\" class=\"sub\">%zu messages and "
+            "notes, %s ms; time flows down, %s%s</text>\n", s->d.nitems,
+            tr_fmt_ms(s->d.ntimes > 0 ? s->d.times[s->d.ntimes - 1] -
+                      s->d.origin : 0, ms, sizeof(ms)),
+            s->d.layout == ST_TIME ? "to scale (idle stretches shortened)"
+                                   : "one row per event time", when);
+    legend(s, 60);
+    fprintf(s->f, "</g>\n");
+    if (page > 0) {
+        int sec = 0;
+
+        while (sec + 1 < s->d.nsections &&
+               s->d.sections[sec + 1].y0 <= s->ylo)
+            sec++;
+        headers(s, sec, s->ylo - 24, true);
+    }
+}
+
+/* Page 'page' (0-based) of 'pages' into s->f */
+static void
+draw_page(struct svg *s, int page, int pages)
+{
+    int height = s->yhi - s->ylo + TOP + BOTTOM;
+    char ms[32];
+
+    fprintf(s->f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+            "height=\"%d\" viewBox=\"0 %d %d %d\">\n<title>ipclab-trace: ",
+            s->width, height, s->ylo - TOP, s->width, height);
+    xml(s->f, s->dir);
+    fprintf(s->f, "</title>\n<defs>\n<style>\n%s</style>\n", style);
+    for (int f = 0; f <= 4; f++) {
+        char id[8];
+
+        snprintf(id, sizeof(id), "h%d", f);
+        marker(s->f, id, "M0,0 L10,5 L0,10 z", fifo_color[f], fifo_color[f]);
+    }
+    for (int k = 0; k == 0 || sigkinds[k - 1].what != NULL; k++) {
+        char id[8];
+
+        snprintf(id, sizeof(id), "s%d", k);
+        marker(s->f, id, "M0,1 L9,5 L0,9", "none", sigkinds[k].color);
+    }
+    marker(s->f, "hp", "M0,1 L9,5 L0,9", "none", "#888");
+    marker(s->f, "x0", "M1,1 L9,9 M9,1 L1,9", "none", "#c00");
+    fprintf(s->f, "</defs>\n<rect x=\"0\" y=\"%d\" width=\"100%%\" "
+            "height=\"100%%\" fill=\"#fff\"/>\n", s->ylo - TOP);
+    for (int sec = 0; sec < s->d.nsections; sec++)
+        draw_section(s, sec);
+    for (size_t i = 0; i < s->d.nidles; i++) {
+        const struct st_idle *g = &s->d.idles[i];
+        char idle[64];
+
+        if (!visible(s, g->y, g->y))
+            continue;
+        fprintf(s->f, "<path d=\"M%d,%d", LEFT - 70, g->y);
+        for (int x = LEFT - 60; x < s->width - 20; x += 20)
+            fprintf(s->f, " L%d,%d", x, g->y + ((x / 20) % 2 ? -4 : 4));
+        fprintf(s->f, "\" class=\"idle\"/>\n");
+        snprintf(idle, sizeof(idle), "%s ms idle",
+                 tr_fmt_ms(g->to - g->from, ms, sizeof(ms)));
+        text(s, s->width - 16, g->y - 8, "end", "it", idle);
+    }
+    for (size_t i = 0; i < s->d.nlost; i++)
+        draw_lost(s, &s->d.lost[i]);
+    for (size_t i = 0, last = 0; i < s->d.ntimes; i++) {
+        int y = s->d.ys[i];
+
+        if ((i > 0 && y < (int)last + 13) || !visible(s, y, y))
+            continue;
+        text(s, LEFT - 10, y + 4, "end", "t",
+             tr_fmt_ms(s->d.times[i] - s->d.origin, ms, sizeof(ms)));
+        last = (size_t)y;
+    }
+    for (size_t i = 0; i < s->d.nitems; i++)
+        draw_item(s, &s->d.items[i]);
+    title_band(s, page, pages);
+    fprintf(s->f, "</svg>\n");
 }
 
 static void
 svg_begin(struct tr_layout *L, void *arg)
 {
-    struct svg *s = arg;
-    int rows = (int)L->nitems, width, height;
-    char ms[32];
-
-    (void)s;
-    if (L->nitems > MANY_ROWS)
-        ipc_warnx("%" PRIu64 " rows make a huge picture: --since, --until, "
-                  "--pid or --request draw a part", L->nitems);
-    for (int l = 0; l < L->nlanes; l++)
-        rows += L->lanes[l].nprocs - 1;     /* lane takeovers, at most */
-    width = LEFT + L->nlanes * LANE_W + RIGHT;
-    height = TOP + rows * ROW_H + BOTTOM;
-    printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-           "height=\"%d\" viewBox=\"0 0 %d %d\">\n<title>ipclab-trace: ",
-           width, height, width, height);
-    xml(L->dir);
-    printf("</title>\n<defs>\n<style>\n%s</style>\n", style);
-    static const char *const colors[] = { "#555", "#1f6fb4", "#2a9a2a",
-                                          "#e07b00", "#8a4fbf" };
-    for (int f = 0; f <= 4; f++) {
-        char id[8];
-
-        snprintf(id, sizeof(id), "h%d", f);
-        marker(id, "M0,0 L10,5 L0,10 z", colors[f], colors[f]);
-    }
-    marker("hs", "M0,1 L9,5 L0,9", "none", "#d62728");
-    marker("hp", "M0,1 L9,5 L0,9", "none", "#888");
-    marker("hx", "M1,1 L9,9 M9,1 L1,9", "none", "#c00");
-    printf("</defs>\n<rect width=\"100%%\" height=\"100%%\" "
-           "fill=\"#fff\"/>\n<text x=\"12\" y=\"22\" class=\"title\">");
-    xml(L->dir);
-    printf("</text>\n<text x=\"12\" y=\"38\" class=\"sub\">%d processes, "
-           "%" PRIu64 " rows, %s ms; time runs down</text>\n", L->nprocs,
-           L->nitems, tr_fmt_ms(L->end - L->origin, ms, sizeof(ms)));
-    printf("<text x=\"%d\" y=\"%d\" class=\"t\">ms</text>\n", LEFT - 10,
-           TOP - 24);
-
-    for (int l = 0; l < L->nlanes; l++) {
-        const struct tr_lane *ln = &L->lanes[l];
-        const char *space = strchr(ln->label, ' ');
-        int x = lane_x(l);
-
-        printf("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-               "class=\"lane\"/>\n", x, HEAD_Y + 38, x,
-               TOP + rows * ROW_H);
-        printf("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"38\" rx=\"6\" "
-               "class=\"box g%d\"/>\n", x - LANE_W / 2 + 8, HEAD_Y,
-               LANE_W - 16, (int)ln->group);
-        printf("<text x=\"%d\" y=\"%d\" class=\"role\">%.*s</text>\n", x,
-               HEAD_Y + 16, space != NULL ? (int)(space - ln->label) : 40,
-               ln->label);
-        printf("<text x=\"%d\" y=\"%d\" class=\"pid\">pid %s", x,
-               HEAD_Y + 31, space != NULL ? space + 1 : "");
-        if (ln->nprocs > 1)
-            printf(" +%d more", ln->nprocs - 1);   /* a shared lane */
-        printf("</text>\n");
-    }
-}
-
-/* Start a row: its time on the left, a rule after a long pause. */
-static int
-row(struct svg *s, const struct tr_layout *L, uint64_t t)
-{
-    int y = TOP + s->rows * ROW_H;
-    char ms[32];
-
-    if (s->rows > 0 && t > s->last + GAP_NS)
-        printf("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-               "class=\"gap\"/>\n", LEFT - 70, y - ROW_H / 2 - 2,
-               lane_x(L->nlanes - 1) + LANE_W / 2, y - ROW_H / 2 - 2);
-    printf("<text x=\"%d\" y=\"%d\" class=\"t\">%s</text>\n", LEFT - 10,
-           y + 4, tr_fmt_ms(t - L->origin, ms, sizeof(ms)));
-    s->rows++;
-    s->last = t;
-    return y;
-}
-
-static void
-take_lane(struct svg *s, struct tr_layout *L, const struct tr_item *it,
-          int vpid)
-{
-    int lane = tr_lane_of(L, vpid), y, x;
-    char who[40];
-
-    if (lane < 0 || L->lanes[lane].owner == vpid)
-        return;
-    L->lanes[lane].owner = vpid;
-    if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_START &&
-        it->from == vpid)
-        return;
-    y = row(s, L, tr_item_time(it));
-    x = lane_x(lane);
-    printf("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" rx=\"4\" "
-           "class=\"box g%d\"/>\n<text x=\"%d\" y=\"%d\" class=\"role\">",
-           x - LANE_W / 2 + 14, y - 8, LANE_W - 28,
-           (int)L->lanes[lane].group, x, y + 4);
-    xml(tr_proc_label(L->procs, vpid, who, sizeof(who)));
-    printf("</text>\n");
-}
-
-static void
-note(int x, int y, const struct tr_item *it, const char *label)
-{
-    static const char *const fill[] = {
-        [TR_NOTE_START] = "#2a9a2a", [TR_NOTE_EXIT] = "#777",
-        [TR_NOTE_REAP] = "#8a4fbf", [TR_NOTE_ERROR] = "#c00",
-        [TR_NOTE_DROP] = "#c00", [TR_NOTE_RECLAIM] = "#e07b00",
-    };
-
-    printf("<circle cx=\"%d\" cy=\"%d\" r=\"4.5\" fill=\"%s\"/>\n"
-           "<text x=\"%d\" y=\"%d\" class=\"n%s\">", x, y, fill[it->note],
-           x + 9, y + 4, it->note == TR_NOTE_ERROR ||
-           it->note == TR_NOTE_DROP ? " bad" : "");
-    xml(label);
-    printf("</text>\n");
+    (void)L;
+    (void)arg;
 }
 
 static void
 svg_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct svg *s = arg;
-    int to = it->to != 0 ? it->to : it->addressee;
-    int la = tr_lane_of(L, it->from), lb = tr_lane_of(L, to);
-    int bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
-              it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
-    int x1, x2, y, f = it->fifo >= 1 && it->fifo <= 4 ? it->fifo : 0;
-    char label[256], cls[16], head[8], lcls[24];
 
-    if (la < 0 && (it->kind == TR_ITEM_NOTE || lb < 0))
-        return;
-    take_lane(s, L, it, it->from);
-    if (it->kind != TR_ITEM_NOTE)
-        take_lane(s, L, it, to);
-    y = row(s, L, tr_item_time(it));
-    tr_fmt_item(L->procs, it, label, sizeof(label));
-    if (it->kind == TR_ITEM_NOTE) {
-        note(lane_x(la), y, it, label);
-        return;
-    }
+    (void)L;
+    st_add(&s->d, it);
+}
 
-    x1 = la >= 0 ? lane_x(la) : lane_x(lb) - 70;
-    x2 = lb >= 0 ? lane_x(lb) : lane_x(la) + 70;
-    if (x1 == x2)
-        x2 = x1 + 40;           /* to itself: a short stub */
-    x2 += x2 > x1 ? -2 : 2;     /* the head touches the lane line */
-    if (it->kind == TR_ITEM_RECORD) {
-        snprintf(cls, sizeof(cls), "r f%d", f);
-        snprintf(head, sizeof(head), "h%d", f);
-        snprintf(lcls, sizeof(lcls), "lf%d", f);
+/* Write page 'page' of 'pages' to NAME-N.svg (or stdout); 0 or -1 */
+static int
+write_page(struct svg *s, int page, int pages)
+{
+    const char *out = s->opts->output;
+    char path[4096];
+    size_t n;
+
+    s->ylo = page * PAGE_H;
+    s->yhi = pages == 1 || s->ylo + PAGE_H > s->d.height ? s->d.height
+                                                         : s->ylo + PAGE_H;
+    if (out == NULL || strcmp(out, "-") == 0) {
+        s->f = stdout;
     } else {
-        snprintf(cls, sizeof(cls), it->kind == TR_ITEM_SIGNAL ? "s" : "p");
-        snprintf(head, sizeof(head), it->kind == TR_ITEM_SIGNAL ? "hs"
-                                                                 : "hp");
-        snprintf(lcls, sizeof(lcls), it->kind == TR_ITEM_SIGNAL ? "ls"
-                                                                 : "lp");
+        n = strlen(out);
+        if (n > 4 && strcmp(out + n - 4, ".svg") == 0)
+            n -= 4;
+        if (pages > 1)
+            snprintf(path, sizeof(path), "%.*s-%d.svg", (int)n, out,
+                     page + 1);
+        else
+            snprintf(path, sizeof(path), "%.*s.svg", (int)n, out);
+        if ((s->f = fopen(path, "we")) == NULL) {
+            ipc_warn("cannot create '%s'", path);
+            return -1;
+        }
     }
-    if (bad)
-        snprintf(head, sizeof(head), "hx");
-    if (bad || it->fate == TR_FATE_MISREAD)
-        snprintf(lcls, sizeof(lcls), "bad");
-    printf("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"%s\" "
-           "marker-end=\"url(#%s)\"/>\n<text x=\"%d\" y=\"%d\" "
-           "class=\"l %s\">", x1, y, x2, y, cls, head, (x1 + x2) / 2, y - 5,
-           lcls);
-    xml(label);
-    printf("</text>\n");
+    draw_page(s, page, pages);
+    if (s->f == stdout)
+        return fflush(stdout) == EOF || ferror(stdout) ? -1 : 0;
+    if (ferror(s->f) | (fclose(s->f) == EOF)) {
+        ipc_warn("cannot write '%s'", path);
+        return -1;
+    }
+    printf("%s\n", path);
+    return 0;
+}
+
+/* Too tall for one picture and no --output: say what draws a part */
+static void
+refuse(const struct svg *s)
+{
+    char since[32], until[32];
+    size_t i = 0;
+
+    /* with room to spare: a part alone may lay out a little taller */
+    while (i + 1 < s->d.ntimes && s->d.ys[i + 1] < PAGE_H * 9 / 10)
+        i++;
+    tr_fmt_ms(s->d.times[0] - s->d.origin, since, sizeof(since));
+    tr_fmt_ms(s->d.times[i] - s->d.origin, until, sizeof(until));
+    ipc_warnx("the picture would be %d px tall: SVG renderers draw at most "
+              "32767. Draw a part:\n  %s svg%s --since %sms --until %sms %s"
+              " > part.svg\nor write it as numbered pages: --output NAME.svg",
+              s->d.height, ipc_progname(), s->opts->scope_args, since,
+              until, s->dir);
 }
 
 static void
 svg_end(struct tr_layout *L, void *arg)
 {
     struct svg *s = arg;
-    int y = TOP + s->rows * ROW_H + 30, x = 20;
-    static const struct { const char *cls, *head, *text; } legend[] = {
-        { "r f1", "h1", "FIFO1" }, { "r f3", "h3", "FIFO3" },
-        { "r f4", "h4", "FIFO4" }, { "r f2", "h2", "FIFO2" },
-        { "s", "hs", "signal" }, { "p", "hp", "spawn" },
-        { "r f0", "hx", "never delivered" },
-    };
+    int pages;
 
-    (void)L;
-    for (size_t i = 0; i < sizeof(legend) / sizeof(legend[0]); i++) {
-        printf("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"%s\" "
-               "marker-end=\"url(#%s)\"/>\n<text x=\"%d\" y=\"%d\">%s"
-               "</text>\n", x, y, x + 40, y, legend[i].cls, legend[i].head,
-               x + 48, y + 4, legend[i].text);
-        x += 60 + 8 * (int)strlen(legend[i].text);
+    s->procs = L->procs;
+    s->d.origin = L->origin;
+    for (size_t i = 0; i < L->ngaps; i++)
+        st_add_lost(&s->d, L->gaps[i].begin, L->gaps[i].end,
+                    L->gaps[i].count);
+    if (st_layout(&s->d, L->procs, 0) == -1) {
+        ipc_warnx("out of memory laying out '%s'", s->dir);
+        s->d.oom = 1;
+        return;
     }
-    printf("</svg>\n");
+    s->d.height += BOTTOM;
+    s->width = LEFT + (s->d.max_lanes > 0 ? s->d.max_lanes : 1) * LANE_W +
+               RIGHT;
+    pages = s->d.height + TOP <= MAX_H ? 1
+            : (s->d.height + PAGE_H - 1) / PAGE_H;
+    if (pages > 1 && s->opts->output == NULL) {
+        refuse(s);
+        s->d.oom = 1;
+        return;
+    }
+    for (int p = 0; p < pages; p++) {
+        if (write_page(s, p, pages) == -1) {
+            s->d.oom = 1;
+            return;
+        }
+    }
+}
+
+/* The experiments of a lab trace: its own proc_state, named by the lab */
+static void
+on_mark(const struct tr_event *ev, void *arg)
+{
+    struct svg *s = arg;
+
+    if (ev->type == TR_PROC_STATE && strncmp(ev->role, "lab", 3) == 0 &&
+        isdigit((unsigned char)ev->role[3]) && strcmp(ev->state, "idle") != 0)
+        st_mark(&s->d, ev->ts, ev->state);
 }
 
 int
-cmd_svg_run(const char *dir, const struct tr_view *v)
+cmd_svg_run(const char *dir, const struct tr_view *v,
+            const struct svg_opts *opts)
 {
     static const struct tr_diagram_ops ops = { svg_begin, svg_item, svg_end };
-    struct svg s = { 0, 0 };
+    struct svg s = { .opts = opts, .dir = dir };
+    struct tr_source_info info;
+    int rc;
 
-    return tr_diagram_run(dir, v, MAX_LANES_BEFORE_SHARING, &ops, &s) == 0
-           ? 0 : 1;
+    st_init(&s.d, opts->layout);
+    if (tr_source_read(dir, on_mark, &s, "experiments", &info) == -1) {
+        st_free(&s.d);
+        return 1;
+    }
+    rc = tr_diagram_run(dir, v, ST_MAX_LANES, &ops, &s) == 0 && !s.d.oom
+         ? 0 : 1;
+    st_free(&s.d);
+    return rc;
 }

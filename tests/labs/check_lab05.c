@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 #include "labs.h"
@@ -65,6 +66,9 @@ START_TEST(test_lab05_trace_run)
     ck_assert_int_eq(lt_count(&t, "run", "record_read fifo=2 pid=@vpid"), 12);
     ck_assert_int_eq(lt_count(&t, "run", "record_read fifo=2 pid!=@vpid"), 0);
     assert_check_passes("run");
+    /* released together: Q2 has an answer */
+    if (lt_have_check_tool())
+        lt_assert_clients_meet(&t, "run");
 }
 END_TEST
 
@@ -131,6 +135,141 @@ START_TEST(test_lab05_trace_load)
 }
 END_TEST
 
+/* The claims of docs/instructor.md's answer key for lab 05, derived the
+   way a student would, with the kit's own commands, from a fresh trace */
+START_TEST(test_lab05_answer_key_holds)
+{
+    const char *out = h_tmpdir_path("key.out");
+    char req[32], role[16] = "", *text;
+    long rc4, rc1;
+    int waiting_rc = 0;
+
+    if (!lt_have_check_tool())
+        return;
+    lt_require(&t);
+    /* Q1: seq --request lists seventeen steps and names the longest */
+    rc1 = lt_pid_of(&t, "run", "rc");
+    snprintf(req, sizeof(req), "%ld:1", rc1);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
+                                             "--request", req, t.dir, NULL },
+                           NULL, out, NULL, 60000), 0);
+    text = h_read_file(out);
+    ck_assert_msg(strstr(text, ", step by step (17 steps;") != NULL &&
+                  strstr(text, "\nlongest wait: before step ") != NULL, "%s",
+                  text);
+    free(text);
+    /* Q2: clients met in the server; check passes (FIFO3 held one record
+       at a time) -- both asserted for 'run' above: lt_assert_clients_meet
+       and assert_check_passes */
+    /* Q4: the pool spawns 4 workers, per-request one per request */
+    ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_spawn vpid=%ld",
+                                  lt_pid_of(&t, "per-request", "server")),
+                     12);
+    /* Q6: rc4's record taken back on the ack timeout, its other two
+       results dropped (3 in all), and no revoke to the dead rc4 */
+    rc4 = lt_pid_of(&t, "dead-client", "rc");
+    ck_assert_int_ge(lt_count(&t, "dead-client",
+                              "reclaim fifo=2 reason=ack_timeout"), 1);
+    ck_assert_int_eq(lt_count(&t, "dead-client",
+                              "record_drop fifo=2 reason=stale"), 3);
+    ck_assert_int_eq(lt_count_pid(&t, "dead-client",
+                                  "signal_send what=revoke peer_pid=%ld",
+                                  rc4), 0);
+    /* Q7: only requesting clients have a waiting_signal state */
+    ck_assert_int_eq(lt_trace_tool(&t, "states",
+                                   lt_pid_of(&t, "run", "server"), &text), 0);
+    for (const char *l = strchr(text, '\n') + 1; *l != '\0';
+         l = strchr(l, '\n') + 1) {
+        char state[32] = "";
+
+        if (l[0] != ' ') {
+            sscanf(l, "%15s", role);
+            continue;
+        }
+        sscanf(l + 4, "%31s", state);
+        if (strcmp(state, "waiting_signal") == 0) {
+            ck_assert_msg(strcmp(role, "rc") == 0, "%s is waiting_signal",
+                          role);
+            waiting_rc++;
+        }
+    }
+    ck_assert_int_gt(waiting_rc, 0);
+    free(text);
+}
+END_TEST
+
+/* The height of the SVG picture in file 'path' (0: none) */
+static int
+svg_height(const char *path)
+{
+    char *text = h_read_file(path);
+    const char *p = text != NULL ? strstr(text, "<svg ") : NULL;
+    int h = 0;
+
+    if (p != NULL && (p = strstr(p, " height=\"")) != NULL)
+        sscanf(p, " height=\"%d\"", &h);
+    free(text);
+    return h;
+}
+
+/* The whole lab is too tall for one picture: refused with the command that
+   draws a part, or written as pages; each page a drawable picture with
+   the titles of the experiments on it */
+START_TEST(test_lab05_svg_pages)
+{
+    const char *out = h_tmpdir_path("svg.out"), *err = h_tmpdir_path("svg.err");
+    const char *pages = h_tmpdir_path("lab05.svg");
+    char since[32], until[32], path[PATH_MAX], *text, *all;
+    int status, n = 0;
+
+    if (!lt_have_check_tool())
+        return;
+    lt_require(&t);
+    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", t.dir,
+                                     NULL }, NULL, out, err, 60000);
+    text = h_read_file(err);
+    ck_assert_msg(status == 1 && strstr(text, "SVG renderers draw at most "
+                                        "32767") != NULL, "exit %d: %s",
+                  status, text);
+    ck_assert_msg(sscanf(strstr(text, "--since "), "--since %31s --until "
+                         "%31s", since, until) == 2, "%s", text);
+    free(text);
+    /* ... and that part is one drawable picture */
+    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", "--since",
+                                     since, "--until", until, t.dir, NULL },
+                   NULL, out, err, 60000);
+    text = h_read_file(err);
+    ck_assert_msg(status == 0, "svg --since %s --until %s: exit %d: %s",
+                  since, until, status, text);
+    free(text);
+    ck_assert_int_le(svg_height(out), 32767);
+    ck_assert_int_gt(svg_height(out), 1000);
+
+    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
+                                     "--output", pages, t.dir, NULL },
+                   NULL, out, err, 60000);
+    ck_assert_int_eq(status, 0);
+    all = h_read_file(out);
+    for (const char *p = all; sscanf(p, "%4095s", path) == 1;
+         p = strchr(p, '\n') + 1) {
+        int h = svg_height(path);
+
+        ck_assert_msg(h > 0 && h <= 32767, "%s: %d px", path, h);
+        ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/env", "xmllint",
+                                                 "--noout", path, NULL },
+                               NULL, NULL, err, 60000), 0);
+        n++;
+    }
+    ck_assert_msg(n >= 2, "pages: %s", all);
+    free(all);
+    /* every experiment is a titled section, on some page */
+    snprintf(path, sizeof(path), "%.*s-1.svg", (int)strlen(pages) - 4, pages);
+    text = h_read_file(path);
+    ck_assert_ptr_nonnull(strstr(text, ">experiment 'run'<"));
+    free(text);
+}
+END_TEST
+
 Suite *
 lab05_suite(void)
 {
@@ -146,6 +285,8 @@ lab05_suite(void)
     tcase_add_test(tc, test_lab05_trace_classic);
     tcase_add_test(tc, test_lab05_trace_dead_client);
     tcase_add_test(tc, test_lab05_trace_load);
+    tcase_add_test(tc, test_lab05_svg_pages);
+    tcase_add_test(tc, test_lab05_answer_key_holds);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -125,6 +125,18 @@ lt_have_check_tool(void);
 int
 lt_check(const struct lt *t, long server, char **out);
 
+/* The same with any ipclab-trace command 'cmd' (lt_check(): "check"). */
+int
+lt_trace_tool(const struct lt *t, const char *cmd, long server, char **out);
+
+/*
+ * 'ipclab-trace overlap' on experiment 'exp' (its server): at least two
+ * clients had requests in the server at once, and at least one record
+ * waited for the ack of another client's record.
+ */
+void
+lt_assert_clients_meet(const struct lt *t, const char *exp);
+
 /* Every experiment of a lab, as the tests know them */
 struct lab_case {
     const char *bin;            /* "lab01-fifo-setup" */

@@ -284,21 +284,48 @@ lt_have_check_tool(void)
 }
 
 int
-lt_check(const struct lt *t, long server, char **out)
+lt_trace_tool(const struct lt *t, const char *cmd, long server, char **out)
 {
-    const char *path = h_tmpdir_path("check.out");
+    const char *path = h_tmpdir_path("trace-tool.out");
     char pid[24];
     int status;
 
     snprintf(pid, sizeof(pid), "%ld", server);
     if (server > 0)
-        status = h_run((const char *[]){ h_bin("ipclab-trace"), "check",
+        status = h_run((const char *[]){ h_bin("ipclab-trace"), cmd,
                                          "--server", pid, t->dir, NULL },
                        NULL, path, path, 60000);
     else
-        status = h_run((const char *[]){ h_bin("ipclab-trace"), "check",
+        status = h_run((const char *[]){ h_bin("ipclab-trace"), cmd,
                                          t->dir, NULL },
                        NULL, path, path, 60000);
     *out = h_read_file(path);
     return status;
+}
+
+int
+lt_check(const struct lt *t, long server, char **out)
+{
+    return lt_trace_tool(t, "check", server, out);
+}
+
+void
+lt_assert_clients_meet(const struct lt *t, const char *exp)
+{
+    long server = lt_pid_of(t, exp, "server");
+    unsigned long together, waited;
+    const char *sum;
+    char *out;
+    int most;
+
+    ck_assert_msg(server > 0, "%s: no server in the trace", exp);
+    ck_assert_int_eq(lt_trace_tool(t, "overlap", server, &out), 0);
+    ck_assert_msg((sum = strstr(out, "\nsummary: ")) != NULL &&
+                  sscanf(sum, "\nsummary: %lu requests entered beside "
+                         "another client's; at most %d clients inside at "
+                         "once%*[^;]; %lu records waited", &together, &most,
+                         &waited) == 3, "%s: overlap said:\n%s", exp, out);
+    ck_assert_msg(most >= 2 && waited >= 1, "%s: clients did not meet in the "
+                  "server, or none waited for another's ack:\n%s", exp, out);
+    free(out);
 }

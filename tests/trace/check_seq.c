@@ -44,7 +44,13 @@ first_request(const char *out, char *id, size_t n)
     end = strchr(f1, '\n');
     while (end > f1 && end[-1] != ' ')
         end--;
-    snprintf(id, n, "%.*s", (int)strcspn(end, "\n"), end);
+    if (*end == '+') {          /* "+0.230": when it was read; the id is
+                                   the word before */
+        end--;
+        while (end > f1 && end[-1] != ' ')
+            end--;
+    }
+    snprintf(id, n, "%.*s", (int)strcspn(end, " \n"), end);
     ck_assert_ptr_nonnull(strchr(id, ':'));
 }
 
@@ -53,6 +59,7 @@ START_TEST(test_seq_draws_every_hop)
     static const char *const hops[] = { "F1 ", "F3 ", "F4 ", "F2 " };
     char id[32], ready[48], ack[48], *line, *save = NULL;
     struct tt_run all, one;
+    char *steps;
     int rows = 0;
 
     seq(&all, TT_DEFAULT, NULL);
@@ -67,6 +74,20 @@ START_TEST(test_seq_draws_every_hop)
         ck_assert_msg(tt_count_lines(one.out, want) == 1, "%s:\n%s", hops[i],
                       one.out);
     }
+    /* after the diagram, its seventeen steps (lab 05, question 1): both
+       ends of each record and signal, and the route */
+    ck_assert_ptr_nonnull(steps = strstr(one.out, "\nRequest "));
+    ck_assert_msg(strstr(steps, ", step by step (17 steps;") != NULL, "%s",
+                  steps);
+    ck_assert_int_eq(tt_count_lines(steps, "writes it into FIFO"), 4);
+    ck_assert_int_eq(tt_count_lines(steps, "reads it from FIFO"), 4);
+    ck_assert_int_eq(tt_count_lines(steps, "sends 'ready' (SIGRTMIN+"), 2);
+    ck_assert_int_eq(tt_count_lines(steps, "takes 'ack'"), 2);
+    ck_assert_int_eq(tt_count_lines(steps, "routes it to worker"), 1);
+    ck_assert_ptr_nonnull(strstr(steps, "\n 17 "));
+    ck_assert_ptr_nonnull(strstr(steps, "\nlongest wait: before step "));
+    *steps = '\0';             /* the rows of the diagram, below */
+
     snprintf(ready, sizeof(ready), "ready %s", id);
     snprintf(ack, sizeof(ack), "ack %s", id);
     ck_assert_int_eq(tt_count_lines(one.out, ready), 2);

@@ -1,6 +1,7 @@
 /*
- * tests/trace/check_svg.c - 'ipclab-trace svg': well-formed, one lane per
- * process, one label per row.
+ * tests/trace/check_svg.c - 'ipclab-trace svg': well-formed and drawable
+ * (xmllint, rsvg-convert), one lifeline per process, one label per row,
+ * every record from its write to its read, signals with their numbers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,13 +46,106 @@ START_TEST(test_svg_is_xml)
 }
 END_TEST
 
+/* rsvg-convert draws it (librsvg refuses what common renderers refuse) */
+START_TEST(test_svg_renders)
+{
+    struct tt_run r, which, png;
+    const char *path = svg(traces[_i], &r);
+    char out[160];
+    const char *find[] = { "/bin/sh", "-c", "command -v rsvg-convert", NULL };
+
+    tt_exec(&which, find);
+    if (which.status != 0) {
+        printf("svg: SKIP: rsvg-convert is not installed (scripts/deps.sh "
+               "installs librsvg2-bin): rendering not checked\n");
+        tt_run_free(&which);
+        tt_run_free(&r);
+        return;
+    }
+    snprintf(out, sizeof(out), "%s.png", path);
+    tt_exec(&png, (const char *[]){ "rsvg-convert", path, "-o", out, NULL });
+    ck_assert_msg(png.status == 0, "rsvg-convert: %s", png.err);
+    ck_assert_int_eq(access(out, F_OK), 0);
+    tt_run_free(&png);
+    tt_run_free(&which);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* Each record line of the picture: x1 y1 x2 y2; returns how many */
+static int
+record_edges(const char *svgtext, int (*e)[4], int max)
+{
+    const char *p = svgtext;
+    int n = 0;
+
+    while ((p = strstr(p, "<line x1=")) != NULL) {
+        const char *end = strchr(p, '>');
+
+        if (end != NULL && strstr(p, "class=\"r f") != NULL &&
+            strstr(p, "class=\"r f") < end && n < max) {
+            ck_assert_int_eq(sscanf(p, "<line x1=\"%d\" y1=\"%d\" "
+                                    "x2=\"%d\" y2=\"%d\"", &e[n][0],
+                                    &e[n][1], &e[n][2], &e[n][3]), 4);
+            n++;
+        }
+        p++;
+    }
+    return n;
+}
+
+/* a record goes from its write down to its read, not across one row */
+START_TEST(test_svg_records_from_write_to_read)
+{
+    struct tt_run r;
+    int e[256][4], n, later = 0;
+
+    svg(TT_DEFAULT, &r);
+    /* the legend draws one of each FIFO too */
+    n = record_edges(r.out, e, 256);
+    ck_assert_int_eq(n, 4 * TT_REQUESTS + 4 + 1);
+    for (int i = 0; i < n; i++) {
+        ck_assert_msg(e[i][3] >= e[i][1] - 16, "a record read a row before "
+                      "its write: %d %d %d %d", e[i][0], e[i][1], e[i][2],
+                      e[i][3]);
+        later += e[i][3] > e[i][1];
+    }
+    /* every matched read is a later time: a lower row */
+    ck_assert_int_ge(later, 4 * TT_REQUESTS - 4);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* signals: their kind, name and number on every label */
+START_TEST(test_svg_signals_named_and_numbered)
+{
+    struct tt_run r;
+
+    svg(TT_DEFAULT, &r);
+    ck_assert_int_eq(tt_count_lines(r.out, ">ready SIGRTMIN+"),
+                     2 * TT_REQUESTS);
+    ck_assert_int_eq(tt_count_lines(r.out, ">ack SIGRTMIN+"),
+                     2 * TT_REQUESTS);
+    ck_assert_int_ge(tt_count_lines(r.out, ">child SIGCHLD (17)"), 1);
+    ck_assert_int_eq(tt_count_lines(r.out, "ms in the FIFO<"),
+                     4 * TT_REQUESTS);
+    tt_run_free(&r);
+    /* classic mode: SIGUSR1 is ready, number 10 */
+    svg(TT_CLASSIC, &r);
+    ck_assert_int_ge(tt_count_lines(r.out, ">ready SIGUSR1 (10)"),
+                     TT_REQUESTS);
+    tt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_svg_has_a_lane_per_process)
 {
     struct tt_run r;
 
-    /* the default run: server, four clients, four processing clients */
+    /* the default run: server, four clients, four processing clients,
+       each one lifeline */
     svg(TT_DEFAULT, &r);
-    ck_assert_int_eq(tt_count_lines(r.out, "class=\"lane\""), 9);
+    ck_assert_int_eq(tt_count_lines(r.out, "class=\"life\""), 9);
     ck_assert_int_eq(tt_count_lines(r.out, "class=\"role\">rc<"), 4);
     tt_run_free(&r);
 }
@@ -95,7 +189,11 @@ svg_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_broken, NULL);
     tcase_add_loop_test(core, test_svg_is_xml, 0,
                         sizeof(traces) / sizeof(traces[0]));
+    tcase_add_loop_test(core, test_svg_renders, 0,
+                        sizeof(traces) / sizeof(traces[0]));
     tcase_add_test(core, test_svg_has_a_lane_per_process);
+    tcase_add_test(core, test_svg_records_from_write_to_read);
+    tcase_add_test(core, test_svg_signals_named_and_numbered);
     tcase_add_test(core, test_svg_labels_do_not_overlap);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);

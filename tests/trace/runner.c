@@ -37,6 +37,9 @@ main(int argc, char *argv[])
     srunner_add_suite(sr, svg_suite());
     srunner_add_suite(sr, chrome_suite());
     srunner_add_suite(sr, stats_suite());
+    srunner_add_suite(sr, overlap_suite());
+    srunner_add_suite(sr, shiviz_suite());
+    srunner_add_suite(sr, states_suite());
     srunner_add_suite(sr, samples_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -13,6 +13,9 @@ Suite *seq_suite(void);         /* check_seq.c: the text diagram */
 Suite *svg_suite(void);         /* check_svg.c */
 Suite *chrome_suite(void);      /* check_chrome.c: the Perfetto export */
 Suite *stats_suite(void);       /* check_stats.c */
+Suite *overlap_suite(void);     /* check_overlap.c: clients at once */
+Suite *shiviz_suite(void);      /* check_shiviz.c: the ShiViz log */
+Suite *states_suite(void);      /* check_states.c: time per state */
 Suite *samples_suite(void);     /* check_samples.c: traces/samples/ */
 
 #endif /* IPCLAB_TESTS_TRACE_SUITES_H */

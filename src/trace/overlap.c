@@ -1,0 +1,282 @@
+/*
+ * trace/overlap.c - ipclab-trace overlap: concurrency you can see.
+ *
+ * Two questions of lab 05, answered from the server's own events:
+ *
+ *   in the server at once   a request is in the server from its FIFO1 read
+ *                           to its FIFO2 write (both by the server); each
+ *                           request that enters is listed with the
+ *                           requests of OTHER clients already inside
+ *   waits for another       FIFO2 and FIFO3 carry one record at a time: a
+ *   client's ack            FIFO is held from the server's record_write
+ *                           until the server takes the reader's ack (or
+ *                           writes the next record: an ack timeout). A
+ *                           record ready to go (its request read from
+ *                           FIFO1, its result from FIFO4) while the FIFO
+ *                           holds ANOTHER client's record waits for that
+ *                           record's ack; each such wait is listed
+ *
+ * The last line sums both up; tests/trace/check_overlap.c checks it on the
+ * default workload, whose clients are released together (scripts/
+ * workload.sh). Times are in ms since the first event, as in 'seq'.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipclab/err.h"
+#include "cmd.h"
+#include "hash.h"
+#include "source.h"
+
+#define OV_MAX_INSIDE 64        /* requests listed as inside at once */
+
+/* A request inside a server */
+struct ov_req {
+    int pid;
+    uint32_t seq;
+    int server;
+};
+
+/* What one server's FIFO2 or FIFO3 holds: a record waiting for its ack */
+struct ov_fifo {
+    int pid;                    /* the record's request; 0: free */
+    uint32_t seq;
+    int reader;                 /* who must ack it (ready's peer) */
+    uint64_t written;
+};
+
+/* A record ready while its FIFO held another client's record */
+struct ov_wait {
+    int fifo, pid;
+    uint32_t seq;
+    uint64_t ready;
+    int held_pid;               /* the record it waits behind */
+    uint32_t held_seq;
+};
+
+struct overlap {
+    uint64_t origin;
+    struct tr_hash fifos;       /* TR_KEY(server, fifo) --> struct ov_fifo */
+    struct tr_hash waits;       /* wkey() --> struct ov_wait */
+    struct ov_req inside[OV_MAX_INSIDE];
+    int ninside;
+    uint64_t together;          /* requests that entered beside another
+                                   client's */
+    int most_clients;           /* most clients inside at once */
+    uint64_t most_at;
+    uint64_t nwaits;
+    bool oom;
+};
+
+static double
+ms(const struct overlap *o, uint64_t ts)
+{
+    return (double)(ts - o->origin) / 1e6;
+}
+
+static struct ov_fifo *
+fifo_of(struct overlap *o, int server, int fifo)
+{
+    uint64_t key = TR_KEY(server, fifo);
+    struct ov_fifo *f = tr_hash_get(&o->fifos, key);
+
+    if (f == NULL && (f = calloc(1, sizeof(*f))) != NULL &&
+        tr_hash_put(&o->fifos, key, f) == -1) {
+        free(f);
+        f = NULL;
+    }
+    if (f == NULL)
+        o->oom = true;
+    return f;
+}
+
+/* Key of a waiting record: its request, and which FIFO (2 or 3) */
+static uint64_t
+wkey(int fifo, int pid, uint32_t seq)
+{
+    return TR_KEY(pid, seq) ^ ((uint64_t)fifo << 62);
+}
+
+/* How many different clients are inside server 'server' now */
+static int
+clients_inside(const struct overlap *o, int server)
+{
+    int n = 0;
+
+    for (int i = 0; i < o->ninside; i++) {
+        int seen = 0;
+
+        for (int j = 0; j < i; j++)
+            seen |= o->inside[j].server == server &&
+                    o->inside[j].pid == o->inside[i].pid;
+        n += o->inside[i].server == server && !seen;
+    }
+    return n;
+}
+
+static void
+enter(struct overlap *o, const struct tr_event *ev)
+{
+    int others = 0, n;
+
+    for (int i = 0; i < o->ninside; i++) {
+        const struct ov_req *r = &o->inside[i];
+
+        if (r->server != ev->vpid || r->pid == ev->pid)
+            continue;
+        if (others++ == 0)
+            printf("%10.3f  %d:%" PRIu32 " enters; other clients' requests "
+                   "inside:", ms(o, ev->ts), ev->pid, ev->seq);
+        printf(" %d:%" PRIu32, r->pid, r->seq);
+    }
+    if (others > 0) {
+        printf("\n");
+        o->together++;
+    }
+    if (o->ninside == OV_MAX_INSIDE) {
+        o->oom = true;          /* more than we list: say so at the end */
+        return;
+    }
+    o->inside[o->ninside++] = (struct ov_req){ ev->pid, ev->seq, ev->vpid };
+    if ((n = clients_inside(o, ev->vpid)) > o->most_clients) {
+        o->most_clients = n;
+        o->most_at = ev->ts;
+    }
+}
+
+static void
+leave(struct overlap *o, const struct tr_event *ev)
+{
+    for (int i = 0; i < o->ninside; i++) {
+        if (o->inside[i].server == ev->vpid && o->inside[i].pid == ev->pid &&
+            o->inside[i].seq == ev->seq) {
+            o->inside[i] = o->inside[--o->ninside];
+            return;
+        }
+    }
+}
+
+/* A record for FIFO 'fifo' is ready to be written by server 'server' */
+static void
+ready(struct overlap *o, const struct tr_event *ev, int fifo)
+{
+    struct ov_fifo *f = fifo_of(o, ev->vpid, fifo);
+    struct ov_wait *w;
+
+    if (f == NULL || f->pid == 0 || f->pid == ev->pid)
+        return;
+    if ((w = malloc(sizeof(*w))) == NULL ||
+        tr_hash_put(&o->waits, wkey(fifo, ev->pid, ev->seq), w) == -1) {
+        free(w);
+        o->oom = true;
+        return;
+    }
+    *w = (struct ov_wait){ fifo, ev->pid, ev->seq, ev->ts, f->pid, f->seq };
+}
+
+/* The server writes a record into FIFO2 or FIFO3 */
+static void
+written(struct overlap *o, const struct tr_event *ev)
+{
+    struct ov_fifo *f = fifo_of(o, ev->vpid, ev->fifo);
+    struct ov_wait *w = tr_hash_del(&o->waits,
+                                    wkey(ev->fifo, ev->pid, ev->seq));
+
+    if (w != NULL) {
+        printf("%10.3f  F%d %d:%" PRIu32 " written; ready since %.3f, it "
+               "waited for the ack of %d:%" PRIu32 " (another client's)\n",
+               ms(o, ev->ts), w->fifo, w->pid, w->seq, ms(o, w->ready),
+               w->held_pid, w->held_seq);
+        o->nwaits++;
+        free(w);
+    }
+    if (f != NULL)
+        *f = (struct ov_fifo){ ev->pid, ev->seq, 0, ev->ts };
+}
+
+/* The server takes an ack: it frees the FIFO whose record it answers */
+static void
+acked(struct overlap *o, const struct tr_event *ev)
+{
+    for (int fifo = 2; fifo <= 3; fifo++) {
+        struct ov_fifo *f = fifo_of(o, ev->vpid, fifo);
+
+        /* a classic SIGUSR2 carries no seq (value 0) */
+        if (f != NULL && f->pid != 0 && f->reader == ev->peer_pid &&
+            (ev->value == 0 || (uint32_t)ev->value == f->seq)) {
+            f->pid = 0;
+            return;
+        }
+    }
+}
+
+static void
+on_event(const struct tr_event *ev, void *arg)
+{
+    struct overlap *o = arg;
+    struct ov_fifo *f;
+
+    if (o->origin == 0)
+        o->origin = ev->ts;
+    if (ev->type == TR_RECORD_READ && ev->fifo == 1) {
+        enter(o, ev);
+        ready(o, ev, 3);
+    } else if (ev->type == TR_RECORD_READ && ev->fifo == 4) {
+        ready(o, ev, 2);
+    } else if (ev->type == TR_RECORD_WRITE &&
+               (ev->fifo == 2 || ev->fifo == 3)) {
+        if (ev->fifo == 2)
+            leave(o, ev);
+        written(o, ev);
+    } else if (ev->type == TR_SIGNAL_SEND && strcmp(ev->what, "ready") == 0) {
+        /* the ready that follows a write names the record's reader */
+        for (int fifo = 2; fifo <= 3; fifo++)
+            if ((f = fifo_of(o, ev->vpid, fifo)) != NULL && f->pid != 0 &&
+                f->reader == 0 &&
+                (ev->value == 0 || (uint32_t)ev->value == f->seq))
+                f->reader = ev->peer_pid;
+    } else if (ev->type == TR_SIGNAL_CONSUME && strcmp(ev->what, "ack") == 0) {
+        acked(o, ev);
+    }
+}
+
+static void
+free_val(uint64_t key, void *val, void *arg)
+{
+    (void)key;
+    (void)arg;
+    free(val);
+}
+
+int
+cmd_overlap_run(const char *dir)
+{
+    struct overlap o = { 0 };
+    struct tr_source_info info;
+    int rc;
+
+    printf("requests of different clients in the server at once (from its "
+           "FIFO1 read to its FIFO2 write), ms:\n");
+    rc = tr_source_read(dir, on_event, &o, NULL, &info);
+    tr_hash_each(&o.fifos, free_val, NULL);
+    tr_hash_each(&o.waits, free_val, NULL);
+    tr_hash_free(&o.fifos);
+    tr_hash_free(&o.waits);
+    if (rc == -1)
+        return 1;
+    if (o.oom) {
+        fprintf(stderr, "%s: overlap: out of memory, or more than %d "
+                "requests in one server at once\n", ipc_progname(),
+                OV_MAX_INSIDE);
+        return 1;
+    }
+    printf("summary: %" PRIu64 " requests entered beside another client's; "
+           "at most %d clients inside at once", o.together, o.most_clients);
+    if (o.most_clients > 0)
+        printf(" (first at %.3f ms)", ms(&o, o.most_at));
+    printf("; %" PRIu64 " records waited for another client's ack\n",
+           o.nwaits);
+    return 0;
+}

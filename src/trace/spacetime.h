@@ -1,0 +1,132 @@
+/*
+ * trace/spacetime.h - the layout of a space-time diagram (svg.c draws it).
+ *
+ * A space-time diagram (Lamport's, ShiViz's) gives every process a
+ * lifeline, time flowing down, and draws every message as an edge from its
+ * sending end to its receiving end: a record from its write to its read, a
+ * signal from its send to its consumption. So both ends of a message have
+ * a place on the page, and the slant of an edge is the message's wait.
+ *
+ * The layout holds the drawn items in memory (as tr_order hands them out)
+ * and decides three things:
+ *
+ *   sections  a lab binary marks each experiment with its own proc_state
+ *             (the experiment's name); each experiment is a section of its
+ *             own, with a title and only the lanes it uses
+ *   lanes     per section: requesting clients, the server, the processing
+ *             clients, others; processes of one group share a lane, one
+ *             after the other, only past ST_MAX_LANES
+ *   y         where a time is drawn. ST_TIME: proportional to time, with
+ *             events closer than ST_MIN_DY pixels spread to that distance
+ *             and idle stretches longer than ST_IDLE_PX pixels compressed
+ *             to ST_IDLE_PX (each such gap is listed, to be marked);
+ *             ST_ORDER: one row per distinct time, in event order
+ */
+#ifndef IPCLAB_TRACE_SPACETIME_H
+#define IPCLAB_TRACE_SPACETIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "match.h"
+#include "procs.h"
+
+#define ST_MAX_LANES 16         /* lanes per section before sharing */
+#define ST_PX_PER_MS 200        /* ST_TIME: the scale */
+#define ST_MIN_DY 16            /* least distance between two times, px */
+#define ST_IDLE_PX 120          /* longest gap drawn to scale, px */
+#define ST_SECTION_H 92         /* a section's title and lane headers */
+
+enum st_layout { ST_TIME, ST_ORDER };
+
+/* A process's lifeline in one section */
+struct st_life {
+    int vpid;
+    int lane;
+    uint64_t first, last;       /* its first and last end drawn */
+    int started, exited;        /* its start / exit is in this section */
+};
+
+struct st_section {
+    char title[72];             /* the experiment, or "" */
+    uint64_t t0;                /* its first time */
+    int y0;                     /* its top (title) */
+    int nlanes;
+    char (*lane_label)[40];     /* of the lane's first process */
+    int *lane_group;            /* enum tr_group */
+    struct st_life *lives;
+    int nlives;
+};
+
+/* A stretch with nothing happening, drawn shorter than its time */
+struct st_idle {
+    uint64_t from, to;
+    int y;                      /* its middle */
+};
+
+/* A stretch in which the tracer lost events (its buffers were full) */
+struct st_lost {
+    uint64_t begin, end;        /* ns; [0, UINT64_MAX]: somewhere */
+    uint64_t count;             /* events lost (0: unknown) */
+};
+
+struct st_diagram {
+    enum st_layout layout;
+    struct st_lost *lost;       /* st_add_lost(), in time order */
+    size_t nlost;
+    uint64_t origin;            /* the trace's first event */
+    struct tr_item *items;
+    size_t nitems, cap;
+    struct st_section *sections;
+    int nsections;
+    uint64_t *times;            /* every distinct end time, sorted */
+    int *ys;                    /* ... and where each is drawn */
+    size_t ntimes;
+    struct st_idle *idles;
+    size_t nidles;
+    int height;                 /* of everything, px */
+    int max_lanes;              /* of the widest section */
+    int oom;
+};
+
+/* Start empty; 'layout' chooses the vertical scale. */
+void
+st_init(struct st_diagram *d, enum st_layout layout);
+
+/* Keep a copy of an item (in time order); -1 when out of memory. */
+int
+st_add(struct st_diagram *d, const struct tr_item *it);
+
+/* An experiment named 'title' starts at t (in time order). */
+int
+st_mark(struct st_diagram *d, uint64_t t, const char *title);
+
+/*
+ * The tracer lost 'count' events between begin and end: the renderer
+ * marks the stretch, since messages in it may lack an end. The hook for
+ * the trace model's lost-event stretches (tr_layout's, once the reader
+ * reports them); -1 when out of memory.
+ */
+int
+st_add_lost(struct st_diagram *d, uint64_t begin, uint64_t end,
+            uint64_t count);
+
+/* Lay everything out, with the names of 'procs'; -1: out of memory. */
+int
+st_layout(struct st_diagram *d, const struct tr_procs *procs, int top);
+
+/* The section of time t, and where t is drawn */
+int
+st_section_of(const struct st_diagram *d, uint64_t t);
+
+int
+st_y(const struct st_diagram *d, uint64_t t);
+
+/* The lane of vpid in section s, or -1 */
+int
+st_lane(const struct st_diagram *d, int s, int vpid);
+
+void
+st_free(struct st_diagram *d);
+
+#endif /* IPCLAB_TRACE_SPACETIME_H */
