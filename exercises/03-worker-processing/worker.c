@@ -4,7 +4,7 @@
  * FIFO3 is shared by every processing client, so a worker reads only
  * after the server's "ready" says a record for it is waiting, reads
  * exactly one, and acknowledges at once: until the ack, the server
- * keeps FIFO3 empty of anything else (src/server/channel.c). FIFO4 has
+ * keeps FIFO3 empty of anything else (src/server/handshake.c). FIFO4 has
  * many writers and needs no signal: each result is one atomic write().
  *
  *   server --ready(seq)--> worker    read FIFO3    --ack(seq)--> server

@@ -7,7 +7,7 @@
  * taken the first back. A sequential server keeps it trivially on FIFO3
  * and FIFO2: it waits for each ack before doing anything else. The
  * reference server keeps it with one queue per FIFO instead
- * (src/server/channel.c), so that a slow client never stalls the rest.
+ * (src/server/handshake.c), so that a slow client never stalls the rest.
  *
  * Graded by: make grade EX=05. Peers: main.c (given).
  * Exercise 05, steps 1-3.

@@ -16,7 +16,7 @@
  * how the lab knows it has everything (lab 01, 'eof').
  *
  * Run:   build/bin/lab02-request-routing many-writers
- * The server's own loop is drain() in src/server/main.c. Lab 02, step 1.
+ * The server's own loop is read_fifo1() in src/server/main.c. Lab 02, step 1.
  */
 #include <errno.h>
 #include <fcntl.h>

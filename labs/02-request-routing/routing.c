@@ -19,7 +19,7 @@
  * server: the way back to the clients is lab 04's subject too.
  *
  * Run:   build/bin/lab02-request-routing routing
- * The reference server's routing is route_request() and route_pick_worker()
+ * The reference server's routing is route_request() and worker_for()
  * in src/server/route.c. Lab 02, step 4.
  */
 #include <errno.h>

@@ -21,7 +21,7 @@
  * of "ready": a few microseconds in a pool, milliseconds per request.
  *
  * Run:   build/bin/lab03-worker-processing pool fork-exec
- * The server's side is route_pick_worker() and start_worker() in
+ * The server's side is worker_for() and start_worker() in
  * src/server/route.c. Lab 03, steps 3 and 4.
  */
 #include <stdio.h>

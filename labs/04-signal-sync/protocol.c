@@ -19,7 +19,7 @@
  *
  * Run:   build/bin/lab04-signal-sync protocol
  * The protocol is described step by step in docs/protocol.md; the code is
- * src/server/channel.c, src/rc/session.c, src/worker/main.c.
+ * src/server/handshake.c, src/rc/session.c, src/worker/main.c.
  * Lab 04, step 10.
  */
 #include <stdio.h>

@@ -3,21 +3,19 @@
  *
  * rc4 of the default workload is started with --die-before-ack 1: when
  * the server's "ready" for its first result arrives, it kills itself
- * (SIGKILL) before reading. That result sits in FIFO2, and the server
- * waits for an ack that never comes. Only then do rc1 and rc2 start: their
- * results queue behind the dead client's record, because FIFO2 holds one
- * record at a time. After --ack-timeout (300 ms here) the server takes the
- * record back through its own read end of FIFO2 (ipclab:reclaim, reason
- * "ack_timeout"), drops what else it had for rc4, and goes on: rc1 and rc2
- * get every answer, about 300 ms late, and the server stops cleanly.
- * Nothing sleeps in the lab: the 300 ms are the server's own patience.
+ * (SIGKILL) before reading. That result sits in FIFO2, which holds one
+ * record at a time. The server watches each client through a pidfd, so it
+ * learns of the death at once, takes the record back through its own read
+ * end of FIFO2 (ipclab:reclaim, reason "peer_gone") and drops what else it
+ * had for rc4. Only then do rc1 and rc2 start: nothing holds them up, and
+ * the server stops cleanly. Nothing sleeps in the lab.
  *
  * Questions for the trace: which record did the server reclaim, and how
- * long after its ready? Which results did rc1 and rc2 wait for meanwhile?
+ * long after its ready? What did it do with rc4's other results?
  *
  * Run:   build/bin/lab05-reference-system dead-client
- * The server's side is channel_check_timeout() and settle() in
- * src/server/channel.c. Lab 05, step 4.
+ * The server's side is hs_check() in src/server/handshake.c and
+ * route_client_exited() in src/server/route.c. Lab 05, step 4.
  */
 #include <signal.h>
 
@@ -47,8 +45,8 @@ exp_dead_client(void)
     rc2 = rc_start(&srv, 1, NULL);
     ok &= rc_check(rc1, 0);
     ok &= rc_check(rc2, 1);
-    lab_say("rc1 and rc2 done in %lld ms: their results waited behind "
-            "rc4's", (long long)(ipc_now_ms() - t0));
+    lab_say("rc1 and rc2 done in %lld ms: nothing held them behind rc4's "
+            "record", (long long)(ipc_now_ms() - t0));
     return lab_expect(lab_server_stop(&srv) == 0, "the server lived on, and "
                       "stopped cleanly") && ok;
 }

@@ -110,8 +110,8 @@ START_TEST(test_lab05_trace_classic)
 }
 END_TEST
 
-/* rc4 died by SIGKILL; its result was reclaimed after the ack timeout;
-   rc1 and rc2 read their six */
+/* rc4 died by SIGKILL; its result was reclaimed as soon as the server
+   saw it gone; rc1 and rc2 read their six */
 START_TEST(test_lab05_trace_dead_client)
 {
     lt_require(&t);
@@ -119,7 +119,7 @@ START_TEST(test_lab05_trace_dead_client)
                                   "proc_reap vpid=%ld role=rc status=137",
                                   t.root), 1);
     ck_assert_int_ge(lt_count(&t, "dead-client",
-                              "reclaim fifo=2 reason=ack_timeout"), 1);
+                              "reclaim fifo=2 reason=peer_gone"), 1);
     ck_assert_int_eq(lt_count(&t, "dead-client",
                               "record_read fifo=2 pid=@vpid"), 6);
 }
@@ -165,11 +165,11 @@ START_TEST(test_lab05_answer_key_holds)
     ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_spawn vpid=%ld",
                                   lt_pid_of(&t, "per-request", "server")),
                      12);
-    /* Q6: rc4's record taken back on the ack timeout, its other two
+    /* Q6: rc4's record taken back once it was gone, its other two
        results dropped (3 in all), and no revoke to the dead rc4 */
     rc4 = lt_pid_of(&t, "dead-client", "rc");
     ck_assert_int_ge(lt_count(&t, "dead-client",
-                              "reclaim fifo=2 reason=ack_timeout"), 1);
+                              "reclaim fifo=2 reason=peer_gone"), 1);
     ck_assert_int_eq(lt_count(&t, "dead-client",
                               "record_drop fifo=2 reason=stale"), 3);
     ck_assert_int_eq(lt_count_pid(&t, "dead-client",

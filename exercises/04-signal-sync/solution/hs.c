@@ -10,7 +10,7 @@
  *   - nothing runs in signal context, so tracing and reading are safe.
  * [lab04:early-result] [lab04:lost-wakeup]
  *
- * The server's side is src/server/channel.c; the reference client's,
+ * The server's side is src/server/handshake.c; the reference client's,
  * src/rc/session.c. Graded by: make grade EX=04.
  * Reference solution for exercise 04, steps 1-4.
  */
