@@ -23,7 +23,7 @@
  * instant [lab04:early-ready], and taken with sigwaitinfo().
  *
  * Run:   build/bin/lab04-signal-sync shared-fifo | no-ack | ack
- * The reference server's side is src/server/channel.c; the client's,
+ * The reference server's side is src/server/handshake.c; the client's,
  * take_result() in src/rc/session.c. Lab 04, steps 1-3.
  */
 #include <fcntl.h>
