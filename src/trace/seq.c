@@ -68,6 +68,7 @@ struct seq {
     int step;                   /* columns between lanes */
     int ncells;
     const char *cells[MAX_ROW];
+    size_t next_gap;            /* the first lost stretch not yet drawn */
 };
 
 static int
@@ -341,6 +342,49 @@ print_steps(struct seq *s, const struct tr_layout *L)
                tr_fmt_ms(best, dt, sizeof(dt)));
 }
 
+/* A row across every lane where the tracer lost events */
+static void
+put_gap(struct seq *s, const struct tr_layout *L, const struct tr_gap *g)
+{
+    char time[32], count[48], len[32], label[160];
+
+    clear_row(s, L);
+    for (int i = 0; i < s->ncells; i++)
+        s->cells[i] = s->g->bad;
+    tr_fmt_ms(g->begin > L->origin ? g->begin - L->origin : 0, time,
+              sizeof(time));
+    if (g->end == UINT64_MAX)
+        snprintf(len, sizeof(len), "an unknown time");
+    else
+        tr_fmt_ms(g->end - g->begin, len, sizeof(len));
+    snprintf(label, sizeof(label), "the tracer lost %s here, for %s%s: "
+             "messages around it may lack an end",
+             tr_gap_count(g, count, sizeof(count)), len,
+             g->end == UINT64_MAX ? "" : " ms");
+    put_row(s, time, label);
+}
+
+/* Draw the lost stretches that begin before time t */
+static void
+put_gaps_before(struct seq *s, const struct tr_layout *L, uint64_t t)
+{
+    while (s->next_gap < L->ngaps && L->gaps[s->next_gap].begin <= t)
+        put_gap(s, L, &L->gaps[s->next_gap++]);
+}
+
+/* Could the missing end of a message be in a lost stretch after t0? */
+static bool
+end_maybe_lost(const struct tr_layout *L, const struct tr_item *it)
+{
+    if (it->fate != TR_FATE_UNREAD && it->fate != TR_FATE_LOST &&
+        it->fate != TR_FATE_NOWRITE && it->fate != TR_FATE_NOSEND)
+        return false;
+    for (size_t i = 0; i < L->ngaps; i++)
+        if (L->gaps[i].end >= it->t0)
+            return true;
+    return false;
+}
+
 static void
 seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
@@ -349,6 +393,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     int to = it->to != 0 ? it->to : it->addressee;
     int la = tr_lane_of(L, it->from);
 
+    put_gaps_before(s, L, tr_item_time(it));
     tr_fmt_ms(tr_item_time(it) - L->origin, time, sizeof(time));
     take_lane(s, L, it, it->from, time);
     if (it->kind != TR_ITEM_NOTE)
@@ -376,6 +421,11 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
         snprintf(label + n, sizeof(label) - n, " +%s",
                  tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
     }
+    if (end_maybe_lost(L, it)) {
+        size_t n = strlen(label);
+
+        snprintf(label + n, sizeof(label) - n, " (or lost by the tracer)");
+    }
     put_row(s, time, label);
     if (s->v->req_pid != 0)
         keep_steps(s, L, it);
@@ -387,6 +437,7 @@ seq_end(struct tr_layout *L, void *arg)
     struct seq *s = arg;
     const struct glyphs *g = s->g;
 
+    put_gaps_before(s, L, UINT64_MAX);
     clear_row(s, L);
     put_row(s, "", "");
     printf("\n%s%s%s record  %s%s%s signal  %s%s%s spawn  %s lost  "

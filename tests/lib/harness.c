@@ -640,6 +640,12 @@ h_record(const char *trace_dir, const char *const argv[], const char *out,
     rec[n++] = script;
     rec[n++] = "-o";
     rec[n++] = trace_dir;
+    /* a test needs every event, also on a loaded machine: more room than
+       LTTng's default buffers, unless the caller chose its own */
+    if (getenv("IPCLAB_RECORD_BUFFERS") == NULL) {
+        rec[n++] = "--buffers";
+        rec[n++] = "4194304,4";
+    }
     rec[n++] = "--";
     for (int i = 0; argv[i] != NULL && n < 63; i++)
         rec[n++] = argv[i];

@@ -179,8 +179,9 @@ bool
 h_tracing_available(void);
 
 /*
- * Record argv under traces/record.sh into trace directory 'trace_dir'.
- * Returns argv's exit status, as h_run() does.
+ * Record argv under traces/record.sh into trace directory 'trace_dir',
+ * with larger buffers than LTTng's default (IPCLAB_RECORD_BUFFERS, when
+ * set, chooses). Returns argv's exit status, as h_run() does.
  */
 int
 h_record(const char *trace_dir, const char *const argv[], const char *out,
