@@ -106,7 +106,7 @@ ex_fifo_open_reader(const char *path, int *keep_fd)
        why does read() then never return 0 when the clients come and
        go? Why can this open() not fail with ENXIO? Both descriptors end
        up blocking and close-on-exec; on error, close what you opened
-       (goto cleanup, as STYLE.md item 8 says). */
+       (one way out: goto cleanup). */
     wfd = -1;
     if (wfd == -1)
         goto out_close_read;

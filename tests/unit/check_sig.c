@@ -3,7 +3,7 @@
  *
  * The tests send signals to their own process: block them first, then
  * send, then take them with ipc_sig_wait() or a signalfd. Blocking first
- * is the whole point (STYLE 12): a blocked signal waits in the pending set
+ * is the whole point: a blocked signal waits in the pending set
  * until we ask for it, so nothing can be lost in between. They also show
  * the two behaviours lab 04 is about: real-time signals queue, one per
  * sigqueue(), each with its value; standard signals coalesce.

@@ -64,7 +64,7 @@ unit_stderr_restore(int saved);
 
 /*
  * First call in a helper child forked by a test (without exec): the
- * signals the test process may have caught back to SIG_DFL (STYLE 17).
+ * signals the test process may have caught back to SIG_DFL.
  */
 void
 unit_child_reset_signals(void);
