@@ -54,26 +54,19 @@ exec 3<&-
 # to pick this run out of a trace: ipclab-trace seq --server PID DIR
 echo "server pid: $server_pid"
 
-cat >"$work/rc1" <<'EXPR'
-6 * 7
+# Each client's requests, one per line
+rc1='6 * 7
 100 + 23
--5 - 8
-EXPR
-cat >"$work/rc2" <<'EXPR'
-84 / 2
+-5 - 8'
+rc2='84 / 2
 9223372036854775807 + 1
-12 * -3
-EXPR
-cat >"$work/rc3" <<'EXPR'
-1 / 0
+12 * -3'
+rc3='1 / 0
 7 - 10
--9223372036854775808 / -1
-EXPR
-cat >"$work/rc4" <<'EXPR'
-2 * 21
+-9223372036854775808 / -1'
+rc4='2 * 21
 1000 / 7
-5 + 5
-EXPR
+5 + 5'
 
 failed=0
 for rc in rc1 rc2 rc3 rc4; do
@@ -93,10 +86,12 @@ done
 exec 4>"$work/rc1.in" 5>"$work/rc2.in" 6>"$work/rc3.in" 7>"$work/rc4.in"
 # ...then release them together (cat, not the shell: a client that died
 # makes cat, not the workload, take the SIGPIPE)
-cat "$work/rc1" >&4 || failed=1
-cat "$work/rc2" >&5 || failed=1
-cat "$work/rc3" >&6 || failed=1
-cat "$work/rc4" >&7 || failed=1
+# every client is waiting on its input: release them together (printf is
+# the shell's own, so the four writes follow each other within microseconds)
+printf '%s\n' "$rc1" >&4 || failed=1
+printf '%s\n' "$rc2" >&5 || failed=1
+printf '%s\n' "$rc3" >&6 || failed=1
+printf '%s\n' "$rc4" >&7 || failed=1
 exec 4>&- 5>&- 6>&- 7>&-
 for rc in rc1 rc2 rc3 rc4; do
     eval "wait \$pid_$rc" || failed=1

@@ -10,7 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,15 +27,36 @@ ipc_fifo_create(enum ipc_fifo_no no, const char *path, mode_t mode)
     return ipc_fifo_create_at(AT_FDCWD, no, path, mode);
 }
 
+/* The full path of 'path' relative to dirfd, for the trace: DIR/path */
+static const char *
+full_path(int dirfd, const char *path, char *buf, size_t size)
+{
+    char link[64];
+    ssize_t n;
+
+    if (dirfd == AT_FDCWD || path[0] == '/')
+        return path;
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+    n = readlink(link, buf, size - 1);
+    if (n <= 0 || (size_t)n + 1 + strlen(path) >= size)
+        return path;            /* unknown: the name alone */
+    buf[n] = '\0';
+    snprintf(buf + n, size - (size_t)n, "/%s", path);
+    return buf;
+}
+
 int
 ipc_fifo_create_at(int dirfd, enum ipc_fifo_no no, const char *path,
                    mode_t mode)
 {
+    char where[PATH_MAX];
+
     if (mkfifoat(dirfd, path, mode) == -1) {
         IPC_TRACE(error, "mkfifo", errno);
         return -1;
     }
-    IPC_TRACE(fifo_create, no, path, (unsigned int)mode);
+    IPC_TRACE(fifo_create, no, full_path(dirfd, path, where, sizeof(where)),
+              (unsigned int)mode);
     return 0;
 }
 

@@ -27,11 +27,13 @@ src=$1 tree=$2 fx=$3 out=$4
 read -r ex base <"$fx/base"
 n=${ex%%-*}
 
-# the kit, refreshed from SRC; the build directory stays
+# the kit, refreshed from SRC (a file SRC no longer has must go too); the
+# build directory stays
+kit="Makefile include src mk scripts traces labs exercises bench tests"
 mkdir -p "$tree"
+(cd "$tree" && rm -rf $kit)
 (cd "$src" && tar -cf - --exclude='build' --exclude='build-*' \
-    --exclude='grade-results*' Makefile include src mk scripts traces \
-    labs exercises bench tests) | (cd "$tree" && tar -xf -)
+    --exclude='grade-results*' $kit) | (cd "$tree" && tar -xf -)
 if [ "$base" = solution ]; then
     cp "$tree/exercises/$ex/solution/"*.c "$tree/exercises/$ex/"
 fi
