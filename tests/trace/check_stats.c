@@ -40,6 +40,7 @@ START_TEST(test_stats_counts_requests)
     };
     char server[16], want[96];
     struct tt_run r;
+    int acks;
 
     snprintf(server, sizeof(server), "%d", tt_server(traces[_i]));
     tt_trace(&r, "stats", "--server", server, tt_dir(traces[_i]), NULL);
@@ -54,8 +55,17 @@ START_TEST(test_stats_counts_requests)
     ck_assert_int_eq(count_of(r.out, "record_read"), 4 * TT_REQUESTS);
     ck_assert_int_eq(count_of(r.out, "route"), TT_REQUESTS);
     ck_assert_int_eq(count_of(r.out, "  ready"), 2 * TT_REQUESTS);
+    acks = count_of(r.out, "  ack");
+    if (traces[_i] == TT_CLASSIC) {
+        /* two acks sent to the server close together may merge into one
+           pending SIGUSR2 (lab 04): only the one taken has a consume */
+        ck_assert_int_ge(acks, 1);
+        ck_assert_int_le(acks, 2 * TT_REQUESTS);
+    } else {
+        ck_assert_int_eq(acks, 2 * TT_REQUESTS);
+    }
     ck_assert_int_ge(count_of(r.out, "signal send -> consume"),
-                     4 * TT_REQUESTS);
+                     2 * TT_REQUESTS + acks);
     tt_run_free(&r);
 }
 END_TEST
