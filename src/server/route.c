@@ -149,6 +149,30 @@ watch_stopped(struct server *s)
         s->next_recheck = ipc_now_ms() + CHECK_MS;
 }
 
+/* Remember a result read without an ack: a stale reader may give it back */
+static void
+remember_read(struct server *s, const struct ipc_record *rec)
+{
+    s->read_unacked[s->read_next] = *rec;
+    s->read_next = (s->read_next + 1) % READ_MEMORY;
+}
+
+/* True, and forgotten, when rec is exactly a result remember_read() kept:
+   nobody can make the server deliver a result it did not send */
+static bool
+recall_read(struct server *s, const struct ipc_record *rec)
+{
+    for (int i = 0; i < READ_MEMORY; i++) {
+        struct ipc_record *m = &s->read_unacked[i];
+
+        if (m->pid == rec->pid && memcmp(m, rec, sizeof(*m)) == 0) {
+            memset(m, 0, sizeof(*m));
+            return true;
+        }
+    }
+    return false;
+}
+
 /* What became of a result offered in FIFO2 */
 static void
 settle_fifo2(struct server *s, struct req *r, pid_t reader,
@@ -162,6 +186,8 @@ settle_fifo2(struct server *s, struct req *r, pid_t reader,
         /* read: by its client, or by a stale reader that gives it back
            through FIFO4 (route_fifo4() then queues it again) */
         s->served++;
+        if (o == HS_READ)
+            remember_read(s, &r->rec);
         req_free(s, r);
     } else if (why == HS_REASON_STOPPED &&
                (c = clients_find(s, reader)) != NULL) {
@@ -441,7 +467,7 @@ given_back(struct server *s, struct ipc_record rec)
     }
     r = req_find(s, rec.pid, rec.seq);
     if (result && r == NULL && s->in_use < MAX_REQUESTS &&
-        clients_find(s, rec.pid) != NULL) {
+        clients_find(s, rec.pid) != NULL && recall_read(s, &rec)) {
         /* counted as read already (HS_READ): deliver it again */
         r = req_alloc(s);
         r->rec = rec;

@@ -25,6 +25,9 @@
  *                   no client an answer;
  *   forged_result   a result forged under a client's pid and seq, for
  *                   another expression, is never printed as its answer;
+ *   returned_forgery  a result forged as "given back" (flag RETURNED),
+ *                   for the request a stopped client sends next, is
+ *                   never delivered: the real one is answered;
  *   no_workers      a server whose processing clients cannot run exits 1
  *                   before printing "ready";
  *   nul_line        a --file line with a NUL byte is an error for that
@@ -50,6 +53,7 @@
 #include "faults.h"
 #include "ipclab/proc.h"
 #include "ipclab/record.h"
+#include "ipclab/rundir.h"
 #include "oracle.h"
 
 #define SERVED_WITHIN_MS 1000   /* loose bound: the target is 100 ms */
@@ -581,6 +585,84 @@ START_TEST(test_stall_forged_result)
 }
 END_TEST
 
+/* Bytes waiting in the FIFO that fd reads (FIONREAD): none are taken */
+static int
+fifo_bytes(int fd)
+{
+    int avail = 0;
+
+    ck_assert_int_eq(ioctl(fd, FIONREAD, &avail), 0);
+    return avail;
+}
+
+/* Wait up to timeout_ms for the FIFO read through fd to hold no bytes */
+static bool
+wait_fifo_empty(int fd, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    do {
+        if (fifo_bytes(fd) == 0)
+            return true;
+        tick();
+    } while (ipc_ms_until(deadline) > 0);
+    return false;
+}
+
+START_TEST(test_stall_returned_forgery)
+{
+    const char *fifo = h_tmpdir_path("input.fifo");
+    const char *out = h_tmpdir_path("forgery.out");
+    char path[PATH_MAX];
+    struct ipc_record rec;
+    struct fx_server srv;
+    int fd, fd4, r2, r4;
+    char *text;
+    pid_t rc;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--timeout", "5000", "--file", "-", NULL }, fifo, out,
+                 NULL);
+    fd = open(fifo, O_WRONLY | O_CLOEXEC);      /* the gate */
+    ck_assert_int_ne(fd, -1);
+    ck_assert_int_eq(write(fd, "1 + 1\n", 6), 6);   /* now a known client */
+    ck_assert(wait_file_has(out, "1 + 1 = 2\n", 10000));
+    ck_assert_int_eq(kill(rc, SIGSTOP), 0);
+    ck_assert(wait_stopped(rc, false, 10000));
+
+    /* the answer to the request it will send next, forged as given back */
+    ipc_rec_request(&rec, IPC_OP_SUM, 2, 2, 2);
+    rec.pid = (int32_t)rc;
+    ipc_rec_make_result(&rec, 0, 5);
+    rec.flags = IPCLAB_REC_RETURNED;
+    ipc_rec_seal(&rec);
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), srv.h.dir, 2), 0);
+    r2 = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ne(r2, -1);
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), srv.h.dir, 4), 0);
+    r4 = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ne(r4, -1);
+    fd4 = fx_open_fifo_write(srv.h.dir, 4);
+    ck_assert_int_eq(write(fd4, &rec, sizeof(rec)), sizeof(rec));
+    close(fd4);
+    ck_assert(wait_fifo_empty(r4, 10000));      /* the server read it */
+    ck_assert(wait_fifo_empty(r2, 10000));      /* and holds nothing there */
+    close(r2);
+    close(r4);
+
+    ck_assert_int_eq(write(fd, "2 + 2\n", 6), 6);
+    close(fd);
+    ck_assert_int_eq(kill(rc, SIGCONT), 0);
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    text = h_read_file(out);
+    ck_assert_str_eq(text, "1 + 1 = 2\n2 + 2 = 4\n");
+    free(text);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
 START_TEST(test_stall_no_workers)
 {
     char *out;
@@ -650,6 +732,7 @@ stall_suite(void)
     tcase_add_test(signals, test_stall_stray_signals_classic);
     tcase_add_test(input, test_stall_garbage_fifo23);
     tcase_add_test(input, test_stall_forged_result);
+    tcase_add_test(input, test_stall_returned_forgery);
     tcase_add_test(input, test_stall_no_workers);
     tcase_add_test(input, test_stall_nul_line);
     return s;
