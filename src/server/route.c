@@ -536,6 +536,28 @@ route_ack(struct server *s, const struct ipc_sig_event *ev)
     settle_fifo2(s, r2, p2, o2, why2);
 }
 
+/* Full: give up on the oldest results held for stopped clients (rt mode
+   revokes them) until 'need' requests fit, so that clients which stopped
+   with wide windows cannot keep the others out */
+void
+route_make_room(struct server *s, int need)
+{
+    struct req *prev = NULL, *r = s->to_client.head;
+
+    while (r != NULL && s->in_use > MAX_REQUESTS - need) {
+        struct client *c = clients_find(s, r->rec.pid);
+        struct req *next = r->next;
+
+        if (c != NULL && c->stopped) {
+            unlink_req(&s->to_client, prev, r);
+            drop_result(s, r);
+        } else {
+            prev = r;
+        }
+        r = next;
+    }
+}
+
 /* ---- time: silent readers, stopped peers, restarts ---------------------- */
 
 /* Look again at the peers we saw stopped; true when one runs again */

@@ -183,6 +183,9 @@ void
 route_ack(struct server *s, const struct ipc_sig_event *ev);
 
 void
+route_make_room(struct server *s, int need);
+
+void
 route_tick(struct server *s);
 
 int

@@ -8,6 +8,9 @@
  *   six_stopped     six clients stopped with requests in flight: an
  *                   unrelated request is answered within 1 s, and once
  *                   continued they get every answer they are owed;
+ *   wide_stopped    two clients stopped with up to 1000 requests in
+ *                   flight each, more than the server can hold: an
+ *                   unrelated request is still answered within 1 s;
  *   killed_reader   a client killed with its result announced: the others
  *                   do not wait for its ack timeout;
  *   slow_input      a client whose input stops (a pipe held open) still
@@ -261,6 +264,40 @@ START_TEST(test_stall_six_stopped)
     ck_assert_int_eq(fx_load_check(work, 6, NULL), 0);
     fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.undeliverable, 0);
+}
+END_TEST
+
+START_TEST(test_stall_wide_stopped)
+{
+    struct fx_server srv;
+    char out[2][PATH_MAX], *text;
+    pid_t pids[2];
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    for (int i = 0; i < 2; i++) {
+        snprintf(out[i], sizeof(out[i]), "%s/wide%d.out", h_tmpdir(), i);
+        pids[i] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                          srv.h.dir, "--count", "20000", "--random",
+                          "--seed", "7", "--window", "1000", "--quiet",
+                          "--timeout", "20000", NULL }, NULL, out[i],
+                          NULL);
+        /* a thousand requests sent: its window is full */
+        ck_assert(wait_io(pids[i], "wchar:", 0,
+                          1000 * (long long)sizeof(struct ipc_record),
+                          10000));
+        kill(pids[i], SIGSTOP);
+        ck_assert(wait_stopped(pids[i], false, 5000));
+    }
+    timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
+    for (int i = 0; i < 2; i++) {
+        kill(pids[i], SIGCONT);
+        h_wait(pids[i], FX_RUN_MS);     /* 1 when answers were revoked */
+        text = h_read_file(out[i]);
+        ck_assert_msg(text != NULL && strstr(text, "wrong: 0,") != NULL,
+                      "client %d: %s", i, text ? text : "(nothing)");
+        free(text);
+    }
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
 }
 END_TEST
 
@@ -723,6 +760,7 @@ stall_suite(void)
 
     tcase_add_test(clients, test_stall_theft);
     tcase_add_test(clients, test_stall_six_stopped);
+    tcase_add_test(clients, test_stall_wide_stopped);
     tcase_add_test(clients, test_stall_killed_reader);
     tcase_add_test(clients, test_stall_slow_input);
     tcase_add_test(clients, test_stall_slow_output);
