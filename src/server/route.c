@@ -543,11 +543,15 @@ void
 route_make_room(struct server *s, int need)
 {
     struct req *prev = NULL, *r = s->to_client.head;
+    bool resumed = false;
 
     while (r != NULL && s->in_use > MAX_REQUESTS - need) {
         struct client *c = clients_find(s, r->rec.pid);
         struct req *next = r->next;
 
+        if (c != NULL && c->stopped &&
+            !(c->stopped = ipc_proc_run_state(c->pid) == IPC_PROC_STOPPED))
+            resumed = true;             /* it runs again: serve, not drop */
         if (c != NULL && c->stopped) {
             unlink_req(&s->to_client, prev, r);
             drop_result(s, r);
@@ -556,6 +560,8 @@ route_make_room(struct server *s, int need)
         }
         r = next;
     }
+    if (resumed)
+        pump_fifo2(s);
 }
 
 /* ---- time: silent readers, stopped peers, restarts ---------------------- */
