@@ -182,7 +182,15 @@ settle_fifo2(struct server *s, struct req *r, pid_t reader,
 
     if (o == HS_WAITING)
         return;
-    if (o == HS_ACKED || o == HS_READ) {
+    if (o == HS_READ && why == HS_REASON_TIMEOUT && !r->offered_again) {
+        /* read, but its client stays silent: perhaps a stale reader read
+           it and died before giving it back. Once more: a client ignores
+           a result it has already */
+        IPC_TRACE(error, "result read without ack: offered again",
+                  (int)r->rec.seq);
+        r->offered_again = true;
+        push_front(&s->to_client, r);
+    } else if (o == HS_ACKED || o == HS_READ) {
         /* read: by its client, or by a stale reader that gives it back
            through FIFO4 (route_fifo4() then queues it again) */
         s->served++;

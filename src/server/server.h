@@ -45,6 +45,8 @@ struct req {
     pid_t worker;               /* who computes it (per-request: its own) */
     bool early_result;          /* rec holds the result already: it came
                                    through FIFO4 before the worker's ack */
+    bool offered_again;         /* its result was read by someone silent
+                                   and offered once more (route.c) */
     struct req *next;           /* queue link */
 };
 

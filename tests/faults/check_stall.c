@@ -11,6 +11,9 @@
  *   wide_stopped    two clients stopped with up to 1000 requests in
  *                   flight each, more than the server can hold: an
  *                   unrelated request is still answered within 1 s;
+ *   stolen_result   a result read by a process that then exits without
+ *                   giving it back (a stale reader killed at the wrong
+ *                   moment) still reaches its client;
  *   killed_reader   a client killed with its result announced: the others
  *                   do not wait for its ack timeout;
  *   slow_input      a client whose input stops (a pipe held open) still
@@ -51,6 +54,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "faults.h"
@@ -297,6 +301,44 @@ START_TEST(test_stall_wide_stopped)
                       "client %d: %s", i, text ? text : "(nothing)");
         free(text);
     }
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_stall_stolen_result)
+{
+    const char *out = h_tmpdir_path("stolen.out");
+    char path[PATH_MAX], *text;
+    struct fx_server srv;
+    pid_t thief;
+    int status;
+
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--ack-timeout", "300", NULL }, 0,
+                    NULL);
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), srv.h.dir, 2), 0);
+    thief = fork();
+    ck_assert_int_ne(thief, -1);
+    if (thief == 0) {
+        /* reads the next record first (it waits in read() before the
+           server even writes it), then exits without giving it back */
+        struct ipc_record rec;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        _exit(fd != -1 && read(fd, &rec, sizeof(rec)) == sizeof(rec) ? 0
+                                                                     : 1);
+    }
+    ck_assert(fx_wait_in_syscall(thief, SYS_read, 10000));
+    status = h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                   "--timeout", "5000", "2", "+", "3", NULL }, NULL, out,
+                   NULL, FX_RUN_MS);
+    text = h_read_file(out);
+    ck_assert_msg(status == 0 && text != NULL &&
+                  strcmp(text, "2 + 3 = 5\n") == 0, "status %d, printed '%s'",
+                  status, text != NULL ? text : "");
+    free(text);
+    kill(thief, SIGKILL);       /* when the rc read first, it still waits */
+    ck_assert_int_eq(waitpid(thief, &status, 0), thief);
     ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
 }
 END_TEST
@@ -761,6 +803,7 @@ stall_suite(void)
     tcase_add_test(clients, test_stall_theft);
     tcase_add_test(clients, test_stall_six_stopped);
     tcase_add_test(clients, test_stall_wide_stopped);
+    tcase_add_test(clients, test_stall_stolen_result);
     tcase_add_test(clients, test_stall_killed_reader);
     tcase_add_test(clients, test_stall_slow_input);
     tcase_add_test(clients, test_stall_slow_output);
