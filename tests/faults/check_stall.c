@@ -362,22 +362,55 @@ START_TEST(test_stall_killed_reader)
 }
 END_TEST
 
-/* Wait up to timeout_ms for 'text' to be in file 'path' */
+/* Wait up to timeout_ms for holds(arg), looking every millisecond */
 static bool
-wait_file_has(const char *path, const char *text, int timeout_ms)
+wait_for(bool (*holds)(const void *arg), const void *arg, int timeout_ms)
 {
     int64_t deadline = ipc_deadline_ms(timeout_ms);
 
     do {
-        char *got = h_read_file(path);
-        bool found = got != NULL && strstr(got, text) != NULL;
-
-        free(got);
-        if (found)
+        if (holds(arg))
             return true;
         tick();
     } while (ipc_ms_until(deadline) > 0);
     return false;
+}
+
+struct file_text {
+    const char *path, *text;
+};
+
+static bool
+file_has(const void *arg)
+{
+    const struct file_text *ft = arg;
+    char *got = h_read_file(ft->path);
+    bool found = got != NULL && strstr(got, ft->text) != NULL;
+
+    free(got);
+    return found;
+}
+
+/* Wait up to timeout_ms for 'text' to be in file 'path' */
+static bool
+wait_file_has(const char *path, const char *text, int timeout_ms)
+{
+    struct file_text ft = { path, text };
+
+    return wait_for(file_has, &ft, timeout_ms);
+}
+
+/* rc ends well having printed 1 + 1 and 2 + 2; then stop the server */
+static void
+expect_two_sums(struct fx_server *srv, pid_t rc, const char *out)
+{
+    char *text;
+
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    text = h_read_file(out);
+    ck_assert_str_eq(text, "1 + 1 = 2\n2 + 2 = 4\n");
+    free(text);
+    ck_assert_int_eq(fx_server_stop(srv, 30000, NULL, 0), 0);
 }
 
 START_TEST(test_stall_slow_input)
@@ -385,7 +418,6 @@ START_TEST(test_stall_slow_input)
     const char *fifo = h_tmpdir_path("input.fifo");
     const char *out = h_tmpdir_path("slow.out");
     struct fx_server srv;
-    char *text;
     pid_t rc;
     int fd;
 
@@ -401,11 +433,7 @@ START_TEST(test_stall_slow_input)
                   "no answer while the input waits");
     ck_assert_int_eq(write(fd, "2 + 2\n", 6), 6);
     close(fd);
-    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
-    text = h_read_file(out);
-    ck_assert_str_eq(text, "1 + 1 = 2\n2 + 2 = 4\n");
-    free(text);
-    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+    expect_two_sums(&srv, rc, out);
 }
 END_TEST
 
@@ -664,28 +692,14 @@ START_TEST(test_stall_forged_result)
 }
 END_TEST
 
-/* Bytes waiting in the FIFO that fd reads (FIONREAD): none are taken */
-static int
-fifo_bytes(int fd)
+/* True when the FIFO that *arg reads holds no bytes (FIONREAD) */
+static bool
+fifo_empty(const void *arg)
 {
     int avail = 0;
 
-    ck_assert_int_eq(ioctl(fd, FIONREAD, &avail), 0);
-    return avail;
-}
-
-/* Wait up to timeout_ms for the FIFO read through fd to hold no bytes */
-static bool
-wait_fifo_empty(int fd, int timeout_ms)
-{
-    int64_t deadline = ipc_deadline_ms(timeout_ms);
-
-    do {
-        if (fifo_bytes(fd) == 0)
-            return true;
-        tick();
-    } while (ipc_ms_until(deadline) > 0);
-    return false;
+    ck_assert_int_eq(ioctl(*(const int *)arg, FIONREAD, &avail), 0);
+    return avail == 0;
 }
 
 START_TEST(test_stall_returned_forgery)
@@ -696,7 +710,6 @@ START_TEST(test_stall_returned_forgery)
     struct ipc_record rec;
     struct fx_server srv;
     int fd, fd4, r2, r4;
-    char *text;
     pid_t rc;
 
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
@@ -726,19 +739,15 @@ START_TEST(test_stall_returned_forgery)
     fd4 = fx_open_fifo_write(srv.h.dir, 4);
     ck_assert_int_eq(write(fd4, &rec, sizeof(rec)), sizeof(rec));
     close(fd4);
-    ck_assert(wait_fifo_empty(r4, 10000));      /* the server read it */
-    ck_assert(wait_fifo_empty(r2, 10000));      /* and holds nothing there */
+    ck_assert(wait_for(fifo_empty, &r4, 10000));      /* the server read it */
+    ck_assert(wait_for(fifo_empty, &r2, 10000));      /* and holds nothing there */
     close(r2);
     close(r4);
 
     ck_assert_int_eq(write(fd, "2 + 2\n", 6), 6);
     close(fd);
     ck_assert_int_eq(kill(rc, SIGCONT), 0);
-    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
-    text = h_read_file(out);
-    ck_assert_str_eq(text, "1 + 1 = 2\n2 + 2 = 4\n");
-    free(text);
-    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+    expect_two_sums(&srv, rc, out);
 }
 END_TEST
 
