@@ -265,7 +265,7 @@ parse_error_text(int err)
 static bool
 take_line(struct source *src, char **line, size_t *n, size_t *used)
 {
-    char *nl = memchr(src->buf, '\n', src->len);
+    char *nl = src->len > 0 ? memchr(src->buf, '\n', src->len) : NULL;
 
     if (nl == NULL && !(src->in_eof && src->len > 0))
         return false;

@@ -182,8 +182,8 @@ enum hs_outcome
 hs_given_back(struct handshake *h, const struct ipc_record *rec,
               enum hs_reason *why)
 {
-    if (h->busy == NULL || h->busy->rec.pid != rec->pid ||
-        h->busy->rec.seq != rec->seq || waiting(h) > 0)
+    if (h->busy == NULL ||
+        memcmp(&h->busy->rec, rec, sizeof(*rec)) != 0 || waiting(h) > 0)
         return HS_WAITING;
     /* a reader acting on a stale ready read it, and gave it back */
     *why = HS_REASON_PROTOCOL;

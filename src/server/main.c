@@ -270,11 +270,12 @@ watch_fifo1(struct server *s, bool on)
 }
 
 /* Room for every record one fill of the FIFO1 reader can bring in */
+#define ROOM ((int)(IPC_READER_BUF / sizeof(struct ipc_record)))
+
 static bool
 has_room(const struct server *s)
 {
-    return s->in_use <=
-           MAX_REQUESTS - (int)(IPC_READER_BUF / sizeof(struct ipc_record));
+    return s->in_use <= MAX_REQUESTS - ROOM;
 }
 
 /*
@@ -409,10 +410,13 @@ serve(struct server *s)
     IPC_TRACE(proc_state, "server", "serving");
     for (;;) {
         struct epoll_event evs[16];
-        bool accepting = !s->stopping && has_room(s);
+        bool accepting;
         bool sig_ready = false, fd4_ready = false, fd1_ready = false;
         int timeout = route_next_timeout(s), n;
 
+        if (!s->stopping)
+            route_make_room(s, ROOM);
+        accepting = !s->stopping && has_room(s);
         if (s->stopping && (s->in_use == 0 || force_stop ||
                             ipc_ms_until(stop_deadline) == 0))
             break;

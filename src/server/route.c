@@ -149,6 +149,30 @@ watch_stopped(struct server *s)
         s->next_recheck = ipc_now_ms() + CHECK_MS;
 }
 
+/* Remember a result read without an ack: a stale reader may give it back */
+static void
+remember_read(struct server *s, const struct ipc_record *rec)
+{
+    s->read_unacked[s->read_next] = *rec;
+    s->read_next = (s->read_next + 1) % READ_MEMORY;
+}
+
+/* True, and forgotten, when rec is exactly a result remember_read() kept:
+   nobody can make the server deliver a result it did not send */
+static bool
+recall_read(struct server *s, const struct ipc_record *rec)
+{
+    for (int i = 0; i < READ_MEMORY; i++) {
+        struct ipc_record *m = &s->read_unacked[i];
+
+        if (m->pid == rec->pid && memcmp(m, rec, sizeof(*m)) == 0) {
+            memset(m, 0, sizeof(*m));
+            return true;
+        }
+    }
+    return false;
+}
+
 /* What became of a result offered in FIFO2 */
 static void
 settle_fifo2(struct server *s, struct req *r, pid_t reader,
@@ -158,10 +182,20 @@ settle_fifo2(struct server *s, struct req *r, pid_t reader,
 
     if (o == HS_WAITING)
         return;
-    if (o == HS_ACKED || o == HS_READ) {
+    if (o == HS_READ && why == HS_REASON_TIMEOUT && !r->offered_again) {
+        /* read, but its client stays silent: perhaps a stale reader read
+           it and died before giving it back. Once more: a client ignores
+           a result it has already */
+        IPC_TRACE(error, "result read without ack: offered again",
+                  (int)r->rec.seq);
+        r->offered_again = true;
+        push_front(&s->to_client, r);
+    } else if (o == HS_ACKED || o == HS_READ) {
         /* read: by its client, or by a stale reader that gives it back
            through FIFO4 (route_fifo4() then queues it again) */
         s->served++;
+        if (o == HS_READ)
+            remember_read(s, &r->rec);
         req_free(s, r);
     } else if (why == HS_REASON_STOPPED &&
                (c = clients_find(s, reader)) != NULL) {
@@ -441,7 +475,7 @@ given_back(struct server *s, struct ipc_record rec)
     }
     r = req_find(s, rec.pid, rec.seq);
     if (result && r == NULL && s->in_use < MAX_REQUESTS &&
-        clients_find(s, rec.pid) != NULL) {
+        clients_find(s, rec.pid) != NULL && recall_read(s, &rec)) {
         /* counted as read already (HS_READ): deliver it again */
         r = req_alloc(s);
         r->rec = rec;
@@ -508,6 +542,34 @@ route_ack(struct server *s, const struct ipc_sig_event *ev)
         ipc_sig_ignored(ev, "unexpected_sender");
     settle_fifo3(s, r3, p3, o3, why3);
     settle_fifo2(s, r2, p2, o2, why2);
+}
+
+/* Full: give up on the oldest results held for stopped clients (rt mode
+   revokes them) until 'need' requests fit, so that clients which stopped
+   with wide windows cannot keep the others out */
+void
+route_make_room(struct server *s, int need)
+{
+    struct req *prev = NULL, *r = s->to_client.head;
+    bool resumed = false;
+
+    while (r != NULL && s->in_use > MAX_REQUESTS - need) {
+        struct client *c = clients_find(s, r->rec.pid);
+        struct req *next = r->next;
+
+        if (c != NULL && c->stopped &&
+            !(c->stopped = ipc_proc_run_state(c->pid) == IPC_PROC_STOPPED))
+            resumed = true;             /* it runs again: serve, not drop */
+        if (c != NULL && c->stopped) {
+            unlink_req(&s->to_client, prev, r);
+            drop_result(s, r);
+        } else {
+            prev = r;
+        }
+        r = next;
+    }
+    if (resumed)
+        pump_fifo2(s);
 }
 
 /* ---- time: silent readers, stopped peers, restarts ---------------------- */

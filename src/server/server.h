@@ -26,6 +26,8 @@
 
 #define MAX_REQUESTS 1024       /* in flight at once; beyond: back-pressure */
 #define MAX_CLIENTS  256        /* clients remembered as readers of FIFO2 */
+#define READ_MEMORY  MAX_REQUESTS /* results read without an ack that a
+                                   stale reader may still give back */
 #define CHECK_MS     10         /* how long a reader may stay silent before
                                    the server looks at it and its FIFO */
 
@@ -43,6 +45,8 @@ struct req {
     pid_t worker;               /* who computes it (per-request: its own) */
     bool early_result;          /* rec holds the result already: it came
                                    through FIFO4 before the worker's ack */
+    bool offered_again;         /* its result was read by someone silent
+                                   and offered once more (route.c) */
     struct req *next;           /* queue link */
 };
 
@@ -139,6 +143,9 @@ struct server {
     struct client clients[MAX_CLIENTS];
     int nclients;
     int64_t next_recheck;       /* when to look at stopped peers again */
+    struct ipc_record read_unacked[READ_MEMORY];  /* ring: only these may
+                                   come back through FIFO4 (pid 0: free) */
+    int read_next;              /* the ring's next slot to overwrite */
     bool stopping;
     unsigned long served, dropped_results;
     unsigned long dropped_records;  /* valid records refused: duplicate,
@@ -176,6 +183,9 @@ route_fifo4(struct server *s, const struct ipc_record *rec);
 
 void
 route_ack(struct server *s, const struct ipc_sig_event *ev);
+
+void
+route_make_room(struct server *s, int need);
 
 void
 route_tick(struct server *s);

@@ -8,6 +8,12 @@
  *   six_stopped     six clients stopped with requests in flight: an
  *                   unrelated request is answered within 1 s, and once
  *                   continued they get every answer they are owed;
+ *   wide_stopped    two clients stopped with up to 1000 requests in
+ *                   flight each, more than the server can hold: an
+ *                   unrelated request is still answered within 1 s;
+ *   stolen_result   a result read by a process that then exits without
+ *                   giving it back (a stale reader killed at the wrong
+ *                   moment) still reaches its client;
  *   killed_reader   a client killed with its result announced: the others
  *                   do not wait for its ack timeout;
  *   slow_input      a client whose input stops (a pipe held open) still
@@ -25,6 +31,9 @@
  *                   no client an answer;
  *   forged_result   a result forged under a client's pid and seq, for
  *                   another expression, is never printed as its answer;
+ *   returned_forgery  a result forged as "given back" (flag RETURNED),
+ *                   for the request a stopped client sends next, is
+ *                   never delivered: the real one is answered;
  *   no_workers      a server whose processing clients cannot run exits 1
  *                   before printing "ready";
  *   nul_line        a --file line with a NUL byte is an error for that
@@ -45,11 +54,13 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "faults.h"
 #include "ipclab/proc.h"
 #include "ipclab/record.h"
+#include "ipclab/rundir.h"
 #include "oracle.h"
 
 #define SERVED_WITHIN_MS 1000   /* loose bound: the target is 100 ms */
@@ -260,6 +271,78 @@ START_TEST(test_stall_six_stopped)
 }
 END_TEST
 
+START_TEST(test_stall_wide_stopped)
+{
+    struct fx_server srv;
+    char out[2][PATH_MAX], *text;
+    pid_t pids[2];
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    for (int i = 0; i < 2; i++) {
+        snprintf(out[i], sizeof(out[i]), "%s/wide%d.out", h_tmpdir(), i);
+        pids[i] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                          srv.h.dir, "--count", "20000", "--random",
+                          "--seed", "7", "--window", "1000", "--quiet",
+                          "--timeout", "20000", NULL }, NULL, out[i],
+                          NULL);
+        /* a thousand requests sent: its window is full */
+        ck_assert(wait_io(pids[i], "wchar:", 0,
+                          1000 * (long long)sizeof(struct ipc_record),
+                          10000));
+        kill(pids[i], SIGSTOP);
+        ck_assert(wait_stopped(pids[i], false, 5000));
+    }
+    timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
+    for (int i = 0; i < 2; i++) {
+        kill(pids[i], SIGCONT);
+        h_wait(pids[i], FX_RUN_MS);     /* 1 when answers were revoked */
+        text = h_read_file(out[i]);
+        ck_assert_msg(text != NULL && strstr(text, "wrong: 0,") != NULL,
+                      "client %d: %s", i, text ? text : "(nothing)");
+        free(text);
+    }
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_stall_stolen_result)
+{
+    const char *out = h_tmpdir_path("stolen.out");
+    char path[PATH_MAX], *text;
+    struct fx_server srv;
+    pid_t thief;
+    int status;
+
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--ack-timeout", "300", NULL }, 0,
+                    NULL);
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), srv.h.dir, 2), 0);
+    thief = fork();
+    ck_assert_int_ne(thief, -1);
+    if (thief == 0) {
+        /* reads the next record first (it waits in read() before the
+           server even writes it), then exits without giving it back */
+        struct ipc_record rec;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        _exit(fd != -1 && read(fd, &rec, sizeof(rec)) == sizeof(rec) ? 0
+                                                                     : 1);
+    }
+    ck_assert(fx_wait_in_syscall(thief, SYS_read, 10000));
+    status = h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                   "--timeout", "5000", "2", "+", "3", NULL }, NULL, out,
+                   NULL, FX_RUN_MS);
+    text = h_read_file(out);
+    ck_assert_msg(status == 0 && text != NULL &&
+                  strcmp(text, "2 + 3 = 5\n") == 0, "status %d, printed '%s'",
+                  status, text != NULL ? text : "");
+    free(text);
+    kill(thief, SIGKILL);       /* when the rc read first, it still waits */
+    ck_assert_int_eq(waitpid(thief, &status, 0), thief);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
 START_TEST(test_stall_killed_reader)
 {
     struct fx_server srv;
@@ -279,22 +362,55 @@ START_TEST(test_stall_killed_reader)
 }
 END_TEST
 
-/* Wait up to timeout_ms for 'text' to be in file 'path' */
+/* Wait up to timeout_ms for holds(arg), looking every millisecond */
 static bool
-wait_file_has(const char *path, const char *text, int timeout_ms)
+wait_for(bool (*holds)(const void *arg), const void *arg, int timeout_ms)
 {
     int64_t deadline = ipc_deadline_ms(timeout_ms);
 
     do {
-        char *got = h_read_file(path);
-        bool found = got != NULL && strstr(got, text) != NULL;
-
-        free(got);
-        if (found)
+        if (holds(arg))
             return true;
         tick();
     } while (ipc_ms_until(deadline) > 0);
     return false;
+}
+
+struct file_text {
+    const char *path, *text;
+};
+
+static bool
+file_has(const void *arg)
+{
+    const struct file_text *ft = arg;
+    char *got = h_read_file(ft->path);
+    bool found = got != NULL && strstr(got, ft->text) != NULL;
+
+    free(got);
+    return found;
+}
+
+/* Wait up to timeout_ms for 'text' to be in file 'path' */
+static bool
+wait_file_has(const char *path, const char *text, int timeout_ms)
+{
+    struct file_text ft = { path, text };
+
+    return wait_for(file_has, &ft, timeout_ms);
+}
+
+/* rc ends well having printed 1 + 1 and 2 + 2; then stop the server */
+static void
+expect_two_sums(struct fx_server *srv, pid_t rc, const char *out)
+{
+    char *text;
+
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    text = h_read_file(out);
+    ck_assert_str_eq(text, "1 + 1 = 2\n2 + 2 = 4\n");
+    free(text);
+    ck_assert_int_eq(fx_server_stop(srv, 30000, NULL, 0), 0);
 }
 
 START_TEST(test_stall_slow_input)
@@ -302,7 +418,6 @@ START_TEST(test_stall_slow_input)
     const char *fifo = h_tmpdir_path("input.fifo");
     const char *out = h_tmpdir_path("slow.out");
     struct fx_server srv;
-    char *text;
     pid_t rc;
     int fd;
 
@@ -318,11 +433,7 @@ START_TEST(test_stall_slow_input)
                   "no answer while the input waits");
     ck_assert_int_eq(write(fd, "2 + 2\n", 6), 6);
     close(fd);
-    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
-    text = h_read_file(out);
-    ck_assert_str_eq(text, "1 + 1 = 2\n2 + 2 = 4\n");
-    free(text);
-    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+    expect_two_sums(&srv, rc, out);
 }
 END_TEST
 
@@ -581,6 +692,65 @@ START_TEST(test_stall_forged_result)
 }
 END_TEST
 
+/* True when the FIFO that *arg reads holds no bytes (FIONREAD) */
+static bool
+fifo_empty(const void *arg)
+{
+    int avail = 0;
+
+    ck_assert_int_eq(ioctl(*(const int *)arg, FIONREAD, &avail), 0);
+    return avail == 0;
+}
+
+START_TEST(test_stall_returned_forgery)
+{
+    const char *fifo = h_tmpdir_path("input.fifo");
+    const char *out = h_tmpdir_path("forgery.out");
+    char path[PATH_MAX];
+    struct ipc_record rec;
+    struct fx_server srv;
+    int fd, fd4, r2, r4;
+    pid_t rc;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--timeout", "5000", "--file", "-", NULL }, fifo, out,
+                 NULL);
+    fd = open(fifo, O_WRONLY | O_CLOEXEC);      /* the gate */
+    ck_assert_int_ne(fd, -1);
+    ck_assert_int_eq(write(fd, "1 + 1\n", 6), 6);   /* now a known client */
+    ck_assert(wait_file_has(out, "1 + 1 = 2\n", 10000));
+    ck_assert_int_eq(kill(rc, SIGSTOP), 0);
+    ck_assert(wait_stopped(rc, false, 10000));
+
+    /* the answer to the request it will send next, forged as given back */
+    ipc_rec_request(&rec, IPC_OP_SUM, 2, 2, 2);
+    rec.pid = (int32_t)rc;
+    ipc_rec_make_result(&rec, 0, 5);
+    rec.flags = IPCLAB_REC_RETURNED;
+    ipc_rec_seal(&rec);
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), srv.h.dir, 2), 0);
+    r2 = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ne(r2, -1);
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), srv.h.dir, 4), 0);
+    r4 = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ne(r4, -1);
+    fd4 = fx_open_fifo_write(srv.h.dir, 4);
+    ck_assert_int_eq(write(fd4, &rec, sizeof(rec)), sizeof(rec));
+    close(fd4);
+    ck_assert(wait_for(fifo_empty, &r4, 10000));      /* the server read it */
+    ck_assert(wait_for(fifo_empty, &r2, 10000));      /* and holds nothing there */
+    close(r2);
+    close(r4);
+
+    ck_assert_int_eq(write(fd, "2 + 2\n", 6), 6);
+    close(fd);
+    ck_assert_int_eq(kill(rc, SIGCONT), 0);
+    expect_two_sums(&srv, rc, out);
+}
+END_TEST
+
 START_TEST(test_stall_no_workers)
 {
     char *out;
@@ -641,6 +811,8 @@ stall_suite(void)
 
     tcase_add_test(clients, test_stall_theft);
     tcase_add_test(clients, test_stall_six_stopped);
+    tcase_add_test(clients, test_stall_wide_stopped);
+    tcase_add_test(clients, test_stall_stolen_result);
     tcase_add_test(clients, test_stall_killed_reader);
     tcase_add_test(clients, test_stall_slow_input);
     tcase_add_test(clients, test_stall_slow_output);
@@ -650,6 +822,7 @@ stall_suite(void)
     tcase_add_test(signals, test_stall_stray_signals_classic);
     tcase_add_test(input, test_stall_garbage_fifo23);
     tcase_add_test(input, test_stall_forged_result);
+    tcase_add_test(input, test_stall_returned_forgery);
     tcase_add_test(input, test_stall_no_workers);
     tcase_add_test(input, test_stall_nul_line);
     return s;
