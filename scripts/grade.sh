@@ -130,7 +130,10 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
             "61000-61999 for the tests (set GRADE_USER)" >&2; exit 1; }
     fi
     run_as="setpriv --reuid=$test_uid --regid=$test_uid --clear-groups --"
-    # the instructor's material: no access for the tests' uid
+    # the instructor's material: no access for the tests' uid; the build
+    # directories made now, so that a fresh build's are closed too
+    mkdir -p "$build/solutions" "$build/grade" || {
+        echo "grade.sh: cannot create '$build/grade'" >&2; exit 1; }
     for p in exercises/*/solution "$build/solutions" "$build/grade" \
              ${hidden:+"$hidden"}; do
         [ ! -e "$p" ] || chmod go-rwx "$p"
