@@ -149,19 +149,18 @@ GRADE_TEST(compute_div, 2, 20,
 }
 END_TEST
 
-/* True while signal 'signo' is pending for process 'pid' (or on error) */
+/* True while signal 'signo' is pending for process 'pid' (not once gone) */
 static bool
 pending(pid_t pid, int signo)
 {
     char path[64], line[256];
-    bool found = true;
+    bool found = false;
     FILE *f;
 
     snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
     f = fopen(path, "r");
     if (f == NULL)
         return false;           /* gone: nothing pending any more */
-    found = false;
     while (fgets(line, sizeof(line), f) != NULL)
         if (strncmp(line, "ShdPnd:", 7) == 0 ||
             strncmp(line, "SigPnd:", 7) == 0) {
@@ -284,6 +283,8 @@ GRADE_TEST(server_only, 2, 20,
     deadline = ipc_deadline_ms(10000);
     while (pending(worker, sigs.ready) && ipc_ms_until(deadline) > 0)
         ipc_sleep_ms(5);
+    ck_assert_msg(!pending(worker, sigs.ready), "your worker left a ready "
+                  "signal in its queue for 10 s");
     kill(worker, SIGTERM);
     status = h_wait(worker, 10000);
     while (sigtimedwait(&set, &si, &(struct timespec){ 0, 0 }) != -1)
