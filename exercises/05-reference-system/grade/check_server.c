@@ -197,7 +197,7 @@ GRADE_TEST(await_stale, 2, 20,
 }
 END_TEST
 
-GRADE_TEST(system_single, 3, 40,
+GRADE_TEST(system_single, 2, 40,
            "reference rc via ex05-server: 6 * 7, 1 / 0, overflow")
 {
     const char *dir = h_tmpdir_path("run");
@@ -228,7 +228,7 @@ GRADE_TEST(unknown_op, 2, 30, "an unknown operation is answered EINVAL")
 }
 END_TEST
 
-GRADE_TEST(system_load, 4, 60,
+GRADE_TEST(system_load, 3, 60,
            "3 clients x 30 requests (window 4) at once: all right")
 {
     const char *dir = h_tmpdir_path("run");
