@@ -17,7 +17,8 @@
 #                  is not printable ASCII as \xNN) and each build's
 #
 # A test's verdict comes from its grading program on a descriptor of its
-# own, never from the output. Run as root (Gradescope, CI containers),
+# own, never from the output. An exercise whose code calls what could
+# reach the grader's own memory (reach_rules) is not graded: 0 points. Run as root (Gradescope, CI containers),
 # each test's process switches to a uid of its own (GRADE_USER, default
 # an unused uid in 61000-61999) that cannot read the solutions, the
 # hidden tests or the results, with limits on CPU time, file size,
@@ -130,7 +131,10 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
             "61000-61999 for the tests (set GRADE_USER)" >&2; exit 1; }
     fi
     run_as="setpriv --reuid=$test_uid --regid=$test_uid --clear-groups --"
-    # the instructor's material: no access for the tests' uid
+    # the instructor's material: no access for the tests' uid; the build
+    # directories made now, so that a fresh build's are closed too
+    mkdir -p "$build/solutions" "$build/grade" || {
+        echo "grade.sh: cannot create '$build/grade'" >&2; exit 1; }
     for p in exercises/*/solution "$build/solutions" "$build/grade" \
              ${hidden:+"$hidden"}; do
         [ ! -e "$p" ] || chmod go-rwx "$p"
@@ -253,6 +257,43 @@ done
 [ -n "$exercises" ] || { echo "grade.sh: no exercise matches '$only'" >&2
                          exit 2; }
 
+# What no exercise needs and the grader does not allow in a student's
+# object: calls that could reach the grading's own memory or process
+# (mprotect, raw syscalls, ptrace...) or the harness's functions, and in
+# the source's own lines (the tracepoints' headers use dlopen) inline
+# assembly and dlopen()/dlsym() (a call without a symbol); the empty
+# compiler barrier of a tracepoint macro is no instruction. Prints the first
+# fault, in the student's terms, or nothing. Objects in DIR/obj, the
+# preprocessed sources in DIR/pre.
+reach_rules() {         # DIR
+    for o in "$1"/obj/*.o; do
+        [ -f "$o" ] || continue
+        c=$(basename "$o" .o).c
+        sym=$(nm -u "$o" 2>/dev/null | awk '{ print $NF }' | grep -m1 -E \
+            '^(mprotect|pkey_mprotect|syscall|ptrace|process_vm_(read|write)v|pidfd_getfd|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$')
+        if [ -n "$sym" ]; then
+            echo "$c calls $sym(), which no exercise needs: the grader does" \
+                "not accept code that could reach the grading's own memory" \
+                "or process"
+            return
+        fi
+        pre="$1/pre/$(basename "$o" .o).i"
+        [ -f "$pre" ] || continue
+        # only the lines of the source itself: the linemarkers say
+        if awk -v src="$c" '
+            /^# [0-9]+ "/ { f = $3; gsub(/"/, "", f); sub(/.*\//, "", f)
+                            ours = (f == src); next }
+            ours { gsub(/__asm__ __volatile__ \("" : : : "memory"\)/, "") }
+            ours && /(^|[^A-Za-z0-9_])(asm|__asm|__asm__|dlopen|dlmopen|dlsym|dlvsym)([^A-Za-z0-9_]|$)/ {
+                found = 1 }
+            END { exit !found }' "$pre"; then
+            echo "$c uses inline assembly or dlsym(), which no exercise" \
+                "needs: the grader does not accept them"
+            return
+        fi
+    done
+}
+
 mk() {
     env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $MAKE --no-print-directory \
         BUILD="$build" ${hidden:+GRADE_HIDDEN="$hidden"} "$@"
@@ -286,6 +327,10 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
         built=0
         why="does not compile: $(grep -m1 -E 'error|undefined' \
             "$out/log/$n-build.log")"
+    fi
+    if [ $built = 1 ]; then
+        why=$(reach_rules "$build/$target/$n")
+        [ -z "$why" ] || built=0
     fi
     if [ $built = 1 ] && [ -n "$test_uid" ]; then
         rm -rf "${sbuild:?}/$target/$n"

@@ -20,7 +20,8 @@
  * the test's output: PASS only when the test's process exited 0 after
  * Check (run there without a fork of its own) saw the test pass AND the
  * body reached g_test_end() with this run's secret, all through memory
- * shared with the collector; how it ended otherwise is the reason. The verdict
+ * shared with the collector (closed while the student's code runs:
+ * shared_access()); how it ended otherwise is the reason. The verdict
  * goes to the descriptor $GRADE_VERDICT_FD (which the test's process
  * closes first thing) or, by hand, to stdout. sandbox.c limits the test
  * and ends what it leaves.
@@ -71,6 +72,22 @@ struct g_shared {
 static struct g_shared *shared;
 static const struct g_test *current;    /* the test being run */
 
+/*
+ * In the test's process, the shared page is readable and writable only
+ * while the harness's own code uses it: the student's code, which runs
+ * in the same process, finds it closed (PROT_NONE), so it can neither
+ * read the secret nor write a verdict. Opening it again takes mprotect(),
+ * which grade.sh does not allow in a student's object.
+ */
+static void
+shared_access(bool open)
+{
+    if (shared != NULL &&
+        mprotect(shared, sizeof(*shared),
+                 open ? PROT_READ | PROT_WRITE : PROT_NONE) == -1)
+        ipc_die("mprotect");
+}
+
 void
 g_test_begin(void)
 {
@@ -78,11 +95,13 @@ g_test_begin(void)
         shared->pid = getpid();
     (void)h_srcdir();           /* found while /proc/self is still ours */
     sb_enter(current != NULL ? sb_timeout(current->timeout_s) : 60);
+    shared_access(false);
 }
 
 void
 g_test_end(void)
 {
+    shared_access(true);
     /* only the test's own process, not a child that returned here */
     if (shared != NULL && getpid() == shared->pid)
         shared->done = shared->secret;
@@ -91,8 +110,11 @@ g_test_end(void)
 void
 g_at(const char *what)
 {
-    if (shared != NULL)
-        snprintf(shared->at, sizeof(shared->at), "%s", what);
+    if (shared == NULL)
+        return;
+    shared_access(true);
+    snprintf(shared->at, sizeof(shared->at), "%s", what);
+    shared_access(false);
 }
 
 /* ---- helpers for tests -------------------------------------------------- */
@@ -586,6 +608,7 @@ test_process(const struct g_test *t)
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_SILENT);
     r = srunner_results(sr);
+    shared_access(true);        /* closed if the body did not end */
     shared->rtype = tr_rtype(r[0]);
     snprintf(shared->msg, sizeof(shared->msg), "%s", tr_msg(r[0]));
     shared->reported = 1;

@@ -7,15 +7,23 @@
  * ipclab-sum/-sub/-mul/-div (--worker-dir) for reference ipclab-rc
  * clients, whose every answer is checked against the same oracle.
  * trace_check: the run, recorded with LTTng, passes 'ipclab-trace check'.
+ * server_only: wk_loop() in a child of the test, which plays the server
+ * through pipes, with a stranger's "ready" and then a dead server.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "grade.h"
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "oracle.h"
 #include "worker.h"
@@ -141,6 +149,182 @@ GRADE_TEST(compute_div, 2, 20,
 }
 END_TEST
 
+/* True while signal 'signo' is pending for process 'pid' (not once gone) */
+static bool
+pending(pid_t pid, int signo)
+{
+    char path[64], line[256];
+    bool found = false;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return false;           /* gone: nothing pending any more */
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (strncmp(line, "ShdPnd:", 7) == 0 ||
+            strncmp(line, "SigPnd:", 7) == 0) {
+            unsigned long long mask = strtoull(line + 7, NULL, 16);
+
+            if (mask & (1ULL << (signo - 1)))
+                found = true;
+        }
+    fclose(f);
+    return found;
+}
+
+/* True once 'pid' has ended (a zombie, or gone) */
+static bool
+ended(pid_t pid)
+{
+    char path[64], buf[512], *paren;
+    bool gone = true;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return true;
+    if (fgets(buf, sizeof(buf), f) != NULL &&
+        (paren = strrchr(buf, ')')) != NULL)
+        gone = paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+    fclose(f);
+    return gone;
+}
+
+/* In a new process: the student's wk_loop() for '*', reading fd3 and
+   writing fd4, this process as its server; its signals blocked as
+   main.c blocks them. */
+static pid_t
+start_loop(int fd3, int fd4)
+{
+    pid_t server = getpid(), pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct wk w = { .op = IPC_OP_MUL, .role = "mul", .server = server,
+                        .fd3 = fd3, .fd4 = fd4 };
+
+        ipc_sigs_init(&w.sigs, IPC_SIG_RT);
+        sigemptyset(&w.waitset);
+        sigaddset(&w.waitset, w.sigs.ready);
+        sigaddset(&w.waitset, SIGTERM);
+        sigaddset(&w.waitset, SIGINT);
+        if (sigprocmask(SIG_BLOCK, &w.waitset, NULL) == -1)
+            _exit(125);
+        _exit(G_CALL(wk_loop)(&w));
+    }
+    return pid;
+}
+
+/* A child that sigqueue()s 'signo' with 'value' to 'pid', then ends */
+static void
+queue_from_child(pid_t pid, int signo, int value)
+{
+    pid_t child;
+
+    fflush(NULL);
+    child = fork();
+    ck_assert_int_ne(child, -1);
+    if (child == 0)
+        _exit(sigqueue(pid, signo, (union sigval){ .sival_int = value }) == 0
+              ? 0 : 1);
+    ck_assert_int_eq(h_wait(child, 5000), 0);
+}
+
+GRADE_TEST(server_only, 2, 20,
+           "wk_loop: a ready from a stranger is ignored; a dead server ends "
+           "the worker")
+{
+    struct ipc_sigs sigs;
+    struct ipc_record req, res;
+    struct timespec slice = { 10, 0 };
+    sigset_t set;
+    siginfo_t si;
+    int p3[2], p4[2], pids[2], left = -1, acks = 0, status, got;
+    pid_t worker, middle;
+    int64_t deadline;
+
+    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    sigemptyset(&set);
+    sigaddset(&set, sigs.ready);
+    sigaddset(&set, sigs.ack);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGCHLD);
+    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+    ck_assert_int_eq(pipe(p3), 0);
+    ck_assert_int_eq(pipe(p4), 0);
+    ck_assert_int_eq(fcntl(p3[0], F_SETFL, O_NONBLOCK), 0);
+    ck_assert_int_eq(fcntl(p4[1], F_SETFL, O_NONBLOCK), 0);
+    ck_assert_int_eq(fcntl(p4[0], F_SETFL, O_NONBLOCK), 0);
+    /* two requests wait in "FIFO3"; a stranger's ready, then ours: a
+       worker that obeys the stranger reads both */
+    ipc_rec_request(&req, IPC_OP_MUL, 6, 7, 5);
+    ck_assert_int_eq(ipc_rec_write(p3[1], IPC_FIFO3, &req, 1000), 0);
+    ipc_rec_request(&req, IPC_OP_MUL, 2, 3, 6);
+    ck_assert_int_eq(ipc_rec_write(p3[1], IPC_FIFO3, &req, 1000), 0);
+    worker = start_loop(p3[0], p4[1]);
+    queue_from_child(worker, sigs.ready, 5);
+    ck_assert_int_eq(sigqueue(worker, sigs.ready,
+                              (union sigval){ .sival_int = 5 }), 0);
+    /* the first ack (our ready's, or the stranger's) */
+    do          /* a SIGCHLD from the stranger says nothing */
+        got = sigtimedwait(&set, &si, &slice);
+    while (got == SIGCHLD && !ended(worker));
+    ck_assert_msg(got == sigs.ack && si.si_pid == worker, "your worker "
+                  "did not acknowledge the server's ready within 10 s (%s)",
+                  got == SIGCHLD ? "wk_loop returned" :
+                  got == -1 ? strerror(errno) : "another signal came");
+    acks = 1;
+    /* both readies taken, so handled: a stop, and what was read */
+    deadline = ipc_deadline_ms(10000);
+    while (pending(worker, sigs.ready) && ipc_ms_until(deadline) > 0)
+        ipc_sleep_ms(5);
+    ck_assert_msg(!pending(worker, sigs.ready), "your worker left a ready "
+                  "signal in its queue for 10 s");
+    kill(worker, SIGTERM);
+    status = h_wait(worker, 10000);
+    while (sigtimedwait(&set, &si, &(struct timespec){ 0, 0 }) != -1)
+        if (si.si_signo == sigs.ack && si.si_pid == worker)
+            acks++;
+    ck_assert_int_eq(ioctl(p3[0], FIONREAD, &left), 0);
+    ck_assert_msg(left == (int)sizeof(req) && acks == 1, "your worker read "
+                  "FIFO3 on a ready from another process than its server "
+                  "(%d requests read, %d acks): accept a ready only from "
+                  "the server (si_pid, ipc_sig_from())",
+                  2 - left / (int)sizeof(req), acks);
+    ck_assert_msg(ipc_rec_read_one(p4[0], IPC_FIFO4, &res, IPC_KIND_RESULT)
+                  == 1 && res.seq == 5 && res.status == 0 && res.value == 42,
+                  "no result 42 for '6 * 7' (seq 5) in FIFO4");
+    ck_assert_msg(status == 0, "wk_loop returned %d on SIGTERM, expected 0",
+                  status);
+
+    /* a worker whose server dies (it is re-parented) stops by itself */
+    ck_assert_int_eq(pipe(pids), 0);
+    fflush(NULL);
+    middle = fork();
+    ck_assert_int_ne(middle, -1);
+    if (middle == 0) {
+        pid_t w = start_loop(p3[0], p4[1]);
+
+        _exit(write(pids[1], &w, sizeof(w)) == (ssize_t)sizeof(w) ? 0 : 1);
+    }
+    ck_assert_int_eq(h_wait(middle, 5000), 0);
+    ck_assert_int_eq(read(pids[0], &worker, sizeof(worker)),
+                     (ssize_t)sizeof(worker));
+    deadline = ipc_deadline_ms(10 * WK_POLL_PARENT_MS);
+    while (!ended(worker) && ipc_ms_until(deadline) > 0)
+        ipc_sleep_ms(20);
+    ck_assert_msg(ended(worker), "your worker still runs %d ms after its "
+                  "server (its parent) died: when the wait times out, "
+                  "check that getppid() is still the server",
+                  10 * WK_POLL_PARENT_MS);
+}
+END_TEST
+
 /* Start the reference server on the student's processing clients */
 static void
 start_server(struct h_server *srv, const char *spawn)
@@ -204,7 +388,7 @@ load(const char *spawn, int clients, int count)
     h_server_stop(&srv, 10000, NULL, 0);
 }
 
-GRADE_TEST(system_load, 4, 60,
+GRADE_TEST(system_load, 3, 60,
            "3 clients x 60 requests at once: every answer right")
 {
     load("pool", 3, 60);
@@ -237,7 +421,7 @@ GRADE_TEST(stop_promptly, 1, 30,
 }
 END_TEST
 
-GRADE_TEST(trace_check, 3, 90,
+GRADE_TEST(trace_check, 2, 90,
            "recorded run passes 'ipclab-trace check'")
 {
     char why[512] = "", trace[PATH_MAX];

@@ -4,20 +4,28 @@
  * The student's server runs as a real process with the reference
  * processing clients (build/bin) and serves reference ipclab-rc clients,
  * whose answers are checked against a 128-bit oracle; the test process
- * itself sends an unknown operation (tests/lib/rawclient.c). The last
- * test records a run with LTTng and runs 'ipclab-trace check' on it.
+ * itself sends an unknown operation (tests/lib/rawclient.c).
+ * handshake_acks and await_stale call ms_handshake() and
+ * ms_await_result() directly, pipes for the FIFOs, a forked reader
+ * sending the acks. The last test records a run with LTTng and runs
+ * 'ipclab-trace check' on it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "grade.h"
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "ipclab/record.h"
 #include "oracle.h"
+#include "ms.h"
 #include "rawclient.h"
 
 #define RUN_MS 30000
@@ -66,7 +74,130 @@ stop(pid_t pid)
     return h_wait(pid, 10000);
 }
 
-GRADE_TEST(system_single, 3, 40,
+/* A server's state for ms_handshake() and ms_await_result() alone: the
+   channel and FIFO4 are pipes, the ack signal blocked */
+static void
+init_ms(struct ms *m, struct ms_chan *ch, int p[2], int p4[2])
+{
+    memset(m, 0, sizeof(*m));
+    ipc_sigs_init(&m->sigs, IPC_SIG_RT);
+    m->ack_timeout_ms = 5000;
+    m->result_timeout_ms = 5000;
+    sigemptyset(&m->ackset);
+    sigaddset(&m->ackset, m->sigs.ack);
+    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &m->ackset, NULL), 0);
+    ck_assert_int_eq(pipe(p), 0);
+    ck_assert_int_eq(pipe(p4), 0);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(fcntl(p[i], F_SETFL, O_NONBLOCK), 0);
+        ck_assert_int_eq(fcntl(p4[i], F_SETFL, O_NONBLOCK), 0);
+    }
+    *ch = (struct ms_chan){ .no = IPC_FIFO3, .wfd = p[1], .rfd = p[0] };
+    ipc_rec_reader_init(&m->in4, p4[0], IPC_FIFO4, IPC_KIND_RESULT);
+}
+
+/* The reader: on the server's ready, an ack with the wrong seq, then a
+   stranger's (its child's) with the right one, then its own right one */
+static pid_t
+start_reader(int ready, int ack, pid_t server)
+{
+    pid_t pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct timespec ts = { 10, 0 };
+        sigset_t set;
+        siginfo_t si;
+        pid_t stranger;
+        int status;
+
+        sigemptyset(&set);
+        sigaddset(&set, ready);
+        if (sigtimedwait(&set, &si, &ts) != ready)
+            _exit(1);
+        sigqueue(server, ack, (union sigval){ .sival_int =
+                 si.si_value.sival_int + 1 });
+        stranger = fork();
+        if (stranger == 0)
+            _exit(sigqueue(server, ack, si.si_value) == 0 ? 0 : 1);
+        if (stranger == -1 || waitpid(stranger, &status, 0) != stranger)
+            _exit(1);
+        _exit(sigqueue(server, ack, si.si_value) == 0 ? 0 : 1);
+    }
+    return pid;
+}
+
+GRADE_TEST(handshake_acks, 2, 20,
+           "ms_handshake: only the reader's ack with the record's seq counts")
+{
+    struct ms m;
+    struct ms_chan ch;
+    struct ipc_record rec;
+    struct timespec zero = { 0, 0 };
+    int p[2], p4[2], r, left = -1, ignored = 0;
+    pid_t reader;
+
+    init_ms(&m, &ch, p, p4);
+    {
+        sigset_t ready;
+
+        /* the reader blocks its ready from its first instant */
+        sigemptyset(&ready);
+        sigaddset(&ready, m.sigs.ready);
+        ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ready, NULL), 0);
+    }
+    reader = start_reader(m.sigs.ready, m.sigs.ack, getpid());
+    ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, 7);
+    r = G_CALL(ms_handshake)(&m, &ch, &rec, reader);
+    ck_assert_msg(r == 0, "ms_handshake returned %d (%s): the reader did "
+                  "ack seq 7, after two acks that were not its right one",
+                  r, strerror(errno));
+    /* every ack sent: those left in the queue were not waited for */
+    ck_assert_int_eq(h_wait(reader, 10000), 0);
+    while (sigtimedwait(&m.ackset, NULL, &zero) != -1)
+        ignored++;
+    ck_assert_msg(ignored == 0, "ms_handshake returned on an ack that was "
+                  "not the reader's ack of seq 7 (%s): check both the "
+                  "sender (si_pid) and the value (the record's seq)",
+                  ignored == 2 ? "it took an ack with the wrong seq" :
+                  "it took an ack from another process");
+    ck_assert_int_eq(ioctl(ch.rfd, FIONREAD, &left), 0);
+    ck_assert_msg(left == (int)sizeof(rec), "the record is not in the "
+                  "FIFO after the handshake (%d bytes there)", left);
+}
+END_TEST
+
+GRADE_TEST(await_stale, 2, 20,
+           "ms_await_result: a stale result is dropped, not kept for later")
+{
+    struct ms m;
+    struct ms_chan ch;
+    struct ipc_record want, stale, res;
+    int p[2], p4[2], r;
+
+    init_ms(&m, &ch, p, p4);
+    ipc_rec_request(&stale, IPC_OP_SUM, 1, 1, 3);
+    ipc_rec_make_result(&stale, 0, 2);
+    ipc_rec_request(&want, IPC_OP_SUM, 2, 2, 4);
+    ck_assert_int_eq(ipc_rec_write(p4[1], IPC_FIFO4, &stale, 1000), 0);
+    res = want;
+    ipc_rec_make_result(&res, 0, 4);
+    ck_assert_int_eq(ipc_rec_write(p4[1], IPC_FIFO4, &res, 1000), 0);
+    memset(&res, 0, sizeof(res));
+    r = G_CALL(ms_await_result)(&m, &want, &res, 5000);
+    ck_assert_msg(r == 1 && res.seq == 4 && res.value == 4, "waiting for "
+                  "seq 4 behind a stale result (seq 3): returned %d with "
+                  "seq %u", r, res.seq);
+    /* seq 3's result came while nobody waited for it: gone */
+    r = G_CALL(ms_await_result)(&m, &stale, &res, 300);
+    ck_assert_msg(r == 0, "a stale result (seq 3) was kept and returned "
+                  "later: drop it when it is read (returned %d)", r);
+}
+END_TEST
+
+GRADE_TEST(system_single, 2, 40,
            "reference rc via ex05-server: 6 * 7, 1 / 0, overflow")
 {
     const char *dir = h_tmpdir_path("run");
@@ -97,7 +228,7 @@ GRADE_TEST(unknown_op, 2, 30, "an unknown operation is answered EINVAL")
 }
 END_TEST
 
-GRADE_TEST(system_load, 4, 60,
+GRADE_TEST(system_load, 3, 60,
            "3 clients x 30 requests (window 4) at once: all right")
 {
     const char *dir = h_tmpdir_path("run");
@@ -177,7 +308,7 @@ GRADE_TEST(stop_clean, 2, 30,
 }
 END_TEST
 
-GRADE_TEST(trace_check, 6, 90,
+GRADE_TEST(trace_check, 4, 90,
            "recorded run (3 clients) passes 'ipclab-trace check'")
 {
     char why[512] = "", trace[PATH_MAX];
