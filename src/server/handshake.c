@@ -80,13 +80,14 @@ empty_fifo(struct handshake *h)
     return any;
 }
 
-/* End the busy state; trace a take-back */
+/* End the busy state; trace a take-back, or the end of a wait for an ack
+   of a record that was read (why != NULL) */
 static enum hs_outcome
 finish(struct handshake *h, bool taken_back, const char *why)
 {
-    if (taken_back)
+    if (why != NULL)
         IPC_TRACE(reclaim, h->no, h->busy->rec.pid, h->busy->rec.seq,
-                  (int)h->reader, why);
+                  (int)h->reader, taken_back ? why : "read_unacked");
     h->busy = NULL;
     h->reader = 0;
     return taken_back ? HS_TAKEN_BACK : HS_READ;
@@ -126,9 +127,12 @@ hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
     if (ev->pid != h->reader) {
         /* classic mode: two acks coalesce into one, whose si_pid names
            only one sender. An empty FIFO says ours was read too */
+        struct ipc_sig_event settles = *ev;
+
         if (sigs->mode != IPC_SIG_CLASSIC || waiting(h) > 0)
             return HS_WAITING;
-        ipc_sig_consumed(ev, "ack_coalesced");
+        settles.value = h->busy->rec.seq;   /* traced: which record */
+        ipc_sig_consumed(&settles, "ack_coalesced");
         return finish(h, false, NULL);
     }
     *why = HS_REASON_PROTOCOL;          /* from our reader: handled here */
