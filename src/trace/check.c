@@ -648,9 +648,11 @@ on_event(const struct tr_event *ev, void *arg)
         on_read(c, ev, r);
         break;
     case TR_RECORD_DROP:
-        /* garbage read from a shared FIFO is acknowledged like a record */
+        /* garbage a reader read from a shared FIFO (a validation fault,
+           not the server's own drops) is acknowledged like a record */
         if ((ev->fifo == 2 || ev->fifo == 3) &&
-            strcmp(ev->reason, "garbage") != 0 &&
+            (strcmp(ev->reason, "short") == 0 ||
+             strncmp(ev->reason, "bad_", 4) == 0) &&
             (rd = ck_reader(&c->db, ev->vpid)) != NULL) {
             kept(c, ev->vpid);
             unacked(c, ev->vpid, rd);
