@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipclab/calc.h"
 #include "ipclab/err.h"
 #include "ipclab/record.h"
 #include "checkdb.h"
@@ -140,37 +141,13 @@ same_request(struct check *c, const struct tr_event *ev, struct ck_req *r,
               content(r->op, r->a, r->b, sent));
 }
 
-/* The exact status and value of 'a op b', computed in 128 bits */
-static int
-exact(int op, int64_t a, int64_t b, int64_t *value)
-{
-    __int128 v;
-
-    switch (op) {
-    case IPC_OP_SUM: v = (__int128)a + b; break;
-    case IPC_OP_SUB: v = (__int128)a - b; break;
-    case IPC_OP_MUL: v = (__int128)a * b; break;
-    case IPC_OP_DIV:
-        if (b == 0)
-            return EDOM;
-        v = (__int128)a / b;
-        break;
-    default:
-        return EINVAL;
-    }
-    if (v < INT64_MIN || v > INT64_MAX)
-        return ERANGE;
-    *value = (int64_t)v;
-    return 0;
-}
-
 /* R7: a result's value and status are the exact arithmetic. */
 static void
 exact_result(struct check *c, const struct tr_event *ev, struct ck_req *r,
              const char *hop)
 {
     int64_t want = 0;
-    int status = exact(ev->op, ev->a, ev->b, &want);
+    int status = ipc_calc_exact((uint32_t)ev->op, ev->a, ev->b, &want);
     char x[40];
 
     if (r->wrong || status == EINVAL ||
@@ -202,16 +179,17 @@ hold(struct check *c, const struct tr_event *ev, int addressee)
     rd->held_ts = ev->ts;
 }
 
-/* R3: reader vpid kept the record it held (its next step was another). */
+/* R3: reader vpid kept the record it held: its next step, at 'now', was
+   another */
 static void
-kept(struct check *c, int vpid)
+kept(struct check *c, int vpid, uint64_t now)
 {
     struct ck_reader *rd = tr_hash_get(&c->db.readers, (uint64_t)vpid);
     char x[40], y[40];
 
     if (rd == NULL || rd->held_pid == 0)
         return;
-    violation(c, 3, rd->held_ts, since(c, vpid), rd->held_ts,
+    violation(c, 3, rd->held_ts, rd->held_ts, now,
               "FIFO%d record %d:%u was read by %s, but %s %s", rd->held_fifo,
               rd->held_pid, rd->held_seq, who(c, vpid, x),
               rd->held_fifo == 2 ? "it was addressed to" : "the ready went to",
@@ -219,15 +197,15 @@ kept(struct check *c, int vpid)
     rd->held_pid = 0;
 }
 
-/* R4: a reader's last read is still not acknowledged. */
+/* R4: a reader's last read is still not acknowledged at 'now'. */
 static void
-unacked(struct check *c, int vpid, struct ck_reader *rd)
+unacked(struct check *c, int vpid, struct ck_reader *rd, uint64_t now)
 {
     char x[40];
 
     if (rd->unacked == 0)
         return;
-    violation(c, 4, rd->last_ts, since(c, vpid), rd->last_ts,
+    violation(c, 4, rd->last_ts, rd->last_ts, now,
               "%s read record %d:%u and never acknowledged it",
               who(c, vpid, x), rd->last_pid, rd->last_seq);
     rd->unacked = 0;
@@ -394,7 +372,7 @@ on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
         }
         return;
     case 3:
-        kept(c, ev->vpid);
+        kept(c, ev->vpid, ev->ts);
         ck_fifo_take(&c->db, 3, ev->pid, ev->seq);
         expect = r->ready3 != 0 ? r->ready3 : r->worker;
         if ((expect != 0 && expect != ev->vpid) ||
@@ -406,7 +384,7 @@ on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
         same_request(c, ev, r, "read from");
         break;
     case 2:
-        kept(c, ev->vpid);
+        kept(c, ev->vpid, ev->ts);
         ck_fifo_take(&c->db, 2, ev->pid, ev->seq);
         if (ev->vpid != ev->pid) {
             hold(c, ev, ev->pid);       /* must give it back */
@@ -428,7 +406,7 @@ on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
         return;
     }
     if ((rd = ck_reader(&c->db, ev->vpid)) != NULL) {
-        unacked(c, ev->vpid, rd);
+        unacked(c, ev->vpid, rd, ev->ts);
         rd->unacked++;
         rd->last_pid = ev->pid;
         rd->last_seq = ev->seq;
@@ -500,7 +478,7 @@ on_send(struct check *c, const struct tr_event *ev)
                   who(c, ev->peer_pid, y), ev->value);
     } else if (strcmp(ev->what, "ack") == 0) {
         rd = ck_reader(&c->db, ev->vpid);
-        kept(c, ev->vpid);
+        kept(c, ev->vpid, ev->ts);
         if (rd != NULL && rd->ready_from != 0 &&
             rd->ready_from != ev->peer_pid)
             violation(c, 9, ev->ts, since(c, ev->vpid), ev->ts,
@@ -635,9 +613,9 @@ on_event(const struct tr_event *ev, void *arg)
         ck_forget_client(&c->db, ev->vpid);     /* a new process */
         break;
     case TR_PROC_EXIT:
-        kept(c, ev->vpid);
+        kept(c, ev->vpid, ev->ts);
         if ((rd = tr_hash_get(&c->db.readers, (uint64_t)ev->vpid)) != NULL)
-            unacked(c, ev->vpid, rd);
+            unacked(c, ev->vpid, rd, ev->ts);
         if (strcmp(ev->role, "server") == 0)
             server_exit(c, ev);
         break;
@@ -654,8 +632,8 @@ on_event(const struct tr_event *ev, void *arg)
             (strcmp(ev->reason, "short") == 0 ||
              strncmp(ev->reason, "bad_", 4) == 0) &&
             (rd = ck_reader(&c->db, ev->vpid)) != NULL) {
-            kept(c, ev->vpid);
-            unacked(c, ev->vpid, rd);
+            kept(c, ev->vpid, ev->ts);
+            unacked(c, ev->vpid, rd, ev->ts);
             rd->unacked++;
             rd->last_pid = 0;
             rd->last_seq = 0;
@@ -735,7 +713,7 @@ at_end(uint64_t key, void *val, void *arg)
     struct check *c = arg;
 
     (void)val;
-    kept(c, (int)key);
+    kept(c, (int)key, UINT64_MAX);
 }
 
 /* Does [from, to] meet a stretch where the tracer lost events? */
