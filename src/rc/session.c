@@ -26,8 +26,8 @@
 #include <unistd.h>
 
 #include "ipclab/err.h"
-#include "ipclab/mutant.h"
 #include "ipclab/fifo.h"
+#include "ipclab/mutant.h"
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 #include "ipclab/trace.h"
