@@ -73,6 +73,7 @@ struct ck_server {
     struct ck_pending pend[2];  /* [0]: FIFO2, [1]: FIFO3 */
     struct ck_ack *acks;        /* sent to it, not taken */
     int nacks, capacks;
+    unsigned long readies;      /* "ready" signals it sent */
     struct ck_slot in[2][CK_QUEUE]; /* [0]: FIFO2, [1]: FIFO3: unread */
     int nin[2];
     struct ck_slot unann[CK_UNANNOUNCED];
