@@ -25,6 +25,14 @@ int
 ipc_calc_apply(uint32_t op, int64_t a, int64_t b, int64_t *out);
 
 /*
+ * The same, computed another way, for those who judge ipc_calc_apply()
+ * and the workers (the fuzzer, ipclab-trace check): in 128 bits, where no
+ * 64-bit operation overflows, then range-checked.
+ */
+int
+ipc_calc_exact(uint32_t op, int64_t a, int64_t b, int64_t *out);
+
+/*
  * Parse one expression "A OP B": two 64-bit integers in decimal, each with
  * an optional sign, and one of + - * / between them; blanks around any
  * token, and a trailing newline, are allowed. Returns 0, EINVAL (not an

@@ -156,6 +156,7 @@ LTTNG_UST_TRACEPOINT_EVENT(ipclab, fifo_open,
  *        that ties all hops of one request together
  *   op, a, b: the operation and operands
  *   status, value: results only: 0 or an errno value, and the answer
+ *   flags: the record's flags: IPCLAB_REC_RETURNED in a record given back
  */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(ipclab, record_class,
     LTTNG_UST_TP_ARGS(int, fifo, const struct ipc_record *, r),
@@ -169,6 +170,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(ipclab, record_class,
         lttng_ust_field_integer(int64_t, b, r->b)
         lttng_ust_field_integer(int, status, r->status)
         lttng_ust_field_integer(int64_t, value, r->value)
+        lttng_ust_field_integer_hex(uint32_t, flags, r->flags)
     )
 )
 
@@ -267,8 +269,11 @@ LTTNG_UST_TRACEPOINT_EVENT(ipclab, route,
  *   fifo: 2 or 3
  *   pid, seq: the record's identity
  *   peer_pid: the reader that did not acknowledge in time
- *   reason: "ack_timeout", "peer_gone", or "acked_unread" (the reader
- *           acknowledged without reading)
+ *   reason: "ack_timeout", "peer_gone", "peer_stopped", "garbage",
+ *           "given_back", "acked_unread" (the reader acknowledged without
+ *           reading), or "read_unacked": NOT taken back, the reader read
+ *           it but the server stops waiting for its ack (stopped, gone or
+ *           silent reader): the FIFO is free again
  */
 LTTNG_UST_TRACEPOINT_EVENT(ipclab, reclaim,
     LTTNG_UST_TP_ARGS(int, fifo, int, pid, uint32_t, seq, int, peer_pid,

@@ -48,6 +48,29 @@ ipc_calc_apply(uint32_t op, int64_t a, int64_t b, int64_t *out)
     return 0;
 }
 
+int
+ipc_calc_exact(uint32_t op, int64_t a, int64_t b, int64_t *out)
+{
+    __int128 v;
+
+    switch (op) {
+    case IPC_OP_SUM: v = (__int128)a + b; break;
+    case IPC_OP_SUB: v = (__int128)a - b; break;
+    case IPC_OP_MUL: v = (__int128)a * b; break;
+    case IPC_OP_DIV:
+        if (b == 0)
+            return EDOM;
+        v = (__int128)a / b;    /* truncates toward zero, as in C */
+        break;
+    default:
+        return EINVAL;
+    }
+    if (v < INT64_MIN || v > INT64_MAX)
+        return ERANGE;
+    *out = (int64_t)v;
+    return 0;
+}
+
 /* Parse one signed decimal operand at *p, advancing *p past it. */
 static int
 parse_operand(const char **p, int64_t *out)

@@ -30,6 +30,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "ipclab/mutant.h"
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 #include "server.h"
@@ -80,13 +81,14 @@ empty_fifo(struct handshake *h)
     return any;
 }
 
-/* End the busy state; trace a take-back */
+/* End the busy state; trace a take-back, or the end of a wait for an ack
+   of a record that was read (why != NULL) */
 static enum hs_outcome
 finish(struct handshake *h, bool taken_back, const char *why)
 {
-    if (taken_back)
+    if (why != NULL)
         IPC_TRACE(reclaim, h->no, h->busy->rec.pid, h->busy->rec.seq,
-                  (int)h->reader, why);
+                  (int)h->reader, taken_back ? why : "read_unacked");
     h->busy = NULL;
     h->reader = 0;
     return taken_back ? HS_TAKEN_BACK : HS_READ;
@@ -108,7 +110,11 @@ hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
     }
     h->deadline = ipc_deadline_ms(ack_timeout_ms);
     h->next_check = ipc_now_ms() + CHECK_MS;
-    if (ipc_sig_send(sigs, sigs->ready, "ready", reader, r->rec.seq) == -1) {
+    /* mutants 4 and 3 (R2): no ready, or a ready with another seq */
+    if (IPC_MUTANT(4, 10))
+        return HS_WAITING;
+    if (ipc_sig_send(sigs, sigs->ready, "ready", reader,
+                     r->rec.seq + (IPC_MUTANT(3, 10) ? 1 : 0)) == -1) {
         /* ESRCH: gone; EAGAIN: its signal queue is full, it reads none */
         *why = errno == ESRCH ? HS_REASON_GONE : HS_REASON_TIMEOUT;
         return finish(h, empty_fifo(h), "peer_gone");
@@ -126,9 +132,12 @@ hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
     if (ev->pid != h->reader) {
         /* classic mode: two acks coalesce into one, whose si_pid names
            only one sender. An empty FIFO says ours was read too */
+        struct ipc_sig_event settles = *ev;
+
         if (sigs->mode != IPC_SIG_CLASSIC || waiting(h) > 0)
             return HS_WAITING;
-        ipc_sig_consumed(ev, "ack_coalesced");
+        settles.value = h->busy->rec.seq;   /* traced: which record */
+        ipc_sig_consumed(&settles, "ack_coalesced");
         return finish(h, false, NULL);
     }
     *why = HS_REASON_PROTOCOL;          /* from our reader: handled here */
@@ -157,6 +166,10 @@ hs_check(struct handshake *h, bool now, enum hs_reason *why)
     enum ipc_proc_run state;
     bool late;
 
+    if (h->busy != NULL && IPC_MUTANT(1, 1) && waiting(h) == 0) {
+        hs_release(h);          /* mutant 1 (R1): read taken for acked */
+        return HS_READ;
+    }
     if (h->busy == NULL || (!now && t < h->next_check))
         return HS_WAITING;
     h->next_check = t + CHECK_MS;

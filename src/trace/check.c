@@ -1,46 +1,37 @@
 /*
  * trace/check.c - ipclab-trace check: the protocol, verified from a trace.
  *
- * What must hold (docs/protocol.md), and the line printed when it does not:
+ * The rules are docs/protocol.md's, section 8, R1..R10; every violation
+ * names its rule ("R4: ack from ..."), the request's pid:seq and the
+ * processes, and ends with the usual cause (hints[] below).
  *
- *   every request is answered        request P:S was never answered (...)
- *   ...exactly once                  request P:S was answered twice (...)
- *   a record reaches its addressee   FIFO2 record P:S was read by X, but it
- *                                      was addressed to Y
- *                                    FIFO3 record P:S was read by X, but the
- *                                      ready went to Y
- *   one record at a time in FIFO2/3  FIFO3 record P:S was written by X
- *                                      while record P':S' was still unread
- *                                      in it
- *   a ready announces a record       ready from X to Y (value V) announces
- *                                      no record written for it
- *   an ack follows a read            ack from X to Y (value V) acknowledges
- *                                      no record it read
- *   nothing fails                    error event in X: WHAT (err N)
- *
- * Each line starts with "[+T ms]", the time since the first event; the
- * rest is fixed text that tests and graders can compare exactly. Lines come
- * out in trace order, unanswered requests at the end, once the whole trace
- * is read: only then are the stretches known where the tracer lost events
- * (source.h). A violation that depends on what happened in such a
- * stretch is not judged; each stretch is listed as "not judged: +A ms to
- * +B ms". Exit 0 with one summary line when all holds, 1 when a violation
- * was found outside the lost stretches, 3 when none was but events were
- * lost ("protocol not verified").
+ * Each line starts with "[+T ms]", the time since the first event, and the
+ * lines come out in time order once the whole trace is read: only then
+ * are the stretches known where the tracer lost events (source.h). A
+ * violation that depends on what happened in such a stretch is not judged;
+ * each stretch is listed as "not judged: +A ms to +B ms". Exit 0 with one
+ * summary line when all holds, 1 when a violation was found outside the
+ * lost stretches, 3 when none was but events were lost ("protocol not
+ * verified").
  *
  * Order in the trace is not order in time for two processes: each traces
  * after its syscall returns. The checks only rely on orders that hold
  * anyway: the server writes, then traces, then signals; a reader is
- * signalled, then reads, then traces, then acks.
+ * signalled, then reads, then traces, then acks; and one process's own
+ * events are in the order it emitted them.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "ipclab/calc.h"
 #include "ipclab/err.h"
+#include "ipclab/record.h"
 #include "checkdb.h"
 #include "cmd.h"
 #include "label.h"
@@ -58,25 +49,43 @@ struct check {
     uint64_t records, signals, answered;
 };
 
+#define NRULES 10
+
+/* The usual cause of a violation of each rule (docs/protocol.md, 8) */
+static const char *const hints[NRULES + 1] = {
+    [1] = "the server wrote before its reader's ack was taken",
+    [2] = "a ready lost, sent to another process, or with another seq",
+    [3] = "a reader read without its ready, or kept another's record",
+    [4] = "a reader that does not acknowledge what it read",
+    [5] = "the server lost or ignored an ack without tracing it",
+    [6] = "the server or a worker altered or misrouted the request",
+    [7] = "a worker's arithmetic (overflow, division by zero, formula)",
+    [8] = "a result lost, written twice, or sent to another client",
+    [9] = "a signal sent to, or taken from, the wrong process",
+    [10] = "a step that failed: see the error's text",
+};
+
 static void
-violation(struct check *c, uint64_t ts, uint64_t from, uint64_t to,
-          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
+          const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /*
- * One violation at time ts, which depends on what the trace says from
- * 'from' to 'to' (from > to: on nothing that a lost event could change).
- * Held back in c->held as "TS FROM TO TEXT" until the read is over and
- * the stretches where the tracer lost events are known (report()).
+ * A violation of rule R'rule' at time ts, which depends on what the trace
+ * says from 'from' to 'to' (from > to: on nothing that a lost event could
+ * change). Held back in c->held as "TS FROM TO RULE TEXT" until the read
+ * is over and the stretches where the tracer lost events are known
+ * (report()).
  */
 static void
-violation(struct check *c, uint64_t ts, uint64_t from, uint64_t to,
+violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
           const char *fmt, ...)
 {
     va_list ap;
 
     if (c->held == NULL)
         return;                 /* the error was printed */
-    fprintf(c->held, "%" PRIu64 " %" PRIu64 " %" PRIu64 " ", ts, from, to);
+    fprintf(c->held, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %d ", ts, from, to,
+            rule);
     va_start(ap, fmt);
     vfprintf(c->held, fmt, ap);
     va_end(ap);
@@ -106,6 +115,116 @@ stage(struct ck_req *r, enum ck_stage st, int vpid)
     r->stage_vpid = vpid;
 }
 
+/* "op 3 a 6 b 7": a record's content as lines show it */
+static const char *
+content(int op, int64_t a, int64_t b, char *buf)
+{
+    snprintf(buf, 80, "op %d, a %" PRId64 ", b %" PRId64, op, a, b);
+    return buf;
+}
+
+/* R6: the record of an event carries its request's op and operands. */
+static void
+same_request(struct check *c, const struct tr_event *ev, struct ck_req *r,
+             const char *hop)
+{
+    char x[40], got[80], sent[80];
+
+    if (!r->have_req || r->changed ||
+        (ev->op == r->op && ev->a == r->a && ev->b == r->b))
+        return;
+    r->changed = true;
+    violation(c, 6, ev->ts, r->first_ts, ev->ts,
+              "request %d:%u changed on its way: %s %s FIFO%d with %s, "
+              "its client sent %s", ev->pid, ev->seq, who(c, ev->vpid, x),
+              hop, ev->fifo, content(ev->op, ev->a, ev->b, got),
+              content(r->op, r->a, r->b, sent));
+}
+
+/* R7: a result's value and status are the exact arithmetic. */
+static void
+exact_result(struct check *c, const struct tr_event *ev, struct ck_req *r,
+             const char *hop)
+{
+    int64_t want = 0;
+    int status = ipc_calc_exact((uint32_t)ev->op, ev->a, ev->b, &want);
+    char x[40];
+
+    if (r->wrong || status == EINVAL ||
+        (ev->status != 0 && ev->status != EDOM && ev->status != ERANGE))
+        return;                 /* the server's failures: not arithmetic */
+    if (ev->status == status && ev->value == want)
+        return;
+    r->wrong = true;
+    violation(c, 7, ev->ts, r->first_ts, ev->ts,
+              "result %d:%u is not the exact arithmetic: %s %s FIFO%d "
+              "%" PRId64 " (op %d) %" PRId64 " = %" PRId64 " (status %d), "
+              "not %" PRId64 " (status %d)", ev->pid, ev->seq,
+              who(c, ev->vpid, x), hop, ev->fifo, ev->a, ev->op, ev->b,
+              ev->value, ev->status, want, status);
+}
+
+/* R3: a reader read another's record; it must give it back at once. */
+static void
+hold(struct check *c, const struct tr_event *ev, int addressee)
+{
+    struct ck_reader *rd = ck_reader(&c->db, ev->vpid);
+
+    if (rd == NULL)
+        return;
+    rd->held_pid = ev->pid;
+    rd->held_seq = ev->seq;
+    rd->held_fifo = ev->fifo;
+    rd->held_to = addressee;
+    rd->held_ts = ev->ts;
+}
+
+/* R3: reader vpid kept the record it held: its next step, at 'now', was
+   another */
+static void
+kept(struct check *c, int vpid, uint64_t now)
+{
+    struct ck_reader *rd = tr_hash_get(&c->db.readers, (uint64_t)vpid);
+    char x[40], y[40];
+
+    if (rd == NULL || rd->held_pid == 0)
+        return;
+    violation(c, 3, rd->held_ts, rd->held_ts, now,
+              "FIFO%d record %d:%u was read by %s, but %s %s", rd->held_fifo,
+              rd->held_pid, rd->held_seq, who(c, vpid, x),
+              rd->held_fifo == 2 ? "it was addressed to" : "the ready went to",
+              who(c, rd->held_to, y));
+    rd->held_pid = 0;
+}
+
+/* R4: a reader's last read is still not acknowledged at 'now'. */
+static void
+unacked(struct check *c, int vpid, struct ck_reader *rd, uint64_t now)
+{
+    char x[40];
+
+    if (rd->unacked == 0)
+        return;
+    violation(c, 4, rd->last_ts, rd->last_ts, now,
+              "%s read record %d:%u and never acknowledged it",
+              who(c, vpid, x), rd->last_pid, rd->last_seq);
+    rd->unacked = 0;
+}
+
+/* R1: the server's pending record of FIFO 'fifo' is settled without an
+   ack; it is out of the FIFO, though its reader may trace its read later */
+static void
+settle(struct check *c, int server, int fifo)
+{
+    struct ck_server *s = tr_hash_get(&c->db.servers, (uint64_t)server);
+    struct ck_pending *p;
+
+    if (s == NULL || !(p = &s->pend[fifo - 2])->busy)
+        return;
+    p->busy = false;
+    ck_fifo_take(&c->db, fifo, p->pid, p->seq);
+}
+
 /* A record goes into shared FIFO 'fifo' (2 or 3) of server 'vpid'. */
 static void
 shared_write(struct check *c, const struct tr_event *ev, int addressee)
@@ -113,10 +232,27 @@ shared_write(struct check *c, const struct tr_event *ev, int addressee)
     struct ck_server *s = ck_server(&c->db, ev->vpid);
     struct ck_slot slot = { ev->pid, ev->seq, ev->fifo, addressee };
     int q = ev->fifo - 2;
-    char w[40];
+    struct ck_pending *p;
+    char w[40], y[40];
+    bool crowded = false;
 
     if (s == NULL)
         return;
+    p = &s->pend[q];
+    /* R2: the record before it in this FIFO was announced */
+    for (int i = 0; i < s->nunann; i++) {
+        struct ck_slot *u = &s->unann[i];
+
+        if (u->fifo != ev->fifo)
+            continue;
+        violation(c, 2, ev->ts, since(c, ev->vpid), ev->ts,
+                  "FIFO%d record %d:%u was written by %s and never "
+                  "announced to %s", u->fifo, u->pid, u->seq,
+                  who(c, ev->vpid, w), who(c, u->addressee, y));
+        memmove(u, u + 1, sizeof(*u) * (size_t)(s->nunann - i - 1));
+        s->nunann--;
+        i--;
+    }
     /* announced by the next ready of this server */
     if (s->nunann == CK_UNANNOUNCED)
         memmove(&s->unann[0], &s->unann[1],
@@ -125,19 +261,40 @@ shared_write(struct check *c, const struct tr_event *ev, int addressee)
         s->nunann++;
     s->unann[s->nunann - 1] = slot;
 
-    if (ck_fifo_early(&c->db, ev->fifo, ev->pid, ev->seq))
-        return;                 /* read already: it is not in the FIFO */
-    if (s->nin[q] > 0)
-        violation(c, ev->ts, since(c, ev->vpid), ev->ts,
-                  "FIFO%d record %d:%u was written by %s while "
-                  "record %d:%u was still unread in it", ev->fifo, ev->pid,
-                  ev->seq, who(c, ev->vpid, w), s->in[q][0].pid,
-                  s->in[q][0].seq);
-    if (s->nin[q] == CK_QUEUE)
-        memmove(&s->in[q][0], &s->in[q][1], sizeof(slot) * (CK_QUEUE - 1));
-    else
-        s->nin[q]++;
-    s->in[q][s->nin[q] - 1] = slot;
+    if (!ck_fifo_early(&c->db, ev->fifo, ev->pid, ev->seq)) {
+        if (s->nin[q] > 0) {
+            crowded = true;
+            violation(c, 1, ev->ts, since(c, ev->vpid), ev->ts,
+                      "FIFO%d record %d:%u was written by %s while "
+                      "record %d:%u was still unread in it", ev->fifo,
+                      ev->pid, ev->seq, who(c, ev->vpid, w),
+                      s->in[q][0].pid, s->in[q][0].seq);
+        }
+        if (s->nin[q] == CK_QUEUE)
+            memmove(&s->in[q][0], &s->in[q][1],
+                    sizeof(slot) * (CK_QUEUE - 1));
+        else
+            s->nin[q]++;
+        s->in[q][s->nin[q] - 1] = slot;
+    }
+    /* R1: read is not enough: its ack must have been taken */
+    if (p->busy && !crowded)
+        violation(c, 1, ev->ts, p->ts, ev->ts,
+                  "FIFO%d record %d:%u was written by %s before the ack of "
+                  "record %d:%u from %s was taken", ev->fifo, ev->pid,
+                  ev->seq, who(c, ev->vpid, w), p->pid, p->seq,
+                  who(c, p->reader, y));
+    *p = (struct ck_pending){ true, ev->pid, ev->seq, addressee, ev->ts };
+}
+
+/* A record given back through FIFO4 by the reader that held it */
+static void
+given_back(struct check *c, const struct tr_event *ev)
+{
+    struct ck_reader *rd = tr_hash_get(&c->db.readers, (uint64_t)ev->vpid);
+
+    if (rd != NULL && rd->held_pid == ev->pid && rd->held_seq == ev->seq)
+        rd->held_pid = 0;
 }
 
 static void
@@ -150,67 +307,94 @@ on_write(struct check *c, const struct tr_event *ev, struct ck_req *r)
         if (ck_answered(&c->db, ev->pid, ev->seq))
             ck_unmark_answered(&c->db, ev->pid, ev->seq);  /* sent again */
         stage(r, CK_F1_WRITE, ev->vpid);
+        r->have_req = true;
+        r->op = ev->op;
+        r->a = ev->a;
+        r->b = ev->b;
+        r->changed = r->wrong = false;
         break;
     case 3:
         stage(r, CK_F3_WRITE, ev->vpid);
+        same_request(c, ev, r, "wrote into");
         shared_write(c, ev, r->worker);
         break;
     case 4:
+        if ((unsigned)ev->flags & IPCLAB_REC_RETURNED) {
+            given_back(c, ev);
+            break;
+        }
         stage(r, CK_F4_WRITE, ev->vpid);
+        same_request(c, ev, r, "wrote into");
+        exact_result(c, ev, r, "wrote into");
         break;
     case 2:
         if (!r->dup && ck_answered(&c->db, ev->pid, ev->seq)) {
-            violation(c, ev->ts, r->first_ts, ev->ts,
+            violation(c, 8, ev->ts, r->first_ts, ev->ts,
                       "request %d:%u was answered twice: %s "
                       "wrote a second result into FIFO2", ev->pid, ev->seq,
                       who(c, ev->vpid, w));
             r->dup = true;
         }
         stage(r, CK_F2_WRITE, ev->vpid);
+        same_request(c, ev, r, "wrote into");
+        exact_result(c, ev, r, "wrote into");
         shared_write(c, ev, ev->pid);
         break;
     }
+}
+
+/* Is a worker of this role the one for operation op? */
+static bool
+serves(struct check *c, int vpid, int op)
+{
+    static const char *const names[] = { "", "sum", "sub", "mul", "div" };
+    const char *role = tr_proc_role(&c->procs, vpid);
+
+    return role[0] == '\0' || op < 1 || op > IPC_OP_COUNT ||
+           strcmp(role, names[op]) == 0;
 }
 
 static void
 on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
 {
     struct ck_reader *rd;
-    char x[40], y[40];
     int expect;
 
     switch (ev->fifo) {
     case 1:
         stage(r, CK_F1_READ, ev->vpid);
+        same_request(c, ev, r, "read from");
         return;
     case 4:
-        stage(r, CK_F4_READ, ev->vpid);
+        if (!((unsigned)ev->flags & IPCLAB_REC_RETURNED)) {
+            stage(r, CK_F4_READ, ev->vpid);
+            same_request(c, ev, r, "read from");
+        }
         return;
     case 3:
+        kept(c, ev->vpid, ev->ts);
         ck_fifo_take(&c->db, 3, ev->pid, ev->seq);
         expect = r->ready3 != 0 ? r->ready3 : r->worker;
-        if (expect != 0 && expect != ev->vpid)
-            violation(c, ev->ts, r->first_ts, ev->ts,
-                      "FIFO3 record %d:%u was read by %s, but "
-                      "%s %s", ev->pid, ev->seq, who(c, ev->vpid, x),
-                      r->ready3 != 0 ? "the ready went to" :
-                      "it was routed to", who(c, expect, y));
+        if ((expect != 0 && expect != ev->vpid) ||
+            !serves(c, ev->vpid, ev->op)) {
+            hold(c, ev, expect);        /* must give it back */
+            return;
+        }
         stage(r, CK_F3_READ, ev->vpid);
+        same_request(c, ev, r, "read from");
         break;
     case 2:
+        kept(c, ev->vpid, ev->ts);
         ck_fifo_take(&c->db, 2, ev->pid, ev->seq);
         if (ev->vpid != ev->pid) {
-            violation(c, ev->ts, r->first_ts, ev->ts,
-                      "FIFO2 record %d:%u was read by %s, but it "
-                      "was addressed to %s", ev->pid, ev->seq,
-                      who(c, ev->vpid, x), who(c, ev->pid, y));
-            stage(r, CK_F2_MISREAD, ev->vpid);
-        } else if (ck_answered(&c->db, ev->pid, ev->seq)) {
-            if (!r->dup)
-                violation(c, ev->ts, r->first_ts, ev->ts,
-                          "request %d:%u was answered twice: %s "
-                          "read a second result from FIFO2", ev->pid,
-                          ev->seq, who(c, ev->vpid, x));
+            hold(c, ev, ev->pid);       /* must give it back */
+            return;
+        }
+        same_request(c, ev, r, "read from");
+        exact_result(c, ev, r, "read from");
+        if (ck_answered(&c->db, ev->pid, ev->seq)) {
+            /* the server offered it again (taken back after a read), or
+               it wrote it twice: reported at the write */
             ck_req_done(&c->db, r);
         } else {
             ck_mark_answered(&c->db, ev->pid, ev->seq);
@@ -222,9 +406,46 @@ on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
         return;
     }
     if ((rd = ck_reader(&c->db, ev->vpid)) != NULL) {
+        unacked(c, ev->vpid, rd, ev->ts);
         rd->unacked++;
+        rd->last_pid = ev->pid;
         rd->last_seq = ev->seq;
+        rd->last_ts = ev->ts;
     }
+}
+
+/* R5: the server took an ack, or traced why not */
+static void
+server_took(struct check *c, const struct tr_event *ev)
+{
+    struct ck_server *s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid);
+    struct ck_pending *p;
+
+    if (s == NULL)
+        return;
+    if (strcmp(ev->what, "ack") == 0) {
+        /* R1: the ack of the record in the FIFO its sender reads */
+        for (int q = 1; q >= 0; q--) {
+            p = &s->pend[q];
+            if (p->busy && p->reader == ev->peer_pid) {
+                p->busy = false;
+                break;
+            }
+        }
+    } else if (strcmp(ev->what, "ack_coalesced") == 0) {
+        /* classic: another reader's ack, coalesced into this signal; its
+           value is the seq of the record it settles, out of the FIFO */
+        for (int q = 1; q >= 0; q--) {
+            p = &s->pend[q];
+            if (p->busy && p->reader != ev->peer_pid &&
+                (int64_t)p->seq == ev->value) {
+                ck_fifo_take(&c->db, q + 2, p->pid, p->seq);
+                p->busy = false;
+                break;
+            }
+        }
+    }
+    ck_ack_take(s, ev->peer_pid, ev->value);
 }
 
 static void
@@ -232,11 +453,12 @@ on_send(struct check *c, const struct tr_event *ev)
 {
     struct ck_server *s;
     struct ck_reader *rd;
-    char x[40], y[40];
+    char x[40], y[40], z[40];
 
     c->signals++;
     if (strcmp(ev->what, "ready") == 0) {
-        s = ck_server(&c->db, ev->vpid);
+        if ((s = ck_server(&c->db, ev->vpid)) != NULL)
+            s->readies++;
         for (int i = 0; s != NULL && i < s->nunann; i++) {
             struct ck_slot *u = &s->unann[i];
             struct ck_req *r;
@@ -251,22 +473,105 @@ on_send(struct check *c, const struct tr_event *ev)
             s->nunann--;
             return;
         }
-        violation(c, ev->ts, since(c, ev->vpid), ev->ts,
+        violation(c, 2, ev->ts, since(c, ev->vpid), ev->ts,
                   "ready from %s to %s (value %" PRId64 ") "
                   "announces no record written for it", who(c, ev->vpid, x),
                   who(c, ev->peer_pid, y), ev->value);
     } else if (strcmp(ev->what, "ack") == 0) {
         rd = ck_reader(&c->db, ev->vpid);
+        kept(c, ev->vpid, ev->ts);
+        if (rd != NULL && rd->ready_from != 0 &&
+            rd->ready_from != ev->peer_pid)
+            violation(c, 9, ev->ts, since(c, ev->vpid), ev->ts,
+                      "ack from %s went to %s, but its ready came from %s",
+                      who(c, ev->vpid, x), who(c, ev->peer_pid, y),
+                      who(c, rd->ready_from, z));
+        if (ev->signo != SIGUSR2 &&
+            (s = ck_server(&c->db, ev->peer_pid)) != NULL)
+            ck_ack_add(s, ev->vpid, ev->value, ev->ts);
         if (rd != NULL && rd->unacked > 0 &&
             (ev->value == 0 || ev->value == (int64_t)rd->last_seq ||
              ev->value == rd->last_ready)) {
             rd->unacked--;
             return;
         }
-        violation(c, ev->ts, since(c, ev->vpid), ev->ts,
+        violation(c, 4, ev->ts, since(c, ev->vpid), ev->ts,
                   "ack from %s to %s (value %" PRId64 ") "
                   "acknowledges no record it read", who(c, ev->vpid, x),
                   who(c, ev->peer_pid, y), ev->value);
+    }
+}
+
+/* R5: at its clean exit, the server has taken every ack sent to it */
+static void
+server_exit(struct check *c, const struct tr_event *ev)
+{
+    struct ck_server *s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid);
+    char x[40], y[40];
+
+    for (int i = 0; s != NULL && i < s->nacks; i++)
+        violation(c, 5, s->acks[i].ts, s->acks[i].ts, ev->ts,
+                  "ack from %s to %s (value %" PRId64 ") was never taken, "
+                  "and the server traced no reason", who(c, s->acks[i].from,
+                  x), who(c, ev->vpid, y), s->acks[i].value);
+    if (s != NULL)
+        s->nacks = 0;
+}
+
+/* R10: errors the protocol expects are not violations */
+static bool
+expected_error(const struct tr_event *ev)
+{
+    /* the server took the record back before the stale reader read */
+    if ((strcmp(ev->what, "read fifo2") == 0 ||
+         strcmp(ev->what, "read fifo3") == 0) && ev->err == EAGAIN)
+        return true;
+    /* a stale reader read another's record: given back (R3 judges) */
+    return strcmp(ev->what, "record for another client") == 0 ||
+           strcmp(ev->what, "request for another operation") == 0;
+}
+
+static void
+on_error(struct check *c, const struct tr_event *ev)
+{
+    char x[40];
+
+    if (strcmp(ev->what, "write shared fifo") == 0) {
+        settle(c, ev->vpid, 2);         /* which one failed: not traced */
+        settle(c, ev->vpid, 3);
+    }
+    if (expected_error(ev))
+        return;
+    if (ev->err > 0 && ev->err < 134)
+        violation(c, 10, ev->ts, UINT64_MAX, 0,
+                  "error event in %s: %s (err %d: %s)",
+                  who(c, ev->vpid, x), ev->what, ev->err,
+                  ipc_errno_name(ev->err));
+    else
+        violation(c, 10, ev->ts, UINT64_MAX, 0,
+                  "error event in %s: %s (err %d)",
+                  who(c, ev->vpid, x), ev->what, ev->err);
+}
+
+static void
+on_consume(struct check *c, const struct tr_event *ev)
+{
+    const struct ck_server *from =
+        tr_hash_get(&c->db.servers, (uint64_t)ev->peer_pid);
+    struct ck_reader *rd;
+    char x[40], y[40];
+
+    if (strcmp(ev->what, "ready") == 0 &&
+        (rd = ck_reader(&c->db, ev->vpid)) != NULL) {
+        rd->last_ready = ev->value;
+        rd->ready_from = ev->peer_pid;
+        /* a sender that never sent a ready: it is not the server */
+        if (from == NULL || from->readies == 0)
+            violation(c, 9, ev->ts, since(c, ev->peer_pid), ev->ts,
+                      "%s took a ready from %s, which sent none",
+                      who(c, ev->vpid, x), who(c, ev->peer_pid, y));
+    } else if (strncmp(ev->what, "ack", 3) == 0) {
+        server_took(c, ev);
     }
 }
 
@@ -277,7 +582,6 @@ on_event(const struct tr_event *ev, void *arg)
     struct ck_reader *rd;
     struct ck_server *s;
     struct ck_req *r = NULL;
-    char x[40];
 
     if (!c->have_origin) {
         c->origin = ev->ts;
@@ -286,6 +590,10 @@ on_event(const struct tr_event *ev, void *arg)
     tr_procs_see(&c->procs, ev);
     if (ev->type == TR_RECORD_WRITE)
         c->records++;
+    if (ev->type == TR_RECLAIM && strcmp(ev->reason, "read_unacked") == 0) {
+        settle(c, ev->vpid, ev->fifo);  /* read: the server stops waiting */
+        return;
+    }
     if (ev->type == TR_RECORD_WRITE || ev->type == TR_RECORD_READ ||
         ev->type == TR_ROUTE || ev->type == TR_RECLAIM) {
         /* A worker traces its FIFO4 write after write() returns: the whole
@@ -294,8 +602,11 @@ on_event(const struct tr_event *ev, void *arg)
            second answer) or a new request in FIFO1 (the seq sent again). */
         if (ev->fifo != 1 && ev->fifo != 2 &&
             ck_req(&c->db, ev->pid, ev->seq, 0, false) == NULL &&
-            ck_answered(&c->db, ev->pid, ev->seq))
+            ck_answered(&c->db, ev->pid, ev->seq)) {
+            if (ev->type == TR_RECORD_WRITE && ev->fifo == 4)
+                given_back(c, ev);
             return;
+        }
         if (ev->pid <= 0 ||
             (r = ck_req(&c->db, ev->pid, ev->seq, ev->ts, true)) == NULL)
             return;
@@ -304,6 +615,13 @@ on_event(const struct tr_event *ev, void *arg)
     case TR_PROC_START:
         ck_forget_client(&c->db, ev->vpid);     /* a new process */
         break;
+    case TR_PROC_EXIT:
+        kept(c, ev->vpid, ev->ts);
+        if ((rd = tr_hash_get(&c->db.readers, (uint64_t)ev->vpid)) != NULL)
+            unacked(c, ev->vpid, rd, ev->ts);
+        if (strcmp(ev->role, "server") == 0)
+            server_exit(c, ev);
+        break;
     case TR_RECORD_WRITE:
         on_write(c, ev, r);
         break;
@@ -311,20 +629,37 @@ on_event(const struct tr_event *ev, void *arg)
         on_read(c, ev, r);
         break;
     case TR_RECORD_DROP:
-        /* garbage read from a shared FIFO is acknowledged like a record */
+        /* garbage a reader read from a shared FIFO (a validation fault,
+           not the server's own drops) is acknowledged like a record */
         if ((ev->fifo == 2 || ev->fifo == 3) &&
-            (rd = ck_reader(&c->db, ev->vpid)) != NULL)
+            (strcmp(ev->reason, "short") == 0 ||
+             strncmp(ev->reason, "bad_", 4) == 0) &&
+            (rd = ck_reader(&c->db, ev->vpid)) != NULL) {
+            kept(c, ev->vpid, ev->ts);
+            unacked(c, ev->vpid, rd, ev->ts);
             rd->unacked++;
+            rd->last_pid = 0;
+            rd->last_seq = 0;
+            rd->last_ts = ev->ts;
+        }
         break;
     case TR_ROUTE:
         r->worker = ev->worker_pid;
+        if (r->have_req && !r->changed && ev->op != r->op) {
+            r->changed = true;
+            violation(c, 6, ev->ts, r->first_ts, ev->ts, "request %d:%u "
+                      "(op %d) was routed as op %d", ev->pid, ev->seq,
+                      r->op, ev->op);
+        }
         stage(r, CK_ROUTE, ev->worker_pid);
         break;
     case TR_RECLAIM:
         /* the server emptied the FIFO through its own read end */
         if ((ev->fifo == 2 || ev->fifo == 3) &&
-            (s = ck_server(&c->db, ev->vpid)) != NULL)
+            (s = ck_server(&c->db, ev->vpid)) != NULL) {
             s->nin[ev->fifo - 2] = 0;
+            s->pend[ev->fifo - 2].busy = false;
+        }
         stage(r, ev->fifo == 2 ? CK_F2_RECLAIMED : CK_F3_RECLAIMED,
               ev->vpid);
         snprintf(r->reason, sizeof(r->reason), "%s", ev->reason);
@@ -333,20 +668,14 @@ on_event(const struct tr_event *ev, void *arg)
         on_send(c, ev);
         break;
     case TR_SIGNAL_CONSUME:
-        if (strcmp(ev->what, "ready") == 0 &&
-            (rd = ck_reader(&c->db, ev->vpid)) != NULL)
-            rd->last_ready = ev->value;
+        on_consume(c, ev);
+        break;
+    case TR_SIGNAL_IGNORE:
+        if ((s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid)) != NULL)
+            ck_ack_take(s, ev->peer_pid, ev->value);
         break;
     case TR_ERROR:
-        if (ev->err > 0 && ev->err < 134)
-            violation(c, ev->ts, UINT64_MAX, 0,
-                      "error event in %s: %s (err %d: %s)",
-                      who(c, ev->vpid, x), ev->what, ev->err,
-                      ipc_errno_name(ev->err));
-        else
-            violation(c, ev->ts, UINT64_MAX, 0,
-                      "error event in %s: %s (err %d)",
-                      who(c, ev->vpid, x), ev->what, ev->err);
+        on_error(c, ev);
         break;
     default:
         break;
@@ -374,10 +703,20 @@ unanswered(struct check *c, const struct ck_req *r)
 
     if (r->stage == CK_F2_RECLAIMED || r->stage == CK_F3_RECLAIMED)
         snprintf(why, sizeof(why), " (%s)", r->reason);
-    violation(c, r->first_ts, r->first_ts, UINT64_MAX,
+    violation(c, 8, r->first_ts, r->first_ts, UINT64_MAX,
               "request %d:%u was never answered (last seen: "
               "%s %s%s)", r->pid, r->seq, what[r->stage],
               who(c, r->stage_vpid, x), why);
+}
+
+/* What the trace ends with: records held, never announced */
+static void
+at_end(uint64_t key, void *val, void *arg)
+{
+    struct check *c = arg;
+
+    (void)val;
+    kept(c, (int)key, UINT64_MAX);
 }
 
 /* Does [from, to] meet a stretch where the tracer lost events? */
@@ -390,20 +729,70 @@ in_gap(const struct tr_gap *g, size_t n, uint64_t from, uint64_t to)
     return false;
 }
 
-/* Print the held violations, except those a lost event may explain. */
+/* One held violation, for sorting */
+struct held {
+    uint64_t ts;
+    size_t n;                   /* its place in c->held: ties keep it */
+    char *line;
+};
+
+static int
+by_time(const void *x, const void *y)
+{
+    const struct held *a = x, *b = y;
+
+    if (a->ts != b->ts)
+        return a->ts < b->ts ? -1 : 1;
+    return a->n < b->n ? -1 : a->n > b->n;
+}
+
+/* Print the held violations in time order, except those a lost event may
+   explain. */
 static int
 report(struct check *c, const struct tr_gap *g, size_t n)
 {
-    char *line = NULL, ms[32];
-    size_t cap = 0;
-    uint64_t ts, from, to;
-    int off, rc = 0;
+    struct held *all = NULL, *more;
+    size_t nall = 0, cap = 0, lcap;
+    char *line, ms[32];
+    uint64_t from, to;
+    int off, rule, rc = 0;
 
     if (fflush(c->held) == EOF || fseek(c->held, 0, SEEK_SET) == -1)
         return -1;
-    while (getline(&line, &cap, c->held) != -1) {
-        if (sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %n", &ts, &from,
-                   &to, &off) != 3) {
+    for (;;) {
+        line = NULL;
+        lcap = 0;
+        if (getline(&line, &lcap, c->held) == -1) {
+            free(line);
+            break;
+        }
+        if (nall == cap) {
+            cap = cap == 0 ? 64 : cap * 2;
+            if ((more = realloc(all, cap * sizeof(*all))) == NULL) {
+                free(line);
+                rc = -1;
+                break;
+            }
+            all = more;
+        }
+        all[nall] = (struct held){ 0, nall, line };
+        if (sscanf(line, "%" SCNu64, &all[nall].ts) != 1) {
+            free(line);
+            rc = -1;
+            break;
+        }
+        nall++;
+    }
+    if (ferror(c->held))
+        rc = -1;
+    if (rc == 0)
+        qsort(all, nall, sizeof(*all), by_time);
+    for (size_t i = 0; rc == 0 && i < nall; i++) {
+        uint64_t ts;
+
+        if (sscanf(all[i].line, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %d %n",
+                   &ts, &from, &to, &rule, &off) != 4 || rule < 1 ||
+            rule > NRULES) {
             rc = -1;
             break;
         }
@@ -411,13 +800,15 @@ report(struct check *c, const struct tr_gap *g, size_t n)
             c->unjudged++;
             continue;
         }
-        printf("[+%s ms] %s", tr_fmt_ms(ts - c->origin, ms, sizeof(ms)),
-               line + off);
+        all[i].line[strcspn(all[i].line, "\n")] = '\0';
+        printf("[+%s ms] R%d: %s (usual cause: %s)\n",
+               tr_fmt_ms(ts - c->origin, ms, sizeof(ms)), rule,
+               all[i].line + off, hints[rule]);
         c->violations++;
     }
-    if (ferror(c->held))
-        rc = -1;
-    free(line);
+    for (size_t i = 0; i < nall; i++)
+        free(all[i].line);
+    free(all);
     return rc;
 }
 
@@ -441,6 +832,7 @@ cmd_check_run(const char *dir)
     for (const struct ck_req *r = c.db.oldest; r != NULL; r = r->next)
         if (!r->dup)
             unanswered(&c, r);
+    tr_hash_each(&c.db.readers, at_end, &c);
     g = tr_source_gaps(&n);
     if (n == 0 && info.discarded > 0) {
         g = &anywhere;          /* lost, but the trace does not say when */

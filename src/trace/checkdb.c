@@ -223,6 +223,46 @@ free_client(uint64_t key, void *val, void *arg)
     free(c);
 }
 
+void
+ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts)
+{
+    if (s->nacks == s->capacks) {
+        int cap = s->capacks == 0 ? 8 : s->capacks * 2;
+        struct ck_ack *a = realloc(s->acks, (size_t)cap * sizeof(*a));
+
+        if (a == NULL)
+            return;             /* not remembered: never reported */
+        s->acks = a;
+        s->capacks = cap;
+    }
+    s->acks[s->nacks++] = (struct ck_ack){ from, value, ts };
+}
+
+bool
+ck_ack_take(struct ck_server *s, int from, int64_t value)
+{
+    for (int i = 0; i < s->nacks; i++) {
+        if (s->acks[i].from == from && s->acks[i].value == value) {
+            memmove(&s->acks[i], &s->acks[i + 1],
+                    sizeof(s->acks[0]) * (size_t)(s->nacks - i - 1));
+            s->nacks--;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+free_server(uint64_t key, void *val, void *arg)
+{
+    struct ck_server *s = val;
+
+    (void)key;
+    (void)arg;
+    free(s->acks);
+    free(s);
+}
+
 static void
 free_plain(uint64_t key, void *val, void *arg)
 {
@@ -237,7 +277,7 @@ ck_db_free(struct ck_db *db)
     while (db->oldest != NULL)
         ck_req_done(db, db->oldest);
     tr_hash_free(&db->reqs);
-    tr_hash_each(&db->servers, free_plain, NULL);
+    tr_hash_each(&db->servers, free_server, NULL);
     tr_hash_free(&db->servers);
     tr_hash_each(&db->readers, free_plain, NULL);
     tr_hash_free(&db->readers);

@@ -37,6 +37,10 @@ struct ck_req {
     int worker;                 /* routed to (route event) */
     int ready3;                 /* its FIFO3 record was announced to */
     bool dup;                   /* a second answer: reported already */
+    bool have_req;              /* op, a, b: as its client wrote them */
+    int op;
+    int64_t a, b;
+    bool changed, wrong;        /* R6, R7: reported already */
     struct ck_req *prev, *next; /* all requests, oldest first */
 };
 
@@ -48,8 +52,28 @@ struct ck_slot {
     int addressee;
 };
 
+/* The last record a server wrote into FIFO2 or FIFO3, until settled */
+struct ck_pending {
+    bool busy;
+    int pid;
+    uint32_t seq;
+    int reader;                 /* its addressee */
+    uint64_t ts;
+};
+
+/* An ack sent to a server and not yet taken by it (rt mode) */
+struct ck_ack {
+    int from;
+    int64_t value;
+    uint64_t ts;
+};
+
 /* A writer of FIFO2 and FIFO3: a server */
 struct ck_server {
+    struct ck_pending pend[2];  /* [0]: FIFO2, [1]: FIFO3 */
+    struct ck_ack *acks;        /* sent to it, not taken */
+    int nacks, capacks;
+    unsigned long readies;      /* "ready" signals it sent */
     struct ck_slot in[2][CK_QUEUE]; /* [0]: FIFO2, [1]: FIFO3: unread */
     int nin[2];
     struct ck_slot unann[CK_UNANNOUNCED];
@@ -61,6 +85,13 @@ struct ck_reader {
     int unacked;                /* records (or garbage) read, not acked */
     uint32_t last_seq;          /* of the last record read */
     int64_t last_ready;         /* value of the last ready it took */
+    int last_pid;               /* whose record it read last */
+    uint64_t last_ts;           /* when */
+    int ready_from;             /* who sent the last ready it took */
+    int held_pid;               /* another's record it read: must give */
+    uint32_t held_seq;          /*   it back through FIFO4 (R3) */
+    int held_fifo, held_to;     /*   where from, addressed to whom */
+    uint64_t held_ts;
 };
 
 /* A client's answered requests: every seq <= floor, and those above */
@@ -119,6 +150,13 @@ ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq);
 /* Was this record read already, before its write was traced? Forget it. */
 bool
 ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq);
+
+/* Remember an ack sent to server s; take one back (true when found). */
+void
+ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts);
+
+bool
+ck_ack_take(struct ck_server *s, int from, int64_t value);
 
 void
 ck_db_free(struct ck_db *db);

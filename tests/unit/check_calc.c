@@ -130,6 +130,27 @@ START_TEST(test_calc_apply_overflows)
 }
 END_TEST
 
+/* The 128-bit reference agrees with ipc_calc_apply() at the edges */
+START_TEST(test_calc_exact_agrees_at_edges)
+{
+    static const int64_t v[] = { INT64_MIN, INT64_MIN + 1, -2, -1, 0, 1, 2,
+                                 INT64_MAX - 1, INT64_MAX };
+    int64_t x, y;
+
+    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+        for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+            for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++) {
+                int s1 = ipc_calc_apply(op, v[i], v[j], &x);
+                int s2 = ipc_calc_exact(op, v[i], v[j], &y);
+
+                ck_assert_int_eq(s1, s2);
+                if (s1 == 0)
+                    ck_assert_int_eq(x, y);
+            }
+    ck_assert_int_eq(ipc_calc_exact(0, 1, 1, &x), EINVAL);
+}
+END_TEST
+
 START_TEST(test_calc_parse_extreme_operands)
 {
     parse_ok("9223372036854775807 + 0", IPC_OP_SUM, INT64_MAX, 0);
@@ -209,6 +230,7 @@ calc_suite(void)
 
     tcase_add_test(tc_limits, test_calc_apply_edges_that_fit);
     tcase_add_test(tc_limits, test_calc_apply_overflows);
+    tcase_add_test(tc_limits, test_calc_exact_agrees_at_edges);
     tcase_add_test(tc_limits, test_calc_parse_extreme_operands);
     tcase_add_test(tc_limits, test_calc_parse_overflowing_operand);
     tcase_add_test(tc_limits, test_calc_leaves_errno_alone);

@@ -1,0 +1,36 @@
+/*
+ * tests/mutants/runner.c - the mutation tests of the protocol check,
+ * build/tests/mutants.
+ *
+ * Each mutant is the reference system with one fault switch on
+ * (include/ipclab/mutant.h), from the mutant build that mk/mutants.mk
+ * makes beside this build. check_mutants.c records each one under load
+ * and requires 'ipclab-trace check' to name the rule it breaks; the same
+ * load on the unmutated programs must pass. Exits non-zero when any test
+ * failed.
+ *
+ * Run:   make build/tests/mutants && build/tests/mutants
+ * One:   CK_RUN_CASE=mutants CK_FORK=yes build/tests/mutants
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "ipclab/err.h"
+#include "mutants.h"
+
+int
+main(int argc, char *argv[])
+{
+    SRunner *sr;
+    int failed;
+
+    (void)argc;
+    ipc_set_progname(argv[0]);
+    h_lock_machine();
+
+    sr = srunner_create(mutants_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
