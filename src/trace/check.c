@@ -785,7 +785,7 @@ report(struct check *c, const struct tr_gap *g, size_t n)
     }
     if (ferror(c->held))
         rc = -1;
-    if (rc == 0)
+    if (rc == 0 && nall > 0)        /* qsort(NULL, 0) is undefined */
         qsort(all, nall, sizeof(*all), by_time);
     for (size_t i = 0; rc == 0 && i < nall; i++) {
         uint64_t ts;
