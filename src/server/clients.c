@@ -103,7 +103,9 @@ clients_admit(struct server *s, pid_t pid)
 bool
 clients_alive(struct server *s, pid_t pid)
 {
-    return clients_find(s, pid) != NULL || ipc_proc_alive(pid);
+    /* an exited process not yet reaped by its parent is gone too */
+    return clients_find(s, pid) != NULL ||
+           ipc_proc_run_state(pid) != IPC_PROC_GONE;
 }
 
 pid_t

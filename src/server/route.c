@@ -113,7 +113,8 @@ static void
 drop_result(struct server *s, struct req *r)
 {
     IPC_TRACE(record_drop, IPC_FIFO2, "stale", (int)sizeof(r->rec));
-    if (s->sigs.revoke != 0 && clients_alive(s, r->rec.pid))
+    if (s->sigs.revoke != 0 && clients_alive(s, r->rec.pid) &&
+        ipc_proc_run_state(r->rec.pid) != IPC_PROC_GONE)   /* not a zombie */
         ipc_sig_send(&s->sigs, s->sigs.revoke, "revoke", r->rec.pid,
                      r->rec.seq);
     s->dropped_results++;
