@@ -735,8 +735,8 @@ verdict_channel(void)
 int
 main(int argc, char *argv[])
 {
+    static struct g_test **v;   /* the program's whole life: static */
     size_t n;
-    struct g_test **v;
 
     ipc_set_progname(argv[0]);
     v = sorted_tests(&n);

@@ -98,7 +98,11 @@ sb_enter(int timeout_s)
         close(verdict);         /* the verdict is the collector's alone */
     limit(RLIMIT_CPU, "RLIMIT_CPU", (rlim_t)timeout_s + 5);
     limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", (rlim_t)SB_FSIZE_MIB << 20);
+#ifndef __SANITIZE_ADDRESS__
+    /* not under AddressSanitizer (make sanitize), whose shadow memory is
+       reserved up front: with this limit every program it built fails */
     limit(RLIMIT_AS, "RLIMIT_AS", (rlim_t)SB_AS_MIB << 20);
+#endif
     limit(RLIMIT_CORE, "RLIMIT_CORE", 0);
     if (!switch_uid)
         return;
