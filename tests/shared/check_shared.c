@@ -153,11 +153,17 @@ END_TEST
 static int
 trace_tool(const char *cmd, const char *dir, char **out, char **err)
 {
-    bool svg = strcmp(cmd, "svg") == 0;
-    int status = h_run((const char *[]){ h_bin("ipclab-trace"), cmd,
-                       svg ? "--until" : dir, svg ? "20ms" : NULL, dir,
-                       NULL }, NULL, h_tmpdir_path("tool.out"),
-                       h_tmpdir_path("tool.err"), 120000);
+    const char *argv[] = { h_bin("ipclab-trace"), cmd, dir, NULL, NULL,
+                           NULL };
+    int status;
+
+    if (strcmp(cmd, "svg") == 0) {
+        argv[2] = "--until";
+        argv[3] = "20ms";
+        argv[4] = dir;
+    }
+    status = h_run(argv, NULL, h_tmpdir_path("tool.out"),
+                   h_tmpdir_path("tool.err"), 120000);
 
     *out = h_read_file(h_tmpdir_path("tool.out"));
     *err = h_read_file(h_tmpdir_path("tool.err"));
