@@ -103,7 +103,7 @@ answer_loop(int in, enum ipc_fifo_no in_no, int out, enum ipc_fifo_no out_no)
 {
     struct ipc_record r;
 
-    while (take(in, in_no, &r, IPC_KIND_REQUEST)) {
+    while (take(in, in_no, &r, IPCLAB_KIND_REQUEST)) {
         ipc_rec_make_result(&r, 0, r.a + r.b);
         give(out, out_no, &r);
     }
@@ -126,10 +126,10 @@ measure(const struct bench_opts *o, int out, enum ipc_fifo_no out_no,
         struct ipc_record req, res;
         int64_t t0;
 
-        ipc_rec_request(&req, IPC_OP_SUM, i, 1, (uint32_t)(i + warm + 1));
+        ipc_rec_request(&req, IPCLAB_OP_SUM, i, 1, (uint32_t)(i + warm + 1));
         t0 = ipc_now_ns();
         give(out, out_no, &req);
-        if (!take(in, in_no, &res, IPC_KIND_RESULT))
+        if (!take(in, in_no, &res, IPCLAB_KIND_RESULT))
             ipc_diex("the other side ended early");
         if (i >= 0) {
             double ns = (double)(ipc_now_ns() - t0);
@@ -183,14 +183,14 @@ bench_pingpong(int argc, char *argv[])
                        "One record back and forth between two processes "
                        "through two FIFOs.\n");
     bench_tmpdir(dir, sizeof(dir), "fifo");
-    fifo_setup(dir, "a", IPC_FIFO_LAB, &f[0]);
-    fifo_setup(dir, "b", IPC_FIFO_LAB, &f[1]);
+    fifo_setup(dir, "a", IPCLAB_FIFO_LAB, &f[0]);
+    fifo_setup(dir, "b", IPCLAB_FIFO_LAB, &f[1]);
     if (fork_or_die() == 0) {
         keep_only(f, 2, (int[]){ f[0].rfd, f[1].wfd }, 2);
-        answer_loop(f[0].rfd, IPC_FIFO_LAB, f[1].wfd, IPC_FIFO_LAB);
+        answer_loop(f[0].rfd, IPCLAB_FIFO_LAB, f[1].wfd, IPCLAB_FIFO_LAB);
     }
     keep_only(f, 2, (int[]){ f[0].wfd, f[1].rfd }, 2);
-    measure(&o, f[0].wfd, IPC_FIFO_LAB, f[1].rfd, IPC_FIFO_LAB);
+    measure(&o, f[0].wfd, IPCLAB_FIFO_LAB, f[1].rfd, IPCLAB_FIFO_LAB);
     close(f[0].wfd);            /* EOF: B ends */
     failed = reap_all(1);
     bench_rmtree(dir);
@@ -203,11 +203,11 @@ relay_loop(struct fifo f[4])
 {
     struct ipc_record r;
 
-    while (take(f[0].rfd, IPC_FIFO1, &r, IPC_KIND_REQUEST)) {
-        give(f[2].wfd, IPC_FIFO3, &r);
-        if (!take(f[3].rfd, IPC_FIFO4, &r, IPC_KIND_RESULT))
+    while (take(f[0].rfd, IPCLAB_FIFO1, &r, IPCLAB_KIND_REQUEST)) {
+        give(f[2].wfd, IPCLAB_FIFO3, &r);
+        if (!take(f[3].rfd, IPCLAB_FIFO4, &r, IPCLAB_KIND_RESULT))
             ipc_die_child("the worker ended early");
-        give(f[1].wfd, IPC_FIFO2, &r);
+        give(f[1].wfd, IPCLAB_FIFO2, &r);
     }
     _exit(0);
 }
@@ -238,10 +238,10 @@ bench_pipeline(int argc, char *argv[])
     }
     if (fork_or_die() == 0) {                   /* the worker */
         keep_only(f, 4, (int[]){ f[2].rfd, f[3].wfd }, 2);
-        answer_loop(f[2].rfd, IPC_FIFO3, f[3].wfd, IPC_FIFO4);
+        answer_loop(f[2].rfd, IPCLAB_FIFO3, f[3].wfd, IPCLAB_FIFO4);
     }
     keep_only(f, 4, (int[]){ f[0].wfd, f[1].rfd }, 2);     /* the client */
-    measure(&o, f[0].wfd, IPC_FIFO1, f[1].rfd, IPC_FIFO2);
+    measure(&o, f[0].wfd, IPCLAB_FIFO1, f[1].rfd, IPCLAB_FIFO2);
     close(f[0].wfd);            /* EOF down the chain: both end */
     failed = reap_all(2);
     bench_rmtree(dir);

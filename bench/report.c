@@ -101,7 +101,7 @@ parse(int argc, char *argv[], struct config *c)
         { "no-record", 0, 13 }, { "trace-tool", 1, 14 }, { NULL, 0, 0 },
     };
     static char bin[PATH_MAX];
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     const char *arg, *clients = NULL;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     char *end;
@@ -114,7 +114,7 @@ parse(int argc, char *argv[], struct config *c)
     c->cpu = ncpu > 1 ? (int)ncpu - 1 : 0;
     c->window = 1;
     c->callgrind = c->record = true;
-    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case 1: fputs(usage_text, stdout); exit(0);
         case 2: c->bin = arg; break;

@@ -56,7 +56,7 @@ bench_signal(int argc, char *argv[])
                        "Usage: ipclab-bench signal [--iter N] [--cpu N]\n"
                        "A real-time signal round trip: sigqueue() and "
                        "sigwaitinfo(), both ways.\n");
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
 
     /* block before forking, to avoid a race: the child inherits the mask,
        and the first ready may arrive before it runs at all */

@@ -106,7 +106,7 @@ parse(int argc, char *argv[], struct sys_opts *o)
         { "sched", 1, 13 }, { "stopped", 1, 14 },
         { NULL, 0, 0 },
     };
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     const char *arg;
     int id, n = 0;
 
@@ -114,7 +114,7 @@ parse(int argc, char *argv[], struct sys_opts *o)
                             .spawn = "pool", .signals = "rt", .cpu = -1,
                             .sched = "batch",
                             .timeout_ms = 600000 };
-    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case 1: fputs(usage_text, stdout); exit(0);
         case 2: o->bin = arg; break;

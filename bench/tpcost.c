@@ -78,7 +78,7 @@ burst(struct ipc_record *rec, long n, bool syscalls, bool events)
             syscall(SYS_getppid);
         if (events) {
             rec->seq++;
-            IPC_TRACE(record_write, IPC_FIFO_LAB, rec);
+            IPCLAB_TP(record_write, IPCLAB_FIFO_LAB, rec);
         }
         /* keep the compiler from dropping a loop with nothing in it */
         __asm__ __volatile__("" : : "r"(rec) : "memory");
@@ -114,7 +114,7 @@ bench_tpcost(int argc, char *argv[])
                        "N tracepoints ipclab:record_write, in bursts of "
                        "1000,\nafter a warm-up that fills LTTng's ring "
                        "buffer once.\n");
-    ipc_rec_request(&rec, IPC_OP_MUL, 6, 7, 0);
+    ipc_rec_request(&rec, IPCLAB_OP_MUL, 6, 7, 0);
     bursts(&rec, WARMUP, &first);
     /* the mean, not the median: the page faults are the point */
     first_ns = 0;
@@ -180,13 +180,13 @@ echo_loop(int in, int out)
     struct ipc_record rec;
     char c;
 
-    ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, 0);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 0);
     bursts(&rec, WARMUP, NULL);
     bounce_write(out, 'w');     /* warmed up */
     while (bounce_read(in, &c)) {
         if (c == 'e') {
             rec.seq++;
-            IPC_TRACE(record_read, IPC_FIFO_LAB, &rec);
+            IPCLAB_TP(record_read, IPCLAB_FIFO_LAB, &rec);
         }
         bounce_write(out, c);
     }
@@ -221,7 +221,7 @@ bench_tpswitch(int argc, char *argv[])
     close(to[0]);
     close(from[1]);
 
-    ipc_rec_request(&rec, IPC_OP_MUL, 6, 7, 0);
+    ipc_rec_request(&rec, IPCLAB_OP_MUL, 6, 7, 0);
     bursts(&rec, WARMUP, NULL);
     if (!bounce_read(from[0], &c))
         ipc_diex("the other process ended early");
@@ -243,7 +243,7 @@ bench_tpswitch(int argc, char *argv[])
                     ipc_diex("the other process ended early");
                 if (events) {
                     rec.seq++;
-                    IPC_TRACE(record_read, IPC_FIFO_LAB, &rec);
+                    IPCLAB_TP(record_read, IPCLAB_FIFO_LAB, &rec);
                 }
             }
             mean[events] = (double)(ipc_now_ns() - t0) / BLOCK;

@@ -308,13 +308,13 @@ bench_parse_common(int argc, char *argv[], struct bench_opts *o,
     static const struct ipc_cli_opt opts[] = {
         { "help", 0, 1 }, { "iter", 1, 2 }, { "cpu", 1, 3 }, { NULL, 0, 0 },
     };
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     const char *arg;
     int id;
 
     o->iter = default_iter;
     o->cpu = -1;
-    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case 1:
             fputs(usage, stdout);

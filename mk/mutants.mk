@@ -5,7 +5,7 @@
 #                   on the fault switches of include/ipclab/mutant.h
 #
 # Only that tree has the switches: every other build compiles each
-# IPC_MUTANT() to false, so no normal program can reach a fault. The test
+# IPCLAB_MUTANT() to false, so no normal program can reach a fault. The test
 # program build/tests/mutants (tests/mutants/) builds it once through this
 # rule, then records each mutant under load and requires the normal
 # build's 'ipclab-trace check' to name the rule it breaks.

@@ -42,7 +42,7 @@ ex_fifo_make(const char *path, mode_t mode)
     /* TODO(01-1): mkfifo() applied the umask, so 0660 may have become
        0640. Give the FIFO exactly 'mode' without changing the umask:
        why would umask(0) around mkfifo() be wrong in a library? */
-    IPC_TRACE(fifo_create, IPC_FIFO_LAB, path, (unsigned int)mode);
+    IPCLAB_TP(fifo_create, IPCLAB_FIFO_LAB, path, (unsigned int)mode);
     return 0;
 }
 
@@ -81,7 +81,7 @@ ex_fifo_open_writer(const char *path, int timeout_ms)
     errno = ENOSYS;
     return -1;
 
-    IPC_TRACE(fifo_open, IPC_FIFO_LAB, O_WRONLY | O_NONBLOCK, fd, 0);
+    IPCLAB_TP(fifo_open, IPCLAB_FIFO_LAB, O_WRONLY | O_NONBLOCK, fd, 0);
     if (must_be_fifo(fd) == -1)
         return -1;
     /* TODO(01-2): the caller wants a blocking descriptor: why must the
@@ -110,7 +110,7 @@ ex_fifo_open_reader(const char *path, int *keep_fd)
     wfd = -1;
     if (wfd == -1)
         goto out_close_read;
-    IPC_TRACE(fifo_open, IPC_FIFO_LAB, O_RDONLY, rfd, 0);
+    IPCLAB_TP(fifo_open, IPCLAB_FIFO_LAB, O_RDONLY, rfd, 0);
     *keep_fd = wfd;
     return rfd;
 

@@ -38,11 +38,11 @@ make_fifo(const char *dir, const char *name, int flags)
     if (ipc_rundir_path(path, sizeof(path), dir, name) == -1)
         ipc_diex("directory name too long");
     unlink(path);
-    if (ipc_fifo_create(IPC_FIFO_LAB, path, 0600) == -1)
+    if (ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600) == -1)
         ipc_die("cannot create FIFO '%s'", path);
     /* O_RDWR on a FIFO (Linux): never waits for the other end, and keeps
        the FIFO open, so records wait there for their reader */
-    if ((fd = ipc_fifo_open(IPC_FIFO_LAB, path, flags)) == -1)
+    if ((fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, flags)) == -1)
         ipc_die("cannot open '%s'", path);
     return fd;
 }
@@ -53,17 +53,17 @@ main(int argc, char *argv[])
     static const struct ipc_cli_opt options[] = {
         { "help", 0, 1 }, { "dir", 1, 2 }, { NULL, 0, 0 },
     };
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     const char *dir = NULL, *arg;
     struct timespec zero = { 0, 0 };
-    int out[IPC_OP_COUNT + 1] = { -1 };
+    int out[IPCLAB_OP_COUNT + 1] = { -1 };
     struct rt_stats st = { { 0 }, 0, 0 };
     static struct rt_framer f;
     sigset_t stopset;
     int id, in, rejects;
 
     ipc_set_progname(argv[0]);
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         if (id == 1) {
             printf("Usage: %s --dir DIR\n", ipc_progname());
             return 0;
@@ -83,11 +83,11 @@ main(int argc, char *argv[])
     sigprocmask(SIG_BLOCK, &stopset, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    IPC_TRACE(proc_start, "router", (int)getppid());
+    IPCLAB_TP(proc_start, "router", (int)getppid());
     if (ipc_rundir_prepare(dir) == -1)
         ipc_die("unusable directory '%s'", dir);
     in = make_fifo(dir, "in", O_RDWR | O_NONBLOCK);
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         out[op] = make_fifo(dir, ipc_op_name(op), O_RDWR | O_NONBLOCK);
     rejects = make_fifo(dir, "rejects", O_RDWR | O_NONBLOCK);
     rt_framer_init(&f);
@@ -115,6 +115,6 @@ main(int argc, char *argv[])
     printf("routed: sum=%lu sub=%lu mul=%lu div=%lu rejected=%lu "
            "dropped=%lu\n", st.routed[1], st.routed[2], st.routed[3],
            st.routed[4], st.rejected, st.dropped);
-    IPC_TRACE(proc_exit, "router", 0);
+    IPCLAB_TP(proc_exit, "router", 0);
     return 0;
 }

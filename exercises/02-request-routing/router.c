@@ -75,13 +75,13 @@ rt_framer_next(struct rt_framer *f, struct ipc_record *r,
            the magic (or, when fewer than 4 bytes are buffered, with the
            beginning of it). If so: fewer than sizeof(*r) bytes means
            "wait for the rest" (return 0); else validate them
-           (ipc_rec_validate(), IPC_KIND_REQUEST). A valid record: take it
-           out (consume()), trace it (IPC_TRACE(record_read, IPC_FIFO1,
+           (ipc_rec_validate(), IPCLAB_KIND_REQUEST). A valid record: take it
+           out (consume()), trace it (IPCLAB_TP(record_read, IPCLAB_FIFO1,
            r)) and return 1. */
 
         /* TODO(02-2): no valid record here: drop the bytes up to the next
            candidate start (next_start()), count one in st->dropped and
-           trace IPC_TRACE(record_drop, IPC_FIFO1, "bad_record", bytes).
+           trace IPCLAB_TP(record_drop, IPCLAB_FIFO1, "bad_record", bytes).
            Why not drop sizeof(*r) bytes at once, or just one? */
         (void)r;
         (void)st;
@@ -94,18 +94,18 @@ rt_framer_next(struct rt_framer *f, struct ipc_record *r,
 
 /* Step 3 */
 int
-rt_dispatch(const int out[IPC_OP_COUNT + 1], int rejects,
+rt_dispatch(const int out[IPCLAB_OP_COUNT + 1], int rejects,
             const struct ipc_record *req, struct rt_stats *st)
 {
     struct ipc_record res;
 
-    /* TODO(02-3): an op in 1..IPC_OP_COUNT: write the record into
-       out[op] with ONE write (ipc_rec_write(), FIFO number IPC_FIFO3 for
+    /* TODO(02-3): an op in 1..IPCLAB_OP_COUNT: write the record into
+       out[op] with ONE write (ipc_rec_write(), FIFO number IPCLAB_FIFO3 for
        the trace, timeout 1000 ms) and count it. Why one write()? */
 
     /* TODO(02-3): any other op: turn a copy into its result with status
        EINVAL (ipc_rec_make_result()), write it into 'rejects' (FIFO
-       number IPC_FIFO2 for the trace) and count it in st->rejected. */
+       number IPCLAB_FIFO2 for the trace) and count it in st->rejected. */
     (void)out;
     (void)rejects;
     (void)req;

@@ -24,7 +24,7 @@
 #define RT_BUF 4096
 
 struct rt_stats {
-    unsigned long routed[IPC_OP_COUNT + 1]; /* by op; [0] unused */
+    unsigned long routed[IPCLAB_OP_COUNT + 1]; /* by op; [0] unused */
     unsigned long rejected;     /* unknown operation: answered EINVAL */
     unsigned long dropped;      /* stretches of bytes that were no record */
 };
@@ -49,7 +49,7 @@ rt_framer_feed(struct rt_framer *f, const void *data, size_t n);
  * Step 2. Take the next valid request out of the buffer: returns 1 with
  * *r filled, or 0 when no complete record is buffered (the rest is still
  * in the FIFO). Bytes that cannot be the start of a valid request
- * (ipc_rec_validate() with IPC_KIND_REQUEST) are dropped up to the next
+ * (ipc_rec_validate() with IPCLAB_KIND_REQUEST) are dropped up to the next
  * place where the magic starts, and each such stretch counts once in
  * st->dropped. A buffer whose end could be the beginning of a magic
  * keeps those bytes: the rest of the record may be on its way.
@@ -60,13 +60,13 @@ rt_framer_next(struct rt_framer *f, struct ipc_record *r,
 
 /*
  * Step 3. Route one valid request: write it, as one record, into
- * out[op] (out[1..IPC_OP_COUNT] are the operation FIFOs' write ends);
- * for an op outside 1..IPC_OP_COUNT write instead its result with status
+ * out[op] (out[1..IPCLAB_OP_COUNT] are the operation FIFOs' write ends);
+ * for an op outside 1..IPCLAB_OP_COUNT write instead its result with status
  * EINVAL (same pid, seq, op and operands) into 'rejects'. Counts in st.
  * Returns 0, or -1 when the write fails.
  */
 int
-rt_dispatch(const int out[IPC_OP_COUNT + 1], int rejects,
+rt_dispatch(const int out[IPCLAB_OP_COUNT + 1], int rejects,
             const struct ipc_record *req, struct rt_stats *st);
 
 #endif /* EX02_ROUTER_H */

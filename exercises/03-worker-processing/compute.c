@@ -20,17 +20,17 @@ int
 wk_compute(uint32_t op, int64_t a, int64_t b, int64_t *out)
 {
     switch (op) {
-    case IPC_OP_SUM:
+    case IPCLAB_OP_SUM:
         /* TODO(03-1): when does a + b overflow? Decide with INT64_MAX - b
            or INT64_MIN - b (which one, for which sign of b, and why can
            that subtraction itself not overflow?), then compute. */
-    case IPC_OP_SUB:
+    case IPCLAB_OP_SUB:
         /* TODO(03-1): a - b: the mirror image of the sum. */
-    case IPC_OP_MUL:
+    case IPCLAB_OP_MUL:
         /* TODO(03-1): a * b: compare with INT64_MAX / b or INT64_MIN / b,
            one case per pair of signs. Why is INT64_MIN * -1 the case that
            a careless check misses? */
-    case IPC_OP_DIV:
+    case IPCLAB_OP_DIV:
         /* TODO(03-1): b == 0 is EDOM; which single division overflows? */
         (void)a;
         (void)b;

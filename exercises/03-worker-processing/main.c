@@ -58,12 +58,12 @@ main(int argc, char *argv[])
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */
     signal(SIGPIPE, SIG_IGN);
 
-    IPC_TRACE(proc_start, w.role, (int)w.server);
+    IPCLAB_TP(proc_start, w.role, (int)w.server);
     ipc_worker_open_fifos(args.dir, &w.fd3, &w.fd4);
 
     status = wk_loop(&w);
     if (status != 0)
         ipc_warnx("stopping: the server is gone or the protocol failed");
-    IPC_TRACE(proc_exit, w.role, status);
+    IPCLAB_TP(proc_exit, w.role, status);
     return status;
 }

@@ -28,7 +28,7 @@ static int
 send_result(struct wk *w, const struct ipc_record *res)
 {
     for (;;) {
-        if (ipc_rec_write(w->fd4, IPC_FIFO4, res, WK_POLL_PARENT_MS) == 0)
+        if (ipc_rec_write(w->fd4, IPCLAB_FIFO4, res, WK_POLL_PARENT_MS) == 0)
             return 0;
         if (errno != ETIMEDOUT || getppid() != w->server)
             return -1;
@@ -44,7 +44,7 @@ wk_handle_ready(struct wk *w, const struct ipc_sig_event *ev)
     int status;
 
     ipc_sig_consumed(ev, "ready");
-    IPC_TRACE(proc_state, w->role, "reading");
+    IPCLAB_TP(proc_state, w->role, "reading");
     /* TODO(03-2): read exactly one request from FIFO3
        (ipc_rec_read_one()). Nothing there (the server took it back) or
        EOF: nothing to answer. Garbage (EBADMSG): acknowledge with the
@@ -56,7 +56,7 @@ wk_handle_ready(struct wk *w, const struct ipc_sig_event *ev)
     if (w->crash_after > 0 && ++w->handled >= w->crash_after)
         raise(SIGKILL);         /* test hook: die holding a request */
 
-    IPC_TRACE(proc_state, w->role, "processing");
+    IPCLAB_TP(proc_state, w->role, "processing");
     if (w->delay_ms > 0)
         ipc_sleep_ms(w->delay_ms);
     /* TODO(03-2): compute with wk_compute() — but refuse (EINVAL) a

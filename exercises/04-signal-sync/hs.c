@@ -43,7 +43,7 @@ int
 hs_wait(struct hs *h, int timeout_ms, struct ipc_sig_event *ev)
 {
     int64_t deadline = ipc_deadline_ms(timeout_ms);
-    int code = h->sigs.mode == IPC_SIG_RT ? SI_QUEUE : SI_USER;
+    int code = h->sigs.mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER;
 
     for (;;) {
         int left = ipc_ms_until(deadline);
@@ -56,11 +56,11 @@ hs_wait(struct hs *h, int timeout_ms, struct ipc_sig_event *ev)
         /* TODO(04-2): fill *ev from the siginfo_t (si_pid, si_code, and
            si_value.sival_int when si_code is SI_QUEUE). Accept only
            si_pid == h->server with si_code == 'code': trace anything else
-           with IPC_TRACE(signal_ignore, signo, pid, value,
+           with IPCLAB_TP(signal_ignore, signo, pid, value,
            "unexpected_sender") and go on waiting — what would a client
            that believed any SIGRTMIN+2 read from FIFO2? */
 
-        /* TODO(04-2): trace the signal taken, IPC_TRACE(signal_consume,
+        /* TODO(04-2): trace the signal taken, IPCLAB_TP(signal_consume,
            signo, "ready" or "revoke", pid, value), and return signo. */
         (void)left;
         (void)code;
@@ -76,9 +76,9 @@ hs_ack(struct hs *h, uint32_t seq)
 {
     /* TODO(04-3): send h->sigs.ack to h->server: sigqueue() with 'seq'
        as the value in rt mode, kill() in classic mode (value 0). Trace
-       it just BEFORE sending, IPC_TRACE(signal_send, signo, "ack", pid,
+       it just BEFORE sending, IPCLAB_TP(signal_send, signo, "ack", pid,
        value): why before, and not after sigqueue() returns? On failure
-       trace IPC_TRACE(error, "signal_send", errno). */
+       trace IPCLAB_TP(error, "signal_send", errno). */
     (void)h;
     (void)seq;
     errno = ENOSYS;
@@ -97,7 +97,7 @@ hs_request(struct hs *h, enum ipc_op op, int64_t a, int64_t b,
     /* the signals were blocked before this (hs_block): a ready that comes
        before we wait stays pending instead of being lost */
     ipc_rec_request(&req, op, a, b, seq);
-    if (ipc_rec_write(h->fd1, IPC_FIFO1, &req, timeout_ms) == -1) {
+    if (ipc_rec_write(h->fd1, IPCLAB_FIFO1, &req, timeout_ms) == -1) {
         if (errno != ETIMEDOUT)
             errno = EPIPE;
         return -1;
@@ -107,7 +107,7 @@ hs_request(struct hs *h, enum ipc_op op, int64_t a, int64_t b,
            - 0: ETIMEDOUT; -1: fail;
            - revoke: ECANCELED if its value is our seq, else wait on;
            - ready: read exactly one record (ipc_rec_read_one(), kind
-             IPC_KIND_RESULT). 0 is EOF: the server is gone (EPIPE).
+             IPCLAB_KIND_RESULT). 0 is EOF: the server is gone (EPIPE).
              EAGAIN: the server took it back: no ack, wait on. EBADMSG:
              ack the ready's value so the server goes on, wait on.
            - a result whose pid is not ours: the protocol broke; ack it

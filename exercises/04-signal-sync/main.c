@@ -53,11 +53,11 @@ connect_server(struct hs *h, const char *dir)
         ipc_die("cannot block the protocol's signals");
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */
     signal(SIGPIPE, SIG_IGN);
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO1) == -1 ||
-        (h->fd1 = ipc_fifo_open(IPC_FIFO1, path, O_WRONLY | O_NONBLOCK)) == -1)
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO1) == -1 ||
+        (h->fd1 = ipc_fifo_open(IPCLAB_FIFO1, path, O_WRONLY | O_NONBLOCK)) == -1)
         ipc_die("cannot open '%s'", path);
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO2) == -1 ||
-        (h->fd2 = ipc_fifo_open(IPC_FIFO2, path, O_RDONLY | O_NONBLOCK)) == -1)
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO2) == -1 ||
+        (h->fd2 = ipc_fifo_open(IPCLAB_FIFO2, path, O_RDONLY | O_NONBLOCK)) == -1)
         ipc_die("cannot open '%s'", path);
 }
 
@@ -93,14 +93,14 @@ one(struct hs *h, const char *line, int timeout_ms)
 int
 main(int argc, char *argv[])
 {
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     const char *dir_opt = NULL, *file = NULL, *arg;
     char dir[PATH_MAX], expr[256] = "";
     struct hs h;
     int id, timeout_ms = 10000, failed = 0;
 
     ipc_set_progname(argv[0]);
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
             printf("Usage: %s [--dir DIR] [--timeout MS] (A OP B | --file "
@@ -111,7 +111,7 @@ main(int argc, char *argv[])
         case OPT_TIMEOUT:
             timeout_ms = (int)ipc_cli_int("timeout", arg, 1, 3600000);
             break;
-        case IPC_CLI_OPERAND:
+        case IPCLAB_CLI_OPERAND:
             if (strlen(expr) + strlen(arg) + 2 > sizeof(expr))
                 ipc_usage_error("expression too long");
             strcat(strcat(expr, expr[0] ? " " : ""), arg);
@@ -123,7 +123,7 @@ main(int argc, char *argv[])
     if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");
 
-    IPC_TRACE(proc_start, "rc", (int)getppid());
+    IPCLAB_TP(proc_start, "rc", (int)getppid());
     connect_server(&h, dir);
     if (file == NULL) {
         failed = one(&h, expr, timeout_ms) != 0;
@@ -141,6 +141,6 @@ main(int argc, char *argv[])
                 failed = 1;
         }
     }
-    IPC_TRACE(proc_exit, "rc", failed);
+    IPCLAB_TP(proc_exit, "rc", failed);
     return failed;
 }

@@ -65,7 +65,7 @@ start_workers(struct ms *m, const char *worker_dir)
     sigaddset(&mask, m->sigs.ready);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         char path[PATH_MAX];
         char *argv[] = { path, "--dir", (char *)m->dir, "--signals",
                          (char *)ipc_sig_mode_name(m->sigs.mode), NULL };
@@ -86,7 +86,7 @@ reap_workers(struct ms *m)
     int code;
 
     while ((pid = ipc_reap(-1, "worker", &code)) > 0)
-        for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+        for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
             if (m->workers[op] == pid)
                 m->workers[op] = 0;
 }
@@ -96,7 +96,7 @@ stop_workers(struct ms *m)
 {
     int64_t deadline = ipc_deadline_ms(3000);
 
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (m->workers[op] > 0)
             ipc_sig_send(&m->sigs, SIGTERM, "stop", m->workers[op], 0);
     while (ipc_ms_until(deadline) > 0) {
@@ -105,7 +105,7 @@ stop_workers(struct ms *m)
             return;             /* ECHILD: every one reaped */
         ipc_sleep_ms(20);
     }
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (m->workers[op] > 0)
             kill(m->workers[op], SIGKILL);
 }
@@ -114,8 +114,8 @@ int
 main(int argc, char *argv[])
 {
     static struct ms m;
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
-    enum ipc_sig_mode mode = IPC_SIG_RT;
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
+    enum ipc_sig_mode mode = IPCLAB_SIG_RT;
     const char *dir_opt = NULL, *worker_dir = "build/bin", *arg;
     struct timespec zero = { 0, 0 };
     sigset_t blocked, stopset;
@@ -126,7 +126,7 @@ main(int argc, char *argv[])
     ipc_set_progname(argv[0]);
     m.ack_timeout_ms = 2000;
     m.result_timeout_ms = 5000;
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
             printf("Usage: %s [--dir DIR] [--worker-dir DIR] "
@@ -142,7 +142,7 @@ main(int argc, char *argv[])
             if (ipc_sig_mode_parse(arg, &mode) == -1)
                 ipc_usage_error("--signals must be rt or classic");
             break;
-        case IPC_CLI_OPERAND:
+        case IPCLAB_CLI_OPERAND:
             ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
@@ -150,7 +150,7 @@ main(int argc, char *argv[])
     if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");
     m.dir = dir;
-    IPC_TRACE(proc_start, "server", (int)getppid());
+    IPCLAB_TP(proc_start, "server", (int)getppid());
 
     /* every signal we take is blocked, and taken when we choose */
     sigemptyset(&stopset);
@@ -171,19 +171,19 @@ main(int argc, char *argv[])
     if (ipc_rundir_lock(dir, mode, &holder) == -1)
         ipc_die("cannot lock '%s' (server %ld?)", dir, (long)holder);
     /* FIFO1 and FIFO4: a write end kept so read() never sees EOF */
-    open_both_ends(dir, IPC_FIFO1, &fd1r, &fd1w);
-    open_both_ends(dir, IPC_FIFO4, &fd4r, &fd4w);
-    m.to_client.no = IPC_FIFO2;
-    open_both_ends(dir, IPC_FIFO2, &m.to_client.rfd, &m.to_client.wfd);
-    m.to_worker.no = IPC_FIFO3;
-    open_both_ends(dir, IPC_FIFO3, &m.to_worker.rfd, &m.to_worker.wfd);
-    ipc_rec_reader_init(&m.in1, fd1r, IPC_FIFO1, IPC_KIND_REQUEST);
-    ipc_rec_reader_init(&m.in4, fd4r, IPC_FIFO4, IPC_KIND_RESULT);
+    open_both_ends(dir, IPCLAB_FIFO1, &fd1r, &fd1w);
+    open_both_ends(dir, IPCLAB_FIFO4, &fd4r, &fd4w);
+    m.to_client.no = IPCLAB_FIFO2;
+    open_both_ends(dir, IPCLAB_FIFO2, &m.to_client.rfd, &m.to_client.wfd);
+    m.to_worker.no = IPCLAB_FIFO3;
+    open_both_ends(dir, IPCLAB_FIFO3, &m.to_worker.rfd, &m.to_worker.wfd);
+    ipc_rec_reader_init(&m.in1, fd1r, IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
+    ipc_rec_reader_init(&m.in4, fd4r, IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
     start_workers(&m, worker_dir);
 
     printf("ready: %s\n", dir);
     fflush(stdout);
-    IPC_TRACE(proc_state, "server", "serving");
+    IPCLAB_TP(proc_state, "server", "serving");
     for (;;) {
         struct pollfd p = { .fd = fd1r, .events = POLLIN };
         struct ipc_record req;
@@ -197,10 +197,10 @@ main(int argc, char *argv[])
             errno != EAGAIN)
             ipc_die("cannot read FIFO1");
     }
-    IPC_TRACE(proc_state, "server", "stopping");
+    IPCLAB_TP(proc_state, "server", "stopping");
     stop_workers(&m);
     ipc_rundir_clean(dir);
     printf("stopped: %lu answered\n", m.served);
-    IPC_TRACE(proc_exit, "server", 0);
+    IPCLAB_TP(proc_exit, "server", 0);
     return 0;
 }

@@ -43,12 +43,12 @@ ms_handshake(struct ms *m, struct ms_chan *ch, const struct ipc_record *rec,
              pid_t peer)
 {
     int64_t deadline = ipc_deadline_ms(m->ack_timeout_ms);
-    int code = m->sigs.mode == IPC_SIG_RT ? SI_QUEUE : SI_USER;
+    int code = m->sigs.mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER;
 
     /* TODO(05-1): write 'rec' into ch (ipc_rec_write(), timeout 0): why
        can this write not block? Then send 'peer' "ready" with rec->seq
        (ipc_sig_send()). If that fails the reader is gone: take the
-       record back (ms_reclaim(), traced IPC_TRACE(reclaim, ch->no,
+       record back (ms_reclaim(), traced IPCLAB_TP(reclaim, ch->no,
        rec->pid, rec->seq, peer, "peer_gone")) and fail with ESRCH —
        why before anyone else can read it? */
 
@@ -77,7 +77,7 @@ ms_await_result(struct ms *m, const struct ipc_record *req,
     for (;;) {
         /* TODO(05-2): take the records already buffered in m->in4
            (ipc_rec_reader_next()): ours (same pid and seq) ends the wait;
-           others are stale: IPC_TRACE(record_drop, IPC_FIFO4, "stale",
+           others are stale: IPCLAB_TP(record_drop, IPCLAB_FIFO4, "stale",
            sizeof(*res)). Then poll() m->in4.fd until the deadline and
            refill (ipc_rec_reader_fill(); EAGAIN is not an error). Why a
            buffered reader here, and one record at a time on FIFO3? */
@@ -93,7 +93,7 @@ ms_await_result(struct ms *m, const struct ipc_record *req,
 static void
 fail(struct ipc_record *rec, int status)
 {
-    IPC_TRACE(error, "request failed", status);
+    IPCLAB_TP(error, "request failed", status);
     ipc_rec_make_result(rec, status, 0);
 }
 
@@ -104,11 +104,11 @@ ms_serve_one(struct ms *m, const struct ipc_record *req)
     struct ipc_record rec = *req;
 
     if (!ipc_proc_alive(req->pid)) {
-        IPC_TRACE(record_drop, IPC_FIFO1, "stale", (int)sizeof(*req));
+        IPCLAB_TP(record_drop, IPCLAB_FIFO1, "stale", (int)sizeof(*req));
         return;                 /* nobody to answer */
     }
-    /* TODO(05-3): an op outside 1..IPC_OP_COUNT: answer EINVAL (fail()),
-       no worker involved. Otherwise trace IPC_TRACE(route, pid, seq, op,
+    /* TODO(05-3): an op outside 1..IPCLAB_OP_COUNT: answer EINVAL (fail()),
+       no worker involved. Otherwise trace IPCLAB_TP(route, pid, seq, op,
        worker) and hand the request to m->workers[op] on FIFO3
        (ms_handshake()); then await its result (m->result_timeout_ms).
        A worker that did not take it, or never answered: EIO. */

@@ -28,7 +28,7 @@
 
 /* A FIFO shared by several readers: FIFO2 or FIFO3 */
 struct ms_chan {
-    enum ipc_fifo_no no;        /* IPC_FIFO2 or IPC_FIFO3 */
+    enum ipc_fifo_no no;        /* IPCLAB_FIFO2 or IPCLAB_FIFO3 */
     int wfd;                    /* write end (non-blocking) */
     int rfd;                    /* our own read end: keeps the FIFO open
                                    and lets us take back an unread record */
@@ -44,7 +44,7 @@ struct ms {
     struct ipc_rec_reader in4;  /* FIFO4: results */
     struct ms_chan to_client;   /* FIFO2 */
     struct ms_chan to_worker;   /* FIFO3 */
-    pid_t workers[IPC_OP_COUNT + 1];   /* the pool, indexed by op */
+    pid_t workers[IPCLAB_OP_COUNT + 1];   /* the pool, indexed by op */
     unsigned long served;       /* results delivered */
 };
 

@@ -6,7 +6,7 @@
  * pthread functions return error numbers. They never set errno.
  *
  *     int64_t v;
- *     int status = ipc_calc_apply(IPC_OP_DIV, INT64_MIN, -1, &v);
+ *     int status = ipc_calc_apply(IPCLAB_OP_DIV, INT64_MIN, -1, &v);
  *     // status == ERANGE: the quotient does not fit in 64 bits
  */
 #ifndef IPCLAB_CALC_H

@@ -9,12 +9,12 @@
  *     static const struct ipc_cli_opt opts[] = {
  *         { "dir", 1, OPT_DIR }, { "help", 0, OPT_HELP }, { NULL, 0, 0 },
  *     };
- *     struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+ *     struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
  *     const char *arg;
  *     int id;
- *     while ((id = ipc_cli_next(&cli, opts, &arg)) != IPC_CLI_END) {
+ *     while ((id = ipc_cli_next(&cli, opts, &arg)) != IPCLAB_CLI_END) {
  *         switch (id) {
- *         case IPC_CLI_OPERAND: ...arg is the operand...
+ *         case IPCLAB_CLI_OPERAND: ...arg is the operand...
  *         case OPT_DIR:         ...arg is the value...
  *         }
  *     }
@@ -27,8 +27,8 @@
 
 #include <stdint.h>
 
-#define IPC_CLI_END     (-1)
-#define IPC_CLI_OPERAND 0
+#define IPCLAB_CLI_END     (-1)
+#define IPCLAB_CLI_OPERAND 0
 
 struct ipc_cli_opt {
     const char *name;               /* without the leading "--" */
@@ -43,11 +43,11 @@ struct ipc_cli {
     int only_operands;              /* after "--" */
 };
 
-#define IPC_CLI_INIT(argc, argv) { (argc), (argv), 1, 0 }
+#define IPCLAB_CLI_INIT(argc, argv) { (argc), (argv), 1, 0 }
 
 /*
  * The next option's id with its value in *arg (NULL when it takes none),
- * IPC_CLI_OPERAND with the word in *arg, or IPC_CLI_END. "-h" is "--help",
+ * IPCLAB_CLI_OPERAND with the word in *arg, or IPCLAB_CLI_END. "-h" is "--help",
  * which every program has: the table must contain "help".
  */
 int

@@ -14,7 +14,7 @@
  *     skipped without losing the valid records around it.
  *
  *     struct ipc_rec_reader rd;
- *     ipc_rec_reader_init(&rd, fd, 1, IPC_KIND_REQUEST);
+ *     ipc_rec_reader_init(&rd, fd, 1, IPCLAB_KIND_REQUEST);
  *     while (ipc_rec_reader_fill(&rd) > 0)
  *         while (ipc_rec_reader_next(&rd, &rec) == 1)
  *             handle(&rec);
@@ -29,11 +29,11 @@
 
 /* FIFO numbers as in the design: they appear in traces as 'fifo' */
 enum ipc_fifo_no {
-    IPC_FIFO_LAB = 0,               /* a lab's own FIFO */
-    IPC_FIFO1 = 1,                  /* rc --> server: requests */
-    IPC_FIFO2 = 2,                  /* server --> rc: results, shared */
-    IPC_FIFO3 = 3,                  /* server --> worker: requests, shared */
-    IPC_FIFO4 = 4,                  /* worker --> server: results */
+    IPCLAB_FIFO_LAB = 0,               /* a lab's own FIFO */
+    IPCLAB_FIFO1 = 1,                  /* rc --> server: requests */
+    IPCLAB_FIFO2 = 2,                  /* server --> rc: results, shared */
+    IPCLAB_FIFO3 = 3,                  /* server --> worker: requests, shared */
+    IPCLAB_FIFO4 = 4,                  /* worker --> server: results */
 };
 
 /*
@@ -104,7 +104,7 @@ int
 ipc_rec_read_one(int fd, enum ipc_fifo_no no, struct ipc_record *r,
                  enum ipc_kind expect);
 
-#define IPC_READER_BUF 4096          /* a pipe's atomic unit, and then some */
+#define IPCLAB_READER_BUF 4096          /* a pipe's atomic unit, and then some */
 
 /* A buffered reader that recovers record boundaries after garbage. */
 struct ipc_rec_reader {
@@ -114,7 +114,7 @@ struct ipc_rec_reader {
     size_t len;                     /* bytes waiting in buf */
     unsigned long dropped;          /* invalid stretches skipped so far */
     unsigned long dropped_bytes;    /* bytes in them */
-    unsigned char buf[IPC_READER_BUF];
+    unsigned char buf[IPCLAB_READER_BUF];
 };
 
 /* Start reading records of kind 'expect' from fd. */

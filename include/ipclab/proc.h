@@ -51,8 +51,8 @@ ipc_self_pid(void);
  * sched(7) and docs/performance.md.
  */
 enum ipc_sched {
-    IPC_SCHED_NORMAL,           /* SCHED_OTHER: the default */
-    IPC_SCHED_BATCH,            /* SCHED_BATCH */
+    IPCLAB_SCHED_NORMAL,           /* SCHED_OTHER: the default */
+    IPCLAB_SCHED_BATCH,            /* SCHED_BATCH */
 };
 
 /* "batch" or "normal" into *sched: 0, or -1 with errno EINVAL */
@@ -73,9 +73,9 @@ ipc_proc_alive(pid_t pid);
 
 /* What /proc/PID/stat says a process is doing. */
 enum ipc_proc_run {
-    IPC_PROC_GONE,              /* no such process, or a zombie */
-    IPC_PROC_RUNNING,           /* running or sleeping: it can act */
-    IPC_PROC_STOPPED,           /* state T (SIGSTOP...) or t (traced) */
+    IPCLAB_PROC_GONE,              /* no such process, or a zombie */
+    IPCLAB_PROC_RUNNING,           /* running or sleeping: it can act */
+    IPCLAB_PROC_STOPPED,           /* state T (SIGSTOP...) or t (traced) */
 };
 
 /* The state of process pid: it can act, it is stopped, or it is gone. */

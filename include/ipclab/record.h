@@ -27,18 +27,18 @@
 
 /* What a record is: a request to compute, or the result of one. */
 enum ipc_kind {
-    IPC_KIND_REQUEST = 1,
-    IPC_KIND_RESULT  = 2,
+    IPCLAB_KIND_REQUEST = 1,
+    IPCLAB_KIND_RESULT  = 2,
 };
 
 /* The operations, one per processing client. 0 is never valid. */
 enum ipc_op {
-    IPC_OP_SUM = 1,                 /* a + b, by ipclab-sum */
-    IPC_OP_SUB = 2,                 /* a - b, by ipclab-sub */
-    IPC_OP_MUL = 3,                 /* a * b, by ipclab-mul */
-    IPC_OP_DIV = 4,                 /* a / b, by ipclab-div */
+    IPCLAB_OP_SUM = 1,                 /* a + b, by ipclab-sum */
+    IPCLAB_OP_SUB = 2,                 /* a - b, by ipclab-sub */
+    IPCLAB_OP_MUL = 3,                 /* a * b, by ipclab-mul */
+    IPCLAB_OP_DIV = 4,                 /* a / b, by ipclab-div */
 };
-#define IPC_OP_COUNT 4              /* operations are 1 .. IPC_OP_COUNT */
+#define IPCLAB_OP_COUNT 4              /* operations are 1 .. IPCLAB_OP_COUNT */
 
 struct ipc_record {                 /* every hop; see the diagram above */
     uint32_t magic;                 /* IPCLAB_MAGIC; rejects garbage */
@@ -69,20 +69,20 @@ _Static_assert(sizeof(struct ipc_record) == 56,
                "the record layout is the wire format: no hidden padding");
 
 /*
- * Why a record was rejected. IPC_REC_OK (0) means valid. The names are
+ * Why a record was rejected. IPCLAB_REC_OK (0) means valid. The names are
  * stable: they appear in traces as the 'reason' of ipclab:record_drop.
  */
 enum ipc_rec_fault {
-    IPC_REC_OK = 0,
-    IPC_REC_SHORT,                  /* fewer bytes than a record */
-    IPC_REC_BAD_MAGIC,
-    IPC_REC_BAD_VERSION,
-    IPC_REC_BAD_CHECK,              /* checksum mismatch: torn or forged */
-    IPC_REC_BAD_KIND,               /* not the kind this FIFO carries (a
+    IPCLAB_REC_OK = 0,
+    IPCLAB_REC_SHORT,                  /* fewer bytes than a record */
+    IPCLAB_REC_BAD_MAGIC,
+    IPCLAB_REC_BAD_VERSION,
+    IPCLAB_REC_BAD_CHECK,              /* checksum mismatch: torn or forged */
+    IPCLAB_REC_BAD_KIND,               /* not the kind this FIFO carries (a
                                        returned record may be either) */
-    IPC_REC_BAD_PID,                /* pid <= 0 */
-    IPC_REC_BAD_SEQ,                /* seq == 0 */
-    IPC_REC_BAD_OP,                 /* results only, unless their status is
+    IPCLAB_REC_BAD_PID,                /* pid <= 0 */
+    IPCLAB_REC_BAD_SEQ,                /* seq == 0 */
+    IPCLAB_REC_BAD_OP,                 /* results only, unless their status is
                                        EINVAL: requests may carry any op,
                                        and the server answers EINVAL */
 };
@@ -107,7 +107,7 @@ void
 ipc_rec_seal(struct ipc_record *r);
 
 /*
- * Check 'len' bytes at 'r' as a record of kind 'expect'. Returns IPC_REC_OK
+ * Check 'len' bytes at 'r' as a record of kind 'expect'. Returns IPCLAB_REC_OK
  * or the first fault found, in the order of enum ipc_rec_fault.
  */
 enum ipc_rec_fault

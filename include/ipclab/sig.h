@@ -28,8 +28,8 @@
 #include <sys/types.h>
 
 enum ipc_sig_mode {
-    IPC_SIG_RT = 0,                 /* sigqueue() with the seq as payload */
-    IPC_SIG_CLASSIC = 1,            /* kill() with SIGUSR1 / SIGUSR2 */
+    IPCLAB_SIG_RT = 0,                 /* sigqueue() with the seq as payload */
+    IPCLAB_SIG_CLASSIC = 1,            /* kill() with SIGUSR1 / SIGUSR2 */
 };
 
 /* The signal numbers of one mode. */

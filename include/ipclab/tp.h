@@ -6,7 +6,7 @@
  * documents each one, and the trace tool, the Trace Compass analysis and the
  * grading tests read them. Add fields at the end; never rename or remove.
  *
- * Do not call lttng_ust_tracepoint() directly: use IPC_TRACE() from
+ * Do not call lttng_ust_tracepoint() directly: use IPCLAB_TP() from
  * ipclab/trace.h, which compiles to nothing when tracing is off.
  *
  * The emitting process is identified by the 'vpid' context that
@@ -32,17 +32,17 @@
 LTTNG_UST_TRACEPOINT_ENUM(ipclab, op_enum,
     LTTNG_UST_TP_ENUM_VALUES(
         lttng_ust_field_enum_value("none", 0)
-        lttng_ust_field_enum_value("sum", IPC_OP_SUM)
-        lttng_ust_field_enum_value("sub", IPC_OP_SUB)
-        lttng_ust_field_enum_value("mul", IPC_OP_MUL)
-        lttng_ust_field_enum_value("div", IPC_OP_DIV)
+        lttng_ust_field_enum_value("sum", IPCLAB_OP_SUM)
+        lttng_ust_field_enum_value("sub", IPCLAB_OP_SUB)
+        lttng_ust_field_enum_value("mul", IPCLAB_OP_MUL)
+        lttng_ust_field_enum_value("div", IPCLAB_OP_DIV)
     )
 )
 
 LTTNG_UST_TRACEPOINT_ENUM(ipclab, kind_enum,
     LTTNG_UST_TP_ENUM_VALUES(
-        lttng_ust_field_enum_value("request", IPC_KIND_REQUEST)
-        lttng_ust_field_enum_value("result", IPC_KIND_RESULT)
+        lttng_ust_field_enum_value("request", IPCLAB_KIND_REQUEST)
+        lttng_ust_field_enum_value("result", IPCLAB_KIND_RESULT)
     )
 )
 

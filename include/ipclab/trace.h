@@ -1,7 +1,7 @@
 /*
- * ipclab/trace.h - the one way to emit a tracepoint: IPC_TRACE().
+ * ipclab/trace.h - the one way to emit a tracepoint: IPCLAB_TP().
  *
- *     IPC_TRACE(record_write, 1, &rec);
+ *     IPCLAB_TP(record_write, 1, &rec);
  *
  * expands to lttng_ust_tracepoint(ipclab, record_write, 1, &rec) when the
  * kit is built with tracing (IPCLAB_TRACING=1, the default when lttng-ust is
@@ -30,7 +30,7 @@
 #endif
 #include "ipclab/tp.h"
 
-#define IPC_TRACE(event, ...) \
+#define IPCLAB_TP(event, ...) \
     lttng_ust_tracepoint(ipclab, event, __VA_ARGS__)
 
 #else /* !IPCLAB_TRACING */
@@ -42,7 +42,7 @@ ipc_trace_discard(int unused, ...)
     (void)unused;
 }
 
-#define IPC_TRACE(event, ...) \
+#define IPCLAB_TP(event, ...) \
     do { if (0) ipc_trace_discard(0, __VA_ARGS__); } while (0)
 
 #endif /* IPCLAB_TRACING */

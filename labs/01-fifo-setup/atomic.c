@@ -55,7 +55,7 @@ blaster(void *arg)
     struct blast *b = arg;
     unsigned char *buf = malloc(b->size);
     int count = b->size == SMALL_SIZE ? SMALL_COUNT : BIG_COUNT;
-    int fd = ipc_fifo_open(IPC_FIFO_LAB, b->path, O_WRONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO_LAB, b->path, O_WRONLY);
     struct ipc_record rec;
 
     if (buf == NULL || fd == -1)
@@ -65,10 +65,10 @@ blaster(void *arg)
     if (!lab_gate_wait(b->go, NULL))    /* start together: writes compete */
         return 1;
     for (int seq = 1; seq <= count; seq++) {
-        ipc_rec_request(&rec, IPC_OP_SUM, (int64_t)b->size, b->fill,
+        ipc_rec_request(&rec, IPCLAB_OP_SUM, (int64_t)b->size, b->fill,
                         (uint32_t)seq);
         memcpy(buf, &rec, sizeof(rec));
-        IPC_TRACE(record_write, IPC_FIFO_LAB, &rec);  /* before, as always */
+        IPCLAB_TP(record_write, IPCLAB_FIFO_LAB, &rec);  /* before, as always */
         if (ipc_write_full(fd, buf, b->size) == -1)
             return 1;
     }
@@ -84,12 +84,12 @@ check_unit(const unsigned char *u, size_t size, struct ipc_record *rec)
     enum ipc_rec_fault f;
 
     memcpy(rec, u, sizeof(*rec));
-    if ((f = ipc_rec_validate(rec, sizeof(*rec), IPC_KIND_REQUEST)) != 0)
+    if ((f = ipc_rec_validate(rec, sizeof(*rec), IPCLAB_KIND_REQUEST)) != 0)
         return f;
     for (size_t i = sizeof(*rec); i < size; i++)
         if (u[i] != (unsigned char)rec->b)
-            return IPC_REC_BAD_CHECK;   /* the other writer's bytes */
-    return IPC_REC_OK;
+            return IPCLAB_REC_BAD_CHECK;   /* the other writer's bytes */
+    return IPCLAB_REC_OK;
 }
 
 struct tally {
@@ -111,8 +111,8 @@ run(size_t size, struct tally *t)
     pid_t pid[2];
     int fd;
 
-    ipc_fifo_create(IPC_FIFO_LAB, path, 0600);
-    fd = ipc_fifo_open(IPC_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
     if (buf == NULL || fd == -1 || ipc_fd_set_nonblock(fd, 0) == -1)
         return false;
     if (size == SMALL_SIZE)
@@ -135,13 +135,13 @@ run(size_t size, struct tally *t)
         enum ipc_rec_fault f = check_unit(buf, size, &rec);
 
         t->units++;
-        if (f != IPC_REC_OK) {
-            IPC_TRACE(record_drop, IPC_FIFO_LAB, ipc_rec_fault_name(f),
+        if (f != IPCLAB_REC_OK) {
+            IPCLAB_TP(record_drop, IPCLAB_FIFO_LAB, ipc_rec_fault_name(f),
                       (int)size);
             t->torn++;
             continue;
         }
-        IPC_TRACE(record_read, IPC_FIFO_LAB, &rec);
+        IPCLAB_TP(record_read, IPCLAB_FIFO_LAB, &rec);
         t->turns += last != 0 && rec.pid != last;
         last = rec.pid;
     }

@@ -49,7 +49,7 @@ create_under(const char *name, mode_t mode, mode_t mask)
 {
     mode_t saved = umask(mask);
     struct stat st;
-    int r = ipc_fifo_create(IPC_FIFO_LAB, lab_path(name), mode);
+    int r = ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(name), mode);
 
     umask(saved);
     if (r == -1 || stat(lab_path(name), &st) == -1) {
@@ -90,7 +90,7 @@ exp_mkfifo(void)
             "shows mode = %#x instead of 0x1b6", 666, 666);
 
     /* what the decimal bug does to the FIFO's own owner */
-    fd = ipc_fifo_open(IPC_FIFO_LAB, lab_path("decimal"),
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("decimal"),
                        O_RDONLY | O_NONBLOCK);
     if (geteuid() == 0) {
         lab_say("you are root: permissions do not stop you (CAP_DAC_OVERRIDE),"
@@ -113,8 +113,8 @@ exp_exists(void)
     bool ok = true;
     int r, fd;
 
-    ipc_fifo_create(IPC_FIFO_LAB, path, 0600);
-    r = ipc_fifo_create(IPC_FIFO_LAB, path, 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
+    r = ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
     ok &= lab_expect(r == -1 && errno == EEXIST, "a second mkfifo() of '%s' "
                      "fails with %s: the FIFO outlives whoever made it",
                      path, r == -1 ? ipc_errno_name(errno) : "success");
@@ -129,12 +129,12 @@ exp_exists(void)
     fd = open(planted, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0)
         close(fd);
-    r = ipc_fifo_create(IPC_FIFO_LAB, planted, 0600);
+    r = ipc_fifo_create(IPCLAB_FIFO_LAB, planted, 0600);
     ok &= lab_expect(r == -1 && errno == EEXIST && lstat(planted, &st) == 0 &&
                      S_ISREG(st.st_mode), "at '%s' mkfifo() fails with EEXIST "
                      "too, but lstat() finds a regular file: refuse it",
                      planted);
-    fd = ipc_fifo_open(IPC_FIFO_LAB, planted, O_WRONLY | O_NONBLOCK);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, planted, O_WRONLY | O_NONBLOCK);
     ok &= lab_expect(fd == -1 && errno == EINVAL, "ipc_fifo_open() refuses it "
                      "as well (%s): no record is written into a plain file",
                      fd == -1 ? ipc_errno_name(errno) : "it opened");

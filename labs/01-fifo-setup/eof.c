@@ -34,10 +34,10 @@ eof_writer(void *arg)
 {
     struct writer *w = arg;
     struct ipc_record rec;
-    int fd = ipc_fifo_open(IPC_FIFO_LAB, w->path, O_WRONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO_LAB, w->path, O_WRONLY);
 
-    ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, w->seq);
-    if (fd == -1 || ipc_rec_write(fd, IPC_FIFO_LAB, &rec, -1) == -1)
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, w->seq);
+    if (fd == -1 || ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1) == -1)
         return 1;
     lab_gate_post(&w->to_lab, 1);
     if (!lab_gate_wait(&w->go, NULL))
@@ -57,9 +57,9 @@ exp_eof(void)
     pid_t pid[2];
     int fd, r;
 
-    ipc_fifo_create(IPC_FIFO_LAB, path, 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
     /* O_NONBLOCK: no writer exists yet, and we want to see EAGAIN below */
-    fd = ipc_fifo_open(IPC_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
     if (fd == -1)
         return false;
     for (int i = 0; i < 2; i++) {
@@ -70,14 +70,14 @@ exp_eof(void)
         ok &= lab_gate_wait(&w[i].to_lab, NULL);
     }
     for (int i = 0; i < 2; i++) {
-        r = ipc_rec_read_one(fd, IPC_FIFO_LAB, &rec, IPC_KIND_REQUEST);
+        r = ipc_rec_read_one(fd, IPCLAB_FIFO_LAB, &rec, IPCLAB_KIND_REQUEST);
         ok &= lab_expect(r == 1, "read the record of writer %ld",
                          (long)rec.pid);
     }
 
     lab_gate_post(&w[0].go, 1);
     ok &= lab_wait(pid[0], "writer") == 0;
-    r = ipc_rec_read_one(fd, IPC_FIFO_LAB, &rec, IPC_KIND_REQUEST);
+    r = ipc_rec_read_one(fd, IPCLAB_FIFO_LAB, &rec, IPCLAB_KIND_REQUEST);
     ok &= lab_expect(r == -1 && errno == EAGAIN, "writer %ld has gone, but "
                      "one writer is left: the empty FIFO gives EAGAIN, not "
                      "end of file (a blocking read() would wait)",
@@ -86,7 +86,7 @@ exp_eof(void)
     lab_gate_post(&w[1].go, 1);
     ok &= lab_wait(pid[1], "writer") == 0;
     ipc_fd_set_nonblock(fd, 0);
-    r = ipc_rec_read_one(fd, IPC_FIFO_LAB, &rec, IPC_KIND_REQUEST);
+    r = ipc_rec_read_one(fd, IPCLAB_FIFO_LAB, &rec, IPCLAB_KIND_REQUEST);
     ok &= lab_expect(r == 0, "the last writer has closed: read() returns 0, "
                      "end of file, at once, even in blocking mode");
     for (int i = 0; i < 2; i++) {

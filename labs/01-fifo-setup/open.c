@@ -40,7 +40,7 @@ opener(void *arg)
     int fd;
 
     lab_gate_post(&o->gate, 1);
-    fd = ipc_fifo_open(IPC_FIFO_LAB, o->path, o->flags);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, o->path, o->flags);
     if (fd == -1)
         return 1;
     lab_say("my open() has returned");
@@ -60,7 +60,7 @@ rendezvous(const char *peer_role, int flags)
     int fd, said = 0;
     pid_t pid;
 
-    ipc_fifo_create(IPC_FIFO_LAB, o.path, 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, o.path, 0600);
     lab_gate_init(&o.gate);
     pid = lab_fork(peer_role, opener, &o);
     ok &= lab_gate_wait(&o.gate, NULL);
@@ -69,7 +69,7 @@ rendezvous(const char *peer_role, int flags)
                      "has the other end open", peer_role,
                      flags == O_RDONLY ? "O_RDONLY" : "O_WRONLY", wchan);
 
-    fd = ipc_fifo_open(IPC_FIFO_LAB, o.path, other);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, o.path, other);
     ok &= lab_expect(fd >= 0, "our open(%s) returns at once: the %s was "
                      "already waiting at the other end",
                      other == O_RDONLY ? "O_RDONLY" : "O_WRONLY", peer_role);
@@ -100,23 +100,23 @@ exp_nonblock(void)
     bool ok = true;
     int rfd, wfd, r;
 
-    ipc_fifo_create(IPC_FIFO_LAB, path, 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
 
     /* the read end, with no writer anywhere */
-    rfd = ipc_fifo_open(IPC_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
+    rfd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
     ok &= lab_expect(rfd >= 0, "open(O_RDONLY | O_NONBLOCK) with no writer "
                      "returns at once");
     if (rfd == -1)
         return false;
-    r = ipc_rec_read_one(rfd, IPC_FIFO_LAB, &rec, IPC_KIND_REQUEST);
+    r = ipc_rec_read_one(rfd, IPCLAB_FIFO_LAB, &rec, IPCLAB_KIND_REQUEST);
     ok &= lab_expect(r == 0, "read() with no writer returns 0, end of file "
                      "(not EAGAIN): there is nobody who could write");
 
     /* the write end, now that a reader (us) exists */
-    wfd = ipc_fifo_open(IPC_FIFO_LAB, path, O_WRONLY | O_NONBLOCK);
+    wfd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_WRONLY | O_NONBLOCK);
     ok &= lab_expect(wfd >= 0, "open(O_WRONLY | O_NONBLOCK) succeeds: a "
                      "reader has the FIFO open");
-    r = ipc_rec_read_one(rfd, IPC_FIFO_LAB, &rec, IPC_KIND_REQUEST);
+    r = ipc_rec_read_one(rfd, IPCLAB_FIFO_LAB, &rec, IPCLAB_KIND_REQUEST);
     ok &= lab_expect(r == -1 && errno == EAGAIN, "read() on the empty FIFO "
                      "now fails with EAGAIN: a writer exists, data may come");
     if (wfd >= 0)
@@ -124,7 +124,7 @@ exp_nonblock(void)
     close(rfd);
 
     /* the write end again, with no reader left */
-    wfd = ipc_fifo_open(IPC_FIFO_LAB, path, O_WRONLY | O_NONBLOCK);
+    wfd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_WRONLY | O_NONBLOCK);
     ok &= lab_expect(wfd == -1 && errno == ENXIO, "with no reader, "
                      "open(O_WRONLY | O_NONBLOCK) fails with %s (the trace's "
                      "fifo_open has err = 6)",

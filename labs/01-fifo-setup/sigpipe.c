@@ -41,13 +41,13 @@ late_writer(void *arg)
 
     /* SIGPIPE ignored: a vanished reader shows up as EPIPE */
     signal(SIGPIPE, w->ignore_sigpipe ? SIG_IGN : SIG_DFL);
-    if ((fd = ipc_fifo_open(IPC_FIFO_LAB, w->path, O_WRONLY)) == -1)
+    if ((fd = ipc_fifo_open(IPCLAB_FIFO_LAB, w->path, O_WRONLY)) == -1)
         return 1;
     lab_gate_post(&w->to_lab, 1);
     if (!lab_gate_wait(&w->go, NULL))
         return 1;
-    ipc_rec_request(&rec, IPC_OP_MUL, 6, 7, 1);
-    if (ipc_rec_write(fd, IPC_FIFO_LAB, &rec, -1) == 0)
+    ipc_rec_request(&rec, IPCLAB_OP_MUL, 6, 7, 1);
+    if (ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1) == 0)
         return 1;               /* the write worked: no SIGPIPE, no EPIPE? */
     lab_say("my write() failed with %s and I am still alive",
             ipc_errno_name(errno));
@@ -67,11 +67,11 @@ close_under_writer(bool ignore)
     int fd, status;
     pid_t pid;
 
-    ipc_fifo_create(IPC_FIFO_LAB, w.path, 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, w.path, 0600);
     lab_gate_init(&w.to_lab);
     lab_gate_init(&w.go);
     pid = lab_fork("writer", late_writer, &w);
-    fd = ipc_fifo_open(IPC_FIFO_LAB, w.path, O_RDONLY);   /* rendezvous */
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, w.path, O_RDONLY);   /* rendezvous */
     lab_gate_wait(&w.to_lab, NULL);
     close(fd);                  /* the last reader goes */
     lab_gate_post(&w.go, 1);

@@ -42,7 +42,7 @@ client(void *arg)
 {
     struct client *c = arg;
     struct ipc_record rec;
-    int fd = ipc_fifo_open(IPC_FIFO1, c->path, O_WRONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO1, c->path, O_WRONLY);
 
     if (fd == -1)
         return 1;
@@ -50,9 +50,9 @@ client(void *arg)
     if (!lab_gate_wait(c->go, NULL))
         return 1;
     for (uint32_t seq = 1; seq <= REQUESTS; seq++) {
-        ipc_rec_request(&rec, (enum ipc_op)(1 + seq % IPC_OP_COUNT), seq, 2,
+        ipc_rec_request(&rec, (enum ipc_op)(1 + seq % IPCLAB_OP_COUNT), seq, 2,
                         seq);
-        if (ipc_rec_write(fd, IPC_FIFO1, &rec, -1) == -1)
+        if (ipc_rec_write(fd, IPCLAB_FIFO1, &rec, -1) == -1)
             return 1;
     }
     close(fd);
@@ -82,19 +82,19 @@ exp_many_writers(void)
     bool ok = true, in_order = true;
     pid_t pid[CLIENTS];
 
-    ipc_fifo_create(IPC_FIFO1, c.path, 0600);
+    ipc_fifo_create(IPCLAB_FIFO1, c.path, 0600);
     lab_gate_init(&opened);
     lab_gate_init(&go);
     for (int i = 0; i < CLIENTS; i++)
         pid[i] = lab_fork("client", client, &c);
-    fd = ipc_fifo_open(IPC_FIFO1, c.path, O_RDONLY | O_NONBLOCK);
+    fd = ipc_fifo_open(IPCLAB_FIFO1, c.path, O_RDONLY | O_NONBLOCK);
     /* end of file must mean "all have finished", not "none has begun" */
     for (int i = 0; i < CLIENTS; i++)
         ok &= lab_gate_wait(&opened, NULL);
     for (int i = 0; i < CLIENTS; i++)
         lab_gate_post(&go, 1);
 
-    ipc_rec_reader_init(&rd, fd, IPC_FIFO1, IPC_KIND_REQUEST);
+    ipc_rec_reader_init(&rd, fd, IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
     for (ssize_t n = 1; n != 0 && ok;) {
         struct pollfd p = { .fd = fd, .events = POLLIN };
 

@@ -36,7 +36,7 @@ rec_writer(void *arg)
     struct lab_steps *s = arg;
     static const char junk[10] = "garbage!!!";
     struct ipc_record r[4];
-    int fd = ipc_fifo_open(IPC_FIFO_LAB, lab_path("records"), O_WRONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("records"), O_WRONLY);
 
     if (fd == -1)
         return 1;
@@ -46,7 +46,7 @@ rec_writer(void *arg)
 
     /* UNSAFE: one record in two write()s [lab02:split-record] */
     lab_gate_wait(&s->go, NULL);
-    IPC_TRACE(record_write, IPC_FIFO_LAB, &r[0]);
+    IPCLAB_TP(record_write, IPCLAB_FIFO_LAB, &r[0]);
     ipc_write_full(fd, &r[0], FIRST_PIECE);
     lab_gate_post(&s->done, 1);
     lab_gate_wait(&s->go, NULL);
@@ -55,13 +55,13 @@ rec_writer(void *arg)
     lab_gate_post(&s->done, 2);
 
     lab_gate_wait(&s->go, NULL);
-    ipc_rec_write(fd, IPC_FIFO_LAB, &r[1], -1);
-    ipc_rec_write(fd, IPC_FIFO_LAB, &r[2], -1);
+    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[1], -1);
+    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[2], -1);
     lab_gate_post(&s->done, 3);
 
     lab_gate_wait(&s->go, NULL);
     ipc_write_full(fd, junk, sizeof(junk));
-    ipc_rec_write(fd, IPC_FIFO_LAB, &r[3], -1);
+    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[3], -1);
     lab_gate_post(&s->done, 4);
     close(fd);
     return 0;
@@ -98,12 +98,12 @@ exp_fixed_records(void)
     int fd, a, b;
     pid_t pid;
 
-    ipc_fifo_create(IPC_FIFO_LAB, lab_path("records"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path("records"), 0600);
     lab_steps_init(&s);
     pid = lab_fork("writer", rec_writer, &s);
-    fd = ipc_fifo_open(IPC_FIFO_LAB, lab_path("records"),
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("records"),
                        O_RDONLY | O_NONBLOCK);
-    ipc_rec_reader_init(&rd, fd, IPC_FIFO_LAB, IPC_KIND_REQUEST);
+    ipc_rec_reader_init(&rd, fd, IPCLAB_FIFO_LAB, IPCLAB_KIND_REQUEST);
     ok &= lab_gate_wait(&s.done, NULL);
 
     lab_say("1. the writer sends %d bytes of record 1, later the other %zu",

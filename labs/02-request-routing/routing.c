@@ -41,13 +41,13 @@ static const struct {
     uint32_t op;                /* 7: an operation that does not exist */
     int64_t a, b;
 } requests[NCLIENTS][NREQ] = {
-    { { IPC_OP_MUL, 6, 7 }, { IPC_OP_DIV, 10, 2 }, { 7, 1, 1 },
-      { IPC_OP_SUM, 2, 2 } },
-    { { IPC_OP_SUB, 9, 10 }, { IPC_OP_DIV, 1, 0 }, { IPC_OP_MUL, 3, 3 },
-      { IPC_OP_SUM, 5, 5 } },
+    { { IPCLAB_OP_MUL, 6, 7 }, { IPCLAB_OP_DIV, 10, 2 }, { 7, 1, 1 },
+      { IPCLAB_OP_SUM, 2, 2 } },
+    { { IPCLAB_OP_SUB, 9, 10 }, { IPCLAB_OP_DIV, 1, 0 }, { IPCLAB_OP_MUL, 3, 3 },
+      { IPCLAB_OP_SUM, 5, 5 } },
 };
 static const int client_no[NCLIENTS] = { 0, 1 };
-static const enum ipc_op worker_op[IPC_OP_COUNT + 1] = { 0, 1, 2, 3, 4 };
+static const enum ipc_op worker_op[IPCLAB_OP_COUNT + 1] = { 0, 1, 2, 3, 4 };
 
 static const char *
 to_path(uint32_t op)
@@ -63,13 +63,13 @@ static int
 route_client(void *arg)
 {
     int k = *(const int *)arg;
-    int fd = ipc_fifo_open(IPC_FIFO1, lab_path("fifo1"), O_WRONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"), O_WRONLY);
     struct ipc_record rec;
 
     for (int i = 0; fd >= 0 && i < NREQ; i++) {
         ipc_rec_request(&rec, (enum ipc_op)requests[k][i].op,
                         requests[k][i].a, requests[k][i].b, (uint32_t)i + 1);
-        if (ipc_rec_write(fd, IPC_FIFO1, &rec, -1) == -1)
+        if (ipc_rec_write(fd, IPCLAB_FIFO1, &rec, -1) == -1)
             return 1;
     }
     return fd >= 0 ? 0 : 1;
@@ -80,21 +80,21 @@ static int
 worker(void *arg)
 {
     enum ipc_op op = *(const enum ipc_op *)arg;
-    int in = ipc_fifo_open(IPC_FIFO_LAB, to_path(op), O_RDONLY);
-    int out = ipc_fifo_open(IPC_FIFO4, lab_path("fifo4"), O_WRONLY);
+    int in = ipc_fifo_open(IPCLAB_FIFO_LAB, to_path(op), O_RDONLY);
+    int out = ipc_fifo_open(IPCLAB_FIFO4, lab_path("fifo4"), O_WRONLY);
     struct ipc_record rec;
     int r;
 
     while (in >= 0 && out >= 0 &&
-           (r = ipc_rec_read_one(in, IPC_FIFO_LAB, &rec,
-                                 IPC_KIND_REQUEST)) == 1) {
+           (r = ipc_rec_read_one(in, IPCLAB_FIFO_LAB, &rec,
+                                 IPCLAB_KIND_REQUEST)) == 1) {
         int64_t v = 0;
         /* a request for another operation was misrouted: refuse it */
         int status = rec.op == op ? ipc_calc_apply(rec.op, rec.a, rec.b, &v)
                                   : EINVAL;
 
         ipc_rec_make_result(&rec, status, v);
-        if (ipc_rec_write(out, IPC_FIFO4, &rec, -1) == -1)
+        if (ipc_rec_write(out, IPCLAB_FIFO4, &rec, -1) == -1)
             return 1;
     }
     return in >= 0 && out >= 0 && r == 0 ? 0 : 1;  /* EOF: server closed */
@@ -122,28 +122,28 @@ check_result(const struct ipc_record *res)
 bool
 exp_routing(void)
 {
-    pid_t workers[IPC_OP_COUNT + 1], clients[NCLIENTS];
-    int to[IPC_OP_COUNT + 1], got_req = 0, got_res = 0;
+    pid_t workers[IPCLAB_OP_COUNT + 1], clients[NCLIENTS];
+    int to[IPCLAB_OP_COUNT + 1], got_req = 0, got_res = 0;
     struct ipc_rec_reader in1, in4;
     struct ipc_record rec;
     bool ok = true;
 
-    ipc_fifo_create(IPC_FIFO1, lab_path("fifo1"), 0600);
-    ipc_fifo_create(IPC_FIFO4, lab_path("fifo4"), 0600);
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
-        ipc_fifo_create(IPC_FIFO_LAB, to_path(op), 0600);
+    ipc_fifo_create(IPCLAB_FIFO1, lab_path("fifo1"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO4, lab_path("fifo4"), 0600);
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
+        ipc_fifo_create(IPCLAB_FIFO_LAB, to_path(op), 0600);
     /* fork before opening anything: a peer must not inherit our ends */
     for (int k = 0; k < NCLIENTS; k++)
         clients[k] = lab_fork("client", route_client, (void *)&client_no[k]);
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         workers[op] = lab_fork(ipc_op_name(op), worker,
                                (void *)&worker_op[op]);
-    ipc_rec_reader_init(&in4, ipc_fifo_open(IPC_FIFO4, lab_path("fifo4"),
-                        O_RDONLY | O_NONBLOCK), IPC_FIFO4, IPC_KIND_RESULT);
-    ipc_rec_reader_init(&in1, ipc_fifo_open(IPC_FIFO1, lab_path("fifo1"),
-                        O_RDONLY | O_NONBLOCK), IPC_FIFO1, IPC_KIND_REQUEST);
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)   /* rendezvous */
-        to[op] = ipc_fifo_open(IPC_FIFO_LAB, to_path(op), O_WRONLY);
+    ipc_rec_reader_init(&in4, ipc_fifo_open(IPCLAB_FIFO4, lab_path("fifo4"),
+                        O_RDONLY | O_NONBLOCK), IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
+    ipc_rec_reader_init(&in1, ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"),
+                        O_RDONLY | O_NONBLOCK), IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)   /* rendezvous */
+        to[op] = ipc_fifo_open(IPCLAB_FIFO_LAB, to_path(op), O_WRONLY);
 
     while (ok && got_res < NCLIENTS * NREQ) {
         struct pollfd p[2] = { { .fd = in4.fd, .events = POLLIN },
@@ -156,8 +156,8 @@ exp_routing(void)
         ipc_rec_reader_fill(&in1);
         while (ipc_rec_reader_next(&in1, &rec) == 1) {
             got_req++;
-            if (rec.op < 1 || rec.op > IPC_OP_COUNT) {
-                IPC_TRACE(error, "unknown operation", EINVAL);
+            if (rec.op < 1 || rec.op > IPCLAB_OP_COUNT) {
+                IPCLAB_TP(error, "unknown operation", EINVAL);
                 ipc_rec_make_result(&rec, EINVAL, 0);
                 lab_say("request %d:%u has operation %u: no worker for it, "
                         "answered EINVAL at once", rec.pid, rec.seq, rec.op);
@@ -165,11 +165,11 @@ exp_routing(void)
                 got_res++;
                 continue;
             }
-            IPC_TRACE(route, rec.pid, rec.seq, (int)rec.op, workers[rec.op]);
+            IPCLAB_TP(route, rec.pid, rec.seq, (int)rec.op, workers[rec.op]);
             lab_say("request %d:%u %lld %c %lld --> %s %ld", rec.pid, rec.seq,
                     (long long)rec.a, ipc_op_symbol(rec.op), (long long)rec.b,
                     ipc_op_name(rec.op), (long)workers[rec.op]);
-            ok &= ipc_rec_write(to[rec.op], IPC_FIFO_LAB, &rec, -1) == 0;
+            ok &= ipc_rec_write(to[rec.op], IPCLAB_FIFO_LAB, &rec, -1) == 0;
         }
         ipc_rec_reader_fill(&in4);
         while (ipc_rec_reader_next(&in4, &rec) == 1) {
@@ -180,7 +180,7 @@ exp_routing(void)
     ok &= lab_expect(got_req == NCLIENTS * NREQ && got_res == got_req,
                      "%d requests, each routed by its operation and answered",
                      got_req);
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         close(to[op]);          /* end of file: the worker ends */
         ok &= lab_wait(workers[op], ipc_op_name(op)) == 0;
         unlink(to_path(op));

@@ -51,7 +51,7 @@ static int
 typist(void *arg)
 {
     struct typist *t = arg;
-    int fd = ipc_fifo_open(IPC_FIFO_LAB, t->path, O_WRONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO_LAB, t->path, O_WRONLY);
 
     if (fd == -1)
         return 1;
@@ -71,7 +71,7 @@ typist(void *arg)
         ipc_rec_request(&rec, op, a, b, m->seq);
         if (!lab_gate_wait(&t->steps.go, NULL))
             return 1;
-        IPC_TRACE(record_write, IPC_FIFO_LAB, &rec);
+        IPCLAB_TP(record_write, IPCLAB_FIFO_LAB, &rec);
         ipc_write_full(fd, line, cut);
         lab_gate_post(&t->steps.done, 1);
         if (cut < len) {        /* UNSAFE: one message, two write()s */
@@ -130,11 +130,11 @@ take(struct line_reader *r)
 
         *nl = '\0';
         if (parse(line, &rec)) {
-            IPC_TRACE(record_read, IPC_FIFO_LAB, &rec);
+            IPCLAB_TP(record_read, IPCLAB_FIFO_LAB, &rec);
             lab_say("  a whole line: \"%s\"", line);
             msgs++;
         } else {
-            IPC_TRACE(record_drop, IPC_FIFO_LAB, "bad_magic",
+            IPCLAB_TP(record_drop, IPCLAB_FIFO_LAB, "bad_magic",
                       (int)(nl - line + 1));
             lab_say("  not a message, thrown away: \"%s\"", line);
             r->garbled++;
@@ -163,12 +163,12 @@ exp_text_lines(void)
     pid_t p1, p2;
     int a, b;
 
-    ipc_fifo_create(IPC_FIFO_LAB, t1.path, 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, t1.path, 0600);
     lab_steps_init(&t1.steps);
     lab_steps_init(&t2.steps);
     p1 = lab_fork("typist", typist, &t1);
     p2 = lab_fork("typist", typist, &t2);
-    r.fd = ipc_fifo_open(IPC_FIFO_LAB, t1.path, O_RDONLY | O_NONBLOCK);
+    r.fd = ipc_fifo_open(IPCLAB_FIFO_LAB, t1.path, O_RDONLY | O_NONBLOCK);
     ok &= lab_gate_wait(&t1.steps.done, NULL) &&
           lab_gate_wait(&t2.steps.done, NULL);
 

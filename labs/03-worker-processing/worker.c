@@ -46,24 +46,24 @@ struct job {
 static int
 worker(void *arg)
 {
-    int in = ipc_fifo_open(IPC_FIFO_LAB, lab_path("requests"), O_RDONLY);
-    int out = ipc_fifo_open(IPC_FIFO4, lab_path("results"), O_WRONLY);
+    int in = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("requests"), O_RDONLY);
+    int out = ipc_fifo_open(IPCLAB_FIFO4, lab_path("results"), O_WRONLY);
     struct ipc_record rec;
     int r = -1;
 
     (void)arg;
     while (in >= 0 && out >= 0 &&
-           (r = ipc_rec_read_one(in, IPC_FIFO_LAB, &rec,
-                                 IPC_KIND_REQUEST)) == 1) {
+           (r = ipc_rec_read_one(in, IPCLAB_FIFO_LAB, &rec,
+                                 IPCLAB_KIND_REQUEST)) == 1) {
         int64_t v = 0;
         int status;
 
-        IPC_TRACE(proc_state, lab_role(), "processing");
+        IPCLAB_TP(proc_state, lab_role(), "processing");
         status = ipc_calc_apply(rec.op, rec.a, rec.b, &v);
         ipc_rec_make_result(&rec, status, v);
-        if (ipc_rec_write(out, IPC_FIFO4, &rec, -1) == -1)
+        if (ipc_rec_write(out, IPCLAB_FIFO4, &rec, -1) == -1)
             return 1;
-        IPC_TRACE(proc_state, lab_role(), "idle");
+        IPCLAB_TP(proc_state, lab_role(), "idle");
     }
     return r == 0 ? 0 : 1;      /* end of file: the lab has finished */
 }
@@ -77,22 +77,22 @@ run_jobs(const struct job *jobs, int n)
     int in, out;
     pid_t pid;
 
-    ipc_fifo_create(IPC_FIFO_LAB, lab_path("requests"), 0600);
-    ipc_fifo_create(IPC_FIFO4, lab_path("results"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path("requests"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO4, lab_path("results"), 0600);
     pid = lab_fork("worker", worker, NULL);
     /* both blocking, in the worker's order: a read end opened first, with
        O_NONBLOCK, would see end of file until the worker opens its
        write end (lab 01, 'nonblock') */
-    in = ipc_fifo_open(IPC_FIFO_LAB, lab_path("requests"), O_WRONLY);
-    out = ipc_fifo_open(IPC_FIFO4, lab_path("results"), O_RDONLY);
+    in = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("requests"), O_WRONLY);
+    out = ipc_fifo_open(IPCLAB_FIFO4, lab_path("results"), O_RDONLY);
     ok = in >= 0 && out >= 0;           /* ipc_fifo_open() said why not */
     for (int i = 0; i < n && ok; i++) {
         const struct job *j = &jobs[i];
         char said[96];
 
         ipc_rec_request(&rec, (enum ipc_op)j->op, j->a, j->b, (uint32_t)i + 1);
-        if (ipc_rec_write(in, IPC_FIFO_LAB, &rec, -1) == -1 ||
-            ipc_rec_read_one(out, IPC_FIFO4, &rec, IPC_KIND_RESULT) != 1) {
+        if (ipc_rec_write(in, IPCLAB_FIFO_LAB, &rec, -1) == -1 ||
+            ipc_rec_read_one(out, IPCLAB_FIFO4, &rec, IPCLAB_KIND_RESULT) != 1) {
             ok = lab_expect(false, "no result for %lld %c %lld",
                             (long long)j->a, ipc_op_symbol(j->op),
                             (long long)j->b);
@@ -123,8 +123,8 @@ bool
 exp_worker(void)
 {
     static const struct job jobs[] = {
-        { IPC_OP_SUM, 7, 5, 0, 12 }, { IPC_OP_SUB, 7, 12, 0, -5 },
-        { IPC_OP_MUL, 6, 7, 0, 42 }, { IPC_OP_DIV, -7, 2, 0, -3 },
+        { IPCLAB_OP_SUM, 7, 5, 0, 12 }, { IPCLAB_OP_SUB, 7, 12, 0, -5 },
+        { IPCLAB_OP_MUL, 6, 7, 0, 42 }, { IPCLAB_OP_DIV, -7, 2, 0, -3 },
     };
 
     lab_say("-7 / 2 is -3: C's division truncates toward zero");
@@ -154,11 +154,11 @@ bool
 exp_errors(void)
 {
     static const struct job jobs[] = {
-        { IPC_OP_DIV, 1, 0, EDOM, 0 },
-        { IPC_OP_DIV, INT64_MIN, -1, ERANGE, 0 },
-        { IPC_OP_SUM, INT64_MAX, 1, ERANGE, 0 },
-        { IPC_OP_SUB, INT64_MIN, 1, ERANGE, 0 },
-        { IPC_OP_MUL, INT64_MAX, 2, ERANGE, 0 },
+        { IPCLAB_OP_DIV, 1, 0, EDOM, 0 },
+        { IPCLAB_OP_DIV, INT64_MIN, -1, ERANGE, 0 },
+        { IPCLAB_OP_SUM, INT64_MAX, 1, ERANGE, 0 },
+        { IPCLAB_OP_SUB, INT64_MIN, 1, ERANGE, 0 },
+        { IPCLAB_OP_MUL, INT64_MAX, 2, ERANGE, 0 },
         { 9, 1, 1, EINVAL, 0 },
     };
     bool ok = run_jobs(jobs, (int)(sizeof(jobs) / sizeof(jobs[0])));

@@ -50,16 +50,16 @@ client(void *arg)
     struct ipc_sigs sigs;
     struct sigaction sa;
     sigset_t ready;
-    int fd1 = ipc_fifo_open(IPC_FIFO1, lab_path("fifo1"), O_WRONLY);
-    int fd2 = ipc_fifo_open(IPC_FIFO2, lab_path("fifo2"), O_RDONLY);
+    int fd1 = ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"), O_WRONLY);
+    int fd2 = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_RDONLY);
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ready);
     sigaddset(&ready, sigs.ready);
     if (p->block_first)         /* block before sending, to avoid a race */
         sigprocmask(SIG_BLOCK, &ready, NULL);
-    ipc_rec_request(&rec, IPC_OP_MUL, 6, 7, 1);
-    if (ipc_rec_write(fd1, IPC_FIFO1, &rec, -1) == -1)
+    ipc_rec_request(&rec, IPCLAB_OP_MUL, 6, 7, 1);
+    if (ipc_rec_write(fd1, IPCLAB_FIFO1, &rec, -1) == -1)
         return 1;
     lab_gate_wait(&p->go, NULL);        /* the server is faster: always */
     if (!p->block_first) {
@@ -74,7 +74,7 @@ client(void *arg)
     if (ipc_sig_wait(&ready, LAB_WAIT_MS, &ev) <= 0)
         return 1;
     ipc_sig_consumed(&ev, "ready");
-    if (ipc_rec_read_one(fd2, IPC_FIFO2, &rec, IPC_KIND_RESULT) != 1)
+    if (ipc_rec_read_one(fd2, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT) != 1)
         return 1;
     lab_say("the ready signal was pending; my result: 6 * 7 = %lld",
             (long long)rec.value);
@@ -91,16 +91,16 @@ serve_one(bool block_first)
     int fd1, fd2, status = -1;
     pid_t pid;
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
-    ipc_fifo_create(IPC_FIFO1, lab_path("fifo1"), 0600);
-    ipc_fifo_create(IPC_FIFO2, lab_path("fifo2"), 0600);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
+    ipc_fifo_create(IPCLAB_FIFO1, lab_path("fifo1"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO2, lab_path("fifo2"), 0600);
     lab_gate_init(&p.go);
     pid = lab_fork("client", client, &p);
-    fd1 = ipc_fifo_open(IPC_FIFO1, lab_path("fifo1"), O_RDONLY);
-    fd2 = ipc_fifo_open(IPC_FIFO2, lab_path("fifo2"), O_WRONLY);
-    if (ipc_rec_read_one(fd1, IPC_FIFO1, &rec, IPC_KIND_REQUEST) == 1) {
+    fd1 = ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"), O_RDONLY);
+    fd2 = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_WRONLY);
+    if (ipc_rec_read_one(fd1, IPCLAB_FIFO1, &rec, IPCLAB_KIND_REQUEST) == 1) {
         ipc_rec_make_result(&rec, 0, 42);
-        ipc_rec_write(fd2, IPC_FIFO2, &rec, -1);
+        ipc_rec_write(fd2, IPCLAB_FIFO2, &rec, -1);
         ipc_sig_send(&sigs, sigs.ready, "ready", pid, rec.seq);
     }
     lab_gate_post(&p.go, 1);

@@ -113,7 +113,7 @@ blocked_reader(void *arg)
     ssize_t n;
 
     install(w->restart ? SA_RESTART : 0);       /* the point of part 2 */
-    fd = ipc_fifo_open(IPC_FIFO_LAB, lab_path("handler"), O_RDONLY);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("handler"), O_RDONLY);
     lab_gate_post(&w->ready, 1);
     n = read(fd, &rec, sizeof(rec));
     err = errno;
@@ -121,14 +121,14 @@ blocked_reader(void *arg)
         return 1;
     trace_taken();
     if (n == -1) {
-        IPC_TRACE(error, "read", err);
+        IPCLAB_TP(error, "read", err);
         lab_say("read() failed with %s: the handler ran, and read() was "
                 "not restarted", ipc_errno_name(err));
         return err == EINTR && !w->restart ? 0 : 1;
     }
     if (n == (ssize_t)sizeof(rec) &&
-        ipc_rec_validate(&rec, (size_t)n, IPC_KIND_REQUEST) == IPC_REC_OK)
-        IPC_TRACE(record_read, IPC_FIFO_LAB, &rec);
+        ipc_rec_validate(&rec, (size_t)n, IPCLAB_KIND_REQUEST) == IPCLAB_REC_OK)
+        IPCLAB_TP(record_read, IPCLAB_FIFO_LAB, &rec);
     lab_say("the handler ran, read() went on, and returned %zd bytes", n);
     return n == (ssize_t)sizeof(rec) && w->restart ? 0 : 1;
 }
@@ -145,19 +145,19 @@ interrupt_read(bool restart)
     pid_t pid;
     int fd;
 
-    ipc_sigs_init(&sigs, IPC_SIG_CLASSIC);
-    ipc_fifo_create(IPC_FIFO_LAB, lab_path("handler"), 0600);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_CLASSIC);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path("handler"), 0600);
     lab_gate_init(&w.ready);
     pid = lab_fork("reader", blocked_reader, &w);
-    fd = ipc_fifo_open(IPC_FIFO_LAB, lab_path("handler"), O_WRONLY);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("handler"), O_WRONLY);
     ok = lab_gate_wait(&w.ready, NULL) &&
          lab_wait_blocked(pid, wchan, sizeof(wchan));
     lab_say("%s: the reader sleeps in read() (in the kernel: %s)",
             restart ? "with SA_RESTART" : "without SA_RESTART", wchan);
     ipc_sig_send(&sigs, SIGUSR1, "ready", pid, 0);
     if (restart) {              /* it is reading again: give it a record */
-        ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, 1);
-        ipc_rec_write(fd, IPC_FIFO_LAB, &rec, -1);
+        ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 1);
+        ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1);
     }
     ok &= lab_wait(pid, "reader") == 0;
     lab_gate_close(&w.ready);
@@ -174,7 +174,7 @@ exp_async_safe(void)
     bool ok;
     pid_t pid;
 
-    ipc_sigs_init(&sigs, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_CLASSIC);
     lab_gate_init(&w.ready);
     pid = lab_fork("waiter", flag_waiter, &w);
     ok = lab_gate_wait(&w.ready, NULL);

@@ -42,7 +42,7 @@ struct receiver {
 static void
 block_rt(struct ipc_sigs *sigs, sigset_t *set)
 {
-    ipc_sigs_init(sigs, IPC_SIG_RT);
+    ipc_sigs_init(sigs, IPCLAB_SIG_RT);
     sigemptyset(set);
     sigaddset(set, sigs->ready);
     sigaddset(set, sigs->ack);
@@ -143,8 +143,8 @@ intruder(void *arg)
     struct receiver *r = arg;
     struct ipc_sigs classic, rt;
 
-    ipc_sigs_init(&classic, IPC_SIG_CLASSIC);   /* kill(), no value */
-    ipc_sigs_init(&rt, IPC_SIG_RT);
+    ipc_sigs_init(&classic, IPCLAB_SIG_CLASSIC);   /* kill(), no value */
+    ipc_sigs_init(&rt, IPCLAB_SIG_RT);
     return ipc_sig_send(&classic, rt.ready, "ready", r->intruder, 0) == 0
            ? 0 : 1;
 }

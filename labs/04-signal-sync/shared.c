@@ -50,7 +50,7 @@ struct reader {
 void
 result_for(struct ipc_record *rec, pid_t reader, uint32_t seq)
 {
-    ipc_rec_request(rec, IPC_OP_MUL, 6, 7, seq);
+    ipc_rec_request(rec, IPCLAB_OP_MUL, 6, 7, seq);
     rec->pid = (int32_t)reader;
     ipc_rec_make_result(rec, 0, 42);    /* seals it again */
 }
@@ -64,16 +64,16 @@ reader(void *arg)
     struct ipc_sig_event ev;
     struct ipc_record rec;
     sigset_t ready;
-    int fd = ipc_fifo_open(IPC_FIFO2, lab_path("fifo2"), O_RDONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_RDONLY);
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ready);
     sigaddset(&ready, sigs.ready);      /* blocked since fork: see above */
     lab_gate_post(&r->opened, 1);
     if (fd == -1)
         return 1;
     if (r->told) {
-        IPC_TRACE(proc_state, lab_role(), "waiting_signal");
+        IPCLAB_TP(proc_state, lab_role(), "waiting_signal");
         if (ipc_sig_wait(&ready, LAB_WAIT_MS, &ev) <= 0 ||
             !ipc_sig_from(&sigs, &ev, getppid()))
             return 1;
@@ -81,8 +81,8 @@ reader(void *arg)
     }
     if (r->slow && !lab_gate_wait(&r->go, NULL))
         return 1;
-    IPC_TRACE(proc_state, lab_role(), "reading");
-    if (ipc_rec_read_one(fd, IPC_FIFO2, &rec, IPC_KIND_RESULT) != 1)
+    IPCLAB_TP(proc_state, lab_role(), "reading");
+    if (ipc_rec_read_one(fd, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT) != 1)
         return 1;
     if (r->acks)
         ipc_sig_send(&sigs, sigs.ack, "ack", getppid(), rec.seq);
@@ -110,8 +110,8 @@ scene_start(struct scene *s)
     sigset_t set;
     bool ok = true;
 
-    ipc_sigs_init(&s->sigs, IPC_SIG_RT);
-    ipc_fifo_create(IPC_FIFO2, lab_path("fifo2"), 0600);
+    ipc_sigs_init(&s->sigs, IPCLAB_SIG_RT);
+    ipc_fifo_create(IPCLAB_FIFO2, lab_path("fifo2"), 0600);
     /* block before fork, so no ready can find a reader unprotected;
        ack too: we take it with sigwaitinfo() */
     sigemptyset(&set);
@@ -123,7 +123,7 @@ scene_start(struct scene *s)
         lab_gate_init(&s->r[i].go);
         s->pid[i] = lab_fork(role[i], reader, &s->r[i]);
     }
-    s->fd = ipc_fifo_open(IPC_FIFO2, lab_path("fifo2"), O_WRONLY);
+    s->fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_WRONLY);
     for (int i = 0; i < 2; i++)         /* both there: no EPIPE below */
         ok &= lab_gate_wait(&s->r[i].opened, NULL);
     return ok && s->fd >= 0;
@@ -136,7 +136,7 @@ send_to(struct scene *s, int i, bool tell)
     struct ipc_record rec;
 
     result_for(&rec, s->pid[i], (uint32_t)i + 1);
-    ipc_rec_write(s->fd, IPC_FIFO2, &rec, -1);
+    ipc_rec_write(s->fd, IPCLAB_FIFO2, &rec, -1);
     if (tell)
         ipc_sig_send(&s->sigs, s->sigs.ready, "ready", s->pid[i], rec.seq);
 }

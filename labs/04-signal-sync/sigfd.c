@@ -46,12 +46,12 @@ poller(void *arg)
     int records = 0, signals = 0, sfd;
     sigset_t set;
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&set);
     sigaddset(&set, sigs.ready);        /* blocked since fork: required */
     sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    ipc_rec_reader_init(&rd, ipc_fifo_open(IPC_FIFO_LAB, lab_path("sigfd"),
-                        O_RDONLY | O_NONBLOCK), IPC_FIFO_LAB, IPC_KIND_REQUEST);
+    ipc_rec_reader_init(&rd, ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("sigfd"),
+                        O_RDONLY | O_NONBLOCK), IPCLAB_FIFO_LAB, IPCLAB_KIND_REQUEST);
     lab_gate_post(&p->ready, 1);
     if (sfd == -1 || rd.fd == -1)
         return 1;
@@ -88,18 +88,18 @@ exp_signalfd(void)
     pid_t pid;
     int fd;
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&set);
     sigaddset(&set, sigs.ready);
     sigprocmask(SIG_BLOCK, &set, NULL); /* the poller inherits it */
-    ipc_fifo_create(IPC_FIFO_LAB, lab_path("sigfd"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path("sigfd"), 0600);
     lab_gate_init(&p.ready);
     pid = lab_fork("poller", poller, &p);
     ok = lab_gate_wait(&p.ready, NULL);
-    fd = ipc_fifo_open(IPC_FIFO_LAB, lab_path("sigfd"), O_WRONLY);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("sigfd"), O_WRONLY);
     for (uint32_t seq = 1; seq <= EACH; seq++) {
-        ipc_rec_request(&rec, IPC_OP_SUM, seq, seq, seq);
-        ipc_rec_write(fd, IPC_FIFO_LAB, &rec, -1);
+        ipc_rec_request(&rec, IPCLAB_OP_SUM, seq, seq, seq);
+        ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1);
         ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq);
     }
     ok &= lab_expect(lab_wait(pid, "poller") == 0, "one poll() loop took %d "

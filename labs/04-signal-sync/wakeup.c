@@ -45,7 +45,7 @@ sleeper(void *arg)
     struct ipc_record rec;
     struct ipc_sigs sigs;
     sigset_t ready;
-    int fd = ipc_fifo_open(IPC_FIFO2, lab_path("fifo2"), O_RDONLY | O_NONBLOCK);
+    int fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_RDONLY | O_NONBLOCK);
     int woken = 0, nread = 0;
 
     ipc_sigs_init(&sigs, p->mode);
@@ -59,7 +59,7 @@ sleeper(void *arg)
     while (ipc_sig_wait(&ready, 0, &ev) > 0) {
         ipc_sig_consumed(&ev, "ready");
         woken++;
-        nread += ipc_rec_read_one(fd, IPC_FIFO2, &rec, IPC_KIND_RESULT) == 1;
+        nread += ipc_rec_read_one(fd, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT) == 1;
     }
     lab_say("woken %d times, read %d records", woken, nread);
     return nread;
@@ -80,15 +80,15 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     sigemptyset(&ready);
     sigaddset(&ready, sigs.ready);
     sigprocmask(SIG_BLOCK, &ready, NULL);       /* the peer inherits it */
-    ipc_fifo_create(IPC_FIFO2, lab_path("fifo2"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO2, lab_path("fifo2"), 0600);
     lab_gate_init(&p.opened);
     lab_gate_init(&p.go);
     pid = lab_fork("reader", sleeper, &p);
     lab_gate_wait(&p.opened, NULL);
-    fd = ipc_fifo_open(IPC_FIFO2, lab_path("fifo2"), O_WRONLY);
+    fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_WRONLY);
     for (uint32_t seq = 1; seq <= RECORDS; seq++) {
         result_for(&rec, pid, seq);
-        ipc_rec_write(fd, IPC_FIFO2, &rec, -1);
+        ipc_rec_write(fd, IPCLAB_FIFO2, &rec, -1);
         ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq);
     }
     lab_gate_post(&p.go, 1);
@@ -97,7 +97,7 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     *left = bytes / (int)sizeof(rec);
     lab_say("%d %s sent with %s: %d records read, %d left in FIFO2",
             RECORDS, ipc_sig_name(sigs.ready),
-            mode == IPC_SIG_RT ? "sigqueue()" : "kill()", *nread, *left);
+            mode == IPCLAB_SIG_RT ? "sigqueue()" : "kill()", *nread, *left);
     lab_gate_close(&p.opened);
     lab_gate_close(&p.go);
     close(fd);
@@ -110,12 +110,12 @@ exp_lost_wakeup(void)
     int nread, left;
     bool ok;
 
-    wake_each(IPC_SIG_CLASSIC, &nread, &left);
+    wake_each(IPCLAB_SIG_CLASSIC, &nread, &left);
     ok = lab_expect(nread == 1 && left == RECORDS - 1, "the other SIGUSR1 "
                     "coalesced into the pending one: %d wake-ups lost, and "
                     "a reader waiting for its next signal waits for ever",
                     RECORDS - 1);
-    wake_each(IPC_SIG_RT, &nread, &left);
+    wake_each(IPCLAB_SIG_RT, &nread, &left);
     return lab_expect(nread == RECORDS && left == 0, "real-time signals "
                       "queue: every wake-up arrived") && ok;
 }

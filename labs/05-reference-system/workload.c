@@ -136,7 +136,7 @@ workload(const char *const extra[])
     lab_say("all four clients done in %lld ms", (long long)(ipc_now_ms() - t0));
     ok &= lab_expect(lab_server_stop(&srv) == 0, "the server stopped cleanly "
                      "on SIGINT");
-    ipc_rundir_fifo(fifo, sizeof(fifo), srv.dir, IPC_FIFO1);
+    ipc_rundir_fifo(fifo, sizeof(fifo), srv.dir, IPCLAB_FIFO1);
     ok &= lab_expect(access(fifo, F_OK) == -1 && errno == ENOENT,
                      "and removed its FIFOs");
     return ok;

@@ -59,14 +59,14 @@ parse_args(const struct lab *lab, int argc, char *argv[], bool *chosen)
     static const struct ipc_cli_opt options[] = {
         { "help", 0, 1 }, { NULL, 0, 0 },
     };
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     const char *arg;
     int id, n = 0;
 
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         bool all = strcmp(arg != NULL ? arg : "", "all") == 0, found = all;
 
-        if (id != IPC_CLI_OPERAND) {
+        if (id != IPCLAB_CLI_OPERAND) {
             usage(lab);
             exit(0);
         }
@@ -144,7 +144,7 @@ lab_main(const struct lab *lab, int argc, char *argv[])
              tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", lab->role);
     if (mkdtemp(scratch) == NULL)
         ipc_die("cannot create a directory like '%s'", scratch);
-    IPC_TRACE(proc_start, lab->role, (int)getppid());
+    IPCLAB_TP(proc_start, lab->role, (int)getppid());
 
     /* start clean too: whoever started us may have blocked or ignored
        SIGPIPE, SIGUSR1... and experiments fork peers that inherit both */
@@ -162,7 +162,7 @@ lab_main(const struct lab *lab, int argc, char *argv[])
         if (!chosen[i])
             continue;
         printf("%s== %s: %s ==\n", ran++ ? "\n" : "", e->name, e->summary);
-        IPC_TRACE(proc_state, lab->role, e->name);
+        IPCLAB_TP(proc_state, lab->role, e->name);
         ok = e->run();
         clean_signals(&orig_mask);
         printf("-> %s\n", ok ? "as the handout says"
@@ -172,9 +172,9 @@ lab_main(const struct lab *lab, int argc, char *argv[])
     if (ran > 1)
         printf("\n%d of %d experiments behaved as the handout says.\n",
                ran - failed, ran);
-    IPC_TRACE(proc_state, lab->role, "idle");
+    IPCLAB_TP(proc_state, lab->role, "idle");
     nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    IPC_TRACE(proc_exit, lab->role, failed ? 1 : 0);
+    IPCLAB_TP(proc_exit, lab->role, failed ? 1 : 0);
     return failed ? IPCLAB_EXIT_FAILURE : 0;
 }
 

@@ -51,13 +51,13 @@ lab_fork(const char *peer_role, lab_peer_fn fn, void *arg)
         int status;
 
         lab_set_role(peer_role);
-        IPC_TRACE(proc_start, peer_role, (int)getppid());
+        IPCLAB_TP(proc_start, peer_role, (int)getppid());
         status = fn(arg);
-        IPC_TRACE(proc_exit, peer_role, status);
+        IPCLAB_TP(proc_exit, peer_role, status);
         fflush(NULL);
         _exit(status);          /* not exit(): the lab's clean-up is its own */
     }
-    IPC_TRACE(proc_spawn, peer_role, (int)pid);
+    IPCLAB_TP(proc_spawn, peer_role, (int)pid);
     return pid;
 }
 

@@ -139,7 +139,7 @@ lab_server_stop(struct lab_server *s)
     char line[512];
     int status;
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     ipc_sig_send(&sigs, SIGINT, "stop", s->pid, 0);
     status = lab_wait(s->pid, "server");
     /* it has ended: what it printed is all in the pipe */

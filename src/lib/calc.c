@@ -22,19 +22,19 @@ ipc_calc_apply(uint32_t op, int64_t a, int64_t b, int64_t *out)
     int64_t v;
 
     switch (op) {
-    case IPC_OP_SUM:
+    case IPCLAB_OP_SUM:
         if (__builtin_add_overflow(a, b, &v))
             return ERANGE;
         break;
-    case IPC_OP_SUB:
+    case IPCLAB_OP_SUB:
         if (__builtin_sub_overflow(a, b, &v))
             return ERANGE;
         break;
-    case IPC_OP_MUL:
+    case IPCLAB_OP_MUL:
         if (__builtin_mul_overflow(a, b, &v))
             return ERANGE;
         break;
-    case IPC_OP_DIV:
+    case IPCLAB_OP_DIV:
         if (b == 0)
             return EDOM;
         if (a == INT64_MIN && b == -1)
@@ -54,10 +54,10 @@ ipc_calc_exact(uint32_t op, int64_t a, int64_t b, int64_t *out)
     __int128 v;
 
     switch (op) {
-    case IPC_OP_SUM: v = (__int128)a + b; break;
-    case IPC_OP_SUB: v = (__int128)a - b; break;
-    case IPC_OP_MUL: v = (__int128)a * b; break;
-    case IPC_OP_DIV:
+    case IPCLAB_OP_SUM: v = (__int128)a + b; break;
+    case IPCLAB_OP_SUB: v = (__int128)a - b; break;
+    case IPCLAB_OP_MUL: v = (__int128)a * b; break;
+    case IPCLAB_OP_DIV:
         if (b == 0)
             return EDOM;
         v = (__int128)a / b;    /* truncates toward zero, as in C */

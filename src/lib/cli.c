@@ -29,7 +29,7 @@ ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
 
     *arg = NULL;
     if (cli->i >= cli->argc)
-        return IPC_CLI_END;
+        return IPCLAB_CLI_END;
     word = cli->argv[cli->i++];
 
     if (!cli->only_operands && strcmp(word, "--") == 0) {
@@ -41,7 +41,7 @@ ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
             word = "--help";
         else {
             *arg = word;        /* "-5", "-" and "6*7" are operands */
-            return IPC_CLI_OPERAND;
+            return IPCLAB_CLI_OPERAND;
         }
     }
 

@@ -52,10 +52,10 @@ ipc_fifo_create_at(int dirfd, enum ipc_fifo_no no, const char *path,
     char where[PATH_MAX];
 
     if (mkfifoat(dirfd, path, mode) == -1) {
-        IPC_TRACE(error, "mkfifo", errno);
+        IPCLAB_TP(error, "mkfifo", errno);
         return -1;
     }
-    IPC_TRACE(fifo_create, no, full_path(dirfd, path, where, sizeof(where)),
+    IPCLAB_TP(fifo_create, no, full_path(dirfd, path, where, sizeof(where)),
               (unsigned int)mode);
     return 0;
 }
@@ -75,7 +75,7 @@ ipc_fifo_open_at(int dirfd, enum ipc_fifo_no no, const char *path, int flags)
     do
         fd = openat(dirfd, path, flags | O_CLOEXEC | O_NOFOLLOW);
     while (fd == -1 && errno == EINTR);   /* interrupted --> restart */
-    IPC_TRACE(fifo_open, no, flags, fd, fd == -1 ? errno : 0);
+    IPCLAB_TP(fifo_open, no, flags, fd, fd == -1 ? errno : 0);
     if (fd == -1)
         return -1;
 
@@ -169,7 +169,7 @@ ipc_rec_write(int fd, enum ipc_fifo_no no, const struct ipc_record *r,
 {
     /* traced before write(): a reader can take the record the instant it
        is written, and its record_read must not come first in the trace */
-    IPC_TRACE(record_write, no, r);
+    IPCLAB_TP(record_write, no, r);
     for (;;) {
         ssize_t w = write(fd, r, sizeof(*r));
 
@@ -177,14 +177,14 @@ ipc_rec_write(int fd, enum ipc_fifo_no no, const struct ipc_record *r,
             break;
         if (w >= 0) {           /* impossible below PIPE_BUF: say so */
             errno = EIO;
-            IPC_TRACE(error, "record_write", errno);
+            IPCLAB_TP(error, "record_write", errno);
             return -1;
         }
         if (errno == EINTR)
             continue;           /* interrupted --> restart */
         if (errno != EAGAIN || timeout_ms == 0 ||
             wait_writable(fd, timeout_ms) == -1) {
-            IPC_TRACE(error, "record_write", errno);
+            IPCLAB_TP(error, "record_write", errno);
             return -1;
         }
         /* it was full, and now has room: a slow reader is back-pressure,
@@ -205,12 +205,12 @@ ipc_rec_read_one(int fd, enum ipc_fifo_no no, struct ipc_record *r,
     if (n == 0)
         return 0;
     fault = ipc_rec_validate(r, (size_t)n, expect);
-    if (fault != IPC_REC_OK) {
-        IPC_TRACE(record_drop, no, ipc_rec_fault_name(fault), (int)n);
+    if (fault != IPCLAB_REC_OK) {
+        IPCLAB_TP(record_drop, no, ipc_rec_fault_name(fault), (int)n);
         errno = EBADMSG;
         return -1;
     }
-    IPC_TRACE(record_read, no, r);
+    IPCLAB_TP(record_read, no, r);
     return 1;
 }
 
@@ -245,7 +245,7 @@ ipc_rec_reader_fill(struct ipc_rec_reader *rd)
 static void
 drop(struct ipc_rec_reader *rd, size_t n, enum ipc_rec_fault why)
 {
-    IPC_TRACE(record_drop, rd->no, ipc_rec_fault_name(why), (int)n);
+    IPCLAB_TP(record_drop, rd->no, ipc_rec_fault_name(why), (int)n);
     rd->dropped++;
     rd->dropped_bytes += n;
     memmove(rd->buf, rd->buf + n, rd->len - n);
@@ -280,7 +280,7 @@ ipc_rec_reader_next(struct ipc_rec_reader *rd, struct ipc_record *r)
             skip = next_magic(rd);
             if (skip == 0)
                 return 0;
-            drop(rd, skip, IPC_REC_BAD_MAGIC);
+            drop(rd, skip, IPCLAB_REC_BAD_MAGIC);
             continue;
         }
         if (rd->len < sizeof(*r))
@@ -288,10 +288,10 @@ ipc_rec_reader_next(struct ipc_rec_reader *rd, struct ipc_record *r)
 
         memcpy(r, rd->buf, sizeof(*r));
         fault = ipc_rec_validate(r, sizeof(*r), rd->expect);
-        if (fault == IPC_REC_OK) {
+        if (fault == IPCLAB_REC_OK) {
             rd->len -= sizeof(*r);
             memmove(rd->buf, rd->buf + sizeof(*r), rd->len);
-            IPC_TRACE(record_read, rd->no, r);
+            IPCLAB_TP(record_read, rd->no, r);
             return 1;
         }
         /* short: discard, count, trace; never stop serving */

@@ -68,9 +68,9 @@ int
 ipc_sched_parse(const char *text, enum ipc_sched *sched)
 {
     if (strcmp(text, "batch") == 0)
-        *sched = IPC_SCHED_BATCH;
+        *sched = IPCLAB_SCHED_BATCH;
     else if (strcmp(text, "normal") == 0)
-        *sched = IPC_SCHED_NORMAL;
+        *sched = IPCLAB_SCHED_NORMAL;
     else {
         errno = EINVAL;
         return -1;
@@ -84,7 +84,7 @@ ipc_sched_apply(enum ipc_sched sched)
     /* both policies take static priority 0; the nice value stays */
     const struct sched_param param = { .sched_priority = 0 };
 
-    return sched_setscheduler(0, sched == IPC_SCHED_BATCH ? SCHED_BATCH
+    return sched_setscheduler(0, sched == IPCLAB_SCHED_BATCH ? SCHED_BATCH
                                                           : SCHED_OTHER,
                               &param);
 }
@@ -104,23 +104,23 @@ ipc_proc_run_state(pid_t pid)
 
     snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-        return ipc_proc_alive(pid) ? IPC_PROC_RUNNING : IPC_PROC_GONE;
+        return ipc_proc_alive(pid) ? IPCLAB_PROC_RUNNING : IPCLAB_PROC_GONE;
     n = read(fd, buf, sizeof(buf) - 1);
     close(fd);
     if (n <= 0)
-        return IPC_PROC_GONE;   /* it exited between open() and read() */
+        return IPCLAB_PROC_GONE;   /* it exited between open() and read() */
     buf[n] = '\0';
     /* "PID (COMM) S ...": COMM may hold ')' itself, so the last one */
     paren = strrchr(buf, ')');
     if (paren == NULL || paren[1] != ' ')
-        return IPC_PROC_RUNNING;
+        return IPCLAB_PROC_RUNNING;
     switch (paren[2]) {
     case 'T': case 't':
-        return IPC_PROC_STOPPED;
+        return IPCLAB_PROC_STOPPED;
     case 'Z': case 'X':
-        return IPC_PROC_GONE;
+        return IPCLAB_PROC_GONE;
     default:
-        return IPC_PROC_RUNNING;
+        return IPCLAB_PROC_RUNNING;
     }
 }
 
@@ -233,7 +233,7 @@ ipc_spawn(const char *role, const char *path, char *const argv[],
         write_str(STDERR_FILENO, "\n");
         _exit(127);
     }
-    IPC_TRACE(proc_spawn, role, (int)pid);
+    IPCLAB_TP(proc_spawn, role, (int)pid);
     return pid;
 }
 
@@ -250,7 +250,7 @@ ipc_reap(pid_t pid, const char *role, int *code)
         return r;
     *code = WIFEXITED(status) ? WEXITSTATUS(status)
                               : 128 + WTERMSIG(status);
-    IPC_TRACE(proc_reap, role, (int)r, *code);
+    IPCLAB_TP(proc_reap, role, (int)r, *code);
     return r;
 }
 

@@ -15,11 +15,11 @@
 static const struct {
     char symbol;
     const char *name;
-} op_table[IPC_OP_COUNT + 1] = {
-    [IPC_OP_SUM] = { '+', "sum" },
-    [IPC_OP_SUB] = { '-', "sub" },
-    [IPC_OP_MUL] = { '*', "mul" },
-    [IPC_OP_DIV] = { '/', "div" },
+} op_table[IPCLAB_OP_COUNT + 1] = {
+    [IPCLAB_OP_SUM] = { '+', "sum" },
+    [IPCLAB_OP_SUB] = { '-', "sub" },
+    [IPCLAB_OP_MUL] = { '*', "mul" },
+    [IPCLAB_OP_DIV] = { '/', "div" },
 };
 
 /* FNV-1a, 32 bits: tiny, and good enough to reject torn or shifted bytes */
@@ -49,7 +49,7 @@ ipc_rec_request(struct ipc_record *r, enum ipc_op op, int64_t a, int64_t b,
     memset(r, 0, sizeof(*r));
     r->magic = IPCLAB_MAGIC;
     r->version = IPCLAB_VERSION;
-    r->kind = IPC_KIND_REQUEST;
+    r->kind = IPCLAB_KIND_REQUEST;
     r->op = op;
     r->pid = (int32_t)ipc_self_pid();
     r->seq = seq;
@@ -61,7 +61,7 @@ ipc_rec_request(struct ipc_record *r, enum ipc_op op, int64_t a, int64_t b,
 void
 ipc_rec_make_result(struct ipc_record *r, int status, int64_t value)
 {
-    r->kind = IPC_KIND_RESULT;
+    r->kind = IPCLAB_KIND_RESULT;
     r->status = status;
     r->value = status == 0 ? value : 0;
     ipc_rec_seal(r);
@@ -71,42 +71,42 @@ enum ipc_rec_fault
 ipc_rec_validate(const struct ipc_record *r, size_t len, enum ipc_kind expect)
 {
     if (len < sizeof(*r))
-        return IPC_REC_SHORT;
+        return IPCLAB_REC_SHORT;
     if (r->magic != IPCLAB_MAGIC)
-        return IPC_REC_BAD_MAGIC;
+        return IPCLAB_REC_BAD_MAGIC;
     if (r->version != IPCLAB_VERSION)
-        return IPC_REC_BAD_VERSION;
+        return IPCLAB_REC_BAD_VERSION;
     if (r->check != checksum(r))
-        return IPC_REC_BAD_CHECK;
+        return IPCLAB_REC_BAD_CHECK;
     if (r->kind != expect &&
         !((r->flags & IPCLAB_REC_RETURNED) &&
-          (r->kind == IPC_KIND_REQUEST || r->kind == IPC_KIND_RESULT)))
-        return IPC_REC_BAD_KIND;
+          (r->kind == IPCLAB_KIND_REQUEST || r->kind == IPCLAB_KIND_RESULT)))
+        return IPCLAB_REC_BAD_KIND;
     if (r->pid <= 0)
-        return IPC_REC_BAD_PID;
+        return IPCLAB_REC_BAD_PID;
     if (r->seq == 0)
-        return IPC_REC_BAD_SEQ;
+        return IPCLAB_REC_BAD_SEQ;
     /* a request may name any op (the server answers EINVAL); a result
        must name a real one, unless it is that very EINVAL answer */
-    if (r->kind == IPC_KIND_RESULT && (r->op < 1 || r->op > IPC_OP_COUNT) &&
+    if (r->kind == IPCLAB_KIND_RESULT && (r->op < 1 || r->op > IPCLAB_OP_COUNT) &&
         r->status != EINVAL)
-        return IPC_REC_BAD_OP;
-    return IPC_REC_OK;
+        return IPCLAB_REC_BAD_OP;
+    return IPCLAB_REC_OK;
 }
 
 const char *
 ipc_rec_fault_name(enum ipc_rec_fault f)
 {
     switch (f) {
-    case IPC_REC_OK:          return "ok";
-    case IPC_REC_SHORT:       return "short";
-    case IPC_REC_BAD_MAGIC:   return "bad_magic";
-    case IPC_REC_BAD_VERSION: return "bad_version";
-    case IPC_REC_BAD_CHECK:   return "bad_check";
-    case IPC_REC_BAD_KIND:    return "bad_kind";
-    case IPC_REC_BAD_PID:     return "bad_pid";
-    case IPC_REC_BAD_SEQ:     return "bad_seq";
-    case IPC_REC_BAD_OP:      return "bad_op";
+    case IPCLAB_REC_OK:          return "ok";
+    case IPCLAB_REC_SHORT:       return "short";
+    case IPCLAB_REC_BAD_MAGIC:   return "bad_magic";
+    case IPCLAB_REC_BAD_VERSION: return "bad_version";
+    case IPCLAB_REC_BAD_CHECK:   return "bad_check";
+    case IPCLAB_REC_BAD_KIND:    return "bad_kind";
+    case IPCLAB_REC_BAD_PID:     return "bad_pid";
+    case IPCLAB_REC_BAD_SEQ:     return "bad_seq";
+    case IPCLAB_REC_BAD_OP:      return "bad_op";
     }
     return "unknown";
 }
@@ -114,19 +114,19 @@ ipc_rec_fault_name(enum ipc_rec_fault f)
 char
 ipc_op_symbol(uint32_t op)
 {
-    return op >= 1 && op <= IPC_OP_COUNT ? op_table[op].symbol : '?';
+    return op >= 1 && op <= IPCLAB_OP_COUNT ? op_table[op].symbol : '?';
 }
 
 const char *
 ipc_op_name(uint32_t op)
 {
-    return op >= 1 && op <= IPC_OP_COUNT ? op_table[op].name : "unknown";
+    return op >= 1 && op <= IPCLAB_OP_COUNT ? op_table[op].name : "unknown";
 }
 
 enum ipc_op
 ipc_op_from_symbol(char c)
 {
-    for (int op = 1; op <= IPC_OP_COUNT; op++)
+    for (int op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (op_table[op].symbol == c)
             return (enum ipc_op)op;
     return 0;
@@ -135,7 +135,7 @@ ipc_op_from_symbol(char c)
 enum ipc_op
 ipc_op_from_name(const char *name)
 {
-    for (int op = 1; op <= IPC_OP_COUNT; op++)
+    for (int op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (strcmp(op_table[op].name, name) == 0)
             return (enum ipc_op)op;
     return 0;

@@ -130,7 +130,7 @@ ipc_rundir_fifo_name(enum ipc_fifo_no no)
     static const char *const names[] = { "fifo0", "fifo1", "fifo2",
                                          "fifo3", "fifo4" };
 
-    return no >= IPC_FIFO1 && no <= IPC_FIFO4 ? names[no] : "fifo?";
+    return no >= IPCLAB_FIFO1 && no <= IPCLAB_FIFO4 ? names[no] : "fifo?";
 }
 
 int
@@ -287,8 +287,8 @@ ipc_rundir_clean_at(int dirfd)
 {
     int result = 0, saved = 0;
 
-    for (int no = IPC_FIFO1; no <= IPC_FIFO4 + 1; no++) {
-        const char *name = no <= IPC_FIFO4 ? ipc_rundir_fifo_name(no)
+    for (int no = IPCLAB_FIFO1; no <= IPCLAB_FIFO4 + 1; no++) {
+        const char *name = no <= IPCLAB_FIFO4 ? ipc_rundir_fifo_name(no)
                                            : LOCK_NAME;
 
         if (unlinkat(dirfd, name, 0) == -1 && errno != ENOENT &&

@@ -22,7 +22,7 @@ void
 ipc_sigs_init(struct ipc_sigs *s, enum ipc_sig_mode mode)
 {
     s->mode = mode;
-    if (mode == IPC_SIG_RT) {
+    if (mode == IPCLAB_SIG_RT) {
         s->revoke = SIGRTMIN + 1;
         s->ready = SIGRTMIN + 2;
         s->ack = SIGRTMIN + 3;
@@ -36,16 +36,16 @@ ipc_sigs_init(struct ipc_sigs *s, enum ipc_sig_mode mode)
 const char *
 ipc_sig_mode_name(enum ipc_sig_mode mode)
 {
-    return mode == IPC_SIG_RT ? "rt" : "classic";
+    return mode == IPCLAB_SIG_RT ? "rt" : "classic";
 }
 
 int
 ipc_sig_mode_parse(const char *text, enum ipc_sig_mode *mode)
 {
     if (strcmp(text, "rt") == 0)
-        *mode = IPC_SIG_RT;
+        *mode = IPCLAB_SIG_RT;
     else if (strcmp(text, "classic") == 0)
-        *mode = IPC_SIG_CLASSIC;
+        *mode = IPCLAB_SIG_CLASSIC;
     else {
         errno = EINVAL;
         return -1;
@@ -89,16 +89,16 @@ ipc_sig_send(const struct ipc_sigs *s, int signo, const char *what,
 {
     int r;
 
-    if (s->mode == IPC_SIG_CLASSIC)
+    if (s->mode == IPCLAB_SIG_CLASSIC)
         value = 0;              /* classic signals carry nothing */
     /* traced before sending: the receiver may consume it at once */
-    IPC_TRACE(signal_send, signo, what, (int)pid, (int)value);
-    if (s->mode == IPC_SIG_RT)
+    IPCLAB_TP(signal_send, signo, what, (int)pid, (int)value);
+    if (s->mode == IPCLAB_SIG_RT)
         r = sigqueue(pid, signo, (union sigval){ .sival_int = (int)value });
     else
         r = kill(pid, signo);
     if (r == -1)
-        IPC_TRACE(error, "signal_send", errno);
+        IPCLAB_TP(error, "signal_send", errno);
     return r;
 }
 
@@ -179,7 +179,7 @@ bool
 ipc_sig_from(const struct ipc_sigs *s, const struct ipc_sig_event *ev,
              pid_t peer)
 {
-    int expected_code = s->mode == IPC_SIG_RT ? SI_QUEUE : SI_USER;
+    int expected_code = s->mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER;
 
     return ev->pid == peer && ev->code == expected_code;
 }
@@ -187,11 +187,11 @@ ipc_sig_from(const struct ipc_sigs *s, const struct ipc_sig_event *ev,
 void
 ipc_sig_consumed(const struct ipc_sig_event *ev, const char *what)
 {
-    IPC_TRACE(signal_consume, ev->signo, what, (int)ev->pid, (int)ev->value);
+    IPCLAB_TP(signal_consume, ev->signo, what, (int)ev->pid, (int)ev->value);
 }
 
 void
 ipc_sig_ignored(const struct ipc_sig_event *ev, const char *reason)
 {
-    IPC_TRACE(signal_ignore, ev->signo, (int)ev->pid, (int)ev->value, reason);
+    IPCLAB_TP(signal_ignore, ev->signo, (int)ev->pid, (int)ev->value, reason);
 }

@@ -5,7 +5,7 @@
  * This is lttng-ust(3)'s "Dynamically loading the tracepoint provider":
  * defining IPCLAB_TRACE_DEFINE before including trace.h gives
  * LTTNG_UST_TRACEPOINT_DEFINE and LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE,
- * the definitions every IPC_TRACE() call site tests. This file is linked
+ * the definitions every IPCLAB_TP() call site tests. This file is linked
  * into every program exactly once, so no program's own code has to
  * remember it. Built only when IPCLAB_TRACING=1.
  *
@@ -15,7 +15,7 @@
  * dlopen() when IPCLAB_TRACE=1 says a recording wants them (traces/record.sh
  * sets it), or ld.so loads them when LD_PRELOAD names libipclab-tp.so.
  * Otherwise the tracer is not loaded (only lttng-ust's small tracepoint
- * library, which the definitions need), and each IPC_TRACE() stays a
+ * library, which the definitions need), and each IPCLAB_TP() stays a
  * branch on a flag that nothing sets. docs/tracing.md, "How a program
  * loads its probes", tells why and what it costs.
  *

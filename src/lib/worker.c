@@ -43,13 +43,13 @@ void
 ipc_worker_args_parse(int argc, char *argv[], struct ipc_worker_args *args,
                       void (*usage)(void))
 {
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     const char *arg;
     int id;
 
     *args = (struct ipc_worker_args){ .op = op_from_progname(),
-                                      .mode = IPC_SIG_RT };
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+                                      .mode = IPCLAB_SIG_RT };
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
             usage();
@@ -75,7 +75,7 @@ ipc_worker_args_parse(int argc, char *argv[], struct ipc_worker_args *args,
             if ((args->op = ipc_op_from_name(arg)) == 0)
                 ipc_usage_error("unknown operation '%s'", arg);
             break;
-        case IPC_CLI_OPERAND:
+        case IPCLAB_CLI_OPERAND:
             ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
@@ -107,7 +107,7 @@ ipc_worker_open_fifos(const char *dir, int *fd3, int *fd4)
     /* opened once and checked through the descriptor (rundir.h) */
     if ((dirfd = ipc_rundir_open(buf, 0)) == -1)
         ipc_die("unsafe or missing runtime directory '%s'", buf);
-    *fd3 = open_fifo(dirfd, buf, IPC_FIFO3, O_RDONLY | O_NONBLOCK);
-    *fd4 = open_fifo(dirfd, buf, IPC_FIFO4, O_WRONLY | O_NONBLOCK);
+    *fd3 = open_fifo(dirfd, buf, IPCLAB_FIFO3, O_RDONLY | O_NONBLOCK);
+    *fd4 = open_fifo(dirfd, buf, IPCLAB_FIFO4, O_WRONLY | O_NONBLOCK);
     close(dirfd);
 }

@@ -133,7 +133,7 @@ usage(void)
 static void
 parse_options(struct rc_opts *o, int argc, char *argv[])
 {
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     static char single[256];
     size_t used = 0;
     const char *arg;
@@ -141,7 +141,7 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
 
     o->window = 1;
     o->timeout_ms = 10000;
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:    usage(); exit(0);
         case OPT_DIR:     o->dir = arg; break;
@@ -169,7 +169,7 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
             o->die_before_ack = (long)ipc_cli_int("die-before-ack", arg, 1,
                                                   1000000);
             break;
-        case IPC_CLI_OPERAND:
+        case IPCLAB_CLI_OPERAND:
             /* "6 * 7" as three words or "6*7" as one: join with blanks */
             if (used + strlen(arg) + 2 > sizeof(single))
                 ipc_usage_error("expression too long");
@@ -214,7 +214,7 @@ random_job(struct source *src, struct job *j)
 {
     uint64_t r = rng_next(&src->rng);
 
-    j->op = (enum ipc_op)(1 + r % IPC_OP_COUNT);
+    j->op = (enum ipc_op)(1 + r % IPCLAB_OP_COUNT);
     switch ((r >> 8) % 16) {
     case 0:                     /* near the limits: overflow is likely */
         j->a = (int64_t)rng_next(&src->rng);
@@ -551,7 +551,7 @@ take_answer(struct run *r, struct rc_session *s, bool check,
     if (e == RC_RESULT && (res->op != (uint32_t)j->op || res->a != j->a ||
                            res->b != j->b)) {
         /* not the answer to what we asked: forged, never shown */
-        IPC_TRACE(error, "result does not match its request", (int)res->seq);
+        IPCLAB_TP(error, "result does not match its request", (int)res->seq);
         ipc_warnx("ignored a result that does not match request %lu",
                   (unsigned long)res->seq);
         return;
@@ -617,7 +617,7 @@ run(struct run *r, struct rc_session *s, struct source *src,
         if (r->inflight > 0)
             timeout = ipc_ms_until(deadline) < LIVENESS_MS
                       ? ipc_ms_until(deadline) : LIVENESS_MS;
-        IPC_TRACE(proc_state, "rc", "waiting_signal");
+        IPCLAB_TP(proc_state, "rc", "waiting_signal");
         n = poll(fds, 3, timeout);
         if (n == -1 && errno != EINTR)
             ipc_die("poll");
@@ -687,7 +687,7 @@ main(int argc, char *argv[])
             ipc_die("cannot open '%s'", o.file);
     }
 
-    IPC_TRACE(proc_start, "rc", (int)getppid());
+    IPCLAB_TP(proc_start, "rc", (int)getppid());
     if (ipc_sched_apply(o.sched) == -1)
         ipc_warn("cannot set the scheduling policy (--sched)");
     s.die_before_ack = o.die_before_ack;
@@ -708,6 +708,6 @@ main(int argc, char *argv[])
         free(r.jobs[i].text);
     free(r.jobs);
     free(r.by_seq);
-    IPC_TRACE(proc_exit, "rc", status);
+    IPCLAB_TP(proc_exit, "rc", status);
     return status;
 }

@@ -77,18 +77,18 @@ rc_connect(struct rc_session *s, const char *dir)
     signal(SIGPIPE, SIG_IGN);
 
     /* O_NONBLOCK: with no reader, open() fails with ENXIO, not a hang */
-    s->fd1 = ipc_fifo_open_at(dirfd, IPC_FIFO1, ipc_rundir_fifo_name(IPC_FIFO1),
+    s->fd1 = ipc_fifo_open_at(dirfd, IPCLAB_FIFO1, ipc_rundir_fifo_name(IPCLAB_FIFO1),
                               O_WRONLY | O_NONBLOCK);
     if (s->fd1 == -1 && (errno == ENXIO || errno == ENOENT))
         ipc_diex("no server running on '%s' (start ipclab-server first)",
                  dir);
     s->fd2 = s->fd1 == -1 ? -1
-             : ipc_fifo_open_at(dirfd, IPC_FIFO2,
-                                ipc_rundir_fifo_name(IPC_FIFO2),
+             : ipc_fifo_open_at(dirfd, IPCLAB_FIFO2,
+                                ipc_rundir_fifo_name(IPCLAB_FIFO2),
                                 O_RDONLY | O_NONBLOCK);
     s->fd4 = s->fd2 == -1 ? -1
-             : ipc_fifo_open_at(dirfd, IPC_FIFO4,
-                                ipc_rundir_fifo_name(IPC_FIFO4),
+             : ipc_fifo_open_at(dirfd, IPCLAB_FIFO4,
+                                ipc_rundir_fifo_name(IPCLAB_FIFO4),
                                 O_WRONLY | O_NONBLOCK);
     if (s->fd4 == -1)
         ipc_die("cannot open the FIFOs in '%s'", dir);
@@ -104,7 +104,7 @@ rc_send(struct rc_session *s, enum ipc_op op, int64_t a, int64_t b,
     ipc_rec_request(&req, op, a, b, s->next_seq);
     /* FIFO1 full means a busy server: wait for room. A dead server shows
        up at once as EPIPE (no reader left), a stuck one as ETIMEDOUT. */
-    if (ipc_rec_write(s->fd1, IPC_FIFO1, &req, timeout_ms) == -1)
+    if (ipc_rec_write(s->fd1, IPCLAB_FIFO1, &req, timeout_ms) == -1)
         return -1;
     *seq = s->next_seq++;
     return 0;
@@ -121,13 +121,13 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
     if (s->die_before_ack > 0 && ++s->readies >= s->die_before_ack)
         raise(SIGKILL);         /* test hook: die with a result waiting */
 
-    IPC_TRACE(proc_state, "rc", "reading");
-    r = ipc_rec_read_one(s->fd2, IPC_FIFO2, res, IPC_KIND_RESULT);
+    IPCLAB_TP(proc_state, "rc", "reading");
+    r = ipc_rec_read_one(s->fd2, IPCLAB_FIFO2, res, IPCLAB_KIND_RESULT);
     if (r == 0)
         return RC_SERVER_GONE;  /* EOF: the server closed FIFO2 */
     if (r == -1) {
         /* empty (taken back) or garbage: nothing of ours to keep */
-        IPC_TRACE(error, "read fifo2", errno);
+        IPCLAB_TP(error, "read fifo2", errno);
         if (errno == EBADMSG)
             ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, ev->value);
         return RC_NONE;
@@ -137,18 +137,18 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
            after taking it, or two coalesced). Never keep it: give it back
            to the server, which delivers it to its owner. No ack: the ack
            is its owner's to send */
-        IPC_TRACE(error, "record for another client", res->pid);
+        IPCLAB_TP(error, "record for another client", res->pid);
         res->flags |= IPCLAB_REC_RETURNED;
         ipc_rec_seal(res);
-        if (ipc_rec_write(s->fd4, IPC_FIFO4, res, GIVE_BACK_MS) == -1)
+        if (ipc_rec_write(s->fd4, IPCLAB_FIFO4, res, GIVE_BACK_MS) == -1)
             return RC_SERVER_GONE;
         return RC_NONE;
     }
-    if (IPC_MUTANT(6, 10))
+    if (IPCLAB_MUTANT(6, 10))
         return RC_RESULT;       /* mutant 6 (R4): no ack */
     /* mutant 15 (R9): the ack to the wrong process (this one) */
     if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack",
-                     IPC_MUTANT(15, 10) ? getpid() : s->server,
+                     IPCLAB_MUTANT(15, 10) ? getpid() : s->server,
                      res->seq) == -1)
         return RC_SERVER_GONE;
     return RC_RESULT;

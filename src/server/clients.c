@@ -94,7 +94,7 @@ clients_admit(struct server *s, pid_t pid)
         return CLIENT_GONE;
     }
     if (!remember(s, pid, fd)) {
-        IPC_TRACE(error, "remember client", errno);
+        IPCLAB_TP(error, "remember client", errno);
         close(fd);              /* table full: served, asked again later */
     }
     return CLIENT_OK;
@@ -105,7 +105,7 @@ clients_alive(struct server *s, pid_t pid)
 {
     /* an exited process not yet reaped by its parent is gone too */
     return clients_find(s, pid) != NULL ||
-           ipc_proc_run_state(pid) != IPC_PROC_GONE;
+           ipc_proc_run_state(pid) != IPCLAB_PROC_GONE;
 }
 
 pid_t

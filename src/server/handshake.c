@@ -75,7 +75,7 @@ empty_fifo(struct handshake *h)
             memcmp(buf, &h->busy->rec, sizeof(h->busy->rec)) == 0)
             n -= (ssize_t)sizeof(h->busy->rec);
         if (n > 0)
-            IPC_TRACE(record_drop, h->no, "garbage", (int)n);
+            IPCLAB_TP(record_drop, h->no, "garbage", (int)n);
         any = true;
     }
     return any;
@@ -87,7 +87,7 @@ static enum hs_outcome
 finish(struct handshake *h, bool taken_back, const char *why)
 {
     if (why != NULL)
-        IPC_TRACE(reclaim, h->no, h->busy->rec.pid, h->busy->rec.seq,
+        IPCLAB_TP(reclaim, h->no, h->busy->rec.pid, h->busy->rec.seq,
                   (int)h->reader, taken_back ? why : "read_unacked");
     h->busy = NULL;
     h->reader = 0;
@@ -103,7 +103,7 @@ hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
     h->reader = reader;
     /* the FIFO is empty, so this write cannot block */
     if (ipc_rec_write(h->wfd, h->no, &r->rec, 0) == -1) {
-        IPC_TRACE(error, "write shared fifo", errno);
+        IPCLAB_TP(error, "write shared fifo", errno);
         h->busy = NULL;
         *why = HS_REASON_FAILED;
         return HS_TAKEN_BACK;
@@ -111,10 +111,10 @@ hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
     h->deadline = ipc_deadline_ms(ack_timeout_ms);
     h->next_check = ipc_now_ms() + CHECK_MS;
     /* mutants 4 and 3 (R2): no ready, or a ready with another seq */
-    if (IPC_MUTANT(4, 10))
+    if (IPCLAB_MUTANT(4, 10))
         return HS_WAITING;
     if (ipc_sig_send(sigs, sigs->ready, "ready", reader,
-                     r->rec.seq + (IPC_MUTANT(3, 10) ? 1 : 0)) == -1) {
+                     r->rec.seq + (IPCLAB_MUTANT(3, 10) ? 1 : 0)) == -1) {
         /* ESRCH: gone; EAGAIN: its signal queue is full, it reads none */
         *why = errno == ESRCH ? HS_REASON_GONE : HS_REASON_TIMEOUT;
         return finish(h, empty_fifo(h), "peer_gone");
@@ -134,18 +134,18 @@ hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
            only one sender. An empty FIFO says ours was read too */
         struct ipc_sig_event settles = *ev;
 
-        if (sigs->mode != IPC_SIG_CLASSIC || waiting(h) > 0)
+        if (sigs->mode != IPCLAB_SIG_CLASSIC || waiting(h) > 0)
             return HS_WAITING;
         settles.value = h->busy->rec.seq;   /* traced: which record */
         ipc_sig_consumed(&settles, "ack_coalesced");
         return finish(h, false, NULL);
     }
     *why = HS_REASON_PROTOCOL;          /* from our reader: handled here */
-    if (sigs->mode == IPC_SIG_RT && ev->value != h->busy->rec.seq) {
+    if (sigs->mode == IPCLAB_SIG_RT && ev->value != h->busy->rec.seq) {
         ipc_sig_ignored(ev, "unexpected_value");
         return HS_WAITING;
     }
-    if (waiting(h) > 0 && sigs->mode == IPC_SIG_CLASSIC) {
+    if (waiting(h) > 0 && sigs->mode == IPCLAB_SIG_CLASSIC) {
         /* a late ack for an earlier record: this one is still unread */
         ipc_sig_ignored(ev, "early");
         return HS_WAITING;
@@ -166,7 +166,7 @@ hs_check(struct handshake *h, bool now, enum hs_reason *why)
     enum ipc_proc_run state;
     bool late;
 
-    if (h->busy != NULL && IPC_MUTANT(1, 1) && waiting(h) == 0) {
+    if (h->busy != NULL && IPCLAB_MUTANT(1, 1) && waiting(h) == 0) {
         hs_release(h);          /* mutant 1 (R1): read taken for acked */
         return HS_READ;
     }
@@ -175,9 +175,9 @@ hs_check(struct handshake *h, bool now, enum hs_reason *why)
     h->next_check = t + CHECK_MS;
     late = ipc_ms_until(h->deadline) == 0;
     state = ipc_proc_run_state(h->reader);
-    if (state == IPC_PROC_GONE || state == IPC_PROC_STOPPED) {
-        *why = state == IPC_PROC_GONE ? HS_REASON_GONE : HS_REASON_STOPPED;
-        return finish(h, empty_fifo(h), state == IPC_PROC_GONE
+    if (state == IPCLAB_PROC_GONE || state == IPCLAB_PROC_STOPPED) {
+        *why = state == IPCLAB_PROC_GONE ? HS_REASON_GONE : HS_REASON_STOPPED;
+        return finish(h, empty_fifo(h), state == IPCLAB_PROC_GONE
                                         ? "peer_gone" : "peer_stopped");
     }
     if (waiting(h) != (int)sizeof(h->busy->rec) && waiting(h) > 0) {
@@ -200,7 +200,7 @@ hs_given_back(struct handshake *h, const struct ipc_record *rec,
         return HS_WAITING;
     /* a reader acting on a stale ready read it, and gave it back */
     *why = HS_REASON_PROTOCOL;
-    IPC_TRACE(reclaim, h->no, rec->pid, rec->seq, (int)h->reader,
+    IPCLAB_TP(reclaim, h->no, rec->pid, rec->seq, (int)h->reader,
               "given_back");
     h->busy = NULL;
     h->reader = 0;

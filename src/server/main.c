@@ -99,13 +99,13 @@ usage(void)
 static void
 parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
 {
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
-    enum ipc_sig_mode mode = IPC_SIG_RT;
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
+    enum ipc_sig_mode mode = IPCLAB_SIG_RT;
     const char *arg;
     int id;
 
     s->ack_timeout_ms = 2000;
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
             usage();
@@ -149,7 +149,7 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
         case OPT_UNSAFE_NO_ACK:
             s->skip_ack_wait = true;
             break;
-        case IPC_CLI_OPERAND:
+        case IPCLAB_CLI_OPERAND:
             ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
@@ -215,22 +215,22 @@ setup_runtime(struct server *s)
         ipc_die("cannot lock '%s'", s->dir);
 
     /* we hold the lock: any FIFO still here was left by a crashed server */
-    for (int no = IPC_FIFO1; no <= IPC_FIFO4; no++) {
+    for (int no = IPCLAB_FIFO1; no <= IPCLAB_FIFO4; no++) {
         if (unlinkat(s->dir_fd, ipc_rundir_fifo_name(no), 0) == 0)
             recovered = true;
     }
     if (recovered) {
-        IPC_TRACE(error, "recovered stale runtime directory", 0);
+        IPCLAB_TP(error, "recovered stale runtime directory", 0);
         ipc_warnx("recovered '%s' left by a server that did not stop "
                   "cleanly", s->dir);
     }
 
-    open_both_ends(s, IPC_FIFO1, &s->fd1_read, &s->fd1_keep);
-    open_both_ends(s, IPC_FIFO4, &s->fd4_read, &s->fd4_keep);
-    open_both_ends(s, IPC_FIFO2, &s->fifo2.rfd, &s->fifo2.wfd);
-    open_both_ends(s, IPC_FIFO3, &s->fifo3.rfd, &s->fifo3.wfd);
-    ipc_rec_reader_init(&s->in1, s->fd1_read, IPC_FIFO1, IPC_KIND_REQUEST);
-    ipc_rec_reader_init(&s->in4, s->fd4_read, IPC_FIFO4, IPC_KIND_RESULT);
+    open_both_ends(s, IPCLAB_FIFO1, &s->fd1_read, &s->fd1_keep);
+    open_both_ends(s, IPCLAB_FIFO4, &s->fd4_read, &s->fd4_keep);
+    open_both_ends(s, IPCLAB_FIFO2, &s->fifo2.rfd, &s->fifo2.wfd);
+    open_both_ends(s, IPCLAB_FIFO3, &s->fifo3.rfd, &s->fifo3.wfd);
+    ipc_rec_reader_init(&s->in1, s->fd1_read, IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
+    ipc_rec_reader_init(&s->in4, s->fd4_read, IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
 }
 
 /*
@@ -270,7 +270,7 @@ watch_fifo1(struct server *s, bool on)
 }
 
 /* Room for every record one fill of the FIFO1 reader can bring in */
-#define ROOM ((int)(IPC_READER_BUF / sizeof(struct ipc_record)))
+#define ROOM ((int)(IPCLAB_READER_BUF / sizeof(struct ipc_record)))
 
 static bool
 has_room(const struct server *s)
@@ -379,7 +379,7 @@ drain_signals(struct server *s, bool *force_stop)
             if (s->stopping)
                 *force_stop = true;     /* second request: stop now */
             s->stopping = true;
-            IPC_TRACE(proc_state, "server", "stopping");
+            IPCLAB_TP(proc_state, "server", "stopping");
         } else if (ev->signo == SIGCHLD) {
             ipc_sig_consumed(ev, "child");
             child = true;               /* after the acks, below */
@@ -407,7 +407,7 @@ serve(struct server *s)
     bool force_stop = false;
     int64_t stop_deadline = -1;
 
-    IPC_TRACE(proc_state, "server", "serving");
+    IPCLAB_TP(proc_state, "server", "serving");
     for (;;) {
         struct epoll_event evs[16];
         bool accepting;
@@ -465,7 +465,7 @@ serve(struct server *s)
 static void
 kill_children(struct server *s)
 {
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (s->pool[op].pid > 0)
             kill(s->pool[op].pid, SIGKILL);
     for (int i = 0; i < MAX_REQUESTS; i++)
@@ -523,8 +523,8 @@ main(int argc, char *argv[])
     char dir[PATH_MAX];
 
     ipc_set_progname(argv[0]);
-    hs_init(&s.fifo2, IPC_FIFO2);
-    hs_init(&s.fifo3, IPC_FIFO3);
+    hs_init(&s.fifo2, IPCLAB_FIFO2);
+    hs_init(&s.fifo3, IPCLAB_FIFO3);
     parse_options(&s, argc, argv, &dir_opt);
     if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");
@@ -533,7 +533,7 @@ main(int argc, char *argv[])
         ipc_exe_dir(s.worker_dir, sizeof(s.worker_dir)) == -1)
         ipc_die("cannot find my own directory");
 
-    IPC_TRACE(proc_start, "server", (int)getppid());
+    IPCLAB_TP(proc_start, "server", (int)getppid());
     /* before the pool starts: the processing clients inherit the policy */
     if (ipc_sched_apply(s.sched) == -1)
         ipc_warn("cannot set the scheduling policy (--sched)");
@@ -555,6 +555,6 @@ main(int argc, char *argv[])
     printf("stopped: %lu answered, %lu results undeliverable, "
            "%lu invalid records dropped\n", s.served, s.dropped_results,
            s.in1.dropped + s.in4.dropped + s.dropped_records);
-    IPC_TRACE(proc_exit, "server", 0);
+    IPCLAB_TP(proc_exit, "server", 0);
     return 0;
 }

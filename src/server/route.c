@@ -102,7 +102,7 @@ unlink_req(struct queue *q, struct req *prev, struct req *r)
 static void
 refuse(struct server *s, enum ipc_fifo_no no, const char *reason)
 {
-    IPC_TRACE(record_drop, no, reason, (int)sizeof(struct ipc_record));
+    IPCLAB_TP(record_drop, no, reason, (int)sizeof(struct ipc_record));
     s->dropped_records++;
 }
 
@@ -112,9 +112,9 @@ refuse(struct server *s, enum ipc_fifo_no no, const char *reason)
 static void
 drop_result(struct server *s, struct req *r)
 {
-    IPC_TRACE(record_drop, IPC_FIFO2, "stale", (int)sizeof(r->rec));
+    IPCLAB_TP(record_drop, IPCLAB_FIFO2, "stale", (int)sizeof(r->rec));
     if (s->sigs.revoke != 0 && clients_alive(s, r->rec.pid) &&
-        ipc_proc_run_state(r->rec.pid) != IPC_PROC_GONE)   /* not a zombie */
+        ipc_proc_run_state(r->rec.pid) != IPCLAB_PROC_GONE)   /* not a zombie */
         ipc_sig_send(&s->sigs, s->sigs.revoke, "revoke", r->rec.pid,
                      r->rec.seq);
     s->dropped_results++;
@@ -125,7 +125,7 @@ drop_result(struct server *s, struct req *r)
 static void
 answer(struct server *s, struct req *r)
 {
-    if (IPC_MUTANT(14, 10)) {
+    if (IPCLAB_MUTANT(14, 10)) {
         req_free(s, r);         /* mutant 14 (R8): a result lost */
         return;
     }
@@ -142,7 +142,7 @@ answer(struct server *s, struct req *r)
 static void
 fail(struct server *s, struct req *r, int status)
 {
-    IPC_TRACE(error, "request failed", status);
+    IPCLAB_TP(error, "request failed", status);
     ipc_rec_make_result(&r->rec, status, 0);
     answer(s, r);
 }
@@ -192,14 +192,14 @@ settle_fifo2(struct server *s, struct req *r, pid_t reader,
         /* read, but its client stays silent: perhaps a stale reader read
            it and died before giving it back. Once more: a client ignores
            a result it has already */
-        IPC_TRACE(error, "result read without ack: offered again",
+        IPCLAB_TP(error, "result read without ack: offered again",
                   (int)r->rec.seq);
         r->offered_again = true;
         push_front(&s->to_client, r);
     } else if (o == HS_ACKED || o == HS_READ) {
         /* read: by its client, or by a stale reader that gives it back
            through FIFO4 (route_fifo4() then queues it again) */
-        if (IPC_MUTANT(13, 10)) {
+        if (IPCLAB_MUTANT(13, 10)) {
             push_back(&s->to_client, r);    /* mutant 13 (R8): twice */
         } else {
             s->served++;
@@ -331,7 +331,7 @@ restart_worker(struct server *s, uint32_t op)
     w->stopped = false;
     if ((w->pid = start_worker(s, op)) > 0)
         return;
-    IPC_TRACE(error, "fork", errno);
+    IPCLAB_TP(error, "fork", errno);
     w->pid = 0;
     w->restart_at = ipc_now_ms() + RESTART_MIN_MS;
     fail_queued(s, op);
@@ -347,10 +347,10 @@ worker_for(struct server *s, struct req *r)
         return w->stopped ? 0 : w->pid;
     }
     if (r->worker > 0 &&
-        ipc_proc_run_state(r->worker) == IPC_PROC_STOPPED)
+        ipc_proc_run_state(r->worker) == IPCLAB_PROC_STOPPED)
         return 0;
     if (r->worker <= 0 && (r->worker = start_worker(s, r->rec.op)) <= 0) {
-        IPC_TRACE(error, "fork", errno);
+        IPCLAB_TP(error, "fork", errno);
         r->worker = -1;         /* fail it: see pump_fifo3() */
     }
     return r->worker;
@@ -407,16 +407,16 @@ pump_fifo3(struct server *s)
             continue;
         }
         unlink_req(&s->to_worker, prev, r);
-        if (pid < 0 || IPC_MUTANT(2, 20)) {     /* mutant 2 (R10) */
+        if (pid < 0 || IPCLAB_MUTANT(2, 20)) {     /* mutant 2 (R10) */
             fail(s, r, EIO);
             r = prev == NULL ? s->to_worker.head : prev->next;
             continue;
         }
-        if (IPC_MUTANT(8, 10)) {
+        if (IPCLAB_MUTANT(8, 10)) {
             r->rec.b++;                 /* mutant 8 (R6): an operand */
             ipc_rec_seal(&r->rec);
         }
-        IPC_TRACE(route, r->rec.pid, r->rec.seq, (int)r->rec.op, (int)pid);
+        IPCLAB_TP(route, r->rec.pid, r->rec.seq, (int)r->rec.op, (int)pid);
         o = hs_offer(&s->fifo3, &s->sigs, r, pid, s->ack_timeout_ms, &why);
         if (o == HS_WAITING && s->skip_ack_wait) {
             hs_release(&s->fifo3);      /* UNSAFE: lab 04 */
@@ -436,7 +436,7 @@ route_request(struct server *s, const struct ipc_record *rec)
     struct req *r;
 
     if (req_find(s, rec->pid, rec->seq) != NULL) {
-        refuse(s, IPC_FIFO1, "duplicate");
+        refuse(s, IPCLAB_FIFO1, "duplicate");
         return;
     }
     /* The answer will go to rec->pid with a 'ready' signal. Only a reader
@@ -447,10 +447,10 @@ route_request(struct server *s, const struct ipc_record *rec)
     case CLIENT_OK:
         break;
     case CLIENT_GONE:
-        refuse(s, IPC_FIFO1, "stale");
+        refuse(s, IPCLAB_FIFO1, "stale");
         return;
     case CLIENT_NOT_READER:
-        refuse(s, IPC_FIFO1, "bad_pid");
+        refuse(s, IPCLAB_FIFO1, "bad_pid");
         return;
     }
     if ((c = clients_find(s, rec->pid)) != NULL && c->stopped) {
@@ -459,7 +459,7 @@ route_request(struct server *s, const struct ipc_record *rec)
     }
     r = req_alloc(s);           /* the caller keeps room: never NULL */
     r->rec = *rec;
-    if (rec->op < 1 || rec->op > IPC_OP_COUNT) {
+    if (rec->op < 1 || rec->op > IPCLAB_OP_COUNT) {
         fail(s, r, EINVAL);
         return;
     }
@@ -472,7 +472,7 @@ route_request(struct server *s, const struct ipc_record *rec)
 static void
 given_back(struct server *s, struct ipc_record rec)
 {
-    bool result = rec.kind == IPC_KIND_RESULT;
+    bool result = rec.kind == IPCLAB_KIND_RESULT;
     struct handshake *h = result ? &s->fifo2 : &s->fifo3;
     struct req *busy = h->busy, *r;
     enum hs_reason why = HS_REASON_NONE;
@@ -505,7 +505,7 @@ given_back(struct server *s, struct ipc_record rec)
         pump_fifo3(s);
         return;
     }
-    refuse(s, IPC_FIFO4, "stale");
+    refuse(s, IPCLAB_FIFO4, "stale");
 }
 
 void
@@ -522,7 +522,7 @@ route_fifo4(struct server *s, const struct ipc_record *rec)
     if (r == NULL || r->state == REQ_TO_CLIENT || r->early_result ||
         rec->op != r->rec.op || rec->a != r->rec.a || rec->b != r->rec.b ||
         (r->state == REQ_TO_WORKER && s->fifo3.busy != r)) {
-        refuse(s, IPC_FIFO4, "stale");
+        refuse(s, IPCLAB_FIFO4, "stale");
         return;
     }
     r->rec = *rec;
@@ -544,9 +544,9 @@ route_ack(struct server *s, const struct ipc_sig_event *ev)
     enum hs_reason why2, why3;
     enum hs_outcome o2, o3;
 
-    if (IPC_MUTANT(7, 10))
+    if (IPCLAB_MUTANT(7, 10))
         return;                 /* mutant 7 (R5): an ack lost, untraced */
-    if (ev->code != (s->sigs.mode == IPC_SIG_RT ? SI_QUEUE : SI_USER)) {
+    if (ev->code != (s->sigs.mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER)) {
         ipc_sig_ignored(ev, "not_queued");
         return;
     }
@@ -574,7 +574,7 @@ route_make_room(struct server *s, int need)
         struct req *next = r->next;
 
         if (c != NULL && c->stopped &&
-            !(c->stopped = ipc_proc_run_state(c->pid) == IPC_PROC_STOPPED))
+            !(c->stopped = ipc_proc_run_state(c->pid) == IPCLAB_PROC_STOPPED))
             resumed = true;             /* it runs again: serve, not drop */
         if (c != NULL && c->stopped) {
             unlink_req(&s->to_client, prev, r);
@@ -600,15 +600,15 @@ recheck_stopped(struct server *s)
         struct client *c = &s->clients[i];
 
         if (c->stopped &&
-            !(c->stopped = ipc_proc_run_state(c->pid) == IPC_PROC_STOPPED))
+            !(c->stopped = ipc_proc_run_state(c->pid) == IPCLAB_PROC_STOPPED))
             resumed = true;
         any |= c->stopped;
     }
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         struct worker *w = &s->pool[op];
 
         if (w->stopped && w->pid > 0 &&
-            !(w->stopped = ipc_proc_run_state(w->pid) == IPC_PROC_STOPPED))
+            !(w->stopped = ipc_proc_run_state(w->pid) == IPCLAB_PROC_STOPPED))
             resumed = true;
         any |= w->stopped;
     }
@@ -653,7 +653,7 @@ route_tick(struct server *s)
         pump_fifo3(s);
         pump_fifo2(s);
     }
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         struct worker *w = &s->pool[op];
 
         if (w->pid == 0 && w->restart_at != 0 && now >= w->restart_at &&
@@ -677,7 +677,7 @@ route_next_timeout(const struct server *s)
             t = hs[i]->next_check;
     if (s->next_recheck != 0 && (t < 0 || s->next_recheck < t))
         t = s->next_recheck;
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         const struct worker *w = &s->pool[op];
 
         if (w->pid == 0 && w->restart_at != 0 &&
@@ -722,7 +722,7 @@ replace_worker(struct server *s, uint32_t op, int code)
         delay = RESTART_MIN_MS << (w->failures - 2 < 5 ? w->failures - 2 : 5);
         if (delay > RESTART_MAX_MS)
             delay = RESTART_MAX_MS;
-        IPC_TRACE(error, "worker restart delayed", delay);
+        IPCLAB_TP(error, "worker restart delayed", delay);
         ipc_warnx("ipclab-%s died %d times in a row (status %d); starting "
                   "it again in %d ms", ipc_op_name(op), w->failures, code,
                   delay);
@@ -741,7 +741,7 @@ route_child_exited(struct server *s, pid_t pid, int code)
 
     /* the replacement first: settling FIFO3 below hands out the next
        request at once, and one for this operation must wait for it */
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (!s->per_request && s->pool[op].pid == pid)
             replace_worker(s, op, code);
     if (r3 != NULL && s->fifo3.reader == pid) {
@@ -753,7 +753,7 @@ route_child_exited(struct server *s, pid_t pid, int code)
         struct req *r = &s->reqs[i];
 
         if (r->state == REQ_AT_WORKER && r->worker == pid) {
-            IPC_TRACE(error, "worker died", code);
+            IPCLAB_TP(error, "worker died", code);
             fail(s, r, EIO);
         } else if (r->state == REQ_TO_WORKER && r->worker == pid) {
             r->worker = 0;      /* per-request: another one will take it */
@@ -767,14 +767,14 @@ route_start_pool(struct server *s)
 {
     char path[PATH_MAX + 16];
 
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         worker_path(s, op, path, sizeof(path));
         if (access(path, X_OK) == -1)
             return -1;
     }
     if (s->per_request)
         return 0;
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         s->pool[op].pid = start_worker(s, op);
         if (s->pool[op].pid == -1) {
             s->pool[op].pid = 0;
@@ -787,7 +787,7 @@ route_start_pool(struct server *s)
 void
 route_stop_pool(struct server *s)
 {
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (s->pool[op].pid > 0)
             ipc_sig_send(&s->sigs, SIGTERM, "stop", s->pool[op].pid, 0);
 }

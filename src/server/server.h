@@ -139,7 +139,7 @@ struct server {
     /* state */
     struct req reqs[MAX_REQUESTS];
     int in_use;
-    struct worker pool[IPC_OP_COUNT + 1];      /* indexed by op */
+    struct worker pool[IPCLAB_OP_COUNT + 1];      /* indexed by op */
     struct client clients[MAX_CLIENTS];
     int nclients;
     int64_t next_recheck;       /* when to look at stopped peers again */

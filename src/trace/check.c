@@ -350,7 +350,7 @@ serves(struct check *c, int vpid, int op)
     static const char *const names[] = { "", "sum", "sub", "mul", "div" };
     const char *role = tr_proc_role(&c->procs, vpid);
 
-    return role[0] == '\0' || op < 1 || op > IPC_OP_COUNT ||
+    return role[0] == '\0' || op < 1 || op > IPCLAB_OP_COUNT ||
            strcmp(role, names[op]) == 0;
 }
 

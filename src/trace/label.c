@@ -62,9 +62,9 @@ record_body(const struct tr_item *it, char *buf, size_t n)
 {
     char a[24], b[24];
 
-    if (it->rkind == IPC_KIND_RESULT && it->status != 0)
+    if (it->rkind == IPCLAB_KIND_RESULT && it->status != 0)
         snprintf(buf, n, "%s", ipc_errno_name(it->status));
-    else if (it->rkind == IPC_KIND_RESULT)
+    else if (it->rkind == IPCLAB_KIND_RESULT)
         snprintf(buf, n, "=%s", tr_fmt_num(it->value, a, sizeof(a)));
     else
         snprintf(buf, n, "%s%c%s", tr_fmt_num(it->a, a, sizeof(a)),

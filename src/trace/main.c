@@ -149,7 +149,7 @@ only_for(enum command cmd, int diagrams_only, int seq_only, const char *opt)
 int
 main(int argc, char *argv[])
 {
-    struct ipc_cli cli = IPC_CLI_INIT(argc, argv);
+    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     struct seq_opts so = { .width = 80, .ascii = false };
     struct svg_opts vo = { ST_TIME, NULL, "" };
     char scope_args[96] = "";
@@ -163,7 +163,7 @@ main(int argc, char *argv[])
 
     ipc_set_progname(argv[0]);
     tr_view_init(&v);
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPC_CLI_END) {
+    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
             usage();
@@ -222,7 +222,7 @@ main(int argc, char *argv[])
             vo.output = arg;
             svg_opt = "output";
             break;
-        case IPC_CLI_OPERAND:
+        case IPCLAB_CLI_OPERAND:
             if (cmd == CMD_NONE)
                 cmd = parse_command(arg);
             else if (dir == NULL)

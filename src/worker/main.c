@@ -87,25 +87,25 @@ serve(struct worker *w, struct ipc_record *rec)
     if (w->args.crash_after > 0 && ++w->handled >= w->args.crash_after)
         raise(SIGKILL);         /* test hook: die holding a request */
 
-    IPC_TRACE(proc_state, w->role, "processing");
+    IPCLAB_TP(proc_state, w->role, "processing");
     if (w->args.delay_ms > 0)
         ipc_sleep_ms(w->args.delay_ms);
     status = ipc_calc_apply(rec->op, rec->a, rec->b, &value);
     /* mutants 9 to 12: a changed operand (R6), a wrong value, overflow
        or division by zero not detected (R7) */
-    if (IPC_MUTANT(9, 10))
+    if (IPCLAB_MUTANT(9, 10))
         rec->a++;
-    if (status == 0 && IPC_MUTANT(10, 10))
+    if (status == 0 && IPCLAB_MUTANT(10, 10))
         value++;
-    if (status == ERANGE && IPC_MUTANT(11, 1)) {
+    if (status == ERANGE && IPCLAB_MUTANT(11, 1)) {
         status = 0;
         value = INT64_MAX;
     }
-    if (status == EDOM && IPC_MUTANT(12, 1))
+    if (status == EDOM && IPCLAB_MUTANT(12, 1))
         status = 0;
     ipc_rec_make_result(rec, status, value);
     /* FIFO4 full means a busy server: wait. A dead one gives EPIPE */
-    if (ipc_rec_write(w->fd4, IPC_FIFO4, rec, RESULT_TIMEOUT_MS) == -1)
+    if (ipc_rec_write(w->fd4, IPCLAB_FIFO4, rec, RESULT_TIMEOUT_MS) == -1)
         ipc_die("cannot write result into FIFO4");
 }
 
@@ -118,7 +118,7 @@ steal(struct worker *w)
     struct ipc_record rec;
 
     if (poll(&p, 1, 20) == 1 &&
-        ipc_rec_read_one(w->fd3, IPC_FIFO3, &rec, IPC_KIND_REQUEST) == 1)
+        ipc_rec_read_one(w->fd3, IPCLAB_FIFO3, &rec, IPCLAB_KIND_REQUEST) == 1)
         serve(w, &rec);
 }
 #endif
@@ -131,11 +131,11 @@ handle_ready(struct worker *w, const struct ipc_sig_event *ev)
     int r;
 
     ipc_sig_consumed(ev, "ready");
-    IPC_TRACE(proc_state, w->role, "reading");
-    r = ipc_rec_read_one(w->fd3, IPC_FIFO3, &rec, IPC_KIND_REQUEST);
+    IPCLAB_TP(proc_state, w->role, "reading");
+    r = ipc_rec_read_one(w->fd3, IPCLAB_FIFO3, &rec, IPCLAB_KIND_REQUEST);
     if (r != 1) {
         /* nothing there (reclaimed) or garbage: nothing to answer */
-        IPC_TRACE(error, "read fifo3", r == 0 ? EPIPE : errno);
+        IPCLAB_TP(error, "read fifo3", r == 0 ? EPIPE : errno);
         if (r == -1 && errno == EBADMSG)
             ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, ev->value);
         return;
@@ -144,16 +144,16 @@ handle_ready(struct worker *w, const struct ipc_sig_event *ev)
         /* another operation's request: this ready was stale (we were
            stopped after taking it). Give it back to the server, which
            hands it to its own worker; the ack is that worker's to send */
-        IPC_TRACE(error, "request for another operation", (int)rec.op);
+        IPCLAB_TP(error, "request for another operation", (int)rec.op);
         rec.flags |= IPCLAB_REC_RETURNED;
         ipc_rec_seal(&rec);
-        if (ipc_rec_write(w->fd4, IPC_FIFO4, &rec, RESULT_TIMEOUT_MS) == -1)
+        if (ipc_rec_write(w->fd4, IPCLAB_FIFO4, &rec, RESULT_TIMEOUT_MS) == -1)
             ipc_die("cannot give a request back into FIFO4");
         return;
     }
     serve(w, &rec);
 #ifdef IPCLAB_MUTANTS
-    if (IPC_MUTANT(5, 10))
+    if (IPCLAB_MUTANT(5, 10))
         steal(w);
 #endif
 }
@@ -184,14 +184,14 @@ main(int argc, char *argv[])
        requests in flight are answered */
     signal(SIGINT, SIG_IGN);
 
-    IPC_TRACE(proc_start, w.role, (int)w.server);
+    IPCLAB_TP(proc_start, w.role, (int)w.server);
     ipc_worker_open_fifos(w.args.dir, &w.fd3, &w.fd4);
 
     for (;;) {
         struct ipc_sig_event ev;
         int signo;
 
-        IPC_TRACE(proc_state, w.role, "idle");
+        IPCLAB_TP(proc_state, w.role, "idle");
         signo = ipc_sig_wait(&w.waitset, POLL_PARENT_MS, &ev);
         if (signo == -1)
             ipc_die("sigtimedwait");
@@ -214,6 +214,6 @@ main(int argc, char *argv[])
         if (w.args.once)
             break;
     }
-    IPC_TRACE(proc_exit, w.role, 0);
+    IPCLAB_TP(proc_exit, w.role, 0);
     return 0;
 }

@@ -513,14 +513,14 @@ START_TEST(test_tracecompass_transitions_read_existing_fields)
 }
 END_TEST
 
-/* proc_state values in IPC_TRACE(proc_state, ROLE, "STATE") calls */
+/* proc_state values in IPCLAB_TP(proc_state, ROLE, "STATE") calls */
 static char emitted_states[LIST_LEN];
 
 static int
 collect_states(const char *path, const struct stat *st, int flag,
                struct FTW *ftw)
 {
-    const char *mark = "IPC_TRACE(proc_state,";
+    const char *mark = "IPCLAB_TP(proc_state,";
     size_t len = strlen(path);
     char *text;
 

@@ -41,8 +41,8 @@ valid_record(enum ipc_kind kind, uint32_t seq)
 {
     struct ipc_record r;
 
-    ipc_rec_request(&r, IPC_OP_SUM, 2, 3, seq);
-    if (kind == IPC_KIND_RESULT)
+    ipc_rec_request(&r, IPCLAB_OP_SUM, 2, 3, seq);
+    if (kind == IPCLAB_KIND_RESULT)
         ipc_rec_make_result(&r, 0, 5);
     return r;
 }
@@ -69,8 +69,8 @@ write_bytes(int fd, const void *p, size_t n)
 static int
 write_garbage(int fd, int no, uint64_t *rng)
 {
-    enum ipc_kind kind = no == 1 ? IPC_KIND_REQUEST : IPC_KIND_RESULT;
-    enum ipc_kind other = no == 1 ? IPC_KIND_RESULT : IPC_KIND_REQUEST;
+    enum ipc_kind kind = no == 1 ? IPCLAB_KIND_REQUEST : IPCLAB_KIND_RESULT;
+    enum ipc_kind other = no == 1 ? IPCLAB_KIND_RESULT : IPCLAB_KIND_REQUEST;
     unsigned char noise[300];
     struct ipc_record r;
     int drops = 0;
@@ -189,7 +189,7 @@ START_TEST(test_input_foreign_signals_under_load)
     char tail[512], fifo2[PATH_MAX + 16];
     int nworkers, running = 8;
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     fx_load_prepare(work, 8, 300, 800);
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
     nworkers = h_children(srv.h.pid, workers, 16);
@@ -303,7 +303,7 @@ START_TEST(test_input_traced)
     ck_assert_msg(h_tracing_available(), "LTTng is not installed or the "
                   "kit was built with TRACING=0: run 'make deps' and "
                   "rebuild (see docs/troubleshooting.md)");
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, trace_dir);
     server = srv.h.pid;
 
@@ -318,7 +318,7 @@ START_TEST(test_input_traced)
     kill(server, sigs.ack);
     /* behind all that in FIFO1 and in the signal queue: when its answer
        is back, the server has dealt with everything above */
-    ck_assert_int_eq(raw_request(srv.h.dir, IPC_OP_SUM, 2, 3, &value), 0);
+    ck_assert_int_eq(raw_request(srv.h.dir, IPCLAB_OP_SUM, 2, 3, &value), 0);
     ck_assert_int_eq(value, 5);
     status = fx_server_stop(&srv, 60000, NULL, 0);
     ck_assert_int_eq(status, 0);

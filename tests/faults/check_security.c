@@ -476,11 +476,11 @@ START_TEST(test_security_fake_pid)
     /* five requests that claim to come from the victim ... */
     fd1 = fx_open_fifo_write(srv.h.dir, 1);
     for (uint32_t seq = 1; seq <= 5; seq++)
-        fx_forge_request(fd1, IPC_OP_SUM, 1, 2, victim, seq);
+        fx_forge_request(fd1, IPCLAB_OP_SUM, 1, 2, victim, seq);
     close(fd1);
     /* ... and ours behind them, in the same FIFO: when its answer is back,
        the server has dealt with the five */
-    ck_assert_int_eq(raw_request(srv.h.dir, IPC_OP_SUM, 40, 2, &value), 0);
+    ck_assert_int_eq(raw_request(srv.h.dir, IPCLAB_OP_SUM, 40, 2, &value), 0);
     ck_assert_int_eq(value, 42);
 
     /* the victim got no 'ready' (it would have killed it) */
@@ -490,7 +490,7 @@ START_TEST(test_security_fake_pid)
     if (_i == 2)
         ck_assert(fx_comm_is(victim, "ipclab-sum"));
     /* and nothing came to us but our own answer */
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ours);
     sigaddset(&ours, sigs.ready);
     sigaddset(&ours, sigs.revoke);
@@ -532,14 +532,14 @@ START_TEST(test_security_fake_pid_of_client)
 
     fd1 = fx_open_fifo_write(srv.h.dir, 1);
     for (uint32_t i = 1; i <= 20; i++)
-        fx_forge_request(fd1, IPC_OP_MUL, 6, 7, client, 900000 + i);
+        fx_forge_request(fd1, IPCLAB_OP_MUL, 6, 7, client, 900000 + i);
     close(fd1);
-    ck_assert_int_eq(raw_request(srv.h.dir, IPC_OP_SUB, 50, 8, &value), 0);
+    ck_assert_int_eq(raw_request(srv.h.dir, IPCLAB_OP_SUB, 50, 8, &value), 0);
     ck_assert_int_eq(value, 42);
 
     fx_load_wait(&client, 1);
     ck_assert_int_eq(fx_load_check(work, 1, NULL), 0);
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ours);
     sigaddset(&ours, sigs.ready);
     sigaddset(&ours, sigs.revoke);

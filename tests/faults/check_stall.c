@@ -677,7 +677,7 @@ START_TEST(test_stall_forged_result)
     snprintf(fifo2, sizeof(fifo2), "%s/fifo2", srv.h.dir);
     ck_assert(fx_wait_has_open(rc, fifo2, O_RDONLY, 10000));
     fd1 = fx_open_fifo_write(srv.h.dir, 1);
-    fx_forge_request(fd1, IPC_OP_MUL, 2, 333, rc, 1);
+    fx_forge_request(fd1, IPCLAB_OP_MUL, 2, 333, rc, 1);
     close(fd1);
     ck_assert_int_eq(write(fd, "2 + 2\n", 6), 6);
     close(fd);
@@ -725,7 +725,7 @@ START_TEST(test_stall_returned_forgery)
     ck_assert(wait_stopped(rc, false, 10000));
 
     /* the answer to the request it will send next, forged as given back */
-    ipc_rec_request(&rec, IPC_OP_SUM, 2, 2, 2);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 2, 2, 2);
     rec.pid = (int32_t)rc;
     ipc_rec_make_result(&rec, 0, 5);
     rec.flags = IPCLAB_REC_RETURNED;

@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (status != 0)
         return 0;
 
-    require(op >= 1 && op <= IPC_OP_COUNT);
+    require(op >= 1 && op <= IPCLAB_OP_COUNT);
     snprintf(again, sizeof(again), "%" PRId64 " %c %" PRId64, a,
              ipc_op_symbol(op), b);
     require(ipc_calc_parse(again, &op2, &a2, &b2) == 0);
@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* an operation nobody knows, from the input: EINVAL, nothing else */
     if (size > 0)
-        require(ipc_calc_apply(data[0] > IPC_OP_COUNT ? data[0] : 0, a, b,
+        require(ipc_calc_apply(data[0] > IPCLAB_OP_COUNT ? data[0] : 0, a, b,
                                &v) == EINVAL);
     return 0;
 }

@@ -66,14 +66,14 @@ validate(const uint8_t *data, size_t size, enum ipc_kind kind)
     memset(&r, 0, sizeof(r));
     memcpy(&r, data, size < REC ? size : REC);
     f = ipc_rec_validate(&r, size, kind);
-    require(f >= IPC_REC_OK && f <= IPC_REC_BAD_OP);
+    require(f >= IPCLAB_REC_OK && f <= IPCLAB_REC_BAD_OP);
     require(strcmp(ipc_rec_fault_name(f), "unknown") != 0);
-    if (f == IPC_REC_OK)
+    if (f == IPCLAB_REC_OK)
         require(size >= REC && r.magic == IPCLAB_MAGIC &&
                 r.version == IPCLAB_VERSION && r.kind == kind &&
                 r.pid > 0 && r.seq != 0);
     if (size < REC)
-        require(f == IPC_REC_SHORT);
+        require(f == IPCLAB_REC_SHORT);
 }
 
 /* 2: the buffered reader, through the pipe */
@@ -84,7 +84,7 @@ read_stream(const uint8_t *data, size_t size, enum ipc_kind kind)
     struct ipc_record r;
     size_t fed = 0, taken = 0;
 
-    ipc_rec_reader_init(&rd, rd_fd, IPC_FIFO1, kind);
+    ipc_rec_reader_init(&rd, rd_fd, IPCLAB_FIFO1, kind);
     while (fed < size) {
         size_t chunk = 1 + (size_t)data[fed] % 160;
 
@@ -94,7 +94,7 @@ read_stream(const uint8_t *data, size_t size, enum ipc_kind kind)
         fed += chunk;
         require(ipc_rec_reader_fill(&rd) == (ssize_t)chunk);
         while (ipc_rec_reader_next(&rd, &r) == 1) {
-            require(ipc_rec_validate(&r, REC, kind) == IPC_REC_OK);
+            require(ipc_rec_validate(&r, REC, kind) == IPCLAB_REC_OK);
             taken++;
         }
         /* drained: what is left cannot be a whole record yet */
@@ -119,9 +119,9 @@ read_one(const uint8_t *data, size_t size, enum ipc_kind kind)
     if (n == 0)
         return;
     require(write(wr_fd, data, n) == (ssize_t)n);
-    got = ipc_rec_read_one(rd_fd, IPC_FIFO2, &r, kind);
+    got = ipc_rec_read_one(rd_fd, IPCLAB_FIFO2, &r, kind);
     if (got == 1)
-        require(n == REC && ipc_rec_validate(&r, REC, kind) == IPC_REC_OK);
+        require(n == REC && ipc_rec_validate(&r, REC, kind) == IPCLAB_REC_OK);
     else
         /* short: the pipe ran dry (EAGAIN); else invalid: EBADMSG */
         require(got == -1 && (errno == EAGAIN || errno == EBADMSG));
@@ -132,12 +132,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     open_pipe();
-    validate(data, size, IPC_KIND_REQUEST);
-    validate(data, size, IPC_KIND_RESULT);
-    if (size > 16 * IPC_READER_BUF)
+    validate(data, size, IPCLAB_KIND_REQUEST);
+    validate(data, size, IPCLAB_KIND_RESULT);
+    if (size > 16 * IPCLAB_READER_BUF)
         return 0;               /* keep each run fast; the pipe holds it */
-    read_stream(data, size, IPC_KIND_REQUEST);
-    read_stream(data, size, IPC_KIND_RESULT);
-    read_one(data, size, IPC_KIND_RESULT);
+    read_stream(data, size, IPCLAB_KIND_REQUEST);
+    read_stream(data, size, IPCLAB_KIND_RESULT);
+    read_one(data, size, IPCLAB_KIND_RESULT);
     return 0;
 }

@@ -35,18 +35,18 @@ raw_request(const char *dir, uint32_t op, int64_t a, int64_t b,
     sigaddset(&set, sigs.ready);
     ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
 
-    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO2), 0);
-    fd2 = ipc_fifo_open(IPC_FIFO2, path, O_RDONLY | O_NONBLOCK);
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO2), 0);
+    fd2 = ipc_fifo_open(IPCLAB_FIFO2, path, O_RDONLY | O_NONBLOCK);
     ck_assert_int_ne(fd2, -1);
-    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), dir, IPC_FIFO1), 0);
-    fd1 = ipc_fifo_open(IPC_FIFO1, path, O_WRONLY | O_NONBLOCK);
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO1), 0);
+    fd1 = ipc_fifo_open(IPCLAB_FIFO1, path, O_WRONLY | O_NONBLOCK);
     ck_assert_int_ne(fd1, -1);
 
     ipc_rec_request(&rec, (enum ipc_op)op, a, b, ++seq);
-    ck_assert_int_eq(ipc_rec_write(fd1, IPC_FIFO1, &rec, 1000), 0);
+    ck_assert_int_eq(ipc_rec_write(fd1, IPCLAB_FIFO1, &rec, 1000), 0);
     ck_assert_int_eq(ipc_sig_wait(&set, 10000, &ev), sigs.ready);
     ck_assert(ipc_sig_from(&sigs, &ev, server));
-    ck_assert_int_eq(ipc_rec_read_one(fd2, IPC_FIFO2, &rec, IPC_KIND_RESULT),
+    ck_assert_int_eq(ipc_rec_read_one(fd2, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT),
                      1);
     ck_assert_int_eq(rec.pid, getpid());
     ck_assert_int_eq(rec.seq, seq);

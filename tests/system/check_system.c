@@ -254,15 +254,15 @@ START_TEST(test_system_garbage_in_fifo1)
     for (size_t i = 0; i < sizeof(noise); i++)
         noise[i] = (unsigned char)random();
     ck_assert_int_eq(write(fd, noise, sizeof(noise)), sizeof(noise));
-    ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, 1);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 1);
     ck_assert_int_eq(write(fd, &rec, 20), 20);      /* a short record */
     rec.magic ^= 1;                                 /* wrong magic */
     ck_assert_int_eq(write(fd, &rec, sizeof(rec)), sizeof(rec));
-    ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, 1);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 1);
     rec.version = 99;                               /* wrong version */
     ipc_rec_seal(&rec);
     ck_assert_int_eq(write(fd, &rec, sizeof(rec)), sizeof(rec));
-    ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, 1);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 1);
     rec.pid = -4;                                   /* wrong pid */
     ipc_rec_seal(&rec);
     ck_assert_int_eq(write(fd, &rec, sizeof(rec)), sizeof(rec));
@@ -290,7 +290,7 @@ START_TEST(test_system_unknown_operation)
 
     h_server_start(&srv, h_tmpdir_path("run"), NULL);
     ck_assert_int_eq(raw_request(srv.dir, 9, 1, 2, &value), EINVAL);
-    ck_assert_int_eq(raw_request(srv.dir, IPC_OP_MUL, 6, 7, &value), 0);
+    ck_assert_int_eq(raw_request(srv.dir, IPCLAB_OP_MUL, 6, 7, &value), 0);
     ck_assert_int_eq(value, 42);
     ck_assert_int_eq(h_server_stop(&srv, 10000, NULL, 0), 0);
 }
@@ -332,7 +332,7 @@ START_TEST(test_system_graceful_shutdown)
 
     h_server_start(&srv, h_tmpdir_path("run"), NULL);
     n = h_children(srv.pid, workers, 16);
-    ck_assert_int_eq(n, IPC_OP_COUNT);      /* the pool: one per op */
+    ck_assert_int_eq(n, IPCLAB_OP_COUNT);      /* the pool: one per op */
     ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
                      srv.dir, "--count", "200", "--random", "--window", "4",
                      "--quiet", NULL }, NULL, NULL, NULL, RUN_MS), 0);
@@ -457,7 +457,7 @@ check_policies(const char *option, int start, int want)
     h_server_start(&srv, h_tmpdir_path("run"), option ? extra : NULL);
     ck_assert_int_eq(sched_getscheduler(srv.pid), want);
     n = h_children(srv.pid, workers, 16);
-    ck_assert_int_eq(n, IPC_OP_COUNT);
+    ck_assert_int_eq(n, IPCLAB_OP_COUNT);
     for (int i = 0; i < n; i++)
         ck_assert_int_eq(sched_getscheduler(workers[i]), want);
 

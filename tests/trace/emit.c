@@ -52,7 +52,7 @@ emit_record(int write, int fifo, const char *args)
     if (sscanf(args, "%d %u %d %lld %lld %d %lld", &pid, &seq, &op, &a, &b,
                &status, &value) != 7)
         return;
-    rec.kind = fifo == 1 || fifo == 3 ? IPC_KIND_REQUEST : IPC_KIND_RESULT;
+    rec.kind = fifo == 1 || fifo == 3 ? IPCLAB_KIND_REQUEST : IPCLAB_KIND_RESULT;
     rec.pid = pid;
     rec.seq = seq;
     rec.op = (uint32_t)op;
@@ -61,9 +61,9 @@ emit_record(int write, int fifo, const char *args)
     rec.status = status;
     rec.value = value;
     if (write)
-        IPC_TRACE(record_write, fifo, &rec);
+        IPCLAB_TP(record_write, fifo, &rec);
     else
-        IPC_TRACE(record_read, fifo, &rec);
+        IPCLAB_TP(record_read, fifo, &rec);
 }
 
 /* One command: "w 1 PID SEQ OP A B STATUS VALUE", "send ready PEER V"... */
@@ -77,29 +77,29 @@ obey(char *line)
         return;
     if (strcmp(word, "start") == 0 && sscanf(line, "%*s %31s %d", what,
                                              &x) == 2)
-        IPC_TRACE(proc_start, what, x);
+        IPCLAB_TP(proc_start, what, x);
     else if (strcmp(word, "exit") == 0)
-        IPC_TRACE(proc_exit, "actor", 0);
+        IPCLAB_TP(proc_exit, "actor", 0);
     else if ((strcmp(word, "w") == 0 || strcmp(word, "r") == 0) &&
              sscanf(line, "%*s %d %n", &x, &y) >= 1)
         emit_record(word[0] == 'w', x, line + y);
     else if (strcmp(word, "route") == 0 &&
              sscanf(line, "%*s %d %d %d %d", &x, &y, &z, &w) == 4)
-        IPC_TRACE(route, x, (uint32_t)y, z, w);
+        IPCLAB_TP(route, x, (uint32_t)y, z, w);
     else if ((strcmp(word, "send") == 0 || strcmp(word, "take") == 0) &&
              sscanf(line, "%*s %31s %d %d", what, &x, &y) == 3) {
         int signo = SIGRTMIN + (strcmp(what, "ack") == 0 ? 3 : 2);
 
         if (word[0] == 's')
-            IPC_TRACE(signal_send, signo, what, x, y);
+            IPCLAB_TP(signal_send, signo, what, x, y);
         else
-            IPC_TRACE(signal_consume, signo, what, x, y);
+            IPCLAB_TP(signal_consume, signo, what, x, y);
     } else if (strcmp(word, "error") == 0 &&
                sscanf(line, "%*s %31s %d", what, &x) == 2) {
         for (char *p = what; *p != '\0'; p++)
             if (*p == '_')
                 *p = ' ';
-        IPC_TRACE(error, what, x);
+        IPCLAB_TP(error, what, x);
     }
 }
 
@@ -221,60 +221,60 @@ static void
 script(void)
 {
     /* A:1, a good request */
-    request(RC_A, 1, IPC_OP_SUM, 2, 3);
-    dispatch(SUM, RC_A, 1, IPC_OP_SUM, 2, 3);
-    take3(SUM, RC_A, 1, IPC_OP_SUM, 2, 3);
-    result(SUM, RC_A, 1, IPC_OP_SUM, 2, 3, 5);
-    answer(RC_A, 1, IPC_OP_SUM, 2, 3, 5);
-    take2(RC_A, RC_A, 1, IPC_OP_SUM, 2, 3, 5);
+    request(RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    dispatch(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    take3(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    result(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    answer(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    take2(RC_A, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
 
     /* A:2 is never answered: its worker read it, and that is all */
-    request(RC_A, 2, IPC_OP_SUM, 4, 4);
-    dispatch(SUM, RC_A, 2, IPC_OP_SUM, 4, 4);
-    take3(SUM, RC_A, 2, IPC_OP_SUM, 4, 4);
+    request(RC_A, 2, IPCLAB_OP_SUM, 4, 4);
+    dispatch(SUM, RC_A, 2, IPCLAB_OP_SUM, 4, 4);
+    take3(SUM, RC_A, 2, IPCLAB_OP_SUM, 4, 4);
 
     /* A:3 is answered twice */
-    request(RC_A, 3, IPC_OP_SUM, 1, 1);
-    dispatch(SUM, RC_A, 3, IPC_OP_SUM, 1, 1);
-    take3(SUM, RC_A, 3, IPC_OP_SUM, 1, 1);
-    result(SUM, RC_A, 3, IPC_OP_SUM, 1, 1, 2);
-    answer(RC_A, 3, IPC_OP_SUM, 1, 1, 2);
-    take2(RC_A, RC_A, 3, IPC_OP_SUM, 1, 1, 2);
-    answer(RC_A, 3, IPC_OP_SUM, 1, 1, 2);
-    take2(RC_A, RC_A, 3, IPC_OP_SUM, 1, 1, 2);
+    request(RC_A, 3, IPCLAB_OP_SUM, 1, 1);
+    dispatch(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1);
+    take3(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1);
+    result(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    answer(RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    answer(RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
 
     /* B:1's result is read by A; the server sends it again, B reads it */
-    request(RC_B, 1, IPC_OP_SUM, 7, 1);
-    dispatch(SUM, RC_B, 1, IPC_OP_SUM, 7, 1);
-    take3(SUM, RC_B, 1, IPC_OP_SUM, 7, 1);
-    result(SUM, RC_B, 1, IPC_OP_SUM, 7, 1, 8);
-    say(SERVER, "w 2 %d 1 %d 7 1 0 8", PID(RC_B), IPC_OP_SUM);
+    request(RC_B, 1, IPCLAB_OP_SUM, 7, 1);
+    dispatch(SUM, RC_B, 1, IPCLAB_OP_SUM, 7, 1);
+    take3(SUM, RC_B, 1, IPCLAB_OP_SUM, 7, 1);
+    result(SUM, RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
+    say(SERVER, "w 2 %d 1 %d 7 1 0 8", PID(RC_B), IPCLAB_OP_SUM);
     say(SERVER, "send ready %d 1", PID(RC_B));
-    take2(RC_A, RC_B, 1, IPC_OP_SUM, 7, 1, 8);
-    answer(RC_B, 1, IPC_OP_SUM, 7, 1, 8);
-    take2(RC_B, RC_B, 1, IPC_OP_SUM, 7, 1, 8);
+    take2(RC_A, RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
+    answer(RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
+    take2(RC_B, RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
 
     /* A:4, announced to sum, is read by mul */
-    request(RC_A, 4, IPC_OP_SUM, 5, 6);
-    dispatch(SUM, RC_A, 4, IPC_OP_SUM, 5, 6);
-    take3(MUL, RC_A, 4, IPC_OP_SUM, 5, 6);
-    result(MUL, RC_A, 4, IPC_OP_SUM, 5, 6, 11);
-    answer(RC_A, 4, IPC_OP_SUM, 5, 6, 11);
-    take2(RC_A, RC_A, 4, IPC_OP_SUM, 5, 6, 11);
+    request(RC_A, 4, IPCLAB_OP_SUM, 5, 6);
+    dispatch(SUM, RC_A, 4, IPCLAB_OP_SUM, 5, 6);
+    take3(MUL, RC_A, 4, IPCLAB_OP_SUM, 5, 6);
+    result(MUL, RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
+    answer(RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
+    take2(RC_A, RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
 
     /* A:6 is written into FIFO3 while A:5 is still in it */
-    request(RC_A, 5, IPC_OP_SUM, 1, 2);
-    request(RC_A, 6, IPC_OP_MUL, 3, 4);
-    dispatch(SUM, RC_A, 5, IPC_OP_SUM, 1, 2);
-    dispatch(MUL, RC_A, 6, IPC_OP_MUL, 3, 4);
-    take3(SUM, RC_A, 5, IPC_OP_SUM, 1, 2);
-    take3(MUL, RC_A, 6, IPC_OP_MUL, 3, 4);
-    result(SUM, RC_A, 5, IPC_OP_SUM, 1, 2, 3);
-    answer(RC_A, 5, IPC_OP_SUM, 1, 2, 3);
-    take2(RC_A, RC_A, 5, IPC_OP_SUM, 1, 2, 3);
-    result(MUL, RC_A, 6, IPC_OP_MUL, 3, 4, 12);
-    answer(RC_A, 6, IPC_OP_MUL, 3, 4, 12);
-    take2(RC_A, RC_A, 6, IPC_OP_MUL, 3, 4, 12);
+    request(RC_A, 5, IPCLAB_OP_SUM, 1, 2);
+    request(RC_A, 6, IPCLAB_OP_MUL, 3, 4);
+    dispatch(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2);
+    dispatch(MUL, RC_A, 6, IPCLAB_OP_MUL, 3, 4);
+    take3(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2);
+    take3(MUL, RC_A, 6, IPCLAB_OP_MUL, 3, 4);
+    result(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
+    answer(RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
+    take2(RC_A, RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
+    result(MUL, RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
+    answer(RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
+    take2(RC_A, RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
 
     /* a ready with no record, an ack with no read, an error */
     say(SERVER, "send ready %d 99", PID(SUM));

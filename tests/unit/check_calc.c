@@ -67,30 +67,30 @@ parse_fails(const char *text, int status)
 
 START_TEST(test_calc_apply_each_op)
 {
-    ck_assert_int_eq(apply_ok(IPC_OP_SUM, 40, 2), 42);
-    ck_assert_int_eq(apply_ok(IPC_OP_SUB, 40, 42), -2);
-    ck_assert_int_eq(apply_ok(IPC_OP_MUL, 6, -7), -42);
-    ck_assert_int_eq(apply_ok(IPC_OP_DIV, 84, 2), 42);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_SUM, 40, 2), 42);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_SUB, 40, 42), -2);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_MUL, 6, -7), -42);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_DIV, 84, 2), 42);
 }
 END_TEST
 
 START_TEST(test_calc_div_truncates_toward_zero)
 {
-    ck_assert_int_eq(apply_ok(IPC_OP_DIV, -7, 2), -3);
-    ck_assert_int_eq(apply_ok(IPC_OP_DIV, 7, -2), -3);
-    ck_assert_int_eq(apply_ok(IPC_OP_DIV, -7, -2), 3);
-    ck_assert_int_eq(apply_ok(IPC_OP_DIV, 7, 2), 3);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_DIV, -7, 2), -3);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_DIV, 7, -2), -3);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_DIV, -7, -2), 3);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_DIV, 7, 2), 3);
 }
 END_TEST
 
 START_TEST(test_calc_parse_forms)
 {
-    parse_ok("6*7", IPC_OP_MUL, 6, 7);
-    parse_ok(" -5 + -3 ", IPC_OP_SUM, -5, -3);
-    parse_ok("5--3", IPC_OP_SUB, 5, -3);
-    parse_ok("1 + 2\n", IPC_OP_SUM, 1, 2);
-    parse_ok("+5 - 2", IPC_OP_SUB, 5, 2);
-    parse_ok("\t84\t/\t2", IPC_OP_DIV, 84, 2);
+    parse_ok("6*7", IPCLAB_OP_MUL, 6, 7);
+    parse_ok(" -5 + -3 ", IPCLAB_OP_SUM, -5, -3);
+    parse_ok("5--3", IPCLAB_OP_SUB, 5, -3);
+    parse_ok("1 + 2\n", IPCLAB_OP_SUM, 1, 2);
+    parse_ok("+5 - 2", IPCLAB_OP_SUB, 5, 2);
+    parse_ok("\t84\t/\t2", IPCLAB_OP_DIV, 84, 2);
 }
 END_TEST
 
@@ -108,25 +108,25 @@ END_TEST
 
 START_TEST(test_calc_apply_edges_that_fit)
 {
-    ck_assert_int_eq(apply_ok(IPC_OP_SUM, INT64_MAX, 0), INT64_MAX);
-    ck_assert_int_eq(apply_ok(IPC_OP_SUM, INT64_MAX, INT64_MIN), -1);
-    ck_assert_int_eq(apply_ok(IPC_OP_SUB, INT64_MIN, 0), INT64_MIN);
-    ck_assert_int_eq(apply_ok(IPC_OP_SUB, -1, INT64_MAX), INT64_MIN);
-    ck_assert_int_eq(apply_ok(IPC_OP_MUL, INT64_MIN, 1), INT64_MIN);
-    ck_assert_int_eq(apply_ok(IPC_OP_MUL, INT64_MAX, -1), -INT64_MAX);
-    ck_assert_int_eq(apply_ok(IPC_OP_DIV, INT64_MIN, 1), INT64_MIN);
-    ck_assert_int_eq(apply_ok(IPC_OP_DIV, INT64_MAX, -1), -INT64_MAX);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_SUM, INT64_MAX, 0), INT64_MAX);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_SUM, INT64_MAX, INT64_MIN), -1);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_SUB, INT64_MIN, 0), INT64_MIN);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_SUB, -1, INT64_MAX), INT64_MIN);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_MUL, INT64_MIN, 1), INT64_MIN);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_MUL, INT64_MAX, -1), -INT64_MAX);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_DIV, INT64_MIN, 1), INT64_MIN);
+    ck_assert_int_eq(apply_ok(IPCLAB_OP_DIV, INT64_MAX, -1), -INT64_MAX);
 }
 END_TEST
 
 START_TEST(test_calc_apply_overflows)
 {
-    apply_fails(IPC_OP_SUM, INT64_MAX, 1, ERANGE);
-    apply_fails(IPC_OP_SUB, INT64_MIN, 1, ERANGE);
-    apply_fails(IPC_OP_SUB, 0, INT64_MIN, ERANGE);
-    apply_fails(IPC_OP_MUL, INT64_MIN, -1, ERANGE);
-    apply_fails(IPC_OP_MUL, INT64_MAX, 2, ERANGE);
-    apply_fails(IPC_OP_DIV, INT64_MIN, -1, ERANGE);  /* -INT64_MIN */
+    apply_fails(IPCLAB_OP_SUM, INT64_MAX, 1, ERANGE);
+    apply_fails(IPCLAB_OP_SUB, INT64_MIN, 1, ERANGE);
+    apply_fails(IPCLAB_OP_SUB, 0, INT64_MIN, ERANGE);
+    apply_fails(IPCLAB_OP_MUL, INT64_MIN, -1, ERANGE);
+    apply_fails(IPCLAB_OP_MUL, INT64_MAX, 2, ERANGE);
+    apply_fails(IPCLAB_OP_DIV, INT64_MIN, -1, ERANGE);  /* -INT64_MIN */
 }
 END_TEST
 
@@ -137,7 +137,7 @@ START_TEST(test_calc_exact_agrees_at_edges)
                                  INT64_MAX - 1, INT64_MAX };
     int64_t x, y;
 
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
             for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++) {
                 int s1 = ipc_calc_apply(op, v[i], v[j], &x);
@@ -153,8 +153,8 @@ END_TEST
 
 START_TEST(test_calc_parse_extreme_operands)
 {
-    parse_ok("9223372036854775807 + 0", IPC_OP_SUM, INT64_MAX, 0);
-    parse_ok("-9223372036854775808 / 1", IPC_OP_DIV, INT64_MIN, 1);
+    parse_ok("9223372036854775807 + 0", IPCLAB_OP_SUM, INT64_MAX, 0);
+    parse_ok("-9223372036854775808 / 1", IPCLAB_OP_DIV, INT64_MIN, 1);
 }
 END_TEST
 
@@ -177,7 +177,7 @@ START_TEST(test_calc_leaves_errno_alone)
     ck_assert_int_eq(ipc_calc_parse("99999999999999999999+1", &op, &a, &b),
                      ERANGE);
     ck_assert_int_eq(errno, EBADF);
-    ck_assert_int_eq(ipc_calc_apply(IPC_OP_DIV, 1, 0, &v), EDOM);
+    ck_assert_int_eq(ipc_calc_apply(IPCLAB_OP_DIV, 1, 0, &v), EDOM);
     ck_assert_int_eq(errno, EBADF);
 }
 END_TEST
@@ -186,16 +186,16 @@ END_TEST
 
 START_TEST(test_calc_div_by_zero_is_edom)
 {
-    apply_fails(IPC_OP_DIV, 1, 0, EDOM);
-    apply_fails(IPC_OP_DIV, 0, 0, EDOM);
-    apply_fails(IPC_OP_DIV, INT64_MIN, 0, EDOM);
+    apply_fails(IPCLAB_OP_DIV, 1, 0, EDOM);
+    apply_fails(IPCLAB_OP_DIV, 0, 0, EDOM);
+    apply_fails(IPCLAB_OP_DIV, INT64_MIN, 0, EDOM);
 }
 END_TEST
 
 START_TEST(test_calc_unknown_op_is_einval)
 {
     apply_fails(0, 1, 2, EINVAL);
-    apply_fails(IPC_OP_COUNT + 1, 1, 2, EINVAL);
+    apply_fails(IPCLAB_OP_COUNT + 1, 1, 2, EINVAL);
 }
 END_TEST
 

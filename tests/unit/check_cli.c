@@ -36,7 +36,7 @@ cli_over(char **argv)
 
     while (argv[argc] != NULL)
         argc++;
-    return (struct ipc_cli)IPC_CLI_INIT(argc, argv);
+    return (struct ipc_cli)IPCLAB_CLI_INIT(argc, argv);
 }
 
 /* The next item must be 'id' with argument 'want' (NULL: none). */
@@ -60,7 +60,7 @@ parse_all(char **argv)
     const char *arg;
 
     unit_stderr_to(NULL);       /* the usage message is expected */
-    while (ipc_cli_next(&cli, opts, &arg) != IPC_CLI_END)
+    while (ipc_cli_next(&cli, opts, &arg) != IPCLAB_CLI_END)
         ;
 }
 
@@ -73,9 +73,9 @@ START_TEST(test_cli_options_with_and_without_values)
 
     expect_next(&cli, OPT_VERBOSE, NULL);
     expect_next(&cli, OPT_DIR, "/run/x");
-    expect_next(&cli, IPC_CLI_OPERAND, "6");
-    expect_next(&cli, IPC_CLI_END, NULL);
-    expect_next(&cli, IPC_CLI_END, NULL);     /* and stays at the end */
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "6");
+    expect_next(&cli, IPCLAB_CLI_END, NULL);
+    expect_next(&cli, IPCLAB_CLI_END, NULL);     /* and stays at the end */
 }
 END_TEST
 
@@ -87,7 +87,7 @@ START_TEST(test_cli_value_after_equals)
     expect_next(&cli, OPT_DIR, "/run/x");
     expect_next(&cli, OPT_COUNT, "");         /* an empty value is a value */
     expect_next(&cli, OPT_DIR, "a=b");        /* only the first '=' splits */
-    expect_next(&cli, IPC_CLI_END, NULL);
+    expect_next(&cli, IPCLAB_CLI_END, NULL);
 }
 END_TEST
 
@@ -97,10 +97,10 @@ START_TEST(test_cli_double_dash_ends_options)
     struct ipc_cli cli = cli_over(argv);
 
     expect_next(&cli, OPT_VERBOSE, NULL);
-    expect_next(&cli, IPC_CLI_OPERAND, "--dir");
-    expect_next(&cli, IPC_CLI_OPERAND, "-h");
-    expect_next(&cli, IPC_CLI_OPERAND, "--");
-    expect_next(&cli, IPC_CLI_END, NULL);
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "--dir");
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "-h");
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "--");
+    expect_next(&cli, IPCLAB_CLI_END, NULL);
 }
 END_TEST
 
@@ -109,13 +109,13 @@ START_TEST(test_cli_negative_number_and_dash_are_operands)
     char *argv[] = { "prog", "-5", "+", "-3", "-", "-x", "6*7", NULL };
     struct ipc_cli cli = cli_over(argv);
 
-    expect_next(&cli, IPC_CLI_OPERAND, "-5");
-    expect_next(&cli, IPC_CLI_OPERAND, "+");
-    expect_next(&cli, IPC_CLI_OPERAND, "-3");
-    expect_next(&cli, IPC_CLI_OPERAND, "-");
-    expect_next(&cli, IPC_CLI_OPERAND, "-x");
-    expect_next(&cli, IPC_CLI_OPERAND, "6*7");
-    expect_next(&cli, IPC_CLI_END, NULL);
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "-5");
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "+");
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "-3");
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "-");
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "-x");
+    expect_next(&cli, IPCLAB_CLI_OPERAND, "6*7");
+    expect_next(&cli, IPCLAB_CLI_END, NULL);
 }
 END_TEST
 
@@ -126,7 +126,7 @@ START_TEST(test_cli_short_h_is_help)
 
     expect_next(&cli, OPT_HELP, NULL);
     expect_next(&cli, OPT_HELP, NULL);
-    expect_next(&cli, IPC_CLI_END, NULL);
+    expect_next(&cli, IPCLAB_CLI_END, NULL);
 }
 END_TEST
 
@@ -162,7 +162,7 @@ START_TEST(test_cli_value_may_start_with_dashes)
     /* an option that takes a value takes the next word, whatever it is */
     expect_next(&cli, OPT_DIR, "--verbose");
     expect_next(&cli, OPT_COUNT, "-5");
-    expect_next(&cli, IPC_CLI_END, NULL);
+    expect_next(&cli, IPCLAB_CLI_END, NULL);
 }
 END_TEST
 

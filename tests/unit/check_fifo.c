@@ -53,7 +53,7 @@ static void
 make_fifo(char *path, size_t size, const char *name)
 {
     unit_path(path, size, tmpdir, name);
-    ck_assert_int_eq(ipc_fifo_create(IPC_FIFO_LAB, path, 0600), 0);
+    ck_assert_int_eq(ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600), 0);
 }
 
 static void
@@ -104,10 +104,10 @@ START_TEST(test_fifo_create_and_open)
     ck_assert_uint_eq(st.st_mode & 07777, 0600);
 
     /* the reader first (O_NONBLOCK: do not wait for a writer)... */
-    rfd = ipc_fifo_open(IPC_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
+    rfd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
     ck_assert_int_ge(rfd, 0);
     /* ...so that a non-blocking writer finds one */
-    wfd = ipc_fifo_open(IPC_FIFO_LAB, path, O_WRONLY | O_NONBLOCK);
+    wfd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_WRONLY | O_NONBLOCK);
     ck_assert_int_ge(wfd, 0);
     /* a program we exec must not inherit FIFO ends */
     ck_assert(fcntl(rfd, F_GETFD) & FD_CLOEXEC);
@@ -138,15 +138,15 @@ START_TEST(test_fifo_record_round_trip)
     int rfd, wfd;
 
     make_fifo(path, sizeof(path), "round-trip");
-    rfd = ipc_fifo_open(IPC_FIFO1, path, O_RDONLY | O_NONBLOCK);
-    wfd = ipc_fifo_open(IPC_FIFO1, path, O_WRONLY);
+    rfd = ipc_fifo_open(IPCLAB_FIFO1, path, O_RDONLY | O_NONBLOCK);
+    wfd = ipc_fifo_open(IPCLAB_FIFO1, path, O_WRONLY);
     ck_assert_int_ge(rfd, 0);
     ck_assert_int_ge(wfd, 0);
 
-    ipc_rec_request(&sent, IPC_OP_SUB, 10, -32, 7);
-    ck_assert_int_eq(ipc_rec_write(wfd, IPC_FIFO1, &sent, -1), 0);
-    ck_assert_int_eq(ipc_rec_read_one(rfd, IPC_FIFO1, &got,
-                                      IPC_KIND_REQUEST), 1);
+    ipc_rec_request(&sent, IPCLAB_OP_SUB, 10, -32, 7);
+    ck_assert_int_eq(ipc_rec_write(wfd, IPCLAB_FIFO1, &sent, -1), 0);
+    ck_assert_int_eq(ipc_rec_read_one(rfd, IPCLAB_FIFO1, &got,
+                                      IPCLAB_KIND_REQUEST), 1);
     ck_assert_mem_eq(&got, &sent, REC_SIZE);
     close(wfd);
     close(rfd);
@@ -160,12 +160,12 @@ START_TEST(test_fifo_read_one_at_eof)
     int rfd, wfd;
 
     make_fifo(path, sizeof(path), "eof");
-    rfd = ipc_fifo_open(IPC_FIFO2, path, O_RDONLY | O_NONBLOCK);
-    wfd = ipc_fifo_open(IPC_FIFO2, path, O_WRONLY);
+    rfd = ipc_fifo_open(IPCLAB_FIFO2, path, O_RDONLY | O_NONBLOCK);
+    wfd = ipc_fifo_open(IPCLAB_FIFO2, path, O_WRONLY);
     ck_assert_int_ge(rfd, 0);
     ck_assert_int_ge(wfd, 0);
     close(wfd);                 /* the last writer is gone: EOF */
-    ck_assert_int_eq(ipc_rec_read_one(rfd, IPC_FIFO2, &r, IPC_KIND_RESULT),
+    ck_assert_int_eq(ipc_rec_read_one(rfd, IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
                      0);
     close(rfd);
 }
@@ -199,10 +199,10 @@ START_TEST(test_fifo_reader_several_records_in_one_fill)
 
     make_pipe(p, O_NONBLOCK);
     for (uint32_t seq = 1; seq <= 3; seq++) {
-        ipc_rec_request(&r, IPC_OP_SUM, seq, seq, seq);
-        ck_assert_int_eq(ipc_rec_write(p[1], IPC_FIFO1, &r, 0), 0);
+        ipc_rec_request(&r, IPCLAB_OP_SUM, seq, seq, seq);
+        ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO1, &r, 0), 0);
     }
-    ipc_rec_reader_init(&rd, p[0], IPC_FIFO1, IPC_KIND_REQUEST);
+    ipc_rec_reader_init(&rd, p[0], IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
     ck_assert_int_eq(ipc_rec_reader_fill(&rd), 3 * REC_SIZE);  /* one read */
     for (uint32_t seq = 1; seq <= 3; seq++) {
         ck_assert_int_eq(ipc_rec_reader_next(&rd, &r), 1);
@@ -246,8 +246,8 @@ START_TEST(test_fifo_rec_write_waits_for_room)
     ck_assert_int_ne(pid, -1);
     if (pid == 0)
         drain_one_page(self, p[0]);
-    ipc_rec_request(&r, IPC_OP_SUM, 1, 2, 1);
-    ck_assert_int_eq(ipc_rec_write(p[1], IPC_FIFO3, &r, 3000), 0);
+    ipc_rec_request(&r, IPCLAB_OP_SUM, 1, 2, 1);
+    ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO3, &r, 3000), 0);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     close(p[0]);
@@ -283,19 +283,19 @@ START_TEST(test_fifo_reader_skips_garbage)
 #define APPEND(src, n) (memcpy(stream + len, (src), (n)), len += (n))
     garbage(stream, 37, 1);                 /* random bytes first */
     len = 37;
-    ipc_rec_request(&rec, IPC_OP_SUM, 1, 1, 1);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 1, 1);
     APPEND(&rec, REC_SIZE);
-    ipc_rec_request(&rec, IPC_OP_SUM, 9, 9, 9);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 9, 9, 9);
     APPEND(&rec, 20);                       /* torn: magic, then nothing */
-    ipc_rec_request(&rec, IPC_OP_SUM, 2, 2, 2);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 2, 2, 2);
     APPEND(&rec, REC_SIZE);
-    ipc_rec_request(&rec, IPC_OP_SUM, 8, 8, 8);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 8, 8, 8);
     rec.a = 1000000;                        /* forged: checksum is stale */
     APPEND(&rec, REC_SIZE);
-    ipc_rec_request(&rec, IPC_OP_SUM, 7, 7, 7);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 7, 7, 7);
     ipc_rec_make_result(&rec, 0, 14);       /* valid, but the wrong kind */
     APPEND(&rec, REC_SIZE);
-    ipc_rec_request(&rec, IPC_OP_SUM, 3, 3, 3);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 3, 3, 3);
     APPEND(&rec, REC_SIZE);
     garbage(stream + len, 30, 2);           /* and random bytes last */
     len += 30;
@@ -303,7 +303,7 @@ START_TEST(test_fifo_reader_skips_garbage)
 
     make_pipe(p, O_NONBLOCK);
     ck_assert_int_eq(ipc_write_full(p[1], stream, len), len);
-    ipc_rec_reader_init(&rd, p[0], IPC_FIFO1, IPC_KIND_REQUEST);
+    ipc_rec_reader_init(&rd, p[0], IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
     ck_assert_int_eq(ipc_rec_reader_fill(&rd), len);
 
     for (uint32_t seq = 1; seq <= 3; seq++) {
@@ -328,8 +328,8 @@ START_TEST(test_fifo_reader_assembles_split_record)
     int p[2];
 
     make_pipe(p, O_NONBLOCK);
-    ipc_rec_reader_init(&rd, p[0], IPC_FIFO4, IPC_KIND_RESULT);
-    ipc_rec_request(&sent, IPC_OP_MUL, 6, 7, 5);
+    ipc_rec_reader_init(&rd, p[0], IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
+    ipc_rec_request(&sent, IPCLAB_OP_MUL, 6, 7, 5);
     ipc_rec_make_result(&sent, 0, 42);
 
     ck_assert_int_eq(ipc_write_full(p[1], &sent, 30), 30);
@@ -357,8 +357,8 @@ START_TEST(test_fifo_reader_split_inside_magic)
     /* garbage, then a read that ends two bytes into the next magic: those
        two bytes must be kept, not skipped with the garbage */
     make_pipe(p, O_NONBLOCK);
-    ipc_rec_reader_init(&rd, p[0], IPC_FIFO1, IPC_KIND_REQUEST);
-    ipc_rec_request(&sent, IPC_OP_DIV, 84, 2, 11);
+    ipc_rec_reader_init(&rd, p[0], IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
+    ipc_rec_request(&sent, IPCLAB_OP_DIV, 84, 2, 11);
     garbage(junk, sizeof(junk), 3);
 
     ck_assert_int_eq(ipc_write_full(p[1], junk, sizeof(junk)), sizeof(junk));
@@ -380,7 +380,7 @@ END_TEST
 
 START_TEST(test_fifo_reader_more_than_its_buffer)
 {
-    enum { N = 100 };           /* 5600 bytes: more than IPC_READER_BUF */
+    enum { N = 100 };           /* 5600 bytes: more than IPCLAB_READER_BUF */
     struct ipc_rec_reader rd;
     struct ipc_record r;
     uint32_t count = 0;
@@ -388,11 +388,11 @@ START_TEST(test_fifo_reader_more_than_its_buffer)
 
     make_pipe(p, O_NONBLOCK);
     for (uint32_t seq = 1; seq <= N; seq++) {
-        ipc_rec_request(&r, IPC_OP_SUM, seq, 0, seq);
-        ck_assert_int_eq(ipc_rec_write(p[1], IPC_FIFO1, &r, 0), 0);
+        ipc_rec_request(&r, IPCLAB_OP_SUM, seq, 0, seq);
+        ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO1, &r, 0), 0);
     }
     /* the loop from fifo.h: fill, then drain before the next fill */
-    ipc_rec_reader_init(&rd, p[0], IPC_FIFO1, IPC_KIND_REQUEST);
+    ipc_rec_reader_init(&rd, p[0], IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
     while (ipc_rec_reader_fill(&rd) > 0)
         while (ipc_rec_reader_next(&rd, &r) == 1)
             ck_assert_uint_eq(r.seq, ++count);
@@ -537,7 +537,7 @@ START_TEST(test_fifo_create_existing_is_eexist)
 
     make_fifo(path, sizeof(path), "existing");
     errno = 0;
-    ck_assert_int_eq(ipc_fifo_create(IPC_FIFO_LAB, path, 0600), -1);
+    ck_assert_int_eq(ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600), -1);
     ck_assert_int_eq(errno, EEXIST);
 }
 END_TEST
@@ -548,7 +548,7 @@ START_TEST(test_fifo_open_missing_is_enoent)
 
     unit_path(path, sizeof(path), tmpdir, "not-created-yet");
     errno = 0;
-    ck_assert_int_eq(ipc_fifo_open(IPC_FIFO1, path, O_RDONLY | O_NONBLOCK),
+    ck_assert_int_eq(ipc_fifo_open(IPCLAB_FIFO1, path, O_RDONLY | O_NONBLOCK),
                      -1);
     ck_assert_int_eq(errno, ENOENT);
 }
@@ -560,7 +560,7 @@ START_TEST(test_fifo_open_without_reader_is_enxio)
 
     make_fifo(path, sizeof(path), "no-reader");
     errno = 0;
-    ck_assert_int_eq(ipc_fifo_open(IPC_FIFO1, path, O_WRONLY | O_NONBLOCK),
+    ck_assert_int_eq(ipc_fifo_open(IPCLAB_FIFO1, path, O_WRONLY | O_NONBLOCK),
                      -1);
     ck_assert_int_eq(errno, ENXIO);
 }
@@ -579,7 +579,7 @@ START_TEST(test_fifo_open_regular_file_is_einval)
 
     lowest = lowest_free_fd();
     errno = 0;
-    ck_assert_int_eq(ipc_fifo_open(IPC_FIFO1, path, O_WRONLY | O_NONBLOCK),
+    ck_assert_int_eq(ipc_fifo_open(IPCLAB_FIFO1, path, O_WRONLY | O_NONBLOCK),
                      -1);
     ck_assert_int_eq(errno, EINVAL);
     ck_assert_int_eq(lowest_free_fd(), lowest);     /* nothing left open */
@@ -592,13 +592,13 @@ START_TEST(test_fifo_open_symlink_is_eloop)
     int rfd;
 
     make_fifo(path, sizeof(path), "link-target");
-    rfd = ipc_fifo_open(IPC_FIFO1, path, O_RDONLY | O_NONBLOCK);
+    rfd = ipc_fifo_open(IPCLAB_FIFO1, path, O_RDONLY | O_NONBLOCK);
     ck_assert_int_ge(rfd, 0);           /* a reader: only the link is wrong */
     unit_path(link, sizeof(link), tmpdir, "link");
     ck_assert_int_eq(symlink(path, link), 0);
 
     errno = 0;
-    ck_assert_int_eq(ipc_fifo_open(IPC_FIFO1, link, O_WRONLY | O_NONBLOCK),
+    ck_assert_int_eq(ipc_fifo_open(IPCLAB_FIFO1, link, O_WRONLY | O_NONBLOCK),
                      -1);
     ck_assert_int_eq(errno, ELOOP);
     close(rfd);
@@ -612,7 +612,7 @@ START_TEST(test_fifo_read_one_empty_is_eagain)
 
     make_pipe(p, O_NONBLOCK);   /* a writer is open, but has sent nothing */
     errno = 0;
-    ck_assert_int_eq(ipc_rec_read_one(p[0], IPC_FIFO2, &r, IPC_KIND_RESULT),
+    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
                      -1);
     ck_assert_int_eq(errno, EAGAIN);
     close(p[0]);
@@ -629,16 +629,16 @@ START_TEST(test_fifo_read_one_garbage_is_ebadmsg)
     make_pipe(p, O_NONBLOCK);
     garbage(junk, sizeof(junk), 4);
     ck_assert_int_eq(ipc_write_full(p[1], junk, sizeof(junk)), REC_SIZE);
-    ipc_rec_request(&sent, IPC_OP_SUM, 1, 2, 3);
+    ipc_rec_request(&sent, IPCLAB_OP_SUM, 1, 2, 3);
     ipc_rec_make_result(&sent, 0, 3);
-    ck_assert_int_eq(ipc_rec_write(p[1], IPC_FIFO2, &sent, 0), 0);
+    ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO2, &sent, 0), 0);
 
     errno = 0;
-    ck_assert_int_eq(ipc_rec_read_one(p[0], IPC_FIFO2, &r, IPC_KIND_RESULT),
+    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
                      -1);
     ck_assert_int_eq(errno, EBADMSG);
     /* exactly one record's worth was dropped: the next one is intact */
-    ck_assert_int_eq(ipc_rec_read_one(p[0], IPC_FIFO2, &r, IPC_KIND_RESULT),
+    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
                      1);
     ck_assert_mem_eq(&r, &sent, REC_SIZE);
     close(p[0]);
@@ -652,10 +652,10 @@ START_TEST(test_fifo_read_one_wrong_kind_is_ebadmsg)
     int p[2];
 
     make_pipe(p, O_NONBLOCK);
-    ipc_rec_request(&sent, IPC_OP_SUM, 1, 2, 3);  /* a request on FIFO2 */
-    ck_assert_int_eq(ipc_rec_write(p[1], IPC_FIFO2, &sent, 0), 0);
+    ipc_rec_request(&sent, IPCLAB_OP_SUM, 1, 2, 3);  /* a request on FIFO2 */
+    ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO2, &sent, 0), 0);
     errno = 0;
-    ck_assert_int_eq(ipc_rec_read_one(p[0], IPC_FIFO2, &r, IPC_KIND_RESULT),
+    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
                      -1);
     ck_assert_int_eq(errno, EBADMSG);
     close(p[0]);
@@ -670,9 +670,9 @@ START_TEST(test_fifo_rec_write_full_is_eagain)
 
     make_pipe(p, O_NONBLOCK);
     fill_pipe(p[1]);
-    ipc_rec_request(&r, IPC_OP_SUM, 1, 2, 1);
+    ipc_rec_request(&r, IPCLAB_OP_SUM, 1, 2, 1);
     errno = 0;
-    ck_assert_int_eq(ipc_rec_write(p[1], IPC_FIFO3, &r, 0), -1);
+    ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO3, &r, 0), -1);
     ck_assert_int_eq(errno, EAGAIN);
     close(p[0]);
     close(p[1]);
@@ -687,10 +687,10 @@ START_TEST(test_fifo_rec_write_full_times_out)
 
     make_pipe(p, O_NONBLOCK);
     fill_pipe(p[1]);
-    ipc_rec_request(&r, IPC_OP_SUM, 1, 2, 1);
+    ipc_rec_request(&r, IPCLAB_OP_SUM, 1, 2, 1);
     start = ipc_now_ms();
     errno = 0;
-    ck_assert_int_eq(ipc_rec_write(p[1], IPC_FIFO3, &r, 50), -1);
+    ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO3, &r, 50), -1);
     ck_assert_int_eq(errno, ETIMEDOUT);
     ck_assert_int_ge(ipc_now_ms() - start, 45);     /* it did wait */
     close(p[0]);
@@ -708,9 +708,9 @@ START_TEST(test_fifo_rec_write_without_reader_is_epipe)
     ck_assert_int_eq(sigaction(SIGPIPE, &ign, &old), 0);
     make_pipe(p, O_NONBLOCK);
     close(p[0]);
-    ipc_rec_request(&r, IPC_OP_SUM, 1, 2, 1);
+    ipc_rec_request(&r, IPCLAB_OP_SUM, 1, 2, 1);
     errno = 0;
-    ck_assert_int_eq(ipc_rec_write(p[1], IPC_FIFO3, &r, 100), -1);
+    ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO3, &r, 100), -1);
     ck_assert_int_eq(errno, EPIPE);
     close(p[1]);
     sigaction(SIGPIPE, &old, NULL);
@@ -723,7 +723,7 @@ START_TEST(test_fifo_reader_fill_eagain_then_eof)
     int p[2];
 
     make_pipe(p, O_NONBLOCK);
-    ipc_rec_reader_init(&rd, p[0], IPC_FIFO4, IPC_KIND_RESULT);
+    ipc_rec_reader_init(&rd, p[0], IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
     errno = 0;
     ck_assert_int_eq(ipc_rec_reader_fill(&rd), -1);
     ck_assert_int_eq(errno, EAGAIN);            /* empty, writer open */

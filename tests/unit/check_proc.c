@@ -212,19 +212,19 @@ END_TEST
 
 START_TEST(test_proc_sched_parse)
 {
-    enum ipc_sched sched = IPC_SCHED_NORMAL;
+    enum ipc_sched sched = IPCLAB_SCHED_NORMAL;
 
     ck_assert_int_eq(ipc_sched_parse("batch", &sched), 0);
-    ck_assert_int_eq(sched, IPC_SCHED_BATCH);
+    ck_assert_int_eq(sched, IPCLAB_SCHED_BATCH);
     ck_assert_int_eq(ipc_sched_parse("normal", &sched), 0);
-    ck_assert_int_eq(sched, IPC_SCHED_NORMAL);
+    ck_assert_int_eq(sched, IPCLAB_SCHED_NORMAL);
     for (size_t i = 0; i < 4; i++) {
         static const char *const bad[] = { "", "Batch", "other", "batch " };
 
         errno = 0;
         ck_assert_int_eq(ipc_sched_parse(bad[i], &sched), -1);
         ck_assert_int_eq(errno, EINVAL);
-        ck_assert_int_eq(sched, IPC_SCHED_NORMAL);  /* left alone */
+        ck_assert_int_eq(sched, IPCLAB_SCHED_NORMAL);  /* left alone */
     }
 }
 END_TEST
@@ -236,7 +236,7 @@ START_TEST(test_proc_sched_apply_is_inherited)
     pid_t pid;
 
     block_sigchld();
-    ck_assert_int_eq(ipc_sched_apply(IPC_SCHED_BATCH), 0);
+    ck_assert_int_eq(ipc_sched_apply(IPCLAB_SCHED_BATCH), 0);
     ck_assert_int_eq(sched_getscheduler(0), SCHED_BATCH);
     pid = spawn(argv, NULL);
     /* inherited at fork(), kept by exec: no wait needed */
@@ -244,7 +244,7 @@ START_TEST(test_proc_sched_apply_is_inherited)
     ck_assert_int_eq(kill(pid, SIGKILL), 0);
     ck_assert_int_eq(reap_within(pid, 2000), 128 + SIGKILL);
 
-    ck_assert_int_eq(ipc_sched_apply(IPC_SCHED_NORMAL), 0);
+    ck_assert_int_eq(ipc_sched_apply(IPCLAB_SCHED_NORMAL), 0);
     ck_assert_int_eq(sched_getscheduler(0), SCHED_OTHER);
 }
 END_TEST
@@ -399,18 +399,18 @@ START_TEST(test_proc_run_state_follows_stop_and_exit)
         pause();
         _exit(0);
     }
-    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_RUNNING);
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPCLAB_PROC_RUNNING);
     ck_assert_int_eq(kill(pid, SIGSTOP), 0);
     ck_assert_int_eq(waitid(P_PID, (id_t)pid, &info, WSTOPPED), 0);
-    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_STOPPED);
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPCLAB_PROC_STOPPED);
     ck_assert_int_eq(kill(pid, SIGCONT), 0);
     ck_assert_int_eq(waitid(P_PID, (id_t)pid, &info, WCONTINUED), 0);
-    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_RUNNING);
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPCLAB_PROC_RUNNING);
     ck_assert_int_eq(kill(pid, SIGKILL), 0);
     ck_assert_int_eq(waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT), 0);
-    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_GONE);  /* zombie */
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPCLAB_PROC_GONE);  /* zombie */
     ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-    ck_assert_int_eq(ipc_proc_run_state(pid), IPC_PROC_GONE);
+    ck_assert_int_eq(ipc_proc_run_state(pid), IPCLAB_PROC_GONE);
 }
 END_TEST
 

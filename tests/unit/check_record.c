@@ -21,7 +21,7 @@
 static void
 make_request(struct ipc_record *r)
 {
-    ipc_rec_request(r, IPC_OP_MUL, 6, 7, 42);
+    ipc_rec_request(r, IPCLAB_OP_MUL, 6, 7, 42);
 }
 
 /* ---- core --------------------------------------------------------------- */
@@ -31,12 +31,12 @@ START_TEST(test_record_request_fills_every_field)
     struct ipc_record r;
 
     memset(&r, 0xAA, sizeof(r));        /* no field may keep this junk */
-    ipc_rec_request(&r, IPC_OP_DIV, -9, 4, 17);
+    ipc_rec_request(&r, IPCLAB_OP_DIV, -9, 4, 17);
 
     ck_assert_uint_eq(r.magic, IPCLAB_MAGIC);
     ck_assert_uint_eq(r.version, IPCLAB_VERSION);
-    ck_assert_uint_eq(r.kind, IPC_KIND_REQUEST);
-    ck_assert_uint_eq(r.op, IPC_OP_DIV);
+    ck_assert_uint_eq(r.kind, IPCLAB_KIND_REQUEST);
+    ck_assert_uint_eq(r.op, IPCLAB_OP_DIV);
     ck_assert_int_eq(r.pid, getpid());
     ck_assert_uint_eq(r.seq, 17);
     ck_assert_int_eq(r.status, 0);
@@ -44,8 +44,8 @@ START_TEST(test_record_request_fills_every_field)
     ck_assert_int_eq(r.b, 4);
     ck_assert_int_eq(r.value, 0);
     ck_assert_uint_eq(r.flags, 0);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_OK);
 }
 END_TEST
 
@@ -56,16 +56,16 @@ START_TEST(test_record_make_result_keeps_identity)
     make_request(&r);
     ipc_rec_make_result(&r, 0, 42);
 
-    ck_assert_uint_eq(r.kind, IPC_KIND_RESULT);
+    ck_assert_uint_eq(r.kind, IPCLAB_KIND_RESULT);
     ck_assert_int_eq(r.status, 0);
     ck_assert_int_eq(r.value, 42);
-    ck_assert_uint_eq(r.op, IPC_OP_MUL);        /* identity unchanged */
+    ck_assert_uint_eq(r.op, IPCLAB_OP_MUL);        /* identity unchanged */
     ck_assert_int_eq(r.pid, getpid());
     ck_assert_uint_eq(r.seq, 42);
     ck_assert_int_eq(r.a, 6);
     ck_assert_int_eq(r.b, 7);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_OK);
 }
 END_TEST
 
@@ -73,12 +73,12 @@ START_TEST(test_record_make_result_carries_error_status)
 {
     struct ipc_record r;
 
-    ipc_rec_request(&r, IPC_OP_DIV, 1, 0, 3);
+    ipc_rec_request(&r, IPCLAB_OP_DIV, 1, 0, 3);
     ipc_rec_make_result(&r, EDOM, 0);
 
     ck_assert_int_eq(r.status, EDOM);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_OK);
 }
 END_TEST
 
@@ -88,44 +88,44 @@ START_TEST(test_record_seal_after_edit_makes_valid)
 
     make_request(&r);
     r.a = 1000;                 /* a hand edit invalidates the checksum... */
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_CHECK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_CHECK);
     ipc_rec_seal(&r);           /* ...until the record is sealed again */
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_OK);
 }
 END_TEST
 
 START_TEST(test_record_fault_names)
 {
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_OK), "ok");
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_SHORT), "short");
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_BAD_MAGIC), "bad_magic");
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_BAD_VERSION), "bad_version");
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_BAD_CHECK), "bad_check");
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_BAD_KIND), "bad_kind");
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_BAD_PID), "bad_pid");
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_BAD_SEQ), "bad_seq");
-    ck_assert_str_eq(ipc_rec_fault_name(IPC_REC_BAD_OP), "bad_op");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_OK), "ok");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_SHORT), "short");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_BAD_MAGIC), "bad_magic");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_BAD_VERSION), "bad_version");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_BAD_CHECK), "bad_check");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_BAD_KIND), "bad_kind");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_BAD_PID), "bad_pid");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_BAD_SEQ), "bad_seq");
+    ck_assert_str_eq(ipc_rec_fault_name(IPCLAB_REC_BAD_OP), "bad_op");
 }
 END_TEST
 
 START_TEST(test_record_op_symbols_and_names)
 {
-    ck_assert_int_eq(ipc_op_symbol(IPC_OP_SUM), '+');
-    ck_assert_int_eq(ipc_op_symbol(IPC_OP_SUB), '-');
-    ck_assert_int_eq(ipc_op_symbol(IPC_OP_MUL), '*');
-    ck_assert_int_eq(ipc_op_symbol(IPC_OP_DIV), '/');
-    ck_assert_str_eq(ipc_op_name(IPC_OP_SUM), "sum");
-    ck_assert_str_eq(ipc_op_name(IPC_OP_SUB), "sub");
-    ck_assert_str_eq(ipc_op_name(IPC_OP_MUL), "mul");
-    ck_assert_str_eq(ipc_op_name(IPC_OP_DIV), "div");
+    ck_assert_int_eq(ipc_op_symbol(IPCLAB_OP_SUM), '+');
+    ck_assert_int_eq(ipc_op_symbol(IPCLAB_OP_SUB), '-');
+    ck_assert_int_eq(ipc_op_symbol(IPCLAB_OP_MUL), '*');
+    ck_assert_int_eq(ipc_op_symbol(IPCLAB_OP_DIV), '/');
+    ck_assert_str_eq(ipc_op_name(IPCLAB_OP_SUM), "sum");
+    ck_assert_str_eq(ipc_op_name(IPCLAB_OP_SUB), "sub");
+    ck_assert_str_eq(ipc_op_name(IPCLAB_OP_MUL), "mul");
+    ck_assert_str_eq(ipc_op_name(IPCLAB_OP_DIV), "div");
 }
 END_TEST
 
 START_TEST(test_record_op_round_trips)
 {
-    for (uint32_t op = 1; op <= IPC_OP_COUNT; op++) {
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         ck_assert_uint_eq(ipc_op_from_symbol(ipc_op_symbol(op)), op);
         ck_assert_uint_eq(ipc_op_from_name(ipc_op_name(op)), op);
     }
@@ -173,12 +173,12 @@ START_TEST(test_record_extreme_operands_survive)
 {
     struct ipc_record r;
 
-    ipc_rec_request(&r, IPC_OP_SUB, INT64_MIN, INT64_MAX, UINT32_MAX);
+    ipc_rec_request(&r, IPCLAB_OP_SUB, INT64_MIN, INT64_MAX, UINT32_MAX);
     ck_assert_int_eq(r.a, INT64_MIN);
     ck_assert_int_eq(r.b, INT64_MAX);
     ck_assert_uint_eq(r.seq, UINT32_MAX);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_OK);
 }
 END_TEST
 
@@ -188,11 +188,11 @@ START_TEST(test_record_unknown_op_accepted_in_request)
 
     /* the server must answer EINVAL, so the request has to get through */
     ipc_rec_request(&r, 0, 1, 2, 1);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_OK);
     ipc_rec_request(&r, 99, 1, 2, 1);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_OK);
 }
 END_TEST
 
@@ -203,17 +203,17 @@ START_TEST(test_record_einval_result_keeps_unknown_op)
     /* ...except the server's own answer to an unknown op: EINVAL */
     ipc_rec_request(&r, 99, 1, 2, 1);
     ipc_rec_make_result(&r, EINVAL, 0);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_OK);
 }
 END_TEST
 
 START_TEST(test_record_unknown_op_names)
 {
     ck_assert_int_eq(ipc_op_symbol(0), '?');
-    ck_assert_int_eq(ipc_op_symbol(IPC_OP_COUNT + 1), '?');
+    ck_assert_int_eq(ipc_op_symbol(IPCLAB_OP_COUNT + 1), '?');
     ck_assert_str_eq(ipc_op_name(0), "unknown");
-    ck_assert_str_eq(ipc_op_name(IPC_OP_COUNT + 1), "unknown");
+    ck_assert_str_eq(ipc_op_name(IPCLAB_OP_COUNT + 1), "unknown");
     ck_assert_int_eq(ipc_op_from_symbol('%'), 0);
     ck_assert_int_eq(ipc_op_from_symbol('\0'), 0);
     ck_assert_int_eq(ipc_op_from_name("pow"), 0);
@@ -229,10 +229,10 @@ START_TEST(test_record_rejects_short)
     struct ipc_record r;
 
     make_request(&r);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r) - 1, IPC_KIND_REQUEST),
-                     IPC_REC_SHORT);
-    ck_assert_int_eq(ipc_rec_validate(&r, 0, IPC_KIND_REQUEST),
-                     IPC_REC_SHORT);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r) - 1, IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_SHORT);
+    ck_assert_int_eq(ipc_rec_validate(&r, 0, IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_SHORT);
 }
 END_TEST
 
@@ -243,8 +243,8 @@ START_TEST(test_record_rejects_bad_magic)
     make_request(&r);
     r.magic = IPCLAB_MAGIC + 1;
     ipc_rec_seal(&r);           /* only the magic is wrong */
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_MAGIC);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_MAGIC);
 }
 END_TEST
 
@@ -255,8 +255,8 @@ START_TEST(test_record_rejects_bad_version)
     make_request(&r);
     r.version = IPCLAB_VERSION + 1;
     ipc_rec_seal(&r);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_VERSION);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_VERSION);
 }
 END_TEST
 
@@ -272,8 +272,8 @@ START_TEST(test_record_rejects_bad_check)
          i < sizeof(struct ipc_record); i++) {
         r = good;
         bytes[i] ^= 0x01;
-        ck_assert_msg(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST)
-                      == IPC_REC_BAD_CHECK, "byte %zu flipped", i);
+        ck_assert_msg(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST)
+                      == IPCLAB_REC_BAD_CHECK, "byte %zu flipped", i);
     }
 }
 END_TEST
@@ -287,8 +287,8 @@ START_TEST(test_record_rejects_swapped_operands)
     make_request(&r);
     r.a = 7;
     r.b = 6;
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_CHECK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_CHECK);
 }
 END_TEST
 
@@ -301,15 +301,15 @@ START_TEST(test_record_returned_may_be_either_kind)
     make_request(&r);
     r.flags |= IPCLAB_REC_RETURNED;
     ipc_rec_seal(&r);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_OK);
     ipc_rec_make_result(&r, 0, 42);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_OK);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_OK);
     r.kind = 7;                 /* no kind at all: still refused */
     ipc_rec_seal(&r);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_BAD_KIND);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_BAD_KIND);
 }
 END_TEST
 
@@ -318,11 +318,11 @@ START_TEST(test_record_rejects_wrong_kind)
     struct ipc_record r;
 
     make_request(&r);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_BAD_KIND);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_BAD_KIND);
     ipc_rec_make_result(&r, 0, 42);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_KIND);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_KIND);
 }
 END_TEST
 
@@ -333,12 +333,12 @@ START_TEST(test_record_rejects_bad_pid)
     make_request(&r);
     r.pid = 0;
     ipc_rec_seal(&r);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_PID);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_PID);
     r.pid = -1;                 /* kill(-1, ...) would signal everybody */
     ipc_rec_seal(&r);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_PID);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_PID);
 }
 END_TEST
 
@@ -346,9 +346,9 @@ START_TEST(test_record_rejects_bad_seq)
 {
     struct ipc_record r;
 
-    ipc_rec_request(&r, IPC_OP_SUM, 1, 2, 0);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_SEQ);
+    ipc_rec_request(&r, IPCLAB_OP_SUM, 1, 2, 0);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_SEQ);
 }
 END_TEST
 
@@ -359,12 +359,12 @@ START_TEST(test_record_rejects_bad_op_in_result)
     /* a worker's result must name a real operation... */
     ipc_rec_request(&r, 0, 1, 2, 1);
     ipc_rec_make_result(&r, 0, 3);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_BAD_OP);
-    ipc_rec_request(&r, IPC_OP_COUNT + 1, 1, 2, 1);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_BAD_OP);
+    ipc_rec_request(&r, IPCLAB_OP_COUNT + 1, 1, 2, 1);
     ipc_rec_make_result(&r, EIO, 0);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_RESULT),
-                     IPC_REC_BAD_OP);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_RESULT),
+                     IPCLAB_REC_BAD_OP);
 }
 END_TEST
 
@@ -377,8 +377,8 @@ START_TEST(test_record_reports_first_fault)
     r.version = 0;
     r.pid = 0;
     ipc_rec_seal(&r);
-    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPC_KIND_REQUEST),
-                     IPC_REC_BAD_VERSION);
+    ck_assert_int_eq(ipc_rec_validate(&r, sizeof(r), IPCLAB_KIND_REQUEST),
+                     IPCLAB_REC_BAD_VERSION);
 }
 END_TEST
 

@@ -143,9 +143,9 @@ START_TEST(test_rundir_fifo_and_lock_paths)
 {
     char buf[PATH_MAX];
 
-    ck_assert_int_eq(ipc_rundir_fifo(buf, sizeof(buf), "/d", IPC_FIFO1), 0);
+    ck_assert_int_eq(ipc_rundir_fifo(buf, sizeof(buf), "/d", IPCLAB_FIFO1), 0);
     ck_assert_str_eq(buf, "/d/fifo1");
-    ck_assert_int_eq(ipc_rundir_fifo(buf, sizeof(buf), "/d", IPC_FIFO4), 0);
+    ck_assert_int_eq(ipc_rundir_fifo(buf, sizeof(buf), "/d", IPCLAB_FIFO4), 0);
     ck_assert_str_eq(buf, "/d/fifo4");
     ck_assert_int_eq(ipc_rundir_path(buf, sizeof(buf), "/d", "server.lock"),
                      0);
@@ -160,7 +160,7 @@ START_TEST(test_rundir_lock_publishes_pid_and_mode)
     int fd;
 
     make_dir(dir, sizeof(dir), "lock", 0700);
-    fd = ipc_rundir_lock(dir, IPC_SIG_RT, &holder);
+    fd = ipc_rundir_lock(dir, IPCLAB_SIG_RT, &holder);
     ck_assert_int_ge(fd, 0);
     ck_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);   /* workers must not hold it */
 
@@ -175,17 +175,17 @@ END_TEST
 START_TEST(test_rundir_server_found_while_locked)
 {
     char dir[PATH_MAX];
-    enum ipc_sig_mode mode = IPC_SIG_RT;
+    enum ipc_sig_mode mode = IPCLAB_SIG_RT;
     pid_t holder, pid = 0;
     int fd;
 
     make_dir(dir, sizeof(dir), "server", 0700);
-    fd = ipc_rundir_lock(dir, IPC_SIG_CLASSIC, &holder);
+    fd = ipc_rundir_lock(dir, IPCLAB_SIG_CLASSIC, &holder);
     ck_assert_int_ge(fd, 0);
 
     ck_assert_int_eq(ipc_rundir_server(dir, &pid, &mode), 0);
     ck_assert_int_eq(pid, getpid());
-    ck_assert_int_eq(mode, IPC_SIG_CLASSIC);
+    ck_assert_int_eq(mode, IPCLAB_SIG_CLASSIC);
     close(fd);
 }
 END_TEST
@@ -227,13 +227,13 @@ START_TEST(test_rundir_open_then_at)
     ck_assert_int_ge(dfd, 0);
     ck_assert_int_eq(fstat(dfd, &st), 0);
     ck_assert_uint_eq(st.st_mode & 07777, 0700);
-    ck_assert_int_eq(ipc_fifo_create_at(dfd, IPC_FIFO1,
-                     ipc_rundir_fifo_name(IPC_FIFO1), 0600), 0);
-    fd = ipc_fifo_open_at(dfd, IPC_FIFO1, ipc_rundir_fifo_name(IPC_FIFO1),
+    ck_assert_int_eq(ipc_fifo_create_at(dfd, IPCLAB_FIFO1,
+                     ipc_rundir_fifo_name(IPCLAB_FIFO1), 0600), 0);
+    fd = ipc_fifo_open_at(dfd, IPCLAB_FIFO1, ipc_rundir_fifo_name(IPCLAB_FIFO1),
                           O_RDONLY | O_NONBLOCK);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    lock = ipc_rundir_lock_at(dfd, IPC_SIG_RT, &holder);
+    lock = ipc_rundir_lock_at(dfd, IPCLAB_SIG_RT, &holder);
     ck_assert_int_ge(lock, 0);
     ck_assert_int_eq(ipc_rundir_server_at(dfd, &pid, &mode), 0);
     ck_assert_int_eq(pid, getpid());
@@ -280,7 +280,7 @@ START_TEST(test_rundir_names_too_long)
     ck_assert_int_eq(errno, ENAMETOOLONG);
     errno = 0;
     ck_assert_int_eq(ipc_rundir_fifo(buf, sizeof(buf), "/long/dir",
-                                     IPC_FIFO1), -1);
+                                     IPCLAB_FIFO1), -1);
     ck_assert_int_eq(errno, ENAMETOOLONG);
     errno = 0;
     ck_assert_int_eq(ipc_rundir_path(buf, sizeof(buf), "/d", "server.lock"),
@@ -306,10 +306,10 @@ START_TEST(test_rundir_lock_freed_when_closed)
     int fd;
 
     make_dir(dir, sizeof(dir), "relock", 0700);
-    fd = ipc_rundir_lock(dir, IPC_SIG_RT, &holder);
+    fd = ipc_rundir_lock(dir, IPCLAB_SIG_RT, &holder);
     ck_assert_int_ge(fd, 0);
     close(fd);                  /* a server that crashed: the kernel unlocks */
-    fd = ipc_rundir_lock(dir, IPC_SIG_RT, &holder);
+    fd = ipc_rundir_lock(dir, IPCLAB_SIG_RT, &holder);
     ck_assert_int_ge(fd, 0);
     close(fd);
 }
@@ -331,7 +331,7 @@ START_TEST(test_rundir_lock_held_but_unpublished)
     ck_assert_int_eq(fcntl(fd, F_OFD_SETLK, &fl), 0);
 
     errno = 0;
-    ck_assert_int_eq(ipc_rundir_lock(dir, IPC_SIG_RT, &holder), -1);
+    ck_assert_int_eq(ipc_rundir_lock(dir, IPCLAB_SIG_RT, &holder), -1);
     ck_assert_int_eq(errno, EBUSY);
     ck_assert_int_eq(holder, 0);            /* held, by nobody we can name */
     errno = 0;
@@ -444,13 +444,13 @@ START_TEST(test_rundir_second_lock_is_ebusy)
     int fd;
 
     make_dir(dir, sizeof(dir), "busy", 0700);
-    fd = ipc_rundir_lock(dir, IPC_SIG_RT, &holder);
+    fd = ipc_rundir_lock(dir, IPCLAB_SIG_RT, &holder);
     ck_assert_int_ge(fd, 0);
 
     /* a second open() is a second open file description: OFD locks
        conflict even within one process */
     errno = 0;
-    ck_assert_int_eq(ipc_rundir_lock(dir, IPC_SIG_RT, &holder), -1);
+    ck_assert_int_eq(ipc_rundir_lock(dir, IPCLAB_SIG_RT, &holder), -1);
     ck_assert_int_eq(errno, EBUSY);
     ck_assert_int_eq(holder, getpid());
     close(fd);
@@ -465,7 +465,7 @@ START_TEST(test_rundir_server_gone_after_crash)
     int fd;
 
     make_dir(dir, sizeof(dir), "crashed", 0700);
-    fd = ipc_rundir_lock(dir, IPC_SIG_RT, &holder);
+    fd = ipc_rundir_lock(dir, IPCLAB_SIG_RT, &holder);
     ck_assert_int_ge(fd, 0);
     close(fd);                  /* the lock file stays, the lock does not */
     ck_assert(exists(dir, "server.lock"));

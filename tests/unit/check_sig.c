@@ -75,8 +75,8 @@ START_TEST(test_sig_init_rt)
 {
     struct ipc_sigs s;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
-    ck_assert_int_eq(s.mode, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
+    ck_assert_int_eq(s.mode, IPCLAB_SIG_RT);
     ck_assert_int_eq(s.revoke, SIGRTMIN + 1);
     ck_assert_int_eq(s.ready, SIGRTMIN + 2);
     ck_assert_int_eq(s.ack, SIGRTMIN + 3);
@@ -91,8 +91,8 @@ START_TEST(test_sig_init_classic)
 {
     struct ipc_sigs s;
 
-    ipc_sigs_init(&s, IPC_SIG_CLASSIC);
-    ck_assert_int_eq(s.mode, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&s, IPCLAB_SIG_CLASSIC);
+    ck_assert_int_eq(s.mode, IPCLAB_SIG_CLASSIC);
     ck_assert_int_eq(s.ready, SIGUSR1);
     ck_assert_int_eq(s.ack, SIGUSR2);
     ck_assert_int_eq(s.revoke, 0);          /* classic mode has no revoke */
@@ -106,8 +106,8 @@ START_TEST(test_sig_addset_protocol_both_modes)
     sigset_t set;
     int n = 0;
 
-    ipc_sigs_init(&rt, IPC_SIG_RT);
-    ipc_sigs_init(&classic, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&rt, IPCLAB_SIG_RT);
+    ipc_sigs_init(&classic, IPCLAB_SIG_CLASSIC);
     sigemptyset(&set);
     ipc_sig_addset_protocol(&set);
     ck_assert(sigismember(&set, rt.ready) && sigismember(&set, rt.ack) &&
@@ -122,14 +122,14 @@ END_TEST
 
 START_TEST(test_sig_mode_parse_and_name)
 {
-    enum ipc_sig_mode mode = IPC_SIG_CLASSIC;
+    enum ipc_sig_mode mode = IPCLAB_SIG_CLASSIC;
 
     ck_assert_int_eq(ipc_sig_mode_parse("rt", &mode), 0);
-    ck_assert_int_eq(mode, IPC_SIG_RT);
+    ck_assert_int_eq(mode, IPCLAB_SIG_RT);
     ck_assert_int_eq(ipc_sig_mode_parse("classic", &mode), 0);
-    ck_assert_int_eq(mode, IPC_SIG_CLASSIC);
-    ck_assert_str_eq(ipc_sig_mode_name(IPC_SIG_RT), "rt");
-    ck_assert_str_eq(ipc_sig_mode_name(IPC_SIG_CLASSIC), "classic");
+    ck_assert_int_eq(mode, IPCLAB_SIG_CLASSIC);
+    ck_assert_str_eq(ipc_sig_mode_name(IPCLAB_SIG_RT), "rt");
+    ck_assert_str_eq(ipc_sig_mode_name(IPCLAB_SIG_CLASSIC), "classic");
 }
 END_TEST
 
@@ -147,7 +147,7 @@ START_TEST(test_sig_send_rt_to_self)
     struct ipc_sigs s;
     sigset_t set;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     block(&set, s.ready, 0);    /* before sending, so it cannot be lost */
     ck_assert_int_eq(ipc_sig_send(&s, s.ready, "ready", getpid(), 42), 0);
 
@@ -167,7 +167,7 @@ START_TEST(test_sig_send_classic_to_self)
     struct ipc_sigs s;
     sigset_t set;
 
-    ipc_sigs_init(&s, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&s, IPCLAB_SIG_CLASSIC);
     block(&set, s.ready, 0);
     ck_assert_int_eq(ipc_sig_send(&s, s.ready, "ready", getpid(), 42), 0);
 
@@ -186,8 +186,8 @@ START_TEST(test_sig_from_accepts_peer)
     struct ipc_sig_event ev = { .signo = 0, .pid = 4711, .code = SI_QUEUE };
     struct ipc_sigs rt, classic;
 
-    ipc_sigs_init(&rt, IPC_SIG_RT);
-    ipc_sigs_init(&classic, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&rt, IPCLAB_SIG_RT);
+    ipc_sigs_init(&classic, IPCLAB_SIG_CLASSIC);
     ev.signo = rt.ack;
     ck_assert(ipc_sig_from(&rt, &ev, 4711));
     ev.signo = classic.ack;
@@ -203,7 +203,7 @@ START_TEST(test_sig_sigfd_read)
     sigset_t set;
     int fd;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     block(&set, s.ack, 0);      /* a signalfd only sees blocked signals */
     fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     ck_assert_int_ne(fd, -1);
@@ -230,7 +230,7 @@ START_TEST(test_sig_sigfd_read_many)
     sigset_t set;
     int fd;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     block(&set, s.ack, 0);
     fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     ck_assert_int_ne(fd, -1);
@@ -268,7 +268,7 @@ START_TEST(test_sig_send_from_forked_child)
     sigset_t set;
     pid_t parent = getpid(), pid;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     block(&set, s.ack, 0);
     ck_assert_int_eq(ipc_sig_send(&s, s.ack, "ack", parent, 1), 0);
     ck_assert_int_eq(ipc_sig_wait(&set, 1000, &ev), s.ack);
@@ -292,7 +292,7 @@ START_TEST(test_sig_rt_signals_queue)
     struct ipc_sigs s;
     sigset_t set;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     block(&set, s.ready, 0);
     for (uint32_t seq = 1; seq <= 3; seq++)
         ck_assert_int_eq(ipc_sig_send(&s, s.ready, "ready", getpid(), seq),
@@ -312,7 +312,7 @@ START_TEST(test_sig_classic_signals_coalesce)
     struct ipc_sigs s;
     sigset_t set;
 
-    ipc_sigs_init(&s, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&s, IPCLAB_SIG_CLASSIC);
     block(&set, s.ready, 0);
     ck_assert_int_eq(ipc_sig_send(&s, s.ready, "ready", getpid(), 1), 0);
     ck_assert_int_eq(ipc_sig_send(&s, s.ready, "ready", getpid(), 2), 0);
@@ -328,7 +328,7 @@ START_TEST(test_sig_revoke_overtakes_ready)
     struct ipc_sigs s;
     sigset_t set;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     block(&set, s.ready, s.revoke);
     ck_assert_int_eq(ipc_sig_send(&s, s.ready, "ready", getpid(), 5), 0);
     ck_assert_int_eq(ipc_sig_send(&s, s.revoke, "revoke", getpid(), 5), 0);
@@ -344,7 +344,7 @@ START_TEST(test_sig_rt_value_full_range)
     struct ipc_sigs s;
     sigset_t set;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     block(&set, s.ack, 0);
     ck_assert_int_eq(ipc_sig_send(&s, s.ack, "ack", getpid(), UINT32_MAX),
                      0);
@@ -401,7 +401,7 @@ START_TEST(test_sig_wait_survives_other_signal)
     sigset_t set;
     char note;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     block(&set, s.ready, 0);
     ck_assert_int_eq(pipe2(notify, O_CLOEXEC), 0);
     usr2_notify_fd = notify[1];
@@ -454,10 +454,10 @@ START_TEST(test_sig_from_rejects_wrong_pid)
     struct ipc_sig_event ev = { .pid = 4712, .code = SI_QUEUE };
     struct ipc_sigs s;
 
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     ev.signo = s.ack;
     ck_assert(!ipc_sig_from(&s, &ev, 4711));
-    ipc_sigs_init(&s, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&s, IPCLAB_SIG_CLASSIC);
     ev.signo = s.ack;
     ev.code = SI_USER;
     ck_assert(!ipc_sig_from(&s, &ev, 4711));
@@ -470,14 +470,14 @@ START_TEST(test_sig_from_rejects_wrong_code)
     struct ipc_sigs s;
 
     /* rt mode expects sigqueue(): a kill() from the right pid is not it */
-    ipc_sigs_init(&s, IPC_SIG_RT);
+    ipc_sigs_init(&s, IPCLAB_SIG_RT);
     ev.signo = s.ack;
     ev.code = SI_USER;
     ck_assert(!ipc_sig_from(&s, &ev, 4711));
     ev.code = SI_KERNEL;
     ck_assert(!ipc_sig_from(&s, &ev, 4711));
     /* and classic mode expects kill() */
-    ipc_sigs_init(&s, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&s, IPCLAB_SIG_CLASSIC);
     ev.signo = s.ack;
     ev.code = SI_QUEUE;
     ck_assert(!ipc_sig_from(&s, &ev, 4711));
@@ -490,11 +490,11 @@ START_TEST(test_sig_mode_parse_rejects)
     enum ipc_sig_mode mode;
 
     for (int i = 0; bad[i] != NULL; i++) {
-        mode = IPC_SIG_CLASSIC;
+        mode = IPCLAB_SIG_CLASSIC;
         errno = 0;
         ck_assert_int_eq(ipc_sig_mode_parse(bad[i], &mode), -1);
         ck_assert_int_eq(errno, EINVAL);
-        ck_assert_int_eq(mode, IPC_SIG_CLASSIC);    /* untouched */
+        ck_assert_int_eq(mode, IPCLAB_SIG_CLASSIC);    /* untouched */
     }
 }
 END_TEST
@@ -510,8 +510,8 @@ START_TEST(test_sig_send_to_gone_process_is_esrch)
         _exit(0);
     ck_assert_int_eq(waitpid(pid, NULL, 0), pid);   /* reaped: gone */
 
-    ipc_sigs_init(&rt, IPC_SIG_RT);
-    ipc_sigs_init(&classic, IPC_SIG_CLASSIC);
+    ipc_sigs_init(&rt, IPCLAB_SIG_RT);
+    ipc_sigs_init(&classic, IPCLAB_SIG_CLASSIC);
     errno = 0;
     ck_assert_int_eq(ipc_sig_send(&rt, rt.ready, "ready", pid, 1), -1);
     ck_assert_int_eq(errno, ESRCH);

@@ -46,7 +46,7 @@ ex_fifo_make(const char *path, mode_t mode)
        umask would change it for every thread of the process */
     if (chmod(path, mode) == -1)
         return -1;
-    IPC_TRACE(fifo_create, IPC_FIFO_LAB, path, (unsigned int)mode);
+    IPCLAB_TP(fifo_create, IPCLAB_FIFO_LAB, path, (unsigned int)mode);
     return 0;
 }
 
@@ -90,7 +90,7 @@ ex_fifo_open_writer(const char *path, int timeout_ms)
         }
         ipc_sleep_ms(10);       /* no reader yet: try again soon */
     }
-    IPC_TRACE(fifo_open, IPC_FIFO_LAB, O_WRONLY | O_NONBLOCK, fd, 0);
+    IPCLAB_TP(fifo_open, IPCLAB_FIFO_LAB, O_WRONLY | O_NONBLOCK, fd, 0);
     if (must_be_fifo(fd) == -1)
         return -1;
     /* the reader is there: from now on write() may block normally */
@@ -120,7 +120,7 @@ ex_fifo_open_reader(const char *path, int *keep_fd)
         goto out_close_read;
     if (ipc_fd_set_nonblock(rfd, 0) == -1 || ipc_fd_set_nonblock(wfd, 0) == -1)
         goto out_close_write;
-    IPC_TRACE(fifo_open, IPC_FIFO_LAB, O_RDONLY, rfd, 0);
+    IPCLAB_TP(fifo_open, IPCLAB_FIFO_LAB, O_RDONLY, rfd, 0);
     *keep_fd = wfd;
     return rfd;
 

@@ -24,7 +24,7 @@
 static void
 request(struct ipc_record *r, int i)
 {
-    ipc_rec_request(r, (enum ipc_op)(1 + i % IPC_OP_COUNT), i, 2 * i,
+    ipc_rec_request(r, (enum ipc_op)(1 + i % IPCLAB_OP_COUNT), i, 2 * i,
                     (uint32_t)i + 1);
     r->pid = 1000 + i % 7;
     ipc_rec_seal(r);
@@ -156,28 +156,28 @@ END_TEST
 GRADE_TEST(dispatch, 4, 10,
            "rt_dispatch: each op to its FIFO; unknown op answered EINVAL")
 {
-    int fds[IPC_OP_COUNT + 2][2], out[IPC_OP_COUNT + 1];
+    int fds[IPCLAB_OP_COUNT + 2][2], out[IPCLAB_OP_COUNT + 1];
     struct rt_stats st = { { 0 }, 0, 0 };
     struct ipc_record r, got;
 
-    for (int i = 0; i <= IPC_OP_COUNT + 1; i++)
+    for (int i = 0; i <= IPCLAB_OP_COUNT + 1; i++)
         ck_assert_int_eq(pipe2(fds[i], O_NONBLOCK), 0);
-    for (int op = 0; op <= IPC_OP_COUNT; op++)
+    for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
         out[op] = fds[op][1];
     for (int i = 0; i < 8; i++) {
         request(&r, i);
-        ck_assert_msg(G_CALL(rt_dispatch)(out, fds[IPC_OP_COUNT + 1][1], &r,
+        ck_assert_msg(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1], &r,
                                           &st) == 0,
                       "rt_dispatch failed: %s", strerror(errno));
     }
-    for (int op = 1; op <= IPC_OP_COUNT; op++) {
+    for (int op = 1; op <= IPCLAB_OP_COUNT; op++) {
         for (int k = 0; k < 2; k++) {
             ck_assert_msg(read(fds[op][0], &got, sizeof(got)) ==
                           sizeof(got), "%s: record %d missing",
                           ipc_op_name((uint32_t)op), k);
             ck_assert_msg(got.op == (uint32_t)op &&
                           ipc_rec_validate(&got, sizeof(got),
-                                           IPC_KIND_REQUEST) == IPC_REC_OK,
+                                           IPCLAB_KIND_REQUEST) == IPCLAB_REC_OK,
                           "%s got a request for op %u", ipc_op_name(
                           (uint32_t)op), got.op);
         }
@@ -187,12 +187,12 @@ GRADE_TEST(dispatch, 4, 10,
     request(&r, 3);
     r.op = 9;
     ipc_rec_seal(&r);
-    ck_assert_int_eq(G_CALL(rt_dispatch)(out, fds[IPC_OP_COUNT + 1][1], &r,
+    ck_assert_int_eq(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1], &r,
                                          &st), 0);
-    ck_assert_msg(read(fds[IPC_OP_COUNT + 1][0], &got, sizeof(got)) ==
+    ck_assert_msg(read(fds[IPCLAB_OP_COUNT + 1][0], &got, sizeof(got)) ==
                   sizeof(got), "op 9: nothing written into rejects");
-    ck_assert_msg(ipc_rec_validate(&got, sizeof(got), IPC_KIND_RESULT) ==
-                  IPC_REC_OK && got.status == EINVAL && got.pid == r.pid &&
+    ck_assert_msg(ipc_rec_validate(&got, sizeof(got), IPCLAB_KIND_RESULT) ==
+                  IPCLAB_REC_OK && got.status == EINVAL && got.pid == r.pid &&
                   got.seq == r.seq && got.op == 9, "op 9: rejects got no "
                   "valid EINVAL result for the same request");
     ck_assert_msg(st.rejected == 1, "rejected = %lu", st.rejected);
@@ -228,7 +228,7 @@ GRADE_TEST(router_process, 6, 40,
            "ex02-router: 3 writers x 200 + junk, all routed, exits on SIGTERM")
 {
     const char *dir = h_tmpdir_path("run"), *out = h_tmpdir_path("out");
-    int counts[IPC_OP_COUNT + 1] = { 0 }, rfd[IPC_OP_COUNT + 1];
+    int counts[IPCLAB_OP_COUNT + 1] = { 0 }, rfd[IPCLAB_OP_COUNT + 1];
     char path[PATH_MAX], want[128], *text;
     int64_t deadline = ipc_deadline_ms(10000);
     pid_t router, pids[WRITERS];
@@ -244,7 +244,7 @@ GRADE_TEST(router_process, 6, 40,
                       "ex02-router did not print 'ready:'");
         ipc_sleep_ms(20);
     } while (!status);
-    for (int op = 1; op <= IPC_OP_COUNT; op++) {
+    for (int op = 1; op <= IPCLAB_OP_COUNT; op++) {
         snprintf(path, sizeof(path), "%s/%s", dir, ipc_op_name((uint32_t)op));
         rfd[op] = open(path, O_RDONLY | O_NONBLOCK);
         ck_assert_msg(rfd[op] >= 0, "cannot open '%s'", path);
@@ -264,7 +264,7 @@ GRADE_TEST(router_process, 6, 40,
     for (int total = 0; total < WRITERS * PER_WRITER;) {
         int before = total;
 
-        for (int op = 1; op <= IPC_OP_COUNT; op++) {
+        for (int op = 1; op <= IPCLAB_OP_COUNT; op++) {
             struct ipc_record r;
 
             while (read(rfd[op], &r, sizeof(r)) == sizeof(r)) {

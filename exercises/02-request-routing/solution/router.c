@@ -76,10 +76,10 @@ rt_framer_next(struct rt_framer *f, struct ipc_record *r,
             if (f->len < sizeof(*r))
                 return 0;       /* the rest is still in the FIFO */
             memcpy(r, f->buf, sizeof(*r));
-            if (ipc_rec_validate(r, sizeof(*r), IPC_KIND_REQUEST) ==
-                IPC_REC_OK) {
+            if (ipc_rec_validate(r, sizeof(*r), IPCLAB_KIND_REQUEST) ==
+                IPCLAB_REC_OK) {
                 consume(f, sizeof(*r));
-                IPC_TRACE(record_read, IPC_FIFO1, r);
+                IPCLAB_TP(record_read, IPCLAB_FIFO1, r);
                 return 1;
             }
         }
@@ -87,7 +87,7 @@ rt_framer_next(struct rt_framer *f, struct ipc_record *r,
         {
             size_t skip = next_start(f);
 
-            IPC_TRACE(record_drop, IPC_FIFO1, "bad_record", (int)skip);
+            IPCLAB_TP(record_drop, IPCLAB_FIFO1, "bad_record", (int)skip);
             st->dropped++;
             consume(f, skip);
         }
@@ -97,21 +97,21 @@ rt_framer_next(struct rt_framer *f, struct ipc_record *r,
 
 /* Step 3 */
 int
-rt_dispatch(const int out[IPC_OP_COUNT + 1], int rejects,
+rt_dispatch(const int out[IPCLAB_OP_COUNT + 1], int rejects,
             const struct ipc_record *req, struct rt_stats *st)
 {
     struct ipc_record res;
 
-    if (req->op >= 1 && req->op <= IPC_OP_COUNT) {
+    if (req->op >= 1 && req->op <= IPCLAB_OP_COUNT) {
         /* one write() of one record: atomic, whoever else writes there */
-        if (ipc_rec_write(out[req->op], IPC_FIFO3, req, 1000) == -1)
+        if (ipc_rec_write(out[req->op], IPCLAB_FIFO3, req, 1000) == -1)
             return -1;
         st->routed[req->op]++;
         return 0;
     }
     res = *req;
     ipc_rec_make_result(&res, EINVAL, 0);
-    if (ipc_rec_write(rejects, IPC_FIFO2, &res, 1000) == -1)
+    if (ipc_rec_write(rejects, IPCLAB_FIFO2, &res, 1000) == -1)
         return -1;
     st->rejected++;
     return 0;

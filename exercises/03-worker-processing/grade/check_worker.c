@@ -46,10 +46,10 @@ expected(uint32_t op, int64_t a, int64_t b, int64_t *v)
     __int128 r;
 
     switch (op) {
-    case IPC_OP_SUM: r = (__int128)a + b; break;
-    case IPC_OP_SUB: r = (__int128)a - b; break;
-    case IPC_OP_MUL: r = (__int128)a * b; break;
-    case IPC_OP_DIV:
+    case IPCLAB_OP_SUM: r = (__int128)a + b; break;
+    case IPCLAB_OP_SUB: r = (__int128)a - b; break;
+    case IPCLAB_OP_MUL: r = (__int128)a * b; break;
+    case IPCLAB_OP_DIV:
         if (b == 0)
             return EDOM;
         r = (__int128)a / b;
@@ -99,14 +99,14 @@ check_op(uint32_t op)
 
 GRADE_TEST(compute_add_sub, 2, 20, "wk_compute: + and -, every overflow")
 {
-    check_op(IPC_OP_SUM);
-    check_op(IPC_OP_SUB);
+    check_op(IPCLAB_OP_SUM);
+    check_op(IPCLAB_OP_SUB);
 }
 END_TEST
 
 GRADE_TEST(compute_mul, 2, 20, "wk_compute: *, every overflow")
 {
-    check_op(IPC_OP_MUL);
+    check_op(IPCLAB_OP_MUL);
 }
 END_TEST
 
@@ -117,7 +117,7 @@ GRADE_TEST(compute_rules, 2, 10,
     int64_t v = 0;
 
     /* rules count for code that works: not for an empty skeleton */
-    ck_assert_msg(G_CALL(wk_compute)(IPC_OP_MUL, 6, 7, &v) == 0 && v == 42,
+    ck_assert_msg(G_CALL(wk_compute)(IPCLAB_OP_MUL, 6, 7, &v) == 0 && v == 42,
                   "the rules are checked once wk_compute() works: 6 * 7 "
                   "gave %" PRId64, v);
     g_rule_tokens("compute.c", (const char *[]){ "__builtin_add_overflow",
@@ -141,11 +141,11 @@ GRADE_TEST(compute_div, 2, 20,
 {
     int64_t v = 4242;
 
-    check_op(IPC_OP_DIV);
+    check_op(IPCLAB_OP_DIV);
     ck_assert_msg(G_CALL(wk_compute)(0, 1, 1, &v) == EINVAL && v == 4242,
                   "op 0 must be EINVAL, *out untouched");
-    ck_assert_msg(G_CALL(wk_compute)(IPC_OP_COUNT + 1, 1, 1, &v) == EINVAL,
-                  "op %d must be EINVAL", IPC_OP_COUNT + 1);
+    ck_assert_msg(G_CALL(wk_compute)(IPCLAB_OP_COUNT + 1, 1, 1, &v) == EINVAL,
+                  "op %d must be EINVAL", IPCLAB_OP_COUNT + 1);
 }
 END_TEST
 
@@ -204,10 +204,10 @@ start_loop(int fd3, int fd4)
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {
-        struct wk w = { .op = IPC_OP_MUL, .role = "mul", .server = server,
+        struct wk w = { .op = IPCLAB_OP_MUL, .role = "mul", .server = server,
                         .fd3 = fd3, .fd4 = fd4 };
 
-        ipc_sigs_init(&w.sigs, IPC_SIG_RT);
+        ipc_sigs_init(&w.sigs, IPCLAB_SIG_RT);
         sigemptyset(&w.waitset);
         sigaddset(&w.waitset, w.sigs.ready);
         sigaddset(&w.waitset, SIGTERM);
@@ -247,7 +247,7 @@ GRADE_TEST(server_only, 2, 20,
     pid_t worker, middle;
     int64_t deadline;
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&set);
     sigaddset(&set, sigs.ready);
     sigaddset(&set, sigs.ack);
@@ -262,10 +262,10 @@ GRADE_TEST(server_only, 2, 20,
     ck_assert_int_eq(fcntl(p4[0], F_SETFL, O_NONBLOCK), 0);
     /* two requests wait in "FIFO3"; a stranger's ready, then ours: a
        worker that obeys the stranger reads both */
-    ipc_rec_request(&req, IPC_OP_MUL, 6, 7, 5);
-    ck_assert_int_eq(ipc_rec_write(p3[1], IPC_FIFO3, &req, 1000), 0);
-    ipc_rec_request(&req, IPC_OP_MUL, 2, 3, 6);
-    ck_assert_int_eq(ipc_rec_write(p3[1], IPC_FIFO3, &req, 1000), 0);
+    ipc_rec_request(&req, IPCLAB_OP_MUL, 6, 7, 5);
+    ck_assert_int_eq(ipc_rec_write(p3[1], IPCLAB_FIFO3, &req, 1000), 0);
+    ipc_rec_request(&req, IPCLAB_OP_MUL, 2, 3, 6);
+    ck_assert_int_eq(ipc_rec_write(p3[1], IPCLAB_FIFO3, &req, 1000), 0);
     worker = start_loop(p3[0], p4[1]);
     queue_from_child(worker, sigs.ready, 5);
     ck_assert_int_eq(sigqueue(worker, sigs.ready,
@@ -296,7 +296,7 @@ GRADE_TEST(server_only, 2, 20,
                   "(%d requests read, %d acks): accept a ready only from "
                   "the server (si_pid, ipc_sig_from())",
                   2 - left / (int)sizeof(req), acks);
-    ck_assert_msg(ipc_rec_read_one(p4[0], IPC_FIFO4, &res, IPC_KIND_RESULT)
+    ck_assert_msg(ipc_rec_read_one(p4[0], IPCLAB_FIFO4, &res, IPCLAB_KIND_RESULT)
                   == 1 && res.seq == 5 && res.status == 0 && res.value == 42,
                   "no result 42 for '6 * 7' (seq 5) in FIFO4");
     ck_assert_msg(status == 0, "wk_loop returned %d on SIGTERM, expected 0",

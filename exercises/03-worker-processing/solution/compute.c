@@ -34,22 +34,22 @@ int
 wk_compute(uint32_t op, int64_t a, int64_t b, int64_t *out)
 {
     switch (op) {
-    case IPC_OP_SUM:
+    case IPCLAB_OP_SUM:
         if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
             return ERANGE;
         *out = a + b;
         return 0;
-    case IPC_OP_SUB:
+    case IPCLAB_OP_SUB:
         if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b))
             return ERANGE;
         *out = a - b;
         return 0;
-    case IPC_OP_MUL:
+    case IPCLAB_OP_MUL:
         if (a != 0 && b != 0 && mul_overflows(a, b))
             return ERANGE;
         *out = a * b;
         return 0;
-    case IPC_OP_DIV:
+    case IPCLAB_OP_DIV:
         if (b == 0)
             return EDOM;
         if (a == INT64_MIN && b == -1)

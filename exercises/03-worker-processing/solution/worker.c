@@ -28,7 +28,7 @@ static int
 send_result(struct wk *w, const struct ipc_record *res)
 {
     for (;;) {
-        if (ipc_rec_write(w->fd4, IPC_FIFO4, res, WK_POLL_PARENT_MS) == 0)
+        if (ipc_rec_write(w->fd4, IPCLAB_FIFO4, res, WK_POLL_PARENT_MS) == 0)
             return 0;
         if (errno != ETIMEDOUT || getppid() != w->server)
             return -1;
@@ -44,8 +44,8 @@ wk_handle_ready(struct wk *w, const struct ipc_sig_event *ev)
     int status, r;
 
     ipc_sig_consumed(ev, "ready");
-    IPC_TRACE(proc_state, w->role, "reading");
-    r = ipc_rec_read_one(w->fd3, IPC_FIFO3, &rec, IPC_KIND_REQUEST);
+    IPCLAB_TP(proc_state, w->role, "reading");
+    r = ipc_rec_read_one(w->fd3, IPCLAB_FIFO3, &rec, IPCLAB_KIND_REQUEST);
     if (r != 1) {
         /* empty (the server took it back) or EOF: nothing to answer;
            garbage: ack with the ready's value so the server goes on */
@@ -60,7 +60,7 @@ wk_handle_ready(struct wk *w, const struct ipc_sig_event *ev)
     if (w->crash_after > 0 && ++w->handled >= w->crash_after)
         raise(SIGKILL);         /* test hook: die holding a request */
 
-    IPC_TRACE(proc_state, w->role, "processing");
+    IPCLAB_TP(proc_state, w->role, "processing");
     if (w->delay_ms > 0)
         ipc_sleep_ms(w->delay_ms);
     /* a request for another operation was misrouted: refuse, not guess */
@@ -79,7 +79,7 @@ wk_loop(struct wk *w)
         struct ipc_sig_event ev;
         int signo;
 
-        IPC_TRACE(proc_state, w->role, "idle");
+        IPCLAB_TP(proc_state, w->role, "idle");
         /* the signals are blocked (main.c): a ready sent while we were
            busy waits in the queue, and sigtimedwait() takes it */
         signo = ipc_sig_wait(&w->waitset, WK_POLL_PARENT_MS, &ev);

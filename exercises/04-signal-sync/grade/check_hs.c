@@ -86,7 +86,7 @@ GRADE_TEST(block_signals, 2, 10,
     sigemptyset(&before);
     sigaddset(&before, SIGUSR2);
     sigprocmask(SIG_SETMASK, &before, NULL);
-    init_hs(&h, IPC_SIG_RT, getppid());
+    init_hs(&h, IPCLAB_SIG_RT, getppid());
     ck_assert_msg(G_CALL(hs_block)(&h, &old) == 0, "hs_block failed: %s",
                   strerror(errno));
     sigprocmask(SIG_SETMASK, NULL, &now);
@@ -102,7 +102,7 @@ GRADE_TEST(block_signals, 2, 10,
                   !sigismember(&h.waitset, SIGUSR2), "h->waitset is not "
                   "{ready, revoke}");
 
-    init_hs(&h, IPC_SIG_CLASSIC, getppid());
+    init_hs(&h, IPCLAB_SIG_CLASSIC, getppid());
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
     sigprocmask(SIG_SETMASK, NULL, &now);
@@ -139,7 +139,7 @@ GRADE_TEST(wait_early_ready, 3, 10,
 
     ck_assert_int_eq(pipe(gate), 0);
     server = send_on_gate(SIGRTMIN + 2, 5, gate[0]);
-    init_hs(&h, IPC_SIG_RT, server);
+    init_hs(&h, IPCLAB_SIG_RT, server);
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
     /* the ready comes now, and is pending before any wait: the gate is
@@ -184,7 +184,7 @@ GRADE_TEST(wait_strangers, 3, 15,
     stranger = send_later(SIGRTMIN + 2, 9, 100, 1);
     helper = send_later(SIGUSR2, 0, 200, 0);
     server = send_later(SIGRTMIN + 2, 7, 400, 1);
-    init_hs(&h, IPC_SIG_RT, server);
+    init_hs(&h, IPCLAB_SIG_RT, server);
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
     signo = G_CALL(hs_wait)(&h, 3000, &ev);
@@ -255,7 +255,7 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
 
     ck_assert_int_eq(pipe(pfd), 0);
     pid = take_one(SIGRTMIN + 3, pfd[1]);
-    init_hs(&h, IPC_SIG_RT, pid);
+    init_hs(&h, IPCLAB_SIG_RT, pid);
     ck_assert_msg(G_CALL(hs_ack)(&h, 77) == 0, "hs_ack failed: %s",
                   strerror(errno));
     ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
@@ -266,7 +266,7 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
     waitpid(pid, NULL, 0);
 
     pid = take_one(SIGUSR2, pfd[1]);
-    init_hs(&h, IPC_SIG_CLASSIC, pid);
+    init_hs(&h, IPCLAB_SIG_CLASSIC, pid);
     ck_assert_int_eq(G_CALL(hs_ack)(&h, 78), 0);
     ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
     ck_assert_msg(got[0] && got[1] == SI_USER, "classic ack: expected "
@@ -364,7 +364,7 @@ answer(int fd, const struct ipc_sigs *sigs, struct ipc_record *req,
     sigemptyset(&ack);
     sigaddset(&ack, sigs->ack);
     ipc_rec_make_result(req, 0, value);
-    if (ipc_rec_write(fd, IPC_FIFO2, req, 5000) == -1 ||
+    if (ipc_rec_write(fd, IPCLAB_FIFO2, req, 5000) == -1 ||
         sigqueue(client, sigs->ready, sv) == -1 ||
         sigtimedwait(&ack, NULL, &ts) != sigs->ack)
         _exit(1);
@@ -381,7 +381,7 @@ GRADE_TEST(late_answer, 1, 15,
     struct hs h;
     pid_t server;
 
-    ipc_sigs_init(&sigs, IPC_SIG_RT);
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ack);
     sigaddset(&ack, sigs.ack);
     ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ack, &old), 0);
@@ -397,9 +397,9 @@ GRADE_TEST(late_answer, 1, 15,
 
         close(p1[1]);
         close(p2[0]);
-        if (ipc_rec_read_one(p1[0], IPC_FIFO1, &req1, IPC_KIND_REQUEST) != 1
-            || ipc_rec_read_one(p1[0], IPC_FIFO1, &req2,
-                                IPC_KIND_REQUEST) != 1)
+        if (ipc_rec_read_one(p1[0], IPCLAB_FIFO1, &req1, IPCLAB_KIND_REQUEST) != 1
+            || ipc_rec_read_one(p1[0], IPCLAB_FIFO1, &req2,
+                                IPCLAB_KIND_REQUEST) != 1)
             _exit(1);
         answer(p2[1], &sigs, &req1, 111, client);
         answer(p2[1], &sigs, &req2, 42, client);
@@ -410,17 +410,17 @@ GRADE_TEST(late_answer, 1, 15,
     close(p2[1]);
     ck_assert_int_eq(ipc_fd_set_nonblock(p1[1], 1), 0);
     ck_assert_int_eq(ipc_fd_set_nonblock(p2[0], 1), 0);
-    init_hs(&h, IPC_SIG_RT, server);
+    init_hs(&h, IPCLAB_SIG_RT, server);
     h.fd1 = p1[1];
     h.fd2 = p2[0];
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
     errno = 0;
-    r = G_CALL(hs_request)(&h, IPC_OP_SUM, 1, 2, &res, 300);
+    r = G_CALL(hs_request)(&h, IPCLAB_OP_SUM, 1, 2, &res, 300);
     ck_assert_msg(r == -1 && errno == ETIMEDOUT, "no answer in 300 ms: "
                   "expected -1/ETIMEDOUT, got %d/%s", r, strerror(errno));
     memset(&res, 0, sizeof(res));
-    r = G_CALL(hs_request)(&h, IPC_OP_MUL, 6, 7, &res, 5000);
+    r = G_CALL(hs_request)(&h, IPCLAB_OP_MUL, 6, 7, &res, 5000);
     ck_assert_msg(r == 0, "6 * 7 after a timed-out request: hs_request "
                   "failed: %s", strerror(errno));
     ck_assert_msg(res.value != 111, "hs_request returned the late answer to "
@@ -487,7 +487,7 @@ GRADE_TEST(rules, 1, 10,
     struct hs h;
 
     /* rules count for code that works: not for an empty skeleton */
-    init_hs(&h, IPC_SIG_RT, getppid());
+    init_hs(&h, IPCLAB_SIG_RT, getppid());
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "the rules are checked "
                   "once hs_block() works: it failed: %s", strerror(errno));
     g_rule_symbols("hs.o", (const char *[]){ "ipc_sig_wait",

@@ -41,7 +41,7 @@ int
 hs_wait(struct hs *h, int timeout_ms, struct ipc_sig_event *ev)
 {
     int64_t deadline = ipc_deadline_ms(timeout_ms);
-    int code = h->sigs.mode == IPC_SIG_RT ? SI_QUEUE : SI_USER;
+    int code = h->sigs.mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER;
 
     for (;;) {
         int left = ipc_ms_until(deadline);
@@ -69,11 +69,11 @@ hs_wait(struct hs *h, int timeout_ms, struct ipc_sig_event *ev)
         /* only the server, the protocol's way: a stray kill from a shell
            must not make us read a record that is not ours */
         if (si.si_pid != h->server || si.si_code != code) {
-            IPC_TRACE(signal_ignore, signo, (int)ev->pid, (int)ev->value,
+            IPCLAB_TP(signal_ignore, signo, (int)ev->pid, (int)ev->value,
                       "unexpected_sender");
             continue;
         }
-        IPC_TRACE(signal_consume, signo,
+        IPCLAB_TP(signal_consume, signo,
                   signo == h->sigs.ready ? "ready" : "revoke",
                   (int)ev->pid, (int)ev->value);
         return signo;
@@ -87,15 +87,15 @@ hs_ack(struct hs *h, uint32_t seq)
     union sigval sv;
     int r;
 
-    if (h->sigs.mode == IPC_SIG_CLASSIC)
+    if (h->sigs.mode == IPCLAB_SIG_CLASSIC)
         seq = 0;                /* kill() carries nothing */
     sv.sival_int = (int)seq;
     /* traced before: the server may consume it before we return */
-    IPC_TRACE(signal_send, h->sigs.ack, "ack", (int)h->server, (int)seq);
-    r = h->sigs.mode == IPC_SIG_RT ? sigqueue(h->server, h->sigs.ack, sv)
+    IPCLAB_TP(signal_send, h->sigs.ack, "ack", (int)h->server, (int)seq);
+    r = h->sigs.mode == IPCLAB_SIG_RT ? sigqueue(h->server, h->sigs.ack, sv)
                                    : kill(h->server, h->sigs.ack);
     if (r == -1)
-        IPC_TRACE(error, "signal_send", errno);
+        IPCLAB_TP(error, "signal_send", errno);
     return r;
 }
 
@@ -111,7 +111,7 @@ hs_request(struct hs *h, enum ipc_op op, int64_t a, int64_t b,
     /* the signals were blocked before this (hs_block): a ready that comes
        before we wait stays pending instead of being lost */
     ipc_rec_request(&req, op, a, b, seq);
-    if (ipc_rec_write(h->fd1, IPC_FIFO1, &req, timeout_ms) == -1) {
+    if (ipc_rec_write(h->fd1, IPCLAB_FIFO1, &req, timeout_ms) == -1) {
         if (errno != ETIMEDOUT)
             errno = EPIPE;
         return -1;
@@ -134,7 +134,7 @@ hs_request(struct hs *h, enum ipc_op op, int64_t a, int64_t b,
             }
             continue;
         }
-        r = ipc_rec_read_one(h->fd2, IPC_FIFO2, res, IPC_KIND_RESULT);
+        r = ipc_rec_read_one(h->fd2, IPCLAB_FIFO2, res, IPCLAB_KIND_RESULT);
         if (r == 0) {
             errno = EPIPE;      /* EOF: the server closed FIFO2 */
             return -1;
@@ -149,7 +149,7 @@ hs_request(struct hs *h, enum ipc_op op, int64_t a, int64_t b,
         if (res->pid != (int32_t)getpid()) {
             /* another client's result: the protocol is broken; ack so
                the server goes on, and keep waiting for ours */
-            IPC_TRACE(error, "record for another client", res->pid);
+            IPCLAB_TP(error, "record for another client", res->pid);
             hs_ack(h, ev.value);
             continue;
         }

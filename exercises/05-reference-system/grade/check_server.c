@@ -80,7 +80,7 @@ static void
 init_ms(struct ms *m, struct ms_chan *ch, int p[2], int p4[2])
 {
     memset(m, 0, sizeof(*m));
-    ipc_sigs_init(&m->sigs, IPC_SIG_RT);
+    ipc_sigs_init(&m->sigs, IPCLAB_SIG_RT);
     m->ack_timeout_ms = 5000;
     m->result_timeout_ms = 5000;
     sigemptyset(&m->ackset);
@@ -92,8 +92,8 @@ init_ms(struct ms *m, struct ms_chan *ch, int p[2], int p4[2])
         ck_assert_int_eq(fcntl(p[i], F_SETFL, O_NONBLOCK), 0);
         ck_assert_int_eq(fcntl(p4[i], F_SETFL, O_NONBLOCK), 0);
     }
-    *ch = (struct ms_chan){ .no = IPC_FIFO3, .wfd = p[1], .rfd = p[0] };
-    ipc_rec_reader_init(&m->in4, p4[0], IPC_FIFO4, IPC_KIND_RESULT);
+    *ch = (struct ms_chan){ .no = IPCLAB_FIFO3, .wfd = p[1], .rfd = p[0] };
+    ipc_rec_reader_init(&m->in4, p4[0], IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
 }
 
 /* The reader: on the server's ready, an ack with the wrong seq, then a
@@ -149,7 +149,7 @@ GRADE_TEST(handshake_acks, 2, 20,
         ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ready, NULL), 0);
     }
     reader = start_reader(m.sigs.ready, m.sigs.ack, getpid());
-    ipc_rec_request(&rec, IPC_OP_SUM, 1, 2, 7);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 7);
     r = G_CALL(ms_handshake)(&m, &ch, &rec, reader);
     ck_assert_msg(r == 0, "ms_handshake returned %d (%s): the reader did "
                   "ack seq 7, after two acks that were not its right one",
@@ -178,13 +178,13 @@ GRADE_TEST(await_stale, 2, 20,
     int p[2], p4[2], r;
 
     init_ms(&m, &ch, p, p4);
-    ipc_rec_request(&stale, IPC_OP_SUM, 1, 1, 3);
+    ipc_rec_request(&stale, IPCLAB_OP_SUM, 1, 1, 3);
     ipc_rec_make_result(&stale, 0, 2);
-    ipc_rec_request(&want, IPC_OP_SUM, 2, 2, 4);
-    ck_assert_int_eq(ipc_rec_write(p4[1], IPC_FIFO4, &stale, 1000), 0);
+    ipc_rec_request(&want, IPCLAB_OP_SUM, 2, 2, 4);
+    ck_assert_int_eq(ipc_rec_write(p4[1], IPCLAB_FIFO4, &stale, 1000), 0);
     res = want;
     ipc_rec_make_result(&res, 0, 4);
-    ck_assert_int_eq(ipc_rec_write(p4[1], IPC_FIFO4, &res, 1000), 0);
+    ck_assert_int_eq(ipc_rec_write(p4[1], IPCLAB_FIFO4, &res, 1000), 0);
     memset(&res, 0, sizeof(res));
     r = G_CALL(ms_await_result)(&m, &want, &res, 5000);
     ck_assert_msg(r == 1 && res.seq == 4 && res.value == 4, "waiting for "
@@ -221,7 +221,7 @@ GRADE_TEST(unknown_op, 2, 30, "an unknown operation is answered EINVAL")
 
     ck_assert_msg(status == EINVAL, "op 9: status %d (%s), expected EINVAL",
                   status, strerror(status));
-    status = raw_request(dir, IPC_OP_SUB, 50, 8, &v);
+    status = raw_request(dir, IPCLAB_OP_SUB, 50, 8, &v);
     ck_assert_msg(status == 0 && v == 42, "50 - 8 after it: status %d, "
                   "value %lld", status, (long long)v);
     stop(pid);
@@ -290,8 +290,8 @@ GRADE_TEST(stop_clean, 2, 30,
     char fifo[PATH_MAX];
     char *text;
 
-    ck_assert_msg(n == IPC_OP_COUNT, "%d processing clients, expected %d", n,
-                  IPC_OP_COUNT);
+    ck_assert_msg(n == IPCLAB_OP_COUNT, "%d processing clients, expected %d", n,
+                  IPCLAB_OP_COUNT);
     g_expect_rc(dir, "2", "*", "21", "2 * 21 = 42\n", RC_TIMEOUT_MS);
     status = stop(pid);
     ck_assert_msg(status == 0, "after SIGINT: exit %d (-1: still running "

@@ -43,7 +43,7 @@ ms_handshake(struct ms *m, struct ms_chan *ch, const struct ipc_record *rec,
              pid_t peer)
 {
     int64_t deadline = ipc_deadline_ms(m->ack_timeout_ms);
-    int code = m->sigs.mode == IPC_SIG_RT ? SI_QUEUE : SI_USER;
+    int code = m->sigs.mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER;
 
     /* the FIFO is empty (invariant), so this write cannot block */
     if (ipc_rec_write(ch->wfd, ch->no, rec, 0) == -1)
@@ -52,7 +52,7 @@ ms_handshake(struct ms *m, struct ms_chan *ch, const struct ipc_record *rec,
         /* the reader is gone: take the record back before anyone else
            can read it */
         if (ms_reclaim(ch))
-            IPC_TRACE(reclaim, ch->no, rec->pid, rec->seq, (int)peer,
+            IPCLAB_TP(reclaim, ch->no, rec->pid, rec->seq, (int)peer,
                       "peer_gone");
         errno = ESRCH;
         return -1;
@@ -69,7 +69,7 @@ ms_handshake(struct ms *m, struct ms_chan *ch, const struct ipc_record *rec,
             ipc_sig_ignored(&ev, "unexpected_sender");
             continue;
         }
-        if (m->sigs.mode == IPC_SIG_RT && ev.value != rec->seq) {
+        if (m->sigs.mode == IPCLAB_SIG_RT && ev.value != rec->seq) {
             ipc_sig_ignored(&ev, "unexpected_value");
             continue;
         }
@@ -77,7 +77,7 @@ ms_handshake(struct ms *m, struct ms_chan *ch, const struct ipc_record *rec,
         return 0;
     }
     if (ms_reclaim(ch))
-        IPC_TRACE(reclaim, ch->no, rec->pid, rec->seq, (int)peer,
+        IPCLAB_TP(reclaim, ch->no, rec->pid, rec->seq, (int)peer,
                   "ack_timeout");
     errno = ETIMEDOUT;
     return -1;
@@ -97,7 +97,7 @@ ms_await_result(struct ms *m, const struct ipc_record *req,
         while (ipc_rec_reader_next(&m->in4, res) == 1) {
             if (res->pid == req->pid && res->seq == req->seq)
                 return 1;
-            IPC_TRACE(record_drop, IPC_FIFO4, "stale", (int)sizeof(*res));
+            IPCLAB_TP(record_drop, IPCLAB_FIFO4, "stale", (int)sizeof(*res));
         }
         n = poll(&p, 1, ipc_ms_until(deadline));
         if (n == -1 && errno != EINTR)
@@ -113,7 +113,7 @@ ms_await_result(struct ms *m, const struct ipc_record *req,
 static void
 fail(struct ipc_record *rec, int status)
 {
-    IPC_TRACE(error, "request failed", status);
+    IPCLAB_TP(error, "request failed", status);
     ipc_rec_make_result(rec, status, 0);
 }
 
@@ -124,15 +124,15 @@ ms_serve_one(struct ms *m, const struct ipc_record *req)
     struct ipc_record rec = *req;
 
     if (!ipc_proc_alive(req->pid)) {
-        IPC_TRACE(record_drop, IPC_FIFO1, "stale", (int)sizeof(*req));
+        IPCLAB_TP(record_drop, IPCLAB_FIFO1, "stale", (int)sizeof(*req));
         return;                 /* nobody to answer */
     }
-    if (req->op < 1 || req->op > IPC_OP_COUNT) {
+    if (req->op < 1 || req->op > IPCLAB_OP_COUNT) {
         fail(&rec, EINVAL);
     } else {
         pid_t worker = m->workers[req->op];
 
-        IPC_TRACE(route, req->pid, req->seq, (int)req->op, (int)worker);
+        IPCLAB_TP(route, req->pid, req->seq, (int)req->op, (int)worker);
         if (worker <= 0 || ms_handshake(m, &m->to_worker, req, worker) == -1)
             fail(&rec, EIO);    /* no worker took it */
         else if (ms_await_result(m, req, &rec, m->result_timeout_ms) != 1)
