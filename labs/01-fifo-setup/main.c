@@ -5,8 +5,9 @@
  * name, open() connects a process to one of its two ends, and from then
  * on it is a pipe (fifo(7), pipe(7)). This lab runs, one experiment at a
  * time, the behaviours the whole kit relies on: permissions and the umask,
- * the open() rendezvous, O_NONBLOCK, end of file, SIGPIPE, and PIPE_BUF
- * atomicity. Each experiment forks its own peers; nothing else has to run.
+ * the open() rendezvous, O_NONBLOCK, end of file, SIGPIPE, PIPE_BUF
+ * atomicity, and the capacity of a FIFO. Each experiment forks its own
+ * peers; nothing else has to run.
  *
  * Run:   build/bin/lab01-fifo-setup --help
  *        build/bin/lab01-fifo-setup all
@@ -31,6 +32,8 @@ static const struct lab_experiment experiments[] = {
       exp_sigpipe },
     { "atomicity", "PIPE_BUF: small writes never mix, big ones can tear",
       exp_atomicity },
+    { "capacity", "how many 56-byte records a FIFO holds: pages, not bytes",
+      exp_capacity },
     { NULL, NULL, NULL },
 };
 

@@ -11,7 +11,7 @@
 
 static const char *const experiments[] = {
     "mkfifo", "exists", "rendezvous", "nonblock", "eof", "sigpipe",
-    "atomicity", NULL,
+    "atomicity", "capacity", NULL,
 };
 static const struct lab_case lab = { "lab01-fifo-setup", experiments };
 static struct lt t;
@@ -147,6 +147,40 @@ START_TEST(test_lab01_trace_atomicity)
 }
 END_TEST
 
+/* The FIFO filled up: the records the lab says fit were written and read
+   back, and the write after them failed with EAGAIN; the count is whole
+   pages of whole records, never more than the capacity divided by 56 */
+START_TEST(test_lab01_trace_capacity)
+{
+    const char *line;
+    long cap = 0, pages = 0, page = 0, rsize = 0, fit = 0, per_page = 0;
+
+    lt_require(&t);
+    line = strstr(t.out, "the FIFO holds ");
+    ck_assert_ptr_nonnull(line);
+    ck_assert_int_eq(sscanf(line, "the FIFO holds %ld bytes (F_GETPIPE_SZ): "
+                            "%ld pages of %ld bytes; a record is %ld bytes",
+                            &cap, &pages, &page, &rsize), 4);
+    line = strstr(t.out, " records fit: ");
+    ck_assert_ptr_nonnull(line);
+    while (line > t.out && line[-1] != ' ')
+        line--;
+    ck_assert_int_eq(sscanf(line, "%ld records fit: %*d pages x %ld",
+                            &fit, &per_page), 2);
+    ck_assert_int_eq(rsize, 56);
+    ck_assert_int_eq(pages * page, cap);
+    ck_assert_int_eq(per_page, page / rsize);
+    ck_assert_int_eq(fit, pages * per_page);
+    ck_assert_int_le(fit, cap / rsize);
+    /* the trace: one more write than fit, its EAGAIN, every one read */
+    ck_assert_int_eq(lt_count(&t, "capacity", "record_write fifo=0"),
+                     fit + 1);
+    ck_assert_int_eq(lt_count(&t, "capacity",
+                              "error what=record_write err=11"), 1);
+    ck_assert_int_eq(lt_count(&t, "capacity", "record_read fifo=0"), fit);
+}
+END_TEST
+
 Suite *
 lab01_suite(void)
 {
@@ -164,6 +198,7 @@ lab01_suite(void)
     tcase_add_test(tc, test_lab01_trace_eof_two_writers);
     tcase_add_test(tc, test_lab01_trace_sigpipe);
     tcase_add_test(tc, test_lab01_trace_atomicity);
+    tcase_add_test(tc, test_lab01_trace_capacity);
     suite_add_tcase(s, tc);
     return s;
 }
