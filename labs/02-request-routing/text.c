@@ -16,9 +16,11 @@
  *      PIPE_BUF bytes, is the only cure; fixed-size records (records.c)
  *      also make the reader's job simple.
  *
- * Trace: each typist's record_write is the message it is about to send;
- * the lab's record_read is a line it could read, record_drop one it threw
- * away (reason "bad_magic": it does not even start like a message).
+ * Trace: each typist's record_write is the message it is about to send,
+ * and a proc_state after each write() says which piece went ("wrote 1 of
+ * 2"), so the trace keeps the order of the pieces; the lab's record_read
+ * is a line it could read, record_drop one it threw away (reason
+ * "bad_magic": it does not even start like a message).
  *
  * Run:   build/bin/lab02-request-routing text-lines        Lab 02, step 2.
  */
@@ -72,12 +74,16 @@ typist(void *arg)
         if (!lab_gate_wait(&t->steps.go, NULL))
             return 1;
         IPCLAB_TP(record_write, IPCLAB_FIFO_LAB, &rec);
-        ipc_write_full(fd, line, cut);
+        if (ipc_write_full(fd, line, cut) == -1)
+            return 1;
+        IPCLAB_TP(proc_state, "typist", cut < len ? "wrote 1 of 2" :
+                  "wrote 1 of 1");
         lab_gate_post(&t->steps.done, 1);
         if (cut < len) {        /* UNSAFE: one message, two write()s */
-            if (!lab_gate_wait(&t->steps.go, NULL))
+            if (!lab_gate_wait(&t->steps.go, NULL) ||
+                ipc_write_full(fd, line + cut, len - cut) == -1)
                 return 1;
-            ipc_write_full(fd, line + cut, len - cut);
+            IPCLAB_TP(proc_state, "typist", "wrote 2 of 2");
             lab_gate_post(&t->steps.done, 1);
         }
     }
