@@ -3,7 +3,10 @@
  *
  *   events          how many of each kind
  *   requests        sent (FIFO1 writes), answered (FIFO2 reads by their
- *                   client), unanswered
+ *                   client), unanswered; a trace with no FIFO2 record at
+ *                   all (lab 02's routing: results stop at the router by
+ *                   design) counts those routed and the results read from
+ *                   FIFO4 instead, and no request as unanswered
  *   latency         per hop, as count, p50, p99 and max in microseconds:
  *                   each FIFO's write -> read, dispatch (route) -> result
  *                   read from FIFO4, signal send -> consume, and end to
@@ -51,7 +54,8 @@ struct stats {
     struct tr_match *m;
     uint64_t counts[TR_TYPE_COUNT];
     struct tr_hash reqs;        /* (pid, seq) --> struct sreq */
-    uint64_t sent, answered, misread, undelivered;
+    uint64_t sent, routed, answered, misread, undelivered;
+    uint64_t f2_writes, f4_reads;       /* FIFO2 in use at all; results */
     struct tr_hist hops[H_COUNT];
 };
 
@@ -85,9 +89,14 @@ on_event(const struct tr_event *ev, void *arg)
             s->sent++;
         }
     } else if (ev->type == TR_ROUTE) {
-        if ((r = sreq(s, ev->pid, ev->seq, 1)) != NULL)
+        if ((r = sreq(s, ev->pid, ev->seq, 1)) != NULL && r->routed == 0) {
             r->routed = ev->ts;
+            s->routed++;
+        }
+    } else if (ev->type == TR_RECORD_WRITE && ev->fifo == 2) {
+        s->f2_writes++;
     } else if (ev->type == TR_RECORD_READ && ev->fifo == 4) {
+        s->f4_reads++;
         if ((r = sreq(s, ev->pid, ev->seq, 0)) != NULL && r->routed != 0)
             tr_hist_add(&s->hops[H_DISPATCH],
                         (int64_t)(ev->ts - r->routed));
@@ -155,9 +164,16 @@ report(struct stats *s, const char *dir, const struct tr_source_info *info)
         printf("  %-38s %9" PRIu64 "\n", "other ipclab events",
                s->counts[TR_OTHER]);
 
-    printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64
-           " unanswered\n", s->sent, s->answered,
-           s->sent > s->answered ? s->sent - s->answered : 0);
+    if (s->sent == 0 && s->routed == 0)
+        printf("\nrequests: none (no FIFO1 record in this trace)\n");
+    else if (s->f2_writes == 0 && s->answered == 0)
+        printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " routed, %" PRIu64
+               " results read from FIFO4; no FIFO2 in this trace, so none is"
+               " answered to its client\n", s->sent, s->routed, s->f4_reads);
+    else
+        printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64
+               " unanswered\n", s->sent, s->answered,
+               s->sent > s->answered ? s->sent - s->answered : 0);
     if (s->misread > 0 || s->undelivered > 0)
         printf("messages: %" PRIu64 " read by the wrong process, %" PRIu64
                " never delivered\n", s->misread, s->undelivered);
