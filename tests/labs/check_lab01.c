@@ -3,6 +3,7 @@
  * README.md says its trace shows.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -181,6 +182,58 @@ START_TEST(test_lab01_trace_capacity)
 }
 END_TEST
 
+/*
+ * docs/instructor.md, "Answer key: lab 01 questions": the claims the trace
+ * can show. Q2 (the reader's open returns after the lab's) is
+ * test_lab01_trace_rendezvous, Q3's two facts test_lab01_trace_nonblock_enxio,
+ * Q7 test_lab01_trace_capacity.
+ */
+START_TEST(test_lab01_answer_key_holds)
+{
+    char want[48], f[96];
+    long mode, writer;
+    int first_drop;
+
+    lt_require(&t);
+    /* Q1: the decimal 666 is mode 0x29a; umask 022 leaves mode & ~022,
+       which the lab printed */
+    mode = lt_int(&t, lt_find(&t, "mkfifo", 0, "fifo_create mode=666"),
+                  "mode");
+    ck_assert_int_eq(mode, 666);
+    snprintf(want, sizeof(want), "with umask 022 gives %04lo", mode & ~022L);
+    ck_assert_msg(strstr(t.out, want) != NULL, "no '%s' in:\n%s", want,
+                  t.out);
+    ck_assert_int_eq(mode & ~022L & 0444, 0);   /* nobody may read it */
+
+    /* Q5: the first writer wrote, then died in its write(): no exit, no
+       error of its own, reaped with 128 + SIGPIPE */
+    writer = lt_pid_of(&t, "sigpipe", "writer");
+    ck_assert_int_eq(lt_count_pid(&t, "sigpipe", "record_write vpid=%ld",
+                                  writer), 1);
+    ck_assert_int_eq(lt_count_pid(&t, "sigpipe", "proc_exit vpid=%ld",
+                                  writer), 0);
+    ck_assert_int_eq(lt_count_pid(&t, "sigpipe", "error vpid=%ld", writer),
+                     0);
+    snprintf(f, sizeof(f), "proc_reap child_pid=%ld status=%d", writer,
+             128 + SIGPIPE);
+    ck_assert_int_eq(lt_count(&t, "sigpipe", f), 1);
+
+    /* Q6: a big unit can tear only once both writers are writing: the
+       first drop comes after big records of two different writers */
+    first_drop = lt_find(&t, "atomicity", 0, "record_drop bytes=262144");
+    if (first_drop >= 0) {
+        int w = lt_find(&t, "atomicity", 0, "record_write a=262144");
+        long a = lt_int(&t, w, "vpid");
+
+        ck_assert_int_ge(w, 0);
+        snprintf(f, sizeof(f), "record_write a=262144 vpid!=%ld", a);
+        w = lt_find(&t, "atomicity", 0, f);
+        ck_assert_msg(w >= 0 && w < first_drop, "drop %d before the other "
+                      "writer's first big record %d", first_drop, w);
+    }
+}
+END_TEST
+
 Suite *
 lab01_suite(void)
 {
@@ -199,6 +252,7 @@ lab01_suite(void)
     tcase_add_test(tc, test_lab01_trace_sigpipe);
     tcase_add_test(tc, test_lab01_trace_atomicity);
     tcase_add_test(tc, test_lab01_trace_capacity);
+    tcase_add_test(tc, test_lab01_answer_key_holds);
     suite_add_tcase(s, tc);
     return s;
 }
