@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -131,6 +132,93 @@ START_TEST(test_lab02_trace_routing)
 }
 END_TEST
 
+/* The last three pieces the typists traced, as (typist, piece) */
+static void
+last_pieces(int idx[3])
+{
+    int n = 0;
+
+    for (int i = lt_find(&t, "text-lines", 0, "proc_state role=typist");
+         i >= 0; i = lt_find(&t, "text-lines", i + 1,
+                             "proc_state role=typist")) {
+        idx[0] = idx[1];
+        idx[1] = idx[2];
+        idx[2] = i;
+        n++;
+    }
+    ck_assert_int_ge(n, 3);
+}
+
+/*
+ * docs/instructor.md, "Answer key: lab 02 questions": the claims the trace
+ * can show. Q1 is test_lab02_trace_many_writers.
+ */
+START_TEST(test_lab02_answer_key_holds)
+{
+    const char *out = h_tmpdir_path("key.out");
+    char want[160], state[3][32], req[32], f[96], *text;
+    int p[3] = { -1, -1, -1 }, last_open, first_read;
+    long client;
+
+    lt_require(&t);
+    /* Q2: the first typist's first piece, the other typist's whole line,
+       the first typist's second piece; then both lines are dropped */
+    last_pieces(p);
+    for (int k = 0; k < 3; k++)
+        lt_str(&t, p[k], "state", state[k], sizeof(state[k]));
+    ck_assert_str_eq(state[0], "wrote 1 of 2");
+    ck_assert_str_eq(state[1], "wrote 1 of 1");
+    ck_assert_str_eq(state[2], "wrote 2 of 2");
+    ck_assert_int_eq(lt_int(&t, p[0], "vpid"), lt_int(&t, p[2], "vpid"));
+    ck_assert_int_ne(lt_int(&t, p[0], "vpid"), lt_int(&t, p[1], "vpid"));
+    ck_assert_int_gt(lt_find(&t, "text-lines", p[2],
+                             "record_drop reason=bad_magic"), p[2]);
+
+    if (!lt_have_check_tool())
+        return;
+    /* Q5: seq --request lists the seven steps of the 6*7 request */
+    client = lt_int(&t, lt_find(&t, "routing", 0,
+                                "record_write fifo=1 op=mul a=6 b=7"), "pid");
+    ck_assert_int_gt(client, 0);
+    snprintf(req, sizeof(req), "%ld:1", client);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
+                                             "--request", req, t.dir, NULL },
+                           NULL, out, NULL, 60000), 0);
+    text = h_read_file(out);
+    ck_assert_msg(strstr(text, ", step by step (7 steps;") != NULL &&
+                  strstr(text, "routes it to worker") != NULL &&
+                  strstr(text, "\nlongest wait: before step ") != NULL,
+                  "%s", text);
+    free(text);
+    /* ... and why FIFO1 is the long hop: the lab reads it only after it
+       has opened every worker's FIFO, each waiting for its worker */
+    snprintf(f, sizeof(f), "fifo_open vpid=%ld fifo=0 flags=1 err=0", t.root);
+    last_open = -1;
+    for (int i = lt_find(&t, "routing", 0, f); i >= 0;
+         i = lt_find(&t, "routing", i + 1, f))
+        last_open = i;
+    snprintf(f, sizeof(f), "record_read fifo=1 vpid=%ld", t.root);
+    first_read = lt_find(&t, "routing", 0, f);
+    ck_assert_int_eq(lt_count_pid(&t, "routing",
+                                  "fifo_open vpid=%ld fifo=0 flags=1 err=0",
+                                  t.root), 4);
+    ck_assert_int_gt(first_read, last_open);
+
+    /* stats counts what the trace holds: FIFO1 requests sent, routed,
+       results back through FIFO4, and no FIFO2 */
+    ck_assert_int_eq(lt_count(&t, NULL, "record_write fifo=2"), 0);
+    ck_assert_int_eq(lt_trace_tool(&t, "stats", 0, &text), 0);
+    snprintf(want, sizeof(want), "\nrequests: %d sent, %d routed, %d results "
+             "read from FIFO4; no FIFO2 in this trace",
+             lt_count(&t, NULL, "record_write fifo=1"),
+             lt_count(&t, NULL, "route"),
+             lt_count(&t, NULL, "record_read fifo=4"));
+    ck_assert_msg(strstr(text, want) != NULL, "no '%s' in:\n%s", want + 1,
+                  text);
+    free(text);
+}
+END_TEST
+
 Suite *
 lab02_suite(void)
 {
@@ -145,6 +233,7 @@ lab02_suite(void)
     tcase_add_test(tc, test_lab02_trace_text_lines);
     tcase_add_test(tc, test_lab02_trace_fixed_records);
     tcase_add_test(tc, test_lab02_trace_routing);
+    tcase_add_test(tc, test_lab02_answer_key_holds);
     suite_add_tcase(s, tc);
     return s;
 }
