@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
+#include "ipclab/calc.h"
 #include "labs.h"
 
 static const char *const experiments[] = {
@@ -130,6 +133,69 @@ START_TEST(test_lab03_trace_crash)
 }
 END_TEST
 
+/* The median (us) of one hop in 'ipclab-trace stats' of a server */
+static double
+hop_median(long server, const char *hop)
+{
+    double p50 = -1;
+    char *text, *line;
+
+    ck_assert_int_eq(lt_trace_tool(&t, "stats", server, &text), 0);
+    line = strstr(text, hop);
+    ck_assert_msg(line != NULL, "no '%s' in:\n%s", hop, text);
+    ck_assert_int_eq(sscanf(line + strlen(hop), "%*d %lf", &p50), 1);
+    free(text);
+    return p50;
+}
+
+/*
+ * docs/instructor.md, "Answer key: lab 03 questions": the claims the trace
+ * can show. Q1's statuses are test_lab03_trace_error_statuses.
+ */
+START_TEST(test_lab03_answer_key_holds)
+{
+    static const char *const spawning[] = { "pool", "fork-exec" };
+    char want[96], f[96];
+    long srv, dead;
+    int reap, ack;
+
+    lt_require(&t);
+    /* Q1: ipclab-rc words a status with ipc_status_text() */
+    snprintf(want, sizeof(want), "2 + 2: %s", ipc_status_text(EIO));
+    ck_assert_msg(strstr(t.out, want) != NULL, "no '%s' in:\n%s", want,
+                  t.out);
+
+    /* Q4: the server reaps every child it spawned, pool or not */
+    for (int k = 0; k < 2; k++) {
+        srv = lt_pid_of(&t, spawning[k], "server");
+        ck_assert_int_eq(lt_count_pid(&t, spawning[k], "proc_reap vpid=%ld",
+                                      srv),
+                         lt_count_pid(&t, spawning[k], "proc_spawn vpid=%ld",
+                                      srv));
+    }
+
+    /* Q5: the server took the dead worker's ack before its SIGCHLD, and
+       took nothing back from FIFO3 */
+    srv = lt_pid_of(&t, "crash", "server");
+    reap = lt_find(&t, "crash", 0, "proc_reap status=137");
+    ck_assert_int_ge(reap, 0);
+    dead = lt_int(&t, reap, "child_pid");
+    snprintf(f, sizeof(f), "signal_consume vpid=%ld what=ack peer_pid=%ld",
+             srv, dead);
+    ack = lt_find(&t, "crash", 0, f);
+    ck_assert_msg(ack >= 0 && ack < reap, "ack %d, reap %d", ack, reap);
+    ck_assert_int_eq(lt_count(&t, "crash", "reclaim"), 0);
+
+    /* Q3: with a worker started per request, its FIFO3 read waits for it
+       to start: that hop's median grows */
+    if (lt_have_check_tool())
+        ck_assert_double_gt(hop_median(lt_pid_of(&t, "fork-exec", "server"),
+                                       "FIFO3 write -> worker read"),
+                            hop_median(lt_pid_of(&t, "pool", "server"),
+                                       "FIFO3 write -> worker read"));
+}
+END_TEST
+
 Suite *
 lab03_suite(void)
 {
@@ -145,6 +211,7 @@ lab03_suite(void)
     tcase_add_test(tc, test_lab03_trace_pool);
     tcase_add_test(tc, test_lab03_trace_fork_exec);
     tcase_add_test(tc, test_lab03_trace_crash);
+    tcase_add_test(tc, test_lab03_answer_key_holds);
     suite_add_tcase(s, tc);
     return s;
 }
