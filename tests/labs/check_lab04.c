@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "ipclab/sig.h"
 #include "labs.h"
 
 static const char *const experiments[] = {
@@ -271,6 +272,46 @@ START_TEST(test_lab04_check_passes_ack_and_protocol)
 }
 END_TEST
 
+/*
+ * docs/instructor.md, "Answer key: lab 04 questions": the claims the trace
+ * can show. Q2's order (B's record only after A's ack) is
+ * test_lab04_trace_ack_one_at_a_time, Q3's counts
+ * test_lab04_trace_lost_wakeup, Q6's order test_lab04_trace_rt_queue, Q7's
+ * "never two" test_lab04_check_passes_ack_and_protocol.
+ */
+START_TEST(test_lab04_answer_key_holds)
+{
+    struct ipc_sigs rt;
+    char f[96];
+    long a, b, c1;
+    int read_b, first_ready, reap;
+
+    lt_require(&t);
+    /* Q1: B read A's record, written before any ready was sent */
+    a = lt_pid_of(&t, "no-ack", "reader-a");
+    b = lt_pid_of(&t, "no-ack", "reader-b");
+    snprintf(f, sizeof(f), "record_read fifo=2 vpid=%ld pid=%ld", b, a);
+    read_b = lt_find(&t, "no-ack", 0, f);
+    ck_assert_int_ge(read_b, 0);
+    snprintf(f, sizeof(f), "record_write fifo=2 pid=%ld", a);
+    first_ready = lt_find(&t, "no-ack", 0, "signal_send what=ready");
+    ck_assert_int_ge(first_ready, 0);
+    ck_assert_int_lt(lt_find(&t, "no-ack", 0, f), first_ready);
+
+    /* Q4: status 164 is 128 + the ready signal the client was sent */
+    reap = lt_find(&t, "early-result", 0, "proc_reap role=client");
+    c1 = lt_int(&t, reap, "child_pid");
+    snprintf(f, sizeof(f), "signal_send what=ready peer_pid=%ld", c1);
+    ck_assert_int_eq(lt_int(&t, reap, "status") - 128,
+                     lt_int(&t, lt_find(&t, "early-result", 0, f), "signo"));
+
+    /* Q6: revoke is the lowest of the kit's real-time signals */
+    ipc_sigs_init(&rt, IPCLAB_SIG_RT);
+    ck_assert_int_lt(rt.revoke, rt.ready);
+    ck_assert_int_lt(rt.revoke, rt.ack);
+}
+END_TEST
+
 Suite *
 lab04_suite(void)
 {
@@ -291,6 +332,7 @@ lab04_suite(void)
     tcase_add_test(tc, test_lab04_trace_sigwaitinfo);
     tcase_add_test(tc, test_lab04_trace_signalfd);
     tcase_add_test(tc, test_lab04_trace_protocol);
+    tcase_add_test(tc, test_lab04_answer_key_holds);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("check");
