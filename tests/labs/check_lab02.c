@@ -155,8 +155,7 @@ last_pieces(int idx[3])
  */
 START_TEST(test_lab02_answer_key_holds)
 {
-    const char *out = h_tmpdir_path("key.out");
-    char want[160], state[3][32], req[32], f[96], *text;
+    char want[160], state[3][32], f[96], *text;
     int p[3] = { -1, -1, -1 }, last_open, first_read;
     long client;
 
@@ -180,11 +179,7 @@ START_TEST(test_lab02_answer_key_holds)
     client = lt_int(&t, lt_find(&t, "routing", 0,
                                 "record_write fifo=1 op=mul a=6 b=7"), "pid");
     ck_assert_int_gt(client, 0);
-    snprintf(req, sizeof(req), "%ld:1", client);
-    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
-                                             "--request", req, t.dir, NULL },
-                           NULL, out, NULL, 60000), 0);
-    text = h_read_file(out);
+    text = lt_request_steps(&t, client, 1);
     ck_assert_msg(strstr(text, ", step by step (7 steps;") != NULL &&
                   strstr(text, "routes it to worker") != NULL &&
                   strstr(text, "\nlongest wait: before step ") != NULL,

@@ -139,8 +139,7 @@ END_TEST
    way a student would, with the kit's own commands, from a fresh trace */
 START_TEST(test_lab05_answer_key_holds)
 {
-    const char *out = h_tmpdir_path("key.out");
-    char req[32], role[16] = "", *text;
+    char role[16] = "", *text;
     long rc4, rc1;
     int waiting_rc = 0;
 
@@ -149,11 +148,7 @@ START_TEST(test_lab05_answer_key_holds)
     lt_require(&t);
     /* Q1: seq --request lists seventeen steps and names the longest */
     rc1 = lt_pid_of(&t, "run", "rc");
-    snprintf(req, sizeof(req), "%ld:1", rc1);
-    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
-                                             "--request", req, t.dir, NULL },
-                           NULL, out, NULL, 60000), 0);
-    text = h_read_file(out);
+    text = lt_request_steps(&t, rc1, 1);
     ck_assert_msg(strstr(text, ", step by step (17 steps;") != NULL &&
                   strstr(text, "\nlongest wait: before step ") != NULL, "%s",
                   text);

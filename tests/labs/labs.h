@@ -130,6 +130,13 @@ int
 lt_trace_tool(const struct lt *t, const char *cmd, long server, char **out);
 
 /*
+ * 'ipclab-trace seq --request PID:SEQ' on t's trace, which must exit 0;
+ * returns what it printed (malloc'd).
+ */
+char *
+lt_request_steps(const struct lt *t, long pid, unsigned seq);
+
+/*
  * 'ipclab-trace overlap' on experiment 'exp' (its server): at least two
  * clients had requests in the server at once, and at least one record
  * waited for the ack of another client's record.

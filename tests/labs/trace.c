@@ -303,6 +303,19 @@ lt_trace_tool(const struct lt *t, const char *cmd, long server, char **out)
     return status;
 }
 
+char *
+lt_request_steps(const struct lt *t, long pid, unsigned seq)
+{
+    const char *path = h_tmpdir_path("request.out");
+    char req[32];
+
+    snprintf(req, sizeof(req), "%ld:%u", pid, seq);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
+                                             "--request", req, t->dir, NULL },
+                           NULL, path, NULL, 60000), 0);
+    return h_read_file(path);
+}
+
 int
 lt_check(const struct lt *t, long server, char **out)
 {
