@@ -100,6 +100,7 @@ START_TEST(test_handout_commands_run)
          line = strtok_r(NULL, "\n", &save)) {
         const char *exits = strstr(line, "# exits ");
         int expect = exits != NULL ? atoi(exits + 8) : 0, status;
+        const char *tail;
         char *output;
 
         if (strncmp(line, "```", 3) == 0) {
@@ -116,9 +117,11 @@ START_TEST(test_handout_commands_run)
         status = h_run((const char *[]){ "/bin/sh", "-c", shell, NULL },
                        NULL, out, out, 600000);
         output = h_read_file(out);
+        /* its last lines: Check cannot carry a long message (a diagram) */
+        tail = output == NULL ? "" :
+               output + (strlen(output) > 2000 ? strlen(output) - 2000 : 0);
         ck_assert_msg(status == expect, "%s: '%s' exited %d, not %d:\n%s",
-                      handouts[_i], line, status, expect,
-                      output ? output : "");
+                      handouts[_i], line, status, expect, tail);
         free(output);
         n++;
     }
