@@ -17,10 +17,11 @@
  *      also make the reader's job simple.
  *
  * Trace: each typist's record_write is the message it is about to send,
- * and a proc_state after each write() says which piece went ("wrote 1 of
- * 2"), so the trace keeps the order of the pieces; the lab's record_read
- * is a line it could read, record_drop one it threw away (reason
- * "bad_magic": it does not even start like a message).
+ * and each write() is a proc_state "writing" interval (then "idle"), so
+ * the trace keeps the order of the pieces: a message sent in two pieces
+ * has two; the lab's record_read is a line it could read, record_drop one
+ * it threw away (reason "bad_magic": it does not even start like a
+ * message).
  *
  * Run:   build/bin/lab02-request-routing text-lines        Lab 02, step 2.
  */
@@ -48,6 +49,18 @@ struct typist {
     struct lab_steps steps;     /* one step per write() */
 };
 
+/* One write() of (a piece of) a message, traced as a "writing" state */
+static bool
+write_piece(int fd, const char *buf, size_t n)
+{
+    ssize_t w;
+
+    IPCLAB_TP(proc_state, "typist", "writing");
+    w = ipc_write_full(fd, buf, n);
+    IPCLAB_TP(proc_state, "typist", "idle");
+    return w != -1;
+}
+
 /* Peer: send the script, one write() per lab_step() of the lab. */
 static int
 typist(void *arg)
@@ -74,16 +87,13 @@ typist(void *arg)
         if (!lab_gate_wait(&t->steps.go, NULL))
             return 1;
         IPCLAB_TP(record_write, IPCLAB_FIFO_LAB, &rec);
-        if (ipc_write_full(fd, line, cut) == -1)
+        if (!write_piece(fd, line, cut))
             return 1;
-        IPCLAB_TP(proc_state, "typist", cut < len ? "wrote 1 of 2" :
-                  "wrote 1 of 1");
         lab_gate_post(&t->steps.done, 1);
         if (cut < len) {        /* UNSAFE: one message, two write()s */
             if (!lab_gate_wait(&t->steps.go, NULL) ||
-                ipc_write_full(fd, line + cut, len - cut) == -1)
+                !write_piece(fd, line + cut, len - cut))
                 return 1;
-            IPCLAB_TP(proc_state, "typist", "wrote 2 of 2");
             lab_gate_post(&t->steps.done, 1);
         }
     }
