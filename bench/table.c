@@ -740,5 +740,5 @@ table_write(const struct config *c, struct plan *p)
     raw_csv(c, p);
     clients_csv(c, p);
     snprintf(svg, sizeof(svg), "%s/clients.svg", c->out);
-    svg_write(c, p, svg);
+    plot_write(c, p, svg);
 }

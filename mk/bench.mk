@@ -17,11 +17,13 @@
 # because tests/bench/ runs a smoke run of them in 'make check'. They are
 # not installed.
 
-BENCH_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,\
-                $(filter-out bench/true.c,$(wildcard bench/*.c)))
+# ipclab-bench draws its plot with the trace tool's SVG writer
+BENCH_OBJS := $(filter-out %/true.o,$(call objs_of,bench)) \
+              $(BUILD)/obj/src/trace/svgout.o
 BENCH_BIN  := $(BUILD)/bin/ipclab-bench
 BENCH_TRUE := $(BUILD)/bin/ipclab-bench-true
-EXTRA_OBJS += $(BENCH_OBJS) $(BUILD)/obj/bench/true.o
+EXTRA_OBJS += $(call objs_of,bench)
+$(call objs_of,bench): CPPFLAGS += -Isrc/trace
 
 BENCH_OUT  ?= $(BUILD)/bench
 BENCH_RUNS ?= 5
