@@ -69,9 +69,11 @@ endef
 link = $(call ld,$(1) $(TP_OBJ) $(LIB),$(TP_LIBS))
 
 # $(call objs_of,DIR): the objects of DIR's .c files. A pattern rule's
-# prerequisites may name DIR with its stem, $$* (second expansion).
+# prerequisites may name DIR with its stem, $$* (second expansion); the
+# objects it makes are kept, not removed as intermediates (.SECONDARY).
 objs_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
 .SECONDEXPANSION:
+.SECONDARY:
 
 # ---- the library every program links -------------------------------------
 LIB_SRCS := $(wildcard src/lib/*.c)
