@@ -19,6 +19,7 @@
 /* One suite per thing tested, in the order the runner adds them. */
 Suite *tracecompass_suite(void);
 Suite *doctor_suite(void);
+Suite *refs_suite(void);
 
 /*
  * Absolute path of program 'name' found in $PATH, like 'command -v', into

@@ -35,6 +35,7 @@ main(int argc, char *argv[])
 
     sr = srunner_create(tracecompass_suite());
     srunner_add_suite(sr, doctor_suite());
+    srunner_add_suite(sr, refs_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
