@@ -38,15 +38,10 @@ struct samples {
 void
 samples_add(struct samples *s, double x);
 
-/* The pct-th percentile (0..100, nearest rank) of s; sorts s. NAN if empty */
+/* The pct-th percentile (0..100, nearest rank: 0 the least, 100 the
+   greatest) of s; sorts s. NAN if empty */
 double
 samples_pct(struct samples *s, double pct);
-
-double
-samples_min(const struct samples *s);
-
-double
-samples_max(const struct samples *s);
 
 void
 samples_free(struct samples *s);
@@ -94,10 +89,6 @@ bench_wait(pid_t pid, int timeout_ms);
 int
 bench_capture(char *const argv[], char *out, size_t size, int err_fd,
               int timeout_ms);
-
-/* Value of "key=" in a result line (a number), or NAN. */
-double
-bench_field(const char *line, const char *key);
 
 /* True when program 'name' is in $PATH */
 bool

@@ -50,8 +50,8 @@ series_stat(const struct series *s, int rounds)
         if (!isnan(s->v[r]) && !isinf(s->v[r]))
             samples_add(&smp, s->v[r]);
     if (smp.n > 0) {
-        st.min = samples_min(&smp);
-        st.max = samples_max(&smp);
+        st.min = samples_pct(&smp, 0);
+        st.max = samples_pct(&smp, 100);
         st.med = samples_pct(&smp, 50);
         st.n = (int)smp.n;
     }

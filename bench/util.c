@@ -60,28 +60,6 @@ samples_pct(struct samples *s, double pct)
     return s->v[rank < s->n ? rank : s->n - 1];
 }
 
-double
-samples_min(const struct samples *s)
-{
-    double m = NAN;
-
-    for (size_t i = 0; i < s->n; i++)
-        if (isnan(m) || s->v[i] < m)
-            m = s->v[i];
-    return m;
-}
-
-double
-samples_max(const struct samples *s)
-{
-    double m = NAN;
-
-    for (size_t i = 0; i < s->n; i++)
-        if (isnan(m) || s->v[i] > m)
-            m = s->v[i];
-    return m;
-}
-
 void
 samples_free(struct samples *s)
 {
@@ -261,24 +239,6 @@ bench_capture(char *const argv[], char *out, size_t size, int err_fd,
     close(fds[0]);
     return bench_wait(pid, ipc_ms_until(deadline) > 0
                            ? ipc_ms_until(deadline) : 1000);
-}
-
-double
-bench_field(const char *line, const char *key)
-{
-    size_t len = strlen(key);
-
-    for (const char *p = strstr(line, key); p != NULL;
-         p = strstr(p + 1, key)) {
-        /* "p50_ns=" must not match inside "x_p50_ns=" */
-        if ((p == line || p[-1] == ' ') && p[len] == '=') {
-            char *end;
-            double v = strtod(p + len + 1, &end);
-
-            return end == p + len + 1 ? NAN : v;
-        }
-    }
-    return NAN;
 }
 
 bool
