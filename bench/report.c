@@ -14,8 +14,8 @@
  * Every job runs twice per round: pinned (all its processes on one CPU,
  * where the issue's targets are stated) and unpinned (for information).
  *
- * The driver holds the machine-wide test lock (tests/lib/harness.h) for
- * its whole run: tests record every ipclab process on the machine, and
+ * 'make bench' runs the driver under the kit's lock (scripts/lib/lock.sh),
+ * as 'make check' runs the tests: tests record every ipclab process, and
  * the benchmark's processes would show up in their traces (and theirs in
  * our timings). docs/performance.md explains every figure.
  */
@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,31 +148,6 @@ parse(int argc, char *argv[], struct config *c)
         ipc_die("cannot find my own directory");
     if (c->bin == NULL)
         c->bin = bin;
-}
-
-/* Like h_lock_machine(): one test run or benchmark at a time */
-static void
-lock_machine(void)
-{
-    const char *locked = getenv("IPCLAB_TESTS_LOCKED");
-    const char *base = getenv("TMPDIR");
-    char path[PATH_MAX];
-    int fd;
-
-    if (locked != NULL && strcmp(locked, "1") == 0)
-        return;
-    snprintf(path, sizeof(path), "%s/ipclab-tests.lock",
-             base != NULL && base[0] != '\0' ? base : "/tmp");
-    /* kept open until exit: the lock lives as long as this process */
-    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) == -1)
-        ipc_die("cannot open '%s'", path);
-    if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-        fprintf(stderr, "ipclab-bench: waiting for '%s': tests or another "
-                "benchmark are running\n", path);
-        if (flock(fd, LOCK_EX) == -1)
-            ipc_die("cannot lock '%s'", path);
-    }
-    setenv("IPCLAB_TESTS_LOCKED", "1", 1);
 }
 
 static bool
@@ -570,7 +544,6 @@ bench_report(int argc, char *argv[])
         c.record = false;       /* the table says why those rows are n/a */
     find_trace_tool(&c);
 
-    lock_machine();
     build_plan(&c, &p);
     fprintf(stderr, "ipclab-bench: %d jobs x %d rounds; log in %s\n",
             p.njobs, c.rounds, log);

@@ -53,7 +53,8 @@ bench: deps
 	    CFLAGS='$(BENCH_CFLAGS)' bench-programs
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BENCH_NOTRACE) TRACING=0 \
 	    CFLAGS='$(BENCH_CFLAGS)' bench-programs
-	$(Q)$(BENCH_TRACED)/bin/ipclab-bench report \
+	$(Q). scripts/lib/lock.sh && ipclab_lock bench "make bench" 3600 && \
+	    $(BENCH_TRACED)/bin/ipclab-bench report \
 	    --bin $(BENCH_TRACED)/bin --notrace-bin $(BENCH_NOTRACE)/bin \
 	    --srcdir $(CURDIR) --out $(BENCH_OUT) --runs $(BENCH_RUNS) \
 	    $(BENCH_ARGS)
