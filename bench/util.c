@@ -60,6 +60,16 @@ samples_pct(struct samples *s, double pct)
     return s->v[rank < s->n ? rank : s->n - 1];
 }
 
+double
+samples_mean(const struct samples *s)
+{
+    double sum = 0;
+
+    for (size_t i = 0; i < s->n; i++)
+        sum += s->v[i];
+    return s->n > 0 ? sum / (double)s->n : NAN;
+}
+
 void
 samples_free(struct samples *s)
 {
@@ -93,6 +103,47 @@ bench_result(const char *fmt, ...)
     putchar('\n');
     if (fflush(stdout) == EOF)
         ipc_die("cannot write the result");
+}
+
+void
+bench_result_times(struct samples *s)
+{
+    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%zu",
+                 samples_pct(s, 50), samples_pct(s, 99), samples_mean(s),
+                 s->n);
+}
+
+long
+bench_warmup(long iter, long most)
+{
+    return iter / 10 < most ? iter / 10 : most;
+}
+
+pid_t
+bench_fork(void)
+{
+    pid_t pid = fork();
+
+    if (pid == -1)
+        ipc_die("fork");
+    return pid;
+}
+
+int
+bench_reap(int n)
+{
+    int failed = 0;
+
+    for (int i = 0; i < n; i++) {
+        int status;
+        pid_t pid;
+
+        while ((pid = wait(&status)) == -1 && errno == EINTR)
+            ;
+        if (pid == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed = 1;
+    }
+    return failed;
 }
 
 void
