@@ -11,7 +11,8 @@
  *   paths       a path of the tree (src/..., docs/..., tests/... and the
  *               other top directories) and a bare NAME.md name a file
  *   sections    "FILE.md, section N" and "FILE.md §N": FILE has a
- *               heading numbered N
+ *               heading numbered N; in a Markdown file, a "section N"
+ *               without a file name is its own
  *   functions   a name with its parentheses: the code of the tree calls
  *               or defines it, or it has a manual page in section 2 or
  *               3, or it is an API of the libraries the kit uses (the
@@ -556,6 +557,23 @@ START_TEST(test_cited_sections_exist)
             if (!has_heading(doc, NULL, number) &&
                 !left_out_of_handout(doc)) {
                 snprintf(what, sizeof(what), "%s section %ld", doc, number);
+                found(&f, files[i], line_of(text, p), "no", what);
+            }
+        }
+        /* a doc's "section N" without a file name: its own */
+        for (char *p = strstr(text, "ection "); is_md(files[i]) && p != NULL;
+             p = strstr(p + 7, "ection ")) {
+            char *before = p - 1 > text + 8 ? p - 9 : text, what[4200];
+            long number = strtol(p + 7, NULL, 10);
+
+            if (p == text || (p[-1] != 's' && p[-1] != 'S') ||
+                !isdigit((unsigned char)p[7]) || memmem(before, (size_t)(p -
+                before), ".md", 3) != NULL)
+                continue;
+            ncited++;
+            if (!has_heading(files[i], NULL, number)) {
+                snprintf(what, sizeof(what), "%s section %ld", files[i],
+                         number);
                 found(&f, files[i], line_of(text, p), "no", what);
             }
         }
