@@ -17,7 +17,7 @@ LAB_DIRS := $(sort $(patsubst labs/%/,%,\
                 $(dir $(wildcard labs/[0-9][0-9]-*/*.c))))
 LAB_BINS := $(LAB_DIRS:%=$(BUILD)/bin/lab%)
 LAB_OBJS := $(foreach l,$(LAB_DIRS),$(call objs_of,labs/$(l)))
-LAB_COMMON_OBJS := $(call objs_of,labs/common)
+LAB_COMMON_OBJS := $(patsubst %,$(BUILD)/obj/labs/common/%.o,lab peer run)
 
 ifeq ($(TRACING),1)
 LAB_FORK_LIBS := -llttng-ust-fork
