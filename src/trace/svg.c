@@ -256,7 +256,8 @@ draw_item(struct svg *s, const struct tr_item *it)
         snprintf(lcls, sizeof(lcls), "l ls");
     if (bad || it->fate == TR_FATE_MISREAD)
         snprintf(lcls, sizeof(lcls), "l bad");
-    svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end", lcls, label);
+    svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end", lcls,
+             label);
     if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
         fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"%s\"/>\n",
                 x1, y1, sigkinds[sigkind(it->what)].color);
@@ -354,8 +355,9 @@ legend(struct svg *s, int y)
     for (int k = 0; sigkinds[k].what != NULL; k++) {
         snprintf(it.what, sizeof(it.what), "%s", sigkinds[k].what);
         edge(s, x, y, x + 30, y, &it, false);
-        svg_text(s->f, x + 36, y + 4, "start", "", strcmp(sigkinds[k].what,
-             "child") == 0 ? "SIGCHLD" : sigkinds[k].what);
+        svg_text(s->f, x + 36, y + 4, "start", "",
+                 strcmp(sigkinds[k].what, "child") == 0 ? "SIGCHLD"
+                                                        : sigkinds[k].what);
         x += 96;
     }
     it.kind = TR_ITEM_RECORD;
@@ -468,7 +470,7 @@ draw_page(struct svg *s, int page, int pages)
         if ((i > 0 && y < (int)last + 13) || !visible(s, y, y))
             continue;
         svg_text(s->f, LEFT - 10, y + 4, "end", "t",
-             tr_fmt_ms(s->d.times[i] - s->d.origin, ms, sizeof(ms)));
+                 tr_fmt_ms(s->d.times[i] - s->d.origin, ms, sizeof(ms)));
         last = (size_t)y;
     }
     for (size_t i = 0; i < s->d.nitems; i++)
