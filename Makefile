@@ -68,6 +68,13 @@ endef
 
 link = $(call ld,$(1) $(TP_OBJ) $(LIB),$(TP_LIBS))
 
+# $(call objs_of,DIR): the objects of DIR's .c files. A pattern rule's
+# prerequisites may name DIR with its stem, $$* (second expansion); the
+# objects it makes are kept, not removed as intermediates (.SECONDARY).
+objs_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
+.SECONDEXPANSION:
+.SECONDARY:
+
 # ---- the library every program links -------------------------------------
 LIB_SRCS := $(wildcard src/lib/*.c)
 LIB_SRCS := $(filter-out src/lib/tp.c src/lib/tp_define.c,$(LIB_SRCS))
@@ -93,30 +100,23 @@ WORKER_OPS := sum sub mul div
 PROGRAMS   := $(BUILD)/bin/ipclab-server $(BUILD)/bin/ipclab-rc \
               $(WORKER_OPS:%=$(BUILD)/bin/ipclab-%)
 
-SERVER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/server/*.c))
-RC_OBJS     := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/rc/*.c))
-WORKER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/worker/*.c))
+SERVER_OBJS := $(call objs_of,src/server)
+RC_OBJS     := $(call objs_of,src/rc)
+WORKER_OBJS := $(call objs_of,src/worker)
 
 # ---- tests ---------------------------------------------------------------
 # Each directory tests/NAME/ with a runner.c builds one Check program,
 # build/tests/NAME, from its .c files. tests/lib/ holds helpers they share.
 # mk/*.mk may add programs to EXTRA_PROGRAMS and objects to EXTRA_OBJS.
 TEST_DIRS    := $(patsubst tests/%/runner.c,%,$(wildcard tests/*/runner.c))
-HARNESS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
+HARNESS_OBJS := $(call objs_of,tests/lib)
 EXTRA_PROGRAMS :=
 EXTRA_OBJS     :=
 
 -include $(sort $(wildcard mk/*.mk))
 
-define test_program
-$(1)_OBJS := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tests/$(1)/*.c))
-$(1)_INPUTS := $$($(1)_OBJS) $(HARNESS_OBJS) $(TP_OBJ) $(LIB)
-TEST_BINS += $(BUILD)/tests/$(1)
-TEST_OBJS += $$($(1)_OBJS)
-$(BUILD)/tests/$(1): $$($(1)_INPUTS)
-	$$(call ld,$$($(1)_INPUTS),$(TP_LIBS) $$(CHECK_LIBS))
-endef
-$(foreach t,$(sort $(TEST_DIRS)),$(eval $(call test_program,$(t))))
+TEST_BINS := $(sort $(TEST_DIRS:%=$(BUILD)/tests/%))
+TEST_OBJS := $(foreach t,$(TEST_DIRS),$(call objs_of,tests/$(t)))
 
 ALL_OBJS := $(LIB_OBJS) $(TP_OBJ) $(TP_PIC) $(SERVER_OBJS) $(RC_OBJS) $(WORKER_OBJS) \
             $(TEST_OBJS) $(HARNESS_OBJS) $(EXTRA_OBJS)
@@ -137,6 +137,10 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/.tracing
 # Test objects also see Check's flags and tests/lib/.
 $(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/.tracing
 	$(call compile,-Itests/lib $(CHECK_CFLAGS))
+
+# A test program: its directory's objects, the harness, the library
+$(BUILD)/tests/%: $$(call objs_of,tests/$$*) $(HARNESS_OBJS) $(TP_OBJ) $(LIB)
+	$(call ld,$(filter %.o %.a,$^),$(TP_LIBS) $(CHECK_LIBS))
 
 $(LIB): $(LIB_OBJS)
 	$(call step,AR,$@)

@@ -38,15 +38,14 @@ struct samples {
 void
 samples_add(struct samples *s, double x);
 
-/* The pct-th percentile (0..100, nearest rank) of s; sorts s. NAN if empty */
+/* The pct-th percentile (0..100, nearest rank: 0 the least, 100 the
+   greatest) of s; sorts s. NAN if empty */
 double
 samples_pct(struct samples *s, double pct);
 
+/* The mean of s; NAN if empty */
 double
-samples_min(const struct samples *s);
-
-double
-samples_max(const struct samples *s);
+samples_mean(const struct samples *s);
 
 void
 samples_free(struct samples *s);
@@ -58,6 +57,24 @@ bench_pin(int cpu);
 /* Print the result line: "result " and then fmt, flushed. */
 void
 bench_result(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The result line of a timing of s->n round trips, in ns:
+   "p50_ns=... p99_ns=... mean_ns=... iter=N" */
+void
+bench_result_times(struct samples *s);
+
+/* How many untimed round trips warm up before iter timed ones: a tenth,
+   at most 'most' */
+long
+bench_warmup(long iter, long most);
+
+/* fork(), or die; the child keeps the parent's signals, nothing to reset */
+pid_t
+bench_fork(void);
+
+/* Wait for n children: 0 when every one exited 0, else 1 */
+int
+bench_reap(int n);
 
 /* snprintf() into buf, dying rather than truncating a path */
 void
@@ -94,10 +111,6 @@ bench_wait(pid_t pid, int timeout_ms);
 int
 bench_capture(char *const argv[], char *out, size_t size, int err_fd,
               int timeout_ms);
-
-/* Value of "key=" in a result line (a number), or NAN. */
-double
-bench_field(const char *line, const char *key);
 
 /* True when program 'name' is in $PATH */
 bool

@@ -17,12 +17,10 @@
  *
  * Prints "result p50_ns=... p99_ns=... mean_ns=... iter=N".
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
@@ -118,9 +116,8 @@ static void
 measure(const struct bench_opts *o, int out, enum ipc_fifo_no out_no,
         int in, enum ipc_fifo_no in_no)
 {
-    long warm = o->iter / 10 < 1000 ? o->iter / 10 : 1000;
+    long warm = bench_warmup(o->iter, 1000);
     struct samples s = { 0 };
-    double sum = 0;
 
     for (long i = -warm; i < o->iter; i++) {
         struct ipc_record req, res;
@@ -131,43 +128,11 @@ measure(const struct bench_opts *o, int out, enum ipc_fifo_no out_no,
         give(out, out_no, &req);
         if (!take(in, in_no, &res, IPCLAB_KIND_RESULT))
             ipc_diex("the other side ended early");
-        if (i >= 0) {
-            double ns = (double)(ipc_now_ns() - t0);
-
-            samples_add(&s, ns);
-            sum += ns;
-        }
+        if (i >= 0)
+            samples_add(&s, (double)(ipc_now_ns() - t0));
     }
-    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%ld",
-                 samples_pct(&s, 50), samples_pct(&s, 99),
-                 sum / (double)o->iter, o->iter);
+    bench_result_times(&s);
     samples_free(&s);
-}
-
-/* fork(), or die; the child's signals are the parent's: nothing to reset */
-static pid_t
-fork_or_die(void)
-{
-    pid_t pid = fork();
-
-    if (pid == -1)
-        ipc_die("fork");
-    return pid;
-}
-
-static int
-reap_all(int n)
-{
-    int failed = 0;
-
-    for (int i = 0; i < n; i++) {
-        int status;
-
-        if (wait(&status) == -1 || !WIFEXITED(status) ||
-            WEXITSTATUS(status) != 0)
-            failed = 1;
-    }
-    return failed;
 }
 
 int
@@ -185,14 +150,14 @@ bench_pingpong(int argc, char *argv[])
     bench_tmpdir(dir, sizeof(dir), "fifo");
     fifo_setup(dir, "a", IPCLAB_FIFO_LAB, &f[0]);
     fifo_setup(dir, "b", IPCLAB_FIFO_LAB, &f[1]);
-    if (fork_or_die() == 0) {
+    if (bench_fork() == 0) {
         keep_only(f, 2, (int[]){ f[0].rfd, f[1].wfd }, 2);
         answer_loop(f[0].rfd, IPCLAB_FIFO_LAB, f[1].wfd, IPCLAB_FIFO_LAB);
     }
     keep_only(f, 2, (int[]){ f[0].wfd, f[1].rfd }, 2);
     measure(&o, f[0].wfd, IPCLAB_FIFO_LAB, f[1].rfd, IPCLAB_FIFO_LAB);
     close(f[0].wfd);            /* EOF: B ends */
-    failed = reap_all(1);
+    failed = bench_reap(1);
     bench_rmtree(dir);
     return failed;
 }
@@ -231,19 +196,19 @@ bench_pipeline(int argc, char *argv[])
         snprintf(name, sizeof(name), "fifo%d", i + 1);
         fifo_setup(dir, name, (enum ipc_fifo_no)(i + 1), &f[i]);
     }
-    if (fork_or_die() == 0) {                   /* the server */
+    if (bench_fork() == 0) {                   /* the server */
         keep_only(f, 4, (int[]){ f[0].rfd, f[1].wfd, f[2].wfd, f[3].rfd },
                   4);
         relay_loop(f);
     }
-    if (fork_or_die() == 0) {                   /* the worker */
+    if (bench_fork() == 0) {                   /* the worker */
         keep_only(f, 4, (int[]){ f[2].rfd, f[3].wfd }, 2);
         answer_loop(f[2].rfd, IPCLAB_FIFO3, f[3].wfd, IPCLAB_FIFO4);
     }
     keep_only(f, 4, (int[]){ f[0].wfd, f[1].rfd }, 2);     /* the client */
     measure(&o, f[0].wfd, IPCLAB_FIFO1, f[1].rfd, IPCLAB_FIFO2);
     close(f[0].wfd);            /* EOF down the chain: both end */
-    failed = reap_all(2);
+    failed = bench_reap(2);
     bench_rmtree(dir);
     return failed;
 }

@@ -14,8 +14,8 @@
  * Every job runs twice per round: pinned (all its processes on one CPU,
  * where the issue's targets are stated) and unpinned (for information).
  *
- * The driver holds the machine-wide test lock (tests/lib/harness.h) for
- * its whole run: tests record every ipclab process on the machine, and
+ * 'make bench' runs the driver under the kit's lock (scripts/lib/lock.sh),
+ * as 'make check' runs the tests: tests record every ipclab process, and
  * the benchmark's processes would show up in their traces (and theirs in
  * our timings). docs/performance.md explains every figure.
  */
@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -151,31 +150,6 @@ parse(int argc, char *argv[], struct config *c)
         c->bin = bin;
 }
 
-/* Like h_lock_machine(): one test run or benchmark at a time */
-static void
-lock_machine(void)
-{
-    const char *locked = getenv("IPCLAB_TESTS_LOCKED");
-    const char *base = getenv("TMPDIR");
-    char path[PATH_MAX];
-    int fd;
-
-    if (locked != NULL && strcmp(locked, "1") == 0)
-        return;
-    snprintf(path, sizeof(path), "%s/ipclab-tests.lock",
-             base != NULL && base[0] != '\0' ? base : "/tmp");
-    /* kept open until exit: the lock lives as long as this process */
-    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) == -1)
-        ipc_die("cannot open '%s'", path);
-    if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-        fprintf(stderr, "ipclab-bench: waiting for '%s': tests or another "
-                "benchmark are running\n", path);
-        if (flock(fd, LOCK_EX) == -1)
-            ipc_die("cannot lock '%s'", path);
-    }
-    setenv("IPCLAB_TESTS_LOCKED", "1", 1);
-}
-
 static bool
 exists(const char *path)
 {
@@ -213,28 +187,16 @@ xstrdup(const char *s)
 }
 
 /*
- * A number as a word for add(), which copies its words: the text needs to
- * live only until then. Eight buffers in turn: one call to add() takes up
- * to five numbers (four words and the pinned run's CPU).
+ * Add job 'id' twice, pinned and not: self, then the NULL-ended words. A
+ * word "%ld" stands for a number, the long argument that follows it.
  */
-static const char *
-num(long v)
-{
-    static char bufs[8][24];
-    static int next;
-    char *buf = bufs[next++ % 8];
-
-    snprintf(buf, sizeof(bufs[0]), "%ld", v);
-    return buf;
-}
-
-/* Add job 'id' twice, pinned and not: self, then the NULL-ended words */
 static void
 add(const struct config *c, struct plan *p, const char *id, bool recorded,
     int notrace, ...)      /* int: va_start needs an unpromoted type */
 {
     for (int pinned = 1; pinned >= 0; pinned--) {
         struct job *j = &p->jobs[p->njobs++];
+        char number[24];
         int n = 0;
         va_list ap;
 
@@ -248,8 +210,13 @@ add(const struct config *c, struct plan *p, const char *id, bool recorded,
         j->argv[n++] = xstrdup(c->self);
         va_start(ap, notrace);
         for (const char *w = va_arg(ap, const char *); w != NULL;
-             w = va_arg(ap, const char *))
+             w = va_arg(ap, const char *)) {
+            if (strcmp(w, "%ld") == 0) {
+                snprintf(number, sizeof(number), "%ld", va_arg(ap, long));
+                w = number;
+            }
             j->argv[n++] = xstrdup(w);
+        }
         va_end(ap);
         if (pinned) {
             /* before "--" of 'spawn': the words after it are its program */
@@ -261,7 +228,8 @@ add(const struct config *c, struct plan *p, const char *id, bool recorded,
             memmove(&j->argv[at + 2], &j->argv[at],
                     (size_t)(n - at) * sizeof(char *));
             j->argv[at] = xstrdup("--cpu");
-            j->argv[at + 1] = xstrdup(num(c->cpu));
+            snprintf(number, sizeof(number), "%d", c->cpu);
+            j->argv[at + 1] = xstrdup(number);
             n += 2;
         }
         j->argv[n] = NULL;
@@ -309,25 +277,25 @@ build_plan(const struct config *c, struct plan *p)
     k.classic_pool_total = scaled(c, k.classic_pool_total);
 
     /* baselines */
-    add(c, p, "pingpong", false, false, "pingpong", "--iter",
-        num(k.fifo_iter), NULL);
-    add(c, p, "pipeline", false, false, "pipeline", "--iter",
-        num(k.fifo_iter), NULL);
-    add(c, p, "signal", false, false, "signal", "--iter", num(k.fifo_iter),
+    add(c, p, "pingpong", false, false, "pingpong", "--iter", "%ld",
+        k.fifo_iter, NULL);
+    add(c, p, "pipeline", false, false, "pipeline", "--iter", "%ld",
+        k.fifo_iter, NULL);
+    add(c, p, "signal", false, false, "signal", "--iter", "%ld", k.fifo_iter,
         NULL);
     snprintf(path, sizeof(path), "%s/ipclab-bench-true", c->bin);
-    add(c, p, "spawn true", false, false, "spawn", "--iter",
-        num(k.spawn_iter), "--", path, NULL);
+    add(c, p, "spawn true", false, false, "spawn", "--iter", "%ld",
+        k.spawn_iter, "--", path, NULL);
 
     /* the reference system: one request in flight, then the sweep */
     add(c, p, "rtt", false, false, "system", "--bin", c->bin, "--count",
-        num(k.rtt_count), NULL);
+        "%ld", k.rtt_count, NULL);
     /* the same while six other clients are stopped with answers owed */
     add(c, p, "rtt stopped 6", false, false, "system", "--bin", c->bin,
-        "--count", num(k.rtt_count), "--stopped", "6", NULL);
+        "--count", "%ld", k.rtt_count, "--stopped", "6", NULL);
     /* the same under the kernel's default policy: what SCHED_BATCH saves */
     add(c, p, "rtt normal", false, false, "system", "--bin", c->bin,
-        "--count", num(k.rtt_count), "--sched", "normal", NULL);
+        "--count", "%ld", k.rtt_count, "--sched", "normal", NULL);
     for (int s = 0; s < 2; s++) {
         for (int g = 0; g < 2; g++) {
             for (int i = 0; i < c->nclients; i++) {
@@ -343,11 +311,11 @@ build_plan(const struct config *c, struct plan *p)
                          n);
                 /* the NULL ends the words early unless classic_pool */
                 add(c, p, id, false, false, "system", "--bin", c->bin,
-                    "--clients", num(n), "--count", num(each), "--window",
-                    num(c->window), "--spawn", spawns[s], "--signals",
+                    "--clients", "%ld", n, "--count", "%ld", each, "--window",
+                    "%ld", c->window, "--spawn", spawns[s], "--signals",
                     sigs[g], "--timeout", "120000",
                     classic_pool ? "--ack-timeout" : NULL,
-                    num(CLASSIC_ACK_TIMEOUT_MS), NULL);
+                    "%ld", (long)CLASSIC_ACK_TIMEOUT_MS, NULL);
             }
         }
     }
@@ -360,32 +328,30 @@ build_plan(const struct config *c, struct plan *p)
     snprintf(path, sizeof(path), "%s/ipclab-sum", c->bin);
     if (c->notrace_bin != NULL) {
         snprintf(path0, sizeof(path0), "%s/ipclab-sum", c->notrace_bin);
-        add(c, p, "start traced", false, false, "spawn", "--iter",
-            num(k.start_iter), "--versus", path0, "--", path, "--help",
-            NULL);
+        add(c, p, "start traced", false, false, "spawn", "--iter", "%ld",
+            k.start_iter, "--versus", path0, "--", path, "--help", NULL);
     } else {
-        add(c, p, "start traced", false, false, "spawn", "--iter",
-            num(k.start_iter), "--", path, "--help", NULL);
+        add(c, p, "start traced", false, false, "spawn", "--iter", "%ld",
+            k.start_iter, "--", path, "--help", NULL);
     }
-    add(c, p, "tp idle", false, false, "tpcost", "--iter", num(k.tp_iter),
+    add(c, p, "tp idle", false, false, "tpcost", "--iter", "%ld", k.tp_iter,
         NULL);
     if (c->notrace_bin != NULL) {
         add(c, p, "rtt notrace", false, true, "system", "--bin",
-            c->notrace_bin, "--count", num(k.rtt_count), NULL);
+            c->notrace_bin, "--count", "%ld", k.rtt_count, NULL);
         add(c, p, "thr per-request rt 1 notrace", false, true, "system",
-            "--bin", c->notrace_bin, "--count",
-            num(k.per_request_total), "--spawn", "per-request",
-            "--window", num(c->window), NULL);
+            "--bin", c->notrace_bin, "--count", "%ld", k.per_request_total,
+            "--spawn", "per-request", "--window", "%ld", c->window, NULL);
     }
     if (rec) {
         /* recorded runs paired with untraced ones in the same session */
         add(c, p, "rtt recorded", true, false, "system", "--bin", c->bin,
-            "--count", num(k.rtt_count), "--pairs", num(RECORD_PAIRS),
-            NULL);
-        add(c, p, "tp recorded", true, false, "tpcost", "--iter",
-            num(k.tp_iter), NULL);
-        add(c, p, "tp switch", true, false, "tpswitch", "--iter",
-            num(k.switch_iter), NULL);
+            "--count", "%ld", k.rtt_count, "--pairs", "%ld",
+            (long)RECORD_PAIRS, NULL);
+        add(c, p, "tp recorded", true, false, "tpcost", "--iter", "%ld",
+            k.tp_iter, NULL);
+        add(c, p, "tp switch", true, false, "tpswitch", "--iter", "%ld",
+            k.switch_iter, NULL);
     }
 }
 
@@ -570,7 +536,6 @@ bench_report(int argc, char *argv[])
         c.record = false;       /* the table says why those rows are n/a */
     find_trace_tool(&c);
 
-    lock_machine();
     build_plan(&c, &p);
     fprintf(stderr, "ipclab-bench: %d jobs x %d rounds; log in %s\n",
             p.njobs, c.rounds, log);

@@ -4,7 +4,7 @@
  *   report.c   options, the plan of jobs, running them interleaved
  *   extra.c    what is not a repeated run: callgrind, the trace tool
  *   table.c    statistics, the printed table, the CSV files
- *   svg.c      the plot of throughput and latency against clients
+ *   plot.c     the plot of throughput and latency against clients
  *
  * A job is one experiment (a command line of ipclab-bench, pinned or
  * not, recorded or not); the driver runs every job once per round, rounds
@@ -110,9 +110,9 @@ count_trace_events(const struct config *c, const char *trace_dir);
 void
 table_write(const struct config *c, struct plan *p);
 
-/* svg.c */
+/* plot.c: clients.svg */
 void
-svg_write(const struct config *c, struct plan *p, const char *path);
+plot_write(const struct config *c, struct plan *p, const char *path);
 
 /* The median, min and max of the values of a series (NAN when none) */
 struct stat3 {

@@ -15,7 +15,6 @@
  */
 #include <signal.h>
 #include <stdio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
@@ -47,10 +46,8 @@ bench_signal(int argc, char *argv[])
     struct ipc_sigs s;
     struct samples smp = { 0 };
     sigset_t child_set, ack_set;
-    double sum = 0;
     long warm;
     pid_t child;
-    int status;
 
     bench_parse_common(argc, argv, &o, 20000,
                        "Usage: ipclab-bench signal [--iter N] [--cpu N]\n"
@@ -68,12 +65,10 @@ bench_signal(int argc, char *argv[])
     if (sigprocmask(SIG_BLOCK, &child_set, NULL) == -1 ||
         sigprocmask(SIG_BLOCK, &ack_set, NULL) == -1)
         ipc_die("sigprocmask");
-    if ((child = fork()) == -1)
-        ipc_die("fork");
-    if (child == 0)
+    if ((child = bench_fork()) == 0)
         echo_loop(&s, &child_set, getppid());
 
-    warm = o.iter / 10 < 1000 ? o.iter / 10 : 1000;
+    warm = bench_warmup(o.iter, 1000);
     for (long i = -warm; i < o.iter; i++) {
         struct ipc_sig_event ev;
         int64_t t0 = ipc_now_ns();
@@ -83,19 +78,13 @@ bench_signal(int argc, char *argv[])
         if (ipc_sig_wait(&ack_set, 10000, &ev) != s.ack ||
             ev.value != (uint32_t)i)
             ipc_diex("no acknowledgement %ld from the child", i);
-        if (i >= 0) {
-            double ns = (double)(ipc_now_ns() - t0);
-
-            samples_add(&smp, ns);
-            sum += ns;
-        }
+        if (i >= 0)
+            samples_add(&smp, (double)(ipc_now_ns() - t0));
     }
     kill(child, SIGTERM);
-    if (waitpid(child, &status, 0) == -1 || !WIFEXITED(status))
+    if (bench_reap(1) != 0)
         ipc_diex("the child did not end cleanly");
-    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%ld",
-                 samples_pct(&smp, 50), samples_pct(&smp, 99),
-                 sum / (double)o.iter, o.iter);
+    bench_result_times(&smp);
     samples_free(&smp);
     return 0;
 }

@@ -54,7 +54,6 @@ bench_spawn(int argc, char *argv[])
 {
     struct bench_opts o;
     struct samples s = { 0 }, vs = { 0 };
-    double sum = 0, vsum = 0;
     const char *versus = NULL;
     char **prog, **prog2 = NULL;
     int sep, saved_out, saved_err, null;
@@ -98,7 +97,7 @@ bench_spawn(int argc, char *argv[])
         dup2(null, STDOUT_FILENO) == -1 || dup2(null, STDERR_FILENO) == -1)
         ipc_die("cannot redirect output to /dev/null");
 
-    warm = o.iter / 10 < 20 ? o.iter / 10 : 20;
+    warm = bench_warmup(o.iter, 20);
     for (long i = -warm; i < o.iter; i++) {
         /* with --versus, the one that goes first alternates */
         bool second_first = prog2 != NULL && i % 2 != 0;
@@ -110,24 +109,19 @@ bench_spawn(int argc, char *argv[])
         if (i < 0)
             continue;
         samples_add(&s, ns);
-        sum += ns;
-        if (prog2 != NULL) {
+        if (prog2 != NULL)
             samples_add(&vs, ns2);
-            vsum += ns2;
-        }
     }
     dup2(saved_out, STDOUT_FILENO);
     dup2(saved_err, STDERR_FILENO);
     if (prog2 == NULL)
-        bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%ld",
-                     samples_pct(&s, 50), samples_pct(&s, 99),
-                     sum / (double)o.iter, o.iter);
+        bench_result_times(&s);
     else
         bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%ld "
                      "versus_p50_ns=%.0f versus_mean_ns=%.0f ratio=%.4f",
                      samples_pct(&s, 50), samples_pct(&s, 99),
-                     sum / (double)o.iter, o.iter, samples_pct(&vs, 50),
-                     vsum / (double)o.iter,
+                     samples_mean(&s), o.iter, samples_pct(&vs, 50),
+                     samples_mean(&vs),
                      samples_pct(&s, 50) / samples_pct(&vs, 50));
     samples_free(&s);
     samples_free(&vs);

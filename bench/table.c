@@ -50,8 +50,8 @@ series_stat(const struct series *s, int rounds)
         if (!isnan(s->v[r]) && !isinf(s->v[r]))
             samples_add(&smp, s->v[r]);
     if (smp.n > 0) {
-        st.min = samples_min(&smp);
-        st.max = samples_max(&smp);
+        st.min = samples_pct(&smp, 0);
+        st.max = samples_pct(&smp, 100);
         st.med = samples_pct(&smp, 50);
         st.n = (int)smp.n;
     }
@@ -114,44 +114,59 @@ prod(const struct series *a, const struct series *b, double k)
 
 /* ---- formatting ------------------------------------------------------- */
 
-static void
-fmt_value(char *buf, size_t size, enum unit u, double v, bool with_unit)
+/* The divisor and suffix that print v in unit u: 1.5e6 ns is "1.50 ms" */
+static double
+scale_of(enum unit u, double v, const char **suffix)
 {
-    const char *suffix = "";
-    double x = v;
-    int prec;
+    static const struct {
+        enum unit u;
+        double from;            /* the least |v| printed this way */
+        const char *suffix;
+    } steps[] = {
+        { U_NS, 1e9, " s" }, { U_NS, 1e6, " ms" }, { U_NS, 1e3, " us" },
+        { U_NS, 0, " ns" }, { U_RATE, 1e6, " M/s" }, { U_RATE, 1e3, " k/s" },
+        { U_RATE, 0, " /s" }, { U_RATIO, 0, " x" }, { U_PCT, 0, " %" },
+    };
 
-    if (isnan(v)) {
-        snprintf(buf, size, "n/a");
-        return;
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        if (steps[i].u == u && fabs(v) >= steps[i].from) {
+            *suffix = steps[i].suffix;
+            return steps[i].from > 0 ? steps[i].from : 1;
+        }
     }
-    switch (u) {
-    case U_NS:
-        if (fabs(v) >= 1e9) { x = v / 1e9; suffix = " s"; }
-        else if (fabs(v) >= 1e6) { x = v / 1e6; suffix = " ms"; }
-        else if (fabs(v) >= 1e3) { x = v / 1e3; suffix = " us"; }
-        else suffix = " ns";
-        break;
-    case U_RATE:
-        if (fabs(v) >= 1e6) { x = v / 1e6; suffix = " M/s"; }
-        else if (fabs(v) >= 1e3) { x = v / 1e3; suffix = " k/s"; }
-        else suffix = " /s";
-        break;
-    case U_RATIO: suffix = " x"; break;
-    case U_PCT: suffix = " %"; break;
-    case U_COUNT: break;
-    }
-    /* three significant digits, never fewer than the integer part */
-    prec = fabs(x) >= 100 || (u == U_COUNT && fabs(x) >= 10) ? 0
+    *suffix = "";
+    return 1;
+}
+
+/* Decimals for three significant digits, never fewer than the integer
+   part (a count of 10 or more: none) */
+static int
+decimals(bool count, double x)
+{
+    return fabs(x) >= 100 || (count && fabs(x) >= 10) ? 0
          : fabs(x) >= 10 ? 1 : 2;
-    snprintf(buf, size, "%.*f%s", prec, x, with_unit ? suffix : "");
 }
 
 static void
+fmt_value(char *buf, size_t size, enum unit u, double v, bool with_unit)
+{
+    const char *suffix;
+    double x = v / scale_of(u, v, &suffix);
+
+    if (isnan(v))
+        snprintf(buf, size, "n/a");
+    else
+        snprintf(buf, size, "%.*f%s", decimals(u == U_COUNT, x), x,
+                 with_unit ? suffix : "");
+}
+
+/* "4.61 us [4.55..4.80]": the median, and the spread in its unit */
+static void
 fmt_stat(char *buf, size_t size, enum unit u, struct stat3 st)
 {
-    char med[32], lo[32], hi[32], unitbuf[32];
-    const char *space;
+    char med[32], lo[32], hi[32];
+    const char *suffix;
+    double scale = scale_of(u, st.med, &suffix);
 
     if (st.n == 0) {
         snprintf(buf, size, "n/a");
@@ -162,24 +177,10 @@ fmt_stat(char *buf, size_t size, enum unit u, struct stat3 st)
         snprintf(buf, size, "%s", med);
         return;
     }
-    /* the spread in the median's unit: "4.61 us [4.55-4.80]" */
-    fmt_value(unitbuf, sizeof(unitbuf), u, st.med, true);
-    space = strrchr(unitbuf, ' ');
-    {
-        double scale = 1;
-
-        if (space != NULL && u == U_NS)
-            scale = strcmp(space, " s") == 0 ? 1e9
-                  : strcmp(space, " ms") == 0 ? 1e6
-                  : strcmp(space, " us") == 0 ? 1e3 : 1;
-        if (space != NULL && u == U_RATE)
-            scale = strcmp(space, " M/s") == 0 ? 1e6
-                  : strcmp(space, " k/s") == 0 ? 1e3 : 1;
-        snprintf(lo, sizeof(lo), "%.*f", fabs(st.min / scale) >= 100 ? 0
-                 : fabs(st.min / scale) >= 10 ? 1 : 2, st.min / scale);
-        snprintf(hi, sizeof(hi), "%.*f", fabs(st.max / scale) >= 100 ? 0
-                 : fabs(st.max / scale) >= 10 ? 1 : 2, st.max / scale);
-    }
+    snprintf(lo, sizeof(lo), "%.*f", decimals(false, st.min / scale),
+             st.min / scale);
+    snprintf(hi, sizeof(hi), "%.*f", decimals(false, st.max / scale),
+             st.max / scale);
     if (snprintf(buf, size, "%s [%s..%s]", med, lo, hi) >= (int)size)
         snprintf(buf, size, "%s", med);     /* no room for the spread */
 }
@@ -740,5 +741,5 @@ table_write(const struct config *c, struct plan *p)
     raw_csv(c, p);
     clients_csv(c, p);
     snprintf(svg, sizeof(svg), "%s/clients.svg", c->out);
-    svg_write(c, p, svg);
+    plot_write(c, p, svg);
 }

@@ -41,12 +41,10 @@
  * first_ns_per_event=... and after_syscall_ns=..., tpswitch rtt_ns=...,
  * the bare round trip).
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
@@ -153,10 +151,8 @@ bench_tpcost(int argc, char *argv[])
 static bool
 bounce_read(int fd, char *c)
 {
-    ssize_t n;
+    ssize_t n = ipc_read_full(fd, c, 1);
 
-    while ((n = read(fd, c, 1)) == -1 && errno == EINTR)
-        ;
     if (n == -1)
         ipc_die_child("read");
     return n == 1;
@@ -165,11 +161,7 @@ bounce_read(int fd, char *c)
 static void
 bounce_write(int fd, char c)
 {
-    ssize_t n;
-
-    while ((n = write(fd, &c, 1)) == -1 && errno == EINTR)
-        ;
-    if (n != 1)
+    if (ipc_write_full(fd, &c, 1) == -1)
         ipc_die_child("write");
 }
 
@@ -199,9 +191,8 @@ bench_tpswitch(int argc, char *argv[])
     struct bench_opts o;
     struct samples diff = { 0 }, bare = { 0 };
     struct ipc_record rec;
-    int to[2], from[2], status;
+    int to[2], from[2];
     long blocks;
-    pid_t pid;
     char c;
 
     bench_parse_common(argc, argv, &o, 20000,
@@ -211,9 +202,7 @@ bench_tpswitch(int argc, char *argv[])
                        "one event on each side.\n");
     if (pipe2(to, O_CLOEXEC) == -1 || pipe2(from, O_CLOEXEC) == -1)
         ipc_die("pipe");
-    if ((pid = fork()) == -1)
-        ipc_die("fork");
-    if (pid == 0) {
+    if (bench_fork() == 0) {
         close(to[1]);
         close(from[0]);
         echo_loop(to[0], from[1]);
@@ -252,10 +241,7 @@ bench_tpswitch(int argc, char *argv[])
         samples_add(&bare, mean[0]);
     }
     close(to[1]);
-    while (waitpid(pid, &status, 0) == -1)
-        if (errno != EINTR)
-            ipc_die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (bench_reap(1) != 0)
         ipc_diex("the other process failed");
     bench_result("ns_per_event=%.2f rtt_ns=%.0f events=%ld tracing=%d",
                  samples_pct(&diff, 50), samples_pct(&bare, 50),

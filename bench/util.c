@@ -61,25 +61,13 @@ samples_pct(struct samples *s, double pct)
 }
 
 double
-samples_min(const struct samples *s)
+samples_mean(const struct samples *s)
 {
-    double m = NAN;
+    double sum = 0;
 
     for (size_t i = 0; i < s->n; i++)
-        if (isnan(m) || s->v[i] < m)
-            m = s->v[i];
-    return m;
-}
-
-double
-samples_max(const struct samples *s)
-{
-    double m = NAN;
-
-    for (size_t i = 0; i < s->n; i++)
-        if (isnan(m) || s->v[i] > m)
-            m = s->v[i];
-    return m;
+        sum += s->v[i];
+    return s->n > 0 ? sum / (double)s->n : NAN;
 }
 
 void
@@ -115,6 +103,47 @@ bench_result(const char *fmt, ...)
     putchar('\n');
     if (fflush(stdout) == EOF)
         ipc_die("cannot write the result");
+}
+
+void
+bench_result_times(struct samples *s)
+{
+    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%zu",
+                 samples_pct(s, 50), samples_pct(s, 99), samples_mean(s),
+                 s->n);
+}
+
+long
+bench_warmup(long iter, long most)
+{
+    return iter / 10 < most ? iter / 10 : most;
+}
+
+pid_t
+bench_fork(void)
+{
+    pid_t pid = fork();
+
+    if (pid == -1)
+        ipc_die("fork");
+    return pid;
+}
+
+int
+bench_reap(int n)
+{
+    int failed = 0;
+
+    for (int i = 0; i < n; i++) {
+        int status;
+        pid_t pid;
+
+        while ((pid = wait(&status)) == -1 && errno == EINTR)
+            ;
+        if (pid == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed = 1;
+    }
+    return failed;
 }
 
 void
@@ -261,24 +290,6 @@ bench_capture(char *const argv[], char *out, size_t size, int err_fd,
     close(fds[0]);
     return bench_wait(pid, ipc_ms_until(deadline) > 0
                            ? ipc_ms_until(deadline) : 1000);
-}
-
-double
-bench_field(const char *line, const char *key)
-{
-    size_t len = strlen(key);
-
-    for (const char *p = strstr(line, key); p != NULL;
-         p = strstr(p + 1, key)) {
-        /* "p50_ns=" must not match inside "x_p50_ns=" */
-        if ((p == line || p[-1] == ' ') && p[len] == '=') {
-            char *end;
-            double v = strtod(p + len + 1, &end);
-
-            return end == p + len + 1 ? NAN : v;
-        }
-    }
-    return NAN;
 }
 
 bool

@@ -17,11 +17,16 @@
 # because tests/bench/ runs a smoke run of them in 'make check'. They are
 # not installed.
 
-BENCH_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,\
-                $(filter-out bench/true.c,$(wildcard bench/*.c)))
+# ipclab-bench: the driver (main, report, extra, table, plot), the
+# measuring commands and their helpers; its plot is drawn with the trace
+# tool's SVG writer
+BENCH_SRCS := main.c report.c extra.c table.c plot.c fifo.c signal.c \
+              spawn.c system.c tpcost.c util.c
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/bench/%.o)
 BENCH_BIN  := $(BUILD)/bin/ipclab-bench
 BENCH_TRUE := $(BUILD)/bin/ipclab-bench-true
 EXTRA_OBJS += $(BENCH_OBJS) $(BUILD)/obj/bench/true.o
+$(BENCH_OBJS): CPPFLAGS += -Isrc/trace
 
 BENCH_OUT  ?= $(BUILD)/bench
 BENCH_RUNS ?= 5
@@ -31,8 +36,8 @@ BENCH_NOTRACE := $(BUILD)/bench-notrace
 # -O2 whatever CFLAGS says; the rest of CFLAGS (warnings, -std) is kept
 BENCH_CFLAGS  := $(filter-out -O%,$(CFLAGS)) -O2
 
-$(BENCH_BIN): $(BENCH_OBJS) $(TP_OBJ) $(LIB)
-	$(call ld,$(BENCH_OBJS) $(TP_OBJ) $(LIB),$(TP_LIBS) -lm)
+$(BENCH_BIN): $(BENCH_OBJS) $(BUILD)/obj/src/trace/svgout.o $(TP_OBJ) $(LIB)
+	$(call ld,$(filter %.o %.a,$^),$(TP_LIBS) -lm)
 
 # Nothing of the kit's: the floor under fork+exec
 $(BENCH_TRUE): $(BUILD)/obj/bench/true.o
@@ -51,7 +56,8 @@ bench: deps
 	    CFLAGS='$(BENCH_CFLAGS)' bench-programs
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BENCH_NOTRACE) TRACING=0 \
 	    CFLAGS='$(BENCH_CFLAGS)' bench-programs
-	$(Q)$(BENCH_TRACED)/bin/ipclab-bench report \
+	$(Q). scripts/lib/lock.sh && ipclab_lock bench "make bench" 3600 && \
+	    $(BENCH_TRACED)/bin/ipclab-bench report \
 	    --bin $(BENCH_TRACED)/bin --notrace-bin $(BENCH_NOTRACE)/bin \
 	    --srcdir $(CURDIR) --out $(BENCH_OUT) --runs $(BENCH_RUNS) \
 	    $(BENCH_ARGS)

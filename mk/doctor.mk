@@ -5,11 +5,16 @@
 #
 # tests/docs/ builds build/tests/docs: it validates the Trace Compass
 # analysis (traces/tracecompass/ipclab.xml) against the schema, checks the
-# events it names exist in include/ipclab/tp.h, and runs doctor.sh in
-# healthy and broken environments.
+# events it names exist in include/ipclab/tp.h, runs doctor.sh in
+# healthy and broken environments, checks that every path, link, section
+# and function the comments and docs cite exists, and that each
+# '$ PROG --help' the docs show is what PROG prints.
 
 TEST_DIRS += docs
 
 .PHONY: doctor
 doctor:
 	$(Q)scripts/doctor.sh $(BUILD)
+
+# the help test runs the programs
+$(BUILD)/tests/docs: | $(PROGRAMS)

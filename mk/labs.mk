@@ -16,21 +16,17 @@
 LAB_DIRS := $(sort $(patsubst labs/%/,%,\
                 $(dir $(wildcard labs/[0-9][0-9]-*/*.c))))
 LAB_BINS := $(LAB_DIRS:%=$(BUILD)/bin/lab%)
-LAB_COMMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard labs/common/*.c))
+LAB_OBJS := $(foreach l,$(LAB_DIRS),$(call objs_of,labs/$(l)))
+LAB_COMMON_OBJS := $(patsubst %,$(BUILD)/obj/labs/common/%.o,lab peer run)
 
 ifeq ($(TRACING),1)
 LAB_FORK_LIBS := -llttng-ust-fork
 endif
 
-# $(call lab_program,NN-name): the rules of BUILD/bin/labNN-name
-define lab_program
-LAB_OBJS_$(1) := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard labs/$(1)/*.c))
-LAB_OBJS += $$(LAB_OBJS_$(1))
-$(BUILD)/bin/lab$(1): $$(LAB_OBJS_$(1)) $(LAB_COMMON_OBJS) $(TP_OBJ) $(LIB)
-	$$(call link,$$(LAB_OBJS_$(1)) $(LAB_COMMON_OBJS))
-endef
-LAB_OBJS :=
-$(foreach l,$(LAB_DIRS),$(eval $(call lab_program,$(l))))
+# BUILD/bin/labNN-name: its directory's objects and labs/common's
+$(BUILD)/bin/lab%: $$(call objs_of,labs/$$*) $(LAB_COMMON_OBJS) $(TP_OBJ) \
+        $(LIB)
+	$(call ld,$(filter %.o %.a,$^),$(TP_LIBS))
 
 # Lab sources include "lab.h"; the fork wrapper comes before libc.
 $(LAB_OBJS) $(LAB_COMMON_OBJS): CPPFLAGS += -Ilabs/common

@@ -54,9 +54,6 @@ $(FUZZ_DIR)/obj/fuzz_%.o: tests/fuzz/fuzz_%.c
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/fuzz_%.o $(FUZZ_OBJS)
 	$(call ld,$^)
 
-# kept, not removed as intermediates: the next 'make fuzz' reuses them
-.SECONDARY: $(FUZZ_NAMES:%=$(FUZZ_DIR)/obj/fuzz_%.o)
-
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_NAMES:%=$(FUZZ_DIR)/obj/fuzz_%.d)
 
 # Seeds come from tests/fuzz/corpus/NAME/ (committed, read only); what

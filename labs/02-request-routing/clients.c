@@ -3,8 +3,9 @@
  *
  * Four clients write 25 requests each into one FIFO, all at once; the lab,
  * as the server, reads them with the library's buffered record reader
- * (ipc_rec_reader_fill()/next(), include/ipclab/fifo.h). Each request is
- * one write() of a 56-byte record, below PIPE_BUF, so (pipe(7)):
+ * (ipc_rec_reader_fill() and ipc_rec_reader_next(), include/ipclab/fifo.h).
+ * Each request is one write() of a 56-byte record, below PIPE_BUF, so
+ * (pipe(7)):
  *
  *   - records of different clients interleave, but never their bytes;
  *   - the records of one client arrive in the order it wrote them;

@@ -7,8 +7,8 @@
  * delimiter: it collects bytes until it holds sizeof(struct ipc_record),
  * checks them, and if they are not a record skips to the next place where
  * one could start. The library's buffered reader does exactly that
- * (ipc_rec_reader_fill()/next(), src/lib/fifo.c). A writer drives it
- * through the three cases text.c showed, and one more:
+ * (ipc_rec_reader_fill() and ipc_rec_reader_next(), src/lib/fifo.c). A
+ * writer drives it through the three cases text.c showed, and one more:
  *
  *   1. a record in two pieces (UNSAFE on purpose: a writer must never do
  *      this on a FIFO with other writers): the reader keeps the first

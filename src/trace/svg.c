@@ -37,6 +37,7 @@
 #include "label.h"
 #include "source.h"
 #include "spacetime.h"
+#include "svgout.h"
 
 #define LEFT 84                 /* the time column */
 #define LANE_W 150              /* between two lanes */
@@ -110,21 +111,6 @@ sigkind(const char *what)
     while (sigkinds[k].what != NULL && strcmp(sigkinds[k].what, what) != 0)
         k++;
     return k;
-}
-
-/* Write s with XML's special characters escaped. */
-static void
-xml(FILE *f, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default:  putc(*s, f); break;
-        }
-    }
 }
 
 static int
@@ -205,16 +191,6 @@ label_of(const struct svg *s, const struct tr_item *it, char *buf, size_t n)
 }
 
 static void
-text(struct svg *s, int x, int y, const char *anchor, const char *cls,
-     const char *str)
-{
-    fprintf(s->f, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" class=\"%s\">",
-            x, y, anchor, cls);
-    xml(s->f, str);
-    fputs("</text>\n", s->f);
-}
-
-static void
 draw_item(struct svg *s, const struct tr_item *it)
 {
     int sec = st_section_of(&s->d, tr_item_time(it));
@@ -246,7 +222,7 @@ draw_item(struct svg *s, const struct tr_item *it)
         else
             fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"4.5\" "
                     "fill=\"%s\"/>\n", x1, y1, fill[it->note]);
-        text(s, x1 + 9, y1 - 4, "start", err ? "n bad" : "n", label);
+        svg_text(s->f, x1 + 9, y1 - 4, "start", err ? "n bad" : "n", label);
         return;
     }
 
@@ -280,7 +256,8 @@ draw_item(struct svg *s, const struct tr_item *it)
         snprintf(lcls, sizeof(lcls), "l ls");
     if (bad || it->fate == TR_FATE_MISREAD)
         snprintf(lcls, sizeof(lcls), "l bad");
-    text(s, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end", lcls, label);
+    svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end", lcls,
+             label);
     if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
         fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"%s\"/>\n",
                 x1, y1, sigkinds[sigkind(it->what)].color);
@@ -301,7 +278,7 @@ headers(struct svg *s, int sec, int y, bool repeat)
                 LANE_W - 20, repeat ? 18 : 34, S->lane_group[l],
                 repeat ? " opacity=\"0.9\"" : "");
         if (repeat) {
-            text(s, x, y + 13, "middle", "pid", label);
+            svg_text(s->f, x, y + 13, "middle", "pid", label);
             continue;
         }
         fprintf(s->f, "<text x=\"%d\" y=\"%d\" class=\"role\">%.*s</text>\n"
@@ -332,7 +309,7 @@ draw_section(struct svg *s, int sec)
             snprintf(title, sizeof(title), "experiment '%s'", S->title);
         else
             snprintf(title, sizeof(title), "%d processes", S->nlanes);
-        text(s, 12, S->y0 + 18, "start", "sect", title);
+        svg_text(s->f, 12, S->y0 + 18, "start", "sect", title);
         headers(s, sec, S->y0 + 30, false);
     }
     for (int i = 0; i < S->nlives; i++) {
@@ -350,7 +327,7 @@ draw_section(struct svg *s, int sec)
             /* a shared lane: name each newcomer where it begins */
             tr_proc_label(s->procs, l->vpid, who, sizeof(who));
             if (strcmp(who, S->lane_label[l->lane]) != 0)
-                text(s, x, y1 - 6, "middle", "pid", who);
+                svg_text(s->f, x, y1 - 6, "middle", "pid", who);
         }
     }
     /* the headers again, for a tall section */
@@ -371,21 +348,22 @@ legend(struct svg *s, int y)
     for (int f = 1; f <= 4; f++) {
         it.fifo = f;
         edge(s, x, y, x + 30, y, &it, false);
-        text(s, x + 36, y + 4, "start", "", fifo_name[f]);
+        svg_text(s->f, x + 36, y + 4, "start", "", fifo_name[f]);
         x += 90;
     }
     it.kind = TR_ITEM_SIGNAL;
     for (int k = 0; sigkinds[k].what != NULL; k++) {
         snprintf(it.what, sizeof(it.what), "%s", sigkinds[k].what);
         edge(s, x, y, x + 30, y, &it, false);
-        text(s, x + 36, y + 4, "start", "", strcmp(sigkinds[k].what,
-             "child") == 0 ? "SIGCHLD" : sigkinds[k].what);
+        svg_text(s->f, x + 36, y + 4, "start", "",
+                 strcmp(sigkinds[k].what, "child") == 0 ? "SIGCHLD"
+                                                        : sigkinds[k].what);
         x += 96;
     }
     it.kind = TR_ITEM_RECORD;
     it.fifo = 0;
     edge(s, x, y, x + 30, y, &it, true);
-    text(s, x + 36, y + 4, "start", "bad", "never read / taken");
+    svg_text(s->f, x + 36, y + 4, "start", "bad", "never read / taken");
 }
 
 /* A stretch where the tracer lost events: a red band across the lanes */
@@ -410,7 +388,7 @@ draw_lost(struct svg *s, const struct st_lost *g)
     else
         snprintf(what, sizeof(what), "the tracer lost events here: "
                  "messages may lack an end");
-    text(s, s->width - 16, y1 + 12, "end", "bad", what);
+    svg_text(s->f, s->width - 16, y1 + 12, "end", "bad", what);
 }
 
 /* The top of a page, over whatever the diagram reaches into it: title,
@@ -425,7 +403,7 @@ title_band(struct svg *s, int page, int pages)
             page > 0 ? TOP - 26 : TOP);
     if (pages > 1)
         snprintf(when, sizeof(when), "; page %d of %d", page + 1, pages);
-    text(s, 12, 22, "start", "title", s->dir);
+    svg_text(s->f, 12, 22, "start", "title", s->dir);
     fprintf(s->f, "<text x=\"12\" y=\"40\" class=\"sub\">%zu messages and "
             "notes, %s ms; time flows down, %s%s</text>\n", s->d.nitems,
             tr_fmt_ms(s->d.ntimes > 0 ? s->d.times[s->d.ntimes - 1] -
@@ -449,14 +427,10 @@ static void
 draw_page(struct svg *s, int page, int pages)
 {
     int height = s->yhi - s->ylo + TOP + BOTTOM;
-    char ms[32];
+    char ms[32], title[4200];
 
-    fprintf(s->f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-            "height=\"%d\" viewBox=\"0 %d %d %d\">\n<title>ipclab-trace: ",
-            s->width, height, s->ylo - TOP, s->width, height);
-    xml(s->f, s->dir);
-    fprintf(s->f, "</title>\n<defs>\n<style>\n%s</style>\n", style);
+    snprintf(title, sizeof(title), "ipclab-trace: %s", s->dir);
+    svg_open(s->f, s->width, height, s->ylo - TOP, title, style);
     for (int f = 0; f <= 4; f++) {
         char id[8];
 
@@ -471,8 +445,7 @@ draw_page(struct svg *s, int page, int pages)
     }
     marker(s->f, "hp", "M0,1 L9,5 L0,9", "none", "#888");
     marker(s->f, "x0", "M1,1 L9,9 M9,1 L1,9", "none", "#c00");
-    fprintf(s->f, "</defs>\n<rect x=\"0\" y=\"%d\" width=\"100%%\" "
-            "height=\"100%%\" fill=\"#fff\"/>\n", s->ylo - TOP);
+    svg_close_defs(s->f, s->ylo - TOP);
     for (int sec = 0; sec < s->d.nsections; sec++)
         draw_section(s, sec);
     for (size_t i = 0; i < s->d.nidles; i++) {
@@ -487,7 +460,7 @@ draw_page(struct svg *s, int page, int pages)
         fprintf(s->f, "\" class=\"idle\"/>\n");
         snprintf(idle, sizeof(idle), "%s ms idle",
                  tr_fmt_ms(g->to - g->from, ms, sizeof(ms)));
-        text(s, s->width - 16, g->y - 8, "end", "it", idle);
+        svg_text(s->f, s->width - 16, g->y - 8, "end", "it", idle);
     }
     for (size_t i = 0; i < s->d.nlost; i++)
         draw_lost(s, &s->d.lost[i]);
@@ -496,14 +469,13 @@ draw_page(struct svg *s, int page, int pages)
 
         if ((i > 0 && y < (int)last + 13) || !visible(s, y, y))
             continue;
-        text(s, LEFT - 10, y + 4, "end", "t",
-             tr_fmt_ms(s->d.times[i] - s->d.origin, ms, sizeof(ms)));
+        svg_text(s->f, LEFT - 10, y + 4, "end", "t",
+                 tr_fmt_ms(s->d.times[i] - s->d.origin, ms, sizeof(ms)));
         last = (size_t)y;
     }
     for (size_t i = 0; i < s->d.nitems; i++)
         draw_item(s, &s->d.items[i]);
     title_band(s, page, pages);
-    fprintf(s->f, "</svg>\n");
 }
 
 static void
@@ -534,7 +506,7 @@ write_page(struct svg *s, int page, int pages)
     s->yhi = pages == 1 || s->ylo + PAGE_H > s->d.height ? s->d.height
                                                          : s->ylo + PAGE_H;
     if (out == NULL || strcmp(out, "-") == 0) {
-        s->f = stdout;
+        snprintf(path, sizeof(path), "-");
     } else {
         n = strlen(out);
         if (n > 4 && strcmp(out + n - 4, ".svg") == 0)
@@ -544,19 +516,14 @@ write_page(struct svg *s, int page, int pages)
                      page + 1);
         else
             snprintf(path, sizeof(path), "%.*s.svg", (int)n, out);
-        if ((s->f = fopen(path, "we")) == NULL) {
-            ipc_warn("cannot create '%s'", path);
-            return -1;
-        }
     }
-    draw_page(s, page, pages);
-    if (s->f == stdout)
-        return fflush(stdout) == EOF || ferror(stdout) ? -1 : 0;
-    if (ferror(s->f) | (fclose(s->f) == EOF)) {
-        ipc_warn("cannot write '%s'", path);
+    if ((s->f = svg_create(path)) == NULL)
         return -1;
-    }
-    printf("%s\n", path);
+    draw_page(s, page, pages);
+    if (svg_finish(s->f, path) == -1)
+        return -1;
+    if (strcmp(path, "-") != 0)
+        printf("%s\n", path);
     return 0;
 }
 

@@ -4,8 +4,10 @@
  * build/tests/docs checks the parts of the kit that help a student see a
  * trace or find out why there is none: the Trace Compass analysis
  * (check_tracecompass.c tests traces/tracecompass/ipclab.xml) and 'make
- * doctor' (check_doctor.c tests scripts/doctor.sh). Each file exports one
- * Suite; runner.c runs both. They use tests/lib/harness.h for the source
+ * doctor' (check_doctor.c tests scripts/doctor.sh); check_refs.c checks
+ * the paths, links, sections and functions that comments and docs cite,
+ * and the --help texts the docs show. Each file exports one Suite;
+ * runner.c runs them all. They use tests/lib/harness.h for the source
  * directory, temporary directories and running programs.
  *
  * Peers: runner.c (main), helpers.c (below), check_*.c (the suites).
@@ -19,6 +21,7 @@
 /* One suite per thing tested, in the order the runner adds them. */
 Suite *tracecompass_suite(void);
 Suite *doctor_suite(void);
+Suite *refs_suite(void);
 
 /*
  * Absolute path of program 'name' found in $PATH, like 'command -v', into

@@ -3,7 +3,9 @@
  *
  * Tests what helps a student see a trace, or find out why there is none:
  * the Trace Compass analysis (check_tracecompass.c) and 'make doctor'
- * (check_doctor.c). Exits non-zero when any test failed.
+ * (check_doctor.c); and that what the kit's text cites exists and the
+ * docs show each program's own --help (check_refs.c). Exits non-zero when
+ * any test failed.
  *
  * Run:   make build/tests/docs && build/tests/docs
  * Pick:  CK_RUN_SUITE=doctor build/tests/docs      (one suite)
@@ -35,6 +37,7 @@ main(int argc, char *argv[])
 
     sr = srunner_create(tracecompass_suite());
     srunner_add_suite(sr, doctor_suite());
+    srunner_add_suite(sr, refs_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

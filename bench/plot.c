@@ -1,16 +1,18 @@
 /*
- * bench/svg.c - the plot: throughput and latency against the number of
+ * bench/plot.c - the plot: throughput and latency against the number of
  * clients, one line per configuration (pool or per-request, rt or
- * classic), solid when pinned, dashed when not. Plain SVG written by hand,
- * so 'make bench' needs no plotting package; both axes are logarithmic
- * because the configurations differ by orders of magnitude.
+ * classic), solid when pinned, dashed when not. Drawn with the kit's SVG
+ * writer (src/trace/svgout.h), so 'make bench' needs no plotting package;
+ * both axes are logarithmic because the configurations differ by orders
+ * of magnitude.
  */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include "ipclab/err.h"
 #include "report.h"
+#include "svgout.h"
 
 #define W 980                   /* the whole picture */
 #define H 470
@@ -101,33 +103,31 @@ decade_label(char *buf, size_t size, double v)
 static void
 axes(FILE *f, const struct config *c, const struct panel *pn)
 {
-    fprintf(f, "<text x='%d' y='%d' class='t'>%s</text>\n", pn->x0 + PW / 2,
-            TOP - 12, pn->title);
-    fprintf(f, "<rect x='%d' y='%d' width='%d' height='%d' class='box'/>\n",
-            pn->x0, TOP, PW, PH);
+    svg_text(f, pn->x0 + PW / 2, TOP - 12, "middle", "t", pn->title);
+    fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+            "class=\"box\"/>\n", pn->x0, TOP, PW, PH);
     for (double v = pn->lo; v <= pn->hi * 1.0001; v *= 10) {
         char label[16];
         double y = ypos(pn, v);
 
         decade_label(label, sizeof(label), v);
-        fprintf(f, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='g'/>\n",
-                pn->x0, y, pn->x0 + PW, y);
-        fprintf(f, "<text x='%d' y='%.1f' class='yl'>%s</text>\n",
-                pn->x0 - 6, y + 4, label);
+        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+                "class=\"g\"/>\n", pn->x0, y, pn->x0 + PW, y);
+        svg_text(f, pn->x0 - 6, (int)lround(y) + 4, "end", "", label);
     }
     for (int i = 0; i < c->nclients; i++) {
+        char label[24];
         double x = xpos(c, pn, i);
 
-        fprintf(f, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' class='g'/>\n",
-                x, TOP, x, TOP + PH);
-        fprintf(f, "<text x='%.1f' y='%d' class='xl'>%ld</text>\n", x,
-                TOP + PH + 16, c->clients[i]);
+        snprintf(label, sizeof(label), "%ld", c->clients[i]);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+                "class=\"g\"/>\n", x, TOP, x, TOP + PH);
+        svg_text(f, (int)lround(x), TOP + PH + 16, "middle", "", label);
     }
-    fprintf(f, "<text x='%d' y='%d' class='xl'>clients</text>\n",
-            pn->x0 + PW / 2, TOP + PH + 34);
-    fprintf(f, "<text x='%d' y='%d' class='yl' transform='rotate(-90 %d %d)'"
-            ">%s</text>\n", pn->x0 - 48, TOP + PH / 2, pn->x0 - 48,
-            TOP + PH / 2, pn->unit);
+    svg_text(f, pn->x0 + PW / 2, TOP + PH + 34, "middle", "", "clients");
+    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+            "transform=\"rotate(-90 %d %d)\">%s</text>\n", pn->x0 - 48,
+            TOP + PH / 2, pn->x0 - 48, TOP + PH / 2, pn->unit);
 }
 
 static void
@@ -146,19 +146,19 @@ lines(FILE *f, const struct config *c, struct plan *p,
                     if (!(v > 0))
                         continue;
                     if (!open)
-                        fprintf(f, "<polyline class='%s' stroke='%s' "
-                                "points='", pinned ? "pin" : "unp", colour);
+                        fprintf(f, "<polyline class=\"%s\" stroke=\"%s\" "
+                                "points=\"", pinned ? "pin" : "unp", colour);
                     open = true;
                     fprintf(f, "%.1f,%.1f ", xpos(c, pn, i), ypos(pn, v));
                 }
                 if (open)
-                    fprintf(f, "'/>\n");
+                    fprintf(f, "\"/>\n");
                 for (int i = 0; pinned && i < c->nclients; i++) {
                     double v = value(c, p, s, g, pinned, i, pn->key);
 
                     if (v > 0)
-                        fprintf(f, "<circle cx='%.1f' cy='%.1f' r='3' "
-                                "fill='%s'/>\n", xpos(c, pn, i),
+                        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                                "fill=\"%s\"/>\n", xpos(c, pn, i),
                                 ypos(pn, v), colour);
                 }
             }
@@ -170,51 +170,51 @@ static void
 legend(FILE *f)
 {
     int x = 70, y = H - 40;
+    char what[32];
 
     for (int s = 0; s < 2; s++) {
         for (int g = 0; g < 2; g++) {
-            fprintf(f, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='pin' "
-                    "stroke='%s'/>\n", x, y, x + 24, y, colours[s * 2 + g]);
-            fprintf(f, "<text x='%d' y='%d' class='lg'>%s, %s</text>\n",
-                    x + 30, y + 4, spawns[s], sigs[g]);
+            fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                    "class=\"pin\" stroke=\"%s\"/>\n", x, y, x + 24, y,
+                    colours[s * 2 + g]);
+            snprintf(what, sizeof(what), "%s, %s", spawns[s], sigs[g]);
+            svg_text(f, x + 30, y + 4, "start", "", what);
             x += 170;
         }
     }
-    fprintf(f, "<text x='70' y='%d' class='lg'>solid: every process pinned "
-            "to one CPU; dashed: unpinned. Medians over rounds.</text>\n",
-            y + 24);
+    svg_text(f, 70, y + 24, "start", "", "solid: every process pinned to "
+             "one CPU; dashed: unpinned. Medians over rounds.");
 }
 
 void
-svg_write(const struct config *c, struct plan *p, const char *path)
+plot_write(const struct config *c, struct plan *p, const char *path)
 {
+    static const char *const style =
+        "text{font-family:sans-serif;font-size:12px}\n"
+        ".box{fill:none;stroke:#444}.g{stroke:#ddd}.t{font-size:14px}\n"
+        ".pin{fill:none;stroke-width:2}\n"
+        ".unp{fill:none;stroke-width:1.5;stroke-dasharray:5 4;opacity:.6}\n";
     struct panel thr = { "throughput", "throughput", "requests/s", 80, 0, 0 };
     struct panel lat = { "latency p50 (median of the clients)", "p50_us",
                          "microseconds", 80 + PW + 130, 0, 0 };
-    FILE *f = fopen(path, "we");
+    char title[160];
+    FILE *f = svg_create(path);
 
     if (f == NULL)
-        ipc_die("cannot create '%s'", path);
+        exit(IPCLAB_EXIT_FAILURE);
     range(c, p, &thr);
     range(c, p, &lat);
-    fprintf(f, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' "
-            "height='%d' viewBox='0 0 %d %d' font-family='sans-serif' "
-            "font-size='12'>\n", W, H, W, H);
-    fprintf(f, "<style>.box{fill:none;stroke:#444}.g{stroke:#ddd}"
-            ".t{text-anchor:middle;font-size:14px}.xl{text-anchor:middle}"
-            ".yl{text-anchor:end}.pin{fill:none;stroke-width:2}"
-            ".unp{fill:none;stroke-width:1.5;stroke-dasharray:5 4;"
-            "opacity:.6}.lg{font-size:12px}</style>\n");
-    fprintf(f, "<rect width='100%%' height='100%%' fill='white'/>\n");
-    fprintf(f, "<text x='%d' y='22' class='t'>ipclab: the reference system "
-            "against the number of clients (%ld request%s in flight per "
-            "client)</text>\n", W / 2, c->window, c->window > 1 ? "s" : "");
+    snprintf(title, sizeof(title), "ipclab: the reference system against "
+             "the number of clients (%ld request%s in flight per client)",
+             c->window, c->window > 1 ? "s" : "");
+    svg_open(f, W, H, 0, title, style);
+    svg_close_defs(f, 0);
+    svg_text(f, W / 2, 22, "middle", "t", title);
     axes(f, c, &thr);
     axes(f, c, &lat);
     lines(f, c, p, &thr);
     lines(f, c, p, &lat);
     legend(f);
-    fprintf(f, "</svg>\n");
-    if (ferror(f) || fclose(f) == EOF)
-        ipc_die("cannot write '%s'", path);
+    if (svg_finish(f, path) == -1)
+        exit(IPCLAB_EXIT_FAILURE);
 }
