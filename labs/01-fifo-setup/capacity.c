@@ -5,10 +5,11 @@
  * 16 pages (i.e., 65,536 bytes in a system with a page size of 4096
  * bytes)." The capacity is counted in pages, not bytes: the kernel keeps
  * a pipe as a ring of page-sized buffers, and adds a small write to the
- * last page only if the whole write fits there (fs/pipe.c, pipe_write());
- * otherwise it starts a new page. A 56-byte record therefore never spans
- * two pages: each page holds 4096 / 56 = 73 records (4088 bytes, 8 bytes
- * unused), and the FIFO holds 16 x 73 = 1168 of them, not 65536 / 56 = 1170.
+ * last page only if the whole write fits there (the kernel's pipe_write
+ * in fs/pipe.c); otherwise it starts a new page. A 56-byte record
+ * therefore never spans two pages: each page holds 4096 / 56 = 73 records
+ * (4088 bytes, 8 bytes unused), and the FIFO holds 16 x 73 = 1168 of
+ * them, not 65536 / 56 = 1170.
  *
  * The lab opens both ends itself, non-blocking, and writes records with
  * ipc_rec_write() until write() fails with EAGAIN (full), then reads them
