@@ -30,7 +30,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "ipclab/mutant.h"
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 #include "server.h"
@@ -110,11 +109,7 @@ hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
     }
     h->deadline = ipc_deadline_ms(ack_timeout_ms);
     h->next_check = ipc_now_ms() + CHECK_MS;
-    /* mutants 4 and 3 (R2): no ready, or a ready with another seq */
-    if (IPCLAB_MUTANT(4, 10))
-        return HS_WAITING;
-    if (ipc_sig_send(sigs, sigs->ready, "ready", reader,
-                     r->rec.seq + (IPCLAB_MUTANT(3, 10) ? 1 : 0)) == -1) {
+    if (ipc_sig_send(sigs, sigs->ready, "ready", reader, r->rec.seq) == -1) {
         /* ESRCH: gone; EAGAIN: its signal queue is full, it reads none */
         *why = errno == ESRCH ? HS_REASON_GONE : HS_REASON_TIMEOUT;
         return finish(h, empty_fifo(h), "peer_gone");
@@ -166,10 +161,6 @@ hs_check(struct handshake *h, bool now, enum hs_reason *why)
     enum ipc_proc_run state;
     bool late;
 
-    if (h->busy != NULL && IPCLAB_MUTANT(1, 1) && waiting(h) == 0) {
-        hs_release(h);          /* mutant 1 (R1): read taken for acked */
-        return HS_READ;
-    }
     if (h->busy == NULL || (!now && t < h->next_check))
         return HS_WAITING;
     h->next_check = t + CHECK_MS;

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "ipclab/err.h"
-#include "ipclab/mutant.h"
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 #include "server.h"
@@ -125,10 +124,6 @@ drop_result(struct server *s, struct req *r)
 static void
 answer(struct server *s, struct req *r)
 {
-    if (IPCLAB_MUTANT(14, 10)) {
-        req_free(s, r);         /* mutant 14 (R8): a result lost */
-        return;
-    }
     if (!clients_alive(s, r->rec.pid)) {
         drop_result(s, r);
         return;
@@ -199,14 +194,10 @@ settle_fifo2(struct server *s, struct req *r, pid_t reader,
     } else if (o == HS_ACKED || o == HS_READ) {
         /* read: by its client, or by a stale reader that gives it back
            through FIFO4 (route_fifo4() then queues it again) */
-        if (IPCLAB_MUTANT(13, 10)) {
-            push_back(&s->to_client, r);    /* mutant 13 (R8): twice */
-        } else {
-            s->served++;
-            if (o == HS_READ)
-                remember_read(s, &r->rec);
-            req_free(s, r);
-        }
+        s->served++;
+        if (o == HS_READ)
+            remember_read(s, &r->rec);
+        req_free(s, r);
     } else if (why == HS_REASON_STOPPED &&
                (c = clients_find(s, reader)) != NULL) {
         c->stopped = true;      /* keep it here until the client resumes */
@@ -407,14 +398,10 @@ pump_fifo3(struct server *s)
             continue;
         }
         unlink_req(&s->to_worker, prev, r);
-        if (pid < 0 || IPCLAB_MUTANT(2, 20)) {     /* mutant 2 (R10) */
+        if (pid < 0) {
             fail(s, r, EIO);
             r = prev == NULL ? s->to_worker.head : prev->next;
             continue;
-        }
-        if (IPCLAB_MUTANT(8, 10)) {
-            r->rec.b++;                 /* mutant 8 (R6): an operand */
-            ipc_rec_seal(&r->rec);
         }
         IPCLAB_TP(route, r->rec.pid, r->rec.seq, (int)r->rec.op, (int)pid);
         o = hs_offer(&s->fifo3, &s->sigs, r, pid, s->ack_timeout_ms, &why);
@@ -544,8 +531,6 @@ route_ack(struct server *s, const struct ipc_sig_event *ev)
     enum hs_reason why2, why3;
     enum hs_outcome o2, o3;
 
-    if (IPCLAB_MUTANT(7, 10))
-        return;                 /* mutant 7 (R5): an ack lost, untraced */
     if (ev->code != (s->sigs.mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER)) {
         ipc_sig_ignored(ev, "not_queued");
         return;
