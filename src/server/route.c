@@ -176,14 +176,15 @@ recall_read(struct server *s, const struct ipc_record *rec)
 
 /* What became of a result offered in FIFO2 */
 static void
-settle_fifo2(struct server *s, struct req *r, pid_t reader,
-             enum hs_outcome o, enum hs_reason why)
+settle_fifo2(struct server *s, struct hs_report rep)
 {
+    enum hs_outcome o = rep.outcome;
+    struct req *r = rep.r;
     struct client *c;
 
     if (o == HS_WAITING)
         return;
-    if (o == HS_READ && why == HS_REASON_TIMEOUT && !r->offered_again) {
+    if (o == HS_READ && rep.why == HS_REASON_TIMEOUT && !r->offered_again) {
         /* read, but its client stays silent: perhaps a stale reader read
            it and died before giving it back. Once more: a client ignores
            a result it has already */
@@ -198,12 +199,12 @@ settle_fifo2(struct server *s, struct req *r, pid_t reader,
         if (o == HS_READ)
             remember_read(s, &r->rec);
         req_free(s, r);
-    } else if (why == HS_REASON_STOPPED &&
-               (c = clients_find(s, reader)) != NULL) {
+    } else if (rep.why == HS_REASON_STOPPED &&
+               (c = clients_find(s, rep.reader)) != NULL) {
         c->stopped = true;      /* keep it here until the client resumes */
         watch_stopped(s);
         push_front(&s->to_client, r);
-    } else if (why == HS_REASON_PROTOCOL) {
+    } else if (rep.why == HS_REASON_PROTOCOL) {
         push_front(&s->to_client, r);
     } else {
         drop_result(s, r);      /* gone, silent, or unwritable */
@@ -220,8 +221,7 @@ pump_fifo2(struct server *s)
     while (s->fifo2.busy == NULL && r != NULL) {
         struct client *c = clients_find(s, r->rec.pid);
         struct req *next = r->next;
-        enum hs_outcome o;
-        enum hs_reason why = HS_REASON_NONE;
+        struct hs_report rep;
 
         if (c != NULL && c->stopped) {
             prev = r;
@@ -234,14 +234,13 @@ pump_fifo2(struct server *s)
             r = next;
             continue;
         }
-        o = hs_offer(&s->fifo2, &s->sigs, r, r->rec.pid, s->ack_timeout_ms,
-                     &why);
-        if (o == HS_WAITING && s->skip_ack_wait) {
+        rep = hs_offer(&s->fifo2, &s->sigs, r, r->rec.pid, s->ack_timeout_ms);
+        if (rep.outcome == HS_WAITING && s->skip_ack_wait) {
             /* UNSAFE: lab 04 shows what goes wrong without the ack */
             hs_release(&s->fifo2);
-            o = HS_ACKED;
+            rep.outcome = HS_ACKED;
         }
-        settle_fifo2(s, r, r->rec.pid, o, why);
+        settle_fifo2(s, rep);
         return;                 /* settle_fifo2() pumped again */
     }
 }
@@ -349,9 +348,13 @@ worker_for(struct server *s, struct req *r)
 
 /* What became of a request offered in FIFO3 */
 static void
-settle_fifo3(struct server *s, struct req *r, pid_t reader,
-             enum hs_outcome o, enum hs_reason why)
+settle_fifo3(struct server *s, struct hs_report rep)
 {
+    enum hs_outcome o = rep.outcome;
+    enum hs_reason why = rep.why;
+    struct req *r = rep.r;
+    pid_t reader = rep.reader;
+
     if (o == HS_WAITING)
         return;
     if (o == HS_ACKED || o == HS_READ) {
@@ -388,8 +391,7 @@ pump_fifo3(struct server *s)
 
     while (s->fifo3.busy == NULL && r != NULL) {
         struct req *next = r->next;
-        enum hs_reason why = HS_REASON_NONE;
-        enum hs_outcome o;
+        struct hs_report rep;
         pid_t pid = worker_for(s, r);
 
         if (pid == 0) {
@@ -404,12 +406,12 @@ pump_fifo3(struct server *s)
             continue;
         }
         IPCLAB_TP(route, r->rec.pid, r->rec.seq, (int)r->rec.op, (int)pid);
-        o = hs_offer(&s->fifo3, &s->sigs, r, pid, s->ack_timeout_ms, &why);
-        if (o == HS_WAITING && s->skip_ack_wait) {
+        rep = hs_offer(&s->fifo3, &s->sigs, r, pid, s->ack_timeout_ms);
+        if (rep.outcome == HS_WAITING && s->skip_ack_wait) {
             hs_release(&s->fifo3);      /* UNSAFE: lab 04 */
-            o = HS_ACKED;
+            rep.outcome = HS_ACKED;
         }
-        settle_fifo3(s, r, pid, o, why);
+        settle_fifo3(s, rep);
         return;                 /* settle_fifo3() pumped again */
     }
 }
@@ -460,14 +462,14 @@ static void
 given_back(struct server *s, struct ipc_record rec)
 {
     bool result = rec.kind == IPCLAB_KIND_RESULT;
-    struct handshake *h = result ? &s->fifo2 : &s->fifo3;
-    struct req *busy = h->busy, *r;
-    enum hs_reason why = HS_REASON_NONE;
+    struct hs_report rep;
+    struct req *r;
 
     rec.flags &= ~IPCLAB_REC_RETURNED;
     ipc_rec_seal(&rec);
-    if (hs_given_back(h, &rec, &why) == HS_TAKEN_BACK) {
-        push_front(result ? &s->to_client : &s->to_worker, busy);
+    rep = hs_given_back(result ? &s->fifo2 : &s->fifo3, &rec);
+    if (rep.outcome == HS_TAKEN_BACK) {
+        push_front(result ? &s->to_client : &s->to_worker, rep.r);
         if (result)
             pump_fifo2(s);
         else
@@ -526,23 +528,30 @@ route_fifo4(struct server *s, const struct ipc_record *rec)
 void
 route_ack(struct server *s, const struct ipc_sig_event *ev)
 {
-    struct req *r2 = s->fifo2.busy, *r3 = s->fifo3.busy;
-    pid_t p2 = s->fifo2.reader, p3 = s->fifo3.reader;
-    enum hs_reason why2, why3;
-    enum hs_outcome o2, o3;
+    struct hs_report rep2, rep3;
 
     if (ev->code != (s->sigs.mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER)) {
         ipc_sig_ignored(ev, "not_queued");
         return;
     }
     /* both, in classic mode: one signal may stand for two coalesced acks */
-    o3 = hs_ack(&s->fifo3, &s->sigs, ev, &why3);
-    o2 = hs_ack(&s->fifo2, &s->sigs, ev, &why2);
-    if (o2 == HS_WAITING && o3 == HS_WAITING && why2 == HS_REASON_NONE &&
-        why3 == HS_REASON_NONE)
+    rep3 = hs_ack(&s->fifo3, &s->sigs, ev);
+    rep2 = hs_ack(&s->fifo2, &s->sigs, ev);
+    if (rep2.outcome == HS_WAITING && rep3.outcome == HS_WAITING &&
+        rep2.why == HS_REASON_NONE && rep3.why == HS_REASON_NONE)
         ipc_sig_ignored(ev, "unexpected_sender");
-    settle_fifo3(s, r3, p3, o3, why3);
-    settle_fifo2(s, r2, p2, o2, why2);
+    settle_fifo3(s, rep3);
+    settle_fifo2(s, rep2);
+}
+
+/* A peer seen stopped: true, and no longer marked stopped, if it runs */
+static bool
+resumes(bool *stopped, pid_t pid)
+{
+    if (!*stopped || ipc_proc_run_state(pid) == IPCLAB_PROC_STOPPED)
+        return false;
+    *stopped = false;
+    return true;
 }
 
 /* Full: give up on the oldest results held for stopped clients (rt mode
@@ -558,10 +567,9 @@ route_make_room(struct server *s, int need)
         struct client *c = clients_find(s, r->rec.pid);
         struct req *next = r->next;
 
-        if (c != NULL && c->stopped &&
-            !(c->stopped = ipc_proc_run_state(c->pid) == IPCLAB_PROC_STOPPED))
+        if (c != NULL && resumes(&c->stopped, c->pid))
             resumed = true;             /* it runs again: serve, not drop */
-        if (c != NULL && c->stopped) {
+        else if (c != NULL && c->stopped) {
             unlink_req(&s->to_client, prev, r);
             drop_result(s, r);
         } else {
@@ -584,17 +592,13 @@ recheck_stopped(struct server *s)
     for (int i = 0; i < s->nclients; i++) {
         struct client *c = &s->clients[i];
 
-        if (c->stopped &&
-            !(c->stopped = ipc_proc_run_state(c->pid) == IPCLAB_PROC_STOPPED))
-            resumed = true;
+        resumed |= resumes(&c->stopped, c->pid);
         any |= c->stopped;
     }
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         struct worker *w = &s->pool[op];
 
-        if (w->stopped && w->pid > 0 &&
-            !(w->stopped = ipc_proc_run_state(w->pid) == IPCLAB_PROC_STOPPED))
-            resumed = true;
+        resumed |= w->pid > 0 && resumes(&w->stopped, w->pid);
         any |= w->stopped;
     }
     if (s->per_request)
@@ -622,17 +626,10 @@ give_up_on_stopped(struct server *s)
 void
 route_tick(struct server *s)
 {
-    struct req *r2 = s->fifo2.busy, *r3 = s->fifo3.busy;
-    pid_t p2 = s->fifo2.reader, p3 = s->fifo3.reader;
-    enum hs_reason why = HS_REASON_NONE;
     int64_t now = ipc_now_ms();
 
-    enum hs_outcome o;
-
-    o = hs_check(&s->fifo3, false, &why);
-    settle_fifo3(s, r3, p3, o, why);
-    o = hs_check(&s->fifo2, false, &why);
-    settle_fifo2(s, r2, p2, o, why);
+    settle_fifo3(s, hs_check(&s->fifo3, false));
+    settle_fifo2(s, hs_check(&s->fifo2, false));
     if (s->next_recheck != 0 && now >= s->next_recheck &&
         recheck_stopped(s)) {
         pump_fifo3(s);
@@ -642,12 +639,12 @@ route_tick(struct server *s)
         struct worker *w = &s->pool[op];
 
         if (w->pid == 0 && w->restart_at != 0 && now >= w->restart_at &&
-            !s->stopping) {
+            s->stop_at == 0) {
             restart_worker(s, op);
             pump_fifo3(s);
         }
     }
-    if (s->stopping && s->fifo2.busy == NULL && s->fifo3.busy == NULL)
+    if (s->stop_at != 0 && s->fifo2.busy == NULL && s->fifo3.busy == NULL)
         give_up_on_stopped(s);
 }
 
@@ -677,15 +674,8 @@ route_next_timeout(const struct server *s)
 void
 route_client_exited(struct server *s, pid_t pid)
 {
-    struct req *r = s->fifo2.busy;
-    enum hs_reason why = HS_REASON_NONE;
-
-    enum hs_outcome o;
-
-    if (r != NULL && s->fifo2.reader == pid) {
-        o = hs_check(&s->fifo2, true, &why);
-        settle_fifo2(s, r, pid, o, why);
-    }
+    if (s->fifo2.busy != NULL && s->fifo2.reader == pid)
+        settle_fifo2(s, hs_check(&s->fifo2, true));
 }
 
 /* A pool worker died: start it again, at once or after a growing delay */
@@ -699,7 +689,7 @@ replace_worker(struct server *s, uint32_t op, int code)
     w->stopped = false;
     if (code != 0)
         w->failures++;
-    if (s->stopping)
+    if (s->stop_at != 0)
         return;
     if (code == 127)
         fail_queued(s, op);     /* it cannot be executed: do not keep them */
@@ -721,19 +711,13 @@ replace_worker(struct server *s, uint32_t op, int code)
 void
 route_child_exited(struct server *s, pid_t pid, int code)
 {
-    struct req *r3 = s->fifo3.busy;
-    enum hs_reason why = HS_REASON_NONE;
-
     /* the replacement first: settling FIFO3 below hands out the next
        request at once, and one for this operation must wait for it */
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (!s->per_request && s->pool[op].pid == pid)
             replace_worker(s, op, code);
-    if (r3 != NULL && s->fifo3.reader == pid) {
-        enum hs_outcome o = hs_check(&s->fifo3, true, &why);
-
-        settle_fifo3(s, r3, pid, o, why);
-    }
+    if (s->fifo3.busy != NULL && s->fifo3.reader == pid)
+        settle_fifo3(s, hs_check(&s->fifo3, true));
     for (int i = 0; i < MAX_REQUESTS; i++) {
         struct req *r = &s->reqs[i];
 
