@@ -694,7 +694,11 @@ replace_worker(struct server *s, uint32_t op, int code)
     if (code == 127)
         fail_queued(s, op);     /* it cannot be executed: do not keep them */
     if (w->failures >= 2) {
-        delay = RESTART_MIN_MS << (w->failures - 2 < 5 ? w->failures - 2 : 5);
+        /* the second death in a row waits RESTART_MIN_MS, each next one
+           twice as long, up to RESTART_MAX_MS */
+        delay = RESTART_MIN_MS;
+        for (int i = 2; i < w->failures && delay < RESTART_MAX_MS; i++)
+            delay *= 2;
         if (delay > RESTART_MAX_MS)
             delay = RESTART_MAX_MS;
         IPCLAB_TP(error, "worker restart delayed", delay);
