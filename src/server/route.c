@@ -174,6 +174,20 @@ recall_read(struct server *s, const struct ipc_record *rec)
     return false;
 }
 
+/* Offer r to 'reader' through a shared FIFO */
+static struct hs_report
+offer(struct server *s, struct handshake *h, struct req *r, pid_t reader)
+{
+    struct hs_report rep = hs_offer(h, &s->sigs, r, reader, s->ack_timeout_ms);
+
+    if (rep.outcome == HS_WAITING && s->skip_ack_wait) {
+        /* UNSAFE: lab 04 shows what goes wrong without the ack */
+        hs_release(h);
+        rep.outcome = HS_ACKED;
+    }
+    return rep;
+}
+
 /* What became of a result offered in FIFO2 */
 static void
 settle_fifo2(struct server *s, struct hs_report rep)
@@ -221,7 +235,6 @@ pump_fifo2(struct server *s)
     while (s->fifo2.busy == NULL && r != NULL) {
         struct client *c = clients_find(s, r->rec.pid);
         struct req *next = r->next;
-        struct hs_report rep;
 
         if (c != NULL && c->stopped) {
             prev = r;
@@ -234,13 +247,7 @@ pump_fifo2(struct server *s)
             r = next;
             continue;
         }
-        rep = hs_offer(&s->fifo2, &s->sigs, r, r->rec.pid, s->ack_timeout_ms);
-        if (rep.outcome == HS_WAITING && s->skip_ack_wait) {
-            /* UNSAFE: lab 04 shows what goes wrong without the ack */
-            hs_release(&s->fifo2);
-            rep.outcome = HS_ACKED;
-        }
-        settle_fifo2(s, rep);
+        settle_fifo2(s, offer(s, &s->fifo2, r, r->rec.pid));
         return;                 /* settle_fifo2() pumped again */
     }
 }
@@ -391,7 +398,6 @@ pump_fifo3(struct server *s)
 
     while (s->fifo3.busy == NULL && r != NULL) {
         struct req *next = r->next;
-        struct hs_report rep;
         pid_t pid = worker_for(s, r);
 
         if (pid == 0) {
@@ -406,12 +412,7 @@ pump_fifo3(struct server *s)
             continue;
         }
         IPCLAB_TP(route, r->rec.pid, r->rec.seq, (int)r->rec.op, (int)pid);
-        rep = hs_offer(&s->fifo3, &s->sigs, r, pid, s->ack_timeout_ms);
-        if (rep.outcome == HS_WAITING && s->skip_ack_wait) {
-            hs_release(&s->fifo3);      /* UNSAFE: lab 04 */
-            rep.outcome = HS_ACKED;
-        }
-        settle_fifo3(s, rep);
+        settle_fifo3(s, offer(s, &s->fifo3, r, pid));
         return;                 /* settle_fifo3() pumped again */
     }
 }
