@@ -12,6 +12,11 @@
  * 0. A mutant breaks the protocol, so its load may fail: only the check's
  * verdict counts.
  *
+ * A new mutant: change a copy of src/server, src/rc or src/worker, save
+ * 'diff -u' of it (paths a/src/... and b/src/...) as patches/NN-name.patch
+ * and add it to cases[] with its rule. 'make mutants' fails when a patch
+ * no longer applies to the code it changes.
+ *
  * Timeouts keep mutants short: a reader's ack that never comes is given
  * up after 100 ms (--ack-timeout), a client gives up after 2 s without an
  * answer (LOAD_TIMEOUT_MS).
