@@ -176,7 +176,8 @@ setup_signals(struct server *s)
     if (s->sig_fd == -1)
         ipc_die("signalfd");
     /* SIGPIPE ignored: a vanished reader shows up as EPIPE */
-    signal(SIGPIPE, SIG_IGN);
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
 }
 
 /* Create FIFO 'no' in our directory, open it for reading, then writing;
@@ -280,10 +281,10 @@ has_room(const struct server *s)
 }
 
 /*
- * Take every record out of a reader's buffer and the FIFO behind it. A
- * read() that leaves room in the buffer has emptied the FIFO: there is no
- * need for another read() to hear EAGAIN, epoll_wait() will say when more
- * arrives. Returns false while the FIFO may hold more.
+ * One read() from a FIFO into its reader's buffer. A read() that leaves
+ * room in the buffer has emptied the FIFO: there is no need for another
+ * read() to hear EAGAIN, epoll_wait() will say when more arrives. Returns
+ * false while the FIFO may hold more.
  */
 static bool
 fill(struct ipc_rec_reader *rd)
