@@ -429,8 +429,6 @@ serve(struct server *s)
         if (!stopping)
             route_make_room(s, ROOM);
         accepting = !stopping && has_room(s);
-        if (stopping && (timeout < 0 || ipc_ms_until(s->stop_at) < timeout))
-            timeout = ipc_ms_until(s->stop_at);
 
         watch_fifo1(s, accepting);
         n = epoll_wait(s->epoll_fd, evs, 16, timeout);

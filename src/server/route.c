@@ -649,27 +649,27 @@ route_tick(struct server *s)
         give_up_on_stopped(s);
 }
 
+/* The sooner of t and 'when', where 0 means none */
+static int64_t
+sooner(int64_t t, int64_t when)
+{
+    return when != 0 && (t == 0 || when < t) ? when : t;
+}
+
 int
 route_next_timeout(const struct server *s)
 {
-    int64_t t = -1, now = ipc_now_ms();
-    const struct handshake *hs[] = { &s->fifo2, &s->fifo3 };
+    int64_t t = s->stop_at;
 
-    for (size_t i = 0; i < 2; i++)
-        if (hs[i]->busy != NULL && (t < 0 || hs[i]->next_check < t))
-            t = hs[i]->next_check;
-    if (s->next_recheck != 0 && (t < 0 || s->next_recheck < t))
-        t = s->next_recheck;
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
-        const struct worker *w = &s->pool[op];
-
-        if (w->pid == 0 && w->restart_at != 0 &&
-            (t < 0 || w->restart_at < t))
-            t = w->restart_at;
-    }
-    if (t < 0)
-        return -1;
-    return t <= now ? 0 : (int)(t - now);
+    if (s->fifo2.busy != NULL)
+        t = sooner(t, s->fifo2.next_check);
+    if (s->fifo3.busy != NULL)
+        t = sooner(t, s->fifo3.next_check);
+    t = sooner(t, s->next_recheck);
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
+        if (s->pool[op].pid == 0)
+            t = sooner(t, s->pool[op].restart_at);
+    return t == 0 ? -1 : ipc_ms_until(t);
 }
 
 void

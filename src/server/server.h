@@ -206,6 +206,8 @@ route_make_room(struct server *s, int need);
 void
 route_tick(struct server *s);
 
+/* ms until the next deadline (a reader to look at, stopped peers, a
+   restart, the stop), for epoll_wait(); -1: none */
 int
 route_next_timeout(const struct server *s);
 
