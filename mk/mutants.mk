@@ -1,29 +1,44 @@
-# mk/mutants.mk - the mutant build, for the mutation tests of the check.
+# mk/mutants.mk - mutants of the reference system, for the mutation tests
+# of 'ipclab-trace check'.
 #
-#   make mutants    build $(BUILD)-mutants/bin/: the server, ipclab-rc and
-#                   the workers compiled with -DIPCLAB_MUTANTS, which turns
-#                   on the fault switches of include/ipclab/mutant.h
+#   make mutants    for every tests/mutants/patches/NAME.patch, build
+#                   $(BUILD)-mutants/NAME/bin/: the programs of this build,
+#                   except those whose sources the patch changes, which are
+#                   rebuilt there from a patched copy of their directory
 #
-# Only that tree has the switches: every other build compiles each
-# IPCLAB_MUTANT() to false, so no normal program can reach a fault. The test
-# program build/tests/mutants (tests/mutants/) builds it once through this
-# rule, then records each mutant under load and requires the normal
-# build's 'ipclab-trace check' to name the rule it breaks.
+# A fault exists only in its patch: no source file of the kit holds one.
+# The test program build/tests/mutants (tests/mutants/) records each mutant
+# under load and requires this build's 'ipclab-trace check' to name the
+# rule it breaks.
 
-MUTANT_BUILD ?= $(BUILD)-mutants
+MUTANT_BUILD   ?= $(BUILD)-mutants
+MUTANT_NAMES   := $(patsubst tests/mutants/patches/%.patch,%,\
+                  $(wildcard tests/mutants/patches/*.patch))
+MUTANT_FLAGS   := $(filter-out -MMD -MP,$(CPPFLAGS)) $(CFLAGS) $(UST_CFLAGS)
 
-ifeq ($(MUTANTS),1)
-CPPFLAGS += -DIPCLAB_MUTANTS
-endif
+.PHONY: mutants clean-mutants
+mutants: $(MUTANT_NAMES:%=$(MUTANT_BUILD)/%/bin/ipclab-server)
 
-.PHONY: mutants mutant-programs clean-mutants
-mutants:
-	$(Q)$(MAKE) --no-print-directory BUILD=$(MUTANT_BUILD) MUTANTS=1 \
-	    mutant-programs
-
-# in that make: its own programs, quietly when they are up to date
-mutant-programs: $(PROGRAMS)
-	@:
+# Copy the directories the patch names (src/server, src/rc, src/worker),
+# patch them, build each into its program; the worker under its 4 names.
+$(MUTANT_BUILD)/%/bin/ipclab-server: tests/mutants/patches/%.patch \
+        $(SERVER_OBJS) $(RC_OBJS) $(WORKER_OBJS) $(PROGRAMS)
+	$(call step,MUTANT,$*)
+	$(Q)set -e; d=$(MUTANT_BUILD)/$*; rm -rf $$d; mkdir -p $$d/bin $$d/src; \
+	cp $(PROGRAMS) $$d/bin/; \
+	progs=$$(sed -n 's|^+++ b/src/\([a-z]*\)/.*|\1|p' $< | sort -u); \
+	for p in $$progs; do cp -R src/$$p $$d/src/; done; \
+	patch -s -p1 -d $$d < $<; \
+	for p in $$progs; do \
+	    $(CC) $(MUTANT_FLAGS) $(LDFLAGS) -o $$d/bin/ipclab-$$p \
+	        $$d/src/$$p/*.c $(TP_OBJ) $(LIB) $(LDLIBS) $(TP_LIBS); \
+	done; \
+	if [ -e $$d/bin/ipclab-worker ]; then \
+	    for op in $(WORKER_OPS); do \
+	        cp $$d/bin/ipclab-worker $$d/bin/ipclab-$$op; done; \
+	    rm $$d/bin/ipclab-worker; \
+	fi; \
+	touch $@
 
 # the test runs the mutants, and judges them with the normal trace tool
 $(BUILD)/tests/mutants: | mutants $(TRACE_TOOL) $(PROGRAMS)

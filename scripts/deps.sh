@@ -10,10 +10,11 @@ set -eu
 
 # build: compilers and pkg-config; tracing: lttng-ust, lttng-tools;
 # reading traces: babeltrace2; tests: check, xmllint, rsvg-convert (the
-# diagrams render), clang (fuzzing), valgrind (make memcheck); grading: jq
-# (results.json), zip (make autograder)
+# diagrams render), clang (fuzzing), valgrind (make memcheck), patch (the
+# mutants); grading: jq (results.json), zip (make autograder)
 packages="gcc make pkg-config liblttng-ust-dev lttng-tools babeltrace2
-libbabeltrace2-dev check libxml2-utils librsvg2-bin clang valgrind jq zip"
+libbabeltrace2-dev check libxml2-utils librsvg2-bin clang valgrind patch jq
+zip"
 
 missing=""
 for p in $packages; do

@@ -27,7 +27,6 @@
 
 #include "ipclab/err.h"
 #include "ipclab/fifo.h"
-#include "ipclab/mutant.h"
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 #include "ipclab/trace.h"
@@ -144,12 +143,7 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
             return RC_SERVER_GONE;
         return RC_NONE;
     }
-    if (IPCLAB_MUTANT(6, 10))
-        return RC_RESULT;       /* mutant 6 (R4): no ack */
-    /* mutant 15 (R9): the ack to the wrong process (this one) */
-    if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack",
-                     IPCLAB_MUTANT(15, 10) ? getpid() : s->server,
-                     res->seq) == -1)
+    if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq) == -1)
         return RC_SERVER_GONE;
     return RC_RESULT;
 }

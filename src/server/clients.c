@@ -3,32 +3,13 @@
  *
  * Before the server signals the pid a request names, it must know that
  * this pid reads FIFO2: a 'ready' sent to any other process (a bystander
- * named in a forged record) would kill it. Asking /proc that question
- * (ipc_proc_reads_fifo()) takes a dozen system calls, more than the rest
- * of a request, so the server asks once per client and remembers the
- * answer for as long as that process lives.
- *
- * "As long as it lives" is what a pid cannot tell: a pid is reused once its
- * process is gone. A pidfd (pidfd_open(2), Linux 5.3) refers to one
- * process, not to a number: it becomes readable when that process exits.
- * The server watches each client's pidfd in its epoll set beside the FIFOs:
- * it forgets the client, and stops waiting for it in FIFO2, at once.
- *
- *   request from pid P --> known? --yes--> serve
- *                            | no
- *                            v
- *          pidfd_open(P), then: reads FIFO2? (/proc) --no--> drop: bad_pid
- *                            | yes
- *                            v
- *          still the process the pidfd means? --no--> drop: stale
- *                            | yes
- *                            v
- *          watch the pidfd, remember P --> serve
- *
- *   pidfd of P readable (P exited) --> forget P, close the pidfd
- *
- * When the table is full, or pidfd_open() fails (EMFILE), the client is
- * served all the same, asking /proc on every request as before.
+ * named in a forged record) would kill it. It asks /proc once per client
+ * (ipc_proc_reads_fifo()) and remembers the answer while that process
+ * lives. A pid is reused once its process is gone, so the server holds a
+ * pidfd (pidfd_open(2)) per client in its epoll set: it becomes readable
+ * when that very process exits, and the server forgets the client then.
+ * When the table is full, or pidfd_open() fails, the client is served all
+ * the same, asking /proc on every request.
  */
 #include <errno.h>
 #include <sys/epoll.h>

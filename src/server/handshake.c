@@ -30,7 +30,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "ipclab/mutant.h"
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 #include "server.h"
@@ -81,130 +80,122 @@ empty_fifo(struct handshake *h)
     return any;
 }
 
-/* End the busy state; trace a take-back, or the end of a wait for an ack
-   of a record that was read (why != NULL) */
-static enum hs_outcome
-finish(struct handshake *h, bool taken_back, const char *why)
+/* End the busy state: report what became of the record; trace a take-back,
+   or the end of a wait for an ack of a record that was read (trace set) */
+static struct hs_report
+finish(struct handshake *h, bool taken_back, enum hs_reason why,
+       const char *trace)
 {
-    if (why != NULL)
+    struct hs_report rep = { taken_back ? HS_TAKEN_BACK : HS_READ, why,
+                             h->busy, h->reader };
+
+    if (trace != NULL)
         IPCLAB_TP(reclaim, h->no, h->busy->rec.pid, h->busy->rec.seq,
-                  (int)h->reader, taken_back ? why : "read_unacked");
-    h->busy = NULL;
-    h->reader = 0;
-    return taken_back ? HS_TAKEN_BACK : HS_READ;
+                  (int)h->reader, taken_back ? trace : "read_unacked");
+    hs_release(h);
+    return rep;
 }
 
-enum hs_outcome
+struct hs_report
 hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
-         pid_t reader, int ack_timeout_ms, enum hs_reason *why)
+         pid_t reader, int ack_timeout_ms)
 {
+    struct hs_report rep = { HS_WAITING, HS_REASON_NONE, r, reader };
+    enum hs_reason why;
+
     empty_fifo(h);              /* garbage written while it was idle */
-    h->busy = r;
-    h->reader = reader;
     /* the FIFO is empty, so this write cannot block */
     if (ipc_rec_write(h->wfd, h->no, &r->rec, 0) == -1) {
         IPCLAB_TP(error, "write shared fifo", errno);
-        h->busy = NULL;
-        *why = HS_REASON_FAILED;
-        return HS_TAKEN_BACK;
+        rep.outcome = HS_TAKEN_BACK;
+        rep.why = HS_REASON_FAILED;
+        return rep;
     }
+    h->busy = r;
+    h->reader = reader;
     h->deadline = ipc_deadline_ms(ack_timeout_ms);
     h->next_check = ipc_now_ms() + CHECK_MS;
-    /* mutants 4 and 3 (R2): no ready, or a ready with another seq */
-    if (IPCLAB_MUTANT(4, 10))
-        return HS_WAITING;
-    if (ipc_sig_send(sigs, sigs->ready, "ready", reader,
-                     r->rec.seq + (IPCLAB_MUTANT(3, 10) ? 1 : 0)) == -1) {
+    if (ipc_sig_send(sigs, sigs->ready, "ready", reader, r->rec.seq) == -1) {
         /* ESRCH: gone; EAGAIN: its signal queue is full, it reads none */
-        *why = errno == ESRCH ? HS_REASON_GONE : HS_REASON_TIMEOUT;
-        return finish(h, empty_fifo(h), "peer_gone");
+        why = errno == ESRCH ? HS_REASON_GONE : HS_REASON_TIMEOUT;
+        return finish(h, empty_fifo(h), why, "peer_gone");
     }
-    return HS_WAITING;
+    return rep;
 }
 
-enum hs_outcome
+struct hs_report
 hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
-       const struct ipc_sig_event *ev, enum hs_reason *why)
+       const struct ipc_sig_event *ev)
 {
-    *why = HS_REASON_NONE;
+    struct hs_report rep = { HS_WAITING, HS_REASON_NONE, h->busy, h->reader };
+
     if (h->busy == NULL)
-        return HS_WAITING;
+        return rep;
     if (ev->pid != h->reader) {
         /* classic mode: two acks coalesce into one, whose si_pid names
            only one sender. An empty FIFO says ours was read too */
         struct ipc_sig_event settles = *ev;
 
         if (sigs->mode != IPCLAB_SIG_CLASSIC || waiting(h) > 0)
-            return HS_WAITING;
+            return rep;
         settles.value = h->busy->rec.seq;   /* traced: which record */
         ipc_sig_consumed(&settles, "ack_coalesced");
-        return finish(h, false, NULL);
+        return finish(h, false, HS_REASON_NONE, NULL);
     }
-    *why = HS_REASON_PROTOCOL;          /* from our reader: handled here */
+    rep.why = HS_REASON_PROTOCOL;       /* from our reader: handled here */
     if (sigs->mode == IPCLAB_SIG_RT && ev->value != h->busy->rec.seq) {
         ipc_sig_ignored(ev, "unexpected_value");
-        return HS_WAITING;
+        return rep;
     }
     if (waiting(h) > 0 && sigs->mode == IPCLAB_SIG_CLASSIC) {
         /* a late ack for an earlier record: this one is still unread */
         ipc_sig_ignored(ev, "early");
-        return HS_WAITING;
+        return rep;
     }
     ipc_sig_consumed(ev, "ack");
     /* acked but bytes are left: it read garbage, perhaps with part of
        our record; offered again (a reader ignores a duplicate) */
     if (empty_fifo(h))
-        return finish(h, true, "acked_unread");
-    finish(h, false, NULL);
-    return HS_ACKED;
+        return finish(h, true, HS_REASON_PROTOCOL, "acked_unread");
+    hs_release(h);
+    rep.outcome = HS_ACKED;
+    return rep;
 }
 
-enum hs_outcome
-hs_check(struct handshake *h, bool now, enum hs_reason *why)
+struct hs_report
+hs_check(struct handshake *h, bool now)
 {
+    struct hs_report rep = { HS_WAITING, HS_REASON_NONE, h->busy, h->reader };
     int64_t t = ipc_now_ms();
     enum ipc_proc_run state;
-    bool late;
 
-    if (h->busy != NULL && IPCLAB_MUTANT(1, 1) && waiting(h) == 0) {
-        hs_release(h);          /* mutant 1 (R1): read taken for acked */
-        return HS_READ;
-    }
     if (h->busy == NULL || (!now && t < h->next_check))
-        return HS_WAITING;
+        return rep;
     h->next_check = t + CHECK_MS;
-    late = ipc_ms_until(h->deadline) == 0;
     state = ipc_proc_run_state(h->reader);
-    if (state == IPCLAB_PROC_GONE || state == IPCLAB_PROC_STOPPED) {
-        *why = state == IPCLAB_PROC_GONE ? HS_REASON_GONE : HS_REASON_STOPPED;
-        return finish(h, empty_fifo(h), state == IPCLAB_PROC_GONE
-                                        ? "peer_gone" : "peer_stopped");
-    }
+    if (state == IPCLAB_PROC_GONE)
+        return finish(h, empty_fifo(h), HS_REASON_GONE, "peer_gone");
+    if (state == IPCLAB_PROC_STOPPED)
+        return finish(h, empty_fifo(h), HS_REASON_STOPPED, "peer_stopped");
     if (waiting(h) != (int)sizeof(h->busy->rec) && waiting(h) > 0) {
         /* bytes besides our record: someone wrote garbage */
-        *why = HS_REASON_PROTOCOL;
-        return finish(h, empty_fifo(h), "garbage");
+        return finish(h, empty_fifo(h), HS_REASON_PROTOCOL, "garbage");
     }
-    if (!late)
-        return HS_WAITING;      /* running: give it until the ack timeout */
-    *why = HS_REASON_TIMEOUT;
-    return finish(h, empty_fifo(h), "ack_timeout");
+    if (ipc_ms_until(h->deadline) > 0)
+        return rep;             /* running: give it until the ack timeout */
+    return finish(h, empty_fifo(h), HS_REASON_TIMEOUT, "ack_timeout");
 }
 
-enum hs_outcome
-hs_given_back(struct handshake *h, const struct ipc_record *rec,
-              enum hs_reason *why)
+struct hs_report
+hs_given_back(struct handshake *h, const struct ipc_record *rec)
 {
+    struct hs_report rep = { HS_WAITING, HS_REASON_NONE, h->busy, h->reader };
+
     if (h->busy == NULL ||
         memcmp(&h->busy->rec, rec, sizeof(*rec)) != 0 || waiting(h) > 0)
-        return HS_WAITING;
+        return rep;
     /* a reader acting on a stale ready read it, and gave it back */
-    *why = HS_REASON_PROTOCOL;
-    IPCLAB_TP(reclaim, h->no, rec->pid, rec->seq, (int)h->reader,
-              "given_back");
-    h->busy = NULL;
-    h->reader = 0;
-    return HS_TAKEN_BACK;
+    return finish(h, true, HS_REASON_PROTOCOL, "given_back");
 }
 
 void

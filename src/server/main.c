@@ -32,6 +32,7 @@
 #include "server.h"
 
 #define STOP_GRACE_MS 3000      /* slack for children at shutdown */
+#define ACK_TIMEOUT_MS 2000     /* --ack-timeout's default */
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_SPAWN, OPT_SIGNALS, OPT_ACK_TIMEOUT,
        OPT_WORK_DELAY, OPT_CRASH, OPT_WORKER_DIR, OPT_UNSAFE_NO_ACK,
@@ -104,7 +105,7 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     const char *arg;
     int id;
 
-    s->ack_timeout_ms = 2000;
+    s->ack_timeout_ms = ACK_TIMEOUT_MS;
     while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
@@ -175,7 +176,8 @@ setup_signals(struct server *s)
     if (s->sig_fd == -1)
         ipc_die("signalfd");
     /* SIGPIPE ignored: a vanished reader shows up as EPIPE */
-    signal(SIGPIPE, SIG_IGN);
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
 }
 
 /* Create FIFO 'no' in our directory, open it for reading, then writing;
@@ -279,10 +281,10 @@ has_room(const struct server *s)
 }
 
 /*
- * Take every record out of a reader's buffer and the FIFO behind it. A
- * read() that leaves room in the buffer has emptied the FIFO: there is no
- * need for another read() to hear EAGAIN, epoll_wait() will say when more
- * arrives. Returns false while the FIFO may hold more.
+ * One read() from a FIFO into its reader's buffer. A read() that leaves
+ * room in the buffer has emptied the FIFO: there is no need for another
+ * read() to hear EAGAIN, epoll_wait() will say when more arrives. Returns
+ * false while the FIFO may hold more.
  */
 static bool
 fill(struct ipc_rec_reader *rd)
@@ -318,13 +320,13 @@ static void
 read_fifo4(struct server *s)
 {
     struct ipc_record rec;
+    bool emptied;
 
     do {
+        emptied = fill(&s->in4);
         while (ipc_rec_reader_next(&s->in4, &rec) == 1)
             route_fifo4(s, &rec);
-    } while (!fill(&s->in4));
-    while (ipc_rec_reader_next(&s->in4, &rec) == 1)
-        route_fifo4(s, &rec);
+    } while (!emptied);
 }
 
 /*
@@ -354,16 +356,36 @@ reap_children(struct server *s)
 }
 
 /*
+ * Asked to stop. The first time: take every request already written into
+ * FIFO1, and answer what is in flight, giving it time for the work itself,
+ * one ack timeout on each shared FIFO, and slack for the children. The
+ * second time: stop now.
+ */
+static void
+stop(struct server *s)
+{
+    IPCLAB_TP(proc_state, "server", "stopping");
+    if (s->stop_at != 0) {
+        s->stop_at = ipc_now_ms();
+        return;
+    }
+    s->stop_at = ipc_deadline_ms(s->work_delay_ms + 2 * s->ack_timeout_ms +
+                                 STOP_GRACE_MS);
+    read_fifo1(s);
+}
+
+/*
  * Take every pending signal from the signalfd, then act on the acks first.
  * The kernel hands out standard signals (SIGCHLD = 17) before real-time
  * ones (the ack), but a per-request worker acks before it exits: its ack
  * must settle the FIFO3 handshake before its death is handled.
  */
 static void
-drain_signals(struct server *s, bool *force_stop)
+drain_signals(struct server *s)
 {
     struct ipc_sig_event evs[64];
     bool child = false;
+    int stops = 0;
     int n = ipc_sigfd_read_many(s->sig_fd, evs,
                                 (int)(sizeof(evs) / sizeof(evs[0])));
 
@@ -376,10 +398,7 @@ drain_signals(struct server *s, bool *force_stop)
 
         if (ev->signo == SIGINT || ev->signo == SIGTERM) {
             ipc_sig_consumed(ev, "stop");
-            if (s->stopping)
-                *force_stop = true;     /* second request: stop now */
-            s->stopping = true;
-            IPCLAB_TP(proc_state, "server", "stopping");
+            stops++;                    /* after the acks, below */
         } else if (ev->signo == SIGCHLD) {
             ipc_sig_consumed(ev, "child");
             child = true;               /* after the acks, below */
@@ -391,38 +410,25 @@ drain_signals(struct server *s, bool *force_stop)
     }
     if (child)
         reap_children(s);
-}
-
-/* How long a stop may take to answer what is in flight: the work itself
-   and one ack timeout on each shared FIFO, and slack for the children */
-static int
-stop_budget_ms(const struct server *s)
-{
-    return s->work_delay_ms + 2 * s->ack_timeout_ms + STOP_GRACE_MS;
+    for (; stops > 0; stops--)
+        stop(s);
 }
 
 static void
 serve(struct server *s)
 {
-    bool force_stop = false;
-    int64_t stop_deadline = -1;
-
     IPCLAB_TP(proc_state, "server", "serving");
     for (;;) {
         struct epoll_event evs[16];
-        bool accepting;
+        bool accepting, stopping = s->stop_at != 0;
         bool sig_ready = false, fd4_ready = false, fd1_ready = false;
         int timeout = route_next_timeout(s), n;
 
-        if (!s->stopping)
-            route_make_room(s, ROOM);
-        accepting = !s->stopping && has_room(s);
-        if (s->stopping && (s->in_use == 0 || force_stop ||
-                            ipc_ms_until(stop_deadline) == 0))
+        if (stopping && (s->in_use == 0 || ipc_ms_until(s->stop_at) == 0))
             break;
-        if (stop_deadline >= 0 &&
-            (timeout < 0 || ipc_ms_until(stop_deadline) < timeout))
-            timeout = ipc_ms_until(stop_deadline);
+        if (!stopping)
+            route_make_room(s, ROOM);
+        accepting = !stopping && has_room(s);
 
         watch_fifo1(s, accepting);
         n = epoll_wait(s->epoll_fd, evs, 16, timeout);
@@ -444,12 +450,7 @@ serve(struct server *s)
 
         /* in this order: acks before results, results before requests */
         if (sig_ready)
-            drain_signals(s, &force_stop);
-        if (s->stopping && stop_deadline < 0) {
-            /* requests already written are in flight: take them all */
-            stop_deadline = ipc_deadline_ms(stop_budget_ms(s));
-            read_fifo1(s);
-        }
+            drain_signals(s);
         if (fd4_ready)
             read_fifo4(s);
         /* requests left in the buffer by back-pressure count as waiting */
@@ -492,9 +493,6 @@ stop_children(struct server *s)
     struct pollfd pf = { .fd = s->sig_fd, .events = POLLIN };
     bool killed = false;
 
-    bool ignored;
-
-    s->stopping = true;
     route_stop_pool(s);
     for (;;) {
         /* results of children that just exited are still answered */
@@ -511,7 +509,7 @@ stop_children(struct server *s)
         if (poll(&pf, 1, ipc_ms_until(deadline)) == -1 && errno != EINTR)
             break;
         /* late acks still settle their FIFO; SIGCHLD reaps */
-        drain_signals(s, &ignored);
+        drain_signals(s);
     }
 }
 

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "ipclab/err.h"
-#include "ipclab/mutant.h"
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 #include "server.h"
@@ -125,10 +124,6 @@ drop_result(struct server *s, struct req *r)
 static void
 answer(struct server *s, struct req *r)
 {
-    if (IPCLAB_MUTANT(14, 10)) {
-        req_free(s, r);         /* mutant 14 (R8): a result lost */
-        return;
-    }
     if (!clients_alive(s, r->rec.pid)) {
         drop_result(s, r);
         return;
@@ -179,16 +174,31 @@ recall_read(struct server *s, const struct ipc_record *rec)
     return false;
 }
 
+/* Offer r to 'reader' through a shared FIFO */
+static struct hs_report
+offer(struct server *s, struct handshake *h, struct req *r, pid_t reader)
+{
+    struct hs_report rep = hs_offer(h, &s->sigs, r, reader, s->ack_timeout_ms);
+
+    if (rep.outcome == HS_WAITING && s->skip_ack_wait) {
+        /* UNSAFE: lab 04 shows what goes wrong without the ack */
+        hs_release(h);
+        rep.outcome = HS_ACKED;
+    }
+    return rep;
+}
+
 /* What became of a result offered in FIFO2 */
 static void
-settle_fifo2(struct server *s, struct req *r, pid_t reader,
-             enum hs_outcome o, enum hs_reason why)
+settle_fifo2(struct server *s, struct hs_report rep)
 {
+    enum hs_outcome o = rep.outcome;
+    struct req *r = rep.r;
     struct client *c;
 
     if (o == HS_WAITING)
         return;
-    if (o == HS_READ && why == HS_REASON_TIMEOUT && !r->offered_again) {
+    if (o == HS_READ && rep.why == HS_REASON_TIMEOUT && !r->offered_again) {
         /* read, but its client stays silent: perhaps a stale reader read
            it and died before giving it back. Once more: a client ignores
            a result it has already */
@@ -199,20 +209,16 @@ settle_fifo2(struct server *s, struct req *r, pid_t reader,
     } else if (o == HS_ACKED || o == HS_READ) {
         /* read: by its client, or by a stale reader that gives it back
            through FIFO4 (route_fifo4() then queues it again) */
-        if (IPCLAB_MUTANT(13, 10)) {
-            push_back(&s->to_client, r);    /* mutant 13 (R8): twice */
-        } else {
-            s->served++;
-            if (o == HS_READ)
-                remember_read(s, &r->rec);
-            req_free(s, r);
-        }
-    } else if (why == HS_REASON_STOPPED &&
-               (c = clients_find(s, reader)) != NULL) {
+        s->served++;
+        if (o == HS_READ)
+            remember_read(s, &r->rec);
+        req_free(s, r);
+    } else if (rep.why == HS_REASON_STOPPED &&
+               (c = clients_find(s, rep.reader)) != NULL) {
         c->stopped = true;      /* keep it here until the client resumes */
         watch_stopped(s);
         push_front(&s->to_client, r);
-    } else if (why == HS_REASON_PROTOCOL) {
+    } else if (rep.why == HS_REASON_PROTOCOL) {
         push_front(&s->to_client, r);
     } else {
         drop_result(s, r);      /* gone, silent, or unwritable */
@@ -229,8 +235,6 @@ pump_fifo2(struct server *s)
     while (s->fifo2.busy == NULL && r != NULL) {
         struct client *c = clients_find(s, r->rec.pid);
         struct req *next = r->next;
-        enum hs_outcome o;
-        enum hs_reason why = HS_REASON_NONE;
 
         if (c != NULL && c->stopped) {
             prev = r;
@@ -243,14 +247,7 @@ pump_fifo2(struct server *s)
             r = next;
             continue;
         }
-        o = hs_offer(&s->fifo2, &s->sigs, r, r->rec.pid, s->ack_timeout_ms,
-                     &why);
-        if (o == HS_WAITING && s->skip_ack_wait) {
-            /* UNSAFE: lab 04 shows what goes wrong without the ack */
-            hs_release(&s->fifo2);
-            o = HS_ACKED;
-        }
-        settle_fifo2(s, r, r->rec.pid, o, why);
+        settle_fifo2(s, offer(s, &s->fifo2, r, r->rec.pid));
         return;                 /* settle_fifo2() pumped again */
     }
 }
@@ -358,9 +355,13 @@ worker_for(struct server *s, struct req *r)
 
 /* What became of a request offered in FIFO3 */
 static void
-settle_fifo3(struct server *s, struct req *r, pid_t reader,
-             enum hs_outcome o, enum hs_reason why)
+settle_fifo3(struct server *s, struct hs_report rep)
 {
+    enum hs_outcome o = rep.outcome;
+    enum hs_reason why = rep.why;
+    struct req *r = rep.r;
+    pid_t reader = rep.reader;
+
     if (o == HS_WAITING)
         return;
     if (o == HS_ACKED || o == HS_READ) {
@@ -397,8 +398,6 @@ pump_fifo3(struct server *s)
 
     while (s->fifo3.busy == NULL && r != NULL) {
         struct req *next = r->next;
-        enum hs_reason why = HS_REASON_NONE;
-        enum hs_outcome o;
         pid_t pid = worker_for(s, r);
 
         if (pid == 0) {
@@ -407,22 +406,13 @@ pump_fifo3(struct server *s)
             continue;
         }
         unlink_req(&s->to_worker, prev, r);
-        if (pid < 0 || IPCLAB_MUTANT(2, 20)) {     /* mutant 2 (R10) */
+        if (pid < 0) {
             fail(s, r, EIO);
             r = prev == NULL ? s->to_worker.head : prev->next;
             continue;
         }
-        if (IPCLAB_MUTANT(8, 10)) {
-            r->rec.b++;                 /* mutant 8 (R6): an operand */
-            ipc_rec_seal(&r->rec);
-        }
         IPCLAB_TP(route, r->rec.pid, r->rec.seq, (int)r->rec.op, (int)pid);
-        o = hs_offer(&s->fifo3, &s->sigs, r, pid, s->ack_timeout_ms, &why);
-        if (o == HS_WAITING && s->skip_ack_wait) {
-            hs_release(&s->fifo3);      /* UNSAFE: lab 04 */
-            o = HS_ACKED;
-        }
-        settle_fifo3(s, r, pid, o, why);
+        settle_fifo3(s, offer(s, &s->fifo3, r, pid));
         return;                 /* settle_fifo3() pumped again */
     }
 }
@@ -473,14 +463,14 @@ static void
 given_back(struct server *s, struct ipc_record rec)
 {
     bool result = rec.kind == IPCLAB_KIND_RESULT;
-    struct handshake *h = result ? &s->fifo2 : &s->fifo3;
-    struct req *busy = h->busy, *r;
-    enum hs_reason why = HS_REASON_NONE;
+    struct hs_report rep;
+    struct req *r;
 
     rec.flags &= ~IPCLAB_REC_RETURNED;
     ipc_rec_seal(&rec);
-    if (hs_given_back(h, &rec, &why) == HS_TAKEN_BACK) {
-        push_front(result ? &s->to_client : &s->to_worker, busy);
+    rep = hs_given_back(result ? &s->fifo2 : &s->fifo3, &rec);
+    if (rep.outcome == HS_TAKEN_BACK) {
+        push_front(result ? &s->to_client : &s->to_worker, rep.r);
         if (result)
             pump_fifo2(s);
         else
@@ -539,25 +529,30 @@ route_fifo4(struct server *s, const struct ipc_record *rec)
 void
 route_ack(struct server *s, const struct ipc_sig_event *ev)
 {
-    struct req *r2 = s->fifo2.busy, *r3 = s->fifo3.busy;
-    pid_t p2 = s->fifo2.reader, p3 = s->fifo3.reader;
-    enum hs_reason why2, why3;
-    enum hs_outcome o2, o3;
+    struct hs_report rep2, rep3;
 
-    if (IPCLAB_MUTANT(7, 10))
-        return;                 /* mutant 7 (R5): an ack lost, untraced */
     if (ev->code != (s->sigs.mode == IPCLAB_SIG_RT ? SI_QUEUE : SI_USER)) {
         ipc_sig_ignored(ev, "not_queued");
         return;
     }
     /* both, in classic mode: one signal may stand for two coalesced acks */
-    o3 = hs_ack(&s->fifo3, &s->sigs, ev, &why3);
-    o2 = hs_ack(&s->fifo2, &s->sigs, ev, &why2);
-    if (o2 == HS_WAITING && o3 == HS_WAITING && why2 == HS_REASON_NONE &&
-        why3 == HS_REASON_NONE)
+    rep3 = hs_ack(&s->fifo3, &s->sigs, ev);
+    rep2 = hs_ack(&s->fifo2, &s->sigs, ev);
+    if (rep2.outcome == HS_WAITING && rep3.outcome == HS_WAITING &&
+        rep2.why == HS_REASON_NONE && rep3.why == HS_REASON_NONE)
         ipc_sig_ignored(ev, "unexpected_sender");
-    settle_fifo3(s, r3, p3, o3, why3);
-    settle_fifo2(s, r2, p2, o2, why2);
+    settle_fifo3(s, rep3);
+    settle_fifo2(s, rep2);
+}
+
+/* A peer seen stopped: true, and no longer marked stopped, if it runs */
+static bool
+resumes(bool *stopped, pid_t pid)
+{
+    if (!*stopped || ipc_proc_run_state(pid) == IPCLAB_PROC_STOPPED)
+        return false;
+    *stopped = false;
+    return true;
 }
 
 /* Full: give up on the oldest results held for stopped clients (rt mode
@@ -573,10 +568,9 @@ route_make_room(struct server *s, int need)
         struct client *c = clients_find(s, r->rec.pid);
         struct req *next = r->next;
 
-        if (c != NULL && c->stopped &&
-            !(c->stopped = ipc_proc_run_state(c->pid) == IPCLAB_PROC_STOPPED))
+        if (c != NULL && resumes(&c->stopped, c->pid))
             resumed = true;             /* it runs again: serve, not drop */
-        if (c != NULL && c->stopped) {
+        else if (c != NULL && c->stopped) {
             unlink_req(&s->to_client, prev, r);
             drop_result(s, r);
         } else {
@@ -599,17 +593,13 @@ recheck_stopped(struct server *s)
     for (int i = 0; i < s->nclients; i++) {
         struct client *c = &s->clients[i];
 
-        if (c->stopped &&
-            !(c->stopped = ipc_proc_run_state(c->pid) == IPCLAB_PROC_STOPPED))
-            resumed = true;
+        resumed |= resumes(&c->stopped, c->pid);
         any |= c->stopped;
     }
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         struct worker *w = &s->pool[op];
 
-        if (w->stopped && w->pid > 0 &&
-            !(w->stopped = ipc_proc_run_state(w->pid) == IPCLAB_PROC_STOPPED))
-            resumed = true;
+        resumed |= w->pid > 0 && resumes(&w->stopped, w->pid);
         any |= w->stopped;
     }
     if (s->per_request)
@@ -637,17 +627,10 @@ give_up_on_stopped(struct server *s)
 void
 route_tick(struct server *s)
 {
-    struct req *r2 = s->fifo2.busy, *r3 = s->fifo3.busy;
-    pid_t p2 = s->fifo2.reader, p3 = s->fifo3.reader;
-    enum hs_reason why = HS_REASON_NONE;
     int64_t now = ipc_now_ms();
 
-    enum hs_outcome o;
-
-    o = hs_check(&s->fifo3, false, &why);
-    settle_fifo3(s, r3, p3, o, why);
-    o = hs_check(&s->fifo2, false, &why);
-    settle_fifo2(s, r2, p2, o, why);
+    settle_fifo3(s, hs_check(&s->fifo3, false));
+    settle_fifo2(s, hs_check(&s->fifo2, false));
     if (s->next_recheck != 0 && now >= s->next_recheck &&
         recheck_stopped(s)) {
         pump_fifo3(s);
@@ -657,50 +640,43 @@ route_tick(struct server *s)
         struct worker *w = &s->pool[op];
 
         if (w->pid == 0 && w->restart_at != 0 && now >= w->restart_at &&
-            !s->stopping) {
+            s->stop_at == 0) {
             restart_worker(s, op);
             pump_fifo3(s);
         }
     }
-    if (s->stopping && s->fifo2.busy == NULL && s->fifo3.busy == NULL)
+    if (s->stop_at != 0 && s->fifo2.busy == NULL && s->fifo3.busy == NULL)
         give_up_on_stopped(s);
+}
+
+/* The sooner of t and 'when', where 0 means none */
+static int64_t
+sooner(int64_t t, int64_t when)
+{
+    return when != 0 && (t == 0 || when < t) ? when : t;
 }
 
 int
 route_next_timeout(const struct server *s)
 {
-    int64_t t = -1, now = ipc_now_ms();
-    const struct handshake *hs[] = { &s->fifo2, &s->fifo3 };
+    int64_t t = s->stop_at;
 
-    for (size_t i = 0; i < 2; i++)
-        if (hs[i]->busy != NULL && (t < 0 || hs[i]->next_check < t))
-            t = hs[i]->next_check;
-    if (s->next_recheck != 0 && (t < 0 || s->next_recheck < t))
-        t = s->next_recheck;
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
-        const struct worker *w = &s->pool[op];
-
-        if (w->pid == 0 && w->restart_at != 0 &&
-            (t < 0 || w->restart_at < t))
-            t = w->restart_at;
-    }
-    if (t < 0)
-        return -1;
-    return t <= now ? 0 : (int)(t - now);
+    if (s->fifo2.busy != NULL)
+        t = sooner(t, s->fifo2.next_check);
+    if (s->fifo3.busy != NULL)
+        t = sooner(t, s->fifo3.next_check);
+    t = sooner(t, s->next_recheck);
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
+        if (s->pool[op].pid == 0)
+            t = sooner(t, s->pool[op].restart_at);
+    return t == 0 ? -1 : ipc_ms_until(t);
 }
 
 void
 route_client_exited(struct server *s, pid_t pid)
 {
-    struct req *r = s->fifo2.busy;
-    enum hs_reason why = HS_REASON_NONE;
-
-    enum hs_outcome o;
-
-    if (r != NULL && s->fifo2.reader == pid) {
-        o = hs_check(&s->fifo2, true, &why);
-        settle_fifo2(s, r, pid, o, why);
-    }
+    if (s->fifo2.busy != NULL && s->fifo2.reader == pid)
+        settle_fifo2(s, hs_check(&s->fifo2, true));
 }
 
 /* A pool worker died: start it again, at once or after a growing delay */
@@ -714,12 +690,16 @@ replace_worker(struct server *s, uint32_t op, int code)
     w->stopped = false;
     if (code != 0)
         w->failures++;
-    if (s->stopping)
+    if (s->stop_at != 0)
         return;
     if (code == 127)
         fail_queued(s, op);     /* it cannot be executed: do not keep them */
     if (w->failures >= 2) {
-        delay = RESTART_MIN_MS << (w->failures - 2 < 5 ? w->failures - 2 : 5);
+        /* the second death in a row waits RESTART_MIN_MS, each next one
+           twice as long, up to RESTART_MAX_MS */
+        delay = RESTART_MIN_MS;
+        for (int i = 2; i < w->failures && delay < RESTART_MAX_MS; i++)
+            delay *= 2;
         if (delay > RESTART_MAX_MS)
             delay = RESTART_MAX_MS;
         IPCLAB_TP(error, "worker restart delayed", delay);
@@ -736,19 +716,13 @@ replace_worker(struct server *s, uint32_t op, int code)
 void
 route_child_exited(struct server *s, pid_t pid, int code)
 {
-    struct req *r3 = s->fifo3.busy;
-    enum hs_reason why = HS_REASON_NONE;
-
     /* the replacement first: settling FIFO3 below hands out the next
        request at once, and one for this operation must wait for it */
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (!s->per_request && s->pool[op].pid == pid)
             replace_worker(s, op, code);
-    if (r3 != NULL && s->fifo3.reader == pid) {
-        enum hs_outcome o = hs_check(&s->fifo3, true, &why);
-
-        settle_fifo3(s, r3, pid, o, why);
-    }
+    if (s->fifo3.busy != NULL && s->fifo3.reader == pid)
+        settle_fifo3(s, hs_check(&s->fifo3, true));
     for (int i = 0; i < MAX_REQUESTS; i++) {
         struct req *r = &s->reqs[i];
 

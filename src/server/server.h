@@ -90,6 +90,15 @@ enum hs_reason {
     HS_REASON_FAILED,           /* the write into the FIFO failed */
 };
 
+/* What the handshake reports: what became of which record, and why */
+struct hs_report {
+    enum hs_outcome outcome;
+    enum hs_reason why;         /* also PROTOCOL for an ack from our reader
+                                   that changes nothing (ignored, traced) */
+    struct req *r;              /* the record it concerns */
+    pid_t reader;               /* to whom it was announced */
+};
+
 /* A persistent processing client (pool mode) */
 struct worker {
     pid_t pid;                  /* 0 when not running */
@@ -146,7 +155,8 @@ struct server {
     struct ipc_record read_unacked[READ_MEMORY];  /* ring: only these may
                                    come back through FIFO4 (pid 0: free) */
     int read_next;              /* the ring's next slot to overwrite */
-    bool stopping;
+    int64_t stop_at;            /* 0 while serving; once asked to stop,
+                                   the time by which to stop (main.c) */
     unsigned long served, dropped_results;
     unsigned long dropped_records;  /* valid records refused: duplicate,
                                        stale, naming no client */
@@ -156,20 +166,26 @@ struct server {
 void
 hs_init(struct handshake *h, enum ipc_fifo_no no);
 
-enum hs_outcome
+/* Write r into the idle FIFO and tell 'reader' */
+struct hs_report
 hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
-         pid_t reader, int ack_timeout_ms, enum hs_reason *why);
+         pid_t reader, int ack_timeout_ms);
 
-enum hs_outcome
+/* An ack arrived: is it for our record? */
+struct hs_report
 hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
-       const struct ipc_sig_event *ev, enum hs_reason *why);
+       const struct ipc_sig_event *ev);
 
-enum hs_outcome
-hs_check(struct handshake *h, bool now, enum hs_reason *why);
+/* Look at a silent reader: stopped, gone, late? (now: do not wait for
+   the next check time) */
+struct hs_report
+hs_check(struct handshake *h, bool now);
 
-enum hs_outcome
-hs_given_back(struct handshake *h, const struct ipc_record *rec,
-              enum hs_reason *why);
+/* A reader gave rec back through FIFO4: was it ours, unread? */
+struct hs_report
+hs_given_back(struct handshake *h, const struct ipc_record *rec);
+
+/* Forget the record without asking (--unsafe-no-ack) */
 
 void
 hs_release(struct handshake *h);
@@ -190,6 +206,8 @@ route_make_room(struct server *s, int need);
 void
 route_tick(struct server *s);
 
+/* ms until the next deadline (a reader to look at, stopped peers, a
+   restart, the stop), for epoll_wait(); -1: none */
 int
 route_next_timeout(const struct server *s);
 

@@ -17,14 +17,12 @@
  * handshake is in src/server/handshake.c. Lab 03, step 1.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "ipclab/calc.h"
 #include "ipclab/err.h"
 #include "ipclab/fifo.h"
-#include "ipclab/mutant.h"
 #include "ipclab/proc.h"
 #include "ipclab/sig.h"
 #include "ipclab/trace.h"
@@ -91,37 +89,11 @@ serve(struct worker *w, struct ipc_record *rec)
     if (w->args.delay_ms > 0)
         ipc_sleep_ms(w->args.delay_ms);
     status = ipc_calc_apply(rec->op, rec->a, rec->b, &value);
-    /* mutants 9 to 12: a changed operand (R6), a wrong value, overflow
-       or division by zero not detected (R7) */
-    if (IPCLAB_MUTANT(9, 10))
-        rec->a++;
-    if (status == 0 && IPCLAB_MUTANT(10, 10))
-        value++;
-    if (status == ERANGE && IPCLAB_MUTANT(11, 1)) {
-        status = 0;
-        value = INT64_MAX;
-    }
-    if (status == EDOM && IPCLAB_MUTANT(12, 1))
-        status = 0;
     ipc_rec_make_result(rec, status, value);
     /* FIFO4 full means a busy server: wait. A dead one gives EPIPE */
     if (ipc_rec_write(w->fd4, IPCLAB_FIFO4, rec, RESULT_TIMEOUT_MS) == -1)
         ipc_die("cannot write result into FIFO4");
 }
-
-#ifdef IPCLAB_MUTANTS
-/* Mutant 5 (R3): read the next record of FIFO3 with no ready, as ours */
-static void
-steal(struct worker *w)
-{
-    struct pollfd p = { .fd = w->fd3, .events = POLLIN };
-    struct ipc_record rec;
-
-    if (poll(&p, 1, 20) == 1 &&
-        ipc_rec_read_one(w->fd3, IPCLAB_FIFO3, &rec, IPCLAB_KIND_REQUEST) == 1)
-        serve(w, &rec);
-}
-#endif
 
 /* One request: read it, acknowledge it, compute, answer. */
 static void
@@ -152,10 +124,6 @@ handle_ready(struct worker *w, const struct ipc_sig_event *ev)
         return;
     }
     serve(w, &rec);
-#ifdef IPCLAB_MUTANTS
-    if (IPCLAB_MUTANT(5, 10))
-        steal(w);
-#endif
 }
 
 int

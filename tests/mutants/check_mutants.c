@@ -1,15 +1,21 @@
 /*
  * tests/mutants/check_mutants.c - every mutant is caught, with its rule.
  *
- * For each fault switch of include/ipclab/mutant.h, and for none (the
- * unmutated programs of the same mutant build): scripts/load.sh runs a
- * server of the mutant build and 4 ipclab-rc of 100 requests each
- * (tests/lib/oracle.h's mix: division by zero, overflow), window 8,
+ * Each mutant is the reference system with one fault patched in
+ * (tests/mutants/patches/NAME.patch, built by mk/mutants.mk into
+ * BUILD-mutants/NAME/bin). For each, and for none (this build's own
+ * programs): scripts/load.sh runs a server and 4 ipclab-rc of 100 requests
+ * each (tests/lib/oracle.h's mix: division by zero, overflow), window 8,
  * recorded with traces/record.sh; then this build's 'ipclab-trace check'
  * judges the trace. A mutant passes when check exits 1 and one of its
  * lines names the mutant's rule ("R4: ..."); the unmutated run must exit
  * 0. A mutant breaks the protocol, so its load may fail: only the check's
  * verdict counts.
+ *
+ * A new mutant: change a copy of src/server, src/rc or src/worker, save
+ * 'diff -u' of it (paths a/src/... and b/src/...) as patches/NN-name.patch
+ * and add it to cases[] with its rule. 'make mutants' fails when a patch
+ * no longer applies to the code it changes.
  *
  * Timeouts keep mutants short: a reader's ack that never comes is given
  * up after 100 ms (--ack-timeout), a client gives up after 2 s without an
@@ -28,41 +34,45 @@
 #define CLIENTS 4
 #define REQUESTS 100
 
-/* Each mutant and the rule it breaks (docs/protocol.md, section 8) */
+/* Each mutant (its patch's name; NULL: none) and the rule it breaks
+   (docs/protocol.md, section 8) */
 static const struct {
-    int mutant, rule;
-    const char *what;
+    const char *name;
+    int rule;
 } cases[] = {
-    { 0, 0, "none: the reference system passes" },
-    { 1, 1, "server: a read record taken for acknowledged" },
-    { 2, 10, "server: a request failed with EIO" },
-    { 3, 2, "server: a ready with another seq" },
-    { 4, 2, "server: a record with no ready" },
-    { 5, 3, "worker: reads FIFO3 without a ready" },
-    { 6, 4, "rc: no ack for a result" },
-    { 7, 5, "server: an ack ignored, untraced" },
-    { 8, 6, "server: an operand changed on the way to FIFO3" },
-    { 9, 6, "worker: an operand changed in its result" },
-    { 10, 7, "worker: a wrong value" },
-    { 11, 7, "worker: overflow not detected" },
-    { 12, 7, "worker: division by zero not detected" },
-    { 13, 8, "server: a result written twice" },
-    { 14, 8, "server: a result lost, untraced" },
-    { 15, 9, "rc: its ack sent to the wrong process" },
+    { NULL, 0 },
+    { "01-read-taken-for-acked", 1 },
+    { "02-request-failed", 10 },
+    { "03-ready-other-seq", 2 },
+    { "04-no-ready", 2 },
+    { "05-worker-reads-without-ready", 3 },
+    { "06-rc-no-ack", 4 },
+    { "07-ack-ignored", 5 },
+    { "08-server-changes-operand", 6 },
+    { "09-worker-changes-operand", 6 },
+    { "10-wrong-value", 7 },
+    { "11-overflow-undetected", 7 },
+    { "12-division-by-zero-undetected", 7 },
+    { "13-result-twice", 8 },
+    { "14-result-lost", 8 },
+    { "15-ack-to-wrong-process", 9 },
 };
 
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
-/* BUILD-mutants/bin, beside this build's bin/ */
-static const char *
-mutant_bindir(void)
+/* The programs of mutant 'name' (BUILD-mutants/NAME/bin, beside this
+   build's bin/), or this build's own for none */
+static void
+mutant_bindir(const char *name, char *dir, size_t size)
 {
-    static char dir[PATH_MAX];
     const char *server = h_bin("ipclab-server");
-    size_t n = strlen(server) - strlen("/bin/ipclab-server");
+    size_t n = strlen(server) - strlen("/ipclab-server");
 
-    snprintf(dir, sizeof(dir), "%.*s-mutants/bin", (int)n, server);
-    return dir;
+    if (name == NULL)
+        snprintf(dir, size, "%.*s", (int)n, server);
+    else
+        snprintf(dir, size, "%.*s-mutants/%s/bin",
+                 (int)(n - strlen("/bin")), server, name);
 }
 
 START_TEST(test_mutant_is_caught)
@@ -70,12 +80,13 @@ START_TEST(test_mutant_is_caught)
     const char *work = h_tmpdir(), *trace = h_tmpdir_path("trace");
     char bindir[PATH_MAX], in[PATH_MAX], exp[PATH_MAX];
     char server[PATH_MAX + 16];
-    char script[PATH_MAX], mutant[16], want[16], *out;
+    char script[PATH_MAX], want[16], *out;
+    const char *name = cases[_i].name;
     int status;
 
     if (!h_tracing_available())
         h_skip("LTTng is not installed, or the kit was built untraced");
-    snprintf(bindir, sizeof(bindir), "%s", mutant_bindir());
+    mutant_bindir(name, bindir, sizeof(bindir));
     snprintf(server, sizeof(server), "%s/ipclab-server", bindir);
     ck_assert_msg(access(server, X_OK) == 0, "no mutant build: '%s' (make "
                   "mutants)", server);
@@ -84,14 +95,12 @@ START_TEST(test_mutant_is_caught)
         snprintf(exp, sizeof(exp), "%s/rc%d.exp", work, k);
         oracle_workload(in, exp, REQUESTS, 100 + (unsigned)k);
     }
-    snprintf(mutant, sizeof(mutant), "%d", cases[_i].mutant);
-    ck_assert_int_eq(setenv("IPCLAB_MUTANT", mutant, 1), 0);
     ck_assert_int_eq(setenv("LOAD_TIMEOUT_MS", "2000", 1), 0);
     snprintf(script, sizeof(script), "%s/scripts/load.sh", h_srcdir());
     status = h_record(trace, (const char *[]){ script, bindir, work, "4",
                       "8", "--ack-timeout", "100", NULL },
                       h_tmpdir_path("load.log"), 120000);
-    ck_assert_msg(cases[_i].mutant != 0 || status == 0,
+    ck_assert_msg(name != NULL || status == 0,
                   "the unmutated load failed (exit %d)", status);
 
     status = h_run((const char *[]){ h_bin("ipclab-trace"), "check", trace,
@@ -99,15 +108,14 @@ START_TEST(test_mutant_is_caught)
                    h_tmpdir_path("check.err"), 120000);
     out = h_read_file(h_tmpdir_path("check.out"));
     ck_assert_ptr_nonnull(out);
-    if (cases[_i].mutant == 0) {
+    if (name == NULL) {
         ck_assert_msg(status == 0, "check exit %d on the unmutated "
                       "system:\n%.2000s", status, out);
     } else {
         snprintf(want, sizeof(want), "] R%d: ", cases[_i].rule);
         ck_assert_msg(status == 1 && strstr(out, want) != NULL,
-                      "mutant %d (%s) not caught as R%d: check exit "
-                      "%d:\n%.2000s", cases[_i].mutant, cases[_i].what,
-                      cases[_i].rule, status, out);
+                      "mutant %s not caught as R%d: check exit %d:\n"
+                      "%.2000s", name, cases[_i].rule, status, out);
     }
     free(out);
 }

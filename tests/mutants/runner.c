@@ -2,9 +2,8 @@
  * tests/mutants/runner.c - the mutation tests of the protocol check,
  * build/tests/mutants.
  *
- * Each mutant is the reference system with one fault switch on
- * (include/ipclab/mutant.h), from the mutant build that mk/mutants.mk
- * makes beside this build. check_mutants.c records each one under load
+ * Each mutant is the reference system with one fault patched in
+ * (tests/mutants/patches/), built by mk/mutants.mk beside this build. check_mutants.c records each one under load
  * and requires 'ipclab-trace check' to name the rule it breaks; the same
  * load on the unmutated programs must pass. Exits non-zero when any test
  * failed.
