@@ -168,7 +168,7 @@ const char *
 lab_bin(const char *name);
 
 /*
- * Start argv (argv[0] a path, as from lab_bin()) with ipc_spawn(), its
+ * Start argv (argv[0] a path, as from lab_bin()) with ipc_spawn_output(), its
  * stdout into file 'out' (NULL: ours). Returns the pid; dies on failure.
  */
 pid_t

@@ -257,8 +257,9 @@ START_TEST(test_security_descriptors)
     int nserver, nworkers;
     char fifo2[PATH_MAX + 16];
 
-    /* nothing inherited from the test: every fd above 2 is the kit's */
-    fx_server_start(&srv, h_tmpdir_path("run"), NULL, FX_CLEAN_FDS, NULL);
+    /* nothing inherited from the test (ipc_server_start()): every fd
+       above 2 is the kit's */
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
     nserver = list_fds(srv.h.pid, server_fds, 64);
     for (int i = 0; i < nserver; i++) {
         /* the directory, the FIFOs, the lock, the signalfd, the epoll

@@ -100,14 +100,14 @@ struct fx_server {
 };
 
 enum {
-    FX_CLEAN_FDS = 1,           /* close every fd above 2 before exec */
-    FX_UMASK0 = 2,              /* start with umask 0 */
+    FX_UMASK0 = 1,              /* start with umask 0 */
 };
 
 /*
  * Start ipclab-server --dir DIR plus 'extra' (NULL-terminated, may be
  * NULL), with the FX_* 'flags'; under traces/record.sh -o TRACE_DIR when
- * trace_dir is not NULL. Waits for "ready: DIR" (the test fails without
+ * trace_dir is not NULL. It inherits no descriptor above 2
+ * (ipc_server_start()). Waits for "ready: DIR" (the test fails without
  * it) and finds the server's pid in the lock file.
  */
 void

@@ -343,18 +343,14 @@ redirect(int fd, const char *path, int flags)
     close(f);
 }
 
-/* Reset what Check's runner may have changed, then exec. */
+/* Undo what Check's runner may have changed, then exec. */
 static void
 exec_child(const char *const argv[])
 {
     sigset_t none;
 
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGALRM, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    ipc_child_default_signals(&none);
     execv(argv[0], (char *const *)argv);
     _exit(127);
 }
@@ -409,35 +405,12 @@ h_run(const char *const argv[], const char *in, const char *out,
     return h_wait(h_spawn(argv, in, out, err), timeout_ms);
 }
 
-/* Read one line from fd into buf within the deadline; false on EOF. */
-static bool
-read_line(int fd, char *buf, size_t size, int64_t deadline)
-{
-    size_t n = 0;
-
-    while (n + 1 < size) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        ssize_t r;
-
-        if (poll(&p, 1, ipc_ms_until(deadline)) <= 0)
-            return false;       /* timeout (or error) */
-        r = read(fd, buf + n, 1);
-        if (r <= 0)
-            return false;       /* EOF: the program died */
-        if (buf[n] == '\n')
-            break;
-        n++;
-    }
-    buf[n] = '\0';
-    return true;
-}
-
 void
 h_server_start(struct h_server *s, const char *dir, const char *const extra[])
 {
     const char *argv[32] = { h_bin("ipclab-server"), "--dir", dir };
-    int n = 3, pipefd[2];
     char expect[PATH_MAX + 16];
+    int n = 3;
 
     for (int i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
         argv[n++] = extra[i];
@@ -445,25 +418,13 @@ h_server_start(struct h_server *s, const char *dir, const char *const extra[])
     memset(s, 0, sizeof(*s));
     snprintf(s->dir, sizeof(s->dir), "%s", dir);
 
-    ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
     fflush(NULL);
-    s->pid = fork();
-    ck_assert_int_ne(s->pid, -1);
-    if (s->pid == 0) {
-        dup2(pipefd[1], STDOUT_FILENO);
-        redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
-        exec_child(argv);
-    }
-    close(pipefd[1]);
-    s->out_fd = pipefd[0];
-
+    s->pid = ipc_server_start((char *const *)argv, ipc_deadline_ms(10000),
+                              &s->out_fd, s->ready_line,
+                              sizeof(s->ready_line));
+    ck_assert_msg(s->pid != -1, "server did not print 'ready:': %s",
+                  strerror(errno));
     snprintf(expect, sizeof(expect), "ready: %s", dir);
-    if (!read_line(s->out_fd, s->ready_line, sizeof(s->ready_line),
-                   ipc_deadline_ms(10000))) {
-        int status = h_wait(s->pid, 1000);
-
-        ck_abort_msg("server did not print 'ready:' (exit %d)", status);
-    }
     ck_assert_str_eq(s->ready_line, expect);
 }
 
