@@ -6,7 +6,7 @@
  * undefined behaviour, no hand-written range tests to get wrong. Division
  * needs two explicit checks: b == 0 and INT64_MIN / -1 (the one quotient
  * that does not fit).
- * Unit tests: tests/check_calc.c.
+ * Unit tests: tests/unit/check_calc.c.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * cli.c - the command-line parser of every ipclab program.
  *
- * Unit tests: tests/check_cli.c.
+ * Unit tests: tests/unit/check_cli.c.
  */
 #include <errno.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * bytes atomic, so records from many writers never interleave; readers may
  * still receive several records, or garbage, in one read(), which the
  * buffered reader below sorts out.
- * Unit tests: tests/check_fifo.c.
+ * Unit tests: tests/unit/check_fifo.c.
  */
 #include <errno.h>
 #include <fcntl.h>

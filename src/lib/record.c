@@ -3,7 +3,7 @@
  *
  * Pure functions: no I/O, no errno. Validation is the only line of defence
  * against garbage in a FIFO, so it checks every field a reader relies on.
- * Unit tests: tests/check_record.c.
+ * Unit tests: tests/unit/check_record.c.
  */
 #include <errno.h>
 #include <string.h>
