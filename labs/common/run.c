@@ -24,18 +24,15 @@
 #include "ipclab/sig.h"
 #include "lab.h"
 
-const char *
-lab_bin(const char *name)
+/* Path of program 'name' beside the lab binary (build/bin/) into buf */
+static void
+lab_bin(char *buf, size_t size, const char *name)
 {
-    static char paths[8][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 8];
     char dir[PATH_MAX - 64];
 
     if (ipc_exe_dir(dir, sizeof(dir)) == -1)
         ipc_die("cannot find the directory of this program");
-    snprintf(p, PATH_MAX, "%s/%s", dir, name);
-    return p;
+    snprintf(buf, size, "%s/%s", dir, name);
 }
 
 pid_t
@@ -59,12 +56,13 @@ lab_spawn(const char *role, const char *const argv[], const char *out)
 bool
 lab_server_start(struct lab_server *s, const char *const extra[])
 {
-    const char *argv[24] = { lab_bin("ipclab-server"), "--dir" };
-    char line[PATH_MAX + 16], expect[PATH_MAX + 16];
+    char server[PATH_MAX], line[PATH_MAX + 16], expect[PATH_MAX + 16];
+    const char *argv[24] = { server, "--dir", s->dir };
     int n = 3;
 
+    lab_bin(server, sizeof(server), "ipclab-server");
+    lab_bin(s->rc, sizeof(s->rc), "ipclab-rc");
     snprintf(s->dir, sizeof(s->dir), "%s", lab_path("run"));
-    argv[2] = s->dir;
     for (int i = 0; extra != NULL && extra[i] != NULL && n < 23; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;

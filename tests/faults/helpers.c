@@ -35,41 +35,39 @@ fx_tcase(Suite *s, const char *name, int timeout_s)
     return tc;
 }
 
-/* "WORK/rcK.EXT" into a static buffer (one of 8 in rotation) */
+/* "WORK/rcK.EXT" into buf */
 static const char *
-client_file(const char *work, int k, const char *ext)
+client_file(char *buf, size_t size, const char *work, int k, const char *ext)
 {
-    static char paths[8][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 8];
-
-    snprintf(p, PATH_MAX, "%s/rc%d.%s", work, k, ext);
-    return p;
+    snprintf(buf, size, "%s/rc%d.%s", work, k, ext);
+    return buf;
 }
 
 void
 fx_load_prepare(const char *work, int clients, int count, unsigned int seed)
 {
+    char in[PATH_MAX], expect[PATH_MAX];
+
     for (int k = 0; k < clients; k++)
-        oracle_workload(client_file(work, k, "in"),
-                        client_file(work, k, "expect"), count,
-                        seed + (unsigned int)k);
+        oracle_workload(client_file(in, sizeof(in), work, k, "in"),
+                        client_file(expect, sizeof(expect), work, k,
+                                    "expect"), count, seed + (unsigned int)k);
 }
 
 void
 fx_load_start(pid_t pids[], const char *dir, const char *work, int clients,
               int window)
 {
-    char win[16];
+    char win[16], in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
 
     ck_assert_int_le(clients, FX_MAX_CLIENTS);
     snprintf(win, sizeof(win), "%d", window);
     for (int k = 0; k < clients; k++)
         pids[k] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
                           "--window", win, "--file",
-                          client_file(work, k, "in"), NULL }, NULL,
-                          client_file(work, k, "out"),
-                          client_file(work, k, "err"));
+                          client_file(in, sizeof(in), work, k, "in"), NULL },
+                          NULL, client_file(out, sizeof(out), work, k, "out"),
+                          client_file(err, sizeof(err), work, k, "err"));
 }
 
 void
@@ -89,9 +87,13 @@ fx_load_check(const char *work, int clients, const char *allowed)
     int differing = 0, failed = 0, timed_out = 0, lost = 0;
 
     for (int k = 0; k < clients; k++) {
-        char *want = h_read_file(client_file(work, k, "expect"));
-        char *got = h_read_file(client_file(work, k, "out"));
-        char *err = h_read_file(client_file(work, k, "err"));
+        char path[PATH_MAX];
+        char *want = h_read_file(client_file(path, sizeof(path), work, k,
+                                             "expect"));
+        char *got = h_read_file(client_file(path, sizeof(path), work, k,
+                                            "out"));
+        char *err = h_read_file(client_file(path, sizeof(path), work, k,
+                                            "err"));
 
         ck_assert_msg(got != NULL, "client %d wrote no output", k);
         ck_assert_msg(err == NULL || err[0] == '\0', "client %d: %s", k,
@@ -125,7 +127,7 @@ fx_load_complaint(const char *work, int clients)
         if (k < 0)
             snprintf(path, sizeof(path), "%s/server.err", work);
         else
-            file = client_file(work, k, "err");
+            client_file(path, sizeof(path), work, k, "err");
         text = h_read_file(file);
         if (text != NULL && text[0] != '\0') {
             snprintf(said, sizeof(said), "%.300s: %.700s", file, text);
