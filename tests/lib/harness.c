@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "ipclab/err.h"
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 #if IPCLAB_TRACING
@@ -162,6 +163,23 @@ h_lock_machine(void)
     setenv("IPCLAB_TESTS_LOCKED", "1", 1);
 }
 
+int
+h_main(const char *argv0, h_suite_fn *const make[])
+{
+    SRunner *sr;
+    int failed;
+
+    ipc_set_progname(argv0);
+    h_lock_machine();
+    sr = srunner_create(make[0]());
+    for (int i = 1; make[i] != NULL; i++)
+        srunner_add_suite(sr, make[i]());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 void
 h_skip_note(const char *fmt, ...)
 {
@@ -242,6 +260,14 @@ h_srcdir(void)
     ck_assert_ptr_nonnull(slash);
     *slash = '\0';
     return dir;
+}
+
+const char *
+h_build_name(void)
+{
+    const char *slash = strrchr(build_dir(), '/');
+
+    return slash != NULL ? slash + 1 : build_dir();
 }
 
 /*

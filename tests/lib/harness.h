@@ -7,9 +7,9 @@
  * sleep, and kills what it started when the bound runs out, so a broken
  * program fails its test instead of hanging the suite.
  *
- * Children are started with SIGINT, SIGTERM and SIGALRM at their default
- * actions and an empty signal mask (Check's runner may have changed them),
- * in the test's process group, so Check's timeout kill reaches them too.
+ * Children are started with every signal at its default action and an
+ * empty signal mask (Check's runner may have changed them), in the test's
+ * process group, so Check's timeout kill reaches them too.
  *
  *     struct h_server srv;
  *     h_server_start(&srv, h_tmpdir_path("run"), NULL);
@@ -21,6 +21,7 @@
 #ifndef IPCLAB_TEST_HARNESS_H
 #define IPCLAB_TEST_HARNESS_H
 
+#include <check.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,19 @@
  */
 void
 h_lock_machine(void);
+
+/*
+ * The main() of a test program that starts the kit's programs: names it
+ * for messages (ipc_set_progname(argv0)), takes the lock
+ * (h_lock_machine()), then runs the suites that the NULL-ended make[]
+ * builds, in order. Returns EXIT_SUCCESS when every test passed.
+ *
+ *     return h_main(argv[0], (h_suite_fn *[]){ shared_suite, NULL });
+ */
+typedef Suite *h_suite_fn(void);
+
+int
+h_main(const char *argv0, h_suite_fn *const make[]);
 
 /*
  * A test that cannot run here: h_skip("no clang in PATH") prints
@@ -72,6 +86,13 @@ h_bin(const char *name);
 /* Absolute path of the source tree's root (where the Makefile is). */
 const char *
 h_srcdir(void);
+
+/*
+ * The name of this build's directory in the source tree: "build", or what
+ * BUILD= chose. A test that copies the tree runs the copy's BUILD/bin.
+ */
+const char *
+h_build_name(void);
 
 /*
  * Temporary files. h_tmpdir_init() makes a base directory: call it from an
