@@ -224,7 +224,7 @@ drain_one_page(pid_t writer, int rfd)
 {
     char page[4096];
 
-    unit_child_reset_signals();
+    ipc_child_default_signals(NULL);
     if (unit_wait_sleeping(writer) == -1)
         _exit(2);
     _exit(ipc_read_full(rfd, page, sizeof(page)) == (ssize_t)sizeof(page)
@@ -459,7 +459,7 @@ interrupter(pid_t target, int notify_rd, int data_fd, const char *data,
     size_t total = 0;
     ssize_t n;
 
-    unit_child_reset_signals();
+    ipc_child_default_signals(NULL);
     if (unit_wait_sleeping(target) == -1 ||
         tgkill(target, target, SIGUSR1) == -1 ||   /* its main thread */
         ipc_read_full(notify_rd, &note, 1) != 1)

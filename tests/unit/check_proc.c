@@ -311,7 +311,7 @@ START_TEST(test_proc_spawn_child_ends_with_its_parent)
     middle = fork();
     ck_assert_int_ne(middle, -1);
     if (middle == 0) {
-        unit_child_reset_signals();
+        ipc_child_default_signals(NULL);
         pid = ipc_spawn("test", argv[0], argv, NULL);
         if (write(p[1], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
             _exit(1);
