@@ -235,15 +235,33 @@ build_dir(void)
     return dir;
 }
 
+/*
+ * A copy of 'text' that lives as long as the process: the same text gives
+ * the same copy, so no later call overwrites what a test still holds.
+ */
+static const char *
+keep(const char *text)
+{
+    static char *kept[1024];
+    static size_t n;
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(kept[i], text) == 0)
+            return kept[i];
+    ck_assert_msg(n < sizeof(kept) / sizeof(kept[0]), "more than %zu "
+                  "paths in one test process", n);
+    kept[n] = strdup(text);
+    ck_assert_ptr_nonnull(kept[n]);
+    return kept[n++];
+}
+
 const char *
 h_bin(const char *name)
 {
-    static char paths[16][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 16];
+    char path[PATH_MAX];
 
-    snprintf(p, PATH_MAX, "%s/bin/%s", build_dir(), name);
-    return p;
+    snprintf(path, sizeof(path), "%s/bin/%s", build_dir(), name);
+    return keep(path);
 }
 
 const char *
@@ -308,12 +326,10 @@ h_tmpdir(void)
 const char *
 h_tmpdir_path(const char *name)
 {
-    static char paths[16][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 16];
+    char path[PATH_MAX];
 
-    snprintf(p, PATH_MAX, "%s/%s", h_tmpdir(), name);
-    return p;
+    snprintf(path, sizeof(path), "%s/%s", h_tmpdir(), name);
+    return keep(path);
 }
 
 static int

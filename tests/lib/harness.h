@@ -79,7 +79,10 @@ h_skip_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *
 h_foreign_dir(void);
 
-/* Absolute path of program 'name' in the build's bin/ directory. */
+/*
+ * Absolute path of program 'name' in the build's bin/ directory. Like
+ * h_tmpdir_path(), it stays valid for the life of the test process.
+ */
 const char *
 h_bin(const char *name);
 
@@ -99,7 +102,8 @@ h_build_name(void);
  * unchecked setup, and h_tmpdir_cleanup() from the unchecked teardown, which
  * runs in the runner even when a test fails. h_tmpdir() is a fresh
  * directory inside it for the current test process; h_tmpdir_path() joins
- * a name onto it.
+ * a name onto it (the same name, the same string, valid until the process
+ * ends: no call overwrites another's).
  */
 void
 h_tmpdir_init(void);
