@@ -668,10 +668,10 @@ Suite *
 security_suite(void)
 {
     Suite *s = suite_create("security");
-    TCase *dir = fx_tcase(s, "dir", 60);
-    TCase *fds = fx_tcase(s, "fds", 60);
-    TCase *peers = fx_tcase(s, "peers", 60);
-    TCase *swap = fx_tcase(s, "swap", 240);
+    TCase *dir = h_tcase(s, "dir", 60);
+    TCase *fds = h_tcase(s, "fds", 60);
+    TCase *peers = h_tcase(s, "peers", 60);
+    TCase *swap = h_tcase(s, "swap", 240);
 
     tcase_add_loop_test(dir, test_security_unsafe_dir_refused, 0,
                         (int)(sizeof(unsafe) / sizeof(unsafe[0])));

@@ -51,10 +51,6 @@ Suite *security_suite(void);
 Suite *fuzz_suite(void);
 Suite *stall_suite(void);
 
-/* Every test case of the program: tmpdir fixture, timeout, added to s. */
-TCase *
-fx_tcase(Suite *s, const char *name, int timeout_s);
-
 /* ---- the load: clients reading oracle files ---------------------------- */
 
 /*

@@ -24,17 +24,6 @@
 #include "ipclab/rundir.h"
 #include "oracle.h"
 
-TCase *
-fx_tcase(Suite *s, const char *name, int timeout_s)
-{
-    TCase *tc = tcase_create(name);
-
-    tcase_add_unchecked_fixture(tc, h_tmpdir_init, h_tmpdir_cleanup);
-    tcase_set_timeout(tc, timeout_s);
-    suite_add_tcase(s, tc);
-    return tc;
-}
-
 /* "WORK/rcK.EXT" into buf */
 static const char *
 client_file(char *buf, size_t size, const char *work, int k, const char *ext)

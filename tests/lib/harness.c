@@ -332,6 +332,18 @@ h_tmpdir_path(const char *name)
     return keep(path);
 }
 
+TCase *
+h_tcase(Suite *s, const char *name, int timeout_s)
+{
+    TCase *tc = tcase_create(name);
+
+    tcase_add_unchecked_fixture(tc, h_tmpdir_init, h_tmpdir_cleanup);
+    if (timeout_s > 0)
+        tcase_set_timeout(tc, timeout_s);
+    suite_add_tcase(s, tc);
+    return tc;
+}
+
 static int
 remove_entry(const char *path, const struct stat *st, int flag,
              struct FTW *ftw)

@@ -118,6 +118,13 @@ void
 h_tmpdir_cleanup(void);
 
 /*
+ * A test case named 'name' added to suite s, with the temporary directory
+ * fixture above and a timeout of timeout_s seconds (0: Check's default).
+ */
+TCase *
+h_tcase(Suite *s, const char *name, int timeout_s);
+
+/*
  * Wait up to timeout_ms for process pid (any process, not only a child) to
  * end. Returns true when it is gone.
  */
