@@ -181,31 +181,6 @@ command(const struct sys_opts *o, char **argv, size_t max, char *path,
     argv[n] = NULL;
 }
 
-/* Read the server's stdout until its "ready:" line; false on EOF/timeout */
-static bool
-wait_ready(int fd)
-{
-    int64_t deadline = ipc_deadline_ms(READY_MS);
-    char buf[4096];
-    size_t len = 0;
-
-    while (len < sizeof(buf) - 1) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        ssize_t n;
-
-        if (poll(&p, 1, ipc_ms_until(deadline)) <= 0)
-            return false;
-        n = read(fd, buf + len, sizeof(buf) - 1 - len);
-        if (n <= 0)
-            return false;
-        len += (size_t)n;
-        buf[len] = '\0';
-        if (strstr(buf, "ready: ") != NULL && strchr(buf, '\n') != NULL)
-            return true;
-    }
-    return false;
-}
-
 static void
 read_summary(const char *path, struct client *c)
 {
@@ -382,7 +357,8 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
     static struct client cl[MAX_CLIENTS];
     char tmp[PATH_MAX], dir[PATH_MAX], path[PATH_MAX], *sargv[MAX_WRAP + 12];
     double p50s[MAX_CLIENTS];
-    int pipefd[2];
+    char line[PATH_MAX + 16];
+    int server_out;
     pid_t server;
     double switches = children_switches();
 
@@ -397,15 +373,11 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
             "--sched", (char *)o->sched,
             o->ack_timeout != NULL ? "--ack-timeout" : NULL,
             (char *)o->ack_timeout, NULL });
-    if (pipe2(pipefd, O_CLOEXEC) == -1)
-        ipc_die("pipe");
-    server = bench_start(sargv, pipefd[1], STDERR_FILENO);
-    close(pipefd[1]);
-    if (!wait_ready(pipefd[0])) {
-        kill(server, SIGKILL);
-        bench_wait(server, 10000);
+    server = ipc_server_start(sargv, ipc_deadline_ms(READY_MS),
+                              &server_out, line, sizeof(line));
+    if (server == -1) {
         bench_rmtree(tmp);
-        ipc_diex("the server did not start");
+        ipc_die("the server did not start");
     }
 
     stop_clients(o, dir, stopped, o->stopped);
@@ -416,13 +388,13 @@ run_system(const struct sys_opts *o, const sigset_t *chld, struct run *res)
     kill(server, SIGINT);
     {
         char junk[4096];
-        struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
+        struct pollfd p = { .fd = server_out, .events = POLLIN };
 
-        while (poll(&p, 1, 30000) > 0 && read(pipefd[0], junk,
-                                              sizeof(junk)) > 0)
+        while (poll(&p, 1, 30000) > 0 &&
+               read(server_out, junk, sizeof(junk)) > 0)
             ;                   /* its last words: until EOF */
     }
-    close(pipefd[0]);
+    close(server_out);
     res->server_status = bench_wait(server, 30000);
     /* the server has reaped its processing clients, we the rest */
     switches = children_switches() - switches;

@@ -204,10 +204,7 @@ bench_start(char *const argv[], int out_fd, int err_fd)
 
         /* the children must not inherit our blocked or ignored signals */
         sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+        ipc_child_default_signals(&none);
         dup2(null, STDIN_FILENO);
         dup2(out_fd >= 0 ? out_fd : null, STDOUT_FILENO);
         dup2(err_fd >= 0 ? err_fd : null, STDERR_FILENO);

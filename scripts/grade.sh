@@ -143,11 +143,13 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
     chmod 0755 "$work"
     stage="$work/stage"
     sbuild="$stage/build"       # the harness finds traces/ beside it
-    mkdir -p "$sbuild/grade" "$stage/traces"
+    mkdir -p "$sbuild/grade" "$stage/traces" "$stage/scripts/lib"
     cp -R "$build/bin" "$sbuild/"
     [ -d "$build/lib" ] && cp -R "$build/lib" "$sbuild/"
     cp "$build/.tracing" "$sbuild/" 2>/dev/null || true
     cp traces/record.sh "$stage/traces/"
+    # the recorded workloads start their server with it (grader.c)
+    cp scripts/lib/server.sh "$stage/scripts/lib/"
     chmod -R a+rX "$stage"
     chmod 0711 "$sbuild/grade"  # the grading programs: root's alone
 elif [ "$(id -u)" = 0 ]; then

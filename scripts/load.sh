@@ -17,6 +17,7 @@
 # Run it under traces/record.sh to trace the whole load, server included.
 # Exit status 0 when every client and the server exited 0.
 set -eu
+. "$(dirname "$0")/lib/server.sh"
 
 if [ $# -lt 4 ]; then
     echo "usage: $0 BINDIR WORKDIR CLIENTS WINDOW [SERVER-OPTION...]" >&2
@@ -29,34 +30,15 @@ shift 4
 # under sanitizers: the load checks answers, not latency.
 timeout=${LOAD_TIMEOUT_MS:-60000}
 
-server_pid=""
 cleanup() {
     status=$?
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -INT "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -f "$work/server.pipe"
+    stop_server || true
     exit $status
 }
 trap cleanup EXIT INT TERM
 
-rm -f "$work/server.pipe"
-mkfifo "$work/server.pipe"
-"$bin/ipclab-server" --dir "$work/run" "$@" >"$work/server.pipe" \
-    2>"$work/server.err" &
-server_pid=$!
-
-# Wait for "ready: DIR" (a condition, not a sleep); a dead server ends
-# the read with EOF.
-exec 3<"$work/server.pipe"
-if ! read -r first <&3 || [ "${first%%:*}" != "ready" ]; then
-    echo "load: the server did not start" >&2
-    exit 1
-fi
-cat <&3 >"$work/server.out" &
-cat_pid=$!
-exec 3<&-
+start_server "$work" "$work/server.out" "$work/server.err" \
+    "$bin/ipclab-server" --dir "$work/run" "$@" || exit 1
 
 pids=""
 k=0
@@ -73,8 +55,5 @@ for pid in $pids; do
     wait "$pid" || failed=1
 done
 
-kill -INT "$server_pid"
-wait "$server_pid" || failed=1
-server_pid=""
-wait "$cat_pid" || true
+stop_server || failed=1
 exit $failed

@@ -13,6 +13,7 @@
 # pointer reaches any more). Each process's report is kept in
 # WORK/vg.PID.log, and the first bad one is printed.
 set -eu
+. "$(dirname "$0")/lib/server.sh"
 
 if [ $# -ne 1 ]; then
     echo "usage: $0 BINDIR" >&2
@@ -26,13 +27,9 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-memcheck.XXXXXX")
 dir="$work/run"
-server_pid=""
 cleanup() {
     status=$?
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -INT "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_server || true
     [ "$status" -eq 0 ] && rm -rf "$work"
     exit $status
 }
@@ -43,18 +40,9 @@ vg="valgrind --quiet --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=definite --show-leak-kinds=definite
     --trace-children=yes --log-file=$work/vg.%p.log"
 
-mkfifo "$work/server.pipe"
 # shellcheck disable=SC2086  # $vg is a list of words on purpose
-$vg "$bin/ipclab-server" --dir "$dir" --worker-dir "$bin" \
-    >"$work/server.pipe" &
-server_pid=$!
-exec 3<"$work/server.pipe"
-if ! read -r first <&3 || [ "${first%%:*}" != "ready" ]; then
-    echo "memcheck: the server did not start" >&2
-    exit 1
-fi
-cat <&3 >"$work/server.out" &
-exec 3<&-
+start_server "$work" "$work/server.out" - $vg "$bin/ipclab-server" \
+    --dir "$dir" --worker-dir "$bin" || exit 1
 
 cat >"$work/exprs" <<'EXPR'
 6 * 7
@@ -75,10 +63,7 @@ $vg "$bin/ipclab-rc" --dir "$dir" --window 3 --file "$work/exprs" \
 $vg "$bin/ipclab-rc" --dir "$dir" --count 300 --random --window 4 \
     --quiet >/dev/null || failed=1
 
-kill -INT "$server_pid"
-wait "$server_pid" || failed=1
-server_pid=""
-wait || true
+stop_server || failed=1
 
 logs=0
 for log in "$work"/vg.*.log; do

@@ -17,6 +17,7 @@
 # not failures. Exit status 0 when nothing was lost or wrong, every client
 # batch succeeded and the server stopped cleanly with nothing dropped.
 set -eu
+. "$(dirname "$0")/lib/server.sh"
 
 if [ $# -lt 1 ]; then
     echo "usage: $0 BINDIR [SECONDS [CLIENTS [WINDOW [SERVER-OPTION...]]]]" >&2
@@ -29,29 +30,16 @@ window=${4:-8}
 [ $# -ge 4 ] && shift 4 || shift $#
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-soak.XXXXXX")
-server_pid=""
 cleanup() {
     status=$?
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -INT "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_server || true
     rm -rf "$work"
     exit $status
 }
 trap cleanup EXIT INT TERM
 
-mkfifo "$work/server.pipe"
-"$bin/ipclab-server" --dir "$work/run" "$@" >"$work/server.pipe" &
-server_pid=$!
-exec 3<"$work/server.pipe"
-if ! read -r first <&3 || [ "${first%%:*}" != "ready" ]; then
-    echo "soak: the server did not start" >&2
-    exit 1
-fi
-cat <&3 >"$work/server.out" &
-cat_pid=$!
-exec 3<&-
+start_server "$work" "$work/server.out" - "$bin/ipclab-server" \
+    --dir "$work/run" "$@" || exit 1
 
 # One client: batches until the deadline; each batch's summary is kept.
 client() {
@@ -81,11 +69,8 @@ for pid in $pids; do
 done
 elapsed=$(($(date +%s) - start))
 
-kill -INT "$server_pid"
 server_status=0
-wait "$server_pid" || server_status=$?
-server_pid=""
-wait "$cat_pid" || true
+stop_server || server_status=$?
 
 # "requests: 1000, answered: 1000, errors: 39, wrong: 0, lost: 0" per batch
 cat "$work"/rc*.sum | awk -v secs="$elapsed" -v clients="$clients" \

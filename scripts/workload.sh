@@ -5,19 +5,12 @@
 #   scripts/workload.sh BINDIR [SERVER-OPTION...]
 #
 # Starts BINDIR/ipclab-server in a fresh private runtime directory, waits
-# for its "ready:" line, starts rc1..rc4, releases them together (a gate,
-# below), prints each client's results under its name, then stops the
-# server with SIGINT and waits for it. Exit status 0 when every client got
-# every answer and the server stopped cleanly.
-#
-# The gate: a traced process takes longer to start than a client takes to
-# send its three requests, so clients started one after the other would
-# never meet in the server. Each client reads its expressions from a FIFO
-# of its own (ipclab-rc --file FIFO), and its open() of that FIFO blocks
-# until a writer comes. The workload opens each FIFO for writing, which
-# returns once that client is up and waiting, and writes the expressions
-# only when every client is: then all four send at the same moment.
+# for its "ready:" line, starts rc1..rc4, releases them together (the gate
+# of scripts/lib/server.sh), prints each client's results under its name,
+# then stops the server with SIGINT and waits for it. Exit status 0 when
+# every client got every answer and the server stopped cleanly.
 set -eu
+. "$(dirname "$0")/lib/server.sh"
 
 [ $# -ge 1 ] || { echo "usage: $0 BINDIR [SERVER-OPTION...]" >&2; exit 2; }
 bin=$1
@@ -25,32 +18,16 @@ shift
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-run.XXXXXX")
 dir="$work/run"
-server_pid=""
 cleanup() {
     status=$?
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -INT "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_server || true
     rm -rf "$work"
     exit $status
 }
 trap cleanup EXIT INT TERM
 
-mkfifo "$work/server.out"
-"$bin/ipclab-server" --dir "$dir" "$@" >"$work/server.out" &
-server_pid=$!
-
-# Wait for "ready: DIR" (a condition, not a sleep); a dead server ends
-# the read with EOF.
-exec 3<"$work/server.out"
-if ! read -r first <&3 || [ "${first%%:*}" != "ready" ]; then
-    echo "workload: the server did not start" >&2
-    exit 1
-fi
-# keep draining the server's stdout in the background
-cat <&3 >"$work/server.log" &
-exec 3<&-
+start_server "$work" "$work/server.log" - "$bin/ipclab-server" \
+    --dir "$dir" "$@" || exit 1
 # to pick this run out of a trace: ipclab-trace seq --server PID DIR
 echo "server pid: $server_pid"
 
@@ -70,37 +47,19 @@ rc4='2 * 21
 
 failed=0
 for rc in rc1 rc2 rc3 rc4; do
-    mkfifo "$work/$rc.in"
-    # A client that dies before opening its input (a missing program...)
-    # would leave the workload's open() below waiting forever: its
-    # subshell then opens the FIFO itself (read-write: never blocks), which
-    # lets that open() return; the failure shows in the exit status.
-    ( st=0
-      "$bin/ipclab-rc" --dir "$dir" --window 3 --file "$work/$rc.in" \
-          >"$work/$rc.out" 2>&1 || st=$?
-      exec 9<>"$work/$rc.in"
-      exit $st ) &
-    eval "pid_$rc=\$!"
+    gated_client "$work/$rc.in" "$work/$rc.out" \
+        "$bin/ipclab-rc" --dir "$dir" --window 3 --file "$work/$rc.in"
 done
-# every client is up once its FIFO has a reader: hold them all open...
-exec 4>"$work/rc1.in" 5>"$work/rc2.in" 6>"$work/rc3.in" 7>"$work/rc4.in"
-# ...then release them together (cat, not the shell: a client that died
-# makes cat, not the workload, take the SIGPIPE)
-# every client is waiting on its input: release them together (printf is
-# the shell's own, so the four writes follow each other within microseconds)
-printf '%s\n' "$rc1" >&4 || failed=1
-printf '%s\n' "$rc2" >&5 || failed=1
-printf '%s\n' "$rc3" >&6 || failed=1
-printf '%s\n' "$rc4" >&7 || failed=1
-exec 4>&- 5>&- 6>&- 7>&-
+release_clients "$work/rc1.in" "$rc1" "$work/rc2.in" "$rc2" \
+    "$work/rc3.in" "$rc3" "$work/rc4.in" "$rc4" || failed=1
+# shellcheck disable=SC2086  # the list of pids, split on purpose
+set -- $gated_pids
 for rc in rc1 rc2 rc3 rc4; do
-    eval "wait \$pid_$rc" || failed=1
+    wait "$1" || failed=1
+    shift
     sed "s/^/$rc: /" "$work/$rc.out"
 done
 
-kill -INT "$server_pid"
-wait "$server_pid" || failed=1
-server_pid=""
-wait || true
+stop_server || failed=1
 cat "$work/server.log"
 exit $failed

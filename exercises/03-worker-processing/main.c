@@ -38,7 +38,7 @@ main(int argc, char *argv[])
     int status;
 
     ipc_set_progname(argv[0]);
-    ipc_worker_args_parse(argc, argv, &args, usage);
+    ipc_worker_args_or_exit(argc, argv, &args, usage);
     w.op = args.op;
     w.once = args.once;
     w.delay_ms = args.delay_ms;
@@ -59,7 +59,7 @@ main(int argc, char *argv[])
     signal(SIGPIPE, SIG_IGN);
 
     IPCLAB_TP(proc_start, w.role, (int)w.server);
-    ipc_worker_open_fifos(args.dir, &w.fd3, &w.fd4);
+    ipc_worker_open_fifos_or_exit(args.dir, &w.fd3, &w.fd4);
 
     status = wk_loop(&w);
     if (status != 0)

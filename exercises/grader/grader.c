@@ -417,22 +417,18 @@ g_record_run(const char *trace, const char *const server[],
              "#!/bin/sh\n"
              "# a server and %d clients, recorded by the grader\n"
              "cd '%s' || exit 1\n"
-             "D='%s/run'\n", clients, tmp, tmp);
+             ". '%s/scripts/lib/server.sh'\n"
+             "D='%s/run'\n", clients, tmp, h_srcdir(), tmp);
     cmd[0] = '\0';
     for (int i = 0; server[i] != NULL; i++)
         sh_word(cmd, sizeof(cmd), server[i]);
+    /* start_server waits for the "ready:" line (scripts/lib/server.sh) */
     snprintf(script + strlen(script), sizeof(script) - strlen(script),
-             "%s --dir \"$D\" > srv.out 2> srv.err &\n"
-             "srv=$!\n"
+             "start_server . srv.out srv.err %s --dir \"$D\" || "
+             "{ echo 'the server did not start:' $(head -n 2 srv.err);"
+             " exit 3; }\n"
+             "srv=$server_pid\n"
              "echo $srv > srv.pid\n"
-             "i=0\n"
-             "until grep -q '^ready' srv.out 2>/dev/null; do\n"
-             "  kill -0 $srv 2>/dev/null || { echo 'the server exited "
-             "before ready:' $(cat srv.err); exit 3; }\n"
-             "  [ $i -ge 200 ] && { echo 'no ready line in 10 s';"
-             " kill -KILL $srv; exit 3; }\n"
-             "  sleep 0.05; i=$((i + 1))\n"
-             "done\n"
              "pids=''\n", cmd);
     cmd[0] = '\0';
     for (int i = 0; client[i] != NULL; i++)

@@ -2,7 +2,11 @@
  * ipclab/err.h - how programs report errors, and parse numbers and options.
  *
  * Library functions return -1 and set errno; they never print or exit.
- * Programs decide, through these helpers, what to say and how to end:
+ * The exceptions say so: the helpers below, which programs call to report
+ * and end; cli.h's parser, whose usage errors end the program with status
+ * 2; functions named *_or_exit (worker.h); and a child between fork() and
+ * exec, which _exit()s when it cannot run its program (proc.h). Programs
+ * decide, through these helpers, what to say and how to end:
  *
  *     ipc_set_progname(argv[0]);
  *     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)

@@ -23,6 +23,7 @@
 #define IPCLAB_FIFO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ipclab/record.h"
@@ -78,6 +79,17 @@ ipc_fd_set_nonblock(int fd, int on);
  */
 ssize_t
 ipc_read_full(int fd, void *buf, size_t n);
+
+/*
+ * Read one line from fd (a pipe, a FIFO) into buf without its newline,
+ * waiting until 'deadline' (ipc_deadline_ms(); -1: no limit). Reads byte
+ * by byte, so nothing after the line is taken from fd. Returns 1 with the
+ * line in buf; 0 at EOF before a newline; -1 with errno ETIMEDOUT,
+ * EMSGSIZE (the line does not fit in size - 1 bytes) or from poll() or
+ * read(). EINTR restarts.
+ */
+int
+ipc_read_line(int fd, char *buf, size_t size, int64_t deadline);
 
 /* Write all n bytes, restarting on EINTR and short writes. Returns n or -1. */
 ssize_t

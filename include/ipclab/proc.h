@@ -99,9 +99,17 @@ void
 ipc_close_keep_errno(int fd);
 
 /*
+ * In a child between fork() and exec: every signal back to its default
+ * action (exec keeps the ones the parent ignores) and the signal mask set
+ * to 'mask' (NULL: kept, as exec keeps it). Async-signal-safe.
+ */
+void
+ipc_child_default_signals(const sigset_t *mask);
+
+/*
  * fork() and execv(path, argv) with signal mask 'mask' in the child (NULL:
- * the caller's mask, inherited as exec always does) and SIGPIPE, SIGINT and
- * SIGTERM back to their default actions. The signals in 'mask' are blocked
+ * the caller's mask, inherited as exec always does) and every signal back
+ * to its default action (ipc_child_default_signals()). The signals in 'mask' are blocked
  * from the child's first instant, so the caller may signal it at once.
  * The child gets SIGTERM when the calling thread ends (PR_SET_PDEATHSIG),
  * however it ends, even by SIGKILL: no child outlives its parent
@@ -113,6 +121,28 @@ ipc_close_keep_errno(int fd);
 pid_t
 ipc_spawn(const char *role, const char *path, char *const argv[],
           const sigset_t *mask);
+
+/* ipc_spawn(role, argv[0], argv, NULL) with 'out' as the child's stdout. */
+pid_t
+ipc_spawn_output(const char *role, char *const argv[], int out);
+
+/*
+ * Start an ipclab-server and wait until clients may use it. argv runs it:
+ * argv[0] is the server, or a program that runs one (traces/record.sh,
+ * valgrind; looked up in PATH when it has no slash). The child is set up
+ * as ipc_spawn() does, with an empty signal mask, stdin on /dev/null,
+ * stdout on a pipe and no other descriptor above 2. Its first line on
+ * stdout must be the server's "ready: DIR", which comes into line (without
+ * the newline) before 'deadline' (ipc_deadline_ms()). Returns the child's
+ * pid, with in *out the read end of the pipe (close-on-exec) for the rest
+ * of what it prints: the caller reads or closes it. Returns -1 with errno
+ * ETIMEDOUT (no line in time), ESRCH (it ended first), EPROTO (another
+ * first line), EMSGSIZE (a line longer than size), or from fork(), pipe2()
+ * or open(); the child is then killed and reaped. Never prints or exits.
+ */
+pid_t
+ipc_server_start(char *const argv[], int64_t deadline, int *out,
+                 char *line, size_t size);
 
 /*
  * waitpid(pid, WNOHANG) and trace the reap. Returns the pid reaped and

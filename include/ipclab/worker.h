@@ -34,8 +34,8 @@ struct ipc_worker_args {
  * and exit status 2, before anything has started.
  */
 void
-ipc_worker_args_parse(int argc, char *argv[], struct ipc_worker_args *args,
-                      void (*usage)(void));
+ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
+                        void (*usage)(void));
 
 /*
  * Choose the runtime directory (dir: --dir or NULL, as ipc_rundir_resolve()
@@ -46,6 +46,6 @@ ipc_worker_args_parse(int argc, char *argv[], struct ipc_worker_args *args,
  * message and exit status 1.
  */
 void
-ipc_worker_open_fifos(const char *dir, int *fd3, int *fd4);
+ipc_worker_open_fifos_or_exit(const char *dir, int *fd3, int *fd4);
 
 #endif /* IPCLAB_WORKER_H */

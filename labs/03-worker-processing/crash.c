@@ -52,7 +52,7 @@ exp_crash(void)
     if (!lab_server_start(&srv, extra))
         return false;
     {
-        const char *rc[] = { lab_bin("ipclab-rc"), "--dir", srv.dir,
+        const char *rc[] = { srv.rc, "--dir", srv.dir,
                              "--file", in, NULL };
 
         status = lab_wait(lab_spawn("rc", rc, out), "rc");

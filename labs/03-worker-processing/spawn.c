@@ -55,7 +55,7 @@ run_mode(const char *mode, struct mode_run *m)
         return false;
     snprintf(count, sizeof(count), "%d", REQUESTS);
     {
-        const char *rc[] = { lab_bin("ipclab-rc"), "--dir", srv.dir,
+        const char *rc[] = { srv.rc, "--dir", srv.dir,
                              "--count", count, "--random", "--seed", "42",
                              "--quiet", NULL };
 

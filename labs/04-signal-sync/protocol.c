@@ -57,7 +57,7 @@ exp_protocol(void)
     if (!lab_server_start(&srv, NULL))
         return false;
     for (int i = 0; i < CLIENTS; i++) {
-        const char *rc[] = { lab_bin("ipclab-rc"), "--dir", srv.dir,
+        const char *rc[] = { srv.rc, "--dir", srv.dir,
                              "--window", "2", "--file", in[i], NULL };
 
         snprintf(name, sizeof(name), "rc%d.in", i + 1);

@@ -34,7 +34,7 @@ exp_load(void)
     if (!lab_server_start(&srv, NULL))
         return false;
     for (int i = 0; i < GENERATORS; i++) {
-        const char *argv[] = { lab_bin("ipclab-rc"), "--dir", srv.dir,
+        const char *argv[] = { srv.rc, "--dir", srv.dir,
                                "--count", "100", "--random", "--seed",
                                seed[i], "--window", "8", "--quiet", NULL };
 

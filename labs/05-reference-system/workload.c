@@ -64,7 +64,7 @@ static pid_t
 spawn_rc(const struct lab_server *srv, int i, const char *const extra[],
          const char *in, bool gated)
 {
-    const char *argv[16] = { lab_bin("ipclab-rc"), "--dir", srv->dir,
+    const char *argv[16] = { srv->rc, "--dir", srv->dir,
                              "--window", "3", "--file", in };
     int n = 7;
     FILE *f;

@@ -163,13 +163,10 @@ lab_steps_close(struct lab_steps *s);
 
 /* ---- the reference system's programs (run.c) ---------------------------- */
 
-/* Path of program 'name' beside the lab binary (build/bin/ipclab-rc...). */
-const char *
-lab_bin(const char *name);
-
 /*
- * Start argv (argv[0] a path, as from lab_bin()) with ipc_spawn(), its
- * stdout into file 'out' (NULL: ours). Returns the pid; dies on failure.
+ * Start argv (argv[0] a path, such as a lab_server's rc) with
+ * ipc_spawn_output(), its stdout into file 'out' (NULL: ours). Returns the
+ * pid; dies on failure.
  */
 pid_t
 lab_spawn(const char *role, const char *const argv[], const char *out);
@@ -179,6 +176,7 @@ struct lab_server {
     pid_t pid;
     int out;                    /* its stdout */
     char dir[PATH_MAX];         /* its runtime directory */
+    char rc[PATH_MAX];          /* the ipclab-rc beside the lab, for clients */
 };
 
 /*

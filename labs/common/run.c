@@ -5,12 +5,12 @@
  * lab binary (build/bin/), on the lab's own runtime directory, so that no
  * server has to be started by hand and a student's own server, if one is
  * running, is never disturbed. They are started with the library's
- * ipc_spawn() (fork+exec, traced as proc_spawn).
+ * ipc_spawn_output() and ipc_server_start() (fork+exec, traced as
+ * proc_spawn).
  * See lab.h for the API.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,43 +24,15 @@
 #include "ipclab/sig.h"
 #include "lab.h"
 
-const char *
-lab_bin(const char *name)
+/* Path of program 'name' beside the lab binary (build/bin/) into buf */
+static void
+lab_bin(char *buf, size_t size, const char *name)
 {
-    static char paths[8][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 8];
     char dir[PATH_MAX - 64];
 
     if (ipc_exe_dir(dir, sizeof(dir)) == -1)
         ipc_die("cannot find the directory of this program");
-    snprintf(p, PATH_MAX, "%s/%s", dir, name);
-    return p;
-}
-
-/* Start argv with 'fd' as its stdout (-1: ours). */
-static pid_t
-spawn_fd(const char *role, const char *const argv[], int fd)
-{
-    int saved = -1;
-    pid_t pid;
-
-    fflush(NULL);
-    if (fd >= 0) {
-        /* ipc_spawn() hands the child our descriptors: lend it 'fd' as
-           stdout just for the fork, then take ours back */
-        if ((saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) == -1 ||
-            dup2(fd, STDOUT_FILENO) == -1)
-            ipc_die("cannot redirect the output of %s", argv[0]);
-    }
-    pid = ipc_spawn(role, argv[0], (char *const *)argv, NULL);
-    if (saved >= 0) {
-        dup2(saved, STDOUT_FILENO);
-        close(saved);
-    }
-    if (pid == -1)
-        ipc_die("cannot start '%s'", argv[0]);
-    return pid;
+    snprintf(buf, size, "%s/%s", dir, name);
 }
 
 pid_t
@@ -69,61 +41,44 @@ lab_spawn(const char *role, const char *const argv[], const char *out)
     int fd = -1;
     pid_t pid;
 
+    fflush(NULL);               /* the child must not print ours again */
     if (out != NULL &&
         (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
         ipc_die("cannot create '%s'", out);
-    pid = spawn_fd(role, argv, fd);
+    pid = ipc_spawn_output(role, (char *const *)argv, fd);
     if (fd >= 0)
         close(fd);
+    if (pid == -1)
+        ipc_die("cannot start '%s'", argv[0]);
     return pid;
-}
-
-/* Read one line from fd into buf within the deadline; false otherwise. */
-static bool
-read_line(int fd, char *buf, size_t size, int64_t deadline)
-{
-    size_t n = 0;
-
-    while (n + 1 < size) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        int r = poll(&p, 1, ipc_ms_until(deadline));
-
-        if (r == -1 && errno == EINTR)
-            continue;
-        if (r != 1 || read(fd, buf + n, 1) != 1)
-            return false;       /* timeout, or EOF: the program died */
-        if (buf[n] == '\n')
-            break;
-        n++;
-    }
-    buf[n] = '\0';
-    return true;
 }
 
 bool
 lab_server_start(struct lab_server *s, const char *const extra[])
 {
-    const char *argv[24] = { lab_bin("ipclab-server"), "--dir" };
-    char line[PATH_MAX + 16], expect[PATH_MAX + 16];
-    int n = 3, fd[2];
+    char server[PATH_MAX], line[PATH_MAX + 16], expect[PATH_MAX + 16];
+    const char *argv[24] = { server, "--dir", s->dir };
+    int n = 3;
 
+    lab_bin(server, sizeof(server), "ipclab-server");
+    lab_bin(s->rc, sizeof(s->rc), "ipclab-rc");
     snprintf(s->dir, sizeof(s->dir), "%s", lab_path("run"));
-    argv[2] = s->dir;
     for (int i = 0; extra != NULL && extra[i] != NULL && n < 23; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
 
-    if (pipe2(fd, O_CLOEXEC) == -1)
-        ipc_die("pipe2");
-    s->pid = spawn_fd("server", argv, fd[1]);
-    close(fd[1]);
-    s->out = fd[0];
-
-    /* the server prints "ready: DIR" once clients may connect */
+    fflush(NULL);
     snprintf(expect, sizeof(expect), "ready: %s", s->dir);
-    if (!read_line(s->out, line, sizeof(line), ipc_deadline_ms(LAB_WAIT_MS))
-        || strcmp(line, expect) != 0) {
-        lab_say("ipclab-server did not say '%s'", expect);
+    s->pid = ipc_server_start((char *const *)argv,
+                              ipc_deadline_ms(LAB_WAIT_MS), &s->out, line,
+                              sizeof(line));
+    if (s->pid == -1) {
+        lab_say("ipclab-server did not say '%s': %s", expect,
+                strerror(errno));
+        return false;
+    }
+    if (strcmp(line, expect) != 0) {
+        lab_say("ipclab-server said '%s', not '%s'", line, expect);
         kill(s->pid, SIGKILL);
         lab_wait(s->pid, "server");
         close(s->out);
@@ -143,7 +98,7 @@ lab_server_stop(struct lab_server *s)
     ipc_sig_send(&sigs, SIGINT, "stop", s->pid, 0);
     status = lab_wait(s->pid, "server");
     /* it has ended: what it printed is all in the pipe */
-    while (read_line(s->out, line, sizeof(line), ipc_deadline_ms(0)))
+    while (ipc_read_line(s->out, line, sizeof(line), ipc_deadline_ms(0)) == 1)
         lab_say("server says: %s", line);
     close(s->out);
     return status;

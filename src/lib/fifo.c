@@ -123,6 +123,43 @@ ipc_read_full(int fd, void *buf, size_t n)
     return (ssize_t)done;
 }
 
+int
+ipc_read_line(int fd, char *buf, size_t size, int64_t deadline)
+{
+    size_t n = 0;
+
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int ready = poll(&p, 1, ipc_ms_until(deadline));
+        ssize_t r;
+
+        if (ready == -1 && errno == EINTR)
+            continue;           /* interrupted --> wait again */
+        if (ready == -1)
+            return -1;
+        if (ready == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (n + 1 >= size) {
+            errno = EMSGSIZE;
+            return -1;
+        }
+        r = read(fd, buf + n, 1);
+        if (r == -1 && errno == EINTR)
+            continue;
+        if (r == -1)
+            return -1;
+        if (r == 0)
+            return 0;           /* EOF: the writer is gone */
+        if (buf[n] == '\n')
+            break;
+        n++;
+    }
+    buf[n] = '\0';
+    return 1;
+}
+
 ssize_t
 ipc_write_full(int fd, const void *buf, size_t n)
 {

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "ipclab/err.h"
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 
@@ -190,9 +192,34 @@ write_str(int fd, const char *s)
     (void)ignored;
 }
 
-pid_t
-ipc_spawn(const char *role, const char *path, char *const argv[],
-          const sigset_t *mask)
+void
+ipc_child_default_signals(const sigset_t *mask)
+{
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+    /* exec resets handled signals but keeps ignored ones and the mask;
+       sigaction() fails harmlessly for SIGKILL, SIGSTOP and libc's own */
+    sigemptyset(&dfl.sa_mask);
+    for (int sig = 1; sig < NSIG; sig++)
+        sigaction(sig, &dfl, NULL);
+    if (mask != NULL)
+        sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+/* How spawn() sets up the child besides its signals */
+struct child_io {
+    int in, out;                /* its stdin and stdout; -1: ours */
+    bool only_std_fds;          /* no descriptor above 2 across exec */
+    bool search_path;           /* execvp(): argv[0] may be on PATH */
+};
+
+/*
+ * fork() and exec argv in the child, set up as ipc_spawn() says, with
+ * 'io' on top. Returns the child's pid, or -1 when fork() fails.
+ */
+static pid_t
+spawn(const char *role, const char *path, char *const argv[],
+      const sigset_t *mask, const struct child_io *io)
 {
     pid_t parent = getpid();
     sigset_t saved;
@@ -214,16 +241,20 @@ ipc_spawn(const char *role, const char *path, char *const argv[],
         return -1;
     if (pid == 0) {
         /* child: only async-signal-safe calls until exec */
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        if (mask != NULL)
-            sigprocmask(SIG_SETMASK, mask, NULL);
+        ipc_child_default_signals(mask);
+        if ((io->in >= 0 && dup2(io->in, STDIN_FILENO) == -1) ||
+            (io->out >= 0 && dup2(io->out, STDOUT_FILENO) == -1) ||
+            (io->only_std_fds &&
+             close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == -1))
+            _exit(126);
         /* SIGTERM when the parent ends, kept across exec. It may have
            ended already: then getppid() names the reaper, not it */
         if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
             _exit(127);
-        execv(path, argv);
+        if (io->search_path)
+            execvp(path, argv);
+        else
+            execv(path, argv);
         /* stdio is not async-signal-safe, and lttng-ust runs threads */
         write_str(STDERR_FILENO, ipc_progname());
         write_str(STDERR_FILENO, ": cannot run '");
@@ -235,6 +266,64 @@ ipc_spawn(const char *role, const char *path, char *const argv[],
     }
     IPCLAB_TP(proc_spawn, role, (int)pid);
     return pid;
+}
+
+pid_t
+ipc_spawn(const char *role, const char *path, char *const argv[],
+          const sigset_t *mask)
+{
+    const struct child_io io = { .in = -1, .out = -1 };
+
+    return spawn(role, path, argv, mask, &io);
+}
+
+pid_t
+ipc_spawn_output(const char *role, char *const argv[], int out)
+{
+    const struct child_io io = { .in = -1, .out = out };
+
+    return spawn(role, argv[0], argv, NULL, &io);
+}
+
+pid_t
+ipc_server_start(char *const argv[], int64_t deadline, int *out,
+                 char *line, size_t size)
+{
+    struct child_io io = { .only_std_fds = true, .search_path = true };
+    int pipefd[2], got, saved_errno, status;
+    sigset_t none;
+    pid_t pid;
+
+    sigemptyset(&none);         /* the server blocks what it needs itself */
+    if ((io.in = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+        return -1;
+    if (pipe2(pipefd, O_CLOEXEC) == -1) {
+        ipc_close_keep_errno(io.in);
+        return -1;
+    }
+    io.out = pipefd[1];
+    pid = spawn("server", argv[0], argv, &none, &io);
+    saved_errno = errno;
+    close(io.in);
+    close(pipefd[1]);
+    if (pid == -1) {
+        close(pipefd[0]);
+        errno = saved_errno;
+        return -1;
+    }
+    /* the server says "ready: DIR" once clients may connect */
+    got = ipc_read_line(pipefd[0], line, size, deadline);
+    if (got == 1 && strncmp(line, "ready: ", 7) == 0) {
+        *out = pipefd[0];
+        return pid;
+    }
+    saved_errno = got == 1 ? EPROTO : got == 0 ? ESRCH : errno;
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+        ;                       /* nothing of it is left behind */
+    close(pipefd[0]);
+    errno = saved_errno;
+    return -1;
 }
 
 pid_t

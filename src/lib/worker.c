@@ -40,8 +40,8 @@ op_from_progname(void)
 }
 
 void
-ipc_worker_args_parse(int argc, char *argv[], struct ipc_worker_args *args,
-                      void (*usage)(void))
+ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
+                        void (*usage)(void))
 {
     struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     const char *arg;
@@ -97,7 +97,7 @@ open_fifo(int dirfd, const char *dir, enum ipc_fifo_no no, int flags)
 }
 
 void
-ipc_worker_open_fifos(const char *dir, int *fd3, int *fd4)
+ipc_worker_open_fifos_or_exit(const char *dir, int *fd3, int *fd4)
 {
     char buf[PATH_MAX];
     int dirfd;

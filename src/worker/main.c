@@ -132,7 +132,7 @@ main(int argc, char *argv[])
     struct worker w = { .fd3 = -1, .fd4 = -1 };
 
     ipc_set_progname(argv[0]);
-    ipc_worker_args_parse(argc, argv, &w.args, usage);
+    ipc_worker_args_or_exit(argc, argv, &w.args, usage);
     w.role = ipc_op_name(w.args.op);
     w.server = getppid();
     ipc_sigs_init(&w.sigs, w.args.mode);
@@ -153,7 +153,7 @@ main(int argc, char *argv[])
     signal(SIGINT, SIG_IGN);
 
     IPCLAB_TP(proc_start, w.role, (int)w.server);
-    ipc_worker_open_fifos(w.args.dir, &w.fd3, &w.fd4);
+    ipc_worker_open_fifos_or_exit(w.args.dir, &w.fd3, &w.fd4);
 
     for (;;) {
         struct ipc_sig_event ev;

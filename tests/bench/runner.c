@@ -10,22 +10,12 @@
  *   CK_RUN_CASE=commands build/tests/bench   one test case
  *   CK_FORK=no gdb build/tests/bench         debug in one process
  */
-#include <check.h>
-#include <stdlib.h>
-
 #include "harness.h"
 #include "suites.h"
 
 int
-main(void)
+main(int argc, char *argv[])
 {
-    SRunner *sr;
-    int failed;
-
-    h_lock_machine();           /* first: the report records traces */
-    sr = srunner_create(bench_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    (void)argc;
+    return h_main(argv[0], (h_suite_fn *[]){ bench_suite, NULL });
 }

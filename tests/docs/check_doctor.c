@@ -726,10 +726,9 @@ Suite *
 doctor_suite(void)
 {
     Suite *s = suite_create("doctor");
-    TCase *core = tcase_create("core");
-    TCase *errors = tcase_create("errors");
+    TCase *core = h_tcase(s, "core", 0);
+    TCase *errors = h_tcase(s, "errors", 0);
 
-    tcase_add_unchecked_fixture(core, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_add_test(core, test_doctor_healthy_exits_0);
     tcase_add_test(core, test_doctor_no_daemon_is_only_a_note);
     tcase_add_test(core, test_doctor_nothing_built_is_only_a_note);
@@ -739,9 +738,7 @@ doctor_suite(void)
     tcase_add_test(core, test_doctor_tracing_group_uses_root_daemon);
     tcase_add_test(core, test_doctor_lttng_home_unused_by_root);
     tcase_add_test(core, test_doctor_says_who_holds_the_lock);
-    suite_add_tcase(s, core);
 
-    tcase_add_unchecked_fixture(errors, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_add_test(errors, test_doctor_finds_missing_lttng);
     tcase_add_test(errors, test_doctor_finds_missing_sessiond);
     tcase_add_test(errors, test_doctor_finds_tracing_compiled_out);
@@ -755,6 +752,5 @@ doctor_suite(void)
     tcase_add_test(errors, test_doctor_finds_lock_dir_open_to_others);
     tcase_add_test(errors, test_doctor_finds_runtime_dir_under_foreign_xdg);
     tcase_add_test(errors, test_doctor_rejects_bad_usage);
-    suite_add_tcase(s, errors);
     return s;
 }

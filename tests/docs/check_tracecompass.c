@@ -711,10 +711,9 @@ Suite *
 tracecompass_suite(void)
 {
     Suite *s = suite_create("tracecompass");
-    TCase *core = tcase_create("core");
-    TCase *errors = tcase_create("errors");
+    TCase *core = h_tcase(s, "core", 0);
+    TCase *errors = h_tcase(s, "errors", 0);
 
-    tcase_add_unchecked_fixture(core, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_add_test(core, test_tracecompass_is_well_formed);
     tcase_add_test(core, test_tracecompass_validates_against_schema);
     tcase_add_test(core, test_tracecompass_names_only_known_events);
@@ -723,13 +722,10 @@ tracecompass_suite(void)
     tcase_add_test(core, test_tracecompass_maps_every_proc_state);
     tcase_add_test(core, test_tracecompass_views_name_its_state_provider);
     tcase_add_test(core, test_tracecompass_tp_parse_knows_instances);
-    suite_add_tcase(s, core);
 
-    tcase_add_unchecked_fixture(errors, h_tmpdir_init, h_tmpdir_cleanup);
     /* the checks above must be able to fail */
     tcase_add_test(errors, test_tracecompass_schema_rejects_invalid_copy);
     tcase_add_test(errors, test_tracecompass_unknown_event_is_caught);
     tcase_add_test(errors, test_tracecompass_missing_field_is_caught);
-    suite_add_tcase(s, errors);
     return s;
 }

@@ -136,7 +136,7 @@ Suite *
 cli_suite(void)
 {
     Suite *s = suite_create("cli");
-    TCase *errors = fx_tcase(s, "errors", 30);
+    TCase *errors = h_tcase(s, "errors", 30);
 
     tcase_add_loop_test(errors, test_cli_usage_error, 0,
                         (int)(sizeof(bad) / sizeof(bad[0])));

@@ -525,10 +525,10 @@ Suite *
 faults_suite(void)
 {
     Suite *s = suite_create("faults");
-    TCase *workers = fx_tcase(s, "workers", 120);
-    TCase *clients = fx_tcase(s, "clients", 120);
-    TCase *server = fx_tcase(s, "server", 120);
-    TCase *resources = fx_tcase(s, "resources", 120);
+    TCase *workers = h_tcase(s, "workers", 120);
+    TCase *clients = h_tcase(s, "clients", 120);
+    TCase *server = h_tcase(s, "server", 120);
+    TCase *resources = h_tcase(s, "resources", 120);
 
     tcase_add_test(workers, test_fault_kill_each_worker);
     tcase_add_test(clients, test_fault_kill_client_before_ack);

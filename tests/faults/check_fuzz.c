@@ -66,7 +66,7 @@ Suite *
 fuzz_suite(void)
 {
     Suite *s = suite_create("fuzz");
-    TCase *tc = fx_tcase(s, "short", 300);
+    TCase *tc = h_tcase(s, "short", 300);
 
     tcase_add_test(tc, test_fuzz_short_run);
     return s;

@@ -348,8 +348,8 @@ Suite *
 input_suite(void)
 {
     Suite *s = suite_create("input");
-    TCase *core = fx_tcase(s, "core", 120);
-    TCase *traced = fx_tcase(s, "traced", 120);
+    TCase *core = h_tcase(s, "core", 120);
+    TCase *traced = h_tcase(s, "traced", 120);
 
     tcase_add_test(core, test_input_garbage_under_load);
     tcase_add_test(core, test_input_foreign_signals_under_load);

@@ -229,8 +229,8 @@ Suite *
 load_suite(void)
 {
     Suite *s = suite_create("load");
-    TCase *core = fx_tcase(s, "core", 300);
-    TCase *traced = fx_tcase(s, "traced", 300);
+    TCase *core = h_tcase(s, "core", 300);
+    TCase *traced = h_tcase(s, "traced", 300);
 
     tcase_add_test(core, test_load_pool_rt);
     tcase_add_test(core, test_load_per_request_rt);

@@ -257,8 +257,9 @@ START_TEST(test_security_descriptors)
     int nserver, nworkers;
     char fifo2[PATH_MAX + 16];
 
-    /* nothing inherited from the test: every fd above 2 is the kit's */
-    fx_server_start(&srv, h_tmpdir_path("run"), NULL, FX_CLEAN_FDS, NULL);
+    /* nothing inherited from the test (ipc_server_start()): every fd
+       above 2 is the kit's */
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
     nserver = list_fds(srv.h.pid, server_fds, 64);
     for (int i = 0; i < nserver; i++) {
         /* the directory, the FIFOs, the lock, the signalfd, the epoll
@@ -667,10 +668,10 @@ Suite *
 security_suite(void)
 {
     Suite *s = suite_create("security");
-    TCase *dir = fx_tcase(s, "dir", 60);
-    TCase *fds = fx_tcase(s, "fds", 60);
-    TCase *peers = fx_tcase(s, "peers", 60);
-    TCase *swap = fx_tcase(s, "swap", 240);
+    TCase *dir = h_tcase(s, "dir", 60);
+    TCase *fds = h_tcase(s, "fds", 60);
+    TCase *peers = h_tcase(s, "peers", 60);
+    TCase *swap = h_tcase(s, "swap", 240);
 
     tcase_add_loop_test(dir, test_security_unsafe_dir_refused, 0,
                         (int)(sizeof(unsafe) / sizeof(unsafe[0])));

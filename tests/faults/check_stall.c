@@ -804,10 +804,10 @@ Suite *
 stall_suite(void)
 {
     Suite *s = suite_create("stall");
-    TCase *clients = fx_tcase(s, "clients", 180);
-    TCase *workers = fx_tcase(s, "workers", 120);
-    TCase *signals = fx_tcase(s, "signals", 120);
-    TCase *input = fx_tcase(s, "input", 120);
+    TCase *clients = h_tcase(s, "clients", 180);
+    TCase *workers = h_tcase(s, "workers", 120);
+    TCase *signals = h_tcase(s, "signals", 120);
+    TCase *input = h_tcase(s, "input", 120);
 
     tcase_add_test(clients, test_stall_theft);
     tcase_add_test(clients, test_stall_six_stopped);

@@ -51,10 +51,6 @@ Suite *security_suite(void);
 Suite *fuzz_suite(void);
 Suite *stall_suite(void);
 
-/* Every test case of the program: tmpdir fixture, timeout, added to s. */
-TCase *
-fx_tcase(Suite *s, const char *name, int timeout_s);
-
 /* ---- the load: clients reading oracle files ---------------------------- */
 
 /*
@@ -100,14 +96,14 @@ struct fx_server {
 };
 
 enum {
-    FX_CLEAN_FDS = 1,           /* close every fd above 2 before exec */
-    FX_UMASK0 = 2,              /* start with umask 0 */
+    FX_UMASK0 = 1,              /* start with umask 0 */
 };
 
 /*
  * Start ipclab-server --dir DIR plus 'extra' (NULL-terminated, may be
  * NULL), with the FX_* 'flags'; under traces/record.sh -o TRACE_DIR when
- * trace_dir is not NULL. Waits for "ready: DIR" (the test fails without
+ * trace_dir is not NULL. It inherits no descriptor above 2
+ * (ipc_server_start()). Waits for "ready: DIR" (the test fails without
  * it) and finds the server's pid in the lock file.
  */
 void

@@ -24,52 +24,39 @@
 #include "ipclab/rundir.h"
 #include "oracle.h"
 
-TCase *
-fx_tcase(Suite *s, const char *name, int timeout_s)
-{
-    TCase *tc = tcase_create(name);
-
-    tcase_add_unchecked_fixture(tc, h_tmpdir_init, h_tmpdir_cleanup);
-    tcase_set_timeout(tc, timeout_s);
-    suite_add_tcase(s, tc);
-    return tc;
-}
-
-/* "WORK/rcK.EXT" into a static buffer (one of 8 in rotation) */
+/* "WORK/rcK.EXT" into buf */
 static const char *
-client_file(const char *work, int k, const char *ext)
+client_file(char *buf, size_t size, const char *work, int k, const char *ext)
 {
-    static char paths[8][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 8];
-
-    snprintf(p, PATH_MAX, "%s/rc%d.%s", work, k, ext);
-    return p;
+    snprintf(buf, size, "%s/rc%d.%s", work, k, ext);
+    return buf;
 }
 
 void
 fx_load_prepare(const char *work, int clients, int count, unsigned int seed)
 {
+    char in[PATH_MAX], expect[PATH_MAX];
+
     for (int k = 0; k < clients; k++)
-        oracle_workload(client_file(work, k, "in"),
-                        client_file(work, k, "expect"), count,
-                        seed + (unsigned int)k);
+        oracle_workload(client_file(in, sizeof(in), work, k, "in"),
+                        client_file(expect, sizeof(expect), work, k,
+                                    "expect"), count, seed + (unsigned int)k);
 }
 
 void
 fx_load_start(pid_t pids[], const char *dir, const char *work, int clients,
               int window)
 {
-    char win[16];
+    char win[16], in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
 
     ck_assert_int_le(clients, FX_MAX_CLIENTS);
     snprintf(win, sizeof(win), "%d", window);
     for (int k = 0; k < clients; k++)
         pids[k] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
                           "--window", win, "--file",
-                          client_file(work, k, "in"), NULL }, NULL,
-                          client_file(work, k, "out"),
-                          client_file(work, k, "err"));
+                          client_file(in, sizeof(in), work, k, "in"), NULL },
+                          NULL, client_file(out, sizeof(out), work, k, "out"),
+                          client_file(err, sizeof(err), work, k, "err"));
 }
 
 void
@@ -89,9 +76,13 @@ fx_load_check(const char *work, int clients, const char *allowed)
     int differing = 0, failed = 0, timed_out = 0, lost = 0;
 
     for (int k = 0; k < clients; k++) {
-        char *want = h_read_file(client_file(work, k, "expect"));
-        char *got = h_read_file(client_file(work, k, "out"));
-        char *err = h_read_file(client_file(work, k, "err"));
+        char path[PATH_MAX];
+        char *want = h_read_file(client_file(path, sizeof(path), work, k,
+                                             "expect"));
+        char *got = h_read_file(client_file(path, sizeof(path), work, k,
+                                            "out"));
+        char *err = h_read_file(client_file(path, sizeof(path), work, k,
+                                            "err"));
 
         ck_assert_msg(got != NULL, "client %d wrote no output", k);
         ck_assert_msg(err == NULL || err[0] == '\0', "client %d: %s", k,
@@ -125,7 +116,7 @@ fx_load_complaint(const char *work, int clients)
         if (k < 0)
             snprintf(path, sizeof(path), "%s/server.err", work);
         else
-            file = client_file(work, k, "err");
+            client_file(path, sizeof(path), work, k, "err");
         text = h_read_file(file);
         if (text != NULL && text[0] != '\0') {
             snprintf(said, sizeof(said), "%.300s: %.700s", file, text);
@@ -139,40 +130,6 @@ fx_load_complaint(const char *work, int clients)
 
 /* ---- servers ------------------------------------------------------------- */
 
-/* Read one line from fd within the deadline; false on EOF or timeout. */
-static bool
-read_line(int fd, char *buf, size_t size, int64_t deadline)
-{
-    size_t n = 0;
-
-    while (n + 1 < size) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-
-        if (poll(&p, 1, ipc_ms_until(deadline)) <= 0 ||
-            read(fd, buf + n, 1) != 1)
-            return false;
-        if (buf[n] == '\n')
-            break;
-        n++;
-    }
-    buf[n] = '\0';
-    return true;
-}
-
-/* In a child, before exec: undo what Check's runner may have changed */
-static void
-reset_signals(void)
-{
-    sigset_t none;
-
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGALRM, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 void
 fx_server_start(struct fx_server *s, const char *dir,
                 const char *const extra[], int flags, const char *trace_dir)
@@ -180,8 +137,8 @@ fx_server_start(struct fx_server *s, const char *dir,
     const char *argv[48];
     char script[PATH_MAX], expect[PATH_MAX + 16];
     enum ipc_sig_mode mode;
-    int n = 0, pipefd[2];
-    bool ready = false;
+    mode_t umask_was = 0;
+    int n = 0;
 
     if (trace_dir != NULL) {
         snprintf(script, sizeof(script), "%s/traces/record.sh", h_srcdir());
@@ -199,38 +156,19 @@ fx_server_start(struct fx_server *s, const char *dir,
 
     memset(s, 0, sizeof(*s));
     snprintf(s->h.dir, sizeof(s->h.dir), "%s", dir);
-    ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
     fflush(NULL);
-    s->child = fork();
-    ck_assert_int_ne(s->child, -1);
-    if (s->child == 0) {
-        int null = open("/dev/null", O_RDONLY);
-
-        if (null == -1 || dup2(null, STDIN_FILENO) == -1 ||
-            dup2(pipefd[1], STDOUT_FILENO) == -1)
-            _exit(126);
-        if (flags & FX_CLEAN_FDS)
-            close_range(3, ~0U, 0);     /* only what the kit opens */
-        if (flags & FX_UMASK0)
-            umask(0);
-        reset_signals();
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    s->h.out_fd = pipefd[0];
-
+    if (flags & FX_UMASK0)
+        umask_was = umask(0);   /* the child inherits it */
     /* record.sh talks on stderr; the first stdout line is the server's */
+    s->child = ipc_server_start((char *const *)argv, ipc_deadline_ms(30000),
+                                &s->h.out_fd, s->h.ready_line,
+                                sizeof(s->h.ready_line));
+    if (flags & FX_UMASK0)
+        umask(umask_was);
+    ck_assert_msg(s->child != -1, "server did not print 'ready:': %s",
+                  strerror(errno));
     snprintf(expect, sizeof(expect), "ready: %s", dir);
-    if (read_line(s->h.out_fd, s->h.ready_line, sizeof(s->h.ready_line),
-                  ipc_deadline_ms(30000)))
-        ready = strcmp(s->h.ready_line, expect) == 0;
-    if (!ready) {
-        int status = h_wait(s->child, 1000);
-
-        ck_abort_msg("server did not print '%s' (got '%s', exit %d)",
-                     expect, s->h.ready_line, status);
-    }
+    ck_assert_str_eq(s->h.ready_line, expect);
     ck_assert_int_eq(ipc_rundir_server(dir, &s->h.pid, &mode), 0);
     if (trace_dir == NULL)
         ck_assert_int_eq(s->h.pid, s->child);
@@ -454,10 +392,8 @@ fx_bystander(void)
     if (pid == 0) {
         sigset_t none;
 
-        for (int sig = 1; sig < NSIG; sig++)
-            signal(sig, SIG_DFL);       /* EINVAL for some: harmless */
         sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        ipc_child_default_signals(&none);
         for (;;)
             pause();
     }
@@ -476,6 +412,7 @@ fx_spawn_limited(const char *const argv[], int nofile, const char *out,
     if (pid == 0) {
         struct rlimit rl = { .rlim_cur = (rlim_t)nofile,
                              .rlim_max = (rlim_t)nofile };
+        sigset_t none;
         int null = open("/dev/null", O_RDONLY);
 
         if (null == -1 || dup2(null, STDIN_FILENO) == -1)
@@ -495,7 +432,8 @@ fx_spawn_limited(const char *const argv[], int nofile, const char *out,
         close_range(3, ~0U, 0);         /* the limit counts from 3 */
         if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
             _exit(126);
-        reset_signals();
+        sigemptyset(&none);
+        ipc_child_default_signals(&none);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }

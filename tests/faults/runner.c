@@ -10,27 +10,14 @@
  *
  * See faults.h for what they prove.
  */
-#include <check.h>
-#include <stdlib.h>
-
+#include "harness.h"
 #include "faults.h"
 
 int
-main(void)
+main(int argc, char *argv[])
 {
-    SRunner *sr;
-    int failed;
-
-    h_lock_machine();           /* first: real servers, shared LTTng */
-    sr = srunner_create(load_suite());
-    srunner_add_suite(sr, faults_suite());
-    srunner_add_suite(sr, input_suite());
-    srunner_add_suite(sr, cli_suite());
-    srunner_add_suite(sr, security_suite());
-    srunner_add_suite(sr, fuzz_suite());
-    srunner_add_suite(sr, stall_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    (void)argc;
+    return h_main(argv[0], (h_suite_fn *[]){
+        load_suite, faults_suite, input_suite, cli_suite, security_suite,
+        fuzz_suite, stall_suite, NULL });
 }

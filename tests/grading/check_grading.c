@@ -34,31 +34,14 @@
 #define EXERCISES 5
 #define SKELETON_MAX_S 300      /* the skeletons' whole grading */
 
-/* BUILD's name in the source tree, and where our results go */
-static const char *
-build_name(void)
+/* SRC/BUILD/grading-tests/WHAT, then /FILE unless file is NULL, into buf */
+static char *
+results_path(char *buf, size_t size, const char *what, const char *file)
 {
-    static char name[PATH_MAX];
-    char *slash;
-
-    snprintf(name, sizeof(name), "%s", h_bin("x"));
-    *strrchr(name, '/') = '\0';                 /* BUILD/bin */
-    *strrchr(name, '/') = '\0';                 /* BUILD */
-    slash = strrchr(name, '/');
-    memmove(name, slash + 1, strlen(slash));
-    return name;
-}
-
-static const char *
-results_dir(const char *what)
-{
-    static char dirs[4][PATH_MAX];
-    static int next;
-    char *d = dirs[next++ % 4];
-
-    snprintf(d, PATH_MAX, "%s/%s/grading-tests/%s", h_srcdir(), build_name(),
-             what);
-    return d;
+    snprintf(buf, size, "%s/%s/grading-tests/%s%s%s", h_srcdir(),
+             h_build_name(), what, file != NULL ? "/" : "",
+             file != NULL ? file : "");
+    return buf;
 }
 
 /* make -C DIR ARGS... with the outer make's flags out of the way */
@@ -110,19 +93,20 @@ tail(const char *path)
 
 START_TEST(test_grading_solutions_full_marks)
 {
-    const char *out = results_dir("solution");
-    char arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8], log[PATH_MAX];
+    char out[PATH_MAX], arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8];
+    char log[PATH_MAX];
     char *json;
     int status;
 
-    snprintf(arg_out, sizeof(arg_out), "GRADE_OUT=%s", out);
-    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(arg_out, sizeof(arg_out), "GRADE_OUT=%s",
+             results_path(out, sizeof(out), "solution", NULL));
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
     snprintf(log, sizeof(log), "%s/grade-solution.log", h_tmpdir());
     status = run_make(h_srcdir(), (const char *[]){ arg_build, arg_out,
                       "grade", "SOLUTION=1", NULL }, log, 900000);
     ck_assert_msg(status == 0, "make grade SOLUTION=1 exited %d: %s", status,
                   tail(log));
-    snprintf(log, sizeof(log), "%s/results.json", out);
+    results_path(log, sizeof(log), "solution", "results.json");
     json = h_read_file(log);
     ck_assert_msg(json != NULL, "no %s", log);
     ck_assert_msg(json_int(json, "max_score") == EXERCISES * 20,
@@ -139,15 +123,16 @@ END_TEST
 
 START_TEST(test_grading_skeletons_score_low)
 {
-    const char *out = results_dir("skeleton");
-    char arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8], log[PATH_MAX];
+    char out[PATH_MAX], arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8];
+    char log[PATH_MAX];
     int64_t t0 = ipc_now_ms();
     long score, max;
     char *json;
     int status;
 
-    snprintf(arg_out, sizeof(arg_out), "GRADE_OUT=%s", out);
-    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(arg_out, sizeof(arg_out), "GRADE_OUT=%s",
+             results_path(out, sizeof(out), "skeleton", NULL));
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
     snprintf(log, sizeof(log), "%s/grade-skeleton.log", h_tmpdir());
     status = run_make(h_srcdir(), (const char *[]){ arg_build, arg_out,
                       "grade", NULL }, log, SKELETON_MAX_S * 1000);
@@ -155,7 +140,7 @@ START_TEST(test_grading_skeletons_score_low)
     ck_assert_msg(ipc_now_ms() - t0 < SKELETON_MAX_S * 1000,
                   "grading the skeletons took %lld s",
                   (long long)(ipc_now_ms() - t0) / 1000);
-    snprintf(log, sizeof(log), "%s/results.json", out);
+    results_path(log, sizeof(log), "skeleton", "results.json");
     json = h_read_file(log);
     ck_assert_msg(json != NULL, "no %s", log);
     score = json_int(json, "score");
@@ -226,9 +211,9 @@ START_TEST(test_grading_results_well_formed)
     for (int i = 0; i < 2; i++) {
         const char *what = i == 0 ? "solution" : "skeleton";
 
-        snprintf(path, sizeof(path), "%s/results.json", results_dir(what));
+        results_path(path, sizeof(path), what, "results.json");
         check_json(path);
-        snprintf(path, sizeof(path), "%s/results.tap", results_dir(what));
+        results_path(path, sizeof(path), what, "results.tap");
         check_tap(path);
         tap = h_read_file(path);
         ck_assert_msg(tap != NULL && strncmp(tap, "TAP version 13\n1..", 18)
@@ -248,14 +233,14 @@ START_TEST(test_grading_handout_stands_alone)
     char *list, *json, *skel;
     int status;
 
-    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
     snprintf(log, sizeof(log), "%s/handout.log", dir);
     status = run_make(h_srcdir(), (const char *[]){ arg_build, "handout",
                       NULL }, log, 120000);
     ck_assert_msg(status == 0, "make handout exited %d: %s", status,
                   tail(log));
     snprintf(tarball, sizeof(tarball), "%s/%s/ipclab-handout.tar.gz",
-             h_srcdir(), build_name());
+             h_srcdir(), h_build_name());
 
     snprintf(path, sizeof(path), "%s/list", dir);
     ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-tzf", tarball,
@@ -289,7 +274,7 @@ START_TEST(test_grading_handout_stands_alone)
              unpacked);
     json = h_read_file(path);
     ck_assert_msg(json != NULL, "the handout wrote no results.json");
-    snprintf(path, sizeof(path), "%s/results.json", results_dir("skeleton"));
+    results_path(path, sizeof(path), "skeleton", "results.json");
     skel = h_read_file(path);
     ck_assert_msg(json_int(json, "max_score") == EXERCISES * 20,
                   "the handout's max_score is %ld",
@@ -322,14 +307,14 @@ START_TEST(test_grading_autograder)
     char env_root[PATH_MAX + 32], *json;
     int status;
 
-    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", build_name());
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
     snprintf(log, sizeof(log), "%s/autograder.log", dir);
     status = run_make(h_srcdir(), (const char *[]){ arg_build, "autograder",
                       NULL }, log, 120000);
     ck_assert_msg(status == 0, "make autograder exited %d: %s", status,
                   tail(log));
     snprintf(zip, sizeof(zip), "%s/%s/ipclab-autograder.zip", h_srcdir(),
-             build_name());
+             h_build_name());
 
     /* /autograder as Gradescope lays it out, in our directory */
     snprintf(root, sizeof(root), "%s/autograder", dir);
@@ -394,7 +379,7 @@ START_TEST(test_grading_fixtures)
     snprintf(dir, sizeof(dir), "%s/tests/grading/fixtures", h_srcdir());
     snprintf(script, sizeof(script), "%s/tests/grading/fixture.sh",
              h_srcdir());
-    snprintf(tree, sizeof(tree), "%s/tree", results_dir("fixtures"));
+    results_path(tree, sizeof(tree), "fixtures", "tree");
     failures[0] = '\0';
     d = opendir(dir);
     ck_assert_msg(d != NULL, "no %s", dir);
@@ -405,8 +390,7 @@ START_TEST(test_grading_fixtures)
         if (e->d_name[0] == '.')
             continue;
         snprintf(fx, sizeof(fx), "%s/%s", dir, e->d_name);
-        snprintf(out, sizeof(out), "%s/%s", results_dir("fixtures"),
-                 e->d_name);
+        results_path(out, sizeof(out), "fixtures", e->d_name);
         snprintf(log, sizeof(log), "%s/%s.log", h_tmpdir(), e->d_name);
         count++;
         if (h_run((const char *[]){ "/bin/sh", script, h_srcdir(), tree, fx,

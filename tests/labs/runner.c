@@ -7,27 +7,14 @@
  *   CK_RUN_CASE=trace build/tests/labs        the traced assertions only
  *   CK_FORK=no gdb build/tests/labs           debug in one process
  */
-#include <check.h>
-#include <stdlib.h>
-
 #include "harness.h"
 #include "labs.h"
 
 int
-main(void)
+main(int argc, char *argv[])
 {
-    SRunner *sr;
-    int failed;
-
-    h_lock_machine();
-    sr = srunner_create(lab01_suite());
-    srunner_add_suite(sr, lab02_suite());
-    srunner_add_suite(sr, lab03_suite());
-    srunner_add_suite(sr, lab04_suite());
-    srunner_add_suite(sr, lab05_suite());
-    srunner_add_suite(sr, handouts_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    (void)argc;
+    return h_main(argv[0], (h_suite_fn *[]){
+        lab01_suite, lab02_suite, lab03_suite, lab04_suite, lab05_suite,
+        handouts_suite, NULL });
 }

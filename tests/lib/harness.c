@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "ipclab/err.h"
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 #if IPCLAB_TRACING
@@ -162,6 +163,23 @@ h_lock_machine(void)
     setenv("IPCLAB_TESTS_LOCKED", "1", 1);
 }
 
+int
+h_main(const char *argv0, h_suite_fn *const make[])
+{
+    SRunner *sr;
+    int failed;
+
+    ipc_set_progname(argv0);
+    h_lock_machine();
+    sr = srunner_create(make[0]());
+    for (int i = 1; make[i] != NULL; i++)
+        srunner_add_suite(sr, make[i]());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 void
 h_skip_note(const char *fmt, ...)
 {
@@ -217,15 +235,33 @@ build_dir(void)
     return dir;
 }
 
+/*
+ * A copy of 'text' that lives as long as the process: the same text gives
+ * the same copy, so no later call overwrites what a test still holds.
+ */
+static const char *
+keep(const char *text)
+{
+    static char *kept[1024];
+    static size_t n;
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(kept[i], text) == 0)
+            return kept[i];
+    ck_assert_msg(n < sizeof(kept) / sizeof(kept[0]), "more than %zu "
+                  "paths in one test process", n);
+    kept[n] = strdup(text);
+    ck_assert_ptr_nonnull(kept[n]);
+    return kept[n++];
+}
+
 const char *
 h_bin(const char *name)
 {
-    static char paths[16][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 16];
+    char path[PATH_MAX];
 
-    snprintf(p, PATH_MAX, "%s/bin/%s", build_dir(), name);
-    return p;
+    snprintf(path, sizeof(path), "%s/bin/%s", build_dir(), name);
+    return keep(path);
 }
 
 const char *
@@ -242,6 +278,14 @@ h_srcdir(void)
     ck_assert_ptr_nonnull(slash);
     *slash = '\0';
     return dir;
+}
+
+const char *
+h_build_name(void)
+{
+    const char *slash = strrchr(build_dir(), '/');
+
+    return slash != NULL ? slash + 1 : build_dir();
 }
 
 /*
@@ -282,12 +326,22 @@ h_tmpdir(void)
 const char *
 h_tmpdir_path(const char *name)
 {
-    static char paths[16][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 16];
+    char path[PATH_MAX];
 
-    snprintf(p, PATH_MAX, "%s/%s", h_tmpdir(), name);
-    return p;
+    snprintf(path, sizeof(path), "%s/%s", h_tmpdir(), name);
+    return keep(path);
+}
+
+TCase *
+h_tcase(Suite *s, const char *name, int timeout_s)
+{
+    TCase *tc = tcase_create(name);
+
+    tcase_add_unchecked_fixture(tc, h_tmpdir_init, h_tmpdir_cleanup);
+    if (timeout_s > 0)
+        tcase_set_timeout(tc, timeout_s);
+    suite_add_tcase(s, tc);
+    return tc;
 }
 
 static int
@@ -343,18 +397,14 @@ redirect(int fd, const char *path, int flags)
     close(f);
 }
 
-/* Reset what Check's runner may have changed, then exec. */
+/* Undo what Check's runner may have changed, then exec. */
 static void
 exec_child(const char *const argv[])
 {
     sigset_t none;
 
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGALRM, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    ipc_child_default_signals(&none);
     execv(argv[0], (char *const *)argv);
     _exit(127);
 }
@@ -409,35 +459,12 @@ h_run(const char *const argv[], const char *in, const char *out,
     return h_wait(h_spawn(argv, in, out, err), timeout_ms);
 }
 
-/* Read one line from fd into buf within the deadline; false on EOF. */
-static bool
-read_line(int fd, char *buf, size_t size, int64_t deadline)
-{
-    size_t n = 0;
-
-    while (n + 1 < size) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        ssize_t r;
-
-        if (poll(&p, 1, ipc_ms_until(deadline)) <= 0)
-            return false;       /* timeout (or error) */
-        r = read(fd, buf + n, 1);
-        if (r <= 0)
-            return false;       /* EOF: the program died */
-        if (buf[n] == '\n')
-            break;
-        n++;
-    }
-    buf[n] = '\0';
-    return true;
-}
-
 void
 h_server_start(struct h_server *s, const char *dir, const char *const extra[])
 {
     const char *argv[32] = { h_bin("ipclab-server"), "--dir", dir };
-    int n = 3, pipefd[2];
     char expect[PATH_MAX + 16];
+    int n = 3;
 
     for (int i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
         argv[n++] = extra[i];
@@ -445,25 +472,13 @@ h_server_start(struct h_server *s, const char *dir, const char *const extra[])
     memset(s, 0, sizeof(*s));
     snprintf(s->dir, sizeof(s->dir), "%s", dir);
 
-    ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
     fflush(NULL);
-    s->pid = fork();
-    ck_assert_int_ne(s->pid, -1);
-    if (s->pid == 0) {
-        dup2(pipefd[1], STDOUT_FILENO);
-        redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
-        exec_child(argv);
-    }
-    close(pipefd[1]);
-    s->out_fd = pipefd[0];
-
+    s->pid = ipc_server_start((char *const *)argv, ipc_deadline_ms(10000),
+                              &s->out_fd, s->ready_line,
+                              sizeof(s->ready_line));
+    ck_assert_msg(s->pid != -1, "server did not print 'ready:': %s",
+                  strerror(errno));
     snprintf(expect, sizeof(expect), "ready: %s", dir);
-    if (!read_line(s->out_fd, s->ready_line, sizeof(s->ready_line),
-                   ipc_deadline_ms(10000))) {
-        int status = h_wait(s->pid, 1000);
-
-        ck_abort_msg("server did not print 'ready:' (exit %d)", status);
-    }
     ck_assert_str_eq(s->ready_line, expect);
 }
 

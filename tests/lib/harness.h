@@ -7,9 +7,9 @@
  * sleep, and kills what it started when the bound runs out, so a broken
  * program fails its test instead of hanging the suite.
  *
- * Children are started with SIGINT, SIGTERM and SIGALRM at their default
- * actions and an empty signal mask (Check's runner may have changed them),
- * in the test's process group, so Check's timeout kill reaches them too.
+ * Children are started with every signal at its default action and an
+ * empty signal mask (Check's runner may have changed them), in the test's
+ * process group, so Check's timeout kill reaches them too.
  *
  *     struct h_server srv;
  *     h_server_start(&srv, h_tmpdir_path("run"), NULL);
@@ -21,6 +21,7 @@
 #ifndef IPCLAB_TEST_HARNESS_H
 #define IPCLAB_TEST_HARNESS_H
 
+#include <check.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,19 @@
  */
 void
 h_lock_machine(void);
+
+/*
+ * The main() of a test program that starts the kit's programs: names it
+ * for messages (ipc_set_progname(argv0)), takes the lock
+ * (h_lock_machine()), then runs the suites that the NULL-ended make[]
+ * builds, in order. Returns EXIT_SUCCESS when every test passed.
+ *
+ *     return h_main(argv[0], (h_suite_fn *[]){ shared_suite, NULL });
+ */
+typedef Suite *h_suite_fn(void);
+
+int
+h_main(const char *argv0, h_suite_fn *const make[]);
 
 /*
  * A test that cannot run here: h_skip("no clang in PATH") prints
@@ -65,7 +79,10 @@ h_skip_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *
 h_foreign_dir(void);
 
-/* Absolute path of program 'name' in the build's bin/ directory. */
+/*
+ * Absolute path of program 'name' in the build's bin/ directory. Like
+ * h_tmpdir_path(), it stays valid for the life of the test process.
+ */
 const char *
 h_bin(const char *name);
 
@@ -74,11 +91,19 @@ const char *
 h_srcdir(void);
 
 /*
+ * The name of this build's directory in the source tree: "build", or what
+ * BUILD= chose. A test that copies the tree runs the copy's BUILD/bin.
+ */
+const char *
+h_build_name(void);
+
+/*
  * Temporary files. h_tmpdir_init() makes a base directory: call it from an
  * unchecked setup, and h_tmpdir_cleanup() from the unchecked teardown, which
  * runs in the runner even when a test fails. h_tmpdir() is a fresh
  * directory inside it for the current test process; h_tmpdir_path() joins
- * a name onto it.
+ * a name onto it (the same name, the same string, valid until the process
+ * ends: no call overwrites another's).
  */
 void
 h_tmpdir_init(void);
@@ -91,6 +116,13 @@ h_tmpdir_path(const char *name);
 
 void
 h_tmpdir_cleanup(void);
+
+/*
+ * A test case named 'name' added to suite s, with the temporary directory
+ * fixture above and a timeout of timeout_s seconds (0: Check's default).
+ */
+TCase *
+h_tcase(Suite *s, const char *name, int timeout_s);
 
 /*
  * Wait up to timeout_ms for process pid (any process, not only a child) to

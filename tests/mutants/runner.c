@@ -11,25 +11,12 @@
  * Run:   make build/tests/mutants && build/tests/mutants
  * One:   CK_RUN_CASE=mutants CK_FORK=yes build/tests/mutants
  */
-#include <stdlib.h>
-
 #include "harness.h"
-#include "ipclab/err.h"
 #include "mutants.h"
 
 int
 main(int argc, char *argv[])
 {
-    SRunner *sr;
-    int failed;
-
     (void)argc;
-    ipc_set_progname(argv[0]);
-    h_lock_machine();
-
-    sr = srunner_create(mutants_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return h_main(argv[0], (h_suite_fn *[]){ mutants_suite, NULL });
 }

@@ -495,10 +495,8 @@ Suite *
 shared_suite(void)
 {
     Suite *s = suite_create("shared");
-    TCase *tc = tcase_create("core");
+    TCase *tc = h_tcase(s, "core", 300);
 
-    tcase_set_timeout(tc, 300);
-    tcase_add_unchecked_fixture(tc, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_add_test(tc, test_lock_waits_and_says_for_whom);
     tcase_add_test(tc, test_lock_refuses_foreign_dir);
     tcase_add_test(tc, test_lost_events_are_reported);
@@ -507,6 +505,5 @@ shared_suite(void)
     tcase_add_test(tc, test_record_hangup_cleans_up);
     tcase_add_test(tc, test_run_tests_counts_skips);
     tcase_add_test(tc, test_run_tests_fails_a_missing_program);
-    suite_add_tcase(s, tc);
     return s;
 }

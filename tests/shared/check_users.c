@@ -3,8 +3,9 @@
  * at the same time, right after root has used it.
  *
  * As root, the fixture creates two users (useradd; userdel at the end,
- * even when the test fails) and gives each a copy of the tree with its
- * build/ (chowned to them: they need to read and write it). Root first records
+ * even when the test fails) and gives each a copy of the tree with this
+ * test's build directory (h_build_name(); chowned to them: they need to
+ * read and write it). Root first records
  * once, and creates the fixed-path lock the kit used to share
  * (/tmp/ipclab-tests.lock, 0644), as a machine where root used the kit
  * does. Then, all at once:
@@ -178,19 +179,24 @@ static void
 give_tree(const struct user *u)
 {
     char tree[PATH_MAX], home[PATH_MAX + 8], archive[PATH_MAX + 8];
-    char owner[64];
+    char owner[64], build[NAME_MAX + 3];
 
     in_world(tree, sizeof(tree), u->name);
     if (access(tree, F_OK) == 0)
         return;
     snprintf(home, sizeof(home), "%s-home", tree);
     snprintf(owner, sizeof(owner), "%ld:%ld", (long)u->uid, (long)u->gid);
-    /* the tree and its build/, without other builds (build-sanitize/...)
-       nor git's files: through an archive, whose two steps both report */
+    /* the tree and this test's build, without other builds nor git's
+       files: through an archive, whose steps all report */
     snprintf(archive, sizeof(archive), "%s.tar", tree);
+    snprintf(build, sizeof(build), "./%s", h_build_name());
     ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-C", h_srcdir(),
-                     "--exclude=./.git", "--exclude=./build?*", "-cf",
-                     archive, ".", NULL }, NULL, NULL, NULL, 120000), 0);
+                     "--exclude=./.git", "--exclude=./build*", "--exclude",
+                     build, "-cf", archive, ".", NULL }, NULL, NULL, NULL,
+                     120000), 0);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-C", h_srcdir(),
+                     "-rf", archive, build, NULL }, NULL, NULL, NULL,
+                     120000), 0);
     ck_assert_int_eq(mkdir(tree, 0700), 0);
     ck_assert_int_eq(h_run((const char *[]){ "/bin/tar", "-C", tree, "-xpf",
                      archive, NULL }, NULL, NULL, NULL, 120000), 0);
@@ -324,8 +330,8 @@ START_TEST(test_root_and_two_users_at_once)
     ck_assert_int_ne(gate_fd, -1);
     snprintf(root_script, sizeof(root_script),
              "cd '%s' && exec traces/record.sh -o '%s' -- sh -c "
-             "'scripts/workload.sh build/bin && { read -r line || true; }'",
-             h_srcdir(), root_trace);
+             "'scripts/workload.sh %s/bin && { read -r line || true; }'",
+             h_srcdir(), root_trace, h_build_name());
     root_pid = start_as(NULL, root_script, NULL, gate, out[0], err[0]);
     /* its session records once the workload runs: then the users start */
     for (int waited = 0;; waited += 20) {
@@ -341,10 +347,12 @@ START_TEST(test_root_and_two_users_at_once)
     free(text);
 
     snprintf(a_script, sizeof(a_script),
-             "cd '%s' && make --no-print-directory lab N=04", a_tree);
+             "cd '%s' && make --no-print-directory BUILD='%s' lab N=04",
+             a_tree, h_build_name());
     a_pid = start_as(&users[0], a_script, NULL, NULL, out[1], err[1]);
     snprintf(b_script, sizeof(b_script),
-             "cd '%s' && make --no-print-directory grade EX=01", b_tree);
+             "cd '%s' && make --no-print-directory BUILD='%s' grade EX=01",
+             b_tree, h_build_name());
     b_pid = start_as(&users[1], b_script, NULL, NULL, out[2], err[2]);
     status[1] = h_wait(a_pid, 300000);
     status[2] = h_wait(b_pid, 300000);
@@ -357,11 +365,13 @@ START_TEST(test_root_and_two_users_at_once)
                   users[0].name, status[1], outputs(out[1], err[1]));
     ck_assert_msg(status[2] == 0, "%s's make grade EX=01 exited %d:\n%s",
                   users[1].name, status[2], outputs(out[2], err[2]));
-    snprintf(p, sizeof(p), "%s/build/grade-results/results.json", b_tree);
+    snprintf(p, sizeof(p), "%s/%s/grade-results/results.json", b_tree,
+             h_build_name());
     ck_assert_msg(access(p, R_OK) == 0, "no %s", p);
 
     /* whose traces they are */
-    snprintf(p, sizeof(p), "%s/build/traces/lab04/record.info", a_tree);
+    snprintf(p, sizeof(p), "%s/%s/traces/lab04/record.info", a_tree,
+             h_build_name());
     text = h_read_file(p);
     ck_assert_msg(text != NULL, "no %s: the lab was not recorded", p);
     snprintf(p, sizeof(p), "\nuid=%ld\n", (long)users[0].uid);
@@ -369,7 +379,7 @@ START_TEST(test_root_and_two_users_at_once)
     free(text);
 
     /* root's session heard A's programs, and recorded none of them */
-    snprintf(p, sizeof(p), "%s/build/traces/lab04", a_tree);
+    snprintf(p, sizeof(p), "%s/%s/traces/lab04", a_tree, h_build_name());
     a_vpids = trace_vpids(p);
     root_vpids = trace_vpids(root_trace);
     ck_assert_msg(h_count_lines(a_vpids, " ") > 1, "A's trace is empty");
@@ -414,18 +424,19 @@ START_TEST(test_user_records_a_server_by_pid)
        are the server's */
     static const char script[] =
         "set -e; cd \"$TREE\"; d=$HOME/by-pid; mkdir \"$d\"\n"
-        "mkfifo \"$d/out\"\n"
-        "IPCLAB_TRACE=1 build/bin/ipclab-server --dir \"$d/run\" "
-        ">\"$d/out\" & srv=$!\n"
-        "read -r ready <\"$d/out\"; cat \"$d/out\" >/dev/null &\n"
-        "st=0; traces/record.sh -o \"$d/trace\" --pid $srv -- "
-        "build/bin/ipclab-rc --dir \"$d/run\" --count 3 --random "
+        ". scripts/lib/server.sh\n"
+        "IPCLAB_TRACE=1; export IPCLAB_TRACE\n"
+        "start_server \"$d\" /dev/null - \"$BUILD/bin/ipclab-server\" "
+        "--dir \"$d/run\"\n"
+        "unset IPCLAB_TRACE\n"
+        "st=0; traces/record.sh -o \"$d/trace\" --pid $server_pid -- "
+        "\"$BUILD/bin/ipclab-rc\" --dir \"$d/run\" --count 3 --random "
         ">/dev/null || st=$?\n"
-        "kill -INT $srv; wait $srv\n"
+        "stop_server\n"
         "babeltrace2 \"$d/trace\" | grep -c 'procname = \"ipclab-server\"' "
         "|| true\n"
         "exit $st\n";
-    char tree[PATH_MAX], tree_env[PATH_MAX + 8];
+    char tree[PATH_MAX], tree_env[PATH_MAX + 8], build_env[NAME_MAX + 8];
     char out[PATH_MAX + 16], err[PATH_MAX + 16];
     char *text;
     int status;
@@ -437,10 +448,12 @@ START_TEST(test_user_records_a_server_by_pid)
     give_tree(&users[1]);
     in_world(tree, sizeof(tree), users[1].name);
     snprintf(tree_env, sizeof(tree_env), "TREE=%s", tree);
+    snprintf(build_env, sizeof(build_env), "BUILD=%s", h_build_name());
     snprintf(out, sizeof(out), "%s/by-pid.out", world);
     snprintf(err, sizeof(err), "%s/by-pid.err", world);
     status = h_wait(start_as(&users[1], script,
-                             (const char *[]){ tree_env, NULL }, NULL, out,
+                             (const char *[]){ tree_env, build_env, NULL },
+                             NULL, out,
                              err), 120000);
     text = outputs(out, err);
     ck_assert_msg(status == 0, "exit %d:\n%s", status, text);

@@ -13,26 +13,13 @@
  *
  * Pick:  CK_RUN_SUITE=users build/tests/shared
  */
-#include <stdlib.h>
-
 #include "harness.h"
-#include "ipclab/err.h"
 #include "shared.h"
 
 int
 main(int argc, char *argv[])
 {
-    SRunner *sr;
-    int failed;
-
     (void)argc;
-    ipc_set_progname(argv[0]);
-    h_lock_machine();
-
-    sr = srunner_create(shared_suite());
-    srunner_add_suite(sr, users_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return h_main(argv[0], (h_suite_fn *[]){ shared_suite, users_suite,
+                                             NULL });
 }

@@ -6,23 +6,13 @@
  *   CK_RUN_CASE=faults build/tests/system    one test case
  *   CK_FORK=no gdb build/tests/system        debug in one process
  */
-#include <check.h>
-#include <stdlib.h>
-
 #include "harness.h"
 #include "system.h"
 
 int
-main(void)
+main(int argc, char *argv[])
 {
-    SRunner *sr;
-    int failed;
-
-    h_lock_machine();
-    sr = srunner_create(system_suite());
-    srunner_add_suite(sr, tracing_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    (void)argc;
+    return h_main(argv[0], (h_suite_fn *[]){
+        system_suite, tracing_suite, NULL });
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ipclab/err.h"
+#include "ipclab/proc.h"
 #include "unit.h"
 
 static char tmpdir[PATH_MAX];           /* per TCase, see unit.h */
@@ -55,7 +56,7 @@ run_in_child(void (*body)(void), char *out, char *err, size_t size)
         int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-        unit_child_reset_signals();
+        ipc_child_default_signals(NULL);
         if (o == -1 || e == -1 || dup2(o, STDOUT_FILENO) == -1 ||
             dup2(e, STDERR_FILENO) == -1)
             _exit(98);

@@ -224,7 +224,7 @@ drain_one_page(pid_t writer, int rfd)
 {
     char page[4096];
 
-    unit_child_reset_signals();
+    ipc_child_default_signals(NULL);
     if (unit_wait_sleeping(writer) == -1)
         _exit(2);
     _exit(ipc_read_full(rfd, page, sizeof(page)) == (ssize_t)sizeof(page)
@@ -459,7 +459,7 @@ interrupter(pid_t target, int notify_rd, int data_fd, const char *data,
     size_t total = 0;
     ssize_t n;
 
-    unit_child_reset_signals();
+    ipc_child_default_signals(NULL);
     if (unit_wait_sleeping(target) == -1 ||
         tgkill(target, target, SIGUSR1) == -1 ||   /* its main thread */
         ipc_read_full(notify_rd, &note, 1) != 1)
@@ -733,6 +733,43 @@ START_TEST(test_fifo_reader_fill_eagain_then_eof)
 }
 END_TEST
 
+/* ipc_read_line(): a line, then EOF in the middle of the next one */
+START_TEST(test_fifo_read_line_then_eof)
+{
+    char line[16];
+    int fd[2];
+
+    ck_assert_int_eq(pipe2(fd, O_CLOEXEC), 0);
+    ck_assert_int_eq(write(fd[1], "ready: x\nrest", 14), 14);
+    ck_assert_int_eq(ipc_read_line(fd[0], line, sizeof(line),
+                                   ipc_deadline_ms(1000)), 1);
+    ck_assert_str_eq(line, "ready: x");
+    close(fd[1]);
+    ck_assert_int_eq(ipc_read_line(fd[0], line, sizeof(line),
+                                   ipc_deadline_ms(1000)), 0);
+    close(fd[0]);
+}
+END_TEST
+
+/* ipc_read_line(): a line too long, and no line by the deadline */
+START_TEST(test_fifo_read_line_errors)
+{
+    char line[4];
+    int fd[2];
+
+    ck_assert_int_eq(pipe2(fd, O_CLOEXEC), 0);
+    ck_assert_int_eq(ipc_read_line(fd[0], line, sizeof(line),
+                                   ipc_deadline_ms(50)), -1);
+    ck_assert_int_eq(errno, ETIMEDOUT);
+    ck_assert_int_eq(write(fd[1], "abcdef\n", 7), 7);
+    ck_assert_int_eq(ipc_read_line(fd[0], line, sizeof(line),
+                                   ipc_deadline_ms(1000)), -1);
+    ck_assert_int_eq(errno, EMSGSIZE);
+    close(fd[0]);
+    close(fd[1]);
+}
+END_TEST
+
 Suite *
 fifo_suite(void)
 {
@@ -747,6 +784,8 @@ fifo_suite(void)
     tcase_add_test(tc_core, test_fifo_record_round_trip);
     tcase_add_test(tc_core, test_fifo_read_one_at_eof);
     tcase_add_test(tc_core, test_fifo_read_write_full_over_pipe);
+    tcase_add_test(tc_core, test_fifo_read_line_then_eof);
+    tcase_add_test(tc_core, test_fifo_read_line_errors);
     tcase_add_test(tc_core, test_fifo_reader_several_records_in_one_fill);
     tcase_add_test(tc_core, test_fifo_rec_write_waits_for_room);
     suite_add_tcase(s, tc_core);

@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipclab/err.h"
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "unit.h"
 
@@ -309,7 +311,7 @@ START_TEST(test_proc_spawn_child_ends_with_its_parent)
     middle = fork();
     ck_assert_int_ne(middle, -1);
     if (middle == 0) {
-        unit_child_reset_signals();
+        ipc_child_default_signals(NULL);
         pid = ipc_spawn("test", argv[0], argv, NULL);
         if (write(p[1], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
             _exit(1);
@@ -468,6 +470,65 @@ START_TEST(test_proc_exe_dir_small_buffer)
 }
 END_TEST
 
+/* Start "sh -c SCRIPT" with ipc_server_start(), waiting up to wait_ms */
+static pid_t
+server_start(const char *script, int wait_ms, int *out, char *line,
+             size_t size)
+{
+    char *argv[] = { "/bin/sh", "-c", (char *)script, NULL };
+
+    return ipc_server_start(argv, ipc_deadline_ms(wait_ms), out, line, size);
+}
+
+/* The ready line comes back, the rest stays in the pipe, no fd leaks */
+START_TEST(test_proc_server_start_ready)
+{
+    char line[64], rest[64];
+    int out, mine = dup(STDIN_FILENO);     /* not close-on-exec */
+    char script[128];
+    pid_t pid;
+    ssize_t n;
+
+    ck_assert_int_gt(mine, 2);
+    snprintf(script, sizeof(script), "[ -e /proc/$$/fd/%d ] && w=leaked ||"
+             " w=clean; echo \"ready: $w\"; echo more", mine);
+    block_sigchld();
+    pid = server_start(script, 10000, &out, line, sizeof(line));
+    ck_assert_int_gt(pid, 0);
+    ck_assert_str_eq(line, "ready: clean");
+    n = ipc_read_full(out, rest, sizeof(rest) - 1);
+    ck_assert_int_eq(n, 5);
+    rest[n] = '\0';
+    ck_assert_str_eq(rest, "more\n");
+    ck_assert_int_eq(reap_within(pid, 10000), 0);
+    close(out);
+    close(mine);
+}
+END_TEST
+
+/* Each way not to become ready: an error, and nothing left behind */
+START_TEST(test_proc_server_start_failures)
+{
+    static const struct { const char *script; int wait_ms, err; } cases[] = {
+        { "exit 3", 10000, ESRCH },
+        { "echo hello; exec sleep 30", 10000, EPROTO },
+        { "exec sleep 30", 100, ETIMEDOUT },
+    };
+    char line[64];
+    int out, code;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        errno = 0;
+        ck_assert_int_eq(server_start(cases[i].script, cases[i].wait_ms,
+                                      &out, line, sizeof(line)), -1);
+        ck_assert_msg(errno == cases[i].err, "'%s': errno %s",
+                      cases[i].script, ipc_errno_name(errno));
+        ck_assert_int_eq(ipc_reap(-1, "test", &code), -1);
+        ck_assert_int_eq(errno, ECHILD);    /* it was reaped */
+    }
+}
+END_TEST
+
 Suite *
 proc_suite(void)
 {
@@ -503,6 +564,8 @@ proc_suite(void)
     tcase_add_test(tc_errors, test_proc_exec_failure_is_127);
     tcase_add_test(tc_errors, test_proc_reap_without_child_is_echild);
     tcase_add_test(tc_errors, test_proc_exe_dir_small_buffer);
+    tcase_add_test(tc_errors, test_proc_server_start_ready);
+    tcase_add_test(tc_errors, test_proc_server_start_failures);
     suite_add_tcase(s, tc_errors);
 
     return s;

@@ -417,7 +417,7 @@ START_TEST(test_sig_wait_survives_other_signal)
     if (pid == 0) {
         union sigval sv = { .sival_int = 99 };
 
-        unit_child_reset_signals();
+        ipc_child_default_signals(NULL);
         if (unit_wait_sleeping(self) == -1 ||
             tgkill(self, self, SIGUSR2) == -1 ||
             read(notify[0], &note, 1) != 1 ||

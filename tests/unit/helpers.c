@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,14 +126,6 @@ unit_stderr_restore(int saved)
 {
     dup2(saved, STDERR_FILENO);
     close(saved);
-}
-
-void
-unit_child_reset_signals(void)
-{
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGALRM, SIG_DFL);
 }
 
 int

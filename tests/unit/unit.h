@@ -62,12 +62,6 @@ unit_stderr_to(const char *path);
 void
 unit_stderr_restore(int saved);
 
-/*
- * First call in a helper child forked by a test (without exec): the
- * signals the test process may have caught back to SIG_DFL.
- */
-void
-unit_child_reset_signals(void);
 
 /*
  * Wait, at most 2 s, until process pid is asleep in the kernel (state S in
