@@ -193,20 +193,6 @@ START_TEST(test_lab05_answer_key_holds)
 }
 END_TEST
 
-/* The height of the SVG picture in file 'path' (0: none) */
-static int
-svg_height(const char *path)
-{
-    char *text = h_read_file(path);
-    const char *p = text != NULL ? strstr(text, "<svg ") : NULL;
-    int h = 0;
-
-    if (p != NULL && (p = strstr(p, " height=\"")) != NULL)
-        sscanf(p, " height=\"%d\"", &h);
-    free(text);
-    return h;
-}
-
 /* The whole lab is too tall for one picture: refused with the command that
    draws a part, or written as pages; each page a drawable picture with
    the titles of the experiments on it */
@@ -214,32 +200,12 @@ START_TEST(test_lab05_svg_pages)
 {
     const char *out = h_tmpdir_path("svg.out"), *err = h_tmpdir_path("svg.err");
     const char *pages = h_tmpdir_path("lab05.svg");
-    char since[32], until[32], path[PATH_MAX], *text, *all;
+    char path[PATH_MAX], *text, *all;
     int status, n = 0;
 
     if (!lt_have_check_tool())
         return;
-    lt_require(&t);
-    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", t.dir,
-                                     NULL }, NULL, out, err, 60000);
-    text = h_read_file(err);
-    ck_assert_msg(status == 1 && strstr(text, "SVG renderers draw at most "
-                                        "32767") != NULL, "exit %d: %s",
-                  status, text);
-    ck_assert_msg(sscanf(strstr(text, "--since "), "--since %31s --until "
-                         "%31s", since, until) == 2, "%s", text);
-    free(text);
-    /* ... and that part is one drawable picture */
-    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", "--since",
-                                     since, "--until", until, t.dir, NULL },
-                   NULL, out, err, 60000);
-    text = h_read_file(err);
-    ck_assert_msg(status == 0, "svg --since %s --until %s: exit %d: %s",
-                  since, until, status, text);
-    free(text);
-    ck_assert_int_le(svg_height(out), 32767);
-    ck_assert_int_gt(svg_height(out), 1000);
-
+    lt_assert_svg_part_drawable(&t);
     status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
                                      "--output", pages, t.dir, NULL },
                    NULL, out, err, 60000);
@@ -247,7 +213,7 @@ START_TEST(test_lab05_svg_pages)
     all = h_read_file(out);
     for (const char *p = all; sscanf(p, "%4095s", path) == 1;
          p = strchr(p, '\n') + 1) {
-        int h = svg_height(path);
+        int h = lt_svg_height(path);
 
         ck_assert_msg(h > 0 && h <= 32767, "%s: %d px", path, h);
         ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/env", "xmllint",

@@ -144,6 +144,18 @@ lt_request_steps(const struct lt *t, long pid, unsigned seq);
 void
 lt_assert_clients_meet(const struct lt *t, const char *exp);
 
+/* The height of the SVG picture in file 'path' (0: none). */
+int
+lt_svg_height(const char *path);
+
+/*
+ * 'ipclab-trace svg' on t's whole trace is refused as too tall, with the
+ * command that draws a part; that command, as printed, exits 0 and draws
+ * one picture of at most 32767 px.
+ */
+void
+lt_assert_svg_part_drawable(const struct lt *t);
+
 /* Every experiment of a lab, as the tests know them */
 struct lab_case {
     const char *bin;            /* "lab01-fifo-setup" */

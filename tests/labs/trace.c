@@ -317,6 +317,48 @@ lt_request_steps(const struct lt *t, long pid, unsigned seq)
 }
 
 int
+lt_svg_height(const char *path)
+{
+    char *text = h_read_file(path);
+    const char *p = text != NULL ? strstr(text, "<svg ") : NULL;
+    int h = 0;
+
+    if (p != NULL && (p = strstr(p, " height=\"")) != NULL)
+        sscanf(p, " height=\"%d\"", &h);
+    free(text);
+    return h;
+}
+
+void
+lt_assert_svg_part_drawable(const struct lt *t)
+{
+    const char *out = h_tmpdir_path("svg.out"), *err = h_tmpdir_path("svg.err");
+    char since[32], until[32], *text;
+    int status;
+
+    lt_require(t);
+    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", t->dir,
+                                     NULL }, NULL, out, err, 60000);
+    text = h_read_file(err);
+    ck_assert_msg(status == 1 && strstr(text, "SVG renderers draw at most "
+                                        "32767") != NULL, "exit %d: %s",
+                  status, text);
+    ck_assert_msg(strstr(text, "--since ") != NULL &&
+                  sscanf(strstr(text, "--since "), "--since %31s --until "
+                         "%31s", since, until) == 2, "%s", text);
+    free(text);
+    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", "--since",
+                                     since, "--until", until, t->dir, NULL },
+                   NULL, out, err, 60000);
+    text = h_read_file(err);
+    ck_assert_msg(status == 0, "svg --since %s --until %s: exit %d: %s",
+                  since, until, status, text);
+    free(text);
+    ck_assert_int_le(lt_svg_height(out), 32767);
+    ck_assert_int_gt(lt_svg_height(out), 1000);
+}
+
+int
 lt_check(const struct lt *t, long server, char **out)
 {
     return lt_trace_tool(t, "check", server, out);
