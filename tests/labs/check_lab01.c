@@ -184,8 +184,9 @@ END_TEST
 
 /*
  * docs/instructor.md, "Answer key: lab 01 questions": the claims the trace
- * can show. Q2 (the reader's open returns after the lab's) is
- * test_lab01_trace_rendezvous, Q3's two facts test_lab01_trace_nonblock_enxio,
+ * can show. Q2's order (the reader's open returns once the lab, having
+ * seen it asleep, opens the other end) is test_lab01_trace_rendezvous and
+ * the lab's own verdict, checked below; Q3's two facts test_lab01_trace_nonblock_enxio,
  * Q7 test_lab01_trace_capacity.
  */
 START_TEST(test_lab01_answer_key_holds)
@@ -204,6 +205,11 @@ START_TEST(test_lab01_answer_key_holds)
     ck_assert_msg(strstr(t.out, want) != NULL, "no '%s' in:\n%s", want,
                   t.out);
     ck_assert_int_eq(mode & ~022L & 0444, 0);   /* nobody may read it */
+
+    /* Q2: the lab opened the write end only once it saw the reader
+       asleep in open() */
+    ck_assert_msg(strstr(t.out, "ok: the reader sleeps in open(O_RDONLY)")
+                  != NULL, "%s", t.out);
 
     /* Q5: the first writer wrote, then died in its write(): no exit, no
        error of its own, reaped with 128 + SIGPIPE */

@@ -109,6 +109,13 @@ lt_int(const struct lt *t, int i, const char *key);
 const char *
 lt_str(const struct lt *t, int i, const char *key, char *buf, size_t size);
 
+/*
+ * When event i happened: ns after the lab's first event (babeltrace2's
+ * clock, past midnight too), or -1 when i is no event.
+ */
+long long
+lt_ns(const struct lt *t, int i);
+
 /* The pid of the first process of experiment 'exp' with this role, or -1. */
 long
 lt_pid_of(const struct lt *t, const char *exp, const char *role);

@@ -171,6 +171,32 @@ lt_int(const struct lt *t, int i, const char *key)
     return strtol(buf, NULL, 0);
 }
 
+/* babeltrace2's "[HH:MM:SS.NNNNNNNNN]" of line, ns since midnight, or -1 */
+static long long
+clock_ns(const char *line)
+{
+    int h, m, sec;
+    long long ns;
+
+    if (sscanf(line, "[%2d:%2d:%2d.%9lld]", &h, &m, &sec, &ns) != 4)
+        return -1;
+    return ((h * 60LL + m) * 60 + sec) * 1000000000LL + ns;
+}
+
+long long
+lt_ns(const struct lt *t, int i)
+{
+    long long first, ns;
+
+    if (i < 0 || i >= t->n || t->n == 0)
+        return -1;
+    first = clock_ns(t->ev[0].line);
+    ns = clock_ns(t->ev[i].line);
+    if (first == -1 || ns == -1)
+        return -1;
+    return ns >= first ? ns - first : ns + 86400000000000LL - first;
+}
+
 long
 lt_pid_of(const struct lt *t, const char *exp, const char *role)
 {
