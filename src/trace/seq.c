@@ -385,17 +385,36 @@ end_maybe_lost(const struct tr_layout *L, const struct tr_item *it)
     return false;
 }
 
+/*
+ * A SIGCHLD the parent took from the kernel after the child's last event:
+ * the child was gone by then, so the arrow comes from the margin, not from
+ * its lane; returns the child's last event, or 0 for any other item.
+ */
+static uint64_t
+sent_at_exit(const struct tr_layout *L, const struct tr_item *it)
+{
+    const struct tr_proc *child = tr_procs_get(L->procs, it->from);
+
+    if (it->kind != TR_ITEM_SIGNAL || it->fate != TR_FATE_NOSEND ||
+        strcmp(it->what, "child") != 0 || child == NULL || !child->traced ||
+        child->last_ts >= it->t0)
+        return 0;
+    return child->last_ts;
+}
+
 static void
 seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct seq *s = arg;
     char time[32], label[256];
     int to = it->to != 0 ? it->to : it->addressee;
-    int la = tr_lane_of(L, it->from);
+    uint64_t exited = sent_at_exit(L, it);
+    int la = exited != 0 ? -1 : tr_lane_of(L, it->from);
 
     put_gaps_before(s, L, tr_item_time(it));
     tr_fmt_ms(tr_item_time(it) - L->origin, time, sizeof(time));
-    take_lane(s, L, it, it->from, time);
+    if (exited == 0)
+        take_lane(s, L, it, it->from, time);
     if (it->kind != TR_ITEM_NOTE)
         take_lane(s, L, it, to, time);
 
@@ -420,6 +439,15 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 
         snprintf(label + n, sizeof(label) - n, " +%s",
                  tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
+    }
+    if (exited != 0) {
+        size_t n = strlen(label);
+        char who[40], at[32];
+
+        snprintf(label + n, sizeof(label) - n, " (sent by the kernel when "
+                 "%s ended, at %s ms)", tr_proc_label(L->procs, it->from, who,
+                                                      sizeof(who)),
+                 tr_fmt_ms(exited - L->origin, at, sizeof(at)));
     }
     if (end_maybe_lost(L, it)) {
         size_t n = strlen(label);

@@ -257,8 +257,14 @@ draw_item(struct svg *s, const struct tr_item *it)
         snprintf(lcls, sizeof(lcls), "l ls");
     if (bad || it->fate == TR_FATE_MISREAD)
         snprintf(lcls, sizeof(lcls), "l bad");
-    svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end", lcls,
-             label);
+    if (it->kind == TR_ITEM_SIGNAL && strcmp(it->what, "child") == 0 &&
+        y2 > y1)                /* past where it was taken: the exit row
+                                   has the child's own label */
+        svg_text(s->f, x2 + dir * 6, y2 - 4, dir > 0 ? "start" : "end",
+                 lcls, label);
+    else
+        svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end",
+                 lcls, label);
     if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
         fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"%s\"/>\n",
                 x1, y1, sigkinds[sigkind(it->what)].color);
@@ -599,6 +605,25 @@ refuse(const struct svg *s, int pages)
               until, pages);
 }
 
+/*
+ * The kernel sends SIGCHLD when a child dies, which the trace shows only as
+ * the parent's consumption: draw it as every signal, from the child's last
+ * event (its exit) to that consumption, so its lifeline ends at its exit.
+ */
+static void
+sigchld_from_exit(struct svg *s)
+{
+    for (size_t i = 0; i < s->d.nitems; i++) {
+        struct tr_item *it = &s->d.items[i];
+        const struct tr_proc *child = tr_procs_get(s->procs, it->from);
+
+        if (it->kind == TR_ITEM_SIGNAL && it->fate == TR_FATE_NOSEND &&
+            strcmp(it->what, "child") == 0 && it->t0 == it->t1 &&
+            child != NULL && child->traced && child->last_ts < it->t1)
+            it->t0 = child->last_ts;
+    }
+}
+
 static void
 svg_end(struct tr_layout *L, void *arg)
 {
@@ -607,6 +632,7 @@ svg_end(struct tr_layout *L, void *arg)
 
     s->procs = L->procs;
     s->d.origin = L->origin;
+    sigchld_from_exit(s);
     for (size_t i = 0; i < L->ngaps; i++)
         st_add_lost(&s->d, L->gaps[i].begin, L->gaps[i].end,
                     L->gaps[i].count);
