@@ -173,7 +173,11 @@ seq_begin(struct tr_layout *L, void *arg)
     }
 }
 
-/* Draw an arrow from lane la to lane lb (either may be -1: outside). */
+/*
+ * Draw an arrow from lane la to lane lb (either may be -1: outside). A
+ * message that reached no lane ends right beside its sender, pointing at
+ * no other process.
+ */
 static void
 arrow(struct seq *s, const struct tr_item *it, int la, int lb)
 {
@@ -197,7 +201,7 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
         return;
     }
     a = la >= 0 ? center(s, la) : center(s, lb) - s->step + 1;
-    b = lb >= 0 ? center(s, lb) : center(s, la) + s->step - 1;
+    b = lb >= 0 ? center(s, lb) : center(s, la) + 1;
     if (a < 0)
         a = 0;
     if (b >= s->ncells)

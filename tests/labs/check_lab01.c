@@ -5,6 +5,7 @@
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -251,6 +252,44 @@ START_TEST(test_lab01_svg_part_drawable)
 }
 END_TEST
 
+/* The records nobody read (sigpipe, atomicity) end right beside their
+   writer in 'seq', even in 80 columns where lanes are close: not at the
+   next lane, as if sent to that process */
+START_TEST(test_lab01_seq_unread_points_at_nobody)
+{
+    const char *out = h_tmpdir_path("seq.out");
+    char *text;
+    int n = 0;
+
+    if (!lt_have_check_tool())
+        h_skip("ipclab-trace is not built: seq not checked");
+    lt_require(&t);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
+                                             "--width", "80", t.dir, NULL },
+                           NULL, out, NULL, 60000), 0);
+    text = h_read_file(out);
+    for (const char *l = text; *l != '\0';) {
+        const char *end = strchr(l, '\n');
+        int len = end != NULL ? (int)(end - l) : (int)strlen(l);
+        char line[2048];
+        const char *cross;
+
+        snprintf(line, sizeof(line), "%.*s", len, l);
+        l += len + (end != NULL);
+        cross = strstr(line, "\u2717");                 /* the glyph */
+        if (cross == NULL || strstr(line, "the tracer lost") != NULL ||
+            strstr(line, " lost  ") != NULL)    /* a gap, the legend */
+            continue;
+        ck_assert_msg(cross - line >= 3 && strncmp(cross - 3, "\u251c", 3) == 0,
+                      "a message to nobody ends away from its sender: %s",
+                      line);
+        n++;
+    }
+    ck_assert_int_gt(n, 0);
+    free(text);
+}
+END_TEST
+
 Suite *
 lab01_suite(void)
 {
@@ -271,6 +310,7 @@ lab01_suite(void)
     tcase_add_test(tc, test_lab01_trace_capacity);
     tcase_add_test(tc, test_lab01_answer_key_holds);
     tcase_add_test(tc, test_lab01_svg_part_drawable);
+    tcase_add_test(tc, test_lab01_seq_unread_points_at_nobody);
     suite_add_tcase(s, tc);
     return s;
 }
