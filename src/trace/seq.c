@@ -18,10 +18,12 @@
  * are printed as they come: the diagram streams.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipclab/err.h"
 #include "cmd.h"
 #include "diagram.h"
 #include "label.h"
@@ -37,16 +39,17 @@ struct glyphs {
     const char *sig, *sig_r, *sig_l;
     const char *spawn, *spawn_r, *spawn_l;
     const char *bad, *start, *exit, *error, *reclaim, *reap, *corner;
+    const char *section;
 };
 
 static const struct glyphs unicode = {
     "│", "├", "┤", "─", "▶", "◀", "┄", "▷", "◁", "┈", "▸", "◂",
-    "✗", "┬", "┴", "✖", "↺", "◆", "┌",
+    "✗", "┬", "┴", "✖", "↺", "◆", "┌", "═",
 };
 
 static const struct glyphs ascii = {
     "|", "+", "+", "-", ">", "<", ".", ">", "<", ":", ">", "<",
-    "X", "o", "#", "!", "@", "*", "+",
+    "X", "o", "#", "!", "@", "*", "+", "=",
 };
 
 /* One end of a message of the request of --request, or its route */
@@ -57,6 +60,12 @@ struct step {
 };
 
 #define MAX_STEPS 64            /* a request has 17; retries add some */
+
+/* An experiment of a lab trace, where it starts */
+struct mark {
+    uint64_t t;
+    char title[72];
+};
 
 struct seq {
     const struct seq_opts *opts;
@@ -69,6 +78,9 @@ struct seq {
     int ncells;
     const char *cells[MAX_ROW];
     size_t next_gap;            /* the first lost stretch not yet drawn */
+    struct mark *marks;         /* the experiments, in time order */
+    size_t nmarks, next_mark;   /* ... and the first not yet drawn */
+    bool oom;
 };
 
 static int
@@ -376,6 +388,47 @@ put_gaps_before(struct seq *s, const struct tr_layout *L, uint64_t t)
         put_gap(s, L, &L->gaps[s->next_gap++]);
 }
 
+/* The experiments of a lab trace, read before the diagram */
+static void
+on_mark(const struct tr_event *ev, void *arg)
+{
+    struct seq *s = arg;
+    struct mark *m;
+
+    if (!tr_experiment_mark(ev) || s->oom)
+        return;
+    if ((m = realloc(s->marks, (s->nmarks + 1) * sizeof(*m))) == NULL) {
+        s->oom = true;
+        return;
+    }
+    s->marks = m;
+    m[s->nmarks].t = ev->ts;
+    snprintf(m[s->nmarks].title, sizeof(m[0].title), "%s", ev->state);
+    s->nmarks++;
+}
+
+/*
+ * Before a row at time t: a titled rule across the lanes where the
+ * experiment it belongs to starts (the latest begun, so that experiments
+ * with nothing drawn, under --pid or --since, get no rule).
+ */
+static void
+put_marks_before(struct seq *s, const struct tr_layout *L, uint64_t t)
+{
+    const struct mark *m = NULL;
+    char time[32], title[96];
+
+    while (s->next_mark < s->nmarks && s->marks[s->next_mark].t <= t)
+        m = &s->marks[s->next_mark++];
+    if (m == NULL)
+        return;
+    for (int i = 0; i < s->ncells; i++)
+        s->cells[i] = s->g->section;
+    tr_fmt_ms(m->t > L->origin ? m->t - L->origin : 0, time, sizeof(time));
+    snprintf(title, sizeof(title), "experiment '%s'", m->title);
+    put_row(s, time, title);
+}
+
 /* Could the missing end of a message be in a lost stretch after t0? */
 static bool
 end_maybe_lost(const struct tr_layout *L, const struct tr_item *it)
@@ -416,6 +469,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     int la = exited != 0 ? -1 : tr_lane_of(L, it->from);
 
     put_gaps_before(s, L, tr_item_time(it));
+    put_marks_before(s, L, tr_item_time(it));
     tr_fmt_ms(tr_item_time(it) - L->origin, time, sizeof(time));
     if (exited == 0)
         take_lane(s, L, it, it->from, time);
@@ -490,11 +544,24 @@ cmd_seq_run(const char *dir, const struct tr_view *v,
     static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end };
     static struct seq s;        /* large: keep it off the stack */
     int room = opts->width - 10 - LABEL_MIN;
+    struct tr_source_info info;
+    int rc;
 
     s.opts = opts;
     s.v = v;
     s.nsteps = 0;
     s.g = opts->ascii ? &ascii : &unicode;
-    return tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
-           ? 0 : 1;
+    if (tr_source_read(dir, on_mark, &s, "experiments", &info) == -1)
+        return 1;
+    if (s.oom) {
+        ipc_warnx("out of memory reading the experiments of '%s'", dir);
+        free(s.marks);
+        return 1;
+    }
+    rc = tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
+         ? 0 : 1;
+    free(s.marks);
+    s.marks = NULL;
+    s.nmarks = s.next_mark = 0;
+    return rc;
 }

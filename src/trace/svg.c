@@ -24,7 +24,6 @@
  * refused with the command that draws a part, or written as numbered pages
  * with --output NAME.svg (NAME-1.svg, NAME-2.svg...).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -659,14 +658,13 @@ svg_end(struct tr_layout *L, void *arg)
     }
 }
 
-/* The experiments of a lab trace: its own proc_state, named by the lab */
+/* The experiments of a lab trace: each a section */
 static void
 on_mark(const struct tr_event *ev, void *arg)
 {
     struct svg *s = arg;
 
-    if (ev->type == TR_PROC_STATE && strncmp(ev->role, "lab", 3) == 0 &&
-        isdigit((unsigned char)ev->role[3]) && strcmp(ev->state, "idle") != 0)
+    if (tr_experiment_mark(ev))
         st_mark(&s->d, ev->ts, ev->state);
 }
 
