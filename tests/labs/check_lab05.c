@@ -103,6 +103,16 @@ START_TEST(test_lab05_trace_classic)
     snprintf(f, sizeof(f), "signal_consume what=ack signo=%d vpid=%ld",
              SIGUSR2, srv);
     ck_assert_int_le(lt_count(&t, "classic", f), 24);
+    /* the handout: every record's ack is taken as 'ack' or, merged away,
+       settled as 'ack_coalesced': 24 in all (unless one timed out) */
+    if (lt_count(&t, "classic", "reclaim reason=ack_timeout") == 0) {
+        char g[96];
+
+        snprintf(g, sizeof(g), "signal_consume what=ack_coalesced vpid=%ld",
+                 srv);
+        ck_assert_int_eq(lt_count(&t, "classic", f) +
+                         lt_count(&t, "classic", g), 24);
+    }
     ck_assert_int_eq(lt_count(&t, "classic", "record_read fifo=2 pid=@vpid"),
                      12);
     ck_assert_int_eq(lt_count(&t, "classic", "record_read pid!=@vpid fifo=2"),
