@@ -212,7 +212,9 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
         s->cells[center(s, la)] = g->reap;
         return;
     }
-    a = la >= 0 ? center(s, la) : center(s, lb) - s->step + 1;
+    /* from outside: a short arrow, clear of the lane on the left */
+    a = la >= 0 ? center(s, la)
+                : center(s, lb) - (s->step >= 5 ? 3 : s->step - 1);
     b = lb >= 0 ? center(s, lb) : center(s, la) + 1;
     if (a < 0)
         a = 0;
@@ -503,8 +505,8 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
         char who[40], at[32];
 
         snprintf(label + n, sizeof(label) - n, " (sent by the kernel when "
-                 "%s ended, at %s ms)", tr_proc_label(L->procs, it->from, who,
-                                                      sizeof(who)),
+                 "%s ended; its last event at %s ms)",
+                 tr_proc_label(L->procs, it->from, who, sizeof(who)),
                  tr_fmt_ms(exited - L->origin, at, sizeof(at)));
     }
     if (end_maybe_lost(L, it)) {

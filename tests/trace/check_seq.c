@@ -245,7 +245,8 @@ START_TEST(test_seq_sigchld_sent_at_exit)
             line--;
         ck_assert_msg(sent != NULL && sent < strchr(p, '\n'), "%.100s", p);
         ck_assert_int_eq(sscanf(sent, "(sent by the kernel when %39s %15s "
-                                "ended, at %23s ms)", who, pid, at), 3);
+                                "ended; its last event at %23s ms)", who, pid,
+                                at), 3);
         ck_assert_int_eq(sscanf(line, "%lf", &taken), 1);
         ck_assert_int_eq(sscanf(at, "%lf", &ended), 1);
         ck_assert_msg(ended < taken, "%.100s", line);
