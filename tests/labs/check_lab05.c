@@ -280,6 +280,8 @@ START_TEST(test_lab05_answer_key_holds)
     ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_spawn vpid=%ld",
                                   lt_pid_of(&t, "per-request", "server")),
                      12);
+    /* Q5: 'ack' and 'ack_coalesced' make 24 -- asserted for 'classic'
+       above, in test_lab05_trace_classic */
     /* Q6: rc4's record taken back once it was gone, its other two
        results dropped (3 in all), and no revoke to the dead rc4 */
     rc4 = lt_pid_of(&t, "dead-client", "rc");
