@@ -75,8 +75,8 @@ LTTNG_UST_TRACEPOINT_EVENT(ipclab, proc_exit,
 /*
  * ipclab:proc_state - a process changes state; Trace Compass draws these.
  *   role: as in proc_start
- *   state: server "serving", "stopping"; rc "waiting_signal", "reading";
- *          workers "idle", "reading", "processing"; labs may add their own
+ *   state: server "serving", "stopping"; rc "waiting_signal", "reading",
+ *          "waiting_input"; workers "idle", "reading", "processing"; labs may add their own
  *          (docs/tracepoints.md lists them)
  */
 LTTNG_UST_TRACEPOINT_EVENT(ipclab, proc_state,

@@ -617,7 +617,9 @@ run(struct run *r, struct rc_session *s, struct source *src,
         if (r->inflight > 0)
             timeout = ipc_ms_until(deadline) < LIVENESS_MS
                       ? ipc_ms_until(deadline) : LIVENESS_MS;
-        IPCLAB_TP(proc_state, "rc", "waiting_signal");
+        /* waiting for an answer only while a request is outstanding */
+        IPCLAB_TP(proc_state, "rc", r->inflight > 0 ? "waiting_signal"
+                                                    : "waiting_input");
         n = poll(fds, 3, timeout);
         if (n == -1 && errno != EINTR)
             ipc_die("poll");

@@ -6,6 +6,7 @@
  * items from the order buffer up to the watermark after every event:
  * nothing is held longer than the oldest message still in flight.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,14 @@ on_event(const struct tr_event *ev, void *arg)
         mark = tr_match_oldest(p->m);
         tr_order_release(p->o, ev->ts < mark ? ev->ts : mark);
     }
+}
+
+bool
+tr_experiment_mark(const struct tr_event *ev)
+{
+    return ev->type == TR_PROC_STATE && strncmp(ev->role, "lab", 3) == 0 &&
+           isdigit((unsigned char)ev->role[3]) &&
+           strcmp(ev->state, "idle") != 0;
 }
 
 int

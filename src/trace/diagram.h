@@ -19,6 +19,7 @@
 #ifndef IPCLAB_TRACE_DIAGRAM_H
 #define IPCLAB_TRACE_DIAGRAM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hash.h"
@@ -70,6 +71,11 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
    mul 2, div 3, any other role 4. */
 int
 tr_worker_rank(const char *role);
+
+/* Does ev start an experiment of a lab trace? The lab binary (role "labNN")
+   traces proc_state with the experiment's name as it starts one. */
+bool
+tr_experiment_mark(const struct tr_event *ev);
 
 /* The lane of vpid, or -1 when it has none (a process outside the trace). */
 int

@@ -13,6 +13,7 @@
  * (source.c), matcher (match.c) and diagram layout (diagram.c).
  * The trace's events are the catalogue in include/ipclab/tp.h.
  */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +153,7 @@ main(int argc, char *argv[])
     struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
     struct seq_opts so = { .width = 80, .ascii = false };
     struct svg_opts vo = { ST_TIME, NULL, "" };
-    char scope_args[96] = "";
+    char scope_args[128] = "";
     size_t sa;
     enum command cmd = CMD_NONE;
     const char *dir = NULL, *arg;
@@ -189,6 +190,9 @@ main(int argc, char *argv[])
                 ipc_usage_error("--request: '%s' is not PID:SEQ (like "
                                 "4711:3)", arg);
             diagram_opt = "request";
+            sa = strlen(scope_args);
+            snprintf(scope_args + sa, sizeof(scope_args) - sa,
+                     " --request %d:%" PRIu32, v.req_pid, v.req_seq);
             break;
         case OPT_WIDTH:
             so.width = (int)ipc_cli_int("width", arg, 40, 1000);

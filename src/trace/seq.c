@@ -18,10 +18,12 @@
  * are printed as they come: the diagram streams.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipclab/err.h"
 #include "cmd.h"
 #include "diagram.h"
 #include "label.h"
@@ -37,16 +39,17 @@ struct glyphs {
     const char *sig, *sig_r, *sig_l;
     const char *spawn, *spawn_r, *spawn_l;
     const char *bad, *start, *exit, *error, *reclaim, *reap, *corner;
+    const char *section;
 };
 
 static const struct glyphs unicode = {
     "│", "├", "┤", "─", "▶", "◀", "┄", "▷", "◁", "┈", "▸", "◂",
-    "✗", "┬", "┴", "✖", "↺", "◆", "┌",
+    "✗", "┬", "┴", "✖", "↺", "◆", "┌", "═",
 };
 
 static const struct glyphs ascii = {
     "|", "+", "+", "-", ">", "<", ".", ">", "<", ":", ">", "<",
-    "X", "o", "#", "!", "@", "*", "+",
+    "X", "o", "#", "!", "@", "*", "+", "=",
 };
 
 /* One end of a message of the request of --request, or its route */
@@ -57,6 +60,12 @@ struct step {
 };
 
 #define MAX_STEPS 64            /* a request has 17; retries add some */
+
+/* An experiment of a lab trace, where it starts */
+struct mark {
+    uint64_t t;
+    char title[72];
+};
 
 struct seq {
     const struct seq_opts *opts;
@@ -69,6 +78,9 @@ struct seq {
     int ncells;
     const char *cells[MAX_ROW];
     size_t next_gap;            /* the first lost stretch not yet drawn */
+    struct mark *marks;         /* the experiments, in time order */
+    size_t nmarks, next_mark;   /* ... and the first not yet drawn */
+    bool oom;
 };
 
 static int
@@ -173,7 +185,11 @@ seq_begin(struct tr_layout *L, void *arg)
     }
 }
 
-/* Draw an arrow from lane la to lane lb (either may be -1: outside). */
+/*
+ * Draw an arrow from lane la to lane lb (either may be -1: outside). A
+ * message that reached no lane ends right beside its sender, pointing at
+ * no other process.
+ */
 static void
 arrow(struct seq *s, const struct tr_item *it, int la, int lb)
 {
@@ -196,8 +212,10 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
         s->cells[center(s, la)] = g->reap;
         return;
     }
-    a = la >= 0 ? center(s, la) : center(s, lb) - s->step + 1;
-    b = lb >= 0 ? center(s, lb) : center(s, la) + s->step - 1;
+    /* from outside: a short arrow, clear of the lane on the left */
+    a = la >= 0 ? center(s, la)
+                : center(s, lb) - (s->step >= 5 ? 3 : s->step - 1);
+    b = lb >= 0 ? center(s, lb) : center(s, la) + 1;
     if (a < 0)
         a = 0;
     if (b >= s->ncells)
@@ -372,6 +390,47 @@ put_gaps_before(struct seq *s, const struct tr_layout *L, uint64_t t)
         put_gap(s, L, &L->gaps[s->next_gap++]);
 }
 
+/* The experiments of a lab trace, read before the diagram */
+static void
+on_mark(const struct tr_event *ev, void *arg)
+{
+    struct seq *s = arg;
+    struct mark *m;
+
+    if (!tr_experiment_mark(ev) || s->oom)
+        return;
+    if ((m = realloc(s->marks, (s->nmarks + 1) * sizeof(*m))) == NULL) {
+        s->oom = true;
+        return;
+    }
+    s->marks = m;
+    m[s->nmarks].t = ev->ts;
+    snprintf(m[s->nmarks].title, sizeof(m[0].title), "%s", ev->state);
+    s->nmarks++;
+}
+
+/*
+ * Before a row at time t: a titled rule across the lanes where the
+ * experiment it belongs to starts (the latest begun, so that experiments
+ * with nothing drawn, under --pid or --since, get no rule).
+ */
+static void
+put_marks_before(struct seq *s, const struct tr_layout *L, uint64_t t)
+{
+    const struct mark *m = NULL;
+    char time[32], title[96];
+
+    while (s->next_mark < s->nmarks && s->marks[s->next_mark].t <= t)
+        m = &s->marks[s->next_mark++];
+    if (m == NULL)
+        return;
+    for (int i = 0; i < s->ncells; i++)
+        s->cells[i] = s->g->section;
+    tr_fmt_ms(m->t > L->origin ? m->t - L->origin : 0, time, sizeof(time));
+    snprintf(title, sizeof(title), "experiment '%s'", m->title);
+    put_row(s, time, title);
+}
+
 /* Could the missing end of a message be in a lost stretch after t0? */
 static bool
 end_maybe_lost(const struct tr_layout *L, const struct tr_item *it)
@@ -385,17 +444,37 @@ end_maybe_lost(const struct tr_layout *L, const struct tr_item *it)
     return false;
 }
 
+/*
+ * A SIGCHLD the parent took from the kernel after the child's last event:
+ * the child was gone by then, so the arrow comes from the margin, not from
+ * its lane; returns the child's last event, or 0 for any other item.
+ */
+static uint64_t
+sent_at_exit(const struct tr_layout *L, const struct tr_item *it)
+{
+    const struct tr_proc *child = tr_procs_get(L->procs, it->from);
+
+    if (it->kind != TR_ITEM_SIGNAL || it->fate != TR_FATE_NOSEND ||
+        strcmp(it->what, "child") != 0 || child == NULL || !child->traced ||
+        child->last_ts >= it->t0)
+        return 0;
+    return child->last_ts;
+}
+
 static void
 seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct seq *s = arg;
     char time[32], label[256];
     int to = it->to != 0 ? it->to : it->addressee;
-    int la = tr_lane_of(L, it->from);
+    uint64_t exited = sent_at_exit(L, it);
+    int la = exited != 0 ? -1 : tr_lane_of(L, it->from);
 
     put_gaps_before(s, L, tr_item_time(it));
+    put_marks_before(s, L, tr_item_time(it));
     tr_fmt_ms(tr_item_time(it) - L->origin, time, sizeof(time));
-    take_lane(s, L, it, it->from, time);
+    if (exited == 0)
+        take_lane(s, L, it, it->from, time);
     if (it->kind != TR_ITEM_NOTE)
         take_lane(s, L, it, to, time);
 
@@ -420,6 +499,15 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 
         snprintf(label + n, sizeof(label) - n, " +%s",
                  tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
+    }
+    if (exited != 0) {
+        size_t n = strlen(label);
+        char who[40], at[32];
+
+        snprintf(label + n, sizeof(label) - n, " (sent by the kernel when "
+                 "%s ended; its last event at %s ms)",
+                 tr_proc_label(L->procs, it->from, who, sizeof(who)),
+                 tr_fmt_ms(exited - L->origin, at, sizeof(at)));
     }
     if (end_maybe_lost(L, it)) {
         size_t n = strlen(label);
@@ -458,11 +546,24 @@ cmd_seq_run(const char *dir, const struct tr_view *v,
     static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end };
     static struct seq s;        /* large: keep it off the stack */
     int room = opts->width - 10 - LABEL_MIN;
+    struct tr_source_info info;
+    int rc;
 
     s.opts = opts;
     s.v = v;
     s.nsteps = 0;
     s.g = opts->ascii ? &ascii : &unicode;
-    return tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
-           ? 0 : 1;
+    if (tr_source_read(dir, on_mark, &s, "experiments", &info) == -1)
+        return 1;
+    if (s.oom) {
+        ipc_warnx("out of memory reading the experiments of '%s'", dir);
+        free(s.marks);
+        return 1;
+    }
+    rc = tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
+         ? 0 : 1;
+    free(s.marks);
+    s.marks = NULL;
+    s.nmarks = s.next_mark = 0;
+    return rc;
 }

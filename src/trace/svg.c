@@ -24,7 +24,6 @@
  * refused with the command that draws a part, or written as numbered pages
  * with --output NAME.svg (NAME-1.svg, NAME-2.svg...).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -95,6 +94,7 @@ static const char *const fifo_color[] = { "#555", "#1f6fb4", "#2a9a2a",
 
 struct svg {
     const struct svg_opts *opts;
+    const struct tr_view *v;
     const char *dir;
     struct st_diagram d;
     const struct tr_procs *procs;
@@ -256,8 +256,14 @@ draw_item(struct svg *s, const struct tr_item *it)
         snprintf(lcls, sizeof(lcls), "l ls");
     if (bad || it->fate == TR_FATE_MISREAD)
         snprintf(lcls, sizeof(lcls), "l bad");
-    svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end", lcls,
-             label);
+    if (it->kind == TR_ITEM_SIGNAL && strcmp(it->what, "child") == 0 &&
+        y2 > y1)                /* past where it was taken: the exit row
+                                   has the child's own label */
+        svg_text(s->f, x2 + dir * 6, y2 - 4, dir > 0 ? "start" : "end",
+                 lcls, label);
+    else
+        svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end",
+                 lcls, label);
     if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
         fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"%s\"/>\n",
                 x1, y1, sigkinds[sigkind(it->what)].color);
@@ -527,23 +533,94 @@ write_page(struct svg *s, int page, int pages)
     return 0;
 }
 
-/* Too tall for one picture and no --output: say what draws a part */
+/* Is the part [since, until] (ns after the trace's first event; the
+   items --since/--until would keep) one picture? -1: out of memory */
+static int
+part_fits(const struct svg *s, uint64_t since, uint64_t until)
+{
+    struct st_diagram p;
+    int fits = -1;
+
+    st_init(&p, s->d.layout);
+    p.origin = s->d.origin;
+    for (int i = 0; i < s->d.nsections; i++)
+        st_mark(&p, s->d.sections[i].t0, s->d.sections[i].title);
+    for (size_t i = 0; i < s->d.nlost; i++)
+        st_add_lost(&p, s->d.lost[i].begin, s->d.lost[i].end,
+                    s->d.lost[i].count);
+    for (size_t i = 0; i < s->d.nitems; i++) {
+        uint64_t t = tr_item_time(&s->d.items[i]);
+        uint64_t rel = t > s->d.origin ? t - s->d.origin : 0;
+
+        if (rel >= since && rel <= until)
+            st_add(&p, &s->d.items[i]);
+    }
+    if (!p.oom && st_layout(&p, s->procs, 0) == 0)
+        fits = p.height + BOTTOM + TOP <= MAX_H;
+    st_free(&p);
+    return fits;
+}
+
+/*
+ * Too tall for one picture and no --output: say what draws a part. The
+ * part is laid out as that command would lay it out (its records read
+ * after --until are drawn to their reads), and is the longest one from
+ * the start that fits; the times are whole microseconds, as printed.
+ */
 static void
-refuse(const struct svg *s)
+refuse(const struct svg *s, int pages)
 {
     char since[32], until[32];
-    size_t i = 0;
+    uint64_t from = (s->d.times[0] - s->d.origin) / 1000 * 1000;
+    size_t lo = 0, hi = s->d.ntimes;    /* times[lo] fits, times[hi] not */
+    int fits = 1;
 
-    /* with room to spare: a part alone may lay out a little taller */
-    while (i + 1 < s->d.ntimes && s->d.ys[i + 1] < PAGE_H * 9 / 10)
-        i++;
-    tr_fmt_ms(s->d.times[0] - s->d.origin, since, sizeof(since));
-    tr_fmt_ms(s->d.times[i] - s->d.origin, until, sizeof(until));
+    if (from < s->v->since)             /* --since was not whole us */
+        from = (s->v->since + 999) / 1000 * 1000;
+    while (hi - lo > 1 && fits != -1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        fits = part_fits(s, from, (s->d.times[mid] - s->d.origin) / 1000 *
+                                  1000);
+        if (fits == 1)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (lo == 0) {              /* not even its first moment, or no memory */
+        ipc_warnx("the picture would be %d px tall: SVG renderers draw at "
+                  "most 32767. Write it as %d numbered pages: --output "
+                  "NAME.svg", s->d.height, pages);
+        return;
+    }
+    tr_fmt_ms(from, since, sizeof(since));
+    tr_fmt_ms((s->d.times[lo] - s->d.origin) / 1000 * 1000, until,
+              sizeof(until));
     ipc_warnx("the picture would be %d px tall: SVG renderers draw at most "
               "32767. Draw a part:\n  %s svg%s --since %sms --until %sms %s"
-              " > part.svg\nor write it as numbered pages: --output NAME.svg",
-              s->d.height, ipc_progname(), s->opts->scope_args, since,
-              until, s->dir);
+              " > part.svg\n(the rest from --since %sms), or write it as %d "
+              "numbered pages: --output NAME.svg", s->d.height,
+              ipc_progname(), s->opts->scope_args, since, until, s->dir,
+              until, pages);
+}
+
+/*
+ * The kernel sends SIGCHLD when a child dies, which the trace shows only as
+ * the parent's consumption: draw it as every signal, from the child's last
+ * event (its exit) to that consumption, so its lifeline ends at its exit.
+ */
+static void
+sigchld_from_exit(struct svg *s)
+{
+    for (size_t i = 0; i < s->d.nitems; i++) {
+        struct tr_item *it = &s->d.items[i];
+        const struct tr_proc *child = tr_procs_get(s->procs, it->from);
+
+        if (it->kind == TR_ITEM_SIGNAL && it->fate == TR_FATE_NOSEND &&
+            strcmp(it->what, "child") == 0 && it->t0 == it->t1 &&
+            child != NULL && child->traced && child->last_ts < it->t1)
+            it->t0 = child->last_ts;
+    }
 }
 
 static void
@@ -554,6 +631,7 @@ svg_end(struct tr_layout *L, void *arg)
 
     s->procs = L->procs;
     s->d.origin = L->origin;
+    sigchld_from_exit(s);
     for (size_t i = 0; i < L->ngaps; i++)
         st_add_lost(&s->d, L->gaps[i].begin, L->gaps[i].end,
                     L->gaps[i].count);
@@ -568,7 +646,7 @@ svg_end(struct tr_layout *L, void *arg)
     pages = s->d.height + TOP <= MAX_H ? 1
             : (s->d.height + PAGE_H - 1) / PAGE_H;
     if (pages > 1 && s->opts->output == NULL) {
-        refuse(s);
+        refuse(s, pages);
         s->d.oom = 1;
         return;
     }
@@ -580,14 +658,13 @@ svg_end(struct tr_layout *L, void *arg)
     }
 }
 
-/* The experiments of a lab trace: its own proc_state, named by the lab */
+/* The experiments of a lab trace: each a section */
 static void
 on_mark(const struct tr_event *ev, void *arg)
 {
     struct svg *s = arg;
 
-    if (ev->type == TR_PROC_STATE && strncmp(ev->role, "lab", 3) == 0 &&
-        isdigit((unsigned char)ev->role[3]) && strcmp(ev->state, "idle") != 0)
+    if (tr_experiment_mark(ev))
         st_mark(&s->d, ev->ts, ev->state);
 }
 
@@ -596,7 +673,7 @@ cmd_svg_run(const char *dir, const struct tr_view *v,
             const struct svg_opts *opts)
 {
     static const struct tr_diagram_ops ops = { svg_begin, svg_item, svg_end };
-    struct svg s = { .opts = opts, .dir = dir };
+    struct svg s = { .opts = opts, .v = v, .dir = dir };
     struct tr_source_info info;
     int rc;
 

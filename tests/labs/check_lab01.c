@@ -5,6 +5,7 @@
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -184,8 +185,9 @@ END_TEST
 
 /*
  * docs/instructor.md, "Answer key: lab 01 questions": the claims the trace
- * can show. Q2 (the reader's open returns after the lab's) is
- * test_lab01_trace_rendezvous, Q3's two facts test_lab01_trace_nonblock_enxio,
+ * can show. Q2's order (the reader's open returns once the lab, having
+ * seen it asleep, opens the other end) is test_lab01_trace_rendezvous and
+ * the lab's own verdict, checked below; Q3's two facts test_lab01_trace_nonblock_enxio,
  * Q7 test_lab01_trace_capacity.
  */
 START_TEST(test_lab01_answer_key_holds)
@@ -204,6 +206,11 @@ START_TEST(test_lab01_answer_key_holds)
     ck_assert_msg(strstr(t.out, want) != NULL, "no '%s' in:\n%s", want,
                   t.out);
     ck_assert_int_eq(mode & ~022L & 0444, 0);   /* nobody may read it */
+
+    /* Q2: the lab opened the write end only once it saw the reader
+       asleep in open() */
+    ck_assert_msg(strstr(t.out, "ok: the reader sleeps in open(O_RDONLY)")
+                  != NULL, "%s", t.out);
 
     /* Q5: the first writer wrote, then died in its write(): no exit, no
        error of its own, reaped with 128 + SIGPIPE */
@@ -234,6 +241,55 @@ START_TEST(test_lab01_answer_key_holds)
 }
 END_TEST
 
+/* The capacity experiment's records make the whole lab too tall for one
+   picture: the part svg suggests, laid out with the reads of records
+   written before its end, is one picture (not refused again) */
+START_TEST(test_lab01_svg_part_drawable)
+{
+    if (!lt_have_check_tool())
+        h_skip("ipclab-trace is not built: svg not checked");
+    lt_assert_svg_part_drawable(&t);
+}
+END_TEST
+
+/* The records nobody read (sigpipe, atomicity) end right beside their
+   writer in 'seq', even in 80 columns where lanes are close: not at the
+   next lane, as if sent to that process */
+START_TEST(test_lab01_seq_unread_points_at_nobody)
+{
+    const char *out = h_tmpdir_path("seq.out");
+    char *text;
+    int n = 0;
+
+    if (!lt_have_check_tool())
+        h_skip("ipclab-trace is not built: seq not checked");
+    lt_require(&t);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
+                                             "--width", "80", t.dir, NULL },
+                           NULL, out, NULL, 60000), 0);
+    text = h_read_file(out);
+    for (const char *l = text; *l != '\0';) {
+        const char *end = strchr(l, '\n');
+        int len = end != NULL ? (int)(end - l) : (int)strlen(l);
+        char line[2048];
+        const char *cross;
+
+        snprintf(line, sizeof(line), "%.*s", len, l);
+        l += len + (end != NULL);
+        cross = strstr(line, "\u2717");                 /* the glyph */
+        if (cross == NULL || strstr(line, "the tracer lost") != NULL ||
+            strstr(line, " lost  ") != NULL)    /* a gap, the legend */
+            continue;
+        ck_assert_msg(cross - line >= 3 && strncmp(cross - 3, "\u251c", 3) == 0,
+                      "a message to nobody ends away from its sender: %s",
+                      line);
+        n++;
+    }
+    ck_assert_int_gt(n, 0);
+    free(text);
+}
+END_TEST
+
 Suite *
 lab01_suite(void)
 {
@@ -253,6 +309,8 @@ lab01_suite(void)
     tcase_add_test(tc, test_lab01_trace_atomicity);
     tcase_add_test(tc, test_lab01_trace_capacity);
     tcase_add_test(tc, test_lab01_answer_key_holds);
+    tcase_add_test(tc, test_lab01_svg_part_drawable);
+    tcase_add_test(tc, test_lab01_seq_unread_points_at_nobody);
     suite_add_tcase(s, tc);
     return s;
 }

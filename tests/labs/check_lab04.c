@@ -312,6 +312,33 @@ START_TEST(test_lab04_answer_key_holds)
 }
 END_TEST
 
+/* seq cuts the whole lab into its experiments: a titled rule for each
+   one the lab ran, in the order it ran them */
+START_TEST(test_lab04_seq_titles_experiments)
+{
+    const char *out = h_tmpdir_path("seq.out");
+    const char *at;
+    char *text, title[96];
+
+    if (!lt_have_check_tool())
+        h_skip("ipclab-trace is not built: seq not checked");
+    lt_require(&t);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "seq",
+                                             t.dir, NULL },
+                           NULL, out, NULL, 60000), 0);
+    text = h_read_file(out);
+    at = text;
+    ck_assert_int_gt(t.nexp, 1);
+    for (int e = 0; e < t.nexp; e++) {
+        snprintf(title, sizeof(title), "  experiment '%s'\n", t.exps[e]);
+        ck_assert_msg(strstr(at, title) != NULL, "no '%s' after the "
+                      "previous experiment's", t.exps[e]);
+        at = strstr(at, title) + strlen(title);
+    }
+    free(text);
+}
+END_TEST
+
 Suite *
 lab04_suite(void)
 {
@@ -333,6 +360,7 @@ lab04_suite(void)
     tcase_add_test(tc, test_lab04_trace_signalfd);
     tcase_add_test(tc, test_lab04_trace_protocol);
     tcase_add_test(tc, test_lab04_answer_key_holds);
+    tcase_add_test(tc, test_lab04_seq_titles_experiments);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("check");

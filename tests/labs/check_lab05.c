@@ -103,6 +103,16 @@ START_TEST(test_lab05_trace_classic)
     snprintf(f, sizeof(f), "signal_consume what=ack signo=%d vpid=%ld",
              SIGUSR2, srv);
     ck_assert_int_le(lt_count(&t, "classic", f), 24);
+    /* the handout: every record's ack is taken as 'ack' or, merged away,
+       settled as 'ack_coalesced': 24 in all (unless one timed out) */
+    if (lt_count(&t, "classic", "reclaim reason=ack_timeout") == 0) {
+        char g[96];
+
+        snprintf(g, sizeof(g), "signal_consume what=ack_coalesced vpid=%ld",
+                 srv);
+        ck_assert_int_eq(lt_count(&t, "classic", f) +
+                         lt_count(&t, "classic", g), 24);
+    }
     ck_assert_int_eq(lt_count(&t, "classic", "record_read fifo=2 pid=@vpid"),
                      12);
     ck_assert_int_eq(lt_count(&t, "classic", "record_read pid!=@vpid fifo=2"),
@@ -135,13 +145,120 @@ START_TEST(test_lab05_trace_load)
 }
 END_TEST
 
+/* The indices of experiment exp's events matching filter, ascending;
+   returns how many (at most max) */
+static int
+find_all(const char *exp, const char *filter, int *idx, int max)
+{
+    int n = 0;
+
+    for (int i = lt_find(&t, exp, 0, filter); i >= 0 && n < max;
+         i = lt_find(&t, exp, i + 1, filter))
+        idx[n++] = i;
+    return n;
+}
+
+/* How many of idx[0..n) are below 'before' */
+static int
+count_below(const int *idx, int n, int before)
+{
+    int k = 0;
+
+    while (k < n && idx[k] < before)
+        k++;
+    return k;
+}
+
+/* Q1: the server routes a request (traces 'route') only once FIFO3 is
+   free: every record it wrote there was acknowledged (or taken back) */
+static void
+assert_routes_when_fifo3_free(const char *exp)
+{
+    enum { MAX = 512 };
+    static int routes[MAX], writes[MAX], acks[MAX], reclaims[MAX];
+    long srv = lt_pid_of(&t, exp, "server");
+    int nroutes, nwrites, nacks = 0, nreclaims;
+    char f[96];
+    int all[MAX], nall;
+
+    snprintf(f, sizeof(f), "route vpid=%ld", srv);
+    nroutes = find_all(exp, f, routes, MAX);
+    snprintf(f, sizeof(f), "record_write fifo=3 vpid=%ld", srv);
+    nwrites = find_all(exp, f, writes, MAX);
+    snprintf(f, sizeof(f), "reclaim fifo=3 vpid=%ld", srv);
+    nreclaims = find_all(exp, f, reclaims, MAX);
+    /* the acks the server took from its workers (not from clients) */
+    snprintf(f, sizeof(f), "signal_consume what=ack vpid=%ld", srv);
+    nall = find_all(exp, f, all, MAX);
+    for (int k = 0; k < nall; k++) {
+        char role[16] = "";
+        long peer = lt_int(&t, all[k], "peer_pid");
+
+        snprintf(f, sizeof(f), "proc_start vpid=%ld", peer);
+        lt_str(&t, lt_find(&t, exp, 0, f), "role", role, sizeof(role));
+        if (strcmp(role, "rc") != 0)
+            acks[nacks++] = all[k];
+    }
+    ck_assert_int_gt(nroutes, 1);
+    for (int r = 0; r < nroutes; r++) {
+        int w = count_below(writes, nwrites, routes[r]);
+        int freed = count_below(acks, nacks, routes[r]) +
+                    count_below(reclaims, nreclaims, routes[r]);
+
+        ck_assert_msg(w == freed, "%s: route %d of %d with %d FIFO3 records "
+                      "written and %d acknowledged", exp, r + 1, nroutes, w,
+                      freed);
+    }
+}
+
+/* Q7: the states of each rc of 'run': waiting_signal only while one of its
+   requests was outstanding (first FIFO1 write to last FIFO2 read) */
+static void
+assert_rc_waits_only_for_its_own(const char *states)
+{
+    char role[16] = "", state[32], f[96];
+    long pid = 0;
+    int waiting_rc = 0;
+
+    for (const char *l = strchr(states, '\n') + 1; *l != '\0';
+         l = strchr(l, '\n') + 1) {
+        double ms = 0;
+        int first, last = -1;
+
+        if (l[0] != ' ') {
+            sscanf(l, "%15s %ld", role, &pid);
+            continue;
+        }
+        state[0] = '\0';
+        sscanf(l + 4, "%31s %lf", state, &ms);
+        if (strcmp(state, "waiting_signal") != 0)
+            continue;
+        ck_assert_msg(strcmp(role, "rc") == 0, "%s is waiting_signal", role);
+        waiting_rc++;
+        snprintf(f, sizeof(f), "record_write fifo=1 vpid=%ld", pid);
+        first = lt_find(&t, "run", 0, f);
+        snprintf(f, sizeof(f), "record_read fifo=2 vpid=%ld", pid);
+        for (int i = lt_find(&t, "run", 0, f); i >= 0;
+             i = lt_find(&t, "run", i + 1, f))
+            last = i;
+        ck_assert_msg(first >= 0 && last > first, "rc %ld: no requests", pid);
+        /* the printed ms are rounded to the microsecond */
+        ck_assert_msg(ms * 1e6 <= (double)(lt_ns(&t, last) -
+                                           lt_ns(&t, first)) + 1000,
+                      "rc %ld: waiting_signal %.3f ms, but its requests "
+                      "were outstanding for %.3f ms", pid, ms,
+                      (double)(lt_ns(&t, last) - lt_ns(&t, first)) / 1e6);
+    }
+    ck_assert_int_gt(waiting_rc, 0);
+}
+
 /* The claims of docs/instructor.md's answer key for lab 05, derived the
    way a student would, with the kit's own commands, from a fresh trace */
 START_TEST(test_lab05_answer_key_holds)
 {
-    char role[16] = "", *text;
+    char *text, f[96];
     long rc4, rc1;
-    int waiting_rc = 0;
+    int ready, reclaim;
 
     if (!lt_have_check_tool())
         return;
@@ -153,6 +270,9 @@ START_TEST(test_lab05_answer_key_holds)
                   strstr(text, "\nlongest wait: before step ") != NULL, "%s",
                   text);
     free(text);
+    /* ... and a wait for another request's ack in FIFO3 shows before step
+       3, 'routes it' */
+    assert_routes_when_fifo3_free("run");
     /* Q2: clients met in the server; check passes (FIFO3 held one record
        at a time) -- both asserted for 'run' above: lt_assert_clients_meet
        and assert_check_passes */
@@ -160,6 +280,8 @@ START_TEST(test_lab05_answer_key_holds)
     ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_spawn vpid=%ld",
                                   lt_pid_of(&t, "per-request", "server")),
                      12);
+    /* Q5: 'ack' and 'ack_coalesced' make 24 -- asserted for 'classic'
+       above, in test_lab05_trace_classic */
     /* Q6: rc4's record taken back once it was gone, its other two
        results dropped (3 in all), and no revoke to the dead rc4 */
     rc4 = lt_pid_of(&t, "dead-client", "rc");
@@ -170,42 +292,23 @@ START_TEST(test_lab05_answer_key_holds)
     ck_assert_int_eq(lt_count_pid(&t, "dead-client",
                                   "signal_send what=revoke peer_pid=%ld",
                                   rc4), 0);
-    /* Q7: only requesting clients have a waiting_signal state */
+    /* ... taken back after its ready, as soon as rc4 was gone: well
+       before the --ack-timeout of 300 ms */
+    snprintf(f, sizeof(f), "signal_send what=ready peer_pid=%ld", rc4);
+    ready = lt_find(&t, "dead-client", 0, f);
+    reclaim = lt_find(&t, "dead-client", ready, "reclaim fifo=2 "
+                      "reason=peer_gone");
+    ck_assert_msg(ready >= 0 && reclaim > ready, "ready %d, reclaim %d",
+                  ready, reclaim);
+    ck_assert_int_lt(lt_ns(&t, reclaim) - lt_ns(&t, ready), 300000000LL);
+    /* Q7: only requesting clients have a waiting_signal state, and only
+       while a request of their own is outstanding */
     ck_assert_int_eq(lt_trace_tool(&t, "states",
                                    lt_pid_of(&t, "run", "server"), &text), 0);
-    for (const char *l = strchr(text, '\n') + 1; *l != '\0';
-         l = strchr(l, '\n') + 1) {
-        char state[32] = "";
-
-        if (l[0] != ' ') {
-            sscanf(l, "%15s", role);
-            continue;
-        }
-        sscanf(l + 4, "%31s", state);
-        if (strcmp(state, "waiting_signal") == 0) {
-            ck_assert_msg(strcmp(role, "rc") == 0, "%s is waiting_signal",
-                          role);
-            waiting_rc++;
-        }
-    }
-    ck_assert_int_gt(waiting_rc, 0);
+    assert_rc_waits_only_for_its_own(text);
     free(text);
 }
 END_TEST
-
-/* The height of the SVG picture in file 'path' (0: none) */
-static int
-svg_height(const char *path)
-{
-    char *text = h_read_file(path);
-    const char *p = text != NULL ? strstr(text, "<svg ") : NULL;
-    int h = 0;
-
-    if (p != NULL && (p = strstr(p, " height=\"")) != NULL)
-        sscanf(p, " height=\"%d\"", &h);
-    free(text);
-    return h;
-}
 
 /* The whole lab is too tall for one picture: refused with the command that
    draws a part, or written as pages; each page a drawable picture with
@@ -214,32 +317,12 @@ START_TEST(test_lab05_svg_pages)
 {
     const char *out = h_tmpdir_path("svg.out"), *err = h_tmpdir_path("svg.err");
     const char *pages = h_tmpdir_path("lab05.svg");
-    char since[32], until[32], path[PATH_MAX], *text, *all;
+    char path[PATH_MAX], *text, *all;
     int status, n = 0;
 
     if (!lt_have_check_tool())
         return;
-    lt_require(&t);
-    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", t.dir,
-                                     NULL }, NULL, out, err, 60000);
-    text = h_read_file(err);
-    ck_assert_msg(status == 1 && strstr(text, "SVG renderers draw at most "
-                                        "32767") != NULL, "exit %d: %s",
-                  status, text);
-    ck_assert_msg(sscanf(strstr(text, "--since "), "--since %31s --until "
-                         "%31s", since, until) == 2, "%s", text);
-    free(text);
-    /* ... and that part is one drawable picture */
-    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", "--since",
-                                     since, "--until", until, t.dir, NULL },
-                   NULL, out, err, 60000);
-    text = h_read_file(err);
-    ck_assert_msg(status == 0, "svg --since %s --until %s: exit %d: %s",
-                  since, until, status, text);
-    free(text);
-    ck_assert_int_le(svg_height(out), 32767);
-    ck_assert_int_gt(svg_height(out), 1000);
-
+    lt_assert_svg_part_drawable(&t);
     status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
                                      "--output", pages, t.dir, NULL },
                    NULL, out, err, 60000);
@@ -247,7 +330,7 @@ START_TEST(test_lab05_svg_pages)
     all = h_read_file(out);
     for (const char *p = all; sscanf(p, "%4095s", path) == 1;
          p = strchr(p, '\n') + 1) {
-        int h = svg_height(path);
+        int h = lt_svg_height(path);
 
         ck_assert_msg(h > 0 && h <= 32767, "%s: %d px", path, h);
         ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/env", "xmllint",

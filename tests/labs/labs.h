@@ -109,6 +109,13 @@ lt_int(const struct lt *t, int i, const char *key);
 const char *
 lt_str(const struct lt *t, int i, const char *key, char *buf, size_t size);
 
+/*
+ * When event i happened: ns after the lab's first event (babeltrace2's
+ * clock, past midnight too), or -1 when i is no event.
+ */
+long long
+lt_ns(const struct lt *t, int i);
+
 /* The pid of the first process of experiment 'exp' with this role, or -1. */
 long
 lt_pid_of(const struct lt *t, const char *exp, const char *role);
@@ -143,6 +150,18 @@ lt_request_steps(const struct lt *t, long pid, unsigned seq);
  */
 void
 lt_assert_clients_meet(const struct lt *t, const char *exp);
+
+/* The height of the SVG picture in file 'path' (0: none). */
+int
+lt_svg_height(const char *path);
+
+/*
+ * 'ipclab-trace svg' on t's whole trace is refused as too tall, with the
+ * command that draws a part; that command, as printed, exits 0 and draws
+ * one picture of at most 32767 px.
+ */
+void
+lt_assert_svg_part_drawable(const struct lt *t);
 
 /* Every experiment of a lab, as the tests know them */
 struct lab_case {

@@ -171,6 +171,32 @@ lt_int(const struct lt *t, int i, const char *key)
     return strtol(buf, NULL, 0);
 }
 
+/* babeltrace2's "[HH:MM:SS.NNNNNNNNN]" of line, ns since midnight, or -1 */
+static long long
+clock_ns(const char *line)
+{
+    int h, m, sec;
+    long long ns;
+
+    if (sscanf(line, "[%2d:%2d:%2d.%9lld]", &h, &m, &sec, &ns) != 4)
+        return -1;
+    return ((h * 60LL + m) * 60 + sec) * 1000000000LL + ns;
+}
+
+long long
+lt_ns(const struct lt *t, int i)
+{
+    long long first, ns;
+
+    if (i < 0 || i >= t->n || t->n == 0)
+        return -1;
+    first = clock_ns(t->ev[0].line);
+    ns = clock_ns(t->ev[i].line);
+    if (first == -1 || ns == -1)
+        return -1;
+    return ns >= first ? ns - first : ns + 86400000000000LL - first;
+}
+
 long
 lt_pid_of(const struct lt *t, const char *exp, const char *role)
 {
@@ -314,6 +340,48 @@ lt_request_steps(const struct lt *t, long pid, unsigned seq)
                                              "--request", req, t->dir, NULL },
                            NULL, path, NULL, 60000), 0);
     return h_read_file(path);
+}
+
+int
+lt_svg_height(const char *path)
+{
+    char *text = h_read_file(path);
+    const char *p = text != NULL ? strstr(text, "<svg ") : NULL;
+    int h = 0;
+
+    if (p != NULL && (p = strstr(p, " height=\"")) != NULL)
+        sscanf(p, " height=\"%d\"", &h);
+    free(text);
+    return h;
+}
+
+void
+lt_assert_svg_part_drawable(const struct lt *t)
+{
+    const char *out = h_tmpdir_path("svg.out"), *err = h_tmpdir_path("svg.err");
+    char since[32], until[32], *text;
+    int status;
+
+    lt_require(t);
+    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", t->dir,
+                                     NULL }, NULL, out, err, 60000);
+    text = h_read_file(err);
+    ck_assert_msg(status == 1 && strstr(text, "SVG renderers draw at most "
+                                        "32767") != NULL, "exit %d: %s",
+                  status, text);
+    ck_assert_msg(strstr(text, "--since ") != NULL &&
+                  sscanf(strstr(text, "--since "), "--since %31s --until "
+                         "%31s", since, until) == 2, "%s", text);
+    free(text);
+    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", "--since",
+                                     since, "--until", until, t->dir, NULL },
+                   NULL, out, err, 60000);
+    text = h_read_file(err);
+    ck_assert_msg(status == 0, "svg --since %s --until %s: exit %d: %s",
+                  since, until, status, text);
+    free(text);
+    ck_assert_int_le(lt_svg_height(out), 32767);
+    ck_assert_int_gt(lt_svg_height(out), 1000);
 }
 
 int

@@ -227,6 +227,45 @@ START_TEST(test_seq_marks_wrong_reader)
 }
 END_TEST
 
+/* A SIGCHLD is taken after its child ended: the row says when the child
+   ended, which is that child's exit row */
+START_TEST(test_seq_sigchld_sent_at_exit)
+{
+    struct tt_run r;
+    int n = 0;
+
+    seq(&r, TT_DEFAULT, "--width", "200", NULL);
+    for (const char *p = r.out; (p = strstr(p, "  child SIGCHLD")) != NULL;
+         p++) {
+        const char *line = p, *sent = strstr(p, "(sent by the kernel when ");
+        char who[40], pid[16], at[24], exit_row[80];
+        double taken, ended;
+
+        while (line > r.out && line[-1] != '\n')
+            line--;
+        ck_assert_msg(sent != NULL && sent < strchr(p, '\n'), "%.100s", p);
+        ck_assert_int_eq(sscanf(sent, "(sent by the kernel when %39s %15s "
+                                "ended; its last event at %23s ms)", who, pid,
+                                at), 3);
+        ck_assert_int_eq(sscanf(line, "%lf", &taken), 1);
+        ck_assert_int_eq(sscanf(at, "%lf", &ended), 1);
+        ck_assert_msg(ended < taken, "%.100s", line);
+        /* the child's exit row, at that time, before this one */
+        snprintf(exit_row, sizeof(exit_row), "  %s %s exits ", who, pid);
+        ck_assert_msg(strstr(r.out, exit_row) != NULL &&
+                      strstr(r.out, exit_row) < line, "no '%s' above:\n%.100s",
+                      exit_row, line);
+        line = strstr(r.out, exit_row);
+        while (line > r.out && line[-1] != '\n')
+            line--;
+        ck_assert_int_eq(strncmp(line + strspn(line, " "), at, strlen(at)), 0);
+        n++;
+    }
+    ck_assert_int_ge(n, 1);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 seq_suite(void)
 {
@@ -241,6 +280,7 @@ seq_suite(void)
     tcase_add_test(core, test_seq_ascii);
     tcase_add_test(core, test_seq_shows_spawns);
     tcase_add_test(core, test_seq_names_classic_signals);
+    tcase_add_test(core, test_seq_sigchld_sent_at_exit);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_test(errors, test_seq_marks_wrong_reader);

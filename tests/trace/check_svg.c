@@ -178,6 +178,54 @@ START_TEST(test_svg_labels_do_not_overlap)
 }
 END_TEST
 
+/* SIGCHLD goes from the child's exit mark, where its lifeline ends, down
+   to its parent's consumption */
+START_TEST(test_svg_sigchld_from_exit)
+{
+    struct tt_run r;
+    int life[64][3], nlife = 0, n = 0;
+    const char *p;
+
+    svg(TT_DEFAULT, &r);
+    for (p = r.out; (p = strstr(p, "<line x1=")) != NULL && nlife < 64; p++) {
+        const char *life_cls = strstr(p, "class=\"life\"");
+
+        if (life_cls == NULL || life_cls > strchr(p, '>'))
+            continue;
+        ck_assert_int_eq(sscanf(p, "<line x1=\"%d\" y1=\"%d\" x2=\"%*d\" "
+                                "y2=\"%d\"", &life[nlife][0], &life[nlife][1],
+                                &life[nlife][2]), 3);
+        nlife++;
+    }
+    for (p = r.out; (p = strstr(p, "<line x1=")) != NULL; p++) {
+        const char *end = strchr(p, '>'), *k = strstr(p, "stroke=\"#d0339b\"");
+        int x1, y1, x2, y2, from = -1;
+        char mark[96];
+
+        if (k == NULL || k > end)
+            continue;
+        ck_assert_int_eq(sscanf(p, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+                                "y2=\"%d\"", &x1, &y1, &x2, &y2), 4);
+        if (y1 == y2 && x2 - x1 == 30)
+            continue;           /* the legend's */
+        for (int i = 0; i < nlife; i++)
+            if (life[i][0] == x1 && life[i][2] == y1)
+                from = i;
+        ck_assert_msg(from >= 0, "SIGCHLD from %d,%d: no lifeline ends "
+                      "there", x1, y1);
+        ck_assert_msg(y2 > y1, "SIGCHLD drawn flat or upward: %d -> %d", y1,
+                      y2);
+        snprintf(mark, sizeof(mark), "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+                 "y2=\"%d\" stroke=\"#555\"", x1 - 10, y1, x1 + 10, y1);
+        ck_assert_msg(strstr(r.out, mark) != NULL, "no exit mark at %d,%d",
+                      x1, y1);
+        n++;
+    }
+    ck_assert_int_ge(n, 1);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 svg_suite(void)
 {
@@ -195,6 +243,7 @@ svg_suite(void)
     tcase_add_test(core, test_svg_records_from_write_to_read);
     tcase_add_test(core, test_svg_signals_named_and_numbered);
     tcase_add_test(core, test_svg_labels_do_not_overlap);
+    tcase_add_test(core, test_svg_sigchld_from_exit);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;
