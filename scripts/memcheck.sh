@@ -65,16 +65,24 @@ $vg "$bin/ipclab-rc" --dir "$dir" --count 300 --random --window 4 \
 
 stop_server || failed=1
 
+# valgrind before 3.20 does not know pidfd_open (syscall 434): it warns and
+# the call fails with ENOSYS, which the programs handle (they then watch
+# their peers without pidfds). That warning is not a memory error.
+unknown_syscall='WARNING: unhandled amd64-linux syscall: 434|You may be able to write your own handler|README_MISSING_SYSCALL_OR_IOCTL|Nevertheless we consider this a bug|valgrind.org/support/bug_reports'
 logs=0
+nosys=0
 for log in "$work"/vg.*.log; do
     logs=$((logs + 1))
+    grep -q 'unhandled amd64-linux syscall: 434' "$log" && nosys=1
     # --quiet: a clean process leaves an empty report
-    if [ -s "$log" ]; then
+    if grep -Evq "$unknown_syscall" "$log"; then
         echo "memcheck: $log:" >&2
         cat "$log" >&2
         failed=1
     fi
 done
+[ $nosys -eq 0 ] || echo "memcheck: note: this valgrind does not know" \
+    "pidfd_open(2): the programs ran without pidfds (their fallback)"
 echo "memcheck: $logs processes under valgrind (server, 4 processing" \
      "clients, 3 clients): $([ $failed -eq 0 ] && echo clean ||
      echo FAILED)"
