@@ -194,7 +194,7 @@ ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq)
                 sizeof(db->early[0]) * (CK_QUEUE - 1));
     else
         db->nearly++;
-    db->early[db->nearly - 1] = (struct ck_slot){ pid, seq, fifo, 0 };
+    db->early[db->nearly - 1] = (struct ck_slot){ pid, seq, fifo, 0, 0 };
 }
 
 bool
@@ -224,7 +224,8 @@ free_client(uint64_t key, void *val, void *arg)
 }
 
 void
-ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts)
+ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
+           bool late)
 {
     if (s->nacks == s->capacks) {
         int cap = s->capacks == 0 ? 8 : s->capacks * 2;
@@ -235,13 +236,13 @@ ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts)
         s->acks = a;
         s->capacks = cap;
     }
-    s->acks[s->nacks++] = (struct ck_ack){ from, value, ts };
+    s->acks[s->nacks++] = (struct ck_ack){ from, value, ts, late };
 }
 
 bool
 ck_ack_take(struct ck_server *s, int from, int64_t value)
 {
-    for (int i = 0; i < s->nacks; i++) {
+    for (int i = s->nacks - 1; i >= 0; i--) {
         if (s->acks[i].from == from && s->acks[i].value == value) {
             memmove(&s->acks[i], &s->acks[i + 1],
                     sizeof(s->acks[0]) * (size_t)(s->nacks - i - 1));

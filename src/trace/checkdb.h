@@ -50,6 +50,7 @@ struct ck_slot {
     uint32_t seq;
     int fifo;
     int addressee;
+    uint64_t ts;                /* when it was written */
 };
 
 /* The last record a server wrote into FIFO2 or FIFO3, until settled */
@@ -61,11 +62,13 @@ struct ck_pending {
     uint64_t ts;
 };
 
-/* An ack sent to a server and not yet taken by it (rt mode) */
+/* An ack sent to a server and not yet taken by it */
 struct ck_ack {
     int from;
-    int64_t value;
+    int64_t value;              /* classic: 0 */
     uint64_t ts;
+    bool late;                  /* classic, sent after the server stopped
+                                   waiting for it: may have coalesced */
 };
 
 /* A writer of FIFO2 and FIFO3: a server */
@@ -78,6 +81,8 @@ struct ck_server {
     int nin[2];
     struct ck_slot unann[CK_UNANNOUNCED];
     int nunann;
+    int sig_peer;               /* classic: sender of the signal whose
+                                   events are being read, or 0 */
 };
 
 /* A reader of FIFO2 or FIFO3, for its acks */
@@ -92,6 +97,10 @@ struct ck_reader {
     uint32_t held_seq;          /*   it back through FIFO4 (R3) */
     int held_fifo, held_to;     /*   where from, addressed to whom */
     uint64_t held_ts;
+    int acks_ahead;             /* classic: acks the server took (coalesced)
+                                   before this reader's signal was traced */
+    int acks_late;              /* classic: reads the server stopped waiting
+                                   for (reclaim read_unacked) */
 };
 
 /* A client's answered requests: every seq <= floor, and those above */
@@ -151,9 +160,11 @@ ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq);
 bool
 ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq);
 
-/* Remember an ack sent to server s; take one back (true when found). */
+/* Remember an ack sent to server s; take one back, the newest that
+   matches (true when found). */
 void
-ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts);
+ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
+           bool late);
 
 bool
 ck_ack_take(struct ck_server *s, int from, int64_t value);

@@ -2,8 +2,9 @@
  * tests/trace/check_check.c - 'ipclab-trace check', the protocol check.
  *
  * It must pass on every good trace the suite records (pool, per-request
- * and classic runs of the reference system), and name each violation it
- * knows, exactly, on the trace emit.c plays: grading relies on it.
+ * and classic runs of the reference system, and a run whose client is
+ * killed with results pending, drop.sh), and name each violation it
+ * knows, exactly, on the traces emit.c plays: grading relies on it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ strip_time(char *line)
 
 START_TEST(test_check_names_every_violation)
 {
-    const struct tt_actors *a = tt_actors();
+    const struct tt_actors *a = tt_actors(TT_BROKEN);
     char want[12][240], *line, *save = NULL, err[256];
     struct tt_run r;
     int n = 0;
@@ -108,6 +109,74 @@ START_TEST(test_check_names_every_violation)
 }
 END_TEST
 
+START_TEST(test_check_classic_acks_and_drops)
+{
+    static const char late[] = "not judged in classic mode: R5 for 1 ack "
+        "sent after the server had stopped waiting for it (reclaim "
+        "read_unacked)";
+    const struct tt_actors *a = tt_actors(TT_EMIT_CLASSIC);
+    char want[4][240], *line, *save = NULL, err[256];
+    struct tt_run r;
+    int n = 0;
+
+    /* coalesced acks (A:2 and B:1) and a traced drop (A:5) are no
+       violation; an ack the server ignored without a trace (A:3) is, and
+       so are a result lost untraced (A:6) and one never announced (A:7) */
+    snprintf(want[0], 240, "R5: ack from sum %d to server %d (value 0) was "
+             "never taken, and the server traced no reason", a->sum,
+             a->server);
+    snprintf(want[1], 240, "R8: request %d:6 was never answered (last "
+             "seen: result read from FIFO4 by server %d)", a->rc_a,
+             a->server);
+    snprintf(want[2], 240, "R8: request %d:7 was never answered (last "
+             "seen: result written into FIFO2 by server %d)", a->rc_a,
+             a->server);
+    snprintf(want[3], 240, "R2: FIFO2 record %d:7 was written by server %d "
+             "and never announced to rc %d (the trace ends)", a->rc_a,
+             a->server, a->rc_a);
+
+    check(&r, TT_EMIT_CLASSIC);
+    ck_assert_msg(r.status == 1, "exit %d:\n%s%s", r.status, r.out, r.err);
+    for (line = strtok_r(r.out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *hint = strstr(line, " (usual cause: ");
+
+        if (n == 4)
+            break;
+        ck_assert_msg(hint != NULL, "no hint: %s", line);
+        *hint = '\0';
+        ck_assert_str_eq(strip_time(line), want[n]);
+        n++;
+    }
+    ck_assert_int_eq(n, 4);
+    /* B:2's late ack, coalesced with B:3's: R5 cannot tell, and says so */
+    ck_assert_msg(line != NULL && strncmp(line, late, strlen(late)) == 0,
+                  "%s", line != NULL ? line : "(no line)");
+    ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
+    snprintf(err, sizeof(err), "ipclab-trace: 4 protocol violations in "
+             "'%s'\n", tt_dir(TT_EMIT_CLASSIC));
+    ck_assert_str_eq(r.err, err);
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_check_says_traced_drops)
+{
+    static const char want[] = "protocol ok: 0 requests answered exactly "
+        "once, 8 dropped by the server and traced (record_drop stale";
+    struct tt_run r;
+
+    /* drop.sh: eight requests of a client killed with them pending; the
+       server drops each, traced with its pid:seq: the end of each */
+    check(&r, TT_DROP);
+    ck_assert_msg(r.status == 0, "exit %d:\n%s%s", r.status, r.out, r.err);
+    ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+    ck_assert_int_eq(tt_count_lines(r.out, ""), 1);
+    ck_assert_str_eq(r.err, "");
+    tt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_check_catches_unsafe_no_ack)
 {
     char *line, *save = NULL;
@@ -145,11 +214,14 @@ check_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
     tcase_add_loop_test(core, test_check_passes_good_runs, 0,
                         sizeof(good) / sizeof(good[0]));
+    tcase_add_unchecked_fixture(core, tt_need_drop, NULL);
+    tcase_add_test(core, test_check_says_traced_drops);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_unchecked_fixture(errors, tt_need_modes, NULL);
     tcase_add_test(errors, test_check_names_every_violation);
     tcase_add_test(errors, test_check_catches_unsafe_no_ack);
+    tcase_add_test(errors, test_check_classic_acks_and_drops);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
