@@ -11,8 +11,9 @@
  * what the trace ends with (records never announced, requests neither
  * answered nor dropped). A violation that depends on what happened in
  * such a stretch is not judged; each stretch is listed as "not judged: +A
- * ms to +B ms", and so are classic acks no trace can judge ("not judged in
- * classic mode"). Exit 0 with one summary line when all holds, 1 when a
+ * ms to +B ms", and classic acks the trace cannot tell from lost ones as
+ * "not judged in classic mode". Exit 0 with one summary line when all
+ * holds, 1 when a
  * violation was found outside the lost stretches, 3 when none was but
  * events were lost ("protocol not verified").
  *
@@ -50,7 +51,8 @@ struct check {
     FILE *held;                 /* violations until the end: violation() */
     uint64_t records, signals, answered;
     uint64_t dropped;           /* requests ended by a traced drop (R8) */
-    unsigned long late_acks;    /* classic acks R5 cannot judge */
+    unsigned long merged;       /* classic acks taken with another of their
+                                   sender by one signal: not judged (R5) */
 };
 
 #define NRULES 10
@@ -418,36 +420,31 @@ on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
     }
 }
 
-/* R5, classic mode: another reader's ack, coalesced into the signal just
-   taken, is taken with it; when its own signal is not traced yet, its
-   next ack is the one taken already */
-static void
-took_coalesced(struct check *c, struct ck_server *s, int reader)
-{
-    struct ck_reader *rd;
-
-    if (!ck_ack_take(s, reader, 0) && (rd = ck_reader(&c->db, reader)) != NULL)
-        rd->acks_ahead++;
-}
-
 /*
  * R5: the server took an ack, or traced why not (signal_consume of an ack,
- * or signal_ignore). In classic mode one signal may give two events (its
- * sender's ack, and another reader's coalesced into it): an ack of its
- * sender is taken only once per signal, for the first of them.
+ * or signal_ignore), at ev->ts. An rt ack carries its record's seq and
+ * queues: it is taken one for one. A classic ack carries nothing, and two
+ * pending from one sender coalesce into one signal: a signal from a
+ * reader takes every ack it sent before. An ack_coalesced also takes the
+ * acks of the reader whose record it settles: another signal the kernel
+ * merged into this one (or, when that reader's own signal is not traced
+ * yet, its next ack, which the server saw coming: the FIFO was empty).
  */
 static void
 server_took(struct check *c, const struct tr_event *ev)
 {
     struct ck_server *s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid);
     bool classic = ev->signo == SIGUSR2;
+    struct ck_reader *rd;
     struct ck_pending *p;
+    int n;
 
     if (s == NULL)
         return;
-    if (!classic || s->sig_peer != ev->peer_pid)
-        ck_ack_take(s, ev->peer_pid, classic ? 0 : ev->value);
-    s->sig_peer = classic ? ev->peer_pid : 0;
+    if (classic && (n = ck_ack_take_before(s, ev->peer_pid, ev->ts)) > 1)
+        c->merged += (unsigned long)n - 1;      /* coalesced, or lost */
+    else if (!classic)
+        ck_ack_take(s, ev->peer_pid, ev->value);
     if (ev->type != TR_SIGNAL_CONSUME)
         return;
     if (strcmp(ev->what, "ack") == 0) {
@@ -468,28 +465,68 @@ server_took(struct check *c, const struct tr_event *ev)
                 (int64_t)p->seq == ev->value) {
                 ck_fifo_take(&c->db, q + 2, p->pid, p->seq);
                 p->busy = false;
-                took_coalesced(c, s, p->reader);
+                if ((n = ck_ack_take_before(s, p->reader, ev->ts)) == 0 &&
+                    (rd = ck_reader(&c->db, p->reader)) != NULL)
+                    rd->acks_ahead++;
+                else if (n > 1)
+                    c->merged += (unsigned long)n - 1;
                 break;
             }
         }
     }
 }
 
-/* R5: an ack leaves reader rd for server s */
+/* R5: ack a, sent to server, was never taken, and the server traced no
+   reason: report it at 'now', when that is known */
 static void
-ack_sent(struct ck_server *s, struct ck_reader *rd, const struct tr_event *ev)
+ack_lost(struct check *c, const struct ck_ack *a, int server, uint64_t now)
 {
-    bool classic = ev->signo == SIGUSR2, late = false;
+    char x[40], y[40];
 
+    violation(c, 5, a->ts, a->ts, now, "ack from %s to %s (value %" PRId64
+              ") was never taken, and the server traced no reason",
+              who(c, a->from, x), who(c, server, y), a->value);
+}
+
+/*
+ * R5: an ack leaves reader rd for server s. In classic mode, an earlier
+ * ack of rd the server stopped waiting for (reclaim read_unacked) and has
+ * taken no signal of rd since is lost: the server could only have taken
+ * it by now, the reader having read a new record since.
+ */
+static void
+ack_sent(struct check *c, struct ck_server *s, struct ck_reader *rd,
+         const struct tr_event *ev)
+{
+    bool classic = ev->signo == SIGUSR2;
+    int kept = 0;
+
+    for (int i = 0; classic && i < s->nacks; i++) {
+        if (s->acks[i].from == ev->vpid && s->acks[i].suspect)
+            ack_lost(c, &s->acks[i], ev->peer_pid, ev->ts);
+        else
+            s->acks[kept++] = s->acks[i];
+    }
+    if (classic)
+        s->nacks = kept;
     if (classic && rd != NULL && rd->acks_ahead > 0) {
-        rd->acks_ahead--;       /* taken already: took_coalesced() */
+        rd->acks_ahead--;       /* taken already: server_took() */
         return;
     }
-    if (classic && rd != NULL && rd->acks_late > 0) {
-        rd->acks_late--;        /* for a read the server gave up on */
-        late = true;
-    }
-    ck_ack_add(s, ev->vpid, classic ? 0 : ev->value, ev->ts, late);
+    ck_ack_add(s, ev->vpid, classic ? 0 : ev->value, ev->ts, classic);
+}
+
+/* R5, classic: the server stopped waiting for the ack of 'reader' (reclaim
+   read_unacked): its acks sent before must still come, before its next */
+static void
+gave_up_waiting(struct check *c, const struct tr_event *ev)
+{
+    struct ck_server *s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid);
+
+    for (int i = 0; s != NULL && i < s->nacks; i++)
+        if (s->acks[i].classic && s->acks[i].from == ev->peer_pid &&
+            s->acks[i].ts < ev->ts)
+            s->acks[i].suspect = true;
 }
 
 static void
@@ -531,7 +568,7 @@ on_send(struct check *c, const struct tr_event *ev)
                       who(c, ev->vpid, x), who(c, ev->peer_pid, y),
                       who(c, rd->ready_from, z));
         if ((s = ck_server(&c->db, ev->peer_pid)) != NULL)
-            ack_sent(s, rd, ev);
+            ack_sent(c, s, rd, ev);
         if (rd != NULL && rd->unacked > 0 &&
             (ev->value == 0 || ev->value == (int64_t)rd->last_seq ||
              ev->value == rd->last_ready)) {
@@ -550,18 +587,9 @@ static void
 server_exit(struct check *c, const struct tr_event *ev)
 {
     struct ck_server *s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid);
-    char x[40], y[40];
 
-    for (int i = 0; s != NULL && i < s->nacks; i++) {
-        if (s->acks[i].late) {
-            c->late_acks++;     /* not judged: see cmd_check_run() */
-            continue;
-        }
-        violation(c, 5, s->acks[i].ts, s->acks[i].ts, ev->ts,
-                  "ack from %s to %s (value %" PRId64 ") was never taken, "
-                  "and the server traced no reason", who(c, s->acks[i].from,
-                  x), who(c, ev->vpid, y), s->acks[i].value);
-    }
+    for (int i = 0; s != NULL && i < s->nacks; i++)
+        ack_lost(c, &s->acks[i], ev->vpid, ev->ts);
     if (s != NULL)
         s->nacks = 0;
 }
@@ -658,16 +686,9 @@ on_event(const struct tr_event *ev, void *arg)
     tr_procs_see(&c->procs, ev);
     if (ev->type == TR_RECORD_WRITE)
         c->records++;
-    /* a server's events for one signal end at its next other event */
-    if (ev->type != TR_SIGNAL_CONSUME && ev->type != TR_SIGNAL_IGNORE &&
-        ev->type != TR_RECORD_DROP && ev->type != TR_RECLAIM &&
-        (s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid)) != NULL)
-        s->sig_peer = 0;
     if (ev->type == TR_RECLAIM && strcmp(ev->reason, "read_unacked") == 0) {
         settle(c, ev->vpid, ev->fifo);  /* read: the server stops waiting */
-        /* R5, classic: its ack, if it comes, may coalesce with the next */
-        if ((rd = ck_reader(&c->db, ev->peer_pid)) != NULL)
-            rd->acks_late++;
+        gave_up_waiting(c, ev);
         return;
     }
     if (ev->type == TR_RECORD_WRITE || ev->type == TR_RECORD_READ ||
@@ -953,12 +974,11 @@ cmd_check_run(const char *dir)
                              b, sizeof(b)),
                    tr_gap_count(&g[i], cnt, sizeof(cnt)));
     }
-    if (c.late_acks > 0)
-        printf("not judged in classic mode: R5 for %lu ack%s sent after the "
-               "server had stopped waiting for it (reclaim read_unacked): a "
-               "classic signal coalesces with its sender's next one, so the "
-               "trace cannot show whether it was taken\n", c.late_acks,
-               c.late_acks == 1 ? "" : "s");
+    if (c.merged > 0)
+        printf("not judged in classic mode: R5 for %lu ack%s taken by a "
+               "signal that took another of the same reader too (two acks "
+               "coalesced, or one lost: the trace cannot tell)\n", c.merged,
+               c.merged == 1 ? "" : "s");
     if (c.violations > 0) {
         ipc_warnx("%lu protocol violation%s in '%s'%s", c.violations,
                   c.violations == 1 ? "" : "s", dir,

@@ -225,7 +225,7 @@ free_client(uint64_t key, void *val, void *arg)
 
 void
 ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
-           bool late)
+           bool classic)
 {
     if (s->nacks == s->capacks) {
         int cap = s->capacks == 0 ? 8 : s->capacks * 2;
@@ -236,13 +236,13 @@ ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
         s->acks = a;
         s->capacks = cap;
     }
-    s->acks[s->nacks++] = (struct ck_ack){ from, value, ts, late };
+    s->acks[s->nacks++] = (struct ck_ack){ from, value, ts, classic, false };
 }
 
 bool
 ck_ack_take(struct ck_server *s, int from, int64_t value)
 {
-    for (int i = s->nacks - 1; i >= 0; i--) {
+    for (int i = 0; i < s->nacks; i++) {
         if (s->acks[i].from == from && s->acks[i].value == value) {
             memmove(&s->acks[i], &s->acks[i + 1],
                     sizeof(s->acks[0]) * (size_t)(s->nacks - i - 1));
@@ -251,6 +251,23 @@ ck_ack_take(struct ck_server *s, int from, int64_t value)
         }
     }
     return false;
+}
+
+int
+ck_ack_take_before(struct ck_server *s, int from, uint64_t ts)
+{
+    int kept = 0, taken = 0;
+
+    for (int i = 0; i < s->nacks; i++) {
+        const struct ck_ack *a = &s->acks[i];
+
+        if (a->classic && a->from == from && a->ts < ts)
+            taken++;
+        else
+            s->acks[kept++] = *a;
+    }
+    s->nacks = kept;
+    return taken;
 }
 
 static void

@@ -67,8 +67,9 @@ struct ck_ack {
     int from;
     int64_t value;              /* classic: 0 */
     uint64_t ts;
-    bool late;                  /* classic, sent after the server stopped
-                                   waiting for it: may have coalesced */
+    bool classic;               /* no value; may coalesce with others */
+    bool suspect;               /* classic: the server stopped waiting for
+                                   it (reclaim read_unacked) */
 };
 
 /* A writer of FIFO2 and FIFO3: a server */
@@ -81,8 +82,6 @@ struct ck_server {
     int nin[2];
     struct ck_slot unann[CK_UNANNOUNCED];
     int nunann;
-    int sig_peer;               /* classic: sender of the signal whose
-                                   events are being read, or 0 */
 };
 
 /* A reader of FIFO2 or FIFO3, for its acks */
@@ -99,8 +98,6 @@ struct ck_reader {
     uint64_t held_ts;
     int acks_ahead;             /* classic: acks the server took (coalesced)
                                    before this reader's signal was traced */
-    int acks_late;              /* classic: reads the server stopped waiting
-                                   for (reclaim read_unacked) */
 };
 
 /* A client's answered requests: every seq <= floor, and those above */
@@ -160,14 +157,17 @@ ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq);
 bool
 ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq);
 
-/* Remember an ack sent to server s; take one back, the newest that
-   matches (true when found). */
+/* Remember an ack sent to server s; take one back (true when found). */
 void
 ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
-           bool late);
+           bool classic);
 
 bool
 ck_ack_take(struct ck_server *s, int from, int64_t value);
+
+/* Take every classic ack of 'from' sent before 'ts'; how many. */
+int
+ck_ack_take_before(struct ck_server *s, int from, uint64_t ts);
 
 void
 ck_db_free(struct ck_db *db);

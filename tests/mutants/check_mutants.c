@@ -2,7 +2,9 @@
  * tests/mutants/check_mutants.c - every mutant is caught, with its rule.
  *
  * For each fault switch of include/ipclab/mutant.h, and for none (the
- * unmutated programs of the same mutant build): scripts/load.sh runs a
+ * unmutated programs of the same mutant build), in rt mode, and again in
+ * classic mode where the rule is judged from classic signals too (R5):
+ * scripts/load.sh runs a
  * server of the mutant build and 4 ipclab-rc of 100 requests each
  * (tests/lib/oracle.h's mix: division by zero, overflow), window 8,
  * recorded with traces/record.sh; then this build's 'ipclab-trace check'
@@ -16,6 +18,7 @@
  * answer (LOAD_TIMEOUT_MS).
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,23 +35,26 @@
 static const struct {
     int mutant, rule;
     const char *what;
+    bool classic;               /* the server in --signals classic */
 } cases[] = {
-    { 0, 0, "none: the reference system passes" },
-    { 1, 1, "server: a read record taken for acknowledged" },
-    { 2, 10, "server: a request failed with EIO" },
-    { 3, 2, "server: a ready with another seq" },
-    { 4, 2, "server: a record with no ready" },
-    { 5, 3, "worker: reads FIFO3 without a ready" },
-    { 6, 4, "rc: no ack for a result" },
-    { 7, 5, "server: an ack ignored, untraced" },
-    { 8, 6, "server: an operand changed on the way to FIFO3" },
-    { 9, 6, "worker: an operand changed in its result" },
-    { 10, 7, "worker: a wrong value" },
-    { 11, 7, "worker: overflow not detected" },
-    { 12, 7, "worker: division by zero not detected" },
-    { 13, 8, "server: a result written twice" },
-    { 14, 8, "server: a result lost, untraced" },
-    { 15, 9, "rc: its ack sent to the wrong process" },
+    { 0, 0, "none: the reference system passes", false },
+    { 1, 1, "server: a read record taken for acknowledged", false },
+    { 2, 10, "server: a request failed with EIO", false },
+    { 3, 2, "server: a ready with another seq", false },
+    { 4, 2, "server: a record with no ready", false },
+    { 5, 3, "worker: reads FIFO3 without a ready", false },
+    { 6, 4, "rc: no ack for a result", false },
+    { 7, 5, "server: an ack ignored, untraced", false },
+    { 8, 6, "server: an operand changed on the way to FIFO3", false },
+    { 9, 6, "worker: an operand changed in its result", false },
+    { 10, 7, "worker: a wrong value", false },
+    { 11, 7, "worker: overflow not detected", false },
+    { 12, 7, "worker: division by zero not detected", false },
+    { 13, 8, "server: a result written twice", false },
+    { 14, 8, "server: a result lost, untraced", false },
+    { 15, 9, "rc: its ack sent to the wrong process", false },
+    { 0, 0, "none, classic signals: the reference system passes", true },
+    { 7, 5, "server, classic signals: an ack ignored, untraced", true },
 };
 
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -70,7 +76,9 @@ START_TEST(test_mutant_is_caught)
     const char *work = h_tmpdir(), *trace = h_tmpdir_path("trace");
     char bindir[PATH_MAX], in[PATH_MAX], exp[PATH_MAX];
     char server[PATH_MAX + 16];
-    char script[PATH_MAX], mutant[16], want[16], *out;
+    char script[PATH_MAX], mutant[16], want[16], *out, *err;
+    const char *load[] = { script, bindir, work, "4", "8", "--ack-timeout",
+                           "100", NULL, NULL, NULL };
     int status;
 
     if (!h_tracing_available())
@@ -88,9 +96,11 @@ START_TEST(test_mutant_is_caught)
     ck_assert_int_eq(setenv("IPCLAB_MUTANT", mutant, 1), 0);
     ck_assert_int_eq(setenv("LOAD_TIMEOUT_MS", "2000", 1), 0);
     snprintf(script, sizeof(script), "%s/scripts/load.sh", h_srcdir());
-    status = h_record(trace, (const char *[]){ script, bindir, work, "4",
-                      "8", "--ack-timeout", "100", NULL },
-                      h_tmpdir_path("load.log"), 120000);
+    if (cases[_i].classic) {
+        load[7] = "--signals";
+        load[8] = "classic";
+    }
+    status = h_record(trace, load, h_tmpdir_path("load.log"), 120000);
     ck_assert_msg(cases[_i].mutant != 0 || status == 0,
                   "the unmutated load failed (exit %d)", status);
 
@@ -98,18 +108,21 @@ START_TEST(test_mutant_is_caught)
                    NULL }, NULL, h_tmpdir_path("check.out"),
                    h_tmpdir_path("check.err"), 120000);
     out = h_read_file(h_tmpdir_path("check.out"));
+    err = h_read_file(h_tmpdir_path("check.err"));
     ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_nonnull(err);
     if (cases[_i].mutant == 0) {
         ck_assert_msg(status == 0, "check exit %d on the unmutated "
-                      "system:\n%.2000s", status, out);
+                      "system:\n%.2000s%.500s", status, out, err);
     } else {
         snprintf(want, sizeof(want), "] R%d: ", cases[_i].rule);
         ck_assert_msg(status == 1 && strstr(out, want) != NULL,
                       "mutant %d (%s) not caught as R%d: check exit "
-                      "%d:\n%.2000s", cases[_i].mutant, cases[_i].what,
-                      cases[_i].rule, status, out);
+                      "%d:\n%.2000s%.500s", cases[_i].mutant,
+                      cases[_i].what, cases[_i].rule, status, out, err);
     }
     free(out);
+    free(err);
 }
 END_TEST
 

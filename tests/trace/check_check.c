@@ -27,15 +27,25 @@ check(struct tt_run *r, enum tt_id id)
 
 START_TEST(test_check_passes_good_runs)
 {
+    static const char merged[] = "not judged in classic mode: R5 for ";
     char want[128];
+    const char *summary;
     struct tt_run r;
+    int lines = 1;
 
     check(&r, good[_i]);
     ck_assert_msg(r.status == 0, "exit %d:\n%s%s", r.status, r.out, r.err);
     snprintf(want, sizeof(want), "protocol ok: %d requests answered exactly "
              "once, ", TT_REQUESTS);
-    ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
-    ck_assert_int_eq(tt_count_lines(r.out, ""), 1);    /* one line */
+    /* classic acks of one reader coalesced: said, no verdict */
+    summary = r.out;
+    if (good[_i] == TT_CLASSIC &&
+        strncmp(r.out, merged, strlen(merged)) == 0) {
+        summary = strchr(r.out, '\n') + 1;
+        lines = 2;
+    }
+    ck_assert_msg(strncmp(summary, want, strlen(want)) == 0, "%s", r.out);
+    ck_assert_int_eq(tt_count_lines(r.out, ""), lines);
     ck_assert_str_eq(r.err, "");
     tt_run_free(&r);
 }
@@ -111,17 +121,18 @@ END_TEST
 
 START_TEST(test_check_classic_acks_and_drops)
 {
-    static const char late[] = "not judged in classic mode: R5 for 1 ack "
-        "sent after the server had stopped waiting for it (reclaim "
-        "read_unacked)";
     const struct tt_actors *a = tt_actors(TT_EMIT_CLASSIC);
     char want[4][240], *line, *save = NULL, err[256];
     struct tt_run r;
     int n = 0;
 
-    /* coalesced acks (A:2 and B:1) and a traced drop (A:5) are no
-       violation; an ack the server ignored without a trace (A:3) is, and
-       so are a result lost untraced (A:6) and one never announced (A:7) */
+    static const char merged[] = "not judged in classic mode: R5 for 1 ack "
+        "taken by a signal that took another of the same reader too";
+    /* acks of two readers coalesced (A:2 and B:1) and a traced drop (A:5)
+       are no violation; an ack the server ignored without a trace (A:3)
+       is, and so are a result lost untraced (A:6) and one never announced
+       (A:7); a late ack taken with its sender's next (B:2, B:3) is not
+       judged, and said */
     snprintf(want[0], 240, "R5: ack from sum %d to server %d (value 0) was "
              "never taken, and the server traced no reason", a->sum,
              a->server);
@@ -149,9 +160,8 @@ START_TEST(test_check_classic_acks_and_drops)
         n++;
     }
     ck_assert_int_eq(n, 4);
-    /* B:2's late ack, coalesced with B:3's: R5 cannot tell, and says so */
-    ck_assert_msg(line != NULL && strncmp(line, late, strlen(late)) == 0,
-                  "%s", line != NULL ? line : "(no line)");
+    ck_assert_msg(line != NULL && strncmp(line, merged, strlen(merged)) == 0,
+                  "%s", line != NULL ? line : "(no line after the four)");
     ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
     snprintf(err, sizeof(err), "ipclab-trace: 4 protocol violations in "
              "'%s'\n", tt_dir(TT_EMIT_CLASSIC));

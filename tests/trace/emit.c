@@ -8,8 +8,9 @@
  * two processing clients) going through the protocol: good requests, and
  * one of every kind of violation (script()); or, with "classic", classic
  * signals, acks coalesced, lost and late, and results dropped with and
- * without their record_drop (script_classic()). Each "process" is a real one (an actor:
- * this program again, with --emit-actor), because the trace tells processes
+ * without their record_drop (script_classic()). Each "process" is a real
+ * one (an actor: this program again, with --emit-actor), because the trace
+ * tells processes
  * apart by their vpid; a director tells each actor, one line at a time,
  * which event to emit and waits for its "ok", so the events are in the
  * trace in exactly the order of the script below. No FIFO and no signal is
@@ -375,13 +376,13 @@ script_classic(void)
     cread(RC_A, 2, RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
 
     /* A:3: the server ignores sum's ack and traces nothing; it stops
-       waiting (read_unacked); sum's next ack is taken */
+       waiting (read_unacked); sum's next ack (A:4) shows the first lost */
     request(RC_A, 3, IPCLAB_OP_SUM, 5, 5);
     cdispatch(SUM, RC_A, 3, IPCLAB_OP_SUM, 5, 5);
     say(SUM, "r 3 %d 3 %d 5 5 0 0", PID(RC_A), IPCLAB_OP_SUM);
     say(SUM, "csend ack %d 0", PID(SERVER));
-    say(SERVER, "reclaim 3 %d 3 %d read_unacked", PID(RC_A), PID(SUM));
     result(SUM, RC_A, 3, IPCLAB_OP_SUM, 5, 5, 10);
+    say(SERVER, "reclaim 3 %d 3 %d read_unacked", PID(RC_A), PID(SUM));
     canswer(RC_A, 3, IPCLAB_OP_SUM, 5, 5, 10);
     cread(RC_A, 2, RC_A, 3, IPCLAB_OP_SUM, 5, 5, 10);
     cgood(RC_A, 4, 6, 6);
