@@ -62,12 +62,41 @@ strip_time(char *line)
     return end + 5;
 }
 
+/* The first n lines of out, without their times and hints, are want[],
+   in order; returns the line after them (NULL: none) */
+static char *
+expect_lines(char *out, char want[][240], int n, char **save)
+{
+    char *line = strtok_r(out, "\n", save);
+
+    for (int i = 0; i < n; i++, line = strtok_r(NULL, "\n", save)) {
+        char *hint;
+
+        ck_assert_msg(line != NULL, "%d lines, not %d", i, n);
+        hint = strstr(line, " (usual cause: ");
+        ck_assert_msg(hint != NULL, "no hint: %s", line);
+        *hint = '\0';
+        ck_assert_str_eq(strip_time(line), want[i]);
+    }
+    return line;
+}
+
+/* check's last word on stderr: so many violations in that trace */
+static void
+expect_count(const struct tt_run *r, int violations, enum tt_id id)
+{
+    char err[256];
+
+    snprintf(err, sizeof(err), "ipclab-trace: %d protocol violations in "
+             "'%s'\n", violations, tt_dir(id));
+    ck_assert_str_eq(r->err, err);
+}
+
 START_TEST(test_check_names_every_violation)
 {
     const struct tt_actors *a = tt_actors(TT_BROKEN);
-    char want[12][240], *line, *save = NULL, err[256];
+    char want[12][240], *line, *save = NULL;
     struct tt_run r;
-    int n = 0;
 
     /* in time order, as emit.c's script plays them; the unanswered
        request is dated from its first event */
@@ -101,20 +130,9 @@ START_TEST(test_check_names_every_violation)
 
     check(&r, TT_BROKEN);
     ck_assert_msg(r.status == 1, "exit %d", r.status);
-    for (line = strtok_r(r.out, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *hint = strstr(line, " (usual cause: ");
-
-        ck_assert_msg(n < 12, "unexpected line: %s", line);
-        ck_assert_msg(hint != NULL, "no hint: %s", line);
-        *hint = '\0';
-        ck_assert_str_eq(strip_time(line), want[n]);
-        n++;
-    }
-    ck_assert_int_eq(n, 12);
-    snprintf(err, sizeof(err), "ipclab-trace: 12 protocol violations in "
-             "'%s'\n", tt_dir(TT_BROKEN));
-    ck_assert_str_eq(r.err, err);
+    line = expect_lines(r.out, want, 12, &save);
+    ck_assert_msg(line == NULL, "unexpected line: %s", line);
+    expect_count(&r, 12, TT_BROKEN);
     tt_run_free(&r);
 }
 END_TEST
@@ -122,9 +140,8 @@ END_TEST
 START_TEST(test_check_classic_acks_and_drops)
 {
     const struct tt_actors *a = tt_actors(TT_EMIT_CLASSIC);
-    char want[4][240], *line, *save = NULL, err[256];
+    char want[4][240], *line, *save = NULL;
     struct tt_run r;
-    int n = 0;
 
     static const char merged[] = "not judged in classic mode: R5 for 1 ack "
         "taken by a signal that took another of the same reader too";
@@ -148,24 +165,11 @@ START_TEST(test_check_classic_acks_and_drops)
 
     check(&r, TT_EMIT_CLASSIC);
     ck_assert_msg(r.status == 1, "exit %d:\n%s%s", r.status, r.out, r.err);
-    for (line = strtok_r(r.out, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *hint = strstr(line, " (usual cause: ");
-
-        if (n == 4)
-            break;
-        ck_assert_msg(hint != NULL, "no hint: %s", line);
-        *hint = '\0';
-        ck_assert_str_eq(strip_time(line), want[n]);
-        n++;
-    }
-    ck_assert_int_eq(n, 4);
+    line = expect_lines(r.out, want, 4, &save);
     ck_assert_msg(line != NULL && strncmp(line, merged, strlen(merged)) == 0,
                   "%s", line != NULL ? line : "(no line after the four)");
     ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
-    snprintf(err, sizeof(err), "ipclab-trace: 4 protocol violations in "
-             "'%s'\n", tt_dir(TT_EMIT_CLASSIC));
-    ck_assert_str_eq(r.err, err);
+    expect_count(&r, 4, TT_EMIT_CLASSIC);
     tt_run_free(&r);
 }
 END_TEST

@@ -25,13 +25,20 @@ ready=36                        # SIGRTMIN+2 with glibc: "ready" (docs/protocol.
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-drop.XXXXXX")
 server_pid=""
 sum=""
+# Stop the server (SIGINT: it answers what is in flight); its exit status
+stop_server() {
+    st=0
+    if [ -n "$server_pid" ]; then
+        kill -INT "$server_pid" 2>/dev/null || true
+        wait "$server_pid" || st=$?
+        server_pid=""
+    fi
+    return $st
+}
 cleanup() {
     status=$?
     [ -z "$sum" ] || kill -CONT "$sum" 2>/dev/null || true
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -INT "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_server 2>/dev/null || true
     rm -rf "$work"
     exit $status
 }
@@ -105,8 +112,6 @@ kill -CONT "$sum"
 await '[ "$(written "$sum")" -ge $((before + record_size)) ]' \
     "a result from ipclab-sum"
 sum=""
-kill -INT "$server_pid"
-wait "$server_pid" || fail "the server failed: $(cat "$work/server.log")"
-server_pid=""
+stop_server || fail "the server failed: $(cat "$work/server.log")"
 wait || true
 cat "$work/server.log"
