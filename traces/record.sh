@@ -174,12 +174,12 @@ start_sessiond() {
 lttng list >/dev/null 2>&1 || start_sessiond
 # --no-sessiond: the daemon found running may stop before 'create' (the
 # recording that started it ends), and 'lttng create' would then spawn one
-# that nobody stops; it fails instead, and we start our own
+# that nobody stops; it fails instead, and we try once more, with our own
+# daemon when none runs any more
 if ! say lttng --no-sessiond create "$name" --output="$out" >/dev/null; then
-    if [ -n "$sessiond_pid" ] || lttng list >/dev/null 2>&1; then
+    [ -z "$sessiond_pid" ] ||
         fail "cannot create a recording session (see: make doctor)"
-    fi
-    start_sessiond
+    lttng list >/dev/null 2>&1 || start_sessiond
     say lttng --no-sessiond create "$name" --output="$out" >/dev/null ||
         fail "cannot create a recording session (see: make doctor)"
 fi
