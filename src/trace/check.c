@@ -13,9 +13,8 @@
  * such a stretch is not judged; each stretch is listed as "not judged: +A
  * ms to +B ms", and classic acks the trace cannot tell from lost ones as
  * "not judged in classic mode". Exit 0 with one summary line when all
- * holds, 1 when a
- * violation was found outside the lost stretches, 3 when none was but
- * events were lost ("protocol not verified").
+ * holds, 1 when a violation was found outside the lost stretches, 3 when
+ * none was but events were lost ("protocol not verified").
  *
  * Order in the trace is not order in time for two processes: each traces
  * after its syscall returns. The checks only rely on orders that hold
