@@ -191,6 +191,22 @@ START_TEST(test_check_says_traced_drops)
 }
 END_TEST
 
+START_TEST(test_check_lost_after_unannounced)
+{
+    struct tt_run r;
+
+    /* a record written, never announced, then events lost (emit.c,
+       "lost"): what the trace ends with is not judged, never a verdict */
+    check(&r, TT_EMIT_LOST);
+    ck_assert_msg(r.status == 3, "exit %d (the tracer lost no event?):\n%s%s",
+                  r.status, r.out, r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, " ms] R"), 0);
+    ck_assert_int_gt(tt_count_lines(r.out, "not judged: +"), 0);
+    ck_assert_int_eq(tt_count_lines(r.out, "protocol not verified: "), 1);
+    tt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_check_catches_unsafe_no_ack)
 {
     char *line, *save = NULL;
@@ -236,6 +252,8 @@ check_suite(void)
     tcase_add_test(errors, test_check_names_every_violation);
     tcase_add_test(errors, test_check_catches_unsafe_no_ack);
     tcase_add_test(errors, test_check_classic_acks_and_drops);
+    tcase_add_unchecked_fixture(errors, tt_need_lost, NULL);
+    tcase_add_test(errors, test_check_lost_after_unannounced);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -1,14 +1,16 @@
 /*
  * tests/trace/emit.c - a broken ipclab system, as its trace would show it.
  *
- *   traces/record.sh -o DIR -- build/tests/trace --emit [classic]
+ *   traces/record.sh -o DIR -- build/tests/trace --emit [classic|lost]
  *
  * To show that 'ipclab-trace check' catches each violation it names, this
  * emits the events of five processes (a server, two requesting clients,
  * two processing clients) going through the protocol: good requests, and
  * one of every kind of violation (script()); or, with "classic", classic
  * signals, acks coalesced, lost and late, and results dropped with and
- * without their record_drop (script_classic()). Each "process" is a real
+ * without their record_drop (script_classic()); or, with "lost", a record
+ * never announced and then more events than small buffers hold
+ * (script_lost()). Each "process" is a real
  * one (an actor: this program again, with --emit-actor), because the trace
  * tells processes
  * apart by their vpid; a director tells each actor, one line at a time,
@@ -91,6 +93,9 @@ obey(char *line)
     else if (strcmp(word, "exit") == 0)
         IPCLAB_TP(proc_exit, sscanf(line, "%*s %31s", what) == 1 ? what
                                                                 : "actor", 0);
+    else if (strcmp(word, "burst") == 0 && sscanf(line, "%*s %d", &x) == 1)
+        for (int i = 0; i < x; i++)     /* more than small buffers hold */
+            IPCLAB_TP(proc_state, "actor", "burst");
     else if (strcmp(word, "drop") == 0 &&
              sscanf(line, "%*s %d %31s %d %d", &x, what, &y, &z) == 4)
         IPCLAB_TP(record_drop, x, what, (int)sizeof(struct ipc_record), y,
@@ -423,6 +428,19 @@ script_classic(void)
     say(SERVER, "w 2 %d 7 %d 3 3 0 6", PID(RC_A), IPCLAB_OP_SUM);
 }
 
+/* "lost": a record written and never announced, then so many events that
+   the tracer, with small buffers, loses some after it: not judged */
+static void
+script_lost(void)
+{
+    request(RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    dispatch(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    take3(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    result(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    say(SERVER, "w 2 %d 1 %d 2 3 0 5", PID(RC_A), IPCLAB_OP_SUM);
+    say(MUL, "burst 200000");
+}
+
 int
 emit_main(int argc, char *argv[])
 {
@@ -443,6 +461,8 @@ emit_main(int argc, char *argv[])
     fflush(stdout);
     if (argc >= 3 && strcmp(argv[2], "classic") == 0)
         script_classic();
+    else if (argc >= 3 && strcmp(argv[2], "lost") == 0)
+        script_lost();
     else
         script();
     for (int n = NACTORS - 1; n >= 0; n--) {

@@ -23,6 +23,7 @@ static const char *const names[TT_COUNT] = {
     [TT_DEFAULT] = "default", [TT_PER_REQUEST] = "per-request",
     [TT_CLASSIC] = "classic", [TT_NOACK] = "no-ack", [TT_BROKEN] = "broken",
     [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
+    [TT_EMIT_LOST] = "emit-lost",
 };
 
 /* Server options of each workload trace */
@@ -280,12 +281,18 @@ record(enum tt_id id)
     argv[n++] = recorder;
     argv[n++] = "-o";
     argv[n++] = dir;
+    if (id == TT_EMIT_LOST) {
+        argv[n++] = "--buffers";        /* small: events will be lost */
+        argv[n++] = "4096,2";
+    }
     argv[n++] = "--";
-    if (id == TT_BROKEN || id == TT_EMIT_CLASSIC) {
+    if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
         argv[n++] = self;
         argv[n++] = "--emit";
         if (id == TT_EMIT_CLASSIC)
             argv[n++] = "classic";
+        else if (id == TT_EMIT_LOST)
+            argv[n++] = "lost";
     } else if (id == TT_DROP) {
         snprintf(script, sizeof(script), "%s/tests/trace/drop.sh", root);
         argv[n++] = "env";
@@ -306,7 +313,7 @@ record(enum tt_id id)
     status = run_to(argv, log, log);
 
     text = slurp(log);
-    if (id == TT_BROKEN || id == TT_EMIT_CLASSIC) {
+    if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
         parse_actors(text, &actors[id]);
         servers[id] = actors[id].server;
     } else {
@@ -349,6 +356,12 @@ void
 tt_need_drop(void)
 {
     record(TT_DROP);
+}
+
+void
+tt_need_lost(void)
+{
+    record(TT_EMIT_LOST);
 }
 
 const char *

@@ -29,6 +29,7 @@ enum tt_id {
     TT_NOACK,                   /* ... --unsafe-no-ack: broken on purpose */
     TT_BROKEN,                  /* this program's --emit: every violation */
     TT_EMIT_CLASSIC,            /* --emit classic: classic acks, drops */
+    TT_EMIT_LOST,               /* --emit lost, small buffers: events lost */
     TT_DROP,                    /* a client killed with results pending */
     TT_COUNT
 };
@@ -59,6 +60,9 @@ tt_need_broken(void);           /* both emitted traces */
 
 void
 tt_need_drop(void);
+
+void
+tt_need_lost(void);
 
 /* In a test: the trace's directory, or the test fails (recording failed). */
 const char *
