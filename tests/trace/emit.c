@@ -246,15 +246,22 @@ take2(int reader, int rc, int seq, int op, int a, int b, int v)
     say(SERVER, "take ack %d %d", PID(reader), seq);
 }
 
+/* rc's request, through sum, up to its result read from FIFO4 (rt) */
+static void
+to_result(int rc, int seq, int a, int b)
+{
+    request(rc, seq, IPCLAB_OP_SUM, a, b);
+    dispatch(SUM, rc, seq, IPCLAB_OP_SUM, a, b);
+    take3(SUM, rc, seq, IPCLAB_OP_SUM, a, b);
+    result(SUM, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+}
+
 /* The script: the violation of each step is in check_check.c */
 static void
 script(void)
 {
     /* A:1, a good request */
-    request(RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    dispatch(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    take3(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    result(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    to_result(RC_A, 1, 2, 3);
     answer(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
     take2(RC_A, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
 
@@ -433,10 +440,7 @@ script_classic(void)
 static void
 script_lost(void)
 {
-    request(RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    dispatch(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    take3(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    result(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    to_result(RC_A, 1, 2, 3);
     say(SERVER, "w 2 %d 1 %d 2 3 0 5", PID(RC_A), IPCLAB_OP_SUM);
     say(MUL, "burst 200000");
 }
