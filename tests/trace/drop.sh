@@ -69,6 +69,14 @@ written() {
     sed -n 's/^wchar: //p' "/proc/$1/io" 2>/dev/null || echo 0
 }
 
+# Has process $1 opened FIFO3? (a worker: it is set up, its tracer too)
+reads_fifo3() {
+    for fd in /proc/"$1"/fd/*; do
+        [ "$(readlink "$fd" 2>/dev/null)" != "$work/run/fifo3" ] || return 0
+    done
+    return 1
+}
+
 # Is a "ready" (SIGRTMIN+2, the server's rt mode) pending for process $1?
 ready_pending() {
     mask=$(sed -n 's/^ShdPnd:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
@@ -88,6 +96,8 @@ echo "server pid: $server_pid"
 
 # the server starts its workers before "ready"
 sum=$(pgrep -P "$server_pid" -x ipclab-sum) || fail "no ipclab-sum worker"
+# stopped before it is set up, it would trace nothing of what it reads
+await 'reads_fifo3 "$sum"' "ipclab-sum's FIFO3"
 kill -STOP "$sum"
 await '[ "$(state "$sum")" = T ]' "ipclab-sum stopped"
 
