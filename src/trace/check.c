@@ -447,11 +447,16 @@ server_took(struct check *c, const struct tr_event *ev)
     if (ev->type != TR_SIGNAL_CONSUME)
         return;
     if (strcmp(ev->what, "ack") == 0) {
-        /* R1: the ack of the record in the FIFO its sender reads */
+        /* R1: the ack of the record in the FIFO its sender reads. A
+           classic ack is taken only when that FIFO is empty: the record
+           is out, even if its reader (whose ack this may be an earlier
+           one) traces its read after the server's next write */
         for (int q = 1; q >= 0; q--) {
             p = &s->pend[q];
             if (p->busy && p->reader == ev->peer_pid) {
                 p->busy = false;
+                if (classic)
+                    ck_fifo_out(&c->db, q + 2, p->pid, p->seq);
                 break;
             }
         }

@@ -181,13 +181,19 @@ take_one(uint64_t key, void *val, void *arg)
     }
 }
 
-void
-ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq)
+bool
+ck_fifo_out(struct ck_db *db, int fifo, int pid, uint32_t seq)
 {
     struct take_ctx t = { fifo, pid, seq, false };
 
     tr_hash_each(&db->servers, take_one, &t);
-    if (t.found)
+    return t.found;
+}
+
+void
+ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq)
+{
+    if (ck_fifo_out(db, fifo, pid, seq))
         return;
     if (db->nearly == CK_QUEUE)
         memmove(&db->early[0], &db->early[1],

@@ -153,6 +153,10 @@ ck_forget_client(struct ck_db *db, int pid);
 void
 ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq);
 
+/* Record (pid, seq) is out of a shared FIFO, if it was in one (true). */
+bool
+ck_fifo_out(struct ck_db *db, int fifo, int pid, uint32_t seq);
+
 /* Was this record read already, before its write was traced? Forget it. */
 bool
 ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq);
