@@ -16,6 +16,8 @@
 #  - a session daemon: uses the running one, or starts one and stops it
 #    afterwards (by its pid, never by name), with its own LTTNG_HOME
 #    (with yours when --pid names a process, which waits for it there);
+#    never one that 'lttng create' would spawn by itself, which nobody
+#    would stop (lttng --no-sessiond);
 #  - only this run's processes: the session records only processes of
 #    your uid (and of the uids of the --pid processes; --any-user: all);
 #    COMMAND runs in a UTS namespace of its own, and DIR/record.info names
@@ -146,7 +148,8 @@ trap 'exit 130' INT
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
-if ! lttng list >/dev/null 2>&1; then
+# Start a session daemon of our own, stopped by cleanup()
+start_sessiond() {
     # A --pid process already runs: it waits for a session daemon in its
     # LTTNG_HOME (as ours, presumably), so start one there when we can;
     # otherwise one of our own, which nothing else can disturb
@@ -166,10 +169,20 @@ if ! lttng list >/dev/null 2>&1; then
     say lttng-sessiond --daemonize --pidfile "$pidfile" 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
     sessiond_pid=$(cat "$pidfile")
-fi
+}
 
-say lttng create "$name" --output="$out" >/dev/null ||
-    fail "cannot create a recording session (see: make doctor)"
+lttng list >/dev/null 2>&1 || start_sessiond
+# --no-sessiond: the daemon found running may stop before 'create' (the
+# recording that started it ends), and 'lttng create' would then spawn one
+# that nobody stops; it fails instead, and we try once more, with our own
+# daemon when none runs any more
+if ! say lttng --no-sessiond create "$name" --output="$out" >/dev/null; then
+    [ -z "$sessiond_pid" ] ||
+        fail "cannot create a recording session (see: make doctor)"
+    lttng list >/dev/null 2>&1 || start_sessiond
+    say lttng --no-sessiond create "$name" --output="$out" >/dev/null ||
+        fail "cannot create a recording session (see: make doctor)"
+fi
 session=$name
 channel=""
 if [ -n "$buffers" ]; then

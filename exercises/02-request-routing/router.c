@@ -81,7 +81,8 @@ rt_framer_next(struct rt_framer *f, struct ipc_record *r,
 
         /* TODO(02-2): no valid record here: drop the bytes up to the next
            candidate start (next_start()), count one in st->dropped and
-           trace IPCLAB_TP(record_drop, IPCLAB_FIFO1, "bad_record", bytes).
+           trace IPCLAB_TP(record_drop, IPCLAB_FIFO1, "bad_record", bytes, 0,
+           0u) (no record: pid and seq 0).
            Why not drop sizeof(*r) bytes at once, or just one? */
         (void)r;
         (void)st;

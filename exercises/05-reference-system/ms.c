@@ -78,9 +78,10 @@ ms_await_result(struct ms *m, const struct ipc_record *req,
         /* TODO(05-2): take the records already buffered in m->in4
            (ipc_rec_reader_next()): ours (same pid and seq) ends the wait;
            others are stale: IPCLAB_TP(record_drop, IPCLAB_FIFO4, "stale",
-           sizeof(*res)). Then poll() m->in4.fd until the deadline and
-           refill (ipc_rec_reader_fill(); EAGAIN is not an error). Why a
-           buffered reader here, and one record at a time on FIFO3? */
+           sizeof(*res), res->pid, res->seq). Then poll() m->in4.fd until
+           the deadline and refill (ipc_rec_reader_fill(); EAGAIN is not
+           an error). Why a buffered reader here, and one record at a time
+           on FIFO3? */
         (void)m;
         (void)req;
         (void)res;
@@ -104,7 +105,8 @@ ms_serve_one(struct ms *m, const struct ipc_record *req)
     struct ipc_record rec = *req;
 
     if (!ipc_proc_alive(req->pid)) {
-        IPCLAB_TP(record_drop, IPCLAB_FIFO1, "stale", (int)sizeof(*req));
+        IPCLAB_TP(record_drop, IPCLAB_FIFO1, "stale", (int)sizeof(*req),
+                  req->pid, req->seq);
         return;                 /* nobody to answer */
     }
     /* TODO(05-3): an op outside 1..IPCLAB_OP_COUNT: answer EINVAL (fail()),

@@ -183,19 +183,24 @@ LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(ipclab, record_class, ipclab, record_read,
 )
 
 /*
- * ipclab:record_drop - bytes read from a FIFO were not a valid record.
+ * ipclab:record_drop - bytes read from a FIFO were not a valid record, or a
+ * valid record was discarded.
  *   fifo: 1..4
  *   reason: a fault name from record.h ("bad_magic", "short"...),
  *           "stale" (a valid record nobody waits for any more) or
  *           "duplicate" (a request whose pid and seq are in flight)
  *   bytes: how many bytes were discarded
+ *   pid, seq: the discarded record's request; 0, 0 for invalid bytes
  */
 LTTNG_UST_TRACEPOINT_EVENT(ipclab, record_drop,
-    LTTNG_UST_TP_ARGS(int, fifo, const char *, reason, int, bytes),
+    LTTNG_UST_TP_ARGS(int, fifo, const char *, reason, int, bytes,
+                      int, pid, uint32_t, seq),
     LTTNG_UST_TP_FIELDS(
         lttng_ust_field_integer(int, fifo, fifo)
         lttng_ust_field_string(reason, reason)
         lttng_ust_field_integer(int, bytes, bytes)
+        lttng_ust_field_integer(int, pid, pid)
+        lttng_ust_field_integer(uint32_t, seq, seq)
     )
 )
 

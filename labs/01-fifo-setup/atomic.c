@@ -137,7 +137,7 @@ run(size_t size, struct tally *t)
         t->units++;
         if (f != IPCLAB_REC_OK) {
             IPCLAB_TP(record_drop, IPCLAB_FIFO_LAB, ipc_rec_fault_name(f),
-                      (int)size);
+                      (int)size, 0, 0u);
             t->torn++;
             continue;
         }

@@ -151,7 +151,7 @@ take(struct line_reader *r)
             msgs++;
         } else {
             IPCLAB_TP(record_drop, IPCLAB_FIFO_LAB, "bad_magic",
-                      (int)(nl - line + 1));
+                      (int)(nl - line + 1), 0, 0u);
             lab_say("  not a message, thrown away: \"%s\"", line);
             r->garbled++;
         }

@@ -243,7 +243,7 @@ ipc_rec_read_one(int fd, enum ipc_fifo_no no, struct ipc_record *r,
         return 0;
     fault = ipc_rec_validate(r, (size_t)n, expect);
     if (fault != IPCLAB_REC_OK) {
-        IPCLAB_TP(record_drop, no, ipc_rec_fault_name(fault), (int)n);
+        IPCLAB_TP(record_drop, no, ipc_rec_fault_name(fault), (int)n, 0, 0u);
         errno = EBADMSG;
         return -1;
     }
@@ -282,7 +282,7 @@ ipc_rec_reader_fill(struct ipc_rec_reader *rd)
 static void
 drop(struct ipc_rec_reader *rd, size_t n, enum ipc_rec_fault why)
 {
-    IPCLAB_TP(record_drop, rd->no, ipc_rec_fault_name(why), (int)n);
+    IPCLAB_TP(record_drop, rd->no, ipc_rec_fault_name(why), (int)n, 0, 0u);
     rd->dropped++;
     rd->dropped_bytes += n;
     memmove(rd->buf, rd->buf + n, rd->len - n);

@@ -74,7 +74,7 @@ empty_fifo(struct handshake *h)
             memcmp(buf, &h->busy->rec, sizeof(h->busy->rec)) == 0)
             n -= (ssize_t)sizeof(h->busy->rec);
         if (n > 0)
-            IPCLAB_TP(record_drop, h->no, "garbage", (int)n);
+            IPCLAB_TP(record_drop, h->no, "garbage", (int)n, 0, 0u);
         any = true;
     }
     return any;

@@ -99,9 +99,10 @@ unlink_req(struct queue *q, struct req *prev, struct req *r)
 
 /* A valid record we will not use, and why */
 static void
-refuse(struct server *s, enum ipc_fifo_no no, const char *reason)
+refuse(struct server *s, enum ipc_fifo_no no, const char *reason,
+       const struct ipc_record *rec)
 {
-    IPCLAB_TP(record_drop, no, reason, (int)sizeof(struct ipc_record));
+    IPCLAB_TP(record_drop, no, reason, (int)sizeof(*rec), rec->pid, rec->seq);
     s->dropped_records++;
 }
 
@@ -111,7 +112,8 @@ refuse(struct server *s, enum ipc_fifo_no no, const char *reason)
 static void
 drop_result(struct server *s, struct req *r)
 {
-    IPCLAB_TP(record_drop, IPCLAB_FIFO2, "stale", (int)sizeof(r->rec));
+    IPCLAB_TP(record_drop, IPCLAB_FIFO2, "stale", (int)sizeof(r->rec),
+              r->rec.pid, r->rec.seq);
     if (s->sigs.revoke != 0 && clients_alive(s, r->rec.pid) &&
         ipc_proc_run_state(r->rec.pid) != IPCLAB_PROC_GONE)   /* not a zombie */
         ipc_sig_send(&s->sigs, s->sigs.revoke, "revoke", r->rec.pid,
@@ -426,7 +428,7 @@ route_request(struct server *s, const struct ipc_record *rec)
     struct req *r;
 
     if (req_find(s, rec->pid, rec->seq) != NULL) {
-        refuse(s, IPCLAB_FIFO1, "duplicate");
+        refuse(s, IPCLAB_FIFO1, "duplicate", rec);
         return;
     }
     /* The answer will go to rec->pid with a 'ready' signal. Only a reader
@@ -437,10 +439,10 @@ route_request(struct server *s, const struct ipc_record *rec)
     case CLIENT_OK:
         break;
     case CLIENT_GONE:
-        refuse(s, IPCLAB_FIFO1, "stale");
+        refuse(s, IPCLAB_FIFO1, "stale", rec);
         return;
     case CLIENT_NOT_READER:
-        refuse(s, IPCLAB_FIFO1, "bad_pid");
+        refuse(s, IPCLAB_FIFO1, "bad_pid", rec);
         return;
     }
     if ((c = clients_find(s, rec->pid)) != NULL && c->stopped) {
@@ -495,7 +497,7 @@ given_back(struct server *s, struct ipc_record rec)
         pump_fifo3(s);
         return;
     }
-    refuse(s, IPCLAB_FIFO4, "stale");
+    refuse(s, IPCLAB_FIFO4, "stale", &rec);
 }
 
 void
@@ -512,7 +514,7 @@ route_fifo4(struct server *s, const struct ipc_record *rec)
     if (r == NULL || r->state == REQ_TO_CLIENT || r->early_result ||
         rec->op != r->rec.op || rec->a != r->rec.a || rec->b != r->rec.b ||
         (r->state == REQ_TO_WORKER && s->fifo3.busy != r)) {
-        refuse(s, IPCLAB_FIFO4, "stale");
+        refuse(s, IPCLAB_FIFO4, "stale", rec);
         return;
     }
     r->rec = *rec;

@@ -181,20 +181,26 @@ take_one(uint64_t key, void *val, void *arg)
     }
 }
 
-void
-ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq)
+bool
+ck_fifo_out(struct ck_db *db, int fifo, int pid, uint32_t seq)
 {
     struct take_ctx t = { fifo, pid, seq, false };
 
     tr_hash_each(&db->servers, take_one, &t);
-    if (t.found)
+    return t.found;
+}
+
+void
+ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq)
+{
+    if (ck_fifo_out(db, fifo, pid, seq))
         return;
     if (db->nearly == CK_QUEUE)
         memmove(&db->early[0], &db->early[1],
                 sizeof(db->early[0]) * (CK_QUEUE - 1));
     else
         db->nearly++;
-    db->early[db->nearly - 1] = (struct ck_slot){ pid, seq, fifo, 0 };
+    db->early[db->nearly - 1] = (struct ck_slot){ pid, seq, fifo, 0, 0 };
 }
 
 bool
@@ -224,7 +230,8 @@ free_client(uint64_t key, void *val, void *arg)
 }
 
 void
-ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts)
+ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
+           bool classic)
 {
     if (s->nacks == s->capacks) {
         int cap = s->capacks == 0 ? 8 : s->capacks * 2;
@@ -235,7 +242,7 @@ ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts)
         s->acks = a;
         s->capacks = cap;
     }
-    s->acks[s->nacks++] = (struct ck_ack){ from, value, ts };
+    s->acks[s->nacks++] = (struct ck_ack){ from, value, ts, classic, false };
 }
 
 bool
@@ -250,6 +257,23 @@ ck_ack_take(struct ck_server *s, int from, int64_t value)
         }
     }
     return false;
+}
+
+int
+ck_ack_take_before(struct ck_server *s, int from, uint64_t ts)
+{
+    int kept = 0, taken = 0;
+
+    for (int i = 0; i < s->nacks; i++) {
+        const struct ck_ack *a = &s->acks[i];
+
+        if (a->classic && a->from == from && a->ts < ts)
+            taken++;
+        else
+            s->acks[kept++] = *a;
+    }
+    s->nacks = kept;
+    return taken;
 }
 
 static void

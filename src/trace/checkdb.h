@@ -50,6 +50,7 @@ struct ck_slot {
     uint32_t seq;
     int fifo;
     int addressee;
+    uint64_t ts;                /* when it was written */
 };
 
 /* The last record a server wrote into FIFO2 or FIFO3, until settled */
@@ -61,11 +62,14 @@ struct ck_pending {
     uint64_t ts;
 };
 
-/* An ack sent to a server and not yet taken by it (rt mode) */
+/* An ack sent to a server and not yet taken by it */
 struct ck_ack {
     int from;
-    int64_t value;
+    int64_t value;              /* classic: 0 */
     uint64_t ts;
+    bool classic;               /* no value; may coalesce with others */
+    bool suspect;               /* classic: the server stopped waiting for
+                                   it (reclaim read_unacked) */
 };
 
 /* A writer of FIFO2 and FIFO3: a server */
@@ -92,6 +96,8 @@ struct ck_reader {
     uint32_t held_seq;          /*   it back through FIFO4 (R3) */
     int held_fifo, held_to;     /*   where from, addressed to whom */
     uint64_t held_ts;
+    int acks_ahead;             /* classic: acks the server took (coalesced)
+                                   before this reader's signal was traced */
 };
 
 /* A client's answered requests: every seq <= floor, and those above */
@@ -147,16 +153,25 @@ ck_forget_client(struct ck_db *db, int pid);
 void
 ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq);
 
+/* Record (pid, seq) is out of a shared FIFO, if it was in one (true). */
+bool
+ck_fifo_out(struct ck_db *db, int fifo, int pid, uint32_t seq);
+
 /* Was this record read already, before its write was traced? Forget it. */
 bool
 ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq);
 
 /* Remember an ack sent to server s; take one back (true when found). */
 void
-ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts);
+ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
+           bool classic);
 
 bool
 ck_ack_take(struct ck_server *s, int from, int64_t value);
+
+/* Take every classic ack of 'from' sent before 'ts'; how many. */
+int
+ck_ack_take_before(struct ck_server *s, int from, uint64_t ts);
 
 void
 ck_db_free(struct ck_db *db);

@@ -4,8 +4,10 @@
  * Each mutant is the reference system with one fault patched in
  * (tests/mutants/patches/NAME.patch, built by mk/mutants.mk into
  * BUILD-mutants/NAME/bin). For each, and for none (this build's own
- * programs): scripts/load.sh runs a server and 4 ipclab-rc of 100 requests
- * each (tests/lib/oracle.h's mix: division by zero, overflow), window 8,
+ * programs), in rt mode, and again in classic mode where the rule is
+ * judged from classic signals too (R5): scripts/load.sh runs a server and
+ * 4 ipclab-rc of 100 requests each (tests/lib/oracle.h's mix: division by
+ * zero, overflow), window 8,
  * recorded with traces/record.sh; then this build's 'ipclab-trace check'
  * judges the trace. A mutant passes when check exits 1 and one of its
  * lines names the mutant's rule ("R4: ..."); the unmutated run must exit
@@ -22,6 +24,7 @@
  * answer (LOAD_TIMEOUT_MS).
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,23 +42,26 @@
 static const struct {
     const char *name;
     int rule;
+    bool classic;               /* the server in --signals classic */
 } cases[] = {
-    { NULL, 0 },
-    { "01-read-taken-for-acked", 1 },
-    { "02-request-failed", 10 },
-    { "03-ready-other-seq", 2 },
-    { "04-no-ready", 2 },
-    { "05-worker-reads-without-ready", 3 },
-    { "06-rc-no-ack", 4 },
-    { "07-ack-ignored", 5 },
-    { "08-server-changes-operand", 6 },
-    { "09-worker-changes-operand", 6 },
-    { "10-wrong-value", 7 },
-    { "11-overflow-undetected", 7 },
-    { "12-division-by-zero-undetected", 7 },
-    { "13-result-twice", 8 },
-    { "14-result-lost", 8 },
-    { "15-ack-to-wrong-process", 9 },
+    { NULL, 0, false },
+    { "01-read-taken-for-acked", 1, false },
+    { "02-request-failed", 10, false },
+    { "03-ready-other-seq", 2, false },
+    { "04-no-ready", 2, false },
+    { "05-worker-reads-without-ready", 3, false },
+    { "06-rc-no-ack", 4, false },
+    { "07-ack-ignored", 5, false },
+    { "08-server-changes-operand", 6, false },
+    { "09-worker-changes-operand", 6, false },
+    { "10-wrong-value", 7, false },
+    { "11-overflow-undetected", 7, false },
+    { "12-division-by-zero-undetected", 7, false },
+    { "13-result-twice", 8, false },
+    { "14-result-lost", 8, false },
+    { "15-ack-to-wrong-process", 9, false },
+    { NULL, 0, true },
+    { "07-ack-ignored", 5, true },
 };
 
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -80,8 +86,10 @@ START_TEST(test_mutant_is_caught)
     const char *work = h_tmpdir(), *trace = h_tmpdir_path("trace");
     char bindir[PATH_MAX], in[PATH_MAX], exp[PATH_MAX];
     char server[PATH_MAX + 16];
-    char script[PATH_MAX], want[16], *out;
+    char script[PATH_MAX], want[16], *out, *err;
     const char *name = cases[_i].name;
+    const char *load[] = { script, bindir, work, "4", "8", "--ack-timeout",
+                           "100", NULL, NULL, NULL };
     int status;
 
     if (!h_tracing_available())
@@ -97,9 +105,11 @@ START_TEST(test_mutant_is_caught)
     }
     ck_assert_int_eq(setenv("LOAD_TIMEOUT_MS", "2000", 1), 0);
     snprintf(script, sizeof(script), "%s/scripts/load.sh", h_srcdir());
-    status = h_record(trace, (const char *[]){ script, bindir, work, "4",
-                      "8", "--ack-timeout", "100", NULL },
-                      h_tmpdir_path("load.log"), 120000);
+    if (cases[_i].classic) {
+        load[7] = "--signals";
+        load[8] = "classic";
+    }
+    status = h_record(trace, load, h_tmpdir_path("load.log"), 120000);
     ck_assert_msg(name != NULL || status == 0,
                   "the unmutated load failed (exit %d)", status);
 
@@ -107,17 +117,23 @@ START_TEST(test_mutant_is_caught)
                    NULL }, NULL, h_tmpdir_path("check.out"),
                    h_tmpdir_path("check.err"), 120000);
     out = h_read_file(h_tmpdir_path("check.out"));
+    err = h_read_file(h_tmpdir_path("check.err"));
     ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_nonnull(err);
     if (name == NULL) {
         ck_assert_msg(status == 0, "check exit %d on the unmutated "
-                      "system:\n%.2000s", status, out);
+                      "system (%s signals):\n%.2000s%.500s", status,
+                      cases[_i].classic ? "classic" : "rt", out, err);
     } else {
         snprintf(want, sizeof(want), "] R%d: ", cases[_i].rule);
         ck_assert_msg(status == 1 && strstr(out, want) != NULL,
-                      "mutant %s not caught as R%d: check exit %d:\n"
-                      "%.2000s", name, cases[_i].rule, status, out);
+                      "mutant %s (%s signals) not caught as R%d: check "
+                      "exit %d:\n%.2000s%.500s", name,
+                      cases[_i].classic ? "classic" : "rt", cases[_i].rule,
+                      status, out, err);
     }
     free(out);
+    free(err);
 }
 END_TEST
 

@@ -2,8 +2,9 @@
  * tests/trace/check_check.c - 'ipclab-trace check', the protocol check.
  *
  * It must pass on every good trace the suite records (pool, per-request
- * and classic runs of the reference system), and name each violation it
- * knows, exactly, on the trace emit.c plays: grading relies on it.
+ * and classic runs of the reference system, and a run whose client is
+ * killed with results pending, drop.sh), and name each violation it
+ * knows, exactly, on the traces emit.c plays: grading relies on it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +27,25 @@ check(struct tt_run *r, enum tt_id id)
 
 START_TEST(test_check_passes_good_runs)
 {
+    static const char merged[] = "not judged in classic mode: R5 for ";
     char want[128];
+    const char *summary;
     struct tt_run r;
+    int lines = 1;
 
     check(&r, good[_i]);
     ck_assert_msg(r.status == 0, "exit %d:\n%s%s", r.status, r.out, r.err);
     snprintf(want, sizeof(want), "protocol ok: %d requests answered exactly "
              "once, ", TT_REQUESTS);
-    ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
-    ck_assert_int_eq(tt_count_lines(r.out, ""), 1);    /* one line */
+    /* classic acks of one reader coalesced: said, no verdict */
+    summary = r.out;
+    if (good[_i] == TT_CLASSIC &&
+        strncmp(r.out, merged, strlen(merged)) == 0) {
+        summary = strchr(r.out, '\n') + 1;
+        lines = 2;
+    }
+    ck_assert_msg(strncmp(summary, want, strlen(want)) == 0, "%s", r.out);
+    ck_assert_int_eq(tt_count_lines(r.out, ""), lines);
     ck_assert_str_eq(r.err, "");
     tt_run_free(&r);
 }
@@ -51,12 +62,41 @@ strip_time(char *line)
     return end + 5;
 }
 
+/* The first n lines of out, without their times and hints, are want[],
+   in order; returns the line after them (NULL: none) */
+static char *
+expect_lines(char *out, char want[][240], int n, char **save)
+{
+    char *line = strtok_r(out, "\n", save);
+
+    for (int i = 0; i < n; i++, line = strtok_r(NULL, "\n", save)) {
+        char *hint;
+
+        ck_assert_msg(line != NULL, "%d lines, not %d", i, n);
+        hint = strstr(line, " (usual cause: ");
+        ck_assert_msg(hint != NULL, "no hint: %s", line);
+        *hint = '\0';
+        ck_assert_str_eq(strip_time(line), want[i]);
+    }
+    return line;
+}
+
+/* check's last word on stderr: so many violations in that trace */
+static void
+expect_count(const struct tt_run *r, int violations, enum tt_id id)
+{
+    char err[256];
+
+    snprintf(err, sizeof(err), "ipclab-trace: %d protocol violations in "
+             "'%s'\n", violations, tt_dir(id));
+    ck_assert_str_eq(r->err, err);
+}
+
 START_TEST(test_check_names_every_violation)
 {
-    const struct tt_actors *a = tt_actors();
-    char want[12][240], *line, *save = NULL, err[256];
+    const struct tt_actors *a = tt_actors(TT_BROKEN);
+    char want[12][240], *line, *save = NULL;
     struct tt_run r;
-    int n = 0;
 
     /* in time order, as emit.c's script plays them; the unanswered
        request is dated from its first event */
@@ -90,20 +130,79 @@ START_TEST(test_check_names_every_violation)
 
     check(&r, TT_BROKEN);
     ck_assert_msg(r.status == 1, "exit %d", r.status);
-    for (line = strtok_r(r.out, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *hint = strstr(line, " (usual cause: ");
+    line = expect_lines(r.out, want, 12, &save);
+    ck_assert_msg(line == NULL, "unexpected line: %s", line);
+    expect_count(&r, 12, TT_BROKEN);
+    tt_run_free(&r);
+}
+END_TEST
 
-        ck_assert_msg(n < 12, "unexpected line: %s", line);
-        ck_assert_msg(hint != NULL, "no hint: %s", line);
-        *hint = '\0';
-        ck_assert_str_eq(strip_time(line), want[n]);
-        n++;
-    }
-    ck_assert_int_eq(n, 12);
-    snprintf(err, sizeof(err), "ipclab-trace: 12 protocol violations in "
-             "'%s'\n", tt_dir(TT_BROKEN));
-    ck_assert_str_eq(r.err, err);
+START_TEST(test_check_classic_acks_and_drops)
+{
+    const struct tt_actors *a = tt_actors(TT_EMIT_CLASSIC);
+    char want[4][240], *line, *save = NULL;
+    struct tt_run r;
+
+    static const char merged[] = "not judged in classic mode: R5 for 1 ack "
+        "taken by a signal that took another of the same reader too";
+    /* acks of two readers coalesced (A:2 and B:1) and a traced drop (A:5)
+       are no violation; an ack the server ignored without a trace (A:3)
+       is, and so are a result lost untraced (A:6) and one never announced
+       (A:7); a late ack taken with its sender's next (B:2, B:3) is not
+       judged, and said */
+    snprintf(want[0], 240, "R5: ack from sum %d to server %d (value 0) was "
+             "never taken, and the server traced no reason", a->sum,
+             a->server);
+    snprintf(want[1], 240, "R8: request %d:6 was never answered (last "
+             "seen: result read from FIFO4 by server %d)", a->rc_a,
+             a->server);
+    snprintf(want[2], 240, "R8: request %d:7 was never answered (last "
+             "seen: result written into FIFO2 by server %d)", a->rc_a,
+             a->server);
+    snprintf(want[3], 240, "R2: FIFO2 record %d:7 was written by server %d "
+             "and never announced to rc %d (the trace ends)", a->rc_a,
+             a->server, a->rc_a);
+
+    check(&r, TT_EMIT_CLASSIC);
+    ck_assert_msg(r.status == 1, "exit %d:\n%s%s", r.status, r.out, r.err);
+    line = expect_lines(r.out, want, 4, &save);
+    ck_assert_msg(line != NULL && strncmp(line, merged, strlen(merged)) == 0,
+                  "%s", line != NULL ? line : "(no line after the four)");
+    ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
+    expect_count(&r, 4, TT_EMIT_CLASSIC);
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_check_says_traced_drops)
+{
+    static const char want[] = "protocol ok: 0 requests answered exactly "
+        "once, 8 dropped by the server and traced (record_drop stale";
+    struct tt_run r;
+
+    /* drop.sh: eight requests of a client killed with them pending; the
+       server drops each, traced with its pid:seq: the end of each */
+    check(&r, TT_DROP);
+    ck_assert_msg(r.status == 0, "exit %d:\n%s%s", r.status, r.out, r.err);
+    ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+    ck_assert_int_eq(tt_count_lines(r.out, ""), 1);
+    ck_assert_str_eq(r.err, "");
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_check_lost_after_unannounced)
+{
+    struct tt_run r;
+
+    /* a record written, never announced, then events lost (emit.c,
+       "lost"): what the trace ends with is not judged, never a verdict */
+    check(&r, TT_EMIT_LOST);
+    ck_assert_msg(r.status == 3, "exit %d (the tracer lost no event?):\n%s%s",
+                  r.status, r.out, r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, " ms] R"), 0);
+    ck_assert_int_gt(tt_count_lines(r.out, "not judged: +"), 0);
+    ck_assert_int_eq(tt_count_lines(r.out, "protocol not verified: "), 1);
     tt_run_free(&r);
 }
 END_TEST
@@ -145,11 +244,16 @@ check_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
     tcase_add_loop_test(core, test_check_passes_good_runs, 0,
                         sizeof(good) / sizeof(good[0]));
+    tcase_add_unchecked_fixture(core, tt_need_drop, NULL);
+    tcase_add_test(core, test_check_says_traced_drops);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_unchecked_fixture(errors, tt_need_modes, NULL);
     tcase_add_test(errors, test_check_names_every_violation);
     tcase_add_test(errors, test_check_catches_unsafe_no_ack);
+    tcase_add_test(errors, test_check_classic_acks_and_drops);
+    tcase_add_unchecked_fixture(errors, tt_need_lost, NULL);
+    tcase_add_test(errors, test_check_lost_after_unannounced);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -1,13 +1,18 @@
 /*
  * tests/trace/emit.c - a broken ipclab system, as its trace would show it.
  *
- *   traces/record.sh -o DIR -- build/tests/trace --emit
+ *   traces/record.sh -o DIR -- build/tests/trace --emit [classic|lost]
  *
  * To show that 'ipclab-trace check' catches each violation it names, this
  * emits the events of five processes (a server, two requesting clients,
  * two processing clients) going through the protocol: good requests, and
- * one of every kind of violation. Each "process" is a real one (an actor:
- * this program again, with --emit-actor), because the trace tells processes
+ * one of every kind of violation (script()); or, with "classic", classic
+ * signals, acks coalesced, lost and late, and results dropped with and
+ * without their record_drop (script_classic()); or, with "lost", a record
+ * never announced and then more events than small buffers hold
+ * (script_lost()). Each "process" is a real
+ * one (an actor: this program again, with --emit-actor), because the trace
+ * tells processes
  * apart by their vpid; a director tells each actor, one line at a time,
  * which event to emit and waits for its "ok", so the events are in the
  * trace in exactly the order of the script below. No FIFO and no signal is
@@ -66,6 +71,13 @@ emit_record(int write, int fifo, const char *args)
         IPCLAB_TP(record_read, fifo, &rec);
 }
 
+/* Classic signals: SIGUSR1 is "ready", SIGUSR2 an ack */
+static int
+classic_signo(const char *what)
+{
+    return strncmp(what, "ack", 3) == 0 ? SIGUSR2 : SIGUSR1;
+}
+
 /* One command: "w 1 PID SEQ OP A B STATUS VALUE", "send ready PEER V"... */
 static void
 obey(char *line)
@@ -79,7 +91,25 @@ obey(char *line)
                                              &x) == 2)
         IPCLAB_TP(proc_start, what, x);
     else if (strcmp(word, "exit") == 0)
-        IPCLAB_TP(proc_exit, "actor", 0);
+        IPCLAB_TP(proc_exit, sscanf(line, "%*s %31s", what) == 1 ? what
+                                                                : "actor", 0);
+    else if (strcmp(word, "burst") == 0 && sscanf(line, "%*s %d", &x) == 1)
+        for (int i = 0; i < x; i++)     /* more than small buffers hold */
+            IPCLAB_TP(proc_state, "actor", "burst");
+    else if (strcmp(word, "drop") == 0 &&
+             sscanf(line, "%*s %d %31s %d %d", &x, what, &y, &z) == 4)
+        IPCLAB_TP(record_drop, x, what, (int)sizeof(struct ipc_record), y,
+                  (uint32_t)z);
+    else if (strcmp(word, "reclaim") == 0 &&
+             sscanf(line, "%*s %d %d %d %d %31s", &x, &y, &z, &w, what) == 5)
+        IPCLAB_TP(reclaim, x, y, (uint32_t)z, w, what);
+    else if ((strcmp(word, "csend") == 0 || strcmp(word, "ctake") == 0) &&
+             sscanf(line, "%*s %31s %d %d", what, &x, &y) == 3) {
+        if (word[1] == 's')
+            IPCLAB_TP(signal_send, classic_signo(what), what, x, y);
+        else
+            IPCLAB_TP(signal_consume, classic_signo(what), what, x, y);
+    }
     else if ((strcmp(word, "w") == 0 || strcmp(word, "r") == 0) &&
              sscanf(line, "%*s %d %n", &x, &y) >= 1)
         emit_record(word[0] == 'w', x, line + y);
@@ -216,15 +246,22 @@ take2(int reader, int rc, int seq, int op, int a, int b, int v)
     say(SERVER, "take ack %d %d", PID(reader), seq);
 }
 
+/* rc's request, through sum, up to its result read from FIFO4 (rt) */
+static void
+to_result(int rc, int seq, int a, int b)
+{
+    request(rc, seq, IPCLAB_OP_SUM, a, b);
+    dispatch(SUM, rc, seq, IPCLAB_OP_SUM, a, b);
+    take3(SUM, rc, seq, IPCLAB_OP_SUM, a, b);
+    result(SUM, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+}
+
 /* The script: the violation of each step is in check_check.c */
 static void
 script(void)
 {
     /* A:1, a good request */
-    request(RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    dispatch(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    take3(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    result(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    to_result(RC_A, 1, 2, 3);
     answer(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
     take2(RC_A, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
 
@@ -283,6 +320,131 @@ script(void)
     say(SERVER, "error worker_died 137");
 }
 
+/* classic mode: the server writes rc's result into FIFO2 and announces it */
+static void
+canswer(int rc, int seq, int op, int a, int b, int v)
+{
+    say(SERVER, "w 2 %d %d %d %d %d 0 %d", PID(rc), seq, op, a, b, v);
+    say(SERVER, "csend ready %d 0", PID(rc));
+    say(rc, "ctake ready %d 0", PID(SERVER));
+}
+
+/* classic mode: the server hands the request to worker w */
+static void
+cdispatch(int w, int rc, int seq, int op, int a, int b)
+{
+    say(SERVER, "route %d %d %d %d", PID(rc), seq, op, PID(w));
+    say(SERVER, "w 3 %d %d %d %d %d 0 0", PID(rc), seq, op, a, b);
+    say(SERVER, "csend ready %d 0", PID(w));
+    say(w, "ctake ready %d 0", PID(SERVER));
+}
+
+/* classic mode: reader reads record rc:seq from FIFO 'fifo', sends its
+   ack (no value), and the server takes it */
+static void
+cread(int reader, int fifo, int rc, int seq, int op, int a, int b, int v)
+{
+    say(reader, "r %d %d %d %d %d %d 0 %d", fifo, PID(rc), seq, op, a, b, v);
+    say(reader, "csend ack %d 0", PID(SERVER));
+    say(SERVER, "ctake ack %d 0", PID(reader));
+}
+
+/* One whole classic request of rc, handled by sum, answered */
+static void
+cgood(int rc, int seq, int a, int b)
+{
+    request(rc, seq, IPCLAB_OP_SUM, a, b);
+    cdispatch(SUM, rc, seq, IPCLAB_OP_SUM, a, b);
+    cread(SUM, 3, rc, seq, IPCLAB_OP_SUM, a, b, 0);
+    result(SUM, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+    canswer(rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+    cread(rc, 2, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+}
+
+/* The classic script: the violations of its steps are in check_check.c */
+static void
+script_classic(void)
+{
+    /* A:1, a good request */
+    cgood(RC_A, 1, 2, 3);
+
+    /* A:2 at sum and B:1 at rc_b at once: their two acks coalesce into
+       one signal, whose si_pid is sum's ("ack_coalesced" settles B:1) */
+    request(RC_A, 2, IPCLAB_OP_SUM, 1, 1);
+    request(RC_B, 1, IPCLAB_OP_SUM, 4, 4);
+    cdispatch(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4);
+    cread(SUM, 3, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 0);
+    result(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
+    canswer(RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
+    cdispatch(SUM, RC_A, 2, IPCLAB_OP_SUM, 1, 1);
+    say(SUM, "r 3 %d 2 %d 1 1 0 0", PID(RC_A), IPCLAB_OP_SUM);
+    say(RC_B, "r 2 %d 1 %d 4 4 0 8", PID(RC_B), IPCLAB_OP_SUM);
+    say(SUM, "csend ack %d 0", PID(SERVER));
+    say(RC_B, "csend ack %d 0", PID(SERVER));
+    say(SERVER, "ctake ack %d 0", PID(SUM));
+    say(SERVER, "ctake ack_coalesced %d 1", PID(SUM));
+    result(SUM, RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
+    canswer(RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
+    cread(RC_A, 2, RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
+
+    /* A:3: the server ignores sum's ack and traces nothing; it stops
+       waiting (read_unacked); sum's next ack (A:4) shows the first lost */
+    request(RC_A, 3, IPCLAB_OP_SUM, 5, 5);
+    cdispatch(SUM, RC_A, 3, IPCLAB_OP_SUM, 5, 5);
+    say(SUM, "r 3 %d 3 %d 5 5 0 0", PID(RC_A), IPCLAB_OP_SUM);
+    say(SUM, "csend ack %d 0", PID(SERVER));
+    result(SUM, RC_A, 3, IPCLAB_OP_SUM, 5, 5, 10);
+    say(SERVER, "reclaim 3 %d 3 %d read_unacked", PID(RC_A), PID(SUM));
+    canswer(RC_A, 3, IPCLAB_OP_SUM, 5, 5, 10);
+    cread(RC_A, 2, RC_A, 3, IPCLAB_OP_SUM, 5, 5, 10);
+    cgood(RC_A, 4, 6, 6);
+
+    /* B:2: rc_b reads its result and stops before its ack; the server
+       stops waiting; rc_b's late ack and its next one coalesce */
+    request(RC_B, 2, IPCLAB_OP_SUM, 7, 7);
+    cdispatch(SUM, RC_B, 2, IPCLAB_OP_SUM, 7, 7);
+    cread(SUM, 3, RC_B, 2, IPCLAB_OP_SUM, 7, 7, 0);
+    result(SUM, RC_B, 2, IPCLAB_OP_SUM, 7, 7, 14);
+    canswer(RC_B, 2, IPCLAB_OP_SUM, 7, 7, 14);
+    say(RC_B, "r 2 %d 2 %d 7 7 0 14", PID(RC_B), IPCLAB_OP_SUM);
+    say(SERVER, "reclaim 2 %d 2 %d read_unacked", PID(RC_B), PID(RC_B));
+    say(RC_B, "csend ack %d 0", PID(SERVER));
+    request(RC_B, 3, IPCLAB_OP_SUM, 8, 8);
+    cdispatch(SUM, RC_B, 3, IPCLAB_OP_SUM, 8, 8);
+    cread(SUM, 3, RC_B, 3, IPCLAB_OP_SUM, 8, 8, 0);
+    result(SUM, RC_B, 3, IPCLAB_OP_SUM, 8, 8, 16);
+    canswer(RC_B, 3, IPCLAB_OP_SUM, 8, 8, 16);
+    cread(RC_B, 2, RC_B, 3, IPCLAB_OP_SUM, 8, 8, 16);
+
+    /* A:5's result is dropped, traced; A:6's is lost, untraced */
+    request(RC_A, 5, IPCLAB_OP_SUM, 1, 2);
+    cdispatch(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2);
+    cread(SUM, 3, RC_A, 5, IPCLAB_OP_SUM, 1, 2, 0);
+    result(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
+    say(SERVER, "drop 2 stale %d 5", PID(RC_A));
+    request(RC_A, 6, IPCLAB_OP_SUM, 2, 2);
+    cdispatch(SUM, RC_A, 6, IPCLAB_OP_SUM, 2, 2);
+    cread(SUM, 3, RC_A, 6, IPCLAB_OP_SUM, 2, 2, 0);
+    result(SUM, RC_A, 6, IPCLAB_OP_SUM, 2, 2, 4);
+
+    /* A:7's result is written and never announced: the trace ends */
+    request(RC_A, 7, IPCLAB_OP_SUM, 3, 3);
+    cdispatch(SUM, RC_A, 7, IPCLAB_OP_SUM, 3, 3);
+    cread(SUM, 3, RC_A, 7, IPCLAB_OP_SUM, 3, 3, 0);
+    result(SUM, RC_A, 7, IPCLAB_OP_SUM, 3, 3, 6);
+    say(SERVER, "w 2 %d 7 %d 3 3 0 6", PID(RC_A), IPCLAB_OP_SUM);
+}
+
+/* "lost": a record written and never announced, then so many events that
+   the tracer, with small buffers, loses some after it: not judged */
+static void
+script_lost(void)
+{
+    to_result(RC_A, 1, 2, 3);
+    say(SERVER, "w 2 %d 1 %d 2 3 0 5", PID(RC_A), IPCLAB_OP_SUM);
+    say(MUL, "burst 200000");
+}
+
 int
 emit_main(int argc, char *argv[])
 {
@@ -301,11 +463,17 @@ emit_main(int argc, char *argv[])
     printf("actors: server=%d rc_a=%d rc_b=%d sum=%d mul=%d\n", PID(SERVER),
            PID(RC_A), PID(RC_B), PID(SUM), PID(MUL));
     fflush(stdout);
-    script();
+    if (argc >= 3 && strcmp(argv[2], "classic") == 0)
+        script_classic();
+    else if (argc >= 3 && strcmp(argv[2], "lost") == 0)
+        script_lost();
+    else
+        script();
     for (int n = NACTORS - 1; n >= 0; n--) {
         int st;
 
-        say(n, "exit");
+        /* the classic script's server exits as one: R5 is judged then */
+        say(n, argc >= 3 && n == SERVER ? "exit server" : "exit");
         fclose(actors[n].to);   /* EOF: the actor returns */
         fclose(actors[n].from);
         while (waitpid(actors[n].pid, &st, 0) == -1 && errno == EINTR)

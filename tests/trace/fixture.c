@@ -22,6 +22,8 @@
 static const char *const names[TT_COUNT] = {
     [TT_DEFAULT] = "default", [TT_PER_REQUEST] = "per-request",
     [TT_CLASSIC] = "classic", [TT_NOACK] = "no-ack", [TT_BROKEN] = "broken",
+    [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
+    [TT_EMIT_LOST] = "emit-lost",
 };
 
 /* Server options of each workload trace */
@@ -36,7 +38,7 @@ static char bindir[PATH_MAX + 8], tool[PATH_MAX + 32], tmp[64];
 static int recorded[TT_COUNT];      /* 1: ok, -1: failed */
 static char why[TT_COUNT][200];     /* ...and why */
 static int servers[TT_COUNT];
-static struct tt_actors actors;
+static struct tt_actors actors[TT_COUNT];
 
 /*
  * The test program cannot work at all: say why and stop. (Check's
@@ -247,14 +249,13 @@ last_line(char *text)
 }
 
 static void
-parse_actors(const char *log)
+parse_actors(const char *log, struct tt_actors *a)
 {
     const char *p = strstr(log, "actors:");
 
     if (p != NULL)
         sscanf(p, "actors: server=%d rc_a=%d rc_b=%d sum=%d mul=%d",
-               &actors.server, &actors.rc_a, &actors.rc_b, &actors.sum,
-               &actors.mul);
+               &a->server, &a->rc_a, &a->rc_b, &a->sum, &a->mul);
 }
 
 static void
@@ -280,10 +281,24 @@ record(enum tt_id id)
     argv[n++] = recorder;
     argv[n++] = "-o";
     argv[n++] = dir;
+    if (id == TT_EMIT_LOST) {
+        argv[n++] = "--buffers";        /* small: events will be lost */
+        argv[n++] = "4096,2";
+    }
     argv[n++] = "--";
-    if (id == TT_BROKEN) {
+    if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
         argv[n++] = self;
         argv[n++] = "--emit";
+        if (id == TT_EMIT_CLASSIC)
+            argv[n++] = "classic";
+        else if (id == TT_EMIT_LOST)
+            argv[n++] = "lost";
+    } else if (id == TT_DROP) {
+        snprintf(script, sizeof(script), "%s/tests/trace/drop.sh", root);
+        argv[n++] = "env";
+        argv[n++] = envarg;
+        argv[n++] = script;
+        argv[n++] = bindir;
     } else {
         /* TMPDIR for the workload only: its files in this test's
            directory, record.sh's where it keeps them */
@@ -298,9 +313,9 @@ record(enum tt_id id)
     status = run_to(argv, log, log);
 
     text = slurp(log);
-    if (id == TT_BROKEN) {
-        parse_actors(text);
-        servers[id] = actors.server;
+    if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
+        parse_actors(text, &actors[id]);
+        servers[id] = actors[id].server;
     } else {
         servers[id] = find_server(text);
     }
@@ -334,6 +349,19 @@ void
 tt_need_broken(void)
 {
     record(TT_BROKEN);
+    record(TT_EMIT_CLASSIC);
+}
+
+void
+tt_need_drop(void)
+{
+    record(TT_DROP);
+}
+
+void
+tt_need_lost(void)
+{
+    record(TT_EMIT_LOST);
 }
 
 const char *
@@ -357,10 +385,10 @@ tt_server(enum tt_id id)
 }
 
 const struct tt_actors *
-tt_actors(void)
+tt_actors(enum tt_id id)
 {
-    tt_dir(TT_BROKEN);
-    return &actors;
+    tt_dir(id);
+    return &actors[id];
 }
 
 void

@@ -28,12 +28,15 @@ enum tt_id {
     TT_CLASSIC,                 /* ... --signals classic */
     TT_NOACK,                   /* ... --unsafe-no-ack: broken on purpose */
     TT_BROKEN,                  /* this program's --emit: every violation */
+    TT_EMIT_CLASSIC,            /* --emit classic: classic acks, drops */
+    TT_EMIT_LOST,               /* --emit lost, small buffers: events lost */
+    TT_DROP,                    /* a client killed with results pending */
     TT_COUNT
 };
 
 #define TT_REQUESTS 12          /* requests in scripts/workload.sh */
 
-/* The processes of the TT_BROKEN trace (emit.c prints them) */
+/* The processes of an emitted trace (emit.c prints them) */
 struct tt_actors {
     int server, rc_a, rc_b, sum, mul;
 };
@@ -53,7 +56,13 @@ void
 tt_need_modes(void);            /* per-request, classic, no-ack */
 
 void
-tt_need_broken(void);
+tt_need_broken(void);           /* both emitted traces */
+
+void
+tt_need_drop(void);
+
+void
+tt_need_lost(void);
 
 /* In a test: the trace's directory, or the test fails (recording failed). */
 const char *
@@ -63,9 +72,9 @@ tt_dir(enum tt_id id);
 int
 tt_server(enum tt_id id);
 
-/* In a test: the actors of the TT_BROKEN trace. */
+/* In a test: the actors of an emitted trace (TT_BROKEN, TT_EMIT_CLASSIC). */
 const struct tt_actors *
-tt_actors(void);
+tt_actors(enum tt_id id);
 
 /* The source tree, BUILD/bin, and BUILD/bin/ipclab-trace */
 const char *

@@ -41,6 +41,7 @@ main(int argc, char *argv[])
     srunner_add_suite(sr, shiviz_suite());
     srunner_add_suite(sr, states_suite());
     srunner_add_suite(sr, samples_suite());
+    srunner_add_suite(sr, record_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -17,5 +17,6 @@ Suite *overlap_suite(void);     /* check_overlap.c: clients at once */
 Suite *shiviz_suite(void);      /* check_shiviz.c: the ShiViz log */
 Suite *states_suite(void);      /* check_states.c: time per state */
 Suite *samples_suite(void);     /* check_samples.c: traces/samples/ */
+Suite *record_suite(void);      /* check_record.c: traces/record.sh */
 
 #endif /* IPCLAB_TESTS_TRACE_SUITES_H */

@@ -87,7 +87,8 @@ rt_framer_next(struct rt_framer *f, struct ipc_record *r,
         {
             size_t skip = next_start(f);
 
-            IPCLAB_TP(record_drop, IPCLAB_FIFO1, "bad_record", (int)skip);
+            IPCLAB_TP(record_drop, IPCLAB_FIFO1, "bad_record", (int)skip, 0,
+                      0u);
             st->dropped++;
             consume(f, skip);
         }

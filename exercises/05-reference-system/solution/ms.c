@@ -97,7 +97,8 @@ ms_await_result(struct ms *m, const struct ipc_record *req,
         while (ipc_rec_reader_next(&m->in4, res) == 1) {
             if (res->pid == req->pid && res->seq == req->seq)
                 return 1;
-            IPCLAB_TP(record_drop, IPCLAB_FIFO4, "stale", (int)sizeof(*res));
+            IPCLAB_TP(record_drop, IPCLAB_FIFO4, "stale", (int)sizeof(*res),
+                      res->pid, res->seq);
         }
         n = poll(&p, 1, ipc_ms_until(deadline));
         if (n == -1 && errno != EINTR)
@@ -124,7 +125,8 @@ ms_serve_one(struct ms *m, const struct ipc_record *req)
     struct ipc_record rec = *req;
 
     if (!ipc_proc_alive(req->pid)) {
-        IPCLAB_TP(record_drop, IPCLAB_FIFO1, "stale", (int)sizeof(*req));
+        IPCLAB_TP(record_drop, IPCLAB_FIFO1, "stale", (int)sizeof(*req),
+                  req->pid, req->seq);
         return;                 /* nobody to answer */
     }
     if (req->op < 1 || req->op > IPCLAB_OP_COUNT) {

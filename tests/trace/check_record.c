@@ -1,0 +1,146 @@
+/*
+ * tests/trace/check_record.c - traces/record.sh leaves no session daemon.
+ *
+ * 'lttng create' spawns a session daemon when none runs, one that nobody
+ * stops. record.sh must never let it: when the daemon it found running is
+ * gone by its 'create' (the recording that started it ended), it tries
+ * again, with a daemon of its own when none runs, and stops that one.
+ * Here an 'lttng' in front of the real one plays that moment: its first
+ * 'list' says a daemon runs, its first 'create' fails; it logs every
+ * command, and an 'lttng-sessiond' in front of the real one remembers the
+ * pid of each daemon record.sh starts.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "suites.h"
+
+/* Write an executable script */
+static void
+script(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    ck_assert_int_ge(fputs(text, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(chmod(path, 0700), 0);
+}
+
+/* Is process pid gone (or a zombie nobody reaped yet)? */
+static int
+gone(int pid)
+{
+    char path[64], buf[512], *paren;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    if ((f = fopen(path, "re")) == NULL)
+        return 1;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    paren = strrchr(buf, ')');
+    return paren != NULL && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+/* Every 'lttng create' in the wrapper's log carried --no-sessiond */
+static void
+creates_spawn_nothing(const char *log)
+{
+    FILE *f = fopen(log, "r");
+    char *line = NULL;
+    size_t cap = 0;
+
+    ck_assert_msg(f != NULL, "no %s", log);
+    while (getline(&line, &cap, f) != -1)
+        ck_assert_msg(strstr(line, "create") == NULL ||
+                      strncmp(line, "--no-sessiond create", 20) == 0,
+                      "lttng %s: may spawn a session daemon", line);
+    free(line);
+    fclose(f);
+}
+
+/* Every daemon whose pid the wrapper wrote down is stopped */
+static void
+daemons_stopped(const char *pids)
+{
+    FILE *f = fopen(pids, "r");
+    int pid;
+
+    if (f == NULL)
+        return;                 /* it started none: one ran already */
+    while (fscanf(f, "%d", &pid) == 1)
+        ck_assert_msg(gone(pid), "record.sh left its session daemon %d "
+                      "running", pid);
+    fclose(f);
+}
+
+START_TEST(test_record_daemon_gone_before_create)
+{
+    static const char lttng[] =
+        "#!/bin/sh\n"
+        "here=$(dirname \"$0\")\n"
+        "echo \"$*\" >>\"$here/lttng.log\"\n"
+        "case \"$1 $2\" in\n"
+        "'list '*) [ -e \"$here/listed\" ] || { touch \"$here/listed\"; "
+        "exit 0; } ;;\n"
+        "'--no-sessiond create') [ -e \"$here/created\" ] || "
+        "{ touch \"$here/created\"; exit 1; } ;;\n"
+        "esac\n"
+        "exec /usr/bin/lttng \"$@\"\n";
+    static const char sessiond[] =
+        "#!/bin/sh\n"
+        "here=$(dirname \"$0\")\n"
+        "/usr/bin/lttng-sessiond \"$@\" || exit\n"
+        "while [ $# -gt 1 ] && [ \"$1\" != --pidfile ]; do shift; done\n"
+        "[ $# -lt 2 ] || cat \"$2\" >>\"$here/sessiond.pids\"\n";
+    char bin[PATH_MAX], path[PATH_MAX + 32], env_path[PATH_MAX * 2];
+    char recorder[PATH_MAX + 32], rc[PATH_MAX + 32], dir[PATH_MAX];
+    struct tt_run r;
+
+    snprintf(bin, sizeof(bin), "%s/fake-lttng", tt_tmp());
+    ck_assert_int_eq(mkdir(bin, 0700), 0);
+    snprintf(path, sizeof(path), "%s/lttng", bin);
+    script(path, lttng);
+    snprintf(path, sizeof(path), "%s/lttng-sessiond", bin);
+    script(path, sessiond);
+    snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin,
+             getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(rc, sizeof(rc), "%s/ipclab-rc", tt_bindir());
+    snprintf(dir, sizeof(dir), "%s/record-gone", tt_tmp());
+
+    tt_exec(&r, (const char *[]){ "env", env_path, recorder, "-o", dir,
+                "--", rc, "--help", NULL });
+    ck_assert_msg(r.status == 0, "record.sh exit %d:\n%s", r.status, r.err);
+    /* the first create failed (the daemon "went"); the second worked */
+    ck_assert_int_eq(tt_count_lines(r.err, "+ lttng --no-sessiond create "),
+                     2);
+    snprintf(path, sizeof(path), "%s/record.info", dir);
+    ck_assert_msg(access(path, R_OK) == 0, "no %s", path);
+    snprintf(path, sizeof(path), "%s/lttng.log", bin);
+    creates_spawn_nothing(path);
+    snprintf(path, sizeof(path), "%s/sessiond.pids", bin);
+    daemons_stopped(path);
+    tt_run_free(&r);
+}
+END_TEST
+
+Suite *
+record_suite(void)
+{
+    Suite *s = suite_create("record");
+    TCase *core = tcase_create("core");
+
+    tcase_add_test(core, test_record_daemon_gone_before_create);
+    tcase_set_timeout(core, 60);
+    suite_add_tcase(s, core);
+    return s;
+}
