@@ -47,8 +47,8 @@ struct ipc_cli {
 
 /*
  * The next option's id with its value in *arg (NULL when it takes none),
- * IPCLAB_CLI_OPERAND with the word in *arg, or IPCLAB_CLI_END. "-h" is "--help",
- * which every program has: the table must contain "help".
+ * IPCLAB_CLI_OPERAND with the word in *arg, or IPCLAB_CLI_END. "-h" is
+ * "--help", which every program has: the table must contain "help".
  */
 int
 ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,

@@ -43,8 +43,8 @@ static const struct {
 } requests[NCLIENTS][NREQ] = {
     { { IPCLAB_OP_MUL, 6, 7 }, { IPCLAB_OP_DIV, 10, 2 }, { 7, 1, 1 },
       { IPCLAB_OP_SUM, 2, 2 } },
-    { { IPCLAB_OP_SUB, 9, 10 }, { IPCLAB_OP_DIV, 1, 0 }, { IPCLAB_OP_MUL, 3, 3 },
-      { IPCLAB_OP_SUM, 5, 5 } },
+    { { IPCLAB_OP_SUB, 9, 10 }, { IPCLAB_OP_DIV, 1, 0 },
+      { IPCLAB_OP_MUL, 3, 3 }, { IPCLAB_OP_SUM, 5, 5 } },
 };
 static const int client_no[NCLIENTS] = { 0, 1 };
 static const enum ipc_op worker_op[IPCLAB_OP_COUNT + 1] = { 0, 1, 2, 3, 4 };
@@ -139,9 +139,11 @@ exp_routing(void)
         workers[op] = lab_fork(ipc_op_name(op), worker,
                                (void *)&worker_op[op]);
     ipc_rec_reader_init(&in4, ipc_fifo_open(IPCLAB_FIFO4, lab_path("fifo4"),
-                        O_RDONLY | O_NONBLOCK), IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
+                                            O_RDONLY | O_NONBLOCK),
+                        IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
     ipc_rec_reader_init(&in1, ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"),
-                        O_RDONLY | O_NONBLOCK), IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
+                                            O_RDONLY | O_NONBLOCK),
+                        IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)   /* rendezvous */
         to[op] = ipc_fifo_open(IPCLAB_FIFO_LAB, to_path(op), O_WRONLY);
 

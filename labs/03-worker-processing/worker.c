@@ -92,7 +92,8 @@ run_jobs(const struct job *jobs, int n)
 
         ipc_rec_request(&rec, (enum ipc_op)j->op, j->a, j->b, (uint32_t)i + 1);
         if (ipc_rec_write(in, IPCLAB_FIFO_LAB, &rec, -1) == -1 ||
-            ipc_rec_read_one(out, IPCLAB_FIFO4, &rec, IPCLAB_KIND_RESULT) != 1) {
+            ipc_rec_read_one(out, IPCLAB_FIFO4, &rec,
+                             IPCLAB_KIND_RESULT) != 1) {
             ok = lab_expect(false, "no result for %lld %c %lld",
                             (long long)j->a, ipc_op_symbol(j->op),
                             (long long)j->b);

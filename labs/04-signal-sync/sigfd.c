@@ -51,7 +51,8 @@ poller(void *arg)
     sigaddset(&set, sigs.ready);        /* blocked since fork: required */
     sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     ipc_rec_reader_init(&rd, ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("sigfd"),
-                        O_RDONLY | O_NONBLOCK), IPCLAB_FIFO_LAB, IPCLAB_KIND_REQUEST);
+                                           O_RDONLY | O_NONBLOCK),
+                        IPCLAB_FIFO_LAB, IPCLAB_KIND_REQUEST);
     lab_gate_post(&p->ready, 1);
     if (sfd == -1 || rd.fd == -1)
         return 1;

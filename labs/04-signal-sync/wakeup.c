@@ -45,7 +45,8 @@ sleeper(void *arg)
     struct ipc_record rec;
     struct ipc_sigs sigs;
     sigset_t ready;
-    int fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_RDONLY | O_NONBLOCK);
+    int fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"),
+                           O_RDONLY | O_NONBLOCK);
     int woken = 0, nread = 0;
 
     ipc_sigs_init(&sigs, p->mode);
@@ -59,7 +60,8 @@ sleeper(void *arg)
     while (ipc_sig_wait(&ready, 0, &ev) > 0) {
         ipc_sig_consumed(&ev, "ready");
         woken++;
-        nread += ipc_rec_read_one(fd, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT) == 1;
+        nread += ipc_rec_read_one(fd, IPCLAB_FIFO2, &rec,
+                                  IPCLAB_KIND_RESULT) == 1;
     }
     lab_say("woken %d times, read %d records", woken, nread);
     return nread;

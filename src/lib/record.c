@@ -88,8 +88,8 @@ ipc_rec_validate(const struct ipc_record *r, size_t len, enum ipc_kind expect)
         return IPCLAB_REC_BAD_SEQ;
     /* a request may name any op (the server answers EINVAL); a result
        must name a real one, unless it is that very EINVAL answer */
-    if (r->kind == IPCLAB_KIND_RESULT && (r->op < 1 || r->op > IPCLAB_OP_COUNT) &&
-        r->status != EINVAL)
+    if (r->kind == IPCLAB_KIND_RESULT &&
+        (r->op < 1 || r->op > IPCLAB_OP_COUNT) && r->status != EINVAL)
         return IPCLAB_REC_BAD_OP;
     return IPCLAB_REC_OK;
 }

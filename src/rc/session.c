@@ -76,7 +76,8 @@ rc_connect(struct rc_session *s, const char *dir)
     signal(SIGPIPE, SIG_IGN);
 
     /* O_NONBLOCK: with no reader, open() fails with ENXIO, not a hang */
-    s->fd1 = ipc_fifo_open_at(dirfd, IPCLAB_FIFO1, ipc_rundir_fifo_name(IPCLAB_FIFO1),
+    s->fd1 = ipc_fifo_open_at(dirfd, IPCLAB_FIFO1,
+                              ipc_rundir_fifo_name(IPCLAB_FIFO1),
                               O_WRONLY | O_NONBLOCK);
     if (s->fd1 == -1 && (errno == ENXIO || errno == ENOENT))
         ipc_diex("no server running on '%s' (start ipclab-server first)",

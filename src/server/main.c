@@ -231,7 +231,8 @@ setup_runtime(struct server *s)
     open_both_ends(s, IPCLAB_FIFO4, &s->fd4_read, &s->fd4_keep);
     open_both_ends(s, IPCLAB_FIFO2, &s->fifo2.rfd, &s->fifo2.wfd);
     open_both_ends(s, IPCLAB_FIFO3, &s->fifo3.rfd, &s->fifo3.wfd);
-    ipc_rec_reader_init(&s->in1, s->fd1_read, IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
+    ipc_rec_reader_init(&s->in1, s->fd1_read, IPCLAB_FIFO1,
+                        IPCLAB_KIND_REQUEST);
     ipc_rec_reader_init(&s->in4, s->fd4_read, IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
 }
 

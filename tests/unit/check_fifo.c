@@ -165,8 +165,8 @@ START_TEST(test_fifo_read_one_at_eof)
     ck_assert_int_ge(rfd, 0);
     ck_assert_int_ge(wfd, 0);
     close(wfd);                 /* the last writer is gone: EOF */
-    ck_assert_int_eq(ipc_rec_read_one(rfd, IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
-                     0);
+    ck_assert_int_eq(ipc_rec_read_one(rfd, IPCLAB_FIFO2, &r,
+                                     IPCLAB_KIND_RESULT), 0);
     close(rfd);
 }
 END_TEST
@@ -612,8 +612,8 @@ START_TEST(test_fifo_read_one_empty_is_eagain)
 
     make_pipe(p, O_NONBLOCK);   /* a writer is open, but has sent nothing */
     errno = 0;
-    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
-                     -1);
+    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r,
+                                     IPCLAB_KIND_RESULT), -1);
     ck_assert_int_eq(errno, EAGAIN);
     close(p[0]);
     close(p[1]);
@@ -634,12 +634,12 @@ START_TEST(test_fifo_read_one_garbage_is_ebadmsg)
     ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO2, &sent, 0), 0);
 
     errno = 0;
-    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
-                     -1);
+    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r,
+                                     IPCLAB_KIND_RESULT), -1);
     ck_assert_int_eq(errno, EBADMSG);
     /* exactly one record's worth was dropped: the next one is intact */
-    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
-                     1);
+    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r,
+                                     IPCLAB_KIND_RESULT), 1);
     ck_assert_mem_eq(&r, &sent, REC_SIZE);
     close(p[0]);
     close(p[1]);
@@ -655,8 +655,8 @@ START_TEST(test_fifo_read_one_wrong_kind_is_ebadmsg)
     ipc_rec_request(&sent, IPCLAB_OP_SUM, 1, 2, 3);  /* a request on FIFO2 */
     ck_assert_int_eq(ipc_rec_write(p[1], IPCLAB_FIFO2, &sent, 0), 0);
     errno = 0;
-    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r, IPCLAB_KIND_RESULT),
-                     -1);
+    ck_assert_int_eq(ipc_rec_read_one(p[0], IPCLAB_FIFO2, &r,
+                                     IPCLAB_KIND_RESULT), -1);
     ck_assert_int_eq(errno, EBADMSG);
     close(p[0]);
     close(p[1]);
