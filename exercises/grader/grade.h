@@ -93,6 +93,15 @@ g_at(const char *what);
 
 #define G_CALL(fn) (g_at(#fn "()"), fn)
 
+/* A signal's name, "SIGSEGV" or "SIGRTMIN+2", into buf */
+const char *
+g_signal_name(int sig, char *buf, size_t size);
+
+/* The likely cause of a death by signal 'sig', in the student's terms:
+   ": it went over the file size limit, ..." ("" when none is likely) */
+const char *
+g_signal_cause(int sig);
+
 /* How many descriptors this process has open: a call that failed must
    leave it as it was (no leaked descriptor). */
 int

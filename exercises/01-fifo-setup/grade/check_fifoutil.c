@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -415,6 +416,29 @@ write_many(const char *arg)
     close(fd);
 }
 
+/*
+ * Writer w's process has ended: fail, naming how, unless it exited 0
+ * after all its records. 'got' of them came through.
+ */
+static void
+writer_ended(int w, pid_t pid, int got)
+{
+    char name[32];
+    int status;
+
+    while (waitpid(pid, &status, 0) == -1)
+        ck_assert_msg(errno == EINTR, "test error: waitpid: %s",
+                      strerror(errno));
+    ck_assert_msg(!WIFSIGNALED(status), "writer %d (ex_fifo_open_writer() "
+                  "then ex_write_record() in a child) was killed by %s%s, "
+                  "after %d of its %d records came through", w,
+                  g_signal_name(WTERMSIG(status), name, sizeof(name)),
+                  g_signal_cause(WTERMSIG(status)), got, RECORDS);
+    ck_assert_msg(WEXITSTATUS(status) == 0, "writer %d: ex_fifo_open_writer() "
+                  "or ex_write_record() failed after %d of its %d records "
+                  "came through", w, got, RECORDS);
+}
+
 GRADE_TEST(records_never_tear, 2, 30,
            "4 writers x 400 records of 2 KiB: every record intact")
 {
@@ -422,20 +446,45 @@ GRADE_TEST(records_never_tear, 2, 30,
     unsigned char rec[RECSIZE], want[RECSIZE];
     char args[WRITERS][PATH_MAX];
     int next[WRITERS] = { 0 };
+    struct pollfd fds[WRITERS + 1];
     pid_t pids[WRITERS];
     int rfd, keep, total = 0;
 
-    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    ck_assert_msg(mkfifo(p, 0600) == 0, "test error: mkfifo: %s",
+                  strerror(errno));
     rfd = G_CALL(ex_fifo_open_reader)(p, &keep);
     ck_assert_msg(rfd >= 0, "ex_fifo_open_reader: %s", strerror(errno));
+    fds[WRITERS] = (struct pollfd){ .fd = rfd, .events = POLLIN };
     for (int w = 0; w < WRITERS; w++) {
         snprintf(args[w], sizeof(args[w]), "%d %s", w, p);
         pids[w] = helper(write_many, args[w]);
+        /* readable when the writer ends: a dead writer fails the test
+           at once, instead of leaving the reader waiting (keep is open) */
+        fds[w] = (struct pollfd){ .fd = pidfd_open(pids[w], 0),
+                                  .events = POLLIN };
+        ck_assert_msg(fds[w].fd != -1, "test error: pidfd_open: %s",
+                      strerror(errno));
     }
     while (total < WRITERS * RECORDS) {
-        ssize_t n = G_CALL(ex_read_record)(rfd, rec, RECSIZE);
+        ssize_t n;
         int w, i;
 
+        if (poll(fds, WRITERS + 1, -1) == -1) {
+            ck_assert_msg(errno == EINTR, "test error: poll: %s",
+                          strerror(errno));
+            continue;
+        }
+        for (w = 0; w < WRITERS; w++)
+            if (fds[w].fd >= 0 && fds[w].revents != 0) {
+                writer_ended(w, pids[w], next[w]);
+                close(fds[w].fd);
+                fds[w].fd = -1;         /* poll() skips it from now on */
+            }
+        if (fds[WRITERS].revents == 0)
+            continue;
+        n = G_CALL(ex_read_record)(rfd, rec, RECSIZE);
+        if (n == -1 && errno == EAGAIN)
+            continue;                   /* a non-blocking rfd, emptied */
         ck_assert_msg(n == RECSIZE, "record %d: read %zd (%s)", total, n,
                       n < 0 ? strerror(errno) : "");
         w = rec[RECSIZE - 1] - 'a';
@@ -450,7 +499,10 @@ GRADE_TEST(records_never_tear, 2, 30,
         total++;
     }
     for (int w = 0; w < WRITERS; w++)
-        reap(pids[w]);
+        if (fds[w].fd >= 0) {
+            writer_ended(w, pids[w], next[w]);
+            close(fds[w].fd);
+        }
 }
 END_TEST
 
