@@ -5,6 +5,8 @@
 #   make grade             grade the student code: a table, results.json
 #                          (Gradescope) and results.tap in $(GRADE_OUT)
 #   make grade EX=03       one exercise (EX=01,03 for several)
+#   make grade EX=04 GRADE_TESTS='block_signals answer_at_once'
+#                          only the tests named
 #   make grade SOLUTION=1  grade the reference solutions (exit 1 unless
 #                          they get full marks: what CI wants)
 #   make grade GRADE_HIDDEN=DIR   add an instructor's hidden tests (or
@@ -166,6 +168,7 @@ grade: $(PROGRAMS) $(TP_SO)
 	         "tests will fail" >&2; fi
 	$(Q)MAKE="$(MAKE)" scripts/grade.sh --build "$(BUILD)" \
 	    --out "$(GRADE_OUT)" $(if $(EX),--ex "$(EX)") \
+	    $(if $(GRADE_TESTS),--tests "$(GRADE_TESTS)") \
 	    $(if $(GRADE_SOL),--solution) \
 	    $(if $(GRADE_HIDDEN),--hidden-from-env)
 

@@ -2,7 +2,7 @@
 # scripts/grade.sh - grade the exercises; 'make grade' runs it.
 #
 #   scripts/grade.sh [--build DIR] [--out DIR] [--ex 01,03] [--solution]
-#                    [--hidden DIR | --hidden-from-env]
+#                    [--tests 'NAME...'] [--hidden DIR | --hidden-from-env]
 #
 # First build every exercise (a compile error costs that exercise only)
 # and list its graded tests; then run each test as a process of its own,
@@ -29,6 +29,9 @@
 # which no other process can read) are DIR/NN/*.c, compiled into
 # exercise NN's tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
 #
+# --tests grades only the tests named (in every exercise selected), for
+# a quick regrade of a few tests or the grading tests' repeated runs.
+#
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
 # or the results cannot be written.
@@ -37,6 +40,7 @@ set -u
 build=build
 out=""
 only=""
+tests=""
 solution=0
 hidden=""
 usage() {
@@ -49,9 +53,10 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
     --ex) [ $# -ge 2 ] || usage; only=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --solution) solution=1; shift ;;
+    --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
-    -h|--help) sed -n '2,35s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage ;;
     esac
 done
@@ -344,6 +349,7 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     "$build/grade/$n-list" --list | while IFS='	' read -r name points \
             limit desc; do
         [ -n "$name" ] || continue
+        case " $tests " in "  "|*" $name "*) ;; *) continue ;; esac
         printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
             "$built" "$(printf '%s' "$why" | one_line)" "$name" "$points" \
             "$limit" "$(printf '%s' "$desc" | one_line)" >>"$plan"
@@ -351,6 +357,8 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     # hidden script tests: DIR/NN/*.sh (docs/instructor.md)
     for t in ${hidden:+"$hidden/$n"/*.sh}; do
         [ -f "$t" ] || continue
+        case " $tests " in
+        "  "|*" hidden_$(basename "$t" .sh) "*) ;; *) continue ;; esac
         points=$(sed -n 's/^# points: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         desc=$(sed -n 's/^# description: *//p' "$t" | head -n 1)

@@ -9,7 +9,11 @@
  * 'ipclab-trace check'.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,50 +27,6 @@
 #include "oracle.h"
 
 #define RUN_MS 30000
-
-/* A child that sends 'signo' with 'value' to the parent after 'delay_ms' */
-static pid_t
-send_later(int signo, int value, int delay_ms, int queued)
-{
-    pid_t parent = getpid(), pid;
-
-    fflush(NULL);
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        union sigval sv = { .sival_int = value };
-
-        ipc_sleep_ms(delay_ms);
-        if (queued)
-            sigqueue(parent, signo, sv);
-        else
-            kill(parent, signo);
-        ipc_sleep_ms(2000);     /* stay a valid si_pid for a while */
-        _exit(0);
-    }
-    return pid;
-}
-
-/* A child that kill()s the parent with 'signo' every 'period_ms',
-   'count' times */
-static pid_t
-send_every(int signo, int period_ms, int count)
-{
-    pid_t parent = getpid(), pid;
-
-    fflush(NULL);
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        for (int i = 0; i < count; i++) {
-            ipc_sleep_ms(period_ms);
-            kill(parent, signo);
-        }
-        ipc_sleep_ms(2000);     /* stay a valid si_pid for a while */
-        _exit(0);
-    }
-    return pid;
-}
 
 static void
 init_hs(struct hs *h, enum ipc_sig_mode mode, pid_t server)
@@ -129,7 +89,7 @@ send_on_gate(int signo, int value, int gate)
     return pid;
 }
 
-GRADE_TEST(wait_early_ready, 3, 10,
+GRADE_TEST(wait_early_ready, 2, 10,
            "hs_wait: a ready sent before the wait is not lost")
 {
     struct ipc_sig_event ev;
@@ -167,54 +127,265 @@ on_usr2(int sig)
     got_usr2 = 1;
 }
 
-GRADE_TEST(wait_strangers, 3, 15,
+/*
+ * Gates on the test's own thread while it runs hs_wait(): a watcher
+ * thread of the same process sees it sleep in sigtimedwait() (the kernel
+ * function both sigtimedwait() and sigwaitinfo() sleep in, read from
+ * /proc/self/task/TID/wchan, which a thread may read of its own process
+ * even when it is not dumpable) and what is still pending (sigpending()),
+ * so every signal is sent at a known step of the wait, never after a
+ * delay.
+ */
+struct watch {
+    pid_t tid;                  /* the test's thread */
+    pthread_t thread;
+    int ready;                  /* the ready signal */
+    atomic_bool done;           /* hs_wait() returned */
+    int gate;                   /* a byte here releases the sender */
+    int sent;                   /* a byte from it: it has signalled */
+    int count;                  /* signals the watcher had sent */
+    int64_t until;              /* watch_ignored(): send until then */
+};
+
+/* True when the test's thread sleeps in sigtimedwait()/sigwaitinfo() */
+static bool
+in_signal_wait(const struct watch *w)
+{
+    static const char wchan[] = "do_sigtimedwait";
+    char path[64], text[64];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", (int)w->tid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1)
+        return false;
+    n = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    text[n] = '\0';
+    return strncmp(text, wchan, sizeof(wchan) - 1) == 0;
+}
+
+/* Wait until the test's thread sleeps in the wait with no ready pending
+   (it took every ready sent so far); false once hs_wait() returned. */
+static bool
+watch_idle(const struct watch *w)
+{
+    for (;;) {
+        sigset_t pending;
+
+        if (atomic_load(&w->done))
+            return false;
+        if (sigpending(&pending) == 0 && !sigismember(&pending, w->ready) &&
+            in_signal_wait(w))
+            return true;
+        ipc_sleep_ms(1);        /* polls a state, orders nothing */
+    }
+}
+
+/* Release the sender (a byte through the gate) and wait until it says it
+   has signalled; false when it cannot */
+static bool
+watch_release(struct watch *w)
+{
+    char c;
+
+    if (write(w->gate, "x", 1) != 1 || read(w->sent, &c, 1) != 1)
+        return false;
+    w->count++;
+    return true;
+}
+
+/* The watcher of the first half of wait_strangers: once the stranger's
+   ready (pending before the wait) is taken, interrupt the wait with
+   SIGUSR2; once the wait is back, release the server's ready. */
+static void *
+watch_strangers(void *arg)
+{
+    struct watch *w = arg;
+
+    if (!watch_idle(w))
+        return NULL;
+    got_usr2 = 0;
+    if (tgkill(getpid(), w->tid, SIGUSR2) == -1)
+        return NULL;
+    w->count++;
+    while (!got_usr2 && !atomic_load(&w->done))
+        ipc_sleep_ms(1);        /* polls a state: the handler ran */
+    if (watch_idle(w))
+        watch_release(w);
+    return NULL;
+}
+
+/* The watcher of the second half: a kill()ed ready each time the wait is
+   back, until hs_wait() returns or w->until */
+static void *
+watch_ignored(void *arg)
+{
+    struct watch *w = arg;
+
+    while (ipc_now_ms() < w->until && watch_idle(w) && watch_release(w))
+        ;
+    return NULL;
+}
+
+/* Start the watcher 'fn' of the calling (test's) thread; every signal
+   blocked in the watcher, so that they all go to the test's thread */
+static void
+watch_start(struct watch *w, void *(*fn)(void *), int ready, int gate,
+            int sent)
+{
+    sigset_t all, old;
+
+    w->tid = gettid();
+    w->ready = ready;
+    atomic_init(&w->done, false);
+    w->gate = gate;
+    w->sent = sent;
+    w->count = 0;
+    sigfillset(&all);
+    ck_assert_msg(pthread_sigmask(SIG_SETMASK, &all, &old) == 0 &&
+                  pthread_create(&w->thread, NULL, fn, w) == 0 &&
+                  pthread_sigmask(SIG_SETMASK, &old, NULL) == 0,
+                  "the test could not start its watcher thread");
+}
+
+static void
+watch_stop(struct watch *w)
+{
+    atomic_store(&w->done, true);
+    pthread_join(w->thread, NULL);
+}
+
+/*
+ * A child that, for each byte through 'gate', sends 'signo' to the
+ * parent (sigqueue() with 'value' when 'queued', else kill()) and writes
+ * a byte to 'sent'; it lives until sender_end(), so that its pid
+ * stays the sender's while the test looks at si_pid.
+ */
+static pid_t
+sender(int signo, int value, bool queued, const int gate[2],
+       const int sent[2])
+{
+    pid_t parent = getpid(), pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_msg(pid != -1, "the test could not fork: %s", strerror(errno));
+    if (pid == 0) {
+        union sigval sv = { .sival_int = value };
+        char c;
+
+        close(gate[1]);
+        close(sent[0]);
+        while (read(gate[0], &c, 1) == 1) {
+            if ((queued ? sigqueue(parent, signo, sv) : kill(parent, signo))
+                == -1 || write(sent[1], "x", 1) != 1)
+                _exit(1);
+        }
+        _exit(0);
+    }
+    return pid;
+}
+
+/* A gate and its answer: two pipes, with the test's ends kept */
+static void
+gate_pipes(int gate[2], int sent[2])
+{
+    ck_assert_msg(pipe(gate) == 0 && pipe(sent) == 0, "the test could not "
+                  "make its pipes: %s", strerror(errno));
+}
+
+/* End the sender (another sender may hold its gate open: no EOF) */
+static void
+sender_end(pid_t pid, const int gate[2], const int sent[2])
+{
+    close(gate[1]);
+    close(sent[0]);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+        ;
+}
+
+GRADE_TEST(wait_strangers, 2, 15,
            "hs_wait: ignores strangers and kill(), survives EINTR, times out")
 {
     struct sigaction sa = { .sa_handler = on_usr2 };
+    int sg[2], ss[2], vg[2], vs[2];
     struct ipc_sig_event ev;
+    struct watch w = { .count = 0 };
+    pid_t server, stranger;
     struct hs h;
-    pid_t server, stranger, helper;
-    int64_t t0;
+    int64_t t0, took;
     int signo;
 
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;            /* no SA_RESTART: the wait sees EINTR */
-    ck_assert_int_eq(sigaction(SIGUSR2, &sa, NULL), 0);
-
-    stranger = send_later(SIGRTMIN + 2, 9, 100, 1);
-    helper = send_later(SIGUSR2, 0, 200, 0);
-    server = send_later(SIGRTMIN + 2, 7, 400, 1);
+    ck_assert_msg(sigaction(SIGUSR2, &sa, NULL) == 0, "the test could not "
+                  "set its SIGUSR2 handler: %s", strerror(errno));
+    gate_pipes(sg, ss);
+    gate_pipes(vg, vs);
+    stranger = sender(SIGRTMIN + 2, 9, true, sg, ss);
+    server = sender(SIGRTMIN + 2, 7, true, vg, vs);
+    close(sg[0]);
+    close(ss[1]);
+    close(vg[0]);
+    close(vs[1]);
     init_hs(&h, IPCLAB_SIG_RT, server);
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
-    signo = G_CALL(hs_wait)(&h, 3000, &ev);
+    /* the stranger's ready is pending before the wait: it comes first;
+       then, in the wait, a SIGUSR2 handler; then the server's ready */
+    w.gate = sg[1];
+    w.sent = ss[0];
+    ck_assert_msg(watch_release(&w), "the test could not have the "
+                  "stranger's ready sent");
+    watch_start(&w, watch_strangers, SIGRTMIN + 2, vg[1], vs[0]);
+    signo = G_CALL(hs_wait)(&h, 5000, &ev);
+    watch_stop(&w);
     ck_assert_msg(!(signo == SIGRTMIN + 2 && ev.pid == stranger),
                   "hs_wait took a ready from pid %d, not the server (%d): "
                   "check who sent it (si_pid)", (int)ev.pid, (int)server);
     ck_assert_msg(signo != -1 || errno != EINTR, "hs_wait returned -1/EINTR "
                   "when a handler ran: EINTR must not end the wait");
+    ck_assert_msg(w.count > 0, "hs_wait never slept in sigtimedwait() or "
+                  "sigwaitinfo() with the stranger's ready taken: the README "
+                  "asks for them (returned %d)", signo);
     ck_assert_msg(signo == SIGRTMIN + 2 && ev.value == 7 && ev.pid == server,
                   "expected the server's ready (value 7) after a stranger's "
                   "(value 9) and an EINTR; got signal %d value %u from %d "
                   "(%s)", signo, ev.value, (int)ev.pid,
-                  signo == -1 ? strerror(errno) : "");
+                  signo == -1 ? strerror(errno) : "timed out");
+    sender_end(stranger, sg, ss);
+    sender_end(server, vg, vs);
 
     /* the server's pid, but kill() instead of sigqueue(): not the
-       protocol; sent every 100 ms, longer than the timeout */
-    kill(server, SIGKILL);
-    server = send_every(SIGRTMIN + 2, 100, 15);
+       protocol; one each time the wait is back, for far longer than the
+       timeout: a deadline kept ends the wait anyway */
+    gate_pipes(vg, vs);
+    server = sender(SIGRTMIN + 2, 0, false, vg, vs);
+    close(vg[0]);
+    close(vs[1]);
     h.server = server;
     t0 = ipc_now_ms();
+    w.until = t0 + 2000;
+    watch_start(&w, watch_ignored, SIGRTMIN + 2, vg[1], vs[0]);
     signo = G_CALL(hs_wait)(&h, 400, &ev);
+    took = ipc_now_ms() - t0;
+    watch_stop(&w);
+    sender_end(server, vg, vs);
     ck_assert_msg(signo == 0, "a kill()ed SIGRTMIN+2 in rt mode must be "
                   "ignored, and the wait time out: returned %d", signo);
-    ck_assert_msg(ipc_now_ms() - t0 >= 350 && ipc_now_ms() - t0 < 1200,
-                  "timeout 400 ms, with an ignored signal every 100 ms: "
-                  "returned after %lld ms (is the deadline restarted on "
-                  "each signal?)", (long long)(ipc_now_ms() - t0));
-    kill(server, SIGKILL);
-    kill(stranger, SIGKILL);
-    kill(helper, SIGKILL);
+    ck_assert_msg(w.count > 0, "the wait of 400 ms ended before a signal "
+                  "could be sent in it (%lld ms)", (long long)took);
+    ck_assert_msg(took >= 350, "timeout 400 ms: returned after %lld ms",
+                  (long long)took);
+    ck_assert_msg(took < 2000, "timeout 400 ms, with %d ignored signals in "
+                  "the wait: returned after %lld ms, when they stopped (is "
+                  "the deadline restarted on each signal?)", w.count,
+                  (long long)took);
 }
 END_TEST
 
@@ -433,6 +604,134 @@ GRADE_TEST(late_answer, 1, 15,
     ck_assert_int_eq(waitpid(server, &status, 0), server);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the late "
                   "answer was never acknowledged: ack it, then drop it");
+}
+END_TEST
+
+static volatile sig_atomic_t ready_delivered;  /* by on_ready */
+
+static void
+on_ready(int sig)
+{
+    (void)sig;
+    ready_delivered = 1;
+}
+
+/* The fake server of answer_at_once: for request i = 1..n, once a byte
+   comes through 'gate', write its result and signal ready at once,
+   before the request is even read, and say so on 'said' ('a'); then take
+   the request and its ack, each within 5 s, and say so ('d'). Exits 1
+   on any failure. */
+static void
+answer_first(int n, const struct ipc_sigs *sigs, int fd1, int fd2, int gate,
+             int said, pid_t client)
+{
+    struct timespec ts = { 5, 0 };
+    struct pollfd pfd = { .fd = fd1, .events = POLLIN };
+    sigset_t ack;
+
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs->ack);
+    for (int i = 1; i <= n; i++) {
+        union sigval sv = { .sival_int = i };
+        struct ipc_record res, req;
+        siginfo_t si;
+        char c;
+
+        if (read(gate, &c, 1) != 1)
+            _exit(1);
+        ipc_rec_request(&res, IPCLAB_OP_MUL, 6, i, (uint32_t)i);
+        res.pid = client;
+        ipc_rec_make_result(&res, 0, 6 * i);
+        if (ipc_rec_write(fd2, IPCLAB_FIFO2, &res, 5000) == -1 ||
+            sigqueue(client, sigs->ready, sv) == -1 ||
+            write(said, "a", 1) != 1 ||
+            poll(&pfd, 1, 5000) != 1 ||
+            ipc_rec_read_one(fd1, IPCLAB_FIFO1, &req,
+                             IPCLAB_KIND_REQUEST) != 1 ||
+            req.seq != (uint32_t)i ||
+            sigtimedwait(&ack, &si, &ts) != sigs->ack ||
+            si.si_value.sival_int != i || write(said, "d", 1) != 1)
+            _exit(1);
+    }
+    _exit(0);
+}
+
+GRADE_TEST(answer_at_once, 2, 15,
+           "hs_request: an answer that comes before the client waits is "
+           "not lost (3 requests)")
+{
+    struct sigaction sa = { .sa_handler = on_ready };
+    struct ipc_record res;
+    struct ipc_sigs sigs;
+    sigset_t ack, old;
+    int p1[2], p2[2], gate[2], said[2], r, status;
+    struct hs h;
+    pid_t server;
+    char c;
+
+    /* a ready delivered, not kept pending, is noted, not fatal */
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
+    sigemptyset(&sa.sa_mask);
+    ck_assert_msg(sigaction(sigs.ready, &sa, NULL) == 0, "the test could "
+                  "not set its handler: %s", strerror(errno));
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs.ack);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &ack, &old) == 0 && pipe(p1) == 0 &&
+                  pipe(p2) == 0 && pipe(gate) == 0 && pipe(said) == 0,
+                  "the test could not set up its fake server: %s",
+                  strerror(errno));
+    fflush(NULL);
+    server = fork();
+    ck_assert_msg(server != -1, "the test could not fork: %s",
+                  strerror(errno));
+    if (server == 0) {
+        close(p1[1]);
+        close(p2[0]);
+        close(gate[1]);
+        close(said[0]);
+        answer_first(3, &sigs, p1[0], p2[1], gate[0], said[1], getppid());
+    }
+    close(p1[0]);
+    close(p2[1]);
+    close(gate[0]);
+    close(said[1]);
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0 &&
+                  ipc_fd_set_nonblock(p1[1], 1) == 0 &&
+                  ipc_fd_set_nonblock(p2[0], 1) == 0, "the test could not "
+                  "set up its fake server: %s", strerror(errno));
+    init_hs(&h, IPCLAB_SIG_RT, server);
+    h.fd1 = p1[1];
+    h.fd2 = p2[0];
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
+                  strerror(errno));
+    for (int i = 1; i <= 3; i++) {
+        /* the gate: the answer and its ready are sent now, before
+           hs_request() sends the request: as when the server answers
+           before the client could block the signals */
+        ck_assert_msg(write(gate[1], "x", 1) == 1 &&
+                      read(said[0], &c, 1) == 1 && c == 'a', "test error: "
+                      "the fake server could not answer request %d", i);
+        ck_assert_msg(!ready_delivered, "the ready for request %d came "
+                      "before hs_request() waited, and was delivered at "
+                      "once instead of kept pending: a fast answer is lost "
+                      "(block ready in hs_block(), before any request is "
+                      "sent, and keep it blocked)", i);
+        memset(&res, 0, sizeof(res));
+        r = G_CALL(hs_request)(&h, IPCLAB_OP_MUL, 6, i, &res, 5000);
+        ck_assert_msg(r == 0, "request %d, answered before the client "
+                      "waited: hs_request failed: %s", i, strerror(errno));
+        ck_assert_msg(res.seq == (uint32_t)i && res.value == 6 * i,
+                      "request %d (6 * %d): got seq %u value %lld", i, i,
+                      res.seq, (long long)res.value);
+        ck_assert_msg(read(said[0], &c, 1) == 1 && c == 'd', "request %d: "
+                      "the server did not get it through FIFO1 and then its "
+                      "ack (seq %d) within 5 s: every answer must come "
+                      "from the server, and be acked", i, i);
+    }
+    close(gate[1]);
+    ck_assert_msg(waitpid(server, &status, 0) == server &&
+                  WIFEXITED(status) && WEXITSTATUS(status) == 0, "test "
+                  "error: the fake server failed");
 }
 END_TEST
 
