@@ -42,7 +42,7 @@ helper(void (*fn)(const char *), const char *arg)
 
     fflush(NULL);
     pid = fork();
-    ck_assert_int_ne(pid, -1);
+    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
     if (pid == 0) {
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
@@ -77,7 +77,8 @@ GRADE_TEST(make_exact_mode, 2, 10,
     before = umask(022);
     ck_assert_msg(before == 077, "the umask changed from 077 to %03o",
                   (unsigned)before);
-    ck_assert_int_eq(G_CALL(ex_fifo_make)(p2, 0606), 0);
+    ck_assert_msg(G_CALL(ex_fifo_make)(p2, 0606) == 0, "ex_fifo_make(0606) "
+                  "failed: %s", strerror(errno));
     ck_assert_msg(mode_of(p2) == 0606, "mode 0606 under umask 022 gave "
                   "%04o", (unsigned)mode_of(p2));
     before = umask(022);
@@ -93,7 +94,9 @@ GRADE_TEST(make_existing, 2, 10,
     const char *link = h_tmpdir_path("link");
     char *text;
 
-    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_msg(mkfifo(fifo, 0600) == 0,
+
+                  "test error: mkfifo() failed: %s", strerror(errno));
     ck_assert_msg(G_CALL(ex_fifo_make)(fifo, 0640) == 0, "an existing FIFO "
                   "was refused: %s", strerror(errno));
     ck_assert_msg(mode_of(fifo) == 0640, "existing FIFO: mode %04o, "
@@ -109,7 +112,9 @@ GRADE_TEST(make_existing, 2, 10,
                   "the regular file in the way was changed");
     free(text);
 
-    ck_assert_int_eq(symlink(fifo, link), 0);
+    ck_assert_msg(symlink(fifo, link) == 0,
+
+                  "test error: symlink() failed: %s", strerror(errno));
     errno = 0;
     ck_assert_msg(G_CALL(ex_fifo_make)(link, 0666) == -1 && errno == EEXIST,
                   "a symlink to a FIFO: expected -1/EEXIST");
@@ -140,7 +145,9 @@ GRADE_TEST(open_writer_rendezvous, 3, 15,
     pid_t pid;
     int fd, flags;
 
-    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    ck_assert_msg(mkfifo(p, 0600) == 0,
+
+                  "test error: mkfifo() failed: %s", strerror(errno));
     t0 = ipc_now_ms();
     errno = 0;
     fd = G_CALL(ex_fifo_open_writer)(p, 300);
@@ -201,7 +208,9 @@ GRADE_TEST(open_reader_no_eof, 3, 15,
     int rfd, keep = -1, flags;
     pid_t pid;
 
-    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    ck_assert_msg(mkfifo(p, 0600) == 0,
+
+                  "test error: mkfifo() failed: %s", strerror(errno));
     rfd = G_CALL(ex_fifo_open_reader)(p, &keep);
     ck_assert_msg(rfd >= 0, "ex_fifo_open_reader failed: %s",
                   strerror(errno));
@@ -218,8 +227,10 @@ GRADE_TEST(open_reader_no_eof, 3, 15,
 
     pid = helper(write_hello, p);
     reap(pid);                  /* the only client has come and gone */
-    ck_assert_int_eq(read(rfd, buf, sizeof(buf) - 1), 5);
-    ck_assert_str_eq(buf, "hello");
+    ck_assert_msg(read(rfd, buf, sizeof(buf) - 1) == 5 &&
+                  strcmp(buf, "hello") == 0, "the descriptor from "
+                  "ex_fifo_open_reader() did not give the 5 bytes a client "
+                  "wrote before leaving (%s)", strerror(errno));
     pf = (struct pollfd){ .fd = rfd, .events = POLLIN };
     ck_assert_msg(poll(&pf, 1, 200) == 0, "after the last client left, "
                   "the read end reports EOF/POLLHUP: keep a write end");
@@ -288,11 +299,13 @@ GRADE_TEST(read_record_pieces, 2, 15,
 
     sa.sa_flags = 0;            /* no SA_RESTART: read() fails with EINTR */
     sigemptyset(&sa.sa_mask);
-    ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    ck_assert_msg(sigaction(SIGUSR1, &sa, NULL) == 0,
+                  "test error: sigaction() failed: %s", strerror(errno));
+    ck_assert_msg(mkfifo(p, 0600) == 0,
+                  "test error: mkfifo() failed: %s", strerror(errno));
     pid = helper(write_in_pieces, p);
     fd = open(p, O_RDONLY);
-    ck_assert_int_ge(fd, 0);
+    ck_assert_msg(fd >= 0, "test error: fork() failed: %s", strerror(errno));
     n = G_CALL(ex_read_record)(fd, rec, sizeof(rec));
     ck_assert_msg(n == 56, "expected 56 bytes from three writes and two "
                   "signals, got %zd (%s)", n, n < 0 ? strerror(errno) : "");
@@ -313,8 +326,10 @@ GRADE_TEST(read_record_eof_nonblock, 2, 15,
     ssize_t n;
 
     /* EOF after half a record: EPROTO */
-    ck_assert_int_eq(pipe(pfd), 0);
-    ck_assert_int_eq(write(pfd[1], rec, 20), 20);
+    ck_assert_msg(pipe(pfd) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    ck_assert_msg(write(pfd[1], rec, 20) == 20,
+                  "test error: write() failed: %s", strerror(errno));
     close(pfd[1]);
     errno = 0;
     n = G_CALL(ex_read_record)(pfd[0], got, sizeof(got));
@@ -323,7 +338,8 @@ GRADE_TEST(read_record_eof_nonblock, 2, 15,
     close(pfd[0]);
 
     /* non-blocking and empty: EAGAIN at once */
-    ck_assert_int_eq(pipe2(pfd, O_NONBLOCK), 0);
+    ck_assert_msg(pipe2(pfd, O_NONBLOCK) == 0,
+                  "test error: pipe2() failed: %s", strerror(errno));
     errno = 0;
     n = G_CALL(ex_read_record)(pfd[0], got, sizeof(got));
     ck_assert_msg(n == -1 && errno == EAGAIN, "empty non-blocking fd: "
@@ -332,7 +348,8 @@ GRADE_TEST(read_record_eof_nonblock, 2, 15,
     /* non-blocking, half a record now, the rest 200 ms later */
     for (int i = 0; i < 56; i++)
         rec[i] = (unsigned char)(100 + i);
-    ck_assert_int_eq(write(pfd[1], rec, 28), 28);
+    ck_assert_msg(write(pfd[1], rec, 28) == 28,
+                  "test error: write() failed: %s", strerror(errno));
     fflush(NULL);
     if (fork() == 0) {
         ipc_sleep_ms(200);
@@ -363,12 +380,16 @@ GRADE_TEST(write_record_epipe, 2, 10,
     sigaddset(&before, SIGUSR2);
     sigprocmask(SIG_SETMASK, &before, NULL);
 
-    ck_assert_int_eq(pipe(pfd), 0);
+    ck_assert_msg(pipe(pfd) == 0,
+
+                  "test error: pipe() failed: %s", strerror(errno));
     errno = 0;
     n = G_CALL(ex_write_record)(pfd[1], big, sizeof(big));
     ck_assert_msg(n == -1 && errno == EMSGSIZE, "PIPE_BUF + 1 bytes: "
                   "expected -1/EMSGSIZE, got %zd/%s", n, strerror(errno));
-    ck_assert_int_eq(G_CALL(ex_write_record)(pfd[1], rec, sizeof(rec)), 56);
+    ck_assert_msg(G_CALL(ex_write_record)(pfd[1], rec, sizeof(rec)) == 56,
+                  "ex_write_record of 56 bytes did not return 56: %s",
+                  strerror(errno));
 
     close(pfd[0]);              /* no reader left */
     errno = 0;
@@ -427,8 +448,8 @@ writer_ended(int w, pid_t pid, int got)
     int status;
 
     while (waitpid(pid, &status, 0) == -1)
-        ck_assert_msg(errno == EINTR, "test error: waitpid: %s",
-                      strerror(errno));
+        ck_assert_msg(errno == EINTR,
+                      "test error: fork() failed: %s", strerror(errno));
     ck_assert_msg(!WIFSIGNALED(status), "writer %d (ex_fifo_open_writer() "
                   "then ex_write_record() in a child) was killed by %s%s, "
                   "after %d of its %d records came through", w,
@@ -450,8 +471,9 @@ GRADE_TEST(records_never_tear, 2, 30,
     pid_t pids[WRITERS];
     int rfd, keep, total = 0;
 
-    ck_assert_msg(mkfifo(p, 0600) == 0, "test error: mkfifo: %s",
-                  strerror(errno));
+    ck_assert_msg(mkfifo(p, 0600) == 0,
+
+                  "test error: fork() failed: %s", strerror(errno));
     rfd = G_CALL(ex_fifo_open_reader)(p, &keep);
     ck_assert_msg(rfd >= 0, "ex_fifo_open_reader: %s", strerror(errno));
     fds[WRITERS] = (struct pollfd){ .fd = rfd, .events = POLLIN };
@@ -462,16 +484,16 @@ GRADE_TEST(records_never_tear, 2, 30,
            at once, instead of leaving the reader waiting (keep is open) */
         fds[w] = (struct pollfd){ .fd = pidfd_open(pids[w], 0),
                                   .events = POLLIN };
-        ck_assert_msg(fds[w].fd != -1, "test error: pidfd_open: %s",
-                      strerror(errno));
+        ck_assert_msg(fds[w].fd != -1,
+                      "test error: fork() failed: %s", strerror(errno));
     }
     while (total < WRITERS * RECORDS) {
         ssize_t n;
         int w, i;
 
         if (poll(fds, WRITERS + 1, -1) == -1) {
-            ck_assert_msg(errno == EINTR, "test error: poll: %s",
-                          strerror(errno));
+            ck_assert_msg(errno == EINTR,
+                          "test error: fork() failed: %s", strerror(errno));
             continue;
         }
         for (w = 0; w < WRITERS; w++)

@@ -78,7 +78,9 @@ send_on_gate(int signo, int value, int gate)
 {
     pid_t parent = getpid(), pid = fork();
 
-    ck_assert_int_ne(pid, -1);
+    ck_assert_msg(pid != -1,
+
+                  "test error: fork() failed: %s", strerror(errno));
     if (pid == 0) {
         union sigval sv = { .sival_int = value };
         char c;
@@ -97,15 +99,19 @@ GRADE_TEST(wait_early_ready, 2, 10,
     int gate[2], signo, status;
     pid_t server;
 
-    ck_assert_int_eq(pipe(gate), 0);
+    ck_assert_msg(pipe(gate) == 0,
+
+                  "test error: pipe() failed: %s", strerror(errno));
     server = send_on_gate(SIGRTMIN + 2, 5, gate[0]);
     init_hs(&h, IPCLAB_SIG_RT, server);
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
     /* the ready comes now, and is pending before any wait: the gate is
        the sender's exit */
-    ck_assert_int_eq(write(gate[1], "x", 1), 1);
-    ck_assert_int_eq(waitpid(server, &status, 0), server);
+    ck_assert_msg(write(gate[1], "x", 1) == 1,
+                  "test error: write() failed: %s", strerror(errno));
+    ck_assert_msg(waitpid(server, &status, 0) == server,
+                  "test error: waitpid() failed: %s", strerror(errno));
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "test error: the ready could not be sent");
     signo = G_CALL(hs_wait)(&h, 2000, &ev);
@@ -401,7 +407,7 @@ take_one(int signo, int fd)
     sigprocmask(SIG_BLOCK, &set, NULL);
     fflush(NULL);
     pid = fork();
-    ck_assert_int_ne(pid, -1);
+    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
     if (pid == 0) {
         struct timespec ts = { 5, 0 };
         siginfo_t si;
@@ -424,12 +430,15 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
     struct hs h;
     pid_t pid;
 
-    ck_assert_int_eq(pipe(pfd), 0);
+    ck_assert_msg(pipe(pfd) == 0,
+
+                  "test error: pipe() failed: %s", strerror(errno));
     pid = take_one(SIGRTMIN + 3, pfd[1]);
     init_hs(&h, IPCLAB_SIG_RT, pid);
     ck_assert_msg(G_CALL(hs_ack)(&h, 77) == 0, "hs_ack failed: %s",
                   strerror(errno));
-    ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
+    ck_assert_msg(read(pfd[0], got, sizeof(got)) == (int)sizeof(got),
+                  "test error: read() failed: %s", strerror(errno));
     ck_assert_msg(got[0], "the server got no SIGRTMIN+3");
     ck_assert_msg(got[1] == SI_QUEUE && got[2] == 77, "rt ack: si_code %d "
                   "value %d, expected SI_QUEUE (%d) and 77", got[1], got[2],
@@ -438,8 +447,10 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
 
     pid = take_one(SIGUSR2, pfd[1]);
     init_hs(&h, IPCLAB_SIG_CLASSIC, pid);
-    ck_assert_int_eq(G_CALL(hs_ack)(&h, 78), 0);
-    ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
+    ck_assert_msg(G_CALL(hs_ack)(&h, 78) == 0, "classic mode: hs_ack "
+                  "failed: %s", strerror(errno));
+    ck_assert_msg(read(pfd[0], got, sizeof(got)) == (int)sizeof(got),
+                  "test error: read() failed: %s", strerror(errno));
     ck_assert_msg(got[0] && got[1] == SI_USER, "classic ack: expected "
                   "SIGUSR2 by kill() (SI_USER), got %s, si_code %d",
                   got[0] ? "it" : "nothing", got[1]);
@@ -555,12 +566,16 @@ GRADE_TEST(late_answer, 1, 15,
     ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ack);
     sigaddset(&ack, sigs.ack);
-    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ack, &old), 0);
-    ck_assert_int_eq(pipe(p1), 0);
-    ck_assert_int_eq(pipe(p2), 0);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &ack, &old) == 0,
+                  "test error: sigprocmask() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(p1) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(p2) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
     fflush(NULL);
     server = fork();
-    ck_assert_int_ne(server, -1);
+    ck_assert_msg(server != -1,
+                  "test error: fork() failed: %s", strerror(errno));
     if (server == 0) {
         /* the fake server: answers request 1 only once request 2 has
            come, so after request 1 timed out: the gate is request 2 */
@@ -576,11 +591,14 @@ GRADE_TEST(late_answer, 1, 15,
         answer(p2[1], &sigs, &req2, 42, client);
         _exit(0);
     }
-    ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0,
+                  "test error: sigprocmask() failed: %s", strerror(errno));
     close(p1[0]);
     close(p2[1]);
-    ck_assert_int_eq(ipc_fd_set_nonblock(p1[1], 1), 0);
-    ck_assert_int_eq(ipc_fd_set_nonblock(p2[0], 1), 0);
+    ck_assert_msg(ipc_fd_set_nonblock(p1[1], 1) == 0,
+                  "test error: cannot set O_NONBLOCK: %s", strerror(errno));
+    ck_assert_msg(ipc_fd_set_nonblock(p2[0], 1) == 0,
+                  "test error: cannot set O_NONBLOCK: %s", strerror(errno));
     init_hs(&h, IPCLAB_SIG_RT, server);
     h.fd1 = p1[1];
     h.fd2 = p2[0];
@@ -601,7 +619,8 @@ GRADE_TEST(late_answer, 1, 15,
     ck_assert_msg(res.value == 42 && res.seq == 2, "6 * 7: got value %lld, "
                   "seq %u; expected 42, seq 2", (long long)res.value,
                   res.seq);
-    ck_assert_int_eq(waitpid(server, &status, 0), server);
+    ck_assert_msg(waitpid(server, &status, 0) == server,
+                  "test error: waitpid() failed: %s", strerror(errno));
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the late "
                   "answer was never acknowledged: ack it, then drop it");
 }
