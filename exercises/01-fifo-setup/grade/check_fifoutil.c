@@ -95,7 +95,6 @@ GRADE_TEST(make_existing, 2, 10,
     char *text;
 
     ck_assert_msg(mkfifo(fifo, 0600) == 0,
-
                   "test error: mkfifo() failed: %s", strerror(errno));
     ck_assert_msg(G_CALL(ex_fifo_make)(fifo, 0640) == 0, "an existing FIFO "
                   "was refused: %s", strerror(errno));
@@ -113,7 +112,6 @@ GRADE_TEST(make_existing, 2, 10,
     free(text);
 
     ck_assert_msg(symlink(fifo, link) == 0,
-
                   "test error: symlink() failed: %s", strerror(errno));
     errno = 0;
     ck_assert_msg(G_CALL(ex_fifo_make)(link, 0666) == -1 && errno == EEXIST,
@@ -146,7 +144,6 @@ GRADE_TEST(open_writer_rendezvous, 3, 15,
     int fd, flags;
 
     ck_assert_msg(mkfifo(p, 0600) == 0,
-
                   "test error: mkfifo() failed: %s", strerror(errno));
     t0 = ipc_now_ms();
     errno = 0;
@@ -209,7 +206,6 @@ GRADE_TEST(open_reader_no_eof, 3, 15,
     pid_t pid;
 
     ck_assert_msg(mkfifo(p, 0600) == 0,
-
                   "test error: mkfifo() failed: %s", strerror(errno));
     rfd = G_CALL(ex_fifo_open_reader)(p, &keep);
     ck_assert_msg(rfd >= 0, "ex_fifo_open_reader failed: %s",
@@ -305,7 +301,7 @@ GRADE_TEST(read_record_pieces, 2, 15,
                   "test error: mkfifo() failed: %s", strerror(errno));
     pid = helper(write_in_pieces, p);
     fd = open(p, O_RDONLY);
-    ck_assert_msg(fd >= 0, "test error: fork() failed: %s", strerror(errno));
+    ck_assert_msg(fd >= 0, "test error: open() failed: %s", strerror(errno));
     n = G_CALL(ex_read_record)(fd, rec, sizeof(rec));
     ck_assert_msg(n == 56, "expected 56 bytes from three writes and two "
                   "signals, got %zd (%s)", n, n < 0 ? strerror(errno) : "");
@@ -381,7 +377,6 @@ GRADE_TEST(write_record_epipe, 2, 10,
     sigprocmask(SIG_SETMASK, &before, NULL);
 
     ck_assert_msg(pipe(pfd) == 0,
-
                   "test error: pipe() failed: %s", strerror(errno));
     errno = 0;
     n = G_CALL(ex_write_record)(pfd[1], big, sizeof(big));
@@ -449,7 +444,7 @@ writer_ended(int w, pid_t pid, int got)
 
     while (waitpid(pid, &status, 0) == -1)
         ck_assert_msg(errno == EINTR,
-                      "test error: fork() failed: %s", strerror(errno));
+                      "test error: waitpid() failed: %s", strerror(errno));
     ck_assert_msg(!WIFSIGNALED(status), "writer %d (ex_fifo_open_writer() "
                   "then ex_write_record() in a child) was killed by %s%s, "
                   "after %d of its %d records came through", w,
@@ -472,8 +467,7 @@ GRADE_TEST(records_never_tear, 2, 30,
     int rfd, keep, total = 0;
 
     ck_assert_msg(mkfifo(p, 0600) == 0,
-
-                  "test error: fork() failed: %s", strerror(errno));
+                  "test error: mkfifo() failed: %s", strerror(errno));
     rfd = G_CALL(ex_fifo_open_reader)(p, &keep);
     ck_assert_msg(rfd >= 0, "ex_fifo_open_reader: %s", strerror(errno));
     fds[WRITERS] = (struct pollfd){ .fd = rfd, .events = POLLIN };
@@ -485,7 +479,7 @@ GRADE_TEST(records_never_tear, 2, 30,
         fds[w] = (struct pollfd){ .fd = pidfd_open(pids[w], 0),
                                   .events = POLLIN };
         ck_assert_msg(fds[w].fd != -1,
-                      "test error: fork() failed: %s", strerror(errno));
+                      "test error: pidfd_open() failed: %s", strerror(errno));
     }
     while (total < WRITERS * RECORDS) {
         ssize_t n;
@@ -493,7 +487,7 @@ GRADE_TEST(records_never_tear, 2, 30,
 
         if (poll(fds, WRITERS + 1, -1) == -1) {
             ck_assert_msg(errno == EINTR,
-                          "test error: fork() failed: %s", strerror(errno));
+                          "test error: poll() failed: %s", strerror(errno));
             continue;
         }
         for (w = 0; w < WRITERS; w++)

@@ -232,8 +232,8 @@ queue_from_child(pid_t pid, int signo, int value)
     if (child == 0)
         _exit(sigqueue(pid, signo, (union sigval){ .sival_int = value }) == 0
               ? 0 : 1);
-    ck_assert_msg(h_wait(child, 5000) == 0,
-                  "test error: h_wait() failed: %s", strerror(errno));
+    ck_assert_msg(h_wait(child, 5000) == 0, "a signal could not be queued "
+                  "to the worker (pid %d): has wk_loop() ended?", (int)pid);
 }
 
 GRADE_TEST(server_only, 2, 20,
@@ -327,8 +327,8 @@ GRADE_TEST(server_only, 2, 20,
 
         _exit(write(pids[1], &w, sizeof(w)) == (ssize_t)sizeof(w) ? 0 : 1);
     }
-    ck_assert_msg(h_wait(middle, 5000) == 0,
-                  "test error: h_wait() failed: %s", strerror(errno));
+    ck_assert_msg(h_wait(middle, 5000) == 0, "test error: the process "
+                  "starting wk_loop() in a child failed");
     ck_assert_msg(read(pids[0], &worker, sizeof(worker)) ==
                   (ssize_t)sizeof(worker),
                   "test error: read() failed: %s", strerror(errno));

@@ -79,7 +79,6 @@ send_on_gate(int signo, int value, int gate)
     pid_t parent = getpid(), pid = fork();
 
     ck_assert_msg(pid != -1,
-
                   "test error: fork() failed: %s", strerror(errno));
     if (pid == 0) {
         union sigval sv = { .sival_int = value };
@@ -100,7 +99,6 @@ GRADE_TEST(wait_early_ready, 2, 10,
     pid_t server;
 
     ck_assert_msg(pipe(gate) == 0,
-
                   "test error: pipe() failed: %s", strerror(errno));
     server = send_on_gate(SIGRTMIN + 2, 5, gate[0]);
     init_hs(&h, IPCLAB_SIG_RT, server);
@@ -431,7 +429,6 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
     pid_t pid;
 
     ck_assert_msg(pipe(pfd) == 0,
-
                   "test error: pipe() failed: %s", strerror(errno));
     pid = take_one(SIGRTMIN + 3, pfd[1]);
     init_hs(&h, IPCLAB_SIG_RT, pid);
