@@ -32,8 +32,11 @@
 #define IPCLAB_GRADE_H
 
 #include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "harness.h"
 
@@ -109,6 +112,41 @@ g_signal_name(int sig, char *buf, size_t size);
    ": it went over the file size limit, ..." ("" when none is likely) */
 const char *
 g_signal_cause(int sig);
+
+/*
+ * Gates on the test's own thread (watch.c): a watcher thread of the test's
+ * process sends each signal, byte or reader at a known step of the
+ * student's code (its thread asleep in a kernel function), never after a
+ * delay. The test calls g_watch_start(w, fn, arg), then the student's
+ * function, then g_watch_stop(w); fn(w) runs in the watcher, every signal
+ * blocked there (they go to the test's thread).
+ */
+struct g_watch {
+    pid_t tid;                  /* the test's thread, watched */
+    pthread_t thread;           /* the watcher */
+    atomic_bool done;           /* g_watch_stop() was called */
+    void (*fn)(struct g_watch *);
+    void *arg;                  /* the test's */
+};
+
+void
+g_watch_start(struct g_watch *w, void (*fn)(struct g_watch *), void *arg);
+
+/* Tell the watcher the student's call returned, and join it */
+void
+g_watch_stop(struct g_watch *w);
+
+/* True when the test's thread sleeps in a kernel function whose name
+   starts with 'wchan' ("do_sigtimedwait", "pipe_read"), or in any when
+   'wchan' is NULL */
+bool
+g_watch_sleeps(const struct g_watch *w, const char *wchan);
+
+/* In the watcher: wait until cond(w) (when not NULL) holds while the
+   test's thread sleeps so; false at once when g_watch_stop() was called */
+bool
+g_watch_wait(struct g_watch *w, const char *wchan,
+             bool (*cond)(struct g_watch *));
 
 /* How many descriptors this process has open: a call that failed must
    leave it as it was (no leaked descriptor). */

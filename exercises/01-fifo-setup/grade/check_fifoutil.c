@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,6 +22,7 @@
 
 #include "fifoutil.h"
 #include "grade.h"
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 
 /* Permission bits of 'path' (lstat), or -1. */
@@ -124,23 +126,29 @@ GRADE_TEST(make_existing, 2, 10,
 }
 END_TEST
 
-static void
-open_reader_later(const char *path)
-{
-    int fd;
+/* The watcher of open_writer_rendezvous: once ex_fifo_open_writer()
+   sleeps (between two tries, after an ENXIO), a reader comes and stays */
+struct late_reader {
+    const char *path;
+    int fd;                     /* the reader's, or -1 */
+};
 
-    ipc_sleep_ms(300);
-    fd = open(path, O_RDONLY);  /* blocks until the writer is there */
-    ipc_sleep_ms(200);
-    close(fd);
+static void
+open_reader_later(struct g_watch *w)
+{
+    struct late_reader *r = w->arg;
+
+    if (g_watch_wait(w, NULL, NULL))
+        r->fd = open(r->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
 GRADE_TEST(open_writer_rendezvous, 3, 15,
            "ex_fifo_open_writer: ENXIO retried until a reader or timeout")
 {
     const char *p = h_tmpdir_path("f"), *file = h_tmpdir_path("file");
+    struct late_reader late = { .fd = -1 };
+    struct g_watch watch;
     int64_t t0;
-    pid_t pid;
     int fd, flags;
 
     ck_assert_msg(mkfifo(p, 0600) == 0,
@@ -154,17 +162,21 @@ GRADE_TEST(open_writer_rendezvous, 3, 15,
                   "no reader, timeout 300 ms: returned after %lld ms",
                   (long long)(ipc_now_ms() - t0));
 
-    pid = helper(open_reader_later, p);
+    late.path = p;
+    g_watch_start(&watch, open_reader_later, &late);
     fd = G_CALL(ex_fifo_open_writer)(p, 5000);
-    ck_assert_msg(fd >= 0, "a reader came after 300 ms, but open failed: "
-                  "%s", strerror(errno));
+    g_watch_stop(&watch);
+    ck_assert_msg(fd >= 0, "a reader came while ex_fifo_open_writer() "
+                  "waited between two tries, but it failed: %s%s",
+                  strerror(errno), late.fd == -1 ? " (it never paused "
+                  "between tries: the reader comes once it does)" : "");
     flags = fcntl(fd, F_GETFL);
     ck_assert_msg((flags & O_ACCMODE) == O_WRONLY, "not opened O_WRONLY");
     ck_assert_msg(!(flags & O_NONBLOCK), "the descriptor is still "
                   "O_NONBLOCK");
     ck_assert_msg(fcntl(fd, F_GETFD) & FD_CLOEXEC, "not close-on-exec");
     close(fd);
-    reap(pid);
+    close(late.fd);
 
     t0 = ipc_now_ms();
     errno = 0;
@@ -255,68 +267,103 @@ on_usr1(int sig)
     got_usr1 = 1;
 }
 
-/* Writes 56 bytes 0..55 in three pieces, with a SIGUSR1 to the parent. */
-static void
-write_in_pieces(const char *path)
-{
-    unsigned char rec[56];
-    int fd = open(path, O_WRONLY);
+/* The watcher of read_record_pieces and read_record_eof_nonblock: each
+   step once the reader has taken all there was and sleeps for more */
+struct pieces {
+    int rfd;                    /* the test's read end */
+    int wfd;                    /* the watcher's write end */
+    const unsigned char *rec;   /* the record, sent in pieces */
+    int cuts[4];                /* the pieces' ends, then 0 */
+    bool signals;               /* a SIGUSR1 in the wait before each */
+    int steps;                  /* signals and pieces sent */
+};
 
-    for (int i = 0; i < 56; i++)
-        rec[i] = (unsigned char)i;
-    if (fd == -1)
-        _exit(1);
-    ipc_sleep_ms(100);
-    kill(getppid(), SIGUSR1);   /* interrupts a read() with no data */
-    ipc_sleep_ms(50);
-    if (write(fd, rec, 10) != 10)
-        _exit(1);
-    ipc_sleep_ms(50);
-    kill(getppid(), SIGUSR1);
-    ipc_sleep_ms(50);
-    if (write(fd, rec + 10, 30) != 30)
-        _exit(1);
-    ipc_sleep_ms(50);
-    if (write(fd, rec + 40, 16) != 16)
-        _exit(1);
-    ipc_sleep_ms(200);
-    close(fd);
+/* Everything written so far has been read */
+static bool
+drained(struct g_watch *w)
+{
+    const struct pieces *pc = w->arg;
+    int left = -1;
+
+    return ioctl(pc->rfd, FIONREAD, &left) == 0 && left == 0;
+}
+
+static void
+send_pieces(struct g_watch *w)
+{
+    struct pieces *pc = w->arg;
+    int from = 0;
+
+    for (int i = 0; i < 4 && pc->cuts[i] > 0; i++) {
+        if (pc->signals) {
+            /* interrupts the read that waits for this piece */
+            if (!g_watch_wait(w, NULL, drained))
+                return;
+            got_usr1 = 0;
+            if (tgkill(getpid(), w->tid, SIGUSR1) == -1)
+                return;
+            pc->steps++;
+            while (!got_usr1 && !atomic_load(&w->done))
+                ipc_sleep_ms(1);        /* polls a state: it ran */
+        }
+        if (!g_watch_wait(w, NULL, drained) ||
+            write(pc->wfd, pc->rec + from, (size_t)(pc->cuts[i] - from)) !=
+            pc->cuts[i] - from)
+            return;
+        pc->steps++;
+        from = pc->cuts[i];
+    }
+}
+
+/* A FIFO's two ends, the read end blocking, both close-on-exec */
+static void
+fifo_ends(const char *path, int *rfd, int *wfd)
+{
+    ck_assert_msg(mkfifo(path, 0600) == 0, "test error: mkfifo() failed: "
+                  "%s", strerror(errno));
+    *rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    *wfd = open(path, O_WRONLY | O_CLOEXEC);
+    ck_assert_msg(*rfd >= 0 && *wfd >= 0 && ipc_fd_set_nonblock(*rfd, 0) == 0,
+                  "test error: cannot open the FIFO: %s", strerror(errno));
 }
 
 GRADE_TEST(read_record_pieces, 2, 15,
            "ex_read_record: whole record from short reads, across EINTR")
 {
-    const char *p = h_tmpdir_path("f");
     struct sigaction sa = { .sa_handler = on_usr1 };
-    unsigned char rec[56];
+    unsigned char rec[56], want[56];
+    struct pieces pc = { .rec = want, .cuts = { 10, 40, 56, 0 },
+                         .signals = true };
+    struct g_watch watch;
     ssize_t n;
-    pid_t pid;
-    int fd;
 
     sa.sa_flags = 0;            /* no SA_RESTART: read() fails with EINTR */
     sigemptyset(&sa.sa_mask);
     ck_assert_msg(sigaction(SIGUSR1, &sa, NULL) == 0,
                   "test error: sigaction() failed: %s", strerror(errno));
-    ck_assert_msg(mkfifo(p, 0600) == 0,
-                  "test error: mkfifo() failed: %s", strerror(errno));
-    pid = helper(write_in_pieces, p);
-    fd = open(p, O_RDONLY);
-    ck_assert_msg(fd >= 0, "test error: open() failed: %s", strerror(errno));
-    n = G_CALL(ex_read_record)(fd, rec, sizeof(rec));
-    ck_assert_msg(n == 56, "expected 56 bytes from three writes and two "
-                  "signals, got %zd (%s)", n, n < 0 ? strerror(errno) : "");
-    ck_assert_msg(got_usr1, "test error: no signal arrived");
+    for (int i = 0; i < 56; i++)
+        want[i] = (unsigned char)i;
+    fifo_ends(h_tmpdir_path("f"), &pc.rfd, &pc.wfd);
+    /* each piece, and a SIGUSR1 before it, while the read waits */
+    g_watch_start(&watch, send_pieces, &pc);
+    n = G_CALL(ex_read_record)(pc.rfd, rec, sizeof(rec));
+    g_watch_stop(&watch);
+    ck_assert_msg(n == 56, "expected 56 bytes from three writes, each "
+                  "after a signal interrupted the wait, got %zd (%s)", n,
+                  n < 0 ? strerror(errno) : "returned early");
     for (int i = 0; i < 56; i++)
         ck_assert_msg(rec[i] == i, "byte %d is %d", i, rec[i]);
-    n = G_CALL(ex_read_record)(fd, rec, sizeof(rec));
+    close(pc.wfd);
+    n = G_CALL(ex_read_record)(pc.rfd, rec, sizeof(rec));
     ck_assert_msg(n == 0, "EOF between records: expected 0, got %zd", n);
-    reap(pid);
 }
 END_TEST
 
 GRADE_TEST(read_record_eof_nonblock, 2, 15,
            "ex_read_record: torn record, EAGAIN, half a record waits")
 {
+    struct g_watch watch;
+    struct pieces pc;
     unsigned char rec[56] = { 0 }, got[56];
     int pfd[2];
     ssize_t n;
@@ -341,22 +388,20 @@ GRADE_TEST(read_record_eof_nonblock, 2, 15,
     ck_assert_msg(n == -1 && errno == EAGAIN, "empty non-blocking fd: "
                   "expected -1/EAGAIN, got %zd/%s", n, strerror(errno));
 
-    /* non-blocking, half a record now, the rest 200 ms later */
+    /* non-blocking, half a record now, the rest once it waits for it */
     for (int i = 0; i < 56; i++)
         rec[i] = (unsigned char)(100 + i);
     ck_assert_msg(write(pfd[1], rec, 28) == 28,
                   "test error: write() failed: %s", strerror(errno));
-    fflush(NULL);
-    if (fork() == 0) {
-        ipc_sleep_ms(200);
-        _exit(write(pfd[1], rec + 28, 28) == 28 ? 0 : 1);
-    }
+    pc = (struct pieces){ .rfd = pfd[0], .wfd = pfd[1], .rec = rec + 28,
+                          .cuts = { 28, 0 } };
+    g_watch_start(&watch, send_pieces, &pc);
     n = G_CALL(ex_read_record)(pfd[0], got, sizeof(got));
+    g_watch_stop(&watch);
     ck_assert_msg(n == 56, "half a record on a non-blocking fd: expected "
                   "to wait for the rest, got %zd/%s", n,
                   n < 0 ? strerror(errno) : "");
     ck_assert_msg(memcmp(got, rec, 56) == 0, "the record's bytes differ");
-    wait(NULL);
 }
 END_TEST
 

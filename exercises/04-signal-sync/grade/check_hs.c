@@ -9,11 +9,8 @@
  * 'ipclab-trace check'.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,135 +129,79 @@ on_usr2(int sig)
 }
 
 /*
- * Gates on the test's own thread while it runs hs_wait(): a watcher
- * thread of the same process sees it sleep in sigtimedwait() (the kernel
- * function both sigtimedwait() and sigwaitinfo() sleep in, read from
- * /proc/self/task/TID/wchan, which a thread may read of its own process
- * even when it is not dumpable) and what is still pending (sigpending()),
- * so every signal is sent at a known step of the wait, never after a
- * delay.
+ * What the watcher of wait_strangers does (grade.h, g_watch_*): it sees
+ * the test's thread asleep in sigtimedwait() (the kernel function both
+ * sigtimedwait() and sigwaitinfo() sleep in) with no ready pending, so
+ * every signal is sent at a known step of the wait, never after a delay.
  */
-struct watch {
-    pid_t tid;                  /* the test's thread */
-    pthread_t thread;
+struct relay {
     int ready;                  /* the ready signal */
-    atomic_bool done;           /* hs_wait() returned */
     int gate;                   /* a byte here releases the sender */
     int sent;                   /* a byte from it: it has signalled */
     int count;                  /* signals the watcher had sent */
-    int64_t until;              /* watch_ignored(): send until then */
+    int64_t until;              /* relay_ignored(): send until then */
 };
 
-/* True when the test's thread sleeps in sigtimedwait()/sigwaitinfo() */
+/* The wait is idle: no ready pending (it took every one sent so far) */
 static bool
-in_signal_wait(const struct watch *w)
+no_ready_pending(struct g_watch *w)
 {
-    static const char wchan[] = "do_sigtimedwait";
-    char path[64], text[64];
-    ssize_t n;
-    int fd;
+    const struct relay *r = w->arg;
+    sigset_t pending;
 
-    snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", (int)w->tid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1)
-        return false;
-    n = read(fd, text, sizeof(text) - 1);
-    close(fd);
-    if (n <= 0)
-        return false;
-    text[n] = '\0';
-    return strncmp(text, wchan, sizeof(wchan) - 1) == 0;
+    return sigpending(&pending) == 0 && !sigismember(&pending, r->ready);
 }
 
-/* Wait until the test's thread sleeps in the wait with no ready pending
-   (it took every ready sent so far); false once hs_wait() returned. */
+/* Wait until the test's thread sleeps in the wait with no ready pending;
+   false once hs_wait() returned */
 static bool
-watch_idle(const struct watch *w)
+wait_idle(struct g_watch *w)
 {
-    for (;;) {
-        sigset_t pending;
-
-        if (atomic_load(&w->done))
-            return false;
-        if (sigpending(&pending) == 0 && !sigismember(&pending, w->ready) &&
-            in_signal_wait(w))
-            return true;
-        ipc_sleep_ms(1);        /* polls a state, orders nothing */
-    }
+    return g_watch_wait(w, "do_sigtimedwait", no_ready_pending);
 }
 
 /* Release the sender (a byte through the gate) and wait until it says it
    has signalled; false when it cannot */
 static bool
-watch_release(struct watch *w)
+relay_release(struct relay *r)
 {
     char c;
 
-    if (write(w->gate, "x", 1) != 1 || read(w->sent, &c, 1) != 1)
+    if (write(r->gate, "x", 1) != 1 || read(r->sent, &c, 1) != 1)
         return false;
-    w->count++;
+    r->count++;
     return true;
 }
 
 /* The watcher of the first half of wait_strangers: once the stranger's
    ready (pending before the wait) is taken, interrupt the wait with
    SIGUSR2; once the wait is back, release the server's ready. */
-static void *
-watch_strangers(void *arg)
+static void
+relay_strangers(struct g_watch *w)
 {
-    struct watch *w = arg;
+    struct relay *r = w->arg;
 
-    if (!watch_idle(w))
-        return NULL;
+    if (!wait_idle(w))
+        return;
     got_usr2 = 0;
     if (tgkill(getpid(), w->tid, SIGUSR2) == -1)
-        return NULL;
-    w->count++;
+        return;
+    r->count++;
     while (!got_usr2 && !atomic_load(&w->done))
         ipc_sleep_ms(1);        /* polls a state: the handler ran */
-    if (watch_idle(w))
-        watch_release(w);
-    return NULL;
+    if (wait_idle(w))
+        relay_release(r);
 }
 
 /* The watcher of the second half: a kill()ed ready each time the wait is
-   back, until hs_wait() returns or w->until */
-static void *
-watch_ignored(void *arg)
+   back, until hs_wait() returns or r->until */
+static void
+relay_ignored(struct g_watch *w)
 {
-    struct watch *w = arg;
+    struct relay *r = w->arg;
 
-    while (ipc_now_ms() < w->until && watch_idle(w) && watch_release(w))
+    while (ipc_now_ms() < r->until && wait_idle(w) && relay_release(r))
         ;
-    return NULL;
-}
-
-/* Start the watcher 'fn' of the calling (test's) thread; every signal
-   blocked in the watcher, so that they all go to the test's thread */
-static void
-watch_start(struct watch *w, void *(*fn)(void *), int ready, int gate,
-            int sent)
-{
-    sigset_t all, old;
-
-    w->tid = gettid();
-    w->ready = ready;
-    atomic_init(&w->done, false);
-    w->gate = gate;
-    w->sent = sent;
-    w->count = 0;
-    sigfillset(&all);
-    ck_assert_msg(pthread_sigmask(SIG_SETMASK, &all, &old) == 0 &&
-                  pthread_create(&w->thread, NULL, fn, w) == 0 &&
-                  pthread_sigmask(SIG_SETMASK, &old, NULL) == 0,
-                  "the test could not start its watcher thread");
-}
-
-static void
-watch_stop(struct watch *w)
-{
-    atomic_store(&w->done, true);
-    pthread_join(w->thread, NULL);
 }
 
 /*
@@ -319,7 +260,8 @@ GRADE_TEST(wait_strangers, 2, 15,
     struct sigaction sa = { .sa_handler = on_usr2 };
     int sg[2], ss[2], vg[2], vs[2];
     struct ipc_sig_event ev;
-    struct watch w = { .count = 0 };
+    struct relay r = { .ready = SIGRTMIN + 2 };
+    struct g_watch w;
     pid_t server, stranger;
     struct hs h;
     int64_t t0, took;
@@ -342,19 +284,22 @@ GRADE_TEST(wait_strangers, 2, 15,
                   strerror(errno));
     /* the stranger's ready is pending before the wait: it comes first;
        then, in the wait, a SIGUSR2 handler; then the server's ready */
-    w.gate = sg[1];
-    w.sent = ss[0];
-    ck_assert_msg(watch_release(&w), "the test could not have the "
-                  "stranger's ready sent");
-    watch_start(&w, watch_strangers, SIGRTMIN + 2, vg[1], vs[0]);
+    r.gate = sg[1];
+    r.sent = ss[0];
+    ck_assert_msg(relay_release(&r), "test error: the stranger's ready "
+                  "could not be sent");
+    r.gate = vg[1];
+    r.sent = vs[0];
+    r.count = 0;
+    g_watch_start(&w, relay_strangers, &r);
     signo = G_CALL(hs_wait)(&h, 5000, &ev);
-    watch_stop(&w);
+    g_watch_stop(&w);
     ck_assert_msg(!(signo == SIGRTMIN + 2 && ev.pid == stranger),
                   "hs_wait took a ready from pid %d, not the server (%d): "
                   "check who sent it (si_pid)", (int)ev.pid, (int)server);
     ck_assert_msg(signo != -1 || errno != EINTR, "hs_wait returned -1/EINTR "
                   "when a handler ran: EINTR must not end the wait");
-    ck_assert_msg(w.count > 0, "hs_wait never slept in sigtimedwait() or "
+    ck_assert_msg(r.count > 0, "hs_wait never slept in sigtimedwait() or "
                   "sigwaitinfo() with the stranger's ready taken: the README "
                   "asks for them (returned %d)", signo);
     ck_assert_msg(signo == SIGRTMIN + 2 && ev.value == 7 && ev.pid == server,
@@ -373,22 +318,25 @@ GRADE_TEST(wait_strangers, 2, 15,
     close(vg[0]);
     close(vs[1]);
     h.server = server;
+    r.gate = vg[1];
+    r.sent = vs[0];
+    r.count = 0;
     t0 = ipc_now_ms();
-    w.until = t0 + 2000;
-    watch_start(&w, watch_ignored, SIGRTMIN + 2, vg[1], vs[0]);
+    r.until = t0 + 2000;
+    g_watch_start(&w, relay_ignored, &r);
     signo = G_CALL(hs_wait)(&h, 400, &ev);
     took = ipc_now_ms() - t0;
-    watch_stop(&w);
+    g_watch_stop(&w);
     sender_end(server, vg, vs);
     ck_assert_msg(signo == 0, "a kill()ed SIGRTMIN+2 in rt mode must be "
                   "ignored, and the wait time out: returned %d", signo);
-    ck_assert_msg(w.count > 0, "the wait of 400 ms ended before a signal "
+    ck_assert_msg(r.count > 0, "the wait of 400 ms ended before a signal "
                   "could be sent in it (%lld ms)", (long long)took);
     ck_assert_msg(took >= 350, "timeout 400 ms: returned after %lld ms",
                   (long long)took);
     ck_assert_msg(took < 2000, "timeout 400 ms, with %d ignored signals in "
                   "the wait: returned after %lld ms, when they stopped (is "
-                  "the deadline restarted on each signal?)", w.count,
+                  "the deadline restarted on each signal?)", r.count,
                   (long long)took);
 }
 END_TEST
@@ -765,6 +713,39 @@ GRADE_TEST(system_classic, 1, 60,
 }
 END_TEST
 
+/* True when 'signo' is pending for process 'pid' (ShdPnd: the signals
+   sent to the process, not yet taken) */
+static bool
+pending_for(pid_t pid, int signo)
+{
+    char path[64], *text, *p;
+    unsigned long long mask = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    text = h_read_file(path);
+    p = text != NULL ? strstr(text, "ShdPnd:") : NULL;
+    if (p != NULL)
+        mask = strtoull(p + 7, NULL, 16);
+    free(text);
+    return (mask >> (signo - 1)) & 1;
+}
+
+/* Wait until client 'pid' sleeps in sigtimedwait() with no ready pending,
+   or is gone (it then fails the test by its output) */
+static void
+wait_client_idle(pid_t pid)
+{
+    for (;;) {
+        const char *state = h_proc_describe(pid);
+
+        if (strcmp(state, "gone") == 0 || strstr(state, "state Z") != NULL ||
+            (strstr(state, "waiting in do_sig") != NULL &&
+             !pending_for(pid, SIGRTMIN + 2)))
+            return;
+        ipc_sleep_ms(1);        /* polls a state, orders nothing */
+    }
+}
+
 GRADE_TEST(stray_ready, 1, 30,
            "a stray SIGRTMIN+2 from another process does not fool it")
 {
@@ -775,16 +756,19 @@ GRADE_TEST(stray_ready, 1, 30,
     pid_t pid;
     int status;
 
-    h_server_start(&srv, h_tmpdir_path("run"), (const char *[]){
-                   "--work-delay", "600", NULL });
+    h_server_start(&srv, h_tmpdir_path("run"), NULL);
+    /* the gates: the server, stopped, cannot answer until the client has
+       taken the stray ready and waits again */
+    ck_assert_msg(kill(srv.pid, SIGSTOP) == 0, "test error: cannot stop "
+                  "the server: %s", strerror(errno));
     pid = h_spawn((const char *[]){ g_prog("ex04-client"), "--dir", srv.dir,
-                  "--timeout", "5000", "6", "*", "7", NULL }, NULL, out,
+                  "--timeout", "20000", "6", "*", "7", NULL }, NULL, out,
                   NULL);
-    /* the gate: it waits for its ready (the result is 600 ms away) */
-    for (int64_t end = ipc_now_ms() + 5000; ipc_now_ms() < end &&
-         strstr(h_proc_describe(pid), "waiting in do_sig") == NULL;)
-        ipc_sleep_ms(5);
+    wait_client_idle(pid);
     sigqueue(pid, SIGRTMIN + 2, sv);
+    wait_client_idle(pid);
+    ck_assert_msg(kill(srv.pid, SIGCONT) == 0, "test error: cannot "
+                  "continue the server: %s", strerror(errno));
     status = h_wait(pid, RUN_MS);
     got = h_read_file(out);
     ck_assert_msg(got != NULL && strcmp(got, "6 * 7 = 42\n") == 0 &&
