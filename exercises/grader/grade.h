@@ -33,6 +33,7 @@
 
 #include <check.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -147,6 +148,12 @@ g_watch_sleeps(const struct g_watch *w, const char *wchan);
 bool
 g_watch_wait(struct g_watch *w, const char *wchan,
              bool (*cond)(struct g_watch *));
+
+/* In the watcher: send 'sig' to the test's thread and wait until its
+   handler has set *ran (cleared first); false when it cannot be sent or
+   g_watch_stop() was called first */
+bool
+g_watch_interrupt(struct g_watch *w, int sig, volatile sig_atomic_t *ran);
 
 /* How many descriptors this process has open: a call that failed must
    leave it as it was (no leaked descriptor). */

@@ -51,6 +51,20 @@ g_watch_wait(struct g_watch *w, const char *wchan,
     }
 }
 
+bool
+g_watch_interrupt(struct g_watch *w, int sig, volatile sig_atomic_t *ran)
+{
+    *ran = 0;
+    if (tgkill(getpid(), w->tid, sig) == -1)
+        return false;
+    while (!*ran) {
+        if (atomic_load(&w->done))
+            return false;
+        ipc_sleep_ms(1);        /* polls a state: the handler ran */
+    }
+    return true;
+}
+
 static void *
 watch_main(void *arg)
 {

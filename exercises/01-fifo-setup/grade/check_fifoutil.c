@@ -297,14 +297,10 @@ send_pieces(struct g_watch *w)
     for (int i = 0; i < 4 && pc->cuts[i] > 0; i++) {
         if (pc->signals) {
             /* interrupts the read that waits for this piece */
-            if (!g_watch_wait(w, NULL, drained))
-                return;
-            got_usr1 = 0;
-            if (tgkill(getpid(), w->tid, SIGUSR1) == -1)
+            if (!g_watch_wait(w, NULL, drained) ||
+                !g_watch_interrupt(w, SIGUSR1, &got_usr1))
                 return;
             pc->steps++;
-            while (!got_usr1 && !atomic_load(&w->done))
-                ipc_sleep_ms(1);        /* polls a state: it ran */
         }
         if (!g_watch_wait(w, NULL, drained) ||
             write(pc->wfd, pc->rec + from, (size_t)(pc->cuts[i] - from)) !=
