@@ -68,6 +68,28 @@ GRADE_TEST(block_signals, 2, 10,
 }
 END_TEST
 
+static volatile sig_atomic_t ready_delivered;  /* by on_ready */
+
+static void
+on_ready(int sig)
+{
+    (void)sig;
+    ready_delivered = 1;
+}
+
+/* Note, instead of dying of it, a ready delivered at once when it should
+   stay pending (blocked); the test's own reads restart after it */
+static void
+note_delivered_ready(int ready)
+{
+    struct sigaction sa = { .sa_handler = on_ready };
+
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ck_assert_msg(sigaction(ready, &sa, NULL) == 0, "test error: "
+                  "sigaction() failed: %s", strerror(errno));
+}
+
 /* A child that sends 'signo' with 'value' to the parent (sigqueue) once
    a byte comes through 'gate', then exits */
 static pid_t
@@ -98,6 +120,7 @@ GRADE_TEST(wait_early_ready, 2, 10,
     ck_assert_msg(pipe(gate) == 0,
                   "test error: pipe() failed: %s", strerror(errno));
     server = send_on_gate(SIGRTMIN + 2, 5, gate[0]);
+    note_delivered_ready(SIGRTMIN + 2);
     init_hs(&h, IPCLAB_SIG_RT, server);
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
@@ -109,6 +132,9 @@ GRADE_TEST(wait_early_ready, 2, 10,
                   "test error: waitpid() failed: %s", strerror(errno));
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "test error: the ready could not be sent");
+    ck_assert_msg(!ready_delivered, "the ready sent after hs_block() was "
+                  "delivered at once instead of kept pending: hs_block() "
+                  "must block it");
     signo = G_CALL(hs_wait)(&h, 2000, &ev);
     ck_assert_msg(signo == SIGRTMIN + 2, "hs_wait returned %d (%s), "
                   "expected the ready sent before it was called", signo,
@@ -574,15 +600,6 @@ GRADE_TEST(late_answer, 1, 15,
 }
 END_TEST
 
-static volatile sig_atomic_t ready_delivered;  /* by on_ready */
-
-static void
-on_ready(int sig)
-{
-    (void)sig;
-    ready_delivered = 1;
-}
-
 /* The fake server of answer_at_once: for request i = 1..n, once a byte
    comes through 'gate', write its result and signal ready at once,
    before the request is even read, and say so on 'said' ('a'); then take
@@ -627,7 +644,6 @@ GRADE_TEST(answer_at_once, 2, 15,
            "hs_request: an answer that comes before the client waits is "
            "not lost (3 requests)")
 {
-    struct sigaction sa = { .sa_handler = on_ready };
     struct ipc_record res;
     struct ipc_sigs sigs;
     sigset_t ack, old;
@@ -636,13 +652,8 @@ GRADE_TEST(answer_at_once, 2, 15,
     pid_t server;
     char c;
 
-    /* a ready delivered, not kept pending, is noted, not fatal; the
-       test's own reads restart after it */
     ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    ck_assert_msg(sigaction(sigs.ready, &sa, NULL) == 0, "the test could "
-                  "not set its handler: %s", strerror(errno));
+    note_delivered_ready(sigs.ready);
     sigemptyset(&ack);
     sigaddset(&ack, sigs.ack);
     ck_assert_msg(sigprocmask(SIG_BLOCK, &ack, &old) == 0 && pipe(p1) == 0 &&
