@@ -368,6 +368,11 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     done
 done
 
+if [ -n "$tests" ] && [ ! -s "$plan" ] && [ ! -s "$rows" ]; then
+    echo "grade.sh: no test named '$tests' in the exercises graded (see" \
+        "BUILD/grade/NN-list --list)" >&2
+    exit 2
+fi
 tests_start=$(date +%s)
 own_left=$(awk -F "$us" '$3 == 1 { s += $7 } END { print s + 0 }' "$plan")
 while IFS=$us read -r ex n built why name points limit desc; do
