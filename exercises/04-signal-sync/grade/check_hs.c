@@ -333,22 +333,28 @@ GRADE_TEST(wait_strangers, 2, 15,
 
     /* the server's pid, but kill() instead of sigqueue(): not the
        protocol; one each time the wait is back, for far longer than the
-       timeout: a deadline kept ends the wait anyway */
-    gate_pipes(vg, vs);
-    server = sender(SIGRTMIN + 2, 0, false, vg, vs);
-    close(vg[0]);
-    close(vs[1]);
-    h.server = server;
-    r.gate = vg[1];
-    r.sent = vs[0];
-    r.count = 0;
-    t0 = ipc_now_ms();
-    r.until = t0 + 2000;
-    g_watch_start(&w, relay_ignored, &r);
-    signo = G_CALL(hs_wait)(&h, 400, &ev);
-    took = ipc_now_ms() - t0;
-    g_watch_stop(&w);
-    sender_end(server, vg, vs);
+       timeout: a deadline kept ends the wait anyway. Again (3 times at
+       most) if the watcher could not send one in time: a loaded machine
+       is not the student's fault */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        gate_pipes(vg, vs);
+        server = sender(SIGRTMIN + 2, 0, false, vg, vs);
+        close(vg[0]);
+        close(vs[1]);
+        h.server = server;
+        r.gate = vg[1];
+        r.sent = vs[0];
+        r.count = 0;
+        t0 = ipc_now_ms();
+        r.until = t0 + 2000;
+        g_watch_start(&w, relay_ignored, &r);
+        signo = G_CALL(hs_wait)(&h, 400, &ev);
+        took = ipc_now_ms() - t0;
+        g_watch_stop(&w);
+        sender_end(server, vg, vs);
+        if (signo != 0 || r.count > 0)
+            break;
+    }
     ck_assert_msg(signo == 0, "a kill()ed SIGRTMIN+2 in rt mode must be "
                   "ignored, and the wait time out: returned %d", signo);
     ck_assert_msg(r.count > 0, "the wait of 400 ms ended before a signal "
