@@ -308,8 +308,13 @@ mk() {
 # The tests' own timeouts add up to far more than a grading may take; a
 # submission that hangs everywhere must still be graded in time. Each
 # test gets its own timeout scaled to what is left of the budget for
-# the tests not yet run (never more than its own).
+# the tests not yet run (never more than its own). The budget counts
+# each test's grace too: the time its grading program may take beyond
+# the test's timeout (start-up, reaping, the verdict), which is all a
+# grading program that never starts (a student's constructor that
+# hangs) is given.
 budget=${GRADE_BUDGET:-480}     # seconds for all the tests
+grace=5
 target=exercises
 [ "$solution" = 1 ] && target=solutions
 plan="$private/plan"            # ex, n, built, why, test, points, limit, desc
@@ -374,7 +379,8 @@ if [ -n "$tests" ] && [ ! -s "$plan" ] && [ ! -s "$rows" ]; then
     exit 2
 fi
 tests_start=$(date +%s)
-own_left=$(awk -F "$us" '$3 == 1 { s += $7 } END { print s + 0 }' "$plan")
+own_left=$(awk -F "$us" -v g="$grace" '$3 == 1 { s += $7 + g }
+                                       END { print s + 0 }' "$plan")
 while IFS=$us read -r ex n built why name points limit desc; do
     script=""
     case "$name" in
@@ -388,12 +394,12 @@ while IFS=$us read -r ex n built why name points limit desc; do
         row "$ex" "$name" 0 "$points" FAIL "$why" "$desc" "$log" "$vis"
         continue
     fi
-    # this test's share of what is left of the budget
+    # this test's share of what is left of the budget, its grace included
     left=$((budget - ($(date +%s) - tests_start)))
-    t=$((limit * left / (own_left > 0 ? own_left : 1)))
+    t=$(((limit + grace) * left / (own_left > 0 ? own_left : 1) - grace))
     [ "$t" -le "$limit" ] || t=$limit
     [ "$t" -ge 3 ] || t=3
-    own_left=$((own_left - limit))
+    own_left=$((own_left - limit - grace))
 
     tmp=$(new_tmp)
     raw="$private/raw"
@@ -406,7 +412,7 @@ while IFS=$us read -r ex n built why name points limit desc; do
             ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             ${test_uid:+GRADE_UID="$test_uid" GRADE_GID="$test_uid"} \
             GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" perl -e "$only_fds" 4 \
-            timeout -k 5 $((t + 15)) "$sbuild/grade/$n$suffix" "$name") \
+            timeout -k 2 $((t + grace)) "$sbuild/grade/$n$suffix" "$name") \
             >"$raw" 2>&1 3>"$verdict" </dev/null 9>&-
         status=$?
         [ -z "$test_uid" ] || end_uid
