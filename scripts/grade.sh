@@ -2,7 +2,7 @@
 # scripts/grade.sh - grade the exercises; 'make grade' runs it.
 #
 #   scripts/grade.sh [--build DIR] [--out DIR] [--ex 01,03] [--solution]
-#                    [--hidden DIR | --hidden-from-env]
+#                    [--tests 'NAME...'] [--hidden DIR | --hidden-from-env]
 #
 # First build every exercise (a compile error costs that exercise only)
 # and list its graded tests; then run each test as a process of its own,
@@ -29,6 +29,9 @@
 # which no other process can read) are DIR/NN/*.c, compiled into
 # exercise NN's tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
 #
+# --tests grades only the tests named (in every exercise selected), for
+# a quick regrade of a few tests or the grading tests' repeated runs.
+#
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
 # or the results cannot be written.
@@ -37,6 +40,7 @@ set -u
 build=build
 out=""
 only=""
+tests=""
 solution=0
 hidden=""
 usage() {
@@ -49,9 +53,10 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
     --ex) [ $# -ge 2 ] || usage; only=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --solution) solution=1; shift ;;
+    --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
-    -h|--help) sed -n '2,35s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage ;;
     esac
 done
@@ -305,8 +310,13 @@ mk() {
 # The tests' own timeouts add up to far more than a grading may take; a
 # submission that hangs everywhere must still be graded in time. Each
 # test gets its own timeout scaled to what is left of the budget for
-# the tests not yet run (never more than its own).
+# the tests not yet run (never more than its own). The budget counts
+# each test's grace too: the time its grading program may take beyond
+# the test's timeout (start-up, reaping, the verdict), which is all a
+# grading program that never starts (a student's constructor that
+# hangs) is given.
 budget=${GRADE_BUDGET:-480}     # seconds for all the tests
+grace=5
 target=exercises
 [ "$solution" = 1 ] && target=solutions
 plan="$private/plan"            # ex, n, built, why, test, points, limit, desc
@@ -346,6 +356,7 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     "$build/grade/$n-list" --list | while IFS='	' read -r name points \
             limit desc; do
         [ -n "$name" ] || continue
+        case " $tests " in "  "|*" $name "*) ;; *) continue ;; esac
         printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
             "$built" "$(printf '%s' "$why" | one_line)" "$name" "$points" \
             "$limit" "$(printf '%s' "$desc" | one_line)" >>"$plan"
@@ -353,6 +364,8 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     # hidden script tests: DIR/NN/*.sh (docs/instructor.md)
     for t in ${hidden:+"$hidden/$n"/*.sh}; do
         [ -f "$t" ] || continue
+        case " $tests " in
+        "  "|*" hidden_$(basename "$t" .sh) "*) ;; *) continue ;; esac
         points=$(sed -n 's/^# points: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         desc=$(sed -n 's/^# description: *//p' "$t" | head -n 1)
@@ -362,8 +375,14 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     done
 done
 
+if [ -n "$tests" ] && [ ! -s "$plan" ] && [ ! -s "$rows" ]; then
+    echo "grade.sh: no test named '$tests' in the exercises graded (see" \
+        "BUILD/grade/NN-list --list)" >&2
+    exit 2
+fi
 tests_start=$(date +%s)
-own_left=$(awk -F "$us" '$3 == 1 { s += $7 } END { print s + 0 }' "$plan")
+own_left=$(awk -F "$us" -v g="$grace" '$3 == 1 { s += $7 + g }
+                                       END { print s + 0 }' "$plan")
 while IFS=$us read -r ex n built why name points limit desc; do
     script=""
     case "$name" in
@@ -377,12 +396,12 @@ while IFS=$us read -r ex n built why name points limit desc; do
         row "$ex" "$name" 0 "$points" FAIL "$why" "$desc" "$log" "$vis"
         continue
     fi
-    # this test's share of what is left of the budget
+    # this test's share of what is left of the budget, its grace included
     left=$((budget - ($(date +%s) - tests_start)))
-    t=$((limit * left / (own_left > 0 ? own_left : 1)))
+    t=$(((limit + grace) * left / (own_left > 0 ? own_left : 1) - grace))
     [ "$t" -le "$limit" ] || t=$limit
     [ "$t" -ge 3 ] || t=3
-    own_left=$((own_left - limit))
+    own_left=$((own_left - limit - grace))
 
     tmp=$(new_tmp)
     raw="$private/raw"
@@ -395,7 +414,7 @@ while IFS=$us read -r ex n built why name points limit desc; do
             ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             ${test_uid:+GRADE_UID="$test_uid" GRADE_GID="$test_uid"} \
             GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" perl -e "$only_fds" 4 \
-            timeout -k 5 $((t + 15)) "$sbuild/grade/$n$suffix" "$name") \
+            timeout -k 2 $((t + grace)) "$sbuild/grade/$n$suffix" "$name") \
             >"$raw" 2>&1 3>"$verdict" </dev/null 9>&-
         status=$?
         [ -z "$test_uid" ] || end_uid

@@ -32,8 +32,12 @@
 #define IPCLAB_GRADE_H
 
 #include <check.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "harness.h"
 
@@ -59,6 +63,7 @@ g_register(struct g_test *t);
  * end. A process that ends any other way (exit, _exit, abort, a signal)
  * inside the student's code fails the test, whatever its exit status.
  */
+#ifndef GRADE_LIST
 #define GRADE_TEST(n, pts, tmo, desc_)                                    \
     static void n##_body(void);                                           \
     START_TEST(n)                                                         \
@@ -74,6 +79,13 @@ g_register(struct g_test *t);
         g_register(&n##_entry);                                           \
     }                                                                     \
     static void n##_body(void)
+#else
+/* Preprocessed for the table of tests alone (gradelist.h): one line per
+   test, which mk/exercises.mk picks out; the body is left behind */
+#define GRADE_TEST(n, pts, tmo, desc_)                                    \
+    GRADE_LIST_ENTRY(n, pts, tmo, desc_, __FILE__, __LINE__)              \
+    GRADE_LIST_END static void n##_body(void)
+#endif
 
 /* First thing in a test's process: see GRADE_TEST. */
 void
@@ -92,6 +104,56 @@ void
 g_at(const char *what);
 
 #define G_CALL(fn) (g_at(#fn "()"), fn)
+
+/* A signal's name, "SIGSEGV" or "SIGRTMIN+2", into buf */
+const char *
+g_signal_name(int sig, char *buf, size_t size);
+
+/* The likely cause of a death by signal 'sig', in the student's terms:
+   ": it went over the file size limit, ..." ("" when none is likely) */
+const char *
+g_signal_cause(int sig);
+
+/*
+ * Gates on the test's own thread (watch.c): a watcher thread of the test's
+ * process sends each signal, byte or reader at a known step of the
+ * student's code (its thread asleep in a kernel function), never after a
+ * delay. The test calls g_watch_start(w, fn, arg), then the student's
+ * function, then g_watch_stop(w); fn(w) runs in the watcher, every signal
+ * blocked there (they go to the test's thread).
+ */
+struct g_watch {
+    pid_t tid;                  /* the test's thread, watched */
+    pthread_t thread;           /* the watcher */
+    atomic_bool done;           /* g_watch_stop() was called */
+    void (*fn)(struct g_watch *);
+    void *arg;                  /* the test's */
+};
+
+void
+g_watch_start(struct g_watch *w, void (*fn)(struct g_watch *), void *arg);
+
+/* Tell the watcher the student's call returned, and join it */
+void
+g_watch_stop(struct g_watch *w);
+
+/* True when the test's thread sleeps in a kernel function whose name
+   starts with 'wchan' ("do_sigtimedwait", "pipe_read"), or in any when
+   'wchan' is NULL */
+bool
+g_watch_sleeps(const struct g_watch *w, const char *wchan);
+
+/* In the watcher: wait until cond(w) (when not NULL) holds while the
+   test's thread sleeps so; false at once when g_watch_stop() was called */
+bool
+g_watch_wait(struct g_watch *w, const char *wchan,
+             bool (*cond)(struct g_watch *));
+
+/* In the watcher: send 'sig' to the test's thread and wait until its
+   handler has set *ran (cleared first); false when it cannot be sent or
+   g_watch_stop() was called first */
+bool
+g_watch_interrupt(struct g_watch *w, int sig, volatile sig_atomic_t *ran);
 
 /* How many descriptors this process has open: a call that failed must
    leave it as it was (no leaked descriptor). */

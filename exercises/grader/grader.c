@@ -538,9 +538,8 @@ make_tcase(const struct g_test *t)
     return tc;
 }
 
-/* A signal's name: "SIGSEGV", "SIGRTMIN+2" */
-static const char *
-signal_name(int sig, char *buf, size_t size)
+const char *
+g_signal_name(int sig, char *buf, size_t size)
 {
     const char *abbrev = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
 
@@ -551,6 +550,17 @@ signal_name(int sig, char *buf, size_t size)
     else
         snprintf(buf, size, "signal %d", sig);
     return buf;
+}
+
+const char *
+g_signal_cause(int sig)
+{
+    return sig == SIGXCPU ? ": out of CPU time (an endless loop?)" :
+           sig == SIGXFSZ ? ": it went over the file size limit, writing "
+                            "too much to a file or to its output" :
+           sig == SIGPIPE ? ": it wrote to a pipe or FIFO that no process "
+                            "reads" :
+           sig == SIGSEGV ? ": a bad pointer or a stack overflow" : "";
 }
 
 /*
@@ -575,10 +585,8 @@ failure_reason(const struct g_test *t, bool timed_out, int status,
         int sig = WTERMSIG(status);
 
         snprintf(why, size, "killed by %s%s%s",
-                 signal_name(sig, name, sizeof(name)), in,
-                 sig == SIGXCPU ? ": out of CPU time" :
-                 sig == SIGXFSZ ? ": wrote more than the file size limit" :
-                 "");
+                 g_signal_name(sig, name, sizeof(name)), in,
+                 g_signal_cause(sig));
     } else if (shared->reported == 1 && shared->rtype != CK_PASS) {
         snprintf(why, size, "%.*s", (int)sizeof(shared->msg), shared->msg);
     } else {

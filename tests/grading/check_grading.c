@@ -8,7 +8,8 @@
  *               both results.tap TAP (prove)
  *   fixtures    each broken submission of tests/grading/fixtures/ loses
  *               the points it must, with the message it must
- *               (tests/grading/fixture.sh)
+ *               (tests/grading/fixture.sh); those whose expect says
+ *               'repeat N' are graded N times, the same score each run
  *   handout     'make handout': no solution, no instructor's guide inside;
  *               unpacked alone, plain 'make' builds it and 'make grade'
  *               gives the skeletons' score

@@ -16,6 +16,10 @@
 #                fail TEST [WORDS]     TEST failed, its output has WORDS
 #                log TEST WORDS        TEST's log has WORDS
 #                asroot CHECK          CHECK, only when graded as root
+#                tests NAME...         grade only these tests
+#                repeat N              grade N times: every run must meet
+#                                      every check (the same score each
+#                                      time: no verdict left to chance)
 #
 # The copy's exercise is graded with 'make grade EX=NN GRADE_OUT=OUT';
 # then results.json must be JSON of Gradescope's shape (jq -e),
@@ -48,64 +52,79 @@ touch "$tree/exercises/$ex/"*.c
 # the grading programs built afresh, in a directory grade.sh has not seen
 rm -rf "$tree/build/grade"
 
-rm -rf "$out"
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory \
-    -C "$tree" -j2 grade EX="$n" GRADE_OUT="$out" >"$out.log" 2>&1 || {
-    echo "fixture: make grade exited $?: $(tail -n 3 "$out.log")"; exit 1; }
+grade_and_check() {
+    rm -rf "$out"
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory \
+        -C "$tree" -j2 grade EX="$n" GRADE_OUT="$out" \
+        ${only:+GRADE_TESTS="$only"} >"$out.log" 2>&1 || {
+        echo "fixture: make grade exited $?${runs:+ (run $run of $runs)}:" \
+            "$(tail -n 3 "$out.log")"; exit 1; }
 
-json=$out/results.json
-jq -e '(.score | type) == "number" and (.max_score | type) == "number"
-       and (.output | type) == "string"
-       and .score == ([.tests[].score] | add)
-       and all(.tests[]; (.name | type) == "string"
-               and (.output | type) == "string"
-               and .status == (if .score == .max_score then "passed"
-                               else "failed" end))' "$json" >/dev/null || {
-    echo "fixture: $json is not valid results.json"; exit 1; }
-prove --exec cat "$out/results.tap" >"$out.prove" 2>&1 ||
-    grep -q '^Result: FAIL' "$out.prove" || {
-    echo "fixture: results.tap is not TAP: $(tail -n 3 "$out.prove")"
-    exit 1; }
+    json=$out/results.json
+    jq -e '(.score | type) == "number" and (.max_score | type) == "number"
+           and (.output | type) == "string"
+           and .score == ([.tests[].score] | add)
+           and all(.tests[]; (.name | type) == "string"
+                   and (.output | type) == "string"
+                   and .status == (if .score == .max_score then "passed"
+                                   else "failed" end))' "$json" >/dev/null || {
+        echo "fixture: $json is not valid results.json"; exit 1; }
+    prove --exec cat "$out/results.tap" >"$out.prove" 2>&1 ||
+        grep -q '^Result: FAIL' "$out.prove" || {
+        echo "fixture: results.tap is not TAP: $(tail -n 3 "$out.prove")"
+        exit 1; }
 
-status_of() {   # TEST: passed, failed or nothing
-    jq -r --arg t "$ex/$1" '.tests[] | select(.name == $t) | .status' "$json"
-}
-grep -v '^#' "$fx/expect" | while read -r what test words; do
-    if [ "$what" = asroot ]; then
-        [ "$(id -u)" = 0 ] || continue
-        what=$test test=${words%% *} words=${words#"$test"}
-        words=${words# }
-    fi
-    case "$what" in
-    score)
-        got=$(jq '.score' "$json")
-        [ "$got" = "$test" ] || {
-            echo "$ex scored $got, expected $test:" \
-                 "$(jq -r '.tests[] | select(.status == "failed") |
-                          .name + ": " + (.output | split("\n")[1])' \
-                          "$json" | head -n 3 | tr '\n' ' ')"
-            exit 1; } ;;
-    pass)
-        [ "$(status_of "$test")" = passed ] || {
-            echo "$test: expected to pass: $(jq -r --arg t "$ex/$test" \
+    status_of() {   # TEST: passed, failed or nothing
+        jq -r --arg t "$ex/$1" '.tests[] | select(.name == $t) | .status' "$json"
+    }
+    grep -v '^#' "$fx/expect" | while read -r what test words; do
+        if [ "$what" = asroot ]; then
+            [ "$(id -u)" = 0 ] || continue
+            what=$test test=${words%% *} words=${words#"$test"}
+            words=${words# }
+        fi
+        case "$what" in
+        score)
+            got=$(jq '.score' "$json")
+            [ "$got" = "$test" ] || {
+                echo "$ex scored $got, expected $test:" \
+                     "$(jq -r '.tests[] | select(.status == "failed") |
+                              .name + ": " + (.output | split("\n")[1])' \
+                              "$json" | head -n 3 | tr '\n' ' ')"
+                exit 1; } ;;
+        pass)
+            [ "$(status_of "$test")" = passed ] || {
+                echo "$test: expected to pass: $(jq -r --arg t "$ex/$test" \
+                    '.tests[] | select(.name == $t) | .output' "$json" |
+                    head -n 2 | tr '\n' ' ')"
+                exit 1; } ;;
+        fail)
+            [ "$(status_of "$test")" = failed ] || {
+                echo "$test: expected to fail, got '$(status_of "$test")'"
+                exit 1; }
+            [ -z "$words" ] || jq -r --arg t "$ex/$test" \
                 '.tests[] | select(.name == $t) | .output' "$json" |
-                head -n 2 | tr '\n' ' ')"
-            exit 1; } ;;
-    fail)
-        [ "$(status_of "$test")" = failed ] || {
-            echo "$test: expected to fail, got '$(status_of "$test")'"
-            exit 1; }
-        [ -z "$words" ] || jq -r --arg t "$ex/$test" \
-            '.tests[] | select(.name == $t) | .output' "$json" |
-            grep -qF -- "$words" || {
-            echo "$test: its output lacks '$words': $(jq -r --arg t \
-                "$ex/$test" '.tests[] | select(.name == $t) | .output' \
-                "$json" | head -n 2 | tr '\n' ' ')"
-            exit 1; } ;;
-    log)
-        grep -qF -- "$words" "$out/log/$n-$test.log" || {
-            echo "$test: its log lacks '$words'"; exit 1; } ;;
-    "") ;;
-    *) echo "fixture: $fx/expect: what is '$what'?"; exit 1 ;;
-    esac
+                grep -qF -- "$words" || {
+                echo "$test: its output lacks '$words': $(jq -r --arg t \
+                    "$ex/$test" '.tests[] | select(.name == $t) | .output' \
+                    "$json" | head -n 2 | tr '\n' ' ')"
+                exit 1; } ;;
+        log)
+            grep -qF -- "$words" "$out/log/$n-$test.log" || {
+                echo "$test: its log lacks '$words'"; exit 1; } ;;
+        tests|repeat|"") ;;
+        *) echo "fixture: $fx/expect: what is '$what'?"; exit 1 ;;
+        esac
+    done
+}
+
+only=$(sed -n 's/^tests  *//p' "$fx/expect" | head -n 1)
+runs=$(sed -n 's/^repeat  *\([0-9][0-9]*\).*/\1/p' "$fx/expect" | head -n 1)
+run=1
+while :; do
+    ( grade_and_check ) || {
+        [ -z "$runs" ] || echo "(in run $run of $runs)"
+        exit 1; }
+    [ "$run" -lt "${runs:-1}" ] || break
+    run=$((run + 1))
 done

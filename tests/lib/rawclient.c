@@ -6,8 +6,10 @@
  * Used by tests/system/ and tests/faults/; see rawclient.h.
  */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ipclab/fifo.h"
@@ -27,31 +29,52 @@ raw_request(const char *dir, uint32_t op, int64_t a, int64_t b,
     char path[PATH_MAX];
     sigset_t set;
     pid_t server;
-    int fd1, fd2;
+    int fd1, fd2, r;
 
-    ck_assert_int_eq(ipc_rundir_server(dir, &server, &mode), 0);
+    ck_assert_msg(ipc_rundir_server(dir, &server, &mode) == 0, "the "
+                  "server's run directory %s does not say which server runs "
+                  "there (server.pid): did the server start?", dir);
     ipc_sigs_init(&sigs, mode);
     sigemptyset(&set);
     sigaddset(&set, sigs.ready);
-    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &set, NULL) == 0, "test error: "
+                  "sigprocmask: %s", strerror(errno));
 
-    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO2), 0);
-    fd2 = ipc_fifo_open(IPCLAB_FIFO2, path, O_RDONLY | O_NONBLOCK);
-    ck_assert_int_ne(fd2, -1);
-    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO1), 0);
-    fd1 = ipc_fifo_open(IPCLAB_FIFO1, path, O_WRONLY | O_NONBLOCK);
-    ck_assert_int_ne(fd1, -1);
+    ck_assert_msg(ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO2) == 0
+                  && (fd2 = ipc_fifo_open(IPCLAB_FIFO2, path,
+                                          O_RDONLY | O_NONBLOCK)) != -1,
+                  "cannot open the server's FIFO2 in %s: %s", dir,
+                  strerror(errno));
+    ck_assert_msg(ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO1) == 0
+                  && (fd1 = ipc_fifo_open(IPCLAB_FIFO1, path,
+                                          O_WRONLY | O_NONBLOCK)) != -1,
+                  "cannot open the server's FIFO1 in %s (no server reading "
+                  "it?): %s", dir, strerror(errno));
 
     ipc_rec_request(&rec, (enum ipc_op)op, a, b, ++seq);
-    ck_assert_int_eq(ipc_rec_write(fd1, IPCLAB_FIFO1, &rec, 1000), 0);
-    ck_assert_int_eq(ipc_sig_wait(&set, 10000, &ev), sigs.ready);
-    ck_assert(ipc_sig_from(&sigs, &ev, server));
-    ck_assert_int_eq(ipc_rec_read_one(fd2, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT),
-                     1);
-    ck_assert_int_eq(rec.pid, getpid());
-    ck_assert_int_eq(rec.seq, seq);
-    ck_assert_int_eq(ipc_sig_send(&sigs, sigs.ack, "ack", server, rec.seq),
-                     0);
+    ck_assert_msg(ipc_rec_write(fd1, IPCLAB_FIFO1, &rec, 1000) == 0,
+                  "the request (op %u, seq %u) could not be written to FIFO1 "
+                  "within 1 s: is the server reading FIFO1? (%s)", op, seq,
+                  strerror(errno));
+    r = ipc_sig_wait(&set, 10000, &ev);
+    ck_assert_msg(r == sigs.ready, "no ready from the server within 10 s "
+                  "after the request (op %u, seq %u): it was never answered",
+                  op, seq);
+    ck_assert_msg(ipc_sig_from(&sigs, &ev, server), "the ready came from "
+                  "pid %d, not from the server (%d), or not by sigqueue()",
+                  (int)ev.pid, (int)server);
+    r = ipc_rec_read_one(fd2, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT);
+    ck_assert_msg(r == 1, "the server signalled ready, but FIFO2 held no "
+                  "valid result (%s)", r == 0 ? "end of file" :
+                  strerror(errno));
+    ck_assert_msg(rec.pid == getpid(), "the result on FIFO2 is for pid %d, "
+                  "not for the client that was signalled (%d)", (int)rec.pid,
+                  (int)getpid());
+    ck_assert_msg(rec.seq == seq, "the result carries seq %u, not the "
+                  "request's %u", rec.seq, seq);
+    ck_assert_msg(ipc_sig_send(&sigs, sigs.ack, "ack", server, rec.seq) == 0,
+                  "the ack to the server (%d) could not be sent: %s",
+                  (int)server, strerror(errno));
     close(fd1);
     close(fd2);
     *value = rec.value;

@@ -144,8 +144,10 @@ GRADE_TEST(framer_full, 1, 10, "rt_framer_feed: ENOBUFS, nothing appended")
                   "but appended some anyway: %zu bytes buffered, expected 10",
                   f.len);
     memset(&got, 0, sizeof(got));
-    ck_assert_int_eq(G_CALL(rt_framer_feed)(&f, (char *)&r + 10,
-                                            sizeof(r) - 10), 0);
+    ck_assert_msg(G_CALL(rt_framer_feed)(&f, (char *)&r + 10,
+                                         sizeof(r) - 10) == 0,
+                  "rt_framer_feed of the record's last %zu bytes failed",
+                  sizeof(r) - 10);
     ck_assert_msg(G_CALL(rt_framer_next)(&f, &got, &st) == 1 &&
                   got.seq == r.seq, "rt_framer_next did not find the record "
                   "completed after a refused feed (returned no record or "
@@ -161,7 +163,8 @@ GRADE_TEST(dispatch, 4, 10,
     struct ipc_record r, got;
 
     for (int i = 0; i <= IPCLAB_OP_COUNT + 1; i++)
-        ck_assert_int_eq(pipe2(fds[i], O_NONBLOCK), 0);
+        ck_assert_msg(pipe2(fds[i], O_NONBLOCK) == 0,
+                      "test error: pipe2() failed: %s", strerror(errno));
     for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
         out[op] = fds[op][1];
     for (int i = 0; i < 8; i++) {
@@ -187,8 +190,9 @@ GRADE_TEST(dispatch, 4, 10,
     request(&r, 3);
     r.op = 9;
     ipc_rec_seal(&r);
-    ck_assert_int_eq(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1], &r,
-                                         &st), 0);
+    ck_assert_msg(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1], &r,
+                                      &st) == 0, "rt_dispatch of a record "
+                  "with op 9 failed instead of sending it to rejects");
     ck_assert_msg(read(fds[IPCLAB_OP_COUNT + 1][0], &got, sizeof(got)) ==
                   sizeof(got), "op 9: nothing written into rejects");
     ck_assert_msg(ipc_rec_validate(&got, sizeof(got), IPCLAB_KIND_RESULT) ==

@@ -202,7 +202,7 @@ start_loop(int fd3, int fd4)
 
     fflush(NULL);
     pid = fork();
-    ck_assert_int_ne(pid, -1);
+    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
     if (pid == 0) {
         struct wk w = { .op = IPCLAB_OP_MUL, .role = "mul", .server = server,
                         .fd3 = fd3, .fd4 = fd4 };
@@ -227,11 +227,13 @@ queue_from_child(pid_t pid, int signo, int value)
 
     fflush(NULL);
     child = fork();
-    ck_assert_int_ne(child, -1);
+    ck_assert_msg(child != -1,
+                  "test error: fork() failed: %s", strerror(errno));
     if (child == 0)
         _exit(sigqueue(pid, signo, (union sigval){ .sival_int = value }) == 0
               ? 0 : 1);
-    ck_assert_int_eq(h_wait(child, 5000), 0);
+    ck_assert_msg(h_wait(child, 5000) == 0, "a signal could not be queued "
+                  "to the worker (pid %d): has wk_loop() ended?", (int)pid);
 }
 
 GRADE_TEST(server_only, 2, 20,
@@ -254,22 +256,32 @@ GRADE_TEST(server_only, 2, 20,
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGCHLD);
-    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
-    ck_assert_int_eq(pipe(p3), 0);
-    ck_assert_int_eq(pipe(p4), 0);
-    ck_assert_int_eq(fcntl(p3[0], F_SETFL, O_NONBLOCK), 0);
-    ck_assert_int_eq(fcntl(p4[1], F_SETFL, O_NONBLOCK), 0);
-    ck_assert_int_eq(fcntl(p4[0], F_SETFL, O_NONBLOCK), 0);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &set, NULL) == 0,
+                  "test error: sigprocmask() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(p3) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(p4) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    ck_assert_msg(fcntl(p3[0], F_SETFL, O_NONBLOCK) == 0,
+                  "test error: fcntl() failed: %s", strerror(errno));
+    ck_assert_msg(fcntl(p4[1], F_SETFL, O_NONBLOCK) == 0,
+                  "test error: fcntl() failed: %s", strerror(errno));
+    ck_assert_msg(fcntl(p4[0], F_SETFL, O_NONBLOCK) == 0,
+                  "test error: fcntl() failed: %s", strerror(errno));
     /* two requests wait in "FIFO3"; a stranger's ready, then ours: a
        worker that obeys the stranger reads both */
     ipc_rec_request(&req, IPCLAB_OP_MUL, 6, 7, 5);
-    ck_assert_int_eq(ipc_rec_write(p3[1], IPCLAB_FIFO3, &req, 1000), 0);
+    ck_assert_msg(ipc_rec_write(p3[1], IPCLAB_FIFO3, &req, 1000) == 0,
+                  "test error: ipc_rec_write() failed: %s", strerror(errno));
     ipc_rec_request(&req, IPCLAB_OP_MUL, 2, 3, 6);
-    ck_assert_int_eq(ipc_rec_write(p3[1], IPCLAB_FIFO3, &req, 1000), 0);
+    ck_assert_msg(ipc_rec_write(p3[1], IPCLAB_FIFO3, &req, 1000) == 0,
+                  "test error: ipc_rec_write() failed: %s", strerror(errno));
     worker = start_loop(p3[0], p4[1]);
     queue_from_child(worker, sigs.ready, 5);
-    ck_assert_int_eq(sigqueue(worker, sigs.ready,
-                              (union sigval){ .sival_int = 5 }), 0);
+    ck_assert_msg(sigqueue(worker, sigs.ready,
+                           (union sigval){ .sival_int = 5 }) == 0,
+                  "the ready could not be sent to the worker (%d): %s (has "
+                  "wk_loop() ended?)", (int)worker, strerror(errno));
     /* the first ack (our ready's, or the stranger's) */
     do          /* a SIGCHLD from the stranger says nothing */
         got = sigtimedwait(&set, &si, &slice);
@@ -290,7 +302,8 @@ GRADE_TEST(server_only, 2, 20,
     while (sigtimedwait(&set, &si, &(struct timespec){ 0, 0 }) != -1)
         if (si.si_signo == sigs.ack && si.si_pid == worker)
             acks++;
-    ck_assert_int_eq(ioctl(p3[0], FIONREAD, &left), 0);
+    ck_assert_msg(ioctl(p3[0], FIONREAD, &left) == 0,
+                  "test error: ioctl() failed: %s", strerror(errno));
     ck_assert_msg(left == (int)sizeof(req) && acks == 1, "your worker read "
                   "FIFO3 on a ready from another process than its server "
                   "(%d requests read, %d acks): accept a ready only from "
@@ -303,18 +316,22 @@ GRADE_TEST(server_only, 2, 20,
                   status);
 
     /* a worker whose server dies (it is re-parented) stops by itself */
-    ck_assert_int_eq(pipe(pids), 0);
+    ck_assert_msg(pipe(pids) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
     fflush(NULL);
     middle = fork();
-    ck_assert_int_ne(middle, -1);
+    ck_assert_msg(middle != -1,
+                  "test error: fork() failed: %s", strerror(errno));
     if (middle == 0) {
         pid_t w = start_loop(p3[0], p4[1]);
 
         _exit(write(pids[1], &w, sizeof(w)) == (ssize_t)sizeof(w) ? 0 : 1);
     }
-    ck_assert_int_eq(h_wait(middle, 5000), 0);
-    ck_assert_int_eq(read(pids[0], &worker, sizeof(worker)),
-                     (ssize_t)sizeof(worker));
+    ck_assert_msg(h_wait(middle, 5000) == 0, "test error: the process "
+                  "starting wk_loop() in a child failed");
+    ck_assert_msg(read(pids[0], &worker, sizeof(worker)) ==
+                  (ssize_t)sizeof(worker),
+                  "test error: read() failed: %s", strerror(errno));
     deadline = ipc_deadline_ms(10 * WK_POLL_PARENT_MS);
     while (!ended(worker) && ipc_ms_until(deadline) > 0)
         ipc_sleep_ms(20);

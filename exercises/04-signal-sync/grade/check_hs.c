@@ -9,6 +9,7 @@
  * 'ipclab-trace check'.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,50 +24,6 @@
 #include "oracle.h"
 
 #define RUN_MS 30000
-
-/* A child that sends 'signo' with 'value' to the parent after 'delay_ms' */
-static pid_t
-send_later(int signo, int value, int delay_ms, int queued)
-{
-    pid_t parent = getpid(), pid;
-
-    fflush(NULL);
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        union sigval sv = { .sival_int = value };
-
-        ipc_sleep_ms(delay_ms);
-        if (queued)
-            sigqueue(parent, signo, sv);
-        else
-            kill(parent, signo);
-        ipc_sleep_ms(2000);     /* stay a valid si_pid for a while */
-        _exit(0);
-    }
-    return pid;
-}
-
-/* A child that kill()s the parent with 'signo' every 'period_ms',
-   'count' times */
-static pid_t
-send_every(int signo, int period_ms, int count)
-{
-    pid_t parent = getpid(), pid;
-
-    fflush(NULL);
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        for (int i = 0; i < count; i++) {
-            ipc_sleep_ms(period_ms);
-            kill(parent, signo);
-        }
-        ipc_sleep_ms(2000);     /* stay a valid si_pid for a while */
-        _exit(0);
-    }
-    return pid;
-}
 
 static void
 init_hs(struct hs *h, enum ipc_sig_mode mode, pid_t server)
@@ -111,6 +68,28 @@ GRADE_TEST(block_signals, 2, 10,
 }
 END_TEST
 
+static volatile sig_atomic_t ready_delivered;  /* by on_ready */
+
+static void
+on_ready(int sig)
+{
+    (void)sig;
+    ready_delivered = 1;
+}
+
+/* Note, instead of dying of it, a ready delivered at once when it should
+   stay pending (blocked); the test's own reads restart after it */
+static void
+note_delivered_ready(int ready)
+{
+    struct sigaction sa = { .sa_handler = on_ready };
+
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ck_assert_msg(sigaction(ready, &sa, NULL) == 0, "test error: "
+                  "sigaction() failed: %s", strerror(errno));
+}
+
 /* A child that sends 'signo' with 'value' to the parent (sigqueue) once
    a byte comes through 'gate', then exits */
 static pid_t
@@ -118,7 +97,8 @@ send_on_gate(int signo, int value, int gate)
 {
     pid_t parent = getpid(), pid = fork();
 
-    ck_assert_int_ne(pid, -1);
+    ck_assert_msg(pid != -1,
+                  "test error: fork() failed: %s", strerror(errno));
     if (pid == 0) {
         union sigval sv = { .sival_int = value };
         char c;
@@ -129,7 +109,7 @@ send_on_gate(int signo, int value, int gate)
     return pid;
 }
 
-GRADE_TEST(wait_early_ready, 3, 10,
+GRADE_TEST(wait_early_ready, 2, 10,
            "hs_wait: a ready sent before the wait is not lost")
 {
     struct ipc_sig_event ev;
@@ -137,17 +117,24 @@ GRADE_TEST(wait_early_ready, 3, 10,
     int gate[2], signo, status;
     pid_t server;
 
-    ck_assert_int_eq(pipe(gate), 0);
+    ck_assert_msg(pipe(gate) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
     server = send_on_gate(SIGRTMIN + 2, 5, gate[0]);
+    note_delivered_ready(SIGRTMIN + 2);
     init_hs(&h, IPCLAB_SIG_RT, server);
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
     /* the ready comes now, and is pending before any wait: the gate is
        the sender's exit */
-    ck_assert_int_eq(write(gate[1], "x", 1), 1);
-    ck_assert_int_eq(waitpid(server, &status, 0), server);
+    ck_assert_msg(write(gate[1], "x", 1) == 1,
+                  "test error: write() failed: %s", strerror(errno));
+    ck_assert_msg(waitpid(server, &status, 0) == server,
+                  "test error: waitpid() failed: %s", strerror(errno));
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "test error: the ready could not be sent");
+    ck_assert_msg(!ready_delivered, "the ready sent after hs_block() was "
+                  "delivered at once instead of kept pending: hs_block() "
+                  "must block it");
     signo = G_CALL(hs_wait)(&h, 2000, &ev);
     ck_assert_msg(signo == SIGRTMIN + 2, "hs_wait returned %d (%s), "
                   "expected the ready sent before it was called", signo,
@@ -167,54 +154,217 @@ on_usr2(int sig)
     got_usr2 = 1;
 }
 
-GRADE_TEST(wait_strangers, 3, 15,
+/*
+ * What the watcher of wait_strangers does (grade.h, g_watch_*): it sees
+ * the test's thread asleep in sigtimedwait() (the kernel function both
+ * sigtimedwait() and sigwaitinfo() sleep in) with no ready pending, so
+ * every signal is sent at a known step of the wait, never after a delay.
+ */
+struct relay {
+    int ready;                  /* the ready signal */
+    int gate;                   /* a byte here releases the sender */
+    int sent;                   /* a byte from it: it has signalled */
+    int count;                  /* signals the watcher had sent */
+    int64_t until;              /* relay_ignored(): send until then */
+};
+
+/* The wait is idle: no ready pending (it took every one sent so far) */
+static bool
+no_ready_pending(struct g_watch *w)
+{
+    const struct relay *r = w->arg;
+    sigset_t pending;
+
+    return sigpending(&pending) == 0 && !sigismember(&pending, r->ready);
+}
+
+/* Wait until the test's thread sleeps in the wait with no ready pending;
+   false once hs_wait() returned */
+static bool
+wait_idle(struct g_watch *w)
+{
+    return g_watch_wait(w, "do_sigtimedwait", no_ready_pending);
+}
+
+/* Release the sender (a byte through the gate) and wait until it says it
+   has signalled; false when it cannot */
+static bool
+relay_release(struct relay *r)
+{
+    char c;
+
+    if (write(r->gate, "x", 1) != 1 || read(r->sent, &c, 1) != 1)
+        return false;
+    r->count++;
+    return true;
+}
+
+/* The watcher of the first half of wait_strangers: once the stranger's
+   ready (pending before the wait) is taken, interrupt the wait with
+   SIGUSR2; once the wait is back, release the server's ready. */
+static void
+relay_strangers(struct g_watch *w)
+{
+    struct relay *r = w->arg;
+
+    if (!wait_idle(w) || !g_watch_interrupt(w, SIGUSR2, &got_usr2))
+        return;
+    r->count++;
+    if (wait_idle(w))
+        relay_release(r);
+}
+
+/* The watcher of the second half: a kill()ed ready each time the wait is
+   back, until hs_wait() returns or r->until */
+static void
+relay_ignored(struct g_watch *w)
+{
+    struct relay *r = w->arg;
+
+    while (ipc_now_ms() < r->until && wait_idle(w) && relay_release(r))
+        ;
+}
+
+/*
+ * A child that, for each byte through 'gate', sends 'signo' to the
+ * parent (sigqueue() with 'value' when 'queued', else kill()) and writes
+ * a byte to 'sent'; it lives until sender_end(), so that its pid
+ * stays the sender's while the test looks at si_pid.
+ */
+static pid_t
+sender(int signo, int value, bool queued, const int gate[2],
+       const int sent[2])
+{
+    pid_t parent = getpid(), pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_msg(pid != -1, "the test could not fork: %s", strerror(errno));
+    if (pid == 0) {
+        union sigval sv = { .sival_int = value };
+        char c;
+
+        close(gate[1]);
+        close(sent[0]);
+        while (read(gate[0], &c, 1) == 1) {
+            if ((queued ? sigqueue(parent, signo, sv) : kill(parent, signo))
+                == -1 || write(sent[1], "x", 1) != 1)
+                _exit(1);
+        }
+        _exit(0);
+    }
+    return pid;
+}
+
+/* A gate and its answer: two pipes, with the test's ends kept */
+static void
+gate_pipes(int gate[2], int sent[2])
+{
+    ck_assert_msg(pipe(gate) == 0 && pipe(sent) == 0, "the test could not "
+                  "make its pipes: %s", strerror(errno));
+}
+
+/* End the sender (another sender may hold its gate open: no EOF) */
+static void
+sender_end(pid_t pid, const int gate[2], const int sent[2])
+{
+    close(gate[1]);
+    close(sent[0]);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+        ;
+}
+
+GRADE_TEST(wait_strangers, 2, 15,
            "hs_wait: ignores strangers and kill(), survives EINTR, times out")
 {
     struct sigaction sa = { .sa_handler = on_usr2 };
+    int sg[2], ss[2], vg[2], vs[2];
     struct ipc_sig_event ev;
+    struct relay r = { .ready = SIGRTMIN + 2 };
+    struct g_watch w;
+    pid_t server, stranger;
     struct hs h;
-    pid_t server, stranger, helper;
-    int64_t t0;
+    int64_t t0, took;
     int signo;
 
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;            /* no SA_RESTART: the wait sees EINTR */
-    ck_assert_int_eq(sigaction(SIGUSR2, &sa, NULL), 0);
-
-    stranger = send_later(SIGRTMIN + 2, 9, 100, 1);
-    helper = send_later(SIGUSR2, 0, 200, 0);
-    server = send_later(SIGRTMIN + 2, 7, 400, 1);
+    ck_assert_msg(sigaction(SIGUSR2, &sa, NULL) == 0, "the test could not "
+                  "set its SIGUSR2 handler: %s", strerror(errno));
+    gate_pipes(sg, ss);
+    gate_pipes(vg, vs);
+    stranger = sender(SIGRTMIN + 2, 9, true, sg, ss);
+    server = sender(SIGRTMIN + 2, 7, true, vg, vs);
+    close(sg[0]);
+    close(ss[1]);
+    close(vg[0]);
+    close(vs[1]);
     init_hs(&h, IPCLAB_SIG_RT, server);
     ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
                   strerror(errno));
-    signo = G_CALL(hs_wait)(&h, 3000, &ev);
+    /* the stranger's ready is pending before the wait: it comes first;
+       then, in the wait, a SIGUSR2 handler; then the server's ready */
+    r.gate = sg[1];
+    r.sent = ss[0];
+    ck_assert_msg(relay_release(&r), "test error: the stranger's ready "
+                  "could not be sent");
+    r.gate = vg[1];
+    r.sent = vs[0];
+    r.count = 0;
+    g_watch_start(&w, relay_strangers, &r);
+    signo = G_CALL(hs_wait)(&h, 5000, &ev);
+    g_watch_stop(&w);
     ck_assert_msg(!(signo == SIGRTMIN + 2 && ev.pid == stranger),
                   "hs_wait took a ready from pid %d, not the server (%d): "
                   "check who sent it (si_pid)", (int)ev.pid, (int)server);
     ck_assert_msg(signo != -1 || errno != EINTR, "hs_wait returned -1/EINTR "
                   "when a handler ran: EINTR must not end the wait");
+    ck_assert_msg(r.count > 0, "hs_wait never slept in sigtimedwait() or "
+                  "sigwaitinfo() with the stranger's ready taken: the README "
+                  "asks for them (returned %d)", signo);
     ck_assert_msg(signo == SIGRTMIN + 2 && ev.value == 7 && ev.pid == server,
                   "expected the server's ready (value 7) after a stranger's "
                   "(value 9) and an EINTR; got signal %d value %u from %d "
                   "(%s)", signo, ev.value, (int)ev.pid,
-                  signo == -1 ? strerror(errno) : "");
+                  signo == -1 ? strerror(errno) : "timed out");
+    sender_end(stranger, sg, ss);
+    sender_end(server, vg, vs);
 
     /* the server's pid, but kill() instead of sigqueue(): not the
-       protocol; sent every 100 ms, longer than the timeout */
-    kill(server, SIGKILL);
-    server = send_every(SIGRTMIN + 2, 100, 15);
-    h.server = server;
-    t0 = ipc_now_ms();
-    signo = G_CALL(hs_wait)(&h, 400, &ev);
+       protocol; one each time the wait is back, for far longer than the
+       timeout: a deadline kept ends the wait anyway. Again (3 times at
+       most) if the watcher could not send one in time: a loaded machine
+       is not the student's fault */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        gate_pipes(vg, vs);
+        server = sender(SIGRTMIN + 2, 0, false, vg, vs);
+        close(vg[0]);
+        close(vs[1]);
+        h.server = server;
+        r.gate = vg[1];
+        r.sent = vs[0];
+        r.count = 0;
+        t0 = ipc_now_ms();
+        r.until = t0 + 2000;
+        g_watch_start(&w, relay_ignored, &r);
+        signo = G_CALL(hs_wait)(&h, 400, &ev);
+        took = ipc_now_ms() - t0;
+        g_watch_stop(&w);
+        sender_end(server, vg, vs);
+        if (signo != 0 || r.count > 0)
+            break;
+    }
     ck_assert_msg(signo == 0, "a kill()ed SIGRTMIN+2 in rt mode must be "
                   "ignored, and the wait time out: returned %d", signo);
-    ck_assert_msg(ipc_now_ms() - t0 >= 350 && ipc_now_ms() - t0 < 1200,
-                  "timeout 400 ms, with an ignored signal every 100 ms: "
-                  "returned after %lld ms (is the deadline restarted on "
-                  "each signal?)", (long long)(ipc_now_ms() - t0));
-    kill(server, SIGKILL);
-    kill(stranger, SIGKILL);
-    kill(helper, SIGKILL);
+    ck_assert_msg(r.count > 0, "the wait of 400 ms ended before a signal "
+                  "could be sent in it (%lld ms)", (long long)took);
+    ck_assert_msg(took >= 350, "timeout 400 ms: returned after %lld ms",
+                  (long long)took);
+    ck_assert_msg(took < 2000, "timeout 400 ms, with %d ignored signals in "
+                  "the wait: returned after %lld ms, when they stopped (is "
+                  "the deadline restarted on each signal?)", r.count,
+                  (long long)took);
 }
 END_TEST
 
@@ -230,7 +380,7 @@ take_one(int signo, int fd)
     sigprocmask(SIG_BLOCK, &set, NULL);
     fflush(NULL);
     pid = fork();
-    ck_assert_int_ne(pid, -1);
+    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
     if (pid == 0) {
         struct timespec ts = { 5, 0 };
         siginfo_t si;
@@ -253,12 +403,14 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
     struct hs h;
     pid_t pid;
 
-    ck_assert_int_eq(pipe(pfd), 0);
+    ck_assert_msg(pipe(pfd) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
     pid = take_one(SIGRTMIN + 3, pfd[1]);
     init_hs(&h, IPCLAB_SIG_RT, pid);
     ck_assert_msg(G_CALL(hs_ack)(&h, 77) == 0, "hs_ack failed: %s",
                   strerror(errno));
-    ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
+    ck_assert_msg(read(pfd[0], got, sizeof(got)) == (int)sizeof(got),
+                  "test error: read() failed: %s", strerror(errno));
     ck_assert_msg(got[0], "the server got no SIGRTMIN+3");
     ck_assert_msg(got[1] == SI_QUEUE && got[2] == 77, "rt ack: si_code %d "
                   "value %d, expected SI_QUEUE (%d) and 77", got[1], got[2],
@@ -267,8 +419,10 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
 
     pid = take_one(SIGUSR2, pfd[1]);
     init_hs(&h, IPCLAB_SIG_CLASSIC, pid);
-    ck_assert_int_eq(G_CALL(hs_ack)(&h, 78), 0);
-    ck_assert_int_eq(read(pfd[0], got, sizeof(got)), (int)sizeof(got));
+    ck_assert_msg(G_CALL(hs_ack)(&h, 78) == 0, "classic mode: hs_ack "
+                  "failed: %s", strerror(errno));
+    ck_assert_msg(read(pfd[0], got, sizeof(got)) == (int)sizeof(got),
+                  "test error: read() failed: %s", strerror(errno));
     ck_assert_msg(got[0] && got[1] == SI_USER, "classic ack: expected "
                   "SIGUSR2 by kill() (SI_USER), got %s, si_code %d",
                   got[0] ? "it" : "nothing", got[1]);
@@ -351,6 +505,22 @@ load(const char *const extra[], int clients, int count)
     g_server_stop_answered(&srv, (long)clients * count);
 }
 
+/* The client's side of a fake server's pipes: 'h' in rt mode with the
+   FIFO1 and FIFO2 ends non-blocking, as ex04-client opens them, and its
+   signals blocked by the student's hs_block() */
+static void
+client_of(struct hs *h, pid_t server, int fd1, int fd2)
+{
+    ck_assert_msg(ipc_fd_set_nonblock(fd1, 1) == 0 &&
+                  ipc_fd_set_nonblock(fd2, 1) == 0,
+                  "test error: cannot set O_NONBLOCK: %s", strerror(errno));
+    init_hs(h, IPCLAB_SIG_RT, server);
+    h->fd1 = fd1;
+    h->fd2 = fd2;
+    ck_assert_msg(G_CALL(hs_block)(h, NULL) == 0, "hs_block failed: %s",
+                  strerror(errno));
+}
+
 /* In the fake server: answer request 'req' with 'value' on fd, signal
    ready to the client and wait for its ack. Exits 1 on any failure. */
 static void
@@ -384,12 +554,16 @@ GRADE_TEST(late_answer, 1, 15,
     ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ack);
     sigaddset(&ack, sigs.ack);
-    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ack, &old), 0);
-    ck_assert_int_eq(pipe(p1), 0);
-    ck_assert_int_eq(pipe(p2), 0);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &ack, &old) == 0,
+                  "test error: sigprocmask() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(p1) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(p2) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
     fflush(NULL);
     server = fork();
-    ck_assert_int_ne(server, -1);
+    ck_assert_msg(server != -1,
+                  "test error: fork() failed: %s", strerror(errno));
     if (server == 0) {
         /* the fake server: answers request 1 only once request 2 has
            come, so after request 1 timed out: the gate is request 2 */
@@ -405,16 +579,11 @@ GRADE_TEST(late_answer, 1, 15,
         answer(p2[1], &sigs, &req2, 42, client);
         _exit(0);
     }
-    ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0,
+                  "test error: sigprocmask() failed: %s", strerror(errno));
     close(p1[0]);
     close(p2[1]);
-    ck_assert_int_eq(ipc_fd_set_nonblock(p1[1], 1), 0);
-    ck_assert_int_eq(ipc_fd_set_nonblock(p2[0], 1), 0);
-    init_hs(&h, IPCLAB_SIG_RT, server);
-    h.fd1 = p1[1];
-    h.fd2 = p2[0];
-    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
-                  strerror(errno));
+    client_of(&h, server, p1[1], p2[0]);
     errno = 0;
     r = G_CALL(hs_request)(&h, IPCLAB_OP_SUM, 1, 2, &res, 300);
     ck_assert_msg(r == -1 && errno == ETIMEDOUT, "no answer in 300 ms: "
@@ -430,9 +599,119 @@ GRADE_TEST(late_answer, 1, 15,
     ck_assert_msg(res.value == 42 && res.seq == 2, "6 * 7: got value %lld, "
                   "seq %u; expected 42, seq 2", (long long)res.value,
                   res.seq);
-    ck_assert_int_eq(waitpid(server, &status, 0), server);
+    ck_assert_msg(waitpid(server, &status, 0) == server,
+                  "test error: waitpid() failed: %s", strerror(errno));
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the late "
                   "answer was never acknowledged: ack it, then drop it");
+}
+END_TEST
+
+/* The fake server of answer_at_once: for request i = 1..n, once a byte
+   comes through 'gate', write its result and signal ready at once,
+   before the request is even read, and say so on 'said' ('a'); then take
+   the request and its ack, each within 5 s, and say so ('d'). Exits 1
+   on any failure. */
+static void
+answer_first(int n, const struct ipc_sigs *sigs, int fd1, int fd2, int gate,
+             int said, pid_t client)
+{
+    struct timespec ts = { 5, 0 };
+    struct pollfd pfd = { .fd = fd1, .events = POLLIN };
+    sigset_t ack;
+
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs->ack);
+    for (int i = 1; i <= n; i++) {
+        union sigval sv = { .sival_int = i };
+        struct ipc_record res, req;
+        siginfo_t si;
+        char c;
+
+        if (read(gate, &c, 1) != 1)
+            _exit(1);
+        ipc_rec_request(&res, IPCLAB_OP_MUL, 6, i, (uint32_t)i);
+        res.pid = client;
+        ipc_rec_make_result(&res, 0, 6 * i);
+        if (ipc_rec_write(fd2, IPCLAB_FIFO2, &res, 5000) == -1 ||
+            sigqueue(client, sigs->ready, sv) == -1 ||
+            write(said, "a", 1) != 1 ||
+            poll(&pfd, 1, 5000) != 1 ||
+            ipc_rec_read_one(fd1, IPCLAB_FIFO1, &req,
+                             IPCLAB_KIND_REQUEST) != 1 ||
+            req.seq != (uint32_t)i ||
+            sigtimedwait(&ack, &si, &ts) != sigs->ack ||
+            si.si_value.sival_int != i || write(said, "d", 1) != 1)
+            _exit(1);
+    }
+    _exit(0);
+}
+
+GRADE_TEST(answer_at_once, 2, 15,
+           "hs_request: an answer that comes before the client waits is "
+           "not lost (3 requests)")
+{
+    struct ipc_record res;
+    struct ipc_sigs sigs;
+    sigset_t ack, old;
+    int p1[2], p2[2], gate[2], said[2], r, status;
+    struct hs h;
+    pid_t server;
+    char c;
+
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
+    note_delivered_ready(sigs.ready);
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs.ack);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &ack, &old) == 0 && pipe(p1) == 0 &&
+                  pipe(p2) == 0 && pipe(gate) == 0 && pipe(said) == 0,
+                  "the test could not set up its fake server: %s",
+                  strerror(errno));
+    fflush(NULL);
+    server = fork();
+    ck_assert_msg(server != -1, "the test could not fork: %s",
+                  strerror(errno));
+    if (server == 0) {
+        close(p1[1]);
+        close(p2[0]);
+        close(gate[1]);
+        close(said[0]);
+        answer_first(3, &sigs, p1[0], p2[1], gate[0], said[1], getppid());
+    }
+    close(p1[0]);
+    close(p2[1]);
+    close(gate[0]);
+    close(said[1]);
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
+                  "sigprocmask() failed: %s", strerror(errno));
+    client_of(&h, server, p1[1], p2[0]);
+    for (int i = 1; i <= 3; i++) {
+        /* the gate: the answer and its ready are sent now, before
+           hs_request() sends the request: as when the server answers
+           before the client could block the signals */
+        ck_assert_msg(write(gate[1], "x", 1) == 1 &&
+                      read(said[0], &c, 1) == 1 && c == 'a', "test error: "
+                      "the fake server could not answer request %d", i);
+        ck_assert_msg(!ready_delivered, "the ready for request %d came "
+                      "before hs_request() waited, and was delivered at "
+                      "once instead of kept pending: a fast answer is lost "
+                      "(block ready in hs_block(), before any request is "
+                      "sent, and keep it blocked)", i);
+        memset(&res, 0, sizeof(res));
+        r = G_CALL(hs_request)(&h, IPCLAB_OP_MUL, 6, i, &res, 5000);
+        ck_assert_msg(r == 0, "request %d, answered before the client "
+                      "waited: hs_request failed: %s", i, strerror(errno));
+        ck_assert_msg(res.seq == (uint32_t)i && res.value == 6 * i,
+                      "request %d (6 * %d): got seq %u value %lld", i, i,
+                      res.seq, (long long)res.value);
+        ck_assert_msg(read(said[0], &c, 1) == 1 && c == 'd', "request %d: "
+                      "the server did not get it through FIFO1 and then its "
+                      "ack (seq %d) within 5 s: every answer must come "
+                      "from the server, and be acked", i, i);
+    }
+    close(gate[1]);
+    ck_assert_msg(waitpid(server, &status, 0) == server &&
+                  WIFEXITED(status) && WEXITSTATUS(status) == 0, "test "
+                  "error: the fake server failed");
 }
 END_TEST
 
@@ -450,6 +729,39 @@ GRADE_TEST(system_classic, 1, 60,
 }
 END_TEST
 
+/* True when 'signo' is pending for process 'pid' (ShdPnd: the signals
+   sent to the process, not yet taken) */
+static bool
+pending_for(pid_t pid, int signo)
+{
+    char path[64], *text, *p;
+    unsigned long long mask = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    text = h_read_file(path);
+    p = text != NULL ? strstr(text, "ShdPnd:") : NULL;
+    if (p != NULL)
+        mask = strtoull(p + 7, NULL, 16);
+    free(text);
+    return (mask >> (signo - 1)) & 1;
+}
+
+/* Wait until client 'pid' sleeps in sigtimedwait() with no ready pending,
+   or is gone (it then fails the test by its output) */
+static void
+wait_client_idle(pid_t pid)
+{
+    for (;;) {
+        const char *state = h_proc_describe(pid);
+
+        if (strcmp(state, "gone") == 0 || strstr(state, "state Z") != NULL ||
+            (strstr(state, "waiting in do_sig") != NULL &&
+             !pending_for(pid, SIGRTMIN + 2)))
+            return;
+        ipc_sleep_ms(1);        /* polls a state, orders nothing */
+    }
+}
+
 GRADE_TEST(stray_ready, 1, 30,
            "a stray SIGRTMIN+2 from another process does not fool it")
 {
@@ -460,16 +772,19 @@ GRADE_TEST(stray_ready, 1, 30,
     pid_t pid;
     int status;
 
-    h_server_start(&srv, h_tmpdir_path("run"), (const char *[]){
-                   "--work-delay", "600", NULL });
+    h_server_start(&srv, h_tmpdir_path("run"), NULL);
+    /* the gates: the server, stopped, cannot answer until the client has
+       taken the stray ready and waits again */
+    ck_assert_msg(kill(srv.pid, SIGSTOP) == 0, "test error: cannot stop "
+                  "the server: %s", strerror(errno));
     pid = h_spawn((const char *[]){ g_prog("ex04-client"), "--dir", srv.dir,
-                  "--timeout", "5000", "6", "*", "7", NULL }, NULL, out,
+                  "--timeout", "20000", "6", "*", "7", NULL }, NULL, out,
                   NULL);
-    /* the gate: it waits for its ready (the result is 600 ms away) */
-    for (int64_t end = ipc_now_ms() + 5000; ipc_now_ms() < end &&
-         strstr(h_proc_describe(pid), "waiting in do_sig") == NULL;)
-        ipc_sleep_ms(5);
+    wait_client_idle(pid);
     sigqueue(pid, SIGRTMIN + 2, sv);
+    wait_client_idle(pid);
+    ck_assert_msg(kill(srv.pid, SIGCONT) == 0, "test error: cannot "
+                  "continue the server: %s", strerror(errno));
     status = h_wait(pid, RUN_MS);
     got = h_read_file(out);
     ck_assert_msg(got != NULL && strcmp(got, "6 * 7 = 42\n") == 0 &&

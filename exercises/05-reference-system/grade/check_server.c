@@ -85,12 +85,17 @@ init_ms(struct ms *m, struct ms_chan *ch, int p[2], int p4[2])
     m->result_timeout_ms = 5000;
     sigemptyset(&m->ackset);
     sigaddset(&m->ackset, m->sigs.ack);
-    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &m->ackset, NULL), 0);
-    ck_assert_int_eq(pipe(p), 0);
-    ck_assert_int_eq(pipe(p4), 0);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &m->ackset, NULL) == 0,
+                  "test error: sigprocmask() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(p) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(p4) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
     for (int i = 0; i < 2; i++) {
-        ck_assert_int_eq(fcntl(p[i], F_SETFL, O_NONBLOCK), 0);
-        ck_assert_int_eq(fcntl(p4[i], F_SETFL, O_NONBLOCK), 0);
+        ck_assert_msg(fcntl(p[i], F_SETFL, O_NONBLOCK) == 0,
+                      "test error: fcntl() failed: %s", strerror(errno));
+        ck_assert_msg(fcntl(p4[i], F_SETFL, O_NONBLOCK) == 0,
+                      "test error: fcntl() failed: %s", strerror(errno));
     }
     *ch = (struct ms_chan){ .no = IPCLAB_FIFO3, .wfd = p[1], .rfd = p[0] };
     ipc_rec_reader_init(&m->in4, p4[0], IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
@@ -105,7 +110,7 @@ start_reader(int ready, int ack, pid_t server)
 
     fflush(NULL);
     pid = fork();
-    ck_assert_int_ne(pid, -1);
+    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
     if (pid == 0) {
         struct timespec ts = { 10, 0 };
         sigset_t set;
@@ -146,7 +151,8 @@ GRADE_TEST(handshake_acks, 2, 20,
         /* the reader blocks its ready from its first instant */
         sigemptyset(&ready);
         sigaddset(&ready, m.sigs.ready);
-        ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ready, NULL), 0);
+        ck_assert_msg(sigprocmask(SIG_BLOCK, &ready, NULL) == 0,
+                      "test error: sigprocmask() failed: %s", strerror(errno));
     }
     reader = start_reader(m.sigs.ready, m.sigs.ack, getpid());
     ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 7);
@@ -155,7 +161,9 @@ GRADE_TEST(handshake_acks, 2, 20,
                   "ack seq 7, after two acks that were not its right one",
                   r, strerror(errno));
     /* every ack sent: those left in the queue were not waited for */
-    ck_assert_int_eq(h_wait(reader, 10000), 0);
+    ck_assert_msg(h_wait(reader, 10000) == 0, "the reader got no ready "
+                  "from ms_handshake() within 10 s, or its acks could not "
+                  "reach the server");
     while (sigtimedwait(&m.ackset, NULL, &zero) != -1)
         ignored++;
     ck_assert_msg(ignored == 0, "ms_handshake returned on an ack that was "
@@ -163,7 +171,8 @@ GRADE_TEST(handshake_acks, 2, 20,
                   "sender (si_pid) and the value (the record's seq)",
                   ignored == 2 ? "it took an ack with the wrong seq" :
                   "it took an ack from another process");
-    ck_assert_int_eq(ioctl(ch.rfd, FIONREAD, &left), 0);
+    ck_assert_msg(ioctl(ch.rfd, FIONREAD, &left) == 0,
+                  "test error: ioctl() failed: %s", strerror(errno));
     ck_assert_msg(left == (int)sizeof(rec), "the record is not in the "
                   "FIFO after the handshake (%d bytes there)", left);
 }
@@ -181,10 +190,12 @@ GRADE_TEST(await_stale, 2, 20,
     ipc_rec_request(&stale, IPCLAB_OP_SUM, 1, 1, 3);
     ipc_rec_make_result(&stale, 0, 2);
     ipc_rec_request(&want, IPCLAB_OP_SUM, 2, 2, 4);
-    ck_assert_int_eq(ipc_rec_write(p4[1], IPCLAB_FIFO4, &stale, 1000), 0);
+    ck_assert_msg(ipc_rec_write(p4[1], IPCLAB_FIFO4, &stale, 1000) == 0,
+                  "test error: ipc_rec_write() failed: %s", strerror(errno));
     res = want;
     ipc_rec_make_result(&res, 0, 4);
-    ck_assert_int_eq(ipc_rec_write(p4[1], IPCLAB_FIFO4, &res, 1000), 0);
+    ck_assert_msg(ipc_rec_write(p4[1], IPCLAB_FIFO4, &res, 1000) == 0,
+                  "test error: ipc_rec_write() failed: %s", strerror(errno));
     memset(&res, 0, sizeof(res));
     r = G_CALL(ms_await_result)(&m, &want, &res, 5000);
     ck_assert_msg(r == 1 && res.seq == 4 && res.value == 4, "waiting for "
