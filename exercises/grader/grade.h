@@ -139,7 +139,7 @@ g_watch_stop(struct g_watch *w);
 
 /* True when the test's thread sleeps in a kernel function whose name
    starts with 'wchan' ("do_sigtimedwait", "pipe_read"), or in any when
-   'wchan' is NULL */
+   'wchan' is NULL or the kernel does not name it */
 bool
 g_watch_sleeps(const struct g_watch *w, const char *wchan);
 
