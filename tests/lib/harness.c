@@ -397,14 +397,11 @@ redirect(int fd, const char *path, int flags)
     close(f);
 }
 
-/* Undo what Check's runner may have changed, then exec. */
+/* Undo what Check's runner may have changed, block 'blocked', exec. */
 static void
-exec_child(const char *const argv[])
+exec_child(const char *const argv[], const sigset_t *blocked)
 {
-    sigset_t none;
-
-    sigemptyset(&none);
-    ipc_child_default_signals(&none);
+    ipc_child_default_signals(blocked);
     execv(argv[0], (char *const *)argv);
     _exit(127);
 }
@@ -412,6 +409,16 @@ exec_child(const char *const argv[])
 pid_t
 h_spawn(const char *const argv[], const char *in, const char *out,
         const char *err)
+{
+    sigset_t none;
+
+    sigemptyset(&none);
+    return h_spawn_blocked(argv, in, out, err, &none);
+}
+
+pid_t
+h_spawn_blocked(const char *const argv[], const char *in, const char *out,
+                const char *err, const sigset_t *blocked)
 {
     pid_t pid;
 
@@ -424,7 +431,7 @@ h_spawn(const char *const argv[], const char *in, const char *out,
             redirect(STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC);
         if (err != NULL)
             redirect(STDERR_FILENO, err, O_WRONLY | O_CREAT | O_TRUNC);
-        exec_child(argv);
+        exec_child(argv, blocked);
     }
     return pid;
 }

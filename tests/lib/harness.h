@@ -23,6 +23,7 @@
 
 #include <check.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -143,6 +144,12 @@ h_rmtree(const char *path);
 pid_t
 h_spawn(const char *const argv[], const char *in, const char *out,
         const char *err);
+
+/* h_spawn() with the signals of 'blocked' blocked in the child from its
+   start (h_spawn: none) */
+pid_t
+h_spawn_blocked(const char *const argv[], const char *in, const char *out,
+                const char *err, const sigset_t *blocked);
 
 /*
  * Wait up to timeout_ms for child pid. Returns its exit status, 128 + the

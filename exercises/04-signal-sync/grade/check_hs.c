@@ -430,6 +430,23 @@ GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
 }
 END_TEST
 
+/*
+ * ex04-client against the reference server, started with both modes'
+ * ready signals already blocked: whether an answer that comes before the
+ * client blocks them is lost is answer_at_once's question alone, so that
+ * here a chance of scheduling cannot change the score.
+ */
+static pid_t
+spawn_client(const char *const argv[], const char *out, const char *err)
+{
+    sigset_t ready;
+
+    sigemptyset(&ready);
+    sigaddset(&ready, SIGRTMIN + 2);
+    sigaddset(&ready, SIGUSR1);
+    return h_spawn_blocked(argv, NULL, out, err, &ready);
+}
+
 /* ex04-client A OP B against the server of 'dir' must print 'want' */
 static void
 expect_client(const char *dir, const char *a, const char *op, const char *b,
@@ -439,9 +456,9 @@ expect_client(const char *dir, const char *a, const char *op, const char *b,
     char *got;
     int status;
 
-    status = h_run((const char *[]){ g_prog("ex04-client"), "--dir", dir,
-                   "--timeout", "5000", a, op, b, NULL }, NULL, out, err,
-                   RUN_MS);
+    status = h_wait(spawn_client((const char *[]){ g_prog("ex04-client"),
+                    "--dir", dir, "--timeout", "5000", a, op, b, NULL },
+                    out, err), RUN_MS);
     got = h_read_file(out);
     ck_assert_msg(got != NULL && strcmp(got, want) == 0, "ex04-client %s %s "
                   "%s printed '%s', expected '%.*s' (exit %d; stderr: %s)", a,
@@ -481,10 +498,10 @@ load(const char *const extra[], int clients, int count)
         snprintf(out, sizeof(out), "rc%d.out", c);
         oracle_workload(h_tmpdir_path(in), h_tmpdir_path(exp), count,
                         400u + (unsigned)c);
-        pids[c] = h_spawn((const char *[]){ g_prog("ex04-client"), "--dir",
-                          srv.dir, "--timeout", "5000", "--file",
-                          h_tmpdir_path(in), NULL }, NULL, h_tmpdir_path(out),
-                          NULL);
+        pids[c] = spawn_client((const char *[]){ g_prog("ex04-client"),
+                               "--dir", srv.dir, "--timeout", "5000",
+                               "--file", h_tmpdir_path(in), NULL },
+                               h_tmpdir_path(out), NULL);
     }
     for (int c = 0; c < clients; c++) {
         char out[32], exp[32];
@@ -827,10 +844,14 @@ GRADE_TEST(trace_check, 2, 90,
                         800u + (unsigned)c);
     }
     snprintf(trace, sizeof(trace), "%s", h_tmpdir_path("trace"));
+    /* the clients start with the ready signals blocked, as spawn_client()
+       starts them, through env(1) of the recorded script */
     ck_assert_msg(g_record_run(trace, (const char *[]){
                   h_bin("ipclab-server"), NULL }, (const char *[]){
-                  g_prog("ex04-client"), "--timeout", "5000", NULL }, 3, why,
-                  sizeof(why)) == 0, "the recorded run failed: %s", why);
+                  "/usr/bin/env", "--block-signal=RTMIN+2",
+                  "--block-signal=USR1", g_prog("ex04-client"), "--timeout",
+                  "5000", NULL }, 3, why, sizeof(why)) == 0,
+                  "the recorded run failed: %s", why);
     g_trace_check(trace, 3 * 8);
 }
 END_TEST
