@@ -67,8 +67,9 @@ ipc_sig_name(int signo);
 /*
  * Send signal 'signo' meaning 'what' ("ready", "ack", "revoke") to pid:
  * sigqueue() with 'value' in rt mode, kill() in classic mode. Traces
- * ipclab:signal_send. Returns 0, or -1 (ESRCH: pid is gone; EAGAIN: the
- * receiver's queue of real-time signals is full).
+ * ipclab:signal_send. Returns 0, or -1 (ESRCH: pid is gone, or is not
+ * one process (<= 0); EAGAIN: the receiver's queue of real-time signals is
+ * full).
  */
 int
 ipc_sig_send(const struct ipc_sigs *s, int signo, const char *what,

@@ -89,6 +89,10 @@ ipc_sig_send(const struct ipc_sigs *s, int signo, const char *what,
 {
     int r;
 
+    if (pid <= 0) {             /* kill() would signal a whole group */
+        errno = ESRCH;
+        return -1;
+    }
     if (s->mode == IPCLAB_SIG_CLASSIC)
         value = 0;              /* classic signals carry nothing */
     /* traced before sending: the receiver may consume it at once */

@@ -473,7 +473,7 @@ kill_children(struct server *s)
     for (int i = 0; i < MAX_REQUESTS; i++)
         if (s->reqs[i].state == REQ_AT_WORKER && s->reqs[i].worker > 0)
             kill(s->reqs[i].worker, SIGKILL);
-    if (s->fifo3.busy != NULL)
+    if (s->fifo3.busy != NULL && s->fifo3.reader > 0)
         kill(s->fifo3.reader, SIGKILL);
 }
 

@@ -385,7 +385,8 @@ settle_fifo3(struct server *s, struct hs_report rep)
         push_front(&s->to_worker, r);
     } else if (why == HS_REASON_TIMEOUT) {
         fail(s, r, ETIMEDOUT);
-        kill(reader, SIGKILL);  /* unresponsive: SIGCHLD will replace it */
+        if (reader > 0)         /* unresponsive: SIGCHLD will replace it */
+            kill(reader, SIGKILL);
     } else {
         fail(s, r, EIO);
     }
