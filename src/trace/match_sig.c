@@ -211,6 +211,8 @@ mt_note(struct tr_match *m, const struct tr_event *ev)
     case TR_RECORD_DROP:
         it.note = TR_NOTE_DROP;
         it.fifo = ev->fifo;
+        it.pid = ev->pid;       /* 0 unless a valid record was dropped */
+        it.seq = ev->seq;
         snprintf(it.text, sizeof(it.text), "%s", ev->reason);
         it.num = ev->bytes;
         break;

@@ -287,23 +287,36 @@ add_step(struct seq *s, uint64_t t, int vpid, const char *fmt, ...)
     s->nsteps++;
 }
 
-/* --request: both ends of each of its records and signals are steps */
+/*
+ * --request: both ends of each of its records and signals are steps, as
+ * far as the trace has them: a record taken back or a signal never taken
+ * has no read; what the server did with it is a note of its own.
+ */
 static void
-keep_steps(struct seq *s, const struct tr_layout *L, const struct tr_item *it)
+keep_steps(struct seq *s, const struct tr_item *it)
 {
     char sig[24];
     int to = it->to != 0 ? it->to : it->addressee;
+    bool got = it->fate == TR_FATE_OK || it->fate == TR_FATE_MISREAD ||
+               it->fate == TR_FATE_IGNORED || it->fate == TR_FATE_NOSEND;
 
     if (it->kind == TR_ITEM_RECORD) {
         add_step(s, it->t0, it->from, "writes it into FIFO%d", it->fifo);
-        add_step(s, it->t1, to, "reads it from FIFO%d", it->fifo);
+        if (got)
+            add_step(s, it->t1, to, "reads it from FIFO%d", it->fifo);
     } else if (it->kind == TR_ITEM_SIGNAL) {
         tr_signal_name(it->signo, sig, sizeof(sig));
         add_step(s, it->t0, it->from, "sends '%s' (%s, %d)", it->what, sig,
                  it->signo);
-        add_step(s, it->t1, to, "takes '%s'", it->what);
+        if (got)
+            add_step(s, it->t1, to, "takes '%s'", it->what);
+    } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_RECLAIM) {
+        add_step(s, it->t0, it->from, "takes it back from FIFO%d (%s)",
+                 it->fifo, it->text);
+    } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_DROP) {
+        add_step(s, it->t0, it->from, "drops it from FIFO%d (%s)", it->fifo,
+                 it->text);
     }
-    (void)L;
 }
 
 /* The route event of the request: the server's choice of worker */
@@ -516,7 +529,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     }
     put_row(s, time, label);
     if (s->v->req_pid != 0)
-        keep_steps(s, L, it);
+        keep_steps(s, it);
 }
 
 static void

@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,45 @@ assert_rc_waits_only_for_its_own(const char *states)
     ck_assert_int_gt(waiting_rc, 0);
 }
 
+/* The steps of each request the server dropped for the dead rc: what the
+   trace says happened (taken back, dropped), never a read by that rc,
+   and the drop is the last step */
+START_TEST(test_lab05_dead_client_steps)
+{
+    int n = 0;
+
+    if (!lt_have_check_tool())
+        h_skip("ipclab-trace is not built (src/trace)");
+    lt_require(&t);
+    for (int i = lt_find(&t, "dead-client", 0,
+                         "record_drop fifo=2 reason=stale");
+         i >= 0; i = lt_find(&t, "dead-client", i + 1,
+                             "record_drop fifo=2 reason=stale")) {
+        long pid = lt_int(&t, i, "pid"), seq = lt_int(&t, i, "seq");
+        char f[96], *text, *last;
+        bool reclaimed;
+
+        ck_assert_msg(pid > 0 && seq > 0, "record_drop without pid and seq");
+        snprintf(f, sizeof(f), "reclaim fifo=2 pid=%ld seq=%ld", pid, seq);
+        reclaimed = lt_find(&t, "dead-client", 0, f) >= 0;
+        text = lt_request_steps(&t, pid, (unsigned)seq);
+        ck_assert_msg(strstr(text, "reads it from FIFO2") == NULL,
+                      "%ld:%ld: a read of its result:\n%s", pid, seq, text);
+        ck_assert_msg(!reclaimed ||
+                      strstr(text, "takes it back from FIFO2 (peer_gone)")
+                      != NULL, "%ld:%ld: no take-back step:\n%s", pid, seq,
+                      text);
+        /* the drop is the last step: the line before "longest wait" */
+        last = strstr(text, "drops it from FIFO2 (stale)\n");
+        ck_assert_msg(last != NULL && strchr(last, '\n')[1] != ' ',
+                      "%ld:%ld: not ended by its drop:\n%s", pid, seq, text);
+        free(text);
+        n++;
+    }
+    ck_assert_int_gt(n, 0);
+}
+END_TEST
+
 /* The claims of docs/instructor.md's answer key for lab 05, derived the
    way a student would, with the kit's own commands, from a fresh trace */
 START_TEST(test_lab05_answer_key_holds)
@@ -261,7 +301,7 @@ START_TEST(test_lab05_answer_key_holds)
     int ready, reclaim;
 
     if (!lt_have_check_tool())
-        return;
+        h_skip("ipclab-trace is not built (src/trace)");
     lt_require(&t);
     /* Q1: seq --request lists seventeen steps and names the longest */
     rc1 = lt_pid_of(&t, "run", "rc");
@@ -321,7 +361,7 @@ START_TEST(test_lab05_svg_pages)
     int status, n = 0;
 
     if (!lt_have_check_tool())
-        return;
+        h_skip("ipclab-trace is not built (src/trace)");
     lt_assert_svg_part_drawable(&t);
     status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
                                      "--output", pages, t.dir, NULL },
@@ -364,6 +404,7 @@ lab05_suite(void)
     tcase_add_test(tc, test_lab05_trace_dead_client);
     tcase_add_test(tc, test_lab05_trace_load);
     tcase_add_test(tc, test_lab05_svg_pages);
+    tcase_add_test(tc, test_lab05_dead_client_steps);
     tcase_add_test(tc, test_lab05_answer_key_holds);
     suite_add_tcase(s, tc);
     return s;
