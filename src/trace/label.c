@@ -152,6 +152,10 @@ note_text(const struct tr_procs *procs, const struct tr_item *it, char *buf,
         snprintf(buf, n, "takes back F%d %d:%u (%s)", it->fifo, it->pid,
                  it->seq, it->text);
         break;
+    case TR_NOTE_SETTLED:
+        snprintf(buf, n, "ack settled from FIFO state (coalesced), seq %"
+                 PRId64, it->value);
+        break;
     }
 }
 

@@ -39,17 +39,17 @@ struct glyphs {
     const char *sig, *sig_r, *sig_l;
     const char *spawn, *spawn_r, *spawn_l;
     const char *bad, *start, *exit, *error, *reclaim, *reap, *corner;
-    const char *section;
+    const char *section, *settled, *self;
 };
 
 static const struct glyphs unicode = {
     "│", "├", "┤", "─", "▶", "◀", "┄", "▷", "◁", "┈", "▸", "◂",
-    "✗", "┬", "┴", "✖", "↺", "◆", "┌", "═",
+    "✗", "┬", "┴", "✖", "↺", "◆", "┌", "═", "✓", "●",
 };
 
 static const struct glyphs ascii = {
     "|", "+", "+", "-", ">", "<", ".", ">", "<", ":", ">", "<",
-    "X", "o", "#", "!", "@", "*", "+", "=",
+    "X", "o", "#", "!", "@", "*", "+", "=", "v", "&",
 };
 
 /* One end of a message of the request of --request, or its route */
@@ -209,7 +209,7 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
         head_l = g->spawn_l;
     }
     if (la >= 0 && lb >= 0 && la == lb) {
-        s->cells[center(s, la)] = g->reap;
+        s->cells[center(s, la)] = g->self;
         return;
     }
     /* from outside: a short arrow, clear of the lane on the left */
@@ -243,6 +243,7 @@ note_glyph(const struct glyphs *g, enum tr_note note)
     case TR_NOTE_EXIT:    return g->exit;
     case TR_NOTE_REAP:    return g->reap;
     case TR_NOTE_RECLAIM: return g->reclaim;
+    case TR_NOTE_SETTLED: return g->settled;
     default:              return g->error;
     }
 }
@@ -546,6 +547,8 @@ seq_end(struct tr_layout *L, void *arg)
            g->rec, g->rec, g->rec_r, g->sig, g->sig, g->sig_r, g->spawn,
            g->spawn, g->spawn_r, g->bad, g->start, g->exit, g->error,
            g->reclaim);
+    printf("%s reap  %s message to itself (or to its lane's other owner)  "
+           "%s ack settled\n", g->reap, g->self, g->settled);
     printf("+T at the end of a label: read (or taken) T ms after it was "
            "written (or sent)\n");
     if (s->v->req_pid != 0)

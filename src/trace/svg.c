@@ -209,6 +209,7 @@ draw_item(struct svg *s, const struct tr_item *it)
             [TR_NOTE_START] = "#2a9a2a", [TR_NOTE_EXIT] = "#555",
             [TR_NOTE_REAP] = "#8a4fbf", [TR_NOTE_ERROR] = "#c00",
             [TR_NOTE_DROP] = "#c00", [TR_NOTE_RECLAIM] = "#e07b00",
+            [TR_NOTE_SETTLED] = "#1f77b4",
         };
         bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP;
 
