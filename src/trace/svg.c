@@ -571,7 +571,7 @@ part_fits(const struct svg *s, uint64_t since, uint64_t until)
 static void
 refuse(const struct svg *s, int pages)
 {
-    char since[32], until[32];
+    char since[32], until[32], last[32], end[48] = "";
     uint64_t from = (s->d.times[0] - s->d.origin) / 1000 * 1000;
     size_t lo = 0, hi = s->d.ntimes;    /* times[lo] fits, times[hi] not */
     int fits = 1;
@@ -597,12 +597,30 @@ refuse(const struct svg *s, int pages)
     tr_fmt_ms(from, since, sizeof(since));
     tr_fmt_ms((s->d.times[lo] - s->d.origin) / 1000 * 1000, until,
               sizeof(until));
+    if (s->v->until != UINT64_MAX)      /* the rest ends where asked */
+        snprintf(end, sizeof(end), " --until %sms",
+                 tr_fmt_ms(s->v->until, last, sizeof(last)));
     ipc_warnx("the picture would be %d px tall: SVG renderers draw at most "
               "32767. Draw a part:\n  %s svg%s --since %sms --until %sms %s"
-              " > part.svg\n(the rest from --since %sms), or write it as %d "
-              "numbered pages: --output NAME.svg", s->d.height,
-              ipc_progname(), s->opts->scope_args, since, until, s->dir,
-              until, pages);
+              " > part.svg", s->d.height, ipc_progname(), s->opts->scope_args,
+              since, until, s->dir);
+    switch (part_fits(s, (s->d.times[lo] - s->d.origin) / 1000 * 1000,
+                      UINT64_MAX)) {
+    case 1:
+        fprintf(stderr, "and the rest:\n  %s svg%s --since %sms%s %s > "
+                "rest.svg\n", ipc_progname(), s->opts->scope_args, until,
+                end, s->dir);
+        break;
+    case 0:
+        fprintf(stderr, "The rest, from --since %sms, is too tall for one "
+                "picture as well: draw it as pages (--output NAME.svg).\n",
+                until);
+        break;
+    default:
+        break;
+    }
+    fprintf(stderr, "Or write it all as %d numbered pages: --output "
+            "NAME.svg\n", pages);
 }
 
 /*

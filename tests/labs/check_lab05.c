@@ -362,7 +362,8 @@ START_TEST(test_lab05_svg_pages)
 
     if (!lt_have_check_tool())
         h_skip("ipclab-trace is not built (src/trace)");
-    lt_assert_svg_part_drawable(&t);
+    lt_assert_svg_part_drawable(&t, NULL);
+    lt_assert_svg_part_drawable(&t, "order");
     status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
                                      "--output", pages, t.dir, NULL },
                    NULL, out, err, 60000);

@@ -156,12 +156,14 @@ int
 lt_svg_height(const char *path);
 
 /*
- * 'ipclab-trace svg' on t's whole trace is refused as too tall, with the
- * command that draws a part; that command, as printed, exits 0 and draws
- * one picture of at most 32767 px.
+ * 'ipclab-trace svg [--layout LAYOUT]' on t's whole trace is refused as
+ * too tall, with the command that draws a part; that command, as printed,
+ * exits 0 and draws one picture of at most 32767 px; so does the one it
+ * gives for the rest, or it says the rest needs pages. LAYOUT: NULL for
+ * the default.
  */
 void
-lt_assert_svg_part_drawable(const struct lt *t);
+lt_assert_svg_part_drawable(const struct lt *t, const char *layout);
 
 /* Every experiment of a lab, as the tests know them */
 struct lab_case {
