@@ -212,8 +212,9 @@ assert_routes_when_fifo3_free(const char *exp)
     }
 }
 
-/* Q7: the states of each rc of 'run': waiting_signal only while one of its
-   requests was outstanding (first FIFO1 write to last FIFO2 read) */
+/* Q7: the states of each process of 'run': the server mostly serving, the
+   workers mostly idle, and only rcs waiting_signal, only while one of
+   their requests was outstanding (first FIFO1 write to last FIFO2 read) */
 static void
 assert_rc_waits_only_for_its_own(const char *states)
 {
@@ -232,6 +233,13 @@ assert_rc_waits_only_for_its_own(const char *states)
         }
         state[0] = '\0';
         sscanf(l + 4, "%31s %lf", state, &ms);
+        /* the starred state, the one it spends most time in: the
+           server's is serving, a worker's idle */
+        if (l[2] == '*' && strcmp(role, "server") == 0)
+            ck_assert_str_eq(state, "serving");
+        else if (l[2] == '*' && strcmp(role, "rc") != 0)
+            ck_assert_msg(strcmp(state, "idle") == 0, "%s %ld: mostly %s",
+                          role, pid, state);
         if (strcmp(state, "waiting_signal") != 0)
             continue;
         ck_assert_msg(strcmp(role, "rc") == 0, "%s is waiting_signal", role);
@@ -316,10 +324,19 @@ START_TEST(test_lab05_answer_key_holds)
     /* Q2: clients met in the server; check passes (FIFO3 held one record
        at a time) -- both asserted for 'run' above: lt_assert_clients_meet
        and assert_check_passes */
-    /* Q4: the pool spawns 4 workers, per-request one per request */
+    /* Q4: the pool spawns 4 workers, per-request one per request; the
+       worker's delay after the route is stats' 'FIFO3 write -> worker
+       read', longer when each worker starts after its route */
     ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_spawn vpid=%ld",
                                   lt_pid_of(&t, "per-request", "server")),
                      12);
+    ck_assert_int_eq(lt_count_pid(&t, "run", "proc_spawn vpid=%ld",
+                                  lt_pid_of(&t, "run", "server")), 4);
+    ck_assert_double_gt(lt_hop_median(&t, lt_pid_of(&t, "per-request",
+                                                    "server"),
+                                      "FIFO3 write -> worker read"),
+                        lt_hop_median(&t, lt_pid_of(&t, "run", "server"),
+                                      "FIFO3 write -> worker read"));
     /* Q5: 'ack' and 'ack_coalesced' make 24 -- asserted for 'classic'
        above, in test_lab05_trace_classic */
     /* Q6: rc4's record taken back once it was gone, its other two

@@ -136,6 +136,11 @@ lt_check(const struct lt *t, long server, char **out);
 int
 lt_trace_tool(const struct lt *t, const char *cmd, long server, char **out);
 
+/* The median (us) of one hop ("FIFO3 write -> worker read") in
+   'ipclab-trace stats --server SERVER' of t's trace. */
+double
+lt_hop_median(const struct lt *t, long server, const char *hop);
+
 /*
  * 'ipclab-trace seq --request PID:SEQ' on t's trace, which must exit 0;
  * returns what it printed (malloc'd).

@@ -429,6 +429,20 @@ lt_assert_svg_part_drawable(const struct lt *t, const char *layout)
     free(text);
 }
 
+double
+lt_hop_median(const struct lt *t, long server, const char *hop)
+{
+    double p50 = -1;
+    char *text, *line;
+
+    ck_assert_int_eq(lt_trace_tool(t, "stats", server, &text), 0);
+    line = strstr(text, hop);
+    ck_assert_msg(line != NULL, "no '%s' in:\n%s", hop, text);
+    ck_assert_int_eq(sscanf(line + strlen(hop), "%*d %lf", &p50), 1);
+    free(text);
+    return p50;
+}
+
 int
 lt_check(const struct lt *t, long server, char **out)
 {
