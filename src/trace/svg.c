@@ -41,7 +41,8 @@
 #define LEFT 84                 /* the time column */
 #define LANE_W 150              /* between two lanes */
 #define RIGHT 300               /* room for labels right of the last lane */
-#define TOP 104                 /* title and legend above the sections */
+#define TOP 124                 /* title and legend (two rows in a narrow
+                                   picture) above the sections */
 #define BOTTOM 40
 #define HEADER_EVERY 1400       /* lane headers repeat this often, px */
 #define MAX_H 32000             /* the tallest page written, px */
@@ -344,6 +345,17 @@ draw_section(struct svg *s, int sec)
             headers(s, sec, y, true);
 }
 
+/* Where the next legend entry, w px wide, goes: on a new row when the
+   picture is too narrow for it */
+static void
+legend_room(const struct svg *s, int *x, int *y, int w)
+{
+    if (*x > 12 && *x + w > s->width - 12) {
+        *x = 12;
+        *y += 20;
+    }
+}
+
 static void
 legend(struct svg *s, int y)
 {
@@ -353,6 +365,7 @@ legend(struct svg *s, int y)
     int x = 12;
 
     for (int f = 1; f <= 4; f++) {
+        legend_room(s, &x, &y, 90);
         it.fifo = f;
         edge(s, x, y, x + 30, y, &it, false);
         svg_text(s->f, x + 36, y + 4, "start", "", fifo_name[f]);
@@ -360,6 +373,7 @@ legend(struct svg *s, int y)
     }
     it.kind = TR_ITEM_SIGNAL;
     for (int k = 0; sigkinds[k].what != NULL; k++) {
+        legend_room(s, &x, &y, 96);
         snprintf(it.what, sizeof(it.what), "%s", sigkinds[k].what);
         edge(s, x, y, x + 30, y, &it, false);
         svg_text(s->f, x + 36, y + 4, "start", "",
@@ -367,6 +381,7 @@ legend(struct svg *s, int y)
                                                         : sigkinds[k].what);
         x += 96;
     }
+    legend_room(s, &x, &y, 150);
     it.kind = TR_ITEM_RECORD;
     it.fifo = 0;
     edge(s, x, y, x + 30, y, &it, true);
@@ -417,7 +432,7 @@ title_band(struct svg *s, int page, int pages)
                       s->d.origin : 0, ms, sizeof(ms)),
             s->d.layout == ST_TIME ? "to scale (idle stretches shortened)"
                                    : "one row per event time", when);
-    legend(s, 60);
+    legend(s, 58);
     fprintf(s->f, "</g>\n");
     if (page > 0) {
         int sec = 0;
