@@ -196,12 +196,16 @@ draw_item(struct svg *s, const struct tr_item *it)
 {
     int sec = st_section_of(&s->d, tr_item_time(it));
     int to = it->to != 0 ? it->to : it->addressee;
-    int la = st_lane(&s->d, sec, it->from), lb = st_lane(&s->d, sec, to);
+    int la, lb;
     bool bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
                it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
     int y1 = st_y(&s->d, it->t0), y2, x1, x2, dir;
     char label[256], lcls[24];
 
+    if (it->fate == TR_FATE_RECLAIMED)
+        to = it->from;          /* back into its writer, who took it back */
+    la = st_lane(&s->d, sec, it->from);
+    lb = st_lane(&s->d, sec, to);
     if (la < 0 && (it->kind == TR_ITEM_NOTE || lb < 0))
         return;
     label_of(s, it, label, sizeof(label));
