@@ -261,6 +261,38 @@ assert_rc_waits_only_for_its_own(const char *states)
     ck_assert_int_gt(waiting_rc, 0);
 }
 
+/* svg --request of a result the server took back: its FIFO2 edge ends in
+   the server's lane (x of the FIFO1 edge's end), not in the dead rc's
+   (x of its start) */
+static void
+assert_taken_back_drawn(long pid, long seq)
+{
+    const char *out = h_tmpdir_path("back.svg");
+    char req[48], *svg;
+    const char *f1, *f2;
+    int rc_x, srv_x, x2;
+
+    snprintf(req, sizeof(req), "%ld:%ld", pid, seq);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
+                                             "--request", req, t.dir, NULL },
+                           NULL, out, NULL, 60000), 0);
+    svg = h_read_file(out);
+    ck_assert_msg((f1 = strstr(svg, "class=\"r f1\"")) != NULL &&
+                  (f2 = strstr(svg, "class=\"r f2\"")) != NULL, "%s", req);
+    while (strncmp(f1, "<line ", 6) != 0)
+        f1--;
+    while (strncmp(f2, "<line ", 6) != 0)
+        f2--;
+    ck_assert_int_eq(sscanf(f1, "<line x1=\"%d\" y1=\"%*d\" x2=\"%d\"",
+                            &rc_x, &srv_x), 2);
+    ck_assert_int_eq(sscanf(f2, "<line x1=\"%*d\" y1=\"%*d\" x2=\"%d\"",
+                            &x2), 1);
+    ck_assert_msg(abs(x2 - rc_x) > 10 && abs(x2 - srv_x) < 40,
+                  "%s: FIFO2 edge ends at x %d (rc at %d, server at %d)", req,
+                  x2, rc_x, srv_x);
+    free(svg);
+}
+
 /* The steps of each request the server dropped for the dead rc: what the
    trace says happened (taken back, dropped), never a read by that rc,
    and the drop is the last step */
@@ -289,6 +321,8 @@ START_TEST(test_lab05_dead_client_steps)
                       strstr(text, "takes it back from FIFO2 (peer_gone)")
                       != NULL, "%ld:%ld: no take-back step:\n%s", pid, seq,
                       text);
+        if (reclaimed)
+            assert_taken_back_drawn(pid, seq);
         /* the drop is the last step: the line before "longest wait" */
         last = strstr(text, "drops it from FIFO2 (stale)\n");
         ck_assert_msg(last != NULL && strchr(last, '\n')[1] != ' ',
