@@ -28,10 +28,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "ipclab/err.h"
 #include "hash.h"
+#include "procs.h"
 #include "recinfo.h"
 #include "source.h"
 
@@ -179,7 +179,10 @@ tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
                       scope_server, dir);
             goto out;
         }
-        if (sc.role[0] != '\0' && strcmp(sc.role, "server") != 0) {
+        /* a requesting or processing client, by its own proc_start (a
+           lab's or a student's server may call itself otherwise) */
+        if (tr_role_group(sc.role) == TR_GROUP_RC ||
+            tr_role_group(sc.role) == TR_GROUP_WORKER) {
             ipc_warnx("process %d is not a server in the trace in '%s' "
                       "(its role is %s)", scope_server, dir, sc.role);
             goto out;
