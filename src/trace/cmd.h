@@ -26,7 +26,9 @@ cmd_seq_run(const char *dir, const struct tr_view *v,
 struct svg_opts {
     enum st_layout layout;      /* --layout time | order */
     const char *output;         /* --output NAME.svg, or NULL: stdout */
-    const char *scope_args;     /* " --server S --pid P": for advice */
+    const char *scope_args;     /* " --server S --pid P --layout L": every
+                                   option but --since/--until that shapes
+                                   the picture, for advice */
 };
 
 /* svg DIR: the space-time diagram as SVG (svg.c) */

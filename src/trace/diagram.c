@@ -13,6 +13,7 @@
 
 #include "ipclab/err.h"
 #include "diagram.h"
+#include "label.h"
 #include "order.h"
 #include "source.h"
 
@@ -257,6 +258,39 @@ out:
     return rc;
 }
 
+/* The view selected nothing: say which filter, as one line */
+static void
+say_empty(const char *dir, const struct tr_view *v, uint64_t span)
+{
+    char what[128] = "", t[32];
+    size_t n = 0;
+    bool window = v->since != 0 || v->until != UINT64_MAX;
+
+    if (v->req_pid != 0 && v->pid == 0 && !window) {
+        ipc_warnx("request %d:%u is not in the trace in '%s'", v->req_pid,
+                  v->req_seq, dir);
+        return;
+    }
+    if (v->pid != 0 && v->req_pid == 0 && !window) {
+        ipc_warnx("process %d is not in the trace in '%s'", v->pid, dir);
+        return;
+    }
+    if (v->pid != 0)
+        n += (size_t)snprintf(what + n, sizeof(what) - n, " --pid %d",
+                              v->pid);
+    if (v->req_pid != 0 && n < sizeof(what))
+        n += (size_t)snprintf(what + n, sizeof(what) - n, " --request %d:%u",
+                              v->req_pid, v->req_seq);
+    if (v->since != 0 && n < sizeof(what))
+        n += (size_t)snprintf(what + n, sizeof(what) - n, " --since %sms",
+                              tr_fmt_ms(v->since, t, sizeof(t)));
+    if (v->until != UINT64_MAX && n < sizeof(what))
+        snprintf(what + n, sizeof(what) - n, " --until %sms",
+                 tr_fmt_ms(v->until, t, sizeof(t)));
+    ipc_warnx("nothing in the trace in '%s' is selected by%s (the trace "
+              "lasts %s ms)", dir, what, tr_fmt_ms(span, t, sizeof(t)));
+}
+
 int
 tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
                const struct tr_diagram_ops *ops, void *arg)
@@ -270,6 +304,11 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
 
     if (run_pass(dir, &one, "pass 1 of 2") == -1)
         goto out;
+    if (L.nitems == 0 && (v->pid != 0 || v->req_pid != 0 || v->since != 0 ||
+                          v->until != UINT64_MAX)) {
+        say_empty(dir, v, L.end - L.origin);
+        goto out;
+    }
     if (layout(&one, max_lanes) == -1) {
         ipc_warn("cannot lay out '%s'", dir);
         goto out;

@@ -141,12 +141,20 @@ note_text(const struct tr_procs *procs, const struct tr_item *it, char *buf,
         snprintf(buf, n, "ERROR %s%s", it->text, rel);
         break;
     case TR_NOTE_DROP:
-        snprintf(buf, n, "drops %d bytes from F%d: %s", it->num, it->fifo,
-                 it->text);
+        if (it->pid != 0)
+            snprintf(buf, n, "drops F%d %d:%u (%s)", it->fifo, it->pid,
+                     it->seq, it->text);
+        else
+            snprintf(buf, n, "drops %d bytes from F%d: %s", it->num,
+                     it->fifo, it->text);
         break;
     case TR_NOTE_RECLAIM:
         snprintf(buf, n, "takes back F%d %d:%u (%s)", it->fifo, it->pid,
                  it->seq, it->text);
+        break;
+    case TR_NOTE_SETTLED:
+        snprintf(buf, n, "ack settled from FIFO state (coalesced), seq %"
+                 PRId64, it->value);
         break;
     }
 }

@@ -222,6 +222,9 @@ main(int argc, char *argv[])
                                 "'order'", arg);
             vo.layout = strcmp(arg, "time") == 0 ? ST_TIME : ST_ORDER;
             svg_opt = "layout";
+            sa = strlen(scope_args);
+            snprintf(scope_args + sa, sizeof(scope_args) - sa,
+                     " --layout %s", arg);
             break;
         case OPT_OUTPUT:
             vo.output = arg;

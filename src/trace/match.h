@@ -56,8 +56,12 @@ enum tr_note {
     TR_NOTE_EXIT,               /* num: status */
     TR_NOTE_REAP,               /* to: child; text: role; num: status */
     TR_NOTE_ERROR,              /* text: what; num: err */
-    TR_NOTE_DROP,               /* fifo; text: reason; num: bytes */
+    TR_NOTE_DROP,               /* fifo, pid, seq (0: no valid record); text:
+                                   reason; num: bytes */
     TR_NOTE_RECLAIM,            /* fifo, pid, seq; to: reader; text: reason */
+    TR_NOTE_SETTLED,            /* ack_coalesced: the server settled a record
+                                   from its FIFO's state, no signal of its
+                                   own; signo; value: the record's seq */
 };
 
 struct tr_item {

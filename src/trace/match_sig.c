@@ -124,6 +124,20 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
     struct tr_item it;
     struct half *h;
 
+    if (strcmp(ev->what, "ack_coalesced") == 0) {
+        /* no signal of its own: a mark in the server's lane, not a
+           message (its peer_pid is the sender of the ack that stood
+           for it, already matched) */
+        memset(&it, 0, sizeof(it));
+        it.kind = TR_ITEM_NOTE;
+        it.note = TR_NOTE_SETTLED;
+        it.from = ev->vpid;
+        it.t0 = ev->ts;
+        it.signo = ev->signo;
+        it.value = ev->value;
+        mt_emit(m, &it);
+        return;
+    }
     for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
         if (!h->recv && same_signal(h, ev->signo, ev->value)) {
             mt_unwait(m, h);
@@ -211,6 +225,8 @@ mt_note(struct tr_match *m, const struct tr_event *ev)
     case TR_RECORD_DROP:
         it.note = TR_NOTE_DROP;
         it.fifo = ev->fifo;
+        it.pid = ev->pid;       /* 0 unless a valid record was dropped */
+        it.seq = ev->seq;
         snprintf(it.text, sizeof(it.text), "%s", ev->reason);
         it.num = ev->bytes;
         break;

@@ -27,9 +27,11 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ipclab/err.h"
 #include "hash.h"
+#include "procs.h"
 #include "recinfo.h"
 #include "source.h"
 
@@ -54,6 +56,7 @@ struct scope {
     tr_event_fn fn;
     void *arg;
     int seen;                   /* the server emitted events */
+    char role[16];              /* the server's, from its proc_start */
     uint64_t uts_ns;            /* the recording's namespace, or 0 */
     struct tr_source_info kept; /* what pass 2 kept */
 };
@@ -119,6 +122,8 @@ find_members(const struct tr_event *ev, void *arg)
         add_member(sc, ev->vpid);       /* its processing clients */
     if (ev->vpid != scope_server)
         return;
+    if (ev->type == TR_PROC_START)
+        snprintf(sc->role, sizeof(sc->role), "%s", ev->role);
     sc->seen = 1;
     add_peers(sc, ev);
 }
@@ -172,6 +177,14 @@ tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
         if (!sc.seen) {
             ipc_warnx("process %d is not in the trace in '%s'",
                       scope_server, dir);
+            goto out;
+        }
+        /* a requesting or processing client, by its own proc_start (a
+           lab's or a student's server may call itself otherwise) */
+        if (tr_role_group(sc.role) == TR_GROUP_RC ||
+            tr_role_group(sc.role) == TR_GROUP_WORKER) {
+            ipc_warnx("process %d is not a server in the trace in '%s' "
+                      "(its role is %s)", scope_server, dir, sc.role);
             goto out;
         }
     }

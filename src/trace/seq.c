@@ -39,17 +39,17 @@ struct glyphs {
     const char *sig, *sig_r, *sig_l;
     const char *spawn, *spawn_r, *spawn_l;
     const char *bad, *start, *exit, *error, *reclaim, *reap, *corner;
-    const char *section;
+    const char *section, *settled, *self;
 };
 
 static const struct glyphs unicode = {
     "│", "├", "┤", "─", "▶", "◀", "┄", "▷", "◁", "┈", "▸", "◂",
-    "✗", "┬", "┴", "✖", "↺", "◆", "┌", "═",
+    "✗", "┬", "┴", "✖", "↺", "◆", "┌", "═", "✓", "●",
 };
 
 static const struct glyphs ascii = {
     "|", "+", "+", "-", ">", "<", ".", ">", "<", ":", ">", "<",
-    "X", "o", "#", "!", "@", "*", "+", "=",
+    "X", "o", "#", "!", "@", "*", "+", "=", "v", "&",
 };
 
 /* One end of a message of the request of --request, or its route */
@@ -209,7 +209,7 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
         head_l = g->spawn_l;
     }
     if (la >= 0 && lb >= 0 && la == lb) {
-        s->cells[center(s, la)] = g->reap;
+        s->cells[center(s, la)] = g->self;
         return;
     }
     /* from outside: a short arrow, clear of the lane on the left */
@@ -243,6 +243,7 @@ note_glyph(const struct glyphs *g, enum tr_note note)
     case TR_NOTE_EXIT:    return g->exit;
     case TR_NOTE_REAP:    return g->reap;
     case TR_NOTE_RECLAIM: return g->reclaim;
+    case TR_NOTE_SETTLED: return g->settled;
     default:              return g->error;
     }
 }
@@ -287,23 +288,36 @@ add_step(struct seq *s, uint64_t t, int vpid, const char *fmt, ...)
     s->nsteps++;
 }
 
-/* --request: both ends of each of its records and signals are steps */
+/*
+ * --request: both ends of each of its records and signals are steps, as
+ * far as the trace has them: a record taken back or a signal never taken
+ * has no read; what the server did with it is a note of its own.
+ */
 static void
-keep_steps(struct seq *s, const struct tr_layout *L, const struct tr_item *it)
+keep_steps(struct seq *s, const struct tr_item *it)
 {
     char sig[24];
     int to = it->to != 0 ? it->to : it->addressee;
+    bool got = it->fate == TR_FATE_OK || it->fate == TR_FATE_MISREAD ||
+               it->fate == TR_FATE_IGNORED || it->fate == TR_FATE_NOSEND;
 
     if (it->kind == TR_ITEM_RECORD) {
         add_step(s, it->t0, it->from, "writes it into FIFO%d", it->fifo);
-        add_step(s, it->t1, to, "reads it from FIFO%d", it->fifo);
+        if (got)
+            add_step(s, it->t1, to, "reads it from FIFO%d", it->fifo);
     } else if (it->kind == TR_ITEM_SIGNAL) {
         tr_signal_name(it->signo, sig, sizeof(sig));
         add_step(s, it->t0, it->from, "sends '%s' (%s, %d)", it->what, sig,
                  it->signo);
-        add_step(s, it->t1, to, "takes '%s'", it->what);
+        if (got)
+            add_step(s, it->t1, to, "takes '%s'", it->what);
+    } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_RECLAIM) {
+        add_step(s, it->t0, it->from, "takes it back from FIFO%d (%s)",
+                 it->fifo, it->text);
+    } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_DROP) {
+        add_step(s, it->t0, it->from, "drops it from FIFO%d (%s)", it->fifo,
+                 it->text);
     }
-    (void)L;
 }
 
 /* The route event of the request: the server's choice of worker */
@@ -516,7 +530,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     }
     put_row(s, time, label);
     if (s->v->req_pid != 0)
-        keep_steps(s, L, it);
+        keep_steps(s, it);
 }
 
 static void
@@ -533,6 +547,8 @@ seq_end(struct tr_layout *L, void *arg)
            g->rec, g->rec, g->rec_r, g->sig, g->sig, g->sig_r, g->spawn,
            g->spawn, g->spawn_r, g->bad, g->start, g->exit, g->error,
            g->reclaim);
+    printf("%s reap  %s message to itself (or to its lane's other owner)  "
+           "%s ack settled\n", g->reap, g->self, g->settled);
     printf("+T at the end of a label: read (or taken) T ms after it was "
            "written (or sent)\n");
     if (s->v->req_pid != 0)

@@ -294,6 +294,9 @@ st_layout(struct st_diagram *d, const struct tr_procs *procs, int top)
         int to = it->to != 0 ? it->to : it->addressee;
         struct st_life *l;
 
+        if (it->fate == TR_FATE_RECLAIMED)
+            to = it->from;      /* its writer took it back: no reader */
+
         if (touch(d, procs, s, it->from, it->t0, caps) == -1 ||
             (it->kind != TR_ITEM_NOTE &&
              touch(d, procs, s, to, it->t1 != 0 ? it->t1 : it->t0,

@@ -41,7 +41,8 @@
 #define LEFT 84                 /* the time column */
 #define LANE_W 150              /* between two lanes */
 #define RIGHT 300               /* room for labels right of the last lane */
-#define TOP 104                 /* title and legend above the sections */
+#define TOP 124                 /* title and legend (two rows in a narrow
+                                   picture) above the sections */
 #define BOTTOM 40
 #define HEADER_EVERY 1400       /* lane headers repeat this often, px */
 #define MAX_H 32000             /* the tallest page written, px */
@@ -195,12 +196,16 @@ draw_item(struct svg *s, const struct tr_item *it)
 {
     int sec = st_section_of(&s->d, tr_item_time(it));
     int to = it->to != 0 ? it->to : it->addressee;
-    int la = st_lane(&s->d, sec, it->from), lb = st_lane(&s->d, sec, to);
+    int la, lb;
     bool bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
                it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
     int y1 = st_y(&s->d, it->t0), y2, x1, x2, dir;
     char label[256], lcls[24];
 
+    if (it->fate == TR_FATE_RECLAIMED)
+        to = it->from;          /* back into its writer, who took it back */
+    la = st_lane(&s->d, sec, it->from);
+    lb = st_lane(&s->d, sec, to);
     if (la < 0 && (it->kind == TR_ITEM_NOTE || lb < 0))
         return;
     label_of(s, it, label, sizeof(label));
@@ -209,6 +214,7 @@ draw_item(struct svg *s, const struct tr_item *it)
             [TR_NOTE_START] = "#2a9a2a", [TR_NOTE_EXIT] = "#555",
             [TR_NOTE_REAP] = "#8a4fbf", [TR_NOTE_ERROR] = "#c00",
             [TR_NOTE_DROP] = "#c00", [TR_NOTE_RECLAIM] = "#e07b00",
+            [TR_NOTE_SETTLED] = "#1f77b4",
         };
         bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP;
 
@@ -343,6 +349,17 @@ draw_section(struct svg *s, int sec)
             headers(s, sec, y, true);
 }
 
+/* Where the next legend entry, w px wide, goes: on a new row when the
+   picture is too narrow for it */
+static void
+legend_room(const struct svg *s, int *x, int *y, int w)
+{
+    if (*x > 12 && *x + w > s->width - 12) {
+        *x = 12;
+        *y += 20;
+    }
+}
+
 static void
 legend(struct svg *s, int y)
 {
@@ -352,6 +369,7 @@ legend(struct svg *s, int y)
     int x = 12;
 
     for (int f = 1; f <= 4; f++) {
+        legend_room(s, &x, &y, 90);
         it.fifo = f;
         edge(s, x, y, x + 30, y, &it, false);
         svg_text(s->f, x + 36, y + 4, "start", "", fifo_name[f]);
@@ -359,6 +377,7 @@ legend(struct svg *s, int y)
     }
     it.kind = TR_ITEM_SIGNAL;
     for (int k = 0; sigkinds[k].what != NULL; k++) {
+        legend_room(s, &x, &y, 96);
         snprintf(it.what, sizeof(it.what), "%s", sigkinds[k].what);
         edge(s, x, y, x + 30, y, &it, false);
         svg_text(s->f, x + 36, y + 4, "start", "",
@@ -366,6 +385,7 @@ legend(struct svg *s, int y)
                                                         : sigkinds[k].what);
         x += 96;
     }
+    legend_room(s, &x, &y, 150);
     it.kind = TR_ITEM_RECORD;
     it.fifo = 0;
     edge(s, x, y, x + 30, y, &it, true);
@@ -416,7 +436,7 @@ title_band(struct svg *s, int page, int pages)
                       s->d.origin : 0, ms, sizeof(ms)),
             s->d.layout == ST_TIME ? "to scale (idle stretches shortened)"
                                    : "one row per event time", when);
-    legend(s, 60);
+    legend(s, 58);
     fprintf(s->f, "</g>\n");
     if (page > 0) {
         int sec = 0;
@@ -570,7 +590,7 @@ part_fits(const struct svg *s, uint64_t since, uint64_t until)
 static void
 refuse(const struct svg *s, int pages)
 {
-    char since[32], until[32];
+    char since[32], until[32], last[32], end[48] = "";
     uint64_t from = (s->d.times[0] - s->d.origin) / 1000 * 1000;
     size_t lo = 0, hi = s->d.ntimes;    /* times[lo] fits, times[hi] not */
     int fits = 1;
@@ -596,12 +616,30 @@ refuse(const struct svg *s, int pages)
     tr_fmt_ms(from, since, sizeof(since));
     tr_fmt_ms((s->d.times[lo] - s->d.origin) / 1000 * 1000, until,
               sizeof(until));
+    if (s->v->until != UINT64_MAX)      /* the rest ends where asked */
+        snprintf(end, sizeof(end), " --until %sms",
+                 tr_fmt_ms(s->v->until, last, sizeof(last)));
     ipc_warnx("the picture would be %d px tall: SVG renderers draw at most "
               "32767. Draw a part:\n  %s svg%s --since %sms --until %sms %s"
-              " > part.svg\n(the rest from --since %sms), or write it as %d "
-              "numbered pages: --output NAME.svg", s->d.height,
-              ipc_progname(), s->opts->scope_args, since, until, s->dir,
-              until, pages);
+              " > part.svg", s->d.height, ipc_progname(), s->opts->scope_args,
+              since, until, s->dir);
+    switch (part_fits(s, (s->d.times[lo] - s->d.origin) / 1000 * 1000,
+                      UINT64_MAX)) {
+    case 1:
+        fprintf(stderr, "and the rest:\n  %s svg%s --since %sms%s %s > "
+                "rest.svg\n", ipc_progname(), s->opts->scope_args, until,
+                end, s->dir);
+        break;
+    case 0:
+        fprintf(stderr, "The rest, from --since %sms, is too tall for one "
+                "picture as well: draw it as pages (--output NAME.svg).\n",
+                until);
+        break;
+    default:
+        break;
+    }
+    fprintf(stderr, "Or write it all as %d numbered pages: --output "
+            "NAME.svg\n", pages);
 }
 
 /*

@@ -248,7 +248,7 @@ START_TEST(test_lab01_svg_part_drawable)
 {
     if (!lt_have_check_tool())
         h_skip("ipclab-trace is not built: svg not checked");
-    lt_assert_svg_part_drawable(&t);
+    lt_assert_svg_part_drawable(&t, NULL);
 }
 END_TEST
 

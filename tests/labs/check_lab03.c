@@ -133,21 +133,6 @@ START_TEST(test_lab03_trace_crash)
 }
 END_TEST
 
-/* The median (us) of one hop in 'ipclab-trace stats' of a server */
-static double
-hop_median(long server, const char *hop)
-{
-    double p50 = -1;
-    char *text, *line;
-
-    ck_assert_int_eq(lt_trace_tool(&t, "stats", server, &text), 0);
-    line = strstr(text, hop);
-    ck_assert_msg(line != NULL, "no '%s' in:\n%s", hop, text);
-    ck_assert_int_eq(sscanf(line + strlen(hop), "%*d %lf", &p50), 1);
-    free(text);
-    return p50;
-}
-
 /*
  * docs/instructor.md, "Answer key: lab 03 questions": the claims the trace
  * can show. Q1's statuses are test_lab03_trace_error_statuses.
@@ -191,10 +176,11 @@ START_TEST(test_lab03_answer_key_holds)
     /* Q3: with a worker started per request, its FIFO3 read waits for it
        to start: that hop's median grows */
     if (lt_have_check_tool())
-        ck_assert_double_gt(hop_median(lt_pid_of(&t, "fork-exec", "server"),
-                                       "FIFO3 write -> worker read"),
-                            hop_median(lt_pid_of(&t, "pool", "server"),
-                                       "FIFO3 write -> worker read"));
+        ck_assert_double_gt(
+            lt_hop_median(&t, lt_pid_of(&t, "fork-exec", "server"),
+                          "FIFO3 write -> worker read"),
+            lt_hop_median(&t, lt_pid_of(&t, "pool", "server"),
+                          "FIFO3 write -> worker read"));
 }
 END_TEST
 

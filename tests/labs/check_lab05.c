@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,8 +212,9 @@ assert_routes_when_fifo3_free(const char *exp)
     }
 }
 
-/* Q7: the states of each rc of 'run': waiting_signal only while one of its
-   requests was outstanding (first FIFO1 write to last FIFO2 read) */
+/* Q7: the states of each process of 'run': the server mostly serving, the
+   workers mostly idle, and only rcs waiting_signal, only while one of
+   their requests was outstanding (first FIFO1 write to last FIFO2 read) */
 static void
 assert_rc_waits_only_for_its_own(const char *states)
 {
@@ -231,6 +233,13 @@ assert_rc_waits_only_for_its_own(const char *states)
         }
         state[0] = '\0';
         sscanf(l + 4, "%31s %lf", state, &ms);
+        /* the starred state, the one it spends most time in: the
+           server's is serving, a worker's idle */
+        if (l[2] == '*' && strcmp(role, "server") == 0)
+            ck_assert_str_eq(state, "serving");
+        else if (l[2] == '*' && strcmp(role, "rc") != 0)
+            ck_assert_msg(strcmp(state, "idle") == 0, "%s %ld: mostly %s",
+                          role, pid, state);
         if (strcmp(state, "waiting_signal") != 0)
             continue;
         ck_assert_msg(strcmp(role, "rc") == 0, "%s is waiting_signal", role);
@@ -252,6 +261,79 @@ assert_rc_waits_only_for_its_own(const char *states)
     ck_assert_int_gt(waiting_rc, 0);
 }
 
+/* svg --request of a result the server took back: its FIFO2 edge ends in
+   the server's lane (x of the FIFO1 edge's end), not in the dead rc's
+   (x of its start) */
+static void
+assert_taken_back_drawn(long pid, long seq)
+{
+    const char *out = h_tmpdir_path("back.svg");
+    char req[48], *svg;
+    const char *f1, *f2;
+    int rc_x, srv_x, x2;
+
+    snprintf(req, sizeof(req), "%ld:%ld", pid, seq);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
+                                             "--request", req, t.dir, NULL },
+                           NULL, out, NULL, 60000), 0);
+    svg = h_read_file(out);
+    ck_assert_msg((f1 = strstr(svg, "class=\"r f1\"")) != NULL &&
+                  (f2 = strstr(svg, "class=\"r f2\"")) != NULL, "%s", req);
+    while (strncmp(f1, "<line ", 6) != 0)
+        f1--;
+    while (strncmp(f2, "<line ", 6) != 0)
+        f2--;
+    ck_assert_int_eq(sscanf(f1, "<line x1=\"%d\" y1=\"%*d\" x2=\"%d\"",
+                            &rc_x, &srv_x), 2);
+    ck_assert_int_eq(sscanf(f2, "<line x1=\"%*d\" y1=\"%*d\" x2=\"%d\"",
+                            &x2), 1);
+    ck_assert_msg(abs(x2 - rc_x) > 10 && abs(x2 - srv_x) < 40,
+                  "%s: FIFO2 edge ends at x %d (rc at %d, server at %d)", req,
+                  x2, rc_x, srv_x);
+    free(svg);
+}
+
+/* The steps of each request the server dropped for the dead rc: what the
+   trace says happened (taken back, dropped), never a read by that rc,
+   and the drop is the last step */
+START_TEST(test_lab05_dead_client_steps)
+{
+    int n = 0;
+
+    if (!lt_have_check_tool())
+        h_skip("ipclab-trace is not built (src/trace)");
+    lt_require(&t);
+    for (int i = lt_find(&t, "dead-client", 0,
+                         "record_drop fifo=2 reason=stale");
+         i >= 0; i = lt_find(&t, "dead-client", i + 1,
+                             "record_drop fifo=2 reason=stale")) {
+        long pid = lt_int(&t, i, "pid"), seq = lt_int(&t, i, "seq");
+        char f[96], *text, *last;
+        bool reclaimed;
+
+        ck_assert_msg(pid > 0 && seq > 0, "record_drop without pid and seq");
+        snprintf(f, sizeof(f), "reclaim fifo=2 pid=%ld seq=%ld", pid, seq);
+        reclaimed = lt_find(&t, "dead-client", 0, f) >= 0;
+        text = lt_request_steps(&t, pid, (unsigned)seq);
+        ck_assert_msg(strstr(text, "reads it from FIFO2") == NULL,
+                      "%ld:%ld: a read of its result:\n%s", pid, seq, text);
+        ck_assert_msg(!reclaimed ||
+                      strstr(text, "takes it back from FIFO2 (peer_gone)")
+                      != NULL, "%ld:%ld: no take-back step:\n%s", pid, seq,
+                      text);
+        if (reclaimed)
+            assert_taken_back_drawn(pid, seq);
+        /* the drop is the last step: the line before "longest wait" */
+        last = strstr(text, "drops it from FIFO2 (stale)\n");
+        ck_assert_msg(last != NULL && strchr(last, '\n')[1] != ' ',
+                      "%ld:%ld: not ended by its drop:\n%s", pid, seq, text);
+        free(text);
+        n++;
+    }
+    ck_assert_int_gt(n, 0);
+}
+END_TEST
+
 /* The claims of docs/instructor.md's answer key for lab 05, derived the
    way a student would, with the kit's own commands, from a fresh trace */
 START_TEST(test_lab05_answer_key_holds)
@@ -261,7 +343,7 @@ START_TEST(test_lab05_answer_key_holds)
     int ready, reclaim;
 
     if (!lt_have_check_tool())
-        return;
+        h_skip("ipclab-trace is not built (src/trace)");
     lt_require(&t);
     /* Q1: seq --request lists seventeen steps and names the longest */
     rc1 = lt_pid_of(&t, "run", "rc");
@@ -276,10 +358,19 @@ START_TEST(test_lab05_answer_key_holds)
     /* Q2: clients met in the server; check passes (FIFO3 held one record
        at a time) -- both asserted for 'run' above: lt_assert_clients_meet
        and assert_check_passes */
-    /* Q4: the pool spawns 4 workers, per-request one per request */
+    /* Q4: the pool spawns 4 workers, per-request one per request; the
+       worker's delay after the route is stats' 'FIFO3 write -> worker
+       read', longer when each worker starts after its route */
     ck_assert_int_eq(lt_count_pid(&t, "per-request", "proc_spawn vpid=%ld",
                                   lt_pid_of(&t, "per-request", "server")),
                      12);
+    ck_assert_int_eq(lt_count_pid(&t, "run", "proc_spawn vpid=%ld",
+                                  lt_pid_of(&t, "run", "server")), 4);
+    ck_assert_double_gt(lt_hop_median(&t, lt_pid_of(&t, "per-request",
+                                                    "server"),
+                                      "FIFO3 write -> worker read"),
+                        lt_hop_median(&t, lt_pid_of(&t, "run", "server"),
+                                      "FIFO3 write -> worker read"));
     /* Q5: 'ack' and 'ack_coalesced' make 24 -- asserted for 'classic'
        above, in test_lab05_trace_classic */
     /* Q6: rc4's record taken back once it was gone, its other two
@@ -321,8 +412,9 @@ START_TEST(test_lab05_svg_pages)
     int status, n = 0;
 
     if (!lt_have_check_tool())
-        return;
-    lt_assert_svg_part_drawable(&t);
+        h_skip("ipclab-trace is not built (src/trace)");
+    lt_assert_svg_part_drawable(&t, NULL);
+    lt_assert_svg_part_drawable(&t, "order");
     status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
                                      "--output", pages, t.dir, NULL },
                    NULL, out, err, 60000);
@@ -364,6 +456,7 @@ lab05_suite(void)
     tcase_add_test(tc, test_lab05_trace_dead_client);
     tcase_add_test(tc, test_lab05_trace_load);
     tcase_add_test(tc, test_lab05_svg_pages);
+    tcase_add_test(tc, test_lab05_dead_client_steps);
     tcase_add_test(tc, test_lab05_answer_key_holds);
     suite_add_tcase(s, tc);
     return s;

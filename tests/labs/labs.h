@@ -136,6 +136,11 @@ lt_check(const struct lt *t, long server, char **out);
 int
 lt_trace_tool(const struct lt *t, const char *cmd, long server, char **out);
 
+/* The median (us) of one hop ("FIFO3 write -> worker read") in
+   'ipclab-trace stats --server SERVER' of t's trace. */
+double
+lt_hop_median(const struct lt *t, long server, const char *hop);
+
 /*
  * 'ipclab-trace seq --request PID:SEQ' on t's trace, which must exit 0;
  * returns what it printed (malloc'd).
@@ -156,12 +161,14 @@ int
 lt_svg_height(const char *path);
 
 /*
- * 'ipclab-trace svg' on t's whole trace is refused as too tall, with the
- * command that draws a part; that command, as printed, exits 0 and draws
- * one picture of at most 32767 px.
+ * 'ipclab-trace svg [--layout LAYOUT]' on t's whole trace is refused as
+ * too tall, with the command that draws a part; that command, as printed,
+ * exits 0 and draws one picture of at most 32767 px; so does the one it
+ * gives for the rest, or it says the rest needs pages. LAYOUT: NULL for
+ * the default.
  */
 void
-lt_assert_svg_part_drawable(const struct lt *t);
+lt_assert_svg_part_drawable(const struct lt *t, const char *layout);
 
 /* Every experiment of a lab, as the tests know them */
 struct lab_case {

@@ -355,33 +355,92 @@ lt_svg_height(const char *path)
     return h;
 }
 
+/*
+ * Run the command of the advice line of 'text' that ends in '> NAME' (its
+ * words; the program by its built path) into 'out'; its exit status.
+ */
+static int
+run_advice(const char *text, const char *name, const char *out,
+           const char *err)
+{
+    char line[1024], *words[32], *save = NULL;
+    const char *end = strstr(text, name), *p;
+    int n = 0;
+
+    ck_assert_msg(end != NULL, "no '%s' in the advice: %s", name, text);
+    for (p = end; p > text && p[-1] != '\n'; p--)
+        ;
+    ck_assert_int_lt((size_t)(end - p), sizeof(line));
+    snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+    for (char *w = strtok_r(line, " ", &save); w != NULL && n < 31;
+         w = strtok_r(NULL, " ", &save)) {
+        words[n] = n == 0 ? (char *)h_bin("ipclab-trace") : w;
+        n++;
+    }
+    words[n] = NULL;
+    ck_assert_msg(n >= 3 && strcmp(words[1], "svg") == 0, "%s", text);
+    return h_run((const char *const *)words, NULL, out, err, 60000);
+}
+
 void
-lt_assert_svg_part_drawable(const struct lt *t)
+lt_assert_svg_part_drawable(const struct lt *t, const char *layout)
 {
     const char *out = h_tmpdir_path("svg.out"), *err = h_tmpdir_path("svg.err");
-    char since[32], until[32], *text;
+    const char *err2 = h_tmpdir_path("svg.err2");
+    char *text, *why;
     int status;
 
     lt_require(t);
-    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", t->dir,
-                                     NULL }, NULL, out, err, 60000);
+    if (layout != NULL)
+        status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
+                                         "--layout", layout, t->dir, NULL },
+                       NULL, out, err, 60000);
+    else
+        status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg",
+                                         t->dir, NULL }, NULL, out, err,
+                       60000);
     text = h_read_file(err);
     ck_assert_msg(status == 1 && strstr(text, "SVG renderers draw at most "
                                         "32767") != NULL, "exit %d: %s",
                   status, text);
-    ck_assert_msg(strstr(text, "--since ") != NULL &&
-                  sscanf(strstr(text, "--since "), "--since %31s --until "
-                         "%31s", since, until) == 2, "%s", text);
-    free(text);
-    status = h_run((const char *[]){ h_bin("ipclab-trace"), "svg", "--since",
-                                     since, "--until", until, t->dir, NULL },
-                   NULL, out, err, 60000);
-    text = h_read_file(err);
-    ck_assert_msg(status == 0, "svg --since %s --until %s: exit %d: %s",
-                  since, until, status, text);
-    free(text);
+    /* the advice is followed as printed: it keeps every option that
+       shapes the picture */
+    ck_assert_msg(layout == NULL || strstr(text, " --layout ") != NULL,
+                  "the advice drops --layout %s: %s", layout, text);
+    status = run_advice(text, " > part.svg", out, err2);
+    why = h_read_file(err2);
+    ck_assert_msg(status == 0, "the advised part: exit %d: %s", status, why);
+    free(why);
     ck_assert_int_le(lt_svg_height(out), 32767);
     ck_assert_int_gt(lt_svg_height(out), 1000);
+    /* the rest: a command that draws it, or pages */
+    if (strstr(text, " > rest.svg") != NULL) {
+        status = run_advice(text, " > rest.svg", out, err2);
+        why = h_read_file(err2);
+        ck_assert_msg(status == 0, "the advised rest: exit %d: %s", status,
+                      why);
+        free(why);
+        ck_assert_int_le(lt_svg_height(out), 32767);
+    } else {
+        ck_assert_msg(strstr(text, "The rest, from --since ") != NULL &&
+                      strstr(text, "draw it as pages (--output NAME.svg)")
+                      != NULL, "no word on the rest: %s", text);
+    }
+    free(text);
+}
+
+double
+lt_hop_median(const struct lt *t, long server, const char *hop)
+{
+    double p50 = -1;
+    char *text, *line;
+
+    ck_assert_int_eq(lt_trace_tool(t, "stats", server, &text), 0);
+    line = strstr(text, hop);
+    ck_assert_msg(line != NULL, "no '%s' in:\n%s", hop, text);
+    ck_assert_int_eq(sscanf(line + strlen(hop), "%*d %lf", &p50), 1);
+    free(text);
+    return p50;
 }
 
 int

@@ -164,6 +164,63 @@ START_TEST(test_cli_unknown_server)
 }
 END_TEST
 
+/* A run that selected nothing: exit 1, one line on stderr that says so,
+   nothing on stdout (never "0 processes, 0 rows" and exit 0) */
+static void
+assert_nothing(struct tt_run *r, const char *what, const char *want)
+{
+    ck_assert_msg(r->status == 1, "%s: exit %d: %s", what, r->status,
+                  r->out);
+    ck_assert_msg(r->out[0] == '\0', "%s: printed %.200s", what, r->out);
+    ck_assert_msg(strncmp(r->err, "ipclab-trace: ", 14) == 0 &&
+                  strchr(r->err, '\n') == r->err + strlen(r->err) - 1 &&
+                  strstr(r->err, want) != NULL, "%s: %s", what, r->err);
+    tt_run_free(r);
+}
+
+START_TEST(test_cli_selects_nothing)
+{
+    static const char *const views[] = { "seq", "svg" };
+    const char *dir = tt_dir(TT_DEFAULT);
+    char server[16], request[32], beyond[32], rc[16];
+    const char *p;
+    double ms;
+    struct tt_run r;
+
+    /* the trace's length and a requesting client, from its own diagram */
+    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
+    tt_trace(&r, "seq", "--server", server, dir, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(p = strstr(r.out, " rows, "));
+    ck_assert_int_eq(sscanf(p, " rows, %lf ms", &ms), 1);
+    for (p = strstr(r.out, "┌"); p != NULL && sscanf(p + strlen("┌"),
+                                                     " rc %15s", rc) != 1;
+         p = strstr(p + 1, "┌"))
+        ;
+    ck_assert_msg(p != NULL, "no lane of an rc:\n%s", r.out);
+    tt_run_free(&r);
+    snprintf(beyond, sizeof(beyond), "%.3fms", ms + 1.0);
+    /* the server sends no request of its own */
+    snprintf(request, sizeof(request), "%s:1", server);
+
+    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+        tt_trace(&r, views[i], "--server", server, "--request", request, dir,
+                 NULL);
+        assert_nothing(&r, views[i], "is not in the trace");
+        tt_trace(&r, views[i], "--server", server, "--pid", "1", dir, NULL);
+        assert_nothing(&r, views[i], "process 1 is not in the trace");
+        tt_trace(&r, views[i], "--server", server, "--since", beyond, dir,
+                 NULL);
+        assert_nothing(&r, views[i], "the trace lasts");
+    }
+    /* --server of a process that is not a server, for any command */
+    tt_trace(&r, "stats", "--server", rc, dir, NULL);
+    assert_nothing(&r, "stats", "is not a server in the trace");
+    tt_trace(&r, "states", "--server", rc, dir, NULL);
+    assert_nothing(&r, "states", "is not a server in the trace");
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -179,6 +236,7 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_not_ipclab);
     tcase_add_unchecked_fixture(errors, tt_need_default, NULL);
     tcase_add_test(errors, test_cli_unknown_server);
+    tcase_add_test(errors, test_cli_selects_nothing);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -266,6 +266,56 @@ START_TEST(test_seq_sigchld_sent_at_exit)
 }
 END_TEST
 
+/* An ack_coalesced has no signal of its own: every view draws it as a mark
+   of the server (a local event in ShiViz), never as a message */
+START_TEST(test_views_mark_ack_coalesced)
+{
+    static const char *const views[] = { "seq", "svg", "shiviz" };
+    const char *bt[] = { "babeltrace2", tt_dir(TT_EMIT_CLASSIC), NULL };
+    const char *note = "ack settled from FIFO state (coalesced)";
+    char server[16], host[32];
+    struct tt_run r;
+    int n;
+
+    tt_exec(&r, bt);
+    ck_assert_msg(r.status == 0, "babeltrace2: %s", r.err);
+    n = tt_count_lines(r.out, "what = \"ack_coalesced\"");
+    ck_assert_int_gt(n, 0);
+    tt_run_free(&r);
+    snprintf(server, sizeof(server), "%d", tt_server(TT_EMIT_CLASSIC));
+    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+        tt_trace(&r, views[i], "--server", server, "--width", "200",
+                 tt_dir(TT_EMIT_CLASSIC), NULL);
+        if (r.status != 0) {    /* --width is seq's alone */
+            tt_run_free(&r);
+            tt_trace(&r, views[i], "--server", server,
+                     tt_dir(TT_EMIT_CLASSIC), NULL);
+        }
+        ck_assert_msg(r.status == 0, "%s: exit %d: %s", views[i], r.status,
+                      r.err);
+        ck_assert_msg(tt_count_lines(r.out, note) == n, "%s: %d marks, %d "
+                      "in the trace", views[i], tt_count_lines(r.out, note),
+                      n);
+        ck_assert_msg(strstr(r.out, "ack_coalesced") == NULL,
+                      "%s draws it as a signal", views[i]);
+        tt_run_free(&r);
+    }
+    /* in ShiViz: the server's own events, with no message */
+    tt_trace(&r, "shiviz", "--server", server, tt_dir(TT_EMIT_CLASSIC), NULL);
+    snprintf(host, sizeof(host), "server-%s ", server);
+    for (const char *p = r.out; (p = strstr(p, note)) != NULL; p++) {
+        const char *line = p;
+
+        while (line > r.out && line[-1] != '\n')
+            line--;
+        ck_assert_msg(strncmp(line, host, strlen(host)) == 0 &&
+                      memchr(line, '[', (size_t)(p - line)) == NULL,
+                      "%.120s", line);
+    }
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 seq_suite(void)
 {
@@ -284,6 +334,7 @@ seq_suite(void)
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_test(errors, test_seq_marks_wrong_reader);
+    tcase_add_test(errors, test_views_mark_ack_coalesced);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

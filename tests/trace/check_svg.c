@@ -226,6 +226,46 @@ START_TEST(test_svg_sigchld_from_exit)
 }
 END_TEST
 
+/* A narrow picture (one request: three lanes) still shows its whole
+   legend: every entry starts and, at 7 px a character, ends inside it */
+START_TEST(test_svg_legend_fits_narrow)
+{
+    static const char *const ends[] = { ">FIFO1<", ">SIGCHLD<",
+                                        ">never read / taken<" };
+    char server[16], request[32];
+    const char *p;
+    struct tt_run r;
+    int width;
+
+    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
+    tt_trace(&r, "seq", "--server", server, tt_dir(TT_DEFAULT), NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(p = strstr(r.out, "  F1 "));
+    /* "F1 6*7 PID:SEQ ...": the request is the third word */
+    ck_assert_int_eq(sscanf(p, " F1 %*s %31s", request), 1);
+    tt_run_free(&r);
+    tt_trace(&r, "svg", "--server", server, "--request", request,
+             tt_dir(TT_DEFAULT), NULL);
+    ck_assert_msg(r.status == 0, "svg: %s", r.err);
+    ck_assert_int_eq(sscanf(strstr(r.out, "<svg "), "<svg xmlns=%*s "
+                            "width=\"%d\"", &width), 1);
+    ck_assert_int_lt(width, 1000);      /* narrower than the legend's row */
+    for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+        const char *text = strstr(r.out, ends[i]);
+        int x;
+
+        ck_assert_msg(text != NULL, "no %s", ends[i]);
+        while (text > r.out && strncmp(text, "<text x=", 8) != 0)
+            text--;
+        ck_assert_int_eq(sscanf(text, "<text x=\"%d\"", &x), 1);
+        ck_assert_msg(x + 7 * (int)(strlen(ends[i]) - 2) <= width,
+                      "%s at x %d in a picture %d px wide", ends[i], x,
+                      width);
+    }
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 svg_suite(void)
 {
@@ -244,6 +284,7 @@ svg_suite(void)
     tcase_add_test(core, test_svg_signals_named_and_numbered);
     tcase_add_test(core, test_svg_labels_do_not_overlap);
     tcase_add_test(core, test_svg_sigchld_from_exit);
+    tcase_add_test(core, test_svg_legend_fits_narrow);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;
