@@ -101,6 +101,13 @@ us=$(printf '\037')
 rows="$private/rows"            # ex, test, score, max, PASS/FAIL, reason,
 : >"$rows"                      # description, log, visibility
 
+# the old results go; anything else there is not ours to remove
+if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
+        { [ -e "$out/results.json" ] || [ -z "$(ls -A "$out")" ]; }; }; then
+    echo "grade.sh: '$out' is not an earlier grading's results: not" \
+        "replaced (choose another GRADE_OUT, or remove it)" >&2
+    exit 2
+fi
 rm -rf "$out"
 mkdir -p "$out/log" || { echo "grade.sh: cannot create '$out/log'" >&2; exit 1; }
 
