@@ -83,7 +83,7 @@ start=$(date +%s)               # the time taken, not the wait for the lock
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-grade.XXXXXX") || {
     echo "grade.sh: cannot create a temporary directory" >&2; exit 1; }
 cleanup() {
-    [ -z "$test_uid" ] || end_uid
+    [ -z "$test_uid" ] || { end_uid; forget_uid; }
     rm -rf "$work"
 }
 test_uid=""
@@ -180,6 +180,15 @@ end_uid() {
     $run_as kill -s KILL -- -1 2>/dev/null
     find /dev/shm -maxdepth 1 -user "$test_uid" -exec rm -rf {} + \
         2>/dev/null
+    return 0
+}
+
+# At the end: what the tests' uid left where anyone may write (files,
+# System V IPC), so that the next grading under that uid finds nothing.
+forget_uid() {
+    $run_as ipcrm --all 2>/dev/null
+    find /tmp /var/tmp /dev/mqueue -xdev -depth -user "$test_uid" \
+        -exec rm -rf {} + 2>/dev/null
     return 0
 }
 
