@@ -141,6 +141,9 @@ START_TEST(test_fault_stop_client)
     fx_server_start(&srv, h_tmpdir_path("run"),
                     (const char *[]){ "--ack-timeout", "500", NULL }, 0,
                     NULL);
+    /* the server held stopped: the victim's first requests stay in flight
+       while it waits in poll(), however slowly the machine runs */
+    ck_assert_int_eq(kill(srv.h.pid, SIGSTOP), 0);
     victim = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir",
                      srv.h.dir, "--window", "4", "--file",
                      h_tmpdir_path("victim.in"), NULL }, NULL,
@@ -149,6 +152,7 @@ START_TEST(test_fault_stop_client)
        it there, and their results will wait in FIFO2 for nobody */
     ck_assert(fx_wait_in_syscall(victim, SYS_poll, 10000));
     kill(victim, SIGSTOP);
+    ck_assert_int_eq(kill(srv.h.pid, SIGCONT), 0);
 
     fx_load_start(pids, srv.h.dir, work, 8, 4);
     fx_load_wait(pids, 8);
