@@ -103,7 +103,8 @@ rows="$private/rows"            # ex, test, score, max, PASS/FAIL, reason,
 
 # the old results go; anything else there is not ours to remove
 if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
-        { [ -e "$out/results.json" ] || [ -z "$(ls -A "$out")" ]; }; }; then
+        { [ -e "$out/results.json" ] || [ -d "$out/log" ] ||
+          [ -z "$(ls -A "$out")" ]; }; }; then
     echo "grade.sh: '$out' is not an earlier grading's results: not" \
         "replaced (choose another GRADE_OUT, or remove it)" >&2
     exit 2
@@ -302,6 +303,38 @@ reach_rules() {         # DIR
         fi
         pre="$1/pre/$(basename "$o" .o).i"
         [ -f "$pre" ] || continue
+        # every file it includes: the exercise's own, the kit's headers,
+        # the system's (the solutions and the tests are not for it)
+        inc=$(awk -v ex="${d%/}/" -v sol="$solution" '
+            function in_dir(f, dir) {
+                return substr(f, 1, length(dir)) == dir &&
+                       substr(f, length(dir) + 1) !~ /\//
+            }
+            /^# [0-9]+ "/ { f = $3; gsub(/"/, "", f)
+                if (f ~ /^(\/usr\/(local\/)?include\/|\/usr\/lib\/gcc\/|<)/ ||
+                    in_dir(f, "include/ipclab/") || in_dir(f, ex) ||
+                    (sol == 1 && in_dir(f, ex "solution/")))
+                    next
+                print f; exit }' "$pre")
+        if [ -n "$inc" ]; then
+            echo "$c includes '$inc', outside its exercise: the grader" \
+                "compiles only the exercise's files, the kit's headers and" \
+                "the system's"
+            return
+        fi
+        # code that runs before or after the grading program's main():
+        # it would run in the process that collects the verdicts
+        if awk -v src="$c" '
+            /^# [0-9]+ "/ { f = $3; gsub(/"/, "", f); sub(/.*\//, "", f)
+                            ours = (f == src); next }
+            ours && /(__attribute(__)?[ \t]*\(\(|\[\[)[^;{]*(constructor|destructor|section)/ {
+                found = 1 }
+            END { exit !found }' "$pre"; then
+            echo "$c has a constructor, destructor or section attribute:" \
+                "code that runs outside the tests, which the grader does" \
+                "not accept"
+            return
+        fi
         # only the lines of the source itself: the linemarkers say
         if awk -v src="$c" '
             /^# [0-9]+ "/ { f = $3; gsub(/"/, "", f); sub(/.*\//, "", f)
@@ -353,8 +386,11 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     why=""
     if ! mk grade-build-"$n$suffix" >"$out/log/$n-build.log" 2>&1; then
         built=0
-        why="does not compile: $(grep -m1 -E 'error|undefined' \
-            "$out/log/$n-build.log")"
+        # the first error in the exercise's own files: a file it includes
+        # from elsewhere may not be shown
+        first=$(grep -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|undefined reference" \
+            "$out/log/$n-build.log")
+        why="does not compile: ${first:-an error outside the exercise's own files (see log/$n-build.log)}"
     fi
     if [ $built = 1 ]; then
         why=$(reach_rules "$build/$target/$n")
