@@ -441,9 +441,17 @@ title_band(struct svg *s, int page, int pages)
     if (page > 0) {
         int sec = 0;
 
+        char cont[128];
+
         while (sec + 1 < s->d.nsections &&
                s->d.sections[sec + 1].y0 <= s->ylo)
             sec++;
+        if (s->d.sections[sec].title[0] != '\0') {
+            /* the section this page continues */
+            snprintf(cont, sizeof(cont), "experiment '%s' (continued)",
+                     s->d.sections[sec].title);
+            svg_text(s->f, s->width - 12, s->ylo - 30, "end", "sect", cont);
+        }
         headers(s, sec, s->ylo - 24, true);
     }
 }
