@@ -3,12 +3,11 @@
  * g_watch_*): a watcher thread in the test's process acts when the
  * test's thread, inside the student's code, sleeps in the kernel.
  *
- * The thread's state and kernel function are /proc/self/task/TID/stat
- * and wchan, which a thread may read of its own process even though the
- * test's process is not dumpable (another process could not).
+ * The thread's state and kernel function are /proc/TID/stat and wchan
+ * (h_proc_sleeping()), which a thread may read of its own process even
+ * though the test's process is not dumpable (another process could not).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,44 +16,16 @@
 #include "grade.h"
 #include "ipclab/proc.h"
 
-/* One line of /proc/self/task/TID/NAME into text; false if unreadable */
-static bool
-read_task_file(pid_t tid, const char *name, char *text, size_t size)
-{
-    char path[64];
-    ssize_t n;
-    int fd;
-
-    snprintf(path, sizeof(path), "/proc/self/task/%d/%s", (int)tid, name);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1)
-        return false;
-    n = read(fd, text, size - 1);
-    close(fd);
-    if (n <= 0)
-        return false;
-    text[n] = '\0';
-    return true;
-}
-
 bool
 g_watch_sleeps(const struct g_watch *w, const char *wchan)
 {
-    char stat[512], text[64];
-    const char *state;
+    char text[64];
 
-    /* "TID (COMM) S ...": the state follows the last ')' */
-    if (!read_task_file(w->tid, "stat", stat, sizeof(stat)) ||
-        (state = strrchr(stat, ')')) == NULL)
-        return false;
-    if (state[1] != ' ' || (state[2] != 'S' && state[2] != 'D'))
-        return false;           /* running */
-    /* a kernel that does not name the function (wchan "0" while the
-       thread sleeps) still shows that it sleeps: the state is enough */
-    if (!read_task_file(w->tid, "wchan", text, sizeof(text)) ||
-        strcmp(text, "0") == 0)
-        return true;
-    return wchan == NULL || strncmp(text, wchan, strlen(wchan)) == 0;
+    /* a kernel that does not name the function still shows that the
+       thread sleeps: the state is enough then */
+    return h_proc_sleeping(w->tid, text, sizeof(text)) &&
+           (wchan == NULL || text[0] == '\0' ||
+            strncmp(text, wchan, strlen(wchan)) == 0);
 }
 
 bool

@@ -610,25 +610,48 @@ h_children(pid_t ppid, pid_t *pids, int max)
     return n;
 }
 
+/* The kernel function pid (or a thread id) sleeps in, into wchan: ""
+   when it runs or the kernel does not name it ("0") */
+static void
+proc_wchan(long pid, char *wchan, size_t size)
+{
+    char path[64];
+    FILE *f;
+
+    wchan[0] = '\0';
+    snprintf(path, sizeof(path), "/proc/%ld/wchan", pid);
+    if ((f = fopen(path, "re")) != NULL) {
+        if (fgets(wchan, (int)size, f) == NULL || strcmp(wchan, "0") == 0)
+            wchan[0] = '\0';
+        fclose(f);
+    }
+}
+
+bool
+h_proc_sleeping(pid_t pid, char *wchan, size_t size)
+{
+    char comm[64], state;
+    int parent;
+
+    if (proc_stat(pid, comm, sizeof(comm), &state, &parent) == -1 ||
+        (state != 'S' && state != 'D'))
+        return false;
+    proc_wchan(pid, wchan, size);
+    return true;
+}
+
 const char *
 h_proc_describe(pid_t pid)
 {
     static char text[256];
-    char path[64], comm[64], wchan[64] = "", state;
+    char comm[64], wchan[64], state;
     int parent;
     bool waiting;
-    FILE *f;
 
     if (proc_stat(pid, comm, sizeof(comm), &state, &parent) == -1)
         return "gone";
-    /* the kernel function it sleeps in; "0" when running or hidden */
-    snprintf(path, sizeof(path), "/proc/%ld/wchan", (long)pid);
-    if ((f = fopen(path, "re")) != NULL) {
-        if (fgets(wchan, sizeof(wchan), f) == NULL)
-            wchan[0] = '\0';
-        fclose(f);
-    }
-    waiting = wchan[0] != '\0' && strcmp(wchan, "0") != 0;
+    proc_wchan(pid, wchan, sizeof(wchan));
+    waiting = wchan[0] != '\0';
     snprintf(text, sizeof(text), "%s, state %c, parent %d%s%s", comm, state,
              parent, waiting ? ", waiting in " : "", waiting ? wchan : "");
     return text;

@@ -213,6 +213,14 @@ h_children(pid_t ppid, pid_t *pids, int max);
 const char *
 h_proc_describe(pid_t pid);
 
+/*
+ * True when pid (or a thread id of ours) sleeps in the kernel (state S or
+ * D); wchan then holds the kernel function's name, or "" when the kernel
+ * does not name it.
+ */
+bool
+h_proc_sleeping(pid_t pid, char *wchan, size_t size);
+
 /* True when LTTng's tools are installed and the kit was built traced. */
 bool
 h_tracing_available(void);
