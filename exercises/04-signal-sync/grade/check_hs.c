@@ -34,7 +34,7 @@ init_hs(struct hs *h, enum ipc_sig_mode mode, pid_t server)
     h->next_seq = 1;
 }
 
-GRADE_TEST(block_signals, 2, 10,
+GRADE_TEST(block_signals, 1, 10,
            "hs_block: ready and revoke blocked, other blocked ones kept")
 {
     struct hs h;
@@ -396,7 +396,7 @@ take_one(int signo, int fd)
     return pid;
 }
 
-GRADE_TEST(ack_payload, 2, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
+GRADE_TEST(ack_payload, 1, 15, "hs_ack: sigqueue(ack, seq) in rt, kill() in "
            "classic mode")
 {
     int pfd[2], got[3];
@@ -468,7 +468,7 @@ expect_client(const char *dir, const char *a, const char *op, const char *b,
     free(got);
 }
 
-GRADE_TEST(system_single, 2, 40,
+GRADE_TEST(system_single, 1, 40,
            "ex04-client + reference server: 6 * 7, 1 / 0, overflow")
 {
     struct h_server srv;
@@ -623,6 +623,271 @@ GRADE_TEST(late_answer, 1, 15,
 }
 END_TEST
 
+/*
+ * The fake server of the request_* tests: for each request of 'script'
+ * (requests apart by '|'), it reads the request from FIFO1, then, in
+ * order, for each step:
+ *   'r'  a revoke for another seq (the request's + 50)
+ *   'R'  a revoke for the request's seq
+ *   'g'  garbage (bytes that are no record) in FIFO2, then ready(seq)
+ *   'f'  another client's result (its own pid) for the seq, then ready
+ *   'a'  the client's result (value a * b), then ready
+ *   '-'  nothing: the request gets no answer
+ * After each ready it waits up to FAKE_ACK_MS for the client's ack with
+ * that seq, and reports it on 'said': 'k' acked, 'n' not. Exits 1 on
+ * any failure of its own.
+ */
+#define FAKE_ACK_MS 2000
+
+static void
+fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
+{
+    struct timespec ts = { FAKE_ACK_MS / 1000, 0 };
+    struct pollfd pfd = { .fd = fd1, .events = POLLIN };
+    struct ipc_sigs sigs;
+    sigset_t ack;
+
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs.ack);
+    for (const char *s = script; *s != '\0'; s++) {
+        struct ipc_record req, rec;
+        union sigval sv;
+        siginfo_t si;
+        int got;
+
+        if (poll(&pfd, 1, 5000) != 1 ||
+            ipc_rec_read_one(fd1, IPCLAB_FIFO1, &req,
+                             IPCLAB_KIND_REQUEST) != 1)
+            _exit(1);
+        sv.sival_int = (int)req.seq;
+        for (; *s != '\0' && *s != '|'; s++) {
+            rec = req;
+            switch (*s) {
+            case 'r':
+                sv.sival_int = (int)req.seq + 50;
+                if (sigqueue(client, sigs.revoke, sv) == -1)
+                    _exit(1);
+                sv.sival_int = (int)req.seq;
+                continue;
+            case 'R':
+                if (sigqueue(client, sigs.revoke, sv) == -1)
+                    _exit(1);
+                continue;
+            case '-':
+                continue;
+            case 'g':
+                memset(&rec, 'x', sizeof(rec));
+                break;
+            case 'f':
+                rec.pid = getpid();
+                ipc_rec_make_result(&rec, 0, 666);
+                break;
+            default:
+                ipc_rec_make_result(&rec, 0, req.a * req.b);
+                break;
+            }
+            if (write(fd2, &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
+                sigqueue(client, sigs.ready, sv) == -1)
+                _exit(1);
+            do
+                got = sigtimedwait(&ack, &si, &ts);
+            while (got == sigs.ack && si.si_value.sival_int != sv.sival_int);
+            if (write(said, got == sigs.ack ? "k" : "n", 1) != 1)
+                _exit(1);
+        }
+        if (*s == '\0')
+            break;
+    }
+    _exit(0);
+}
+
+/* A fake server running 'script' (fake_server()) and 'h', its client */
+struct fake {
+    pid_t pid;
+    int said;                   /* its reports, one byte per ready */
+    struct hs h;
+};
+
+static void
+fake_start(struct fake *f, const char *script)
+{
+    struct ipc_sigs sigs;
+    int p1[2], p2[2], said[2];
+    sigset_t ack, old;
+
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
+    sigemptyset(&ack);
+    sigaddset(&ack, sigs.ack);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &ack, &old) == 0 && pipe(p1) == 0 &&
+                  pipe(p2) == 0 && pipe(said) == 0, "test error: the fake "
+                  "server could not be set up: %s", strerror(errno));
+    fflush(NULL);
+    f->pid = fork();
+    ck_assert_msg(f->pid != -1, "test error: fork() failed: %s",
+                  strerror(errno));
+    if (f->pid == 0) {
+        close(p1[1]);
+        close(p2[0]);
+        close(said[0]);
+        fake_server(script, p1[0], p2[1], said[1], getppid());
+    }
+    close(p1[0]);
+    close(p2[1]);
+    close(said[1]);
+    f->said = said[0];
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
+                  "sigprocmask() failed: %s", strerror(errno));
+    client_of(&f->h, f->pid, p1[1], p2[0]);
+}
+
+/* The fake server's next report: 'k' (acked), 'n' (not), 0 (it ended) */
+static char
+fake_said(struct fake *f)
+{
+    char c;
+
+    return read(f->said, &c, 1) == 1 ? c : 0;
+}
+
+/* hs_request(a * b) to the fake server; its errno is kept */
+static int
+fake_request(struct fake *f, int64_t a, int64_t b, struct ipc_record *res,
+             int timeout_ms)
+{
+    memset(res, 0, sizeof(*res));
+    errno = 0;
+    return G_CALL(hs_request)(&f->h, IPCLAB_OP_MUL, a, b, res, timeout_ms);
+}
+
+/* Wait for the fake server, which must have run its script through */
+static void
+fake_end(struct fake *f)
+{
+    int status = h_wait(f->pid, 10000);
+
+    close(f->said);
+    ck_assert_msg(status == 0, "test error: the fake server failed "
+                  "(exit %d)", status);
+}
+
+GRADE_TEST(request_revoked, 1, 10,
+           "hs_request: a revoke of its seq ends the call with ECANCELED")
+{
+    struct ipc_record res;
+    struct fake f;
+    int r;
+
+    /* request 1: a revoke for another seq, then its answer; request 2:
+       a revoke for its own seq */
+    fake_start(&f, "ra|R");
+    r = fake_request(&f, 6, 7, &res, 5000);
+    ck_assert_msg(r == 0 && res.value == 42, "a revoke for another seq "
+                  "(51), then the answer to request 1: hs_request returned "
+                  "%d (%s), value %lld; a revoke whose value is not your "
+                  "seq must not end the wait", r, r == -1 ?
+                  strerror(errno) : "ok", (long long)res.value);
+    ck_assert_msg(fake_said(&f) == 'k', "the answer to request 1 was never "
+                  "acked");
+    r = fake_request(&f, 2, 3, &res, 3000);
+    ck_assert_msg(r == -1 && errno == ECANCELED, "the server revoked "
+                  "request 2 (SIGRTMIN+1 with seq 2): expected -1/ECANCELED "
+                  "at once, got %d/%s", r, r == -1 ? strerror(errno) :
+                  "an answer");
+    fake_end(&f);
+}
+END_TEST
+
+GRADE_TEST(request_garbage, 1, 10,
+           "hs_request: garbage read on a ready is acked, then the answer "
+           "taken")
+{
+    struct ipc_record res;
+    struct fake f;
+    int r;
+    char said;
+
+    fake_start(&f, "ga");
+    r = fake_request(&f, 6, 7, &res, 5000);
+    said = fake_said(&f);
+    ck_assert_msg(said == 'k', "a ready (seq 1) brought garbage, bytes that "
+                  "are no record (EBADMSG): hs_request never acked it, so "
+                  "the server would wait for that ack and send nothing "
+                  "more: ack the ready's value, then wait on");
+    ck_assert_msg(r == 0 && res.value == 42 && res.seq == 1, "after "
+                  "garbage, the answer (6 * 7 = 42): hs_request returned %d "
+                  "(%s), value %lld, seq %u", r, r == -1 ? strerror(errno) :
+                  "ok", (long long)res.value, res.seq);
+    ck_assert_msg(fake_said(&f) == 'k', "the answer after the garbage was "
+                  "never acked");
+    fake_end(&f);
+}
+END_TEST
+
+GRADE_TEST(request_foreign, 1, 10,
+           "hs_request: another client's result is acked, never returned")
+{
+    struct ipc_record res;
+    struct fake f;
+    int r;
+
+    /* a result with the client's seq but another pid, then its own */
+    fake_start(&f, "fa");
+    r = fake_request(&f, 6, 7, &res, 5000);
+    ck_assert_msg(!(r == 0 && res.pid == f.pid), "hs_request returned "
+                  "another client's result (pid %d, value %lld) as its own "
+                  "answer to seq %u: check the result's pid, ack it, and "
+                  "wait on for yours", (int)res.pid, (long long)res.value,
+                  res.seq);
+    ck_assert_msg(fake_said(&f) == 'k', "another client's result (pid %d) "
+                  "was read on a ready and never acked: the server would "
+                  "wait for that ack and send nothing more", (int)f.pid);
+    ck_assert_msg(r == 0 && res.value == 42 && res.pid == (int32_t)getpid(),
+                  "after another client's result, its own (6 * 7 = 42): "
+                  "hs_request returned %d (%s), value %lld", r, r == -1 ?
+                  strerror(errno) : "ok", (long long)res.value);
+    ck_assert_msg(fake_said(&f) == 'k', "the answer was never acked");
+    fake_end(&f);
+}
+END_TEST
+
+/* Fail unless the test's process has no child but 'server' (zombies and
+   stopped ones count) */
+static void
+no_child_but(pid_t server, const char *after)
+{
+    pid_t kids[16];
+    int n = h_children(getpid(), kids, 16);
+
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(kids[i] == server, "after %s, hs_request left a "
+                      "child process behind (pid %d, %s): wait for every "
+                      "child you start (a watchdog too) before returning",
+                      after, (int)kids[i], h_proc_describe(kids[i]));
+}
+
+GRADE_TEST(request_no_child, 1, 10,
+           "hs_request leaves no process behind: answered or timed out")
+{
+    struct ipc_record res;
+    struct fake f;
+    int r;
+
+    fake_start(&f, "a|-");
+    r = fake_request(&f, 6, 7, &res, 5000);
+    ck_assert_msg(r == 0 && res.value == 42, "6 * 7: hs_request returned "
+                  "%d (%s), value %lld", r, r == -1 ? strerror(errno) :
+                  "ok", (long long)res.value);
+    no_child_but(f.pid, "an answer");
+    r = fake_request(&f, 2, 3, &res, 300);
+    ck_assert_msg(r == -1 && errno == ETIMEDOUT, "no answer in 300 ms: "
+                  "expected -1/ETIMEDOUT, got %d/%s", r, strerror(errno));
+    no_child_but(f.pid, "a timeout");
+    ck_assert_msg(fake_said(&f) == 'k', "the answer was never acked");
+    fake_end(&f);
+}
+END_TEST
+
 /* The fake server of answer_at_once: for request i = 1..n, once a byte
    comes through 'gate', write its result and signal ready at once,
    before the request is even read, and say so on 'said' ('a'); then take
@@ -732,7 +997,7 @@ GRADE_TEST(answer_at_once, 2, 15,
 }
 END_TEST
 
-GRADE_TEST(system_concurrent, 2, 60,
+GRADE_TEST(system_concurrent, 1, 60,
            "4 clients x 25 requests at once share FIFO2 correctly")
 {
     load(NULL, 4, 25);
