@@ -1094,8 +1094,65 @@ GRADE_TEST(rules, 1, 10,
 }
 END_TEST
 
+/*
+ * The clients of trace_check each start with a stray SIGRTMIN+2 pending:
+ * a shell, with ready blocked, writes its pid, kill()s itself and then
+ * becomes ex04-client, which keeps the mask and the pending signal. Its
+ * first wait must take it, ignore it (not from the server, not queued)
+ * and trace that.
+ */
+static const char *
+stray_then_client(void)
+{
+    static char script[160];
+
+    snprintf(script, sizeof(script), "echo $$ >> clients.pid && "
+             "kill -%d $$ && exec \"$0\" \"$@\"", SIGRTMIN + 2);
+    return script;
+}
+
+/* Fail unless the trace in 'trace' holds an ipclab:signal_ignore of each
+   process listed in file 'pids' */
+static void
+check_ignores_traced(const char *trace, const char *pids)
+{
+    const char *out = h_tmpdir_path("events.txt");
+    char *list = h_read_file(pids), *text;
+    int status, clients = 0;
+
+    ck_assert_msg(list != NULL, "test error: no %s", pids);
+    status = h_run((const char *[]){ "/usr/bin/babeltrace2", trace, NULL },
+                   NULL, out, NULL, 60000);
+    text = h_read_file(out);
+    ck_assert_msg(status == 0 && text != NULL, "test error: babeltrace2 "
+                  "could not read the trace (exit %d)", status);
+    for (char *pid = strtok(list, "\n"); pid != NULL;
+         pid = strtok(NULL, "\n")) {
+        char vpid[48];
+        bool found = false;
+
+        snprintf(vpid, sizeof(vpid), "vpid = %s,", pid);
+        for (const char *p = strstr(text, "ipclab:signal_ignore:");
+             p != NULL && !found; p = strstr(p + 1, "ipclab:signal_ignore:")) {
+            const char *eol = strchr(p, '\n'), *v = strstr(p, vpid);
+
+            found = v != NULL && (eol == NULL || v < eol);
+        }
+        ck_assert_msg(found, "ex04-client (pid %s) was sent a stray "
+                      "SIGRTMIN+2 by kill() and traced no "
+                      "ipclab:signal_ignore: trace every signal hs_wait() "
+                      "ignores (IPCLAB_TP(signal_ignore, ...))", pid);
+        clients++;
+    }
+    ck_assert_msg(clients == 3, "test error: %d clients in %s", clients,
+                  pids);
+    free(list);
+    free(text);
+}
+
 GRADE_TEST(trace_check, 2, 90,
-           "recorded run (3 clients) passes 'ipclab-trace check'")
+           "recorded run (3 clients) passes 'ipclab-trace check', stray "
+           "signals traced")
 {
     char why[512] = "", trace[PATH_MAX];
 
@@ -1110,13 +1167,16 @@ GRADE_TEST(trace_check, 2, 90,
     }
     snprintf(trace, sizeof(trace), "%s", h_tmpdir_path("trace"));
     /* the clients start with the ready signals blocked, as spawn_client()
-       starts them, through env(1) of the recorded script */
+       starts them, through env(1) of the recorded script, and a stray
+       ready pending (stray_then_client()) */
     ck_assert_msg(g_record_run(trace, (const char *[]){
                   h_bin("ipclab-server"), NULL }, (const char *[]){
                   "/usr/bin/env", "--block-signal=RTMIN+2",
-                  "--block-signal=USR1", g_prog("ex04-client"), "--timeout",
+                  "--block-signal=USR1", "/bin/sh", "-c",
+                  stray_then_client(), g_prog("ex04-client"), "--timeout",
                   "5000", NULL }, 3, why, sizeof(why)) == 0,
                   "the recorded run failed: %s", why);
     g_trace_check(trace, 3 * 8);
+    check_ignores_traced(trace, h_tmpdir_path("clients.pid"));
 }
 END_TEST
