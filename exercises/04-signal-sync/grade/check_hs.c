@@ -652,7 +652,7 @@ fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
     sigaddset(&ack, sigs.ack);
     for (const char *s = script; *s != '\0'; s++) {
         struct ipc_record req, rec;
-        union sigval sv;
+        union sigval sv, other;
         siginfo_t si;
         int got;
 
@@ -661,17 +661,14 @@ fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
                              IPCLAB_KIND_REQUEST) != 1)
             _exit(1);
         sv.sival_int = (int)req.seq;
+        other.sival_int = (int)req.seq + 50;
         for (; *s != '\0' && *s != '|'; s++) {
             rec = req;
             switch (*s) {
             case 'r':
-                sv.sival_int = (int)req.seq + 50;
-                if (sigqueue(client, sigs.revoke, sv) == -1)
-                    _exit(1);
-                sv.sival_int = (int)req.seq;
-                continue;
             case 'R':
-                if (sigqueue(client, sigs.revoke, sv) == -1)
+                if (sigqueue(client, sigs.revoke, *s == 'r' ? other : sv)
+                    == -1)
                     _exit(1);
                 continue;
             case '-':
@@ -707,6 +704,7 @@ struct fake {
     pid_t pid;
     int said;                   /* its reports, one byte per ready */
     struct hs h;
+    struct ipc_record res;      /* what the last hs_request() returned */
 };
 
 static void
@@ -760,6 +758,27 @@ fake_request(struct fake *f, int64_t a, int64_t b, struct ipc_record *res,
     return G_CALL(hs_request)(&f->h, IPCLAB_OP_MUL, a, b, res, timeout_ms);
 }
 
+/* Start a fake server on 'script' and send it its first request, 6 * 7;
+   what hs_request() returned */
+static int
+fake_first(struct fake *f, const char *script)
+{
+    fake_start(f, script);
+    return fake_request(f, 6, 7, &f->res, 5000);
+}
+
+/* What hs_request(6 * 7) returned must be its answer: 42, for this
+   process; 'after' says what the fake server sent before it */
+static void
+check_answer(int r, const struct ipc_record *res, const char *after)
+{
+    ck_assert_msg(r == 0 && res->value == 42 &&
+                  res->pid == (int32_t)getpid(), "%s, then the answer "
+                  "(6 * 7 = 42): hs_request returned %d (%s), value %lld, "
+                  "pid %d", after, r, r == -1 ? strerror(errno) : "ok",
+                  (long long)res->value, (int)res->pid);
+}
+
 /* Wait for the fake server, which must have run its script through */
 static void
 fake_end(struct fake *f)
@@ -774,22 +793,19 @@ fake_end(struct fake *f)
 GRADE_TEST(request_revoked, 1, 10,
            "hs_request: a revoke of its seq ends the call with ECANCELED")
 {
-    struct ipc_record res;
     struct fake f;
     int r;
 
     /* request 1: a revoke for another seq, then its answer; request 2:
        a revoke for its own seq */
-    fake_start(&f, "ra|R");
-    r = fake_request(&f, 6, 7, &res, 5000);
-    ck_assert_msg(r == 0 && res.value == 42, "a revoke for another seq "
-                  "(51), then the answer to request 1: hs_request returned "
-                  "%d (%s), value %lld; a revoke whose value is not your "
-                  "seq must not end the wait", r, r == -1 ?
-                  strerror(errno) : "ok", (long long)res.value);
+    r = fake_first(&f, "ra|R");
+    ck_assert_msg(!(r == -1 && errno == ECANCELED), "a revoke for another "
+                  "seq (51) ended the wait for request 1 with ECANCELED: "
+                  "only a revoke whose value is your seq does");
+    check_answer(r, &f.res, "a revoke for another seq (51)");
     ck_assert_msg(fake_said(&f) == 'k', "the answer to request 1 was never "
                   "acked");
-    r = fake_request(&f, 2, 3, &res, 3000);
+    r = fake_request(&f, 2, 3, &f.res, 3000);
     ck_assert_msg(r == -1 && errno == ECANCELED, "the server revoked "
                   "request 2 (SIGRTMIN+1 with seq 2): expected -1/ECANCELED "
                   "at once, got %d/%s", r, r == -1 ? strerror(errno) :
@@ -802,22 +818,17 @@ GRADE_TEST(request_garbage, 1, 10,
            "hs_request: garbage read on a ready is acked, then the answer "
            "taken")
 {
-    struct ipc_record res;
     struct fake f;
     int r;
     char said;
 
-    fake_start(&f, "ga");
-    r = fake_request(&f, 6, 7, &res, 5000);
+    r = fake_first(&f, "ga");
     said = fake_said(&f);
     ck_assert_msg(said == 'k', "a ready (seq 1) brought garbage, bytes that "
                   "are no record (EBADMSG): hs_request never acked it, so "
                   "the server would wait for that ack and send nothing "
                   "more: ack the ready's value, then wait on");
-    ck_assert_msg(r == 0 && res.value == 42 && res.seq == 1, "after "
-                  "garbage, the answer (6 * 7 = 42): hs_request returned %d "
-                  "(%s), value %lld, seq %u", r, r == -1 ? strerror(errno) :
-                  "ok", (long long)res.value, res.seq);
+    check_answer(r, &f.res, "garbage");
     ck_assert_msg(fake_said(&f) == 'k', "the answer after the garbage was "
                   "never acked");
     fake_end(&f);
@@ -827,25 +838,20 @@ END_TEST
 GRADE_TEST(request_foreign, 1, 10,
            "hs_request: another client's result is acked, never returned")
 {
-    struct ipc_record res;
     struct fake f;
     int r;
 
     /* a result with the client's seq but another pid, then its own */
-    fake_start(&f, "fa");
-    r = fake_request(&f, 6, 7, &res, 5000);
-    ck_assert_msg(!(r == 0 && res.pid == f.pid), "hs_request returned "
+    r = fake_first(&f, "fa");
+    ck_assert_msg(!(r == 0 && f.res.pid == f.pid), "hs_request returned "
                   "another client's result (pid %d, value %lld) as its own "
                   "answer to seq %u: check the result's pid, ack it, and "
-                  "wait on for yours", (int)res.pid, (long long)res.value,
-                  res.seq);
+                  "wait on for yours", (int)f.res.pid, (long long)f.res.value,
+                  f.res.seq);
     ck_assert_msg(fake_said(&f) == 'k', "another client's result (pid %d) "
                   "was read on a ready and never acked: the server would "
                   "wait for that ack and send nothing more", (int)f.pid);
-    ck_assert_msg(r == 0 && res.value == 42 && res.pid == (int32_t)getpid(),
-                  "after another client's result, its own (6 * 7 = 42): "
-                  "hs_request returned %d (%s), value %lld", r, r == -1 ?
-                  strerror(errno) : "ok", (long long)res.value);
+    check_answer(r, &f.res, "another client's result");
     ck_assert_msg(fake_said(&f) == 'k', "the answer was never acked");
     fake_end(&f);
 }
@@ -869,17 +875,13 @@ no_child_but(pid_t server, const char *after)
 GRADE_TEST(request_no_child, 1, 10,
            "hs_request leaves no process behind: answered or timed out")
 {
-    struct ipc_record res;
     struct fake f;
     int r;
 
-    fake_start(&f, "a|-");
-    r = fake_request(&f, 6, 7, &res, 5000);
-    ck_assert_msg(r == 0 && res.value == 42, "6 * 7: hs_request returned "
-                  "%d (%s), value %lld", r, r == -1 ? strerror(errno) :
-                  "ok", (long long)res.value);
+    r = fake_first(&f, "a|-");
+    check_answer(r, &f.res, "nothing");
     no_child_but(f.pid, "an answer");
-    r = fake_request(&f, 2, 3, &res, 300);
+    r = fake_request(&f, 2, 3, &f.res, 300);
     ck_assert_msg(r == -1 && errno == ETIMEDOUT, "no answer in 300 ms: "
                   "expected -1/ETIMEDOUT, got %d/%s", r, strerror(errno));
     no_child_but(f.pid, "a timeout");
