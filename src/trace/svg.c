@@ -677,6 +677,9 @@ svg_end(struct tr_layout *L, void *arg)
 
     s->procs = L->procs;
     s->d.origin = L->origin;
+    for (int i = 0; i < L->nsecs; i++)
+        if (L->secs[i].title[0] != '\0')
+            st_mark(&s->d, L->secs[i].t0, L->secs[i].title);
     sigchld_from_exit(s);
     for (size_t i = 0; i < L->ngaps; i++)
         st_add_lost(&s->d, L->gaps[i].begin, L->gaps[i].end,
@@ -704,30 +707,15 @@ svg_end(struct tr_layout *L, void *arg)
     }
 }
 
-/* The experiments of a lab trace: each a section */
-static void
-on_mark(const struct tr_event *ev, void *arg)
-{
-    struct svg *s = arg;
-
-    if (tr_experiment_mark(ev))
-        st_mark(&s->d, ev->ts, ev->state);
-}
-
 int
 cmd_svg_run(const char *dir, const struct tr_view *v,
             const struct svg_opts *opts)
 {
     static const struct tr_diagram_ops ops = { svg_begin, svg_item, svg_end };
     struct svg s = { .opts = opts, .v = v, .dir = dir };
-    struct tr_source_info info;
     int rc;
 
     st_init(&s.d, opts->layout);
-    if (tr_source_read(dir, on_mark, &s, "experiments", &info) == -1) {
-        st_free(&s.d);
-        return 1;
-    }
     rc = tr_diagram_run(dir, v, ST_MAX_LANES, &ops, &s) == 0 && !s.d.oom
          ? 0 : 1;
     st_free(&s.d);
