@@ -176,6 +176,7 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
         mt_receiver_gone(m, ev->vpid);
         break;
     case TR_PROC_REAP:
+        mt_killed(m, ev);       /* it died before it was reaped */
         mt_note(m, ev);
         mt_receiver_gone(m, ev->child_pid);
         break;

@@ -62,6 +62,11 @@ enum tr_note {
     TR_NOTE_SETTLED,            /* ack_coalesced: the server settled a record
                                    from its FIFO's state, no signal of its
                                    own; signo; value: the record's seq */
+    TR_NOTE_KILLED,             /* a child reaped as killed, with no
+                                   proc_exit: its end, at the reap; to: its
+                                   reaper; signo; num: status; text: the
+                                   traced signal that killed it ("ready"),
+                                   value: that signal's sender, or "" */
 };
 
 struct tr_item {

@@ -82,7 +82,7 @@ tr_procs_see(struct tr_procs *t, const struct tr_event *ev)
         p->ppid = ev->ppid;
         break;
     case TR_PROC_EXIT:
-        p->exited = true;
+        p->exited = p->exit_seen = true;
         break;
     case TR_PROC_SPAWN:
         if ((child = lookup(t, ev->child_pid, ev->ts)) != NULL) {

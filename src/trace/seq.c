@@ -39,18 +39,19 @@ struct glyphs {
     const char *rec, *rec_r, *rec_l;
     const char *sig, *sig_r, *sig_l;
     const char *spawn, *spawn_r, *spawn_l;
-    const char *bad, *start, *exit, *error, *reclaim, *reap, *corner;
+    const char *bad, *start, *exit, *killed, *error, *reclaim, *reap;
+    const char *corner;
     const char *section, *settled, *self;
 };
 
 static const struct glyphs unicode = {
     "│", "├", "┤", "─", "▶", "◀", "┄", "▷", "◁", "┈", "▸", "◂",
-    "✗", "┬", "┴", "✖", "↺", "◆", "┌", "═", "✓", "●",
+    "✗", "┬", "┴", "╧", "✖", "↺", "◆", "┌", "═", "✓", "●",
 };
 
 static const struct glyphs ascii = {
     "|", "+", "+", "-", ">", "<", ".", ">", "<", ":", ">", "<",
-    "X", "o", "#", "!", "@", "*", "+", "=", "v", "&",
+    "X", "o", "#", "%", "!", "@", "*", "+", "=", "v", "&",
 };
 
 /* One end of a message of the request of --request, or its route */
@@ -253,6 +254,7 @@ note_glyph(const struct glyphs *g, enum tr_note note)
     switch (note) {
     case TR_NOTE_START:   return g->start;
     case TR_NOTE_EXIT:    return g->exit;
+    case TR_NOTE_KILLED:  return g->killed;
     case TR_NOTE_REAP:    return g->reap;
     case TR_NOTE_RECLAIM: return g->reclaim;
     case TR_NOTE_SETTLED: return g->settled;
@@ -519,8 +521,8 @@ seq_end(struct tr_layout *L, void *arg)
            g->rec, g->rec, g->rec_r, g->sig, g->sig, g->sig_r, g->spawn,
            g->spawn, g->spawn_r, g->bad, g->start, g->exit, g->error,
            g->reclaim);
-    printf("%s reap  %s message to itself (or to its lane's other owner)  "
-           "%s ack settled\n", g->reap, g->self, g->settled);
+    printf("%s killed  %s reap  %s ack settled  %s to itself (or to its "
+           "lane's other owner)\n", g->killed, g->reap, g->settled, g->self);
     printf("+T at the end of a label: read (or taken) T ms after it was "
            "written (or sent)\n");
     if (s->v->req_pid != 0)

@@ -304,7 +304,8 @@ st_layout(struct st_diagram *d, const struct tr_procs *procs, int top)
             goto oom;
         if (it->kind != TR_ITEM_NOTE)
             continue;
-        if ((it->note == TR_NOTE_START || it->note == TR_NOTE_EXIT) &&
+        if ((it->note == TR_NOTE_START || it->note == TR_NOTE_EXIT ||
+             it->note == TR_NOTE_KILLED) &&
             (l = life(&d->sections[s], it->from, &caps[s])) != NULL &&
             l->first != UINT64_MAX) {
             if (it->note == TR_NOTE_START)

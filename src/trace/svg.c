@@ -214,17 +214,22 @@ draw_item(struct svg *s, const struct tr_item *it)
             [TR_NOTE_START] = "#2a9a2a", [TR_NOTE_EXIT] = "#555",
             [TR_NOTE_REAP] = "#8a4fbf", [TR_NOTE_ERROR] = "#c00",
             [TR_NOTE_DROP] = "#c00", [TR_NOTE_RECLAIM] = "#e07b00",
-            [TR_NOTE_SETTLED] = "#1f77b4",
+            [TR_NOTE_SETTLED] = "#1f77b4", [TR_NOTE_KILLED] = "#c00",
         };
-        bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP;
+        bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP ||
+                   it->note == TR_NOTE_KILLED;
 
         if (!visible(s, y1, y1))
             return;
         x1 = lane_x(la);
-        if (it->note == TR_NOTE_EXIT)
+        if (it->note == TR_NOTE_EXIT || it->note == TR_NOTE_KILLED)
             fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-                    "stroke=\"#555\" stroke-width=\"3\"/>\n", x1 - 10, y1,
-                    x1 + 10, y1);
+                    "stroke=\"%s\" stroke-width=\"3\"/>\n", x1 - 10, y1,
+                    x1 + 10, y1, fill[it->note]);
+        if (it->note == TR_NOTE_KILLED)     /* and a cross: killed */
+            fprintf(s->f, "<path d=\"M%d,%d L%d,%d M%d,%d L%d,%d\" "
+                    "stroke=\"#c00\" stroke-width=\"2\"/>\n", x1 - 6,
+                    y1 - 6, x1 + 6, y1 + 6, x1 + 6, y1 - 6, x1 - 6, y1 + 6);
         else
             fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"4.5\" "
                     "fill=\"%s\"/>\n", x1, y1, fill[it->note]);

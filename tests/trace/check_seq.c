@@ -392,6 +392,56 @@ START_TEST(test_seq_sections_have_their_own_lanes)
 }
 END_TEST
 
+/*
+ * A process killed by a signal traces no proc_exit; its parent's reap
+ * says "128 + N". seq ends its lane there with a killed mark naming
+ * signal N, and shiviz has it as the process's own last event.
+ */
+START_TEST(test_seq_marks_killed_processes)
+{
+    struct tt_run r, sv;
+    const char *p;
+    int killed = 0;
+
+    tt_trace(&r, "seq", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 0, "seq: %s", r.err);
+    tt_trace(&sv, "shiviz", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(sv.status == 0, "shiviz: %s", sv.err);
+    for (p = r.out; (p = strstr(p, "  reaps ")) != NULL; p++) {
+        char who[48], exits[64], mark[80], host[64], *dash;
+        const char *line, *row;
+        int status;
+
+        ck_assert_int_eq(sscanf(p, "  reaps %47[^:]: %d", who, &status), 2);
+        snprintf(exits, sizeof(exits), "  %s exits ", who);
+        if (status <= 128 || strstr(r.out, exits) != NULL)
+            continue;           /* it exited, or was not killed */
+        snprintf(mark, sizeof(mark), "  %s killed by SIG", who);
+        ck_assert_msg((row = strstr(r.out, mark)) != NULL, "no '%s'", mark);
+        snprintf(mark, sizeof(mark), " (%d)", status - 128);
+        ck_assert_msg(strstr(row, mark) != NULL &&
+                      strstr(row, mark) < strchr(row, '\n'),
+                      "'%s' killed, status %d: not by signal %d: %.80s",
+                      who, status, status - 128, row);
+        for (line = row; line > r.out && line[-1] != '\n'; line--)
+            continue;
+        ck_assert_msg(strstr(line, "╧") != NULL && strstr(line, "╧") < row,
+                      "no killed mark on '%.80s'", line);
+        /* shiviz: "client-4711 ... local client 4711 killed by" */
+        snprintf(host, sizeof(host), "\n%s", who);
+        if ((dash = strchr(host, ' ')) != NULL)
+            *dash = '-';
+        ck_assert_msg(strstr(sv.out, host) != NULL, "no %s in shiviz", host);
+        snprintf(mark, sizeof(mark), " local %s killed by SIG", who);
+        ck_assert_msg(strstr(sv.out, mark) != NULL, "shiviz: no '%s'", mark);
+        killed++;
+    }
+    ck_assert_int_ge(killed, 1);
+    tt_run_free(&sv);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 seq_suite(void)
 {
@@ -409,6 +459,7 @@ seq_suite(void)
     tcase_add_test(core, test_seq_sigchld_sent_at_exit);
     tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
     tcase_add_test(core, test_seq_sections_have_their_own_lanes);
+    tcase_add_test(core, test_seq_marks_killed_processes);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_test(errors, test_seq_marks_wrong_reader);

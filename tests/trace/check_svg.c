@@ -266,6 +266,40 @@ START_TEST(test_svg_legend_fits_narrow)
 }
 END_TEST
 
+/* A killed process (no proc_exit; its reap says 128 + N): its lifeline
+   ends at a red end mark labelled with signal N */
+START_TEST(test_svg_killed_process_ends_at_mark)
+{
+    struct tt_run r;
+    const char *p;
+    int n = 0;
+
+    tt_trace(&r, "svg", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 0, "svg: %s", r.err);
+    for (p = r.out; (p = strstr(p, " killed by SIG")) != NULL; p++) {
+        const char *text = p;
+        char life[96], mark[128];
+        int x, y;
+
+        while (text > r.out && strncmp(text, "<text x=", 8) != 0)
+            text--;
+        ck_assert_int_eq(sscanf(text, "<text x=\"%d\" y=\"%d\"", &x, &y),
+                         2);
+        /* the label is 9 px right of its lane and 4 px above its row */
+        snprintf(mark, sizeof(mark), "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+                 "y2=\"%d\" stroke=\"#c00\"", x - 19, y + 4, x + 1, y + 4);
+        ck_assert_msg(strstr(r.out, mark) != NULL, "no end mark: %s", mark);
+        snprintf(life, sizeof(life), "x2=\"%d\" y2=\"%d\" class=\"life\"",
+                 x - 9, y + 4);
+        ck_assert_msg(strstr(r.out, life) != NULL, "the lifeline of '%.60s' "
+                      "does not end at its mark", text);
+        n++;
+    }
+    ck_assert_int_ge(n, 1);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 svg_suite(void)
 {
@@ -285,6 +319,8 @@ svg_suite(void)
     tcase_add_test(core, test_svg_labels_do_not_overlap);
     tcase_add_test(core, test_svg_sigchld_from_exit);
     tcase_add_test(core, test_svg_legend_fits_narrow);
+    tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
+    tcase_add_test(core, test_svg_killed_process_ends_at_mark);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;
