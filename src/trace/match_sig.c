@@ -189,7 +189,7 @@ mt_receiver_gone(struct tr_match *m, int vpid)
 /*
  * A child reaped with status 128 + N that traced no proc_exit was killed
  * by signal N: its end is a note of its own, at the reap (it was dead by
- * then). A traced signal N still on its way to it is what killed it.
+ * then; 1 ns before it, so that each is drawn on a row of its own). A traced signal N still on its way to it is what killed it.
  */
 void
 mt_killed(struct tr_match *m, const struct tr_event *ev)
@@ -205,7 +205,7 @@ mt_killed(struct tr_match *m, const struct tr_event *ev)
     it.note = TR_NOTE_KILLED;
     it.from = ev->child_pid;
     it.to = ev->vpid;
-    it.t0 = ev->ts;
+    it.t0 = ev->ts - 1;         /* just before: a row of its own */
     it.signo = ev->status - 128;
     it.num = ev->status;
     for (const struct half *h = m->oldest; h != NULL; h = h->newer) {

@@ -117,8 +117,8 @@ st_y(const struct st_diagram *d, uint64_t t)
 static int
 scale(struct st_diagram *d, int top)
 {
-    size_t n = 0, ncap = 0;
-    int y = top, cur = -1;
+    size_t n = 0, ncap = 0, hcap = 0;
+    int y = top, cur = -1, next_header = 0;
 
     d->times = malloc((2 * d->nitems + 1) * sizeof(*d->times));
     d->ys = malloc((2 * d->nitems + 1) * sizeof(*d->ys));
@@ -143,6 +143,7 @@ scale(struct st_diagram *d, int top)
                 d->sections[cur].y0 = y + (cur > 0 ? ST_MIN_DY : 0);
                 y = d->sections[cur].y0 + ST_SECTION_H;
             }
+            next_header = y + ST_HEADER_EVERY;
         } else if (d->layout == ST_ORDER) {
             y += ST_MIN_DY + 4;
         } else {
@@ -158,6 +159,19 @@ scale(struct st_diagram *d, int top)
                 dy = ST_IDLE_PX;
             }
             y += dy < ST_MIN_DY ? ST_MIN_DY : (int)dy;
+        }
+        if (s == cur && y > next_header) {
+            /* the lane headers again, in a band of their own below the
+               last row: the row of t comes after it */
+            int top_h = d->ys[d->ntimes - 1] + 10;
+
+            if (grow(&d->headers, &hcap, d->nheaders + 1,
+                     sizeof(*d->headers)) == -1)
+                return -1;
+            d->headers[d->nheaders++] = (struct st_header){ top_h, cur };
+            if (y < top_h + ST_HEADER_GAP)
+                y = top_h + ST_HEADER_GAP;
+            next_header = top_h + ST_HEADER_EVERY;
         }
         d->times[d->ntimes] = t;
         d->ys[d->ntimes++] = y;
@@ -351,6 +365,7 @@ st_free(struct st_diagram *d)
     free(d->times);
     free(d->ys);
     free(d->idles);
+    free(d->headers);
     free(d->lost);
     memset(d, 0, sizeof(*d));
 }

@@ -21,6 +21,10 @@
  *             and idle stretches longer than ST_IDLE_PX pixels compressed
  *             to ST_IDLE_PX (each such gap is listed, to be marked);
  *             ST_ORDER: one row per distinct time, in event order
+ *   headers   down a tall section, its lane headers again about every
+ *             ST_HEADER_EVERY pixels, each in a band of its own between
+ *             two rows, so that they never cover a row: a renderer that
+ *             cuts the picture into pages cuts it there
  */
 #ifndef IPCLAB_TRACE_SPACETIME_H
 #define IPCLAB_TRACE_SPACETIME_H
@@ -36,6 +40,9 @@
 #define ST_MIN_DY 16            /* least distance between two times, px */
 #define ST_IDLE_PX 120          /* longest gap drawn to scale, px */
 #define ST_SECTION_H 92         /* a section's title and lane headers */
+#define ST_HEADER_EVERY 1400    /* lane headers repeat this often, px */
+#define ST_HEADER_H 18          /* a repeated header's height, px */
+#define ST_HEADER_GAP 40        /* room it takes between two rows, px */
 
 enum st_layout { ST_TIME, ST_ORDER };
 
@@ -64,6 +71,12 @@ struct st_idle {
     int y;                      /* its middle */
 };
 
+/* A repeated lane header: its top, and its section */
+struct st_header {
+    int y;
+    int sec;
+};
+
 /* A stretch in which the tracer lost events (its buffers were full) */
 struct st_lost {
     uint64_t begin, end;        /* ns; [0, UINT64_MAX]: somewhere */
@@ -84,6 +97,8 @@ struct st_diagram {
     size_t ntimes;
     struct st_idle *idles;
     size_t nidles;
+    struct st_header *headers;  /* in y order */
+    size_t nheaders;
     int height;                 /* of everything, px */
     int max_lanes;              /* of the widest section */
     int oom;

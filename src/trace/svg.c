@@ -19,10 +19,12 @@
  * Long idle stretches are drawn short and marked with their length;
  * stretches where the tracer lost events (st_add_lost()) are red bands. Each
  * experiment of a lab trace is a titled section with only its own lanes,
- * and lane headers repeat every HEADER_EVERY pixels. A picture taller than
- * renderers accept (MAX_H: rsvg-convert refuses more than 32767 px) is
- * refused with the command that draws a part, or written as numbered pages
- * with --output NAME.svg (NAME-1.svg, NAME-2.svg...).
+ * and lane headers repeat down a tall section, each in a band the layout
+ * keeps free for it (spacetime.h). A picture taller than renderers accept
+ * (MAX_H: rsvg-convert refuses more than 32767 px) is refused with the
+ * command that draws a part, or written as numbered pages with --output
+ * NAME.svg (NAME-1.svg, NAME-2.svg...), each starting at a repeated header
+ * or at a section, so that no row is under a page's top.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -44,7 +46,6 @@
 #define TOP 124                 /* title and legend (two rows in a narrow
                                    picture) above the sections */
 #define BOTTOM 40
-#define HEADER_EVERY 1400       /* lane headers repeat this often, px */
 #define MAX_H 32000             /* the tallest page written, px */
 #define PAGE_H (MAX_H - 200)    /* the part of the diagram on one page */
 #define STUB 54                 /* a message that went nowhere, px */
@@ -102,6 +103,8 @@ struct svg {
     FILE *f;
     int width;
     int ylo, yhi;               /* the part of the diagram on this page */
+    int *starts;                /* where each page starts, y */
+    int npages;
 };
 
 static int
@@ -242,16 +245,15 @@ draw_item(struct svg *s, const struct tr_item *it)
         x1 = lane_x(la);
         x2 = lane_x(lb);
         y2 = it->t1 != 0 ? st_y(&s->d, it->t1) : y1;
-    } else if (la >= 0) {
+    } else if (la >= 0) {       /* level: it stays on its own row */
         x1 = lane_x(la);
         dir = lb >= 0 && lb < la ? -1 : 1;
         x2 = x1 + dir * STUB;
-        y2 = y1 + (it->kind == TR_ITEM_SPAWN ? 0 : 12);
+        y2 = y1;
     } else {                    /* from outside the trace */
         y1 = y2 = st_y(&s->d, it->t1 != 0 ? it->t1 : it->t0);
         x2 = lane_x(lb);
         x1 = x2 - STUB;
-        y1 -= 12;
     }
     if (!visible(s, y1, y2))
         return;
@@ -267,14 +269,16 @@ draw_item(struct svg *s, const struct tr_item *it)
         snprintf(lcls, sizeof(lcls), "l ls");
     if (bad || it->fate == TR_FATE_MISREAD)
         snprintf(lcls, sizeof(lcls), "l bad");
+    /* the label starts right of the edge's left end, so that it never
+       runs left into the time column */
     if (it->kind == TR_ITEM_SIGNAL && strcmp(it->what, "child") == 0 &&
         y2 > y1)                /* past where it was taken: the exit row
                                    has the child's own label */
-        svg_text(s->f, x2 + dir * 6, y2 - 4, dir > 0 ? "start" : "end",
-                 lcls, label);
+        svg_text(s->f, (x1 < x2 ? x1 : x2) + 6, y2 - 4, "start", lcls,
+                 label);
     else
-        svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end",
-                 lcls, label);
+        svg_text(s->f, (x1 < x2 ? x1 : x2) + 6, y1 - 4, "start", lcls,
+                 label);
     if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
         fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"%s\"/>\n",
                 x1, y1, sigkinds[sigkind(it->what)].color);
@@ -305,18 +309,10 @@ headers(struct svg *s, int sec, int y, bool repeat)
     }
 }
 
-static int
-section_end(const struct svg *s, int sec)
-{
-    return sec + 1 < s->d.nsections ? s->d.sections[sec + 1].y0
-                                    : s->d.height;
-}
-
 static void
 draw_section(struct svg *s, int sec)
 {
     const struct st_section *S = &s->d.sections[sec];
-    int end = section_end(s, sec);
     char title[128];
 
     if (visible(s, S->y0, S->y0 + ST_SECTION_H)) {
@@ -348,10 +344,10 @@ draw_section(struct svg *s, int sec)
         }
     }
     /* the headers again, for a tall section */
-    for (int y = S->y0 + ST_SECTION_H + HEADER_EVERY; y + 40 < end;
-         y += HEADER_EVERY)
-        if (visible(s, y, y + 18))
-            headers(s, sec, y, true);
+    for (size_t i = 0; i < s->d.nheaders; i++)
+        if (s->d.headers[i].sec == sec &&
+            visible(s, s->d.headers[i].y, s->d.headers[i].y + ST_HEADER_H))
+            headers(s, sec, s->d.headers[i].y, true);
 }
 
 /* Where the next legend entry, w px wide, goes: on a new row when the
@@ -423,15 +419,15 @@ draw_lost(struct svg *s, const struct st_lost *g)
 }
 
 /* The top of a page, over whatever the diagram reaches into it: title,
-   legend and, on a later page, the lane headers of its section */
+   legend and, on a later page, the experiment it continues (the page
+   starts with its repeated lane headers) */
 static void
 title_band(struct svg *s, int page, int pages)
 {
     char ms[32], when[96] = "";
 
     fprintf(s->f, "<g transform=\"translate(0 %d)\">\n<rect width=\"%d\" "
-            "height=\"%d\" fill=\"#fff\"/>\n", s->ylo - TOP, s->width,
-            page > 0 ? TOP - 26 : TOP);
+            "height=\"%d\" fill=\"#fff\"/>\n", s->ylo - TOP, s->width, TOP);
     if (pages > 1)
         snprintf(when, sizeof(when), "; page %d of %d", page + 1, pages);
     svg_text(s->f, 12, 22, "start", "title", s->dir);
@@ -449,15 +445,15 @@ title_band(struct svg *s, int page, int pages)
         char cont[128];
 
         while (sec + 1 < s->d.nsections &&
-               s->d.sections[sec + 1].y0 <= s->ylo)
+               s->d.sections[sec + 1].y0 <= s->ylo + 4)
             sec++;
-        if (s->d.sections[sec].title[0] != '\0') {
+        if (s->d.sections[sec].title[0] != '\0' &&
+            s->d.sections[sec].y0 < s->ylo) {
             /* the section this page continues */
             snprintf(cont, sizeof(cont), "experiment '%s' (continued)",
                      s->d.sections[sec].title);
-            svg_text(s->f, s->width - 12, s->ylo - 30, "end", "sect", cont);
+            svg_text(s->f, 12, s->ylo - 8, "start", "sect", cont);
         }
-        headers(s, sec, s->ylo - 24, true);
     }
 }
 
@@ -541,9 +537,8 @@ write_page(struct svg *s, int page, int pages)
     char path[4096];
     size_t n;
 
-    s->ylo = page * PAGE_H;
-    s->yhi = pages == 1 || s->ylo + PAGE_H > s->d.height ? s->d.height
-                                                         : s->ylo + PAGE_H;
+    s->ylo = s->starts[page];
+    s->yhi = page + 1 < pages ? s->starts[page + 1] : s->d.height;
     if (out == NULL || strcmp(out, "-") == 0) {
         snprintf(path, sizeof(path), "-");
     } else {
@@ -674,6 +669,40 @@ sigchld_from_exit(struct svg *s)
     }
 }
 
+/*
+ * Where each page starts (s->starts), and how many: a page ends where the
+ * last repeated header (or section) that fits in PAGE_H begins, so the
+ * next starts with it. -1: out of memory.
+ */
+static int
+paginate(struct svg *s)
+{
+    int n = 0, ylo = 0;
+
+    for (;;) {
+        int next = ylo + PAGE_H, best = -1;
+        int *more = realloc(s->starts, (size_t)(n + 1) * sizeof(*more));
+
+        if (more == NULL)
+            return -1;
+        s->starts = more;
+        s->starts[n++] = ylo;
+        if (s->d.height + TOP - ylo <= MAX_H)
+            break;
+        for (size_t i = 0; i < s->d.nheaders; i++)
+            if (s->d.headers[i].y - 4 > ylo && s->d.headers[i].y - 4 <= next)
+                best = s->d.headers[i].y - 4;
+        for (int i = 1; i < s->d.nsections; i++)
+            if (s->d.sections[i].y0 - 4 > ylo &&
+                s->d.sections[i].y0 - 4 <= next &&
+                s->d.sections[i].y0 - 4 > best)
+                best = s->d.sections[i].y0 - 4;
+        ylo = best > ylo ? best : next;     /* none: a row may be cut */
+    }
+    s->npages = n;
+    return n;
+}
+
 static void
 svg_end(struct tr_layout *L, void *arg)
 {
@@ -697,8 +726,11 @@ svg_end(struct tr_layout *L, void *arg)
     s->d.height += BOTTOM;
     s->width = LEFT + (s->d.max_lanes > 0 ? s->d.max_lanes : 1) * LANE_W +
                RIGHT;
-    pages = s->d.height + TOP <= MAX_H ? 1
-            : (s->d.height + PAGE_H - 1) / PAGE_H;
+    if ((pages = paginate(s)) == -1) {
+        ipc_warnx("out of memory laying out '%s'", s->dir);
+        s->d.oom = 1;
+        return;
+    }
     if (pages > 1 && s->opts->output == NULL) {
         refuse(s, pages);
         s->d.oom = 1;
@@ -724,5 +756,6 @@ cmd_svg_run(const char *dir, const struct tr_view *v,
     rc = tr_diagram_run(dir, v, ST_MAX_LANES, &ops, &s) == 0 && !s.d.oom
          ? 0 : 1;
     st_free(&s.d);
+    free(s.starts);
     return rc;
 }

@@ -32,6 +32,7 @@ enum tt_id {
     TT_EMIT_LOST,               /* --emit lost, small buffers: events lost */
     TT_DROP,                    /* a client killed with results pending */
     TT_LAB04,                   /* lab 04, every experiment: no server */
+    TT_LAB05,                   /* lab 05, every experiment: pages tall */
     TT_COUNT
 };
 
@@ -67,6 +68,9 @@ tt_need_lost(void);
 
 void
 tt_need_lab04(void);
+
+void
+tt_need_lab05(void);
 
 /* In a test: the trace's directory, or the test fails (recording failed). */
 const char *
