@@ -334,10 +334,11 @@ draw_section(struct svg *s, int sec)
             continue;
         fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                 "class=\"life\"/>\n", x, y1, x, y2);
-        if (strcmp(S->lane_label[l->lane], "") != 0) {
+        if (!l->started) {
             char who[40];
 
-            /* a shared lane: name each newcomer where it begins */
+            /* a shared lane: name each newcomer where it begins (its own
+               start note there names it, when it has one) */
             tr_proc_label(s->procs, l->vpid, who, sizeof(who));
             if (strcmp(who, S->lane_label[l->lane]) != 0)
                 svg_text(s->f, x, y1 - 6, "middle", "pid", who);
