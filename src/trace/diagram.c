@@ -54,19 +54,24 @@ tr_section_of(const struct tr_layout *L, uint64_t t)
 }
 
 int
-tr_lane_of(const struct tr_layout *L, int vpid)
+tr_lane_in(const struct tr_layout *L, int sec, int vpid)
 {
-    void *v = tr_hash_get(&L->lane_of, TR_KEY(L->cur, vpid));
+    void *v = tr_hash_get(&L->lane_of, TR_KEY(sec, vpid));
 
     return v != NULL ? (int)((intptr_t)v - 1) : -1;
 }
 
-/* Pass 1: process vpid is drawn at time t. */
+int
+tr_lane_of(const struct tr_layout *L, int vpid)
+{
+    return tr_lane_in(L, L->cur, vpid);
+}
+
+/* Pass 1: process vpid has an end drawn at time t, in section sec. */
 static void
-use(struct pass *p, int vpid, uint64_t t)
+use(struct pass *p, int vpid, int sec, uint64_t t)
 {
     const struct tr_proc *pr = tr_procs_get(&p->procs, vpid);
-    int sec = tr_section_of(p->L, t);
     struct usage *u;
 
     if (vpid <= 0 || pr == NULL)
@@ -95,6 +100,7 @@ on_item(const struct tr_item *it, void *arg)
 {
     struct pass *p = arg;
     uint64_t t = tr_item_time(it);
+    int sec;
 
     if (!tr_view_keeps(p->v, p->origin, it))
         return;
@@ -105,10 +111,14 @@ on_item(const struct tr_item *it, void *arg)
     p->L->nitems++;
     if (t > p->L->last_item)
         p->L->last_item = t;
-    /* a row is drawn at one time, at both its ends */
-    use(p, it->from, t);
+    /* in the section of its time, each end at its own time (svg draws
+       both; a record taken back ends in its writer) */
+    sec = tr_section_of(p->L, t);
+    use(p, it->from, sec, it->t0);
     if (it->kind != TR_ITEM_NOTE)
-        use(p, it->to != 0 ? it->to : it->addressee, t);
+        use(p, it->fate == TR_FATE_RECLAIMED ? it->from
+               : it->to != 0 ? it->to : it->addressee, sec,
+            it->t1 != 0 ? it->t1 : it->t0);
 }
 
 /* Pass 2: draw an item, in the section of its time */

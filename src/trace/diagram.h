@@ -96,6 +96,10 @@ tr_experiment_mark(const struct tr_event *ev);
 int
 tr_section_of(const struct tr_layout *L, uint64_t t);
 
+/* The lane of vpid in section sec, or -1 */
+int
+tr_lane_in(const struct tr_layout *L, int sec, int vpid);
+
 /* The lane of vpid in the current section, or -1 when it has none (a
    process outside the trace, or not in this experiment). */
 int

@@ -288,15 +288,15 @@ draw_item(struct svg *s, const struct tr_item *it)
 static void
 headers(struct svg *s, int sec, int y, bool repeat)
 {
-    const struct st_section *S = &s->d.sections[sec];
+    const struct tr_section *S = &s->d.L->secs[sec];
 
     for (int l = 0; l < S->nlanes; l++) {
-        const char *label = S->lane_label[l], *space = strchr(label, ' ');
+        const char *label = S->lanes[l].label, *space = strchr(label, ' ');
         int x = lane_x(l);
 
         fprintf(s->f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
                 "rx=\"6\" class=\"box g%d\"%s/>\n", x - LANE_W / 2 + 10, y,
-                LANE_W - 20, repeat ? 18 : 34, S->lane_group[l],
+                LANE_W - 20, repeat ? 18 : 34, S->lanes[l].group,
                 repeat ? " opacity=\"0.9\"" : "");
         if (repeat) {
             svg_text(s->f, x, y + 13, "middle", "pid", label);
@@ -313,15 +313,18 @@ static void
 draw_section(struct svg *s, int sec)
 {
     const struct st_section *S = &s->d.sections[sec];
+    const struct tr_section *T = &s->d.L->secs[sec];
     char title[128];
 
+    if (S->y0 < 0)
+        return;                 /* nothing drawn in it */
     if (visible(s, S->y0, S->y0 + ST_SECTION_H)) {
         fprintf(s->f, "<rect x=\"4\" y=\"%d\" width=\"%d\" height=\"%d\" "
                 "class=\"sec\"/>\n", S->y0, s->width - 8, ST_SECTION_H - 20);
-        if (S->title[0] != '\0')
-            snprintf(title, sizeof(title), "experiment '%s'", S->title);
+        if (T->title[0] != '\0')
+            snprintf(title, sizeof(title), "experiment '%s'", T->title);
         else
-            snprintf(title, sizeof(title), "%d processes", S->nlanes);
+            snprintf(title, sizeof(title), "%d processes", T->nlanes);
         svg_text(s->f, 12, S->y0 + 18, "start", "sect", title);
         headers(s, sec, S->y0 + 30, false);
     }
@@ -340,7 +343,7 @@ draw_section(struct svg *s, int sec)
             /* a shared lane: name each newcomer where it begins (its own
                start note there names it, when it has one) */
             tr_proc_label(s->procs, l->vpid, who, sizeof(who));
-            if (strcmp(who, S->lane_label[l->lane]) != 0)
+            if (l->lane >= 0 && strcmp(who, T->lanes[l->lane].label) != 0)
                 svg_text(s->f, x, y1 - 6, "middle", "pid", who);
         }
     }
@@ -445,14 +448,15 @@ title_band(struct svg *s, int page, int pages)
 
         char cont[128];
 
-        while (sec + 1 < s->d.nsections &&
-               s->d.sections[sec + 1].y0 <= s->ylo + 4)
-            sec++;
-        if (s->d.sections[sec].title[0] != '\0' &&
+        for (int i = 1; i < s->d.L->nsecs; i++)
+            if (s->d.sections[i].y0 >= 0 &&
+                s->d.sections[i].y0 <= s->ylo + 4)
+                sec = i;
+        if (s->d.L->secs[sec].title[0] != '\0' &&
             s->d.sections[sec].y0 < s->ylo) {
             /* the section this page continues */
             snprintf(cont, sizeof(cont), "experiment '%s' (continued)",
-                     s->d.sections[sec].title);
+                     s->d.L->secs[sec].title);
             svg_text(s->f, 12, s->ylo - 8, "start", "sect", cont);
         }
     }
@@ -482,7 +486,7 @@ draw_page(struct svg *s, int page, int pages)
     marker(s->f, "hp", "M0,1 L9,5 L0,9", "none", "#888");
     marker(s->f, "x0", "M1,1 L9,9 M9,1 L1,9", "none", "#c00");
     svg_close_defs(s->f, s->ylo - TOP);
-    for (int sec = 0; sec < s->d.nsections; sec++)
+    for (int sec = 0; sec < s->d.L->nsecs; sec++)
         draw_section(s, sec);
     for (size_t i = 0; i < s->d.nidles; i++) {
         const struct st_idle *g = &s->d.idles[i];
@@ -572,8 +576,6 @@ part_fits(const struct svg *s, uint64_t since, uint64_t until)
 
     st_init(&p, s->d.layout);
     p.origin = s->d.origin;
-    for (int i = 0; i < s->d.nsections; i++)
-        st_mark(&p, s->d.sections[i].t0, s->d.sections[i].title);
     for (size_t i = 0; i < s->d.nlost; i++)
         st_add_lost(&p, s->d.lost[i].begin, s->d.lost[i].end,
                     s->d.lost[i].count);
@@ -584,7 +586,7 @@ part_fits(const struct svg *s, uint64_t since, uint64_t until)
         if (rel >= since && rel <= until)
             st_add(&p, &s->d.items[i]);
     }
-    if (!p.oom && st_layout(&p, s->procs, 0) == 0)
+    if (!p.oom && st_layout(&p, s->d.L, 0) == 0)
         fits = p.height + BOTTOM + TOP <= MAX_H;
     st_free(&p);
     return fits;
@@ -693,8 +695,8 @@ paginate(struct svg *s)
         for (size_t i = 0; i < s->d.nheaders; i++)
             if (s->d.headers[i].y - 4 > ylo && s->d.headers[i].y - 4 <= next)
                 best = s->d.headers[i].y - 4;
-        for (int i = 1; i < s->d.nsections; i++)
-            if (s->d.sections[i].y0 - 4 > ylo &&
+        for (int i = 1; i < s->d.L->nsecs; i++)
+            if (s->d.sections[i].y0 >= 0 && s->d.sections[i].y0 - 4 > ylo &&
                 s->d.sections[i].y0 - 4 <= next &&
                 s->d.sections[i].y0 - 4 > best)
                 best = s->d.sections[i].y0 - 4;
@@ -712,14 +714,11 @@ svg_end(struct tr_layout *L, void *arg)
 
     s->procs = L->procs;
     s->d.origin = L->origin;
-    for (int i = 0; i < L->nsecs; i++)
-        if (L->secs[i].title[0] != '\0')
-            st_mark(&s->d, L->secs[i].t0, L->secs[i].title);
     sigchld_from_exit(s);
     for (size_t i = 0; i < L->ngaps; i++)
         st_add_lost(&s->d, L->gaps[i].begin, L->gaps[i].end,
                     L->gaps[i].count);
-    if (st_layout(&s->d, L->procs, 0) == -1) {
+    if (st_layout(&s->d, L, 0) == -1) {
         ipc_warnx("out of memory laying out '%s'", s->dir);
         s->d.oom = 1;
         return;
