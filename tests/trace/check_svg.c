@@ -324,6 +324,18 @@ font_size(const char *cls)
     return 11;
 }
 
+/* Is the tag at p the element 'start'? Moves *dy by the title band's
+   translated group as p enters or leaves it. */
+static bool
+is_element(const char *p, const char *start, int *dy)
+{
+    if (strncmp(p, "<g transform=\"translate(0 ", 26) == 0)
+        *dy = atoi(p + 26);
+    if (strncmp(p, "</g>", 4) == 0)
+        *dy = 0;
+    return strncmp(p, start, strlen(start)) == 0;
+}
+
 /*
  * The boxes of every <text> of an SVG page: characters 0.58 em wide
  * (DejaVu Sans's average; bold 10 % wider), from 0.75 em above the
@@ -343,11 +355,7 @@ text_boxes(const char *svgtext, struct box *b)
         double fs, w, len = 0;
         int x, y;
 
-        if (strncmp(p, "<g transform=\"translate(0 ", 26) == 0)
-            dy = atoi(p + 26);
-        if (strncmp(p, "</g>", 4) == 0)
-            dy = 0;
-        if (strncmp(p, "<text ", 6) != 0)
+        if (!is_element(p, "<text ", &dy))
             continue;
         gt = strchr(p, '>');
         end = strstr(p, "</text>");
@@ -505,11 +513,7 @@ assert_no_overlap(const char *svgtext, const char *what)
         int x1, y1, x2, y2;
         double len;
 
-        if (strncmp(p, "<g transform=\"translate(0 ", 26) == 0)
-            dy = atoi(p + 26);
-        if (strncmp(p, "</g>", 4) == 0)
-            dy = 0;
-        if (strncmp(p, "<line x1=", 9) != 0)
+        if (!is_element(p, "<line x1=", &dy))
             continue;
         if ((strstr(p, "class=\"r ") == NULL || strstr(p, "class=\"r ") > gt)
             && (strstr(p, "class=\"s\"") == NULL ||
