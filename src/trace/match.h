@@ -28,6 +28,7 @@
 
 #include "event.h"
 #include "procs.h"
+#include "source.h"
 
 #define TR_MATCH_HORIZON_NS (5ULL * 1000000000ULL)  /* > any ack timeout */
 
@@ -121,5 +122,15 @@ tr_match_finish(struct tr_match *m);
 
 void
 tr_match_free(struct tr_match *m);
+
+/*
+ * The whole of the trace in 'dir', matched: each event goes to 'procs',
+ * then to on_event (when not NULL), then to a matcher that hands every
+ * item to on_item, the ends still waiting at the end included. Fills
+ * *info; 0, or -1 after printing why.
+ */
+int
+tr_match_read(const char *dir, struct tr_procs *procs, tr_event_fn on_event,
+              tr_item_fn on_item, void *arg, struct tr_source_info *info);
 
 #endif /* IPCLAB_TRACE_MATCH_H */
