@@ -96,6 +96,15 @@ tr_item_time(const struct tr_item *it)
     return it->t1 != 0 && it->t1 < it->t0 ? it->t1 : it->t0;
 }
 
+/*
+ * The kernel sends SIGCHLD when a child ends; the trace has only the
+ * parent's consumption. For such an item taken after the child's last
+ * event, that event's time (where the child ended, the signal's real
+ * send); 0 for any other item.
+ */
+uint64_t
+tr_sigchld_sent(const struct tr_procs *procs, const struct tr_item *it);
+
 typedef void (*tr_item_fn)(const struct tr_item *it, void *arg);
 
 struct tr_match;

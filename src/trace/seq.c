@@ -431,30 +431,15 @@ end_maybe_lost(const struct tr_layout *L, const struct tr_item *it)
     return false;
 }
 
-/*
- * A SIGCHLD the parent took from the kernel after the child's last event:
- * the child was gone by then, so the arrow comes from the margin, not from
- * its lane; returns the child's last event, or 0 for any other item.
- */
-static uint64_t
-sent_at_exit(const struct tr_layout *L, const struct tr_item *it)
-{
-    const struct tr_proc *child = tr_procs_get(L->procs, it->from);
-
-    if (it->kind != TR_ITEM_SIGNAL || it->fate != TR_FATE_NOSEND ||
-        strcmp(it->what, "child") != 0 || child == NULL || !child->traced ||
-        child->last_ts >= it->t0)
-        return 0;
-    return child->last_ts;
-}
-
 static void
 seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct seq *s = arg;
     char time[32], label[256];
     int to = it->to != 0 ? it->to : it->addressee;
-    uint64_t exited = sent_at_exit(L, it);
+    /* a SIGCHLD taken after its child ended: from the margin, the child
+       was gone */
+    uint64_t exited = tr_sigchld_sent(L->procs, it);
     int la = exited != 0 ? -1 : tr_lane_of(L, it->from);
 
     put_gaps_before(s, L, tr_item_time(it));

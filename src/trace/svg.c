@@ -653,22 +653,16 @@ refuse(const struct svg *s, int pages)
             "NAME.svg\n", pages);
 }
 
-/*
- * The kernel sends SIGCHLD when a child dies, which the trace shows only as
- * the parent's consumption: draw it as every signal, from the child's last
- * event (its exit) to that consumption, so its lifeline ends at its exit.
- */
+/* SIGCHLD: an edge as every signal's, from where the child ended (its
+   lifeline ends there) to the consumption */
 static void
 sigchld_from_exit(struct svg *s)
 {
     for (size_t i = 0; i < s->d.nitems; i++) {
-        struct tr_item *it = &s->d.items[i];
-        const struct tr_proc *child = tr_procs_get(s->procs, it->from);
+        uint64_t sent = tr_sigchld_sent(s->procs, &s->d.items[i]);
 
-        if (it->kind == TR_ITEM_SIGNAL && it->fate == TR_FATE_NOSEND &&
-            strcmp(it->what, "child") == 0 && it->t0 == it->t1 &&
-            child != NULL && child->traced && child->last_ts < it->t1)
-            it->t0 = child->last_ts;
+        if (sent != 0)
+            s->d.items[i].t0 = sent;
     }
 }
 
