@@ -109,8 +109,6 @@ on_item(const struct tr_item *it, void *arg)
         return;
     }
     p->L->nitems++;
-    if (t > p->L->last_item)
-        p->L->last_item = t;
     /* in the section of its time, each end at its own time (svg draws
        both; a record taken back ends in its writer) */
     sec = tr_section_of(p->L, t);
@@ -247,12 +245,11 @@ section_lanes(struct pass *p, struct usage **u, int n, int max_lanes)
         }
         if (lane == -1) {
             lane = S->nlanes++;
-            S->lanes[lane].first = S->lanes[lane].owner = u[i]->vpid;
+            S->lanes[lane].owner = u[i]->vpid;
             S->lanes[lane].group = u[i]->group;
             tr_proc_label(&p->procs, u[i]->vpid, S->lanes[lane].label,
                           sizeof(S->lanes[lane].label));
         }
-        S->lanes[lane].nprocs++;
         busy_until[lane] = u[i]->last;
         if (tr_hash_put(&p->L->lane_of, TR_KEY(u[i]->sec, u[i]->vpid),
                         (void *)(intptr_t)(lane + 1)) == -1) {

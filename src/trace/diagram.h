@@ -32,11 +32,9 @@
 #include "view.h"
 
 struct tr_lane {
-    int first;                  /* vpid of its first process */
-    char label[40];             /* "rc 20154" */
+    char label[40];             /* "rc 20154": its first process */
     enum tr_group group;
     int owner;                  /* renderers: who is in it now */
-    int nprocs;                 /* processes drawn in it */
 };
 
 /* An experiment of a lab trace (or the whole trace) and its lanes */
@@ -55,7 +53,6 @@ struct tr_layout {
     int cur;                    /* pass 2: the section of the item drawn */
     uint64_t origin;            /* first event of the trace */
     uint64_t end;               /* last event */
-    uint64_t last_item;         /* time of the last item drawn */
     uint64_t nitems;            /* items drawn */
     int nprocs;                 /* processes with a lane */
     int nlanes;                 /* of the current section, secs[cur] */

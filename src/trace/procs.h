@@ -40,7 +40,6 @@ struct tr_proc {
     int ppid;
     uint64_t first_ts, last_ts; /* of its own events */
     uint64_t order;             /* when it was first seen: a stable rank */
-    int lane;                   /* diagrams: its lane, or -1 */
 };
 
 struct tr_procs {
