@@ -361,8 +361,6 @@ on_mark(const struct tr_event *ev, void *arg)
 
     if (!tr_experiment_mark(ev) || L->nsecs < 0)
         return;
-    if (L->nsecs == 1 && L->secs[0].title[0] == '\0')
-        L->nsecs = 0;           /* the first experiment: no untitled one */
     if ((more = realloc(L->secs, (size_t)(L->nsecs + 1) * sizeof(*more)))
         == NULL) {
         L->nsecs = -1;
@@ -375,20 +373,18 @@ on_mark(const struct tr_event *ev, void *arg)
     L->nsecs++;
 }
 
-/* The sections of the trace in 'dir': 0, or -1 after a warning */
+/* The sections of the trace in 'dir' (no experiments: one, untitled): 0,
+   or -1 after a warning */
 static int
 sections(const char *dir, struct tr_layout *L)
 {
     struct tr_source_info info;
 
-    if ((L->secs = calloc(1, sizeof(*L->secs))) == NULL) {
-        ipc_warn("cannot draw '%s'", dir);
-        return -1;
-    }
-    L->nsecs = 1;               /* the whole trace, untitled */
     if (tr_source_read(dir, on_mark, L, "experiments", &info) == -1)
         return -1;
-    if (L->nsecs < 0) {
+    if (L->nsecs == 0 && (L->secs = calloc(1, sizeof(*L->secs))) != NULL)
+        L->nsecs = 1;
+    if (L->nsecs <= 0) {
         L->nsecs = 0;
         ipc_warnx("out of memory reading the experiments of '%s'", dir);
         return -1;
