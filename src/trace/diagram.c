@@ -22,7 +22,7 @@ struct usage {
     int vpid;
     int sec;                    /* the section it is drawn in */
     enum tr_group group;
-    uint64_t first, last;       /* first and last item touching it */
+    uint64_t first, last;       /* its first and last end drawn */
     uint64_t order;             /* rank of first appearance in the trace */
     int rank;                   /* workers: sum, sub, mul, div */
 };

@@ -104,7 +104,6 @@ struct svg {
     int width;
     int ylo, yhi;               /* the part of the diagram on this page */
     int *starts;                /* where each page starts, y */
-    int npages;
 };
 
 static int
@@ -333,8 +332,8 @@ draw_section(struct svg *s, int sec)
         int x = lane_x(l->lane), y1 = st_y(&s->d, l->first);
         int y2 = st_y(&s->d, l->last);
 
-        if (!visible(s, y1, y2))
-            continue;
+        if (l->lane < 0 || !visible(s, y1, y2))
+            continue;           /* no lane here: drawn in the margin */
         fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                 "class=\"life\"/>\n", x, y1, x, y2);
         if (!l->started) {
@@ -343,7 +342,7 @@ draw_section(struct svg *s, int sec)
             /* a shared lane: name each newcomer where it begins (its own
                start note there names it, when it has one) */
             tr_proc_label(s->procs, l->vpid, who, sizeof(who));
-            if (l->lane >= 0 && strcmp(who, T->lanes[l->lane].label) != 0)
+            if (strcmp(who, T->lanes[l->lane].label) != 0)
                 svg_text(s->f, x, y1 - 6, "middle", "pid", who);
         }
     }
@@ -696,7 +695,6 @@ paginate(struct svg *s)
                 best = s->d.sections[i].y0 - 4;
         ylo = best > ylo ? best : next;     /* none: a row may be cut */
     }
-    s->npages = n;
     return n;
 }
 
