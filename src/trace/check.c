@@ -36,6 +36,7 @@
 #include "ipclab/record.h"
 #include "checkdb.h"
 #include "cmd.h"
+#include "diagram.h"
 #include "label.h"
 #include "procs.h"
 #include "source.h"
@@ -52,6 +53,8 @@ struct check {
     uint64_t dropped;           /* requests ended by a traced drop (R8) */
     unsigned long merged;       /* classic acks taken with another of their
                                    sender by one signal: not judged (R5) */
+    uint64_t ending;            /* leftovers(): when what ends ends */
+    const char *ends;           /* ... and what: "the trace ends" */
 };
 
 #define NRULES 10
@@ -110,6 +113,8 @@ since(struct check *c, int vpid)
 static const char *
 who(struct check *c, int vpid, char *buf)
 {
+    if (vpid <= 0)
+        return "an unknown process";
     return tr_proc_label(&c->procs, vpid, buf, 40);
 }
 
@@ -676,6 +681,9 @@ on_consume(struct check *c, const struct tr_event *ev)
 }
 
 static void
+next_experiment(struct check *c, uint64_t ts);
+
+static void
 on_event(const struct tr_event *ev, void *arg)
 {
     struct check *c = arg;
@@ -688,8 +696,15 @@ on_event(const struct tr_event *ev, void *arg)
         c->have_origin = 1;
     }
     tr_procs_see(&c->procs, ev);
+    if (tr_experiment_mark(ev)) {
+        next_experiment(c, ev->ts);
+        return;
+    }
     if (ev->type == TR_RECORD_WRITE)
         c->records++;
+    if ((ev->type == TR_RECORD_WRITE || ev->type == TR_RECORD_READ) &&
+        (ev->fifo < 1 || ev->fifo > 4))
+        return;                 /* a pipe of a lab's own: no protocol */
     if (ev->type == TR_RECLAIM && strcmp(ev->reason, "read_unacked") == 0) {
         settle(c, ev->vpid, ev->fifo);  /* read: the server stops waiting */
         gave_up_waiting(c, ev);
@@ -711,6 +726,8 @@ on_event(const struct tr_event *ev, void *arg)
         if (ev->pid <= 0 ||
             (r = ck_req(&c->db, ev->pid, ev->seq, ev->ts, true)) == NULL)
             return;
+        if (r->stage == CK_SEEN)
+            r->stage_vpid = ev->vpid;
     }
     switch (ev->type) {
     case TR_PROC_START:
@@ -789,6 +806,7 @@ static void
 unanswered(struct check *c, const struct ck_req *r)
 {
     static const char *const what[] = {
+        [CK_SEEN] = "a record of it, by",
         [CK_F1_WRITE] = "written into FIFO1 by",
         [CK_F1_READ] = "read from FIFO1 by",
         [CK_ROUTE] = "routed to",
@@ -805,7 +823,7 @@ unanswered(struct check *c, const struct ck_req *r)
 
     if (r->stage == CK_F2_RECLAIMED || r->stage == CK_F3_RECLAIMED)
         snprintf(why, sizeof(why), " (%s)", r->reason);
-    violation(c, 8, r->first_ts, r->first_ts, UINT64_MAX,
+    violation(c, 8, r->first_ts, r->first_ts, c->ending,
               "request %d:%u was never answered (last seen: "
               "%s %s%s)", r->pid, r->seq, what[r->stage],
               who(c, r->stage_vpid, x), why);
@@ -818,7 +836,7 @@ at_end(uint64_t key, void *val, void *arg)
     struct check *c = arg;
 
     (void)val;
-    kept(c, (int)key, UINT64_MAX);
+    kept(c, (int)key, c->ending);
 }
 
 /* R2: what the trace ends with: records written, never announced (judged
@@ -831,12 +849,36 @@ at_end_unannounced(uint64_t key, void *val, void *arg)
     char w[40], y[40];
 
     for (int i = 0; i < s->nunann; i++)
-        violation(c, 2, s->unann[i].ts, s->unann[i].ts, UINT64_MAX,
+        violation(c, 2, s->unann[i].ts, s->unann[i].ts, c->ending,
                   "FIFO%d record %d:%u was written by %s and never "
-                  "announced to %s (the trace ends)", s->unann[i].fifo,
+                  "announced to %s (%s)", s->unann[i].fifo,
                   s->unann[i].pid, s->unann[i].seq, who(c, (int)key, w),
-                  who(c, s->unann[i].addressee, y));
+                  who(c, s->unann[i].addressee, y), c->ends);
     s->nunann = 0;
+}
+
+/* What the trace, or one experiment of a lab trace, ends with at 'now':
+   requests neither answered nor dropped, records held or never announced */
+static void
+leftovers(struct check *c, uint64_t now, const char *ends)
+{
+    c->ending = now;
+    c->ends = ends;
+    for (const struct ck_req *r = c->db.oldest; r != NULL; r = r->next)
+        if (!r->dup)
+            unanswered(c, r);
+    tr_hash_each(&c->db.readers, at_end, c);
+    tr_hash_each(&c->db.servers, at_end_unannounced, c);
+}
+
+/* A lab starts its next experiment at ts: each is judged on its own, so
+   what the last one left behind is its own violation, not the next's */
+static void
+next_experiment(struct check *c, uint64_t ts)
+{
+    leftovers(c, ts, "the experiment ends");
+    ck_db_free(&c->db);
+    memset(&c->db, 0, sizeof(c->db));
 }
 
 /* Does [from, to] meet a stretch where the tracer lost events? */
@@ -949,11 +991,7 @@ cmd_check_run(const char *dir)
     }
     if (tr_source_read(dir, on_event, &c, NULL, &info) == -1)
         goto out;
-    for (const struct ck_req *r = c.db.oldest; r != NULL; r = r->next)
-        if (!r->dup)
-            unanswered(&c, r);
-    tr_hash_each(&c.db.readers, at_end, &c);
-    tr_hash_each(&c.db.servers, at_end_unannounced, &c);
+    leftovers(&c, UINT64_MAX, "the trace ends");
     g = tr_source_gaps(&n);
     if (n == 0 && info.discarded > 0) {
         g = &anywhere;          /* lost, but the trace does not say when */

@@ -21,6 +21,7 @@
 
 /* The last thing seen happen to a request (for "never answered") */
 enum ck_stage {
+    CK_SEEN,                    /* only seen in a step that names no hop */
     CK_F1_WRITE, CK_F1_READ, CK_ROUTE, CK_F3_WRITE, CK_F3_READ,
     CK_F4_WRITE, CK_F4_READ, CK_F2_WRITE, CK_F2_MISREAD,
     CK_F2_RECLAIMED, CK_F3_RECLAIMED,

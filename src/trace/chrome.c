@@ -44,7 +44,6 @@ struct track {
 struct chrome {
     const char *dir;
     struct tr_procs procs;
-    struct tr_match *m;
     struct tr_hash tracks;      /* vpid --> struct track */
     uint64_t origin;
     int have_origin;
@@ -260,7 +259,6 @@ on_event(const struct tr_event *ev, void *arg)
         json_str(c->dir);
         printf("},\"traceEvents\":[");
     }
-    tr_procs_see(&c->procs, ev);
     if ((t = track(c, ev->vpid)) == NULL)
         return;
     name_process(c, ev->vpid, t);
@@ -279,7 +277,6 @@ on_event(const struct tr_event *ev, void *arg)
              ev->type == TR_SIGNAL_CONSUME ? "signal" : "process");
     event_name(c, ev, t->name, sizeof(t->name));
     event_args(ev, t->args, sizeof(t->args));
-    tr_match_event(c->m, ev);
 }
 
 /* A message with both ends traced becomes a flow arrow. */
@@ -365,13 +362,8 @@ cmd_chrome_run(const char *dir)
     struct finish_ctx f = { &c, 0 };
     int rc;
 
-    if ((c.m = tr_match_new(&c.procs, on_item, &c)) == NULL) {
-        perror("ipclab-trace");
-        return 1;
-    }
     c.dir = dir;
-    rc = tr_source_read(dir, on_event, &c, NULL, &info);
-    tr_match_finish(c.m);
+    rc = tr_match_read(dir, &c.procs, on_event, on_item, &c, &info);
     f.end = info.last_ts;
     tr_hash_each(&c.tracks, finish_track, &f);
     if (c.have_origin) {
@@ -381,7 +373,6 @@ cmd_chrome_run(const char *dir)
     if (rc == 0)
         tr_source_warn_lost(dir, &info, info.first_ts);
     tr_hash_free(&c.tracks);
-    tr_match_free(c.m);
     tr_procs_free(&c.procs);
     return rc == 0 ? 0 : 1;
 }

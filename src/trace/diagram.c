@@ -20,8 +20,9 @@
 /* Where and when a process appears in the drawn items (pass 1) */
 struct usage {
     int vpid;
+    int sec;                    /* the section it is drawn in */
     enum tr_group group;
-    uint64_t first, last;       /* first and last item touching it */
+    uint64_t first, last;       /* its first and last end drawn */
     uint64_t order;             /* rank of first appearance in the trace */
     int rank;                   /* workers: sum, sub, mul, div */
 };
@@ -34,7 +35,8 @@ struct pass {
     struct tr_order *o;         /* pass 2 */
     uint64_t origin;
     int have_origin;
-    struct tr_hash usage;       /* pass 1: vpid --> struct usage */
+    struct tr_hash usage;       /* pass 1: (section, vpid) --> usage */
+    struct tr_hash drawn;       /* pass 1: vpid --> 1, every process drawn */
     struct tr_source_info info; /* what the pass read */
     struct tr_layout *L;
     const struct tr_diagram_ops *ops;
@@ -42,30 +44,48 @@ struct pass {
 };
 
 int
-tr_lane_of(const struct tr_layout *L, int vpid)
+tr_section_of(const struct tr_layout *L, uint64_t t)
 {
-    void *v = tr_hash_get(&L->lane_of, (uint64_t)(uint32_t)vpid);
+    int s = 0;
+
+    while (s + 1 < L->nsecs && L->secs[s + 1].t0 <= t)
+        s++;
+    return s;
+}
+
+int
+tr_lane_in(const struct tr_layout *L, int sec, int vpid)
+{
+    void *v = tr_hash_get(&L->lane_of, TR_KEY(sec, vpid));
 
     return v != NULL ? (int)((intptr_t)v - 1) : -1;
 }
 
-/* Pass 1: process vpid is drawn at time t. */
+int
+tr_lane_of(const struct tr_layout *L, int vpid)
+{
+    return tr_lane_in(L, L->cur, vpid);
+}
+
+/* Pass 1: process vpid has an end drawn at time t, in section sec. */
 static void
-use(struct pass *p, int vpid, uint64_t t)
+use(struct pass *p, int vpid, int sec, uint64_t t)
 {
     const struct tr_proc *pr = tr_procs_get(&p->procs, vpid);
     struct usage *u;
 
     if (vpid <= 0 || pr == NULL)
         return;                 /* never seen: outside the trace */
-    u = tr_hash_get(&p->usage, (uint64_t)vpid);
+    u = tr_hash_get(&p->usage, TR_KEY(sec, vpid));
     if (u == NULL) {
         if ((u = calloc(1, sizeof(*u))) == NULL ||
-            tr_hash_put(&p->usage, (uint64_t)vpid, u) == -1) {
+            tr_hash_put(&p->usage, TR_KEY(sec, vpid), u) == -1) {
             free(u);
             return;
         }
+        tr_hash_put(&p->drawn, (uint64_t)vpid, (void *)1);
         u->vpid = vpid;
+        u->sec = sec;
         u->first = t;
         u->order = pr->order;
     }
@@ -80,6 +100,7 @@ on_item(const struct tr_item *it, void *arg)
 {
     struct pass *p = arg;
     uint64_t t = tr_item_time(it);
+    int sec;
 
     if (!tr_view_keeps(p->v, p->origin, it))
         return;
@@ -88,20 +109,27 @@ on_item(const struct tr_item *it, void *arg)
         return;
     }
     p->L->nitems++;
-    if (t > p->L->last_item)
-        p->L->last_item = t;
-    /* a row is drawn at one time, at both its ends */
-    use(p, it->from, t);
+    /* in the section of its time, each end at its own time (svg draws
+       both; a record taken back ends in its writer) */
+    sec = tr_section_of(p->L, t);
+    use(p, it->from, sec, it->t0);
     if (it->kind != TR_ITEM_NOTE)
-        use(p, it->to != 0 ? it->to : it->addressee, t);
+        use(p, it->fate == TR_FATE_RECLAIMED ? it->from
+               : it->to != 0 ? it->to : it->addressee, sec,
+            it->t1 != 0 ? it->t1 : it->t0);
 }
 
+/* Pass 2: draw an item, in the section of its time */
 static void
 drawn(const struct tr_item *it, void *arg)
 {
     struct pass *p = arg;
+    struct tr_layout *L = p->L;
 
-    p->ops->item(p->L, it, p->arg);
+    L->cur = tr_section_of(L, tr_item_time(it));
+    L->lanes = L->secs[L->cur].lanes;
+    L->nlanes = L->secs[L->cur].nlanes;
+    p->ops->item(L, it, p->arg);
 }
 
 static void
@@ -147,6 +175,8 @@ by_group_then_time(const void *x, const void *y)
     const struct usage *a = *(struct usage *const *)x;
     const struct usage *b = *(struct usage *const *)y;
 
+    if (a->sec != b->sec)
+        return a->sec < b->sec ? -1 : 1;
     if (a->group != b->group)
         return a->group < b->group ? -1 : 1;
     if (a->rank != b->rank)
@@ -156,7 +186,12 @@ by_group_then_time(const void *x, const void *y)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-struct collect { struct usage **u; int n; const struct tr_procs *procs; };
+struct collect {
+    struct usage **u;
+    int n;
+    const struct tr_procs *procs;
+    int nprocs;                 /* of them, every process once */
+};
 
 static void
 collect_one(uint64_t key, void *val, void *arg)
@@ -173,53 +208,79 @@ collect_one(uint64_t key, void *val, void *arg)
     c->u[c->n++] = u;
 }
 
-/* Give every used process a lane; share lanes only when they do not fit. */
-static int
-layout(struct pass *p, int max_lanes)
+static void
+count_one(uint64_t key, void *val, void *arg)
 {
-    struct tr_layout *L = p->L;
-    struct collect c = { NULL, 0, &p->procs };
-    uint64_t *busy_until;
-    int share;
+    struct collect *c = arg;
+    const struct tr_proc *pr = tr_procs_get(c->procs, (int)key);
 
-    c.u = calloc(p->usage.len + 1, sizeof(*c.u));
-    L->lanes = calloc(p->usage.len + 1, sizeof(*L->lanes));
-    busy_until = calloc(p->usage.len + 1, sizeof(*busy_until));
-    if (c.u == NULL || L->lanes == NULL || busy_until == NULL) {
-        free(c.u);
+    (void)val;
+    c->nprocs += pr != NULL && pr->traced;
+}
+
+/* The lanes of one section: c->u[from..to), sorted; share lanes only
+   when its processes do not fit */
+static int
+section_lanes(struct pass *p, struct usage **u, int n, int max_lanes)
+{
+    struct tr_section *S = &p->L->secs[u[0]->sec];
+    uint64_t *busy_until = calloc((size_t)n, sizeof(*busy_until));
+    bool share = n > max_lanes;
+
+    S->lanes = calloc((size_t)n, sizeof(*S->lanes));
+    if (busy_until == NULL || S->lanes == NULL) {
         free(busy_until);
         return -1;
     }
-    tr_hash_each(&p->usage, collect_one, &c);
-    qsort(c.u, (size_t)c.n, sizeof(*c.u), by_group_then_time);
-    share = c.n > max_lanes;
-    L->nprocs = c.n;
-    for (int i = 0; i < c.n; i++) {
-        struct usage *u = c.u[i];
+    for (int i = 0; i < n; i++) {
         int lane = -1;
 
         /* the first lane of the same group that is free again */
-        for (int l = 0; share && l < L->nlanes; l++) {
-            if (L->lanes[l].group == u->group && busy_until[l] < u->first) {
+        for (int l = 0; share && l < S->nlanes; l++) {
+            if (S->lanes[l].group == u[i]->group &&
+                busy_until[l] < u[i]->first) {
                 lane = l;
                 break;
             }
         }
         if (lane == -1) {
-            lane = L->nlanes++;
-            L->lanes[lane].first = L->lanes[lane].owner = u->vpid;
-            L->lanes[lane].group = u->group;
-            tr_proc_label(&p->procs, u->vpid, L->lanes[lane].label,
-                          sizeof(L->lanes[lane].label));
+            lane = S->nlanes++;
+            S->lanes[lane].owner = u[i]->vpid;
+            S->lanes[lane].group = u[i]->group;
+            tr_proc_label(&p->procs, u[i]->vpid, S->lanes[lane].label,
+                          sizeof(S->lanes[lane].label));
         }
-        L->lanes[lane].nprocs++;
-        busy_until[lane] = u->last;
-        tr_hash_put(&L->lane_of, (uint64_t)(uint32_t)u->vpid,
-                    (void *)(intptr_t)(lane + 1));
+        busy_until[lane] = u[i]->last;
+        if (tr_hash_put(&p->L->lane_of, TR_KEY(u[i]->sec, u[i]->vpid),
+                        (void *)(intptr_t)(lane + 1)) == -1) {
+            free(busy_until);
+            return -1;
+        }
     }
     free(busy_until);
-    free(c.u);
     return 0;
+}
+
+/* Give every process drawn in a section a lane of that section. */
+static int
+layout(struct pass *p, int max_lanes)
+{
+    struct collect c = { NULL, 0, &p->procs, 0 };
+    int rc = 0;
+
+    if ((c.u = calloc(p->usage.len + 1, sizeof(*c.u))) == NULL)
+        return -1;
+    tr_hash_each(&p->usage, collect_one, &c);
+    tr_hash_each(&p->drawn, count_one, &c);
+    qsort(c.u, (size_t)c.n, sizeof(*c.u), by_group_then_time);
+    p->L->nprocs = c.nprocs;
+    for (int i = 0, end; rc == 0 && i < c.n; i = end) {
+        for (end = i; end < c.n && c.u[end]->sec == c.u[i]->sec; end++)
+            continue;
+        rc = section_lanes(p, &c.u[i], end - i, max_lanes);
+    }
+    free(c.u);
+    return rc;
 }
 
 static void
@@ -291,6 +352,46 @@ say_empty(const char *dir, const struct tr_view *v, uint64_t span)
               "lasts %s ms)", dir, what, tr_fmt_ms(span, t, sizeof(t)));
 }
 
+/* Where each experiment of a lab trace starts: a section */
+static void
+on_mark(const struct tr_event *ev, void *arg)
+{
+    struct tr_layout *L = arg;
+    struct tr_section *more;
+
+    if (!tr_experiment_mark(ev) || L->nsecs < 0)
+        return;
+    if ((more = realloc(L->secs, (size_t)(L->nsecs + 1) * sizeof(*more)))
+        == NULL) {
+        L->nsecs = -1;
+        return;
+    }
+    L->secs = more;
+    memset(&more[L->nsecs], 0, sizeof(*more));
+    more[L->nsecs].t0 = ev->ts;
+    snprintf(more[L->nsecs].title, sizeof(more[0].title), "%s", ev->state);
+    L->nsecs++;
+}
+
+/* The sections of the trace in 'dir' (no experiments: one, untitled): 0,
+   or -1 after a warning */
+static int
+sections(const char *dir, struct tr_layout *L)
+{
+    struct tr_source_info info;
+
+    if (tr_source_read(dir, on_mark, L, "experiments", &info) == -1)
+        return -1;
+    if (L->nsecs == 0 && (L->secs = calloc(1, sizeof(*L->secs))) != NULL)
+        L->nsecs = 1;
+    if (L->nsecs <= 0) {
+        L->nsecs = 0;
+        ipc_warnx("out of memory reading the experiments of '%s'", dir);
+        return -1;
+    }
+    return 0;
+}
+
 int
 tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
                const struct tr_diagram_ops *ops, void *arg)
@@ -302,7 +403,7 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     struct tr_gap *gaps_copy = NULL;
     int rc = -1;
 
-    if (run_pass(dir, &one, "pass 1 of 2") == -1)
+    if (sections(dir, &L) == -1 || run_pass(dir, &one, "pass 1 of 2") == -1)
         goto out;
     if (L.nitems == 0 && (v->pid != 0 || v->req_pid != 0 || v->since != 0 ||
                           v->until != UINT64_MAX)) {
@@ -324,6 +425,8 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     if (L.ngaps > 0)
         memcpy(gaps_copy, gaps, L.ngaps * sizeof(*gaps));
     tr_source_warn_lost(dir, &one.info, L.origin);
+    L.lanes = L.secs[0].lanes;
+    L.nlanes = L.secs[0].nlanes;
     ops->begin(&L, arg);
     if (run_pass(dir, &two, "pass 2 of 2") == -1)
         goto out;
@@ -332,8 +435,11 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
 out:
     tr_hash_each(&one.usage, free_usage, NULL);
     tr_hash_free(&one.usage);
+    tr_hash_free(&one.drawn);
     tr_hash_free(&L.lane_of);
-    free(L.lanes);
+    for (int i = 0; i < L.nsecs; i++)
+        free(L.secs[i].lanes);
+    free(L.secs);
     free(gaps_copy);
     tr_procs_free(&one.procs);
     tr_procs_free(&two.procs);

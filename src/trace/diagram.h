@@ -10,11 +10,14 @@
  *   pass 2  match and filter again, and hand each item to the renderer in
  *           time order (order.h), as a row
  *
- * Lanes are grouped as in the design picture: requesting clients on the
- * left, the server, then the processing clients. When there are more
- * processes than 'max_lanes', processes of one group whose lifetimes do not
- * overlap share a lane (per-request workers, one after the other); a
- * renderer shows the change of owner with the newcomer's label.
+ * A lab trace is cut into sections, one per experiment (the lab binary
+ * marks each with its own proc_state, read before pass 1), and each
+ * section has the lanes of only the processes it draws. Lanes are grouped
+ * as in the design picture: requesting clients on the left, the server,
+ * then the processing clients. When a section has more processes than
+ * 'max_lanes', processes of one group whose lifetimes do not overlap share
+ * a lane (per-request workers, one after the other); a renderer shows the
+ * change of owner with the newcomer's label.
  */
 #ifndef IPCLAB_TRACE_DIAGRAM_H
 #define IPCLAB_TRACE_DIAGRAM_H
@@ -29,23 +32,32 @@
 #include "view.h"
 
 struct tr_lane {
-    int first;                  /* vpid of its first process */
-    char label[40];             /* "rc 20154" */
+    char label[40];             /* "rc 20154": its first process */
     enum tr_group group;
     int owner;                  /* renderers: who is in it now */
-    int nprocs;                 /* processes drawn in it */
+};
+
+/* An experiment of a lab trace (or the whole trace) and its lanes */
+struct tr_section {
+    uint64_t t0;                /* where it starts; the first section also
+                                   holds what comes before */
+    char title[72];             /* the experiment, or "" */
+    int nlanes;
+    struct tr_lane *lanes;
 };
 
 struct tr_layout {
     const char *dir;
+    struct tr_section *secs;    /* in time order; at least one */
+    int nsecs;
+    int cur;                    /* pass 2: the section of the item drawn */
     uint64_t origin;            /* first event of the trace */
     uint64_t end;               /* last event */
-    uint64_t last_item;         /* time of the last item drawn */
     uint64_t nitems;            /* items drawn */
     int nprocs;                 /* processes with a lane */
-    int nlanes;
+    int nlanes;                 /* of the current section, secs[cur] */
     struct tr_lane *lanes;
-    struct tr_hash lane_of;     /* vpid --> lane index + 1 */
+    struct tr_hash lane_of;     /* (section, vpid) --> lane index + 1 */
     const struct tr_procs *procs;   /* names, as pass 2 knows them */
     const struct tr_gap *gaps;  /* where the tracer lost events, in time */
     size_t ngaps;               /* order (source.h): renderers mark them */
@@ -77,7 +89,16 @@ tr_worker_rank(const char *role);
 bool
 tr_experiment_mark(const struct tr_event *ev);
 
-/* The lane of vpid, or -1 when it has none (a process outside the trace). */
+/* The section of time t */
+int
+tr_section_of(const struct tr_layout *L, uint64_t t);
+
+/* The lane of vpid in section sec, or -1 */
+int
+tr_lane_in(const struct tr_layout *L, int sec, int vpid);
+
+/* The lane of vpid in the current section, or -1 when it has none (a
+   process outside the trace, or not in this experiment). */
 int
 tr_lane_of(const struct tr_layout *L, int vpid);
 

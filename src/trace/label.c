@@ -118,6 +118,7 @@ note_text(const struct tr_procs *procs, const struct tr_item *it, char *buf,
           size_t n)
 {
     char who[40], rel[40];
+    int n2;
 
     switch (it->note) {
     case TR_NOTE_START:
@@ -151,6 +152,16 @@ note_text(const struct tr_procs *procs, const struct tr_item *it, char *buf,
     case TR_NOTE_RECLAIM:
         snprintf(buf, n, "takes back F%d %d:%u (%s)", it->fifo, it->pid,
                  it->seq, it->text);
+        break;
+    case TR_NOTE_KILLED:
+        tr_signal_name(it->signo, rel, sizeof(rel));
+        n2 = snprintf(buf, n, "%s killed by %s (%d)",
+                      tr_proc_label(procs, it->from, who, sizeof(who)), rel,
+                      it->signo);
+        if (it->text[0] != '\0' && n2 > 0 && (size_t)n2 < n)
+            snprintf(buf + n2, n - (size_t)n2, ": the '%s' of %s", it->text,
+                     tr_proc_label(procs, (int)it->value, who,
+                                   sizeof(who)));
         break;
     case TR_NOTE_SETTLED:
         snprintf(buf, n, "ack settled from FIFO state (coalesced), seq %"

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipclab/err.h"
+
 #include "match_priv.h"
 
 struct mproc *
@@ -176,6 +178,7 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
         mt_receiver_gone(m, ev->vpid);
         break;
     case TR_PROC_REAP:
+        mt_killed(m, ev);       /* it died before it was reaped */
         mt_note(m, ev);
         mt_receiver_gone(m, ev->child_pid);
         break;
@@ -228,4 +231,53 @@ tr_match_free(struct tr_match *m)
     tr_hash_free(&m->records);
     tr_hash_free(&m->signals);
     free(m);
+}
+
+uint64_t
+tr_sigchld_sent(const struct tr_procs *procs, const struct tr_item *it)
+{
+    const struct tr_proc *child = tr_procs_get(procs, it->from);
+
+    if (it->kind != TR_ITEM_SIGNAL || it->fate != TR_FATE_NOSEND ||
+        strcmp(it->what, "child") != 0 || it->t0 != it->t1 ||
+        child == NULL || !child->traced || child->last_ts >= it->t1)
+        return 0;
+    return child->last_ts;
+}
+
+/* What tr_match_read() hands each event to */
+struct reading {
+    struct tr_procs *procs;
+    tr_event_fn on_event;
+    struct tr_match *m;
+    void *arg;
+};
+
+static void
+read_one(const struct tr_event *ev, void *arg)
+{
+    struct reading *r = arg;
+
+    tr_procs_see(r->procs, ev);
+    if (r->on_event != NULL)
+        r->on_event(ev, r->arg);
+    tr_match_event(r->m, ev);
+}
+
+int
+tr_match_read(const char *dir, struct tr_procs *procs, tr_event_fn on_event,
+              tr_item_fn on_item, void *arg, struct tr_source_info *info)
+{
+    struct reading r = { procs, on_event, tr_match_new(procs, on_item, arg),
+                         arg };
+    int rc;
+
+    if (r.m == NULL) {
+        ipc_warn("cannot read '%s'", dir);
+        return -1;
+    }
+    if ((rc = tr_source_read(dir, read_one, &r, NULL, info)) == 0)
+        tr_match_finish(r.m);
+    tr_match_free(r.m);
+    return rc;
 }

@@ -28,6 +28,7 @@
 
 #include "event.h"
 #include "procs.h"
+#include "source.h"
 
 #define TR_MATCH_HORIZON_NS (5ULL * 1000000000ULL)  /* > any ack timeout */
 
@@ -62,6 +63,11 @@ enum tr_note {
     TR_NOTE_SETTLED,            /* ack_coalesced: the server settled a record
                                    from its FIFO's state, no signal of its
                                    own; signo; value: the record's seq */
+    TR_NOTE_KILLED,             /* a child reaped as killed, with no
+                                   proc_exit: its end, at the reap; to: its
+                                   reaper; signo; num: status; text: the
+                                   traced signal that killed it ("ready"),
+                                   value: that signal's sender, or "" */
 };
 
 struct tr_item {
@@ -90,6 +96,15 @@ tr_item_time(const struct tr_item *it)
     return it->t1 != 0 && it->t1 < it->t0 ? it->t1 : it->t0;
 }
 
+/*
+ * The kernel sends SIGCHLD when a child ends; the trace has only the
+ * parent's consumption. For such an item taken after the child's last
+ * event, that event's time (where the child ended, the signal's real
+ * send); 0 for any other item.
+ */
+uint64_t
+tr_sigchld_sent(const struct tr_procs *procs, const struct tr_item *it);
+
 typedef void (*tr_item_fn)(const struct tr_item *it, void *arg);
 
 struct tr_match;
@@ -116,5 +131,15 @@ tr_match_finish(struct tr_match *m);
 
 void
 tr_match_free(struct tr_match *m);
+
+/*
+ * The whole of the trace in 'dir', matched: each event goes to 'procs',
+ * then to on_event (when not NULL), then to a matcher that hands every
+ * item to on_item, the ends still waiting at the end included. Fills
+ * *info; 0, or -1 after printing why.
+ */
+int
+tr_match_read(const char *dir, struct tr_procs *procs, tr_event_fn on_event,
+              tr_item_fn on_item, void *arg, struct tr_source_info *info);
 
 #endif /* IPCLAB_TRACE_MATCH_H */

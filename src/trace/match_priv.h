@@ -98,4 +98,7 @@ mt_receiver_gone(struct tr_match *m, int vpid);
 void
 mt_note(struct tr_match *m, const struct tr_event *ev);
 
+void
+mt_killed(struct tr_match *m, const struct tr_event *ev);
+
 #endif /* IPCLAB_TRACE_MATCH_PRIV_H */

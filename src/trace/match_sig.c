@@ -186,6 +186,39 @@ mt_receiver_gone(struct tr_match *m, int vpid)
     }
 }
 
+/*
+ * A child reaped with status 128 + N that traced no proc_exit was killed
+ * by signal N: its end is a note of its own, at the reap (it was dead by
+ * then; 1 ns before it, so that each is drawn on a row of its own). A traced signal N still on its way to it is what killed it.
+ */
+void
+mt_killed(struct tr_match *m, const struct tr_event *ev)
+{
+    const struct tr_proc *child = tr_procs_get(m->procs, ev->child_pid);
+    struct tr_item it;
+
+    if (ev->status <= 128 || ev->status > 128 + 64 || child == NULL ||
+        !child->traced || child->exit_seen)
+        return;
+    memset(&it, 0, sizeof(it));
+    it.kind = TR_ITEM_NOTE;
+    it.note = TR_NOTE_KILLED;
+    it.from = ev->child_pid;
+    it.to = ev->vpid;
+    it.t0 = ev->ts - 1;         /* just before: a row of its own */
+    it.signo = ev->status - 128;
+    it.num = ev->status;
+    for (const struct half *h = m->oldest; h != NULL; h = h->newer) {
+        if (h->sig && !h->recv && h->it.to == ev->child_pid &&
+            h->it.signo == it.signo) {
+            snprintf(it.text, sizeof(it.text), "%s", h->it.what);
+            it.value = h->it.from;
+            break;
+        }
+    }
+    mt_emit(m, &it);
+}
+
 /* Things that happen inside one process: notes, and a spawn arrow. */
 void
 mt_note(struct tr_match *m, const struct tr_event *ev)

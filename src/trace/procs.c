@@ -22,7 +22,6 @@ lookup(struct tr_procs *t, int vpid, uint64_t ts)
     if ((p = calloc(1, sizeof(*p))) == NULL)
         return NULL;
     p->vpid = vpid;
-    p->lane = -1;
     p->first_ts = p->last_ts = ts;
     p->order = t->seen++;
     if (tr_hash_put(&t->by_vpid, (uint64_t)vpid, p) == -1) {
@@ -65,7 +64,6 @@ tr_procs_see(struct tr_procs *t, const struct tr_event *ev)
 
         memset(p, 0, sizeof(*p));
         p->vpid = ev->vpid;
-        p->lane = -1;
         p->order = order;
         p->first_ts = ev->ts;
     }
@@ -82,7 +80,7 @@ tr_procs_see(struct tr_procs *t, const struct tr_event *ev)
         p->ppid = ev->ppid;
         break;
     case TR_PROC_EXIT:
-        p->exited = true;
+        p->exited = p->exit_seen = true;
         break;
     case TR_PROC_SPAWN:
         if ((child = lookup(t, ev->child_pid, ev->ts)) != NULL) {

@@ -36,10 +36,10 @@ struct tr_proc {
     bool role_final;            /* from its own proc_start */
     bool traced;                /* it emitted events (not only named) */
     bool exited;                /* proc_exit or proc_reap seen */
+    bool exit_seen;             /* its own proc_exit: it was not killed */
     int ppid;
     uint64_t first_ts, last_ts; /* of its own events */
     uint64_t order;             /* when it was first seen: a stable rank */
-    int lane;                   /* diagrams: its lane, or -1 */
 };
 
 struct tr_procs {

@@ -10,7 +10,8 @@
  *
  * One lane per process (a staircase of labels on top, so any number of
  * lanes can be named in any width), one row per arrow or note, in time
- * order, with the time since the first event of the trace. Records are
+ * order; each experiment of a lab trace starts with a titled rule and the
+ * staircase of its own lanes (diagram.h), with the time since the first event of the trace. Records are
  * solid arrows, signals dotted; an arrow whose message never arrived ends
  * in a cross. Text has one row per message, so each is drawn at its write
  * or send, and its label ends with how much later it was read or taken
@@ -38,18 +39,19 @@ struct glyphs {
     const char *rec, *rec_r, *rec_l;
     const char *sig, *sig_r, *sig_l;
     const char *spawn, *spawn_r, *spawn_l;
-    const char *bad, *start, *exit, *error, *reclaim, *reap, *corner;
+    const char *bad, *start, *exit, *killed, *error, *reclaim, *reap;
+    const char *corner;
     const char *section, *settled, *self;
 };
 
 static const struct glyphs unicode = {
     "│", "├", "┤", "─", "▶", "◀", "┄", "▷", "◁", "┈", "▸", "◂",
-    "✗", "┬", "┴", "✖", "↺", "◆", "┌", "═", "✓", "●",
+    "✗", "┬", "┴", "╧", "✖", "↺", "◆", "┌", "═", "✓", "●",
 };
 
 static const struct glyphs ascii = {
     "|", "+", "+", "-", ">", "<", ".", ">", "<", ":", ">", "<",
-    "X", "o", "#", "!", "@", "*", "+", "=", "v", "&",
+    "X", "o", "#", "%", "!", "@", "*", "+", "=", "v", "&",
 };
 
 /* One end of a message of the request of --request, or its route */
@@ -60,12 +62,6 @@ struct step {
 };
 
 #define MAX_STEPS 64            /* a request has 17; retries add some */
-
-/* An experiment of a lab trace, where it starts */
-struct mark {
-    uint64_t t;
-    char title[72];
-};
 
 struct seq {
     const struct seq_opts *opts;
@@ -78,9 +74,7 @@ struct seq {
     int ncells;
     const char *cells[MAX_ROW];
     size_t next_gap;            /* the first lost stretch not yet drawn */
-    struct mark *marks;         /* the experiments, in time order */
-    size_t nmarks, next_mark;   /* ... and the first not yet drawn */
-    bool oom;
+    int sec;                    /* the section drawn, or -1 */
 };
 
 static int
@@ -155,11 +149,27 @@ seq_begin(struct tr_layout *L, void *arg)
 {
     struct seq *s = arg;
     char ms[32];
-    int room;
 
     tr_fmt_ms(L->end - L->origin, ms, sizeof(ms));
     s->tw = (int)strlen(ms) > 6 ? (int)strlen(ms) : 6;
-    room = s->opts->width - s->tw - 4 - LABEL_MIN;
+    s->sec = -1;
+    printf("%s: %d processes, %llu rows, %s ms\n\n", L->dir, L->nprocs,
+           (unsigned long long)L->nitems, ms);
+}
+
+/*
+ * The first row of a section: a titled rule for an experiment of a lab
+ * trace, then the staircase of its own lanes: lane i is named on row i,
+ * where no lane right of it has started yet.
+ */
+static void
+put_section(struct seq *s, const struct tr_layout *L)
+{
+    const struct tr_section *S = &L->secs[L->cur];
+    int room = s->opts->width - s->tw - 4 - LABEL_MIN;
+    char time[32], title[96];
+
+    s->sec = L->cur;
     s->step = L->nlanes > 0 ? room / L->nlanes : 8;
     if (s->step > 8)
         s->step = 8;
@@ -168,11 +178,14 @@ seq_begin(struct tr_layout *L, void *arg)
     s->ncells = L->nlanes * s->step;
     if (s->ncells > MAX_ROW)
         s->ncells = MAX_ROW;
-
-    printf("%s: %d processes, %llu rows, %s ms\n\n", L->dir, L->nprocs,
-           (unsigned long long)L->nitems, ms);
-    /* the staircase: lane i is named on row i, where no lane right of
-       it has started yet */
+    if (S->title[0] != '\0') {
+        for (int i = 0; i < s->ncells; i++)
+            s->cells[i] = s->g->section;
+        tr_fmt_ms(S->t0 > L->origin ? S->t0 - L->origin : 0, time,
+                  sizeof(time));
+        snprintf(title, sizeof(title), "experiment '%s'", S->title);
+        put_row(s, time, title);
+    }
     for (int i = 0; i < L->nlanes; i++) {
         clear_row(s, L);
         for (int l = i + 1; l < L->nlanes; l++)
@@ -241,6 +254,7 @@ note_glyph(const struct glyphs *g, enum tr_note note)
     switch (note) {
     case TR_NOTE_START:   return g->start;
     case TR_NOTE_EXIT:    return g->exit;
+    case TR_NOTE_KILLED:  return g->killed;
     case TR_NOTE_REAP:    return g->reap;
     case TR_NOTE_RECLAIM: return g->reclaim;
     case TR_NOTE_SETTLED: return g->settled;
@@ -404,47 +418,6 @@ put_gaps_before(struct seq *s, const struct tr_layout *L, uint64_t t)
         put_gap(s, L, &L->gaps[s->next_gap++]);
 }
 
-/* The experiments of a lab trace, read before the diagram */
-static void
-on_mark(const struct tr_event *ev, void *arg)
-{
-    struct seq *s = arg;
-    struct mark *m;
-
-    if (!tr_experiment_mark(ev) || s->oom)
-        return;
-    if ((m = realloc(s->marks, (s->nmarks + 1) * sizeof(*m))) == NULL) {
-        s->oom = true;
-        return;
-    }
-    s->marks = m;
-    m[s->nmarks].t = ev->ts;
-    snprintf(m[s->nmarks].title, sizeof(m[0].title), "%s", ev->state);
-    s->nmarks++;
-}
-
-/*
- * Before a row at time t: a titled rule across the lanes where the
- * experiment it belongs to starts (the latest begun, so that experiments
- * with nothing drawn, under --pid or --since, get no rule).
- */
-static void
-put_marks_before(struct seq *s, const struct tr_layout *L, uint64_t t)
-{
-    const struct mark *m = NULL;
-    char time[32], title[96];
-
-    while (s->next_mark < s->nmarks && s->marks[s->next_mark].t <= t)
-        m = &s->marks[s->next_mark++];
-    if (m == NULL)
-        return;
-    for (int i = 0; i < s->ncells; i++)
-        s->cells[i] = s->g->section;
-    tr_fmt_ms(m->t > L->origin ? m->t - L->origin : 0, time, sizeof(time));
-    snprintf(title, sizeof(title), "experiment '%s'", m->title);
-    put_row(s, time, title);
-}
-
 /* Could the missing end of a message be in a lost stretch after t0? */
 static bool
 end_maybe_lost(const struct tr_layout *L, const struct tr_item *it)
@@ -458,34 +431,20 @@ end_maybe_lost(const struct tr_layout *L, const struct tr_item *it)
     return false;
 }
 
-/*
- * A SIGCHLD the parent took from the kernel after the child's last event:
- * the child was gone by then, so the arrow comes from the margin, not from
- * its lane; returns the child's last event, or 0 for any other item.
- */
-static uint64_t
-sent_at_exit(const struct tr_layout *L, const struct tr_item *it)
-{
-    const struct tr_proc *child = tr_procs_get(L->procs, it->from);
-
-    if (it->kind != TR_ITEM_SIGNAL || it->fate != TR_FATE_NOSEND ||
-        strcmp(it->what, "child") != 0 || child == NULL || !child->traced ||
-        child->last_ts >= it->t0)
-        return 0;
-    return child->last_ts;
-}
-
 static void
 seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct seq *s = arg;
     char time[32], label[256];
     int to = it->to != 0 ? it->to : it->addressee;
-    uint64_t exited = sent_at_exit(L, it);
+    /* a SIGCHLD taken after its child ended: from the margin, the child
+       was gone */
+    uint64_t exited = tr_sigchld_sent(L->procs, it);
     int la = exited != 0 ? -1 : tr_lane_of(L, it->from);
 
     put_gaps_before(s, L, tr_item_time(it));
-    put_marks_before(s, L, tr_item_time(it));
+    if (L->cur != s->sec)
+        put_section(s, L);
     tr_fmt_ms(tr_item_time(it) - L->origin, time, sizeof(time));
     if (exited == 0)
         take_lane(s, L, it, it->from, time);
@@ -547,8 +506,8 @@ seq_end(struct tr_layout *L, void *arg)
            g->rec, g->rec, g->rec_r, g->sig, g->sig, g->sig_r, g->spawn,
            g->spawn, g->spawn_r, g->bad, g->start, g->exit, g->error,
            g->reclaim);
-    printf("%s reap  %s message to itself (or to its lane's other owner)  "
-           "%s ack settled\n", g->reap, g->self, g->settled);
+    printf("%s killed  %s reap  %s ack settled  %s to itself (or to its "
+           "lane's other owner)\n", g->killed, g->reap, g->settled, g->self);
     printf("+T at the end of a label: read (or taken) T ms after it was "
            "written (or sent)\n");
     if (s->v->req_pid != 0)
@@ -562,24 +521,11 @@ cmd_seq_run(const char *dir, const struct tr_view *v,
     static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end };
     static struct seq s;        /* large: keep it off the stack */
     int room = opts->width - 10 - LABEL_MIN;
-    struct tr_source_info info;
-    int rc;
 
     s.opts = opts;
     s.v = v;
     s.nsteps = 0;
     s.g = opts->ascii ? &ascii : &unicode;
-    if (tr_source_read(dir, on_mark, &s, "experiments", &info) == -1)
-        return 1;
-    if (s.oom) {
-        ipc_warnx("out of memory reading the experiments of '%s'", dir);
-        free(s.marks);
-        return 1;
-    }
-    rc = tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
-         ? 0 : 1;
-    free(s.marks);
-    s.marks = NULL;
-    s.nmarks = s.next_mark = 0;
-    return rc;
+    return tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
+           ? 0 : 1;
 }

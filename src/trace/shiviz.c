@@ -51,7 +51,6 @@ struct end {
 
 struct shiviz {
     struct tr_procs procs;
-    struct tr_match *m;
     struct tr_item *items;
     size_t nitems, cap;
     bool oom;
@@ -74,15 +73,6 @@ on_item(const struct tr_item *it, void *arg)
         s->cap = cap;
     }
     s->items[s->nitems++] = *it;
-}
-
-static void
-on_event(const struct tr_event *ev, void *arg)
-{
-    struct shiviz *s = arg;
-
-    tr_procs_see(&s->procs, ev);
-    tr_match_event(s->m, ev);
 }
 
 static bool
@@ -255,18 +245,12 @@ cmd_shiviz_run(const char *dir)
     struct tr_source_info info;
     int rc = 1;
 
-    if ((s.m = tr_match_new(&s.procs, on_item, &s)) == NULL) {
-        ipc_warnx("shiviz: out of memory");
-        return 1;
-    }
-    if (tr_source_read(dir, on_event, &s, NULL, &info) == 0) {
-        tr_match_finish(s.m);
+    if (tr_match_read(dir, &s.procs, NULL, on_item, &s, &info) == 0) {
         if (s.oom)
             ipc_warnx("shiviz: out of memory");
         else if (print_log(&s, info.first_ts) == 0)
             rc = fflush(stdout) == EOF || ferror(stdout) ? 1 : 0;
     }
-    tr_match_free(s.m);
     tr_procs_free(&s.procs);
     free(s.items);
     return rc;

@@ -62,29 +62,12 @@ st_add_lost(struct st_diagram *d, uint64_t begin, uint64_t end,
 }
 
 int
-st_mark(struct st_diagram *d, uint64_t t, const char *title)
-{
-    size_t cap = (size_t)d->nsections;  /* exact: grown one at a time */
-    struct st_section *s;
-
-    if (grow(&d->sections, &cap, cap + 1, sizeof(*d->sections)) == -1) {
-        d->oom = 1;
-        return -1;
-    }
-    s = &d->sections[d->nsections++];
-    memset(s, 0, sizeof(*s));
-    snprintf(s->title, sizeof(s->title), "%s", title);
-    s->t0 = t;
-    return 0;
-}
-
-int
 st_section_of(const struct st_diagram *d, uint64_t t)
 {
-    int s = 0;
+    int s = tr_section_of(d->L, t);
 
-    while (s + 1 < d->nsections && d->sections[s + 1].t0 <= t)
-        s++;
+    while (s > 0 && !d->sections[s].used)
+        s--;
     return s;
 }
 
@@ -117,8 +100,8 @@ st_y(const struct st_diagram *d, uint64_t t)
 static int
 scale(struct st_diagram *d, int top)
 {
-    size_t n = 0, ncap = 0;
-    int y = top, cur = -1;
+    size_t n = 0, ncap = 0, hcap = 0;
+    int y = top, cur = -1, next_header = 0;
 
     d->times = malloc((2 * d->nitems + 1) * sizeof(*d->times));
     d->ys = malloc((2 * d->nitems + 1) * sizeof(*d->ys));
@@ -137,12 +120,11 @@ scale(struct st_diagram *d, int top)
 
         if (d->ntimes > 0 && d->times[d->ntimes - 1] == t)
             continue;
-        if (s != cur) {
-            while (cur < s) {
-                cur++;
-                d->sections[cur].y0 = y + (cur > 0 ? ST_MIN_DY : 0);
-                y = d->sections[cur].y0 + ST_SECTION_H;
-            }
+        if (s != cur) {         /* a section starts: its title, headers */
+            d->sections[s].y0 = y + (cur >= 0 ? ST_MIN_DY : 0);
+            y = d->sections[s].y0 + ST_SECTION_H;
+            cur = s;
+            next_header = y + ST_HEADER_EVERY;
         } else if (d->layout == ST_ORDER) {
             y += ST_MIN_DY + 4;
         } else {
@@ -159,13 +141,25 @@ scale(struct st_diagram *d, int top)
             }
             y += dy < ST_MIN_DY ? ST_MIN_DY : (int)dy;
         }
+        if (s == cur && y > next_header) {
+            /* the lane headers again, in a band of their own below the
+               last row: the row of t comes after it */
+            int top_h = d->ys[d->ntimes - 1] + 10;
+
+            if (grow(&d->headers, &hcap, d->nheaders + 1,
+                     sizeof(*d->headers)) == -1)
+                return -1;
+            d->headers[d->nheaders++] = (struct st_header){ top_h, cur };
+            if (y < top_h + ST_HEADER_GAP)
+                y = top_h + ST_HEADER_GAP;
+            next_header = top_h + ST_HEADER_EVERY;
+        }
         d->times[d->ntimes] = t;
         d->ys[d->ntimes++] = y;
     }
-    while (cur + 1 < d->nsections) {    /* sections with nothing drawn */
-        cur++;
-        d->sections[cur].y0 = y + ST_MIN_DY;
-        y = d->sections[cur].y0 + ST_SECTION_H;
+    if (cur < 0) {              /* nothing drawn: one empty section */
+        d->sections[0].y0 = y;
+        y += ST_SECTION_H;
     }
     d->height = y;
     return 0;
@@ -185,10 +179,9 @@ life(struct st_section *s, int vpid, size_t *cap)
 
 /* Process vpid has an end drawn at t in section s */
 static int
-touch(struct st_diagram *d, const struct tr_procs *procs, int s, int vpid,
-      uint64_t t, size_t *caps)
+touch(struct st_diagram *d, int s, int vpid, uint64_t t, size_t *caps)
 {
-    const struct tr_proc *p = tr_procs_get(procs, vpid);
+    const struct tr_proc *p = tr_procs_get(d->L->procs, vpid);
     struct st_life *l;
 
     if (vpid <= 0 || p == NULL || !p->traced)
@@ -199,112 +192,45 @@ touch(struct st_diagram *d, const struct tr_procs *procs, int s, int vpid,
         l->first = t;
     if (t > l->last)
         l->last = t;
-    return 0;
-}
-
-/* Sort key of a lifeline: group, operation, first appearance */
-static const struct tr_procs *sort_procs;
-
-static int
-by_group(const void *x, const void *y)
-{
-    const struct st_life *a = x, *b = y;
-    const char *ra = tr_proc_role(sort_procs, a->vpid);
-    const char *rb = tr_proc_role(sort_procs, b->vpid);
-    enum tr_group ga = tr_role_group(ra), gb = tr_role_group(rb);
-
-    if (ga != gb)
-        return ga < gb ? -1 : 1;
-    if (tr_worker_rank(ra) != tr_worker_rank(rb))
-        return tr_worker_rank(ra) < tr_worker_rank(rb) ? -1 : 1;
-    if (a->first != b->first)
-        return a->first < b->first ? -1 : 1;
-    return a->vpid < b->vpid ? -1 : a->vpid > b->vpid;
-}
-
-/* Give the lifelines of section s their lanes */
-static int
-lanes(struct st_section *s, const struct tr_procs *procs)
-{
-    uint64_t *busy = calloc((size_t)s->nlives + 1, sizeof(*busy));
-    int share = s->nlives > ST_MAX_LANES;
-
-    s->lane_label = calloc((size_t)s->nlives + 1, sizeof(*s->lane_label));
-    s->lane_group = calloc((size_t)s->nlives + 1, sizeof(*s->lane_group));
-    if (busy == NULL || s->lane_label == NULL || s->lane_group == NULL) {
-        free(busy);
-        return -1;
-    }
-    sort_procs = procs;
-    qsort(s->lives, (size_t)s->nlives, sizeof(*s->lives), by_group);
-    for (int i = 0; i < s->nlives; i++) {
-        struct st_life *l = &s->lives[i];
-        int g = tr_role_group(tr_proc_role(procs, l->vpid));
-
-        l->lane = -1;
-        for (int k = 0; share && k < s->nlanes; k++) {
-            if (s->lane_group[k] == g && busy[k] < l->first) {
-                l->lane = k;
-                break;
-            }
-        }
-        if (l->lane == -1) {
-            l->lane = s->nlanes++;
-            s->lane_group[l->lane] = g;
-            tr_proc_label(procs, l->vpid, s->lane_label[l->lane],
-                          sizeof(s->lane_label[0]));
-        }
-        busy[l->lane] = l->last;
-    }
-    free(busy);
+    l->lane = tr_lane_in(d->L, s, vpid);
     return 0;
 }
 
 int
-st_layout(struct st_diagram *d, const struct tr_procs *procs, int top)
+st_layout(struct st_diagram *d, const struct tr_layout *L, int top)
 {
     size_t *caps;
 
-    int keep = 0;
-
     if (d->oom)
         return -1;
-    if (d->nsections == 0 && st_mark(d, 0, "") == -1)
-        return -1;
-    /* only the sections with something drawn (--since, --pid...) */
-    for (int s = 0; s < d->nsections; s++) {
-        uint64_t end = s + 1 < d->nsections ? d->sections[s + 1].t0
-                                            : UINT64_MAX;
-        bool used = false;
-
-        for (size_t i = 0; i < d->nitems && !used; i++) {
-            uint64_t t = tr_item_time(&d->items[i]);
-
-            used = (t >= d->sections[s].t0 || s == 0) && t < end;
-        }
-        if (used)
-            d->sections[keep++] = d->sections[s];
+    d->L = L;
+    d->sections = calloc((size_t)L->nsecs, sizeof(*d->sections));
+    caps = calloc((size_t)L->nsecs, sizeof(*caps));
+    if (d->sections == NULL || caps == NULL)
+        goto oom;
+    d->nsections = L->nsecs;
+    for (int s = 0; s < L->nsecs; s++) {
+        d->sections[s].y0 = -1;
+        if (L->secs[s].nlanes > d->max_lanes)
+            d->max_lanes = L->secs[s].nlanes;
     }
-    d->nsections = keep > 0 ? keep : 1;
-    if ((caps = calloc((size_t)d->nsections, sizeof(*caps))) == NULL)
-        return -1;
+    for (size_t i = 0; i < d->nitems; i++)
+        d->sections[tr_section_of(L, tr_item_time(&d->items[i]))].used = true;
     for (size_t i = 0; i < d->nitems; i++) {
         const struct tr_item *it = &d->items[i];
-        int s = st_section_of(d, tr_item_time(it));
+        int s = tr_section_of(L, tr_item_time(it));
         int to = it->to != 0 ? it->to : it->addressee;
         struct st_life *l;
 
         if (it->fate == TR_FATE_RECLAIMED)
             to = it->from;      /* its writer took it back: no reader */
-
-        if (touch(d, procs, s, it->from, it->t0, caps) == -1 ||
+        if (touch(d, s, it->from, it->t0, caps) == -1 ||
             (it->kind != TR_ITEM_NOTE &&
-             touch(d, procs, s, to, it->t1 != 0 ? it->t1 : it->t0,
-                   caps) == -1))
+             touch(d, s, to, it->t1 != 0 ? it->t1 : it->t0, caps) == -1))
             goto oom;
-        if (it->kind != TR_ITEM_NOTE)
-            continue;
-        if ((it->note == TR_NOTE_START || it->note == TR_NOTE_EXIT) &&
+        if (it->kind == TR_ITEM_NOTE &&
+            (it->note == TR_NOTE_START || it->note == TR_NOTE_EXIT ||
+             it->note == TR_NOTE_KILLED) &&
             (l = life(&d->sections[s], it->from, &caps[s])) != NULL &&
             l->first != UINT64_MAX) {
             if (it->note == TR_NOTE_START)
@@ -312,12 +238,6 @@ st_layout(struct st_diagram *d, const struct tr_procs *procs, int top)
             else
                 l->exited = 1;
         }
-    }
-    for (int s = 0; s < d->nsections; s++) {
-        if (lanes(&d->sections[s], procs) == -1)
-            goto oom;
-        if (d->sections[s].nlanes > d->max_lanes)
-            d->max_lanes = d->sections[s].nlanes;
     }
     free(caps);
     return scale(d, top);
@@ -329,27 +249,20 @@ oom:
 int
 st_lane(const struct st_diagram *d, int s, int vpid)
 {
-    const struct st_section *sec = &d->sections[s];
-
-    for (int i = 0; i < sec->nlives; i++)
-        if (sec->lives[i].vpid == vpid)
-            return sec->lives[i].lane;
-    return -1;
+    return tr_lane_in(d->L, s, vpid);
 }
 
 void
 st_free(struct st_diagram *d)
 {
-    for (int s = 0; s < d->nsections; s++) {
+    for (int s = 0; s < d->nsections; s++)
         free(d->sections[s].lives);
-        free(d->sections[s].lane_label);
-        free(d->sections[s].lane_group);
-    }
     free(d->sections);
     free(d->items);
     free(d->times);
     free(d->ys);
     free(d->idles);
+    free(d->headers);
     free(d->lost);
     memset(d, 0, sizeof(*d));
 }

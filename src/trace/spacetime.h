@@ -8,34 +8,41 @@
  * a place on the page, and the slant of an edge is the message's wait.
  *
  * The layout holds the drawn items in memory (as tr_order hands them out)
- * and decides three things:
+ * and decides where they go, on top of the sections and lanes diagram.h
+ * gives every diagram (each experiment of a lab trace a section with only
+ * its own lanes):
  *
- *   sections  a lab binary marks each experiment with its own proc_state
- *             (the experiment's name); each experiment is a section of its
- *             own, with a title and only the lanes it uses
- *   lanes     per section: requesting clients, the server, the processing
- *             clients, others; processes of one group share a lane, one
- *             after the other, only past ST_MAX_LANES
+ *   lives     per section, each process's lifeline: from its first end
+ *             drawn to its last
  *   y         where a time is drawn. ST_TIME: proportional to time, with
  *             events closer than ST_MIN_DY pixels spread to that distance
  *             and idle stretches longer than ST_IDLE_PX pixels compressed
  *             to ST_IDLE_PX (each such gap is listed, to be marked);
- *             ST_ORDER: one row per distinct time, in event order
+ *             ST_ORDER: one row per distinct time, in event order. A
+ *             section with nothing drawn takes no room
+ *   headers   down a tall section, its lane headers again about every
+ *             ST_HEADER_EVERY pixels, each in a band of its own between
+ *             two rows, so that they never cover a row: a renderer that
+ *             cuts the picture into pages cuts it there
  */
 #ifndef IPCLAB_TRACE_SPACETIME_H
 #define IPCLAB_TRACE_SPACETIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diagram.h"
 #include "match.h"
-#include "procs.h"
 
 #define ST_MAX_LANES 16         /* lanes per section before sharing */
 #define ST_PX_PER_MS 200        /* ST_TIME: the scale */
 #define ST_MIN_DY 16            /* least distance between two times, px */
 #define ST_IDLE_PX 120          /* longest gap drawn to scale, px */
 #define ST_SECTION_H 92         /* a section's title and lane headers */
+#define ST_HEADER_EVERY 1400    /* lane headers repeat this often, px */
+#define ST_HEADER_H 18          /* a repeated header's height, px */
+#define ST_HEADER_GAP 40        /* room it takes between two rows, px */
 
 enum st_layout { ST_TIME, ST_ORDER };
 
@@ -47,13 +54,10 @@ struct st_life {
     int started, exited;        /* its start / exit is in this section */
 };
 
+/* What a section of the diagram's layout takes on the page */
 struct st_section {
-    char title[72];             /* the experiment, or "" */
-    uint64_t t0;                /* its first time */
-    int y0;                     /* its top (title) */
-    int nlanes;
-    char (*lane_label)[40];     /* of the lane's first process */
-    int *lane_group;            /* enum tr_group */
+    int y0;                     /* its top (title), or -1: nothing drawn */
+    bool used;                  /* it has items */
     struct st_life *lives;
     int nlives;
 };
@@ -64,6 +68,12 @@ struct st_idle {
     int y;                      /* its middle */
 };
 
+/* A repeated lane header: its top, and its section */
+struct st_header {
+    int y;
+    int sec;
+};
+
 /* A stretch in which the tracer lost events (its buffers were full) */
 struct st_lost {
     uint64_t begin, end;        /* ns; [0, UINT64_MAX]: somewhere */
@@ -72,18 +82,21 @@ struct st_lost {
 
 struct st_diagram {
     enum st_layout layout;
+    const struct tr_layout *L;  /* sections and lanes: st_layout() */
     struct st_lost *lost;       /* st_add_lost(), in time order */
     size_t nlost;
     uint64_t origin;            /* the trace's first event */
     struct tr_item *items;
     size_t nitems, cap;
-    struct st_section *sections;
+    struct st_section *sections;    /* one per L->secs */
     int nsections;
     uint64_t *times;            /* every distinct end time, sorted */
     int *ys;                    /* ... and where each is drawn */
     size_t ntimes;
     struct st_idle *idles;
     size_t nidles;
+    struct st_header *headers;  /* in y order */
+    size_t nheaders;
     int height;                 /* of everything, px */
     int max_lanes;              /* of the widest section */
     int oom;
@@ -97,10 +110,6 @@ st_init(struct st_diagram *d, enum st_layout layout);
 int
 st_add(struct st_diagram *d, const struct tr_item *it);
 
-/* An experiment named 'title' starts at t (in time order). */
-int
-st_mark(struct st_diagram *d, uint64_t t, const char *title);
-
 /*
  * The tracer lost 'count' events between begin and end: the renderer
  * marks the stretch, since messages in it may lack an end. The hook for
@@ -111,11 +120,12 @@ int
 st_add_lost(struct st_diagram *d, uint64_t begin, uint64_t end,
             uint64_t count);
 
-/* Lay everything out, with the names of 'procs'; -1: out of memory. */
+/* Lay everything out in the sections and lanes of L; -1: out of memory. */
 int
-st_layout(struct st_diagram *d, const struct tr_procs *procs, int top);
+st_layout(struct st_diagram *d, const struct tr_layout *L, int top);
 
-/* The section of time t, and where t is drawn */
+/* The section of time t (the last with something drawn that began by
+   then), and where t is drawn */
 int
 st_section_of(const struct st_diagram *d, uint64_t t);
 

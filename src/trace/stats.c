@@ -51,7 +51,6 @@ struct sreq {
 
 struct stats {
     struct tr_procs procs;
-    struct tr_match *m;
     uint64_t counts[TR_TYPE_COUNT];
     struct tr_hash reqs;        /* (pid, seq) --> struct sreq */
     uint64_t sent, routed, answered, misread, undelivered;
@@ -80,8 +79,6 @@ on_event(const struct tr_event *ev, void *arg)
     struct sreq *r;
 
     s->counts[ev->type]++;
-    tr_procs_see(&s->procs, ev);
-    tr_match_event(s->m, ev);
 
     if (ev->type == TR_RECORD_WRITE && ev->fifo == 1) {
         if ((r = sreq(s, ev->pid, ev->seq, 1)) != NULL && r->sent == 0) {
@@ -214,18 +211,12 @@ cmd_stats_run(const char *dir)
     struct tr_source_info info;
     int rc = 1;
 
-    if ((s.m = tr_match_new(&s.procs, on_item, &s)) == NULL) {
-        perror("ipclab-trace");
-        return 1;
-    }
-    if (tr_source_read(dir, on_event, &s, NULL, &info) == 0) {
-        tr_match_finish(s.m);
+    if (tr_match_read(dir, &s.procs, on_event, on_item, &s, &info) == 0) {
         report(&s, dir, &info);
         rc = 0;
     }
     tr_hash_each(&s.reqs, free_req, NULL);
     tr_hash_free(&s.reqs);
-    tr_match_free(s.m);
     tr_procs_free(&s.procs);
     return rc;
 }

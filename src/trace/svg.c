@@ -19,10 +19,12 @@
  * Long idle stretches are drawn short and marked with their length;
  * stretches where the tracer lost events (st_add_lost()) are red bands. Each
  * experiment of a lab trace is a titled section with only its own lanes,
- * and lane headers repeat every HEADER_EVERY pixels. A picture taller than
- * renderers accept (MAX_H: rsvg-convert refuses more than 32767 px) is
- * refused with the command that draws a part, or written as numbered pages
- * with --output NAME.svg (NAME-1.svg, NAME-2.svg...).
+ * and lane headers repeat down a tall section, each in a band the layout
+ * keeps free for it (spacetime.h). A picture taller than renderers accept
+ * (MAX_H: rsvg-convert refuses more than 32767 px) is refused with the
+ * command that draws a part, or written as numbered pages with --output
+ * NAME.svg (NAME-1.svg, NAME-2.svg...), each starting at a repeated header
+ * or at a section, so that no row is under a page's top.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -44,7 +46,6 @@
 #define TOP 124                 /* title and legend (two rows in a narrow
                                    picture) above the sections */
 #define BOTTOM 40
-#define HEADER_EVERY 1400       /* lane headers repeat this often, px */
 #define MAX_H 32000             /* the tallest page written, px */
 #define PAGE_H (MAX_H - 200)    /* the part of the diagram on one page */
 #define STUB 54                 /* a message that went nowhere, px */
@@ -102,6 +103,7 @@ struct svg {
     FILE *f;
     int width;
     int ylo, yhi;               /* the part of the diagram on this page */
+    int *starts;                /* where each page starts, y */
 };
 
 static int
@@ -214,17 +216,22 @@ draw_item(struct svg *s, const struct tr_item *it)
             [TR_NOTE_START] = "#2a9a2a", [TR_NOTE_EXIT] = "#555",
             [TR_NOTE_REAP] = "#8a4fbf", [TR_NOTE_ERROR] = "#c00",
             [TR_NOTE_DROP] = "#c00", [TR_NOTE_RECLAIM] = "#e07b00",
-            [TR_NOTE_SETTLED] = "#1f77b4",
+            [TR_NOTE_SETTLED] = "#1f77b4", [TR_NOTE_KILLED] = "#c00",
         };
-        bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP;
+        bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP ||
+                   it->note == TR_NOTE_KILLED;
 
         if (!visible(s, y1, y1))
             return;
         x1 = lane_x(la);
-        if (it->note == TR_NOTE_EXIT)
+        if (it->note == TR_NOTE_EXIT || it->note == TR_NOTE_KILLED)
             fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-                    "stroke=\"#555\" stroke-width=\"3\"/>\n", x1 - 10, y1,
-                    x1 + 10, y1);
+                    "stroke=\"%s\" stroke-width=\"3\"/>\n", x1 - 10, y1,
+                    x1 + 10, y1, fill[it->note]);
+        if (it->note == TR_NOTE_KILLED)     /* and a cross: killed */
+            fprintf(s->f, "<path d=\"M%d,%d L%d,%d M%d,%d L%d,%d\" "
+                    "stroke=\"#c00\" stroke-width=\"2\"/>\n", x1 - 6,
+                    y1 - 6, x1 + 6, y1 + 6, x1 + 6, y1 - 6, x1 - 6, y1 + 6);
         else
             fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"4.5\" "
                     "fill=\"%s\"/>\n", x1, y1, fill[it->note]);
@@ -237,16 +244,15 @@ draw_item(struct svg *s, const struct tr_item *it)
         x1 = lane_x(la);
         x2 = lane_x(lb);
         y2 = it->t1 != 0 ? st_y(&s->d, it->t1) : y1;
-    } else if (la >= 0) {
+    } else if (la >= 0) {       /* level: it stays on its own row */
         x1 = lane_x(la);
         dir = lb >= 0 && lb < la ? -1 : 1;
         x2 = x1 + dir * STUB;
-        y2 = y1 + (it->kind == TR_ITEM_SPAWN ? 0 : 12);
+        y2 = y1;
     } else {                    /* from outside the trace */
         y1 = y2 = st_y(&s->d, it->t1 != 0 ? it->t1 : it->t0);
         x2 = lane_x(lb);
         x1 = x2 - STUB;
-        y1 -= 12;
     }
     if (!visible(s, y1, y2))
         return;
@@ -262,14 +268,16 @@ draw_item(struct svg *s, const struct tr_item *it)
         snprintf(lcls, sizeof(lcls), "l ls");
     if (bad || it->fate == TR_FATE_MISREAD)
         snprintf(lcls, sizeof(lcls), "l bad");
+    /* the label starts right of the edge's left end, so that it never
+       runs left into the time column */
     if (it->kind == TR_ITEM_SIGNAL && strcmp(it->what, "child") == 0 &&
         y2 > y1)                /* past where it was taken: the exit row
                                    has the child's own label */
-        svg_text(s->f, x2 + dir * 6, y2 - 4, dir > 0 ? "start" : "end",
-                 lcls, label);
+        svg_text(s->f, (x1 < x2 ? x1 : x2) + 6, y2 - 4, "start", lcls,
+                 label);
     else
-        svg_text(s->f, x1 + dir * 6, y1 - 4, dir > 0 ? "start" : "end",
-                 lcls, label);
+        svg_text(s->f, (x1 < x2 ? x1 : x2) + 6, y1 - 4, "start", lcls,
+                 label);
     if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
         fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"%s\"/>\n",
                 x1, y1, sigkinds[sigkind(it->what)].color);
@@ -279,15 +287,15 @@ draw_item(struct svg *s, const struct tr_item *it)
 static void
 headers(struct svg *s, int sec, int y, bool repeat)
 {
-    const struct st_section *S = &s->d.sections[sec];
+    const struct tr_section *S = &s->d.L->secs[sec];
 
     for (int l = 0; l < S->nlanes; l++) {
-        const char *label = S->lane_label[l], *space = strchr(label, ' ');
+        const char *label = S->lanes[l].label, *space = strchr(label, ' ');
         int x = lane_x(l);
 
         fprintf(s->f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
                 "rx=\"6\" class=\"box g%d\"%s/>\n", x - LANE_W / 2 + 10, y,
-                LANE_W - 20, repeat ? 18 : 34, S->lane_group[l],
+                LANE_W - 20, repeat ? 18 : 34, S->lanes[l].group,
                 repeat ? " opacity=\"0.9\"" : "");
         if (repeat) {
             svg_text(s->f, x, y + 13, "middle", "pid", label);
@@ -300,27 +308,22 @@ headers(struct svg *s, int sec, int y, bool repeat)
     }
 }
 
-static int
-section_end(const struct svg *s, int sec)
-{
-    return sec + 1 < s->d.nsections ? s->d.sections[sec + 1].y0
-                                    : s->d.height;
-}
-
 static void
 draw_section(struct svg *s, int sec)
 {
     const struct st_section *S = &s->d.sections[sec];
-    int end = section_end(s, sec);
+    const struct tr_section *T = &s->d.L->secs[sec];
     char title[128];
 
+    if (S->y0 < 0)
+        return;                 /* nothing drawn in it */
     if (visible(s, S->y0, S->y0 + ST_SECTION_H)) {
         fprintf(s->f, "<rect x=\"4\" y=\"%d\" width=\"%d\" height=\"%d\" "
                 "class=\"sec\"/>\n", S->y0, s->width - 8, ST_SECTION_H - 20);
-        if (S->title[0] != '\0')
-            snprintf(title, sizeof(title), "experiment '%s'", S->title);
+        if (T->title[0] != '\0')
+            snprintf(title, sizeof(title), "experiment '%s'", T->title);
         else
-            snprintf(title, sizeof(title), "%d processes", S->nlanes);
+            snprintf(title, sizeof(title), "%d processes", T->nlanes);
         svg_text(s->f, 12, S->y0 + 18, "start", "sect", title);
         headers(s, sec, S->y0 + 30, false);
     }
@@ -329,24 +332,25 @@ draw_section(struct svg *s, int sec)
         int x = lane_x(l->lane), y1 = st_y(&s->d, l->first);
         int y2 = st_y(&s->d, l->last);
 
-        if (!visible(s, y1, y2))
-            continue;
+        if (l->lane < 0 || !visible(s, y1, y2))
+            continue;           /* no lane here: drawn in the margin */
         fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                 "class=\"life\"/>\n", x, y1, x, y2);
-        if (strcmp(S->lane_label[l->lane], "") != 0) {
+        if (!l->started) {
             char who[40];
 
-            /* a shared lane: name each newcomer where it begins */
+            /* a shared lane: name each newcomer where it begins (its own
+               start note there names it, when it has one) */
             tr_proc_label(s->procs, l->vpid, who, sizeof(who));
-            if (strcmp(who, S->lane_label[l->lane]) != 0)
+            if (strcmp(who, T->lanes[l->lane].label) != 0)
                 svg_text(s->f, x, y1 - 6, "middle", "pid", who);
         }
     }
     /* the headers again, for a tall section */
-    for (int y = S->y0 + ST_SECTION_H + HEADER_EVERY; y + 40 < end;
-         y += HEADER_EVERY)
-        if (visible(s, y, y + 18))
-            headers(s, sec, y, true);
+    for (size_t i = 0; i < s->d.nheaders; i++)
+        if (s->d.headers[i].sec == sec &&
+            visible(s, s->d.headers[i].y, s->d.headers[i].y + ST_HEADER_H))
+            headers(s, sec, s->d.headers[i].y, true);
 }
 
 /* Where the next legend entry, w px wide, goes: on a new row when the
@@ -418,15 +422,15 @@ draw_lost(struct svg *s, const struct st_lost *g)
 }
 
 /* The top of a page, over whatever the diagram reaches into it: title,
-   legend and, on a later page, the lane headers of its section */
+   legend and, on a later page, the experiment it continues (the page
+   starts with its repeated lane headers) */
 static void
 title_band(struct svg *s, int page, int pages)
 {
     char ms[32], when[96] = "";
 
     fprintf(s->f, "<g transform=\"translate(0 %d)\">\n<rect width=\"%d\" "
-            "height=\"%d\" fill=\"#fff\"/>\n", s->ylo - TOP, s->width,
-            page > 0 ? TOP - 26 : TOP);
+            "height=\"%d\" fill=\"#fff\"/>\n", s->ylo - TOP, s->width, TOP);
     if (pages > 1)
         snprintf(when, sizeof(when), "; page %d of %d", page + 1, pages);
     svg_text(s->f, 12, 22, "start", "title", s->dir);
@@ -443,16 +447,17 @@ title_band(struct svg *s, int page, int pages)
 
         char cont[128];
 
-        while (sec + 1 < s->d.nsections &&
-               s->d.sections[sec + 1].y0 <= s->ylo)
-            sec++;
-        if (s->d.sections[sec].title[0] != '\0') {
+        for (int i = 1; i < s->d.L->nsecs; i++)
+            if (s->d.sections[i].y0 >= 0 &&
+                s->d.sections[i].y0 <= s->ylo + 4)
+                sec = i;
+        if (s->d.L->secs[sec].title[0] != '\0' &&
+            s->d.sections[sec].y0 < s->ylo) {
             /* the section this page continues */
             snprintf(cont, sizeof(cont), "experiment '%s' (continued)",
-                     s->d.sections[sec].title);
-            svg_text(s->f, s->width - 12, s->ylo - 30, "end", "sect", cont);
+                     s->d.L->secs[sec].title);
+            svg_text(s->f, 12, s->ylo - 8, "start", "sect", cont);
         }
-        headers(s, sec, s->ylo - 24, true);
     }
 }
 
@@ -480,7 +485,7 @@ draw_page(struct svg *s, int page, int pages)
     marker(s->f, "hp", "M0,1 L9,5 L0,9", "none", "#888");
     marker(s->f, "x0", "M1,1 L9,9 M9,1 L1,9", "none", "#c00");
     svg_close_defs(s->f, s->ylo - TOP);
-    for (int sec = 0; sec < s->d.nsections; sec++)
+    for (int sec = 0; sec < s->d.L->nsecs; sec++)
         draw_section(s, sec);
     for (size_t i = 0; i < s->d.nidles; i++) {
         const struct st_idle *g = &s->d.idles[i];
@@ -536,9 +541,8 @@ write_page(struct svg *s, int page, int pages)
     char path[4096];
     size_t n;
 
-    s->ylo = page * PAGE_H;
-    s->yhi = pages == 1 || s->ylo + PAGE_H > s->d.height ? s->d.height
-                                                         : s->ylo + PAGE_H;
+    s->ylo = s->starts[page];
+    s->yhi = page + 1 < pages ? s->starts[page + 1] : s->d.height;
     if (out == NULL || strcmp(out, "-") == 0) {
         snprintf(path, sizeof(path), "-");
     } else {
@@ -571,8 +575,6 @@ part_fits(const struct svg *s, uint64_t since, uint64_t until)
 
     st_init(&p, s->d.layout);
     p.origin = s->d.origin;
-    for (int i = 0; i < s->d.nsections; i++)
-        st_mark(&p, s->d.sections[i].t0, s->d.sections[i].title);
     for (size_t i = 0; i < s->d.nlost; i++)
         st_add_lost(&p, s->d.lost[i].begin, s->d.lost[i].end,
                     s->d.lost[i].count);
@@ -583,7 +585,7 @@ part_fits(const struct svg *s, uint64_t since, uint64_t until)
         if (rel >= since && rel <= until)
             st_add(&p, &s->d.items[i]);
     }
-    if (!p.oom && st_layout(&p, s->procs, 0) == 0)
+    if (!p.oom && st_layout(&p, s->d.L, 0) == 0)
         fits = p.height + BOTTOM + TOP <= MAX_H;
     st_free(&p);
     return fits;
@@ -650,23 +652,50 @@ refuse(const struct svg *s, int pages)
             "NAME.svg\n", pages);
 }
 
-/*
- * The kernel sends SIGCHLD when a child dies, which the trace shows only as
- * the parent's consumption: draw it as every signal, from the child's last
- * event (its exit) to that consumption, so its lifeline ends at its exit.
- */
+/* SIGCHLD: an edge as every signal's, from where the child ended (its
+   lifeline ends there) to the consumption */
 static void
 sigchld_from_exit(struct svg *s)
 {
     for (size_t i = 0; i < s->d.nitems; i++) {
-        struct tr_item *it = &s->d.items[i];
-        const struct tr_proc *child = tr_procs_get(s->procs, it->from);
+        uint64_t sent = tr_sigchld_sent(s->procs, &s->d.items[i]);
 
-        if (it->kind == TR_ITEM_SIGNAL && it->fate == TR_FATE_NOSEND &&
-            strcmp(it->what, "child") == 0 && it->t0 == it->t1 &&
-            child != NULL && child->traced && child->last_ts < it->t1)
-            it->t0 = child->last_ts;
+        if (sent != 0)
+            s->d.items[i].t0 = sent;
     }
+}
+
+/*
+ * Where each page starts (s->starts), and how many: a page ends where the
+ * last repeated header (or section) that fits in PAGE_H begins, so the
+ * next starts with it. -1: out of memory.
+ */
+static int
+paginate(struct svg *s)
+{
+    int n = 0, ylo = 0;
+
+    for (;;) {
+        int next = ylo + PAGE_H, best = -1;
+        int *more = realloc(s->starts, (size_t)(n + 1) * sizeof(*more));
+
+        if (more == NULL)
+            return -1;
+        s->starts = more;
+        s->starts[n++] = ylo;
+        if (s->d.height + TOP - ylo <= MAX_H)
+            break;
+        for (size_t i = 0; i < s->d.nheaders; i++)
+            if (s->d.headers[i].y - 4 > ylo && s->d.headers[i].y - 4 <= next)
+                best = s->d.headers[i].y - 4;
+        for (int i = 1; i < s->d.L->nsecs; i++)
+            if (s->d.sections[i].y0 >= 0 && s->d.sections[i].y0 - 4 > ylo &&
+                s->d.sections[i].y0 - 4 <= next &&
+                s->d.sections[i].y0 - 4 > best)
+                best = s->d.sections[i].y0 - 4;
+        ylo = best > ylo ? best : next;     /* none: a row may be cut */
+    }
+    return n;
 }
 
 static void
@@ -681,7 +710,7 @@ svg_end(struct tr_layout *L, void *arg)
     for (size_t i = 0; i < L->ngaps; i++)
         st_add_lost(&s->d, L->gaps[i].begin, L->gaps[i].end,
                     L->gaps[i].count);
-    if (st_layout(&s->d, L->procs, 0) == -1) {
+    if (st_layout(&s->d, L, 0) == -1) {
         ipc_warnx("out of memory laying out '%s'", s->dir);
         s->d.oom = 1;
         return;
@@ -689,8 +718,11 @@ svg_end(struct tr_layout *L, void *arg)
     s->d.height += BOTTOM;
     s->width = LEFT + (s->d.max_lanes > 0 ? s->d.max_lanes : 1) * LANE_W +
                RIGHT;
-    pages = s->d.height + TOP <= MAX_H ? 1
-            : (s->d.height + PAGE_H - 1) / PAGE_H;
+    if ((pages = paginate(s)) == -1) {
+        ipc_warnx("out of memory laying out '%s'", s->dir);
+        s->d.oom = 1;
+        return;
+    }
     if (pages > 1 && s->opts->output == NULL) {
         refuse(s, pages);
         s->d.oom = 1;
@@ -704,32 +736,18 @@ svg_end(struct tr_layout *L, void *arg)
     }
 }
 
-/* The experiments of a lab trace: each a section */
-static void
-on_mark(const struct tr_event *ev, void *arg)
-{
-    struct svg *s = arg;
-
-    if (tr_experiment_mark(ev))
-        st_mark(&s->d, ev->ts, ev->state);
-}
-
 int
 cmd_svg_run(const char *dir, const struct tr_view *v,
             const struct svg_opts *opts)
 {
     static const struct tr_diagram_ops ops = { svg_begin, svg_item, svg_end };
     struct svg s = { .opts = opts, .v = v, .dir = dir };
-    struct tr_source_info info;
     int rc;
 
     st_init(&s.d, opts->layout);
-    if (tr_source_read(dir, on_mark, &s, "experiments", &info) == -1) {
-        st_free(&s.d);
-        return 1;
-    }
     rc = tr_diagram_run(dir, v, ST_MAX_LANES, &ops, &s) == 0 && !s.d.oom
          ? 0 : 1;
     st_free(&s.d);
+    free(s.starts);
     return rc;
 }

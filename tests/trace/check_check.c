@@ -25,6 +25,106 @@ check(struct tt_run *r, enum tt_id id)
     tt_trace(r, "check", "--server", server, tt_dir(id), NULL);
 }
 
+/* The next "PID:SEQ" of s, from *p on: its start, or NULL */
+static const char *
+next_request(const char *s, const char **p, char *id, size_t n)
+{
+    for (const char *q = *p; *q != '\0' && *q != '\n'; q++) {
+        size_t a = strspn(q, "0123456789"), b;
+
+        if (a == 0 || (q > s && q[-1] != ' ') || q[a] != ':')
+            continue;
+        if ((b = strspn(q + a + 1, "0123456789")) == 0) {
+            q += a;
+            continue;
+        }
+        snprintf(id, n, "%.*s", (int)(a + 1 + b), q);
+        *p = q + a + 1 + b;
+        return q;
+    }
+    return NULL;
+}
+
+/* The experiment of time 'ms' in a lab trace that starts its experiments
+   at starts[0..n): the last begun (the first, before any) */
+static int
+experiment_at(const double *starts, int n, double ms)
+{
+    int e = 0;
+
+    while (e + 1 < n && starts[e + 1] <= ms)
+        e++;
+    return e;
+}
+
+/*
+ * A whole lab trace: each experiment is judged on its own. Every request
+ * a violation names belongs to the experiment the violation is reported
+ * in (where seq first draws it), and no writer is 'pid 0'.
+ */
+START_TEST(test_check_judges_each_experiment)
+{
+    struct tt_run seq, r;
+    double starts[32];
+    char ids[512][24];
+    int where[512], nids = 0, nexp = 0, judged = 0;
+
+    tt_trace(&seq, "seq", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(seq.status == 0, "seq: %s", seq.err);
+    for (const char *line = seq.out; line != NULL && *line != '\0';
+         line = strchr(line, '\n') != NULL ? strchr(line, '\n') + 1 : NULL) {
+        const char *p = line;
+        char id[24];
+        double ms;
+
+        if (strstr(line, "  experiment '") != NULL &&
+            strstr(line, "  experiment '") < strchr(line, '\n') &&
+            sscanf(line, "%lf", &ms) == 1 && nexp < 32)
+            starts[nexp++] = ms;
+        while (next_request(line, &p, id, sizeof(id)) != NULL) {
+            int known = 0;
+
+            for (int i = 0; i < nids; i++)
+                known |= strcmp(ids[i], id) == 0;
+            if (!known && nids < 512 && nexp > 0) {
+                snprintf(ids[nids], sizeof(ids[0]), "%s", id);
+                where[nids++] = nexp - 1;
+            }
+        }
+    }
+    ck_assert_int_ge(nexp, 8);
+    tt_trace(&r, "check", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 1, "check: exit %d: %s", r.status, r.err);
+    ck_assert_msg(strstr(r.out, "pid 0)") == NULL &&
+                  strstr(r.out, "pid 0 ") == NULL, "a writer named 'pid 0': "
+                  "%.300s", strstr(r.out, "pid 0"));
+    for (const char *line = r.out; line != NULL && *line != '\0';
+         line = strchr(line, '\n') != NULL ? strchr(line, '\n') + 1 : NULL) {
+        const char *p = line;
+        char id[24];
+        double ms;
+        int e;
+
+        ck_assert_int_eq(sscanf(line, "[+%lf ms]", &ms), 1);
+        e = experiment_at(starts, nexp, ms);
+        while (next_request(line, &p, id, sizeof(id)) != NULL) {
+            for (int i = 0; i < nids; i++) {
+                if (strcmp(ids[i], id) != 0)
+                    continue;
+                ck_assert_msg(where[i] == e, "request %s of experiment %d "
+                              "reported in experiment %d: %.*s", id,
+                              where[i] + 1, e + 1, (int)strcspn(line, "\n"),
+                              line);
+                judged++;
+            }
+        }
+    }
+    ck_assert_int_ge(judged, 10);
+    tt_run_free(&r);
+    tt_run_free(&seq);
+}
+END_TEST
+
 START_TEST(test_check_passes_good_runs)
 {
     static const char merged[] = "not judged in classic mode: R5 for ";
@@ -254,6 +354,8 @@ check_suite(void)
     tcase_add_test(errors, test_check_classic_acks_and_drops);
     tcase_add_unchecked_fixture(errors, tt_need_lost, NULL);
     tcase_add_test(errors, test_check_lost_after_unannounced);
+    tcase_add_unchecked_fixture(errors, tt_need_lab04, NULL);
+    tcase_add_test(errors, test_check_judges_each_experiment);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -5,6 +5,7 @@
  * what they say, spawns and classic signals drawn as such.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,131 @@ START_TEST(test_views_mark_ack_coalesced)
 }
 END_TEST
 
+/* The 'col'-th character (code point) of a line, or NULL past its end */
+static const char *
+char_at(const char *line, int col)
+{
+    for (const char *p = line; *p != '\0' && *p != '\n'; p++) {
+        if (((unsigned char)*p & 0xC0) == 0x80)
+            continue;           /* inside a multi-byte character */
+        if (col-- == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* The column (in characters) of the first 'glyph' in a line, or -1 */
+static int
+col_of(const char *line, const char *glyph)
+{
+    const char *at = strstr(line, glyph), *nl = strchr(line, '\n');
+    int col = 0;
+
+    if (at == NULL || (nl != NULL && at > nl))
+        return -1;
+    for (const char *p = line; p < at; p++)
+        col += ((unsigned char)*p & 0xC0) != 0x80;
+    return col;
+}
+
+/*
+ * A lab trace: each experiment's section has the lanes of only the
+ * processes it uses. Every lane its staircase names has something drawn
+ * in it (an arrow's end, a note) within the section.
+ */
+START_TEST(test_seq_sections_have_their_own_lanes)
+{
+    struct tt_run r;
+    int cols[64], used[64], nlanes = 0, sections = 0;
+    char names[64][48];
+
+    tt_trace(&r, "seq", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 0, "seq: %s", r.err);
+    for (const char *line = r.out;; line = strchr(line, '\n') + 1) {
+        bool last = strchr(line, '\n') == NULL;
+        int corner = col_of(line, "┌");
+
+        if (last || (col_of(line, "  experiment '") >= 0 && corner < 0)) {
+            for (int i = 0; i < nlanes; i++)
+                ck_assert_msg(used[i], "section %d names lane '%s' but "
+                              "draws nothing in it", sections, names[i]);
+            sections++;
+            nlanes = 0;
+            if (last)
+                break;
+            continue;
+        }
+        if (corner >= 0 && nlanes < 64) {
+            cols[nlanes] = corner;
+            used[nlanes] = 0;
+            snprintf(names[nlanes], sizeof(names[0]), "%.*s",
+                     (int)strcspn(strstr(line, "┌") + strlen("┌  "), "\n"),
+                     strstr(line, "┌") + strlen("┌  "));
+            nlanes++;
+            continue;
+        }
+        for (int i = 0; i < nlanes; i++) {
+            const char *c = char_at(line, cols[i]);
+
+            if (c != NULL && *c != ' ' && strncmp(c, "│", strlen("│")) != 0)
+                used[i] = 1;
+        }
+    }
+    ck_assert_int_ge(sections, 9);
+    tt_run_free(&r);
+}
+END_TEST
+
+/*
+ * A process killed by a signal traces no proc_exit; its parent's reap
+ * says "128 + N". seq ends its lane there with a killed mark naming
+ * signal N, and shiviz has it as the process's own last event.
+ */
+START_TEST(test_seq_marks_killed_processes)
+{
+    struct tt_run r, sv;
+    const char *p;
+    int killed = 0;
+
+    tt_trace(&r, "seq", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 0, "seq: %s", r.err);
+    tt_trace(&sv, "shiviz", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(sv.status == 0, "shiviz: %s", sv.err);
+    for (p = r.out; (p = strstr(p, "  reaps ")) != NULL; p++) {
+        char who[48], exits[64], mark[80], host[64], *dash;
+        const char *line, *row;
+        int status;
+
+        ck_assert_int_eq(sscanf(p, "  reaps %47[^:]: %d", who, &status), 2);
+        snprintf(exits, sizeof(exits), "  %s exits ", who);
+        if (status <= 128 || strstr(r.out, exits) != NULL)
+            continue;           /* it exited, or was not killed */
+        snprintf(mark, sizeof(mark), "  %s killed by SIG", who);
+        ck_assert_msg((row = strstr(r.out, mark)) != NULL, "no '%s'", mark);
+        snprintf(mark, sizeof(mark), " (%d)", status - 128);
+        ck_assert_msg(strstr(row, mark) != NULL &&
+                      strstr(row, mark) < strchr(row, '\n'),
+                      "'%s' killed, status %d: not by signal %d: %.80s",
+                      who, status, status - 128, row);
+        for (line = row; line > r.out && line[-1] != '\n'; line--)
+            continue;
+        ck_assert_msg(strstr(line, "╧") != NULL && strstr(line, "╧") < row,
+                      "no killed mark on '%.80s'", line);
+        /* shiviz: "client-4711 ... local client 4711 killed by" */
+        snprintf(host, sizeof(host), "\n%s", who);
+        if ((dash = strchr(host, ' ')) != NULL)
+            *dash = '-';
+        ck_assert_msg(strstr(sv.out, host) != NULL, "no %s in shiviz", host);
+        snprintf(mark, sizeof(mark), " local %s killed by SIG", who);
+        ck_assert_msg(strstr(sv.out, mark) != NULL, "shiviz: no '%s'", mark);
+        killed++;
+    }
+    ck_assert_int_ge(killed, 1);
+    tt_run_free(&sv);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 seq_suite(void)
 {
@@ -331,6 +457,9 @@ seq_suite(void)
     tcase_add_test(core, test_seq_shows_spawns);
     tcase_add_test(core, test_seq_names_classic_signals);
     tcase_add_test(core, test_seq_sigchld_sent_at_exit);
+    tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
+    tcase_add_test(core, test_seq_sections_have_their_own_lanes);
+    tcase_add_test(core, test_seq_marks_killed_processes);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_test(errors, test_seq_marks_wrong_reader);

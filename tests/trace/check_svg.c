@@ -3,6 +3,8 @@
  * (xmllint, rsvg-convert), one lifeline per process, one label per row,
  * every record from its write to its read, signals with their numbers.
  */
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +268,329 @@ START_TEST(test_svg_legend_fits_narrow)
 }
 END_TEST
 
+/* A killed process (no proc_exit; its reap says 128 + N): its lifeline
+   ends at a red end mark labelled with signal N */
+START_TEST(test_svg_killed_process_ends_at_mark)
+{
+    struct tt_run r;
+    const char *p;
+    int n = 0;
+
+    tt_trace(&r, "svg", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 0, "svg: %s", r.err);
+    for (p = r.out; (p = strstr(p, " killed by SIG")) != NULL; p++) {
+        const char *text = p;
+        char life[96], mark[128];
+        int x, y;
+
+        while (text > r.out && strncmp(text, "<text x=", 8) != 0)
+            text--;
+        ck_assert_int_eq(sscanf(text, "<text x=\"%d\" y=\"%d\"", &x, &y),
+                         2);
+        /* the label is 9 px right of its lane and 4 px above its row */
+        snprintf(mark, sizeof(mark), "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+                 "y2=\"%d\" stroke=\"#c00\"", x - 19, y + 4, x + 1, y + 4);
+        ck_assert_msg(strstr(r.out, mark) != NULL, "no end mark: %s", mark);
+        snprintf(life, sizeof(life), "x2=\"%d\" y2=\"%d\" class=\"life\"",
+                 x - 9, y + 4);
+        ck_assert_msg(strstr(r.out, life) != NULL, "the lifeline of '%.60s' "
+                      "does not end at its mark", text);
+        n++;
+    }
+    ck_assert_int_ge(n, 1);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* Where a text of the picture is drawn, estimated from its font */
+struct box {
+    double x0, y0, x1, y1;
+    char text[64];
+    bool label;                 /* of a message or a note */
+};
+
+#define MAX_BOXES 4096
+
+/* The font size of a text of class cls (svg.c's style sheet) */
+static double
+font_size(const char *cls)
+{
+    if (strstr(cls, "title") != NULL)
+        return 15;
+    if (strstr(cls, "sect") != NULL)
+        return 13;
+    if (strcmp(cls, "t") == 0 || strcmp(cls, "pid") == 0)
+        return 10;
+    return 11;
+}
+
+/* Is the tag at p the element 'start'? Moves *dy by the title band's
+   translated group as p enters or leaves it. */
+static bool
+is_element(const char *p, const char *start, int *dy)
+{
+    if (strncmp(p, "<g transform=\"translate(0 ", 26) == 0)
+        *dy = atoi(p + 26);
+    if (strncmp(p, "</g>", 4) == 0)
+        *dy = 0;
+    return strncmp(p, start, strlen(start)) == 0;
+}
+
+/*
+ * The boxes of every <text> of an SVG page: characters 0.58 em wide
+ * (DejaVu Sans's average; bold 10 % wider), from 0.75 em above the
+ * baseline to 0.22 em below, placed by their anchor (the style sheet's
+ * for classes role, pid and t). Texts inside a translated group are moved
+ * with it. Returns how many.
+ */
+static int
+text_boxes(const char *svgtext, struct box *b)
+{
+    const char *p = svgtext;
+    int n = 0, dy = 0;
+
+    for (; (p = strchr(p, '<')) != NULL; p++) {
+        char anchor[16] = "", cls[32] = "";
+        const char *a, *c, *gt, *end, *t;
+        double fs, w, len = 0;
+        int x, y;
+
+        if (!is_element(p, "<text ", &dy))
+            continue;
+        gt = strchr(p, '>');
+        end = strstr(p, "</text>");
+        ck_assert_int_eq(sscanf(p, "<text x=\"%d\" y=\"%d\"", &x, &y), 2);
+        if ((a = strstr(p, "text-anchor=\"")) != NULL && a < gt)
+            sscanf(a, "text-anchor=\"%15[a-z]", anchor);
+        if ((c = strstr(p, "class=\"")) != NULL && c < gt)
+            sscanf(c, "class=\"%31[a-z0-9 ]", cls);
+        if (anchor[0] == '\0')
+            snprintf(anchor, sizeof(anchor), "%s",
+                     strcmp(cls, "t") == 0 ? "end"
+                     : strcmp(cls, "role") == 0 || strcmp(cls, "pid") == 0
+                     ? "middle" : "start");
+        for (t = gt + 1; t < end; t++) {
+            if (*t == '&')
+                t = strchr(t, ';');
+            len += ((unsigned char)*t & 0xC0) != 0x80;
+        }
+        fs = font_size(cls);
+        w = len * 0.58 * fs *
+            (strstr(cls, "bad") || strstr(cls, "sect") || strstr(cls, "role")
+             || strstr(cls, "title") ? 1.1 : 1.0);
+        ck_assert_int_lt(n, MAX_BOXES);
+        b[n].x0 = strcmp(anchor, "start") == 0 ? x
+                  : strcmp(anchor, "middle") == 0 ? x - w / 2 : x - w;
+        b[n].x1 = b[n].x0 + w;
+        b[n].y0 = y + dy - 0.75 * fs;
+        b[n].y1 = y + dy + 0.22 * fs;
+        snprintf(b[n].text, sizeof(b[n].text), "%.*s",
+                 (int)(end - gt - 1 < 63 ? end - gt - 1 : 63), gt + 1);
+        b[n].label = dy == 0 && (strncmp(cls, "l ", 2) == 0 ||
+                                 strncmp(cls, "n", 1) == 0);
+        n++;
+    }
+    return n;
+}
+
+static bool
+meet(const struct box *a, const struct box *b);
+
+/* The boxes of the repeated lane headers of a page (rect height 18) */
+static int
+header_boxes(const char *svgtext, struct box *b, int max)
+{
+    const char *p = svgtext;
+    int n = 0, x, y, w;
+
+    while ((p = strstr(p, "<rect x=\"")) != NULL && n < max) {
+        if (sscanf(p, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+                   "height=\"18\" rx=", &x, &y, &w) == 3)
+            b[n++] = (struct box){ x, y, x + w, y + 18, "header", false };
+        p++;
+    }
+    return n;
+}
+
+/*
+ * A picture too tall for one page, written as pages (lab 05, every
+ * experiment): every label of the whole picture is whole on some page,
+ * below that page's title band and clear of every lane header; no label
+ * is ever under a repeated lane header.
+ */
+START_TEST(test_svg_pages_hide_no_row)
+{
+    static struct box b[MAX_BOXES * 4], hb[1024];
+    static char seen[MAX_BOXES * 4][80];
+    static bool whole[MAX_BOXES * 4];
+    char out[128], *page, *save = NULL;
+    struct tt_run r;
+    int nseen = 0, pages = 0;
+
+    snprintf(out, sizeof(out), "%s/pages.svg", tt_tmp());
+    tt_trace(&r, "svg", "--output", out, tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 0, "svg: %s", r.err);
+    for (page = strtok_r(r.out, "\n", &save); page != NULL;
+         page = strtok_r(NULL, "\n", &save)) {
+        struct tt_run cat;
+        const char *g;
+        int vy, vh, by, bh, n, nh;
+
+        tt_exec(&cat, (const char *[]){ "cat", page, NULL });
+        ck_assert_int_eq(cat.status, 0);
+        ck_assert_int_eq(sscanf(strstr(cat.out, "viewBox="),
+                                "viewBox=\"0 %d %*d %d\"", &vy, &vh), 2);
+        ck_assert_ptr_nonnull(g = strstr(cat.out, "<g transform="));
+        ck_assert_int_eq(sscanf(g, "<g transform=\"translate(0 %d)\">\n"
+                                "<rect width=\"%*d\" height=\"%d\"", &by,
+                                &bh), 2);
+        n = text_boxes(cat.out, b);
+        nh = header_boxes(cat.out, hb, 1024);
+        for (int i = 0; i < n; i++) {
+            bool ok = b[i].label && b[i].y0 >= by + bh &&
+                      b[i].y1 <= vy + vh;
+            int k;
+
+            if (!b[i].label)
+                continue;
+            for (int j = 0; j < nh; j++) {
+                ck_assert_msg(!meet(&b[i], &hb[j]) || b[i].y1 <= by + bh,
+                              "page %d: '%s' at y %.0f is under a lane "
+                              "header", pages + 1, b[i].text, b[i].y1);
+                ok = ok && !meet(&b[i], &hb[j]);
+            }
+            for (k = 0; k < nseen; k++)
+                if (strncmp(seen[k], b[i].text, 63) == 0 &&
+                    atoi(seen[k] + 64) == (int)b[i].y1)
+                    break;
+            if (k == nseen) {
+                ck_assert_int_lt(nseen, MAX_BOXES * 4);
+                snprintf(seen[k], 64, "%s", b[i].text);
+                snprintf(seen[k] + 64, 16, "%d", (int)b[i].y1);
+                whole[k] = false;
+                nseen++;
+            }
+            whole[k] = whole[k] || ok;
+        }
+        tt_run_free(&cat);
+        pages++;
+    }
+    ck_assert_int_ge(pages, 2);
+    ck_assert_int_gt(nseen, 1000);
+    for (int k = 0; k < nseen; k++)
+        ck_assert_msg(whole[k], "'%s' (y %s) is whole on no page", seen[k],
+                      seen[k] + 64);
+    tt_run_free(&r);
+}
+END_TEST
+
+static bool
+meet(const struct box *a, const struct box *b)
+{
+    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+/*
+ * No text of the picture overlaps another, and no short edge (a message
+ * that went nowhere: never read, never taken, lost; or one from outside
+ * the trace) crosses a text.
+ */
+static void
+assert_no_overlap(const char *svgtext, const char *what)
+{
+    static struct box b[MAX_BOXES];
+    int n = text_boxes(svgtext, b), dy = 0;
+    const char *p;
+
+    ck_assert_int_gt(n, 10);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            ck_assert_msg(!meet(&b[i], &b[j]), "%s: '%s' (%.0f,%.0f) "
+                          "overlaps '%s' (%.0f,%.0f)", what, b[i].text,
+                          b[i].x0, b[i].y1, b[j].text, b[j].x0, b[j].y1);
+    for (p = svgtext; (p = strchr(p, '<')) != NULL; p++) {
+        const char *gt = strchr(p, '>');
+        int x1, y1, x2, y2;
+        double len;
+
+        if (!is_element(p, "<line x1=", &dy))
+            continue;
+        if ((strstr(p, "class=\"r ") == NULL || strstr(p, "class=\"r ") > gt)
+            && (strstr(p, "class=\"s\"") == NULL ||
+                strstr(p, "class=\"s\"") > gt))
+            continue;           /* not a message */
+        ck_assert_int_eq(sscanf(p, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+                                "y2=\"%d\"", &x1, &y1, &x2, &y2), 4);
+        y1 += dy;
+        y2 += dy;
+        len = sqrt((double)(x2 - x1) * (x2 - x1) +
+                   (double)(y2 - y1) * (y2 - y1));
+        if (len > 60)
+            continue;           /* from lane to lane */
+        for (double f = 0; f <= 1; f += 1 / len) {
+            struct box dot = { x1 + f * (x2 - x1), y1 + f * (y2 - y1), 0, 0,
+                               "", false };
+
+            dot.x1 = dot.x0 + 0.5;
+            dot.y1 = dot.y0 + 0.5;
+            for (int i = 0; i < n; i++)
+                ck_assert_msg(!meet(&dot, &b[i]), "%s: the edge %d,%d -> "
+                              "%d,%d crosses '%s'", what, x1, y1, x2, y2,
+                              b[i].text);
+        }
+    }
+}
+
+/*
+ * Lab 04 (its lost-wakeup experiment's never-read and LOST stubs one row
+ * apart), as a whole and one experiment at a time: each picture as narrow
+ * as its own lanes make it. No text overlaps another.
+ */
+START_TEST(test_svg_texts_never_overlap)
+{
+    struct tt_run seq, r;
+    double starts[33];
+    int nexp = 0;
+    char what[96];
+
+    tt_trace(&seq, "seq", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(seq.status == 0, "seq: %s", seq.err);
+    for (const char *p = seq.out; (p = strstr(p, "  experiment '")) != NULL;
+         p++) {
+        const char *line = p;
+
+        while (line > seq.out && line[-1] != '\n')
+            line--;
+        ck_assert_int_lt(nexp, 32);
+        ck_assert_int_eq(sscanf(line, "%lf", &starts[nexp]), 1);
+        nexp++;
+    }
+    ck_assert_int_ge(nexp, 8);
+    starts[nexp] = 1e9;
+    tt_trace(&r, "svg", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 0, "svg: %s", r.err);
+    assert_no_overlap(r.out, "the whole trace");
+    tt_run_free(&r);
+    for (int e = 0; e < nexp; e++) {
+        char since[32], until[32];
+
+        snprintf(since, sizeof(since), "%.3fms", starts[e]);
+        snprintf(until, sizeof(until), "%.3fms", starts[e + 1] - 0.001);
+        if (e + 1 < nexp)
+            tt_trace(&r, "svg", "--since", since, "--until", until,
+                     tt_dir(TT_LAB04), NULL);
+        else
+            tt_trace(&r, "svg", "--since", since, tt_dir(TT_LAB04), NULL);
+        ck_assert_msg(r.status == 0, "svg --since %s: %s", since, r.err);
+        snprintf(what, sizeof(what), "experiment %d (--since %s)", e + 1,
+                 since);
+        assert_no_overlap(r.out, what);
+        tt_run_free(&r);
+    }
+    tt_run_free(&seq);
+}
+END_TEST
+
 Suite *
 svg_suite(void)
 {
@@ -285,6 +610,11 @@ svg_suite(void)
     tcase_add_test(core, test_svg_labels_do_not_overlap);
     tcase_add_test(core, test_svg_sigchld_from_exit);
     tcase_add_test(core, test_svg_legend_fits_narrow);
+    tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
+    tcase_add_test(core, test_svg_killed_process_ends_at_mark);
+    tcase_add_test(core, test_svg_texts_never_overlap);
+    tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
+    tcase_add_test(core, test_svg_pages_hide_no_row);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

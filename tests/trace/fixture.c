@@ -23,7 +23,8 @@ static const char *const names[TT_COUNT] = {
     [TT_DEFAULT] = "default", [TT_PER_REQUEST] = "per-request",
     [TT_CLASSIC] = "classic", [TT_NOACK] = "no-ack", [TT_BROKEN] = "broken",
     [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
-    [TT_EMIT_LOST] = "emit-lost",
+    [TT_EMIT_LOST] = "emit-lost", [TT_LAB04] = "lab04",
+    [TT_LAB05] = "lab05",
 };
 
 /* Server options of each workload trace */
@@ -236,6 +237,21 @@ find_server(const char *log)
     return v != NULL ? atoi(v + 12) : 0;
 }
 
+/* The lab binary's pid in trace 'dir': record.sh notes COMMAND's */
+static int
+find_lab(const char *dir)
+{
+    char path[160], *info, *v;
+    int pid = 0;
+
+    snprintf(path, sizeof(path), "%s/record.info", dir);
+    info = slurp(path);
+    if ((v = strstr(info, "\npids=")) != NULL)
+        pid = atoi(v + 6);
+    free(info);
+    return pid;
+}
+
 /* The last non-empty line of text (modified in place) */
 static const char *
 last_line(char *text)
@@ -293,6 +309,14 @@ record(enum tt_id id)
             argv[n++] = "classic";
         else if (id == TT_EMIT_LOST)
             argv[n++] = "lost";
+    } else if (id == TT_LAB04 || id == TT_LAB05) {
+        snprintf(script, sizeof(script), "%s/%s", bindir,
+                 id == TT_LAB04 ? "lab04-signal-sync"
+                                : "lab05-reference-system");
+        argv[n++] = "env";
+        argv[n++] = envarg;
+        argv[n++] = script;
+        argv[n++] = "all";
     } else if (id == TT_DROP) {
         snprintf(script, sizeof(script), "%s/tests/trace/drop.sh", root);
         argv[n++] = "env";
@@ -316,6 +340,8 @@ record(enum tt_id id)
     if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
         parse_actors(text, &actors[id]);
         servers[id] = actors[id].server;
+    } else if (id == TT_LAB04 || id == TT_LAB05) {
+        servers[id] = find_lab(dir);
     } else {
         servers[id] = find_server(text);
     }
@@ -362,6 +388,18 @@ void
 tt_need_lost(void)
 {
     record(TT_EMIT_LOST);
+}
+
+void
+tt_need_lab04(void)
+{
+    record(TT_LAB04);
+}
+
+void
+tt_need_lab05(void)
+{
+    record(TT_LAB05);
 }
 
 const char *

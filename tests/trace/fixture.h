@@ -31,6 +31,8 @@ enum tt_id {
     TT_EMIT_CLASSIC,            /* --emit classic: classic acks, drops */
     TT_EMIT_LOST,               /* --emit lost, small buffers: events lost */
     TT_DROP,                    /* a client killed with results pending */
+    TT_LAB04,                   /* lab 04, every experiment: no server */
+    TT_LAB05,                   /* lab 05, every experiment: pages tall */
     TT_COUNT
 };
 
@@ -64,11 +66,17 @@ tt_need_drop(void);
 void
 tt_need_lost(void);
 
+void
+tt_need_lab04(void);
+
+void
+tt_need_lab05(void);
+
 /* In a test: the trace's directory, or the test fails (recording failed). */
 const char *
 tt_dir(enum tt_id id);
 
-/* In a test: our server's pid in that trace. */
+/* In a test: our server's pid in that trace (TT_LAB04: the lab's). */
 int
 tt_server(enum tt_id id);
 
