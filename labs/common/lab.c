@@ -213,12 +213,8 @@ lab_expect(bool cond, const char *fmt, ...)
 }
 
 const char *
-lab_path(const char *name)
+lab_path(char buf[static PATH_MAX], const char *name)
 {
-    static char paths[16][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 16];
-
-    snprintf(p, PATH_MAX, "%s/%s", scratch, name);
-    return p;
+    snprintf(buf, PATH_MAX, "%s/%s", scratch, name);
+    return buf;
 }
