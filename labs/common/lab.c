@@ -63,7 +63,8 @@ parse_args(const struct lab *lab, int argc, char *argv[], bool *chosen)
     const char *arg;
     int id, n = 0;
 
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
+           IPCLAB_CLI_END) {
         bool all = strcmp(arg != NULL ? arg : "", "all") == 0, found = all;
 
         if (id != IPCLAB_CLI_OPERAND) {
