@@ -131,7 +131,7 @@ measure(const struct bench_opts *o, int out, enum ipc_fifo_no out_no,
         if (i >= 0)
             samples_add(&s, (double)(ipc_now_ns() - t0));
     }
-    bench_result_times(&s);
+    bench_result_times(&s, "");
     samples_free(&s);
 }
 

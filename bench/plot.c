@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "ipclab/err.h"
-#include "report.h"
+#include "bench.h"
 #include "svgout.h"
 
 #define W 980                   /* the whole picture */
@@ -26,25 +26,21 @@ struct panel {
     double lo, hi;              /* decades around the data */
 };
 
-static const char *const spawns[] = { "pool", "per-request" };
-static const char *const sigs[] = { "rt", "classic" };
 static const char *const colours[] = { "#1f77b4", "#ff7f0e", "#2ca02c",
                                        "#d62728" };
 
 static double
-value(const struct config *c, struct plan *p, int s, int g, bool pinned,
-      int i, const char *key)
+value(const struct config *c, const struct plan *p, int s, int g,
+      bool pinned, int i, const char *key)
 {
-    char id[64];
+    char id[48];
 
-    snprintf(id, sizeof(id), "thr %s %s %ld", spawns[s], sigs[g],
-             c->clients[i]);
-    return series_stat(job_series(plan_find(p, id, pinned), key),
-                       c->rounds).med;
+    sweep_id(id, sizeof(id), s, g, c->clients[i]);
+    return series_stat(plan_series(p, id, pinned, key), c->rounds).med;
 }
 
 static void
-range(const struct config *c, struct plan *p, struct panel *pn)
+range(const struct config *c, const struct plan *p, struct panel *pn)
 {
     double lo = INFINITY, hi = -INFINITY;
 
@@ -131,7 +127,7 @@ axes(FILE *f, const struct config *c, const struct panel *pn)
 }
 
 static void
-lines(FILE *f, const struct config *c, struct plan *p,
+lines(FILE *f, const struct config *c, const struct plan *p,
       const struct panel *pn)
 {
     for (int s = 0; s < 2; s++) {
@@ -177,7 +173,8 @@ legend(FILE *f)
             fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                     "class=\"pin\" stroke=\"%s\"/>\n", x, y, x + 24, y,
                     colours[s * 2 + g]);
-            snprintf(what, sizeof(what), "%s, %s", spawns[s], sigs[g]);
+            snprintf(what, sizeof(what), "%s, %s", sweep_spawns[s],
+                     sweep_sigs[g]);
             svg_text(f, x + 30, y + 4, "start", "", what);
             x += 170;
         }
@@ -187,7 +184,7 @@ legend(FILE *f)
 }
 
 void
-plot_write(const struct config *c, struct plan *p, const char *path)
+plot_write(const struct config *c, const struct plan *p, const char *path)
 {
     static const char *const style =
         "text{font-family:sans-serif;font-size:12px}\n"
@@ -205,8 +202,7 @@ plot_write(const struct config *c, struct plan *p, const char *path)
     range(c, p, &thr);
     range(c, p, &lat);
     snprintf(title, sizeof(title), "ipclab: the reference system against "
-             "the number of clients (%ld request%s in flight per client)",
-             c->window, c->window > 1 ? "s" : "");
+             "the number of clients (1 request in flight per client)");
     svg_open(f, W, H, 0, title, style);
     svg_close_defs(f, 0);
     svg_text(f, W / 2, 22, "middle", "t", title);

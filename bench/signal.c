@@ -84,7 +84,7 @@ bench_signal(int argc, char *argv[])
     kill(child, SIGTERM);
     if (bench_reap(1) != 0)
         ipc_diex("the child did not end cleanly");
-    bench_result_times(&smp);
+    bench_result_times(&smp, "");
     samples_free(&smp);
     return 0;
 }

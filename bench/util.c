@@ -1,9 +1,7 @@
 /*
  * bench/util.c - what every benchmark command shares: samples and their
  * percentiles, pinning, starting and waiting for processes with a bound,
- * and the "result key=value" line.
- *
- * Nothing here measures; it only keeps the measuring files short.
+ * the common options and the "result key=value" line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,35 +57,11 @@ samples_pct(struct samples *s, double pct)
     return s->v[rank < s->n ? rank : s->n - 1];
 }
 
-double
-samples_mean(const struct samples *s)
-{
-    double sum = 0;
-
-    for (size_t i = 0; i < s->n; i++)
-        sum += s->v[i];
-    return s->n > 0 ? sum / (double)s->n : NAN;
-}
-
 void
 samples_free(struct samples *s)
 {
     free(s->v);
     memset(s, 0, sizeof(*s));
-}
-
-void
-bench_pin(int cpu)
-{
-    cpu_set_t set;
-
-    if (cpu < 0)
-        return;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    /* inherited across fork and exec: the whole tree stays on 'cpu' */
-    if (sched_setaffinity(0, sizeof(set), &set) == -1)
-        ipc_die("cannot pin to CPU %d", cpu);
 }
 
 void
@@ -106,11 +79,15 @@ bench_result(const char *fmt, ...)
 }
 
 void
-bench_result_times(struct samples *s)
+bench_result_times(struct samples *s, const char *more)
 {
-    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%zu",
-                 samples_pct(s, 50), samples_pct(s, 99), samples_mean(s),
-                 s->n);
+    double sum = 0;
+
+    for (size_t i = 0; i < s->n; i++)
+        sum += s->v[i];
+    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%zu%s",
+                 samples_pct(s, 50), samples_pct(s, 99),
+                 s->n > 0 ? sum / (double)s->n : NAN, s->n, more);
 }
 
 long
@@ -144,19 +121,6 @@ bench_reap(int n)
             failed = 1;
     }
     return failed;
-}
-
-void
-bench_path(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= size)
-        ipc_diex("path too long: '%s'", buf);
 }
 
 void
@@ -194,10 +158,8 @@ bench_rmtree(const char *path)
 pid_t
 bench_start(char *const argv[], int out_fd, int err_fd)
 {
-    pid_t pid = fork();
+    pid_t pid = bench_fork();
 
-    if (pid == -1)
-        ipc_die("fork");
     if (pid == 0) {
         int null = open("/dev/null", O_RDWR);
         sigset_t none;
@@ -255,27 +217,24 @@ bench_capture(char *const argv[], char *out, size_t size, int err_fd,
 {
     int64_t deadline = ipc_deadline_ms(timeout_ms);
     size_t len = 0;
-    int fds[2];
+    int fds[2], left;
     pid_t pid;
 
     if (pipe2(fds, O_CLOEXEC) == -1)
         ipc_die("pipe");
     pid = bench_start(argv, fds[1], err_fd);
     close(fds[1]);
-    for (;;) {
+    while ((left = ipc_ms_until(deadline)) != 0) {  /* then: killed below */
         struct pollfd p = { .fd = fds[0], .events = POLLIN };
         char junk[4096];
         ssize_t n;
-        int left = ipc_ms_until(deadline);
 
-        if (left == 0)
-            break;              /* bench_wait() kills it */
         if (poll(&p, 1, left) == -1 && errno != EINTR)
             ipc_die("poll");
-        if (len + 1 < size)
-            n = read(fds[0], out + len, size - 1 - len);
-        else
-            n = read(fds[0], junk, sizeof(junk));   /* keep it unblocked */
+        /* what does not fit is read and dropped, so the child never
+           blocks on a full pipe */
+        n = len + 1 < size ? read(fds[0], out + len, size - 1 - len)
+                           : read(fds[0], junk, sizeof(junk));
         if (n == -1 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -285,28 +244,22 @@ bench_capture(char *const argv[], char *out, size_t size, int err_fd,
     }
     out[len] = '\0';
     close(fds[0]);
-    return bench_wait(pid, ipc_ms_until(deadline) > 0
-                           ? ipc_ms_until(deadline) : 1000);
+    left = ipc_ms_until(deadline);
+    return bench_wait(pid, left > 0 ? left : 1000);
 }
 
-bool
-bench_on_path(const char *name)
+void
+bench_pin(int cpu)
 {
-    const char *path = getenv("PATH");
-    char *copy, *save = NULL;
-    bool found = false;
+    cpu_set_t set;
 
-    if (path == NULL || (copy = strdup(path)) == NULL)
-        return false;
-    for (char *d = strtok_r(copy, ":", &save); d != NULL && !found;
-         d = strtok_r(NULL, ":", &save)) {
-        char full[4096];
-
-        snprintf(full, sizeof(full), "%s/%s", d, name);
-        found = access(full, X_OK) == 0;
-    }
-    free(copy);
-    return found;
+    if (cpu < 0)
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    /* inherited across fork and exec: the whole tree stays on 'cpu' */
+    if (sched_setaffinity(0, sizeof(set), &set) == -1)
+        ipc_die("cannot pin to CPU %d", cpu);
 }
 
 void
@@ -322,18 +275,16 @@ bench_parse_common(int argc, char *argv[], struct bench_opts *o,
 
     o->iter = default_iter;
     o->cpu = -1;
-    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPCLAB_CLI_END) {
-        switch (id) {
-        case 1:
+    while ((id = ipc_cli_next_or_exit(&cli, opts, &arg)) != IPCLAB_CLI_END) {
+        if (id == 1) {
             fputs(usage, stdout);
             exit(0);
-        case 2:
-            o->iter = (long)ipc_cli_int("iter", arg, 1, 100000000);
-            break;
-        case 3:
-            o->cpu = (int)ipc_cli_int("cpu", arg, 0, CPU_SETSIZE - 1);
-            break;
-        default:
+        } else if (id == 2) {
+            o->iter = (long)ipc_cli_int_or_exit("iter", arg, 1, 100000000);
+        } else if (id == 3) {
+            o->cpu = (int)ipc_cli_int_or_exit("cpu", arg, 0,
+                                              CPU_SETSIZE - 1);
+        } else {
             ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
