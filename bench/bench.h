@@ -64,6 +64,11 @@ bench_result_times(struct samples *s, const char *more);
 long
 bench_warmup(long iter, long most);
 
+/* The one timing loop: trip(arg, i) for i from -bench_warmup(iter, 1000)
+   to iter - 1, the ones from 0 timed; then their result line */
+void
+bench_time_trips(long iter, void (*trip)(void *arg, long i), void *arg);
+
 /* fork(), or die; the child keeps the parent's signals, nothing to reset */
 pid_t
 bench_fork(void);
@@ -104,16 +109,28 @@ int
 bench_capture(char *const argv[], char *out, size_t size, int err_fd,
               int timeout_ms);
 
-/* The common options of the measuring commands: --iter N --cpu N */
+/* Every command's options: each takes some ('usage' lists them) */
 struct bench_opts {
-    long iter;                  /* measured iterations */
-    int cpu;                    /* -1: not pinned */
+    long iter;                  /* --iter: measured iterations */
+    int cpu;                    /* --cpu: -1, not pinned */
+    const char *bin;            /* --bin: the programs measured */
+    long clients, count, window, pairs, stopped;
+    const char *spawn, *signals, *sched, *ack_timeout, *wrap, *versus;
+    /* report */
+    const char *notrace_bin, *srcdir, *out, *client_counts;
+    long runs;
+    bool quick, no_callgrind;
+    char **operands;            /* after "--": spawn's program */
 };
 
-/* Parse --iter, --cpu and --help (printing 'usage'), then pin to --cpu */
+/*
+ * Parse argv into *o, which holds the defaults. 'usage' is the --help
+ * text: an option it does not name is a usage error, and so is an
+ * operand before "--". Then pin to --cpu.
+ */
 void
-bench_parse_common(int argc, char *argv[], struct bench_opts *o,
-                   long default_iter, const char *usage);
+bench_options(int argc, char *argv[], const char *usage,
+              struct bench_opts *o);
 
 /* Pin this process, and every process it starts, to CPU cpu (-1: don't) */
 void

@@ -108,45 +108,36 @@ answer_loop(int in, enum ipc_fifo_no in_no, int out, enum ipc_fifo_no out_no)
     _exit(0);
 }
 
-/*
- * The requesting side: send a request into 'out', wait for its result
- * from 'in', time each round trip, and print the percentiles.
- */
+/* The requesting side: a request into out, its result from in */
+struct client {
+    int out, in;
+    enum ipc_fifo_no out_no, in_no;
+};
+
 static void
-measure(const struct bench_opts *o, int out, enum ipc_fifo_no out_no,
-        int in, enum ipc_fifo_no in_no)
+round_trip(void *arg, long i)
 {
-    long warm = bench_warmup(o->iter, 1000);
-    struct samples s = { 0 };
+    const struct client *c = arg;
+    struct ipc_record req, res;
 
-    for (long i = -warm; i < o->iter; i++) {
-        struct ipc_record req, res;
-        int64_t t0;
-
-        ipc_rec_request(&req, IPCLAB_OP_SUM, i, 1, (uint32_t)(i + warm + 1));
-        t0 = ipc_now_ns();
-        give(out, out_no, &req);
-        if (!take(in, in_no, &res, IPCLAB_KIND_RESULT))
-            ipc_diex("the other side ended early");
-        if (i >= 0)
-            samples_add(&s, (double)(ipc_now_ns() - t0));
-    }
-    bench_result_times(&s, "");
-    samples_free(&s);
+    ipc_rec_request(&req, IPCLAB_OP_SUM, i, 1, (uint32_t)(i + 1001));
+    give(c->out, c->out_no, &req);
+    if (!take(c->in, c->in_no, &res, IPCLAB_KIND_RESULT))
+        ipc_diex("the other side ended early");
 }
 
 int
 bench_pingpong(int argc, char *argv[])
 {
-    struct bench_opts o;
+    struct bench_opts o = { .iter = 20000, .cpu = -1 };
     struct fifo f[2];           /* a: A --> B, b: B --> A */
     char dir[PATH_MAX];
     int failed;
 
-    bench_parse_common(argc, argv, &o, 20000,
-                       "Usage: ipclab-bench pingpong [--iter N] [--cpu N]\n"
-                       "One record back and forth between two processes "
-                       "through two FIFOs.\n");
+    bench_options(argc, argv,
+                  "Usage: ipclab-bench pingpong [--iter N] [--cpu N]\n"
+                  "One record back and forth between two processes "
+                  "through two FIFOs.\n", &o);
     bench_tmpdir(dir, sizeof(dir), "fifo");
     fifo_setup(dir, "a", IPCLAB_FIFO_LAB, &f[0]);
     fifo_setup(dir, "b", IPCLAB_FIFO_LAB, &f[1]);
@@ -155,7 +146,8 @@ bench_pingpong(int argc, char *argv[])
         answer_loop(f[0].rfd, IPCLAB_FIFO_LAB, f[1].wfd, IPCLAB_FIFO_LAB);
     }
     keep_only(f, 2, (int[]){ f[0].wfd, f[1].rfd }, 2);
-    measure(&o, f[0].wfd, IPCLAB_FIFO_LAB, f[1].rfd, IPCLAB_FIFO_LAB);
+    bench_time_trips(o.iter, round_trip, &(struct client){
+                     f[0].wfd, f[1].rfd, IPCLAB_FIFO_LAB, IPCLAB_FIFO_LAB });
     close(f[0].wfd);            /* EOF: B ends */
     failed = bench_reap(1);
     bench_rmtree(dir);
@@ -180,15 +172,15 @@ relay_loop(struct fifo f[4])
 int
 bench_pipeline(int argc, char *argv[])
 {
-    struct bench_opts o;
+    struct bench_opts o = { .iter = 20000, .cpu = -1 };
     struct fifo f[4];           /* FIFO1..FIFO4 at f[0..3] */
     char dir[PATH_MAX];
     int failed;
 
-    bench_parse_common(argc, argv, &o, 20000,
-                       "Usage: ipclab-bench pipeline [--iter N] [--cpu N]\n"
-                       "One record through client -> server -> worker -> "
-                       "server -> client,\nover four FIFOs, no signals.\n");
+    bench_options(argc, argv,
+                  "Usage: ipclab-bench pipeline [--iter N] [--cpu N]\n"
+                  "One record through client -> server -> worker -> "
+                  "server -> client,\nover four FIFOs, no signals.\n", &o);
     bench_tmpdir(dir, sizeof(dir), "fifo");
     for (int i = 0; i < 4; i++) {
         char name[8];
@@ -206,7 +198,8 @@ bench_pipeline(int argc, char *argv[])
         answer_loop(f[2].rfd, IPCLAB_FIFO3, f[3].wfd, IPCLAB_FIFO4);
     }
     keep_only(f, 4, (int[]){ f[0].wfd, f[1].rfd }, 2);     /* the client */
-    measure(&o, f[0].wfd, IPCLAB_FIFO1, f[1].rfd, IPCLAB_FIFO2);
+    bench_time_trips(o.iter, round_trip, &(struct client){
+                     f[0].wfd, f[1].rfd, IPCLAB_FIFO1, IPCLAB_FIFO2 });
     close(f[0].wfd);            /* EOF down the chain: both end */
     failed = bench_reap(2);
     bench_rmtree(dir);

@@ -87,54 +87,36 @@ on_path(const char *name)
     return found;
 }
 
-/* A directory option: jobs are command lines split at spaces */
+/* A directory: jobs are command lines split at spaces */
 static const char *
-dir_arg(const char *opt, const char *arg)
+no_space(const char *path)
 {
-    if (strchr(arg, ' ') != NULL)
-        ipc_usage_error("--%s: a path with a space is not supported", opt);
-    return arg;
+    if (path != NULL && strchr(path, ' ') != NULL)
+        ipc_usage_error("'%s': a path with a space is not supported", path);
+    return path;
 }
 
 static void
 parse(int argc, char *argv[], struct config *c)
 {
-    static const struct ipc_cli_opt opts[] = {
-        { "help", 0, 1 }, { "bin", 1, 2 }, { "notrace-bin", 1, 3 },
-        { "srcdir", 1, 4 }, { "out", 1, 5 }, { "runs", 1, 6 },
-        { "quick", 0, 7 }, { "clients", 1, 8 }, { "no-callgrind", 0, 9 },
-        { NULL, 0, 0 },
-    };
     static char bin[PATH_MAX];
-    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
-    const char *arg, *clients = NULL;
+    struct bench_opts o = { .cpu = -1, .srcdir = ".", .out = "build/bench",
+                            .client_counts = NULL };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     char *copy, *save = NULL, path[PATH_MAX + 16], flag = '0';
     FILE *f;
-    int id;
 
-    *c = (struct config){ .srcdir = ".", .out = "build/bench",
+    bench_options(argc, argv, usage_text, &o);
+    *c = (struct config){ .bin = no_space(o.bin),
+                          .notrace_bin = no_space(o.notrace_bin),
+                          .srcdir = no_space(o.srcdir),
+                          .out = no_space(o.out), .quick = o.quick,
+                          .rounds = o.runs > 0 ? (int)o.runs
+                                  : o.quick ? 1 : 5,
                           .cpu = ncpu > 1 ? (int)ncpu - 1 : 0,
-                          .callgrind = true, .record = true };
-    while ((id = ipc_cli_next_or_exit(&cli, opts, &arg)) != IPCLAB_CLI_END) {
-        switch (id) {
-        case 1: fputs(usage_text, stdout); exit(0);
-        case 2: c->bin = dir_arg("bin", arg); break;
-        case 3: c->notrace_bin = dir_arg("notrace-bin", arg); break;
-        case 4: c->srcdir = dir_arg("srcdir", arg); break;
-        case 5: c->out = dir_arg("out", arg); break;
-        case 6: c->rounds = (int)ipc_cli_int_or_exit("runs", arg, 1,
-                                                     MAX_ROUNDS); break;
-        case 7: c->quick = true; break;
-        case 8: clients = arg; break;
-        case 9: c->callgrind = false; break;
-        default: ipc_usage_error("unexpected argument '%s'", arg);
-        }
-    }
-    if (c->rounds == 0)
-        c->rounds = c->quick ? 1 : 5;
-    if ((copy = strdup(clients != NULL ? clients : c->quick ? "1,4"
-                       : "1,4,16,64")) == NULL)
+                          .callgrind = !o.no_callgrind, .record = true };
+    if ((copy = strdup(o.client_counts != NULL ? o.client_counts
+                       : c->quick ? "1,4" : "1,4,16,64")) == NULL)
         ipc_die("out of memory");
     for (char *w = strtok_r(copy, ",", &save); w != NULL;
          w = strtok_r(NULL, ",", &save)) {
@@ -151,7 +133,7 @@ parse(int argc, char *argv[], struct config *c)
         (int)sizeof(c->self))
         ipc_die("cannot find my own directory");
     if (c->bin == NULL)
-        c->bin = dir_arg("bin", bin);
+        c->bin = no_space(bin);
     /* built with tracepoints? BUILD/.tracing says, as for the tests */
     snprintf(path, sizeof(path), "%s/../.tracing", c->bin);
     if ((f = fopen(path, "re")) != NULL) {

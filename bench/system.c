@@ -65,11 +65,8 @@
 #define RUN_MS 600000           /* every client of one run */
 
 struct sys_opts {
-    const char *bin;            /* where ipclab-server and ipclab-rc are */
-    long clients, count, window, pairs, stopped;
-    const char *spawn, *signals, *sched;
-    const char *ack_timeout;    /* the server's --ack-timeout, or NULL */
-    char *wrap[MAX_WRAP];       /* command prefix, NULL-terminated */
+    struct bench_opts b;
+    char *wrap[MAX_WRAP];       /* --wrap's words, NULL-terminated */
 };
 
 /* What one run of the system gave */
@@ -91,62 +88,23 @@ static const char usage_text[] =
 static void
 parse(int argc, char *argv[], struct sys_opts *o)
 {
-    static const struct ipc_cli_opt opts[] = {
-        { "help", 0, 1 }, { "bin", 1, 2 }, { "clients", 1, 3 },
-        { "count", 1, 4 }, { "window", 1, 5 }, { "spawn", 1, 6 },
-        { "signals", 1, 7 }, { "cpu", 1, 8 }, { "wrap", 1, 9 },
-        { "ack-timeout", 1, 10 }, { "pairs", 1, 11 }, { "sched", 1, 12 },
-        { "stopped", 1, 13 }, { NULL, 0, 0 },
-    };
-    struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
-    enum ipc_sched sched;
     char *save = NULL;
-    const char *arg;
-    int id, n = 0;
+    int n = 0;
 
-    *o = (struct sys_opts){ .clients = 1, .count = 1000, .window = 1,
-                            .spawn = "pool", .signals = "rt",
-                            .sched = "batch" };
-    while ((id = ipc_cli_next_or_exit(&cli, opts, &arg)) != IPCLAB_CLI_END) {
-        switch (id) {
-        case 1: fputs(usage_text, stdout); exit(0);
-        case 2: o->bin = arg; break;
-        case 3: o->clients = ipc_cli_int_or_exit("clients", arg, 1,
-                                                 MAX_CLIENTS); break;
-        case 4: o->count = ipc_cli_int_or_exit("count", arg, 1, 10000000);
-                break;
-        case 5: o->window = ipc_cli_int_or_exit("window", arg, 1, 1000);
-                break;
-        case 6: o->spawn = arg; break;
-        case 7: o->signals = arg; break;
-        case 8: bench_pin((int)ipc_cli_int_or_exit("cpu", arg, 0, 1023));
-                break;
-        case 9:
-            /* the words stay in argv: strtok_r() only cuts them apart */
-            for (char *w = strtok_r((char *)arg, " ", &save); w != NULL;
-                 w = strtok_r(NULL, " ", &save)) {
-                if (n == MAX_WRAP - 1)
-                    ipc_usage_error("--wrap: too many words");
-                o->wrap[n++] = w;
-            }
-            break;
-        case 10:
-            ipc_cli_int_or_exit("ack-timeout", arg, 1, 3600000);
-            o->ack_timeout = arg;
-            break;
-        case 11: o->pairs = ipc_cli_int_or_exit("pairs", arg, 1, 100); break;
-        case 12:
-            if (ipc_sched_parse(arg, &sched) == -1)
-                ipc_usage_error("--sched must be batch or normal");
-            o->sched = arg;
-            break;
-        case 13: o->stopped = ipc_cli_int_or_exit("stopped", arg, 1,
-                                                  MAX_STOPPED); break;
-        default: ipc_usage_error("unexpected argument '%s'", arg);
-        }
-    }
-    if (o->bin == NULL)
+    o->b = (struct bench_opts){ .cpu = -1, .clients = 1, .count = 1000,
+                                .window = 1, .spawn = "pool",
+                                .signals = "rt", .sched = "batch" };
+    bench_options(argc, argv, usage_text, &o->b);
+    if (o->b.bin == NULL)
         ipc_usage_error("--bin DIR is required");
+    /* the words stay in argv: strtok_r() only cuts them apart */
+    for (char *w = o->b.wrap != NULL ? strtok_r((char *)o->b.wrap, " ",
+                                                &save) : NULL;
+         w != NULL; w = strtok_r(NULL, " ", &save)) {
+        if (n == MAX_WRAP - 1)
+            ipc_usage_error("--wrap: too many words");
+        o->wrap[n++] = w;
+    }
     o->wrap[n] = NULL;
 }
 
@@ -157,7 +115,7 @@ command(const struct sys_opts *o, const char *name, char *const args[],
 {
     size_t n = 0;
 
-    if (snprintf(path, PATH_MAX, "%s/%s", o->bin, name) >= PATH_MAX)
+    if (snprintf(path, PATH_MAX, "%s/%s", o->b.bin, name) >= PATH_MAX)
         ipc_diex("path too long");
     for (size_t i = 0; o->wrap[i] != NULL; i++)
         argv[n++] = o->wrap[i];
@@ -182,7 +140,7 @@ start_client(const struct sys_opts *o, const char *dir, const char *count,
     command(o, "ipclab-rc", (char *[]){ "--dir", (char *)dir, "--count",
             (char *)count, "--random", "--seed", (char *)seed, "--window",
             (char *)window, "--quiet", "--timeout", (char *)timeout,
-            "--sched", (char *)o->sched, NULL }, path, argv);
+            "--sched", (char *)o->b.sched, NULL }, path, argv);
     pid = bench_start(argv, fd, -1);
     close(fd);
     return pid;
@@ -239,7 +197,7 @@ children_switches(void)
     return (double)ru.ru_nvcsw + (double)ru.ru_nivcsw;
 }
 
-/* One server, o->clients clients, until they are done */
+/* One server, --clients clients, until they are done */
 static void
 run_system(const struct sys_opts *o, struct run *r)
 {
@@ -257,9 +215,10 @@ run_system(const struct sys_opts *o, struct run *r)
     snprintf(dir, sizeof(dir), "%s/run", tmp);
     /* the server, with its stdout on a pipe for the "ready:" line */
     command(o, "ipclab-server", (char *[]){ "--dir", dir, "--spawn",
-            (char *)o->spawn, "--signals", (char *)o->signals, "--sched",
-            (char *)o->sched, o->ack_timeout != NULL ? "--ack-timeout" : NULL,
-            (char *)o->ack_timeout, NULL }, path, argv);
+            (char *)o->b.spawn, "--signals", (char *)o->b.signals,
+            "--sched", (char *)o->b.sched,
+            o->b.ack_timeout != NULL ? "--ack-timeout" : NULL,
+            (char *)o->b.ack_timeout, NULL }, path, argv);
     server = ipc_server_start(argv, ipc_deadline_ms(READY_MS), &server_out,
                               line, sizeof(line));
     if (server == -1) {
@@ -268,7 +227,7 @@ run_system(const struct sys_opts *o, struct run *r)
     }
 
     /* endless clients, each stopped once it waits for its answers */
-    for (long i = 0; i < o->stopped; i++) {
+    for (long i = 0; i < o->b.stopped; i++) {
         deadline = ipc_deadline_ms(READY_MS);
         snprintf(out, sizeof(out), "%s/stopped%ld.out", tmp, i);
         stopped[i] = start_client(o, dir, "100000000", "8", "1", "3600000",
@@ -281,9 +240,9 @@ run_system(const struct sys_opts *o, struct run *r)
     }
 
     t0 = ipc_now_ns();
-    snprintf(count, sizeof(count), "%ld", o->count);
-    snprintf(window, sizeof(window), "%ld", o->window);
-    for (long i = 0; i < o->clients; i++) {
+    snprintf(count, sizeof(count), "%ld", o->b.count);
+    snprintf(window, sizeof(window), "%ld", o->b.window);
+    for (long i = 0; i < o->b.clients; i++) {
         snprintf(seed, sizeof(seed), "%ld", 1000 + i);
         snprintf(out, sizeof(out), "%s/rc%ld.out", tmp, i);
         clients[i] = start_client(o, dir, count, window, seed, "5000", out);
@@ -291,11 +250,11 @@ run_system(const struct sys_opts *o, struct run *r)
     /* in turn: a client that ended first is reaped at once; past the
        deadline every one left is killed */
     deadline = ipc_deadline_ms(RUN_MS);
-    for (long i = 0; i < o->clients; i++)
+    for (long i = 0; i < o->b.clients; i++)
         r->failed += bench_wait(clients[i], ipc_ms_until(deadline)) != 0;
     r->wall = ipc_now_ns() - t0;
 
-    for (long i = 0; i < o->stopped; i++) {
+    for (long i = 0; i < o->b.stopped; i++) {
         kill(stopped[i], SIGKILL);
         kill(stopped[i], SIGCONT);
         bench_wait(stopped[i], 10000);
@@ -310,7 +269,7 @@ run_system(const struct sys_opts *o, struct run *r)
     /* the server has reaped its processing clients, we the rest */
     switches = children_switches() - switches;
 
-    for (long i = 0; i < o->clients; i++) {
+    for (long i = 0; i < o->b.clients; i++) {
         double p50;
 
         snprintf(out, sizeof(out), "%s/rc%ld.out", tmp, i);
@@ -335,14 +294,14 @@ bench_system(int argc, char *argv[])
     double med;
 
     parse(argc, argv, &o);
-    if (o.pairs == 0) {
+    if (o.b.pairs == 0) {
         run_system(&o, &r);
     } else {
         /* K untraced runs (IPCLAB_TRACE=0) and K as the environment says,
            turn about; r is the recorded run with the median p50 */
         env = getenv("IPCLAB_TRACE");
         saved = env != NULL ? strdup(env) : NULL;
-        for (long k = 0; k < o.pairs; k++) {
+        for (long k = 0; k < o.b.pairs; k++) {
             struct run r0;
 
             for (int half = 0; half < 2; half++) {
@@ -366,14 +325,14 @@ bench_system(int argc, char *argv[])
         free(saved);
         med = samples_pct(&onp, 50);
         r = runs[0];
-        for (long k = 1; k < o.pairs; k++)
+        for (long k = 1; k < o.b.pairs; k++)
             if (fabs(runs[k].p50 - med) < fabs(r.p50 - med))
                 r = runs[k];
         r.p50 = med;
         snprintf(extra, sizeof(extra), " off_p50_us=%.2f off_cs_per_req=%.2f"
                  " added_pct=%.2f added_us=%.2f pairs=%ld",
                  samples_pct(&off, 50), samples_pct(&offcs, 50),
-                 samples_pct(&pct, 50), samples_pct(&us, 50), o.pairs);
+                 samples_pct(&pct, 50), samples_pct(&us, 50), o.b.pairs);
         samples_free(&off);
         samples_free(&offcs);
         samples_free(&onp);
@@ -382,7 +341,7 @@ bench_system(int argc, char *argv[])
     }
     bench_result("clients=%ld answered=%ld lost=%ld wrong=%ld failed=%d "
                  "server=%d wall_ns=%lld throughput=%.1f p50_us=%.2f "
-                 "p99_us=%.2f cs_per_req=%.2f%s", o.clients, r.answered,
+                 "p99_us=%.2f cs_per_req=%.2f%s", o.b.clients, r.answered,
                  r.lost, r.wrong, r.failed, r.server_status,
                  (long long)r.wall,
                  (double)r.answered / ((double)r.wall / 1e9), r.p50, r.p99,

@@ -478,7 +478,7 @@ print_targets(struct out *o)
     }
 }
 
-/* ---- the header, the files ----------------------------------------------- */
+/* ---- the header, the files ---------------------------------------------- */
 
 static void
 header(struct out *o)

@@ -101,17 +101,17 @@ bursts(struct ipc_record *rec, long n, struct samples *s)
 int
 bench_tpcost(int argc, char *argv[])
 {
-    struct bench_opts o;
+    struct bench_opts o = { .iter = 50000, .cpu = -1 };
     struct samples first = { 0 }, s = { 0 }, after = { 0 };
     struct ipc_record rec;
     double first_ns;
     long pairs;
 
-    bench_parse_common(argc, argv, &o, 50000,
-                       "Usage: ipclab-bench tpcost [--iter N] [--cpu N]\n"
-                       "N tracepoints ipclab:record_write, in bursts of "
-                       "1000,\nafter a warm-up that fills LTTng's ring "
-                       "buffer once.\n");
+    bench_options(argc, argv,
+                  "Usage: ipclab-bench tpcost [--iter N] [--cpu N]\n"
+                  "N tracepoints ipclab:record_write, in bursts of "
+                  "1000,\nafter a warm-up that fills LTTng's ring "
+                  "buffer once.\n", &o);
     ipc_rec_request(&rec, IPCLAB_OP_MUL, 6, 7, 0);
     bursts(&rec, WARMUP, &first);
     /* the mean, not the median: the page faults are the point */
@@ -188,18 +188,18 @@ echo_loop(int in, int out)
 int
 bench_tpswitch(int argc, char *argv[])
 {
-    struct bench_opts o;
+    struct bench_opts o = { .iter = 20000, .cpu = -1 };
     struct samples diff = { 0 }, bare = { 0 };
     struct ipc_record rec;
     int to[2], from[2];
     long blocks;
     char c;
 
-    bench_parse_common(argc, argv, &o, 20000,
-                       "Usage: ipclab-bench tpswitch [--iter N] [--cpu N]\n"
-                       "N round trips between two processes, each turn "
-                       "starting with a\ncontext switch; half of them with "
-                       "one event on each side.\n");
+    bench_options(argc, argv,
+                  "Usage: ipclab-bench tpswitch [--iter N] [--cpu N]\n"
+                  "N round trips between two processes, each turn "
+                  "starting with a\ncontext switch; half of them with "
+                  "one event on each side.\n", &o);
     if (pipe2(to, O_CLOEXEC) == -1 || pipe2(from, O_CLOEXEC) == -1)
         ipc_die("pipe");
     if (bench_fork() == 0) {

@@ -96,6 +96,22 @@ bench_warmup(long iter, long most)
     return iter / 10 < most ? iter / 10 : most;
 }
 
+void
+bench_time_trips(long iter, void (*trip)(void *arg, long i), void *arg)
+{
+    struct samples s = { 0 };
+
+    for (long i = -bench_warmup(iter, 1000); i < iter; i++) {
+        int64_t t0 = ipc_now_ns();
+
+        trip(arg, i);
+        if (i >= 0)
+            samples_add(&s, (double)(ipc_now_ns() - t0));
+    }
+    bench_result_times(&s, "");
+    samples_free(&s);
+}
+
 pid_t
 bench_fork(void)
 {
@@ -263,29 +279,71 @@ bench_pin(int cpu)
 }
 
 void
-bench_parse_common(int argc, char *argv[], struct bench_opts *o,
-                   long default_iter, const char *usage)
+bench_options(int argc, char *argv[], const char *usage,
+              struct bench_opts *o)
 {
     static const struct ipc_cli_opt opts[] = {
-        { "help", 0, 1 }, { "iter", 1, 2 }, { "cpu", 1, 3 }, { NULL, 0, 0 },
+        { "help", 0, 1 }, { "iter", 1, 2 }, { "cpu", 1, 3 }, { "bin", 1, 4 },
+        { "clients", 1, 5 }, { "count", 1, 6 }, { "window", 1, 7 },
+        { "pairs", 1, 8 }, { "stopped", 1, 9 }, { "spawn", 1, 10 },
+        { "signals", 1, 11 }, { "sched", 1, 12 }, { "ack-timeout", 1, 13 },
+        { "wrap", 1, 14 }, { "versus", 1, 15 }, { "notrace-bin", 1, 16 },
+        { "srcdir", 1, 17 }, { "out", 1, 18 }, { "runs", 1, 19 },
+        { "quick", 0, 20 }, { "no-callgrind", 0, 21 }, { NULL, 0, 0 },
     };
     struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
-    const char *arg;
+    const char *arg, *name;
+    char word[32];
+    enum ipc_sched sched;
     int id;
 
-    o->iter = default_iter;
-    o->cpu = -1;
     while ((id = ipc_cli_next_or_exit(&cli, opts, &arg)) != IPCLAB_CLI_END) {
-        if (id == 1) {
-            fputs(usage, stdout);
-            exit(0);
-        } else if (id == 2) {
-            o->iter = (long)ipc_cli_int_or_exit("iter", arg, 1, 100000000);
-        } else if (id == 3) {
-            o->cpu = (int)ipc_cli_int_or_exit("cpu", arg, 0,
-                                              CPU_SETSIZE - 1);
-        } else {
-            ipc_usage_error("unexpected argument '%s'", arg);
+        if (id == IPCLAB_CLI_OPERAND) {
+            if (!cli.only_operands)
+                ipc_usage_error("unexpected argument '%s'", arg);
+            o->operands = &argv[cli.i - 1];
+            break;
+        }
+        name = opts[id - 1].name;
+        snprintf(word, sizeof(word), "--%s", name);
+        if (strstr(usage, word) == NULL)
+            ipc_usage_error("option '--%s' is not one of this command's",
+                            name);
+        switch (id) {
+        case 1: fputs(usage, stdout); exit(0);
+        case 2: o->iter = ipc_cli_int_or_exit(name, arg, 1, 100000000); break;
+        case 3: o->cpu = (int)ipc_cli_int_or_exit(name, arg, 0,
+                                                  CPU_SETSIZE - 1); break;
+        case 4: o->bin = arg; break;
+        case 5:
+            if (strstr(usage, "--clients LIST") != NULL)
+                o->client_counts = arg;     /* report: "1,4,16" */
+            else
+                o->clients = ipc_cli_int_or_exit(name, arg, 1, 256);
+            break;
+        case 6: o->count = ipc_cli_int_or_exit(name, arg, 1, 10000000);
+                break;
+        case 7: o->window = ipc_cli_int_or_exit(name, arg, 1, 1000); break;
+        case 8: o->pairs = ipc_cli_int_or_exit(name, arg, 1, 100); break;
+        case 9: o->stopped = ipc_cli_int_or_exit(name, arg, 1, 64); break;
+        case 10: o->spawn = arg; break;
+        case 11: o->signals = arg; break;
+        case 12:
+            if (ipc_sched_parse(arg, &sched) == -1)
+                ipc_usage_error("--sched must be batch or normal");
+            o->sched = arg;
+            break;
+        case 13: o->ack_timeout = arg;
+                 ipc_cli_int_or_exit(name, arg, 1, 3600000); break;
+        case 14: o->wrap = arg; break;
+        case 15: o->versus = arg; break;
+        case 16: o->notrace_bin = arg; break;
+        case 17: o->srcdir = arg; break;
+        case 18: o->out = arg; break;
+        case 19: o->runs = ipc_cli_int_or_exit(name, arg, 1, MAX_ROUNDS);
+                 break;
+        case 20: o->quick = true; break;
+        case 21: o->no_callgrind = true; break;
         }
     }
     bench_pin(o->cpu);
