@@ -16,15 +16,8 @@ set -eu
 bin=$1
 shift
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-run.XXXXXX")
+server_workdir run
 dir="$work/run"
-cleanup() {
-    status=$?
-    stop_server || true
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT INT TERM
 
 start_server "$work" "$work/server.log" - "$bin/ipclab-server" \
     --dir "$dir" "$@" || exit 1

@@ -1,8 +1,9 @@
-# scripts/lib/server.sh - start an ipclab-server and wait for its "ready:"
-# line, stop it, and start clients that send together. Sourced by the
-# scripts that run a server (scripts/workload.sh, load.sh, soak.sh,
-# memcheck.sh, traces/samples/workload.sh) and by the workloads the
-# exercise grader writes. Not a program: '. scripts/lib/server.sh'.
+# scripts/lib/server.sh - a private work directory; start an ipclab-server
+# and wait for its "ready:" line, stop it, and start clients that send
+# together. Sourced by the scripts that run a server (scripts/workload.sh,
+# load.sh, soak.sh, memcheck.sh, traces/samples/workload.sh) and by the
+# workloads the exercise grader writes. Not a program: source it with
+# '. scripts/lib/server.sh'.
 # The C programs do the same with ipc_server_start() (include/ipclab/proc.h).
 #
 # Every wait is on a condition, bounded by $IPCLAB_READY_S seconds (60 if
@@ -47,6 +48,24 @@ start_server() {
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
     return 1
+}
+
+# server_workdir TAG [keep]
+#   A fresh private directory ${TMPDIR:-/tmp}/ipclab-TAG.XXXXXX into $work,
+#   and a trap that stops the server and removes $work when the script
+#   ends, however it ends (with 'keep': kept when the script failed, for
+#   its logs). The script's exit status stays its own.
+server_workdir() {
+    work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-$1.XXXXXX") || exit 1
+    _sw_keep=${2:-}
+    trap _server_cleanup EXIT INT TERM
+}
+
+_server_cleanup() {
+    _sw_status=$?
+    stop_server || true
+    [ -n "$_sw_keep" ] && [ "$_sw_status" -ne 0 ] || rm -rf "$work"
+    exit $_sw_status
 }
 
 # stop_server

@@ -17,14 +17,7 @@ set -eu
 bin=$1
 shift
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-sample.XXXXXX")
-cleanup() {
-    status=$?
-    stop_server || true
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT INT TERM
+server_workdir sample
 
 start_server "$work" /dev/null - "$bin/ipclab-server" --dir "$work/run" \
     "$@" || exit 1
