@@ -64,7 +64,9 @@ server_workdir() {
 _server_cleanup() {
     _sw_status=$?
     stop_server || true
-    [ -n "$_sw_keep" ] && [ "$_sw_status" -ne 0 ] || rm -rf "$work"
+    if [ -z "$_sw_keep" ] || [ "$_sw_status" -eq 0 ]; then
+        rm -rf "$work"
+    fi
     exit $_sw_status
 }
 
@@ -133,4 +135,31 @@ release_clients() {
             i=$((i + 1))
         done
         exit $status' release_clients "$@"
+}
+
+# run_clients RC DIR WINDOW NAME TEXT [NAME TEXT]...
+#   One client per NAME, 'RC --dir DIR --window WINDOW --file $work/NAME.in',
+#   all released together with their TEXT (the gate above); then wait for
+#   each and print its output, every line prefixed "NAME: ". Status 1 when
+#   a client failed or could not be released.
+run_clients() {
+    _rc_rc=$1 _rc_dir=$2 _rc_window=$3
+    shift 3
+    gated_pids="" _rc_n=$# _rc_status=0
+    while [ "$_rc_n" -gt 0 ]; do        # NAME TEXT becomes FIFO TEXT
+        gated_client "$work/$1.in" "$work/$1.out" "$_rc_rc" --dir "$_rc_dir" \
+            --window "$_rc_window" --file "$work/$1.in"
+        set -- "$@" "$work/$1.in" "$2"
+        shift 2
+        _rc_n=$((_rc_n - 2))
+    done
+    release_clients "$@" || _rc_status=1
+    for _rc_pid in $gated_pids; do
+        wait "$_rc_pid" || _rc_status=1
+        _rc_name=${1##*/}
+        _rc_name=${_rc_name%.in}
+        sed "s/^/$_rc_name: /" "$work/$_rc_name.out"
+        shift 2
+    done
+    return $_rc_status
 }
