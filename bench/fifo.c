@@ -32,7 +32,7 @@
 static int
 fifo(const char *dir, enum ipc_fifo_no no, int flags)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX + 16];
     int fd;
 
     snprintf(path, sizeof(path), "%s/fifo%d", dir, (int)no);
@@ -45,7 +45,7 @@ fifo(const char *dir, enum ipc_fifo_no no, int flags)
 static void
 make_fifos(char *dir, size_t size, int n)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX + 16];
 
     bench_tmpdir(dir, size, "fifo");
     for (int no = 1; no <= n; no++) {
@@ -105,39 +105,6 @@ round_trip(void *arg, long i)
         ipc_diex("the other side ended early");
 }
 
-/* Time the client's round trips, end them, reap 'peers' processes */
-static int
-client(const char *dir, long iter, int peers)
-{
-    struct client c;
-    int failed;
-
-    c.out = fifo(dir, IPCLAB_FIFO1, O_WRONLY);
-    c.in = fifo(dir, IPCLAB_FIFO2, O_RDONLY);
-    bench_time_trips(iter, round_trip, &c);
-    close(c.out);               /* end of file down the chain: all end */
-    close(c.in);
-    failed = bench_reap(peers);
-    bench_rmtree(dir);
-    return failed;
-}
-
-int
-bench_pingpong(int argc, char *argv[])
-{
-    struct bench_opts o = { .iter = 20000, .cpu = -1 };
-    char dir[PATH_MAX];
-
-    bench_options(argc, argv,
-                  "Usage: ipclab-bench pingpong [--iter N] [--cpu N]\n"
-                  "One record back and forth between two processes "
-                  "through two FIFOs.\n", &o);
-    make_fifos(dir, sizeof(dir), 2);
-    if (bench_fork() == 0)
-        answer_loop(dir, IPCLAB_FIFO1, IPCLAB_FIFO2);
-    return client(dir, o.iter, 1);
-}
-
 /* The server's part of the raw pipeline: one request in flight, in order */
 static void
 relay_loop(const char *dir)
@@ -157,20 +124,48 @@ relay_loop(const char *dir)
     _exit(0);
 }
 
+/* pingpong, or the pipeline: its processes, then the client's trips */
+static int
+chain(int argc, char *argv[], bool pipeline, const char *usage)
+{
+    struct bench_opts o = { .iter = 20000, .cpu = -1 };
+    struct client c;
+    char dir[PATH_MAX];
+    int failed;
+
+    bench_options(argc, argv, usage, &o);
+    make_fifos(dir, sizeof(dir), pipeline ? 4 : 2);
+    if (bench_fork() == 0) {
+        if (pipeline)
+            relay_loop(dir);
+        answer_loop(dir, IPCLAB_FIFO1, IPCLAB_FIFO2);
+    }
+    if (pipeline && bench_fork() == 0)
+        answer_loop(dir, IPCLAB_FIFO3, IPCLAB_FIFO4);
+    c.out = fifo(dir, IPCLAB_FIFO1, O_WRONLY);
+    c.in = fifo(dir, IPCLAB_FIFO2, O_RDONLY);
+    bench_time_trips(o.iter, round_trip, &c);
+    close(c.out);               /* end of file down the chain: all end */
+    close(c.in);
+    failed = bench_reap(pipeline ? 2 : 1);
+    bench_rmtree(dir);
+    return failed;
+}
+
+int
+bench_pingpong(int argc, char *argv[])
+{
+    return chain(argc, argv, false,
+                 "Usage: ipclab-bench pingpong [--iter N] [--cpu N]\n"
+                 "One record back and forth between two processes "
+                 "through two FIFOs.\n");
+}
+
 int
 bench_pipeline(int argc, char *argv[])
 {
-    struct bench_opts o = { .iter = 20000, .cpu = -1 };
-    char dir[PATH_MAX];
-
-    bench_options(argc, argv,
-                  "Usage: ipclab-bench pipeline [--iter N] [--cpu N]\n"
-                  "One record through client -> server -> worker -> "
-                  "server -> client,\nover four FIFOs, no signals.\n", &o);
-    make_fifos(dir, sizeof(dir), 4);
-    if (bench_fork() == 0)
-        relay_loop(dir);
-    if (bench_fork() == 0)
-        answer_loop(dir, IPCLAB_FIFO3, IPCLAB_FIFO4);
-    return client(dir, o.iter, 2);
+    return chain(argc, argv, true,
+                 "Usage: ipclab-bench pipeline [--iter N] [--cpu N]\n"
+                 "One record through client -> server -> worker -> "
+                 "server -> client,\nover four FIFOs, no signals.\n");
 }
