@@ -2,15 +2,17 @@
  * bench/fifo.c - the FIFO baselines: how fast one record goes between
  * processes when nothing else is in the way.
  *
- *   pingpong:  A --fifo a--> B --fifo b--> A                      2 hops
+ *   pingpong:  client --FIFO1--> answerer --FIFO2--> client       2 hops
  *   pipeline:  client --FIFO1--> server --FIFO3--> worker
  *                     <--FIFO2-- server <--FIFO4--                4 hops
  *
  * The pipeline is the reference system's path without its signals: each
  * FIFO has one reader, so nobody has to be told when to read. Every
- * process writes, reads and validates records with the kit's own
- * ipc_rec_write() and ipc_rec_read_one(), one request in flight, so these
- * figures are the floor under the reference system's round trip.
+ * process opens its ends as the reference programs do (each open() waits
+ * for the other end), then writes, reads and validates records with the
+ * kit's own ipc_rec_write() and ipc_rec_read_one(), one request in
+ * flight, so these figures are the floor under the reference system's
+ * round trip. The client's end of file travels down the chain.
  *
  *   ipclab-bench pingpong [--iter N] [--cpu N]
  *   ipclab-bench pipeline [--iter N] [--cpu N]
@@ -20,60 +22,36 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
 #include "ipclab/fifo.h"
-#include "ipclab/proc.h"
 #include "bench.h"
 
-/* Both ends of one FIFO, opened by the parent before anyone forks */
-struct fifo {
-    int rfd, wfd;
-};
-
-/*
- * Create FIFO 'name' in dir and open both ends here: the read end first
- * and non-blocking, so that neither open waits for another process, then
- * both made blocking. Each process forked afterwards keeps the ends it
- * uses and closes the rest, so EOF still travels down the chain.
- */
-static void
-fifo_setup(const char *dir, const char *name, enum ipc_fifo_no no,
-           struct fifo *f)
+/* FIFO 'no' of directory dir, opened for flags: waits for the other end */
+static int
+fifo(const char *dir, enum ipc_fifo_no no, int flags)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX + 16];
+    int fd;
 
-    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-        (int)sizeof(path))
-        ipc_diex("path too long");
-    if (ipc_fifo_create(no, path, 0600) == -1)
-        ipc_die("cannot create FIFO '%s'", path);
-    if ((f->rfd = ipc_fifo_open(no, path, O_RDONLY | O_NONBLOCK)) == -1 ||
-        (f->wfd = ipc_fifo_open(no, path, O_WRONLY | O_NONBLOCK)) == -1 ||
-        ipc_fd_set_nonblock(f->rfd, 0) == -1 ||
-        ipc_fd_set_nonblock(f->wfd, 0) == -1)
-        ipc_die("cannot open '%s'", path);
+    snprintf(path, sizeof(path), "%s/fifo%d", dir, (int)no);
+    if ((fd = ipc_fifo_open(no, path, flags)) == -1)
+        ipc_die_child("cannot open '%s'", path);
+    return fd;
 }
 
-/* Close every end in fifos[0..n) except the descriptors in keep[] */
+/* A fresh directory with FIFO1 to FIFO 'n' into dir */
 static void
-keep_only(struct fifo *fifos, int n, const int keep[], int nkeep)
+make_fifos(char *dir, size_t size, int n)
 {
-    for (int i = 0; i < n; i++) {
-        int *ends[2] = { &fifos[i].rfd, &fifos[i].wfd };
+    char path[PATH_MAX + 16];
 
-        for (int e = 0; e < 2; e++) {
-            bool kept = false;
-
-            for (int k = 0; k < nkeep; k++)
-                kept = kept || keep[k] == *ends[e];
-            if (!kept) {
-                close(*ends[e]);
-                *ends[e] = -1;
-            }
-        }
+    bench_tmpdir(dir, size, "fifo");
+    for (int no = 1; no <= n; no++) {
+        snprintf(path, sizeof(path), "%s/fifo%d", dir, no);
+        if (ipc_fifo_create((enum ipc_fifo_no)no, path, 0600) == -1)
+            ipc_die("cannot create FIFO '%s'", path);
     }
 }
 
@@ -95,10 +73,12 @@ give(int fd, enum ipc_fifo_no no, const struct ipc_record *r)
         ipc_die_child("cannot write FIFO%d", (int)no);
 }
 
-/* The worker's part: a request in, its result out, until EOF */
+/* The answerer's or the worker's part: a request in FIFO 'in', its
+   result out through FIFO 'out', until end of file */
 static void
-answer_loop(int in, enum ipc_fifo_no in_no, int out, enum ipc_fifo_no out_no)
+answer_loop(const char *dir, enum ipc_fifo_no in_no, enum ipc_fifo_no out_no)
 {
+    int in = fifo(dir, in_no, O_RDONLY), out = fifo(dir, out_no, O_WRONLY);
     struct ipc_record r;
 
     while (take(in, in_no, &r, IPCLAB_KIND_REQUEST)) {
@@ -108,107 +88,84 @@ answer_loop(int in, enum ipc_fifo_no in_no, int out, enum ipc_fifo_no out_no)
     _exit(0);
 }
 
-/*
- * The requesting side: send a request into 'out', wait for its result
- * from 'in', time each round trip, and print the percentiles.
- */
+/* The client's part: a request into FIFO1, its result from FIFO2 */
+struct client {
+    int out, in;
+};
+
 static void
-measure(const struct bench_opts *o, int out, enum ipc_fifo_no out_no,
-        int in, enum ipc_fifo_no in_no)
+round_trip(void *arg, long i)
 {
-    long warm = bench_warmup(o->iter, 1000);
-    struct samples s = { 0 };
+    const struct client *c = arg;
+    struct ipc_record req, res;
 
-    for (long i = -warm; i < o->iter; i++) {
-        struct ipc_record req, res;
-        int64_t t0;
+    ipc_rec_request(&req, IPCLAB_OP_SUM, i, 1, (uint32_t)(i + 1001));
+    give(c->out, IPCLAB_FIFO1, &req);
+    if (!take(c->in, IPCLAB_FIFO2, &res, IPCLAB_KIND_RESULT))
+        ipc_diex("the other side ended early");
+}
 
-        ipc_rec_request(&req, IPCLAB_OP_SUM, i, 1, (uint32_t)(i + warm + 1));
-        t0 = ipc_now_ns();
-        give(out, out_no, &req);
-        if (!take(in, in_no, &res, IPCLAB_KIND_RESULT))
-            ipc_diex("the other side ended early");
-        if (i >= 0)
-            samples_add(&s, (double)(ipc_now_ns() - t0));
+/* The server's part of the raw pipeline: one request in flight, in order */
+static void
+relay_loop(const char *dir)
+{
+    int fd1 = fifo(dir, IPCLAB_FIFO1, O_RDONLY);
+    int fd2 = fifo(dir, IPCLAB_FIFO2, O_WRONLY);
+    int fd3 = fifo(dir, IPCLAB_FIFO3, O_WRONLY);
+    int fd4 = fifo(dir, IPCLAB_FIFO4, O_RDONLY);
+    struct ipc_record r;
+
+    while (take(fd1, IPCLAB_FIFO1, &r, IPCLAB_KIND_REQUEST)) {
+        give(fd3, IPCLAB_FIFO3, &r);
+        if (!take(fd4, IPCLAB_FIFO4, &r, IPCLAB_KIND_RESULT))
+            ipc_die_child("the worker ended early");
+        give(fd2, IPCLAB_FIFO2, &r);
     }
-    bench_result_times(&s);
-    samples_free(&s);
+    _exit(0);
+}
+
+/* pingpong, or the pipeline: its processes, then the client's trips */
+static int
+chain(int argc, char *argv[], bool pipeline, const char *usage)
+{
+    struct bench_opts o = { .iter = 20000, .cpu = -1 };
+    struct client c;
+    char dir[PATH_MAX];
+    int failed;
+
+    bench_options(argc, argv, usage, &o);
+    make_fifos(dir, sizeof(dir), pipeline ? 4 : 2);
+    if (bench_fork() == 0) {
+        if (pipeline)
+            relay_loop(dir);
+        answer_loop(dir, IPCLAB_FIFO1, IPCLAB_FIFO2);
+    }
+    if (pipeline && bench_fork() == 0)
+        answer_loop(dir, IPCLAB_FIFO3, IPCLAB_FIFO4);
+    c.out = fifo(dir, IPCLAB_FIFO1, O_WRONLY);
+    c.in = fifo(dir, IPCLAB_FIFO2, O_RDONLY);
+    bench_time_trips(o.iter, round_trip, &c);
+    close(c.out);               /* end of file down the chain: all end */
+    close(c.in);
+    failed = bench_reap(pipeline ? 2 : 1);
+    bench_rmtree(dir);
+    return failed;
 }
 
 int
 bench_pingpong(int argc, char *argv[])
 {
-    struct bench_opts o;
-    struct fifo f[2];           /* a: A --> B, b: B --> A */
-    char dir[PATH_MAX];
-    int failed;
-
-    bench_parse_common(argc, argv, &o, 20000,
-                       "Usage: ipclab-bench pingpong [--iter N] [--cpu N]\n"
-                       "One record back and forth between two processes "
-                       "through two FIFOs.\n");
-    bench_tmpdir(dir, sizeof(dir), "fifo");
-    fifo_setup(dir, "a", IPCLAB_FIFO_LAB, &f[0]);
-    fifo_setup(dir, "b", IPCLAB_FIFO_LAB, &f[1]);
-    if (bench_fork() == 0) {
-        keep_only(f, 2, (int[]){ f[0].rfd, f[1].wfd }, 2);
-        answer_loop(f[0].rfd, IPCLAB_FIFO_LAB, f[1].wfd, IPCLAB_FIFO_LAB);
-    }
-    keep_only(f, 2, (int[]){ f[0].wfd, f[1].rfd }, 2);
-    measure(&o, f[0].wfd, IPCLAB_FIFO_LAB, f[1].rfd, IPCLAB_FIFO_LAB);
-    close(f[0].wfd);            /* EOF: B ends */
-    failed = bench_reap(1);
-    bench_rmtree(dir);
-    return failed;
-}
-
-/* The server's part of the raw pipeline: one request in flight, in order */
-static void
-relay_loop(struct fifo f[4])
-{
-    struct ipc_record r;
-
-    while (take(f[0].rfd, IPCLAB_FIFO1, &r, IPCLAB_KIND_REQUEST)) {
-        give(f[2].wfd, IPCLAB_FIFO3, &r);
-        if (!take(f[3].rfd, IPCLAB_FIFO4, &r, IPCLAB_KIND_RESULT))
-            ipc_die_child("the worker ended early");
-        give(f[1].wfd, IPCLAB_FIFO2, &r);
-    }
-    _exit(0);
+    return chain(argc, argv, false,
+                 "Usage: ipclab-bench pingpong [--iter N] [--cpu N]\n"
+                 "One record back and forth between two processes "
+                 "through two FIFOs.\n");
 }
 
 int
 bench_pipeline(int argc, char *argv[])
 {
-    struct bench_opts o;
-    struct fifo f[4];           /* FIFO1..FIFO4 at f[0..3] */
-    char dir[PATH_MAX];
-    int failed;
-
-    bench_parse_common(argc, argv, &o, 20000,
-                       "Usage: ipclab-bench pipeline [--iter N] [--cpu N]\n"
-                       "One record through client -> server -> worker -> "
-                       "server -> client,\nover four FIFOs, no signals.\n");
-    bench_tmpdir(dir, sizeof(dir), "fifo");
-    for (int i = 0; i < 4; i++) {
-        char name[8];
-
-        snprintf(name, sizeof(name), "fifo%d", i + 1);
-        fifo_setup(dir, name, (enum ipc_fifo_no)(i + 1), &f[i]);
-    }
-    if (bench_fork() == 0) {                   /* the server */
-        keep_only(f, 4, (int[]){ f[0].rfd, f[1].wfd, f[2].wfd, f[3].rfd },
-                  4);
-        relay_loop(f);
-    }
-    if (bench_fork() == 0) {                   /* the worker */
-        keep_only(f, 4, (int[]){ f[2].rfd, f[3].wfd }, 2);
-        answer_loop(f[2].rfd, IPCLAB_FIFO3, f[3].wfd, IPCLAB_FIFO4);
-    }
-    keep_only(f, 4, (int[]){ f[0].wfd, f[1].rfd }, 2);     /* the client */
-    measure(&o, f[0].wfd, IPCLAB_FIFO1, f[1].rfd, IPCLAB_FIFO2);
-    close(f[0].wfd);            /* EOF down the chain: both end */
-    failed = bench_reap(2);
-    bench_rmtree(dir);
-    return failed;
+    return chain(argc, argv, true,
+                 "Usage: ipclab-bench pipeline [--iter N] [--cpu N]\n"
+                 "One record through client -> server -> worker -> "
+                 "server -> client,\nover four FIFOs, no signals.\n");
 }

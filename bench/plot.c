@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "ipclab/err.h"
-#include "report.h"
+#include "bench.h"
 #include "svgout.h"
 
 #define W 980                   /* the whole picture */
@@ -24,47 +24,33 @@ struct panel {
     const char *title, *key, *unit;
     int x0;                     /* left edge of the plotting area */
     double lo, hi;              /* decades around the data */
+    /* the medians: [spawn * 2 + signals][pinned][client count] */
+    double v[4][2][MAX_CLIENT_COUNTS];
 };
 
-static const char *const spawns[] = { "pool", "per-request" };
-static const char *const sigs[] = { "rt", "classic" };
 static const char *const colours[] = { "#1f77b4", "#ff7f0e", "#2ca02c",
                                        "#d62728" };
 
-static double
-value(const struct config *c, struct plan *p, int s, int g, bool pinned,
-      int i, const char *key)
-{
-    char id[64];
-
-    snprintf(id, sizeof(id), "thr %s %s %ld", spawns[s], sigs[g],
-             c->clients[i]);
-    return series_stat(job_series(plan_find(p, id, pinned), key),
-                       c->rounds).med;
-}
-
+/* The panel's values, and the decades around them */
 static void
-range(const struct config *c, struct plan *p, struct panel *pn)
+fill(const struct config *c, const struct plan *p, struct panel *pn)
 {
     double lo = INFINITY, hi = -INFINITY;
+    char id[48];
 
-    for (int s = 0; s < 2; s++)
-        for (int g = 0; g < 2; g++)
-            for (int pinned = 0; pinned < 2; pinned++)
-                for (int i = 0; i < c->nclients; i++) {
-                    double v = value(c, p, s, g, pinned, i, pn->key);
+    for (int k = 0; k < 4; k++)
+        for (int pinned = 0; pinned < 2; pinned++)
+            for (int i = 0; i < c->nclients; i++) {
+                double *v = &pn->v[k][pinned][i];
 
-                    if (v > 0) {
-                        lo = v < lo ? v : lo;
-                        hi = v > hi ? v : hi;
-                    }
-                }
-    if (!isfinite(lo)) {
-        lo = 1;
-        hi = 10;
-    }
-    pn->lo = pow(10, floor(log10(lo)));
-    pn->hi = pow(10, ceil(log10(hi)));
+                sweep_id(id, sizeof(id), k / 2, k % 2, c->clients[i]);
+                *v = series_stat(plan_series(p, id, pinned, pn->key),
+                                 c->rounds).med;
+                lo = *v > 0 && *v < lo ? *v : lo;
+                hi = *v > 0 && *v > hi ? *v : hi;
+            }
+    pn->lo = isfinite(lo) ? pow(10, floor(log10(lo))) : 1;
+    pn->hi = isfinite(hi) ? pow(10, ceil(log10(hi))) : 10;
     if (pn->hi <= pn->lo)
         pn->hi = pn->lo * 10;
 }
@@ -130,38 +116,24 @@ axes(FILE *f, const struct config *c, const struct panel *pn)
             TOP + PH / 2, pn->x0 - 48, TOP + PH / 2, pn->unit);
 }
 
+/* One line per configuration, solid pinned with its points, else dashed */
 static void
-lines(FILE *f, const struct config *c, struct plan *p,
-      const struct panel *pn)
+lines(FILE *f, const struct config *c, const struct panel *pn)
 {
-    for (int s = 0; s < 2; s++) {
-        for (int g = 0; g < 2; g++) {
-            for (int pinned = 1; pinned >= 0; pinned--) {
-                const char *colour = colours[s * 2 + g];
-                bool open = false;
-
-                for (int i = 0; i < c->nclients; i++) {
-                    double v = value(c, p, s, g, pinned, i, pn->key);
-
-                    if (!(v > 0))
-                        continue;
-                    if (!open)
-                        fprintf(f, "<polyline class=\"%s\" stroke=\"%s\" "
-                                "points=\"", pinned ? "pin" : "unp", colour);
-                    open = true;
-                    fprintf(f, "%.1f,%.1f ", xpos(c, pn, i), ypos(pn, v));
-                }
-                if (open)
-                    fprintf(f, "\"/>\n");
-                for (int i = 0; pinned && i < c->nclients; i++) {
-                    double v = value(c, p, s, g, pinned, i, pn->key);
-
-                    if (v > 0)
-                        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-                                "fill=\"%s\"/>\n", xpos(c, pn, i),
-                                ypos(pn, v), colour);
-                }
-            }
+    for (int k = 0; k < 4; k++) {
+        for (int pinned = 1; pinned >= 0; pinned--) {
+            fprintf(f, "<polyline class=\"%s\" stroke=\"%s\" points=\"",
+                    pinned ? "pin" : "unp", colours[k]);
+            for (int i = 0; i < c->nclients; i++)
+                if (pn->v[k][pinned][i] > 0)
+                    fprintf(f, "%.1f,%.1f ", xpos(c, pn, i),
+                            ypos(pn, pn->v[k][pinned][i]));
+            fprintf(f, "\"/>\n");
+            for (int i = 0; pinned && i < c->nclients; i++)
+                if (pn->v[k][pinned][i] > 0)
+                    fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                            "fill=\"%s\"/>\n", xpos(c, pn, i),
+                            ypos(pn, pn->v[k][pinned][i]), colours[k]);
         }
     }
 }
@@ -169,51 +141,49 @@ lines(FILE *f, const struct config *c, struct plan *p,
 static void
 legend(FILE *f)
 {
-    int x = 70, y = H - 40;
     char what[32];
 
-    for (int s = 0; s < 2; s++) {
-        for (int g = 0; g < 2; g++) {
-            fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-                    "class=\"pin\" stroke=\"%s\"/>\n", x, y, x + 24, y,
-                    colours[s * 2 + g]);
-            snprintf(what, sizeof(what), "%s, %s", spawns[s], sigs[g]);
-            svg_text(f, x + 30, y + 4, "start", "", what);
-            x += 170;
-        }
+    for (int k = 0; k < 4; k++) {
+        fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                "class=\"pin\" stroke=\"%s\"/>\n", 70 + 170 * k, H - 40,
+                94 + 170 * k, H - 40, colours[k]);
+        snprintf(what, sizeof(what), "%s, %s", sweep_spawns[k / 2],
+                 sweep_sigs[k % 2]);
+        svg_text(f, 100 + 170 * k, H - 36, "start", "", what);
     }
-    svg_text(f, 70, y + 24, "start", "", "solid: every process pinned to "
+    svg_text(f, 70, H - 16, "start", "", "solid: every process pinned to "
              "one CPU; dashed: unpinned. Medians over rounds.");
 }
 
 void
-plot_write(const struct config *c, struct plan *p, const char *path)
+plot_write(const struct config *c, const struct plan *p, const char *path)
 {
     static const char *const style =
         "text{font-family:sans-serif;font-size:12px}\n"
         ".box{fill:none;stroke:#444}.g{stroke:#ddd}.t{font-size:14px}\n"
         ".pin{fill:none;stroke-width:2}\n"
         ".unp{fill:none;stroke-width:1.5;stroke-dasharray:5 4;opacity:.6}\n";
-    struct panel thr = { "throughput", "throughput", "requests/s", 80, 0, 0 };
-    struct panel lat = { "latency p50 (median of the clients)", "p50_us",
-                         "microseconds", 80 + PW + 130, 0, 0 };
+    static struct panel thr = { "throughput", "throughput", "requests/s",
+                                80, 0, 0, { { { 0 } } } };
+    static struct panel lat = { "latency p50 (median of the clients)",
+                                "p50_us", "microseconds", 80 + PW + 130, 0,
+                                0, { { { 0 } } } };
     char title[160];
     FILE *f = svg_create(path);
 
     if (f == NULL)
         exit(IPCLAB_EXIT_FAILURE);
-    range(c, p, &thr);
-    range(c, p, &lat);
+    fill(c, p, &thr);
+    fill(c, p, &lat);
     snprintf(title, sizeof(title), "ipclab: the reference system against "
-             "the number of clients (%ld request%s in flight per client)",
-             c->window, c->window > 1 ? "s" : "");
+             "the number of clients (1 request in flight per client)");
     svg_open(f, W, H, 0, title, style);
     svg_close_defs(f, 0);
     svg_text(f, W / 2, 22, "middle", "t", title);
     axes(f, c, &thr);
     axes(f, c, &lat);
-    lines(f, c, p, &thr);
-    lines(f, c, p, &lat);
+    lines(f, c, &thr);
+    lines(f, c, &lat);
     legend(f);
     if (svg_finish(f, path) == -1)
         exit(IPCLAB_EXIT_FAILURE);

@@ -39,52 +39,52 @@ echo_loop(const struct ipc_sigs *s, const sigset_t *set, pid_t parent)
     }
 }
 
+/* The parent: a ready to the child, and its ack back */
+struct parent {
+    struct ipc_sigs s;
+    sigset_t ack_set;
+    pid_t child;
+};
+
+static void
+round_trip(void *arg, long i)
+{
+    struct parent *p = arg;
+    struct ipc_sig_event ev;
+
+    if (ipc_sig_send(&p->s, p->s.ready, "ready", p->child, (uint32_t)i) == -1)
+        ipc_die("sigqueue");
+    if (ipc_sig_wait(&p->ack_set, 10000, &ev) != p->s.ack ||
+        ev.value != (uint32_t)i)
+        ipc_diex("no acknowledgement %ld from the child", i);
+}
+
 int
 bench_signal(int argc, char *argv[])
 {
-    struct bench_opts o;
-    struct ipc_sigs s;
-    struct samples smp = { 0 };
-    sigset_t child_set, ack_set;
-    long warm;
-    pid_t child;
+    struct bench_opts o = { .iter = 20000, .cpu = -1 };
+    struct parent p;
+    sigset_t child_set;
 
-    bench_parse_common(argc, argv, &o, 20000,
-                       "Usage: ipclab-bench signal [--iter N] [--cpu N]\n"
-                       "A real-time signal round trip: sigqueue() and "
-                       "sigwaitinfo(), both ways.\n");
-    ipc_sigs_init(&s, IPCLAB_SIG_RT);
+    bench_options(argc, argv,
+                  "Usage: ipclab-bench signal [--iter N] [--cpu N]\n"
+                  "A real-time signal round trip: sigqueue() and "
+                  "sigwaitinfo(), both ways.\n", &o);
+    ipc_sigs_init(&p.s, IPCLAB_SIG_RT);
 
     /* block before forking, to avoid a race: the child inherits the mask,
        and the first ready may arrive before it runs at all */
     sigemptyset(&child_set);
-    sigaddset(&child_set, s.ready);
+    sigaddset(&child_set, p.s.ready);
     sigaddset(&child_set, SIGTERM);
-    sigemptyset(&ack_set);
-    sigaddset(&ack_set, s.ack);
+    sigemptyset(&p.ack_set);
+    sigaddset(&p.ack_set, p.s.ack);
     if (sigprocmask(SIG_BLOCK, &child_set, NULL) == -1 ||
-        sigprocmask(SIG_BLOCK, &ack_set, NULL) == -1)
+        sigprocmask(SIG_BLOCK, &p.ack_set, NULL) == -1)
         ipc_die("sigprocmask");
-    if ((child = bench_fork()) == 0)
-        echo_loop(&s, &child_set, getppid());
-
-    warm = bench_warmup(o.iter, 1000);
-    for (long i = -warm; i < o.iter; i++) {
-        struct ipc_sig_event ev;
-        int64_t t0 = ipc_now_ns();
-
-        if (ipc_sig_send(&s, s.ready, "ready", child, (uint32_t)i) == -1)
-            ipc_die("sigqueue");
-        if (ipc_sig_wait(&ack_set, 10000, &ev) != s.ack ||
-            ev.value != (uint32_t)i)
-            ipc_diex("no acknowledgement %ld from the child", i);
-        if (i >= 0)
-            samples_add(&smp, (double)(ipc_now_ns() - t0));
-    }
-    kill(child, SIGTERM);
-    if (bench_reap(1) != 0)
-        ipc_diex("the child did not end cleanly");
-    bench_result_times(&smp);
-    samples_free(&smp);
-    return 0;
+    if ((p.child = bench_fork()) == 0)
+        echo_loop(&p.s, &child_set, getppid());
+    bench_time_trips(o.iter, round_trip, &p);
+    kill(p.child, SIGTERM);
+    return bench_reap(1);
 }

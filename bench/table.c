@@ -1,7 +1,7 @@
 /*
  * bench/table.c - from the rounds' values to the one table: medians with
- * their spread, ratios to the baselines, the issue's targets; and the same
- * figures as CSV (results.csv, runs.csv, clients.csv) and Markdown.
+ * their spread, ratios to the baselines, the targets; and the same figures
+ * as CSV (results.csv, runs.csv, clients.csv) and Markdown.
  *
  * Derived figures (a ratio, a difference) are computed round by round
  * from values measured in the same round, then summarised like any other:
@@ -10,34 +10,32 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
-#include "report.h"
+#include "bench.h"
 
-enum unit {
-    U_NS,                       /* a time in ns, printed in ns/us/ms/s */
-    U_RATE,                     /* per second */
-    U_RATIO,                    /* x */
-    U_PCT,                      /* % */
-    U_COUNT,                    /* a plain number */
-};
+enum unit { U_NS, U_RATE, U_RATIO, U_PCT, U_COUNT };
 
-static const char *const unit_name[] = {
-    [U_NS] = "ns", [U_RATE] = "1/s", [U_RATIO] = "x", [U_PCT] = "%",
-    [U_COUNT] = "count",
-};
+static const char *const unit_name[] = { "ns", "1/s", "x", "%", "count" };
 
-/* Where one table goes: the terminal, table.txt, table.md, results.csv */
+/* Where the table goes: the terminal and table.txt, table.md, results.csv */
 struct out {
     const struct config *c;
-    struct plan *p;
+    const struct plan *p;
     FILE *txt, *md, *csv;
     const char *section;
+    int ntargets;
+    struct target {
+        char what[64];
+        double value, limit;    /* the pinned median; its limit */
+        bool at_most;           /* value <= limit, else value >= limit */
+        enum unit u;
+        const char *why_na;
+    } targets[8];
 };
 
 struct stat3
@@ -47,14 +45,11 @@ series_stat(const struct series *s, int rounds)
     struct stat3 st = { NAN, NAN, NAN, 0 };
 
     for (int r = 0; s != NULL && r < rounds; r++)
-        if (!isnan(s->v[r]) && !isinf(s->v[r]))
+        if (isfinite(s->v[r]))
             samples_add(&smp, s->v[r]);
-    if (smp.n > 0) {
-        st.min = samples_pct(&smp, 0);
-        st.max = samples_pct(&smp, 100);
-        st.med = samples_pct(&smp, 50);
-        st.n = (int)smp.n;
-    }
+    if (smp.n > 0)
+        st = (struct stat3){ samples_pct(&smp, 50), samples_pct(&smp, 0),
+                             samples_pct(&smp, 100), (int)smp.n };
     samples_free(&smp);
     return st;
 }
@@ -65,51 +60,25 @@ single(double v)
     return (struct stat3){ v, v, v, isnan(v) ? 0 : 1 };
 }
 
-/* ---- series arithmetic, round by round ---------------------------------- */
-
-static const struct series *
-get(struct plan *p, const char *id, bool pinned, const char *key)
-{
-    return job_series(plan_find(p, id, pinned), key);
-}
-
-static double
-at(const struct series *s, int r)
-{
-    return s != NULL ? s->v[r] : NAN;
-}
-
-/* out[r] = a[r] * ka + b[r] * kb  (b may be NULL) */
+/* Round by round: a * k ('*' with b NULL), a + b * k, a * b * k, a / b * k */
 static struct series
-lin(const struct series *a, double ka, const struct series *b, double kb)
-{
-    struct series o = { "" , { 0 } };
-
-    for (int r = 0; r < MAX_ROUNDS; r++)
-        o.v[r] = at(a, r) * ka + (b != NULL ? at(b, r) * kb : 0);
-    return o;
-}
-
-/* out[r] = a[r] / b[r] * k */
-static struct series
-quot(const struct series *a, const struct series *b, double k)
+calc(const struct series *a, char op, const struct series *b, double k)
 {
     struct series o = { "", { 0 } };
 
-    for (int r = 0; r < MAX_ROUNDS; r++)
-        o.v[r] = at(a, r) / at(b, r) * k;
+    for (int r = 0; r < MAX_ROUNDS; r++) {
+        double x = a != NULL ? a->v[r] : NAN;
+        double y = b != NULL ? b->v[r] : op == '*' ? 1 : NAN;
+
+        o.v[r] = op == '+' ? x + y * k : op == '*' ? x * y * k : x / y * k;
+    }
     return o;
 }
 
-/* out[r] = a[r] * b[r] * k */
-static struct series
-prod(const struct series *a, const struct series *b, double k)
+static struct stat3
+stat_of(const struct out *o, const struct series *s)
 {
-    struct series o = { "", { 0 } };
-
-    for (int r = 0; r < MAX_ROUNDS; r++)
-        o.v[r] = at(a, r) * at(b, r) * k;
-    return o;
+    return series_stat(s, o->c->rounds);
 }
 
 /* ---- formatting ------------------------------------------------------- */
@@ -138,31 +107,19 @@ scale_of(enum unit u, double v, const char **suffix)
     return 1;
 }
 
-/* Decimals for three significant digits, never fewer than the integer
-   part (a count of 10 or more: none) */
-static int
-decimals(bool count, double x)
-{
-    return fabs(x) >= 100 || (count && fabs(x) >= 10) ? 0
-         : fabs(x) >= 10 ? 1 : 2;
-}
-
+/* x with three significant digits (a count of 10 or more: none after the
+   point), in v's scale */
 static void
-fmt_value(char *buf, size_t size, enum unit u, double v, bool with_unit)
+fmt_num(char *buf, size_t size, double x, double scale, bool count)
 {
-    const char *suffix;
-    double x = v / scale_of(u, v, &suffix);
-
-    if (isnan(v))
-        snprintf(buf, size, "n/a");
-    else
-        snprintf(buf, size, "%.*f%s", decimals(u == U_COUNT, x), x,
-                 with_unit ? suffix : "");
+    x /= scale;
+    snprintf(buf, size, "%.*f", fabs(x) >= 100 || (count && fabs(x) >= 10)
+             ? 0 : fabs(x) >= 10 ? 1 : 2, x);
 }
 
 /* "4.61 us [4.55..4.80]": the median, and the spread in its unit */
 static void
-fmt_stat(char *buf, size_t size, enum unit u, struct stat3 st)
+fmt_stat(char *buf, size_t size, enum unit u, struct stat3 st, bool spread)
 {
     char med[32], lo[32], hi[32];
     const char *suffix;
@@ -172,37 +129,17 @@ fmt_stat(char *buf, size_t size, enum unit u, struct stat3 st)
         snprintf(buf, size, "n/a");
         return;
     }
-    fmt_value(med, sizeof(med), u, st.med, true);
-    if (st.n == 1 || st.min == st.max) {
-        snprintf(buf, size, "%s", med);
-        return;
-    }
-    snprintf(lo, sizeof(lo), "%.*f", decimals(false, st.min / scale),
-             st.min / scale);
-    snprintf(hi, sizeof(hi), "%.*f", decimals(false, st.max / scale),
-             st.max / scale);
-    if (snprintf(buf, size, "%s [%s..%s]", med, lo, hi) >= (int)size)
-        snprintf(buf, size, "%s", med);     /* no room for the spread */
+    fmt_num(med, sizeof(med), st.med, scale, u == U_COUNT);
+    fmt_num(lo, sizeof(lo), st.min, scale, false);
+    fmt_num(hi, sizeof(hi), st.max, scale, false);
+    if (!spread || st.n == 1 || st.min == st.max ||
+        snprintf(buf, size, "%s%s [%s..%s]", med, suffix, lo, hi) >=
+        (int)size)
+        snprintf(buf, size, "%s%s", med, suffix);
 }
-
-static void
-csv_stat(struct out *o, const char *label, const char *variant, enum unit u,
-         struct stat3 st)
-{
-    fprintf(o->csv, "\"%s\",\"%s\",%s,%s,", o->section, label, variant,
-            unit_name[u]);
-    if (st.n == 0)
-        fprintf(o->csv, ",,,0\n");
-    else
-        fprintf(o->csv, "%.6g,%.6g,%.6g,%d\n", st.med, st.min, st.max, st.n);
-}
-
-static void
-both(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2,
-                                                                  3)));
 
 /* Print to the terminal and to table.txt */
-static void
+static void __attribute__((format(printf, 2, 3)))
 both(struct out *o, const char *fmt, ...)
 {
     va_list ap;
@@ -223,26 +160,29 @@ section(struct out *o, const char *title)
     fprintf(o->md, "| **%s** | | | |\n", title);
 }
 
-/* One row: a figure pinned and unpinned, and a note (a ratio, a why) */
+/* One row: a figure pinned and unpinned, and a note (may be NULL) */
 static void
 row(struct out *o, const char *label, enum unit u, struct stat3 pin,
-    struct stat3 unp, const char *note_fmt, ...)
+    struct stat3 unp, const char *note)
 {
-    char a[64], b[64], note[160] = "";
+    char a[64], b[64];
 
-    if (note_fmt != NULL) {
-        va_list ap;
-
-        va_start(ap, note_fmt);
-        vsnprintf(note, sizeof(note), note_fmt, ap);
-        va_end(ap);
-    }
-    fmt_stat(a, sizeof(a), u, pin);
-    fmt_stat(b, sizeof(b), u, unp);
+    fmt_stat(a, sizeof(a), u, pin, true);
+    fmt_stat(b, sizeof(b), u, unp, true);
+    note = note != NULL ? note : "";
     both(o, "  %-46s %-27s %-27s %s\n", label, a, b, note);
     fprintf(o->md, "| %s | %s | %s | %s |\n", label, a, b, note);
-    csv_stat(o, label, "pinned", u, pin);
-    csv_stat(o, label, "unpinned", u, unp);
+    for (int pinned = 1; pinned >= 0; pinned--) {
+        struct stat3 st = pinned ? pin : unp;
+
+        fprintf(o->csv, "\"%s\",\"%s\",%s,%s,", o->section, label,
+                pinned ? "pinned" : "unpinned", unit_name[u]);
+        if (st.n == 0)
+            fprintf(o->csv, ",,,0\n");
+        else
+            fprintf(o->csv, "%.6g,%.6g,%.6g,%d\n", st.med, st.min, st.max,
+                    st.n);
+    }
 }
 
 /* A row of one job's key, pinned and unpinned, times k (us -> ns) */
@@ -250,43 +190,34 @@ static void
 job_row(struct out *o, const char *label, const char *id, const char *key,
         double k, enum unit u, const char *note)
 {
-    struct series sp = lin(get(o->p, id, true, key), k, NULL, 0);
-    struct series su = lin(get(o->p, id, false, key), k, NULL, 0);
+    struct series sp = calc(plan_series(o->p, id, true, key), '*', NULL, k);
+    struct series su = calc(plan_series(o->p, id, false, key), '*', NULL, k);
 
-    row(o, label, u, series_stat(&sp, o->c->rounds),
-        series_stat(&su, o->c->rounds), note != NULL ? "%s" : NULL, note);
+    row(o, label, u, stat_of(o, &sp), stat_of(o, &su), note);
+}
+
+/* A row of a derived figure: s[1] pinned, s[0] unpinned */
+static void
+calc_row(struct out *o, const char *label, enum unit u,
+         const struct series s[2], const char *note)
+{
+    row(o, label, u, stat_of(o, &s[1]), stat_of(o, &s[0]), note);
+}
+
+static void
+target(struct out *o, const char *what, double value, double limit,
+       bool at_most, enum unit u, const char *why_na)
+{
+    struct target *t = &o->targets[o->ntargets++];
+
+    *t = (struct target){ "", value, limit, at_most, u, why_na };
+    snprintf(t->what, sizeof(t->what), "%s", what);
 }
 
 /* ---- the figures -------------------------------------------------------- */
 
-/* The targets, evaluated on the pinned figures */
-struct target {
-    const char *what;
-    double value;               /* median, pinned */
-    double limit;
-    bool at_most;               /* value <= limit, else value >= limit */
-    enum unit u;
-    const char *why_na;
-};
-
-#define MAX_TARGETS 8
-
-static struct target targets[MAX_TARGETS];
-static int ntargets;
-
 static void
-target(const char *what, double value, double limit, bool at_most,
-       enum unit u, const char *why_na)
-{
-    if (ntargets < MAX_TARGETS)
-        targets[ntargets++] = (struct target){ what, value, limit, at_most,
-                                               u, why_na };
-}
-
-static struct series budget[2];     /* [pinned]: 4-hop + 2 signal RTs, ns */
-
-static void
-baselines(struct out *o)
+baselines(struct out *o, struct series budget[2])
 {
     section(o, "Baselines: this machine's limits (p50 of each run)");
     job_row(o, "FIFO ping-pong round trip, 1 record", "pingpong", "p50_ns",
@@ -298,43 +229,42 @@ baselines(struct out *o)
     job_row(o, "fork+exec+wait, trivial program", "spawn true", "p50_ns", 1,
             U_NS, "ipclab-bench-true");
     for (int pinned = 0; pinned < 2; pinned++)
-        budget[pinned] = lin(get(o->p, "pipeline", pinned, "p50_ns"), 1,
-                             get(o->p, "signal", pinned, "p50_ns"), 2);
-    row(o, "budget: 4-hop pipeline + 2 signal RTs", U_NS,
-        series_stat(&budget[1], o->c->rounds),
-        series_stat(&budget[0], o->c->rounds),
-        "what one request needs at least");
+        budget[pinned] = calc(plan_series(o->p, "pipeline", pinned,
+                                          "p50_ns"), '+',
+                              plan_series(o->p, "signal", pinned, "p50_ns"),
+                              2);
+    calc_row(o, "budget: 4-hop pipeline + 2 signal RTs", U_NS, budget,
+             "what one request needs at least");
 }
 
 static void
-reference(struct out *o)
+reference(struct out *o, const struct series budget[2])
 {
-    struct series ratio_pipe[2], ratio_budget[2];
-    int R = o->c->rounds;
+    struct series to_pipe[2], to_budget[2];
 
     section(o, "Reference system: pool, rt, 1 client, 1 request in flight");
     job_row(o, "round trip p50", "rtt", "p50_us", 1e3, U_NS, NULL);
     for (int pinned = 0; pinned < 2; pinned++) {
-        const struct series *rtt = get(o->p, "rtt", pinned, "p50_us");
+        const struct series *rtt = plan_series(o->p, "rtt", pinned,
+                                               "p50_us");
 
-        ratio_pipe[pinned] = quot(rtt, get(o->p, "pipeline", pinned,
-                                           "p50_ns"), 1e3);
-        ratio_budget[pinned] = quot(rtt, &budget[pinned], 1e3);
+        to_pipe[pinned] = calc(rtt, '/', plan_series(o->p, "pipeline",
+                                                     pinned, "p50_ns"), 1e3);
+        to_budget[pinned] = calc(rtt, '/', &budget[pinned], 1e3);
     }
-    row(o, "  round trip / raw 4-hop pipeline", U_RATIO,
-        series_stat(&ratio_pipe[1], R), series_stat(&ratio_pipe[0], R),
-        "what the signal handshake and the server add");
-    row(o, "  round trip / budget", U_RATIO,
-        series_stat(&ratio_budget[1], R), series_stat(&ratio_budget[0], R),
-        "target: <= 1.0 pinned");
-    target("round trip <= 1.0 x (4-hop + 2 signal RTs)",
-           series_stat(&ratio_budget[1], R).med, 1.0, true, U_RATIO, NULL);
+    calc_row(o, "  round trip / raw 4-hop pipeline", U_RATIO, to_pipe,
+             "what the signal handshake and the server add");
+    calc_row(o, "  round trip / budget", U_RATIO, to_budget,
+             "target: <= 1.0 pinned");
+    target(o, "round trip <= 1.0 x (4-hop + 2 signal RTs)",
+           stat_of(o, &to_budget[1]).med, 1.0, true, U_RATIO, NULL);
     job_row(o, "round trip p99", "rtt", "p99_us", 1e3, U_NS, NULL);
     job_row(o, "round trip p99, six other clients stopped", "rtt stopped 6",
             "p99_us", 1e3, U_NS, "target: < 100 ms");
-    target("round trip p99 with six clients stopped < 100 ms",
-           series_stat(get(o->p, "rtt stopped 6", 1, "p99_us"),
-                       o->c->rounds).med * 1e3, 100e6, true, U_NS, NULL);
+    target(o, "round trip p99 with six clients stopped < 100 ms",
+           stat_of(o, plan_series(o->p, "rtt stopped 6", true,
+                                  "p99_us")).med * 1e3, 100e6, true, U_NS,
+           NULL);
     job_row(o, "throughput, 1 client", "rtt", "throughput", 1, U_RATE,
             "= 1 / round trip");
     job_row(o, "context switches per request", "rtt", "cs_per_req", 1,
@@ -347,107 +277,83 @@ reference(struct out *o)
 }
 
 static void
-sweep(struct out *o)
+sweep(struct out *o, const struct series budget[2])
 {
-    const char *spawns[] = { "pool", "per-request" };
-    const char *sigs[] = { "rt", "classic" };
-    const struct series *spawn_true = get(o->p, "spawn true", true,
-                                          "p50_ns");
-    char title[96];
-    int R = o->c->rounds;
-    bool have16 = false;
+    const struct series *spawn_true = plan_series(o->p, "spawn true", true,
+                                                  "p50_ns");
+    double have16 = NAN;
 
-    snprintf(title, sizeof(title), "Throughput, requests/s (%ld in flight "
-             "per client)", o->c->window);
-    section(o, title);
+    section(o, "Throughput, requests/s (1 in flight per client)");
     for (int s = 0; s < 2; s++) {
         for (int g = 0; g < 2; g++) {
             for (int i = 0; i < o->c->nclients; i++) {
                 long n = o->c->clients[i];
-                char id[64], label[64], note[128] = "";
-                struct series rel;
-                struct stat3 lost;
+                char id[48], label[64], note[128] = "";
+                struct stat3 rel, lost;
+                struct series x;
+                size_t len;
 
-                snprintf(id, sizeof(id), "thr %s %s %ld", spawns[s], sigs[g],
-                         n);
+                sweep_id(id, sizeof(id), s, g, n);
                 snprintf(label, sizeof(label), "%s, %s, %ld client%s",
-                         spawns[s], sigs[g], n, n > 1 ? "s" : "");
-                lost = series_stat(get(o->p, id, true, "lost"), R);
+                         sweep_spawns[s], sweep_sigs[g], n, n > 1 ? "s" : "");
                 /* throughput x budget: how close to 1 / budget */
-                if (s == 0)
-                    rel = prod(get(o->p, id, true, "throughput"),
-                               &budget[1], 1e-9);
-                else
-                    rel = prod(get(o->p, id, true, "throughput"),
-                               spawn_true, 1e-9);
-                if (series_stat(&rel, R).n > 0)
-                    snprintf(note, sizeof(note), "= %.2f / %s",
-                             series_stat(&rel, R).med,
+                x = calc(plan_series(o->p, id, true, "throughput"), '*',
+                         s == 0 ? &budget[1] : spawn_true, 1e-9);
+                rel = stat_of(o, &x);
+                lost = stat_of(o, plan_series(o->p, id, true, "lost"));
+                if (rel.n > 0)
+                    snprintf(note, sizeof(note), "= %.2f / %s; ", rel.med,
                              s == 0 ? "budget" : "fork+exec");
+                len = strlen(note);
                 if (s == 0 && g == 1)
-                    snprintf(note + strlen(note), sizeof(note) - strlen(note),
-                             "%sack timeout %d ms", note[0] ? "; " : "",
-                             CLASSIC_ACK_TIMEOUT_MS);
+                    snprintf(note + len, sizeof(note) - len, "ack timeout "
+                             "%d ms; ", CLASSIC_ACK_TIMEOUT_MS);
+                len = strlen(note);
                 if (lost.n > 0 && lost.med > 0)
-                    snprintf(note + strlen(note), sizeof(note) - strlen(note),
-                             "%slost %.0f requests (median)",
-                             note[0] ? "; " : "", lost.med);
+                    snprintf(note + len, sizeof(note) - len, "lost %.0f "
+                             "requests (median); ", lost.med);
+                if ((len = strlen(note)) >= 2)
+                    note[len - 2] = '\0';       /* the last "; " */
                 job_row(o, label, id, "throughput", 1, U_RATE, note);
-                if (s == 0 && g == 0 && n == 16) {
-                    have16 = true;
-                    target("throughput, 16 clients >= 0.7 / (4-hop + 2 "
-                           "signal RTs)", series_stat(&rel, R).med, 0.7,
-                           false, U_COUNT, NULL);
-                }
+                if (s == 0 && g == 0 && n == 16)
+                    have16 = rel.med;
             }
         }
     }
-    if (!have16)
-        target("throughput, 16 clients >= 0.7 / (4-hop + 2 signal RTs)",
-               NAN, 0.7, false, U_COUNT, "16 clients were not measured");
+    target(o, "throughput, 16 clients >= 0.7 / (4-hop + 2 signal RTs)",
+           have16, 0.7, false, U_COUNT, "16 clients were not measured");
 }
 
 static void
 tracing(struct out *o)
 {
-    struct plan *p = o->p;
-    int R = o->c->rounds;
-    struct series added[2], per_event[2], start_ratio[2];
-    const struct job *rec = plan_find(p, "rtt recorded", true);
-    const struct job *tp = plan_find(p, "tp recorded", true);
-    double count = NAN, events_per_req = NAN;
-    bool notrace = o->c->notrace_bin != NULL;
-    const char *why_rec = !o->c->traced_build ? "built without tracing"
-                        : !o->c->record ? "no LTTng recording (lttng tools "
-                          "missing or --no-record)" : NULL;
+    const struct plan *p = o->p;
+    const struct config *c = o->c;
+    struct series added[2], per_event[2], ratio[2];
+    double events = NAN, count = NAN, discarded = 0;
+    const char *why_rec = !c->traced_build ? "built without tracing"
+                        : !c->record ? "LTTng is not installed" : NULL;
+    const char *why_nb = c->notrace_bin != NULL ? NULL : "no --notrace-bin";
+    char note[96];
 
     section(o, "Tracing: compiled out, compiled in with no session, "
             "recording");
-    if (!o->c->traced_build) {
-        both(o, "  n/a: the programs were built without tracepoints\n");
-        fprintf(o->md, "| n/a: built without tracepoints | | | |\n");
+    for (int i = 0; i < p->njobs; i++) {
+        const struct job *j = &p->jobs[i];
+
+        if (j->pinned && strcmp(j->id, "rtt recorded") == 0)
+            events = j->events / (double)j->count;
+        if (j->pinned && strcmp(j->id, "tp recorded") == 0) {
+            count = (double)j->count;
+            discarded = count - j->events;
+        }
     }
     job_row(o, "round trip p50, compiled out (TRACING=0)", "rtt notrace",
-            "p50_us", 1e3, U_NS, notrace ? NULL : "no --notrace-bin");
+            "p50_us", 1e3, U_NS, why_nb);
     job_row(o, "round trip p50, compiled in, no session", "rtt", "p50_us",
             1e3, U_NS, NULL);
     job_row(o, "round trip p50, recording every event", "rtt recorded",
             "p50_us", 1e3, U_NS, why_rec);
-
-    /* events in the recorded runs of one job, over their requests */
-    if (rec != NULL) {
-        for (int i = 0; rec->argv[i] != NULL; i++)
-            if (strcmp(rec->argv[i], "--count") == 0)
-                count = strtod(rec->argv[i + 1], NULL);
-        events_per_req = rec->events / (count * RECORD_PAIRS);
-    }
-    /* each recorded run against its untraced twin of the same job */
-    for (int pinned = 0; pinned < 2; pinned++) {
-        added[pinned] = lin(get(p, "rtt recorded", pinned, "added_pct"), 1,
-                            NULL, 0);
-        per_event[pinned] = lin(get(p, "rtt recorded", pinned, "added_us"),
-                                1e3 / events_per_req, NULL, 0);
-    }
     job_row(o, "  the same runs' twins, IPCLAB_TRACE=0", "rtt recorded",
             "off_p50_us", 1e3, U_NS, "in the same session, turn about");
     job_row(o, "  context switches per request, recording", "rtt recorded",
@@ -455,39 +361,35 @@ tracing(struct out *o)
             : "with LTTng's start-up in every process");
     job_row(o, "  context switches per request, twins", "rtt recorded",
             "off_cs_per_req", 1, U_COUNT, why_rec);
-    row(o, "  added by recording", U_PCT, series_stat(&added[1], R),
-        series_stat(&added[0], R), "against the twins; target: <= 25 %% "
-        "pinned");
-    row(o, "  events per request", U_COUNT, single(events_per_req),
-        single(events_per_req), "every ipclab event of every process");
-    row(o, "  cost per recorded event, in the round trip", U_NS,
-        series_stat(&per_event[1], R), series_stat(&per_event[0], R),
-        "(recording - twin) / events: cold, after switches");
-    {
-        struct series steady = lin(get(p, "tp recorded", true,
-                                       "ns_per_event"), 1, NULL, 0);
-
-        target("recording: <= 150 ns per event (steady state)",
-               series_stat(&steady, R).med, 150, true, U_NS, why_rec);
+    /* each recorded run against its untraced twin of the same job */
+    for (int pinned = 0; pinned < 2; pinned++) {
+        added[pinned] = calc(plan_series(p, "rtt recorded", pinned,
+                                         "added_pct"), '*', NULL, 1);
+        per_event[pinned] = calc(plan_series(p, "rtt recorded", pinned,
+                                             "added_us"), '*', NULL,
+                                 1e3 / events);
+        ratio[pinned] = calc(plan_series(p, "start traced", pinned,
+                                         "ratio"), '*', NULL, 1);
     }
-    target("recording: <= 25 % added to the round trip",
-           series_stat(&added[1], R).med, 25, true, U_PCT, why_rec);
-    {
-        char note[96] = "record_write, bursts of 1000; target <= 150 ns";
-
-        if (tp != NULL && !isnan(tp->events)) {
-            double iter = NAN;
-
-            for (int i = 0; tp->argv[i] != NULL; i++)
-                if (strcmp(tp->argv[i], "--iter") == 0)
-                    iter = strtod(tp->argv[i + 1], NULL);
-            if (tp->events < iter)
-                snprintf(note, sizeof(note), "%.0f of %.0f events were "
-                         "discarded", iter - tp->events, iter);
-        }
-        job_row(o, "cost per recorded event, steady state", "tp recorded",
-                "ns_per_event", 1, U_NS, why_rec != NULL ? why_rec : note);
-    }
+    calc_row(o, "  added by recording", U_PCT, added,
+             "against the twins; target: <= 25 % pinned");
+    row(o, "  events per request", U_COUNT, single(events), single(events),
+        "every ipclab event of every process");
+    calc_row(o, "  cost per recorded event, in the round trip", U_NS,
+             per_event, "(recording - twin) / events: cold, after switches");
+    target(o, "recording: <= 150 ns per event (steady state)",
+           stat_of(o, plan_series(p, "tp recorded", true,
+                                  "ns_per_event")).med, 150, true, U_NS,
+           why_rec);
+    target(o, "recording: <= 25 % added to the round trip",
+           stat_of(o, &added[1]).med, 25, true, U_PCT, why_rec);
+    snprintf(note, sizeof(note), "record_write, bursts of 1000; target <= "
+             "150 ns");
+    if (discarded > 0)
+        snprintf(note, sizeof(note), "%.0f of %.0f events were discarded",
+                 discarded, count);
+    job_row(o, "cost per recorded event, steady state", "tp recorded",
+            "ns_per_event", 1, U_NS, why_rec != NULL ? why_rec : note);
     job_row(o, "  first pass over the ring buffer", "tp recorded",
             "first_ns_per_event", 1, U_NS, why_rec != NULL ? why_rec
             : "a page fault per 4 KiB page and process");
@@ -501,16 +403,14 @@ tracing(struct out *o)
             1, U_NS, "a load and a branch");
 
     row(o, "instructions per request, compiled out", U_COUNT,
-        single(p->ir_req_notrace), single(NAN), p->ir_why != NULL ? "%s"
-        : "callgrind: server + workers + client", p->ir_why);
+        single(p->ir_req[0]), single(NAN), p->ir_why != NULL ? p->ir_why
+        : "callgrind: server + workers + client");
     row(o, "instructions per request, compiled in", U_COUNT,
-        single(p->ir_req_traced), single(NAN), "no session");
+        single(p->ir_req[1]), single(NAN), "no session");
     row(o, "  compiled in / compiled out", U_RATIO,
-        single(p->ir_req_traced / p->ir_req_notrace), single(NAN),
-        "target: <= 1.02");
-    target("tracing compiled in, no session: <= 1.02 x instructions",
-           p->ir_req_traced / p->ir_req_notrace, 1.02, true, U_RATIO,
-           p->ir_why);
+        single(p->ir_req[1] / p->ir_req[0]), single(NAN), "target: <= 1.02");
+    target(o, "tracing compiled in, no session: <= 1.02 x instructions",
+           p->ir_req[1] / p->ir_req[0], 1.02, true, U_RATIO, p->ir_why);
 
     job_row(o, "processing client start+exit, compiled out",
             "start traced", "versus_p50_ns", 1, U_NS,
@@ -518,19 +418,14 @@ tracing(struct out *o)
     job_row(o, "processing client start+exit, compiled in", "start traced",
             "p50_ns", 1, U_NS, "nobody records; turn about with the "
             "line above");
-    for (int pinned = 0; pinned < 2; pinned++)
-        start_ratio[pinned] = lin(get(p, "start traced", pinned, "ratio"),
-                                  1, NULL, 0);
-    row(o, "  compiled in / compiled out", U_RATIO,
-        series_stat(&start_ratio[1], R), series_stat(&start_ratio[0], R),
-        "target: <= 1.3 pinned");
-    target("processing client start, compiled in <= 1.3 x compiled out",
-           series_stat(&start_ratio[1], R).med, 1.3, true, U_RATIO,
-           notrace ? NULL : "no --notrace-bin");
+    calc_row(o, "  compiled in / compiled out", U_RATIO, ratio,
+             "target: <= 1.3 pinned");
+    target(o, "processing client start, compiled in <= 1.3 x compiled out",
+           stat_of(o, &ratio[1]).med, 1.3, true, U_RATIO, why_nb);
     row(o, "  start-up instructions, compiled out", U_COUNT,
-        single(p->ir_start_notrace), single(NAN), "callgrind");
+        single(p->ir_start[0]), single(NAN), "callgrind");
     row(o, "  start-up instructions, compiled in", U_COUNT,
-        single(p->ir_start_traced), single(NAN), "callgrind, no session");
+        single(p->ir_start[1]), single(NAN), "callgrind, no session");
     job_row(o, "per-request spawning, 1 client, compiled out",
             "thr per-request rt 1 notrace", "throughput", 1, U_RATE, NULL);
     job_row(o, "per-request spawning, 1 client, compiled in",
@@ -540,39 +435,34 @@ tracing(struct out *o)
 static void
 trace_tool(struct out *o)
 {
-    struct plan *p = o->p;
-    int R = o->c->rounds;
+    const struct plan *p = o->p;
     struct series ratio[2];
     char title[96];
 
     snprintf(title, sizeof(title), "Reading a trace of %.0f events: "
              "events/s", p->big_events);
     section(o, title);
-    row(o, "babeltrace2, text conversion", U_RATE,
-        series_stat(&p->bt2_rate, R), series_stat(&p->bt2_rate_up, R),
-        p->tool_why != NULL && isnan(p->big_events) ? "%s" : NULL,
-        p->tool_why);
-    row(o, "ipclab-trace stats", U_RATE, series_stat(&p->tool_rate, R),
-        series_stat(&p->tool_rate_up, R), p->tool_why != NULL ? "%s" : NULL,
-        p->tool_why);
-    ratio[1] = quot(&p->tool_rate, &p->bt2_rate, 1);
-    ratio[0] = quot(&p->tool_rate_up, &p->bt2_rate_up, 1);
-    row(o, "  ipclab-trace / babeltrace2", U_RATIO,
-        series_stat(&ratio[1], R), series_stat(&ratio[0], R),
-        "target: >= 2");
-    target("ipclab-trace stats >= 2 x babeltrace2 events/s",
-           series_stat(&ratio[1], R).med, 2, false, U_RATIO, p->tool_why);
+    calc_row(o, "babeltrace2, text conversion", U_RATE, p->bt2_rate,
+             isnan(p->big_events) ? p->tool_why : NULL);
+    calc_row(o, "ipclab-trace stats", U_RATE, p->tool_rate, p->tool_why);
+    for (int pinned = 0; pinned < 2; pinned++)
+        ratio[pinned] = calc(&p->tool_rate[pinned], '/',
+                             &p->bt2_rate[pinned], 1);
+    calc_row(o, "  ipclab-trace / babeltrace2", U_RATIO, ratio,
+             "target: >= 2");
+    target(o, "ipclab-trace stats >= 2 x babeltrace2 events/s",
+           stat_of(o, &ratio[1]).med, 2, false, U_RATIO, p->tool_why);
 }
 
 static void
 print_targets(struct out *o)
 {
     section(o, "Targets (pinned figures)");
-    for (int i = 0; i < ntargets; i++) {
-        const struct target *t = &targets[i];
+    for (int i = 0; i < o->ntargets; i++) {
+        const struct target *t = &o->targets[i];
         char v[32], verdict[160];
 
-        fmt_value(v, sizeof(v), t->u, t->value, true);
+        fmt_stat(v, sizeof(v), t->u, single(t->value), false);
         if (isnan(t->value))
             snprintf(verdict, sizeof(verdict), "n/a%s%s",
                      t->why_na ? ": " : "", t->why_na ? t->why_na : "");
@@ -588,20 +478,19 @@ print_targets(struct out *o)
     }
 }
 
-/* ---- header, raw CSV ------------------------------------------------------ */
+/* ---- the header, the files ---------------------------------------------- */
 
 static void
-machine(char *buf, size_t size)
+header(struct out *o)
 {
-    char line[256], model[160] = "unknown CPU";
+    char line[256], model[160] = "unknown CPU", date[64];
     FILE *f = fopen("/proc/cpuinfo", "re");
+    time_t now = time(NULL);
     struct utsname u;
 
     while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-        char *colon = strchr(line, ':');
-
-        if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
-            snprintf(model, sizeof(model), "%s", colon + 2);
+        if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
+            snprintf(model, sizeof(model), "%s", strchr(line, ':') + 2);
             model[strcspn(model, "\n")] = '\0';
             break;
         }
@@ -609,20 +498,11 @@ machine(char *buf, size_t size)
     if (f != NULL)
         fclose(f);
     uname(&u);
-    snprintf(buf, size, "%s, %ld CPUs online, %s %s", model,
-             sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release);
-}
-
-static void
-header(struct out *o)
-{
-    char m[320], date[64];
-    time_t now = time(NULL);
     strftime(date, sizeof(date), "%Y-%m-%d %H:%M", localtime(&now));
-    machine(m, sizeof(m));
     both(o, "ipclab benchmarks, %s%s\n", date,
          o->c->quick ? " (--quick: a smoke run, figures meaningless)" : "");
-    both(o, "machine:  %s\n", m);
+    both(o, "machine:  %s, %ld CPUs online, %s %s\n", model,
+         sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release);
     both(o, "compiler: %s, -O2; %s\n",
 #ifdef __clang__
          "clang " __clang_version__,
@@ -659,9 +539,10 @@ close_or_die(FILE *f, const char *name)
         ipc_die("cannot write '%s'", name);
 }
 
-/* runs.csv: every value of every round, as measured */
+/* runs.csv, every value of every round as measured; clients.csv, the
+   sweep, one line per configuration and client count */
 static void
-raw_csv(const struct config *c, const struct plan *p)
+raw_files(const struct config *c, const struct plan *p)
 {
     FILE *f = create(c, "runs.csv");
 
@@ -677,57 +558,47 @@ raw_csv(const struct config *c, const struct plan *p)
                             j->vals[k].key, j->vals[k].v[r]);
     }
     close_or_die(f, "runs.csv");
-}
 
-/* clients.csv: the sweep, one line per configuration and client count */
-static void
-clients_csv(const struct config *c, struct plan *p)
-{
-    const char *spawns[] = { "pool", "per-request" };
-    const char *sigs[] = { "rt", "classic" };
-    FILE *f = create(c, "clients.csv");
-
+    f = create(c, "clients.csv");
     fprintf(f, "spawn,signals,variant,clients,throughput,throughput_min,"
             "throughput_max,p50_us,p99_us,lost,failed_clients\n");
     for (int s = 0; s < 2; s++)
         for (int g = 0; g < 2; g++)
             for (int pinned = 1; pinned >= 0; pinned--)
                 for (int i = 0; i < c->nclients; i++) {
-                    char id[64];
-                    struct job *j;
-                    struct stat3 t, p50, p99, lost, failed;
+                    static const char *const keys[] = { "p50_us", "p99_us",
+                                                        "lost", "failed" };
+                    char id[48];
+                    struct stat3 t;
 
-                    snprintf(id, sizeof(id), "thr %s %s %ld", spawns[s],
-                             sigs[g], c->clients[i]);
-                    j = plan_find(p, id, pinned);
-                    t = series_stat(job_series(j, "throughput"), c->rounds);
-                    p50 = series_stat(job_series(j, "p50_us"), c->rounds);
-                    p99 = series_stat(job_series(j, "p99_us"), c->rounds);
-                    lost = series_stat(job_series(j, "lost"), c->rounds);
-                    failed = series_stat(job_series(j, "failed"), c->rounds);
-                    fprintf(f, "%s,%s,%s,%ld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,"
-                            "%.6g\n", spawns[s], sigs[g],
-                            pinned ? "pinned" : "unpinned", c->clients[i],
-                            t.med, t.min, t.max, p50.med, p99.med, lost.med,
-                            failed.med);
+                    sweep_id(id, sizeof(id), s, g, c->clients[i]);
+                    t = series_stat(plan_series(p, id, pinned, "throughput"),
+                                    c->rounds);
+                    fprintf(f, "%s,%s,%s,%ld,%.6g,%.6g,%.6g", sweep_spawns[s],
+                            sweep_sigs[g], pinned ? "pinned" : "unpinned",
+                            c->clients[i], t.med, t.min, t.max);
+                    for (int k = 0; k < 4; k++)
+                        fprintf(f, ",%.6g", series_stat(plan_series(p, id,
+                                pinned, keys[k]), c->rounds).med);
+                    fputc('\n', f);
                 }
     close_or_die(f, "clients.csv");
 }
 
 void
-table_write(const struct config *c, struct plan *p)
+table_write(const struct config *c, const struct plan *p)
 {
-    struct out o = { .c = c, .p = p };
+    static struct out o;
+    struct series budget[2];
     char svg[4096];
 
-    o.txt = create(c, "table.txt");
-    o.md = create(c, "table.md");
-    o.csv = create(c, "results.csv");
-    ntargets = 0;
+    o = (struct out){ .c = c, .p = p, .txt = create(c, "table.txt"),
+                      .md = create(c, "table.md"),
+                      .csv = create(c, "results.csv") };
     header(&o);
-    baselines(&o);
-    reference(&o);
-    sweep(&o);
+    baselines(&o, budget);
+    reference(&o, budget);
+    sweep(&o, budget);
     tracing(&o);
     trace_tool(&o);
     print_targets(&o);
@@ -738,8 +609,7 @@ table_write(const struct config *c, struct plan *p)
     close_or_die(o.txt, "table.txt");
     close_or_die(o.md, "table.md");
     close_or_die(o.csv, "results.csv");
-    raw_csv(c, p);
-    clients_csv(c, p);
+    raw_files(c, p);
     snprintf(svg, sizeof(svg), "%s/clients.svg", c->out);
     plot_write(c, p, svg);
 }

@@ -84,6 +84,26 @@ burst(struct ipc_record *rec, long n, bool syscalls, bool events)
     return (double)(ipc_now_ns() - t0) / (double)n;
 }
 
+/* One pair of runs turn about, fn(arg, true) and fn(arg, false), the one
+   that goes first alternating with b; both times into t[events] */
+static void
+turn_about(long b, double (*fn)(void *arg, bool events), void *arg,
+           double t[2])
+{
+    for (int k = 0; k < 2; k++) {
+        bool events = (k == 0) == (b % 2 == 0);
+
+        t[events] = fn(arg, events);
+    }
+}
+
+/* A burst of getppid(), each followed by an event or not: ns per call */
+static double
+syscall_burst(void *rec, bool events)
+{
+    return burst(rec, BURST, true, events);
+}
+
 /* n events in bursts; each burst's cost per event into s (if not NULL) */
 static void
 bursts(struct ipc_record *rec, long n, struct samples *s)
@@ -101,17 +121,17 @@ bursts(struct ipc_record *rec, long n, struct samples *s)
 int
 bench_tpcost(int argc, char *argv[])
 {
-    struct bench_opts o;
+    struct bench_opts o = { .iter = 50000, .cpu = -1 };
     struct samples first = { 0 }, s = { 0 }, after = { 0 };
     struct ipc_record rec;
     double first_ns;
     long pairs;
 
-    bench_parse_common(argc, argv, &o, 50000,
-                       "Usage: ipclab-bench tpcost [--iter N] [--cpu N]\n"
-                       "N tracepoints ipclab:record_write, in bursts of "
-                       "1000,\nafter a warm-up that fills LTTng's ring "
-                       "buffer once.\n");
+    bench_options(argc, argv,
+                  "Usage: ipclab-bench tpcost [--iter N] [--cpu N]\n"
+                  "N tracepoints ipclab:record_write, in bursts of "
+                  "1000,\nafter a warm-up that fills LTTng's ring "
+                  "buffer once.\n", &o);
     ipc_rec_request(&rec, IPCLAB_OP_MUL, 6, 7, 0);
     bursts(&rec, WARMUP, &first);
     /* the mean, not the median: the page faults are the point */
@@ -123,16 +143,10 @@ bench_tpcost(int argc, char *argv[])
     /* after a system call: one burst with events, one without, in turn */
     pairs = o.iter / BURST > 0 ? o.iter / BURST : 1;
     for (long b = 0; b < pairs; b++) {
-        double with, without;
+        double t[2];
 
-        if (b % 2 == 0) {
-            with = burst(&rec, BURST, true, true);
-            without = burst(&rec, BURST, true, false);
-        } else {
-            without = burst(&rec, BURST, true, false);
-            with = burst(&rec, BURST, true, true);
-        }
-        samples_add(&after, with - without);
+        turn_about(b, syscall_burst, &rec, t);
+        samples_add(&after, t[1] - t[0]);
         ipc_sleep_ms(PAUSE_MS);
     }
     bench_result("ns_per_event=%.2f first_ns_per_event=%.2f "
@@ -165,6 +179,33 @@ bounce_write(int fd, char c)
         ipc_die_child("write");
 }
 
+/* The measuring side of tpswitch: its pipes and its event */
+struct bouncer {
+    int to, from;
+    struct ipc_record rec;
+};
+
+/* BLOCK round trips, each side tracing one event per turn or none: the
+   mean round trip in ns */
+static double
+bounce_block(void *arg, bool events)
+{
+    struct bouncer *b = arg;
+    int64_t t0 = ipc_now_ns();
+    char c;
+
+    for (int i = 0; i < BLOCK; i++) {
+        bounce_write(b->to, events ? 'e' : 'n');
+        if (!bounce_read(b->from, &c))
+            ipc_diex("the other process ended early");
+        if (events) {
+            b->rec.seq++;
+            IPCLAB_TP(record_read, IPCLAB_FIFO_LAB, &b->rec);
+        }
+    }
+    return (double)(ipc_now_ns() - t0) / BLOCK;
+}
+
 /* The other process: wake, maybe trace, answer; until EOF */
 static void
 echo_loop(int in, int out)
@@ -188,18 +229,18 @@ echo_loop(int in, int out)
 int
 bench_tpswitch(int argc, char *argv[])
 {
-    struct bench_opts o;
+    struct bench_opts o = { .iter = 20000, .cpu = -1 };
     struct samples diff = { 0 }, bare = { 0 };
-    struct ipc_record rec;
+    struct bouncer bc;
     int to[2], from[2];
     long blocks;
     char c;
 
-    bench_parse_common(argc, argv, &o, 20000,
-                       "Usage: ipclab-bench tpswitch [--iter N] [--cpu N]\n"
-                       "N round trips between two processes, each turn "
-                       "starting with a\ncontext switch; half of them with "
-                       "one event on each side.\n");
+    bench_options(argc, argv,
+                  "Usage: ipclab-bench tpswitch [--iter N] [--cpu N]\n"
+                  "N round trips between two processes, each turn "
+                  "starting with a\ncontext switch; half of them with "
+                  "one event on each side.\n", &o);
     if (pipe2(to, O_CLOEXEC) == -1 || pipe2(from, O_CLOEXEC) == -1)
         ipc_die("pipe");
     if (bench_fork() == 0) {
@@ -209,38 +250,25 @@ bench_tpswitch(int argc, char *argv[])
     }
     close(to[0]);
     close(from[1]);
+    bc = (struct bouncer){ .to = to[1], .from = from[0] };
 
-    ipc_rec_request(&rec, IPCLAB_OP_MUL, 6, 7, 0);
-    bursts(&rec, WARMUP, NULL);
+    ipc_rec_request(&bc.rec, IPCLAB_OP_MUL, 6, 7, 0);
+    bursts(&bc.rec, WARMUP, NULL);
     if (!bounce_read(from[0], &c))
         ipc_diex("the other process ended early");
 
-    /* blocks with ('e') and without ('n') events, turn about; each pair
-       of blocks gives one difference */
+    /* blocks with and without events, turn about; each pair of blocks
+       gives one difference */
     blocks = o.iter / (2 * BLOCK) > 0 ? o.iter / (2 * BLOCK) : 1;
     for (long b = 0; b < blocks; b++) {
         double mean[2];
 
-        for (int k = 0; k < 2; k++) {
-            /* the order within the pair alternates too */
-            bool events = (k == 0) == (b % 2 == 0);
-            int64_t t0 = ipc_now_ns();
-
-            for (int i = 0; i < BLOCK; i++) {
-                bounce_write(to[1], events ? 'e' : 'n');
-                if (!bounce_read(from[0], &c))
-                    ipc_diex("the other process ended early");
-                if (events) {
-                    rec.seq++;
-                    IPCLAB_TP(record_read, IPCLAB_FIFO_LAB, &rec);
-                }
-            }
-            mean[events] = (double)(ipc_now_ns() - t0) / BLOCK;
-        }
+        turn_about(b, bounce_block, &bc, mean);
         samples_add(&diff, (mean[1] - mean[0]) / 2);    /* 2 events */
         samples_add(&bare, mean[0]);
     }
     close(to[1]);
+    close(from[0]);
     if (bench_reap(1) != 0)
         ipc_diex("the other process failed");
     bench_result("ns_per_event=%.2f rtt_ns=%.0f events=%ld tracing=%d",

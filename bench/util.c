@@ -1,22 +1,18 @@
 /*
  * bench/util.c - what every benchmark command shares: samples and their
  * percentiles, pinning, starting and waiting for processes with a bound,
- * and the "result key=value" line.
- *
- * Nothing here measures; it only keeps the measuring files short.
+ * the common options and the "result key=value" line.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <math.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,35 +56,11 @@ samples_pct(struct samples *s, double pct)
     return s->v[rank < s->n ? rank : s->n - 1];
 }
 
-double
-samples_mean(const struct samples *s)
-{
-    double sum = 0;
-
-    for (size_t i = 0; i < s->n; i++)
-        sum += s->v[i];
-    return s->n > 0 ? sum / (double)s->n : NAN;
-}
-
 void
 samples_free(struct samples *s)
 {
     free(s->v);
     memset(s, 0, sizeof(*s));
-}
-
-void
-bench_pin(int cpu)
-{
-    cpu_set_t set;
-
-    if (cpu < 0)
-        return;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    /* inherited across fork and exec: the whole tree stays on 'cpu' */
-    if (sched_setaffinity(0, sizeof(set), &set) == -1)
-        ipc_die("cannot pin to CPU %d", cpu);
 }
 
 void
@@ -106,17 +78,37 @@ bench_result(const char *fmt, ...)
 }
 
 void
-bench_result_times(struct samples *s)
+bench_result_times(struct samples *s, const char *more)
 {
-    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%zu",
-                 samples_pct(s, 50), samples_pct(s, 99), samples_mean(s),
-                 s->n);
+    double sum = 0;
+
+    for (size_t i = 0; i < s->n; i++)
+        sum += s->v[i];
+    bench_result("p50_ns=%.0f p99_ns=%.0f mean_ns=%.0f iter=%zu%s",
+                 samples_pct(s, 50), samples_pct(s, 99),
+                 s->n > 0 ? sum / (double)s->n : NAN, s->n, more);
 }
 
 long
 bench_warmup(long iter, long most)
 {
     return iter / 10 < most ? iter / 10 : most;
+}
+
+void
+bench_time_trips(long iter, void (*trip)(void *arg, long i), void *arg)
+{
+    struct samples s = { 0 };
+
+    for (long i = -bench_warmup(iter, 1000); i < iter; i++) {
+        int64_t t0 = ipc_now_ns();
+
+        trip(arg, i);
+        if (i >= 0)
+            samples_add(&s, (double)(ipc_now_ns() - t0));
+    }
+    bench_result_times(&s, "");
+    samples_free(&s);
 }
 
 pid_t
@@ -144,19 +136,6 @@ bench_reap(int n)
             failed = 1;
     }
     return failed;
-}
-
-void
-bench_path(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= size)
-        ipc_diex("path too long: '%s'", buf);
 }
 
 void
@@ -194,10 +173,8 @@ bench_rmtree(const char *path)
 pid_t
 bench_start(char *const argv[], int out_fd, int err_fd)
 {
-    pid_t pid = fork();
+    pid_t pid = bench_fork();
 
-    if (pid == -1)
-        ipc_die("fork");
     if (pid == 0) {
         int null = open("/dev/null", O_RDWR);
         sigset_t none;
@@ -253,88 +230,100 @@ int
 bench_capture(char *const argv[], char *out, size_t size, int err_fd,
               int timeout_ms)
 {
-    int64_t deadline = ipc_deadline_ms(timeout_ms);
-    size_t len = 0;
-    int fds[2];
-    pid_t pid;
+    FILE *f = tmpfile();        /* a file never fills up as a pipe does */
+    size_t n;
+    int status;
 
-    if (pipe2(fds, O_CLOEXEC) == -1)
-        ipc_die("pipe");
-    pid = bench_start(argv, fds[1], err_fd);
-    close(fds[1]);
-    for (;;) {
-        struct pollfd p = { .fd = fds[0], .events = POLLIN };
-        char junk[4096];
-        ssize_t n;
-        int left = ipc_ms_until(deadline);
-
-        if (left == 0)
-            break;              /* bench_wait() kills it */
-        if (poll(&p, 1, left) == -1 && errno != EINTR)
-            ipc_die("poll");
-        if (len + 1 < size)
-            n = read(fds[0], out + len, size - 1 - len);
-        else
-            n = read(fds[0], junk, sizeof(junk));   /* keep it unblocked */
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (len + 1 < size)
-            len += (size_t)n;
-    }
-    out[len] = '\0';
-    close(fds[0]);
-    return bench_wait(pid, ipc_ms_until(deadline) > 0
-                           ? ipc_ms_until(deadline) : 1000);
-}
-
-bool
-bench_on_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    char *copy, *save = NULL;
-    bool found = false;
-
-    if (path == NULL || (copy = strdup(path)) == NULL)
-        return false;
-    for (char *d = strtok_r(copy, ":", &save); d != NULL && !found;
-         d = strtok_r(NULL, ":", &save)) {
-        char full[4096];
-
-        snprintf(full, sizeof(full), "%s/%s", d, name);
-        found = access(full, X_OK) == 0;
-    }
-    free(copy);
-    return found;
+    if (f == NULL || fcntl(fileno(f), F_SETFD, FD_CLOEXEC) == -1)
+        ipc_die("cannot create a temporary file");
+    status = bench_wait(bench_start(argv, fileno(f), err_fd), timeout_ms);
+    rewind(f);
+    n = fread(out, 1, size - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    return status;
 }
 
 void
-bench_parse_common(int argc, char *argv[], struct bench_opts *o,
-                   long default_iter, const char *usage)
+bench_pin(int cpu)
+{
+    cpu_set_t set;
+
+    if (cpu < 0)
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    /* inherited across fork and exec: the whole tree stays on 'cpu' */
+    if (sched_setaffinity(0, sizeof(set), &set) == -1)
+        ipc_die("cannot pin to CPU %d", cpu);
+}
+
+void
+bench_options(int argc, char *argv[], const char *usage,
+              struct bench_opts *o)
 {
     static const struct ipc_cli_opt opts[] = {
-        { "help", 0, 1 }, { "iter", 1, 2 }, { "cpu", 1, 3 }, { NULL, 0, 0 },
+        { "help", 0, 1 }, { "iter", 1, 2 }, { "cpu", 1, 3 }, { "bin", 1, 4 },
+        { "clients", 1, 5 }, { "count", 1, 6 }, { "window", 1, 7 },
+        { "pairs", 1, 8 }, { "stopped", 1, 9 }, { "spawn", 1, 10 },
+        { "signals", 1, 11 }, { "sched", 1, 12 }, { "ack-timeout", 1, 13 },
+        { "wrap", 1, 14 }, { "versus", 1, 15 }, { "notrace-bin", 1, 16 },
+        { "srcdir", 1, 17 }, { "out", 1, 18 }, { "runs", 1, 19 },
+        { "quick", 0, 20 }, { "no-callgrind", 0, 21 }, { NULL, 0, 0 },
     };
     struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
-    const char *arg;
+    const char *arg, *name;
+    char word[32];
+    enum ipc_sched sched;
     int id;
 
-    o->iter = default_iter;
-    o->cpu = -1;
-    while ((id = ipc_cli_next(&cli, opts, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, opts, &arg)) != IPCLAB_CLI_END) {
+        if (id == IPCLAB_CLI_OPERAND) {
+            if (!cli.only_operands)
+                ipc_usage_error("unexpected argument '%s'", arg);
+            o->operands = &argv[cli.i - 1];
+            break;
+        }
+        name = opts[id - 1].name;
+        snprintf(word, sizeof(word), "--%s", name);
+        if (id != 1 && strstr(usage, word) == NULL)
+            ipc_usage_error("option '--%s' is not one of this command's",
+                            name);
         switch (id) {
-        case 1:
-            fputs(usage, stdout);
-            exit(0);
-        case 2:
-            o->iter = (long)ipc_cli_int("iter", arg, 1, 100000000);
+        case 1: fputs(usage, stdout); exit(0);
+        case 2: o->iter = ipc_cli_int_or_exit(name, arg, 1, 100000000); break;
+        case 3: o->cpu = (int)ipc_cli_int_or_exit(name, arg, 0,
+                                                  CPU_SETSIZE - 1); break;
+        case 4: o->bin = arg; break;
+        case 5:
+            if (strstr(usage, "--clients LIST") != NULL)
+                o->client_counts = arg;     /* report: "1,4,16" */
+            else
+                o->clients = ipc_cli_int_or_exit(name, arg, 1, 256);
             break;
-        case 3:
-            o->cpu = (int)ipc_cli_int("cpu", arg, 0, CPU_SETSIZE - 1);
+        case 6: o->count = ipc_cli_int_or_exit(name, arg, 1, 10000000);
+                break;
+        case 7: o->window = ipc_cli_int_or_exit(name, arg, 1, 1000); break;
+        case 8: o->pairs = ipc_cli_int_or_exit(name, arg, 1, 100); break;
+        case 9: o->stopped = ipc_cli_int_or_exit(name, arg, 1, 64); break;
+        case 10: o->spawn = arg; break;
+        case 11: o->signals = arg; break;
+        case 12:
+            if (ipc_sched_parse(arg, &sched) == -1)
+                ipc_usage_error("--sched must be batch or normal");
+            o->sched = arg;
             break;
-        default:
-            ipc_usage_error("unexpected argument '%s'", arg);
+        case 13: o->ack_timeout = arg;
+                 ipc_cli_int_or_exit(name, arg, 1, 3600000); break;
+        case 14: o->wrap = arg; break;
+        case 15: o->versus = arg; break;
+        case 16: o->notrace_bin = arg; break;
+        case 17: o->srcdir = arg; break;
+        case 18: o->out = arg; break;
+        case 19: o->runs = ipc_cli_int_or_exit(name, arg, 1, MAX_ROUNDS);
+                 break;
+        case 20: o->quick = true; break;
+        case 21: o->no_callgrind = true; break;
         }
     }
     bench_pin(o->cpu);

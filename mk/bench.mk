@@ -17,10 +17,10 @@
 # because tests/bench/ runs a smoke run of them in 'make check'. They are
 # not installed.
 
-# ipclab-bench: the driver (main, report, extra, table, plot), the
-# measuring commands and their helpers; its plot is drawn with the trace
+# ipclab-bench: the driver (main, report, table, plot), the measuring
+# commands and their helpers (util); its plot is drawn with the trace
 # tool's SVG writer
-BENCH_SRCS := main.c report.c extra.c table.c plot.c fifo.c signal.c \
+BENCH_SRCS := main.c report.c table.c plot.c fifo.c signal.c \
               spawn.c system.c tpcost.c util.c
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/bench/%.o)
 BENCH_BIN  := $(BUILD)/bin/ipclab-bench

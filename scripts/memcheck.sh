@@ -25,15 +25,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
     exit 1
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-memcheck.XXXXXX")
+server_workdir memcheck keep        # a failure's reports stay
 dir="$work/run"
-cleanup() {
-    status=$?
-    stop_server || true
-    [ "$status" -eq 0 ] && rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT INT TERM
 
 # --error-exitcode: errors and definite leaks make the process fail too
 vg="valgrind --quiet --error-exitcode=99 --leak-check=full

@@ -29,14 +29,7 @@ clients=${3:-32}
 window=${4:-8}
 [ $# -ge 4 ] && shift 4 || shift $#
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-soak.XXXXXX")
-cleanup() {
-    status=$?
-    stop_server || true
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT INT TERM
+server_workdir soak
 
 start_server "$work" "$work/server.out" - "$bin/ipclab-server" \
     --dir "$work/run" "$@" || exit 1

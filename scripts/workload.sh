@@ -16,15 +16,8 @@ set -eu
 bin=$1
 shift
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-run.XXXXXX")
+server_workdir run
 dir="$work/run"
-cleanup() {
-    status=$?
-    stop_server || true
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT INT TERM
 
 start_server "$work" "$work/server.log" - "$bin/ipclab-server" \
     --dir "$dir" "$@" || exit 1
@@ -46,19 +39,8 @@ rc4='2 * 21
 5 + 5'
 
 failed=0
-for rc in rc1 rc2 rc3 rc4; do
-    gated_client "$work/$rc.in" "$work/$rc.out" \
-        "$bin/ipclab-rc" --dir "$dir" --window 3 --file "$work/$rc.in"
-done
-release_clients "$work/rc1.in" "$rc1" "$work/rc2.in" "$rc2" \
-    "$work/rc3.in" "$rc3" "$work/rc4.in" "$rc4" || failed=1
-# shellcheck disable=SC2086  # the list of pids, split on purpose
-set -- $gated_pids
-for rc in rc1 rc2 rc3 rc4; do
-    wait "$1" || failed=1
-    shift
-    sed "s/^/$rc: /" "$work/$rc.out"
-done
+run_clients "$bin/ipclab-rc" "$dir" 3 rc1 "$rc1" rc2 "$rc2" rc3 "$rc3" \
+    rc4 "$rc4" || failed=1
 
 stop_server || failed=1
 cat "$work/server.log"

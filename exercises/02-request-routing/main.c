@@ -63,7 +63,8 @@ main(int argc, char *argv[])
     int id, in, rejects;
 
     ipc_set_progname(argv[0]);
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
+           IPCLAB_CLI_END) {
         if (id == 1) {
             printf("Usage: %s --dir DIR\n", ipc_progname());
             return 0;

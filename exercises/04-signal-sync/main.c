@@ -100,7 +100,8 @@ main(int argc, char *argv[])
     int id, timeout_ms = 10000, failed = 0;
 
     ipc_set_progname(argv[0]);
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
+           IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
             printf("Usage: %s [--dir DIR] [--timeout MS] (A OP B | --file "
@@ -109,7 +110,8 @@ main(int argc, char *argv[])
         case OPT_DIR:     dir_opt = arg; break;
         case OPT_FILE:    file = arg; break;
         case OPT_TIMEOUT:
-            timeout_ms = (int)ipc_cli_int("timeout", arg, 1, 3600000);
+            timeout_ms = (int)ipc_cli_int_or_exit("timeout", arg, 1,
+                                                  3600000);
             break;
         case IPCLAB_CLI_OPERAND:
             if (strlen(expr) + strlen(arg) + 2 > sizeof(expr))

@@ -126,7 +126,8 @@ main(int argc, char *argv[])
     ipc_set_progname(argv[0]);
     m.ack_timeout_ms = 2000;
     m.result_timeout_ms = 5000;
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
+           IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
             printf("Usage: %s [--dir DIR] [--worker-dir DIR] "
@@ -136,7 +137,8 @@ main(int argc, char *argv[])
         case OPT_DIR:         dir_opt = arg; break;
         case OPT_WORKER_DIR:  worker_dir = arg; break;
         case OPT_ACK_TIMEOUT:
-            m.ack_timeout_ms = (int)ipc_cli_int("ack-timeout", arg, 1, 60000);
+            m.ack_timeout_ms = (int)ipc_cli_int_or_exit("ack-timeout", arg,
+                                                        1, 60000);
             break;
         case OPT_SIGNALS:
             if (ipc_sig_mode_parse(arg, &mode) == -1)

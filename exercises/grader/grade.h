@@ -235,7 +235,8 @@ g_record_run(const char *trace, const char *const server[],
 
 /*
  * The text of file 'path' with at most 'max' characters, newlines turned
- * into " | ", for failure messages. Returns a static buffer (one of 4).
+ * into " | ", for failure messages. The text stays valid until the test
+ * process ends (h_keep()).
  */
 const char *
 g_snippet(const char *path, size_t max);

@@ -172,12 +172,10 @@ g_prog_dir(void)
 const char *
 g_prog(const char *name)
 {
-    static char paths[8][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 8];
+    char path[PATH_MAX * 2];
 
-    snprintf(p, PATH_MAX, "%s/%s", g_prog_dir(), name);
-    return p;
+    snprintf(path, sizeof(path), "%s/%s", g_prog_dir(), name);
+    return h_keep(path);
 }
 
 void
@@ -202,18 +200,14 @@ g_open_fds(void)
 const char *
 g_snippet(const char *path, size_t max)
 {
-    static char bufs[4][512];
-    static int next;
-    char *buf = bufs[next++ % 4];
+    char buf[512];
     char *text = h_read_file(path);
     size_t n = 0;
 
-    if (max >= sizeof(bufs[0]))
-        max = sizeof(bufs[0]) - 1;
-    if (text == NULL) {
-        snprintf(buf, max + 1, "(no output)");
-        return buf;
-    }
+    if (max >= sizeof(buf))
+        max = sizeof(buf) - 1;
+    if (text == NULL)
+        return "(no output)";
     for (const char *p = text; *p != '\0' && n + 4 < max; p++) {
         if (*p == '\n') {
             if (p[1] != '\0') {
@@ -225,10 +219,8 @@ g_snippet(const char *path, size_t max)
         }
     }
     buf[n] = '\0';
-    if (n == 0)
-        snprintf(buf, max + 1, "(no output)");
     free(text);
-    return buf;
+    return n > 0 ? h_keep(buf) : "(no output)";
 }
 
 /* The number after 'key' in file 'path', or -1 */

@@ -12,15 +12,18 @@
  *     struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
  *     const char *arg;
  *     int id;
- *     while ((id = ipc_cli_next(&cli, opts, &arg)) != IPCLAB_CLI_END) {
+ *     while ((id = ipc_cli_next_or_exit(&cli, opts, &arg)) !=
+ *            IPCLAB_CLI_END) {
  *         switch (id) {
  *         case IPCLAB_CLI_OPERAND: ...arg is the operand...
  *         case OPT_DIR:         ...arg is the value...
  *         }
  *     }
  *
- * Unknown options and missing values are usage errors: a message, "Try
- * 'PROG --help'." and exit status 2, before anything is started.
+ * Unknown options and missing values are usage errors. ipc_cli_parse()
+ * returns them (IPCLAB_CLI_ERROR, the message in cli.error); a program
+ * calls the *_or_exit functions, which print the message and "Try 'PROG
+ * --help'." and exit with status 2, before anything is started.
  */
 #ifndef IPCLAB_CLI_H
 #define IPCLAB_CLI_H
@@ -29,6 +32,7 @@
 
 #define IPCLAB_CLI_END     (-1)
 #define IPCLAB_CLI_OPERAND 0
+#define IPCLAB_CLI_ERROR   (-2)
 
 struct ipc_cli_opt {
     const char *name;               /* without the leading "--" */
@@ -41,24 +45,38 @@ struct ipc_cli {
     char **argv;
     int i;                          /* next word to look at */
     int only_operands;              /* after "--" */
+    char error[96];                 /* the last usage error, in words */
 };
 
-#define IPCLAB_CLI_INIT(argc, argv) { (argc), (argv), 1, 0 }
+#define IPCLAB_CLI_INIT(argc, argv) { (argc), (argv), 1, 0, "" }
 
 /*
  * The next option's id with its value in *arg (NULL when it takes none),
  * IPCLAB_CLI_OPERAND with the word in *arg, or IPCLAB_CLI_END. "-h" is
  * "--help", which every program has: the table must contain "help".
+ * An unknown option, a missing value or a value given to a flag:
+ * IPCLAB_CLI_ERROR with errno EINVAL and the message in cli->error.
  */
 int
-ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
-             const char **arg);
+ipc_cli_parse(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
+              const char **arg);
+
+/* ipc_cli_parse(), but a usage error ends the program (status 2). */
+int
+ipc_cli_next_or_exit(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
+                     const char **arg);
 
 /*
  * The value of option 'name' as an integer in [min, max], or a usage
- * error (exit 2) that names the option.
+ * error that names the option and ends the program (status 2). The same
+ * without exiting is ipc_parse_i64() (err.h).
  */
 int64_t
-ipc_cli_int(const char *name, const char *value, int64_t min, int64_t max);
+ipc_cli_int_or_exit(const char *name, const char *value, int64_t min,
+                    int64_t max);
+
+/* The former names, which src/server and src/trace still call */
+#define ipc_cli_next ipc_cli_next_or_exit
+#define ipc_cli_int  ipc_cli_int_or_exit
 
 #endif /* IPCLAB_CLI_H */

@@ -3,9 +3,10 @@
  *
  * Library functions return -1 and set errno; they never print or exit.
  * The exceptions say so: the helpers below, which programs call to report
- * and end; cli.h's parser, whose usage errors end the program with status
- * 2; functions named *_or_exit (worker.h); and a child between fork() and
- * exec, which _exit()s when it cannot run its program (proc.h). Programs
+ * and end; functions named *_or_exit (cli.h, worker.h), which end the
+ * program on a usage error (status 2) or a failure; and a child between
+ * fork() and exec, which _exit()s when it cannot run its program
+ * (proc.h). Programs
  * decide, through these helpers, what to say and how to end:
  *
  *     ipc_set_progname(argv[0]);

@@ -101,16 +101,17 @@ struct tally {
 static bool
 run(size_t size, struct tally *t)
 {
+    char path[PATH_MAX];
     struct lab_gate ready, go;
     struct blast b[2];
     struct ipc_record rec;
-    const char *path = lab_path("atomicity");
     unsigned char *buf = malloc(size);
     int32_t last = 0;
     bool ok = true;
     pid_t pid[2];
     int fd;
 
+    lab_path(path, "atomicity");
     ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
     if (buf == NULL || fd == -1 || ipc_fd_set_nonblock(fd, 0) == -1)

@@ -32,7 +32,7 @@
 bool
 exp_capacity(void)
 {
-    const char *path = lab_path("capacity");
+    char path[PATH_MAX];
     struct ipc_record rec;
     long page = sysconf(_SC_PAGESIZE);
     long rsize = (long)sizeof(rec);
@@ -40,6 +40,7 @@ exp_capacity(void)
     int rd, wr, r, err;
     bool ok = true;
 
+    lab_path(path, "capacity");
     if (ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600) == -1)
         return false;
     /* read end first: with O_NONBLOCK it opens at once, and then the

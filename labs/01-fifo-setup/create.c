@@ -48,12 +48,13 @@ static int
 create_under(const char *name, mode_t mode, mode_t mask)
 {
     mode_t saved = umask(mask);
+    char path[PATH_MAX];
     struct stat st;
-    int r = ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(name), mode);
+    int r = ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(path, name), mode);
 
     umask(saved);
-    if (r == -1 || stat(lab_path(name), &st) == -1) {
-        lab_say("cannot create '%s': %s", lab_path(name),
+    if (r == -1 || stat(path, &st) == -1) {
+        lab_say("cannot create '%s': %s", path,
                 ipc_errno_name(errno));
         return -1;
     }
@@ -63,6 +64,7 @@ create_under(const char *name, mode_t mode, mode_t mask)
 bool
 exp_mkfifo(void)
 {
+    char decimal[PATH_MAX];
     static const struct {
         const char *name, *call;
         mode_t mode, mask;
@@ -90,7 +92,7 @@ exp_mkfifo(void)
             "shows mode = %#x instead of 0x1b6", 666, 666);
 
     /* what the decimal bug does to the FIFO's own owner */
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("decimal"),
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path(decimal, "decimal"),
                        O_RDONLY | O_NONBLOCK);
     if (geteuid() == 0) {
         lab_say("you are root: permissions do not stop you (CAP_DAC_OVERRIDE),"
@@ -108,11 +110,13 @@ exp_mkfifo(void)
 bool
 exp_exists(void)
 {
-    const char *path = lab_path("exists"), *planted = lab_path("planted");
+    char path[PATH_MAX], planted[PATH_MAX];
     struct stat st;
     bool ok = true;
     int r, fd;
 
+    lab_path(path, "exists");
+    lab_path(planted, "planted");
     ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
     r = ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
     ok &= lab_expect(r == -1 && errno == EEXIST, "a second mkfifo() of '%s' "

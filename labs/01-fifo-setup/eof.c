@@ -50,13 +50,14 @@ eof_writer(void *arg)
 bool
 exp_eof(void)
 {
+    char path[PATH_MAX];
     struct writer w[2];
     struct ipc_record rec = { 0 };
-    const char *path = lab_path("eof");
     bool ok = true;
     pid_t pid[2];
     int fd, r;
 
+    lab_path(path, "eof");
     ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
     /* O_NONBLOCK: no writer exists yet, and we want to see EAGAIN below */
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);

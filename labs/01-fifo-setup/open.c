@@ -53,7 +53,8 @@ opener(void *arg)
 static bool
 rendezvous(const char *peer_role, int flags)
 {
-    struct opener o = { lab_path("rendezvous"), flags, { -1, -1 } };
+    char path[PATH_MAX];
+    struct opener o = { lab_path(path, "rendezvous"), flags, { -1, -1 } };
     int other = flags == O_RDONLY ? O_WRONLY : O_RDONLY;
     char wchan[64];
     bool ok = true;
@@ -95,11 +96,12 @@ exp_rendezvous(void)
 bool
 exp_nonblock(void)
 {
-    const char *path = lab_path("nonblock");
+    char path[PATH_MAX];
     struct ipc_record rec;
     bool ok = true;
     int rfd, wfd, r;
 
+    lab_path(path, "nonblock");
     ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
 
     /* the read end, with no writer anywhere */

@@ -62,7 +62,8 @@ late_writer(void *arg)
 static int
 close_under_writer(bool ignore)
 {
-    struct writer w = { .path = lab_path("sigpipe"),
+    char sigpipe[PATH_MAX];
+    struct writer w = { .path = lab_path(sigpipe, "sigpipe"),
                         .ignore_sigpipe = ignore };
     int fd, status;
     pid_t pid;

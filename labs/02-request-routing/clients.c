@@ -73,8 +73,9 @@ which(const pid_t *pids, int32_t pid)
 bool
 exp_many_writers(void)
 {
+    char fifo1[PATH_MAX];
     struct lab_gate opened, go;
-    struct client c = { lab_path("fifo1"), &opened, &go };
+    struct client c = { lab_path(fifo1, "fifo1"), &opened, &go };
     struct ipc_rec_reader rd;
     struct ipc_record rec;
     char order[CLIENTS * REQUESTS + 1];

@@ -33,10 +33,12 @@
 static int
 rec_writer(void *arg)
 {
+    char records[PATH_MAX];
     struct lab_steps *s = arg;
     static const char junk[10] = "garbage!!!";
     struct ipc_record r[4];
-    int fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("records"), O_WRONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path(records, "records"),
+                           O_WRONLY);
 
     if (fd == -1)
         return 1;
@@ -92,16 +94,17 @@ take(struct ipc_rec_reader *rd)
 bool
 exp_fixed_records(void)
 {
+    char records[PATH_MAX];
     struct lab_steps s;
     struct ipc_rec_reader rd;
     bool ok = true;
     int fd, a, b;
     pid_t pid;
 
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path("records"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(records, "records"), 0600);
     lab_steps_init(&s);
     pid = lab_fork("writer", rec_writer, &s);
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("records"),
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, records,
                        O_RDONLY | O_NONBLOCK);
     ipc_rec_reader_init(&rd, fd, IPCLAB_FIFO_LAB, IPCLAB_KIND_REQUEST);
     ok &= lab_gate_wait(&s.done, NULL);
@@ -126,6 +129,6 @@ exp_fixed_records(void)
     ok &= lab_wait(pid, "writer") == 0;
     lab_steps_close(&s);
     close(fd);
-    unlink(lab_path("records"));
+    unlink(records);
     return ok;
 }

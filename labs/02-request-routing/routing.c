@@ -49,21 +49,23 @@ static const struct {
 static const int client_no[NCLIENTS] = { 0, 1 };
 static const enum ipc_op worker_op[IPCLAB_OP_COUNT + 1] = { 0, 1, 2, 3, 4 };
 
+/* The FIFO of the worker for 'op', into buf */
 static const char *
-to_path(uint32_t op)
+to_path(char buf[static PATH_MAX], uint32_t op)
 {
     char name[16];
 
     snprintf(name, sizeof(name), "to-%s", ipc_op_name(op));
-    return lab_path(name);
+    return lab_path(buf, name);
 }
 
 /* Peer: a client sends its requests into FIFO1. */
 static int
 route_client(void *arg)
 {
+    char fifo1[PATH_MAX];
     int k = *(const int *)arg;
-    int fd = ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"), O_WRONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"), O_WRONLY);
     struct ipc_record rec;
 
     for (int i = 0; fd >= 0 && i < NREQ; i++) {
@@ -79,9 +81,10 @@ route_client(void *arg)
 static int
 worker(void *arg)
 {
+    char to[PATH_MAX], fifo4[PATH_MAX];
     enum ipc_op op = *(const enum ipc_op *)arg;
-    int in = ipc_fifo_open(IPCLAB_FIFO_LAB, to_path(op), O_RDONLY);
-    int out = ipc_fifo_open(IPCLAB_FIFO4, lab_path("fifo4"), O_WRONLY);
+    int in = ipc_fifo_open(IPCLAB_FIFO_LAB, to_path(to, op), O_RDONLY);
+    int out = ipc_fifo_open(IPCLAB_FIFO4, lab_path(fifo4, "fifo4"), O_WRONLY);
     struct ipc_record rec;
     int r;
 
@@ -122,30 +125,32 @@ check_result(const struct ipc_record *res)
 bool
 exp_routing(void)
 {
+    char fifo1[PATH_MAX], fifo4[PATH_MAX], path[PATH_MAX];
     pid_t workers[IPCLAB_OP_COUNT + 1], clients[NCLIENTS];
     int to[IPCLAB_OP_COUNT + 1], got_req = 0, got_res = 0;
     struct ipc_rec_reader in1, in4;
     struct ipc_record rec;
     bool ok = true;
 
-    ipc_fifo_create(IPCLAB_FIFO1, lab_path("fifo1"), 0600);
-    ipc_fifo_create(IPCLAB_FIFO4, lab_path("fifo4"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO4, lab_path(fifo4, "fifo4"), 0600);
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        ipc_fifo_create(IPCLAB_FIFO_LAB, to_path(op), 0600);
+        ipc_fifo_create(IPCLAB_FIFO_LAB, to_path(path, op), 0600);
     /* fork before opening anything: a peer must not inherit our ends */
     for (int k = 0; k < NCLIENTS; k++)
         clients[k] = lab_fork("client", route_client, (void *)&client_no[k]);
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         workers[op] = lab_fork(ipc_op_name(op), worker,
                                (void *)&worker_op[op]);
-    ipc_rec_reader_init(&in4, ipc_fifo_open(IPCLAB_FIFO4, lab_path("fifo4"),
+    ipc_rec_reader_init(&in4, ipc_fifo_open(IPCLAB_FIFO4, fifo4,
                                             O_RDONLY | O_NONBLOCK),
                         IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
-    ipc_rec_reader_init(&in1, ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"),
+    ipc_rec_reader_init(&in1, ipc_fifo_open(IPCLAB_FIFO1, fifo1,
                                             O_RDONLY | O_NONBLOCK),
                         IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)   /* rendezvous */
-        to[op] = ipc_fifo_open(IPCLAB_FIFO_LAB, to_path(op), O_WRONLY);
+        to[op] = ipc_fifo_open(IPCLAB_FIFO_LAB, to_path(path, op),
+                               O_WRONLY);
 
     while (ok && got_res < NCLIENTS * NREQ) {
         struct pollfd p[2] = { { .fd = in4.fd, .events = POLLIN },
@@ -185,13 +190,13 @@ exp_routing(void)
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
         close(to[op]);          /* end of file: the worker ends */
         ok &= lab_wait(workers[op], ipc_op_name(op)) == 0;
-        unlink(to_path(op));
+        unlink(to_path(path, op));
     }
     for (int k = 0; k < NCLIENTS; k++)
         ok &= lab_wait(clients[k], "client") == 0;
     close(in1.fd);
     close(in4.fd);
-    unlink(lab_path("fifo1"));
-    unlink(lab_path("fifo4"));
+    unlink(fifo1);
+    unlink(fifo4);
     return ok;
 }

@@ -167,12 +167,14 @@ take(struct line_reader *r)
 bool
 exp_text_lines(void)
 {
+    char path[PATH_MAX];
     static const struct msg one[] = {
         { 1, "6 * 7", 3 }, { 2, "1 + 2", 0 }, { 3, "3 + 4", 0 },
         { 4, "10 - 3", 4 }, { 0, NULL, 0 },
     };
     static const struct msg two[] = { { 1, "8 / 2", 0 }, { 0, NULL, 0 } };
-    struct typist t1 = { lab_path("text"), one, { { -1, -1 }, { -1, -1 } } };
+    struct typist t1 = { lab_path(path, "text"), one,
+                         { { -1, -1 }, { -1, -1 } } };
     struct typist t2 = { t1.path, two, { { -1, -1 }, { -1, -1 } } };
     struct line_reader r = { .fd = -1 };
     bool ok = true;

@@ -33,18 +33,20 @@
 bool
 exp_crash(void)
 {
+    char in[PATH_MAX], out[PATH_MAX];
     static const char input[] = "1 + 1\n2 + 2\n3 + 3\n";
     static const char expect[] = "1 + 1 = 2\n"
                                  "2 + 2: processing client failed\n"
                                  "3 + 3 = 6\n";
     const char *extra[] = { "--worker-crash-after", "2", NULL };
-    const char *in = lab_path("crash.in"), *out = lab_path("crash.out");
     struct lab_server srv;
     char text[512];
     int status;
     bool ok;
     FILE *f;
 
+    lab_path(in, "crash.in");
+    lab_path(out, "crash.out");
     if ((f = fopen(in, "we")) == NULL)
         ipc_die("cannot create '%s'", in);
     fputs(input, f);

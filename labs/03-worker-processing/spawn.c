@@ -43,14 +43,15 @@ struct mode_run {
 static bool
 run_mode(const char *mode, struct mode_run *m)
 {
+    char out[PATH_MAX];
     const char *extra[] = { "--spawn", mode, NULL };
-    const char *out = lab_path("rc.out");
     struct lab_server srv;
     char text[1024], count[16];
     const char *p;
     int64_t t0;
     int status;
 
+    lab_path(out, "rc.out");
     if (!lab_server_start(&srv, extra))
         return false;
     snprintf(count, sizeof(count), "%d", REQUESTS);

@@ -46,8 +46,11 @@ struct job {
 static int
 worker(void *arg)
 {
-    int in = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("requests"), O_RDONLY);
-    int out = ipc_fifo_open(IPCLAB_FIFO4, lab_path("results"), O_WRONLY);
+    char requests[PATH_MAX], results[PATH_MAX];
+    int in = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path(requests, "requests"),
+                           O_RDONLY);
+    int out = ipc_fifo_open(IPCLAB_FIFO4, lab_path(results, "results"),
+                            O_WRONLY);
     struct ipc_record rec;
     int r = -1;
 
@@ -72,19 +75,20 @@ worker(void *arg)
 static bool
 run_jobs(const struct job *jobs, int n)
 {
+    char requests[PATH_MAX], results[PATH_MAX];
     struct ipc_record rec;
     bool ok;
     int in, out;
     pid_t pid;
 
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path("requests"), 0600);
-    ipc_fifo_create(IPCLAB_FIFO4, lab_path("results"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(requests, "requests"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO4, lab_path(results, "results"), 0600);
     pid = lab_fork("worker", worker, NULL);
     /* both blocking, in the worker's order: a read end opened first, with
        O_NONBLOCK, would see end of file until the worker opens its
        write end (lab 01, 'nonblock') */
-    in = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("requests"), O_WRONLY);
-    out = ipc_fifo_open(IPCLAB_FIFO4, lab_path("results"), O_RDONLY);
+    in = ipc_fifo_open(IPCLAB_FIFO_LAB, requests, O_WRONLY);
+    out = ipc_fifo_open(IPCLAB_FIFO4, results, O_RDONLY);
     ok = in >= 0 && out >= 0;           /* ipc_fifo_open() said why not */
     for (int i = 0; i < n && ok; i++) {
         const struct job *j = &jobs[i];
@@ -115,8 +119,8 @@ run_jobs(const struct job *jobs, int n)
                      "the end and exits 0");
     if (out >= 0)
         close(out);
-    unlink(lab_path("requests"));
-    unlink(lab_path("results"));
+    unlink(requests);
+    unlink(results);
     return ok;
 }
 

@@ -44,14 +44,15 @@ on_result(int sig)
 static int
 client(void *arg)
 {
+    char fifo1[PATH_MAX], fifo2[PATH_MAX];
     struct peer *p = arg;
     struct ipc_sig_event ev;
     struct ipc_record rec;
     struct ipc_sigs sigs;
     struct sigaction sa;
     sigset_t ready;
-    int fd1 = ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"), O_WRONLY);
-    int fd2 = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_RDONLY);
+    int fd1 = ipc_fifo_open(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"), O_WRONLY);
+    int fd2 = ipc_fifo_open(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), O_RDONLY);
 
     ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ready);
@@ -85,6 +86,7 @@ client(void *arg)
 static int
 serve_one(bool block_first)
 {
+    char fifo1[PATH_MAX], fifo2[PATH_MAX];
     struct peer p = { .block_first = block_first };
     struct ipc_record rec;
     struct ipc_sigs sigs;
@@ -92,12 +94,12 @@ serve_one(bool block_first)
     pid_t pid;
 
     ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
-    ipc_fifo_create(IPCLAB_FIFO1, lab_path("fifo1"), 0600);
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path("fifo2"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
     lab_gate_init(&p.go);
     pid = lab_fork("client", client, &p);
-    fd1 = ipc_fifo_open(IPCLAB_FIFO1, lab_path("fifo1"), O_RDONLY);
-    fd2 = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_WRONLY);
+    fd1 = ipc_fifo_open(IPCLAB_FIFO1, fifo1, O_RDONLY);
+    fd2 = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     if (ipc_rec_read_one(fd1, IPCLAB_FIFO1, &rec, IPCLAB_KIND_REQUEST) == 1) {
         ipc_rec_make_result(&rec, 0, 42);
         ipc_rec_write(fd2, IPCLAB_FIFO2, &rec, -1);
@@ -108,8 +110,8 @@ serve_one(bool block_first)
     lab_gate_close(&p.go);
     close(fd1);
     close(fd2);
-    unlink(lab_path("fifo1"));
-    unlink(lab_path("fifo2"));
+    unlink(fifo1);
+    unlink(fifo2);
     return status;
 }
 

@@ -107,13 +107,15 @@ flag_waiter(void *arg)
 static int
 blocked_reader(void *arg)
 {
+    char path[PATH_MAX];
     struct waiter *w = arg;
     struct ipc_record rec;
     int fd, err;
     ssize_t n;
 
     install(w->restart ? SA_RESTART : 0);       /* the point of part 2 */
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("handler"), O_RDONLY);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path(path, "handler"),
+                       O_RDONLY);
     lab_gate_post(&w->ready, 1);
     n = read(fd, &rec, sizeof(rec));
     err = errno;
@@ -137,6 +139,7 @@ blocked_reader(void *arg)
 static bool
 interrupt_read(bool restart)
 {
+    char path[PATH_MAX];
     struct waiter w = { .restart = restart };
     struct ipc_record rec;
     struct ipc_sigs sigs;
@@ -146,10 +149,10 @@ interrupt_read(bool restart)
     int fd;
 
     ipc_sigs_init(&sigs, IPCLAB_SIG_CLASSIC);
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path("handler"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(path, "handler"), 0600);
     lab_gate_init(&w.ready);
     pid = lab_fork("reader", blocked_reader, &w);
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("handler"), O_WRONLY);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_WRONLY);
     ok = lab_gate_wait(&w.ready, NULL) &&
          lab_wait_blocked(pid, wchan, sizeof(wchan));
     lab_say("%s: the reader sleeps in read() (in the kernel: %s)",
@@ -162,7 +165,7 @@ interrupt_read(bool restart)
     ok &= lab_wait(pid, "reader") == 0;
     lab_gate_close(&w.ready);
     close(fd);
-    unlink(lab_path("handler"));
+    unlink(path);
     return ok;
 }
 

@@ -61,10 +61,9 @@ exp_protocol(void)
                              "--window", "2", "--file", in[i], NULL };
 
         snprintf(name, sizeof(name), "rc%d.in", i + 1);
-        snprintf(in[i], sizeof(in[i]), "%s", lab_path(name));
+        in_of[i] = lab_path(in[i], name);
         snprintf(name, sizeof(name), "rc%d.out", i + 1);
-        snprintf(out[i], sizeof(out[i]), "%s", lab_path(name));
-        in_of[i] = in[i];
+        lab_path(out[i], name);
         lab_clients_input(in[i]);
         pid[i] = lab_spawn("rc", rc, out[i]);
     }

@@ -59,12 +59,13 @@ result_for(struct ipc_record *rec, pid_t reader, uint32_t seq)
 static int
 reader(void *arg)
 {
+    char fifo2[PATH_MAX];
     struct reader *r = arg;
     struct ipc_sigs sigs;
     struct ipc_sig_event ev;
     struct ipc_record rec;
     sigset_t ready;
-    int fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_RDONLY);
+    int fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), O_RDONLY);
 
     ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
     sigemptyset(&ready);
@@ -106,12 +107,13 @@ struct scene {
 static bool
 scene_start(struct scene *s)
 {
+    char fifo2[PATH_MAX];
     static const char *const role[2] = { "reader-a", "reader-b" };
     sigset_t set;
     bool ok = true;
 
     ipc_sigs_init(&s->sigs, IPCLAB_SIG_RT);
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path("fifo2"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
     /* block before fork, so no ready can find a reader unprotected;
        ack too: we take it with sigwaitinfo() */
     sigemptyset(&set);
@@ -123,7 +125,7 @@ scene_start(struct scene *s)
         lab_gate_init(&s->r[i].go);
         s->pid[i] = lab_fork(role[i], reader, &s->r[i]);
     }
-    s->fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_WRONLY);
+    s->fd = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     for (int i = 0; i < 2; i++)         /* both there: no EPIPE below */
         ok &= lab_gate_wait(&s->r[i].opened, NULL);
     return ok && s->fd >= 0;
@@ -160,6 +162,7 @@ take_ack(struct scene *s, int i)
 static bool
 scene_end(struct scene *s, int want_a, int want_b, const char *what)
 {
+    char fifo2[PATH_MAX];
     int a = s->reaped[0] ? want_a : lab_wait(s->pid[0], "reader-a");
     int b = s->reaped[1] ? want_b : lab_wait(s->pid[1], "reader-b");
 
@@ -168,7 +171,7 @@ scene_end(struct scene *s, int want_a, int want_b, const char *what)
         lab_gate_close(&s->r[i].go);
     }
     close(s->fd);
-    unlink(lab_path("fifo2"));
+    unlink(lab_path(fifo2, "fifo2"));
     return lab_expect(a == want_a && b == want_b, "%s", what);
 }
 

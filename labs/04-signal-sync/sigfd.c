@@ -38,6 +38,7 @@ struct poller {
 static int
 poller(void *arg)
 {
+    char sigfd[PATH_MAX];
     struct poller *p = arg;
     struct ipc_rec_reader rd;
     struct ipc_sig_event ev;
@@ -50,7 +51,8 @@ poller(void *arg)
     sigemptyset(&set);
     sigaddset(&set, sigs.ready);        /* blocked since fork: required */
     sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    ipc_rec_reader_init(&rd, ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("sigfd"),
+    ipc_rec_reader_init(&rd, ipc_fifo_open(IPCLAB_FIFO_LAB,
+                                           lab_path(sigfd, "sigfd"),
                                            O_RDONLY | O_NONBLOCK),
                         IPCLAB_FIFO_LAB, IPCLAB_KIND_REQUEST);
     lab_gate_post(&p->ready, 1);
@@ -81,6 +83,7 @@ poller(void *arg)
 bool
 exp_signalfd(void)
 {
+    char sigfd[PATH_MAX];
     struct poller p;
     struct ipc_record rec;
     struct ipc_sigs sigs;
@@ -93,11 +96,11 @@ exp_signalfd(void)
     sigemptyset(&set);
     sigaddset(&set, sigs.ready);
     sigprocmask(SIG_BLOCK, &set, NULL); /* the poller inherits it */
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path("sigfd"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(sigfd, "sigfd"), 0600);
     lab_gate_init(&p.ready);
     pid = lab_fork("poller", poller, &p);
     ok = lab_gate_wait(&p.ready, NULL);
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, lab_path("sigfd"), O_WRONLY);
+    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, sigfd, O_WRONLY);
     for (uint32_t seq = 1; seq <= EACH; seq++) {
         ipc_rec_request(&rec, IPCLAB_OP_SUM, seq, seq, seq);
         ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1);
@@ -108,6 +111,6 @@ exp_signalfd(void)
                      "signalfd", EACH, EACH);
     lab_gate_close(&p.ready);
     close(fd);
-    unlink(lab_path("sigfd"));
+    unlink(sigfd);
     return ok;
 }

@@ -40,12 +40,13 @@ struct peer {
 static int
 sleeper(void *arg)
 {
+    char fifo2[PATH_MAX];
     struct peer *p = arg;
     struct ipc_sig_event ev;
     struct ipc_record rec;
     struct ipc_sigs sigs;
     sigset_t ready;
-    int fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"),
+    int fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"),
                            O_RDONLY | O_NONBLOCK);
     int woken = 0, nread = 0;
 
@@ -71,6 +72,7 @@ sleeper(void *arg)
 static void
 wake_each(enum ipc_sig_mode mode, int *nread, int *left)
 {
+    char fifo2[PATH_MAX];
     struct peer p = { .mode = mode };
     struct ipc_record rec;
     struct ipc_sigs sigs;
@@ -82,12 +84,12 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     sigemptyset(&ready);
     sigaddset(&ready, sigs.ready);
     sigprocmask(SIG_BLOCK, &ready, NULL);       /* the peer inherits it */
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path("fifo2"), 0600);
+    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
     lab_gate_init(&p.opened);
     lab_gate_init(&p.go);
     pid = lab_fork("reader", sleeper, &p);
     lab_gate_wait(&p.opened, NULL);
-    fd = ipc_fifo_open(IPCLAB_FIFO2, lab_path("fifo2"), O_WRONLY);
+    fd = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     for (uint32_t seq = 1; seq <= RECORDS; seq++) {
         result_for(&rec, pid, seq);
         ipc_rec_write(fd, IPCLAB_FIFO2, &rec, -1);
@@ -103,7 +105,7 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     lab_gate_close(&p.opened);
     lab_gate_close(&p.go);
     close(fd);
-    unlink(lab_path("fifo2"));
+    unlink(fifo2);
 }
 
 bool

@@ -28,7 +28,7 @@ exp_load(void)
     static const char *const seed[GENERATORS] = { "1", "2" };
     struct lab_server srv;
     pid_t pid[GENERATORS];
-    char out[GENERATORS][32], text[1024];
+    char out[GENERATORS][PATH_MAX], name[32], text[1024];
     bool ok = true;
 
     if (!lab_server_start(&srv, NULL))
@@ -38,15 +38,15 @@ exp_load(void)
                                "--count", "100", "--random", "--seed",
                                seed[i], "--window", "8", "--quiet", NULL };
 
-        snprintf(out[i], sizeof(out[i]), "load%d.out", i + 1);
-        pid[i] = lab_spawn("rc", argv, lab_path(out[i]));
+        snprintf(name, sizeof(name), "load%d.out", i + 1);
+        pid[i] = lab_spawn("rc", argv, lab_path(out[i], name));
     }
     for (int i = 0; i < GENERATORS; i++) {
         long answered = -1, wrong = -1, lost = -1;
         int status = lab_wait(pid[i], "rc");
         const char *p;
 
-        lab_read_file(lab_path(out[i]), text, sizeof(text));
+        lab_read_file(out[i], text, sizeof(text));
         if ((p = strstr(text, "answered: ")) != NULL)
             sscanf(p, "answered: %ld, errors: %*d, wrong: %ld, lost: %ld",
                    &answered, &wrong, &lost);

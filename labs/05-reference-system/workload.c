@@ -49,14 +49,14 @@ static const char *const answers[RC_COUNT] = {
     "2 * 21 = 42\n1000 / 7 = 142\n5 + 5 = 10\n",
 };
 
-/* The files of client i: "rc1.in", "rc1.out"... */
+/* The files of client i: "rc1.in", "rc1.out"... into buf */
 static const char *
-rc_file(int i, const char *ext)
+rc_file(char buf[static PATH_MAX], int i, const char *ext)
 {
     char name[32];
 
     snprintf(name, sizeof(name), "rc%d.%s", i + 1, ext);
-    return lab_path(name);
+    return lab_path(buf, name);
 }
 
 /* Start client i reading the file 'in' (a FIFO when 'gated') */
@@ -66,6 +66,7 @@ spawn_rc(const struct lab_server *srv, int i, const char *const extra[],
 {
     const char *argv[16] = { srv->rc, "--dir", srv->dir,
                              "--window", "3", "--file", in };
+    char out[PATH_MAX];
     int n = 7;
     FILE *f;
 
@@ -83,22 +84,24 @@ spawn_rc(const struct lab_server *srv, int i, const char *const extra[],
         if (fclose(f) == EOF)
             ipc_die("cannot write '%s'", in);
     }
-    return lab_spawn("rc", argv, rc_file(i, "out"));
+    return lab_spawn("rc", argv, rc_file(out, i, "out"));
 }
 
 pid_t
 rc_start(const struct lab_server *srv, int i, const char *const extra[])
 {
-    return spawn_rc(srv, i, extra, rc_file(i, "in"), false);
+    char in[PATH_MAX];
+
+    return spawn_rc(srv, i, extra, rc_file(in, i, "in"), false);
 }
 
 bool
 rc_check(pid_t pid, int i)
 {
     int status = lab_wait(pid, "rc");
-    char text[512];
+    char out[PATH_MAX], text[512];
 
-    lab_read_file(rc_file(i, "out"), text, sizeof(text));
+    lab_read_file(rc_file(out, i, "out"), text, sizeof(text));
     for (const char *l = text; *l != '\0'; l += *l == '\n') {
         lab_say("rc%d: %.*s", i + 1, (int)strcspn(l, "\n"), l);
         l += strcspn(l, "\n");
@@ -124,8 +127,7 @@ workload(const char *const extra[])
     /* start all four, then release them together: their requests meet in
        the server (lab_clients_release() says why that needs a gate) */
     for (int i = 0; i < RC_COUNT; i++) {
-        snprintf(in[i], sizeof(in[i]), "%s", rc_file(i, "in"));
-        in_of[i] = in[i];
+        in_of[i] = rc_file(in[i], i, "in");
         pid[i] = spawn_rc(&srv, i, NULL, in[i], true);
     }
     t0 = ipc_now_ms();

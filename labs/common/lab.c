@@ -63,7 +63,8 @@ parse_args(const struct lab *lab, int argc, char *argv[], bool *chosen)
     const char *arg;
     int id, n = 0;
 
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
+           IPCLAB_CLI_END) {
         bool all = strcmp(arg != NULL ? arg : "", "all") == 0, found = all;
 
         if (id != IPCLAB_CLI_OPERAND) {
@@ -213,12 +214,8 @@ lab_expect(bool cond, const char *fmt, ...)
 }
 
 const char *
-lab_path(const char *name)
+lab_path(char buf[static PATH_MAX], const char *name)
 {
-    static char paths[16][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 16];
-
-    snprintf(p, PATH_MAX, "%s/%s", scratch, name);
-    return p;
+    snprintf(buf, PATH_MAX, "%s/%s", scratch, name);
+    return buf;
 }

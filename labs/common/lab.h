@@ -77,9 +77,10 @@ bool
 lab_expect(bool cond, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Path of 'name' in the lab's scratch directory (16 rotating buffers). */
+/* Path of 'name' in the lab's scratch directory, written into buf; returns
+   buf. */
 const char *
-lab_path(const char *name);
+lab_path(char buf[static PATH_MAX], const char *name);
 
 /* The role of the calling process: the lab's, or its peer's. */
 const char *

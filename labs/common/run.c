@@ -62,7 +62,7 @@ lab_server_start(struct lab_server *s, const char *const extra[])
 
     lab_bin(server, sizeof(server), "ipclab-server");
     lab_bin(s->rc, sizeof(s->rc), "ipclab-rc");
-    snprintf(s->dir, sizeof(s->dir), "%s", lab_path("run"));
+    lab_path(s->dir, "run");
     for (int i = 0; extra != NULL && extra[i] != NULL && n < 23; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;

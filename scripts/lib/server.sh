@@ -1,8 +1,9 @@
-# scripts/lib/server.sh - start an ipclab-server and wait for its "ready:"
-# line, stop it, and start clients that send together. Sourced by the
-# scripts that run a server (scripts/workload.sh, load.sh, soak.sh,
-# memcheck.sh, traces/samples/workload.sh) and by the workloads the
-# exercise grader writes. Not a program: '. scripts/lib/server.sh'.
+# scripts/lib/server.sh - a private work directory; start an ipclab-server
+# and wait for its "ready:" line, stop it, and start clients that send
+# together. Sourced by the scripts that run a server (scripts/workload.sh,
+# load.sh, soak.sh, memcheck.sh, traces/samples/workload.sh) and by the
+# workloads the exercise grader writes. Not a program: source it with
+# '. scripts/lib/server.sh'.
 # The C programs do the same with ipc_server_start() (include/ipclab/proc.h).
 #
 # Every wait is on a condition, bounded by $IPCLAB_READY_S seconds (60 if
@@ -47,6 +48,26 @@ start_server() {
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
     return 1
+}
+
+# server_workdir TAG [keep]
+#   A fresh private directory ${TMPDIR:-/tmp}/ipclab-TAG.XXXXXX into $work,
+#   and a trap that stops the server and removes $work when the script
+#   ends, however it ends (with 'keep': kept when the script failed, for
+#   its logs). The script's exit status stays its own.
+server_workdir() {
+    work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-$1.XXXXXX") || exit 1
+    _sw_keep=${2:-}
+    trap _server_cleanup EXIT INT TERM
+}
+
+_server_cleanup() {
+    _sw_status=$?
+    stop_server || true
+    if [ -z "$_sw_keep" ] || [ "$_sw_status" -eq 0 ]; then
+        rm -rf "$work"
+    fi
+    exit $_sw_status
 }
 
 # stop_server
@@ -114,4 +135,31 @@ release_clients() {
             i=$((i + 1))
         done
         exit $status' release_clients "$@"
+}
+
+# run_clients RC DIR WINDOW NAME TEXT [NAME TEXT]...
+#   One client per NAME, 'RC --dir DIR --window WINDOW --file $work/NAME.in',
+#   all released together with their TEXT (the gate above); then wait for
+#   each and print its output, every line prefixed "NAME: ". Status 1 when
+#   a client failed or could not be released.
+run_clients() {
+    _rc_rc=$1 _rc_dir=$2 _rc_window=$3
+    shift 3
+    gated_pids="" _rc_n=$# _rc_status=0
+    while [ "$_rc_n" -gt 0 ]; do        # NAME TEXT becomes FIFO TEXT
+        gated_client "$work/$1.in" "$work/$1.out" "$_rc_rc" --dir "$_rc_dir" \
+            --window "$_rc_window" --file "$work/$1.in"
+        set -- "$@" "$work/$1.in" "$2"
+        shift 2
+        _rc_n=$((_rc_n - 2))
+    done
+    release_clients "$@" || _rc_status=1
+    for _rc_pid in $gated_pids; do
+        wait "$_rc_pid" || _rc_status=1
+        _rc_name=${1##*/}
+        _rc_name=${_rc_name%.in}
+        sed "s/^/$_rc_name: /" "$work/$_rc_name.out"
+        shift 2
+    done
+    return $_rc_status
 }

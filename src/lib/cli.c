@@ -1,9 +1,12 @@
 /*
- * cli.c - the command-line parser of every ipclab program.
+ * cli.c - the command-line parser of every ipclab program: ipc_cli_parse()
+ * returns usage errors; only the *_or_exit functions end the program.
  *
  * Unit tests: tests/unit/check_cli.c.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ipclab/cli.h"
@@ -19,9 +22,26 @@ find(const struct ipc_cli_opt *opts, const char *name, size_t len)
     return NULL;
 }
 
+/* A usage error: its message into cli->error, and IPCLAB_CLI_ERROR */
+static int
+usage_error(struct ipc_cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+usage_error(struct ipc_cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(cli->error, sizeof(cli->error), fmt, ap);
+    va_end(ap);
+    errno = EINVAL;
+    return IPCLAB_CLI_ERROR;
+}
+
 int
-ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
-             const char **arg)
+ipc_cli_parse(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
+              const char **arg)
 {
     const struct ipc_cli_opt *opt;
     const char *word, *name, *eq;
@@ -34,7 +54,7 @@ ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
 
     if (!cli->only_operands && strcmp(word, "--") == 0) {
         cli->only_operands = 1;
-        return ipc_cli_next(cli, opts, arg);
+        return ipc_cli_parse(cli, opts, arg);
     }
     if (cli->only_operands || strncmp(word, "--", 2) != 0) {
         if (!cli->only_operands && strcmp(word, "-h") == 0)
@@ -50,10 +70,11 @@ ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
     len = eq != NULL ? (size_t)(eq - name) : strlen(name);
     opt = find(opts, name, len);
     if (opt == NULL)
-        ipc_usage_error("unknown option '--%.*s'", (int)len, name);
+        return usage_error(cli, "unknown option '--%.*s'", (int)len, name);
     if (!opt->has_arg) {
         if (eq != NULL)
-            ipc_usage_error("option '--%s' takes no value", opt->name);
+            return usage_error(cli, "option '--%s' takes no value",
+                               opt->name);
         return opt->id;
     }
     if (eq != NULL)
@@ -61,12 +82,24 @@ ipc_cli_next(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
     else if (cli->i < cli->argc)
         *arg = cli->argv[cli->i++];
     else
-        ipc_usage_error("option '--%s' needs a value", opt->name);
+        return usage_error(cli, "option '--%s' needs a value", opt->name);
     return opt->id;
 }
 
+int
+ipc_cli_next_or_exit(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
+                     const char **arg)
+{
+    int id = ipc_cli_parse(cli, opts, arg);
+
+    if (id == IPCLAB_CLI_ERROR)
+        ipc_usage_error("%s", cli->error);
+    return id;
+}
+
 int64_t
-ipc_cli_int(const char *name, const char *value, int64_t min, int64_t max)
+ipc_cli_int_or_exit(const char *name, const char *value, int64_t min,
+                    int64_t max)
 {
     int64_t v;
 

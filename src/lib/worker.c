@@ -49,7 +49,8 @@ ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
 
     *args = (struct ipc_worker_args){ .op = op_from_progname(),
                                       .mode = IPCLAB_SIG_RT };
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
+           IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
             usage();
@@ -61,11 +62,12 @@ ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
             args->once = 1;
             break;
         case OPT_DELAY:
-            args->delay_ms = (int)ipc_cli_int("delay", arg, 0, 3600000);
+            args->delay_ms = (int)ipc_cli_int_or_exit("delay", arg, 0,
+                                                      3600000);
             break;
         case OPT_CRASH:
-            args->crash_after = (long)ipc_cli_int("crash-after", arg, 1,
-                                                  1000000);
+            args->crash_after = (long)ipc_cli_int_or_exit("crash-after",
+                                                          arg, 1, 1000000);
             break;
         case OPT_SIGNALS:
             if (ipc_sig_mode_parse(arg, &args->mode) == -1)

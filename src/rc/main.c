@@ -141,7 +141,8 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
 
     o->window = 1;
     o->timeout_ms = 10000;
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
+           IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:    usage(); exit(0);
         case OPT_DIR:     o->dir = arg; break;
@@ -149,25 +150,28 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
         case OPT_RANDOM:  o->random = true; break;
         case OPT_QUIET:   o->quiet = true; break;
         case OPT_WINDOW:
-            o->window = (long)ipc_cli_int("window", arg, 1, 1000);
+            o->window = (long)ipc_cli_int_or_exit("window", arg, 1, 1000);
             break;
         case OPT_COUNT:
-            o->count = (long)ipc_cli_int("count", arg, 1, 100000000);
+            o->count = (long)ipc_cli_int_or_exit("count", arg, 1,
+                                                 100000000);
             break;
         case OPT_SEED:
-            o->seed = (uint64_t)ipc_cli_int("seed", arg, 0, INT64_MAX);
+            o->seed = (uint64_t)ipc_cli_int_or_exit("seed", arg, 0,
+                                                    INT64_MAX);
             o->have_seed = true;
             break;
         case OPT_TIMEOUT:
-            o->timeout_ms = (int)ipc_cli_int("timeout", arg, 1, 3600000);
+            o->timeout_ms = (int)ipc_cli_int_or_exit("timeout", arg, 1,
+                                                     3600000);
             break;
         case OPT_SCHED:
             if (ipc_sched_parse(arg, &o->sched) == -1)
                 ipc_usage_error("--sched must be batch or normal");
             break;
         case OPT_DIE_BEFORE_ACK:
-            o->die_before_ack = (long)ipc_cli_int("die-before-ack", arg, 1,
-                                                  1000000);
+            o->die_before_ack = (long)ipc_cli_int_or_exit("die-before-ack",
+                                                          arg, 1, 1000000);
             break;
         case IPCLAB_CLI_OPERAND:
             /* "6 * 7" as three words or "6*7" as one: join with blanks */

@@ -157,6 +157,33 @@ START_TEST(test_bench_system_answers_everything)
 }
 END_TEST
 
+/* The exit status of 'ipclab-bench NAME OPTION 1' */
+static int
+run_option(const char *name, const char *option)
+{
+    return h_run((const char *[]){ h_bin("ipclab-bench"), name, option, "1",
+                 NULL }, NULL, NULL, h_tmpdir_path("err"), CMD_MS);
+}
+
+/* Every command has --help, and refuses an option of another command */
+START_TEST(test_bench_command_help_and_foreign_option)
+{
+    const char *name = commands[_i].name;
+    char usage[64], *out;
+
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-bench"), name,
+                           "--help", NULL }, NULL, h_tmpdir_path("help"),
+                           h_tmpdir_path("err"), CMD_MS), 0);
+    out = h_read_file(h_tmpdir_path("help"));
+    snprintf(usage, sizeof(usage), "Usage: ipclab-bench %s ", name);
+    ck_assert_msg(out != NULL && strncmp(out, usage, strlen(usage)) == 0,
+                  "%s --help: '%s'", name, out);
+    free(out);
+    ck_assert_int_eq(run_option(name, "--no-callgrind"), 2);   /* report's */
+    ck_assert_int_eq(run_option("report", "--iter"), 2);       /* not its */
+}
+END_TEST
+
 START_TEST(test_bench_rejects_unknown_command)
 {
     ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-bench"),
@@ -351,6 +378,8 @@ bench_suite(void)
     tcase_add_loop_test(cmds, test_bench_command_prints_result, 0,
                         (int)(sizeof(commands) / sizeof(commands[0])));
     tcase_add_test(cmds, test_bench_system_answers_everything);
+    tcase_add_loop_test(cmds, test_bench_command_help_and_foreign_option, 0,
+                        (int)(sizeof(commands) / sizeof(commands[0])));
     tcase_add_test(cmds, test_bench_rejects_unknown_command);
     suite_add_tcase(s, cmds);
 

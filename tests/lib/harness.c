@@ -235,12 +235,8 @@ build_dir(void)
     return dir;
 }
 
-/*
- * A copy of 'text' that lives as long as the process: the same text gives
- * the same copy, so no later call overwrites what a test still holds.
- */
-static const char *
-keep(const char *text)
+const char *
+h_keep(const char *text)
 {
     static char *kept[1024];
     static size_t n;
@@ -261,7 +257,7 @@ h_bin(const char *name)
     char path[PATH_MAX];
 
     snprintf(path, sizeof(path), "%s/bin/%s", build_dir(), name);
-    return keep(path);
+    return h_keep(path);
 }
 
 const char *
@@ -329,7 +325,7 @@ h_tmpdir_path(const char *name)
     char path[PATH_MAX];
 
     snprintf(path, sizeof(path), "%s/%s", h_tmpdir(), name);
-    return keep(path);
+    return h_keep(path);
 }
 
 TCase *

@@ -81,6 +81,13 @@ const char *
 h_foreign_dir(void);
 
 /*
+ * A copy of 'text' that lives as long as the test process: the same text
+ * gives the same copy, so no later call overwrites what a test still holds.
+ */
+const char *
+h_keep(const char *text);
+
+/*
  * Absolute path of program 'name' in the build's bin/ directory. Like
  * h_tmpdir_path(), it stays valid for the life of the test process.
  */

@@ -3,10 +3,11 @@
  *
  * The parser exists because "ipclab-rc -5 + 3" must read "-5" as a number:
  * only "--name" words and "-h" are options. These tests walk argument
- * vectors word by word, and check that every usage error ends the program
- * with status 2 (Check's exit tests: the test itself must exit). The
- * module is src/lib/cli.c; ipc_parse_i64() from src/lib/err.c is here too,
- * since ipc_cli_int() is built on it.
+ * vectors word by word, check that ipc_cli_parse() returns every usage
+ * error with its message, and that the *_or_exit functions end the
+ * program with status 2 (Check's exit tests: the test itself must exit).
+ * The module is src/lib/cli.c; ipc_parse_i64() from src/lib/err.c is here
+ * too, since ipc_cli_int_or_exit() is built on it.
  *
  * Run:   CK_RUN_SUITE=cli build/tests/unit
  */
@@ -45,7 +46,7 @@ expect_next(struct ipc_cli *cli, int id, const char *want)
 {
     const char *arg = "not set";
 
-    ck_assert_int_eq(ipc_cli_next(cli, opts, &arg), id);
+    ck_assert_int_eq(ipc_cli_parse(cli, opts, &arg), id);
     if (want == NULL)
         ck_assert_ptr_null(arg);
     else
@@ -60,7 +61,7 @@ parse_all(char **argv)
     const char *arg;
 
     unit_stderr_to(NULL);       /* the usage message is expected */
-    while (ipc_cli_next(&cli, opts, &arg) != IPCLAB_CLI_END)
+    while (ipc_cli_next_or_exit(&cli, opts, &arg) != IPCLAB_CLI_END)
         ;
 }
 
@@ -132,10 +133,10 @@ END_TEST
 
 START_TEST(test_cli_int_in_range)
 {
-    ck_assert_int_eq(ipc_cli_int("count", "7", 1, 10), 7);
-    ck_assert_int_eq(ipc_cli_int("count", "1", 1, 10), 1);
-    ck_assert_int_eq(ipc_cli_int("count", "10", 1, 10), 10);
-    ck_assert_int_eq(ipc_cli_int("delay", "-3", -5, 5), -3);
+    ck_assert_int_eq(ipc_cli_int_or_exit("count", "7", 1, 10), 7);
+    ck_assert_int_eq(ipc_cli_int_or_exit("count", "1", 1, 10), 1);
+    ck_assert_int_eq(ipc_cli_int_or_exit("count", "10", 1, 10), 10);
+    ck_assert_int_eq(ipc_cli_int_or_exit("delay", "-3", -5, 5), -3);
 }
 END_TEST
 
@@ -185,6 +186,30 @@ END_TEST
 
 /* ---- errors ------------------------------------------------------------- */
 
+/* The library returns each usage error, in words; it does not exit */
+START_TEST(test_cli_parse_returns_usage_errors)
+{
+    static const struct {
+        const char *word, *message;
+    } cases[] = {
+        { "--nope", "unknown option '--nope'" },
+        { "--verb", "unknown option '--verb'" },
+        { "--verbose=yes", "option '--verbose' takes no value" },
+        { "--dir", "option '--dir' needs a value" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *argv[] = { "prog", (char *)cases[i].word, NULL };
+        struct ipc_cli cli = cli_over(argv);
+
+        errno = 0;
+        expect_next(&cli, IPCLAB_CLI_ERROR, NULL);
+        ck_assert_int_eq(errno, EINVAL);
+        ck_assert_str_eq(cli.error, cases[i].message);
+    }
+}
+END_TEST
+
 START_TEST(test_cli_unknown_option_exits_2)
 {
     char *argv[] = { "prog", "--nope", NULL };
@@ -220,21 +245,21 @@ END_TEST
 START_TEST(test_cli_int_above_range_exits_2)
 {
     unit_stderr_to(NULL);
-    ipc_cli_int("count", "11", 1, 10);
+    ipc_cli_int_or_exit("count", "11", 1, 10);
 }
 END_TEST
 
 START_TEST(test_cli_int_below_range_exits_2)
 {
     unit_stderr_to(NULL);
-    ipc_cli_int("count", "0", 1, 10);
+    ipc_cli_int_or_exit("count", "0", 1, 10);
 }
 END_TEST
 
 START_TEST(test_cli_int_not_a_number_exits_2)
 {
     unit_stderr_to(NULL);
-    ipc_cli_int("count", "3x", 1, 10);
+    ipc_cli_int_or_exit("count", "3x", 1, 10);
 }
 END_TEST
 
@@ -285,6 +310,7 @@ cli_suite(void)
     suite_add_tcase(s, tc_limits);
 
     /* usage errors end the program with IPCLAB_EXIT_USAGE */
+    tcase_add_test(tc_errors, test_cli_parse_returns_usage_errors);
     tcase_add_exit_test(tc_errors, test_cli_unknown_option_exits_2,
                         IPCLAB_EXIT_USAGE);
     tcase_add_exit_test(tc_errors,

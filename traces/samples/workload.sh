@@ -17,32 +17,15 @@ set -eu
 bin=$1
 shift
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-sample.XXXXXX")
-cleanup() {
-    status=$?
-    stop_server || true
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT INT TERM
+server_workdir sample
 
 start_server "$work" /dev/null - "$bin/ipclab-server" --dir "$work/run" \
     "$@" || exit 1
 
 failed=0
-gated_client "$work/a" "$work/a.out" \
-    "$bin/ipclab-rc" --dir "$work/run" --window 2 --file "$work/a"
-gated_client "$work/b" "$work/b.out" \
-    "$bin/ipclab-rc" --dir "$work/run" --window 2 --file "$work/b"
-release_clients "$work/a" '6 * 7
-1 / 0' "$work/b" '100 - 58
+run_clients "$bin/ipclab-rc" "$work/run" 2 a '6 * 7
+1 / 0' b '100 - 58
 2 + 40' || failed=1
-# shellcheck disable=SC2086  # the list of pids, split on purpose
-set -- $gated_pids
-wait "$1" || failed=1
-wait "$2" || failed=1
-sed 's/^/rc a: /' "$work/a.out"
-sed 's/^/rc b: /' "$work/b.out"
 
 stop_server || failed=1
 exit $failed
