@@ -110,7 +110,12 @@ if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
     exit 2
 fi
 rm -rf "$out"
-mkdir -p "$out/log" || { echo "grade.sh: cannot create '$out/log'" >&2; exit 1; }
+# 0700 from its creation to the end, whoever grades: no test (nor the
+# next grading's, under whatever uid) reads the verdicts and outputs
+mkdir -p "$(dirname "$out")" && mkdir -m 0700 "$out" &&
+    mkdir "$out/log" && [ "$(stat -c %a "$out")" = 700 ] || {
+    echo "grade.sh: cannot create '$out' closed to others (mode 0700)" >&2
+    exit 1; }
 
 # ---- who runs the tests ------------------------------------------------
 # As root, each test's process (and so the student's code and programs)
@@ -152,7 +157,6 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
              ${hidden:+"$hidden"}; do
         [ ! -e "$p" ] || chmod go-rwx "$p"
     done
-    chmod 0700 "$out"
     chmod 0755 "$work"
     stage="$work/stage"
     sbuild="$stage/build"       # the harness finds traces/ beside it
@@ -584,7 +588,6 @@ cat /dev/null "$private"/test-*.json 2>/dev/null |
     echo "# score $score/$max"
 } >"$out/results.tap.tmp" && mv "$out/results.tap.tmp" "$out/results.tap" ||
     fail_report "$out/results.tap"
-[ -z "$test_uid" ] || chmod 0755 "$out"
 echo "results: $out/results.json, $out/results.tap" >&2
 if [ "$solution" = 1 ] && [ "$score" != "$max" ]; then
     echo "grade.sh: the reference solutions did not get full marks" >&2

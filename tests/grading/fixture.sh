@@ -22,8 +22,8 @@
 #                                      time: no verdict left to chance)
 #
 # The copy's exercise is graded with 'make grade EX=NN GRADE_OUT=OUT';
-# then results.json must be JSON of Gradescope's shape (jq -e),
-# results.tap TAP (prove), and every expectation met. The first one
+# then OUT must be mode 0700, results.json JSON of Gradescope's shape
+# (jq -e), results.tap TAP (prove), and every expectation met. The first one
 # that is not is printed, with exit status 1.
 set -eu
 
@@ -60,6 +60,9 @@ grade_and_check() {
         echo "fixture: make grade exited $?${runs:+ (run $run of $runs)}:" \
             "$(tail -n 3 "$out.log")"; exit 1; }
 
+    # closed to every other uid, the tests' included (grade.sh)
+    [ "$(stat -c %a "$out")" = 700 ] || {
+        echo "fixture: $out is mode $(stat -c %a "$out"), not 0700"; exit 1; }
     json=$out/results.json
     jq -e '(.score | type) == "number" and (.max_score | type) == "number"
            and (.output | type) == "string"
