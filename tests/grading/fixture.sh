@@ -16,6 +16,8 @@
 #                fail TEST [WORDS]     TEST failed, its output has WORDS
 #                log TEST WORDS        TEST's log has WORDS
 #                asroot CHECK          CHECK, only when graded as root
+#                asuser CHECK          CHECK, only when graded as another
+#                                      user (no uid switch)
 #                tests NAME...         grade only these tests
 #                repeat N              grade N times: every run must meet
 #                                      every check (the same score each
@@ -81,8 +83,12 @@ grade_and_check() {
         jq -r --arg t "$ex/$1" '.tests[] | select(.name == $t) | .status' "$json"
     }
     grep -v '^#' "$fx/expect" | while read -r what test words; do
-        if [ "$what" = asroot ]; then
-            [ "$(id -u)" = 0 ] || continue
+        if [ "$what" = asroot ] || [ "$what" = asuser ]; then
+            if [ "$(id -u)" = 0 ]; then
+                [ "$what" = asroot ] || continue
+            else
+                [ "$what" = asuser ] || continue
+            fi
             what=$test test=${words%% *} words=${words#"$test"}
             words=${words# }
         fi
