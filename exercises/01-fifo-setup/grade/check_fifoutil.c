@@ -61,13 +61,16 @@ helper(void (*fn)(const char *), const char *arg)
     return pid;
 }
 
-static void
+/* Wait for child 'pid' to end: its wait status */
+static int
 reap(pid_t pid)
 {
     int status;
 
-    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-        ;
+    while (waitpid(pid, &status, 0) == -1)
+        ck_assert_msg(errno == EINTR,
+                      "test error: waitpid() failed: %s", strerror(errno));
+    return status;
 }
 
 GRADE_TEST(make_exact_mode, 2, 10,
@@ -389,9 +392,7 @@ open_when_stat_fails(const char *name, const char *path)
     while ((n = read(pfd[0], &o, sizeof(o))) == -1 && errno == EINTR)
         ;
     close(pfd[0]);
-    while (waitpid(pid, &status, 0) == -1)
-        ck_assert_msg(errno == EINTR,
-                      "test error: waitpid() failed: %s", strerror(errno));
+    status = reap(pid);
     ck_assert_msg(!WIFSIGNALED(status), "%s() was killed by %s when fstat() "
                   "failed (EOVERFLOW)%s: a library function returns -1 with "
                   "errno, it never aborts (README rules)", name,
@@ -677,11 +678,8 @@ static void
 writer_ended(int w, pid_t pid, int got)
 {
     char name[32];
-    int status;
+    int status = reap(pid);
 
-    while (waitpid(pid, &status, 0) == -1)
-        ck_assert_msg(errno == EINTR,
-                      "test error: waitpid() failed: %s", strerror(errno));
     ck_assert_msg(!WIFSIGNALED(status), "writer %d (ex_fifo_open_writer() "
                   "then ex_write_record() in a child) was killed by %s%s, "
                   "after %d of its %d records came through", w,
