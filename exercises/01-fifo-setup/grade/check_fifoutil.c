@@ -757,7 +757,8 @@ GRADE_TEST(records_never_tear, 2, 30,
 }
 END_TEST
 
-/* Where the student's functions print while errors_silent() watches */
+/* Where the student's functions print while the test errors_silent
+   watches */
 struct quiet {
     const char *path;           /* their stdout and stderr, a file */
     int saved[2];               /* the test's own stdout and stderr */
