@@ -18,13 +18,15 @@
 #
 # A test's verdict comes from its grading program on a descriptor of its
 # own, never from the output. An exercise whose code calls what could
-# reach the grader's own memory (reach_rules) is not graded: 0 points. Run as root (Gradescope, CI containers),
-# each test's process switches to a uid of its own (GRADE_USER, default
-# an unused uid in 61000-61999) that cannot read the solutions, the
-# hidden tests or the results, with limits on CPU time, file size,
-# address space and processes; everything that uid runs is killed after
-# each test. GRADE_USER=root keeps root. Run by an ordinary user, the
-# table says which protections are lost (docs/instructor.md, Isolation).
+# reach the grader's own memory (reach_rules) is not graded: 0 points.
+# Run as root (Gradescope, CI containers), each test's process switches
+# to a uid of its own (GRADE_USER, default an unused uid in 61000-61999)
+# that cannot read the solutions, the hidden tests or the results, with
+# limits on CPU time, file size, address space and processes; that uid
+# compiles the student's files too, and everything it runs is killed
+# after each test. GRADE_USER=root keeps root. Run by an ordinary user,
+# the table says which protections are lost (docs/instructor.md,
+# Isolation).
 # Hidden tests (--hidden DIR, or --hidden-from-env: $GRADE_HIDDEN_DIR,
 # which no other process can read) are DIR/NN/*.c, compiled into
 # exercise NN's tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
@@ -56,7 +58,7 @@ while [ $# -gt 0 ]; do
     --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
-    -h|--help) sed -n '2,37s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage ;;
     esac
 done
@@ -110,7 +112,12 @@ if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
     exit 2
 fi
 rm -rf "$out"
-mkdir -p "$out/log" || { echo "grade.sh: cannot create '$out/log'" >&2; exit 1; }
+# 0700 from its creation to the end, whoever grades: no test (nor the
+# next grading's, under whatever uid) reads the verdicts and outputs
+mkdir -p "$(dirname "$out")" && mkdir -m 0700 "$out" &&
+    mkdir "$out/log" && [ "$(stat -c %a "$out")" = 700 ] || {
+    echo "grade.sh: cannot create '$out' closed to others (mode 0700)" >&2
+    exit 1; }
 
 # ---- who runs the tests ------------------------------------------------
 # As root, each test's process (and so the student's code and programs)
@@ -152,7 +159,6 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
              ${hidden:+"$hidden"}; do
         [ ! -e "$p" ] || chmod go-rwx "$p"
     done
-    chmod 0700 "$out"
     chmod 0755 "$work"
     stage="$work/stage"
     sbuild="$stage/build"       # the harness finds traces/ beside it
@@ -166,12 +172,13 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
     chmod -R a+rX "$stage"
     chmod 0711 "$sbuild/grade"  # the grading programs: root's alone
 elif [ "$(id -u)" = 0 ]; then
-    note="NOTE: GRADE_USER=root: the student's code ran as root, with none \
-of the grader's protections (docs/instructor.md, Isolation)"
+    note="NOTE: GRADE_USER=root: the student's code was compiled and ran \
+as root, with none of the grader's protections (docs/instructor.md, \
+Isolation)"
 else
-    note="NOTE: graded as uid $(id -u), not root: the student's code ran as \
-that user, so it could signal the grader, read what that user can read \
-and write the results (docs/instructor.md, Isolation)"
+    note="NOTE: graded as uid $(id -u), not root: the student's code was \
+compiled and ran as that user, so it could signal the grader, read what \
+that user can read and write the results (docs/instructor.md, Isolation)"
 fi
 [ -z "$note" ] || echo "grade: $note" >&2
 
@@ -351,6 +358,58 @@ mk() {
         BUILD="$build" ${hidden:+GRADE_HIDDEN="$hidden"} "$@"
 }
 
+# As root, the tests' uid compiles the student's files, under the tests'
+# limits, in a staged copy of the exercise's own files and the kit's
+# headers and makefiles: an #include, a #pragma or a compiler bug acts
+# with that uid's rights, never root's. The objects and preprocessed
+# sources are then copied where make links them, as root. Sets keep (make
+# -o options: those files are never compiled again as root); status 1
+# when the compile fails, its output in LOG either way.
+cc_limit=120                    # seconds (and CPU seconds) for one compile
+compile_as_test_uid() {         # EXERCISE-DIR NN LOG
+    cc="$work/cc-$2"
+    keep=""
+    targets=""
+    rm -rf "$cc"
+    mkdir -p "$cc/$1" "$cc/build" && cp -R Makefile mk include "$cc/" &&
+        find "$1" -maxdepth 1 -type f -exec cp -t "$cc/$1/" {} + &&
+        chmod -R a+rX "$cc" && chown "$test_uid:$test_uid" "$cc/build" || {
+        echo "grade: cannot stage $1 for its compile" >"$3"; return 1; }
+    for c in "$1"/*.c; do
+        c=$(basename "$c" .c)
+        for f in obj/$c.o pre/$c.i; do
+            targets="$targets build/exercises/$2/$f"
+            keep="$keep -o $build/exercises/$2/$f"
+        done
+    done
+    cc_tmp=$(new_tmp)
+    # the compiler and flags make would take from our environment
+    (cd "$cc" && env -i PATH="$PATH" HOME="$cc_tmp" TMPDIR="$cc_tmp" LANG=C \
+        ${CC:+CC="$CC"} ${CFLAGS:+CFLAGS="$CFLAGS"} \
+        ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
+        perl -e "$only_fds" 3 timeout -k 5 "$cc_limit" prlimit \
+        --cpu="$cc_limit" --fsize=$((64 << 20)) --as=$((2048 << 20)) \
+        --core=0 --nproc=256 -- $run_as make --no-print-directory \
+        BUILD=build $targets) >"$3" 2>&1 </dev/null 9>&-
+    cc_status=$?
+    end_uid
+    rm -rf "$cc_tmp"
+    case $cc_status in
+    0) ;;
+    124|137) echo "grade: the compile did not end within $cc_limit s" >>"$3"
+        return 1 ;;
+    *) return 1 ;;
+    esac
+    for sub in obj pre; do
+        rm -rf "${build:?}/exercises/$2/$sub" &&
+            mkdir -p "$build/exercises/$2/$sub" &&
+            cp "$cc/build/exercises/$2/$sub/"*.[oi] \
+                "$build/exercises/$2/$sub/" || {
+            echo "grade: cannot copy the objects of $1" >>"$3"; return 1; }
+    done
+    rm -rf "$cc"
+}
+
 # ---- first every build, then the tests within the time budget ----------
 # The tests' own timeouts add up to far more than a grading may take; a
 # submission that hangs everywhere must still be graded in time. Each
@@ -380,12 +439,21 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     fi
     built=1
     why=""
-    if ! mk grade-build-"$n$suffix" >"$out/log/$n-build.log" 2>&1; then
+    keep=""
+    blog="$out/log/$n-build.log"
+    : >"$blog"
+    # the student's own files by the tests' uid (the solutions are ours)
+    if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
+       ! compile_as_test_uid "${d%/}" "$n" "$blog"; then
         built=0
+    elif ! mk $keep grade-build-"$n$suffix" >>"$blog" 2>&1; then
+        built=0
+    fi
+    if [ $built = 0 ]; then
         # the first error in the exercise's own files: a file it includes
         # from elsewhere may not be shown
-        first=$(grep -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|undefined reference" \
-            "$out/log/$n-build.log")
+        first=$(grep -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|undefined reference|^grade: " \
+            "$blog")
         why="does not compile: ${first:-an error outside the exercise's own files (see log/$n-build.log)}"
     fi
     if [ $built = 1 ]; then
@@ -584,7 +652,6 @@ cat /dev/null "$private"/test-*.json 2>/dev/null |
     echo "# score $score/$max"
 } >"$out/results.tap.tmp" && mv "$out/results.tap.tmp" "$out/results.tap" ||
     fail_report "$out/results.tap"
-[ -z "$test_uid" ] || chmod 0755 "$out"
 echo "results: $out/results.json, $out/results.tap" >&2
 if [ "$solution" = 1 ] && [ "$score" != "$max" ]; then
     echo "grade.sh: the reference solutions did not get full marks" >&2

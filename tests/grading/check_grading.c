@@ -4,8 +4,9 @@
  *   solutions   'make grade SOLUTION=1': full marks, every test passed
  *   skeletons   'make grade' on the untouched exercises/: 0 points,
  *               quickly, no test hung
- *   results     both results.json are JSON of Gradescope's shape (jq),
- *               both results.tap TAP (prove)
+ *   results     both results directories are mode 0700, both
+ *               results.json JSON of Gradescope's shape (jq), both
+ *               results.tap TAP (prove)
  *   fixtures    each broken submission of tests/grading/fixtures/ loses
  *               the points it must, with the message it must
  *               (tests/grading/fixture.sh); those whose expect says
@@ -211,7 +212,13 @@ START_TEST(test_grading_results_well_formed)
 
     for (int i = 0; i < 2; i++) {
         const char *what = i == 0 ? "solution" : "skeleton";
+        struct stat st;
 
+        /* no later test, under any uid, reads these verdicts */
+        results_path(path, sizeof(path), what, NULL);
+        ck_assert_msg(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700,
+                      "%s: mode %03o, expected 0700", path,
+                      (unsigned)(st.st_mode & 0777));
         results_path(path, sizeof(path), what, "results.json");
         check_json(path);
         results_path(path, sizeof(path), what, "results.tap");

@@ -16,14 +16,16 @@
 #                fail TEST [WORDS]     TEST failed, its output has WORDS
 #                log TEST WORDS        TEST's log has WORDS
 #                asroot CHECK          CHECK, only when graded as root
+#                asuser CHECK          CHECK, only when graded as another
+#                                      user (no uid switch)
 #                tests NAME...         grade only these tests
 #                repeat N              grade N times: every run must meet
 #                                      every check (the same score each
 #                                      time: no verdict left to chance)
 #
 # The copy's exercise is graded with 'make grade EX=NN GRADE_OUT=OUT';
-# then results.json must be JSON of Gradescope's shape (jq -e),
-# results.tap TAP (prove), and every expectation met. The first one
+# then OUT must be mode 0700, results.json JSON of Gradescope's shape
+# (jq -e), results.tap TAP (prove), and every expectation met. The first one
 # that is not is printed, with exit status 1.
 set -eu
 
@@ -60,6 +62,9 @@ grade_and_check() {
         echo "fixture: make grade exited $?${runs:+ (run $run of $runs)}:" \
             "$(tail -n 3 "$out.log")"; exit 1; }
 
+    # closed to every other uid, the tests' included (grade.sh)
+    [ "$(stat -c %a "$out")" = 700 ] || {
+        echo "fixture: $out is mode $(stat -c %a "$out"), not 0700"; exit 1; }
     json=$out/results.json
     jq -e '(.score | type) == "number" and (.max_score | type) == "number"
            and (.output | type) == "string"
@@ -78,8 +83,12 @@ grade_and_check() {
         jq -r --arg t "$ex/$1" '.tests[] | select(.name == $t) | .status' "$json"
     }
     grep -v '^#' "$fx/expect" | while read -r what test words; do
-        if [ "$what" = asroot ]; then
-            [ "$(id -u)" = 0 ] || continue
+        if [ "$what" = asroot ] || [ "$what" = asuser ]; then
+            if [ "$(id -u)" = 0 ]; then
+                [ "$what" = asroot ] || continue
+            else
+                [ "$what" = asuser ] || continue
+            fi
             what=$test test=${words%% *} words=${words#"$test"}
             words=${words# }
         fi

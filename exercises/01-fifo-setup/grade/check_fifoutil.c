@@ -9,14 +9,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,13 +61,16 @@ helper(void (*fn)(const char *), const char *arg)
     return pid;
 }
 
-static void
+/* Wait for child 'pid' to end: its wait status */
+static int
 reap(pid_t pid)
 {
     int status;
 
-    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-        ;
+    while (waitpid(pid, &status, 0) == -1)
+        ck_assert_msg(errno == EINTR,
+                      "test error: waitpid() failed: %s", strerror(errno));
+    return status;
 }
 
 GRADE_TEST(make_exact_mode, 2, 10,
@@ -142,7 +151,7 @@ open_reader_later(struct g_watch *w)
         r->fd = open(r->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
-GRADE_TEST(open_writer_rendezvous, 3, 15,
+GRADE_TEST(open_writer_rendezvous, 2, 15,
            "ex_fifo_open_writer: ENXIO retried until a reader or timeout")
 {
     const char *p = h_tmpdir_path("f"), *file = h_tmpdir_path("file");
@@ -206,7 +215,7 @@ write_hello(const char *path)
     close(fd);
 }
 
-GRADE_TEST(open_reader_no_eof, 3, 15,
+GRADE_TEST(open_reader_no_eof, 2, 15,
            "ex_fifo_open_reader: no wait for writers, never EOF")
 {
     const char *p = h_tmpdir_path("f");
@@ -253,6 +262,175 @@ GRADE_TEST(open_reader_no_eof, 3, 15,
                   "descriptor: it refused a regular file but left what it "
                   "opened open (%d descriptors before, %d after)", before,
                   g_open_fds());
+}
+END_TEST
+
+/* ---- when a check fails ------------------------------------------------- */
+
+#if defined(__x86_64__)
+#define STAT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define STAT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__i386__)
+#define STAT_ARCH AUDIT_ARCH_I386
+#endif
+
+/* The system calls behind fstat(), stat(), lstat() and fstatat() */
+static const int stat_calls[] = {
+#ifdef __NR_stat
+    __NR_stat,
+#endif
+#ifdef __NR_fstat
+    __NR_fstat,
+#endif
+#ifdef __NR_lstat
+    __NR_lstat,
+#endif
+#ifdef __NR_newfstatat
+    __NR_newfstatat,
+#endif
+#ifdef __NR_fstat64
+    __NR_fstat64,
+#endif
+#ifdef __NR_fstatat64
+    __NR_fstatat64,
+#endif
+#ifdef __NR_statx
+    __NR_statx,
+#endif
+};
+#define N_STAT_CALLS (sizeof(stat_calls) / sizeof(stat_calls[0]))
+
+/*
+ * From now on, in this process, every stat-family call fails with 'err'
+ * (a seccomp filter: the kernel answers, nothing is timed). False when
+ * the filter cannot be installed.
+ */
+static bool
+stat_fails(int err)
+{
+#ifdef STAT_ARCH
+    struct sock_filter f[N_STAT_CALLS + 6];
+    struct sock_fprog prog = { .filter = f };
+    unsigned n = 0;
+
+    /* another architecture's calls: allowed */
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                          offsetof(struct seccomp_data, arch));
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                          STAT_ARCH, 1, 0);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+                                          SECCOMP_RET_ALLOW);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                          offsetof(struct seccomp_data, nr));
+    /* a stat call jumps to the last instruction, the others fall through */
+    for (unsigned i = 0; i < N_STAT_CALLS; i++)
+        f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                              (unsigned)stat_calls[i],
+                                              (unsigned char)
+                                              (N_STAT_CALLS - i), 0);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+                                          SECCOMP_RET_ALLOW);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO |
+                                          ((unsigned)err & SECCOMP_RET_DATA));
+    prog.len = (unsigned short)n;
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+           prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+#else
+    (void)err;
+    errno = ENOSYS;
+    return false;
+#endif
+}
+
+/* What an open function did in a child where fstat() fails */
+struct stat_outcome {
+    int fd;                     /* what it returned */
+    int err;                    /* errno then */
+    int fds_before, fds_after;  /* descriptors open around the call */
+};
+
+/*
+ * In a child whose stat calls all fail with EOVERFLOW, call the open
+ * function 'name' on FIFO 'path' (a reader is there): it must return -1
+ * with that errno, leave nothing open, and live. An implementation that
+ * tells a FIFO without stat() may succeed instead.
+ */
+static void
+open_when_stat_fails(const char *name, const char *path)
+{
+    struct stat_outcome o = { .fd = -2 };
+    char sig[32];
+    int pfd[2], status;
+    ssize_t n;
+    pid_t pid;
+
+    ck_assert_msg(pipe(pfd) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    fflush(NULL);
+    pid = fork();
+    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
+    if (pid == 0) {
+        struct stat st;
+        int keep = -1;
+
+        close(pfd[0]);
+        o.fds_before = g_open_fds();
+        if (!stat_fails(EOVERFLOW) || fstat(pfd[1], &st) != -1 ||
+            errno != EOVERFLOW)
+            _exit(125);         /* the filter does not work here */
+        errno = 0;
+        if (strcmp(name, "ex_fifo_open_writer") == 0)
+            o.fd = G_CALL(ex_fifo_open_writer)(path, 1000);
+        else
+            o.fd = G_CALL(ex_fifo_open_reader)(path, &keep);
+        o.err = errno;
+        o.fds_after = g_open_fds();
+        _exit(write(pfd[1], &o, sizeof(o)) == (ssize_t)sizeof(o) ? 0 : 124);
+    }
+    close(pfd[1]);
+    while ((n = read(pfd[0], &o, sizeof(o))) == -1 && errno == EINTR)
+        ;
+    close(pfd[0]);
+    status = reap(pid);
+    ck_assert_msg(!WIFSIGNALED(status), "%s() was killed by %s when fstat() "
+                  "failed (EOVERFLOW)%s: a library function returns -1 with "
+                  "errno, it never aborts (README rules)", name,
+                  g_signal_name(WTERMSIG(status), sig, sizeof(sig)),
+                  WTERMSIG(status) == SIGABRT ? " (abort() or a failed "
+                  "assert())" : g_signal_cause(WTERMSIG(status)));
+    ck_assert_msg(WEXITSTATUS(status) != 125, "test error: cannot make "
+                  "fstat() fail here (a seccomp filter)");
+    ck_assert_msg(n == (ssize_t)sizeof(o) && WEXITSTATUS(status) == 0,
+                  "%s() exited with status %d when fstat() failed "
+                  "(EOVERFLOW): a library function returns -1 with errno, it "
+                  "never exits (README rules)", name, WEXITSTATUS(status));
+    if (o.fd >= 0)
+        return;                 /* it told the FIFO without stat() */
+    ck_assert_msg(o.err == EOVERFLOW, "%s() returned -1 with errno %s "
+                  "while fstat() failed with EOVERFLOW: expected that errno "
+                  "(pass a failed call's errno on)", name, strerror(o.err));
+    ck_assert_msg(o.fds_after == o.fds_before, "%s() left a descriptor "
+                  "open when fstat() failed (%d open before, %d after): "
+                  "close what it opened", name, o.fds_before, o.fds_after);
+}
+
+GRADE_TEST(open_stat_fails, 1, 15,
+           "ex_fifo_open_writer/reader: fstat() failing gives -1 and its "
+           "errno, nothing open, no abort")
+{
+    const char *p = h_tmpdir_path("f");
+    int reader;
+
+    ck_assert_msg(mkfifo(p, 0600) == 0,
+                  "test error: mkfifo() failed: %s", strerror(errno));
+    /* a reader: the writer's open() succeeds at once, then fstat() fails */
+    reader = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_msg(reader != -1,
+                  "test error: open() failed: %s", strerror(errno));
+    open_when_stat_fails("ex_fifo_open_writer", p);
+    open_when_stat_fails("ex_fifo_open_reader", p);
+    close(reader);
 }
 END_TEST
 
@@ -441,6 +619,25 @@ GRADE_TEST(write_record_epipe, 2, 10,
     sigaction(SIGPIPE, NULL, &sa);
     ck_assert_msg(sa.sa_handler == SIG_DFL, "SIGPIPE's disposition "
                   "changed");
+
+    /* the caller blocks SIGPIPE and has one pending: still there after */
+    sigaddset(&before, SIGPIPE);
+    sigprocmask(SIG_SETMASK, &before, NULL);
+    raise(SIGPIPE);
+    errno = 0;
+    n = G_CALL(ex_write_record)(pfd[1], rec, sizeof(rec));
+    ck_assert_msg(n == -1 && errno == EPIPE, "no reader, SIGPIPE blocked by "
+                  "the caller: expected -1/EPIPE, got %zd/%s", n,
+                  strerror(errno));
+    sigpending(&pending);
+    ck_assert_msg(sigismember(&pending, SIGPIPE), "the caller's SIGPIPE, "
+                  "pending before ex_write_record(), was gone after it: take "
+                  "back only a SIGPIPE your write() raised (look with "
+                  "sigpending() first)");
+    sigprocmask(SIG_SETMASK, NULL, &after);
+    ck_assert_msg(sigismember(&after, SIGPIPE) &&
+                  sigismember(&after, SIGUSR2), "the signal mask changed "
+                  "(SIGPIPE and SIGUSR2 blocked before)");
 }
 END_TEST
 
@@ -481,11 +678,8 @@ static void
 writer_ended(int w, pid_t pid, int got)
 {
     char name[32];
-    int status;
+    int status = reap(pid);
 
-    while (waitpid(pid, &status, 0) == -1)
-        ck_assert_msg(errno == EINTR,
-                      "test error: waitpid() failed: %s", strerror(errno));
     ck_assert_msg(!WIFSIGNALED(status), "writer %d (ex_fifo_open_writer() "
                   "then ex_write_record() in a child) was killed by %s%s, "
                   "after %d of its %d records came through", w,
@@ -560,6 +754,112 @@ GRADE_TEST(records_never_tear, 2, 30,
             writer_ended(w, pids[w], next[w]);
             close(fds[w].fd);
         }
+}
+END_TEST
+
+/* Where the student's functions print while the test errors_silent
+   watches */
+struct quiet {
+    const char *path;           /* their stdout and stderr, a file */
+    int saved[2];               /* the test's own stdout and stderr */
+};
+
+/* Send stdout and stderr into q->path until heard() */
+static void
+hush(struct quiet *q)
+{
+    int fd = open(q->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+    fflush(NULL);
+    ck_assert_msg(fd != -1 && (q->saved[0] = dup(1)) != -1 &&
+                  (q->saved[1] = dup(2)) != -1 && dup2(fd, 1) == 1 &&
+                  dup2(fd, 2) == 2,
+                  "test error: cannot redirect the output: %s",
+                  strerror(errno));
+    close(fd);
+}
+
+/* Put stdout and stderr back; fail, naming the call, if it printed */
+static void
+heard(struct quiet *q, const char *call, const char *when)
+{
+    struct stat st;
+    int err = errno;
+
+    fflush(NULL);
+    dup2(q->saved[0], 1);
+    dup2(q->saved[1], 2);
+    close(q->saved[0]);
+    close(q->saved[1]);
+    ck_assert_msg(stat(q->path, &st) == 0,
+                  "test error: stat() failed: %s", strerror(errno));
+    ck_assert_msg(st.st_size == 0, "%s() printed \"%s\" when it failed (%s): "
+                  "a library function reports an error only by -1 and "
+                  "errno, the caller decides what to print (README rules)",
+                  call, g_snippet(q->path, 60), when);
+    errno = err;
+}
+
+/* One failing call 'expr', its output watched; 'want' is the errno */
+#define QUIET_FAIL(q, fn, args, want, when)                              \
+    do {                                                                 \
+        long r_;                                                         \
+                                                                         \
+        hush(q);                                                         \
+        errno = 0;                                                       \
+        r_ = (long)G_CALL(fn) args;                                      \
+        heard(q, #fn, when);                                             \
+        ck_assert_msg(r_ == -1 && errno == (want), "%s() (%s): expected "  \
+                      "-1/%s, got %ld/%s", #fn, when, strerror(want), r_, \
+                      strerror(errno));                                  \
+    } while (0)
+
+GRADE_TEST(errors_silent, 1, 15,
+           "every failure: -1 and errno, nothing printed")
+{
+    const char *file = h_tmpdir_path("file"), *fifo = h_tmpdir_path("fifo");
+    const char *missing = h_tmpdir_path("missing");
+    char big[PIPE_BUF + 1] = { 0 }, rec[56] = { 0 };
+    struct quiet q = { .path = h_tmpdir_path("printed") };
+    int pfd[2], keep;
+
+    signal(SIGPIPE, SIG_IGN);   /* EPIPE here is about printing, not dying */
+    h_write_file(file, "");
+    ck_assert_msg(mkfifo(fifo, 0600) == 0,
+                  "test error: mkfifo() failed: %s", strerror(errno));
+    QUIET_FAIL(&q, ex_fifo_make, (file, 0600), EEXIST, "a regular file in "
+               "the way");
+    QUIET_FAIL(&q, ex_fifo_make, (h_tmpdir_path("no/such"), 0600), ENOENT,
+               "missing directory");
+    QUIET_FAIL(&q, ex_fifo_open_writer, (missing, 100), ENOENT,
+               "no such file");
+    QUIET_FAIL(&q, ex_fifo_open_writer, (file, 100), EINVAL,
+               "a regular file");
+    QUIET_FAIL(&q, ex_fifo_open_writer, (fifo, 50), ETIMEDOUT,
+               "no reader in 50 ms");
+    QUIET_FAIL(&q, ex_fifo_open_reader, (missing, &keep), ENOENT,
+               "no such file");
+    QUIET_FAIL(&q, ex_fifo_open_reader, (file, &keep), EINVAL,
+               "a regular file");
+
+    ck_assert_msg(pipe2(pfd, O_NONBLOCK) == 0,
+                  "test error: pipe2() failed: %s", strerror(errno));
+    QUIET_FAIL(&q, ex_read_record, (pfd[0], rec, sizeof(rec)), EAGAIN,
+               "nothing to read, non-blocking");
+    QUIET_FAIL(&q, ex_write_record, (pfd[1], big, sizeof(big)), EMSGSIZE,
+               "PIPE_BUF + 1 bytes");
+    ck_assert_msg(write(pfd[1], rec, 20) == 20,
+                  "test error: write() failed: %s", strerror(errno));
+    close(pfd[1]);
+    QUIET_FAIL(&q, ex_read_record, (pfd[0], rec, sizeof(rec)), EPROTO,
+               "end-of-file inside a record");
+    close(pfd[0]);
+    ck_assert_msg(pipe(pfd) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    close(pfd[0]);
+    QUIET_FAIL(&q, ex_write_record, (pfd[1], rec, sizeof(rec)), EPIPE,
+               "no reader");
+    close(pfd[1]);
 }
 END_TEST
 

@@ -155,7 +155,7 @@ GRADE_TEST(framer_full, 1, 10, "rt_framer_feed: ENOBUFS, nothing appended")
 }
 END_TEST
 
-GRADE_TEST(dispatch, 4, 10,
+GRADE_TEST(dispatch, 3, 10,
            "rt_dispatch: each op to its FIFO; unknown op answered EINVAL")
 {
     int fds[IPCLAB_OP_COUNT + 2][2], out[IPCLAB_OP_COUNT + 1];
@@ -200,6 +200,64 @@ GRADE_TEST(dispatch, 4, 10,
                   got.seq == r.seq && got.op == 9, "op 9: rejects got no "
                   "valid EINVAL result for the same request");
     ck_assert_msg(st.rejected == 1, "rejected = %lu", st.rejected);
+}
+END_TEST
+
+/* What one write() put into packet pipe 'fd' (each write a packet of its
+   own, each read one packet): the bytes of that packet, or -1 */
+static ssize_t
+one_packet(int fd, struct ipc_record *r)
+{
+    unsigned char buf[2 * sizeof(*r)];
+    ssize_t n;
+
+    while ((n = read(fd, buf, sizeof(buf))) == -1 && errno == EINTR)
+        ;
+    if (n > 0)
+        memcpy(r, buf, (size_t)n < sizeof(*r) ? (size_t)n : sizeof(*r));
+    return n;
+}
+
+GRADE_TEST(dispatch_one_write, 1, 10,
+           "rt_dispatch: each record in a single write(), never in pieces")
+{
+    int fds[IPCLAB_OP_COUNT + 2][2], out[IPCLAB_OP_COUNT + 1];
+    struct rt_stats st = { { 0 }, 0, 0 };
+    struct ipc_record r, got;
+
+    /* packet pipes (O_DIRECT, pipe(7)): a read() returns what one write()
+       wrote, so a record written in two calls comes out in two reads */
+    for (int i = 0; i <= IPCLAB_OP_COUNT + 1; i++)
+        ck_assert_msg(pipe2(fds[i], O_NONBLOCK | O_DIRECT) == 0,
+                      "test error: pipe2(O_DIRECT) failed: %s",
+                      strerror(errno));
+    for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
+        out[op] = fds[op][1];
+    for (int i = 0; i <= IPCLAB_OP_COUNT; i++) {
+        int to = i < IPCLAB_OP_COUNT ? i + 1 : IPCLAB_OP_COUNT + 1;
+        ssize_t n;
+
+        request(&r, i);
+        if (i == IPCLAB_OP_COUNT) {
+            r.op = 9;           /* answered into rejects */
+            ipc_rec_seal(&r);
+        }
+        ck_assert_msg(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1],
+                                          &r, &st) == 0,
+                      "rt_dispatch failed: %s", strerror(errno));
+        n = one_packet(fds[to][0], &got);
+        ck_assert_msg(n != -1, "op %u: rt_dispatch wrote nothing into %s",
+                      r.op, i < IPCLAB_OP_COUNT ? "its FIFO" : "rejects");
+        ck_assert_msg(n == (ssize_t)sizeof(got), "op %u: the record reached "
+                      "%s in pieces, %zd of its %zu bytes in one write(): "
+                      "between two write() calls another writer's bytes "
+                      "can come in; write each record with one write() "
+                      "(ipc_rec_write())", r.op, i < IPCLAB_OP_COUNT ?
+                      "its FIFO" : "rejects", n, sizeof(got));
+        ck_assert_msg(one_packet(fds[to][0], &got) == -1 && errno == EAGAIN,
+                      "op %u: rt_dispatch wrote more than one record",
+                      r.op);
+    }
 }
 END_TEST
 
