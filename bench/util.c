@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
 #include "ipclab/proc.h"
+#include "ipclab/rundir.h"
 #include "ipclab/sig.h"
 #include "bench.h"
 
@@ -152,22 +152,11 @@ bench_tmpdir(char *buf, size_t size, const char *tag)
         ipc_die("cannot create a directory like '%s'", buf);
 }
 
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st;
-    (void)f;
-    if (flag == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;                   /* go on: best effort */
-}
-
 void
 bench_rmtree(const char *path)
 {
-    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    if (ipc_remove_tree(path) == -1)
+        ipc_warn("cannot remove '%s'", path);
 }
 
 pid_t

@@ -74,6 +74,13 @@ ipc_rundir_server_at(int dirfd, pid_t *pid, enum ipc_sig_mode *mode);
 int
 ipc_rundir_clean_at(int dirfd);
 
+/*
+ * Remove 'path' and everything under it, never following a symbolic link.
+ * 0, or -1 with errno from the first entry that could not be removed.
+ */
+int
+ipc_remove_tree(const char *path);
+
 /* Path of 'name' inside 'dir' into buf; -1 with ENAMETOOLONG. */
 int
 ipc_rundir_path(char *buf, size_t size, const char *dir, const char *name);

@@ -15,7 +15,6 @@
  * system's programs in run.c.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
+#include "ipclab/rundir.h"
 #include "ipclab/trace.h"
 #include "lab.h"
 
@@ -117,17 +117,6 @@ clean_signals(const sigset_t *orig_mask)
     sigprocmask(SIG_SETMASK, orig_mask, NULL);
 }
 
-static int
-remove_entry(const char *path, const struct stat *st, int flag,
-             struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
 int
 lab_main(const struct lab *lab, int argc, char *argv[])
 {
@@ -174,7 +163,8 @@ lab_main(const struct lab *lab, int argc, char *argv[])
         printf("\n%d of %d experiments behaved as the handout says.\n",
                ran - failed, ran);
     IPCLAB_TP(proc_state, lab->role, "idle");
-    nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (ipc_remove_tree(scratch) == -1)
+        ipc_warn("cannot remove '%s'", scratch);
     IPCLAB_TP(proc_exit, lab->role, failed ? 1 : 0);
     return failed ? IPCLAB_EXIT_FAILURE : 0;
 }

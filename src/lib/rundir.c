@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,4 +313,24 @@ int
 ipc_rundir_clean(const char *dir)
 {
     return with_dir(dir, clean_cb, NULL);
+}
+
+/* nftw() callback: stop the walk at the first entry that cannot go */
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+             struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+int
+ipc_remove_tree(const char *path)
+{
+    /* FTW_DEPTH: a directory after its entries; FTW_PHYS: links not followed */
+    if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 || errno == ENOENT)
+        return 0;               /* removed, or nothing was there */
+    return -1;
 }

@@ -350,6 +350,36 @@ START_TEST(test_rundir_clean_empty_dir)
 }
 END_TEST
 
+START_TEST(test_remove_tree_keeps_link_targets)
+{
+    char dir[PATH_MAX], sub[PATH_MAX], link[PATH_MAX], target[PATH_MAX];
+
+    /* dir/{fifo1, sub/{fifo2}, out -> ../kept}: kept must survive */
+    make_dir(dir, sizeof(dir), "tree", 0700);
+    make_file(dir, "fifo1", 1);
+    unit_path(sub, sizeof(sub), dir, "sub");
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    make_file(sub, "fifo2", 1);
+    make_file(tmpdir, "kept", 0);
+    unit_path(target, sizeof(target), tmpdir, "kept");
+    unit_path(link, sizeof(link), dir, "out");
+    ck_assert_int_eq(symlink(target, link), 0);
+
+    ck_assert_int_eq(ipc_remove_tree(dir), 0);
+    ck_assert(!exists(tmpdir, "tree"));
+    ck_assert(exists(tmpdir, "kept"));
+}
+END_TEST
+
+START_TEST(test_remove_tree_missing)
+{
+    char dir[PATH_MAX];
+
+    unit_path(dir, sizeof(dir), tmpdir, "never-made");
+    ck_assert_int_eq(ipc_remove_tree(dir), 0);      /* nothing to remove */
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------- */
 
 START_TEST(test_rundir_check_refuses_symlink)
@@ -526,6 +556,7 @@ rundir_suite(void)
     tcase_add_test(tc_core, test_rundir_server_found_while_locked);
     tcase_add_test(tc_core, test_rundir_clean_removes_fifos_and_lock);
     tcase_add_test(tc_core, test_rundir_open_then_at);
+    tcase_add_test(tc_core, test_remove_tree_keeps_link_targets);
     suite_add_tcase(s, tc_core);
 
     tcase_add_unchecked_fixture(tc_limits, setup_tmpdir, teardown_tmpdir);
@@ -535,6 +566,7 @@ rundir_suite(void)
     tcase_add_test(tc_limits, test_rundir_lock_freed_when_closed);
     tcase_add_test(tc_limits, test_rundir_lock_held_but_unpublished);
     tcase_add_test(tc_limits, test_rundir_clean_empty_dir);
+    tcase_add_test(tc_limits, test_remove_tree_missing);
     suite_add_tcase(s, tc_limits);
 
     tcase_add_unchecked_fixture(tc_errors, setup_tmpdir, teardown_tmpdir);

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "ipclab/proc.h"
+#include "ipclab/rundir.h"
 #include "unit.h"
 
 void
@@ -27,24 +27,10 @@ unit_tmpdir_create(char *dir, size_t size)
     ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
 }
 
-/* nftw() callback: remove one entry; FTW_DEPTH hands us children first */
-static int
-remove_entry(const char *path, const struct stat *st, int type,
-             struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (type == FTW_DP)
-        return rmdir(path) == -1 ? -1 : 0;
-    return unlink(path) == -1 ? -1 : 0;
-}
-
 void
 unit_tmpdir_remove(const char *dir)
 {
-    /* FTW_PHYS: never follow a symlink a test planted out of the tree */
-    if (dir[0] != '\0' && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS)
-        == -1)
+    if (dir[0] != '\0' && ipc_remove_tree(dir) == -1)
         fprintf(stderr, "unit: cannot remove '%s': %s\n", dir,
                 strerror(errno));
 }
