@@ -1,14 +1,10 @@
 /*
  * server/handshake.c - one record at a time through a FIFO with many readers.
  *
- * FIFO2 (results to requesting clients) and FIFO3 (requests to processing
- * clients) each have many readers, and a FIFO cannot address a reader:
- * whoever calls read() first gets the record. So the server keeps
- *
- *   at most one record in a shared FIFO at a time;
- *
- * it writes a record, sends its reader "ready" (carrying the record's
- * seq), and writes the next record only once this one is out of the FIFO:
+ * A FIFO cannot address a reader: whoever calls read() first gets the
+ * record. So the server writes one record into FIFO2 or FIFO3, sends its
+ * reader "ready" (carrying the record's seq), and writes the next only
+ * once this one is out of the FIFO:
  *
  *   server                FIFO             reader
  *     |--- write(rec) ---->|                  |
@@ -17,12 +13,10 @@
  *     |<-------------------------- ack(seq) --|
  *     |--- write(next) --->|                  |
  *
- * The server holds a read end of the FIFO itself. So it can always tell
- * whether its record is still there (FIONREAD), and take it back unread
- * when its reader is stopped, gone, or silent. This file knows nothing of
- * what the FIFO carries: it reports what became of the record (acked,
- * read, taken back, and why), and src/server/route.c decides.
- * The reader sides are in src/rc/session.c and src/worker/main.c.
+ * Holding a read end itself, the server sees whether its record is still
+ * there (FIONREAD) and takes it back unread when its reader is stopped,
+ * gone or silent. This file only reports what became of the record;
+ * route.c decides. The readers: src/rc/session.c, src/worker/main.c.
  * Lab 04, step 5.
  */
 #include <errno.h>
@@ -54,12 +48,8 @@ waiting(const struct handshake *h)
     return avail;
 }
 
-/*
- * Read out, through our own read end, whatever sits in the FIFO. Returns
- * true when anything was there: our record unread, or bytes written by
- * someone outside the protocol (dropped), which a reader may have read
- * instead of part of our record. Either way its reader may not have it.
- */
+/* Read out whatever sits in the FIFO: our record, or garbage (dropped).
+   True when anything was there: then its reader may not have our record */
 static bool
 empty_fifo(struct handshake *h)
 {
@@ -80,8 +70,8 @@ empty_fifo(struct handshake *h)
     return any;
 }
 
-/* End the busy state: report what became of the record; trace a take-back,
-   or the end of a wait for an ack of a record that was read (trace set) */
+/* End the busy state and report; trace a take-back, or a read record
+   whose ack we no longer wait for (trace set) */
 static struct hs_report
 finish(struct handshake *h, bool taken_back, enum hs_reason why,
        const char *trace)

@@ -4,13 +4,8 @@
  *   rc --FIFO1--> server --FIFO3--> sum/sub/mul/div
  *   rc <--FIFO2-- server <--FIFO4-- sum/sub/mul/div
  *
- * This file sets up (runtime directory, lock, FIFOs, signalfd, processing
- * clients), runs the event loop and shuts down. The handshake on the
- * shared FIFOs is in handshake.c; the life of a request in route.c.
- *
- * Run:   build/bin/ipclab-server &      then   build/bin/ipclab-rc 6 '*' 7
- * Stop:  kill -INT %1   (answers what is in flight, removes the FIFOs)
- * Lab 05, step 1.
+ * Set-up, the event loop serve(), shutdown. The shared FIFOs' handshake is
+ * in handshake.c, the life of a request in route.c. Lab 05, step 1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -115,11 +110,8 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
             *dir_opt = arg;
             break;
         case OPT_SPAWN:
-            if (strcmp(arg, "pool") == 0)
-                s->per_request = false;
-            else if (strcmp(arg, "per-request") == 0)
-                s->per_request = true;
-            else
+            s->per_request = strcmp(arg, "per-request") == 0;
+            if (!s->per_request && strcmp(arg, "pool") != 0)
                 ipc_usage_error("--spawn must be pool or per-request");
             break;
         case OPT_SIGNALS:
@@ -157,7 +149,8 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     ipc_sigs_init(&s->sigs, mode);
 }
 
-/* Signals we take through the signalfd: blocked before anything else. */
+/* Signals come through a signalfd; a stray protocol signal must not kill
+   us (their default action), so it is taken and ignored too */
 static void
 setup_signals(struct server *s)
 {
@@ -167,21 +160,17 @@ setup_signals(struct server *s)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGCHLD);
-    /* the ack, and every other protocol signal of both modes: a stray
-       one must not kill us (their default action), so take and ignore it */
     ipc_sig_addset_protocol(&set);
     if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
         ipc_die("sigprocmask");
-    s->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (s->sig_fd == -1)
+    if ((s->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
         ipc_die("signalfd");
-    /* SIGPIPE ignored: a vanished reader shows up as EPIPE */
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)    /* a lost reader: EPIPE */
         ipc_die("signal");
 }
 
-/* Create FIFO 'no' in our directory, open it for reading, then writing;
-   both ends stay ours. */
+/* Create FIFO 'no' and open both its ends: the read end first,
+   non-blocking, so that opening the write end succeeds at once */
 static void
 open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
                int *wfd)
@@ -190,8 +179,6 @@ open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
 
     if (ipc_fifo_create_at(s->dir_fd, no, name, 0600) == -1)
         ipc_die("cannot create FIFO '%s/%s'", s->dir, name);
-    /* read end first, non-blocking: the write end's open then succeeds
-       at once, because a reader (us) exists */
     if ((*rfd = ipc_fifo_open_at(s->dir_fd, no, name,
                                  O_RDONLY | O_NONBLOCK)) == -1 ||
         (*wfd = ipc_fifo_open_at(s->dir_fd, no, name,
@@ -199,14 +186,14 @@ open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
         ipc_die("cannot open '%s/%s'", s->dir, name);
 }
 
+/* The runtime directory (checked through its descriptor), its lock, the
+   FIFOs, and the epoll set */
 static void
 setup_runtime(struct server *s)
 {
     bool recovered = false;
     pid_t holder = 0;
 
-    /* opened once, checked through the descriptor; everything inside is
-       made and opened relative to it */
     if ((s->dir_fd = ipc_rundir_open(s->dir, 1)) == -1)
         ipc_die("unsafe or unusable runtime directory '%s'", s->dir);
     s->lock_fd = ipc_rundir_lock_at(s->dir_fd, s->sigs.mode, &holder);
@@ -217,16 +204,14 @@ setup_runtime(struct server *s)
         ipc_die("cannot lock '%s'", s->dir);
 
     /* we hold the lock: any FIFO still here was left by a crashed server */
-    for (int no = IPCLAB_FIFO1; no <= IPCLAB_FIFO4; no++) {
+    for (int no = IPCLAB_FIFO1; no <= IPCLAB_FIFO4; no++)
         if (unlinkat(s->dir_fd, ipc_rundir_fifo_name(no), 0) == 0)
             recovered = true;
-    }
     if (recovered) {
         IPCLAB_TP(error, "recovered stale runtime directory", 0);
         ipc_warnx("recovered '%s' left by a server that did not stop "
                   "cleanly", s->dir);
     }
-
     open_both_ends(s, IPCLAB_FIFO1, &s->fd1_read, &s->fd1_keep);
     open_both_ends(s, IPCLAB_FIFO4, &s->fd4_read, &s->fd4_keep);
     open_both_ends(s, IPCLAB_FIFO2, &s->fifo2.rfd, &s->fifo2.wfd);
@@ -234,31 +219,21 @@ setup_runtime(struct server *s)
     ipc_rec_reader_init(&s->in1, s->fd1_read, IPCLAB_FIFO1,
                         IPCLAB_KIND_REQUEST);
     ipc_rec_reader_init(&s->in4, s->fd4_read, IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
-}
 
-/*
- * The epoll set the server waits on: the signalfd, FIFO4 and FIFO1, and
- * later a pidfd per known client (clients.c). epoll rather than poll():
- * the set changes rarely and may hold hundreds of pidfds, and epoll does
- * not walk them on every wait.
- */
-static void
-setup_epoll(struct server *s)
-{
-    const int fds[] = { s->sig_fd, s->fd4_read, s->fd1_read };
-
+    /* epoll, not poll(): the set may hold hundreds of client pidfds */
     if ((s->epoll_fd = epoll_create1(EPOLL_CLOEXEC)) == -1)
         ipc_die("epoll_create1");
-    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-        struct epoll_event ev = { .events = EPOLLIN, .data.fd = fds[i] };
+    for (int i = 0; i < 3; i++) {
+        int fd = (int[]){ s->sig_fd, s->fd4_read, s->fd1_read }[i];
+        struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
-        if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fds[i], &ev) == -1)
+        if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == -1)
             ipc_die("epoll_ctl");
     }
     s->fd1_watched = true;
 }
 
-/* Back-pressure: watch FIFO1 only while there is room for requests. */
+/* Back-pressure: watch FIFO1 only while there is room for requests */
 static void
 watch_fifo1(struct server *s, bool on)
 {
@@ -281,12 +256,8 @@ has_room(const struct server *s)
     return s->in_use <= MAX_REQUESTS - ROOM;
 }
 
-/*
- * One read() from a FIFO into its reader's buffer. A read() that leaves
- * room in the buffer has emptied the FIFO: there is no need for another
- * read() to hear EAGAIN, epoll_wait() will say when more arrives. Returns
- * false while the FIFO may hold more.
- */
+/* One read() into the reader's buffer; true when it emptied the FIFO (it
+   left room in the buffer), so epoll_wait() says when more arrives */
 static bool
 fill(struct ipc_rec_reader *rd)
 {
@@ -330,13 +301,8 @@ read_fifo4(struct server *s)
     } while (!emptied);
 }
 
-/*
- * Reap first, then read FIFO4, then handle the deaths. A child writes its
- * result before it exits, so once waitpid() has returned it, the result is
- * in FIFO4: reading FIFO4 before waitpid() would miss the result of a
- * child that exited in between, and its request would fail as if the
- * child had died holding it (the result, read later, would be stale).
- */
+/* Reap, then read FIFO4, then handle the deaths: a child writes its result
+   before it exits, so a reaped child's result is in FIFO4 by now */
 static void
 reap_children(struct server *s)
 {
@@ -356,12 +322,9 @@ reap_children(struct server *s)
     } while (n == BATCH);
 }
 
-/*
- * Asked to stop. The first time: take every request already written into
- * FIFO1, and answer what is in flight, giving it time for the work itself,
- * one ack timeout on each shared FIFO, and slack for the children. The
- * second time: stop now.
- */
+/* Asked to stop. The first time: take what is in FIFO1 and answer what is
+   in flight, giving it time for the work, one ack timeout on each shared
+   FIFO, and slack for the children. The second time: stop now. */
 static void
 stop(struct server *s)
 {
@@ -375,12 +338,8 @@ stop(struct server *s)
     read_fifo1(s);
 }
 
-/*
- * Take every pending signal from the signalfd, then act on the acks first.
- * The kernel hands out standard signals (SIGCHLD = 17) before real-time
- * ones (the ack), but a per-request worker acks before it exits: its ack
- * must settle the FIFO3 handshake before its death is handled.
- */
+/* Every pending signal, acks first: a per-request worker acks before it
+   exits, and its ack must settle FIFO3 before its death is handled */
 static void
 drain_signals(struct server *s)
 {
@@ -390,23 +349,21 @@ drain_signals(struct server *s)
     int n = ipc_sigfd_read_many(s->sig_fd, evs,
                                 (int)(sizeof(evs) / sizeof(evs[0])));
 
-    /* a full array: more may wait, and epoll_wait() says so at once */
     if (n == -1)
         ipc_die("cannot read signalfd");
-
     for (int i = 0; i < n; i++) {
         struct ipc_sig_event *ev = &evs[i];
 
         if (ev->signo == SIGINT || ev->signo == SIGTERM) {
             ipc_sig_consumed(ev, "stop");
-            stops++;                    /* after the acks, below */
+            stops++;
         } else if (ev->signo == SIGCHLD) {
             ipc_sig_consumed(ev, "child");
-            child = true;               /* after the acks, below */
+            child = true;
         } else if (ev->signo == s->sigs.ack) {
             route_ack(s, ev);
         } else {
-            ipc_sig_ignored(ev, "unexpected_sender");   /* see set-up */
+            ipc_sig_ignored(ev, "unexpected_sender");
         }
     }
     if (child)
@@ -423,16 +380,16 @@ serve(struct server *s)
         struct epoll_event evs[16];
         bool accepting, stopping = s->stop_at != 0;
         bool sig_ready = false, fd4_ready = false, fd1_ready = false;
-        int timeout = route_next_timeout(s), n;
+        int n;
 
         if (stopping && (s->in_use == 0 || ipc_ms_until(s->stop_at) == 0))
             break;
         if (!stopping)
             route_make_room(s, ROOM);
         accepting = !stopping && has_room(s);
-
         watch_fifo1(s, accepting);
-        n = epoll_wait(s->epoll_fd, evs, 16, timeout);
+
+        n = epoll_wait(s->epoll_fd, evs, 16, route_next_timeout(s));
         if (n == -1 && errno != EINTR)
             ipc_die("epoll_wait");
         for (int i = 0; i < n; i++) {
@@ -448,8 +405,7 @@ serve(struct server *s)
             else if ((gone = clients_exited(s, fd)) > 0)
                 route_client_exited(s, gone);   /* a client's pidfd */
         }
-
-        /* in this order: acks before results, results before requests */
+        /* acks before results, results before requests */
         if (sig_ready)
             drain_signals(s);
         if (fd4_ready)
@@ -471,10 +427,9 @@ kill_children(struct server *s)
         if (s->pool[op].pid > 0)
             kill(s->pool[op].pid, SIGKILL);
     for (int i = 0; i < MAX_REQUESTS; i++)
-        if (s->reqs[i].state == REQ_AT_WORKER && s->reqs[i].worker > 0)
+        if (s->reqs[i].worker > 0 && (s->reqs[i].state == REQ_TO_WORKER ||
+                                      s->reqs[i].state == REQ_AT_WORKER))
             kill(s->reqs[i].worker, SIGKILL);
-    if (s->fifo3.busy != NULL && s->fifo3.reader > 0)
-        kill(s->fifo3.reader, SIGKILL);
 }
 
 /* True while we have a child, exited or not (WNOWAIT: look, do not reap) */
@@ -486,7 +441,8 @@ has_children(void)
     return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
-/* Stop the processing clients and wait for every child to be reaped. */
+/* Stop the processing clients and reap every child, answering the results
+   of those that exit; SIGKILL what is left after STOP_GRACE_MS */
 static void
 stop_children(struct server *s)
 {
@@ -496,8 +452,8 @@ stop_children(struct server *s)
 
     route_stop_pool(s);
     for (;;) {
-        /* results of children that just exited are still answered */
         reap_children(s);
+        route_tick(s);
         if (!has_children())
             break;
         if (ipc_ms_until(deadline) == 0) {
@@ -509,7 +465,6 @@ stop_children(struct server *s)
         }
         if (poll(&pf, 1, ipc_ms_until(deadline)) == -1 && errno != EINTR)
             break;
-        /* late acks still settle their FIFO; SIGCHLD reaps */
         drain_signals(s);
     }
 }
@@ -538,7 +493,6 @@ main(int argc, char *argv[])
         ipc_warn("cannot set the scheduling policy (--sched)");
     setup_signals(&s);
     setup_runtime(&s);
-    setup_epoll(&s);
     if (route_start_pool(&s) == -1)
         ipc_die("cannot start the processing clients of '%s'", s.worker_dir);
 
