@@ -26,25 +26,10 @@ clients_known(const struct server *s, pid_t pid)
     return false;
 }
 
-/* Remember pid, watching it through fd in the epoll set; false if not */
-static bool
-remember(struct server *s, pid_t pid, int fd)
-{
-    struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
-
-    if (s->nclients == MAX_CLIENTS) {
-        errno = ENOSPC;
-        return false;
-    }
-    if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == -1)
-        return false;
-    s->clients[s->nclients++] = (struct client){ .pid = pid, .pidfd = fd };
-    return true;
-}
-
 enum client_check
 clients_admit(struct server *s, pid_t pid)
 {
+    struct epoll_event ev = { .events = EPOLLIN };
     bool reader;
     int fd;
 
@@ -70,9 +55,15 @@ clients_admit(struct server *s, pid_t pid)
         close(fd);
         return CLIENT_GONE;
     }
-    if (!remember(s, pid, fd)) {
+    /* remembered while its pidfd, in the epoll set, says it lives */
+    ev.data.fd = fd;
+    errno = ENOSPC;
+    if (s->nclients < MAX_CLIENTS &&
+        epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == 0) {
+        s->clients[s->nclients++] = (struct client){ pid, fd };
+    } else {
         IPCLAB_TP(error, "remember client", errno);
-        close(fd);
+        close(fd);              /* served, but asked again next time */
     }
     return CLIENT_OK;
 }

@@ -28,15 +28,6 @@
 #include "ipclab/trace.h"
 #include "server.h"
 
-void
-hs_init(struct handshake *h, enum ipc_fifo_no no)
-{
-    memset(h, 0, sizeof(*h));
-    h->no = no;
-    h->wfd = -1;
-    h->rfd = -1;
-}
-
 /* Bytes waiting in the FIFO; an error counts as none */
 static int
 waiting(const struct handshake *h)

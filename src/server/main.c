@@ -103,12 +103,9 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     s->ack_timeout_ms = ACK_TIMEOUT_MS;
     while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
-        case OPT_HELP:
-            usage();
-            exit(0);
-        case OPT_DIR:
-            *dir_opt = arg;
-            break;
+        case OPT_HELP:          usage(); exit(0);
+        case OPT_DIR:           *dir_opt = arg; break;
+        case OPT_UNSAFE_NO_ACK: s->skip_ack_wait = true; break;
         case OPT_SPAWN:
             s->per_request = strcmp(arg, "per-request") == 0;
             if (!s->per_request && strcmp(arg, "pool") != 0)
@@ -138,9 +135,6 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
             if (snprintf(s->worker_dir, sizeof(s->worker_dir), "%s", arg) >=
                 (int)sizeof(s->worker_dir))
                 ipc_usage_error("--worker-dir: name too long");
-            break;
-        case OPT_UNSAFE_NO_ACK:
-            s->skip_ack_wait = true;
             break;
         case IPCLAB_CLI_OPERAND:
             ipc_usage_error("unexpected argument '%s'", arg);
@@ -256,35 +250,30 @@ has_room(const struct server *s)
     return s->in_use <= MAX_REQUESTS - ROOM;
 }
 
-/* One read() into the reader's buffer; true when it emptied the FIFO (it
-   left room in the buffer), so epoll_wait() says when more arrives */
-static bool
+/* One read() into the reader's buffer: bytes read, or 0 when nothing
+   waits (we hold a write end, so there is no EOF) */
+static ssize_t
 fill(struct ipc_rec_reader *rd)
 {
-    size_t room = sizeof(rd->buf) - rd->len;
     ssize_t n = ipc_rec_reader_fill(rd);
 
-    /* we hold a write end, so never EOF; EAGAIN: nothing waiting */
     if (n == -1 && errno != EAGAIN)
         ipc_die("cannot read FIFO%d", (int)rd->no);
-    return n < (ssize_t)room;
+    return n > 0 ? n : 0;
 }
 
-/* FIFO1: requests, as many as there is room for (back-pressure) */
+/* FIFO1: requests, as many as there is room for (back-pressure: clients
+   then wait in write()) */
 static void
 read_fifo1(struct server *s)
 {
     struct ipc_record rec;
-    bool emptied = false;
 
-    for (;;) {
+    do {
         while (s->in_use < MAX_REQUESTS &&
                ipc_rec_reader_next(&s->in1, &rec) == 1)
             route_request(s, &rec);
-        if (emptied || !has_room(s))
-            return;             /* back-pressure: clients wait in write() */
-        emptied = fill(&s->in1);
-    }
+    } while (has_room(s) && fill(&s->in1) > 0);
 }
 
 /* FIFO4: results, and records given back by stale readers */
@@ -292,34 +281,24 @@ static void
 read_fifo4(struct server *s)
 {
     struct ipc_record rec;
-    bool emptied;
 
-    do {
-        emptied = fill(&s->in4);
+    while (fill(&s->in4) > 0)
         while (ipc_rec_reader_next(&s->in4, &rec) == 1)
             route_fifo4(s, &rec);
-    } while (!emptied);
 }
 
-/* Reap, then read FIFO4, then handle the deaths: a child writes its result
-   before it exits, so a reaped child's result is in FIFO4 by now */
+/* Each exited child: read FIFO4 first, for a child writes its result
+   before it exits, then handle its death */
 static void
 reap_children(struct server *s)
 {
-    enum { BATCH = 64 };
-    pid_t pids[BATCH];
-    int codes[BATCH], n;
+    pid_t pid;
+    int code;
 
-    do {
-        pid_t pid;
-
-        n = 0;
-        while (n < BATCH && (pid = ipc_reap(-1, "worker", &codes[n])) > 0)
-            pids[n++] = pid;
+    while ((pid = ipc_reap(-1, "worker", &code)) > 0) {
         read_fifo4(s);
-        for (int i = 0; i < n; i++)
-            route_child_exited(s, pids[i], codes[i]);
-    } while (n == BATCH);
+        route_child_exited(s, pid, code);
+    }
 }
 
 /* Asked to stop. The first time: take what is in FIFO1 and answer what is
@@ -345,9 +324,7 @@ drain_signals(struct server *s)
 {
     struct ipc_sig_event evs[64];
     bool child = false;
-    int stops = 0;
-    int n = ipc_sigfd_read_many(s->sig_fd, evs,
-                                (int)(sizeof(evs) / sizeof(evs[0])));
+    int stops = 0, n = ipc_sigfd_read_many(s->sig_fd, evs, 64);
 
     if (n == -1)
         ipc_die("cannot read signalfd");
@@ -477,8 +454,8 @@ main(int argc, char *argv[])
     char dir[PATH_MAX];
 
     ipc_set_progname(argv[0]);
-    hs_init(&s.fifo2, IPCLAB_FIFO2);
-    hs_init(&s.fifo3, IPCLAB_FIFO3);
+    s.fifo2.no = IPCLAB_FIFO2;
+    s.fifo3.no = IPCLAB_FIFO3;
     parse_options(&s, argc, argv, &dir_opt);
     if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");

@@ -513,11 +513,8 @@ replace_worker(struct server *s, uint32_t op, int code)
     if (w->failures >= 2) {
         /* the second death in a row waits RESTART_MIN_MS, each next one
            twice as long, up to RESTART_MAX_MS */
-        delay = RESTART_MIN_MS;
-        for (int i = 2; i < w->failures && delay < RESTART_MAX_MS; i++)
-            delay *= 2;
-        if (delay > RESTART_MAX_MS)
-            delay = RESTART_MAX_MS;
+        delay = RESTART_MIN_MS << (w->failures < 7 ? w->failures - 2 : 5);
+        delay = delay < RESTART_MAX_MS ? delay : RESTART_MAX_MS;
         IPCLAB_TP(error, "worker restart delayed", delay);
         ipc_warnx("ipclab-%s died %d times in a row (status %d); starting "
                   "it again in %d ms", ipc_op_name(op), w->failures, code,

@@ -1,13 +1,10 @@
 /*
  * server/server.h - the server's state, shared by its four files:
  *
- *   main.c       options, set-up, the event loop, shutdown
+ *   main.c       options, set-up, the event loop serve(), shutdown
  *   handshake.c  one record at a time through a shared FIFO (FIFO2, FIFO3)
  *   route.c      requests, processing clients, results: every decision
  *   clients.c    the requesting clients it knows, watched through pidfds
- *
- * One thread around one epoll_wait(); it never blocks anywhere else, so
- * one slow, stopped or dead peer cannot stall the others.
  */
 #ifndef IPCLAB_SERVER_H
 #define IPCLAB_SERVER_H
@@ -27,7 +24,7 @@
 #define CHECK_MS     10         /* how often a silent or stopped peer is
                                    looked at */
 
-/* Where a request is; TO_WORKER and TO_CLIENT are queues (by ticket) */
+/* Where a request is; TO_WORKER and TO_CLIENT are queues, by ticket */
 enum req_state {
     REQ_FREE = 0,
     REQ_TO_WORKER,              /* waiting for FIFO3, or in it */
@@ -39,7 +36,7 @@ struct req {
     struct ipc_record rec;      /* the request; later, in place, its result */
     enum req_state state;
     uint64_t ticket;            /* arrival order: the oldest goes first */
-    pid_t worker;               /* per-request mode: who computes it */
+    pid_t worker;               /* who computes it */
     bool early_result;          /* its result came before the worker's ack */
     bool offered_again;         /* read without an ack, offered once more */
 };
@@ -54,7 +51,7 @@ struct handshake {
     int64_t next_check;         /* when to look at a silent reader */
 };
 
-/* What became of the record in a handshake */
+/* What the handshake reports: what became of which record, and why */
 enum hs_outcome {
     HS_WAITING,                 /* nothing yet */
     HS_ACKED,                   /* read and acknowledged */
@@ -62,7 +59,6 @@ enum hs_outcome {
     HS_TAKEN_BACK,              /* unread: the server took it back */
 };
 
-/* Why, or what the reader is */
 enum hs_reason {
     HS_REASON_NONE,
     HS_REASON_STOPPED,          /* the reader is stopped (SIGSTOP...) */
@@ -93,11 +89,7 @@ struct client {
     int pidfd;                  /* readable once the process has exited */
 };
 
-enum client_check {
-    CLIENT_OK,                  /* a reader of FIFO2: serve it */
-    CLIENT_GONE,                /* no such process: the request is stale */
-    CLIENT_NOT_READER,          /* not a reader of FIFO2: do not signal it */
-};
+enum client_check { CLIENT_OK, CLIENT_GONE, CLIENT_NOT_READER };
 
 struct server {
     /* configuration */
@@ -137,7 +129,6 @@ struct server {
 };
 
 /* handshake.c */
-void hs_init(struct handshake *h, enum ipc_fifo_no no);
 struct hs_report hs_offer(struct handshake *h, const struct ipc_sigs *sigs,
                           struct req *r, pid_t reader, int ack_timeout_ms);
 struct hs_report hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
