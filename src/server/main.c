@@ -250,16 +250,18 @@ has_room(const struct server *s)
     return s->in_use <= MAX_REQUESTS - ROOM;
 }
 
-/* One read() into the reader's buffer: bytes read, or 0 when nothing
-   waits (we hold a write end, so there is no EOF) */
-static ssize_t
+/* One read() into the reader's buffer; false once the FIFO is empty: the
+   read left room in the buffer, and epoll_wait() says when more comes */
+static bool
 fill(struct ipc_rec_reader *rd)
 {
+    size_t room = sizeof(rd->buf) - rd->len;
     ssize_t n = ipc_rec_reader_fill(rd);
 
+    /* we hold a write end, so never EOF; EAGAIN: nothing waiting */
     if (n == -1 && errno != EAGAIN)
         ipc_die("cannot read FIFO%d", (int)rd->no);
-    return n > 0 ? n : 0;
+    return n == (ssize_t)room;
 }
 
 /* FIFO1: requests, as many as there is room for (back-pressure: clients
@@ -269,11 +271,14 @@ read_fifo1(struct server *s)
 {
     struct ipc_record rec;
 
-    do {
+    for (bool more = true;;) {
         while (s->in_use < MAX_REQUESTS &&
                ipc_rec_reader_next(&s->in1, &rec) == 1)
             route_request(s, &rec);
-    } while (has_room(s) && fill(&s->in1) > 0);
+        if (!more || !has_room(s))
+            return;
+        more = fill(&s->in1);
+    }
 }
 
 /* FIFO4: results, and records given back by stale readers */
@@ -281,10 +286,13 @@ static void
 read_fifo4(struct server *s)
 {
     struct ipc_record rec;
+    bool more;
 
-    while (fill(&s->in4) > 0)
+    do {
+        more = fill(&s->in4);
         while (ipc_rec_reader_next(&s->in4, &rec) == 1)
             route_fifo4(s, &rec);
+    } while (more);
 }
 
 /* Each exited child: read FIFO4 first, for a child writes its result
