@@ -26,6 +26,7 @@ clients_known(const struct server *s, pid_t pid)
     return false;
 }
 
+/* May the server send "ready" to pid, the sender of a request? */
 enum client_check
 clients_admit(struct server *s, pid_t pid)
 {

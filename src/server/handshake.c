@@ -77,6 +77,7 @@ finish(struct handshake *h, bool taken_back, enum hs_reason why,
     return rep;
 }
 
+/* Write r into the idle FIFO and tell its reader */
 struct hs_report
 hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
          pid_t reader, int ack_timeout_ms)
@@ -104,6 +105,7 @@ hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
     return rep;
 }
 
+/* An ack arrived: does it settle our record? */
 struct hs_report
 hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
        const struct ipc_sig_event *ev)
@@ -143,6 +145,7 @@ hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
     return rep;
 }
 
+/* Look at a silent reader (now: without waiting for next_check) */
 struct hs_report
 hs_check(struct handshake *h, bool now)
 {
@@ -167,6 +170,7 @@ hs_check(struct handshake *h, bool now)
     return finish(h, empty_fifo(h), HS_REASON_TIMEOUT, "ack_timeout");
 }
 
+/* A reader gave rec back through FIFO4: was it ours, unread? */
 struct hs_report
 hs_given_back(struct handshake *h, const struct ipc_record *rec)
 {
@@ -179,6 +183,7 @@ hs_given_back(struct handshake *h, const struct ipc_record *rec)
     return finish(h, true, HS_REASON_PROTOCOL, "given_back");
 }
 
+/* Forget the record: the FIFO is idle */
 void
 hs_release(struct handshake *h)
 {

@@ -357,6 +357,7 @@ drain_signals(struct server *s)
         stop(s);
 }
 
+/* The event loop: until stopped and every request answered */
 static void
 serve(struct server *s)
 {

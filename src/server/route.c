@@ -160,6 +160,7 @@ answer(struct server *s, struct req *r)
     r->early_result = false;
 }
 
+/* Answer r with an error status instead of a result */
 static void
 fail(struct server *s, struct req *r, int status)
 {
@@ -391,6 +392,7 @@ pump(struct server *s)
 
 /* ---- what arrives -------------------------------------------------------- */
 
+/* A request from FIFO1: accept it, or drop it and say why */
 void
 route_request(struct server *s, const struct ipc_record *rec)
 {
@@ -446,6 +448,7 @@ given_back(struct server *s, struct ipc_record rec)
     }
 }
 
+/* A result, or a record given back, from FIFO4 */
 void
 route_fifo4(struct server *s, const struct ipc_record *rec)
 {
@@ -470,6 +473,7 @@ route_fifo4(struct server *s, const struct ipc_record *rec)
         answer(s, r);
 }
 
+/* An ack, from a client or a worker */
 void
 route_ack(struct server *s, const struct ipc_sig_event *ev)
 {
@@ -489,6 +493,7 @@ route_ack(struct server *s, const struct ipc_sig_event *ev)
     settle_fifo2(s, rep2);
 }
 
+/* A client exited (its pidfd): settle FIFO2 now if it was its reader */
 void
 route_client_exited(struct server *s, pid_t pid)
 {
@@ -526,6 +531,7 @@ replace_worker(struct server *s, uint32_t op, int code)
         w->restart_at = ipc_now_ms() + delay;
 }
 
+/* A child was reaped: replace it, settle FIFO3, fail what it held */
 void
 route_child_exited(struct server *s, pid_t pid, int code)
 {
@@ -612,6 +618,7 @@ sooner(int64_t t, int64_t when)
     return when != 0 && (t == 0 || when < t) ? when : t;
 }
 
+/* ms until the nearest deadline, for epoll_wait(); -1: none */
 int
 route_next_timeout(const struct server *s)
 {
@@ -628,6 +635,7 @@ route_next_timeout(const struct server *s)
     return t == 0 ? -1 : ipc_ms_until(t);
 }
 
+/* Check the four programs can run; in pool mode start them */
 int
 route_start_pool(struct server *s)
 {
@@ -646,6 +654,7 @@ route_start_pool(struct server *s)
     return 0;
 }
 
+/* Ask the pool to stop: SIGTERM, taken between requests */
 void
 route_stop_pool(struct server *s)
 {
