@@ -180,8 +180,8 @@ open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
         ipc_die("cannot open '%s/%s'", s->dir, name);
 }
 
-/* The runtime directory (checked through its descriptor), its lock, the
-   FIFOs, and the epoll set */
+/* The runtime directory (checked through its descriptor), its lock, and
+   the FIFOs */
 static void
 setup_runtime(struct server *s)
 {
@@ -213,15 +213,21 @@ setup_runtime(struct server *s)
     ipc_rec_reader_init(&s->in1, s->fd1_read, IPCLAB_FIFO1,
                         IPCLAB_KIND_REQUEST);
     ipc_rec_reader_init(&s->in4, s->fd4_read, IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
+}
 
-    /* epoll, not poll(): the set may hold hundreds of client pidfds */
+/* The epoll set: the signalfd, FIFO4, FIFO1, later the clients' pidfds
+   (epoll, not poll(): the set may hold hundreds of them) */
+static void
+setup_epoll(struct server *s)
+{
+    const int fds[] = { s->sig_fd, s->fd4_read, s->fd1_read };
+
     if ((s->epoll_fd = epoll_create1(EPOLL_CLOEXEC)) == -1)
         ipc_die("epoll_create1");
     for (int i = 0; i < 3; i++) {
-        int fd = (int[]){ s->sig_fd, s->fd4_read, s->fd1_read }[i];
-        struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+        struct epoll_event ev = { .events = EPOLLIN, .data.fd = fds[i] };
 
-        if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == -1)
+        if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fds[i], &ev) == -1)
             ipc_die("epoll_ctl");
     }
     s->fd1_watched = true;
@@ -479,6 +485,7 @@ main(int argc, char *argv[])
         ipc_warn("cannot set the scheduling policy (--sched)");
     setup_signals(&s);
     setup_runtime(&s);
+    setup_epoll(&s);
     if (route_start_pool(&s) == -1)
         ipc_die("cannot start the processing clients of '%s'", s.worker_dir);
 
