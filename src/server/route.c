@@ -106,9 +106,11 @@ reader_can_take(const struct server *s, const struct req *r)
     return r->worker <= 0 || !is_stopped(s, r->worker);
 }
 
-/* The oldest request waiting in 'state' for h whose reader can take it */
+/* The oldest request waiting in 'state' for h whose reader can take it
+   now (held: whose reader cannot) */
 static struct req *
-oldest(struct server *s, enum req_state state, const struct handshake *h)
+oldest(struct server *s, enum req_state state, const struct handshake *h,
+       bool held)
 {
     struct req *best = NULL;
 
@@ -116,7 +118,8 @@ oldest(struct server *s, enum req_state state, const struct handshake *h)
         struct req *r = &s->reqs[i];
 
         seen += r->state != REQ_FREE;
-        if (r->state == state && r != h->busy && reader_can_take(s, r) &&
+        if (r->state == state && r != h->busy &&
+            reader_can_take(s, r) != held &&
             (best == NULL || r->ticket < best->ticket))
             best = r;
     }
@@ -227,11 +230,11 @@ settle_fifo2(struct server *s, struct hs_report rep)
         if (rep.outcome == HS_READ)
             remember_read(s, &r->rec);
         req_free(s, r);
-    } else if (rep.why != HS_REASON_PROTOCOL &&
-               !(rep.why == HS_REASON_STOPPED &&
-                 mark_stopped(s, rep.reader))) {
+    } else if (rep.why == HS_REASON_STOPPED && mark_stopped(s, rep.reader)) {
+        /* taken back: it waits until its client runs again */
+    } else if (rep.why != HS_REASON_PROTOCOL) {
         drop_result(s, r);      /* gone, silent, or unwritable */
-    }                           /* else it waits in the queue */
+    }                           /* PROTOCOL: taken back, offered again */
 }
 
 static void
@@ -240,7 +243,7 @@ pump_fifo2(struct server *s)
     struct req *r;
 
     while (s->fifo2.busy == NULL &&
-           (r = oldest(s, REQ_TO_CLIENT, &s->fifo2)) != NULL) {
+           (r = oldest(s, REQ_TO_CLIENT, &s->fifo2, false)) != NULL) {
         if (clients_alive(s, r->rec.pid))
             settle_fifo2(s, offer(s, &s->fifo2, r, r->rec.pid));
         else
@@ -360,7 +363,7 @@ settle_fifo3(struct server *s, struct hs_report rep)
             kill(rep.reader, SIGKILL);
     } else if (rep.why != HS_REASON_PROTOCOL) {
         fail(s, r, EIO);        /* unwritable */
-    }                           /* else it waits in the queue */
+    }                           /* PROTOCOL: taken back, offered again */
 }
 
 static void
@@ -369,7 +372,7 @@ pump_fifo3(struct server *s)
     struct req *r;
 
     while (s->fifo3.busy == NULL &&
-           (r = oldest(s, REQ_TO_WORKER, &s->fifo3)) != NULL) {
+           (r = oldest(s, REQ_TO_WORKER, &s->fifo3, false)) != NULL) {
         pid_t pid = worker_for(s, r);
 
         if (pid <= 0) {
@@ -382,7 +385,7 @@ pump_fifo3(struct server *s)
 }
 
 /* Hand each idle shared FIFO its next record (FIFO3 first: it may fail
-   requests, whose answers then go through FIFO2) */
+   requests, whose answers then go through FIFO2); after every event */
 static void
 pump(struct server *s)
 {
@@ -418,6 +421,7 @@ route_request(struct server *s, const struct ipc_record *rec)
         fail(s, r, EINVAL);
     else
         r->state = REQ_TO_WORKER;
+    pump(s);
 }
 
 /* A record a stale reader of FIFO2 or FIFO3 gave back (IPCLAB_REC_RETURNED) */
@@ -452,25 +456,24 @@ given_back(struct server *s, struct ipc_record rec)
 void
 route_fifo4(struct server *s, const struct ipc_record *rec)
 {
-    struct req *r;
+    struct req *r = req_find(s, rec->pid, rec->seq);
 
     if (rec->flags & IPCLAB_REC_RETURNED) {
         given_back(s, *rec);
-        return;
-    }
-    r = req_find(s, rec->pid, rec->seq);
-    /* a result answers exactly its request: same op, same operands */
-    if (r == NULL || r->state == REQ_TO_CLIENT || r->early_result ||
-        rec->op != r->rec.op || rec->a != r->rec.a || rec->b != r->rec.b ||
-        (r->state == REQ_TO_WORKER && s->fifo3.busy != r)) {
+    } else if (r == NULL || r->state == REQ_TO_CLIENT || r->early_result ||
+               rec->op != r->rec.op || rec->a != r->rec.a ||
+               rec->b != r->rec.b ||
+               (r->state == REQ_TO_WORKER && s->fifo3.busy != r)) {
+        /* a result answers exactly its request: same op, same operands */
         refuse(s, IPCLAB_FIFO4, "stale", rec);
-        return;
+    } else {
+        r->rec = *rec;
+        if (r->state == REQ_TO_WORKER)
+            r->early_result = true; /* answered once the worker acks */
+        else
+            answer(s, r);
     }
-    r->rec = *rec;
-    if (r->state == REQ_TO_WORKER)
-        r->early_result = true; /* answered once the worker's ack arrives */
-    else
-        answer(s, r);
+    pump(s);
 }
 
 /* An ack, from a client or a worker */
@@ -491,6 +494,7 @@ route_ack(struct server *s, const struct ipc_sig_event *ev)
         ipc_sig_ignored(ev, "unexpected_sender");
     settle_fifo3(s, rep3);
     settle_fifo2(s, rep2);
+    pump(s);
 }
 
 /* A client exited (its pidfd): settle FIFO2 now if it was its reader */
@@ -499,6 +503,7 @@ route_client_exited(struct server *s, pid_t pid)
 {
     if (s->fifo2.busy != NULL && s->fifo2.reader == pid)
         settle_fifo2(s, hs_check(&s->fifo2, true));
+    pump(s);
 }
 
 /* A pool worker died: start it again, at once or after a growing delay */
@@ -550,26 +555,25 @@ route_child_exited(struct server *s, pid_t pid, int code)
             r->worker = 0;      /* per-request: another one will take it */
         }
     }
+    pump(s);
 }
 
 /* ---- time ---------------------------------------------------------------- */
 
-/* Full: give up on results held for stopped clients (rt mode revokes them)
-   until 'need' more requests fit, so that stopped clients with wide windows
-   cannot keep the others out */
+/* Full: give up on the oldest results held for stopped clients (rt mode
+   revokes them) until 'need' more requests fit, so that stopped clients
+   with wide windows cannot keep the others out */
 void
 route_make_room(struct server *s, int need)
 {
+    struct req *r;
+
     if (s->in_use <= MAX_REQUESTS - need || s->nstopped == 0)
         return;
     recheck_stopped(s);         /* one that runs again is served, not dropped */
-    for (int i = 0; i < MAX_REQUESTS && s->in_use > MAX_REQUESTS - need; i++) {
-        struct req *r = &s->reqs[i];
-
-        if (r->state == REQ_TO_CLIENT && r != s->fifo2.busy &&
-            is_stopped(s, r->rec.pid))
-            drop_result(s, r);
-    }
+    while (s->in_use > MAX_REQUESTS - need &&
+           (r = oldest(s, REQ_TO_CLIENT, &s->fifo2, true)) != NULL)
+        drop_result(s, r);
 }
 
 /* Stopping with both shared FIFOs idle: what still waits, waits for a
