@@ -1,15 +1,12 @@
 /*
  * server/clients.c - the requesting clients the server knows.
  *
- * Before the server signals the pid a request names, it must know that
- * this pid reads FIFO2: a 'ready' sent to any other process (a bystander
- * named in a forged record) would kill it. It asks /proc once per client
- * (ipc_proc_reads_fifo()) and remembers the answer while that process
- * lives. A pid is reused once its process is gone, so the server holds a
- * pidfd (pidfd_open(2)) per client in its epoll set: it becomes readable
- * when that very process exits, and the server forgets the client then.
- * When the table is full, or pidfd_open() fails, the client is served all
- * the same, asking /proc on every request.
+ * Before it signals the pid a request names, the server must know that
+ * this pid reads FIFO2: a 'ready' sent to any other process would kill it.
+ * It asks /proc once per client and remembers the answer while that
+ * process lives, watching a pidfd (pidfd_open(2)) in its epoll set that
+ * becomes readable when that very process exits: a pid is reused only
+ * after that. With the table full, or no pidfd, it asks /proc every time.
  */
 #include <errno.h>
 #include <sys/epoll.h>
@@ -20,38 +17,24 @@
 #include "ipclab/trace.h"
 #include "server.h"
 
-struct client *
-clients_find(struct server *s, pid_t pid)
+bool
+clients_known(const struct server *s, pid_t pid)
 {
     for (int i = 0; i < s->nclients; i++)
         if (s->clients[i].pid == pid)
-            return &s->clients[i];
-    return NULL;
+            return true;
+    return false;
 }
 
-/* Remember pid, watching it through fd in the epoll set; false if not. */
-static bool
-remember(struct server *s, pid_t pid, int fd)
-{
-    struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
-
-    if (s->nclients == MAX_CLIENTS) {
-        errno = ENOSPC;
-        return false;
-    }
-    if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == -1)
-        return false;
-    s->clients[s->nclients++] = (struct client){ .pid = pid, .pidfd = fd };
-    return true;
-}
-
+/* May the server send "ready" to pid, the sender of a request? */
 enum client_check
 clients_admit(struct server *s, pid_t pid)
 {
+    struct epoll_event ev = { .events = EPOLLIN };
     bool reader;
     int fd;
 
-    if (clients_find(s, pid) != NULL)
+    if (clients_known(s, pid))
         return CLIENT_OK;
     if (pid == getpid())
         return CLIENT_NOT_READER;
@@ -63,32 +46,39 @@ clients_admit(struct server *s, pid_t pid)
     reader = ipc_proc_reads_fifo(pid, s->fifo2.wfd);
     if (fd == -1)               /* EMFILE...: serve it, ask again next time */
         return reader ? CLIENT_OK : CLIENT_NOT_READER;
-
     if (!reader) {
         close(fd);
         return CLIENT_NOT_READER;
     }
-    /* signal 0 through the pidfd fails once its process is gone (reaped):
-       then /proc may have shown a new process with the same pid */
+    /* signal 0 fails once the process is gone: then /proc may have shown
+       a new process with the same pid */
     if (pidfd_send_signal(fd, 0, NULL, 0) == -1) {
         close(fd);
         return CLIENT_GONE;
     }
-    if (!remember(s, pid, fd)) {
+    /* remembered while its pidfd, in the epoll set, says it lives */
+    ev.data.fd = fd;
+    errno = ENOSPC;
+    if (s->nclients < MAX_CLIENTS &&
+        epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == 0) {
+        s->clients[s->nclients++] = (struct client){ pid, fd };
+    } else {
         IPCLAB_TP(error, "remember client", errno);
-        close(fd);              /* table full: served, asked again later */
+        close(fd);              /* served, but asked again next time */
     }
     return CLIENT_OK;
 }
 
+/* True while pid is a known client, or (unknown) exists and is no zombie */
 bool
-clients_alive(struct server *s, pid_t pid)
+clients_alive(const struct server *s, pid_t pid)
 {
-    /* an exited process not yet reaped by its parent is gone too */
-    return clients_find(s, pid) != NULL ||
+    return clients_known(s, pid) ||
            ipc_proc_run_state(pid) != IPCLAB_PROC_GONE;
 }
 
+/* The pidfd fd became readable: forget its client and return its pid;
+   0 when fd is no client's pidfd */
 pid_t
 clients_exited(struct server *s, int fd)
 {

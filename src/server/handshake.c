@@ -1,14 +1,10 @@
 /*
  * server/handshake.c - one record at a time through a FIFO with many readers.
  *
- * FIFO2 (results to requesting clients) and FIFO3 (requests to processing
- * clients) each have many readers, and a FIFO cannot address a reader:
- * whoever calls read() first gets the record. So the server keeps
- *
- *   at most one record in a shared FIFO at a time;
- *
- * it writes a record, sends its reader "ready" (carrying the record's
- * seq), and writes the next record only once this one is out of the FIFO:
+ * A FIFO cannot address a reader: whoever calls read() first gets the
+ * record. So the server writes one record into FIFO2 or FIFO3, sends its
+ * reader "ready" (carrying the record's seq), and writes the next only
+ * once this one is out of the FIFO:
  *
  *   server                FIFO             reader
  *     |--- write(rec) ---->|                  |
@@ -17,12 +13,10 @@
  *     |<-------------------------- ack(seq) --|
  *     |--- write(next) --->|                  |
  *
- * The server holds a read end of the FIFO itself. So it can always tell
- * whether its record is still there (FIONREAD), and take it back unread
- * when its reader is stopped, gone, or silent. This file knows nothing of
- * what the FIFO carries: it reports what became of the record (acked,
- * read, taken back, and why), and src/server/route.c decides.
- * The reader sides are in src/rc/session.c and src/worker/main.c.
+ * Holding a read end itself, the server sees whether its record is still
+ * there (FIONREAD) and takes it back unread when its reader is stopped,
+ * gone or silent. This file only reports what became of the record;
+ * route.c decides. The readers: src/rc/session.c, src/worker/main.c.
  * Lab 04, step 5.
  */
 #include <errno.h>
@@ -33,15 +27,6 @@
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 #include "server.h"
-
-void
-hs_init(struct handshake *h, enum ipc_fifo_no no)
-{
-    memset(h, 0, sizeof(*h));
-    h->no = no;
-    h->wfd = -1;
-    h->rfd = -1;
-}
 
 /* Bytes waiting in the FIFO; an error counts as none */
 static int
@@ -54,12 +39,8 @@ waiting(const struct handshake *h)
     return avail;
 }
 
-/*
- * Read out, through our own read end, whatever sits in the FIFO. Returns
- * true when anything was there: our record unread, or bytes written by
- * someone outside the protocol (dropped), which a reader may have read
- * instead of part of our record. Either way its reader may not have it.
- */
+/* Read out whatever sits in the FIFO: our record, or garbage (dropped).
+   True when anything was there: then its reader may not have our record */
 static bool
 empty_fifo(struct handshake *h)
 {
@@ -80,8 +61,8 @@ empty_fifo(struct handshake *h)
     return any;
 }
 
-/* End the busy state: report what became of the record; trace a take-back,
-   or the end of a wait for an ack of a record that was read (trace set) */
+/* End the busy state and report; trace a take-back, or a read record
+   whose ack we no longer wait for (trace set) */
 static struct hs_report
 finish(struct handshake *h, bool taken_back, enum hs_reason why,
        const char *trace)
@@ -96,6 +77,7 @@ finish(struct handshake *h, bool taken_back, enum hs_reason why,
     return rep;
 }
 
+/* Write r into the idle FIFO and tell its reader */
 struct hs_report
 hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
          pid_t reader, int ack_timeout_ms)
@@ -123,6 +105,7 @@ hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
     return rep;
 }
 
+/* An ack arrived: does it settle our record? */
 struct hs_report
 hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
        const struct ipc_sig_event *ev)
@@ -162,6 +145,7 @@ hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
     return rep;
 }
 
+/* Look at a silent reader (now: without waiting for next_check) */
 struct hs_report
 hs_check(struct handshake *h, bool now)
 {
@@ -186,6 +170,7 @@ hs_check(struct handshake *h, bool now)
     return finish(h, empty_fifo(h), HS_REASON_TIMEOUT, "ack_timeout");
 }
 
+/* A reader gave rec back through FIFO4: was it ours, unread? */
 struct hs_report
 hs_given_back(struct handshake *h, const struct ipc_record *rec)
 {
@@ -198,6 +183,7 @@ hs_given_back(struct handshake *h, const struct ipc_record *rec)
     return finish(h, true, HS_REASON_PROTOCOL, "given_back");
 }
 
+/* Forget the record: the FIFO is idle */
 void
 hs_release(struct handshake *h)
 {

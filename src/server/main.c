@@ -4,13 +4,8 @@
  *   rc --FIFO1--> server --FIFO3--> sum/sub/mul/div
  *   rc <--FIFO2-- server <--FIFO4-- sum/sub/mul/div
  *
- * This file sets up (runtime directory, lock, FIFOs, signalfd, processing
- * clients), runs the event loop and shuts down. The handshake on the
- * shared FIFOs is in handshake.c; the life of a request in route.c.
- *
- * Run:   build/bin/ipclab-server &      then   build/bin/ipclab-rc 6 '*' 7
- * Stop:  kill -INT %1   (answers what is in flight, removes the FIFOs)
- * Lab 05, step 1.
+ * Set-up, the event loop serve(), shutdown. The shared FIFOs' handshake is
+ * in handshake.c, the life of a request in route.c. Lab 05, step 1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -108,18 +103,12 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     s->ack_timeout_ms = ACK_TIMEOUT_MS;
     while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
-        case OPT_HELP:
-            usage();
-            exit(0);
-        case OPT_DIR:
-            *dir_opt = arg;
-            break;
+        case OPT_HELP:          usage(); exit(0);
+        case OPT_DIR:           *dir_opt = arg; break;
+        case OPT_UNSAFE_NO_ACK: s->skip_ack_wait = true; break;
         case OPT_SPAWN:
-            if (strcmp(arg, "pool") == 0)
-                s->per_request = false;
-            else if (strcmp(arg, "per-request") == 0)
-                s->per_request = true;
-            else
+            s->per_request = strcmp(arg, "per-request") == 0;
+            if (!s->per_request && strcmp(arg, "pool") != 0)
                 ipc_usage_error("--spawn must be pool or per-request");
             break;
         case OPT_SIGNALS:
@@ -147,9 +136,6 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 (int)sizeof(s->worker_dir))
                 ipc_usage_error("--worker-dir: name too long");
             break;
-        case OPT_UNSAFE_NO_ACK:
-            s->skip_ack_wait = true;
-            break;
         case IPCLAB_CLI_OPERAND:
             ipc_usage_error("unexpected argument '%s'", arg);
         }
@@ -157,7 +143,8 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     ipc_sigs_init(&s->sigs, mode);
 }
 
-/* Signals we take through the signalfd: blocked before anything else. */
+/* Signals come through a signalfd; a stray protocol signal must not kill
+   us (their default action), so it is taken and ignored too */
 static void
 setup_signals(struct server *s)
 {
@@ -167,21 +154,17 @@ setup_signals(struct server *s)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGCHLD);
-    /* the ack, and every other protocol signal of both modes: a stray
-       one must not kill us (their default action), so take and ignore it */
     ipc_sig_addset_protocol(&set);
     if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
         ipc_die("sigprocmask");
-    s->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (s->sig_fd == -1)
+    if ((s->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
         ipc_die("signalfd");
-    /* SIGPIPE ignored: a vanished reader shows up as EPIPE */
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)    /* a lost reader: EPIPE */
         ipc_die("signal");
 }
 
-/* Create FIFO 'no' in our directory, open it for reading, then writing;
-   both ends stay ours. */
+/* Create FIFO 'no' and open both its ends: the read end first,
+   non-blocking, so that opening the write end succeeds at once */
 static void
 open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
                int *wfd)
@@ -190,8 +173,6 @@ open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
 
     if (ipc_fifo_create_at(s->dir_fd, no, name, 0600) == -1)
         ipc_die("cannot create FIFO '%s/%s'", s->dir, name);
-    /* read end first, non-blocking: the write end's open then succeeds
-       at once, because a reader (us) exists */
     if ((*rfd = ipc_fifo_open_at(s->dir_fd, no, name,
                                  O_RDONLY | O_NONBLOCK)) == -1 ||
         (*wfd = ipc_fifo_open_at(s->dir_fd, no, name,
@@ -199,14 +180,14 @@ open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
         ipc_die("cannot open '%s/%s'", s->dir, name);
 }
 
+/* The runtime directory (checked through its descriptor), its lock, and
+   the FIFOs */
 static void
 setup_runtime(struct server *s)
 {
     bool recovered = false;
     pid_t holder = 0;
 
-    /* opened once, checked through the descriptor; everything inside is
-       made and opened relative to it */
     if ((s->dir_fd = ipc_rundir_open(s->dir, 1)) == -1)
         ipc_die("unsafe or unusable runtime directory '%s'", s->dir);
     s->lock_fd = ipc_rundir_lock_at(s->dir_fd, s->sigs.mode, &holder);
@@ -217,16 +198,14 @@ setup_runtime(struct server *s)
         ipc_die("cannot lock '%s'", s->dir);
 
     /* we hold the lock: any FIFO still here was left by a crashed server */
-    for (int no = IPCLAB_FIFO1; no <= IPCLAB_FIFO4; no++) {
+    for (int no = IPCLAB_FIFO1; no <= IPCLAB_FIFO4; no++)
         if (unlinkat(s->dir_fd, ipc_rundir_fifo_name(no), 0) == 0)
             recovered = true;
-    }
     if (recovered) {
         IPCLAB_TP(error, "recovered stale runtime directory", 0);
         ipc_warnx("recovered '%s' left by a server that did not stop "
                   "cleanly", s->dir);
     }
-
     open_both_ends(s, IPCLAB_FIFO1, &s->fd1_read, &s->fd1_keep);
     open_both_ends(s, IPCLAB_FIFO4, &s->fd4_read, &s->fd4_keep);
     open_both_ends(s, IPCLAB_FIFO2, &s->fifo2.rfd, &s->fifo2.wfd);
@@ -236,12 +215,8 @@ setup_runtime(struct server *s)
     ipc_rec_reader_init(&s->in4, s->fd4_read, IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
 }
 
-/*
- * The epoll set the server waits on: the signalfd, FIFO4 and FIFO1, and
- * later a pidfd per known client (clients.c). epoll rather than poll():
- * the set changes rarely and may hold hundreds of pidfds, and epoll does
- * not walk them on every wait.
- */
+/* The epoll set: the signalfd, FIFO4, FIFO1, later the clients' pidfds
+   (epoll, not poll(): the set may hold hundreds of them) */
 static void
 setup_epoll(struct server *s)
 {
@@ -249,7 +224,7 @@ setup_epoll(struct server *s)
 
     if ((s->epoll_fd = epoll_create1(EPOLL_CLOEXEC)) == -1)
         ipc_die("epoll_create1");
-    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+    for (int i = 0; i < 3; i++) {
         struct epoll_event ev = { .events = EPOLLIN, .data.fd = fds[i] };
 
         if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fds[i], &ev) == -1)
@@ -258,7 +233,7 @@ setup_epoll(struct server *s)
     s->fd1_watched = true;
 }
 
-/* Back-pressure: watch FIFO1 only while there is room for requests. */
+/* Back-pressure: watch FIFO1 only while there is room for requests */
 static void
 watch_fifo1(struct server *s, bool on)
 {
@@ -281,12 +256,8 @@ has_room(const struct server *s)
     return s->in_use <= MAX_REQUESTS - ROOM;
 }
 
-/*
- * One read() from a FIFO into its reader's buffer. A read() that leaves
- * room in the buffer has emptied the FIFO: there is no need for another
- * read() to hear EAGAIN, epoll_wait() will say when more arrives. Returns
- * false while the FIFO may hold more.
- */
+/* One read() into the reader's buffer; false once the FIFO is empty: the
+   read left room in the buffer, and epoll_wait() says when more comes */
 static bool
 fill(struct ipc_rec_reader *rd)
 {
@@ -296,23 +267,23 @@ fill(struct ipc_rec_reader *rd)
     /* we hold a write end, so never EOF; EAGAIN: nothing waiting */
     if (n == -1 && errno != EAGAIN)
         ipc_die("cannot read FIFO%d", (int)rd->no);
-    return n < (ssize_t)room;
+    return n == (ssize_t)room;
 }
 
-/* FIFO1: requests, as many as there is room for (back-pressure) */
+/* FIFO1: requests, as many as there is room for (back-pressure: clients
+   then wait in write()) */
 static void
 read_fifo1(struct server *s)
 {
     struct ipc_record rec;
-    bool emptied = false;
 
-    for (;;) {
+    for (bool more = true;;) {
         while (s->in_use < MAX_REQUESTS &&
                ipc_rec_reader_next(&s->in1, &rec) == 1)
             route_request(s, &rec);
-        if (emptied || !has_room(s))
-            return;             /* back-pressure: clients wait in write() */
-        emptied = fill(&s->in1);
+        if (!more || !has_room(s))
+            return;
+        more = fill(&s->in1);
     }
 }
 
@@ -321,47 +292,32 @@ static void
 read_fifo4(struct server *s)
 {
     struct ipc_record rec;
-    bool emptied;
+    bool more;
 
     do {
-        emptied = fill(&s->in4);
+        more = fill(&s->in4);
         while (ipc_rec_reader_next(&s->in4, &rec) == 1)
             route_fifo4(s, &rec);
-    } while (!emptied);
+    } while (more);
 }
 
-/*
- * Reap first, then read FIFO4, then handle the deaths. A child writes its
- * result before it exits, so once waitpid() has returned it, the result is
- * in FIFO4: reading FIFO4 before waitpid() would miss the result of a
- * child that exited in between, and its request would fail as if the
- * child had died holding it (the result, read later, would be stale).
- */
+/* Each exited child: read FIFO4 first, for a child writes its result
+   before it exits, then handle its death */
 static void
 reap_children(struct server *s)
 {
-    enum { BATCH = 64 };
-    pid_t pids[BATCH];
-    int codes[BATCH], n;
+    pid_t pid;
+    int code;
 
-    do {
-        pid_t pid;
-
-        n = 0;
-        while (n < BATCH && (pid = ipc_reap(-1, "worker", &codes[n])) > 0)
-            pids[n++] = pid;
+    while ((pid = ipc_reap(-1, "worker", &code)) > 0) {
         read_fifo4(s);
-        for (int i = 0; i < n; i++)
-            route_child_exited(s, pids[i], codes[i]);
-    } while (n == BATCH);
+        route_child_exited(s, pid, code);
+    }
 }
 
-/*
- * Asked to stop. The first time: take every request already written into
- * FIFO1, and answer what is in flight, giving it time for the work itself,
- * one ack timeout on each shared FIFO, and slack for the children. The
- * second time: stop now.
- */
+/* Asked to stop. The first time: take what is in FIFO1 and answer what is
+   in flight, giving it time for the work, one ack timeout on each shared
+   FIFO, and slack for the children. The second time: stop now. */
 static void
 stop(struct server *s)
 {
@@ -375,38 +331,30 @@ stop(struct server *s)
     read_fifo1(s);
 }
 
-/*
- * Take every pending signal from the signalfd, then act on the acks first.
- * The kernel hands out standard signals (SIGCHLD = 17) before real-time
- * ones (the ack), but a per-request worker acks before it exits: its ack
- * must settle the FIFO3 handshake before its death is handled.
- */
+/* Every pending signal, acks first: a per-request worker acks before it
+   exits, and its ack must settle FIFO3 before its death is handled */
 static void
 drain_signals(struct server *s)
 {
     struct ipc_sig_event evs[64];
     bool child = false;
-    int stops = 0;
-    int n = ipc_sigfd_read_many(s->sig_fd, evs,
-                                (int)(sizeof(evs) / sizeof(evs[0])));
+    int stops = 0, n = ipc_sigfd_read_many(s->sig_fd, evs, 64);
 
-    /* a full array: more may wait, and epoll_wait() says so at once */
     if (n == -1)
         ipc_die("cannot read signalfd");
-
     for (int i = 0; i < n; i++) {
         struct ipc_sig_event *ev = &evs[i];
 
         if (ev->signo == SIGINT || ev->signo == SIGTERM) {
             ipc_sig_consumed(ev, "stop");
-            stops++;                    /* after the acks, below */
+            stops++;
         } else if (ev->signo == SIGCHLD) {
             ipc_sig_consumed(ev, "child");
-            child = true;               /* after the acks, below */
+            child = true;
         } else if (ev->signo == s->sigs.ack) {
             route_ack(s, ev);
         } else {
-            ipc_sig_ignored(ev, "unexpected_sender");   /* see set-up */
+            ipc_sig_ignored(ev, "unexpected_sender");
         }
     }
     if (child)
@@ -415,6 +363,7 @@ drain_signals(struct server *s)
         stop(s);
 }
 
+/* The event loop: until stopped and every request answered */
 static void
 serve(struct server *s)
 {
@@ -423,16 +372,16 @@ serve(struct server *s)
         struct epoll_event evs[16];
         bool accepting, stopping = s->stop_at != 0;
         bool sig_ready = false, fd4_ready = false, fd1_ready = false;
-        int timeout = route_next_timeout(s), n;
+        int n;
 
         if (stopping && (s->in_use == 0 || ipc_ms_until(s->stop_at) == 0))
             break;
         if (!stopping)
             route_make_room(s, ROOM);
         accepting = !stopping && has_room(s);
-
         watch_fifo1(s, accepting);
-        n = epoll_wait(s->epoll_fd, evs, 16, timeout);
+
+        n = epoll_wait(s->epoll_fd, evs, 16, route_next_timeout(s));
         if (n == -1 && errno != EINTR)
             ipc_die("epoll_wait");
         for (int i = 0; i < n; i++) {
@@ -448,8 +397,7 @@ serve(struct server *s)
             else if ((gone = clients_exited(s, fd)) > 0)
                 route_client_exited(s, gone);   /* a client's pidfd */
         }
-
-        /* in this order: acks before results, results before requests */
+        /* acks before results, results before requests */
         if (sig_ready)
             drain_signals(s);
         if (fd4_ready)
@@ -471,10 +419,9 @@ kill_children(struct server *s)
         if (s->pool[op].pid > 0)
             kill(s->pool[op].pid, SIGKILL);
     for (int i = 0; i < MAX_REQUESTS; i++)
-        if (s->reqs[i].state == REQ_AT_WORKER && s->reqs[i].worker > 0)
+        if (s->reqs[i].worker > 0 && (s->reqs[i].state == REQ_TO_WORKER ||
+                                      s->reqs[i].state == REQ_AT_WORKER))
             kill(s->reqs[i].worker, SIGKILL);
-    if (s->fifo3.busy != NULL && s->fifo3.reader > 0)
-        kill(s->fifo3.reader, SIGKILL);
 }
 
 /* True while we have a child, exited or not (WNOWAIT: look, do not reap) */
@@ -486,7 +433,8 @@ has_children(void)
     return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
-/* Stop the processing clients and wait for every child to be reaped. */
+/* Stop the processing clients and reap every child, answering the results
+   of those that exit; SIGKILL what is left after STOP_GRACE_MS */
 static void
 stop_children(struct server *s)
 {
@@ -496,8 +444,8 @@ stop_children(struct server *s)
 
     route_stop_pool(s);
     for (;;) {
-        /* results of children that just exited are still answered */
         reap_children(s);
+        route_tick(s);
         if (!has_children())
             break;
         if (ipc_ms_until(deadline) == 0) {
@@ -509,7 +457,6 @@ stop_children(struct server *s)
         }
         if (poll(&pf, 1, ipc_ms_until(deadline)) == -1 && errno != EINTR)
             break;
-        /* late acks still settle their FIFO; SIGCHLD reaps */
         drain_signals(s);
     }
 }
@@ -522,8 +469,8 @@ main(int argc, char *argv[])
     char dir[PATH_MAX];
 
     ipc_set_progname(argv[0]);
-    hs_init(&s.fifo2, IPCLAB_FIFO2);
-    hs_init(&s.fifo3, IPCLAB_FIFO3);
+    s.fifo2.no = IPCLAB_FIFO2;
+    s.fifo3.no = IPCLAB_FIFO3;
     parse_options(&s, argc, argv, &dir_opt);
     if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");
