@@ -9,20 +9,6 @@
 
 #include "checkdb.h"
 
-/* The hash value of 'key' in h, created zeroed (size bytes) when absent */
-static void *
-get_or_new(struct tr_hash *h, uint64_t key, size_t size)
-{
-    void *v = tr_hash_get(h, key);
-
-    if (v == NULL && (v = calloc(1, size)) != NULL &&
-        tr_hash_put(h, key, v) == -1) {
-        free(v);
-        v = NULL;
-    }
-    return v;
-}
-
 struct ck_req *
 ck_req(struct ck_db *db, int pid, uint32_t seq, uint64_t ts, bool create)
 {
@@ -30,7 +16,7 @@ ck_req(struct ck_db *db, int pid, uint32_t seq, uint64_t ts, bool create)
 
     if (r != NULL || !create)
         return r;
-    if ((r = get_or_new(&db->reqs, TR_KEY(pid, seq), sizeof(*r))) == NULL)
+    if ((r = tr_hash_obtain(&db->reqs, TR_KEY(pid, seq), sizeof(*r))) == NULL)
         return NULL;
     r->pid = pid;
     r->seq = seq;
@@ -62,13 +48,13 @@ ck_req_done(struct ck_db *db, struct ck_req *r)
 struct ck_server *
 ck_server(struct ck_db *db, int vpid)
 {
-    return get_or_new(&db->servers, (uint64_t)vpid, sizeof(struct ck_server));
+    return tr_hash_obtain(&db->servers, (uint64_t)vpid, sizeof(struct ck_server));
 }
 
 struct ck_reader *
 ck_reader(struct ck_db *db, int vpid)
 {
-    return get_or_new(&db->readers, (uint64_t)vpid, sizeof(struct ck_reader));
+    return tr_hash_obtain(&db->readers, (uint64_t)vpid, sizeof(struct ck_reader));
 }
 
 bool
@@ -89,7 +75,7 @@ ck_answered(struct ck_db *db, int pid, uint32_t seq)
 void
 ck_mark_answered(struct ck_db *db, int pid, uint32_t seq)
 {
-    struct ck_client *c = get_or_new(&db->clients, (uint64_t)pid,
+    struct ck_client *c = tr_hash_obtain(&db->clients, (uint64_t)pid,
                                      sizeof(*c));
     bool moved = true;
 
@@ -287,14 +273,6 @@ free_server(uint64_t key, void *val, void *arg)
     free(s);
 }
 
-static void
-free_plain(uint64_t key, void *val, void *arg)
-{
-    (void)key;
-    (void)arg;
-    free(val);
-}
-
 void
 ck_db_free(struct ck_db *db)
 {
@@ -303,8 +281,7 @@ ck_db_free(struct ck_db *db)
     tr_hash_free(&db->reqs);
     tr_hash_each(&db->servers, free_server, NULL);
     tr_hash_free(&db->servers);
-    tr_hash_each(&db->readers, free_plain, NULL);
-    tr_hash_free(&db->readers);
+    tr_hash_free_values(&db->readers);
     tr_hash_each(&db->clients, free_client, NULL);
     tr_hash_free(&db->clients);
 }

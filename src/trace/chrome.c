@@ -138,14 +138,7 @@ name_process(struct chrome *c, int vpid, struct track *t)
 static struct track *
 track(struct chrome *c, int vpid)
 {
-    struct track *t = tr_hash_get(&c->tracks, (uint64_t)vpid);
-
-    if (t == NULL && (t = calloc(1, sizeof(*t))) != NULL &&
-        tr_hash_put(&c->tracks, (uint64_t)vpid, t) == -1) {
-        free(t);
-        t = NULL;
-    }
-    return t;
+    return tr_hash_obtain(&c->tracks, (uint64_t)vpid, sizeof(struct track));
 }
 
 /* Write the held slice of vpid, which lasts until 'next' at most. */

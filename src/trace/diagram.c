@@ -76,13 +76,9 @@ use(struct pass *p, int vpid, int sec, uint64_t t)
 
     if (vpid <= 0 || pr == NULL)
         return;                 /* never seen: outside the trace */
-    u = tr_hash_get(&p->usage, TR_KEY(sec, vpid));
-    if (u == NULL) {
-        if ((u = calloc(1, sizeof(*u))) == NULL ||
-            tr_hash_put(&p->usage, TR_KEY(sec, vpid), u) == -1) {
-            free(u);
-            return;
-        }
+    if ((u = tr_hash_obtain(&p->usage, TR_KEY(sec, vpid), sizeof(*u))) == NULL)
+        return;
+    if (u->vpid == 0) {         /* new */
         tr_hash_put(&p->drawn, (uint64_t)vpid, (void *)1);
         u->vpid = vpid;
         u->sec = sec;
@@ -283,14 +279,6 @@ layout(struct pass *p, int max_lanes)
     return rc;
 }
 
-static void
-free_usage(uint64_t key, void *val, void *arg)
-{
-    (void)key;
-    (void)arg;
-    free(val);
-}
-
 static int
 run_pass(const char *dir, struct pass *p, const char *what)
 {
@@ -433,8 +421,7 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     ops->end(&L, arg);
     rc = 0;
 out:
-    tr_hash_each(&one.usage, free_usage, NULL);
-    tr_hash_free(&one.usage);
+    tr_hash_free_values(&one.usage);
     tr_hash_free(&one.drawn);
     tr_hash_free(&L.lane_of);
     for (int i = 0; i < L.nsecs; i++)

@@ -83,6 +83,19 @@ tr_hash_put(struct tr_hash *h, uint64_t key, void *val)
 }
 
 void *
+tr_hash_obtain(struct tr_hash *h, uint64_t key, size_t size)
+{
+    void *v = tr_hash_get(h, key);
+
+    if (v == NULL && (v = calloc(1, size)) != NULL &&
+        tr_hash_put(h, key, v) == -1) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+void *
 tr_hash_del(struct tr_hash *h, uint64_t key)
 {
     size_t mask = h->cap - 1, i, j;
@@ -128,4 +141,12 @@ tr_hash_free(struct tr_hash *h)
     free(h->slots);
     h->slots = NULL;
     h->cap = h->len = 0;
+}
+
+void
+tr_hash_free_values(struct tr_hash *h)
+{
+    for (size_t i = 0; i < h->cap; i++)
+        free(h->slots[i].val);
+    tr_hash_free(h);
 }

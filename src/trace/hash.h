@@ -11,6 +11,7 @@
  *     req = tr_hash_get(&h, TR_KEY(pid, seq));    (or NULL)
  *     req = tr_hash_del(&h, TR_KEY(pid, seq));    (the value, or NULL)
  *     tr_hash_free(&h);                           (values are yours)
+ *     tr_hash_free_values(&h);                    (...or free them too)
  */
 #ifndef IPCLAB_TRACE_HASH_H
 #define IPCLAB_TRACE_HASH_H
@@ -40,6 +41,11 @@ tr_hash_get(const struct tr_hash *h, uint64_t key);
 int
 tr_hash_put(struct tr_hash *h, uint64_t key, void *val);
 
+/* The value under key, created zeroed (size bytes, malloc'd) when absent;
+   NULL when out of memory. */
+void *
+tr_hash_obtain(struct tr_hash *h, uint64_t key, size_t size);
+
 /* Remove key; returns the value it had, or NULL. */
 void *
 tr_hash_del(struct tr_hash *h, uint64_t key);
@@ -55,5 +61,9 @@ tr_hash_each(const struct tr_hash *h,
 /* Free the table itself (not the values); it is empty and usable again. */
 void
 tr_hash_free(struct tr_hash *h);
+
+/* tr_hash_free(), after free() of every value. */
+void
+tr_hash_free_values(struct tr_hash *h);
 
 #endif /* IPCLAB_TRACE_HASH_H */

@@ -22,14 +22,7 @@
 struct mproc *
 mt_proc(struct tr_match *m, int vpid)
 {
-    struct mproc *p = tr_hash_get(&m->mprocs, (uint64_t)vpid);
-
-    if (p == NULL && (p = calloc(1, sizeof(*p))) != NULL &&
-        tr_hash_put(&m->mprocs, (uint64_t)vpid, p) == -1) {
-        free(p);
-        p = NULL;
-    }
-    return p;
+    return tr_hash_obtain(&m->mprocs, (uint64_t)vpid, sizeof(struct mproc));
 }
 
 void
@@ -207,14 +200,6 @@ tr_match_finish(struct tr_match *m)
         mt_expire(m, m->oldest);
 }
 
-static void
-free_mproc(uint64_t key, void *val, void *arg)
-{
-    (void)key;
-    (void)arg;
-    free(val);
-}
-
 void
 tr_match_free(struct tr_match *m)
 {
@@ -226,8 +211,7 @@ tr_match_free(struct tr_match *m)
         mt_unwait(m, h);
         free(h);
     }
-    tr_hash_each(&m->mprocs, free_mproc, NULL);
-    tr_hash_free(&m->mprocs);
+    tr_hash_free_values(&m->mprocs);
     tr_hash_free(&m->records);
     tr_hash_free(&m->signals);
     free(m);
