@@ -913,7 +913,7 @@ by_time(const void *x, const void *y)
 static int
 report(struct check *c, const struct tr_gap *g, size_t n)
 {
-    struct held *all = NULL, *more;
+    struct held *all = NULL;
     size_t nall = 0, cap = 0, lcap;
     char *line, ms[32];
     uint64_t from, to;
@@ -928,14 +928,10 @@ report(struct check *c, const struct tr_gap *g, size_t n)
             free(line);
             break;
         }
-        if (nall == cap) {
-            cap = cap == 0 ? 64 : cap * 2;
-            if ((more = realloc(all, cap * sizeof(*all))) == NULL) {
-                free(line);
-                rc = -1;
-                break;
-            }
-            all = more;
+        if (tr_grow(&all, &cap, nall + 1, sizeof(*all)) == -1) {
+            free(line);
+            rc = -1;
+            break;
         }
         all[nall] = (struct held){ 0, nall, line };
         if (sscanf(line, "%" SCNu64, &all[nall].ts) != 1) {

@@ -82,6 +82,24 @@ tr_hash_put(struct tr_hash *h, uint64_t key, void *val)
     return 0;
 }
 
+int
+tr_grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    void **p = arr;
+    size_t c = *cap != 0 ? *cap : 64;
+    void *np;
+
+    if (n <= *cap)
+        return 0;
+    while (c < n)
+        c *= 2;
+    if ((np = realloc(*p, c * size)) == NULL)
+        return -1;
+    *p = np;
+    *cap = c;
+    return 0;
+}
+
 void *
 tr_hash_obtain(struct tr_hash *h, uint64_t key, size_t size)
 {

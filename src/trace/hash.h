@@ -1,5 +1,6 @@
 /*
- * trace/hash.h - a small hash table from 64-bit keys to pointers.
+ * trace/hash.h - a small hash table from 64-bit keys to pointers, and
+ * growable arrays.
  *
  * The trace tool keeps state per process (key: vpid), per request (key:
  * pid and seq, see TR_KEY) and per pending record or signal. Entries come
@@ -32,6 +33,11 @@ struct tr_hash {
     size_t cap;                 /* a power of two, or 0 */
     size_t len;
 };
+
+/* Grow the array *arr (room for *cap elements of 'size' bytes) to hold n,
+   doubling; 0, or -1 when out of memory (*arr unchanged). */
+int
+tr_grow(void *arr, size_t *cap, size_t n, size_t size);
 
 /* The value stored under key, or NULL. */
 void *

@@ -74,17 +74,9 @@ struct st_header {
     int sec;
 };
 
-/* A stretch in which the tracer lost events (its buffers were full) */
-struct st_lost {
-    uint64_t begin, end;        /* ns; [0, UINT64_MAX]: somewhere */
-    uint64_t count;             /* events lost (0: unknown) */
-};
-
 struct st_diagram {
     enum st_layout layout;
     const struct tr_layout *L;  /* sections and lanes: st_layout() */
-    struct st_lost *lost;       /* st_add_lost(), in time order */
-    size_t nlost;
     uint64_t origin;            /* the trace's first event */
     struct tr_item *items;
     size_t nitems, cap;
@@ -109,16 +101,6 @@ st_init(struct st_diagram *d, enum st_layout layout);
 /* Keep a copy of an item (in time order); -1 when out of memory. */
 int
 st_add(struct st_diagram *d, const struct tr_item *it);
-
-/*
- * The tracer lost 'count' events between begin and end: the renderer
- * marks the stretch, since messages in it may lack an end. The hook for
- * the trace model's lost-event stretches (tr_layout's, once the reader
- * reports them); -1 when out of memory.
- */
-int
-st_add_lost(struct st_diagram *d, uint64_t begin, uint64_t end,
-            uint64_t count);
 
 /* Lay everything out in the sections and lanes of L; -1: out of memory. */
 int
