@@ -48,7 +48,9 @@ struct check {
     int have_origin;
     unsigned long violations;
     unsigned long unjudged;     /* violations in lost stretches */
-    FILE *held;                 /* violations until the end: violation() */
+    struct held *held;          /* violations until the end: violation() */
+    size_t nheld, capheld;
+    bool oom;                   /* a violation could not be held */
     uint64_t records, signals, answered;
     uint64_t dropped;           /* requests ended by a traced drop (R8) */
     unsigned long merged;       /* classic acks taken with another of their
@@ -77,27 +79,36 @@ static void
 violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
           const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* One violation held until the end, for sorting */
+struct held {
+    uint64_t ts, from, to;
+    size_t n;                   /* its place in c->held: ties keep it */
+    int rule;
+    char *text;
+};
+
 /*
  * A violation of rule R'rule' at time ts, which depends on what the trace
  * says from 'from' to 'to' (from > to: on nothing that a lost event could
- * change). Held back in c->held as "TS FROM TO RULE TEXT" until the read
- * is over and the stretches where the tracer lost events are known
- * (report()).
+ * change). Held back in c->held until the read is over and the stretches
+ * where the tracer lost events are known (report()).
  */
 static void
 violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
           const char *fmt, ...)
 {
+    struct held h = { ts, from, to, c->nheld, rule, NULL };
     va_list ap;
 
-    if (c->held == NULL)
-        return;                 /* the error was printed */
-    fprintf(c->held, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %d ", ts, from, to,
-            rule);
     va_start(ap, fmt);
-    vfprintf(c->held, fmt, ap);
+    if (vasprintf(&h.text, fmt, ap) == -1 ||
+        tr_grow(&c->held, &c->capheld, c->nheld + 1, sizeof(h)) == -1) {
+        c->oom = true;
+        h.text = NULL;
+    } else {
+        c->held[c->nheld++] = h;
+    }
     va_end(ap);
-    fputc('\n', c->held);
 }
 
 /* Since when process vpid has been traced: its state starts there */
@@ -891,13 +902,6 @@ in_gap(const struct tr_gap *g, size_t n, uint64_t from, uint64_t to)
     return false;
 }
 
-/* One held violation, for sorting */
-struct held {
-    uint64_t ts;
-    size_t n;                   /* its place in c->held: ties keep it */
-    char *line;
-};
-
 static int
 by_time(const void *x, const void *y)
 {
@@ -913,61 +917,25 @@ by_time(const void *x, const void *y)
 static int
 report(struct check *c, const struct tr_gap *g, size_t n)
 {
-    struct held *all = NULL;
-    size_t nall = 0, cap = 0, lcap;
-    char *line, ms[32];
-    uint64_t from, to;
-    int off, rule, rc = 0;
+    char ms[32];
 
-    if (fflush(c->held) == EOF || fseek(c->held, 0, SEEK_SET) == -1)
+    if (c->oom)
         return -1;
-    for (;;) {
-        line = NULL;
-        lcap = 0;
-        if (getline(&line, &lcap, c->held) == -1) {
-            free(line);
-            break;
-        }
-        if (tr_grow(&all, &cap, nall + 1, sizeof(*all)) == -1) {
-            free(line);
-            rc = -1;
-            break;
-        }
-        all[nall] = (struct held){ 0, nall, line };
-        if (sscanf(line, "%" SCNu64, &all[nall].ts) != 1) {
-            free(line);
-            rc = -1;
-            break;
-        }
-        nall++;
-    }
-    if (ferror(c->held))
-        rc = -1;
-    if (rc == 0 && nall > 0)        /* qsort(NULL, 0) is undefined */
-        qsort(all, nall, sizeof(*all), by_time);
-    for (size_t i = 0; rc == 0 && i < nall; i++) {
-        uint64_t ts;
+    if (c->nheld > 0)           /* qsort(NULL, 0) is undefined */
+        qsort(c->held, c->nheld, sizeof(*c->held), by_time);
+    for (size_t i = 0; i < c->nheld; i++) {
+        const struct held *h = &c->held[i];
 
-        if (sscanf(all[i].line, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %d %n",
-                   &ts, &from, &to, &rule, &off) != 4 || rule < 1 ||
-            rule > NRULES) {
-            rc = -1;
-            break;
-        }
-        if (in_gap(g, n, from, to)) {
+        if (in_gap(g, n, h->from, h->to)) {
             c->unjudged++;
             continue;
         }
-        all[i].line[strcspn(all[i].line, "\n")] = '\0';
         printf("[+%s ms] R%d: %s (usual cause: %s)\n",
-               tr_fmt_ms(ts - c->origin, ms, sizeof(ms)), rule,
-               all[i].line + off, hints[rule]);
+               tr_fmt_ms(h->ts - c->origin, ms, sizeof(ms)), h->rule,
+               h->text, hints[h->rule]);
         c->violations++;
     }
-    for (size_t i = 0; i < nall; i++)
-        free(all[i].line);
-    free(all);
-    return rc;
+    return 0;
 }
 
 int
@@ -981,10 +949,6 @@ cmd_check_run(const char *dir)
     size_t n;
     int rc = 1;
 
-    if ((c.held = tmpfile()) == NULL) {
-        ipc_warn("cannot check '%s'", dir);
-        return 1;
-    }
     if (tr_source_read(dir, on_event, &c, NULL, &info) == -1)
         goto out;
     leftovers(&c, UINT64_MAX, "the trace ends");
@@ -994,6 +958,7 @@ cmd_check_run(const char *dir)
         n = 1;
     }
     if (report(&c, g, n) == -1) {
+        errno = ENOMEM;
         ipc_warn("cannot check '%s'", dir);
         goto out;
     }
@@ -1040,7 +1005,9 @@ cmd_check_run(const char *dir)
            " processes\n", c.records, c.signals, c.procs.seen);
     rc = 0;
 out:
-    fclose(c.held);
+    for (size_t i = 0; i < c.nheld; i++)
+        free(c.held[i].text);
+    free(c.held);
     ck_db_free(&c.db);
     tr_procs_free(&c.procs);
     return rc;

@@ -136,6 +136,16 @@ parse_command(const char *word)
                     word);
 }
 
+/* Add an option, as the user gave it, to the advice svg may print */
+static void
+note_arg(char *buf, size_t n, const char *name, const char *value)
+{
+    size_t len = strlen(buf);
+
+    snprintf(buf + len, n - len, " --%s%s%s", name, value != NULL ? " " : "",
+             value != NULL ? value : "");
+}
+
 /* Options that shape a diagram make no sense elsewhere: say so. */
 static void
 only_for(enum command cmd, int diagrams_only, int seq_only, const char *opt)
@@ -155,7 +165,6 @@ main(int argc, char *argv[])
     struct seq_opts so = { .width = 80, .ascii = false };
     struct svg_opts vo = { ST_TIME, NULL, "" };
     char scope_args[128] = "";
-    size_t sa;
     enum command cmd = CMD_NONE;
     const char *dir = NULL, *arg;
     const char *diagram_opt = NULL, *seq_opt = NULL, *svg_opt = NULL;
@@ -182,18 +191,14 @@ main(int argc, char *argv[])
         case OPT_PID:
             v.pid = (int)ipc_cli_int("pid", arg, 1, 0x7fffffff);
             diagram_opt = "pid";
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa, " --pid %d",
-                     v.pid);
+            note_arg(scope_args, sizeof(scope_args), "pid", arg);
             break;
         case OPT_REQUEST:
             if (tr_view_parse_request(arg, &v.req_pid, &v.req_seq) == -1)
                 ipc_usage_error("--request: '%s' is not PID:SEQ (like "
                                 "4711:3)", arg);
             diagram_opt = "request";
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa,
-                     " --request %d:%" PRIu32, v.req_pid, v.req_seq);
+            note_arg(scope_args, sizeof(scope_args), "request", arg);
             break;
         case OPT_WIDTH:
             so.width = (int)ipc_cli_int("width", arg, 40, 1000);
@@ -206,15 +211,12 @@ main(int argc, char *argv[])
         case OPT_SERVER:
             tr_source_scope((int)ipc_cli_int("server", arg, 1, 0x7fffffff));
             server = true;
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa,
-                     " --server %s", arg);
+            note_arg(scope_args, sizeof(scope_args), "server", arg);
             break;
         case OPT_ALL:
             tr_source_scope_mode(TR_SCOPE_ALL);
             all = true;
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa, " --all");
+            note_arg(scope_args, sizeof(scope_args), "all", NULL);
             break;
         case OPT_LAYOUT:
             if (strcmp(arg, "time") != 0 && strcmp(arg, "order") != 0)
@@ -222,9 +224,7 @@ main(int argc, char *argv[])
                                 "'order'", arg);
             vo.layout = strcmp(arg, "time") == 0 ? ST_TIME : ST_ORDER;
             svg_opt = "layout";
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa,
-                     " --layout %s", arg);
+            note_arg(scope_args, sizeof(scope_args), "layout", arg);
             break;
         case OPT_OUTPUT:
             vo.output = arg;
