@@ -2,7 +2,7 @@
  * trace/decode.c - turn a libbabeltrace2 event message into a tr_event.
  *
  * Each event class is looked at once: its name gives the tr_type, and the
- * index of every payload member we know, and of the vpid, vtid, procname
+ * index of every payload member we know, and of the vpid, procname
  * and uts_ns context members that traces/record.sh adds (its stream
  * class's), is stored in a small cache. After that, decoding an event is a
  * handful of indexed field reads.
@@ -19,7 +19,7 @@
 #define MAX_CLASSES 64          /* tp.h has 16 events; room for more */
 
 /* Every payload field name of tp.h, and where it goes in a tr_event. */
-enum fkind { F_INT, F_U32, F_I64, F_UINT, F_STR };
+enum fkind { F_INT, F_U32, F_I64, F_STR };
 
 static const struct field_def {
     const char *name;
@@ -44,19 +44,16 @@ static const struct field_def {
     { "fd", F_INT, offsetof(struct tr_event, fd) },
     { "err", F_INT, offsetof(struct tr_event, err) },
     { "bytes", F_INT, offsetof(struct tr_event, bytes) },
-    { "mode", F_UINT, offsetof(struct tr_event, mode) },
     { "role", F_STR, offsetof(struct tr_event, role) },
     { "state", F_STR, offsetof(struct tr_event, state) },
     { "what", F_STR, offsetof(struct tr_event, what) },
     { "reason", F_STR, offsetof(struct tr_event, reason) },
-    { "path", F_STR, offsetof(struct tr_event, path) },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 /* The context fields, from the event's stream class */
 static const struct field_def context[] = {
     { "vpid", F_INT, offsetof(struct tr_event, vpid) },
-    { "vtid", F_INT, offsetof(struct tr_event, vtid) },
     { "procname", F_STR, offsetof(struct tr_event, procname) },
     { "uts_ns", F_I64, offsetof(struct tr_event, uts_ns) },
 };
@@ -213,7 +210,6 @@ store(struct tr_event *ev, const struct field_def *defs, size_t n,
         case F_INT:  *(int *)p = (int)int_value(f); break;
         case F_U32:  *(uint32_t *)p = (uint32_t)int_value(f); break;
         case F_I64:  *(int64_t *)p = int_value(f); break;
-        case F_UINT: *(unsigned int *)p = (unsigned int)int_value(f); break;
         case F_STR:  *(const char **)p = str_value(f); break;
         }
     }
@@ -230,7 +226,7 @@ tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev)
     if (!ci->ipclab)
         return 0;
     memset(ev, 0, sizeof(*ev));
-    ev->role = ev->state = ev->what = ev->reason = ev->path = "";
+    ev->role = ev->state = ev->what = ev->reason = "";
     ev->procname = "";
     ev->type = ci->type;
     ev->name = ci->name;
