@@ -201,20 +201,10 @@ event_name(struct chrome *c, const struct tr_event *ev, char *buf, size_t n)
     struct tr_item it;
     char label[80], who[40];
 
-    memset(&it, 0, sizeof(it));
     switch (ev->type) {
     case TR_RECORD_WRITE:
     case TR_RECORD_READ:
-        it.kind = TR_ITEM_RECORD;
-        it.fifo = ev->fifo;
-        it.rkind = ev->kind;
-        it.pid = ev->pid;
-        it.seq = ev->seq;
-        it.op = ev->op;
-        it.a = ev->a;
-        it.b = ev->b;
-        it.status = ev->status;
-        it.value = ev->value;
+        tr_record_item(&it, ev);
         snprintf(buf, n, "%s %s", ev->type == TR_RECORD_WRITE ? "write"
                  : "read", tr_fmt_item(&c->procs, &it, label, sizeof(label)));
         break;

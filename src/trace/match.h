@@ -105,6 +105,11 @@ tr_item_time(const struct tr_item *it)
 uint64_t
 tr_sigchld_sent(const struct tr_procs *procs, const struct tr_item *it);
 
+/* The record that a record_write or record_read event carries, as an
+   item with neither end's time nor processes */
+void
+tr_record_item(struct tr_item *it, const struct tr_event *ev);
+
 typedef void (*tr_item_fn)(const struct tr_item *it, void *arg);
 
 struct tr_match;
