@@ -368,11 +368,10 @@ on_write(struct check *c, const struct tr_event *ev, struct ck_req *r)
 static bool
 serves(struct check *c, int vpid, int op)
 {
-    static const char *const names[] = { "", "sum", "sub", "mul", "div" };
     const char *role = tr_proc_role(&c->procs, vpid);
 
     return role[0] == '\0' || op < 1 || op > IPCLAB_OP_COUNT ||
-           strcmp(role, names[op]) == 0;
+           tr_worker_rank(role) == op - 1;
 }
 
 static void

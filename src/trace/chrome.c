@@ -47,7 +47,6 @@ struct chrome {
     struct tr_hash tracks;      /* vpid --> struct track */
     uint64_t origin;
     int have_origin;
-    unsigned long flows;
 };
 
 /* s with JSON's special characters escaped, in buf[0..n) */
@@ -283,19 +282,17 @@ on_item(const struct tr_item *it, void *arg)
     else
         snprintf(name, sizeof(name), "%s", it->what);
     /* 1 ns into each end's slice: inside it, whatever the sort order */
-    printf("%s{\"ph\":\"s\",\"id\":%" PRIu64 ",\"pid\":%d,\"tid\":%d,"
-           "\"ts\":", sep(), it->id, it->from, it->from);
-    print_ts(c, it->t0 + 1);
-    printf(",\"cat\":\"%s\",\"name\":", cat);
-    json_str(name);
-    printf("}");
-    printf("%s{\"ph\":\"f\",\"bp\":\"e\",\"id\":%" PRIu64 ",\"pid\":%d,"
-           "\"tid\":%d,\"ts\":", sep(), it->id, it->to, it->to);
-    print_ts(c, it->t1 + 1);
-    printf(",\"cat\":\"%s\",\"name\":", cat);
-    json_str(name);
-    printf("}");
-    c->flows++;
+    for (int end = 0; end < 2; end++) {
+        int pid = end == 0 ? it->from : it->to;
+
+        printf("%s{\"ph\":\"%s\",\"id\":%" PRIu64 ",\"pid\":%d,"
+               "\"tid\":%d,\"ts\":", sep(),
+               end == 0 ? "s" : "f\",\"bp\":\"e", it->id, pid, pid);
+        print_ts(c, (end == 0 ? it->t0 : it->t1) + 1);
+        printf(",\"cat\":\"%s\",\"name\":", cat);
+        json_str(name);
+        printf("}");
+    }
 }
 
 /* Where the tracer lost events: a slice on a track of its own, pid 0. */
