@@ -48,13 +48,15 @@ ck_req_done(struct ck_db *db, struct ck_req *r)
 struct ck_server *
 ck_server(struct ck_db *db, int vpid)
 {
-    return tr_hash_obtain(&db->servers, (uint64_t)vpid, sizeof(struct ck_server));
+    return tr_hash_obtain(&db->servers, (uint64_t)vpid,
+                          sizeof(struct ck_server));
 }
 
 struct ck_reader *
 ck_reader(struct ck_db *db, int vpid)
 {
-    return tr_hash_obtain(&db->readers, (uint64_t)vpid, sizeof(struct ck_reader));
+    return tr_hash_obtain(&db->readers, (uint64_t)vpid,
+                          sizeof(struct ck_reader));
 }
 
 bool
@@ -76,7 +78,7 @@ void
 ck_mark_answered(struct ck_db *db, int pid, uint32_t seq)
 {
     struct ck_client *c = tr_hash_obtain(&db->clients, (uint64_t)pid,
-                                     sizeof(*c));
+                                         sizeof(*c));
     bool moved = true;
 
     if (c == NULL || ck_answered(db, pid, seq))
@@ -84,15 +86,9 @@ ck_mark_answered(struct ck_db *db, int pid, uint32_t seq)
     if (seq == c->floor + 1) {
         c->floor = seq;
     } else {
-        if (c->n == c->cap) {
-            int cap = c->cap == 0 ? 8 : c->cap * 2;
-            uint32_t *a = realloc(c->above, (size_t)cap * sizeof(*a));
-
-            if (a == NULL)
-                return;
-            c->above = a;
-            c->cap = cap;
-        }
+        if (tr_grow(&c->above, &c->cap, (size_t)c->n + 1,
+                    sizeof(*c->above)) == -1)
+            return;
         c->above[c->n++] = seq;
     }
     /* absorb what now continues the floor: answers come out of order */
@@ -219,15 +215,9 @@ void
 ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
            bool classic)
 {
-    if (s->nacks == s->capacks) {
-        int cap = s->capacks == 0 ? 8 : s->capacks * 2;
-        struct ck_ack *a = realloc(s->acks, (size_t)cap * sizeof(*a));
-
-        if (a == NULL)
-            return;             /* not remembered: never reported */
-        s->acks = a;
-        s->capacks = cap;
-    }
+    if (tr_grow(&s->acks, &s->capacks, (size_t)s->nacks + 1,
+                sizeof(*s->acks)) == -1)
+        return;                 /* not remembered: never reported */
     s->acks[s->nacks++] = (struct ck_ack){ from, value, ts, classic, false };
 }
 

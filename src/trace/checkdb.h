@@ -77,7 +77,8 @@ struct ck_ack {
 struct ck_server {
     struct ck_pending pend[2];  /* [0]: FIFO2, [1]: FIFO3 */
     struct ck_ack *acks;        /* sent to it, not taken */
-    int nacks, capacks;
+    int nacks;
+    size_t capacks;
     unsigned long readies;      /* "ready" signals it sent */
     struct ck_slot in[2][CK_QUEUE]; /* [0]: FIFO2, [1]: FIFO3: unread */
     int nin[2];
@@ -105,7 +106,8 @@ struct ck_reader {
 struct ck_client {
     uint32_t floor;
     uint32_t *above;
-    int n, cap;
+    int n;
+    size_t cap;
 };
 
 struct ck_db {

@@ -242,6 +242,7 @@ tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev)
 
     store(ev, context, NCONTEXT, ci->ctx,
           bt_event_borrow_common_context_field_const(event));
-    store(ev, fields, NFIELDS, ci->idx, bt_event_borrow_payload_field_const(event));
+    store(ev, fields, NFIELDS, ci->idx,
+          bt_event_borrow_payload_field_const(event));
     return 1;
 }
