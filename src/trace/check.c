@@ -970,10 +970,8 @@ cmd_check_run(const char *dir)
         else
             printf("not judged: +%s ms to +%s ms (the tracer lost %s "
                    "there)\n",
-                   tr_fmt_ms(g[i].begin > c.origin ? g[i].begin - c.origin
-                             : 0, a, sizeof(a)),
-                   tr_fmt_ms(g[i].end > c.origin ? g[i].end - c.origin : 0,
-                             b, sizeof(b)),
+                   tr_fmt_since(g[i].begin, c.origin, a, sizeof(a)),
+                   tr_fmt_since(g[i].end, c.origin, b, sizeof(b)),
                    tr_gap_count(&g[i], cnt, sizeof(cnt)));
     }
     if (c.merged > 0)

@@ -57,6 +57,12 @@ tr_fmt_ms(uint64_t ns, char *buf, size_t n)
 }
 
 /* "84/2" for a request, "=42" or "ERANGE" for a result */
+const char *
+tr_fmt_since(uint64_t t, uint64_t origin, char *buf, size_t n)
+{
+    return tr_fmt_ms(t > origin ? t - origin : 0, buf, n);
+}
+
 static void
 record_body(const struct tr_item *it, char *buf, size_t n)
 {

@@ -43,4 +43,8 @@ tr_fmt_item(const struct tr_procs *procs, const struct tr_item *it,
 const char *
 tr_fmt_ms(uint64_t ns, char *buf, size_t n);
 
+/* tr_fmt_ms() of how long after 'origin' time t is (0: before it) */
+const char *
+tr_fmt_since(uint64_t t, uint64_t origin, char *buf, size_t n);
+
 #endif /* IPCLAB_TRACE_LABEL_H */

@@ -24,6 +24,7 @@
 #ifndef IPCLAB_TRACE_MATCH_H
 #define IPCLAB_TRACE_MATCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -94,6 +95,14 @@ static inline uint64_t
 tr_item_time(const struct tr_item *it)
 {
     return it->t1 != 0 && it->t1 < it->t0 ? it->t1 : it->t0;
+}
+
+/* Did it fail to reach anybody (unread, taken back, lost, merged)? */
+static inline bool
+tr_item_undelivered(const struct tr_item *it)
+{
+    return it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
+           it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
 }
 
 /*

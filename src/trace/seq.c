@@ -181,8 +181,7 @@ put_section(struct seq *s, const struct tr_layout *L)
     if (S->title[0] != '\0') {
         for (int i = 0; i < s->ncells; i++)
             s->cells[i] = s->g->section;
-        tr_fmt_ms(S->t0 > L->origin ? S->t0 - L->origin : 0, time,
-                  sizeof(time));
+        tr_fmt_since(S->t0, L->origin, time, sizeof(time));
         snprintf(title, sizeof(title), "experiment '%s'", S->title);
         put_row(s, time, title);
     }
@@ -208,8 +207,7 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
 {
     const struct glyphs *g = s->g;
     const char *shaft = g->rec, *head_r = g->rec_r, *head_l = g->rec_l;
-    int bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
-              it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
+    bool bad = tr_item_undelivered(it);
     int a, b;
 
     if (it->kind == TR_ITEM_SIGNAL) {
@@ -397,8 +395,7 @@ put_gap(struct seq *s, const struct tr_layout *L, const struct tr_gap *g)
     clear_row(s, L);
     for (int i = 0; i < s->ncells; i++)
         s->cells[i] = s->g->bad;
-    tr_fmt_ms(g->begin > L->origin ? g->begin - L->origin : 0, time,
-              sizeof(time));
+    tr_fmt_since(g->begin, L->origin, time, sizeof(time));
     if (g->end == UINT64_MAX)
         snprintf(len, sizeof(len), "an unknown time");
     else

@@ -244,10 +244,8 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
         }
         fprintf(stderr, "  lost: %s between +%s ms and +%s ms\n",
                 tr_gap_count(&gaps[i], c, sizeof(c)),
-                tr_fmt_ms(gaps[i].begin > origin ? gaps[i].begin - origin : 0,
-                          a, sizeof(a)),
-                tr_fmt_ms(gaps[i].end > origin ? gaps[i].end - origin : 0,
-                          b, sizeof(b)));
+                tr_fmt_since(gaps[i].begin, origin, a, sizeof(a)),
+                tr_fmt_since(gaps[i].end, origin, b, sizeof(b)));
     }
 }
 

@@ -111,8 +111,7 @@ on_item(const struct tr_item *it, void *arg)
 
     if (it->fate == TR_FATE_MISREAD)
         s->misread++;
-    if (it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
-        it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED)
+    if (tr_item_undelivered(it))
         s->undelivered++;
     if (it->t1 == 0 || it->t0 == 0 ||
         (it->fate != TR_FATE_OK && it->fate != TR_FATE_IGNORED &&

@@ -199,8 +199,7 @@ draw_item(struct svg *s, const struct tr_item *it)
     int sec = st_section_of(&s->d, tr_item_time(it));
     int to = it->to != 0 ? it->to : it->addressee;
     int la, lb;
-    bool bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
-               it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
+    bool bad = tr_item_undelivered(it);
     int y1 = st_y(&s->d, it->t0), y2, x1, x2, dir;
     char label[256], lcls[24];
 
