@@ -154,17 +154,6 @@ tr_experiment_mark(const struct tr_event *ev)
            strcmp(ev->state, "idle") != 0;
 }
 
-int
-tr_worker_rank(const char *role)
-{
-    static const char *const ops[] = { "sum", "sub", "mul", "div" };
-
-    for (int i = 0; i < 4; i++)
-        if (strcmp(role, ops[i]) == 0)
-            return i;
-    return 4;
-}
-
 static int
 by_group_then_time(const void *x, const void *y)
 {
