@@ -100,7 +100,7 @@ scale(struct st_diagram *d, int top)
 
             if (dy > ST_IDLE_PX) {
                 if (tr_grow(&d->idles, &ncap, d->nidles + 1,
-                         sizeof(*d->idles)) == -1)
+                            sizeof(*d->idles)) == -1)
                     return -1;
                 d->idles[d->nidles++] = (struct st_idle){
                     d->times[d->ntimes - 1], t, y + ST_IDLE_PX / 2 };
@@ -114,7 +114,7 @@ scale(struct st_diagram *d, int top)
             int top_h = d->ys[d->ntimes - 1] + 10;
 
             if (tr_grow(&d->headers, &hcap, d->nheaders + 1,
-                     sizeof(*d->headers)) == -1)
+                        sizeof(*d->headers)) == -1)
                 return -1;
             d->headers[d->nheaders++] = (struct st_header){ top_h, cur };
             if (y < top_h + ST_HEADER_GAP)
@@ -138,9 +138,10 @@ life(struct st_section *s, int vpid, size_t *cap)
     for (int i = 0; i < s->nlives; i++)
         if (s->lives[i].vpid == vpid)
             return &s->lives[i];
-    if (tr_grow(&s->lives, cap, (size_t)s->nlives + 1, sizeof(*s->lives)) == -1)
+    if (tr_grow(&s->lives, cap, (size_t)s->nlives + 1,
+                sizeof(*s->lives)) == -1)
         return NULL;
-    s->lives[s->nlives] = (struct st_life){ vpid, -1, UINT64_MAX, 0, 0, 0 };
+    s->lives[s->nlives] = (struct st_life){ vpid, -1, UINT64_MAX, 0, 0 };
     return &s->lives[s->nlives++];
 }
 
@@ -195,28 +196,16 @@ st_layout(struct st_diagram *d, const struct tr_layout *L, int top)
             (it->kind != TR_ITEM_NOTE &&
              touch(d, s, to, it->t1 != 0 ? it->t1 : it->t0, caps) == -1))
             goto oom;
-        if (it->kind == TR_ITEM_NOTE &&
-            (it->note == TR_NOTE_START || it->note == TR_NOTE_EXIT ||
-             it->note == TR_NOTE_KILLED) &&
+        if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_START &&
             (l = life(&d->sections[s], it->from, &caps[s])) != NULL &&
-            l->first != UINT64_MAX) {
-            if (it->note == TR_NOTE_START)
-                l->started = 1;
-            else
-                l->exited = 1;
-        }
+            l->first != UINT64_MAX)
+            l->started = 1;
     }
     free(caps);
     return scale(d, top);
 oom:
     free(caps);
     return -1;
-}
-
-int
-st_lane(const struct st_diagram *d, int s, int vpid)
-{
-    return tr_lane_in(d->L, s, vpid);
 }
 
 void

@@ -51,7 +51,7 @@ struct st_life {
     int vpid;
     int lane;
     uint64_t first, last;       /* its first and last end drawn */
-    int started, exited;        /* its start / exit is in this section */
+    int started;                /* its start is in this section */
 };
 
 /* What a section of the diagram's layout takes on the page */
@@ -113,10 +113,6 @@ st_section_of(const struct st_diagram *d, uint64_t t);
 
 int
 st_y(const struct st_diagram *d, uint64_t t);
-
-/* The lane of vpid in section s, or -1 */
-int
-st_lane(const struct st_diagram *d, int s, int vpid);
 
 void
 st_free(struct st_diagram *d);

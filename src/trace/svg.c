@@ -205,8 +205,8 @@ draw_item(struct svg *s, const struct tr_item *it)
 
     if (it->fate == TR_FATE_RECLAIMED)
         to = it->from;          /* back into its writer, who took it back */
-    la = st_lane(&s->d, sec, it->from);
-    lb = st_lane(&s->d, sec, to);
+    la = tr_lane_in(s->d.L, sec, it->from);
+    lb = tr_lane_in(s->d.L, sec, to);
     if (la < 0 && (it->kind == TR_ITEM_NOTE || lb < 0))
         return;
     label_of(s, it, label, sizeof(label));
