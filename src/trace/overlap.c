@@ -44,7 +44,6 @@ struct ov_fifo {
     int pid;                    /* the record's request; 0: free */
     uint32_t seq;
     int reader;                 /* who must ack it (ready's peer) */
-    uint64_t written;
 };
 
 /* A record ready while its FIFO held another client's record */
@@ -188,7 +187,7 @@ written(struct overlap *o, const struct tr_event *ev)
         free(w);
     }
     if (f != NULL)
-        *f = (struct ov_fifo){ ev->pid, ev->seq, 0, ev->ts };
+        *f = (struct ov_fifo){ ev->pid, ev->seq, 0 };
 }
 
 /* The server takes an ack: it frees the FIFO whose record it answers */
