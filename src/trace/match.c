@@ -546,21 +546,15 @@ mt_note(struct tr_match *m, const struct tr_event *ev)
         snprintf(it.text, sizeof(it.text), "%s", ev->what);
         it.num = ev->err;
         break;
-    case TR_RECORD_DROP:
-        it.note = TR_NOTE_DROP;
-        it.fifo = ev->fifo;
-        it.pid = ev->pid;       /* 0 unless a valid record was dropped */
-        it.seq = ev->seq;
-        snprintf(it.text, sizeof(it.text), "%s", ev->reason);
-        it.num = ev->bytes;
-        break;
-    case TR_RECLAIM:
-        it.note = TR_NOTE_RECLAIM;
+    case TR_RECORD_DROP:       /* pid 0 unless a valid record was dropped */
+    case TR_RECLAIM:            /* (a drop has no peer, a reclaim no bytes) */
+        it.note = ev->type == TR_RECLAIM ? TR_NOTE_RECLAIM : TR_NOTE_DROP;
         it.fifo = ev->fifo;
         it.pid = ev->pid;
         it.seq = ev->seq;
         it.to = ev->peer_pid;
         snprintf(it.text, sizeof(it.text), "%s", ev->reason);
+        it.num = ev->bytes;
         break;
     default:
         return;                 /* states, FIFO set-up, routes: not drawn */
