@@ -270,17 +270,11 @@ shared_write(struct check *c, const struct tr_event *ev, int addressee)
                   "FIFO%d record %d:%u was written by %s and never "
                   "announced to %s", u->fifo, u->pid, u->seq,
                   who(c, ev->vpid, w), who(c, u->addressee, y));
-        memmove(u, u + 1, sizeof(*u) * (size_t)(s->nunann - i - 1));
-        s->nunann--;
-        i--;
+        ck_slot_remove(s->unann, &s->nunann, i);
+        i--;                    /* the next one moved to i */
     }
     /* announced by the next ready of this server */
-    if (s->nunann == CK_UNANNOUNCED)
-        memmove(&s->unann[0], &s->unann[1],
-                sizeof(s->unann[0]) * (CK_UNANNOUNCED - 1));
-    else
-        s->nunann++;
-    s->unann[s->nunann - 1] = slot;
+    ck_slot_push(s->unann, &s->nunann, CK_UNANNOUNCED, slot);
 
     if (!ck_fifo_early(&c->db, ev->fifo, ev->pid, ev->seq)) {
         if (s->nin[q] > 0) {
@@ -291,12 +285,7 @@ shared_write(struct check *c, const struct tr_event *ev, int addressee)
                       ev->pid, ev->seq, who(c, ev->vpid, w),
                       s->in[q][0].pid, s->in[q][0].seq);
         }
-        if (s->nin[q] == CK_QUEUE)
-            memmove(&s->in[q][0], &s->in[q][1],
-                    sizeof(slot) * (CK_QUEUE - 1));
-        else
-            s->nin[q]++;
-        s->in[q][s->nin[q] - 1] = slot;
+        ck_slot_push(s->in[q], &s->nin[q], CK_QUEUE, slot);
     }
     /* R1: read is not enough: its ack must have been taken */
     if (p->busy && !crowded)
@@ -569,8 +558,7 @@ on_send(struct check *c, const struct tr_event *ev)
             if (u->fifo == 3 &&
                 (r = ck_req(&c->db, u->pid, u->seq, ev->ts, false)) != NULL)
                 r->ready3 = ev->peer_pid;
-            memmove(u, u + 1, sizeof(*u) * (size_t)(s->nunann - i - 1));
-            s->nunann--;
+            ck_slot_remove(s->unann, &s->nunann, i);
             return;
         }
         violation(c, 2, ev->ts, since(c, ev->vpid), ev->ts,

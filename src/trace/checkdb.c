@@ -139,6 +139,23 @@ ck_forget_client(struct ck_db *db, int pid)
     }
 }
 
+void
+ck_slot_push(struct ck_slot *q, int *n, int cap, struct ck_slot s)
+{
+    if (*n == cap)
+        memmove(&q[0], &q[1], sizeof(*q) * (size_t)(cap - 1));
+    else
+        (*n)++;
+    q[*n - 1] = s;
+}
+
+void
+ck_slot_remove(struct ck_slot *q, int *n, int i)
+{
+    memmove(&q[i], &q[i + 1], sizeof(*q) * (size_t)(*n - i - 1));
+    (*n)--;
+}
+
 struct take_ctx {
     int fifo, pid;
     uint32_t seq;
@@ -155,9 +172,7 @@ take_one(uint64_t key, void *val, void *arg)
     (void)key;
     for (int i = 0; !t->found && i < s->nin[q]; i++) {
         if (s->in[q][i].pid == t->pid && s->in[q][i].seq == t->seq) {
-            memmove(&s->in[q][i], &s->in[q][i + 1],
-                    sizeof(s->in[q][0]) * (size_t)(s->nin[q] - i - 1));
-            s->nin[q]--;
+            ck_slot_remove(s->in[q], &s->nin[q], i);
             t->found = true;
         }
     }
@@ -177,12 +192,8 @@ ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq)
 {
     if (ck_fifo_out(db, fifo, pid, seq))
         return;
-    if (db->nearly == CK_QUEUE)
-        memmove(&db->early[0], &db->early[1],
-                sizeof(db->early[0]) * (CK_QUEUE - 1));
-    else
-        db->nearly++;
-    db->early[db->nearly - 1] = (struct ck_slot){ pid, seq, fifo, 0, 0 };
+    ck_slot_push(db->early, &db->nearly, CK_QUEUE,
+                 (struct ck_slot){ pid, seq, fifo, 0, 0 });
 }
 
 bool
@@ -191,9 +202,7 @@ ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq)
     for (int i = 0; i < db->nearly; i++) {
         if (db->early[i].fifo == fifo && db->early[i].pid == pid &&
             db->early[i].seq == seq) {
-            memmove(&db->early[i], &db->early[i + 1],
-                    sizeof(db->early[0]) * (size_t)(db->nearly - i - 1));
-            db->nearly--;
+            ck_slot_remove(db->early, &db->nearly, i);
             return true;
         }
     }

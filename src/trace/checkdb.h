@@ -148,6 +148,14 @@ ck_unmark_answered(struct ck_db *db, int pid, uint32_t seq);
 void
 ck_forget_client(struct ck_db *db, int pid);
 
+/* Append s to q[0..*n), room for cap: the oldest goes when it is full */
+void
+ck_slot_push(struct ck_slot *q, int *n, int cap, struct ck_slot s);
+
+/* Take q[i] out of q[0..*n) */
+void
+ck_slot_remove(struct ck_slot *q, int *n, int i);
+
 /*
  * Record (pid, seq) left a shared FIFO: take it out of the server it was
  * in. When it is in none (its reader traced before its writer), remember
