@@ -4,7 +4,10 @@
  * Both passes run the very same matcher and filter over the very same
  * events, so pass 1 sees exactly the items pass 2 draws. Pass 2 releases
  * items from the order buffer up to the watermark after every event:
- * nothing is held longer than the oldest message still in flight.
+ * nothing is held longer than the oldest message still in flight. Pass 1
+ * also finds where each experiment of a lab trace starts (a section): an
+ * item is never older than the event that completes it, so every section
+ * it could be in is known when it comes.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -128,6 +131,27 @@ drawn(const struct tr_item *it, void *arg)
     p->ops->item(L, it, p->arg);
 }
 
+/* Where each experiment of a lab trace starts: a section */
+static void
+on_mark(const struct tr_event *ev, void *arg)
+{
+    struct tr_layout *L = arg;
+    struct tr_section *more;
+
+    if (!tr_experiment_mark(ev) || L->nsecs < 0)
+        return;
+    if ((more = realloc(L->secs, (size_t)(L->nsecs + 1) * sizeof(*more)))
+        == NULL) {
+        L->nsecs = -1;
+        return;
+    }
+    L->secs = more;
+    memset(&more[L->nsecs], 0, sizeof(*more));
+    more[L->nsecs].t0 = ev->ts;
+    snprintf(more[L->nsecs].title, sizeof(more[0].title), "%s", ev->state);
+    L->nsecs++;
+}
+
 static void
 on_event(const struct tr_event *ev, void *arg)
 {
@@ -138,6 +162,8 @@ on_event(const struct tr_event *ev, void *arg)
         p->origin = ev->ts;
         p->have_origin = 1;
     }
+    if (p->no == 1)
+        on_mark(ev, p->L);      /* before the items it may hold */
     tr_procs_see(&p->procs, ev);
     tr_match_event(p->m, ev);
     if (p->no == 2) {
@@ -329,36 +355,10 @@ say_empty(const char *dir, const struct tr_view *v, uint64_t span)
               "lasts %s ms)", dir, what, tr_fmt_ms(span, t, sizeof(t)));
 }
 
-/* Where each experiment of a lab trace starts: a section */
-static void
-on_mark(const struct tr_event *ev, void *arg)
-{
-    struct tr_layout *L = arg;
-    struct tr_section *more;
-
-    if (!tr_experiment_mark(ev) || L->nsecs < 0)
-        return;
-    if ((more = realloc(L->secs, (size_t)(L->nsecs + 1) * sizeof(*more)))
-        == NULL) {
-        L->nsecs = -1;
-        return;
-    }
-    L->secs = more;
-    memset(&more[L->nsecs], 0, sizeof(*more));
-    more[L->nsecs].t0 = ev->ts;
-    snprintf(more[L->nsecs].title, sizeof(more[0].title), "%s", ev->state);
-    L->nsecs++;
-}
-
-/* The sections of the trace in 'dir' (no experiments: one, untitled): 0,
-   or -1 after a warning */
+/* After pass 1: no experiments make one untitled section; 0, or -1 */
 static int
 sections(const char *dir, struct tr_layout *L)
 {
-    struct tr_source_info info;
-
-    if (tr_source_read(dir, on_mark, L, "experiments", &info) == -1)
-        return -1;
     if (L->nsecs == 0 && (L->secs = calloc(1, sizeof(*L->secs))) != NULL)
         L->nsecs = 1;
     if (L->nsecs <= 0) {
@@ -380,7 +380,7 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     struct tr_gap *gaps_copy = NULL;
     int rc = -1;
 
-    if (sections(dir, &L) == -1 || run_pass(dir, &one, "pass 1 of 2") == -1)
+    if (run_pass(dir, &one, "pass 1 of 2") == -1 || sections(dir, &L) == -1)
         goto out;
     if (L.nitems == 0 && (v->pid != 0 || v->req_pid != 0 || v->since != 0 ||
                           v->until != UINT64_MAX)) {
