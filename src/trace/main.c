@@ -46,7 +46,7 @@ enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK,
                CMD_OVERLAP, CMD_SHIVIZ, CMD_STATES };
 
 /* The commands an option shapes, as bits 1 << CMD_...; 0: all of them */
-#define SEQ_SVG ((1u << CMD_SEQ) | (1u << CMD_SVG))
+enum { SEQ_SVG = (1u << CMD_SEQ) | (1u << CMD_SVG) };
 static const unsigned option_of[OPT_COUNT] = {
     [OPT_SINCE] = SEQ_SVG, [OPT_UNTIL] = SEQ_SVG, [OPT_PID] = SEQ_SVG,
     [OPT_REQUEST] = SEQ_SVG, [OPT_WIDTH] = 1u << CMD_SEQ,
