@@ -202,11 +202,12 @@ main(int argc, char *argv[])
             so.ascii = true;
             break;
         case OPT_SERVER:
-            tr_source_scope((int)ipc_cli_int("server", arg, 1, 0x7fffffff));
+            tr_source_scope(TR_SCOPE_SERVER,
+                            (int)ipc_cli_int("server", arg, 1, 0x7fffffff));
             note_arg(scope_args, sizeof(scope_args), "server", arg);
             break;
         case OPT_ALL:
-            tr_source_scope_mode(TR_SCOPE_ALL);
+            tr_source_scope(TR_SCOPE_ALL, 0);
             note_arg(scope_args, sizeof(scope_args), "all", NULL);
             break;
         case OPT_LAYOUT:
