@@ -327,7 +327,6 @@ static void
 say_empty(const char *dir, const struct tr_view *v, uint64_t span)
 {
     char what[128] = "", t[32];
-    size_t n = 0;
     bool window = v->since != 0 || v->until != UINT64_MAX;
 
     if (v->req_pid != 0 && v->pid == 0 && !window) {
@@ -340,17 +339,16 @@ say_empty(const char *dir, const struct tr_view *v, uint64_t span)
         return;
     }
     if (v->pid != 0)
-        n += (size_t)snprintf(what + n, sizeof(what) - n, " --pid %d",
-                              v->pid);
-    if (v->req_pid != 0 && n < sizeof(what))
-        n += (size_t)snprintf(what + n, sizeof(what) - n, " --request %d:%u",
-                              v->req_pid, v->req_seq);
-    if (v->since != 0 && n < sizeof(what))
-        n += (size_t)snprintf(what + n, sizeof(what) - n, " --since %sms",
-                              tr_fmt_ms(v->since, t, sizeof(t)));
-    if (v->until != UINT64_MAX && n < sizeof(what))
-        snprintf(what + n, sizeof(what) - n, " --until %sms",
-                 tr_fmt_ms(v->until, t, sizeof(t)));
+        tr_append(what, sizeof(what), " --pid %d", v->pid);
+    if (v->req_pid != 0)
+        tr_append(what, sizeof(what), " --request %d:%u", v->req_pid,
+                  v->req_seq);
+    if (v->since != 0)
+        tr_append(what, sizeof(what), " --since %sms",
+                  tr_fmt_ms(v->since, t, sizeof(t)));
+    if (v->until != UINT64_MAX)
+        tr_append(what, sizeof(what), " --until %sms",
+                  tr_fmt_ms(v->until, t, sizeof(t)));
     ipc_warnx("nothing in the trace in '%s' is selected by%s (the trace "
               "lasts %s ms)", dir, what, tr_fmt_ms(span, t, sizeof(t)));
 }

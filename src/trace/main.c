@@ -22,6 +22,7 @@
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
 #include "cmd.h"
+#include "label.h"
 #include "source.h"
 
 enum { OPT_HELP = 1, OPT_SINCE, OPT_UNTIL, OPT_PID, OPT_REQUEST, OPT_WIDTH,
@@ -149,10 +150,8 @@ parse_command(const char *word)
 static void
 note_arg(char *buf, size_t n, const char *name, const char *value)
 {
-    size_t len = strlen(buf);
-
-    snprintf(buf + len, n - len, " --%s%s%s", name, value != NULL ? " " : "",
-             value != NULL ? value : "");
+    tr_append(buf, n, " --%s%s%s", name, value != NULL ? " " : "",
+              value != NULL ? value : "");
 }
 
 int

@@ -432,7 +432,7 @@ static void
 seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct seq *s = arg;
-    char time[32], label[256];
+    char time[32], label[256], wait[32], who[40], at[32];
     int to = it->to != 0 ? it->to : it->addressee;
     /* a SIGCHLD taken after its child ended: from the margin, the child
        was gone */
@@ -463,27 +463,16 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     tr_fmt_item(L->procs, it, label, sizeof(label));
     /* the row is drawn at the write or send: say when the other end was */
     if ((it->kind == TR_ITEM_RECORD || it->kind == TR_ITEM_SIGNAL) &&
-        it->t1 > it->t0 && it->t0 != 0) {
-        size_t n = strlen(label);
-        char wait[32];
-
-        snprintf(label + n, sizeof(label) - n, " +%s",
-                 tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
-    }
-    if (exited != 0) {
-        size_t n = strlen(label);
-        char who[40], at[32];
-
-        snprintf(label + n, sizeof(label) - n, " (sent by the kernel when "
-                 "%s ended; its last event at %s ms)",
-                 tr_proc_label(L->procs, it->from, who, sizeof(who)),
-                 tr_fmt_ms(exited - L->origin, at, sizeof(at)));
-    }
-    if (end_maybe_lost(L, it)) {
-        size_t n = strlen(label);
-
-        snprintf(label + n, sizeof(label) - n, " (or lost by the tracer)");
-    }
+        it->t1 > it->t0 && it->t0 != 0)
+        tr_append(label, sizeof(label), " +%s",
+                  tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
+    if (exited != 0)
+        tr_append(label, sizeof(label), " (sent by the kernel when %s "
+                  "ended; its last event at %s ms)",
+                  tr_proc_label(L->procs, it->from, who, sizeof(who)),
+                  tr_fmt_ms(exited - L->origin, at, sizeof(at)));
+    if (end_maybe_lost(L, it))
+        tr_append(label, sizeof(label), " (or lost by the tracer)");
     put_row(s, time, label);
     if (s->v->req_pid != 0)
         keep_steps(s, it);
