@@ -44,8 +44,7 @@
 struct check {
     struct tr_procs procs;
     struct ck_db db;
-    uint64_t origin;
-    int have_origin;
+    uint64_t origin;            /* the first event: times are after it */
     unsigned long violations;
     unsigned long unjudged;     /* violations in lost stretches */
     struct held *held;          /* violations until the end: violation() */
@@ -689,10 +688,6 @@ on_event(const struct tr_event *ev, void *arg)
     struct ck_server *s;
     struct ck_req *r = NULL;
 
-    if (!c->have_origin) {
-        c->origin = ev->ts;
-        c->have_origin = 1;
-    }
     tr_procs_see(&c->procs, ev);
     if (tr_experiment_mark(ev)) {
         next_experiment(c, ev->ts);
@@ -938,6 +933,7 @@ cmd_check_run(const char *dir)
 
     if (tr_source_read(dir, on_event, &c, NULL, &info) == -1)
         goto out;
+    c.origin = info.first_ts;
     leftovers(&c, UINT64_MAX, "the trace ends");
     g = tr_source_gaps(&n);
     if (n == 0 && info.discarded > 0) {
