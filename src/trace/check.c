@@ -100,14 +100,16 @@ violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&h.text, fmt, ap) == -1 ||
-        tr_grow(&c->held, &c->capheld, c->nheld + 1, sizeof(h)) == -1) {
-        c->oom = true;
+    if (vasprintf(&h.text, fmt, ap) == -1)
         h.text = NULL;
-    } else {
-        c->held[c->nheld++] = h;
-    }
     va_end(ap);
+    if (h.text == NULL ||
+        tr_grow(&c->held, &c->capheld, c->nheld + 1, sizeof(h)) == -1) {
+        free(h.text);
+        c->oom = true;
+        return;
+    }
+    c->held[c->nheld++] = h;
 }
 
 /* Since when process vpid has been traced: its state starts there */
