@@ -44,11 +44,12 @@
 struct check {
     struct tr_procs procs;
     struct ck_db db;
-    uint64_t origin;
-    int have_origin;
+    uint64_t origin;            /* the first event: times are after it */
     unsigned long violations;
     unsigned long unjudged;     /* violations in lost stretches */
-    FILE *held;                 /* violations until the end: violation() */
+    struct held *held;          /* violations until the end: violation() */
+    size_t nheld, capheld;
+    bool oom;                   /* a violation could not be held */
     uint64_t records, signals, answered;
     uint64_t dropped;           /* requests ended by a traced drop (R8) */
     unsigned long merged;       /* classic acks taken with another of their
@@ -77,27 +78,38 @@ static void
 violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
           const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* One violation held until the end, for sorting */
+struct held {
+    uint64_t ts, from, to;
+    size_t n;                   /* its place in c->held: ties keep it */
+    int rule;
+    char *text;
+};
+
 /*
  * A violation of rule R'rule' at time ts, which depends on what the trace
  * says from 'from' to 'to' (from > to: on nothing that a lost event could
- * change). Held back in c->held as "TS FROM TO RULE TEXT" until the read
- * is over and the stretches where the tracer lost events are known
- * (report()).
+ * change). Held back in c->held until the read is over and the stretches
+ * where the tracer lost events are known (report()).
  */
 static void
 violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
           const char *fmt, ...)
 {
+    struct held h = { ts, from, to, c->nheld, rule, NULL };
     va_list ap;
 
-    if (c->held == NULL)
-        return;                 /* the error was printed */
-    fprintf(c->held, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %d ", ts, from, to,
-            rule);
     va_start(ap, fmt);
-    vfprintf(c->held, fmt, ap);
+    if (vasprintf(&h.text, fmt, ap) == -1)
+        h.text = NULL;
     va_end(ap);
-    fputc('\n', c->held);
+    if (h.text == NULL ||
+        tr_grow(&c->held, &c->capheld, c->nheld + 1, sizeof(h)) == -1) {
+        free(h.text);
+        c->oom = true;
+        return;
+    }
+    c->held[c->nheld++] = h;
 }
 
 /* Since when process vpid has been traced: its state starts there */
@@ -259,17 +271,11 @@ shared_write(struct check *c, const struct tr_event *ev, int addressee)
                   "FIFO%d record %d:%u was written by %s and never "
                   "announced to %s", u->fifo, u->pid, u->seq,
                   who(c, ev->vpid, w), who(c, u->addressee, y));
-        memmove(u, u + 1, sizeof(*u) * (size_t)(s->nunann - i - 1));
-        s->nunann--;
-        i--;
+        ck_slot_remove(s->unann, &s->nunann, i);
+        i--;                    /* the next one moved to i */
     }
     /* announced by the next ready of this server */
-    if (s->nunann == CK_UNANNOUNCED)
-        memmove(&s->unann[0], &s->unann[1],
-                sizeof(s->unann[0]) * (CK_UNANNOUNCED - 1));
-    else
-        s->nunann++;
-    s->unann[s->nunann - 1] = slot;
+    ck_slot_push(s->unann, &s->nunann, CK_UNANNOUNCED, slot);
 
     if (!ck_fifo_early(&c->db, ev->fifo, ev->pid, ev->seq)) {
         if (s->nin[q] > 0) {
@@ -280,12 +286,7 @@ shared_write(struct check *c, const struct tr_event *ev, int addressee)
                       ev->pid, ev->seq, who(c, ev->vpid, w),
                       s->in[q][0].pid, s->in[q][0].seq);
         }
-        if (s->nin[q] == CK_QUEUE)
-            memmove(&s->in[q][0], &s->in[q][1],
-                    sizeof(slot) * (CK_QUEUE - 1));
-        else
-            s->nin[q]++;
-        s->in[q][s->nin[q] - 1] = slot;
+        ck_slot_push(s->in[q], &s->nin[q], CK_QUEUE, slot);
     }
     /* R1: read is not enough: its ack must have been taken */
     if (p->busy && !crowded)
@@ -357,11 +358,10 @@ on_write(struct check *c, const struct tr_event *ev, struct ck_req *r)
 static bool
 serves(struct check *c, int vpid, int op)
 {
-    static const char *const names[] = { "", "sum", "sub", "mul", "div" };
     const char *role = tr_proc_role(&c->procs, vpid);
 
     return role[0] == '\0' || op < 1 || op > IPCLAB_OP_COUNT ||
-           strcmp(role, names[op]) == 0;
+           tr_worker_rank(role) == op - 1;
 }
 
 static void
@@ -559,8 +559,7 @@ on_send(struct check *c, const struct tr_event *ev)
             if (u->fifo == 3 &&
                 (r = ck_req(&c->db, u->pid, u->seq, ev->ts, false)) != NULL)
                 r->ready3 = ev->peer_pid;
-            memmove(u, u + 1, sizeof(*u) * (size_t)(s->nunann - i - 1));
-            s->nunann--;
+            ck_slot_remove(s->unann, &s->nunann, i);
             return;
         }
         violation(c, 2, ev->ts, since(c, ev->vpid), ev->ts,
@@ -691,10 +690,6 @@ on_event(const struct tr_event *ev, void *arg)
     struct ck_server *s;
     struct ck_req *r = NULL;
 
-    if (!c->have_origin) {
-        c->origin = ev->ts;
-        c->have_origin = 1;
-    }
     tr_procs_see(&c->procs, ev);
     if (tr_experiment_mark(ev)) {
         next_experiment(c, ev->ts);
@@ -891,13 +886,6 @@ in_gap(const struct tr_gap *g, size_t n, uint64_t from, uint64_t to)
     return false;
 }
 
-/* One held violation, for sorting */
-struct held {
-    uint64_t ts;
-    size_t n;                   /* its place in c->held: ties keep it */
-    char *line;
-};
-
 static int
 by_time(const void *x, const void *y)
 {
@@ -913,65 +901,25 @@ by_time(const void *x, const void *y)
 static int
 report(struct check *c, const struct tr_gap *g, size_t n)
 {
-    struct held *all = NULL, *more;
-    size_t nall = 0, cap = 0, lcap;
-    char *line, ms[32];
-    uint64_t from, to;
-    int off, rule, rc = 0;
+    char ms[32];
 
-    if (fflush(c->held) == EOF || fseek(c->held, 0, SEEK_SET) == -1)
+    if (c->oom)
         return -1;
-    for (;;) {
-        line = NULL;
-        lcap = 0;
-        if (getline(&line, &lcap, c->held) == -1) {
-            free(line);
-            break;
-        }
-        if (nall == cap) {
-            cap = cap == 0 ? 64 : cap * 2;
-            if ((more = realloc(all, cap * sizeof(*all))) == NULL) {
-                free(line);
-                rc = -1;
-                break;
-            }
-            all = more;
-        }
-        all[nall] = (struct held){ 0, nall, line };
-        if (sscanf(line, "%" SCNu64, &all[nall].ts) != 1) {
-            free(line);
-            rc = -1;
-            break;
-        }
-        nall++;
-    }
-    if (ferror(c->held))
-        rc = -1;
-    if (rc == 0 && nall > 0)        /* qsort(NULL, 0) is undefined */
-        qsort(all, nall, sizeof(*all), by_time);
-    for (size_t i = 0; rc == 0 && i < nall; i++) {
-        uint64_t ts;
+    if (c->nheld > 0)           /* qsort(NULL, 0) is undefined */
+        qsort(c->held, c->nheld, sizeof(*c->held), by_time);
+    for (size_t i = 0; i < c->nheld; i++) {
+        const struct held *h = &c->held[i];
 
-        if (sscanf(all[i].line, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %d %n",
-                   &ts, &from, &to, &rule, &off) != 4 || rule < 1 ||
-            rule > NRULES) {
-            rc = -1;
-            break;
-        }
-        if (in_gap(g, n, from, to)) {
+        if (in_gap(g, n, h->from, h->to)) {
             c->unjudged++;
             continue;
         }
-        all[i].line[strcspn(all[i].line, "\n")] = '\0';
         printf("[+%s ms] R%d: %s (usual cause: %s)\n",
-               tr_fmt_ms(ts - c->origin, ms, sizeof(ms)), rule,
-               all[i].line + off, hints[rule]);
+               tr_fmt_ms(h->ts - c->origin, ms, sizeof(ms)), h->rule,
+               h->text, hints[h->rule]);
         c->violations++;
     }
-    for (size_t i = 0; i < nall; i++)
-        free(all[i].line);
-    free(all);
-    return rc;
+    return 0;
 }
 
 int
@@ -985,12 +933,9 @@ cmd_check_run(const char *dir)
     size_t n;
     int rc = 1;
 
-    if ((c.held = tmpfile()) == NULL) {
-        ipc_warn("cannot check '%s'", dir);
-        return 1;
-    }
     if (tr_source_read(dir, on_event, &c, NULL, &info) == -1)
         goto out;
+    c.origin = info.first_ts;
     leftovers(&c, UINT64_MAX, "the trace ends");
     g = tr_source_gaps(&n);
     if (n == 0 && info.discarded > 0) {
@@ -998,6 +943,7 @@ cmd_check_run(const char *dir)
         n = 1;
     }
     if (report(&c, g, n) == -1) {
+        errno = ENOMEM;
         ipc_warn("cannot check '%s'", dir);
         goto out;
     }
@@ -1010,10 +956,8 @@ cmd_check_run(const char *dir)
         else
             printf("not judged: +%s ms to +%s ms (the tracer lost %s "
                    "there)\n",
-                   tr_fmt_ms(g[i].begin > c.origin ? g[i].begin - c.origin
-                             : 0, a, sizeof(a)),
-                   tr_fmt_ms(g[i].end > c.origin ? g[i].end - c.origin : 0,
-                             b, sizeof(b)),
+                   tr_fmt_since(g[i].begin, c.origin, a, sizeof(a)),
+                   tr_fmt_since(g[i].end, c.origin, b, sizeof(b)),
                    tr_gap_count(&g[i], cnt, sizeof(cnt)));
     }
     if (c.merged > 0)
@@ -1044,7 +988,9 @@ cmd_check_run(const char *dir)
            " processes\n", c.records, c.signals, c.procs.seen);
     rc = 0;
 out:
-    fclose(c.held);
+    for (size_t i = 0; i < c.nheld; i++)
+        free(c.held[i].text);
+    free(c.held);
     ck_db_free(&c.db);
     tr_procs_free(&c.procs);
     return rc;

@@ -9,20 +9,6 @@
 
 #include "checkdb.h"
 
-/* The hash value of 'key' in h, created zeroed (size bytes) when absent */
-static void *
-get_or_new(struct tr_hash *h, uint64_t key, size_t size)
-{
-    void *v = tr_hash_get(h, key);
-
-    if (v == NULL && (v = calloc(1, size)) != NULL &&
-        tr_hash_put(h, key, v) == -1) {
-        free(v);
-        v = NULL;
-    }
-    return v;
-}
-
 struct ck_req *
 ck_req(struct ck_db *db, int pid, uint32_t seq, uint64_t ts, bool create)
 {
@@ -30,7 +16,7 @@ ck_req(struct ck_db *db, int pid, uint32_t seq, uint64_t ts, bool create)
 
     if (r != NULL || !create)
         return r;
-    if ((r = get_or_new(&db->reqs, TR_KEY(pid, seq), sizeof(*r))) == NULL)
+    if ((r = tr_hash_obtain(&db->reqs, TR_KEY(pid, seq), sizeof(*r))) == NULL)
         return NULL;
     r->pid = pid;
     r->seq = seq;
@@ -62,13 +48,15 @@ ck_req_done(struct ck_db *db, struct ck_req *r)
 struct ck_server *
 ck_server(struct ck_db *db, int vpid)
 {
-    return get_or_new(&db->servers, (uint64_t)vpid, sizeof(struct ck_server));
+    return tr_hash_obtain(&db->servers, (uint64_t)vpid,
+                          sizeof(struct ck_server));
 }
 
 struct ck_reader *
 ck_reader(struct ck_db *db, int vpid)
 {
-    return get_or_new(&db->readers, (uint64_t)vpid, sizeof(struct ck_reader));
+    return tr_hash_obtain(&db->readers, (uint64_t)vpid,
+                          sizeof(struct ck_reader));
 }
 
 bool
@@ -89,8 +77,8 @@ ck_answered(struct ck_db *db, int pid, uint32_t seq)
 void
 ck_mark_answered(struct ck_db *db, int pid, uint32_t seq)
 {
-    struct ck_client *c = get_or_new(&db->clients, (uint64_t)pid,
-                                     sizeof(*c));
+    struct ck_client *c = tr_hash_obtain(&db->clients, (uint64_t)pid,
+                                         sizeof(*c));
     bool moved = true;
 
     if (c == NULL || ck_answered(db, pid, seq))
@@ -98,15 +86,9 @@ ck_mark_answered(struct ck_db *db, int pid, uint32_t seq)
     if (seq == c->floor + 1) {
         c->floor = seq;
     } else {
-        if (c->n == c->cap) {
-            int cap = c->cap == 0 ? 8 : c->cap * 2;
-            uint32_t *a = realloc(c->above, (size_t)cap * sizeof(*a));
-
-            if (a == NULL)
-                return;
-            c->above = a;
-            c->cap = cap;
-        }
+        if (tr_grow(&c->above, &c->cap, (size_t)c->n + 1,
+                    sizeof(*c->above)) == -1)
+            return;
         c->above[c->n++] = seq;
     }
     /* absorb what now continues the floor: answers come out of order */
@@ -157,6 +139,23 @@ ck_forget_client(struct ck_db *db, int pid)
     }
 }
 
+void
+ck_slot_push(struct ck_slot *q, int *n, int cap, struct ck_slot s)
+{
+    if (*n == cap)
+        memmove(&q[0], &q[1], sizeof(*q) * (size_t)(cap - 1));
+    else
+        (*n)++;
+    q[*n - 1] = s;
+}
+
+void
+ck_slot_remove(struct ck_slot *q, int *n, int i)
+{
+    memmove(&q[i], &q[i + 1], sizeof(*q) * (size_t)(*n - i - 1));
+    (*n)--;
+}
+
 struct take_ctx {
     int fifo, pid;
     uint32_t seq;
@@ -173,9 +172,7 @@ take_one(uint64_t key, void *val, void *arg)
     (void)key;
     for (int i = 0; !t->found && i < s->nin[q]; i++) {
         if (s->in[q][i].pid == t->pid && s->in[q][i].seq == t->seq) {
-            memmove(&s->in[q][i], &s->in[q][i + 1],
-                    sizeof(s->in[q][0]) * (size_t)(s->nin[q] - i - 1));
-            s->nin[q]--;
+            ck_slot_remove(s->in[q], &s->nin[q], i);
             t->found = true;
         }
     }
@@ -195,12 +192,8 @@ ck_fifo_take(struct ck_db *db, int fifo, int pid, uint32_t seq)
 {
     if (ck_fifo_out(db, fifo, pid, seq))
         return;
-    if (db->nearly == CK_QUEUE)
-        memmove(&db->early[0], &db->early[1],
-                sizeof(db->early[0]) * (CK_QUEUE - 1));
-    else
-        db->nearly++;
-    db->early[db->nearly - 1] = (struct ck_slot){ pid, seq, fifo, 0, 0 };
+    ck_slot_push(db->early, &db->nearly, CK_QUEUE,
+                 (struct ck_slot){ pid, seq, fifo, 0, 0 });
 }
 
 bool
@@ -209,9 +202,7 @@ ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq)
     for (int i = 0; i < db->nearly; i++) {
         if (db->early[i].fifo == fifo && db->early[i].pid == pid &&
             db->early[i].seq == seq) {
-            memmove(&db->early[i], &db->early[i + 1],
-                    sizeof(db->early[0]) * (size_t)(db->nearly - i - 1));
-            db->nearly--;
+            ck_slot_remove(db->early, &db->nearly, i);
             return true;
         }
     }
@@ -233,15 +224,9 @@ void
 ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
            bool classic)
 {
-    if (s->nacks == s->capacks) {
-        int cap = s->capacks == 0 ? 8 : s->capacks * 2;
-        struct ck_ack *a = realloc(s->acks, (size_t)cap * sizeof(*a));
-
-        if (a == NULL)
-            return;             /* not remembered: never reported */
-        s->acks = a;
-        s->capacks = cap;
-    }
+    if (tr_grow(&s->acks, &s->capacks, (size_t)s->nacks + 1,
+                sizeof(*s->acks)) == -1)
+        return;                 /* not remembered: never reported */
     s->acks[s->nacks++] = (struct ck_ack){ from, value, ts, classic, false };
 }
 
@@ -287,14 +272,6 @@ free_server(uint64_t key, void *val, void *arg)
     free(s);
 }
 
-static void
-free_plain(uint64_t key, void *val, void *arg)
-{
-    (void)key;
-    (void)arg;
-    free(val);
-}
-
 void
 ck_db_free(struct ck_db *db)
 {
@@ -303,8 +280,7 @@ ck_db_free(struct ck_db *db)
     tr_hash_free(&db->reqs);
     tr_hash_each(&db->servers, free_server, NULL);
     tr_hash_free(&db->servers);
-    tr_hash_each(&db->readers, free_plain, NULL);
-    tr_hash_free(&db->readers);
+    tr_hash_free_values(&db->readers);
     tr_hash_each(&db->clients, free_client, NULL);
     tr_hash_free(&db->clients);
 }

@@ -77,7 +77,8 @@ struct ck_ack {
 struct ck_server {
     struct ck_pending pend[2];  /* [0]: FIFO2, [1]: FIFO3 */
     struct ck_ack *acks;        /* sent to it, not taken */
-    int nacks, capacks;
+    int nacks;
+    size_t capacks;
     unsigned long readies;      /* "ready" signals it sent */
     struct ck_slot in[2][CK_QUEUE]; /* [0]: FIFO2, [1]: FIFO3: unread */
     int nin[2];
@@ -105,7 +106,8 @@ struct ck_reader {
 struct ck_client {
     uint32_t floor;
     uint32_t *above;
-    int n, cap;
+    int n;
+    size_t cap;
 };
 
 struct ck_db {
@@ -145,6 +147,14 @@ ck_unmark_answered(struct ck_db *db, int pid, uint32_t seq);
 /* A new process has this pid: forget what the old one was answered. */
 void
 ck_forget_client(struct ck_db *db, int pid);
+
+/* Append s to q[0..*n), room for cap: the oldest goes when it is full */
+void
+ck_slot_push(struct ck_slot *q, int *n, int cap, struct ck_slot s);
+
+/* Take q[i] out of q[0..*n) */
+void
+ck_slot_remove(struct ck_slot *q, int *n, int i);
 
 /*
  * Record (pid, seq) left a shared FIFO: take it out of the server it was

@@ -47,7 +47,6 @@ struct chrome {
     struct tr_hash tracks;      /* vpid --> struct track */
     uint64_t origin;
     int have_origin;
-    unsigned long flows;
 };
 
 /* s with JSON's special characters escaped, in buf[0..n) */
@@ -138,14 +137,7 @@ name_process(struct chrome *c, int vpid, struct track *t)
 static struct track *
 track(struct chrome *c, int vpid)
 {
-    struct track *t = tr_hash_get(&c->tracks, (uint64_t)vpid);
-
-    if (t == NULL && (t = calloc(1, sizeof(*t))) != NULL &&
-        tr_hash_put(&c->tracks, (uint64_t)vpid, t) == -1) {
-        free(t);
-        t = NULL;
-    }
-    return t;
+    return tr_hash_obtain(&c->tracks, (uint64_t)vpid, sizeof(struct track));
 }
 
 /* Write the held slice of vpid, which lasts until 'next' at most. */
@@ -208,20 +200,10 @@ event_name(struct chrome *c, const struct tr_event *ev, char *buf, size_t n)
     struct tr_item it;
     char label[80], who[40];
 
-    memset(&it, 0, sizeof(it));
     switch (ev->type) {
     case TR_RECORD_WRITE:
     case TR_RECORD_READ:
-        it.kind = TR_ITEM_RECORD;
-        it.fifo = ev->fifo;
-        it.rkind = ev->kind;
-        it.pid = ev->pid;
-        it.seq = ev->seq;
-        it.op = ev->op;
-        it.a = ev->a;
-        it.b = ev->b;
-        it.status = ev->status;
-        it.value = ev->value;
+        tr_record_item(&it, ev);
         snprintf(buf, n, "%s %s", ev->type == TR_RECORD_WRITE ? "write"
                  : "read", tr_fmt_item(&c->procs, &it, label, sizeof(label)));
         break;
@@ -300,19 +282,17 @@ on_item(const struct tr_item *it, void *arg)
     else
         snprintf(name, sizeof(name), "%s", it->what);
     /* 1 ns into each end's slice: inside it, whatever the sort order */
-    printf("%s{\"ph\":\"s\",\"id\":%" PRIu64 ",\"pid\":%d,\"tid\":%d,"
-           "\"ts\":", sep(), it->id, it->from, it->from);
-    print_ts(c, it->t0 + 1);
-    printf(",\"cat\":\"%s\",\"name\":", cat);
-    json_str(name);
-    printf("}");
-    printf("%s{\"ph\":\"f\",\"bp\":\"e\",\"id\":%" PRIu64 ",\"pid\":%d,"
-           "\"tid\":%d,\"ts\":", sep(), it->id, it->to, it->to);
-    print_ts(c, it->t1 + 1);
-    printf(",\"cat\":\"%s\",\"name\":", cat);
-    json_str(name);
-    printf("}");
-    c->flows++;
+    for (int end = 0; end < 2; end++) {
+        int pid = end == 0 ? it->from : it->to;
+
+        printf("%s{\"ph\":\"%s\",\"id\":%" PRIu64 ",\"pid\":%d,"
+               "\"tid\":%d,\"ts\":", sep(),
+               end == 0 ? "s" : "f\",\"bp\":\"e", it->id, pid, pid);
+        print_ts(c, (end == 0 ? it->t0 : it->t1) + 1);
+        printf(",\"cat\":\"%s\",\"name\":", cat);
+        json_str(name);
+        printf("}");
+    }
 }
 
 /* Where the tracer lost events: a slice on a track of its own, pid 0. */

@@ -2,10 +2,10 @@
  * trace/decode.c - turn a libbabeltrace2 event message into a tr_event.
  *
  * Each event class is looked at once: its name gives the tr_type, and the
- * index of every payload member we know is stored in a small cache. Each
- * stream class likewise gives the index of the vpid, vtid, procname and
- * uts_ns context members that traces/record.sh adds. After that, decoding an event
- * is a handful of indexed field reads.
+ * index of every payload member we know, and of the vpid, procname
+ * and uts_ns context members that traces/record.sh adds (its stream
+ * class's), is stored in a small cache. After that, decoding an event is a
+ * handful of indexed field reads.
  *
  * The reading side of the catalogue in include/ipclab/tp.h.
  */
@@ -19,7 +19,7 @@
 #define MAX_CLASSES 64          /* tp.h has 16 events; room for more */
 
 /* Every payload field name of tp.h, and where it goes in a tr_event. */
-enum fkind { F_INT, F_U32, F_I64, F_UINT, F_STR };
+enum fkind { F_INT, F_U32, F_I64, F_STR };
 
 static const struct field_def {
     const char *name;
@@ -44,14 +44,20 @@ static const struct field_def {
     { "fd", F_INT, offsetof(struct tr_event, fd) },
     { "err", F_INT, offsetof(struct tr_event, err) },
     { "bytes", F_INT, offsetof(struct tr_event, bytes) },
-    { "mode", F_UINT, offsetof(struct tr_event, mode) },
     { "role", F_STR, offsetof(struct tr_event, role) },
     { "state", F_STR, offsetof(struct tr_event, state) },
     { "what", F_STR, offsetof(struct tr_event, what) },
     { "reason", F_STR, offsetof(struct tr_event, reason) },
-    { "path", F_STR, offsetof(struct tr_event, path) },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+/* The context fields, from the event's stream class */
+static const struct field_def context[] = {
+    { "vpid", F_INT, offsetof(struct tr_event, vpid) },
+    { "procname", F_STR, offsetof(struct tr_event, procname) },
+    { "uts_ns", F_I64, offsetof(struct tr_event, uts_ns) },
+};
+#define NCONTEXT (sizeof(context) / sizeof(context[0]))
 
 static const char *const type_names[TR_TYPE_COUNT] = {
     [TR_OTHER] = "other",
@@ -80,20 +86,12 @@ struct class_info {
     enum tr_type type;
     const char *name;           /* after "ipclab:", owned by the class */
     int idx[NFIELDS];           /* payload member index, or -1 */
-};
-
-/* ...and about one stream class: where its context members are */
-struct stream_info {
-    const bt_stream_class *cls;
-    int vpid, vtid, procname;   /* common context member index, or -1 */
-    int uts_ns;
+    int ctx[NCONTEXT];          /* common context member index, or -1 */
 };
 
 struct tr_decoder {
     struct class_info classes[MAX_CLASSES];
     int nclasses;
-    struct stream_info streams[MAX_CLASSES];
-    int nstreams;
 };
 
 const char *
@@ -149,7 +147,7 @@ class_info(struct tr_decoder *d, const bt_event_class *cls)
 {
     static struct class_info spare;     /* when the cache is full */
     struct class_info *ci;
-    const bt_field_class *payload;
+    const bt_field_class *payload, *ctx;
     const char *name;
 
     for (int i = 0; i < d->nclasses; i++)
@@ -167,27 +165,11 @@ class_info(struct tr_decoder *d, const bt_event_class *cls)
     payload = bt_event_class_borrow_payload_field_class_const(cls);
     for (size_t f = 0; f < NFIELDS; f++)
         ci->idx[f] = member_index(payload, fields[f].name);
+    ctx = bt_stream_class_borrow_event_common_context_field_class_const(
+        bt_event_class_borrow_stream_class_const(cls));
+    for (size_t f = 0; f < NCONTEXT; f++)
+        ci->ctx[f] = member_index(ctx, context[f].name);
     return ci;
-}
-
-static struct stream_info *
-stream_info(struct tr_decoder *d, const bt_stream_class *cls)
-{
-    static struct stream_info spare;
-    struct stream_info *si;
-    const bt_field_class *ctx;
-
-    for (int i = 0; i < d->nstreams; i++)
-        if (d->streams[i].cls == cls)
-            return &d->streams[i];
-    si = d->nstreams < MAX_CLASSES ? &d->streams[d->nstreams++] : &spare;
-    si->cls = cls;
-    ctx = bt_stream_class_borrow_event_common_context_field_class_const(cls);
-    si->vpid = member_index(ctx, "vpid");
-    si->vtid = member_index(ctx, "vtid");
-    si->procname = member_index(ctx, "procname");
-    si->uts_ns = member_index(ctx, "uts_ns");
-    return si;
 }
 
 /* Any integer field as int64_t (enumerations are integers too). */
@@ -211,47 +193,26 @@ str_value(const bt_field *f)
     return bt_field_string_get_value(f);
 }
 
+/* Each field of defs[0..n) that structure s has (at idx[]) into *ev */
 static void
-store(struct tr_event *ev, const struct field_def *def, const bt_field *f)
+store(struct tr_event *ev, const struct field_def *defs, size_t n,
+      const int *idx, const bt_field *s)
 {
-    char *p = (char *)ev + def->off;
+    for (size_t i = 0; s != NULL && i < n; i++) {
+        char *p = (char *)ev + defs[i].off;
+        const bt_field *f;
 
-    switch (def->kind) {
-    case F_INT:  *(int *)p = (int)int_value(f); break;
-    case F_U32:  *(uint32_t *)p = (uint32_t)int_value(f); break;
-    case F_I64:  *(int64_t *)p = int_value(f); break;
-    case F_UINT: *(unsigned int *)p = (unsigned int)int_value(f); break;
-    case F_STR:  *(const char **)p = str_value(f); break;
+        if (idx[i] < 0)
+            continue;
+        f = bt_field_structure_borrow_member_field_by_index_const(
+            s, (uint64_t)idx[i]);
+        switch (defs[i].kind) {
+        case F_INT:  *(int *)p = (int)int_value(f); break;
+        case F_U32:  *(uint32_t *)p = (uint32_t)int_value(f); break;
+        case F_I64:  *(int64_t *)p = int_value(f); break;
+        case F_STR:  *(const char **)p = str_value(f); break;
+        }
     }
-}
-
-static void
-decode_context(struct tr_decoder *d, const bt_event *event,
-               struct tr_event *ev)
-{
-    const bt_stream_class *sc =
-        bt_stream_borrow_class_const(bt_event_borrow_stream_const(event));
-    const bt_field *ctx = bt_event_borrow_common_context_field_const(event);
-    struct stream_info *si = stream_info(d, sc);
-
-    if (ctx == NULL)
-        return;
-    if (si->vpid >= 0)
-        ev->vpid = (int)int_value(
-            bt_field_structure_borrow_member_field_by_index_const(
-                ctx, (uint64_t)si->vpid));
-    if (si->vtid >= 0)
-        ev->vtid = (int)int_value(
-            bt_field_structure_borrow_member_field_by_index_const(
-                ctx, (uint64_t)si->vtid));
-    if (si->procname >= 0)
-        ev->procname = str_value(
-            bt_field_structure_borrow_member_field_by_index_const(
-                ctx, (uint64_t)si->procname));
-    if (si->uts_ns >= 0)
-        ev->uts_ns = (uint64_t)int_value(
-            bt_field_structure_borrow_member_field_by_index_const(
-                ctx, (uint64_t)si->uts_ns));
 }
 
 int
@@ -260,13 +221,12 @@ tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev)
     const bt_event *event = bt_message_event_borrow_event_const(msg);
     struct class_info *ci = class_info(d, bt_event_borrow_class_const(event));
     const bt_clock_snapshot *cs;
-    const bt_field *payload;
     int64_t ns;
 
     if (!ci->ipclab)
         return 0;
     memset(ev, 0, sizeof(*ev));
-    ev->role = ev->state = ev->what = ev->reason = ev->path = "";
+    ev->role = ev->state = ev->what = ev->reason = "";
     ev->procname = "";
     ev->type = ci->type;
     ev->name = ci->name;
@@ -280,14 +240,9 @@ tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev)
         return -1;
     ev->ts = (uint64_t)ns;
 
-    decode_context(d, event, ev);
-    payload = bt_event_borrow_payload_field_const(event);
-    if (payload == NULL)
-        return 1;
-    for (size_t f = 0; f < NFIELDS; f++)
-        if (ci->idx[f] >= 0)
-            store(ev, &fields[f],
-                  bt_field_structure_borrow_member_field_by_index_const(
-                      payload, (uint64_t)ci->idx[f]));
+    store(ev, context, NCONTEXT, ci->ctx,
+          bt_event_borrow_common_context_field_const(event));
+    store(ev, fields, NFIELDS, ci->idx,
+          bt_event_borrow_payload_field_const(event));
     return 1;
 }

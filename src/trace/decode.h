@@ -3,8 +3,8 @@
  *
  * Field names, not positions, identify the payload (tp.h may add fields
  * at the end). Looking a name up in every event of a million would be
- * slow, so the decoder remembers, for each event class and stream class
- * it meets, where each known field is.
+ * slow, so the decoder remembers, for each event class it meets, where
+ * each known field of its payload and of its stream's context is.
  */
 #ifndef IPCLAB_TRACE_DECODE_H
 #define IPCLAB_TRACE_DECODE_H

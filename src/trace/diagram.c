@@ -4,7 +4,10 @@
  * Both passes run the very same matcher and filter over the very same
  * events, so pass 1 sees exactly the items pass 2 draws. Pass 2 releases
  * items from the order buffer up to the watermark after every event:
- * nothing is held longer than the oldest message still in flight.
+ * nothing is held longer than the oldest message still in flight. Pass 1
+ * also finds where each experiment of a lab trace starts (a section): an
+ * item is never older than the event that completes it, so every section
+ * it could be in is known when it comes.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -76,13 +79,9 @@ use(struct pass *p, int vpid, int sec, uint64_t t)
 
     if (vpid <= 0 || pr == NULL)
         return;                 /* never seen: outside the trace */
-    u = tr_hash_get(&p->usage, TR_KEY(sec, vpid));
-    if (u == NULL) {
-        if ((u = calloc(1, sizeof(*u))) == NULL ||
-            tr_hash_put(&p->usage, TR_KEY(sec, vpid), u) == -1) {
-            free(u);
-            return;
-        }
+    if ((u = tr_hash_obtain(&p->usage, TR_KEY(sec, vpid), sizeof(*u))) == NULL)
+        return;
+    if (u->vpid == 0) {         /* new */
         tr_hash_put(&p->drawn, (uint64_t)vpid, (void *)1);
         u->vpid = vpid;
         u->sec = sec;
@@ -132,6 +131,27 @@ drawn(const struct tr_item *it, void *arg)
     p->ops->item(L, it, p->arg);
 }
 
+/* Where each experiment of a lab trace starts: a section */
+static void
+on_mark(const struct tr_event *ev, void *arg)
+{
+    struct tr_layout *L = arg;
+    struct tr_section *more;
+
+    if (!tr_experiment_mark(ev) || L->nsecs < 0)
+        return;
+    if ((more = realloc(L->secs, (size_t)(L->nsecs + 1) * sizeof(*more)))
+        == NULL) {
+        L->nsecs = -1;
+        return;
+    }
+    L->secs = more;
+    memset(&more[L->nsecs], 0, sizeof(*more));
+    more[L->nsecs].t0 = ev->ts;
+    snprintf(more[L->nsecs].title, sizeof(more[0].title), "%s", ev->state);
+    L->nsecs++;
+}
+
 static void
 on_event(const struct tr_event *ev, void *arg)
 {
@@ -142,6 +162,8 @@ on_event(const struct tr_event *ev, void *arg)
         p->origin = ev->ts;
         p->have_origin = 1;
     }
+    if (p->no == 1)
+        on_mark(ev, p->L);      /* before the items it may hold */
     tr_procs_see(&p->procs, ev);
     tr_match_event(p->m, ev);
     if (p->no == 2) {
@@ -156,17 +178,6 @@ tr_experiment_mark(const struct tr_event *ev)
     return ev->type == TR_PROC_STATE && strncmp(ev->role, "lab", 3) == 0 &&
            isdigit((unsigned char)ev->role[3]) &&
            strcmp(ev->state, "idle") != 0;
-}
-
-int
-tr_worker_rank(const char *role)
-{
-    static const char *const ops[] = { "sum", "sub", "mul", "div" };
-
-    for (int i = 0; i < 4; i++)
-        if (strcmp(role, ops[i]) == 0)
-            return i;
-    return 4;
 }
 
 static int
@@ -283,14 +294,6 @@ layout(struct pass *p, int max_lanes)
     return rc;
 }
 
-static void
-free_usage(uint64_t key, void *val, void *arg)
-{
-    (void)key;
-    (void)arg;
-    free(val);
-}
-
 static int
 run_pass(const char *dir, struct pass *p, const char *what)
 {
@@ -324,7 +327,6 @@ static void
 say_empty(const char *dir, const struct tr_view *v, uint64_t span)
 {
     char what[128] = "", t[32];
-    size_t n = 0;
     bool window = v->since != 0 || v->until != UINT64_MAX;
 
     if (v->req_pid != 0 && v->pid == 0 && !window) {
@@ -337,51 +339,24 @@ say_empty(const char *dir, const struct tr_view *v, uint64_t span)
         return;
     }
     if (v->pid != 0)
-        n += (size_t)snprintf(what + n, sizeof(what) - n, " --pid %d",
-                              v->pid);
-    if (v->req_pid != 0 && n < sizeof(what))
-        n += (size_t)snprintf(what + n, sizeof(what) - n, " --request %d:%u",
-                              v->req_pid, v->req_seq);
-    if (v->since != 0 && n < sizeof(what))
-        n += (size_t)snprintf(what + n, sizeof(what) - n, " --since %sms",
-                              tr_fmt_ms(v->since, t, sizeof(t)));
-    if (v->until != UINT64_MAX && n < sizeof(what))
-        snprintf(what + n, sizeof(what) - n, " --until %sms",
-                 tr_fmt_ms(v->until, t, sizeof(t)));
+        tr_append(what, sizeof(what), " --pid %d", v->pid);
+    if (v->req_pid != 0)
+        tr_append(what, sizeof(what), " --request %d:%u", v->req_pid,
+                  v->req_seq);
+    if (v->since != 0)
+        tr_append(what, sizeof(what), " --since %sms",
+                  tr_fmt_ms(v->since, t, sizeof(t)));
+    if (v->until != UINT64_MAX)
+        tr_append(what, sizeof(what), " --until %sms",
+                  tr_fmt_ms(v->until, t, sizeof(t)));
     ipc_warnx("nothing in the trace in '%s' is selected by%s (the trace "
               "lasts %s ms)", dir, what, tr_fmt_ms(span, t, sizeof(t)));
 }
 
-/* Where each experiment of a lab trace starts: a section */
-static void
-on_mark(const struct tr_event *ev, void *arg)
-{
-    struct tr_layout *L = arg;
-    struct tr_section *more;
-
-    if (!tr_experiment_mark(ev) || L->nsecs < 0)
-        return;
-    if ((more = realloc(L->secs, (size_t)(L->nsecs + 1) * sizeof(*more)))
-        == NULL) {
-        L->nsecs = -1;
-        return;
-    }
-    L->secs = more;
-    memset(&more[L->nsecs], 0, sizeof(*more));
-    more[L->nsecs].t0 = ev->ts;
-    snprintf(more[L->nsecs].title, sizeof(more[0].title), "%s", ev->state);
-    L->nsecs++;
-}
-
-/* The sections of the trace in 'dir' (no experiments: one, untitled): 0,
-   or -1 after a warning */
+/* After pass 1: no experiments make one untitled section; 0, or -1 */
 static int
 sections(const char *dir, struct tr_layout *L)
 {
-    struct tr_source_info info;
-
-    if (tr_source_read(dir, on_mark, L, "experiments", &info) == -1)
-        return -1;
     if (L->nsecs == 0 && (L->secs = calloc(1, sizeof(*L->secs))) != NULL)
         L->nsecs = 1;
     if (L->nsecs <= 0) {
@@ -403,7 +378,7 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     struct tr_gap *gaps_copy = NULL;
     int rc = -1;
 
-    if (sections(dir, &L) == -1 || run_pass(dir, &one, "pass 1 of 2") == -1)
+    if (run_pass(dir, &one, "pass 1 of 2") == -1 || sections(dir, &L) == -1)
         goto out;
     if (L.nitems == 0 && (v->pid != 0 || v->req_pid != 0 || v->since != 0 ||
                           v->until != UINT64_MAX)) {
@@ -433,8 +408,7 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     ops->end(&L, arg);
     rc = 0;
 out:
-    tr_hash_each(&one.usage, free_usage, NULL);
-    tr_hash_free(&one.usage);
+    tr_hash_free_values(&one.usage);
     tr_hash_free(&one.drawn);
     tr_hash_free(&L.lane_of);
     for (int i = 0; i < L.nsecs; i++)

@@ -79,11 +79,6 @@ int
 tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
                const struct tr_diagram_ops *ops, void *arg);
 
-/* Processing clients in the order of the design picture: sum 0, sub 1,
-   mul 2, div 3, any other role 4. */
-int
-tr_worker_rank(const char *role);
-
 /* Does ev start an experiment of a lab trace? The lab binary (role "labNN")
    traces proc_state with the experiment's name as it starts one. */
 bool

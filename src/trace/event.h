@@ -40,7 +40,7 @@ struct tr_event {
     enum tr_type type;
     const char *name;           /* "record_write": the name after "ipclab:" */
     uint64_t ts;                /* ns since the clock's origin */
-    int vpid, vtid;             /* the emitting process (context) */
+    int vpid;                   /* the emitting process (context) */
     const char *procname;       /* its command name (context), or "" */
     uint64_t uts_ns;            /* its UTS namespace (context), or 0 */
 
@@ -51,8 +51,7 @@ struct tr_event {
     int signo, peer_pid;
     int ppid, child_pid, worker_pid;
     int flags, fd, err, bytes;
-    unsigned int mode;
-    const char *role, *state, *what, *reason, *path;
+    const char *role, *state, *what, *reason;
 };
 
 /* "record_write" for TR_RECORD_WRITE...; "other" for TR_OTHER. */

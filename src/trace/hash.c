@@ -82,6 +82,37 @@ tr_hash_put(struct tr_hash *h, uint64_t key, void *val)
     return 0;
 }
 
+int
+tr_grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    void **p = arr;
+    size_t c = *cap != 0 ? *cap : 64;
+    void *np;
+
+    if (n <= *cap)
+        return 0;
+    while (c < n)
+        c *= 2;
+    if ((np = realloc(*p, c * size)) == NULL)
+        return -1;
+    *p = np;
+    *cap = c;
+    return 0;
+}
+
+void *
+tr_hash_obtain(struct tr_hash *h, uint64_t key, size_t size)
+{
+    void *v = tr_hash_get(h, key);
+
+    if (v == NULL && (v = calloc(1, size)) != NULL &&
+        tr_hash_put(h, key, v) == -1) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
 void *
 tr_hash_del(struct tr_hash *h, uint64_t key)
 {
@@ -128,4 +159,12 @@ tr_hash_free(struct tr_hash *h)
     free(h->slots);
     h->slots = NULL;
     h->cap = h->len = 0;
+}
+
+void
+tr_hash_free_values(struct tr_hash *h)
+{
+    for (size_t i = 0; i < h->cap; i++)
+        free(h->slots[i].val);
+    tr_hash_free(h);
 }

@@ -1,5 +1,6 @@
 /*
- * trace/hash.h - a small hash table from 64-bit keys to pointers.
+ * trace/hash.h - a small hash table from 64-bit keys to pointers, and
+ * growable arrays.
  *
  * The trace tool keeps state per process (key: vpid), per request (key:
  * pid and seq, see TR_KEY) and per pending record or signal. Entries come
@@ -11,6 +12,7 @@
  *     req = tr_hash_get(&h, TR_KEY(pid, seq));    (or NULL)
  *     req = tr_hash_del(&h, TR_KEY(pid, seq));    (the value, or NULL)
  *     tr_hash_free(&h);                           (values are yours)
+ *     tr_hash_free_values(&h);                    (...or free them too)
  */
 #ifndef IPCLAB_TRACE_HASH_H
 #define IPCLAB_TRACE_HASH_H
@@ -32,6 +34,11 @@ struct tr_hash {
     size_t len;
 };
 
+/* Grow the array *arr (room for *cap elements of 'size' bytes) to hold n,
+   doubling; 0, or -1 when out of memory (*arr unchanged). */
+int
+tr_grow(void *arr, size_t *cap, size_t n, size_t size);
+
 /* The value stored under key, or NULL. */
 void *
 tr_hash_get(const struct tr_hash *h, uint64_t key);
@@ -39,6 +46,11 @@ tr_hash_get(const struct tr_hash *h, uint64_t key);
 /* Store val (not NULL) under key, replacing any. Returns 0, or -1. */
 int
 tr_hash_put(struct tr_hash *h, uint64_t key, void *val);
+
+/* The value under key, created zeroed (size bytes, malloc'd) when absent;
+   NULL when out of memory. */
+void *
+tr_hash_obtain(struct tr_hash *h, uint64_t key, size_t size);
 
 /* Remove key; returns the value it had, or NULL. */
 void *
@@ -55,5 +67,9 @@ tr_hash_each(const struct tr_hash *h,
 /* Free the table itself (not the values); it is empty and usable again. */
 void
 tr_hash_free(struct tr_hash *h);
+
+/* tr_hash_free(), after free() of every value. */
+void
+tr_hash_free_values(struct tr_hash *h);
 
 #endif /* IPCLAB_TRACE_HASH_H */

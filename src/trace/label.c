@@ -7,6 +7,7 @@
  * follow one request across all its hops (and so can grep).
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,26 @@ tr_fmt_ms(uint64_t ns, char *buf, size_t n)
 }
 
 /* "84/2" for a request, "=42" or "ERANGE" for a result */
+const char *
+tr_append(char *buf, size_t n, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    va_list ap;
+
+    if (len + 1 < n) {
+        va_start(ap, fmt);
+        vsnprintf(buf + len, n - len, fmt, ap);
+        va_end(ap);
+    }
+    return buf;
+}
+
+const char *
+tr_fmt_since(uint64_t t, uint64_t origin, char *buf, size_t n)
+{
+    return tr_fmt_ms(t > origin ? t - origin : 0, buf, n);
+}
+
 static void
 record_body(const struct tr_item *it, char *buf, size_t n)
 {

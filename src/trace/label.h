@@ -43,4 +43,13 @@ tr_fmt_item(const struct tr_procs *procs, const struct tr_item *it,
 const char *
 tr_fmt_ms(uint64_t ns, char *buf, size_t n);
 
+/* Append printf-style text to the string in buf[0..n), cut to fit; buf */
+const char *
+tr_append(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* tr_fmt_ms() of how long after 'origin' time t is (0: before it) */
+const char *
+tr_fmt_since(uint64_t t, uint64_t origin, char *buf, size_t n);
+
 #endif /* IPCLAB_TRACE_LABEL_H */

@@ -22,10 +22,11 @@
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
 #include "cmd.h"
+#include "label.h"
 #include "source.h"
 
 enum { OPT_HELP = 1, OPT_SINCE, OPT_UNTIL, OPT_PID, OPT_REQUEST, OPT_WIDTH,
-       OPT_ASCII, OPT_SERVER, OPT_ALL, OPT_LAYOUT, OPT_OUTPUT };
+       OPT_ASCII, OPT_SERVER, OPT_ALL, OPT_LAYOUT, OPT_OUTPUT, OPT_COUNT };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
@@ -44,6 +45,15 @@ static const struct ipc_cli_opt options[] = {
 
 enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK,
                CMD_OVERLAP, CMD_SHIVIZ, CMD_STATES };
+
+/* The commands an option shapes, as bits 1 << CMD_...; 0: all of them */
+enum { SEQ_SVG = (1u << CMD_SEQ) | (1u << CMD_SVG) };
+static const unsigned option_of[OPT_COUNT] = {
+    [OPT_SINCE] = SEQ_SVG, [OPT_UNTIL] = SEQ_SVG, [OPT_PID] = SEQ_SVG,
+    [OPT_REQUEST] = SEQ_SVG, [OPT_WIDTH] = 1u << CMD_SEQ,
+    [OPT_ASCII] = 1u << CMD_SEQ, [OPT_LAYOUT] = 1u << CMD_SVG,
+    [OPT_OUTPUT] = 1u << CMD_SVG,
+};
 
 static const char *const command_names[] = {
     [CMD_SEQ] = "seq", [CMD_SVG] = "svg", [CMD_CHROME] = "chrome",
@@ -136,16 +146,12 @@ parse_command(const char *word)
                     word);
 }
 
-/* Options that shape a diagram make no sense elsewhere: say so. */
+/* Add an option, as the user gave it, to the advice svg may print */
 static void
-only_for(enum command cmd, int diagrams_only, int seq_only, const char *opt)
+note_arg(char *buf, size_t n, const char *name, const char *value)
 {
-    if (cmd == CMD_NONE)
-        return;                 /* checked again once the command is known */
-    if ((seq_only && cmd != CMD_SEQ) ||
-        (diagrams_only && cmd != CMD_SEQ && cmd != CMD_SVG))
-        ipc_usage_error("option '--%s' is not an option of '%s'", opt,
-                        command_names[cmd]);
+    tr_append(buf, n, " --%s%s%s", name, value != NULL ? " " : "",
+              value != NULL ? value : "");
 }
 
 int
@@ -155,17 +161,17 @@ main(int argc, char *argv[])
     struct seq_opts so = { .width = 80, .ascii = false };
     struct svg_opts vo = { ST_TIME, NULL, "" };
     char scope_args[128] = "";
-    size_t sa;
     enum command cmd = CMD_NONE;
     const char *dir = NULL, *arg;
-    const char *diagram_opt = NULL, *seq_opt = NULL, *svg_opt = NULL;
-    bool all = false, server = false;
+    bool given[OPT_COUNT] = { false };
     struct tr_view v;
     int id;
 
     ipc_set_progname(argv[0]);
     tr_view_init(&v);
     while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+        if (id > 0 && id < OPT_COUNT)
+            given[id] = true;
         switch (id) {
         case OPT_HELP:
             usage();
@@ -177,58 +183,41 @@ main(int argc, char *argv[])
                 ipc_usage_error("--%s: '%s' is not a time like 1.5ms, 200us "
                                 "or 2s", id == OPT_SINCE ? "since" : "until",
                                 arg);
-            diagram_opt = id == OPT_SINCE ? "since" : "until";
             break;
         case OPT_PID:
             v.pid = (int)ipc_cli_int("pid", arg, 1, 0x7fffffff);
-            diagram_opt = "pid";
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa, " --pid %d",
-                     v.pid);
+            note_arg(scope_args, sizeof(scope_args), "pid", arg);
             break;
         case OPT_REQUEST:
             if (tr_view_parse_request(arg, &v.req_pid, &v.req_seq) == -1)
                 ipc_usage_error("--request: '%s' is not PID:SEQ (like "
                                 "4711:3)", arg);
-            diagram_opt = "request";
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa,
-                     " --request %d:%" PRIu32, v.req_pid, v.req_seq);
+            note_arg(scope_args, sizeof(scope_args), "request", arg);
             break;
         case OPT_WIDTH:
             so.width = (int)ipc_cli_int("width", arg, 40, 1000);
-            seq_opt = "width";
             break;
         case OPT_ASCII:
             so.ascii = true;
-            seq_opt = "ascii";
             break;
         case OPT_SERVER:
-            tr_source_scope((int)ipc_cli_int("server", arg, 1, 0x7fffffff));
-            server = true;
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa,
-                     " --server %s", arg);
+            tr_source_scope(TR_SCOPE_SERVER,
+                            (int)ipc_cli_int("server", arg, 1, 0x7fffffff));
+            note_arg(scope_args, sizeof(scope_args), "server", arg);
             break;
         case OPT_ALL:
-            tr_source_scope_mode(TR_SCOPE_ALL);
-            all = true;
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa, " --all");
+            tr_source_scope(TR_SCOPE_ALL, 0);
+            note_arg(scope_args, sizeof(scope_args), "all", NULL);
             break;
         case OPT_LAYOUT:
             if (strcmp(arg, "time") != 0 && strcmp(arg, "order") != 0)
                 ipc_usage_error("--layout: '%s' is neither 'time' nor "
                                 "'order'", arg);
             vo.layout = strcmp(arg, "time") == 0 ? ST_TIME : ST_ORDER;
-            svg_opt = "layout";
-            sa = strlen(scope_args);
-            snprintf(scope_args + sa, sizeof(scope_args) - sa,
-                     " --layout %s", arg);
+            note_arg(scope_args, sizeof(scope_args), "layout", arg);
             break;
         case OPT_OUTPUT:
             vo.output = arg;
-            svg_opt = "output";
             break;
         case IPCLAB_CLI_OPERAND:
             if (cmd == CMD_NONE)
@@ -246,16 +235,13 @@ main(int argc, char *argv[])
                         "overlap, shiviz or states");
     if (dir == NULL)
         ipc_usage_error("'%s' needs a trace directory", command_names[cmd]);
-    if (diagram_opt != NULL)
-        only_for(cmd, 1, 0, diagram_opt);
-    if (seq_opt != NULL)
-        only_for(cmd, 0, 1, seq_opt);
-    if (all && server)
+    for (int o = 1; o < OPT_COUNT; o++)
+        if (given[o] && option_of[o] != 0 && !(option_of[o] & 1u << cmd))
+            ipc_usage_error("option '--%s' is not an option of '%s'",
+                            options[o - 1].name, command_names[cmd]);
+    if (given[OPT_ALL] && given[OPT_SERVER])
         ipc_usage_error("--all and --server choose different processes: "
                         "give one");
-    if (svg_opt != NULL && cmd != CMD_SVG)
-        ipc_usage_error("option '--%s' is not an option of '%s'", svg_opt,
-                        command_names[cmd]);
     vo.scope_args = scope_args;
     if (v.since > v.until)
         ipc_usage_error("--since is after --until");

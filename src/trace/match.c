@@ -1,7 +1,7 @@
 /*
  * trace/match.c - join the two ends of every record and signal: the core.
  *
- * Ends wait here until their partner comes (match_rec.c, match_sig.c) or
+ * Ends wait here until their partner comes (records, then signals, below) or
  * until they are older than TR_MATCH_HORIZON_NS of trace time, when they
  * expire as items of their own: a record nobody read, a signal nobody
  * consumed. MAX_PENDING bounds the waiting ends whatever the trace holds.
@@ -11,28 +11,86 @@
  * the last record that sender wrote for that receiver (the announcements
  * of struct mproc); an ack belongs to the last record its sender read
  * from FIFO2 or FIFO3.
+ *
+ * A record is known by (FIFO, pid, seq): the requesting client and its
+ * sequence number, the identity that every hop of a request carries. Its
+ * addressee is whom it was for: the client (FIFO2), the worker the server
+ * routed it to (FIFO3), nobody in particular (FIFO1, FIFO4: the server).
+ * A record read by another process than its addressee is MISREAD: what
+ * the handshake on shared FIFOs exists to prevent.
+ *
+ * Real-time signals queue and carry the request's seq: a consume pairs
+ * with the first waiting send of the same number and value. Classic
+ * signals (value 0) carry nothing and coalesce: while one is pending, more
+ * of the same number merge into it, from any sender. So a classic consume
+ * pairs with the oldest waiting send from its sender, and any other send
+ * of that number to the same receiver already waiting was swallowed by
+ * it: COALESCED, the lost wake-up of lab 04.
+ *
+ * A signal_ignore is a consumption too: the receiver took the signal and
+ * decided it was not for it (an ack that came after the server stopped
+ * waiting for it, say). Signals from the kernel (SIGCHLD) or from
+ * processes that trace nothing (a shell's SIGINT) have no send to wait for.
+ *
+ * Invariant: a waiting end is in exactly two lists, the ends with its key
+ * (an entry of 'records' or 'signals') and all waiting ends in trace order
+ * (for the horizon and tr_match_oldest()). An end that is paired or expires
+ * leaves both and becomes an item.
  */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipclab/err.h"
 
-#include "match_priv.h"
+#include "hash.h"
+#include "match.h"
 
-struct mproc *
+#define MAX_PENDING 65536       /* waiting ends; beyond, the oldest expire */
+#define MAX_ANNOUNCE 8          /* records written, not yet announced */
+
+/* One end of a message, waiting for the other */
+struct half {
+    struct tr_item it;          /* what is known so far */
+    uint64_t ts;                /* this end's time */
+    uint64_t key;
+    bool recv;                  /* a read or consume end */
+    bool sig;                   /* a signal (else a record) */
+    bool ignored;               /* consumed by signal_ignore */
+    struct half *next;          /* same key, in trace order */
+    struct half *older, *newer; /* all waiting ends, in trace order */
+};
+
+/* What the matcher remembers per process */
+struct mproc {
+    struct { int pid; uint32_t seq; int addressee; } ann[MAX_ANNOUNCE];
+    int nann;                   /* records written to FIFO2/3, unannounced */
+    int route_pid, route_worker;    /* the last routing decision */
+    uint32_t route_seq;
+    int read_pid;               /* the last record read from FIFO2/3 */
+    uint32_t read_seq;
+};
+
+struct tr_match {
+    const struct tr_procs *procs;
+    tr_item_fn fn;
+    void *arg;
+    struct tr_hash records;     /* (fifo, pid, seq) --> ends */
+    struct tr_hash signals;     /* (sender, receiver) --> ends */
+    struct tr_hash mprocs;      /* vpid --> struct mproc */
+    struct half *oldest, *newest;
+    size_t npending;
+    uint64_t next_id;
+};
+
+static struct mproc *
 mt_proc(struct tr_match *m, int vpid)
 {
-    struct mproc *p = tr_hash_get(&m->mprocs, (uint64_t)vpid);
-
-    if (p == NULL && (p = calloc(1, sizeof(*p))) != NULL &&
-        tr_hash_put(&m->mprocs, (uint64_t)vpid, p) == -1) {
-        free(p);
-        p = NULL;
-    }
-    return p;
+    return tr_hash_obtain(&m->mprocs, (uint64_t)vpid, sizeof(struct mproc));
 }
 
-void
+static void
 mt_emit(struct tr_match *m, struct tr_item *it)
 {
     it->id = ++m->next_id;
@@ -45,7 +103,7 @@ table(struct tr_match *m, const struct half *h)
     return h->sig ? &m->signals : &m->records;
 }
 
-struct half *
+static struct half *
 mt_half_new(const struct tr_item *it, uint64_t ts, uint64_t key, bool recv,
             bool sig)
 {
@@ -61,7 +119,7 @@ mt_half_new(const struct tr_item *it, uint64_t ts, uint64_t key, bool recv,
     return h;
 }
 
-void
+static void
 mt_wait(struct tr_match *m, struct half *h)
 {
     struct half *head = tr_hash_get(table(m, h), h->key), *p;
@@ -87,7 +145,7 @@ mt_wait(struct tr_match *m, struct half *h)
     m->npending++;
 }
 
-void
+static void
 mt_unwait(struct tr_match *m, struct half *h)
 {
     struct half *head = tr_hash_get(table(m, h), h->key);
@@ -114,7 +172,7 @@ mt_unwait(struct tr_match *m, struct half *h)
     m->npending--;
 }
 
-void
+static void
 mt_expire(struct tr_match *m, struct half *h)
 {
     mt_unwait(m, h);
@@ -128,6 +186,380 @@ mt_expire(struct tr_match *m, struct half *h)
         h->it.t0 = h->it.t1;    /* drawn where it was seen */
     mt_emit(m, &h->it);
     free(h);
+}
+
+static uint64_t
+record_key(int fifo, int pid, uint32_t seq)
+{
+    return TR_KEY((uint32_t)pid | (uint32_t)fifo << 28, seq);
+}
+
+void
+tr_record_item(struct tr_item *it, const struct tr_event *ev)
+{
+    memset(it, 0, sizeof(*it));
+    it->kind = TR_ITEM_RECORD;
+    it->fifo = ev->fifo;
+    it->rkind = ev->kind;
+    it->pid = ev->pid;
+    it->seq = ev->seq;
+    it->op = ev->op;
+    it->a = ev->a;
+    it->b = ev->b;
+    it->status = ev->status;
+    it->value = ev->value;
+}
+
+/* The record's reader is known: is it whom the record was for? */
+static void
+settle_record(struct tr_match *m, struct tr_item *it)
+{
+    it->fate = it->addressee != 0 && it->to != it->addressee
+               ? TR_FATE_MISREAD : TR_FATE_OK;
+    mt_emit(m, it);
+}
+
+static void
+mt_record_write(struct tr_match *m, const struct tr_event *ev)
+{
+    uint64_t key = record_key(ev->fifo, ev->pid, ev->seq);
+    struct mproc *w = mt_proc(m, ev->vpid);
+    struct half *h;
+    struct tr_item it;
+
+    tr_record_item(&it, ev);
+    it.from = ev->vpid;
+    it.t0 = ev->ts;
+    if (ev->fifo == 2)
+        it.addressee = ev->pid;
+    else if (ev->fifo == 3 && w != NULL && w->route_pid == ev->pid &&
+             w->route_seq == ev->seq)
+        it.addressee = w->route_worker;
+    if ((ev->fifo == 2 || ev->fifo == 3) && w != NULL) {
+        /* the next ready from this writer will announce it */
+        if (w->nann == MAX_ANNOUNCE)
+            memmove(&w->ann[0], &w->ann[1], sizeof(w->ann[0]) *
+                    (MAX_ANNOUNCE - 1));
+        else
+            w->nann++;
+        w->ann[w->nann - 1].pid = ev->pid;
+        w->ann[w->nann - 1].seq = ev->seq;
+        w->ann[w->nann - 1].addressee = it.addressee;
+    }
+    for (h = tr_hash_get(&m->records, key); h != NULL; h = h->next) {
+        if (h->recv) {          /* the reader traced first */
+            mt_unwait(m, h);
+            it.to = h->it.to;
+            it.t1 = h->it.t1;
+            free(h);
+            settle_record(m, &it);
+            return;
+        }
+    }
+    if ((h = mt_half_new(&it, ev->ts, key, false, false)) != NULL)
+        mt_wait(m, h);
+}
+
+static void
+mt_record_read(struct tr_match *m, const struct tr_event *ev)
+{
+    uint64_t key = record_key(ev->fifo, ev->pid, ev->seq);
+    struct mproc *r = mt_proc(m, ev->vpid);
+    struct half *h;
+    struct tr_item it;
+
+    if ((ev->fifo == 2 || ev->fifo == 3) && r != NULL) {
+        r->read_pid = ev->pid;
+        r->read_seq = ev->seq;
+    }
+    for (h = tr_hash_get(&m->records, key); h != NULL; h = h->next) {
+        if (!h->recv) {
+            mt_unwait(m, h);
+            h->it.to = ev->vpid;
+            h->it.t1 = ev->ts;
+            settle_record(m, &h->it);
+            free(h);
+            return;
+        }
+    }
+    tr_record_item(&it, ev);
+    it.to = ev->vpid;
+    it.t1 = ev->ts;
+    if ((h = mt_half_new(&it, ev->ts, key, true, false)) != NULL)
+        mt_wait(m, h);
+}
+
+/* The server took back a record nobody read: its write end is settled. */
+static void
+mt_reclaim(struct tr_match *m, const struct tr_event *ev)
+{
+    uint64_t key = record_key(ev->fifo, ev->pid, ev->seq);
+    struct half *h;
+
+    for (h = tr_hash_get(&m->records, key); h != NULL; h = h->next) {
+        if (!h->recv) {
+            mt_unwait(m, h);
+            h->it.fate = TR_FATE_RECLAIMED;
+            h->it.t1 = ev->ts;
+            if (h->it.addressee == 0)
+                h->it.addressee = ev->peer_pid;
+            snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
+            mt_emit(m, &h->it);
+            free(h);
+            break;
+        }
+    }
+}
+
+static void
+signal_item(struct tr_item *it, const struct tr_event *ev)
+{
+    memset(it, 0, sizeof(*it));
+    it->kind = TR_ITEM_SIGNAL;
+    it->signo = ev->signo;
+    it->value = ev->value;
+    snprintf(it->what, sizeof(it->what), "%s", ev->what);
+}
+
+/* Which request a signal from 'sender' to 'receiver' is about. */
+static void
+identify(struct tr_match *m, struct tr_item *it, int sender, int receiver)
+{
+    struct mproc *s = mt_proc(m, sender);
+
+    if (s == NULL)
+        return;
+    for (int i = s->nann - 1; i >= 0; i--) {
+        if (s->ann[i].addressee == receiver &&
+            (it->value == 0 || s->ann[i].seq == (uint32_t)it->value)) {
+            it->pid = s->ann[i].pid;
+            it->seq = s->ann[i].seq;
+            s->nann--;
+            memmove(&s->ann[i], &s->ann[i + 1],
+                    sizeof(s->ann[0]) * (size_t)(s->nann - i));
+            return;
+        }
+    }
+    if (strcmp(it->what, "ack") == 0 && s->read_pid != 0 &&
+        (it->value == 0 || (uint32_t)it->value == s->read_seq)) {
+        it->pid = s->read_pid;
+        it->seq = s->read_seq;
+    } else if (strcmp(it->what, "revoke") == 0 && it->value != 0) {
+        it->pid = receiver;
+        it->seq = (uint32_t)it->value;
+    }
+}
+
+static bool
+same_signal(const struct half *h, int signo, int64_t value)
+{
+    return h->it.signo == signo && h->it.value == value;
+}
+
+static void
+mt_signal_send(struct tr_match *m, const struct tr_event *ev)
+{
+    uint64_t key = TR_KEY(ev->vpid, ev->peer_pid);
+    struct tr_item it;
+    struct half *h;
+
+    signal_item(&it, ev);
+    it.from = ev->vpid;
+    it.to = it.addressee = ev->peer_pid;
+    it.t0 = ev->ts;
+    identify(m, &it, ev->vpid, ev->peer_pid);
+    for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
+        if (h->recv && same_signal(h, ev->signo, ev->value)) {
+            /* the receiver traced its end first */
+            mt_unwait(m, h);
+            it.t1 = h->it.t1;
+            it.fate = h->ignored ? TR_FATE_IGNORED : TR_FATE_OK;
+            memcpy(it.text, h->it.text, sizeof(it.text));
+            free(h);
+            mt_emit(m, &it);
+            return;
+        }
+    }
+    if ((h = mt_half_new(&it, ev->ts, key, false, true)) != NULL)
+        mt_wait(m, h);
+}
+
+/*
+ * A classic signal was just taken by 'receiver': every other one of that
+ * number sent to it before 'ts' and still waiting merged into it, whoever
+ * sent it (the kernel keeps one pending bit per signal number).
+ */
+static void
+coalesce(struct tr_match *m, int receiver, int signo, uint64_t ts)
+{
+    struct half *h, *newer;
+
+    for (h = m->oldest; h != NULL && h->ts <= ts; h = newer) {
+        newer = h->newer;
+        if (h->sig && !h->recv && h->it.to == receiver &&
+            same_signal(h, signo, 0)) {
+            mt_unwait(m, h);
+            h->it.fate = TR_FATE_COALESCED;
+            mt_emit(m, &h->it);
+            free(h);
+        }
+    }
+}
+
+static void
+mt_signal_take(struct tr_match *m, const struct tr_event *ev)
+{
+    uint64_t key = TR_KEY(ev->peer_pid, ev->vpid);
+    bool ignored = ev->type == TR_SIGNAL_IGNORE;
+    const struct tr_proc *sender = tr_procs_get(m->procs, ev->peer_pid);
+    struct tr_item it;
+    struct half *h;
+
+    if (strcmp(ev->what, "ack_coalesced") == 0) {
+        /* no signal of its own: a mark in the server's lane, not a
+           message (its peer_pid is the sender of the ack that stood
+           for it, already matched) */
+        memset(&it, 0, sizeof(it));
+        it.kind = TR_ITEM_NOTE;
+        it.note = TR_NOTE_SETTLED;
+        it.from = ev->vpid;
+        it.t0 = ev->ts;
+        it.signo = ev->signo;
+        it.value = ev->value;
+        mt_emit(m, &it);
+        return;
+    }
+    for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
+        if (!h->recv && same_signal(h, ev->signo, ev->value)) {
+            mt_unwait(m, h);
+            h->it.t1 = ev->ts;
+            h->it.fate = ignored ? TR_FATE_IGNORED : TR_FATE_OK;
+            if (ignored)
+                snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
+            mt_emit(m, &h->it);
+            free(h);
+            if (ev->value == 0)
+                coalesce(m, ev->vpid, ev->signo, ev->ts);
+            return;
+        }
+    }
+
+    signal_item(&it, ev);
+    it.from = ev->peer_pid;
+    it.to = it.addressee = ev->vpid;
+    it.t0 = it.t1 = ev->ts;
+    if (ignored)
+        snprintf(it.text, sizeof(it.text), "%s", ev->reason);
+    if (ignored && it.what[0] == '\0')
+        snprintf(it.what, sizeof(it.what), "signal");
+    if (strcmp(ev->what, "child") == 0 || sender == NULL || !sender->traced) {
+        /* from the kernel or from outside: no send will come */
+        it.fate = ignored ? TR_FATE_IGNORED : TR_FATE_NOSEND;
+        mt_emit(m, &it);
+        return;
+    }
+    if ((h = mt_half_new(&it, ev->ts, key, true, true)) != NULL) {
+        h->ignored = ignored;
+        mt_wait(m, h);
+    }
+}
+
+/* vpid exited: signals still on their way to it will never be taken. */
+static void
+mt_receiver_gone(struct tr_match *m, int vpid)
+{
+    struct half *h, *newer;
+
+    for (h = m->oldest; h != NULL; h = newer) {
+        newer = h->newer;
+        if (h->sig && !h->recv && h->it.to == vpid)
+            mt_expire(m, h);
+    }
+}
+
+/*
+ * A child reaped with status 128 + N that traced no proc_exit was killed
+ * by signal N: its end is a note of its own, at the reap (it was dead by
+ * then; 1 ns before it, so that each is drawn on a row of its own). A traced signal N still on its way to it is what killed it.
+ */
+static void
+mt_killed(struct tr_match *m, const struct tr_event *ev)
+{
+    const struct tr_proc *child = tr_procs_get(m->procs, ev->child_pid);
+    struct tr_item it;
+
+    if (ev->status <= 128 || ev->status > 128 + 64 || child == NULL ||
+        !child->traced || child->exit_seen)
+        return;
+    memset(&it, 0, sizeof(it));
+    it.kind = TR_ITEM_NOTE;
+    it.note = TR_NOTE_KILLED;
+    it.from = ev->child_pid;
+    it.to = ev->vpid;
+    it.t0 = ev->ts - 1;         /* just before: a row of its own */
+    it.signo = ev->status - 128;
+    it.num = ev->status;
+    for (const struct half *h = m->oldest; h != NULL; h = h->newer) {
+        if (h->sig && !h->recv && h->it.to == ev->child_pid &&
+            h->it.signo == it.signo) {
+            snprintf(it.text, sizeof(it.text), "%s", h->it.what);
+            it.value = h->it.from;
+            break;
+        }
+    }
+    mt_emit(m, &it);
+}
+
+/* Things that happen inside one process: notes, and a spawn arrow. */
+static void
+mt_note(struct tr_match *m, const struct tr_event *ev)
+{
+    struct tr_item it;
+
+    memset(&it, 0, sizeof(it));
+    it.kind = TR_ITEM_NOTE;
+    it.from = ev->vpid;
+    it.t0 = ev->ts;
+    switch (ev->type) {
+    case TR_PROC_START:
+        it.note = TR_NOTE_START;
+        snprintf(it.text, sizeof(it.text), "%s", ev->role);
+        it.num = ev->ppid;
+        break;
+    case TR_PROC_EXIT:
+        it.note = TR_NOTE_EXIT;
+        it.num = ev->status;
+        break;
+    case TR_PROC_SPAWN:
+        it.kind = TR_ITEM_SPAWN;
+        it.to = ev->child_pid;
+        snprintf(it.text, sizeof(it.text), "%s", ev->role);
+        break;
+    case TR_PROC_REAP:
+        it.note = TR_NOTE_REAP;
+        it.to = ev->child_pid;
+        snprintf(it.text, sizeof(it.text), "%s", ev->role);
+        it.num = ev->status;
+        break;
+    case TR_ERROR:
+        it.note = TR_NOTE_ERROR;
+        snprintf(it.text, sizeof(it.text), "%s", ev->what);
+        it.num = ev->err;
+        break;
+    case TR_RECORD_DROP:       /* pid 0 unless a valid record was dropped */
+    case TR_RECLAIM:            /* (a drop has no peer, a reclaim no bytes) */
+        it.note = ev->type == TR_RECLAIM ? TR_NOTE_RECLAIM : TR_NOTE_DROP;
+        it.fifo = ev->fifo;
+        it.pid = ev->pid;
+        it.seq = ev->seq;
+        it.to = ev->peer_pid;
+        snprintf(it.text, sizeof(it.text), "%s", ev->reason);
+        it.num = ev->bytes;
+        break;
+    default:
+        return;                 /* states, FIFO set-up, routes: not drawn */
+    }
+    mt_emit(m, &it);
 }
 
 struct tr_match *
@@ -207,14 +639,6 @@ tr_match_finish(struct tr_match *m)
         mt_expire(m, m->oldest);
 }
 
-static void
-free_mproc(uint64_t key, void *val, void *arg)
-{
-    (void)key;
-    (void)arg;
-    free(val);
-}
-
 void
 tr_match_free(struct tr_match *m)
 {
@@ -226,8 +650,7 @@ tr_match_free(struct tr_match *m)
         mt_unwait(m, h);
         free(h);
     }
-    tr_hash_each(&m->mprocs, free_mproc, NULL);
-    tr_hash_free(&m->mprocs);
+    tr_hash_free_values(&m->mprocs);
     tr_hash_free(&m->records);
     tr_hash_free(&m->signals);
     free(m);

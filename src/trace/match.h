@@ -24,6 +24,7 @@
 #ifndef IPCLAB_TRACE_MATCH_H
 #define IPCLAB_TRACE_MATCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -96,6 +97,14 @@ tr_item_time(const struct tr_item *it)
     return it->t1 != 0 && it->t1 < it->t0 ? it->t1 : it->t0;
 }
 
+/* Did it fail to reach anybody (unread, taken back, lost, merged)? */
+static inline bool
+tr_item_undelivered(const struct tr_item *it)
+{
+    return it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
+           it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
+}
+
 /*
  * The kernel sends SIGCHLD when a child ends; the trace has only the
  * parent's consumption. For such an item taken after the child's last
@@ -104,6 +113,11 @@ tr_item_time(const struct tr_item *it)
  */
 uint64_t
 tr_sigchld_sent(const struct tr_procs *procs, const struct tr_item *it);
+
+/* The record that a record_write or record_read event carries, as an
+   item with neither end's time nor processes */
+void
+tr_record_item(struct tr_item *it, const struct tr_event *ev);
 
 typedef void (*tr_item_fn)(const struct tr_item *it, void *arg);
 

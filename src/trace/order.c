@@ -49,15 +49,8 @@ tr_order_add(struct tr_order *o, const struct tr_item *it)
 {
     size_t i;
 
-    if (o->len == o->cap) {
-        size_t cap = o->cap == 0 ? 64 : o->cap * 2;
-        struct tr_item *h = realloc(o->heap, cap * sizeof(*h));
-
-        if (h == NULL)
-            return -1;
-        o->heap = h;
-        o->cap = cap;
-    }
+    if (tr_grow(&o->heap, &o->cap, o->len + 1, sizeof(*it)) == -1)
+        return -1;
     i = o->len++;
     o->heap[i] = *it;
     while (i > 0 && before(&o->heap[i], &o->heap[(i - 1) / 2])) {

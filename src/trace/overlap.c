@@ -44,7 +44,6 @@ struct ov_fifo {
     int pid;                    /* the record's request; 0: free */
     uint32_t seq;
     int reader;                 /* who must ack it (ready's peer) */
-    uint64_t written;
 };
 
 /* A record ready while its FIFO held another client's record */
@@ -79,14 +78,9 @@ ms(const struct overlap *o, uint64_t ts)
 static struct ov_fifo *
 fifo_of(struct overlap *o, int server, int fifo)
 {
-    uint64_t key = TR_KEY(server, fifo);
-    struct ov_fifo *f = tr_hash_get(&o->fifos, key);
+    struct ov_fifo *f = tr_hash_obtain(&o->fifos, TR_KEY(server, fifo),
+                                       sizeof(*f));
 
-    if (f == NULL && (f = calloc(1, sizeof(*f))) != NULL &&
-        tr_hash_put(&o->fifos, key, f) == -1) {
-        free(f);
-        f = NULL;
-    }
     if (f == NULL)
         o->oom = true;
     return f;
@@ -193,7 +187,7 @@ written(struct overlap *o, const struct tr_event *ev)
         free(w);
     }
     if (f != NULL)
-        *f = (struct ov_fifo){ ev->pid, ev->seq, 0, ev->ts };
+        *f = (struct ov_fifo){ ev->pid, ev->seq, 0 };
 }
 
 /* The server takes an ack: it frees the FIFO whose record it answers */
@@ -242,14 +236,6 @@ on_event(const struct tr_event *ev, void *arg)
     }
 }
 
-static void
-free_val(uint64_t key, void *val, void *arg)
-{
-    (void)key;
-    (void)arg;
-    free(val);
-}
-
 int
 cmd_overlap_run(const char *dir)
 {
@@ -260,10 +246,8 @@ cmd_overlap_run(const char *dir)
     printf("requests of different clients in the server at once (from its "
            "FIFO1 read to its FIFO2 write), ms:\n");
     rc = tr_source_read(dir, on_event, &o, NULL, &info);
-    tr_hash_each(&o.fifos, free_val, NULL);
-    tr_hash_each(&o.waits, free_val, NULL);
-    tr_hash_free(&o.fifos);
-    tr_hash_free(&o.waits);
+    tr_hash_free_values(&o.fifos);
+    tr_hash_free_values(&o.waits);
     if (rc == -1)
         return 1;
     if (o.oom) {

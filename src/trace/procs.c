@@ -121,54 +121,29 @@ tr_proc_label(const struct tr_procs *t, int vpid, char *buf, size_t n)
     return buf;
 }
 
+int
+tr_worker_rank(const char *role)
+{
+    static const char *const ops[] = { "sum", "sub", "mul", "div" };
+
+    for (int i = 0; i < 4; i++)
+        if (strcmp(role, ops[i]) == 0)
+            return i;
+    return 4;
+}
+
 enum tr_group
 tr_role_group(const char *role)
 {
-    static const char *const workers[] = { "sum", "sub", "mul", "div" };
-
     if (strcmp(role, "rc") == 0)
         return TR_GROUP_RC;
     if (strcmp(role, "server") == 0)
         return TR_GROUP_SERVER;
-    for (size_t i = 0; i < sizeof(workers) / sizeof(workers[0]); i++)
-        if (strcmp(role, workers[i]) == 0)
-            return TR_GROUP_WORKER;
-    return TR_GROUP_OTHER;
-}
-
-struct each_ctx {
-    void (*fn)(struct tr_proc *p, void *arg);
-    void *arg;
-};
-
-static void
-each_one(uint64_t key, void *val, void *arg)
-{
-    struct each_ctx *c = arg;
-
-    (void)key;
-    c->fn(val, c->arg);
-}
-
-void
-tr_procs_each(const struct tr_procs *t,
-              void (*fn)(struct tr_proc *p, void *arg), void *arg)
-{
-    struct each_ctx c = { fn, arg };
-
-    tr_hash_each(&t->by_vpid, each_one, &c);
-}
-
-static void
-free_one(struct tr_proc *p, void *arg)
-{
-    (void)arg;
-    free(p);
+    return tr_worker_rank(role) < 4 ? TR_GROUP_WORKER : TR_GROUP_OTHER;
 }
 
 void
 tr_procs_free(struct tr_procs *t)
 {
-    tr_procs_each(t, free_one, NULL);
-    tr_hash_free(&t->by_vpid);
+    tr_hash_free_values(&t->by_vpid);
 }

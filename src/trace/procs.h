@@ -72,10 +72,10 @@ tr_proc_role(const struct tr_procs *t, int vpid);
 enum tr_group
 tr_role_group(const char *role);
 
-/* Call fn for every process. */
-void
-tr_procs_each(const struct tr_procs *t,
-              void (*fn)(struct tr_proc *p, void *arg), void *arg);
+/* Processing clients in the order of the design picture: sum 0, sub 1,
+   mul 2, div 3, any other role 4. */
+int
+tr_worker_rank(const char *role);
 
 void
 tr_procs_free(struct tr_procs *t);

@@ -13,7 +13,8 @@
  *   uids=1000            the uids the session recorded ("all": any)
  *   command=...          the recorded command line
  *   discarded=0          events the tracer discarded ('lttng stop')
- *   lost_packets=0       packets it lost
+ *   lost_packets=0       packets it lost (not read: the trace's own
+ *                        discarded-event counts say where)
  *
  * Unknown keys are ignored, so that record.sh may say more later.
  */
@@ -31,7 +32,6 @@ struct tr_recinfo {
     int pids[TR_RECINFO_PIDS];  /* roots of the recorded process trees */
     uint64_t uts_ns;            /* the recording's namespace, or 0 */
     uint64_t discarded;
-    uint64_t lost_packets;
 };
 
 /*

@@ -39,15 +39,9 @@ static enum tr_scope scope_mode;        /* set once, by main */
 static int scope_server;
 
 void
-tr_source_scope_mode(enum tr_scope mode)
+tr_source_scope(enum tr_scope mode, int server)
 {
     scope_mode = mode;
-}
-
-void
-tr_source_scope(int server)
-{
-    scope_mode = TR_SCOPE_SERVER;
     scope_server = server;
 }
 
@@ -134,7 +128,7 @@ keep_members(const struct tr_event *ev, void *arg)
 {
     struct scope *sc = arg;
 
-    if (tr_hash_get(&sc->members, (uint64_t)ev->vpid) == NULL)
+    if (!is_member(sc, ev->vpid))
         return;
     if (sc->kept.events++ == 0)
         sc->kept.first_ts = ev->ts;

@@ -181,8 +181,7 @@ put_section(struct seq *s, const struct tr_layout *L)
     if (S->title[0] != '\0') {
         for (int i = 0; i < s->ncells; i++)
             s->cells[i] = s->g->section;
-        tr_fmt_ms(S->t0 > L->origin ? S->t0 - L->origin : 0, time,
-                  sizeof(time));
+        tr_fmt_since(S->t0, L->origin, time, sizeof(time));
         snprintf(title, sizeof(title), "experiment '%s'", S->title);
         put_row(s, time, title);
     }
@@ -208,8 +207,7 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
 {
     const struct glyphs *g = s->g;
     const char *shaft = g->rec, *head_r = g->rec_r, *head_l = g->rec_l;
-    int bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
-              it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
+    bool bad = tr_item_undelivered(it);
     int a, b;
 
     if (it->kind == TR_ITEM_SIGNAL) {
@@ -397,8 +395,7 @@ put_gap(struct seq *s, const struct tr_layout *L, const struct tr_gap *g)
     clear_row(s, L);
     for (int i = 0; i < s->ncells; i++)
         s->cells[i] = s->g->bad;
-    tr_fmt_ms(g->begin > L->origin ? g->begin - L->origin : 0, time,
-              sizeof(time));
+    tr_fmt_since(g->begin, L->origin, time, sizeof(time));
     if (g->end == UINT64_MAX)
         snprintf(len, sizeof(len), "an unknown time");
     else
@@ -435,7 +432,7 @@ static void
 seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct seq *s = arg;
-    char time[32], label[256];
+    char time[32], label[256], wait[32], who[40], at[32];
     int to = it->to != 0 ? it->to : it->addressee;
     /* a SIGCHLD taken after its child ended: from the margin, the child
        was gone */
@@ -466,27 +463,16 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     tr_fmt_item(L->procs, it, label, sizeof(label));
     /* the row is drawn at the write or send: say when the other end was */
     if ((it->kind == TR_ITEM_RECORD || it->kind == TR_ITEM_SIGNAL) &&
-        it->t1 > it->t0 && it->t0 != 0) {
-        size_t n = strlen(label);
-        char wait[32];
-
-        snprintf(label + n, sizeof(label) - n, " +%s",
-                 tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
-    }
-    if (exited != 0) {
-        size_t n = strlen(label);
-        char who[40], at[32];
-
-        snprintf(label + n, sizeof(label) - n, " (sent by the kernel when "
-                 "%s ended; its last event at %s ms)",
-                 tr_proc_label(L->procs, it->from, who, sizeof(who)),
-                 tr_fmt_ms(exited - L->origin, at, sizeof(at)));
-    }
-    if (end_maybe_lost(L, it)) {
-        size_t n = strlen(label);
-
-        snprintf(label + n, sizeof(label) - n, " (or lost by the tracer)");
-    }
+        it->t1 > it->t0 && it->t0 != 0)
+        tr_append(label, sizeof(label), " +%s",
+                  tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
+    if (exited != 0)
+        tr_append(label, sizeof(label), " (sent by the kernel when %s "
+                  "ended; its last event at %s ms)",
+                  tr_proc_label(L->procs, it->from, who, sizeof(who)),
+                  tr_fmt_ms(exited - L->origin, at, sizeof(at)));
+    if (end_maybe_lost(L, it))
+        tr_append(label, sizeof(label), " (or lost by the tracer)");
     put_row(s, time, label);
     if (s->v->req_pid != 0)
         keep_steps(s, it);

@@ -60,17 +60,10 @@ static void
 on_item(const struct tr_item *it, void *arg)
 {
     struct shiviz *s = arg;
-    struct tr_item *n;
 
-    if (s->nitems == s->cap) {
-        size_t cap = s->cap != 0 ? 2 * s->cap : 256;
-
-        if ((n = realloc(s->items, cap * sizeof(*n))) == NULL) {
-            s->oom = true;
-            return;
-        }
-        s->items = n;
-        s->cap = cap;
+    if (tr_grow(&s->items, &s->cap, s->nitems + 1, sizeof(*it)) == -1) {
+        s->oom = true;
+        return;
     }
     s->items[s->nitems++] = *it;
 }

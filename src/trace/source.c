@@ -166,16 +166,9 @@ add_gap(struct reader *r, const bt_message *msg, uint64_t count)
         g.end = snapshot_ns(
             bt_message_discarded_events_borrow_end_default_clock_snapshot_const(msg), UINT64_MAX);
     }
-    if (ngaps == gaps_cap) {
-        size_t cap = gaps_cap > 0 ? 2 * gaps_cap : 16;
-        struct tr_gap *p = realloc(gaps, cap * sizeof(*p));
-
-        if (p == NULL) {
-            r->no_memory = 1;
-            return;
-        }
-        gaps = p;
-        gaps_cap = cap;
+    if (tr_grow(&gaps, &gaps_cap, ngaps + 1, sizeof(g)) == -1) {
+        r->no_memory = 1;
+        return;
     }
     gaps[ngaps++] = g;
 }
@@ -251,10 +244,8 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
         }
         fprintf(stderr, "  lost: %s between +%s ms and +%s ms\n",
                 tr_gap_count(&gaps[i], c, sizeof(c)),
-                tr_fmt_ms(gaps[i].begin > origin ? gaps[i].begin - origin : 0,
-                          a, sizeof(a)),
-                tr_fmt_ms(gaps[i].end > origin ? gaps[i].end - origin : 0,
-                          b, sizeof(b)));
+                tr_fmt_since(gaps[i].begin, origin, a, sizeof(a)),
+                tr_fmt_since(gaps[i].end, origin, b, sizeof(b)));
     }
 }
 

@@ -48,7 +48,7 @@ typedef void (*tr_event_fn)(const struct tr_event *ev, void *arg);
 
 /*
  * Read the ipclab events of the trace in 'dir' (all of them, or those of
- * the system tr_source_scope() chose: scope.c), in time order, calling
+ * the processes tr_source_scope() chose: scope.c), in time order, calling
  * fn(ev, arg) for each. 'pass' names this read on the progress line shown
  * on a terminal for long reads ("pass 1 of 2"), or NULL. Returns 0, or -1
  * after printing a one-line error: 'dir' is missing, holds no CTF trace,
@@ -90,21 +90,19 @@ enum tr_scope {
                                    record.sh wrote in DIR/record.info;
                                    everything when there is no such file */
     TR_SCOPE_ALL,               /* --all: every process the trace holds */
-    TR_SCOPE_SERVER,            /* --server PID: tr_source_scope() */
+    TR_SCOPE_SERVER,            /* --server PID: the system of 'server' */
 };
 
-void
-tr_source_scope_mode(enum tr_scope mode);
-
 /*
- * Read only the ipclab system around server 'server' from now on: the
- * server, the processing clients it started or routed to, and the
- * requesting clients whose records it handled or that it signalled. A
- * trace recorded by the machine's shared session daemon also holds every
- * other ipclab program that ran meanwhile (another student's, a test's);
- * this keeps one. Costs one more pass over the trace. 0: everything.
+ * Read the processes of 'mode' from now on. TR_SCOPE_SERVER keeps the
+ * ipclab system around server 'server' (ignored otherwise): the server,
+ * the processing clients it started or routed to, and the requesting
+ * clients whose records it handled or that it signalled. A trace recorded
+ * by the machine's shared session daemon also holds every other ipclab
+ * program that ran meanwhile (another student's, a test's); this keeps
+ * one. Every mode but TR_SCOPE_ALL costs one more pass over the trace.
  */
 void
-tr_source_scope(int server);
+tr_source_scope(enum tr_scope mode, int server);
 
 #endif /* IPCLAB_TRACE_SOURCE_H */

@@ -17,47 +17,14 @@ st_init(struct st_diagram *d, enum st_layout layout)
     d->layout = layout;
 }
 
-/* Grow *arr (of *cap elements of 'size' bytes) to hold n; -1: no memory */
-static int
-grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-    void **p = arr;
-    size_t c = *cap != 0 ? *cap : 64;
-    void *np;
-
-    if (n <= *cap)
-        return 0;
-    while (c < n)
-        c *= 2;
-    if ((np = realloc(*p, c * size)) == NULL)
-        return -1;
-    *p = np;
-    *cap = c;
-    return 0;
-}
-
 int
 st_add(struct st_diagram *d, const struct tr_item *it)
 {
-    if (grow(&d->items, &d->cap, d->nitems + 1, sizeof(*d->items)) == -1) {
+    if (tr_grow(&d->items, &d->cap, d->nitems + 1, sizeof(*d->items)) == -1) {
         d->oom = 1;
         return -1;
     }
     d->items[d->nitems++] = *it;
-    return 0;
-}
-
-int
-st_add_lost(struct st_diagram *d, uint64_t begin, uint64_t end,
-            uint64_t count)
-{
-    size_t cap = d->nlost;      /* exact: grown one at a time */
-
-    if (grow(&d->lost, &cap, cap + 1, sizeof(*d->lost)) == -1) {
-        d->oom = 1;
-        return -1;
-    }
-    d->lost[d->nlost++] = (struct st_lost){ begin, end, count };
     return 0;
 }
 
@@ -132,8 +99,8 @@ scale(struct st_diagram *d, int top)
             uint64_t dy = dt * ST_PX_PER_MS / 1000000;
 
             if (dy > ST_IDLE_PX) {
-                if (grow(&d->idles, &ncap, d->nidles + 1,
-                         sizeof(*d->idles)) == -1)
+                if (tr_grow(&d->idles, &ncap, d->nidles + 1,
+                            sizeof(*d->idles)) == -1)
                     return -1;
                 d->idles[d->nidles++] = (struct st_idle){
                     d->times[d->ntimes - 1], t, y + ST_IDLE_PX / 2 };
@@ -146,8 +113,8 @@ scale(struct st_diagram *d, int top)
                last row: the row of t comes after it */
             int top_h = d->ys[d->ntimes - 1] + 10;
 
-            if (grow(&d->headers, &hcap, d->nheaders + 1,
-                     sizeof(*d->headers)) == -1)
+            if (tr_grow(&d->headers, &hcap, d->nheaders + 1,
+                        sizeof(*d->headers)) == -1)
                 return -1;
             d->headers[d->nheaders++] = (struct st_header){ top_h, cur };
             if (y < top_h + ST_HEADER_GAP)
@@ -171,9 +138,10 @@ life(struct st_section *s, int vpid, size_t *cap)
     for (int i = 0; i < s->nlives; i++)
         if (s->lives[i].vpid == vpid)
             return &s->lives[i];
-    if (grow(&s->lives, cap, (size_t)s->nlives + 1, sizeof(*s->lives)) == -1)
+    if (tr_grow(&s->lives, cap, (size_t)s->nlives + 1,
+                sizeof(*s->lives)) == -1)
         return NULL;
-    s->lives[s->nlives] = (struct st_life){ vpid, -1, UINT64_MAX, 0, 0, 0 };
+    s->lives[s->nlives] = (struct st_life){ vpid, -1, UINT64_MAX, 0, 0 };
     return &s->lives[s->nlives++];
 }
 
@@ -228,28 +196,16 @@ st_layout(struct st_diagram *d, const struct tr_layout *L, int top)
             (it->kind != TR_ITEM_NOTE &&
              touch(d, s, to, it->t1 != 0 ? it->t1 : it->t0, caps) == -1))
             goto oom;
-        if (it->kind == TR_ITEM_NOTE &&
-            (it->note == TR_NOTE_START || it->note == TR_NOTE_EXIT ||
-             it->note == TR_NOTE_KILLED) &&
+        if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_START &&
             (l = life(&d->sections[s], it->from, &caps[s])) != NULL &&
-            l->first != UINT64_MAX) {
-            if (it->note == TR_NOTE_START)
-                l->started = 1;
-            else
-                l->exited = 1;
-        }
+            l->first != UINT64_MAX)
+            l->started = 1;
     }
     free(caps);
     return scale(d, top);
 oom:
     free(caps);
     return -1;
-}
-
-int
-st_lane(const struct st_diagram *d, int s, int vpid)
-{
-    return tr_lane_in(d->L, s, vpid);
 }
 
 void
@@ -263,6 +219,5 @@ st_free(struct st_diagram *d)
     free(d->ys);
     free(d->idles);
     free(d->headers);
-    free(d->lost);
     memset(d, 0, sizeof(*d));
 }

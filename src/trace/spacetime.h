@@ -51,7 +51,7 @@ struct st_life {
     int vpid;
     int lane;
     uint64_t first, last;       /* its first and last end drawn */
-    int started, exited;        /* its start / exit is in this section */
+    int started;                /* its start is in this section */
 };
 
 /* What a section of the diagram's layout takes on the page */
@@ -74,17 +74,9 @@ struct st_header {
     int sec;
 };
 
-/* A stretch in which the tracer lost events (its buffers were full) */
-struct st_lost {
-    uint64_t begin, end;        /* ns; [0, UINT64_MAX]: somewhere */
-    uint64_t count;             /* events lost (0: unknown) */
-};
-
 struct st_diagram {
     enum st_layout layout;
     const struct tr_layout *L;  /* sections and lanes: st_layout() */
-    struct st_lost *lost;       /* st_add_lost(), in time order */
-    size_t nlost;
     uint64_t origin;            /* the trace's first event */
     struct tr_item *items;
     size_t nitems, cap;
@@ -110,16 +102,6 @@ st_init(struct st_diagram *d, enum st_layout layout);
 int
 st_add(struct st_diagram *d, const struct tr_item *it);
 
-/*
- * The tracer lost 'count' events between begin and end: the renderer
- * marks the stretch, since messages in it may lack an end. The hook for
- * the trace model's lost-event stretches (tr_layout's, once the reader
- * reports them); -1 when out of memory.
- */
-int
-st_add_lost(struct st_diagram *d, uint64_t begin, uint64_t end,
-            uint64_t count);
-
 /* Lay everything out in the sections and lanes of L; -1: out of memory. */
 int
 st_layout(struct st_diagram *d, const struct tr_layout *L, int top);
@@ -131,10 +113,6 @@ st_section_of(const struct st_diagram *d, uint64_t t);
 
 int
 st_y(const struct st_diagram *d, uint64_t t);
-
-/* The lane of vpid in section s, or -1 */
-int
-st_lane(const struct st_diagram *d, int s, int vpid);
 
 void
 st_free(struct st_diagram *d);

@@ -49,15 +49,9 @@ find(struct states *s, int vpid, bool create)
             return &s->p[i];
     if (!create)
         return NULL;
-    if (s->n == s->cap) {
-        size_t cap = s->cap != 0 ? 2 * s->cap : 32;
-
-        if ((np = realloc(s->p, cap * sizeof(*np))) == NULL) {
-            s->oom = true;
-            return NULL;
-        }
-        s->p = np;
-        s->cap = cap;
+    if (tr_grow(&s->p, &s->cap, s->n + 1, sizeof(*np)) == -1) {
+        s->oom = true;
+        return NULL;
     }
     np = &s->p[s->n++];
     memset(np, 0, sizeof(*np));

@@ -62,14 +62,9 @@ static struct sreq *
 sreq(struct stats *s, int pid, uint32_t seq, int create)
 {
     uint64_t key = TR_KEY(pid, seq);
-    struct sreq *r = tr_hash_get(&s->reqs, key);
 
-    if (r == NULL && create && (r = calloc(1, sizeof(*r))) != NULL &&
-        tr_hash_put(&s->reqs, key, r) == -1) {
-        free(r);
-        r = NULL;
-    }
-    return r;
+    return create ? tr_hash_obtain(&s->reqs, key, sizeof(struct sreq))
+                  : tr_hash_get(&s->reqs, key);
 }
 
 static void
@@ -116,8 +111,7 @@ on_item(const struct tr_item *it, void *arg)
 
     if (it->fate == TR_FATE_MISREAD)
         s->misread++;
-    if (it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
-        it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED)
+    if (tr_item_undelivered(it))
         s->undelivered++;
     if (it->t1 == 0 || it->t0 == 0 ||
         (it->fate != TR_FATE_OK && it->fate != TR_FATE_IGNORED &&
@@ -196,14 +190,6 @@ report(struct stats *s, const char *dir, const struct tr_source_info *info)
                "those latencies count as 0\n", negative);
 }
 
-static void
-free_req(uint64_t key, void *val, void *arg)
-{
-    (void)key;
-    (void)arg;
-    free(val);
-}
-
 int
 cmd_stats_run(const char *dir)
 {
@@ -215,8 +201,7 @@ cmd_stats_run(const char *dir)
         report(&s, dir, &info);
         rc = 0;
     }
-    tr_hash_each(&s.reqs, free_req, NULL);
-    tr_hash_free(&s.reqs);
+    tr_hash_free_values(&s.reqs);
     tr_procs_free(&s.procs);
     return rc;
 }

@@ -17,7 +17,7 @@
  *             cross where they were sent, with a red label
  *
  * Long idle stretches are drawn short and marked with their length;
- * stretches where the tracer lost events (st_add_lost()) are red bands. Each
+ * stretches where the tracer lost events (tr_source_gaps()) are red bands. Each
  * experiment of a lab trace is a titled section with only its own lanes,
  * and lane headers repeat down a tall section, each in a band the layout
  * keeps free for it (spacetime.h). A picture taller than renderers accept
@@ -199,15 +199,14 @@ draw_item(struct svg *s, const struct tr_item *it)
     int sec = st_section_of(&s->d, tr_item_time(it));
     int to = it->to != 0 ? it->to : it->addressee;
     int la, lb;
-    bool bad = it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
-               it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
+    bool bad = tr_item_undelivered(it);
     int y1 = st_y(&s->d, it->t0), y2, x1, x2, dir;
     char label[256], lcls[24];
 
     if (it->fate == TR_FATE_RECLAIMED)
         to = it->from;          /* back into its writer, who took it back */
-    la = st_lane(&s->d, sec, it->from);
-    lb = st_lane(&s->d, sec, to);
+    la = tr_lane_in(s->d.L, sec, it->from);
+    lb = tr_lane_in(s->d.L, sec, to);
     if (la < 0 && (it->kind == TR_ITEM_NOTE || lb < 0))
         return;
     label_of(s, it, label, sizeof(label));
@@ -398,7 +397,7 @@ legend(struct svg *s, int y)
 
 /* A stretch where the tracer lost events: a red band across the lanes */
 static void
-draw_lost(struct svg *s, const struct st_lost *g)
+draw_lost(struct svg *s, const struct tr_gap *g)
 {
     int y1 = g->begin == 0 ? 0 : st_y(&s->d, g->begin);
     int y2 = g->end == UINT64_MAX ? s->d.height : st_y(&s->d, g->end);
@@ -501,8 +500,8 @@ draw_page(struct svg *s, int page, int pages)
                  tr_fmt_ms(g->to - g->from, ms, sizeof(ms)));
         svg_text(s->f, s->width - 16, g->y - 8, "end", "it", idle);
     }
-    for (size_t i = 0; i < s->d.nlost; i++)
-        draw_lost(s, &s->d.lost[i]);
+    for (size_t i = 0; i < s->d.L->ngaps; i++)
+        draw_lost(s, &s->d.L->gaps[i]);
     for (size_t i = 0, last = 0; i < s->d.ntimes; i++) {
         int y = s->d.ys[i];
 
@@ -575,9 +574,6 @@ part_fits(const struct svg *s, uint64_t since, uint64_t until)
 
     st_init(&p, s->d.layout);
     p.origin = s->d.origin;
-    for (size_t i = 0; i < s->d.nlost; i++)
-        st_add_lost(&p, s->d.lost[i].begin, s->d.lost[i].end,
-                    s->d.lost[i].count);
     for (size_t i = 0; i < s->d.nitems; i++) {
         uint64_t t = tr_item_time(&s->d.items[i]);
         uint64_t rel = t > s->d.origin ? t - s->d.origin : 0;
@@ -707,9 +703,6 @@ svg_end(struct tr_layout *L, void *arg)
     s->procs = L->procs;
     s->d.origin = L->origin;
     sigchld_from_exit(s);
-    for (size_t i = 0; i < L->ngaps; i++)
-        st_add_lost(&s->d, L->gaps[i].begin, L->gaps[i].end,
-                    L->gaps[i].count);
     if (st_layout(&s->d, L, 0) == -1) {
         ipc_warnx("out of memory laying out '%s'", s->dir);
         s->d.oom = 1;
