@@ -145,19 +145,10 @@ last_with(char *const *lines, int before, const char *a, const char *b,
  */
 START_TEST(test_check_new_fifo_starts_empty)
 {
-    const char *bt[] = { "babeltrace2", tt_dir(TT_LAB04), NULL };
     struct tt_run raw, r;
-    char **lines = NULL, *save = NULL;
-    int n = 0, judged = 0;
+    int n, judged = 0;
+    char **lines = tt_lab_events(TT_LAB04, &raw, &n);
 
-    tt_exec(&raw, bt);
-    ck_assert_msg(raw.status == 0, "babeltrace2: %s", raw.err);
-    for (char *l = strtok_r(raw.out, "\n", &save); l != NULL;
-         l = strtok_r(NULL, "\n", &save)) {
-        lines = realloc(lines, sizeof(*lines) * (size_t)(n + 1));
-        ck_assert_ptr_nonnull(lines);
-        lines[n++] = l;
-    }
     ck_assert_int_ge(last_with(lines, n, "ipclab:fifo_create:",
                                "{ fifo = 2,", ""), 0);
     tt_trace(&r, "check", tt_dir(TT_LAB04), NULL);

@@ -84,6 +84,15 @@ tt_server(enum tt_id id);
 const struct tt_actors *
 tt_actors(enum tt_id id);
 
+/*
+ * In a test: babeltrace2's lines of lab trace 'id' (TT_LAB04, TT_LAB05),
+ * in time order, only those of the lab's process and the processes it
+ * started (at any depth): a malloc'd array of *n pointers into raw->out
+ * (free the array, then tt_run_free(raw)).
+ */
+char **
+tt_lab_events(enum tt_id id, struct tt_run *raw, int *n);
+
 /* The source tree, BUILD/bin, and BUILD/bin/ipclab-trace */
 const char *
 tt_root(void);
