@@ -37,6 +37,7 @@
  * (for the horizon and tr_match_oldest()). An end that is paired or expires
  * leaves both and becomes an item.
  */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -482,6 +483,27 @@ mt_receiver_gone(struct tr_match *m, int vpid)
  * by signal N: its end is a note of its own, at the reap (it was dead by
  * then; 1 ns before it, so that each is drawn on a row of its own). A traced signal N still on its way to it is what killed it.
  */
+/*
+ * record_write is traced before write(): the last record process 'vpid'
+ * wrote, still waiting for its read, never entered the FIFO when the
+ * write failed ('why', after "write failed": " (32 EPIPE)", or ": killed
+ * by SIGPIPE (13)" when that killed the writer inside write()).
+ */
+static void
+mt_write_failed(struct tr_match *m, int vpid, const char *why)
+{
+    for (struct half *h = m->newest; h != NULL; h = h->older) {
+        if (h->recv || h->sig || h->it.from != vpid)
+            continue;
+        mt_unwait(m, h);
+        h->it.fate = TR_FATE_FAILED;
+        snprintf(h->it.text, sizeof(h->it.text), "%s", why);
+        mt_emit(m, &h->it);
+        free(h);
+        return;
+    }
+}
+
 static void
 mt_killed(struct tr_match *m, const struct tr_event *ev)
 {
@@ -499,6 +521,14 @@ mt_killed(struct tr_match *m, const struct tr_event *ev)
     it.t0 = ev->ts - 1;         /* just before: a row of its own */
     it.signo = ev->status - 128;
     it.num = ev->status;
+    /* killed inside write(): its last event is that record's write */
+    for (const struct half *h = m->newest; h != NULL; h = h->older) {
+        if (it.signo == SIGPIPE && !h->recv && !h->sig &&
+            h->it.from == ev->child_pid && h->ts == child->last_ts) {
+            mt_write_failed(m, ev->child_pid, ": killed by SIGPIPE (13)");
+            break;
+        }
+    }
     for (const struct half *h = m->oldest; h != NULL; h = h->newer) {
         if (h->sig && !h->recv && h->it.to == ev->child_pid &&
             h->it.signo == it.signo) {
@@ -614,6 +644,16 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
     case TR_PROC_EXIT:
         mt_note(m, ev);
         mt_receiver_gone(m, ev->vpid);
+        break;
+    case TR_ERROR:
+        if (strcmp(ev->what, "record_write") == 0) {
+            char why[40];
+
+            snprintf(why, sizeof(why), " (%d %s)", ev->err,
+                     ipc_errno_name(ev->err));
+            mt_write_failed(m, ev->vpid, why);
+        }
+        mt_note(m, ev);
         break;
     case TR_PROC_REAP:
         mt_killed(m, ev);       /* it died before it was reaped */

@@ -24,7 +24,7 @@ static const char *const names[TT_COUNT] = {
     [TT_CLASSIC] = "classic", [TT_NOACK] = "no-ack", [TT_BROKEN] = "broken",
     [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
     [TT_EMIT_LOST] = "emit-lost", [TT_LAB04] = "lab04",
-    [TT_LAB05] = "lab05",
+    [TT_LAB05] = "lab05", [TT_LAB01] = "lab01",
 };
 
 /* Server options of each workload trace */
@@ -353,10 +353,11 @@ record(enum tt_id id)
             argv[n++] = "classic";
         else if (id == TT_EMIT_LOST)
             argv[n++] = "lost";
-    } else if (id == TT_LAB04 || id == TT_LAB05) {
+    } else if (id == TT_LAB04 || id == TT_LAB05 || id == TT_LAB01) {
         snprintf(script, sizeof(script), "%s/%s", bindir,
                  id == TT_LAB04 ? "lab04-signal-sync"
-                                : "lab05-reference-system");
+                 : id == TT_LAB05 ? "lab05-reference-system"
+                                  : "lab01-fifo-setup");
         argv[n++] = "env";
         argv[n++] = envarg;
         argv[n++] = script;
@@ -384,7 +385,7 @@ record(enum tt_id id)
     if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
         parse_actors(text, &actors[id]);
         servers[id] = actors[id].server;
-    } else if (id == TT_LAB04 || id == TT_LAB05) {
+    } else if (id == TT_LAB04 || id == TT_LAB05 || id == TT_LAB01) {
         servers[id] = find_lab(dir);
     } else {
         servers[id] = find_server(text);
@@ -444,6 +445,12 @@ void
 tt_need_lab05(void)
 {
     record(TT_LAB05);
+}
+
+void
+tt_need_lab01(void)
+{
+    record(TT_LAB01);
 }
 
 const char *
