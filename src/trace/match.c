@@ -50,6 +50,7 @@
 
 #define MAX_PENDING 65536       /* waiting ends; beyond, the oldest expire */
 #define MAX_ANNOUNCE 8          /* records written, not yet announced */
+#define MAX_KIDS 16             /* children with a reap or a SIGCHLD alone */
 
 /* One end of a message, waiting for the other */
 struct half {
@@ -71,6 +72,9 @@ struct mproc {
     uint32_t route_seq;
     int read_pid;               /* the last record read from FIFO2/3 */
     uint32_t read_seq;
+    bool takes_sigchld;         /* it consumed a SIGCHLD */
+    struct { int pid; bool reaped, signalled; } kids[MAX_KIDS];
+    int nkids;                  /* children reaped or signalled, not both */
 };
 
 struct tr_match {
@@ -407,6 +411,75 @@ coalesce(struct tr_match *m, int receiver, int signo, uint64_t ts)
     }
 }
 
+/* Child kids[i] of parent 'vpid' is settled: reaped with no SIGCHLD of its
+   own taken by a parent that takes SIGCHLDs, its SIGCHLD merged into
+   another child's pending one (signals of one number do not queue) */
+static void
+kid_done(struct tr_match *m, int vpid, struct mproc *p, int i)
+{
+    const struct tr_proc *kid = tr_procs_get(m->procs, p->kids[i].pid);
+    struct tr_item it;
+
+    if (p->kids[i].reaped && !p->kids[i].signalled && p->takes_sigchld &&
+        kid != NULL && kid->traced) {
+        memset(&it, 0, sizeof(it));
+        it.kind = TR_ITEM_SIGNAL;
+        it.fate = TR_FATE_COALESCED;
+        it.signo = SIGCHLD;
+        snprintf(it.what, sizeof(it.what), "child");
+        it.from = p->kids[i].pid;
+        it.addressee = vpid;
+        it.t0 = kid->last_ts;   /* sent where the child ended */
+        mt_emit(m, &it);
+    }
+    p->kids[i] = p->kids[--p->nkids];
+}
+
+/* Parent 'vpid' reaped child 'pid' (reaped) or took its SIGCHLD */
+static void
+kid_seen(struct tr_match *m, int vpid, int pid, bool reaped)
+{
+    struct mproc *p = mt_proc(m, vpid);
+    int i;
+
+    if (p == NULL)
+        return;
+    if (!reaped)
+        p->takes_sigchld = true;
+    for (i = 0; i < p->nkids && p->kids[i].pid != pid; i++)
+        continue;
+    if (i == p->nkids) {
+        if (p->nkids == MAX_KIDS)
+            kid_done(m, vpid, p, 0);    /* the oldest, as it stands */
+        i = p->nkids++;
+        p->kids[i].pid = pid;
+        p->kids[i].reaped = p->kids[i].signalled = false;
+    }
+    if (reaped)
+        p->kids[i].reaped = true;
+    else
+        p->kids[i].signalled = true;
+    if (p->kids[i].reaped && p->kids[i].signalled)
+        kid_done(m, vpid, p, i);
+}
+
+/* Parent 'vpid' exits (or the trace ends): judge its children */
+static void
+kids_done(struct tr_match *m, int vpid)
+{
+    struct mproc *p = tr_hash_get(&m->mprocs, (uint64_t)vpid);
+
+    while (p != NULL && p->nkids > 0)
+        kid_done(m, vpid, p, p->nkids - 1);
+}
+
+static void
+kids_at_end(uint64_t key, void *val, void *arg)
+{
+    (void)val;
+    kids_done(arg, (int)key);
+}
+
 static void
 mt_signal_take(struct tr_match *m, const struct tr_event *ev)
 {
@@ -453,6 +526,8 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         snprintf(it.text, sizeof(it.text), "%s", ev->reason);
     if (ignored && it.what[0] == '\0')
         snprintf(it.what, sizeof(it.what), "signal");
+    if (strcmp(ev->what, "child") == 0 && !ignored)
+        kid_seen(m, ev->vpid, ev->peer_pid, false);
     if (strcmp(ev->what, "child") == 0 || sender == NULL || !sender->traced) {
         /* from the kernel or from outside: no send will come */
         it.fate = ignored ? TR_FATE_IGNORED : TR_FATE_NOSEND;
@@ -644,6 +719,7 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
     case TR_PROC_EXIT:
         mt_note(m, ev);
         mt_receiver_gone(m, ev->vpid);
+        kids_done(m, ev->vpid);
         break;
     case TR_ERROR:
         if (strcmp(ev->what, "record_write") == 0) {
@@ -658,6 +734,7 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
     case TR_PROC_REAP:
         mt_killed(m, ev);       /* it died before it was reaped */
         mt_note(m, ev);
+        kid_seen(m, ev->vpid, ev->child_pid, true);
         mt_receiver_gone(m, ev->child_pid);
         break;
     default:
@@ -683,6 +760,7 @@ tr_match_finish(struct tr_match *m)
 {
     while (m->oldest != NULL)
         mt_expire(m, m->oldest);
+    tr_hash_each(&m->mprocs, kids_at_end, m);
 }
 
 void

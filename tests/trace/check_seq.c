@@ -244,6 +244,8 @@ START_TEST(test_seq_sigchld_sent_at_exit)
 
         while (line > r.out && line[-1] != '\n')
             line--;
+        if (strncmp(p, "  child SIGCHLD LOST: merged", 28) == 0)
+            continue;           /* never taken: merged into another */
         ck_assert_msg(sent != NULL && sent < strchr(p, '\n'), "%.100s", p);
         ck_assert_int_eq(sscanf(sent, "(sent by the kernel when %39s %15s "
                                 "ended; its last event at %23s ms)", who, pid,
@@ -534,6 +536,88 @@ START_TEST(test_views_mark_failed_writes)
 }
 END_TEST
 
+/*
+ * Lab 04's early-result client is killed by a signal: one request of it,
+ * alone (seq and svg --request), still shows the killed mark that ends
+ * its lane, the reason its messages stop.
+ */
+START_TEST(test_views_keep_killed_mark_of_request)
+{
+    struct tt_run all, r, sv;
+    const char *k;
+    char id[32];
+    int victim;
+
+    tt_trace(&all, "seq", "--width", "200", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(all.status == 0, "seq: %s", all.err);
+    ck_assert_ptr_nonnull(k = strstr(all.out, " killed by "));
+    while (k > all.out && k[-1] != ' ')
+        k--;                    /* "client 20605 killed by" */
+    victim = atoi(k);
+    ck_assert_int_gt(victim, 0);
+    snprintf(id, sizeof(id), " %d:1 ", victim);
+    ck_assert_msg(strstr(all.out, id) != NULL, "no request%sin lab 04", id);
+    snprintf(id, sizeof(id), "%d:1", victim);
+    tt_trace(&r, "seq", "--width", "200", "--request", id, tt_dir(TT_LAB04),
+             NULL);
+    ck_assert_msg(r.status == 0, "seq --request %s: %s", id, r.err);
+    ck_assert_msg(tt_count_lines(r.out, " killed by ") == 1, "seq "
+                  "--request %s:\n%s", id, r.out);
+    tt_trace(&sv, "svg", "--request", id, tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(sv.status == 0, "svg --request %s: %s", id, sv.err);
+    ck_assert_msg(strstr(sv.out, " killed by ") != NULL, "svg --request %s "
+                  "has no killed mark", id);
+    tt_run_free(&sv);
+    tt_run_free(&r);
+    tt_run_free(&all);
+}
+END_TEST
+
+/*
+ * SIGCHLDs do not queue: a child a SIGCHLD-taking parent reaped with no
+ * SIGCHLD of its own taken (lab 05's raw events) merged into another's;
+ * seq marks each as merged, like any other merged signal.
+ */
+START_TEST(test_seq_marks_merged_sigchld)
+{
+    int kids[512][2], nkids = 0, merged = 0, n;
+    struct tt_run raw, r;
+    char **lines = tt_lab_events(TT_LAB05, &raw, &n);
+
+    for (int i = 0; i < n; i++) {           /* every reap: parent, child */
+        const char *c = strstr(lines[i], "child_pid = ");
+
+        if (strstr(lines[i], "ipclab:proc_reap:") != NULL && nkids < 512) {
+            kids[nkids][0] = atoi(strstr(lines[i], "{ vpid = ") + 9);
+            kids[nkids++][1] = atoi(c + 12);
+        }
+    }
+    for (int k = 0; k < nkids; k++) {
+        char parent[32], child[32];
+        int takes = 0, own = 0;
+
+        snprintf(parent, sizeof(parent), "{ vpid = %d,", kids[k][0]);
+        snprintf(child, sizeof(child), "peer_pid = %d,", kids[k][1]);
+        for (int i = 0; i < n; i++) {
+            if (strstr(lines[i], "ipclab:signal_consume:") == NULL ||
+                strstr(lines[i], "what = \"child\"") == NULL ||
+                strstr(lines[i], parent) == NULL)
+                continue;
+            takes = 1;
+            own |= strstr(lines[i], child) != NULL;
+        }
+        merged += takes && !own;
+    }
+    tt_trace(&r, "seq", "--width", "200", tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 0, "seq: %s", r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, "child SIGCHLD LOST: merged"),
+                     merged);
+    free(lines);
+    tt_run_free(&r);
+    tt_run_free(&raw);
+}
+END_TEST
+
 Suite *
 seq_suite(void)
 {
@@ -552,6 +636,9 @@ seq_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
     tcase_add_test(core, test_seq_sections_have_their_own_lanes);
     tcase_add_test(core, test_seq_marks_killed_processes);
+    tcase_add_test(core, test_views_keep_killed_mark_of_request);
+    tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
+    tcase_add_test(core, test_seq_marks_merged_sigchld);
     tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
     tcase_add_test(core, test_views_mark_failed_writes);
     tcase_set_timeout(core, 30);
