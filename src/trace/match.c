@@ -429,7 +429,8 @@ kid_done(struct tr_match *m, int vpid, struct mproc *p, int i)
         snprintf(it.what, sizeof(it.what), "child");
         it.from = p->kids[i].pid;
         it.addressee = vpid;
-        it.t0 = kid->last_ts;   /* sent where the child ended */
+        it.t0 = kid->last_ts + 1;   /* where the child ended: just after
+                                       its last event, a row of its own */
         mt_emit(m, &it);
     }
     p->kids[i] = p->kids[--p->nkids];
