@@ -555,11 +555,6 @@ mt_receiver_gone(struct tr_match *m, int vpid)
 }
 
 /*
- * A child reaped with status 128 + N that traced no proc_exit was killed
- * by signal N: its end is a note of its own, at the reap (it was dead by
- * then; 1 ns before it, so that each is drawn on a row of its own). A traced signal N still on its way to it is what killed it.
- */
-/*
  * record_write is traced before write(): the last record process 'vpid'
  * wrote, still waiting for its read, never entered the FIFO when the
  * write failed ('why', after "write failed": " (32 EPIPE)", or ": killed
@@ -580,6 +575,11 @@ mt_write_failed(struct tr_match *m, int vpid, const char *why)
     }
 }
 
+/*
+ * A child reaped with status 128 + N that traced no proc_exit was killed
+ * by signal N: its end is a note of its own, at the reap (it was dead by
+ * then; 1 ns before it, so that each is drawn on a row of its own). A traced signal N still on its way to it is what killed it.
+ */
 static void
 mt_killed(struct tr_match *m, const struct tr_event *ev)
 {
@@ -597,11 +597,12 @@ mt_killed(struct tr_match *m, const struct tr_event *ev)
     it.t0 = ev->ts - 1;         /* just before: a row of its own */
     it.signo = ev->status - 128;
     it.num = ev->status;
-    /* killed inside write(): its last event is that record's write */
-    for (const struct half *h = m->newest; h != NULL; h = h->older) {
-        if (it.signo == SIGPIPE && !h->recv && !h->sig &&
-            h->it.from == ev->child_pid && h->ts == child->last_ts) {
-            mt_write_failed(m, ev->child_pid, ": killed by SIGPIPE (13)");
+    /* killed by SIGPIPE inside write(): its last event is that write's */
+    for (const struct half *h = m->newest; it.signo == SIGPIPE && h != NULL;
+         h = h->older) {
+        if (!h->recv && !h->sig && h->it.from == ev->child_pid) {
+            if (h->ts == child->last_ts)
+                mt_write_failed(m, ev->child_pid, ": killed by SIGPIPE (13)");
             break;
         }
     }
