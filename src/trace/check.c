@@ -735,6 +735,15 @@ on_event(const struct tr_event *ev, void *arg)
         if (strcmp(ev->role, "server") == 0)
             server_exit(c, ev);
         break;
+    case TR_FIFO_CREATE:
+        /* R1: a FIFO made again at its path starts empty; what the old one
+           held is that FIFO's leftover (R8 names its requests) */
+        if ((ev->fifo == 2 || ev->fifo == 3) &&
+            (s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid)) != NULL) {
+            s->nin[ev->fifo - 2] = 0;
+            s->pend[ev->fifo - 2].busy = false;
+        }
+        break;
     case TR_RECORD_WRITE:
         on_write(c, ev, r);
         break;

@@ -94,6 +94,27 @@ use(struct pass *p, int vpid, int sec, uint64_t t)
         u->last = t;
 }
 
+/* A process killed whose lane the view shows keeps its killed mark, which
+   --request or --pid would leave out (it names no request): the reason
+   its messages stop */
+static bool
+killed_in_view(const struct pass *p, const struct tr_item *it)
+{
+    struct tr_view any = *p->v;
+    int sec;
+
+    if (it->kind != TR_ITEM_NOTE || it->note != TR_NOTE_KILLED)
+        return false;
+    any.req_pid = 0;
+    any.pid = 0;
+    if (!tr_view_keeps(&any, p->origin, it))
+        return false;           /* outside --since/--until */
+    sec = tr_section_of(p->L, tr_item_time(it));
+    return p->no == 1
+           ? tr_hash_get(&p->usage, TR_KEY(sec, it->from)) != NULL
+           : tr_lane_in(p->L, sec, it->from) >= 0;
+}
+
 static void
 on_item(const struct tr_item *it, void *arg)
 {
@@ -101,7 +122,7 @@ on_item(const struct tr_item *it, void *arg)
     uint64_t t = tr_item_time(it);
     int sec;
 
-    if (!tr_view_keeps(p->v, p->origin, it))
+    if (!tr_view_keeps(p->v, p->origin, it) && !killed_in_view(p, it))
         return;
     if (p->no == 2) {
         tr_order_add(p->o, it);

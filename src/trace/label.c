@@ -111,6 +111,9 @@ fate_text(const struct tr_procs *procs, const struct tr_item *it,
     case TR_FATE_UNREAD:
         snprintf(buf, n, " never read");
         break;
+    case TR_FATE_FAILED:
+        snprintf(buf, n, " write failed%s", it->text);
+        break;
     case TR_FATE_RECLAIMED:
         snprintf(buf, n, " reclaimed (%s)", it->text);
         break;

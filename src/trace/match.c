@@ -37,6 +37,7 @@
  * (for the horizon and tr_match_oldest()). An end that is paired or expires
  * leaves both and becomes an item.
  */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@
 
 #define MAX_PENDING 65536       /* waiting ends; beyond, the oldest expire */
 #define MAX_ANNOUNCE 8          /* records written, not yet announced */
+#define MAX_KIDS 16             /* children with a reap or a SIGCHLD alone */
 
 /* One end of a message, waiting for the other */
 struct half {
@@ -70,6 +72,9 @@ struct mproc {
     uint32_t route_seq;
     int read_pid;               /* the last record read from FIFO2/3 */
     uint32_t read_seq;
+    bool takes_sigchld;         /* it consumed a SIGCHLD */
+    struct { int pid; bool reaped, signalled; } kids[MAX_KIDS];
+    int nkids;                  /* children reaped or signalled, not both */
 };
 
 struct tr_match {
@@ -406,6 +411,76 @@ coalesce(struct tr_match *m, int receiver, int signo, uint64_t ts)
     }
 }
 
+/* Child kids[i] of parent 'vpid' is settled: reaped with no SIGCHLD of its
+   own taken by a parent that takes SIGCHLDs, its SIGCHLD merged into
+   another child's pending one (signals of one number do not queue) */
+static void
+kid_done(struct tr_match *m, int vpid, struct mproc *p, int i)
+{
+    const struct tr_proc *kid = tr_procs_get(m->procs, p->kids[i].pid);
+    struct tr_item it;
+
+    if (p->kids[i].reaped && !p->kids[i].signalled && p->takes_sigchld &&
+        kid != NULL && kid->traced) {
+        memset(&it, 0, sizeof(it));
+        it.kind = TR_ITEM_SIGNAL;
+        it.fate = TR_FATE_COALESCED;
+        it.signo = SIGCHLD;
+        snprintf(it.what, sizeof(it.what), "child");
+        it.from = p->kids[i].pid;
+        it.addressee = vpid;
+        it.t0 = kid->last_ts + 1;   /* where the child ended: just after
+                                       its last event, a row of its own */
+        mt_emit(m, &it);
+    }
+    p->kids[i] = p->kids[--p->nkids];
+}
+
+/* Parent 'vpid' reaped child 'pid' (reaped) or took its SIGCHLD */
+static void
+kid_seen(struct tr_match *m, int vpid, int pid, bool reaped)
+{
+    struct mproc *p = mt_proc(m, vpid);
+    int i;
+
+    if (p == NULL)
+        return;
+    if (!reaped)
+        p->takes_sigchld = true;
+    for (i = 0; i < p->nkids && p->kids[i].pid != pid; i++)
+        continue;
+    if (i == p->nkids) {
+        if (p->nkids == MAX_KIDS)
+            kid_done(m, vpid, p, 0);    /* the oldest, as it stands */
+        i = p->nkids++;
+        p->kids[i].pid = pid;
+        p->kids[i].reaped = p->kids[i].signalled = false;
+    }
+    if (reaped)
+        p->kids[i].reaped = true;
+    else
+        p->kids[i].signalled = true;
+    if (p->kids[i].reaped && p->kids[i].signalled)
+        kid_done(m, vpid, p, i);
+}
+
+/* Parent 'vpid' exits (or the trace ends): judge its children */
+static void
+kids_done(struct tr_match *m, int vpid)
+{
+    struct mproc *p = tr_hash_get(&m->mprocs, (uint64_t)vpid);
+
+    while (p != NULL && p->nkids > 0)
+        kid_done(m, vpid, p, p->nkids - 1);
+}
+
+static void
+kids_at_end(uint64_t key, void *val, void *arg)
+{
+    (void)val;
+    kids_done(arg, (int)key);
+}
+
 static void
 mt_signal_take(struct tr_match *m, const struct tr_event *ev)
 {
@@ -452,6 +527,8 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         snprintf(it.text, sizeof(it.text), "%s", ev->reason);
     if (ignored && it.what[0] == '\0')
         snprintf(it.what, sizeof(it.what), "signal");
+    if (strcmp(ev->what, "child") == 0 && !ignored)
+        kid_seen(m, ev->vpid, ev->peer_pid, false);
     if (strcmp(ev->what, "child") == 0 || sender == NULL || !sender->traced) {
         /* from the kernel or from outside: no send will come */
         it.fate = ignored ? TR_FATE_IGNORED : TR_FATE_NOSEND;
@@ -478,6 +555,27 @@ mt_receiver_gone(struct tr_match *m, int vpid)
 }
 
 /*
+ * record_write is traced before write(): the last record process 'vpid'
+ * wrote, still waiting for its read, never entered the FIFO when the
+ * write failed ('why', after "write failed": " (32 EPIPE)", or ": killed
+ * by SIGPIPE (13)" when that killed the writer inside write()).
+ */
+static void
+mt_write_failed(struct tr_match *m, int vpid, const char *why)
+{
+    for (struct half *h = m->newest; h != NULL; h = h->older) {
+        if (h->recv || h->sig || h->it.from != vpid)
+            continue;
+        mt_unwait(m, h);
+        h->it.fate = TR_FATE_FAILED;
+        snprintf(h->it.text, sizeof(h->it.text), "%s", why);
+        mt_emit(m, &h->it);
+        free(h);
+        return;
+    }
+}
+
+/*
  * A child reaped with status 128 + N that traced no proc_exit was killed
  * by signal N: its end is a note of its own, at the reap (it was dead by
  * then; 1 ns before it, so that each is drawn on a row of its own). A traced signal N still on its way to it is what killed it.
@@ -499,6 +597,15 @@ mt_killed(struct tr_match *m, const struct tr_event *ev)
     it.t0 = ev->ts - 1;         /* just before: a row of its own */
     it.signo = ev->status - 128;
     it.num = ev->status;
+    /* killed by SIGPIPE inside write(): its last event is that write's */
+    for (const struct half *h = m->newest; it.signo == SIGPIPE && h != NULL;
+         h = h->older) {
+        if (!h->recv && !h->sig && h->it.from == ev->child_pid) {
+            if (h->ts == child->last_ts)
+                mt_write_failed(m, ev->child_pid, ": killed by SIGPIPE (13)");
+            break;
+        }
+    }
     for (const struct half *h = m->oldest; h != NULL; h = h->newer) {
         if (h->sig && !h->recv && h->it.to == ev->child_pid &&
             h->it.signo == it.signo) {
@@ -608,10 +715,22 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
     case TR_PROC_EXIT:
         mt_note(m, ev);
         mt_receiver_gone(m, ev->vpid);
+        kids_done(m, ev->vpid);
+        break;
+    case TR_ERROR:
+        if (strcmp(ev->what, "record_write") == 0) {
+            char why[40];
+
+            snprintf(why, sizeof(why), " (%d %s)", ev->err,
+                     ipc_errno_name(ev->err));
+            mt_write_failed(m, ev->vpid, why);
+        }
+        mt_note(m, ev);
         break;
     case TR_PROC_REAP:
         mt_killed(m, ev);       /* it died before it was reaped */
         mt_note(m, ev);
+        kid_seen(m, ev->vpid, ev->child_pid, true);
         mt_receiver_gone(m, ev->child_pid);
         break;
     default:
@@ -637,6 +756,7 @@ tr_match_finish(struct tr_match *m)
 {
     while (m->oldest != NULL)
         mt_expire(m, m->oldest);
+    tr_hash_each(&m->mprocs, kids_at_end, m);
 }
 
 void

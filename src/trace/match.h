@@ -49,6 +49,10 @@ enum tr_fate {
     TR_FATE_LOST,               /* signal sent, never consumed */
     TR_FATE_COALESCED,          /* classic signal merged into a pending one */
     TR_FATE_IGNORED,            /* signal taken but ignored (signal_ignore) */
+    TR_FATE_FAILED,             /* a write that failed (its error follows,
+                                   or SIGPIPE killed its writer in it): it
+                                   never entered the FIFO; text: why,
+                                   " (32 EPIPE)" */
     TR_FATE_NOSEND,             /* signal consumed; no traced sender (kernel,
                                    shell) */
 };
@@ -102,7 +106,8 @@ static inline bool
 tr_item_undelivered(const struct tr_item *it)
 {
     return it->fate == TR_FATE_UNREAD || it->fate == TR_FATE_RECLAIMED ||
-           it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED;
+           it->fate == TR_FATE_LOST || it->fate == TR_FATE_COALESCED ||
+           it->fate == TR_FATE_FAILED;
 }
 
 /*

@@ -13,8 +13,10 @@
  *                           writes the next record: an ack timeout). A
  *                           record ready to go (its request read from
  *                           FIFO1, its result from FIFO4) while the FIFO
- *                           holds ANOTHER client's record waits for that
- *                           record's ack; each such wait is listed
+ *                           holds a record waits; each such wait is
+ *                           listed with the record written just before it
+ *                           in that FIFO, whose ack it waited for last,
+ *                           and whether that was another client's
  *
  * The last line sums both up; tests/trace/check_overlap.c checks it on the
  * default workload, whose clients are released together (scripts/
@@ -44,15 +46,16 @@ struct ov_fifo {
     int pid;                    /* the record's request; 0: free */
     uint32_t seq;
     int reader;                 /* who must ack it (ready's peer) */
+    int last_pid;               /* the last record written, acked or not */
+    uint32_t last_seq;
+    uint64_t last_acked;        /* when its ack was taken; 0: not yet */
 };
 
-/* A record ready while its FIFO held another client's record */
+/* A record ready while its FIFO held a record */
 struct ov_wait {
     int fifo, pid;
     uint32_t seq;
     uint64_t ready;
-    int held_pid;               /* the record it waits behind */
-    uint32_t held_seq;
 };
 
 struct overlap {
@@ -65,7 +68,8 @@ struct overlap {
                                    client's */
     int most_clients;           /* most clients inside at once */
     uint64_t most_at;
-    uint64_t nwaits;
+    uint64_t nwaits;            /* for another client's ack */
+    uint64_t nown;              /* for an ack of the same client's record */
     bool oom;
 };
 
@@ -159,7 +163,7 @@ ready(struct overlap *o, const struct tr_event *ev, int fifo)
     struct ov_fifo *f = fifo_of(o, ev->vpid, fifo);
     struct ov_wait *w;
 
-    if (f == NULL || f->pid == 0 || f->pid == ev->pid)
+    if (f == NULL || f->pid == 0)
         return;
     if ((w = malloc(sizeof(*w))) == NULL ||
         tr_hash_put(&o->waits, wkey(fifo, ev->pid, ev->seq), w) == -1) {
@@ -167,7 +171,7 @@ ready(struct overlap *o, const struct tr_event *ev, int fifo)
         o->oom = true;
         return;
     }
-    *w = (struct ov_wait){ fifo, ev->pid, ev->seq, ev->ts, f->pid, f->seq };
+    *w = (struct ov_wait){ fifo, ev->pid, ev->seq, ev->ts };
 }
 
 /* The server writes a record into FIFO2 or FIFO3 */
@@ -178,16 +182,27 @@ written(struct overlap *o, const struct tr_event *ev)
     struct ov_wait *w = tr_hash_del(&o->waits,
                                     wkey(ev->fifo, ev->pid, ev->seq));
 
-    if (w != NULL) {
+    /* it waited last for the record written just before it there */
+    if (w != NULL && f != NULL && f->last_pid != 0) {
+        bool own = f->last_pid == w->pid;
+        char acked_at[48] = "";
+
+        if (f->last_acked != 0)
+            snprintf(acked_at, sizeof(acked_at), ", taken at %.3f",
+                     ms(o, f->last_acked));
         printf("%10.3f  F%d %d:%" PRIu32 " written; ready since %.3f, it "
-               "waited for the ack of %d:%" PRIu32 " (another client's)\n",
+               "waited for the ack of %d:%" PRIu32 " (%s%s)\n",
                ms(o, ev->ts), w->fifo, w->pid, w->seq, ms(o, w->ready),
-               w->held_pid, w->held_seq);
-        o->nwaits++;
-        free(w);
+               f->last_pid, f->last_seq,
+               own ? "the same client's" : "another client's", acked_at);
+        if (own)
+            o->nown++;
+        else
+            o->nwaits++;
     }
+    free(w);
     if (f != NULL)
-        *f = (struct ov_fifo){ ev->pid, ev->seq, 0 };
+        *f = (struct ov_fifo){ ev->pid, ev->seq, 0, ev->pid, ev->seq, 0 };
 }
 
 /* The server takes an ack: it frees the FIFO whose record it answers */
@@ -201,6 +216,7 @@ acked(struct overlap *o, const struct tr_event *ev)
         if (f != NULL && f->pid != 0 && f->reader == ev->peer_pid &&
             (ev->value == 0 || (uint32_t)ev->value == f->seq)) {
             f->pid = 0;
+            f->last_acked = ev->ts;
             return;
         }
     }
@@ -260,7 +276,7 @@ cmd_overlap_run(const char *dir)
            "at most %d clients inside at once", o.together, o.most_clients);
     if (o.most_clients > 0)
         printf(" (first at %.3f ms)", ms(&o, o.most_at));
-    printf("; %" PRIu64 " records waited for another client's ack\n",
-           o.nwaits);
+    printf("; %" PRIu64 " records waited for another client's ack, %"
+           PRIu64 " for their own client's\n", o.nwaits, o.nown);
     return 0;
 }

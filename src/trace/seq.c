@@ -223,6 +223,10 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
         s->cells[center(s, la)] = g->self;
         return;
     }
+    if (it->fate == TR_FATE_FAILED && la >= 0) {  /* it went nowhere */
+        s->cells[center(s, la)] = g->error;
+        return;
+    }
     /* from outside: a short arrow, clear of the lane on the left */
     a = la >= 0 ? center(s, la)
                 : center(s, lb) - (s->step >= 5 ? 3 : s->step - 1);

@@ -121,8 +121,13 @@ ends_of(const struct shiviz *s, size_t *n)
             e[(*n)++] = (struct end){ t, END_RECV, it->from, i, sp - 1 };
         } else if (it->kind != TR_ITEM_NOTE && it->kind != TR_ITEM_SPAWN &&
                    it->t1 != 0 && traced(s, it->from) && traced(s, to)) {
-            /* a reader that traced first: its send just before */
+            /* a reader that traced first: its send just before; a
+               SIGCHLD: sent where its child ended (as svg draws it) */
             uint64_t send = it->t1 <= it->t0 ? it->t1 - 1 : it->t0;
+            uint64_t exited = tr_sigchld_sent(&s->procs, it);
+
+            if (exited != 0)
+                send = exited;
 
             e[(*n)++] = (struct end){ send, END_SEND, it->from, i, i };
             e[(*n)++] = (struct end){ it->t1, END_RECV, to, i, i };

@@ -2,8 +2,10 @@
  * trace/stats.c - ipclab-trace stats: counts and latencies of a trace.
  *
  *   events          how many of each kind
- *   requests        sent (FIFO1 writes), answered (FIFO2 reads by their
- *                   client), unanswered; a trace with no FIFO2 record at
+ *   requests        sent (FIFO1 writes), answered (of those, the ones
+ *                   whose result their client read from FIFO2), unanswered,
+ *                   and apart the results a client read with no FIFO1
+ *                   request of it in the trace; a trace with no FIFO2 record at
  *                   all (lab 02's routing: results stop at the router by
  *                   design) counts those routed and the results read from
  *                   FIFO4 instead, and no request as unanswered
@@ -54,6 +56,7 @@ struct stats {
     uint64_t counts[TR_TYPE_COUNT];
     struct tr_hash reqs;        /* (pid, seq) --> struct sreq */
     uint64_t sent, routed, answered, misread, undelivered;
+    uint64_t unasked;           /* results read with no request sent */
     uint64_t f2_writes, f4_reads;       /* FIFO2 in use at all; results */
     struct tr_hist hops[H_COUNT];
 };
@@ -94,12 +97,15 @@ on_event(const struct tr_event *ev, void *arg)
                         (int64_t)(ev->ts - r->routed));
     } else if (ev->type == TR_RECORD_READ && ev->fifo == 2 &&
                ev->vpid == ev->pid) {
-        s->answered++;
-        if ((r = tr_hash_del(&s->reqs, TR_KEY(ev->pid, ev->seq))) != NULL) {
-            if (r->sent != 0)
-                tr_hist_add(&s->hops[H_E2E], (int64_t)(ev->ts - r->sent));
-            free(r);
+        /* an answer only to a request sent through FIFO1, once */
+        if ((r = tr_hash_del(&s->reqs, TR_KEY(ev->pid, ev->seq))) != NULL &&
+            r->sent != 0) {
+            s->answered++;
+            tr_hist_add(&s->hops[H_E2E], (int64_t)(ev->ts - r->sent));
+        } else {
+            s->unasked++;
         }
+        free(r);
     }
 }
 
@@ -157,14 +163,17 @@ report(struct stats *s, const char *dir, const struct tr_source_info *info)
 
     if (s->sent == 0 && s->routed == 0)
         printf("\nrequests: none (no FIFO1 record in this trace)\n");
-    else if (s->f2_writes == 0 && s->answered == 0)
+    else if (s->f2_writes == 0 && s->answered == 0 && s->unasked == 0)
         printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " routed, %" PRIu64
                " results read from FIFO4; no FIFO2 in this trace, so none is"
                " answered to its client\n", s->sent, s->routed, s->f4_reads);
     else
         printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64
                " unanswered\n", s->sent, s->answered,
-               s->sent > s->answered ? s->sent - s->answered : 0);
+               s->sent - s->answered);
+    if (s->unasked > 0)
+        printf("results: %" PRIu64 " read by their client with no FIFO1 "
+               "request behind them (not answers)\n", s->unasked);
     if (s->misread > 0 || s->undelivered > 0)
         printf("messages: %" PRIu64 " read by the wrong process, %" PRIu64
                " never delivered\n", s->misread, s->undelivered);

@@ -268,8 +268,12 @@ draw_item(struct svg *s, const struct tr_item *it)
     if (bad || it->fate == TR_FATE_MISREAD)
         snprintf(lcls, sizeof(lcls), "l bad");
     /* the label starts right of the edge's left end, so that it never
-       runs left into the time column */
-    if (it->kind == TR_ITEM_SIGNAL && strcmp(it->what, "child") == 0 &&
+       runs left into the time column; a stub's label starts clear of its
+       cross (past a stub to the right, at its lane for one to the left) */
+    if (y2 == y1 && x2 != x1 && bad)
+        svg_text(s->f, (x1 < x2 ? x2 : x1) + 6, y1 + 4, "start", lcls,
+                 label);
+    else if (it->kind == TR_ITEM_SIGNAL && strcmp(it->what, "child") == 0 &&
         y2 > y1)                /* past where it was taken: the exit row
                                    has the child's own label */
         svg_text(s->f, (x1 < x2 ? x1 : x2) + 6, y2 - 4, "start", lcls,
@@ -293,9 +297,8 @@ headers(struct svg *s, int sec, int y, bool repeat)
         int x = lane_x(l);
 
         fprintf(s->f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                "rx=\"6\" class=\"box g%d\"%s/>\n", x - LANE_W / 2 + 10, y,
-                LANE_W - 20, repeat ? 18 : 34, S->lanes[l].group,
-                repeat ? " opacity=\"0.9\"" : "");
+                "rx=\"6\" class=\"box g%d\"/>\n", x - LANE_W / 2 + 10, y,
+                LANE_W - 20, repeat ? 18 : 34, S->lanes[l].group);
         if (repeat) {
             svg_text(s->f, x, y + 13, "middle", "pid", label);
             continue;
@@ -345,11 +348,23 @@ draw_section(struct svg *s, int sec)
                 svg_text(s->f, x, y1 - 6, "middle", "pid", who);
         }
     }
-    /* the headers again, for a tall section */
-    for (size_t i = 0; i < s->d.nheaders; i++)
-        if (s->d.headers[i].sec == sec &&
-            visible(s, s->d.headers[i].y, s->d.headers[i].y + ST_HEADER_H))
-            headers(s, sec, s->d.headers[i].y, true);
+}
+
+/* The lane headers again down a tall section, each on an opaque band
+   drawn after the edges, so that no edge runs over them */
+static void
+repeated_headers(struct svg *s)
+{
+    for (size_t i = 0; i < s->d.nheaders; i++) {
+        const struct st_header *h = &s->d.headers[i];
+
+        if (!visible(s, h->y, h->y + ST_HEADER_H))
+            continue;
+        fprintf(s->f, "<rect class=\"hb\" x=\"4\" y=\"%d\" width=\"%d\" "
+                "height=\"%d\" fill=\"#fff\"/>\n", h->y - 3, s->width - 8,
+                ST_HEADER_H + 6);
+        headers(s, h->sec, h->y, true);
+    }
 }
 
 /* Where the next legend entry, w px wide, goes: on a new row when the
@@ -513,6 +528,7 @@ draw_page(struct svg *s, int page, int pages)
     }
     for (size_t i = 0; i < s->d.nitems; i++)
         draw_item(s, &s->d.items[i]);
+    repeated_headers(s);
     title_band(s, page, pages);
 }
 

@@ -125,6 +125,63 @@ START_TEST(test_check_judges_each_experiment)
 }
 END_TEST
 
+/* The last of lines[0..before) that holds a, b and c; -1: none */
+static int
+last_with(char *const *lines, int before, const char *a, const char *b,
+          const char *c)
+{
+    for (int i = before - 1; i >= 0; i--)
+        if (strstr(lines[i], a) != NULL && strstr(lines[i], b) != NULL &&
+            strstr(lines[i], c) != NULL)
+            return i;
+    return -1;
+}
+
+/*
+ * Lab 04 makes a new FIFO2 at the same path for its lost-wakeup runs: a
+ * FIFO created again starts empty, so R1's "while record U was still
+ * unread in it" may only name a record U written into the same FIFO,
+ * after the last fifo_create of it (babeltrace2's events, in time order).
+ */
+START_TEST(test_check_new_fifo_starts_empty)
+{
+    struct tt_run raw, r;
+    int n, judged = 0;
+    char **lines = tt_lab_events(TT_LAB04, &raw, &n);
+
+    ck_assert_int_ge(last_with(lines, n, "ipclab:fifo_create:",
+                               "{ fifo = 2,", ""), 0);
+    tt_trace(&r, "check", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 1, "check: exit %d: %s", r.status, r.err);
+    for (const char *p = strstr(r.out, "] R1: FIFO"); p != NULL;
+         p = strstr(p + 1, "] R1: FIFO")) {
+        char fifo[16], wrote[48], unread[48], vpid[24];
+        int f, wp, ws, up, us, w, u, made;
+
+        if (sscanf(p, "] R1: FIFO%d record %d:%d was written by %*s %*d "
+                   "while record %d:%d", &f, &wp, &ws, &up, &us) != 5)
+            continue;
+        snprintf(fifo, sizeof(fifo), "{ fifo = %d,", f);
+        snprintf(wrote, sizeof(wrote), "pid = %d, seq = %d,", wp, ws);
+        snprintf(unread, sizeof(unread), "pid = %d, seq = %d,", up, us);
+        w = last_with(lines, n, "ipclab:record_write:", fifo, wrote);
+        ck_assert_msg(w >= 0, "no write of %d:%d in FIFO%d", wp, ws, f);
+        snprintf(vpid, sizeof(vpid), "vpid = %d,",
+                 atoi(strstr(lines[w], "vpid = ") + 7));
+        u = last_with(lines, w, "ipclab:record_write:", fifo, unread);
+        made = last_with(lines, w, "ipclab:fifo_create:", fifo, vpid);
+        ck_assert_msg(u > made, "%.*s: record %d:%d was in the FIFO%d made "
+                      "before, not in this one", (int)strcspn(p, "\n"), p,
+                      up, us, f);
+        judged++;
+    }
+    ck_assert_int_gt(judged, 0);        /* the lab's crowded FIFO2 */
+    free(lines);
+    tt_run_free(&r);
+    tt_run_free(&raw);
+}
+END_TEST
+
 START_TEST(test_check_passes_good_runs)
 {
     static const char merged[] = "not judged in classic mode: R5 for ";
@@ -356,6 +413,7 @@ check_suite(void)
     tcase_add_test(errors, test_check_lost_after_unannounced);
     tcase_add_unchecked_fixture(errors, tt_need_lab04, NULL);
     tcase_add_test(errors, test_check_judges_each_experiment);
+    tcase_add_test(errors, test_check_new_fifo_starts_empty);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -17,8 +17,8 @@ START_TEST(test_overlap_clients_meet_and_wait)
 {
     char server[16];
     struct tt_run r;
-    const char *p;
-    unsigned long together, waited, lines = 0;
+    const char *p, *tag;
+    unsigned long together, waited, own, lines = 0, own_lines = 0;
     int most;
 
     snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
@@ -30,15 +30,16 @@ START_TEST(test_overlap_clients_meet_and_wait)
                          &together, &most) == 2, "%s", r.out);
     ck_assert_ptr_nonnull(p = strstr(p, "; "));
     ck_assert_ptr_nonnull(p = strstr(p + 2, "; "));
-    ck_assert_msg(sscanf(p, "; %lu records waited", &waited) == 1, "%s",
-                  r.out);
+    ck_assert_msg(sscanf(p, "; %lu records waited for another client's "
+                         "ack, %lu for their own", &waited, &own) == 2,
+                  "%s", r.out);
     ck_assert_msg(most >= 2, "never two clients in the server:\n%s", r.out);
     ck_assert_msg(together >= 1, "%s", r.out);
     ck_assert_msg(waited >= 1, "no record waited for another client's "
                   "ack:\n%s", r.out);
 
-    /* each listed wait: another client's record, written after it was
-       ready */
+    /* each listed wait: written after it was ready, behind another
+       client's record or, said so, its own client's */
     for (p = r.out; (p = strstr(p, " written; ready since ")) != NULL; p++) {
         const char *line = p;
         double written, ready;
@@ -52,12 +53,69 @@ START_TEST(test_overlap_clients_meet_and_wait)
                              SCNu32, &written, &fifo, &pid, &seq, &ready,
                              &held, &held_seq) == 7, "%.100s", line);
         ck_assert(fifo == 2 || fifo == 3);
-        ck_assert_int_ne(pid, held);
+        tag = strstr(line, pid == held ? " (the same client's"
+                                       : " (another client's");
+        ck_assert_msg(tag != NULL && tag < strchr(line, '\n'), "%.160s",
+                      line);
         ck_assert_msg(written >= ready, "%.100s", line);
         lines++;
+        own_lines += pid == held;
     }
-    ck_assert_uint_eq(lines, waited);
+    ck_assert_uint_eq(lines, waited + own);
+    ck_assert_uint_eq(own_lines, own);
     tt_run_free(&r);
+}
+END_TEST
+
+/*
+ * Lab 05's traces (three servers, clients released together): each listed
+ * wait names the record the server wrote just before it into that FIFO,
+ * whose ack it waited for last, as the raw events (babeltrace2) say.
+ */
+START_TEST(test_overlap_names_the_record_before)
+{
+    struct tt_run raw, r;
+    int n, judged = 0;
+    char **lines = tt_lab_events(TT_LAB05, &raw, &n);
+
+    tt_trace(&r, "overlap", tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 0, "overlap: exit %d: %s", r.status, r.err);
+    for (const char *p = r.out; (p = strstr(p, " written; ready since ")) !=
+         NULL; p++) {
+        const char *line = p;
+        char fifo[16], me[40], vpid[24];
+        int f, pid, held, seq, held_seq, w = -1, before = -1;
+
+        while (line > r.out && line[-1] != '\n')
+            line--;
+        ck_assert_msg(sscanf(line, "%*f F%d %d:%d written; ready since %*f, "
+                             "it waited for the ack of %d:%d", &f, &pid,
+                             &seq, &held, &held_seq) == 5, "%.100s", line);
+        snprintf(fifo, sizeof(fifo), "{ fifo = %d,", f);
+        snprintf(me, sizeof(me), ", pid = %d, seq = %d,", pid, seq);
+        for (int i = 0; i < n && w < 0; i++)
+            if (strstr(lines[i], "ipclab:record_write:") != NULL &&
+                strstr(lines[i], fifo) != NULL && strstr(lines[i], me))
+                w = i;
+        ck_assert_msg(w >= 0, "no write of %d:%d into FIFO%d", pid, seq, f);
+        snprintf(vpid, sizeof(vpid), "{ vpid = %d,",
+                 atoi(strstr(lines[w], "{ vpid = ") + 9));
+        for (int i = w - 1; i >= 0 && before < 0; i--)
+            if (strstr(lines[i], "ipclab:record_write:") != NULL &&
+                strstr(lines[i], fifo) != NULL &&
+                strstr(lines[i], vpid) != NULL)
+                before = i;
+        ck_assert_msg(before >= 0, "%.120s: nothing before it", line);
+        snprintf(me, sizeof(me), ", pid = %d, seq = %d,", held, held_seq);
+        ck_assert_msg(strstr(lines[before], me) != NULL, "%.*s\nbut the "
+                      "record before it in FIFO%d: %s",
+                      (int)strcspn(line, "\n"), line, f, lines[before]);
+        judged++;
+    }
+    ck_assert_int_gt(judged, 0);
+    free(lines);
+    tt_run_free(&r);
+    tt_run_free(&raw);
 }
 END_TEST
 
@@ -69,6 +127,8 @@ overlap_suite(void)
 
     tcase_add_unchecked_fixture(core, tt_need_default, NULL);
     tcase_add_test(core, test_overlap_clients_meet_and_wait);
+    tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
+    tcase_add_test(core, test_overlap_names_the_record_before);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

@@ -244,6 +244,8 @@ START_TEST(test_seq_sigchld_sent_at_exit)
 
         while (line > r.out && line[-1] != '\n')
             line--;
+        if (strncmp(p, "  child SIGCHLD LOST: merged", 28) == 0)
+            continue;           /* never taken: merged into another */
         ck_assert_msg(sent != NULL && sent < strchr(p, '\n'), "%.100s", p);
         ck_assert_int_eq(sscanf(sent, "(sent by the kernel when %39s %15s "
                                 "ended; its last event at %23s ms)", who, pid,
@@ -442,6 +444,180 @@ START_TEST(test_seq_marks_killed_processes)
 }
 END_TEST
 
+/* Does one line of out hold both a and b? */
+static int
+line_with(const char *out, const char *a, const char *b)
+{
+    for (const char *p = strstr(out, a); p != NULL; p = strstr(p + 1, a)) {
+        const char *start = p, *end = strchr(p, '\n');
+        const char *q;
+
+        while (start > out && start[-1] != '\n')
+            start--;
+        q = strstr(start, b);
+        if (q != NULL && (end == NULL || q < end))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * record_write is traced before write(): lab 01's writes that failed (an
+ * error event for record_write follows, or SIGPIPE killed the writer
+ * right after it) never entered the FIFO. seq and svg say "write failed",
+ * never "never read", for each.
+ */
+START_TEST(test_views_mark_failed_writes)
+{
+    struct tt_run raw, r, sv, pages;
+    int n, failed = 0, killed = 0, np = 0;
+    const char *cat[17];
+    char name[256], *save = NULL;
+    char **lines = tt_lab_events(TT_LAB01, &raw, &n);
+
+    tt_trace(&r, "seq", "--width", "200", tt_dir(TT_LAB01), NULL);
+    ck_assert_msg(r.status == 0, "seq: %s", r.err);
+    snprintf(name, sizeof(name), "%s/lab01.svg", tt_tmp());
+    tt_trace(&pages, "svg", "--output", name, tt_dir(TT_LAB01), NULL);
+    ck_assert_msg(pages.status == 0, "svg: %s", pages.err);
+    /* every page it wrote (their names, one a line), as one text */
+    cat[0] = "cat";
+    for (char *p = strtok_r(pages.out, "\n", &save); p != NULL && np < 15;
+         p = strtok_r(NULL, "\n", &save))
+        cat[++np] = p;
+    cat[np + 1] = NULL;
+    ck_assert_int_ge(np, 1);
+    tt_exec(&sv, cat);
+    ck_assert_msg(sv.status == 0, "cat: %s", sv.err);
+    for (int i = 0; i < n; i++) {
+        char vpid[32], id[40], why[48];
+        int last = -1, err = 0, writer;
+
+        if (strstr(lines[i], "ipclab:proc_reap:") != NULL &&
+            strstr(lines[i], "status = 141 }") != NULL) {
+            writer = atoi(strstr(lines[i], "child_pid = ") + 12);
+            snprintf(why, sizeof(why), "write failed: killed by SIGPIPE");
+            killed++;
+        } else if (strstr(lines[i], "ipclab:error:") != NULL &&
+                   strstr(lines[i], "what = \"record_write\"") != NULL) {
+            writer = atoi(strstr(lines[i], "{ vpid = ") + 9);
+            err = atoi(strstr(lines[i], "err = ") + 6);
+            snprintf(why, sizeof(why), "write failed (%d ", err);
+            failed++;
+        } else {
+            continue;
+        }
+        snprintf(vpid, sizeof(vpid), "{ vpid = %d,", writer);
+        for (int j = i - 1; j >= 0 && last < 0; j--)
+            if (strstr(lines[j], vpid) != NULL &&
+                strstr(lines[j], "ipclab:error:") == NULL)
+                last = j;
+        ck_assert_msg(last >= 0 && strstr(lines[last],
+                                          "ipclab:record_write:") != NULL,
+                      "%d's failed write: %s", writer,
+                      last >= 0 ? lines[last] : "none");
+        snprintf(id, sizeof(id), " %d:%d ",
+                 atoi(strstr(lines[last], ", pid = ") + 8),
+                 atoi(strstr(lines[last], ", seq = ") + 8));
+        ck_assert_msg(line_with(r.out, id, why), "seq: no '%s' for%s",
+                      why, id);
+        ck_assert_msg(!line_with(r.out, id, "never read"), "seq:%s", id);
+        ck_assert_msg(line_with(sv.out, id, why), "svg: no '%s' for%s", why,
+                      id);
+        ck_assert_msg(!line_with(sv.out, id, "never read"), "svg:%s", id);
+    }
+    ck_assert_int_ge(failed, 2);        /* EPIPE, and EAGAIN when full */
+    ck_assert_int_eq(killed, 1);        /* SIGPIPE */
+    free(lines);
+    tt_run_free(&pages);
+    tt_run_free(&sv);
+    tt_run_free(&r);
+    tt_run_free(&raw);
+}
+END_TEST
+
+/*
+ * Lab 04's early-result client is killed by a signal: one request of it,
+ * alone (seq and svg --request), still shows the killed mark that ends
+ * its lane, the reason its messages stop.
+ */
+START_TEST(test_views_keep_killed_mark_of_request)
+{
+    struct tt_run all, r, sv;
+    const char *k;
+    char id[32];
+    int victim;
+
+    tt_trace(&all, "seq", "--width", "200", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(all.status == 0, "seq: %s", all.err);
+    ck_assert_ptr_nonnull(k = strstr(all.out, " killed by "));
+    while (k > all.out && k[-1] != ' ')
+        k--;                    /* "client 20605 killed by" */
+    victim = atoi(k);
+    ck_assert_int_gt(victim, 0);
+    snprintf(id, sizeof(id), " %d:1 ", victim);
+    ck_assert_msg(strstr(all.out, id) != NULL, "no request%sin lab 04", id);
+    snprintf(id, sizeof(id), "%d:1", victim);
+    tt_trace(&r, "seq", "--width", "200", "--request", id, tt_dir(TT_LAB04),
+             NULL);
+    ck_assert_msg(r.status == 0, "seq --request %s: %s", id, r.err);
+    ck_assert_msg(tt_count_lines(r.out, " killed by ") == 1, "seq "
+                  "--request %s:\n%s", id, r.out);
+    tt_trace(&sv, "svg", "--request", id, tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(sv.status == 0, "svg --request %s: %s", id, sv.err);
+    ck_assert_msg(strstr(sv.out, " killed by ") != NULL, "svg --request %s "
+                  "has no killed mark", id);
+    tt_run_free(&sv);
+    tt_run_free(&r);
+    tt_run_free(&all);
+}
+END_TEST
+
+/*
+ * SIGCHLDs do not queue: a child a SIGCHLD-taking parent reaped with no
+ * SIGCHLD of its own taken (lab 05's raw events) merged into another's;
+ * seq marks each as merged, like any other merged signal.
+ */
+START_TEST(test_seq_marks_merged_sigchld)
+{
+    int kids[512][2], nkids = 0, merged = 0, n;
+    struct tt_run raw, r;
+    char **lines = tt_lab_events(TT_LAB05, &raw, &n);
+
+    for (int i = 0; i < n; i++) {           /* every reap: parent, child */
+        const char *c = strstr(lines[i], "child_pid = ");
+
+        if (strstr(lines[i], "ipclab:proc_reap:") != NULL && nkids < 512) {
+            kids[nkids][0] = atoi(strstr(lines[i], "{ vpid = ") + 9);
+            kids[nkids++][1] = atoi(c + 12);
+        }
+    }
+    for (int k = 0; k < nkids; k++) {
+        char parent[32], child[32];
+        int takes = 0, own = 0;
+
+        snprintf(parent, sizeof(parent), "{ vpid = %d,", kids[k][0]);
+        snprintf(child, sizeof(child), "peer_pid = %d,", kids[k][1]);
+        for (int i = 0; i < n; i++) {
+            if (strstr(lines[i], "ipclab:signal_consume:") == NULL ||
+                strstr(lines[i], "what = \"child\"") == NULL ||
+                strstr(lines[i], parent) == NULL)
+                continue;
+            takes = 1;
+            own |= strstr(lines[i], child) != NULL;
+        }
+        merged += takes && !own;
+    }
+    tt_trace(&r, "seq", "--width", "200", tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 0, "seq: %s", r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, "child SIGCHLD LOST: merged"),
+                     merged);
+    free(lines);
+    tt_run_free(&r);
+    tt_run_free(&raw);
+}
+END_TEST
+
 Suite *
 seq_suite(void)
 {
@@ -460,6 +636,11 @@ seq_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
     tcase_add_test(core, test_seq_sections_have_their_own_lanes);
     tcase_add_test(core, test_seq_marks_killed_processes);
+    tcase_add_test(core, test_views_keep_killed_mark_of_request);
+    tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
+    tcase_add_test(core, test_seq_marks_merged_sigchld);
+    tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
+    tcase_add_test(core, test_views_mark_failed_writes);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_test(errors, test_seq_marks_wrong_reader);

@@ -140,6 +140,72 @@ START_TEST(test_shiviz_clocks_respect_happens_before)
 }
 END_TEST
 
+/* The host and time of a log line, "sum-4712 112.083 ms ..." */
+static void
+host_time(const char *line, char *host, size_t n, double *ms)
+{
+    int len = (int)strcspn(line, " ");
+
+    snprintf(host, n, "%.*s", len, line);
+    ck_assert_msg(sscanf(line + len, " \"%lf ms", ms) == 1, "%.80s", line);
+}
+
+/*
+ * The kernel sends SIGCHLD when the child ends: its send is the child's
+ * last event, at the time of the one before it (the exit, or for a killed
+ * child the last thing it traced), as svg draws it; its receive is the
+ * parent's consumption, later.
+ */
+START_TEST(test_shiviz_sigchld_sent_at_exit)
+{
+    char server[16];
+    struct tt_run r;
+    int judged = 0;
+
+    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
+    tt_trace(&r, "shiviz", "--server", server, tt_dir(TT_DEFAULT), NULL);
+    ck_assert_msg(r.status == 0, "shiviz: exit %d: %s", r.status, r.err);
+    for (const char *p = strstr(r.out, " ms send child SIGCHLD [msg ");
+         p != NULL; p = strstr(p + 1, " ms send child SIGCHLD [msg ")) {
+        const char *line = p, *q, *before = NULL, *recv = NULL;
+        char host[48], h[48], want[64];
+        double sent, t;
+
+        while (line > r.out && line[-1] != '\n')
+            line--;
+        host_time(line, host, sizeof(host), &sent);
+        snprintf(want, sizeof(want), " receive child SIGCHLD [msg %ld]",
+                 atol(strstr(p, "[msg ") + 5));
+        for (q = strstr(r.out, "\n\n") + 2; q < line;
+             q = strchr(q, '\n') + 1) {
+            host_time(q, h, sizeof(h), &t);
+            if (strcmp(h, host) == 0)
+                before = q;
+        }
+        ck_assert_msg(before != NULL, "%.100s: first of its host", line);
+        host_time(before, h, sizeof(h), &t);
+        ck_assert_msg(t == sent, "%.*s\nafter %.*s", (int)strcspn(line,
+                      "\n"), line, (int)strcspn(before, "\n"), before);
+        for (q = strchr(line, '\n') + 1; *q != '\0';
+             q = strchr(q, '\n') + 1) {
+            host_time(q, h, sizeof(h), &t);
+            ck_assert_msg(strcmp(h, host) != 0, "%.*s\nafter the child's "
+                          "SIGCHLD: %.*s", (int)strcspn(q, "\n"), q,
+                          (int)strcspn(line, "\n"), line);
+            if (strstr(q, want) != NULL && strstr(q, want) <
+                strchr(q, '\n'))
+                recv = q;
+        }
+        ck_assert_msg(recv != NULL, "no%s", want);
+        host_time(recv, h, sizeof(h), &t);
+        ck_assert_msg(t >= sent, "%.100s", recv);
+        judged++;
+    }
+    ck_assert_int_gt(judged, 0);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 shiviz_suite(void)
 {
@@ -148,6 +214,7 @@ shiviz_suite(void)
 
     tcase_add_unchecked_fixture(core, tt_need_default, NULL);
     tcase_add_test(core, test_shiviz_clocks_respect_happens_before);
+    tcase_add_test(core, test_shiviz_sigchld_sent_at_exit);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

@@ -70,6 +70,68 @@ START_TEST(test_stats_counts_requests)
 }
 END_TEST
 
+/* A request of lab 04's FIFO1 as a key */
+static long long
+key_of(const char *line)
+{
+    const char *p = strstr(line, ", pid = "), *q = strstr(line, ", seq = ");
+
+    ck_assert_msg(p != NULL && q != NULL, "no pid, seq: %s", line);
+    return atoll(p + 8) * 1000000 + atoll(q + 8);
+}
+
+/*
+ * Lab 04 writes results into FIFO2 with no request behind them (its
+ * early-result and no-ack experiments): answered counts only requests
+ * written into FIFO1 whose result their client read from FIFO2, as the
+ * lab's raw events (babeltrace2) say.
+ */
+START_TEST(test_stats_counts_lab_requests)
+{
+    long long sent[256];
+    int n, nsent = 0, answered = 0;
+    struct tt_run raw, r;
+    char **lines = tt_lab_events(TT_LAB04, &raw, &n), want[96];
+
+    for (int i = 0; i < n; i++) {
+        long long k;
+        int dup = 0;
+
+        if (strstr(lines[i], "ipclab:record_write:") == NULL ||
+            strstr(lines[i], "{ fifo = 1,") == NULL)
+            continue;
+        k = key_of(lines[i]);
+        for (int j = 0; j < nsent; j++)
+            dup |= sent[j] == k;
+        if (!dup && nsent < 256)
+            sent[nsent++] = k;
+    }
+    for (int j = 0; j < nsent; j++) {
+        int got = 0;
+
+        for (int i = 0; i < n && !got; i++) {
+            const char *v = strstr(lines[i], "{ vpid = ");
+
+            got = strstr(lines[i], "ipclab:record_read:") != NULL &&
+                  strstr(lines[i], "{ fifo = 2,") != NULL &&
+                  key_of(lines[i]) == sent[j] &&
+                  v != NULL && atoll(v + 9) == sent[j] / 1000000;
+        }
+        answered += got;
+    }
+    ck_assert_int_gt(nsent, answered);  /* early-result: never answered */
+    tt_trace(&r, "stats", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(r.status == 0, "stats: exit %d: %s", r.status, r.err);
+    snprintf(want, sizeof(want), "\nrequests: %d sent, %d answered, %d "
+             "unanswered", nsent, answered, nsent - answered);
+    ck_assert_msg(strstr(r.out, want) != NULL, "want%s in:\n%s", want,
+                  r.out);
+    free(lines);
+    tt_run_free(&r);
+    tt_run_free(&raw);
+}
+END_TEST
+
 Suite *
 stats_suite(void)
 {
@@ -80,6 +142,8 @@ stats_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
     tcase_add_loop_test(core, test_stats_counts_requests, 0,
                         sizeof(traces) / sizeof(traces[0]));
+    tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
+    tcase_add_test(core, test_stats_counts_lab_requests);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

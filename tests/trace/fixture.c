@@ -24,7 +24,7 @@ static const char *const names[TT_COUNT] = {
     [TT_CLASSIC] = "classic", [TT_NOACK] = "no-ack", [TT_BROKEN] = "broken",
     [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
     [TT_EMIT_LOST] = "emit-lost", [TT_LAB04] = "lab04",
-    [TT_LAB05] = "lab05",
+    [TT_LAB05] = "lab05", [TT_LAB01] = "lab01",
 };
 
 /* Server options of each workload trace */
@@ -210,6 +210,50 @@ tt_run_free(struct tt_run *r)
     r->out = r->err = NULL;
 }
 
+/* The number after "name = " in line, or -1 */
+static int
+field(const char *line, const char *name)
+{
+    const char *v = strstr(line, name);
+
+    return v != NULL ? atoi(v + strlen(name)) : -1;
+}
+
+char **
+tt_lab_events(enum tt_id id, struct tt_run *raw, int *n)
+{
+    const char *argv[] = { "babeltrace2", tt_dir(id), NULL };
+    int tree[1024], ntree = 0, nlines = 0;
+    char **lines = NULL, *save = NULL;
+
+    tt_exec(raw, argv);
+    ck_assert_msg(raw->status == 0, "babeltrace2: %s", raw->err);
+    tree[ntree++] = tt_server(id);
+    for (char *l = strtok_r(raw->out, "\n", &save); l != NULL;
+         l = strtok_r(NULL, "\n", &save)) {
+        int vpid = field(l, "{ vpid = "), born = -1, mine = 0;
+
+        for (int i = 0; i < ntree; i++)
+            mine |= tree[i] == vpid;
+        if (strstr(l, "ipclab:proc_start:") != NULL) {
+            for (int i = 0; i < ntree; i++)     /* a child of the tree */
+                mine |= tree[i] == field(l, "ppid = ");
+            born = mine ? vpid : -1;
+        } else if (mine && strstr(l, "ipclab:proc_spawn:") != NULL) {
+            born = field(l, "child_pid = ");
+        }
+        if (born > 0 && ntree < 1024)
+            tree[ntree++] = born;
+        if (!mine)
+            continue;
+        lines = realloc(lines, sizeof(*lines) * (size_t)(nlines + 1));
+        ck_assert_ptr_nonnull(lines);
+        lines[nlines++] = l;
+    }
+    *n = nlines;
+    return lines;
+}
+
 int
 tt_count_lines(const char *s, const char *needle)
 {
@@ -309,10 +353,11 @@ record(enum tt_id id)
             argv[n++] = "classic";
         else if (id == TT_EMIT_LOST)
             argv[n++] = "lost";
-    } else if (id == TT_LAB04 || id == TT_LAB05) {
+    } else if (id == TT_LAB04 || id == TT_LAB05 || id == TT_LAB01) {
         snprintf(script, sizeof(script), "%s/%s", bindir,
                  id == TT_LAB04 ? "lab04-signal-sync"
-                                : "lab05-reference-system");
+                 : id == TT_LAB05 ? "lab05-reference-system"
+                                  : "lab01-fifo-setup");
         argv[n++] = "env";
         argv[n++] = envarg;
         argv[n++] = script;
@@ -340,7 +385,7 @@ record(enum tt_id id)
     if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
         parse_actors(text, &actors[id]);
         servers[id] = actors[id].server;
-    } else if (id == TT_LAB04 || id == TT_LAB05) {
+    } else if (id == TT_LAB04 || id == TT_LAB05 || id == TT_LAB01) {
         servers[id] = find_lab(dir);
     } else {
         servers[id] = find_server(text);
@@ -400,6 +445,12 @@ void
 tt_need_lab05(void)
 {
     record(TT_LAB05);
+}
+
+void
+tt_need_lab01(void)
+{
+    record(TT_LAB01);
 }
 
 const char *

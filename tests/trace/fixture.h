@@ -33,6 +33,7 @@ enum tt_id {
     TT_DROP,                    /* a client killed with results pending */
     TT_LAB04,                   /* lab 04, every experiment: no server */
     TT_LAB05,                   /* lab 05, every experiment: pages tall */
+    TT_LAB01,                   /* lab 01, every experiment: failed writes */
     TT_COUNT
 };
 
@@ -72,17 +73,29 @@ tt_need_lab04(void);
 void
 tt_need_lab05(void);
 
+void
+tt_need_lab01(void);
+
 /* In a test: the trace's directory, or the test fails (recording failed). */
 const char *
 tt_dir(enum tt_id id);
 
-/* In a test: our server's pid in that trace (TT_LAB04: the lab's). */
+/* In a test: our server's pid in that trace (a lab trace: the lab's). */
 int
 tt_server(enum tt_id id);
 
 /* In a test: the actors of an emitted trace (TT_BROKEN, TT_EMIT_CLASSIC). */
 const struct tt_actors *
 tt_actors(enum tt_id id);
+
+/*
+ * In a test: babeltrace2's lines of a lab trace 'id' (TT_LAB0N),
+ * in time order, only those of the lab's process and the processes it
+ * started (at any depth): a malloc'd array of *n pointers into raw->out
+ * (free the array, then tt_run_free(raw)).
+ */
+char **
+tt_lab_events(enum tt_id id, struct tt_run *raw, int *n);
 
 /* The source tree, BUILD/bin, and BUILD/bin/ipclab-trace */
 const char *
