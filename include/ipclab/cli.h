@@ -37,7 +37,7 @@
 struct ipc_cli_opt {
     const char *name;               /* without the leading "--" */
     int has_arg;                    /* 1: takes a value (--name V, --name=V) */
-    int id;                         /* > 0, returned by ipc_cli_next() */
+    int id;                         /* > 0, returned by ipc_cli_parse() */
 };
 
 struct ipc_cli {
@@ -74,9 +74,5 @@ ipc_cli_next_or_exit(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
 int64_t
 ipc_cli_int_or_exit(const char *name, const char *value, int64_t min,
                     int64_t max);
-
-/* The former names, which src/server and src/trace still call */
-#define ipc_cli_next ipc_cli_next_or_exit
-#define ipc_cli_int  ipc_cli_int_or_exit
 
 #endif /* IPCLAB_CLI_H */

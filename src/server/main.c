@@ -101,7 +101,7 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     int id;
 
     s->ack_timeout_ms = ACK_TIMEOUT_MS;
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:          usage(); exit(0);
         case OPT_DIR:           *dir_opt = arg; break;
@@ -120,15 +120,15 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 ipc_usage_error("--sched must be batch or normal");
             break;
         case OPT_ACK_TIMEOUT:
-            s->ack_timeout_ms = (int)ipc_cli_int("ack-timeout", arg, 1,
+            s->ack_timeout_ms = (int)ipc_cli_int_or_exit("ack-timeout", arg, 1,
                                                  3600000);
             break;
         case OPT_WORK_DELAY:
-            s->work_delay_ms = (int)ipc_cli_int("work-delay", arg, 0,
+            s->work_delay_ms = (int)ipc_cli_int_or_exit("work-delay", arg, 0,
                                                 3600000);
             break;
         case OPT_CRASH:
-            s->worker_crash_after = (long)ipc_cli_int("worker-crash-after",
+            s->worker_crash_after = (long)ipc_cli_int_or_exit("worker-crash-after",
                                                       arg, 1, 1000000);
             break;
         case OPT_WORKER_DIR:

@@ -170,7 +170,7 @@ main(int argc, char *argv[])
 
     ipc_set_progname(argv[0]);
     tr_view_init(&v);
-    while ((id = ipc_cli_next(&cli, options, &arg)) != IPCLAB_CLI_END) {
+    while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) != IPCLAB_CLI_END) {
         if (id > 0 && id < OPT_COUNT)
             given[id] = true;
         switch (id) {
@@ -186,7 +186,7 @@ main(int argc, char *argv[])
                                 arg);
             break;
         case OPT_PID:
-            v.pid = (int)ipc_cli_int("pid", arg, 1, 0x7fffffff);
+            v.pid = (int)ipc_cli_int_or_exit("pid", arg, 1, 0x7fffffff);
             note_arg(scope_args, sizeof(scope_args), "pid", arg);
             break;
         case OPT_REQUEST:
@@ -196,14 +196,14 @@ main(int argc, char *argv[])
             note_arg(scope_args, sizeof(scope_args), "request", arg);
             break;
         case OPT_WIDTH:
-            so.width = (int)ipc_cli_int("width", arg, 40, 1000);
+            so.width = (int)ipc_cli_int_or_exit("width", arg, 40, 1000);
             break;
         case OPT_ASCII:
             so.ascii = true;
             break;
         case OPT_SERVER:
             tr_source_scope(TR_SCOPE_SERVER,
-                            (int)ipc_cli_int("server", arg, 1, 0x7fffffff));
+                            (int)ipc_cli_int_or_exit("server", arg, 1, 0x7fffffff));
             note_arg(scope_args, sizeof(scope_args), "server", arg);
             break;
         case OPT_ALL:
