@@ -120,16 +120,16 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 ipc_usage_error("--sched must be batch or normal");
             break;
         case OPT_ACK_TIMEOUT:
-            s->ack_timeout_ms = (int)ipc_cli_int_or_exit("ack-timeout", arg, 1,
-                                                 3600000);
+            s->ack_timeout_ms =
+                (int)ipc_cli_int_or_exit("ack-timeout", arg, 1, 3600000);
             break;
         case OPT_WORK_DELAY:
-            s->work_delay_ms = (int)ipc_cli_int_or_exit("work-delay", arg, 0,
-                                                3600000);
+            s->work_delay_ms =
+                (int)ipc_cli_int_or_exit("work-delay", arg, 0, 3600000);
             break;
         case OPT_CRASH:
-            s->worker_crash_after = (long)ipc_cli_int_or_exit("worker-crash-after",
-                                                      arg, 1, 1000000);
+            s->worker_crash_after = (long)ipc_cli_int_or_exit(
+                "worker-crash-after", arg, 1, 1000000);
             break;
         case OPT_WORKER_DIR:
             if (snprintf(s->worker_dir, sizeof(s->worker_dir), "%s", arg) >=

@@ -202,8 +202,8 @@ main(int argc, char *argv[])
             so.ascii = true;
             break;
         case OPT_SERVER:
-            tr_source_scope(TR_SCOPE_SERVER,
-                            (int)ipc_cli_int_or_exit("server", arg, 1, 0x7fffffff));
+            tr_source_scope(TR_SCOPE_SERVER, (int)ipc_cli_int_or_exit(
+                "server", arg, 1, 0x7fffffff));
             note_arg(scope_args, sizeof(scope_args), "server", arg);
             break;
         case OPT_ALL:
