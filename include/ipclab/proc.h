@@ -88,8 +88,10 @@ ipc_proc_run_state(pid_t pid);
  * (Linux). The server asks before it signals the pid a request names:
  * only a reader of FIFO2 can be waiting for a result, and a 'ready' sent
  * to any other process would kill it (a real-time signal it does not
- * expect terminates it). False, with errno set, when pid is gone (ENOENT)
- * or its entries cannot be read (EACCES: another user's process).
+ * expect terminates it). False with errno 0 when pid does not hold it;
+ * false with errno set when the answer is unknown: pid is gone (ENOENT),
+ * or its entries may not be followed (EACCES or EPERM: another user's
+ * process, or one outside our user namespace).
  */
 bool
 ipc_proc_reads_fifo(pid_t pid, int fd);

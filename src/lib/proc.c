@@ -152,6 +152,7 @@ ipc_proc_reads_fifo(pid_t pid, int fd)
     struct dirent *e;
     char path[64];
     bool found = false;
+    int denied = 0;             /* an entry we were not allowed to follow */
     DIR *d;
 
     if (fstat(fd, &want) == -1)
@@ -162,15 +163,21 @@ ipc_proc_reads_fifo(pid_t pid, int fd)
     while (!found && (e = readdir(d)) != NULL) {
         int flags;
 
+        if (e->d_name[0] == '.')
+            continue;
         /* fstatat() follows each magic link to the open file itself */
-        if (e->d_name[0] == '.' ||
-            fstatat(dirfd(d), e->d_name, &st, 0) == -1 ||
-            st.st_dev != want.st_dev || st.st_ino != want.st_ino)
+        if (fstatat(dirfd(d), e->d_name, &st, 0) == -1) {
+            if (errno == EACCES || errno == EPERM)
+                denied = errno;
+            continue;
+        }
+        if (st.st_dev != want.st_dev || st.st_ino != want.st_ino)
             continue;
         flags = fd_flags(pid, e->d_name);
         found = flags != -1 && (flags & O_ACCMODE) != O_WRONLY;
     }
     closedir(d);
+    errno = found ? 0 : denied;
     return found;
 }
 

@@ -467,6 +467,45 @@ START_TEST(test_user_records_a_server_by_pid)
 }
 END_TEST
 
+/* A server recorded by an ordinary user (traces/record.sh: a user
+   namespace of its own) answers that user's clients started outside it */
+START_TEST(test_user_recorded_server_serves_outside_clients)
+{
+    static const char script[] =
+        "set -e; cd \"$TREE\"; d=$HOME/outside; mkdir \"$d\"\n"
+        ". scripts/lib/server.sh\n"
+        "start_server \"$d\" /dev/null \"$d/record.err\" traces/record.sh "
+        "-o \"$d/trace\" -- \"$BUILD/bin/ipclab-server\" --dir \"$d/run\"\n"
+        "st=0; \"$BUILD/bin/ipclab-rc\" --dir \"$d/run\" --count 3 --random "
+        ">/dev/null || st=$?\n"
+        "read spid mode <\"$d/run/server.lock\"; kill -INT \"$spid\"\n"
+        "rs=0; wait \"$server_pid\" || rs=$?; [ \"$st\" -ne 0 ] || st=$rs\n"
+        "exit $st\n";
+    char tree[PATH_MAX], tree_env[PATH_MAX + 8], build_env[NAME_MAX + 8];
+    char out[PATH_MAX + 16], err[PATH_MAX + 16];
+    char *text;
+    int status;
+
+    if (no_users != NULL)
+        h_skip("%s", no_users);
+    if (!h_tracing_available())
+        h_skip("LTTng is not installed or tracing is compiled out");
+    give_tree(&users[1]);
+    in_world(tree, sizeof(tree), users[1].name);
+    snprintf(tree_env, sizeof(tree_env), "TREE=%s", tree);
+    snprintf(build_env, sizeof(build_env), "BUILD=%s", h_build_name());
+    snprintf(out, sizeof(out), "%s/outside.out", world);
+    snprintf(err, sizeof(err), "%s/outside.err", world);
+    status = h_wait(start_as(&users[1], script,
+                             (const char *[]){ tree_env, build_env, NULL },
+                             NULL, out, err), 120000);
+    text = outputs(out, err);
+    ck_assert_msg(status == 0, "a client outside the recording was not "
+                  "answered (exit %d):\n%s", status, text);
+    free(text);
+}
+END_TEST
+
 Suite *
 users_suite(void)
 {
@@ -477,6 +516,7 @@ users_suite(void)
     tcase_add_unchecked_fixture(tc, users_setup, users_teardown);
     tcase_add_test(tc, test_root_and_two_users_at_once);
     tcase_add_test(tc, test_user_records_a_server_by_pid);
+    tcase_add_test(tc, test_user_recorded_server_serves_outside_clients);
     suite_add_tcase(s, tc);
     return s;
 }
