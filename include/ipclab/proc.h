@@ -36,7 +36,7 @@ ipc_deadline_ms(int timeout_ms);
 int
 ipc_ms_until(int64_t deadline);
 
-/* Sleep for ms milliseconds, restarting after signals. */
+/* Sleep for ms milliseconds: signals interrupt it, but it ends on time. */
 void
 ipc_sleep_ms(int ms);
 

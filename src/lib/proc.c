@@ -59,11 +59,20 @@ ipc_ms_until(int64_t deadline)
 void
 ipc_sleep_ms(int ms)
 {
-    struct timespec ts = { .tv_sec = ms / 1000,
-                           .tv_nsec = (long)(ms % 1000) * 1000000 };
+    struct timespec until;
 
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-        ;                       /* interrupted --> sleep what is left */
+    /* an absolute end: however often signals interrupt it, it ends on time */
+    if (clock_gettime(CLOCK_MONOTONIC, &until) == -1)
+        return;
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
+           EINTR)
+        ;                       /* interrupted: the end has not moved */
 }
 
 int

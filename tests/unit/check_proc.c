@@ -153,6 +153,38 @@ START_TEST(test_proc_clock_is_monotonic)
 }
 END_TEST
 
+static void
+on_usr1(int sig)
+{
+    (void)sig;                  /* only there to interrupt the sleep */
+}
+
+START_TEST(test_proc_sleep_ends_on_time_under_signals)
+{
+    struct sigaction sa = { .sa_handler = on_usr1 }, old;
+    pid_t parent = getpid(), child;
+    int64_t start, took;
+
+    ck_assert_int_eq(sigaction(SIGUSR1, &sa, &old), 0);     /* no SA_RESTART */
+    child = fork();
+    ck_assert_int_ne(child, -1);
+    if (child == 0) {
+        for (;;)                /* a storm of interruptions until killed */
+            kill(parent, SIGUSR1);
+    }
+    start = ipc_now_ms();
+    ipc_sleep_ms(200);
+    took = ipc_now_ms() - start;
+    kill(child, SIGKILL);
+    ck_assert_int_eq(waitpid(child, NULL, 0), child);
+    sigaction(SIGUSR1, &old, NULL);
+    ck_assert_int_ge(took, 200);
+    /* each restart of a relative sleep adds the timer slack: a storm of
+       them used to stretch 200 ms into seconds */
+    ck_assert_msg(took < 1000, "ipc_sleep_ms(200) took %lld ms", (long long)took);
+}
+END_TEST
+
 START_TEST(test_proc_self_pid_follows_fork)
 {
     pid_t parent = ipc_self_pid(), pid;
@@ -539,6 +571,7 @@ proc_suite(void)
 
     tcase_add_test(tc_core, test_proc_deadline_and_ms_until);
     tcase_add_test(tc_core, test_proc_clock_is_monotonic);
+    tcase_add_test(tc_core, test_proc_sleep_ends_on_time_under_signals);
     tcase_add_test(tc_core, test_proc_self_pid_follows_fork);
     tcase_add_test(tc_core, test_proc_alive_self);
     tcase_add_test(tc_core, test_proc_spawn_true_exits_0);
