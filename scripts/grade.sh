@@ -67,7 +67,7 @@ done
 [ -n "$out" ] || out="$build/grade-results"
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
-for tool in jq perl setpriv prlimit; do
+for tool in jq perl setpriv prlimit readelf objdump; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "grade.sh: '$tool' is missing (make deps installs it)" >&2
         exit 1; }
@@ -288,6 +288,60 @@ done
 [ -n "$exercises" ] || { echo "grade.sh: no exercise matches '$only'" >&2
                          exit 2; }
 
+# The code of function FN in object OBJ, without what differs from one
+# object to another (addresses, offsets, local labels): the same source
+# compiled with the same flags gives the same text.
+code_of() {             # OBJ FN
+    objdump -d -r --no-show-raw-insn --disassemble="$2" "$1" 2>/dev/null |
+        sed -n "/^[0-9a-f]* <$2>:\$/,\$p" | sed -E '
+            s/^[[:space:]]*[0-9a-f]+:[[:space:]]*//
+            s/[0-9a-fx]+ <[^>]*>//g; s/#.*//; s/\.LC[0-9]+/.LC/g
+            s/([.A-Za-z_][A-Za-z0-9_.]*)[-+]0x[0-9a-f]+/\1/g'
+}
+
+# What the compiled object OBJ would run before or after main(), in the
+# grading program that collects the verdicts: a .preinit_array, .ctors
+# or .dtors section, an .init_array or .fini_array of a priority, or an
+# entry of .init_array/.fini_array that is not the tracepoint header's
+# own (un)registration, the same code as in the kit's library object
+# REF. The compiler has resolved every spelling of the attribute (split
+# lines, #line, section(".init_array")) by then. Prints the first such
+# section or function, or nothing.
+hooks_of() {            # OBJ REF
+    { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
+      readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 == "FUNC" {
+            print "F", $2, $7, $8 }'
+      readelf -rW "$1" | awk '
+            /^Relocation section / { s = $3; gsub(/\047/, "", s); next }
+            s ~ /^\.rela?\.(init|fini)_array$/ && $1 ~ /^[0-9a-f]+$/ {
+                print "R", s, $5, ($6 == "+" ? $7 : 0) }'
+    } | awk '
+        function hex(h,   i, v) {
+            v = 0; h = tolower(h); sub(/^0x/, "", h)
+            for (i = 1; i <= length(h); i++)
+                v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+            return v }
+        $1 == "S" { name[$2] = $3
+            if ($3 ~ /^\.(preinit_array|ctors|dtors)/ ||
+                $4 ~ /^(PREINIT_ARRAY|INIT_ARRAY|FINI_ARRAY)$/ &&
+                $3 != ".init_array" && $3 != ".fini_array") {
+                print "section " $3; exit }
+            next }
+        $1 == "F" { fn[name[$3] "+" hex($2)] = $4; next }
+        $1 == "R" { t = $3
+            if (t ~ /^\./) t = fn[t "+" hex($4)]
+            if (t !~ /^lttng_ust__tracepoints__(init|destroy)$/ || seen[t]++) {
+                print (t == "" ? "an entry of " $2 : t "()"); exit }
+            print "check", t }' | while read -r what fn; do
+        if [ "$what" != check ]; then
+            echo "$what${fn:+ $fn}"; return
+        fi
+        [ -n "$(code_of "$1" "$fn")" ] &&
+            [ "$(code_of "$1" "$fn")" = "$(code_of "$2" "$fn")" ] || {
+            echo "$fn()"; return; }
+    done
+}
+
 # What no exercise needs and the grader does not allow in a student's
 # object: calls that could reach the grading's own memory or process
 # (mprotect, raw syscalls, ptrace...) or the harness's functions, and in
@@ -297,6 +351,12 @@ done
 # fault, in the student's terms, or nothing. Objects in DIR/obj, the
 # preprocessed sources in DIR/pre.
 reach_rules() {         # DIR
+    # the tracepoint header's (un)registration as the kit compiled it
+    hooks_ref=/dev/null
+    for r in "$build"/obj/src/lib/*.o; do
+        nm "$r" 2>/dev/null | grep -q ' lttng_ust__tracepoints__init$' &&
+            { hooks_ref=$r; break; }
+    done
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
@@ -306,6 +366,13 @@ reach_rules() {         # DIR
             echo "$c calls $sym(), which no exercise needs: the grader does" \
                 "not accept code that could reach the grading's own memory" \
                 "or process"
+            return
+        fi
+        hook=$(hooks_of "$o" "$hooks_ref")
+        if [ -n "$hook" ]; then
+            echo "$c has a constructor, destructor or section attribute" \
+                "($hook): code that runs outside the tests, which the" \
+                "grader does not accept"
             return
         fi
         pre="$1/pre/$(basename "$o" .o).i"
