@@ -500,7 +500,7 @@ for d in $exercises; do
     # the list of tests, even when the student's code does not compile
     if ! mk grade-list-"$n" >"$out/log/$n-list.log" 2>&1; then
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
-change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
+change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
         continue
     fi
@@ -519,7 +519,7 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     if [ $built = 0 ]; then
         # the first error in the exercise's own files: a file it includes
         # from elsewhere may not be shown
-        first=$(grep -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|undefined reference|^grade: " \
+        first=$(grep -a -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|undefined reference|^grade: " \
             "$blog")
         why="does not compile: ${first:-an error outside the exercise's own files (see log/$n-build.log)}"
     fi
