@@ -67,7 +67,7 @@ done
 [ -n "$out" ] || out="$build/grade-results"
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
-for tool in jq perl setpriv prlimit readelf objdump; do
+for tool in jq perl setpriv prlimit findmnt readelf objdump; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "grade.sh: '$tool' is missing (make deps installs it)" >&2
         exit 1; }
@@ -182,23 +182,38 @@ that user can read and write the results (docs/instructor.md, Isolation)"
 fi
 [ -z "$note" ] || echo "grade: $note" >&2
 
-# End every process of the tests' uid (kill(-1) as that uid), and what it
-# left in /dev/shm (LTTng's per-user files).
+# Every world-writable directory (sticky or not) of the local
+# filesystems, listed once as root before any test: where the tests' uid
+# can leave files (/tmp, /var/tmp, /run/lock, /dev/shm, /dev/mqueue...).
+# Pseudo and network filesystems are not searched.
+ww_dirs="$private/world-writable"
+list_world_writable() {
+    findmnt -rn -o TARGET,FSTYPE | awk '$1 !~ /^\/(proc|sys)(\/|$)/ &&
+        $2 !~ /^(proc|sysfs|cgroup2?|devpts|securityfs|debugfs|tracefs|pstore|bpf|configfs|fusectl|autofs|binfmt_misc|hugetlbfs|efivarfs|nfs4?|cifs|smb3|9p|fuse(\..*)?)$/ {
+            print $1 }' | sort -u | while IFS= read -r m; do
+        find "$m" -xdev -type d -perm -0002 2>/dev/null
+    done | sort -u >"$ww_dirs"
+}
+
+# End every process of the tests' uid (kill(-1) as that uid), and remove
+# what it left in the world-writable directories.
 end_uid() {
     $run_as kill -s KILL -- -1 2>/dev/null
-    find /dev/shm -maxdepth 1 -user "$test_uid" -exec rm -rf {} + \
-        2>/dev/null
+    [ -f "$ww_dirs" ] && while IFS= read -r w; do
+        find "$w" -mindepth 1 -maxdepth 1 -user "$test_uid" \
+            -exec rm -rf {} + 2>/dev/null
+    done <"$ww_dirs"
     return 0
 }
 
-# At the end: what the tests' uid left where anyone may write (files,
-# System V IPC), so that the next grading under that uid finds nothing.
+# At the end: the System V IPC the tests' uid left, so that the next
+# grading under that uid finds nothing (end_uid removed its files).
 forget_uid() {
     $run_as ipcrm --all 2>/dev/null
-    find /tmp /var/tmp /dev/mqueue -xdev -depth -user "$test_uid" \
-        -exec rm -rf {} + 2>/dev/null
     return 0
 }
+[ -z "$test_uid" ] || list_world_writable || {
+    echo "grade.sh: cannot list the world-writable directories" >&2; exit 1; }
 
 # the tracepoint probes, which programs outside BUILD/bin cannot find
 # beside them once staged (src/lib/tp_define.c)
