@@ -67,7 +67,7 @@ done
 [ -n "$out" ] || out="$build/grade-results"
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
-for tool in jq perl setpriv prlimit findmnt readelf objdump; do
+for tool in jq perl setpriv prlimit findmnt unshare readelf objdump; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "grade.sh: '$tool' is missing (make deps installs it)" >&2
         exit 1; }
@@ -179,6 +179,49 @@ else
     note="NOTE: graded as uid $(id -u), not root: the student's code was \
 compiled and ran as that user, so it could signal the grader, read what \
 that user can read and write the results (docs/instructor.md, Isolation)"
+fi
+
+# As root, the tests' uid compiles and runs in a mount namespace of its
+# own where the grading checkout (this directory and its git directory)
+# is covered by an empty read-only tmpfs: no solution, hidden test or
+# history through the checkout's files or .git. What the tests need is
+# staged under $work. cover.sh mounts the covers, then runs its command.
+hide=""
+if [ -n "$test_uid" ]; then
+    case "$work/" in
+    "$PWD"/*) echo "grade.sh: the temporary directory '$work' is inside" \
+        "the checkout, which the tests must not see (set TMPDIR)" >&2
+        exit 1 ;;
+    esac
+    hide="$work/cover.sh"
+    quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+    {
+        echo '#!/bin/sh'
+        echo '# grade.sh: run "$@" with the grading checkout covered'
+        # a worktree's .git names its git directory, which names the
+        # common one (commondir): both may lie outside the checkout
+        gd=""
+        [ -f .git ] && gd=$(sed -n 's/^gitdir: //p' .git | head -n 1)
+        [ -z "$gd" ] || gd=$(cd "$gd" 2>/dev/null && pwd)
+        common=""
+        [ -n "$gd" ] && [ -f "$gd/commondir" ] &&
+            common=$(cd "$gd" && cd "$(cat commondir)" 2>/dev/null && pwd)
+        for c in "$gd" "$common" "$PWD"; do
+            [ -n "$c" ] || continue
+            echo "mount -t tmpfs -o ro,size=4k,mode=0555,nosuid,nodev,noexec" \
+                "ipclab-hidden $(quote "$c") || exit 125"
+        done
+        echo 'exec "$@"'
+    } >"$hide" && chmod 0755 "$hide" || {
+        echo "grade.sh: cannot write '$hide'" >&2; exit 1; }
+    if ! unshare --mount --propagation private -- "$hide" \
+            test ! -e "$PWD/Makefile" 2>/dev/null; then
+        hide=""
+        note="NOTE: no private mount namespace here (unshare needs \
+CAP_SYS_ADMIN): the tests' uid could read the checkout being graded, \
+its solutions and .git included, where others may read \
+(docs/instructor.md, Isolation)"
+    fi
 fi
 [ -z "$note" ] || echo "grade: $note" >&2
 
@@ -471,7 +514,9 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
         ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
         perl -e "$only_fds" 3 timeout -k 5 "$cc_limit" prlimit \
         --cpu="$cc_limit" --fsize=$((64 << 20)) --as=$((2048 << 20)) \
-        --core=0 --nproc=256 -- $run_as make --no-print-directory \
+        --core=0 --nproc=256 -- \
+        ${hide:+unshare --mount --propagation private -- "$hide"} \
+        $run_as make --no-print-directory \
         BUILD=build $targets) >"$3" 2>&1 </dev/null 9>&-
     cc_status=$?
     end_uid
@@ -612,7 +657,9 @@ while IFS=$us read -r ex n built why name points limit desc; do
             ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             ${test_uid:+GRADE_UID="$test_uid" GRADE_GID="$test_uid"} \
             GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" perl -e "$only_fds" 4 \
-            timeout -k 2 $((t + grace)) "$sbuild/grade/$n$suffix" "$name") \
+            timeout -k 2 $((t + grace)) \
+            ${hide:+unshare --mount --propagation private -- "$hide"} \
+            "$sbuild/grade/$n$suffix" "$name") \
             >"$raw" 2>&1 3>"$verdict" </dev/null 9>&-
         status=$?
         [ -z "$test_uid" ] || end_uid
@@ -627,7 +674,9 @@ while IFS=$us read -r ex n built why name points limit desc; do
             GRADE_TMP="$tmp" ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             perl -e "$only_fds" 3 timeout -k 5 "$t" prlimit --cpu=$((t + 5)) \
             --fsize=$((64 << 20)) --as=$((2048 << 20)) --core=0 \
-            ${test_uid:+--nproc=256} -- $run_as sh ./test.sh) \
+            ${test_uid:+--nproc=256} -- \
+            ${hide:+unshare --mount --propagation private -- "$hide"} \
+            $run_as sh ./test.sh) \
             >"$raw" 2>&1 </dev/null 9>&-
         status=$?
         [ -z "$test_uid" ] || end_uid
