@@ -346,24 +346,25 @@ done
 [ -n "$exercises" ] || { echo "grade.sh: no exercise matches '$only'" >&2
                          exit 2; }
 
-# The code of function FN in object OBJ, without what differs from one
-# object to another (addresses, offsets, local labels): the same source
-# compiled with the same flags gives the same text.
+# What function FN in object OBJ refers to (the symbols of its
+# relocations, in order, without offsets): the same source refers to the
+# same symbols whatever the compiler's choices of registers and layout,
+# and code that calls anything else (write(), a student's function)
+# refers to more.
 code_of() {             # OBJ FN
     objdump -d -r --no-show-raw-insn --disassemble="$2" "$1" 2>/dev/null |
-        sed -n "/^[0-9a-f]* <$2>:\$/,\$p" | sed -E '
-            s/^[[:space:]]*[0-9a-f]+:[[:space:]]*//
-            s/[0-9a-fx]+ <[^>]*>//g; s/#.*//; s/\.LC[0-9]+/.LC/g
-            s/([.A-Za-z_][A-Za-z0-9_.]*)[-+]0x[0-9a-f]+/\1/g'
+        sed -n "/^[0-9a-f]* <$2>:\$/,\$p" | sed -E -n '
+            s/^[[:space:]]*[0-9a-f]+:[[:space:]]*(R_[A-Z0-9_]+)[[:space:]]+//p' |
+        sed -E 's/\.LC[0-9]+/.LC/g; s/[-+]0x[0-9a-f]+$//'
 }
 
 # What the compiled object OBJ would run before or after main(), in the
 # grading program that collects the verdicts: a .preinit_array, .ctors
 # or .dtors section, an .init_array or .fini_array of a priority, or an
 # entry of .init_array/.fini_array that is not the tracepoint header's
-# own (un)registration, the same code as in the kit's library object
-# REF. The compiler has resolved every spelling of the attribute (split
-# lines, #line, section(".init_array")) by then. Prints the first such
+# own (un)registration, referring to the same symbols as in the kit's
+# library object REF. The compiler has resolved every spelling of the
+# attribute (split lines, #line, section(".init_array")) by then. Prints the first such
 # section or function, or nothing.
 hooks_of() {            # OBJ REF
     { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
