@@ -67,7 +67,7 @@ done
 [ -n "$out" ] || out="$build/grade-results"
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
-for tool in jq perl setpriv prlimit; do
+for tool in jq perl setpriv prlimit findmnt unshare readelf objdump; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "grade.sh: '$tool' is missing (make deps installs it)" >&2
         exit 1; }
@@ -180,25 +180,83 @@ else
 compiled and ran as that user, so it could signal the grader, read what \
 that user can read and write the results (docs/instructor.md, Isolation)"
 fi
+
+# As root, the tests' uid compiles and runs in a mount namespace of its
+# own where the grading checkout (this directory and its git directory)
+# is covered by an empty read-only tmpfs: no solution, hidden test or
+# history through the checkout's files or .git. What the tests need is
+# staged under $work. cover.sh mounts the covers, then runs its command.
+hide=""
+if [ -n "$test_uid" ]; then
+    case "$work/" in
+    "$PWD"/*) echo "grade.sh: the temporary directory '$work' is inside" \
+        "the checkout, which the tests must not see (set TMPDIR)" >&2
+        exit 1 ;;
+    esac
+    hide="$work/cover.sh"
+    quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+    {
+        echo '#!/bin/sh'
+        echo '# grade.sh: run "$@" with the grading checkout covered'
+        # a worktree's .git names its git directory, which names the
+        # common one (commondir): both may lie outside the checkout
+        gd=""
+        [ -f .git ] && gd=$(sed -n 's/^gitdir: //p' .git | head -n 1)
+        [ -z "$gd" ] || gd=$(cd "$gd" 2>/dev/null && pwd)
+        common=""
+        [ -n "$gd" ] && [ -f "$gd/commondir" ] &&
+            common=$(cd "$gd" && cd "$(cat commondir)" 2>/dev/null && pwd)
+        for c in "$gd" "$common" "$PWD"; do
+            [ -n "$c" ] || continue
+            echo "mount -t tmpfs -o ro,size=4k,mode=0555,nosuid,nodev,noexec" \
+                "ipclab-hidden $(quote "$c") || exit 125"
+        done
+        echo 'exec "$@"'
+    } >"$hide" && chmod 0755 "$hide" || {
+        echo "grade.sh: cannot write '$hide'" >&2; exit 1; }
+    if ! unshare --mount --propagation private -- "$hide" \
+            test ! -e "$PWD/Makefile" 2>/dev/null; then
+        hide=""
+        note="NOTE: no private mount namespace here (unshare needs \
+CAP_SYS_ADMIN): the tests' uid could read the checkout being graded, \
+its solutions and .git included, where others may read \
+(docs/instructor.md, Isolation)"
+    fi
+fi
 [ -z "$note" ] || echo "grade: $note" >&2
 
-# End every process of the tests' uid (kill(-1) as that uid), and what it
-# left in /dev/shm (LTTng's per-user files).
+# Every world-writable directory (sticky or not) of the local
+# filesystems, listed once as root before any test: where the tests' uid
+# can leave files (/tmp, /var/tmp, /run/lock, /dev/shm, /dev/mqueue...).
+# Pseudo and network filesystems are not searched.
+ww_dirs="$private/world-writable"
+list_world_writable() {
+    findmnt -rn -o TARGET,FSTYPE | awk '$1 !~ /^\/(proc|sys)(\/|$)/ &&
+        $2 !~ /^(proc|sysfs|cgroup2?|devpts|securityfs|debugfs|tracefs|pstore|bpf|configfs|fusectl|autofs|binfmt_misc|hugetlbfs|efivarfs|nfs4?|cifs|smb3|9p|fuse(\..*)?)$/ {
+            print $1 }' | sort -u | while IFS= read -r m; do
+        find "$m" -xdev -type d -perm -0002 2>/dev/null
+    done | sort -u >"$ww_dirs"
+}
+
+# End every process of the tests' uid (kill(-1) as that uid), and remove
+# what it left in the world-writable directories.
 end_uid() {
     $run_as kill -s KILL -- -1 2>/dev/null
-    find /dev/shm -maxdepth 1 -user "$test_uid" -exec rm -rf {} + \
-        2>/dev/null
+    [ -f "$ww_dirs" ] && while IFS= read -r w; do
+        find "$w" -mindepth 1 -maxdepth 1 -user "$test_uid" \
+            -exec rm -rf {} + 2>/dev/null
+    done <"$ww_dirs"
     return 0
 }
 
-# At the end: what the tests' uid left where anyone may write (files,
-# System V IPC), so that the next grading under that uid finds nothing.
+# At the end: the System V IPC the tests' uid left, so that the next
+# grading under that uid finds nothing (end_uid removed its files).
 forget_uid() {
     $run_as ipcrm --all 2>/dev/null
-    find /tmp /var/tmp /dev/mqueue -xdev -depth -user "$test_uid" \
-        -exec rm -rf {} + 2>/dev/null
     return 0
 }
+[ -z "$test_uid" ] || list_world_writable || {
+    echo "grade.sh: cannot list the world-writable directories" >&2; exit 1; }
 
 # the tracepoint probes, which programs outside BUILD/bin cannot find
 # beside them once staged (src/lib/tp_define.c)
@@ -288,6 +346,61 @@ done
 [ -n "$exercises" ] || { echo "grade.sh: no exercise matches '$only'" >&2
                          exit 2; }
 
+# What function FN in object OBJ refers to (the symbols of its
+# relocations, in order, without offsets): the same source refers to the
+# same symbols whatever the compiler's choices of registers and layout,
+# and code that calls anything else (write(), a student's function)
+# refers to more.
+code_of() {             # OBJ FN
+    objdump -d -r --no-show-raw-insn --disassemble="$2" "$1" 2>/dev/null |
+        sed -n "/^[0-9a-f]* <$2>:\$/,\$p" | sed -E -n '
+            s/^[[:space:]]*[0-9a-f]+:[[:space:]]*(R_[A-Z0-9_]+)[[:space:]]+//p' |
+        sed -E 's/\.LC[0-9]+/.LC/g; s/[-+]0x[0-9a-f]+$//'
+}
+
+# What the compiled object OBJ would run before or after main(), in the
+# grading program that collects the verdicts: a .preinit_array, .ctors
+# or .dtors section, an .init_array or .fini_array of a priority, or an
+# entry of .init_array/.fini_array that is not the tracepoint header's
+# own (un)registration, referring to the same symbols as in the kit's
+# library object REF. The compiler has resolved every spelling of the
+# attribute (split lines, #line, section(".init_array")) by then. Prints the first such
+# section or function, or nothing.
+hooks_of() {            # OBJ REF
+    { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
+      readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 == "FUNC" {
+            print "F", $2, $7, $8 }'
+      readelf -rW "$1" | awk '
+            /^Relocation section / { s = $3; gsub(/\047/, "", s); next }
+            s ~ /^\.rela?\.(init|fini)_array$/ && $1 ~ /^[0-9a-f]+$/ {
+                print "R", s, $5, ($6 == "+" ? $7 : 0) }'
+    } | awk '
+        function hex(h,   i, v) {
+            v = 0; h = tolower(h); sub(/^0x/, "", h)
+            for (i = 1; i <= length(h); i++)
+                v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+            return v }
+        $1 == "S" { name[$2] = $3
+            if ($3 ~ /^\.(preinit_array|ctors|dtors)/ ||
+                $4 ~ /^(PREINIT_ARRAY|INIT_ARRAY|FINI_ARRAY)$/ &&
+                $3 != ".init_array" && $3 != ".fini_array") {
+                print "section " $3; exit }
+            next }
+        $1 == "F" { fn[name[$3] "+" hex($2)] = $4; next }
+        $1 == "R" { t = $3
+            if (t ~ /^\./) t = fn[t "+" hex($4)]
+            if (t !~ /^lttng_ust__tracepoints__(init|destroy)$/ || seen[t]++) {
+                print (t == "" ? "an entry of " $2 : t "()"); exit }
+            print "check", t }' | while read -r what fn; do
+        if [ "$what" != check ]; then
+            echo "$what${fn:+ $fn}"; return
+        fi
+        [ -n "$(code_of "$1" "$fn")" ] &&
+            [ "$(code_of "$1" "$fn")" = "$(code_of "$2" "$fn")" ] || {
+            echo "$fn()"; return; }
+    done
+}
+
 # What no exercise needs and the grader does not allow in a student's
 # object: calls that could reach the grading's own memory or process
 # (mprotect, raw syscalls, ptrace...) or the harness's functions, and in
@@ -297,6 +410,12 @@ done
 # fault, in the student's terms, or nothing. Objects in DIR/obj, the
 # preprocessed sources in DIR/pre.
 reach_rules() {         # DIR
+    # the tracepoint header's (un)registration as the kit compiled it
+    hooks_ref=/dev/null
+    for r in "$build"/obj/src/lib/*.o; do
+        nm "$r" 2>/dev/null | grep -q ' lttng_ust__tracepoints__init$' &&
+            { hooks_ref=$r; break; }
+    done
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
@@ -306,6 +425,13 @@ reach_rules() {         # DIR
             echo "$c calls $sym(), which no exercise needs: the grader does" \
                 "not accept code that could reach the grading's own memory" \
                 "or process"
+            return
+        fi
+        hook=$(hooks_of "$o" "$hooks_ref")
+        if [ -n "$hook" ]; then
+            echo "$c has a constructor, destructor or section attribute" \
+                "($hook): code that runs outside the tests, which the" \
+                "grader does not accept"
             return
         fi
         pre="$1/pre/$(basename "$o" .o).i"
@@ -389,7 +515,9 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
         ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
         perl -e "$only_fds" 3 timeout -k 5 "$cc_limit" prlimit \
         --cpu="$cc_limit" --fsize=$((64 << 20)) --as=$((2048 << 20)) \
-        --core=0 --nproc=256 -- $run_as make --no-print-directory \
+        --core=0 --nproc=256 -- \
+        ${hide:+unshare --mount --propagation private -- "$hide"} \
+        $run_as make --no-print-directory \
         BUILD=build $targets) >"$3" 2>&1 </dev/null 9>&-
     cc_status=$?
     end_uid
@@ -433,7 +561,7 @@ for d in $exercises; do
     # the list of tests, even when the student's code does not compile
     if ! mk grade-list-"$n" >"$out/log/$n-list.log" 2>&1; then
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
-change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
+change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
         continue
     fi
@@ -452,7 +580,7 @@ change a header?): $(grep -m1 -i 'error' "$out/log/$n-list.log")" \
     if [ $built = 0 ]; then
         # the first error in the exercise's own files: a file it includes
         # from elsewhere may not be shown
-        first=$(grep -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|undefined reference|^grade: " \
+        first=$(grep -a -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|undefined reference|^grade: " \
             "$blog")
         why="does not compile: ${first:-an error outside the exercise's own files (see log/$n-build.log)}"
     fi
@@ -530,7 +658,9 @@ while IFS=$us read -r ex n built why name points limit desc; do
             ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             ${test_uid:+GRADE_UID="$test_uid" GRADE_GID="$test_uid"} \
             GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" perl -e "$only_fds" 4 \
-            timeout -k 2 $((t + grace)) "$sbuild/grade/$n$suffix" "$name") \
+            timeout -k 2 $((t + grace)) \
+            ${hide:+unshare --mount --propagation private -- "$hide"} \
+            "$sbuild/grade/$n$suffix" "$name") \
             >"$raw" 2>&1 3>"$verdict" </dev/null 9>&-
         status=$?
         [ -z "$test_uid" ] || end_uid
@@ -545,7 +675,9 @@ while IFS=$us read -r ex n built why name points limit desc; do
             GRADE_TMP="$tmp" ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             perl -e "$only_fds" 3 timeout -k 5 "$t" prlimit --cpu=$((t + 5)) \
             --fsize=$((64 << 20)) --as=$((2048 << 20)) --core=0 \
-            ${test_uid:+--nproc=256} -- $run_as sh ./test.sh) \
+            ${test_uid:+--nproc=256} -- \
+            ${hide:+unshare --mount --propagation private -- "$hide"} \
+            $run_as sh ./test.sh) \
             >"$raw" 2>&1 </dev/null 9>&-
         status=$?
         [ -z "$test_uid" ] || end_uid

@@ -15,6 +15,9 @@
 #                pass TEST             TEST passed
 #                fail TEST [WORDS]     TEST failed, its output has WORDS
 #                log TEST WORDS        TEST's log has WORDS
+#                nolog TEST WORDS      TEST's log lacks WORDS
+#                git                   the copy is a git checkout (its
+#                                      files committed in its .git)
 #                asroot CHECK          CHECK, only when graded as root
 #                asuser CHECK          CHECK, only when graded as another
 #                                      user (no uid switch)
@@ -51,6 +54,14 @@ for p in "$fx"/*.patch; do
 done
 # tar kept the sources' times: make must see this exercise as changed
 touch "$tree/exercises/$ex/"*.c
+# a git checkout when the fixture asks (its history is what it reads)
+rm -rf "$tree/.git"
+if grep -q '^git$' "$fx/expect"; then
+    (cd "$tree" && git init -q && git add -A $kit &&
+        git -c user.name=fixture -c user.email=fixture@localhost \
+            commit -q -m fixture) || {
+        echo "fixture: cannot make $tree a git checkout"; exit 1; }
+fi
 # the grading programs built afresh, in a directory grade.sh has not seen
 rm -rf "$tree/build/grade"
 
@@ -121,7 +132,10 @@ grade_and_check() {
         log)
             grep -qF -- "$words" "$out/log/$n-$test.log" || {
                 echo "$test: its log lacks '$words'"; exit 1; } ;;
-        tests|repeat|"") ;;
+        nolog)
+            ! grep -qF -- "$words" "$out/log/$n-$test.log" || {
+                echo "$test: its log has '$words'"; exit 1; } ;;
+        tests|repeat|git|"") ;;
         *) echo "fixture: $fx/expect: what is '$what'?"; exit 1 ;;
         esac
     done
