@@ -421,8 +421,10 @@ END_TEST
  */
 struct pester {
     int ack;                    /* ms_handshake(): an ack from a stranger */
+    int poke, done;             /* the reader's: one wrong ack per byte */
+    int fd4[2];                 /* ms_await_result(): FIFO4's ends */
     int64_t until;
-    int count;                  /* signals sent */
+    int count;                  /* signals (or records) sent */
 };
 
 static volatile sig_atomic_t got_usr2;  /* by on_usr2 */
@@ -458,6 +460,80 @@ pester_acks(struct g_watch *w)
         ps->count++;
 }
 
+/* For ms_handshake(): acks with a wrong seq (8) from the reader itself,
+   each time the wait sleeps again; the reader confirms each one sent */
+static void
+pester_wrong_acks(struct g_watch *w)
+{
+    struct pester *ps = w->arg;
+    char c;
+
+    while (ipc_now_ms() < ps->until &&
+           g_watch_wait(w, NULL, no_ack_pending) &&
+           write(ps->poke, "x", 1) == 1 && read(ps->done, &c, 1) == 1)
+        ps->count++;
+}
+
+/* A reader (ready blocked) that, for each byte on 'poke', sends the test's
+   process an ack with seq 8, not 7, and says so on 'done'; it ends when
+   'poke' is closed. Its ends kept are poke[1] and done[0]. */
+static pid_t
+wrong_acker(int ready, int ack, int poke[2], int done[2])
+{
+    pid_t server = getpid(), pid;
+    sigset_t set, old;
+
+    sigemptyset(&set);
+    sigaddset(&set, ready);
+    ck_assert_msg(pipe(poke) == 0 && pipe(done) == 0 &&
+                  sigprocmask(SIG_BLOCK, &set, &old) == 0, "test error: "
+                  "cannot set up a reader: %s", strerror(errno));
+    fflush(NULL);
+    pid = fork();
+    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
+    if (pid == 0) {
+        char c;
+
+        close(poke[1]);
+        close(done[0]);
+        while (read(poke[0], &c, 1) == 1)
+            if (sigqueue(server, ack, (union sigval){ .sival_int = 8 }) == -1
+                || write(done[1], "x", 1) != 1)
+                _exit(1);
+        _exit(0);
+    }
+    close(poke[0]);
+    close(done[1]);
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
+                  "sigprocmask() failed: %s", strerror(errno));
+    return pid;
+}
+
+/* FIFO4 is empty: the wait took every record sent so far */
+static bool
+fifo4_empty(struct g_watch *w)
+{
+    const struct pester *ps = w->arg;
+    int n = -1;
+
+    return ioctl(ps->fd4[0], FIONREAD, &n) == 0 && n == 0;
+}
+
+/* For ms_await_result(): a stale result (seq 6, not 7) in FIFO4 each time
+   the wait sleeps again with FIFO4 empty */
+static void
+pester_stale(struct g_watch *w)
+{
+    struct pester *ps = w->arg;
+    struct ipc_record stale;
+
+    ipc_rec_request(&stale, IPCLAB_OP_SUM, 1, 2, 6);
+    ipc_rec_make_result(&stale, 0, 3);
+    while (ipc_now_ms() < ps->until && g_watch_wait(w, NULL, fifo4_empty) &&
+           write(ps->fd4[1], &stale, sizeof(stale)) == (ssize_t)sizeof(stale))
+        ps->count++;
+}
+
 /* For ms_await_result(): a handler interrupts the wait (EINTR) */
 static void
 pester_eintr(struct g_watch *w)
@@ -486,9 +562,9 @@ check_deadline(const char *call, int64_t took, const struct pester *ps,
                   (long long)took);
 }
 
-GRADE_TEST(deadline_kept, 1, 20,
-           "ms_handshake, ms_await_result: signals and EINTR do not restart "
-           "the timeout")
+GRADE_TEST(deadline_kept, 1, 40,
+           "ms_handshake, ms_await_result: signals, EINTR and stale "
+           "results do not restart the timeout")
 {
     struct sigaction sa = { .sa_handler = on_usr2 };
     struct ipc_record rec, res;
@@ -530,6 +606,37 @@ GRADE_TEST(deadline_kept, 1, 20,
     }
     check_deadline("ms_handshake", took, &ps, "acks from a stranger");
 
+    /* the reader itself acking, but always with the wrong seq */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int poke[2], done[2];
+        pid_t reader = wrong_acker(m.sigs.ready, m.sigs.ack, poke, done);
+
+        ps.poke = poke[1];
+        ps.done = done[0];
+        ps.count = 0;
+        t0 = ipc_now_ms();
+        ps.until = t0 + 2000;
+        g_watch_start(&w, pester_wrong_acks, &ps);
+        errno = 0;
+        r = G_CALL(ms_handshake)(&m, &ch, &rec, reader);
+        took = ipc_now_ms() - t0;
+        g_watch_stop(&w);
+        close(poke[1]);
+        close(done[0]);
+        ck_assert_msg(h_wait(reader, 10000) == 0, "test error: the reader "
+                      "failed");
+        ck_assert_msg(r != 0, "ms_handshake returned 0 (acked) when the "
+                      "reader acked seq 8 only, for the record with seq 7: "
+                      "check the ack's value (si_value)");
+        ck_assert_msg(r == -1 && errno == ETIMEDOUT, "ms_handshake: acks "
+                      "with a wrong seq only: expected -1/ETIMEDOUT, got "
+                      "%d/%s", r, strerror(errno));
+        if (ps.count > 0)
+            break;
+    }
+    check_deadline("ms_handshake", took, &ps,
+                   "acks with a wrong seq from the reader");
+
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;            /* no SA_RESTART: the wait sees EINTR */
     ck_assert_msg(sigaction(SIGUSR2, &sa, NULL) == 0, "test error: "
@@ -549,6 +656,25 @@ GRADE_TEST(deadline_kept, 1, 20,
             break;
     }
     check_deadline("ms_await_result", took, &ps, "interruptions (EINTR)");
+
+    /* only results to another request (seq 6), one after another */
+    ps.fd4[0] = p4[0];
+    ps.fd4[1] = p4[1];
+    for (int attempt = 0; attempt < 3; attempt++) {
+        ps.count = 0;
+        t0 = ipc_now_ms();
+        ps.until = t0 + 2000;
+        g_watch_start(&w, pester_stale, &ps);
+        r = G_CALL(ms_await_result)(&m, &rec, &res, 400);
+        took = ipc_now_ms() - t0;
+        g_watch_stop(&w);
+        ck_assert_msg(r == 0, "ms_await_result: only stale results (seq 6, "
+                      "not 7) in FIFO4: expected 0 (timeout), got %d", r);
+        if (ps.count > 0)
+            break;
+    }
+    check_deadline("ms_await_result", took, &ps,
+                   "stale results (seq 6, not 7) in FIFO4");
 }
 END_TEST
 
