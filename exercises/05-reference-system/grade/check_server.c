@@ -678,6 +678,97 @@ GRADE_TEST(deadline_kept, 1, 40,
 }
 END_TEST
 
+/* A reader (ready blocked) that, on the test's ready, reads one record
+   from 'rfd', passes it on through out[1] and acks it with the ready's
+   value; out[0] is the test's */
+static pid_t
+acking_reader(int ready, int ack, int rfd, int out[2])
+{
+    pid_t server = getpid(), pid;
+    sigset_t set, old;
+
+    sigemptyset(&set);
+    sigaddset(&set, ready);
+    ck_assert_msg(pipe(out) == 0 && sigprocmask(SIG_BLOCK, &set, &old) == 0,
+                  "test error: cannot set up a reader: %s", strerror(errno));
+    fflush(NULL);
+    pid = fork();
+    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
+    if (pid == 0) {
+        struct timespec ts = { 10, 0 };
+        struct ipc_record rec;
+        siginfo_t si;
+
+        close(out[0]);
+        _exit(sigtimedwait(&set, &si, &ts) != ready ||
+              read(rfd, &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
+              write(out[1], &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
+              sigqueue(server, ack, si.si_value) == -1);
+    }
+    close(out[1]);
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
+                  "sigprocmask() failed: %s", strerror(errno));
+    return pid;
+}
+
+GRADE_TEST(serve_failures, 1, 30,
+           "ms_serve_one: a worker that never answers gives EIO; served "
+           "counts only results acked")
+{
+    struct ipc_record req, got;
+    struct ms_chan ch;
+    struct ms m;
+    int p[2], p4[2], q[2], wout[2], cout[2], gate[2];
+    pid_t worker, client, silent;
+
+    require_record_first();
+    init_ms(&m, &ch, p, p4);
+    ck_assert_msg(pipe(q) == 0 && fcntl(q[0], F_SETFL, O_NONBLOCK) == 0 &&
+                  fcntl(q[1], F_SETFL, O_NONBLOCK) == 0, "test error: "
+                  "pipe() failed: %s", strerror(errno));
+    m.to_worker = ch;
+    m.to_client = (struct ms_chan){ .no = IPCLAB_FIFO2, .wfd = q[1],
+                                    .rfd = q[0] };
+    m.ack_timeout_ms = 300;
+    m.result_timeout_ms = 300;
+    /* the worker acks the request and never answers; the client acks */
+    worker = acking_reader(m.sigs.ready, m.sigs.ack, p[0], wout);
+    client = acking_reader(m.sigs.ready, m.sigs.ack, q[0], cout);
+    m.workers[IPCLAB_OP_SUM] = worker;
+    ipc_rec_request(&req, IPCLAB_OP_SUM, 1, 2, 7);
+    req.pid = client;
+    G_CALL(ms_serve_one)(&m, &req);
+    ck_assert_msg(h_wait(worker, 10000) == 0, "the worker (pid %d) never "
+                  "got request 7 with its ready", (int)worker);
+    ck_assert_msg(h_wait(client, 10000) == 0 &&
+                  read(cout[0], &got, sizeof(got)) == (ssize_t)sizeof(got),
+                  "the worker took request 7 and never answered: the client "
+                  "got no result");
+    ck_assert_msg(got.status == EIO, "the worker took request 7 and never "
+                  "answered within the result timeout: the client got "
+                  "status %d (%s), expected EIO (README, 05-3)",
+                  (int)got.status, strerror((int)got.status));
+    ck_assert_msg(m.served == 1, "the client acked its result: served is "
+                  "%lu, expected 1", m.served);
+    close(wout[0]);
+    close(cout[0]);
+
+    /* a client that never acks: its result is not delivered */
+    silent = silent_reader(m.sigs.ready, gate);
+    req.pid = silent;
+    req.seq = 8;
+    m.workers[IPCLAB_OP_SUM] = 0;
+    G_CALL(ms_serve_one)(&m, &req);
+    close(gate[1]);
+    ck_assert_msg(h_wait(silent, 10000) == 0, "test error: the silent "
+                  "client failed");
+    ck_assert_msg(m.served == 1, "a client never acked its result (taken "
+                  "back after the ack timeout), and served went from 1 to "
+                  "%lu: served counts results delivered (ms.h), count "
+                  "only when the client's handshake succeeded", m.served);
+}
+END_TEST
+
 GRADE_TEST(system_single, 2, 40,
            "reference rc via ex05-server: 6 * 7, 1 / 0, overflow")
 {
@@ -695,7 +786,7 @@ GRADE_TEST(system_single, 2, 40,
 }
 END_TEST
 
-GRADE_TEST(unknown_op, 2, 30, "an unknown operation is answered EINVAL")
+GRADE_TEST(unknown_op, 1, 30, "an unknown operation is answered EINVAL")
 {
     const char *dir = h_tmpdir_path("run");
     int64_t v = 0;
