@@ -990,19 +990,33 @@ no_child_but(pid_t server, const char *after)
 }
 
 GRADE_TEST(request_no_child, 1, 10,
-           "hs_request leaves no process behind: answered or timed out")
+           "hs_request leaves nothing behind: no process, no descriptor, "
+           "answered or timed out")
 {
     struct fake f;
-    int r;
+    int r, fds;
 
-    r = fake_first(&f, "a|-");
-    check_answer(r, &f.res, "nothing");
-    no_child_but(f.pid, "an answer");
+    fake_start(&f, "a|a|a|-");
+    fds = g_open_fds();
+    for (int i = 1; i <= 3; i++) {
+        r = fake_request(&f, 6, 7, &f.res, 5000);
+        check_answer(r, &f.res, "nothing");
+        ck_assert_msg(fake_said(&f) == 'k', "answer %d was never acked", i);
+        no_child_but(f.pid, "an answer");
+    }
+    ck_assert_msg(g_open_fds() == fds, "after 3 answered requests this "
+                  "process has %d descriptors open, %d before: hs_request "
+                  "leaks one (dup(), open(), pipe()...) per call: close "
+                  "every descriptor you open before returning",
+                  g_open_fds(), fds);
     r = fake_request(&f, 2, 3, &f.res, 300);
     ck_assert_msg(r == -1 && errno == ETIMEDOUT, "no answer in 300 ms: "
                   "expected -1/ETIMEDOUT, got %d/%s", r, strerror(errno));
     no_child_but(f.pid, "a timeout");
-    ck_assert_msg(fake_said(&f) == 'k', "the answer was never acked");
+    ck_assert_msg(g_open_fds() == fds, "after a timed-out request this "
+                  "process has %d descriptors open, %d before: close every "
+                  "descriptor you open, on the error paths too",
+                  g_open_fds(), fds);
     fake_end(&f);
 }
 END_TEST
