@@ -329,20 +329,37 @@ require_record_first(void)
                   "would be chance");
 }
 
-/* A reader that lives, silent, with ready blocked, until 'gate' closes */
+/* Fork a reader with 'ready' blocked, from before the fork on, so that a
+   ready sent to it at once waits for it; 0 in the reader */
 static pid_t
-silent_reader(int ready, int gate[2])
+fork_reader(int ready)
 {
     sigset_t set, old;
     pid_t pid;
 
     sigemptyset(&set);
     sigaddset(&set, ready);
-    ck_assert_msg(pipe(gate) == 0 && sigprocmask(SIG_BLOCK, &set, &old) == 0,
-                  "test error: cannot set up a reader: %s", strerror(errno));
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &set, &old) == 0, "test error: "
+                  "sigprocmask() failed: %s", strerror(errno));
     fflush(NULL);
     pid = fork();
+    if (pid == 0)
+        return 0;
     ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
+                  "sigprocmask() failed: %s", strerror(errno));
+    return pid;
+}
+
+/* A reader that lives, silent, with ready blocked, until 'gate' closes */
+static pid_t
+silent_reader(int ready, int gate[2])
+{
+    pid_t pid;
+
+    ck_assert_msg(pipe(gate) == 0, "test error: cannot set up a reader: %s",
+                  strerror(errno));
+    pid = fork_reader(ready);
     if (pid == 0) {
         char c;
 
@@ -350,8 +367,6 @@ silent_reader(int ready, int gate[2])
         _exit(read(gate[0], &c, 1) == 0 ? 0 : 1);
     }
     close(gate[0]);
-    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
-                  "sigprocmask() failed: %s", strerror(errno));
     return pid;
 }
 
@@ -481,16 +496,10 @@ static pid_t
 wrong_acker(int ready, int ack, int poke[2], int done[2])
 {
     pid_t server = getpid(), pid;
-    sigset_t set, old;
 
-    sigemptyset(&set);
-    sigaddset(&set, ready);
-    ck_assert_msg(pipe(poke) == 0 && pipe(done) == 0 &&
-                  sigprocmask(SIG_BLOCK, &set, &old) == 0, "test error: "
-                  "cannot set up a reader: %s", strerror(errno));
-    fflush(NULL);
-    pid = fork();
-    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(poke) == 0 && pipe(done) == 0, "test error: cannot "
+                  "set up a reader: %s", strerror(errno));
+    pid = fork_reader(ready);
     if (pid == 0) {
         char c;
 
@@ -504,8 +513,6 @@ wrong_acker(int ready, int ack, int poke[2], int done[2])
     }
     close(poke[0]);
     close(done[1]);
-    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
-                  "sigprocmask() failed: %s", strerror(errno));
     return pid;
 }
 
@@ -543,6 +550,20 @@ pester_eintr(struct g_watch *w)
     while (ipc_now_ms() < ps->until && g_watch_wait(w, NULL, NULL) &&
            g_watch_interrupt(w, SIGUSR2, &got_usr2))
         ps->count++;
+}
+
+/* Start watcher 'fn' (its count cleared, signals for 2 s at most) for a
+   call of 400 ms; when it started */
+static int64_t
+pester_start(struct g_watch *w, void (*fn)(struct g_watch *),
+             struct pester *ps)
+{
+    int64_t t0 = ipc_now_ms();
+
+    ps->count = 0;
+    ps->until = t0 + 2000;
+    g_watch_start(w, fn, ps);
+    return t0;
 }
 
 /* The call's time, checked against its timeout of 400 ms */
@@ -584,10 +605,7 @@ GRADE_TEST(deadline_kept, 1, 40,
        the wait: a loaded machine is not the student's fault */
     for (int attempt = 0; attempt < 3; attempt++) {
         silent = silent_reader(m.sigs.ready, gate);
-        ps.count = 0;
-        t0 = ipc_now_ms();
-        ps.until = t0 + 2000;
-        g_watch_start(&w, pester_acks, &ps);
+        t0 = pester_start(&w, pester_acks, &ps);
         errno = 0;
         r = G_CALL(ms_handshake)(&m, &ch, &rec, silent);
         took = ipc_now_ms() - t0;
@@ -613,10 +631,7 @@ GRADE_TEST(deadline_kept, 1, 40,
 
         ps.poke = poke[1];
         ps.done = done[0];
-        ps.count = 0;
-        t0 = ipc_now_ms();
-        ps.until = t0 + 2000;
-        g_watch_start(&w, pester_wrong_acks, &ps);
+        t0 = pester_start(&w, pester_wrong_acks, &ps);
         errno = 0;
         r = G_CALL(ms_handshake)(&m, &ch, &rec, reader);
         took = ipc_now_ms() - t0;
@@ -642,10 +657,7 @@ GRADE_TEST(deadline_kept, 1, 40,
     ck_assert_msg(sigaction(SIGUSR2, &sa, NULL) == 0, "test error: "
                   "sigaction() failed: %s", strerror(errno));
     for (int attempt = 0; attempt < 3; attempt++) {
-        ps.count = 0;
-        t0 = ipc_now_ms();
-        ps.until = t0 + 2000;
-        g_watch_start(&w, pester_eintr, &ps);
+        t0 = pester_start(&w, pester_eintr, &ps);
         r = G_CALL(ms_await_result)(&m, &rec, &res, 400);
         took = ipc_now_ms() - t0;
         g_watch_stop(&w);
@@ -661,10 +673,7 @@ GRADE_TEST(deadline_kept, 1, 40,
     ps.fd4[0] = p4[0];
     ps.fd4[1] = p4[1];
     for (int attempt = 0; attempt < 3; attempt++) {
-        ps.count = 0;
-        t0 = ipc_now_ms();
-        ps.until = t0 + 2000;
-        g_watch_start(&w, pester_stale, &ps);
+        t0 = pester_start(&w, pester_stale, &ps);
         r = G_CALL(ms_await_result)(&m, &rec, &res, 400);
         took = ipc_now_ms() - t0;
         g_watch_stop(&w);
@@ -685,29 +694,25 @@ static pid_t
 acking_reader(int ready, int ack, int rfd, int out[2])
 {
     pid_t server = getpid(), pid;
-    sigset_t set, old;
 
-    sigemptyset(&set);
-    sigaddset(&set, ready);
-    ck_assert_msg(pipe(out) == 0 && sigprocmask(SIG_BLOCK, &set, &old) == 0,
-                  "test error: cannot set up a reader: %s", strerror(errno));
-    fflush(NULL);
-    pid = fork();
-    ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(out) == 0, "test error: cannot set up a reader: %s",
+                  strerror(errno));
+    pid = fork_reader(ready);
     if (pid == 0) {
         struct timespec ts = { 10, 0 };
         struct ipc_record rec;
         siginfo_t si;
+        sigset_t set;
 
         close(out[0]);
+        sigemptyset(&set);
+        sigaddset(&set, ready);
         _exit(sigtimedwait(&set, &si, &ts) != ready ||
               read(rfd, &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
               write(out[1], &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
               sigqueue(server, ack, si.si_value) == -1);
     }
     close(out[1]);
-    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
-                  "sigprocmask() failed: %s", strerror(errno));
     return pid;
 }
 
