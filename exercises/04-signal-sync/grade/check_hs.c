@@ -675,15 +675,16 @@ wait_client_idle(pid_t pid, int ready)
  *   'r'  a revoke for another seq (the request's + 50)
  *   'R'  a revoke for the request's seq
  *   'g'  garbage (bytes that are no record) in FIFO2, then ready(seq)
- *   'f'  another client's result (its own pid, seq + 50), then
+ *   'f'  another client's result (its own pid) for the seq, then ready
+ *   'o'  another client's result (its own pid, seq + 50), then
  *        ready(seq + 50), as the server signals another client's result
- *   'F'  'f' again and again, each once the last was acked, until one is
+ *   'F'  'o' again and again, each once the last was acked, until one is
  *        not acked within FAKE_ACK_MS or FLOOD_MS have passed
  *   'e'  a ready(seq) with nothing in FIFO2 (taken back); once the client
  *        has taken it and waits again, reports 'k' if it acked, else 'n'
  *   'a'  the client's result (value a * b), then ready
  *   '-'  nothing: the request gets no answer
- * After each ready of 'g', 'f' and 'a' it waits up to FAKE_ACK_MS for the
+ * After each ready of 'g', 'f', 'o' and 'a' it waits up to FAKE_ACK_MS for the
  * client's ack and reports it on 'said': 'k' acked with the ready's
  * value, 'w' with another value, 'n' not acked; after
  * 'F' it reports once: 'n' (an ack missed: the client gave up) or 't'
@@ -763,14 +764,15 @@ fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
                 got = fake_ready(fd2, &sigs, &rec, sv.sival_int, client);
                 break;
             case 'f':
+            case 'o':
             case 'F':
                 rec.pid = getpid();
-                rec.seq = (uint32_t)other.sival_int;
+                if (*s != 'f')
+                    rec.seq = (uint32_t)other.sival_int;
                 ipc_rec_make_result(&rec, 0, 666);
                 end = ipc_deadline_ms(FLOOD_MS);
                 do
-                    got = fake_ready(fd2, &sigs, &rec, other.sival_int,
-                                     client);
+                    got = fake_ready(fd2, &sigs, &rec, (int)rec.seq, client);
                 while (*s == 'F' && got == 'k' && ipc_ms_until(end) > 0);
                 if (*s == 'F')
                     got = got == 'k' ? 't' : 'n';
@@ -940,15 +942,19 @@ GRADE_TEST(request_foreign, 1, 20,
     char said;
     int r;
 
-    /* request 1: another client's result (its pid, seq 51, ready 51),
-       then the answer; request 2: other clients' results, one after
+    /* request 1: another client's result with its seq, another's with
+       seq 51 (ready 51), then the answer; request 2: other clients' results, one after
        another, and no answer */
-    r = fake_first(&f, "fa|F");
+    r = fake_first(&f, "foa|F");
     ck_assert_msg(!(r == 0 && f.res.pid == f.pid), "hs_request returned "
                   "another client's result (pid %d, value %lld) as its own "
                   "answer to seq %u: check the result's pid, ack it, and "
                   "wait on for yours", (int)f.res.pid, (long long)f.res.value,
                   f.res.seq);
+    ck_assert_msg(fake_said(&f) == 'k', "another client's result (pid %d, "
+                  "your seq) was read on a ready and never acked: the "
+                  "server would wait for that ack and send nothing more",
+                  (int)f.pid);
     said = fake_said(&f);
     ck_assert_msg(said != 'w', "another client's result came on a ready "
                   "with value 51 (its seq) and hs_request acked it with "
