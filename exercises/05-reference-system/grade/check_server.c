@@ -329,20 +329,37 @@ require_record_first(void)
                   "would be chance");
 }
 
-/* A reader that lives, silent, with ready blocked, until 'gate' closes */
+/* Fork a reader with 'ready' blocked, from before the fork on, so that a
+   ready sent to it at once waits for it; 0 in the reader */
 static pid_t
-silent_reader(int ready, int gate[2])
+fork_reader(int ready)
 {
     sigset_t set, old;
     pid_t pid;
 
     sigemptyset(&set);
     sigaddset(&set, ready);
-    ck_assert_msg(pipe(gate) == 0 && sigprocmask(SIG_BLOCK, &set, &old) == 0,
-                  "test error: cannot set up a reader: %s", strerror(errno));
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &set, &old) == 0, "test error: "
+                  "sigprocmask() failed: %s", strerror(errno));
     fflush(NULL);
     pid = fork();
+    if (pid == 0)
+        return 0;
     ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
+    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
+                  "sigprocmask() failed: %s", strerror(errno));
+    return pid;
+}
+
+/* A reader that lives, silent, with ready blocked, until 'gate' closes */
+static pid_t
+silent_reader(int ready, int gate[2])
+{
+    pid_t pid;
+
+    ck_assert_msg(pipe(gate) == 0, "test error: cannot set up a reader: %s",
+                  strerror(errno));
+    pid = fork_reader(ready);
     if (pid == 0) {
         char c;
 
@@ -350,8 +367,6 @@ silent_reader(int ready, int gate[2])
         _exit(read(gate[0], &c, 1) == 0 ? 0 : 1);
     }
     close(gate[0]);
-    ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
-                  "sigprocmask() failed: %s", strerror(errno));
     return pid;
 }
 
@@ -421,8 +436,10 @@ END_TEST
  */
 struct pester {
     int ack;                    /* ms_handshake(): an ack from a stranger */
+    int poke, done;             /* the reader's: one wrong ack per byte */
+    int fd4[2];                 /* ms_await_result(): FIFO4's ends */
     int64_t until;
-    int count;                  /* signals sent */
+    int count;                  /* signals (or records) sent */
 };
 
 static volatile sig_atomic_t got_usr2;  /* by on_usr2 */
@@ -458,6 +475,72 @@ pester_acks(struct g_watch *w)
         ps->count++;
 }
 
+/* For ms_handshake(): acks with a wrong seq (8) from the reader itself,
+   each time the wait sleeps again; the reader confirms each one sent */
+static void
+pester_wrong_acks(struct g_watch *w)
+{
+    struct pester *ps = w->arg;
+    char c;
+
+    while (ipc_now_ms() < ps->until &&
+           g_watch_wait(w, NULL, no_ack_pending) &&
+           write(ps->poke, "x", 1) == 1 && read(ps->done, &c, 1) == 1)
+        ps->count++;
+}
+
+/* A reader (ready blocked) that, for each byte on 'poke', sends the test's
+   process an ack with seq 8, not 7, and says so on 'done'; it ends when
+   'poke' is closed. Its ends kept are poke[1] and done[0]. */
+static pid_t
+wrong_acker(int ready, int ack, int poke[2], int done[2])
+{
+    pid_t server = getpid(), pid;
+
+    ck_assert_msg(pipe(poke) == 0 && pipe(done) == 0, "test error: cannot "
+                  "set up a reader: %s", strerror(errno));
+    pid = fork_reader(ready);
+    if (pid == 0) {
+        char c;
+
+        close(poke[1]);
+        close(done[0]);
+        while (read(poke[0], &c, 1) == 1)
+            if (sigqueue(server, ack, (union sigval){ .sival_int = 8 }) == -1
+                || write(done[1], "x", 1) != 1)
+                _exit(1);
+        _exit(0);
+    }
+    close(poke[0]);
+    close(done[1]);
+    return pid;
+}
+
+/* FIFO4 is empty: the wait took every record sent so far */
+static bool
+fifo4_empty(struct g_watch *w)
+{
+    const struct pester *ps = w->arg;
+    int n = -1;
+
+    return ioctl(ps->fd4[0], FIONREAD, &n) == 0 && n == 0;
+}
+
+/* For ms_await_result(): a stale result (seq 6, not 7) in FIFO4 each time
+   the wait sleeps again with FIFO4 empty */
+static void
+pester_stale(struct g_watch *w)
+{
+    struct pester *ps = w->arg;
+    struct ipc_record stale;
+
+    ipc_rec_request(&stale, IPCLAB_OP_SUM, 1, 2, 6);
+    ipc_rec_make_result(&stale, 0, 3);
+    while (ipc_now_ms() < ps->until && g_watch_wait(w, NULL, fifo4_empty) &&
+           write(ps->fd4[1], &stale, sizeof(stale)) == (ssize_t)sizeof(stale))
+        ps->count++;
+}
+
 /* For ms_await_result(): a handler interrupts the wait (EINTR) */
 static void
 pester_eintr(struct g_watch *w)
@@ -467,6 +550,20 @@ pester_eintr(struct g_watch *w)
     while (ipc_now_ms() < ps->until && g_watch_wait(w, NULL, NULL) &&
            g_watch_interrupt(w, SIGUSR2, &got_usr2))
         ps->count++;
+}
+
+/* Start watcher 'fn' (its count cleared, signals for 2 s at most) for a
+   call of 400 ms; when it started */
+static int64_t
+pester_start(struct g_watch *w, void (*fn)(struct g_watch *),
+             struct pester *ps)
+{
+    int64_t t0 = ipc_now_ms();
+
+    ps->count = 0;
+    ps->until = t0 + 2000;
+    g_watch_start(w, fn, ps);
+    return t0;
 }
 
 /* The call's time, checked against its timeout of 400 ms */
@@ -486,9 +583,9 @@ check_deadline(const char *call, int64_t took, const struct pester *ps,
                   (long long)took);
 }
 
-GRADE_TEST(deadline_kept, 1, 20,
-           "ms_handshake, ms_await_result: signals and EINTR do not restart "
-           "the timeout")
+GRADE_TEST(deadline_kept, 1, 40,
+           "ms_handshake, ms_await_result: signals, EINTR and stale "
+           "results do not restart the timeout")
 {
     struct sigaction sa = { .sa_handler = on_usr2 };
     struct ipc_record rec, res;
@@ -508,10 +605,7 @@ GRADE_TEST(deadline_kept, 1, 20,
        the wait: a loaded machine is not the student's fault */
     for (int attempt = 0; attempt < 3; attempt++) {
         silent = silent_reader(m.sigs.ready, gate);
-        ps.count = 0;
-        t0 = ipc_now_ms();
-        ps.until = t0 + 2000;
-        g_watch_start(&w, pester_acks, &ps);
+        t0 = pester_start(&w, pester_acks, &ps);
         errno = 0;
         r = G_CALL(ms_handshake)(&m, &ch, &rec, silent);
         took = ipc_now_ms() - t0;
@@ -530,15 +624,40 @@ GRADE_TEST(deadline_kept, 1, 20,
     }
     check_deadline("ms_handshake", took, &ps, "acks from a stranger");
 
+    /* the reader itself acking, but always with the wrong seq */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int poke[2], done[2];
+        pid_t reader = wrong_acker(m.sigs.ready, m.sigs.ack, poke, done);
+
+        ps.poke = poke[1];
+        ps.done = done[0];
+        t0 = pester_start(&w, pester_wrong_acks, &ps);
+        errno = 0;
+        r = G_CALL(ms_handshake)(&m, &ch, &rec, reader);
+        took = ipc_now_ms() - t0;
+        g_watch_stop(&w);
+        close(poke[1]);
+        close(done[0]);
+        ck_assert_msg(h_wait(reader, 10000) == 0, "test error: the reader "
+                      "failed");
+        ck_assert_msg(r != 0, "ms_handshake returned 0 (acked) when the "
+                      "reader acked seq 8 only, for the record with seq 7: "
+                      "check the ack's value (si_value)");
+        ck_assert_msg(r == -1 && errno == ETIMEDOUT, "ms_handshake: acks "
+                      "with a wrong seq only: expected -1/ETIMEDOUT, got "
+                      "%d/%s", r, strerror(errno));
+        if (ps.count > 0)
+            break;
+    }
+    check_deadline("ms_handshake", took, &ps,
+                   "acks with a wrong seq from the reader");
+
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;            /* no SA_RESTART: the wait sees EINTR */
     ck_assert_msg(sigaction(SIGUSR2, &sa, NULL) == 0, "test error: "
                   "sigaction() failed: %s", strerror(errno));
     for (int attempt = 0; attempt < 3; attempt++) {
-        ps.count = 0;
-        t0 = ipc_now_ms();
-        ps.until = t0 + 2000;
-        g_watch_start(&w, pester_eintr, &ps);
+        t0 = pester_start(&w, pester_eintr, &ps);
         r = G_CALL(ms_await_result)(&m, &rec, &res, 400);
         took = ipc_now_ms() - t0;
         g_watch_stop(&w);
@@ -549,6 +668,109 @@ GRADE_TEST(deadline_kept, 1, 20,
             break;
     }
     check_deadline("ms_await_result", took, &ps, "interruptions (EINTR)");
+
+    /* only results to another request (seq 6), one after another */
+    ps.fd4[0] = p4[0];
+    ps.fd4[1] = p4[1];
+    for (int attempt = 0; attempt < 3; attempt++) {
+        t0 = pester_start(&w, pester_stale, &ps);
+        r = G_CALL(ms_await_result)(&m, &rec, &res, 400);
+        took = ipc_now_ms() - t0;
+        g_watch_stop(&w);
+        ck_assert_msg(r == 0, "ms_await_result: only stale results (seq 6, "
+                      "not 7) in FIFO4: expected 0 (timeout), got %d", r);
+        if (ps.count > 0)
+            break;
+    }
+    check_deadline("ms_await_result", took, &ps,
+                   "stale results (seq 6, not 7) in FIFO4");
+}
+END_TEST
+
+/* A reader (ready blocked) that, on the test's ready, reads one record
+   from 'rfd', passes it on through out[1] and acks it with the ready's
+   value; out[0] is the test's */
+static pid_t
+acking_reader(int ready, int ack, int rfd, int out[2])
+{
+    pid_t server = getpid(), pid;
+
+    ck_assert_msg(pipe(out) == 0, "test error: cannot set up a reader: %s",
+                  strerror(errno));
+    pid = fork_reader(ready);
+    if (pid == 0) {
+        struct timespec ts = { 10, 0 };
+        struct ipc_record rec;
+        siginfo_t si;
+        sigset_t set;
+
+        close(out[0]);
+        sigemptyset(&set);
+        sigaddset(&set, ready);
+        _exit(sigtimedwait(&set, &si, &ts) != ready ||
+              read(rfd, &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
+              write(out[1], &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
+              sigqueue(server, ack, si.si_value) == -1);
+    }
+    close(out[1]);
+    return pid;
+}
+
+GRADE_TEST(serve_failures, 1, 30,
+           "ms_serve_one: a worker that never answers gives EIO; served "
+           "counts only results acked")
+{
+    struct ipc_record req, got;
+    struct ms_chan ch;
+    struct ms m;
+    int p[2], p4[2], q[2], wout[2], cout[2], gate[2];
+    pid_t worker, client, silent;
+
+    require_record_first();
+    init_ms(&m, &ch, p, p4);
+    ck_assert_msg(pipe(q) == 0 && fcntl(q[0], F_SETFL, O_NONBLOCK) == 0 &&
+                  fcntl(q[1], F_SETFL, O_NONBLOCK) == 0, "test error: "
+                  "pipe() failed: %s", strerror(errno));
+    m.to_worker = ch;
+    m.to_client = (struct ms_chan){ .no = IPCLAB_FIFO2, .wfd = q[1],
+                                    .rfd = q[0] };
+    m.ack_timeout_ms = 300;
+    m.result_timeout_ms = 300;
+    /* the worker acks the request and never answers; the client acks */
+    worker = acking_reader(m.sigs.ready, m.sigs.ack, p[0], wout);
+    client = acking_reader(m.sigs.ready, m.sigs.ack, q[0], cout);
+    m.workers[IPCLAB_OP_SUM] = worker;
+    ipc_rec_request(&req, IPCLAB_OP_SUM, 1, 2, 7);
+    req.pid = client;
+    G_CALL(ms_serve_one)(&m, &req);
+    ck_assert_msg(h_wait(worker, 10000) == 0, "the worker (pid %d) never "
+                  "got request 7 with its ready", (int)worker);
+    ck_assert_msg(h_wait(client, 10000) == 0 &&
+                  read(cout[0], &got, sizeof(got)) == (ssize_t)sizeof(got),
+                  "the worker took request 7 and never answered: the client "
+                  "got no result");
+    ck_assert_msg(got.status == EIO, "the worker took request 7 and never "
+                  "answered within the result timeout: the client got "
+                  "status %d (%s), expected EIO (README, 05-3)",
+                  (int)got.status, strerror((int)got.status));
+    ck_assert_msg(m.served == 1, "the client acked its result: served is "
+                  "%lu, expected 1", m.served);
+    close(wout[0]);
+    close(cout[0]);
+
+    /* a client that never acks: its result is not delivered */
+    silent = silent_reader(m.sigs.ready, gate);
+    req.pid = silent;
+    req.seq = 8;
+    m.workers[IPCLAB_OP_SUM] = 0;
+    G_CALL(ms_serve_one)(&m, &req);
+    close(gate[1]);
+    ck_assert_msg(h_wait(silent, 10000) == 0, "test error: the silent "
+                  "client failed");
+    ck_assert_msg(m.served == 1, "a client never acked its result (taken "
+                  "back after the ack timeout), and served went from 1 to "
+                  "%lu: served counts results delivered (ms.h), count "
+                  "only when the client's handshake succeeded", m.served);
 }
 END_TEST
 
@@ -569,7 +791,7 @@ GRADE_TEST(system_single, 2, 40,
 }
 END_TEST
 
-GRADE_TEST(unknown_op, 2, 30, "an unknown operation is answered EINVAL")
+GRADE_TEST(unknown_op, 1, 30, "an unknown operation is answered EINVAL")
 {
     const char *dir = h_tmpdir_path("run");
     int64_t v = 0;
