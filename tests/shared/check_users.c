@@ -418,10 +418,45 @@ START_TEST(test_root_and_two_users_at_once)
 }
 END_TEST
 
+/* h_skip() returns from the test itself: a macro, not a function */
+#define SKIP_UNLESS_B_TRACES()                                              \
+    do {                                                                    \
+        if (no_users != NULL)                                               \
+            h_skip("%s", no_users);                                         \
+        if (!h_tracing_available())                                         \
+            h_skip("LTTng is not installed or tracing is compiled out");    \
+    } while (0)
+
+/*
+ * Run 'script' as user B in B's tree ($TREE, $BUILD: its build) with a
+ * recording; the output goes to WORLD/NAME.out and .err. Returns the exit
+ * status; *text gets stdout and stderr together, for messages. The caller
+ * skips first when there are no users or no tracing (SKIP_UNLESS_B_TRACES).
+ */
+static int
+traced_script_as_b(const char *script, const char *name, char *out,
+                   size_t size, char **text)
+{
+    char tree[PATH_MAX], tree_env[PATH_MAX + 8], build_env[NAME_MAX + 8];
+    char err[PATH_MAX + 16];
+    int status;
+
+    give_tree(&users[1]);
+    in_world(tree, sizeof(tree), users[1].name);
+    snprintf(tree_env, sizeof(tree_env), "TREE=%s", tree);
+    snprintf(build_env, sizeof(build_env), "BUILD=%s", h_build_name());
+    snprintf(out, size, "%s/%s.out", world, name);
+    snprintf(err, sizeof(err), "%s/%s.err", world, name);
+    status = h_wait(start_as(&users[1], script,
+                             (const char *[]){ tree_env, build_env, NULL },
+                             NULL, out, err), 120000);
+    *text = outputs(out, err);
+    return status;
+}
+
 START_TEST(test_user_records_a_server_by_pid)
 {
-    /* in B's tree ($TREE); its output: how many of the trace's events
-       are the server's */
+    /* its output: how many of the trace's events are the server's */
     static const char script[] =
         "set -e; cd \"$TREE\"; d=$HOME/by-pid; mkdir \"$d\"\n"
         ". scripts/lib/server.sh\n"
@@ -436,26 +471,13 @@ START_TEST(test_user_records_a_server_by_pid)
         "babeltrace2 \"$d/trace\" | grep -c 'procname = \"ipclab-server\"' "
         "|| true\n"
         "exit $st\n";
-    char tree[PATH_MAX], tree_env[PATH_MAX + 8], build_env[NAME_MAX + 8];
-    char out[PATH_MAX + 16], err[PATH_MAX + 16];
+    char out[PATH_MAX + 16];
     char *text;
     int status;
 
-    if (no_users != NULL)
-        h_skip("%s", no_users);
-    if (!h_tracing_available())
-        h_skip("LTTng is not installed or tracing is compiled out");
-    give_tree(&users[1]);
-    in_world(tree, sizeof(tree), users[1].name);
-    snprintf(tree_env, sizeof(tree_env), "TREE=%s", tree);
-    snprintf(build_env, sizeof(build_env), "BUILD=%s", h_build_name());
-    snprintf(out, sizeof(out), "%s/by-pid.out", world);
-    snprintf(err, sizeof(err), "%s/by-pid.err", world);
-    status = h_wait(start_as(&users[1], script,
-                             (const char *[]){ tree_env, build_env, NULL },
-                             NULL, out,
-                             err), 120000);
-    text = outputs(out, err);
+    SKIP_UNLESS_B_TRACES();
+    status = traced_script_as_b(script, "by-pid", out, sizeof(out), &text);
+
     ck_assert_msg(status == 0, "exit %d:\n%s", status, text);
     free(text);
     text = h_read_file(out);
@@ -481,25 +503,13 @@ START_TEST(test_user_recorded_server_serves_outside_clients)
         "read spid mode <\"$d/run/server.lock\"; kill -INT \"$spid\"\n"
         "rs=0; wait \"$server_pid\" || rs=$?; [ \"$st\" -ne 0 ] || st=$rs\n"
         "exit $st\n";
-    char tree[PATH_MAX], tree_env[PATH_MAX + 8], build_env[NAME_MAX + 8];
-    char out[PATH_MAX + 16], err[PATH_MAX + 16];
+    char out[PATH_MAX + 16];
     char *text;
     int status;
 
-    if (no_users != NULL)
-        h_skip("%s", no_users);
-    if (!h_tracing_available())
-        h_skip("LTTng is not installed or tracing is compiled out");
-    give_tree(&users[1]);
-    in_world(tree, sizeof(tree), users[1].name);
-    snprintf(tree_env, sizeof(tree_env), "TREE=%s", tree);
-    snprintf(build_env, sizeof(build_env), "BUILD=%s", h_build_name());
-    snprintf(out, sizeof(out), "%s/outside.out", world);
-    snprintf(err, sizeof(err), "%s/outside.err", world);
-    status = h_wait(start_as(&users[1], script,
-                             (const char *[]){ tree_env, build_env, NULL },
-                             NULL, out, err), 120000);
-    text = outputs(out, err);
+    SKIP_UNLESS_B_TRACES();
+    status = traced_script_as_b(script, "outside", out, sizeof(out), &text);
+
     ck_assert_msg(status == 0, "a client outside the recording was not "
                   "answered (exit %d):\n%s", status, text);
     free(text);
