@@ -135,7 +135,8 @@ GRADE_TEST(compute_rules, 2, 10,
                   "the overflow builtins are what the exercise asks you to "
                   "write; decide before computing whether the result fits");
     g_rule_tokens("compute.c", (const char *[]){ "__int128", "_BitInt",
-                  "long double", NULL },
+                  "long double", "_Float128", "__float128", "_Float64x",
+                  "__float80", "_Decimal128", NULL },
                   "a wider type hides the overflow instead of detecting it");
     g_rule_symbols("compute.o", (const char *[]){ "ipc_calc_apply",
                    "__multi3", "__divti3", "__modti3", NULL },
