@@ -793,10 +793,10 @@ heard(struct quiet *q, const char *call, const char *when)
     close(q->saved[1]);
     ck_assert_msg(stat(q->path, &st) == 0,
                   "test error: stat() failed: %s", strerror(errno));
-    ck_assert_msg(st.st_size == 0, "%s() printed \"%s\" when it failed (%s): "
-                  "a library function reports an error only by -1 and "
-                  "errno, the caller decides what to print (README rules)",
-                  call, g_snippet(q->path, 60), when);
+    ck_assert_msg(st.st_size == 0, "%s() printed \"%s\" (%s): a library "
+                  "function never prints; it reports an error only by -1 "
+                  "and errno, the caller decides what to print (README "
+                  "rules)", call, g_snippet(q->path, 60), when);
     errno = err;
 }
 
@@ -808,14 +808,26 @@ heard(struct quiet *q, const char *call, const char *when)
         hush(q);                                                         \
         errno = 0;                                                       \
         r_ = (long)G_CALL(fn) args;                                      \
-        heard(q, #fn, when);                                             \
+        heard(q, #fn, "when it failed: " when);                          \
         ck_assert_msg(r_ == -1 && errno == (want), "%s() (%s): expected "  \
                       "-1/%s, got %ld/%s", #fn, when, strerror(want), r_, \
                       strerror(errno));                                  \
     } while (0)
 
+/* One call 'expr' that must succeed (return 'ok'), its output watched */
+#define QUIET_OK(q, fn, args, ok, when)                                  \
+    do {                                                                 \
+        long r_;                                                         \
+                                                                         \
+        hush(q);                                                         \
+        r_ = (long)G_CALL(fn) args;                                      \
+        heard(q, #fn, "when it succeeded: " when);                       \
+        ck_assert_msg(r_ == (ok), "%s() (%s): expected %ld, got %ld (%s)", \
+                      #fn, when, (long)(ok), r_, strerror(errno));       \
+    } while (0)
+
 GRADE_TEST(errors_silent, 1, 15,
-           "every failure: -1 and errno, nothing printed")
+           "every call: nothing printed; every failure: -1 and errno")
 {
     const char *file = h_tmpdir_path("file"), *fifo = h_tmpdir_path("fifo");
     const char *missing = h_tmpdir_path("missing");
@@ -859,6 +871,18 @@ GRADE_TEST(errors_silent, 1, 15,
     close(pfd[0]);
     QUIET_FAIL(&q, ex_write_record, (pfd[1], rec, sizeof(rec)), EPIPE,
                "no reader");
+    close(pfd[1]);
+
+    QUIET_OK(&q, ex_fifo_make, (h_tmpdir_path("made"), 0600), 0,
+             "a new FIFO");
+    QUIET_OK(&q, ex_fifo_make, (fifo, 0600), 0, "the FIFO already there");
+    ck_assert_msg(pipe(pfd) == 0,
+                  "test error: pipe() failed: %s", strerror(errno));
+    QUIET_OK(&q, ex_write_record, (pfd[1], rec, sizeof(rec)),
+             (long)sizeof(rec), "one record");
+    QUIET_OK(&q, ex_read_record, (pfd[0], rec, sizeof(rec)),
+             (long)sizeof(rec), "one record");
+    close(pfd[0]);
     close(pfd[1]);
 }
 END_TEST
