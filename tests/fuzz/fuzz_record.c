@@ -68,9 +68,14 @@ validate(const uint8_t *data, size_t size, enum ipc_kind kind)
     f = ipc_rec_validate(&r, size, kind);
     require(f >= IPCLAB_REC_OK && f <= IPCLAB_REC_BAD_OP);
     require(strcmp(ipc_rec_fault_name(f), "unknown") != 0);
+    /* a record given back (IPCLAB_REC_RETURNED) may be of either kind */
     if (f == IPCLAB_REC_OK)
         require(size >= REC && r.magic == IPCLAB_MAGIC &&
-                r.version == IPCLAB_VERSION && r.kind == kind &&
+                r.version == IPCLAB_VERSION &&
+                (r.kind == kind ||
+                 ((r.flags & IPCLAB_REC_RETURNED) &&
+                  (r.kind == IPCLAB_KIND_REQUEST ||
+                   r.kind == IPCLAB_KIND_RESULT))) &&
                 r.pid > 0 && r.seq != 0);
     if (size < REC)
         require(f == IPCLAB_REC_SHORT);
