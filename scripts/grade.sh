@@ -352,10 +352,23 @@ done
 # and code that calls anything else (write(), a student's function)
 # refers to more.
 code_of() {             # OBJ FN
-    objdump -d -r --no-show-raw-insn --disassemble="$2" "$1" 2>/dev/null |
-        sed -n "/^[0-9a-f]* <$2>:\$/,\$p" | sed -E -n '
-            s/^[[:space:]]*[0-9a-f]+:[[:space:]]*(R_[A-Z0-9_]+)[[:space:]]+//p' |
-        sed -E 's/\.LC[0-9]+/.LC/g; s/[-+]0x[0-9a-f]+$//'
+    # only the relocations inside FN's own bytes (its value and size)
+    nm -S --defined-only "$1" 2>/dev/null | awk -v f="$2" '$4 == f {
+        print $1, $2; exit }' | {
+        read -r at size || return 0
+        objdump -d -r --no-show-raw-insn --disassemble="$2" "$1" 2>/dev/null |
+            awk -v lo="$at" -v n="$size" '
+                function hex(h,   i, v) {
+                    v = 0; h = tolower(h)
+                    for (i = 1; i <= length(h); i++)
+                        v = v * 16 + index("0123456789abcdef",
+                                           substr(h, i, 1)) - 1
+                    return v }
+                $2 ~ /^R_/ { a = $1; sub(/:$/, "", a)
+                    if (hex(a) >= hex(lo) && hex(a) < hex(lo) + hex(n))
+                        { $1 = ""; $2 = ""; print } }' |
+            sed -E 's/^ +//; s/\.LC[0-9]+/.LC/g; s/[-+]0x[0-9a-f]+$//'
+    }
 }
 
 # What the compiled object OBJ would run before or after main(), in the
@@ -401,8 +414,13 @@ hooks_of() {            # OBJ REF
             ref=$(nm "$2" 2>/dev/null | awk -v f="$fn" '
                 { p = f; if (p ~ /^_sub_/) sub(/_[0-9]+$/, "_", p) }
                 $3 == f || (p != f && index($3, p) == 1) { print $3; exit }')
-            [ -n "$ref" ] && [ -n "$(code_of "$1" "$fn")" ] &&
-                [ "$(code_of "$1" "$fn")" = "$(code_of "$2" "$ref")" ] || {
+            code=$(code_of "$1" "$fn")
+            # only the sanitizer's own calls, or the same as the kit's
+            printf '%s\n' "$code" | grep -qvE \
+                '^(__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*|\.[A-Za-z0-9_.]*)$' ||
+                continue
+            [ -n "$ref" ] && [ -n "$code" ] &&
+                [ "$code" = "$(code_of "$2" "$ref")" ] || {
                 echo "$fn()"; return; }
             continue
         fi
