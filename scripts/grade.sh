@@ -7,8 +7,10 @@
 # First build every exercise (a compile error costs that exercise only)
 # and list its graded tests; then run each test as a process of its own,
 # its timeout scaled so that all the tests fit in GRADE_BUDGET seconds
-# (default 480). Print a table per exercise and the total, and write
-# into the output directory (with jq, or fail with exit status 1):
+# (default 480; both multiplied by CK_TIMEOUT_MULTIPLIER, Check's own
+# factor for a slower build such as 'make sanitize'). Print a table per
+# exercise and the total, and write into the output directory (with jq,
+# or fail with exit status 1):
 #
 #   results.json   Gradescope's format: score, max_score, output, tests
 #                  [{name, score, max_score, status, output, visibility}]
@@ -548,7 +550,13 @@ mk() {
 # sources are then copied where make links them, as root. Sets keep (make
 # -o options: those files are never compiled again as root); status 1
 # when the compile fails, its output in LOG either way.
-cc_limit=120                    # seconds (and CPU seconds) for one compile
+# a slower build or machine: Check's factor scales every limit below
+scale=${CK_TIMEOUT_MULTIPLIER:-1}
+case "$scale" in
+''|*[!0-9]*|0) echo "grade.sh: CK_TIMEOUT_MULTIPLIER must be a whole" \
+                    "number of at least 1, not '$scale'" >&2; exit 2 ;;
+esac
+cc_limit=$((120 * scale))       # seconds (and CPU seconds) for one compile
 compile_as_test_uid() {         # EXERCISE-DIR NN LOG
     cc="$work/cc-$2"
     keep=""
@@ -604,7 +612,7 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
 # the test's timeout (start-up, reaping, the verdict), which is all a
 # grading program that never starts (a student's constructor that
 # hangs) is given.
-budget=${GRADE_BUDGET:-480}     # seconds for all the tests
+budget=$((${GRADE_BUDGET:-480} * scale))  # seconds for all the tests
 grace=5
 target=exercises
 [ "$solution" = 1 ] && target=solutions
@@ -660,7 +668,7 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
         case " $tests " in "  "|*" $name "*) ;; *) continue ;; esac
         printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
             "$built" "$(printf '%s' "$why" | one_line)" "$name" "$points" \
-            "$limit" "$(printf '%s' "$desc" | one_line)" >>"$plan"
+            $((limit * scale)) "$(printf '%s' "$desc" | one_line)" >>"$plan"
     done
     # hidden script tests: DIR/NN/*.sh (docs/instructor.md)
     for t in ${hidden:+"$hidden/$n"/*.sh}; do
@@ -672,7 +680,7 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
         desc=$(sed -n 's/^# description: *//p' "$t" | head -n 1)
         printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
             "$built" "$(printf '%s' "$why" | one_line)" "$t" "${points:-1}" \
-            "${limit:-30}" "$(printf '%s' "$desc" | one_line)" >>"$plan"
+            $((${limit:-30} * scale)) "$(printf '%s' "$desc" | one_line)" >>"$plan"
     done
 done
 
