@@ -6,11 +6,11 @@
 #
 # First build every exercise (a compile error costs that exercise only)
 # and list its graded tests; then run each test as a process of its own,
-# its timeout scaled so that all the tests fit in GRADE_BUDGET seconds
-# (default 480; both multiplied by CK_TIMEOUT_MULTIPLIER, Check's own
-# factor for a slower build such as 'make sanitize'). Print a table per
-# exercise and the total, and write into the output directory (with jq,
-# or fail with exit status 1):
+# its timeout scaled so that the whole grading, builds included, fits in
+# GRADE_BUDGET seconds (default 540; every limit multiplied by
+# CK_TIMEOUT_MULTIPLIER, Check's own factor for a slower build such as
+# 'make sanitize'). Print a table per exercise and the total, and write
+# into the output directory (with jq, or fail with exit status 1):
 #
 #   results.json   Gradescope's format: score, max_score, output, tests
 #                  [{name, score, max_score, status, output, visibility}]
@@ -86,8 +86,30 @@ start=$(date +%s)               # the time taken, not the wait for the lock
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-grade.XXXXXX") || {
     echo "grade.sh: cannot create a temporary directory" >&2; exit 1; }
+cgroups=""
+cg_enter=""                     # a script that enters them (see below)
+ooms=0                          # the kills by the memory limit so far
+cg_drop() {                     # remove the tests' control groups
+    for d in $cgroups; do
+        # the processes just killed may take a moment to go
+        tries=50
+        until rmdir "$d" 2>/dev/null; do
+            tries=$((tries - 1))
+            [ $tries -gt 0 ] || {
+                echo "grade.sh: cannot remove the control group '$d'" >&2
+                break; }
+            sleep 0.1
+        done
+    done
+    cgroups=""
+}
+cg_ooms() {                     # how many processes the memory limit killed
+    for d in $cgroups; do
+        cat "$d/memory.events" "$d/memory.oom_control" 2>/dev/null
+    done | awk '$1 == "oom_kill" { n += $2 } END { print n + 0 }'
+}
 cleanup() {
-    [ -z "$test_uid" ] || { end_uid; forget_uid; }
+    [ -z "$test_uid" ] || { end_uid; forget_uid; cg_drop; }
     rm -rf "$work"
 }
 test_uid=""
@@ -180,7 +202,9 @@ Isolation)"
 else
     note="NOTE: graded as uid $(id -u), not root: the student's code was \
 compiled and ran as that user, so it could signal the grader, read what \
-that user can read and write the results (docs/instructor.md, Isolation)"
+that user can read and write the results; no limit on its processes or \
+their memory together, no removal of the files it left in /tmp and other \
+shared directories (docs/instructor.md, Isolation)"
 fi
 
 # As root, the tests' uid compiles and runs in a mount namespace of its
@@ -223,6 +247,67 @@ if [ -n "$test_uid" ]; then
 CAP_SYS_ADMIN): the tests' uid could read the checkout being graded, \
 its solutions and .git included, where others may read \
 (docs/instructor.md, Isolation)"
+    fi
+fi
+
+# A test's processes together (the limits above are per process): their
+# memory, /dev/shm's included, and their number, bounded by a control
+# group of the test's own where root may make one (cgroup v2, else v1's
+# memory and pids hierarchies); entered by cg_enter before the test.
+cg_mem=$((1024 << 20))          # bytes for all of a test's processes
+cg_pids=256
+cg_make() {                     # PARENT-DIR FILES-THAT-MUST-EXIST...
+    d="$1/ipclab-grade-$$"
+    shift
+    mkdir "$d" 2>/dev/null || return 1
+    for f in "$@"; do
+        [ -f "$d/$f" ] || { rmdir "$d"; return 1; }
+    done
+    cgroups="$cgroups $d"
+}
+cg_own() {                      # HIERARCHY ("" for v2): our cgroup's path
+    awk -F: -v h="$1" '($2 == h) || (h == "" && $1 == "0") { print $3 }' \
+        /proc/self/cgroup | head -n 1
+}
+if [ -n "$test_uid" ]; then
+    fs=/sys/fs/cgroup
+    v2=$fs
+    [ -f "$v2/cgroup.controllers" ] || v2=$fs/unified
+    if grep -qw memory "$v2/cgroup.controllers" 2>/dev/null &&
+       grep -qw pids "$v2/cgroup.controllers" 2>/dev/null; then
+        for parent in "$v2$(cg_own "")" "$v2"; do
+            echo "+memory +pids" >"$parent/cgroup.subtree_control" \
+                2>/dev/null
+            cg_make "$parent" memory.max pids.max &&
+                echo "$cg_mem" >"$parent/ipclab-grade-$$/memory.max" &&
+                echo "$cg_pids" >"$parent/ipclab-grade-$$/pids.max" &&
+                break
+            cg_drop
+        done
+    fi
+    if [ -z "$cgroups" ]; then
+        mem="$fs/memory$(cg_own memory)"
+        pids="$fs/pids$(cg_own pids)"
+        cg_make "$mem" memory.limit_in_bytes &&
+            echo "$cg_mem" >"$mem/ipclab-grade-$$/memory.limit_in_bytes" &&
+            cg_make "$pids" pids.max &&
+            echo "$cg_pids" >"$pids/ipclab-grade-$$/pids.max" || cg_drop
+    fi
+    if [ -n "$cgroups" ]; then
+        cg_enter="$work/cg-enter.sh"
+        {
+            echo '#!/bin/sh'
+            echo '# grade.sh: run "$@" in the tests'"'"' control groups'
+            for d in $cgroups; do
+                echo "echo \$\$ >'$d/cgroup.procs' || exit 125"
+            done
+            echo 'exec "$@"'
+        } >"$cg_enter" && chmod 0755 "$cg_enter" || {
+            echo "grade.sh: cannot write '$cg_enter'" >&2; exit 1; }
+    else
+        note="${note:+$note; }NOTE: no control group for the tests here: \
+their processes' memory together is not limited (docs/instructor.md, \
+Isolation)"
     fi
 fi
 [ -z "$note" ] || echo "grade: $note" >&2
@@ -319,12 +404,26 @@ verdict_of() {          # VERDICT-FILE STATUS SECONDS-IT-RAN LIMIT
     case "$line" in
     PASS) echo PASS ;;
     "FAIL: "*) echo "${line#FAIL: }" ;;
-    *)  case "$2" in
-        124|137) echo "timed out: the test did not end within $4 s" ;;
-        *) echo "the grading program ended after $3 s without a verdict" \
+    *)  killed_why "$2" "$3" "$4" ||
+            echo "the grading program ended after $3 s without a verdict" \
                 "(status $2): was it killed?" ;;
-        esac ;;
     esac
+}
+
+# Why a test was killed from outside (STATUS: timeout's 124, or 137 for
+# SIGKILL), or status 1 when it was not.
+killed_why() {          # STATUS SECONDS-IT-RAN LIMIT
+    if [ "$(cg_ooms)" -gt "$ooms" ]; then
+        echo "out of memory: the test's processes together used more" \
+            "than $((cg_mem >> 20)) MiB (files in /dev/shm count) and the" \
+            "kernel killed one"
+    elif [ "$1" = 124 ] || { [ "$1" = 137 ] && [ "$2" -ge "$3" ]; }; then
+        echo "timed out: the test did not end within $3 s"
+    elif [ "$1" = 137 ]; then
+        echo "killed by SIGKILL after $2 s, before its $3 s limit"
+    else
+        return 1
+    fi
 }
 
 # ---- the exercises -----------------------------------------------------
@@ -556,7 +655,7 @@ case "$scale" in
 ''|*[!0-9]*|0) echo "grade.sh: CK_TIMEOUT_MULTIPLIER must be a whole" \
                     "number of at least 1, not '$scale'" >&2; exit 2 ;;
 esac
-cc_limit=$((120 * scale))       # seconds (and CPU seconds) for one compile
+cc_limit=$((60 * scale))        # seconds (and CPU seconds) for one compile
 compile_as_test_uid() {         # EXERCISE-DIR NN LOG
     cc="$work/cc-$2"
     keep=""
@@ -578,9 +677,9 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
     (cd "$cc" && env -i PATH="$PATH" HOME="$cc_tmp" TMPDIR="$cc_tmp" LANG=C \
         ${CC:+CC="$CC"} ${CFLAGS:+CFLAGS="$CFLAGS"} \
         ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
-        perl -e "$only_fds" 3 timeout -k 5 "$cc_limit" prlimit \
-        --cpu="$cc_limit" --fsize=$((64 << 20)) --as=$((2048 << 20)) \
-        --core=0 --nproc=256 -- \
+        perl -e "$only_fds" 3 ${cg_enter:+"$cg_enter"} \
+        timeout -k 5 "$cc_limit" prlimit --cpu="$cc_limit" \
+        --fsize=$((64 << 20)) --as=$((2048 << 20)) --core=0 --nproc=256 -- \
         ${hide:+unshare --mount --propagation private -- "$hide"} \
         $run_as make --no-print-directory \
         BUILD=build $targets) >"$3" 2>&1 </dev/null 9>&-
@@ -611,8 +710,8 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
 # each test's grace too: the time its grading program may take beyond
 # the test's timeout (start-up, reaping, the verdict), which is all a
 # grading program that never starts (a student's constructor that
-# hangs) is given.
-budget=$((${GRADE_BUDGET:-480} * scale))  # seconds for all the tests
+# hangs) is given, and the builds: it counts from the grading's start.
+budget=$((${GRADE_BUDGET:-540} * scale))  # seconds for the whole grading
 grace=5
 target=exercises
 [ "$solution" = 1 ] && target=solutions
@@ -689,7 +788,6 @@ if [ -n "$tests" ] && [ ! -s "$plan" ] && [ ! -s "$rows" ]; then
         "BUILD/grade/NN-list --list)" >&2
     exit 2
 fi
-tests_start=$(date +%s)
 own_left=$(awk -F "$us" -v g="$grace" '$3 == 1 { s += $7 + g }
                                        END { print s + 0 }' "$plan")
 while IFS=$us read -r ex n built why name points limit desc; do
@@ -706,7 +804,7 @@ while IFS=$us read -r ex n built why name points limit desc; do
         continue
     fi
     # this test's share of what is left of the budget, its grace included
-    left=$((budget - ($(date +%s) - tests_start)))
+    left=$((budget - ($(date +%s) - start)))
     t=$(((limit + grace) * left / (own_left > 0 ? own_left : 1) - grace))
     [ "$t" -le "$limit" ] || t=$limit
     [ "$t" -ge 3 ] || t=3
@@ -722,7 +820,8 @@ while IFS=$us read -r ex n built why name points limit desc; do
             LANG=C IPCLAB_TESTS_LOCKED=1 ${GRADE_KEEP:+GRADE_KEEP=1} \
             ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             ${test_uid:+GRADE_UID="$test_uid" GRADE_GID="$test_uid"} \
-            GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" perl -e "$only_fds" 4 \
+            GRADE_VERDICT_FD=3 GRADE_TIMEOUT="$t" \
+            perl -e "$only_fds" 4 ${cg_enter:+"$cg_enter"} \
             timeout -k 2 $((t + grace)) \
             ${hide:+unshare --mount --propagation private -- "$hide"} \
             "$sbuild/grade/$n$suffix" "$name") \
@@ -738,7 +837,8 @@ while IFS=$us read -r ex n built why name points limit desc; do
             GRADE_PROG_DIR="$sbuild/$target/$n" \
             GRADE_BIN="$sbuild/bin" GRADE_SRC="$stage" \
             GRADE_TMP="$tmp" ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
-            perl -e "$only_fds" 3 timeout -k 5 "$t" prlimit --cpu=$((t + 5)) \
+            perl -e "$only_fds" 3 ${cg_enter:+"$cg_enter"} \
+            timeout -k 5 "$t" prlimit --cpu=$((t + 5)) \
             --fsize=$((64 << 20)) --as=$((2048 << 20)) --core=0 \
             ${test_uid:+--nproc=256} -- \
             ${hide:+unshare --mount --propagation private -- "$hide"} \
@@ -750,10 +850,11 @@ while IFS=$us read -r ex n built why name points limit desc; do
                tail -n 1 | cut -c1-200)
         case $status in
         0) why=PASS ;;
-        124|137) why="timed out after $t s" ;;
-        *) why=${last:-exit $status} ;;
+        *) why=$(killed_why $status $(($(date +%s) - began)) "$t") ||
+               why=${last:-exit $status} ;;
         esac
     fi
+    ooms=$(cg_ooms)
     keep_output "$raw" "$out/$log"
     if [ "$why" = PASS ]; then
         row "$ex" "$name" "$points" "$points" PASS "" "$desc" "$log" "$vis"
