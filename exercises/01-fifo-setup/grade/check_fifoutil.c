@@ -904,12 +904,18 @@ GRADE_TEST(rules, 2, 10,
                    "the umask is process-wide: changing it, even for a "
                    "moment, changes it for every thread (use chmod())");
     g_rule_symbols("fifoutil.o", (const char *[]){ "signal", "sigaction",
-                   "bsd_signal", "sysv_signal", "sigset", NULL },
+                   "bsd_signal", "sysv_signal", "sigset", "ssignal",
+                   "sigignore", "sigvec", NULL },
                    "SIGPIPE's disposition is the caller's, even set back "
                    "afterwards (block it, take the pending one back)");
     g_rule_symbols("fifoutil.o", (const char *[]){ "exit", "_exit",
                    "_Exit", "quick_exit", "printf", "puts", "perror",
-                   "putchar", "dprintf", NULL },
+                   "putchar", "dprintf", "vprintf", "vdprintf",
+                   "__printf_chk", "__fprintf_chk", "__dprintf_chk",
+                   "__vfprintf_chk", "error", "error_at_line", "warn",
+                   "warnx", "vwarn", "vwarnx", "err", "errx", "verr",
+                   "verrx", "psignal", "psiginfo", "__assert_fail",
+                   "__assert_perror_fail", "syslog", "vsyslog", NULL },
                    "a library function returns -1 with errno: it never "
                    "prints, never exits");
     /* the tracepoints' headers call fprintf(): the source's own words */
