@@ -83,6 +83,7 @@ struct held {
     uint64_t ts, from, to;
     size_t n;                   /* its place in c->held: ties keep it */
     int rule;
+    const char *cause;          /* its usual cause: hints[rule], or cause() */
     char *text;
 };
 
@@ -96,7 +97,7 @@ static void
 violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
           const char *fmt, ...)
 {
-    struct held h = { ts, from, to, c->nheld, rule, NULL };
+    struct held h = { ts, from, to, c->nheld, rule, hints[rule], NULL };
     va_list ap;
 
     va_start(ap, fmt);
@@ -110,6 +111,14 @@ violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
         return;
     }
     c->held[c->nheld++] = h;
+}
+
+/* The violation just held has another usual cause than its rule's */
+static void
+cause(struct check *c, const char *text)
+{
+    if (!c->oom)
+        c->held[c->nheld - 1].cause = text;
 }
 
 /* Since when process vpid has been traced: its state starts there */
@@ -445,10 +454,14 @@ server_took(struct check *c, const struct tr_event *ev)
 
     if (s == NULL)
         return;
-    if (classic && (n = ck_ack_take_before(s, ev->peer_pid, ev->ts)) > 1)
+    if (classic)
+        n = ck_ack_take_before(s, ev->peer_pid, ev->ts);
+    else
+        n = ck_ack_take(s, ev->peer_pid, ev->value);
+    if (n > 1)
         c->merged += (unsigned long)n - 1;      /* coalesced, or lost */
-    else if (!classic)
-        ck_ack_take(s, ev->peer_pid, ev->value);
+    if (n == 0 && strcmp(ev->what, "ack") == 0)  /* its send traced later */
+        ck_ack_taken_early(s, ev->peer_pid, classic ? 0 : ev->value, ev->ts);
     if (ev->type != TR_SIGNAL_CONSUME)
         return;
     if (strcmp(ev->what, "ack") == 0) {
@@ -497,6 +510,21 @@ ack_lost(struct check *c, const struct ck_ack *a, int server, uint64_t now)
               who(c, a->from, x), who(c, server, y), a->value);
 }
 
+/* R5: the ack the server took at 'taken' is traced as sent only now, by
+   its reader: the reader traces after sending, not the server's fault */
+static void
+traced_late(struct check *c, const struct tr_event *ev, uint64_t taken)
+{
+    char x[40], y[40];
+
+    violation(c, 5, taken, taken, ev->ts, "ack from %s to %s (value %"
+              PRId64 ") was taken by the server before its sender traced "
+              "sending it: the reader's signal_send comes after the "
+              "server's signal_consume", who(c, ev->vpid, x),
+              who(c, ev->peer_pid, y), ev->value);
+    cause(c, "a reader that traces its ack after sending it, not before");
+}
+
 /*
  * R5: an ack leaves reader rd for server s. In classic mode, an earlier
  * ack of rd the server stopped waiting for (reclaim read_unacked) and has
@@ -508,6 +536,7 @@ ack_sent(struct check *c, struct ck_server *s, struct ck_reader *rd,
          const struct tr_event *ev)
 {
     bool classic = ev->signo == SIGUSR2;
+    uint64_t taken;
     int kept = 0;
 
     for (int i = 0; classic && i < s->nacks; i++) {
@@ -520,6 +549,10 @@ ack_sent(struct check *c, struct ck_server *s, struct ck_reader *rd,
         s->nacks = kept;
     if (classic && rd != NULL && rd->acks_ahead > 0) {
         rd->acks_ahead--;       /* taken already: server_took() */
+        return;
+    }
+    if (ck_ack_sent_late(s, ev->vpid, classic ? 0 : ev->value, &taken)) {
+        traced_late(c, ev, taken);
         return;
     }
     ck_ack_add(s, ev->vpid, classic ? 0 : ev->value, ev->ts, classic);
@@ -925,7 +958,7 @@ report(struct check *c, const struct tr_gap *g, size_t n)
         }
         printf("[+%s ms] R%d: %s (usual cause: %s)\n",
                tr_fmt_ms(h->ts - c->origin, ms, sizeof(ms)), h->rule,
-               h->text, hints[h->rule]);
+               h->text, h->cause);
         c->violations++;
     }
     return 0;

@@ -244,6 +244,29 @@ ck_ack_take(struct ck_server *s, int from, int64_t value)
     return false;
 }
 
+void
+ck_ack_taken_early(struct ck_server *s, int from, int64_t value, uint64_t ts)
+{
+    if (s->ntaken == CK_QUEUE)
+        return;                 /* not remembered: its send looks untaken */
+    s->taken[s->ntaken++] = (struct ck_ack){ from, value, ts, false, false };
+}
+
+bool
+ck_ack_sent_late(struct ck_server *s, int from, int64_t value, uint64_t *ts)
+{
+    for (int i = 0; i < s->ntaken; i++) {
+        if (s->taken[i].from == from && s->taken[i].value == value) {
+            *ts = s->taken[i].ts;
+            memmove(&s->taken[i], &s->taken[i + 1],
+                    sizeof(s->taken[0]) * (size_t)(s->ntaken - i - 1));
+            s->ntaken--;
+            return true;
+        }
+    }
+    return false;
+}
+
 int
 ck_ack_take_before(struct ck_server *s, int from, uint64_t ts)
 {
