@@ -436,7 +436,8 @@ on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
 /*
  * R5: the server took an ack, or traced why not (signal_consume of an ack,
  * or signal_ignore), at ev->ts. An rt ack carries its record's seq and
- * queues: it is taken one for one. A classic ack carries nothing, and two
+ * queues: it is taken one for one (one not yet traced as sent is kept for
+ * ack_sent() to report). A classic ack carries nothing, and two
  * pending from one sender coalesce into one signal: a signal from a
  * reader takes every ack it sent before. An ack_coalesced also takes the
  * acks of the reader whose record it settles: another signal the kernel
@@ -454,14 +455,11 @@ server_took(struct check *c, const struct tr_event *ev)
 
     if (s == NULL)
         return;
-    if (classic)
-        n = ck_ack_take_before(s, ev->peer_pid, ev->ts);
-    else
-        n = ck_ack_take(s, ev->peer_pid, ev->value);
-    if (n > 1)
+    if (classic && (n = ck_ack_take_before(s, ev->peer_pid, ev->ts)) > 1)
         c->merged += (unsigned long)n - 1;      /* coalesced, or lost */
-    if (n == 0 && strcmp(ev->what, "ack") == 0)  /* its send traced later */
-        ck_ack_taken_early(s, ev->peer_pid, classic ? 0 : ev->value, ev->ts);
+    else if (!classic && !ck_ack_take(s, ev->peer_pid, ev->value) &&
+             strcmp(ev->what, "ack") == 0)
+        ck_ack_taken_early(s, ev->peer_pid, ev->value, ev->ts);
     if (ev->type != TR_SIGNAL_CONSUME)
         return;
     if (strcmp(ev->what, "ack") == 0) {
@@ -551,7 +549,7 @@ ack_sent(struct check *c, struct ck_server *s, struct ck_reader *rd,
         rd->acks_ahead--;       /* taken already: server_took() */
         return;
     }
-    if (ck_ack_sent_late(s, ev->vpid, classic ? 0 : ev->value, &taken)) {
+    if (!classic && ck_ack_sent_late(s, ev->vpid, ev->value, &taken)) {
         traced_late(c, ev, taken);
         return;
     }
