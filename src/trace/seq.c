@@ -314,8 +314,7 @@ keep_steps(struct seq *s, const struct tr_item *it)
 {
     char sig[24];
     int to = it->to != 0 ? it->to : it->addressee;
-    bool got = it->fate == TR_FATE_OK || it->fate == TR_FATE_MISREAD ||
-               it->fate == TR_FATE_IGNORED || it->fate == TR_FATE_NOSEND;
+    bool got = tr_item_received(it);
 
     if (it->kind == TR_ITEM_RECORD) {
         add_step(s, it->t0, it->from, "writes it into FIFO%d", it->fifo);
