@@ -38,14 +38,6 @@ st_section_of(const struct st_diagram *d, uint64_t t)
     return s;
 }
 
-static int
-cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-    return a < b ? -1 : a > b;
-}
-
 int
 st_y(const struct st_diagram *d, uint64_t t)
 {
@@ -79,7 +71,7 @@ scale(struct st_diagram *d, int top)
         if (d->items[i].t1 != 0)
             d->times[n++] = d->items[i].t1;
     }
-    qsort(d->times, n, sizeof(*d->times), cmp_u64);
+    qsort(d->times, n, sizeof(*d->times), tr_cmp_u64);
     d->ntimes = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t t = d->times[i];
