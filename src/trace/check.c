@@ -242,6 +242,19 @@ unacked(struct check *c, int vpid, struct ck_reader *rd, uint64_t now)
     rd->unacked = 0;
 }
 
+/* R4: reader vpid read record pid:seq (0:0: garbage) at ts: it owes its
+   ack, and the read before must have had its own */
+static void
+owes_ack(struct check *c, int vpid, struct ck_reader *rd, int pid,
+         uint32_t seq, uint64_t ts)
+{
+    unacked(c, vpid, rd, ts);
+    rd->unacked++;
+    rd->last_pid = pid;
+    rd->last_seq = seq;
+    rd->last_ts = ts;
+}
+
 /* R1: the server's pending record of FIFO 'fifo' is settled without an
    ack; it is out of the FIFO, though its reader may trace its read later */
 static void
@@ -254,6 +267,19 @@ settle(struct check *c, int server, int fifo)
         return;
     p->busy = false;
     ck_fifo_take(&c->db, fifo, p->pid, p->seq);
+}
+
+/* Shared FIFO 'fifo' of server 'server' is empty: made anew, or emptied
+   by the server */
+static void
+emptied(struct check *c, int server, int fifo)
+{
+    struct ck_server *s = tr_hash_get(&c->db.servers, (uint64_t)server);
+
+    if (s == NULL || (fifo != 2 && fifo != 3))
+        return;
+    s->nin[fifo - 2] = 0;
+    s->pend[fifo - 2].busy = false;
 }
 
 /* A record goes into shared FIFO 'fifo' (2 or 3) of server 'vpid'. */
@@ -424,13 +450,8 @@ on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
     default:
         return;
     }
-    if ((rd = ck_reader(&c->db, ev->vpid)) != NULL) {
-        unacked(c, ev->vpid, rd, ev->ts);
-        rd->unacked++;
-        rd->last_pid = ev->pid;
-        rd->last_seq = ev->seq;
-        rd->last_ts = ev->ts;
-    }
+    if ((rd = ck_reader(&c->db, ev->vpid)) != NULL)
+        owes_ack(c, ev->vpid, rd, ev->pid, ev->seq, ev->ts);
 }
 
 /*
@@ -718,7 +739,6 @@ on_event(const struct tr_event *ev, void *arg)
 {
     struct check *c = arg;
     struct ck_reader *rd;
-    struct ck_server *s;
     struct ck_req *r = NULL;
 
     tr_procs_see(&c->procs, ev);
@@ -769,11 +789,7 @@ on_event(const struct tr_event *ev, void *arg)
     case TR_FIFO_CREATE:
         /* R1: a FIFO made again at its path starts empty; what the old one
            held is that FIFO's leftover (R8 names its requests) */
-        if ((ev->fifo == 2 || ev->fifo == 3) &&
-            (s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid)) != NULL) {
-            s->nin[ev->fifo - 2] = 0;
-            s->pend[ev->fifo - 2].busy = false;
-        }
+        emptied(c, ev->vpid, ev->fifo);
         break;
     case TR_RECORD_WRITE:
         on_write(c, ev, r);
@@ -791,11 +807,7 @@ on_event(const struct tr_event *ev, void *arg)
              strncmp(ev->reason, "bad_", 4) == 0) &&
             (rd = ck_reader(&c->db, ev->vpid)) != NULL) {
             kept(c, ev->vpid, ev->ts);
-            unacked(c, ev->vpid, rd, ev->ts);
-            rd->unacked++;
-            rd->last_pid = 0;
-            rd->last_seq = 0;
-            rd->last_ts = ev->ts;
+            owes_ack(c, ev->vpid, rd, 0, 0, ev->ts);
         }
         break;
     case TR_ROUTE:
@@ -809,12 +821,7 @@ on_event(const struct tr_event *ev, void *arg)
         stage(r, CK_ROUTE, ev->worker_pid);
         break;
     case TR_RECLAIM:
-        /* the server emptied the FIFO through its own read end */
-        if ((ev->fifo == 2 || ev->fifo == 3) &&
-            (s = ck_server(&c->db, ev->vpid)) != NULL) {
-            s->nin[ev->fifo - 2] = 0;
-            s->pend[ev->fifo - 2].busy = false;
-        }
+        emptied(c, ev->vpid, ev->fifo);  /* through its own read end */
         stage(r, ev->fifo == 2 ? CK_F2_RECLAIMED : CK_F3_RECLAIMED,
               ev->vpid);
         snprintf(r->reason, sizeof(r->reason), "%s", ev->reason);
