@@ -83,6 +83,7 @@ struct held {
     uint64_t ts, from, to;
     size_t n;                   /* its place in c->held: ties keep it */
     int rule;
+    const char *cause;          /* its usual cause: hints[rule], or cause() */
     char *text;
 };
 
@@ -96,7 +97,7 @@ static void
 violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
           const char *fmt, ...)
 {
-    struct held h = { ts, from, to, c->nheld, rule, NULL };
+    struct held h = { ts, from, to, c->nheld, rule, hints[rule], NULL };
     va_list ap;
 
     va_start(ap, fmt);
@@ -110,6 +111,14 @@ violation(struct check *c, int rule, uint64_t ts, uint64_t from, uint64_t to,
         return;
     }
     c->held[c->nheld++] = h;
+}
+
+/* The violation just held has another usual cause than its rule's */
+static void
+cause(struct check *c, const char *text)
+{
+    if (!c->oom)
+        c->held[c->nheld - 1].cause = text;
 }
 
 /* Since when process vpid has been traced: its state starts there */
@@ -233,6 +242,19 @@ unacked(struct check *c, int vpid, struct ck_reader *rd, uint64_t now)
     rd->unacked = 0;
 }
 
+/* R4: reader vpid read record pid:seq (0:0: garbage) at ts: it owes its
+   ack, and the read before must have had its own */
+static void
+owes_ack(struct check *c, int vpid, struct ck_reader *rd, int pid,
+         uint32_t seq, uint64_t ts)
+{
+    unacked(c, vpid, rd, ts);
+    rd->unacked++;
+    rd->last_pid = pid;
+    rd->last_seq = seq;
+    rd->last_ts = ts;
+}
+
 /* R1: the server's pending record of FIFO 'fifo' is settled without an
    ack; it is out of the FIFO, though its reader may trace its read later */
 static void
@@ -245,6 +267,19 @@ settle(struct check *c, int server, int fifo)
         return;
     p->busy = false;
     ck_fifo_take(&c->db, fifo, p->pid, p->seq);
+}
+
+/* Shared FIFO 'fifo' of server 'server' is empty: made anew, or emptied
+   by the server */
+static void
+emptied(struct check *c, int server, int fifo)
+{
+    struct ck_server *s = tr_hash_get(&c->db.servers, (uint64_t)server);
+
+    if (s == NULL || (fifo != 2 && fifo != 3))
+        return;
+    s->nin[fifo - 2] = 0;
+    s->pend[fifo - 2].busy = false;
 }
 
 /* A record goes into shared FIFO 'fifo' (2 or 3) of server 'vpid'. */
@@ -415,19 +450,15 @@ on_read(struct check *c, const struct tr_event *ev, struct ck_req *r)
     default:
         return;
     }
-    if ((rd = ck_reader(&c->db, ev->vpid)) != NULL) {
-        unacked(c, ev->vpid, rd, ev->ts);
-        rd->unacked++;
-        rd->last_pid = ev->pid;
-        rd->last_seq = ev->seq;
-        rd->last_ts = ev->ts;
-    }
+    if ((rd = ck_reader(&c->db, ev->vpid)) != NULL)
+        owes_ack(c, ev->vpid, rd, ev->pid, ev->seq, ev->ts);
 }
 
 /*
  * R5: the server took an ack, or traced why not (signal_consume of an ack,
  * or signal_ignore), at ev->ts. An rt ack carries its record's seq and
- * queues: it is taken one for one. A classic ack carries nothing, and two
+ * queues: it is taken one for one (one not yet traced as sent is kept for
+ * ack_sent() to report). A classic ack carries nothing, and two
  * pending from one sender coalesce into one signal: a signal from a
  * reader takes every ack it sent before. An ack_coalesced also takes the
  * acks of the reader whose record it settles: another signal the kernel
@@ -447,8 +478,9 @@ server_took(struct check *c, const struct tr_event *ev)
         return;
     if (classic && (n = ck_ack_take_before(s, ev->peer_pid, ev->ts)) > 1)
         c->merged += (unsigned long)n - 1;      /* coalesced, or lost */
-    else if (!classic)
-        ck_ack_take(s, ev->peer_pid, ev->value);
+    else if (!classic && !ck_ack_take(s, ev->peer_pid, ev->value) &&
+             strcmp(ev->what, "ack") == 0)
+        ck_ack_taken_early(s, ev->peer_pid, ev->value, ev->ts);
     if (ev->type != TR_SIGNAL_CONSUME)
         return;
     if (strcmp(ev->what, "ack") == 0) {
@@ -497,6 +529,21 @@ ack_lost(struct check *c, const struct ck_ack *a, int server, uint64_t now)
               who(c, a->from, x), who(c, server, y), a->value);
 }
 
+/* R5: the ack the server took at 'taken' is traced as sent only now, by
+   its reader: the reader traces after sending, not the server's fault */
+static void
+traced_late(struct check *c, const struct tr_event *ev, uint64_t taken)
+{
+    char x[40], y[40];
+
+    violation(c, 5, taken, taken, ev->ts, "ack from %s to %s (value %"
+              PRId64 ") was taken by the server before its sender traced "
+              "sending it: the reader's signal_send comes after the "
+              "server's signal_consume", who(c, ev->vpid, x),
+              who(c, ev->peer_pid, y), ev->value);
+    cause(c, "a reader that traces its ack after sending it, not before");
+}
+
 /*
  * R5: an ack leaves reader rd for server s. In classic mode, an earlier
  * ack of rd the server stopped waiting for (reclaim read_unacked) and has
@@ -508,6 +555,7 @@ ack_sent(struct check *c, struct ck_server *s, struct ck_reader *rd,
          const struct tr_event *ev)
 {
     bool classic = ev->signo == SIGUSR2;
+    uint64_t taken;
     int kept = 0;
 
     for (int i = 0; classic && i < s->nacks; i++) {
@@ -520,6 +568,10 @@ ack_sent(struct check *c, struct ck_server *s, struct ck_reader *rd,
         s->nacks = kept;
     if (classic && rd != NULL && rd->acks_ahead > 0) {
         rd->acks_ahead--;       /* taken already: server_took() */
+        return;
+    }
+    if (!classic && ck_ack_sent_late(s, ev->vpid, ev->value, &taken)) {
+        traced_late(c, ev, taken);
         return;
     }
     ck_ack_add(s, ev->vpid, classic ? 0 : ev->value, ev->ts, classic);
@@ -687,7 +739,6 @@ on_event(const struct tr_event *ev, void *arg)
 {
     struct check *c = arg;
     struct ck_reader *rd;
-    struct ck_server *s;
     struct ck_req *r = NULL;
 
     tr_procs_see(&c->procs, ev);
@@ -738,11 +789,7 @@ on_event(const struct tr_event *ev, void *arg)
     case TR_FIFO_CREATE:
         /* R1: a FIFO made again at its path starts empty; what the old one
            held is that FIFO's leftover (R8 names its requests) */
-        if ((ev->fifo == 2 || ev->fifo == 3) &&
-            (s = tr_hash_get(&c->db.servers, (uint64_t)ev->vpid)) != NULL) {
-            s->nin[ev->fifo - 2] = 0;
-            s->pend[ev->fifo - 2].busy = false;
-        }
+        emptied(c, ev->vpid, ev->fifo);
         break;
     case TR_RECORD_WRITE:
         on_write(c, ev, r);
@@ -760,11 +807,7 @@ on_event(const struct tr_event *ev, void *arg)
              strncmp(ev->reason, "bad_", 4) == 0) &&
             (rd = ck_reader(&c->db, ev->vpid)) != NULL) {
             kept(c, ev->vpid, ev->ts);
-            unacked(c, ev->vpid, rd, ev->ts);
-            rd->unacked++;
-            rd->last_pid = 0;
-            rd->last_seq = 0;
-            rd->last_ts = ev->ts;
+            owes_ack(c, ev->vpid, rd, 0, 0, ev->ts);
         }
         break;
     case TR_ROUTE:
@@ -778,12 +821,7 @@ on_event(const struct tr_event *ev, void *arg)
         stage(r, CK_ROUTE, ev->worker_pid);
         break;
     case TR_RECLAIM:
-        /* the server emptied the FIFO through its own read end */
-        if ((ev->fifo == 2 || ev->fifo == 3) &&
-            (s = ck_server(&c->db, ev->vpid)) != NULL) {
-            s->nin[ev->fifo - 2] = 0;
-            s->pend[ev->fifo - 2].busy = false;
-        }
+        emptied(c, ev->vpid, ev->fifo);  /* through its own read end */
         stage(r, ev->fifo == 2 ? CK_F2_RECLAIMED : CK_F3_RECLAIMED,
               ev->vpid);
         snprintf(r->reason, sizeof(r->reason), "%s", ev->reason);
@@ -925,7 +963,7 @@ report(struct check *c, const struct tr_gap *g, size_t n)
         }
         printf("[+%s ms] R%d: %s (usual cause: %s)\n",
                tr_fmt_ms(h->ts - c->origin, ms, sizeof(ms)), h->rule,
-               h->text, hints[h->rule]);
+               h->text, h->cause);
         c->violations++;
     }
     return 0;

@@ -230,18 +230,42 @@ ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
     s->acks[s->nacks++] = (struct ck_ack){ from, value, ts, classic, false };
 }
 
-bool
-ck_ack_take(struct ck_server *s, int from, int64_t value)
+/* Take the ack of 'from' with 'value' out of a[0..*n), and say when it
+   was sent (or taken); false when it is not there */
+static bool
+take(struct ck_ack *a, int *n, int from, int64_t value, uint64_t *ts)
 {
-    for (int i = 0; i < s->nacks; i++) {
-        if (s->acks[i].from == from && s->acks[i].value == value) {
-            memmove(&s->acks[i], &s->acks[i + 1],
-                    sizeof(s->acks[0]) * (size_t)(s->nacks - i - 1));
-            s->nacks--;
+    for (int i = 0; i < *n; i++) {
+        if (a[i].from == from && a[i].value == value) {
+            *ts = a[i].ts;
+            memmove(&a[i], &a[i + 1], sizeof(*a) * (size_t)(*n - i - 1));
+            (*n)--;
             return true;
         }
     }
     return false;
+}
+
+bool
+ck_ack_take(struct ck_server *s, int from, int64_t value)
+{
+    uint64_t sent;
+
+    return take(s->acks, &s->nacks, from, value, &sent);
+}
+
+void
+ck_ack_taken_early(struct ck_server *s, int from, int64_t value, uint64_t ts)
+{
+    if (s->ntaken == CK_QUEUE)
+        return;                 /* not remembered: its send looks untaken */
+    s->taken[s->ntaken++] = (struct ck_ack){ from, value, ts, false, false };
+}
+
+bool
+ck_ack_sent_late(struct ck_server *s, int from, int64_t value, uint64_t *ts)
+{
+    return take(s->taken, &s->ntaken, from, value, ts);
 }
 
 int

@@ -79,6 +79,8 @@ struct ck_server {
     struct ck_ack *acks;        /* sent to it, not taken */
     int nacks;
     size_t capacks;
+    struct ck_ack taken[CK_QUEUE];  /* taken before their send was traced */
+    int ntaken;
     unsigned long readies;      /* "ready" signals it sent */
     struct ck_slot in[2][CK_QUEUE]; /* [0]: FIFO2, [1]: FIFO3: unread */
     int nin[2];
@@ -179,6 +181,14 @@ ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
 
 bool
 ck_ack_take(struct ck_server *s, int from, int64_t value);
+
+/* Server s took an ack of 'from' at ts whose send is not traced yet. */
+void
+ck_ack_taken_early(struct ck_server *s, int from, int64_t value, uint64_t ts);
+
+/* The send of an ack s took already: forget it, and say when (true). */
+bool
+ck_ack_sent_late(struct ck_server *s, int from, int64_t value, uint64_t *ts);
 
 /* Take every classic ack of 'from' sent before 'ts'; how many. */
 int

@@ -266,16 +266,13 @@ static void
 on_item(const struct tr_item *it, void *arg)
 {
     struct chrome *c = arg;
-    const struct tr_proc *from = tr_procs_get(&c->procs, it->from);
-    const struct tr_proc *to = tr_procs_get(&c->procs, it->to);
     const char *cat = it->kind == TR_ITEM_RECORD ? "record" : "signal";
     char name[24];
 
     if ((it->kind != TR_ITEM_RECORD && it->kind != TR_ITEM_SIGNAL) ||
-        it->t1 == 0 || it->from == 0 || it->to == 0 || from == NULL ||
-        to == NULL || !from->traced || !to->traced ||
-        (it->fate != TR_FATE_OK && it->fate != TR_FATE_MISREAD &&
-         it->fate != TR_FATE_IGNORED))
+        it->t1 == 0 || !tr_item_received(it) ||
+        !tr_proc_traced(&c->procs, it->from) ||
+        !tr_proc_traced(&c->procs, it->to))
         return;
     if (it->kind == TR_ITEM_RECORD)
         snprintf(name, sizeof(name), "F%d", it->fifo);

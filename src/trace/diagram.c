@@ -134,9 +134,7 @@ on_item(const struct tr_item *it, void *arg)
     sec = tr_section_of(p->L, t);
     use(p, it->from, sec, it->t0);
     if (it->kind != TR_ITEM_NOTE)
-        use(p, it->fate == TR_FATE_RECLAIMED ? it->from
-               : it->to != 0 ? it->to : it->addressee, sec,
-            it->t1 != 0 ? it->t1 : it->t0);
+        use(p, tr_item_receiver(it), sec, it->t1 != 0 ? it->t1 : it->t0);
 }
 
 /* Pass 2: draw an item, in the section of its time */
@@ -244,10 +242,9 @@ static void
 count_one(uint64_t key, void *val, void *arg)
 {
     struct collect *c = arg;
-    const struct tr_proc *pr = tr_procs_get(c->procs, (int)key);
 
     (void)val;
-    c->nprocs += pr != NULL && pr->traced;
+    c->nprocs += tr_proc_traced(c->procs, (int)key);
 }
 
 /* The lanes of one section: c->u[from..to), sorted; share lanes only
@@ -423,7 +420,8 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     tr_source_warn_lost(dir, &one.info, L.origin);
     L.lanes = L.secs[0].lanes;
     L.nlanes = L.secs[0].nlanes;
-    ops->begin(&L, arg);
+    if (ops->begin != NULL)
+        ops->begin(&L, arg);
     if (run_pass(dir, &two, "pass 2 of 2") == -1)
         goto out;
     ops->end(&L, arg);

@@ -65,7 +65,7 @@ struct tr_layout {
 
 /* What draws the rows */
 struct tr_diagram_ops {
-    void (*begin)(struct tr_layout *L, void *arg);
+    void (*begin)(struct tr_layout *L, void *arg);  /* or NULL */
     void (*item)(struct tr_layout *L, const struct tr_item *it, void *arg);
     void (*end)(struct tr_layout *L, void *arg);
 };

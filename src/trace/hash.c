@@ -100,6 +100,14 @@ tr_grow(void *arr, size_t *cap, size_t n, size_t size)
     return 0;
 }
 
+int
+tr_cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+    return a < b ? -1 : a > b;
+}
+
 void *
 tr_hash_obtain(struct tr_hash *h, uint64_t key, size_t size)
 {

@@ -1,6 +1,6 @@
 /*
- * trace/hash.h - a small hash table from 64-bit keys to pointers, and
- * growable arrays.
+ * trace/hash.h - a small hash table from 64-bit keys to pointers,
+ * growable arrays, and sorting them.
  *
  * The trace tool keeps state per process (key: vpid), per request (key:
  * pid and seq, see TR_KEY) and per pending record or signal. Entries come
@@ -38,6 +38,10 @@ struct tr_hash {
    doubling; 0, or -1 when out of memory (*arr unchanged). */
 int
 tr_grow(void *arr, size_t *cap, size_t n, size_t size);
+
+/* qsort()'s comparison of two uint64_t, in increasing order */
+int
+tr_cmp_u64(const void *x, const void *y);
 
 /* The value stored under key, or NULL. */
 void *

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "hist.h"
 
 static int
@@ -48,14 +49,6 @@ tr_hist_add(struct tr_hist *h, int64_t ns)
     h->n++;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 uint64_t
 tr_hist_pct(const struct tr_hist *h, double p)
 {
@@ -71,7 +64,7 @@ tr_hist_pct(const struct tr_hist *h, double p)
 
         if (v != NULL) {
             memcpy(v, h->exact, h->n * sizeof(*v));
-            qsort(v, h->n, sizeof(*v), cmp_u64);
+            qsort(v, h->n, sizeof(*v), tr_cmp_u64);
             r = v[rank - 1];
             free(v);
             return r;

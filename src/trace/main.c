@@ -44,22 +44,29 @@ static const struct ipc_cli_opt options[] = {
 };
 
 enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK,
-               CMD_OVERLAP, CMD_SHIVIZ, CMD_STATES };
+               CMD_OVERLAP, CMD_SHIVIZ, CMD_STATES, CMD_COUNT };
 
-/* The commands an option shapes, as bits 1 << CMD_...; 0: all of them */
-enum { SEQ_SVG = (1u << CMD_SEQ) | (1u << CMD_SVG) };
-static const unsigned option_of[OPT_COUNT] = {
-    [OPT_SINCE] = SEQ_SVG, [OPT_UNTIL] = SEQ_SVG, [OPT_PID] = SEQ_SVG,
-    [OPT_REQUEST] = SEQ_SVG, [OPT_WIDTH] = 1u << CMD_SEQ,
-    [OPT_ASCII] = 1u << CMD_SEQ, [OPT_LAYOUT] = 1u << CMD_SVG,
-    [OPT_OUTPUT] = 1u << CMD_SVG,
+/* Options of seq and svg that choose what is drawn, as bits 1 << OPT_... */
+#define VIEW_OPTS (1u << OPT_SINCE | 1u << OPT_UNTIL | 1u << OPT_PID | \
+                   1u << OPT_REQUEST)
+
+/* Each command, and its own options beyond --help, --server and --all */
+static const struct command_def {
+    const char *name;
+    unsigned opts;              /* bits 1 << OPT_... */
+} commands[CMD_COUNT] = {
+    [CMD_SEQ] = { "seq", VIEW_OPTS | 1u << OPT_WIDTH | 1u << OPT_ASCII },
+    [CMD_SVG] = { "svg", VIEW_OPTS | 1u << OPT_LAYOUT | 1u << OPT_OUTPUT },
+    [CMD_CHROME] = { "chrome", 0 },
+    [CMD_STATS] = { "stats", 0 },
+    [CMD_CHECK] = { "check", 0 },
+    [CMD_OVERLAP] = { "overlap", 0 },
+    [CMD_SHIVIZ] = { "shiviz", 0 },
+    [CMD_STATES] = { "states", 0 },
 };
 
-static const char *const command_names[] = {
-    [CMD_SEQ] = "seq", [CMD_SVG] = "svg", [CMD_CHROME] = "chrome",
-    [CMD_STATS] = "stats", [CMD_CHECK] = "check", [CMD_OVERLAP] = "overlap",
-    [CMD_SHIVIZ] = "shiviz", [CMD_STATES] = "states",
-};
+/* Options every command has */
+#define COMMON_OPTS (1u << OPT_HELP | 1u << OPT_SERVER | 1u << OPT_ALL)
 
 static void
 usage(void)
@@ -138,9 +145,8 @@ usage(void)
 static enum command
 parse_command(const char *word)
 {
-    for (size_t i = 1; i < sizeof(command_names) / sizeof(command_names[0]);
-         i++)
-        if (strcmp(word, command_names[i]) == 0)
+    for (int i = CMD_NONE + 1; i < CMD_COUNT; i++)
+        if (strcmp(word, commands[i].name) == 0)
             return (enum command)i;
     ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
                     "check, overlap, shiviz or states)",
@@ -235,11 +241,11 @@ main(int argc, char *argv[])
         ipc_usage_error("which command? seq, svg, chrome, stats, check, "
                         "overlap, shiviz or states");
     if (dir == NULL)
-        ipc_usage_error("'%s' needs a trace directory", command_names[cmd]);
+        ipc_usage_error("'%s' needs a trace directory", commands[cmd].name);
     for (int o = 1; o < OPT_COUNT; o++)
-        if (given[o] && option_of[o] != 0 && !(option_of[o] & 1u << cmd))
+        if (given[o] && !((COMMON_OPTS | commands[cmd].opts) & 1u << o))
             ipc_usage_error("option '--%s' is not an option of '%s'",
-                            options[o - 1].name, command_names[cmd]);
+                            options[o - 1].name, commands[cmd].name);
     if (given[OPT_ALL] && given[OPT_SERVER])
         ipc_usage_error("--all and --server choose different processes: "
                         "give one");

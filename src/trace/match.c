@@ -177,20 +177,28 @@ mt_unwait(struct tr_match *m, struct half *h)
     m->npending--;
 }
 
+/* End h's wait: its item goes out with 'fate', and h is freed */
+static void
+mt_settle(struct tr_match *m, struct half *h, enum tr_fate fate)
+{
+    mt_unwait(m, h);
+    h->it.fate = fate;
+    mt_emit(m, &h->it);
+    free(h);
+}
+
+/* No partner came for h: what became of its message */
 static void
 mt_expire(struct tr_match *m, struct half *h)
 {
-    mt_unwait(m, h);
-    if (!h->recv)
-        h->it.fate = h->sig ? TR_FATE_LOST : TR_FATE_UNREAD;
-    else if (h->sig)
-        h->it.fate = h->ignored ? TR_FATE_IGNORED : TR_FATE_NOSEND;
-    else
-        h->it.fate = TR_FATE_NOWRITE;
     if (h->recv)
         h->it.t0 = h->it.t1;    /* drawn where it was seen */
-    mt_emit(m, &h->it);
-    free(h);
+    if (!h->recv)
+        mt_settle(m, h, h->sig ? TR_FATE_LOST : TR_FATE_UNREAD);
+    else if (h->sig)
+        mt_settle(m, h, h->ignored ? TR_FATE_IGNORED : TR_FATE_NOSEND);
+    else
+        mt_settle(m, h, TR_FATE_NOWRITE);
 }
 
 static uint64_t
@@ -216,12 +224,11 @@ tr_record_item(struct tr_item *it, const struct tr_event *ev)
 }
 
 /* The record's reader is known: is it whom the record was for? */
-static void
-settle_record(struct tr_match *m, struct tr_item *it)
+static enum tr_fate
+read_fate(const struct tr_item *it)
 {
-    it->fate = it->addressee != 0 && it->to != it->addressee
-               ? TR_FATE_MISREAD : TR_FATE_OK;
-    mt_emit(m, it);
+    return it->addressee != 0 && it->to != it->addressee ? TR_FATE_MISREAD
+                                                         : TR_FATE_OK;
 }
 
 static void
@@ -256,8 +263,9 @@ mt_record_write(struct tr_match *m, const struct tr_event *ev)
             mt_unwait(m, h);
             it.to = h->it.to;
             it.t1 = h->it.t1;
+            it.fate = read_fate(&it);
             free(h);
-            settle_record(m, &it);
+            mt_emit(m, &it);
             return;
         }
     }
@@ -279,11 +287,9 @@ mt_record_read(struct tr_match *m, const struct tr_event *ev)
     }
     for (h = tr_hash_get(&m->records, key); h != NULL; h = h->next) {
         if (!h->recv) {
-            mt_unwait(m, h);
             h->it.to = ev->vpid;
             h->it.t1 = ev->ts;
-            settle_record(m, &h->it);
-            free(h);
+            mt_settle(m, h, read_fate(&h->it));
             return;
         }
     }
@@ -303,14 +309,11 @@ mt_reclaim(struct tr_match *m, const struct tr_event *ev)
 
     for (h = tr_hash_get(&m->records, key); h != NULL; h = h->next) {
         if (!h->recv) {
-            mt_unwait(m, h);
-            h->it.fate = TR_FATE_RECLAIMED;
             h->it.t1 = ev->ts;
             if (h->it.addressee == 0)
                 h->it.addressee = ev->peer_pid;
             snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
-            mt_emit(m, &h->it);
-            free(h);
+            mt_settle(m, h, TR_FATE_RECLAIMED);
             break;
         }
     }
@@ -402,12 +405,8 @@ coalesce(struct tr_match *m, int receiver, int signo, uint64_t ts)
     for (h = m->oldest; h != NULL && h->ts <= ts; h = newer) {
         newer = h->newer;
         if (h->sig && !h->recv && h->it.to == receiver &&
-            same_signal(h, signo, 0)) {
-            mt_unwait(m, h);
-            h->it.fate = TR_FATE_COALESCED;
-            mt_emit(m, &h->it);
-            free(h);
-        }
+            same_signal(h, signo, 0))
+            mt_settle(m, h, TR_FATE_COALESCED);
     }
 }
 
@@ -506,13 +505,10 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
     }
     for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
         if (!h->recv && same_signal(h, ev->signo, ev->value)) {
-            mt_unwait(m, h);
             h->it.t1 = ev->ts;
-            h->it.fate = ignored ? TR_FATE_IGNORED : TR_FATE_OK;
             if (ignored)
                 snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
-            mt_emit(m, &h->it);
-            free(h);
+            mt_settle(m, h, ignored ? TR_FATE_IGNORED : TR_FATE_OK);
             if (ev->value == 0)
                 coalesce(m, ev->vpid, ev->signo, ev->ts);
             return;
@@ -566,11 +562,8 @@ mt_write_failed(struct tr_match *m, int vpid, const char *why)
     for (struct half *h = m->newest; h != NULL; h = h->older) {
         if (h->recv || h->sig || h->it.from != vpid)
             continue;
-        mt_unwait(m, h);
-        h->it.fate = TR_FATE_FAILED;
         snprintf(h->it.text, sizeof(h->it.text), "%s", why);
-        mt_emit(m, &h->it);
-        free(h);
+        mt_settle(m, h, TR_FATE_FAILED);
         return;
     }
 }

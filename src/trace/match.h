@@ -110,6 +110,24 @@ tr_item_undelivered(const struct tr_item *it)
            it->fate == TR_FATE_FAILED;
 }
 
+/* Where its second end is drawn: its reader (or, unread, its addressee);
+   its writer when the writer took it back */
+static inline int
+tr_item_receiver(const struct tr_item *it)
+{
+    if (it->fate == TR_FATE_RECLAIMED)
+        return it->from;
+    return it->to != 0 ? it->to : it->addressee;
+}
+
+/* Was its second end traced: a record read, a signal taken or ignored? */
+static inline bool
+tr_item_received(const struct tr_item *it)
+{
+    return it->fate == TR_FATE_OK || it->fate == TR_FATE_MISREAD ||
+           it->fate == TR_FATE_IGNORED || it->fate == TR_FATE_NOSEND;
+}
+
 /*
  * The kernel sends SIGCHLD when a child ends; the trace has only the
  * parent's consumption. For such an item taken after the child's last

@@ -104,6 +104,14 @@ tr_procs_get(const struct tr_procs *t, int vpid)
     return tr_hash_get(&t->by_vpid, (uint64_t)vpid);
 }
 
+bool
+tr_proc_traced(const struct tr_procs *t, int vpid)
+{
+    const struct tr_proc *p = tr_procs_get(t, vpid);
+
+    return vpid > 0 && p != NULL && p->traced;
+}
+
 const char *
 tr_proc_role(const struct tr_procs *t, int vpid)
 {

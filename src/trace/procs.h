@@ -60,6 +60,10 @@ tr_procs_see(struct tr_procs *t, const struct tr_event *ev);
 struct tr_proc *
 tr_procs_get(const struct tr_procs *t, int vpid);
 
+/* Did process vpid trace events of its own (not only named by others)? */
+bool
+tr_proc_traced(const struct tr_procs *t, int vpid);
+
 /* Write "rc 20154" (or "pid 20130") into buf[0..n); returns buf. */
 const char *
 tr_proc_label(const struct tr_procs *t, int vpid, char *buf, size_t n);

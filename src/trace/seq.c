@@ -83,12 +83,13 @@ center(const struct seq *s, int lane)
     return lane * s->step + s->step / 2;
 }
 
+/* Blank the row but for the lanes that cross it */
 static void
-clear_row(struct seq *s, const struct tr_layout *L)
+clear_row(struct seq *s)
 {
     for (int i = 0; i < s->ncells; i++)
         s->cells[i] = " ";
-    for (int l = 0; l < L->nlanes; l++)
+    for (int l = 0; center(s, l) < s->ncells; l++)
         s->cells[center(s, l)] = s->g->lane;
 }
 
@@ -130,11 +131,7 @@ put_row(struct seq *s, const char *time, const char *label)
         if (label[cut] != ' ')
             cut = room;         /* no space to break at */
         put_line(s, time, label, cut);
-        /* the arrow on the first line only; lanes go on */
-        for (int i = 0; i < s->ncells; i++)
-            s->cells[i] = " ";
-        for (int l = 0; center(s, l) < s->ncells; l++)
-            s->cells[center(s, l)] = s->g->lane;
+        clear_row(s);           /* the arrow on the first line only */
         time = "";
         label += cut;
         while (*label == ' ')
@@ -186,7 +183,7 @@ put_section(struct seq *s, const struct tr_layout *L)
         put_row(s, time, title);
     }
     for (int i = 0; i < L->nlanes; i++) {
-        clear_row(s, L);
+        clear_row(s);
         for (int l = i + 1; l < L->nlanes; l++)
             s->cells[center(s, l)] = " ";
         s->cells[center(s, i)] = s->g->corner;
@@ -278,7 +275,7 @@ take_lane(struct seq *s, struct tr_layout *L, const struct tr_item *it,
     if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_START &&
         it->from == vpid)
         return;                 /* its own start row says it */
-    clear_row(s, L);
+    clear_row(s);
     s->cells[center(s, lane)] = s->g->start;
     snprintf(label, sizeof(label), "%s takes this lane",
              tr_proc_label(L->procs, vpid, who, sizeof(who)));
@@ -314,8 +311,7 @@ keep_steps(struct seq *s, const struct tr_item *it)
 {
     char sig[24];
     int to = it->to != 0 ? it->to : it->addressee;
-    bool got = it->fate == TR_FATE_OK || it->fate == TR_FATE_MISREAD ||
-               it->fate == TR_FATE_IGNORED || it->fate == TR_FATE_NOSEND;
+    bool got = tr_item_received(it);
 
     if (it->kind == TR_ITEM_RECORD) {
         add_step(s, it->t0, it->from, "writes it into FIFO%d", it->fifo);
@@ -396,7 +392,7 @@ put_gap(struct seq *s, const struct tr_layout *L, const struct tr_gap *g)
 {
     char time[32], count[48], len[32], label[160];
 
-    clear_row(s, L);
+    clear_row(s);
     for (int i = 0; i < s->ncells; i++)
         s->cells[i] = s->g->bad;
     tr_fmt_since(g->begin, L->origin, time, sizeof(time));
@@ -452,7 +448,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     if (it->kind != TR_ITEM_NOTE)
         take_lane(s, L, it, to, time);
 
-    clear_row(s, L);
+    clear_row(s);
     if (it->kind == TR_ITEM_NOTE) {
         if (la < 0)
             return;
@@ -489,7 +485,7 @@ seq_end(struct tr_layout *L, void *arg)
     const struct glyphs *g = s->g;
 
     put_gaps_before(s, L, UINT64_MAX);
-    clear_row(s, L);
+    clear_row(s);
     put_row(s, "", "");
     printf("\n%s%s%s record  %s%s%s signal  %s%s%s spawn  %s lost  "
            "%s start  %s exit  %s error  %s reclaim\n",

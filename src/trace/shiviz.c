@@ -68,14 +68,6 @@ on_item(const struct tr_item *it, void *arg)
     s->items[s->nitems++] = *it;
 }
 
-static bool
-traced(const struct shiviz *s, int vpid)
-{
-    const struct tr_proc *p = tr_procs_get(&s->procs, vpid);
-
-    return vpid > 0 && p != NULL && p->traced;
-}
-
 static int
 by_key(const void *x, const void *y)
 {
@@ -95,13 +87,15 @@ ends_of(const struct shiviz *s, size_t *n)
 {
     struct end *e = malloc((2 * s->nitems + 1) * sizeof(*e));
     struct tr_hash spawned = { 0 };     /* child --> its spawn's item + 1 */
+    const struct tr_procs *P = &s->procs;
 
     *n = 0;
     if (e == NULL)
         return NULL;
     for (size_t i = 0; i < s->nitems; i++)
         if (s->items[i].kind == TR_ITEM_SPAWN &&
-            traced(s, s->items[i].from) && traced(s, s->items[i].to))
+            tr_proc_traced(P, s->items[i].from) &&
+            tr_proc_traced(P, s->items[i].to))
             tr_hash_put(&spawned, (uint64_t)(uint32_t)s->items[i].to,
                         (void *)(uintptr_t)(i + 1));
     for (size_t i = 0; i < s->nitems; i++) {
@@ -120,20 +114,21 @@ ends_of(const struct shiviz *s, size_t *n)
 
             e[(*n)++] = (struct end){ t, END_RECV, it->from, i, sp - 1 };
         } else if (it->kind != TR_ITEM_NOTE && it->kind != TR_ITEM_SPAWN &&
-                   it->t1 != 0 && traced(s, it->from) && traced(s, to)) {
+                   it->t1 != 0 && tr_proc_traced(P, it->from) &&
+                   tr_proc_traced(P, to)) {
             /* a reader that traced first: its send just before; a
                SIGCHLD: sent where its child ended (as svg draws it) */
             uint64_t send = it->t1 <= it->t0 ? it->t1 - 1 : it->t0;
-            uint64_t exited = tr_sigchld_sent(&s->procs, it);
+            uint64_t exited = tr_sigchld_sent(P, it);
 
             if (exited != 0)
                 send = exited;
 
             e[(*n)++] = (struct end){ send, END_SEND, it->from, i, i };
             e[(*n)++] = (struct end){ it->t1, END_RECV, to, i, i };
-        } else if (traced(s, it->from)) {
+        } else if (tr_proc_traced(P, it->from)) {
             e[(*n)++] = (struct end){ it->t0, END_LOCAL, it->from, i, i };
-        } else if (it->kind != TR_ITEM_NOTE && traced(s, to)) {
+        } else if (it->kind != TR_ITEM_NOTE && tr_proc_traced(P, to)) {
             e[(*n)++] = (struct end){ it->t1 != 0 ? it->t1 : it->t0,
                                       END_LOCAL, to, i, i };
         }

@@ -38,14 +38,6 @@ st_section_of(const struct st_diagram *d, uint64_t t)
     return s;
 }
 
-static int
-cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-    return a < b ? -1 : a > b;
-}
-
 int
 st_y(const struct st_diagram *d, uint64_t t)
 {
@@ -79,7 +71,7 @@ scale(struct st_diagram *d, int top)
         if (d->items[i].t1 != 0)
             d->times[n++] = d->items[i].t1;
     }
-    qsort(d->times, n, sizeof(*d->times), cmp_u64);
+    qsort(d->times, n, sizeof(*d->times), tr_cmp_u64);
     d->ntimes = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t t = d->times[i];
@@ -149,10 +141,9 @@ life(struct st_section *s, int vpid, size_t *cap)
 static int
 touch(struct st_diagram *d, int s, int vpid, uint64_t t, size_t *caps)
 {
-    const struct tr_proc *p = tr_procs_get(d->L->procs, vpid);
     struct st_life *l;
 
-    if (vpid <= 0 || p == NULL || !p->traced)
+    if (!tr_proc_traced(d->L->procs, vpid))
         return 0;               /* outside the trace: drawn in the margin */
     if ((l = life(&d->sections[s], vpid, &caps[s])) == NULL)
         return -1;
@@ -187,14 +178,12 @@ st_layout(struct st_diagram *d, const struct tr_layout *L, int top)
     for (size_t i = 0; i < d->nitems; i++) {
         const struct tr_item *it = &d->items[i];
         int s = tr_section_of(L, tr_item_time(it));
-        int to = it->to != 0 ? it->to : it->addressee;
         struct st_life *l;
 
-        if (it->fate == TR_FATE_RECLAIMED)
-            to = it->from;      /* its writer took it back: no reader */
         if (touch(d, s, it->from, it->t0, caps) == -1 ||
             (it->kind != TR_ITEM_NOTE &&
-             touch(d, s, to, it->t1 != 0 ? it->t1 : it->t0, caps) == -1))
+             touch(d, s, tr_item_receiver(it), it->t1 != 0 ? it->t1 : it->t0,
+                   caps) == -1))
             goto oom;
         if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_START &&
             (l = life(&d->sections[s], it->from, &caps[s])) != NULL &&

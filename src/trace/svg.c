@@ -197,16 +197,12 @@ static void
 draw_item(struct svg *s, const struct tr_item *it)
 {
     int sec = st_section_of(&s->d, tr_item_time(it));
-    int to = it->to != 0 ? it->to : it->addressee;
-    int la, lb;
+    int la = tr_lane_in(s->d.L, sec, it->from);
+    int lb = tr_lane_in(s->d.L, sec, tr_item_receiver(it));
     bool bad = tr_item_undelivered(it);
     int y1 = st_y(&s->d, it->t0), y2, x1, x2, dir;
     char label[256], lcls[24];
 
-    if (it->fate == TR_FATE_RECLAIMED)
-        to = it->from;          /* back into its writer, who took it back */
-    la = tr_lane_in(s->d.L, sec, it->from);
-    lb = tr_lane_in(s->d.L, sec, to);
     if (la < 0 && (it->kind == TR_ITEM_NOTE || lb < 0))
         return;
     label_of(s, it, label, sizeof(label));
@@ -533,13 +529,6 @@ draw_page(struct svg *s, int page, int pages)
 }
 
 static void
-svg_begin(struct tr_layout *L, void *arg)
-{
-    (void)L;
-    (void)arg;
-}
-
-static void
 svg_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 {
     struct svg *s = arg;
@@ -749,7 +738,7 @@ int
 cmd_svg_run(const char *dir, const struct tr_view *v,
             const struct svg_opts *opts)
 {
-    static const struct tr_diagram_ops ops = { svg_begin, svg_item, svg_end };
+    static const struct tr_diagram_ops ops = { NULL, svg_item, svg_end };
     struct svg s = { .opts = opts, .v = v, .dir = dir };
     int rc;
 

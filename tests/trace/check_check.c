@@ -252,7 +252,7 @@ expect_count(const struct tt_run *r, int violations, enum tt_id id)
 START_TEST(test_check_names_every_violation)
 {
     const struct tt_actors *a = tt_actors(TT_BROKEN);
-    char want[12][240], *line, *save = NULL;
+    char want[14][240], *line, *save = NULL;
     struct tt_run r;
 
     /* in time order, as emit.c's script plays them; the unanswered
@@ -278,18 +278,54 @@ START_TEST(test_check_names_every_violation)
     snprintf(want[8], 240, "R1: FIFO3 record %d:6 was written by server %d "
              "while record %d:5 was still unread in it", a->rc_a, a->server,
              a->rc_a);
-    snprintf(want[9], 240, "R2: ready from server %d to sum %d (value 99) "
+    snprintf(want[9], 240, "R5: ack from rc %d to server %d (value 2) was "
+             "taken by the server before its sender traced sending it: the "
+             "reader's signal_send comes after the server's signal_consume",
+             a->rc_b, a->server);
+    snprintf(want[10], 240, "R2: ready from server %d to sum %d (value 99) "
              "announces no record written for it", a->server, a->sum);
-    snprintf(want[10], 240, "R4: ack from mul %d to server %d (value 98) "
+    snprintf(want[11], 240, "R4: ack from mul %d to server %d (value 98) "
              "acknowledges no record it read", a->mul, a->server);
-    snprintf(want[11], 240, "R10: error event in server %d: worker died "
+    snprintf(want[12], 240, "R5: ack from mul %d to server %d (value 98) was "
+             "never taken, and the server traced no reason", a->mul,
+             a->server);
+    snprintf(want[13], 240, "R10: error event in server %d: worker died "
              "(err 137)", a->server);
 
     check(&r, TT_BROKEN);
     ck_assert_msg(r.status == 1, "exit %d", r.status);
-    line = expect_lines(r.out, want, 12, &save);
+    line = expect_lines(r.out, want, 14, &save);
     ck_assert_msg(line == NULL, "unexpected line: %s", line);
-    expect_count(&r, 12, TT_BROKEN);
+    expect_count(&r, 14, TT_BROKEN);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* An ack its reader traces after sending it: the line says which event
+   came after which, and blames the reader, not the server */
+START_TEST(test_check_ack_traced_after_send)
+{
+    static const char cause[] = "(usual cause: a reader that traces its "
+        "ack after sending it, not before)";
+    const struct tt_actors *a = tt_actors(TT_BROKEN);
+    const char *line, *end;
+    char want[200];
+    struct tt_run r;
+
+    check(&r, TT_BROKEN);
+    snprintf(want, sizeof(want), "R5: ack from rc %d to server %d (value 2) "
+             "was taken by the server before its sender traced sending it",
+             a->rc_b, a->server);
+    line = strstr(r.out, want);
+    ck_assert_msg(line != NULL, "no line '%s' in:\n%s", want, r.out);
+    end = strchr(line, '\n');
+    ck_assert_msg(end != NULL && (size_t)(end - line) > strlen(cause) &&
+                  strncmp(end - strlen(cause), cause, strlen(cause)) == 0,
+                  "not blaming the reader: %.*s", (int)(end - line), line);
+    /* at the server's exit, that ack is not one it never took */
+    snprintf(want, sizeof(want), "R5: ack from rc %d to server %d (value 2) "
+             "was never taken", a->rc_b, a->server);
+    ck_assert_msg(strstr(r.out, want) == NULL, "%s", r.out);
     tt_run_free(&r);
 }
 END_TEST
@@ -408,6 +444,7 @@ check_suite(void)
     tcase_add_unchecked_fixture(errors, tt_need_modes, NULL);
     tcase_add_test(errors, test_check_names_every_violation);
     tcase_add_test(errors, test_check_catches_unsafe_no_ack);
+    tcase_add_test(errors, test_check_ack_traced_after_send);
     tcase_add_test(errors, test_check_classic_acks_and_drops);
     tcase_add_unchecked_fixture(errors, tt_need_lost, NULL);
     tcase_add_test(errors, test_check_lost_after_unannounced);

@@ -313,6 +313,14 @@ script(void)
     answer(RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
     take2(RC_A, RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
 
+    /* B:2: rc_b traces its ack after sending it: the server's take of
+       that ack comes first in the trace */
+    to_result(RC_B, 2, 2, 2);
+    answer(RC_B, 2, IPCLAB_OP_SUM, 2, 2, 4);
+    say(RC_B, "r 2 %d 2 %d 2 2 0 4", PID(RC_B), IPCLAB_OP_SUM);
+    say(SERVER, "take ack %d 2", PID(RC_B));
+    say(RC_B, "send ack %d 2", PID(SERVER));
+
     /* a ready with no record, an ack with no read, an error */
     say(SERVER, "send ready %d 99", PID(SUM));
     say(SUM, "take ready %d 99", PID(SERVER));
@@ -472,8 +480,8 @@ emit_main(int argc, char *argv[])
     for (int n = NACTORS - 1; n >= 0; n--) {
         int st;
 
-        /* the classic script's server exits as one: R5 is judged then */
-        say(n, argc >= 3 && n == SERVER ? "exit server" : "exit");
+        /* the server exits as one: R5 is judged then */
+        say(n, n == SERVER ? "exit server" : "exit");
         fclose(actors[n].to);   /* EOF: the actor returns */
         fclose(actors[n].from);
         while (waitpid(actors[n].pid, &st, 0) == -1 && errno == EINTR)
