@@ -411,10 +411,13 @@ START_TEST(test_check_catches_unsafe_no_ack)
     ck_assert_int_eq(r.status, 1);
     for (line = strtok_r(r.out, "\n", &save); line != NULL;
          line = strtok_r(NULL, "\n", &save)) {
-        const char *text = strip_time(line);
+        const char *text;
 
+        if (strncmp(line, "not judged", 10) == 0)
+            continue;           /* the tracer lost events under load */
         /* records pile up (R1); readers then read others' records
            and the rest follows from that */
+        text = strip_time(line);
         if (strncmp(text, "R1: ", 4) == 0)
             crowded++;
         else
