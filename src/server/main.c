@@ -105,7 +105,6 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
         switch (id) {
         case OPT_HELP:          usage(); exit(0);
         case OPT_DIR:           *dir_opt = arg; break;
-        case OPT_UNSAFE_NO_ACK: s->skip_ack_wait = true; break;
         case OPT_SPAWN:
             s->per_request = strcmp(arg, "per-request") == 0;
             if (!s->per_request && strcmp(arg, "pool") != 0)
@@ -136,11 +135,17 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 (int)sizeof(s->worker_dir))
                 ipc_usage_error("--worker-dir: name too long");
             break;
+        case OPT_UNSAFE_NO_ACK:
+            s->fifo2.skip_ack_wait = true;
+            s->fifo3.skip_ack_wait = true;
+            break;
         case IPCLAB_CLI_OPERAND:
             ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
     ipc_sigs_init(&s->sigs, mode);
+    s->fifo2.ack_timeout_ms = s->ack_timeout_ms;
+    s->fifo3.ack_timeout_ms = s->ack_timeout_ms;
 }
 
 /* Signals come through a signalfd; a stray protocol signal must not kill
