@@ -252,9 +252,6 @@ watch_fifo1(struct server *s, bool on)
     s->fd1_watched = on;
 }
 
-/* Room for every record one fill of the FIFO1 reader can bring in */
-#define ROOM ((int)(IPCLAB_READER_BUF / sizeof(struct ipc_record)))
-
 static bool
 has_room(const struct server *s)
 {
@@ -381,8 +378,6 @@ serve(struct server *s)
 
         if (stopping && (s->in_use == 0 || ipc_ms_until(s->stop_at) == 0))
             break;
-        if (!stopping)
-            route_make_room(s, ROOM);
         accepting = !stopping && has_room(s);
         watch_fifo1(s, accepting);
 

@@ -529,18 +529,18 @@ route_child_exited(struct server *s, pid_t pid, int code)
 
 /* ---- time ---------------------------------------------------------------- */
 
-/* Full: give up on the oldest results held for stopped clients (rt mode
-   revokes them) until 'need' more requests fit, so that stopped clients
+/* Nearly full: give up on the oldest results held for stopped clients (rt
+   mode revokes them) until ROOM more requests fit, so that stopped clients
    with wide windows cannot keep the others out */
-void
-route_make_room(struct server *s, int need)
+static void
+make_room(struct server *s)
 {
     struct req *r;
 
-    if (s->in_use <= MAX_REQUESTS - need || s->nstopped == 0)
+    if (s->in_use <= MAX_REQUESTS - ROOM || s->nstopped == 0)
         return;
     recheck_stopped(s);         /* one that runs again is served, not dropped */
-    while (s->in_use > MAX_REQUESTS - need &&
+    while (s->in_use > MAX_REQUESTS - ROOM &&
            (r = oldest(s, REQ_TO_CLIENT, &s->fifo2, true)) != NULL)
         drop_result(s, r);
 }
@@ -563,7 +563,11 @@ route_tick(struct server *s)
             restart_worker(s, op);
     pump_fifo3(s);
     pump_fifo2(s);
-    if (s->stop_at == 0 || s->fifo2.busy != NULL || s->fifo3.busy != NULL)
+    if (s->stop_at == 0) {
+        make_room(s);
+        return;
+    }
+    if (s->fifo2.busy != NULL || s->fifo3.busy != NULL)
         return;
     /* stopping, both shared FIFOs idle: what still waits, waits for a
        stopped peer; give up on it */

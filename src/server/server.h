@@ -21,6 +21,8 @@
 #define MAX_REQUESTS 1024       /* in flight at once; beyond: back-pressure */
 #define MAX_CLIENTS  256        /* clients remembered as readers of FIFO2 */
 #define MAX_STOPPED  64         /* peers remembered as stopped */
+/* room kept for every record one fill of the FIFO1 reader can bring in */
+#define ROOM ((int)(IPCLAB_READER_BUF / sizeof(struct ipc_record)))
 #define CHECK_MS     10         /* how often a silent or stopped peer is
                                    looked at */
 
@@ -143,7 +145,6 @@ void route_fifo4(struct server *s, const struct ipc_record *rec);
 void route_ack(struct server *s, const struct ipc_sig_event *ev);
 void route_client_exited(struct server *s, pid_t pid);
 void route_child_exited(struct server *s, pid_t pid, int code);
-void route_make_room(struct server *s, int need);
 void route_tick(struct server *s);
 int route_next_timeout(const struct server *s);
 int route_start_pool(struct server *s);
