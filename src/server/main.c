@@ -105,7 +105,6 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
         switch (id) {
         case OPT_HELP:          usage(); exit(0);
         case OPT_DIR:           *dir_opt = arg; break;
-        case OPT_UNSAFE_NO_ACK: s->skip_ack_wait = true; break;
         case OPT_SPAWN:
             s->per_request = strcmp(arg, "per-request") == 0;
             if (!s->per_request && strcmp(arg, "pool") != 0)
@@ -136,11 +135,17 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 (int)sizeof(s->worker_dir))
                 ipc_usage_error("--worker-dir: name too long");
             break;
+        case OPT_UNSAFE_NO_ACK:
+            s->fifo2.skip_ack_wait = true;
+            s->fifo3.skip_ack_wait = true;
+            break;
         case IPCLAB_CLI_OPERAND:
             ipc_usage_error("unexpected argument '%s'", arg);
         }
     }
     ipc_sigs_init(&s->sigs, mode);
+    s->fifo2.ack_timeout_ms = s->ack_timeout_ms;
+    s->fifo3.ack_timeout_ms = s->ack_timeout_ms;
 }
 
 /* Signals come through a signalfd; a stray protocol signal must not kill
@@ -246,9 +251,6 @@ watch_fifo1(struct server *s, bool on)
         ipc_die("epoll_ctl");
     s->fd1_watched = on;
 }
-
-/* Room for every record one fill of the FIFO1 reader can bring in */
-#define ROOM ((int)(IPCLAB_READER_BUF / sizeof(struct ipc_record)))
 
 static bool
 has_room(const struct server *s)
@@ -376,8 +378,6 @@ serve(struct server *s)
 
         if (stopping && (s->in_use == 0 || ipc_ms_until(s->stop_at) == 0))
             break;
-        if (!stopping)
-            route_make_room(s, ROOM);
         accepting = !stopping && has_room(s);
         watch_fifo1(s, accepting);
 

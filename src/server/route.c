@@ -6,10 +6,9 @@
  * Every request accepted is answered exactly once: with its result, or with
  * an error (EINVAL: unknown operation; EIO: its processing client died
  * holding it or cannot run; ETIMEDOUT: it did not take it), unless its
- * client is gone. The handshake reports what became of a record, the
- * settle_fifo*() functions decide, and pump() hands each idle shared FIFO
- * the oldest record whose reader can take it: nothing is offered to a peer
- * seen stopped, so a shared FIFO never waits for an absent reader.
+ * client is gone. The handshake reports what became of a record and the
+ * settle_fifo*() functions decide; route_tick() then hands each idle shared
+ * FIFO the oldest record whose reader is not seen stopped.
  */
 #include <errno.h>
 #include <signal.h>
@@ -25,21 +24,31 @@
 #define RESTART_MIN_MS 100      /* first delay after repeated deaths */
 #define RESTART_MAX_MS 2000     /* the delay doubles up to this */
 
-/* ---- requests, and the peers seen stopped ------------------------------- */
+/* ---- the request table, and the peers seen stopped ---------------------- */
 
+/* A free entry, else the oldest result kept as READ */
 static struct req *
-req_alloc(struct server *s)
+req_alloc(struct server *s, const struct ipc_record *rec)
 {
-    for (int i = 0; i < MAX_REQUESTS; i++) {
-        struct req *r = &s->reqs[i];
+    struct req *r = NULL;
 
-        if (r->state == REQ_FREE) {
-            s->in_use++;
-            r->ticket = ++s->tickets;
-            return r;
+    for (int i = 0; i < MAX_REQUESTS; i++) {
+        struct req *c = &s->reqs[i];
+
+        if (c->state == REQ_FREE) {
+            r = c;
+            break;
         }
+        if (c->state == REQ_READ && (r == NULL || c->ticket < r->ticket))
+            r = c;
     }
-    return NULL;
+    if (r == NULL)
+        return NULL;
+    memset(r, 0, sizeof(*r));
+    s->in_use++;
+    r->ticket = ++s->tickets;
+    r->rec = *rec;
+    return r;
 }
 
 static void
@@ -55,7 +64,8 @@ req_find(struct server *s, pid_t pid, uint32_t seq)
     for (int i = 0; i < MAX_REQUESTS; i++) {
         struct req *r = &s->reqs[i];
 
-        if (r->state != REQ_FREE && r->rec.pid == pid && r->rec.seq == seq)
+        if (r->state != REQ_FREE && r->state != REQ_READ &&
+            r->rec.pid == pid && r->rec.seq == seq)
             return r;
     }
     return NULL;
@@ -70,7 +80,7 @@ is_stopped(const struct server *s, pid_t pid)
     return false;
 }
 
-/* Hold what goes to pid until it runs again; false when the table is full */
+/* Hold what goes to pid until it runs again; false when the set is full */
 static bool
 mark_stopped(struct server *s, pid_t pid)
 {
@@ -106,18 +116,17 @@ reader_can_take(const struct server *s, const struct req *r)
     return r->worker <= 0 || !is_stopped(s, r->worker);
 }
 
-/* The oldest request waiting in 'state' for h whose reader can take it
-   now (held: whose reader cannot) */
+/* The oldest record in 'state', not in h, whose reader can take it now
+   (held: whose reader cannot) */
 static struct req *
 oldest(struct server *s, enum req_state state, const struct handshake *h,
        bool held)
 {
     struct req *best = NULL;
 
-    for (int i = 0, seen = 0; i < MAX_REQUESTS && seen < s->in_use; i++) {
+    for (int i = 0; i < MAX_REQUESTS; i++) {
         struct req *r = &s->reqs[i];
 
-        seen += r->state != REQ_FREE;
         if (r->state == state && r != h->busy &&
             reader_can_take(s, r) != held &&
             (best == NULL || r->ticket < best->ticket))
@@ -172,41 +181,16 @@ fail(struct server *s, struct req *r, int status)
     answer(s, r);
 }
 
-/* Remember a result read without an ack: a stale reader may give it back */
-static void
-remember_read(struct server *s, const struct ipc_record *rec)
+/* The result kept as READ that is exactly rec: nobody can make the
+   server deliver a result it did not send */
+static struct req *
+find_read(struct server *s, const struct ipc_record *rec)
 {
-    s->read_unacked[s->read_next] = *rec;
-    s->read_next = (s->read_next + 1) % MAX_REQUESTS;
-}
-
-/* True, and forgotten, when rec is exactly a result remember_read() kept:
-   nobody can make the server deliver a result it did not send */
-static bool
-recall_read(struct server *s, const struct ipc_record *rec)
-{
-    for (int i = 0; i < MAX_REQUESTS; i++) {
-        struct ipc_record *m = &s->read_unacked[i];
-
-        if (m->pid == rec->pid && memcmp(m, rec, sizeof(*m)) == 0) {
-            memset(m, 0, sizeof(*m));
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Offer r to 'reader' through a shared FIFO */
-static struct hs_report
-offer(struct server *s, struct handshake *h, struct req *r, pid_t reader)
-{
-    struct hs_report rep = hs_offer(h, &s->sigs, r, reader, s->ack_timeout_ms);
-
-    if (rep.outcome == HS_WAITING && s->skip_ack_wait) {
-        hs_release(h);          /* UNSAFE: lab 04 shows what goes wrong */
-        rep.outcome = HS_ACKED;
-    }
-    return rep;
+    for (int i = 0; i < MAX_REQUESTS; i++)
+        if (s->reqs[i].state == REQ_READ &&
+            memcmp(&s->reqs[i].rec, rec, sizeof(*rec)) == 0)
+            return &s->reqs[i];
+    return NULL;
 }
 
 /* What became of a result offered in FIFO2 */
@@ -227,9 +211,12 @@ settle_fifo2(struct server *s, struct hs_report rep)
     } else if (rep.outcome != HS_TAKEN_BACK) {
         /* read: by its client, or by a stale reader that gives it back */
         s->served++;
-        if (rep.outcome == HS_READ)
-            remember_read(s, &r->rec);
-        req_free(s, r);
+        if (rep.outcome == HS_READ) {
+            r->state = REQ_READ;        /* a stale reader may give it back */
+            s->in_use--;
+        } else {
+            req_free(s, r);
+        }
     } else if (rep.why == HS_REASON_STOPPED && mark_stopped(s, rep.reader)) {
         /* taken back: it waits until its client runs again */
     } else if (rep.why != HS_REASON_PROTOCOL) {
@@ -245,7 +232,7 @@ pump_fifo2(struct server *s)
     while (s->fifo2.busy == NULL &&
            (r = oldest(s, REQ_TO_CLIENT, &s->fifo2, false)) != NULL) {
         if (clients_alive(s, r->rec.pid))
-            settle_fifo2(s, offer(s, &s->fifo2, r, r->rec.pid));
+            settle_fifo2(s, hs_offer(&s->fifo2, &s->sigs, r, r->rec.pid));
         else
             drop_result(s, r);
     }
@@ -298,7 +285,7 @@ start_worker(struct server *s, uint32_t op)
     return ipc_spawn(ipc_op_name(op), path, argv, &mask);
 }
 
-/* Fail every queued request for op: its processing client cannot run */
+/* Fail every request waiting for op's processing client: it cannot run */
 static void
 fail_queued(struct server *s, uint32_t op)
 {
@@ -380,20 +367,11 @@ pump_fifo3(struct server *s)
             continue;
         }
         IPCLAB_TP(route, r->rec.pid, r->rec.seq, (int)r->rec.op, (int)pid);
-        settle_fifo3(s, offer(s, &s->fifo3, r, pid));
+        settle_fifo3(s, hs_offer(&s->fifo3, &s->sigs, r, pid));
     }
 }
 
-/* Hand each idle shared FIFO its next record (FIFO3 first: it may fail
-   requests, whose answers then go through FIFO2); after every event */
-static void
-pump(struct server *s)
-{
-    pump_fifo3(s);
-    pump_fifo2(s);
-}
-
-/* ---- what arrives -------------------------------------------------------- */
+/* ---- what arrives: each handled here, offered on by route_tick() -------- */
 
 /* A request from FIFO1: accept it, or drop it and say why */
 void
@@ -415,13 +393,10 @@ route_request(struct server *s, const struct ipc_record *rec)
     }
     if (is_stopped(s, rec->pid))
         recheck_stopped(s);     /* it sends: it runs again */
-    r = req_alloc(s);           /* the caller keeps room: never NULL */
-    r->rec = *rec;
+    r = req_alloc(s, rec);      /* the caller keeps room: never NULL */
+    r->state = REQ_TO_WORKER;
     if (rec->op < 1 || rec->op > IPCLAB_OP_COUNT)
         fail(s, r, EINVAL);
-    else
-        r->state = REQ_TO_WORKER;
-    pump(s);
 }
 
 /* A record a stale reader of FIFO2 or FIFO3 gave back (IPCLAB_REC_RETURNED) */
@@ -437,11 +412,11 @@ given_back(struct server *s, struct ipc_record rec)
         HS_TAKEN_BACK)
         return;                 /* ours, unread: it waits in its queue */
     r = req_find(s, rec.pid, rec.seq);
-    if (result && r == NULL && s->in_use < MAX_REQUESTS &&
-        clients_known(s, rec.pid) && recall_read(s, &rec)) {
-        r = req_alloc(s);       /* counted as served already: deliver again */
-        r->rec = rec;
+    if (result && r == NULL && clients_known(s, rec.pid) &&
+        (r = find_read(s, &rec)) != NULL) {
+        s->in_use++;            /* counted as served already: deliver again */
         s->served--;
+        r->offered_again = false;
         answer(s, r);
     } else if (!result && r != NULL && r->state == REQ_AT_WORKER &&
                !r->early_result && memcmp(&r->rec, &rec, sizeof(rec)) == 0) {
@@ -473,7 +448,6 @@ route_fifo4(struct server *s, const struct ipc_record *rec)
         else
             answer(s, r);
     }
-    pump(s);
 }
 
 /* An ack, from a client or a worker */
@@ -494,7 +468,6 @@ route_ack(struct server *s, const struct ipc_sig_event *ev)
         ipc_sig_ignored(ev, "unexpected_sender");
     settle_fifo3(s, rep3);
     settle_fifo2(s, rep2);
-    pump(s);
 }
 
 /* A client exited (its pidfd): settle FIFO2 now if it was its reader */
@@ -503,7 +476,6 @@ route_client_exited(struct server *s, pid_t pid)
 {
     if (s->fifo2.busy != NULL && s->fifo2.reader == pid)
         settle_fifo2(s, hs_check(&s->fifo2, true));
-    pump(s);
 }
 
 /* A pool worker died: start it again, at once or after a growing delay */
@@ -511,7 +483,7 @@ static void
 replace_worker(struct server *s, uint32_t op, int code)
 {
     struct worker *w = &s->pool[op];
-    int delay = 0;
+    int delay;
 
     w->pid = 0;
     if (code != 0)
@@ -520,20 +492,18 @@ replace_worker(struct server *s, uint32_t op, int code)
         return;
     if (code == 127)
         fail_queued(s, op);     /* it cannot be executed: do not keep them */
-    if (w->failures >= 2) {
-        /* the second death in a row waits RESTART_MIN_MS, each next one
-           twice as long, up to RESTART_MAX_MS */
-        delay = RESTART_MIN_MS << (w->failures < 7 ? w->failures - 2 : 5);
-        delay = delay < RESTART_MAX_MS ? delay : RESTART_MAX_MS;
-        IPCLAB_TP(error, "worker restart delayed", delay);
-        ipc_warnx("ipclab-%s died %d times in a row (status %d); starting "
-                  "it again in %d ms", ipc_op_name(op), w->failures, code,
-                  delay);
-    }
-    if (delay == 0)
+    if (w->failures < 2) {
         restart_worker(s, op);
-    else
-        w->restart_at = ipc_now_ms() + delay;
+        return;
+    }
+    /* the second death in a row waits RESTART_MIN_MS, each next one twice
+       as long, up to RESTART_MAX_MS */
+    delay = RESTART_MIN_MS << (w->failures < 7 ? w->failures - 2 : 5);
+    delay = delay < RESTART_MAX_MS ? delay : RESTART_MAX_MS;
+    IPCLAB_TP(error, "worker restart delayed", delay);
+    ipc_warnx("ipclab-%s died %d times in a row (status %d); starting it "
+              "again in %d ms", ipc_op_name(op), w->failures, code, delay);
+    w->restart_at = ipc_now_ms() + delay;
 }
 
 /* A child was reaped: replace it, settle FIFO3, fail what it held */
@@ -555,43 +525,29 @@ route_child_exited(struct server *s, pid_t pid, int code)
             r->worker = 0;      /* per-request: another one will take it */
         }
     }
-    pump(s);
 }
 
 /* ---- time ---------------------------------------------------------------- */
 
-/* Full: give up on the oldest results held for stopped clients (rt mode
-   revokes them) until 'need' more requests fit, so that stopped clients
+/* Nearly full: give up on the oldest results held for stopped clients (rt
+   mode revokes them) until ROOM more requests fit, so that stopped clients
    with wide windows cannot keep the others out */
-void
-route_make_room(struct server *s, int need)
+static void
+make_room(struct server *s)
 {
     struct req *r;
 
-    if (s->in_use <= MAX_REQUESTS - need || s->nstopped == 0)
+    if (s->in_use <= MAX_REQUESTS - ROOM || s->nstopped == 0)
         return;
     recheck_stopped(s);         /* one that runs again is served, not dropped */
-    while (s->in_use > MAX_REQUESTS - need &&
+    while (s->in_use > MAX_REQUESTS - ROOM &&
            (r = oldest(s, REQ_TO_CLIENT, &s->fifo2, true)) != NULL)
         drop_result(s, r);
 }
 
-/* Stopping with both shared FIFOs idle: what still waits, waits for a
-   stopped peer; give up on it */
-static void
-give_up_on_stopped(struct server *s)
-{
-    for (int i = 0; i < MAX_REQUESTS; i++) {
-        struct req *r = &s->reqs[i];
-
-        if (r->state == REQ_TO_CLIENT)
-            drop_result(s, r);
-        else if (r->state == REQ_TO_WORKER)
-            fail(s, r, EIO);
-    }
-}
-
-/* After every turn of the event loop: deadlines due, then the FIFOs */
+/* After every turn of the event loop: the deadlines due, then each idle
+   shared FIFO gets its next record (FIFO3 first: it may fail requests,
+   whose answers go through FIFO2) */
 void
 route_tick(struct server *s)
 {
@@ -601,18 +557,27 @@ route_tick(struct server *s)
     settle_fifo2(s, hs_check(&s->fifo2, false));
     if (s->next_recheck != 0 && now >= s->next_recheck)
         recheck_stopped(s);
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
-        struct worker *w = &s->pool[op];
-
-        if (w->pid == 0 && w->restart_at != 0 && now >= w->restart_at &&
-            s->stop_at == 0)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
+        if (s->pool[op].pid == 0 && s->pool[op].restart_at != 0 &&
+            now >= s->pool[op].restart_at && s->stop_at == 0)
             restart_worker(s, op);
+    pump_fifo3(s);
+    pump_fifo2(s);
+    if (s->stop_at == 0) {
+        make_room(s);
+        return;
     }
-    pump(s);
-    if (s->stop_at != 0 && s->fifo2.busy == NULL && s->fifo3.busy == NULL) {
-        give_up_on_stopped(s);
-        pump(s);
+    if (s->fifo2.busy != NULL || s->fifo3.busy != NULL)
+        return;
+    /* stopping, both shared FIFOs idle: what still waits, waits for a
+       stopped peer; give up on it */
+    for (int i = 0; i < MAX_REQUESTS; i++) {
+        if (s->reqs[i].state == REQ_TO_CLIENT)
+            drop_result(s, &s->reqs[i]);
+        else if (s->reqs[i].state == REQ_TO_WORKER)
+            fail(s, &s->reqs[i], EIO);
     }
+    pump_fifo2(s);
 }
 
 /* The sooner of t and 'when', where 0 means none */

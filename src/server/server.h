@@ -21,6 +21,8 @@
 #define MAX_REQUESTS 1024       /* in flight at once; beyond: back-pressure */
 #define MAX_CLIENTS  256        /* clients remembered as readers of FIFO2 */
 #define MAX_STOPPED  64         /* peers remembered as stopped */
+/* room kept for every record one fill of the FIFO1 reader can bring in */
+#define ROOM ((int)(IPCLAB_READER_BUF / sizeof(struct ipc_record)))
 #define CHECK_MS     10         /* how often a silent or stopped peer is
                                    looked at */
 
@@ -30,6 +32,8 @@ enum req_state {
     REQ_TO_WORKER,              /* waiting for FIFO3, or in it */
     REQ_AT_WORKER,              /* a processing client acknowledged it */
     REQ_TO_CLIENT,              /* its result, waiting for FIFO2, or in it */
+    REQ_READ,                   /* delivered, read without an ack: kept in
+                                   case a stale reader gives it back */
 };
 
 struct req {
@@ -49,6 +53,8 @@ struct handshake {
     pid_t reader;
     int64_t deadline;           /* ack timeout */
     int64_t next_check;         /* when to look at a silent reader */
+    int ack_timeout_ms;         /* how long a running reader may be silent */
+    bool skip_ack_wait;         /* --unsafe-no-ack: lab 04 and tests only */
 };
 
 /* What the handshake reports: what became of which record, and why */
@@ -97,10 +103,9 @@ struct server {
     struct ipc_sigs sigs;
     bool per_request;           /* --spawn per-request */
     enum ipc_sched sched;
-    int ack_timeout_ms;
+    int ack_timeout_ms;         /* also in fifo2 and fifo3 */
     int work_delay_ms;          /* passed to workers as --delay */
     long worker_crash_after;    /* passed to workers as --crash-after */
-    bool skip_ack_wait;         /* --unsafe-no-ack: lab 04 and tests only */
     char worker_dir[PATH_MAX];
 
     /* descriptors */
@@ -113,7 +118,7 @@ struct server {
 
     /* state */
     struct req reqs[MAX_REQUESTS];
-    int in_use;
+    int in_use;                 /* neither FREE nor READ */
     uint64_t tickets;
     struct worker pool[IPCLAB_OP_COUNT + 1];    /* indexed by op */
     struct client clients[MAX_CLIENTS];
@@ -121,22 +126,18 @@ struct server {
     pid_t stopped[MAX_STOPPED]; /* peers seen stopped: nothing goes to them */
     int nstopped;
     int64_t next_recheck;       /* when to look at them again */
-    struct ipc_record read_unacked[MAX_REQUESTS];   /* results read without
-                                   an ack: only these may come back */
-    int read_next;
     int64_t stop_at;            /* 0 while serving, else when to stop */
     unsigned long served, dropped_results, dropped_records;
 };
 
 /* handshake.c */
 struct hs_report hs_offer(struct handshake *h, const struct ipc_sigs *sigs,
-                          struct req *r, pid_t reader, int ack_timeout_ms);
+                          struct req *r, pid_t reader);
 struct hs_report hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
                         const struct ipc_sig_event *ev);
 struct hs_report hs_check(struct handshake *h, bool now);
 struct hs_report hs_given_back(struct handshake *h,
                                const struct ipc_record *rec);
-void hs_release(struct handshake *h);
 
 /* route.c */
 void route_request(struct server *s, const struct ipc_record *rec);
@@ -144,7 +145,6 @@ void route_fifo4(struct server *s, const struct ipc_record *rec);
 void route_ack(struct server *s, const struct ipc_sig_event *ev);
 void route_client_exited(struct server *s, pid_t pid);
 void route_child_exited(struct server *s, pid_t pid, int code);
-void route_make_room(struct server *s, int need);
 void route_tick(struct server *s);
 int route_next_timeout(const struct server *s);
 int route_start_pool(struct server *s);
