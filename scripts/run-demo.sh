@@ -34,6 +34,13 @@ fi
 
 mkdir -p "$(dirname "$trace_dir")"
 for f in "$trace_dir" "$trace_dir.out" "$trace_dir.svg" "$trace_dir"-*.svg; do
+    # pages are TRACE-DIR-N.svg: lab05-run.svg is another trace's picture
+    case "$f" in
+    "$trace_dir"-*.svg)
+        page=${f#"$trace_dir"-}
+        page=${page%.svg}
+        case "$page" in ''|*[!0-9]*) continue ;; esac ;;
+    esac
     if [ -e "$f" ]; then rm -rf "$f.old" && mv "$f" "$f.old"; fi
 done
 # record.sh's status through a file: a pipeline would hide it

@@ -272,6 +272,10 @@ START_TEST(test_make_run_fails_loudly)
     h_write_file(p, "<svg>OLD DIAGRAM</svg>\n");
     snprintf(p, sizeof(p), "%s.out", run);
     h_write_file(p, "OLD DIAGRAM\n");
+    snprintf(p, sizeof(p), "%s-1.svg", run);      /* a page of the last */
+    h_write_file(p, "<svg>OLD PAGE</svg>\n");
+    snprintf(p, sizeof(p), "%s-mine.svg", run);   /* the student's own */
+    h_write_file(p, "<svg>MINE</svg>\n");
 
     snprintf(build, sizeof(build), "%s", h_bin("x"));
     slash = strrchr(build, '/');
@@ -302,6 +306,12 @@ START_TEST(test_make_run_fails_loudly)
     snprintf(p, sizeof(p), "%s.svg.old", run);
     ck_assert_msg(access(p, F_OK) == 0, "the old diagram was not kept "
                   "aside as %s", p);
+    snprintf(p, sizeof(p), "%s-1.svg.old", run);
+    ck_assert_msg(access(p, F_OK) == 0, "the old page was not kept aside "
+                  "as %s", p);
+    snprintf(p, sizeof(p), "%s-mine.svg", run);
+    ck_assert_msg(access(p, F_OK) == 0, "%s, no page of the last run, was "
+                  "moved or removed", p);
 }
 END_TEST
 
