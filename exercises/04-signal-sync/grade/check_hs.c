@@ -541,11 +541,11 @@ client_of(struct hs *h, pid_t server, int fd1, int fd2)
 }
 
 /* In the fake server: answer request 'req' with 'value' on fd, signal
-   ready to the client and wait up to 'ack_s' seconds for its ack. Exits 1
-   on any failure. */
+   ready to the client and wait up to 'ack_s' seconds for its ack. Exits
+   'no_ack' when none came, 1 on any other failure. */
 static void
 answer(int fd, const struct ipc_sigs *sigs, struct ipc_record *req,
-       int64_t value, pid_t client, int ack_s)
+       int64_t value, pid_t client, int ack_s, int no_ack)
 {
     union sigval sv = { .sival_int = (int)req->seq };
     struct timespec ts = { ack_s, 0 };
@@ -555,9 +555,10 @@ answer(int fd, const struct ipc_sigs *sigs, struct ipc_record *req,
     sigaddset(&ack, sigs->ack);
     ipc_rec_make_result(req, 0, value);
     if (ipc_rec_write(fd, IPCLAB_FIFO2, req, 5000) == -1 ||
-        sigqueue(client, sigs->ready, sv) == -1 ||
-        sigtimedwait(&ack, NULL, &ts) != sigs->ack)
+        sigqueue(client, sigs->ready, sv) == -1)
         _exit(1);
+    if (sigtimedwait(&ack, NULL, &ts) != sigs->ack)
+        _exit(no_ack);
 }
 
 GRADE_TEST(late_answer, 1, 15,
@@ -567,7 +568,7 @@ GRADE_TEST(late_answer, 1, 15,
     struct ipc_record res, req1, req2;
     struct ipc_sigs sigs;
     sigset_t ack, old;
-    int p1[2], p2[2], r;
+    int p1[2], p2[2], r, status;
     struct hs h;
     pid_t server;
 
@@ -597,8 +598,8 @@ GRADE_TEST(late_answer, 1, 15,
             _exit(1);
         /* the late answer's ack is awaited for less than request 2's
            timeout: a client that never acks it is told so (exit 2) */
-        answer(p2[1], &sigs, &req1, 111, client, 2);
-        answer(p2[1], &sigs, &req2, 42, client, 5);
+        answer(p2[1], &sigs, &req1, 111, client, 2, 2);
+        answer(p2[1], &sigs, &req2, 42, client, 5, 1);
         _exit(0);
     }
     ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0,
@@ -614,8 +615,9 @@ GRADE_TEST(late_answer, 1, 15,
     r = G_CALL(hs_request)(&h, IPCLAB_OP_MUL, 6, 7, &res, 5000);
     /* the server first: a late answer never acked stalls it, and then
        request 2's failure is that fault's consequence, not its own */
-    ck_assert_msg(h_wait(server, 10000) == 0, "the late answer was never "
-                  "acknowledged: ack it, then drop it");
+    status = h_wait(server, 10000);
+    ck_assert_msg(status != 2, "the late answer was never acknowledged: "
+                  "ack it, then drop it");
     ck_assert_msg(r == 0, "6 * 7 after a timed-out request: hs_request "
                   "failed: %s", strerror(errno));
     ck_assert_msg(res.value != 111, "hs_request returned the late answer to "
@@ -625,6 +627,8 @@ GRADE_TEST(late_answer, 1, 15,
     ck_assert_msg(res.value == 42 && res.seq == 2, "6 * 7: got value %lld, "
                   "seq %u; expected 42, seq 2", (long long)res.value,
                   res.seq);
+    ck_assert_msg(status == 0, "the answer to 6 * 7 was never acknowledged "
+                  "(the server exited %d)", status);
 }
 END_TEST
 
