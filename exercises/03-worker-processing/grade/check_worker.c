@@ -90,8 +90,8 @@ check_op(uint32_t op)
                       " does not fit in int64_t, yet wk_compute() gave %"
                       PRId64 ": the result wrapped around to a value your "
                       "check let through; decide before computing whether "
-                      "it fits (a check of the computed result comes too "
-                      "late)", a, ipc_op_symbol(op), b, got);
+                      "it fits, or check the wrapped value exactly",
+                      a, ipc_op_symbol(op), b, got);
         ck_assert_msg(gs == ws, "%" PRId64 " %c %" PRId64 ": status %d (%s),"
                       " expected %d (%s)", a, ipc_op_symbol(op), b, gs,
                       strerror(gs), ws, strerror(ws));
