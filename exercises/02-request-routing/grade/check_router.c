@@ -155,6 +155,20 @@ GRADE_TEST(framer_full, 1, 10, "rt_framer_feed: ENOBUFS, nothing appended")
 }
 END_TEST
 
+/* A pipe per FIFO of rt_dispatch(), made with pipe2() 'flags': out[op]
+   the write end of fds[op] (out[0] too: a record routed there is seen),
+   fds[IPCLAB_OP_COUNT + 1] the rejects' */
+static void
+dispatch_pipes(int fds[IPCLAB_OP_COUNT + 2][2], int out[IPCLAB_OP_COUNT + 1],
+               int flags)
+{
+    for (int i = 0; i <= IPCLAB_OP_COUNT + 1; i++)
+        ck_assert_msg(pipe2(fds[i], flags) == 0,
+                      "test error: pipe2() failed: %s", strerror(errno));
+    for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
+        out[op] = fds[op][1];
+}
+
 GRADE_TEST(dispatch, 3, 10,
            "rt_dispatch: each op to its FIFO; unknown op answered EINVAL")
 {
@@ -162,11 +176,7 @@ GRADE_TEST(dispatch, 3, 10,
     struct rt_stats st = { { 0 }, 0, 0 };
     struct ipc_record r, got;
 
-    for (int i = 0; i <= IPCLAB_OP_COUNT + 1; i++)
-        ck_assert_msg(pipe2(fds[i], O_NONBLOCK) == 0,
-                      "test error: pipe2() failed: %s", strerror(errno));
-    for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
-        out[op] = fds[op][1];
+    dispatch_pipes(fds, out, O_NONBLOCK);
     for (int i = 0; i < 8; i++) {
         request(&r, i);
         ck_assert_msg(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1], &r,
@@ -367,12 +377,7 @@ GRADE_TEST(dispatch_invalid_ops, 1, 10,
     struct rt_stats st = { { 0 }, 0, 0 };
     struct ipc_record r, got;
 
-    for (int i = 0; i <= IPCLAB_OP_COUNT + 1; i++)
-        ck_assert_msg(pipe2(fds[i], O_NONBLOCK) == 0,
-                      "test error: pipe2() failed: %s", strerror(errno));
-    /* out[0] is a pipe too: a record routed there is seen */
-    for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
-        out[op] = fds[op][1];
+    dispatch_pipes(fds, out, O_NONBLOCK);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         request(&r, (int)i);
         r.op = bad[i];

@@ -647,6 +647,7 @@ static volatile sig_atomic_t acks_seen;     /* by on_ack */
 static volatile sig_atomic_t ack_value;     /* the last ack's */
 static volatile sig_atomic_t fifo3_at_ack;  /* bytes left in FIFO3 then */
 static int ack_fd3 = -1;                    /* FIFO3's read end, for it */
+static int fifo3_wfd = -1;                  /* FIFO3's write end: put_fifo3() */
 
 static void
 on_ack(int sig, siginfo_t *si, void *ctx)
@@ -692,17 +693,18 @@ self_served(struct wk *w, enum ipc_sig_mode mode, int p3[2], int p4[2])
                   fcntl(p4[0], F_SETFL, O_NONBLOCK) == 0,
                   "test error: cannot make the pipes: %s", strerror(errno));
     w->fd3 = ack_fd3 = p3[0];
+    fifo3_wfd = p3[1];
     w->fd4 = p4[1];
 }
 
 /* Before the ready: 'rec' (NULL: garbage) in FIFO3, nothing seen yet */
 static void
-put_fifo3(int fd, const struct ipc_record *rec)
+put_fifo3(const struct ipc_record *rec)
 {
     struct ipc_record junk;
 
     memset(&junk, 'x', sizeof(junk));
-    ck_assert_msg(write(fd, rec != NULL ? rec : &junk, sizeof(junk)) ==
+    ck_assert_msg(write(fifo3_wfd, rec != NULL ? rec : &junk, sizeof(junk)) ==
                   (ssize_t)sizeof(junk), "test error: write() failed: %s",
                   strerror(errno));
     acks_seen = 0;
@@ -723,6 +725,30 @@ expect_result(int fd, uint32_t seq, int64_t want, const char *after)
                   (long long)want, seq);
 }
 
+/* wk_handle_ready(ev, of value 5) on 'rec' (NULL: garbage) in FIFO3:
+   acked once, with 5, only once the record has left FIFO3; 'fds'
+   descriptors open after it, as before */
+static void
+read_then_ack(struct wk *w, const struct ipc_sig_event *ev,
+              const struct ipc_record *rec, int fds)
+{
+    const char *what = rec != NULL ? "a request (seq 5)" : "garbage";
+
+    put_fifo3(rec);
+    ck_assert_msg(G_CALL(wk_handle_ready)(w, ev) == 0, "wk_handle_ready "
+                  "failed on %s: %s", what, strerror(errno));
+    ck_assert_msg(acks_seen == 1 && ack_value == 5, "%s read on a ready "
+                  "(value 5): %d acks, the last with value %d; expected "
+                  "one, with 5", what, (int)acks_seen, (int)ack_value);
+    ck_assert_msg(fifo3_at_ack == 0, "your worker sent the ack while %s "
+                  "was still in FIFO3 (%d bytes unread): the ack tells the "
+                  "server FIFO3 is free, so read the record first, then "
+                  "ack, then compute (README rules)", what,
+                  (int)fifo3_at_ack);
+    g_check_fds(fds, rec != NULL ? "a request handled"
+                                 : "a garbage record handled");
+}
+
 GRADE_TEST(ack_after_read, 1, 20,
            "wk_handle_ready: the record is read, then acked; no descriptor "
            "left open on any path")
@@ -737,36 +763,13 @@ GRADE_TEST(ack_after_read, 1, 20,
     ev.pid = getpid();
     fds = g_open_fds();
 
-    /* a request */
+    /* a request, then garbage */
     ipc_rec_request(&req, IPCLAB_OP_MUL, 6, 7, 5);
-    put_fifo3(p3[1], &req);
-    ck_assert_msg(G_CALL(wk_handle_ready)(&w, &ev) == 0, "wk_handle_ready "
-                  "failed on a request: %s", strerror(errno));
-    ck_assert_msg(acks_seen == 1 && ack_value == 5, "a request (seq 5) "
-                  "read: %d acks, the last with value %d; expected one, "
-                  "with 5", (int)acks_seen, (int)ack_value);
-    ck_assert_msg(fifo3_at_ack == 0, "your worker sent the ack while the "
-                  "request was still in FIFO3 (%d bytes unread): the ack "
-                  "tells the server FIFO3 is free, so read the record "
-                  "first, then ack, then compute (README rules)",
-                  (int)fifo3_at_ack);
+    read_then_ack(&w, &ev, &req, fds);
     expect_result(p4[0], 5, 42, "6 * 7");
-    g_check_fds(fds, "a request handled");
-
-    /* garbage */
-    put_fifo3(p3[1], NULL);
-    ck_assert_msg(G_CALL(wk_handle_ready)(&w, &ev) == 0, "wk_handle_ready "
-                  "failed on garbage: %s", strerror(errno));
-    ck_assert_msg(acks_seen == 1 && ack_value == 5, "garbage read on a "
-                  "ready (value 5): %d acks, the last with value %d; "
-                  "expected one, with 5", (int)acks_seen, (int)ack_value);
-    ck_assert_msg(fifo3_at_ack == 0, "your worker sent the ack while the "
-                  "garbage was still in FIFO3 (%d bytes unread): read "
-                  "first, then ack (README rules)", (int)fifo3_at_ack);
-    g_check_fds(fds, "a garbage record handled");
+    read_then_ack(&w, &ev, NULL, fds);
 
     /* nothing: the server took the record back */
-    acks_seen = 0;
     G_CALL(wk_handle_ready)(&w, &ev);
     g_check_fds(fds, "a ready with FIFO3 empty");
 }
@@ -788,7 +791,7 @@ GRADE_TEST(classic_mode, 1, 20,
         self_served(&w, mode, p3, p4);
         fds = g_open_fds();
         ipc_rec_request(&req, IPCLAB_OP_MUL, 6, 7, 5);
-        put_fifo3(p3[1], &req);
+        put_fifo3(&req);
         /* the server's ready, pending before the wait, as the server
            sends it in that mode */
         ck_assert_msg((mode == IPCLAB_SIG_RT ?

@@ -632,21 +632,29 @@ GRADE_TEST(late_answer, 1, 15,
 }
 END_TEST
 
-/* True when 'signo' is pending for process 'pid' (ShdPnd: the signals
-   sent to the process, not yet taken) */
+/* True when 'signo' is in the mask 'field' ("ShdPnd:", "SigBlk:") of
+   /proc/PID/status */
 static bool
-pending_for(pid_t pid, int signo)
+in_status_mask(pid_t pid, const char *field, int signo)
 {
     char path[64], *text, *p;
     unsigned long long mask = 0;
 
     snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
     text = h_read_file(path);
-    p = text != NULL ? strstr(text, "ShdPnd:") : NULL;
+    p = text != NULL ? strstr(text, field) : NULL;
     if (p != NULL)
-        mask = strtoull(p + 7, NULL, 16);
+        mask = strtoull(p + strlen(field), NULL, 16);
     free(text);
     return (mask >> (signo - 1)) & 1;
+}
+
+/* True when 'signo' is pending for process 'pid' (ShdPnd: the signals
+   sent to the process, not yet taken) */
+static bool
+pending_for(pid_t pid, int signo)
+{
+    return in_status_mask(pid, "ShdPnd:", signo);
 }
 
 /* Wait until client 'pid' sleeps in sigtimedwait() with no 'ready'
@@ -681,16 +689,7 @@ wait_client_idle(pid_t pid, int ready)
 static bool
 blocked_by(pid_t pid, int signo)
 {
-    char path[64], *text, *p;
-    unsigned long long mask = 0;
-
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    text = h_read_file(path);
-    p = text != NULL ? strstr(text, "SigBlk:") : NULL;
-    if (p != NULL)
-        mask = strtoull(p + 7, NULL, 16);
-    free(text);
-    return (mask >> (signo - 1)) & 1;
+    return in_status_mask(pid, "SigBlk:", signo);
 }
 
 /* Wait until client 'pid' has 'ready' blocked, or sleeps (then it does

@@ -720,24 +720,41 @@ acking_reader(const struct ipc_sigs *sigs, int rfd, int out[2])
     return pid;
 }
 
+/* ms_serve_one()'s state of 'mode' for a request of a client on the
+   channel 'q' (FIFO2) and a worker on 'p' (FIFO3): init_ms()'s, the
+   ack of that mode blocked */
+static void
+init_serve(struct ms *m, enum ipc_sig_mode mode, int p[2], int p4[2],
+           int q[2])
+{
+    struct ms_chan ch;
+
+    init_ms(m, &ch, p, p4);
+    ipc_sigs_init(&m->sigs, mode);
+    sigemptyset(&m->ackset);
+    sigaddset(&m->ackset, m->sigs.ack);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &m->ackset, NULL) == 0 &&
+                  pipe(q) == 0 && fcntl(q[0], F_SETFL, O_NONBLOCK) == 0 &&
+                  fcntl(q[1], F_SETFL, O_NONBLOCK) == 0, "test error: "
+                  "cannot set up the server: %s", strerror(errno));
+    m->to_worker = ch;
+    m->to_client = (struct ms_chan){ .no = IPCLAB_FIFO2, .wfd = q[1],
+                                     .rfd = q[0] };
+    m->ack_timeout_ms = 1000;
+    m->result_timeout_ms = 1000;
+}
+
 GRADE_TEST(serve_failures, 1, 30,
            "ms_serve_one: a worker that never answers gives EIO; served "
            "counts only results acked")
 {
     struct ipc_record req, got;
-    struct ms_chan ch;
     struct ms m;
     int p[2], p4[2], q[2], wout[2], cout[2], gate[2];
     pid_t worker, client, silent;
 
     require_record_first();
-    init_ms(&m, &ch, p, p4);
-    ck_assert_msg(pipe(q) == 0 && fcntl(q[0], F_SETFL, O_NONBLOCK) == 0 &&
-                  fcntl(q[1], F_SETFL, O_NONBLOCK) == 0, "test error: "
-                  "pipe() failed: %s", strerror(errno));
-    m.to_worker = ch;
-    m.to_client = (struct ms_chan){ .no = IPCLAB_FIFO2, .wfd = q[1],
-                                    .rfd = q[0] };
+    init_serve(&m, IPCLAB_SIG_RT, p, p4, q);
     m.ack_timeout_ms = 300;
     m.result_timeout_ms = 300;
     /* the worker acks the request and never answers; the client acks */
@@ -926,30 +943,6 @@ GRADE_TEST(trace_check, 2, 90,
     g_trace_check(trace, 3 * 8);
 }
 END_TEST
-
-/* ms_serve_one()'s state of 'mode' for a request of a client on the
-   channel 'q' (FIFO2) and a worker on 'p' (FIFO3): init_ms()'s, the
-   ack of that mode blocked */
-static void
-init_serve(struct ms *m, enum ipc_sig_mode mode, int p[2], int p4[2],
-           int q[2])
-{
-    struct ms_chan ch;
-
-    init_ms(m, &ch, p, p4);
-    ipc_sigs_init(&m->sigs, mode);
-    sigemptyset(&m->ackset);
-    sigaddset(&m->ackset, m->sigs.ack);
-    ck_assert_msg(sigprocmask(SIG_BLOCK, &m->ackset, NULL) == 0 &&
-                  pipe(q) == 0 && fcntl(q[0], F_SETFL, O_NONBLOCK) == 0 &&
-                  fcntl(q[1], F_SETFL, O_NONBLOCK) == 0, "test error: "
-                  "cannot set up the server: %s", strerror(errno));
-    m->to_worker = ch;
-    m->to_client = (struct ms_chan){ .no = IPCLAB_FIFO2, .wfd = q[1],
-                                     .rfd = q[0] };
-    m->ack_timeout_ms = 1000;
-    m->result_timeout_ms = 1000;
-}
 
 /* ms_serve_one(req) for a client reading 'q' (acking_reader()), with
    the result '*value' (when not NULL) in FIFO4 (p4) as its worker's
