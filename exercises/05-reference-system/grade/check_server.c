@@ -1027,11 +1027,11 @@ GRADE_TEST(serve_invalid_ops, 1, 30,
         req.op = bad[i];
         got = serve_to_client(&m, req, q, p4, NULL);
         ck_assert_msg(got.status == EINVAL, "op %u (valid ones are 1 to "
-                      "%d): the client got %s %d (%s), expected EINVAL: "
-                      "check both ends of the range before routing",
-                      bad[i], IPCLAB_OP_COUNT, got.status == -1 ?
-                      "no result," : "status", (int)got.status,
-                      got.status == -1 ? "none" : strerror((int)got.status));
+                      "%d): the client got %s%s, expected EINVAL: check "
+                      "both ends of the range before routing", bad[i],
+                      IPCLAB_OP_COUNT, got.status == -1 ? "no result" :
+                      "status ", got.status == -1 ? "" :
+                      strerror((int)got.status));
         snprintf(what, sizeof(what), "a request with op %u answered",
                  bad[i]);
         g_check_fds(fds, what);
