@@ -692,14 +692,14 @@ blocked_by(pid_t pid, int signo)
     return in_status_mask(pid, "SigBlk:", signo);
 }
 
-/* Wait until client 'pid' has 'ready' blocked, or sleeps (then it does
+/* Wait until client 'pid' has 'signo' blocked, or sleeps (then it does
    not block it on its way), or is gone */
 static void
-wait_ready_blocked(pid_t pid, int ready)
+wait_blocked(pid_t pid, int signo)
 {
     char wchan[64];
 
-    while (!blocked_by(pid, ready) &&
+    while (!blocked_by(pid, signo) &&
            !h_proc_sleeping(pid, wchan, sizeof(wchan))) {
         const char *state = h_proc_describe(pid);
 
@@ -731,10 +731,10 @@ wait_ready_blocked(pid_t pid, int ready)
  *        as 'F' is
  *   'a'  the client's result (value a * b), then ready
  *   '-'  nothing: the request gets no answer
- * Each ready is sent once the client has it blocked (or sleeps, or is
- * gone): whether one sent earlier is lost is answer_at_once's question
- * alone, so that no test's score depends on when the scheduler ran the
- * client.
+ * Each ready or revoke is sent once the client has it blocked (or
+ * sleeps, or is gone): whether one sent earlier is lost is
+ * answer_at_once's question alone, so that no test's score depends on
+ * when the scheduler ran the client.
  * After each ready of 'g', 'f', 'o' and 'a' it waits up to FAKE_ACK_MS for the
  * client's ack and reports it on 'said': 'k' acked with the ready's
  * value, 'w' with another value, 'n' not acked; after
@@ -768,7 +768,7 @@ fake_ready(int fd2, const struct ipc_sigs *sigs, const struct ipc_record *rec,
 
     if (write(fd2, rec, sizeof(*rec)) != (ssize_t)sizeof(*rec))
         _exit(1);
-    wait_ready_blocked(client, sigs->ready);
+    wait_blocked(client, sigs->ready);
     if (sigqueue(client, sigs->ready, sv) == -1)
         _exit(1);
     if (!fake_take_ack(sigs, FAKE_ACK_MS, &si))
@@ -835,6 +835,9 @@ fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
         other.sival_int = (int)req.seq + 50;
         for (; *s != '\0' && *s != '|'; s++) {
             rec = req;
+            /* no signal before the client has it blocked (see above) */
+            wait_blocked(client, strchr("rRxc", *s) != NULL ? sigs.revoke
+                                                            : sigs.ready);
             switch (*s) {
             case 'r':
             case 'R':
