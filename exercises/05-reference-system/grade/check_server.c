@@ -388,11 +388,12 @@ GRADE_TEST(handshake_reclaim, 1, 20,
     struct ipc_record rec;
     struct ms_chan ch;
     struct ms m;
-    int p[2], p4[2], gate[2], r, status;
+    int p[2], p4[2], gate[2], r, status, fds;
     pid_t gone, silent;
 
     init_ms(&m, &ch, p, p4);
     m.ack_timeout_ms = 300;
+    fds = g_open_fds();
     ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 7);
     /* a reader that has exited (and been reaped): ready cannot reach it */
     fflush(NULL);
@@ -412,6 +413,7 @@ GRADE_TEST(handshake_reclaim, 1, 20,
                   "record stayed in the FIFO (%d bytes): take it back "
                   "(ms_reclaim()) before anyone else reads it",
                   fifo_bytes(&ch));
+    g_check_fds(fds, "a handshake with a reader gone (ESRCH)");
 
     /* a reader alive but silent: no ack within the ack timeout */
     silent = silent_reader(m.sigs.ready, gate);
@@ -426,6 +428,7 @@ GRADE_TEST(handshake_reclaim, 1, 20,
                   "record stayed in the FIFO (%d bytes): take it back "
                   "(ms_reclaim()) when the ack timeout ends",
                   fifo_bytes(&ch));
+    g_check_fds(fds, "a handshake with a silent reader (ETIMEDOUT)");
 }
 END_TEST
 
