@@ -160,6 +160,12 @@ g_watch_interrupt(struct g_watch *w, int sig, volatile sig_atomic_t *ran);
 int
 g_open_fds(void);
 
+/* Fail the test unless this process has 'before' descriptors open, as
+   g_open_fds() counted before the student's code ran: 'after' names the
+   path the test drove ("a garbage record"), so the leak is named there */
+void
+g_check_fds(int before, const char *after);
+
 /*
  * The graded program 'name' (for example "ex04-client"): in
  * BUILD/exercises/NN/ for the student's code, BUILD/solutions/NN/ for the

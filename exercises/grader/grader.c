@@ -197,6 +197,18 @@ g_open_fds(void)
     return n;
 }
 
+void
+g_check_fds(int before, const char *after)
+{
+    int now = g_open_fds();
+
+    ck_assert_msg(now == before, "after %s, this process has %d "
+                  "descriptors open, %d before: your code leaked %s "
+                  "(an open(), dup(), pipe()... never closed): close every "
+                  "descriptor you open, on every path", after, now, before,
+                  now > before ? "one" : "or closed one not its own");
+}
+
 const char *
 g_snippet(const char *path, size_t max)
 {

@@ -163,6 +163,20 @@ GRADE_TEST(framer_full, 1, 10, "rt_framer_feed: ENOBUFS, nothing appended")
 }
 END_TEST
 
+/* A pipe per FIFO of rt_dispatch(), made with pipe2() 'flags': out[op]
+   the write end of fds[op] (out[0] too: a record routed there is seen),
+   fds[IPCLAB_OP_COUNT + 1] the rejects' */
+static void
+dispatch_pipes(int fds[IPCLAB_OP_COUNT + 2][2], int out[IPCLAB_OP_COUNT + 1],
+               int flags)
+{
+    for (int i = 0; i <= IPCLAB_OP_COUNT + 1; i++)
+        ck_assert_msg(pipe2(fds[i], flags) == 0,
+                      "test error: pipe2() failed: %s", strerror(errno));
+    for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
+        out[op] = fds[op][1];
+}
+
 GRADE_TEST(dispatch, 3, 10,
            "rt_dispatch: each op to its FIFO; unknown op answered EINVAL")
 {
@@ -170,11 +184,7 @@ GRADE_TEST(dispatch, 3, 10,
     struct rt_stats st = { { 0 }, 0, 0 };
     struct ipc_record r, got;
 
-    for (int i = 0; i <= IPCLAB_OP_COUNT + 1; i++)
-        ck_assert_msg(pipe2(fds[i], O_NONBLOCK) == 0,
-                      "test error: pipe2() failed: %s", strerror(errno));
-    for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
-        out[op] = fds[op][1];
+    dispatch_pipes(fds, out, O_NONBLOCK);
     for (int i = 0; i < 8; i++) {
         request(&r, i);
         ck_assert_msg(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1], &r,
@@ -294,7 +304,7 @@ writer(const char *path, int w)
     _exit(0);
 }
 
-GRADE_TEST(router_process, 6, 40,
+GRADE_TEST(router_process, 5, 40,
            "ex02-router: 3 writers x 200 + junk, all routed, exits on SIGTERM")
 {
     const char *dir = h_tmpdir_path("run"), *out = h_tmpdir_path("out");
@@ -363,5 +373,41 @@ GRADE_TEST(router_process, 6, 40,
                   "the summary is '%s', expected '%s...'", g_snippet(out,
                   200), want);
     free(text);
+}
+END_TEST
+
+GRADE_TEST(dispatch_invalid_ops, 1, 10,
+           "rt_dispatch: ops 0, one past the last and 0xffffffff answered "
+           "EINVAL, routed nowhere")
+{
+    const uint32_t bad[] = { 0, IPCLAB_OP_COUNT + 1, UINT32_MAX };
+    int fds[IPCLAB_OP_COUNT + 2][2], out[IPCLAB_OP_COUNT + 1];
+    struct rt_stats st = { { 0 }, 0, 0 };
+    struct ipc_record r, got;
+
+    dispatch_pipes(fds, out, O_NONBLOCK);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        request(&r, (int)i);
+        r.op = bad[i];
+        ipc_rec_seal(&r);
+        ck_assert_msg(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1],
+                                          &r, &st) == 0, "rt_dispatch of a "
+                      "record with op %u failed instead of answering it "
+                      "into rejects: %s", bad[i], strerror(errno));
+        for (int op = 0; op <= IPCLAB_OP_COUNT; op++)
+            ck_assert_msg(read(fds[op][0], &got, sizeof(got)) == -1,
+                          "op %u (valid ones are 1 to %d) was routed to "
+                          "out[%d] as if it were an operation: check both "
+                          "ends of the range", bad[i], IPCLAB_OP_COUNT, op);
+        ck_assert_msg(read(fds[IPCLAB_OP_COUNT + 1][0], &got, sizeof(got)) ==
+                      sizeof(got) &&
+                      ipc_rec_validate(&got, sizeof(got),
+                                       IPCLAB_KIND_RESULT) == IPCLAB_REC_OK &&
+                      got.status == EINVAL && got.op == bad[i],
+                      "op %u (valid ones are 1 to %d): rejects got no valid "
+                      "EINVAL result for it", bad[i], IPCLAB_OP_COUNT);
+    }
+    ck_assert_msg(st.rejected == 3, "3 invalid ops: rejected = %lu",
+                  st.rejected);
 }
 END_TEST

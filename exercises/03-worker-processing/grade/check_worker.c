@@ -90,8 +90,8 @@ check_op(uint32_t op)
                       " does not fit in int64_t, yet wk_compute() gave %"
                       PRId64 ": the result wrapped around to a value your "
                       "check let through; decide before computing whether "
-                      "it fits (a check of the computed result comes too "
-                      "late)", a, ipc_op_symbol(op), b, got);
+                      "it fits, or check the wrapped value exactly",
+                      a, ipc_op_symbol(op), b, got);
         ck_assert_msg(gs == ws, "%" PRId64 " %c %" PRId64 ": status %d (%s),"
                       " expected %d (%s)", a, ipc_op_symbol(op), b, gs,
                       strerror(gs), ws, strerror(ws));
@@ -576,7 +576,7 @@ load(const char *spawn, int clients, int count)
     h_server_stop(&srv, 10000, NULL, 0);
 }
 
-GRADE_TEST(system_load, 2, 60,
+GRADE_TEST(system_load, 1, 60,
            "3 clients x 60 requests at once: every answer right")
 {
     load("pool", 3, 60);
@@ -609,7 +609,7 @@ GRADE_TEST(stop_promptly, 1, 30,
 }
 END_TEST
 
-GRADE_TEST(trace_check, 2, 90,
+GRADE_TEST(trace_check, 1, 90,
            "recorded run passes 'ipclab-trace check'")
 {
     char why[512] = "", trace[PATH_MAX];
@@ -632,5 +632,190 @@ GRADE_TEST(trace_check, 2, 90,
                           2, why, sizeof(why));
     ck_assert_msg(status == 0, "the recorded run failed: %s", why);
     g_trace_check(trace, 2 * 12);
+}
+END_TEST
+
+/*
+ * The test as a worker's server, in the worker's own process: the
+ * student's code runs in the test's thread, with the test's pid as its
+ * server's. The ack it sends is unblocked here, with a handler: sent to
+ * this process by its only thread that takes it, it is handled before
+ * sigqueue() or kill() returns (POSIX), so the handler sees FIFO3 as it
+ * was when the ack was sent.
+ */
+static volatile sig_atomic_t acks_seen;     /* by on_ack */
+static volatile sig_atomic_t ack_value;     /* the last ack's */
+static volatile sig_atomic_t fifo3_at_ack;  /* bytes left in FIFO3 then */
+static int ack_fd3 = -1;                    /* FIFO3's read end, for it */
+static int fifo3_wfd = -1;                  /* FIFO3's write end: put_fifo3() */
+
+static void
+on_ack(int sig, siginfo_t *si, void *ctx)
+{
+    int left = -1;
+
+    (void)sig;
+    (void)ctx;
+    if (ioctl(ack_fd3, FIONREAD, &left) == 0 && left > fifo3_at_ack)
+        fifo3_at_ack = left;
+    ack_value = si->si_code == SI_QUEUE ? si->si_value.sival_int : 0;
+    acks_seen++;
+}
+
+/* 'w' of mode 'mode' for '*', this process its server, on fresh pipes
+   (p3: FIFO3, p4: FIFO4); ready, SIGTERM and SIGINT blocked, as main.c
+   blocks them; its ack taken by on_ack() */
+static void
+self_served(struct wk *w, enum ipc_sig_mode mode, int p3[2], int p4[2])
+{
+    struct sigaction sa = { .sa_sigaction = on_ack };
+
+    memset(w, 0, sizeof(*w));
+    w->op = IPCLAB_OP_MUL;
+    w->role = "mul";
+    w->server = getpid();
+    w->once = 1;
+    ipc_sigs_init(&w->sigs, mode);
+    sigemptyset(&w->waitset);
+    sigaddset(&w->waitset, w->sigs.ready);
+    sigaddset(&w->waitset, SIGTERM);
+    sigaddset(&w->waitset, SIGINT);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &w->waitset, NULL) == 0 &&
+                  sigaction(w->sigs.ack, &sa, NULL) == 0 &&
+                  sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL) == 0,
+                  "test error: cannot set up the signals: %s",
+                  strerror(errno));
+    ck_assert_msg(pipe(p3) == 0 && pipe(p4) == 0 &&
+                  fcntl(p3[0], F_SETFL, O_NONBLOCK) == 0 &&
+                  fcntl(p4[1], F_SETFL, O_NONBLOCK) == 0 &&
+                  fcntl(p4[0], F_SETFL, O_NONBLOCK) == 0,
+                  "test error: cannot make the pipes: %s", strerror(errno));
+    w->fd3 = ack_fd3 = p3[0];
+    fifo3_wfd = p3[1];
+    w->fd4 = p4[1];
+}
+
+/* Before the ready: 'rec' (NULL: garbage) in FIFO3, nothing seen yet */
+static void
+put_fifo3(const struct ipc_record *rec)
+{
+    struct ipc_record junk;
+
+    memset(&junk, 'x', sizeof(junk));
+    ck_assert_msg(write(fifo3_wfd, rec != NULL ? rec : &junk, sizeof(junk)) ==
+                  (ssize_t)sizeof(junk), "test error: write() failed: %s",
+                  strerror(errno));
+    acks_seen = 0;
+    ack_value = -1;
+    fifo3_at_ack = 0;
+}
+
+/* The result the worker wrote to FIFO4 must be 'want' for seq 'seq' */
+static void
+expect_result(int fd, uint32_t seq, int64_t want, const char *after)
+{
+    struct ipc_record res;
+
+    ck_assert_msg(ipc_rec_read_one(fd, IPCLAB_FIFO4, &res,
+                                   IPCLAB_KIND_RESULT) == 1 &&
+                  res.seq == seq && res.status == 0 && res.value == want,
+                  "%s: no result %lld (seq %u) in FIFO4", after,
+                  (long long)want, seq);
+}
+
+/* wk_handle_ready(ev, of value 5) on 'rec' (NULL: garbage) in FIFO3:
+   acked once, with 5, only once the record has left FIFO3; 'fds'
+   descriptors open after it, as before */
+static void
+read_then_ack(struct wk *w, const struct ipc_sig_event *ev,
+              const struct ipc_record *rec, int fds)
+{
+    const char *what = rec != NULL ? "a request (seq 5)" : "garbage";
+
+    put_fifo3(rec);
+    ck_assert_msg(G_CALL(wk_handle_ready)(w, ev) == 0, "wk_handle_ready "
+                  "failed on %s: %s", what, strerror(errno));
+    ck_assert_msg(acks_seen == 1 && ack_value == 5, "%s read on a ready "
+                  "(value 5): %d acks, the last with value %d; expected "
+                  "one, with 5", what, (int)acks_seen, (int)ack_value);
+    ck_assert_msg(fifo3_at_ack == 0, "your worker sent the ack while %s "
+                  "was still in FIFO3 (%d bytes unread): the ack tells the "
+                  "server FIFO3 is free, so read the record first, then "
+                  "ack, then compute (README rules)", what,
+                  (int)fifo3_at_ack);
+    g_check_fds(fds, rec != NULL ? "a request handled"
+                                 : "a garbage record handled");
+}
+
+GRADE_TEST(ack_after_read, 1, 20,
+           "wk_handle_ready: the record is read, then acked; no descriptor "
+           "left open on any path")
+{
+    struct ipc_sig_event ev = { .code = SI_QUEUE, .value = 5 };
+    struct ipc_record req;
+    int p3[2], p4[2], fds;
+    struct wk w;
+
+    self_served(&w, IPCLAB_SIG_RT, p3, p4);
+    ev.signo = w.sigs.ready;
+    ev.pid = getpid();
+    fds = g_open_fds();
+
+    /* a request, then garbage */
+    ipc_rec_request(&req, IPCLAB_OP_MUL, 6, 7, 5);
+    read_then_ack(&w, &ev, &req, fds);
+    expect_result(p4[0], 5, 42, "6 * 7");
+    read_then_ack(&w, &ev, NULL, fds);
+
+    /* nothing: the server took the record back */
+    G_CALL(wk_handle_ready)(&w, &ev);
+    g_check_fds(fds, "a ready with FIFO3 empty");
+}
+END_TEST
+
+GRADE_TEST(classic_mode, 1, 20,
+           "wk_loop: classic mode's ready (kill(), SIGUSR1) is the server's "
+           "too; acked with SIGUSR2")
+{
+    struct ipc_record req;
+    int p3[2], p4[2], fds, r;
+    struct wk w;
+
+    for (int m = 0; m < 2; m++) {
+        enum ipc_sig_mode mode = m == 0 ? IPCLAB_SIG_RT : IPCLAB_SIG_CLASSIC;
+        const char *name = m == 0 ? "rt mode (sigqueue())"
+                                  : "classic mode (kill(), si_code SI_USER)";
+
+        self_served(&w, mode, p3, p4);
+        fds = g_open_fds();
+        ipc_rec_request(&req, IPCLAB_OP_MUL, 6, 7, 5);
+        put_fifo3(&req);
+        /* in rt mode a stranger's ready first (queued before ours: the
+           path that ignores it runs too); then the server's, pending
+           before the wait, as the server sends it in that mode */
+        if (mode == IPCLAB_SIG_RT)
+            queue_from_child(getpid(), w.sigs.ready, 5);
+        ck_assert_msg((mode == IPCLAB_SIG_RT ?
+                       sigqueue(getpid(), w.sigs.ready,
+                                (union sigval){ .sival_int = 5 }) :
+                       kill(getpid(), w.sigs.ready)) == 0, "test error: "
+                      "cannot send the ready: %s", strerror(errno));
+        r = G_CALL(wk_loop)(&w);
+        ck_assert_msg(r == 0 && acks_seen == 1, "%s: the server's ready "
+                      "came, with a request in FIFO3, and wk_loop (--once) "
+                      "returned %d after %d acks: a ready from the server "
+                      "is one with its pid and the si_code of the server's "
+                      "mode (SI_QUEUE in rt mode, SI_USER in classic mode: "
+                      "ipc_sig_from())", name, r, (int)acks_seen);
+        expect_result(p4[0], 5, 42, name);
+        g_check_fds(fds, m == 0 ? "a stranger's ready and a request in "
+                    "wk_loop()" : "one request in wk_loop()");
+        close(p3[0]);
+        close(p3[1]);
+        close(p4[0]);
+        close(p4[1]);
+    }
 }
 END_TEST

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -276,7 +277,7 @@ sender_end(pid_t pid, const int gate[2], const int sent[2])
         ;
 }
 
-GRADE_TEST(wait_strangers, 2, 15,
+GRADE_TEST(wait_strangers, 1, 15,
            "hs_wait: ignores strangers and kill(), survives EINTR, times out")
 {
     struct sigaction sa = { .sa_handler = on_usr2 };
@@ -540,22 +541,24 @@ client_of(struct hs *h, pid_t server, int fd1, int fd2)
 }
 
 /* In the fake server: answer request 'req' with 'value' on fd, signal
-   ready to the client and wait for its ack. Exits 1 on any failure. */
+   ready to the client and wait up to 'ack_s' seconds for its ack. Exits
+   'no_ack' when none came, 1 on any other failure. */
 static void
 answer(int fd, const struct ipc_sigs *sigs, struct ipc_record *req,
-       int64_t value, pid_t client)
+       int64_t value, pid_t client, int ack_s, int no_ack)
 {
     union sigval sv = { .sival_int = (int)req->seq };
-    struct timespec ts = { 5, 0 };
+    struct timespec ts = { ack_s, 0 };
     sigset_t ack;
 
     sigemptyset(&ack);
     sigaddset(&ack, sigs->ack);
     ipc_rec_make_result(req, 0, value);
     if (ipc_rec_write(fd, IPCLAB_FIFO2, req, 5000) == -1 ||
-        sigqueue(client, sigs->ready, sv) == -1 ||
-        sigtimedwait(&ack, NULL, &ts) != sigs->ack)
+        sigqueue(client, sigs->ready, sv) == -1)
         _exit(1);
+    if (sigtimedwait(&ack, NULL, &ts) != sigs->ack)
+        _exit(no_ack);
 }
 
 GRADE_TEST(late_answer, 1, 15,
@@ -593,8 +596,10 @@ GRADE_TEST(late_answer, 1, 15,
             || ipc_rec_read_one(p1[0], IPCLAB_FIFO1, &req2,
                                 IPCLAB_KIND_REQUEST) != 1)
             _exit(1);
-        answer(p2[1], &sigs, &req1, 111, client);
-        answer(p2[1], &sigs, &req2, 42, client);
+        /* the late answer's ack is awaited for less than request 2's
+           timeout: a client that never acks it is told so (exit 2) */
+        answer(p2[1], &sigs, &req1, 111, client, 2, 2);
+        answer(p2[1], &sigs, &req2, 42, client, 5, 1);
         _exit(0);
     }
     ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0,
@@ -608,6 +613,11 @@ GRADE_TEST(late_answer, 1, 15,
                   "expected -1/ETIMEDOUT, got %d/%s", r, strerror(errno));
     memset(&res, 0, sizeof(res));
     r = G_CALL(hs_request)(&h, IPCLAB_OP_MUL, 6, 7, &res, 5000);
+    /* the server first: a late answer never acked stalls it, and then
+       request 2's failure is that fault's consequence, not its own */
+    status = h_wait(server, 10000);
+    ck_assert_msg(status != 2, "the late answer was never acknowledged: "
+                  "ack it, then drop it");
     ck_assert_msg(r == 0, "6 * 7 after a timed-out request: hs_request "
                   "failed: %s", strerror(errno));
     ck_assert_msg(res.value != 111, "hs_request returned the late answer to "
@@ -617,28 +627,34 @@ GRADE_TEST(late_answer, 1, 15,
     ck_assert_msg(res.value == 42 && res.seq == 2, "6 * 7: got value %lld, "
                   "seq %u; expected 42, seq 2", (long long)res.value,
                   res.seq);
-    ck_assert_msg(waitpid(server, &status, 0) == server,
-                  "test error: waitpid() failed: %s", strerror(errno));
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the late "
-                  "answer was never acknowledged: ack it, then drop it");
+    ck_assert_msg(status == 0, "the answer to 6 * 7 was never acknowledged "
+                  "(the server exited %d)", status);
 }
 END_TEST
 
-/* True when 'signo' is pending for process 'pid' (ShdPnd: the signals
-   sent to the process, not yet taken) */
+/* True when 'signo' is in the mask 'field' ("ShdPnd:", "SigBlk:") of
+   /proc/PID/status */
 static bool
-pending_for(pid_t pid, int signo)
+in_status_mask(pid_t pid, const char *field, int signo)
 {
     char path[64], *text, *p;
     unsigned long long mask = 0;
 
     snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
     text = h_read_file(path);
-    p = text != NULL ? strstr(text, "ShdPnd:") : NULL;
+    p = text != NULL ? strstr(text, field) : NULL;
     if (p != NULL)
-        mask = strtoull(p + 7, NULL, 16);
+        mask = strtoull(p + strlen(field), NULL, 16);
     free(text);
     return (mask >> (signo - 1)) & 1;
+}
+
+/* True when 'signo' is pending for process 'pid' (ShdPnd: the signals
+   sent to the process, not yet taken) */
+static bool
+pending_for(pid_t pid, int signo)
+{
+    return in_status_mask(pid, "ShdPnd:", signo);
 }
 
 /* Wait until client 'pid' sleeps in sigtimedwait() with no 'ready'
@@ -668,6 +684,31 @@ wait_client_idle(pid_t pid, int ready)
     }
 }
 
+/* True when 'signo' is blocked by process 'pid' (SigBlk: its main
+   thread's mask, the test's thread) */
+static bool
+blocked_by(pid_t pid, int signo)
+{
+    return in_status_mask(pid, "SigBlk:", signo);
+}
+
+/* Wait until client 'pid' has 'signo' blocked, or sleeps (then it does
+   not block it on its way), or is gone */
+static void
+wait_blocked(pid_t pid, int signo)
+{
+    char wchan[64];
+
+    while (!blocked_by(pid, signo) &&
+           !h_proc_sleeping(pid, wchan, sizeof(wchan))) {
+        const char *state = h_proc_describe(pid);
+
+        if (strcmp(state, "gone") == 0 || strstr(state, "state Z") != NULL)
+            return;
+        ipc_sleep_ms(1);        /* polls a state, orders nothing */
+    }
+}
+
 /*
  * The fake server of the request_* tests: for each request of 'script'
  * (requests apart by '|'), it reads the request from FIFO1, then, in
@@ -682,8 +723,18 @@ wait_client_idle(pid_t pid, int ready)
  *        not acked within FAKE_ACK_MS or FLOOD_MS have passed
  *   'e'  a ready(seq) with nothing in FIFO2 (taken back); once the client
  *        has taken it and waits again, reports 'k' if it acked, else 'n'
+ *   'x'  a revoke for the request's seq from a stranger (sigqueue() by
+ *        a child of the fake server)
+ *   'c'  a revoke for the request's seq from the server, but not the
+ *        protocol's way (si_code SI_MESGQ, not SI_QUEUE)
+ *   'G'  'g' again and again, each once the last was acked, reported
+ *        as 'F' is
  *   'a'  the client's result (value a * b), then ready
  *   '-'  nothing: the request gets no answer
+ * Each ready or revoke is sent once the client has it blocked (or
+ * sleeps, or is gone): whether one sent earlier is lost is
+ * answer_at_once's question alone, so that no test's score depends on
+ * when the scheduler ran the client.
  * After each ready of 'g', 'f', 'o' and 'a' it waits up to FAKE_ACK_MS for the
  * client's ack and reports it on 'said': 'k' acked with the ready's
  * value, 'w' with another value, 'n' not acked; after
@@ -715,12 +766,52 @@ fake_ready(int fd2, const struct ipc_sigs *sigs, const struct ipc_record *rec,
     union sigval sv = { .sival_int = value };
     siginfo_t si;
 
-    if (write(fd2, rec, sizeof(*rec)) != (ssize_t)sizeof(*rec) ||
-        sigqueue(client, sigs->ready, sv) == -1)
+    if (write(fd2, rec, sizeof(*rec)) != (ssize_t)sizeof(*rec))
+        _exit(1);
+    wait_blocked(client, sigs->ready);
+    if (sigqueue(client, sigs->ready, sv) == -1)
         _exit(1);
     if (!fake_take_ack(sigs, FAKE_ACK_MS, &si))
         return 'n';
     return si.si_value.sival_int == value ? 'k' : 'w';
+}
+
+/* In the fake server: a child of it, a stranger, sends the client a
+   revoke with value 'sv'; exits 1 when it cannot */
+static void
+fake_stranger_revoke(const struct ipc_sigs *sigs, union sigval sv,
+                     pid_t client)
+{
+    pid_t pid = fork();
+    int status;
+
+    if (pid == -1)
+        _exit(1);
+    if (pid == 0)
+        _exit(sigqueue(client, sigs->revoke, sv) == 0 ? 0 : 1);
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0)
+        _exit(1);
+}
+
+/* In the fake server: a revoke with value 'sv' from the server's pid,
+   but with si_code SI_MESGQ: a value and a sender sigqueue() did not
+   make (rt_sigqueueinfo() accepts any negative si_code); exits 1 when it
+   cannot */
+static void
+fake_revoke_not_queued(const struct ipc_sigs *sigs, union sigval sv,
+                       pid_t client)
+{
+    siginfo_t si;
+
+    memset(&si, 0, sizeof(si));
+    si.si_signo = sigs->revoke;
+    si.si_code = SI_MESGQ;
+    si.si_pid = getpid();
+    si.si_uid = getuid();
+    si.si_value = sv;
+    if (syscall(SYS_rt_sigqueueinfo, client, sigs->revoke, &si) == -1)
+        _exit(1);
 }
 
 static void
@@ -744,6 +835,9 @@ fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
         other.sival_int = (int)req.seq + 50;
         for (; *s != '\0' && *s != '|'; s++) {
             rec = req;
+            /* no signal before the client has it blocked (see above) */
+            wait_blocked(client, strchr("rRxc", *s) != NULL ? sigs.revoke
+                                                            : sigs.ready);
             switch (*s) {
             case 'r':
             case 'R':
@@ -753,6 +847,12 @@ fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
                 continue;
             case '-':
                 continue;
+            case 'x':
+                fake_stranger_revoke(&sigs, sv, client);
+                continue;
+            case 'c':
+                fake_revoke_not_queued(&sigs, sv, client);
+                continue;
             case 'e':
                 if (sigqueue(client, sigs.ready, sv) == -1)
                     _exit(1);
@@ -760,8 +860,14 @@ fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
                 got = fake_take_ack(&sigs, 0, NULL) ? 'k' : 'n';
                 break;
             case 'g':
+            case 'G':
                 memset(&rec, 'x', sizeof(rec));
-                got = fake_ready(fd2, &sigs, &rec, sv.sival_int, client);
+                end = ipc_deadline_ms(FLOOD_MS);
+                do
+                    got = fake_ready(fd2, &sigs, &rec, sv.sival_int, client);
+                while (*s == 'G' && got == 'k' && ipc_ms_until(end) > 0);
+                if (*s == 'G')
+                    got = got == 'k' ? 't' : 'n';
                 break;
             case 'f':
             case 'o':
@@ -795,6 +901,7 @@ fake_server(const char *script, int fd1, int fd2, int said, pid_t client)
 struct fake {
     pid_t pid;
     int said;                   /* its reports, one byte per ready */
+    int fds;                    /* descriptors open once it started */
     struct hs h;
     struct ipc_record res;      /* what the last hs_request() returned */
 };
@@ -829,6 +936,7 @@ fake_start(struct fake *f, const char *script)
     ck_assert_msg(sigprocmask(SIG_SETMASK, &old, NULL) == 0, "test error: "
                   "sigprocmask() failed: %s", strerror(errno));
     client_of(&f->h, f->pid, p1[1], p2[0]);
+    f->fds = g_open_fds();
 }
 
 /* The fake server's next report: 'k' (acked), 'n' (not), 0 (it ended) */
@@ -877,6 +985,9 @@ fake_end(struct fake *f)
 {
     int status = h_wait(f->pid, 10000);
 
+    /* every path the script drove, the errors' too, left no descriptor */
+    g_check_fds(f->fds, "the requests of this test (each of its "
+                "paths: answers, garbage, revokes, timeouts)");
     close(f->said);
     ck_assert_msg(status == 0, "test error: the fake server failed "
                   "(exit %d)", status);
@@ -933,12 +1044,32 @@ GRADE_TEST(request_garbage, 1, 10,
 }
 END_TEST
 
+/* A 300 ms request to a fake server whose script floods it ('F', 'G')
+   with 'what', each on a ready: it must time out after about 300 ms,
+   the deadline not restarted on each 'each' */
+static void
+flood_times_out(struct fake *f, const char *what, const char *each)
+{
+    int64_t start = ipc_now_ms(), took;
+    int r = fake_request(f, 2, 3, &f->res, 300);
+
+    took = ipc_now_ms() - start;
+    ck_assert_msg(r == -1 && errno == ETIMEDOUT && took < 300 + 1700,
+                  "a 300 ms request got no answer, only %s, one after "
+                  "another: hs_request returned %d (%s) after %lld ms; "
+                  "expected -1/ETIMEDOUT after about 300 ms: the deadline "
+                  "is the request's, set once, not restarted on each %s",
+                  what, r, r == -1 ? strerror(errno) : "ok",
+                  (long long)took, each);
+    ck_assert_msg(fake_said(f) == 'n', "test error: the fake server's %s "
+                  "were still acked after hs_request returned", what);
+}
+
 GRADE_TEST(request_foreign, 1, 20,
            "hs_request: another client's result is acked, never returned, "
            "never extends the wait")
 {
     struct fake f;
-    int64_t start, took;
     char said;
     int r;
 
@@ -965,18 +1096,7 @@ GRADE_TEST(request_foreign, 1, 20,
                   "that ack and send nothing more", (int)f.pid);
     check_answer(r, &f.res, "another client's result");
     ck_assert_msg(fake_said(&f) == 'k', "the answer was never acked");
-    start = ipc_now_ms();
-    r = fake_request(&f, 2, 3, &f.res, 300);
-    took = ipc_now_ms() - start;
-    ck_assert_msg(r == -1 && errno == ETIMEDOUT && took < 300 + 1700,
-                  "a 300 ms request got no answer, only other clients' "
-                  "results, one after another: hs_request returned %d (%s) "
-                  "after %lld ms; expected -1/ETIMEDOUT after about 300 ms: "
-                  "the deadline is the request's, set once, not restarted "
-                  "on each ready", r, r == -1 ? strerror(errno) : "ok",
-                  (long long)took);
-    ck_assert_msg(fake_said(&f) == 'n', "test error: the fake server's "
-                  "results were still acked after hs_request returned");
+    flood_times_out(&f, "other clients' results", "ready");
     fake_end(&f);
 }
 END_TEST
@@ -1260,7 +1380,7 @@ check_ignores_traced(const char *trace, const char *pids)
     free(text);
 }
 
-GRADE_TEST(trace_check, 2, 90,
+GRADE_TEST(trace_check, 1, 90,
            "recorded run (3 clients) passes 'ipclab-trace check', stray "
            "signals traced")
 {
@@ -1288,5 +1408,89 @@ GRADE_TEST(trace_check, 2, 90,
                   "the recorded run failed: %s", why);
     g_trace_check(trace, 3 * 8);
     check_ignores_traced(trace, h_tmpdir_path("clients.pid"));
+}
+END_TEST
+
+GRADE_TEST(revoke_from_server, 1, 15,
+           "hs_request: a revoke counts only from the server, sent with "
+           "sigqueue()")
+{
+    struct fake f;
+    int r;
+
+    /* the request's own seq revoked by a stranger, then by the server's
+       pid with si_code SI_MESGQ; then the answer */
+    r = fake_first(&f, "xca");
+    ck_assert_msg(!(r == -1 && errno == ECANCELED), "a revoke of your "
+                  "request (its seq) came from a stranger or without "
+                  "sigqueue() (si_code not SI_QUEUE), and hs_request gave "
+                  "up with ECANCELED: check the sender (si_pid) and "
+                  "si_code of a revoke as of a ready");
+    check_answer(r, &f.res, "a stranger's revoke and one not sent by "
+                 "sigqueue()");
+    ck_assert_msg(fake_said(&f) == 'k', "the answer was never acked");
+    fake_end(&f);
+}
+END_TEST
+
+/* The watcher of deadline_kept: a SIGUSR2 handler runs in the wait each
+   time it is back, until r->until */
+static void
+interrupt_each_wait(struct g_watch *w)
+{
+    struct relay *r = w->arg;
+
+    while (ipc_now_ms() < r->until && wait_idle(w) &&
+           g_watch_interrupt(w, SIGUSR2, &got_usr2))
+        r->count++;
+}
+
+GRADE_TEST(deadline_kept, 1, 20,
+           "hs_wait, hs_request: the timeout holds whatever wakes the wait "
+           "(EINTR, garbage records)")
+{
+    struct sigaction sa = { .sa_handler = on_usr2 };
+    struct relay r = { .ready = SIGRTMIN + 2 };
+    struct ipc_sig_event ev;
+    int64_t t0, took = 0;
+    struct g_watch w;
+    struct fake f;
+    struct hs h;
+    int signo = -1;
+
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;            /* no SA_RESTART: the wait sees EINTR */
+    ck_assert_msg(sigaction(SIGUSR2, &sa, NULL) == 0, "the test could not "
+                  "set its SIGUSR2 handler: %s", strerror(errno));
+    init_hs(&h, IPCLAB_SIG_RT, getppid());
+    ck_assert_msg(G_CALL(hs_block)(&h, NULL) == 0, "hs_block failed: %s",
+                  strerror(errno));
+    /* a handler each time the wait is back, for far longer than the
+       timeout; again (3 times at most) when none could be sent in it: a
+       loaded machine is not the student's fault */
+    for (int attempt = 0; attempt < 3 && r.count == 0; attempt++) {
+        t0 = ipc_now_ms();
+        r.until = t0 + 2000;
+        g_watch_start(&w, interrupt_each_wait, &r);
+        signo = G_CALL(hs_wait)(&h, 400, &ev);
+        took = ipc_now_ms() - t0;
+        g_watch_stop(&w);
+    }
+    ck_assert_msg(signo != -1 || errno != EINTR, "hs_wait returned "
+                  "-1/EINTR when a handler ran: EINTR must not end the "
+                  "wait");
+    ck_assert_msg(r.count > 0, "the wait of 400 ms ended before a signal "
+                  "could be sent in it (%lld ms, returned %d)",
+                  (long long)took, signo);
+    ck_assert_msg(signo == 0 && took < 2000, "timeout 400 ms, with a "
+                  "handler run (EINTR) %d times in the wait: hs_wait "
+                  "returned %d after %lld ms, when they stopped: the "
+                  "deadline is set once, on entry; after EINTR wait only "
+                  "for the time left", r.count, signo, (long long)took);
+
+    /* garbage records, one after another, each acked, and no answer */
+    fake_start(&f, "G");
+    flood_times_out(&f, "garbage records", "record read");
+    fake_end(&f);
 }
 END_TEST

@@ -388,11 +388,12 @@ GRADE_TEST(handshake_reclaim, 1, 20,
     struct ipc_record rec;
     struct ms_chan ch;
     struct ms m;
-    int p[2], p4[2], gate[2], r, status;
+    int p[2], p4[2], gate[2], r, status, fds;
     pid_t gone, silent;
 
     init_ms(&m, &ch, p, p4);
     m.ack_timeout_ms = 300;
+    fds = g_open_fds();
     ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 7);
     /* a reader that has exited (and been reaped): ready cannot reach it */
     fflush(NULL);
@@ -412,6 +413,7 @@ GRADE_TEST(handshake_reclaim, 1, 20,
                   "record stayed in the FIFO (%d bytes): take it back "
                   "(ms_reclaim()) before anyone else reads it",
                   fifo_bytes(&ch));
+    g_check_fds(fds, "a handshake with a reader gone (ESRCH)");
 
     /* a reader alive but silent: no ack within the ack timeout */
     silent = silent_reader(m.sigs.ready, gate);
@@ -426,6 +428,7 @@ GRADE_TEST(handshake_reclaim, 1, 20,
                   "record stayed in the FIFO (%d bytes): take it back "
                   "(ms_reclaim()) when the ack timeout ends",
                   fifo_bytes(&ch));
+    g_check_fds(fds, "a handshake with a silent reader (ETIMEDOUT)");
 }
 END_TEST
 
@@ -688,11 +691,14 @@ GRADE_TEST(deadline_kept, 1, 40,
 END_TEST
 
 /* A reader (ready blocked) that, on the test's ready, reads one record
-   from 'rfd', passes it on through out[1] and acks it with the ready's
-   value; out[0] is the test's */
+   from 'rfd', passes it on through out[1] and acks it the way of the
+   mode of 'sigs': sigqueue() with the ready's value (rt), kill()
+   (classic); out[0] is the test's */
 static pid_t
-acking_reader(int ready, int ack, int rfd, int out[2])
+acking_reader(const struct ipc_sigs *sigs, int rfd, int out[2])
 {
+    int ready = sigs->ready, ack = sigs->ack;
+    bool queued = sigs->mode == IPCLAB_SIG_RT;
     pid_t server = getpid(), pid;
 
     ck_assert_msg(pipe(out) == 0, "test error: cannot set up a reader: %s",
@@ -710,10 +716,35 @@ acking_reader(int ready, int ack, int rfd, int out[2])
         _exit(sigtimedwait(&set, &si, &ts) != ready ||
               read(rfd, &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
               write(out[1], &rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
-              sigqueue(server, ack, si.si_value) == -1);
+              (queued ? sigqueue(server, ack, si.si_value)
+                      : kill(server, ack)) == -1);
     }
     close(out[1]);
     return pid;
+}
+
+/* ms_serve_one()'s state of 'mode' for a request of a client on the
+   channel 'q' (FIFO2) and a worker on 'p' (FIFO3): init_ms()'s, the
+   ack of that mode blocked */
+static void
+init_serve(struct ms *m, enum ipc_sig_mode mode, int p[2], int p4[2],
+           int q[2])
+{
+    struct ms_chan ch;
+
+    init_ms(m, &ch, p, p4);
+    ipc_sigs_init(&m->sigs, mode);
+    sigemptyset(&m->ackset);
+    sigaddset(&m->ackset, m->sigs.ack);
+    ck_assert_msg(sigprocmask(SIG_BLOCK, &m->ackset, NULL) == 0 &&
+                  pipe(q) == 0 && fcntl(q[0], F_SETFL, O_NONBLOCK) == 0 &&
+                  fcntl(q[1], F_SETFL, O_NONBLOCK) == 0, "test error: "
+                  "cannot set up the server: %s", strerror(errno));
+    m->to_worker = ch;
+    m->to_client = (struct ms_chan){ .no = IPCLAB_FIFO2, .wfd = q[1],
+                                     .rfd = q[0] };
+    m->ack_timeout_ms = 1000;
+    m->result_timeout_ms = 1000;
 }
 
 GRADE_TEST(serve_failures, 1, 30,
@@ -721,24 +752,17 @@ GRADE_TEST(serve_failures, 1, 30,
            "counts only results acked")
 {
     struct ipc_record req, got;
-    struct ms_chan ch;
     struct ms m;
     int p[2], p4[2], q[2], wout[2], cout[2], gate[2];
     pid_t worker, client, silent;
 
     require_record_first();
-    init_ms(&m, &ch, p, p4);
-    ck_assert_msg(pipe(q) == 0 && fcntl(q[0], F_SETFL, O_NONBLOCK) == 0 &&
-                  fcntl(q[1], F_SETFL, O_NONBLOCK) == 0, "test error: "
-                  "pipe() failed: %s", strerror(errno));
-    m.to_worker = ch;
-    m.to_client = (struct ms_chan){ .no = IPCLAB_FIFO2, .wfd = q[1],
-                                    .rfd = q[0] };
+    init_serve(&m, IPCLAB_SIG_RT, p, p4, q);
     m.ack_timeout_ms = 300;
     m.result_timeout_ms = 300;
     /* the worker acks the request and never answers; the client acks */
-    worker = acking_reader(m.sigs.ready, m.sigs.ack, p[0], wout);
-    client = acking_reader(m.sigs.ready, m.sigs.ack, q[0], cout);
+    worker = acking_reader(&m.sigs, p[0], wout);
+    client = acking_reader(&m.sigs, q[0], cout);
     m.workers[IPCLAB_OP_SUM] = worker;
     ipc_rec_request(&req, IPCLAB_OP_SUM, 1, 2, 7);
     req.pid = client;
@@ -810,7 +834,7 @@ GRADE_TEST(unknown_op, 1, 30, "an unknown operation is answered EINVAL")
 }
 END_TEST
 
-GRADE_TEST(system_load, 2, 60,
+GRADE_TEST(system_load, 1, 60,
            "3 clients x 30 requests (window 4) at once: all right")
 {
     const char *dir = h_tmpdir_path("run");
@@ -897,7 +921,7 @@ GRADE_TEST(stop_clean, 2, 30,
 }
 END_TEST
 
-GRADE_TEST(trace_check, 3, 90,
+GRADE_TEST(trace_check, 2, 90,
            "recorded run (3 clients) passes 'ipclab-trace check'")
 {
     char why[512] = "", trace[PATH_MAX];
@@ -920,5 +944,100 @@ GRADE_TEST(trace_check, 3, 90,
                   NULL }, 3, why, sizeof(why)) == 0,
                   "the recorded run failed: %s", why);
     g_trace_check(trace, 3 * 8);
+}
+END_TEST
+
+/* ms_serve_one(req) for a client reading 'q' (acking_reader()), with
+   the result '*value' (when not NULL) in FIFO4 (p4) as its worker's
+   answer: the result the client got (status -1: none); the test's
+   descriptors are as they were after it */
+static struct ipc_record
+serve_to_client(struct ms *m, struct ipc_record req, int q[2], int p4[2],
+                const int64_t *value)
+{
+    struct ipc_record got;
+    int cout[2];
+    pid_t client = acking_reader(&m->sigs, q[0], cout);
+
+    req.pid = client;
+    if (value != NULL) {
+        got = req;
+        ipc_rec_make_result(&got, 0, *value);
+        ck_assert_msg(ipc_rec_write(p4[1], IPCLAB_FIFO4, &got, 1000) == 0,
+                      "test error: ipc_rec_write() failed: %s",
+                      strerror(errno));
+    }
+    G_CALL(ms_serve_one)(m, &req);
+    memset(&got, 0, sizeof(got));
+    if (h_wait(client, 10000) != 0 ||
+        read(cout[0], &got, sizeof(got)) != (ssize_t)sizeof(got))
+        got.status = -1;
+    close(cout[0]);
+    return got;
+}
+
+GRADE_TEST(serve_classic, 1, 30,
+           "ms_serve_one in classic mode: the acks come by kill() "
+           "(SI_USER); no descriptor left open")
+{
+    struct ipc_record req, got;
+    struct ms m;
+    int p[2], p4[2], q[2], wout[2], fds;
+    int64_t three = 3;
+    pid_t worker;
+
+    require_record_first();
+    init_serve(&m, IPCLAB_SIG_CLASSIC, p, p4, q);
+    fds = g_open_fds();
+    worker = acking_reader(&m.sigs, p[0], wout);
+    m.workers[IPCLAB_OP_SUM] = worker;
+    ipc_rec_request(&req, IPCLAB_OP_SUM, 1, 2, 7);
+    /* the worker's answer, in FIFO4 before it is awaited */
+    got = serve_to_client(&m, req, q, p4, &three);
+    ck_assert_msg(h_wait(worker, 10000) == 0, "classic mode: the worker "
+                  "(pid %d) got no ready (SIGUSR1) with request 7",
+                  (int)worker);
+    close(wout[0]);
+    ck_assert_msg(got.status == 0 && got.value == 3, "classic mode "
+                  "(--signals classic): the client got %s %d, value %lld, "
+                  "not its result 3: the acks come by kill(), si_code "
+                  "SI_USER, with no value; accept that si_code in classic "
+                  "mode (not SI_QUEUE)", got.status == -1 ? "no result," :
+                  "status", (int)got.status, (long long)got.value);
+    ck_assert_msg(m.served == 1, "classic mode: the client acked its "
+                  "result by kill() (SI_USER) and served is %lu, expected "
+                  "1: accept the si_code of the server's mode", m.served);
+    g_check_fds(fds, "a request served in classic mode");
+}
+END_TEST
+
+GRADE_TEST(serve_invalid_ops, 1, 30,
+           "ms_serve_one: ops 0, one past the last and 0xffffffff are "
+           "answered EINVAL; no descriptor left open")
+{
+    const uint32_t bad[] = { 0, IPCLAB_OP_COUNT + 1, UINT32_MAX };
+    struct ipc_record req, got;
+    struct ms m;
+    int p[2], p4[2], q[2], fds;
+
+    require_record_first();
+    init_serve(&m, IPCLAB_SIG_RT, p, p4, q);
+    fds = g_open_fds();
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char what[64];
+
+        ipc_rec_request(&req, IPCLAB_OP_SUM, 1, 2, 7 + (uint32_t)i);
+        req.op = bad[i];
+        got = serve_to_client(&m, req, q, p4, NULL);
+        ck_assert_msg(got.status == EINVAL, "op %u (valid ones are 1 to "
+                      "%d): the client got %s%s, expected EINVAL: check "
+                      "both ends of the range before routing", bad[i],
+                      IPCLAB_OP_COUNT, got.status == -1 ? "no result" :
+                      "status ", got.status == -1 ? "" :
+                      strerror((int)got.status));
+        snprintf(what, sizeof(what), "a request with op %u answered",
+                 bad[i]);
+        g_check_fds(fds, what);
+    }
 }
 END_TEST
