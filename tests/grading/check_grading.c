@@ -439,7 +439,7 @@ grading_suite(void)
         { "results", test_grading_results_well_formed, 60 },
         { "handout", test_grading_handout_stands_alone, 1200 },
         { "autograder", test_grading_autograder, 1200 },
-        { "fixtures", test_grading_fixtures, 1800 },
+        { "fixtures", test_grading_fixtures, 3600 },
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
