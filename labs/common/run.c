@@ -120,6 +120,7 @@ client_file(char buf[static PATH_MAX], const char *name, const char *ext)
 static void
 client_input(const char *path, const char *input)
 {
+    bool written;
     FILE *f;
 
     if (unlink(path) == -1 && errno != ENOENT)
@@ -131,8 +132,8 @@ client_input(const char *path, const char *input)
     }
     if ((f = fopen(path, "we")) == NULL)
         ipc_die("cannot create '%s'", path);
-    fputs(input, f);
-    if (fclose(f) == EOF)
+    written = fputs(input, f) != EOF;
+    if (fclose(f) == EOF || !written)
         ipc_die("cannot write '%s'", path);
 }
 
