@@ -19,7 +19,6 @@
 #include "ipclab/err.h"
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
-#include "ipclab/sig.h"
 #include "bench.h"
 
 void
@@ -183,32 +182,17 @@ bench_start(char *const argv[], int out_fd, int err_fd)
 int
 bench_wait(pid_t pid, int timeout_ms)
 {
-    int64_t deadline = ipc_deadline_ms(timeout_ms);
-    sigset_t chld, saved;
+    /* a pidfd sleeps until the child ends, never spins: a pinned
+       experiment may be running on our CPU */
+    bool ended = ipc_wait_exit(pid, timeout_ms) == 0;
     int status;
-    pid_t r;
 
-    /* sleep until SIGCHLD, never poll: a pinned experiment may be running
-       on our CPU. Blocked before the first waitpid(), so none is missed */
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, &saved);
-    while ((r = waitpid(pid, &status, WNOHANG)) != pid) {
-        struct ipc_sig_event ev;
-        int left = ipc_ms_until(deadline);
-
-        if (r == -1 && errno != EINTR)
-            break;
-        if (left == 0) {
-            kill(pid, SIGKILL);
-            r = waitpid(pid, &status, 0);
-            status = -1;
-            break;
-        }
-        ipc_sig_wait(&chld, left, &ev);    /* a child ended, or time */
-    }
-    sigprocmask(SIG_SETMASK, &saved, NULL);
-    if (r != pid || status == -1)
+    if (!ended)
+        kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR)
+            return -1;
+    if (!ended)
         return -1;
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);

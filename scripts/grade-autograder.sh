@@ -5,8 +5,8 @@
 #   scripts/grade-autograder.sh OUT.zip [HIDDEN-DIR]
 #
 # Packs into OUT.zip what Gradescope unpacks into /autograder/source:
-# setup.sh and run_autograder at the top, beside the kit (without the
-# reference solutions, which grading never needs, and without the
+# setup.sh and run_autograder at the top, beside the kit as the student
+# handout has it (scripts/grade-handout.sh: no reference solutions, no
 # instructor's guide), and HIDDEN-DIR, if given, as hidden/. On Gradescope
 # setup.sh installs the Debian packages and builds the kit once; then
 # run_autograder, for each submission:
@@ -39,15 +39,10 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-autograder.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # the kit, as the handout packs it minus what grading does not need
-include=""
-for p in Makefile README.md .editorconfig include src mk scripts traces \
-         tests labs exercises bench; do
-    [ -e "$p" ] && include="$include $p"
-done
-tar -cf - --exclude='exercises/*/solution' --exclude='tests/grading' \
-    --exclude='build' --exclude='build-*' --exclude='grade-results*' \
-    --exclude='*.o' --exclude='*.d' --exclude='*~' $include |
-    (cd "$tmp" && tar -xf -)
+# the kit as students get it (scripts/grade-handout.sh), at the top
+"$(dirname "$0")/grade-handout.sh" "$tmp/kit.tar.gz" >/dev/null
+tar -xzf "$tmp/kit.tar.gz" -C "$tmp" --strip-components=1
+rm "$tmp/kit.tar.gz"
 [ -z "$hidden" ] || cp -R "$hidden" "$tmp/hidden"
 
 cat >"$tmp/setup.sh" <<'SETUP'

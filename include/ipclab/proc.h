@@ -147,6 +147,16 @@ ipc_server_start(char *const argv[], int64_t deadline, int *out,
                  char *line, size_t size);
 
 /*
+ * Wait up to timeout_ms (-1: no bound) for child pid to end, by polling a
+ * pidfd (pidfd_open(2)), and leave it unreaped (waitid() with WNOWAIT):
+ * ipc_reap() or waitpid() then takes its status at once. Returns 0 when
+ * it has ended; -1 with errno ETIMEDOUT when it has not, or pidfd_open()'s
+ * or waitid()'s errno. Never prints or exits.
+ */
+int
+ipc_wait_exit(pid_t pid, int timeout_ms);
+
+/*
  * waitpid(pid, WNOHANG) and trace the reap. Returns the pid reaped and
  * stores in *code the exit status, or 128 + signal for a killed child (a
  * shell's convention); 0 when no such child has ended; -1 on error (ECHILD).

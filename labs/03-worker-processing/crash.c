@@ -22,50 +22,26 @@
  * The server's side is route_child_exited() in src/server/route.c.
  * Lab 03, step 5.
  */
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "ipclab/err.h"
 #include "lab.h"
 #include "lab03.h"
 
 bool
 exp_crash(void)
 {
-    char in[PATH_MAX], out[PATH_MAX];
     static const char input[] = "1 + 1\n2 + 2\n3 + 3\n";
     static const char expect[] = "1 + 1 = 2\n"
                                  "2 + 2: processing client failed\n"
                                  "3 + 3 = 6\n";
     const char *extra[] = { "--worker-crash-after", "2", NULL };
     struct lab_server srv;
-    char text[512];
-    int status;
     bool ok;
-    FILE *f;
 
-    lab_path(in, "crash.in");
-    lab_path(out, "crash.out");
-    if ((f = fopen(in, "we")) == NULL)
-        ipc_die("cannot create '%s'", in);
-    fputs(input, f);
-    fclose(f);
     if (!lab_server_start(&srv, extra))
         return false;
-    {
-        const char *rc[] = { srv.rc, "--dir", srv.dir,
-                             "--file", in, NULL };
-
-        status = lab_wait(lab_spawn("rc", rc, out), "rc");
-    }
-    lab_read_file(out, text, sizeof(text));
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-        lab_say("ipclab-rc printed: %s", line);
-    lab_read_file(out, text, sizeof(text));
-    ok = lab_expect(status == 0 && strcmp(text, expect) == 0,
-                    "request 2 was answered with EIO, and the new worker "
-                    "answered request 3");
+    ok = lab_client_check(lab_client_start(&srv, "rc", input, NULL), "rc",
+                          expect);
+    ok = lab_expect(ok, "request 2 was answered with EIO, and the new "
+                    "worker answered request 3");
     return lab_expect(lab_server_stop(&srv) == 0, "the server stopped "
                       "cleanly") && ok;
 }

@@ -2,7 +2,7 @@
  * labs/04-signal-sync/protocol.c - the reference system's handshake.
  *
  * The real ipclab-server, and three ipclab-rc started first and released
- * together (lab_clients_release()), each with four expressions and two
+ * together (lab_clients_run()), each with four expressions and two
  * requests in flight (--window 2). Both shared FIFOs
  * (FIFO2 to the clients, FIFO3 to the workers) follow the 'ack'
  * experiment's rule, with real-time signals carrying each request's seq:
@@ -22,11 +22,6 @@
  * src/server/handshake.c, src/rc/session.c, src/worker/main.c.
  * Lab 04, step 10.
  */
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "ipclab/err.h"
 #include "lab.h"
 #include "lab04.h"
 
@@ -49,40 +44,13 @@ bool
 exp_protocol(void)
 {
     struct lab_server srv;
-    char in[CLIENTS][PATH_MAX], out[CLIENTS][PATH_MAX], name[16], text[512];
-    const char *in_of[CLIENTS];
-    pid_t pid[CLIENTS];
-    bool ok = true;
+    bool ok;
 
     if (!lab_server_start(&srv, NULL))
         return false;
-    for (int i = 0; i < CLIENTS; i++) {
-        const char *rc[] = { srv.rc, "--dir", srv.dir,
-                             "--window", "2", "--file", in[i], NULL };
-
-        snprintf(name, sizeof(name), "rc%d.in", i + 1);
-        in_of[i] = lab_path(in[i], name);
-        snprintf(name, sizeof(name), "rc%d.out", i + 1);
-        lab_path(out[i], name);
-        lab_clients_input(in[i]);
-        pid[i] = lab_spawn("rc", rc, out[i]);
-    }
-    /* all three are up: release them together, so that their records
-       meet in FIFO2 and FIFO3 and wait for each other's acks */
-    ok &= lab_expect(lab_clients_release(CLIENTS, pid, in_of, input),
-                     "three clients started, then released together");
-    for (int i = 0; i < CLIENTS; i++) {
-        int status = lab_wait(pid[i], "rc");
-
-        lab_read_file(out[i], text, sizeof(text));
-        lab_say("client %ld printed:", (long)pid[i]);
-        for (const char *l = text; *l != '\0'; l += *l == '\n') {
-            lab_say("    %.*s", (int)strcspn(l, "\n"), l);
-            l += strcspn(l, "\n");
-        }
-        ok &= lab_expect(status == 0 && strcmp(text, expect[i]) == 0,
-                         "its own four answers, each right");
-    }
+    /* released together, so that their records meet in FIFO2 and FIFO3
+       and wait for each other's acks */
+    ok = lab_clients_run(&srv, CLIENTS, "2", input, expect);
     lab_server_stop(&srv);
     return ok;
 }

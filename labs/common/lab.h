@@ -193,21 +193,37 @@ int
 lab_server_stop(struct lab_server *s);
 
 /*
- * Clients released together: a traced process takes longer to start than
- * a client takes to send a few requests, so clients started one after the
- * other never meet in the server. Make each client's input a FIFO with
- * lab_clients_input() and start it with ipclab-rc --file FIFO: its open()
- * blocks until a writer comes. Once all are started, lab_clients_release()
- * waits (up to LAB_WAIT_MS) until each has opened its FIFO, then writes
- * every client its expressions: all start sending at the same moment.
- * False (and said why) when a client died or never opened its input.
+ * Start a client of srv called 'name' ("rc1"): ipclab-rc --file NAME.in
+ * plus the NULL-terminated 'args' (may be NULL), its stdout into NAME.out,
+ * both in the scratch directory. NAME.in holds 'input'; when input is
+ * NULL it is a FIFO, and the client waits in open() until the lab writes
+ * it (lab_clients_run()). Dies on failure.
  */
-void
-lab_clients_input(const char *fifo);
+pid_t
+lab_client_start(const struct lab_server *srv, const char *name,
+                 const char *input, const char *const args[]);
 
+/*
+ * Wait for client 'name' (pid), show what it printed ("rc1: 6 * 7 = 42"),
+ * and check that against 'expect'. True when it exited 0 and printed
+ * exactly 'expect'.
+ */
 bool
-lab_clients_release(int n, const pid_t pid[], const char *const fifo[],
-                    const char *const text[]);
+lab_client_check(pid_t pid, const char *name, const char *expect);
+
+/*
+ * n clients rc1, rc2... of server srv, each 'ipclab-rc --window WINDOW'
+ * sending input[i], released together: a traced process takes longer to
+ * start than a client takes to send a few requests, so clients started
+ * one after the other never meet in the server. Each reads its input
+ * from a FIFO of its own, whose open() blocks until the lab writes it,
+ * which it does once every client is up. Then each is checked with
+ * lab_client_check() against expect[i]. True when all were released and
+ * each printed what it should.
+ */
+bool
+lab_clients_run(const struct lab_server *srv, int n, const char *window,
+                const char *const input[], const char *const expect[]);
 
 /* The content of file 'path' into buf (NUL-terminated); "" when absent. */
 char *

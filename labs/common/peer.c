@@ -14,8 +14,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
@@ -61,42 +59,20 @@ lab_fork(const char *peer_role, lab_peer_fn fn, void *arg)
     return pid;
 }
 
-/* Wait up to timeout_ms (-1: no limit) for pid to end; false on timeout. */
-static bool
-wait_exit(pid_t pid, int timeout_ms)
-{
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    struct pollfd p = { .fd = pidfd, .events = POLLIN };
-    siginfo_t si;
-    int n;
-
-    if (pidfd == -1)
-        ipc_die("cannot watch process %ld", (long)pid);
-    do
-        n = poll(&p, 1, timeout_ms);
-    while (n == -1 && errno == EINTR);  /* poll always fails on a signal */
-    close(pidfd);
-    if (n == 0)
-        return false;
-    /* it has ended; WNOWAIT: wait until it can be reaped, but leave the
-       reaping (and its trace) to ipc_reap() */
-    while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1 &&
-           errno == EINTR)
-        ;
-    return true;
-}
-
 int
 lab_wait(pid_t pid, const char *peer_role)
 {
-    bool ended = wait_exit(pid, LAB_WAIT_MS);
+    bool ended = ipc_wait_exit(pid, LAB_WAIT_MS) == 0;
     int code;
 
+    if (!ended && errno != ETIMEDOUT)
+        ipc_die("cannot watch %s %ld", peer_role, (long)pid);
     if (!ended) {
         lab_say("%s %ld did not finish within %d ms: killing it", peer_role,
                 (long)pid, LAB_WAIT_MS);
         kill(pid, SIGKILL);
-        wait_exit(pid, -1);
+        if (ipc_wait_exit(pid, -1) == -1)
+            ipc_die("cannot watch %s %ld", peer_role, (long)pid);
     }
     if (ipc_reap(pid, peer_role, &code) != pid)
         ipc_die("cannot reap %s %ld", peer_role, (long)pid);

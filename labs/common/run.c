@@ -24,6 +24,8 @@
 #include "ipclab/sig.h"
 #include "lab.h"
 
+#define MAX_CLIENTS 8           /* of lab_clients_run() */
+
 /* Path of program 'name' beside the lab binary (build/bin/) into buf */
 static void
 lab_bin(char *buf, size_t size, const char *name)
@@ -104,11 +106,50 @@ lab_server_stop(struct lab_server *s)
     return status;
 }
 
-void
-lab_clients_input(const char *fifo)
+/* Path of client 'name''s file 'ext' ("rc1.in") into buf */
+static const char *
+client_file(char buf[static PATH_MAX], const char *name, const char *ext)
 {
-    if ((unlink(fifo) == -1 && errno != ENOENT) || mkfifo(fifo, 0600) == -1)
-        ipc_die("cannot create the FIFO '%s'", fifo);
+    char file[NAME_MAX + 1];
+
+    snprintf(file, sizeof(file), "%s.%s", name, ext);
+    return lab_path(buf, file);
+}
+
+/* Make NAME.in: a file holding 'input', or a fresh FIFO when it is NULL */
+static void
+client_input(const char *path, const char *input)
+{
+    bool written;
+    FILE *f;
+
+    if (unlink(path) == -1 && errno != ENOENT)
+        ipc_die("cannot remove '%s'", path);
+    if (input == NULL) {
+        if (mkfifo(path, 0600) == -1)
+            ipc_die("cannot create the FIFO '%s'", path);
+        return;
+    }
+    if ((f = fopen(path, "we")) == NULL)
+        ipc_die("cannot create '%s'", path);
+    written = fputs(input, f) != EOF;
+    if (fclose(f) == EOF || !written)
+        ipc_die("cannot write '%s'", path);
+}
+
+pid_t
+lab_client_start(const struct lab_server *srv, const char *name,
+                 const char *input, const char *const args[])
+{
+    char in[PATH_MAX], out[PATH_MAX];
+    const char *argv[24] = { srv->rc, "--dir", srv->dir, "--file", in };
+    int n = 5;
+
+    client_input(client_file(in, name, "in"), input);
+    for (int i = 0; args != NULL && args[i] != NULL && n < 23; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return lab_spawn("rc", argv, client_file(out, name, "out"));
 }
 
 /* Open the write end of 'fifo' once client pid has opened its read end;
@@ -134,9 +175,11 @@ open_when_read(const char *fifo, pid_t pid, int64_t deadline)
     return fd;
 }
 
-bool
-lab_clients_release(int n, const pid_t pid[], const char *const fifo[],
-                    const char *const text[])
+/* Once every client has opened its FIFO, write each its text; false (and
+   said why) when a client died or never opened its input */
+static bool
+release(int n, const pid_t pid[], const char *const fifo[],
+        const char *const text[])
 {
     int64_t deadline = ipc_deadline_ms(LAB_WAIT_MS);
     struct sigaction ign = { .sa_handler = SIG_IGN }, old;
@@ -167,6 +210,53 @@ lab_clients_release(int n, const pid_t pid[], const char *const fifo[],
     }
     if (sigaction(SIGPIPE, &old, NULL) == -1)
         ipc_die("sigaction");
+    return ok;
+}
+
+bool
+lab_client_check(pid_t pid, const char *name, const char *expect)
+{
+    int status = lab_wait(pid, "rc");
+    char out[PATH_MAX], text[1024];
+    int answers = 0;
+
+    lab_read_file(client_file(out, name, "out"), text, sizeof(text));
+    for (const char *l = text; *l != '\0'; l += *l == '\n') {
+        lab_say("%s: %.*s", name, (int)strcspn(l, "\n"), l);
+        l += strcspn(l, "\n");
+    }
+    for (const char *c = expect; *c != '\0'; c++)
+        answers += *c == '\n';
+    return lab_expect(status == 0 && strcmp(text, expect) == 0,
+                      "%s (pid %ld) got its %d answers, each right", name,
+                      (long)pid, answers);
+}
+
+bool
+lab_clients_run(const struct lab_server *srv, int n, const char *window,
+                const char *const input[], const char *const expect[])
+{
+    const char *args[] = { "--window", window, NULL };
+    char name[MAX_CLIENTS][16], in[MAX_CLIENTS][PATH_MAX];
+    const char *in_of[MAX_CLIENTS];
+    pid_t pid[MAX_CLIENTS];
+    int64_t t0;
+    bool ok;
+
+    if (n > MAX_CLIENTS)
+        ipc_diex("lab_clients_run: at most %d clients", MAX_CLIENTS);
+    for (int i = 0; i < n; i++) {
+        snprintf(name[i], sizeof(name[i]), "rc%d", i + 1);
+        in_of[i] = client_file(in[i], name[i], "in");
+        pid[i] = lab_client_start(srv, name[i], NULL, args);
+    }
+    t0 = ipc_now_ms();
+    ok = lab_expect(release(n, pid, in_of, input), "%d clients started, "
+                    "then released together", n);
+    for (int i = 0; i < n; i++)
+        ok &= lab_client_check(pid[i], name[i], expect[i]);
+    lab_say("all %d clients done in %lld ms after their release", n,
+            (long long)(ipc_now_ms() - t0));
     return ok;
 }
 

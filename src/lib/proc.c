@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -340,6 +342,33 @@ ipc_server_start(char *const argv[], int64_t deadline, int *out,
     close(pipefd[0]);
     errno = saved_errno;
     return -1;
+}
+
+int
+ipc_wait_exit(pid_t pid, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    int pidfd = pidfd_open(pid, 0);
+    struct pollfd p = { .fd = pidfd, .events = POLLIN };
+    siginfo_t si;
+    int n;
+
+    if (pidfd == -1)
+        return -1;
+    /* readable once pid has ended; a signal restarts it, same deadline */
+    do
+        n = poll(&p, 1, ipc_ms_until(deadline));
+    while (n == -1 && errno == EINTR);
+    ipc_close_keep_errno(pidfd);
+    if (n == 0)
+        errno = ETIMEDOUT;
+    if (n != 1)
+        return -1;
+    /* until its status can be taken, which WNOWAIT leaves for the caller */
+    while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
+        if (errno != EINTR)
+            return -1;
+    return 0;
 }
 
 pid_t

@@ -424,22 +424,16 @@ h_spawn_blocked(const char *const argv[], const char *in, const char *out,
 int
 h_wait(pid_t pid, int timeout_ms)
 {
-    /* a pidfd becomes readable when the process exits: poll it, with the
-       timeout as the bound (Linux 5.3; no SIGCHLD handler needed) */
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    struct pollfd p = { .fd = pidfd, .events = POLLIN };
-    int status, n;
+    bool ended = ipc_wait_exit(pid, timeout_ms) == 0;
+    int status;
 
-    ck_assert_msg(pidfd != -1, "pidfd_open: %s", strerror(errno));
-    do
-        n = poll(&p, 1, timeout_ms);
-    while (n == -1 && errno == EINTR);
-    close(pidfd);
-    if (n == 0)
+    ck_assert_msg(ended || errno == ETIMEDOUT, "cannot watch %ld: %s",
+                  (long)pid, strerror(errno));
+    if (!ended)
         kill(pid, SIGKILL);     /* out of time: fail, do not hang */
     while (waitpid(pid, &status, 0) == -1)
         ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
-    if (n == 0)
+    if (!ended)
         return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -448,6 +448,29 @@ START_TEST(test_proc_run_state_follows_stop_and_exit)
 }
 END_TEST
 
+/* A live child: ETIMEDOUT; once it ends: 0, and it is left to reap */
+START_TEST(test_proc_wait_exit_bounded_and_unreaped)
+{
+    int code;
+    pid_t pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        pause();
+        _exit(0);
+    }
+    ck_assert_int_eq(ipc_wait_exit(pid, 0), -1);
+    ck_assert_int_eq(errno, ETIMEDOUT);
+    ck_assert_int_eq(ipc_reap(pid, "child", &code), 0);  /* still running */
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(ipc_wait_exit(pid, -1), 0);
+    ck_assert_int_eq(ipc_reap(pid, "child", &code), pid);
+    ck_assert_int_eq(code, 128 + SIGKILL);
+    ck_assert_int_eq(ipc_wait_exit(pid, 0), -1);        /* reaped: no such */
+    ck_assert_int_eq(errno, ESRCH);
+}
+END_TEST
+
 START_TEST(test_proc_alive_false_for_reaped_child)
 {
     pid_t pid = fork();
@@ -592,6 +615,7 @@ proc_suite(void)
     suite_add_tcase(s, tc_limits);
 
     tcase_add_unchecked_fixture(tc_errors, setup_tmpdir, teardown_tmpdir);
+    tcase_add_test(tc_errors, test_proc_wait_exit_bounded_and_unreaped);
     tcase_add_test(tc_errors, test_proc_alive_false_for_reaped_child);
     tcase_add_test(tc_errors, test_proc_run_state_follows_stop_and_exit);
     tcase_add_test(tc_errors, test_proc_exec_failure_is_127);
