@@ -225,6 +225,19 @@ bool
 lab_clients_run(const struct lab_server *srv, int n, const char *window,
                 const char *const input[], const char *const expect[]);
 
+/*
+ * n clients gen1, gen2... of server srv: 'ipclab-rc --gate GEN.gate' plus
+ * the NULL-terminated args[i] (load generators: --count N --random), each
+ * waiting at a gate of its own (a FIFO) until all are up, then released
+ * together as lab_clients_run()'s are. pid[i] and out[i] (the path of its
+ * stdout, GEN.out) are for the lab to wait and check. False (said why)
+ * when one was not released.
+ */
+bool
+lab_generators_start(const struct lab_server *srv, int n,
+                      const char *const *const args[], pid_t pid[],
+                      char out[][PATH_MAX]);
+
 /* The content of file 'path' into buf (NUL-terminated); "" when absent. */
 char *
 lab_read_file(const char *path, char *buf, size_t size);

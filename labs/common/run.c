@@ -137,19 +137,29 @@ client_input(const char *path, const char *input)
         ipc_die("cannot write '%s'", path);
 }
 
-pid_t
-lab_client_start(const struct lab_server *srv, const char *name,
-                 const char *input, const char *const args[])
+/* ipclab-rc --dir DIR OPTION FILE ARGS..., its stdout into NAME.out */
+static pid_t
+spawn_rc(const struct lab_server *srv, const char *name, const char *option,
+         const char *file, const char *const args[])
 {
-    char in[PATH_MAX], out[PATH_MAX];
-    const char *argv[24] = { srv->rc, "--dir", srv->dir, "--file", in };
+    char out[PATH_MAX];
+    const char *argv[24] = { srv->rc, "--dir", srv->dir, option, file };
     int n = 5;
 
-    client_input(client_file(in, name, "in"), input);
     for (int i = 0; args != NULL && args[i] != NULL && n < 23; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
     return lab_spawn("rc", argv, client_file(out, name, "out"));
+}
+
+pid_t
+lab_client_start(const struct lab_server *srv, const char *name,
+                 const char *input, const char *const args[])
+{
+    char in[PATH_MAX];
+
+    client_input(client_file(in, name, "in"), input);
+    return spawn_rc(srv, name, "--file", in, args);
 }
 
 /* Open the write end of 'fifo' once client pid has opened its read end;
@@ -238,8 +248,8 @@ lab_clients_run(const struct lab_server *srv, int n, const char *window,
 {
     const char *args[] = { "--window", window, NULL };
     char name[MAX_CLIENTS][16], in[MAX_CLIENTS][PATH_MAX];
-    const char *in_of[MAX_CLIENTS];
-    pid_t pid[MAX_CLIENTS];
+    const char *in_of[MAX_CLIENTS] = { NULL };
+    pid_t pid[MAX_CLIENTS] = { 0 };
     int64_t t0;
     bool ok;
 
@@ -258,6 +268,28 @@ lab_clients_run(const struct lab_server *srv, int n, const char *window,
     lab_say("all %d clients done in %lld ms after their release", n,
             (long long)(ipc_now_ms() - t0));
     return ok;
+}
+
+bool
+lab_generators_start(const struct lab_server *srv, int n,
+                      const char *const *const args[], pid_t pid[],
+                      char out[][PATH_MAX])
+{
+    char name[MAX_CLIENTS][16], gate[MAX_CLIENTS][PATH_MAX];
+    const char *gate_of[MAX_CLIENTS], *nothing[MAX_CLIENTS];
+
+    if (n > MAX_CLIENTS)
+        ipc_diex("lab_generators_start: at most %d", MAX_CLIENTS);
+    for (int i = 0; i < n; i++) {
+        snprintf(name[i], sizeof(name[i]), "gen%d", i + 1);
+        gate_of[i] = client_file(gate[i], name[i], "gate");
+        client_input(gate[i], NULL);
+        nothing[i] = "";
+        pid[i] = spawn_rc(srv, name[i], "--gate", gate[i], args[i]);
+        client_file(out[i], name[i], "out");
+    }
+    return lab_expect(release(n, pid, gate_of, nothing), "%d load "
+                      "generators started, then released together", n);
 }
 
 char *

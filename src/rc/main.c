@@ -56,7 +56,7 @@ struct source {
 };
 
 struct rc_opts {
-    const char *dir, *file, *single;
+    const char *dir, *file, *single, *gate;
     long count, window;
     int timeout_ms;
     bool random, quiet, have_seed;
@@ -77,7 +77,8 @@ struct run {
 };
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_FILE, OPT_WINDOW, OPT_COUNT, OPT_RANDOM,
-       OPT_SEED, OPT_TIMEOUT, OPT_QUIET, OPT_DIE_BEFORE_ACK, OPT_SCHED };
+       OPT_SEED, OPT_TIMEOUT, OPT_QUIET, OPT_DIE_BEFORE_ACK, OPT_SCHED,
+       OPT_GATE };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
@@ -91,6 +92,7 @@ static const struct ipc_cli_opt options[] = {
     { "quiet", 0, OPT_QUIET },
     { "sched", 1, OPT_SCHED },
     { "die-before-ack", 1, OPT_DIE_BEFORE_ACK },
+    { "gate", 1, OPT_GATE },
     { NULL, 0, 0 },
 };
 
@@ -116,6 +118,9 @@ usage(void)
            "  --timeout MS    give up when no answer comes for MS\n"
            "                  (default 10000)\n"
            "  --quiet         --random: no progress line\n"
+           "  --gate G        first wait until a writer opens the FIFO G and\n"
+           "                  closes it: clients started one after the\n"
+           "                  other then begin together\n"
            "  --sched POLICY  normal (default; SCHED_OTHER) or batch\n"
            "                  (SCHED_BATCH): see ipclab-server --help\n"
            "  --dir DIR       runtime directory (default: $IPCLAB_DIR, else\n"
@@ -147,6 +152,7 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
         case OPT_HELP:    usage(); exit(0);
         case OPT_DIR:     o->dir = arg; break;
         case OPT_FILE:    o->file = arg; break;
+        case OPT_GATE:    o->gate = arg; break;
         case OPT_RANDOM:  o->random = true; break;
         case OPT_QUIET:   o->quiet = true; break;
         case OPT_WINDOW:
@@ -197,6 +203,26 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
             ipc_usage_error("'%s': %s", o->single, err == ERANGE
                             ? "operand out of range" : "invalid expression");
     }
+}
+
+/* Block until a writer has opened the FIFO 'path' and closed it again */
+static int
+wait_gate(const char *path)
+{
+    char buf[64];
+    ssize_t n;
+    int fd;
+
+    while ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+        if (errno != EINTR)
+            return -1;
+    while ((n = read(fd, buf, sizeof(buf))) != 0) {
+        if (n == -1 && errno != EINTR) {
+            ipc_close_keep_errno(fd);
+            return -1;
+        }
+    }
+    return close(fd);
 }
 
 /* xorshift64*: small, fast, and the same sequence for the same --seed */
@@ -694,6 +720,8 @@ main(int argc, char *argv[])
     }
 
     IPCLAB_TP(proc_start, "rc", (int)getppid());
+    if (o.gate != NULL && wait_gate(o.gate) == -1)
+        ipc_die("cannot wait at the gate '%s'", o.gate);
     if (ipc_sched_apply(o.sched) == -1)
         ipc_warn("cannot set the scheduling policy (--sched)");
     s.die_before_ack = o.die_before_ack;
