@@ -190,14 +190,16 @@ GRADE_TEST(framer_resync, 2, 10,
            "rt_framer: resync at the very next magic (inside a bad record, "
            "after a broken magic, a magic cut between two reads)")
 {
+    static const char after_bad[] = "after a bad record, look for the next "
+        "magic from its second byte on, never a whole record's length "
+        "further";
     static struct resync_case cases[4];
     struct resync_case *c;
 
     c = &cases[0];
     c->what = "a record with a bad checksum cut short at 20 bytes, then "
               "a valid record at its byte 20";
-    c->hint = "after a bad record, look for the next magic from its second "
-              "byte on, never a whole record's length further";
+    c->hint = after_bad;
     put_record(c, 0, 20, true);
     put_record(c, 1, sizeof(struct ipc_record), false);
     put_record(c, 2, sizeof(struct ipc_record), false);
@@ -205,8 +207,7 @@ GRADE_TEST(framer_resync, 2, 10,
     c = &cases[1];
     c->what = "a record with a bad checksum cut short at 12 bytes, 7 bytes "
               "of junk, then a valid record at its byte 19";
-    c->hint = "after a bad record, look for the next magic from its second "
-              "byte on, never a whole record's length further";
+    c->hint = after_bad;
     put_record(c, 0, 12, true);
     put_bytes(c, "junk!!!", 7);
     put_record(c, 1, sizeof(struct ipc_record), false);
