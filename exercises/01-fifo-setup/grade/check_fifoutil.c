@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -98,7 +99,7 @@ GRADE_TEST(make_exact_mode, 2, 10,
 }
 END_TEST
 
-GRADE_TEST(make_existing, 2, 10,
+GRADE_TEST(make_existing, 1, 10,
            "ex_fifo_make: existing FIFO accepted; file, symlink refused")
 {
     const char *fifo = h_tmpdir_path("fifo"), *file = h_tmpdir_path("file");
@@ -268,15 +269,15 @@ END_TEST
 /* ---- when a check fails ------------------------------------------------- */
 
 #if defined(__x86_64__)
-#define STAT_ARCH AUDIT_ARCH_X86_64
+#define FAIL_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
-#define STAT_ARCH AUDIT_ARCH_AARCH64
+#define FAIL_ARCH AUDIT_ARCH_AARCH64
 #elif defined(__i386__)
-#define STAT_ARCH AUDIT_ARCH_I386
+#define FAIL_ARCH AUDIT_ARCH_I386
 #endif
 
-/* The system calls behind fstat(), stat(), lstat() and fstatat() */
-static const int stat_calls[] = {
+/* The system calls behind each library call a test makes fail; -1 ends */
+static const int stat_calls[] = {   /* fstat(), stat(), lstat()... */
 #ifdef __NR_stat
     __NR_stat,
 #endif
@@ -298,139 +299,305 @@ static const int stat_calls[] = {
 #ifdef __NR_statx
     __NR_statx,
 #endif
+    -1,
 };
-#define N_STAT_CALLS (sizeof(stat_calls) / sizeof(stat_calls[0]))
+static const int mknod_calls[] = {  /* mkfifo() */
+#ifdef __NR_mknod
+    __NR_mknod,
+#endif
+    __NR_mknodat, -1,
+};
+static const int chmod_calls[] = {  /* chmod(), fchmod(), fchmodat() */
+#ifdef __NR_chmod
+    __NR_chmod,
+#endif
+#ifdef __NR_fchmodat2
+    __NR_fchmodat2,
+#endif
+    __NR_fchmod, __NR_fchmodat, -1,
+};
+static const int open_calls[] = {   /* open(), openat() */
+#ifdef __NR_open
+    __NR_open,
+#endif
+    __NR_openat, -1,
+};
+static const int openat_call[] = { __NR_openat, -1 };  /* glibc's open() */
+static const int fcntl_calls[] = {
+#ifdef __NR_fcntl64
+    __NR_fcntl64,
+#endif
+    __NR_fcntl, -1,
+};
+static const int read_calls[] = { __NR_read, __NR_readv, -1 };
+static const int write_calls[] = { __NR_write, __NR_writev, -1 };
+static const int sigmask_calls[] = { __NR_rt_sigprocmask, -1 };
+
+/* A library call made to fail, in the student's terms */
+struct failing {
+    const char *call;           /* "chmod()" */
+    const int *nrs;             /* its system calls, -1 ended */
+    int arg;                    /* -1: every such call fails; else only */
+    unsigned mask, value;       /* those whose argument 'arg' & mask == value */
+    int err;                    /* the errno they fail with */
+};
 
 /*
- * From now on, in this process, every stat-family call fails with 'err'
- * (a seccomp filter: the kernel answers, nothing is timed). False when
- * the filter cannot be installed.
+ * From now on, in this process, every system call of 'f' fails with its
+ * errno (a seccomp filter: the kernel answers, nothing is timed). False
+ * when the filter cannot be installed.
  */
 static bool
-stat_fails(int err)
+fail_calls(const struct failing *f)
 {
-#ifdef STAT_ARCH
-    struct sock_filter f[N_STAT_CALLS + 6];
-    struct sock_fprog prog = { .filter = f };
-    unsigned n = 0;
+#ifdef FAIL_ARCH
+    struct sock_filter prog_f[32];
+    struct sock_fprog prog = { .filter = prog_f };
+    unsigned n = 0, calls = 0;
+    size_t arg_off = offsetof(struct seccomp_data, args) +
+                     8 * (size_t)(f->arg < 0 ? 0 : f->arg);
 
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    arg_off += 4;               /* the argument's low word */
+#endif
+    while (f->nrs[calls] != -1)
+        calls++;
     /* another architecture's calls: allowed */
-    f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-                                          offsetof(struct seccomp_data, arch));
-    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-                                          STAT_ARCH, 1, 0);
-    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-                                          SECCOMP_RET_ALLOW);
-    f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-                                          offsetof(struct seccomp_data, nr));
-    /* a stat call jumps to the last instruction, the others fall through */
-    for (unsigned i = 0; i < N_STAT_CALLS; i++)
-        f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-                                              (unsigned)stat_calls[i],
-                                              (unsigned char)
-                                              (N_STAT_CALLS - i), 0);
-    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-                                          SECCOMP_RET_ALLOW);
-    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO |
-                                          ((unsigned)err & SECCOMP_RET_DATA));
+    prog_f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                  offsetof(struct seccomp_data, arch));
+    prog_f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                  FAIL_ARCH, 1, 0);
+    prog_f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+                  SECCOMP_RET_ALLOW);
+    prog_f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                  offsetof(struct seccomp_data, nr));
+    /* one of the calls jumps past the ALLOW below, the others reach it */
+    for (unsigned i = 0; i < calls; i++)
+        prog_f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                      (unsigned)f->nrs[i], (unsigned char)(calls - i), 0);
+    prog_f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+                  SECCOMP_RET_ALLOW);
+    if (f->arg >= 0) {
+        /* only when (argument & mask) == value */
+        prog_f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                      (unsigned)arg_off);
+        prog_f[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
+                      f->mask);
+        prog_f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                      f->value, 1, 0);
+        prog_f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+                      SECCOMP_RET_ALLOW);
+    }
+    prog_f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+                  SECCOMP_RET_ERRNO | ((unsigned)f->err & SECCOMP_RET_DATA));
     prog.len = (unsigned short)n;
     return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
 #else
-    (void)err;
+    (void)f;
     errno = ENOSYS;
     return false;
 #endif
 }
 
-/* What an open function did in a child where fstat() fails */
-struct stat_outcome {
-    int fd;                     /* what it returned */
+/* The student's function a failing call is made under, and its set-up */
+enum under {
+    UNDER_MAKE_NEW,             /* ex_fifo_make() of a new FIFO */
+    UNDER_MAKE_EXISTING,        /* ex_fifo_make() of a FIFO already there */
+    UNDER_OPEN_WRITER,          /* ex_fifo_open_writer(), a reader there */
+    UNDER_OPEN_READER,          /* ex_fifo_open_reader() */
+    UNDER_READ,                 /* ex_read_record() of a record waiting */
+    UNDER_WRITE,                /* ex_write_record(), a reader there */
+};
+
+static const char *const under_call[] = {
+    "ex_fifo_make()", "ex_fifo_make()", "ex_fifo_open_writer()",
+    "ex_fifo_open_reader()", "ex_read_record()", "ex_write_record()",
+};
+
+/* What the function did in a child where the call fails; shared memory,
+   so that reporting it needs no system call the filter may fail */
+struct fail_outcome {
+    enum { SETTING_UP, CALLING, RETURNED } stage;
+    long ret;                   /* what it returned */
     int err;                    /* errno then */
     int fds_before, fds_after;  /* descriptors open around the call */
 };
 
+/* In the child: set up, make f's calls fail, call the function */
+static void
+call_failing(enum under u, const struct failing *f, const char *fifo,
+             struct fail_outcome *o)
+{
+    char rec[56] = "record";
+    int pfd[2] = { -1, -1 }, keep = -1;
+
+    if ((u == UNDER_READ || u == UNDER_WRITE) &&
+        (pipe(pfd) == -1 ||
+         (u == UNDER_READ && write(pfd[1], rec, sizeof(rec)) !=
+          (ssize_t)sizeof(rec))))
+        _exit(1);               /* still SETTING_UP: a test error */
+    umask(077);                 /* 0660 needs chmod() */
+    o->fds_before = g_open_fds();
+    g_at(under_call[u]);
+    if (!fail_calls(f))
+        _exit(1);               /* the filter does not work here */
+    o->stage = CALLING;
+    errno = 0;
+    switch (u) {
+    case UNDER_MAKE_NEW:
+    case UNDER_MAKE_EXISTING:
+        o->ret = ex_fifo_make(fifo, 0660);
+        break;
+    case UNDER_OPEN_WRITER:
+        o->ret = ex_fifo_open_writer(fifo, 1000);
+        break;
+    case UNDER_OPEN_READER:
+        o->ret = ex_fifo_open_reader(fifo, &keep);
+        break;
+    case UNDER_READ:
+        o->ret = ex_read_record(pfd[0], rec, sizeof(rec));
+        break;
+    case UNDER_WRITE:
+        o->ret = ex_write_record(pfd[1], rec, sizeof(rec));
+        break;
+    }
+    o->err = errno;
+    o->fds_after = g_open_fds();
+    o->stage = RETURNED;
+    _exit(0);
+}
+
 /*
- * In a child whose stat calls all fail with EOVERFLOW, call the open
- * function 'name' on FIFO 'path' (a reader is there): it must return -1
- * with that errno, leave nothing open, and live. An implementation that
- * tells a FIFO without stat() may succeed instead.
+ * In a child, call the function 'u' while f's calls fail: it must return
+ * -1 with their errno and leave nothing open, and live; when 'may_succeed'
+ * (a right answer may not need the call), succeeding is right too.
  */
 static void
-open_when_stat_fails(const char *name, const char *path)
+check_failing(enum under u, const struct failing *f, bool may_succeed)
 {
-    struct stat_outcome o = { .fd = -2 };
+    struct fail_outcome *o;
+    const char *fifo = h_tmpdir_path(u == UNDER_MAKE_NEW ? "new" : "fifo");
+    const char *name = under_call[u];
     char sig[32];
-    int pfd[2], status;
-    ssize_t n;
+    int status, reader = -1;
     pid_t pid;
 
-    ck_assert_msg(pipe(pfd) == 0,
-                  "test error: pipe() failed: %s", strerror(errno));
+    unlink(h_tmpdir_path("new"));
+    if (access(fifo, F_OK) == -1 && u != UNDER_MAKE_NEW)
+        ck_assert_msg(mkfifo(fifo, 0600) == 0,
+                      "test error: mkfifo() failed: %s", strerror(errno));
+    if (u == UNDER_OPEN_WRITER) {
+        /* a reader: the writer's open() can succeed at once */
+        reader = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        ck_assert_msg(reader != -1,
+                      "test error: open() failed: %s", strerror(errno));
+    }
+    o = mmap(NULL, sizeof(*o), PROT_READ | PROT_WRITE,
+             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_msg(o != MAP_FAILED,
+                  "test error: mmap() failed: %s", strerror(errno));
+    *o = (struct fail_outcome){ .stage = SETTING_UP, .ret = -2 };
     fflush(NULL);
     pid = fork();
     ck_assert_msg(pid != -1, "test error: fork() failed: %s", strerror(errno));
-    if (pid == 0) {
-        struct stat st;
-        int keep = -1;
-
-        close(pfd[0]);
-        o.fds_before = g_open_fds();
-        if (!stat_fails(EOVERFLOW) || fstat(pfd[1], &st) != -1 ||
-            errno != EOVERFLOW)
-            _exit(125);         /* the filter does not work here */
-        errno = 0;
-        if (strcmp(name, "ex_fifo_open_writer") == 0)
-            o.fd = G_CALL(ex_fifo_open_writer)(path, 1000);
-        else
-            o.fd = G_CALL(ex_fifo_open_reader)(path, &keep);
-        o.err = errno;
-        o.fds_after = g_open_fds();
-        _exit(write(pfd[1], &o, sizeof(o)) == (ssize_t)sizeof(o) ? 0 : 124);
-    }
-    close(pfd[1]);
-    while ((n = read(pfd[0], &o, sizeof(o))) == -1 && errno == EINTR)
-        ;
-    close(pfd[0]);
+    if (pid == 0)
+        call_failing(u, f, fifo, o);
     status = reap(pid);
-    ck_assert_msg(!WIFSIGNALED(status), "%s() was killed by %s when fstat() "
-                  "failed (EOVERFLOW)%s: a library function returns -1 with "
-                  "errno, it never aborts (README rules)", name,
-                  g_signal_name(WTERMSIG(status), sig, sizeof(sig)),
-                  WTERMSIG(status) == SIGABRT ? " (abort() or a failed "
-                  "assert())" : g_signal_cause(WTERMSIG(status)));
-    ck_assert_msg(WEXITSTATUS(status) != 125, "test error: cannot make "
-                  "fstat() fail here (a seccomp filter)");
-    ck_assert_msg(n == (ssize_t)sizeof(o) && WEXITSTATUS(status) == 0,
-                  "%s() exited with status %d when fstat() failed "
-                  "(EOVERFLOW): a library function returns -1 with errno, it "
-                  "never exits (README rules)", name, WEXITSTATUS(status));
-    if (o.fd >= 0)
-        return;                 /* it told the FIFO without stat() */
-    ck_assert_msg(o.err == EOVERFLOW, "%s() returned -1 with errno %s "
-                  "while fstat() failed with EOVERFLOW: expected that errno "
-                  "(pass a failed call's errno on)", name, strerror(o.err));
-    ck_assert_msg(o.fds_after == o.fds_before, "%s() left a descriptor "
-                  "open when fstat() failed (%d open before, %d after): "
-                  "close what it opened", name, o.fds_before, o.fds_after);
+    if (reader != -1)
+        close(reader);
+    ck_assert_msg(!WIFSIGNALED(status), "%s was killed by %s when %s "
+                  "failed (%s)%s: a library function returns -1 with errno, "
+                  "it never aborts (README rules)", name,
+                  g_signal_name(WTERMSIG(status), sig, sizeof(sig)), f->call,
+                  strerror(f->err), WTERMSIG(status) == SIGABRT ? " (abort() "
+                  "or a failed assert())" : g_signal_cause(WTERMSIG(status)));
+    ck_assert_msg(o->stage != SETTING_UP, "test error: cannot make %s fail "
+                  "here (a seccomp filter), or set up %s", f->call, name);
+    ck_assert_msg(o->stage == RETURNED, "%s exited with "
+                  "status %d when %s failed (%s): a library function returns "
+                  "-1 with errno, it never exits (README rules)", name,
+                  WEXITSTATUS(status), f->call, strerror(f->err));
+    if (may_succeed && o->ret >= 0) {
+        munmap(o, sizeof(*o));
+        return;                 /* it did without that call */
+    }
+    ck_assert_msg(o->ret == -1, "%s returned %ld when %s failed (%s): "
+                  "report the failure, -1 with its errno", name, o->ret,
+                  f->call, strerror(f->err));
+    ck_assert_msg(o->err == f->err, "%s returned -1 with errno %s when %s "
+                  "failed with %s: expected that errno (pass a failed "
+                  "call's errno on)", name, strerror(o->err), f->call,
+                  strerror(f->err));
+    ck_assert_msg(o->fds_after == o->fds_before, "%s left a descriptor "
+                  "open when %s failed (%d open before, %d after): close "
+                  "what it opened", name, f->call, o->fds_before,
+                  o->fds_after);
+    munmap(o, sizeof(*o));
 }
 
 GRADE_TEST(open_stat_fails, 1, 15,
            "ex_fifo_open_writer/reader: fstat() failing gives -1 and its "
            "errno, nothing open, no abort")
 {
-    const char *p = h_tmpdir_path("f");
-    int reader;
+    static const struct failing fstat_fails = { "fstat()", stat_calls, -1,
+                                                0, 0, EOVERFLOW };
 
-    ck_assert_msg(mkfifo(p, 0600) == 0,
-                  "test error: mkfifo() failed: %s", strerror(errno));
-    /* a reader: the writer's open() succeeds at once, then fstat() fails */
-    reader = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    ck_assert_msg(reader != -1,
-                  "test error: open() failed: %s", strerror(errno));
-    open_when_stat_fails("ex_fifo_open_writer", p);
-    open_when_stat_fails("ex_fifo_open_reader", p);
-    close(reader);
+    /* an implementation that tells a FIFO without stat() may succeed */
+    check_failing(UNDER_OPEN_WRITER, &fstat_fails, true);
+    check_failing(UNDER_OPEN_READER, &fstat_fails, true);
+}
+END_TEST
+
+GRADE_TEST(calls_fail, 1, 20,
+           "every other call failing (mkfifo, chmod, lstat, open, fcntl, "
+           "read, write, sigprocmask): -1 and its errno, nothing open, "
+           "never abort or exit")
+{
+    static const struct failing mkfifo_fails = { "mkfifo()", mknod_calls, -1,
+                                                 0, 0, ENOSPC };
+    static const struct failing chmod_fails = { "chmod()", chmod_calls, -1,
+                                                0, 0, EPERM };
+    static const struct failing lstat_fails = { "lstat()", stat_calls, -1,
+                                                0, 0, EOVERFLOW };
+    static const struct failing open_fails = { "open()", open_calls, -1,
+                                               0, 0, EMFILE };
+    static const struct failing open_rd_fails = { "open(O_RDONLY)",
+        openat_call, 2, O_ACCMODE, O_RDONLY, EMFILE };
+    static const struct failing open_wr_fails = { "open(O_WRONLY) of the "
+        "write end kept", openat_call, 2, O_ACCMODE, O_WRONLY, ENFILE };
+    static const struct failing setfl_fails = { "fcntl(F_SETFL)",
+        fcntl_calls, 1, ~0u, F_SETFL, EPERM };
+    static const struct failing read_fails = { "read()", read_calls, -1,
+                                               0, 0, EIO };
+    static const struct failing write_fails = { "write()", write_calls, -1,
+                                                0, 0, EIO };
+    static const struct failing mask_fails = { "sigprocmask()",
+        sigmask_calls, -1, 0, 0, EINVAL };
+
+    /* may_succeed: a right answer may do without the call */
+    static const struct {
+        enum under u;
+        const struct failing *f;
+        bool may_succeed;
+    } cases[] = {
+        { UNDER_MAKE_NEW, &mkfifo_fails, false },
+        { UNDER_MAKE_NEW, &chmod_fails, false },
+        { UNDER_MAKE_EXISTING, &lstat_fails, false },
+        { UNDER_MAKE_EXISTING, &chmod_fails, false },
+        { UNDER_OPEN_WRITER, &open_fails, false },
+        { UNDER_OPEN_WRITER, &setfl_fails, true },
+        { UNDER_OPEN_READER, &open_rd_fails, false },
+        { UNDER_OPEN_READER, &open_wr_fails, true },    /* O_RDWR kept */
+        { UNDER_OPEN_READER, &setfl_fails, true },
+        { UNDER_READ, &read_fails, false },
+        { UNDER_WRITE, &write_fails, false },
+        /* a reader is there: blocking SIGPIPE is not needed to live */
+        { UNDER_WRITE, &mask_fails, true },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        check_failing(cases[i].u, cases[i].f, cases[i].may_succeed);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,7 @@ GRADE_TEST(framer_split, 3, 10,
 }
 END_TEST
 
-GRADE_TEST(framer_garbage, 4, 10,
+GRADE_TEST(framer_garbage, 2, 10,
            "rt_framer: garbage and a corrupt record skipped, no record lost")
 {
     unsigned char bytes[1024];
@@ -130,6 +131,138 @@ GRADE_TEST(framer_garbage, 4, 10,
                       "expected %s4 (xyzzy, hello, the corrupt record, a "
                       "cut magic and !!): each skipped stretch counts once",
                       piece, st.dropped, piece < len ? "at least " : "");
+    }
+}
+END_TEST
+
+/* One stream of framer_resync: bytes, the seqs that must come out, and
+   what a framer that loses them does wrong, in the student's terms */
+struct resync_case {
+    const char *what;
+    const char *hint;
+    unsigned char bytes[512];
+    size_t len;
+    uint32_t want[4];
+    int n_want;
+};
+
+/* Append record i (seq i + 1) to c, cut to its first 'keep' bytes, with
+   its checksum broken when 'bad'; a record kept whole is one to find */
+static void
+put_record(struct resync_case *c, int i, size_t keep, bool bad)
+{
+    struct ipc_record r;
+
+    request(&r, i);
+    if (bad)
+        r.a ^= 1;               /* the check no longer matches */
+    memcpy(c->bytes + c->len, &r, keep);
+    c->len += keep;
+    if (!bad && keep == sizeof(r))
+        c->want[c->n_want++] = r.seq;
+}
+
+static void
+put_bytes(struct resync_case *c, const char *s, size_t n)
+{
+    memcpy(c->bytes + c->len, s, n);
+    c->len += n;
+}
+
+/* Feed c's bytes in two pieces cut at byte 'cut' (0: in pieces of one
+   byte); take every record out: how many, their seqs in got */
+static int
+feed_cut(const struct resync_case *c, size_t cut, uint32_t got[], int max)
+{
+    static struct rt_framer f;
+    struct rt_stats st = { { 0 }, 0, 0 };
+    struct ipc_record r;
+    int n = 0;
+
+    G_CALL(rt_framer_init)(&f);
+    for (size_t off = 0; off < c->len;) {
+        size_t k = cut == 0 ? 1 : off < cut ? cut : c->len - off;
+
+        ck_assert_msg(G_CALL(rt_framer_feed)(&f, c->bytes + off, k) == 0,
+                      "rt_framer_feed(%zu bytes) failed: %s", k,
+                      strerror(errno));
+        off += k;
+        while (G_CALL(rt_framer_next)(&f, &r, &st) == 1)
+            if (n < max)
+                got[n++] = r.seq;
+    }
+    return n;
+}
+
+GRADE_TEST(framer_resync, 2, 10,
+           "rt_framer: resync at the very next magic (inside a bad record, "
+           "after a broken magic, a magic cut between two reads)")
+{
+    static const char after_bad[] = "after a bad record, look for the next "
+        "magic from its second byte on, never a whole record's length "
+        "further";
+    static struct resync_case cases[4];
+    struct resync_case *c;
+
+    c = &cases[0];
+    c->what = "a record with a bad checksum cut short at 20 bytes, then "
+              "a valid record at its byte 20";
+    c->hint = after_bad;
+    put_record(c, 0, 20, true);
+    put_record(c, 1, sizeof(struct ipc_record), false);
+    put_record(c, 2, sizeof(struct ipc_record), false);
+
+    c = &cases[1];
+    c->what = "a record with a bad checksum cut short at 12 bytes, 7 bytes "
+              "of junk, then a valid record at its byte 19";
+    c->hint = after_bad;
+    put_record(c, 0, 12, true);
+    put_bytes(c, "junk!!!", 7);
+    put_record(c, 1, sizeof(struct ipc_record), false);
+    put_record(c, 2, 30, true);
+    put_record(c, 3, sizeof(struct ipc_record), false);
+
+    c = &cases[2];
+    c->what = "junk, then two valid records with junk between them";
+    c->hint = "a buffer that ends with the first bytes of a magic keeps "
+              "them: the rest of the record comes with the next read()";
+    put_bytes(c, "xyzzy", 5);
+    put_record(c, 1, sizeof(struct ipc_record), false);
+    put_bytes(c, "hello\n", 6);
+    put_record(c, 2, sizeof(struct ipc_record), false);
+
+    c = &cases[3];
+    c->what = "a magic broken at its third byte ('1C' then '1CPI'), then "
+              "a valid record at byte 2";
+    c->hint = "when a magic breaks off, its last byte may start the real "
+              "one: look again from the byte after where the broken one "
+              "started";
+    put_bytes(c, "\x31\x43", 2);
+    put_record(c, 1, sizeof(struct ipc_record), false);
+    put_bytes(c, "\x31\x43\x50\x31", 4);
+    put_record(c, 2, sizeof(struct ipc_record), false);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        c = &cases[i];
+        /* cut == 0: byte by byte; then two reads cut at every byte */
+        for (size_t cut = 0; cut < c->len; cut++) {
+            uint32_t got[8];
+            int n = feed_cut(c, cut, got, 8);
+            char how[64];
+            bool same = n == c->n_want;
+
+            for (int k = 0; same && k < n; k++)
+                same = got[k] == c->want[k];
+            if (cut == 0)
+                snprintf(how, sizeof(how), "fed one byte at a time");
+            else
+                snprintf(how, sizeof(how), "fed in two reads cut at byte "
+                         "%zu", cut);
+            ck_assert_msg(same, "%s, %s: %d valid record%s came out (first "
+                          "seq %u), expected %d (first seq %u): %s", c->what,
+                          how, n, n == 1 ? "" : "s", n > 0 ? got[0] : 0,
+                          c->n_want, c->want[0], c->hint);
+        }
     }
 }
 END_TEST

@@ -145,7 +145,7 @@ GRADE_TEST(compute_rules, 2, 10,
 }
 END_TEST
 
-GRADE_TEST(compute_div, 2, 20,
+GRADE_TEST(compute_div, 1, 20,
            "wk_compute: / truncates, EDOM, INT64_MIN / -1, unknown op")
 {
     int64_t v = 4242;
@@ -463,6 +463,118 @@ GRADE_TEST(ack_garbage, 1, 20,
                   "(seq 6) in FIFO4 within 10 s of its ack, after the "
                   "garbage");
     end_worker(worker);
+}
+END_TEST
+
+/* The failed reads of no_ack_unread: how FIFO3 is made to fail */
+enum unread {
+    UNREAD_EMPTY,               /* taken back by the server: EAGAIN */
+    UNREAD_HALF,                /* half a record, its writer still there */
+    UNREAD_EOF,                 /* no writer left: end-of-file */
+    UNREAD_ERROR,               /* read() itself fails: EISDIR */
+};
+
+static const char *const unread_what[] = {
+    "with FIFO3 empty (the server took the record back: the read fails "
+    "with EAGAIN)",
+    "with half a record in FIFO3 and the rest never written (the read "
+    "gets the half, then EAGAIN)",
+    "with FIFO3 at end-of-file (no writer left: the read returns 0)",
+    "with a read of FIFO3 that fails (EISDIR)",
+};
+
+/*
+ * Send the worker a ready (value 5) whose read of FIFO3 fails as 'how'
+ * says; for UNREAD_EMPTY then a real request (seq 6) and its ready. Once
+ * every ready is taken, stop it with SIGTERM: its acks are all queued by
+ * then, in order. Fails unless the only ack is the real request's.
+ */
+static void
+check_unread(enum unread how)
+{
+    struct fake_server fs;
+    struct ipc_record req, res;
+    int64_t deadline;
+    siginfo_t si;
+    pid_t worker;
+    int fd3, acks = 0, first = 0;
+
+    fake_server_init(&fs);
+    fd3 = fs.p3[0];
+    ipc_rec_request(&req, IPCLAB_OP_MUL, 6, 7, 6);
+    if (how == UNREAD_HALF)
+        ck_assert_msg(write(fs.p3[1], &req, sizeof(req) / 2) ==
+                      (ssize_t)sizeof(req) / 2,
+                      "test error: write() failed: %s", strerror(errno));
+    if (how == UNREAD_EOF)
+        close(fs.p3[1]);        /* before the fork: the worker has none */
+    if (how == UNREAD_ERROR) {
+        fd3 = open(h_tmpdir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ck_assert_msg(fd3 != -1,
+                      "test error: open() failed: %s", strerror(errno));
+    }
+    worker = start_loop(fd3, fs.p4[1], 0);
+    send_ready(&fs, worker, 5);
+    if (how == UNREAD_EMPTY) {
+        /* read on ready 5 or on ready 6, a record is answered once */
+        ck_assert_msg(ipc_rec_write(fs.p3[1], IPCLAB_FIFO3, &req, 1000) == 0,
+                      "test error: ipc_rec_write() failed: %s",
+                      strerror(errno));
+        send_ready(&fs, worker, 6);
+        deadline = ipc_deadline_ms(10000);
+        while (poll(&(struct pollfd){ .fd = fs.p4[0], .events = POLLIN }, 1,
+                    20) == 0 && !ended(worker) && ipc_ms_until(deadline) > 0)
+            ;                   /* a result, or the worker gone */
+        ck_assert_msg(ipc_rec_read_one(fs.p4[0], IPCLAB_FIFO4, &res,
+                                       IPCLAB_KIND_RESULT) == 1 &&
+                      res.seq == 6 && res.value == 42, "no result 42 for "
+                      "'6 * 7' (seq 6) in FIFO4 %s, after a ready %s",
+                      ended(worker) ? "before wk_loop() returned" :
+                      "within 10 s", unread_what[how]);
+    }
+    /* every ready taken, so handled: SIGTERM comes after them */
+    deadline = ipc_deadline_ms(10000);
+    while (pending(worker, fs.sigs.ready) && !ended(worker) &&
+           ipc_ms_until(deadline) > 0)
+        ipc_sleep_ms(2);        /* polls a state, orders nothing */
+    kill(worker, SIGTERM);
+    ck_assert_msg(h_wait(worker, 10000) != -1, "your worker did not end "
+                  "within 10 s of a SIGTERM, after a ready %s: does it "
+                  "wait for a record that will never come?",
+                  unread_what[how]);
+    while (sigtimedwait(&fs.set, &si, &(struct timespec){ 0, 0 }) != -1)
+        if (si.si_signo == fs.sigs.ack && si.si_pid == worker &&
+            acks++ == 0)
+            first = si.si_value.sival_int;
+    if (how == UNREAD_EMPTY)
+        ck_assert_msg(acks == 1 && first == 6, "your worker sent %d acks "
+                      "(the first with value %d) for a ready %s, then one "
+                      "request (seq 6): an ack says 'I read your record', "
+                      "so a read that got no record is not acknowledged "
+                      "(only a record, or garbage: EBADMSG)", acks, first,
+                      unread_what[how]);
+    else
+        ck_assert_msg(acks == 0, "your worker acknowledged a ready (value "
+                      "5) %s: it read no record, so there is nothing to "
+                      "acknowledge (only a record, or garbage: EBADMSG, "
+                      "is acked)", unread_what[how]);
+    if (fd3 != fs.p3[0])
+        close(fd3);
+    close(fs.p3[0]);
+    if (how != UNREAD_EOF)
+        close(fs.p3[1]);
+    close(fs.p4[0]);
+    close(fs.p4[1]);
+}
+
+GRADE_TEST(no_ack_unread, 1, 60,
+           "wk_handle_ready: no ack when the read got no record (taken "
+           "back, half a record, end-of-file, a read error)")
+{
+    check_unread(UNREAD_EMPTY);
+    check_unread(UNREAD_HALF);
+    check_unread(UNREAD_EOF);
+    check_unread(UNREAD_ERROR);
 }
 END_TEST
 
