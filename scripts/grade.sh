@@ -348,39 +348,169 @@ done
 [ -n "$exercises" ] || { echo "grade.sh: no exercise matches '$only'" >&2
                          exit 2; }
 
-# What function FN in object OBJ refers to (the symbols of its
-# relocations, in order, without offsets): the same source refers to the
-# same symbols whatever the compiler's choices of registers and layout,
-# and code that calls anything else (write(), a student's function)
-# refers to more.
-code_of() {             # OBJ FN
-    # only the relocations inside FN's own bytes (its value and size)
-    nm -S --defined-only "$1" 2>/dev/null | awk -v f="$2" '$4 == f {
-        print $1, $2; exit }' | {
-        read -r at size || return 0
-        objdump -d -r --no-show-raw-insn --disassemble="$2" "$1" 2>/dev/null |
-            awk -v lo="$at" -v n="$size" '
-                function hex(h,   i, v) {
-                    v = 0; h = tolower(h)
-                    for (i = 1; i <= length(h); i++)
-                        v = v * 16 + index("0123456789abcdef",
-                                           substr(h, i, 1)) - 1
-                    return v }
-                $2 ~ /^R_/ { a = $1; sub(/:$/, "", a)
-                    if (hex(a) >= hex(lo) && hex(a) < hex(lo) + hex(n))
-                        { $1 = ""; $2 = ""; print } }' |
-            sed -E 's/^ +//; s/\.LC[0-9]+/.LC/g; s/[-+]0x[0-9a-f]+$//'
+# perl -e "$fn_code" OBJ FN: the code of function FN in the object OBJ,
+# and of every function of OBJ it calls, in a form that the same source
+# compiled by the same compiler with the same flags gives whatever else
+# the object holds: each instruction (offsets from the function's start,
+# a jump or call by its target function), and what each relocation
+# reaches: a symbol by its name and kind, a constant (a string) by its
+# bytes. Any other instruction, target or string makes another text.
+fn_code='use strict; use warnings;
+my ($obj, $fn) = @ARGV;
+sub lines_of {
+    open(my $p, "-|", @_) or die "$_[0]: $!\n";
+    my @l = <$p>;
+    close($p) or die "$_[0] failed on $obj\n";
+    return @l;
+}
+my (%sec, @secs);
+for (lines_of("readelf", "-SW", $obj)) {
+    next unless /^\s*\[\s*(\d+)\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+\S+\s*(\S*)/;
+    my %s = (idx => $1, name => $2, type => $3, off => hex($5),
+             size => hex($6), flags => $7);
+    $secs[$1] = $sec{$2} = \%s;
+}
+my (%sym, @objs);
+for (lines_of("readelf", "-sW", $obj)) {
+    next unless /^\s*\d+:\s+([0-9a-f]+)\s+(\d+)\s+(\S+)\s+(\S+)\s+\S+\s+(\S+)\s*(\S*)$/;
+    my %y = (value => hex($1), size => $2, type => $3, bind => $4,
+             ndx => $5, name => $6);
+    $sym{$6} = \%y if $6 ne "";
+    push @objs, \%y if $3 eq "FUNC" || $3 eq "OBJECT";
+}
+# the code of every function, by the objdump -d -r -w lines
+my (%code, $cur);
+for (lines_of(qw(objdump -d -r -w --no-show-raw-insn), $obj)) {
+    chomp;
+    if (/^[0-9a-f]+ <(.+)>:$/) { $cur = $1; $code{$cur} = []; next }
+    push @{$code{$cur}}, $_ if defined $cur && /^\s*[0-9a-f]+:\t/;
+}
+# what a symbol with offset names: the object or function it falls in
+sub in_sym {
+    my ($ndx, $at) = @_;
+    for my $y (@objs) {
+        next unless $y->{ndx} eq $ndx && $at >= $y->{value} &&
+            $at < $y->{value} + ($y->{size} || 1);
+        return ($y, $at - $y->{value});
     }
+    return ();
+}
+my @todo = ($fn); my %seen = ($fn => 1); my @out;
+sub name_ref {
+    my ($self, $start, $name, $off) = @_;
+    return sprintf(".+%x", $off) if $name eq $self;
+    my $y = $sym{$name};
+    if ($y && $y->{type} eq "FUNC" && $y->{ndx} =~ /^\d+$/) {
+        push @todo, $name unless $seen{$name}++;
+    }
+    # a constant of this object: what it holds, not its numbered name
+    return "ro:" . bytes_at($secs[$y->{ndx}], $y->{value} + $off)
+        if $y && $y->{bind} eq "LOCAL" && $y->{type} eq "OBJECT" &&
+           $secs[$y->{ndx}] && $secs[$y->{ndx}]{flags} !~ /W/;
+    $name =~ s/\.[0-9]+$// if $y && $y->{bind} eq "LOCAL";
+    my $kind = !$y ? "none" : $y->{ndx} eq "UND" ? "und"
+        : "$y->{bind}/$y->{type}/$y->{size}";
+    return sprintf("<%s+%x %s>", $name, $off, $kind);
+}
+sub code_ref {
+    my ($self, $y, $at) = @_;
+    return sprintf(".+%x", $at - $y->{value})
+        if $at >= $y->{value} && $at <= $y->{value} + $y->{size};
+    my ($o, $d) = in_sym($y->{ndx}, $at);
+    return $o ? name_ref($self, $y->{value}, $o->{name}, $d) : "<?>";
+}
+sub bytes_at {
+    my ($s, $at) = @_;
+    return "nobits" if $s->{type} eq "NOBITS" || $at >= $s->{size};
+    open(my $f, "<:raw", $obj) or die "$obj: $!\n";
+    seek($f, $s->{off} + $at, 0);
+    my $n = $s->{size} - $at; $n = 256 if $n > 256;
+    read($f, my $b, $n); close($f);
+    $b =~ s/\0.*//s;
+    return q{"} . unpack("H*", $b) . q{"};
+}
+while (@todo) {
+    my $f = shift @todo;
+    my $y = $sym{$f};
+    my $lines = $code{$f};
+    unless ($y && $lines) { push @out, "$f: no code"; next }
+    my $start = $y->{value};
+    my $end = $start + $y->{size};
+    push @out, "== $f $y->{bind} $y->{size}";
+    my @pending;
+    my $flush = sub {
+        my $next = shift;
+        for my $r (@pending) {
+            my ($off, $type, $t) = @$r;
+            my ($name, $add) = ($t, 0);
+            ($name, $add) = ($1, ($2 eq "-" ? -1 : 1) * hex($3))
+                if $t =~ /^(.*?)([-+])0x([0-9a-f]+)$/;
+            my $ty = $sym{$name};
+            my $s = $sec{$name} ||
+                ($ty && $ty->{name} =~ /^\./ && $ty->{type} eq "NOTYPE" &&
+                 $secs[$ty->{ndx}]);
+            my $what;
+            # what the instruction reaches: a PC-relative field counts
+            # from the end of its instruction
+            $add += $next - $off if $type =~ /PC|PLT|GOTPCREL/;
+            if ($s) {
+                my $at = ($sec{$name} ? 0 : $ty->{value}) + $add;
+                my ($o, $d) = in_sym($s->{idx}, $at);
+                if ($o && $o->{name} ne "") {
+                    $what = name_ref($f, $start, $o->{name}, $d);
+                } elsif ($s->{flags} =~ /X/ && $at >= $start && $at < $end) {
+                    $what = sprintf(".+%x", $at - $start);
+                } else {
+                    $what = "$s->{flags}:" . bytes_at($s, $at);
+                }
+            } else {
+                $what = name_ref($f, $start, $name, $add);
+            }
+            push @out, sprintf("  %x: %s %s", $off - $start, $type, $what);
+        }
+        @pending = ();
+    };
+    for (@$lines) {
+        my @parts = split /\t/;
+        my ($addr) = $parts[0] =~ /([0-9a-f]+):/;
+        my $at = hex($addr);
+        if ($at < $start || $at >= $end) { next }
+        $flush->($at);
+        my $insn = $parts[1] // "";
+        my $i = 2;
+        # the operands of the instruction may hold a tab
+        while ($i < @parts && $parts[$i] !~ /^[0-9a-f]+: R_/) {
+            $insn .= " $parts[$i]"; $i++;
+        }
+        while ($i + 1 < @parts) {
+            my ($roff) = $parts[$i] =~ /^([0-9a-f]+):/;
+            my ($rtype) = $parts[$i] =~ /(R_\S+)/;
+            push @pending, [hex($roff), $rtype, $parts[$i + 1]];
+            $i += 2;
+        }
+        $insn =~ s/-?0x[0-9a-f]+\(%rip\)/(%rip)/g;
+        # a target by its address: in this function or another
+        $insn =~ s{\b([0-9a-f]+) <[^>]*>}{ code_ref($f, $y, hex($1)) }ge;
+        $insn =~ s/\s+/ /g;
+        push @out, sprintf("%x: %s", $at - $start, $insn);
+    }
+    $flush->($end);
+}
+print "$_\n" for @out;'
+code_of() {             # OBJ FN
+    perl -e "$fn_code" "$1" "$2"
 }
 
 # What the compiled object OBJ would run before or after main(), in the
 # grading program that collects the verdicts: a .preinit_array, .ctors
 # or .dtors section, an .init_array or .fini_array of a priority, or an
 # entry of .init_array/.fini_array that is not the tracepoint header's
-# own (un)registration, referring to the same symbols as in the kit's
-# library object REF. The compiler has resolved every spelling of the
-# attribute (split lines, #line, section(".init_array")) by then. Prints the first such
-# section or function, or nothing.
+# own (un)registration: the same code (code_of) as in REF, the kit's
+# header compiled alone by this grading's compiler with the same flags
+# (tp_reference), so that neither a function of that name nor the header
+# under other macros passes. The compiler has resolved every spelling of
+# the attribute (split lines, #line, section(".init_array")) by then.
+# Prints the first such section or function, or nothing.
 hooks_of() {            # OBJ REF
     { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
       readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 == "FUNC" {
@@ -416,21 +546,20 @@ hooks_of() {            # OBJ REF
             ref=$(nm "$2" 2>/dev/null | awk -v f="$fn" '
                 { p = f; if (p ~ /^_sub_/) sub(/_[0-9]+$/, "_", p) }
                 $3 == f || (p != f && index($3, p) == 1) { print $3; exit }')
-            code=$(code_of "$1" "$fn")
+            code=$(code_of "$1" "$fn") || { echo "$fn()"; return; }
             # only the sanitizer's own calls, or the same as the kit's
-            printf '%s\n' "$code" | grep -qvE \
-                '^(__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*|\.[A-Za-z0-9_.]*)$' ||
+            printf '%s\n' "$code" | grep -o '<[^+>]*' | cut -c2- |
+                grep -qvE '^__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*$' ||
                 continue
-            [ -n "$ref" ] && [ -n "$code" ] &&
-                [ "$code" = "$(code_of "$2" "$ref")" ] || {
+            [ -n "$ref" ] && [ "$code" = "$(code_of "$2" "$ref")" ] || {
                 echo "$fn()"; return; }
             continue
         fi
         if [ "$what" != check ]; then
             echo "$what${fn:+ $fn}"; return
         fi
-        [ -n "$(code_of "$1" "$fn")" ] &&
-            [ "$(code_of "$1" "$fn")" = "$(code_of "$2" "$fn")" ] || {
+        code=$(code_of "$1" "$fn") &&
+            [ "$code" = "$(code_of "$2" "$fn" 2>/dev/null)" ] || {
             echo "$fn()"; return; }
     done
 }
@@ -462,12 +591,15 @@ has_line_directive() {  # FILE
 }
 
 reach_rules() {         # DIR
-    # the tracepoint header's (un)registration as the kit compiled it
-    hooks_ref=/dev/null
-    for r in "$build"/obj/src/lib/*.o; do
-        nm "$r" 2>/dev/null | grep -q ' lttng_ust__tracepoints__init$' &&
-            { hooks_ref=$r; break; }
-    done
+    # what the tracepoint header's registration calls or shares, and so
+    # what no object of the exercise may define in its stead (a strong
+    # dlopen() or lttng_ust_tracepoint_dlopen_ptr would be used instead)
+    # (the header's own weak definitions excepted: NAME and nm's letter)
+    reg_syms=$( { code_of "$tp_ref" lttng_ust__tracepoints__init
+                  code_of "$tp_ref" lttng_ust__tracepoints__destroy; } |
+        sed -n 's/.*<\([^+>]*\)+[0-9a-f]* \(und\|WEAK\/.*\)>$/\1/p' |
+        sort -u)
+    reg_own=$(nm --defined-only "$tp_ref" | awk '{ print $3, $2 }')
     for f in "${d%/}"/*.c "${d%/}"/*.h; do
         if [ -f "$f" ] && has_line_directive "$f"; then
             echo "${f##*/} has a #line directive or a linemarker, which no" \
@@ -486,10 +618,20 @@ reach_rules() {         # DIR
                 "or process"
             return
         fi
-        hook=$(hooks_of "$o" "$hooks_ref")
+        hook=$(hooks_of "$o" "$tp_ref")
         if [ -n "$hook" ]; then
             echo "$c has a constructor, destructor or section attribute" \
                 "($hook): code that runs outside the tests, which the" \
+                "grader does not accept"
+            return
+        fi
+        own=""
+        [ -z "$reg_syms" ] || own=$(nm --defined-only "$o" 2>/dev/null |
+            awk '{ print $3, $2 }' | grep -vFx "$reg_own" |
+            cut -d ' ' -f 1 | grep -m1 -Fx "$reg_syms")
+        if [ -n "$own" ]; then
+            echo "$c defines $own, which the tracing header's registration" \
+                "uses: code that would run outside the tests, which the" \
                 "grader does not accept"
             return
         fi
@@ -497,13 +639,21 @@ reach_rules() {         # DIR
         [ -f "$pre" ] || continue
         # every file it includes: the exercise's own, the kit's headers,
         # the system's (the solutions and the tests are not for it)
-        inc=$(awk -v ex="${d%/}/" -v sol="$solution" '
+        inc=$(awk -v ex="${d%/}/" -v sol="$solution" -v sys="$sys_dirs" '
             function in_dir(f, dir) {
                 return substr(f, 1, length(dir)) == dir &&
                        substr(f, length(dir) + 1) !~ /\//
             }
+            function in_sys(f,   n, i, dirs) {
+                n = split(sys, dirs, "\n")
+                for (i = 1; i <= n; i++)
+                    if (dirs[i] != "" &&
+                        substr(f, 1, length(dirs[i]) + 1) == dirs[i] "/")
+                        return 1
+                return 0
+            }
             /^# [0-9]+ "/ { f = $3; gsub(/"/, "", f)
-                if (f ~ /^(\/usr\/(local\/)?include\/|\/usr\/lib\/gcc\/|<)/ ||
+                if (f ~ /^</ || in_sys(f) ||
                     in_dir(f, "include/ipclab/") || in_dir(f, ex) ||
                     (sol == 1 && in_dir(f, ex "solution/")))
                     next
@@ -603,6 +753,42 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
     rm -rf "$cc"
 }
 
+# The tracepoint header's registration as this grading compiles it: the
+# kit's own headers alone in a translation unit, compiled by the same
+# make rule, compiler, flags and environment as the exercises' files are
+# now (whatever compiled the library before), into tp_ref; hooks_of()
+# compares the constructors of the student's objects with it.
+tp_ref="$work/ref/build/obj/grade-ref/tp.o"
+tp_reference() {
+    mkdir -p "$work/ref/grade-ref" && cp -R Makefile mk include "$work/ref/" &&
+        echo '#include "ipclab/trace.h"' >"$work/ref/grade-ref/tp.c" ||
+        return 1
+    if [ -n "$test_uid" ] && [ "$solution" = 0 ]; then
+        # the environment compile_as_test_uid() gives
+        (cd "$work/ref" && env -i PATH="$PATH" HOME="$work/ref" \
+            TMPDIR="$work/ref" LANG=C ${CC:+CC="$CC"} \
+            ${CFLAGS:+CFLAGS="$CFLAGS"} ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
+            make --no-print-directory BUILD=build build/obj/grade-ref/tp.o)
+    else
+        # mk()'s
+        (cd "$work/ref" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $MAKE \
+            --no-print-directory BUILD=build build/obj/grade-ref/tp.o)
+    fi >"$work/ref.log" 2>&1 </dev/null 9>&-
+}
+# the compiler's own system directories (gcc's or clang's headers):
+# what the exercises may include beside their own and the kit's headers
+sys_dirs=$(${CC:-cc} -E -Wp,-v -x c /dev/null 2>&1 >/dev/null |
+    sed -n '/^#include <\.\.\.> search starts here:$/,/^End of search list\.$/{
+            s/^ \(\/.*\)$/\1/p; }')
+[ -n "$sys_dirs" ] || {
+    echo "grade.sh: cannot list the system include directories of" \
+        "'${CC:-cc}'" >&2
+    exit 1; }
+tp_reference || {
+    echo "grade.sh: cannot compile the tracing header alone (the grader's" \
+        "reference): $(tail -n 3 "$work/ref.log")" >&2
+    exit 1; }
+
 # ---- first every build, then the tests within the time budget ----------
 # The tests' own timeouts add up to far more than a grading may take; a
 # submission that hangs everywhere must still be graded in time. Each
@@ -639,8 +825,11 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
        ! compile_as_test_uid "${d%/}" "$n" "$blog"; then
         built=0
-    elif ! mk $keep grade-build-"$n$suffix" >>"$blog" 2>&1; then
-        built=0
+    else
+        # compiled afresh, by the compiler that compiled tp_ref
+        [ -n "$test_uid" ] && [ "$solution" = 0 ] ||
+            rm -rf "${build:?}/$target/$n/obj" "${build:?}/$target/$n/pre"
+        mk $keep grade-build-"$n$suffix" >>"$blog" 2>&1 || built=0
     fi
     if [ $built = 0 ]; then
         # the first error in the exercise's own files: a file it includes

@@ -7,6 +7,8 @@
  *   results     both results directories are mode 0700, both
  *               results.json JSON of Gradescope's shape (jq), both
  *               results.tap TAP (prove)
+ *   compilers   the solutions graded by the other compiler (clang in a
+ *               tree gcc built, or the reverse): still full marks
  *   fixtures    each broken submission of tests/grading/fixtures/ loses
  *               the points it must, with the message it must
  *               (tests/grading/fixture.sh); those whose expect says
@@ -166,6 +168,68 @@ START_TEST(test_grading_skeletons_score_low)
                   strstr(json, "tests do not compile") == NULL,
                   "a skeleton does not compile");
     free(json);
+}
+END_TEST
+
+/* The compiler that compiled OBJ, by its .comment: "clang" or "gcc" */
+static const char *
+compiler_of(const char *obj)
+{
+    char log[PATH_MAX];
+    char *comment;
+    int clang;
+
+    snprintf(log, sizeof(log), "%s/comment.log", h_tmpdir());
+    ck_assert_msg(h_run((const char *[]){ "/usr/bin/readelf", "-p",
+                        ".comment", obj, NULL }, NULL, log, log, 30000) == 0,
+                  "readelf cannot read %s: %s", obj, tail(log));
+    comment = h_read_file(log);
+    ck_assert_msg(comment != NULL, "no %s", log);
+    clang = strstr(comment, "clang version") != NULL;
+    free(comment);
+    return clang ? "clang" : "gcc";
+}
+
+START_TEST(test_grading_other_compiler)
+{
+    char out[PATH_MAX], arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8];
+    char arg_cc[32], log[PATH_MAX], which[PATH_MAX];
+    char obj[PATH_MAX];
+    const char *cc;
+    char *json;
+    int status;
+
+    snprintf(obj, sizeof(obj), "%s/%s/obj/src/lib/fifo.o", h_srcdir(),
+             h_build_name());
+    cc = strcmp(compiler_of(obj), "gcc") == 0 ? "clang" : "gcc";
+
+    snprintf(which, sizeof(which), "%s/which.log", h_tmpdir());
+    if (h_run((const char *[]){ "/bin/sh", "-c", "command -v \"$0\"", cc,
+              NULL }, NULL, which, which, 10000) != 0)
+        h_skip("no %s in PATH: the grading by another compiler than the "
+               "library's is not tested", cc);
+    snprintf(arg_cc, sizeof(arg_cc), "CC=%s", cc);
+    snprintf(arg_out, sizeof(arg_out), "GRADE_OUT=%s",
+             results_path(out, sizeof(out), "other-compiler", NULL));
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
+    snprintf(log, sizeof(log), "%s/grade-other-compiler.log", h_tmpdir());
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, arg_out,
+                      arg_cc, "grade", "SOLUTION=1", NULL }, log, 900000);
+    results_path(out, sizeof(out), "other-compiler", "results.json");
+    json = h_read_file(out);
+    ck_assert_msg(status == 0 && json != NULL, "make grade SOLUTION=1 %s in "
+                  "a tree whose library another compiler built exited %d: "
+                  "%s", arg_cc, status, tail(log));
+    ck_assert_msg(json_int(json, "score") == EXERCISES * 20, "the reference "
+                  "solutions compiled by %s scored %ld: %s", cc,
+                  json_int(json, "score"), tail(log));
+    free(json);
+    /* graded as compiled by that compiler, the library by the other */
+    snprintf(obj, sizeof(obj), "%s/%s/solutions/04/obj/hs.o", h_srcdir(),
+             h_build_name());
+    ck_assert_msg(strcmp(compiler_of(obj), cc) == 0, "%s: compiled by %s, "
+                  "not %s: CC did not reach the grading", obj,
+                  compiler_of(obj), cc);
 }
 END_TEST
 
@@ -439,6 +503,7 @@ grading_suite(void)
         { "results", test_grading_results_well_formed, 60 },
         { "handout", test_grading_handout_stands_alone, 1200 },
         { "autograder", test_grading_autograder, 1200 },
+        { "compilers", test_grading_other_compiler, 900 },
         { "fixtures", test_grading_fixtures, 1800 },
     };
 
