@@ -9,6 +9,8 @@
  *               results.tap TAP (prove)
  *   compilers   the solutions graded by the other compiler (clang in a
  *               tree gcc built, or the reverse): still full marks
+ *   recording   a recording (h_record) stopped at its time limit leaves
+ *               nothing behind: no server, session daemon or session
  *   fixtures    each broken submission of tests/grading/fixtures/ loses
  *               the points it must, with the message it must
  *               (tests/grading/fixture.sh); those whose expect says
@@ -230,6 +232,60 @@ START_TEST(test_grading_other_compiler)
     ck_assert_msg(strcmp(compiler_of(obj), cc) == 0, "%s: compiled by %s, "
                   "not %s: CC did not reach the grading", obj,
                   compiler_of(obj), cc);
+}
+END_TEST
+
+/* The lines of 'argv's output that hold 'needle', "" when none: the
+   first few, on one line */
+static const char *
+output_with(const char *const argv[], const char *needle)
+{
+    static char found[600];
+    char log[PATH_MAX];
+    char *text;
+
+    snprintf(log, sizeof(log), "%s/output.log", h_tmpdir());
+    h_run(argv, NULL, log, log, 30000);
+    text = h_read_file(log);
+    found[0] = '\0';
+    for (char *line = text != NULL ? strtok(text, "\n") : NULL;
+         line != NULL; line = strtok(NULL, "\n"))
+        if (strstr(line, needle) != NULL)
+            snprintf(found + strlen(found), sizeof(found) - strlen(found),
+                     "%s | ", line);
+    free(text);
+    return found;
+}
+
+START_TEST(test_grading_record_timeout)
+{
+    char dir[] = "/tmp/ipclab-rec.XXXXXX";     /* short: sockets below */
+    char run[64], trace[64], out[PATH_MAX];
+    char left[600], session[600];
+    int status;
+
+    if (!h_tracing_available())
+        h_skip("no LTTng here or TRACING=0: nothing is recorded");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    /* record.sh's files, its session daemon's among them, go below it */
+    ck_assert_int_eq(setenv("TMPDIR", dir, 1), 0);
+    snprintf(run, sizeof(run), "%s/run", dir);
+    snprintf(trace, sizeof(trace), "%s/trace", dir);
+    snprintf(out, sizeof(out), "%s/record.out", h_tmpdir());
+    /* a server never asked to stop: the recording runs out of time */
+    status = h_record(trace, (const char *[]){ h_bin("ipclab-server"),
+                      "--dir", run, NULL }, out, 8000 * time_scale());
+    snprintf(left, sizeof(left), "%s", output_with((const char *[]){
+             "/bin/ps", "-eo", "pid,args", NULL }, dir));
+    snprintf(session, sizeof(session), "%s", output_with((const char *[]){
+             "/usr/bin/lttng", "list", NULL }, trace));
+    h_rmtree(dir);
+    ck_assert_msg(status == -1, "the recording ended by itself (%d): %s",
+                  status, tail(out));
+    ck_assert_msg(left[0] == '\0', "left behind by a recording stopped at "
+                  "its time limit: %s", left);
+    ck_assert_msg(session[0] == '\0', "a recording session is left: %s",
+                  session);
 }
 END_TEST
 
@@ -504,6 +560,7 @@ grading_suite(void)
         { "handout", test_grading_handout_stands_alone, 1200 },
         { "autograder", test_grading_autograder, 1200 },
         { "compilers", test_grading_other_compiler, 900 },
+        { "recording", test_grading_record_timeout, 120 },
         { "fixtures", test_grading_fixtures, 1800 },
     };
 

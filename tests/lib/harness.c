@@ -293,8 +293,10 @@ static char basedir[PATH_MAX];
 
 /* The environment entry that marks what a recording started (h_record) */
 #define IPCLAB_RECORD_MARK "IPCLAB_RECORD_OWNER"
+/* How long record.sh may take to end its session once its command is gone */
+#define IPCLAB_RECORD_END_MS 30000
 static void
-end_marked(const char *mark);
+end_marked(const char *mark, pid_t recorder);
 static pid_t tmpdir_owner;
 
 void
@@ -359,7 +361,7 @@ h_tmpdir_cleanup(void)
     if (basedir[0] != '\0') {
         /* a recording of a test killed at its timeout (h_record) */
         snprintf(mark, sizeof(mark), "%s=%s/", IPCLAB_RECORD_MARK, basedir);
-        end_marked(mark);
+        end_marked(mark, 0);
         h_rmtree(basedir);
     }
     basedir[0] = '\0';
@@ -652,21 +654,45 @@ is_marked(long pid, const void *arg)
     return false;
 }
 
+/* The recorded command's own processes among pids: not the recorder,
+   not LTTng's (record.sh still needs them to end its session) */
+static int
+command_only(pid_t recorder, pid_t *pids, int n)
+{
+    int kept = 0;
+
+    for (int i = 0; i < n; i++) {
+        char comm[64], state;
+        int parent;
+
+        if (pids[i] != recorder &&
+            proc_stat(pids[i], comm, sizeof(comm), &state, &parent) == 0 &&
+            strncmp(comm, "lttng", 5) != 0)
+            pids[kept++] = pids[i];
+    }
+    return kept;
+}
+
 /* End every process of ours whose environment carries 'mark': asked
    first (SIGTERM: a session daemon stops its consumer daemons), then
-   killed */
+   killed. With a recorder (> 0), only the recorded command's processes,
+   so that the recorder can end its session and daemon itself. */
 static void
-end_marked(const char *mark)
+end_marked(const char *mark, pid_t recorder)
 {
     pid_t pids[256];
     int n = proc_select(is_marked, mark, pids, 256);
 
+    if (recorder > 0)
+        n = command_only(recorder, pids, n);
     for (int i = 0; i < n; i++)
         kill(pids[i], SIGTERM);
     for (int i = 0; i < n; i++)
         h_wait_gone(pids[i], 3000);
     for (int round = 0; round < 100 &&
-         (n = proc_select(is_marked, mark, pids, 256)) > 0; round++) {
+         (n = proc_select(is_marked, mark, pids, 256)) > 0 &&
+         (recorder <= 0 || (n = command_only(recorder, pids, n)) > 0);
+         round++) {
         for (int i = 0; i < n; i++)
             kill(pids[i], SIGKILL);
         for (int i = 0; i < n; i++)
@@ -744,6 +770,8 @@ h_record(const char *trace_dir, const char *const argv[], const char *out,
     const char *rec[64];
     char script[PATH_MAX], mark[sizeof(tmpdir) + 32];
     int n = 0, status;
+    bool timed_out;
+    pid_t pid;
 
     /* everything the recording starts inherits the mark (the session
        daemon it may start, its consumers, the command's processes) */
@@ -764,9 +792,13 @@ h_record(const char *trace_dir, const char *const argv[], const char *out,
     for (int i = 0; argv[i] != NULL && n < 63; i++)
         rec[n++] = argv[i];
     rec[n] = NULL;
-    status = h_run(rec, NULL, out, NULL, timeout_ms);
-    /* out of time, record.sh was killed before its own clean-up: what it
-       started goes too (after a normal end nothing carries the mark) */
-    end_marked(mark);
-    return status;
+    pid = h_spawn(rec, NULL, out, NULL);
+    timed_out = !h_wait_gone(pid, timeout_ms);
+    if (timed_out)              /* the command's end lets record.sh end */
+        end_marked(mark, pid);
+    status = h_wait(pid, timed_out ? IPCLAB_RECORD_END_MS : 0);
+    /* record.sh killed before its own clean-up: what it started goes too
+       (after a normal end nothing carries the mark) */
+    end_marked(mark, 0);
+    return timed_out ? -1 : status;
 }
