@@ -25,8 +25,9 @@
 # to a uid of its own (GRADE_USER, default an unused uid in 61000-61999)
 # that cannot read the solutions, the hidden tests or the results, with
 # limits on CPU time, file size, address space and processes; that uid
-# compiles the student's files too, and everything it runs is killed
-# after each test. GRADE_USER=root keeps root. Run by an ordinary user,
+# compiles the student's files and the graded tests (which include the
+# exercise's headers) too, and everything it runs is killed after each
+# test. GRADE_USER=root keeps root. Run by an ordinary user,
 # the table says which protections are lost (docs/instructor.md,
 # Isolation).
 # Hidden tests (--hidden DIR, or --hidden-from-env: $GRADE_HIDDEN_DIR,
@@ -60,7 +61,7 @@ while [ $# -gt 0 ]; do
     --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
-    -h|--help) sed -n '2,39s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,42s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage ;;
     esac
 done
@@ -511,7 +512,7 @@ code_of() {             # OBJ FN
 # under other macros passes. The compiler has resolved every spelling of
 # the attribute (split lines, #line, section(".init_array")) by then.
 # Prints the first such section or function, or nothing.
-hooks_of() {            # OBJ REF
+hooks_of() {            # OBJ REF [TEST-REF]
     { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
       readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 == "FUNC" {
             print "F", $2, $7, $8 }'
@@ -519,7 +520,7 @@ hooks_of() {            # OBJ REF
             /^Relocation section / { s = $3; gsub(/\047/, "", s); next }
             s ~ /^\.rela?\.(init|fini)_array(\.[0-9]+)?$/ && $1 ~ /^[0-9a-f]+$/ {
                 print "R", s, $5, ($6 == "+" ? $7 : 0) }'
-    } | awk '
+    } | awk -v tests="${3:+1}" '
         function hex(h,   i, v) {
             v = 0; h = tolower(h); sub(/^0x/, "", h)
             for (i = 1; i <= length(h); i++)
@@ -537,6 +538,9 @@ hooks_of() {            # OBJ REF
             if (t ~ /^(_sub_[ID]_[0-9]+_[0-9]+|asan\.module_(ctor|dtor))$/ &&
                 !seen[t]++) {
                 print "sanitizer", t; next }
+            if (tests && t ~ /^[A-Za-z_][A-Za-z0-9_]*_register$/ &&
+                !seen[t]++) {
+                print "test", t; next }
             if (t !~ /^lttng_ust__tracepoints__(init|destroy)$/ || seen[t]++) {
                 print (t == "" ? "an entry of " $2 : t "()"); exit }
             print "check", t }' | while read -r what fn; do
@@ -552,6 +556,15 @@ hooks_of() {            # OBJ REF
                 grep -qvE '^__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*$' ||
                 continue
             [ -n "$ref" ] && [ "$code" = "$(code_of "$2" "$ref")" ] || {
+                echo "$fn()"; return; }
+            continue
+        fi
+        if [ "$what" = test ]; then
+            # a graded test's registration: the reference's, but its name
+            code=$(code_of "$1" "$fn" |
+                sed "s/<${fn%_register}_\([a-z]*\)+/<ipclab_ref_\1+/g;
+                     s/^== ${fn%_register}_/== ipclab_ref_/") &&
+                [ "$code" = "$(code_of "$3" ipclab_ref_register)" ] || {
                 echo "$fn()"; return; }
             continue
         fi
@@ -686,6 +699,19 @@ reach_rules() {         # DIR
             return ;;
         esac
     done
+    # the graded tests include the exercise's headers: what those put in
+    # them runs in the grading program too
+    for o in "$build/grade/obj/$n"/*.o "$build/grade/obj/$n"/hidden/*.o; do
+        [ -f "$o" ] || continue
+        hook=$(hooks_of "$o" "$tp_ref" "$test_ref")
+        if [ -n "$hook" ]; then
+            echo "the graded tests, compiled with the exercise's headers," \
+                "have a constructor, destructor or section attribute" \
+                "($hook): did you change a header? Code that runs outside" \
+                "the tests is not accepted"
+            return
+        fi
+    done
 }
 
 mk() {
@@ -707,6 +733,34 @@ case "$scale" in
                     "number of at least 1, not '$scale'" >&2; exit 2 ;;
 esac
 cc_limit=$((120 * scale))       # seconds (and CPU seconds) for one compile
+# uid_make DIR LOG MAKE-ARGS...: make in the staged copy DIR as the
+# tests' uid, under the tests' limits, with the compiler and flags make
+# would take from our environment; its output in LOG; status 1 when it
+# fails
+uid_make() {
+    um_dir=$1 um_log=$2
+    shift 2
+    cc_tmp=$(new_tmp)
+    (cd "$um_dir" && env -i PATH="$PATH" HOME="$cc_tmp" TMPDIR="$cc_tmp" \
+        LANG=C ${CC:+CC="$CC"} ${CFLAGS:+CFLAGS="$CFLAGS"} \
+        ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
+        perl -e "$only_fds" 3 timeout -k 5 "$cc_limit" prlimit \
+        --cpu="$cc_limit" --fsize=$((64 << 20)) --as=$((2048 << 20)) \
+        --core=0 --nproc=256 -- \
+        ${hide:+unshare --mount --propagation private -- "$hide"} \
+        $run_as make --no-print-directory \
+        BUILD=build "$@") >"$um_log" 2>&1 </dev/null 9>&-
+    cc_status=$?
+    end_uid
+    rm -rf "$cc_tmp"
+    case $cc_status in
+    0) return 0 ;;
+    124|137) echo "grade: the compile did not end within $cc_limit s" \
+        >>"$um_log" ;;
+    esac
+    return 1
+}
+
 compile_as_test_uid() {         # EXERCISE-DIR NN LOG
     cc="$work/cc-$2"
     keep=""
@@ -723,26 +777,7 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
             keep="$keep -o $build/exercises/$2/$f"
         done
     done
-    cc_tmp=$(new_tmp)
-    # the compiler and flags make would take from our environment
-    (cd "$cc" && env -i PATH="$PATH" HOME="$cc_tmp" TMPDIR="$cc_tmp" LANG=C \
-        ${CC:+CC="$CC"} ${CFLAGS:+CFLAGS="$CFLAGS"} \
-        ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
-        perl -e "$only_fds" 3 timeout -k 5 "$cc_limit" prlimit \
-        --cpu="$cc_limit" --fsize=$((64 << 20)) --as=$((2048 << 20)) \
-        --core=0 --nproc=256 -- \
-        ${hide:+unshare --mount --propagation private -- "$hide"} \
-        $run_as make --no-print-directory \
-        BUILD=build $targets) >"$3" 2>&1 </dev/null 9>&-
-    cc_status=$?
-    end_uid
-    rm -rf "$cc_tmp"
-    case $cc_status in
-    0) ;;
-    124|137) echo "grade: the compile did not end within $cc_limit s" >>"$3"
-        return 1 ;;
-    *) return 1 ;;
-    esac
+    uid_make "$cc" "$3" $targets || return 1
     for sub in obj pre; do
         rm -rf "${build:?}/exercises/$2/$sub" &&
             mkdir -p "$build/exercises/$2/$sub" &&
@@ -753,26 +788,89 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
     rm -rf "$cc"
 }
 
+# As root, the graded tests are compiled by the tests' uid too: they
+# include the exercise's headers, which a student's tree may have
+# changed (an #include of a root-only file, a constructor). Both what
+# the tests' list is made from (their preprocessed sources) and their
+# objects, hidden tests included (copied in for this compile alone), in
+# a staged copy of the exercise's files, its tests and the kit's headers
+# and makefiles. Root then makes the list from them and links, never
+# compiling them again (tkeep: make -o options). Status 1 when they do
+# not compile, the output in LOG either way.
+tests_as_test_uid() {           # EXERCISE-DIR NN LOG
+    tc="$work/tc-$2"
+    tkeep=""
+    targets=""
+    rm -rf "$tc"
+    mkdir -p "$tc/$1/grade" "$tc/exercises/grader" "$tc/tests/lib" \
+        "$tc/build" && cp -R Makefile mk include "$tc/" &&
+        find "$1" -maxdepth 1 -type f -exec cp -t "$tc/$1/" {} + &&
+        cp "$1"/grade/*.c "$tc/$1/grade/" &&
+        cp exercises/grader/*.h "$tc/exercises/grader/" &&
+        cp tests/lib/*.h "$tc/tests/lib/" || {
+        echo "grade: cannot stage the tests of $1 for their compile" >"$3"
+        return 1; }
+    th=""
+    for t in ${hidden:+"$hidden/$2"/*.c}; do
+        [ -f "$t" ] || continue
+        th="$tc/hidden"
+        mkdir -p "$th/$2" && cp "$t" "$th/$2/" || {
+            echo "grade: cannot stage the hidden tests of $1" >"$3"
+            return 1; }
+    done
+    for t in "$1"/grade/*.c ${th:+"$th/$2"/*.c}; do
+        sub=""
+        case "$t" in "$th"/*) sub=hidden/ ;; esac
+        for f in list/$2/$sub$(basename "$t" .c).i \
+                 obj/$2/$sub$(basename "$t" .c).o; do
+            targets="$targets build/grade/$f"
+            tkeep="$tkeep -o $build/grade/$f"
+        done
+    done
+    chmod -R a+rX "$tc" && chown "$test_uid:$test_uid" "$tc/build" || {
+        echo "grade: cannot stage the tests of $1 for their compile" >"$3"
+        return 1; }
+    uid_make "$tc" "$3" ${th:+GRADE_HIDDEN="$th"} $targets || {
+        rm -rf "$tc"; return 1; }
+    for sub in list obj; do
+        rm -rf "${build:?}/grade/$sub/$2" &&
+            mkdir -p "$build/grade/$sub/$2" &&
+            cp -R "$tc/build/grade/$sub/$2/." "$build/grade/$sub/$2/" || {
+            echo "grade: cannot copy the tests' objects of $1" >>"$3"
+            rm -rf "$tc"; return 1; }
+    done
+    rm -rf "$tc"
+}
+
 # The tracepoint header's registration as this grading compiles it: the
 # kit's own headers alone in a translation unit, compiled by the same
 # make rule, compiler, flags and environment as the exercises' files are
 # now (whatever compiled the library before), into tp_ref; hooks_of()
 # compares the constructors of the student's objects with it.
+# A graded test's own registration (GRADE_TEST) likewise, into test_ref,
+# compiled as the grader's sources are (their make rule: the tests' flags).
 tp_ref="$work/ref/build/obj/grade-ref/tp.o"
+test_ref="$work/ref/build/obj/exercises/grader/ipclab_ref.o"
 tp_reference() {
-    mkdir -p "$work/ref/grade-ref" && cp -R Makefile mk include "$work/ref/" &&
-        echo '#include "ipclab/trace.h"' >"$work/ref/grade-ref/tp.c" ||
-        return 1
+    mkdir -p "$work/ref/grade-ref" "$work/ref/exercises/grader" \
+        "$work/ref/tests/lib" && cp -R Makefile mk include "$work/ref/" &&
+        cp exercises/grader/*.h "$work/ref/exercises/grader/" &&
+        cp tests/lib/*.h "$work/ref/tests/lib/" &&
+        echo '#include "ipclab/trace.h"' >"$work/ref/grade-ref/tp.c" &&
+        printf '%s\n' '#include "grade.h"' \
+            'GRADE_TEST(ipclab_ref, 1, 1, "") {}' \
+            >"$work/ref/exercises/grader/ipclab_ref.c" || return 1
+    set -- build/obj/grade-ref/tp.o build/obj/exercises/grader/ipclab_ref.o
     if [ -n "$test_uid" ] && [ "$solution" = 0 ]; then
         # the environment compile_as_test_uid() gives
         (cd "$work/ref" && env -i PATH="$PATH" HOME="$work/ref" \
             TMPDIR="$work/ref" LANG=C ${CC:+CC="$CC"} \
             ${CFLAGS:+CFLAGS="$CFLAGS"} ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
-            make --no-print-directory BUILD=build build/obj/grade-ref/tp.o)
+            make --no-print-directory BUILD=build "$@")
     else
         # mk()'s
         (cd "$work/ref" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $MAKE \
-            --no-print-directory BUILD=build build/obj/grade-ref/tp.o)
+            --no-print-directory BUILD=build "$@")
     fi >"$work/ref.log" 2>&1 </dev/null 9>&-
 }
 # the compiler's own system directories (gcc's or clang's headers):
@@ -810,7 +908,11 @@ for d in $exercises; do
     echo "grade: building $ex${suffix:+ (reference solution)}" >&2
 
     # the list of tests, even when the student's code does not compile
-    if ! mk grade-list-"$n" >"$out/log/$n-list.log" 2>&1; then
+    # (as root, the tests compiled by the tests' uid first)
+    tkeep=""
+    if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
+       ! tests_as_test_uid "${d%/}" "$n" "$out/log/$n-list.log" ||
+       ! mk $tkeep grade-list-"$n" >>"$out/log/$n-list.log" 2>&1; then
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
 change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
@@ -829,7 +931,7 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
         # compiled afresh, by the compiler that compiled tp_ref
         [ -n "$test_uid" ] && [ "$solution" = 0 ] ||
             rm -rf "${build:?}/$target/$n/obj" "${build:?}/$target/$n/pre"
-        mk $keep grade-build-"$n$suffix" >>"$blog" 2>&1 || built=0
+        mk $keep $tkeep grade-build-"$n$suffix" >>"$blog" 2>&1 || built=0
     fi
     if [ $built = 0 ]; then
         # the first error in the exercise's own files: a file it includes
