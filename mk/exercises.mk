@@ -209,7 +209,7 @@ grade: $(PROGRAMS) $(TP_SO)
 	    $(MAKE) --no-print-directory $(BUILD)/bin/ipclab-trace || \
 	    echo "grade: ipclab-trace does not build: the trace-based" \
 	         "tests will fail" >&2; fi
-	$(Q)MAKE="$(MAKE)" scripts/grade.sh --build "$(BUILD)" \
+	$(Q)MAKE="$(MAKE)" CC="$(CC)" scripts/grade.sh --build "$(BUILD)" \
 	    --out "$(GRADE_OUT)" $(if $(EX),--ex "$(EX)") \
 	    $(if $(GRADE_TESTS),--tests "$(GRADE_TESTS)") \
 	    $(if $(GRADE_SOL),--solution) \

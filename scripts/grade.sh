@@ -25,8 +25,9 @@
 # to a uid of its own (GRADE_USER, default an unused uid in 61000-61999)
 # that cannot read the solutions, the hidden tests or the results, with
 # limits on CPU time, file size, address space and processes; that uid
-# compiles the student's files too, and everything it runs is killed
-# after each test. GRADE_USER=root keeps root. Run by an ordinary user,
+# compiles the student's files and the graded tests (which include the
+# exercise's headers) too, and everything it runs is killed after each
+# test. GRADE_USER=root keeps root. Run by an ordinary user,
 # the table says which protections are lost (docs/instructor.md,
 # Isolation).
 # Hidden tests (--hidden DIR, or --hidden-from-env: $GRADE_HIDDEN_DIR,
@@ -60,7 +61,7 @@ while [ $# -gt 0 ]; do
     --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
-    -h|--help) sed -n '2,39s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,42s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage ;;
     esac
 done
@@ -447,40 +448,170 @@ done
 [ -n "$exercises" ] || { echo "grade.sh: no exercise matches '$only'" >&2
                          exit 2; }
 
-# What function FN in object OBJ refers to (the symbols of its
-# relocations, in order, without offsets): the same source refers to the
-# same symbols whatever the compiler's choices of registers and layout,
-# and code that calls anything else (write(), a student's function)
-# refers to more.
-code_of() {             # OBJ FN
-    # only the relocations inside FN's own bytes (its value and size)
-    nm -S --defined-only "$1" 2>/dev/null | awk -v f="$2" '$4 == f {
-        print $1, $2; exit }' | {
-        read -r at size || return 0
-        objdump -d -r --no-show-raw-insn --disassemble="$2" "$1" 2>/dev/null |
-            awk -v lo="$at" -v n="$size" '
-                function hex(h,   i, v) {
-                    v = 0; h = tolower(h)
-                    for (i = 1; i <= length(h); i++)
-                        v = v * 16 + index("0123456789abcdef",
-                                           substr(h, i, 1)) - 1
-                    return v }
-                $2 ~ /^R_/ { a = $1; sub(/:$/, "", a)
-                    if (hex(a) >= hex(lo) && hex(a) < hex(lo) + hex(n))
-                        { $1 = ""; $2 = ""; print } }' |
-            sed -E 's/^ +//; s/\.LC[0-9]+/.LC/g; s/[-+]0x[0-9a-f]+$//'
+# perl -e "$fn_code" OBJ FN: the code of function FN in the object OBJ,
+# and of every function of OBJ it calls, in a form that the same source
+# compiled by the same compiler with the same flags gives whatever else
+# the object holds: each instruction (offsets from the function's start,
+# a jump or call by its target function), and what each relocation
+# reaches: a symbol by its name and kind, a constant (a string) by its
+# bytes. Any other instruction, target or string makes another text.
+fn_code='use strict; use warnings;
+my ($obj, $fn) = @ARGV;
+sub lines_of {
+    open(my $p, "-|", @_) or die "$_[0]: $!\n";
+    my @l = <$p>;
+    close($p) or die "$_[0] failed on $obj\n";
+    return @l;
+}
+my (%sec, @secs);
+for (lines_of("readelf", "-SW", $obj)) {
+    next unless /^\s*\[\s*(\d+)\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+\S+\s*(\S*)/;
+    my %s = (idx => $1, name => $2, type => $3, off => hex($5),
+             size => hex($6), flags => $7);
+    $secs[$1] = $sec{$2} = \%s;
+}
+my (%sym, @objs);
+for (lines_of("readelf", "-sW", $obj)) {
+    next unless /^\s*\d+:\s+([0-9a-f]+)\s+(\d+)\s+(\S+)\s+(\S+)\s+\S+\s+(\S+)\s*(\S*)$/;
+    my %y = (value => hex($1), size => $2, type => $3, bind => $4,
+             ndx => $5, name => $6);
+    $sym{$6} = \%y if $6 ne "";
+    push @objs, \%y if $3 eq "FUNC" || $3 eq "OBJECT";
+}
+# the code of every function, by the objdump -d -r -w lines
+my (%code, $cur);
+for (lines_of(qw(objdump -d -r -w --no-show-raw-insn), $obj)) {
+    chomp;
+    if (/^[0-9a-f]+ <(.+)>:$/) { $cur = $1; $code{$cur} = []; next }
+    push @{$code{$cur}}, $_ if defined $cur && /^\s*[0-9a-f]+:\t/;
+}
+# what a symbol with offset names: the object or function it falls in
+sub in_sym {
+    my ($ndx, $at) = @_;
+    for my $y (@objs) {
+        next unless $y->{ndx} eq $ndx && $at >= $y->{value} &&
+            $at < $y->{value} + ($y->{size} || 1);
+        return ($y, $at - $y->{value});
     }
+    return ();
+}
+my @todo = ($fn); my %seen = ($fn => 1); my @out;
+sub name_ref {
+    my ($self, $start, $name, $off) = @_;
+    return sprintf(".+%x", $off) if $name eq $self;
+    my $y = $sym{$name};
+    if ($y && $y->{type} eq "FUNC" && $y->{ndx} =~ /^\d+$/) {
+        push @todo, $name unless $seen{$name}++;
+    }
+    # a constant of this object: what it holds, not its numbered name
+    return "ro:" . bytes_at($secs[$y->{ndx}], $y->{value} + $off)
+        if $y && $y->{bind} eq "LOCAL" && $y->{type} eq "OBJECT" &&
+           $secs[$y->{ndx}] && $secs[$y->{ndx}]{flags} !~ /W/;
+    $name =~ s/\.[0-9]+$// if $y && $y->{bind} eq "LOCAL";
+    my $kind = !$y ? "none" : $y->{ndx} eq "UND" ? "und"
+        : "$y->{bind}/$y->{type}/$y->{size}";
+    return sprintf("<%s+%x %s>", $name, $off, $kind);
+}
+sub code_ref {
+    my ($self, $y, $at) = @_;
+    return sprintf(".+%x", $at - $y->{value})
+        if $at >= $y->{value} && $at <= $y->{value} + $y->{size};
+    my ($o, $d) = in_sym($y->{ndx}, $at);
+    return $o ? name_ref($self, $y->{value}, $o->{name}, $d) : "<?>";
+}
+sub bytes_at {
+    my ($s, $at) = @_;
+    return "nobits" if $s->{type} eq "NOBITS" || $at >= $s->{size};
+    open(my $f, "<:raw", $obj) or die "$obj: $!\n";
+    seek($f, $s->{off} + $at, 0);
+    my $n = $s->{size} - $at; $n = 256 if $n > 256;
+    read($f, my $b, $n); close($f);
+    $b =~ s/\0.*//s;
+    return q{"} . unpack("H*", $b) . q{"};
+}
+while (@todo) {
+    my $f = shift @todo;
+    my $y = $sym{$f};
+    my $lines = $code{$f};
+    unless ($y && $lines) { push @out, "$f: no code"; next }
+    my $start = $y->{value};
+    my $end = $start + $y->{size};
+    push @out, "== $f $y->{bind} $y->{size}";
+    my @pending;
+    my $flush = sub {
+        my $next = shift;
+        for my $r (@pending) {
+            my ($off, $type, $t) = @$r;
+            my ($name, $add) = ($t, 0);
+            ($name, $add) = ($1, ($2 eq "-" ? -1 : 1) * hex($3))
+                if $t =~ /^(.*?)([-+])0x([0-9a-f]+)$/;
+            my $ty = $sym{$name};
+            my $s = $sec{$name} ||
+                ($ty && $ty->{name} =~ /^\./ && $ty->{type} eq "NOTYPE" &&
+                 $secs[$ty->{ndx}]);
+            my $what;
+            # what the instruction reaches: a PC-relative field counts
+            # from the end of its instruction
+            $add += $next - $off if $type =~ /PC|PLT|GOTPCREL/;
+            if ($s) {
+                my $at = ($sec{$name} ? 0 : $ty->{value}) + $add;
+                my ($o, $d) = in_sym($s->{idx}, $at);
+                if ($o && $o->{name} ne "") {
+                    $what = name_ref($f, $start, $o->{name}, $d);
+                } elsif ($s->{flags} =~ /X/ && $at >= $start && $at < $end) {
+                    $what = sprintf(".+%x", $at - $start);
+                } else {
+                    $what = "$s->{flags}:" . bytes_at($s, $at);
+                }
+            } else {
+                $what = name_ref($f, $start, $name, $add);
+            }
+            push @out, sprintf("  %x: %s %s", $off - $start, $type, $what);
+        }
+        @pending = ();
+    };
+    for (@$lines) {
+        my @parts = split /\t/;
+        my ($addr) = $parts[0] =~ /([0-9a-f]+):/;
+        my $at = hex($addr);
+        if ($at < $start || $at >= $end) { next }
+        $flush->($at);
+        my $insn = $parts[1] // "";
+        my $i = 2;
+        # the operands of the instruction may hold a tab
+        while ($i < @parts && $parts[$i] !~ /^[0-9a-f]+: R_/) {
+            $insn .= " $parts[$i]"; $i++;
+        }
+        while ($i + 1 < @parts) {
+            my ($roff) = $parts[$i] =~ /^([0-9a-f]+):/;
+            my ($rtype) = $parts[$i] =~ /(R_\S+)/;
+            push @pending, [hex($roff), $rtype, $parts[$i + 1]];
+            $i += 2;
+        }
+        $insn =~ s/-?0x[0-9a-f]+\(%rip\)/(%rip)/g;
+        # a target by its address: in this function or another
+        $insn =~ s{\b([0-9a-f]+) <[^>]*>}{ code_ref($f, $y, hex($1)) }ge;
+        $insn =~ s/\s+/ /g;
+        push @out, sprintf("%x: %s", $at - $start, $insn);
+    }
+    $flush->($end);
+}
+print "$_\n" for @out;'
+code_of() {             # OBJ FN
+    perl -e "$fn_code" "$1" "$2"
 }
 
 # What the compiled object OBJ would run before or after main(), in the
 # grading program that collects the verdicts: a .preinit_array, .ctors
 # or .dtors section, an .init_array or .fini_array of a priority, or an
 # entry of .init_array/.fini_array that is not the tracepoint header's
-# own (un)registration, referring to the same symbols as in the kit's
-# library object REF. The compiler has resolved every spelling of the
-# attribute (split lines, #line, section(".init_array")) by then. Prints the first such
-# section or function, or nothing.
-hooks_of() {            # OBJ REF
+# own (un)registration: the same code (code_of) as in REF, the kit's
+# header compiled alone by this grading's compiler with the same flags
+# (tp_reference), so that neither a function of that name nor the header
+# under other macros passes. The compiler has resolved every spelling of
+# the attribute (split lines, #line, section(".init_array")) by then.
+# Prints the first such section or function, or nothing.
+hooks_of() {            # OBJ REF [TEST-REF]
     { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
       readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 == "FUNC" {
             print "F", $2, $7, $8 }'
@@ -488,7 +619,7 @@ hooks_of() {            # OBJ REF
             /^Relocation section / { s = $3; gsub(/\047/, "", s); next }
             s ~ /^\.rela?\.(init|fini)_array(\.[0-9]+)?$/ && $1 ~ /^[0-9a-f]+$/ {
                 print "R", s, $5, ($6 == "+" ? $7 : 0) }'
-    } | awk '
+    } | awk -v tests="${3:+1}" '
         function hex(h,   i, v) {
             v = 0; h = tolower(h); sub(/^0x/, "", h)
             for (i = 1; i <= length(h); i++)
@@ -506,6 +637,9 @@ hooks_of() {            # OBJ REF
             if (t ~ /^(_sub_[ID]_[0-9]+_[0-9]+|asan\.module_(ctor|dtor))$/ &&
                 !seen[t]++) {
                 print "sanitizer", t; next }
+            if (tests && t ~ /^[A-Za-z_][A-Za-z0-9_]*_register$/ &&
+                !seen[t]++) {
+                print "test", t; next }
             if (t !~ /^lttng_ust__tracepoints__(init|destroy)$/ || seen[t]++) {
                 print (t == "" ? "an entry of " $2 : t "()"); exit }
             print "check", t }' | while read -r what fn; do
@@ -515,21 +649,29 @@ hooks_of() {            # OBJ REF
             ref=$(nm "$2" 2>/dev/null | awk -v f="$fn" '
                 { p = f; if (p ~ /^_sub_/) sub(/_[0-9]+$/, "_", p) }
                 $3 == f || (p != f && index($3, p) == 1) { print $3; exit }')
-            code=$(code_of "$1" "$fn")
+            code=$(code_of "$1" "$fn") || { echo "$fn()"; return; }
             # only the sanitizer's own calls, or the same as the kit's
-            printf '%s\n' "$code" | grep -qvE \
-                '^(__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*|\.[A-Za-z0-9_.]*)$' ||
+            printf '%s\n' "$code" | grep -o '<[^+>]*' | cut -c2- |
+                grep -qvE '^__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*$' ||
                 continue
-            [ -n "$ref" ] && [ -n "$code" ] &&
-                [ "$code" = "$(code_of "$2" "$ref")" ] || {
+            [ -n "$ref" ] && [ "$code" = "$(code_of "$2" "$ref")" ] || {
+                echo "$fn()"; return; }
+            continue
+        fi
+        if [ "$what" = test ]; then
+            # a graded test's registration: the reference's, but its name
+            code=$(code_of "$1" "$fn" |
+                sed "s/<${fn%_register}_\([a-z]*\)+/<ipclab_ref_\1+/g;
+                     s/^== ${fn%_register}_/== ipclab_ref_/") &&
+                [ "$code" = "$(code_of "$3" ipclab_ref_register)" ] || {
                 echo "$fn()"; return; }
             continue
         fi
         if [ "$what" != check ]; then
             echo "$what${fn:+ $fn}"; return
         fi
-        [ -n "$(code_of "$1" "$fn")" ] &&
-            [ "$(code_of "$1" "$fn")" = "$(code_of "$2" "$fn")" ] || {
+        code=$(code_of "$1" "$fn") &&
+            [ "$code" = "$(code_of "$2" "$fn" 2>/dev/null)" ] || {
             echo "$fn()"; return; }
     done
 }
@@ -561,12 +703,15 @@ has_line_directive() {  # FILE
 }
 
 reach_rules() {         # DIR
-    # the tracepoint header's (un)registration as the kit compiled it
-    hooks_ref=/dev/null
-    for r in "$build"/obj/src/lib/*.o; do
-        nm "$r" 2>/dev/null | grep -q ' lttng_ust__tracepoints__init$' &&
-            { hooks_ref=$r; break; }
-    done
+    # what the tracepoint header's registration calls or shares, and so
+    # what no object of the exercise may define in its stead (a strong
+    # dlopen() or lttng_ust_tracepoint_dlopen_ptr would be used instead)
+    # (the header's own weak definitions excepted: NAME and nm's letter)
+    reg_syms=$( { code_of "$tp_ref" lttng_ust__tracepoints__init
+                  code_of "$tp_ref" lttng_ust__tracepoints__destroy; } |
+        sed -n 's/.*<\([^+>]*\)+[0-9a-f]* \(und\|WEAK\/.*\)>$/\1/p' |
+        sort -u)
+    reg_own=$(nm --defined-only "$tp_ref" | awk '{ print $3, $2 }')
     for f in "${d%/}"/*.c "${d%/}"/*.h; do
         if [ -f "$f" ] && has_line_directive "$f"; then
             echo "${f##*/} has a #line directive or a linemarker, which no" \
@@ -585,10 +730,20 @@ reach_rules() {         # DIR
                 "or process"
             return
         fi
-        hook=$(hooks_of "$o" "$hooks_ref")
+        hook=$(hooks_of "$o" "$tp_ref")
         if [ -n "$hook" ]; then
             echo "$c has a constructor, destructor or section attribute" \
                 "($hook): code that runs outside the tests, which the" \
+                "grader does not accept"
+            return
+        fi
+        own=""
+        [ -z "$reg_syms" ] || own=$(nm --defined-only "$o" 2>/dev/null |
+            awk '{ print $3, $2 }' | grep -vFx "$reg_own" |
+            cut -d ' ' -f 1 | grep -m1 -Fx "$reg_syms")
+        if [ -n "$own" ]; then
+            echo "$c defines $own, which the tracing header's registration" \
+                "uses: code that would run outside the tests, which the" \
                 "grader does not accept"
             return
         fi
@@ -596,13 +751,21 @@ reach_rules() {         # DIR
         [ -f "$pre" ] || continue
         # every file it includes: the exercise's own, the kit's headers,
         # the system's (the solutions and the tests are not for it)
-        inc=$(awk -v ex="${d%/}/" -v sol="$solution" '
+        inc=$(awk -v ex="${d%/}/" -v sol="$solution" -v sys="$sys_dirs" '
             function in_dir(f, dir) {
                 return substr(f, 1, length(dir)) == dir &&
                        substr(f, length(dir) + 1) !~ /\//
             }
+            function in_sys(f,   n, i, dirs) {
+                n = split(sys, dirs, "\n")
+                for (i = 1; i <= n; i++)
+                    if (dirs[i] != "" &&
+                        substr(f, 1, length(dirs[i]) + 1) == dirs[i] "/")
+                        return 1
+                return 0
+            }
             /^# [0-9]+ "/ { f = $3; gsub(/"/, "", f)
-                if (f ~ /^(\/usr\/(local\/)?include\/|\/usr\/lib\/gcc\/|<)/ ||
+                if (f ~ /^</ || in_sys(f) ||
                     in_dir(f, "include/ipclab/") || in_dir(f, ex) ||
                     (sol == 1 && in_dir(f, ex "solution/")))
                     next
@@ -635,6 +798,19 @@ reach_rules() {         # DIR
             return ;;
         esac
     done
+    # the graded tests include the exercise's headers: what those put in
+    # them runs in the grading program too
+    for o in "$build/grade/obj/$n"/*.o "$build/grade/obj/$n"/hidden/*.o; do
+        [ -f "$o" ] || continue
+        hook=$(hooks_of "$o" "$tp_ref" "$test_ref")
+        if [ -n "$hook" ]; then
+            echo "the graded tests, compiled with the exercise's headers," \
+                "have a constructor, destructor or section attribute" \
+                "($hook): did you change a header? Code that runs outside" \
+                "the tests is not accepted"
+            return
+        fi
+    done
 }
 
 mk() {
@@ -656,6 +832,34 @@ case "$scale" in
                     "number of at least 1, not '$scale'" >&2; exit 2 ;;
 esac
 cc_limit=$((60 * scale))        # seconds (and CPU seconds) for one compile
+# uid_make DIR LOG MAKE-ARGS...: make in the staged copy DIR as the
+# tests' uid, under the tests' limits, with the compiler and flags make
+# would take from our environment; its output in LOG; status 1 when it
+# fails
+uid_make() {
+    um_dir=$1 um_log=$2
+    shift 2
+    cc_tmp=$(new_tmp)
+    (cd "$um_dir" && env -i PATH="$PATH" HOME="$cc_tmp" TMPDIR="$cc_tmp" \
+        LANG=C ${CC:+CC="$CC"} ${CFLAGS:+CFLAGS="$CFLAGS"} \
+        ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
+        perl -e "$only_fds" 3 ${cg_enter:+"$cg_enter"} \
+        timeout -k 5 "$cc_limit" prlimit --cpu="$cc_limit" \
+        --fsize=$((64 << 20)) --as=$((2048 << 20)) --core=0 --nproc=256 -- \
+        ${hide:+unshare --mount --propagation private -- "$hide"} \
+        $run_as make --no-print-directory \
+        BUILD=build "$@") >"$um_log" 2>&1 </dev/null 9>&-
+    cc_status=$?
+    end_uid
+    rm -rf "$cc_tmp"
+    case $cc_status in
+    0) return 0 ;;
+    124|137) echo "grade: the compile did not end within $cc_limit s" \
+        >>"$um_log" ;;
+    esac
+    return 1
+}
+
 compile_as_test_uid() {         # EXERCISE-DIR NN LOG
     cc="$work/cc-$2"
     keep=""
@@ -672,26 +876,7 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
             keep="$keep -o $build/exercises/$2/$f"
         done
     done
-    cc_tmp=$(new_tmp)
-    # the compiler and flags make would take from our environment
-    (cd "$cc" && env -i PATH="$PATH" HOME="$cc_tmp" TMPDIR="$cc_tmp" LANG=C \
-        ${CC:+CC="$CC"} ${CFLAGS:+CFLAGS="$CFLAGS"} \
-        ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
-        perl -e "$only_fds" 3 ${cg_enter:+"$cg_enter"} \
-        timeout -k 5 "$cc_limit" prlimit --cpu="$cc_limit" \
-        --fsize=$((64 << 20)) --as=$((2048 << 20)) --core=0 --nproc=256 -- \
-        ${hide:+unshare --mount --propagation private -- "$hide"} \
-        $run_as make --no-print-directory \
-        BUILD=build $targets) >"$3" 2>&1 </dev/null 9>&-
-    cc_status=$?
-    end_uid
-    rm -rf "$cc_tmp"
-    case $cc_status in
-    0) ;;
-    124|137) echo "grade: the compile did not end within $cc_limit s" >>"$3"
-        return 1 ;;
-    *) return 1 ;;
-    esac
+    uid_make "$cc" "$3" $targets || return 1
     for sub in obj pre; do
         rm -rf "${build:?}/exercises/$2/$sub" &&
             mkdir -p "$build/exercises/$2/$sub" &&
@@ -701,6 +886,105 @@ compile_as_test_uid() {         # EXERCISE-DIR NN LOG
     done
     rm -rf "$cc"
 }
+
+# As root, the graded tests are compiled by the tests' uid too: they
+# include the exercise's headers, which a student's tree may have
+# changed (an #include of a root-only file, a constructor). Both what
+# the tests' list is made from (their preprocessed sources) and their
+# objects, hidden tests included (copied in for this compile alone), in
+# a staged copy of the exercise's files, its tests and the kit's headers
+# and makefiles. Root then makes the list from them and links, never
+# compiling them again (tkeep: make -o options). Status 1 when they do
+# not compile, the output in LOG either way.
+tests_as_test_uid() {           # EXERCISE-DIR NN LOG
+    tc="$work/tc-$2"
+    tkeep=""
+    targets=""
+    rm -rf "$tc"
+    mkdir -p "$tc/$1/grade" "$tc/exercises/grader" "$tc/tests/lib" \
+        "$tc/build" && cp -R Makefile mk include "$tc/" &&
+        find "$1" -maxdepth 1 -type f -exec cp -t "$tc/$1/" {} + &&
+        cp "$1"/grade/*.c "$tc/$1/grade/" &&
+        cp exercises/grader/*.h "$tc/exercises/grader/" &&
+        cp tests/lib/*.h "$tc/tests/lib/" || {
+        echo "grade: cannot stage the tests of $1 for their compile" >"$3"
+        return 1; }
+    th=""
+    for t in ${hidden:+"$hidden/$2"/*.c}; do
+        [ -f "$t" ] || continue
+        th="$tc/hidden"
+        mkdir -p "$th/$2" && cp "$t" "$th/$2/" || {
+            echo "grade: cannot stage the hidden tests of $1" >"$3"
+            return 1; }
+    done
+    for t in "$1"/grade/*.c ${th:+"$th/$2"/*.c}; do
+        sub=""
+        case "$t" in "$th"/*) sub=hidden/ ;; esac
+        for f in list/$2/$sub$(basename "$t" .c).i \
+                 obj/$2/$sub$(basename "$t" .c).o; do
+            targets="$targets build/grade/$f"
+            tkeep="$tkeep -o $build/grade/$f"
+        done
+    done
+    chmod -R a+rX "$tc" && chown "$test_uid:$test_uid" "$tc/build" || {
+        echo "grade: cannot stage the tests of $1 for their compile" >"$3"
+        return 1; }
+    uid_make "$tc" "$3" ${th:+GRADE_HIDDEN="$th"} $targets || {
+        rm -rf "$tc"; return 1; }
+    for sub in list obj; do
+        rm -rf "${build:?}/grade/$sub/$2" &&
+            mkdir -p "$build/grade/$sub/$2" &&
+            cp -R "$tc/build/grade/$sub/$2/." "$build/grade/$sub/$2/" || {
+            echo "grade: cannot copy the tests' objects of $1" >>"$3"
+            rm -rf "$tc"; return 1; }
+    done
+    rm -rf "$tc"
+}
+
+# The tracepoint header's registration as this grading compiles it: the
+# kit's own headers alone in a translation unit, compiled by the same
+# make rule, compiler, flags and environment as the exercises' files are
+# now (whatever compiled the library before), into tp_ref; hooks_of()
+# compares the constructors of the student's objects with it.
+# A graded test's own registration (GRADE_TEST) likewise, into test_ref,
+# compiled as the grader's sources are (their make rule: the tests' flags).
+tp_ref="$work/ref/build/obj/grade-ref/tp.o"
+test_ref="$work/ref/build/obj/exercises/grader/ipclab_ref.o"
+tp_reference() {
+    mkdir -p "$work/ref/grade-ref" "$work/ref/exercises/grader" \
+        "$work/ref/tests/lib" && cp -R Makefile mk include "$work/ref/" &&
+        cp exercises/grader/*.h "$work/ref/exercises/grader/" &&
+        cp tests/lib/*.h "$work/ref/tests/lib/" &&
+        echo '#include "ipclab/trace.h"' >"$work/ref/grade-ref/tp.c" &&
+        printf '%s\n' '#include "grade.h"' \
+            'GRADE_TEST(ipclab_ref, 1, 1, "") {}' \
+            >"$work/ref/exercises/grader/ipclab_ref.c" || return 1
+    set -- build/obj/grade-ref/tp.o build/obj/exercises/grader/ipclab_ref.o
+    if [ -n "$test_uid" ] && [ "$solution" = 0 ]; then
+        # the environment compile_as_test_uid() gives
+        (cd "$work/ref" && env -i PATH="$PATH" HOME="$work/ref" \
+            TMPDIR="$work/ref" LANG=C ${CC:+CC="$CC"} \
+            ${CFLAGS:+CFLAGS="$CFLAGS"} ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
+            make --no-print-directory BUILD=build "$@")
+    else
+        # mk()'s
+        (cd "$work/ref" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $MAKE \
+            --no-print-directory BUILD=build "$@")
+    fi >"$work/ref.log" 2>&1 </dev/null 9>&-
+}
+# the compiler's own system directories (gcc's or clang's headers):
+# what the exercises may include beside their own and the kit's headers
+sys_dirs=$(${CC:-cc} -E -Wp,-v -x c /dev/null 2>&1 >/dev/null |
+    sed -n '/^#include <\.\.\.> search starts here:$/,/^End of search list\.$/{
+            s/^ \(\/.*\)$/\1/p; }')
+[ -n "$sys_dirs" ] || {
+    echo "grade.sh: cannot list the system include directories of" \
+        "'${CC:-cc}'" >&2
+    exit 1; }
+tp_reference || {
+    echo "grade.sh: cannot compile the tracing header alone (the grader's" \
+        "reference): $(tail -n 3 "$work/ref.log")" >&2
+    exit 1; }
 
 # ---- first every build, then the tests within the time budget ----------
 # The tests' own timeouts add up to far more than a grading may take; a
@@ -723,7 +1007,11 @@ for d in $exercises; do
     echo "grade: building $ex${suffix:+ (reference solution)}" >&2
 
     # the list of tests, even when the student's code does not compile
-    if ! mk grade-list-"$n" >"$out/log/$n-list.log" 2>&1; then
+    # (as root, the tests compiled by the tests' uid first)
+    tkeep=""
+    if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
+       ! tests_as_test_uid "${d%/}" "$n" "$out/log/$n-list.log" ||
+       ! mk $tkeep grade-list-"$n" >>"$out/log/$n-list.log" 2>&1; then
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
 change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
@@ -738,8 +1026,11 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
        ! compile_as_test_uid "${d%/}" "$n" "$blog"; then
         built=0
-    elif ! mk $keep grade-build-"$n$suffix" >>"$blog" 2>&1; then
-        built=0
+    else
+        # compiled afresh, by the compiler that compiled tp_ref
+        [ -n "$test_uid" ] && [ "$solution" = 0 ] ||
+            rm -rf "${build:?}/$target/$n/obj" "${build:?}/$target/$n/pre"
+        mk $keep $tkeep grade-build-"$n$suffix" >>"$blog" 2>&1 || built=0
     fi
     if [ $built = 0 ]; then
         # the first error in the exercise's own files: a file it includes

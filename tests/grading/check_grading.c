@@ -7,6 +7,10 @@
  *   results     both results directories are mode 0700, both
  *               results.json JSON of Gradescope's shape (jq), both
  *               results.tap TAP (prove)
+ *   compilers   the solutions graded by the other compiler (clang in a
+ *               tree gcc built, or the reverse): still full marks
+ *   recording   a recording (h_record) stopped at its time limit leaves
+ *               nothing behind: no server, session daemon or session
  *   fixtures    each broken submission of tests/grading/fixtures/ loses
  *               the points it must, with the message it must
  *               (tests/grading/fixture.sh); those whose expect says
@@ -166,6 +170,122 @@ START_TEST(test_grading_skeletons_score_low)
                   strstr(json, "tests do not compile") == NULL,
                   "a skeleton does not compile");
     free(json);
+}
+END_TEST
+
+/* The compiler that compiled OBJ, by its .comment: "clang" or "gcc" */
+static const char *
+compiler_of(const char *obj)
+{
+    char log[PATH_MAX];
+    char *comment;
+    int clang;
+
+    snprintf(log, sizeof(log), "%s/comment.log", h_tmpdir());
+    ck_assert_msg(h_run((const char *[]){ "/usr/bin/readelf", "-p",
+                        ".comment", obj, NULL }, NULL, log, log, 30000) == 0,
+                  "readelf cannot read %s: %s", obj, tail(log));
+    comment = h_read_file(log);
+    ck_assert_msg(comment != NULL, "no %s", log);
+    clang = strstr(comment, "clang version") != NULL;
+    free(comment);
+    return clang ? "clang" : "gcc";
+}
+
+START_TEST(test_grading_other_compiler)
+{
+    char out[PATH_MAX], arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8];
+    char arg_cc[32], log[PATH_MAX], which[PATH_MAX];
+    char obj[PATH_MAX];
+    const char *cc;
+    char *json;
+    int status;
+
+    snprintf(obj, sizeof(obj), "%s/%s/obj/src/lib/fifo.o", h_srcdir(),
+             h_build_name());
+    cc = strcmp(compiler_of(obj), "gcc") == 0 ? "clang" : "gcc";
+
+    snprintf(which, sizeof(which), "%s/which.log", h_tmpdir());
+    if (h_run((const char *[]){ "/bin/sh", "-c", "command -v \"$0\"", cc,
+              NULL }, NULL, which, which, 10000) != 0)
+        h_skip("no %s in PATH: the grading by another compiler than the "
+               "library's is not tested", cc);
+    snprintf(arg_cc, sizeof(arg_cc), "CC=%s", cc);
+    snprintf(arg_out, sizeof(arg_out), "GRADE_OUT=%s",
+             results_path(out, sizeof(out), "other-compiler", NULL));
+    snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
+    snprintf(log, sizeof(log), "%s/grade-other-compiler.log", h_tmpdir());
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, arg_out,
+                      arg_cc, "grade", "SOLUTION=1", NULL }, log, 900000);
+    results_path(out, sizeof(out), "other-compiler", "results.json");
+    json = h_read_file(out);
+    ck_assert_msg(status == 0 && json != NULL, "make grade SOLUTION=1 %s in "
+                  "a tree whose library another compiler built exited %d: "
+                  "%s", arg_cc, status, tail(log));
+    ck_assert_msg(json_int(json, "score") == EXERCISES * 20, "the reference "
+                  "solutions compiled by %s scored %ld: %s", cc,
+                  json_int(json, "score"), tail(log));
+    free(json);
+    /* graded as compiled by that compiler, the library by the other */
+    snprintf(obj, sizeof(obj), "%s/%s/solutions/04/obj/hs.o", h_srcdir(),
+             h_build_name());
+    ck_assert_msg(strcmp(compiler_of(obj), cc) == 0, "%s: compiled by %s, "
+                  "not %s: CC did not reach the grading", obj,
+                  compiler_of(obj), cc);
+}
+END_TEST
+
+/* The lines of 'argv's output that hold 'needle', "" when none: the
+   first few, on one line */
+static const char *
+output_with(const char *const argv[], const char *needle)
+{
+    static char found[600];
+    char log[PATH_MAX];
+    char *text;
+
+    snprintf(log, sizeof(log), "%s/output.log", h_tmpdir());
+    h_run(argv, NULL, log, log, 30000);
+    text = h_read_file(log);
+    found[0] = '\0';
+    for (char *line = text != NULL ? strtok(text, "\n") : NULL;
+         line != NULL; line = strtok(NULL, "\n"))
+        if (strstr(line, needle) != NULL)
+            snprintf(found + strlen(found), sizeof(found) - strlen(found),
+                     "%s | ", line);
+    free(text);
+    return found;
+}
+
+START_TEST(test_grading_record_timeout)
+{
+    char dir[] = "/tmp/ipclab-rec.XXXXXX";     /* short: sockets below */
+    char run[64], trace[64], out[PATH_MAX];
+    char left[600], session[600];
+    int status;
+
+    if (!h_tracing_available())
+        h_skip("no LTTng here or TRACING=0: nothing is recorded");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    /* record.sh's files, its session daemon's among them, go below it */
+    ck_assert_int_eq(setenv("TMPDIR", dir, 1), 0);
+    snprintf(run, sizeof(run), "%s/run", dir);
+    snprintf(trace, sizeof(trace), "%s/trace", dir);
+    snprintf(out, sizeof(out), "%s/record.out", h_tmpdir());
+    /* a server never asked to stop: the recording runs out of time */
+    status = h_record(trace, (const char *[]){ h_bin("ipclab-server"),
+                      "--dir", run, NULL }, out, 8000 * time_scale());
+    snprintf(left, sizeof(left), "%s", output_with((const char *[]){
+             "/bin/ps", "-eo", "pid,args", NULL }, dir));
+    snprintf(session, sizeof(session), "%s", output_with((const char *[]){
+             "/usr/bin/lttng", "list", NULL }, trace));
+    h_rmtree(dir);
+    ck_assert_msg(status == -1, "the recording ended by itself (%d): %s",
+                  status, tail(out));
+    ck_assert_msg(left[0] == '\0', "left behind by a recording stopped at "
+                  "its time limit: %s", left);
+    ck_assert_msg(session[0] == '\0', "a recording session is left: %s",
+                  session);
 }
 END_TEST
 
@@ -439,6 +559,8 @@ grading_suite(void)
         { "results", test_grading_results_well_formed, 60 },
         { "handout", test_grading_handout_stands_alone, 1200 },
         { "autograder", test_grading_autograder, 1200 },
+        { "compilers", test_grading_other_compiler, 900 },
+        { "recording", test_grading_record_timeout, 120 },
         { "fixtures", test_grading_fixtures, 3600 },
     };
 

@@ -22,6 +22,15 @@
 #                asuser CHECK          CHECK, only when graded as another
 #                                      user (no uid switch)
 #                tests NAME...         grade only these tests
+#                budget S              GRADE_BUDGET=S: a hanging test
+#                                      ends sooner
+#                nosecret FILE         no line of FILE in the results,
+#                                      the logs or make's output (when
+#                                      FILE is readable here: as root)
+#                noleft                no process of the grading is
+#                                      left once it ended (its
+#                                      temporary files, programs or
+#                                      working directory in use)
 #                repeat N              grade N times: every run must meet
 #                                      every check (the same score each
 #                                      time: no verdict left to chance)
@@ -65,13 +74,47 @@ fi
 # the grading programs built afresh, in a directory grade.sh has not seen
 rm -rf "$tree/build/grade"
 
+# The processes whose command line, working directory or program lies in
+# the grading's temporary directory $marks, or whose program is one the
+# grading built: "PID COMMAND" a line
+left_of() {
+    for p in /proc/[0-9]*; do
+        { c=$(tr '\0' ' ' <"$p/cmdline"); } 2>/dev/null || continue
+        w=$(readlink "$p/cwd" 2>/dev/null)
+        e=$(readlink "$p/exe" 2>/dev/null)
+        case "$c|$w|$e|" in
+        *"$marks"*|*"|$tree/build/"*"|") echo "${p#/proc/} $c" ;;
+        esac
+    done
+}
+
 grade_and_check() {
     rm -rf "$out"
-    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory \
+    marks=""
+    if grep -q '^noleft$' "$fx/expect"; then
+        # short: the session daemons' sockets are made below it, and a
+        # socket's path has at most 107 bytes
+        marks=$(mktemp -d /tmp/fx.XXXXXX) || exit 1
+        chmod 0755 "$marks"
+        trap 'rm -rf "$marks"' EXIT
+    fi
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${marks:+TMPDIR="$marks"} \
+        ${budget:+GRADE_BUDGET="$budget"} make --no-print-directory \
         -C "$tree" -j2 grade EX="$n" GRADE_OUT="$out" \
         ${only:+GRADE_TESTS="$only"} >"$out.log" 2>&1 || {
         echo "fixture: make grade exited $?${runs:+ (run $run of $runs)}:" \
             "$(tail -n 3 "$out.log")"; exit 1; }
+    if [ -n "$marks" ]; then
+        # a process killed at the end may take a moment to go: wait for
+        # each, within a bound, before calling it left behind
+        left_of | while read -r pid cmd; do
+            timeout 10 tail --pid="$pid" -f /dev/null
+        done
+        left=$(left_of | head -n 3 | cut -c1-200)
+        [ -z "$left" ] || {
+            echo "fixture: left behind by the grading: $left" | tr '\n' ' '
+            exit 1; }
+    fi
 
     # closed to every other uid, the tests' included (grade.sh)
     [ "$(stat -c %a "$out")" = 700 ] || {
@@ -82,8 +125,9 @@ grade_and_check() {
            and .score == ([.tests[].score] | add)
            and all(.tests[]; (.name | type) == "string"
                    and (.output | type) == "string"
-                   and .status == (if .score == .max_score then "passed"
-                                   else "failed" end))' "$json" >/dev/null || {
+                   and (.max_score == 0 or
+                        .status == (if .score == .max_score then "passed"
+                                    else "failed" end)))' "$json" >/dev/null || {
         echo "fixture: $json is not valid results.json"; exit 1; }
     prove --exec cat "$out/results.tap" >"$out.prove" 2>&1 ||
         grep -q '^Result: FAIL' "$out.prove" || {
@@ -135,13 +179,21 @@ grade_and_check() {
         nolog)
             ! grep -qF -- "$words" "$out/log/$n-$test.log" || {
                 echo "$test: its log has '$words'"; exit 1; } ;;
-        tests|repeat|git|"") ;;
+        nosecret)
+            [ -r "$test" ] || continue
+            grep -v '^[[:space:]]*$' "$test" >"$out.secret" || continue
+            ! grep -rqaF -f "$out.secret" "$out" "$out.log" || {
+                rm -f "$out.secret"
+                echo "a line of $test is in the grading's output"; exit 1; }
+            rm -f "$out.secret" ;;
+        tests|repeat|git|budget|noleft|"") ;;
         *) echo "fixture: $fx/expect: what is '$what'?"; exit 1 ;;
         esac
     done
 }
 
 only=$(sed -n 's/^tests  *//p' "$fx/expect" | head -n 1)
+budget=$(sed -n 's/^budget  *\([0-9][0-9]*\).*/\1/p' "$fx/expect" | head -n 1)
 runs=$(sed -n 's/^repeat  *\([0-9][0-9]*\).*/\1/p' "$fx/expect" | head -n 1)
 run=1
 while :; do

@@ -290,6 +290,13 @@ h_build_name(void)
  * makes its own directory inside it on first use.
  */
 static char basedir[PATH_MAX];
+
+/* The environment entry that marks what a recording started (h_record) */
+#define IPCLAB_RECORD_MARK "IPCLAB_RECORD_OWNER"
+/* How long record.sh may take to end its session once its command is gone */
+#define IPCLAB_RECORD_END_MS 30000
+static void
+end_marked(const char *mark, pid_t recorder);
 static pid_t tmpdir_owner;
 
 void
@@ -321,7 +328,7 @@ h_tmpdir(void)
 const char *
 h_tmpdir_path(const char *name)
 {
-    char path[PATH_MAX];
+    char path[sizeof(tmpdir) + NAME_MAX + 1];
 
     snprintf(path, sizeof(path), "%s/%s", h_tmpdir(), name);
     return h_keep(path);
@@ -349,8 +356,14 @@ h_rmtree(const char *path)
 void
 h_tmpdir_cleanup(void)
 {
-    if (basedir[0] != '\0')
+    char mark[PATH_MAX + 32];
+
+    if (basedir[0] != '\0') {
+        /* a recording of a test killed at its timeout (h_record) */
+        snprintf(mark, sizeof(mark), "%s=%s/", IPCLAB_RECORD_MARK, basedir);
+        end_marked(mark, 0);
         h_rmtree(basedir);
+    }
     basedir[0] = '\0';
     tmpdir_owner = 0;
 }
@@ -567,26 +580,125 @@ proc_stat(long pid, char *comm, size_t size, char *state, int *parent)
     return ok ? 0 : -1;
 }
 
-int
-h_children(pid_t ppid, pid_t *pids, int max)
+/* The processes for which keep(pid, arg) is true, from /proc: at most
+   'max' into pids; their number, or -1 (no Check assertion: the teardown
+   calls it outside any test) */
+static int
+proc_select(bool (*keep)(long pid, const void *arg), const void *arg,
+            pid_t *pids, int max)
 {
     DIR *d = opendir("/proc");
     struct dirent *e;
     int n = 0;
 
-    ck_assert_ptr_nonnull(d);
+    if (d == NULL) {
+        ipc_warn("cannot list the processes: opendir /proc");
+        return -1;
+    }
     while ((e = readdir(d)) != NULL && n < max) {
         long pid = strtol(e->d_name, NULL, 10);
-        char comm[64], state;
-        int parent;
 
-        /* a process gone meanwhile is no child */
-        if (pid > 0 && proc_stat(pid, comm, sizeof(comm), &state,
-                                 &parent) == 0 && parent == ppid)
+        if (pid > 0 && keep(pid, arg))
             pids[n++] = (pid_t)pid;
     }
     closedir(d);
     return n;
+}
+
+static bool
+is_child(long pid, const void *arg)
+{
+    char comm[64], state;
+    int parent;
+
+    /* a process gone meanwhile is no child */
+    return proc_stat(pid, comm, sizeof(comm), &state, &parent) == 0 &&
+           parent == *(const pid_t *)arg;
+}
+
+int
+h_children(pid_t ppid, pid_t *pids, int max)
+{
+    int n = proc_select(is_child, &ppid, pids, max);
+
+    ck_assert_int_ge(n, 0);
+    return n;
+}
+
+/* A process of our uid, not us, whose environment has an entry that
+   starts with 'mark' (NAME=VALUE...) */
+static bool
+is_marked(long pid, const void *arg)
+{
+    const char *mark = arg;
+    size_t len = strlen(mark);
+    char path[64], env[65536];
+    struct stat st;
+    ssize_t got;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%ld", pid);
+    if (pid == (long)getpid() || stat(path, &st) == -1 ||
+        st.st_uid != geteuid())
+        return false;
+    snprintf(path, sizeof(path), "/proc/%ld/environ", pid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+        return false;           /* gone, or not ours to read */
+    got = ipc_read_full(fd, env, sizeof(env) - 1);
+    ipc_close_keep_errno(fd);
+    if (got <= 0)
+        return false;           /* a zombie has no environment */
+    env[got] = '\0';
+    for (char *e = env; e < env + got; e += strlen(e) + 1)
+        if (strncmp(e, mark, len) == 0)
+            return true;
+    return false;
+}
+
+/* The recorded command's own processes among pids: not the recorder,
+   not LTTng's (record.sh still needs them to end its session) */
+static int
+command_only(pid_t recorder, pid_t *pids, int n)
+{
+    int kept = 0;
+
+    for (int i = 0; i < n; i++) {
+        char comm[64], state;
+        int parent;
+
+        if (pids[i] != recorder &&
+            proc_stat(pids[i], comm, sizeof(comm), &state, &parent) == 0 &&
+            strncmp(comm, "lttng", 5) != 0)
+            pids[kept++] = pids[i];
+    }
+    return kept;
+}
+
+/* End every process of ours whose environment carries 'mark': asked
+   first (SIGTERM: a session daemon stops its consumer daemons), then
+   killed. With a recorder (> 0), only the recorded command's processes,
+   so that the recorder can end its session and daemon itself. */
+static void
+end_marked(const char *mark, pid_t recorder)
+{
+    pid_t pids[256];
+    int n = proc_select(is_marked, mark, pids, 256);
+
+    if (recorder > 0)
+        n = command_only(recorder, pids, n);
+    for (int i = 0; i < n; i++)
+        kill(pids[i], SIGTERM);
+    for (int i = 0; i < n; i++)
+        h_wait_gone(pids[i], 3000);
+    for (int round = 0; round < 100 &&
+         (n = proc_select(is_marked, mark, pids, 256)) > 0 &&
+         (recorder <= 0 || (n = command_only(recorder, pids, n)) > 0);
+         round++) {
+        for (int i = 0; i < n; i++)
+            kill(pids[i], SIGKILL);
+        for (int i = 0; i < n; i++)
+            h_wait_gone(pids[i], 1000);
+    }
 }
 
 /* The kernel function pid (or a thread id) sleeps in, into wchan: ""
@@ -657,10 +769,17 @@ h_record(const char *trace_dir, const char *const argv[], const char *out,
          int timeout_ms)
 {
     const char *rec[64];
-    char script[PATH_MAX];
-    int n = 0;
+    char script[PATH_MAX], mark[sizeof(tmpdir) + 32];
+    int n = 0, status;
+    bool timed_out;
+    pid_t pid;
 
+    /* everything the recording starts inherits the mark (the session
+       daemon it may start, its consumers, the command's processes) */
+    snprintf(mark, sizeof(mark), "%s=%s", IPCLAB_RECORD_MARK, h_tmpdir());
     snprintf(script, sizeof(script), "%s/traces/record.sh", h_srcdir());
+    rec[n++] = "/usr/bin/env";
+    rec[n++] = mark;
     rec[n++] = script;
     rec[n++] = "-o";
     rec[n++] = trace_dir;
@@ -674,5 +793,13 @@ h_record(const char *trace_dir, const char *const argv[], const char *out,
     for (int i = 0; argv[i] != NULL && n < 63; i++)
         rec[n++] = argv[i];
     rec[n] = NULL;
-    return h_run(rec, NULL, out, NULL, timeout_ms);
+    pid = h_spawn(rec, NULL, out, NULL);
+    timed_out = !h_wait_gone(pid, timeout_ms);
+    if (timed_out)              /* the command's end lets record.sh end */
+        end_marked(mark, pid);
+    status = h_wait(pid, timed_out ? IPCLAB_RECORD_END_MS : 0);
+    /* record.sh killed before its own clean-up: what it started goes too
+       (after a normal end nothing carries the mark) */
+    end_marked(mark, 0);
+    return timed_out ? -1 : status;
 }
