@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,47 @@
 #define MAX_EXPERIMENTS 32
 
 static char scratch[PATH_MAX / 2];  /* the lab's private directory */
+static pid_t lab_pid;               /* the lab, not a peer forked from it */
+
+/* SIGINT, SIGTERM, SIGHUP: remove the scratch directory, then die of the
+   signal as without this handler. Only async-signal-safe calls: the
+   removal is rm -rf in a child. A peer forked from the lab just dies. */
+static void
+on_stop(int sig)
+{
+    char *const argv[] = { "rm", "-rf", "--", scratch, NULL };
+    char *const envp[] = { NULL };
+    pid_t pid;
+
+    if (getpid() == lab_pid && (pid = fork()) != -1) {
+        if (pid == 0) {
+            execve("/bin/rm", argv, envp);
+            _exit(127);
+        }
+        while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+            ;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);                 /* blocked until we return: then it kills */
+}
+
+/* Stopped from outside (Ctrl-C, kill, a closed terminal), the lab leaves
+   no scratch directory behind; a signal ignored on entry stays so. */
+static void
+remove_scratch_on_stop(void)
+{
+    static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa = { .sa_handler = on_stop }, old;
+
+    lab_pid = getpid();
+    sigfillset(&sa.sa_mask);    /* nothing else runs during the removal */
+    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+        if (sigaction(stops[i], NULL, &old) == -1)
+            ipc_die("sigaction");
+        if (old.sa_handler != SIG_IGN && sigaction(stops[i], &sa, NULL) == -1)
+            ipc_die("sigaction");
+    }
+}
 
 static void
 usage(const struct lab *lab)
@@ -134,6 +176,7 @@ lab_main(const struct lab *lab, int argc, char *argv[])
              tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", lab->role);
     if (mkdtemp(scratch) == NULL)
         ipc_die("cannot create a directory like '%s'", scratch);
+    remove_scratch_on_stop();
     IPCLAB_TP(proc_start, lab->role, (int)getppid());
 
     /* start clean too: whoever started us may have blocked or ignored

@@ -6,13 +6,19 @@
  * protocol to the letter: run, per-request, load.
  */
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "harness.h"
+#include "ipclab/proc.h"
 #include "labs.h"
 
 static const char *const experiments[] = {
@@ -441,6 +447,65 @@ START_TEST(test_lab05_svg_pages)
 }
 END_TEST
 
+/* Ctrl-C in the middle of an experiment: SIGINT to the lab's whole process
+   group, as a terminal sends it. Nothing may be left: no process of the
+   group, nothing in the TMPDIR the lab made its scratch directory in. */
+START_TEST(test_lab05_interrupted_leaves_nothing)
+{
+    const char *tmp = h_tmpdir_path("interrupted");
+    const char *out = h_tmpdir_path("interrupted.out");
+    const char *argv[] = { h_bin("lab05-reference-system"), "all", NULL };
+    int64_t deadline = ipc_deadline_ms(30000);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    struct dirent *e;
+    char *text = NULL;
+    pid_t pid;
+    DIR *d;
+    int status;
+
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    ck_assert_int_eq(setenv("TMPDIR", tmp, 1), 0);
+    ck_assert_int_eq(posix_spawn_file_actions_init(&fa), 0);
+    ck_assert_int_eq(posix_spawn_file_actions_addopen(&fa, 1, out,
+                     O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
+    ck_assert_int_eq(posix_spawn_file_actions_adddup2(&fa, 1, 2), 0);
+    ck_assert_int_eq(posix_spawnattr_init(&attr), 0);
+    ck_assert_int_eq(posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP),
+                     0);
+    ck_assert_int_eq(posix_spawnattr_setpgroup(&attr, 0), 0);
+    ck_assert_int_eq(posix_spawn(&pid, argv[0], &fa, &attr,
+                                 (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+
+    /* an experiment has checked something: its processes are running */
+    while ((text = h_read_file(out)) == NULL || strstr(text, "ok: ") == NULL) {
+        free(text);
+        ck_assert_msg(ipc_ms_until(deadline) > 0, "the lab printed no "
+                      "'ok:' line in 30 s");
+        ipc_sleep_ms(10);       /* polls a file, orders nothing */
+    }
+    free(text);
+    ck_assert_int_eq(kill(-pid, SIGINT), 0);
+    status = h_wait(pid, 30000);
+    ck_assert_msg(status == 128 + SIGINT, "after Ctrl-C the lab ended with "
+                  "%d, not killed by SIGINT (%d)", status, 128 + SIGINT);
+    while (kill(-pid, 0) == 0) {
+        ck_assert_msg(ipc_ms_until(deadline) > 0, "a process of the lab's "
+                      "group is still running after its Ctrl-C");
+        ipc_sleep_ms(10);       /* polls a state, orders nothing */
+    }
+    d = opendir(tmp);
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL)
+        ck_assert_msg(strcmp(e->d_name, ".") == 0 ||
+                      strcmp(e->d_name, "..") == 0, "after Ctrl-C the lab "
+                      "left '%s' in its TMPDIR", e->d_name);
+    closedir(d);
+}
+END_TEST
+
 Suite *
 lab05_suite(void)
 {
@@ -459,6 +524,11 @@ lab05_suite(void)
     tcase_add_test(tc, test_lab05_svg_pages);
     tcase_add_test(tc, test_lab05_dead_client_steps);
     tcase_add_test(tc, test_lab05_answer_key_holds);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("interrupted");
+    tcase_add_unchecked_fixture(tc, h_tmpdir_init, h_tmpdir_cleanup);
+    tcase_set_timeout(tc, 90);
+    tcase_add_test(tc, test_lab05_interrupted_leaves_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
