@@ -98,7 +98,7 @@ static void
 fate_text(const struct tr_procs *procs, const struct tr_item *it,
           char *buf, size_t n)
 {
-    char who[40];
+    char who[40], when[32];
 
     buf[0] = '\0';
     switch (it->fate) {
@@ -125,6 +125,12 @@ fate_text(const struct tr_procs *procs, const struct tr_item *it,
         break;
     case TR_FATE_COALESCED:
         snprintf(buf, n, " LOST: merged with a pending one");
+        break;
+    case TR_FATE_MERGED:
+        snprintf(buf, n, " merged with a pending %s; reaped %s ms later",
+                 tr_signal_name(it->signo, who, sizeof(who)),
+                 tr_fmt_ms(it->t1 > it->t0 ? it->t1 - it->t0 : 0, when,
+                           sizeof(when)));
         break;
     case TR_FATE_IGNORED:
         snprintf(buf, n, " ignored (%s)", it->text);

@@ -48,6 +48,9 @@ enum tr_fate {
     TR_FATE_NOWRITE,            /* read; its write is not in the trace */
     TR_FATE_LOST,               /* signal sent, never consumed */
     TR_FATE_COALESCED,          /* classic signal merged into a pending one */
+    TR_FATE_MERGED,             /* merged too, but what it asked for was
+                                   done anyway: a child reaped although
+                                   its SIGCHLD merged (t1: the reap) */
     TR_FATE_IGNORED,            /* signal taken but ignored (signal_ignore) */
     TR_FATE_FAILED,             /* a write that failed (its error follows,
                                    or SIGPIPE killed its writer in it): it

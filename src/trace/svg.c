@@ -15,6 +15,9 @@
  *   trouble   a record never read, a signal never taken, a lost wake-up
  *             (a classic signal merged into a pending one) end in a red
  *             cross where they were sent, with a red label
+ *   merged    a classic signal merged into a pending one whose effect
+ *             came anyway (a child reaped although its SIGCHLD merged)
+ *             ends in a hollow diamond where that happened (the reap)
  *
  * Long idle stretches are drawn short and marked with their length;
  * stretches where the tracer lost events (tr_source_gaps()) are red bands. Each
@@ -159,7 +162,8 @@ edge(struct svg *s, int x1, int y1, int x2, int y2, const struct tr_item *it,
         fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                 "class=\"s\" stroke=\"%s\" stroke-dasharray=\"%s\" "
                 "marker-end=\"url(#%s%d)\"/>\n", x1, y1, x2, y2,
-                sigkinds[k].color, sigkinds[k].dash, bad ? "x" : "s",
+                sigkinds[k].color, sigkinds[k].dash,
+                bad ? "x" : it->fate == TR_FATE_MERGED ? "m" : "s",
                 bad ? 0 : k);
     } else {
         fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
@@ -494,6 +498,12 @@ draw_page(struct svg *s, int page, int pages)
     }
     marker(s->f, "hp", "M0,1 L9,5 L0,9", "none", "#888");
     marker(s->f, "x0", "M1,1 L9,9 M9,1 L1,9", "none", "#c00");
+    for (int k = 0; k == 0 || sigkinds[k - 1].what != NULL; k++) {
+        char id[8];             /* merged, but done anyway: a diamond */
+
+        snprintf(id, sizeof(id), "m%d", k);
+        marker(s->f, id, "M1,5 L5,1 L9,5 L5,9 z", "#fff", sigkinds[k].color);
+    }
     svg_close_defs(s->f, s->ylo - TOP);
     for (int sec = 0; sec < s->d.L->nsecs; sec++)
         draw_section(s, sec);

@@ -244,7 +244,7 @@ START_TEST(test_seq_sigchld_sent_at_exit)
 
         while (line > r.out && line[-1] != '\n')
             line--;
-        if (strncmp(p, "  child SIGCHLD LOST: merged", 28) == 0)
+        if (strncmp(p, "  child SIGCHLD merged with", 27) == 0)
             continue;           /* never taken: merged into another */
         ck_assert_msg(sent != NULL && sent < strchr(p, '\n'), "%.100s", p);
         ck_assert_int_eq(sscanf(sent, "(sent by the kernel when %39s %15s "
@@ -576,7 +576,7 @@ END_TEST
 /*
  * SIGCHLDs do not queue: a child a SIGCHLD-taking parent reaped with no
  * SIGCHLD of its own taken (lab 05's raw events) merged into another's;
- * seq marks each as merged, like any other merged signal.
+ * seq marks each as merged, but not as lost: its parent reaped it anyway.
  */
 START_TEST(test_seq_marks_merged_sigchld)
 {
@@ -610,11 +610,77 @@ START_TEST(test_seq_marks_merged_sigchld)
     }
     tt_trace(&r, "seq", "--width", "200", tt_dir(TT_LAB05), NULL);
     ck_assert_msg(r.status == 0, "seq: %s", r.err);
-    ck_assert_int_eq(tt_count_lines(r.out, "child SIGCHLD LOST: merged"),
+    ck_assert_int_eq(tt_count_lines(r.out, "child SIGCHLD merged with a "
+                                    "pending SIGCHLD; reaped "), merged);
+    ck_assert_int_eq(tt_count_lines(r.out, "child SIGCHLD LOST"), 0);
+    tt_run_free(&r);
+    /* ShiViz: a message from the child's end to the reap, both ends */
+    tt_trace(&r, "shiviz", tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 0, "shiviz: %s", r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, " send child SIGCHLD merged with "
+                                    "a pending SIGCHLD; reaped "), merged);
+    ck_assert_int_eq(tt_count_lines(r.out, " receive child SIGCHLD merged "
+                                    "with a pending SIGCHLD; reaped "),
                      merged);
     free(lines);
     tt_run_free(&r);
     tt_run_free(&raw);
+}
+END_TEST
+
+/* Every row of 'out' (a seq diagram) that has a time is at or after the
+   row before: the diagram never goes back in time */
+static void
+assert_time_order(const char *what, const char *out)
+{
+    double prev = -1;
+    int rows = 0;
+
+    for (const char *line = out; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        double t;
+        int used = 0;
+
+        if (sscanf(line, " %lf  %n", &t, &used) == 1 && used > 0 &&
+            memchr(line, '.', (size_t)used) != NULL) {
+            ck_assert_msg(t >= prev, "%s: %.3f after %.3f: %.*s", what, t,
+                          prev, end != NULL ? (int)(end - line) : 200, line);
+            prev = t;
+            rows++;
+        }
+        if (end == NULL)
+            break;
+        line = end + 1;
+    }
+    ck_assert_msg(rows > 10, "%s: %d rows with a time", what, rows);
+}
+
+/*
+ * Rows are in time order in every view: merged SIGCHLDs (judged only when
+ * the parent reaps, long after the child ended) and the experiment title
+ * rows (their section also holds what came before) included.
+ */
+START_TEST(test_seq_rows_in_time_order)
+{
+    static const enum tt_id ids[] = { TT_LAB05, TT_LAB04, TT_BROKEN,
+                                      TT_EMIT_CLASSIC };
+    struct tt_run r;
+    char server[16], what[64];
+
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        tt_trace(&r, "seq", "--width", "200", tt_dir(ids[i]), NULL);
+        ck_assert_msg(r.status == 0, "seq: exit %d: %s", r.status, r.err);
+        snprintf(what, sizeof(what), "seq %s", tt_dir(ids[i]));
+        assert_time_order(what, r.out);
+        tt_run_free(&r);
+    }
+    /* one process's view: the server, with its children's SIGCHLDs */
+    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
+    tt_trace(&r, "seq", "--width", "200", "--pid", server,
+             tt_dir(TT_DEFAULT), NULL);
+    ck_assert_msg(r.status == 0, "seq --pid: exit %d: %s", r.status, r.err);
+    assert_time_order("seq --pid", r.out);
+    tt_run_free(&r);
 }
 END_TEST
 
@@ -639,6 +705,8 @@ seq_suite(void)
     tcase_add_test(core, test_views_keep_killed_mark_of_request);
     tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
     tcase_add_test(core, test_seq_marks_merged_sigchld);
+    tcase_add_unchecked_fixture(core, tt_need_broken, NULL);
+    tcase_add_test(core, test_seq_rows_in_time_order);
     tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
     tcase_add_test(core, test_views_mark_failed_writes);
     tcase_set_timeout(core, 30);
