@@ -426,7 +426,8 @@ coalesce(struct tr_match *m, int receiver, int signo, uint64_t ts)
  * kids[i] is settled: a child reaped with no SIGCHLD of its own taken by a
  * parent that takes SIGCHLDs had its SIGCHLD merged into another child's
  * pending one (signals of one number do not queue). Not a lost wake-up:
- * the parent reaped it anyway, so the item goes to the parent at the reap.
+ * the parent reaped it anyway, so the item goes from the child's end to
+ * the parent, just before the reap.
  */
 static void
 kid_done(struct tr_match *m, int i)
@@ -446,7 +447,8 @@ kid_done(struct tr_match *m, int i)
         it.from = k->pid;
         it.to = it.addressee = k->parent;
         it.t0 = k->at;
-        it.t1 = k->reap_ts;
+        /* just before the reap: a row of its own, above the reap's */
+        it.t1 = k->reap_ts - 1 > k->at ? k->reap_ts - 1 : k->reap_ts;
         mt_emit(m, &it);
     }
     m->nkids--;
@@ -475,8 +477,8 @@ kid_get(struct tr_match *m, int parent, int pid, uint64_t ts)
 }
 
 /* Child 'vpid' exited (its proc_exit, at ts): until its parent takes its
-   SIGCHLD or reaps it, a merged SIGCHLD may be drawn just after its exit,
-   so nothing later may be drawn before it is judged */
+   SIGCHLD or reaps it, a merged SIGCHLD may be drawn from its exit, so
+   nothing later may be drawn before it is judged */
 static void
 kid_exited(struct tr_match *m, int vpid, uint64_t ts)
 {
@@ -487,7 +489,7 @@ kid_exited(struct tr_match *m, int vpid, uint64_t ts)
         return;                 /* no traced parent to take its SIGCHLD */
     k = kid_get(m, kid->ppid, vpid, ts);
     if (!k->signalled && !k->reaped)
-        k->at = ts + 1;         /* a row of its own, after the exit row */
+        k->at = ts;             /* after the exit row: made later */
 }
 
 /* Parent took the SIGCHLD of child 'taken' at ts: that was the pending
