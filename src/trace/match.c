@@ -51,6 +51,7 @@
 #define MAX_PENDING 65536       /* waiting ends; beyond, the oldest expire */
 #define MAX_ANNOUNCE 8          /* records written, not yet announced */
 #define MAX_KIDS 64             /* children whose SIGCHLD is not judged */
+#define MAX_MERGED 16           /* merged acks, until settled from state */
 
 /* One end of a message, waiting for the other */
 struct half {
@@ -98,6 +99,9 @@ struct tr_match {
     size_t npending;
     struct kid kids[MAX_KIDS];  /* in the order they were first seen */
     int nkids;
+    struct { int receiver, pid; uint32_t seq; } merged[MAX_MERGED];
+    int nmerged;                /* acks merged away, newest last: the
+                                   request an ack_coalesced settles */
     uint64_t next_id;
 };
 
@@ -416,9 +420,20 @@ coalesce(struct tr_match *m, int receiver, int signo, uint64_t ts)
 
     for (h = m->oldest; h != NULL && h->ts <= ts; h = newer) {
         newer = h->newer;
-        if (h->sig && !h->recv && h->it.to == receiver &&
-            same_signal(h, signo, 0))
-            mt_settle(m, h, TR_FATE_COALESCED);
+        if (!h->sig || h->recv || h->it.to != receiver ||
+            !same_signal(h, signo, 0))
+            continue;
+        if (strcmp(h->it.what, "ack") == 0 && h->it.pid != 0) {
+            if (m->nmerged == MAX_MERGED)
+                memmove(&m->merged[0], &m->merged[1],
+                        sizeof(m->merged[0]) * (MAX_MERGED - 1));
+            else
+                m->nmerged++;
+            m->merged[m->nmerged - 1].receiver = receiver;
+            m->merged[m->nmerged - 1].pid = h->it.pid;
+            m->merged[m->nmerged - 1].seq = h->it.seq;
+        }
+        mt_settle(m, h, TR_FATE_COALESCED);
     }
 }
 
@@ -566,6 +581,18 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         it.t0 = ev->ts;
         it.signo = ev->signo;
         it.value = ev->value;
+        /* the request: that of the ack merged away for this record */
+        for (int i = m->nmerged - 1; i >= 0; i--) {
+            if (m->merged[i].receiver == ev->vpid &&
+                m->merged[i].seq == (uint32_t)ev->value) {
+                it.pid = m->merged[i].pid;
+                it.seq = m->merged[i].seq;
+                m->nmerged--;
+                memmove(&m->merged[i], &m->merged[i + 1],
+                        sizeof(m->merged[0]) * (size_t)(m->nmerged - i));
+                break;
+            }
+        }
         mt_emit(m, &it);
         return;
     }

@@ -70,7 +70,9 @@ enum tr_note {
     TR_NOTE_RECLAIM,            /* fifo, pid, seq; to: reader; text: reason */
     TR_NOTE_SETTLED,            /* ack_coalesced: the server settled a record
                                    from its FIFO's state, no signal of its
-                                   own; signo; value: the record's seq */
+                                   own; signo; value: the record's seq;
+                                   pid, seq: the request of the ack that
+                                   merged away, when traced */
     TR_NOTE_KILLED,             /* a child reaped as killed, with no
                                    proc_exit: its end, at the reap; to: its
                                    reaper; signo; num: status; text: the

@@ -332,6 +332,9 @@ keep_steps(struct seq *s, const struct tr_item *it)
     } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_RECLAIM) {
         add_step(s, it->t0, it->from, "takes it back from FIFO%d (%s)",
                  it->fifo, it->text);
+    } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_SETTLED) {
+        add_step(s, it->t0, it->from, "ack settled from FIFO state (its "
+                 "ack merged into another's)");
     } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_DROP) {
         add_step(s, it->t0, it->from, "drops it from FIFO%d (%s)", it->fifo,
                  it->text);

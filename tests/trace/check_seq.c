@@ -319,6 +319,40 @@ START_TEST(test_views_mark_ack_coalesced)
 }
 END_TEST
 
+/* seq --request of a request whose ack merged into another's (classic
+   signals) lists how the server settled it, from its FIFO's state */
+START_TEST(test_seq_request_lists_settled_ack)
+{
+    const char *note = "ack settled from FIFO state (coalesced)";
+    char server[16];
+    struct tt_run all, r;
+    int marks, steps = 0;
+
+    snprintf(server, sizeof(server), "%d", tt_server(TT_EMIT_CLASSIC));
+    tt_trace(&all, "seq", "--server", server, "--width", "200",
+             tt_dir(TT_EMIT_CLASSIC), NULL);
+    ck_assert_msg(all.status == 0, "seq: %s", all.err);
+    marks = tt_count_lines(all.out, note);
+    ck_assert_int_gt(marks, 0);
+    for (const char *p = all.out;
+         (p = strstr(p, "  ack SIGUSR2 ")) != NULL; p++) {
+        char id[32];
+
+        if (sscanf(p, "  ack SIGUSR2 %31s", id) != 1 ||
+            strncmp(p + 14 + strlen(id), " LOST: merged", 13) != 0)
+            continue;
+        tt_trace(&r, "seq", "--server", server, "--request", id,
+                 tt_dir(TT_EMIT_CLASSIC), NULL);
+        ck_assert_msg(r.status == 0, "seq --request %s: %s", id, r.err);
+        steps += tt_count_lines(r.out, "ack settled from FIFO state (its "
+                                "ack merged into another's)");
+        tt_run_free(&r);
+    }
+    ck_assert_int_eq(steps, marks);
+    tt_run_free(&all);
+}
+END_TEST
+
 /* The 'col'-th character (code point) of a line, or NULL past its end */
 static const char *
 char_at(const char *line, int col)
@@ -713,6 +747,7 @@ seq_suite(void)
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_test(errors, test_seq_marks_wrong_reader);
     tcase_add_test(errors, test_views_mark_ack_coalesced);
+    tcase_add_test(errors, test_seq_request_lists_settled_ack);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
