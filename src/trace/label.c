@@ -98,7 +98,7 @@ static void
 fate_text(const struct tr_procs *procs, const struct tr_item *it,
           char *buf, size_t n)
 {
-    char who[40], when[32];
+    char who[24], when[24];
 
     buf[0] = '\0';
     switch (it->fate) {
@@ -126,9 +126,11 @@ fate_text(const struct tr_procs *procs, const struct tr_item *it,
     case TR_FATE_COALESCED:
         snprintf(buf, n, " LOST: merged with a pending one");
         break;
-    case TR_FATE_MERGED:
-        snprintf(buf, n, " merged with a pending %s; reaped %s ms later",
+    case TR_FATE_MERGED:        /* what was done anyway, how much later */
+        snprintf(buf, n, " merged with a pending %s; %s %s ms later",
                  tr_signal_name(it->signo, who, sizeof(who)),
+                 strcmp(it->what, "child") == 0 ? "reaped"
+                                                : "settled from FIFO state",
                  tr_fmt_ms(it->t1 > it->t0 ? it->t1 - it->t0 : 0, when,
                            sizeof(when)));
         break;
@@ -204,7 +206,7 @@ const char *
 tr_fmt_item(const struct tr_procs *procs, const struct tr_item *it,
             char *buf, size_t n)
 {
-    char body[64], fate[80], sig[20], id[32] = "";
+    char body[64], fate[128], sig[20], id[32] = "";
 
     if (it->pid != 0)
         snprintf(id, sizeof(id), " %d:%u", it->pid, it->seq);

@@ -25,7 +25,10 @@
  * of the same number merge into it, from any sender. So a classic consume
  * pairs with the oldest waiting send from its sender, and any other send
  * of that number to the same receiver already waiting was swallowed by
- * it: COALESCED, the lost wake-up of lab 04.
+ * it: COALESCED, the lost wake-up of lab 04. Unless its effect came
+ * anyway: an ack whose record the server then settled from its FIFO's
+ * state (ack_coalesced), or a SIGCHLD whose child the parent reaped, is
+ * MERGED.
  *
  * A signal_ignore is a consumption too: the receiver took the signal and
  * decided it was not for it (an ack that came after the server stopped
@@ -51,7 +54,6 @@
 #define MAX_PENDING 65536       /* waiting ends; beyond, the oldest expire */
 #define MAX_ANNOUNCE 8          /* records written, not yet announced */
 #define MAX_KIDS 64             /* children whose SIGCHLD is not judged */
-#define MAX_MERGED 16           /* merged acks, until settled from state */
 
 /* One end of a message, waiting for the other */
 struct half {
@@ -61,6 +63,9 @@ struct half {
     bool recv;                  /* a read or consume end */
     bool sig;                   /* a signal (else a record) */
     bool ignored;               /* consumed by signal_ignore */
+    bool merged;                /* an ack merged into another's pending
+                                   one, waiting for the server to settle
+                                   its record from the FIFO's state */
     struct half *next;          /* same key, in trace order */
     struct half *older, *newer; /* all waiting ends, in trace order */
 };
@@ -99,9 +104,6 @@ struct tr_match {
     size_t npending;
     struct kid kids[MAX_KIDS];  /* in the order they were first seen */
     int nkids;
-    struct { int receiver, pid; uint32_t seq; } merged[MAX_MERGED];
-    int nmerged;                /* acks merged away, newest last: the
-                                   request an ack_coalesced settles */
     uint64_t next_id;
 };
 
@@ -209,7 +211,9 @@ mt_expire(struct tr_match *m, struct half *h)
 {
     if (h->recv)
         h->it.t0 = h->it.t1;    /* drawn where it was seen */
-    if (!h->recv)
+    if (h->merged)
+        mt_settle(m, h, TR_FATE_COALESCED);     /* and nothing made up */
+    else if (!h->recv)
         mt_settle(m, h, h->sig ? TR_FATE_LOST : TR_FATE_UNREAD);
     else if (h->sig)
         mt_settle(m, h, h->ignored ? TR_FATE_IGNORED : TR_FATE_NOSEND);
@@ -420,20 +424,13 @@ coalesce(struct tr_match *m, int receiver, int signo, uint64_t ts)
 
     for (h = m->oldest; h != NULL && h->ts <= ts; h = newer) {
         newer = h->newer;
-        if (!h->sig || h->recv || h->it.to != receiver ||
+        if (!h->sig || h->recv || h->merged || h->it.to != receiver ||
             !same_signal(h, signo, 0))
             continue;
-        if (strcmp(h->it.what, "ack") == 0 && h->it.pid != 0) {
-            if (m->nmerged == MAX_MERGED)
-                memmove(&m->merged[0], &m->merged[1],
-                        sizeof(m->merged[0]) * (MAX_MERGED - 1));
-            else
-                m->nmerged++;
-            m->merged[m->nmerged - 1].receiver = receiver;
-            m->merged[m->nmerged - 1].pid = h->it.pid;
-            m->merged[m->nmerged - 1].seq = h->it.seq;
-        }
-        mt_settle(m, h, TR_FATE_COALESCED);
+        if (strcmp(h->it.what, "ack") == 0 && h->it.pid != 0)
+            h->merged = true;   /* its record may yet be settled */
+        else
+            mt_settle(m, h, TR_FATE_COALESCED);
     }
 }
 
@@ -581,15 +578,16 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         it.t0 = ev->ts;
         it.signo = ev->signo;
         it.value = ev->value;
-        /* the request: that of the ack merged away for this record */
-        for (int i = m->nmerged - 1; i >= 0; i--) {
-            if (m->merged[i].receiver == ev->vpid &&
-                m->merged[i].seq == (uint32_t)ev->value) {
-                it.pid = m->merged[i].pid;
-                it.seq = m->merged[i].seq;
-                m->nmerged--;
-                memmove(&m->merged[i], &m->merged[i + 1],
-                        sizeof(m->merged[0]) * (size_t)(m->nmerged - i));
+        /* the ack merged away for this record (the server may trace this
+           before the consumption it merged into): its effect came anyway */
+        for (h = m->oldest; h != NULL; h = h->newer) {
+            if (h->sig && !h->recv && h->it.to == ev->vpid &&
+                h->it.value == 0 && strcmp(h->it.what, "ack") == 0 &&
+                h->it.pid != 0 && h->it.seq == (uint32_t)ev->value) {
+                it.pid = h->it.pid;
+                it.seq = h->it.seq;
+                h->it.t1 = ev->ts;
+                mt_settle(m, h, TR_FATE_MERGED);
                 break;
             }
         }
@@ -597,7 +595,7 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         return;
     }
     for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
-        if (!h->recv && same_signal(h, ev->signo, ev->value)) {
+        if (!h->recv && !h->merged && same_signal(h, ev->signo, ev->value)) {
             h->it.t1 = ev->ts;
             if (ignored)
                 snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);

@@ -50,7 +50,9 @@ enum tr_fate {
     TR_FATE_COALESCED,          /* classic signal merged into a pending one */
     TR_FATE_MERGED,             /* merged too, but what it asked for was
                                    done anyway: a child reaped although
-                                   its SIGCHLD merged (t1: the reap) */
+                                   its SIGCHLD merged, a record settled
+                                   from its FIFO's state although its ack
+                                   merged (t1: then) */
     TR_FATE_IGNORED,            /* signal taken but ignored (signal_ignore) */
     TR_FATE_FAILED,             /* a write that failed (its error follows,
                                    or SIGPIPE killed its writer in it): it
