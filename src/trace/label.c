@@ -87,6 +87,10 @@ record_body(const struct tr_item *it, char *buf, size_t n)
         snprintf(buf, n, "%s", ipc_errno_name(it->status));
     else if (it->rkind == IPCLAB_KIND_RESULT)
         snprintf(buf, n, "=%s", tr_fmt_num(it->value, a, sizeof(a)));
+    else if (it->b < 0)         /* "5-(-3)", never "5--3" */
+        snprintf(buf, n, "%s%c(%s)", tr_fmt_num(it->a, a, sizeof(a)),
+                 ipc_op_symbol((uint32_t)it->op),
+                 tr_fmt_num(it->b, b, sizeof(b)));
     else
         snprintf(buf, n, "%s%c%s", tr_fmt_num(it->a, a, sizeof(a)),
                  ipc_op_symbol((uint32_t)it->op),

@@ -681,6 +681,12 @@ assert_time_order(const char *what, const char *out)
             memchr(line, '.', (size_t)used) != NULL) {
             ck_assert_msg(t >= prev, "%s: %.3f after %.3f: %.*s", what, t,
                           prev, end != NULL ? (int)(end - line) : 200, line);
+            /* a negative operand reads as one: "5-(-3)", not "5--3" */
+            for (const char *q = line; end != NULL && q + 2 < end; q++)
+                ck_assert_msg(!(q[0] >= '0' && q[0] <= '9' &&
+                                strchr("+-*/?", q[1]) != NULL &&
+                                q[1] != '\0' && q[2] == '-'),
+                              "%s: %.*s", what, (int)(end - line), line);
             prev = t;
             rows++;
         }
