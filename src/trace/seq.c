@@ -307,6 +307,19 @@ add_step(struct seq *s, uint64_t t, int vpid, const char *fmt, ...)
     s->nsteps++;
 }
 
+/* --request: is a write of it into FIFO 'fifo' a step already? */
+static bool
+wrote_into(const struct seq *s, int fifo)
+{
+    char what[32];
+
+    snprintf(what, sizeof(what), "writes it into FIFO%d", fifo);
+    for (int i = 0; i < s->nsteps; i++)
+        if (strcmp(s->steps[i].what, what) == 0)
+            return true;
+    return false;
+}
+
 /*
  * --request: both ends of each of its records and signals are steps, as
  * far as the trace has them: a record taken back or a signal never taken
@@ -336,8 +349,12 @@ keep_steps(struct seq *s, const struct tr_item *it)
         add_step(s, it->t0, it->from, "ack settled from FIFO state (its "
                  "ack merged into another's)");
     } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_DROP) {
-        add_step(s, it->t0, it->from, "drops it from FIFO%d (%s)", it->fifo,
-                 it->text);
+        if (wrote_into(s, it->fifo))
+            add_step(s, it->t0, it->from, "drops it from FIFO%d (%s)",
+                     it->fifo, it->text);
+        else                    /* never written: what the server held */
+            add_step(s, it->t0, it->from, "drops the result it held (%s)",
+                     it->text);
     }
 }
 

@@ -355,6 +355,47 @@ START_TEST(test_seq_request_lists_settled_ack)
 }
 END_TEST
 
+/* seq --request says a record was dropped "from FIFOn" only after a step
+   that wrote it there; a result the server held, never written, is "the
+   result it held" */
+START_TEST(test_seq_request_drops_say_from_where)
+{
+    char server[16];
+    struct tt_run all, r;
+    int held = 0;
+
+    snprintf(server, sizeof(server), "%d", tt_server(TT_EMIT_CLASSIC));
+    tt_trace(&all, "seq", "--server", server, "--width", "200",
+             tt_dir(TT_EMIT_CLASSIC), NULL);
+    ck_assert_msg(all.status == 0, "seq: %s", all.err);
+    for (const char *p = all.out; (p = strstr(p, "  drops F")) != NULL;
+         p++) {
+        char id[32], wrote[32];
+        int fifo;
+        const char *drop;
+
+        if (sscanf(p, "  drops F%d %31s", &fifo, id) != 2)
+            continue;
+        tt_trace(&r, "seq", "--server", server, "--request", id,
+                 tt_dir(TT_EMIT_CLASSIC), NULL);
+        ck_assert_msg(r.status == 0, "seq --request %s: %s", id, r.err);
+        snprintf(wrote, sizeof(wrote), "writes it into FIFO%d\n", fifo);
+        if ((drop = strstr(r.out, "drops it from FIFO")) != NULL) {
+            ck_assert_msg(strstr(r.out, wrote) != NULL &&
+                          strstr(r.out, wrote) < drop, "%s", r.out);
+        } else {
+            ck_assert_msg(strstr(r.out, "drops the result it held (") !=
+                          NULL, "%s", r.out);
+            ck_assert_ptr_null(strstr(r.out, wrote));
+            held++;
+        }
+        tt_run_free(&r);
+    }
+    ck_assert_int_gt(held, 0);
+    tt_run_free(&all);
+}
+END_TEST
+
 /* The 'col'-th character (code point) of a line, or NULL past its end */
 static const char *
 char_at(const char *line, int col)
@@ -756,6 +797,7 @@ seq_suite(void)
     tcase_add_test(errors, test_seq_marks_wrong_reader);
     tcase_add_test(errors, test_views_mark_ack_coalesced);
     tcase_add_test(errors, test_seq_request_lists_settled_ack);
+    tcase_add_test(errors, test_seq_request_drops_say_from_where);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
