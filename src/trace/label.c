@@ -138,6 +138,10 @@ fate_text(const struct tr_procs *procs, const struct tr_item *it,
                  tr_fmt_ms(it->t1 > it->t0 ? it->t1 - it->t0 : 0, when,
                            sizeof(when)));
         break;
+    case TR_FATE_FATAL:
+        snprintf(buf, n, " delivered: it killed %s",
+                 tr_proc_label(procs, it->to, who, sizeof(who)));
+        break;
     case TR_FATE_IGNORED:
         snprintf(buf, n, " ignored (%s)", it->text);
         break;

@@ -690,11 +690,13 @@ mt_killed(struct tr_match *m, const struct tr_event *ev)
             break;
         }
     }
-    for (const struct half *h = m->oldest; h != NULL; h = h->newer) {
-        if (h->sig && !h->recv && h->it.to == ev->child_pid &&
+    for (struct half *h = m->oldest; h != NULL; h = h->newer) {
+        if (h->sig && !h->recv && !h->merged && h->it.to == ev->child_pid &&
             h->it.signo == it.signo) {
             snprintf(it.text, sizeof(it.text), "%s", h->it.what);
             it.value = h->it.from;
+            h->it.t1 = it.t0;   /* delivered: it killed the child */
+            mt_settle(m, h, TR_FATE_FATAL);
             break;
         }
     }

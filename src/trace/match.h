@@ -54,6 +54,8 @@ enum tr_fate {
                                    from its FIFO's state although its ack
                                    merged (t1: then) */
     TR_FATE_IGNORED,            /* signal taken but ignored (signal_ignore) */
+    TR_FATE_FATAL,              /* signal delivered, and its default action
+                                   killed its receiver (t1: its death) */
     TR_FATE_FAILED,             /* a write that failed (its error follows,
                                    or SIGPIPE killed its writer in it): it
                                    never entered the FIFO; text: why,

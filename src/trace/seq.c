@@ -342,6 +342,9 @@ keep_steps(struct seq *s, const struct tr_item *it)
                  it->signo);
         if (got)
             add_step(s, it->t1, to, "takes '%s'", it->what);
+        else if (it->fate == TR_FATE_FATAL)
+            add_step(s, it->t1, to, "dies of '%s' (its default action)",
+                     it->what);
     } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_RECLAIM) {
         add_step(s, it->t0, it->from, "takes it back from FIFO%d (%s)",
                  it->fifo, it->text);

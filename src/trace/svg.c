@@ -179,7 +179,7 @@ item_text(struct svg *s, int x, int y, const char *cls, const char *label)
     if (s->walk != W_LABELS)
         return;
     fprintf(s->f, "<rect class=\"lb\" x=\"%d\" y=\"%d\" width=\"%d\" "
-            "height=\"12\"/>\n", x - 1, y - 9, w + 2);
+            "height=\"10\"/>\n", x - 1, y - 8, w + 2);
     svg_text(s->f, x, y, "start", cls, label);
 }
 
@@ -262,7 +262,7 @@ draw_item(struct svg *s, const struct tr_item *it)
         if (!visible(s, y1, y1))
             return;
         x1 = lane_x(la);
-        item_text(s, x1 + 9, y1 - 4, err ? "n bad" : "n", label);
+        item_text(s, x1 + 9, y1 - 3, err ? "n bad" : "n", label);
         if (s->walk != W_EDGES)
             return;
         if (it->note == TR_NOTE_EXIT || it->note == TR_NOTE_KILLED)
@@ -319,13 +319,13 @@ draw_item(struct svg *s, const struct tr_item *it)
        runs left into the time column; a stub's label starts clear of its
        cross (past a stub to the right, at its lane for one to the left) */
     if (y2 == y1 && x2 != x1 && bad)
-        item_text(s, (x1 < x2 ? x2 : x1) + 6, y1 + 4, lcls, label);
+        item_text(s, (x1 < x2 ? x2 : x1) + 6, y1 - 3, lcls, label);
     else if (it->kind == TR_ITEM_SIGNAL && strcmp(it->what, "child") == 0 &&
         y2 > y1)                /* past where it was taken: the exit row
                                    has the child's own label */
-        item_text(s, (x1 < x2 ? x1 : x2) + 6, y2 - 4, lcls, label);
+        item_text(s, (x1 < x2 ? x1 : x2) + 6, y2 - 3, lcls, label);
     else
-        item_text(s, (x1 < x2 ? x1 : x2) + 6, y1 - 4, lcls, label);
+        item_text(s, (x1 < x2 ? x1 : x2) + 6, y1 - 3, lcls, label);
 }
 
 /* The lane headers of section sec at y (its top, or a repeat) */

@@ -506,6 +506,15 @@ START_TEST(test_seq_marks_killed_processes)
             continue;
         ck_assert_msg(strstr(line, "╧") != NULL && strstr(line, "╧") < row,
                       "no killed mark on '%.80s'", line);
+        /* the traced signal that killed it was delivered, not "never
+           taken" */
+        if (strstr(row, ": the '") != NULL &&
+            strstr(row, ": the '") < strchr(row, '\n')) {
+            snprintf(mark, sizeof(mark), " delivered: it killed %s", who);
+            ck_assert_msg(strstr(r.out, mark) != NULL &&
+                          strstr(r.out, mark) < row, "no '%s' above "
+                          "'%.80s'", mark, row);
+        }
         /* shiviz: "client-4711 ... local client 4711 killed by" */
         snprintf(host, sizeof(host), "\n%s", who);
         if ((dash = strchr(host, ' ')) != NULL)

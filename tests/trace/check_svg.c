@@ -289,12 +289,12 @@ START_TEST(test_svg_killed_process_ends_at_mark)
             text--;
         ck_assert_int_eq(sscanf(text, "<text x=\"%d\" y=\"%d\"", &x, &y),
                          2);
-        /* the label is 9 px right of its lane and 4 px above its row */
+        /* the label is 9 px right of its lane and 3 px above its row */
         snprintf(mark, sizeof(mark), "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-                 "y2=\"%d\" stroke=\"#c00\"", x - 19, y + 4, x + 1, y + 4);
+                 "y2=\"%d\" stroke=\"#c00\"", x - 19, y + 3, x + 1, y + 3);
         ck_assert_msg(strstr(r.out, mark) != NULL, "no end mark: %s", mark);
         snprintf(life, sizeof(life), "x2=\"%d\" y2=\"%d\" class=\"life\"",
-                 x - 9, y + 4);
+                 x - 9, y + 3);
         ck_assert_msg(strstr(r.out, life) != NULL, "the lifeline of '%.60s' "
                       "does not end at its mark", text);
         n++;
