@@ -203,6 +203,11 @@ note_text(const struct tr_procs *procs, const struct tr_item *it, char *buf,
                      tr_proc_label(procs, (int)it->value, who,
                                    sizeof(who)));
         break;
+    case TR_NOTE_VANISHED:
+        snprintf(buf, n, "%s: trace ends here: no exit traced (killed by an "
+                 "untraced process?)", tr_proc_label(procs, it->from, who,
+                                                     sizeof(who)));
+        break;
     case TR_NOTE_SETTLED:
         snprintf(buf, n, "ack settled from FIFO state (coalesced), seq %"
                  PRId64, it->value);

@@ -82,6 +82,9 @@ enum tr_note {
                                    reaper; signo; num: status; text: the
                                    traced signal that killed it ("ready"),
                                    value: that signal's sender, or "" */
+    TR_NOTE_VANISHED,           /* diagrams: a process whose end the trace
+                                   does not hold (no proc_exit, no reap):
+                                   at its last event */
 };
 
 struct tr_item {

@@ -260,6 +260,7 @@ note_glyph(const struct glyphs *g, enum tr_note note)
     case TR_NOTE_START:   return g->start;
     case TR_NOTE_EXIT:    return g->exit;
     case TR_NOTE_KILLED:  return g->killed;
+    case TR_NOTE_VANISHED: return g->killed;
     case TR_NOTE_REAP:    return g->reap;
     case TR_NOTE_RECLAIM: return g->reclaim;
     case TR_NOTE_SETTLED: return g->settled;

@@ -255,9 +255,11 @@ draw_item(struct svg *s, const struct tr_item *it)
             [TR_NOTE_REAP] = "#8a4fbf", [TR_NOTE_ERROR] = "#c00",
             [TR_NOTE_DROP] = "#c00", [TR_NOTE_RECLAIM] = "#e07b00",
             [TR_NOTE_SETTLED] = "#1f77b4", [TR_NOTE_KILLED] = "#c00",
+            [TR_NOTE_VANISHED] = "#c00",
         };
         bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP ||
-                   it->note == TR_NOTE_KILLED;
+                   it->note == TR_NOTE_KILLED ||
+                   it->note == TR_NOTE_VANISHED;
 
         if (!visible(s, y1, y1))
             return;
@@ -265,7 +267,8 @@ draw_item(struct svg *s, const struct tr_item *it)
         item_text(s, x1 + 9, y1 - 3, err ? "n bad" : "n", label);
         if (s->walk != W_EDGES)
             return;
-        if (it->note == TR_NOTE_EXIT || it->note == TR_NOTE_KILLED)
+        if (it->note == TR_NOTE_EXIT || it->note == TR_NOTE_KILLED ||
+            it->note == TR_NOTE_VANISHED)
             fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                     "stroke=\"%s\" stroke-width=\"3\"/>\n", x1 - 10, y1,
                     x1 + 10, y1, fill[it->note]);

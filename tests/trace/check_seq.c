@@ -396,6 +396,44 @@ START_TEST(test_seq_request_drops_say_from_where)
 }
 END_TEST
 
+/*
+ * drop.sh kills its client with SIGKILL from the shell, which traces
+ * nothing, and nobody traced reaps it: its lane ends at its last event
+ * with a mark that says the trace holds no end for it, in seq and svg.
+ */
+START_TEST(test_views_end_processes_that_vanish)
+{
+    const char *mark = ": trace ends here: no exit traced (killed by an "
+                       "untraced process?)";
+    struct tt_run r, sv;
+    const char *p, *line;
+    char who[48];
+    int pid;
+
+    tt_trace(&r, "seq", "--width", "200", tt_dir(TT_DROP), NULL);
+    ck_assert_msg(r.status == 0, "seq: %s", r.err);
+    ck_assert_msg((p = strstr(r.out, mark)) != NULL, "no end mark:\n%s",
+                  r.out);
+    for (line = p; line > r.out && line[-1] != '\n'; line--)
+        continue;
+    ck_assert_msg(strstr(line, "╧") != NULL && strstr(line, "╧") < p,
+                  "no mark in its lane: %.120s", line);
+    while (p > line && p[-1] != ' ')
+        p--;                    /* "rc 4711: trace ends here" */
+    pid = atoi(p);
+    ck_assert_int_gt(pid, 0);
+    /* one end, and no exit */
+    ck_assert_int_eq(tt_count_lines(r.out, mark), 1);
+    snprintf(who, sizeof(who), "rc %d exits", pid);
+    ck_assert_ptr_null(strstr(r.out, who));
+    tt_trace(&sv, "svg", tt_dir(TT_DROP), NULL);
+    ck_assert_msg(sv.status == 0, "svg: %s", sv.err);
+    ck_assert_int_eq(tt_count_lines(sv.out, mark), 1);
+    tt_run_free(&sv);
+    tt_run_free(&r);
+}
+END_TEST
+
 /* The 'col'-th character (code point) of a line, or NULL past its end */
 static const char *
 char_at(const char *line, int col)
@@ -807,6 +845,8 @@ seq_suite(void)
     tcase_add_test(errors, test_views_mark_ack_coalesced);
     tcase_add_test(errors, test_seq_request_lists_settled_ack);
     tcase_add_test(errors, test_seq_request_drops_say_from_where);
+    tcase_add_unchecked_fixture(errors, tt_need_drop, NULL);
+    tcase_add_test(errors, test_views_end_processes_that_vanish);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
