@@ -230,6 +230,23 @@ START_TEST(test_svg_sigchld_from_exit)
 }
 END_TEST
 
+/* The default trace's server (into server[0..n)) and its first request
+   (request[32]), as seq draws them */
+static void
+first_request(char *server, size_t n, char *request)
+{
+    struct tt_run r;
+    const char *p;
+
+    snprintf(server, n, "%d", tt_server(TT_DEFAULT));
+    tt_trace(&r, "seq", "--server", server, tt_dir(TT_DEFAULT), NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(p = strstr(r.out, "  F1 "));
+    /* "F1 6*7 PID:SEQ ...": the request is the third word */
+    ck_assert_int_eq(sscanf(p, " F1 %*s %31s", request), 1);
+    tt_run_free(&r);
+}
+
 /* A narrow picture (one request: three lanes) still shows its whole
    legend: every entry starts and, at 7 px a character, ends inside it */
 START_TEST(test_svg_legend_fits_narrow)
@@ -237,17 +254,10 @@ START_TEST(test_svg_legend_fits_narrow)
     static const char *const ends[] = { ">FIFO1<", ">SIGCHLD<",
                                         ">never read / taken<" };
     char server[16], request[32];
-    const char *p;
     struct tt_run r;
     int width;
 
-    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
-    tt_trace(&r, "seq", "--server", server, tt_dir(TT_DEFAULT), NULL);
-    ck_assert_int_eq(r.status, 0);
-    ck_assert_ptr_nonnull(p = strstr(r.out, "  F1 "));
-    /* "F1 6*7 PID:SEQ ...": the request is the third word */
-    ck_assert_int_eq(sscanf(p, " F1 %*s %31s", request), 1);
-    tt_run_free(&r);
+    first_request(server, sizeof(server), request);
     tt_trace(&r, "svg", "--server", server, "--request", request,
              tt_dir(TT_DEFAULT), NULL);
     ck_assert_msg(r.status == 0, "svg: %s", r.err);
@@ -680,15 +690,9 @@ END_TEST
 START_TEST(test_svg_narrow_views_fit_their_labels)
 {
     char server[16], request[32], what[96];
-    const char *p;
     struct tt_run r;
 
-    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
-    tt_trace(&r, "seq", "--server", server, tt_dir(TT_DEFAULT), NULL);
-    ck_assert_int_eq(r.status, 0);
-    ck_assert_ptr_nonnull(p = strstr(r.out, "  F1 "));
-    ck_assert_int_eq(sscanf(p, " F1 %*s %31s", request), 1);
-    tt_run_free(&r);
+    first_request(server, sizeof(server), request);
     tt_trace(&r, "svg", "--server", server, "--request", request,
              tt_dir(TT_DEFAULT), NULL);
     ck_assert_msg(r.status == 0, "svg --request: %s", r.err);
