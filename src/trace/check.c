@@ -54,6 +54,10 @@ struct check {
     uint64_t dropped;           /* requests ended by a traced drop (R8) */
     unsigned long merged;       /* classic acks taken with another of their
                                    sender by one signal: not judged (R5) */
+    char *untraced;             /* "not judged" lines: unanswered requests
+                                   whose client traced nothing */
+    size_t nuntraced, capuntraced;  /* (bytes) */
+    unsigned long untraced_reqs;
     uint64_t ending;            /* leftovers(): when what ends ends */
     const char *ends;           /* ... and what: "the trace ends" */
 };
@@ -861,8 +865,27 @@ unanswered(struct check *c, const struct ck_req *r)
         [CK_F2_RECLAIMED] = "result taken back from FIFO2 by",
         [CK_F3_RECLAIMED] = "taken back from FIFO3 by",
     };
-    char x[40], why[40] = "";
+    char x[40], why[40] = "", line[160];
+    int len;
 
+    if (!tr_proc_traced(&c->procs, r->pid)) {
+        /* its client traced nothing (started outside the recording):
+           whether it got its answer, the trace cannot say */
+        len = snprintf(line, sizeof(line), "not judged: request %d:%u from "
+                       "an untraced process (pid %d traced nothing; last "
+                       "seen: %s %s)\n", r->pid, r->seq, r->pid,
+                       what[r->stage], who(c, r->stage_vpid, x));
+        if (len < 0 || (size_t)len >= sizeof(line) ||
+            tr_grow(&c->untraced, &c->capuntraced,
+                    c->nuntraced + (size_t)len + 1, 1) == -1) {
+            c->oom = true;
+            return;
+        }
+        memcpy(c->untraced + c->nuntraced, line, (size_t)len + 1);
+        c->nuntraced += (size_t)len;
+        c->untraced_reqs++;
+        return;
+    }
     if (r->stage == CK_F2_RECLAIMED || r->stage == CK_F3_RECLAIMED)
         snprintf(why, sizeof(why), " (%s)", r->reason);
     violation(c, 8, r->first_ts, r->first_ts, c->ending,
@@ -1007,6 +1030,8 @@ cmd_check_run(const char *dir)
                    tr_fmt_since(g[i].end, c.origin, b, sizeof(b)),
                    tr_gap_count(&g[i], cnt, sizeof(cnt)));
     }
+    if (c.nuntraced > 0)
+        fputs(c.untraced, stdout);
     if (c.merged > 0)
         printf("not judged in classic mode: R5 for %lu ack%s taken by a "
                "signal that took another of the same reader too (two acks "
@@ -1026,6 +1051,14 @@ cmd_check_run(const char *dir)
         rc = 3;
         goto out;
     }
+    if (c.untraced_reqs > 0) {
+        printf("protocol not verified: no violation, but %lu request%s of "
+               "processes that traced nothing not judged (record them too: "
+               "traces/record.sh --pid)\n", c.untraced_reqs,
+               c.untraced_reqs == 1 ? "" : "s");
+        rc = 3;
+        goto out;
+    }
     printf("protocol ok: %" PRIu64 " requests answered exactly once, ",
            c.answered);
     if (c.dropped > 0)
@@ -1038,6 +1071,7 @@ out:
     for (size_t i = 0; i < c.nheld; i++)
         free(c.held[i].text);
     free(c.held);
+    free(c.untraced);
     ck_db_free(&c.db);
     tr_procs_free(&c.procs);
     return rc;

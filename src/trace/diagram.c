@@ -30,6 +30,19 @@ struct usage {
     int rank;                   /* workers: sum, sub, mul, div */
 };
 
+/* A process whose end the trace does not hold, and its last event */
+struct gone {
+    uint64_t last;
+    int vpid;
+};
+
+/* Those processes, by their last event */
+struct vanished {
+    struct gone *v;
+    size_t n, cap, next;        /* next: the first not drawn yet */
+    bool oom;
+};
+
 struct pass {
     int no;                     /* 1 or 2 */
     const struct tr_view *v;
@@ -44,6 +57,7 @@ struct pass {
     struct tr_layout *L;
     const struct tr_diagram_ops *ops;
     void *arg;
+    struct vanished *gone;      /* pass 2 */
 };
 
 int
@@ -137,11 +151,42 @@ on_item(const struct tr_item *it, void *arg)
         use(p, tr_item_receiver(it), sec, it->t1 != 0 ? it->t1 : it->t0);
 }
 
+static void
+draw_now(struct pass *p, const struct tr_item *it);
+
+/* Pass 2: the ends of processes that vanished before time t (a lane that
+   just stops would not say why) */
+static void
+vanish_before(struct pass *p, uint64_t t)
+{
+    struct vanished *g = p->gone;
+    struct tr_item it;
+
+    while (g != NULL && g->next < g->n && g->v[g->next].last < t) {
+        memset(&it, 0, sizeof(it));
+        it.kind = TR_ITEM_NOTE;
+        it.note = TR_NOTE_VANISHED;
+        it.from = g->v[g->next].vpid;
+        it.t0 = g->v[g->next].last;
+        g->next++;
+        if (tr_lane_in(p->L, tr_section_of(p->L, it.t0), it.from) >= 0)
+            draw_now(p, &it);
+    }
+}
+
 /* Pass 2: draw an item, in the section of its time */
 static void
 drawn(const struct tr_item *it, void *arg)
 {
     struct pass *p = arg;
+
+    vanish_before(p, tr_item_time(it));
+    draw_now(p, it);
+}
+
+static void
+draw_now(struct pass *p, const struct tr_item *it)
+{
     struct tr_layout *L = p->L;
 
     L->cur = tr_section_of(L, tr_item_time(it));
@@ -328,8 +373,10 @@ run_pass(const char *dir, struct pass *p, const char *what)
     if (tr_source_read(dir, on_event, p, what, &info) == -1)
         goto out;
     tr_match_finish(p->m);
-    if (p->no == 2)
+    if (p->no == 2) {
         tr_order_release(p->o, UINT64_MAX);
+        vanish_before(p, UINT64_MAX);
+    }
     p->L->origin = info.first_ts;
     p->L->end = info.last_ts;
     p->info = info;
@@ -338,6 +385,35 @@ out:
     tr_order_free(p->o);
     tr_match_free(p->m);
     return rc;
+}
+
+/* A traced process with neither its proc_exit nor its reap in the trace:
+   killed by a process that traces nothing (kill -KILL from a shell), or
+   still running when the recording stopped */
+static void
+gone_one(uint64_t key, void *val, void *arg)
+{
+    const struct tr_proc *pr = val;
+    struct vanished *g = arg;
+
+    (void)key;
+    if (!pr->traced || pr->exited || g->oom)
+        return;
+    if (tr_grow(&g->v, &g->cap, g->n + 1, sizeof(*g->v)) == -1) {
+        g->oom = true;
+        return;
+    }
+    g->v[g->n++] = (struct gone){ pr->last_ts, pr->vpid };
+}
+
+static int
+by_last(const void *x, const void *y)
+{
+    const struct gone *a = x, *b = y;
+
+    if (a->last != b->last)
+        return a->last < b->last ? -1 : 1;
+    return a->vpid < b->vpid ? -1 : a->vpid > b->vpid;
 }
 
 /* The view selected nothing: say which filter, as one line */
@@ -394,6 +470,7 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     struct pass two = { .no = 2, .v = v, .L = &L, .ops = ops, .arg = arg };
     const struct tr_gap *gaps;
     struct tr_gap *gaps_copy = NULL;
+    struct vanished gone = { 0 };
     int rc = -1;
 
     if (run_pass(dir, &one, "pass 1 of 2") == -1 || sections(dir, &L) == -1)
@@ -418,6 +495,14 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     if (L.ngaps > 0)
         memcpy(gaps_copy, gaps, L.ngaps * sizeof(*gaps));
     tr_source_warn_lost(dir, &one.info, L.origin);
+    tr_hash_each(&one.procs.by_vpid, gone_one, &gone);
+    if (gone.oom) {
+        ipc_warnx("out of memory reading the processes of '%s'", dir);
+        goto out;
+    }
+    if (gone.n > 0)
+        qsort(gone.v, gone.n, sizeof(*gone.v), by_last);
+    two.gone = &gone;
     L.lanes = L.secs[0].lanes;
     L.nlanes = L.secs[0].nlanes;
     if (ops->begin != NULL)
@@ -434,6 +519,7 @@ out:
         free(L.secs[i].lanes);
     free(L.secs);
     free(gaps_copy);
+    free(gone.v);
     tr_procs_free(&one.procs);
     tr_procs_free(&two.procs);
     return rc;

@@ -87,6 +87,10 @@ record_body(const struct tr_item *it, char *buf, size_t n)
         snprintf(buf, n, "%s", ipc_errno_name(it->status));
     else if (it->rkind == IPCLAB_KIND_RESULT)
         snprintf(buf, n, "=%s", tr_fmt_num(it->value, a, sizeof(a)));
+    else if (it->b < 0)         /* "5-(-3)", never "5--3" */
+        snprintf(buf, n, "%s%c(%s)", tr_fmt_num(it->a, a, sizeof(a)),
+                 ipc_op_symbol((uint32_t)it->op),
+                 tr_fmt_num(it->b, b, sizeof(b)));
     else
         snprintf(buf, n, "%s%c%s", tr_fmt_num(it->a, a, sizeof(a)),
                  ipc_op_symbol((uint32_t)it->op),
@@ -98,7 +102,7 @@ static void
 fate_text(const struct tr_procs *procs, const struct tr_item *it,
           char *buf, size_t n)
 {
-    char who[40];
+    char who[24], when[24];
 
     buf[0] = '\0';
     switch (it->fate) {
@@ -125,6 +129,18 @@ fate_text(const struct tr_procs *procs, const struct tr_item *it,
         break;
     case TR_FATE_COALESCED:
         snprintf(buf, n, " LOST: merged with a pending one");
+        break;
+    case TR_FATE_MERGED:        /* what was done anyway, how much later */
+        snprintf(buf, n, " merged with a pending %s; %s %s ms later",
+                 tr_signal_name(it->signo, who, sizeof(who)),
+                 strcmp(it->what, "child") == 0 ? "reaped"
+                                                : "settled from FIFO state",
+                 tr_fmt_ms(it->t1 > it->t0 ? it->t1 - it->t0 : 0, when,
+                           sizeof(when)));
+        break;
+    case TR_FATE_FATAL:
+        snprintf(buf, n, " delivered: it killed %s",
+                 tr_proc_label(procs, it->to, who, sizeof(who)));
         break;
     case TR_FATE_IGNORED:
         snprintf(buf, n, " ignored (%s)", it->text);
@@ -187,6 +203,11 @@ note_text(const struct tr_procs *procs, const struct tr_item *it, char *buf,
                      tr_proc_label(procs, (int)it->value, who,
                                    sizeof(who)));
         break;
+    case TR_NOTE_VANISHED:
+        snprintf(buf, n, "%s: trace ends here: no exit traced (killed by an "
+                 "untraced process?)", tr_proc_label(procs, it->from, who,
+                                                     sizeof(who)));
+        break;
     case TR_NOTE_SETTLED:
         snprintf(buf, n, "ack settled from FIFO state (coalesced), seq %"
                  PRId64, it->value);
@@ -198,7 +219,7 @@ const char *
 tr_fmt_item(const struct tr_procs *procs, const struct tr_item *it,
             char *buf, size_t n)
 {
-    char body[64], fate[80], sig[20], id[32] = "";
+    char body[64], fate[128], sig[20], id[32] = "";
 
     if (it->pid != 0)
         snprintf(id, sizeof(id), " %d:%u", it->pid, it->seq);

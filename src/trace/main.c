@@ -136,9 +136,11 @@ usage(void)
            "  -h, --help      show this help\n"
            "\n"
            "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
-           "trace is missing or unreadable, or check found violations; 2 on\n"
-           "usage errors; 3 from check when it found no violation but the\n"
-           "tracer lost events, so it could not judge everything.\n",
+           "trace is missing or unreadable, check found violations, svg\n"
+           "refused a picture too tall for one page (without --output), or\n"
+           "overlap found no server in the trace; 2 on usage errors; 3 from\n"
+           "check when it found no violation but the tracer lost events, so\n"
+           "it could not judge everything.\n",
            ipc_progname(), ipc_progname(), ipc_progname());
 }
 

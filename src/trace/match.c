@@ -25,7 +25,10 @@
  * of the same number merge into it, from any sender. So a classic consume
  * pairs with the oldest waiting send from its sender, and any other send
  * of that number to the same receiver already waiting was swallowed by
- * it: COALESCED, the lost wake-up of lab 04.
+ * it: COALESCED, the lost wake-up of lab 04. Unless its effect came
+ * anyway: an ack whose record the server then settled from its FIFO's
+ * state (ack_coalesced), or a SIGCHLD whose child the parent reaped, is
+ * MERGED.
  *
  * A signal_ignore is a consumption too: the receiver took the signal and
  * decided it was not for it (an ack that came after the server stopped
@@ -50,7 +53,7 @@
 
 #define MAX_PENDING 65536       /* waiting ends; beyond, the oldest expire */
 #define MAX_ANNOUNCE 8          /* records written, not yet announced */
-#define MAX_KIDS 16             /* children with a reap or a SIGCHLD alone */
+#define MAX_KIDS 64             /* children whose SIGCHLD is not judged */
 
 /* One end of a message, waiting for the other */
 struct half {
@@ -60,6 +63,9 @@ struct half {
     bool recv;                  /* a read or consume end */
     bool sig;                   /* a signal (else a record) */
     bool ignored;               /* consumed by signal_ignore */
+    bool merged;                /* an ack merged into another's pending
+                                   one, waiting for the server to settle
+                                   its record from the FIFO's state */
     struct half *next;          /* same key, in trace order */
     struct half *older, *newer; /* all waiting ends, in trace order */
 };
@@ -73,8 +79,18 @@ struct mproc {
     int read_pid;               /* the last record read from FIFO2/3 */
     uint32_t read_seq;
     bool takes_sigchld;         /* it consumed a SIGCHLD */
-    struct { int pid; bool reaped, signalled; } kids[MAX_KIDS];
-    int nkids;                  /* children reaped or signalled, not both */
+};
+
+/* A child of a traced parent whose SIGCHLD is not judged yet: taken by the
+   parent, or merged into another child's pending one */
+struct kid {
+    int parent, pid;
+    bool reaped, signalled;
+    uint64_t since;             /* its exit or reap: the horizon counts
+                                   from the later */
+    uint64_t at;                /* where a merged SIGCHLD would be drawn,
+                                   0 when none can be (signalled) */
+    uint64_t reap_ts;
 };
 
 struct tr_match {
@@ -86,6 +102,8 @@ struct tr_match {
     struct tr_hash mprocs;      /* vpid --> struct mproc */
     struct half *oldest, *newest;
     size_t npending;
+    struct kid kids[MAX_KIDS];  /* in the order they were first seen */
+    int nkids;
     uint64_t next_id;
 };
 
@@ -193,7 +211,9 @@ mt_expire(struct tr_match *m, struct half *h)
 {
     if (h->recv)
         h->it.t0 = h->it.t1;    /* drawn where it was seen */
-    if (!h->recv)
+    if (h->merged)
+        mt_settle(m, h, TR_FATE_COALESCED);     /* and nothing made up */
+    else if (!h->recv)
         mt_settle(m, h, h->sig ? TR_FATE_LOST : TR_FATE_UNREAD);
     else if (h->sig)
         mt_settle(m, h, h->ignored ? TR_FATE_IGNORED : TR_FATE_NOSEND);
@@ -404,80 +424,138 @@ coalesce(struct tr_match *m, int receiver, int signo, uint64_t ts)
 
     for (h = m->oldest; h != NULL && h->ts <= ts; h = newer) {
         newer = h->newer;
-        if (h->sig && !h->recv && h->it.to == receiver &&
-            same_signal(h, signo, 0))
+        if (!h->sig || h->recv || h->merged || h->it.to != receiver ||
+            !same_signal(h, signo, 0))
+            continue;
+        if (strcmp(h->it.what, "ack") == 0 && h->it.pid != 0)
+            h->merged = true;   /* its record may yet be settled */
+        else
             mt_settle(m, h, TR_FATE_COALESCED);
     }
 }
 
-/* Child kids[i] of parent 'vpid' is settled: reaped with no SIGCHLD of its
-   own taken by a parent that takes SIGCHLDs, its SIGCHLD merged into
-   another child's pending one (signals of one number do not queue) */
+/*
+ * kids[i] is settled: a child reaped with no SIGCHLD of its own taken by a
+ * parent that takes SIGCHLDs had its SIGCHLD merged into another child's
+ * pending one (signals of one number do not queue). Not a lost wake-up:
+ * the parent reaped it anyway, so the item goes from the child's end to
+ * the parent, just before the reap.
+ */
 static void
-kid_done(struct tr_match *m, int vpid, struct mproc *p, int i)
+kid_done(struct tr_match *m, int i)
 {
-    const struct tr_proc *kid = tr_procs_get(m->procs, p->kids[i].pid);
+    const struct kid *k = &m->kids[i];
+    const struct tr_proc *kid = tr_procs_get(m->procs, k->pid);
+    const struct mproc *p = tr_hash_get(&m->mprocs, (uint64_t)k->parent);
     struct tr_item it;
 
-    if (p->kids[i].reaped && !p->kids[i].signalled && p->takes_sigchld &&
+    if (k->reaped && !k->signalled && p != NULL && p->takes_sigchld &&
         kid != NULL && kid->traced) {
         memset(&it, 0, sizeof(it));
         it.kind = TR_ITEM_SIGNAL;
-        it.fate = TR_FATE_COALESCED;
+        it.fate = TR_FATE_MERGED;
         it.signo = SIGCHLD;
         snprintf(it.what, sizeof(it.what), "child");
-        it.from = p->kids[i].pid;
-        it.addressee = vpid;
-        it.t0 = kid->last_ts + 1;   /* where the child ended: just after
-                                       its last event, a row of its own */
+        it.from = k->pid;
+        it.to = it.addressee = k->parent;
+        it.t0 = k->at;
+        /* just before the reap: a row of its own, above the reap's */
+        it.t1 = k->reap_ts - 1 > k->at ? k->reap_ts - 1 : k->reap_ts;
         mt_emit(m, &it);
     }
-    p->kids[i] = p->kids[--p->nkids];
+    m->nkids--;
+    memmove(&m->kids[i], &m->kids[i + 1],
+            sizeof(m->kids[0]) * (size_t)(m->nkids - i));
 }
 
-/* Parent 'vpid' reaped child 'pid' (reaped) or took its SIGCHLD */
+/* The entry of child 'pid' of 'parent', made when new; never fails */
+static struct kid *
+kid_get(struct tr_match *m, int parent, int pid, uint64_t ts)
+{
+    struct kid *k;
+    int i;
+
+    for (i = 0; i < m->nkids; i++)
+        if (m->kids[i].parent == parent && m->kids[i].pid == pid)
+            return &m->kids[i];
+    if (m->nkids == MAX_KIDS)
+        kid_done(m, 0);         /* the oldest, as it stands */
+    k = &m->kids[m->nkids++];
+    memset(k, 0, sizeof(*k));
+    k->parent = parent;
+    k->pid = pid;
+    k->since = ts;
+    return k;
+}
+
+/* Child 'vpid' exited (its proc_exit, at ts): until its parent takes its
+   SIGCHLD or reaps it, a merged SIGCHLD may be drawn from its exit, so
+   nothing later may be drawn before it is judged */
 static void
-kid_seen(struct tr_match *m, int vpid, int pid, bool reaped)
+kid_exited(struct tr_match *m, int vpid, uint64_t ts)
+{
+    const struct tr_proc *kid = tr_procs_get(m->procs, vpid);
+    struct kid *k;
+
+    if (kid == NULL || kid->ppid <= 0 || !tr_proc_traced(m->procs, kid->ppid))
+        return;                 /* no traced parent to take its SIGCHLD */
+    k = kid_get(m, kid->ppid, vpid, ts);
+    if (!k->signalled && !k->reaped)
+        k->at = ts;             /* after the exit row: made later */
+}
+
+/* Parent took the SIGCHLD of child 'taken' at ts: that was the pending
+   one, so every other child reaped before ts whose own was not taken had
+   its SIGCHLD merged */
+static void
+kids_judge_before(struct tr_match *m, int parent, int taken, uint64_t ts)
+{
+    for (int i = m->nkids - 1; i >= 0; i--)
+        if (m->kids[i].parent == parent && m->kids[i].pid != taken &&
+            m->kids[i].reaped && m->kids[i].reap_ts < ts)
+            kid_done(m, i);
+}
+
+/*
+ * Parent 'vpid' reaped child 'pid' (reaped) or took its SIGCHLD, at ts. A
+ * SIGCHLD taken from another child after this one was reaped was the one
+ * pending: this one's, if not taken yet, had merged.
+ */
+static void
+kid_seen(struct tr_match *m, int vpid, int pid, bool reaped, uint64_t ts)
 {
     struct mproc *p = mt_proc(m, vpid);
-    int i;
+    struct kid *k;
 
     if (p == NULL)
         return;
-    if (!reaped)
+    if (!reaped) {
         p->takes_sigchld = true;
-    for (i = 0; i < p->nkids && p->kids[i].pid != pid; i++)
-        continue;
-    if (i == p->nkids) {
-        if (p->nkids == MAX_KIDS)
-            kid_done(m, vpid, p, 0);    /* the oldest, as it stands */
-        i = p->nkids++;
-        p->kids[i].pid = pid;
-        p->kids[i].reaped = p->kids[i].signalled = false;
+        kids_judge_before(m, vpid, pid, ts);
     }
-    if (reaped)
-        p->kids[i].reaped = true;
-    else
-        p->kids[i].signalled = true;
-    if (p->kids[i].reaped && p->kids[i].signalled)
-        kid_done(m, vpid, p, i);
+    k = kid_get(m, vpid, pid, ts);
+    if (reaped) {
+        k->reaped = true;
+        k->reap_ts = ts;
+        k->since = ts;
+        if (k->at == 0 && !k->signalled)
+            k->at = ts - 1;     /* its exit is not traced: at the reap,
+                                   just after its killed mark */
+    } else {
+        k->signalled = true;
+        k->at = 0;
+    }
+    if (k->reaped && k->signalled)
+        kid_done(m, (int)(k - m->kids));
 }
 
-/* Parent 'vpid' exits (or the trace ends): judge its children */
+/* Parent 'vpid' exits (vpid 0: the trace ends): judge its children */
 static void
 kids_done(struct tr_match *m, int vpid)
 {
-    struct mproc *p = tr_hash_get(&m->mprocs, (uint64_t)vpid);
-
-    while (p != NULL && p->nkids > 0)
-        kid_done(m, vpid, p, p->nkids - 1);
-}
-
-static void
-kids_at_end(uint64_t key, void *val, void *arg)
-{
-    (void)val;
-    kids_done(arg, (int)key);
+    for (int i = m->nkids - 1; i >= 0; i--)
+        if (vpid == 0 || m->kids[i].parent == vpid)
+            kid_done(m, i);
 }
 
 static void
@@ -500,11 +578,24 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         it.t0 = ev->ts;
         it.signo = ev->signo;
         it.value = ev->value;
+        /* the ack merged away for this record (the server may trace this
+           before the consumption it merged into): its effect came anyway */
+        for (h = m->oldest; h != NULL; h = h->newer) {
+            if (h->sig && !h->recv && h->it.to == ev->vpid &&
+                h->it.value == 0 && strcmp(h->it.what, "ack") == 0 &&
+                h->it.pid != 0 && h->it.seq == (uint32_t)ev->value) {
+                it.pid = h->it.pid;
+                it.seq = h->it.seq;
+                h->it.t1 = ev->ts;
+                mt_settle(m, h, TR_FATE_MERGED);
+                break;
+            }
+        }
         mt_emit(m, &it);
         return;
     }
     for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
-        if (!h->recv && same_signal(h, ev->signo, ev->value)) {
+        if (!h->recv && !h->merged && same_signal(h, ev->signo, ev->value)) {
             h->it.t1 = ev->ts;
             if (ignored)
                 snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
@@ -524,7 +615,7 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
     if (ignored && it.what[0] == '\0')
         snprintf(it.what, sizeof(it.what), "signal");
     if (strcmp(ev->what, "child") == 0 && !ignored)
-        kid_seen(m, ev->vpid, ev->peer_pid, false);
+        kid_seen(m, ev->vpid, ev->peer_pid, false, ev->ts);
     if (strcmp(ev->what, "child") == 0 || sender == NULL || !sender->traced) {
         /* from the kernel or from outside: no send will come */
         it.fate = ignored ? TR_FATE_IGNORED : TR_FATE_NOSEND;
@@ -599,11 +690,13 @@ mt_killed(struct tr_match *m, const struct tr_event *ev)
             break;
         }
     }
-    for (const struct half *h = m->oldest; h != NULL; h = h->newer) {
-        if (h->sig && !h->recv && h->it.to == ev->child_pid &&
+    for (struct half *h = m->oldest; h != NULL; h = h->newer) {
+        if (h->sig && !h->recv && !h->merged && h->it.to == ev->child_pid &&
             h->it.signo == it.signo) {
             snprintf(it.text, sizeof(it.text), "%s", h->it.what);
             it.value = h->it.from;
+            h->it.t1 = it.t0;   /* delivered: it killed the child */
+            mt_settle(m, h, TR_FATE_FATAL);
             break;
         }
     }
@@ -709,6 +802,7 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
         mt_note(m, ev);
         mt_receiver_gone(m, ev->vpid);
         kids_done(m, ev->vpid);
+        kid_exited(m, ev->vpid, ev->ts);
         break;
     case TR_ERROR:
         if (strcmp(ev->what, "record_write") == 0) {
@@ -723,7 +817,7 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
     case TR_PROC_REAP:
         mt_killed(m, ev);       /* it died before it was reaped */
         mt_note(m, ev);
-        kid_seen(m, ev->vpid, ev->child_pid, true);
+        kid_seen(m, ev->vpid, ev->child_pid, true, ev->ts);
         mt_receiver_gone(m, ev->child_pid);
         break;
     default:
@@ -736,12 +830,20 @@ tr_match_event(struct tr_match *m, const struct tr_event *ev)
            (m->oldest->ts + TR_MATCH_HORIZON_NS < ev->ts ||
             m->npending > MAX_PENDING))
         mt_expire(m, m->oldest);
+    for (int i = m->nkids - 1; i >= 0; i--)
+        if (m->kids[i].since + TR_MATCH_HORIZON_NS < ev->ts)
+            kid_done(m, i);
 }
 
 uint64_t
 tr_match_oldest(const struct tr_match *m)
 {
-    return m->oldest != NULL ? m->oldest->ts : UINT64_MAX;
+    uint64_t t = m->oldest != NULL ? m->oldest->ts : UINT64_MAX;
+
+    for (int i = 0; i < m->nkids; i++)
+        if (m->kids[i].at != 0 && m->kids[i].at < t)
+            t = m->kids[i].at;
+    return t;
 }
 
 void
@@ -749,7 +851,7 @@ tr_match_finish(struct tr_match *m)
 {
     while (m->oldest != NULL)
         mt_expire(m, m->oldest);
-    tr_hash_each(&m->mprocs, kids_at_end, m);
+    kids_done(m, 0);
 }
 
 void

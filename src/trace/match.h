@@ -48,7 +48,14 @@ enum tr_fate {
     TR_FATE_NOWRITE,            /* read; its write is not in the trace */
     TR_FATE_LOST,               /* signal sent, never consumed */
     TR_FATE_COALESCED,          /* classic signal merged into a pending one */
+    TR_FATE_MERGED,             /* merged too, but what it asked for was
+                                   done anyway: a child reaped although
+                                   its SIGCHLD merged, a record settled
+                                   from its FIFO's state although its ack
+                                   merged (t1: then) */
     TR_FATE_IGNORED,            /* signal taken but ignored (signal_ignore) */
+    TR_FATE_FATAL,              /* signal delivered, and its default action
+                                   killed its receiver (t1: its death) */
     TR_FATE_FAILED,             /* a write that failed (its error follows,
                                    or SIGPIPE killed its writer in it): it
                                    never entered the FIFO; text: why,
@@ -67,12 +74,17 @@ enum tr_note {
     TR_NOTE_RECLAIM,            /* fifo, pid, seq; to: reader; text: reason */
     TR_NOTE_SETTLED,            /* ack_coalesced: the server settled a record
                                    from its FIFO's state, no signal of its
-                                   own; signo; value: the record's seq */
+                                   own; signo; value: the record's seq;
+                                   pid, seq: the request of the ack that
+                                   merged away, when traced */
     TR_NOTE_KILLED,             /* a child reaped as killed, with no
                                    proc_exit: its end, at the reap; to: its
                                    reaper; signo; num: status; text: the
                                    traced signal that killed it ("ready"),
                                    value: that signal's sender, or "" */
+    TR_NOTE_VANISHED,           /* diagrams: a process whose end the trace
+                                   does not hold (no proc_exit, no reap):
+                                   at its last event */
 };
 
 struct tr_item {

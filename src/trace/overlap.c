@@ -70,6 +70,7 @@ struct overlap {
     uint64_t most_at;
     uint64_t nwaits;            /* for another client's ack */
     uint64_t nown;              /* for an ack of the same client's record */
+    bool server;                /* a server traced its start */
     bool oom;
 };
 
@@ -230,6 +231,8 @@ on_event(const struct tr_event *ev, void *arg)
 
     if (o->origin == 0)
         o->origin = ev->ts;
+    if (ev->type == TR_PROC_START && strcmp(ev->role, "server") == 0)
+        o->server = true;
     if (ev->type == TR_RECORD_READ && ev->fifo == 1) {
         enter(o, ev);
         ready(o, ev, 3);
@@ -270,6 +273,11 @@ cmd_overlap_run(const char *dir)
         fprintf(stderr, "%s: overlap: out of memory, or more than %d "
                 "requests in one server at once\n", ipc_progname(),
                 OV_MAX_INSIDE);
+        return 1;
+    }
+    if (!o.server) {
+        fprintf(stderr, "%s: overlap: no server in the trace in '%s' (no "
+                "process traced itself as 'server')\n", ipc_progname(), dir);
         return 1;
     }
     printf("summary: %" PRIu64 " requests entered beside another client's; "

@@ -41,17 +41,17 @@ struct glyphs {
     const char *spawn, *spawn_r, *spawn_l;
     const char *bad, *start, *exit, *killed, *error, *reclaim, *reap;
     const char *corner;
-    const char *section, *settled, *self;
+    const char *section, *settled, *self, *merged;
 };
 
 static const struct glyphs unicode = {
     "│", "├", "┤", "─", "▶", "◀", "┄", "▷", "◁", "┈", "▸", "◂",
-    "✗", "┬", "┴", "╧", "✖", "↺", "◆", "┌", "═", "✓", "●",
+    "✗", "┬", "┴", "╧", "✖", "↺", "◆", "┌", "═", "✓", "●", "◇",
 };
 
 static const struct glyphs ascii = {
     "|", "+", "+", "-", ">", "<", ".", ">", "<", ":", ">", "<",
-    "X", "o", "#", "%", "!", "@", "*", "+", "=", "v", "&",
+    "X", "o", "#", "%", "!", "@", "*", "+", "=", "v", "&", "m",
 };
 
 /* One end of a message of the request of --request, or its route */
@@ -155,12 +155,13 @@ seq_begin(struct tr_layout *L, void *arg)
 }
 
 /*
- * The first row of a section: a titled rule for an experiment of a lab
- * trace, then the staircase of its own lanes: lane i is named on row i,
- * where no lane right of it has started yet.
+ * The first row of a section, before its first item (at 'first'): a titled
+ * rule for an experiment of a lab trace, then the staircase of its own
+ * lanes: lane i is named on row i, where no lane right of it has started
+ * yet.
  */
 static void
-put_section(struct seq *s, const struct tr_layout *L)
+put_section(struct seq *s, const struct tr_layout *L, uint64_t first)
 {
     const struct tr_section *S = &L->secs[L->cur];
     int room = s->opts->width - s->tw - 4 - LABEL_MIN;
@@ -178,7 +179,9 @@ put_section(struct seq *s, const struct tr_layout *L)
     if (S->title[0] != '\0') {
         for (int i = 0; i < s->ncells; i++)
             s->cells[i] = s->g->section;
-        tr_fmt_since(S->t0, L->origin, time, sizeof(time));
+        /* the first section holds what came before its experiment */
+        tr_fmt_since(first < S->t0 ? first : S->t0, L->origin, time,
+                     sizeof(time));
         snprintf(title, sizeof(title), "experiment '%s'", S->title);
         put_row(s, time, title);
     }
@@ -205,6 +208,7 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
     const struct glyphs *g = s->g;
     const char *shaft = g->rec, *head_r = g->rec_r, *head_l = g->rec_l;
     bool bad = tr_item_undelivered(it);
+    bool merged = it->fate == TR_FATE_MERGED;
     int a, b;
 
     if (it->kind == TR_ITEM_SIGNAL) {
@@ -237,13 +241,15 @@ arrow(struct seq *s, const struct tr_item *it, int la, int lb)
             s->cells[a] = g->origin_r;
         for (int c = a + 1; c < b - 1; c++)
             s->cells[c] = shaft;
-        s->cells[lb >= 0 ? b - 1 : b] = bad ? g->bad : head_r;
+        s->cells[lb >= 0 ? b - 1 : b] = bad ? g->bad : merged ? g->merged
+                                                              : head_r;
     } else {
         if (la >= 0)
             s->cells[a] = g->origin_l;
         for (int c = b + 2; c < a; c++)
             s->cells[c] = shaft;
-        s->cells[lb >= 0 ? b + 1 : b] = bad ? g->bad : head_l;
+        s->cells[lb >= 0 ? b + 1 : b] = bad ? g->bad : merged ? g->merged
+                                                              : head_l;
     }
 }
 
@@ -254,6 +260,7 @@ note_glyph(const struct glyphs *g, enum tr_note note)
     case TR_NOTE_START:   return g->start;
     case TR_NOTE_EXIT:    return g->exit;
     case TR_NOTE_KILLED:  return g->killed;
+    case TR_NOTE_VANISHED: return g->killed;
     case TR_NOTE_REAP:    return g->reap;
     case TR_NOTE_RECLAIM: return g->reclaim;
     case TR_NOTE_SETTLED: return g->settled;
@@ -301,6 +308,19 @@ add_step(struct seq *s, uint64_t t, int vpid, const char *fmt, ...)
     s->nsteps++;
 }
 
+/* --request: is a write of it into FIFO 'fifo' a step already? */
+static bool
+wrote_into(const struct seq *s, int fifo)
+{
+    char what[32];
+
+    snprintf(what, sizeof(what), "writes it into FIFO%d", fifo);
+    for (int i = 0; i < s->nsteps; i++)
+        if (strcmp(s->steps[i].what, what) == 0)
+            return true;
+    return false;
+}
+
 /*
  * --request: both ends of each of its records and signals are steps, as
  * far as the trace has them: a record taken back or a signal never taken
@@ -323,12 +343,22 @@ keep_steps(struct seq *s, const struct tr_item *it)
                  it->signo);
         if (got)
             add_step(s, it->t1, to, "takes '%s'", it->what);
+        else if (it->fate == TR_FATE_FATAL)
+            add_step(s, it->t1, to, "dies of '%s' (its default action)",
+                     it->what);
     } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_RECLAIM) {
         add_step(s, it->t0, it->from, "takes it back from FIFO%d (%s)",
                  it->fifo, it->text);
+    } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_SETTLED) {
+        add_step(s, it->t0, it->from, "ack settled from FIFO state (its "
+                 "ack merged into another's)");
     } else if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_DROP) {
-        add_step(s, it->t0, it->from, "drops it from FIFO%d (%s)", it->fifo,
-                 it->text);
+        if (wrote_into(s, it->fifo))
+            add_step(s, it->t0, it->from, "drops it from FIFO%d (%s)",
+                     it->fifo, it->text);
+        else                    /* never written: what the server held */
+            add_step(s, it->t0, it->from, "drops the result it held (%s)",
+                     it->text);
     }
 }
 
@@ -441,7 +471,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
 
     put_gaps_before(s, L, tr_item_time(it));
     if (L->cur != s->sec)
-        put_section(s, L);
+        put_section(s, L, tr_item_time(it));
     tr_fmt_ms(tr_item_time(it) - L->origin, time, sizeof(time));
     if (exited == 0)
         take_lane(s, L, it, it->from, time);
@@ -463,7 +493,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     tr_fmt_item(L->procs, it, label, sizeof(label));
     /* the row is drawn at the write or send: say when the other end was */
     if ((it->kind == TR_ITEM_RECORD || it->kind == TR_ITEM_SIGNAL) &&
-        it->t1 > it->t0 && it->t0 != 0)
+        it->t1 > it->t0 && it->t0 != 0 && it->fate != TR_FATE_MERGED)
         tr_append(label, sizeof(label), " +%s",
                   tr_fmt_ms(it->t1 - it->t0, wait, sizeof(wait)));
     if (exited != 0)
@@ -492,8 +522,9 @@ seq_end(struct tr_layout *L, void *arg)
            g->rec, g->rec, g->rec_r, g->sig, g->sig, g->sig_r, g->spawn,
            g->spawn, g->spawn_r, g->bad, g->start, g->exit, g->error,
            g->reclaim);
-    printf("%s killed  %s reap  %s ack settled  %s to itself (or to its "
-           "lane's other owner)\n", g->killed, g->reap, g->settled, g->self);
+    printf("%s killed  %s reap  %s ack settled  %s merged, done anyway\n",
+           g->killed, g->reap, g->settled, g->merged);
+    printf("%s to itself (or to its lane's other owner)\n", g->self);
     printf("+T at the end of a label: read (or taken) T ms after it was "
            "written (or sent)\n");
     if (s->v->req_pid != 0)

@@ -58,6 +58,9 @@ struct stats {
     uint64_t sent, routed, answered, misread, undelivered;
     uint64_t unasked;           /* results read with no request sent */
     uint64_t f2_writes, f4_reads;       /* FIFO2 in use at all; results */
+    struct tr_hash lost_to;     /* vpid --> undelivered messages for it */
+    uint64_t vanished;          /* of those, for processes whose end the
+                                   trace does not hold (report()) */
     struct tr_hist hops[H_COUNT];
 };
 
@@ -117,8 +120,14 @@ on_item(const struct tr_item *it, void *arg)
 
     if (it->fate == TR_FATE_MISREAD)
         s->misread++;
-    if (tr_item_undelivered(it))
+    if (tr_item_undelivered(it)) {
+        int to = tr_item_receiver(it);
+        void *n = tr_hash_get(&s->lost_to, (uint64_t)(uint32_t)to);
+
         s->undelivered++;
+        tr_hash_put(&s->lost_to, (uint64_t)(uint32_t)to,
+                    (void *)((uintptr_t)n + 1));
+    }
     if (it->t1 == 0 || it->t0 == 0 ||
         (it->fate != TR_FATE_OK && it->fate != TR_FATE_IGNORED &&
          it->fate != TR_FATE_MISREAD))
@@ -137,6 +146,17 @@ on_item(const struct tr_item *it, void *arg)
 }
 
 /* Microseconds, one decimal */
+/* Undelivered messages for a process that vanished: no exit, no reap */
+static void
+count_vanished(uint64_t key, void *val, void *arg)
+{
+    struct stats *s = arg;
+    const struct tr_proc *p = tr_procs_get(&s->procs, (int)key);
+
+    if (p != NULL && p->traced && !p->exited)
+        s->vanished += (uintptr_t)val;
+}
+
 static void
 print_us(uint64_t ns)
 {
@@ -161,6 +181,7 @@ report(struct stats *s, const char *dir, const struct tr_source_info *info)
         printf("  %-38s %9" PRIu64 "\n", "other ipclab events",
                s->counts[TR_OTHER]);
 
+    tr_hash_each(&s->lost_to, count_vanished, s);
     if (s->sent == 0 && s->routed == 0)
         printf("\nrequests: none (no FIFO1 record in this trace)\n");
     else if (s->f2_writes == 0 && s->answered == 0 && s->unasked == 0)
@@ -176,7 +197,12 @@ report(struct stats *s, const char *dir, const struct tr_source_info *info)
                "request behind them (not answers)\n", s->unasked);
     if (s->misread > 0 || s->undelivered > 0)
         printf("messages: %" PRIu64 " read by the wrong process, %" PRIu64
-               " never delivered\n", s->misread, s->undelivered);
+               " never delivered", s->misread, s->undelivered);
+    if (s->vanished > 0)
+        printf(" (%" PRIu64 " of them for processes whose end is not "
+               "traced: killed by an untraced process?)", s->vanished);
+    if (s->misread > 0 || s->undelivered > 0)
+        putchar('\n');
 
     printf("\n%-40s %9s %11s %11s %11s\n", "latency (us)", "count", "p50",
            "p99", "max");
@@ -211,6 +237,7 @@ cmd_stats_run(const char *dir)
         rc = 0;
     }
     tr_hash_free_values(&s.reqs);
+    tr_hash_free(&s.lost_to);
     tr_procs_free(&s.procs);
     return rc;
 }

@@ -15,6 +15,9 @@
  *   trouble   a record never read, a signal never taken, a lost wake-up
  *             (a classic signal merged into a pending one) end in a red
  *             cross where they were sent, with a red label
+ *   merged    a classic signal merged into a pending one whose effect
+ *             came anyway (a child reaped although its SIGCHLD merged)
+ *             ends in a hollow diamond where that happened (the reap)
  *
  * Long idle stretches are drawn short and marked with their length;
  * stretches where the tracer lost events (tr_source_gaps()) are red bands. Each
@@ -70,6 +73,7 @@ static const char *const style =
     "stroke-linejoin:round}\n"
     ".n{paint-order:stroke;stroke:#fff;stroke-width:3px;fill:#444;"
     "font-style:italic}\n"
+    ".lb{fill:#fff;fill-opacity:0.9}\n"
     ".bad{fill:#c00;font-weight:bold}\n"
     ".r{stroke-width:2.2;fill:none}\n"
     ".f1{stroke:#1f6fb4}.f2{stroke:#2a9a2a}.f3{stroke:#e07b00}"
@@ -94,6 +98,11 @@ static const struct sigkind {
 static const char *const fifo_color[] = { "#555", "#1f6fb4", "#2a9a2a",
                                           "#e07b00", "#8a4fbf" };
 
+/* What a walk over the items does: items are drawn in two layers, every
+   edge and mark first, then every label over them; before both, the
+   labels are measured for the picture's width */
+enum walk { W_EDGES, W_LABELS, W_MEASURE };
+
 struct svg {
     const struct svg_opts *opts;
     const struct tr_view *v;
@@ -103,6 +112,8 @@ struct svg {
     FILE *f;
     int width;
     int ylo, yhi;               /* the part of the diagram on this page */
+    enum walk walk;
+    int right;                  /* W_MEASURE: where the labels end, px */
     int *starts;                /* where each page starts, y */
 };
 
@@ -141,6 +152,37 @@ marker(FILE *f, const char *id, const char *path, const char *fill,
             "stroke=\"%s\"/></marker>\n", id, path, fill, stroke);
 }
 
+/* How wide a label of class cls is drawn: 11 px characters 0.62 em wide
+   (DejaVu Sans's widest usual ones), bold ("bad") 10 % wider */
+static int
+label_width(const char *cls, const char *label)
+{
+    int chars = 0;
+
+    for (const char *p = label; *p != '\0'; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    return (int)(chars * 11 * 0.62 * (strstr(cls, "bad") != NULL ? 1.1 : 1));
+}
+
+/*
+ * The label of an item at x, y (its baseline): over an opaque box, so that
+ * edges drawn under it never strike it through (W_LABELS), or how far right
+ * it reaches (W_MEASURE); nothing while the edges are drawn.
+ */
+static void
+item_text(struct svg *s, int x, int y, const char *cls, const char *label)
+{
+    int w = label_width(cls, label);
+
+    if (s->walk == W_MEASURE && x + w > s->right)
+        s->right = x + w;
+    if (s->walk != W_LABELS)
+        return;
+    fprintf(s->f, "<rect class=\"lb\" x=\"%d\" y=\"%d\" width=\"%d\" "
+            "height=\"10\"/>\n", x - 1, y - 8, w + 2);
+    svg_text(s->f, x, y, "start", cls, label);
+}
+
 /* A line with an arrow head, the style of a record or of a signal kind */
 static void
 edge(struct svg *s, int x1, int y1, int x2, int y2, const struct tr_item *it,
@@ -159,7 +201,8 @@ edge(struct svg *s, int x1, int y1, int x2, int y2, const struct tr_item *it,
         fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                 "class=\"s\" stroke=\"%s\" stroke-dasharray=\"%s\" "
                 "marker-end=\"url(#%s%d)\"/>\n", x1, y1, x2, y2,
-                sigkinds[k].color, sigkinds[k].dash, bad ? "x" : "s",
+                sigkinds[k].color, sigkinds[k].dash,
+                bad ? "x" : it->fate == TR_FATE_MERGED ? "m" : "s",
                 bad ? 0 : k);
     } else {
         fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
@@ -212,14 +255,20 @@ draw_item(struct svg *s, const struct tr_item *it)
             [TR_NOTE_REAP] = "#8a4fbf", [TR_NOTE_ERROR] = "#c00",
             [TR_NOTE_DROP] = "#c00", [TR_NOTE_RECLAIM] = "#e07b00",
             [TR_NOTE_SETTLED] = "#1f77b4", [TR_NOTE_KILLED] = "#c00",
+            [TR_NOTE_VANISHED] = "#c00",
         };
         bool err = it->note == TR_NOTE_ERROR || it->note == TR_NOTE_DROP ||
-                   it->note == TR_NOTE_KILLED;
+                   it->note == TR_NOTE_KILLED ||
+                   it->note == TR_NOTE_VANISHED;
 
         if (!visible(s, y1, y1))
             return;
         x1 = lane_x(la);
-        if (it->note == TR_NOTE_EXIT || it->note == TR_NOTE_KILLED)
+        item_text(s, x1 + 9, y1 - 3, err ? "n bad" : "n", label);
+        if (s->walk != W_EDGES)
+            return;
+        if (it->note == TR_NOTE_EXIT || it->note == TR_NOTE_KILLED ||
+            it->note == TR_NOTE_VANISHED)
             fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                     "stroke=\"%s\" stroke-width=\"3\"/>\n", x1 - 10, y1,
                     x1 + 10, y1, fill[it->note]);
@@ -230,7 +279,6 @@ draw_item(struct svg *s, const struct tr_item *it)
         else
             fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"4.5\" "
                     "fill=\"%s\"/>\n", x1, y1, fill[it->note]);
-        svg_text(s->f, x1 + 9, y1 - 4, "start", err ? "n bad" : "n", label);
         return;
     }
 
@@ -254,7 +302,14 @@ draw_item(struct svg *s, const struct tr_item *it)
     if (x1 == x2)
         x2 = x1 + 30;           /* to itself */
     dir = x2 > x1 ? 1 : -1;
-    edge(s, x1, y1, x2 - 2 * dir, y2, it, bad);
+    if (s->walk == W_EDGES) {
+        edge(s, x1, y1, x2 - 2 * dir, y2, it, bad);
+        if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
+            fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" "
+                    "fill=\"%s\"/>\n", x1, y1,
+                    sigkinds[sigkind(it->what)].color);
+        return;
+    }
 
     if (it->kind == TR_ITEM_RECORD)
         snprintf(lcls, sizeof(lcls), "l lf%d",
@@ -267,19 +322,13 @@ draw_item(struct svg *s, const struct tr_item *it)
        runs left into the time column; a stub's label starts clear of its
        cross (past a stub to the right, at its lane for one to the left) */
     if (y2 == y1 && x2 != x1 && bad)
-        svg_text(s->f, (x1 < x2 ? x2 : x1) + 6, y1 + 4, "start", lcls,
-                 label);
+        item_text(s, (x1 < x2 ? x2 : x1) + 6, y1 - 3, lcls, label);
     else if (it->kind == TR_ITEM_SIGNAL && strcmp(it->what, "child") == 0 &&
         y2 > y1)                /* past where it was taken: the exit row
                                    has the child's own label */
-        svg_text(s->f, (x1 < x2 ? x1 : x2) + 6, y2 - 4, "start", lcls,
-                 label);
+        item_text(s, (x1 < x2 ? x1 : x2) + 6, y2 - 3, lcls, label);
     else
-        svg_text(s->f, (x1 < x2 ? x1 : x2) + 6, y1 - 4, "start", lcls,
-                 label);
-    if (it->kind == TR_ITEM_SIGNAL && !bad)     /* colour the label */
-        fprintf(s->f, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"%s\"/>\n",
-                x1, y1, sigkinds[sigkind(it->what)].color);
+        item_text(s, (x1 < x2 ? x1 : x2) + 6, y1 - 3, lcls, label);
 }
 
 /* The lane headers of section sec at y (its top, or a repeat) */
@@ -494,6 +543,12 @@ draw_page(struct svg *s, int page, int pages)
     }
     marker(s->f, "hp", "M0,1 L9,5 L0,9", "none", "#888");
     marker(s->f, "x0", "M1,1 L9,9 M9,1 L1,9", "none", "#c00");
+    for (int k = 0; k == 0 || sigkinds[k - 1].what != NULL; k++) {
+        char id[8];             /* merged, but done anyway: a diamond */
+
+        snprintf(id, sizeof(id), "m%d", k);
+        marker(s->f, id, "M1,5 L5,1 L9,5 L5,9 z", "#fff", sigkinds[k].color);
+    }
     svg_close_defs(s->f, s->ylo - TOP);
     for (int sec = 0; sec < s->d.L->nsecs; sec++)
         draw_section(s, sec);
@@ -522,8 +577,9 @@ draw_page(struct svg *s, int page, int pages)
                  tr_fmt_ms(s->d.times[i] - s->d.origin, ms, sizeof(ms)));
         last = (size_t)y;
     }
-    for (size_t i = 0; i < s->d.nitems; i++)
-        draw_item(s, &s->d.items[i]);
+    for (s->walk = W_EDGES; s->walk <= W_LABELS; s->walk++)
+        for (size_t i = 0; i < s->d.nitems; i++)
+            draw_item(s, &s->d.items[i]);
     repeated_headers(s);
     title_band(s, page, pages);
 }
@@ -716,6 +772,14 @@ svg_end(struct tr_layout *L, void *arg)
     s->d.height += BOTTOM;
     s->width = LEFT + (s->d.max_lanes > 0 ? s->d.max_lanes : 1) * LANE_W +
                RIGHT;
+    /* wide enough for its longest label */
+    s->walk = W_MEASURE;
+    s->ylo = 0;
+    s->yhi = s->d.height;
+    for (size_t i = 0; i < s->d.nitems; i++)
+        draw_item(s, &s->d.items[i]);
+    if (s->right + 16 > s->width)
+        s->width = s->right + 16;
     if ((pages = paginate(s)) == -1) {
         ipc_warnx("out of memory laying out '%s'", s->dir);
         s->d.oom = 1;

@@ -254,6 +254,7 @@ START_TEST(test_check_names_every_violation)
     const struct tt_actors *a = tt_actors(TT_BROKEN);
     char want[14][240], *line, *save = NULL;
     struct tt_run r;
+    int pid, traced, server;
 
     /* in time order, as emit.c's script plays them; the unanswered
        request is dated from its first event */
@@ -295,6 +296,19 @@ START_TEST(test_check_names_every_violation)
     check(&r, TT_BROKEN);
     ck_assert_msg(r.status == 1, "exit %d", r.status);
     line = expect_lines(r.out, want, 14, &save);
+    /* the request of a client that traced nothing is not judged, not an
+       R8 violation: the trace cannot say whether it was answered */
+    ck_assert_msg(line != NULL, "no 'not judged' line for the request of "
+                  "an untraced client");
+    ck_assert_msg(sscanf(line, "not judged: request %d:1 from an untraced "
+                         "process (pid %d traced nothing; last seen: read "
+                         "from FIFO1 by server %d)", &pid, &traced,
+                         &server) == 3, "unexpected line: %s", line);
+    ck_assert_int_eq(pid, traced);
+    ck_assert_int_eq(server, a->server);
+    ck_assert(pid != a->rc_a && pid != a->rc_b && pid != a->sum &&
+              pid != a->mul && pid != a->server);
+    line = strtok_r(NULL, "\n", &save);
     ck_assert_msg(line == NULL, "unexpected line: %s", line);
     expect_count(&r, 14, TT_BROKEN);
     tt_run_free(&r);

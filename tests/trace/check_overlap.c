@@ -119,6 +119,21 @@ START_TEST(test_overlap_names_the_record_before)
 }
 END_TEST
 
+/* A trace with no server (lab 01's) has nobody to be inside: overlap says
+   so and fails, rather than reporting "at most 0 clients" */
+START_TEST(test_overlap_says_there_is_no_server)
+{
+    struct tt_run r;
+
+    tt_trace(&r, "overlap", tt_dir(TT_LAB01), NULL);
+    ck_assert_msg(r.status == 1, "overlap: exit %d: %s", r.status, r.out);
+    ck_assert_msg(strstr(r.err, "no server in the trace") != NULL, "%s",
+                  r.err);
+    ck_assert_msg(strstr(r.out, "summary:") == NULL, "%s", r.out);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 overlap_suite(void)
 {
@@ -129,6 +144,8 @@ overlap_suite(void)
     tcase_add_test(core, test_overlap_clients_meet_and_wait);
     tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
     tcase_add_test(core, test_overlap_names_the_record_before);
+    tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
+    tcase_add_test(core, test_overlap_says_there_is_no_server);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

@@ -244,7 +244,7 @@ START_TEST(test_seq_sigchld_sent_at_exit)
 
         while (line > r.out && line[-1] != '\n')
             line--;
-        if (strncmp(p, "  child SIGCHLD LOST: merged", 28) == 0)
+        if (strncmp(p, "  child SIGCHLD merged with", 27) == 0)
             continue;           /* never taken: merged into another */
         ck_assert_msg(sent != NULL && sent < strchr(p, '\n'), "%.100s", p);
         ck_assert_int_eq(sscanf(sent, "(sent by the kernel when %39s %15s "
@@ -315,6 +315,121 @@ START_TEST(test_views_mark_ack_coalesced)
                       memchr(line, '[', (size_t)(p - line)) == NULL,
                       "%.120s", line);
     }
+    tt_run_free(&r);
+}
+END_TEST
+
+/* An ack merged into another's (classic signals) whose record the server
+   then settled from its FIFO's state is no lost wake-up: seq draws it as
+   merged and settled, and seq --request lists that settlement as a step */
+START_TEST(test_seq_request_lists_settled_ack)
+{
+    const char *note = "ack settled from FIFO state (coalesced)";
+    char server[16];
+    struct tt_run all, r;
+    int marks, steps = 0;
+
+    snprintf(server, sizeof(server), "%d", tt_server(TT_EMIT_CLASSIC));
+    tt_trace(&all, "seq", "--server", server, "--width", "200",
+             tt_dir(TT_EMIT_CLASSIC), NULL);
+    ck_assert_msg(all.status == 0, "seq: %s", all.err);
+    marks = tt_count_lines(all.out, note);
+    ck_assert_int_gt(marks, 0);
+    for (const char *p = all.out;
+         (p = strstr(p, "  ack SIGUSR2 ")) != NULL; p++) {
+        char id[32];
+
+        if (sscanf(p, "  ack SIGUSR2 %31s", id) != 1 ||
+            strncmp(p + 14 + strlen(id), " merged with a pending SIGUSR2; "
+                    "settled from FIFO state ", 56) != 0)
+            continue;           /* taken, or lost */
+        tt_trace(&r, "seq", "--server", server, "--request", id,
+                 tt_dir(TT_EMIT_CLASSIC), NULL);
+        ck_assert_msg(r.status == 0, "seq --request %s: %s", id, r.err);
+        steps += tt_count_lines(r.out, "ack settled from FIFO state (its "
+                                "ack merged into another's)");
+        tt_run_free(&r);
+    }
+    ck_assert_int_eq(steps, marks);
+    tt_run_free(&all);
+}
+END_TEST
+
+/* seq --request says a record was dropped "from FIFOn" only after a step
+   that wrote it there; a result the server held, never written, is "the
+   result it held" */
+START_TEST(test_seq_request_drops_say_from_where)
+{
+    char server[16];
+    struct tt_run all, r;
+    int held = 0;
+
+    snprintf(server, sizeof(server), "%d", tt_server(TT_EMIT_CLASSIC));
+    tt_trace(&all, "seq", "--server", server, "--width", "200",
+             tt_dir(TT_EMIT_CLASSIC), NULL);
+    ck_assert_msg(all.status == 0, "seq: %s", all.err);
+    for (const char *p = all.out; (p = strstr(p, "  drops F")) != NULL;
+         p++) {
+        char id[32], wrote[32];
+        int fifo;
+        const char *drop;
+
+        if (sscanf(p, "  drops F%d %31s", &fifo, id) != 2)
+            continue;
+        tt_trace(&r, "seq", "--server", server, "--request", id,
+                 tt_dir(TT_EMIT_CLASSIC), NULL);
+        ck_assert_msg(r.status == 0, "seq --request %s: %s", id, r.err);
+        snprintf(wrote, sizeof(wrote), "writes it into FIFO%d\n", fifo);
+        if ((drop = strstr(r.out, "drops it from FIFO")) != NULL) {
+            ck_assert_msg(strstr(r.out, wrote) != NULL &&
+                          strstr(r.out, wrote) < drop, "%s", r.out);
+        } else {
+            ck_assert_msg(strstr(r.out, "drops the result it held (") !=
+                          NULL, "%s", r.out);
+            ck_assert_ptr_null(strstr(r.out, wrote));
+            held++;
+        }
+        tt_run_free(&r);
+    }
+    ck_assert_int_gt(held, 0);
+    tt_run_free(&all);
+}
+END_TEST
+
+/*
+ * drop.sh kills its client with SIGKILL from the shell, which traces
+ * nothing, and nobody traced reaps it: its lane ends at its last event
+ * with a mark that says the trace holds no end for it, in seq and svg.
+ */
+START_TEST(test_views_end_processes_that_vanish)
+{
+    const char *mark = ": trace ends here: no exit traced (killed by an "
+                       "untraced process?)";
+    struct tt_run r, sv;
+    const char *p, *line;
+    char who[48];
+    int pid;
+
+    tt_trace(&r, "seq", "--width", "200", tt_dir(TT_DROP), NULL);
+    ck_assert_msg(r.status == 0, "seq: %s", r.err);
+    ck_assert_msg((p = strstr(r.out, mark)) != NULL, "no end mark:\n%s",
+                  r.out);
+    for (line = p; line > r.out && line[-1] != '\n'; line--)
+        continue;
+    ck_assert_msg(strstr(line, "╧") != NULL && strstr(line, "╧") < p,
+                  "no mark in its lane: %.120s", line);
+    while (p > line && p[-1] != ' ')
+        p--;                    /* "rc 4711: trace ends here" */
+    pid = atoi(p);
+    ck_assert_int_gt(pid, 0);
+    /* one end, and no exit */
+    ck_assert_int_eq(tt_count_lines(r.out, mark), 1);
+    snprintf(who, sizeof(who), "rc %d exits", pid);
+    ck_assert_ptr_null(strstr(r.out, who));
+    tt_trace(&sv, "svg", tt_dir(TT_DROP), NULL);
+    ck_assert_msg(sv.status == 0, "svg: %s", sv.err);
+    ck_assert_int_eq(tt_count_lines(sv.out, mark), 1);
+    tt_run_free(&sv);
     tt_run_free(&r);
 }
 END_TEST
@@ -429,6 +544,15 @@ START_TEST(test_seq_marks_killed_processes)
             continue;
         ck_assert_msg(strstr(line, "╧") != NULL && strstr(line, "╧") < row,
                       "no killed mark on '%.80s'", line);
+        /* the traced signal that killed it was delivered, not "never
+           taken" */
+        if (strstr(row, ": the '") != NULL &&
+            strstr(row, ": the '") < strchr(row, '\n')) {
+            snprintf(mark, sizeof(mark), " delivered: it killed %s", who);
+            ck_assert_msg(strstr(r.out, mark) != NULL &&
+                          strstr(r.out, mark) < row, "no '%s' above "
+                          "'%.80s'", mark, row);
+        }
         /* shiviz: "client-4711 ... local client 4711 killed by" */
         snprintf(host, sizeof(host), "\n%s", who);
         if ((dash = strchr(host, ' ')) != NULL)
@@ -576,7 +700,7 @@ END_TEST
 /*
  * SIGCHLDs do not queue: a child a SIGCHLD-taking parent reaped with no
  * SIGCHLD of its own taken (lab 05's raw events) merged into another's;
- * seq marks each as merged, like any other merged signal.
+ * seq marks each as merged, but not as lost: its parent reaped it anyway.
  */
 START_TEST(test_seq_marks_merged_sigchld)
 {
@@ -610,11 +734,83 @@ START_TEST(test_seq_marks_merged_sigchld)
     }
     tt_trace(&r, "seq", "--width", "200", tt_dir(TT_LAB05), NULL);
     ck_assert_msg(r.status == 0, "seq: %s", r.err);
-    ck_assert_int_eq(tt_count_lines(r.out, "child SIGCHLD LOST: merged"),
+    ck_assert_int_eq(tt_count_lines(r.out, "child SIGCHLD merged with a "
+                                    "pending SIGCHLD; reaped "), merged);
+    ck_assert_int_eq(tt_count_lines(r.out, "child SIGCHLD LOST"), 0);
+    tt_run_free(&r);
+    /* ShiViz: a message from the child's end to the reap, both ends */
+    tt_trace(&r, "shiviz", tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 0, "shiviz: %s", r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, " send child SIGCHLD merged with "
+                                    "a pending SIGCHLD; reaped "), merged);
+    ck_assert_int_eq(tt_count_lines(r.out, " receive child SIGCHLD merged "
+                                    "with a pending SIGCHLD; reaped "),
                      merged);
     free(lines);
     tt_run_free(&r);
     tt_run_free(&raw);
+}
+END_TEST
+
+/* Every row of 'out' (a seq diagram) that has a time is at or after the
+   row before: the diagram never goes back in time */
+static void
+assert_time_order(const char *what, const char *out)
+{
+    double prev = -1;
+    int rows = 0;
+
+    for (const char *line = out; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        double t;
+        int used = 0;
+
+        if (sscanf(line, " %lf  %n", &t, &used) == 1 && used > 0 &&
+            memchr(line, '.', (size_t)used) != NULL) {
+            ck_assert_msg(t >= prev, "%s: %.3f after %.3f: %.*s", what, t,
+                          prev, end != NULL ? (int)(end - line) : 200, line);
+            /* a negative operand reads as one: "5-(-3)", not "5--3" */
+            for (const char *q = line; end != NULL && q + 2 < end; q++)
+                ck_assert_msg(!(q[0] >= '0' && q[0] <= '9' &&
+                                strchr("+-*/?", q[1]) != NULL &&
+                                q[1] != '\0' && q[2] == '-'),
+                              "%s: %.*s", what, (int)(end - line), line);
+            prev = t;
+            rows++;
+        }
+        if (end == NULL)
+            break;
+        line = end + 1;
+    }
+    ck_assert_msg(rows > 10, "%s: %d rows with a time", what, rows);
+}
+
+/*
+ * Rows are in time order in every view: merged SIGCHLDs (judged only when
+ * the parent reaps, long after the child ended) and the experiment title
+ * rows (their section also holds what came before) included.
+ */
+START_TEST(test_seq_rows_in_time_order)
+{
+    static const enum tt_id ids[] = { TT_LAB05, TT_LAB04, TT_BROKEN,
+                                      TT_EMIT_CLASSIC };
+    struct tt_run r;
+    char server[16], what[64];
+
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        tt_trace(&r, "seq", "--width", "200", tt_dir(ids[i]), NULL);
+        ck_assert_msg(r.status == 0, "seq: exit %d: %s", r.status, r.err);
+        snprintf(what, sizeof(what), "seq %s", tt_dir(ids[i]));
+        assert_time_order(what, r.out);
+        tt_run_free(&r);
+    }
+    /* one process's view: the server, with its children's SIGCHLDs */
+    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
+    tt_trace(&r, "seq", "--width", "200", "--pid", server,
+             tt_dir(TT_DEFAULT), NULL);
+    ck_assert_msg(r.status == 0, "seq --pid: exit %d: %s", r.status, r.err);
+    assert_time_order("seq --pid", r.out);
+    tt_run_free(&r);
 }
 END_TEST
 
@@ -639,12 +835,18 @@ seq_suite(void)
     tcase_add_test(core, test_views_keep_killed_mark_of_request);
     tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
     tcase_add_test(core, test_seq_marks_merged_sigchld);
+    tcase_add_unchecked_fixture(core, tt_need_broken, NULL);
+    tcase_add_test(core, test_seq_rows_in_time_order);
     tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
     tcase_add_test(core, test_views_mark_failed_writes);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_test(errors, test_seq_marks_wrong_reader);
     tcase_add_test(errors, test_views_mark_ack_coalesced);
+    tcase_add_test(errors, test_seq_request_lists_settled_ack);
+    tcase_add_test(errors, test_seq_request_drops_say_from_where);
+    tcase_add_unchecked_fixture(errors, tt_need_drop, NULL);
+    tcase_add_test(errors, test_views_end_processes_that_vanish);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

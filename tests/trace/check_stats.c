@@ -132,6 +132,45 @@ START_TEST(test_stats_counts_lab_requests)
 }
 END_TEST
 
+/* The number before 'what' on the line that has it, or -1 */
+static int
+number_before(const char *out, const char *what)
+{
+    const char *p = strstr(out, what);
+
+    ck_assert_msg(p != NULL, "no '%s' in:\n%s", what, out);
+    while (p > out && p[-1] == ' ')
+        p--;
+    while (p > out && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    return atoi(p);
+}
+
+/*
+ * "never delivered" counts exactly the messages seq marks as failed: a
+ * SIGCHLD merged into another child's, whose child was reaped anyway, is
+ * neither (lab 05's server reaps every exited child in its waitpid loop).
+ */
+START_TEST(test_stats_counts_failures_as_seq_marks_them)
+{
+    static const char *const failed[] = { " never read", " never taken",
+                                          " LOST: merged", " reclaimed (",
+                                          " write failed" };
+    struct tt_run r;
+    int n = 0;
+
+    tt_trace(&r, "seq", "--width", "400", tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 0, "seq: exit %d: %s", r.status, r.err);
+    for (size_t i = 0; i < sizeof(failed) / sizeof(failed[0]); i++)
+        n += tt_count_lines(r.out, failed[i]);
+    tt_run_free(&r);
+    tt_trace(&r, "stats", tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 0, "stats: exit %d: %s", r.status, r.err);
+    ck_assert_int_eq(number_before(r.out, " never delivered"), n);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 stats_suite(void)
 {
@@ -144,6 +183,8 @@ stats_suite(void)
                         sizeof(traces) / sizeof(traces[0]));
     tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
     tcase_add_test(core, test_stats_counts_lab_requests);
+    tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
+    tcase_add_test(core, test_stats_counts_failures_as_seq_marks_them);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

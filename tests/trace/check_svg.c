@@ -230,6 +230,23 @@ START_TEST(test_svg_sigchld_from_exit)
 }
 END_TEST
 
+/* The default trace's server (into server[0..n)) and its first request
+   (request[32]), as seq draws them */
+static void
+first_request(char *server, size_t n, char *request)
+{
+    struct tt_run r;
+    const char *p;
+
+    snprintf(server, n, "%d", tt_server(TT_DEFAULT));
+    tt_trace(&r, "seq", "--server", server, tt_dir(TT_DEFAULT), NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(p = strstr(r.out, "  F1 "));
+    /* "F1 6*7 PID:SEQ ...": the request is the third word */
+    ck_assert_int_eq(sscanf(p, " F1 %*s %31s", request), 1);
+    tt_run_free(&r);
+}
+
 /* A narrow picture (one request: three lanes) still shows its whole
    legend: every entry starts and, at 7 px a character, ends inside it */
 START_TEST(test_svg_legend_fits_narrow)
@@ -237,17 +254,10 @@ START_TEST(test_svg_legend_fits_narrow)
     static const char *const ends[] = { ">FIFO1<", ">SIGCHLD<",
                                         ">never read / taken<" };
     char server[16], request[32];
-    const char *p;
     struct tt_run r;
     int width;
 
-    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
-    tt_trace(&r, "seq", "--server", server, tt_dir(TT_DEFAULT), NULL);
-    ck_assert_int_eq(r.status, 0);
-    ck_assert_ptr_nonnull(p = strstr(r.out, "  F1 "));
-    /* "F1 6*7 PID:SEQ ...": the request is the third word */
-    ck_assert_int_eq(sscanf(p, " F1 %*s %31s", request), 1);
-    tt_run_free(&r);
+    first_request(server, sizeof(server), request);
     tt_trace(&r, "svg", "--server", server, "--request", request,
              tt_dir(TT_DEFAULT), NULL);
     ck_assert_msg(r.status == 0, "svg: %s", r.err);
@@ -289,12 +299,12 @@ START_TEST(test_svg_killed_process_ends_at_mark)
             text--;
         ck_assert_int_eq(sscanf(text, "<text x=\"%d\" y=\"%d\"", &x, &y),
                          2);
-        /* the label is 9 px right of its lane and 4 px above its row */
+        /* the label is 9 px right of its lane and 3 px above its row */
         snprintf(mark, sizeof(mark), "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-                 "y2=\"%d\" stroke=\"#c00\"", x - 19, y + 4, x + 1, y + 4);
+                 "y2=\"%d\" stroke=\"#c00\"", x - 19, y + 3, x + 1, y + 3);
         ck_assert_msg(strstr(r.out, mark) != NULL, "no end mark: %s", mark);
         snprintf(life, sizeof(life), "x2=\"%d\" y2=\"%d\" class=\"life\"",
-                 x - 9, y + 4);
+                 x - 9, y + 3);
         ck_assert_msg(strstr(r.out, life) != NULL, "the lifeline of '%.60s' "
                       "does not end at its mark", text);
         n++;
@@ -309,6 +319,9 @@ struct box {
     double x0, y0, x1, y1;
     char text[64];
     bool label;                 /* of a message or a note */
+    size_t off;                 /* where it is in the SVG: drawn after
+                                   what comes before */
+    bool boxed;                 /* over an opaque box of its own */
 };
 
 #define MAX_BOXES 4096
@@ -390,6 +403,12 @@ text_boxes(const char *svgtext, struct box *b)
                  (int)(end - gt - 1 < 63 ? end - gt - 1 : 63), gt + 1);
         b[n].label = dy == 0 && (strncmp(cls, "l ", 2) == 0 ||
                                  strncmp(cls, "n", 1) == 0);
+        b[n].off = (size_t)(p - svgtext);
+        b[n].boxed = false;     /* the line before: its box? */
+        for (t = p - 1; t > svgtext && t[-1] != '\n'; t--)
+            continue;
+        if (t > svgtext)
+            b[n].boxed = strncmp(t, "<rect class=\"lb\" ", 17) == 0;
         n++;
     }
     return n;
@@ -408,7 +427,7 @@ header_boxes(const char *svgtext, struct box *b, int max)
     while ((p = strstr(p, "<rect x=\"")) != NULL && n < max) {
         if (sscanf(p, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
                    "height=\"18\" rx=", &x, &y, &w) == 3)
-            b[n++] = (struct box){ x, y, x + w, y + 18, "header", false };
+            b[n++] = (struct box){ x, y, x + w, y + 18, "header", false, 0, false };
         p++;
     }
     return n;
@@ -531,19 +550,27 @@ meet(const struct box *a, const struct box *b)
 }
 
 /*
- * No text of the picture overlaps another, no short edge (a message
- * that went nowhere: never read, never taken, lost; or one from outside
- * the trace) crosses a text, and no text covers the red cross that ends
- * such a message (marker x0). Returns how many crosses it saw.
+ * No text of the picture overlaps another or sticks out of the picture, no
+ * short edge (a message that went nowhere: never read, never taken, lost;
+ * or one from outside the trace) crosses a text, no longer edge crosses a
+ * label unless the label is drawn over it on an opaque box, and no text
+ * covers the red cross that ends such a message (marker x0). Returns how
+ * many crosses it saw.
  */
 static int
 assert_no_overlap(const char *svgtext, const char *what)
 {
     static struct box b[MAX_BOXES];
-    int n = text_boxes(svgtext, b), dy = 0, marks = 0;
+    int n = text_boxes(svgtext, b), dy = 0, marks = 0, width = 0;
     const char *p;
 
     ck_assert_int_gt(n, 10);
+    ck_assert_int_eq(sscanf(strstr(svgtext, "<svg "), "<svg xmlns=\"http://"
+                            "www.w3.org/2000/svg\" width=\"%d\"", &width), 1);
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(b[i].x0 >= 0 && b[i].x1 <= width, "%s: '%s' (%.0f to "
+                      "%.0f) is cut off by the picture's edge at %d", what,
+                      b[i].text, b[i].x0, b[i].x1, width);
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++)
             ck_assert_msg(!meet(&b[i], &b[j]), "%s: '%s' (%.0f,%.0f) "
@@ -573,25 +600,32 @@ assert_no_overlap(const char *svgtext, const char *what)
             double cx = x2 - 4.5 * (x2 - x1) / len;
             double cy = y2 - 4.5 * (y2 - y1) / len;
             struct box cross = { cx - 4.5, cy - 4.5, cx + 4.5, cy + 4.5,
-                                 "", false };
+                                 "", false, 0, false };
 
             for (int i = 0; i < n; i++)
                 ck_assert_msg(!meet(&cross, &b[i]), "%s: '%s' covers the "
                               "cross at %.0f,%.0f", what, b[i].text, cx, cy);
             marks++;
         }
-        if (len > 60)
-            continue;           /* from lane to lane */
-        for (double f = 0; f <= 1; f += 1 / len) {
+        for (double f = 0; len > 0 && f <= 1; f += 1 / len) {
             struct box dot = { x1 + f * (x2 - x1), y1 + f * (y2 - y1), 0, 0,
-                               "", false };
+                               "", false, 0, false };
 
             dot.x1 = dot.x0 + 0.5;
             dot.y1 = dot.y0 + 0.5;
-            for (int i = 0; i < n; i++)
-                ck_assert_msg(!meet(&dot, &b[i]), "%s: the edge %d,%d -> "
-                              "%d,%d crosses '%s'", what, x1, y1, x2, y2,
+            for (int i = 0; i < n; i++) {
+                if (!meet(&dot, &b[i]))
+                    continue;
+                /* a stub is beside its own label; an edge from lane to
+                   lane may pass under a label, never over it */
+                ck_assert_msg(len > 60, "%s: the edge %d,%d -> %d,%d "
+                              "crosses '%s'", what, x1, y1, x2, y2,
                               b[i].text);
+                ck_assert_msg(!b[i].label ||
+                              (b[i].boxed && b[i].off > (size_t)(p - svgtext)),
+                              "%s: the edge %d,%d -> %d,%d strikes '%s' "
+                              "through", what, x1, y1, x2, y2, b[i].text);
+            }
         }
     }
     return marks;
@@ -648,6 +682,30 @@ START_TEST(test_svg_texts_never_overlap)
 }
 END_TEST
 
+/*
+ * Narrow pictures (one request; one process and those it talks to) are as
+ * wide as their longest label: no text is cut off at the right edge, and
+ * no edge strikes a label through.
+ */
+START_TEST(test_svg_narrow_views_fit_their_labels)
+{
+    char server[16], request[32], what[96];
+    struct tt_run r;
+
+    first_request(server, sizeof(server), request);
+    tt_trace(&r, "svg", "--server", server, "--request", request,
+             tt_dir(TT_DEFAULT), NULL);
+    ck_assert_msg(r.status == 0, "svg --request: %s", r.err);
+    snprintf(what, sizeof(what), "--request %s", request);
+    assert_no_overlap(r.out, what);
+    tt_run_free(&r);
+    tt_trace(&r, "svg", "--pid", server, tt_dir(TT_DEFAULT), NULL);
+    ck_assert_msg(r.status == 0, "svg --pid: %s", r.err);
+    assert_no_overlap(r.out, "--pid SERVER");
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 svg_suite(void)
 {
@@ -667,6 +725,7 @@ svg_suite(void)
     tcase_add_test(core, test_svg_labels_do_not_overlap);
     tcase_add_test(core, test_svg_sigchld_from_exit);
     tcase_add_test(core, test_svg_legend_fits_narrow);
+    tcase_add_test(core, test_svg_narrow_views_fit_their_labels);
     tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
     tcase_add_test(core, test_svg_killed_process_ends_at_mark);
     tcase_add_test(core, test_svg_texts_never_overlap);

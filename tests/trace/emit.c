@@ -265,6 +265,11 @@ script(void)
     answer(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
     take2(RC_A, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
 
+    /* a request of a client that traces nothing (this director, as a
+       client started outside the recording): the server reads it and no
+       more is traced of it: not judged */
+    say(SERVER, "r 1 %d 1 %d 4 5 0 0", (int)getpid(), IPCLAB_OP_SUM);
+
     /* A:2 is never answered: its worker read it, and that is all */
     request(RC_A, 2, IPCLAB_OP_SUM, 4, 4);
     dispatch(SUM, RC_A, 2, IPCLAB_OP_SUM, 4, 4);
