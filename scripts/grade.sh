@@ -258,6 +258,11 @@ fi
 cg_mem=$((1024 << 20))          # bytes for all of a test's processes
 cg_pids=256
 cg_make() {                     # PARENT-DIR FILES-THAT-MUST-EXIST...
+    # those of gradings killed before their clean-up: empty, so removable
+    for old in "$1"/ipclab-grade-*; do
+        [ -d "$old" ] && ! kill -0 "${old##*-}" 2>/dev/null &&
+            rmdir "$old" 2>/dev/null
+    done
     d="$1/ipclab-grade-$$"
     shift
     mkdir "$d" 2>/dev/null || return 1
