@@ -105,6 +105,15 @@ g_at(const char *what);
 
 #define G_CALL(fn) (g_at(#fn "()"), fn)
 
+/*
+ * A deadline ms milliseconds from now (ipc_deadline_ms()), moved earlier
+ * when the test's time limit, cut to its share of the grading's budget,
+ * ends sooner: the test then fails saying what it waited for instead of
+ * being killed as a hang.
+ */
+int64_t
+g_deadline_ms(int ms);
+
 /* A signal's name, "SIGSEGV" or "SIGRTMIN+2", into buf */
 const char *
 g_signal_name(int sig, char *buf, size_t size);

@@ -107,6 +107,16 @@ g_test_end(void)
         shared->done = shared->secret;
 }
 
+int64_t
+g_deadline_ms(int ms)
+{
+    /* the limit less what start-up and the verdict may take */
+    int limit_ms = 1000 * sb_timeout(current != NULL ? current->timeout_s
+                                                     : 60) - 2000;
+
+    return ipc_deadline_ms(limit_ms > 0 && limit_ms < ms ? limit_ms : ms);
+}
+
 void
 g_at(const char *what)
 {
