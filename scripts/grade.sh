@@ -257,7 +257,7 @@ fi
 # memory and pids hierarchies); entered by cg_enter before the test.
 cg_mem=$((1024 << 20))          # bytes for all of a test's processes
 cg_pids=256
-cg_make() {                     # PARENT-DIR FILES-THAT-MUST-EXIST...
+cg_make() {                     # PARENT-DIR [FILE VALUE]...: set each
     # those of gradings killed before their clean-up: empty, so removable
     for old in "$1"/ipclab-grade-*; do
         [ -d "$old" ] && ! kill -0 "${old##*-}" 2>/dev/null &&
@@ -266,10 +266,11 @@ cg_make() {                     # PARENT-DIR FILES-THAT-MUST-EXIST...
     d="$1/ipclab-grade-$$"
     shift
     mkdir "$d" 2>/dev/null || return 1
-    for f in "$@"; do
-        [ -f "$d/$f" ] || { rmdir "$d"; return 1; }
+    cgroups="$cgroups $d"       # cg_drop removes it, limits set or not
+    while [ $# -ge 2 ]; do
+        [ -f "$d/$1" ] && echo "$2" >"$d/$1" 2>/dev/null || return 1
+        shift 2
     done
-    cgroups="$cgroups $d"
 }
 cg_own() {                      # HIERARCHY ("" for v2): our cgroup's path
     awk -F: -v h="$1" '($2 == h) || (h == "" && $1 == "0") { print $3 }' \
@@ -284,20 +285,15 @@ if [ -n "$test_uid" ]; then
         for parent in "$v2$(cg_own "")" "$v2"; do
             echo "+memory +pids" >"$parent/cgroup.subtree_control" \
                 2>/dev/null
-            cg_make "$parent" memory.max pids.max &&
-                echo "$cg_mem" >"$parent/ipclab-grade-$$/memory.max" &&
-                echo "$cg_pids" >"$parent/ipclab-grade-$$/pids.max" &&
+            cg_make "$parent" memory.max "$cg_mem" pids.max "$cg_pids" &&
                 break
             cg_drop
         done
     fi
     if [ -z "$cgroups" ]; then
-        mem="$fs/memory$(cg_own memory)"
-        pids="$fs/pids$(cg_own pids)"
-        cg_make "$mem" memory.limit_in_bytes &&
-            echo "$cg_mem" >"$mem/ipclab-grade-$$/memory.limit_in_bytes" &&
-            cg_make "$pids" pids.max &&
-            echo "$cg_pids" >"$pids/ipclab-grade-$$/pids.max" || cg_drop
+        cg_make "$fs/memory$(cg_own memory)" \
+            memory.limit_in_bytes "$cg_mem" &&
+            cg_make "$fs/pids$(cg_own pids)" pids.max "$cg_pids" || cg_drop
     fi
     if [ -n "$cgroups" ]; then
         cg_enter="$work/cg-enter.sh"
