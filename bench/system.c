@@ -93,7 +93,7 @@ parse(int argc, char *argv[], struct sys_opts *o)
 
     o->b = (struct bench_opts){ .cpu = -1, .clients = 1, .count = 1000,
                                 .window = 1, .spawn = "pool",
-                                .signals = "rt", .sched = "batch" };
+                                .signals = "rt", .sched = "normal" };
     bench_options(argc, argv, usage_text, &o->b);
     if (o->b.bin == NULL)
         ipc_usage_error("--bin DIR is required");

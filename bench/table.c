@@ -269,11 +269,11 @@ reference(struct out *o, const struct series budget[2])
             "= 1 / round trip");
     job_row(o, "context switches per request", "rtt", "cs_per_req", 1,
             U_COUNT, "all processes; on one CPU >= 4, one per hand-off");
-    job_row(o, "round trip p50, --sched normal", "rtt normal", "p50_us",
-            1e3, U_NS, "SCHED_OTHER instead of SCHED_BATCH");
-    job_row(o, "  context switches per request", "rtt normal",
-            "cs_per_req", 1, U_COUNT, "a woken process may preempt its "
-            "waker");
+    job_row(o, "round trip p50, --sched batch", "rtt batch", "p50_us",
+            1e3, U_NS, "SCHED_BATCH instead of the default");
+    job_row(o, "  context switches per request", "rtt batch",
+            "cs_per_req", 1, U_COUNT, "a woken process waits for its "
+            "waker to block");
 }
 
 static void
