@@ -418,7 +418,7 @@ kill_children(struct server *s)
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (s->pool[op].pid > 0)
             kill(s->pool[op].pid, SIGKILL);
-    for (int i = 0; i < MAX_REQUESTS; i++)
+    for (int i = 0; i < s->top; i++)
         if (s->reqs[i].worker > 0 && (s->reqs[i].state == REQ_TO_WORKER ||
                                       s->reqs[i].state == REQ_AT_WORKER))
             kill(s->reqs[i].worker, SIGKILL);

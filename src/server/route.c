@@ -26,22 +26,34 @@
 
 /* ---- the request table, and the peers seen stopped ---------------------- */
 
+/* The oldest result kept as READ, to be given up for a new request */
+static struct req *
+oldest_read(struct server *s)
+{
+    struct req *r = NULL;
+
+    for (int i = 0; i < s->top; i++) {
+        struct req *c = &s->reqs[i];
+
+        if (c->state == REQ_READ && (r == NULL || c->ticket < r->ticket))
+            r = c;
+    }
+    return r;
+}
+
 /* A free entry, else the oldest result kept as READ */
 static struct req *
 req_alloc(struct server *s, const struct ipc_record *rec)
 {
     struct req *r = NULL;
 
-    for (int i = 0; i < MAX_REQUESTS; i++) {
-        struct req *c = &s->reqs[i];
-
-        if (c->state == REQ_FREE) {
-            r = c;
-            break;
-        }
-        if (c->state == REQ_READ && (r == NULL || c->ticket < r->ticket))
-            r = c;
-    }
+    for (int i = 0; i < s->top && r == NULL; i++)
+        if (s->reqs[i].state == REQ_FREE)
+            r = &s->reqs[i];
+    if (r == NULL && s->top < MAX_REQUESTS)
+        r = &s->reqs[s->top++];
+    if (r == NULL)
+        r = oldest_read(s);
     if (r == NULL)
         return NULL;
     memset(r, 0, sizeof(*r));
@@ -51,17 +63,20 @@ req_alloc(struct server *s, const struct ipc_record *rec)
     return r;
 }
 
+/* Free r; the table ends after its last entry in use */
 static void
 req_free(struct server *s, struct req *r)
 {
     memset(r, 0, sizeof(*r));   /* state = REQ_FREE */
     s->in_use--;
+    while (s->top > 0 && s->reqs[s->top - 1].state == REQ_FREE)
+        s->top--;
 }
 
 static struct req *
 req_find(struct server *s, pid_t pid, uint32_t seq)
 {
-    for (int i = 0; i < MAX_REQUESTS; i++) {
+    for (int i = 0; i < s->top; i++) {
         struct req *r = &s->reqs[i];
 
         if (r->state != REQ_FREE && r->state != REQ_READ &&
@@ -124,7 +139,7 @@ oldest(struct server *s, enum req_state state, const struct handshake *h,
 {
     struct req *best = NULL;
 
-    for (int i = 0; i < MAX_REQUESTS; i++) {
+    for (int i = 0; i < s->top; i++) {
         struct req *r = &s->reqs[i];
 
         if (r->state == state && r != h->busy &&
@@ -186,7 +201,7 @@ fail(struct server *s, struct req *r, int status)
 static struct req *
 find_read(struct server *s, const struct ipc_record *rec)
 {
-    for (int i = 0; i < MAX_REQUESTS; i++)
+    for (int i = 0; i < s->top; i++)
         if (s->reqs[i].state == REQ_READ &&
             memcmp(&s->reqs[i].rec, rec, sizeof(*rec)) == 0)
             return &s->reqs[i];
@@ -289,7 +304,7 @@ start_worker(struct server *s, uint32_t op)
 static void
 fail_queued(struct server *s, uint32_t op)
 {
-    for (int i = 0; i < MAX_REQUESTS; i++) {
+    for (int i = 0; i < s->top; i++) {
         struct req *r = &s->reqs[i];
 
         if (r->state == REQ_TO_WORKER && r != s->fifo3.busy &&
@@ -515,7 +530,7 @@ route_child_exited(struct server *s, pid_t pid, int code)
             replace_worker(s, op, code);
     if (s->fifo3.busy != NULL && s->fifo3.reader == pid)
         settle_fifo3(s, hs_check(&s->fifo3, true));
-    for (int i = 0; i < MAX_REQUESTS; i++) {
+    for (int i = 0; i < s->top; i++) {
         struct req *r = &s->reqs[i];
 
         if (r->state == REQ_AT_WORKER && r->worker == pid) {
@@ -571,7 +586,7 @@ route_tick(struct server *s)
         return;
     /* stopping, both shared FIFOs idle: what still waits, waits for a
        stopped peer; give up on it */
-    for (int i = 0; i < MAX_REQUESTS; i++) {
+    for (int i = 0; i < s->top; i++) {
         if (s->reqs[i].state == REQ_TO_CLIENT)
             drop_result(s, &s->reqs[i]);
         else if (s->reqs[i].state == REQ_TO_WORKER)

@@ -118,6 +118,7 @@ struct server {
 
     /* state */
     struct req reqs[MAX_REQUESTS];
+    int top;                    /* reqs[top] and after: all FREE */
     int in_use;                 /* neither FREE nor READ */
     uint64_t tickets;
     struct worker pool[IPCLAB_OP_COUNT + 1];    /* indexed by op */
