@@ -355,12 +355,24 @@ headers(struct svg *s, int sec, int y, bool repeat)
     }
 }
 
+/* Where this page's lifelines start: below its repeated lane headers'
+   band when the page starts with them (paginate()) */
+static int
+lives_top(const struct svg *s)
+{
+    for (size_t i = 0; i < s->d.nheaders; i++)
+        if (s->d.headers[i].y - 4 == s->ylo)
+            return s->d.headers[i].y + ST_HEADER_H + 3;
+    return s->ylo;
+}
+
 static void
 draw_section(struct svg *s, int sec)
 {
     const struct st_section *S = &s->d.sections[sec];
     const struct tr_section *T = &s->d.L->secs[sec];
     char title[128];
+    int top = lives_top(s);
 
     if (S->y0 < 0)
         return;                 /* nothing drawn in it */
@@ -381,8 +393,10 @@ draw_section(struct svg *s, int sec)
 
         if (l->lane < 0 || !visible(s, y1, y2))
             continue;           /* no lane here: drawn in the margin */
-        fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-                "class=\"life\"/>\n", x, y1, x, y2);
+        if (y2 > top)
+            fprintf(s->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+                    "y2=\"%d\" class=\"life\"/>\n", x, y1 > top ? y1 : top,
+                    x, y2);
         if (!l->started) {
             char who[40];
 

@@ -470,10 +470,42 @@ assert_bands_over_edges(const char *svgtext, int page)
 }
 
 /*
+ * A page that starts with repeated lane headers (top: where its title band
+ * ends) shows no lifeline above their band: lifelines start below it.
+ */
+static void
+assert_no_tick_above_band(const char *svgtext, int top, int page)
+{
+    const char *band = strstr(svgtext, "<rect class=\"hb\"");
+    int y;
+
+    if (band == NULL)
+        return;
+    ck_assert_int_eq(sscanf(band, "<rect class=\"hb\" x=\"%*d\" y=\"%d\"",
+                            &y), 1);
+    if (y > top + 8)
+        return;                 /* the page does not start with headers */
+    for (const char *p = strstr(svgtext, "class=\"life\""); p != NULL;
+         p = strstr(p + 1, "class=\"life\"")) {
+        const char *line = p;
+        int y1, y2;
+
+        while (line > svgtext && line[-1] != '\n')
+            line--;
+        ck_assert_int_eq(sscanf(line, "<line x1=\"%*d\" y1=\"%d\" "
+                                "x2=\"%*d\" y2=\"%d\"", &y1, &y2), 2);
+        ck_assert_msg(y1 >= y || y2 <= top, "page %d: a lifeline (y %d to "
+                      "%d) shows above the lane headers' band at y %d",
+                      page, y1, y2, y);
+    }
+}
+
+/*
  * A picture too tall for one page, written as pages (lab 05, every
  * experiment): every label of the whole picture is whole on some page,
  * below that page's title band and clear of every lane header; no label
- * is ever under a repeated lane header.
+ * is ever under a repeated lane header, and no lifeline shows above one
+ * at a page's top.
  */
 START_TEST(test_svg_pages_hide_no_row)
 {
@@ -504,6 +536,7 @@ START_TEST(test_svg_pages_hide_no_row)
         n = text_boxes(cat.out, b);
         nh = header_boxes(cat.out, hb, 1024);
         bands += assert_bands_over_edges(cat.out, pages + 1);
+        assert_no_tick_above_band(cat.out, by + bh, pages + 1);
         for (int i = 0; i < n; i++) {
             bool ok = b[i].label && b[i].y0 >= by + bh &&
                       b[i].y1 <= vy + vh;
