@@ -101,8 +101,9 @@ tr_type_name(enum tr_type type)
                                                    : "other";
 }
 
-enum tr_type
-tr_type_from_name(const char *name)
+/* The type whose name is 'name' (without "ipclab:"), or TR_OTHER */
+static enum tr_type
+type_from_name(const char *name)
 {
     for (int t = 1; t < TR_TYPE_COUNT; t++)
         if (strcmp(type_names[t], name) == 0)
@@ -161,7 +162,7 @@ class_info(struct tr_decoder *d, const bt_event_class *cls)
         return ci;              /* another provider: skipped */
     ci->ipclab = 1;
     ci->name = name + 7;
-    ci->type = tr_type_from_name(ci->name);
+    ci->type = type_from_name(ci->name);
     payload = bt_event_class_borrow_payload_field_class_const(cls);
     for (size_t f = 0; f < NFIELDS; f++)
         ci->idx[f] = member_index(payload, fields[f].name);

@@ -58,8 +58,4 @@ struct tr_event {
 const char *
 tr_type_name(enum tr_type type);
 
-/* The type whose name is 'name' (without "ipclab:"), or TR_OTHER. */
-enum tr_type
-tr_type_from_name(const char *name);
-
 #endif /* IPCLAB_TRACE_EVENT_H */

@@ -30,8 +30,9 @@ tr_signal_name(int signo, char *buf, size_t n)
     return buf;
 }
 
-const char *
-tr_fmt_num(int64_t v, char *buf, size_t n)
+/* A number as written on a label: "42", "-13", "9.2e18" */
+static const char *
+fmt_num(int64_t v, char *buf, size_t n)
 {
     double d = (double)v;
     int e = 0;
@@ -86,15 +87,15 @@ record_body(const struct tr_item *it, char *buf, size_t n)
     if (it->rkind == IPCLAB_KIND_RESULT && it->status != 0)
         snprintf(buf, n, "%s", ipc_errno_name(it->status));
     else if (it->rkind == IPCLAB_KIND_RESULT)
-        snprintf(buf, n, "=%s", tr_fmt_num(it->value, a, sizeof(a)));
+        snprintf(buf, n, "=%s", fmt_num(it->value, a, sizeof(a)));
     else if (it->b < 0)         /* "5-(-3)", never "5--3" */
-        snprintf(buf, n, "%s%c(%s)", tr_fmt_num(it->a, a, sizeof(a)),
+        snprintf(buf, n, "%s%c(%s)", fmt_num(it->a, a, sizeof(a)),
                  ipc_op_symbol((uint32_t)it->op),
-                 tr_fmt_num(it->b, b, sizeof(b)));
+                 fmt_num(it->b, b, sizeof(b)));
     else
-        snprintf(buf, n, "%s%c%s", tr_fmt_num(it->a, a, sizeof(a)),
+        snprintf(buf, n, "%s%c%s", fmt_num(it->a, a, sizeof(a)),
                  ipc_op_symbol((uint32_t)it->op),
-                 tr_fmt_num(it->b, b, sizeof(b)));
+                 fmt_num(it->b, b, sizeof(b)));
 }
 
 /* What went wrong with a message, for the end of its label */

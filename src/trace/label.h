@@ -26,10 +26,6 @@
 const char *
 tr_signal_name(int signo, char *buf, size_t n);
 
-/* A number as written on a label: "42", "-13", "9.2e18". */
-const char *
-tr_fmt_num(int64_t v, char *buf, size_t n);
-
 /*
  * The label of an item (record, signal, spawn or note), with what went
  * wrong with it when something did ("never read", "reclaimed"...).

@@ -19,6 +19,21 @@ svg_create(const char *path)
     return f;
 }
 
+/* Write s with XML's special characters escaped */
+static void
+svg_escape(FILE *f, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default:  putc(*s, f); break;
+        }
+    }
+}
+
 void
 svg_open(FILE *f, int w, int h, int y0, const char *title, const char *style)
 {
@@ -34,20 +49,6 @@ svg_close_defs(FILE *f, int y0)
 {
     fprintf(f, "</defs>\n<rect x=\"0\" y=\"%d\" width=\"100%%\" "
             "height=\"100%%\" fill=\"#fff\"/>\n", y0);
-}
-
-void
-svg_escape(FILE *f, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default:  putc(*s, f); break;
-        }
-    }
 }
 
 void

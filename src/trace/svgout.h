@@ -24,10 +24,6 @@ svg_open(FILE *f, int w, int h, int y0, const char *title,
 void
 svg_close_defs(FILE *f, int y0);
 
-/* Write s with XML's special characters escaped */
-void
-svg_escape(FILE *f, const char *s);
-
 /* A text at x, y; anchor is start, middle or end; str is escaped */
 void
 svg_text(FILE *f, int x, int y, const char *anchor, const char *cls,
