@@ -993,8 +993,9 @@ report(struct check *c, const struct tr_gap *g, size_t n)
 }
 
 int
-cmd_check_run(const char *dir)
+cmd_check_run(const struct cmd_args *args)
 {
+    const char *dir = args->dir;
     static struct check c;
     static const struct tr_gap anywhere = { 0, UINT64_MAX, 0 };
     struct tr_source_info info;

@@ -332,8 +332,9 @@ finish_track(uint64_t key, void *val, void *arg)
 }
 
 int
-cmd_chrome_run(const char *dir)
+cmd_chrome_run(const struct cmd_args *args)
 {
+    const char *dir = args->dir;
     static struct chrome c;
     struct tr_source_info info;
     struct finish_ctx f = { &c, 0 };

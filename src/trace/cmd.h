@@ -18,11 +18,6 @@ struct seq_opts {
     bool ascii;                 /* plain ASCII instead of box drawing */
 };
 
-/* seq DIR: the text sequence diagram (seq.c) */
-int
-cmd_seq_run(const char *dir, const struct tr_view *v,
-            const struct seq_opts *opts);
-
 struct svg_opts {
     enum st_layout layout;      /* --layout time | order */
     const char *output;         /* --output NAME.svg, or NULL: stdout */
@@ -31,33 +26,44 @@ struct svg_opts {
                                    the picture, for advice */
 };
 
+/* The command line, parsed: what every command gets */
+struct cmd_args {
+    const char *dir;            /* the trace directory */
+    struct tr_view view;        /* seq and svg: what to draw */
+    struct seq_opts seq;
+    struct svg_opts svg;
+};
+
+/* seq DIR: the text sequence diagram (seq.c) */
+int
+cmd_seq_run(const struct cmd_args *args);
+
 /* svg DIR: the space-time diagram as SVG (svg.c) */
 int
-cmd_svg_run(const char *dir, const struct tr_view *v,
-            const struct svg_opts *opts);
+cmd_svg_run(const struct cmd_args *args);
 
 /* chrome DIR: Chrome trace-event JSON for Perfetto (chrome.c) */
 int
-cmd_chrome_run(const char *dir);
+cmd_chrome_run(const struct cmd_args *args);
 
 /* stats DIR: counts and latencies (stats.c) */
 int
-cmd_stats_run(const char *dir);
+cmd_stats_run(const struct cmd_args *args);
 
 /* overlap DIR: requests of clients in the server at once (overlap.c) */
 int
-cmd_overlap_run(const char *dir);
+cmd_overlap_run(const struct cmd_args *args);
 
 /* shiviz DIR: a ShiViz log with vector clocks (shiviz.c) */
 int
-cmd_shiviz_run(const char *dir);
+cmd_shiviz_run(const struct cmd_args *args);
 
 /* states DIR: time per state per process (states.c) */
 int
-cmd_states_run(const char *dir);
+cmd_states_run(const struct cmd_args *args);
 
 /* check DIR: the protocol check (check.c) */
 int
-cmd_check_run(const char *dir);
+cmd_check_run(const struct cmd_args *args);
 
 #endif /* IPCLAB_TRACE_CMD_H */

@@ -43,26 +43,26 @@ static const struct ipc_cli_opt options[] = {
     { NULL, 0, 0 },
 };
 
-enum command { CMD_NONE, CMD_SEQ, CMD_SVG, CMD_CHROME, CMD_STATS, CMD_CHECK,
-               CMD_OVERLAP, CMD_SHIVIZ, CMD_STATES, CMD_COUNT };
-
 /* Options of seq and svg that choose what is drawn, as bits 1 << OPT_... */
 #define VIEW_OPTS (1u << OPT_SINCE | 1u << OPT_UNTIL | 1u << OPT_PID | \
                    1u << OPT_REQUEST)
 
-/* Each command, and its own options beyond --help, --server and --all */
-static const struct command_def {
+/* Each command, its own options beyond --help, --server and --all, and
+   what runs it */
+static const struct command {
     const char *name;
     unsigned opts;              /* bits 1 << OPT_... */
-} commands[CMD_COUNT] = {
-    [CMD_SEQ] = { "seq", VIEW_OPTS | 1u << OPT_WIDTH | 1u << OPT_ASCII },
-    [CMD_SVG] = { "svg", VIEW_OPTS | 1u << OPT_LAYOUT | 1u << OPT_OUTPUT },
-    [CMD_CHROME] = { "chrome", 0 },
-    [CMD_STATS] = { "stats", 0 },
-    [CMD_CHECK] = { "check", 0 },
-    [CMD_OVERLAP] = { "overlap", 0 },
-    [CMD_SHIVIZ] = { "shiviz", 0 },
-    [CMD_STATES] = { "states", 0 },
+    int (*run)(const struct cmd_args *args);
+} commands[] = {
+    { "seq", VIEW_OPTS | 1u << OPT_WIDTH | 1u << OPT_ASCII, cmd_seq_run },
+    { "svg", VIEW_OPTS | 1u << OPT_LAYOUT | 1u << OPT_OUTPUT, cmd_svg_run },
+    { "chrome", 0, cmd_chrome_run },
+    { "stats", 0, cmd_stats_run },
+    { "check", 0, cmd_check_run },
+    { "overlap", 0, cmd_overlap_run },
+    { "shiviz", 0, cmd_shiviz_run },
+    { "states", 0, cmd_states_run },
+    { NULL, 0, NULL },
 };
 
 /* Options every command has */
@@ -144,12 +144,12 @@ usage(void)
            ipc_progname(), ipc_progname(), ipc_progname());
 }
 
-static enum command
+static const struct command *
 parse_command(const char *word)
 {
-    for (int i = CMD_NONE + 1; i < CMD_COUNT; i++)
-        if (strcmp(word, commands[i].name) == 0)
-            return (enum command)i;
+    for (const struct command *c = commands; c->name != NULL; c++)
+        if (strcmp(word, c->name) == 0)
+            return c;
     ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
                     "check, overlap, shiviz or states)",
                     word);
@@ -167,17 +167,16 @@ int
 main(int argc, char *argv[])
 {
     struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
-    struct seq_opts so = { .width = 80, .ascii = false };
-    struct svg_opts vo = { ST_TIME, NULL, "" };
+    struct cmd_args a = { .seq = { .width = 80, .ascii = false },
+                          .svg = { ST_TIME, NULL, "" } };
     char scope_args[128] = "";
-    enum command cmd = CMD_NONE;
-    const char *dir = NULL, *arg;
+    const struct command *cmd = NULL;
+    const char *arg;
     bool given[OPT_COUNT] = { false };
-    struct tr_view v;
     int id;
 
     ipc_set_progname(argv[0]);
-    tr_view_init(&v);
+    tr_view_init(&a.view);
     while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) != IPCLAB_CLI_END) {
         if (id > 0 && id < OPT_COUNT)
             given[id] = true;
@@ -187,27 +186,28 @@ main(int argc, char *argv[])
             return 0;
         case OPT_SINCE:
         case OPT_UNTIL:
-            if (tr_view_parse_time(arg, id == OPT_SINCE ? &v.since
-                                                        : &v.until) == -1)
+            if (tr_view_parse_time(arg, id == OPT_SINCE ? &a.view.since
+                                                        : &a.view.until) == -1)
                 ipc_usage_error("--%s: '%s' is not a time like 1.5ms, 200us "
                                 "or 2s", id == OPT_SINCE ? "since" : "until",
                                 arg);
             break;
         case OPT_PID:
-            v.pid = (int)ipc_cli_int_or_exit("pid", arg, 1, 0x7fffffff);
+            a.view.pid = (int)ipc_cli_int_or_exit("pid", arg, 1, 0x7fffffff);
             note_arg(scope_args, sizeof(scope_args), "pid", arg);
             break;
         case OPT_REQUEST:
-            if (tr_view_parse_request(arg, &v.req_pid, &v.req_seq) == -1)
+            if (tr_view_parse_request(arg, &a.view.req_pid,
+                                  &a.view.req_seq) == -1)
                 ipc_usage_error("--request: '%s' is not PID:SEQ (like "
                                 "4711:3)", arg);
             note_arg(scope_args, sizeof(scope_args), "request", arg);
             break;
         case OPT_WIDTH:
-            so.width = (int)ipc_cli_int_or_exit("width", arg, 40, 1000);
+            a.seq.width = (int)ipc_cli_int_or_exit("width", arg, 40, 1000);
             break;
         case OPT_ASCII:
-            so.ascii = true;
+            a.seq.ascii = true;
             break;
         case OPT_SERVER:
             tr_source_scope(TR_SCOPE_SERVER, (int)ipc_cli_int_or_exit(
@@ -222,48 +222,37 @@ main(int argc, char *argv[])
             if (strcmp(arg, "time") != 0 && strcmp(arg, "order") != 0)
                 ipc_usage_error("--layout: '%s' is neither 'time' nor "
                                 "'order'", arg);
-            vo.layout = strcmp(arg, "time") == 0 ? ST_TIME : ST_ORDER;
+            a.svg.layout = strcmp(arg, "time") == 0 ? ST_TIME : ST_ORDER;
             note_arg(scope_args, sizeof(scope_args), "layout", arg);
             break;
         case OPT_OUTPUT:
-            vo.output = arg;
+            a.svg.output = arg;
             break;
         case IPCLAB_CLI_OPERAND:
-            if (cmd == CMD_NONE)
+            if (cmd == NULL)
                 cmd = parse_command(arg);
-            else if (dir == NULL)
-                dir = arg;
+            else if (a.dir == NULL)
+                a.dir = arg;
             else
                 ipc_usage_error("unexpected argument '%s': give one trace "
                                 "directory", arg);
             break;
         }
     }
-    if (cmd == CMD_NONE)
+    if (cmd == NULL)
         ipc_usage_error("which command? seq, svg, chrome, stats, check, "
                         "overlap, shiviz or states");
-    if (dir == NULL)
-        ipc_usage_error("'%s' needs a trace directory", commands[cmd].name);
+    if (a.dir == NULL)
+        ipc_usage_error("'%s' needs a trace directory", cmd->name);
     for (int o = 1; o < OPT_COUNT; o++)
-        if (given[o] && !((COMMON_OPTS | commands[cmd].opts) & 1u << o))
+        if (given[o] && !((COMMON_OPTS | cmd->opts) & 1u << o))
             ipc_usage_error("option '--%s' is not an option of '%s'",
-                            options[o - 1].name, commands[cmd].name);
+                            options[o - 1].name, cmd->name);
     if (given[OPT_ALL] && given[OPT_SERVER])
         ipc_usage_error("--all and --server choose different processes: "
                         "give one");
-    vo.scope_args = scope_args;
-    if (v.since > v.until)
+    a.svg.scope_args = scope_args;
+    if (a.view.since > a.view.until)
         ipc_usage_error("--since is after --until");
-
-    switch (cmd) {
-    case CMD_SEQ:    return cmd_seq_run(dir, &v, &so);
-    case CMD_SVG:    return cmd_svg_run(dir, &v, &vo);
-    case CMD_CHROME: return cmd_chrome_run(dir);
-    case CMD_STATS:  return cmd_stats_run(dir);
-    case CMD_CHECK:  return cmd_check_run(dir);
-    case CMD_OVERLAP: return cmd_overlap_run(dir);
-    case CMD_SHIVIZ: return cmd_shiviz_run(dir);
-    case CMD_STATES: return cmd_states_run(dir);
-    default:         return 2;
-    }
+    return cmd->run(&a);
 }

@@ -256,8 +256,9 @@ on_event(const struct tr_event *ev, void *arg)
 }
 
 int
-cmd_overlap_run(const char *dir)
+cmd_overlap_run(const struct cmd_args *args)
 {
+    const char *dir = args->dir;
     struct overlap o = { 0 };
     struct tr_source_info info;
     int rc;

@@ -532,17 +532,16 @@ seq_end(struct tr_layout *L, void *arg)
 }
 
 int
-cmd_seq_run(const char *dir, const struct tr_view *v,
-            const struct seq_opts *opts)
+cmd_seq_run(const struct cmd_args *args)
 {
     static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end };
     static struct seq s;        /* large: keep it off the stack */
-    int room = opts->width - 10 - LABEL_MIN;
+    int room = args->seq.width - 10 - LABEL_MIN;
 
-    s.opts = opts;
-    s.v = v;
+    s.opts = &args->seq;
+    s.v = &args->view;
     s.nsteps = 0;
-    s.g = opts->ascii ? &ascii : &unicode;
-    return tr_diagram_run(dir, v, room / 4 > 4 ? room / 4 : 4, &ops, &s) == 0
-           ? 0 : 1;
+    s.g = args->seq.ascii ? &ascii : &unicode;
+    return tr_diagram_run(args->dir, &args->view, room / 4 > 4 ? room / 4 : 4,
+                          &ops, &s) == 0 ? 0 : 1;
 }

@@ -232,8 +232,9 @@ out:
 }
 
 int
-cmd_shiviz_run(const char *dir)
+cmd_shiviz_run(const struct cmd_args *args)
 {
+    const char *dir = args->dir;
     struct shiviz s = { 0 };
     struct tr_source_info info;
     int rc = 1;

@@ -102,8 +102,9 @@ on_event(const struct tr_event *ev, void *arg)
 }
 
 int
-cmd_states_run(const char *dir)
+cmd_states_run(const struct cmd_args *args)
 {
+    const char *dir = args->dir;
     struct states s = { 0 };
     struct tr_source_info info;
     char ms[32], pct[16];

@@ -226,8 +226,9 @@ report(struct stats *s, const char *dir, const struct tr_source_info *info)
 }
 
 int
-cmd_stats_run(const char *dir)
+cmd_stats_run(const struct cmd_args *args)
 {
+    const char *dir = args->dir;
     static struct stats s;      /* large: the histograms */
     struct tr_source_info info;
     int rc = 1;

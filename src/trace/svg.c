@@ -813,16 +813,16 @@ svg_end(struct tr_layout *L, void *arg)
 }
 
 int
-cmd_svg_run(const char *dir, const struct tr_view *v,
-            const struct svg_opts *opts)
+cmd_svg_run(const struct cmd_args *args)
 {
     static const struct tr_diagram_ops ops = { NULL, svg_item, svg_end };
-    struct svg s = { .opts = opts, .v = v, .dir = dir };
+    struct svg s = { .opts = &args->svg, .v = &args->view,
+                     .dir = args->dir };
     int rc;
 
-    st_init(&s.d, opts->layout);
-    rc = tr_diagram_run(dir, v, ST_MAX_LANES, &ops, &s) == 0 && !s.d.oom
-         ? 0 : 1;
+    st_init(&s.d, args->svg.layout);
+    rc = tr_diagram_run(args->dir, &args->view, ST_MAX_LANES, &ops, &s) == 0
+         && !s.d.oom ? 0 : 1;
     st_free(&s.d);
     free(s.starts);
     return rc;
