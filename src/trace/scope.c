@@ -6,7 +6,9 @@
  * another student's server and clients, or a test's. So the tool first
  * reads the trace to find the members of the part it shows, then reads it
  * again keeping only their events. Two passes, and memory for one entry
- * per member. The members:
+ * per member; by default one pass when every event is a member's as it
+ * comes (no other process in the trace), two from the first other one
+ * on. The members:
  *
  *   by default, the processes of the recording that DIR/record.info
  *   describes: those in the recording's own UTS namespace (record.sh runs
@@ -53,6 +55,9 @@ struct scope {
     char role[16];              /* the server's, from its proc_start */
     uint64_t uts_ns;            /* the recording's namespace, or 0 */
     struct tr_source_info kept; /* what pass 2 kept */
+    uint64_t index;             /* events read so far in this pass */
+    uint64_t other;             /* the first event of a process not (yet)
+                                   a member, or UINT64_MAX: none */
 };
 
 static void
@@ -136,12 +141,39 @@ keep_members(const struct tr_event *ev, void *arg)
     sc->fn(ev, sc->arg);
 }
 
+/* Default scope, one pass: find members, and keep their events as long as
+   every event so far was a member's (keep_members() is then exact) */
+static void
+keep_tree(const struct tr_event *ev, void *arg)
+{
+    struct scope *sc = arg;
+
+    find_tree(ev, sc);
+    if (sc->other == UINT64_MAX && is_member(sc, ev->vpid))
+        keep_members(ev, sc);
+    else if (sc->other == UINT64_MAX)
+        sc->other = sc->index;
+    sc->index++;
+}
+
+/* Default scope, pass 2 when keep_tree() met another process: the
+   members' events from that one on */
+static void
+keep_rest(const struct tr_event *ev, void *arg)
+{
+    struct scope *sc = arg;
+
+    if (sc->index++ >= sc->other)
+        keep_members(ev, sc);
+}
+
 int
 tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
                struct tr_source_info *info)
 {
-    struct scope sc = { .fn = fn, .arg = arg };
+    struct scope sc = { .fn = fn, .arg = arg, .other = UINT64_MAX };
     struct tr_recinfo ri;
+    tr_event_fn keep = keep_members;
     int rc = -1;
 
     if (scope_mode == TR_SCOPE_ALL)
@@ -154,8 +186,7 @@ tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
         for (int i = 0; i < ri.npids; i++)
             add_member(&sc, ri.pids[i]);
         sc.uts_ns = ri.uts_ns;
-        if (tr_source_read_all(dir, find_tree, &sc,
-                               "finding the recorded processes", info) == -1)
+        if (tr_source_read_all(dir, keep_tree, &sc, pass, info) == -1)
             goto out;
         if (!sc.seen) {
             ipc_warnx("none of the recorded processes (record.info) traced "
@@ -163,6 +194,12 @@ tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
                       dir);
             goto out;
         }
+        if (sc.other == UINT64_MAX) {
+            rc = 0;             /* every event was read and judged */
+            goto kept;
+        }
+        sc.index = 0;
+        keep = keep_rest;
     } else {
         add_member(&sc, scope_server);
         if (tr_source_read_all(dir, find_members, &sc,
@@ -182,7 +219,9 @@ tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
             goto out;
         }
     }
-    if ((rc = tr_source_read_all(dir, keep_members, &sc, pass, info)) == 0) {
+    rc = tr_source_read_all(dir, keep, &sc, pass, info);
+kept:
+    if (rc == 0) {
         info->events = sc.kept.events;
         info->first_ts = sc.kept.first_ts;
         info->last_ts = sc.kept.last_ts;

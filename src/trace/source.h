@@ -100,7 +100,8 @@ enum tr_scope {
  * clients whose records it handled or that it signalled. A trace recorded
  * by the machine's shared session daemon also holds every other ipclab
  * program that ran meanwhile (another student's, a test's); this keeps
- * one. Every mode but TR_SCOPE_ALL costs one more pass over the trace.
+ * one. TR_SCOPE_SERVER costs one more pass over the trace; the default,
+ * one more only when the trace holds a process outside the recording.
  */
 void
 tr_source_scope(enum tr_scope mode, int server);
