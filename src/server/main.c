@@ -106,8 +106,8 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
         case OPT_HELP:          usage(); exit(0);
         case OPT_DIR:           *dir_opt = arg; break;
         case OPT_SPAWN:
-            s->per_request = strcmp(arg, "per-request") == 0;
-            if (!s->per_request && strcmp(arg, "pool") != 0)
+            s->workers.once = strcmp(arg, "per-request") == 0;
+            if (!s->workers.once && strcmp(arg, "pool") != 0)
                 ipc_usage_error("--spawn must be pool or per-request");
             break;
         case OPT_SIGNALS:
@@ -123,11 +123,11 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 (int)ipc_cli_int_or_exit("ack-timeout", arg, 1, 3600000);
             break;
         case OPT_WORK_DELAY:
-            s->work_delay_ms =
+            s->workers.delay_ms =
                 (int)ipc_cli_int_or_exit("work-delay", arg, 0, 3600000);
             break;
         case OPT_CRASH:
-            s->worker_crash_after = (long)ipc_cli_int_or_exit(
+            s->workers.crash_after = (long)ipc_cli_int_or_exit(
                 "worker-crash-after", arg, 1, 1000000);
             break;
         case OPT_WORKER_DIR:
@@ -144,6 +144,7 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
         }
     }
     ipc_sigs_init(&s->sigs, mode);
+    s->workers.mode = mode;
     s->fifo2.ack_timeout_ms = s->ack_timeout_ms;
     s->fifo3.ack_timeout_ms = s->ack_timeout_ms;
 }
@@ -168,21 +169,16 @@ setup_signals(struct server *s)
         ipc_die("signal");
 }
 
-/* Create FIFO 'no' and open both its ends: the read end first,
-   non-blocking, so that opening the write end succeeds at once */
+/* Create FIFO 'no' and open both its ends (ours: no EOF, records taken
+   back) */
 static void
 open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
                int *wfd)
 {
     const char *name = ipc_rundir_fifo_name(no);
 
-    if (ipc_fifo_create_at(s->dir_fd, no, name, 0600) == -1)
-        ipc_die("cannot create FIFO '%s/%s'", s->dir, name);
-    if ((*rfd = ipc_fifo_open_at(s->dir_fd, no, name,
-                                 O_RDONLY | O_NONBLOCK)) == -1 ||
-        (*wfd = ipc_fifo_open_at(s->dir_fd, no, name,
-                                 O_WRONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s/%s'", s->dir, name);
+    if (ipc_fifo_open_both_at(s->dir_fd, no, name, 0600, rfd, wfd) == -1)
+        ipc_die("cannot create or open FIFO '%s/%s'", s->dir, name);
 }
 
 /* The runtime directory (checked through its descriptor), its lock, and
@@ -328,7 +324,7 @@ stop(struct server *s)
         s->stop_at = ipc_now_ms();
         return;
     }
-    s->stop_at = ipc_deadline_ms(s->work_delay_ms + 2 * s->ack_timeout_ms +
+    s->stop_at = ipc_deadline_ms(s->workers.delay_ms + 2 * s->ack_timeout_ms +
                                  STOP_GRACE_MS);
     read_fifo1(s);
 }
@@ -475,6 +471,7 @@ main(int argc, char *argv[])
     if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");
     s.dir = dir;
+    s.workers.dir = dir;
     if (s.worker_dir[0] == '\0' &&
         ipc_exe_dir(s.worker_dir, sizeof(s.worker_dir)) == -1)
         ipc_die("cannot find my own directory");

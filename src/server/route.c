@@ -125,7 +125,7 @@ reader_can_take(const struct server *s, const struct req *r)
 {
     if (r->state == REQ_TO_CLIENT)
         return !is_stopped(s, r->rec.pid);
-    if (!s->per_request)
+    if (!s->workers.once)
         return s->pool[r->rec.op].pid > 0 &&
                !is_stopped(s, s->pool[r->rec.op].pid);
     return r->worker <= 0 || !is_stopped(s, r->worker);
@@ -255,49 +255,14 @@ pump_fifo2(struct server *s)
 
 /* ---- processing clients ------------------------------------------------- */
 
-static void
-worker_path(const struct server *s, uint32_t op, char *path, size_t size)
-{
-    snprintf(path, size, "%s/ipclab-%s", s->worker_dir, ipc_op_name(op));
-}
-
 /* Start a processing client for op. Returns its pid, or -1. */
 static pid_t
 start_worker(struct server *s, uint32_t op)
 {
-    char path[PATH_MAX + 16], delay[24], crash[24];
-    char *argv[16];
-    sigset_t mask;
-    int n = 0;
+    struct ipc_worker_args args = s->workers;
 
-    worker_path(s, op, path, sizeof(path));
-    argv[n++] = path;
-    argv[n++] = "--dir";
-    argv[n++] = (char *)s->dir;
-    argv[n++] = "--signals";
-    argv[n++] = (char *)ipc_sig_mode_name(s->sigs.mode);
-    if (s->per_request)
-        argv[n++] = "--once";
-    if (s->work_delay_ms > 0) {
-        snprintf(delay, sizeof(delay), "%d", s->work_delay_ms);
-        argv[n++] = "--delay";
-        argv[n++] = delay;
-    }
-    if (s->worker_crash_after > 0) {
-        snprintf(crash, sizeof(crash), "%ld", s->worker_crash_after);
-        argv[n++] = "--crash-after";
-        argv[n++] = crash;
-    }
-    argv[n] = NULL;
-
-    /* 'ready' blocked in the child from its first instant: we may send it
-       before the worker reaches main() [lab04:early-ready]; SIGINT and
-       SIGTERM until the worker ignores them */
-    sigemptyset(&mask);
-    ipc_sig_addset_protocol(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    return ipc_spawn(ipc_op_name(op), path, argv, &mask);
+    args.op = op;
+    return ipc_worker_spawn(s->worker_dir, &args);
 }
 
 /* Fail every request waiting for op's processing client: it cannot run */
@@ -332,7 +297,7 @@ restart_worker(struct server *s, uint32_t op)
 static pid_t
 worker_for(struct server *s, struct req *r)
 {
-    if (!s->per_request)
+    if (!s->workers.once)
         return s->pool[r->rec.op].pid;
     if (r->worker <= 0 && (r->worker = start_worker(s, r->rec.op)) <= 0)
         IPCLAB_TP(error, "fork", errno);
@@ -350,14 +315,14 @@ settle_fifo3(struct server *s, struct hs_report rep)
     if (rep.outcome != HS_TAKEN_BACK) {
         r->state = REQ_AT_WORKER;
         r->worker = rep.reader;
-        if (rep.outcome == HS_ACKED && !s->per_request)
+        if (rep.outcome == HS_ACKED && !s->workers.once)
             s->pool[r->rec.op].failures = 0;
         if (r->early_result)
             answer(s, r);
     } else if (rep.why == HS_REASON_STOPPED || rep.why == HS_REASON_GONE) {
         /* unread: it waits for its worker to resume or be replaced */
         mark_stopped(s, rep.reader);
-        if (s->per_request && rep.why == HS_REASON_GONE)
+        if (s->workers.once && rep.why == HS_REASON_GONE)
             r->worker = 0;
     } else if (rep.why == HS_REASON_TIMEOUT) {
         fail(s, r, ETIMEDOUT);
@@ -526,7 +491,7 @@ void
 route_child_exited(struct server *s, pid_t pid, int code)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        if (!s->per_request && s->pool[op].pid == pid)
+        if (!s->workers.once && s->pool[op].pid == pid)
             replace_worker(s, op, code);
     if (s->fifo3.busy != NULL && s->fifo3.reader == pid)
         settle_fifo3(s, hs_check(&s->fifo3, true));
@@ -623,14 +588,13 @@ route_next_timeout(const struct server *s)
 int
 route_start_pool(struct server *s)
 {
-    char path[PATH_MAX + 16];
+    char path[PATH_MAX];
 
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
-        worker_path(s, op, path, sizeof(path));
-        if (access(path, X_OK) == -1)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
+        if (ipc_worker_path(path, sizeof(path), s->worker_dir, op) == -1 ||
+            access(path, X_OK) == -1)
             return -1;
-    }
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT && !s->per_request; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT && !s->workers.once; op++)
         if ((s->pool[op].pid = start_worker(s, op)) == -1) {
             s->pool[op].pid = 0;
             return -1;

@@ -25,6 +25,7 @@ Suite *rundir_suite(void);
 Suite *fifo_suite(void);
 Suite *sig_suite(void);
 Suite *proc_suite(void);
+Suite *worker_suite(void);
 
 /*
  * A fresh private directory /tmp/ipclab-unit-XXXXXX (mkdtemp: mode 0700)
