@@ -26,34 +26,24 @@
 
 /* ---- the request table, and the peers seen stopped ---------------------- */
 
-/* The oldest result kept as READ, to be given up for a new request */
+/* A free entry, else a new one, else the oldest result kept as READ */
 static struct req *
-oldest_read(struct server *s)
+req_alloc(struct server *s, const struct ipc_record *rec)
 {
     struct req *r = NULL;
 
     for (int i = 0; i < s->top; i++) {
         struct req *c = &s->reqs[i];
 
+        if (c->state == REQ_FREE) {
+            r = c;
+            break;
+        }
         if (c->state == REQ_READ && (r == NULL || c->ticket < r->ticket))
             r = c;
     }
-    return r;
-}
-
-/* A free entry, else the oldest result kept as READ */
-static struct req *
-req_alloc(struct server *s, const struct ipc_record *rec)
-{
-    struct req *r = NULL;
-
-    for (int i = 0; i < s->top && r == NULL; i++)
-        if (s->reqs[i].state == REQ_FREE)
-            r = &s->reqs[i];
-    if (r == NULL && s->top < MAX_REQUESTS)
+    if ((r == NULL || r->state == REQ_READ) && s->top < MAX_REQUESTS)
         r = &s->reqs[s->top++];
-    if (r == NULL)
-        r = oldest_read(s);
     if (r == NULL)
         return NULL;
     memset(r, 0, sizeof(*r));
