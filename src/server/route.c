@@ -268,7 +268,7 @@ fail_queued(struct server *s, uint32_t op)
     }
 }
 
-/* Start the pool's worker for op now; on failure retry later */
+/* Start the pool's worker for op, when due; on failure retry later */
 static void
 restart_worker(struct server *s, uint32_t op)
 {
@@ -448,12 +448,13 @@ route_client_exited(struct server *s, pid_t pid)
         settle_fifo2(s, hs_check(&s->fifo2, true));
 }
 
-/* A pool worker died: start it again, at once or after a growing delay */
+/* A pool worker died: route_tick() starts it again, at once or after a
+   growing delay */
 static void
 replace_worker(struct server *s, uint32_t op, int code)
 {
     struct worker *w = &s->pool[op];
-    int delay;
+    int delay = 0;
 
     w->pid = 0;
     if (code != 0)
@@ -462,17 +463,16 @@ replace_worker(struct server *s, uint32_t op, int code)
         return;
     if (code == 127)
         fail_queued(s, op);     /* it cannot be executed: do not keep them */
-    if (w->failures < 2) {
-        restart_worker(s, op);
-        return;
+    if (w->failures >= 2) {
+        /* the second death in a row waits RESTART_MIN_MS, each next one
+           twice as long, up to RESTART_MAX_MS */
+        delay = RESTART_MIN_MS << (w->failures < 7 ? w->failures - 2 : 5);
+        delay = delay < RESTART_MAX_MS ? delay : RESTART_MAX_MS;
+        IPCLAB_TP(error, "worker restart delayed", delay);
+        ipc_warnx("ipclab-%s died %d times in a row (status %d); starting "
+                  "it again in %d ms", ipc_op_name(op), w->failures, code,
+                  delay);
     }
-    /* the second death in a row waits RESTART_MIN_MS, each next one twice
-       as long, up to RESTART_MAX_MS */
-    delay = RESTART_MIN_MS << (w->failures < 7 ? w->failures - 2 : 5);
-    delay = delay < RESTART_MAX_MS ? delay : RESTART_MAX_MS;
-    IPCLAB_TP(error, "worker restart delayed", delay);
-    ipc_warnx("ipclab-%s died %d times in a row (status %d); starting it "
-              "again in %d ms", ipc_op_name(op), w->failures, code, delay);
     w->restart_at = ipc_now_ms() + delay;
 }
 
