@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,48 +360,51 @@ drain_signals(struct server *s)
         stop(s);
 }
 
+/* One turn of the event loop: wait for an event or the next deadline,
+   then handle what came */
+static void
+turn(struct server *s)
+{
+    struct epoll_event evs[16];
+    bool accepting = s->stop_at == 0 && has_room(s);
+    bool sig_ready = false, fd4_ready = false, fd1_ready = false;
+    int n;
+
+    watch_fifo1(s, accepting);
+    n = epoll_wait(s->epoll_fd, evs, 16, route_next_timeout(s));
+    if (n == -1 && errno != EINTR)
+        ipc_die("epoll_wait");
+    for (int i = 0; i < n; i++) {
+        int fd = evs[i].data.fd;
+        pid_t gone;
+
+        if (fd == s->sig_fd)
+            sig_ready = true;
+        else if (fd == s->fd4_read)
+            fd4_ready = true;
+        else if (fd == s->fd1_read)
+            fd1_ready = true;
+        else if ((gone = clients_exited(s, fd)) > 0)
+            route_client_exited(s, gone);       /* a client's pidfd */
+    }
+    /* acks before results, results before requests */
+    if (sig_ready)
+        drain_signals(s);
+    if (fd4_ready)
+        read_fifo4(s);
+    /* requests left in the buffer by back-pressure count as waiting */
+    if (accepting && (fd1_ready || s->in1.len > 0))
+        read_fifo1(s);
+    route_tick(s);
+}
+
 /* The event loop: until stopped and every request answered */
 static void
 serve(struct server *s)
 {
     IPCLAB_TP(proc_state, "server", "serving");
-    for (;;) {
-        struct epoll_event evs[16];
-        bool accepting, stopping = s->stop_at != 0;
-        bool sig_ready = false, fd4_ready = false, fd1_ready = false;
-        int n;
-
-        if (stopping && (s->in_use == 0 || ipc_ms_until(s->stop_at) == 0))
-            break;
-        accepting = !stopping && has_room(s);
-        watch_fifo1(s, accepting);
-
-        n = epoll_wait(s->epoll_fd, evs, 16, route_next_timeout(s));
-        if (n == -1 && errno != EINTR)
-            ipc_die("epoll_wait");
-        for (int i = 0; i < n; i++) {
-            int fd = evs[i].data.fd;
-            pid_t gone;
-
-            if (fd == s->sig_fd)
-                sig_ready = true;
-            else if (fd == s->fd4_read)
-                fd4_ready = true;
-            else if (fd == s->fd1_read)
-                fd1_ready = true;
-            else if ((gone = clients_exited(s, fd)) > 0)
-                route_client_exited(s, gone);   /* a client's pidfd */
-        }
-        /* acks before results, results before requests */
-        if (sig_ready)
-            drain_signals(s);
-        if (fd4_ready)
-            read_fifo4(s);
-        /* requests left in the buffer by back-pressure count as waiting */
-        if (accepting && (fd1_ready || s->in1.len > 0))
-            read_fifo1(s);
-        route_tick(s);
-    }
+    while (s->stop_at == 0 || (s->in_use > 0 && ipc_ms_until(s->stop_at) > 0))
+        turn(s);
     if (s->in_use > 0)
         ipc_warnx("stopping with %d requests unanswered", s->in_use);
 }
@@ -429,31 +431,25 @@ has_children(void)
     return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
-/* Stop the processing clients and reap every child, answering the results
-   of those that exit; SIGKILL what is left after STOP_GRACE_MS */
+/* Stop the processing clients and reap every child through the same
+   loop, answering the results of those that exit; SIGKILL what is left
+   after STOP_GRACE_MS */
 static void
 stop_children(struct server *s)
 {
-    int64_t deadline = ipc_deadline_ms(STOP_GRACE_MS);
-    struct pollfd pf = { .fd = s->sig_fd, .events = POLLIN };
     bool killed = false;
 
     route_stop_pool(s);
-    for (;;) {
-        reap_children(s);
-        route_tick(s);
-        if (!has_children())
-            break;
-        if (ipc_ms_until(deadline) == 0) {
+    s->stop_at = ipc_deadline_ms(STOP_GRACE_MS);
+    while (has_children()) {
+        if (ipc_ms_until(s->stop_at) == 0) {
             if (killed)
                 break;          /* unkillable? give up, do not hang */
             kill_children(s);
             killed = true;
-            deadline = ipc_deadline_ms(STOP_GRACE_MS);
+            s->stop_at = ipc_deadline_ms(STOP_GRACE_MS);
         }
-        if (poll(&pf, 1, ipc_ms_until(deadline)) == -1 && errno != EINTR)
-            break;
-        drain_signals(s);
+        turn(s);
     }
 }
 

@@ -568,7 +568,7 @@ route_next_timeout(const struct server *s)
     if (s->fifo3.busy != NULL)
         t = sooner(t, s->fifo3.next_check);
     t = sooner(t, s->next_recheck);
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT && s->stop_at == 0; op++)
         if (s->pool[op].pid == 0)
             t = sooner(t, s->pool[op].restart_at);
     return t == 0 ? -1 : ipc_ms_until(t);
