@@ -22,20 +22,6 @@
 #include "ipclab/worker.h"
 #include "unit.h"
 
-static char tmpdir[PATH_MAX];
-
-static void
-setup_tmpdir(void)
-{
-    unit_tmpdir_create(tmpdir, sizeof(tmpdir));
-}
-
-static void
-teardown_tmpdir(void)
-{
-    unit_tmpdir_remove(tmpdir);
-}
-
 /* A stand-in worker: its arguments, one a line, then its SigBlk line */
 static void
 write_stand_in(void)
@@ -43,7 +29,7 @@ write_stand_in(void)
     char path[PATH_MAX];
     FILE *f;
 
-    unit_path(path, sizeof(path), tmpdir, "ipclab-mul");
+    unit_path(path, sizeof(path), unit_tmpdir, "ipclab-mul");
     f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     /* bash, not sh: dash unblocks every signal when it starts */
@@ -63,11 +49,11 @@ spawn_and_read(const struct ipc_worker_args *args, char *out, size_t size)
     pid_t pid;
 
     write_stand_in();
-    pid = ipc_worker_spawn(tmpdir, args);
+    pid = ipc_worker_spawn(unit_tmpdir, args);
     ck_assert_int_gt(pid, 0);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    unit_path(path, sizeof(path), tmpdir, "ipclab-mul.out");
+    unit_path(path, sizeof(path), unit_tmpdir, "ipclab-mul.out");
     unit_read_file(path, out, size);
 }
 
@@ -148,7 +134,7 @@ worker_suite(void)
     Suite *s = suite_create("worker");
     TCase *tc = tcase_create("spawn");
 
-    tcase_add_unchecked_fixture(tc, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc, unit_tmpdir_setup, unit_tmpdir_teardown);
     tcase_add_test(tc, test_worker_path);
     tcase_add_test(tc, test_worker_spawn_pool);
     tcase_add_test(tc, test_worker_spawn_every_option);
