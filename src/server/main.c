@@ -403,7 +403,8 @@ static void
 serve(struct server *s)
 {
     IPCLAB_TP(proc_state, "server", "serving");
-    while (s->stop_at == 0 || (s->in_use > 0 && ipc_ms_until(s->stop_at) > 0))
+    while (s->stop_at == 0 ||
+           (s->in_use > 0 && ipc_ms_until(s->stop_at) > 0))
         turn(s);
     if (s->in_use > 0)
         ipc_warnx("stopping with %d requests unanswered", s->in_use);

@@ -241,7 +241,9 @@ err_suite(void)
     TCase *tc_limits = tcase_create("limits");
     TCase *tc_errors = tcase_create("errors");
 
-    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup, unit_tmpdir_teardown);
+    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_err_errno_name);
     tcase_add_test(tc_core, test_err_progname_is_basename);
     tcase_add_test(tc_core, test_err_warn_format);

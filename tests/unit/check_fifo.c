@@ -797,7 +797,9 @@ fifo_suite(void)
     TCase *tc_limits = tcase_create("limits");
     TCase *tc_errors = tcase_create("errors");
 
-    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup, unit_tmpdir_teardown);
+    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_fifo_create_and_open);
     tcase_add_test(tc_core, test_fifo_open_both_at);
     tcase_add_test(tc_core, test_fifo_set_nonblock);
@@ -818,7 +820,9 @@ fifo_suite(void)
     tcase_add_test(tc_limits, test_fifo_write_full_restarts_after_eintr);
     suite_add_tcase(s, tc_limits);
 
-    tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup, unit_tmpdir_teardown);
+    tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_fifo_create_existing_is_eexist);
     tcase_add_test(tc_errors, test_fifo_open_missing_is_enoent);
     tcase_add_test(tc_errors, test_fifo_open_without_reader_is_enxio);

@@ -29,7 +29,7 @@
 
 #define NOBODY 65534            /* a uid that is not ours */
 
-/* Create unit_tmpdir/name with exactly 'mode' (chmod: the umask does not apply) */
+/* Create unit_tmpdir/name with exactly 'mode' (chmod: no umask applies) */
 static void
 make_dir(char *path, size_t size, const char *name, mode_t mode)
 {
@@ -533,7 +533,9 @@ rundir_suite(void)
     TCase *tc_limits = tcase_create("limits");
     TCase *tc_errors = tcase_create("errors");
 
-    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup, unit_tmpdir_teardown);
+    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_rundir_resolve_precedence);
     tcase_add_test(tc_core, test_rundir_check_accepts_private_dir);
     tcase_add_test(tc_core, test_rundir_prepare_creates_0700);
@@ -545,7 +547,9 @@ rundir_suite(void)
     tcase_add_test(tc_core, test_remove_tree_keeps_link_targets);
     suite_add_tcase(s, tc_core);
 
-    tcase_add_unchecked_fixture(tc_limits, unit_tmpdir_setup, unit_tmpdir_teardown);
+    tcase_add_unchecked_fixture(tc_limits, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc_limits, test_rundir_resolve_ignores_unusable_env);
     tcase_add_test(tc_limits, test_rundir_names_too_long);
     tcase_add_test(tc_limits, test_rundir_check_accepts_readable_by_others);
@@ -555,7 +559,9 @@ rundir_suite(void)
     tcase_add_test(tc_limits, test_remove_tree_missing);
     suite_add_tcase(s, tc_limits);
 
-    tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup, unit_tmpdir_teardown);
+    tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_rundir_check_refuses_symlink);
     tcase_add_test(tc_errors, test_rundir_check_refuses_file);
     tcase_add_test(tc_errors, test_rundir_check_refuses_other_owner);

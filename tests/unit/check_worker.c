@@ -134,7 +134,9 @@ worker_suite(void)
     Suite *s = suite_create("worker");
     TCase *tc = tcase_create("spawn");
 
-    tcase_add_unchecked_fixture(tc, unit_tmpdir_setup, unit_tmpdir_teardown);
+    tcase_add_unchecked_fixture(tc, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc, test_worker_path);
     tcase_add_test(tc, test_worker_spawn_pool);
     tcase_add_test(tc, test_worker_spawn_every_option);
