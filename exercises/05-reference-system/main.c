@@ -26,6 +26,7 @@
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 #include "ipclab/trace.h"
+#include "ipclab/worker.h"
 #include "ms.h"
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_WORKER_DIR, OPT_ACK_TIMEOUT, OPT_SIGNALS };
@@ -39,7 +40,7 @@ static const struct ipc_cli_opt options[] = {
     { NULL, 0, 0 },
 };
 
-/* Create FIFO 'no' and open its read end, then a write end: both ours */
+/* Create FIFO 'no' and open both its ends: ours, so no EOF */
 static void
 open_both_ends(const char *dir, enum ipc_fifo_no no, int *rfd, int *wfd)
 {
@@ -48,33 +49,21 @@ open_both_ends(const char *dir, enum ipc_fifo_no no, int *rfd, int *wfd)
     if (ipc_rundir_fifo(path, sizeof(path), dir, no) == -1)
         ipc_diex("runtime directory name too long");
     unlink(path);               /* we hold the lock: left by a crash */
-    if (ipc_fifo_create(no, path, 0600) == -1)
-        ipc_die("cannot create FIFO '%s'", path);
-    if ((*rfd = ipc_fifo_open(no, path, O_RDONLY | O_NONBLOCK)) == -1 ||
-        (*wfd = ipc_fifo_open(no, path, O_WRONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s'", path);
+    if (ipc_fifo_open_both_at(AT_FDCWD, no, path, 0600, rfd, wfd) == -1)
+        ipc_die("cannot create or open FIFO '%s'", path);
 }
 
+/* One processing client per operation, as ipclab-server's pool */
 static void
 start_workers(struct ms *m, const char *worker_dir)
 {
-    sigset_t mask;
+    struct ipc_worker_args args = { .mode = m->sigs.mode, .dir = m->dir };
 
-    /* 'ready' blocked in each worker from its first instant */
-    sigemptyset(&mask);
-    sigaddset(&mask, m->sigs.ready);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
-        char path[PATH_MAX];
-        char *argv[] = { path, "--dir", (char *)m->dir, "--signals",
-                         (char *)ipc_sig_mode_name(m->sigs.mode), NULL };
-
-        snprintf(path, sizeof(path), "%s/ipclab-%s", worker_dir,
-                 ipc_op_name(op));
-        if ((m->workers[op] = ipc_spawn(ipc_op_name(op), path, argv,
-                                        &mask)) == -1)
-            ipc_die("cannot start '%s'", path);
+    for (args.op = 1; args.op <= IPCLAB_OP_COUNT; args.op++) {
+        m->workers[args.op] = ipc_worker_spawn(worker_dir, &args);
+        if (m->workers[args.op] == -1)
+            ipc_die("cannot start ipclab-%s from '%s'",
+                    ipc_op_name(args.op), worker_dir);
     }
 }
 

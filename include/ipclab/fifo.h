@@ -67,6 +67,18 @@ ipc_fifo_create_at(int dirfd, enum ipc_fifo_no no, const char *path,
 int
 ipc_fifo_open_at(int dirfd, enum ipc_fifo_no no, const char *path, int flags);
 
+/*
+ * Create FIFO 'no' as 'path' relative to 'dirfd' (AT_FDCWD: the working
+ * directory) with 'mode', then open its read end and a write end, both
+ * non-blocking: the read end first, so that the write end opens at once.
+ * Who holds both never sees EOF and can take back what it wrote. Returns
+ * 0 with *rfd and *wfd set, or -1 with errno from mkfifo() (EEXIST...) or
+ * open(); then nothing is left open (the FIFO stays).
+ */
+int
+ipc_fifo_open_both_at(int dirfd, enum ipc_fifo_no no, const char *path,
+                      mode_t mode, int *rfd, int *wfd);
+
 /* Clear or set O_NONBLOCK on fd. */
 int
 ipc_fd_set_nonblock(int fd, int on);

@@ -1,6 +1,7 @@
 /*
  * ipclab/worker.h - what a processing client does before its first request:
- * read the command line the server gives it and open FIFO3 and FIFO4.
+ * read the command line the server gives it and open FIFO3 and FIFO4; and
+ * the server's side, starting one with that command line.
  *
  * Shared by the kit's processing clients (src/worker/main.c) and by
  * exercise 03, whose students write the protocol part only. The options
@@ -14,6 +15,9 @@
  */
 #ifndef IPCLAB_WORKER_H
 #define IPCLAB_WORKER_H
+
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "ipclab/record.h"
 #include "ipclab/sig.h"
@@ -47,5 +51,25 @@ ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
  */
 void
 ipc_worker_open_fifos_or_exit(const char *dir, int *fd3, int *fd4);
+
+/*
+ * The path of processing client 'op' in 'worker_dir', "DIR/ipclab-sum",
+ * into buf. Returns 0, or -1 with errno ENAMETOOLONG.
+ */
+int
+ipc_worker_path(char *buf, size_t size, const char *worker_dir,
+                enum ipc_op op);
+
+/*
+ * The server's side: start processing client args->op from worker_dir
+ * with the command line that gives it *args (--dir when args->dir is not
+ * NULL, --signals, and --once, --delay, --crash-after when set). Every
+ * protocol signal, SIGINT and SIGTERM are blocked in it from its first
+ * instant, so the caller may send 'ready' before it reaches main()
+ * [lab04:early-ready]. Returns its pid (ipc_spawn()), or -1 with errno
+ * ENAMETOOLONG or from fork(). Never prints or exits.
+ */
+pid_t
+ipc_worker_spawn(const char *worker_dir, const struct ipc_worker_args *args);
 
 #endif /* IPCLAB_WORKER_H */

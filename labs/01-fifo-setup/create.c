@@ -14,7 +14,7 @@
  * Run:   build/bin/lab01-fifo-setup mkfifo
  *        build/bin/lab01-fifo-setup exists
  * The reference server creates its FIFOs 0600 in a private directory
- * (src/server/main.c, open_both_ends()). Lab 01, steps 1 and 2.
+ * (ipc_fifo_open_both_at() in src/lib/fifo.c). Lab 01, steps 1 and 2.
  */
 #include <errno.h>
 #include <fcntl.h>

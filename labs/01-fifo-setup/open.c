@@ -14,7 +14,7 @@
  * Run:   build/bin/lab01-fifo-setup rendezvous
  *        build/bin/lab01-fifo-setup nonblock
  * The reference server opens its read ends O_NONBLOCK first for exactly
- * this reason (src/server/main.c, open_both_ends()). Lab 01, steps 3-4.
+ * this reason (ipc_fifo_open_both_at() in src/lib/fifo.c). Lab 01, steps 3-4.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -22,7 +22,8 @@
  *
  * Run:   build/bin/lab03-worker-processing pool fork-exec
  * The server's side is worker_for() and start_worker() in
- * src/server/route.c. Lab 03, steps 3 and 4.
+ * src/server/route.c, and ipc_worker_spawn() in src/lib/worker.c.
+ * Lab 03, steps 3 and 4.
  */
 #include <stdio.h>
 #include <string.h>

@@ -61,6 +61,23 @@ ipc_fifo_create_at(int dirfd, enum ipc_fifo_no no, const char *path,
 }
 
 int
+ipc_fifo_open_both_at(int dirfd, enum ipc_fifo_no no, const char *path,
+                      mode_t mode, int *rfd, int *wfd)
+{
+    if (ipc_fifo_create_at(dirfd, no, path, mode) == -1)
+        return -1;
+    *rfd = ipc_fifo_open_at(dirfd, no, path, O_RDONLY | O_NONBLOCK);
+    if (*rfd == -1)
+        return -1;
+    *wfd = ipc_fifo_open_at(dirfd, no, path, O_WRONLY | O_NONBLOCK);
+    if (*wfd == -1) {
+        ipc_close_keep_errno(*rfd);
+        return -1;
+    }
+    return 0;
+}
+
+int
 ipc_fifo_open(enum ipc_fifo_no no, const char *path, int flags)
 {
     return ipc_fifo_open_at(AT_FDCWD, no, path, flags);

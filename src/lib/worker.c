@@ -1,11 +1,14 @@
 /*
  * worker.c - a processing client's command line and FIFOs (worker.h).
  *
- * Tested through the programs that use it: tests/system/ (the kit's
- * workers) and exercise 03's grader.
+ * The command line is tested through the programs that use it:
+ * tests/system/ (the kit's workers) and exercise 03's grader; the
+ * server's side (ipc_worker_spawn()) in tests/unit/check_worker.c.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +16,7 @@
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
 #include "ipclab/fifo.h"
+#include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 #include "ipclab/worker.h"
 
@@ -112,4 +116,56 @@ ipc_worker_open_fifos_or_exit(const char *dir, int *fd3, int *fd4)
     *fd3 = open_fifo(dirfd, buf, IPCLAB_FIFO3, O_RDONLY | O_NONBLOCK);
     *fd4 = open_fifo(dirfd, buf, IPCLAB_FIFO4, O_WRONLY | O_NONBLOCK);
     close(dirfd);
+}
+
+int
+ipc_worker_path(char *buf, size_t size, const char *worker_dir,
+                enum ipc_op op)
+{
+    int n = snprintf(buf, size, "%s/ipclab-%s", worker_dir, ipc_op_name(op));
+
+    if (n < 0 || (size_t)n >= size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+pid_t
+ipc_worker_spawn(const char *worker_dir, const struct ipc_worker_args *args)
+{
+    char path[PATH_MAX], delay[24], crash[24];
+    char *argv[12];
+    sigset_t mask;
+    int n = 0;
+
+    if (ipc_worker_path(path, sizeof(path), worker_dir, args->op) == -1)
+        return -1;
+    argv[n++] = path;
+    if (args->dir != NULL) {
+        argv[n++] = "--dir";
+        argv[n++] = (char *)args->dir;
+    }
+    argv[n++] = "--signals";
+    argv[n++] = (char *)ipc_sig_mode_name(args->mode);
+    if (args->once)
+        argv[n++] = "--once";
+    if (args->delay_ms > 0) {
+        snprintf(delay, sizeof(delay), "%d", args->delay_ms);
+        argv[n++] = "--delay";
+        argv[n++] = delay;
+    }
+    if (args->crash_after > 0) {
+        snprintf(crash, sizeof(crash), "%ld", args->crash_after);
+        argv[n++] = "--crash-after";
+        argv[n++] = crash;
+    }
+    argv[n] = NULL;
+
+    /* SIGINT and SIGTERM wait until the worker has chosen what they do */
+    sigemptyset(&mask);
+    ipc_sig_addset_protocol(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    return ipc_spawn(ipc_op_name(args->op), path, argv, &mask);
 }

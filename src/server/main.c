@@ -8,14 +8,11 @@
  * in handshake.c, the life of a request in route.c. Lab 05, step 1.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -106,8 +103,8 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
         case OPT_HELP:          usage(); exit(0);
         case OPT_DIR:           *dir_opt = arg; break;
         case OPT_SPAWN:
-            s->per_request = strcmp(arg, "per-request") == 0;
-            if (!s->per_request && strcmp(arg, "pool") != 0)
+            s->workers.once = strcmp(arg, "per-request") == 0;
+            if (!s->workers.once && strcmp(arg, "pool") != 0)
                 ipc_usage_error("--spawn must be pool or per-request");
             break;
         case OPT_SIGNALS:
@@ -123,11 +120,11 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 (int)ipc_cli_int_or_exit("ack-timeout", arg, 1, 3600000);
             break;
         case OPT_WORK_DELAY:
-            s->work_delay_ms =
+            s->workers.delay_ms =
                 (int)ipc_cli_int_or_exit("work-delay", arg, 0, 3600000);
             break;
         case OPT_CRASH:
-            s->worker_crash_after = (long)ipc_cli_int_or_exit(
+            s->workers.crash_after = (long)ipc_cli_int_or_exit(
                 "worker-crash-after", arg, 1, 1000000);
             break;
         case OPT_WORKER_DIR:
@@ -144,6 +141,7 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
         }
     }
     ipc_sigs_init(&s->sigs, mode);
+    s->workers.mode = mode;
     s->fifo2.ack_timeout_ms = s->ack_timeout_ms;
     s->fifo3.ack_timeout_ms = s->ack_timeout_ms;
 }
@@ -168,21 +166,16 @@ setup_signals(struct server *s)
         ipc_die("signal");
 }
 
-/* Create FIFO 'no' and open both its ends: the read end first,
-   non-blocking, so that opening the write end succeeds at once */
+/* Create FIFO 'no' and open both its ends (ours: no EOF, records taken
+   back) */
 static void
 open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
                int *wfd)
 {
     const char *name = ipc_rundir_fifo_name(no);
 
-    if (ipc_fifo_create_at(s->dir_fd, no, name, 0600) == -1)
-        ipc_die("cannot create FIFO '%s/%s'", s->dir, name);
-    if ((*rfd = ipc_fifo_open_at(s->dir_fd, no, name,
-                                 O_RDONLY | O_NONBLOCK)) == -1 ||
-        (*wfd = ipc_fifo_open_at(s->dir_fd, no, name,
-                                 O_WRONLY | O_NONBLOCK)) == -1)
-        ipc_die("cannot open '%s/%s'", s->dir, name);
+    if (ipc_fifo_open_both_at(s->dir_fd, no, name, 0600, rfd, wfd) == -1)
+        ipc_die("cannot create or open FIFO '%s/%s'", s->dir, name);
 }
 
 /* The runtime directory (checked through its descriptor), its lock, and
@@ -328,7 +321,7 @@ stop(struct server *s)
         s->stop_at = ipc_now_ms();
         return;
     }
-    s->stop_at = ipc_deadline_ms(s->work_delay_ms + 2 * s->ack_timeout_ms +
+    s->stop_at = ipc_deadline_ms(s->workers.delay_ms + 2 * s->ack_timeout_ms +
                                  STOP_GRACE_MS);
     read_fifo1(s);
 }
@@ -365,48 +358,52 @@ drain_signals(struct server *s)
         stop(s);
 }
 
+/* One turn of the event loop: wait for an event or the next deadline,
+   then handle what came */
+static void
+turn(struct server *s)
+{
+    struct epoll_event evs[16];
+    bool accepting = s->stop_at == 0 && has_room(s);
+    bool sig_ready = false, fd4_ready = false, fd1_ready = false;
+    int n;
+
+    watch_fifo1(s, accepting);
+    n = epoll_wait(s->epoll_fd, evs, 16, route_next_timeout(s));
+    if (n == -1 && errno != EINTR)
+        ipc_die("epoll_wait");
+    for (int i = 0; i < n; i++) {
+        int fd = evs[i].data.fd;
+        pid_t gone;
+
+        if (fd == s->sig_fd)
+            sig_ready = true;
+        else if (fd == s->fd4_read)
+            fd4_ready = true;
+        else if (fd == s->fd1_read)
+            fd1_ready = true;
+        else if ((gone = clients_exited(s, fd)) > 0)
+            route_client_exited(s, gone);       /* a client's pidfd */
+    }
+    /* acks before results, results before requests */
+    if (sig_ready)
+        drain_signals(s);
+    if (fd4_ready)
+        read_fifo4(s);
+    /* requests left in the buffer by back-pressure count as waiting */
+    if (accepting && (fd1_ready || s->in1.len > 0))
+        read_fifo1(s);
+    route_tick(s);
+}
+
 /* The event loop: until stopped and every request answered */
 static void
 serve(struct server *s)
 {
     IPCLAB_TP(proc_state, "server", "serving");
-    for (;;) {
-        struct epoll_event evs[16];
-        bool accepting, stopping = s->stop_at != 0;
-        bool sig_ready = false, fd4_ready = false, fd1_ready = false;
-        int n;
-
-        if (stopping && (s->in_use == 0 || ipc_ms_until(s->stop_at) == 0))
-            break;
-        accepting = !stopping && has_room(s);
-        watch_fifo1(s, accepting);
-
-        n = epoll_wait(s->epoll_fd, evs, 16, route_next_timeout(s));
-        if (n == -1 && errno != EINTR)
-            ipc_die("epoll_wait");
-        for (int i = 0; i < n; i++) {
-            int fd = evs[i].data.fd;
-            pid_t gone;
-
-            if (fd == s->sig_fd)
-                sig_ready = true;
-            else if (fd == s->fd4_read)
-                fd4_ready = true;
-            else if (fd == s->fd1_read)
-                fd1_ready = true;
-            else if ((gone = clients_exited(s, fd)) > 0)
-                route_client_exited(s, gone);   /* a client's pidfd */
-        }
-        /* acks before results, results before requests */
-        if (sig_ready)
-            drain_signals(s);
-        if (fd4_ready)
-            read_fifo4(s);
-        /* requests left in the buffer by back-pressure count as waiting */
-        if (accepting && (fd1_ready || s->in1.len > 0))
-            read_fifo1(s);
-        route_tick(s);
-    }
+    while (s->stop_at == 0 ||
+           (s->in_use > 0 && ipc_ms_until(s->stop_at) > 0))
+        turn(s);
     if (s->in_use > 0)
         ipc_warnx("stopping with %d requests unanswered", s->in_use);
 }
@@ -433,31 +430,25 @@ has_children(void)
     return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
-/* Stop the processing clients and reap every child, answering the results
-   of those that exit; SIGKILL what is left after STOP_GRACE_MS */
+/* Stop the processing clients and reap every child through the same
+   loop, answering the results of those that exit; SIGKILL what is left
+   after STOP_GRACE_MS */
 static void
 stop_children(struct server *s)
 {
-    int64_t deadline = ipc_deadline_ms(STOP_GRACE_MS);
-    struct pollfd pf = { .fd = s->sig_fd, .events = POLLIN };
     bool killed = false;
 
     route_stop_pool(s);
-    for (;;) {
-        reap_children(s);
-        route_tick(s);
-        if (!has_children())
-            break;
-        if (ipc_ms_until(deadline) == 0) {
+    s->stop_at = ipc_deadline_ms(STOP_GRACE_MS);
+    while (has_children()) {
+        if (ipc_ms_until(s->stop_at) == 0) {
             if (killed)
                 break;          /* unkillable? give up, do not hang */
             kill_children(s);
             killed = true;
-            deadline = ipc_deadline_ms(STOP_GRACE_MS);
+            s->stop_at = ipc_deadline_ms(STOP_GRACE_MS);
         }
-        if (poll(&pf, 1, ipc_ms_until(deadline)) == -1 && errno != EINTR)
-            break;
-        drain_signals(s);
+        turn(s);
     }
 }
 
@@ -475,6 +466,7 @@ main(int argc, char *argv[])
     if (ipc_rundir_resolve(dir_opt, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");
     s.dir = dir;
+    s.workers.dir = dir;
     if (s.worker_dir[0] == '\0' &&
         ipc_exe_dir(s.worker_dir, sizeof(s.worker_dir)) == -1)
         ipc_die("cannot find my own directory");

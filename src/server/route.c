@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,34 +25,24 @@
 
 /* ---- the request table, and the peers seen stopped ---------------------- */
 
-/* The oldest result kept as READ, to be given up for a new request */
+/* A free entry, else a new one, else the oldest result kept as READ */
 static struct req *
-oldest_read(struct server *s)
+req_alloc(struct server *s, const struct ipc_record *rec)
 {
     struct req *r = NULL;
 
     for (int i = 0; i < s->top; i++) {
         struct req *c = &s->reqs[i];
 
+        if (c->state == REQ_FREE) {
+            r = c;
+            break;
+        }
         if (c->state == REQ_READ && (r == NULL || c->ticket < r->ticket))
             r = c;
     }
-    return r;
-}
-
-/* A free entry, else the oldest result kept as READ */
-static struct req *
-req_alloc(struct server *s, const struct ipc_record *rec)
-{
-    struct req *r = NULL;
-
-    for (int i = 0; i < s->top && r == NULL; i++)
-        if (s->reqs[i].state == REQ_FREE)
-            r = &s->reqs[i];
-    if (r == NULL && s->top < MAX_REQUESTS)
+    if ((r == NULL || r->state == REQ_READ) && s->top < MAX_REQUESTS)
         r = &s->reqs[s->top++];
-    if (r == NULL)
-        r = oldest_read(s);
     if (r == NULL)
         return NULL;
     memset(r, 0, sizeof(*r));
@@ -125,7 +114,7 @@ reader_can_take(const struct server *s, const struct req *r)
 {
     if (r->state == REQ_TO_CLIENT)
         return !is_stopped(s, r->rec.pid);
-    if (!s->per_request)
+    if (!s->workers.once)
         return s->pool[r->rec.op].pid > 0 &&
                !is_stopped(s, s->pool[r->rec.op].pid);
     return r->worker <= 0 || !is_stopped(s, r->worker);
@@ -255,49 +244,14 @@ pump_fifo2(struct server *s)
 
 /* ---- processing clients ------------------------------------------------- */
 
-static void
-worker_path(const struct server *s, uint32_t op, char *path, size_t size)
-{
-    snprintf(path, size, "%s/ipclab-%s", s->worker_dir, ipc_op_name(op));
-}
-
 /* Start a processing client for op. Returns its pid, or -1. */
 static pid_t
 start_worker(struct server *s, uint32_t op)
 {
-    char path[PATH_MAX + 16], delay[24], crash[24];
-    char *argv[16];
-    sigset_t mask;
-    int n = 0;
+    struct ipc_worker_args args = s->workers;
 
-    worker_path(s, op, path, sizeof(path));
-    argv[n++] = path;
-    argv[n++] = "--dir";
-    argv[n++] = (char *)s->dir;
-    argv[n++] = "--signals";
-    argv[n++] = (char *)ipc_sig_mode_name(s->sigs.mode);
-    if (s->per_request)
-        argv[n++] = "--once";
-    if (s->work_delay_ms > 0) {
-        snprintf(delay, sizeof(delay), "%d", s->work_delay_ms);
-        argv[n++] = "--delay";
-        argv[n++] = delay;
-    }
-    if (s->worker_crash_after > 0) {
-        snprintf(crash, sizeof(crash), "%ld", s->worker_crash_after);
-        argv[n++] = "--crash-after";
-        argv[n++] = crash;
-    }
-    argv[n] = NULL;
-
-    /* 'ready' blocked in the child from its first instant: we may send it
-       before the worker reaches main() [lab04:early-ready]; SIGINT and
-       SIGTERM until the worker ignores them */
-    sigemptyset(&mask);
-    ipc_sig_addset_protocol(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    return ipc_spawn(ipc_op_name(op), path, argv, &mask);
+    args.op = op;
+    return ipc_worker_spawn(s->worker_dir, &args);
 }
 
 /* Fail every request waiting for op's processing client: it cannot run */
@@ -313,7 +267,7 @@ fail_queued(struct server *s, uint32_t op)
     }
 }
 
-/* Start the pool's worker for op now; on failure retry later */
+/* Start the pool's worker for op, when due; on failure retry later */
 static void
 restart_worker(struct server *s, uint32_t op)
 {
@@ -332,7 +286,7 @@ restart_worker(struct server *s, uint32_t op)
 static pid_t
 worker_for(struct server *s, struct req *r)
 {
-    if (!s->per_request)
+    if (!s->workers.once)
         return s->pool[r->rec.op].pid;
     if (r->worker <= 0 && (r->worker = start_worker(s, r->rec.op)) <= 0)
         IPCLAB_TP(error, "fork", errno);
@@ -350,14 +304,14 @@ settle_fifo3(struct server *s, struct hs_report rep)
     if (rep.outcome != HS_TAKEN_BACK) {
         r->state = REQ_AT_WORKER;
         r->worker = rep.reader;
-        if (rep.outcome == HS_ACKED && !s->per_request)
+        if (rep.outcome == HS_ACKED && !s->workers.once)
             s->pool[r->rec.op].failures = 0;
         if (r->early_result)
             answer(s, r);
     } else if (rep.why == HS_REASON_STOPPED || rep.why == HS_REASON_GONE) {
         /* unread: it waits for its worker to resume or be replaced */
         mark_stopped(s, rep.reader);
-        if (s->per_request && rep.why == HS_REASON_GONE)
+        if (s->workers.once && rep.why == HS_REASON_GONE)
             r->worker = 0;
     } else if (rep.why == HS_REASON_TIMEOUT) {
         fail(s, r, ETIMEDOUT);
@@ -493,12 +447,13 @@ route_client_exited(struct server *s, pid_t pid)
         settle_fifo2(s, hs_check(&s->fifo2, true));
 }
 
-/* A pool worker died: start it again, at once or after a growing delay */
+/* A pool worker died: route_tick() starts it again, at once or after a
+   growing delay */
 static void
 replace_worker(struct server *s, uint32_t op, int code)
 {
     struct worker *w = &s->pool[op];
-    int delay;
+    int delay = 0;
 
     w->pid = 0;
     if (code != 0)
@@ -507,17 +462,16 @@ replace_worker(struct server *s, uint32_t op, int code)
         return;
     if (code == 127)
         fail_queued(s, op);     /* it cannot be executed: do not keep them */
-    if (w->failures < 2) {
-        restart_worker(s, op);
-        return;
+    if (w->failures >= 2) {
+        /* the second death in a row waits RESTART_MIN_MS, each next one
+           twice as long, up to RESTART_MAX_MS */
+        delay = RESTART_MIN_MS << (w->failures < 7 ? w->failures - 2 : 5);
+        delay = delay < RESTART_MAX_MS ? delay : RESTART_MAX_MS;
+        IPCLAB_TP(error, "worker restart delayed", delay);
+        ipc_warnx("ipclab-%s died %d times in a row (status %d); starting "
+                  "it again in %d ms", ipc_op_name(op), w->failures, code,
+                  delay);
     }
-    /* the second death in a row waits RESTART_MIN_MS, each next one twice
-       as long, up to RESTART_MAX_MS */
-    delay = RESTART_MIN_MS << (w->failures < 7 ? w->failures - 2 : 5);
-    delay = delay < RESTART_MAX_MS ? delay : RESTART_MAX_MS;
-    IPCLAB_TP(error, "worker restart delayed", delay);
-    ipc_warnx("ipclab-%s died %d times in a row (status %d); starting it "
-              "again in %d ms", ipc_op_name(op), w->failures, code, delay);
     w->restart_at = ipc_now_ms() + delay;
 }
 
@@ -526,7 +480,7 @@ void
 route_child_exited(struct server *s, pid_t pid, int code)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        if (!s->per_request && s->pool[op].pid == pid)
+        if (!s->workers.once && s->pool[op].pid == pid)
             replace_worker(s, op, code);
     if (s->fifo3.busy != NULL && s->fifo3.reader == pid)
         settle_fifo3(s, hs_check(&s->fifo3, true));
@@ -613,7 +567,7 @@ route_next_timeout(const struct server *s)
     if (s->fifo3.busy != NULL)
         t = sooner(t, s->fifo3.next_check);
     t = sooner(t, s->next_recheck);
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT && s->stop_at == 0; op++)
         if (s->pool[op].pid == 0)
             t = sooner(t, s->pool[op].restart_at);
     return t == 0 ? -1 : ipc_ms_until(t);
@@ -623,14 +577,13 @@ route_next_timeout(const struct server *s)
 int
 route_start_pool(struct server *s)
 {
-    char path[PATH_MAX + 16];
+    char path[PATH_MAX];
 
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++) {
-        worker_path(s, op, path, sizeof(path));
-        if (access(path, X_OK) == -1)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
+        if (ipc_worker_path(path, sizeof(path), s->worker_dir, op) == -1 ||
+            access(path, X_OK) == -1)
             return -1;
-    }
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT && !s->per_request; op++)
+    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT && !s->workers.once; op++)
         if ((s->pool[op].pid = start_worker(s, op)) == -1) {
             s->pool[op].pid = 0;
             return -1;

@@ -17,6 +17,7 @@
 #include "ipclab/proc.h"
 #include "ipclab/record.h"
 #include "ipclab/sig.h"
+#include "ipclab/worker.h"
 
 #define MAX_REQUESTS 1024       /* in flight at once; beyond: back-pressure */
 #define MAX_CLIENTS  256        /* clients remembered as readers of FIFO2 */
@@ -101,11 +102,10 @@ struct server {
     /* configuration */
     const char *dir;
     struct ipc_sigs sigs;
-    bool per_request;           /* --spawn per-request */
     enum ipc_sched sched;
     int ack_timeout_ms;         /* also in fifo2 and fifo3 */
-    int work_delay_ms;          /* passed to workers as --delay */
-    long worker_crash_after;    /* passed to workers as --crash-after */
+    struct ipc_worker_args workers; /* their command line; once: --spawn
+                                       per-request */
     char worker_dir[PATH_MAX];
 
     /* descriptors */

@@ -34,25 +34,11 @@
 
 #define REC_SIZE sizeof(struct ipc_record)
 
-static char tmpdir[PATH_MAX];
-
-static void
-setup_tmpdir(void)
-{
-    unit_tmpdir_create(tmpdir, sizeof(tmpdir));
-}
-
-static void
-teardown_tmpdir(void)
-{
-    unit_tmpdir_remove(tmpdir);
-}
-
-/* mkfifo tmpdir/name through the library; its path into buf */
+/* mkfifo unit_tmpdir/name through the library; its path into buf */
 static void
 make_fifo(char *path, size_t size, const char *name)
 {
-    unit_path(path, size, tmpdir, name);
+    unit_path(path, size, unit_tmpdir, name);
     ck_assert_int_eq(ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600), 0);
 }
 
@@ -114,6 +100,39 @@ START_TEST(test_fifo_create_and_open)
     ck_assert(fcntl(wfd, F_GETFD) & FD_CLOEXEC);
     close(wfd);
     close(rfd);
+}
+END_TEST
+
+/* Both ends of a new FIFO, under a directory descriptor */
+START_TEST(test_fifo_open_both_at)
+{
+    struct ipc_record in, out;
+    struct stat st;
+    int dirfd, rfd, wfd;
+
+    dirfd = open(unit_tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ck_assert_int_ge(dirfd, 0);
+    ck_assert_int_eq(ipc_fifo_open_both_at(dirfd, IPCLAB_FIFO1, "both", 0600,
+                                           &rfd, &wfd), 0);
+    ck_assert_int_eq(fstatat(dirfd, "both", &st, AT_SYMLINK_NOFOLLOW), 0);
+    ck_assert(S_ISFIFO(st.st_mode));
+    ck_assert(fcntl(rfd, F_GETFL) & O_NONBLOCK);
+    ck_assert(fcntl(wfd, F_GETFL) & O_NONBLOCK);
+    ck_assert(fcntl(rfd, F_GETFD) & FD_CLOEXEC);
+    ck_assert(fcntl(wfd, F_GETFD) & FD_CLOEXEC);
+    /* what goes in one end comes out of the other */
+    ipc_rec_request(&in, IPCLAB_OP_SUM, 6, 7, 1);
+    ck_assert_int_eq(ipc_rec_write(wfd, IPCLAB_FIFO1, &in, 0), 0);
+    ck_assert_int_eq(ipc_rec_read_one(rfd, IPCLAB_FIFO1, &out,
+                                      IPCLAB_KIND_REQUEST), 1);
+    ck_assert_mem_eq(&in, &out, sizeof(in));
+    /* it exists now: a second one fails, and leaves nothing open */
+    rfd = wfd = -2;
+    ck_assert_int_eq(ipc_fifo_open_both_at(dirfd, IPCLAB_FIFO1, "both", 0600,
+                                           &rfd, &wfd), -1);
+    ck_assert_int_eq(errno, EEXIST);
+    ck_assert_int_eq(rfd, -2);
+    close(dirfd);
 }
 END_TEST
 
@@ -546,7 +565,7 @@ START_TEST(test_fifo_open_missing_is_enoent)
 {
     char path[PATH_MAX];
 
-    unit_path(path, sizeof(path), tmpdir, "not-created-yet");
+    unit_path(path, sizeof(path), unit_tmpdir, "not-created-yet");
     errno = 0;
     ck_assert_int_eq(ipc_fifo_open(IPCLAB_FIFO1, path, O_RDONLY | O_NONBLOCK),
                      -1);
@@ -572,7 +591,7 @@ START_TEST(test_fifo_open_regular_file_is_einval)
     int fd, lowest;
 
     /* a file planted where a FIFO should be */
-    unit_path(path, sizeof(path), tmpdir, "planted");
+    unit_path(path, sizeof(path), unit_tmpdir, "planted");
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     ck_assert_int_ne(fd, -1);
     close(fd);
@@ -594,7 +613,7 @@ START_TEST(test_fifo_open_symlink_is_eloop)
     make_fifo(path, sizeof(path), "link-target");
     rfd = ipc_fifo_open(IPCLAB_FIFO1, path, O_RDONLY | O_NONBLOCK);
     ck_assert_int_ge(rfd, 0);           /* a reader: only the link is wrong */
-    unit_path(link, sizeof(link), tmpdir, "link");
+    unit_path(link, sizeof(link), unit_tmpdir, "link");
     ck_assert_int_eq(symlink(path, link), 0);
 
     errno = 0;
@@ -778,8 +797,11 @@ fifo_suite(void)
     TCase *tc_limits = tcase_create("limits");
     TCase *tc_errors = tcase_create("errors");
 
-    tcase_add_unchecked_fixture(tc_core, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_fifo_create_and_open);
+    tcase_add_test(tc_core, test_fifo_open_both_at);
     tcase_add_test(tc_core, test_fifo_set_nonblock);
     tcase_add_test(tc_core, test_fifo_record_round_trip);
     tcase_add_test(tc_core, test_fifo_read_one_at_eof);
@@ -798,7 +820,9 @@ fifo_suite(void)
     tcase_add_test(tc_limits, test_fifo_write_full_restarts_after_eintr);
     suite_add_tcase(s, tc_limits);
 
-    tcase_add_unchecked_fixture(tc_errors, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
+
+                                    unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_fifo_create_existing_is_eexist);
     tcase_add_test(tc_errors, test_fifo_open_missing_is_enoent);
     tcase_add_test(tc_errors, test_fifo_open_without_reader_is_enxio);

@@ -35,6 +35,20 @@ unit_tmpdir_remove(const char *dir)
                 strerror(errno));
 }
 
+char unit_tmpdir[PATH_MAX];
+
+void
+unit_tmpdir_setup(void)
+{
+    unit_tmpdir_create(unit_tmpdir, sizeof(unit_tmpdir));
+}
+
+void
+unit_tmpdir_teardown(void)
+{
+    unit_tmpdir_remove(unit_tmpdir);
+}
+
 void
 unit_path(char *buf, size_t size, const char *dir, const char *name)
 {

@@ -42,6 +42,7 @@ main(int argc, char *argv[])
     srunner_add_suite(sr, fifo_suite());
     srunner_add_suite(sr, sig_suite());
     srunner_add_suite(sr, proc_suite());
+    srunner_add_suite(sr, worker_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -13,6 +13,7 @@
 #define IPCLAB_UNIT_H
 
 #include <check.h>
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -25,6 +26,7 @@ Suite *rundir_suite(void);
 Suite *fifo_suite(void);
 Suite *sig_suite(void);
 Suite *proc_suite(void);
+Suite *worker_suite(void);
 
 /*
  * A fresh private directory /tmp/ipclab-unit-XXXXXX (mkdtemp: mode 0700)
@@ -37,6 +39,15 @@ unit_tmpdir_create(char *dir, size_t size);
 /* Remove dir and everything below it; for the unchecked teardown. */
 void
 unit_tmpdir_remove(const char *dir);
+
+/* The unchecked fixture most suites use: unit_tmpdir, created per TCase */
+extern char unit_tmpdir[PATH_MAX];
+
+void
+unit_tmpdir_setup(void);
+
+void
+unit_tmpdir_teardown(void);
 
 /* "dir/name" into buf[size]; fails the test when it does not fit. */
 void
