@@ -142,7 +142,7 @@ hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
         ipc_sig_ignored(ev, "unexpected_value");
         return rep;
     }
-    if (waiting(h) > 0 && sigs->mode == IPCLAB_SIG_CLASSIC) {
+    if (sigs->mode == IPCLAB_SIG_CLASSIC && waiting(h) > 0) {
         /* a late ack for an earlier record: this one is still unread */
         ipc_sig_ignored(ev, "early");
         return rep;
