@@ -19,11 +19,15 @@
  *               list below); <module>_suite is a pattern, not a name
  *
  * help: a fenced block that starts with "$ PROG --help" shows exactly
- * what build/bin/PROG --help prints.
+ * what build/bin/PROG --help prints; every program of build/bin, each
+ * COMMAND its --help lists, and every script of scripts/ and traces/
+ * answers --help with status 0 and a text that names it.
  *
  * Every finding is listed, as FILE:LINE: what, in one failure per check.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -749,6 +753,121 @@ START_TEST(test_help_in_docs_is_the_programs)
 }
 END_TEST
 
+/*
+ * --help of one command (argv[0] absolute, 'sub' its subcommand or NULL):
+ * exit 0, nothing on stderr, and a text that names it: "Usage: PROG" for
+ * a program (naming 'sub' for a subcommand), the script's own path on its
+ * first line for a script. Its stdout, malloc'd, into *shown.
+ */
+static void
+help_of(struct findings *f, const char *argv0, const char *name,
+        const char *sub, bool script, char **shown)
+{
+    const char *argv[4] = { argv0, sub != NULL ? sub : "--help",
+                            sub != NULL ? "--help" : NULL, NULL };
+    char out[PATH_MAX], what[256], usage[128], status_text[16], *all, *help;
+    bool named;
+    int status;
+
+    snprintf(what, sizeof(what), "%s%s%s --help", name, sub != NULL ? " " : "",
+             sub != NULL ? sub : "");
+    snprintf(out, sizeof(out), "%s/help.out", h_tmpdir());
+    status = docs_run(argv, out, &all);
+    ck_assert_ptr_nonnull(help = h_read_file(out));
+    snprintf(usage, sizeof(usage), "Usage: %s", name);
+    snprintf(status_text, sizeof(status_text), "%d", status);
+    if (script)
+        named = strncmp(help, name, strlen(name)) == 0 &&
+                help[strlen(name)] == ' ';
+    else
+        named = strncmp(help, usage, strlen(usage)) == 0 &&
+                (sub == NULL || strstr(help, sub) != NULL);
+    if (status != 0)
+        found(f, what, 0, "exits with status", status_text);
+    else if (strcmp(all, help) != 0)
+        found(f, what, 0, "writes to stderr:", all + strlen(help));
+    else if (!named)
+        found(f, what, 0, "does not name it:", help);
+    free(all);
+    *shown = help;
+}
+
+/* The COMMANDs a program's --help lists: lines "  NAME  ..." */
+static size_t
+subcommands(const char *help, char names[][32], size_t max)
+{
+    size_t n = 0;
+
+    if (strstr(help, " COMMAND ") == NULL)
+        return 0;
+    for (const char *l = help; l != NULL && n < max;
+         l = strchr(l, '\n') != NULL ? strchr(l, '\n') + 1 : NULL)
+        if (strncmp(l, "  ", 2) == 0 && islower((unsigned char)l[2]) &&
+            sscanf(l + 2, "%31[a-z]", names[n]) == 1 &&
+            l[2 + strlen(names[n])] == ' ')
+            n++;
+    return n;
+}
+
+/* Every program of build/bin, each of their subcommands and every script
+   of scripts/ and traces/ answers --help, and only that */
+START_TEST(test_every_command_has_help)
+{
+    static const char *const script_dirs[] = {
+        "scripts", "traces", "traces/samples", NULL
+    };
+    struct findings f = { 0 };
+    char bindir[PATH_MAX], *slash, *help;
+    DIR *d;
+    struct dirent *e;
+    size_t nprog = 0, nsub = 0, nscript = 0;
+
+    snprintf(bindir, sizeof(bindir), "%s", h_bin("ipclab-rc"));
+    slash = strrchr(bindir, '/');
+    *slash = '\0';
+    ck_assert_ptr_nonnull(d = opendir(bindir));
+    while ((e = readdir(d)) != NULL) {
+        char names[32][32];
+        size_t n;
+
+        if (e->d_name[0] == '.')
+            continue;
+        help_of(&f, h_bin(e->d_name), e->d_name, NULL, false, &help);
+        nprog++;
+        n = subcommands(help, names, 32);
+        for (size_t k = 0; k < n; k++) {
+            char *sub_help;
+
+            help_of(&f, h_bin(e->d_name), e->d_name, names[k], false,
+                    &sub_help);
+            free(sub_help);
+            nsub++;
+        }
+        free(help);
+    }
+    closedir(d);
+    for (int i = 0; script_dirs[i] != NULL; i++) {
+        ck_assert_ptr_nonnull(d = opendir(docs_src(script_dirs[i])));
+        while ((e = readdir(d)) != NULL) {
+            char rel[PATH_MAX], abs[PATH_MAX];
+
+            if (!ends_with(e->d_name, ".sh"))
+                continue;
+            snprintf(rel, sizeof(rel), "%s/%s", script_dirs[i], e->d_name);
+            snprintf(abs, sizeof(abs), "%s", docs_src(rel));
+            help_of(&f, abs, rel, NULL, true, &help);
+            free(help);
+            nscript++;
+        }
+        closedir(d);
+    }
+    ck_assert_uint_ge(nprog, 10);
+    ck_assert_uint_ge(nsub, 10);
+    ck_assert_uint_ge(nscript, 10);
+    report(&f, "commands whose --help fails");
+}
+END_TEST
+
 Suite *
 refs_suite(void)
 {
@@ -763,6 +882,7 @@ refs_suite(void)
     suite_add_tcase(s, refs);
     tcase_add_unchecked_fixture(help, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_add_test(help, test_help_in_docs_is_the_programs);
+    tcase_add_test(help, test_every_command_has_help);
     suite_add_tcase(s, help);
     return s;
 }
