@@ -57,6 +57,7 @@ receiver(void *arg)
     struct ipc_sig_event ev;
     struct ipc_sigs sigs;
     sigset_t set;
+    char name[IPCLAB_SIG_NAME_MAX];
     int n = 0, good = 0;
 
     block_rt(&sigs, &set);              /* already, since fork */
@@ -67,8 +68,8 @@ receiver(void *arg)
         bool ready = n < QUEUED;        /* first the five, then the one */
 
         ipc_sig_consumed(&ev, ev.signo == sigs.ready ? "ready" : "ack");
-        lab_say("took %s, value %u, from pid %ld (%s)", ipc_sig_name(ev.signo),
-                ev.value, (long)ev.pid, ev.code == SI_QUEUE ? "sigqueue" : "?");
+        lab_say("took %s, value %u, from pid %ld (%s)",
+                ipc_sig_name(ev.signo, name, sizeof(name)), ev.value, (long)ev.pid, ev.code == SI_QUEUE ? "sigqueue" : "?");
         good += ev.signo == (ready ? sigs.ready : sigs.ack) &&
                 ev.value == (ready ? 101u + (unsigned)n : 1u) &&
                 ev.code == SI_QUEUE && ev.pid == getppid();
@@ -116,6 +117,7 @@ waiter(void *arg)
     struct ipc_sig_event ev;
     struct ipc_sigs sigs;
     sigset_t set;
+    char name[IPCLAB_SIG_NAME_MAX];
     int accepted = 0, ignored = 0;
 
     block_rt(&sigs, &set);
@@ -124,13 +126,15 @@ waiter(void *arg)
         if (!ipc_sig_from(&sigs, &ev, getppid())) {
             ipc_sig_ignored(&ev, "unexpected_sender");
             lab_say("%s from pid %ld by kill(): not my server, ignored",
-                    ipc_sig_name(ev.signo), (long)ev.pid);
+                    ipc_sig_name(ev.signo, name, sizeof(name)),
+                    (long)ev.pid);
             ignored++;
             continue;
         }
         ipc_sig_consumed(&ev, "ready");
         lab_say("%s from my server %ld by sigqueue(), value %u: accepted",
-                ipc_sig_name(ev.signo), (long)ev.pid, ev.value);
+                ipc_sig_name(ev.signo, name, sizeof(name)), (long)ev.pid,
+                ev.value);
         accepted++;
     }
     return accepted == 1 && ignored == 1 ? 0 : 1;

@@ -42,6 +42,7 @@ poller(void *arg)
     struct poller *p = arg;
     struct ipc_rec_reader rd;
     struct ipc_sig_event ev;
+    char name[IPCLAB_SIG_NAME_MAX];
     struct ipc_record rec;
     struct ipc_sigs sigs;
     int records = 0, signals = 0, sfd;
@@ -66,8 +67,8 @@ poller(void *arg)
             return 1;           /* nothing for LAB_WAIT_MS: give up */
         while (ipc_sigfd_read(sfd, &ev) == 1) {
             ipc_sig_consumed(&ev, "ready");
-            lab_say("signalfd: %s, value %u", ipc_sig_name(ev.signo),
-                    ev.value);
+            lab_say("signalfd: %s, value %u",
+                    ipc_sig_name(ev.signo, name, sizeof(name)), ev.value);
             signals++;
         }
         if (pf[0].revents & POLLIN)

@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "ipclab/err.h"
 #include "ipclab/fifo.h"
 #include "ipclab/sig.h"
 #include "lab.h"
@@ -72,7 +73,7 @@ sleeper(void *arg)
 static void
 wake_each(enum ipc_sig_mode mode, int *nread, int *left)
 {
-    char fifo2[PATH_MAX];
+    char fifo2[PATH_MAX], name[IPCLAB_SIG_NAME_MAX];
     struct peer p = { .mode = mode };
     struct ipc_record rec;
     struct ipc_sigs sigs;
@@ -97,10 +98,11 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     }
     lab_gate_post(&p.go, 1);
     *nread = lab_wait(pid, "reader");
-    ioctl(fd, FIONREAD, &bytes);        /* what is still in the FIFO */
+    if (ioctl(fd, FIONREAD, &bytes) == -1)      /* what is still in it */
+        ipc_die("cannot count the bytes left in '%s'", fifo2);
     *left = bytes / (int)sizeof(rec);
     lab_say("%d %s sent with %s: %d records read, %d left in FIFO2",
-            RECORDS, ipc_sig_name(sigs.ready),
+            RECORDS, ipc_sig_name(sigs.ready, name, sizeof(name)),
             mode == IPCLAB_SIG_RT ? "sigqueue()" : "kill()", *nread, *left);
     lab_gate_close(&p.opened);
     lab_gate_close(&p.go);
