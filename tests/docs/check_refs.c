@@ -10,9 +10,11 @@
  *               #anchor is a heading of that file
  *   paths       a path of the tree (src/..., docs/..., tests/... and the
  *               other top directories) and a bare NAME.md name a file
- *   sections    "FILE.md, section N" and "FILE.md §N": FILE has a
+ *   sections    "FILE.md, section N", "FILE.md §N", "sections N and
+ *               M", also across a comment's line break: FILE has a
  *               heading numbered N; in a Markdown file, a "section N"
- *               without a file name is its own
+ *               or "§N" without a file name is its own
+ *   targets     "`make NAME`" and "'make NAME'": the build defines NAME
  *   functions   a name with its parentheses: the code of the tree calls
  *               or defines it, or it has a manual page in section 2 or
  *               3, or it is an API of the libraries the kit uses (the
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -530,6 +533,76 @@ doc_named(const char *from, const char *name, size_t len, char *out,
     snprintf(out, size, "%.*s", (int)len, name);
 }
 
+/* What may stand between a file's name and "section N" in prose:
+   punctuation, blanks and a comment's line breaks (" * ", "# ") */
+#define BETWEEN "),]' \t\n*#"
+
+/* "section N", "sections N and M", "§N" at q: its numbers (at most max)
+   into nums; how many (0: not a citation of a section) */
+static size_t
+section_numbers(const char *q, long nums[], size_t max)
+{
+    static const char *const seps[] = {
+        ", ", " and ", " or ", " to ", "-", "–", NULL
+    };
+    size_t n = 0;
+
+    if (strncasecmp(q, "sections ", 9) == 0)
+        q += 9;
+    else if (strncasecmp(q, "section ", 8) == 0)
+        q += 8;
+    else if (strncmp(q, "§", strlen("§")) == 0)
+        q += strlen("§") + (q[strlen("§")] == ' ');
+    else
+        return 0;
+    while (n < max && isdigit((unsigned char)*q)) {
+        char *end;
+        const char *next = NULL;
+
+        nums[n++] = strtol(q, &end, 10);
+        for (int k = 0; seps[k] != NULL && next == NULL; k++)
+            if (strncmp(end, seps[k], strlen(seps[k])) == 0 &&
+                isdigit((unsigned char)end[strlen(seps[k])]))
+                next = end + strlen(seps[k]);
+        if (next == NULL)
+            break;
+        q = next;
+    }
+    return n;
+}
+
+/*
+ * The Markdown file a citation at p names just before it, into doc:
+ * "FILE.md, section N", "[FILE.md](...), section N", "FILE.md's section
+ * N", across a comment's line break. Else, in a Markdown file, that file
+ * itself; else false: a source's "section N" of no file says nothing.
+ */
+static bool
+cited_doc(const char *rel, const char *text, const char *p, char *doc,
+          size_t size)
+{
+    const char *r = p, *start;
+
+    while (r > text) {
+        if (strchr(BETWEEN, r[-1]) != NULL)
+            r--;
+        else if (r - text >= 2 && r[-2] == '\'' && r[-1] == 's')
+            r -= 2;
+        else
+            break;
+    }
+    if (r - text >= 3 && strncmp(r - 3, ".md", 3) == 0) {
+        for (start = r; start > text && path_char(start[-1]); start--)
+            ;
+        doc_named(rel, start, (size_t)(r - start), doc, size);
+        return true;
+    }
+    if (!is_md(rel))
+        return false;
+    snprintf(doc, size, "%s", rel);
+    return true;
+}
+
 START_TEST(test_cited_sections_exist)
 {
     struct findings f = { 0 };
@@ -539,53 +612,100 @@ START_TEST(test_cited_sections_exist)
     for (size_t i = 0; i < nfiles; i++) {
         char *text = prose_of(files[i]);
 
-        for (char *p = strstr(text, ".md"); p != NULL;
-             p = strstr(p + 3, ".md")) {
-            char *start = p, *q = p + 3, doc[4096], what[4200];
-            long number;
+        for (char *p = text; *p != '\0'; p++) {
+            char doc[4096], what[4200];
+            long nums[8];
+            size_t n;
 
-            while (start > text && path_char(start[-1]))
-                start--;
-            q += strspn(q, "),] ");
-            if (strncmp(q, "section ", 8) == 0)
-                q += 8;
-            else if (strncmp(q, "§", strlen("§")) == 0)
-                q += strlen("§") + (q[strlen("§")] == ' ');
-            else
+            if ((p > text && isalnum((unsigned char)p[-1])) ||
+                (n = section_numbers(p, nums, 8)) == 0 ||
+                !cited_doc(files[i], text, p, doc, sizeof(doc)) ||
+                left_out_of_handout(doc))
                 continue;
-            if (!isdigit((unsigned char)*q))
-                continue;
-            number = strtol(q, NULL, 10);
-            doc_named(files[i], start, (size_t)(p + 3 - start), doc,
-                      sizeof(doc));
-            ncited++;
-            if (!has_heading(doc, NULL, number) &&
-                !left_out_of_handout(doc)) {
-                snprintf(what, sizeof(what), "%s section %ld", doc, number);
-                found(&f, files[i], line_of(text, p), "no", what);
-            }
-        }
-        /* a doc's "section N" without a file name: its own */
-        for (char *p = strstr(text, "ection "); is_md(files[i]) && p != NULL;
-             p = strstr(p + 7, "ection ")) {
-            char *before = p - 1 > text + 8 ? p - 9 : text, what[4200];
-            long number = strtol(p + 7, NULL, 10);
-
-            if (p == text || (p[-1] != 's' && p[-1] != 'S') ||
-                !isdigit((unsigned char)p[7]) || memmem(before, (size_t)(p -
-                before), ".md", 3) != NULL)
-                continue;
-            ncited++;
-            if (!has_heading(files[i], NULL, number)) {
-                snprintf(what, sizeof(what), "%s section %ld", files[i],
-                         number);
-                found(&f, files[i], line_of(text, p), "no", what);
+            for (size_t k = 0; k < n; k++) {
+                ncited++;
+                if (!has_heading(doc, NULL, nums[k])) {
+                    snprintf(what, sizeof(what), "%s section %ld", doc,
+                             nums[k]);
+                    found(&f, files[i], line_of(text, p), "no", what);
+                }
             }
         }
         free(text);
     }
     ck_assert_uint_gt(ncited, 10);
     report(&f, "cited sections that do not exist");
+}
+END_TEST
+
+/* Is 'name' a target that the Makefile or an mk/ file defines ("NAME:" or
+   "NAME OTHER:" at a line's start, not a variable's ':=')? */
+static bool
+make_target(const char *name, size_t len)
+{
+    static const char *const makefiles[] = {
+        "Makefile", "mk/bench.mk", "mk/doctor.mk", "mk/exercises.mk",
+        "mk/labs.mk", "mk/mutants.mk", "mk/reliability.mk", "mk/trace.mk",
+        NULL
+    };
+    bool ok = false;
+
+    for (int m = 0; makefiles[m] != NULL && !ok; m++) {
+        char *text = h_read_file(docs_src(makefiles[m]));
+
+        ck_assert_msg(text != NULL, "cannot read '%s'", makefiles[m]);
+        for (char *line = text; line != NULL && !ok;
+             line = strchr(line, '\n') != NULL ? strchr(line, '\n') + 1
+                                               : NULL) {
+            size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyz0123456789"
+                              "_- ");
+            char *colon = line + n;
+
+            if (*colon != ':' || colon[1] == '=' || n == 0)
+                continue;
+            for (char *w = line; w < colon && !ok; w += strspn(w, " ")) {
+                size_t wl = strcspn(w, " :");
+
+                ok = wl == len && strncmp(w, name, len) == 0;
+                w += wl;
+            }
+        }
+        free(text);
+    }
+    return ok;
+}
+
+/* "`make NAME`" and "'make NAME'" in prose: NAME is a target of the
+   build (upper-case words are variables: make V=1) */
+START_TEST(test_cited_make_targets_exist)
+{
+    struct findings f = { 0 };
+    size_t ncited = 0;
+
+    files_init();
+    for (size_t i = 0; i < nfiles; i++) {
+        char *text = prose_of(files[i]);
+
+        for (char *p = strstr(text, "make "); p != NULL;
+             p = strstr(p + 5, "make ")) {
+            char *t = p + 5, name[64];
+            size_t len = strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+
+            if (p == text || (p[-1] != '`' && p[-1] != '\'') || len == 0 ||
+                !islower((unsigned char)t[0]) ||
+                strchr("`' ", t[len]) == NULL)
+                continue;
+            ncited++;
+            if (!make_target(t, len)) {
+                snprintf(name, sizeof(name), "%.*s", (int)len, t);
+                found(&f, files[i], line_of(text, p), "no make target",
+                      name);
+            }
+        }
+        free(text);
+    }
+    ck_assert_uint_gt(ncited, 50);
+    report(&f, "cited make targets that do not exist");
 }
 END_TEST
 
@@ -878,6 +998,7 @@ refs_suite(void)
     tcase_add_test(refs, test_markdown_links_resolve);
     tcase_add_test(refs, test_cited_paths_exist);
     tcase_add_test(refs, test_cited_sections_exist);
+    tcase_add_test(refs, test_cited_make_targets_exist);
     tcase_add_test(refs, test_cited_functions_exist);
     suite_add_tcase(s, refs);
     tcase_add_unchecked_fixture(help, h_tmpdir_init, h_tmpdir_cleanup);
