@@ -15,6 +15,9 @@
  *               heading numbered N; in a Markdown file, a "section N"
  *               or "§N" without a file name is its own
  *   targets     "`make NAME`" and "'make NAME'": the build defines NAME
+ *   options     in the Markdown files, each --option after a command
+ *               (a program of build/bin, a script) on its line is in
+ *               that command's --help, or its subcommand's
  *   functions   a name with its parentheses: the code of the tree calls
  *               or defines it, or it has a manual page in section 2 or
  *               3, or it is an API of the libraries the kit uses (the
@@ -43,6 +46,7 @@
 #include "harness.h"
 
 #define MAX_FILES 1024
+#define MAX_HELPS 64      /* --help texts of commands and subcommands */
 
 /* The tree's text files, relative to the source directory */
 static char *files[MAX_FILES];
@@ -988,6 +992,155 @@ START_TEST(test_every_command_has_help)
 }
 END_TEST
 
+/* ---- options: every option the text gives a command is the command's -- */
+
+/* The --help texts asked so far: "PROG" or "PROG SUB" and its text */
+struct help_cache {
+    char key[MAX_HELPS][96];
+    char *text[MAX_HELPS];
+    size_t n;
+};
+
+/* The --help of 'argv0' ('sub' its subcommand, or NULL), known as 'key';
+   "" when it fails (the test above says so) */
+static const char *
+cached_help(struct help_cache *c, const char *key, const char *argv0,
+            const char *sub)
+{
+    const char *argv[4] = { argv0, sub != NULL ? sub : "--help",
+                            sub != NULL ? "--help" : NULL, NULL };
+    char out[PATH_MAX], *text;
+
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->key[i], key) == 0)
+            return c->text[i];
+    ck_assert_uint_lt(c->n, MAX_HELPS);
+    snprintf(out, sizeof(out), "%s/help.out", h_tmpdir());
+    if (docs_run(argv, out, &text) != 0)
+        text[0] = '\0';
+    snprintf(c->key[c->n], sizeof(c->key[0]), "%s", key);
+    c->text[c->n] = text;
+    return c->text[c->n++];
+}
+
+/* Does 'help' list option 'opt' ("--name", len characters)? */
+static bool
+lists_option(const char *help, const char *opt, size_t len)
+{
+    for (const char *h = strstr(help, "--"); h != NULL;
+         h = strstr(h + 2, "--"))
+        if (strncmp(h, opt, len) == 0 && (isalnum((unsigned char)h[len]) ==
+                                          0 && h[len] != '-'))
+            return true;
+    return false;
+}
+
+/*
+ * A command at p (a program of build/bin or a script of scripts/ or
+ * traces/, by name): its argv[0] into argv0, its name's length, or 0
+ */
+static size_t
+command_at(const char *p, const char *bindir, char *argv0, size_t size)
+{
+    static const char *const script_dirs[] = { "scripts", "traces", NULL };
+    size_t len = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-.");
+    char name[64];
+    struct stat st;
+
+    if (len == 0 || len >= sizeof(name))
+        return 0;
+    snprintf(name, sizeof(name), "%.*s", (int)len, p);
+    if (ends_with(name, ".sh")) {
+        for (int d = 0; script_dirs[d] != NULL; d++) {
+            snprintf(argv0, size, "%s/%s/%s", h_srcdir(), script_dirs[d],
+                     name);
+            if (stat(argv0, &st) == 0)
+                return len;
+        }
+        return 0;
+    }
+    if ((strncmp(name, "ipclab-", 7) != 0 && strncmp(name, "lab0", 4) != 0))
+        return 0;
+    snprintf(argv0, size, "%.3900s/%s", bindir, name);
+    return stat(argv0, &st) == 0 && S_ISREG(st.st_mode) ? len : 0;
+}
+
+/* "ipclab-rc --count 10 --window 4", "ipclab-trace seq --request N":
+   each --option after a command, on its line, is in its --help (its
+   subcommand's, for a subcommand) */
+START_TEST(test_cited_options_exist)
+{
+    static struct help_cache cache;
+    struct findings f = { 0 };
+    char bindir[PATH_MAX];
+    size_t ncited = 0;
+
+    files_init();
+    snprintf(bindir, sizeof(bindir), "%s", h_bin("ipclab-rc"));
+    *strrchr(bindir, '/') = '\0';
+    for (size_t i = 0; i < nfiles; i++) {
+        char *text;
+
+        if (!is_md(files[i]))
+            continue;
+        text = read_src(files[i]);
+        for (char *p = text; *p != '\0'; p++) {
+            char argv0[PATH_MAX], key[96], sub[32] = "";
+            const char *help, *sub_help = "";
+            size_t len;
+            char *t;
+
+            if ((p > text && (isalnum((unsigned char)p[-1]) ||
+                              p[-1] == '-' || p[-1] == '_')) ||
+                (len = command_at(p, bindir, argv0, sizeof(argv0))) == 0)
+                continue;
+            snprintf(key, sizeof(key), "%.*s", (int)len, p);
+            help = cached_help(&cache, key, argv0, NULL);
+            t = p + len;
+            /* "ipclab-trace seq ...": the subcommand's own help too */
+            if (sscanf(t, " %31[a-z]", sub) == 1 && strstr(help, " COMMAND ")
+                != NULL) {
+                char names[32][32];
+                size_t n = subcommands(help, names, 32);
+
+                for (size_t k = 0; k < n; k++)
+                    if (strcmp(names[k], sub) == 0) {
+                        snprintf(key, sizeof(key), "%.*s %s", (int)len, p,
+                                 sub);
+                        sub_help = cached_help(&cache, key, argv0, sub);
+                    }
+            }
+            /* to the line's end, a shell operator, or "--" (what follows
+               is another command's: record.sh -- ipclab-rc ...) */
+            for (; *t != '\0' && strchr("\n`|;&)<>", *t) == NULL &&
+                   !(t[-1] == ' ' && strncmp(t, "-- ", 3) == 0); t++) {
+                size_t olen;
+
+                if (t[-1] != ' ' || strncmp(t, "--", 2) != 0 ||
+                    !islower((unsigned char)t[2]) ||
+                    strncmp(t, "--help", 6) == 0)  /* checked above */
+                    continue;
+                olen = 2 + strspn(t + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+                ncited++;
+                if (help[0] != '\0' && !lists_option(help, t, olen) &&
+                    !lists_option(sub_help, t, olen)) {
+                    char what[200];
+
+                    snprintf(what, sizeof(what), "%.*s (%s)", (int)olen, t,
+                             key);
+                    found(&f, files[i], line_of(text, t), "no option",
+                          what);
+                }
+            }
+            p = t - 1;
+        }
+        free(text);
+    }
+    ck_assert_uint_gt(ncited, 20);
+    report(&f, "options that the commands do not have");
+}
+END_TEST
+
 Suite *
 refs_suite(void)
 {
@@ -1004,6 +1157,7 @@ refs_suite(void)
     tcase_add_unchecked_fixture(help, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_add_test(help, test_help_in_docs_is_the_programs);
     tcase_add_test(help, test_every_command_has_help);
+    tcase_add_test(help, test_cited_options_exist);
     suite_add_tcase(s, help);
     return s;
 }
