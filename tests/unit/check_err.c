@@ -22,23 +22,10 @@
 #include "ipclab/proc.h"
 #include "unit.h"
 
-static char tmpdir[PATH_MAX];           /* per TCase, see unit.h */
-
-static void
-setup_tmpdir(void)
-{
-    unit_tmpdir_create(tmpdir, sizeof(tmpdir));
-}
-
-static void
-teardown_tmpdir(void)
-{
-    unit_tmpdir_remove(tmpdir);
-}
-
 /*
  * Run body() in a child whose stdout and stderr go to files 'out' and
- * 'err' in tmpdir; body() must end the process. Returns the wait status.
+ * 'err' in unit_tmpdir; body() must end the process. Returns the wait
+ * status.
  * No ck_assert in the child: it is not the process Check watches.
  */
 static int
@@ -47,8 +34,8 @@ run_in_child(void (*body)(void), char *out, char *err, size_t size)
     int status;
     pid_t pid;
 
-    unit_path(out, size, tmpdir, "stdout");
-    unit_path(err, size, tmpdir, "stderr");
+    unit_path(out, size, unit_tmpdir, "stdout");
+    unit_path(err, size, unit_tmpdir, "stderr");
     fflush(NULL);               /* or the child would flush our buffers too */
     pid = fork();
     ck_assert_int_ne(pid, -1);
@@ -117,7 +104,7 @@ START_TEST(test_err_warn_format)
     char path[PATH_MAX], text[256];
     int saved;
 
-    unit_path(path, sizeof(path), tmpdir, "warn");
+    unit_path(path, sizeof(path), unit_tmpdir, "warn");
     ipc_set_progname("PROG");
     saved = unit_stderr_to(path);
     errno = ENOENT;
@@ -135,7 +122,7 @@ START_TEST(test_err_warnx_has_no_errno_part)
     char path[PATH_MAX], text[256];
     int saved;
 
-    unit_path(path, sizeof(path), tmpdir, "warnx");
+    unit_path(path, sizeof(path), unit_tmpdir, "warnx");
     ipc_set_progname("PROG");
     saved = unit_stderr_to(path);
     errno = ENOENT;
@@ -255,7 +242,8 @@ err_suite(void)
     TCase *tc_limits = tcase_create("limits");
     TCase *tc_errors = tcase_create("errors");
 
-    tcase_add_unchecked_fixture(tc_core, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_err_errno_name);
     tcase_add_test(tc_core, test_err_progname_is_basename);
     tcase_add_test(tc_core, test_err_warn_format);

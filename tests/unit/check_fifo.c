@@ -34,25 +34,11 @@
 
 #define REC_SIZE sizeof(struct ipc_record)
 
-static char tmpdir[PATH_MAX];
-
-static void
-setup_tmpdir(void)
-{
-    unit_tmpdir_create(tmpdir, sizeof(tmpdir));
-}
-
-static void
-teardown_tmpdir(void)
-{
-    unit_tmpdir_remove(tmpdir);
-}
-
-/* mkfifo tmpdir/name through the library; its path into buf */
+/* mkfifo unit_tmpdir/name through the library; its path into buf */
 static void
 make_fifo(char *path, size_t size, const char *name)
 {
-    unit_path(path, size, tmpdir, name);
+    unit_path(path, size, unit_tmpdir, name);
     ck_assert_int_eq(ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600), 0);
 }
 
@@ -546,7 +532,7 @@ START_TEST(test_fifo_open_missing_is_enoent)
 {
     char path[PATH_MAX];
 
-    unit_path(path, sizeof(path), tmpdir, "not-created-yet");
+    unit_path(path, sizeof(path), unit_tmpdir, "not-created-yet");
     errno = 0;
     ck_assert_int_eq(ipc_fifo_open(IPCLAB_FIFO1, path, O_RDONLY | O_NONBLOCK),
                      -1);
@@ -572,7 +558,7 @@ START_TEST(test_fifo_open_regular_file_is_einval)
     int fd, lowest;
 
     /* a file planted where a FIFO should be */
-    unit_path(path, sizeof(path), tmpdir, "planted");
+    unit_path(path, sizeof(path), unit_tmpdir, "planted");
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     ck_assert_int_ne(fd, -1);
     close(fd);
@@ -594,7 +580,7 @@ START_TEST(test_fifo_open_symlink_is_eloop)
     make_fifo(path, sizeof(path), "link-target");
     rfd = ipc_fifo_open(IPCLAB_FIFO1, path, O_RDONLY | O_NONBLOCK);
     ck_assert_int_ge(rfd, 0);           /* a reader: only the link is wrong */
-    unit_path(link, sizeof(link), tmpdir, "link");
+    unit_path(link, sizeof(link), unit_tmpdir, "link");
     ck_assert_int_eq(symlink(path, link), 0);
 
     errno = 0;
@@ -778,7 +764,8 @@ fifo_suite(void)
     TCase *tc_limits = tcase_create("limits");
     TCase *tc_errors = tcase_create("errors");
 
-    tcase_add_unchecked_fixture(tc_core, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_fifo_create_and_open);
     tcase_add_test(tc_core, test_fifo_set_nonblock);
     tcase_add_test(tc_core, test_fifo_record_round_trip);
@@ -798,7 +785,8 @@ fifo_suite(void)
     tcase_add_test(tc_limits, test_fifo_write_full_restarts_after_eintr);
     suite_add_tcase(s, tc_limits);
 
-    tcase_add_unchecked_fixture(tc_errors, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_fifo_create_existing_is_eexist);
     tcase_add_test(tc_errors, test_fifo_open_missing_is_enoent);
     tcase_add_test(tc_errors, test_fifo_open_without_reader_is_enxio);

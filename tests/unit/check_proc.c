@@ -29,20 +29,6 @@
 #include "ipclab/proc.h"
 #include "unit.h"
 
-static char tmpdir[PATH_MAX];
-
-static void
-setup_tmpdir(void)
-{
-    unit_tmpdir_create(tmpdir, sizeof(tmpdir));
-}
-
-static void
-teardown_tmpdir(void)
-{
-    unit_tmpdir_remove(tmpdir);
-}
-
 /* Block SIGCHLD, so that a child's end stays pending until reap_within(). */
 static void
 block_sigchld(void)
@@ -495,7 +481,7 @@ START_TEST(test_proc_exec_failure_is_127)
     pid_t pid;
     int saved;
 
-    unit_path(path, sizeof(path), tmpdir, "exec-failure");
+    unit_path(path, sizeof(path), unit_tmpdir, "exec-failure");
     saved = unit_stderr_to(path);       /* the child inherits our stderr */
     block_sigchld();
     pid = spawn(argv, NULL);
@@ -617,7 +603,8 @@ proc_suite(void)
     tcase_add_test(tc_limits, test_proc_reap_running_child_is_0);
     suite_add_tcase(s, tc_limits);
 
-    tcase_add_unchecked_fixture(tc_errors, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_proc_wait_exit_bounded_and_unreaped);
     tcase_add_test(tc_errors, test_proc_alive_false_for_reaped_child);
     tcase_add_test(tc_errors, test_proc_run_state_follows_stop_and_exit);

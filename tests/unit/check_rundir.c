@@ -29,25 +29,11 @@
 
 #define NOBODY 65534            /* a uid that is not ours */
 
-static char tmpdir[PATH_MAX];
-
-static void
-setup_tmpdir(void)
-{
-    unit_tmpdir_create(tmpdir, sizeof(tmpdir));
-}
-
-static void
-teardown_tmpdir(void)
-{
-    unit_tmpdir_remove(tmpdir);
-}
-
-/* Create tmpdir/name with exactly 'mode' (chmod: the umask does not apply) */
+/* Create unit_tmpdir/name with exactly 'mode' (chmod: no umask) */
 static void
 make_dir(char *path, size_t size, const char *name, mode_t mode)
 {
-    unit_path(path, size, tmpdir, name);
+    unit_path(path, size, unit_tmpdir, name);
     ck_assert_int_eq(mkdir(path, 0700), 0);
     ck_assert_int_eq(chmod(path, mode), 0);
 }
@@ -129,7 +115,7 @@ START_TEST(test_rundir_prepare_creates_0700)
     char dir[PATH_MAX];
     struct stat st;
 
-    unit_path(dir, sizeof(dir), tmpdir, "fresh");
+    unit_path(dir, sizeof(dir), unit_tmpdir, "fresh");
     umask(0);                   /* even a careless umask gives 0700 */
     ck_assert_int_eq(ipc_rundir_prepare(dir), 0);
     ck_assert_int_eq(lstat(dir, &st), 0);
@@ -222,7 +208,7 @@ START_TEST(test_rundir_open_then_at)
     pid_t pid, holder;
     int dfd, lock, fd;
 
-    unit_path(dir, sizeof(dir), tmpdir, "opened");
+    unit_path(dir, sizeof(dir), unit_tmpdir, "opened");
     dfd = ipc_rundir_open(dir, 1);              /* created 0700 */
     ck_assert_int_ge(dfd, 0);
     ck_assert_int_eq(fstat(dfd, &st), 0);
@@ -244,7 +230,7 @@ START_TEST(test_rundir_open_then_at)
     close(dfd);
 
     /* a symlink to it is refused by name, before anything is opened */
-    unit_path(link, sizeof(link), tmpdir, "opened-link");
+    unit_path(link, sizeof(link), unit_tmpdir, "opened-link");
     ck_assert_int_eq(symlink(dir, link), 0);
     errno = 0;
     ck_assert_int_eq(ipc_rundir_open(link, 0), -1);
@@ -360,14 +346,14 @@ START_TEST(test_remove_tree_keeps_link_targets)
     unit_path(sub, sizeof(sub), dir, "sub");
     ck_assert_int_eq(mkdir(sub, 0700), 0);
     make_file(sub, "fifo2", 1);
-    make_file(tmpdir, "kept", 0);
-    unit_path(target, sizeof(target), tmpdir, "kept");
+    make_file(unit_tmpdir, "kept", 0);
+    unit_path(target, sizeof(target), unit_tmpdir, "kept");
     unit_path(link, sizeof(link), dir, "out");
     ck_assert_int_eq(symlink(target, link), 0);
 
     ck_assert_int_eq(ipc_remove_tree(dir), 0);
-    ck_assert(!exists(tmpdir, "tree"));
-    ck_assert(exists(tmpdir, "kept"));
+    ck_assert(!exists(unit_tmpdir, "tree"));
+    ck_assert(exists(unit_tmpdir, "kept"));
 }
 END_TEST
 
@@ -375,7 +361,7 @@ START_TEST(test_remove_tree_missing)
 {
     char dir[PATH_MAX];
 
-    unit_path(dir, sizeof(dir), tmpdir, "never-made");
+    unit_path(dir, sizeof(dir), unit_tmpdir, "never-made");
     ck_assert_int_eq(ipc_remove_tree(dir), 0);      /* nothing to remove */
 }
 END_TEST
@@ -387,7 +373,7 @@ START_TEST(test_rundir_check_refuses_symlink)
     char dir[PATH_MAX], link[PATH_MAX];
 
     make_dir(dir, sizeof(dir), "target", 0700);
-    unit_path(link, sizeof(link), tmpdir, "link");
+    unit_path(link, sizeof(link), unit_tmpdir, "link");
     ck_assert_int_eq(symlink(dir, link), 0);
     check_fails(link, ELOOP);
 }
@@ -397,8 +383,8 @@ START_TEST(test_rundir_check_refuses_file)
 {
     char path[PATH_MAX];
 
-    make_file(tmpdir, "plain", 0);
-    unit_path(path, sizeof(path), tmpdir, "plain");
+    make_file(unit_tmpdir, "plain", 0);
+    unit_path(path, sizeof(path), unit_tmpdir, "plain");
     check_fails(path, ENOTDIR);
 }
 END_TEST
@@ -441,7 +427,7 @@ START_TEST(test_rundir_check_refuses_missing)
 {
     char dir[PATH_MAX];
 
-    unit_path(dir, sizeof(dir), tmpdir, "missing");
+    unit_path(dir, sizeof(dir), unit_tmpdir, "missing");
     check_fails(dir, ENOENT);
 }
 END_TEST
@@ -460,7 +446,7 @@ START_TEST(test_rundir_prepare_refuses_unsafe)
     ck_assert_uint_eq(st.st_mode & 07777, 0770);
 
     /* and it creates one level only */
-    unit_path(dir, sizeof(dir), tmpdir, "no/such/parent");
+    unit_path(dir, sizeof(dir), unit_tmpdir, "no/such/parent");
     errno = 0;
     ck_assert_int_eq(ipc_rundir_prepare(dir), -1);
     ck_assert_int_eq(errno, ENOENT);
@@ -547,7 +533,8 @@ rundir_suite(void)
     TCase *tc_limits = tcase_create("limits");
     TCase *tc_errors = tcase_create("errors");
 
-    tcase_add_unchecked_fixture(tc_core, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_rundir_resolve_precedence);
     tcase_add_test(tc_core, test_rundir_check_accepts_private_dir);
     tcase_add_test(tc_core, test_rundir_prepare_creates_0700);
@@ -559,7 +546,8 @@ rundir_suite(void)
     tcase_add_test(tc_core, test_remove_tree_keeps_link_targets);
     suite_add_tcase(s, tc_core);
 
-    tcase_add_unchecked_fixture(tc_limits, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_limits, unit_tmpdir_setup,
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_limits, test_rundir_resolve_ignores_unusable_env);
     tcase_add_test(tc_limits, test_rundir_names_too_long);
     tcase_add_test(tc_limits, test_rundir_check_accepts_readable_by_others);
@@ -569,7 +557,8 @@ rundir_suite(void)
     tcase_add_test(tc_limits, test_remove_tree_missing);
     suite_add_tcase(s, tc_limits);
 
-    tcase_add_unchecked_fixture(tc_errors, setup_tmpdir, teardown_tmpdir);
+    tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_rundir_check_refuses_symlink);
     tcase_add_test(tc_errors, test_rundir_check_refuses_file);
     tcase_add_test(tc_errors, test_rundir_check_refuses_other_owner);

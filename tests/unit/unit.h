@@ -27,16 +27,20 @@ Suite *sig_suite(void);
 Suite *proc_suite(void);
 
 /*
- * A fresh private directory /tmp/ipclab-unit-XXXXXX (mkdtemp: mode 0700)
- * into dir[size]. Meant for an unchecked fixture: it runs once per TCase in
- * the runner, so every forked test of the TCase sees the same directory.
+ * A fresh private directory /tmp/ipclab-unit-XXXXXX (mkdtemp: mode 0700),
+ * its name in unit_tmpdir. unit_tmpdir_setup() and unit_tmpdir_teardown()
+ * are an unchecked fixture: they run once per TCase in the runner, so
+ * every forked test of the TCase sees the same directory, and the next
+ * TCase a new one.
  */
-void
-unit_tmpdir_create(char *dir, size_t size);
+extern char unit_tmpdir[];
 
-/* Remove dir and everything below it; for the unchecked teardown. */
 void
-unit_tmpdir_remove(const char *dir);
+unit_tmpdir_setup(void);
+
+/* Remove unit_tmpdir and everything below it. */
+void
+unit_tmpdir_teardown(void);
 
 /* "dir/name" into buf[size]; fails the test when it does not fit. */
 void
