@@ -153,7 +153,7 @@ files_init(void)
 static char *
 read_src(const char *rel)
 {
-    char *text = h_read_file(docs_src(rel));
+    char *text = docs_read(rel);
 
     ck_assert_msg(text != NULL, "cannot read '%s'", rel);
     return text;
@@ -312,7 +312,7 @@ slug(const char *heading, size_t n, char *out, size_t size)
 static bool
 has_heading(const char *rel, const char *anchor, long number)
 {
-    char *text = h_read_file(docs_src(rel));
+    char *text = docs_read(rel);
     bool fence = false, ok = false;
 
     if (text == NULL)
@@ -655,7 +655,7 @@ make_target(const char *name, size_t len)
     bool ok = false;
 
     for (int m = 0; makefiles[m] != NULL && !ok; m++) {
-        char *text = h_read_file(docs_src(makefiles[m]));
+        char *text = docs_read(makefiles[m]);
 
         ck_assert_msg(text != NULL, "cannot read '%s'", makefiles[m]);
         for (char *line = text; line != NULL && !ok;
