@@ -32,7 +32,7 @@
 #define RESULT_TIMEOUT_MS 10000 /* a server that reads nothing for this long
                                    is stuck: give up on it */
 
-struct worker_state {
+struct worker {
     struct ipc_worker_args args;        /* the command line */
     const char *role;           /* "sum"... */
     pid_t server;               /* our parent; the only accepted sender */
@@ -73,7 +73,7 @@ usage(void)
 
 /* Our request, read: acknowledge it, compute, answer. */
 static void
-serve(struct worker_state *w, struct ipc_record *rec)
+serve(struct worker *w, struct ipc_record *rec)
 {
     int64_t value = 0;
     int status;
@@ -97,7 +97,7 @@ serve(struct worker_state *w, struct ipc_record *rec)
 
 /* One request: read it, acknowledge it, compute, answer. */
 static void
-handle_ready(struct worker_state *w, const struct ipc_sig_event *ev)
+handle_ready(struct worker *w, const struct ipc_sig_event *ev)
 {
     struct ipc_record rec;
     int r;
@@ -129,7 +129,7 @@ handle_ready(struct worker_state *w, const struct ipc_sig_event *ev)
 int
 main(int argc, char *argv[])
 {
-    struct worker_state w = { .fd3 = -1, .fd4 = -1 };
+    struct worker w = { .fd3 = -1, .fd4 = -1 };
 
     ipc_set_progname(argv[0]);
     ipc_worker_args_or_exit(argc, argv, &w.args, usage);
