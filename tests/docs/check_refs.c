@@ -15,9 +15,10 @@
  *               heading numbered N; in a Markdown file, a "section N"
  *               or "§N" without a file name is its own
  *   targets     "`make NAME`" and "'make NAME'": the build defines NAME
- *   options     in the Markdown files, each --option after a command
- *               (a program of build/bin, a script) on its line is in
- *               that command's --help, or its subcommand's
+ *   options     each --option after a command (a program of build/bin,
+ *               a script) on its line, in the Markdown files (their
+ *               examples too) and the comments, is in that command's
+ *               --help, or its subcommand's
  *   functions   a name with its parentheses: the code of the tree calls
  *               or defines it, or it has a manual page in section 2 or
  *               3, or it is an API of the libraries the kit uses (the
@@ -1079,11 +1080,11 @@ START_TEST(test_cited_options_exist)
     snprintf(bindir, sizeof(bindir), "%s", h_bin("ipclab-rc"));
     *strrchr(bindir, '/') = '\0';
     for (size_t i = 0; i < nfiles; i++) {
-        char *text;
+        /* a Markdown file whole, its examples included; a source's
+           comments */
+        char *text = is_md(files[i]) ? read_src(files[i])
+                                     : prose_of(files[i]);
 
-        if (!is_md(files[i]))
-            continue;
-        text = read_src(files[i]);
         for (char *p = text; *p != '\0'; p++) {
             char argv0[PATH_MAX], key[96], sub[32] = "";
             const char *help, *sub_help = "";
@@ -1110,9 +1111,9 @@ START_TEST(test_cited_options_exist)
                         sub_help = cached_help(&cache, key, argv0, sub);
                     }
             }
-            /* to the line's end, a shell operator, or "--" (what follows
-               is another command's: record.sh -- ipclab-rc ...) */
-            for (; *t != '\0' && strchr("\n`|;&)<>", *t) == NULL &&
+            /* to the line's end, a shell operator, a quote or "--"
+               (what follows is another command's: record.sh -- ...) */
+            for (; *t != '\0' && strchr("\n`|;&)<>\"", *t) == NULL &&
                    !(t[-1] == ' ' && strncmp(t, "-- ", 3) == 0); t++) {
                 size_t olen;
 
