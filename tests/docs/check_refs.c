@@ -9,7 +9,8 @@
  *   links       a Markdown link to a file of the kit resolves, and its
  *               #anchor is a heading of that file
  *   paths       a path of the tree (src/..., docs/..., tests/... and the
- *               other top directories) and a bare NAME.md name a file
+ *               other top directories) and a bare NAME.md name a file;
+ *               docs/FILE.md#anchor outside a link names a heading
  *   sections    "FILE.md, section N", "FILE.md §N", "sections N and
  *               M", also across a comment's line break: FILE has a
  *               heading numbered N; in a Markdown file, a "section N"
@@ -498,6 +499,19 @@ START_TEST(test_cited_paths_exist)
                     !left_out_of_handout(name))
                     found(&f, files[i], line_of(text, p), "no such file",
                           name);
+                else if (p[len] == '#' && is_md(name) &&
+                         exists_rel("", p, len)) {
+                    /* docs/FILE.md#anchor outside a link: a heading */
+                    size_t alen = strspn(p + len + 1, "abcdefghijklmnopqrs"
+                                         "tuvwxyz0123456789-_");
+                    char anchor[256];
+
+                    snprintf(anchor, sizeof(anchor), "%.*s", (int)alen,
+                             p + len + 1);
+                    if (!has_heading(name, anchor, 0))
+                        found(&f, files[i], line_of(text, p), "no heading",
+                              anchor);
+                }
                 p += len - 1;
                 continue;
             }
