@@ -117,7 +117,7 @@ exp_exists(void)
 
     lab_path(path, "exists");
     lab_path(planted, "planted");
-    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, path);
     r = ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
     ok &= lab_expect(r == -1 && errno == EEXIST, "a second mkfifo() of '%s' "
                      "fails with %s: the FIFO outlives whoever made it",

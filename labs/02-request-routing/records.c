@@ -101,7 +101,7 @@ exp_fixed_records(void)
     int fd, a, b;
     pid_t pid;
 
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(records, "records"), 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, lab_path(records, "records"));
     lab_steps_init(&s);
     pid = lab_fork("writer", rec_writer, &s);
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, records,

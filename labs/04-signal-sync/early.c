@@ -94,8 +94,8 @@ serve_one(bool block_first)
     pid_t pid;
 
     ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
-    ipc_fifo_create(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"), 0600);
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
+    lab_fifo(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"));
+    lab_fifo(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"));
     lab_gate_init(&p.go);
     pid = lab_fork("client", client, &p);
     fd1 = ipc_fifo_open(IPCLAB_FIFO1, fifo1, O_RDONLY);

@@ -149,7 +149,7 @@ interrupt_read(bool restart)
     int fd;
 
     ipc_sigs_init(&sigs, IPCLAB_SIG_CLASSIC);
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(path, "handler"), 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, lab_path(path, "handler"));
     lab_gate_init(&w.ready);
     pid = lab_fork("reader", blocked_reader, &w);
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_WRONLY);

@@ -113,7 +113,7 @@ scene_start(struct scene *s)
     bool ok = true;
 
     ipc_sigs_init(&s->sigs, IPCLAB_SIG_RT);
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
+    lab_fifo(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"));
     /* block before fork, so no ready can find a reader unprotected;
        ack too: we take it with sigwaitinfo() */
     sigemptyset(&set);

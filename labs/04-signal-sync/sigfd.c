@@ -97,7 +97,7 @@ exp_signalfd(void)
     sigemptyset(&set);
     sigaddset(&set, sigs.ready);
     sigprocmask(SIG_BLOCK, &set, NULL); /* the poller inherits it */
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(sigfd, "sigfd"), 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, lab_path(sigfd, "sigfd"));
     lab_gate_init(&p.ready);
     pid = lab_fork("poller", poller, &p);
     ok = lab_gate_wait(&p.ready, NULL);

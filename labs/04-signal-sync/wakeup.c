@@ -85,7 +85,7 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     sigemptyset(&ready);
     sigaddset(&ready, sigs.ready);
     sigprocmask(SIG_BLOCK, &ready, NULL);       /* the peer inherits it */
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
+    lab_fifo(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"));
     lab_gate_init(&p.opened);
     lab_gate_init(&p.go);
     pid = lab_fork("reader", sleeper, &p);
