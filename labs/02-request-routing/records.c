@@ -49,21 +49,24 @@ rec_writer(void *arg)
     /* UNSAFE: one record in two write()s [lab02:split-record] */
     lab_gate_wait(&s->go, NULL);
     IPCLAB_TP(record_write, IPCLAB_FIFO_LAB, &r[0]);
-    ipc_write_full(fd, &r[0], FIRST_PIECE);
+    lab_need(ipc_write_full(fd, &r[0], FIRST_PIECE), "write");
     lab_gate_post(&s->done, 1);
     lab_gate_wait(&s->go, NULL);
-    ipc_write_full(fd, (char *)&r[0] + FIRST_PIECE,
-                   sizeof(r[0]) - FIRST_PIECE);
+    lab_need(ipc_write_full(fd, (char *)&r[0] + FIRST_PIECE,
+                            sizeof(r[0]) - FIRST_PIECE), "write");
     lab_gate_post(&s->done, 2);
 
     lab_gate_wait(&s->go, NULL);
-    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[1], -1);
-    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[2], -1);
+    lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[1], -1),
+             "write the record");
+    lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[2], -1),
+             "write the record");
     lab_gate_post(&s->done, 3);
 
     lab_gate_wait(&s->go, NULL);
-    ipc_write_full(fd, junk, sizeof(junk));
-    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[3], -1);
+    lab_need(ipc_write_full(fd, junk, sizeof(junk)), "write");
+    lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[3], -1),
+             "write the record");
     lab_gate_post(&s->done, 4);
     close(fd);
     return 0;

@@ -102,8 +102,10 @@ serve_one(bool block_first)
     fd2 = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     if (ipc_rec_read_one(fd1, IPCLAB_FIFO1, &rec, IPCLAB_KIND_REQUEST) == 1) {
         ipc_rec_make_result(&rec, 0, 42);
-        ipc_rec_write(fd2, IPCLAB_FIFO2, &rec, -1);
-        ipc_sig_send(&sigs, sigs.ready, "ready", pid, rec.seq);
+        lab_need(ipc_rec_write(fd2, IPCLAB_FIFO2, &rec, -1),
+                 "write the record");
+        lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, rec.seq),
+                 "send the signal");
     }
     lab_gate_post(&p.go, 1);
     status = lab_wait(pid, "client");

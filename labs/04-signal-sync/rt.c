@@ -93,9 +93,10 @@ exp_rt_queue(void)
     lab_gate_init(&r.go);
     pid = lab_fork("receiver", receiver, &r);
     ok = lab_gate_wait(&r.ready, NULL);
-    ipc_sig_send(&sigs, sigs.ack, "ack", pid, 1);
+    lab_need(ipc_sig_send(&sigs, sigs.ack, "ack", pid, 1), "send the signal");
     for (uint32_t v = 101; v < 101 + QUEUED; v++)
-        ipc_sig_send(&sigs, sigs.ready, "ready", pid, v);
+        lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, v),
+                 "send the signal");
     lab_gate_post(&r.go, 1);
     if (getrlimit(RLIMIT_SIGPENDING, &lim) == 0)
         lab_say("at most %llu signals may be queued for this user "
@@ -168,7 +169,8 @@ exp_sigwaitinfo(void)
     ok = lab_gate_wait(&r.ready, NULL);
     r.intruder = pid;           /* the intruder's target, before its fork */
     ok &= lab_wait(lab_fork("intruder", intruder, &r), "intruder") == 0;
-    ipc_sig_send(&sigs, sigs.ready, "ready", pid, 7);
+    lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, 7),
+             "send the signal");
     ok &= lab_expect(lab_wait(pid, "waiter") == 0, "the waiter took both "
                      "with sigwaitinfo(), no handler: it ignored the "
                      "stranger's kill() and accepted the lab's sigqueue()");

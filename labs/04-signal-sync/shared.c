@@ -86,7 +86,8 @@ reader(void *arg)
     if (ipc_rec_read_one(fd, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT) != 1)
         return 1;
     if (r->acks)
-        ipc_sig_send(&sigs, sigs.ack, "ack", getppid(), rec.seq);
+        lab_need(ipc_sig_send(&sigs, sigs.ack, "ack", getppid(), rec.seq),
+                 "send the signal");
     if (rec.pid == (int32_t)getpid()) {
         lab_say("read my own record, seq %u", rec.seq);
         return OWN;
@@ -138,9 +139,10 @@ send_to(struct scene *s, int i, bool tell)
     struct ipc_record rec;
 
     result_for(&rec, s->pid[i], (uint32_t)i + 1);
-    ipc_rec_write(s->fd, IPCLAB_FIFO2, &rec, -1);
+    lab_need(ipc_rec_write(s->fd, IPCLAB_FIFO2, &rec, -1), "write the record");
     if (tell)
-        ipc_sig_send(&s->sigs, s->sigs.ready, "ready", s->pid[i], rec.seq);
+        lab_need(ipc_sig_send(&s->sigs, s->sigs.ready, "ready", s->pid[i],
+                              rec.seq), "send the signal");
 }
 
 /* Take reader i's ack: from it, for its record's seq. */

@@ -104,8 +104,10 @@ exp_signalfd(void)
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, sigfd, O_WRONLY);
     for (uint32_t seq = 1; seq <= EACH; seq++) {
         ipc_rec_request(&rec, IPCLAB_OP_SUM, seq, seq, seq);
-        ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1);
-        ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq);
+        lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1),
+                 "write the record");
+        lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq),
+                 "send the signal");
     }
     ok &= lab_expect(lab_wait(pid, "poller") == 0, "one poll() loop took %d "
                      "records from the FIFO and %d signals from the "

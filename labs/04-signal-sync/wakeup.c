@@ -93,8 +93,10 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     fd = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     for (uint32_t seq = 1; seq <= RECORDS; seq++) {
         result_for(&rec, pid, seq);
-        ipc_rec_write(fd, IPCLAB_FIFO2, &rec, -1);
-        ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq);
+        lab_need(ipc_rec_write(fd, IPCLAB_FIFO2, &rec, -1),
+                 "write the record");
+        lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq),
+                 "send the signal");
     }
     lab_gate_post(&p.go, 1);
     *nread = lab_wait(pid, "reader");

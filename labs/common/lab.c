@@ -264,6 +264,14 @@ lab_path(char buf[static PATH_MAX], const char *name)
     return buf;
 }
 
+long
+lab_need(long result, const char *what)
+{
+    if (result == -1)
+        ipc_die("cannot %s", what);
+    return result;
+}
+
 const char *
 lab_fifo(enum ipc_fifo_no no, const char *path)
 {

@@ -84,6 +84,12 @@ lab_expect(bool cond, const char *fmt, ...)
 const char *
 lab_path(char buf[static PATH_MAX], const char *name);
 
+/* A step the experiment cannot do without (a write, a signal): when
+   'result' is -1, say what could not be done and why, and exit 1 (a peer
+   too). Returns result. */
+long
+lab_need(long result, const char *what);
+
 /* mkfifo 'path' (mode 0600) as FIFO 'no' of the traces; returns path. An
    experiment cannot go on without it: on failure the lab says why and
    exits 1, its scratch directory removed. */
