@@ -33,7 +33,6 @@
 #    children it makes with fork() and no exec (as the labs do) are traced
 #    too; COMMAND must then be a program, not a shell script.
 set -eu
-. "$(dirname "$0")/../scripts/lib/help.sh"
 
 out=""
 fork_wrapper=0
@@ -60,7 +59,8 @@ while [ $# -gt 0 ]; do
         pids="$pids $2"; shift 2 ;;
     --any-user) any_user=1; shift ;;
     --buffers) [ $# -ge 2 ] || usage; buffers="$2"; shift 2 ;;
-    -h|--help) script_help "$1" ;;
+    -h|--help)  # sourced only here: the grader's stage copies record.sh alone
+        . "$(dirname "$0")/../scripts/lib/help.sh"; script_help "$1" ;;
     --) shift; break ;;
     -*) echo "record.sh: unknown option '$1'" >&2; usage ;;
     *) break ;;
