@@ -76,8 +76,8 @@ objs_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
 .SECONDARY:
 
 # ---- the library every program links -------------------------------------
-LIB_SRCS := $(wildcard src/lib/*.c)
-LIB_SRCS := $(filter-out src/lib/tp.c src/lib/tp_define.c,$(LIB_SRCS))
+LIB_SRCS := $(addprefix src/lib/,calc.c cli.c err.c fifo.c proc.c record.c \
+                rundir.c self.c sig.c worker.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/lib/libipclab.a
 
@@ -101,8 +101,8 @@ PROGRAMS   := $(BUILD)/bin/ipclab-server $(BUILD)/bin/ipclab-rc \
               $(WORKER_OPS:%=$(BUILD)/bin/ipclab-%)
 
 SERVER_OBJS := $(call objs_of,src/server)
-RC_OBJS     := $(call objs_of,src/rc)
-WORKER_OBJS := $(call objs_of,src/worker)
+RC_OBJS     := $(BUILD)/obj/src/rc/main.o $(BUILD)/obj/src/rc/session.o
+WORKER_OBJS := $(BUILD)/obj/src/worker/main.o
 
 # ---- tests ---------------------------------------------------------------
 # Each directory tests/NAME/ with a runner.c builds one Check program,

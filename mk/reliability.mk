@@ -81,8 +81,8 @@ soak: deps
 # The sanitizers go into CC, so that every compile and link of the build,
 # programs, probes and tests alike, gets them. halt_on_error and
 # -fno-sanitize-recover: the first report ends the program with an error,
-# which fails its test. Check's timeouts are stretched: everything runs
-# two to three times slower. CC goes to the tests too: the grading and
+# which fails its test. Check's timeouts are stretched: a sanitized
+# program runs slower. CC goes to the tests too: the grading and
 # handout tests run make themselves, and must link against this build's
 # sanitized objects with the sanitizers' runtime. handle_sigfpe=0: lab 03
 # shows the SIGFPE of INT64_MIN / -1, which must stay a SIGFPE (it still

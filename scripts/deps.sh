@@ -5,6 +5,8 @@
 # missing with apt-get; otherwise it prints the exact command and fails.
 # Set IPCLAB_NO_DEPS=1 to skip the check (for example on another distro).
 set -eu
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 
 [ "${IPCLAB_NO_DEPS:-0}" = 1 ] && exit 0
 

@@ -36,9 +36,10 @@
 # was found, 2 on a usage error. docs/troubleshooting.md explains each
 # finding at more length.
 set -u
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 
 case "${1:-}" in
--h|--help) sed -n '2,38s/^# \{0,1\}//p' "$0"; exit 0 ;;
 -*) echo "usage: $0 [BUILD-DIR]" >&2; exit 2 ;;
 esac
 [ $# -le 1 ] || { echo "usage: $0 [BUILD-DIR]" >&2; exit 2; }

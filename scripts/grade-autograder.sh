@@ -18,6 +18,8 @@
 #
 # AUTOGRADER_ROOT (default /autograder) moves that tree, for tests.
 set -eu
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 
 [ $# -ge 1 ] && [ $# -le 2 ] || {
     echo "usage: $0 OUT.zip [HIDDEN-DIR]" >&2; exit 2; }

@@ -15,6 +15,8 @@
 #
 # It refuses to write a tarball that still holds any of those.
 set -eu
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 
 [ $# -eq 1 ] || { echo "usage: $0 OUT.tar.gz" >&2; exit 2; }
 out=$1

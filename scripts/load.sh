@@ -17,6 +17,8 @@
 # Run it under traces/record.sh to trace the whole load, server included.
 # Exit status 0 when every client and the server exited 0.
 set -eu
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 . "$(dirname "$0")/lib/server.sh"
 
 if [ $# -lt 4 ]; then

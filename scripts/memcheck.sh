@@ -13,6 +13,8 @@
 # pointer reaches any more). Each process's report is kept in
 # WORK/vg.PID.log, and the first bad one is printed.
 set -eu
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 . "$(dirname "$0")/lib/server.sh"
 
 if [ $# -ne 1 ]; then

@@ -13,6 +13,8 @@
 # when COMMAND failed, to see what went wrong); 1 with the reason when
 # the recording itself or the diagram failed.
 set -eu
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 [ $# -ge 2 ] || { echo "usage: $0 BINDIR TRACE-DIR [COMMAND [ARG...]]" >&2
                   exit 2; }
 bin=$1

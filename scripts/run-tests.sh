@@ -19,6 +19,8 @@
 # is not one (a typo must not pass). The closing lines repeat every
 # failure and every skip, so that the end of a long CI log says them.
 set -u
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 
 # the programs named, each of which must be one; else all there are
 named=1

@@ -17,6 +17,8 @@
 # not failures. Exit status 0 when nothing was lost or wrong, every client
 # batch succeeded and the server stopped cleanly with nothing dropped.
 set -eu
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 . "$(dirname "$0")/lib/server.sh"
 
 if [ $# -lt 1 ]; then

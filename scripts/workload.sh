@@ -10,6 +10,8 @@
 # then stops the server with SIGINT and waits for it. Exit status 0 when
 # every client got every answer and the server stopped cleanly.
 set -eu
+. "$(dirname "$0")/lib/help.sh"
+script_help "$@"
 . "$(dirname "$0")/lib/server.sh"
 
 [ $# -ge 1 ] || { echo "usage: $0 BINDIR [SERVER-OPTION...]" >&2; exit 2; }

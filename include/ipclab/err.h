@@ -4,10 +4,12 @@
  * Library functions return -1 and set errno; they never print or exit.
  * The exceptions say so: the helpers below, which programs call to report
  * and end; functions named *_or_exit (cli.h, worker.h), which end the
- * program on a usage error (status 2) or a failure; and a child between
+ * program on a usage error (status 2) or a failure; a child between
  * fork() and exec, which _exit()s when it cannot run its program
- * (proc.h). Programs
- * decide, through these helpers, what to say and how to end:
+ * (proc.h); and the loading of the probes before main(), which warns
+ * once when a recording asked for them and they cannot be loaded
+ * (trace.h). Programs decide, through these helpers, what to say and how
+ * to end:
  *
  *     ipc_set_progname(argv[0]);
  *     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)

@@ -14,7 +14,7 @@
  *     skipped without losing the valid records around it.
  *
  *     struct ipc_rec_reader rd;
- *     ipc_rec_reader_init(&rd, fd, 1, IPCLAB_KIND_REQUEST);
+ *     ipc_rec_reader_init(&rd, fd, IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
  *     while (ipc_rec_reader_fill(&rd) > 0)
  *         while (ipc_rec_reader_next(&rd, &rec) == 1)
  *             handle(&rec);

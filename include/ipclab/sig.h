@@ -60,9 +60,13 @@ ipc_sig_mode_name(enum ipc_sig_mode mode);
 int
 ipc_sig_mode_parse(const char *text, enum ipc_sig_mode *mode);
 
-/* "SIGRTMIN+2", "SIGUSR1", "SIGTERM"...: for messages. Never NULL. */
+/* Room for any name ipc_sig_name() gives */
+#define IPCLAB_SIG_NAME_MAX 32
+
+/* "SIGRTMIN+2", "SIGUSR1", "SIGTERM"... into buf[size], for messages.
+   Returns buf. */
 const char *
-ipc_sig_name(int signo);
+ipc_sig_name(int signo, char *buf, size_t size);
 
 /*
  * Send signal 'signo' meaning 'what' ("ready", "ack", "revoke") to pid:

@@ -112,7 +112,7 @@ run(size_t size, struct tally *t)
     int fd;
 
     lab_path(path, "atomicity");
-    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, path);
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
     if (buf == NULL || fd == -1 || ipc_fd_set_nonblock(fd, 0) == -1)
         return false;

@@ -27,11 +27,10 @@
 #include "lab.h"
 #include "lab01.h"
 
-/* "prw-r--r--", as ls -l prints a FIFO's mode */
+/* "prw-r--r--", as ls -l prints a FIFO's mode, into s; returns s */
 static const char *
-mode_text(mode_t m)
+mode_text(mode_t m, char s[static 11])
 {
-    static char s[11];
     const char *rwx = "rwxrwxrwx";
 
     s[0] = 'p';
@@ -80,11 +79,12 @@ exp_mkfifo(void)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int got = create_under(cases[i].name, cases[i].mode, cases[i].mask);
         int want = (int)(cases[i].mode & ~cases[i].mask & 07777);
+        char text[11];
 
         if (got == -1)
             return false;
         lab_say("%s gives %04o %s", cases[i].call, (unsigned)got,
-                mode_text((mode_t)got));
+                mode_text((mode_t)got, text));
         ok &= lab_expect(got == want, "that is mode & ~umask = %04o",
                          (unsigned)want);
     }
@@ -117,7 +117,7 @@ exp_exists(void)
 
     lab_path(path, "exists");
     lab_path(planted, "planted");
-    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, path);
     r = ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
     ok &= lab_expect(r == -1 && errno == EEXIST, "a second mkfifo() of '%s' "
                      "fails with %s: the FIFO outlives whoever made it",

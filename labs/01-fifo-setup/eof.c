@@ -58,7 +58,7 @@ exp_eof(void)
     int fd, r;
 
     lab_path(path, "eof");
-    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, path);
     /* O_NONBLOCK: no writer exists yet, and we want to see EAGAIN below */
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
     if (fd == -1)

@@ -61,7 +61,7 @@ rendezvous(const char *peer_role, int flags)
     int fd, said = 0;
     pid_t pid;
 
-    ipc_fifo_create(IPCLAB_FIFO_LAB, o.path, 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, o.path);
     lab_gate_init(&o.gate);
     pid = lab_fork(peer_role, opener, &o);
     ok &= lab_gate_wait(&o.gate, NULL);
@@ -102,7 +102,7 @@ exp_nonblock(void)
     int rfd, wfd, r;
 
     lab_path(path, "nonblock");
-    ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, path);
 
     /* the read end, with no writer anywhere */
     rfd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);

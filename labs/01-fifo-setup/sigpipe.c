@@ -68,7 +68,7 @@ close_under_writer(bool ignore)
     int fd, status;
     pid_t pid;
 
-    ipc_fifo_create(IPCLAB_FIFO_LAB, w.path, 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, w.path);
     lab_gate_init(&w.to_lab);
     lab_gate_init(&w.go);
     pid = lab_fork("writer", late_writer, &w);

@@ -84,7 +84,7 @@ exp_many_writers(void)
     bool ok = true, in_order = true;
     pid_t pid[CLIENTS];
 
-    ipc_fifo_create(IPCLAB_FIFO1, c.path, 0600);
+    lab_fifo(IPCLAB_FIFO1, c.path);
     lab_gate_init(&opened);
     lab_gate_init(&go);
     for (int i = 0; i < CLIENTS; i++)

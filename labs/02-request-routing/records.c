@@ -49,21 +49,24 @@ rec_writer(void *arg)
     /* UNSAFE: one record in two write()s [lab02:split-record] */
     lab_gate_wait(&s->go, NULL);
     IPCLAB_TP(record_write, IPCLAB_FIFO_LAB, &r[0]);
-    ipc_write_full(fd, &r[0], FIRST_PIECE);
+    lab_need(ipc_write_full(fd, &r[0], FIRST_PIECE), "write");
     lab_gate_post(&s->done, 1);
     lab_gate_wait(&s->go, NULL);
-    ipc_write_full(fd, (char *)&r[0] + FIRST_PIECE,
-                   sizeof(r[0]) - FIRST_PIECE);
+    lab_need(ipc_write_full(fd, (char *)&r[0] + FIRST_PIECE,
+                            sizeof(r[0]) - FIRST_PIECE), "write");
     lab_gate_post(&s->done, 2);
 
     lab_gate_wait(&s->go, NULL);
-    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[1], -1);
-    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[2], -1);
+    lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[1], -1),
+             "write the record");
+    lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[2], -1),
+             "write the record");
     lab_gate_post(&s->done, 3);
 
     lab_gate_wait(&s->go, NULL);
-    ipc_write_full(fd, junk, sizeof(junk));
-    ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[3], -1);
+    lab_need(ipc_write_full(fd, junk, sizeof(junk)), "write");
+    lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &r[3], -1),
+             "write the record");
     lab_gate_post(&s->done, 4);
     close(fd);
     return 0;
@@ -101,7 +104,7 @@ exp_fixed_records(void)
     int fd, a, b;
     pid_t pid;
 
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(records, "records"), 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, lab_path(records, "records"));
     lab_steps_init(&s);
     pid = lab_fork("writer", rec_writer, &s);
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, records,

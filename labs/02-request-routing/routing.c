@@ -132,10 +132,10 @@ exp_routing(void)
     struct ipc_record rec;
     bool ok = true;
 
-    ipc_fifo_create(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"), 0600);
-    ipc_fifo_create(IPCLAB_FIFO4, lab_path(fifo4, "fifo4"), 0600);
+    lab_fifo(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"));
+    lab_fifo(IPCLAB_FIFO4, lab_path(fifo4, "fifo4"));
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        ipc_fifo_create(IPCLAB_FIFO_LAB, to_path(path, op), 0600);
+        lab_fifo(IPCLAB_FIFO_LAB, to_path(path, op));
     /* fork before opening anything: a peer must not inherit our ends */
     for (int k = 0; k < NCLIENTS; k++)
         clients[k] = lab_fork("client", route_client, (void *)&client_no[k]);

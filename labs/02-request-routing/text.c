@@ -181,7 +181,7 @@ exp_text_lines(void)
     pid_t p1, p2;
     int a, b;
 
-    ipc_fifo_create(IPCLAB_FIFO_LAB, t1.path, 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, t1.path);
     lab_steps_init(&t1.steps);
     lab_steps_init(&t2.steps);
     p1 = lab_fork("typist", typist, &t1);

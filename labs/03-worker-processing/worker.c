@@ -81,8 +81,8 @@ run_jobs(const struct job *jobs, int n)
     int in, out;
     pid_t pid;
 
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(requests, "requests"), 0600);
-    ipc_fifo_create(IPCLAB_FIFO4, lab_path(results, "results"), 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, lab_path(requests, "requests"));
+    lab_fifo(IPCLAB_FIFO4, lab_path(results, "results"));
     pid = lab_fork("worker", worker, NULL);
     /* both blocking, in the worker's order: a read end opened first, with
        O_NONBLOCK, would see end of file until the worker opens its

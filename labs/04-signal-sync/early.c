@@ -94,16 +94,18 @@ serve_one(bool block_first)
     pid_t pid;
 
     ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
-    ipc_fifo_create(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"), 0600);
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
+    lab_fifo(IPCLAB_FIFO1, lab_path(fifo1, "fifo1"));
+    lab_fifo(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"));
     lab_gate_init(&p.go);
     pid = lab_fork("client", client, &p);
     fd1 = ipc_fifo_open(IPCLAB_FIFO1, fifo1, O_RDONLY);
     fd2 = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     if (ipc_rec_read_one(fd1, IPCLAB_FIFO1, &rec, IPCLAB_KIND_REQUEST) == 1) {
         ipc_rec_make_result(&rec, 0, 42);
-        ipc_rec_write(fd2, IPCLAB_FIFO2, &rec, -1);
-        ipc_sig_send(&sigs, sigs.ready, "ready", pid, rec.seq);
+        lab_need(ipc_rec_write(fd2, IPCLAB_FIFO2, &rec, -1),
+                 "write the record");
+        lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, rec.seq),
+                 "send the signal");
     }
     lab_gate_post(&p.go, 1);
     status = lab_wait(pid, "client");

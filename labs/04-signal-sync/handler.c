@@ -149,7 +149,7 @@ interrupt_read(bool restart)
     int fd;
 
     ipc_sigs_init(&sigs, IPCLAB_SIG_CLASSIC);
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(path, "handler"), 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, lab_path(path, "handler"));
     lab_gate_init(&w.ready);
     pid = lab_fork("reader", blocked_reader, &w);
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_WRONLY);
@@ -157,10 +157,11 @@ interrupt_read(bool restart)
          lab_wait_blocked(pid, wchan, sizeof(wchan));
     lab_say("%s: the reader sleeps in read() (in the kernel: %s)",
             restart ? "with SA_RESTART" : "without SA_RESTART", wchan);
-    ipc_sig_send(&sigs, SIGUSR1, "ready", pid, 0);
+    lab_need(ipc_sig_send(&sigs, SIGUSR1, "ready", pid, 0), "send the signal");
     if (restart) {              /* it is reading again: give it a record */
         ipc_rec_request(&rec, IPCLAB_OP_SUM, 1, 2, 1);
-        ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1);
+        lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1),
+                 "write the record");
     }
     ok &= lab_wait(pid, "reader") == 0;
     lab_gate_close(&w.ready);
@@ -181,7 +182,7 @@ exp_async_safe(void)
     lab_gate_init(&w.ready);
     pid = lab_fork("waiter", flag_waiter, &w);
     ok = lab_gate_wait(&w.ready, NULL);
-    ipc_sig_send(&sigs, SIGUSR1, "ready", pid, 0);
+    lab_need(ipc_sig_send(&sigs, SIGUSR1, "ready", pid, 0), "send the signal");
     ok &= lab_expect(lab_wait(pid, "waiter") == 0, "the flag was set by the "
                      "handler and seen by the program, with no race");
     lab_gate_close(&w.ready);

@@ -57,6 +57,7 @@ receiver(void *arg)
     struct ipc_sig_event ev;
     struct ipc_sigs sigs;
     sigset_t set;
+    char name[IPCLAB_SIG_NAME_MAX];
     int n = 0, good = 0;
 
     block_rt(&sigs, &set);              /* already, since fork */
@@ -67,8 +68,8 @@ receiver(void *arg)
         bool ready = n < QUEUED;        /* first the five, then the one */
 
         ipc_sig_consumed(&ev, ev.signo == sigs.ready ? "ready" : "ack");
-        lab_say("took %s, value %u, from pid %ld (%s)", ipc_sig_name(ev.signo),
-                ev.value, (long)ev.pid, ev.code == SI_QUEUE ? "sigqueue" : "?");
+        lab_say("took %s, value %u, from pid %ld (%s)",
+                ipc_sig_name(ev.signo, name, sizeof(name)), ev.value, (long)ev.pid, ev.code == SI_QUEUE ? "sigqueue" : "?");
         good += ev.signo == (ready ? sigs.ready : sigs.ack) &&
                 ev.value == (ready ? 101u + (unsigned)n : 1u) &&
                 ev.code == SI_QUEUE && ev.pid == getppid();
@@ -92,9 +93,10 @@ exp_rt_queue(void)
     lab_gate_init(&r.go);
     pid = lab_fork("receiver", receiver, &r);
     ok = lab_gate_wait(&r.ready, NULL);
-    ipc_sig_send(&sigs, sigs.ack, "ack", pid, 1);
+    lab_need(ipc_sig_send(&sigs, sigs.ack, "ack", pid, 1), "send the signal");
     for (uint32_t v = 101; v < 101 + QUEUED; v++)
-        ipc_sig_send(&sigs, sigs.ready, "ready", pid, v);
+        lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, v),
+                 "send the signal");
     lab_gate_post(&r.go, 1);
     if (getrlimit(RLIMIT_SIGPENDING, &lim) == 0)
         lab_say("at most %llu signals may be queued for this user "
@@ -116,6 +118,7 @@ waiter(void *arg)
     struct ipc_sig_event ev;
     struct ipc_sigs sigs;
     sigset_t set;
+    char name[IPCLAB_SIG_NAME_MAX];
     int accepted = 0, ignored = 0;
 
     block_rt(&sigs, &set);
@@ -124,13 +127,15 @@ waiter(void *arg)
         if (!ipc_sig_from(&sigs, &ev, getppid())) {
             ipc_sig_ignored(&ev, "unexpected_sender");
             lab_say("%s from pid %ld by kill(): not my server, ignored",
-                    ipc_sig_name(ev.signo), (long)ev.pid);
+                    ipc_sig_name(ev.signo, name, sizeof(name)),
+                    (long)ev.pid);
             ignored++;
             continue;
         }
         ipc_sig_consumed(&ev, "ready");
         lab_say("%s from my server %ld by sigqueue(), value %u: accepted",
-                ipc_sig_name(ev.signo), (long)ev.pid, ev.value);
+                ipc_sig_name(ev.signo, name, sizeof(name)), (long)ev.pid,
+                ev.value);
         accepted++;
     }
     return accepted == 1 && ignored == 1 ? 0 : 1;
@@ -164,7 +169,8 @@ exp_sigwaitinfo(void)
     ok = lab_gate_wait(&r.ready, NULL);
     r.intruder = pid;           /* the intruder's target, before its fork */
     ok &= lab_wait(lab_fork("intruder", intruder, &r), "intruder") == 0;
-    ipc_sig_send(&sigs, sigs.ready, "ready", pid, 7);
+    lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, 7),
+             "send the signal");
     ok &= lab_expect(lab_wait(pid, "waiter") == 0, "the waiter took both "
                      "with sigwaitinfo(), no handler: it ignored the "
                      "stranger's kill() and accepted the lab's sigqueue()");

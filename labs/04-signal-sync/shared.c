@@ -86,7 +86,8 @@ reader(void *arg)
     if (ipc_rec_read_one(fd, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT) != 1)
         return 1;
     if (r->acks)
-        ipc_sig_send(&sigs, sigs.ack, "ack", getppid(), rec.seq);
+        lab_need(ipc_sig_send(&sigs, sigs.ack, "ack", getppid(), rec.seq),
+                 "send the signal");
     if (rec.pid == (int32_t)getpid()) {
         lab_say("read my own record, seq %u", rec.seq);
         return OWN;
@@ -113,7 +114,7 @@ scene_start(struct scene *s)
     bool ok = true;
 
     ipc_sigs_init(&s->sigs, IPCLAB_SIG_RT);
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
+    lab_fifo(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"));
     /* block before fork, so no ready can find a reader unprotected;
        ack too: we take it with sigwaitinfo() */
     sigemptyset(&set);
@@ -138,9 +139,10 @@ send_to(struct scene *s, int i, bool tell)
     struct ipc_record rec;
 
     result_for(&rec, s->pid[i], (uint32_t)i + 1);
-    ipc_rec_write(s->fd, IPCLAB_FIFO2, &rec, -1);
+    lab_need(ipc_rec_write(s->fd, IPCLAB_FIFO2, &rec, -1), "write the record");
     if (tell)
-        ipc_sig_send(&s->sigs, s->sigs.ready, "ready", s->pid[i], rec.seq);
+        lab_need(ipc_sig_send(&s->sigs, s->sigs.ready, "ready", s->pid[i],
+                              rec.seq), "send the signal");
 }
 
 /* Take reader i's ack: from it, for its record's seq. */

@@ -42,6 +42,7 @@ poller(void *arg)
     struct poller *p = arg;
     struct ipc_rec_reader rd;
     struct ipc_sig_event ev;
+    char name[IPCLAB_SIG_NAME_MAX];
     struct ipc_record rec;
     struct ipc_sigs sigs;
     int records = 0, signals = 0, sfd;
@@ -66,8 +67,8 @@ poller(void *arg)
             return 1;           /* nothing for LAB_WAIT_MS: give up */
         while (ipc_sigfd_read(sfd, &ev) == 1) {
             ipc_sig_consumed(&ev, "ready");
-            lab_say("signalfd: %s, value %u", ipc_sig_name(ev.signo),
-                    ev.value);
+            lab_say("signalfd: %s, value %u",
+                    ipc_sig_name(ev.signo, name, sizeof(name)), ev.value);
             signals++;
         }
         if (pf[0].revents & POLLIN)
@@ -96,15 +97,17 @@ exp_signalfd(void)
     sigemptyset(&set);
     sigaddset(&set, sigs.ready);
     sigprocmask(SIG_BLOCK, &set, NULL); /* the poller inherits it */
-    ipc_fifo_create(IPCLAB_FIFO_LAB, lab_path(sigfd, "sigfd"), 0600);
+    lab_fifo(IPCLAB_FIFO_LAB, lab_path(sigfd, "sigfd"));
     lab_gate_init(&p.ready);
     pid = lab_fork("poller", poller, &p);
     ok = lab_gate_wait(&p.ready, NULL);
     fd = ipc_fifo_open(IPCLAB_FIFO_LAB, sigfd, O_WRONLY);
     for (uint32_t seq = 1; seq <= EACH; seq++) {
         ipc_rec_request(&rec, IPCLAB_OP_SUM, seq, seq, seq);
-        ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1);
-        ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq);
+        lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1),
+                 "write the record");
+        lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq),
+                 "send the signal");
     }
     ok &= lab_expect(lab_wait(pid, "poller") == 0, "one poll() loop took %d "
                      "records from the FIFO and %d signals from the "

@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "ipclab/err.h"
 #include "ipclab/fifo.h"
 #include "ipclab/sig.h"
 #include "lab.h"
@@ -72,7 +73,7 @@ sleeper(void *arg)
 static void
 wake_each(enum ipc_sig_mode mode, int *nread, int *left)
 {
-    char fifo2[PATH_MAX];
+    char fifo2[PATH_MAX], name[IPCLAB_SIG_NAME_MAX];
     struct peer p = { .mode = mode };
     struct ipc_record rec;
     struct ipc_sigs sigs;
@@ -84,7 +85,7 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     sigemptyset(&ready);
     sigaddset(&ready, sigs.ready);
     sigprocmask(SIG_BLOCK, &ready, NULL);       /* the peer inherits it */
-    ipc_fifo_create(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"), 0600);
+    lab_fifo(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"));
     lab_gate_init(&p.opened);
     lab_gate_init(&p.go);
     pid = lab_fork("reader", sleeper, &p);
@@ -92,15 +93,18 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     fd = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     for (uint32_t seq = 1; seq <= RECORDS; seq++) {
         result_for(&rec, pid, seq);
-        ipc_rec_write(fd, IPCLAB_FIFO2, &rec, -1);
-        ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq);
+        lab_need(ipc_rec_write(fd, IPCLAB_FIFO2, &rec, -1),
+                 "write the record");
+        lab_need(ipc_sig_send(&sigs, sigs.ready, "ready", pid, seq),
+                 "send the signal");
     }
     lab_gate_post(&p.go, 1);
     *nread = lab_wait(pid, "reader");
-    ioctl(fd, FIONREAD, &bytes);        /* what is still in the FIFO */
+    if (ioctl(fd, FIONREAD, &bytes) == -1)      /* what is still in it */
+        ipc_die("cannot count the bytes left in '%s'", fifo2);
     *left = bytes / (int)sizeof(rec);
     lab_say("%d %s sent with %s: %d records read, %d left in FIFO2",
-            RECORDS, ipc_sig_name(sigs.ready),
+            RECORDS, ipc_sig_name(sigs.ready, name, sizeof(name)),
             mode == IPCLAB_SIG_RT ? "sigqueue()" : "kill()", *nread, *left);
     lab_gate_close(&p.opened);
     lab_gate_close(&p.go);

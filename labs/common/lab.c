@@ -26,6 +26,7 @@
 
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
+#include "ipclab/fifo.h"
 #include "ipclab/rundir.h"
 #include "ipclab/trace.h"
 #include "lab.h"
@@ -55,6 +56,16 @@ on_stop(int sig)
     }
     signal(sig, SIG_DFL);
     raise(sig);                 /* blocked until we return: then it kills */
+}
+
+/* At exit, the lab's own process (not a peer that exit()s) removes the
+   scratch directory: after its experiments, or when one cannot go on */
+static void
+remove_scratch_at_exit(void)
+{
+    if (getpid() == lab_pid && scratch[0] != '\0' &&
+        ipc_remove_tree(scratch) == -1)
+        ipc_warn("cannot remove '%s'", scratch);
 }
 
 /* Stopped from outside (Ctrl-C, kill, a closed terminal), the lab leaves
@@ -177,6 +188,8 @@ lab_main(const struct lab *lab, int argc, char *argv[])
     if (mkdtemp(scratch) == NULL)
         ipc_die("cannot create a directory like '%s'", scratch);
     remove_scratch_on_stop();
+    if (atexit(remove_scratch_at_exit) != 0)
+        ipc_diex("cannot register the removal of '%s'", scratch);
     IPCLAB_TP(proc_start, lab->role, (int)getppid());
 
     /* start clean too: whoever started us may have blocked or ignored
@@ -206,8 +219,6 @@ lab_main(const struct lab *lab, int argc, char *argv[])
         printf("\n%d of %d experiments behaved as the handout says.\n",
                ran - failed, ran);
     IPCLAB_TP(proc_state, lab->role, "idle");
-    if (ipc_remove_tree(scratch) == -1)
-        ipc_warn("cannot remove '%s'", scratch);
     IPCLAB_TP(proc_exit, lab->role, failed ? 1 : 0);
     return failed ? IPCLAB_EXIT_FAILURE : 0;
 }
@@ -251,4 +262,20 @@ lab_path(char buf[static PATH_MAX], const char *name)
 {
     snprintf(buf, PATH_MAX, "%s/%s", scratch, name);
     return buf;
+}
+
+long
+lab_need(long result, const char *what)
+{
+    if (result == -1)
+        ipc_die("cannot %s", what);
+    return result;
+}
+
+const char *
+lab_fifo(enum ipc_fifo_no no, const char *path)
+{
+    if (ipc_fifo_create(no, path, 0600) == -1)
+        ipc_die("cannot create the FIFO '%s'", path);
+    return path;
 }

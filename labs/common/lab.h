@@ -42,6 +42,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "ipclab/fifo.h"
+
 #define LAB_WAIT_MS 10000       /* every wait has a way out: then it fails */
 
 struct lab_experiment {
@@ -81,6 +83,18 @@ lab_expect(bool cond, const char *fmt, ...)
    buf. */
 const char *
 lab_path(char buf[static PATH_MAX], const char *name);
+
+/* A step the experiment cannot do without (a write, a signal): when
+   'result' is -1, say what could not be done and why, and exit 1 (a peer
+   too). Returns result. */
+long
+lab_need(long result, const char *what);
+
+/* mkfifo 'path' (mode 0600) as FIFO 'no' of the traces; returns path. An
+   experiment cannot go on without it: on failure the lab says why and
+   exits 1, its scratch directory removed. */
+const char *
+lab_fifo(enum ipc_fifo_no no, const char *path);
 
 /* The role of the calling process: the lab's, or its peer's. */
 const char *

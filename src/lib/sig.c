@@ -54,21 +54,16 @@ ipc_sig_mode_parse(const char *text, enum ipc_sig_mode *mode)
 }
 
 const char *
-ipc_sig_name(int signo)
+ipc_sig_name(int signo, char *buf, size_t size)
 {
-    static char buf[32];        /* not thread-safe; messages only */
-    const char *abbrev;
+    const char *abbrev = sigabbrev_np(signo);   /* glibc 2.32 and later */
 
-    if (signo >= SIGRTMIN && signo <= SIGRTMAX) {
-        snprintf(buf, sizeof(buf), "SIGRTMIN+%d", signo - SIGRTMIN);
-        return buf;
-    }
-    abbrev = sigabbrev_np(signo);           /* glibc 2.32 and later */
-    if (abbrev == NULL) {
-        snprintf(buf, sizeof(buf), "signal %d", signo);
-        return buf;
-    }
-    snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+    if (signo >= SIGRTMIN && signo <= SIGRTMAX)
+        snprintf(buf, size, "SIGRTMIN+%d", signo - SIGRTMIN);
+    else if (abbrev == NULL)
+        snprintf(buf, size, "signal %d", signo);
+    else
+        snprintf(buf, size, "SIG%s", abbrev);
     return buf;
 }
 

@@ -63,6 +63,7 @@ struct rc_opts {
     uint64_t seed;
     long die_before_ack;
     enum ipc_sched sched;       /* --sched: normal (0) or batch */
+    char expr[256];             /* the operands, joined: 'single' points here */
 };
 
 struct run {
@@ -139,7 +140,6 @@ static void
 parse_options(struct rc_opts *o, int argc, char *argv[])
 {
     struct ipc_cli cli = IPCLAB_CLI_INIT(argc, argv);
-    static char single[256];
     size_t used = 0;
     const char *arg;
     int id;
@@ -181,11 +181,11 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
             break;
         case IPCLAB_CLI_OPERAND:
             /* "6 * 7" as three words or "6*7" as one: join with blanks */
-            if (used + strlen(arg) + 2 > sizeof(single))
+            if (used + strlen(arg) + 2 > sizeof(o->expr))
                 ipc_usage_error("expression too long");
-            used += (size_t)sprintf(single + used, "%s%s", used ? " " : "",
+            used += (size_t)sprintf(o->expr + used, "%s%s", used ? " " : "",
                                     arg);
-            o->single = single;
+            o->single = o->expr;
             break;
         }
     }

@@ -9,26 +9,38 @@
  *   links       a Markdown link to a file of the kit resolves, and its
  *               #anchor is a heading of that file
  *   paths       a path of the tree (src/..., docs/..., tests/... and the
- *               other top directories) and a bare NAME.md name a file
- *   sections    "FILE.md, section N" and "FILE.md §N": FILE has a
+ *               other top directories) and a bare NAME.md name a file;
+ *               docs/FILE.md#anchor outside a link names a heading
+ *   sections    "FILE.md, section N", "FILE.md §N", "sections N and
+ *               M", also across a comment's line break: FILE has a
  *               heading numbered N; in a Markdown file, a "section N"
- *               without a file name is its own
+ *               or "§N" without a file name is its own
+ *   targets     "`make NAME`" and "'make NAME'": the build defines NAME
+ *   options     each --option after a command (a program of build/bin,
+ *               a script) on its line, in the Markdown files (their
+ *               examples too) and the comments, is in that command's
+ *               --help, or its subcommand's
  *   functions   a name with its parentheses: the code of the tree calls
  *               or defines it, or it has a manual page in section 2 or
  *               3, or it is an API of the libraries the kit uses (the
  *               list below); <module>_suite is a pattern, not a name
  *
  * help: a fenced block that starts with "$ PROG --help" shows exactly
- * what build/bin/PROG --help prints.
+ * what build/bin/PROG --help prints; every program of build/bin, each
+ * COMMAND its --help lists, and every script of scripts/ and traces/
+ * answers --help with status 0 and a text that names it.
  *
  * Every finding is listed, as FILE:LINE: what, in one failure per check.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +48,7 @@
 #include "harness.h"
 
 #define MAX_FILES 1024
+#define MAX_HELPS 64      /* --help texts of commands and subcommands */
 
 /* The tree's text files, relative to the source directory */
 static char *files[MAX_FILES];
@@ -142,7 +155,7 @@ files_init(void)
 static char *
 read_src(const char *rel)
 {
-    char *text = h_read_file(docs_src(rel));
+    char *text = docs_read(rel);
 
     ck_assert_msg(text != NULL, "cannot read '%s'", rel);
     return text;
@@ -301,7 +314,7 @@ slug(const char *heading, size_t n, char *out, size_t size)
 static bool
 has_heading(const char *rel, const char *anchor, long number)
 {
-    char *text = h_read_file(docs_src(rel));
+    char *text = docs_read(rel);
     bool fence = false, ok = false;
 
     if (text == NULL)
@@ -486,6 +499,19 @@ START_TEST(test_cited_paths_exist)
                     !left_out_of_handout(name))
                     found(&f, files[i], line_of(text, p), "no such file",
                           name);
+                else if (p[len] == '#' && is_md(name) &&
+                         exists_rel("", p, len)) {
+                    /* docs/FILE.md#anchor outside a link: a heading */
+                    size_t alen = strspn(p + len + 1, "abcdefghijklmnopqrs"
+                                         "tuvwxyz0123456789-_");
+                    char anchor[256];
+
+                    snprintf(anchor, sizeof(anchor), "%.*s", (int)alen,
+                             p + len + 1);
+                    if (!has_heading(name, anchor, 0))
+                        found(&f, files[i], line_of(text, p), "no heading",
+                              anchor);
+                }
                 p += len - 1;
                 continue;
             }
@@ -526,6 +552,76 @@ doc_named(const char *from, const char *name, size_t len, char *out,
     snprintf(out, size, "%.*s", (int)len, name);
 }
 
+/* What may stand between a file's name and "section N" in prose:
+   punctuation, blanks and a comment's line breaks (" * ", "# ") */
+#define BETWEEN "),]' \t\n*#"
+
+/* "section N", "sections N and M", "§N" at q: its numbers (at most max)
+   into nums; how many (0: not a citation of a section) */
+static size_t
+section_numbers(const char *q, long nums[], size_t max)
+{
+    static const char *const seps[] = {
+        ", ", " and ", " or ", " to ", "-", "–", NULL
+    };
+    size_t n = 0;
+
+    if (strncasecmp(q, "sections ", 9) == 0)
+        q += 9;
+    else if (strncasecmp(q, "section ", 8) == 0)
+        q += 8;
+    else if (strncmp(q, "§", strlen("§")) == 0)
+        q += strlen("§") + (q[strlen("§")] == ' ');
+    else
+        return 0;
+    while (n < max && isdigit((unsigned char)*q)) {
+        char *end;
+        const char *next = NULL;
+
+        nums[n++] = strtol(q, &end, 10);
+        for (int k = 0; seps[k] != NULL && next == NULL; k++)
+            if (strncmp(end, seps[k], strlen(seps[k])) == 0 &&
+                isdigit((unsigned char)end[strlen(seps[k])]))
+                next = end + strlen(seps[k]);
+        if (next == NULL)
+            break;
+        q = next;
+    }
+    return n;
+}
+
+/*
+ * The Markdown file a citation at p names just before it, into doc:
+ * "FILE.md, section N", "[FILE.md](...), section N", "FILE.md's section
+ * N", across a comment's line break. Else, in a Markdown file, that file
+ * itself; else false: a source's "section N" of no file says nothing.
+ */
+static bool
+cited_doc(const char *rel, const char *text, const char *p, char *doc,
+          size_t size)
+{
+    const char *r = p, *start;
+
+    while (r > text) {
+        if (strchr(BETWEEN, r[-1]) != NULL)
+            r--;
+        else if (r - text >= 2 && r[-2] == '\'' && r[-1] == 's')
+            r -= 2;
+        else
+            break;
+    }
+    if (r - text >= 3 && strncmp(r - 3, ".md", 3) == 0) {
+        for (start = r; start > text && path_char(start[-1]); start--)
+            ;
+        doc_named(rel, start, (size_t)(r - start), doc, size);
+        return true;
+    }
+    if (!is_md(rel))
+        return false;
+    snprintf(doc, size, "%s", rel);
+    return true;
+}
+
 START_TEST(test_cited_sections_exist)
 {
     struct findings f = { 0 };
@@ -535,53 +631,100 @@ START_TEST(test_cited_sections_exist)
     for (size_t i = 0; i < nfiles; i++) {
         char *text = prose_of(files[i]);
 
-        for (char *p = strstr(text, ".md"); p != NULL;
-             p = strstr(p + 3, ".md")) {
-            char *start = p, *q = p + 3, doc[4096], what[4200];
-            long number;
+        for (char *p = text; *p != '\0'; p++) {
+            char doc[4096], what[4200];
+            long nums[8];
+            size_t n;
 
-            while (start > text && path_char(start[-1]))
-                start--;
-            q += strspn(q, "),] ");
-            if (strncmp(q, "section ", 8) == 0)
-                q += 8;
-            else if (strncmp(q, "§", strlen("§")) == 0)
-                q += strlen("§") + (q[strlen("§")] == ' ');
-            else
+            if ((p > text && isalnum((unsigned char)p[-1])) ||
+                (n = section_numbers(p, nums, 8)) == 0 ||
+                !cited_doc(files[i], text, p, doc, sizeof(doc)) ||
+                left_out_of_handout(doc))
                 continue;
-            if (!isdigit((unsigned char)*q))
-                continue;
-            number = strtol(q, NULL, 10);
-            doc_named(files[i], start, (size_t)(p + 3 - start), doc,
-                      sizeof(doc));
-            ncited++;
-            if (!has_heading(doc, NULL, number) &&
-                !left_out_of_handout(doc)) {
-                snprintf(what, sizeof(what), "%s section %ld", doc, number);
-                found(&f, files[i], line_of(text, p), "no", what);
-            }
-        }
-        /* a doc's "section N" without a file name: its own */
-        for (char *p = strstr(text, "ection "); is_md(files[i]) && p != NULL;
-             p = strstr(p + 7, "ection ")) {
-            char *before = p - 1 > text + 8 ? p - 9 : text, what[4200];
-            long number = strtol(p + 7, NULL, 10);
-
-            if (p == text || (p[-1] != 's' && p[-1] != 'S') ||
-                !isdigit((unsigned char)p[7]) || memmem(before, (size_t)(p -
-                before), ".md", 3) != NULL)
-                continue;
-            ncited++;
-            if (!has_heading(files[i], NULL, number)) {
-                snprintf(what, sizeof(what), "%s section %ld", files[i],
-                         number);
-                found(&f, files[i], line_of(text, p), "no", what);
+            for (size_t k = 0; k < n; k++) {
+                ncited++;
+                if (!has_heading(doc, NULL, nums[k])) {
+                    snprintf(what, sizeof(what), "%s section %ld", doc,
+                             nums[k]);
+                    found(&f, files[i], line_of(text, p), "no", what);
+                }
             }
         }
         free(text);
     }
     ck_assert_uint_gt(ncited, 10);
     report(&f, "cited sections that do not exist");
+}
+END_TEST
+
+/* Is 'name' a target that the Makefile or an mk/ file defines ("NAME:" or
+   "NAME OTHER:" at a line's start, not a variable's ':=')? */
+static bool
+make_target(const char *name, size_t len)
+{
+    static const char *const makefiles[] = {
+        "Makefile", "mk/bench.mk", "mk/doctor.mk", "mk/exercises.mk",
+        "mk/labs.mk", "mk/mutants.mk", "mk/reliability.mk", "mk/trace.mk",
+        NULL
+    };
+    bool ok = false;
+
+    for (int m = 0; makefiles[m] != NULL && !ok; m++) {
+        char *text = docs_read(makefiles[m]);
+
+        ck_assert_msg(text != NULL, "cannot read '%s'", makefiles[m]);
+        for (char *line = text; line != NULL && !ok;
+             line = strchr(line, '\n') != NULL ? strchr(line, '\n') + 1
+                                               : NULL) {
+            size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyz0123456789"
+                              "_- ");
+            char *colon = line + n;
+
+            if (*colon != ':' || colon[1] == '=' || n == 0)
+                continue;
+            for (char *w = line; w < colon && !ok; w += strspn(w, " ")) {
+                size_t wl = strcspn(w, " :");
+
+                ok = wl == len && strncmp(w, name, len) == 0;
+                w += wl;
+            }
+        }
+        free(text);
+    }
+    return ok;
+}
+
+/* "`make NAME`" and "'make NAME'" in prose: NAME is a target of the
+   build (upper-case words are variables: make V=1) */
+START_TEST(test_cited_make_targets_exist)
+{
+    struct findings f = { 0 };
+    size_t ncited = 0;
+
+    files_init();
+    for (size_t i = 0; i < nfiles; i++) {
+        char *text = prose_of(files[i]);
+
+        for (char *p = strstr(text, "make "); p != NULL;
+             p = strstr(p + 5, "make ")) {
+            char *t = p + 5, name[64];
+            size_t len = strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+
+            if (p == text || (p[-1] != '`' && p[-1] != '\'') || len == 0 ||
+                !islower((unsigned char)t[0]) ||
+                strchr("`' ", t[len]) == NULL)
+                continue;
+            ncited++;
+            if (!make_target(t, len)) {
+                snprintf(name, sizeof(name), "%.*s", (int)len, t);
+                found(&f, files[i], line_of(text, p), "no make target",
+                      name);
+            }
+        }
+        free(text);
+    }
+    ck_assert_uint_gt(ncited, 50);
+    report(&f, "cited make targets that do not exist");
 }
 END_TEST
 
@@ -749,6 +892,270 @@ START_TEST(test_help_in_docs_is_the_programs)
 }
 END_TEST
 
+/*
+ * --help of one command (argv[0] absolute, 'sub' its subcommand or NULL):
+ * exit 0, nothing on stderr, and a text that names it: "Usage: PROG" for
+ * a program (naming 'sub' for a subcommand), the script's own path on its
+ * first line for a script. Its stdout, malloc'd, into *shown.
+ */
+static void
+help_of(struct findings *f, const char *argv0, const char *name,
+        const char *sub, bool script, char **shown)
+{
+    const char *argv[4] = { argv0, sub != NULL ? sub : "--help",
+                            sub != NULL ? "--help" : NULL, NULL };
+    char out[PATH_MAX], what[256], usage[128], status_text[16], *all, *help;
+    bool named;
+    int status;
+
+    snprintf(what, sizeof(what), "%s%s%s --help", name, sub != NULL ? " " : "",
+             sub != NULL ? sub : "");
+    snprintf(out, sizeof(out), "%s/help.out", h_tmpdir());
+    status = docs_run(argv, out, &all);
+    ck_assert_ptr_nonnull(help = h_read_file(out));
+    snprintf(usage, sizeof(usage), "Usage: %s", name);
+    snprintf(status_text, sizeof(status_text), "%d", status);
+    if (script)
+        named = strncmp(help, name, strlen(name)) == 0 &&
+                help[strlen(name)] == ' ';
+    else
+        named = strncmp(help, usage, strlen(usage)) == 0 &&
+                (sub == NULL || strstr(help, sub) != NULL);
+    if (status != 0)
+        found(f, what, 0, "exits with status", status_text);
+    else if (strcmp(all, help) != 0)
+        found(f, what, 0, "writes to stderr:", all + strlen(help));
+    else if (!named)
+        found(f, what, 0, "does not name it:", help);
+    free(all);
+    *shown = help;
+}
+
+/* The COMMANDs a program's --help lists: lines "  NAME  ..." */
+static size_t
+subcommands(const char *help, char names[][32], size_t max)
+{
+    size_t n = 0;
+
+    if (strstr(help, " COMMAND ") == NULL)
+        return 0;
+    for (const char *l = help; l != NULL && n < max;
+         l = strchr(l, '\n') != NULL ? strchr(l, '\n') + 1 : NULL)
+        if (strncmp(l, "  ", 2) == 0 && islower((unsigned char)l[2]) &&
+            sscanf(l + 2, "%31[a-z]", names[n]) == 1 &&
+            l[2 + strlen(names[n])] == ' ')
+            n++;
+    return n;
+}
+
+/* Every program of build/bin, each of their subcommands and every script
+   of scripts/ and traces/ answers --help, and only that */
+START_TEST(test_every_command_has_help)
+{
+    static const char *const script_dirs[] = {
+        "scripts", "traces", "traces/samples", NULL
+    };
+    struct findings f = { 0 };
+    char bindir[PATH_MAX], *slash, *help;
+    DIR *d;
+    struct dirent *e;
+    size_t nprog = 0, nsub = 0, nscript = 0;
+
+    snprintf(bindir, sizeof(bindir), "%s", h_bin("ipclab-rc"));
+    slash = strrchr(bindir, '/');
+    *slash = '\0';
+    ck_assert_ptr_nonnull(d = opendir(bindir));
+    while ((e = readdir(d)) != NULL) {
+        char names[32][32];
+        size_t n;
+
+        if (e->d_name[0] == '.')
+            continue;
+        help_of(&f, h_bin(e->d_name), e->d_name, NULL, false, &help);
+        nprog++;
+        n = subcommands(help, names, 32);
+        for (size_t k = 0; k < n; k++) {
+            char *sub_help;
+
+            help_of(&f, h_bin(e->d_name), e->d_name, names[k], false,
+                    &sub_help);
+            free(sub_help);
+            nsub++;
+        }
+        free(help);
+    }
+    closedir(d);
+    for (int i = 0; script_dirs[i] != NULL; i++) {
+        ck_assert_ptr_nonnull(d = opendir(docs_src(script_dirs[i])));
+        while ((e = readdir(d)) != NULL) {
+            char rel[PATH_MAX], abs[PATH_MAX];
+
+            if (!ends_with(e->d_name, ".sh"))
+                continue;
+            snprintf(rel, sizeof(rel), "%s/%s", script_dirs[i], e->d_name);
+            snprintf(abs, sizeof(abs), "%s", docs_src(rel));
+            help_of(&f, abs, rel, NULL, true, &help);
+            free(help);
+            nscript++;
+        }
+        closedir(d);
+    }
+    ck_assert_uint_ge(nprog, 10);
+    ck_assert_uint_ge(nsub, 10);
+    ck_assert_uint_ge(nscript, 10);
+    report(&f, "commands whose --help fails");
+}
+END_TEST
+
+/* ---- options: every option the text gives a command is the command's -- */
+
+/* The --help texts asked so far: "PROG" or "PROG SUB" and its text */
+struct help_cache {
+    char key[MAX_HELPS][96];
+    char *text[MAX_HELPS];
+    size_t n;
+};
+
+/* The --help of 'argv0' ('sub' its subcommand, or NULL), known as 'key';
+   "" when it fails (the test above says so) */
+static const char *
+cached_help(struct help_cache *c, const char *key, const char *argv0,
+            const char *sub)
+{
+    const char *argv[4] = { argv0, sub != NULL ? sub : "--help",
+                            sub != NULL ? "--help" : NULL, NULL };
+    char out[PATH_MAX], *text;
+
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->key[i], key) == 0)
+            return c->text[i];
+    ck_assert_uint_lt(c->n, MAX_HELPS);
+    snprintf(out, sizeof(out), "%s/help.out", h_tmpdir());
+    if (docs_run(argv, out, &text) != 0)
+        text[0] = '\0';
+    snprintf(c->key[c->n], sizeof(c->key[0]), "%s", key);
+    c->text[c->n] = text;
+    return c->text[c->n++];
+}
+
+/* Does 'help' list option 'opt' ("--name", len characters)? */
+static bool
+lists_option(const char *help, const char *opt, size_t len)
+{
+    for (const char *h = strstr(help, "--"); h != NULL;
+         h = strstr(h + 2, "--"))
+        if (strncmp(h, opt, len) == 0 && (isalnum((unsigned char)h[len]) ==
+                                          0 && h[len] != '-'))
+            return true;
+    return false;
+}
+
+/*
+ * A command at p (a program of build/bin or a script of scripts/ or
+ * traces/, by name): its argv[0] into argv0, its name's length, or 0
+ */
+static size_t
+command_at(const char *p, const char *bindir, char *argv0, size_t size)
+{
+    static const char *const script_dirs[] = { "scripts", "traces", NULL };
+    size_t len = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-.");
+    char name[64];
+    struct stat st;
+
+    if (len == 0 || len >= sizeof(name))
+        return 0;
+    snprintf(name, sizeof(name), "%.*s", (int)len, p);
+    if (ends_with(name, ".sh")) {
+        for (int d = 0; script_dirs[d] != NULL; d++) {
+            snprintf(argv0, size, "%s/%s/%s", h_srcdir(), script_dirs[d],
+                     name);
+            if (stat(argv0, &st) == 0)
+                return len;
+        }
+        return 0;
+    }
+    if ((strncmp(name, "ipclab-", 7) != 0 && strncmp(name, "lab0", 4) != 0))
+        return 0;
+    snprintf(argv0, size, "%.3900s/%s", bindir, name);
+    return stat(argv0, &st) == 0 && S_ISREG(st.st_mode) ? len : 0;
+}
+
+/* "ipclab-rc --count 10 --window 4", "ipclab-trace seq --request N":
+   each --option after a command, on its line, is in its --help (its
+   subcommand's, for a subcommand) */
+START_TEST(test_cited_options_exist)
+{
+    static struct help_cache cache;
+    struct findings f = { 0 };
+    char bindir[PATH_MAX];
+    size_t ncited = 0;
+
+    files_init();
+    snprintf(bindir, sizeof(bindir), "%s", h_bin("ipclab-rc"));
+    *strrchr(bindir, '/') = '\0';
+    for (size_t i = 0; i < nfiles; i++) {
+        /* a Markdown file whole, its examples included; a source's
+           comments */
+        char *text = is_md(files[i]) ? read_src(files[i])
+                                     : prose_of(files[i]);
+
+        for (char *p = text; *p != '\0'; p++) {
+            char argv0[PATH_MAX], key[96], sub[32] = "";
+            const char *help, *sub_help = "";
+            size_t len;
+            char *t;
+
+            if ((p > text && (isalnum((unsigned char)p[-1]) ||
+                              p[-1] == '-' || p[-1] == '_')) ||
+                (len = command_at(p, bindir, argv0, sizeof(argv0))) == 0)
+                continue;
+            snprintf(key, sizeof(key), "%.*s", (int)len, p);
+            help = cached_help(&cache, key, argv0, NULL);
+            t = p + len;
+            /* "ipclab-trace seq ...": the subcommand's own help too */
+            if (sscanf(t, " %31[a-z]", sub) == 1 && strstr(help, " COMMAND ")
+                != NULL) {
+                char names[32][32];
+                size_t n = subcommands(help, names, 32);
+
+                for (size_t k = 0; k < n; k++)
+                    if (strcmp(names[k], sub) == 0) {
+                        snprintf(key, sizeof(key), "%.*s %s", (int)len, p,
+                                 sub);
+                        sub_help = cached_help(&cache, key, argv0, sub);
+                    }
+            }
+            /* to the line's end, a shell operator, a quote or "--"
+               (what follows is another command's: record.sh -- ...) */
+            for (; *t != '\0' && strchr("\n`|;&)<>\"", *t) == NULL &&
+                   !(t[-1] == ' ' && strncmp(t, "-- ", 3) == 0); t++) {
+                size_t olen;
+
+                if (t[-1] != ' ' || strncmp(t, "--", 2) != 0 ||
+                    !islower((unsigned char)t[2]) ||
+                    strncmp(t, "--help", 6) == 0)  /* checked above */
+                    continue;
+                olen = 2 + strspn(t + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+                ncited++;
+                if (help[0] != '\0' && !lists_option(help, t, olen) &&
+                    !lists_option(sub_help, t, olen)) {
+                    char what[200];
+
+                    snprintf(what, sizeof(what), "%.*s (%s)", (int)olen, t,
+                             key);
+                    found(&f, files[i], line_of(text, t), "no option",
+                          what);
+                }
+            }
+            p = t - 1;
+        }
+        free(text);
+    }
+    ck_assert_uint_gt(ncited, 20);
+    report(&f, "options that the commands do not have");
+}
+END_TEST
+
 Suite *
 refs_suite(void)
 {
@@ -759,10 +1166,13 @@ refs_suite(void)
     tcase_add_test(refs, test_markdown_links_resolve);
     tcase_add_test(refs, test_cited_paths_exist);
     tcase_add_test(refs, test_cited_sections_exist);
+    tcase_add_test(refs, test_cited_make_targets_exist);
     tcase_add_test(refs, test_cited_functions_exist);
     suite_add_tcase(s, refs);
     tcase_add_unchecked_fixture(help, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_add_test(help, test_help_in_docs_is_the_programs);
+    tcase_add_test(help, test_every_command_has_help);
+    tcase_add_test(help, test_cited_options_exist);
     suite_add_tcase(s, help);
     return s;
 }

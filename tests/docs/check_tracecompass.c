@@ -142,7 +142,7 @@ macro_args(const char *p, const char **start, size_t *len, int max)
 static void
 load_tp(void)
 {
-    char *text = h_read_file(docs_src(TP_PATH));
+    char *text = docs_read(TP_PATH);
     const char *p;
 
     ck_assert_msg(text != NULL, "cannot read %s", TP_PATH);
@@ -289,12 +289,12 @@ fields_read(const char *xml, const char *begin, const char *end, char *list,
 
 /*
  * The first field of list that is neither a field of 'ev' nor a context,
- * or NULL when they all exist (static buffer).
+ * or NULL when they all exist.
  */
 static const char *
 missing_field(const char *list, const struct tp_event *ev)
 {
-    static char copy[LIST_LEN];
+    char copy[LIST_LEN];
     char *save = NULL;
 
     snprintf(copy, sizeof(copy), "%s", list);
@@ -305,7 +305,7 @@ missing_field(const char *list, const struct tp_event *ev)
         for (int c = 0; contexts[c] != NULL; c++)
             ok = ok || strcmp(f, contexts[c]) == 0;
         if (!ok)
-            return f;
+            return h_keep(f);
     }
     return NULL;
 }
@@ -347,14 +347,14 @@ unknown_event(const char *xml, int *checked)
     static const char *const marks[] = {
         "eventName=\"", " event=\"", NULL,
     };
-    static char name[NAME_MAX_LEN];
+    char name[NAME_MAX_LEN];
 
     *checked = 0;
     for (int m = 0; marks[m] != NULL; m++)
         for (const char *p = xml; (p = strstr(p, marks[m])) != NULL; p++) {
             attr_value(p + strlen(marks[m]), name, sizeof(name));
             if (tp_count_matching(name) == 0)
-                return name;
+                return h_keep(name);
             (*checked)++;
         }
     return NULL;
@@ -363,7 +363,7 @@ unknown_event(const char *xml, int *checked)
 static char *
 load_xml(void)
 {
-    char *xml = h_read_file(docs_src(XML_PATH));
+    char *xml = docs_read(XML_PATH);
 
     ck_assert_msg(xml != NULL, "cannot read %s", XML_PATH);
     return xml;
@@ -373,7 +373,7 @@ load_xml(void)
 static const char *
 schema_path(void)
 {
-    static char buf[PATH_MAX];
+    char buf[PATH_MAX];
     const char *file = getenv("IPCLAB_TC_XSD");
     const char *dir = getenv("IPCLAB_TC_XSD_DIR");
 
@@ -383,18 +383,18 @@ schema_path(void)
         snprintf(buf, sizeof(buf), "%s/xmlDefinition.xsd", dir);
     else
         return NULL;
-    return access(buf, R_OK) == 0 ? buf : NULL;
+    return access(buf, R_OK) == 0 ? h_keep(buf) : NULL;
 }
 
 static const char *
 xmllint(void)
 {
-    static char buf[PATH_MAX];
+    char buf[PATH_MAX];
     const char *p = docs_which("xmllint", buf, sizeof(buf));
 
     ck_assert_msg(p != NULL, "xmllint not found: apt-get install "
                   "libxml2-utils (make deps does it)");
-    return p;
+    return h_keep(p);
 }
 
 /* ---- core --------------------------------------------------------------- */
@@ -552,7 +552,7 @@ collect_states(const char *path, const struct stat *st, int flag,
 START_TEST(test_tracecompass_maps_every_proc_state)
 {
     static const char *const dirs[] = { "src", "labs", "exercises", NULL };
-    char *xml = load_xml(), *tp = h_read_file(docs_src(TP_PATH));
+    char *xml = load_xml(), *tp = docs_read(TP_PATH);
     const char *group_end, *group, *doc;
     char copy[LIST_LEN], *save = NULL;
 

@@ -30,10 +30,15 @@ Suite *refs_suite(void);
 const char *
 docs_which(const char *name, char *buf, size_t size);
 
-/* "SRCDIR/relpath": a file of the source tree (static buffer, one call
-   at a time). */
+/* "SRCDIR/relpath": a file of the source tree (h_keep(): it stays
+   valid). */
 const char *
 docs_src(const char *relpath);
+
+/* The text of file 'relpath' of the source tree, malloc'd; NULL when it
+   cannot be read */
+char *
+docs_read(const char *relpath);
 
 /*
  * Run argv (argv[0] an absolute path) with stdout into file 'out' and

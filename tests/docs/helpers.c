@@ -42,14 +42,31 @@ docs_which(const char *name, char *buf, size_t size)
     }
 }
 
+/* "SRCDIR/relpath" into buf */
+static void
+src_path(char buf[static PATH_MAX], const char *relpath)
+{
+    int n = snprintf(buf, PATH_MAX, "%s/%s", h_srcdir(), relpath);
+
+    ck_assert_msg(n > 0 && n < PATH_MAX, "path too long: %s", relpath);
+}
+
 const char *
 docs_src(const char *relpath)
 {
-    static char buf[PATH_MAX];
-    int n = snprintf(buf, sizeof(buf), "%s/%s", h_srcdir(), relpath);
+    char buf[PATH_MAX];
 
-    ck_assert_msg(n > 0 && (size_t)n < sizeof(buf), "path too long");
-    return buf;
+    src_path(buf, relpath);
+    return h_keep(buf);
+}
+
+char *
+docs_read(const char *relpath)
+{
+    char buf[PATH_MAX];
+
+    src_path(buf, relpath);
+    return h_read_file(buf);
 }
 
 int

@@ -24,7 +24,8 @@
 
 /*
  * Run body() in a child whose stdout and stderr go to files 'out' and
- * 'err' in unit_tmpdir; body() must end the process. Returns the wait status.
+ * 'err' in unit_tmpdir; body() must end the process. Returns the wait
+ * status.
  * No ck_assert in the child: it is not the process Check watches.
  */
 static int
@@ -242,8 +243,7 @@ err_suite(void)
     TCase *tc_errors = tcase_create("errors");
 
     tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
-
-                                    unit_tmpdir_teardown);
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_err_errno_name);
     tcase_add_test(tc_core, test_err_progname_is_basename);
     tcase_add_test(tc_core, test_err_warn_format);

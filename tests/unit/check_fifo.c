@@ -103,39 +103,6 @@ START_TEST(test_fifo_create_and_open)
 }
 END_TEST
 
-/* Both ends of a new FIFO, under a directory descriptor */
-START_TEST(test_fifo_open_both_at)
-{
-    struct ipc_record in, out;
-    struct stat st;
-    int dirfd, rfd, wfd;
-
-    dirfd = open(unit_tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    ck_assert_int_ge(dirfd, 0);
-    ck_assert_int_eq(ipc_fifo_open_both_at(dirfd, IPCLAB_FIFO1, "both", 0600,
-                                           &rfd, &wfd), 0);
-    ck_assert_int_eq(fstatat(dirfd, "both", &st, AT_SYMLINK_NOFOLLOW), 0);
-    ck_assert(S_ISFIFO(st.st_mode));
-    ck_assert(fcntl(rfd, F_GETFL) & O_NONBLOCK);
-    ck_assert(fcntl(wfd, F_GETFL) & O_NONBLOCK);
-    ck_assert(fcntl(rfd, F_GETFD) & FD_CLOEXEC);
-    ck_assert(fcntl(wfd, F_GETFD) & FD_CLOEXEC);
-    /* what goes in one end comes out of the other */
-    ipc_rec_request(&in, IPCLAB_OP_SUM, 6, 7, 1);
-    ck_assert_int_eq(ipc_rec_write(wfd, IPCLAB_FIFO1, &in, 0), 0);
-    ck_assert_int_eq(ipc_rec_read_one(rfd, IPCLAB_FIFO1, &out,
-                                      IPCLAB_KIND_REQUEST), 1);
-    ck_assert_mem_eq(&in, &out, sizeof(in));
-    /* it exists now: a second one fails, and leaves nothing open */
-    rfd = wfd = -2;
-    ck_assert_int_eq(ipc_fifo_open_both_at(dirfd, IPCLAB_FIFO1, "both", 0600,
-                                           &rfd, &wfd), -1);
-    ck_assert_int_eq(errno, EEXIST);
-    ck_assert_int_eq(rfd, -2);
-    close(dirfd);
-}
-END_TEST
-
 START_TEST(test_fifo_set_nonblock)
 {
     int p[2];
@@ -798,10 +765,8 @@ fifo_suite(void)
     TCase *tc_errors = tcase_create("errors");
 
     tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
-
-                                    unit_tmpdir_teardown);
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_fifo_create_and_open);
-    tcase_add_test(tc_core, test_fifo_open_both_at);
     tcase_add_test(tc_core, test_fifo_set_nonblock);
     tcase_add_test(tc_core, test_fifo_record_round_trip);
     tcase_add_test(tc_core, test_fifo_read_one_at_eof);
@@ -821,8 +786,7 @@ fifo_suite(void)
     suite_add_tcase(s, tc_limits);
 
     tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
-
-                                    unit_tmpdir_teardown);
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_fifo_create_existing_is_eexist);
     tcase_add_test(tc_errors, test_fifo_open_missing_is_enoent);
     tcase_add_test(tc_errors, test_fifo_open_without_reader_is_enxio);

@@ -604,8 +604,7 @@ proc_suite(void)
     suite_add_tcase(s, tc_limits);
 
     tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
-
-                                    unit_tmpdir_teardown);
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_proc_wait_exit_bounded_and_unreaped);
     tcase_add_test(tc_errors, test_proc_alive_false_for_reaped_child);
     tcase_add_test(tc_errors, test_proc_run_state_follows_stop_and_exit);

@@ -29,7 +29,7 @@
 
 #define NOBODY 65534            /* a uid that is not ours */
 
-/* Create unit_tmpdir/name with exactly 'mode' (chmod: no umask applies) */
+/* Create unit_tmpdir/name with exactly 'mode' (chmod: no umask) */
 static void
 make_dir(char *path, size_t size, const char *name, mode_t mode)
 {
@@ -534,8 +534,7 @@ rundir_suite(void)
     TCase *tc_errors = tcase_create("errors");
 
     tcase_add_unchecked_fixture(tc_core, unit_tmpdir_setup,
-
-                                    unit_tmpdir_teardown);
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_core, test_rundir_resolve_precedence);
     tcase_add_test(tc_core, test_rundir_check_accepts_private_dir);
     tcase_add_test(tc_core, test_rundir_prepare_creates_0700);
@@ -548,8 +547,7 @@ rundir_suite(void)
     suite_add_tcase(s, tc_core);
 
     tcase_add_unchecked_fixture(tc_limits, unit_tmpdir_setup,
-
-                                    unit_tmpdir_teardown);
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_limits, test_rundir_resolve_ignores_unusable_env);
     tcase_add_test(tc_limits, test_rundir_names_too_long);
     tcase_add_test(tc_limits, test_rundir_check_accepts_readable_by_others);
@@ -560,8 +558,7 @@ rundir_suite(void)
     suite_add_tcase(s, tc_limits);
 
     tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
-
-                                    unit_tmpdir_teardown);
+                                unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_rundir_check_refuses_symlink);
     tcase_add_test(tc_errors, test_rundir_check_refuses_file);
     tcase_add_test(tc_errors, test_rundir_check_refuses_other_owner);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,35 +19,25 @@
 #include "ipclab/rundir.h"
 #include "unit.h"
 
-void
-unit_tmpdir_create(char *dir, size_t size)
-{
-    int n = snprintf(dir, size, "/tmp/ipclab-unit-XXXXXX");
-
-    ck_assert_msg(n > 0 && (size_t)n < size, "tmpdir buffer too small");
-    ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
-}
-
-void
-unit_tmpdir_remove(const char *dir)
-{
-    if (dir[0] != '\0' && ipc_remove_tree(dir) == -1)
-        fprintf(stderr, "unit: cannot remove '%s': %s\n", dir,
-                strerror(errno));
-}
-
 char unit_tmpdir[PATH_MAX];
 
 void
 unit_tmpdir_setup(void)
 {
-    unit_tmpdir_create(unit_tmpdir, sizeof(unit_tmpdir));
+    int n = snprintf(unit_tmpdir, PATH_MAX, "/tmp/ipclab-unit-XXXXXX");
+
+    ck_assert_msg(n > 0 && n < PATH_MAX, "tmpdir buffer too small");
+    ck_assert_msg(mkdtemp(unit_tmpdir) != NULL, "mkdtemp: %s",
+                  strerror(errno));
 }
 
 void
 unit_tmpdir_teardown(void)
 {
-    unit_tmpdir_remove(unit_tmpdir);
+    if (unit_tmpdir[0] != '\0' && ipc_remove_tree(unit_tmpdir) == -1)
+        fprintf(stderr, "unit: cannot remove '%s': %s\n", unit_tmpdir,
+                strerror(errno));
+    unit_tmpdir[0] = '\0';
 }
 
 void

@@ -13,7 +13,6 @@
 #define IPCLAB_UNIT_H
 
 #include <check.h>
-#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -29,23 +28,18 @@ Suite *proc_suite(void);
 Suite *worker_suite(void);
 
 /*
- * A fresh private directory /tmp/ipclab-unit-XXXXXX (mkdtemp: mode 0700)
- * into dir[size]. Meant for an unchecked fixture: it runs once per TCase in
- * the runner, so every forked test of the TCase sees the same directory.
+ * A fresh private directory /tmp/ipclab-unit-XXXXXX (mkdtemp: mode 0700),
+ * its name in unit_tmpdir. unit_tmpdir_setup() and unit_tmpdir_teardown()
+ * are an unchecked fixture: they run once per TCase in the runner, so
+ * every forked test of the TCase sees the same directory, and the next
+ * TCase a new one.
  */
-void
-unit_tmpdir_create(char *dir, size_t size);
-
-/* Remove dir and everything below it; for the unchecked teardown. */
-void
-unit_tmpdir_remove(const char *dir);
-
-/* The unchecked fixture most suites use: unit_tmpdir, created per TCase */
-extern char unit_tmpdir[PATH_MAX];
+extern char unit_tmpdir[];
 
 void
 unit_tmpdir_setup(void);
 
+/* Remove unit_tmpdir and everything below it. */
 void
 unit_tmpdir_teardown(void);
 

@@ -14,6 +14,8 @@
 # The root session daemon records every ipclab program of the machine: a
 # recording that caught someone else's processes is made again.
 set -eu
+. "$(dirname "$0")/../../scripts/lib/help.sh"
+script_help "$@"
 
 bin=${1:-build/bin}
 here=traces/samples

@@ -11,6 +11,8 @@
 # gate of scripts/lib/server.sh), stops the server with SIGINT. Exit
 # status 0 when every request got its answer.
 set -eu
+. "$(dirname "$0")/../../scripts/lib/help.sh"
+script_help "$@"
 . "$(dirname "$0")/../../scripts/lib/server.sh"
 
 [ $# -ge 1 ] || { echo "usage: $0 BINDIR [SERVER-OPTION...]" >&2; exit 2; }
