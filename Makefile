@@ -77,7 +77,7 @@ objs_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
 
 # ---- the library every program links -------------------------------------
 LIB_SRCS := $(addprefix src/lib/,calc.c cli.c err.c fifo.c proc.c record.c \
-                rundir.c self.c sig.c worker.c)
+                rundir.c sig.c worker.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/lib/libipclab.a
 

@@ -40,10 +40,6 @@ ipc_ms_until(int64_t deadline);
 void
 ipc_sleep_ms(int ms);
 
-/* getpid(): the pid the kit puts into its requests. */
-pid_t
-ipc_self_pid(void);
-
 /*
  * The scheduling policy of the server and the clients (--sched). The
  * kernel's default, SCHED_OTHER ("normal"), is the default; SCHED_BATCH

@@ -51,7 +51,7 @@ ipc_rec_request(struct ipc_record *r, enum ipc_op op, int64_t a, int64_t b,
     r->version = IPCLAB_VERSION;
     r->kind = IPCLAB_KIND_REQUEST;
     r->op = op;
-    r->pid = (int32_t)ipc_self_pid();
+    r->pid = (int32_t)getpid();
     r->seq = seq;
     r->a = a;
     r->b = b;

@@ -174,24 +174,6 @@ START_TEST(test_proc_sleep_ends_on_time_under_signals)
 }
 END_TEST
 
-START_TEST(test_proc_self_pid_follows_fork)
-{
-    pid_t parent = ipc_self_pid(), pid;
-    int status;
-
-    ck_assert_int_eq(parent, getpid());
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0)               /* the cached pid must be the child's own */
-        _exit(ipc_self_pid() == getpid() && ipc_self_pid() != parent ? 0
-                                                                     : 1);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status));
-    ck_assert_int_eq(WEXITSTATUS(status), 0);
-    ck_assert_int_eq(ipc_self_pid(), parent);
-}
-END_TEST
-
 START_TEST(test_proc_alive_self)
 {
     ck_assert(ipc_proc_alive(getpid()));
@@ -584,7 +566,6 @@ proc_suite(void)
     tcase_add_test(tc_core, test_proc_deadline_and_ms_until);
     tcase_add_test(tc_core, test_proc_clock_is_monotonic);
     tcase_add_test(tc_core, test_proc_sleep_ends_on_time_under_signals);
-    tcase_add_test(tc_core, test_proc_self_pid_follows_fork);
     tcase_add_test(tc_core, test_proc_alive_self);
     tcase_add_test(tc_core, test_proc_spawn_true_exits_0);
     tcase_add_test(tc_core, test_proc_spawn_sh_exit_3);
