@@ -98,8 +98,8 @@ serve_one(bool block_first)
     lab_fifo(IPCLAB_FIFO2, lab_path(fifo2, "fifo2"));
     lab_gate_init(&p.go);
     pid = lab_fork("client", client, &p);
-    fd1 = ipc_fifo_open(IPCLAB_FIFO1, fifo1, O_RDONLY);
-    fd2 = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
+    fd1 = lab_open(IPCLAB_FIFO1, fifo1, O_RDONLY);
+    fd2 = lab_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     if (ipc_rec_read_one(fd1, IPCLAB_FIFO1, &rec, IPCLAB_KIND_REQUEST) == 1) {
         ipc_rec_make_result(&rec, 0, 42);
         lab_need(ipc_rec_write(fd2, IPCLAB_FIFO2, &rec, -1),

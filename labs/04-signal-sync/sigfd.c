@@ -101,7 +101,7 @@ exp_signalfd(void)
     lab_gate_init(&p.ready);
     pid = lab_fork("poller", poller, &p);
     ok = lab_gate_wait(&p.ready, NULL);
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, sigfd, O_WRONLY);
+    fd = lab_open(IPCLAB_FIFO_LAB, sigfd, O_WRONLY);
     for (uint32_t seq = 1; seq <= EACH; seq++) {
         ipc_rec_request(&rec, IPCLAB_OP_SUM, seq, seq, seq);
         lab_need(ipc_rec_write(fd, IPCLAB_FIFO_LAB, &rec, -1),

@@ -90,7 +90,7 @@ wake_each(enum ipc_sig_mode mode, int *nread, int *left)
     lab_gate_init(&p.go);
     pid = lab_fork("reader", sleeper, &p);
     lab_gate_wait(&p.opened, NULL);
-    fd = ipc_fifo_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
+    fd = lab_open(IPCLAB_FIFO2, fifo2, O_WRONLY);
     for (uint32_t seq = 1; seq <= RECORDS; seq++) {
         result_for(&rec, pid, seq);
         lab_need(ipc_rec_write(fd, IPCLAB_FIFO2, &rec, -1),

@@ -279,3 +279,13 @@ lab_fifo(enum ipc_fifo_no no, const char *path)
         ipc_die("cannot create the FIFO '%s'", path);
     return path;
 }
+
+int
+lab_open(enum ipc_fifo_no no, const char *path, int flags)
+{
+    int fd = ipc_fifo_open(no, path, flags);
+
+    if (fd == -1)
+        ipc_die("cannot open the FIFO '%s'", path);
+    return fd;
+}

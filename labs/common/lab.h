@@ -96,6 +96,11 @@ lab_need(long result, const char *what);
 const char *
 lab_fifo(enum ipc_fifo_no no, const char *path);
 
+/* ipc_fifo_open() for the lab's own end of a FIFO it cannot do without:
+   on failure the lab says why and exits 1. Returns the descriptor. */
+int
+lab_open(enum ipc_fifo_no no, const char *path, int flags);
+
 /* The role of the calling process: the lab's, or its peer's. */
 const char *
 lab_role(void);
