@@ -113,8 +113,8 @@ run(size_t size, struct tally *t)
 
     lab_path(path, "atomicity");
     lab_fifo(IPCLAB_FIFO_LAB, path);
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
-    if (buf == NULL || fd == -1 || ipc_fd_set_nonblock(fd, 0) == -1)
+    fd = lab_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
+    if (buf == NULL || ipc_fd_set_nonblock(fd, 0) == -1)
         return false;
     if (size == SMALL_SIZE)
         lab_say("PIPE_BUF is %ld bytes; a FIFO holds %d bytes (F_GETPIPE_SZ)",

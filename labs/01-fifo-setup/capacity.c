@@ -22,7 +22,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "ipclab/fifo.h"
@@ -34,28 +33,18 @@ exp_capacity(void)
 {
     char path[PATH_MAX];
     struct ipc_record rec;
-    long page = sysconf(_SC_PAGESIZE);
+    long page = lab_need(sysconf(_SC_PAGESIZE), "read the page size");
     long rsize = (long)sizeof(rec);
     long cap, pages, per_page, written = 0, nread = 0;
     int rd, wr, r, err;
     bool ok = true;
 
-    lab_path(path, "capacity");
-    if (ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600) == -1)
-        return false;
+    lab_fifo(IPCLAB_FIFO_LAB, lab_path(path, "capacity"));
     /* read end first: with O_NONBLOCK it opens at once, and then the
        write end finds a reader and opens too (step 4) */
-    rd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
-    wr = rd == -1 ? -1 : ipc_fifo_open(IPCLAB_FIFO_LAB, path,
-                                       O_WRONLY | O_NONBLOCK);
-    if (rd == -1 || wr == -1 || page <= 0 ||
-        (cap = fcntl(wr, F_GETPIPE_SZ)) == -1) {
-        lab_say("cannot set up the FIFO: %s", strerror(errno));
-        if (rd != -1)
-            close(rd);
-        unlink(path);
-        return false;
-    }
+    rd = lab_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
+    wr = lab_open(IPCLAB_FIFO_LAB, path, O_WRONLY | O_NONBLOCK);
+    cap = lab_need(fcntl(wr, F_GETPIPE_SZ), "read the FIFO's capacity");
     pages = cap / page;
     per_page = page / rsize;
     lab_say("the FIFO holds %ld bytes (F_GETPIPE_SZ): %ld pages of %ld bytes;"

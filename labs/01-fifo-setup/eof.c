@@ -60,9 +60,7 @@ exp_eof(void)
     lab_path(path, "eof");
     lab_fifo(IPCLAB_FIFO_LAB, path);
     /* O_NONBLOCK: no writer exists yet, and we want to see EAGAIN below */
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
-    if (fd == -1)
-        return false;
+    fd = lab_open(IPCLAB_FIFO_LAB, path, O_RDONLY | O_NONBLOCK);
     for (int i = 0; i < 2; i++) {
         w[i] = (struct writer){ .path = path, .seq = (uint32_t)i + 1 };
         lab_gate_init(&w[i].to_lab);

@@ -72,7 +72,7 @@ close_under_writer(bool ignore)
     lab_gate_init(&w.to_lab);
     lab_gate_init(&w.go);
     pid = lab_fork("writer", late_writer, &w);
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, w.path, O_RDONLY);   /* rendezvous */
+    fd = lab_open(IPCLAB_FIFO_LAB, w.path, O_RDONLY);        /* rendezvous */
     lab_gate_wait(&w.to_lab, NULL);
     close(fd);                  /* the last reader goes */
     lab_gate_post(&w.go, 1);

@@ -89,7 +89,7 @@ exp_many_writers(void)
     lab_gate_init(&go);
     for (int i = 0; i < CLIENTS; i++)
         pid[i] = lab_fork("client", client, &c);
-    fd = ipc_fifo_open(IPCLAB_FIFO1, c.path, O_RDONLY | O_NONBLOCK);
+    fd = lab_open(IPCLAB_FIFO1, c.path, O_RDONLY | O_NONBLOCK);
     /* end of file must mean "all have finished", not "none has begun" */
     for (int i = 0; i < CLIENTS; i++)
         ok &= lab_gate_wait(&opened, NULL);

@@ -107,8 +107,7 @@ exp_fixed_records(void)
     lab_fifo(IPCLAB_FIFO_LAB, lab_path(records, "records"));
     lab_steps_init(&s);
     pid = lab_fork("writer", rec_writer, &s);
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, records,
-                       O_RDONLY | O_NONBLOCK);
+    fd = lab_open(IPCLAB_FIFO_LAB, records, O_RDONLY | O_NONBLOCK);
     ipc_rec_reader_init(&rd, fd, IPCLAB_FIFO_LAB, IPCLAB_KIND_REQUEST);
     ok &= lab_gate_wait(&s.done, NULL);
 

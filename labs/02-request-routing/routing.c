@@ -142,15 +142,14 @@ exp_routing(void)
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         workers[op] = lab_fork(ipc_op_name(op), worker,
                                (void *)&worker_op[op]);
-    ipc_rec_reader_init(&in4, ipc_fifo_open(IPCLAB_FIFO4, fifo4,
-                                            O_RDONLY | O_NONBLOCK),
+    ipc_rec_reader_init(&in4, lab_open(IPCLAB_FIFO4, fifo4,
+                                       O_RDONLY | O_NONBLOCK),
                         IPCLAB_FIFO4, IPCLAB_KIND_RESULT);
-    ipc_rec_reader_init(&in1, ipc_fifo_open(IPCLAB_FIFO1, fifo1,
-                                            O_RDONLY | O_NONBLOCK),
+    ipc_rec_reader_init(&in1, lab_open(IPCLAB_FIFO1, fifo1,
+                                       O_RDONLY | O_NONBLOCK),
                         IPCLAB_FIFO1, IPCLAB_KIND_REQUEST);
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)   /* rendezvous */
-        to[op] = ipc_fifo_open(IPCLAB_FIFO_LAB, to_path(path, op),
-                               O_WRONLY);
+        to[op] = lab_open(IPCLAB_FIFO_LAB, to_path(path, op), O_WRONLY);
 
     while (ok && got_res < NCLIENTS * NREQ) {
         struct pollfd p[2] = { { .fd = in4.fd, .events = POLLIN },

@@ -186,7 +186,7 @@ exp_text_lines(void)
     lab_steps_init(&t2.steps);
     p1 = lab_fork("typist", typist, &t1);
     p2 = lab_fork("typist", typist, &t2);
-    r.fd = ipc_fifo_open(IPCLAB_FIFO_LAB, t1.path, O_RDONLY | O_NONBLOCK);
+    r.fd = lab_open(IPCLAB_FIFO_LAB, t1.path, O_RDONLY | O_NONBLOCK);
     ok &= lab_gate_wait(&t1.steps.done, NULL) &&
           lab_gate_wait(&t2.steps.done, NULL);
 

@@ -77,7 +77,7 @@ run_jobs(const struct job *jobs, int n)
 {
     char requests[PATH_MAX], results[PATH_MAX];
     struct ipc_record rec;
-    bool ok;
+    bool ok = true;
     int in, out;
     pid_t pid;
 
@@ -87,9 +87,8 @@ run_jobs(const struct job *jobs, int n)
     /* both blocking, in the worker's order: a read end opened first, with
        O_NONBLOCK, would see end of file until the worker opens its
        write end (lab 01, 'nonblock') */
-    in = ipc_fifo_open(IPCLAB_FIFO_LAB, requests, O_WRONLY);
-    out = ipc_fifo_open(IPCLAB_FIFO4, results, O_RDONLY);
-    ok = in >= 0 && out >= 0;           /* ipc_fifo_open() said why not */
+    in = lab_open(IPCLAB_FIFO_LAB, requests, O_WRONLY);
+    out = lab_open(IPCLAB_FIFO4, results, O_RDONLY);
     for (int i = 0; i < n && ok; i++) {
         const struct job *j = &jobs[i];
         char said[96];
