@@ -182,21 +182,11 @@ bench_start(char *const argv[], int out_fd, int err_fd)
 int
 bench_wait(pid_t pid, int timeout_ms)
 {
+    int code;
+
     /* a pidfd sleeps until the child ends, never spins: a pinned
        experiment may be running on our CPU */
-    bool ended = ipc_wait_exit(pid, timeout_ms) == 0;
-    int status;
-
-    if (!ended)
-        kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) == -1)
-        if (errno != EINTR)
-            return -1;
-    if (!ended)
-        return -1;
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return WEXITSTATUS(status);
+    return ipc_wait_or_kill(pid, "bench", timeout_ms, &code) == 0 ? code : -1;
 }
 
 int

@@ -62,21 +62,15 @@ lab_fork(const char *peer_role, lab_peer_fn fn, void *arg)
 int
 lab_wait(pid_t pid, const char *peer_role)
 {
-    bool ended = ipc_wait_exit(pid, LAB_WAIT_MS) == 0;
     int code;
 
-    if (!ended && errno != ETIMEDOUT)
-        ipc_die("cannot watch %s %ld", peer_role, (long)pid);
-    if (!ended) {
-        lab_say("%s %ld did not finish within %d ms: killing it", peer_role,
-                (long)pid, LAB_WAIT_MS);
-        kill(pid, SIGKILL);
-        if (ipc_wait_exit(pid, -1) == -1)
-            ipc_die("cannot watch %s %ld", peer_role, (long)pid);
-    }
-    if (ipc_reap(pid, peer_role, &code) != pid)
-        ipc_die("cannot reap %s %ld", peer_role, (long)pid);
-    return ended ? code : -1;
+    if (ipc_wait_or_kill(pid, peer_role, LAB_WAIT_MS, &code) == 0)
+        return code;
+    if (errno != ETIMEDOUT)
+        ipc_die("cannot wait for %s %ld", peer_role, (long)pid);
+    lab_say("%s %ld did not finish within %d ms: killed", peer_role,
+            (long)pid, LAB_WAIT_MS);
+    return -1;
 }
 
 /* The state letter of process pid ('R', 'S', 'Z'...), or 0 if it is gone */

@@ -389,6 +389,25 @@ ipc_reap(pid_t pid, const char *role, int *code)
 }
 
 int
+ipc_wait_or_kill(pid_t pid, const char *role, int timeout_ms, int *code)
+{
+    bool ended = ipc_wait_exit(pid, timeout_ms) == 0;
+
+    if (!ended && errno != ETIMEDOUT)
+        return -1;
+    /* out of time: kill it, and wait for that without a bound */
+    if (!ended && (kill(pid, SIGKILL) == -1 || ipc_wait_exit(pid, -1) == -1))
+        return -1;
+    if (ipc_reap(pid, role, code) != pid) {
+        errno = ECHILD;
+        return -1;
+    }
+    if (!ended)
+        errno = ETIMEDOUT;
+    return ended ? 0 : -1;
+}
+
+int
 ipc_exe_dir(char *buf, size_t size)
 {
     ssize_t n = readlink("/proc/self/exe", buf, size);

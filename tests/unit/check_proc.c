@@ -442,6 +442,32 @@ START_TEST(test_proc_wait_exit_bounded_and_unreaped)
 }
 END_TEST
 
+/* A child that ends in time: its status; one that does not: killed,
+   reaped, ETIMEDOUT */
+START_TEST(test_proc_wait_or_kill_reaps_both_ways)
+{
+    int code = -1;
+    pid_t quick = fork(), stuck;
+
+    ck_assert_int_ne(quick, -1);
+    if (quick == 0)
+        _exit(3);
+    ck_assert_int_eq(ipc_wait_or_kill(quick, "child", 10000, &code), 0);
+    ck_assert_int_eq(code, 3);
+    stuck = fork();
+    ck_assert_int_ne(stuck, -1);
+    if (stuck == 0) {
+        pause();
+        _exit(0);
+    }
+    ck_assert_int_eq(ipc_wait_or_kill(stuck, "child", 0, &code), -1);
+    ck_assert_int_eq(errno, ETIMEDOUT);
+    ck_assert_int_eq(code, 128 + SIGKILL);
+    ck_assert_int_eq(waitpid(stuck, NULL, WNOHANG), -1);  /* reaped */
+    ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
 START_TEST(test_proc_alive_false_for_reaped_child)
 {
     pid_t pid = fork();
@@ -587,6 +613,7 @@ proc_suite(void)
     tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
                                 unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_proc_wait_exit_bounded_and_unreaped);
+    tcase_add_test(tc_errors, test_proc_wait_or_kill_reaps_both_ways);
     tcase_add_test(tc_errors, test_proc_alive_false_for_reaped_child);
     tcase_add_test(tc_errors, test_proc_run_state_follows_stop_and_exit);
     tcase_add_test(tc_errors, test_proc_exec_failure_is_127);
