@@ -152,7 +152,7 @@ interrupt_read(bool restart)
     lab_fifo(IPCLAB_FIFO_LAB, lab_path(path, "handler"));
     lab_gate_init(&w.ready);
     pid = lab_fork("reader", blocked_reader, &w);
-    fd = ipc_fifo_open(IPCLAB_FIFO_LAB, path, O_WRONLY);
+    fd = lab_open(IPCLAB_FIFO_LAB, path, O_WRONLY);
     ok = lab_gate_wait(&w.ready, NULL) &&
          lab_wait_blocked(pid, wchan, sizeof(wchan));
     lab_say("%s: the reader sleeps in read() (in the kernel: %s)",
