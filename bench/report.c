@@ -69,22 +69,14 @@ static const char usage_text[] =
     "  --clients LIST     client counts (default 1,4,16,64)\n"
     "  --no-callgrind     skip the instruction counts\n";
 
-/* True when program 'name' is in $PATH */
+/* True when program 'name' is in $PATH, as the shell's 'command -v' finds */
 static bool
 on_path(const char *name)
 {
-    const char *path = getenv("PATH");
-    char *copy, *save = NULL, full[PATH_MAX];
-    bool found = false;
+    char cmd[128];
 
-    if (path == NULL || (copy = strdup(path)) == NULL)
-        return false;
-    for (char *d = strtok_r(copy, ":", &save); d != NULL && !found;
-         d = strtok_r(NULL, ":", &save))
-        found = snprintf(full, sizeof(full), "%s/%s", d, name) <
-                (int)sizeof(full) && access(full, X_OK) == 0;
-    free(copy);
-    return found;
+    snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
+    return system(cmd) == 0;
 }
 
 /* A directory: jobs are command lines split at spaces */
