@@ -5,6 +5,7 @@
  * corrupt or foreign trace directory exits 1 with one clear line, the same
  * for every subcommand.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,69 @@ START_TEST(test_cli_help)
     tt_trace(&r, "check", "-h", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert_ptr_nonnull(strstr(r.out, "--server PID"));
+    tt_run_free(&r);
+}
+END_TEST
+
+/* Each command's own options: its --help lists them and no other's */
+static const struct {
+    const char *name;
+    const char *has[7];         /* options its help lists */
+} command_helps[] = {
+    { "seq", { "--since", "--until", "--pid", "--request", "--width",
+               "--ascii", NULL } },
+    { "svg", { "--since", "--until", "--pid", "--request", "--layout",
+               "--output", NULL } },
+    { "chrome", { NULL } },
+    { "stats", { NULL } },
+    { "check", { NULL } },
+    { "overlap", { NULL } },
+    { "shiviz", { NULL } },
+    { "states", { NULL } },
+};
+
+/* Every option some command has, beyond those of every command */
+static const char *const own_options[] = {
+    "--since", "--until", "--pid", "--request", "--width", "--ascii",
+    "--layout", "--output", NULL
+};
+
+/* Does 'help' list the option 'opt' at a line's start? */
+static bool
+lists(const char *help, const char *opt)
+{
+    char line[40];
+
+    snprintf(line, sizeof(line), "\n  %s ", opt);
+    return strstr(help, line) != NULL;
+}
+
+/* "ipclab-trace CMD --help": that command's usage, its options only, and
+   those of every command */
+START_TEST(test_cli_command_help)
+{
+    char usage[64];
+    struct tt_run r;
+
+    tt_trace(&r, command_helps[_i].name, "--help", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.err, "");
+    snprintf(usage, sizeof(usage), "Usage: ipclab-trace %s [OPTIONS] DIR\n",
+             command_helps[_i].name);
+    ck_assert_msg(strncmp(r.out, usage, strlen(usage)) == 0, "%s", r.out);
+    ck_assert_msg(strstr(r.out, "COMMAND") == NULL, "%s", r.out);
+    ck_assert(lists(r.out, "--server"));
+    ck_assert(lists(r.out, "--all"));
+    for (int o = 0; own_options[o] != NULL; o++) {
+        bool want = false;
+
+        for (int k = 0; command_helps[_i].has[k] != NULL; k++)
+            want = want || strcmp(command_helps[_i].has[k],
+                                  own_options[o]) == 0;
+        ck_assert_msg(lists(r.out, own_options[o]) == want,
+                      "%s --help: %s %s", command_helps[_i].name,
+                      own_options[o], want ? "missing" : "listed");
+    }
     tt_run_free(&r);
 }
 END_TEST
@@ -228,6 +292,9 @@ cli_suite(void)
     TCase *core = tcase_create("core"), *errors = tcase_create("errors");
 
     tcase_add_test(core, test_cli_help);
+    tcase_add_loop_test(core, test_cli_command_help, 0,
+                        (int)(sizeof(command_helps) /
+                              sizeof(command_helps[0])));
     tcase_add_loop_test(core, test_cli_usage_errors, 0,
                         sizeof(usage_errors) / sizeof(usage_errors[0]));
     tcase_add_test(errors, test_cli_missing_dir);
