@@ -145,7 +145,6 @@ on_item(const struct tr_item *it, void *arg)
     }
 }
 
-/* Microseconds, one decimal */
 /* Undelivered messages for a process that vanished: no exit, no reap */
 static void
 count_vanished(uint64_t key, void *val, void *arg)
@@ -157,6 +156,7 @@ count_vanished(uint64_t key, void *val, void *arg)
         s->vanished += (uintptr_t)val;
 }
 
+/* Microseconds, one decimal */
 static void
 print_us(uint64_t ns)
 {
