@@ -16,11 +16,12 @@
  * holds, 1 when a violation was found outside the lost stretches, 3 when
  * none was but events were lost ("protocol not verified").
  *
- * Order in the trace is not order in time for two processes: each traces
- * after its syscall returns. The checks only rely on orders that hold
- * anyway: the server writes, then traces, then signals; a reader is
- * signalled, then reads, then traces, then acks; and one process's own
- * events are in the order it emitted them.
+ * Order in the trace is not order in time for two processes: a writer or
+ * sender traces before its system call, a reader or receiver after it.
+ * The checks only rely on orders that hold anyway: the server traces its
+ * write, writes, then signals; a reader is signalled, then reads, then
+ * traces, then acks; and one process's own events are in the order it
+ * emitted them.
  */
 #include <errno.h>
 #include <inttypes.h>
