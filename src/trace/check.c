@@ -1019,7 +1019,6 @@ cmd_check_run(const struct cmd_args *args)
         ipc_warn("cannot check '%s'", dir);
         goto out;
     }
-    tr_source_warn_lost(dir, &info, c.origin);
     for (size_t i = 0; i < n; i++) {
         if (g[i].end == UINT64_MAX && g[i].begin == 0)
             printf("not judged: the whole trace (the tracer lost %" PRIu64

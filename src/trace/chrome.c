@@ -348,8 +348,6 @@ cmd_chrome_run(const struct cmd_args *args)
         mark_gaps(&c, &info);
         printf("\n]}\n");
     }
-    if (rc == 0)
-        tr_source_warn_lost(dir, &info, info.first_ts);
     tr_hash_free(&c.tracks);
     tr_procs_free(&c.procs);
     return rc == 0 ? 0 : 1;

@@ -171,7 +171,6 @@ report(struct stats *s, const char *dir, const struct tr_source_info *info)
     printf("%s: %" PRIu64 " events in %.3f ms, %" PRIu64 " processes\n",
            dir, info->events, (double)(info->last_ts - info->first_ts) / 1e6,
            s->procs.seen);
-    tr_source_warn_lost(dir, info, info->first_ts);
 
     printf("\n%-40s %9s\n", "events", "count");
     for (int t = 1; t < TR_TYPE_COUNT; t++)

@@ -285,11 +285,25 @@ START_TEST(test_cli_selects_nothing)
 }
 END_TEST
 
+/* A trace whose tracer lost events: every command says so, once, on
+   stderr, whatever it reads the trace for */
+START_TEST(test_cli_lost_said_once)
+{
+    struct tt_run r;
+
+    tt_trace(&r, command_helps[_i].name, tt_dir(TT_EMIT_LOST), NULL);
+    ck_assert_msg(tt_count_lines(r.err, "the tracer lost") == 1,
+                  "%s:\n%s", command_helps[_i].name, r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *core = tcase_create("core"), *errors = tcase_create("errors");
+    TCase *lost = tcase_create("lost");
 
     tcase_add_test(core, test_cli_help);
     tcase_add_loop_test(core, test_cli_command_help, 0,
@@ -305,7 +319,13 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_unknown_server);
     tcase_add_test(errors, test_cli_selects_nothing);
     tcase_set_timeout(errors, 30);
+    tcase_add_unchecked_fixture(lost, tt_need_lost, NULL);
+    tcase_add_loop_test(lost, test_cli_lost_said_once, 0,
+                        (int)(sizeof(command_helps) /
+                              sizeof(command_helps[0])));
+    tcase_set_timeout(lost, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
+    suite_add_tcase(s, lost);
     return s;
 }
