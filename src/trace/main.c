@@ -183,10 +183,11 @@ usage(const struct command *cmd)
     fputs("\n"
           "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
           "trace is missing or unreadable, check found violations, svg\n"
-          "refused a picture too tall for one page (without --output), or\n"
-          "overlap found no server in the trace; 2 on usage errors; 3 from\n"
-          "check when it found no violation but the tracer lost events, so\n"
-          "it could not judge everything.\n", stdout);
+          "refused a picture too tall for one page (without --output),\n"
+          "overlap found no server in the trace, or the output could not be\n"
+          "written; 2 on usage errors; 3 from check when it found no\n"
+          "violation but the tracer lost events, so it could not judge\n"
+          "everything.\n", stdout);
 }
 
 static const struct command *
@@ -198,6 +199,16 @@ parse_command(const char *word)
     ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
                     "check, overlap, shiviz or states)",
                     word);
+}
+
+/* A command's exit status, once what it printed is written out */
+static int
+written(int status)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    ipc_warnx("cannot write to standard output");
+    return 1;
 }
 
 /* Add an option, as the user gave it, to the advice svg may print */
@@ -299,5 +310,5 @@ main(int argc, char *argv[])
     a.svg.scope_args = scope_args;
     if (a.view.since > a.view.until)
         ipc_usage_error("--since is after --until");
-    return cmd->run(&a);
+    return written(cmd->run(&a));
 }

@@ -243,7 +243,7 @@ cmd_shiviz_run(const struct cmd_args *args)
         if (s.oom)
             ipc_warnx("shiviz: out of memory");
         else if (print_log(&s, info.first_ts) == 0)
-            rc = fflush(stdout) == EOF || ferror(stdout) ? 1 : 0;
+            rc = 0;
     }
     tr_procs_free(&s.procs);
     free(s.items);

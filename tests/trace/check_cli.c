@@ -298,6 +298,25 @@ START_TEST(test_cli_lost_said_once)
 }
 END_TEST
 
+/* Output that cannot be written (a full disk) is an error, said once:
+   exit 1, never 0 */
+START_TEST(test_cli_output_fails)
+{
+    char script[4096];
+    const char *argv[] = { "/bin/sh", "-c", script, NULL };
+    struct tt_run r;
+
+    snprintf(script, sizeof(script), "exec '%s' %s '%s' > /dev/full",
+             tt_tool(), command_helps[_i].name, tt_dir(TT_DEFAULT));
+    tt_exec(&r, argv);
+    ck_assert_msg(r.status == 1, "%s: exit %d", command_helps[_i].name,
+                  r.status);
+    ck_assert_msg(tt_count_lines(r.err, "cannot write to standard output")
+                  == 1, "%s:\n%s", command_helps[_i].name, r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -318,6 +337,9 @@ cli_suite(void)
     tcase_add_unchecked_fixture(errors, tt_need_default, NULL);
     tcase_add_test(errors, test_cli_unknown_server);
     tcase_add_test(errors, test_cli_selects_nothing);
+    tcase_add_loop_test(errors, test_cli_output_fails, 0,
+                        (int)(sizeof(command_helps) /
+                              sizeof(command_helps[0])));
     tcase_set_timeout(errors, 30);
     tcase_add_unchecked_fixture(lost, tt_need_lost, NULL);
     tcase_add_loop_test(lost, test_cli_lost_said_once, 0,
