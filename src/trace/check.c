@@ -763,10 +763,10 @@ on_event(const struct tr_event *ev, void *arg)
     }
     if (ev->type == TR_RECORD_WRITE || ev->type == TR_RECORD_READ ||
         ev->type == TR_ROUTE || ev->type == TR_RECLAIM) {
-        /* A worker traces its FIFO4 write after write() returns: the whole
-           round trip may be over, answer read, before it does. Hops of an
-           answered request are late news, except a new answer in FIFO2 (a
-           second answer) or a new request in FIFO1 (the seq sent again). */
+        /* A hop of a request already answered (FIFO3, FIFO4, a route, a
+           reclaim) is late news, except a new answer in FIFO2 (a second
+           answer) or a new request in FIFO1 (the seq sent again); a record
+           given back through FIFO4 still frees the reader that held it. */
         if (ev->fifo != 1 && ev->fifo != 2 &&
             ck_req(&c->db, ev->pid, ev->seq, 0, false) == NULL &&
             ck_answered(&c->db, ev->pid, ev->seq)) {

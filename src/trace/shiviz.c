@@ -13,8 +13,8 @@
  *                                           then own component + 1
  *
  * Ends are taken in time order, except that a send is put just before its
- * receive when the reader traced first (every program traces after its
- * write() or sigqueue() returns). The output is ShiViz's file format: the
+ * receive when the reader traced first (its writer traced after its
+ * write() or sigqueue() returned). The output is ShiViz's file format: the
  * parsing regular expression on the first line, an empty line (no
  * multiple-execution delimiter), then one line per event:
  *

@@ -16,9 +16,9 @@
  *
  * Hops come from the matcher's items; the two request-long spans (dispatch
  * and end to end) from a table of requests in flight, freed as each one is
- * answered. Every program traces after its syscall returns, so a reader
- * may trace before its writer: such a latency is below zero, counted as 0
- * and reported.
+ * answered. A writer that traces after its system call returns (the
+ * kit's trace before it) lets a reader trace first: such a latency is
+ * below zero, counted as 0 and reported.
  */
 #include <inttypes.h>
 #include <stdio.h>
