@@ -506,7 +506,8 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
         ops->begin(&L, arg);
     if (run_pass(dir, &two, "pass 2 of 2") == -1)
         goto out;
-    ops->end(&L, arg);
+    if (ops->end(&L, arg) == -1)
+        goto out;
     rc = 0;
 out:
     tr_hash_free_values(&one.usage);

@@ -382,8 +382,9 @@ by_time(const void *x, const void *y)
     return a->t < b->t ? -1 : a->t > b->t;
 }
 
-/* --request: the steps in time order, and the longest wait between two */
-static void
+/* --request: the steps in time order, and the longest wait between two;
+   0, or -1 after printing why */
+static int
 print_steps(struct seq *s, const struct tr_layout *L)
 {
     struct tr_source_info info;
@@ -392,7 +393,7 @@ print_steps(struct seq *s, const struct tr_layout *L)
     int longest = 0;
 
     if (tr_source_read(L->dir, find_route, s, NULL, &info) == -1)
-        return;
+        return -1;
     qsort(s->steps, (size_t)s->nsteps, sizeof(s->steps[0]), by_time);
     printf("\nRequest %d:%u, step by step (%d steps; ms since the first "
            "event, and since the step before):\n", s->v->req_pid,
@@ -414,6 +415,7 @@ print_steps(struct seq *s, const struct tr_layout *L)
     if (best > 0)
         printf("longest wait: before step %d (%s ms)\n", longest + 1,
                tr_fmt_ms(best, dt, sizeof(dt)));
+    return 0;
 }
 
 /* A row across every lane where the tracer lost events */
@@ -508,7 +510,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
         keep_steps(s, it);
 }
 
-static void
+static int
 seq_end(struct tr_layout *L, void *arg)
 {
     struct seq *s = arg;
@@ -527,8 +529,7 @@ seq_end(struct tr_layout *L, void *arg)
     printf("%s to itself (or to its lane's other owner)\n", g->self);
     printf("+T at the end of a label: read (or taken) T ms after it was "
            "written (or sent)\n");
-    if (s->v->req_pid != 0)
-        print_steps(s, L);
+    return s->v->req_pid != 0 ? print_steps(s, L) : 0;
 }
 
 int
