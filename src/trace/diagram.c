@@ -228,6 +228,8 @@ on_event(const struct tr_event *ev, void *arg)
     if (p->no == 1)
         on_mark(ev, p->L);      /* before the items it may hold */
     tr_procs_see(&p->procs, ev);
+    if (p->no == 2 && p->ops->event != NULL)
+        p->ops->event(ev, p->arg);
     tr_match_event(p->m, ev);
     if (p->no == 2) {
         mark = tr_match_oldest(p->m);

@@ -69,6 +69,8 @@ struct tr_diagram_ops {
     void (*item)(struct tr_layout *L, const struct tr_item *it, void *arg);
     /* after the last item: 0, or -1 after printing why */
     int (*end)(struct tr_layout *L, void *arg);
+    /* pass 2: every event read, before its items; or NULL */
+    void (*event)(const struct tr_event *ev, void *arg);
 };
 
 /*

@@ -362,14 +362,14 @@ keep_steps(struct seq *s, const struct tr_item *it)
     }
 }
 
-/* The route event of the request: the server's choice of worker */
+/* --request: its route event, the server's choice of worker, is a step */
 static void
 find_route(const struct tr_event *ev, void *arg)
 {
     struct seq *s = arg;
 
-    if (ev->type == TR_ROUTE && ev->pid == s->v->req_pid &&
-        ev->seq == s->v->req_seq)
+    if (ev->type == TR_ROUTE && s->v->req_pid != 0 &&
+        ev->pid == s->v->req_pid && ev->seq == s->v->req_seq)
         add_step(s, ev->ts, ev->vpid, "routes it to worker %d",
                  ev->worker_pid);
 }
@@ -382,18 +382,14 @@ by_time(const void *x, const void *y)
     return a->t < b->t ? -1 : a->t > b->t;
 }
 
-/* --request: the steps in time order, and the longest wait between two;
-   0, or -1 after printing why */
-static int
+/* --request: the steps in time order, and the longest wait between two */
+static void
 print_steps(struct seq *s, const struct tr_layout *L)
 {
-    struct tr_source_info info;
     char t[32], dt[32], who[40];
     uint64_t best = 0;
     int longest = 0;
 
-    if (tr_source_read(L->dir, find_route, s, NULL, &info) == -1)
-        return -1;
     qsort(s->steps, (size_t)s->nsteps, sizeof(s->steps[0]), by_time);
     printf("\nRequest %d:%u, step by step (%d steps; ms since the first "
            "event, and since the step before):\n", s->v->req_pid,
@@ -415,7 +411,6 @@ print_steps(struct seq *s, const struct tr_layout *L)
     if (best > 0)
         printf("longest wait: before step %d (%s ms)\n", longest + 1,
                tr_fmt_ms(best, dt, sizeof(dt)));
-    return 0;
 }
 
 /* A row across every lane where the tracer lost events */
@@ -529,13 +524,16 @@ seq_end(struct tr_layout *L, void *arg)
     printf("%s to itself (or to its lane's other owner)\n", g->self);
     printf("+T at the end of a label: read (or taken) T ms after it was "
            "written (or sent)\n");
-    return s->v->req_pid != 0 ? print_steps(s, L) : 0;
+    if (s->v->req_pid != 0)
+        print_steps(s, L);
+    return 0;
 }
 
 int
 cmd_seq_run(const struct cmd_args *args)
 {
-    static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end };
+    static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end,
+                                               find_route };
     static struct seq s;        /* large: keep it off the stack */
     int room = args->seq.width - 10 - LABEL_MIN;
 

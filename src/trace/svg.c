@@ -810,7 +810,8 @@ svg_end(struct tr_layout *L, void *arg)
 int
 cmd_svg_run(const struct cmd_args *args)
 {
-    static const struct tr_diagram_ops ops = { NULL, svg_item, svg_end };
+    static const struct tr_diagram_ops ops = { NULL, svg_item, svg_end,
+                                               NULL };
     struct svg s = { .opts = &args->svg, .v = &args->view,
                      .dir = args->dir };
     int rc;
