@@ -16,11 +16,12 @@
  * holds, 1 when a violation was found outside the lost stretches, 3 when
  * none was but events were lost ("protocol not verified").
  *
- * Order in the trace is not order in time for two processes: each traces
- * after its syscall returns. The checks only rely on orders that hold
- * anyway: the server writes, then traces, then signals; a reader is
- * signalled, then reads, then traces, then acks; and one process's own
- * events are in the order it emitted them.
+ * Order in the trace is not order in time for two processes: a writer or
+ * sender traces before its system call, a reader or receiver after it.
+ * The checks only rely on orders that hold anyway: the server traces its
+ * write, writes, then signals; a reader is signalled, then reads, then
+ * traces, then acks; and one process's own events are in the order it
+ * emitted them.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -762,10 +763,10 @@ on_event(const struct tr_event *ev, void *arg)
     }
     if (ev->type == TR_RECORD_WRITE || ev->type == TR_RECORD_READ ||
         ev->type == TR_ROUTE || ev->type == TR_RECLAIM) {
-        /* A worker traces its FIFO4 write after write() returns: the whole
-           round trip may be over, answer read, before it does. Hops of an
-           answered request are late news, except a new answer in FIFO2 (a
-           second answer) or a new request in FIFO1 (the seq sent again). */
+        /* A hop of a request already answered (FIFO3, FIFO4, a route, a
+           reclaim) is late news, except a new answer in FIFO2 (a second
+           answer) or a new request in FIFO1 (the seq sent again); a record
+           given back through FIFO4 still frees the reader that held it. */
         if (ev->fifo != 1 && ev->fifo != 2 &&
             ck_req(&c->db, ev->pid, ev->seq, 0, false) == NULL &&
             ck_answered(&c->db, ev->pid, ev->seq)) {
@@ -1018,7 +1019,6 @@ cmd_check_run(const struct cmd_args *args)
         ipc_warn("cannot check '%s'", dir);
         goto out;
     }
-    tr_source_warn_lost(dir, &info, c.origin);
     for (size_t i = 0; i < n; i++) {
         if (g[i].end == UINT64_MAX && g[i].begin == 0)
             printf("not judged: the whole trace (the tracer lost %" PRIu64

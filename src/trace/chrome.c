@@ -9,7 +9,9 @@
  *   - a flow arrow ("s" on the sender's slice, "f" with "bp":"e" on the
  *     receiver's) for every record read and every signal consumed, with
  *     one id per message;
- *   - on a second thread, "state", the process's proc_state intervals.
+ *   - on a second thread, "state", the process's proc_state intervals,
+ *     each until the next, the process's exit or its reaping (states.c's
+ *     times).
  *
  * Perfetto binds a flow end to the slice open on its thread at that time,
  * so slices must not overlap: each lasts until the next event of its
@@ -233,6 +235,7 @@ on_event(const struct tr_event *ev, void *arg)
 {
     struct chrome *c = arg;
     struct track *t;
+    struct track *dead;
 
     if (!c->have_origin) {
         c->origin = ev->ts;
@@ -241,6 +244,10 @@ on_event(const struct tr_event *ev, void *arg)
         json_str(c->dir);
         printf("},\"traceEvents\":[");
     }
+    /* a child killed traces no proc_exit: its state ends when reaped */
+    if (ev->type == TR_PROC_REAP &&
+        (dead = tr_hash_get(&c->tracks, (uint64_t)ev->child_pid)) != NULL)
+        close_state(c, ev->child_pid, dead, ev->ts);
     if ((t = track(c, ev->vpid)) == NULL)
         return;
     name_process(c, ev->vpid, t);
@@ -348,8 +355,6 @@ cmd_chrome_run(const struct cmd_args *args)
         mark_gaps(&c, &info);
         printf("\n]}\n");
     }
-    if (rc == 0)
-        tr_source_warn_lost(dir, &info, info.first_ts);
     tr_hash_free(&c.tracks);
     tr_procs_free(&c.procs);
     return rc == 0 ? 0 : 1;

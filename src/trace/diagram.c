@@ -53,7 +53,6 @@ struct pass {
     int have_origin;
     struct tr_hash usage;       /* pass 1: (section, vpid) --> usage */
     struct tr_hash drawn;       /* pass 1: vpid --> 1, every process drawn */
-    struct tr_source_info info; /* what the pass read */
     struct tr_layout *L;
     const struct tr_diagram_ops *ops;
     void *arg;
@@ -229,6 +228,8 @@ on_event(const struct tr_event *ev, void *arg)
     if (p->no == 1)
         on_mark(ev, p->L);      /* before the items it may hold */
     tr_procs_see(&p->procs, ev);
+    if (p->no == 2 && p->ops->event != NULL)
+        p->ops->event(ev, p->arg);
     tr_match_event(p->m, ev);
     if (p->no == 2) {
         mark = tr_match_oldest(p->m);
@@ -379,7 +380,6 @@ run_pass(const char *dir, struct pass *p, const char *what)
     }
     p->L->origin = info.first_ts;
     p->L->end = info.last_ts;
-    p->info = info;
     rc = 0;
 out:
     tr_order_free(p->o);
@@ -494,7 +494,6 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     }
     if (L.ngaps > 0)
         memcpy(gaps_copy, gaps, L.ngaps * sizeof(*gaps));
-    tr_source_warn_lost(dir, &one.info, L.origin);
     tr_hash_each(&one.procs.by_vpid, gone_one, &gone);
     if (gone.oom) {
         ipc_warnx("out of memory reading the processes of '%s'", dir);
@@ -509,7 +508,8 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
         ops->begin(&L, arg);
     if (run_pass(dir, &two, "pass 2 of 2") == -1)
         goto out;
-    ops->end(&L, arg);
+    if (ops->end(&L, arg) == -1)
+        goto out;
     rc = 0;
 out:
     tr_hash_free_values(&one.usage);

@@ -67,7 +67,10 @@ struct tr_layout {
 struct tr_diagram_ops {
     void (*begin)(struct tr_layout *L, void *arg);  /* or NULL */
     void (*item)(struct tr_layout *L, const struct tr_item *it, void *arg);
-    void (*end)(struct tr_layout *L, void *arg);
+    /* after the last item: 0, or -1 after printing why */
+    int (*end)(struct tr_layout *L, void *arg);
+    /* pass 2: every event read, before its items; or NULL */
+    void (*event)(const struct tr_event *ev, void *arg);
 };
 
 /*

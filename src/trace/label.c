@@ -58,7 +58,6 @@ tr_fmt_ms(uint64_t ns, char *buf, size_t n)
     return buf;
 }
 
-/* "84/2" for a request, "=42" or "ERANGE" for a result */
 const char *
 tr_append(char *buf, size_t n, const char *fmt, ...)
 {
@@ -79,6 +78,7 @@ tr_fmt_since(uint64_t t, uint64_t origin, char *buf, size_t n)
     return tr_fmt_ms(t > origin ? t - origin : 0, buf, n);
 }
 
+/* "84/2" for a request, "=42" or "ERANGE" for a result */
 static void
 record_body(const struct tr_item *it, char *buf, size_t n)
 {

@@ -8,7 +8,8 @@
  *   build/bin/ipclab-trace stats /tmp/t1        counts and latencies
  *   build/bin/ipclab-trace check /tmp/t1        is the protocol kept?
  *
- * This file parses the command line; each subcommand has its own file
+ * This file parses the command line and prints the help of the tool or of
+ * one command from its tables; each subcommand has its own file
  * (seq.c, svg.c, chrome.c, stats.c, check.c) over the shared reader
  * (source.c), matcher (match.c) and diagram layout (diagram.c).
  * The trace's events are the catalogue in include/ipclab/tp.h.
@@ -47,101 +48,146 @@ static const struct ipc_cli_opt options[] = {
 #define VIEW_OPTS (1u << OPT_SINCE | 1u << OPT_UNTIL | 1u << OPT_PID | \
                    1u << OPT_REQUEST)
 
-/* Each command, its own options beyond --help, --server and --all, and
-   what runs it */
-static const struct command {
-    const char *name;
-    unsigned opts;              /* bits 1 << OPT_... */
-    int (*run)(const struct cmd_args *args);
-} commands[] = {
-    { "seq", VIEW_OPTS | 1u << OPT_WIDTH | 1u << OPT_ASCII, cmd_seq_run },
-    { "svg", VIEW_OPTS | 1u << OPT_LAYOUT | 1u << OPT_OUTPUT, cmd_svg_run },
-    { "chrome", 0, cmd_chrome_run },
-    { "stats", 0, cmd_stats_run },
-    { "check", 0, cmd_check_run },
-    { "overlap", 0, cmd_overlap_run },
-    { "shiviz", 0, cmd_shiviz_run },
-    { "states", 0, cmd_states_run },
-    { NULL, 0, NULL },
-};
-
 /* Options every command has */
 #define COMMON_OPTS (1u << OPT_HELP | 1u << OPT_SERVER | 1u << OPT_ALL)
 
+/* What each option does, in the help texts */
+static const char *const option_help[OPT_COUNT] = {
+    [OPT_SERVER] =
+        "  --server PID    only the ipclab system of server PID: the\n"
+        "                  server, its processing clients and its\n"
+        "                  requesting clients\n",
+    [OPT_ALL] =
+        "  --all           every process the trace holds (a session\n"
+        "                  daemon may record other programs too)\n",
+    [OPT_SINCE] =
+        "  --since T       from T after the first event (1.5ms, 200us, 2s;\n"
+        "                  a bare number is in ms)\n",
+    [OPT_UNTIL] =
+        "  --until T       up to T after the first event\n",
+    [OPT_PID] =
+        "  --pid P         only what involves process P, and the requests\n"
+        "                  of client P through every hop\n",
+    [OPT_REQUEST] =
+        "  --request P:S   only request S of client P\n",
+    [OPT_WIDTH] =
+        "  --width N       seq: fit N columns (default 80)\n",
+    [OPT_ASCII] =
+        "  --ascii         seq: plain ASCII instead of box drawing\n",
+    [OPT_LAYOUT] =
+        "  --layout L      svg: 'time' (default: to scale, idle stretches\n"
+        "                  shortened and marked) or 'order' (one row per\n"
+        "                  event time)\n",
+    [OPT_OUTPUT] =
+        "  --output NAME.svg  svg: write NAME.svg, or NAME-1.svg,\n"
+        "                  NAME-2.svg... when it is too tall for one\n"
+        "                  picture (without it, such a picture is refused\n"
+        "                  with the --since/--until that draws a part)\n",
+    [OPT_HELP] =
+        "  -h, --help      show this help\n",
+};
+
+/* Each command, what it does, its own options beyond --help, --server
+   and --all, and what runs it */
+static const struct command {
+    const char *name;
+    const char *help;           /* its lines in the list of commands */
+    unsigned opts;              /* bits 1 << OPT_... */
+    int (*run)(const struct cmd_args *args);
+} commands[] = {
+    { "seq",
+      "  seq DIR       text sequence diagram: one lane per process, one\n"
+      "                arrow per record (FIFO) and per signal, in time\n"
+      "                order, times in ms since the first event\n",
+      VIEW_OPTS | 1u << OPT_WIDTH | 1u << OPT_ASCII, cmd_seq_run },
+    { "svg",
+      "  svg DIR       the same diagram as SVG, for a browser:\n"
+      "                ipclab-trace svg DIR > run.svg\n",
+      VIEW_OPTS | 1u << OPT_LAYOUT | 1u << OPT_OUTPUT, cmd_svg_run },
+    { "chrome",
+      "  chrome DIR    Chrome trace-event JSON with flow arrows, to open\n"
+      "                in ui.perfetto.dev or chrome://tracing\n",
+      0, cmd_chrome_run },
+    { "stats",
+      "  stats DIR     event counts, per-hop latencies (count, p50, p99,\n"
+      "                max) and end-to-end request latency\n",
+      0, cmd_stats_run },
+    { "check",
+      "  check DIR     verify the protocol's rules R1..R10\n"
+      "                (docs/protocol.md, section 8): one record at a\n"
+      "                time in FIFO2 and FIFO3 until its ack is taken,\n"
+      "                announced and read by its addressee, every read\n"
+      "                acknowledged, every ack taken, requests unchanged,\n"
+      "                exact results, one answer each (or its drop,\n"
+      "                traced), no error; one line per violation,\n"
+      "                naming its rule\n",
+      0, cmd_check_run },
+    { "overlap",
+      "  overlap DIR   requests of different clients in the server at\n"
+      "                once, and records that waited for the ack of\n"
+      "                the record before them (another client's, or\n"
+      "                their own client's)\n",
+      0, cmd_overlap_run },
+    { "shiviz",
+      "  shiviz DIR    the trace as a ShiViz log (vector clocks from\n"
+      "                every matched message; its first line is the\n"
+      "                parsing expression ShiViz asks for):\n"
+      "                ipclab-trace shiviz DIR > run.log\n",
+      0, cmd_shiviz_run },
+    { "states",
+      "  states DIR    time per state (proc_state) per process: the\n"
+      "                numbers of Trace Compass's process time graph\n",
+      0, cmd_states_run },
+    { NULL, NULL, 0, NULL },
+};
+
+/* Print the help text of every option in 'opts' (bits 1 << OPT_...) */
 static void
-usage(void)
+print_options(unsigned opts)
 {
-    printf("Usage: %s COMMAND [OPTIONS] DIR\n"
-           "\n"
-           "Shows what happened in a trace of ipclab programs: DIR is the CTF\n"
-           "trace directory that traces/record.sh (or 'make trace') wrote.\n"
-           "\n"
-           "Commands:\n"
-           "  seq DIR       text sequence diagram: one lane per process, one\n"
-           "                arrow per record (FIFO) and per signal, in time\n"
-           "                order, times in ms since the first event\n"
-           "  svg DIR       the same diagram as SVG, for a browser:\n"
-           "                %s svg DIR > run.svg\n"
-           "  chrome DIR    Chrome trace-event JSON with flow arrows, to open\n"
-           "                in ui.perfetto.dev or chrome://tracing\n"
-           "  stats DIR     event counts, per-hop latencies (count, p50, p99,\n"
-           "                max) and end-to-end request latency\n"
-           "  check DIR     verify the protocol's rules R1..R10\n"
-           "                (docs/protocol.md, section 8): one record at a\n"
-           "                time in FIFO2 and FIFO3 until its ack is taken,\n"
-           "                announced and read by its addressee, every read\n"
-           "                acknowledged, every ack taken, requests unchanged,\n"
-           "                exact results, one answer each (or its drop,\n"
-           "                traced), no error; one line per violation,\n"
-           "                naming its rule\n"
-           "  overlap DIR   requests of different clients in the server at\n"
-           "                once, and records that waited for the ack of\n"
-           "                the record before them (another client's, or\n"
-           "                their own client's)\n"
-           "  shiviz DIR    the trace as a ShiViz log (vector clocks from\n"
-           "                every matched message; its first line is the\n"
-           "                parsing expression ShiViz asks for):\n"
-           "                %s shiviz DIR > run.log\n"
-           "  states DIR    time per state (proc_state) per process: the\n"
-           "                numbers of Trace Compass's process time graph\n"
-           "\n"
-           "Which processes (every command): by default those of the\n"
-           "recording, when DIR/record.info says which (traces/record.sh\n"
-           "writes it): the recorded command, the processes given to\n"
-           "record.sh --pid, and all they started; every process otherwise.\n"
-           "  --server PID    only the ipclab system of server PID: the\n"
-           "                  server, its processing clients and its\n"
-           "                  requesting clients\n"
-           "  --all           every process the trace holds (a session\n"
-           "                  daemon may record other programs too)\n"
-           "Every command warns on stderr when the tracer lost events, with\n"
-           "the stretches of time concerned.\n"
-           "\n"
-           "Options of seq and svg:\n"
-           "  --since T       from T after the first event (1.5ms, 200us, 2s;\n"
-           "                  a bare number is in ms)\n"
-           "  --until T       up to T after the first event\n"
-           "  --pid P         only what involves process P, and the requests\n"
-           "                  of client P through every hop\n"
-           "  --request P:S   only request S of client P\n"
-           "  --width N       seq: fit N columns (default 80)\n"
-           "  --ascii         seq: plain ASCII instead of box drawing\n"
-           "  --layout L      svg: 'time' (default: to scale, idle stretches\n"
-           "                  shortened and marked) or 'order' (one row per\n"
-           "                  event time)\n"
-           "  --output NAME.svg  svg: write NAME.svg, or NAME-1.svg,\n"
-           "                  NAME-2.svg... when it is too tall for one\n"
-           "                  picture (without it, such a picture is refused\n"
-           "                  with the --since/--until that draws a part)\n"
-           "  -h, --help      show this help\n"
-           "\n"
-           "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
-           "trace is missing or unreadable, check found violations, svg\n"
-           "refused a picture too tall for one page (without --output), or\n"
-           "overlap found no server in the trace; 2 on usage errors; 3 from\n"
-           "check when it found no violation but the tracer lost events, so\n"
-           "it could not judge everything.\n",
-           ipc_progname(), ipc_progname(), ipc_progname());
+    for (int o = 1; o < OPT_COUNT; o++)
+        if (opts & 1u << o && o != OPT_HELP)
+            fputs(option_help[o], stdout);
+}
+
+/* The help of the whole tool (cmd NULL) or of one command */
+static void
+usage(const struct command *cmd)
+{
+    unsigned own = 0;
+
+    printf("Usage: %s %s [OPTIONS] DIR\n\n", ipc_progname(),
+           cmd != NULL ? cmd->name : "COMMAND");
+    fputs("Shows what happened in a trace of ipclab programs: DIR is the CTF\n"
+          "trace directory that traces/record.sh (or 'make trace') wrote.\n"
+          "\n", stdout);
+    puts(cmd != NULL ? "Command:" : "Commands:");
+    for (const struct command *c = commands; c->name != NULL; c++)
+        if (cmd == NULL || c == cmd) {
+            fputs(c->help, stdout);
+            own |= c->opts;
+        }
+    fputs("\n"
+          "Which processes (every command): by default those of the\n"
+          "recording, when DIR/record.info says which (traces/record.sh\n"
+          "writes it): the recorded command, the processes given to\n"
+          "record.sh --pid, and all they started; every process otherwise.\n",
+          stdout);
+    print_options(COMMON_OPTS);
+    fputs("Every command warns on stderr when the tracer lost events, with\n"
+          "the stretches of time concerned.\n"
+          "\n", stdout);
+    puts(cmd != NULL ? "Options:" : "Options of seq and svg:");
+    print_options(own);
+    fputs(option_help[OPT_HELP], stdout);
+    fputs("\n"
+          "Exit status: 0 when done (check: the protocol holds); 1 when the\n"
+          "trace is missing or unreadable, check found violations, svg\n"
+          "refused a picture too tall for one page (without --output),\n"
+          "overlap found no server in the trace, or the output could not be\n"
+          "written; 2 on usage errors; 3 from check when it found no\n"
+          "violation but the tracer lost events, so it could not judge\n"
+          "everything.\n", stdout);
 }
 
 static const struct command *
@@ -153,6 +199,16 @@ parse_command(const char *word)
     ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
                     "check, overlap, shiviz or states)",
                     word);
+}
+
+/* A command's exit status, once what it printed is written out */
+static int
+written(int status)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    ipc_warnx("cannot write to standard output");
+    return 1;
 }
 
 /* Add an option, as the user gave it, to the advice svg may print */
@@ -182,7 +238,7 @@ main(int argc, char *argv[])
             given[id] = true;
         switch (id) {
         case OPT_HELP:
-            usage();
+            usage(cmd);
             return 0;
         case OPT_SINCE:
         case OPT_UNTIL:
@@ -254,5 +310,5 @@ main(int argc, char *argv[])
     a.svg.scope_args = scope_args;
     if (a.view.since > a.view.until)
         ipc_usage_error("--since is after --until");
-    return cmd->run(&a);
+    return written(cmd->run(&a));
 }

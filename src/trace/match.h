@@ -11,9 +11,10 @@
  *       --> item SIGNAL server->div, request 20154:1
  *
  * Records match on (FIFO, pid, seq); signals on (sender, receiver, signal
- * number, value). Either end may come first in the trace: every program
- * traces after its write() or sigqueue() returns, so a fast reader can
- * trace its end before the writer does. A signal's request identity comes
+ * number, value). Either end may come first in the trace: the kit's
+ * programs trace a write or a send before making it, but a program that
+ * traces after its write() or sigqueue() returns lets a fast reader trace
+ * its end first. A signal's request identity comes
  * from the record it announces (ready) or acknowledges (ack).
  *
  * An end that finds no partner within TR_MATCH_HORIZON_NS of trace time

@@ -26,8 +26,7 @@ enum tr_group {
     TR_GROUP_RC = 0,            /* requesting clients */
     TR_GROUP_SERVER,
     TR_GROUP_WORKER,            /* sum, sub, mul, div */
-    TR_GROUP_OTHER,             /* lab binaries, anything else */
-    TR_GROUP_COUNT
+    TR_GROUP_OTHER              /* lab binaries, anything else */
 };
 
 struct tr_proc {

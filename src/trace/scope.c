@@ -167,9 +167,10 @@ keep_rest(const struct tr_event *ev, void *arg)
         keep_members(ev, sc);
 }
 
-int
-tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
-               struct tr_source_info *info)
+/* tr_source_read() but for the warning about lost events */
+static int
+read_scoped(const char *dir, tr_event_fn fn, void *arg, const char *pass,
+            struct tr_source_info *info)
 {
     struct scope sc = { .fn = fn, .arg = arg, .other = UINT64_MAX };
     struct tr_recinfo ri;
@@ -228,5 +229,19 @@ kept:
     }
 out:
     tr_hash_free(&sc.members);
+    return rc;
+}
+
+int
+tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
+               struct tr_source_info *info)
+{
+    static bool warned;         /* every command says it once */
+    int rc = read_scoped(dir, fn, arg, pass, info);
+
+    if (rc == 0 && !warned) {
+        tr_source_warn_lost(dir, info);
+        warned = true;
+    }
     return rc;
 }

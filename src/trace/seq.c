@@ -362,14 +362,14 @@ keep_steps(struct seq *s, const struct tr_item *it)
     }
 }
 
-/* The route event of the request: the server's choice of worker */
+/* --request: its route event, the server's choice of worker, is a step */
 static void
 find_route(const struct tr_event *ev, void *arg)
 {
     struct seq *s = arg;
 
-    if (ev->type == TR_ROUTE && ev->pid == s->v->req_pid &&
-        ev->seq == s->v->req_seq)
+    if (ev->type == TR_ROUTE && s->v->req_pid != 0 &&
+        ev->pid == s->v->req_pid && ev->seq == s->v->req_seq)
         add_step(s, ev->ts, ev->vpid, "routes it to worker %d",
                  ev->worker_pid);
 }
@@ -386,13 +386,10 @@ by_time(const void *x, const void *y)
 static void
 print_steps(struct seq *s, const struct tr_layout *L)
 {
-    struct tr_source_info info;
     char t[32], dt[32], who[40];
     uint64_t best = 0;
     int longest = 0;
 
-    if (tr_source_read(L->dir, find_route, s, NULL, &info) == -1)
-        return;
     qsort(s->steps, (size_t)s->nsteps, sizeof(s->steps[0]), by_time);
     printf("\nRequest %d:%u, step by step (%d steps; ms since the first "
            "event, and since the step before):\n", s->v->req_pid,
@@ -508,7 +505,7 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
         keep_steps(s, it);
 }
 
-static void
+static int
 seq_end(struct tr_layout *L, void *arg)
 {
     struct seq *s = arg;
@@ -529,12 +526,14 @@ seq_end(struct tr_layout *L, void *arg)
            "written (or sent)\n");
     if (s->v->req_pid != 0)
         print_steps(s, L);
+    return 0;
 }
 
 int
 cmd_seq_run(const struct cmd_args *args)
 {
-    static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end };
+    static const struct tr_diagram_ops ops = { seq_begin, seq_item, seq_end,
+                                               find_route };
     static struct seq s;        /* large: keep it off the stack */
     int room = args->seq.width - 10 - LABEL_MIN;
 

@@ -221,8 +221,7 @@ tr_gap_count(const struct tr_gap *g, char *buf, size_t n)
 }
 
 void
-tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
-                    uint64_t origin)
+tr_source_warn_lost(const char *dir, const struct tr_source_info *info)
 {
     char a[32], b[32], c[48];
 
@@ -244,8 +243,8 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
         }
         fprintf(stderr, "  lost: %s between +%s ms and +%s ms\n",
                 tr_gap_count(&gaps[i], c, sizeof(c)),
-                tr_fmt_since(gaps[i].begin, origin, a, sizeof(a)),
-                tr_fmt_since(gaps[i].end, origin, b, sizeof(b)));
+                tr_fmt_since(gaps[i].begin, info->first_ts, a, sizeof(a)),
+                tr_fmt_since(gaps[i].end, info->first_ts, b, sizeof(b)));
     }
 }
 

@@ -50,9 +50,11 @@ typedef void (*tr_event_fn)(const struct tr_event *ev, void *arg);
  * Read the ipclab events of the trace in 'dir' (all of them, or those of
  * the processes tr_source_scope() chose: scope.c), in time order, calling
  * fn(ev, arg) for each. 'pass' names this read on the progress line shown
- * on a terminal for long reads ("pass 1 of 2"), or NULL. Returns 0, or -1
- * after printing a one-line error: 'dir' is missing, holds no CTF trace,
- * cannot be read, or holds no ipclab event.
+ * on a terminal for long reads ("pass 1 of 2"), or NULL. After the first
+ * read of a run it prints the warning about lost events
+ * (tr_source_warn_lost()), once whatever the reads that follow. Returns
+ * 0, or -1 after printing a one-line error: 'dir' is missing, holds no CTF
+ * trace, cannot be read, or holds no ipclab event.
  */
 int
 tr_source_read(const char *dir, tr_event_fn fn, void *arg, const char *pass,
@@ -71,13 +73,12 @@ const char *
 tr_gap_count(const struct tr_gap *g, char *buf, size_t n);
 
 /*
- * The one warning about lost events that every view prints on stderr
- * after reading 'dir' (nothing when none were lost): how many, and the
- * stretches as ms after 'origin' (the view's first event).
+ * The one warning about lost events on stderr after reading 'dir'
+ * (nothing when none were lost): how many, and the stretches as ms after
+ * the first event read (info->first_ts).
  */
 void
-tr_source_warn_lost(const char *dir, const struct tr_source_info *info,
-                    uint64_t origin);
+tr_source_warn_lost(const char *dir, const struct tr_source_info *info);
 
 /* tr_source_read() without the scope: every ipclab event (source.c). */
 int

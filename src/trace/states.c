@@ -140,7 +140,7 @@ cmd_states_run(const struct cmd_args *args)
                    p->name[k], tr_fmt_ms(p->ns[k], ms, sizeof(ms)), pct);
         }
     }
-    rc = fflush(stdout) == EOF || ferror(stdout) ? 1 : 0;
+    rc = 0;
 out:
     free(s.p);
     return rc;

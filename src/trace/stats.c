@@ -16,9 +16,9 @@
  *
  * Hops come from the matcher's items; the two request-long spans (dispatch
  * and end to end) from a table of requests in flight, freed as each one is
- * answered. Every program traces after its syscall returns, so a reader
- * may trace before its writer: such a latency is below zero, counted as 0
- * and reported.
+ * answered. A writer that traces after its system call returns (the
+ * kit's trace before it) lets a reader trace first: such a latency is
+ * below zero, counted as 0 and reported.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -145,7 +145,6 @@ on_item(const struct tr_item *it, void *arg)
     }
 }
 
-/* Microseconds, one decimal */
 /* Undelivered messages for a process that vanished: no exit, no reap */
 static void
 count_vanished(uint64_t key, void *val, void *arg)
@@ -157,6 +156,7 @@ count_vanished(uint64_t key, void *val, void *arg)
         s->vanished += (uintptr_t)val;
 }
 
+/* Microseconds, one decimal */
 static void
 print_us(uint64_t ns)
 {
@@ -171,7 +171,6 @@ report(struct stats *s, const char *dir, const struct tr_source_info *info)
     printf("%s: %" PRIu64 " events in %.3f ms, %" PRIu64 " processes\n",
            dir, info->events, (double)(info->last_ts - info->first_ts) / 1e6,
            s->procs.seen);
-    tr_source_warn_lost(dir, info, info->first_ts);
 
     printf("\n%-40s %9s\n", "events", "count");
     for (int t = 1; t < TR_TYPE_COUNT; t++)

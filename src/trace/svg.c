@@ -769,7 +769,7 @@ paginate(struct svg *s)
     return n;
 }
 
-static void
+static int
 svg_end(struct tr_layout *L, void *arg)
 {
     struct svg *s = arg;
@@ -780,8 +780,7 @@ svg_end(struct tr_layout *L, void *arg)
     sigchld_from_exit(s);
     if (st_layout(&s->d, L, 0) == -1) {
         ipc_warnx("out of memory laying out '%s'", s->dir);
-        s->d.oom = 1;
-        return;
+        return -1;
     }
     s->d.height += BOTTOM;
     s->width = LEFT + (s->d.max_lanes > 0 ? s->d.max_lanes : 1) * LANE_W +
@@ -796,33 +795,30 @@ svg_end(struct tr_layout *L, void *arg)
         s->width = s->right + 16;
     if ((pages = paginate(s)) == -1) {
         ipc_warnx("out of memory laying out '%s'", s->dir);
-        s->d.oom = 1;
-        return;
+        return -1;
     }
     if (pages > 1 && s->opts->output == NULL) {
         refuse(s, pages);
-        s->d.oom = 1;
-        return;
+        return -1;
     }
-    for (int p = 0; p < pages; p++) {
-        if (write_page(s, p, pages) == -1) {
-            s->d.oom = 1;
-            return;
-        }
-    }
+    for (int p = 0; p < pages; p++)
+        if (write_page(s, p, pages) == -1)
+            return -1;
+    return 0;
 }
 
 int
 cmd_svg_run(const struct cmd_args *args)
 {
-    static const struct tr_diagram_ops ops = { NULL, svg_item, svg_end };
+    static const struct tr_diagram_ops ops = { NULL, svg_item, svg_end,
+                                               NULL };
     struct svg s = { .opts = &args->svg, .v = &args->view,
                      .dir = args->dir };
     int rc;
 
     st_init(&s.d, args->svg.layout);
     rc = tr_diagram_run(args->dir, &args->view, ST_MAX_LANES, &ops, &s) == 0
-         && !s.d.oom ? 0 : 1;
+         ? 0 : 1;
     st_free(&s.d);
     free(s.starts);
     return rc;

@@ -29,8 +29,8 @@ void
 svg_text(FILE *f, int x, int y, const char *anchor, const char *cls,
          const char *str);
 
-/* End the picture and close f (flush it, if stdout): 0, or -1 with a
-   warning naming path */
+/* End the picture and close f (flush it, if stdout): 0, or -1 (with a
+   warning naming path, unless f is stdout: the caller says it) */
 int
 svg_finish(FILE *f, const char *path);
 

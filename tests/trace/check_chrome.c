@@ -3,7 +3,8 @@
  *
  * The JSON must parse (Python's json module is the judge), name every
  * process, and pair every flow start ("ph":"s") with exactly one end
- * ("ph":"f") of the same id, category and name, bound to a slice.
+ * ("ph":"f") of the same id, category and name, bound to a slice; its
+ * state slices must give the times 'states' gives.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,58 @@ START_TEST(test_chrome_is_json_with_paired_flows)
 }
 END_TEST
 
+/* Chrome's state slices against 'states': the same time per state and
+   process, within the microseconds 'states' prints */
+static const char *const same_states =
+    "import json, sys, collections\n"
+    "d = json.load(open(sys.argv[1]))\n"
+    "chrome = collections.Counter()\n"
+    "for e in d['traceEvents']:\n"
+    "    if e['ph'] == 'X' and e['cat'] == 'state':\n"
+    "        chrome[(e['pid'], e['name'])] += e['dur'] / 1000.0\n"
+    "states = collections.Counter()\n"
+    "for line in open(sys.argv[2]).read().splitlines()[1:]:\n"
+    "    if not line.startswith(' '):\n"
+    "        pid = int(line.split()[1])\n"
+    "        continue\n"
+    "    name, ms = line[3:].split()[:2]\n"
+    "    states[(pid, name)] += float(ms)\n"
+    "bad = [(k, chrome[k], states[k]) for k in set(chrome) | set(states)\n"
+    "       if abs(chrome[k] - states[k]) > 0.002]\n"
+    "assert not bad, 'chrome, states differ: %r' % bad[:5]\n"
+    "print('states', len(states))\n";
+
+/* Lab 05 kills a client mid-request: its state ends at its reaping */
+START_TEST(test_chrome_states_end_as_states_say)
+{
+    char json[128], text[128];
+    const char *argv[] = { "python3", "-c", same_states, json, text, NULL };
+    struct tt_run chrome, states, py;
+    int n = 0;
+    FILE *f;
+
+    tt_trace(&chrome, "chrome", tt_dir(TT_LAB05), NULL);
+    tt_trace(&states, "states", tt_dir(TT_LAB05), NULL);
+    ck_assert_int_eq(chrome.status, 0);
+    ck_assert_int_eq(states.status, 0);
+    snprintf(json, sizeof(json), "%s/lab05-%d.json", tt_tmp(), (int)getpid());
+    snprintf(text, sizeof(text), "%s/lab05-%d.txt", tt_tmp(), (int)getpid());
+    ck_assert_ptr_nonnull(f = fopen(json, "w"));
+    fputs(chrome.out, f);
+    fclose(f);
+    ck_assert_ptr_nonnull(f = fopen(text, "w"));
+    fputs(states.out, f);
+    fclose(f);
+    tt_exec(&py, argv);
+    ck_assert_msg(py.status == 0, "python3: %s", py.err);
+    ck_assert_int_eq(sscanf(py.out, "states %d", &n), 1);
+    ck_assert_int_gt(n, 10);
+    tt_run_free(&py);
+    tt_run_free(&states);
+    tt_run_free(&chrome);
+}
+END_TEST
+
 Suite *
 chrome_suite(void)
 {
@@ -76,6 +129,8 @@ chrome_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_broken, NULL);
     tcase_add_loop_test(core, test_chrome_is_json_with_paired_flows, 0,
                         sizeof(traces) / sizeof(traces[0]));
+    tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
+    tcase_add_test(core, test_chrome_states_end_as_states_say);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

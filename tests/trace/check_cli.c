@@ -5,6 +5,7 @@
  * corrupt or foreign trace directory exits 1 with one clear line, the same
  * for every subcommand.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,69 @@ START_TEST(test_cli_help)
     tt_trace(&r, "check", "-h", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert_ptr_nonnull(strstr(r.out, "--server PID"));
+    tt_run_free(&r);
+}
+END_TEST
+
+/* Each command's own options: its --help lists them and no other's */
+static const struct {
+    const char *name;
+    const char *has[7];         /* options its help lists */
+} command_helps[] = {
+    { "seq", { "--since", "--until", "--pid", "--request", "--width",
+               "--ascii", NULL } },
+    { "svg", { "--since", "--until", "--pid", "--request", "--layout",
+               "--output", NULL } },
+    { "chrome", { NULL } },
+    { "stats", { NULL } },
+    { "check", { NULL } },
+    { "overlap", { NULL } },
+    { "shiviz", { NULL } },
+    { "states", { NULL } },
+};
+
+/* Every option some command has, beyond those of every command */
+static const char *const own_options[] = {
+    "--since", "--until", "--pid", "--request", "--width", "--ascii",
+    "--layout", "--output", NULL
+};
+
+/* Does 'help' list the option 'opt' at a line's start? */
+static bool
+lists(const char *help, const char *opt)
+{
+    char line[40];
+
+    snprintf(line, sizeof(line), "\n  %s ", opt);
+    return strstr(help, line) != NULL;
+}
+
+/* "ipclab-trace CMD --help": that command's usage, its options only, and
+   those of every command */
+START_TEST(test_cli_command_help)
+{
+    char usage[64];
+    struct tt_run r;
+
+    tt_trace(&r, command_helps[_i].name, "--help", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.err, "");
+    snprintf(usage, sizeof(usage), "Usage: ipclab-trace %s [OPTIONS] DIR\n",
+             command_helps[_i].name);
+    ck_assert_msg(strncmp(r.out, usage, strlen(usage)) == 0, "%s", r.out);
+    ck_assert_msg(strstr(r.out, "COMMAND") == NULL, "%s", r.out);
+    ck_assert(lists(r.out, "--server"));
+    ck_assert(lists(r.out, "--all"));
+    for (int o = 0; own_options[o] != NULL; o++) {
+        bool want = false;
+
+        for (int k = 0; command_helps[_i].has[k] != NULL; k++)
+            want = want || strcmp(command_helps[_i].has[k],
+                                  own_options[o]) == 0;
+        ck_assert_msg(lists(r.out, own_options[o]) == want,
+                      "%s --help: %s %s", command_helps[_i].name,
+                      own_options[o], want ? "missing" : "listed");
+    }
     tt_run_free(&r);
 }
 END_TEST
@@ -221,13 +285,49 @@ START_TEST(test_cli_selects_nothing)
 }
 END_TEST
 
+/* A trace whose tracer lost events: every command says so, once, on
+   stderr, whatever it reads the trace for */
+START_TEST(test_cli_lost_said_once)
+{
+    struct tt_run r;
+
+    tt_trace(&r, command_helps[_i].name, tt_dir(TT_EMIT_LOST), NULL);
+    ck_assert_msg(tt_count_lines(r.err, "the tracer lost") == 1,
+                  "%s:\n%s", command_helps[_i].name, r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* Output that cannot be written (a full disk) is an error, said once:
+   exit 1, never 0 */
+START_TEST(test_cli_output_fails)
+{
+    char script[4096];
+    const char *argv[] = { "/bin/sh", "-c", script, NULL };
+    struct tt_run r;
+
+    snprintf(script, sizeof(script), "exec '%s' %s '%s' > /dev/full",
+             tt_tool(), command_helps[_i].name, tt_dir(TT_DEFAULT));
+    tt_exec(&r, argv);
+    ck_assert_msg(r.status == 1, "%s: exit %d", command_helps[_i].name,
+                  r.status);
+    ck_assert_msg(tt_count_lines(r.err, "cannot write to standard output")
+                  == 1, "%s:\n%s", command_helps[_i].name, r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *core = tcase_create("core"), *errors = tcase_create("errors");
+    TCase *lost = tcase_create("lost");
 
     tcase_add_test(core, test_cli_help);
+    tcase_add_loop_test(core, test_cli_command_help, 0,
+                        (int)(sizeof(command_helps) /
+                              sizeof(command_helps[0])));
     tcase_add_loop_test(core, test_cli_usage_errors, 0,
                         sizeof(usage_errors) / sizeof(usage_errors[0]));
     tcase_add_test(errors, test_cli_missing_dir);
@@ -237,8 +337,17 @@ cli_suite(void)
     tcase_add_unchecked_fixture(errors, tt_need_default, NULL);
     tcase_add_test(errors, test_cli_unknown_server);
     tcase_add_test(errors, test_cli_selects_nothing);
+    tcase_add_loop_test(errors, test_cli_output_fails, 0,
+                        (int)(sizeof(command_helps) /
+                              sizeof(command_helps[0])));
     tcase_set_timeout(errors, 30);
+    tcase_add_unchecked_fixture(lost, tt_need_lost, NULL);
+    tcase_add_loop_test(lost, test_cli_lost_said_once, 0,
+                        (int)(sizeof(command_helps) /
+                              sizeof(command_helps[0])));
+    tcase_set_timeout(lost, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
+    suite_add_tcase(s, lost);
     return s;
 }
