@@ -8,7 +8,8 @@
  * holding it or cannot run; ETIMEDOUT: it did not take it), unless its
  * client is gone. The handshake reports what became of a record and the
  * settle_fifo*() functions decide; route_tick() then hands each idle shared
- * FIFO the oldest record whose reader is not seen stopped.
+ * FIFO the oldest record whose reader can take it: one whose entry in
+ * peers[] is not PEER_RUNNING (seen stopped, or restarting) gets nothing.
  */
 #include <errno.h>
 #include <signal.h>
@@ -554,7 +555,7 @@ route_tick(struct server *s)
     if (s->fifo2.busy != NULL || s->fifo3.busy != NULL)
         return;
     /* stopping, both shared FIFOs idle: what still waits, waits for a
-       stopped peer; give up on it */
+       peer that cannot take it (stopped, or not restarted); give up on it */
     for (int i = 0; i < s->top; i++) {
         if (s->reqs[i].state == REQ_TO_CLIENT)
             drop_result(s, &s->reqs[i]);
