@@ -130,8 +130,8 @@ oldest(struct server *s, enum req_state state, const struct handshake *h,
         struct req *r = &s->reqs[i];
 
         if (r->state == state && r != h->busy &&
-            reader_can_take(s, r) != held &&
-            (best == NULL || r->ticket < best->ticket))
+            (best == NULL || r->ticket < best->ticket) &&
+            reader_can_take(s, r) != held)
             best = r;
     }
     return best;
@@ -282,11 +282,13 @@ restart_worker(struct server *s, uint32_t op)
 }
 
 /* Look again at the peers that cannot take a record, those due (all: every
-   stopped one): forget one running again, start a pool worker again */
-static void
+   stopped one): forget one running again, start a pool worker again.
+   Returns how many of those it looked at are still stopped. */
+static int
 recheck_peers(struct server *s, bool all)
 {
     int64_t now = ipc_now_ms();
+    int stopped = 0;
 
     for (int i = s->npeers - 1; i >= 1; i--) {
         struct peer *p = &s->peers[i];
@@ -295,13 +297,16 @@ recheck_peers(struct server *s, bool all)
             restart_worker(s, (uint32_t)i);
         if (p->state != PEER_STOPPED || (now < p->when && !all))
             continue;
-        if (ipc_proc_run_state(p->pid) == IPCLAB_PROC_STOPPED)
+        if (ipc_proc_run_state(p->pid) == IPCLAB_PROC_STOPPED) {
             p->when = now + CHECK_MS;
-        else if (i <= IPCLAB_OP_COUNT)
+            stopped++;
+        } else if (i <= IPCLAB_OP_COUNT) {
             p->state = PEER_RUNNING;    /* a pool worker: keep its entry */
-        else
+        } else {
             *p = s->peers[--s->npeers]; /* forgotten */
+        }
     }
+    return stopped;
 }
 
 /* The processing client for r; per request, one started now if it has none */
@@ -529,9 +534,9 @@ make_room(struct server *s)
 {
     struct req *r;
 
-    if (s->in_use <= MAX_REQUESTS - ROOM)
+    /* one that runs again is served, not dropped */
+    if (s->in_use <= MAX_REQUESTS - ROOM || recheck_peers(s, true) == 0)
         return;
-    recheck_peers(s, true);     /* one that runs again is served, not dropped */
     while (s->in_use > MAX_REQUESTS - ROOM &&
            (r = oldest(s, REQ_TO_CLIENT, &s->fifo2, true)) != NULL)
         drop_result(s, r);
