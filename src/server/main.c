@@ -413,8 +413,8 @@ static void
 kill_children(struct server *s)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        if (s->pool[op].pid > 0)
-            kill(s->pool[op].pid, SIGKILL);
+        if (s->peers[op].pid > 0)
+            kill(s->peers[op].pid, SIGKILL);
     for (int i = 0; i < s->top; i++)
         if (s->reqs[i].worker > 0 && (s->reqs[i].state == REQ_TO_WORKER ||
                                       s->reqs[i].state == REQ_AT_WORKER))

@@ -8,7 +8,8 @@
  * holding it or cannot run; ETIMEDOUT: it did not take it), unless its
  * client is gone. The handshake reports what became of a record and the
  * settle_fifo*() functions decide; route_tick() then hands each idle shared
- * FIFO the oldest record whose reader is not seen stopped.
+ * FIFO the oldest record whose reader can take it: one whose entry in
+ * peers[] is not PEER_RUNNING (seen stopped, or restarting) gets nothing.
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,7 +24,7 @@
 #define RESTART_MIN_MS 100      /* first delay after repeated deaths */
 #define RESTART_MAX_MS 2000     /* the delay doubles up to this */
 
-/* ---- the request table, and the peers seen stopped ---------------------- */
+/* ---- the request table, and the peers that cannot take a record --------- */
 
 /* A free entry, else a new one, else the oldest result kept as READ */
 static struct req *
@@ -75,49 +76,46 @@ req_find(struct server *s, pid_t pid, uint32_t seq)
     return NULL;
 }
 
-static bool
-is_stopped(const struct server *s, pid_t pid)
+/* The peer entry of pid (a pool worker, or one seen stopped), or NULL */
+static struct peer *
+peer_find(struct server *s, pid_t pid)
 {
-    for (int i = 0; i < s->nstopped; i++)
-        if (s->stopped[i] == pid)
-            return true;
-    return false;
+    for (int i = 1; i < s->npeers && pid > 0; i++)
+        if (s->peers[i].pid == pid)
+            return &s->peers[i];
+    return NULL;
 }
 
-/* Hold what goes to pid until it runs again; false when the set is full */
+/* Can the reader of r, queued for a shared FIFO, take it now? Yes unless
+   its peer entry says otherwise (per request: no worker yet is fine) */
+static bool
+reader_can_take(struct server *s, const struct req *r)
+{
+    const struct peer *p;
+
+    if (r->state == REQ_TO_CLIENT)
+        p = peer_find(s, r->rec.pid);
+    else if (!s->workers.once)
+        p = &s->peers[r->rec.op];
+    else
+        p = peer_find(s, r->worker);
+    return p == NULL || p->state == PEER_RUNNING;
+}
+
+/* Hold what goes to pid until it runs again; false when the table is full */
 static bool
 mark_stopped(struct server *s, pid_t pid)
 {
-    if (is_stopped(s, pid))
-        return true;
-    if (s->nstopped == MAX_STOPPED)
+    struct peer *p = peer_find(s, pid);
+
+    if (p == NULL && s->npeers < (int)(sizeof(s->peers) / sizeof(*p)))
+        p = &s->peers[s->npeers++];
+    if (p == NULL)
         return false;
-    s->stopped[s->nstopped++] = pid;
-    if (s->next_recheck == 0)
-        s->next_recheck = ipc_now_ms() + CHECK_MS;
+    p->pid = pid;
+    p->state = PEER_STOPPED;
+    p->when = ipc_now_ms() + CHECK_MS;
     return true;
-}
-
-/* Forget the peers that are no longer stopped (resumed, or gone) */
-static void
-recheck_stopped(struct server *s)
-{
-    for (int i = s->nstopped - 1; i >= 0; i--)
-        if (ipc_proc_run_state(s->stopped[i]) != IPCLAB_PROC_STOPPED)
-            s->stopped[i] = s->stopped[--s->nstopped];
-    s->next_recheck = s->nstopped > 0 ? ipc_now_ms() + CHECK_MS : 0;
-}
-
-/* Can the reader of r, queued for a shared FIFO, take it now? */
-static bool
-reader_can_take(const struct server *s, const struct req *r)
-{
-    if (r->state == REQ_TO_CLIENT)
-        return !is_stopped(s, r->rec.pid);
-    if (!s->workers.once)
-        return s->pool[r->rec.op].pid > 0 &&
-               !is_stopped(s, s->pool[r->rec.op].pid);
-    return r->worker <= 0 || !is_stopped(s, r->worker);
 }
 
 /* The oldest record in 'state', not in h, whose reader can take it now
@@ -132,8 +130,8 @@ oldest(struct server *s, enum req_state state, const struct handshake *h,
         struct req *r = &s->reqs[i];
 
         if (r->state == state && r != h->busy &&
-            reader_can_take(s, r) != held &&
-            (best == NULL || r->ticket < best->ticket))
+            (best == NULL || r->ticket < best->ticket) &&
+            reader_can_take(s, r) != held)
             best = r;
     }
     return best;
@@ -267,19 +265,48 @@ fail_queued(struct server *s, uint32_t op)
     }
 }
 
-/* Start the pool's worker for op, when due; on failure retry later */
+/* Start the pool's worker for op again; on failure retry later */
 static void
 restart_worker(struct server *s, uint32_t op)
 {
-    struct worker *w = &s->pool[op];
+    struct peer *w = &s->peers[op];
 
-    w->restart_at = 0;
+    w->state = PEER_RUNNING;
     if ((w->pid = start_worker(s, op)) > 0)
         return;
     IPCLAB_TP(error, "fork", errno);
     w->pid = 0;
-    w->restart_at = ipc_now_ms() + RESTART_MIN_MS;
+    w->state = PEER_RESTARTING;
+    w->when = ipc_now_ms() + RESTART_MIN_MS;
     fail_queued(s, op);
+}
+
+/* Look again at the peers that cannot take a record, those due (all: every
+   stopped one): forget one running again, start a pool worker again.
+   Returns how many of those it looked at are still stopped. */
+static int
+recheck_peers(struct server *s, bool all)
+{
+    int64_t now = ipc_now_ms();
+    int stopped = 0;
+
+    for (int i = s->npeers - 1; i >= 1; i--) {
+        struct peer *p = &s->peers[i];
+
+        if (p->state == PEER_RESTARTING && now >= p->when && s->stop_at == 0)
+            restart_worker(s, (uint32_t)i);
+        if (p->state != PEER_STOPPED || (now < p->when && !all))
+            continue;
+        if (ipc_proc_run_state(p->pid) == IPCLAB_PROC_STOPPED) {
+            p->when = now + CHECK_MS;
+            stopped++;
+        } else if (i <= IPCLAB_OP_COUNT) {
+            p->state = PEER_RUNNING;    /* a pool worker: keep its entry */
+        } else {
+            *p = s->peers[--s->npeers]; /* forgotten */
+        }
+    }
+    return stopped;
 }
 
 /* The processing client for r; per request, one started now if it has none */
@@ -287,7 +314,7 @@ static pid_t
 worker_for(struct server *s, struct req *r)
 {
     if (!s->workers.once)
-        return s->pool[r->rec.op].pid;
+        return s->peers[r->rec.op].pid;
     if (r->worker <= 0 && (r->worker = start_worker(s, r->rec.op)) <= 0)
         IPCLAB_TP(error, "fork", errno);
     return r->worker;
@@ -305,7 +332,7 @@ settle_fifo3(struct server *s, struct hs_report rep)
         r->state = REQ_AT_WORKER;
         r->worker = rep.reader;
         if (rep.outcome == HS_ACKED && !s->workers.once)
-            s->pool[r->rec.op].failures = 0;
+            s->peers[r->rec.op].failures = 0;
         if (r->early_result)
             answer(s, r);
     } else if (rep.why == HS_REASON_STOPPED || rep.why == HS_REASON_GONE) {
@@ -360,8 +387,8 @@ route_request(struct server *s, const struct ipc_record *rec)
                rec);
         return;
     }
-    if (is_stopped(s, rec->pid))
-        recheck_stopped(s);     /* it sends: it runs again */
+    if (peer_find(s, rec->pid) != NULL)
+        recheck_peers(s, true); /* it sends: it runs again */
     r = req_alloc(s, rec);      /* the caller keeps room: never NULL */
     r->state = REQ_TO_WORKER;
     if (rec->op < 1 || rec->op > IPCLAB_OP_COUNT)
@@ -452,10 +479,11 @@ route_client_exited(struct server *s, pid_t pid)
 static void
 replace_worker(struct server *s, uint32_t op, int code)
 {
-    struct worker *w = &s->pool[op];
+    struct peer *w = &s->peers[op];
     int delay = 0;
 
     w->pid = 0;
+    w->state = PEER_RESTARTING;
     if (code != 0)
         w->failures++;
     if (s->stop_at != 0)
@@ -472,7 +500,7 @@ replace_worker(struct server *s, uint32_t op, int code)
                   "it again in %d ms", ipc_op_name(op), w->failures, code,
                   delay);
     }
-    w->restart_at = ipc_now_ms() + delay;
+    w->when = ipc_now_ms() + delay;
 }
 
 /* A child was reaped: replace it, settle FIFO3, fail what it held */
@@ -480,7 +508,7 @@ void
 route_child_exited(struct server *s, pid_t pid, int code)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        if (!s->workers.once && s->pool[op].pid == pid)
+        if (!s->workers.once && s->peers[op].pid == pid)
             replace_worker(s, op, code);
     if (s->fifo3.busy != NULL && s->fifo3.reader == pid)
         settle_fifo3(s, hs_check(&s->fifo3, true));
@@ -506,9 +534,9 @@ make_room(struct server *s)
 {
     struct req *r;
 
-    if (s->in_use <= MAX_REQUESTS - ROOM || s->nstopped == 0)
+    /* one that runs again is served, not dropped */
+    if (s->in_use <= MAX_REQUESTS - ROOM || recheck_peers(s, true) == 0)
         return;
-    recheck_stopped(s);         /* one that runs again is served, not dropped */
     while (s->in_use > MAX_REQUESTS - ROOM &&
            (r = oldest(s, REQ_TO_CLIENT, &s->fifo2, true)) != NULL)
         drop_result(s, r);
@@ -520,16 +548,9 @@ make_room(struct server *s)
 void
 route_tick(struct server *s)
 {
-    int64_t now = ipc_now_ms();
-
     settle_fifo3(s, hs_check(&s->fifo3, false));
     settle_fifo2(s, hs_check(&s->fifo2, false));
-    if (s->next_recheck != 0 && now >= s->next_recheck)
-        recheck_stopped(s);
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        if (s->pool[op].pid == 0 && s->pool[op].restart_at != 0 &&
-            now >= s->pool[op].restart_at && s->stop_at == 0)
-            restart_worker(s, op);
+    recheck_peers(s, false);
     pump_fifo3(s);
     pump_fifo2(s);
     if (s->stop_at == 0) {
@@ -539,7 +560,7 @@ route_tick(struct server *s)
     if (s->fifo2.busy != NULL || s->fifo3.busy != NULL)
         return;
     /* stopping, both shared FIFOs idle: what still waits, waits for a
-       stopped peer; give up on it */
+       peer that cannot take it (stopped, or not restarted); give up on it */
     for (int i = 0; i < s->top; i++) {
         if (s->reqs[i].state == REQ_TO_CLIENT)
             drop_result(s, &s->reqs[i]);
@@ -566,10 +587,10 @@ route_next_timeout(const struct server *s)
         t = sooner(t, s->fifo2.next_check);
     if (s->fifo3.busy != NULL)
         t = sooner(t, s->fifo3.next_check);
-    t = sooner(t, s->next_recheck);
-    for (uint32_t op = 1; op <= IPCLAB_OP_COUNT && s->stop_at == 0; op++)
-        if (s->pool[op].pid == 0)
-            t = sooner(t, s->pool[op].restart_at);
+    for (int i = 1; i < s->npeers; i++)
+        if (s->peers[i].state == PEER_STOPPED ||
+            (s->peers[i].state == PEER_RESTARTING && s->stop_at == 0))
+            t = sooner(t, s->peers[i].when);
     return t == 0 ? -1 : ipc_ms_until(t);
 }
 
@@ -579,13 +600,14 @@ route_start_pool(struct server *s)
 {
     char path[PATH_MAX];
 
+    s->npeers = IPCLAB_OP_COUNT + 1;
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (ipc_worker_path(path, sizeof(path), s->worker_dir, op) == -1 ||
             access(path, X_OK) == -1)
             return -1;
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT && !s->workers.once; op++)
-        if ((s->pool[op].pid = start_worker(s, op)) == -1) {
-            s->pool[op].pid = 0;
+        if ((s->peers[op].pid = start_worker(s, op)) == -1) {
+            s->peers[op].pid = 0;
             return -1;
         }
     return 0;
@@ -596,6 +618,6 @@ void
 route_stop_pool(struct server *s)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        if (s->pool[op].pid > 0)
-            ipc_sig_send(&s->sigs, SIGTERM, "stop", s->pool[op].pid, 0);
+        if (s->peers[op].pid > 0)
+            ipc_sig_send(&s->sigs, SIGTERM, "stop", s->peers[op].pid, 0);
 }

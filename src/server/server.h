@@ -21,7 +21,7 @@
 
 #define MAX_REQUESTS 1024       /* in flight at once; beyond: back-pressure */
 #define MAX_CLIENTS  256        /* clients remembered as readers of FIFO2 */
-#define MAX_STOPPED  64         /* peers remembered as stopped */
+#define MAX_PEERS    64         /* peers remembered as unable to take */
 /* room kept for every record one fill of the FIFO1 reader can bring in */
 #define ROOM ((int)(IPCLAB_READER_BUF / sizeof(struct ipc_record)))
 #define CHECK_MS     10         /* how often a silent or stopped peer is
@@ -83,11 +83,19 @@ struct hs_report {
     pid_t reader;
 };
 
-/* A persistent processing client (pool mode) */
-struct worker {
-    pid_t pid;                  /* 0 when not running */
-    int failures;               /* deaths in a row without work done */
-    int64_t restart_at;         /* when pid is 0: when to start it again */
+/* A reader of FIFO2 or FIFO3 as the routing sees it: nothing is offered
+   to one that is not RUNNING */
+enum peer_state {
+    PEER_RUNNING = 0,
+    PEER_STOPPED,               /* seen stopped (SIGSTOP...) */
+    PEER_RESTARTING,            /* a pool worker that died, not started yet */
+};
+
+struct peer {
+    pid_t pid;                  /* 0 while RESTARTING */
+    enum peer_state state;
+    int64_t when;               /* when to look at it again, or start it */
+    int failures;               /* pool: deaths in a row without work done */
 };
 
 /* A requesting client known to read FIFO2 (clients.c) */
@@ -121,12 +129,12 @@ struct server {
     int top;                    /* reqs[top] and after: all FREE */
     int in_use;                 /* neither FREE nor READ */
     uint64_t tickets;
-    struct worker pool[IPCLAB_OP_COUNT + 1];    /* indexed by op */
     struct client clients[MAX_CLIENTS];
     int nclients;
-    pid_t stopped[MAX_STOPPED]; /* peers seen stopped: nothing goes to them */
-    int nstopped;
-    int64_t next_recheck;       /* when to look at them again */
+    /* peers[op]: the pool's worker for op (pool mode); after them, the
+       other peers seen stopped */
+    struct peer peers[IPCLAB_OP_COUNT + 1 + MAX_PEERS];
+    int npeers;                 /* peers[npeers] and after: unused */
     int64_t stop_at;            /* 0 while serving, else when to stop */
     unsigned long served, dropped_results, dropped_records;
 };
