@@ -157,6 +157,13 @@ hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
     return rep;
 }
 
+/* Is a silent reader due to be looked at? */
+bool
+hs_check_due(const struct handshake *h)
+{
+    return h->busy != NULL && ipc_now_ms() >= h->next_check;
+}
+
 /* Look at a silent reader (now: without waiting for next_check) */
 struct hs_report
 hs_check(struct handshake *h, bool now)

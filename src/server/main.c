@@ -366,7 +366,8 @@ turn(struct server *s)
     struct epoll_event evs[16];
     bool accepting = s->stop_at == 0 && has_room(s);
     bool sig_ready = false, fd4_ready = false, fd1_ready = false;
-    int n;
+    pid_t gone[16];
+    int n, ngone = 0;
 
     watch_fifo1(s, accepting);
     n = epoll_wait(s->epoll_fd, evs, 16, route_next_timeout(s));
@@ -374,7 +375,7 @@ turn(struct server *s)
         ipc_die("epoll_wait");
     for (int i = 0; i < n; i++) {
         int fd = evs[i].data.fd;
-        pid_t gone;
+        pid_t pid;
 
         if (fd == s->sig_fd)
             sig_ready = true;
@@ -382,12 +383,16 @@ turn(struct server *s)
             fd4_ready = true;
         else if (fd == s->fd1_read)
             fd1_ready = true;
-        else if ((gone = clients_exited(s, fd)) > 0)
-            route_client_exited(s, gone);       /* a client's pidfd */
+        else if ((pid = clients_exited(s, fd)) > 0)
+            gone[ngone++] = pid;                /* a client's pidfd */
     }
-    /* acks before results, results before requests */
-    if (sig_ready)
+    /* acks before results, results before requests; and before a reader
+       is judged gone or silent, the acks it sent first */
+    if (sig_ready || ngone > 0 || hs_check_due(&s->fifo2) ||
+        hs_check_due(&s->fifo3))
         drain_signals(s);
+    for (int i = 0; i < ngone; i++)
+        route_client_exited(s, gone[i]);
     if (fd4_ready)
         read_fifo4(s);
     /* requests left in the buffer by back-pressure count as waiting */

@@ -144,6 +144,7 @@ struct hs_report hs_offer(struct handshake *h, const struct ipc_sigs *sigs,
                           struct req *r, pid_t reader);
 struct hs_report hs_ack(struct handshake *h, const struct ipc_sigs *sigs,
                         const struct ipc_sig_event *ev);
+bool hs_check_due(const struct handshake *h);
 struct hs_report hs_check(struct handshake *h, bool now);
 struct hs_report hs_given_back(struct handshake *h,
                                const struct ipc_record *rec);

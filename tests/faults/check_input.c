@@ -16,7 +16,11 @@
  *                    the server: all ignored, nobody dies, nothing lost;
  *   traced           both again under traces/record.sh: each dropped
  *                    record is an ipclab:record_drop with its reason, each
- *                    stray signal an ipclab:signal_ignore.
+ *                    stray signal an ipclab:signal_ignore;
+ *   last_ack         a client acks its result and exits while the server
+ *                    is stopped, which then sees both at once: the ack is
+ *                    taken first (ipclab:signal_consume), the result not
+ *                    given up as read but unacknowledged.
  *
  * Run:  CK_RUN_SUITE=input build/tests/faults
  */
@@ -31,7 +35,10 @@
 #include <unistd.h>
 
 #include "faults.h"
+#include "ipclab/fifo.h"
+#include "ipclab/proc.h"
 #include "ipclab/record.h"
+#include "ipclab/rundir.h"
 #include "ipclab/sig.h"
 #include "rawclient.h"
 
@@ -344,6 +351,111 @@ START_TEST(test_input_traced)
 }
 END_TEST
 
+/* The fake client of test_input_last_ack: a request, its ready, then (on
+   a byte from 'go') read, ack and exit at once. Exit status: the step
+   that failed. */
+static void
+last_ack_client(const char *dir, pid_t server, int ready_w, int go_r)
+{
+    struct ipc_record rec;
+    struct ipc_sig_event ev;
+    struct ipc_sigs sigs;
+    char path[PATH_MAX], byte = 'r';
+    sigset_t set;
+    int fd1, fd2;
+
+    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
+    sigemptyset(&set);
+    sigaddset(&set, sigs.ready);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+        _exit(10);
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO2) == -1 ||
+        (fd2 = ipc_fifo_open(IPCLAB_FIFO2, path, O_RDONLY | O_NONBLOCK)) == -1)
+        _exit(11);
+    if (ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO1) == -1 ||
+        (fd1 = ipc_fifo_open(IPCLAB_FIFO1, path, O_WRONLY)) == -1)
+        _exit(12);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 20, 22, 1);
+    if (ipc_rec_write(fd1, IPCLAB_FIFO1, &rec, 5000) == -1)
+        _exit(13);
+    if (ipc_sig_wait(&set, 10000, &ev) != sigs.ready)
+        _exit(14);
+    if (write(ready_w, &byte, 1) != 1 || read(go_r, &byte, 1) != 1)
+        _exit(15);
+    if (ipc_rec_read_one(fd2, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT) != 1 ||
+        rec.value != 42)
+        _exit(16);
+    if (ipc_sig_send(&sigs, sigs.ack, "ack", server, rec.seq) == -1)
+        _exit(17);
+    _exit(0);
+}
+
+/* Wait until pid (not our child: no waitid) is seen stopped */
+static bool
+wait_stopped(pid_t pid, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    while (ipc_proc_run_state(pid) != IPCLAB_PROC_STOPPED) {
+        if (ipc_ms_until(deadline) == 0)
+            return false;
+        ipc_sleep_ms(1);        /* polls a state, orders nothing */
+    }
+    return true;
+}
+
+START_TEST(test_input_last_ack)
+{
+    const char *trace_dir = h_tmpdir_path("trace");
+    int ready[2], go[2], status;
+    struct fx_server srv;
+    pid_t client;
+    long server;
+    char byte = 'g', *text;
+
+    ck_assert_msg(h_tracing_available(), "LTTng is not installed or the "
+                  "kit was built with TRACING=0: run 'make deps' and "
+                  "rebuild (see docs/troubleshooting.md)");
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, trace_dir);
+    server = srv.h.pid;
+    ck_assert_int_eq(pipe2(ready, O_CLOEXEC), 0);
+    ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+    fflush(NULL);
+    if ((client = fork()) == 0)
+        last_ack_client(srv.h.dir, (pid_t)server, ready[1], go[0]);
+    ck_assert_int_gt(client, 0);
+    close(ready[1]);
+    close(go[0]);
+    ck_assert_msg(read(ready[0], &byte, 1) == 1, "the fake client got no "
+                  "ready (exit status %d)", h_wait(client, 10000));
+
+    /* the server stopped: the client's ack and its exit wait for it */
+    ck_assert_int_eq(kill((pid_t)server, SIGSTOP), 0);
+    ck_assert(wait_stopped((pid_t)server, 10000));
+    ck_assert_int_eq(write(go[1], &byte, 1), 1);
+    status = h_wait(client, 10000);
+    ck_assert_msg(status == 0, "the fake client failed at step %d", status);
+    ck_assert_int_eq(kill((pid_t)server, SIGCONT), 0);
+    close(ready[0]);
+    close(go[1]);
+    ck_assert_int_eq(fx_server_stop(&srv, 60000, NULL, 0), 0);
+
+    ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/babeltrace2",
+                     trace_dir, NULL }, NULL, h_tmpdir_path("trace.txt"),
+                     NULL, 60000), 0);
+    text = h_read_file(h_tmpdir_path("trace.txt"));
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(count_events(text, "ipclab:signal_consume:", server, -1,
+                               "what", "ack") == 2,
+                  "the server did not take both acks (the worker's and the "
+                  "client's)");
+    ck_assert_msg(count_events(text, "ipclab:reclaim:", server, 2, "reason",
+                               "read_unacked") == 0,
+                  "the server gave up on the client's ack it had been sent");
+    free(text);
+}
+END_TEST
+
 Suite *
 input_suite(void)
 {
@@ -354,5 +466,6 @@ input_suite(void)
     tcase_add_test(core, test_input_garbage_under_load);
     tcase_add_test(core, test_input_foreign_signals_under_load);
     tcase_add_test(traced, test_input_traced);
+    tcase_add_test(traced, test_input_last_ack);
     return s;
 }
