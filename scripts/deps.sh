@@ -11,12 +11,13 @@ script_help "$@"
 [ "${IPCLAB_NO_DEPS:-0}" = 1 ] && exit 0
 
 # build: compilers and pkg-config; tracing: lttng-ust, lttng-tools;
-# reading traces: babeltrace2; tests: check, xmllint, rsvg-convert (the
-# diagrams render), clang (fuzzing), valgrind (make memcheck), patch (the
-# mutants); grading: jq (results.json), zip (make autograder)
+# reading traces: babeltrace2; writing JSON (ipclab-trace chrome): json-c;
+# tests: check, xmllint, rsvg-convert (the diagrams render), clang
+# (fuzzing), valgrind (make memcheck), patch (the mutants); grading: jq
+# (results.json), zip (make autograder)
 packages="gcc make pkg-config liblttng-ust-dev lttng-tools babeltrace2
-libbabeltrace2-dev check libxml2-utils librsvg2-bin clang valgrind patch jq
-zip"
+libbabeltrace2-dev libjson-c-dev check libxml2-utils librsvg2-bin clang
+valgrind patch jq zip"
 
 missing=""
 for p in $packages; do

@@ -17,12 +17,20 @@
  * so slices must not overlap: each lasts until the next event of its
  * process, at most SLICE_NS. That is why a process's last slice is held
  * back until its next event: one event per process, whatever the trace.
+ *
+ * Each trace event is a json-c object, written as soon as it is complete
+ * and freed: the document streams, and only its frame
+ * ({"displayTimeUnit"... "traceEvents":[ ... ]}) is written here by hand.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "ipclab/err.h"
 #include "cmd.h"
 #include "label.h"
 #include "match.h"
@@ -36,8 +44,8 @@
 struct track {
     uint64_t ts;                /* 0: none held */
     char name[96];
-    char args[384];
-    char cat[16];
+    json_object *args;          /* the held slice's args, or NULL */
+    const char *cat;            /* a string literal */
     uint64_t state_ts;          /* 0: no state open */
     char state[24];
     char label[40];             /* the name we gave the process */
@@ -48,72 +56,128 @@ struct chrome {
     struct tr_procs procs;
     struct tr_hash tracks;      /* vpid --> struct track */
     uint64_t origin;
-    int have_origin;
+    bool have_origin;
+    bool any;                   /* an event is written: the next needs ',' */
+    bool nomem;                 /* out of memory: write nothing more */
 };
 
-/* s with JSON's special characters escaped, in buf[0..n) */
-static const char *
-escape(const char *s, char *buf, size_t n)
+/* Compact, and "/" as it is */
+static const int json_flags = JSON_C_TO_STRING_PLAIN |
+                              JSON_C_TO_STRING_NOSLASHESCAPE;
+
+/* obj[key] = val, taking val. Keys are string literals, each added once:
+   json-c need not copy them nor look for them. Out of memory (val or obj
+   NULL, or the add fails) is noted in c. */
+static void
+put(struct chrome *c, json_object *obj, const char *key, json_object *val)
 {
-    size_t k = 0;
+    if (obj != NULL && val != NULL &&
+        json_object_object_add_ex(obj, key, val,
+                                  JSON_C_OBJECT_ADD_KEY_IS_NEW |
+                                  JSON_C_OBJECT_ADD_CONSTANT_KEY) == 0)
+        return;
+    json_object_put(val);
+    c->nomem = true;
+}
 
-    for (; *s != '\0' && k + 7 < n; s++) {
-        unsigned char c = (unsigned char)*s;
+/* ns as microseconds, a number with the nanoseconds kept exactly: 12.345 */
+static json_object *
+json_us(uint64_t ns)
+{
+    char text[32];
 
-        if (c == '"' || c == '\\')
-            k += (size_t)snprintf(buf + k, n - k, "\\%c", c);
-        else if (c < 0x20)
-            k += (size_t)snprintf(buf + k, n - k, "\\u%04x", c);
-        else
-            buf[k++] = (char)c;
+    snprintf(text, sizeof(text), "%" PRIu64 ".%03" PRIu64, ns / 1000,
+             ns % 1000);
+    return json_object_new_double_s((double)ns / 1000, text);
+}
+
+/* ts as the document gives times: microseconds since the first event */
+static json_object *
+json_ts(const struct chrome *c, uint64_t ts)
+{
+    return json_us(ts > c->origin ? ts - c->origin : 0);
+}
+
+/* A trace event's object, with its phase ("X", "M", "s", "f") */
+static json_object *
+new_event(struct chrome *c, const char *ph)
+{
+    json_object *e = json_object_new_object();
+
+    put(c, e, "ph", json_object_new_string(ph));
+    return e;
+}
+
+/* Write a trace event as the next element of the array, and free it;
+   nothing more once out of memory or after a write error (which main.c
+   reports) */
+static void
+emit(struct chrome *c, json_object *e)
+{
+    if (!c->nomem && !ferror(stdout)) {
+        const char *text = json_object_to_json_string_ext(e, json_flags);
+
+        if (text == NULL) {
+            c->nomem = true;
+        } else {
+            fputs(c->any ? ",\n" : "\n", stdout);
+            fputs(text, stdout);
+            c->any = true;
+        }
     }
-    buf[k] = '\0';
-    return buf;
+    json_object_put(e);
 }
 
-/* What goes before an event in the array: nothing before the first */
-static const char *
-sep(void)
-{
-    static int first = 1;
-
-    if (first) {
-        first = 0;
-        return "\n";
-    }
-    return ",\n";
-}
-
+/* The document up to its array of events; the trace directory names it */
 static void
-json_str(const char *s)
+open_document(struct chrome *c)
 {
-    char buf[512];
+    json_object *dir = json_object_new_string(c->dir);
+    const char *text = NULL;
 
-    printf("\"%s\"", escape(s, buf, sizeof(buf)));
+    if (dir == NULL ||
+        (text = json_object_to_json_string_ext(dir, json_flags)) == NULL)
+        c->nomem = true;
+    else
+        printf("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"source\":%s},"
+               "\"traceEvents\":[", text);
+    json_object_put(dir);
 }
 
-/* Microseconds since the origin, with nanoseconds: "12.345" */
+/* An "X" slice on thread tid of pid; takes args (NULL: none) */
 static void
-print_ts(const struct chrome *c, uint64_t ns)
+slice(struct chrome *c, int pid, int tid, uint64_t ts, uint64_t dur,
+      const char *cat, const char *name, json_object *args)
 {
-    uint64_t rel = ns > c->origin ? ns - c->origin : 0;
+    json_object *e = new_event(c, "X");
 
-    printf("%" PRIu64 ".%03" PRIu64, rel / 1000, rel % 1000);
+    put(c, e, "pid", json_object_new_int(pid));
+    put(c, e, "tid", json_object_new_int(tid));
+    put(c, e, "ts", json_ts(c, ts));
+    put(c, e, "dur", json_us(dur));
+    put(c, e, "cat", json_object_new_string(cat));
+    put(c, e, "name", json_object_new_string(name));
+    if (args != NULL)
+        put(c, e, "args", args);
+    emit(c, e);
 }
 
+/* A metadata event: name ("process_name"...) of pid (and of thread tid
+   when tid >= 0) is value */
 static void
-slice(const struct chrome *c, int pid, int tid, uint64_t ts, uint64_t dur,
-      const char *cat, const char *name, const char *args)
+metadata(struct chrome *c, int pid, int tid, const char *name,
+         const char *value)
 {
-    printf("%s{\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"ts\":", sep(), pid,
-           tid);
-    print_ts(c, ts);
-    printf(",\"dur\":%" PRIu64 ".%03" PRIu64 ",\"cat\":", dur / 1000,
-           dur % 1000);
-    json_str(cat);
-    printf(",\"name\":");
-    json_str(name);
-    printf(",\"args\":{%s}}", args);
+    json_object *e = new_event(c, "M");
+    json_object *args = json_object_new_object();
+
+    put(c, e, "pid", json_object_new_int(pid));
+    if (tid >= 0)
+        put(c, e, "tid", json_object_new_int(tid));
+    put(c, e, "name", json_object_new_string(name));
+    put(c, args, "name", json_object_new_string(value));
+    put(c, e, "args", args);
+    emit(c, e);
 }
 
 static void
@@ -125,15 +189,9 @@ name_process(struct chrome *c, int vpid, struct track *t)
     if (strcmp(label, t->label) == 0)
         return;
     snprintf(t->label, sizeof(t->label), "%s", label);
-    printf("%s{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"process_name\","
-           "\"args\":{\"name\":", sep(), vpid, vpid);
-    json_str(label);
-    printf("}}");
-    printf("%s{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\","
-           "\"args\":{\"name\":\"events\"}}", sep(), vpid, vpid);
-    printf("%s{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\","
-           "\"args\":{\"name\":\"state\"}}", sep(), vpid,
-           vpid + STATE_TID);
+    metadata(c, vpid, vpid, "process_name", label);
+    metadata(c, vpid, vpid, "thread_name", "events");
+    metadata(c, vpid, vpid + STATE_TID, "thread_name", "state");
 }
 
 static struct track *
@@ -155,37 +213,37 @@ flush_slice(struct chrome *c, int vpid, struct track *t, uint64_t next)
     if (dur < 2)
         dur = 2;                /* room for a flow end inside it */
     slice(c, vpid, vpid, t->ts, dur, t->cat, t->name, t->args);
+    t->args = NULL;
     t->ts = 0;
 }
 
 static void
 close_state(struct chrome *c, int vpid, struct track *t, uint64_t end)
 {
-    char args[64];
+    json_object *args;
 
     if (t->state_ts == 0)
         return;
-    snprintf(args, sizeof(args), "\"state\":\"%s\"", t->state);
+    args = json_object_new_object();
+    put(c, args, "state", json_object_new_string(t->state));
     slice(c, vpid, vpid + STATE_TID, t->state_ts,
           end > t->state_ts ? end - t->state_ts : 1, "state", t->state, args);
     t->state_ts = 0;
 }
 
-/* The event's fields as JSON members, for the slice's args */
-static void
-event_args(const struct tr_event *ev, char *buf, size_t n)
+/* The event's fields, those it carries, for the slice's args */
+static json_object *
+event_args(struct chrome *c, const struct tr_event *ev)
 {
-    int k = snprintf(buf, n, "\"event\":\"%s\"", ev->name);
-    char esc[128];
+    json_object *args = json_object_new_object();
 
+    put(c, args, "event", json_object_new_string(ev->name));
 #define ARG_INT(f) \
-    if (ev->f != 0 && (size_t)k < n) \
-        k += snprintf(buf + k, n - (size_t)k, ",\"" #f "\":%lld", \
-                      (long long)ev->f)
+    if (ev->f != 0) \
+        put(c, args, #f, json_object_new_int64((int64_t)ev->f))
 #define ARG_STR(f) \
-    if (ev->f[0] != '\0' && (size_t)k < n) \
-        k += snprintf(buf + k, n - (size_t)k, ",\"" #f "\":\"%s\"", \
-                      escape(ev->f, esc, sizeof(esc)))
+    if (ev->f[0] != '\0') \
+        put(c, args, #f, json_object_new_string(ev->f))
     ARG_INT(fifo); ARG_INT(pid); ARG_INT(seq); ARG_INT(op); ARG_INT(a);
     ARG_INT(b); ARG_INT(status); ARG_INT(value); ARG_INT(signo);
     ARG_INT(peer_pid); ARG_INT(ppid); ARG_INT(child_pid);
@@ -193,6 +251,7 @@ event_args(const struct tr_event *ev, char *buf, size_t n)
     ARG_STR(role); ARG_STR(what); ARG_STR(reason);
 #undef ARG_INT
 #undef ARG_STR
+    return args;
 }
 
 /* "write F1 84/2 20154:1", "send ready to div 20139"... */
@@ -239,17 +298,17 @@ on_event(const struct tr_event *ev, void *arg)
 
     if (!c->have_origin) {
         c->origin = ev->ts;
-        c->have_origin = 1;
-        printf("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"source\":");
-        json_str(c->dir);
-        printf("},\"traceEvents\":[");
+        c->have_origin = true;
+        open_document(c);
     }
     /* a child killed traces no proc_exit: its state ends when reaped */
     if (ev->type == TR_PROC_REAP &&
         (dead = tr_hash_get(&c->tracks, (uint64_t)ev->child_pid)) != NULL)
         close_state(c, ev->child_pid, dead, ev->ts);
-    if ((t = track(c, ev->vpid)) == NULL)
+    if ((t = track(c, ev->vpid)) == NULL) {
+        c->nomem = true;
         return;
+    }
     name_process(c, ev->vpid, t);
     flush_slice(c, ev->vpid, t, ev->ts);
     if (ev->type == TR_PROC_STATE || ev->type == TR_PROC_EXIT) {
@@ -260,12 +319,11 @@ on_event(const struct tr_event *ev, void *arg)
         }
     }
     t->ts = ev->ts;
-    snprintf(t->cat, sizeof(t->cat), "%s",
-             ev->type == TR_RECORD_WRITE || ev->type == TR_RECORD_READ
+    t->cat = ev->type == TR_RECORD_WRITE || ev->type == TR_RECORD_READ
              ? "record" : ev->type == TR_SIGNAL_SEND ||
-             ev->type == TR_SIGNAL_CONSUME ? "signal" : "process");
+             ev->type == TR_SIGNAL_CONSUME ? "signal" : "process";
     event_name(c, ev, t->name, sizeof(t->name));
-    event_args(ev, t->args, sizeof(t->args));
+    t->args = event_args(c, ev);
 }
 
 /* A message with both ends traced becomes a flow arrow. */
@@ -288,14 +346,18 @@ on_item(const struct tr_item *it, void *arg)
     /* 1 ns into each end's slice: inside it, whatever the sort order */
     for (int end = 0; end < 2; end++) {
         int pid = end == 0 ? it->from : it->to;
+        uint64_t ts = (end == 0 ? it->t0 : it->t1) + 1;
+        json_object *e = new_event(c, end == 0 ? "s" : "f");
 
-        printf("%s{\"ph\":\"%s\",\"id\":%" PRIu64 ",\"pid\":%d,"
-               "\"tid\":%d,\"ts\":", sep(),
-               end == 0 ? "s" : "f\",\"bp\":\"e", it->id, pid, pid);
-        print_ts(c, (end == 0 ? it->t0 : it->t1) + 1);
-        printf(",\"cat\":\"%s\",\"name\":", cat);
-        json_str(name);
-        printf("}");
+        if (end == 1)
+            put(c, e, "bp", json_object_new_string("e"));
+        put(c, e, "id", json_object_new_uint64(it->id));
+        put(c, e, "pid", json_object_new_int(pid));
+        put(c, e, "tid", json_object_new_int(pid));
+        put(c, e, "ts", json_ts(c, ts));
+        put(c, e, "cat", json_object_new_string(cat));
+        put(c, e, "name", json_object_new_string(name));
+        emit(c, e);
     }
 }
 
@@ -309,20 +371,16 @@ mark_gaps(struct chrome *c, const struct tr_source_info *info)
     g = tr_source_gaps(&n);
     if (n == 0 && info->discarded == 0)
         return;
-    printf("%s{\"ph\":\"M\",\"pid\":0,\"name\":\"process_name\","
-           "\"args\":{\"name\":\"events lost by the tracer\"}}", sep());
+    metadata(c, 0, -1, "process_name", "events lost by the tracer");
     for (size_t i = 0; i < n; i++) {
         uint64_t b = g[i].begin > c->origin ? g[i].begin : c->origin;
         uint64_t e = g[i].end < info->last_ts ? g[i].end : info->last_ts;
+        char name[48];
 
         if (e < b)
             e = b;
-        printf("%s{\"ph\":\"X\",\"pid\":0,\"tid\":0,\"ts\":", sep());
-        print_ts(c, b);
-        printf(",\"dur\":");
-        print_ts(c, c->origin + (e - b));
-        printf(",\"cat\":\"lost\",\"name\":\"%" PRIu64 " events lost\"}",
-               g[i].count);
+        snprintf(name, sizeof(name), "%" PRIu64 " events lost", g[i].count);
+        slice(c, 0, 0, b, e - b, "lost", name, NULL);
     }
 }
 
@@ -353,9 +411,14 @@ cmd_chrome_run(const struct cmd_args *args)
     tr_hash_each(&c.tracks, finish_track, &f);
     if (c.have_origin) {
         mark_gaps(&c, &info);
-        printf("\n]}\n");
+        if (!c.nomem)
+            printf("\n]}\n");
     }
     tr_hash_free(&c.tracks);
     tr_procs_free(&c.procs);
+    if (c.nomem) {
+        ipc_warnx("chrome: out of memory writing '%s'", dir);
+        return 1;
+    }
     return rc == 0 ? 0 : 1;
 }

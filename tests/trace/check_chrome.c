@@ -4,18 +4,22 @@
  * The JSON must parse (Python's json module is the judge), name every
  * process, and pair every flow start ("ph":"s") with exactly one end
  * ("ph":"f") of the same id, category and name, bound to a slice; its
- * state slices must give the times 'states' gives.
+ * state slices must give the times 'states' gives; names with quotes,
+ * backslashes, control characters and non-ASCII letters must come back
+ * unchanged through jq.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "emit.h"
 #include "fixture.h"
+#include "harness.h"
 #include "suites.h"
 
 static const enum tt_id traces[] = { TT_DEFAULT, TT_PER_REQUEST, TT_CLASSIC,
-                                     TT_NOACK, TT_BROKEN };
+                                     TT_NOACK, TT_BROKEN, TT_EMIT_NAMES };
 
 /* Prints "flows N processes M", or fails with the reason */
 static const char *const judge =
@@ -118,6 +122,56 @@ START_TEST(test_chrome_states_end_as_states_say)
 }
 END_TEST
 
+/* Prints how many times the odd text ($odd) comes back: as the process's
+   name, as the role of its proc_start and proc_state slices, as a state
+   (the slice and its args), and as an error's text (name and args) */
+static const char *const odd_back =
+    ".traceEvents | [\n"
+    "  map(select(.ph == \"M\" and .name == \"process_name\"\n"
+    "             and .args.name == $odd + \" \" + $pid)),\n"
+    "  map(select(.ph == \"X\" and .pid == ($pid | tonumber)\n"
+    "             and .args.role == $odd)),\n"
+    "  map(select(.cat == \"state\" and .name == $odd\n"
+    "             and .args.state == $odd)),\n"
+    "  map(select(.name == \"ERROR \" + $odd and .args.what == $odd))\n"
+    "] | map(length | tostring) | join(\" \")\n";
+
+/* A role, a state and an error text JSON must escape: no raw control
+   character in the output, and jq reads each back as it was traced */
+START_TEST(test_chrome_escapes_names)
+{
+    char pid[16], path[128];
+    const char *argv[] = { "jq", "-r", "--arg", "odd", IPCLAB_EMIT_ODD,
+                           "--arg", "pid", pid, odd_back, path, NULL };
+    const char *find[] = { "/bin/sh", "-c", "command -v jq", NULL };
+    struct tt_run r, which, jq;
+    FILE *f;
+
+    snprintf(pid, sizeof(pid), "%d", tt_actors(TT_EMIT_NAMES)->rc_b);
+    tt_trace(&r, "chrome", tt_dir(TT_EMIT_NAMES), NULL);
+    ck_assert_msg(r.status == 0, "chrome: exit %d: %s", r.status, r.err);
+    for (const char *p = r.out; *p != '\0'; p++)
+        ck_assert_msg((unsigned char)*p >= 0x20 || *p == '\n',
+                      "raw control character 0x%02x at byte %td",
+                      (unsigned)(unsigned char)*p, p - r.out);
+    snprintf(path, sizeof(path), "%s/names-%d.json", tt_tmp(), (int)getpid());
+    ck_assert_ptr_nonnull(f = fopen(path, "w"));
+    fputs(r.out, f);
+    fclose(f);
+    tt_run_free(&r);
+
+    tt_exec(&which, find);
+    tt_run_free(&which);
+    if (which.status != 0)
+        h_skip("jq is not installed (scripts/deps.sh installs it): the "
+               "names read back are not checked");
+    tt_exec(&jq, argv);
+    ck_assert_msg(jq.status == 0, "jq: %s", jq.err);
+    ck_assert_str_eq(jq.out, "1 2 1 1\n");
+    tt_run_free(&jq);
+}
+END_TEST
+
 Suite *
 chrome_suite(void)
 {
@@ -127,8 +181,10 @@ chrome_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_default, NULL);
     tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
     tcase_add_unchecked_fixture(core, tt_need_broken, NULL);
+    tcase_add_unchecked_fixture(core, tt_need_names, NULL);
     tcase_add_loop_test(core, test_chrome_is_json_with_paired_flows, 0,
                         sizeof(traces) / sizeof(traces[0]));
+    tcase_add_test(core, test_chrome_escapes_names);
     tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
     tcase_add_test(core, test_chrome_states_end_as_states_say);
     tcase_set_timeout(core, 30);

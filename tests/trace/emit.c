@@ -10,7 +10,8 @@
  * signals, acks coalesced, lost and late, and results dropped with and
  * without their record_drop (script_classic()); or, with "lost", a record
  * never announced and then more events than small buffers hold
- * (script_lost()). Each "process" is a real
+ * (script_lost()); or, with "names", a process whose role, state and
+ * error text JSON must escape (script_names()). Each "process" is a real
  * one (an actor: this program again, with --emit-actor), because the trace
  * tells processes
  * apart by their vpid; a director tells each actor, one line at a time,
@@ -124,6 +125,10 @@ obey(char *line)
             IPCLAB_TP(signal_send, signo, what, x, y);
         else
             IPCLAB_TP(signal_consume, signo, what, x, y);
+    } else if (strcmp(word, "odd") == 0) {
+        IPCLAB_TP(proc_start, IPCLAB_EMIT_ODD, (int)getppid());
+        IPCLAB_TP(proc_state, IPCLAB_EMIT_ODD, IPCLAB_EMIT_ODD);
+        IPCLAB_TP(error, IPCLAB_EMIT_ODD, 1);
     } else if (strcmp(word, "error") == 0 &&
                sscanf(line, "%*s %31s %d", what, &x) == 2) {
         for (char *p = what; *p != '\0'; p++)
@@ -458,6 +463,16 @@ script_lost(void)
     say(MUL, "burst 200000");
 }
 
+/* "names": rc_b takes IPCLAB_EMIT_ODD as its role and state, and traces an
+   error with that text, among good requests: not judged */
+static void
+script_names(void)
+{
+    to_result(RC_A, 1, 2, 3);
+    say(RC_B, "odd");
+    to_result(RC_B, 1, 4, 5);
+}
+
 int
 emit_main(int argc, char *argv[])
 {
@@ -480,6 +495,8 @@ emit_main(int argc, char *argv[])
         script_classic();
     else if (argc >= 3 && strcmp(argv[2], "lost") == 0)
         script_lost();
+    else if (argc >= 3 && strcmp(argv[2], "names") == 0)
+        script_names();
     else
         script();
     for (int n = NACTORS - 1; n >= 0; n--) {

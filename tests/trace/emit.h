@@ -8,6 +8,12 @@
 #ifndef IPCLAB_TESTS_TRACE_EMIT_H
 #define IPCLAB_TESTS_TRACE_EMIT_H
 
+/* What 'build/tests/trace --emit names' gives a process as its role, its
+   state and an error's text: what JSON must escape (a quote, a backslash,
+   control characters) and non-ASCII UTF-8 ("\u00e9", "\u20ac"), short
+   enough for the trace tool's role (15 bytes) */
+#define IPCLAB_EMIT_ODD "q\"b\\/\t\n\x01\x1f\x7f\xc3\xa9\xe2\x82\xac"
+
 /* Play the director (--emit) or an actor (--emit-actor); exit status. */
 int
 emit_main(int argc, char *argv[]);

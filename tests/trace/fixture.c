@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@ static const char *const names[TT_COUNT] = {
     [TT_DEFAULT] = "default", [TT_PER_REQUEST] = "per-request",
     [TT_CLASSIC] = "classic", [TT_NOACK] = "no-ack", [TT_BROKEN] = "broken",
     [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
-    [TT_EMIT_LOST] = "emit-lost", [TT_LAB04] = "lab04",
+    [TT_EMIT_LOST] = "emit-lost", [TT_EMIT_NAMES] = "emit-names",
+    [TT_LAB04] = "lab04",
     [TT_LAB05] = "lab05", [TT_LAB01] = "lab01",
 };
 
@@ -308,6 +310,14 @@ last_line(char *text)
     return end != NULL ? end + 1 : text;
 }
 
+/* Is trace id emitted by this program (emit.c)? */
+static bool
+emitted(enum tt_id id)
+{
+    return id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST ||
+           id == TT_EMIT_NAMES;
+}
+
 static void
 parse_actors(const char *log, struct tt_actors *a)
 {
@@ -346,13 +356,15 @@ record(enum tt_id id)
         argv[n++] = "4096,2";
     }
     argv[n++] = "--";
-    if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
+    if (emitted(id)) {
         argv[n++] = self;
         argv[n++] = "--emit";
         if (id == TT_EMIT_CLASSIC)
             argv[n++] = "classic";
         else if (id == TT_EMIT_LOST)
             argv[n++] = "lost";
+        else if (id == TT_EMIT_NAMES)
+            argv[n++] = "names";
     } else if (id == TT_LAB04 || id == TT_LAB05 || id == TT_LAB01) {
         snprintf(script, sizeof(script), "%s/%s", bindir,
                  id == TT_LAB04 ? "lab04-signal-sync"
@@ -382,7 +394,7 @@ record(enum tt_id id)
     status = run_to(argv, log, log);
 
     text = slurp(log);
-    if (id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST) {
+    if (emitted(id)) {
         parse_actors(text, &actors[id]);
         servers[id] = actors[id].server;
     } else if (id == TT_LAB04 || id == TT_LAB05 || id == TT_LAB01) {
@@ -433,6 +445,12 @@ void
 tt_need_lost(void)
 {
     record(TT_EMIT_LOST);
+}
+
+void
+tt_need_names(void)
+{
+    record(TT_EMIT_NAMES);
 }
 
 void

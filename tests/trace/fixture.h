@@ -30,6 +30,7 @@ enum tt_id {
     TT_BROKEN,                  /* this program's --emit: every violation */
     TT_EMIT_CLASSIC,            /* --emit classic: classic acks, drops */
     TT_EMIT_LOST,               /* --emit lost, small buffers: events lost */
+    TT_EMIT_NAMES,              /* --emit names: names JSON must escape */
     TT_DROP,                    /* a client killed with results pending */
     TT_LAB04,                   /* lab 04, every experiment: no server */
     TT_LAB05,                   /* lab 05, every experiment: pages tall */
@@ -66,6 +67,9 @@ tt_need_drop(void);
 
 void
 tt_need_lost(void);
+
+void
+tt_need_names(void);
 
 void
 tt_need_lab04(void);
