@@ -18,7 +18,6 @@
  */
 #include <check.h>
 #include <ftw.h>
-#include <libgen.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,23 +35,6 @@ static const char *const handouts[] = {
 };
 #define NHANDOUTS ((int)(sizeof(handouts) / sizeof(handouts[0])))
 
-/* The build directory as the handouts' commands must name it */
-static const char *
-build_name(void)
-{
-    static char name[PATH_MAX];
-    char bin[PATH_MAX], *dir;
-
-    snprintf(bin, sizeof(bin), "%s", h_bin("x"));
-    dir = dirname(dirname(bin));                /* BUILD/bin/x --> BUILD */
-    snprintf(name, sizeof(name), "%s", dir);
-    if (strncmp(name, h_srcdir(), strlen(h_srcdir())) == 0 &&
-        name[strlen(h_srcdir())] == '/')
-        memmove(name, name + strlen(h_srcdir()) + 1,
-                strlen(name) - strlen(h_srcdir()));
-    return name;
-}
-
 /* 'line' with every word "build/..." moved to our build directory */
 static void
 rewrite(const char *line, char *cmd, size_t size)
@@ -63,11 +45,11 @@ rewrite(const char *line, char *cmd, size_t size)
         bool word_start = p == line || p[-1] == ' ' || p[-1] == '=';
 
         if (word_start && strncmp(p, "build/", 6) == 0) {
-            n += (size_t)snprintf(cmd + n, size - n, "%s/", build_name());
+            n += (size_t)snprintf(cmd + n, size - n, "%s/", h_build_name());
             p += 5;
         } else if (p == line && strncmp(p, "make lab", 8) == 0) {
             n += (size_t)snprintf(cmd + n, size - n, "make BUILD=%s lab",
-                                  build_name());
+                                  h_build_name());
             p += 7;
         } else {
             cmd[n++] = *p;
