@@ -1501,11 +1501,9 @@ END_TEST
  * and trace that.
  */
 static const char *
-stray_then_client(void)
+stray_then_client(char *script, size_t size)
 {
-    static char script[160];
-
-    snprintf(script, sizeof(script), "echo $$ >> clients.pid && "
+    snprintf(script, size, "echo $$ >> clients.pid && "
              "kill -%d $$ && exec \"$0\" \"$@\"", SIGRTMIN + 2);
     return script;
 }
@@ -1553,7 +1551,7 @@ GRADE_TEST(trace_check, 1, 90,
            "recorded run (3 clients) passes 'ipclab-trace check', stray "
            "signals traced")
 {
-    char why[512] = "", trace[PATH_MAX];
+    char why[512] = "", trace[PATH_MAX], stray[160];
 
     require_read_after_ready();
     g_require_tracing();
@@ -1573,7 +1571,8 @@ GRADE_TEST(trace_check, 1, 90,
                   h_bin("ipclab-server"), NULL }, (const char *[]){
                   "/usr/bin/env", "--block-signal=RTMIN+2",
                   "--block-signal=USR1", "/bin/sh", "-c",
-                  stray_then_client(), g_prog("ex04-client"), "--timeout",
+                  stray_then_client(stray, sizeof(stray)),
+                  g_prog("ex04-client"), "--timeout",
                   "5000", NULL }, 3, why, sizeof(why)) == 0,
                   "the recorded run failed: %s", why);
     g_trace_check(trace, 3 * 8);
