@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -378,6 +379,43 @@ h_wait_gone(pid_t pid, int timeout_ms)
     while (n == -1 && errno == EINTR);
     close(pidfd);
     return n == 1;
+}
+
+char *
+h_wait_for_text(const char *path, const char *needle, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    char dir[PATH_MAX], *slash, *text;
+
+    ck_assert_msg(fd != -1, "inotify_init1: %s", strerror(errno));
+    snprintf(dir, sizeof(dir), "%s", path);
+    slash = strrchr(dir, '/');
+    ck_assert_msg(slash != NULL && slash != dir, "'%s': not an absolute "
+                  "path below /", path);
+    *slash = '\0';
+    /* watch first, then look: a change in between is not missed */
+    ck_assert_msg(inotify_add_watch(fd, dir, IN_CREATE | IN_MODIFY |
+                                    IN_MOVED_TO) != -1,
+                  "inotify_add_watch %s: %s", dir, strerror(errno));
+    while ((text = h_read_file(path)) == NULL ||
+           strstr(text, needle) == NULL) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        char events[4096];
+        int n;
+
+        free(text);
+        text = NULL;
+        n = poll(&p, 1, ipc_ms_until(deadline));
+        ck_assert_msg(n != -1 || errno == EINTR, "poll: %s",
+                      strerror(errno));
+        if (n == 0)
+            break;              /* out of time */
+        while (read(fd, events, sizeof(events)) > 0)
+            ;                   /* what changed does not matter: look */
+    }
+    close(fd);
+    return text;
 }
 
 /* In the child: point fd at 'path' opened with 'flags', or die. */

@@ -146,6 +146,14 @@ h_tcase(Suite *s, const char *name, int timeout_s);
 bool
 h_wait_gone(pid_t pid, int timeout_ms);
 
+/*
+ * Wait up to timeout_ms for file 'path' (absolute) to hold 'needle',
+ * woken by every change in its directory (inotify(7)). Returns its text
+ * (malloc'd) when it does, NULL when the time ran out.
+ */
+char *
+h_wait_for_text(const char *path, const char *needle, int timeout_ms);
+
 /* rm -rf 'path' (no shell). */
 void
 h_rmtree(const char *path);
