@@ -382,11 +382,15 @@ h_wait_gone(pid_t pid, int timeout_ms)
 }
 
 char *
-h_wait_for_text(const char *path, const char *needle, int timeout_ms)
+h_wait_for_text(const char *path, const char *needle, pid_t writer,
+                int timeout_ms)
 {
     int64_t deadline = ipc_deadline_ms(timeout_ms);
     int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+                           { .fd = -1, .events = POLLIN } };
     char dir[PATH_MAX], *slash, *text;
+    bool ended = false;
 
     ck_assert_msg(fd != -1, "inotify_init1: %s", strerror(errno));
     snprintf(dir, sizeof(dir), "%s", path);
@@ -398,23 +402,34 @@ h_wait_for_text(const char *path, const char *needle, int timeout_ms)
     ck_assert_msg(inotify_add_watch(fd, dir, IN_CREATE | IN_MODIFY |
                                     IN_MOVED_TO) != -1,
                   "inotify_add_watch %s: %s", dir, strerror(errno));
+    if (writer > 0) {
+        p[1].fd = (int)syscall(SYS_pidfd_open, writer, 0);
+        ck_assert_msg(p[1].fd != -1 || errno == ESRCH, "pidfd_open %d: %s",
+                      (int)writer, strerror(errno));
+        ended = p[1].fd == -1;
+    }
+    /* a last look after the writer ended: what it wrote before is there */
     while ((text = h_read_file(path)) == NULL ||
            strstr(text, needle) == NULL) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
         char events[4096];
         int n;
 
         free(text);
         text = NULL;
-        n = poll(&p, 1, ipc_ms_until(deadline));
+        if (ended)
+            break;
+        n = poll(p, 2, ipc_ms_until(deadline));
         ck_assert_msg(n != -1 || errno == EINTR, "poll: %s",
                       strerror(errno));
         if (n == 0)
             break;              /* out of time */
         while (read(fd, events, sizeof(events)) > 0)
             ;                   /* what changed does not matter: look */
+        ended = p[1].revents != 0;
     }
     close(fd);
+    if (p[1].fd != -1)
+        close(p[1].fd);
     return text;
 }
 

@@ -148,11 +148,13 @@ h_wait_gone(pid_t pid, int timeout_ms);
 
 /*
  * Wait up to timeout_ms for file 'path' (absolute) to hold 'needle',
- * woken by every change in its directory (inotify(7)). Returns its text
- * (malloc'd) when it does, NULL when the time ran out.
+ * woken by every change in its directory (inotify(7)), or until process
+ * 'writer' (when > 0) has ended without writing it. Returns the file's
+ * text (malloc'd) when it holds needle, else NULL.
  */
 char *
-h_wait_for_text(const char *path, const char *needle, int timeout_ms);
+h_wait_for_text(const char *path, const char *needle, pid_t writer,
+                int timeout_ms);
 
 /* rm -rf 'path' (no shell). */
 void

@@ -81,7 +81,7 @@ START_TEST(test_lock_waits_and_says_for_whom)
     pid = h_spawn((const char *[]){ record_sh(), "-o",
                   h_tmpdir_path("trace"), "--", "/bin/true", NULL }, NULL,
                   h_tmpdir_path("record.out"), err);
-    text = h_wait_for_text(err, "waiting for", 30000);
+    text = h_wait_for_text(err, "waiting for", pid, 30000);
     ck_assert_msg(text != NULL, "record.sh did not say it waits:\n%s",
                   h_read_file(err));
     snprintf(want, sizeof(want), "waiting for %ld shared-test-holder",
@@ -397,7 +397,7 @@ START_TEST(test_record_hangup_cleans_up)
     else
         ck_assert_int_eq(unsetenv("TMPDIR"), 0);
     free(saved_tmpdir);
-    text = h_wait_for_text(pidfile, "\n", 60000);
+    text = h_wait_for_text(pidfile, "\n", rec, 60000);
     ck_assert_msg(text != NULL, "COMMAND did not start:\n%s",
                   h_read_file(err));
     sleeper = (pid_t)atol(text);
