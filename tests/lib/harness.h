@@ -16,7 +16,7 @@
  *     int status = h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
  *                        srv.dir, "6", "*", "7", NULL }, NULL, out, NULL,
  *                        10000);
- *     h_server_stop(&srv, 10000);
+ *     h_server_stop(&srv, 10000, NULL, 0);
  */
 #ifndef IPCLAB_TEST_HARNESS_H
 #define IPCLAB_TEST_HARNESS_H
