@@ -145,7 +145,8 @@ ipc_server_start(char *const argv[], int64_t deadline, int *out,
 /*
  * ipc_server_start() with the child's stderr on descriptor 'err' (-1: the
  * caller's) and, when the child ends before its first line (ESRCH), its
- * exit status (128 + signal when killed) in *code (NULL: not wanted).
+ * exit status (128 + signal when killed) in *code (NULL: not wanted). A
+ * child that closes its stdout but lives on is killed at the deadline.
  */
 pid_t
 ipc_server_start_err(char *const argv[], int err, int64_t deadline,
