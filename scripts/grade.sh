@@ -41,6 +41,7 @@
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
 # or the results cannot be written.
 set -u
+. "$(dirname "$0")/lib/help.sh"
 
 build=build
 out=""
@@ -61,7 +62,7 @@ while [ $# -gt 0 ]; do
     --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
-    -h|--help) sed -n '2,42s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) script_help "$1" ;;
     *) usage ;;
     esac
 done

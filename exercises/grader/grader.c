@@ -422,7 +422,7 @@ g_record_run(const char *trace, const char *const server[],
              const char *const client[], int clients, char *why,
              size_t size)
 {
-    static char script[16384];
+    char script[16384];
     const char *tmp = h_tmpdir();
     char path[PATH_MAX + 16], cmd[4096];
     int status;

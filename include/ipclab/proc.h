@@ -143,6 +143,16 @@ ipc_server_start(char *const argv[], int64_t deadline, int *out,
                  char *line, size_t size);
 
 /*
+ * ipc_server_start() with the child's stderr on descriptor 'err' (-1: the
+ * caller's) and, when the child ends before its first line (ESRCH), its
+ * exit status (128 + signal when killed) in *code (NULL: not wanted). A
+ * child that closes its stdout but lives on is killed at the deadline.
+ */
+pid_t
+ipc_server_start_err(char *const argv[], int err, int64_t deadline,
+                     int *out, char *line, size_t size, int *code);
+
+/*
  * Wait up to timeout_ms (-1: no bound) for child pid to end, by polling a
  * pidfd (pidfd_open(2)), and leave it unreaped (waitid() with WNOWAIT):
  * ipc_reap() or waitpid() then takes its status at once. Returns 0 when

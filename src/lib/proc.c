@@ -226,7 +226,7 @@ ipc_child_default_signals(const sigset_t *mask)
 
 /* How spawn() sets up the child besides its signals */
 struct child_io {
-    int in, out;                /* its stdin and stdout; -1: ours */
+    int in, out, err;           /* its stdin, stdout, stderr; -1: ours */
     bool only_std_fds;          /* no descriptor above 2 across exec */
     bool search_path;           /* execvp(): argv[0] may be on PATH */
 };
@@ -262,6 +262,7 @@ spawn(const char *role, const char *path, char *const argv[],
         ipc_child_default_signals(mask);
         if ((io->in >= 0 && dup2(io->in, STDIN_FILENO) == -1) ||
             (io->out >= 0 && dup2(io->out, STDOUT_FILENO) == -1) ||
+            (io->err >= 0 && dup2(io->err, STDERR_FILENO) == -1) ||
             (io->only_std_fds &&
              close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == -1))
             _exit(126);
@@ -290,7 +291,7 @@ pid_t
 ipc_spawn(const char *role, const char *path, char *const argv[],
           const sigset_t *mask)
 {
-    const struct child_io io = { .in = -1, .out = -1 };
+    const struct child_io io = { .in = -1, .out = -1, .err = -1 };
 
     return spawn(role, path, argv, mask, &io);
 }
@@ -298,7 +299,7 @@ ipc_spawn(const char *role, const char *path, char *const argv[],
 pid_t
 ipc_spawn_output(const char *role, char *const argv[], int out)
 {
-    const struct child_io io = { .in = -1, .out = out };
+    const struct child_io io = { .in = -1, .out = out, .err = -1 };
 
     return spawn(role, argv[0], argv, NULL, &io);
 }
@@ -307,7 +308,15 @@ pid_t
 ipc_server_start(char *const argv[], int64_t deadline, int *out,
                  char *line, size_t size)
 {
-    struct child_io io = { .only_std_fds = true, .search_path = true };
+    return ipc_server_start_err(argv, -1, deadline, out, line, size, NULL);
+}
+
+pid_t
+ipc_server_start_err(char *const argv[], int err, int64_t deadline,
+                     int *out, char *line, size_t size, int *code)
+{
+    struct child_io io = { .err = err, .only_std_fds = true,
+                           .search_path = true };
     int pipefd[2], got, saved_errno, status;
     sigset_t none;
     pid_t pid;
@@ -336,9 +345,14 @@ ipc_server_start(char *const argv[], int64_t deadline, int *out,
         return pid;
     }
     saved_errno = got == 1 ? EPROTO : got == 0 ? ESRCH : errno;
-    kill(pid, SIGKILL);
+    /* after EOF, it has ended or is about to: give it until the deadline */
+    if (got != 0 || ipc_wait_exit(pid, ipc_ms_until(deadline)) == -1)
+        kill(pid, SIGKILL);
     while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
         ;                       /* nothing of it is left behind */
+    if (got == 0 && code != NULL)
+        *code = WIFEXITED(status) ? WEXITSTATUS(status)
+                                  : 128 + WTERMSIG(status);
     close(pipefd[0]);
     errno = saved_errno;
     return -1;

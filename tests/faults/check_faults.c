@@ -211,9 +211,13 @@ START_TEST(test_fault_kill_server)
                       "client %d said: '%s'", k, err);
         free(err);
     }
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        char text[256];
+
         ck_assert_msg(h_wait_gone(workers[i], 5000), "orphan worker %d: %s",
-                      (int)workers[i], h_proc_describe(workers[i]));
+                      (int)workers[i],
+                      h_proc_describe(workers[i], text, sizeof(text)));
+    }
 
     /* the next server recovers the directory and serves */
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
@@ -329,30 +333,17 @@ static bool
 server_with_nofile(const char *dir, int nofile, const char *err_path,
                    int *status)
 {
-    char line[PATH_MAX + 16];
-    int pipefd[2];
-    FILE *out;
-    pid_t pid;
-    bool ready;
+    char limit[32];
+    struct h_server srv;
 
-    ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
-    /* fx_spawn_limited() writes stdout to a file: use /dev/fd of a pipe */
-    snprintf(line, sizeof(line), "/proc/self/fd/%d", pipefd[1]);
-    pid = fx_spawn_limited((const char *[]){ h_bin("ipclab-server"), "--dir",
-                           dir, NULL }, nofile, line, err_path);
-    close(pipefd[1]);
-    out = fdopen(pipefd[0], "r");
-    ck_assert_ptr_nonnull(out);
-    /* the first line, or EOF when it dies: a condition, not a timer */
-    ready = fgets(line, sizeof(line), out) != NULL &&
-            strncmp(line, "ready: ", 7) == 0;
-    if (ready)
-        kill(pid, SIGINT);
-    *status = h_wait(pid, 20000);
-    fclose(out);
-    if (ready)
-        ck_assert_int_eq(*status, 0);
-    return ready;
+    snprintf(limit, sizeof(limit), "--nofile=%d", nofile);
+    if (!h_server_try(&srv, dir, (const char *[]){ "prlimit", limit, "--",
+                      h_bin("ipclab-server"), "--dir", dir, NULL },
+                      err_path, 20000, status))
+        return false;
+    *status = h_server_stop(&srv, 20000, NULL, 0);
+    ck_assert_int_eq(*status, 0);
+    return true;
 }
 
 START_TEST(test_fault_fd_exhaustion)
@@ -425,42 +416,19 @@ START_TEST(test_fault_fd_exhaustion)
 }
 END_TEST
 
-/*
- * In a child: a private mount namespace with a tmpfs of 'inodes' inodes
- * and 'kib' KiB on 'mnt' (filled up first when 'fill'), then exec the
- * server on mnt/run, stdout to 'out_fd'. Exits 77 when mounting is not
- * allowed (not root, or no CAP_SYS_ADMIN in a container).
- */
+/* Write to file 'path' until the file system is full (ENOSPC). */
 static void
-server_on_tiny_fs(const char *server, const char *mnt, int inodes, int kib,
-                  bool fill, int out_fd, const char *err_path)
+fill_up(const char *path)
 {
-    char opts[64], run[PATH_MAX + 8];
-    int err;
+    char junk[4096] = { 0 };
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 
-    snprintf(opts, sizeof(opts), "size=%dk,nr_inodes=%d,mode=0700", kib,
-             inodes);
-    if (unshare(CLONE_NEWNS) == -1 ||
-        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
-        mount("tmpfs", mnt, "tmpfs", 0, opts) == -1)
-        _exit(77);
-    if (fill) {
-        char junk[4096] = { 0 }, path[PATH_MAX + 8];
-        int fd;
-
-        snprintf(path, sizeof(path), "%s/filler", mnt);
-        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-        while (fd != -1 && write(fd, junk, sizeof(junk)) > 0)
-            ;                   /* until ENOSPC */
-    }
-    snprintf(run, sizeof(run), "%s/run", mnt);
-    err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (err == -1 || dup2(err, STDERR_FILENO) == -1 ||
-        dup2(out_fd, STDOUT_FILENO) == -1)
-        _exit(126);
-    signal(SIGINT, SIG_DFL);
-    execl(server, "ipclab-server", "--dir", run, (char *)NULL);
-    _exit(127);
+    ck_assert_msg(fd != -1, "cannot create '%s': %s", path, strerror(errno));
+    while (write(fd, junk, sizeof(junk)) > 0)
+        ;
+    ck_assert_msg(errno == ENOSPC, "filling '%s': %s", path,
+                  strerror(errno));
+    close(fd);
 }
 
 START_TEST(test_fault_full_rundir)
@@ -477,38 +445,37 @@ START_TEST(test_fault_full_rundir)
         { 5, 64, false, false }, { 6, 64, false, false },
         { 8, 64, false, true }, { 16, 4, true, false },
     };
-    char mnt[PATH_MAX], err_path[PATH_MAX], server[PATH_MAX];
+    const char *mnt = h_tmpdir_path("mnt"), *err_path = h_tmpdir_path("err");
+    char run[PATH_MAX], filler[PATH_MAX];
 
-    /* paths made here: the child must not call into Check */
-    snprintf(mnt, sizeof(mnt), "%s", h_tmpdir_path("mnt"));
-    snprintf(err_path, sizeof(err_path), "%s", h_tmpdir_path("err"));
-    snprintf(server, sizeof(server), "%s", h_bin("ipclab-server"));
+    snprintf(run, sizeof(run), "%s/run", mnt);
+    snprintf(filler, sizeof(filler), "%s/filler", mnt);
     ck_assert_int_eq(mkdir(mnt, 0700), 0);
+    /* a mount namespace of this test's process (Check forks one per
+       test): its tmpfs is seen by it and the servers it starts only */
+    if (unshare(CLONE_NEWNS) == -1 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+        h_skip("cannot make a mount namespace here (needs root and "
+               "CAP_SYS_ADMIN): full directory not simulated");
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char line[PATH_MAX + 16] = "", *err;
-        int pipefd[2], status;
+        struct h_server srv;
+        char opts[64], *err;
+        int status;
         bool ready;
-        FILE *out;
-        pid_t pid;
 
-        ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
-        fflush(NULL);
-        pid = fork();
-        ck_assert_int_ne(pid, -1);
-        if (pid == 0)
-            server_on_tiny_fs(server, mnt, cases[i].inodes, cases[i].kib,
-                              cases[i].fill, pipefd[1], err_path);
-        close(pipefd[1]);
-        out = fdopen(pipefd[0], "r");
-        ready = fgets(line, sizeof(line), out) != NULL &&
-                strncmp(line, "ready: ", 7) == 0;
+        snprintf(opts, sizeof(opts), "size=%dk,nr_inodes=%d,mode=0700",
+                 cases[i].kib, cases[i].inodes);
+        ck_assert_msg(mount("tmpfs", mnt, "tmpfs", 0, opts) == 0,
+                      "mount tmpfs %s: %s", opts, strerror(errno));
+        if (cases[i].fill)
+            fill_up(filler);
+        ready = h_server_try(&srv, run, (const char *[]){
+                             h_bin("ipclab-server"), "--dir", run, NULL },
+                             err_path, 20000, &status);
         if (ready)
-            kill(pid, SIGINT);
-        status = h_wait(pid, 20000);
-        fclose(out);
-        if (status == 77)
-            h_skip("cannot mount a tmpfs here (needs root and "
-                   "CAP_SYS_ADMIN): full directory not simulated");
+            status = h_server_stop(&srv, 20000, NULL, 0);
+        ck_assert_msg(umount(mnt) == 0, "umount %s: %s", mnt,
+                      strerror(errno));
         err = h_read_file(err_path);
         if (cases[i].ready) {
             ck_assert_msg(ready && status == 0, "inodes %d: exit %d: %s",

@@ -48,7 +48,7 @@ START_TEST(test_fuzz_short_run)
         h_skip("clang not installed: fuzzers not run (apt-get install "
                "clang)");
     ck_assert_msg(which("make", make, sizeof(make)) != NULL, "no make");
-    snprintf(build, sizeof(build), "BUILD=%s", fx_build_dir());
+    snprintf(build, sizeof(build), "BUILD=%s", h_build_dir());
     status = h_run((const char *[]){ make, "--no-print-directory", "-C",
                    h_srcdir(), build, "fuzz", "FUZZ_SECONDS=10", NULL },
                    NULL, h_tmpdir_path("fuzz.out"), h_tmpdir_path("fuzz.err"),

@@ -66,7 +66,7 @@ run_load(const char *const opts[], int count, unsigned int seed,
     int n = 0, status;
 
     snprintf(script, sizeof(script), "%s/scripts/load.sh", h_srcdir());
-    snprintf(bindir, sizeof(bindir), "%s/bin", fx_build_dir());
+    snprintf(bindir, sizeof(bindir), "%s/bin", h_build_dir());
     argv[n++] = script;
     argv[n++] = bindir;
     argv[n++] = work;
@@ -83,9 +83,12 @@ run_load(const char *const opts[], int count, unsigned int seed,
                           240000);
     else
         status = h_run(argv, NULL, h_tmpdir_path("load.log"), NULL, 240000);
-    if (status != 0)
+    if (status != 0) {
+        char said[1024];
+
         ck_abort_msg("load.sh exited %d: %s", status,
-                     fx_load_complaint(work, CLIENTS));
+                     fx_load_complaint(work, CLIENTS, said, sizeof(said)));
+    }
 
     ck_assert_int_eq(fx_load_check(work, CLIENTS, NULL), 0);
     text = h_read_file(h_tmpdir_path("server.out"));

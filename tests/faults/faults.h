@@ -82,10 +82,11 @@ fx_load_check(const char *work, int clients, const char *allowed);
 
 /*
  * The first thing the server (WORK/server.err) or a client (WORK/rcK.err)
- * said on stderr, for a failure message; "nothing on stderr" if none did.
+ * said on stderr, for a failure message, into said (size bytes); "nothing
+ * on stderr" if none did. Returns said.
  */
 const char *
-fx_load_complaint(const char *work, int clients);
+fx_load_complaint(const char *work, int clients, char *said, size_t size);
 
 /* ---- servers ------------------------------------------------------------- */
 
@@ -205,9 +206,5 @@ fx_spawn_limited(const char *const argv[], int nofile, const char *out,
  */
 void
 fx_no_leak_check(void);
-
-/* The directory of this build (BUILD), from h_bin(). */
-const char *
-fx_build_dir(void);
 
 #endif /* IPCLAB_FAULTS_TESTS_H */

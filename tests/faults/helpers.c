@@ -103,12 +103,11 @@ fx_load_check(const char *work, int clients, const char *allowed)
 }
 
 const char *
-fx_load_complaint(const char *work, int clients)
+fx_load_complaint(const char *work, int clients, char *said, size_t size)
 {
-    static char said[1024];
     char path[PATH_MAX];
 
-    snprintf(said, sizeof(said), "nothing on stderr");
+    snprintf(said, size, "nothing on stderr");
     for (int k = -1; k < clients; k++) {
         const char *file = path;
         char *text;
@@ -119,7 +118,7 @@ fx_load_complaint(const char *work, int clients)
             client_file(path, sizeof(path), work, k, "err");
         text = h_read_file(file);
         if (text != NULL && text[0] != '\0') {
-            snprintf(said, sizeof(said), "%.300s: %.700s", file, text);
+            snprintf(said, size, "%.300s: %.700s", file, text);
             free(text);
             break;
         }
@@ -135,7 +134,7 @@ fx_server_start(struct fx_server *s, const char *dir,
                 const char *const extra[], int flags, const char *trace_dir)
 {
     const char *argv[48];
-    char script[PATH_MAX], expect[PATH_MAX + 16];
+    char script[PATH_MAX];
     enum ipc_sig_mode mode;
     mode_t umask_was = 0;
     int n = 0;
@@ -154,21 +153,13 @@ fx_server_start(struct fx_server *s, const char *dir,
         argv[n++] = extra[i];
     argv[n] = NULL;
 
-    memset(s, 0, sizeof(*s));
-    snprintf(s->h.dir, sizeof(s->h.dir), "%s", dir);
-    fflush(NULL);
     if (flags & FX_UMASK0)
         umask_was = umask(0);   /* the child inherits it */
     /* record.sh talks on stderr; the first stdout line is the server's */
-    s->child = ipc_server_start((char *const *)argv, ipc_deadline_ms(30000),
-                                &s->h.out_fd, s->h.ready_line,
-                                sizeof(s->h.ready_line));
+    h_server_try(&s->h, dir, argv, NULL, 30000, NULL);
     if (flags & FX_UMASK0)
         umask(umask_was);
-    ck_assert_msg(s->child != -1, "server did not print 'ready:': %s",
-                  strerror(errno));
-    snprintf(expect, sizeof(expect), "ready: %s", dir);
-    ck_assert_str_eq(s->h.ready_line, expect);
+    s->child = s->h.pid;
     ck_assert_int_eq(ipc_rundir_server(dir, &s->h.pid, &mode), 0);
     if (trace_dir == NULL)
         ck_assert_int_eq(s->h.pid, s->child);
@@ -177,23 +168,9 @@ fx_server_start(struct fx_server *s, const char *dir,
 int
 fx_server_stop(struct fx_server *s, int timeout_ms, char *tail, size_t size)
 {
-    size_t n = 0;
-    int status;
-
     kill(s->h.pid, SIGINT);
-    status = h_wait(s->child, timeout_ms);
-    if (tail != NULL && size > 0) {
-        ssize_t r;
-
-        /* our child has exited: the pipe holds all there is */
-        while (n + 1 < size &&
-               (r = read(s->h.out_fd, tail + n, size - 1 - n)) > 0)
-            n += (size_t)r;
-        tail[n] = '\0';
-    }
-    close(s->h.out_fd);
-    s->h.pid = 0;
-    return status;
+    s->h.pid = s->child;        /* what we wait for: our child */
+    return h_server_wait(&s->h, timeout_ms, tail, size);
 }
 
 void
@@ -449,21 +426,6 @@ fx_no_leak_check(void)
     snprintf(options, sizeof(options), "%s%sdetect_leaks=0",
              now != NULL ? now : "", now != NULL && now[0] != '\0' ? ":" : "");
     setenv("ASAN_OPTIONS", options, 1);
-}
-
-const char *
-fx_build_dir(void)
-{
-    static char dir[PATH_MAX];
-    char *slash;
-
-    snprintf(dir, sizeof(dir), "%s", h_bin("ipclab-server"));
-    for (int i = 0; i < 2; i++) {       /* BUILD/bin/ipclab-server */
-        slash = strrchr(dir, '/');
-        ck_assert_ptr_nonnull(slash);
-        *slash = '\0';
-    }
-    return dir;
 }
 
 void

@@ -88,18 +88,19 @@ json_int(const char *text, const char *key)
     return p != NULL ? strtol(p + strlen(pattern), NULL, 10) : -1;
 }
 
-/* The last lines of a log, for failure messages */
+/* The last lines of a log into buf, for failure messages; returns buf */
 static const char *
-tail(const char *path)
+tail(const char *path, char *buf, size_t size)
 {
-    static char buf[600];
     char *text = h_read_file(path);
     size_t len;
 
-    if (text == NULL)
-        return "(no log)";
+    if (text == NULL) {
+        snprintf(buf, size, "(no log)");
+        return buf;
+    }
     len = strlen(text);
-    snprintf(buf, sizeof(buf), "%s", len > 500 ? text + len - 500 : text);
+    snprintf(buf, size, "%s", len > 500 ? text + len - 500 : text);
     for (char *p = buf; *p != '\0'; p++)
         if (*p == '\n')
             *p = '|';
@@ -109,6 +110,7 @@ tail(const char *path)
 
 START_TEST(test_grading_solutions_full_marks)
 {
+    char end[600];
     char out[PATH_MAX], arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8];
     char log[PATH_MAX];
     char *json;
@@ -121,7 +123,7 @@ START_TEST(test_grading_solutions_full_marks)
     status = run_make(h_srcdir(), (const char *[]){ arg_build, arg_out,
                       "grade", "SOLUTION=1", NULL }, log, 900000);
     ck_assert_msg(status == 0, "make grade SOLUTION=1 exited %d: %s", status,
-                  tail(log));
+                  tail(log, end, sizeof(end)));
     results_path(log, sizeof(log), "solution", "results.json");
     json = h_read_file(log);
     ck_assert_msg(json != NULL, "no %s", log);
@@ -139,6 +141,7 @@ END_TEST
 
 START_TEST(test_grading_skeletons_score_low)
 {
+    char end[600];
     char out[PATH_MAX], arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8];
     char log[PATH_MAX];
     int64_t t0 = ipc_now_ms();
@@ -152,7 +155,8 @@ START_TEST(test_grading_skeletons_score_low)
     snprintf(log, sizeof(log), "%s/grade-skeleton.log", h_tmpdir());
     status = run_make(h_srcdir(), (const char *[]){ arg_build, arg_out,
                       "grade", NULL }, log, SKELETON_MAX_S * 1000);
-    ck_assert_msg(status == 0, "make grade exited %d: %s", status, tail(log));
+    ck_assert_msg(status == 0, "make grade exited %d: %s", status,
+                  tail(log, end, sizeof(end)));
     ck_assert_msg(ipc_now_ms() - t0 < SKELETON_MAX_S * 1000 * time_scale(),
                   "grading the skeletons took %lld s",
                   (long long)(ipc_now_ms() - t0) / 1000);
@@ -177,6 +181,7 @@ END_TEST
 static const char *
 compiler_of(const char *obj)
 {
+    char end[600];
     char log[PATH_MAX];
     char *comment;
     int clang;
@@ -184,7 +189,8 @@ compiler_of(const char *obj)
     snprintf(log, sizeof(log), "%s/comment.log", h_tmpdir());
     ck_assert_msg(h_run((const char *[]){ "/usr/bin/readelf", "-p",
                         ".comment", obj, NULL }, NULL, log, log, 30000) == 0,
-                  "readelf cannot read %s: %s", obj, tail(log));
+                  "readelf cannot read %s: %s", obj,
+                  tail(log, end, sizeof(end)));
     comment = h_read_file(log);
     ck_assert_msg(comment != NULL, "no %s", log);
     clang = strstr(comment, "clang version") != NULL;
@@ -194,6 +200,7 @@ compiler_of(const char *obj)
 
 START_TEST(test_grading_other_compiler)
 {
+    char end[600];
     char out[PATH_MAX], arg_out[PATH_MAX + 16], arg_build[PATH_MAX + 8];
     char arg_cc[32], log[PATH_MAX], which[PATH_MAX];
     char obj[PATH_MAX];
@@ -224,10 +231,10 @@ START_TEST(test_grading_other_compiler)
     json = h_read_file(out);
     ck_assert_msg(status == 0 && json != NULL, "make grade SOLUTION=1 %s in "
                   "a tree whose library another compiler built exited %d: "
-                  "%s", arg_cc, status, tail(log));
+                  "%s", arg_cc, status, tail(log, end, sizeof(end)));
     ck_assert_msg(json_int(json, "score") == EXERCISES * 20, "the reference "
                   "solutions compiled by %s scored %ld: %s", cc,
-                  json_int(json, "score"), tail(log));
+                  json_int(json, "score"), tail(log, end, sizeof(end)));
     free(json);
     /* graded as compiled by that compiler, the library by the other */
     snprintf(obj, sizeof(obj), "%s/%s/solutions/04/obj/hs.o", h_srcdir(),
@@ -238,12 +245,12 @@ START_TEST(test_grading_other_compiler)
 }
 END_TEST
 
-/* The lines of 'argv's output that hold 'needle', "" when none: the
-   first few, on one line */
-static const char *
-output_with(const char *const argv[], const char *needle)
+/* The lines of 'argv's output that hold 'needle' into found, "" when
+   none: the first few, on one line */
+static void
+output_with(const char *const argv[], const char *needle, char *found,
+            size_t size)
 {
-    static char found[600];
     char log[PATH_MAX];
     char *text;
 
@@ -254,14 +261,14 @@ output_with(const char *const argv[], const char *needle)
     for (char *line = text != NULL ? strtok(text, "\n") : NULL;
          line != NULL; line = strtok(NULL, "\n"))
         if (strstr(line, needle) != NULL)
-            snprintf(found + strlen(found), sizeof(found) - strlen(found),
+            snprintf(found + strlen(found), size - strlen(found),
                      "%s | ", line);
     free(text);
-    return found;
 }
 
 START_TEST(test_grading_record_timeout)
 {
+    char end[600];
     char dir[] = "/tmp/ipclab-rec.XXXXXX";     /* short: sockets below */
     char run[64], trace[64], out[PATH_MAX];
     char left[600], session[600];
@@ -278,13 +285,13 @@ START_TEST(test_grading_record_timeout)
     /* a server never asked to stop: the recording runs out of time */
     status = h_record(trace, (const char *[]){ h_bin("ipclab-server"),
                       "--dir", run, NULL }, out, 8000 * time_scale());
-    snprintf(left, sizeof(left), "%s", output_with((const char *[]){
-             "/bin/ps", "-eo", "pid,args", NULL }, dir));
-    snprintf(session, sizeof(session), "%s", output_with((const char *[]){
-             "/usr/bin/lttng", "list", NULL }, trace));
+    output_with((const char *[]){ "/bin/ps", "-eo", "pid,args", NULL }, dir,
+                left, sizeof(left));
+    output_with((const char *[]){ "/usr/bin/lttng", "list", NULL }, trace,
+                session, sizeof(session));
     h_rmtree(dir);
     ck_assert_msg(status == -1, "the recording ended by itself (%d): %s",
-                  status, tail(out));
+                  status, tail(out, end, sizeof(end)));
     ck_assert_msg(left[0] == '\0', "left behind by a recording stopped at "
                   "its time limit: %s", left);
     ck_assert_msg(session[0] == '\0', "a recording session is left: %s",
@@ -296,6 +303,7 @@ END_TEST
 static void
 check_json(const char *path)
 {
+    char end[600];
     static const char filter[] =
         "(.score | type) == \"number\" and .score >= 0"
         " and .max_score == ([.tests[].max_score] | add)"
@@ -318,13 +326,15 @@ check_json(const char *path)
     status = h_run((const char *[]){ "/usr/bin/jq", "-e", filter, path,
                    NULL }, NULL, log, log, 30000);
     ck_assert_msg(status == 0, "%s: not results.json of Gradescope's shape "
-                  "(jq -e: exit %d): %s", path, status, tail(log));
+                  "(jq -e: exit %d): %s", path, status,
+                  tail(log, end, sizeof(end)));
 }
 
 /* results.tap: TAP, as prove reads it */
 static void
 check_tap(const char *path)
 {
+    char end[600];
     char log[PATH_MAX];
     char *text;
 
@@ -334,7 +344,7 @@ check_tap(const char *path)
     text = h_read_file(log);
     ck_assert_msg(text != NULL && strstr(text, "Parse errors") == NULL &&
                   strstr(text, "Result: ") != NULL, "%s: prove cannot read "
-                  "it as TAP: %s", path, tail(log));
+                  "it as TAP: %s", path, tail(log, end, sizeof(end)));
     free(text);
 }
 
@@ -368,6 +378,7 @@ END_TEST
 
 START_TEST(test_grading_handout_stands_alone)
 {
+    char end[600];
     const char *dir = h_tmpdir();
     char tarball[PATH_MAX], log[PATH_MAX], unpacked[PATH_MAX];
     char arg_build[PATH_MAX + 8], path[PATH_MAX + 64];
@@ -379,7 +390,7 @@ START_TEST(test_grading_handout_stands_alone)
     status = run_make(h_srcdir(), (const char *[]){ arg_build, "handout",
                       NULL }, log, 120000);
     ck_assert_msg(status == 0, "make handout exited %d: %s", status,
-                  tail(log));
+                  tail(log, end, sizeof(end)));
     snprintf(tarball, sizeof(tarball), "%s/%s/ipclab-handout.tar.gz",
              h_srcdir(), h_build_name());
 
@@ -405,12 +416,12 @@ START_TEST(test_grading_handout_stands_alone)
     status = run_make(unpacked, (const char *[]){ "-j2", NULL }, log,
                       900000);
     ck_assert_msg(status == 0, "plain make in the unpacked handout exited "
-                  "%d: %s", status, tail(log));
+                  "%d: %s", status, tail(log, end, sizeof(end)));
     snprintf(log, sizeof(log), "%s/handout-grade.log", dir);
     status = run_make(unpacked, (const char *[]){ "-j2", "grade", NULL },
                       log, 900000);
     ck_assert_msg(status == 0, "make grade in the unpacked handout exited "
-                  "%d: %s", status, tail(log));
+                  "%d: %s", status, tail(log, end, sizeof(end)));
     snprintf(path, sizeof(path), "%s/build/grade-results/results.json",
              unpacked);
     json = h_read_file(path);
@@ -442,6 +453,7 @@ copy_file(const char *from, const char *to)
 
 START_TEST(test_grading_autograder)
 {
+    char end[600];
     const char *dir = h_tmpdir();
     char arg_build[PATH_MAX + 8], log[PATH_MAX], zip[PATH_MAX];
     char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64];
@@ -453,7 +465,7 @@ START_TEST(test_grading_autograder)
     status = run_make(h_srcdir(), (const char *[]){ arg_build, "autograder",
                       NULL }, log, 120000);
     ck_assert_msg(status == 0, "make autograder exited %d: %s", status,
-                  tail(log));
+                  tail(log, end, sizeof(end)));
     snprintf(zip, sizeof(zip), "%s/%s/ipclab-autograder.zip", h_srcdir(),
              h_build_name());
 
@@ -493,14 +505,14 @@ START_TEST(test_grading_autograder)
                    "-u", "MFLAGS", "-u", "MAKELEVEL", env_root, path, NULL },
                    NULL, log, log, 900000);
     ck_assert_msg(status == 0, "run_autograder exited %d: %s", status,
-                  tail(log));
+                  tail(log, end, sizeof(end)));
     snprintf(path, sizeof(path), "%s/results/results.json", root);
     check_json(path);
     json = h_read_file(path);
     ck_assert_msg(json != NULL && strstr(json, "04-signal-sync: 20/20") !=
                   NULL && strstr(json, "01-fifo-setup: 20/20") != NULL,
                   "run_autograder did not grade the submitted 01 and 04 at "
-                  "full marks: %s", tail(log));
+                  "full marks: %s", tail(log, end, sizeof(end)));
     ck_assert_msg(strstr(json, "does not compile") == NULL, "the "
                   "submission's main.c was taken, not only MANIFEST's files");
     ck_assert_msg(json_int(json, "score") < 100, "the skeletons of 02, 03 "
@@ -512,6 +524,7 @@ END_TEST
 /* Every broken submission of tests/grading/fixtures/ loses its points */
 START_TEST(test_grading_fixtures)
 {
+    char end[600];
     char dir[PATH_MAX], tree[PATH_MAX], script[PATH_MAX], failures[4096];
     struct dirent *e;
     int count = 0, failed = 0;
@@ -542,7 +555,7 @@ START_TEST(test_grading_fixtures)
                   out, NULL }, NULL, log, log, 600000) != 0) {
             failed++;
             snprintf(failures + len, sizeof(failures) - len, " [%s] %s",
-                     e->d_name, tail(log));
+                     e->d_name, tail(log, end, sizeof(end)));
         }
     }
     closedir(d);

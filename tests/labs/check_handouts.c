@@ -9,17 +9,15 @@
  *             "make BUILD=build-x check" tests its own build.
  *   markers   every stable marker a handout quotes, "[lab04:lost-wakeup]",
  *             is in the source code it points to.
- *   sections  every section a handout (or docs/instructor.md's answer
- *             keys) cites by number, "docs/architecture.md, section 5",
- *             is a numbered heading of that document ("## 5. ...").
+ *
+ * The sections a handout cites by number are checked with every other
+ * citation of the kit's text, by tests/docs/check_refs.c.
  *
  * So a handout never drifts from the code: rename an experiment or a
  * marker and this fails until the handout follows.
  */
 #include <check.h>
 #include <ftw.h>
-#include <libgen.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,23 +34,6 @@ static const char *const handouts[] = {
 };
 #define NHANDOUTS ((int)(sizeof(handouts) / sizeof(handouts[0])))
 
-/* The build directory as the handouts' commands must name it */
-static const char *
-build_name(void)
-{
-    static char name[PATH_MAX];
-    char bin[PATH_MAX], *dir;
-
-    snprintf(bin, sizeof(bin), "%s", h_bin("x"));
-    dir = dirname(dirname(bin));                /* BUILD/bin/x --> BUILD */
-    snprintf(name, sizeof(name), "%s", dir);
-    if (strncmp(name, h_srcdir(), strlen(h_srcdir())) == 0 &&
-        name[strlen(h_srcdir())] == '/')
-        memmove(name, name + strlen(h_srcdir()) + 1,
-                strlen(name) - strlen(h_srcdir()));
-    return name;
-}
-
 /* 'line' with every word "build/..." moved to our build directory */
 static void
 rewrite(const char *line, char *cmd, size_t size)
@@ -63,11 +44,11 @@ rewrite(const char *line, char *cmd, size_t size)
         bool word_start = p == line || p[-1] == ' ' || p[-1] == '=';
 
         if (word_start && strncmp(p, "build/", 6) == 0) {
-            n += (size_t)snprintf(cmd + n, size - n, "%s/", build_name());
+            n += (size_t)snprintf(cmd + n, size - n, "%s/", h_build_name());
             p += 5;
         } else if (p == line && strncmp(p, "make lab", 8) == 0) {
             n += (size_t)snprintf(cmd + n, size - n, "make BUILD=%s lab",
-                                  build_name());
+                                  h_build_name());
             p += 7;
         } else {
             cmd[n++] = *p;
@@ -181,60 +162,6 @@ START_TEST(test_handout_markers_exist)
 }
 END_TEST
 
-/* Does docs/'doc' have a heading "## N. "? */
-static bool
-has_section(const char *doc, int n)
-{
-    char path[PATH_MAX], want[32];
-    char *text;
-    bool ok;
-
-    snprintf(path, sizeof(path), "%s/docs/%s", h_srcdir(), doc);
-    text = h_read_file(path);
-    ck_assert_msg(text != NULL, "no document docs/%s", doc);
-    snprintf(want, sizeof(want), "\n## %d. ", n);
-    ok = strstr(text, want) != NULL;
-    free(text);
-    return ok;
-}
-
-START_TEST(test_handout_sections_exist)
-{
-    /* "architecture.md, section 2", "[docs/tracing.md](...), section 5",
-       "[docs/architecture.md, section 14](...)", "sections 1 and 4" */
-    static const char *const cites =
-        "([a-z]+\\.md)(\\]\\([^)]*\\))?,? sections? ([0-9]+)( and ([0-9]+))?";
-    const char *file = _i < NHANDOUTS ? handouts[_i] : "docs/instructor.md";
-    char path[PATH_MAX], doc[64];
-    regmatch_t m[6];
-    regex_t re;
-    char *text;
-
-    ck_assert_int_eq(regcomp(&re, cites, REG_EXTENDED), 0);
-    snprintf(path, sizeof(path), "%s/%s", h_srcdir(), file);
-    text = h_read_file(path);
-    ck_assert_ptr_nonnull(text);
-    /* a citation may be wrapped: read the text as one line */
-    for (char *c = text; *c != '\0'; c++)
-        if (*c == '\n')
-            *c = ' ';
-    for (const char *p = text; regexec(&re, p, 6, m, 0) == 0;
-         p += m[0].rm_eo) {
-        snprintf(doc, sizeof(doc), "%.*s", (int)(m[1].rm_eo - m[1].rm_so),
-                 p + m[1].rm_so);
-        for (int g = 3; g <= 5; g += 2) {
-            if (m[g].rm_so < 0)
-                continue;
-            ck_assert_msg(has_section(doc, atoi(p + m[g].rm_so)),
-                          "%s cites %s, section %d, which does not exist",
-                          file, doc, atoi(p + m[g].rm_so));
-        }
-    }
-    regfree(&re);
-    free(text);
-}
-END_TEST
-
 static void
 setup(void)
 {
@@ -254,10 +181,6 @@ handouts_suite(void)
     TCase *tc = tcase_create("markers");
 
     tcase_add_loop_test(tc, test_handout_markers_exist, 0, NHANDOUTS);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("sections");
-    tcase_add_loop_test(tc, test_handout_sections_exist, 0, NHANDOUTS + 1);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("commands");

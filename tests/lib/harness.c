@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -208,29 +209,12 @@ h_skip_note(const char *fmt, ...)
 const char *
 h_foreign_dir(void)
 {
-    static char dir[PATH_MAX];
+    const char *dir = h_tmpdir_path("foreign");
 
     if (geteuid() != 0)
         return "/";
-    snprintf(dir, sizeof(dir), "%s", h_tmpdir_path("foreign"));
     ck_assert_int_eq(mkdir(dir, 0700), 0);
     ck_assert_int_eq(chown(dir, 65534, 65534), 0);      /* nobody */
-    return dir;
-}
-
-/* The build directory: this test program lives in BUILD/tests/ */
-static const char *
-build_dir(void)
-{
-    static char dir[PATH_MAX];
-    char *slash;
-
-    if (dir[0] != '\0')
-        return dir;
-    ck_assert_int_eq(ipc_exe_dir(dir, sizeof(dir)), 0);    /* BUILD/tests */
-    slash = strrchr(dir, '/');
-    ck_assert_ptr_nonnull(slash);
-    *slash = '\0';
     return dir;
 }
 
@@ -251,36 +235,49 @@ h_keep(const char *text)
 }
 
 const char *
+h_build_dir(void)
+{
+    char dir[PATH_MAX];
+    char *slash;
+
+    /* this test program lives in BUILD/tests/ */
+    ck_assert_int_eq(ipc_exe_dir(dir, sizeof(dir)), 0);
+    slash = strrchr(dir, '/');
+    ck_assert_ptr_nonnull(slash);
+    *slash = '\0';
+    return h_keep(dir);
+}
+
+const char *
 h_bin(const char *name)
 {
     char path[PATH_MAX];
 
-    snprintf(path, sizeof(path), "%s/bin/%s", build_dir(), name);
+    snprintf(path, sizeof(path), "%s/bin/%s", h_build_dir(), name);
     return h_keep(path);
 }
 
 const char *
 h_srcdir(void)
 {
-    static char dir[PATH_MAX];
+    char dir[PATH_MAX];
     char *slash;
 
-    if (dir[0] != '\0')
-        return dir;
     /* BUILD is a directory of the source tree: its parent is the root */
-    ck_assert_ptr_nonnull(realpath(build_dir(), dir));
+    ck_assert_ptr_nonnull(realpath(h_build_dir(), dir));
     slash = strrchr(dir, '/');
     ck_assert_ptr_nonnull(slash);
     *slash = '\0';
-    return dir;
+    return h_keep(dir);
 }
 
 const char *
 h_build_name(void)
 {
-    const char *slash = strrchr(build_dir(), '/');
+    const char *dir = h_build_dir();
+    const char *slash = strrchr(dir, '/');
 
-    return slash != NULL ? slash + 1 : build_dir();
+    return slash != NULL ? slash + 1 : dir;
 }
 
 /*
@@ -384,6 +381,58 @@ h_wait_gone(pid_t pid, int timeout_ms)
     return n == 1;
 }
 
+char *
+h_wait_for_text(const char *path, const char *needle, pid_t writer,
+                int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+    int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+                           { .fd = -1, .events = POLLIN } };
+    char dir[PATH_MAX], *slash, *text;
+    bool ended = false;
+
+    ck_assert_msg(fd != -1, "inotify_init1: %s", strerror(errno));
+    snprintf(dir, sizeof(dir), "%s", path);
+    slash = strrchr(dir, '/');
+    ck_assert_msg(slash != NULL && slash != dir, "'%s': not an absolute "
+                  "path below /", path);
+    *slash = '\0';
+    /* watch first, then look: a change in between is not missed */
+    ck_assert_msg(inotify_add_watch(fd, dir, IN_CREATE | IN_MODIFY |
+                                    IN_MOVED_TO) != -1,
+                  "inotify_add_watch %s: %s", dir, strerror(errno));
+    if (writer > 0) {
+        p[1].fd = (int)syscall(SYS_pidfd_open, writer, 0);
+        ck_assert_msg(p[1].fd != -1 || errno == ESRCH, "pidfd_open %d: %s",
+                      (int)writer, strerror(errno));
+        ended = p[1].fd == -1;
+    }
+    /* a last look after the writer ended: what it wrote before is there */
+    while ((text = h_read_file(path)) == NULL ||
+           strstr(text, needle) == NULL) {
+        char events[4096];
+        int n;
+
+        free(text);
+        text = NULL;
+        if (ended)
+            break;
+        n = poll(p, 2, ipc_ms_until(deadline));
+        ck_assert_msg(n != -1 || errno == EINTR, "poll: %s",
+                      strerror(errno));
+        if (n == 0)
+            break;              /* out of time */
+        while (read(fd, events, sizeof(events)) > 0)
+            ;                   /* what changed does not matter: look */
+        ended = p[1].revents != 0;
+    }
+    close(fd);
+    if (p[1].fd != -1)
+        close(p[1].fd);
+    return text;
+}
+
 /* In the child: point fd at 'path' opened with 'flags', or die. */
 static void
 redirect(int fd, const char *path, int flags)
@@ -458,31 +507,68 @@ h_run(const char *const argv[], const char *in, const char *out,
     return h_wait(h_spawn(argv, in, out, err), timeout_ms);
 }
 
+bool
+h_server_try(struct h_server *s, const char *dir, const char *const argv[],
+             const char *err, int timeout_ms, int *status)
+{
+    char expect[PATH_MAX + 16], said[256] = "";
+    int fd = -1, saved_errno;
+
+    memset(s, 0, sizeof(*s));
+    snprintf(s->dir, sizeof(s->dir), "%s", dir);
+    if (err != NULL) {
+        fd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        ck_assert_msg(fd != -1, "cannot create '%s': %s", err,
+                      strerror(errno));
+    }
+    fflush(NULL);
+    s->pid = ipc_server_start_err((char *const *)argv, fd,
+                                  ipc_deadline_ms(timeout_ms), &s->out_fd,
+                                  s->ready_line, sizeof(s->ready_line),
+                                  status);
+    saved_errno = errno;
+    if (fd != -1)
+        close(fd);
+    if (s->pid == -1 && saved_errno == ESRCH && status != NULL)
+        return false;
+    if (s->pid == -1 && err != NULL) {
+        char *text = h_read_file(err);
+
+        snprintf(said, sizeof(said), " (stderr: %.200s)",
+                 text != NULL ? text : "");
+        free(text);
+    }
+    ck_assert_msg(s->pid != -1, "%s did not print 'ready: %s': %s%s",
+                  argv[0], dir, ipc_errno_name(saved_errno), said);
+    snprintf(expect, sizeof(expect), "ready: %s", dir);
+    ck_assert_str_eq(s->ready_line, expect);
+    return true;
+}
+
 void
 h_server_start(struct h_server *s, const char *dir, const char *const extra[])
 {
     const char *argv[32] = { h_bin("ipclab-server"), "--dir", dir };
-    char expect[PATH_MAX + 16];
     int n = 3;
 
     for (int i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
-    memset(s, 0, sizeof(*s));
-    snprintf(s->dir, sizeof(s->dir), "%s", dir);
-
-    fflush(NULL);
-    s->pid = ipc_server_start((char *const *)argv, ipc_deadline_ms(10000),
-                              &s->out_fd, s->ready_line,
-                              sizeof(s->ready_line));
-    ck_assert_msg(s->pid != -1, "server did not print 'ready:': %s",
-                  strerror(errno));
-    snprintf(expect, sizeof(expect), "ready: %s", dir);
-    ck_assert_str_eq(s->ready_line, expect);
+    h_server_try(s, dir, argv, NULL, 10000, NULL);
 }
 
 int
 h_server_stop(struct h_server *s, int timeout_ms, char *out_tail,
+              size_t size)
+{
+    if (s->pid <= 0)
+        return -1;
+    kill(s->pid, SIGINT);
+    return h_server_wait(s, timeout_ms, out_tail, size);
+}
+
+int
+h_server_wait(struct h_server *s, int timeout_ms, char *out_tail,
               size_t size)
 {
     int status;
@@ -490,7 +576,6 @@ h_server_stop(struct h_server *s, int timeout_ms, char *out_tail,
 
     if (s->pid <= 0)
         return -1;
-    kill(s->pid, SIGINT);
     status = h_wait(s->pid, timeout_ms);
     s->pid = 0;
     if (out_tail != NULL && size > 0) {
@@ -732,18 +817,19 @@ h_proc_sleeping(pid_t pid, char *wchan, size_t size)
 }
 
 const char *
-h_proc_describe(pid_t pid)
+h_proc_describe(pid_t pid, char *text, size_t size)
 {
-    static char text[256];
     char comm[64], wchan[64], state;
     int parent;
     bool waiting;
 
-    if (proc_stat(pid, comm, sizeof(comm), &state, &parent) == -1)
-        return "gone";
+    if (proc_stat(pid, comm, sizeof(comm), &state, &parent) == -1) {
+        snprintf(text, size, "gone");
+        return text;
+    }
     proc_wchan(pid, wchan, sizeof(wchan));
     waiting = wchan[0] != '\0';
-    snprintf(text, sizeof(text), "%s, state %c, parent %d%s%s", comm, state,
+    snprintf(text, size, "%s, state %c, parent %d%s%s", comm, state,
              parent, waiting ? ", waiting in " : "", waiting ? wchan : "");
     return text;
 }
@@ -755,7 +841,7 @@ h_tracing_available(void)
     char *flag;
     bool on;
 
-    snprintf(path, sizeof(path), "%s/.tracing", build_dir());
+    snprintf(path, sizeof(path), "%s/.tracing", h_build_dir());
     flag = h_read_file(path);
     on = flag != NULL && flag[0] == '1' &&
          access("/usr/bin/lttng", X_OK) == 0 &&

@@ -16,7 +16,7 @@
  *     int status = h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
  *                        srv.dir, "6", "*", "7", NULL }, NULL, out, NULL,
  *                        10000);
- *     h_server_stop(&srv, 10000);
+ *     h_server_stop(&srv, 10000, NULL, 0);
  */
 #ifndef IPCLAB_TEST_HARNESS_H
 #define IPCLAB_TEST_HARNESS_H
@@ -94,6 +94,13 @@ h_keep(const char *text);
 const char *
 h_bin(const char *name);
 
+/*
+ * Absolute path of the build directory (BUILD: this test program is
+ * BUILD/tests/NAME), valid for the life of the test process.
+ */
+const char *
+h_build_dir(void);
+
 /* Absolute path of the source tree's root (where the Makefile is). */
 const char *
 h_srcdir(void);
@@ -138,6 +145,16 @@ h_tcase(Suite *s, const char *name, int timeout_s);
  */
 bool
 h_wait_gone(pid_t pid, int timeout_ms);
+
+/*
+ * Wait up to timeout_ms for file 'path' (absolute) to hold 'needle',
+ * woken by every change in its directory (inotify(7)), or until process
+ * 'writer' (when > 0) has ended without writing it. Returns the file's
+ * text (malloc'd) when it holds needle, else NULL.
+ */
+char *
+h_wait_for_text(const char *path, const char *needle, pid_t writer,
+                int timeout_ms);
 
 /* rm -rf 'path' (no shell). */
 void
@@ -188,12 +205,34 @@ void
 h_server_start(struct h_server *s, const char *dir, const char *const extra[]);
 
 /*
- * Send SIGINT and wait up to timeout_ms. Returns the exit status (-1 on
+ * Start the NULL-terminated command argv, a server on directory 'dir'
+ * (ipclab-server, a student's, or a program that runs one), with its
+ * stderr into file 'err' (NULL: ours), and wait up to timeout_ms for its
+ * "ready: DIR" line (ipc_server_start_err()). Returns true when it came.
+ * When status is not NULL and the server ends first, returns false with
+ * its exit status in *status. The test fails on anything else, with what
+ * the server said on stderr.
+ */
+bool
+h_server_try(struct h_server *s, const char *dir, const char *const argv[],
+             const char *err, int timeout_ms, int *status);
+
+/*
+ * Send SIGINT, then h_server_wait(): returns the exit status (-1 on
+ * timeout, after SIGKILL).
+ */
+int
+h_server_stop(struct h_server *s, int timeout_ms, char *out_tail,
+              size_t size);
+
+/*
+ * Wait up to timeout_ms for the server to end (stopped by a signal the
+ * caller sent) and close its stdout. Returns the exit status (-1 on
  * timeout, after SIGKILL). The rest of its stdout is appended to
  * 'out_tail' when not NULL (size bytes).
  */
 int
-h_server_stop(struct h_server *s, int timeout_ms, char *out_tail,
+h_server_wait(struct h_server *s, int timeout_ms, char *out_tail,
               size_t size);
 
 /* The whole content of a file, NUL-terminated, malloc'd; NULL if none. */
@@ -214,11 +253,11 @@ h_children(pid_t ppid, pid_t *pids, int max);
 
 /*
  * What process pid is doing, for a failure message: "ipclab-sum, state S,
- * parent 1, waiting in do_sigtimedwait" from /proc, or "gone". The text
- * lives until the next call.
+ * parent 1, waiting in do_sigtimedwait" from /proc, or "gone", into text
+ * (size bytes). Returns text.
  */
 const char *
-h_proc_describe(pid_t pid);
+h_proc_describe(pid_t pid, char *text, size_t size);
 
 /*
  * True when pid (or a thread id of ours) sleeps in the kernel (state S or

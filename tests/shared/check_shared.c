@@ -42,41 +42,20 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "ipclab/proc.h"
 #include "shared.h"
 
 /* SRCDIR/traces/record.sh */
 static const char *
 record_sh(void)
 {
-    static char path[PATH_MAX];
+    char path[PATH_MAX];
 
     snprintf(path, sizeof(path), "%s/traces/record.sh", h_srcdir());
-    return path;
-}
-
-/*
- * Wait up to timeout_ms for file 'path' to contain 'needle' (a condition,
- * looked at every 20 ms). Returns its text (malloc'd) when it does, else
- * NULL.
- */
-static char *
-wait_for_text(const char *path, const char *needle, int timeout_ms)
-{
-    struct timespec tick = { 0, 20 * 1000000L };
-
-    for (int waited = 0; waited <= timeout_ms; waited += 20) {
-        char *text = h_read_file(path);
-
-        if (text != NULL && strstr(text, needle) != NULL)
-            return text;
-        free(text);
-        nanosleep(&tick, NULL);
-    }
-    return NULL;
+    return h_keep(path);
 }
 
 START_TEST(test_lock_waits_and_says_for_whom)
@@ -102,7 +81,7 @@ START_TEST(test_lock_waits_and_says_for_whom)
     pid = h_spawn((const char *[]){ record_sh(), "-o",
                   h_tmpdir_path("trace"), "--", "/bin/true", NULL }, NULL,
                   h_tmpdir_path("record.out"), err);
-    text = wait_for_text(err, "waiting for", 30000);
+    text = h_wait_for_text(err, "waiting for", pid, 30000);
     ck_assert_msg(text != NULL, "record.sh did not say it waits:\n%s",
                   h_read_file(err));
     snprintf(want, sizeof(want), "waiting for %ld shared-test-holder",
@@ -179,15 +158,13 @@ START_TEST(test_lost_events_are_reported)
         "# a server and 20000 requests: more events than 2 x 4 KiB hold\n"
         "set -e\n"
         "bin=$1; work=$2\n"
-        "mkfifo \"$work/srv.out\"\n"
-        "\"$bin/ipclab-server\" --dir \"$work/run\" >\"$work/srv.out\" &\n"
-        "srv=$!\n"
-        "read -r ready <\"$work/srv.out\"\n"
+        ". \"$3\"\n"
+        "start_server \"$work\" \"$work/srv.out\" - \"$bin/ipclab-server\" "
+        "--dir \"$work/run\"\n"
         "\"$bin/ipclab-rc\" --dir \"$work/run\" --count 20000 --random "
         "--window 8 >/dev/null\n"
-        "kill -INT $srv\n"
-        "wait $srv\n";
-    char script[PATH_MAX], trace[PATH_MAX], bin[PATH_MAX];
+        "stop_server\n";
+    char script[PATH_MAX], trace[PATH_MAX], bin[PATH_MAX], lib[PATH_MAX];
     char info[PATH_MAX + 16];
     char *err, *out, *text;
     int status;
@@ -199,10 +176,11 @@ START_TEST(test_lost_events_are_reported)
     ck_assert_int_eq(chmod(script, 0755), 0);
     snprintf(bin, sizeof(bin), "%s", h_bin(""));
     bin[strlen(bin) - 1] = '\0';        /* BUILD/bin/ without the '/' */
+    snprintf(lib, sizeof(lib), "%s/scripts/lib/server.sh", h_srcdir());
     status = h_run((const char *[]){ record_sh(), "--buffers", "4096,2",
-                   "-o", trace, "--", script, bin, h_tmpdir(), NULL }, NULL,
-                   h_tmpdir_path("record.out"), h_tmpdir_path("record.err"),
-                   240000);
+                   "-o", trace, "--", script, bin, h_tmpdir(), lib, NULL },
+                   NULL, h_tmpdir_path("record.out"),
+                   h_tmpdir_path("record.err"), 240000);
     err = h_read_file(h_tmpdir_path("record.err"));
     ck_assert_msg(status == 0, "record.sh exited %d:\n%s", status, err);
     ck_assert_msg(strstr(err, "record.sh: WARNING: the tracer discarded ")
@@ -356,17 +334,17 @@ START_TEST(test_record_says_why_command_failed)
 }
 END_TEST
 
-/* Is any process running whose command line holds 'text'? */
-static bool
-process_mentions(const char *text)
+/* A running process whose command line holds 'text', or 0 when none */
+static pid_t
+process_mentioning(const char *text)
 {
     char path[300], cmd[4096];
-    bool found = false;
+    pid_t found = 0;
     DIR *proc = opendir("/proc");
     struct dirent *e;
 
     ck_assert_ptr_nonnull(proc);
-    while (!found && (e = readdir(proc)) != NULL) {
+    while (found == 0 && (e = readdir(proc)) != NULL) {
         ssize_t n;
         int fd;
 
@@ -383,7 +361,8 @@ process_mentions(const char *text)
                 cmd[i] = ' ';
         if (n > 0) {
             cmd[n] = '\0';
-            found = strstr(cmd, text) != NULL;
+            if (strstr(cmd, text) != NULL)
+                found = (pid_t)atol(e->d_name);
         }
     }
     closedir(proc);
@@ -393,12 +372,12 @@ process_mentions(const char *text)
 START_TEST(test_record_hangup_cleans_up)
 {
     char tmp[PATH_MAX], err[PATH_MAX], pidfile[PATH_MAX], cmd[PATH_MAX + 64];
-    char *saved_tmpdir;
-    struct timespec tick = { 0, 20 * 1000000L };
+    char *saved_tmpdir, why[256];
     char *text;
-    pid_t rec, sleeper;
+    pid_t rec, sleeper, left;
+    int64_t deadline;
     DIR *d;
-    int status, left = 1;
+    int status;
 
     snprintf(tmp, sizeof(tmp), "%s", h_tmpdir_path("rec-tmp"));
     snprintf(err, sizeof(err), "%s", h_tmpdir_path("hup.err"));
@@ -418,7 +397,7 @@ START_TEST(test_record_hangup_cleans_up)
     else
         ck_assert_int_eq(unsetenv("TMPDIR"), 0);
     free(saved_tmpdir);
-    text = wait_for_text(pidfile, "\n", 60000);
+    text = h_wait_for_text(pidfile, "\n", rec, 60000);
     ck_assert_msg(text != NULL, "COMMAND did not start:\n%s",
                   h_read_file(err));
     sleeper = (pid_t)atol(text);
@@ -429,13 +408,13 @@ START_TEST(test_record_hangup_cleans_up)
     status = h_wait(rec, 60000);
     ck_assert_msg(status == 129, "record.sh exited %d:\n%s", status,
                   h_read_file(err));
+    deadline = ipc_deadline_ms(10000);
     /* its session daemon (if it started one) stops by itself: wait for it */
-    for (int waited = 0; waited <= 10000 && left; waited += 20) {
-        left = process_mentions(tmp);
-        if (left)
-            nanosleep(&tick, NULL);
-    }
-    ck_assert_msg(!left, "a process of record.sh's is still running");
+    while ((left = process_mentioning(tmp)) != 0)
+        ck_assert_msg(h_wait_gone(left, (int)ipc_ms_until(deadline)),
+                      "a process of record.sh's is still running: %d "
+                      "(%s)", (int)left, h_proc_describe(left, why,
+                      sizeof(why)));
     d = opendir(tmp);
     ck_assert_ptr_nonnull(d);
     for (struct dirent *e; (e = readdir(d)) != NULL;)

@@ -334,16 +334,9 @@ START_TEST(test_root_and_two_users_at_once)
              h_srcdir(), root_trace, h_build_name());
     root_pid = start_as(NULL, root_script, NULL, gate, out[0], err[0]);
     /* its session records once the workload runs: then the users start */
-    for (int waited = 0;; waited += 20) {
-        text = h_read_file(out[0]);
-        if (text != NULL && strstr(text, "server pid: ") != NULL)
-            break;
-        ck_assert_msg(waited < 120000 && (free(text), 1) &&
-                      waitpid(root_pid, &status[0], WNOHANG) == 0,
-                      "root's recording did not start: %s",
-                      outputs(out[0], err[0]));
-        usleep(20000);
-    }
+    text = h_wait_for_text(out[0], "server pid: ", root_pid, 120000);
+    ck_assert_msg(text != NULL, "root's recording did not start: %s",
+                  outputs(out[0], err[0]));
     free(text);
 
     snprintf(a_script, sizeof(a_script),

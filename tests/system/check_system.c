@@ -382,9 +382,13 @@ START_TEST(test_system_stale_directory_recovered)
     close(srv.out_fd);
 
     /* orphaned workers notice their server is gone and exit */
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        char text[256];
+
         ck_assert_msg(h_wait_gone(workers[i], 5000), "orphan worker %d: %s",
-                      (int)workers[i], h_proc_describe(workers[i]));
+                      (int)workers[i],
+                      h_proc_describe(workers[i], text, sizeof(text)));
+    }
 
     h_server_start(&srv, h_tmpdir_path("run"), NULL);
     ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",

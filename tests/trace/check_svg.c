@@ -16,19 +16,25 @@
 static const enum tt_id traces[] = { TT_DEFAULT, TT_PER_REQUEST, TT_CLASSIC,
                                      TT_NOACK, TT_BROKEN };
 
-/* svg --server S DIR into a file; returns its path */
-static const char *
+/* svg --server S DIR into r; the test fails unless it succeeds */
+static void
 svg(enum tt_id id, struct tt_run *r)
 {
-    static char path[128];
     char server[16];
-    FILE *f;
 
     snprintf(server, sizeof(server), "%d", tt_server(id));
     tt_trace(r, "svg", "--server", server, tt_dir(id), NULL);
     ck_assert_msg(r->status == 0, "svg: exit %d: %s", r->status, r->err);
-    snprintf(path, sizeof(path), "%s/%d-%d.svg", tt_tmp(), (int)id,
-             (int)getpid());
+}
+
+/* svg() into r and into a file, whose path goes into path; returns path */
+static const char *
+svg_file(enum tt_id id, struct tt_run *r, char *path, size_t size)
+{
+    FILE *f;
+
+    svg(id, r);
+    snprintf(path, size, "%s/%d-%d.svg", tt_tmp(), (int)id, (int)getpid());
     ck_assert_ptr_nonnull(f = fopen(path, "w"));
     fputs(r->out, f);
     fclose(f);
@@ -38,7 +44,10 @@ svg(enum tt_id id, struct tt_run *r)
 START_TEST(test_svg_is_xml)
 {
     struct tt_run r, lint;
-    const char *argv[] = { "xmllint", "--noout", svg(traces[_i], &r), NULL };
+    char path[128];
+    const char *argv[] = { "xmllint", "--noout",
+                           svg_file(traces[_i], &r, path, sizeof(path)),
+                           NULL };
 
     tt_exec(&lint, argv);
     ck_assert_msg(lint.status == 0, "xmllint: %s", lint.err);
@@ -52,9 +61,10 @@ END_TEST
 START_TEST(test_svg_renders)
 {
     struct tt_run r, which, png;
-    const char *path = svg(traces[_i], &r);
-    char out[160];
+    char path[128], out[160];
     const char *find[] = { "/bin/sh", "-c", "command -v rsvg-convert", NULL };
+
+    svg_file(traces[_i], &r, path, sizeof(path));
 
     tt_exec(&which, find);
     if (which.status != 0) {

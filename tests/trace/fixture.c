@@ -40,6 +40,7 @@ static char self[PATH_MAX], build[PATH_MAX], root[PATH_MAX];
 static char bindir[PATH_MAX + 8], tool[PATH_MAX + 32], tmp[64];
 static int recorded[TT_COUNT];      /* 1: ok, -1: failed */
 static char why[TT_COUNT][200];     /* ...and why */
+static char dirs[TT_COUNT][128];    /* each trace's directory */
 static int servers[TT_COUNT];
 static struct tt_actors actors[TT_COUNT];
 
@@ -331,7 +332,8 @@ parse_actors(const char *log, struct tt_actors *a)
 static void
 record(enum tt_id id)
 {
-    char dir[128], work[128], envarg[160], log[128], script[PATH_MAX + 32];
+    char *dir = dirs[id], work[128], envarg[160], log[128];
+    char script[PATH_MAX + 32];
     char recorder[PATH_MAX + 32];
     const char *argv[16];
     char *text;
@@ -340,7 +342,7 @@ record(enum tt_id id)
     if (recorded[id] != 0)
         return;
     init_paths();
-    snprintf(dir, sizeof(dir), "%s/%s", tt_tmp(), names[id]);
+    snprintf(dir, sizeof(dirs[id]), "%s/%s", tt_tmp(), names[id]);
     snprintf(work, sizeof(work), "%s/work-%s", tt_tmp(), names[id]);
     snprintf(envarg, sizeof(envarg), "TMPDIR=%s", work);
     snprintf(log, sizeof(log), "%s/%s.log", tt_tmp(), names[id]);
@@ -474,14 +476,11 @@ tt_need_lab01(void)
 const char *
 tt_dir(enum tt_id id)
 {
-    static char dir[128];
-
     if (recorded[id] != 1)
         ck_abort_msg("recording the %s trace failed: %s (log: %s/%s.log; "
                      "IPCLAB_KEEP_TRACES=1 keeps it)", names[id], why[id],
                      tt_tmp(), names[id]);
-    snprintf(dir, sizeof(dir), "%s/%s", tt_tmp(), names[id]);
-    return dir;
+    return dirs[id];
 }
 
 int

@@ -581,6 +581,30 @@ START_TEST(test_proc_server_start_failures)
 }
 END_TEST
 
+/* Its stderr goes where asked; an early end gives its exit status */
+START_TEST(test_proc_server_start_err)
+{
+    char *argv[] = { "/bin/sh", "-c", "echo oops >&2; exit 5", NULL };
+    char line[64], said[64];
+    int err[2], out, code = -1;
+    ssize_t n;
+
+    ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
+    errno = 0;
+    ck_assert_int_eq(ipc_server_start_err(argv, err[1],
+                                          ipc_deadline_ms(10000), &out,
+                                          line, sizeof(line), &code), -1);
+    ck_assert_int_eq(errno, ESRCH);
+    ck_assert_int_eq(code, 5);
+    close(err[1]);
+    n = ipc_read_full(err[0], said, sizeof(said) - 1);
+    ck_assert_int_eq(n, 5);
+    said[n] = '\0';
+    ck_assert_str_eq(said, "oops\n");
+    close(err[0]);
+}
+END_TEST
+
 Suite *
 proc_suite(void)
 {
@@ -621,6 +645,7 @@ proc_suite(void)
     tcase_add_test(tc_errors, test_proc_exe_dir_small_buffer);
     tcase_add_test(tc_errors, test_proc_server_start_ready);
     tcase_add_test(tc_errors, test_proc_server_start_failures);
+    tcase_add_test(tc_errors, test_proc_server_start_err);
     suite_add_tcase(s, tc_errors);
 
     return s;

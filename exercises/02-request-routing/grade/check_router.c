@@ -440,27 +440,23 @@ writer(const char *path, int w)
 GRADE_TEST(router_process, 5, 40,
            "ex02-router: 3 writers x 200 + junk, all routed, exits on SIGTERM")
 {
-    const char *dir = h_tmpdir_path("run"), *out = h_tmpdir_path("out");
-    int counts[IPCLAB_OP_COUNT + 1] = { 0 }, rfd[IPCLAB_OP_COUNT + 1];
-    char path[PATH_MAX], want[128], *text;
+    const char *dir = h_tmpdir_path("run");
+    int counts[IPCLAB_OP_COUNT + 1] = { 0 };
+    struct pollfd rfd[IPCLAB_OP_COUNT];
+    char path[PATH_MAX], want[128], tail[512];
     int64_t deadline = g_deadline_ms(10000);
-    pid_t router, pids[WRITERS];
+    struct h_server router;
+    pid_t pids[WRITERS];
     int status;
 
-    router = h_spawn((const char *[]){ g_prog("ex02-router"), "--dir", dir,
-                     NULL }, NULL, out, h_tmpdir_path("err"));
-    do {
-        text = h_read_file(out);
-        status = text != NULL && strncmp(text, "ready:", 6) == 0;
-        free(text);
-        ck_assert_msg(ipc_ms_until(deadline) > 0 && ipc_proc_alive(router),
-                      "ex02-router did not print 'ready:'");
-        ipc_sleep_ms(20);
-    } while (!status);
+    h_server_try(&router, dir, (const char *[]){ g_prog("ex02-router"),
+                 "--dir", dir, NULL }, h_tmpdir_path("err"),
+                 (int)ipc_ms_until(deadline), NULL);
     for (int op = 1; op <= IPCLAB_OP_COUNT; op++) {
         snprintf(path, sizeof(path), "%s/%s", dir, ipc_op_name((uint32_t)op));
-        rfd[op] = open(path, O_RDONLY | O_NONBLOCK);
-        ck_assert_msg(rfd[op] >= 0, "cannot open '%s'", path);
+        rfd[op - 1].fd = open(path, O_RDONLY | O_NONBLOCK);
+        rfd[op - 1].events = POLLIN;
+        ck_assert_msg(rfd[op - 1].fd >= 0, "cannot open '%s'", path);
     }
     snprintf(path, sizeof(path), "%s/in", dir);
     for (int w = 0; w < WRITERS; w++) {
@@ -476,37 +472,37 @@ GRADE_TEST(router_process, 5, 40,
 
     /* take what was routed until every request is accounted for */
     for (int total = 0; total < WRITERS * PER_WRITER;) {
-        int before = total;
-
+        ck_assert_msg(poll(rfd, IPCLAB_OP_COUNT, ipc_ms_until(deadline)) > 0,
+                      "only %d of %d requests routed in time", total,
+                      WRITERS * PER_WRITER);
         for (int op = 1; op <= IPCLAB_OP_COUNT; op++) {
             struct ipc_record r;
+            int got = 0;
 
-            while (read(rfd[op], &r, sizeof(r)) == sizeof(r)) {
+            while (read(rfd[op - 1].fd, &r, sizeof(r)) == sizeof(r)) {
                 ck_assert_msg(r.op == (uint32_t)op, "'%s' got op %u",
                               ipc_op_name((uint32_t)op), r.op);
                 counts[op]++;
-                total++;
+                got++;
             }
-        }
-        if (total == before) {
-            ck_assert_msg(ipc_ms_until(deadline) > 0, "only %d of %d "
-                          "requests routed in time", total,
-                          WRITERS * PER_WRITER);
-            ipc_sleep_ms(20);
+            ck_assert_msg(got > 0 || !(rfd[op - 1].revents & POLLHUP),
+                          "only %d of %d requests routed: ex02-router "
+                          "closed '%s'", total, WRITERS * PER_WRITER,
+                          ipc_op_name((uint32_t)op));
+            total += got;
         }
     }
-    kill(router, SIGTERM);
-    status = h_wait(router, 3000);
+    kill(router.pid, SIGTERM);
+    status = h_server_wait(&router, 3000, tail, sizeof(tail));
     ck_assert_msg(status == 0, "after SIGTERM: exit %d (-1: still running "
                   "after 3 s)", status);
     snprintf(want, sizeof(want), "routed: sum=%d sub=%d mul=%d div=%d "
              "rejected=0 dropped=", counts[1], counts[2], counts[3],
              counts[4]);
-    text = h_read_file(out);
-    ck_assert_msg(text != NULL && strstr(text, want) != NULL,
-                  "the summary is '%s', expected '%s...'", g_snippet(out,
-                  200), want);
-    free(text);
+    ck_assert_msg(strstr(tail, want) != NULL,
+                  "the summary is '%.200s', expected '%s...'", tail, want);
+    for (int op = 0; op < IPCLAB_OP_COUNT; op++)
+        close(rfd[op].fd);
 }
 END_TEST
 

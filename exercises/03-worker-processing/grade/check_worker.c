@@ -390,10 +390,8 @@ GRADE_TEST(server_only, 2, 20,
     ck_assert_msg(read(pids[0], &worker, sizeof(worker)) ==
                   (ssize_t)sizeof(worker),
                   "test error: read() failed: %s", strerror(errno));
-    deadline = ipc_deadline_ms(10 * WK_POLL_PARENT_MS);
-    while (!ended(worker) && ipc_ms_until(deadline) > 0)
-        ipc_sleep_ms(20);
-    ck_assert_msg(ended(worker), "your worker still runs %d ms after its "
+    ck_assert_msg(h_wait_gone(worker, 10 * WK_POLL_PARENT_MS),
+                  "your worker still runs %d ms after its "
                   "server (its parent) died: when the wait times out, "
                   "check that getppid() is still the server",
                   10 * WK_POLL_PARENT_MS);

@@ -734,8 +734,7 @@ wait_client_idle(pid_t pid, int ready)
     for (;;) {
         /* pending first: a sleep seen after it is in the next wait */
         bool pending = pending_for(pid, ready);
-        char wchan[64];
-
+        char wchan[64], text[256];
         const char *state;
 
         if (h_proc_sleeping(pid, wchan, sizeof(wchan))) {
@@ -743,7 +742,7 @@ wait_client_idle(pid_t pid, int ready)
                              strncmp(wchan, "do_sig", 6) == 0))
                 return;
         } else {
-            state = h_proc_describe(pid);
+            state = h_proc_describe(pid, text, sizeof(text));
             if (strcmp(state, "gone") == 0 || strstr(state, "state Z") != NULL)
                 return;
         }
@@ -768,7 +767,8 @@ wait_blocked(pid_t pid, int signo)
 
     while (!blocked_by(pid, signo) &&
            !h_proc_sleeping(pid, wchan, sizeof(wchan))) {
-        const char *state = h_proc_describe(pid);
+        char text[256];
+        const char *state = h_proc_describe(pid, text, sizeof(text));
 
         if (strcmp(state, "gone") == 0 || strstr(state, "state Z") != NULL)
             return;
@@ -1272,12 +1272,14 @@ no_child_but(pid_t server, const char *after)
 {
     pid_t kids[16];
     int n = h_children(getpid(), kids, 16);
+    char text[256];
 
     for (int i = 0; i < n; i++)
         ck_assert_msg(kids[i] == server, "after %s, hs_request left a "
                       "child process behind (pid %d, %s): wait for every "
                       "child you start (a watchdog too) before returning",
-                      after, (int)kids[i], h_proc_describe(kids[i]));
+                      after, (int)kids[i],
+                      h_proc_describe(kids[i], text, sizeof(text)));
 }
 
 GRADE_TEST(request_no_child, 1, 10,
@@ -1499,11 +1501,9 @@ END_TEST
  * and trace that.
  */
 static const char *
-stray_then_client(void)
+stray_then_client(char *script, size_t size)
 {
-    static char script[160];
-
-    snprintf(script, sizeof(script), "echo $$ >> clients.pid && "
+    snprintf(script, size, "echo $$ >> clients.pid && "
              "kill -%d $$ && exec \"$0\" \"$@\"", SIGRTMIN + 2);
     return script;
 }
@@ -1551,7 +1551,7 @@ GRADE_TEST(trace_check, 1, 90,
            "recorded run (3 clients) passes 'ipclab-trace check', stray "
            "signals traced")
 {
-    char why[512] = "", trace[PATH_MAX];
+    char why[512] = "", trace[PATH_MAX], stray[160];
 
     require_read_after_ready();
     g_require_tracing();
@@ -1571,7 +1571,8 @@ GRADE_TEST(trace_check, 1, 90,
                   h_bin("ipclab-server"), NULL }, (const char *[]){
                   "/usr/bin/env", "--block-signal=RTMIN+2",
                   "--block-signal=USR1", "/bin/sh", "-c",
-                  stray_then_client(), g_prog("ex04-client"), "--timeout",
+                  stray_then_client(stray, sizeof(stray)),
+                  g_prog("ex04-client"), "--timeout",
                   "5000", NULL }, 3, why, sizeof(why)) == 0,
                   "the recorded run failed: %s", why);
     g_trace_check(trace, 3 * 8);

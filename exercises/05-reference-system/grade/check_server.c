@@ -33,47 +33,16 @@
 #define RUN_MS 30000
 #define RC_TIMEOUT_MS 3000  /* ipclab-rc --timeout */
 
-/* h_bin("ipclab-sum")'s directory */
-static const char *
-bin_dir(void)
+/* ex05-server on a fresh directory, our processing clients, until ready */
+static void
+start(struct h_server *srv, const char *dir)
 {
-    static char dir[PATH_MAX];
+    char bin[PATH_MAX];
 
-    snprintf(dir, sizeof(dir), "%s", h_bin("ipclab-sum"));
-    *strrchr(dir, '/') = '\0';
-    return dir;
-}
-
-/* ex05-server on a fresh directory: h_server's fields, our program */
-static pid_t
-start(const char *dir, const char *out)
-{
-    const char *err = h_tmpdir_path("srv.err");
-    pid_t pid = h_spawn((const char *[]){ g_prog("ex05-server"), "--dir",
-                        dir, "--worker-dir", bin_dir(), "--ack-timeout",
-                        "500", NULL }, NULL, out, err);
-    int64_t deadline = ipc_deadline_ms(10000);
-
-    for (;;) {
-        char *text = h_read_file(out);
-        bool ready = text != NULL && strncmp(text, "ready: ", 7) == 0;
-
-        free(text);
-        if (ready)
-            return pid;
-        ck_assert_msg(ipc_proc_alive(pid) && ipc_ms_until(deadline) > 0,
-                      "ex05-server did not print 'ready: DIR' (stderr: %s)",
-                      g_snippet(err, 200));
-        ipc_sleep_ms(20);
-    }
-}
-
-/* SIGINT, and the exit status within 10 s (-1: it hung) */
-static int
-stop(pid_t pid)
-{
-    kill(pid, SIGINT);
-    return h_wait(pid, 10000);
+    snprintf(bin, sizeof(bin), "%s/bin", h_build_dir());
+    h_server_try(srv, dir, (const char *[]){ g_prog("ex05-server"), "--dir",
+                 dir, "--worker-dir", bin, "--ack-timeout", "500", NULL },
+                 h_tmpdir_path("srv.err"), 10000, NULL);
 }
 
 /* A server's state for ms_handshake() and ms_await_result() alone: the
@@ -802,16 +771,16 @@ GRADE_TEST(system_single, 2, 40,
            "reference rc via ex05-server: 6 * 7, 1 / 0, overflow")
 {
     const char *dir = h_tmpdir_path("run");
-    pid_t pid;
+    struct h_server srv;
 
     require_record_first();
-    pid = start(dir, h_tmpdir_path("srv.out"));
+    start(&srv, dir);
     g_expect_rc(dir, "6", "*", "7", "6 * 7 = 42\n", RC_TIMEOUT_MS);
     g_expect_rc(dir, "1", "/", "0",
                 "1 / 0: division by zero\n", RC_TIMEOUT_MS);
     g_expect_rc(dir, "-9223372036854775808", "-", "1",
                 "-9223372036854775808 - 1: overflow\n", RC_TIMEOUT_MS);
-    stop(pid);
+    h_server_stop(&srv, 10000, NULL, 0);
 }
 END_TEST
 
@@ -820,17 +789,17 @@ GRADE_TEST(unknown_op, 1, 30, "an unknown operation is answered EINVAL")
     const char *dir = h_tmpdir_path("run");
     int64_t v = 0;
     int status;
-    pid_t pid;
+    struct h_server srv;
 
     require_record_first();
-    pid = start(dir, h_tmpdir_path("srv.out"));
+    start(&srv, dir);
     status = raw_request(dir, 9, 1, 2, &v);
     ck_assert_msg(status == EINVAL, "op 9: status %d (%s), expected EINVAL",
                   status, strerror(status));
     status = raw_request(dir, IPCLAB_OP_SUB, 50, 8, &v);
     ck_assert_msg(status == 0 && v == 42, "50 - 8 after it: status %d, "
                   "value %lld", status, (long long)v);
-    stop(pid);
+    h_server_stop(&srv, 10000, NULL, 0);
 }
 END_TEST
 
@@ -838,10 +807,11 @@ GRADE_TEST(system_load, 1, 60,
            "3 clients x 30 requests (window 4) at once: all right")
 {
     const char *dir = h_tmpdir_path("run");
-    pid_t srv, pids[3];
+    struct h_server srv;
+    pid_t pids[3];
 
     require_record_first();
-    srv = start(dir, h_tmpdir_path("srv.out"));
+    start(&srv, dir);
     for (int c = 0; c < 3; c++) {
         char in[32], out[32], exp[32];
 
@@ -869,7 +839,7 @@ GRADE_TEST(system_load, 1, 60,
         free(got);
         free(want);
     }
-    stop(srv);
+    h_server_stop(&srv, 10000, NULL, 0);
 }
 END_TEST
 
@@ -877,42 +847,41 @@ GRADE_TEST(client_dies, 2, 40,
            "a client that dies before its ack does not stall the others")
 {
     const char *dir = h_tmpdir_path("run");
-    pid_t pid;
+    struct h_server srv;
 
     require_record_first();
-    pid = start(dir, h_tmpdir_path("srv.out"));
+    start(&srv, dir);
     /* killed by its own --die-before-ack: its result stays in FIFO2 */
     h_run((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
           "--die-before-ack", "1", "1", "+", "1", NULL }, NULL, NULL,
           h_tmpdir_path("dead.err"), RUN_MS);
     g_expect_rc(dir, "20", "+", "22", "20 + 22 = 42\n", RC_TIMEOUT_MS);
     g_expect_rc(dir, "84", "/", "2", "84 / 2 = 42\n", RC_TIMEOUT_MS);
-    stop(pid);
+    h_server_stop(&srv, 10000, NULL, 0);
 }
 END_TEST
 
 GRADE_TEST(stop_clean, 2, 30,
            "SIGINT: exit 0, 'stopped:' line, FIFOs removed, no worker left")
 {
-    const char *dir = h_tmpdir_path("run"), *out = h_tmpdir_path("srv.out");
-    pid_t pid, kids[8];
-    char fifo[PATH_MAX];
-    char *text;
+    const char *dir = h_tmpdir_path("run");
+    struct h_server srv;
+    pid_t kids[8];
+    char fifo[PATH_MAX], tail[512];
     int n, status;
 
     require_record_first();
-    pid = start(dir, out);
-    n = h_children(pid, kids, 8);
+    start(&srv, dir);
+    n = h_children(srv.pid, kids, 8);
     ck_assert_msg(n == IPCLAB_OP_COUNT, "%d processing clients, expected %d", n,
                   IPCLAB_OP_COUNT);
     g_expect_rc(dir, "2", "*", "21", "2 * 21 = 42\n", RC_TIMEOUT_MS);
-    status = stop(pid);
+    status = h_server_stop(&srv, 10000, tail, sizeof(tail));
     ck_assert_msg(status == 0, "after SIGINT: exit %d (-1: still running "
                   "after 10 s)", status);
-    text = h_read_file(out);
-    ck_assert_msg(text != NULL && strstr(text, "\nstopped: ") != NULL,
-                  "no 'stopped:' line: '%s'", g_snippet(out, 100));
-    free(text);
+    ck_assert_msg(strncmp(tail, "stopped: ", 9) == 0 ||
+                  strstr(tail, "\nstopped: ") != NULL,
+                  "no 'stopped:' line: '%.100s'", tail);
     snprintf(fifo, sizeof(fifo), "%s/fifo1", dir);
     ck_assert_msg(access(fifo, F_OK) == -1, "'%s' is still there", fifo);
     for (int i = 0; i < n; i++)
@@ -924,10 +893,11 @@ END_TEST
 GRADE_TEST(trace_check, 2, 90,
            "recorded run (3 clients) passes 'ipclab-trace check'")
 {
-    char why[512] = "", trace[PATH_MAX];
+    char why[512] = "", trace[PATH_MAX], bin[PATH_MAX];
 
     require_record_first();
     g_require_tracing();
+    snprintf(bin, sizeof(bin), "%s/bin", h_build_dir());
     for (int c = 0; c < 3; c++) {
         char in[32], exp[32];
 
@@ -938,7 +908,7 @@ GRADE_TEST(trace_check, 2, 90,
     }
     snprintf(trace, sizeof(trace), "%s", h_tmpdir_path("trace"));
     ck_assert_msg(g_record_run(trace, (const char *[]){
-                  g_prog("ex05-server"), "--worker-dir", bin_dir(),
+                  g_prog("ex05-server"), "--worker-dir", bin,
                   "--ack-timeout", "1000", NULL }, (const char *[]){
                   h_bin("ipclab-rc"), "--timeout", "5000", "--window", "2",
                   NULL }, 3, why, sizeof(why)) == 0,
