@@ -102,20 +102,37 @@ reader_can_take(struct server *s, const struct req *r)
     return p == NULL || p->state == PEER_RUNNING;
 }
 
-/* Hold what goes to pid until it runs again; false when the table is full */
+/* Is a record held for pid: a result for it, or (per request) a request? */
 static bool
+peer_awaited(const struct server *s, pid_t pid)
+{
+    for (int i = 0; i < s->top; i++) {
+        const struct req *r = &s->reqs[i];
+
+        if ((r->state == REQ_TO_CLIENT && r->rec.pid == pid) ||
+            (r->state == REQ_TO_WORKER && r->worker == pid))
+            return true;
+    }
+    return false;
+}
+
+/* Hold what goes to pid until it runs again. The table full, the entries
+   no record waits for go first: a held record names its peer, and
+   MAX_PEERS >= MAX_REQUESTS, so room is always left */
+static void
 mark_stopped(struct server *s, pid_t pid)
 {
     struct peer *p = peer_find(s, pid);
 
-    if (p == NULL && s->npeers < (int)(sizeof(s->peers) / sizeof(*p)))
-        p = &s->peers[s->npeers++];
+    if (p == NULL && s->npeers == (int)(sizeof(s->peers) / sizeof(*p)))
+        for (int i = s->npeers - 1; i > IPCLAB_OP_COUNT; i--)
+            if (!peer_awaited(s, s->peers[i].pid))
+                s->peers[i] = s->peers[--s->npeers];
     if (p == NULL)
-        return false;
+        p = &s->peers[s->npeers++];
     p->pid = pid;
     p->state = PEER_STOPPED;
     p->when = ipc_now_ms() + CHECK_MS;
-    return true;
 }
 
 /* The oldest record in 'state', not in h, whose reader can take it now
@@ -219,8 +236,8 @@ settle_fifo2(struct server *s, struct hs_report rep)
         } else {
             req_free(s, r);
         }
-    } else if (rep.why == HS_REASON_STOPPED && mark_stopped(s, rep.reader)) {
-        /* taken back: it waits until its client runs again */
+    } else if (rep.why == HS_REASON_STOPPED) {
+        mark_stopped(s, rep.reader);    /* it waits for its client to run */
     } else if (rep.why != HS_REASON_PROTOCOL) {
         drop_result(s, r);      /* gone, silent, or unwritable */
     }                           /* PROTOCOL: taken back, offered again */
@@ -336,10 +353,12 @@ settle_fifo3(struct server *s, struct hs_report rep)
         if (r->early_result)
             answer(s, r);
     } else if (rep.why == HS_REASON_STOPPED || rep.why == HS_REASON_GONE) {
-        /* unread: it waits for its worker to resume or be replaced */
-        mark_stopped(s, rep.reader);
+        /* unread: it waits for its worker to resume or be replaced; per
+           request, one that died is replaced by the next one started */
         if (s->workers.once && rep.why == HS_REASON_GONE)
             r->worker = 0;
+        else
+            mark_stopped(s, rep.reader);
     } else if (rep.why == HS_REASON_TIMEOUT) {
         fail(s, r, ETIMEDOUT);
         if (rep.reader > 0)     /* unresponsive: SIGCHLD will replace it */

@@ -1,0 +1,161 @@
+/*
+ * tests/faults/check_peers.c - more readers stopped at once than the
+ * server used to remember.
+ *
+ *   many_stopped     PEERS_STOPPED clients (more than 64), each stopped
+ *                    with its result on the way, in rt and in classic
+ *                    mode: every result is offered, taken back and kept
+ *                    in memory (docs/protocol.md, section 3), none
+ *                    dropped; once continued, each client prints its
+ *                    answer, and a running client is served meanwhile.
+ *
+ * Each waits on conditions (process state, pending signals and I/O counts
+ * in /proc), never on a sleep.
+ *
+ * Run:  CK_RUN_SUITE=peers build/tests/faults
+ */
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "faults.h"
+#include "ipclab/proc.h"
+#include "ipclab/record.h"
+#include "ipclab/sig.h"
+#include "rawclient.h"
+
+#define PEERS_STOPPED 72        /* beyond the 64 the server once held */
+#define PEERS_WAIT_MS 20000     /* bound on each condition awaited */
+
+Suite *peers_suite(void);
+
+/* The value of field 'key' ("wchar:", "ShdPnd:") of /proc/PID/'file', read
+   in 'base'; -1 once pid is gone */
+static long long
+proc_field(pid_t pid, const char *file, const char *key, int base)
+{
+    char path[64], line[256];
+    long long v = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    if ((f = fopen(path, "re")) == NULL)
+        return -1;
+    while (v == -1 && fgets(line, sizeof(line), f) != NULL)
+        if (strncmp(line, key, strlen(key)) == 0)
+            v = strtoll(line + strlen(key), NULL, base);
+    fclose(f);
+    return v;
+}
+
+/* Wait until cond(pid, arg) holds; false after PEERS_WAIT_MS */
+static bool
+await(bool (*cond)(pid_t, long long), pid_t pid, long long arg)
+{
+    int64_t deadline = ipc_deadline_ms(PEERS_WAIT_MS);
+
+    while (!cond(pid, arg)) {
+        if (ipc_ms_until(deadline) == 0)
+            return false;
+        poll(NULL, 0, 1);       /* let the others run a millisecond */
+    }
+    return true;
+}
+
+static bool
+is_stopped(pid_t pid, long long unused)
+{
+    (void)unused;
+    return ipc_proc_run_state(pid) == IPCLAB_PROC_STOPPED;
+}
+
+/* A client that sent its request (it wrote a record) and waits in poll() */
+static bool
+has_sent(pid_t pid, long long unused)
+{
+    (void)unused;
+    return proc_field(pid, "io", "wchar:", 10) >=
+           (long long)sizeof(struct ipc_record) &&
+           fx_wait_in_syscall(pid, SYS_poll, 0);
+}
+
+/* Signal 'signo' pending for the whole process: the server told it
+   "ready" while it was stopped */
+static bool
+has_pending(pid_t pid, long long signo)
+{
+    long long mask = proc_field(pid, "status", "ShdPnd:", 16);
+
+    return mask > 0 && ((mask >> (signo - 1)) & 1);
+}
+
+START_TEST(test_peers_many_stopped)
+{
+    const char *mode = _i == 0 ? "rt" : "classic";
+    const char *dir = h_tmpdir_path("run");
+    struct ipc_sigs sigs;
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t mul, rcs[PEERS_STOPPED];
+    int64_t value;
+
+    ipc_sigs_init(&sigs, _i == 0 ? IPCLAB_SIG_RT : IPCLAB_SIG_CLASSIC);
+    ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
+    fx_server_start(&srv, dir, (const char *[]){ "--signals", mode, NULL },
+                    0, NULL);
+    /* the multiplier stopped: every client's request waits at the server */
+    mul = fx_wait_child_named(srv.h.pid, "ipclab-mul", 0, 5000);
+    ck_assert_int_gt(mul, 0);
+    ck_assert_int_eq(kill(mul, SIGSTOP), 0);
+    ck_assert(await(is_stopped, mul, 0));
+    for (int i = 0; i < PEERS_STOPPED; i++) {
+        char out[64];
+
+        snprintf(out, sizeof(out), "rc%d.out", i);
+        rcs[i] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
+                         "6", "*", "7", NULL }, NULL, h_tmpdir_path(out),
+                         NULL);
+        ck_assert_msg(await(has_sent, rcs[i], 0), "client %d sent nothing",
+                      i);
+        ck_assert_int_eq(kill(rcs[i], SIGSTOP), 0);
+        ck_assert(await(is_stopped, rcs[i], 0));
+    }
+    /* the results come, each for a stopped client: offered, taken back */
+    ck_assert_int_eq(kill(mul, SIGCONT), 0);
+    for (int i = 0; i < PEERS_STOPPED; i++)
+        ck_assert_msg(await(has_pending, rcs[i], sigs.ready),
+                      "client %d was never offered its result", i);
+    /* a running client is served meanwhile */
+    ck_assert_int_eq(raw_request(dir, IPCLAB_OP_SUM, 2, 3, &value), 0);
+    ck_assert_int_eq(value, 5);
+    for (int i = 0; i < PEERS_STOPPED; i++)
+        ck_assert_int_eq(kill(rcs[i], SIGCONT), 0);
+    for (int i = 0; i < PEERS_STOPPED; i++) {
+        char out[64], *text;
+
+        snprintf(out, sizeof(out), "rc%d.out", i);
+        ck_assert_msg(h_wait(rcs[i], FX_RUN_MS) == 0, "client %d failed", i);
+        text = h_read_file(h_tmpdir_path(out));
+        ck_assert_msg(text != NULL && strstr(text, "6 * 7 = 42") != NULL,
+                      "client %d: %s", i, text != NULL ? text : "(nothing)");
+        free(text);
+    }
+    fx_server_stop_ok(&srv, &sum);
+    ck_assert_int_eq(sum.undeliverable, 0);
+    ck_assert_int_eq(sum.answered, PEERS_STOPPED + 1);
+}
+END_TEST
+
+Suite *
+peers_suite(void)
+{
+    Suite *s = suite_create("peers");
+    TCase *stopped = h_tcase(s, "stopped", 180);
+
+    tcase_add_loop_test(stopped, test_peers_many_stopped, 0, 2);
+    return s;
+}
