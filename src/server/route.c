@@ -200,6 +200,18 @@ fail(struct server *s, struct req *r, int status)
     answer(s, r);
 }
 
+/* Give up on a request no worker has read; per request, the worker
+   started for it would wait for it forever (stopped, it would outlive
+   us): killed, SIGCHLD reaps it */
+static void
+fail_unread(struct server *s, struct req *r, int status)
+{
+    if (s->workers.once && r->worker > 0)
+        kill(r->worker, SIGKILL);
+    r->worker = 0;
+    fail(s, r, status);
+}
+
 /* The result kept as READ that is exactly rec: nobody can make the
    server deliver a result it did not send */
 static struct req *
@@ -364,7 +376,7 @@ settle_fifo3(struct server *s, struct hs_report rep)
         if (rep.reader > 0)     /* unresponsive: SIGCHLD will replace it */
             kill(rep.reader, SIGKILL);
     } else if (rep.why != HS_REASON_PROTOCOL) {
-        fail(s, r, EIO);        /* unwritable */
+        fail_unread(s, r, EIO); /* unwritable */
     }                           /* PROTOCOL: taken back, offered again */
 }
 
@@ -584,7 +596,7 @@ route_tick(struct server *s)
         if (s->reqs[i].state == REQ_TO_CLIENT)
             drop_result(s, &s->reqs[i]);
         else if (s->reqs[i].state == REQ_TO_WORKER)
-            fail(s, &s->reqs[i], EIO);
+            fail_unread(s, &s->reqs[i], EIO);
     }
     pump_fifo2(s);
 }

@@ -8,6 +8,11 @@
  *                    in memory (docs/protocol.md, section 3), none
  *                    dropped; once continued, each client prints its
  *                    answer, and a running client is served meanwhile.
+ *   stopped_once     per request (--spawn per-request), a processing
+ *                    client that stops itself before it reads its
+ *                    request: other operations go on, and at SIGINT the
+ *                    request is failed with EIO and that worker killed and
+ *                    reaped, not left stopped behind the server.
  *
  * Each waits on conditions (process state, pending signals and I/O counts
  * in /proc), never on a sleep.
@@ -19,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -150,6 +156,65 @@ START_TEST(test_peers_many_stopped)
 }
 END_TEST
 
+/* WORK/wd: the processing clients, ipclab-sum one that stops itself
+   before it execs the real one; returns WORK/wd */
+static const char *
+self_stopping_workers(void)
+{
+    static const char *const ops[] = { "sub", "mul", "div" };
+    const char *wd = h_tmpdir_path("wd");
+    char path[PATH_MAX], script[PATH_MAX + 64];
+
+    ck_assert_int_eq(mkdir(wd, 0700), 0);
+    for (size_t i = 0; i < sizeof(ops) / sizeof(*ops); i++) {
+        snprintf(script, sizeof(script), "ipclab-%s", ops[i]);
+        snprintf(path, sizeof(path), "%s/ipclab-%s", wd, ops[i]);
+        ck_assert_int_eq(symlink(h_bin(script), path), 0);
+    }
+    snprintf(script, sizeof(script), "#!/bin/sh\nkill -STOP $$\n"
+             "exec '%s' \"$@\"\n", h_bin("ipclab-sum"));
+    snprintf(path, sizeof(path), "%s/ipclab-sum", wd);
+    h_write_file(path, script);
+    ck_assert_int_eq(chmod(path, 0700), 0);
+    return wd;
+}
+
+START_TEST(test_peers_stopped_once)
+{
+    const char *dir = h_tmpdir_path("run"), *out = h_tmpdir_path("rc.out");
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t rc, sum_worker;
+    int64_t value;
+    char *text;
+    bool gone;
+
+    ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
+    fx_server_start(&srv, dir, (const char *[]){ "--spawn", "per-request",
+                    "--worker-dir", self_stopping_workers(), NULL }, 0,
+                    NULL);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir, "1",
+                 "+", "2", NULL }, NULL, out, NULL);
+    sum_worker = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 10000);
+    ck_assert_int_gt(sum_worker, 0);
+    ck_assert(await(is_stopped, sum_worker, 0));
+    ck_assert_int_eq(raw_request(dir, IPCLAB_OP_MUL, 6, 7, &value), 0);
+    ck_assert_int_eq(value, 42);
+
+    fx_server_stop_ok(&srv, &sum);
+    gone = h_wait_gone(sum_worker, 5000);
+    if (!gone)
+        kill(sum_worker, SIGKILL);      /* left behind: do not leak it */
+    ck_assert_msg(gone, "a stopped processing client outlived the server");
+    h_wait(rc, FX_RUN_MS);
+    text = h_read_file(out);
+    ck_assert_msg(text != NULL &&
+                  strstr(text, "1 + 2: processing client failed") != NULL,
+                  "rc: %s", text != NULL ? text : "(nothing)");
+    free(text);
+}
+END_TEST
+
 Suite *
 peers_suite(void)
 {
@@ -157,5 +222,6 @@ peers_suite(void)
     TCase *stopped = h_tcase(s, "stopped", 180);
 
     tcase_add_loop_test(stopped, test_peers_many_stopped, 0, 2);
+    tcase_add_test(stopped, test_peers_stopped_once);
     return s;
 }
