@@ -644,11 +644,13 @@ route_start_pool(struct server *s)
     return 0;
 }
 
-/* Ask the pool to stop: SIGTERM, taken between requests */
+/* Ask the pool to stop: SIGTERM, taken between requests; one that is
+   stopped (SIGSTOP) is continued to take it, not killed after a grace */
 void
 route_stop_pool(struct server *s)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        if (s->peers[op].pid > 0)
-            ipc_sig_send(&s->sigs, SIGTERM, "stop", s->peers[op].pid, 0);
+        if (s->peers[op].pid > 0 &&
+            ipc_sig_send(&s->sigs, SIGTERM, "stop", s->peers[op].pid, 0) == 0)
+            kill(s->peers[op].pid, SIGCONT);
 }

@@ -13,6 +13,11 @@
  *                    request: other operations go on, and at SIGINT the
  *                    request is failed with EIO and that worker killed and
  *                    reaped, not left stopped behind the server.
+ *   stopped_pool     a pool worker stopped (SIGSTOP) at SIGINT, with a
+ *                    request waiting for it: the request fails with EIO,
+ *                    and the worker is continued to take its SIGTERM
+ *                    rather than killed after STOP_GRACE_MS (3 s) (the
+ *                    server stops sooner than that).
  *
  * Each waits on conditions (process state, pending signals and I/O counts
  * in /proc), never on a sleep.
@@ -215,6 +220,40 @@ START_TEST(test_peers_stopped_once)
 }
 END_TEST
 
+START_TEST(test_peers_stopped_pool)
+{
+    const char *dir = h_tmpdir_path("run"), *out = h_tmpdir_path("rc.out");
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t rc, sum_worker;
+    int64_t start;
+    char *text;
+
+    ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
+    fx_server_start(&srv, dir, NULL, 0, NULL);
+    sum_worker = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 5000);
+    ck_assert_int_gt(sum_worker, 0);
+    ck_assert_int_eq(kill(sum_worker, SIGSTOP), 0);
+    ck_assert(await(is_stopped, sum_worker, 0));
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir, "1",
+                 "+", "2", NULL }, NULL, out, NULL);
+    ck_assert(await(has_sent, rc, 0));
+
+    start = ipc_now_ms();
+    fx_server_stop_ok(&srv, &sum);
+    ck_assert_msg(ipc_now_ms() - start < 3000,
+                  "the stop waited %lld ms for a stopped worker",
+                  (long long)(ipc_now_ms() - start));
+    ck_assert(h_wait_gone(sum_worker, 5000));
+    h_wait(rc, FX_RUN_MS);
+    text = h_read_file(out);
+    ck_assert_msg(text != NULL &&
+                  strstr(text, "1 + 2: processing client failed") != NULL,
+                  "rc: %s", text != NULL ? text : "(nothing)");
+    free(text);
+}
+END_TEST
+
 Suite *
 peers_suite(void)
 {
@@ -223,5 +262,6 @@ peers_suite(void)
 
     tcase_add_loop_test(stopped, test_peers_many_stopped, 0, 2);
     tcase_add_test(stopped, test_peers_stopped_once);
+    tcase_add_test(stopped, test_peers_stopped_pool);
     return s;
 }
