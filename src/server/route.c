@@ -366,11 +366,14 @@ settle_fifo3(struct server *s, struct hs_report rep)
             answer(s, r);
     } else if (rep.why == HS_REASON_STOPPED || rep.why == HS_REASON_GONE) {
         /* unread: it waits for its worker to resume or be replaced; per
-           request, one that died is replaced by the next one started */
-        if (s->workers.once && rep.why == HS_REASON_GONE)
-            r->worker = 0;
-        else
+           request, a worker that died unread fails it: one that cannot
+           start would be started again and again, FIFO3 held for it */
+        if (s->workers.once && rep.why == HS_REASON_GONE) {
+            r->worker = 0;      /* reaped perhaps: its pid is not ours */
+            fail(s, r, EIO);
+        } else {
             mark_stopped(s, rep.reader);
+        }
     } else if (rep.why == HS_REASON_TIMEOUT) {
         fail(s, r, ETIMEDOUT);
         if (rep.reader > 0)     /* unresponsive: SIGCHLD will replace it */

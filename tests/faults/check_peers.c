@@ -13,6 +13,10 @@
  *                    request: other operations go on, and at SIGINT the
  *                    request is failed with EIO and that worker killed and
  *                    reaped, not left stopped behind the server.
+ *   dead_once        per request, a processing client that exits before
+ *                    it reads (it cannot start): its request fails with
+ *                    EIO, no new one is forked again and again, and the
+ *                    other operations go on;
  *   stopped_pool     a pool worker stopped (SIGSTOP) at SIGINT, with a
  *                    request waiting for it: the request fails with EIO,
  *                    and the worker is continued to take its SIGTERM
@@ -161,10 +165,10 @@ START_TEST(test_peers_many_stopped)
 }
 END_TEST
 
-/* WORK/wd: the processing clients, ipclab-sum one that stops itself
-   before it execs the real one; returns WORK/wd */
+/* WORK/wd: the processing clients, ipclab-sum a shell script that runs
+   'first' (a command), then the real one; returns WORK/wd */
 static const char *
-self_stopping_workers(void)
+odd_sum_workers(const char *first)
 {
     static const char *const ops[] = { "sub", "mul", "div" };
     const char *wd = h_tmpdir_path("wd");
@@ -176,8 +180,8 @@ self_stopping_workers(void)
         snprintf(path, sizeof(path), "%s/ipclab-%s", wd, ops[i]);
         ck_assert_int_eq(symlink(h_bin(script), path), 0);
     }
-    snprintf(script, sizeof(script), "#!/bin/sh\nkill -STOP $$\n"
-             "exec '%s' \"$@\"\n", h_bin("ipclab-sum"));
+    snprintf(script, sizeof(script), "#!/bin/sh\n%s\nexec '%s' \"$@\"\n",
+             first, h_bin("ipclab-sum"));
     snprintf(path, sizeof(path), "%s/ipclab-sum", wd);
     h_write_file(path, script);
     ck_assert_int_eq(chmod(path, 0700), 0);
@@ -196,7 +200,7 @@ START_TEST(test_peers_stopped_once)
 
     ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
     fx_server_start(&srv, dir, (const char *[]){ "--spawn", "per-request",
-                    "--worker-dir", self_stopping_workers(), NULL }, 0,
+                    "--worker-dir", odd_sum_workers("kill -STOP $$"), NULL }, 0,
                     NULL);
     rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir, "1",
                  "+", "2", NULL }, NULL, out, NULL);
@@ -217,6 +221,33 @@ START_TEST(test_peers_stopped_once)
                   strstr(text, "1 + 2: processing client failed") != NULL,
                   "rc: %s", text != NULL ? text : "(nothing)");
     free(text);
+}
+END_TEST
+
+START_TEST(test_peers_dead_once)
+{
+    const char *dir = h_tmpdir_path("run"), *out = h_tmpdir_path("rc.out");
+    struct fx_server srv;
+    struct fx_summary sum;
+    int64_t value;
+    char *text;
+
+    ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
+    fx_server_start(&srv, dir, (const char *[]){ "--spawn", "per-request",
+                    "--worker-dir", odd_sum_workers("exit 1"), NULL }, 0,
+                    NULL);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                     dir, "--timeout", "5000", "1", "+", "2", NULL }, NULL,
+                     out, NULL, FX_RUN_MS), 0);  /* EIO is an answer */
+    text = h_read_file(out);
+    ck_assert_msg(text != NULL &&
+                  strstr(text, "1 + 2: processing client failed") != NULL,
+                  "rc: %s", text != NULL ? text : "(nothing)");
+    free(text);
+    ck_assert_int_eq(raw_request(dir, IPCLAB_OP_MUL, 6, 7, &value), 0);
+    ck_assert_int_eq(value, 42);
+    fx_server_stop_ok(&srv, &sum);
+    ck_assert_int_eq(sum.answered, 2);
 }
 END_TEST
 
@@ -262,6 +293,7 @@ peers_suite(void)
 
     tcase_add_loop_test(stopped, test_peers_many_stopped, 0, 2);
     tcase_add_test(stopped, test_peers_stopped_once);
+    tcase_add_test(stopped, test_peers_dead_once);
     tcase_add_test(stopped, test_peers_stopped_pool);
     return s;
 }
