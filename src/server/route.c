@@ -122,14 +122,17 @@ peer_awaited(const struct server *s, pid_t pid)
 static void
 mark_stopped(struct server *s, pid_t pid)
 {
+    const int size = (int)(sizeof(s->peers) / sizeof(s->peers[0]));
     struct peer *p = peer_find(s, pid);
 
-    if (p == NULL && s->npeers == (int)(sizeof(s->peers) / sizeof(*p)))
+    if (p == NULL && s->npeers == size)
         for (int i = s->npeers - 1; i > IPCLAB_OP_COUNT; i--)
             if (!peer_awaited(s, s->peers[i].pid))
                 s->peers[i] = s->peers[--s->npeers];
-    if (p == NULL)
+    if (p == NULL && s->npeers < size)  /* always, by the bound above */
         p = &s->peers[s->npeers++];
+    if (p == NULL)
+        return;
     p->pid = pid;
     p->state = PEER_STOPPED;
     p->when = ipc_now_ms() + CHECK_MS;

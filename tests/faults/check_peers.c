@@ -108,6 +108,18 @@ has_pending(pid_t pid, long long signo)
     return mask > 0 && ((mask >> (signo - 1)) & 1);
 }
 
+/* The file 'path' (a client's stdout) holds 'want'; 'who' names it */
+static void
+assert_printed(const char *path, const char *want, int who)
+{
+    char *text = h_read_file(path);
+
+    ck_assert_msg(text != NULL && strstr(text, want) != NULL,
+                  "client %d: '%s', want '%s'", who,
+                  text != NULL ? text : "(nothing)", want);
+    free(text);
+}
+
 START_TEST(test_peers_many_stopped)
 {
     const char *mode = _i == 0 ? "rt" : "classic";
@@ -150,14 +162,11 @@ START_TEST(test_peers_many_stopped)
     for (int i = 0; i < PEERS_STOPPED; i++)
         ck_assert_int_eq(kill(rcs[i], SIGCONT), 0);
     for (int i = 0; i < PEERS_STOPPED; i++) {
-        char out[64], *text;
+        char out[64];
 
         snprintf(out, sizeof(out), "rc%d.out", i);
         ck_assert_msg(h_wait(rcs[i], FX_RUN_MS) == 0, "client %d failed", i);
-        text = h_read_file(h_tmpdir_path(out));
-        ck_assert_msg(text != NULL && strstr(text, "6 * 7 = 42") != NULL,
-                      "client %d: %s", i, text != NULL ? text : "(nothing)");
-        free(text);
+        assert_printed(h_tmpdir_path(out), "6 * 7 = 42", i);
     }
     fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.undeliverable, 0);
@@ -195,7 +204,6 @@ START_TEST(test_peers_stopped_once)
     struct fx_summary sum;
     pid_t rc, sum_worker;
     int64_t value;
-    char *text;
     bool gone;
 
     ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
@@ -216,11 +224,7 @@ START_TEST(test_peers_stopped_once)
         kill(sum_worker, SIGKILL);      /* left behind: do not leak it */
     ck_assert_msg(gone, "a stopped processing client outlived the server");
     h_wait(rc, FX_RUN_MS);
-    text = h_read_file(out);
-    ck_assert_msg(text != NULL &&
-                  strstr(text, "1 + 2: processing client failed") != NULL,
-                  "rc: %s", text != NULL ? text : "(nothing)");
-    free(text);
+    assert_printed(out, "1 + 2: processing client failed", 0);
 }
 END_TEST
 
@@ -230,7 +234,6 @@ START_TEST(test_peers_dead_once)
     struct fx_server srv;
     struct fx_summary sum;
     int64_t value;
-    char *text;
 
     ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
     fx_server_start(&srv, dir, (const char *[]){ "--spawn", "per-request",
@@ -239,11 +242,7 @@ START_TEST(test_peers_dead_once)
     ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
                      dir, "--timeout", "5000", "1", "+", "2", NULL }, NULL,
                      out, NULL, FX_RUN_MS), 0);  /* EIO is an answer */
-    text = h_read_file(out);
-    ck_assert_msg(text != NULL &&
-                  strstr(text, "1 + 2: processing client failed") != NULL,
-                  "rc: %s", text != NULL ? text : "(nothing)");
-    free(text);
+    assert_printed(out, "1 + 2: processing client failed", 0);
     ck_assert_int_eq(raw_request(dir, IPCLAB_OP_MUL, 6, 7, &value), 0);
     ck_assert_int_eq(value, 42);
     fx_server_stop_ok(&srv, &sum);
@@ -258,7 +257,6 @@ START_TEST(test_peers_stopped_pool)
     struct fx_summary sum;
     pid_t rc, sum_worker;
     int64_t start;
-    char *text;
 
     ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
     fx_server_start(&srv, dir, NULL, 0, NULL);
@@ -277,11 +275,7 @@ START_TEST(test_peers_stopped_pool)
                   (long long)(ipc_now_ms() - start));
     ck_assert(h_wait_gone(sum_worker, 5000));
     h_wait(rc, FX_RUN_MS);
-    text = h_read_file(out);
-    ck_assert_msg(text != NULL &&
-                  strstr(text, "1 + 2: processing client failed") != NULL,
-                  "rc: %s", text != NULL ? text : "(nothing)");
-    free(text);
+    assert_printed(out, "1 + 2: processing client failed", 0);
 }
 END_TEST
 
