@@ -4,7 +4,7 @@
  *
  *   many_stopped     PEERS_STOPPED clients (more than 64), each stopped
  *                    with its result on the way, in rt and in classic
- *                    mode: every result is offered, taken back and kept
+ *                    mode, pool and per request: every result is offered, taken back and kept
  *                    in memory (docs/protocol.md, section 3), none
  *                    dropped; once continued, each client prints its
  *                    answer, and a running client is served meanwhile.
@@ -122,37 +122,44 @@ assert_printed(const char *path, const char *want, int who)
 
 START_TEST(test_peers_many_stopped)
 {
-    const char *mode = _i == 0 ? "rt" : "classic";
+    const bool classic = _i & 1, once = _i & 2;
     const char *dir = h_tmpdir_path("run");
     struct ipc_sigs sigs;
     struct fx_server srv;
     struct fx_summary sum;
-    pid_t mul, rcs[PEERS_STOPPED];
+    pid_t mul = 0, rcs[PEERS_STOPPED];
     int64_t value;
 
-    ipc_sigs_init(&sigs, _i == 0 ? IPCLAB_SIG_RT : IPCLAB_SIG_CLASSIC);
+    ipc_sigs_init(&sigs, classic ? IPCLAB_SIG_CLASSIC : IPCLAB_SIG_RT);
     ck_assert_int_eq(setenv("LTTNG_UST_REGISTER_TIMEOUT", "0", 1), 0);
-    fx_server_start(&srv, dir, (const char *[]){ "--signals", mode, NULL },
-                    0, NULL);
-    /* the multiplier stopped: every client's request waits at the server */
-    mul = fx_wait_child_named(srv.h.pid, "ipclab-mul", 0, 5000);
-    ck_assert_int_gt(mul, 0);
-    ck_assert_int_eq(kill(mul, SIGSTOP), 0);
-    ck_assert(await(is_stopped, mul, 0));
+    /* per request, each worker waits 5 s: the client is stopped first */
+    fx_server_start(&srv, dir, (const char *[]){ "--signals",
+                    classic ? "classic" : "rt", "--spawn",
+                    once ? "per-request" : "pool", "--work-delay",
+                    once ? "5000" : "0", NULL }, 0, NULL);
+    if (!once) {
+        /* the multiplier stopped: every request waits at the server */
+        mul = fx_wait_child_named(srv.h.pid, "ipclab-mul", 0, 5000);
+        ck_assert_int_gt(mul, 0);
+        ck_assert_int_eq(kill(mul, SIGSTOP), 0);
+        ck_assert(await(is_stopped, mul, 0));
+    }
     for (int i = 0; i < PEERS_STOPPED; i++) {
         char out[64];
 
         snprintf(out, sizeof(out), "rc%d.out", i);
+        /* its --timeout runs while it is stopped: long enough for all */
         rcs[i] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
-                         "6", "*", "7", NULL }, NULL, h_tmpdir_path(out),
-                         NULL);
+                         "--timeout", "60000", "6", "*", "7", NULL }, NULL,
+                         h_tmpdir_path(out), NULL);
         ck_assert_msg(await(has_sent, rcs[i], 0), "client %d sent nothing",
                       i);
         ck_assert_int_eq(kill(rcs[i], SIGSTOP), 0);
         ck_assert(await(is_stopped, rcs[i], 0));
     }
     /* the results come, each for a stopped client: offered, taken back */
-    ck_assert_int_eq(kill(mul, SIGCONT), 0);
+    if (!once)
+        ck_assert_int_eq(kill(mul, SIGCONT), 0);
     for (int i = 0; i < PEERS_STOPPED; i++)
         ck_assert_msg(await(has_pending, rcs[i], sigs.ready),
                       "client %d was never offered its result", i);
@@ -163,10 +170,11 @@ START_TEST(test_peers_many_stopped)
         ck_assert_int_eq(kill(rcs[i], SIGCONT), 0);
     for (int i = 0; i < PEERS_STOPPED; i++) {
         char out[64];
+        int status = h_wait(rcs[i], FX_RUN_MS);
 
         snprintf(out, sizeof(out), "rc%d.out", i);
-        ck_assert_msg(h_wait(rcs[i], FX_RUN_MS) == 0, "client %d failed", i);
         assert_printed(h_tmpdir_path(out), "6 * 7 = 42", i);
+        ck_assert_msg(status == 0, "client %d: exit %d", i, status);
     }
     fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.undeliverable, 0);
@@ -285,7 +293,7 @@ peers_suite(void)
     Suite *s = suite_create("peers");
     TCase *stopped = h_tcase(s, "stopped", 180);
 
-    tcase_add_loop_test(stopped, test_peers_many_stopped, 0, 2);
+    tcase_add_loop_test(stopped, test_peers_many_stopped, 0, 4);
     tcase_add_test(stopped, test_peers_stopped_once);
     tcase_add_test(stopped, test_peers_dead_once);
     tcase_add_test(stopped, test_peers_stopped_pool);
