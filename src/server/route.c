@@ -102,20 +102,40 @@ reader_can_take(struct server *s, const struct req *r)
     return p == NULL || p->state == PEER_RUNNING;
 }
 
-/* Hold what goes to pid until it runs again; false when the table is full */
+/* Is a record held for pid: a result for it, or (per request) a request? */
 static bool
+peer_awaited(const struct server *s, pid_t pid)
+{
+    for (int i = 0; i < s->top; i++) {
+        const struct req *r = &s->reqs[i];
+
+        if ((r->state == REQ_TO_CLIENT && r->rec.pid == pid) ||
+            (r->state == REQ_TO_WORKER && r->worker == pid))
+            return true;
+    }
+    return false;
+}
+
+/* Hold what goes to pid until it runs again. The table full, the entries
+   no record waits for go first: a held record names its peer, and
+   MAX_PEERS >= MAX_REQUESTS, so room is always left */
+static void
 mark_stopped(struct server *s, pid_t pid)
 {
+    const int size = (int)(sizeof(s->peers) / sizeof(s->peers[0]));
     struct peer *p = peer_find(s, pid);
 
-    if (p == NULL && s->npeers < (int)(sizeof(s->peers) / sizeof(*p)))
+    if (p == NULL && s->npeers == size)
+        for (int i = s->npeers - 1; i > IPCLAB_OP_COUNT; i--)
+            if (!peer_awaited(s, s->peers[i].pid))
+                s->peers[i] = s->peers[--s->npeers];
+    if (p == NULL && s->npeers < size)  /* always, by the bound above */
         p = &s->peers[s->npeers++];
     if (p == NULL)
-        return false;
+        return;
     p->pid = pid;
     p->state = PEER_STOPPED;
     p->when = ipc_now_ms() + CHECK_MS;
-    return true;
 }
 
 /* The oldest record in 'state', not in h, whose reader can take it now
@@ -183,6 +203,18 @@ fail(struct server *s, struct req *r, int status)
     answer(s, r);
 }
 
+/* Give up on a request no worker has read; per request, the worker
+   started for it would wait for it forever (stopped, it would outlive
+   us): killed, SIGCHLD reaps it */
+static void
+fail_unread(struct server *s, struct req *r, int status)
+{
+    if (s->workers.once && r->worker > 0)
+        kill(r->worker, SIGKILL);
+    r->worker = 0;
+    fail(s, r, status);
+}
+
 /* The result kept as READ that is exactly rec: nobody can make the
    server deliver a result it did not send */
 static struct req *
@@ -219,8 +251,8 @@ settle_fifo2(struct server *s, struct hs_report rep)
         } else {
             req_free(s, r);
         }
-    } else if (rep.why == HS_REASON_STOPPED && mark_stopped(s, rep.reader)) {
-        /* taken back: it waits until its client runs again */
+    } else if (rep.why == HS_REASON_STOPPED) {
+        mark_stopped(s, rep.reader);    /* it waits for its client to run */
     } else if (rep.why != HS_REASON_PROTOCOL) {
         drop_result(s, r);      /* gone, silent, or unwritable */
     }                           /* PROTOCOL: taken back, offered again */
@@ -336,16 +368,21 @@ settle_fifo3(struct server *s, struct hs_report rep)
         if (r->early_result)
             answer(s, r);
     } else if (rep.why == HS_REASON_STOPPED || rep.why == HS_REASON_GONE) {
-        /* unread: it waits for its worker to resume or be replaced */
-        mark_stopped(s, rep.reader);
-        if (s->workers.once && rep.why == HS_REASON_GONE)
-            r->worker = 0;
+        /* unread: it waits for its worker to resume or be replaced; per
+           request, a worker that died unread fails it: one that cannot
+           start would be started again and again, FIFO3 held for it */
+        if (s->workers.once && rep.why == HS_REASON_GONE) {
+            r->worker = 0;      /* reaped perhaps: its pid is not ours */
+            fail(s, r, EIO);
+        } else {
+            mark_stopped(s, rep.reader);
+        }
     } else if (rep.why == HS_REASON_TIMEOUT) {
         fail(s, r, ETIMEDOUT);
         if (rep.reader > 0)     /* unresponsive: SIGCHLD will replace it */
             kill(rep.reader, SIGKILL);
     } else if (rep.why != HS_REASON_PROTOCOL) {
-        fail(s, r, EIO);        /* unwritable */
+        fail_unread(s, r, EIO); /* unwritable */
     }                           /* PROTOCOL: taken back, offered again */
 }
 
@@ -565,7 +602,7 @@ route_tick(struct server *s)
         if (s->reqs[i].state == REQ_TO_CLIENT)
             drop_result(s, &s->reqs[i]);
         else if (s->reqs[i].state == REQ_TO_WORKER)
-            fail(s, &s->reqs[i], EIO);
+            fail_unread(s, &s->reqs[i], EIO);
     }
     pump_fifo2(s);
 }
@@ -613,11 +650,13 @@ route_start_pool(struct server *s)
     return 0;
 }
 
-/* Ask the pool to stop: SIGTERM, taken between requests */
+/* Ask the pool to stop: SIGTERM, taken between requests; one that is
+   stopped (SIGSTOP) is continued to take it, not killed after a grace */
 void
 route_stop_pool(struct server *s)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
-        if (s->peers[op].pid > 0)
-            ipc_sig_send(&s->sigs, SIGTERM, "stop", s->peers[op].pid, 0);
+        if (s->peers[op].pid > 0 &&
+            ipc_sig_send(&s->sigs, SIGTERM, "stop", s->peers[op].pid, 0) == 0)
+            kill(s->peers[op].pid, SIGCONT);
 }

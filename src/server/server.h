@@ -21,7 +21,8 @@
 
 #define MAX_REQUESTS 1024       /* in flight at once; beyond: back-pressure */
 #define MAX_CLIENTS  256        /* clients remembered as readers of FIFO2 */
-#define MAX_PEERS    64         /* peers remembered as unable to take */
+#define MAX_PEERS    MAX_REQUESTS /* peers remembered as unable to take:
+                                   one for every record held, at most */
 /* room kept for every record one fill of the FIFO1 reader can bring in */
 #define ROOM ((int)(IPCLAB_READER_BUF / sizeof(struct ipc_record)))
 #define CHECK_MS     10         /* how often a silent or stopped peer is

@@ -4,7 +4,7 @@
  *   build/tests/faults                        everything
  *   CK_RUN_SUITE=load build/tests/faults       one suite (load, faults,
  *                                             input, cli, security, fuzz,
- *                                             stall)
+ *                                             stall, peers)
  *   CK_RUN_CASE=fd build/tests/faults          one test case
  *   CK_FORK=no gdb build/tests/faults          debug in one process
  *
@@ -13,11 +13,13 @@
 #include "harness.h"
 #include "faults.h"
 
+Suite *peers_suite(void);      /* check_peers.c */
+
 int
 main(int argc, char *argv[])
 {
     (void)argc;
     return h_main(argv[0], (h_suite_fn *[]){
         load_suite, faults_suite, input_suite, cli_suite, security_suite,
-        fuzz_suite, stall_suite, NULL });
+        fuzz_suite, stall_suite, peers_suite, NULL });
 }
