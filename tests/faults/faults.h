@@ -11,7 +11,8 @@
  *
  *   build/tests/faults                       everything (about 2 minutes)
  *   CK_RUN_SUITE=security build/tests/faults  one suite: load, faults,
- *                                            input, cli, security, fuzz
+ *                                            input, cli, security, fuzz,
+ *                                            stall, peers
  *   CK_RUN_CASE=core build/tests/faults       one test case
  *
  * Peers: runner.c (main), helpers.c (below), check_*.c (one suite each).
@@ -50,6 +51,7 @@ Suite *cli_suite(void);
 Suite *security_suite(void);
 Suite *fuzz_suite(void);
 Suite *stall_suite(void);
+Suite *peers_suite(void);
 
 /* ---- the load: clients reading oracle files ---------------------------- */
 

@@ -13,8 +13,6 @@
 #include "harness.h"
 #include "faults.h"
 
-Suite *peers_suite(void);      /* check_peers.c */
-
 int
 main(int argc, char *argv[])
 {
