@@ -305,6 +305,20 @@ store(struct tr_event *ev, const struct field_def *defs, size_t n,
     }
 }
 
+char *
+tr_safe_dup(const char *s)
+{
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    size_t len = strlen(s);
+    char *copy = malloc(len + 1);
+
+    if (copy != NULL)
+        make_safe(copy, s, len, utf8);
+    if (utf8 != (locale_t)0)
+        freelocale(utf8);
+    return copy;
+}
+
 int
 tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev)
 {

@@ -30,4 +30,10 @@ tr_decoder_free(struct tr_decoder *d);
 int
 tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev);
 
+/* A copy of s made display-safe as tr_decode makes an event's strings
+   (free it), or NULL (ENOMEM): for text not in an event, such as the
+   trace directory's name. */
+char *
+tr_safe_dup(const char *s);
+
 #endif /* IPCLAB_TRACE_DECODE_H */

@@ -6,12 +6,14 @@
  * for every subcommand. Text from a trace reaches the terminal without a
  * control character or a byte that is not UTF-8.
  */
+#include <errno.h>
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "emit.h"
@@ -374,6 +376,31 @@ START_TEST(test_cli_names_are_safe_text)
 }
 END_TEST
 
+/* A trace directory whose name has an ESC and a bad byte: the commands
+   that print the name (seq, svg, chrome) print it safe */
+START_TEST(test_cli_dir_name_is_safe_text)
+{
+    static const char *const printers[] = { "seq", "svg", "chrome" };
+    char link[160];
+    struct tt_run r;
+
+    snprintf(link, sizeof(link), "%s/dir-\x1b[31m\xff-%d", tt_tmp(),
+             (int)getpid());
+    ck_assert_msg(symlink(tt_dir(TT_EMIT_NAMES), link) == 0, "symlink: %s",
+                  strerror(errno));
+    for (size_t i = 0; i < sizeof(printers) / sizeof(printers[0]); i++) {
+        tt_trace(&r, printers[i], link, NULL);
+        ck_assert_msg(r.status == 0, "%s: exit %d: %s", printers[i],
+                      r.status, r.err);
+        ck_assert_msg(strstr(r.out, "dir-?[31m?-") != NULL,
+                      "%s does not print the name", printers[i]);
+        assert_terminal_safe(printers[i], r.out);
+        tt_run_free(&r);
+    }
+    ck_assert_int_eq(unlink(link), 0);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -406,6 +433,7 @@ cli_suite(void)
     tcase_add_unchecked_fixture(names, tt_need_names, NULL);
     tcase_add_loop_test(names, test_cli_names_are_safe_text, 0,
                         (int)(sizeof(text_views) / sizeof(text_views[0])));
+    tcase_add_test(names, test_cli_dir_name_is_safe_text);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
     suite_add_tcase(s, lost);
