@@ -191,7 +191,7 @@ make_safe(char *dst, const char *s, size_t len, locale_t utf8)
 }
 
 /* s itself when it is all printable ASCII (the usual case), else a safe
-   copy in b; "" when out of memory. */
+   copy in b; NULL when out of memory. */
 static const char *
 safe_text(struct safe_buf *b, const char *s, locale_t utf8)
 {
@@ -204,7 +204,7 @@ safe_text(struct safe_buf *b, const char *s, locale_t utf8)
         return s;
     len = (size_t)((const char *)p - s) + strlen((const char *)p);
     if (tr_grow(&b->p, &b->cap, len + 1, 1) == -1)
-        return "";
+        return NULL;
     make_safe(b->p, s, len, utf8);
     return b->p;
 }
@@ -281,8 +281,8 @@ str_value(const bt_field *f)
 }
 
 /* Each field of defs[0..n) that structure s has (at idx[]) into *ev,
-   strings made safe in buf[] */
-static void
+   strings made safe in buf[]; -1 when out of memory for one */
+static int
 store(struct tr_event *ev, const struct field_def *defs, size_t n,
       const int *idx, const bt_field *s, struct safe_buf *buf, locale_t utf8)
 {
@@ -299,10 +299,13 @@ store(struct tr_event *ev, const struct field_def *defs, size_t n,
         case F_U32:  *(uint32_t *)p = (uint32_t)int_value(f); break;
         case F_I64:  *(int64_t *)p = int_value(f); break;
         case F_STR:
-            *(const char **)p = safe_text(&buf[i], str_value(f), utf8);
+            if ((*(const char **)p = safe_text(&buf[i], str_value(f),
+                                               utf8)) == NULL)
+                return -1;
             break;
         }
     }
+    return 0;
 }
 
 char *
@@ -344,10 +347,12 @@ tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev)
         return -1;
     ev->ts = (uint64_t)ns;
 
-    store(ev, context, NCONTEXT, ci->ctx,
-          bt_event_borrow_common_context_field_const(event), d->cbuf,
-          d->utf8);
-    store(ev, fields, NFIELDS, ci->idx,
-          bt_event_borrow_payload_field_const(event), d->fbuf, d->utf8);
+    if (store(ev, context, NCONTEXT, ci->ctx,
+              bt_event_borrow_common_context_field_const(event), d->cbuf,
+              d->utf8) == -1 ||
+        store(ev, fields, NFIELDS, ci->idx,
+              bt_event_borrow_payload_field_const(event), d->fbuf,
+              d->utf8) == -1)
+        return -2;
     return 1;
 }
