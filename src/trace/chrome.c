@@ -52,7 +52,7 @@ struct track {
 };
 
 struct chrome {
-    const char *dir;
+    const char *dir;            /* the trace directory, as printed */
     struct tr_procs procs;
     struct tr_hash tracks;      /* vpid --> struct track */
     uint64_t origin;
@@ -405,7 +405,7 @@ cmd_chrome_run(const struct cmd_args *args)
     struct finish_ctx f = { &c, 0 };
     int rc;
 
-    c.dir = dir;
+    c.dir = args->shown;
     rc = tr_match_read(dir, &c.procs, on_event, on_item, &c, &info);
     f.end = info.last_ts;
     tr_hash_each(&c.tracks, finish_track, &f);

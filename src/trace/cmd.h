@@ -29,6 +29,7 @@ struct svg_opts {
 /* The command line, parsed: what every command gets */
 struct cmd_args {
     const char *dir;            /* the trace directory */
+    const char *shown;          /* its name as outputs print it (decode.h) */
     struct tr_view view;        /* seq and svg: what to draw */
     struct seq_opts seq;
     struct svg_opts svg;

@@ -7,14 +7,22 @@
  * class's), is stored in a small cache. After that, decoding an event is a
  * handful of indexed field reads.
  *
+ * Every string of an event (any user chooses a command name or a role) is
+ * made display-safe here, once, for every view: valid UTF-8 with no
+ * control character, each control, DEL or invalid byte replaced by '?'.
+ *
  * The reading side of the catalogue in include/ipclab/tp.h.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include "decode.h"
+#include "hash.h"
 
 #define MAX_CLASSES 64          /* tp.h has 16 events; room for more */
 
@@ -89,9 +97,17 @@ struct class_info {
     int ctx[NCONTEXT];          /* common context member index, or -1 */
 };
 
+/* A string field made safe, kept until the next event is decoded */
+struct safe_buf {
+    char *p;
+    size_t cap;
+};
+
 struct tr_decoder {
     struct class_info classes[MAX_CLASSES];
     int nclasses;
+    locale_t utf8;              /* "C.UTF-8", or (locale_t)0 if missing */
+    struct safe_buf fbuf[NFIELDS], cbuf[NCONTEXT];
 };
 
 const char *
@@ -114,13 +130,83 @@ type_from_name(const char *name)
 struct tr_decoder *
 tr_decoder_new(void)
 {
-    return calloc(1, sizeof(struct tr_decoder));
+    struct tr_decoder *d = calloc(1, sizeof(struct tr_decoder));
+
+    /* without it, every non-ASCII byte is shown as '?' */
+    if (d != NULL)
+        d->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    return d;
 }
 
 void
 tr_decoder_free(struct tr_decoder *d)
 {
+    if (d == NULL)
+        return;
+    for (size_t i = 0; i < NFIELDS; i++)
+        free(d->fbuf[i].p);
+    for (size_t i = 0; i < NCONTEXT; i++)
+        free(d->cbuf[i].p);
+    if (d->utf8 != (locale_t)0)
+        freelocale(d->utf8);
     free(d);
+}
+
+/* Copy s (len bytes) into dst, each control character, DEL and byte
+   that is not valid UTF-8 replaced by one '?': at most len + 1 bytes. */
+static void
+make_safe(char *dst, const char *s, size_t len, locale_t utf8)
+{
+    locale_t old = utf8 != (locale_t)0 ? uselocale(utf8) : (locale_t)0;
+    mbstate_t st;
+    size_t i = 0, j = 0;
+
+    memset(&st, 0, sizeof(st));
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        wchar_t wc;
+        size_t n;
+
+        if (c >= 0x20 && c < 0x7f) {
+            dst[j++] = s[i++];
+            continue;
+        }
+        n = utf8 != (locale_t)0 && c >= 0x80
+                ? mbrtowc(&wc, s + i, len - i, &st) : (size_t)-1;
+        if (n == (size_t)-1 || n == (size_t)-2) {
+            memset(&st, 0, sizeof(st));
+            n = 1;              /* an invalid byte, or a control */
+        } else if (iswprint((wint_t)wc)) {
+            memcpy(dst + j, s + i, n);
+            i += n;
+            j += n;
+            continue;
+        }
+        dst[j++] = '?';         /* one for the byte or the whole control */
+        i += n;
+    }
+    dst[j] = '\0';
+    if (old != (locale_t)0)
+        uselocale(old);
+}
+
+/* s itself when it is all printable ASCII (the usual case), else a safe
+   copy in b; NULL when out of memory. */
+static const char *
+safe_text(struct safe_buf *b, const char *s, locale_t utf8)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len;
+
+    while (*p >= 0x20 && *p < 0x7f)
+        p++;
+    if (*p == '\0')
+        return s;
+    len = (size_t)((const char *)p - s) + strlen((const char *)p);
+    if (tr_grow(&b->p, &b->cap, len + 1, 1) == -1)
+        return NULL;
+    make_safe(b->p, s, len, utf8);
+    return b->p;
 }
 
 /* Index of the member called 'name' in structure class 'sc', or -1. */
@@ -194,10 +280,11 @@ str_value(const bt_field *f)
     return bt_field_string_get_value(f);
 }
 
-/* Each field of defs[0..n) that structure s has (at idx[]) into *ev */
-static void
+/* Each field of defs[0..n) that structure s has (at idx[]) into *ev,
+   strings made safe in buf[]; -1 when out of memory for one */
+static int
 store(struct tr_event *ev, const struct field_def *defs, size_t n,
-      const int *idx, const bt_field *s)
+      const int *idx, const bt_field *s, struct safe_buf *buf, locale_t utf8)
 {
     for (size_t i = 0; s != NULL && i < n; i++) {
         char *p = (char *)ev + defs[i].off;
@@ -211,9 +298,28 @@ store(struct tr_event *ev, const struct field_def *defs, size_t n,
         case F_INT:  *(int *)p = (int)int_value(f); break;
         case F_U32:  *(uint32_t *)p = (uint32_t)int_value(f); break;
         case F_I64:  *(int64_t *)p = int_value(f); break;
-        case F_STR:  *(const char **)p = str_value(f); break;
+        case F_STR:
+            if ((*(const char **)p = safe_text(&buf[i], str_value(f),
+                                               utf8)) == NULL)
+                return -1;
+            break;
         }
     }
+    return 0;
+}
+
+char *
+tr_safe_dup(const char *s)
+{
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    size_t len = strlen(s);
+    char *copy = malloc(len + 1);
+
+    if (copy != NULL)
+        make_safe(copy, s, len, utf8);
+    if (utf8 != (locale_t)0)
+        freelocale(utf8);
+    return copy;
 }
 
 int
@@ -241,9 +347,12 @@ tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev)
         return -1;
     ev->ts = (uint64_t)ns;
 
-    store(ev, context, NCONTEXT, ci->ctx,
-          bt_event_borrow_common_context_field_const(event));
-    store(ev, fields, NFIELDS, ci->idx,
-          bt_event_borrow_payload_field_const(event));
+    if (store(ev, context, NCONTEXT, ci->ctx,
+              bt_event_borrow_common_context_field_const(event), d->cbuf,
+              d->utf8) == -1 ||
+        store(ev, fields, NFIELDS, ci->idx,
+              bt_event_borrow_payload_field_const(event), d->fbuf,
+              d->utf8) == -1)
+        return -2;
     return 1;
 }

@@ -25,9 +25,16 @@ tr_decoder_free(struct tr_decoder *d);
 /*
  * Fill *ev from the event in 'msg'. Returns 1 for an ipclab event, 0 for
  * an event of another provider, -1 when the event has no timestamp
- * (its stream has no clock): the tool cannot order it.
+ * (its stream has no clock): the tool cannot order it; -2 when out of
+ * memory (errno ENOMEM). Its strings are valid until the next call.
  */
 int
 tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev);
+
+/* A copy of s made display-safe as tr_decode makes an event's strings
+   (free it), or NULL (ENOMEM): for text not in an event, such as the
+   trace directory's name. */
+char *
+tr_safe_dup(const char *s);
 
 #endif /* IPCLAB_TRACE_DECODE_H */

@@ -465,7 +465,7 @@ int
 tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
                const struct tr_diagram_ops *ops, void *arg)
 {
-    struct tr_layout L = { .dir = dir };
+    struct tr_layout L = { 0 };
     struct pass one = { .no = 1, .v = v, .L = &L };
     struct pass two = { .no = 2, .v = v, .L = &L, .ops = ops, .arg = arg };
     const struct tr_gap *gaps;

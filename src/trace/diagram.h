@@ -47,7 +47,6 @@ struct tr_section {
 };
 
 struct tr_layout {
-    const char *dir;
     struct tr_section *secs;    /* in time order; at least one */
     int nsecs;
     int cur;                    /* pass 2: the section of the item drawn */

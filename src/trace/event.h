@@ -5,8 +5,9 @@
  * is include/ipclab/tp.h) into this flat structure, so the rest of the tool
  * never touches libbabeltrace2: source.c fills it, everything else reads
  * it. Fields an event does not carry are 0 (numbers) or "" (strings).
- * Strings point into the trace library's memory: valid only during the
- * callback that receives the event; copy what you keep.
+ * Strings are display-safe (decode.c: valid UTF-8, no control character)
+ * and valid only during the callback that receives the event; copy what
+ * you keep.
  */
 #ifndef IPCLAB_TRACE_EVENT_H
 #define IPCLAB_TRACE_EVENT_H

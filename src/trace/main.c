@@ -23,6 +23,7 @@
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
 #include "cmd.h"
+#include "decode.h"
 #include "label.h"
 #include "source.h"
 
@@ -228,8 +229,9 @@ main(int argc, char *argv[])
     char scope_args[128] = "";
     const struct command *cmd = NULL;
     const char *arg;
+    char *shown;
     bool given[OPT_COUNT] = { false };
-    int id;
+    int id, status;
 
     ipc_set_progname(argv[0]);
     tr_view_init(&a.view);
@@ -310,5 +312,12 @@ main(int argc, char *argv[])
     a.svg.scope_args = scope_args;
     if (a.view.since > a.view.until)
         ipc_usage_error("--since is after --until");
-    return written(cmd->run(&a));
+    if ((shown = tr_safe_dup(a.dir)) == NULL) {
+        ipc_warn("cannot read '%s'", a.dir);
+        return 1;
+    }
+    a.shown = shown;
+    status = written(cmd->run(&a));
+    free(shown);
+    return status;
 }

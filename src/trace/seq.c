@@ -66,6 +66,7 @@ struct step {
 struct seq {
     const struct seq_opts *opts;
     const struct tr_view *v;
+    const char *shown;          /* the trace directory, as printed */
     struct step steps[MAX_STEPS];
     int nsteps;
     const struct glyphs *g;
@@ -150,7 +151,7 @@ seq_begin(struct tr_layout *L, void *arg)
     tr_fmt_ms(L->end - L->origin, ms, sizeof(ms));
     s->tw = (int)strlen(ms) > 6 ? (int)strlen(ms) : 6;
     s->sec = -1;
-    printf("%s: %d processes, %llu rows, %s ms\n\n", L->dir, L->nprocs,
+    printf("%s: %d processes, %llu rows, %s ms\n\n", s->shown, L->nprocs,
            (unsigned long long)L->nitems, ms);
 }
 
@@ -539,6 +540,7 @@ cmd_seq_run(const struct cmd_args *args)
 
     s.opts = &args->seq;
     s.v = &args->view;
+    s.shown = args->shown;
     s.nsteps = 0;
     s.g = args->seq.ascii ? &ascii : &unicode;
     return tr_diagram_run(args->dir, &args->view, room / 4 > 4 ? room / 4 : 4,

@@ -48,7 +48,7 @@ struct reader {
     struct tr_source_info *info;
     const char *pass;
     int bad_clock;              /* an ipclab event had no timestamp */
-    int no_memory;              /* a lost stretch could not be kept */
+    int no_memory;              /* a lost stretch or a string not kept */
     int64_t started, shown;     /* progress line: wall clock, ns */
     int progress;               /* a progress line is on the terminal */
 };
@@ -263,6 +263,9 @@ handle(struct reader *r, const bt_message *msg)
         case -1:
             r->bad_clock = 1;
             return;
+        case -2:
+            r->no_memory = 1;
+            return;
         }
         if (r->info->events++ == 0)
             r->info->first_ts = ev.ts;
@@ -447,6 +450,7 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     else if (rc == 0 && ri.discarded > info->discarded)
         info->discarded = ri.discarded;     /* 'lttng stop' knew more */
     if (rc == 0 && r.no_memory) {
+        errno = ENOMEM;         /* what failed then, whatever ran since */
         ipc_warn("cannot read '%s'", dir);
         rc = -1;
     } else if (rc == 0 && r.bad_clock) {

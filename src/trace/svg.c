@@ -106,7 +106,7 @@ enum walk { W_EDGES, W_LABELS, W_MEASURE };
 struct svg {
     const struct svg_opts *opts;
     const struct tr_view *v;
-    const char *dir;
+    const char *dir;            /* the trace directory, as printed */
     struct st_diagram d;
     const struct tr_procs *procs;
     FILE *f;
@@ -813,7 +813,7 @@ cmd_svg_run(const struct cmd_args *args)
     static const struct tr_diagram_ops ops = { NULL, svg_item, svg_end,
                                                NULL };
     struct svg s = { .opts = &args->svg, .v = &args->view,
-                     .dir = args->dir };
+                     .dir = args->shown };
     int rc;
 
     st_init(&s.d, args->svg.layout);

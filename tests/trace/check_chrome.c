@@ -5,8 +5,8 @@
  * process, and pair every flow start ("ph":"s") with exactly one end
  * ("ph":"f") of the same id, category and name, bound to a slice; its
  * state slices must give the times 'states' gives; names with quotes,
- * backslashes, control characters and non-ASCII letters must come back
- * unchanged through jq.
+ * backslashes and non-ASCII letters must come back unchanged through jq,
+ * their control characters and bytes that are not UTF-8 as '?'.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,11 +137,11 @@ static const char *const odd_back =
     "] | map(length | tostring) | join(\" \")\n";
 
 /* A role, a state and an error text JSON must escape: no raw control
-   character in the output, and jq reads each back as it was traced */
+   character in the output, and jq reads each back as every view shows it */
 START_TEST(test_chrome_escapes_names)
 {
     char pid[16], path[128];
-    const char *argv[] = { "jq", "-r", "--arg", "odd", IPCLAB_EMIT_ODD,
+    const char *argv[] = { "jq", "-r", "--arg", "odd", IPCLAB_EMIT_ODD_SHOWN,
                            "--arg", "pid", pid, odd_back, path, NULL };
     const char *find[] = { "/bin/sh", "-c", "command -v jq", NULL };
     struct tt_run r, which, jq;

@@ -3,14 +3,20 @@
  *
  * Usage errors exit 2 with "Try 'ipclab-trace --help'."; a missing, empty,
  * corrupt or foreign trace directory exits 1 with one clear line, the same
- * for every subcommand.
+ * for every subcommand. Text from a trace reaches the terminal without a
+ * control character or a byte that is not UTF-8.
  */
+#include <errno.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <wchar.h>
 
+#include "emit.h"
 #include "fixture.h"
 #include "suites.h"
 
@@ -317,12 +323,90 @@ START_TEST(test_cli_output_fails)
 }
 END_TEST
 
+/* The text commands, and whether they print the odd role itself */
+static const struct {
+    const char *name;
+    bool shows_role;
+} text_views[] = {
+    { "seq", false }, { "stats", false }, { "check", true },
+    { "states", true }, { "overlap", false },
+};
+
+/* Fail unless text is valid UTF-8 without DEL or a control but LF, tab */
+static void
+assert_terminal_safe(const char *what, const char *text)
+{
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t old;
+    mbstate_t st;
+    size_t len = strlen(text), n;
+
+    ck_assert_msg(utf8 != (locale_t)0, "no C.UTF-8 locale");
+    old = uselocale(utf8);
+    memset(&st, 0, sizeof(st));
+    for (size_t i = 0; i < len; i += n) {
+        unsigned char c = (unsigned char)text[i];
+
+        ck_assert_msg(c >= 0x20 ? c != 0x7f : c == '\n' || c == '\t',
+                      "%s: control 0x%02x at byte %zu", what, (unsigned)c, i);
+        n = mbrtowc(NULL, text + i, len - i, &st);
+        ck_assert_msg(n != (size_t)-1 && n != (size_t)-2,
+                      "%s: not UTF-8 at byte %zu", what, i);
+    }
+    uselocale(old);
+    freelocale(utf8);
+}
+
+/* A role, state and error text full of controls, an ESC and a bad byte:
+   on the terminal as '?' (no escape sequence reaches it) */
+START_TEST(test_cli_names_are_safe_text)
+{
+    struct tt_run r;
+
+    tt_trace(&r, text_views[_i].name, tt_dir(TT_EMIT_NAMES), NULL);
+    ck_assert_msg(r.status == 0 || r.status == 1, "%s: exit %d: %s",
+                  text_views[_i].name, r.status, r.err);
+    assert_terminal_safe(text_views[_i].name, r.out);
+    assert_terminal_safe(text_views[_i].name, r.err);
+    if (text_views[_i].shows_role)
+        ck_assert_msg(strstr(r.out, IPCLAB_EMIT_ODD_SHOWN) != NULL,
+                      "%s does not show the role as '%s':\n%s",
+                      text_views[_i].name, IPCLAB_EMIT_ODD_SHOWN, r.out);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* A trace directory whose name has an ESC and a bad byte: the commands
+   that print the name (seq, svg, chrome) print it safe */
+START_TEST(test_cli_dir_name_is_safe_text)
+{
+    static const char *const printers[] = { "seq", "svg", "chrome" };
+    char link[160];
+    struct tt_run r;
+
+    snprintf(link, sizeof(link), "%s/dir-\x1b[31m\xff-%d", tt_tmp(),
+             (int)getpid());
+    ck_assert_msg(symlink(tt_dir(TT_EMIT_NAMES), link) == 0, "symlink: %s",
+                  strerror(errno));
+    for (size_t i = 0; i < sizeof(printers) / sizeof(printers[0]); i++) {
+        tt_trace(&r, printers[i], link, NULL);
+        ck_assert_msg(r.status == 0, "%s: exit %d: %s", printers[i],
+                      r.status, r.err);
+        ck_assert_msg(strstr(r.out, "dir-?[31m?-") != NULL,
+                      "%s does not print the name", printers[i]);
+        assert_terminal_safe(printers[i], r.out);
+        tt_run_free(&r);
+    }
+    ck_assert_int_eq(unlink(link), 0);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-    TCase *lost = tcase_create("lost");
+    TCase *lost = tcase_create("lost"), *names = tcase_create("names");
 
     tcase_add_test(core, test_cli_help);
     tcase_add_loop_test(core, test_cli_command_help, 0,
@@ -346,8 +430,13 @@ cli_suite(void)
                         (int)(sizeof(command_helps) /
                               sizeof(command_helps[0])));
     tcase_set_timeout(lost, 30);
+    tcase_add_unchecked_fixture(names, tt_need_names, NULL);
+    tcase_add_loop_test(names, test_cli_names_are_safe_text, 0,
+                        (int)(sizeof(text_views) / sizeof(text_views[0])));
+    tcase_add_test(names, test_cli_dir_name_is_safe_text);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
     suite_add_tcase(s, lost);
+    suite_add_tcase(s, names);
     return s;
 }

@@ -2,13 +2,15 @@
  * tests/trace/check_shiviz.c - 'ipclab-trace shiviz': every line parses
  * with the expression the output itself gives ShiViz, every host counts
  * its own events one by one, and every matched message's clocks respect
- * happens-before (the send's clock is below the receive's).
+ * happens-before (the send's clock is below the receive's); a role full of
+ * control characters still gives one event per line.
  */
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit.h"
 #include "fixture.h"
 #include "suites.h"
 
@@ -206,6 +208,49 @@ START_TEST(test_shiviz_sigchld_sent_at_exit)
 }
 END_TEST
 
+/* A role with a newline, a tab and other controls: every line is still
+   one event, its host without a space or a control, as the role shows */
+START_TEST(test_shiviz_odd_role_stays_on_its_line)
+{
+    char re[256], host[64];
+    struct tt_run r;
+    regex_t rx;
+    regmatch_t m[4];
+    const char *p;
+    int odd = 0;
+
+    snprintf(host, sizeof(host), "%s-%d", IPCLAB_EMIT_ODD_SHOWN,
+             tt_actors(TT_EMIT_NAMES)->rc_b);
+    tt_trace(&r, "shiviz", tt_dir(TT_EMIT_NAMES), NULL);
+    ck_assert_msg(r.status == 0, "shiviz: exit %d: %s", r.status, r.err);
+    posix_regex(r.out, re, sizeof(re));
+    ck_assert_int_eq(regcomp(&rx, re, REG_EXTENDED), 0);
+    ck_assert_ptr_nonnull(p = strstr(r.out, "\n\n"));
+    for (p += 2; *p != '\0'; p = strchr(p, '\n') + 1) {
+        char line[1024];
+        size_t len = strcspn(p, "\n");
+
+        ck_assert_int_lt(len, sizeof(line));
+        memcpy(line, p, len);
+        line[len] = '\0';
+        for (size_t i = 0; i < len; i++)
+            ck_assert_msg((unsigned char)line[i] >= 0x20 &&
+                          (unsigned char)line[i] != 0x7f,
+                          "control 0x%02x in: %s",
+                          (unsigned)(unsigned char)line[i], line);
+        ck_assert_msg(regexec(&rx, line, 4, m, 0) == 0 && m[0].rm_so == 0 &&
+                      (size_t)m[0].rm_eo == len, "no match: %s", line);
+        if ((size_t)(m[1].rm_eo - m[1].rm_so) == strlen(host) &&
+            memcmp(line + m[1].rm_so, host, strlen(host)) == 0)
+            odd++;
+    }
+    regfree(&rx);
+    /* its start, its state, its error and its request at least */
+    ck_assert_int_ge(odd, 4);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 shiviz_suite(void)
 {
@@ -215,6 +260,8 @@ shiviz_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_default, NULL);
     tcase_add_test(core, test_shiviz_clocks_respect_happens_before);
     tcase_add_test(core, test_shiviz_sigchld_sent_at_exit);
+    tcase_add_unchecked_fixture(core, tt_need_names, NULL);
+    tcase_add_test(core, test_shiviz_odd_role_stays_on_its_line);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

@@ -1,6 +1,7 @@
 /*
  * tests/trace/check_svg.c - 'ipclab-trace svg': well-formed and drawable
- * (xmllint, rsvg-convert), one lifeline per process, one label per row,
+ * (xmllint, rsvg-convert), also with names full of control characters and
+ * bytes that are not UTF-8, one lifeline per process, one label per row,
  * every record from its write to its read, signals with their numbers.
  */
 #include <math.h>
@@ -14,7 +15,7 @@
 #include "suites.h"
 
 static const enum tt_id traces[] = { TT_DEFAULT, TT_PER_REQUEST, TT_CLASSIC,
-                                     TT_NOACK, TT_BROKEN };
+                                     TT_NOACK, TT_BROKEN, TT_EMIT_NAMES };
 
 /* svg --server S DIR into r; the test fails unless it succeeds */
 static void
@@ -758,6 +759,7 @@ svg_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_default, NULL);
     tcase_add_unchecked_fixture(core, tt_need_modes, NULL);
     tcase_add_unchecked_fixture(core, tt_need_broken, NULL);
+    tcase_add_unchecked_fixture(core, tt_need_names, NULL);
     tcase_add_loop_test(core, test_svg_is_xml, 0,
                         sizeof(traces) / sizeof(traces[0]));
     tcase_add_loop_test(core, test_svg_renders, 0,
