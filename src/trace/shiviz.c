@@ -138,12 +138,17 @@ ends_of(const struct shiviz *s, size_t *n)
     return e;
 }
 
+/* "role-vpid": one word, and a JSON key in the clock as it is (a space,
+   quote or backslash of the role becomes '_') */
 static void
 host(const struct shiviz *s, int vpid, char *buf, size_t n)
 {
     const char *role = tr_proc_role(&s->procs, vpid);
 
     snprintf(buf, n, "%s-%d", role[0] != '\0' ? role : "pid", vpid);
+    for (char *c = buf; *c != '\0'; c++)
+        if (*c == ' ' || *c == '"' || *c == '\\')
+            *c = '_';
 }
 
 /* Compute and print the clocks; -1 when out of memory */

@@ -221,6 +221,9 @@ START_TEST(test_shiviz_odd_role_stays_on_its_line)
 
     snprintf(host, sizeof(host), "%s-%d", IPCLAB_EMIT_ODD_SHOWN,
              tt_actors(TT_EMIT_NAMES)->rc_b);
+    for (char *c = host; *c != '\0'; c++)
+        if (*c == ' ' || *c == '"' || *c == '\\')
+            *c = '_';           /* a host is one word and a JSON key */
     tt_trace(&r, "shiviz", tt_dir(TT_EMIT_NAMES), NULL);
     ck_assert_msg(r.status == 0, "shiviz: exit %d: %s", r.status, r.err);
     posix_regex(r.out, re, sizeof(re));
@@ -240,6 +243,10 @@ START_TEST(test_shiviz_odd_role_stays_on_its_line)
                           (unsigned)(unsigned char)line[i], line);
         ck_assert_msg(regexec(&rx, line, 4, m, 0) == 0 && m[0].rm_so == 0 &&
                       (size_t)m[0].rm_eo == len, "no match: %s", line);
+        /* the clock: each key a plain JSON string */
+        ck_assert_msg(memchr(line + m[3].rm_so, '\\',
+                             (size_t)(m[3].rm_eo - m[3].rm_so)) == NULL,
+                      "an escape in the clock: %s", line);
         if ((size_t)(m[1].rm_eo - m[1].rm_so) == strlen(host) &&
             memcmp(line + m[1].rm_so, host, strlen(host)) == 0)
             odd++;
