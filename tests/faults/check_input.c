@@ -390,20 +390,6 @@ last_ack_client(const char *dir, pid_t server, int ready_w, int go_r)
     _exit(0);
 }
 
-/* Wait until pid (not our child: no waitid) is seen stopped */
-static bool
-wait_stopped(pid_t pid, int timeout_ms)
-{
-    int64_t deadline = ipc_deadline_ms(timeout_ms);
-
-    while (ipc_proc_run_state(pid) != IPCLAB_PROC_STOPPED) {
-        if (ipc_ms_until(deadline) == 0)
-            return false;
-        ipc_sleep_ms(1);        /* polls a state, orders nothing */
-    }
-    return true;
-}
-
 START_TEST(test_input_last_ack)
 {
     const char *trace_dir = h_tmpdir_path("trace");
@@ -431,7 +417,7 @@ START_TEST(test_input_last_ack)
 
     /* the server stopped: the client's ack and its exit wait for it */
     ck_assert_int_eq(kill((pid_t)server, SIGSTOP), 0);
-    ck_assert(wait_stopped((pid_t)server, 10000));
+    ck_assert(fx_wait_stopped((pid_t)server, 0, 10000));
     ck_assert_int_eq(write(go[1], &byte, 1), 1);
     status = h_wait(client, 10000);
     ck_assert_msg(status == 0, "the fake client failed at step %d", status);

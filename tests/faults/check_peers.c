@@ -46,27 +46,6 @@
 #define PEERS_STOPPED 72        /* beyond the 64 the server once held */
 #define PEERS_WAIT_MS 20000     /* bound on each condition awaited */
 
-Suite *peers_suite(void);
-
-/* The value of field 'key' ("wchar:", "ShdPnd:") of /proc/PID/'file', read
-   in 'base'; -1 once pid is gone */
-static long long
-proc_field(pid_t pid, const char *file, const char *key, int base)
-{
-    char path[64], line[256];
-    long long v = -1;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-    if ((f = fopen(path, "re")) == NULL)
-        return -1;
-    while (v == -1 && fgets(line, sizeof(line), f) != NULL)
-        if (strncmp(line, key, strlen(key)) == 0)
-            v = strtoll(line + strlen(key), NULL, base);
-    fclose(f);
-    return v;
-}
-
 /* Wait until cond(pid, arg) holds; false after PEERS_WAIT_MS */
 static bool
 await(bool (*cond)(pid_t, long long), pid_t pid, long long arg)
@@ -81,31 +60,21 @@ await(bool (*cond)(pid_t, long long), pid_t pid, long long arg)
     return true;
 }
 
-static bool
-is_stopped(pid_t pid, long long unused)
-{
-    (void)unused;
-    return ipc_proc_run_state(pid) == IPCLAB_PROC_STOPPED;
-}
-
 /* A client that sent its request (it wrote a record) and waits in poll() */
 static bool
 has_sent(pid_t pid, long long unused)
 {
     (void)unused;
-    return proc_field(pid, "io", "wchar:", 10) >=
+    return fx_proc_number(pid, "io", "wchar:", 10) >=
            (long long)sizeof(struct ipc_record) &&
            fx_wait_in_syscall(pid, SYS_poll, 0);
 }
 
-/* Signal 'signo' pending for the whole process: the server told it
-   "ready" while it was stopped */
+/* A signal (a "ready") pending for pid, as await() asks */
 static bool
 has_pending(pid_t pid, long long signo)
 {
-    long long mask = proc_field(pid, "status", "ShdPnd:", 16);
-
-    return mask > 0 && ((mask >> (signo - 1)) & 1);
+    return fx_signal_pending(pid, (int)signo);
 }
 
 /* The file 'path' (a client's stdout) holds 'want'; 'who' names it */
@@ -142,7 +111,7 @@ START_TEST(test_peers_many_stopped)
         mul = fx_wait_child_named(srv.h.pid, "ipclab-mul", 0, 5000);
         ck_assert_int_gt(mul, 0);
         ck_assert_int_eq(kill(mul, SIGSTOP), 0);
-        ck_assert(await(is_stopped, mul, 0));
+        ck_assert(fx_wait_stopped(mul, 0, PEERS_WAIT_MS));
     }
     for (int i = 0; i < PEERS_STOPPED; i++) {
         char out[64];
@@ -155,7 +124,7 @@ START_TEST(test_peers_many_stopped)
         ck_assert_msg(await(has_sent, rcs[i], 0), "client %d sent nothing",
                       i);
         ck_assert_int_eq(kill(rcs[i], SIGSTOP), 0);
-        ck_assert(await(is_stopped, rcs[i], 0));
+        ck_assert(fx_wait_stopped(rcs[i], 0, PEERS_WAIT_MS));
     }
     /* the results come, each for a stopped client: offered, taken back */
     if (!once)
@@ -222,7 +191,7 @@ START_TEST(test_peers_stopped_once)
                  "+", "2", NULL }, NULL, out, NULL);
     sum_worker = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 10000);
     ck_assert_int_gt(sum_worker, 0);
-    ck_assert(await(is_stopped, sum_worker, 0));
+    ck_assert(fx_wait_stopped(sum_worker, 0, PEERS_WAIT_MS));
     ck_assert_int_eq(raw_request(dir, IPCLAB_OP_MUL, 6, 7, &value), 0);
     ck_assert_int_eq(value, 42);
 
@@ -271,7 +240,7 @@ START_TEST(test_peers_stopped_pool)
     sum_worker = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 5000);
     ck_assert_int_gt(sum_worker, 0);
     ck_assert_int_eq(kill(sum_worker, SIGSTOP), 0);
-    ck_assert(await(is_stopped, sum_worker, 0));
+    ck_assert(fx_wait_stopped(sum_worker, 0, PEERS_WAIT_MS));
     rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir, "1",
                  "+", "2", NULL }, NULL, out, NULL);
     ck_assert(await(has_sent, rc, 0));

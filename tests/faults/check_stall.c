@@ -72,70 +72,6 @@ tick(void)
     poll(NULL, 0, 1);
 }
 
-/* The first number after "key" in /proc/PID/FILE (base 16 or 10), or -1 */
-static long long
-proc_number(pid_t pid, const char *file, const char *key, int base)
-{
-    char path[64], line[256];
-    long long v = -1;
-    size_t len = strlen(key);
-    FILE *f;
-
-    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-    if ((f = fopen(path, "re")) == NULL)
-        return -1;
-    while (fgets(line, sizeof(line), f) != NULL) {
-        if (strncmp(line, key, len) == 0) {
-            v = strtoll(line + len, NULL, base);
-            break;
-        }
-    }
-    fclose(f);
-    return v;
-}
-
-/* True when signal signo is pending for the whole process pid */
-static bool
-pending(pid_t pid, int signo)
-{
-    long long mask = proc_number(pid, "status", "ShdPnd:", 16);
-
-    return mask > 0 && (mask >> (signo - 1)) & 1;
-}
-
-/* True when /proc/PID/stat says pid is stopped (state T) */
-static bool
-stopped(pid_t pid)
-{
-    char path[64], buf[512], *paren;
-    size_t n;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    if ((f = fopen(path, "re")) == NULL)
-        return false;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');          /* the name may hold a ')' */
-    return paren != NULL && paren[1] == ' ' && paren[2] == 'T';
-}
-
-/* Wait up to timeout_ms for pid to be stopped, or a ready to be pending
-   for it while stopped (with_ready) */
-static bool
-wait_stopped(pid_t pid, bool with_ready, int timeout_ms)
-{
-    int64_t deadline = ipc_deadline_ms(timeout_ms);
-
-    do {
-        if (stopped(pid) && (!with_ready || pending(pid, SIGRTMIN + 2)))
-            return true;
-        tick();
-    } while (ipc_ms_until(deadline) > 0);
-    return false;
-}
-
 /* Wait up to timeout_ms until the "wchar:" or "rchar:" ('key') count of
    /proc/PID/io is 'bytes' more than 'since'; false also when pid is gone */
 static bool
@@ -145,7 +81,7 @@ wait_io(pid_t pid, const char *key, long long since, long long bytes,
     int64_t deadline = ipc_deadline_ms(timeout_ms);
 
     do {
-        long long now = proc_number(pid, "io", key, 10);
+        long long now = fx_proc_number(pid, "io", key, 10);
 
         if (now == -1 || now >= since + bytes)
             return now != -1;
@@ -223,12 +159,12 @@ START_TEST(test_stall_theft)
         kill(pids[4], SIGSTOP);
         /* stopped with a ready pending: the server must take its record
            back, and write other clients' records meanwhile */
-        wrote = proc_number(srv.h.pid, "io", "wchar:", 10);
-        if (wait_stopped(pids[4], true, 2000) &&
+        wrote = fx_proc_number(srv.h.pid, "io", "wchar:", 10);
+        if (fx_wait_stopped(pids[4], SIGRTMIN + 2, 2000) &&
             !wait_io(srv.h.pid, "wchar:", wrote,
                           4 * (long long)sizeof(struct ipc_record), 5000))
             round = 12;         /* the others are done: nothing to steal */
-        read = proc_number(pids[4], "io", "rchar:", 10);
+        read = fx_proc_number(pids[4], "io", "rchar:", 10);
         kill(pids[4], SIGCONT);
         /* running again, it must be served again (it reads a record)
            before the next round stops it */
@@ -257,7 +193,7 @@ START_TEST(test_stall_six_stopped)
         /* waiting for results: requests of its are in flight */
         ck_assert(wait_waiting(pids[i], 10000));
         kill(pids[i], SIGSTOP);
-        ck_assert(wait_stopped(pids[i], false, 5000));
+        ck_assert(fx_wait_stopped(pids[i], 0, 5000));
     }
     timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
     timed_answer(srv.h.dir, "6", "+", "7", "6 + 7 = 13");
@@ -290,7 +226,7 @@ START_TEST(test_stall_wide_stopped)
                           1000 * (long long)sizeof(struct ipc_record),
                           10000));
         kill(pids[i], SIGSTOP);
-        ck_assert(wait_stopped(pids[i], false, 5000));
+        ck_assert(fx_wait_stopped(pids[i], 0, 5000));
     }
     timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
     for (int i = 0; i < 2; i++) {
@@ -510,11 +446,11 @@ START_TEST(test_stall_stopped_worker)
     sum = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 10000);
     ck_assert(sum > 0);
     kill(sum, SIGSTOP);
-    ck_assert(wait_stopped(sum, false, 5000));
+    ck_assert(fx_wait_stopped(sum, 0, 5000));
     rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
                  "1", "+", "2", NULL }, NULL, h_tmpdir_path("sum.out"), NULL);
     /* its request was announced to the stopped worker */
-    ck_assert(wait_stopped(sum, true, 10000));
+    ck_assert(fx_wait_stopped(sum, SIGRTMIN + 2, 10000));
     timed_answer(srv.h.dir, "6", "*", "7", "6 * 7 = 42");
     timed_answer(srv.h.dir, "6", "-", "7", "6 - 7 = -1");
     kill(sum, SIGCONT);
@@ -636,7 +572,7 @@ START_TEST(test_stall_garbage_fifo23)
     fd3 = fx_open_fifo_write(srv.h.dir, 3);
     fx_load_start(pids, srv.h.dir, work, 8, 4);
     for (int i = 0; i < 200; i++) {
-        long long wrote = proc_number(srv.h.pid, "io", "wchar:", 10);
+        long long wrote = fx_proc_number(srv.h.pid, "io", "wchar:", 10);
 
         /* a full FIFO refuses (EAGAIN): that is fine, try the next */
         if (write(i % 2 ? fd3 : fd2, junk, sizeof(junk) - 1) == -1)
@@ -722,7 +658,7 @@ START_TEST(test_stall_returned_forgery)
     ck_assert_int_eq(write(fd, "1 + 1\n", 6), 6);   /* now a known client */
     ck_assert(wait_file_has(out, "1 + 1 = 2\n", 10000));
     ck_assert_int_eq(kill(rc, SIGSTOP), 0);
-    ck_assert(wait_stopped(rc, false, 10000));
+    ck_assert(fx_wait_stopped(rc, 0, 10000));
 
     /* the answer to the request it will send next, forged as given back */
     ipc_rec_request(&rec, IPCLAB_OP_SUM, 2, 2, 2);

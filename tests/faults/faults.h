@@ -153,6 +153,22 @@ fx_wait_child_named(pid_t parent, const char *comm, pid_t not,
 bool
 fx_wait_in_syscall(pid_t pid, long nr, int timeout_ms);
 
+/* The first number after "key" in /proc/PID/FILE ("status", "io"), read
+   in 'base' (16 or 10); -1 when pid is gone or has no such line. */
+long long
+fx_proc_number(pid_t pid, const char *file, const char *key, int base);
+
+/* True when signal signo is pending for the whole process pid. */
+bool
+fx_signal_pending(pid_t pid, int signo);
+
+/*
+ * Wait up to timeout_ms until pid (our child or not) is stopped and, when
+ * signo is not 0, signal signo is pending for it. False after the timeout.
+ */
+bool
+fx_wait_stopped(pid_t pid, int signo, int timeout_ms);
+
 /*
  * True when process pid has 'path' open with access mode 'accmode'
  * (O_RDONLY, O_WRONLY; -1 for any), as /proc/PID/fd and fdinfo say.

@@ -264,6 +264,49 @@ fx_wait_in_syscall(pid_t pid, long nr, int timeout_ms)
     return false;
 }
 
+long long
+fx_proc_number(pid_t pid, const char *file, const char *key, int base)
+{
+    char path[64], line[256];
+    long long v = -1;
+    size_t len = strlen(key);
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    if ((f = fopen(path, "re")) == NULL)
+        return -1;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, key, len) == 0) {
+            v = strtoll(line + len, NULL, base);
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+bool
+fx_signal_pending(pid_t pid, int signo)
+{
+    long long mask = fx_proc_number(pid, "status", "ShdPnd:", 16);
+
+    return mask > 0 && (mask >> (signo - 1)) & 1;
+}
+
+bool
+fx_wait_stopped(pid_t pid, int signo, int timeout_ms)
+{
+    int64_t deadline = ipc_deadline_ms(timeout_ms);
+
+    do {
+        if (ipc_proc_run_state(pid) == IPCLAB_PROC_STOPPED &&
+            (signo == 0 || fx_signal_pending(pid, signo)))
+            return true;
+        pause_1ms();            /* polls a state, orders nothing */
+    } while (ipc_ms_until(deadline) > 0);
+    return false;
+}
+
 int
 fx_fd_flags(pid_t pid, int fd)
 {
