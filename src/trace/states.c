@@ -26,6 +26,7 @@ struct pstate {
     char role[16];
     char cur[24];               /* "" before its first proc_state */
     uint64_t since;             /* when it entered 'cur' */
+    uint64_t last;              /* its last event */
     bool ended;
     int n;
     char name[ST_STATES][24];
@@ -86,12 +87,15 @@ on_event(const struct tr_event *ev, void *arg)
     struct pstate *p;
 
     s->last = ev->ts;
+    if ((p = find(s, ev->vpid, false)) != NULL)
+        p->last = ev->ts;
     if (ev->type == TR_PROC_STATE &&
         (p = find(s, ev->vpid, true)) != NULL) {
         close_state(s, p, ev->ts);
         snprintf(p->role, sizeof(p->role), "%s", ev->role);
         snprintf(p->cur, sizeof(p->cur), "%s", ev->state);
         p->since = ev->ts;
+        p->last = ev->ts;
     } else if ((ev->type == TR_PROC_EXIT &&
                 (p = find(s, ev->vpid, false)) != NULL) ||
                (ev->type == TR_PROC_REAP &&
@@ -131,8 +135,14 @@ cmd_states_run(const struct cmd_args *args)
             if (p->ns[k] > p->ns[most])
                 most = k;
         }
-        printf("%s %d%s\n", p->role, p->vpid, p->ended ? "" :
-               " (still running at the end of the trace)");
+        /* worded as seq and svg end its lane: the trace cannot tell */
+        if (p->ended)
+            printf("%s %d\n", p->role, p->vpid);
+        else
+            printf("%s %d (no exit traced, last event at %s ms: killed by "
+                   "an untraced process, or still running at the end)\n",
+                   p->role, p->vpid,
+                   tr_fmt_since(p->last, info.first_ts, ms, sizeof(ms)));
         for (int k = 0; k < p->n; k++) {
             snprintf(pct, sizeof(pct), "%.1f %%", total > 0 ?
                      100.0 * (double)p->ns[k] / (double)total : 0.0);

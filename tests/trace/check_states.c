@@ -56,6 +56,41 @@ START_TEST(test_states_per_process)
 }
 END_TEST
 
+/* A client killed by the shell (SIGKILL, nobody traced reaps it): states
+   says what seq's lane says, that its end is not traced, and from when */
+START_TEST(test_states_untraced_end)
+{
+    const char *mark = ": trace ends here: no exit traced";
+    struct tt_run seq, r;
+    char want[128];
+    const char *p, *line;
+    int pid;
+
+    tt_trace(&seq, "seq", "--width", "200", tt_dir(TT_DROP), NULL);
+    ck_assert_msg(seq.status == 0, "seq: %s", seq.err);
+    ck_assert_msg((p = strstr(seq.out, mark)) != NULL, "no end mark:\n%s",
+                  seq.out);
+    for (line = p; line > seq.out && line[-1] != '\n'; line--)
+        continue;
+    while (p > line && p[-1] != ' ')
+        p--;                    /* "12.345  ...  rc 4711: trace ends here" */
+    pid = atoi(p);
+    ck_assert_int_gt(pid, 0);
+    snprintf(want, sizeof(want), "rc %d (no exit traced, last event at %.*s "
+             "ms: killed by an untraced process, or still running at the "
+             "end)\n", pid, (int)strcspn(line + strspn(line, " "), " "),
+             line + strspn(line, " "));
+    tt_trace(&r, "states", tt_dir(TT_DROP), NULL);
+    ck_assert_msg(r.status == 0, "states: exit %d: %s", r.status, r.err);
+    ck_assert_msg(strstr(r.out, want) != NULL, "no '%s' in:\n%s", want,
+                  r.out);
+    ck_assert_ptr_null(strstr(r.out, "still running at the end of the "
+                                     "trace"));
+    tt_run_free(&r);
+    tt_run_free(&seq);
+}
+END_TEST
+
 Suite *
 states_suite(void)
 {
@@ -65,6 +100,11 @@ states_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_default, NULL);
     tcase_add_test(core, test_states_per_process);
     tcase_set_timeout(core, 30);
+    suite_add_tcase(s, core);
+    core = tcase_create("untraced_end");
+    tcase_add_unchecked_fixture(core, tt_need_drop, NULL);
+    tcase_add_test(core, test_states_untraced_end);
+    tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
     return s;
 }
