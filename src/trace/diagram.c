@@ -128,6 +128,16 @@ killed_in_view(const struct pass *p, const struct tr_item *it)
            : tr_lane_in(p->L, sec, it->from) >= 0;
 }
 
+/* Pass 1: bytes dropped that name no record, whatever the view shows */
+static void
+note_drop(struct tr_layout *L, const struct tr_item *it)
+{
+    if (it->kind == TR_ITEM_NOTE && it->note == TR_NOTE_DROP &&
+        it->pid == 0 && it->fifo >= 0 && it->fifo < TR_DROP_FIFOS &&
+        it->t0 > L->last_drop[it->fifo])
+        L->last_drop[it->fifo] = it->t0;
+}
+
 static void
 on_item(const struct tr_item *it, void *arg)
 {
@@ -135,6 +145,8 @@ on_item(const struct tr_item *it, void *arg)
     uint64_t t = tr_item_time(it);
     int sec;
 
+    if (p->no == 1)
+        note_drop(p->L, it);
     if (!tr_view_keeps(p->v, p->origin, it) && !killed_in_view(p, it))
         return;
     if (p->no == 2) {
@@ -187,10 +199,19 @@ static void
 draw_now(struct pass *p, const struct tr_item *it)
 {
     struct tr_layout *L = p->L;
+    struct tr_item torn;
 
     L->cur = tr_section_of(L, tr_item_time(it));
     L->lanes = L->secs[L->cur].lanes;
     L->nlanes = L->secs[L->cur].nlanes;
+    if (it->kind == TR_ITEM_RECORD && it->fate == TR_FATE_UNREAD &&
+        it->fifo >= 0 && it->fifo < TR_DROP_FIFOS &&
+        L->last_drop[it->fifo] >= it->t0) {
+        /* never read as itself, but bytes were dropped after it: say so */
+        torn = *it;
+        snprintf(torn.text, sizeof(torn.text), "dropped");
+        it = &torn;
+    }
     p->ops->item(L, it, p->arg);
 }
 

@@ -46,6 +46,8 @@ struct tr_section {
     struct tr_lane *lanes;
 };
 
+#define TR_DROP_FIFOS 8         /* FIFO numbers tr_layout.last_drop knows */
+
 struct tr_layout {
     struct tr_section *secs;    /* in time order; at least one */
     int nsecs;
@@ -60,6 +62,10 @@ struct tr_layout {
     const struct tr_procs *procs;   /* names, as pass 2 knows them */
     const struct tr_gap *gaps;  /* where the tracer lost events, in time */
     size_t ngaps;               /* order (source.h): renderers mark them */
+    /* per FIFO number, the last time its reader dropped bytes it could not
+       tell as one record (torn, garbage), or 0: a record written before
+       that and never read may be in those bytes */
+    uint64_t last_drop[TR_DROP_FIFOS];
 };
 
 /* What draws the rows */

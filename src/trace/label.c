@@ -113,8 +113,9 @@ fate_text(const struct tr_procs *procs, const struct tr_item *it,
         snprintf(buf, n, " WRONG READER, for %s",
                  tr_proc_label(procs, it->addressee, who, sizeof(who)));
         break;
-    case TR_FATE_UNREAD:
-        snprintf(buf, n, " never read");
+    case TR_FATE_UNREAD:        /* text: its reader dropped bytes later */
+        snprintf(buf, n, " never read%s", it->text[0] != '\0'
+                 ? " as a record: dropped?" : "");
         break;
     case TR_FATE_FAILED:
         snprintf(buf, n, " write failed%s", it->text);

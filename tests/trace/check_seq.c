@@ -586,6 +586,45 @@ line_with(const char *out, const char *a, const char *b)
 }
 
 /*
+ * A record that no read() returned as itself, while its reader dropped
+ * bytes after it was written (lab 01's torn records, lab 02's records among
+ * text), is labelled "never read as a record: dropped?": its bytes were
+ * read, as part of what the drop threw away. A record nobody read at all
+ * (lab 04's lost wake-ups, no drop) stays "never read". 'r' and 'sv' are
+ * lab 01's seq and svg.
+ */
+static void
+check_torn_records(const struct tt_run *r, const struct tt_run *sv,
+                   char **lines, int n)
+{
+    const char *torn = "never read as a record: dropped?";
+    int drops = 0, unread = 0, marked = 0;
+    struct tt_run lab04;
+
+    for (int i = 0; i < n; i++)
+        drops += strstr(lines[i], "ipclab:record_drop:") != NULL &&
+                 strstr(lines[i], "bytes = 262144") != NULL;
+    for (const char *p = r->out; (p = strstr(p, "F0 262144+")) != NULL; p++) {
+        const char *eol = strchr(p, '\n');
+        const char *never = strstr(p, "never read");
+
+        if (never != NULL && never < eol) {
+            unread++;
+            marked += strncmp(never, torn, strlen(torn)) == 0;
+        }
+    }
+    /* each torn record is one drop, and one write no read returned */
+    ck_assert_int_eq(unread, drops);
+    ck_assert_int_eq(marked, unread);
+    ck_assert_int_eq(tt_count_lines(sv->out, torn), drops);
+    tt_trace(&lab04, "seq", "--width", "200", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(lab04.status == 0, "seq: %s", lab04.err);
+    ck_assert_int_gt(tt_count_lines(lab04.out, "never read"), 0);
+    ck_assert_int_eq(tt_count_lines(lab04.out, torn), 0);
+    tt_run_free(&lab04);
+}
+
+/*
  * record_write is traced before write(): lab 01's writes that failed (an
  * error event for record_write follows, or SIGPIPE killed the writer
  * right after it) never entered the FIFO. seq and svg say "write failed",
@@ -652,6 +691,7 @@ START_TEST(test_views_mark_failed_writes)
     }
     ck_assert_int_ge(failed, 2);        /* EPIPE, and EAGAIN when full */
     ck_assert_int_eq(killed, 1);        /* SIGPIPE */
+    check_torn_records(&r, &sv, lines, n);
     free(lines);
     tt_run_free(&pages);
     tt_run_free(&sv);
