@@ -60,22 +60,14 @@ END_TEST
    says what seq's lane says, that its end is not traced, and from when */
 START_TEST(test_states_untraced_end)
 {
-    const char *mark = ": trace ends here: no exit traced";
     struct tt_run seq, r;
     char want[128];
-    const char *p, *line;
+    const char *line;
     int pid;
 
     tt_trace(&seq, "seq", "--width", "200", tt_dir(TT_DROP), NULL);
     ck_assert_msg(seq.status == 0, "seq: %s", seq.err);
-    ck_assert_msg((p = strstr(seq.out, mark)) != NULL, "no end mark:\n%s",
-                  seq.out);
-    for (line = p; line > seq.out && line[-1] != '\n'; line--)
-        continue;
-    while (p > line && p[-1] != ' ')
-        p--;                    /* "12.345  ...  rc 4711: trace ends here" */
-    pid = atoi(p);
-    ck_assert_int_gt(pid, 0);
+    pid = tt_untraced_end(seq.out, &line);
     snprintf(want, sizeof(want), "rc %d (no exit traced, last event at %.*s "
              "ms: killed by an untraced process, or still running at the "
              "end)\n", pid, (int)strcspn(line + strspn(line, " "), " "),

@@ -258,6 +258,22 @@ tt_lab_events(enum tt_id id, struct tt_run *raw, int *n)
 }
 
 int
+tt_untraced_end(const char *seq_out, const char **line)
+{
+    const char *p = strstr(seq_out, ": trace ends here: no exit traced");
+    int pid;
+
+    ck_assert_msg(p != NULL, "no end mark:\n%s", seq_out);
+    for (*line = p; *line > seq_out && (*line)[-1] != '\n'; (*line)--)
+        continue;
+    while (p > *line && p[-1] != ' ')
+        p--;                    /* "12.345  ...  rc 4711: trace ends here" */
+    pid = atoi(p);
+    ck_assert_int_gt(pid, 0);
+    return pid;
+}
+
+int
 tt_count_lines(const char *s, const char *needle)
 {
     int count = 0;

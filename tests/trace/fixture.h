@@ -133,6 +133,14 @@ tt_run_free(struct tt_run *r);
 int
 tt_count_lines(const char *s, const char *needle);
 
+/*
+ * In seq's output, the first row that ends a lane whose end is not traced
+ * ("rc 4711: trace ends here: no exit traced ..."): its process's pid, and
+ * *line the start of its row; fails the test when there is none.
+ */
+int
+tt_untraced_end(const char *seq_out, const char **line);
+
 /* Remove the scratch directory (main, after every test ran). */
 void
 tt_cleanup(void);
