@@ -154,6 +154,8 @@ on_item(const struct tr_item *it, void *arg)
         return;
     }
     p->L->nitems++;
+    if (it->kind == TR_ITEM_RECORD && it->fifo == 0)
+        p->L->lab_fifo = true;
     /* in the section of its time, each end at its own time (svg draws
        both; a record taken back ends in its writer) */
     sec = tr_section_of(p->L, t);

@@ -66,6 +66,7 @@ struct tr_layout {
        tell as one record (torn, garbage), or 0: a record written before
        that and never read may be in those bytes */
     uint64_t last_drop[TR_DROP_FIFOS];
+    bool lab_fifo;              /* a record drawn went through F0 */
 };
 
 /* What draws the rows */

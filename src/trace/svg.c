@@ -440,7 +440,7 @@ legend_room(const struct svg *s, int *x, int *y, int w)
 static void
 legend(struct svg *s, int y)
 {
-    static const char *const fifo_name[] = { "other FIFO", "FIFO1", "FIFO2",
+    static const char *const fifo_name[] = { "F0", "FIFO1", "FIFO2",
                                              "FIFO3", "FIFO4" };
     struct tr_item it = { .kind = TR_ITEM_RECORD };
     int x = 12;
@@ -451,6 +451,13 @@ legend(struct svg *s, int y)
         edge(s, x, y, x + 30, y, &it, false);
         svg_text(s->f, x + 36, y + 4, "start", "", fifo_name[f]);
         x += 90;
+    }
+    if (s->d.L->lab_fifo) {     /* F0: the lab's own, labelled "F0 ..." */
+        legend_room(s, &x, &y, 150);
+        it.fifo = 0;
+        edge(s, x, y, x + 30, y, &it, false);
+        svg_text(s->f, x + 36, y + 4, "start", "", "F0, a lab's FIFO");
+        x += 150;
     }
     it.kind = TR_ITEM_SIGNAL;
     for (int k = 0; sigkinds[k].what != NULL; k++) {

@@ -287,7 +287,30 @@ START_TEST(test_svg_legend_fits_narrow)
                       "%s at x %d in a picture %d px wide", ends[i], x,
                       width);
     }
+    /* no record of a lab's own FIFO, no legend entry for one */
+    ck_assert_ptr_null(strstr(r.out, "a lab's FIFO"));
     tt_run_free(&r);
+}
+END_TEST
+
+/* A lab's records go through its own FIFO, F0, drawn grey: the legend
+   says so when the picture has one (lab 01's first F0 record) */
+START_TEST(test_svg_legend_names_lab_fifo)
+{
+    struct tt_run seq, r;
+    char request[32];
+    const char *p;
+
+    tt_trace(&seq, "seq", "--width", "200", tt_dir(TT_LAB01), NULL);
+    ck_assert_msg(seq.status == 0, "seq: %s", seq.err);
+    ck_assert_ptr_nonnull(p = strstr(seq.out, "  F0 "));
+    /* "F0 1+2 PID:SEQ ...": the request is the third word */
+    ck_assert_int_eq(sscanf(p, " F0 %*s %31s", request), 1);
+    tt_trace(&r, "svg", "--request", request, tt_dir(TT_LAB01), NULL);
+    ck_assert_msg(r.status == 0, "svg: %s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, ">F0, a lab's FIFO<"));
+    tt_run_free(&r);
+    tt_run_free(&seq);
 }
 END_TEST
 
@@ -776,6 +799,8 @@ svg_suite(void)
     tcase_add_test(core, test_svg_texts_never_overlap);
     tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
     tcase_add_test(core, test_svg_pages_hide_no_row);
+    tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
+    tcase_add_test(core, test_svg_legend_names_lab_fifo);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;
