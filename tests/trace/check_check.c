@@ -381,6 +381,35 @@ START_TEST(test_check_classic_acks_and_drops)
 }
 END_TEST
 
+/* The lines of R2, R4, R6 and R9 that the broken script does not show */
+START_TEST(test_check_names_other_violations)
+{
+    const struct tt_actors *a = tt_actors(TT_EMIT_MORE);
+    char want[6][240], *save = NULL;
+    struct tt_run r;
+
+    snprintf(want[0], 240, "R6: request %d:1 (op 1) was routed as op 3",
+             a->rc_a);
+    snprintf(want[1], 240, "R6: request %d:2 changed on its way: server %d "
+             "wrote into FIFO3 with op 1, a 9, b 4, its client sent op 1, "
+             "a 4, b 4", a->rc_a, a->server);
+    snprintf(want[2], 240, "R2: FIFO2 record %d:3 was written by server %d "
+             "and never announced to rc %d", a->rc_a, a->server, a->rc_a);
+    snprintf(want[3], 240, "R8: request %d:5 was never answered (last "
+             "seen: read from FIFO3 by mul %d)", a->rc_a, a->mul);
+    snprintf(want[4], 240, "R4: mul %d read record %d:5 and never "
+             "acknowledged it", a->mul, a->rc_a);
+    snprintf(want[5], 240, "R9: sum %d took a ready from mul %d, which sent "
+             "none", a->sum, a->mul);
+
+    check(&r, TT_EMIT_MORE);
+    ck_assert_msg(r.status == 1, "exit %d:\n%s%s", r.status, r.out, r.err);
+    ck_assert_ptr_null(expect_lines(r.out, want, 6, &save));
+    expect_count(&r, 6, TT_EMIT_MORE);
+    tt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_check_says_traced_drops)
 {
     static const char want[] = "protocol ok: 0 requests answered exactly "
@@ -463,6 +492,7 @@ check_suite(void)
     tcase_add_test(errors, test_check_catches_unsafe_no_ack);
     tcase_add_test(errors, test_check_ack_traced_after_send);
     tcase_add_test(errors, test_check_classic_acks_and_drops);
+    tcase_add_test(errors, test_check_names_other_violations);
     tcase_add_unchecked_fixture(errors, tt_need_lost, NULL);
     tcase_add_test(errors, test_check_lost_after_unannounced);
     tcase_add_unchecked_fixture(errors, tt_need_lab04, NULL);

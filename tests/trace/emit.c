@@ -1,7 +1,7 @@
 /*
  * tests/trace/emit.c - a broken ipclab system, as its trace would show it.
  *
- *   traces/record.sh -o DIR -- build/tests/trace --emit [classic|lost]
+ *   traces/record.sh -o DIR -- build/tests/trace --emit [classic|lost|names|more]
  *
  * To show that 'ipclab-trace check' catches each violation it names, this
  * emits the events of five processes (a server, two requesting clients,
@@ -11,7 +11,8 @@
  * without their record_drop (script_classic()); or, with "lost", a record
  * never announced and then more events than small buffers hold
  * (script_lost()); or, with "names", a process whose role, state and
- * error text JSON must escape (script_names()). Each "process" is a real
+ * error text JSON must escape (script_names()); or, with "more", the
+ * check's other violation lines (script_more()). Each "process" is a real
  * one (an actor: this program again, with --emit-actor), because the trace
  * tells processes
  * apart by their vpid; a director tells each actor, one line at a time,
@@ -453,6 +454,46 @@ script_classic(void)
     say(SERVER, "w 2 %d 7 %d 3 3 0 6", PID(RC_A), IPCLAB_OP_SUM);
 }
 
+/* "more": the rules' other lines, one step each (check_check.c) */
+static void
+script_more(void)
+{
+    /* A:1 is routed as another operation than its client asked for */
+    request(RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    say(SERVER, "route %d 1 %d %d", PID(RC_A), IPCLAB_OP_MUL, PID(SUM));
+    say(SERVER, "w 3 %d 1 %d 2 3 0 0", PID(RC_A), IPCLAB_OP_SUM);
+    say(SERVER, "send ready %d 1", PID(SUM));
+    say(SUM, "take ready %d 1", PID(SERVER));
+    take3(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    result(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    answer(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    take2(RC_A, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+
+    /* A:2's operand is changed by the server on its way to sum */
+    request(RC_A, 2, IPCLAB_OP_SUM, 4, 4);
+    dispatch(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4);
+    take3(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4);
+    result(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4, 13);
+    answer(RC_A, 2, IPCLAB_OP_SUM, 9, 4, 13);
+    take2(RC_A, RC_A, 2, IPCLAB_OP_SUM, 9, 4, 13);
+
+    /* A:3's result is read without a ready; the next write shows it */
+    to_result(RC_A, 3, 1, 1);
+    say(SERVER, "w 2 %d 3 %d 1 1 0 2", PID(RC_A), IPCLAB_OP_SUM);
+    take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    to_result(RC_A, 4, 2, 2);
+    answer(RC_A, 4, IPCLAB_OP_SUM, 2, 2, 4);
+    take2(RC_A, RC_A, 4, IPCLAB_OP_SUM, 2, 2, 4);
+
+    /* A:5: mul reads it and never acknowledges; nothing more comes */
+    request(RC_A, 5, IPCLAB_OP_MUL, 3, 4);
+    dispatch(MUL, RC_A, 5, IPCLAB_OP_MUL, 3, 4);
+    say(MUL, "r 3 %d 5 %d 3 4 0 0", PID(RC_A), IPCLAB_OP_MUL);
+
+    /* sum takes a ready from mul, which sends none */
+    say(SUM, "take ready %d 7", PID(MUL));
+}
+
 /* "lost": a record written and never announced, then so many events that
    the tracer, with small buffers, loses some after it: not judged */
 static void
@@ -497,6 +538,8 @@ emit_main(int argc, char *argv[])
         script_lost();
     else if (argc >= 3 && strcmp(argv[2], "names") == 0)
         script_names();
+    else if (argc >= 3 && strcmp(argv[2], "more") == 0)
+        script_more();
     else
         script();
     for (int n = NACTORS - 1; n >= 0; n--) {
