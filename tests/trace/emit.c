@@ -252,6 +252,23 @@ take2(int reader, int rc, int seq, int op, int a, int b, int v)
     say(SERVER, "take ack %d %d", PID(reader), seq);
 }
 
+/* the server answers rc, which reads its result and acknowledges */
+static void
+answered(int rc, int seq, int op, int a, int b, int v)
+{
+    answer(rc, seq, op, a, b, v);
+    take2(rc, rc, seq, op, a, b, v);
+}
+
+/* worker w reads and computes rc's request; rc gets its result */
+static void
+worked(int w, int rc, int seq, int op, int a, int b, int v)
+{
+    take3(w, rc, seq, op, a, b);
+    result(w, rc, seq, op, a, b, v);
+    answered(rc, seq, op, a, b, v);
+}
+
 /* rc's request, through sum, up to its result read from FIFO4 (rt) */
 static void
 to_result(int rc, int seq, int a, int b)
@@ -268,8 +285,7 @@ script(void)
 {
     /* A:1, a good request */
     to_result(RC_A, 1, 2, 3);
-    answer(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
-    take2(RC_A, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    answered(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
 
     /* a request of a client that traces nothing (this director, as a
        client started outside the recording): the server reads it and no
@@ -284,12 +300,8 @@ script(void)
     /* A:3 is answered twice */
     request(RC_A, 3, IPCLAB_OP_SUM, 1, 1);
     dispatch(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1);
-    take3(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1);
-    result(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
-    answer(RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
-    take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
-    answer(RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
-    take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    worked(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    answered(RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
 
     /* B:1's result is read by A; the server sends it again, B reads it */
     request(RC_B, 1, IPCLAB_OP_SUM, 7, 1);
@@ -299,16 +311,12 @@ script(void)
     say(SERVER, "w 2 %d 1 %d 7 1 0 8", PID(RC_B), IPCLAB_OP_SUM);
     say(SERVER, "send ready %d 1", PID(RC_B));
     take2(RC_A, RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
-    answer(RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
-    take2(RC_B, RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
+    answered(RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
 
     /* A:4, announced to sum, is read by mul */
     request(RC_A, 4, IPCLAB_OP_SUM, 5, 6);
     dispatch(SUM, RC_A, 4, IPCLAB_OP_SUM, 5, 6);
-    take3(MUL, RC_A, 4, IPCLAB_OP_SUM, 5, 6);
-    result(MUL, RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
-    answer(RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
-    take2(RC_A, RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
+    worked(MUL, RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
 
     /* A:6 is written into FIFO3 while A:5 is still in it */
     request(RC_A, 5, IPCLAB_OP_SUM, 1, 2);
@@ -318,11 +326,9 @@ script(void)
     take3(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2);
     take3(MUL, RC_A, 6, IPCLAB_OP_MUL, 3, 4);
     result(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
-    answer(RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
-    take2(RC_A, RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
+    answered(RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
     result(MUL, RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
-    answer(RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
-    take2(RC_A, RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
+    answered(RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
 
     /* B:2: rc_b traces its ack after sending it: the server's take of
        that ack comes first in the trace */
@@ -464,26 +470,19 @@ script_more(void)
     say(SERVER, "w 3 %d 1 %d 2 3 0 0", PID(RC_A), IPCLAB_OP_SUM);
     say(SERVER, "send ready %d 1", PID(SUM));
     say(SUM, "take ready %d 1", PID(SERVER));
-    take3(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3);
-    result(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
-    answer(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
-    take2(RC_A, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    worked(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
 
     /* A:2's operand is changed by the server on its way to sum */
     request(RC_A, 2, IPCLAB_OP_SUM, 4, 4);
     dispatch(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4);
-    take3(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4);
-    result(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4, 13);
-    answer(RC_A, 2, IPCLAB_OP_SUM, 9, 4, 13);
-    take2(RC_A, RC_A, 2, IPCLAB_OP_SUM, 9, 4, 13);
+    worked(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4, 13);
 
     /* A:3's result is read without a ready; the next write shows it */
     to_result(RC_A, 3, 1, 1);
     say(SERVER, "w 2 %d 3 %d 1 1 0 2", PID(RC_A), IPCLAB_OP_SUM);
     take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
     to_result(RC_A, 4, 2, 2);
-    answer(RC_A, 4, IPCLAB_OP_SUM, 2, 2, 4);
-    take2(RC_A, RC_A, 4, IPCLAB_OP_SUM, 2, 2, 4);
+    answered(RC_A, 4, IPCLAB_OP_SUM, 2, 2, 4);
 
     /* A:5: mul reads it and never acknowledges; nothing more comes */
     request(RC_A, 5, IPCLAB_OP_MUL, 3, 4);
