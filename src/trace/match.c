@@ -28,7 +28,9 @@
  * it: COALESCED, the lost wake-up of lab 04. Unless its effect came
  * anyway: an ack whose record the server then settled from its FIFO's
  * state (ack_coalesced), or a SIGCHLD whose child the parent reaped, is
- * MERGED.
+ * MERGED. A sender traces before it sends: a send taken for swallowed
+ * whose sender's own signal is taken next was sent after all, and pairs
+ * with that signal.
  *
  * A signal_ignore is a consumption too: the receiver took the signal and
  * decided it was not for it (an ack that came after the server stopped
@@ -558,6 +560,29 @@ kids_done(struct tr_match *m, int vpid)
             kid_done(m, i);
 }
 
+/*
+ * The waiting send that a take of this key (sender, receiver) pairs with:
+ * the oldest not merged into another sender's signal, else the oldest
+ * merged one. A sender traces before it sends: a send traced before the
+ * receiver took another's signal may still come after it, on its own.
+ */
+static struct half *
+taken_send(struct tr_match *m, uint64_t key, int signo, int64_t value)
+{
+    struct half *merged = NULL;
+
+    for (struct half *h = tr_hash_get(&m->signals, key); h != NULL;
+         h = h->next) {
+        if (h->recv || !same_signal(h, signo, value))
+            continue;
+        if (!h->merged)
+            return h;
+        if (merged == NULL)
+            merged = h;
+    }
+    return merged;
+}
+
 static void
 mt_signal_take(struct tr_match *m, const struct tr_event *ev)
 {
@@ -594,16 +619,14 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         mt_emit(m, &it);
         return;
     }
-    for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
-        if (!h->recv && !h->merged && same_signal(h, ev->signo, ev->value)) {
-            h->it.t1 = ev->ts;
-            if (ignored)
-                snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
-            mt_settle(m, h, ignored ? TR_FATE_IGNORED : TR_FATE_OK);
-            if (ev->value == 0)
-                coalesce(m, ev->vpid, ev->signo, ev->ts);
-            return;
-        }
+    if ((h = taken_send(m, key, ev->signo, ev->value)) != NULL) {
+        h->it.t1 = ev->ts;
+        if (ignored)
+            snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
+        mt_settle(m, h, ignored ? TR_FATE_IGNORED : TR_FATE_OK);
+        if (ev->value == 0)
+            coalesce(m, ev->vpid, ev->signo, ev->ts);
+        return;
     }
 
     signal_item(&it, ev);

@@ -374,6 +374,15 @@ cread(int reader, int fifo, int rc, int seq, int op, int a, int b, int v)
     say(SERVER, "ctake ack %d 0", PID(reader));
 }
 
+/* classic: sum's result of rc's request, answered and read by rc */
+static void
+canswered(int rc, int seq, int a, int b)
+{
+    result(SUM, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+    canswer(rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+    cread(rc, 2, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+}
+
 /* One whole classic request of rc, handled by sum, answered */
 static void
 cgood(int rc, int seq, int a, int b)
@@ -381,9 +390,26 @@ cgood(int rc, int seq, int a, int b)
     request(rc, seq, IPCLAB_OP_SUM, a, b);
     cdispatch(SUM, rc, seq, IPCLAB_OP_SUM, a, b);
     cread(SUM, 3, rc, seq, IPCLAB_OP_SUM, a, b, 0);
-    result(SUM, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
-    canswer(rc, seq, IPCLAB_OP_SUM, a, b, a + b);
-    cread(rc, 2, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+    canswered(rc, seq, a, b);
+}
+
+/* classic: A:seq (1 + 1) at sum and B:1 (4 + 4) at rc_b at once; both
+   read, both acks sent; the server takes sum's signal */
+static void
+two_acks(int seq)
+{
+    request(RC_A, seq, IPCLAB_OP_SUM, 1, 1);
+    request(RC_B, 1, IPCLAB_OP_SUM, 4, 4);
+    cdispatch(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4);
+    cread(SUM, 3, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 0);
+    result(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
+    canswer(RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
+    cdispatch(SUM, RC_A, seq, IPCLAB_OP_SUM, 1, 1);
+    say(SUM, "r 3 %d %d %d 1 1 0 0", PID(RC_A), seq, IPCLAB_OP_SUM);
+    say(RC_B, "r 2 %d 1 %d 4 4 0 8", PID(RC_B), IPCLAB_OP_SUM);
+    say(SUM, "csend ack %d 0", PID(SERVER));
+    say(RC_B, "csend ack %d 0", PID(SERVER));
+    say(SERVER, "ctake ack %d 0", PID(SUM));
 }
 
 /* The classic script: the violations of its steps are in check_check.c */
@@ -395,22 +421,9 @@ script_classic(void)
 
     /* A:2 at sum and B:1 at rc_b at once: their two acks coalesce into
        one signal, whose si_pid is sum's ("ack_coalesced" settles B:1) */
-    request(RC_A, 2, IPCLAB_OP_SUM, 1, 1);
-    request(RC_B, 1, IPCLAB_OP_SUM, 4, 4);
-    cdispatch(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4);
-    cread(SUM, 3, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 0);
-    result(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
-    canswer(RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
-    cdispatch(SUM, RC_A, 2, IPCLAB_OP_SUM, 1, 1);
-    say(SUM, "r 3 %d 2 %d 1 1 0 0", PID(RC_A), IPCLAB_OP_SUM);
-    say(RC_B, "r 2 %d 1 %d 4 4 0 8", PID(RC_B), IPCLAB_OP_SUM);
-    say(SUM, "csend ack %d 0", PID(SERVER));
-    say(RC_B, "csend ack %d 0", PID(SERVER));
-    say(SERVER, "ctake ack %d 0", PID(SUM));
+    two_acks(2);
     say(SERVER, "ctake ack_coalesced %d 1", PID(SUM));
-    result(SUM, RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
-    canswer(RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
-    cread(RC_A, 2, RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
+    canswered(RC_A, 2, 1, 1);
 
     /* A:3: the server ignores sum's ack and traces nothing; it stops
        waiting (read_unacked); sum's next ack (A:4) shows the first lost */
@@ -483,6 +496,13 @@ script_more(void)
     take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
     to_result(RC_A, 4, 2, 2);
     answered(RC_A, 4, IPCLAB_OP_SUM, 2, 2, 4);
+
+    /* classic, A:6 at sum and B:1 at rc_b at once: the server takes sum's
+       ack, then rc_b's by a signal of its own: traced before the first was
+       taken, rc_b's ack still did not merge into it */
+    two_acks(6);
+    say(SERVER, "ctake ack %d 0", PID(RC_B));
+    canswered(RC_A, 6, 1, 1);
 
     /* A:5: mul reads it and never acknowledges; nothing more comes */
     request(RC_A, 5, IPCLAB_OP_MUL, 3, 4);
