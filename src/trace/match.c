@@ -68,6 +68,7 @@ struct half {
     bool merged;                /* an ack merged into another's pending
                                    one, waiting for the server to settle
                                    its record from the FIFO's state */
+    uint64_t settled;           /* merged: when the server did (0: not yet) */
     struct half *next;          /* same key, in trace order */
     struct half *older, *newer; /* all waiting ends, in trace order */
 };
@@ -213,8 +214,11 @@ mt_expire(struct tr_match *m, struct half *h)
 {
     if (h->recv)
         h->it.t0 = h->it.t1;    /* drawn where it was seen */
+    if (h->settled != 0)
+        h->it.t1 = h->settled;  /* its record was settled then */
+    /* a merged ack: done anyway if its record was settled, else lost */
     if (h->merged)
-        mt_settle(m, h, TR_FATE_COALESCED);     /* and nothing made up */
+        mt_settle(m, h, h->settled != 0 ? TR_FATE_MERGED : TR_FATE_COALESCED);
     else if (!h->recv)
         mt_settle(m, h, h->sig ? TR_FATE_LOST : TR_FATE_UNREAD);
     else if (h->sig)
@@ -391,13 +395,20 @@ mt_signal_send(struct tr_match *m, const struct tr_event *ev)
 {
     uint64_t key = TR_KEY(ev->vpid, ev->peer_pid);
     struct tr_item it;
-    struct half *h;
+    struct half *h, *next;
 
     signal_item(&it, ev);
     it.from = ev->vpid;
     it.to = it.addressee = ev->peer_pid;
     it.t0 = ev->ts;
     identify(m, &it, ev->vpid, ev->peer_pid);
+    for (h = tr_hash_get(&m->signals, key); h != NULL; h = next) {
+        next = h->next;
+        /* an ack whose record was settled, its own signal never taken
+           since: its sender sends again, so it did merge */
+        if (!h->recv && h->settled != 0 && same_signal(h, ev->signo, 0))
+            mt_expire(m, h);
+    }
     for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
         if (h->recv && same_signal(h, ev->signo, ev->value)) {
             /* the receiver traced its end first */
@@ -604,15 +615,18 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         it.signo = ev->signo;
         it.value = ev->value;
         /* the ack merged away for this record (the server may trace this
-           before the consumption it merged into): its effect came anyway */
+           before the consumption it merged into): its effect came anyway.
+           It waits still: should its own signal be taken after all, it
+           did not merge (taken_send()) */
         for (h = m->oldest; h != NULL; h = h->newer) {
-            if (h->sig && !h->recv && h->it.to == ev->vpid &&
-                h->it.value == 0 && strcmp(h->it.what, "ack") == 0 &&
+            if (h->sig && !h->recv && h->settled == 0 &&
+                h->it.to == ev->vpid && h->it.value == 0 &&
+                strcmp(h->it.what, "ack") == 0 &&
                 h->it.pid != 0 && h->it.seq == (uint32_t)ev->value) {
                 it.pid = h->it.pid;
                 it.seq = h->it.seq;
-                h->it.t1 = ev->ts;
-                mt_settle(m, h, TR_FATE_MERGED);
+                h->merged = true;
+                h->settled = ev->ts;
                 break;
             }
         }

@@ -84,7 +84,7 @@ classic_signo(const char *what)
 static void
 obey(char *line)
 {
-    char word[16], what[32];
+    char word[16], what[32], reason[32];
     int x, y, z, w;
 
     if (sscanf(line, "%15s", word) != 1)
@@ -112,6 +112,9 @@ obey(char *line)
         else
             IPCLAB_TP(signal_consume, classic_signo(what), what, x, y);
     }
+    else if (strcmp(word, "cignore") == 0 &&
+             sscanf(line, "%*s %31s %d %d %31s", what, &x, &y, reason) == 4)
+        IPCLAB_TP(signal_ignore, classic_signo(what), x, y, reason);
     else if ((strcmp(word, "w") == 0 || strcmp(word, "r") == 0) &&
              sscanf(line, "%*s %d %n", &x, &y) >= 1)
         emit_record(word[0] == 'w', x, line + y);
@@ -393,23 +396,22 @@ cgood(int rc, int seq, int a, int b)
     canswered(rc, seq, a, b);
 }
 
-/* classic: A:seq (1 + 1) at sum and B:1 (4 + 4) at rc_b at once; both
-   read, both acks sent; the server takes sum's signal */
+/* classic: A:a (1 + 1) at sum and B:b (4 + 4) at rc_b at once; both read,
+   both acks sent, none taken yet */
 static void
-two_acks(int seq)
+two_acks(int a, int b)
 {
-    request(RC_A, seq, IPCLAB_OP_SUM, 1, 1);
-    request(RC_B, 1, IPCLAB_OP_SUM, 4, 4);
-    cdispatch(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4);
-    cread(SUM, 3, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 0);
-    result(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
-    canswer(RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
-    cdispatch(SUM, RC_A, seq, IPCLAB_OP_SUM, 1, 1);
-    say(SUM, "r 3 %d %d %d 1 1 0 0", PID(RC_A), seq, IPCLAB_OP_SUM);
-    say(RC_B, "r 2 %d 1 %d 4 4 0 8", PID(RC_B), IPCLAB_OP_SUM);
+    request(RC_A, a, IPCLAB_OP_SUM, 1, 1);
+    request(RC_B, b, IPCLAB_OP_SUM, 4, 4);
+    cdispatch(SUM, RC_B, b, IPCLAB_OP_SUM, 4, 4);
+    cread(SUM, 3, RC_B, b, IPCLAB_OP_SUM, 4, 4, 0);
+    result(SUM, RC_B, b, IPCLAB_OP_SUM, 4, 4, 8);
+    canswer(RC_B, b, IPCLAB_OP_SUM, 4, 4, 8);
+    cdispatch(SUM, RC_A, a, IPCLAB_OP_SUM, 1, 1);
+    say(SUM, "r 3 %d %d %d 1 1 0 0", PID(RC_A), a, IPCLAB_OP_SUM);
+    say(RC_B, "r 2 %d %d %d 4 4 0 8", PID(RC_B), b, IPCLAB_OP_SUM);
     say(SUM, "csend ack %d 0", PID(SERVER));
     say(RC_B, "csend ack %d 0", PID(SERVER));
-    say(SERVER, "ctake ack %d 0", PID(SUM));
 }
 
 /* The classic script: the violations of its steps are in check_check.c */
@@ -421,7 +423,8 @@ script_classic(void)
 
     /* A:2 at sum and B:1 at rc_b at once: their two acks coalesce into
        one signal, whose si_pid is sum's ("ack_coalesced" settles B:1) */
-    two_acks(2);
+    two_acks(2, 1);
+    say(SERVER, "ctake ack %d 0", PID(SUM));
     say(SERVER, "ctake ack_coalesced %d 1", PID(SUM));
     canswered(RC_A, 2, 1, 1);
 
@@ -500,9 +503,21 @@ script_more(void)
     /* classic, A:6 at sum and B:1 at rc_b at once: the server takes sum's
        ack, then rc_b's by a signal of its own: traced before the first was
        taken, rc_b's ack still did not merge into it */
-    two_acks(6);
+    two_acks(6, 1);
+    say(SERVER, "ctake ack %d 0", PID(SUM));
     say(SERVER, "ctake ack %d 0", PID(RC_B));
     canswered(RC_A, 6, 1, 1);
+
+    /* classic, A:7 at sum and B:2 at rc_b: the server takes rc_b's signal
+       and settles sum's record from the FIFO state (ack_coalesced), but
+       sum's signal comes after all, on its own, and is ignored; sum's
+       next ack, of A:8, is taken */
+    two_acks(7, 2);
+    say(SERVER, "ctake ack_coalesced %d 7", PID(RC_B));
+    say(SERVER, "ctake ack %d 0", PID(RC_B));
+    say(SERVER, "cignore ack %d 0 unexpected_sender", PID(SUM));
+    canswered(RC_A, 7, 1, 1);
+    cgood(RC_A, 8, 2, 2);
 
     /* A:5: mul reads it and never acknowledges; nothing more comes */
     request(RC_A, 5, IPCLAB_OP_MUL, 3, 4);
