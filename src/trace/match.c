@@ -404,9 +404,9 @@ mt_signal_send(struct tr_match *m, const struct tr_event *ev)
     identify(m, &it, ev->vpid, ev->peer_pid);
     for (h = tr_hash_get(&m->signals, key); h != NULL; h = next) {
         next = h->next;
-        /* an ack whose record was settled, its own signal never taken
-           since: its sender sends again, so it did merge */
-        if (!h->recv && h->settled != 0 && same_signal(h, ev->signo, 0))
+        /* a merged ack whose own signal was not taken since: its sender
+           sends again, so it did merge */
+        if (!h->recv && h->merged && same_signal(h, ev->signo, 0))
             mt_expire(m, h);
     }
     for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
