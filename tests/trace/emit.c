@@ -1,7 +1,9 @@
 /*
  * tests/trace/emit.c - a broken ipclab system, as its trace would show it.
  *
- *   traces/record.sh -o DIR -- build/tests/trace --emit [classic|lost|names|more]
+ *   traces/record.sh -o DIR -- build/tests/trace --emit [SCRIPT]
+ *
+ * SCRIPT: classic, lost, names or more (below); none: the broken one.
  *
  * To show that 'ipclab-trace check' catches each violation it names, this
  * emits the events of five processes (a server, two requesting clients,
