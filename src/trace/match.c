@@ -28,7 +28,9 @@
  * it: COALESCED, the lost wake-up of lab 04. Unless its effect came
  * anyway: an ack whose record the server then settled from its FIFO's
  * state (ack_coalesced), or a SIGCHLD whose child the parent reaped, is
- * MERGED.
+ * MERGED. A sender traces before it sends: a send taken for swallowed
+ * whose sender's own signal is taken next was sent after all, and pairs
+ * with that signal.
  *
  * A signal_ignore is a consumption too: the receiver took the signal and
  * decided it was not for it (an ack that came after the server stopped
@@ -66,6 +68,7 @@ struct half {
     bool merged;                /* an ack merged into another's pending
                                    one, waiting for the server to settle
                                    its record from the FIFO's state */
+    uint64_t settled;           /* merged: when the server did (0: not yet) */
     struct half *next;          /* same key, in trace order */
     struct half *older, *newer; /* all waiting ends, in trace order */
 };
@@ -211,8 +214,11 @@ mt_expire(struct tr_match *m, struct half *h)
 {
     if (h->recv)
         h->it.t0 = h->it.t1;    /* drawn where it was seen */
+    if (h->settled != 0)
+        h->it.t1 = h->settled;  /* its record was settled then */
+    /* a merged ack: done anyway if its record was settled, else lost */
     if (h->merged)
-        mt_settle(m, h, TR_FATE_COALESCED);     /* and nothing made up */
+        mt_settle(m, h, h->settled != 0 ? TR_FATE_MERGED : TR_FATE_COALESCED);
     else if (!h->recv)
         mt_settle(m, h, h->sig ? TR_FATE_LOST : TR_FATE_UNREAD);
     else if (h->sig)
@@ -389,13 +395,20 @@ mt_signal_send(struct tr_match *m, const struct tr_event *ev)
 {
     uint64_t key = TR_KEY(ev->vpid, ev->peer_pid);
     struct tr_item it;
-    struct half *h;
+    struct half *h, *next;
 
     signal_item(&it, ev);
     it.from = ev->vpid;
     it.to = it.addressee = ev->peer_pid;
     it.t0 = ev->ts;
     identify(m, &it, ev->vpid, ev->peer_pid);
+    for (h = tr_hash_get(&m->signals, key); h != NULL; h = next) {
+        next = h->next;
+        /* a merged ack whose own signal was not taken since: its sender
+           sends again, so it did merge */
+        if (!h->recv && h->merged && same_signal(h, ev->signo, 0))
+            mt_expire(m, h);
+    }
     for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
         if (h->recv && same_signal(h, ev->signo, ev->value)) {
             /* the receiver traced its end first */
@@ -558,6 +571,29 @@ kids_done(struct tr_match *m, int vpid)
             kid_done(m, i);
 }
 
+/*
+ * The waiting send that a take of this key (sender, receiver) pairs with:
+ * the oldest not merged into another sender's signal, else the oldest
+ * merged one. A sender traces before it sends: a send traced before the
+ * receiver took another's signal may still come after it, on its own.
+ */
+static struct half *
+taken_send(struct tr_match *m, uint64_t key, int signo, int64_t value)
+{
+    struct half *merged = NULL;
+
+    for (struct half *h = tr_hash_get(&m->signals, key); h != NULL;
+         h = h->next) {
+        if (h->recv || !same_signal(h, signo, value))
+            continue;
+        if (!h->merged)
+            return h;
+        if (merged == NULL)
+            merged = h;
+    }
+    return merged;
+}
+
 static void
 mt_signal_take(struct tr_match *m, const struct tr_event *ev)
 {
@@ -579,31 +615,32 @@ mt_signal_take(struct tr_match *m, const struct tr_event *ev)
         it.signo = ev->signo;
         it.value = ev->value;
         /* the ack merged away for this record (the server may trace this
-           before the consumption it merged into): its effect came anyway */
+           before the consumption it merged into): its effect came anyway.
+           It waits still: should its own signal be taken after all, it
+           did not merge (taken_send()) */
         for (h = m->oldest; h != NULL; h = h->newer) {
-            if (h->sig && !h->recv && h->it.to == ev->vpid &&
-                h->it.value == 0 && strcmp(h->it.what, "ack") == 0 &&
+            if (h->sig && !h->recv && h->settled == 0 &&
+                h->it.to == ev->vpid && h->it.value == 0 &&
+                strcmp(h->it.what, "ack") == 0 &&
                 h->it.pid != 0 && h->it.seq == (uint32_t)ev->value) {
                 it.pid = h->it.pid;
                 it.seq = h->it.seq;
-                h->it.t1 = ev->ts;
-                mt_settle(m, h, TR_FATE_MERGED);
+                h->merged = true;
+                h->settled = ev->ts;
                 break;
             }
         }
         mt_emit(m, &it);
         return;
     }
-    for (h = tr_hash_get(&m->signals, key); h != NULL; h = h->next) {
-        if (!h->recv && !h->merged && same_signal(h, ev->signo, ev->value)) {
-            h->it.t1 = ev->ts;
-            if (ignored)
-                snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
-            mt_settle(m, h, ignored ? TR_FATE_IGNORED : TR_FATE_OK);
-            if (ev->value == 0)
-                coalesce(m, ev->vpid, ev->signo, ev->ts);
-            return;
-        }
+    if ((h = taken_send(m, key, ev->signo, ev->value)) != NULL) {
+        h->it.t1 = ev->ts;
+        if (ignored)
+            snprintf(h->it.text, sizeof(h->it.text), "%s", ev->reason);
+        mt_settle(m, h, ignored ? TR_FATE_IGNORED : TR_FATE_OK);
+        if (ev->value == 0)
+            coalesce(m, ev->vpid, ev->signo, ev->ts);
+        return;
     }
 
     signal_item(&it, ev);

@@ -228,6 +228,45 @@ START_TEST(test_seq_marks_wrong_reader)
 }
 END_TEST
 
+/* Two classic acks traced before the server took the first, which it then
+   takes one signal each (emit.c, "more"): the second did not merge, it
+   is taken, and no ack is lost */
+START_TEST(test_seq_pairs_ack_taken_on_its_own)
+{
+    char want[64];
+    struct tt_run r;
+
+    seq(&r, TT_EMIT_MORE, "--width", "200", NULL);
+    snprintf(want, sizeof(want), "ack SIGUSR2 %d:1 +",
+             tt_actors(TT_EMIT_MORE)->rc_b);
+    /* sum's ack of B:1's request, rc_b's of its result */
+    ck_assert_msg(tt_count_lines(r.out, want) == 2, "%d lines '%s', not 2",
+                  tt_count_lines(r.out, want), want);
+    ck_assert_int_eq(tt_count_lines(r.out, "LOST"), 0);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* A classic ack whose record the server settled from the FIFO state, and
+   whose own signal came after all and was ignored (emit.c, "more"): the
+   row of the ignored signal is that ack's, and its sender's next ack is
+   taken as its own */
+START_TEST(test_seq_pairs_ack_ignored_after_settle)
+{
+    int rc_a = tt_actors(TT_EMIT_MORE)->rc_a;
+    char ignored[80], next[40];
+    struct tt_run r;
+
+    seq(&r, TT_EMIT_MORE, "--width", "200", NULL);
+    snprintf(ignored, sizeof(ignored), "ack SIGUSR2 %d:7 ignored "
+             "(unexpected_sender)", rc_a);
+    snprintf(next, sizeof(next), "ack SIGUSR2 %d:8 +", rc_a);
+    ck_assert_int_eq(tt_count_lines(r.out, ignored), 1);
+    ck_assert_int_eq(tt_count_lines(r.out, next), 2);  /* sum's, rc_a's */
+    tt_run_free(&r);
+}
+END_TEST
+
 /* A SIGCHLD is taken after its child ended: the row says when the child
    ended, which is that child's exit row */
 START_TEST(test_seq_sigchld_sent_at_exit)
@@ -876,6 +915,8 @@ seq_suite(void)
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_test(errors, test_seq_marks_wrong_reader);
+    tcase_add_test(errors, test_seq_pairs_ack_taken_on_its_own);
+    tcase_add_test(errors, test_seq_pairs_ack_ignored_after_settle);
     tcase_add_test(errors, test_views_mark_ack_coalesced);
     tcase_add_test(errors, test_seq_request_lists_settled_ack);
     tcase_add_test(errors, test_seq_request_drops_say_from_where);

@@ -1,7 +1,9 @@
 /*
  * tests/trace/emit.c - a broken ipclab system, as its trace would show it.
  *
- *   traces/record.sh -o DIR -- build/tests/trace --emit [classic|lost]
+ *   traces/record.sh -o DIR -- build/tests/trace --emit [SCRIPT]
+ *
+ * SCRIPT: classic, lost, names or more (below); none: the broken one.
  *
  * To show that 'ipclab-trace check' catches each violation it names, this
  * emits the events of five processes (a server, two requesting clients,
@@ -11,7 +13,8 @@
  * without their record_drop (script_classic()); or, with "lost", a record
  * never announced and then more events than small buffers hold
  * (script_lost()); or, with "names", a process whose role, state and
- * error text JSON must escape (script_names()). Each "process" is a real
+ * error text JSON must escape (script_names()); or, with "more", the
+ * check's other violation lines (script_more()). Each "process" is a real
  * one (an actor: this program again, with --emit-actor), because the trace
  * tells processes
  * apart by their vpid; a director tells each actor, one line at a time,
@@ -83,7 +86,7 @@ classic_signo(const char *what)
 static void
 obey(char *line)
 {
-    char word[16], what[32];
+    char word[16], what[32], reason[32];
     int x, y, z, w;
 
     if (sscanf(line, "%15s", word) != 1)
@@ -111,6 +114,9 @@ obey(char *line)
         else
             IPCLAB_TP(signal_consume, classic_signo(what), what, x, y);
     }
+    else if (strcmp(word, "cignore") == 0 &&
+             sscanf(line, "%*s %31s %d %d %31s", what, &x, &y, reason) == 4)
+        IPCLAB_TP(signal_ignore, classic_signo(what), x, y, reason);
     else if ((strcmp(word, "w") == 0 || strcmp(word, "r") == 0) &&
              sscanf(line, "%*s %d %n", &x, &y) >= 1)
         emit_record(word[0] == 'w', x, line + y);
@@ -251,6 +257,23 @@ take2(int reader, int rc, int seq, int op, int a, int b, int v)
     say(SERVER, "take ack %d %d", PID(reader), seq);
 }
 
+/* the server answers rc, which reads its result and acknowledges */
+static void
+answered(int rc, int seq, int op, int a, int b, int v)
+{
+    answer(rc, seq, op, a, b, v);
+    take2(rc, rc, seq, op, a, b, v);
+}
+
+/* worker w reads and computes rc's request; rc gets its result */
+static void
+worked(int w, int rc, int seq, int op, int a, int b, int v)
+{
+    take3(w, rc, seq, op, a, b);
+    result(w, rc, seq, op, a, b, v);
+    answered(rc, seq, op, a, b, v);
+}
+
 /* rc's request, through sum, up to its result read from FIFO4 (rt) */
 static void
 to_result(int rc, int seq, int a, int b)
@@ -267,8 +290,7 @@ script(void)
 {
     /* A:1, a good request */
     to_result(RC_A, 1, 2, 3);
-    answer(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
-    take2(RC_A, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+    answered(RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
 
     /* a request of a client that traces nothing (this director, as a
        client started outside the recording): the server reads it and no
@@ -283,12 +305,8 @@ script(void)
     /* A:3 is answered twice */
     request(RC_A, 3, IPCLAB_OP_SUM, 1, 1);
     dispatch(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1);
-    take3(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1);
-    result(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
-    answer(RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
-    take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
-    answer(RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
-    take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    worked(SUM, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    answered(RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
 
     /* B:1's result is read by A; the server sends it again, B reads it */
     request(RC_B, 1, IPCLAB_OP_SUM, 7, 1);
@@ -298,16 +316,12 @@ script(void)
     say(SERVER, "w 2 %d 1 %d 7 1 0 8", PID(RC_B), IPCLAB_OP_SUM);
     say(SERVER, "send ready %d 1", PID(RC_B));
     take2(RC_A, RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
-    answer(RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
-    take2(RC_B, RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
+    answered(RC_B, 1, IPCLAB_OP_SUM, 7, 1, 8);
 
     /* A:4, announced to sum, is read by mul */
     request(RC_A, 4, IPCLAB_OP_SUM, 5, 6);
     dispatch(SUM, RC_A, 4, IPCLAB_OP_SUM, 5, 6);
-    take3(MUL, RC_A, 4, IPCLAB_OP_SUM, 5, 6);
-    result(MUL, RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
-    answer(RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
-    take2(RC_A, RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
+    worked(MUL, RC_A, 4, IPCLAB_OP_SUM, 5, 6, 11);
 
     /* A:6 is written into FIFO3 while A:5 is still in it */
     request(RC_A, 5, IPCLAB_OP_SUM, 1, 2);
@@ -317,11 +331,9 @@ script(void)
     take3(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2);
     take3(MUL, RC_A, 6, IPCLAB_OP_MUL, 3, 4);
     result(SUM, RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
-    answer(RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
-    take2(RC_A, RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
+    answered(RC_A, 5, IPCLAB_OP_SUM, 1, 2, 3);
     result(MUL, RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
-    answer(RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
-    take2(RC_A, RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
+    answered(RC_A, 6, IPCLAB_OP_MUL, 3, 4, 12);
 
     /* B:2: rc_b traces its ack after sending it: the server's take of
        that ack comes first in the trace */
@@ -367,6 +379,15 @@ cread(int reader, int fifo, int rc, int seq, int op, int a, int b, int v)
     say(SERVER, "ctake ack %d 0", PID(reader));
 }
 
+/* classic: sum's result of rc's request, answered and read by rc */
+static void
+canswered(int rc, int seq, int a, int b)
+{
+    result(SUM, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+    canswer(rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+    cread(rc, 2, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+}
+
 /* One whole classic request of rc, handled by sum, answered */
 static void
 cgood(int rc, int seq, int a, int b)
@@ -374,9 +395,25 @@ cgood(int rc, int seq, int a, int b)
     request(rc, seq, IPCLAB_OP_SUM, a, b);
     cdispatch(SUM, rc, seq, IPCLAB_OP_SUM, a, b);
     cread(SUM, 3, rc, seq, IPCLAB_OP_SUM, a, b, 0);
-    result(SUM, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
-    canswer(rc, seq, IPCLAB_OP_SUM, a, b, a + b);
-    cread(rc, 2, rc, seq, IPCLAB_OP_SUM, a, b, a + b);
+    canswered(rc, seq, a, b);
+}
+
+/* classic: A:a (1 + 1) at sum and B:b (4 + 4) at rc_b at once; both read,
+   both acks sent, none taken yet */
+static void
+two_acks(int a, int b)
+{
+    request(RC_A, a, IPCLAB_OP_SUM, 1, 1);
+    request(RC_B, b, IPCLAB_OP_SUM, 4, 4);
+    cdispatch(SUM, RC_B, b, IPCLAB_OP_SUM, 4, 4);
+    cread(SUM, 3, RC_B, b, IPCLAB_OP_SUM, 4, 4, 0);
+    result(SUM, RC_B, b, IPCLAB_OP_SUM, 4, 4, 8);
+    canswer(RC_B, b, IPCLAB_OP_SUM, 4, 4, 8);
+    cdispatch(SUM, RC_A, a, IPCLAB_OP_SUM, 1, 1);
+    say(SUM, "r 3 %d %d %d 1 1 0 0", PID(RC_A), a, IPCLAB_OP_SUM);
+    say(RC_B, "r 2 %d %d %d 4 4 0 8", PID(RC_B), b, IPCLAB_OP_SUM);
+    say(SUM, "csend ack %d 0", PID(SERVER));
+    say(RC_B, "csend ack %d 0", PID(SERVER));
 }
 
 /* The classic script: the violations of its steps are in check_check.c */
@@ -388,22 +425,10 @@ script_classic(void)
 
     /* A:2 at sum and B:1 at rc_b at once: their two acks coalesce into
        one signal, whose si_pid is sum's ("ack_coalesced" settles B:1) */
-    request(RC_A, 2, IPCLAB_OP_SUM, 1, 1);
-    request(RC_B, 1, IPCLAB_OP_SUM, 4, 4);
-    cdispatch(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4);
-    cread(SUM, 3, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 0);
-    result(SUM, RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
-    canswer(RC_B, 1, IPCLAB_OP_SUM, 4, 4, 8);
-    cdispatch(SUM, RC_A, 2, IPCLAB_OP_SUM, 1, 1);
-    say(SUM, "r 3 %d 2 %d 1 1 0 0", PID(RC_A), IPCLAB_OP_SUM);
-    say(RC_B, "r 2 %d 1 %d 4 4 0 8", PID(RC_B), IPCLAB_OP_SUM);
-    say(SUM, "csend ack %d 0", PID(SERVER));
-    say(RC_B, "csend ack %d 0", PID(SERVER));
+    two_acks(2, 1);
     say(SERVER, "ctake ack %d 0", PID(SUM));
     say(SERVER, "ctake ack_coalesced %d 1", PID(SUM));
-    result(SUM, RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
-    canswer(RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
-    cread(RC_A, 2, RC_A, 2, IPCLAB_OP_SUM, 1, 1, 2);
+    canswered(RC_A, 2, 1, 1);
 
     /* A:3: the server ignores sum's ack and traces nothing; it stops
        waiting (read_unacked); sum's next ack (A:4) shows the first lost */
@@ -453,6 +478,58 @@ script_classic(void)
     say(SERVER, "w 2 %d 7 %d 3 3 0 6", PID(RC_A), IPCLAB_OP_SUM);
 }
 
+/* "more": the rules' other lines, one step each (check_check.c) */
+static void
+script_more(void)
+{
+    /* A:1 is routed as another operation than its client asked for */
+    request(RC_A, 1, IPCLAB_OP_SUM, 2, 3);
+    say(SERVER, "route %d 1 %d %d", PID(RC_A), IPCLAB_OP_MUL, PID(SUM));
+    say(SERVER, "w 3 %d 1 %d 2 3 0 0", PID(RC_A), IPCLAB_OP_SUM);
+    say(SERVER, "send ready %d 1", PID(SUM));
+    say(SUM, "take ready %d 1", PID(SERVER));
+    worked(SUM, RC_A, 1, IPCLAB_OP_SUM, 2, 3, 5);
+
+    /* A:2's operand is changed by the server on its way to sum */
+    request(RC_A, 2, IPCLAB_OP_SUM, 4, 4);
+    dispatch(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4);
+    worked(SUM, RC_A, 2, IPCLAB_OP_SUM, 9, 4, 13);
+
+    /* A:3's result is read without a ready; the next write shows it */
+    to_result(RC_A, 3, 1, 1);
+    say(SERVER, "w 2 %d 3 %d 1 1 0 2", PID(RC_A), IPCLAB_OP_SUM);
+    take2(RC_A, RC_A, 3, IPCLAB_OP_SUM, 1, 1, 2);
+    to_result(RC_A, 4, 2, 2);
+    answered(RC_A, 4, IPCLAB_OP_SUM, 2, 2, 4);
+
+    /* classic, A:6 at sum and B:1 at rc_b at once: the server takes sum's
+       ack, then rc_b's by a signal of its own: traced before the first was
+       taken, rc_b's ack still did not merge into it */
+    two_acks(6, 1);
+    say(SERVER, "ctake ack %d 0", PID(SUM));
+    say(SERVER, "ctake ack %d 0", PID(RC_B));
+    canswered(RC_A, 6, 1, 1);
+
+    /* classic, A:7 at sum and B:2 at rc_b: the server takes rc_b's signal
+       and settles sum's record from the FIFO state (ack_coalesced), but
+       sum's signal comes after all, on its own, and is ignored; sum's
+       next ack, of A:8, is taken */
+    two_acks(7, 2);
+    say(SERVER, "ctake ack_coalesced %d 7", PID(RC_B));
+    say(SERVER, "ctake ack %d 0", PID(RC_B));
+    say(SERVER, "cignore ack %d 0 unexpected_sender", PID(SUM));
+    canswered(RC_A, 7, 1, 1);
+    cgood(RC_A, 8, 2, 2);
+
+    /* A:5: mul reads it and never acknowledges; nothing more comes */
+    request(RC_A, 5, IPCLAB_OP_MUL, 3, 4);
+    dispatch(MUL, RC_A, 5, IPCLAB_OP_MUL, 3, 4);
+    say(MUL, "r 3 %d 5 %d 3 4 0 0", PID(RC_A), IPCLAB_OP_MUL);
+
+    /* sum takes a ready from mul, which sends none */
+    say(SUM, "take ready %d 7", PID(MUL));
+}
+
 /* "lost": a record written and never announced, then so many events that
    the tracer, with small buffers, loses some after it: not judged */
 static void
@@ -497,6 +574,8 @@ emit_main(int argc, char *argv[])
         script_lost();
     else if (argc >= 3 && strcmp(argv[2], "names") == 0)
         script_names();
+    else if (argc >= 3 && strcmp(argv[2], "more") == 0)
+        script_more();
     else
         script();
     for (int n = NACTORS - 1; n >= 0; n--) {

@@ -25,6 +25,7 @@ static const char *const names[TT_COUNT] = {
     [TT_CLASSIC] = "classic", [TT_NOACK] = "no-ack", [TT_BROKEN] = "broken",
     [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
     [TT_EMIT_LOST] = "emit-lost", [TT_EMIT_NAMES] = "emit-names",
+    [TT_EMIT_MORE] = "emit-more",
     [TT_LAB04] = "lab04",
     [TT_LAB05] = "lab05", [TT_LAB01] = "lab01",
 };
@@ -332,7 +333,7 @@ static bool
 emitted(enum tt_id id)
 {
     return id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST ||
-           id == TT_EMIT_NAMES;
+           id == TT_EMIT_NAMES || id == TT_EMIT_MORE;
 }
 
 static void
@@ -377,12 +378,8 @@ record(enum tt_id id)
     if (emitted(id)) {
         argv[n++] = self;
         argv[n++] = "--emit";
-        if (id == TT_EMIT_CLASSIC)
-            argv[n++] = "classic";
-        else if (id == TT_EMIT_LOST)
-            argv[n++] = "lost";
-        else if (id == TT_EMIT_NAMES)
-            argv[n++] = "names";
+        if (id != TT_BROKEN)
+            argv[n++] = names[id] + strlen("emit-");   /* its script */
     } else if (id == TT_LAB04 || id == TT_LAB05 || id == TT_LAB01) {
         snprintf(script, sizeof(script), "%s/%s", bindir,
                  id == TT_LAB04 ? "lab04-signal-sync"
@@ -451,6 +448,7 @@ tt_need_broken(void)
 {
     record(TT_BROKEN);
     record(TT_EMIT_CLASSIC);
+    record(TT_EMIT_MORE);
 }
 
 void

@@ -31,6 +31,7 @@ enum tt_id {
     TT_EMIT_CLASSIC,            /* --emit classic: classic acks, drops */
     TT_EMIT_LOST,               /* --emit lost, small buffers: events lost */
     TT_EMIT_NAMES,              /* --emit names: names JSON must escape */
+    TT_EMIT_MORE,               /* --emit more: the other violation lines */
     TT_DROP,                    /* a client killed with results pending */
     TT_LAB04,                   /* lab 04, every experiment: no server */
     TT_LAB05,                   /* lab 05, every experiment: pages tall */
@@ -60,7 +61,7 @@ void
 tt_need_modes(void);            /* per-request, classic, no-ack */
 
 void
-tt_need_broken(void);           /* both emitted traces */
+tt_need_broken(void);           /* the emitted traces of violations */
 
 void
 tt_need_drop(void);
@@ -88,7 +89,7 @@ tt_dir(enum tt_id id);
 int
 tt_server(enum tt_id id);
 
-/* In a test: the actors of an emitted trace (TT_BROKEN, TT_EMIT_CLASSIC). */
+/* In a test: the actors of an emitted trace (TT_BROKEN, TT_EMIT_...). */
 const struct tt_actors *
 tt_actors(enum tt_id id);
 
