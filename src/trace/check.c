@@ -893,6 +893,11 @@ unanswered(struct check *c, const struct ck_req *r)
               "request %d:%u was never answered (last seen: "
               "%s %s%s)", r->pid, r->seq, what[r->stage],
               who(c, r->stage_vpid, x), why);
+    if (r->stage <= CK_F1_WRITE)
+        cause(c, "the server stopped, or was stopped, before reading it");
+    else if (r->stage < CK_F4_WRITE)
+        cause(c, "the server or its worker lost it, stopped, or was "
+              "killed holding it");
 }
 
 /* What the trace ends with: records held */
@@ -1060,13 +1065,15 @@ cmd_check_run(const struct cmd_args *args)
         rc = 3;
         goto out;
     }
-    printf("protocol ok: %" PRIu64 " requests answered exactly once, ",
-           c.answered);
+    printf("protocol ok: %" PRIu64 " request%s answered exactly once, ",
+           c.answered, c.answered == 1 ? "" : "s");
     if (c.dropped > 0)
         printf("%" PRIu64 " dropped by the server and traced (record_drop "
                "stale: their client gone or silent), ", c.dropped);
-    printf("%" PRIu64 " records and %" PRIu64 " signals, %" PRIu64
-           " processes\n", c.records, c.signals, c.procs.seen);
+    printf("%" PRIu64 " record%s and %" PRIu64 " signal%s, %" PRIu64
+           " process%s\n", c.records, c.records == 1 ? "" : "s",
+           c.signals, c.signals == 1 ? "" : "s", c.procs.seen,
+           c.procs.seen == 1 ? "" : "es");
     rc = 0;
 out:
     for (size_t i = 0; i < c.nheld; i++)

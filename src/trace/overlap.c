@@ -281,11 +281,14 @@ cmd_overlap_run(const struct cmd_args *args)
                 "process traced itself as 'server')\n", ipc_progname(), dir);
         return 1;
     }
-    printf("summary: %" PRIu64 " requests entered beside another client's; "
-           "at most %d clients inside at once", o.together, o.most_clients);
+    printf("summary: %" PRIu64 " request%s entered beside another "
+           "client's; at most %d client%s inside at once", o.together,
+           o.together == 1 ? "" : "s", o.most_clients,
+           o.most_clients == 1 ? "" : "s");
     if (o.most_clients > 0)
         printf(" (first at %.3f ms)", ms(&o, o.most_at));
-    printf("; %" PRIu64 " records waited for another client's ack, %"
-           PRIu64 " for their own client's\n", o.nwaits, o.nown);
+    printf("; %" PRIu64 " record%s waited for another client's ack, %"
+           PRIu64 " for their own client's\n", o.nwaits,
+           o.nwaits == 1 ? "" : "s", o.nown);
     return 0;
 }

@@ -528,6 +528,9 @@ script_more(void)
 
     /* sum takes a ready from mul, which sends none */
     say(SUM, "take ready %d 7", PID(MUL));
+
+    /* B:9 is written into FIFO1 and never read: the trace ends */
+    say(RC_B, "w 1 %d 9 %d 1 1 0 0", PID(RC_B), IPCLAB_OP_SUM);
 }
 
 /* "lost": a record written and never announced, then so many events that
