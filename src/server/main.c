@@ -483,6 +483,8 @@ main(int argc, char *argv[])
     setup_signals(&s);
     setup_runtime(&s);
     setup_epoll(&s);
+    if (clients_init(&s) == -1)
+        ipc_die("too few descriptors to check clients");
     if (route_start_pool(&s) == -1)
         ipc_die("cannot start the processing clients of '%s'", s.worker_dir);
 
