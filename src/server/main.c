@@ -500,6 +500,8 @@ main(int argc, char *argv[])
     printf("stopped: %lu answered, %lu results undeliverable, "
            "%lu invalid records dropped\n", s.served, s.dropped_results,
            s.in1.dropped + s.in4.dropped + s.dropped_records);
+    if (fflush(stdout) == EOF)
+        ipc_die("cannot write to stdout");
     IPCLAB_TP(proc_exit, "server", 0);
     return 0;
 }

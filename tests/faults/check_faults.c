@@ -20,6 +20,8 @@
  *                       stopped: back-pressure, then every request answered;
  *                       and if the server is killed then, the clients that
  *                       wait to write are told (EPIPE) and say so;
+ *   stdout_gone         the reader of the server's stdout gone after
+ *                       "ready": the summary cannot be written, exit 1;
  *   fd_exhaustion       a client and a server with almost no file
  *                       descriptors: a clear EMFILE error, never a crash;
  *   fd_limit_clients    a server with few descriptors to spare and many
@@ -324,6 +326,19 @@ START_TEST(test_fault_kill_server_while_full)
 }
 END_TEST
 
+START_TEST(test_fault_stdout_gone)
+{
+    struct fx_server srv;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    /* nobody reads the server's stdout any more: its summary gets EPIPE */
+    close(srv.h.out_fd);
+    srv.h.out_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ck_assert_int_ne(srv.h.out_fd, -1);
+    ck_assert_int_eq(fx_server_stop(&srv, 20000, NULL, 0), 1);
+}
+END_TEST
+
 /* ---- resources ----------------------------------------------------------- */
 
 /*
@@ -542,6 +557,7 @@ faults_suite(void)
     tcase_add_test(server, test_fault_kill_server);
     tcase_add_test(server, test_fault_flood_fifo1);
     tcase_add_test(server, test_fault_kill_server_while_full);
+    tcase_add_test(server, test_fault_stdout_gone);
     tcase_add_test(resources, test_fault_fd_exhaustion);
     tcase_add_test(resources, test_fault_fd_limit_clients);
     tcase_add_test(resources, test_fault_full_rundir);
