@@ -128,9 +128,10 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 "worker-crash-after", arg, 1, 1000000);
             break;
         case OPT_WORKER_DIR:
-            if (snprintf(s->worker_dir, sizeof(s->worker_dir), "%s", arg) >=
+            if (arg[0] == '\0' ||
+                snprintf(s->worker_dir, sizeof(s->worker_dir), "%s", arg) >=
                 (int)sizeof(s->worker_dir))
-                ipc_usage_error("--worker-dir: name too long");
+                ipc_usage_error("--worker-dir: empty or too long");
             break;
         case OPT_UNSAFE_NO_ACK:
             s->fifo2.skip_ack_wait = true;

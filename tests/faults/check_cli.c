@@ -42,6 +42,7 @@ static const char *const bad[][8] = {
     { "ipclab-server", "--ack-timeout=-" LONG_NUMBER, NULL },
     { "ipclab-server", "--work-delay", "-1", NULL },
     { "ipclab-server", "--worker-crash-after", "0", NULL },
+    { "ipclab-server", "--worker-dir", "", NULL },
     { "ipclab-server", "--help=yes", NULL },
     { "ipclab-server", "--unsafe-no-ack=1", NULL },
     { "ipclab-server", "extra", NULL },
