@@ -485,7 +485,7 @@ main(int argc, char *argv[])
     setup_runtime(&s);
     setup_epoll(&s);
     if (clients_init(&s) == -1)
-        ipc_die("too few descriptors to check clients");
+        ipc_die("cannot keep descriptors free to check clients");
     if (route_start_pool(&s) == -1)
         ipc_die("cannot start the processing clients of '%s'", s.worker_dir);
 
