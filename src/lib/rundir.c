@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 
@@ -174,22 +175,10 @@ read_lock_text(int fd, pid_t *pid, enum ipc_sig_mode *mode)
 static int
 open_lock(int dirfd, int flags)
 {
-    struct stat st;
     int fd = openat(dirfd, LOCK_NAME,
                     flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 
-    if (fd == -1)
-        return -1;
-    if (fstat(fd, &st) == -1) {
-        ipc_close_keep_errno(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = EINVAL;
-        return -1;
-    }
-    return fd;
+    return fd == -1 ? -1 : ipc_fd_check_type(fd, S_IFREG);
 }
 
 int
