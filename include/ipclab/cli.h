@@ -17,6 +17,7 @@
  *         switch (id) {
  *         case IPCLAB_CLI_OPERAND: ...arg is the operand...
  *         case OPT_DIR:         ...arg is the value...
+ *         case OPT_HELP:        ipc_cli_help_exit(usage);
  *         }
  *     }
  *
@@ -74,5 +75,12 @@ ipc_cli_next_or_exit(struct ipc_cli *cli, const struct ipc_cli_opt *opts,
 int64_t
 ipc_cli_int_or_exit(const char *name, const char *value, int64_t min,
                     int64_t max);
+
+/*
+ * Print the help with usage() and end the program: status 0, or 1 with a
+ * message when stdout cannot take it (closed, or a full disk).
+ */
+void
+ipc_cli_help_exit(void (*usage)(void)) __attribute__((noreturn));
 
 #endif /* IPCLAB_CLI_H */

@@ -84,6 +84,14 @@ int
 ipc_fd_set_nonblock(int fd, int on);
 
 /*
+ * fd, when it is open on a file of 'type' (S_IFIFO, S_IFREG...); else it
+ * is closed and the call fails with EINVAL (or fstat()'s errno): a file
+ * planted where another kind should be is never used.
+ */
+int
+ipc_fd_check_type(int fd, mode_t type);
+
+/*
  * Read exactly n bytes unless EOF comes first, restarting on EINTR and
  * after short reads. Returns the bytes read (less than n only at EOF), or
  * -1 (EAGAIN: a non-blocking fd ran dry; bytes already read are lost to the

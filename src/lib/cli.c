@@ -1,12 +1,13 @@
 /*
  * cli.c - the command-line parser of every ipclab program: ipc_cli_parse()
- * returns usage errors; only the *_or_exit functions end the program.
+ * returns usage errors; only the functions named *_exit end the program.
  *
  * Unit tests: tests/unit/check_cli.c.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipclab/cli.h"
@@ -107,4 +108,13 @@ ipc_cli_int_or_exit(const char *name, const char *value, int64_t min,
         ipc_usage_error("option '--%s': '%s' is not a number from %lld to "
                         "%lld", name, value, (long long)min, (long long)max);
     return v;
+}
+
+void
+ipc_cli_help_exit(void (*usage)(void))
+{
+    usage();
+    if (fflush(stdout) == EOF)
+        ipc_die("cannot write the help");
+    exit(0);
 }

@@ -86,22 +86,26 @@ ipc_fifo_open(enum ipc_fifo_no no, const char *path, int flags)
 int
 ipc_fifo_open_at(int dirfd, enum ipc_fifo_no no, const char *path, int flags)
 {
-    struct stat st;
     int fd;
 
     do
         fd = openat(dirfd, path, flags | O_CLOEXEC | O_NOFOLLOW);
     while (fd == -1 && errno == EINTR);   /* interrupted --> restart */
     IPCLAB_TP(fifo_open, no, flags, fd, fd == -1 ? errno : 0);
-    if (fd == -1)
-        return -1;
-
     /* refuse anything but a FIFO: never write records into a planted file */
+    return fd == -1 ? -1 : ipc_fd_check_type(fd, S_IFIFO);
+}
+
+int
+ipc_fd_check_type(int fd, mode_t type)
+{
+    struct stat st;
+
     if (fstat(fd, &st) == -1) {
         ipc_close_keep_errno(fd);
         return -1;
     }
-    if (!S_ISFIFO(st.st_mode)) {
+    if ((st.st_mode & S_IFMT) != type) {
         close(fd);
         errno = EINVAL;
         return -1;

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
 
@@ -169,6 +170,17 @@ read_lock_text(int fd, pid_t *pid, enum ipc_sig_mode *mode)
     return 0;
 }
 
+/* Open the lock file; anything but a regular file is refused (EINVAL):
+   O_NONBLOCK, so that a FIFO planted in its place is never waited on */
+static int
+open_lock(int dirfd, int flags)
+{
+    int fd = openat(dirfd, LOCK_NAME,
+                    flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+
+    return fd == -1 ? -1 : ipc_fd_check_type(fd, S_IFREG);
+}
+
 int
 ipc_rundir_lock_at(int dirfd, enum ipc_sig_mode mode, pid_t *holder)
 {
@@ -177,8 +189,7 @@ ipc_rundir_lock_at(int dirfd, enum ipc_sig_mode mode, pid_t *holder)
     char text[64];
     int fd, n;
 
-    fd = openat(dirfd, LOCK_NAME, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-                0600);
+    fd = open_lock(dirfd, O_RDWR | O_CREAT);
     if (fd == -1)
         return -1;
     if (fcntl(fd, F_OFD_SETLK, &fl) == -1) {
@@ -240,7 +251,7 @@ ipc_rundir_server_at(int dirfd, pid_t *pid, enum ipc_sig_mode *mode)
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
     int fd;
 
-    fd = openat(dirfd, LOCK_NAME, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    fd = open_lock(dirfd, O_RDONLY);
     if (fd == -1) {
         if (errno == ENOENT)
             errno = ESRCH;

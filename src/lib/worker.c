@@ -57,8 +57,7 @@ ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
            IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
-            usage();
-            exit(0);
+            ipc_cli_help_exit(usage);
         case OPT_DIR:
             args->dir = arg;
             break;

@@ -50,10 +50,13 @@ struct source {
     char *buf;                  /* input read but not yet taken as lines */
     size_t len, cap;
     bool in_eof;                /* read() said end of file */
+    bool skip_tail;             /* dropping the rest of a line too long */
     long random_left;           /* --random: jobs still to generate */
     uint64_t rng;               /* xorshift64* state */
     const char *single;         /* the expression from the command line */
 };
+
+#define MAX_LINE 1024           /* longer than any expression: refused */
 
 struct rc_opts {
     const char *dir, *file, *single, *gate;
@@ -149,7 +152,7 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
     while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
            IPCLAB_CLI_END) {
         switch (id) {
-        case OPT_HELP:    usage(); exit(0);
+        case OPT_HELP:    ipc_cli_help_exit(usage);
         case OPT_DIR:     o->dir = arg; break;
         case OPT_FILE:    o->file = arg; break;
         case OPT_GATE:    o->gate = arg; break;
@@ -260,11 +263,12 @@ random_job(struct source *src, struct job *j)
     }
 }
 
-/* The line, with each NUL byte written as \0, for the message about it */
+/* The line, with each NUL byte written as \0, for the message about it;
+   room left for "..." */
 static char *
 show_nuls(const char *line, size_t n)
 {
-    char *text = malloc(2 * n + 1), *p = text;
+    char *text = malloc(2 * n + 4), *p = text;
 
     if (text == NULL)
         ipc_die("out of memory");
@@ -286,23 +290,41 @@ parse_error_text(int err)
     switch (err) {
     case ERANGE: return "operand out of range";
     case EILSEQ: return "invalid expression (NUL byte)";
+    case EMSGSIZE: return "line too long";
     default:     return "invalid expression";
     }
 }
 
+/* Drop the first n bytes of input */
+static void
+consume(struct source *src, size_t n)
+{
+    src->len -= n;
+    memmove(src->buf, src->buf + n, src->len);
+}
+
 /* The next whole line of input, without its end, into *line and *n;
-   false when no whole line is buffered yet */
+   false when no whole line is buffered yet. A line longer than MAX_LINE
+   comes as soon as that much is buffered, with *n > MAX_LINE, and its
+   rest is dropped as it arrives: input never fills memory */
 static bool
 take_line(struct source *src, char **line, size_t *n, size_t *used)
 {
     char *nl = src->len > 0 ? memchr(src->buf, '\n', src->len) : NULL;
 
-    if (nl == NULL && !(src->in_eof && src->len > 0))
+    if (src->skip_tail) {
+        src->skip_tail = nl == NULL;
+        consume(src, nl != NULL ? (size_t)(nl - src->buf) + 1 : src->len);
+        nl = src->len > 0 ? memchr(src->buf, '\n', src->len) : NULL;
+    }
+    if (src->skip_tail || (nl == NULL && src->len <= MAX_LINE &&
+                           !(src->in_eof && src->len > 0)))
         return false;
     *line = src->buf;
     *n = nl != NULL ? (size_t)(nl - src->buf) : src->len;
     *used = nl != NULL ? *n + 1 : *n;
-    if (*n > 0 && src->buf[*n - 1] == '\r')
+    src->skip_tail = nl == NULL && !src->in_eof;
+    if (!src->skip_tail && *n > 0 && src->buf[*n - 1] == '\r')
         (*n)--;
     return true;
 }
@@ -313,16 +335,22 @@ parse_line(struct job *j, char *line, size_t n)
 {
     size_t skip;
 
-    if (memchr(line, '\0', n) != NULL) {
+    if (n <= MAX_LINE && memchr(line, '\0', n) != NULL) {
         /* C strings end at a NUL: say so rather than cut the line */
         j->parse_err = EILSEQ;
         j->text = show_nuls(line, n);
         return true;
     }
-    line[n] = '\0';
+    /* a line too long: its beginning says enough */
+    line[n <= MAX_LINE ? n : MAX_LINE] = '\0';
     skip = strspn(line, " \t");
-    if (line[skip] == '\0' || line[skip] == '#')
+    if (line[skip] == '#' || (n <= MAX_LINE && line[skip] == '\0'))
         return false;
+    if (n > MAX_LINE) {
+        j->parse_err = EMSGSIZE;
+        j->text = strcat(show_nuls(line, 20), "...");
+        return true;
+    }
     j->parse_err = ipc_calc_parse(line, &j->op, &j->a, &j->b);
     if (j->parse_err != 0 && (j->text = strdup(line)) == NULL)
         ipc_die("out of memory");
@@ -352,8 +380,7 @@ source_next(struct source *src, struct job *j)
     while (src->in != -1 && take_line(src, &line, &n, &used)) {
         bool job = parse_line(j, line, n);
 
-        src->len -= used;
-        memmove(src->buf, src->buf + used, src->len);
+        consume(src, used);
         if (job)
             return NEXT_JOB;
     }

@@ -7,17 +7,49 @@
  * process lives, watching a pidfd (pidfd_open(2)) in its epoll set that
  * becomes readable when that very process exits: a pid is reused only
  * after that. With the table full, or no pidfd, it asks /proc every time.
+ * The table never takes the descriptors that asking needs.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/pidfd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ipclab/proc.h"
 #include "ipclab/trace.h"
 #include "server.h"
+
+/* Descriptors that checking a new client takes: its pidfd, /proc/PID/fd
+   and one of its fdinfo files (ipc_proc_reads_fifo()) */
+#define CHECK_FDS 3
+
+/* Remember as many clients as leave CHECK_FDS descriptors free */
+int
+clients_init(struct server *s)
+{
+    struct rlimit rl;
+    rlim_t room;
+    int open = -1;              /* opendir()'s own descriptor: not ours */
+    DIR *d;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+        (d = opendir("/proc/self/fd")) == NULL)
+        return -1;
+    while (readdir(d) != NULL)
+        open++;
+    closedir(d);
+    open -= 2;                  /* "." and ".." */
+    if (rl.rlim_cur < (rlim_t)open + CHECK_FDS) {
+        errno = EMFILE;         /* no client could ever be checked */
+        return -1;
+    }
+    room = rl.rlim_cur - (rlim_t)open - CHECK_FDS;
+    s->max_clients = room < MAX_CLIENTS ? (int)room : MAX_CLIENTS;
+    return 0;
+}
 
 bool
 clients_known(const struct server *s, pid_t pid)
@@ -78,7 +110,7 @@ clients_admit(struct server *s, pid_t pid)
     /* remembered while its pidfd, in the epoll set, says it lives */
     ev.data.fd = fd;
     errno = ENOSPC;
-    if (s->nclients < MAX_CLIENTS &&
+    if (s->nclients < s->max_clients &&
         epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == 0) {
         s->clients[s->nclients++] = (struct client){ pid, fd };
     } else {

@@ -100,7 +100,7 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     s->ack_timeout_ms = ACK_TIMEOUT_MS;
     while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
-        case OPT_HELP:          usage(); exit(0);
+        case OPT_HELP:          ipc_cli_help_exit(usage);
         case OPT_DIR:           *dir_opt = arg; break;
         case OPT_SPAWN:
             s->workers.once = strcmp(arg, "per-request") == 0;
@@ -128,9 +128,10 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
                 "worker-crash-after", arg, 1, 1000000);
             break;
         case OPT_WORKER_DIR:
-            if (snprintf(s->worker_dir, sizeof(s->worker_dir), "%s", arg) >=
+            if (arg[0] == '\0' ||
+                snprintf(s->worker_dir, sizeof(s->worker_dir), "%s", arg) >=
                 (int)sizeof(s->worker_dir))
-                ipc_usage_error("--worker-dir: name too long");
+                ipc_usage_error("--worker-dir: empty or too long");
             break;
         case OPT_UNSAFE_NO_ACK:
             s->fifo2.skip_ack_wait = true;
@@ -483,6 +484,8 @@ main(int argc, char *argv[])
     setup_signals(&s);
     setup_runtime(&s);
     setup_epoll(&s);
+    if (clients_init(&s) == -1)
+        ipc_die("cannot keep descriptors free to check clients");
     if (route_start_pool(&s) == -1)
         ipc_die("cannot start the processing clients of '%s'", s.worker_dir);
 
@@ -498,6 +501,8 @@ main(int argc, char *argv[])
     printf("stopped: %lu answered, %lu results undeliverable, "
            "%lu invalid records dropped\n", s.served, s.dropped_results,
            s.in1.dropped + s.in4.dropped + s.dropped_records);
+    if (fflush(stdout) == EOF)
+        ipc_die("cannot write to stdout");
     IPCLAB_TP(proc_exit, "server", 0);
     return 0;
 }

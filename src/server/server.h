@@ -131,7 +131,7 @@ struct server {
     int in_use;                 /* neither FREE nor READ */
     uint64_t tickets;
     struct client clients[MAX_CLIENTS];
-    int nclients;
+    int nclients, max_clients;  /* max_clients: what RLIMIT_NOFILE allows */
     /* peers[op]: the pool's worker for op (pool mode); after them, the
        other peers seen stopped */
     struct peer peers[IPCLAB_OP_COUNT + 1 + MAX_PEERS];
@@ -162,6 +162,7 @@ int route_start_pool(struct server *s);
 void route_stop_pool(struct server *s);
 
 /* clients.c */
+int clients_init(struct server *s);
 enum client_check clients_admit(struct server *s, pid_t pid);
 bool clients_known(const struct server *s, pid_t pid);
 bool clients_alive(const struct server *s, pid_t pid);

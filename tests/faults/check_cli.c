@@ -7,7 +7,8 @@
  * nothing on stdout, and nothing started: the runtime directory, which
  * $IPCLAB_DIR points at, was never created (a server would create it, a
  * client would have said "no server running" and exited 1, a worker
- * "unsafe or missing runtime directory").
+ * "unsafe or missing runtime directory"). And --help into a full stdout
+ * fails (exit 1, one line), never exit 0 with the help lost.
  *
  * Run:  CK_RUN_SUITE=cli build/tests/faults
  */
@@ -41,6 +42,7 @@ static const char *const bad[][8] = {
     { "ipclab-server", "--ack-timeout=-" LONG_NUMBER, NULL },
     { "ipclab-server", "--work-delay", "-1", NULL },
     { "ipclab-server", "--worker-crash-after", "0", NULL },
+    { "ipclab-server", "--worker-dir", "", NULL },
     { "ipclab-server", "--help=yes", NULL },
     { "ipclab-server", "--unsafe-no-ack=1", NULL },
     { "ipclab-server", "extra", NULL },
@@ -132,6 +134,24 @@ START_TEST(test_cli_overlong_dir)
 }
 END_TEST
 
+/* --help that cannot be written is a failure, not a success */
+static const char *const programs[] = { "ipclab-server", "ipclab-rc",
+                                        "ipclab-div" };
+
+START_TEST(test_cli_help_unwritable)
+{
+    char *err;
+
+    ck_assert_int_eq(h_run((const char *[]){ h_bin(programs[_i]), "--help",
+                     NULL }, NULL, "/dev/full", h_tmpdir_path("err"),
+                     10000), 1);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(h_count_lines(err, "ENOSPC") == 1 &&
+                  h_count_lines(err, "") == 1, "stderr: %s", err);
+    free(err);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -141,5 +161,7 @@ cli_suite(void)
     tcase_add_loop_test(errors, test_cli_usage_error, 0,
                         (int)(sizeof(bad) / sizeof(bad[0])));
     tcase_add_test(errors, test_cli_overlong_dir);
+    tcase_add_loop_test(errors, test_cli_help_unwritable, 0,
+                        (int)(sizeof(programs) / sizeof(programs[0])));
     return s;
 }

@@ -20,8 +20,12 @@
  *                       stopped: back-pressure, then every request answered;
  *                       and if the server is killed then, the clients that
  *                       wait to write are told (EPIPE) and say so;
+ *   stdout_gone         the reader of the server's stdout gone after
+ *                       "ready": the summary cannot be written, exit 1;
  *   fd_exhaustion       a client and a server with almost no file
  *                       descriptors: a clear EMFILE error, never a crash;
+ *   fd_limit_clients    a server with few descriptors to spare and many
+ *                       clients at once: every one is still served;
  *   full_rundir         a runtime directory on a full file system (a tiny
  *                       tmpfs in a private mount namespace): a clear
  *                       ENOSPC error.
@@ -322,28 +326,42 @@ START_TEST(test_fault_kill_server_while_full)
 }
 END_TEST
 
+START_TEST(test_fault_stdout_gone)
+{
+    struct fx_server srv;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    /* nobody reads the server's stdout any more: its summary gets EPIPE */
+    close(srv.h.out_fd);
+    srv.h.out_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ck_assert_int_ne(srv.h.out_fd, -1);
+    ck_assert_int_eq(fx_server_stop(&srv, 20000, NULL, 0), 1);
+}
+END_TEST
+
 /* ---- resources ----------------------------------------------------------- */
 
 /*
- * Start a server with RLIMIT_NOFILE 'nofile' on 'dir'. Returns true when
- * it got ready (it is then stopped cleanly); false when it exited, with
- * its exit status in *status and its stderr in err_path.
+ * Start a server with RLIMIT_NOFILE 'nofile' on 'dir', with the
+ * NULL-terminated 'extra' options (may be NULL). Returns true when it got
+ * ready (into *srv); false when it exited, with its exit status in
+ * *status and its stderr in err_path.
  */
 static bool
-server_with_nofile(const char *dir, int nofile, const char *err_path,
+server_with_nofile(struct h_server *srv, const char *dir, int nofile,
+                   const char *const extra[], const char *err_path,
                    int *status)
 {
+    const char *argv[16] = { "prlimit", NULL, "--", h_bin("ipclab-server"),
+                             "--dir", dir };
     char limit[32];
-    struct h_server srv;
+    int n = 6;
 
     snprintf(limit, sizeof(limit), "--nofile=%d", nofile);
-    if (!h_server_try(&srv, dir, (const char *[]){ "prlimit", limit, "--",
-                      h_bin("ipclab-server"), "--dir", dir, NULL },
-                      err_path, 20000, status))
-        return false;
-    *status = h_server_stop(&srv, 20000, NULL, 0);
-    ck_assert_int_eq(*status, 0);
-    return true;
+    argv[1] = limit;
+    for (; extra != NULL && *extra != NULL && n < 15; extra++)
+        argv[n++] = *extra;
+    return h_server_try(srv, dir, argv, err_path, 20000, status);
 }
 
 START_TEST(test_fault_fd_exhaustion)
@@ -394,8 +412,11 @@ START_TEST(test_fault_fd_exhaustion)
     for (int n = 3; n <= 64 && server_ok == 0; n++) {
         int status;
 
-        if (server_with_nofile(h_tmpdir_path("run2"), n,
+        struct h_server srv2;
+
+        if (server_with_nofile(&srv2, h_tmpdir_path("run2"), n, NULL,
                                h_tmpdir_path("err"), &status)) {
+            ck_assert_int_eq(h_server_stop(&srv2, 20000, NULL, 0), 0);
             server_ok = n;
         } else {
             char *err = h_read_file(h_tmpdir_path("err"));
@@ -413,6 +434,35 @@ START_TEST(test_fault_fd_exhaustion)
     }
     ck_assert_msg(server_emfile, "no server failed with EMFILE");
     ck_assert_int_gt(server_ok, 0);
+}
+END_TEST
+
+START_TEST(test_fault_fd_limit_clients)
+{
+    const char *work = h_tmpdir();
+    struct h_server srv;
+    struct fx_summary sum;
+    char tail[512];
+    pid_t pids[24];
+    int status = 0, n = 3;
+
+    /* the fewest descriptors a server starts with, and more clients at
+       once than it has descriptors to spare: every one is served */
+    fx_no_leak_check();
+    fx_load_prepare(work, 24, 20, 400);
+    while (!server_with_nofile(&srv, h_tmpdir_path("run"), n,
+                               (const char *[]){ "--work-delay", "2", NULL },
+                               h_tmpdir_path("err"), &status)) {
+        ck_assert_msg(status == 1 || status == 127, "nofile %d: exit %d",
+                      n, status);
+        ck_assert_int_lt(++n, 64);
+    }
+    fx_load_start(pids, srv.dir, work, 24, 2);
+    fx_load_wait(pids, 24);
+    ck_assert_int_eq(fx_load_check(work, 24, NULL), 0);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, tail, sizeof(tail)), 0);
+    fx_summary(tail, &sum);
+    ck_assert_int_eq(sum.dropped, 0);
 }
 END_TEST
 
@@ -507,7 +557,9 @@ faults_suite(void)
     tcase_add_test(server, test_fault_kill_server);
     tcase_add_test(server, test_fault_flood_fifo1);
     tcase_add_test(server, test_fault_kill_server_while_full);
+    tcase_add_test(server, test_fault_stdout_gone);
     tcase_add_test(resources, test_fault_fd_exhaustion);
+    tcase_add_test(resources, test_fault_fd_limit_clients);
     tcase_add_test(resources, test_fault_full_rundir);
     return s;
 }

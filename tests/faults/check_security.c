@@ -17,6 +17,8 @@
  *                   connected client, and none once its clients are gone;
  *   planted         a regular file or a symlink where a FIFO should be:
  *                   a client refuses to open it;
+ *   planted_lock    a FIFO where server.lock should be: a client and a
+ *                   server refuse it at once (EINVAL), never wait on it;
  *   fake_pid        a request naming another process's pid (a bystander,
  *                   the server itself, a worker, a live client) sends
  *                   nothing to anybody but that client: the bystander,
@@ -435,6 +437,32 @@ START_TEST(test_security_planted_files)
 }
 END_TEST
 
+/* A FIFO as server.lock: opening it to read would wait for a writer */
+START_TEST(test_security_planted_lock)
+{
+    const char *dir = h_tmpdir_path("run");
+    char lock[PATH_MAX + 16], *err;
+
+    snprintf(lock, sizeof(lock), "%s/server.lock", dir);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(mkfifo(lock, 0600), 0);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                           dir, "6", "*", "7", NULL }, NULL, NULL,
+                           h_tmpdir_path("err"), 10000), 1);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(h_count_lines(err, "EINVAL") == 1 &&
+                  h_count_lines(err, "") == 1, "rc: %s", err);
+    free(err);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-server"),
+                           "--dir", dir, NULL }, NULL, NULL,
+                           h_tmpdir_path("err"), 10000), 1);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(h_count_lines(err, "EINVAL") == 1 &&
+                  h_count_lines(err, "") == 1, "server: %s", err);
+    free(err);
+}
+END_TEST
+
 /* ---- requests that name someone else ------------------------------------- */
 
 /* True when a signal in 'set' is pending for this process */
@@ -666,6 +694,7 @@ security_suite(void)
     tcase_add_test(swap, test_security_dir_swap);
     tcase_add_test(fds, test_security_descriptors);
     tcase_add_test(fds, test_security_planted_files);
+    tcase_add_test(fds, test_security_planted_lock);
     tcase_add_test(fds, test_security_client_pidfds);
     tcase_add_loop_test(peers, test_security_fake_pid, 0,
                         (int)(sizeof(victims) / sizeof(victims[0])));

@@ -37,7 +37,9 @@
  *   no_workers      a server whose processing clients cannot run exits 1
  *                   before printing "ready";
  *   nul_line        a --file line with a NUL byte is an error for that
- *                   line, and says so.
+ *                   line, and says so;
+ *   long_line       so is a line too long, which is never kept whole in
+ *                   memory: its beginning is shown, the rest dropped.
  *
  * Each waits on conditions (process state and pending signals in /proc,
  * bytes the server wrote), never on a sleep.
@@ -709,10 +711,23 @@ START_TEST(test_stall_no_workers)
 }
 END_TEST
 
+/* What ipclab-rc --file IN printed, exiting 0, served by a fresh server */
+static char *
+rc_file_output(const char *in)
+{
+    struct fx_server srv;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                           srv.h.dir, "--file", in, NULL }, NULL,
+                           h_tmpdir_path("rc.out"), NULL, FX_RUN_MS), 0);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+    return h_read_file(h_tmpdir_path("rc.out"));
+}
+
 START_TEST(test_stall_nul_line)
 {
     static const char input[] = "1 + 2\n3\0 + 4\n\0\n5 * 5\n";
-    struct fx_server srv;
     char *out;
     FILE *f;
 
@@ -721,18 +736,36 @@ START_TEST(test_stall_nul_line)
     ck_assert_uint_eq(fwrite(input, 1, sizeof(input) - 1, f),
                       sizeof(input) - 1);
     ck_assert_int_eq(fclose(f), 0);
-    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
-    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
-                           srv.h.dir, "--file", h_tmpdir_path("nul.in"),
-                           NULL }, NULL, h_tmpdir_path("nul.out"), NULL,
-                           FX_RUN_MS), 0);
-    out = h_read_file(h_tmpdir_path("nul.out"));
+    out = rc_file_output(h_tmpdir_path("nul.in"));
     ck_assert_str_eq(out, "1 + 2 = 3\n"
                           "3\\0 + 4: invalid expression (NUL byte)\n"
                           "\\0: invalid expression (NUL byte)\n"
                           "5 * 5 = 25\n");
     free(out);
-    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_stall_long_line)
+{
+    char *out;
+    FILE *f;
+
+    /* a line of 8 MiB, a long comment, then a short line at the end */
+    f = fopen(h_tmpdir_path("long.in"), "we");
+    ck_assert(f != NULL);
+    fputs("1 + 2\n", f);
+    for (int i = 0; i < 8 << 20; i++)
+        fputc('7', f);
+    fputs(" + 1\n#", f);
+    for (int i = 0; i < 5000; i++)
+        fputc('c', f);
+    fputs("\n5 * 5", f);
+    ck_assert_int_eq(fclose(f), 0);
+    out = rc_file_output(h_tmpdir_path("long.in"));
+    ck_assert_str_eq(out, "1 + 2 = 3\n"
+                          "77777777777777777777...: line too long\n"
+                          "5 * 5 = 25\n");
+    free(out);
 }
 END_TEST
 
@@ -761,5 +794,6 @@ stall_suite(void)
     tcase_add_test(input, test_stall_returned_forgery);
     tcase_add_test(input, test_stall_no_workers);
     tcase_add_test(input, test_stall_nul_line);
+    tcase_add_test(input, test_stall_long_line);
     return s;
 }
