@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipclab/cli.h"
 #include "ipclab/err.h"
 #include "bench.h"
 
@@ -48,7 +49,7 @@ main(int argc, char *argv[])
         ipc_usage_error("which command? (ipclab-bench --help lists them)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
-        return 0;
+        ipc_cli_help_exit();
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -253,7 +253,7 @@ bench_options(int argc, char *argv[], const char *usage,
             ipc_usage_error("option '--%s' is not one of this command's",
                             name);
         switch (id) {
-        case 1: fputs(usage, stdout); exit(0);
+        case 1: fputs(usage, stdout); ipc_cli_help_exit();
         case 2: o->iter = ipc_cli_int_or_exit(name, arg, 1, 100000000); break;
         case 3: o->cpu = (int)ipc_cli_int_or_exit(name, arg, 0,
                                                   CPU_SETSIZE - 1); break;

@@ -17,7 +17,7 @@
  *         switch (id) {
  *         case IPCLAB_CLI_OPERAND: ...arg is the operand...
  *         case OPT_DIR:         ...arg is the value...
- *         case OPT_HELP:        ipc_cli_help_exit(usage);
+ *         case OPT_HELP:        usage(); ipc_cli_help_exit();
  *         }
  *     }
  *
@@ -77,10 +77,10 @@ ipc_cli_int_or_exit(const char *name, const char *value, int64_t min,
                     int64_t max);
 
 /*
- * Print the help with usage() and end the program: status 0, or 1 with a
- * message when stdout cannot take it (closed, or a full disk).
+ * End the program after its help was printed on stdout: status 0, or 1
+ * with a message when stdout could not take it (closed, or a full disk).
  */
 void
-ipc_cli_help_exit(void (*usage)(void)) __attribute__((noreturn));
+ipc_cli_help_exit(void) __attribute__((noreturn));
 
 #endif /* IPCLAB_CLI_H */

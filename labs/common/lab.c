@@ -122,7 +122,7 @@ parse_args(const struct lab *lab, int argc, char *argv[], bool *chosen)
 
         if (id != IPCLAB_CLI_OPERAND) {
             usage(lab);
-            exit(0);
+            ipc_cli_help_exit();
         }
         n++;
         for (int i = 0; lab->experiments[i].name != NULL; i++) {

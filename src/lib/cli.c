@@ -111,10 +111,9 @@ ipc_cli_int_or_exit(const char *name, const char *value, int64_t min,
 }
 
 void
-ipc_cli_help_exit(void (*usage)(void))
+ipc_cli_help_exit(void)
 {
-    usage();
-    if (fflush(stdout) == EOF)
+    if (fflush(stdout) == EOF || ferror(stdout))
         ipc_die("cannot write the help");
     exit(0);
 }

@@ -57,7 +57,8 @@ ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
            IPCLAB_CLI_END) {
         switch (id) {
         case OPT_HELP:
-            ipc_cli_help_exit(usage);
+            usage();
+            ipc_cli_help_exit();
         case OPT_DIR:
             args->dir = arg;
             break;

@@ -152,7 +152,7 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
     while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
            IPCLAB_CLI_END) {
         switch (id) {
-        case OPT_HELP:    ipc_cli_help_exit(usage);
+        case OPT_HELP:    usage(); ipc_cli_help_exit();
         case OPT_DIR:     o->dir = arg; break;
         case OPT_FILE:    o->file = arg; break;
         case OPT_GATE:    o->gate = arg; break;

@@ -100,7 +100,7 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     s->ack_timeout_ms = ACK_TIMEOUT_MS;
     while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) != IPCLAB_CLI_END) {
         switch (id) {
-        case OPT_HELP:          ipc_cli_help_exit(usage);
+        case OPT_HELP:          usage(); ipc_cli_help_exit();
         case OPT_DIR:           *dir_opt = arg; break;
         case OPT_SPAWN:
             s->workers.once = strcmp(arg, "per-request") == 0;

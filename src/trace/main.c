@@ -241,7 +241,7 @@ main(int argc, char *argv[])
         switch (id) {
         case OPT_HELP:
             usage(cmd);
-            return 0;
+            ipc_cli_help_exit();
         case OPT_SINCE:
         case OPT_UNTIL:
             if (tr_view_parse_time(arg, id == OPT_SINCE ? &a.view.since

@@ -134,20 +134,27 @@ START_TEST(test_cli_overlong_dir)
 }
 END_TEST
 
-/* --help that cannot be written is a failure, not a success */
-static const char *const programs[] = { "ipclab-server", "ipclab-rc",
-                                        "ipclab-div" };
+/* --help that cannot be written is a failure, not a success: every
+   program, and a command of the two that have commands */
+static const char *const helps[][3] = {
+    { "ipclab-server", "--help" }, { "ipclab-rc", "--help" },
+    { "ipclab-div", "--help" }, { "ipclab-trace", "--help" },
+    { "ipclab-trace", "seq", "--help" }, { "ipclab-bench", "--help" },
+    { "ipclab-bench", "report", "--help" }, { "lab01-fifo-setup", "--help" },
+    { "lab04-signal-sync", "--help" },
+};
 
 START_TEST(test_cli_help_unwritable)
 {
+    const char *argv[4] = { h_bin(helps[_i][0]), helps[_i][1], helps[_i][2] };
     char *err;
 
-    ck_assert_int_eq(h_run((const char *[]){ h_bin(programs[_i]), "--help",
-                     NULL }, NULL, "/dev/full", h_tmpdir_path("err"),
-                     10000), 1);
+    ck_assert_int_eq(h_run(argv, NULL, "/dev/full", h_tmpdir_path("err"),
+                           10000), 1);
     err = h_read_file(h_tmpdir_path("err"));
     ck_assert_msg(h_count_lines(err, "ENOSPC") == 1 &&
-                  h_count_lines(err, "") == 1, "stderr: %s", err);
+                  h_count_lines(err, "") == 1, "%s %s: stderr: %s",
+                  helps[_i][0], helps[_i][1], err);
     free(err);
 }
 END_TEST
@@ -162,6 +169,6 @@ cli_suite(void)
                         (int)(sizeof(bad) / sizeof(bad[0])));
     tcase_add_test(errors, test_cli_overlong_dir);
     tcase_add_loop_test(errors, test_cli_help_unwritable, 0,
-                        (int)(sizeof(programs) / sizeof(programs[0])));
+                        (int)(sizeof(helps) / sizeof(helps[0])));
     return s;
 }
