@@ -286,6 +286,11 @@ main(int argc, char *argv[])
             note_arg(scope_args, sizeof(scope_args), "layout", arg);
             break;
         case OPT_OUTPUT:
+            /* the names of its pages are printed: shown as they are */
+            if (strcmp(tr_shown(text, sizeof(text), arg), arg) != 0)
+                ipc_usage_error("--output: '%s' has characters that cannot "
+                                "be shown (controls, invisible ones, bytes "
+                                "that are not UTF-8)", text);
             a.svg.output = arg;
             break;
         case IPCLAB_CLI_OPERAND:

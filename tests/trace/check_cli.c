@@ -122,6 +122,8 @@ static const struct {
                              "/a", NULL } },
     { "narrow width", { "seq", "--width", "5", "/a", NULL } },
     { "missing value", { "svg", "--pid", NULL } },
+    { "unprintable output name", { "svg", "--output", "a\x1b[31m.svg", "/a",
+                                   NULL } },
 };
 
 START_TEST(test_cli_usage_errors)
