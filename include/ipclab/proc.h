@@ -175,11 +175,16 @@ ipc_reap(pid_t pid, const char *role, int *code);
  * Wait up to timeout_ms for child pid to end (ipc_wait_exit()), SIGKILL it
  * when it has not, and reap it either way (ipc_reap(), traced with 'role').
  * Returns 0 with its exit status (or 128 + signal) in *code when it ended
- * in time; -1 with errno ETIMEDOUT when it had to be killed, or with the
- * errno of a wait that failed. Never prints or exits.
+ * in time; -1 with errno ETIMEDOUT when it had to be killed (*code set
+ * too), or with the errno of a wait that failed. Never prints or exits.
  */
 int
 ipc_wait_or_kill(pid_t pid, const char *role, int timeout_ms, int *code);
+
+/* The same without the proc_reap event: for tests, which must trace
+   nothing of their own */
+int
+ipc_wait_or_kill_untraced(pid_t pid, int timeout_ms, int *code);
 
 /*
  * Directory of the running executable (from /proc/self/exe) into buf, so

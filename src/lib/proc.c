@@ -385,8 +385,9 @@ ipc_wait_exit(pid_t pid, int timeout_ms)
     return 0;
 }
 
-pid_t
-ipc_reap(pid_t pid, const char *role, int *code)
+/* ipc_reap() without its event */
+static pid_t
+reap_untraced(pid_t pid, int *code)
 {
     int status;
     pid_t r;
@@ -394,16 +395,24 @@ ipc_reap(pid_t pid, const char *role, int *code)
     do
         r = waitpid(pid, &status, WNOHANG);
     while (r == -1 && errno == EINTR);
-    if (r <= 0)
-        return r;
-    *code = WIFEXITED(status) ? WEXITSTATUS(status)
-                              : 128 + WTERMSIG(status);
-    IPCLAB_TP(proc_reap, role, (int)r, *code);
+    if (r > 0)
+        *code = WIFEXITED(status) ? WEXITSTATUS(status)
+                                  : 128 + WTERMSIG(status);
+    return r;
+}
+
+pid_t
+ipc_reap(pid_t pid, const char *role, int *code)
+{
+    pid_t r = reap_untraced(pid, code);
+
+    if (r > 0)
+        IPCLAB_TP(proc_reap, role, (int)r, *code);
     return r;
 }
 
 int
-ipc_wait_or_kill(pid_t pid, const char *role, int timeout_ms, int *code)
+ipc_wait_or_kill_untraced(pid_t pid, int timeout_ms, int *code)
 {
     bool ended = ipc_wait_exit(pid, timeout_ms) == 0;
 
@@ -412,13 +421,26 @@ ipc_wait_or_kill(pid_t pid, const char *role, int timeout_ms, int *code)
     /* out of time: kill it, and wait for that without a bound */
     if (!ended && (kill(pid, SIGKILL) == -1 || ipc_wait_exit(pid, -1) == -1))
         return -1;
-    if (ipc_reap(pid, role, code) != pid) {
+    if (reap_untraced(pid, code) != pid) {
         errno = ECHILD;
         return -1;
     }
     if (!ended)
         errno = ETIMEDOUT;
     return ended ? 0 : -1;
+}
+
+int
+ipc_wait_or_kill(pid_t pid, const char *role, int timeout_ms, int *code)
+{
+    int rc = ipc_wait_or_kill_untraced(pid, timeout_ms, code);
+    int saved = errno;
+
+    if (rc == 0 || saved == ETIMEDOUT) {    /* reaped, in time or killed */
+        IPCLAB_TP(proc_reap, role, (int)pid, *code);
+        errno = saved;
+    }
+    return rc;
 }
 
 int

@@ -1021,7 +1021,7 @@ cmd_check_run(const struct cmd_args *args)
     }
     if (report(&c, g, n) == -1) {
         errno = ENOMEM;
-        ipc_warn("cannot check '%s'", dir);
+        ipc_warn("cannot check '%s'", args->shown);
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
@@ -1045,7 +1045,7 @@ cmd_check_run(const struct cmd_args *args)
                c.merged == 1 ? "" : "s");
     if (c.violations > 0) {
         ipc_warnx("%lu protocol violation%s in '%s'%s", c.violations,
-                  c.violations == 1 ? "" : "s", dir,
+                  c.violations == 1 ? "" : "s", args->shown,
                   n > 0 ? " outside the stretches where events were lost" :
                   "");
         goto out;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ipclab/err.h"
+#include "decode.h"
 #include "diagram.h"
 #include "label.h"
 #include "order.h"
@@ -381,8 +382,9 @@ layout(struct pass *p, int max_lanes)
     return rc;
 }
 
+/* Read the trace in dir ('shown' in messages) for pass p */
 static int
-run_pass(const char *dir, struct pass *p, const char *what)
+run_pass(const char *dir, const char *shown, struct pass *p, const char *what)
 {
     struct tr_source_info info;
     int rc = -1;
@@ -391,7 +393,7 @@ run_pass(const char *dir, struct pass *p, const char *what)
     if (p->no == 2)
         p->o = tr_order_new(drawn, p);
     if (p->m == NULL || (p->no == 2 && p->o == NULL)) {
-        ipc_warn("cannot draw '%s'", dir);
+        ipc_warn("cannot draw '%s'", shown);
         goto out;
     }
     if (tr_source_read(dir, on_event, p, what, &info) == -1)
@@ -439,20 +441,21 @@ by_last(const void *x, const void *y)
     return a->vpid < b->vpid ? -1 : a->vpid > b->vpid;
 }
 
-/* The view selected nothing: say which filter, as one line */
+/* The view selected nothing: say which filter, as one line ('shown': the
+   trace directory as messages print it) */
 static void
-say_empty(const char *dir, const struct tr_view *v, uint64_t span)
+say_empty(const char *shown, const struct tr_view *v, uint64_t span)
 {
     char what[128] = "", t[32];
     bool window = v->since != 0 || v->until != UINT64_MAX;
 
     if (v->req_pid != 0 && v->pid == 0 && !window) {
         ipc_warnx("request %d:%u is not in the trace in '%s'", v->req_pid,
-                  v->req_seq, dir);
+                  v->req_seq, shown);
         return;
     }
     if (v->pid != 0 && v->req_pid == 0 && !window) {
-        ipc_warnx("process %d is not in the trace in '%s'", v->pid, dir);
+        ipc_warnx("process %d is not in the trace in '%s'", v->pid, shown);
         return;
     }
     if (v->pid != 0)
@@ -467,18 +470,18 @@ say_empty(const char *dir, const struct tr_view *v, uint64_t span)
         tr_append(what, sizeof(what), " --until %sms",
                   tr_fmt_ms(v->until, t, sizeof(t)));
     ipc_warnx("nothing in the trace in '%s' is selected by%s (the trace "
-              "lasts %s ms)", dir, what, tr_fmt_ms(span, t, sizeof(t)));
+              "lasts %s ms)", shown, what, tr_fmt_ms(span, t, sizeof(t)));
 }
 
 /* After pass 1: no experiments make one untitled section; 0, or -1 */
 static int
-sections(const char *dir, struct tr_layout *L)
+sections(const char *shown, struct tr_layout *L)
 {
     if (L->nsecs == 0 && (L->secs = calloc(1, sizeof(*L->secs))) != NULL)
         L->nsecs = 1;
     if (L->nsecs <= 0) {
         L->nsecs = 0;
-        ipc_warnx("out of memory reading the experiments of '%s'", dir);
+        ipc_warnx("out of memory reading the experiments of '%s'", shown);
         return -1;
     }
     return 0;
@@ -494,17 +497,20 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     const struct tr_gap *gaps;
     struct tr_gap *gaps_copy = NULL;
     struct vanished gone = { 0 };
+    char shown[TR_SHOWN_MAX];
     int rc = -1;
 
-    if (run_pass(dir, &one, "pass 1 of 2") == -1 || sections(dir, &L) == -1)
+    tr_shown(shown, sizeof(shown), dir);
+    if (run_pass(dir, shown, &one, "pass 1 of 2") == -1 ||
+        sections(shown, &L) == -1)
         goto out;
     if (L.nitems == 0 && (v->pid != 0 || v->req_pid != 0 || v->since != 0 ||
                           v->until != UINT64_MAX)) {
-        say_empty(dir, v, L.end - L.origin);
+        say_empty(shown, v, L.end - L.origin);
         goto out;
     }
     if (layout(&one, max_lanes) == -1) {
-        ipc_warn("cannot lay out '%s'", dir);
+        ipc_warn("cannot lay out '%s'", shown);
         goto out;
     }
     L.procs = &one.procs;
@@ -512,14 +518,14 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     gaps = tr_source_gaps(&L.ngaps);
     if (L.ngaps > 0 &&
         (L.gaps = gaps_copy = malloc(L.ngaps * sizeof(*gaps))) == NULL) {
-        ipc_warn("cannot draw '%s'", dir);
+        ipc_warn("cannot draw '%s'", shown);
         goto out;
     }
     if (L.ngaps > 0)
         memcpy(gaps_copy, gaps, L.ngaps * sizeof(*gaps));
     tr_hash_each(&one.procs.by_vpid, gone_one, &gone);
     if (gone.oom) {
-        ipc_warnx("out of memory reading the processes of '%s'", dir);
+        ipc_warnx("out of memory reading the processes of '%s'", shown);
         goto out;
     }
     if (gone.n > 0)
@@ -529,7 +535,7 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     L.nlanes = L.secs[0].nlanes;
     if (ops->begin != NULL)
         ops->begin(&L, arg);
-    if (run_pass(dir, &two, "pass 2 of 2") == -1)
+    if (run_pass(dir, shown, &two, "pass 2 of 2") == -1)
         goto out;
     if (ops->end(&L, arg) == -1)
         goto out;

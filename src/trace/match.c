@@ -50,6 +50,7 @@
 
 #include "ipclab/err.h"
 
+#include "decode.h"
 #include "hash.h"
 #include "match.h"
 
@@ -945,10 +946,11 @@ tr_match_read(const char *dir, struct tr_procs *procs, tr_event_fn on_event,
 {
     struct reading r = { procs, on_event, tr_match_new(procs, on_item, arg),
                          arg };
+    char shown[TR_SHOWN_MAX];
     int rc;
 
     if (r.m == NULL) {
-        ipc_warn("cannot read '%s'", dir);
+        ipc_warn("cannot read '%s'", tr_shown(shown, sizeof(shown), dir));
         return -1;
     }
     if ((rc = tr_source_read(dir, read_one, &r, NULL, info)) == 0)

@@ -278,7 +278,8 @@ cmd_overlap_run(const struct cmd_args *args)
     }
     if (!o.server) {
         fprintf(stderr, "%s: overlap: no server in the trace in '%s' (no "
-                "process traced itself as 'server')\n", ipc_progname(), dir);
+                "process traced itself as 'server')\n", ipc_progname(),
+                args->shown);
         return 1;
     }
     printf("summary: %" PRIu64 " request%s entered beside another "

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ipclab/err.h"
+#include "decode.h"
 #include "recinfo.h"
 
 /* "4711 4720" into ri->pids; -1 on anything else */
@@ -46,7 +47,7 @@ parse_count(const char *s, uint64_t *out)
 int
 tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
 {
-    char path[PATH_MAX], line[4096];
+    char path[PATH_MAX], line[4096], shown[TR_SHOWN_MAX];
     unsigned lineno = 0;
     int rc = 0;
     FILE *f;
@@ -54,13 +55,13 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
     memset(ri, 0, sizeof(*ri));
     if (snprintf(path, sizeof(path), "%s/record.info", dir) >=
         (int)sizeof(path)) {
-        ipc_warnx("'%s': path too long", dir);
+        ipc_warnx("'%s': path too long", tr_shown(shown, sizeof(shown), dir));
         return -1;
     }
     if ((f = fopen(path, "r")) == NULL) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
-        ipc_warn("cannot read '%s'", path);
+        ipc_warn("cannot read '%s'", tr_shown(shown, sizeof(shown), path));
         return -1;
     }
     ri->present = true;
@@ -84,16 +85,17 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
             rc = parse_count(eq, &ri->discarded);
     }
     if (rc == 0 && ferror(f)) {
-        ipc_warn("cannot read '%s'", path);
+        ipc_warn("cannot read '%s'", tr_shown(shown, sizeof(shown), path));
         fclose(f);
         return -1;
     }
     fclose(f);
+    tr_shown(shown, sizeof(shown), path);
     if (rc == -1)
-        ipc_warnx("'%s', line %u: not what traces/record.sh writes", path,
+        ipc_warnx("'%s', line %u: not what traces/record.sh writes", shown,
                   lineno);
     else if (ri->npids == 0) {
-        ipc_warnx("'%s' names no recorded process (no 'pids=' line)", path);
+        ipc_warnx("'%s' names no recorded process (no 'pids=' line)", shown);
         rc = -1;
     }
     return rc;

@@ -32,6 +32,7 @@
 #include <stdio.h>
 
 #include "ipclab/err.h"
+#include "decode.h"
 #include "hash.h"
 #include "procs.h"
 #include "recinfo.h"
@@ -175,6 +176,7 @@ read_scoped(const char *dir, tr_event_fn fn, void *arg, const char *pass,
     struct scope sc = { .fn = fn, .arg = arg, .other = UINT64_MAX };
     struct tr_recinfo ri;
     tr_event_fn keep = keep_members;
+    char shown[TR_SHOWN_MAX];
     int rc = -1;
 
     if (scope_mode == TR_SCOPE_ALL)
@@ -192,7 +194,7 @@ read_scoped(const char *dir, tr_event_fn fn, void *arg, const char *pass,
         if (!sc.seen) {
             ipc_warnx("none of the recorded processes (record.info) traced "
                       "anything in '%s' (--all shows what the trace holds)",
-                      dir);
+                      tr_shown(shown, sizeof(shown), dir));
             goto out;
         }
         if (sc.other == UINT64_MAX) {
@@ -208,7 +210,7 @@ read_scoped(const char *dir, tr_event_fn fn, void *arg, const char *pass,
             goto out;
         if (!sc.seen) {
             ipc_warnx("process %d is not in the trace in '%s'",
-                      scope_server, dir);
+                      scope_server, tr_shown(shown, sizeof(shown), dir));
             goto out;
         }
         /* a requesting or processing client, by its own proc_start (a
@@ -216,7 +218,8 @@ read_scoped(const char *dir, tr_event_fn fn, void *arg, const char *pass,
         if (tr_role_group(sc.role) == TR_GROUP_RC ||
             tr_role_group(sc.role) == TR_GROUP_WORKER) {
             ipc_warnx("process %d is not a server in the trace in '%s' "
-                      "(its role is %s)", scope_server, dir, sc.role);
+                      "(its role is %s)", scope_server,
+                      tr_shown(shown, sizeof(shown), dir), sc.role);
             goto out;
         }
     }

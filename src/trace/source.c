@@ -100,13 +100,14 @@ compare_paths(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Print the root cause of the current libbabeltrace2 error, or 'dflt'. */
+/* Print the root cause of the current libbabeltrace2 error, or 'dflt'
+   ('shown': the trace directory as messages print it). */
 static void
-report_bt_error(const char *dir, const char *dflt)
+report_bt_error(const char *shown, const char *dflt)
 {
     const bt_error *err = bt_current_thread_take_error();
     const char *msg = dflt;
-    char line[256];
+    char line[256], safe[256];
     uint64_t n;
 
     if (err != NULL && (n = bt_error_get_cause_count(err)) > 0)
@@ -118,7 +119,9 @@ report_bt_error(const char *dir, const char *dflt)
     if (n > 0 && line[n - 1] == '.')
         line[n - 1] = '\0';    /* our messages end without a full stop */
     line[0] = (char)tolower((unsigned char)line[0]);
-    ipc_warnx("cannot read the trace in '%s': %s", dir, line);
+    /* the cause may quote a path: shown safe too */
+    ipc_warnx("cannot read the trace in '%s': %s", shown,
+              tr_shown(safe, sizeof(safe), line));
     if (err != NULL)
         bt_error_release(err);
 }
@@ -223,13 +226,13 @@ tr_gap_count(const struct tr_gap *g, char *buf, size_t n)
 void
 tr_source_warn_lost(const char *dir, const struct tr_source_info *info)
 {
-    char a[32], b[32], c[48];
+    char a[32], b[32], c[48], shown[TR_SHOWN_MAX];
 
     if (info->discarded == 0 && ngaps == 0)
         return;
     ipc_warnx("warning: the tracer lost %" PRIu64 " events in '%s' (its "
               "buffers were full): what happened there is incomplete, not "
-              "wrong", info->discarded, dir);
+              "wrong", info->discarded, tr_shown(shown, sizeof(shown), dir));
     for (size_t i = 0; i < ngaps; i++) {
         if (i == WARN_GAPS && ngaps > WARN_GAPS + 1) {
             fprintf(stderr, "  and %zu more stretches ('ipclab-trace check' "
@@ -350,9 +353,10 @@ out_put_values:
     return rc;
 }
 
-/* Build the graph for the traces in paths[0..n) and run it to the end. */
+/* Build the graph for the traces in paths[0..n) and run it to the end
+   ('shown': the trace directory as messages print it). */
 static int
-run_graph(const char *dir, char **paths, int n, struct reader *r)
+run_graph(const char *shown, char **paths, int n, struct reader *r)
 {
     const bt_plugin *ctf = NULL, *utils = NULL;
     const bt_component_filter *mux;
@@ -396,7 +400,7 @@ run_graph(const char *dir, char **paths, int n, struct reader *r)
     rc = 0;
     goto out_put_graph;
 out_error:
-    report_bt_error(dir, "not a valid CTF trace");
+    report_bt_error(shown, "not a valid CTF trace");
 out_put_graph:
     bt_graph_put_ref(g);
 out_put_plugins:
@@ -411,25 +415,26 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
 {
     struct reader r = { .fn = fn, .arg = arg, .info = info, .pass = pass };
     struct tr_recinfo ri;
-    char *paths[MAX_TRACES];
+    char *paths[MAX_TRACES], shown[TR_SHOWN_MAX];
     struct stat st;
     int n = 0, rc = -1;
 
+    tr_shown(shown, sizeof(shown), dir);
     memset(info, 0, sizeof(*info));
     ngaps = 0;
     if (stat(dir, &st) == -1) {
-        ipc_warn("cannot open trace directory '%s'", dir);
+        ipc_warn("cannot open trace directory '%s'", shown);
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
         ipc_warnx("'%s' is not a trace directory (give the directory "
-                  "traces/record.sh -o wrote)", dir);
+                  "traces/record.sh -o wrote)", shown);
         return -1;
     }
     find_traces(dir, 0, paths, &n);
     if (n == 0) {
         ipc_warnx("'%s' holds no CTF trace (no 'metadata' file inside): "
-                  "was anything recorded?", dir);
+                  "was anything recorded?", shown);
         return -1;
     }
     qsort(paths, (size_t)n, sizeof(paths[0]), compare_paths);
@@ -438,10 +443,10 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     r.started = r.shown = now_ns();
     r.progress = isatty(STDERR_FILENO) ? 0 : -1;
     if ((r.dec = tr_decoder_new()) == NULL) {
-        ipc_warn("cannot read '%s'", dir);
+        ipc_warn("cannot read '%s'", shown);
         goto out_free_paths;
     }
-    rc = run_graph(dir, paths, n, &r);
+    rc = run_graph(shown, paths, n, &r);
     if (r.progress > 0)
         fprintf(stderr, "\r\033[K");
     merge_gaps();
@@ -451,20 +456,20 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
         info->discarded = ri.discarded;     /* 'lttng stop' knew more */
     if (rc == 0 && r.no_memory) {
         errno = ENOMEM;         /* what failed then, whatever ran since */
-        ipc_warn("cannot read '%s'", dir);
+        ipc_warn("cannot read '%s'", shown);
         rc = -1;
     } else if (rc == 0 && r.bad_clock) {
         ipc_warnx("the trace in '%s' has ipclab events without timestamps",
-                  dir);
+                  shown);
         rc = -1;
     } else if (rc == 0 && info->events == 0) {
         if (info->other_events > 0)
             ipc_warnx("'%s' is not an ipclab trace: none of its %llu events "
-                      "is an ipclab:* event", dir,
+                      "is an ipclab:* event", shown,
                       (unsigned long long)info->other_events);
         else
             ipc_warnx("the trace in '%s' holds no events: was an ipclab "
-                      "program run while it was recorded?", dir);
+                      "program run while it was recorded?", shown);
         rc = -1;
     }
     tr_decoder_free(r.dec);

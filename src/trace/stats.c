@@ -164,12 +164,13 @@ print_us(uint64_t ns)
 }
 
 static void
-report(struct stats *s, const char *dir, const struct tr_source_info *info)
+report(struct stats *s, const char *shown,
+       const struct tr_source_info *info)
 {
     uint64_t negative = 0;
 
     printf("%s: %" PRIu64 " events in %.3f ms, %" PRIu64 " processes\n",
-           dir, info->events, (double)(info->last_ts - info->first_ts) / 1e6,
+           shown, info->events, (double)(info->last_ts - info->first_ts) / 1e6,
            s->procs.seen);
 
     printf("\n%-40s %9s\n", "events", "count");
@@ -233,7 +234,7 @@ cmd_stats_run(const struct cmd_args *args)
     int rc = 1;
 
     if (tr_match_read(dir, &s.procs, on_event, on_item, &s, &info) == 0) {
-        report(&s, dir, &info);
+        report(&s, args->shown, &info);
         rc = 0;
     }
     tr_hash_free_values(&s.reqs);

@@ -35,10 +35,8 @@
 #include <unistd.h>
 
 #include "faults.h"
-#include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "ipclab/record.h"
-#include "ipclab/rundir.h"
 #include "ipclab/sig.h"
 #include "rawclient.h"
 
@@ -352,41 +350,23 @@ START_TEST(test_input_traced)
 END_TEST
 
 /* The fake client of test_input_last_ack: a request, its ready, then (on
-   a byte from 'go') read, ack and exit at once. Exit status: the step
-   that failed. */
+   a byte from 'go') read, ack and exit at once. A step that fails says
+   why (rawclient.h) and exits 1. */
 static void
-last_ack_client(const char *dir, pid_t server, int ready_w, int go_r)
+last_ack_client(const char *dir, int ready_w, int go_r)
 {
+    struct raw_client c;
     struct ipc_record rec;
-    struct ipc_sig_event ev;
-    struct ipc_sigs sigs;
-    char path[PATH_MAX], byte = 'r';
-    sigset_t set;
-    int fd1, fd2;
+    char byte = 'r';
 
-    ipc_sigs_init(&sigs, IPCLAB_SIG_RT);
-    sigemptyset(&set);
-    sigaddset(&set, sigs.ready);
-    if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
-        _exit(10);
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO2) == -1 ||
-        (fd2 = ipc_fifo_open(IPCLAB_FIFO2, path, O_RDONLY | O_NONBLOCK)) == -1)
-        _exit(11);
-    if (ipc_rundir_fifo(path, sizeof(path), dir, IPCLAB_FIFO1) == -1 ||
-        (fd1 = ipc_fifo_open(IPCLAB_FIFO1, path, O_WRONLY)) == -1)
-        _exit(12);
-    ipc_rec_request(&rec, IPCLAB_OP_SUM, 20, 22, 1);
-    if (ipc_rec_write(fd1, IPCLAB_FIFO1, &rec, 5000) == -1)
-        _exit(13);
-    if (ipc_sig_wait(&set, 10000, &ev) != sigs.ready)
-        _exit(14);
-    if (write(ready_w, &byte, 1) != 1 || read(go_r, &byte, 1) != 1)
-        _exit(15);
-    if (ipc_rec_read_one(fd2, IPCLAB_FIFO2, &rec, IPCLAB_KIND_RESULT) != 1 ||
-        rec.value != 42)
-        _exit(16);
-    if (ipc_sig_send(&sigs, sigs.ack, "ack", server, rec.seq) == -1)
-        _exit(17);
+    raw_open(&c, dir);
+    raw_send(&c, IPCLAB_OP_SUM, 20, 22);
+    raw_wait_ready(&c);
+    ck_assert_msg(write(ready_w, &byte, 1) == 1 && read(go_r, &byte, 1) == 1,
+                  "the fake client lost its test: %s", strerror(errno));
+    raw_read_result(&c, &rec);
+    ck_assert_int_eq(rec.value, 42);
+    raw_ack(&c, &rec);
     _exit(0);
 }
 
@@ -408,7 +388,7 @@ START_TEST(test_input_last_ack)
     ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
     fflush(NULL);
     if ((client = fork()) == 0)
-        last_ack_client(srv.h.dir, (pid_t)server, ready[1], go[0]);
+        last_ack_client(srv.h.dir, ready[1], go[0]);
     ck_assert_int_gt(client, 0);
     close(ready[1]);
     close(go[0]);
@@ -420,7 +400,8 @@ START_TEST(test_input_last_ack)
     ck_assert(fx_wait_stopped((pid_t)server, 0, 10000));
     ck_assert_int_eq(write(go[1], &byte, 1), 1);
     status = h_wait(client, 10000);
-    ck_assert_msg(status == 0, "the fake client failed at step %d", status);
+    ck_assert_msg(status == 0, "the fake client failed (exit status %d)",
+                  status);
     ck_assert_int_eq(kill((pid_t)server, SIGCONT), 0);
     close(ready[0]);
     close(go[1]);

@@ -3,8 +3,9 @@
  *
  * Usage errors exit 2 with "Try 'ipclab-trace --help'."; a missing, empty,
  * corrupt or foreign trace directory exits 1 with one clear line, the same
- * for every subcommand. Text from a trace reaches the terminal without a
- * control character or a byte that is not UTF-8.
+ * for every subcommand. Text from a trace or the command line (the trace
+ * directory's name) reaches the terminal without a control character, an
+ * invisible formatting character or a byte that is not UTF-8.
  */
 #include <errno.h>
 #include <locale.h>
@@ -121,6 +122,8 @@ static const struct {
                              "/a", NULL } },
     { "narrow width", { "seq", "--width", "5", "/a", NULL } },
     { "missing value", { "svg", "--pid", NULL } },
+    { "unprintable output name", { "svg", "--output", "a\x1b[31m.svg", "/a",
+                                   NULL } },
 };
 
 START_TEST(test_cli_usage_errors)
@@ -323,81 +326,144 @@ START_TEST(test_cli_output_fails)
 }
 END_TEST
 
-/* The text commands, and whether they print the odd role itself */
+/* Every command, and whether it prints the odd role as it is (JSON and
+   XML escape its quote) and the invisible error text (as '?') */
 static const struct {
     const char *name;
-    bool shows_role;
+    bool shows_role, shows_invisible;
 } text_views[] = {
-    { "seq", false }, { "stats", false }, { "check", true },
-    { "states", true }, { "overlap", false },
+    { "seq", false, true }, { "svg", false, true }, { "chrome", false, true },
+    { "stats", false, false }, { "check", true, true },
+    { "overlap", false, false }, { "shiviz", false, true },
+    { "states", true, false },
 };
 
-/* Fail unless text is valid UTF-8 without DEL or a control but LF, tab */
+/* Fail unless text is valid UTF-8 without DEL, a control but LF and tab,
+   or a character of IPCLAB_EMIT_INVISIBLE */
 static void
 assert_terminal_safe(const char *what, const char *text)
 {
     locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     locale_t old;
     mbstate_t st;
+    wchar_t invisible[32], wc;
     size_t len = strlen(text), n;
 
     ck_assert_msg(utf8 != (locale_t)0, "no C.UTF-8 locale");
     old = uselocale(utf8);
+    n = mbstowcs(invisible, IPCLAB_EMIT_INVISIBLE, 32);
+    ck_assert(n > 0 && n < 32);
     memset(&st, 0, sizeof(st));
     for (size_t i = 0; i < len; i += n) {
         unsigned char c = (unsigned char)text[i];
 
         ck_assert_msg(c >= 0x20 ? c != 0x7f : c == '\n' || c == '\t',
                       "%s: control 0x%02x at byte %zu", what, (unsigned)c, i);
-        n = mbrtowc(NULL, text + i, len - i, &st);
+        n = mbrtowc(&wc, text + i, len - i, &st);
         ck_assert_msg(n != (size_t)-1 && n != (size_t)-2,
                       "%s: not UTF-8 at byte %zu", what, i);
+        ck_assert_msg(c < 0x80 || wcschr(invisible, wc) == NULL,
+                      "%s: invisible U+%04X at byte %zu", what,
+                      (unsigned)wc, i);
     }
     uselocale(old);
     freelocale(utf8);
 }
 
-/* A role, state and error text full of controls, an ESC and a bad byte:
-   on the terminal as '?' (no escape sequence reaches it) */
+/* A role, state and error text full of controls, an ESC and a bad byte,
+   and an error text of invisible characters: on the terminal (and in
+   every output) as '?', so no escape sequence reaches it and nothing
+   reorders or hides what it shows */
 START_TEST(test_cli_names_are_safe_text)
 {
+    const char *name = text_views[_i].name;
     struct tt_run r;
 
-    tt_trace(&r, text_views[_i].name, tt_dir(TT_EMIT_NAMES), NULL);
-    ck_assert_msg(r.status == 0 || r.status == 1, "%s: exit %d: %s",
-                  text_views[_i].name, r.status, r.err);
-    assert_terminal_safe(text_views[_i].name, r.out);
-    assert_terminal_safe(text_views[_i].name, r.err);
+    tt_trace(&r, name, tt_dir(TT_EMIT_NAMES), NULL);
+    ck_assert_msg(r.status == 0 || r.status == 1, "%s: exit %d: %s", name,
+                  r.status, r.err);
+    assert_terminal_safe(name, r.out);
+    assert_terminal_safe(name, r.err);
     if (text_views[_i].shows_role)
         ck_assert_msg(strstr(r.out, IPCLAB_EMIT_ODD_SHOWN) != NULL,
-                      "%s does not show the role as '%s':\n%s",
-                      text_views[_i].name, IPCLAB_EMIT_ODD_SHOWN, r.out);
+                      "%s does not show the role as '%s':\n%.2000s", name,
+                      IPCLAB_EMIT_ODD_SHOWN, r.out);
+    if (text_views[_i].shows_invisible)
+        ck_assert_msg(strstr(r.out, IPCLAB_EMIT_INVISIBLE_SHOWN) != NULL,
+                      "%s does not show the error as '%s':\n%.2000s", name,
+                      IPCLAB_EMIT_INVISIBLE_SHOWN, r.out);
     tt_run_free(&r);
 }
 END_TEST
 
-/* A trace directory whose name has an ESC and a bad byte: the commands
-   that print the name (seq, svg, chrome) print it safe */
-START_TEST(test_cli_dir_name_is_safe_text)
-{
-    static const char *const printers[] = { "seq", "svg", "chrome" };
-    char link[160];
-    struct tt_run r;
+/* A directory name with an ESC, a bad byte, a newline and a right-to-left
+   override (from IPCLAB_EMIT_INVISIBLE), and as the tool prints it */
+#define ODD_DIR "dir-\x1b[31m\xff\n\xe2\x80\xae"
+#define ODD_DIR_SHOWN "dir-?[31m???"
 
-    snprintf(link, sizeof(link), "%s/dir-\x1b[31m\xff-%d", tt_tmp(),
-             (int)getpid());
-    ck_assert_msg(symlink(tt_dir(TT_EMIT_NAMES), link) == 0, "symlink: %s",
-                  strerror(errno));
-    for (size_t i = 0; i < sizeof(printers) / sizeof(printers[0]); i++) {
-        tt_trace(&r, printers[i], link, NULL);
-        ck_assert_msg(r.status == 0, "%s: exit %d: %s", printers[i],
-                      r.status, r.err);
-        ck_assert_msg(strstr(r.out, "dir-?[31m?-") != NULL,
-                      "%s does not print the name", printers[i]);
-        assert_terminal_safe(printers[i], r.out);
+/* Every command on the trace directory 'dir' whose name ends in ODD_DIR:
+   the name printed safe, on stdout and stderr. 'trace': there is one in
+   it, whose name seq, svg, chrome and stats print (and check, naming its
+   violations); else every command refuses it in one line. */
+static void
+assert_dir_shown(const char *dir, bool trace)
+{
+    for (size_t i = 0; i < sizeof(text_views) / sizeof(text_views[0]); i++) {
+        const char *name = text_views[i].name;
+        bool printer = strcmp(name, "seq") == 0 || strcmp(name, "svg") == 0 ||
+                       strcmp(name, "chrome") == 0 ||
+                       strcmp(name, "stats") == 0;
+        const char *in;
+        struct tt_run r;
+
+        tt_trace(&r, name, dir, NULL);
+        assert_terminal_safe(name, r.out);
+        assert_terminal_safe(name, r.err);
+        if (trace) {
+            ck_assert_msg(r.status == 0 || r.status == 1, "%s: exit %d: %s",
+                          name, r.status, r.err);
+            in = printer ? r.out : strcmp(name, "check") == 0 ? r.err : NULL;
+        } else {
+            ck_assert_msg(r.status == 1, "%s: exit %d", name, r.status);
+            ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1,
+                          "%s: not one line: %s", name, r.err);
+            in = r.err;
+        }
+        ck_assert_msg(in == NULL || strstr(in, ODD_DIR_SHOWN) != NULL,
+                      "%s does not print the name as '%s':\n%.2000s", name,
+                      ODD_DIR_SHOWN, in);
         tt_run_free(&r);
     }
-    ck_assert_int_eq(unlink(link), 0);
+}
+
+/* A trace directory with an odd name, and odd names that hold no trace:
+   missing, empty (or unreadable), a file, a corrupt trace */
+START_TEST(test_cli_dir_name_is_safe_text)
+{
+    char dir[160], path[192];
+    FILE *f;
+
+    snprintf(dir, sizeof(dir), "%s/" ODD_DIR "-%d", tt_tmp(), (int)getpid());
+    ck_assert_msg(symlink(tt_dir(TT_EMIT_NAMES), dir) == 0, "symlink: %s",
+                  strerror(errno));
+    assert_dir_shown(dir, true);
+    ck_assert_int_eq(unlink(dir), 0);
+    assert_dir_shown(dir, false);                       /* missing */
+    ck_assert_int_eq(mkdir(dir, 0), 0);
+    assert_dir_shown(dir, false);                       /* unreadable */
+    ck_assert_int_eq(chmod(dir, 0700), 0);
+    assert_dir_shown(dir, false);                       /* empty */
+    snprintf(path, sizeof(path), "%s/metadata", dir);
+    ck_assert_ptr_nonnull(f = fopen(path, "w"));
+    fputs("this is not CTF metadata\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    assert_dir_shown(dir, false);                       /* corrupt */
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    ck_assert_ptr_nonnull(f = fopen(dir, "w"));
+    ck_assert_int_eq(fclose(f), 0);
+    assert_dir_shown(dir, false);                       /* a file */
+    ck_assert_int_eq(unlink(dir), 0);
 }
 END_TEST
 

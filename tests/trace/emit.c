@@ -135,6 +135,7 @@ obey(char *line)
         IPCLAB_TP(proc_start, IPCLAB_EMIT_ODD, (int)getppid());
         IPCLAB_TP(proc_state, IPCLAB_EMIT_ODD, IPCLAB_EMIT_ODD);
         IPCLAB_TP(error, IPCLAB_EMIT_ODD, 1);
+        IPCLAB_TP(error, IPCLAB_EMIT_INVISIBLE, 2);
     } else if (strcmp(word, "error") == 0 &&
                sscanf(line, "%*s %31s %d", what, &x) == 2) {
         for (char *p = what; *p != '\0'; p++)
@@ -544,7 +545,8 @@ script_lost(void)
 }
 
 /* "names": rc_b takes IPCLAB_EMIT_ODD as its role and state, and traces an
-   error with that text, among good requests: not judged */
+   error with that text and one with IPCLAB_EMIT_INVISIBLE, among good
+   requests: not judged */
 static void
 script_names(void)
 {

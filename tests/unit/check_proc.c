@@ -442,8 +442,16 @@ START_TEST(test_proc_wait_exit_bounded_and_unreaped)
 }
 END_TEST
 
+/* ipc_wait_or_kill(), traced (_i 0) or not (_i 1) */
+static int
+wait_or_kill(int i, pid_t pid, int timeout_ms, int *code)
+{
+    return i == 0 ? ipc_wait_or_kill(pid, "child", timeout_ms, code)
+                  : ipc_wait_or_kill_untraced(pid, timeout_ms, code);
+}
+
 /* A child that ends in time: its status; one that does not: killed,
-   reaped, ETIMEDOUT */
+   reaped, ETIMEDOUT; the same with and without the event */
 START_TEST(test_proc_wait_or_kill_reaps_both_ways)
 {
     int code = -1;
@@ -452,7 +460,7 @@ START_TEST(test_proc_wait_or_kill_reaps_both_ways)
     ck_assert_int_ne(quick, -1);
     if (quick == 0)
         _exit(3);
-    ck_assert_int_eq(ipc_wait_or_kill(quick, "child", 10000, &code), 0);
+    ck_assert_int_eq(wait_or_kill(_i, quick, 10000, &code), 0);
     ck_assert_int_eq(code, 3);
     stuck = fork();
     ck_assert_int_ne(stuck, -1);
@@ -460,7 +468,7 @@ START_TEST(test_proc_wait_or_kill_reaps_both_ways)
         pause();
         _exit(0);
     }
-    ck_assert_int_eq(ipc_wait_or_kill(stuck, "child", 0, &code), -1);
+    ck_assert_int_eq(wait_or_kill(_i, stuck, 0, &code), -1);
     ck_assert_int_eq(errno, ETIMEDOUT);
     ck_assert_int_eq(code, 128 + SIGKILL);
     ck_assert_int_eq(waitpid(stuck, NULL, WNOHANG), -1);  /* reaped */
@@ -637,7 +645,8 @@ proc_suite(void)
     tcase_add_unchecked_fixture(tc_errors, unit_tmpdir_setup,
                                 unit_tmpdir_teardown);
     tcase_add_test(tc_errors, test_proc_wait_exit_bounded_and_unreaped);
-    tcase_add_test(tc_errors, test_proc_wait_or_kill_reaps_both_ways);
+    tcase_add_loop_test(tc_errors, test_proc_wait_or_kill_reaps_both_ways, 0,
+                        2);
     tcase_add_test(tc_errors, test_proc_alive_false_for_reaped_child);
     tcase_add_test(tc_errors, test_proc_run_state_follows_stop_and_exit);
     tcase_add_test(tc_errors, test_proc_exec_failure_is_127);
