@@ -732,6 +732,18 @@ reach_rules() {         # DIR
                 "or process"
             return
         fi
+        # a file the student hands in runs no other program: an ex04-client
+        # that exec()s the kit's ipclab-rc would pass the tests meant for it
+        if grep -v '^#' "${d%/}/MANIFEST" | grep -qFx "$c"; then
+            sym=$(nm -u "$o" 2>/dev/null | awk '{ print $NF }' | grep -m1 -E \
+                '^(exec(l|le|lp|v|ve|vp|vpe|veat)|fexecve|posix_spawnp?|system|popen|wordexp|ipc_spawn|ipc_spawn_output|ipc_worker_spawn)$')
+            if [ -n "$sym" ]; then
+                echo "$c calls $sym(), which runs another program: no" \
+                    "exercise needs it, and the grader grades the programs" \
+                    "built from your files, not the kit's reference ones"
+                return
+            fi
+        fi
         hook=$(hooks_of "$o" "$tp_ref")
         if [ -n "$hook" ]; then
             echo "$c has a constructor, destructor or section attribute" \
