@@ -704,7 +704,22 @@ has_line_directive() {  # FILE
             END { exit !found }'
 }
 
-reach_rules() {         # DIR
+# The functions and variables grading program PROG takes from its shared
+# libraries (libc's mprotect() among them) and from the kit's library, a
+# name a line: an object that defined one would have the grader's own
+# calls go to it (a mprotect() that does nothing keeps the shared page
+# open)
+linked_names() {        # PROG
+    readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]$/\1/p' |
+        while read -r so; do
+            path=$(ldconfig -p | awk -v l="$so" '$1 == l { print $NF; exit }')
+            [ -z "$path" ] || nm -D --defined-only "$path" 2>/dev/null
+        done | awk '{ sub(/@.*/, "", $NF); print $NF }'
+    nm -g --defined-only "$build/lib/libipclab.a" 2>/dev/null |
+        awk 'NF == 3 { print $3 }'
+}
+
+reach_rules() {         # DIR PROG
     # what the tracepoint header's registration calls or shares, and so
     # what no object of the exercise may define in its stead (a strong
     # dlopen() or lttng_ust_tracepoint_dlopen_ptr would be used instead)
@@ -721,6 +736,11 @@ reach_rules() {         # DIR
             return
         fi
     done
+    # (the tracing header's own definitions, in every object, excepted)
+    nm --defined-only "$tp_ref" | awk 'NF == 3 { print $3 }' \
+        >"$work/tp-names"
+    linked_names "$2" | sort -u | grep -vFx -f "$work/tp-names" \
+        >"$work/linked-names"
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
@@ -759,6 +779,15 @@ reach_rules() {         # DIR
             echo "$c defines $own, which the tracing header's registration" \
                 "uses: code that would run outside the tests, which the" \
                 "grader does not accept"
+            return
+        fi
+        sym=$(nm -g --defined-only "$o" 2>/dev/null |
+            awk 'NF == 3 { print $3 }' | grep -m1 -Fx -f "$work/linked-names")
+        if [ -n "$sym" ]; then
+            echo "$c defines $sym, which the C library or the kit's library" \
+                "already has: the grading program's own calls would go to" \
+                "yours, which the grader does not accept (make it static or" \
+                "rename it)"
             return
         fi
         pre="$1/pre/$(basename "$o" .o).i"
@@ -1054,7 +1083,7 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
         why="does not compile: ${first:-an error outside the exercise's own files (see log/$n-build.log)}"
     fi
     if [ $built = 1 ]; then
-        why=$(reach_rules "$build/$target/$n")
+        why=$(reach_rules "$build/$target/$n" "$build/grade/$n$suffix")
         [ -z "$why" ] || built=0
     fi
     if [ $built = 1 ] && [ -n "$test_uid" ]; then
