@@ -704,7 +704,24 @@ has_line_directive() {  # FILE
             END { exit !found }'
 }
 
-reach_rules() {         # DIR
+# The functions and variables grading program PROG takes from its shared
+# libraries (libc's mprotect() among them) and from the kit's library, a
+# name a line: an object that defined one would have the grader's own
+# calls go to it (a mprotect() that does nothing keeps the shared page
+# open)
+linked_names() {        # PROG
+    readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]$/\1/p' |
+        while read -r so; do
+            # where the compiler that linked it finds it (no ldconfig: an
+            # ordinary user's PATH has no /sbin)
+            nm -D --defined-only "$(${CC:-cc} -print-file-name="$so")" \
+                2>/dev/null
+        done | awk '{ sub(/@.*/, "", $NF); print $NF }'
+    nm -g --defined-only "$build/lib/libipclab.a" 2>/dev/null |
+        awk 'NF == 3 { print $3 }'
+}
+
+reach_rules() {         # DIR PROG
     # what the tracepoint header's registration calls or shares, and so
     # what no object of the exercise may define in its stead (a strong
     # dlopen() or lttng_ust_tracepoint_dlopen_ptr would be used instead)
@@ -721,12 +738,35 @@ reach_rules() {         # DIR
             return
         fi
     done
+    # (the tracing header's own definitions, in every object, excepted)
+    nm --defined-only "$tp_ref" | awk 'NF == 3 { print $3 }' \
+        >"$work/tp-names"
+    linked_names "$2" | sort -u | grep -vFx -f "$work/tp-names" \
+        >"$work/linked-names"
+    if ! grep -qx mprotect "$work/linked-names"; then
+        echo "grade.sh cannot list the C library's functions that $2" \
+            "uses (nm -D on what '${CC:-cc} -print-file-name' finds):" \
+            "no exercise is graded without that check"
+        return
+    fi
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
+        # a file the student hands in runs no other program either: an
+        # ex04-client that exec()s the kit's ipclab-rc would pass the tests
+        # meant for it
+        runs='^ $'
+        grep -v '^#' "${d%/}/MANIFEST" | grep -qFx "$c" &&
+            runs='^(exec(l|le|lp|v|ve|vp|vpe|veat)|fexecve|posix_spawnp?|system|popen|wordexp|ipc_spawn|ipc_spawn_output|ipc_worker_spawn)$'
         sym=$(nm -u "$o" 2>/dev/null | awk '{ print $NF }' | grep -m1 -E \
-            '^(mprotect|pkey_mprotect|syscall|ptrace|process_vm_(read|write)v|pidfd_getfd|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$')
-        if [ -n "$sym" ]; then
+            -e '^(mprotect|pkey_mprotect|syscall|ptrace|clone|clone3|__clone|__clone2|process_vm_(read|write)v|pidfd_getfd|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$' \
+            -e "$runs")
+        if [ -n "$sym" ] && echo "$sym" | grep -qE "$runs"; then
+            echo "$c calls $sym(), which runs another program: no" \
+                "exercise needs it, and the grader grades the programs" \
+                "built from your files, not the kit's reference ones"
+            return
+        elif [ -n "$sym" ]; then
             echo "$c calls $sym(), which no exercise needs: the grader does" \
                 "not accept code that could reach the grading's own memory" \
                 "or process"
@@ -747,6 +787,15 @@ reach_rules() {         # DIR
             echo "$c defines $own, which the tracing header's registration" \
                 "uses: code that would run outside the tests, which the" \
                 "grader does not accept"
+            return
+        fi
+        sym=$(nm -g --defined-only "$o" 2>/dev/null |
+            awk 'NF == 3 { print $3 }' | grep -m1 -Fx -f "$work/linked-names")
+        if [ -n "$sym" ]; then
+            echo "$c defines $sym, which the C library or the kit's library" \
+                "already has: the grading program's own calls would go to" \
+                "yours, which the grader does not accept (make it static or" \
+                "rename it)"
             return
         fi
         pre="$1/pre/$(basename "$o" .o).i"
@@ -1042,7 +1091,7 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
         why="does not compile: ${first:-an error outside the exercise's own files (see log/$n-build.log)}"
     fi
     if [ $built = 1 ]; then
-        why=$(reach_rules "$build/$target/$n")
+        why=$(reach_rules "$build/$target/$n" "$build/grade/$n$suffix")
         [ -z "$why" ] || built=0
     fi
     if [ $built = 1 ] && [ -n "$test_uid" ]; then

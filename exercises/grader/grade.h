@@ -147,8 +147,9 @@ void
 g_watch_stop(struct g_watch *w);
 
 /* True when the test's thread sleeps in a kernel function whose name
-   starts with 'wchan' ("do_sigtimedwait", "pipe_read"), or in any when
-   'wchan' is NULL or the kernel does not name it */
+   holds 'wchan' ("do_sigtimedwait"; "pipe_write" is "anon_pipe_write"
+   for a pipe on newer kernels), or in any when 'wchan' is NULL or the
+   kernel does not name it */
 bool
 g_watch_sleeps(const struct g_watch *w, const char *wchan);
 
@@ -163,6 +164,11 @@ g_watch_wait(struct g_watch *w, const char *wchan,
    g_watch_stop() was called first */
 bool
 g_watch_interrupt(struct g_watch *w, int sig, volatile sig_atomic_t *ran);
+
+/* True when 'signo' is in the mask 'field' ("ShdPnd:", "SigBlk:") of
+   /proc/PID/status (a thread's id gives that thread's masks) */
+bool
+g_status_mask(pid_t pid, const char *field, int signo);
 
 /* How many descriptors this process has open: a call that failed must
    leave it as it was (no leaked descriptor). */

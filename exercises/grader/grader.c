@@ -20,8 +20,10 @@
  * the test's output: PASS only when the test's process exited 0 after
  * Check (run there without a fork of its own) saw the test pass AND the
  * body reached g_test_end() with this run's secret, all through memory
- * shared with the collector (closed while the student's code runs:
- * shared_access()); how it ended otherwise is the reason. The verdict
+ * shared with the collector (closed while the student's code runs, and
+ * opened only by g_test_end() with no thread of the student's left and
+ * every signal blocked: verdict_write()); how it ended otherwise is the
+ * reason. The verdict
  * goes to the descriptor $GRADE_VERDICT_FD (which the test's process
  * closes first thing) or, by hand, to stdout. sandbox.c limits the test
  * and ends what it leaves.
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -58,11 +61,16 @@ g_register(struct g_test *t)
 
 /* ---- what the test's process tells the collector ------------------------ */
 
-/* Shared with the test's process (MAP_SHARED, made before Check forks) */
+/* Shared with the test's process (MAP_SHARED, made before it forks),
+   closed to it but in verdict_write() */
 struct g_shared {
     uint64_t secret;            /* this run's, chosen by the collector */
     uint64_t done;              /* the secret, once the body has ended */
     pid_t pid;                  /* the test's process */
+};
+
+/* Shared too, always open: nothing in it makes a PASS alone */
+struct g_info {
     char at[96];                /* the student's function last called */
     int reported;               /* Check's result is below */
     int rtype;                  /* CK_PASS, CK_FAILURE, CK_ERROR */
@@ -70,14 +78,15 @@ struct g_shared {
 };
 
 static struct g_shared *shared;
+static struct g_info *info;
 static const struct g_test *current;    /* the test being run */
 
 /*
  * In the test's process, the shared page is readable and writable only
- * while the harness's own code uses it: the student's code, which runs
- * in the same process, finds it closed (PROT_NONE), so it can neither
- * read the secret nor write a verdict. Opening it again takes mprotect(),
- * which grade.sh does not allow in a student's object.
+ * while verdict_write() uses it: the student's code, which runs in the
+ * same process, finds it closed (PROT_NONE), so it can neither read the
+ * secret nor write a verdict. Opening it again takes mprotect(), which
+ * grade.sh does not allow in a student's object (nor one of its own).
  */
 static void
 shared_access(bool open)
@@ -88,11 +97,79 @@ shared_access(bool open)
         ipc_die("mprotect");
 }
 
+static pid_t test_pid;           /* the test's process, set as it begins */
+
+/* The threads of this process, by id, when the test began */
+static pid_t threads_before[64];
+static int threads_count;
+
+/* The first thread of this process that was not there when the test
+   began (0: none); into 'ids' (at most 'max') when 'ids' is not NULL */
+static pid_t
+new_thread(pid_t *ids, int max)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    pid_t found = 0;
+    int n = 0;
+
+    if (d == NULL)
+        return ids != NULL ? 0 : -1;    /* unknown: not opened */
+    while ((e = readdir(d)) != NULL && found == 0) {
+        pid_t tid = (pid_t)atoi(e->d_name);
+        bool known = false;
+
+        if (tid <= 0)
+            continue;
+        if (ids != NULL) {
+            if (n < max)
+                ids[n++] = tid;
+            continue;
+        }
+        for (int i = 0; i < threads_count; i++)
+            known = known || threads_before[i] == tid;
+        if (!known)
+            found = tid;
+    }
+    closedir(d);
+    if (ids != NULL)
+        threads_count = n;
+    return found;
+}
+
+/*
+ * Write the secret into the shared page: with every signal blocked (no
+ * handler of the student's runs meanwhile) and only when no thread the
+ * test's code started is left (none can read the page while it is open).
+ * Returns the thread found instead (0 when written).
+ */
+static pid_t
+verdict_write(void)
+{
+    sigset_t all, old;
+    pid_t extra;
+
+    sigfillset(&all);
+    if (sigprocmask(SIG_BLOCK, &all, &old) == -1)
+        ipc_die("sigprocmask");
+    extra = new_thread(NULL, 0);
+    if (extra == 0) {
+        shared_access(true);
+        shared->done = shared->secret;
+        shared_access(false);
+    }
+    if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
+        ipc_die("sigprocmask");
+    return extra;
+}
+
 void
 g_test_begin(void)
 {
+    test_pid = getpid();
     if (shared != NULL)
-        shared->pid = getpid();
+        shared->pid = test_pid;
+    new_thread(threads_before, 64);
     (void)h_srcdir();           /* found while /proc/self is still ours */
     sb_enter(current != NULL ? sb_timeout(current->timeout_s) : 60);
     shared_access(false);
@@ -101,10 +178,15 @@ g_test_begin(void)
 void
 g_test_end(void)
 {
-    shared_access(true);
+    pid_t extra;
+
     /* only the test's own process, not a child that returned here */
-    if (shared != NULL && getpid() == shared->pid)
-        shared->done = shared->secret;
+    if (shared == NULL || getpid() != test_pid)
+        return;
+    extra = verdict_write();
+    ck_assert_msg(extra == 0, "a thread your code started (id %d) still "
+                  "runs at the test's end: end and join every thread you "
+                  "start before your function returns", (int)extra);
 }
 
 int64_t
@@ -120,11 +202,9 @@ g_deadline_ms(int ms)
 void
 g_at(const char *what)
 {
-    if (shared == NULL)
+    if (info == NULL)
         return;
-    shared_access(true);
-    snprintf(shared->at, sizeof(shared->at), "%s", what);
-    shared_access(false);
+    snprintf(info->at, sizeof(info->at), "%s", what);
 }
 
 /* ---- helpers for tests -------------------------------------------------- */
@@ -588,9 +668,9 @@ failure_reason(const struct g_test *t, bool timed_out, int status,
 {
     char in[160] = "", name[32];
 
-    if (shared->at[0] != '\0')
+    if (info->at[0] != '\0')
         snprintf(in, sizeof(in), " in %.96s (the last of your functions "
-                 "the test called)", shared->at);
+                 "the test called)", info->at);
     if (timed_out) {
         snprintf(why, size, "timed out after %d s%s%s",
                  sb_timeout(t->timeout_s), in,
@@ -601,8 +681,8 @@ failure_reason(const struct g_test *t, bool timed_out, int status,
         snprintf(why, size, "killed by %s%s%s",
                  g_signal_name(sig, name, sizeof(name)), in,
                  g_signal_cause(sig));
-    } else if (shared->reported == 1 && shared->rtype != CK_PASS) {
-        snprintf(why, size, "%.*s", (int)sizeof(shared->msg), shared->msg);
+    } else if (info->reported == 1 && info->rtype != CK_PASS) {
+        snprintf(why, size, "%.*s", (int)sizeof(info->msg), info->msg);
     } else {
         /* ended, or said it passed, without the body reaching its end */
         snprintf(why, size, "exited with status %d%s before the test's end",
@@ -626,10 +706,9 @@ test_process(const struct g_test *t)
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_SILENT);
     r = srunner_results(sr);
-    shared_access(true);        /* closed if the body did not end */
-    shared->rtype = tr_rtype(r[0]);
-    snprintf(shared->msg, sizeof(shared->msg), "%s", tr_msg(r[0]));
-    shared->reported = 1;
+    info->rtype = tr_rtype(r[0]);
+    snprintf(info->msg, sizeof(info->msg), "%s", tr_msg(r[0]));
+    info->reported = 1;
     fflush(NULL);
     _exit(0);
 }
@@ -683,7 +762,9 @@ run_one(const struct g_test *t, int verdict_fd)
 
     shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED)
+    info = mmap(NULL, sizeof(*info), PROT_READ | PROT_WRITE,
+                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED || info == MAP_FAILED)
         ipc_die("mmap");
     do {
         if (getrandom(&shared->secret, sizeof(shared->secret), 0) !=
@@ -714,8 +795,8 @@ run_one(const struct g_test *t, int verdict_fd)
         h_tmpdir_cleanup();
 
     passed = status != -1 && WIFEXITED(status) &&
-             WEXITSTATUS(status) == 0 && shared->reported == 1 &&
-             shared->rtype == CK_PASS && shared->done == shared->secret;
+             WEXITSTATUS(status) == 0 && info->reported == 1 &&
+             info->rtype == CK_PASS && shared->done == shared->secret;
     if (!passed)
         failure_reason(t, status == -1, status, why, sizeof(why));
     len = snprintf(line, sizeof(line), passed ? "PASS\n" : "FAIL: %s\n", why);

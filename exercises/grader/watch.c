@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@ g_watch_sleeps(const struct g_watch *w, const char *wchan)
        thread sleeps: the state is enough then */
     return h_proc_sleeping(w->tid, text, sizeof(text)) &&
            (wchan == NULL || text[0] == '\0' ||
-            strncmp(text, wchan, strlen(wchan)) == 0);
+            strstr(text, wchan) != NULL);
 }
 
 bool
@@ -53,6 +54,21 @@ g_watch_interrupt(struct g_watch *w, int sig, volatile sig_atomic_t *ran)
         ipc_sleep_ms(1);        /* polls a state: the handler ran */
     }
     return true;
+}
+
+bool
+g_status_mask(pid_t pid, const char *field, int signo)
+{
+    char path[64], *text, *p;
+    unsigned long long mask = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    text = h_read_file(path);
+    p = text != NULL ? strstr(text, field) : NULL;
+    if (p != NULL)
+        mask = strtoull(p + strlen(field), NULL, 16);
+    free(text);
+    return (mask >> (signo - 1)) & 1;
 }
 
 static void *

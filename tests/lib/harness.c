@@ -591,17 +591,22 @@ char *
 h_read_file(const char *path)
 {
     FILE *f = fopen(path, "re");
-    char *text;
-    long len;
+    char *text = NULL;
+    size_t len = 0, size = 0, n;
 
     if (f == NULL)
         return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    rewind(f);
-    text = malloc((size_t)len + 1);
-    ck_assert_ptr_nonnull(text);
-    text[fread(text, 1, (size_t)len, f)] = '\0';
+    /* until EOF: a /proc file's size says 0 whatever it holds */
+    do {
+        if (size - len < 4096) {
+            size = 2 * size + 4096;
+            text = realloc(text, size);
+            ck_assert_ptr_nonnull(text);
+        }
+        n = fread(text + len, 1, size - len - 1, f);
+        len += n;
+    } while (n > 0);
+    text[len] = '\0';
     fclose(f);
     return text;
 }

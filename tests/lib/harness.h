@@ -235,7 +235,8 @@ int
 h_server_wait(struct h_server *s, int timeout_ms, char *out_tail,
               size_t size);
 
-/* The whole content of a file, NUL-terminated, malloc'd; NULL if none. */
+/* The whole content of a file (a /proc one too), NUL-terminated,
+   malloc'd; NULL if none. */
 char *
 h_read_file(const char *path);
 

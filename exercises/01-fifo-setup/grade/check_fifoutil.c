@@ -703,6 +703,7 @@ END_TEST
 GRADE_TEST(read_record_eof_nonblock, 2, 15,
            "ex_read_record: torn record, EAGAIN, half a record waits")
 {
+    struct sigaction sa = { .sa_handler = on_usr1 };
     struct g_watch watch;
     struct pieces pc;
     unsigned char rec[56] = { 0 }, got[56];
@@ -729,27 +730,90 @@ GRADE_TEST(read_record_eof_nonblock, 2, 15,
     ck_assert_msg(n == -1 && errno == EAGAIN, "empty non-blocking fd: "
                   "expected -1/EAGAIN, got %zd/%s", n, strerror(errno));
 
-    /* non-blocking, half a record now, the rest once it waits for it */
+    /* non-blocking, half a record now, the rest once it waits for it,
+       and a signal (no SA_RESTART) in that wait first */
+    sa.sa_flags = 0;
+    sigemptyset(&sa.sa_mask);
+    ck_assert_msg(sigaction(SIGUSR1, &sa, NULL) == 0,
+                  "test error: sigaction() failed: %s", strerror(errno));
     for (int i = 0; i < 56; i++)
         rec[i] = (unsigned char)(100 + i);
     ck_assert_msg(write(pfd[1], rec, 28) == 28,
                   "test error: write() failed: %s", strerror(errno));
     pc = (struct pieces){ .rfd = pfd[0], .wfd = pfd[1], .rec = rec + 28,
-                          .cuts = { 28, 0 } };
+                          .cuts = { 28, 0 }, .signals = true };
     g_watch_start(&watch, send_pieces, &pc);
     n = G_CALL(ex_read_record)(pfd[0], got, sizeof(got));
     g_watch_stop(&watch);
     ck_assert_msg(n == 56, "half a record on a non-blocking fd: expected "
-                  "to wait for the rest, got %zd/%s", n,
-                  n < 0 ? strerror(errno) : "");
+                  "to wait for the rest across a signal (restart on EINTR), "
+                  "got %zd/%s", n, n < 0 ? strerror(errno) : "");
     ck_assert_msg(memcmp(got, rec, 56) == 0, "the record's bytes differ");
 }
 END_TEST
 
 /* ---- writing ------------------------------------------------------------ */
 
+/* The watcher of write_record_eintr: once the write waits on the full
+   pipe, a SIGUSR1 (no SA_RESTART); once it waits again, room */
+static void
+interrupt_write(struct g_watch *w)
+{
+    const int *rfd = w->arg;
+    char buf[4096];
+
+    if (!g_watch_wait(w, "pipe_write", NULL))
+        return;
+    got_usr1 = 0;
+    if (tgkill(getpid(), w->tid, SIGUSR1) == -1)
+        return;
+    /* its handler ran, or the student's code keeps SIGUSR1 blocked */
+    while (!got_usr1 && !g_status_mask(w->tid, "SigBlk:", SIGUSR1)) {
+        if (atomic_load(&w->done))
+            return;
+        ipc_sleep_ms(1);        /* polls a state, orders nothing */
+    }
+    if (!g_watch_wait(w, "pipe_write", NULL))
+        return;
+    while (read(*rfd, buf, sizeof(buf)) > 0)
+        ;                       /* non-blocking: until the pipe is empty */
+}
+
+/* A write into a full pipe, interrupted by a signal, is restarted */
+static void
+write_record_eintr(void)
+{
+    struct sigaction sa = { .sa_handler = on_usr1 };
+    char rec[56] = "record";
+    struct g_watch watch;
+    int pfd[2];
+    ssize_t n;
+
+    sa.sa_flags = 0;            /* no SA_RESTART: write() fails with EINTR */
+    sigemptyset(&sa.sa_mask);
+    ck_assert_msg(sigaction(SIGUSR1, &sa, NULL) == 0 &&
+                  pipe2(pfd, O_NONBLOCK | O_CLOEXEC) == 0,
+                  "test error: sigaction() or pipe2() failed: %s",
+                  strerror(errno));
+    while (write(pfd[1], rec, sizeof(rec)) > 0)
+        ;                       /* full */
+    ck_assert_msg(errno == EAGAIN && ipc_fd_set_nonblock(pfd[1], 0) == 0,
+                  "test error: cannot fill the pipe: %s", strerror(errno));
+    g_watch_start(&watch, interrupt_write, &pfd[0]);
+    errno = 0;
+    n = G_CALL(ex_write_record)(pfd[1], rec, sizeof(rec));
+    g_watch_stop(&watch);
+    ck_assert_msg(n == (ssize_t)sizeof(rec), "a write waiting on a full "
+                  "pipe, interrupted by a signal (handler without "
+                  "SA_RESTART): expected 56 once there was room (restart on "
+                  "EINTR), got %zd/%s", n, n < 0 ? strerror(errno) : "");
+    close(pfd[0]);
+    close(pfd[1]);
+}
+
 GRADE_TEST(write_record_epipe, 2, 10,
-           "ex_write_record: EPIPE without dying; mask, handler untouched")
+           "ex_write_record: EPIPE without dying, EINTR restarted; mask, "
+           "handler untouched")
 {
     char big[PIPE_BUF + 1] = { 0 }, rec[56] = "record";
     sigset_t before, after, pending;
@@ -805,6 +869,9 @@ GRADE_TEST(write_record_epipe, 2, 10,
     ck_assert_msg(sigismember(&after, SIGPIPE) &&
                   sigismember(&after, SIGUSR2), "the signal mask changed "
                   "(SIGPIPE and SIGUSR2 blocked before)");
+    close(pfd[1]);
+
+    write_record_eintr();
 }
 END_TEST
 

@@ -311,7 +311,8 @@ dispatch_pipes(int fds[IPCLAB_OP_COUNT + 2][2], int out[IPCLAB_OP_COUNT + 1],
 }
 
 GRADE_TEST(dispatch, 3, 10,
-           "rt_dispatch: each op to its FIFO; unknown op answered EINVAL")
+           "rt_dispatch: each op to its FIFO; unknown op answered EINVAL; "
+           "a failed write: -1")
 {
     int fds[IPCLAB_OP_COUNT + 2][2], out[IPCLAB_OP_COUNT + 1];
     struct rt_stats st = { { 0 }, 0, 0 };
@@ -351,6 +352,29 @@ GRADE_TEST(dispatch, 3, 10,
                   got.seq == r.seq && got.op == 9, "op 9: rejects got no "
                   "valid EINVAL result for the same request");
     ck_assert_msg(st.rejected == 1, "rejected = %lu", st.rejected);
+
+    /* no reader left (SIGPIPE ignored, as main.c does): the write fails,
+       so rt_dispatch does and counts nothing */
+    signal(SIGPIPE, SIG_IGN);
+    close(fds[1][0]);
+    close(fds[IPCLAB_OP_COUNT + 1][0]);
+    request(&r, 0);
+    for (int k = 0; k < 2; k++) {
+        const char *where = k == 0 ? ipc_op_name(r.op) : "rejects";
+
+        errno = 0;
+        ck_assert_msg(G_CALL(rt_dispatch)(out, fds[IPCLAB_OP_COUNT + 1][1],
+                                          &r, &st) == -1,
+                      "rt_dispatch returned 0 when its write into %s failed "
+                      "(no reader: EPIPE): return -1 when the write fails "
+                      "(router.h)", where);
+        ck_assert_msg(st.routed[1] == 2 && st.rejected == 1, "a record "
+                      "whose write into %s failed was counted: routed[1] = "
+                      "%lu (expected 2), rejected = %lu (expected 1)", where,
+                      st.routed[1], st.rejected);
+        r.op = 9;               /* then into rejects */
+        ipc_rec_seal(&r);
+    }
 }
 END_TEST
 

@@ -860,8 +860,8 @@ read_then_ack(struct wk *w, const struct ipc_sig_event *ev,
 }
 
 GRADE_TEST(ack_after_read, 1, 20,
-           "wk_handle_ready: the record is read, then acked; no descriptor "
-           "left open on any path")
+           "wk_handle_ready: the record is read, then acked; -1 when the "
+           "result cannot be sent; no descriptor left open on any path")
 {
     struct ipc_sig_event ev = { .code = SI_QUEUE, .value = 5 };
     struct ipc_record req;
@@ -882,6 +882,18 @@ GRADE_TEST(ack_after_read, 1, 20,
     /* nothing: the server took the record back */
     G_CALL(wk_handle_ready)(&w, &ev);
     g_check_fds(fds, "a ready with FIFO3 empty");
+
+    /* FIFO4 without a reader, SIGPIPE ignored as main.c does: the
+       server is gone, the result cannot be sent */
+    signal(SIGPIPE, SIG_IGN);
+    close(p4[0]);
+    put_fifo3(&req);
+    errno = 0;
+    ck_assert_msg(G_CALL(wk_handle_ready)(&w, &ev) == -1, "wk_handle_ready "
+                  "returned 0 when its result could not be written (FIFO4 "
+                  "has no reader: EPIPE, the server is gone): return -1, "
+                  "so that the worker stops (worker.h)");
+    g_check_fds(fds - 1, "a result that could not be sent");
 }
 END_TEST
 

@@ -699,29 +699,12 @@ load(const char *const extra[], int clients, int count)
     g_server_stop_answered(&srv, (long)clients * count);
 }
 
-/* True when 'signo' is in the mask 'field' ("ShdPnd:", "SigBlk:") of
-   /proc/PID/status */
-static bool
-in_status_mask(pid_t pid, const char *field, int signo)
-{
-    char path[64], *text, *p;
-    unsigned long long mask = 0;
-
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    text = h_read_file(path);
-    p = text != NULL ? strstr(text, field) : NULL;
-    if (p != NULL)
-        mask = strtoull(p + strlen(field), NULL, 16);
-    free(text);
-    return (mask >> (signo - 1)) & 1;
-}
-
 /* True when 'signo' is pending for process 'pid' (ShdPnd: the signals
    sent to the process, not yet taken) */
 static bool
 pending_for(pid_t pid, int signo)
 {
-    return in_status_mask(pid, "ShdPnd:", signo);
+    return g_status_mask(pid, "ShdPnd:", signo);
 }
 
 /* Wait until client 'pid' sleeps in sigtimedwait() with no 'ready'
@@ -755,7 +738,7 @@ wait_client_idle(pid_t pid, int ready)
 static bool
 blocked_by(pid_t pid, int signo)
 {
-    return in_status_mask(pid, "SigBlk:", signo);
+    return g_status_mask(pid, "SigBlk:", signo);
 }
 
 /* Wait until client 'pid' has 'signo' blocked, or sleeps (then it does
