@@ -66,8 +66,15 @@ main(int argc, char *argv[])
     while ((id = ipc_cli_next_or_exit(&cli, options, &arg)) !=
            IPCLAB_CLI_END) {
         if (id == 1) {
-            printf("Usage: %s --dir DIR\n", ipc_progname());
-            return 0;
+            printf("Usage: %s --dir DIR\n\n"
+                   "Exercise 02's router. Creates DIR and in it the FIFOs in,\n"
+                   "sum, sub, mul, div and rejects, prints 'ready: DIR', then\n"
+                   "routes every request written into DIR/in to its\n"
+                   "operation's FIFO until SIGINT or SIGTERM, and prints\n"
+                   "'routed: sum=N sub=N mul=N div=N rejected=N dropped=N'.\n"
+                   "The routing is router.c, which you write.\n",
+                   ipc_progname());
+            ipc_cli_help_exit();
         }
         if (id == 2)
             dir = arg;

@@ -105,8 +105,14 @@ main(int argc, char *argv[])
         switch (id) {
         case OPT_HELP:
             printf("Usage: %s [--dir DIR] [--timeout MS] (A OP B | --file "
-                   "F)\n", ipc_progname());
-            return 0;
+                   "F)\n\n"
+                   "Exercise 04's requesting client. Sends each expression\n"
+                   "to the server in DIR (default as ipclab-rc) and prints one\n"
+                   "line per expression, as ipclab-rc does, one request at a\n"
+                   "time; gives up on an answer after MS (default 10000).\n"
+                   "The protocol is hs.c, which you write.\n",
+                   ipc_progname());
+            ipc_cli_help_exit();
         case OPT_DIR:     dir_opt = arg; break;
         case OPT_FILE:    file = arg; break;
         case OPT_TIMEOUT:

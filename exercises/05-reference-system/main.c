@@ -120,9 +120,14 @@ main(int argc, char *argv[])
         switch (id) {
         case OPT_HELP:
             printf("Usage: %s [--dir DIR] [--worker-dir DIR] "
-                   "[--ack-timeout MS] [--signals rt|classic]\n",
+                   "[--ack-timeout MS] [--signals rt|classic]\n\n"
+                   "Exercise 05's server, a stand-in for ipclab-server. Takes\n"
+                   "DIR's lock, creates FIFO1..FIFO4, starts the processing\n"
+                   "clients found in --worker-dir (default: build/bin), prints\n"
+                   "'ready: DIR' and serves until SIGINT or SIGTERM. What a\n"
+                   "request goes through is ms.c, which you write.\n",
                    ipc_progname());
-            return 0;
+            ipc_cli_help_exit();
         case OPT_DIR:         dir_opt = arg; break;
         case OPT_WORKER_DIR:  worker_dir = arg; break;
         case OPT_ACK_TIMEOUT:

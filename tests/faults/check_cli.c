@@ -135,13 +135,17 @@ START_TEST(test_cli_overlong_dir)
 END_TEST
 
 /* --help that cannot be written is a failure, not a success: every
-   program, and a command of the two that have commands */
+   program (the exercises' given ones too, in build/exercises/), and a
+   command of the two that have commands */
 static const char *const helps[][3] = {
     { "ipclab-server", "--help" }, { "ipclab-rc", "--help" },
     { "ipclab-div", "--help" }, { "ipclab-trace", "--help" },
     { "ipclab-trace", "seq", "--help" }, { "ipclab-bench", "--help" },
     { "ipclab-bench", "report", "--help" }, { "lab01-fifo-setup", "--help" },
     { "lab04-signal-sync", "--help" },
+    { "../exercises/02/ex02-router", "--help" },
+    { "../exercises/04/ex04-client", "--help" },
+    { "../exercises/05/ex05-server", "--help" },
 };
 
 START_TEST(test_cli_help_unwritable)
