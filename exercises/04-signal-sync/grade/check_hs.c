@@ -741,6 +741,16 @@ blocked_by(pid_t pid, int signo)
     return g_status_mask(pid, "SigBlk:", signo);
 }
 
+/* True while 'pid' sleeps in a signal wait (sigtimedwait()...) */
+static bool
+in_signal_wait(pid_t pid)
+{
+    char wchan[64];
+
+    return h_proc_sleeping(pid, wchan, sizeof(wchan)) &&
+           strncmp(wchan, "do_sig", 6) == 0;
+}
+
 /* Wait until client 'pid' has 'signo' blocked, or sleeps (then it does
    not block it on its way), or is gone */
 static void
@@ -1444,6 +1454,14 @@ GRADE_TEST(stray_ready, 1, 30,
     pid = h_spawn((const char *[]){ g_prog("ex04-client"), "--dir", srv.dir,
                   "--timeout", "20000", "6", "*", "7", NULL }, NULL, out,
                   NULL);
+    /* the stray must find ready blocked (main.c calls hs_block() first),
+       or waited for: a sleep seen before, loading the program, is not the
+       wait (sigtimedwait() takes its signals out of SigBlk meanwhile) */
+    for (int64_t end = g_deadline_ms(RUN_MS);
+         !blocked_by(pid, SIGRTMIN + 2) && !in_signal_wait(pid);
+         ipc_sleep_ms(1))         /* polls a state, orders nothing */
+        ck_assert_msg(ipc_ms_until(end) > 0, "ex04-client never blocked "
+                      "SIGRTMIN+2 (ready): see hs_block()");
     wait_client_idle(pid, SIGRTMIN + 2);
     sigqueue(pid, SIGRTMIN + 2, sv);
     wait_client_idle(pid, SIGRTMIN + 2);
