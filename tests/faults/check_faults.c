@@ -8,6 +8,8 @@
  *   kill_each_worker    SIGKILL of each processing client while it holds
  *                       a request: that request is answered with an error,
  *                       a replacement starts, the rest are answered;
+ *   kill_worker_random  the same under ipclab-rc --random: that answer
+ *                       counts once, as an error, not as a wrong sum;
  *   kill_client         SIGKILL of a requesting client with its result
  *                       announced in FIFO2: reclaimed after the ack
  *                       timeout, exactly the acknowledged ones delivered;
@@ -97,6 +99,47 @@ START_TEST(test_fault_kill_each_worker)
     fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.answered, 8 * 60);
     ck_assert_int_eq(sum.undeliverable, 0);
+}
+END_TEST
+
+/* The processing client that holds a request (in --work-delay's sleep) */
+static pid_t
+busy_worker(pid_t server, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 4 * 50) {
+        for (int i = 0; i < 4; i++) {
+            pid_t w = fx_child_named(server, worker_names[i], 0);
+
+            if (w > 0 && fx_wait_in_syscall(w, SYS_clock_nanosleep, 50))
+                return w;
+        }
+    }
+    return 0;
+}
+
+START_TEST(test_fault_kill_worker_random)
+{
+    struct fx_server srv;
+    struct fx_summary sum;
+    const char *out = h_tmpdir_path("rc.out");
+    char *text;
+    pid_t rc, worker;
+
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--work-delay", "300", NULL }, 0, NULL);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                                   "--count", "3", "--random", "--seed", "7",
+                                   NULL }, NULL, out, NULL);
+    worker = busy_worker(srv.h.pid, 20000);
+    ck_assert_msg(worker > 0, "no processing client seen with a request");
+    kill(worker, SIGKILL);
+    /* the EIO answer is an error, not a wrong sum: --help's exit 0 */
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    text = h_read_file(out);
+    ck_assert_msg(strstr(text, "wrong: 0, lost: 0") != NULL,
+                  "rc said: %s", text);
+    free(text);
+    fx_server_stop_ok(&srv, &sum);
 }
 END_TEST
 
@@ -552,6 +595,7 @@ faults_suite(void)
     TCase *resources = h_tcase(s, "resources", 120);
 
     tcase_add_test(workers, test_fault_kill_each_worker);
+    tcase_add_test(workers, test_fault_kill_worker_random);
     tcase_add_test(clients, test_fault_kill_client_before_ack);
     tcase_add_test(clients, test_fault_stop_client);
     tcase_add_test(server, test_fault_kill_server);
