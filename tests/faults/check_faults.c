@@ -15,6 +15,8 @@
  *                       timeout, exactly the acknowledged ones delivered;
  *   stop_client         SIGSTOP of a requesting client: the same, while it
  *                       is still there, stopped;
+ *   unsafe_no_ack       --unsafe-no-ack: records back to back, mixed up
+ *                       and given back, every one answered;
  *   kill_server         SIGKILL of the server: every client exits with a
  *                       clear error within seconds, the orphaned workers
  *                       too, and the next server recovers the directory;
@@ -215,6 +217,27 @@ START_TEST(test_fault_stop_client)
 END_TEST
 
 /* ---- the server ---------------------------------------------------------- */
+
+/* --unsafe-no-ack writes records back to back: readers mix them up and
+   give back another's (lab 04); the server never reads its own out */
+START_TEST(test_fault_unsafe_no_ack)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t pids[6];
+
+    fx_load_prepare(work, 6, 5, 404);
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--unsafe-no-ack", NULL }, 0, NULL);
+    fx_load_start(pids, srv.h.dir, work, 6, 3);
+    fx_load_wait(pids, 6);
+    ck_assert_int_eq(fx_load_check(work, 6, NULL), 0);
+    fx_server_stop_ok(&srv, &sum);
+    ck_assert_int_eq(sum.answered, 6 * 5);
+    ck_assert_int_eq(sum.undeliverable, 0);
+}
+END_TEST
 
 START_TEST(test_fault_kill_server)
 {
@@ -599,6 +622,7 @@ faults_suite(void)
     tcase_add_test(clients, test_fault_kill_client_before_ack);
     tcase_add_test(clients, test_fault_stop_client);
     tcase_add_test(server, test_fault_kill_server);
+    tcase_add_test(server, test_fault_unsafe_no_ack);
     tcase_add_test(server, test_fault_flood_fifo1);
     tcase_add_test(server, test_fault_kill_server_while_full);
     tcase_add_test(server, test_fault_stdout_gone);
