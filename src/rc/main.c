@@ -504,9 +504,10 @@ finish(struct run *r, struct job *j, bool check)
         int64_t v = 0;
         int status = ipc_calc_apply(j->op, j->a, j->b, &v);
 
-        /* the server's own failure (EIO, ETIMEDOUT) is an error, counted
-           above, not a wrong sum */
-        if (j->status == EIO || j->status == ETIMEDOUT)
+        /* the server's own failure (EIO, ETIMEDOUT, ECANCELED) is an
+           error, counted above, not a wrong sum */
+        if (j->status == EIO || j->status == ETIMEDOUT ||
+            j->status == ECANCELED)
             return;
         if (status != j->status || (status == 0 && v != j->value))
             r->wrong++;

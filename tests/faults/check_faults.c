@@ -15,6 +15,9 @@
  *                       timeout, exactly the acknowledged ones delivered;
  *   stop_client         SIGSTOP of a requesting client: the same, while it
  *                       is still there, stopped;
+ *   stop_mid_run        SIGINT while clients send: every request
+ *                       answered (late ones "server stopping") or
+ *                       dropped and counted, none lost silently;
  *   unsafe_no_ack       --unsafe-no-ack: records back to back, mixed up
  *                       and given back, every one answered;
  *   kill_server         SIGKILL of the server: every client exits with a
@@ -217,6 +220,36 @@ START_TEST(test_fault_stop_client)
 END_TEST
 
 /* ---- the server ---------------------------------------------------------- */
+
+/* SIGINT while clients keep sending: what was in flight is answered, a
+   request sent later is answered "server stopping", or at the very end
+   dropped and counted: none is lost silently */
+START_TEST(test_fault_stop_mid_run)
+{
+    const char *work = h_tmpdir();
+    struct fx_server srv;
+    struct fx_summary sum;
+    char tail[4096];
+    pid_t pids[6], worker;
+
+    fx_load_prepare(work, 6, 10, 505);
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--work-delay", "20", NULL }, 0, NULL);
+    fx_load_start(pids, srv.h.dir, work, 6, 2);
+    worker = busy_worker(srv.h.pid, 20000);
+    ck_assert_msg(worker > 0, "no processing client seen with a request");
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, tail, sizeof(tail)), 0);
+    for (int k = 0; k < 6; k++) {
+        int status = h_wait(pids[k], FX_RUN_MS);
+
+        ck_assert_msg(status == 0 || status == 1, "client %d: %d", k, status);
+    }
+    fx_summary(tail, &sum);
+    ck_assert_msg(sum.answered + sum.dropped == 6 * 10,
+                  "%lu answered + %lu dropped, of 60 sent", sum.answered,
+                  sum.dropped);
+}
+END_TEST
 
 /* --unsafe-no-ack writes records back to back: readers mix them up and
    give back another's (lab 04); the server never reads its own out */
@@ -623,6 +656,7 @@ faults_suite(void)
     tcase_add_test(clients, test_fault_stop_client);
     tcase_add_test(server, test_fault_kill_server);
     tcase_add_test(server, test_fault_unsafe_no_ack);
+    tcase_add_test(server, test_fault_stop_mid_run);
     tcase_add_test(server, test_fault_flood_fifo1);
     tcase_add_test(server, test_fault_kill_server_while_full);
     tcase_add_test(server, test_fault_stdout_gone);
