@@ -428,6 +428,21 @@ kill_children(struct server *s)
             kill(s->reqs[i].worker, SIGKILL);
 }
 
+/* A start that failed once the FIFOs exist: the workers already started
+   killed and reaped, the FIFOs and the lock removed; errno kept */
+static void
+undo_start(struct server *s)
+{
+    int err = errno;
+
+    kill_children(s);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        continue;
+    if (ipc_rundir_clean_at(s->dir_fd) == -1)
+        ipc_warn("cannot remove the FIFOs in '%s'", s->dir);
+    errno = err;
+}
+
 /* True while we have a child, exited or not (WNOWAIT: look, do not reap) */
 static bool
 has_children(void)
@@ -485,10 +500,14 @@ main(int argc, char *argv[])
     setup_signals(&s);
     setup_runtime(&s);
     setup_epoll(&s);
-    if (clients_init(&s) == -1)
+    if (clients_init(&s) == -1) {
+        undo_start(&s);
         ipc_die("cannot keep descriptors free to check clients");
-    if (route_start_pool(&s) == -1)
+    }
+    if (route_start_pool(&s) == -1) {
+        undo_start(&s);
         ipc_die("cannot start the processing clients of '%s'", s.worker_dir);
+    }
 
     printf("ready: %s\n", s.dir);
     if (fflush(stdout) == EOF)

@@ -33,13 +33,17 @@
  *                       descriptors: a clear EMFILE error, never a crash;
  *   fd_limit_clients    a server with few descriptors to spare and many
  *                       clients at once: every one is still served;
+ *   failed_start        a pool that cannot start (RLIMIT_NPROC): one
+ *                       error line, no FIFO and no worker left behind;
  *   full_rundir         a runtime directory on a full file system (a tiny
  *                       tmpfs in a private mount namespace): a clear
  *                       ENOSPC error.
  *
  * Run:  CK_RUN_SUITE=faults build/tests/faults
  */
+#include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -49,6 +53,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -220,6 +225,86 @@ START_TEST(test_fault_stop_client)
 END_TEST
 
 /* ---- the server ---------------------------------------------------------- */
+
+/* Processes whose real uid is uid, as RLIMIT_NPROC counts them */
+static int
+processes_of(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert(d != NULL);
+    while ((e = readdir(d)) != NULL) {
+        char path[300];
+        struct stat st;
+
+        snprintf(path, sizeof(path), "/proc/%s", e->d_name);
+        if (e->d_name[0] >= '1' && e->d_name[0] <= '9' &&
+            stat(path, &st) == 0 && st.st_uid == uid)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+#define START_UID 65534         /* nobody: root is above RLIMIT_NPROC */
+
+/* A server whose pool cannot start (room for one fork only, by
+   RLIMIT_NPROC): one error line, no FIFO left, no worker left to speak */
+START_TEST(test_fault_failed_start)
+{
+    char parent[] = "/tmp/ipclab-start-XXXXXX", run[64], said[1024];
+    const char *server = h_bin("ipclab-server");
+    size_t len = 0;
+    int err[2], status;
+    ssize_t n;
+    pid_t pid;
+
+    ck_assert(mkdtemp(parent) != NULL);
+    ck_assert(geteuid() != 0 || chown(parent, START_UID, START_UID) == 0);
+    snprintf(run, sizeof(run), "%s/run", parent);
+    ck_assert_int_eq(pipe(err), 0);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct rlimit one;
+
+        if (geteuid() == 0 && (setgroups(0, NULL) == -1 ||
+                               setgid(START_UID) == -1 ||
+                               setuid(START_UID) == -1))
+            _exit(126);
+        /* this process, and one fork more */
+        one.rlim_cur = one.rlim_max = (rlim_t)processes_of(getuid()) + 1;
+        if (setrlimit(RLIMIT_NPROC, &one) == -1 ||
+            dup2(err[1], STDERR_FILENO) == -1)
+            _exit(126);
+        close(err[0]);
+        close(err[1]);
+        execl(server, server, "--dir", run, (char *)NULL);
+        _exit(127);
+    }
+    close(err[1]);
+    /* until every writer is gone: the server, and any worker it left */
+    while (len + 1 < sizeof(said) &&
+           (n = read(err[0], said + len, sizeof(said) - 1 - len)) > 0)
+        len += (size_t)n;
+    said[len] = '\0';
+    close(err[0]);
+    status = h_wait(pid, 10000);
+    ck_assert_msg(status == 1, "exit %d: %s", status, said);
+    ck_assert_msg(h_count_lines(said, ": ") == 1 &&
+                  strstr(said, "cannot start the processing clients") != NULL,
+                  "stderr: %s", said);
+    for (int no = 1; no <= 4; no++) {
+        char fifo[96];
+
+        snprintf(fifo, sizeof(fifo), "%s/fifo%d", run, no);
+        ck_assert_msg(access(fifo, F_OK) == -1, "%s left behind", fifo);
+    }
+    h_rmtree(parent);
+}
+END_TEST
 
 /* SIGINT while clients keep sending: what was in flight is answered, a
    request sent later is answered "server stopping", or at the very end
@@ -663,5 +748,6 @@ faults_suite(void)
     tcase_add_test(resources, test_fault_fd_exhaustion);
     tcase_add_test(resources, test_fault_fd_limit_clients);
     tcase_add_test(resources, test_fault_full_rundir);
+    tcase_add_test(resources, test_fault_failed_start);
     return s;
 }
