@@ -33,6 +33,8 @@
  *                       descriptors: a clear EMFILE error, never a crash;
  *   fd_limit_clients    a server with few descriptors to spare and many
  *                       clients at once: every one is still served;
+ *   rc_memory           ipclab-rc --random with a big count: its memory
+ *                       bounded by its window;
  *   failed_start        a pool that cannot start (RLIMIT_NPROC): one
  *                       error line, no FIFO and no worker left behind;
  *   full_rundir         a runtime directory on a full file system (a tiny
@@ -225,6 +227,41 @@ START_TEST(test_fault_stop_client)
 END_TEST
 
 /* ---- the server ---------------------------------------------------------- */
+
+/* Peak memory (ru_maxrss, KiB) of one ipclab-rc --random run of count */
+static long
+rc_peak_kib(const char *dir, const char *count)
+{
+    struct rusage ru;
+    int status;
+    pid_t pid = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
+                                          "--count", count, "--random",
+                                          "--window", "8", "--quiet", NULL },
+                        NULL, "/dev/null", NULL);
+
+    while (wait4(pid, &status, 0, &ru) == -1)
+        ck_assert_int_eq(errno, EINTR);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "rc --count %s: status %d", count, status);
+    return ru.ru_maxrss;
+}
+
+/* rc's memory is bounded by its window, not by --count */
+START_TEST(test_fault_rc_memory)
+{
+    struct fx_server srv;
+    struct fx_summary sum;
+    long small, big;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    small = rc_peak_kib(srv.h.dir, "100");
+    big = rc_peak_kib(srv.h.dir, "100000");
+    /* a job kept per request would be about 10 MB more */
+    ck_assert_msg(big - small < 3000, "rc peak: %ld KiB for 100 requests, "
+                  "%ld KiB for 100000", small, big);
+    fx_server_stop_ok(&srv, &sum);
+}
+END_TEST
 
 /* Processes whose real uid is uid, as RLIMIT_NPROC counts them */
 static int
@@ -749,5 +786,6 @@ faults_suite(void)
     tcase_add_test(resources, test_fault_fd_limit_clients);
     tcase_add_test(resources, test_fault_full_rundir);
     tcase_add_test(resources, test_fault_failed_start);
+    tcase_add_test(resources, test_fault_rc_memory);
     return s;
 }
