@@ -343,21 +343,32 @@ START_TEST(test_fault_failed_start)
 }
 END_TEST
 
+/* A server with 'options', and six clients of 'count' requests each
+   sending with 'window'; returns their work directory */
+static const char *
+six_clients(struct fx_server *srv, pid_t pids[6], const char *const options[],
+            int count, int window)
+{
+    const char *work = h_tmpdir();
+
+    fx_load_prepare(work, 6, count, 400 + (unsigned int)count);
+    fx_server_start(srv, h_tmpdir_path("run"), options, 0, NULL);
+    fx_load_start(pids, srv->h.dir, work, 6, window);
+    return work;
+}
+
 /* SIGINT while clients keep sending: what was in flight is answered, a
    request sent later is answered "server stopping", or at the very end
    dropped and counted: none is lost silently */
 START_TEST(test_fault_stop_mid_run)
 {
-    const char *work = h_tmpdir();
     struct fx_server srv;
     struct fx_summary sum;
     char tail[4096];
     pid_t pids[6], worker;
 
-    fx_load_prepare(work, 6, 10, 505);
-    fx_server_start(&srv, h_tmpdir_path("run"),
-                    (const char *[]){ "--work-delay", "20", NULL }, 0, NULL);
-    fx_load_start(pids, srv.h.dir, work, 6, 2);
+    six_clients(&srv, pids, (const char *[]){ "--work-delay", "20", NULL },
+                10, 2);
     worker = busy_worker(srv.h.pid, 20000);
     ck_assert_msg(worker > 0, "no processing client seen with a request");
     ck_assert_int_eq(fx_server_stop(&srv, 30000, tail, sizeof(tail)), 0);
@@ -377,20 +388,19 @@ END_TEST
    give back another's (lab 04); the server never reads its own out */
 START_TEST(test_fault_unsafe_no_ack)
 {
-    const char *work = h_tmpdir();
     struct fx_server srv;
     struct fx_summary sum;
     pid_t pids[6];
+    const char *work = six_clients(&srv, pids,
+                                   (const char *[]){ "--unsafe-no-ack", NULL },
+                                   5, 3);
 
-    fx_load_prepare(work, 6, 5, 404);
-    fx_server_start(&srv, h_tmpdir_path("run"),
-                    (const char *[]){ "--unsafe-no-ack", NULL }, 0, NULL);
-    fx_load_start(pids, srv.h.dir, work, 6, 3);
     fx_load_wait(pids, 6);
     ck_assert_int_eq(fx_load_check(work, 6, NULL), 0);
     fx_server_stop_ok(&srv, &sum);
-    ck_assert_int_eq(sum.answered, 6 * 5);
-    ck_assert_int_eq(sum.undeliverable, 0);
+    ck_assert_msg(sum.answered == 6 * 5 && sum.undeliverable == 0,
+                  "%lu answered, %lu undeliverable", sum.answered,
+                  sum.undeliverable);
 }
 END_TEST
 
