@@ -659,6 +659,25 @@ lose_all(struct run *r)
     }
 }
 
+/* Print (unless --random) and free the done jobs at the head of the ring,
+   in input order; returns how many */
+static int
+retire(struct run *r, struct output *out, bool random)
+{
+    int n = 0;
+
+    for (; r->next_print < r->next_send &&
+           job_at(r, r->next_print)->state == JOB_DONE; n++) {
+        struct job *j = job_at(r, r->next_print++);
+
+        if (!random)
+            print_job(out, j);
+        free(j->text);          /* its slot is free for the next job */
+        j->text = NULL;
+    }
+    return n;
+}
+
 #define LIVENESS_MS 250         /* how often a waiting rc checks the server */
 
 /*
@@ -683,18 +702,12 @@ run(struct run *r, struct rc_session *s, struct source *src,
         long before = r->inflight;
         int timeout = -1, n;
 
-        fill_window(r, s, src, o->window, o->timeout_ms);
+        /* jobs lost at once (no server) fill the ring without a wait */
+        do
+            fill_window(r, s, src, o->window, o->timeout_ms);
+        while (retire(r, out, o->random) > 0);
         if (r->inflight > before || r->inflight == 0)
             deadline = ipc_deadline_ms(o->timeout_ms);
-        while (r->next_print < r->next_send &&
-               job_at(r, r->next_print)->state == JOB_DONE) {
-            struct job *j = job_at(r, r->next_print++);
-
-            if (!o->random)
-                print_job(out, j);
-            free(j->text);      /* its slot is free for the next job */
-            j->text = NULL;
-        }
         if (progress)
             show_progress(r, o->count);
         if (r->inflight == 0 && r->eof && out->len == 0)
