@@ -713,7 +713,8 @@ run(struct run *r, struct rc_session *s, struct source *src,
         if (r->inflight == 0 && r->eof && out->len == 0)
             break;
 
-        if (!r->eof && r->inflight < o->window && src->in != -1)
+        if (!r->eof && r->inflight < o->window && src->in != -1 &&
+            r->n - r->next_print < r->cap)
             fds[1].fd = src->in;        /* room for more: read more */
         if (out->len > 0)
             fds[2].fd = STDOUT_FILENO;
