@@ -45,7 +45,8 @@ ipc_calc_parse(const char *text, enum ipc_op *op, int64_t *a, int64_t *b);
  * Short text for a result status, as clients print it: "division by zero"
  * for EDOM, "overflow" for ERANGE, "unknown operation" for EINVAL,
  * "processing client failed" for EIO, "processing client timed out" for
- * ETIMEDOUT, and strerror's text for the rest.
+ * ETIMEDOUT, "server stopping" for ECANCELED (a request sent after the
+ * server was asked to stop), and strerror's text for the rest.
  */
 const char *
 ipc_status_text(int status);

@@ -134,6 +134,7 @@ ipc_status_text(int status)
     case EINVAL:    return "unknown operation";
     case EIO:       return "processing client failed";
     case ETIMEDOUT: return "processing client timed out";
+    case ECANCELED: return "server stopping";
     }
     return strerror(status);
 }

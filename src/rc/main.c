@@ -39,9 +39,10 @@ struct job {
                                    the line): never sent */
     enum { JOB_NEW, JOB_SENT, JOB_DONE } state;
     bool lost;                  /* sent, but no answer came */
+    uint32_t seq;               /* sent as this seq */
     int status;                 /* the result's status */
     int64_t value;
-    int64_t sent_ns, latency_ns;
+    int64_t sent_ns;
 };
 
 /* Where jobs come from: a file, a random generator, or the command line */
@@ -69,16 +70,29 @@ struct rc_opts {
     char expr[256];             /* the operands, joined: 'single' points here */
 };
 
+/*
+ * The jobs not yet printed, in a ring: job number i (counted from 0, in
+ * input order) in jobs[i % cap]. Memory is bounded by the window: a job
+ * is read only when the ring has room, and leaves it once printed (or,
+ * with --random, counted).
+ */
 struct run {
     struct job *jobs;
-    size_t n, cap;              /* jobs read so far */
-    size_t *by_seq;             /* job index of each seq (seq 1 at [1]) */
+    size_t cap;                 /* RING_PER_WINDOW * window */
+    size_t n;                   /* jobs read so far */
+    size_t *by_seq;             /* job number of seq s at [s % cap] */
     size_t next_send, next_print;
     long inflight;
     bool eof, gone;
     long answered, errors, wrong, lost;
     int64_t start_ns, last_progress_ns;
+    int64_t *lat;               /* a sample of the latencies (reservoir) */
+    size_t nlat;
+    uint64_t lat_rng;
 };
+
+#define RING_PER_WINDOW 8       /* answered jobs kept behind an unanswered one */
+#define LAT_SAMPLE 65536        /* latencies kept; beyond, a random sample */
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_FILE, OPT_WINDOW, OPT_COUNT, OPT_RANDOM,
        OPT_SEED, OPT_TIMEOUT, OPT_QUIET, OPT_DIE_BEFORE_ACK, OPT_SCHED,
@@ -457,16 +471,28 @@ out_write(struct output *o)
     memmove(o->data, o->data + n, o->len);
 }
 
-static void
-grow(struct run *r)
+static struct job *
+job_at(const struct run *r, size_t i)
 {
-    if (r->n < r->cap)
+    return &r->jobs[i % r->cap];
+}
+
+/* Keep a latency: all of the first LAT_SAMPLE, then each k-th one with
+   probability LAT_SAMPLE / k in a random place (a uniform sample) */
+static void
+keep_latency(struct run *r, int64_t ns)
+{
+    size_t seen = (size_t)r->answered, k;
+
+    if (r->nlat < LAT_SAMPLE) {
+        r->lat[r->nlat++] = ns;
         return;
-    r->cap = r->cap ? 2 * r->cap : 64;
-    r->jobs = realloc(r->jobs, r->cap * sizeof(*r->jobs));
-    r->by_seq = realloc(r->by_seq, (r->cap + 1) * sizeof(*r->by_seq));
-    if (r->jobs == NULL || r->by_seq == NULL)
-        ipc_die("out of memory");
+    }
+    r->lat_rng ^= r->lat_rng << 13;     /* xorshift64 */
+    r->lat_rng ^= r->lat_rng >> 7;
+    r->lat_rng ^= r->lat_rng << 17;
+    if ((k = (size_t)(r->lat_rng % seen)) < LAT_SAMPLE)
+        r->lat[k] = ns;
 }
 
 static void
@@ -497,13 +523,18 @@ finish(struct run *r, struct job *j, bool check)
         return;
     }
     r->answered++;
-    j->latency_ns = ipc_now_ns() - j->sent_ns;
+    keep_latency(r, ipc_now_ns() - j->sent_ns);
     if (j->status != 0)
         r->errors++;
     if (check) {                /* --random: compare with our own sums */
         int64_t v = 0;
         int status = ipc_calc_apply(j->op, j->a, j->b, &v);
 
+        /* the server's own failure (EIO, ETIMEDOUT, ECANCELED) is an
+           error, counted above, not a wrong sum */
+        if (j->status == EIO || j->status == ETIMEDOUT ||
+            j->status == ECANCELED)
+            return;
         if (status != j->status || (status == 0 && v != j->value))
             r->wrong++;
     }
@@ -521,17 +552,16 @@ fill_window(struct run *r, struct rc_session *s, struct source *src,
         if (r->next_send == r->n) {
             enum next next;
 
-            if (r->eof)
-                return;
-            grow(r);
-            next = source_next(src, &r->jobs[r->n]);
+            if (r->eof || r->n - r->next_print == r->cap)
+                return;         /* the end, or the ring full: wait */
+            next = source_next(src, job_at(r, r->n));
             if (next == NEXT_END)
                 r->eof = true;
             if (next != NEXT_JOB)
                 return;
             r->n++;
         }
-        j = &r->jobs[r->next_send++];
+        j = job_at(r, r->next_send++);
         if (j->parse_err != 0) {
             j->state = JOB_DONE;
             continue;
@@ -547,7 +577,8 @@ fill_window(struct run *r, struct rc_session *s, struct source *src,
             finish(r, j, false);
             continue;
         }
-        r->by_seq[seq] = (size_t)(j - r->jobs);
+        j->seq = seq;
+        r->by_seq[seq % r->cap] = r->next_send - 1;
     }
 }
 
@@ -575,14 +606,9 @@ static void
 print_summary(const struct run *r)
 {
     double secs = (double)(ipc_now_ns() - r->start_ns) / 1e9;
-    int64_t *lat = malloc((r->n + 1) * sizeof(*lat));
-    size_t k = 0;
+    int64_t *lat = r->lat;
+    size_t k = r->nlat;
 
-    if (lat == NULL)
-        ipc_die("out of memory");
-    for (size_t i = 0; i < r->n; i++)
-        if (!r->jobs[i].lost && r->jobs[i].parse_err == 0)
-            lat[k++] = r->jobs[i].latency_ns;
     qsort(lat, k, sizeof(*lat), cmp_i64);
     printf("requests: %zu, answered: %ld, errors: %ld, wrong: %ld, "
            "lost: %ld\n", r->n, r->answered, r->errors, r->wrong, r->lost);
@@ -590,7 +616,6 @@ print_summary(const struct run *r)
            secs > 0 ? (double)r->answered / secs : 0.0,
            k ? (double)lat[k / 2] / 1e3 : 0.0,
            k ? (double)lat[k * 99 / 100] / 1e3 : 0.0);
-    free(lat);
 }
 
 /* A result or a revoke for one of our seqs: account for its job */
@@ -602,8 +627,8 @@ take_answer(struct run *r, struct rc_session *s, bool check,
 
     if (res->seq == 0 || res->seq >= s->next_seq)
         return;                 /* not a seq we sent: ignore */
-    j = &r->jobs[r->by_seq[res->seq]];
-    if (j->state != JOB_SENT)
+    j = job_at(r, r->by_seq[res->seq % r->cap]);
+    if (j->seq != res->seq || j->state != JOB_SENT)
         return;                 /* a duplicate: already answered */
     if (e == RC_RESULT && (res->op != (uint32_t)j->op || res->a != j->a ||
                            res->b != j->b)) {
@@ -625,11 +650,32 @@ lose_all(struct run *r)
 {
     r->gone = true;
     for (size_t i = r->next_print; i < r->next_send; i++) {
-        if (r->jobs[i].state == JOB_SENT) {
-            r->jobs[i].lost = true;
-            finish(r, &r->jobs[i], false);
+        struct job *j = job_at(r, i);
+
+        if (j->state == JOB_SENT) {
+            j->lost = true;
+            finish(r, j, false);
         }
     }
+}
+
+/* Print (unless --random) and free the done jobs at the head of the ring,
+   in input order; returns how many */
+static int
+retire(struct run *r, struct output *out, bool random)
+{
+    int n = 0;
+
+    for (; r->next_print < r->next_send &&
+           job_at(r, r->next_print)->state == JOB_DONE; n++) {
+        struct job *j = job_at(r, r->next_print++);
+
+        if (!random)
+            print_job(out, j);
+        free(j->text);          /* its slot is free for the next job */
+        j->text = NULL;
+    }
+    return n;
 }
 
 #define LIVENESS_MS 250         /* how often a waiting rc checks the server */
@@ -656,18 +702,19 @@ run(struct run *r, struct rc_session *s, struct source *src,
         long before = r->inflight;
         int timeout = -1, n;
 
-        fill_window(r, s, src, o->window, o->timeout_ms);
+        /* jobs lost at once (no server) fill the ring without a wait */
+        do
+            fill_window(r, s, src, o->window, o->timeout_ms);
+        while (retire(r, out, o->random) > 0);
         if (r->inflight > before || r->inflight == 0)
             deadline = ipc_deadline_ms(o->timeout_ms);
-        while (!o->random && r->next_print < r->next_send &&
-               r->jobs[r->next_print].state == JOB_DONE)
-            print_job(out, &r->jobs[r->next_print++]);
         if (progress)
             show_progress(r, o->count);
         if (r->inflight == 0 && r->eof && out->len == 0)
             break;
 
-        if (!r->eof && r->inflight < o->window && src->in != -1)
+        if (!r->eof && r->inflight < o->window && src->in != -1 &&
+            r->n - r->next_print < r->cap)
             fds[1].fd = src->in;        /* room for more: read more */
         if (out->len > 0)
             fds[2].fd = STDOUT_FILENO;
@@ -751,6 +798,14 @@ main(int argc, char *argv[])
         ipc_die("cannot wait at the gate '%s'", o.gate);
     if (ipc_sched_apply(o.sched) == -1)
         ipc_warn("cannot set the scheduling policy (--sched)");
+    r.cap = RING_PER_WINDOW * (size_t)o.window;
+    r.jobs = calloc(r.cap, sizeof(*r.jobs));
+    r.by_seq = calloc(r.cap, sizeof(*r.by_seq));
+    r.lat = malloc(LAT_SAMPLE * sizeof(*r.lat));
+    r.lat_rng = src.rng ^ 0x9E3779B97F4A7C15ULL;
+    r.lat_rng += r.lat_rng == 0;        /* xorshift needs non-zero */
+    if (r.jobs == NULL || r.by_seq == NULL || r.lat == NULL)
+        ipc_die("out of memory");
     s.die_before_ack = o.die_before_ack;
     rc_connect(&s, dir);
     run(&r, &s, &src, &o, &out);
@@ -765,10 +820,11 @@ main(int argc, char *argv[])
 
     /* give back what the run kept, so that a leak checker (make memcheck)
        finds nothing lost: after main() returns, nothing points to it */
-    for (size_t i = 0; i < r.n; i++)
+    for (size_t i = 0; i < r.cap; i++)
         free(r.jobs[i].text);
     free(r.jobs);
     free(r.by_seq);
+    free(r.lat);
     IPCLAB_TP(proc_exit, "rc", status);
     return status;
 }

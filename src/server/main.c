@@ -313,7 +313,8 @@ reap_children(struct server *s)
 
 /* Asked to stop. The first time: take what is in FIFO1 and answer what is
    in flight, giving it time for the work, one ack timeout on each shared
-   FIFO, and slack for the children. The second time: stop now. */
+   FIFO, and slack for the children; a request sent later is answered
+   ECANCELED (route_request()). The second time: stop now. */
 static void
 stop(struct server *s)
 {
@@ -322,9 +323,9 @@ stop(struct server *s)
         s->stop_at = ipc_now_ms();
         return;
     }
+    read_fifo1(s);              /* in flight: answered */
     s->stop_at = ipc_deadline_ms(s->workers.delay_ms + 2 * s->ack_timeout_ms +
                                  STOP_GRACE_MS);
-    read_fifo1(s);
 }
 
 /* Every pending signal, acks first: a per-request worker acks before it
@@ -365,7 +366,7 @@ static void
 turn(struct server *s)
 {
     struct epoll_event evs[16];
-    bool accepting = s->stop_at == 0 && has_room(s);
+    bool accepting = has_room(s);   /* stopping: to refuse them */
     bool sig_ready = false, fd4_ready = false, fd1_ready = false;
     pid_t gone[16];
     int n, ngone = 0;
@@ -427,6 +428,21 @@ kill_children(struct server *s)
             kill(s->reqs[i].worker, SIGKILL);
 }
 
+/* A start that failed once the FIFOs exist: the workers already started
+   killed and reaped, the FIFOs and the lock removed; errno kept */
+static void
+undo_start(struct server *s)
+{
+    int err = errno;
+
+    kill_children(s);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        continue;
+    if (ipc_rundir_clean_at(s->dir_fd) == -1)
+        ipc_warn("cannot remove the FIFOs in '%s'", s->dir);
+    errno = err;
+}
+
 /* True while we have a child, exited or not (WNOWAIT: look, do not reap) */
 static bool
 has_children(void)
@@ -484,10 +500,14 @@ main(int argc, char *argv[])
     setup_signals(&s);
     setup_runtime(&s);
     setup_epoll(&s);
-    if (clients_init(&s) == -1)
+    if (clients_init(&s) == -1) {
+        undo_start(&s);
         ipc_die("cannot keep descriptors free to check clients");
-    if (route_start_pool(&s) == -1)
+    }
+    if (route_start_pool(&s) == -1) {
+        undo_start(&s);
         ipc_die("cannot start the processing clients of '%s'", s.worker_dir);
+    }
 
     printf("ready: %s\n", s.dir);
     if (fflush(stdout) == EOF)
@@ -495,9 +515,11 @@ main(int argc, char *argv[])
 
     serve(&s);
     stop_children(&s);
+    route_close(&s);
     clients_forget_all(&s);
     if (ipc_rundir_clean_at(s.dir_fd) == -1)
         ipc_warn("cannot remove the FIFOs in '%s'", s.dir);
+    read_fifo1(&s);             /* the last requests: refused, traced */
     printf("stopped: %lu answered, %lu results undeliverable, "
            "%lu invalid records dropped\n", s.served, s.dropped_results,
            s.in1.dropped + s.in4.dropped + s.dropped_records);

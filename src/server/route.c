@@ -413,6 +413,10 @@ route_request(struct server *s, const struct ipc_record *rec)
     enum client_check check;
     struct req *r;
 
+    if (s->closing) {           /* too late to answer: said so */
+        refuse(s, IPCLAB_FIFO1, "stopping", rec);
+        return;
+    }
     if (req_find(s, rec->pid, rec->seq) != NULL) {
         refuse(s, IPCLAB_FIFO1, "duplicate", rec);
         return;
@@ -428,8 +432,21 @@ route_request(struct server *s, const struct ipc_record *rec)
         recheck_peers(s, true); /* it sends: it runs again */
     r = req_alloc(s, rec);      /* the caller keeps room: never NULL */
     r->state = REQ_TO_WORKER;
-    if (rec->op < 1 || rec->op > IPCLAB_OP_COUNT)
+    if (s->stop_at != 0)
+        fail(s, r, ECANCELED);  /* sent after the stop: refused, answered */
+    else if (rec->op < 1 || rec->op > IPCLAB_OP_COUNT)
         fail(s, r, EINVAL);
+}
+
+/* Exiting: give up on every request still held, and refuse from now on
+   (traced, counted, revoked in rt mode): none is lost silently */
+void
+route_close(struct server *s)
+{
+    s->closing = true;
+    for (int i = 0; i < s->top; i++)
+        if (s->reqs[i].state != REQ_FREE && s->reqs[i].state != REQ_READ)
+            drop_result(s, &s->reqs[i]);
 }
 
 /* A record a stale reader of FIFO2 or FIFO3 gave back (IPCLAB_REC_RETURNED) */

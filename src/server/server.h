@@ -137,6 +137,7 @@ struct server {
     struct peer peers[IPCLAB_OP_COUNT + 1 + MAX_PEERS];
     int npeers;                 /* peers[npeers] and after: unused */
     int64_t stop_at;            /* 0 while serving, else when to stop */
+    bool closing;               /* exiting: requests are refused */
     unsigned long served, dropped_results, dropped_records;
 };
 
@@ -152,6 +153,7 @@ struct hs_report hs_given_back(struct handshake *h,
 
 /* route.c */
 void route_request(struct server *s, const struct ipc_record *rec);
+void route_close(struct server *s);
 void route_fifo4(struct server *s, const struct ipc_record *rec);
 void route_ack(struct server *s, const struct ipc_sig_event *ev);
 void route_client_exited(struct server *s, pid_t pid);

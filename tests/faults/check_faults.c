@@ -8,11 +8,18 @@
  *   kill_each_worker    SIGKILL of each processing client while it holds
  *                       a request: that request is answered with an error,
  *                       a replacement starts, the rest are answered;
+ *   kill_worker_random  the same under ipclab-rc --random: that answer
+ *                       counts once, as an error, not as a wrong sum;
  *   kill_client         SIGKILL of a requesting client with its result
  *                       announced in FIFO2: reclaimed after the ack
  *                       timeout, exactly the acknowledged ones delivered;
  *   stop_client         SIGSTOP of a requesting client: the same, while it
  *                       is still there, stopped;
+ *   stop_mid_run        SIGINT while clients send: every request
+ *                       answered (late ones "server stopping") or
+ *                       dropped and counted, none lost silently;
+ *   unsafe_no_ack       --unsafe-no-ack: records back to back, mixed up
+ *                       and given back, every one answered;
  *   kill_server         SIGKILL of the server: every client exits with a
  *                       clear error within seconds, the orphaned workers
  *                       too, and the next server recovers the directory;
@@ -26,13 +33,19 @@
  *                       descriptors: a clear EMFILE error, never a crash;
  *   fd_limit_clients    a server with few descriptors to spare and many
  *                       clients at once: every one is still served;
+ *   rc_memory           ipclab-rc --random with a big count: its memory
+ *                       bounded by its window;
+ *   failed_start        a pool that cannot start (RLIMIT_NPROC): one
+ *                       error line, no FIFO and no worker left behind;
  *   full_rundir         a runtime directory on a full file system (a tiny
  *                       tmpfs in a private mount namespace): a clear
  *                       ENOSPC error.
  *
  * Run:  CK_RUN_SUITE=faults build/tests/faults
  */
+#include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -42,6 +55,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -97,6 +111,47 @@ START_TEST(test_fault_kill_each_worker)
     fx_server_stop_ok(&srv, &sum);
     ck_assert_int_eq(sum.answered, 8 * 60);
     ck_assert_int_eq(sum.undeliverable, 0);
+}
+END_TEST
+
+/* The processing client that holds a request (in --work-delay's sleep) */
+static pid_t
+busy_worker(pid_t server, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 4 * 50) {
+        for (int i = 0; i < 4; i++) {
+            pid_t w = fx_child_named(server, worker_names[i], 0);
+
+            if (w > 0 && fx_wait_in_syscall(w, SYS_clock_nanosleep, 50))
+                return w;
+        }
+    }
+    return 0;
+}
+
+START_TEST(test_fault_kill_worker_random)
+{
+    struct fx_server srv;
+    struct fx_summary sum;
+    const char *out = h_tmpdir_path("rc.out");
+    char *text;
+    pid_t rc, worker;
+
+    fx_server_start(&srv, h_tmpdir_path("run"),
+                    (const char *[]){ "--work-delay", "300", NULL }, 0, NULL);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                                   "--count", "3", "--random", "--seed", "7",
+                                   NULL }, NULL, out, NULL);
+    worker = busy_worker(srv.h.pid, 20000);
+    ck_assert_msg(worker > 0, "no processing client seen with a request");
+    kill(worker, SIGKILL);
+    /* the EIO answer is an error, not a wrong sum: --help's exit 0 */
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 0);
+    text = h_read_file(out);
+    ck_assert_msg(strstr(text, "wrong: 0, lost: 0") != NULL,
+                  "rc said: %s", text);
+    free(text);
+    fx_server_stop_ok(&srv, &sum);
 }
 END_TEST
 
@@ -172,6 +227,182 @@ START_TEST(test_fault_stop_client)
 END_TEST
 
 /* ---- the server ---------------------------------------------------------- */
+
+/* Peak memory (ru_maxrss, KiB) of one ipclab-rc --random run of count */
+static long
+rc_peak_kib(const char *dir, const char *count)
+{
+    struct rusage ru;
+    int status;
+    pid_t pid = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
+                                          "--count", count, "--random",
+                                          "--window", "8", "--quiet", NULL },
+                        NULL, "/dev/null", NULL);
+
+    while (wait4(pid, &status, 0, &ru) == -1)
+        ck_assert_int_eq(errno, EINTR);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "rc --count %s: status %d", count, status);
+    return ru.ru_maxrss;
+}
+
+/* rc's memory is bounded by its window, not by --count */
+START_TEST(test_fault_rc_memory)
+{
+    struct fx_server srv;
+    struct fx_summary sum;
+    long small, big;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    small = rc_peak_kib(srv.h.dir, "100");
+    big = rc_peak_kib(srv.h.dir, "100000");
+    /* a job kept per request would be about 10 MB more */
+    ck_assert_msg(big - small < 3000, "rc peak: %ld KiB for 100 requests, "
+                  "%ld KiB for 100000", small, big);
+    fx_server_stop_ok(&srv, &sum);
+}
+END_TEST
+
+/* Processes whose real uid is uid, as RLIMIT_NPROC counts them */
+static int
+processes_of(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert(d != NULL);
+    while ((e = readdir(d)) != NULL) {
+        char path[300];
+        struct stat st;
+
+        snprintf(path, sizeof(path), "/proc/%s", e->d_name);
+        if (e->d_name[0] >= '1' && e->d_name[0] <= '9' &&
+            stat(path, &st) == 0 && st.st_uid == uid)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+#define START_UID 65534         /* nobody: root is above RLIMIT_NPROC */
+
+/* A server whose pool cannot start (room for one fork only, by
+   RLIMIT_NPROC): one error line, no FIFO left, no worker left to speak */
+START_TEST(test_fault_failed_start)
+{
+    char parent[] = "/tmp/ipclab-start-XXXXXX", run[64], said[1024];
+    const char *server = h_bin("ipclab-server");
+    size_t len = 0;
+    int err[2], status;
+    ssize_t n;
+    pid_t pid;
+
+    ck_assert(mkdtemp(parent) != NULL);
+    ck_assert(geteuid() != 0 || chown(parent, START_UID, START_UID) == 0);
+    snprintf(run, sizeof(run), "%s/run", parent);
+    ck_assert_int_eq(pipe(err), 0);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct rlimit one;
+
+        if (geteuid() == 0 && (setgroups(0, NULL) == -1 ||
+                               setgid(START_UID) == -1 ||
+                               setuid(START_UID) == -1))
+            _exit(126);
+        /* this process, and one fork more */
+        one.rlim_cur = one.rlim_max = (rlim_t)processes_of(getuid()) + 1;
+        if (setrlimit(RLIMIT_NPROC, &one) == -1 ||
+            dup2(err[1], STDERR_FILENO) == -1)
+            _exit(126);
+        close(err[0]);
+        close(err[1]);
+        execl(server, server, "--dir", run, (char *)NULL);
+        _exit(127);
+    }
+    close(err[1]);
+    /* until every writer is gone: the server, and any worker it left */
+    while (len + 1 < sizeof(said) &&
+           (n = read(err[0], said + len, sizeof(said) - 1 - len)) > 0)
+        len += (size_t)n;
+    said[len] = '\0';
+    close(err[0]);
+    status = h_wait(pid, 10000);
+    ck_assert_msg(status == 1, "exit %d: %s", status, said);
+    ck_assert_msg(h_count_lines(said, ": ") == 1 &&
+                  strstr(said, "cannot start the processing clients") != NULL,
+                  "stderr: %s", said);
+    for (int no = 1; no <= 4; no++) {
+        char fifo[96];
+
+        snprintf(fifo, sizeof(fifo), "%s/fifo%d", run, no);
+        ck_assert_msg(access(fifo, F_OK) == -1, "%s left behind", fifo);
+    }
+    h_rmtree(parent);
+}
+END_TEST
+
+/* A server with 'options', and six clients of 'count' requests each
+   sending with 'window'; returns their work directory */
+static const char *
+six_clients(struct fx_server *srv, pid_t pids[6], const char *const options[],
+            int count, int window)
+{
+    const char *work = h_tmpdir();
+
+    fx_load_prepare(work, 6, count, 400 + (unsigned int)count);
+    fx_server_start(srv, h_tmpdir_path("run"), options, 0, NULL);
+    fx_load_start(pids, srv->h.dir, work, 6, window);
+    return work;
+}
+
+/* SIGINT while clients keep sending: what was in flight is answered, a
+   request sent later is answered "server stopping", or at the very end
+   dropped and counted: none is lost silently */
+START_TEST(test_fault_stop_mid_run)
+{
+    struct fx_server srv;
+    struct fx_summary sum;
+    char tail[4096];
+    pid_t pids[6], worker;
+
+    six_clients(&srv, pids, (const char *[]){ "--work-delay", "20", NULL },
+                10, 2);
+    worker = busy_worker(srv.h.pid, 20000);
+    ck_assert_msg(worker > 0, "no processing client seen with a request");
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, tail, sizeof(tail)), 0);
+    for (int k = 0; k < 6; k++) {
+        int status = h_wait(pids[k], FX_RUN_MS);
+
+        ck_assert_msg(status == 0 || status == 1, "client %d: %d", k, status);
+    }
+    fx_summary(tail, &sum);
+    ck_assert_msg(sum.answered + sum.undeliverable + sum.dropped == 6 * 10,
+                  "%lu answered + %lu undeliverable + %lu dropped, of 60 "
+                  "sent", sum.answered, sum.undeliverable, sum.dropped);
+}
+END_TEST
+
+/* --unsafe-no-ack writes records back to back: readers mix them up and
+   give back another's (lab 04); the server never reads its own out */
+START_TEST(test_fault_unsafe_no_ack)
+{
+    struct fx_server srv;
+    struct fx_summary sum;
+    pid_t pids[6];
+    const char *work = six_clients(&srv, pids,
+                                   (const char *[]){ "--unsafe-no-ack", NULL },
+                                   5, 3);
+
+    fx_load_wait(pids, 6);
+    ck_assert_int_eq(fx_load_check(work, 6, NULL), 0);
+    fx_server_stop_ok(&srv, &sum);
+    ck_assert_msg(sum.answered == 6 * 5 && sum.undeliverable == 0,
+                  "%lu answered, %lu undeliverable", sum.answered,
+                  sum.undeliverable);
+}
+END_TEST
 
 START_TEST(test_fault_kill_server)
 {
@@ -552,14 +783,19 @@ faults_suite(void)
     TCase *resources = h_tcase(s, "resources", 120);
 
     tcase_add_test(workers, test_fault_kill_each_worker);
+    tcase_add_test(workers, test_fault_kill_worker_random);
     tcase_add_test(clients, test_fault_kill_client_before_ack);
     tcase_add_test(clients, test_fault_stop_client);
     tcase_add_test(server, test_fault_kill_server);
+    tcase_add_test(server, test_fault_unsafe_no_ack);
+    tcase_add_test(server, test_fault_stop_mid_run);
     tcase_add_test(server, test_fault_flood_fifo1);
     tcase_add_test(server, test_fault_kill_server_while_full);
     tcase_add_test(server, test_fault_stdout_gone);
     tcase_add_test(resources, test_fault_fd_exhaustion);
     tcase_add_test(resources, test_fault_fd_limit_clients);
     tcase_add_test(resources, test_fault_full_rundir);
+    tcase_add_test(resources, test_fault_failed_start);
+    tcase_add_test(resources, test_fault_rc_memory);
     return s;
 }
