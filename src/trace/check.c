@@ -659,14 +659,16 @@ server_exit(struct check *c, const struct tr_event *ev)
         s->nacks = 0;
 }
 
-/* R8: the server dropped a valid request (FIFO1: its client is gone or
-   reads no FIFO2) or result (FIFO2: its client is gone or silent): the
-   traced end of that request */
+/* R8: the server dropped a valid request (FIFO1: its client is gone,
+   reads no FIFO2, or sent it after the server stopped answering) or
+   result (FIFO2: its client is gone or silent): the traced end of that
+   request */
 static bool
 dropped(struct check *c, const struct tr_event *ev)
 {
     bool request = ev->fifo == 1 && (strcmp(ev->reason, "stale") == 0 ||
-                                     strcmp(ev->reason, "bad_pid") == 0);
+                                     strcmp(ev->reason, "bad_pid") == 0 ||
+                                     strcmp(ev->reason, "stopping") == 0);
     bool result = ev->fifo == 2 && strcmp(ev->reason, "stale") == 0;
     struct ck_req *r;
 
@@ -1068,8 +1070,9 @@ cmd_check_run(const struct cmd_args *args)
     printf("protocol ok: %" PRIu64 " request%s answered exactly once, ",
            c.answered, c.answered == 1 ? "" : "s");
     if (c.dropped > 0)
-        printf("%" PRIu64 " dropped by the server and traced (record_drop "
-               "stale: their client gone or silent), ", c.dropped);
+        printf("%" PRIu64 " dropped by the server and traced (record_drop: "
+               "their client gone or silent, or the server stopping), ",
+               c.dropped);
     printf("%" PRIu64 " record%s and %" PRIu64 " signal%s, %" PRIu64
            " process%s\n", c.records, c.records == 1 ? "" : "s",
            c.signals, c.signals == 1 ? "" : "s", c.procs.seen,

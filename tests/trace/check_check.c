@@ -429,7 +429,8 @@ END_TEST
 START_TEST(test_check_says_traced_drops)
 {
     static const char want[] = "protocol ok: 0 requests answered exactly "
-        "once, 8 dropped by the server and traced (record_drop stale";
+        "once, 8 dropped by the server and traced (record_drop: their "
+        "client gone or silent";
     struct tt_run r;
 
     /* drop.sh: eight requests of a client killed with them pending; the

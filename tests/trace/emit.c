@@ -530,7 +530,10 @@ script_more(void)
     /* sum takes a ready from mul, which sends none */
     say(SUM, "take ready %d 7", PID(MUL));
 
-    /* B:9 is written into FIFO1 and never read: the trace ends */
+    /* B:10 comes after the server began to stop: its drop is its traced
+       end, no violation; B:9 is written into FIFO1 and never read */
+    say(RC_B, "w 1 %d 10 %d 1 1 0 0", PID(RC_B), IPCLAB_OP_SUM);
+    say(SERVER, "drop 1 stopping %d 10", PID(RC_B));
     say(RC_B, "w 1 %d 9 %d 1 1 0 0", PID(RC_B), IPCLAB_OP_SUM);
 }
 
