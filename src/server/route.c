@@ -668,12 +668,15 @@ route_start_pool(struct server *s)
 }
 
 /* Ask the pool to stop: SIGTERM, taken between requests; one that is
-   stopped (SIGSTOP) is continued to take it, not killed after a grace */
+   stopped (SIGSTOP) is continued to take it, not killed after a grace.
+   Only a stopped one: a SIGCONT left pending can hang a sanitized
+   worker's exit until the grace ends */
 void
 route_stop_pool(struct server *s)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (s->peers[op].pid > 0 &&
-            ipc_sig_send(&s->sigs, SIGTERM, "stop", s->peers[op].pid, 0) == 0)
+            ipc_sig_send(&s->sigs, SIGTERM, "stop", s->peers[op].pid, 0) == 0 &&
+            ipc_proc_run_state(s->peers[op].pid) == IPCLAB_PROC_STOPPED)
             kill(s->peers[op].pid, SIGCONT);
 }
