@@ -488,10 +488,7 @@ keep_latency(struct run *r, int64_t ns)
         r->lat[r->nlat++] = ns;
         return;
     }
-    r->lat_rng ^= r->lat_rng << 13;     /* xorshift64 */
-    r->lat_rng ^= r->lat_rng >> 7;
-    r->lat_rng ^= r->lat_rng << 17;
-    if ((k = (size_t)(r->lat_rng % seen)) < LAT_SAMPLE)
+    if ((k = (size_t)(rng_next(&r->lat_rng) % seen)) < LAT_SAMPLE)
         r->lat[k] = ns;
 }
 
