@@ -22,13 +22,20 @@
 #ifndef IPCLAB_ERR_H
 #define IPCLAB_ERR_H
 
+#include <locale.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
 #define IPCLAB_EXIT_FAILURE 1   /* the program could not do its job */
 #define IPCLAB_EXIT_USAGE   2   /* bad command line; nothing was started */
 
-/* Remember the program's name (basename of argv0) for every message. */
+/*
+ * The first call of every program: remember its name (basename of argv0)
+ * for every message, and open /dev/null read-only on any of descriptors
+ * 0-2 that is closed, so that no FIFO lands there and writing to a closed
+ * stdout fails (EBADF) instead of vanishing. Exits 1 when it cannot.
+ */
 void
 ipc_set_progname(const char *argv0);
 
@@ -61,7 +68,8 @@ noreturn void
 ipc_die_child(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Usage error: print "PROG: MESSAGE" and "Try 'PROG --help'.", then
+ * Usage error: print "PROG: MESSAGE", display-safe as ipc_shown() makes it
+ * (it quotes what was typed), and "Try 'PROG --help'.", then
  * exit(IPCLAB_EXIT_USAGE).
  */
 noreturn void
@@ -70,6 +78,25 @@ ipc_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "ENOENT" for ENOENT: the symbolic name of an errno value. */
 const char *
 ipc_errno_name(int err);
+
+/*
+ * Text a user or a peer gave, made display-safe for a message: valid
+ * UTF-8 with no control character and no invisible formatting character
+ * (such as the bidirectional overrides that can reorder what a terminal
+ * shows), each of those, DEL or invalid byte replaced by one '?'. Into
+ * buf (n bytes; a longer s is cut short), which may be s itself. Returns
+ * buf; errno is kept.
+ */
+const char *
+ipc_shown(char *buf, size_t n, const char *s);
+
+/*
+ * The same for s[0..len) into dst (at most len + 1 bytes, dst may be s),
+ * with a "C.UTF-8" locale the caller keeps (or (locale_t)0: then every
+ * byte that is not printable ASCII is replaced): for many strings.
+ */
+void
+ipc_make_shown(char *dst, const char *s, size_t len, locale_t utf8);
 
 /*
  * Parse all of 's' as a decimal integer in [min, max] into *out: an

@@ -7,15 +7,35 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include "ipclab/err.h"
 
 static const char *progname = "ipclab";
+
+/* Descriptors 0-2 open, so that no FIFO or signalfd the program opens
+   lands on one: a closed one becomes /dev/null read-only, where reading
+   finds EOF and writing fails (EBADF) instead of vanishing. */
+static void
+open_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        /* the lowest free descriptor: fd itself */
+        if (open("/dev/null", O_RDONLY) == -1)
+            ipc_die("cannot open '/dev/null' on closed descriptor %d", fd);
+    }
+}
 
 void
 ipc_set_progname(const char *argv0)
@@ -23,6 +43,7 @@ ipc_set_progname(const char *argv0)
     const char *slash = strrchr(argv0, '/');
 
     progname = slash != NULL ? slash + 1 : argv0;
+    open_std_fds();
 }
 
 const char *
@@ -39,13 +60,16 @@ ipc_errno_name(int err)
     return name != NULL ? name : "EUNKNOWN";
 }
 
-/* The one formatter behind every message; 'err' < 0 means no errno part. */
+/* The one formatter behind every message; 'err' < 0 means no errno part;
+   'shown': made display-safe, for it quotes what was typed */
 static void
-vmessage(int err, const char *fmt, va_list ap)
+vmessage(int err, bool shown, const char *fmt, va_list ap)
 {
     char msg[512];
 
     vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (shown)
+        ipc_shown(msg, sizeof(msg), msg);
     if (err >= 0)
         fprintf(stderr, "%s: %s: %s (%s)\n", progname, msg,
                 ipc_errno_name(err), strerror(err));
@@ -60,7 +84,7 @@ ipc_warn(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(saved_errno, fmt, ap);
+    vmessage(saved_errno, false, fmt, ap);
     va_end(ap);
     errno = saved_errno;
 }
@@ -72,7 +96,7 @@ ipc_warnx(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(-1, fmt, ap);
+    vmessage(-1, false, fmt, ap);
     va_end(ap);
     errno = saved_errno;
 }
@@ -83,7 +107,7 @@ ipc_die(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(errno, fmt, ap);
+    vmessage(errno, false, fmt, ap);
     va_end(ap);
     exit(IPCLAB_EXIT_FAILURE);
 }
@@ -94,7 +118,7 @@ ipc_diex(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(-1, fmt, ap);
+    vmessage(-1, false, fmt, ap);
     va_end(ap);
     exit(IPCLAB_EXIT_FAILURE);
 }
@@ -105,7 +129,7 @@ ipc_die_child(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(errno, fmt, ap);   /* stderr is unbuffered: nothing to flush */
+    vmessage(errno, false, fmt, ap);    /* stderr is unbuffered: no flush */
     va_end(ap);
     _exit(IPCLAB_EXIT_FAILURE);
 }
@@ -116,10 +140,84 @@ ipc_usage_error(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(-1, fmt, ap);
+    vmessage(-1, true, fmt, ap);
     va_end(ap);
     fprintf(stderr, "Try '%s --help'.\n", progname);
     exit(IPCLAB_EXIT_USAGE);
+}
+
+/* Invisible characters that glibc calls printable: Unicode's format
+   characters (general category Cf: bidirectional controls, zero-width
+   characters, tags...) and the line and paragraph separators */
+static const struct { wchar_t lo, hi; } invisible[] = {
+    { 0x00AD, 0x00AD }, { 0x0600, 0x0605 }, { 0x061C, 0x061C },
+    { 0x06DD, 0x06DD }, { 0x070F, 0x070F }, { 0x0890, 0x0891 },
+    { 0x08E2, 0x08E2 }, { 0x180E, 0x180E }, { 0x200B, 0x200F },
+    { 0x2028, 0x202E }, { 0x2060, 0x206F }, { 0xFEFF, 0xFEFF },
+    { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD },
+    { 0x13430, 0x1343F }, { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A },
+    { 0xE0001, 0xE0001 }, { 0xE0020, 0xE007F },
+};
+
+/* Whether wc is shown as itself: printable and not invisible */
+static int
+visible(wchar_t wc)
+{
+    if (!iswprint((wint_t)wc))
+        return 0;
+    for (size_t i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++)
+        if (wc >= invisible[i].lo && wc <= invisible[i].hi)
+            return 0;
+    return 1;
+}
+
+void
+ipc_make_shown(char *dst, const char *s, size_t len, locale_t utf8)
+{
+    locale_t old = utf8 != (locale_t)0 ? uselocale(utf8) : (locale_t)0;
+    mbstate_t st;
+    size_t i = 0, j = 0;
+
+    memset(&st, 0, sizeof(st));
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        wchar_t wc;
+        size_t n;
+
+        if (c >= 0x20 && c < 0x7f) {
+            dst[j++] = s[i++];
+            continue;
+        }
+        n = utf8 != (locale_t)0 && c >= 0x80
+                ? mbrtowc(&wc, s + i, len - i, &st) : (size_t)-1;
+        if (n == (size_t)-1 || n == (size_t)-2) {
+            memset(&st, 0, sizeof(st));
+            n = 1;              /* an invalid byte, or a control */
+        } else if (visible(wc)) {
+            memmove(dst + j, s + i, n);     /* dst may be s */
+            i += n;
+            j += n;
+            continue;
+        }
+        dst[j++] = '?';         /* one for the byte or the whole control */
+        i += n;
+    }
+    dst[j] = '\0';
+    if (old != (locale_t)0)
+        uselocale(old);
+}
+
+const char *
+ipc_shown(char *buf, size_t n, const char *s)
+{
+    int saved = errno;          /* for the ipc_warn() that prints it */
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+
+    ipc_make_shown(buf, s, strnlen(s, n - 1), utf8);
+    if (utf8 != (locale_t)0)
+        freelocale(utf8);
+    errno = saved;
+    return buf;
 }
 
 int

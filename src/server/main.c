@@ -510,8 +510,10 @@ main(int argc, char *argv[])
     }
 
     printf("ready: %s\n", s.dir);
-    if (fflush(stdout) == EOF)
+    if (fflush(stdout) == EOF) {
+        undo_start(&s);
         ipc_die("cannot write to stdout");
+    }
 
     serve(&s);
     stop_children(&s);

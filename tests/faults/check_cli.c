@@ -8,10 +8,13 @@
  * $IPCLAB_DIR points at, was never created (a server would create it, a
  * client would have said "no server running" and exited 1, a worker
  * "unsafe or missing runtime directory"). And --help into a full stdout
- * fails (exit 1, one line), never exit 0 with the help lost.
+ * fails (exit 1, one line), never exit 0 with the help lost. What was
+ * typed is echoed display-safe. Started with descriptor 0, 1 or 2
+ * closed, a program works, or fails in one line when it cannot write.
  *
  * Run:  CK_RUN_SUITE=cli build/tests/faults
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +166,107 @@ START_TEST(test_cli_help_unwritable)
 }
 END_TEST
 
+/* An unknown option is echoed display-safe: no escape sequence or
+   bidirectional override reaches the terminal */
+START_TEST(test_cli_unknown_option_shown_safe)
+{
+    const char *argv[] = { h_bin("ipclab-server"),
+                           "--\x1b[2J\xe2\x80\xaeX\x7f", NULL };
+    char *err;
+
+    ck_assert_int_eq(h_run(argv, NULL, NULL, h_tmpdir_path("err"), 10000),
+                     2);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(strstr(err, "unknown option '--?[2J?X?'\n") != NULL,
+                  "stderr: %s", err);
+    free(err);
+}
+END_TEST
+
+/* argv run by sh with 'redirs' ("<&-", ">&- 2>&-"...) applied */
+static const char **
+with_closed(const char **argv, const char *redirs, const char *const words[])
+{
+    static char script[64];
+    int n = 0;
+
+    snprintf(script, sizeof(script), "exec \"$@\" %s", redirs);
+    argv[n++] = "/bin/sh";
+    argv[n++] = "-c";
+    argv[n++] = script;
+    argv[n++] = "sh";
+    for (int i = 0; words[i] != NULL; i++)
+        argv[n++] = words[i];
+    argv[n] = NULL;
+    return argv;
+}
+
+/* Nothing but 'allowed' (NULL: nothing at all) left in directory dir */
+static void
+assert_dir_holds(const char *dir, const char *allowed)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL)
+        ck_assert_msg(e->d_name[0] == '.' || (allowed != NULL &&
+                      strcmp(e->d_name, allowed) == 0), "'%s' left in %s",
+                      e->d_name, dir);
+    closedir(d);
+}
+
+/* A server with stdout closed cannot say "ready": one line, exit 1, and
+   nothing left in its directory (its signalfd used to land on 1: EINVAL) */
+START_TEST(test_cli_server_stdout_closed)
+{
+    const char *dir = h_tmpdir_path("run"), *argv[16];
+    char *err;
+
+    ck_assert_int_eq(h_run(with_closed(argv, ">&-", (const char *[]){
+                     h_bin("ipclab-server"), "--dir", dir, NULL }), NULL,
+                     NULL, h_tmpdir_path("err"), 30000), 1);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(h_count_lines(err, "") == 1 &&
+                  h_count_lines(err, "cannot write to stdout: EBADF") == 1,
+                  "stderr: %s", err);
+    free(err);
+    assert_dir_holds(dir, NULL);
+}
+END_TEST
+
+/* Server (and so its workers) without stdin and stderr serve as usual;
+   a client without stdout fails in one line, and writes nothing into a
+   FIFO (the server drops no record) */
+START_TEST(test_cli_std_fds_closed)
+{
+    const char *dir = h_tmpdir_path("run"), *argv[16];
+    const char *const rc[] = { h_bin("ipclab-rc"), "--dir", dir, "6", "*",
+                               "7", NULL };
+    struct h_server srv;
+    char tail[256], *text;
+
+    h_server_try(&srv, dir, with_closed(argv, "<&- 2>&-", (const char *[]){
+                 h_bin("ipclab-server"), "--dir", dir, NULL }), NULL, 10000,
+                 NULL);
+    ck_assert_int_eq(h_run(with_closed(argv, ">&-", rc), NULL, NULL,
+                           h_tmpdir_path("err"), 30000), 1);
+    text = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "EBADF") == 1, "stderr: %s", text);
+    free(text);
+    ck_assert_int_eq(h_run(with_closed(argv, "<&- 2>&-", rc), NULL,
+                           h_tmpdir_path("out"), NULL, 30000), 0);
+    text = h_read_file(h_tmpdir_path("out"));
+    ck_assert_str_eq(text, "6 * 7 = 42\n");
+    free(text);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, tail, sizeof(tail)), 0);
+    ck_assert_msg(strstr(tail, "stopped: 2 answered, 0 results "
+                         "undeliverable, 0 invalid records dropped") != NULL,
+                  "%s", tail);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -174,5 +278,8 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_overlong_dir);
     tcase_add_loop_test(errors, test_cli_help_unwritable, 0,
                         (int)(sizeof(helps) / sizeof(helps[0])));
+    tcase_add_test(errors, test_cli_unknown_option_shown_safe);
+    tcase_add_test(errors, test_cli_server_stdout_closed);
+    tcase_add_test(errors, test_cli_std_fds_closed);
     return s;
 }
