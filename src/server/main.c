@@ -428,21 +428,6 @@ kill_children(struct server *s)
             kill(s->reqs[i].worker, SIGKILL);
 }
 
-/* A start that failed once the FIFOs exist: the workers already started
-   killed and reaped, the FIFOs and the lock removed; errno kept */
-static void
-undo_start(struct server *s)
-{
-    int err = errno;
-
-    kill_children(s);
-    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-        continue;
-    if (ipc_rundir_clean_at(s->dir_fd) == -1)
-        ipc_warn("cannot remove the FIFOs in '%s'", s->dir);
-    errno = err;
-}
-
 /* True while we have a child, exited or not (WNOWAIT: look, do not reap) */
 static bool
 has_children(void)
@@ -472,6 +457,21 @@ stop_children(struct server *s)
         }
         turn(s);
     }
+}
+
+/* A start that failed once the FIFOs exist: the workers already started
+   stopped and reaped as at the end (none restarted), the FIFOs and the
+   lock removed; errno kept */
+static void
+undo_start(struct server *s)
+{
+    int err = errno;
+
+    s->stop_at = ipc_now_ms();
+    stop_children(s);
+    if (ipc_rundir_clean_at(s->dir_fd) == -1)
+        ipc_warn("cannot remove the FIFOs in '%s'", s->dir);
+    errno = err;
 }
 
 int
