@@ -277,10 +277,10 @@ random_job(struct source *src, struct job *j)
     }
 }
 
-/* The line, with each NUL byte written as \0, for the message about it;
-   room left for "..." */
+/* The line for the message about it: each NUL byte written as \0, the
+   rest display-safe (ipc_shown()); room left for "..." */
 static char *
-show_nuls(const char *line, size_t n)
+shown_line(const char *line, size_t n)
 {
     char *text = malloc(2 * n + 4), *p = text;
 
@@ -295,7 +295,7 @@ show_nuls(const char *line, size_t n)
         }
     }
     *p = '\0';
-    return text;
+    return (char *)ipc_shown(text, 2 * n + 4, text);
 }
 
 static const char *
@@ -352,7 +352,7 @@ parse_line(struct job *j, char *line, size_t n)
     if (n <= MAX_LINE && memchr(line, '\0', n) != NULL) {
         /* C strings end at a NUL: say so rather than cut the line */
         j->parse_err = EILSEQ;
-        j->text = show_nuls(line, n);
+        j->text = shown_line(line, n);
         return true;
     }
     /* a line too long: its beginning says enough */
@@ -362,12 +362,12 @@ parse_line(struct job *j, char *line, size_t n)
         return false;
     if (n > MAX_LINE) {
         j->parse_err = EMSGSIZE;
-        j->text = strcat(show_nuls(line, 20), "...");
+        j->text = strcat(shown_line(line, 20), "...");
         return true;
     }
     j->parse_err = ipc_calc_parse(line, &j->op, &j->a, &j->b);
-    if (j->parse_err != 0 && (j->text = strdup(line)) == NULL)
-        ipc_die("out of memory");
+    if (j->parse_err != 0)
+        j->text = shown_line(line, n);
     return true;
 }
 

@@ -37,7 +37,8 @@
  *   no_workers      a server whose processing clients cannot run exits 1
  *                   before printing "ready";
  *   nul_line        a --file line with a NUL byte is an error for that
- *                   line, and says so;
+ *                   line, and says so; a bad line with an escape
+ *                   sequence is echoed display-safe;
  *   long_line       so is a line too long, which is never kept whole in
  *                   memory: its beginning is shown, the rest dropped.
  *
@@ -727,7 +728,8 @@ rc_file_output(const char *in)
 
 START_TEST(test_stall_nul_line)
 {
-    static const char input[] = "1 + 2\n3\0 + 4\n\0\n5 * 5\n";
+    static const char input[] = "1 + 2\n3\0 + 4\n\0\n5 * 5\n"
+                                "\x1b[2J7 \x1b- 1\n";
     char *out;
     FILE *f;
 
@@ -740,7 +742,8 @@ START_TEST(test_stall_nul_line)
     ck_assert_str_eq(out, "1 + 2 = 3\n"
                           "3\\0 + 4: invalid expression (NUL byte)\n"
                           "\\0: invalid expression (NUL byte)\n"
-                          "5 * 5 = 25\n");
+                          "5 * 5 = 25\n"
+                          "?[2J7 ?- 1: invalid expression\n");
     free(out);
 }
 END_TEST
