@@ -205,7 +205,11 @@ ipc_rundir_lock_at(int dirfd, enum ipc_sig_mode mode, pid_t *holder)
     n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(),
                  ipc_sig_mode_name(mode));
     if (ftruncate(fd, 0) == -1 || pwrite(fd, text, (size_t)n, 0) != n) {
-        ipc_close_keep_errno(fd);
+        int err = errno;
+
+        unlinkat(dirfd, LOCK_NAME, 0);  /* ours: held, and says nothing */
+        close(fd);
+        errno = err;
         return -1;
     }
     return fd;

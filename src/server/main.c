@@ -147,6 +147,8 @@ parse_options(struct server *s, int argc, char *argv[], const char **dir_opt)
     s->fifo3.ack_timeout_ms = s->ack_timeout_ms;
 }
 
+static void undo_start(struct server *s);
+
 /* Signals come through a signalfd; a stray protocol signal must not kill
    us (their default action), so it is taken and ignored too */
 static void
@@ -170,13 +172,14 @@ setup_signals(struct server *s)
 /* Create FIFO 'no' and open both its ends (ours: no EOF, records taken
    back) */
 static void
-open_both_ends(const struct server *s, enum ipc_fifo_no no, int *rfd,
-               int *wfd)
+open_both_ends(struct server *s, enum ipc_fifo_no no, int *rfd, int *wfd)
 {
     const char *name = ipc_rundir_fifo_name(no);
 
-    if (ipc_fifo_open_both_at(s->dir_fd, no, name, 0600, rfd, wfd) == -1)
+    if (ipc_fifo_open_both_at(s->dir_fd, no, name, 0600, rfd, wfd) == -1) {
+        undo_start(s);
         ipc_die("cannot create or open FIFO '%s/%s'", s->dir, name);
+    }
 }
 
 /* The runtime directory (checked through its descriptor), its lock, and
@@ -459,7 +462,7 @@ stop_children(struct server *s)
     }
 }
 
-/* A start that failed once the FIFOs exist: the workers already started
+/* A start that failed once the lock is ours: the workers already started
    stopped and reaped as at the end (none restarted), the FIFOs and the
    lock removed; errno kept */
 static void

@@ -755,6 +755,10 @@ START_TEST(test_fault_full_rundir)
                              err_path, 20000, &status);
         if (ready)
             status = h_server_stop(&srv, 20000, NULL, 0);
+        /* a failed start leaves no FIFO, and no lock it could remove */
+        ck_assert_msg(access(run, F_OK) == -1 || fx_count_entries(run) == 0,
+                      "inodes %d: %d left in %s", cases[i].inodes,
+                      fx_count_entries(run), run);
         ck_assert_msg(umount(mnt) == 0, "umount %s: %s", mnt,
                       strerror(errno));
         err = h_read_file(err_path);

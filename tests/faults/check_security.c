@@ -47,21 +47,6 @@
 #include "ipclab/sig.h"
 #include "rawclient.h"
 
-/* Number of entries in directory 'path' (not . and ..) */
-static int
-count_entries(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-    int n = 0;
-
-    ck_assert_ptr_nonnull(d);
-    while ((e = readdir(d)) != NULL)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
 /* ---- the runtime directory ----------------------------------------------- */
 
 static const struct {
@@ -124,7 +109,7 @@ START_TEST(test_security_unsafe_dir_refused)
         free(err);
     }
     if (real != NULL)
-        ck_assert_int_eq(count_entries(real), 0);
+        ck_assert_int_eq(fx_count_entries(real), 0);
 }
 END_TEST
 

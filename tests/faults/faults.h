@@ -184,6 +184,10 @@ fx_wait_has_open(pid_t pid, const char *path, int accmode, int timeout_ms);
 int
 fx_fd_flags(pid_t pid, int fd);
 
+/* Number of entries in directory 'path' (not . and ..) */
+int
+fx_count_entries(const char *path);
+
 /* ---- attacks ------------------------------------------------------------- */
 
 /* Open FIFO 'no' of 'dir' for writing, non-blocking; the test fails if not. */

@@ -479,3 +479,17 @@ fx_server_stop_ok(struct fx_server *s, struct fx_summary *sum)
     ck_assert_int_eq(fx_server_stop(s, 30000, tail, sizeof(tail)), 0);
     fx_summary(tail, sum);
 }
+
+int
+fx_count_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
