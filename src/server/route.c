@@ -413,7 +413,7 @@ route_request(struct server *s, const struct ipc_record *rec)
     enum client_check check;
     struct req *r;
 
-    if (s->closing) {           /* too late to answer: said so */
+    if (s->stop_at == -1) {     /* too late to answer: said so */
         refuse(s, IPCLAB_FIFO1, "stopping", rec);
         return;
     }
@@ -443,7 +443,7 @@ route_request(struct server *s, const struct ipc_record *rec)
 void
 route_close(struct server *s)
 {
-    s->closing = true;
+    s->stop_at = -1;
     for (int i = 0; i < s->top; i++)
         if (s->reqs[i].state != REQ_FREE && s->reqs[i].state != REQ_READ)
             drop_result(s, &s->reqs[i]);

@@ -136,8 +136,8 @@ struct server {
        other peers seen stopped */
     struct peer peers[IPCLAB_OP_COUNT + 1 + MAX_PEERS];
     int npeers;                 /* peers[npeers] and after: unused */
-    int64_t stop_at;            /* 0 while serving, else when to stop */
-    bool closing;               /* exiting: requests are refused */
+    int64_t stop_at;            /* 0 while serving, else when to stop;
+                                   -1 once closed: requests refused */
     unsigned long served, dropped_results, dropped_records;
 };
 
