@@ -40,9 +40,11 @@ open_std_fds(void)
 void
 ipc_set_progname(const char *argv0)
 {
-    const char *slash = strrchr(argv0, '/');
+    const char *slash = argv0 != NULL ? strrchr(argv0, '/') : NULL;
+    const char *name = slash != NULL ? slash + 1 : argv0;
 
-    progname = slash != NULL ? slash + 1 : argv0;
+    if (name != NULL && name[0] != '\0')     /* exec may give none */
+        progname = name;
     open_std_fds();
 }
 

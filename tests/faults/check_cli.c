@@ -9,8 +9,9 @@
  * client would have said "no server running" and exited 1, a worker
  * "unsafe or missing runtime directory"). And --help into a full stdout
  * fails (exit 1, one line), never exit 0 with the help lost. What was
- * typed is echoed display-safe. Started with descriptor 0, 1 or 2
- * closed, a program works, or fails in one line when it cannot write.
+ * typed is echoed display-safe; an empty argv[0] is no name. Started
+ * with descriptor 0, 1 or 2 closed, a program works, or fails in one
+ * line when it cannot write.
  *
  * Run:  CK_RUN_SUITE=cli build/tests/faults
  */
@@ -182,15 +183,17 @@ START_TEST(test_cli_unknown_option_shown_safe)
 }
 END_TEST
 
-/* argv run by sh with 'redirs' ("<&-", ">&- 2>&-"...) applied */
+/* argv run by bash as "exec OPTS PROG ARGS... REDIRS": with redirections
+   such as "<&-" or ">&- 2>&-", or options such as "-a ''" (argv[0]) */
 static const char **
-with_closed(const char **argv, const char *redirs, const char *const words[])
+in_bash(const char **argv, const char *opts, const char *redirs,
+        const char *const words[])
 {
     static char script[64];
     int n = 0;
 
-    snprintf(script, sizeof(script), "exec \"$@\" %s", redirs);
-    argv[n++] = "/bin/sh";
+    snprintf(script, sizeof(script), "exec %s \"$@\" %s", opts, redirs);
+    argv[n++] = "/bin/bash";
     argv[n++] = "-c";
     argv[n++] = script;
     argv[n++] = "sh";
@@ -200,6 +203,23 @@ with_closed(const char **argv, const char *redirs, const char *const words[])
     return argv;
 }
 
+/* Run with an empty argv[0], a program still names itself in messages */
+START_TEST(test_cli_empty_argv0)
+{
+    const char *argv[16];
+    char *err;
+
+    ck_assert_int_eq(h_run(in_bash(argv, "-a ''", "", (const char *[]){
+                     h_bin("ipclab-rc"), NULL }), NULL, NULL,
+                     h_tmpdir_path("err"), 10000), 2);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(strncmp(err, "ipclab: give one of", 19) == 0 &&
+                  h_count_lines(err, "Try 'ipclab --help'.") == 1,
+                  "stderr: %s", err);
+    free(err);
+}
+END_TEST
+
 /* A server with stdout closed cannot say "ready": one line, exit 1, and
    nothing left in its directory (its signalfd used to land on 1: EINVAL) */
 START_TEST(test_cli_server_stdout_closed)
@@ -207,7 +227,7 @@ START_TEST(test_cli_server_stdout_closed)
     const char *dir = h_tmpdir_path("run"), *argv[16];
     char *err;
 
-    ck_assert_int_eq(h_run(with_closed(argv, ">&-", (const char *[]){
+    ck_assert_int_eq(h_run(in_bash(argv, "", ">&-", (const char *[]){
                      h_bin("ipclab-server"), "--dir", dir, NULL }), NULL,
                      NULL, h_tmpdir_path("err"), 30000), 1);
     err = h_read_file(h_tmpdir_path("err"));
@@ -230,16 +250,16 @@ START_TEST(test_cli_std_fds_closed)
     struct h_server srv;
     char tail[256], *text;
 
-    h_server_try(&srv, dir, with_closed(argv, "<&- 2>&-", (const char *[]){
+    h_server_try(&srv, dir, in_bash(argv, "", "<&- 2>&-", (const char *[]){
                  h_bin("ipclab-server"), "--dir", dir, NULL }), NULL, 10000,
                  NULL);
-    ck_assert_int_eq(h_run(with_closed(argv, ">&-", rc), NULL, NULL,
+    ck_assert_int_eq(h_run(in_bash(argv, "", ">&-", rc), NULL, NULL,
                            h_tmpdir_path("err"), 30000), 1);
     text = h_read_file(h_tmpdir_path("err"));
     ck_assert_msg(h_count_lines(text, "") == 1 &&
                   h_count_lines(text, "EBADF") == 1, "stderr: %s", text);
     free(text);
-    ck_assert_int_eq(h_run(with_closed(argv, "<&- 2>&-", rc), NULL,
+    ck_assert_int_eq(h_run(in_bash(argv, "", "<&- 2>&-", rc), NULL,
                            h_tmpdir_path("out"), NULL, 30000), 0);
     text = h_read_file(h_tmpdir_path("out"));
     ck_assert_str_eq(text, "6 * 7 = 42\n");
@@ -263,6 +283,7 @@ cli_suite(void)
     tcase_add_loop_test(errors, test_cli_help_unwritable, 0,
                         (int)(sizeof(helps) / sizeof(helps[0])));
     tcase_add_test(errors, test_cli_unknown_option_shown_safe);
+    tcase_add_test(errors, test_cli_empty_argv0);
     tcase_add_test(errors, test_cli_server_stdout_closed);
     tcase_add_test(errors, test_cli_std_fds_closed);
     return s;
