@@ -17,7 +17,9 @@
  *
  * prints "ipclab-rc: cannot open '/tmp/x': ENOENT (No such file or
  * directory)" and exits 1. Messages are lowercase, say what failed first,
- * quote paths and end without a full stop.
+ * quote paths and end without a full stop. Each line of a message is
+ * printed display-safe (ipc_shown()): a quoted path or word cannot move
+ * the cursor or recolour the terminal.
  */
 #ifndef IPCLAB_ERR_H
 #define IPCLAB_ERR_H
@@ -68,8 +70,7 @@ noreturn void
 ipc_die_child(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Usage error: print "PROG: MESSAGE", display-safe as ipc_shown() makes it
- * (it quotes what was typed), and "Try 'PROG --help'.", then
+ * Usage error: print "PROG: MESSAGE" and "Try 'PROG --help'.", then
  * exit(IPCLAB_EXIT_USAGE).
  */
 noreturn void

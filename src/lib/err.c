@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,16 +61,29 @@ ipc_errno_name(int err)
     return name != NULL ? name : "EUNKNOWN";
 }
 
-/* The one formatter behind every message; 'err' < 0 means no errno part;
-   'shown': made display-safe, for it quotes what was typed */
+/* The one formatter behind every message; 'err' < 0 means no errno part.
+   What it quotes (paths, what was typed) is made display-safe, line by
+   line: a message may have lines of its own. */
 static void
-vmessage(int err, bool shown, const char *fmt, va_list ap)
+vmessage(int err, const char *fmt, va_list ap)
 {
-    char msg[512];
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    char raw[512], msg[512];
+    size_t j = 0;
 
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    if (shown)
-        ipc_shown(msg, sizeof(msg), msg);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    for (char *line = raw;; line++) {
+        char *nl = strchrnul(line, '\n');
+
+        ipc_make_shown(msg + j, line, (size_t)(nl - line), utf8);
+        j += strlen(msg + j);
+        if (*nl == '\0')
+            break;
+        msg[j++] = '\n';
+        line = nl;
+    }
+    if (utf8 != (locale_t)0)
+        freelocale(utf8);
     if (err >= 0)
         fprintf(stderr, "%s: %s: %s (%s)\n", progname, msg,
                 ipc_errno_name(err), strerror(err));
@@ -86,7 +98,7 @@ ipc_warn(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(saved_errno, false, fmt, ap);
+    vmessage(saved_errno, fmt, ap);
     va_end(ap);
     errno = saved_errno;
 }
@@ -98,7 +110,7 @@ ipc_warnx(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(-1, false, fmt, ap);
+    vmessage(-1, fmt, ap);
     va_end(ap);
     errno = saved_errno;
 }
@@ -109,7 +121,7 @@ ipc_die(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(errno, false, fmt, ap);
+    vmessage(errno, fmt, ap);
     va_end(ap);
     exit(IPCLAB_EXIT_FAILURE);
 }
@@ -120,7 +132,7 @@ ipc_diex(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(-1, false, fmt, ap);
+    vmessage(-1, fmt, ap);
     va_end(ap);
     exit(IPCLAB_EXIT_FAILURE);
 }
@@ -131,7 +143,7 @@ ipc_die_child(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(errno, false, fmt, ap);    /* stderr is unbuffered: no flush */
+    vmessage(errno, fmt, ap);    /* stderr is unbuffered: no flush */
     va_end(ap);
     _exit(IPCLAB_EXIT_FAILURE);
 }
@@ -142,7 +154,7 @@ ipc_usage_error(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(-1, true, fmt, ap);
+    vmessage(-1, fmt, ap);
     va_end(ap);
     fprintf(stderr, "Try '%s --help'.\n", progname);
     exit(IPCLAB_EXIT_USAGE);

@@ -183,6 +183,22 @@ START_TEST(test_cli_unknown_option_shown_safe)
 }
 END_TEST
 
+/* A failure that quotes a path shows it display-safe too */
+START_TEST(test_cli_path_shown_safe)
+{
+    const char *argv[] = { h_bin("ipclab-rc"), "--file",
+                           "/nonexistent/\x1b]0;owned\x07", NULL };
+    char *err;
+
+    ck_assert_int_eq(h_run(argv, NULL, NULL, h_tmpdir_path("err"), 10000),
+                     1);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(strstr(err, "cannot open '/nonexistent/?]0;owned?': "
+                         "ENOENT") != NULL, "stderr: %s", err);
+    free(err);
+}
+END_TEST
+
 /* argv run by bash as "exec OPTS PROG ARGS... REDIRS": with redirections
    such as "<&-" or ">&- 2>&-", or options such as "-a ''" (argv[0]) */
 static const char **
@@ -283,6 +299,7 @@ cli_suite(void)
     tcase_add_loop_test(errors, test_cli_help_unwritable, 0,
                         (int)(sizeof(helps) / sizeof(helps[0])));
     tcase_add_test(errors, test_cli_unknown_option_shown_safe);
+    tcase_add_test(errors, test_cli_path_shown_safe);
     tcase_add_test(errors, test_cli_empty_argv0);
     tcase_add_test(errors, test_cli_server_stdout_closed);
     tcase_add_test(errors, test_cli_std_fds_closed);
