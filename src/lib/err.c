@@ -21,6 +21,18 @@
 
 static const char *progname = "ipclab";
 
+/* C.UTF-8 for making text display-safe: made once, at start, so that a
+   message from a child between fork() and exec() allocates nothing */
+static locale_t utf8_locale;
+
+static locale_t
+display_locale(void)
+{
+    if (utf8_locale == (locale_t)0)
+        utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    return utf8_locale;
+}
+
 /* Descriptors 0-2 open, so that no FIFO or signalfd the program opens
    lands on one: a closed one becomes /dev/null read-only, where reading
    finds EOF and writing fails (EBADF) instead of vanishing. */
@@ -45,6 +57,7 @@ ipc_set_progname(const char *argv0)
     if (name != NULL && name[0] != '\0')     /* exec may give none */
         progname = name;
     open_std_fds();
+    display_locale();
 }
 
 const char *
@@ -67,7 +80,7 @@ ipc_errno_name(int err)
 static void
 vmessage(int err, const char *fmt, va_list ap)
 {
-    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t utf8 = display_locale();
     char raw[512], msg[512];
     size_t j = 0;
 
@@ -82,8 +95,6 @@ vmessage(int err, const char *fmt, va_list ap)
         msg[j++] = '\n';
         line = nl;
     }
-    if (utf8 != (locale_t)0)
-        freelocale(utf8);
     if (err >= 0)
         fprintf(stderr, "%s: %s: %s (%s)\n", progname, msg,
                 ipc_errno_name(err), strerror(err));
@@ -225,11 +236,8 @@ const char *
 ipc_shown(char *buf, size_t n, const char *s)
 {
     int saved = errno;          /* for the ipc_warn() that prints it */
-    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 
-    ipc_make_shown(buf, s, strnlen(s, n - 1), utf8);
-    if (utf8 != (locale_t)0)
-        freelocale(utf8);
+    ipc_make_shown(buf, s, strnlen(s, n - 1), display_locale());
     errno = saved;
     return buf;
 }
