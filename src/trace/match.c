@@ -910,15 +910,15 @@ tr_match_free(struct tr_match *m)
 }
 
 uint64_t
-tr_sigchld_sent(const struct tr_procs *procs, const struct tr_item *it)
+tr_kernel_sent(const struct tr_procs *procs, const struct tr_item *it)
 {
-    const struct tr_proc *child = tr_procs_get(procs, it->from);
+    const struct tr_proc *ended = tr_procs_get(procs, it->from);
 
     if (it->kind != TR_ITEM_SIGNAL || it->fate != TR_FATE_NOSEND ||
-        strcmp(it->what, "child") != 0 || it->t0 != it->t1 ||
-        child == NULL || !child->traced || child->last_ts >= it->t1)
+        it->t0 != it->t1 || ended == NULL || !ended->traced ||
+        ended->last_ts >= it->t1)
         return 0;
-    return child->last_ts;
+    return ended->last_ts;
 }
 
 /* What tr_match_read() hands each event to */

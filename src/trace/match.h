@@ -142,13 +142,14 @@ tr_item_received(const struct tr_item *it)
 }
 
 /*
- * The kernel sends SIGCHLD when a child ends; the trace has only the
- * parent's consumption. For such an item taken after the child's last
- * event, that event's time (where the child ended, the signal's real
- * send); 0 for any other item.
+ * The kernel sends a signal when a process ends: SIGCHLD to its parent,
+ * the PR_SET_PDEATHSIG SIGTERM to its children; the trace has only the
+ * consumption, naming the process that ended. For a signal with no
+ * traced send taken after its sender's last event, that event's time
+ * (where the sender ended, the signal's real send); 0 for any other item.
  */
 uint64_t
-tr_sigchld_sent(const struct tr_procs *procs, const struct tr_item *it);
+tr_kernel_sent(const struct tr_procs *procs, const struct tr_item *it);
 
 /* The record that a record_write or record_read event carries, as an
    item with neither end's time nor processes */

@@ -462,9 +462,9 @@ seq_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     struct seq *s = arg;
     char time[32], label[256], wait[32], who[40], at[32];
     int to = it->to != 0 ? it->to : it->addressee;
-    /* a SIGCHLD taken after its child ended: from the margin, the child
-       was gone */
-    uint64_t exited = tr_sigchld_sent(L->procs, it);
+    /* a signal the kernel sent when its sender ended (SIGCHLD, the
+       parent-death SIGTERM): from the margin, the sender was gone */
+    uint64_t exited = tr_kernel_sent(L->procs, it);
     int la = exited != 0 ? -1 : tr_lane_of(L, it->from);
 
     put_gaps_before(s, L, tr_item_time(it));

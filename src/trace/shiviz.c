@@ -117,9 +117,10 @@ ends_of(const struct shiviz *s, size_t *n)
                    it->t1 != 0 && tr_proc_traced(P, it->from) &&
                    tr_proc_traced(P, to)) {
             /* a reader that traced first: its send just before; a
-               SIGCHLD: sent where its child ended (as svg draws it) */
+               signal the kernel sent when a process ended: sent there
+               (as svg draws it) */
             uint64_t send = it->t1 <= it->t0 ? it->t1 - 1 : it->t0;
-            uint64_t exited = tr_sigchld_sent(P, it);
+            uint64_t exited = tr_kernel_sent(P, it);
 
             if (exited != 0)
                 send = exited;

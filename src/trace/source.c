@@ -66,19 +66,28 @@ now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Collect every directory under 'dir' that holds a 'metadata' file. */
+/* Collect every directory under 'dir' that holds a 'metadata' file (*n
+   counts past MAX_TRACES); the first recording of its own below 'dir'
+   (a record.info: another run) goes to *inner instead. */
 static void
-find_traces(const char *dir, int depth, char **out, int *n)
+find_traces(const char *dir, int depth, char **out, int *n, char **inner)
 {
     char path[PATH_MAX];
     struct dirent *de;
     struct stat st;
     DIR *d;
 
+    if (depth > 0 && *inner == NULL &&
+        snprintf(path, sizeof(path), "%s/record.info", dir) <
+        (int)sizeof(path) && stat(path, &st) == 0) {
+        *inner = strdup(dir);
+        return;
+    }
     if (snprintf(path, sizeof(path), "%s/metadata", dir) < (int)sizeof(path)
         && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
         if (*n < MAX_TRACES)
-            out[(*n)++] = strdup(dir);
+            out[*n] = strdup(dir);
+        (*n)++;
         return;                 /* a trace holds no other trace */
     }
     if (depth >= MAX_DEPTH || (d = opendir(dir)) == NULL)
@@ -89,7 +98,7 @@ find_traces(const char *dir, int depth, char **out, int *n)
             (int)sizeof(path))
             continue;
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            find_traces(path, depth + 1, out, n);
+            find_traces(path, depth + 1, out, n, inner);
     }
     closedir(d);
 }
@@ -415,7 +424,8 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
 {
     struct reader r = { .fn = fn, .arg = arg, .info = info, .pass = pass };
     struct tr_recinfo ri;
-    char *paths[MAX_TRACES], shown[TR_SHOWN_MAX];
+    char *paths[MAX_TRACES], *inner = NULL, shown[TR_SHOWN_MAX];
+    char shown_inner[TR_SHOWN_MAX];
     struct stat st;
     int n = 0, rc = -1;
 
@@ -431,7 +441,19 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
                   "traces/record.sh -o wrote)", shown);
         return -1;
     }
-    find_traces(dir, 0, paths, &n);
+    find_traces(dir, 0, paths, &n, &inner);
+    if (inner != NULL) {
+        /* several runs on one time axis would look like one */
+        ipc_warnx("'%s' holds the recording '%s' (and maybe more): give "
+                  "one recording's directory", shown,
+                  tr_shown(shown_inner, sizeof(shown_inner), inner));
+        goto out_free_paths;
+    }
+    if (n > MAX_TRACES) {
+        ipc_warnx("'%s' holds more than %d CTF traces: give one "
+                  "recording's directory", shown, MAX_TRACES);
+        goto out_free_paths;
+    }
     if (n == 0) {
         ipc_warnx("'%s' holds no CTF trace (no 'metadata' file inside): "
                   "was anything recorded?", shown);
@@ -474,7 +496,8 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     }
     tr_decoder_free(r.dec);
 out_free_paths:
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && i < MAX_TRACES; i++)
         free(paths[i]);
+    free(inner);
     return rc;
 }

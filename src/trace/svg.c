@@ -730,13 +730,14 @@ refuse(const struct svg *s, int pages)
             "NAME.svg\n", pages);
 }
 
-/* SIGCHLD: an edge as every signal's, from where the child ended (its
+/* A signal the kernel sent when a process ended (SIGCHLD, the parent-death
+   SIGTERM): an edge as every signal's, from where that process ended (its
    lifeline ends there) to the consumption */
 static void
-sigchld_from_exit(struct svg *s)
+kernel_sent_from_exit(struct svg *s)
 {
     for (size_t i = 0; i < s->d.nitems; i++) {
-        uint64_t sent = tr_sigchld_sent(s->procs, &s->d.items[i]);
+        uint64_t sent = tr_kernel_sent(s->procs, &s->d.items[i]);
 
         if (sent != 0)
             s->d.items[i].t0 = sent;
@@ -784,7 +785,7 @@ svg_end(struct tr_layout *L, void *arg)
 
     s->procs = L->procs;
     s->d.origin = L->origin;
-    sigchld_from_exit(s);
+    kernel_sent_from_exit(s);
     if (st_layout(&s->d, L, 0) == -1) {
         ipc_warnx("out of memory laying out '%s'", s->dir);
         return -1;

@@ -2,8 +2,8 @@
  * tests/trace/check_cli.c - the command line, and traces that are not.
  *
  * Usage errors exit 2 with "Try 'ipclab-trace --help'."; a missing, empty,
- * corrupt or foreign trace directory exits 1 with one clear line, the same
- * for every subcommand. Text from a trace or the command line (the trace
+ * corrupt or foreign trace directory, or one that holds a recording,
+ * exits 1 with one clear line, the same for every subcommand. Text from a trace or the command line (the trace
  * directory's name) reaches the terminal without a control character, an
  * invisible formatting character or a byte that is not UTF-8.
  */
@@ -219,6 +219,23 @@ START_TEST(test_cli_not_ipclab)
     tt_run_free(&r);
     snprintf(want, sizeof(want), "ipclab-trace: '%s' is not an ipclab trace: "
              "none of its 2 events is an ipclab:* event\n", dir);
+    assert_refused(dir, want);
+}
+END_TEST
+
+/* A directory that holds a recording (the parent of build/traces/NAME) is
+   refused, never read as one run: its runs would share one time axis */
+START_TEST(test_cli_holds_a_recording)
+{
+    char dir[128], link[160], want[512];
+
+    snprintf(dir, sizeof(dir), "%s/traces", tt_tmp());
+    snprintf(link, sizeof(link), "%s/run", dir);
+    mkdir(dir, 0700);
+    ck_assert_int_eq(symlink(tt_dir(TT_DEFAULT), link), 0);
+    snprintf(want, sizeof(want), "ipclab-trace: '%s' holds the recording "
+             "'%s' (and maybe more): give one recording's directory\n",
+             dir, link);
     assert_refused(dir, want);
 }
 END_TEST
@@ -486,6 +503,7 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_not_ipclab);
     tcase_add_unchecked_fixture(errors, tt_need_default, NULL);
     tcase_add_test(errors, test_cli_unknown_server);
+    tcase_add_test(errors, test_cli_holds_a_recording);
     tcase_add_test(errors, test_cli_selects_nothing);
     tcase_add_loop_test(errors, test_cli_output_fails, 0,
                         (int)(sizeof(command_helps) /

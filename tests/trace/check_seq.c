@@ -308,6 +308,24 @@ START_TEST(test_seq_sigchld_sent_at_exit)
 }
 END_TEST
 
+/* The SIGTERM the kernel sends a worker when its server ends
+   (PR_SET_PDEATHSIG) is drawn from the margin, as sent when the server
+   ended: never as sent by the server after its own end (emit.c, "orphan") */
+START_TEST(test_seq_parent_death_sent_at_exit)
+{
+    char want[80];
+    struct tt_run r;
+
+    seq(&r, TT_EMIT_ORPHAN, "--width", "200", NULL);
+    snprintf(want, sizeof(want), "stop SIGTERM (sent by the kernel when "
+             "server %d ended; ", tt_server(TT_EMIT_ORPHAN));
+    ck_assert_msg(tt_count_lines(r.out, want) == 2,
+                  "%d lines '%s', not 2:\n%s", tt_count_lines(r.out, want),
+                  want, r.out);
+    tt_run_free(&r);
+}
+END_TEST
+
 /* An ack_coalesced has no signal of its own: every view draws it as a mark
    of the server (a local event in ShiViz), never as a message */
 START_TEST(test_views_mark_ack_coalesced)
@@ -922,6 +940,8 @@ seq_suite(void)
     tcase_add_test(errors, test_seq_request_drops_say_from_where);
     tcase_add_unchecked_fixture(errors, tt_need_drop, NULL);
     tcase_add_test(errors, test_views_end_processes_that_vanish);
+    tcase_add_unchecked_fixture(errors, tt_need_orphan, NULL);
+    tcase_add_test(errors, test_seq_parent_death_sent_at_exit);
     tcase_set_timeout(errors, 30);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

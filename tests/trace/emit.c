@@ -3,7 +3,8 @@
  *
  *   traces/record.sh -o DIR -- build/tests/trace --emit [SCRIPT]
  *
- * SCRIPT: classic, lost, names or more (below); none: the broken one.
+ * SCRIPT: classic, lost, names, more or orphan (below); none: the broken
+ * one.
  *
  * To show that 'ipclab-trace check' catches each violation it names, this
  * emits the events of five processes (a server, two requesting clients,
@@ -14,10 +15,11 @@
  * never announced and then more events than small buffers hold
  * (script_lost()); or, with "names", a process whose role, state and
  * error text JSON must escape (script_names()); or, with "more", the
- * check's other violation lines (script_more()). Each "process" is a real
- * one (an actor: this program again, with --emit-actor), because the trace
- * tells processes
- * apart by their vpid; a director tells each actor, one line at a time,
+ * check's other violation lines (script_more()); or, with "orphan",
+ * workers signalled by the kernel when their server ended
+ * (script_orphan()). Each "process" is a real one (an actor: this program
+ * again, with --emit-actor), because the trace tells processes apart by
+ * their vpid; a director tells each actor, one line at a time,
  * which event to emit and waits for its "ok", so the events are in the
  * trace in exactly the order of the script below. No FIFO and no signal is
  * used: only the tracepoints.
@@ -29,6 +31,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +117,8 @@ obey(char *line)
         else
             IPCLAB_TP(signal_consume, classic_signo(what), what, x, y);
     }
+    else if (strcmp(word, "orphaned") == 0 && sscanf(line, "%*s %d", &x) == 1)
+        IPCLAB_TP(signal_consume, SIGTERM, "stop", x, 0);
     else if (strcmp(word, "cignore") == 0 &&
              sscanf(line, "%*s %31s %d %d %31s", what, &x, &y, reason) == 4)
         IPCLAB_TP(signal_ignore, classic_signo(what), x, y, reason);
@@ -204,6 +209,17 @@ say(int n, const char *fmt, ...)
 }
 
 #define PID(n) ((int)actors[n].pid)
+
+static bool gone[NACTORS];      /* actor n traced its exit already */
+
+/* Actor n traces its exit (once): a process ends */
+static void
+end(int n)
+{
+    if (!gone[n])       /* the server exits as one: R5 is judged then */
+        say(n, n == SERVER ? "exit server" : "exit");
+    gone[n] = true;
+}
 
 /* rc sends request seq (op, a, b); the server reads it */
 static void
@@ -547,6 +563,18 @@ script_lost(void)
     say(MUL, "burst 200000");
 }
 
+/* "orphan": the server ends holding a result, and each worker then
+   takes the SIGTERM the kernel sends when its parent ends
+   (PR_SET_PDEATHSIG): no traced send */
+static void
+script_orphan(void)
+{
+    to_result(RC_A, 1, 2, 3);
+    end(SERVER);
+    say(SUM, "orphaned %d", PID(SERVER));
+    say(MUL, "orphaned %d", PID(SERVER));
+}
+
 /* "names": rc_b takes IPCLAB_EMIT_ODD as its role and state, and traces an
    error with that text and one with IPCLAB_EMIT_INVISIBLE, among good
    requests: not judged */
@@ -584,13 +612,14 @@ emit_main(int argc, char *argv[])
         script_names();
     else if (argc >= 3 && strcmp(argv[2], "more") == 0)
         script_more();
+    else if (argc >= 3 && strcmp(argv[2], "orphan") == 0)
+        script_orphan();
     else
         script();
     for (int n = NACTORS - 1; n >= 0; n--) {
         int st;
 
-        /* the server exits as one: R5 is judged then */
-        say(n, n == SERVER ? "exit server" : "exit");
+        end(n);
         fclose(actors[n].to);   /* EOF: the actor returns */
         fclose(actors[n].from);
         while (waitpid(actors[n].pid, &st, 0) == -1 && errno == EINTR)

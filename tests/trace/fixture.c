@@ -25,7 +25,7 @@ static const char *const names[TT_COUNT] = {
     [TT_CLASSIC] = "classic", [TT_NOACK] = "no-ack", [TT_BROKEN] = "broken",
     [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
     [TT_EMIT_LOST] = "emit-lost", [TT_EMIT_NAMES] = "emit-names",
-    [TT_EMIT_MORE] = "emit-more",
+    [TT_EMIT_MORE] = "emit-more", [TT_EMIT_ORPHAN] = "emit-orphan",
     [TT_LAB04] = "lab04",
     [TT_LAB05] = "lab05", [TT_LAB01] = "lab01",
 };
@@ -333,7 +333,8 @@ static bool
 emitted(enum tt_id id)
 {
     return id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST ||
-           id == TT_EMIT_NAMES || id == TT_EMIT_MORE;
+           id == TT_EMIT_NAMES || id == TT_EMIT_MORE ||
+           id == TT_EMIT_ORPHAN;
 }
 
 static void
@@ -467,6 +468,12 @@ void
 tt_need_names(void)
 {
     record(TT_EMIT_NAMES);
+}
+
+void
+tt_need_orphan(void)
+{
+    record(TT_EMIT_ORPHAN);
 }
 
 void
