@@ -12,17 +12,16 @@
  * control character and no invisible formatting character (such as the
  * bidirectional overrides that can reorder what a terminal shows), each
  * of those, DEL or invalid byte replaced by '?'. Messages that name the
- * trace directory or other text the user gave use the same (tr_shown()).
+ * trace directory or other text the user gave use the same (ipc_shown()).
  *
  * The reading side of the catalogue in include/ipclab/tp.h.
  */
-#include <errno.h>
 #include <locale.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
-#include <wctype.h>
+
+#include "ipclab/err.h"
 
 #include "decode.h"
 #include "hash.h"
@@ -155,70 +154,6 @@ tr_decoder_free(struct tr_decoder *d)
     free(d);
 }
 
-/* Invisible characters that glibc calls printable: Unicode's format
-   characters (general category Cf: bidirectional controls, zero-width
-   characters, tags...) and the line and paragraph separators */
-static const struct { wchar_t lo, hi; } invisible[] = {
-    { 0x00AD, 0x00AD }, { 0x0600, 0x0605 }, { 0x061C, 0x061C },
-    { 0x06DD, 0x06DD }, { 0x070F, 0x070F }, { 0x0890, 0x0891 },
-    { 0x08E2, 0x08E2 }, { 0x180E, 0x180E }, { 0x200B, 0x200F },
-    { 0x2028, 0x202E }, { 0x2060, 0x206F }, { 0xFEFF, 0xFEFF },
-    { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD },
-    { 0x13430, 0x1343F }, { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A },
-    { 0xE0001, 0xE0001 }, { 0xE0020, 0xE007F },
-};
-
-/* Whether wc is shown as itself: printable and not invisible */
-static int
-visible(wchar_t wc)
-{
-    if (!iswprint((wint_t)wc))
-        return 0;
-    for (size_t i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++)
-        if (wc >= invisible[i].lo && wc <= invisible[i].hi)
-            return 0;
-    return 1;
-}
-
-/* Copy s (len bytes) into dst, each control character, DEL, invisible
-   character and byte that is not valid UTF-8 replaced by one '?': at
-   most len + 1 bytes. */
-static void
-make_safe(char *dst, const char *s, size_t len, locale_t utf8)
-{
-    locale_t old = utf8 != (locale_t)0 ? uselocale(utf8) : (locale_t)0;
-    mbstate_t st;
-    size_t i = 0, j = 0;
-
-    memset(&st, 0, sizeof(st));
-    while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        wchar_t wc;
-        size_t n;
-
-        if (c >= 0x20 && c < 0x7f) {
-            dst[j++] = s[i++];
-            continue;
-        }
-        n = utf8 != (locale_t)0 && c >= 0x80
-                ? mbrtowc(&wc, s + i, len - i, &st) : (size_t)-1;
-        if (n == (size_t)-1 || n == (size_t)-2) {
-            memset(&st, 0, sizeof(st));
-            n = 1;              /* an invalid byte, or a control */
-        } else if (visible(wc)) {
-            memcpy(dst + j, s + i, n);
-            i += n;
-            j += n;
-            continue;
-        }
-        dst[j++] = '?';         /* one for the byte or the whole control */
-        i += n;
-    }
-    dst[j] = '\0';
-    if (old != (locale_t)0)
-        uselocale(old);
-}
-
 /* s itself when it is all printable ASCII (the usual case), else a safe
    copy in b; NULL when out of memory. */
 static const char *
@@ -234,7 +169,7 @@ safe_text(struct safe_buf *b, const char *s, locale_t utf8)
     len = (size_t)((const char *)p - s) + strlen((const char *)p);
     if (tr_grow(&b->p, &b->cap, len + 1, 1) == -1)
         return NULL;
-    make_safe(b->p, s, len, utf8);
+    ipc_make_shown(b->p, s, len, utf8);
     return b->p;
 }
 
@@ -337,26 +272,13 @@ store(struct tr_event *ev, const struct field_def *defs, size_t n,
     return 0;
 }
 
-const char *
-tr_shown(char *buf, size_t n, const char *s)
-{
-    int saved = errno;          /* for the ipc_warn() that prints it */
-    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-
-    make_safe(buf, s, strnlen(s, n - 1), utf8);
-    if (utf8 != (locale_t)0)
-        freelocale(utf8);
-    errno = saved;
-    return buf;
-}
-
 char *
 tr_safe_dup(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *copy = malloc(n);
 
-    return copy != NULL ? (char *)tr_shown(copy, n, s) : NULL;
+    return copy != NULL ? (char *)ipc_shown(copy, n, s) : NULL;
 }
 
 int

@@ -34,16 +34,10 @@ tr_decoder_free(struct tr_decoder *d);
 int
 tr_decode(struct tr_decoder *d, const bt_message *msg, struct tr_event *ev);
 
-/* Room for a path as tr_shown() prints it */
+/* Room for a path as ipc_shown() (ipclab/err.h) prints it */
 #define TR_SHOWN_MAX PATH_MAX
 
-/* s made display-safe as tr_decode makes an event's strings, into buf
-   (n bytes; a longer s is cut short): for messages that name a path or
-   text the user or the trace gave. Returns buf; errno is kept. */
-const char *
-tr_shown(char *buf, size_t n, const char *s);
-
-/* The same as a copy (free it), or NULL (ENOMEM) */
+/* s made display-safe (ipc_shown()) as a copy (free it), or NULL (ENOMEM) */
 char *
 tr_safe_dup(const char *s);
 

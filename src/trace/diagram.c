@@ -500,7 +500,7 @@ tr_diagram_run(const char *dir, const struct tr_view *v, int max_lanes,
     char shown[TR_SHOWN_MAX];
     int rc = -1;
 
-    tr_shown(shown, sizeof(shown), dir);
+    ipc_shown(shown, sizeof(shown), dir);
     if (run_pass(dir, shown, &one, "pass 1 of 2") == -1 ||
         sections(shown, &L) == -1)
         goto out;

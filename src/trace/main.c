@@ -201,7 +201,7 @@ parse_command(const char *word)
             return c;
     ipc_usage_error("unknown command '%s' (seq, svg, chrome, stats, "
                     "check, overlap, shiviz or states)",
-                    tr_shown(shown, sizeof(shown), word));
+                    ipc_shown(shown, sizeof(shown), word));
 }
 
 /* A command's exit status, once what it printed is written out */
@@ -250,7 +250,7 @@ main(int argc, char *argv[])
                                                         : &a.view.until) == -1)
                 ipc_usage_error("--%s: '%s' is not a time like 1.5ms, 200us "
                                 "or 2s", id == OPT_SINCE ? "since" : "until",
-                                tr_shown(text, sizeof(text), arg));
+                                ipc_shown(text, sizeof(text), arg));
             break;
         case OPT_PID:
             a.view.pid = (int)ipc_cli_int_or_exit("pid", arg, 1, 0x7fffffff);
@@ -260,7 +260,7 @@ main(int argc, char *argv[])
             if (tr_view_parse_request(arg, &a.view.req_pid,
                                   &a.view.req_seq) == -1)
                 ipc_usage_error("--request: '%s' is not PID:SEQ (like "
-                                "4711:3)", tr_shown(text, sizeof(text), arg));
+                                "4711:3)", ipc_shown(text, sizeof(text), arg));
             note_arg(scope_args, sizeof(scope_args), "request", arg);
             break;
         case OPT_WIDTH:
@@ -281,13 +281,13 @@ main(int argc, char *argv[])
         case OPT_LAYOUT:
             if (strcmp(arg, "time") != 0 && strcmp(arg, "order") != 0)
                 ipc_usage_error("--layout: '%s' is neither 'time' nor "
-                                "'order'", tr_shown(text, sizeof(text), arg));
+                                "'order'", ipc_shown(text, sizeof(text), arg));
             a.svg.layout = strcmp(arg, "time") == 0 ? ST_TIME : ST_ORDER;
             note_arg(scope_args, sizeof(scope_args), "layout", arg);
             break;
         case OPT_OUTPUT:
             /* the names of its pages are printed: shown as they are */
-            if (strcmp(tr_shown(text, sizeof(text), arg), arg) != 0)
+            if (strcmp(ipc_shown(text, sizeof(text), arg), arg) != 0)
                 ipc_usage_error("--output: '%s' has characters that cannot "
                                 "be shown (controls, invisible ones, bytes "
                                 "that are not UTF-8)", text);
@@ -301,7 +301,7 @@ main(int argc, char *argv[])
             else
                 ipc_usage_error("unexpected argument '%s': give one "
                                 "trace directory",
-                                tr_shown(text, sizeof(text), arg));
+                                ipc_shown(text, sizeof(text), arg));
             break;
         }
     }
@@ -321,7 +321,7 @@ main(int argc, char *argv[])
     if (a.view.since > a.view.until)
         ipc_usage_error("--since is after --until");
     if ((shown = tr_safe_dup(a.dir)) == NULL) {
-        ipc_warn("cannot read '%s'", tr_shown(text, sizeof(text), a.dir));
+        ipc_warn("cannot read '%s'", ipc_shown(text, sizeof(text), a.dir));
         return 1;
     }
     a.shown = shown;

@@ -950,7 +950,7 @@ tr_match_read(const char *dir, struct tr_procs *procs, tr_event_fn on_event,
     int rc;
 
     if (r.m == NULL) {
-        ipc_warn("cannot read '%s'", tr_shown(shown, sizeof(shown), dir));
+        ipc_warn("cannot read '%s'", ipc_shown(shown, sizeof(shown), dir));
         return -1;
     }
     if ((rc = tr_source_read(dir, read_one, &r, NULL, info)) == 0)

@@ -55,13 +55,13 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
     memset(ri, 0, sizeof(*ri));
     if (snprintf(path, sizeof(path), "%s/record.info", dir) >=
         (int)sizeof(path)) {
-        ipc_warnx("'%s': path too long", tr_shown(shown, sizeof(shown), dir));
+        ipc_warnx("'%s': path too long", ipc_shown(shown, sizeof(shown), dir));
         return -1;
     }
     if ((f = fopen(path, "r")) == NULL) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
-        ipc_warn("cannot read '%s'", tr_shown(shown, sizeof(shown), path));
+        ipc_warn("cannot read '%s'", ipc_shown(shown, sizeof(shown), path));
         return -1;
     }
     ri->present = true;
@@ -85,12 +85,12 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
             rc = parse_count(eq, &ri->discarded);
     }
     if (rc == 0 && ferror(f)) {
-        ipc_warn("cannot read '%s'", tr_shown(shown, sizeof(shown), path));
+        ipc_warn("cannot read '%s'", ipc_shown(shown, sizeof(shown), path));
         fclose(f);
         return -1;
     }
     fclose(f);
-    tr_shown(shown, sizeof(shown), path);
+    ipc_shown(shown, sizeof(shown), path);
     if (rc == -1)
         ipc_warnx("'%s', line %u: not what traces/record.sh writes", shown,
                   lineno);

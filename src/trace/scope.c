@@ -194,7 +194,7 @@ read_scoped(const char *dir, tr_event_fn fn, void *arg, const char *pass,
         if (!sc.seen) {
             ipc_warnx("none of the recorded processes (record.info) traced "
                       "anything in '%s' (--all shows what the trace holds)",
-                      tr_shown(shown, sizeof(shown), dir));
+                      ipc_shown(shown, sizeof(shown), dir));
             goto out;
         }
         if (sc.other == UINT64_MAX) {
@@ -210,7 +210,7 @@ read_scoped(const char *dir, tr_event_fn fn, void *arg, const char *pass,
             goto out;
         if (!sc.seen) {
             ipc_warnx("process %d is not in the trace in '%s'",
-                      scope_server, tr_shown(shown, sizeof(shown), dir));
+                      scope_server, ipc_shown(shown, sizeof(shown), dir));
             goto out;
         }
         /* a requesting or processing client, by its own proc_start (a
@@ -219,7 +219,7 @@ read_scoped(const char *dir, tr_event_fn fn, void *arg, const char *pass,
             tr_role_group(sc.role) == TR_GROUP_WORKER) {
             ipc_warnx("process %d is not a server in the trace in '%s' "
                       "(its role is %s)", scope_server,
-                      tr_shown(shown, sizeof(shown), dir), sc.role);
+                      ipc_shown(shown, sizeof(shown), dir), sc.role);
             goto out;
         }
     }

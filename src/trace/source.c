@@ -130,7 +130,7 @@ report_bt_error(const char *shown, const char *dflt)
     line[0] = (char)tolower((unsigned char)line[0]);
     /* the cause may quote a path: shown safe too */
     ipc_warnx("cannot read the trace in '%s': %s", shown,
-              tr_shown(safe, sizeof(safe), line));
+              ipc_shown(safe, sizeof(safe), line));
     if (err != NULL)
         bt_error_release(err);
 }
@@ -241,7 +241,7 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info)
         return;
     ipc_warnx("warning: the tracer lost %" PRIu64 " events in '%s' (its "
               "buffers were full): what happened there is incomplete, not "
-              "wrong", info->discarded, tr_shown(shown, sizeof(shown), dir));
+              "wrong", info->discarded, ipc_shown(shown, sizeof(shown), dir));
     for (size_t i = 0; i < ngaps; i++) {
         if (i == WARN_GAPS && ngaps > WARN_GAPS + 1) {
             fprintf(stderr, "  and %zu more stretches ('ipclab-trace check' "
@@ -429,7 +429,7 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     struct stat st;
     int n = 0, rc = -1;
 
-    tr_shown(shown, sizeof(shown), dir);
+    ipc_shown(shown, sizeof(shown), dir);
     memset(info, 0, sizeof(*info));
     ngaps = 0;
     if (stat(dir, &st) == -1) {
@@ -446,7 +446,7 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
         /* several runs on one time axis would look like one */
         ipc_warnx("'%s' holds the recording '%s' (and maybe more): give "
                   "one recording's directory", shown,
-                  tr_shown(shown_inner, sizeof(shown_inner), inner));
+                  ipc_shown(shown_inner, sizeof(shown_inner), inner));
         goto out_free_paths;
     }
     if (n > MAX_TRACES) {
