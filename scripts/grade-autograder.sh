@@ -12,9 +12,10 @@
 # run_autograder, for each submission:
 #
 #   - takes from /autograder/submission only the files each exercise's
-#     MANIFEST names (in SUBMISSION/NN-name/ or at its top), regular
-#     files only, over the skeletons;
-#   - runs 'make grade' into /autograder/results (results.json).
+#     MANIFEST names, found at any depth (of several of one name, the one
+#     in a folder NN-name), regular files only, over the skeletons;
+#   - runs 'make grade' into /autograder/results (results.json), whose
+#     output starts with what was taken and what was not found.
 #
 # AUTOGRADER_ROOT (default /autograder) moves that tree, for tests.
 set -eu
@@ -46,6 +47,14 @@ trap 'rm -rf "$tmp"' EXIT
 tar -xzf "$tmp/kit.tar.gz" -C "$tmp" --strip-components=1
 rm "$tmp/kit.tar.gz"
 [ -z "$hidden" ] || cp -R "$hidden" "$tmp/hidden"
+# the handed-in files as handed out: what a file not submitted is graded as
+for manifest in exercises/[0-9][0-9]-*/MANIFEST; do
+    ex=${manifest%/MANIFEST}
+    mkdir -p "$tmp/skeletons/$ex"
+    grep -v '^#' "$manifest" | while read -r f; do
+        [ -z "$f" ] || cp "$tmp/$ex/$f" "$tmp/skeletons/$ex/$f"
+    done
+done
 
 cat >"$tmp/setup.sh" <<'SETUP'
 #!/bin/sh
@@ -69,26 +78,54 @@ sub=$root/submission
 res=$root/results
 mkdir -p "$res"
 cd "$root/source" || exit 1
+# what was taken from the submission, or why not: the top of the
+# student's output, before the grading's table
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+notes=$tmp/notes
 for manifest in exercises/[0-9][0-9]-*/MANIFEST; do
     ex=${manifest%/MANIFEST}
     grep -v '^#' "$manifest" | while read -r f; do
         [ -n "$f" ] || continue
-        for given in "$sub/${ex#exercises/}/$f" "$sub/$f"; do
-            if [ -f "$given" ] && [ ! -L "$given" ]; then
-                cp "$given" "$ex/$f" && echo "taken: $given"
-                break
-            fi
-        done
-    done
-done
+        # the skeleton's, unless the submission has it (a batch of
+        # submissions graded in one tree: never the previous one's)
+        cp "skeletons/$ex/$f" "$ex/$f" || exit 1
+        # anywhere in the submission (a zip's top folder, a repository's
+        # exercises/); of several, only the one in a folder NN-name
+        found=$(find "$sub" -type f -name "$f")
+        [ "$(printf '%s\n' "$found" | grep -c .)" -le 1 ] ||
+            found=$(printf '%s\n' "$found" | grep "/${ex#exercises/}/$f\$")
+        if [ -n "$found" ] && [ -f "$found" ] && cp "$found" "$ex/$f"; then
+            echo "taken: ${found#"$sub"/}"
+        elif [ -n "$(find "$sub" -type f -name "$f")" ]; then
+            echo "NOT TAKEN: $f: several in your submission, none in a" \
+                "folder ${ex#exercises/}: the skeleton's $f was graded"
+        else
+            echo "NOT FOUND: $f (exercise ${ex#exercises/}): the" \
+                "skeleton's was graded"
+        fi
+    done || exit 1
+done >"$notes"
+[ -n "$(find "$sub" -type f -name '*.zip')" ] &&
+    echo "NOT UNPACKED: a .zip inside the submission: submit its files" >>"$notes"
+grep -q '^NOT' "$notes" && echo "your submission holds:" \
+    "$(cd "$sub" && find . -type f | cut -c3- | head -n 20 | tr '\n' ' ')" \
+    >>"$notes"
+cat "$notes"
 # the hidden tests' place through the environment: no command line
 [ ! -d hidden ] || export GRADE_HIDDEN="$root/source/hidden"
 make grade GRADE_OUT="$res"
 status=$?
-[ -s "$res/results.json" ] && exit 0
+if [ -s "$res/results.json" ] &&
+    jq --rawfile notes "$notes" '.output = $notes + "\n" + .output' \
+        "$res/results.json" >"$tmp/results.json" &&
+    mv "$tmp/results.json" "$res/results.json"; then
+    exit 0
+fi
 # no results: say so in Gradescope's format rather than leave nothing
-jq -n --arg why "make grade exited $status without results.json" \
-    '{score: 0, output: $why, tests: []}' >"$res/results.json"
+jq -n --rawfile notes "$notes" \
+    --arg why "make grade exited $status without results.json" \
+    '{score: 0, output: ($notes + $why), tests: []}' >"$res/results.json"
 exit 1
 RUN
 chmod 0755 "$tmp/setup.sh" "$tmp/run_autograder"
