@@ -17,7 +17,8 @@
 #   - runs 'make grade' into /autograder/results (results.json), whose
 #     output starts with what was taken and what was not found.
 #
-# AUTOGRADER_ROOT (default /autograder) moves that tree, for tests.
+# AUTOGRADER_ROOT (default /autograder) moves that tree: to grade a batch
+# of submissions locally (docs/instructor.md, "Grade locally"), for tests.
 set -eu
 . "$(dirname "$0")/lib/help.sh"
 script_help "$@"
