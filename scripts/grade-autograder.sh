@@ -2,14 +2,17 @@
 # scripts/grade-autograder.sh - the Gradescope autograder: 'make
 # autograder' runs it.
 #
-#   scripts/grade-autograder.sh OUT.zip [HIDDEN-DIR]
+#   scripts/grade-autograder.sh [--ex NN[,NN...]] OUT.zip [HIDDEN-DIR]
 #
 # Packs into OUT.zip what Gradescope unpacks into /autograder/source:
 # setup.sh and run_autograder at the top, beside the kit as the student
 # handout has it (scripts/grade-handout.sh: no reference solutions, no
-# instructor's guide), and HIDDEN-DIR, if given, as hidden/. On Gradescope
-# setup.sh installs the Debian packages and builds the kit once; then
-# run_autograder, for each submission:
+# instructor's guide), the handed-in files as handed out (skeletons/),
+# and HIDDEN-DIR, if given, as hidden/. With --ex (make autograder
+# EX=04) it takes and grades those exercises alone: one Gradescope
+# assignment per exercise. On Gradescope setup.sh installs the Debian
+# packages and builds the kit once; then run_autograder, for each
+# submission:
 #
 #   - takes from /autograder/submission only the files each exercise's
 #     MANIFEST names, found at any depth (of several of one name, the one
@@ -23,8 +26,14 @@ set -eu
 . "$(dirname "$0")/lib/help.sh"
 script_help "$@"
 
+only=""
+if [ "${1:-}" = --ex ] && [ $# -ge 2 ]; then only=$2; shift 2; fi
+case "$only" in
+*[!0-9a-z,-]*) echo "grade-autograder.sh: --ex '$only': exercise numbers" \
+    "(04, or 01,04) expected" >&2; exit 2 ;;
+esac
 [ $# -ge 1 ] && [ $# -le 2 ] || {
-    echo "usage: $0 OUT.zip [HIDDEN-DIR]" >&2; exit 2; }
+    echo "usage: $0 [--ex NN[,NN...]] OUT.zip [HIDDEN-DIR]" >&2; exit 2; }
 out=$1
 hidden=${2:-}
 [ -f Makefile ] && [ -d exercises ] || {
@@ -35,10 +44,19 @@ hidden=${2:-}
 command -v zip >/dev/null 2>&1 || {
     echo "grade-autograder.sh: 'zip' is missing (apt-get install zip)" >&2
     exit 1; }
-for ex in exercises/[0-9][0-9]-*/; do
-    [ -f "${ex}MANIFEST" ] || {
-        echo "grade-autograder.sh: ${ex}MANIFEST is missing" >&2; exit 1; }
+# the exercises graded: all, or those whose number --ex names
+exercises=""
+for ex in exercises/[0-9][0-9]-*; do
+    case ",${only:-${ex#exercises/}}," in
+    *",$(basename "$ex" | cut -c1-2),"*|",${ex#exercises/},") ;;
+    *) continue ;;
+    esac
+    [ -f "$ex/MANIFEST" ] || {
+        echo "grade-autograder.sh: $ex/MANIFEST is missing" >&2; exit 1; }
+    exercises="$exercises $ex"
 done
+[ -n "$exercises" ] || {
+    echo "grade-autograder.sh: no exercise numbered '$only'" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-autograder.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -49,10 +67,9 @@ tar -xzf "$tmp/kit.tar.gz" -C "$tmp" --strip-components=1
 rm "$tmp/kit.tar.gz"
 [ -z "$hidden" ] || cp -R "$hidden" "$tmp/hidden"
 # the handed-in files as handed out: what a file not submitted is graded as
-for manifest in exercises/[0-9][0-9]-*/MANIFEST; do
-    ex=${manifest%/MANIFEST}
+for ex in $exercises; do
     mkdir -p "$tmp/skeletons/$ex"
-    grep -v '^#' "$manifest" | while read -r f; do
+    grep -v '^#' "$ex/MANIFEST" | while read -r f; do
         [ -z "$f" ] || cp "$tmp/$ex/$f" "$tmp/skeletons/$ex/$f"
     done
 done
@@ -68,11 +85,14 @@ IPCLAB_NO_DEPS=0 scripts/deps.sh
 make -j2 programs
 SETUP
 
-cat >"$tmp/run_autograder" <<'RUN'
-#!/bin/sh
-# run_autograder - Gradescope runs it, as root, for each submission: the
-# files each exercise's MANIFEST names, taken from the submission, graded
-# into results/results.json (scripts/grade-autograder.sh).
+{
+    echo '#!/bin/sh'
+    echo "# run_autograder - Gradescope runs it, as root, for each submission:"
+    echo "# the files each exercise's MANIFEST names, taken from the"
+    echo "# submission, graded into results/results.json"
+    echo "# (scripts/grade-autograder.sh). The exercises graded:"
+    echo "exercises='$exercises' only='$only'"
+    cat <<'RUN'
 set -u
 root=${AUTOGRADER_ROOT:-/autograder}
 sub=$root/submission
@@ -84,9 +104,8 @@ cd "$root/source" || exit 1
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 notes=$tmp/notes
-for manifest in exercises/[0-9][0-9]-*/MANIFEST; do
-    ex=${manifest%/MANIFEST}
-    grep -v '^#' "$manifest" | while read -r f; do
+for ex in $exercises; do
+    grep -v '^#' "$ex/MANIFEST" | while read -r f; do
         [ -n "$f" ] || continue
         # the skeleton's, unless the submission has it (a batch of
         # submissions graded in one tree: never the previous one's)
@@ -115,7 +134,7 @@ grep -q '^NOT' "$notes" && echo "your submission holds:" \
 cat "$notes"
 # the hidden tests' place through the environment: no command line
 [ ! -d hidden ] || export GRADE_HIDDEN="$root/source/hidden"
-make grade GRADE_OUT="$res"
+make grade GRADE_OUT="$res" EX="$only"
 status=$?
 if [ -s "$res/results.json" ] &&
     jq --rawfile notes "$notes" '.output = $notes + "\n" + .output' \
@@ -129,6 +148,7 @@ jq -n --rawfile notes "$notes" \
     '{score: 0, output: ($notes + $why), tests: []}' >"$res/results.json"
 exit 1
 RUN
+} >"$tmp/run_autograder"
 chmod 0755 "$tmp/setup.sh" "$tmp/run_autograder"
 
 mkdir -p "$(dirname "$out")"

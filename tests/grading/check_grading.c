@@ -454,7 +454,7 @@ copy_file(const char *from, const char *to)
 }
 
 /* Run the unpacked autograder's run_autograder on the tree 'root' (as
-   Gradescope lays it out); its results.json, valid, or the test fails */
+   Gradescope lays it out); its results.json, or the test fails */
 static char *
 run_autograder(const char *root, const char *log)
 {
@@ -469,7 +469,6 @@ run_autograder(const char *root, const char *log)
     ck_assert_msg(status == 0, "run_autograder exited %d: %s", status,
                   tail(log, end, sizeof(end)));
     snprintf(path, sizeof(path), "%s/results/results.json", root);
-    check_json(path);
     return h_read_file(path);
 }
 
@@ -524,6 +523,8 @@ START_TEST(test_grading_autograder)
 
     snprintf(log, sizeof(log), "%s/run_autograder.log", dir);
     json = run_autograder(root, log);
+    snprintf(path, sizeof(path), "%s/results/results.json", root);
+    check_json(path);
     ck_assert_msg(strstr(json, "04-signal-sync: 20/20") != NULL &&
                   strstr(json, "01-fifo-setup: 20/20") != NULL,
                   "run_autograder did not grade the submitted 01 and 04 at "
@@ -543,10 +544,37 @@ START_TEST(test_grading_autograder)
                      NULL, NULL, NULL, 10000), 0);
     ck_assert_int_eq(mkdir(path, 0755), 0);
     json = run_autograder(root, log);
+    snprintf(path, sizeof(path), "%s/results/results.json", root);
+    check_json(path);
     ck_assert_msg(strstr(json, "04-signal-sync: 0/20") != NULL &&
                   strstr(json, "01-fifo-setup: 0/20") != NULL,
                   "an empty submission after a full one was not graded as "
                   "the skeletons: %s", tail(log, end, sizeof(end)));
+    free(json);
+
+    /* 'make autograder EX=04': exercise 04 alone, out of 20 */
+    snprintf(log, sizeof(log), "%s/autograder-04.log", dir);
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, "autograder",
+                      "EX=04", NULL }, log, 120000);
+    ck_assert_msg(status == 0, "make autograder EX=04 exited %d: %s", status,
+                  tail(log, end, sizeof(end)));
+    snprintf(root, sizeof(root), "%s/autograder-04", dir);
+    snprintf(path, sizeof(path), "%s/submission", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                     NULL }, NULL, NULL, NULL, 10000), 0);
+    snprintf(path, sizeof(path), "%s/source", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/unzip", "-q", zip,
+                     "-d", path, NULL }, NULL, log, log, 120000), 0);
+    snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
+             h_srcdir());
+    snprintf(path, sizeof(path), "%s/submission/hs.c", root);
+    copy_file(from, path);
+    json = run_autograder(root, log);
+    ck_assert_msg(json_int(json, "max_score") == 20 &&
+                  json_int(json, "score") == 20 &&
+                  strstr(json, "01-fifo-setup") == NULL, "an autograder "
+                  "for exercise 04 alone did not grade 04 alone, at full "
+                  "marks: %s", tail(log, end, sizeof(end)));
     free(json);
 }
 END_TEST
