@@ -16,6 +16,7 @@
 #                          no solution, which builds and grades on its own
 #   make autograder        $(BUILD)/ipclab-autograder.zip: Gradescope's
 #                          setup.sh and run_autograder beside the kit
+#                          (EX=04: that exercise alone)
 #                          (GRADE_HIDDEN=DIR packs hidden tests too)
 #
 # Layout. exercises/NN-name/*.c is the student's code; solution/ holds
@@ -223,5 +224,5 @@ handout:
 	$(Q)scripts/grade-handout.sh "$(BUILD)/ipclab-handout.tar.gz"
 
 autograder:
-	$(Q)scripts/grade-autograder.sh "$(BUILD)/ipclab-autograder.zip" \
-	    $(GRADE_HIDDEN_ABS)
+	$(Q)scripts/grade-autograder.sh $(if $(EX),--ex "$(EX)") \
+	    "$(BUILD)/ipclab-autograder.zip" $(GRADE_HIDDEN_ABS)

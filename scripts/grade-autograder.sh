@@ -2,27 +2,38 @@
 # scripts/grade-autograder.sh - the Gradescope autograder: 'make
 # autograder' runs it.
 #
-#   scripts/grade-autograder.sh OUT.zip [HIDDEN-DIR]
+#   scripts/grade-autograder.sh [--ex NN[,NN...]] OUT.zip [HIDDEN-DIR]
 #
 # Packs into OUT.zip what Gradescope unpacks into /autograder/source:
 # setup.sh and run_autograder at the top, beside the kit as the student
 # handout has it (scripts/grade-handout.sh: no reference solutions, no
-# instructor's guide), and HIDDEN-DIR, if given, as hidden/. On Gradescope
-# setup.sh installs the Debian packages and builds the kit once; then
-# run_autograder, for each submission:
+# instructor's guide), the handed-in files as handed out (skeletons/),
+# and HIDDEN-DIR, if given, as hidden/. With --ex (make autograder
+# EX=04) it takes and grades those exercises alone: one Gradescope
+# assignment per exercise. On Gradescope setup.sh installs the Debian
+# packages and builds the kit once; then run_autograder, for each
+# submission:
 #
 #   - takes from /autograder/submission only the files each exercise's
-#     MANIFEST names (in SUBMISSION/NN-name/ or at its top), regular
-#     files only, over the skeletons;
-#   - runs 'make grade' into /autograder/results (results.json).
+#     MANIFEST names, found at any depth (of several of one name, the one
+#     in a folder NN-name), regular files only, over the skeletons;
+#   - runs 'make grade' into /autograder/results (results.json), whose
+#     output starts with what was taken and what was not found.
 #
-# AUTOGRADER_ROOT (default /autograder) moves that tree, for tests.
+# AUTOGRADER_ROOT (default /autograder) moves that tree: to grade a batch
+# of submissions locally (docs/instructor.md, "Grade locally"), for tests.
 set -eu
 . "$(dirname "$0")/lib/help.sh"
 script_help "$@"
 
+only=""
+if [ "${1:-}" = --ex ] && [ $# -ge 2 ]; then only=$2; shift 2; fi
+case "$only" in
+*[!0-9a-z,-]*) echo "grade-autograder.sh: --ex '$only': exercise numbers" \
+    "(04, or 01,04) expected" >&2; exit 2 ;;
+esac
 [ $# -ge 1 ] && [ $# -le 2 ] || {
-    echo "usage: $0 OUT.zip [HIDDEN-DIR]" >&2; exit 2; }
+    echo "usage: $0 [--ex NN[,NN...]] OUT.zip [HIDDEN-DIR]" >&2; exit 2; }
 out=$1
 hidden=${2:-}
 [ -f Makefile ] && [ -d exercises ] || {
@@ -33,10 +44,19 @@ hidden=${2:-}
 command -v zip >/dev/null 2>&1 || {
     echo "grade-autograder.sh: 'zip' is missing (apt-get install zip)" >&2
     exit 1; }
-for ex in exercises/[0-9][0-9]-*/; do
-    [ -f "${ex}MANIFEST" ] || {
-        echo "grade-autograder.sh: ${ex}MANIFEST is missing" >&2; exit 1; }
+# the exercises graded: all, or those whose number --ex names
+exercises=""
+for ex in exercises/[0-9][0-9]-*; do
+    case ",${only:-${ex#exercises/}}," in
+    *",$(basename "$ex" | cut -c1-2),"*|",${ex#exercises/},") ;;
+    *) continue ;;
+    esac
+    [ -f "$ex/MANIFEST" ] || {
+        echo "grade-autograder.sh: $ex/MANIFEST is missing" >&2; exit 1; }
+    exercises="$exercises $ex"
 done
+[ -n "$exercises" ] || {
+    echo "grade-autograder.sh: no exercise numbered '$only'" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-autograder.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -46,6 +66,13 @@ trap 'rm -rf "$tmp"' EXIT
 tar -xzf "$tmp/kit.tar.gz" -C "$tmp" --strip-components=1
 rm "$tmp/kit.tar.gz"
 [ -z "$hidden" ] || cp -R "$hidden" "$tmp/hidden"
+# the handed-in files as handed out: what a file not submitted is graded as
+for ex in $exercises; do
+    mkdir -p "$tmp/skeletons/$ex"
+    grep -v '^#' "$ex/MANIFEST" | while read -r f; do
+        [ -z "$f" ] || cp "$tmp/$ex/$f" "$tmp/skeletons/$ex/$f"
+    done
+done
 
 cat >"$tmp/setup.sh" <<'SETUP'
 #!/bin/sh
@@ -58,39 +85,70 @@ IPCLAB_NO_DEPS=0 scripts/deps.sh
 make -j2 programs
 SETUP
 
-cat >"$tmp/run_autograder" <<'RUN'
-#!/bin/sh
-# run_autograder - Gradescope runs it, as root, for each submission: the
-# files each exercise's MANIFEST names, taken from the submission, graded
-# into results/results.json (scripts/grade-autograder.sh).
+{
+    echo '#!/bin/sh'
+    echo "# run_autograder - Gradescope runs it, as root, for each submission:"
+    echo "# the files each exercise's MANIFEST names, taken from the"
+    echo "# submission, graded into results/results.json"
+    echo "# (scripts/grade-autograder.sh). The exercises graded:"
+    echo "exercises='$exercises' only='$only'"
+    cat <<'RUN'
 set -u
 root=${AUTOGRADER_ROOT:-/autograder}
 sub=$root/submission
 res=$root/results
 mkdir -p "$res"
 cd "$root/source" || exit 1
-for manifest in exercises/[0-9][0-9]-*/MANIFEST; do
-    ex=${manifest%/MANIFEST}
-    grep -v '^#' "$manifest" | while read -r f; do
+# what was taken from the submission, or why not: the top of the
+# student's output, before the grading's table
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+notes=$tmp/notes
+for ex in $exercises; do
+    grep -v '^#' "$ex/MANIFEST" | while read -r f; do
         [ -n "$f" ] || continue
-        for given in "$sub/${ex#exercises/}/$f" "$sub/$f"; do
-            if [ -f "$given" ] && [ ! -L "$given" ]; then
-                cp "$given" "$ex/$f" && echo "taken: $given"
-                break
-            fi
-        done
-    done
-done
+        # the skeleton's, unless the submission has it (a batch of
+        # submissions graded in one tree: never the previous one's)
+        cp "skeletons/$ex/$f" "$ex/$f" || exit 1
+        # anywhere in the submission (a zip's top folder, a repository's
+        # exercises/); of several, only the one in a folder NN-name
+        found=$(find "$sub" -type f -name "$f")
+        [ "$(printf '%s\n' "$found" | grep -c .)" -le 1 ] ||
+            found=$(printf '%s\n' "$found" | grep "/${ex#exercises/}/$f\$")
+        if [ -n "$found" ] && [ -f "$found" ] && cp "$found" "$ex/$f"; then
+            echo "taken: ${found#"$sub"/}"
+        elif [ -n "$(find "$sub" -type f -name "$f")" ]; then
+            echo "NOT TAKEN: $f: several in your submission, none in a" \
+                "folder ${ex#exercises/}: the skeleton's $f was graded"
+        else
+            echo "NOT FOUND: $f (exercise ${ex#exercises/}): the" \
+                "skeleton's was graded"
+        fi
+    done || exit 1
+done >"$notes"
+[ -n "$(find "$sub" -type f -name '*.zip')" ] &&
+    echo "NOT UNPACKED: a .zip inside the submission: submit its files" >>"$notes"
+grep -q '^NOT' "$notes" && echo "your submission holds:" \
+    "$(cd "$sub" && find . -type f | cut -c3- | head -n 20 | tr '\n' ' ')" \
+    >>"$notes"
+cat "$notes"
 # the hidden tests' place through the environment: no command line
 [ ! -d hidden ] || export GRADE_HIDDEN="$root/source/hidden"
-make grade GRADE_OUT="$res"
+make grade GRADE_OUT="$res" EX="$only"
 status=$?
-[ -s "$res/results.json" ] && exit 0
+if [ -s "$res/results.json" ] &&
+    jq --rawfile notes "$notes" '.output = $notes + "\n" + .output' \
+        "$res/results.json" >"$tmp/results.json" &&
+    mv "$tmp/results.json" "$res/results.json"; then
+    exit 0
+fi
 # no results: say so in Gradescope's format rather than leave nothing
-jq -n --arg why "make grade exited $status without results.json" \
-    '{score: 0, output: $why, tests: []}' >"$res/results.json"
+jq -n --rawfile notes "$notes" \
+    --arg why "make grade exited $status without results.json" \
+    '{score: 0, output: ($notes + $why), tests: []}' >"$res/results.json"
 exit 1
 RUN
+} >"$tmp/run_autograder"
 chmod 0755 "$tmp/setup.sh" "$tmp/run_autograder"
 
 mkdir -p "$(dirname "$out")"

@@ -20,7 +20,9 @@
  *               gives the skeletons' score
  *   autograder  'make autograder': its run_autograder, against a
  *               simulated /autograder tree, grades only the files each
- *               MANIFEST names and writes a valid results.json
+ *               MANIFEST names, found at any depth, says which were not
+ *               found, writes a valid results.json; the next submission
+ *               in the same tree gets the skeletons, not those files
  *
  * Each runs make in the source tree with this build directory, as a
  * student or CI would; results go to BUILD/grading-tests/.
@@ -451,13 +453,34 @@ copy_file(const char *from, const char *to)
     free(text);
 }
 
+/* Run the unpacked autograder's run_autograder on the tree 'root' (as
+   Gradescope lays it out); its results.json (of check_json()'s shape if
+   'every' exercise was graded), or the test fails */
+static char *
+run_autograder(const char *root, const char *log, int every)
+{
+    char end[600], env_root[PATH_MAX + 32], path[PATH_MAX + 64];
+    int status;
+
+    snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
+    snprintf(path, sizeof(path), "%s/source/run_autograder", root);
+    status = h_run((const char *[]){ "/usr/bin/env", "-u", "MAKEFLAGS",
+                   "-u", "MFLAGS", "-u", "MAKELEVEL", env_root, path, NULL },
+                   NULL, log, log, 900000);
+    ck_assert_msg(status == 0, "run_autograder exited %d: %s", status,
+                  tail(log, end, sizeof(end)));
+    snprintf(path, sizeof(path), "%s/results/results.json", root);
+    if (every)
+        check_json(path);
+    return h_read_file(path);
+}
+
 START_TEST(test_grading_autograder)
 {
     char end[600];
     const char *dir = h_tmpdir();
     char arg_build[PATH_MAX + 8], log[PATH_MAX], zip[PATH_MAX];
-    char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64];
-    char env_root[PATH_MAX + 32], *json;
+    char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64], *json;
     int status;
 
     snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
@@ -480,43 +503,77 @@ START_TEST(test_grading_autograder)
              "solution", root);
     ck_assert_msg(access(path, F_OK) == -1, "the autograder packs the "
                   "reference solutions");
-    snprintf(path, sizeof(path), "%s/submission/04-signal-sync", root);
+    snprintf(path, sizeof(path), "%s/submission/exercises/04-signal-sync",
+             root);
     ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
                      NULL }, NULL, NULL, NULL, 10000), 0);
-    /* a submission: 04's solution in its directory, 01's at the top,
-       and a main.c and a Makefile that must be ignored */
+    /* a submission: 04's solution where a clone of the kit has it, 01's
+       at the top, and a main.c and a Makefile that must be ignored */
     snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
              h_srcdir());
-    snprintf(path, sizeof(path), "%s/submission/04-signal-sync/hs.c", root);
+    snprintf(path, sizeof(path), "%s/submission/exercises/04-signal-sync/"
+             "hs.c", root);
     copy_file(from, path);
     snprintf(from, sizeof(from), "%s/exercises/01-fifo-setup/solution/"
              "fifoutil.c", h_srcdir());
     snprintf(path, sizeof(path), "%s/submission/fifoutil.c", root);
     copy_file(from, path);
-    snprintf(path, sizeof(path), "%s/submission/04-signal-sync/main.c", root);
+    snprintf(path, sizeof(path), "%s/submission/exercises/04-signal-sync/"
+             "main.c", root);
     h_write_file(path, "this is not C\n");
     snprintf(path, sizeof(path), "%s/submission/Makefile", root);
     h_write_file(path, "all:\n\tfalse\n");
 
-    snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
-    snprintf(path, sizeof(path), "%s/source/run_autograder", root);
     snprintf(log, sizeof(log), "%s/run_autograder.log", dir);
-    status = h_run((const char *[]){ "/usr/bin/env", "-u", "MAKEFLAGS",
-                   "-u", "MFLAGS", "-u", "MAKELEVEL", env_root, path, NULL },
-                   NULL, log, log, 900000);
-    ck_assert_msg(status == 0, "run_autograder exited %d: %s", status,
-                  tail(log, end, sizeof(end)));
-    snprintf(path, sizeof(path), "%s/results/results.json", root);
-    check_json(path);
-    json = h_read_file(path);
-    ck_assert_msg(json != NULL && strstr(json, "04-signal-sync: 20/20") !=
-                  NULL && strstr(json, "01-fifo-setup: 20/20") != NULL,
+    json = run_autograder(root, log, 1);
+    ck_assert_msg(strstr(json, "04-signal-sync: 20/20") != NULL &&
+                  strstr(json, "01-fifo-setup: 20/20") != NULL,
                   "run_autograder did not grade the submitted 01 and 04 at "
                   "full marks: %s", tail(log, end, sizeof(end)));
     ck_assert_msg(strstr(json, "does not compile") == NULL, "the "
                   "submission's main.c was taken, not only MANIFEST's files");
     ck_assert_msg(json_int(json, "score") < 100, "the skeletons of 02, 03 "
                   "and 05 scored full marks");
+    ck_assert_msg(strstr(json, "NOT FOUND: router.c") != NULL, "the "
+                  "student is not told that router.c was not submitted");
+    free(json);
+
+    /* the next submission of a batch, in the same tree, without 01's and
+       04's files: graded as the skeletons, not as the previous one's */
+    snprintf(path, sizeof(path), "%s/submission", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/rm", "-r", path, NULL },
+                     NULL, NULL, NULL, 10000), 0);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    json = run_autograder(root, log, 1);
+    ck_assert_msg(strstr(json, "04-signal-sync: 0/20") != NULL &&
+                  strstr(json, "01-fifo-setup: 0/20") != NULL,
+                  "an empty submission after a full one was not graded as "
+                  "the skeletons: %s", tail(log, end, sizeof(end)));
+    free(json);
+
+    /* 'make autograder EX=04': exercise 04 alone, out of 20 */
+    snprintf(log, sizeof(log), "%s/autograder-04.log", dir);
+    status = run_make(h_srcdir(), (const char *[]){ arg_build, "autograder",
+                      "EX=04", NULL }, log, 120000);
+    ck_assert_msg(status == 0, "make autograder EX=04 exited %d: %s", status,
+                  tail(log, end, sizeof(end)));
+    snprintf(root, sizeof(root), "%s/autograder-04", dir);
+    snprintf(path, sizeof(path), "%s/submission", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                     NULL }, NULL, NULL, NULL, 10000), 0);
+    snprintf(path, sizeof(path), "%s/source", root);
+    ck_assert_int_eq(h_run((const char *[]){ "/usr/bin/unzip", "-q", zip,
+                     "-d", path, NULL }, NULL, log, log, 120000), 0);
+    snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
+             h_srcdir());
+    snprintf(path, sizeof(path), "%s/submission/hs.c", root);
+    copy_file(from, path);
+    json = run_autograder(root, log, 0);
+    ck_assert_msg(json_int(json, "max_score") == 20 &&
+                  json_int(json, "score") == 20 &&
+                  strstr(json, "01-fifo-setup") == NULL, "an autograder "
+                  "for exercise 04 alone did not grade 04 alone, at full "
+                  "marks: %s", tail(log, end, sizeof(end)));
     free(json);
 }
 END_TEST
