@@ -66,10 +66,13 @@ bool
 tr_view_keeps(const struct tr_view *v, uint64_t origin,
               const struct tr_item *it)
 {
-    uint64_t t = tr_item_time(it);
-    uint64_t rel = t > origin ? t - origin : 0;
+    uint64_t first = tr_item_time(it);
+    uint64_t last = it->t1 > it->t0 ? it->t1 : it->t0;
 
-    if (rel < v->since || rel > v->until)
+    /* a message that crosses an edge is kept whole: no read without its write */
+    first = first > origin ? first - origin : 0;
+    last = last > origin ? last - origin : 0;
+    if (last < v->since || first > v->until)
         return false;
     if (v->req_pid != 0 && (it->pid != v->req_pid || it->seq != v->req_seq))
         return false;

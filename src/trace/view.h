@@ -6,8 +6,9 @@
  * the timestamps the diagrams print, whatever the filters. A filter keeps
  * an item when it passes all of them:
  *
- *   --since T, --until T  the item is drawn in [T, T'] ("1.5ms", "200us",
- *                         "2s"; a bare number is milliseconds)
+ *   --since T, --until T  the item happens in [T, T'], or a message crosses
+ *                         an edge ("1.5ms", "200us", "2s"; a bare number is
+ *                         milliseconds)
  *   --pid P               the item touches process P, or belongs to a
  *                         request of client P (so an rc's requests are
  *                         followed through the server and the workers)

@@ -905,6 +905,46 @@ START_TEST(test_seq_rows_in_time_order)
 }
 END_TEST
 
+/* --since inside a record's flight keeps the record whole: a read is
+   never drawn without its write */
+START_TEST(test_seq_since_keeps_record_in_flight)
+{
+    struct tt_run all, some;
+    char label[64] = "", since[32];
+    double t = 0, late = 0;
+
+    tt_trace(&all, "seq", tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(all.status == 0, "seq: %s", all.err);
+    for (const char *line = all.out; line != NULL && label[0] == '\0';) {
+        const char *next = strchr(line, '\n'), *f = strstr(line, "  F2 ");
+        const char *plus, *end;
+
+        /* a row "T ... F2 =V P:S ..." read "+X" ms later (maybe wrapped) */
+        if (f != NULL && (next == NULL || f < next) &&
+            sscanf(line, " %lf", &t) == 1) {
+            end = strstr(line, "\n            ");
+            plus = strstr(f, " +");
+            if (plus != NULL && (plus < next ||
+                                 (end == next && plus < strchr(next + 1, '\n')))
+                && sscanf(plus, " +%lf", &late) == 1 && late >= 0.02)
+                snprintf(label, sizeof(label), "%.*s",
+                         (int)(strcspn(f + 2, ":") + 2), f + 2);
+        }
+        line = next != NULL ? next + 1 : NULL;
+    }
+    ck_assert_msg(label[0] != '\0', "no F2 record read 0.02 ms or more after "
+                  "its write: %.2000s", all.out);
+    snprintf(since, sizeof(since), "%.3fms", t + late / 2);
+    tt_trace(&some, "seq", "--since", since, tt_dir(TT_LAB04), NULL);
+    ck_assert_msg(some.status == 0, "seq: %s", some.err);
+    ck_assert_msg(strstr(some.out, label) != NULL, "--since %s drops '%s', "
+                  "written at %.3f and read %.3f ms later:\n%.2000s", since, label,
+                  t, late, some.out);
+    tt_run_free(&some);
+    tt_run_free(&all);
+}
+END_TEST
+
 Suite *
 seq_suite(void)
 {
@@ -922,6 +962,7 @@ seq_suite(void)
     tcase_add_test(core, test_seq_sigchld_sent_at_exit);
     tcase_add_unchecked_fixture(core, tt_need_lab04, NULL);
     tcase_add_test(core, test_seq_sections_have_their_own_lanes);
+    tcase_add_test(core, test_seq_since_keeps_record_in_flight);
     tcase_add_test(core, test_seq_marks_killed_processes);
     tcase_add_test(core, test_views_keep_killed_mark_of_request);
     tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
