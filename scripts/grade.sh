@@ -789,15 +789,6 @@ reach_rules() {         # DIR PROG
                 "grader does not accept"
             return
         fi
-        sym=$(nm -g --defined-only "$o" 2>/dev/null |
-            awk 'NF == 3 { print $3 }' | grep -m1 -Fx -f "$work/linked-names")
-        if [ -n "$sym" ]; then
-            echo "$c defines $sym, which the C library or the kit's library" \
-                "already has: the grading program's own calls would go to" \
-                "yours, which the grader does not accept (make it static or" \
-                "rename it)"
-            return
-        fi
         pre="$1/pre/$(basename "$o" .o).i"
         [ -f "$pre" ] || continue
         # every file it includes: the exercise's own, the kit's headers,
@@ -849,6 +840,17 @@ reach_rules() {         # DIR PROG
             return ;;
         esac
     done
+    # the student's only global names in the grading program are those
+    # the tests call (mk/exercises.mk, ex_graded_obj): none may be libc's
+    sym=$(nm -g --defined-only "$1/graded.o" 2>/dev/null |
+        awk 'NF == 3 { print $3 }' | grep -m1 -Fx -f "$work/linked-names")
+    if [ -n "$sym" ]; then
+        echo "your code defines $sym, which the tests call and the C" \
+            "library or the kit's library already has: the grading" \
+            "program's own calls would go to yours, which the grader" \
+            "does not accept"
+        return
+    fi
     # the graded tests include the exercise's headers: what those put in
     # them runs in the grading program too
     for o in "$build/grade/obj/$n"/*.o "$build/grade/obj/$n"/hidden/*.o; do
