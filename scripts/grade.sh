@@ -604,7 +604,8 @@ code_of() {             # OBJ FN
 }
 
 # What the compiled object OBJ would run before or after main(), in the
-# grading program that collects the verdicts: a .preinit_array, .ctors
+# grading program that collects the verdicts: an indirect function (the
+# dynamic loader runs its resolver), a .preinit_array, .ctors
 # or .dtors section, an .init_array or .fini_array of a priority, or an
 # entry of .init_array/.fini_array that is not the tracepoint header's
 # own (un)registration: the same code (code_of) as in REF, the kit's
@@ -615,8 +616,8 @@ code_of() {             # OBJ FN
 # Prints the first such section or function, or nothing.
 hooks_of() {            # OBJ REF [TEST-REF]
     { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
-      readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 == "FUNC" {
-            print "F", $2, $7, $8 }'
+      readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 ~ /^I?FUNC$/ {
+            print substr($4, 1, 1), $2, $7, $8 }'
       readelf -rW "$1" | awk '
             /^Relocation section / { s = $3; gsub(/\047/, "", s); next }
             s ~ /^\.rela?\.(init|fini)_array(\.[0-9]+)?$/ && $1 ~ /^[0-9a-f]+$/ {
@@ -633,6 +634,7 @@ hooks_of() {            # OBJ REF [TEST-REF]
                 $3 !~ /^\.(init|fini)_array(\.[0-9]+)?$/) {
                 print "section " $3; exit }
             next }
+        $1 == "I" { print "ifunc " $4; exit }
         $1 == "F" { fn[name[$3] "+" hex($2)] = $4; next }
         $1 == "R" { t = $3
             if (t ~ /^\./) t = fn[t "+" hex($4)]
@@ -774,7 +776,7 @@ reach_rules() {         # DIR PROG
         fi
         hook=$(hooks_of "$o" "$tp_ref")
         if [ -n "$hook" ]; then
-            echo "$c has a constructor, destructor or section attribute" \
+            echo "$c has a constructor, destructor, ifunc or section attribute" \
                 "($hook): code that runs outside the tests, which the" \
                 "grader does not accept"
             return
@@ -858,7 +860,7 @@ reach_rules() {         # DIR PROG
         hook=$(hooks_of "$o" "$tp_ref" "$test_ref")
         if [ -n "$hook" ]; then
             echo "the graded tests, compiled with the exercise's headers," \
-                "have a constructor, destructor or section attribute" \
+                "have a constructor, destructor, ifunc or section attribute" \
                 "($hook): did you change a header? Code that runs outside" \
                 "the tests is not accepted"
             return
