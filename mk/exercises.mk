@@ -190,12 +190,13 @@ endef
 # $(call ex_graded_obj,OBJS): $@, the student's objects OBJS as one (ld
 # -r) whose only global definitions are those the graded tests (the other
 # objects among $^) call: no other function of the student's can take the
-# place of the C library's or the kit's in the grading program
+# place of the C library's or the kit's in the grading program (-d: a
+# common symbol too)
 define ex_graded_obj
 	$(call step,LD,$@)
 	$(Q)nm -u $(filter-out $(1),$(filter %.o,$^)) | \
 	    awk '$$1 ~ /^[Uw]$$/ { print $$2 }' | sort -u >$@.keep
-	$(Q)$(LD) -r -o $@.all $(1)
+	$(Q)$(LD) -r -d -o $@.all $(1)
 	$(Q)$(OBJCOPY) --keep-global-symbols=$@.keep $@.all $@
 	$(Q)rm -f $@.all $@.keep
 endef
