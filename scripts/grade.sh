@@ -761,7 +761,7 @@ reach_rules() {         # DIR PROG
         grep -v '^#' "${d%/}/MANIFEST" | grep -qFx "$c" &&
             runs='^(exec(l|le|lp|v|ve|vp|vpe|veat)|fexecve|posix_spawnp?|system|popen|wordexp|ipc_spawn(_output)?|ipc_worker_spawn|ipc_server_start(_err)?)$'
         sym=$(nm -u "$o" 2>/dev/null | awk '{ print $NF }' | grep -m1 -E \
-            -e '^(mprotect|pkey_mprotect|syscall|ptrace|clone|clone3|__clone|__clone2|process_vm_(read|write)v|pidfd_getfd|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$' \
+            -e '^(_*(mprotect|pkey_mprotect|syscall|ptrace|clone[23]?|process_vm_(read|write)v|pidfd_getfd)|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$' \
             -e "$runs")
         if [ -n "$sym" ] && echo "$sym" | grep -qE "$runs"; then
             echo "$c calls $sym(), which runs another program: no" \
