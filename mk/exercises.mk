@@ -24,8 +24,8 @@
 # file without one is shared: given code). The file main.c, if any, holds
 # main(); EX_PROGS_NN names the programs it builds, all from the same
 # objects. grade/*.c are the exercise's graded tests (exercises/grader/
-# grade.h); they are linked with every object but main.o into
-# BUILD/grade/NN (student) and BUILD/grade/NN-solution.
+# grade.h); they are linked with every object but main.o (as one object,
+# ex_graded_obj) into BUILD/grade/NN (student) and BUILD/grade/NN-solution.
 #
 #   BUILD/exercises/NN/   student programs     BUILD/grade/NN
 #   BUILD/solutions/NN/   reference programs   BUILD/grade/NN-solution
@@ -141,14 +141,23 @@ $$(EX_$(2)_PROGS): $$(EX_$(2)_OBJS) $(TP_OBJ) $(LIB)
 $$(EX_$(2)_SOL_PROGS): $$(EX_$(2)_SOL_OBJS) $(TP_OBJ) $(LIB)
 	$$(call link,$$(EX_$(2)_SOL_OBJS))
 
-# relinked every time: the set of hidden tests may have changed
-$(BUILD)/grade/$(2): $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) \
-        $$(filter-out %/main.o,$$(EX_$(2)_OBJS)) $(GRADER_OBJS) \
-        $(HARNESS_OBJS) $(TP_OBJ) $(LIB) FORCE
+# remade every time: the set of hidden tests may have changed
+$(BUILD)/exercises/$(2)/graded.o: $$(filter-out %/main.o,$$(EX_$(2)_OBJS)) \
+        $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) FORCE
+	$$(call ex_graded_obj,$$(filter-out %/main.o,$$(EX_$(2)_OBJS)))
+
+$(BUILD)/solutions/$(2)/graded.o: \
+        $$(filter-out %/main.o,$$(EX_$(2)_SOL_OBJS)) $$(EX_$(2)_TEST_OBJS) \
+        $$(EX_$(2)_HIDDEN_OBJS) FORCE
+	$$(call ex_graded_obj,$$(filter-out %/main.o,$$(EX_$(2)_SOL_OBJS)))
+
+$(BUILD)/grade/$(2): $(BUILD)/exercises/$(2)/graded.o $$(EX_$(2)_TEST_OBJS) \
+        $$(EX_$(2)_HIDDEN_OBJS) $(GRADER_OBJS) $(HARNESS_OBJS) $(TP_OBJ) \
+        $(LIB) FORCE
 	$$(ex_link_grade)
 
-$(BUILD)/grade/$(2)-solution: $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) \
-        $$(filter-out %/main.o,$$(EX_$(2)_SOL_OBJS)) $(GRADER_OBJS) \
+$(BUILD)/grade/$(2)-solution: $(BUILD)/solutions/$(2)/graded.o \
+        $$(EX_$(2)_TEST_OBJS) $$(EX_$(2)_HIDDEN_OBJS) $(GRADER_OBJS) \
         $(HARNESS_OBJS) $(TP_OBJ) $(LIB) FORCE
 	$$(ex_link_grade)
 
@@ -178,6 +187,21 @@ grade-build-$(2): $$(EX_$(2)_PROGS) $$(EX_$(2)_PRE) $(BUILD)/grade/$(2)
 grade-build-$(2)-solution: $$(EX_$(2)_SOL_PROGS) $$(EX_$(2)_SOL_PRE) \
         $(BUILD)/grade/$(2)-solution
 endef
+
+# $(call ex_graded_obj,OBJS): $@, the student's objects OBJS as one (ld
+# -r) whose only global definitions are those the graded tests (the other
+# objects among $^) call: no other function of the student's can take the
+# place of the C library's or the kit's in the grading program (-d: a
+# common symbol too)
+define ex_graded_obj
+	$(call step,LD,$@)
+	$(Q)nm -u $(filter-out $(1),$(filter %.o,$^)) | \
+	    awk '$$1 ~ /^[Uw]$$/ { print $$2 }' | sort -u >$@.keep
+	$(Q)$(LD) -r -d -o $@.all $(1)
+	$(Q)$(OBJCOPY) --keep-global-symbols=$@.keep $@.all $@
+	$(Q)rm -f $@.all $@.keep
+endef
+OBJCOPY ?= objcopy
 
 # $(ex_link_grade): link a grading program from the objects among $^
 ex_link_grade = $(call ld,$(filter %.o,$(filter-out %/main.o $(TP_OBJ),$^)) \

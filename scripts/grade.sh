@@ -604,7 +604,8 @@ code_of() {             # OBJ FN
 }
 
 # What the compiled object OBJ would run before or after main(), in the
-# grading program that collects the verdicts: a .preinit_array, .ctors
+# grading program that collects the verdicts: an indirect function (the
+# dynamic loader runs its resolver), an .init, .fini, .preinit_array, .ctors
 # or .dtors section, an .init_array or .fini_array of a priority, or an
 # entry of .init_array/.fini_array that is not the tracepoint header's
 # own (un)registration: the same code (code_of) as in REF, the kit's
@@ -615,8 +616,8 @@ code_of() {             # OBJ FN
 # Prints the first such section or function, or nothing.
 hooks_of() {            # OBJ REF [TEST-REF]
     { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
-      readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 == "FUNC" {
-            print "F", $2, $7, $8 }'
+      readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 ~ /^I?FUNC$/ {
+            print substr($4, 1, 1), $2, $7, $8 }'
       readelf -rW "$1" | awk '
             /^Relocation section / { s = $3; gsub(/\047/, "", s); next }
             s ~ /^\.rela?\.(init|fini)_array(\.[0-9]+)?$/ && $1 ~ /^[0-9a-f]+$/ {
@@ -628,11 +629,12 @@ hooks_of() {            # OBJ REF [TEST-REF]
                 v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
             return v }
         $1 == "S" { name[$2] = $3
-            if ($3 ~ /^\.(preinit_array|ctors|dtors)/ ||
+            if ($3 ~ /^\.(preinit_array|ctors|dtors)|^\.(init|fini)$/ ||
                 $4 ~ /^(PREINIT_ARRAY|INIT_ARRAY|FINI_ARRAY)$/ &&
                 $3 !~ /^\.(init|fini)_array(\.[0-9]+)?$/) {
                 print "section " $3; exit }
             next }
+        $1 == "I" { print "ifunc " $4; exit }
         $1 == "F" { fn[name[$3] "+" hex($2)] = $4; next }
         $1 == "R" { t = $3
             if (t ~ /^\./) t = fn[t "+" hex($4)]
@@ -757,9 +759,9 @@ reach_rules() {         # DIR PROG
         # meant for it
         runs='^ $'
         grep -v '^#' "${d%/}/MANIFEST" | grep -qFx "$c" &&
-            runs='^(exec(l|le|lp|v|ve|vp|vpe|veat)|fexecve|posix_spawnp?|system|popen|wordexp|ipc_spawn|ipc_spawn_output|ipc_worker_spawn)$'
+            runs='^(exec(l|le|lp|v|ve|vp|vpe|veat)|fexecve|posix_spawnp?|system|popen|wordexp|ipc_spawn(_output)?|ipc_worker_spawn|ipc_server_start(_err)?)$'
         sym=$(nm -u "$o" 2>/dev/null | awk '{ print $NF }' | grep -m1 -E \
-            -e '^(mprotect|pkey_mprotect|syscall|ptrace|clone|clone3|__clone|__clone2|process_vm_(read|write)v|pidfd_getfd|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$' \
+            -e '^(_*(mprotect|pkey_mprotect|syscall|ptrace|clone[23]?|process_vm_(read|write)v|pidfd_getfd)|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$' \
             -e "$runs")
         if [ -n "$sym" ] && echo "$sym" | grep -qE "$runs"; then
             echo "$c calls $sym(), which runs another program: no" \
@@ -774,7 +776,7 @@ reach_rules() {         # DIR PROG
         fi
         hook=$(hooks_of "$o" "$tp_ref")
         if [ -n "$hook" ]; then
-            echo "$c has a constructor, destructor or section attribute" \
+            echo "$c has a constructor, destructor, ifunc or section attribute" \
                 "($hook): code that runs outside the tests, which the" \
                 "grader does not accept"
             return
@@ -787,15 +789,6 @@ reach_rules() {         # DIR PROG
             echo "$c defines $own, which the tracing header's registration" \
                 "uses: code that would run outside the tests, which the" \
                 "grader does not accept"
-            return
-        fi
-        sym=$(nm -g --defined-only "$o" 2>/dev/null |
-            awk 'NF == 3 { print $3 }' | grep -m1 -Fx -f "$work/linked-names")
-        if [ -n "$sym" ]; then
-            echo "$c defines $sym, which the C library or the kit's library" \
-                "already has: the grading program's own calls would go to" \
-                "yours, which the grader does not accept (make it static or" \
-                "rename it)"
             return
         fi
         pre="$1/pre/$(basename "$o" .o).i"
@@ -828,27 +821,30 @@ reach_rules() {         # DIR PROG
             return
         fi
         # in the lines of the source itself (the linemarkers say which):
-        # code that would run before or after main(), in the process that
-        # collects the verdicts; inline assembly; dlsym()
-        case $(awk -v src="$c" '
+        # inline assembly; dlsym()
+        if awk -v src="$c" '
             /^# [0-9]+ "/ { f = $3; gsub(/"/, "", f); sub(/.*\//, "", f)
                             ours = (f == src); next }
             ours { gsub(/__asm__ __volatile__ \("" : : : "memory"\)/, "") }
-            ours && /(__attribute(__)?[ \t]*\(\(|\[\[)[^;{]*(constructor|destructor|section)/ {
-                print "attribute"; exit }
             ours && /(^|[^A-Za-z0-9_])(asm|__asm|__asm__|dlopen|dlmopen|dlsym|dlvsym)([^A-Za-z0-9_]|$)/ {
-                print "asm"; exit }' "$pre") in
-        attribute)
-            echo "$c has a constructor, destructor or section attribute:" \
-                "code that runs outside the tests, which the grader does" \
-                "not accept"
-            return ;;
-        asm)
+                found = 1; exit }
+            END { exit !found }' "$pre"; then
             echo "$c uses inline assembly or dlsym(), which no exercise" \
                 "needs: the grader does not accept them"
-            return ;;
-        esac
+            return
+        fi
     done
+    # the student's only global names in the grading program are those
+    # the tests call (mk/exercises.mk, ex_graded_obj): none may be libc's
+    sym=$(nm -g --defined-only "$1/graded.o" 2>/dev/null |
+        awk 'NF == 3 { print $3 }' | grep -m1 -Fx -f "$work/linked-names")
+    if [ -n "$sym" ]; then
+        echo "your code defines $sym, which the tests call and the C" \
+            "library or the kit's library already has: the grading" \
+            "program's own calls would go to yours, which the grader" \
+            "does not accept"
+        return
+    fi
     # the graded tests include the exercise's headers: what those put in
     # them runs in the grading program too
     for o in "$build/grade/obj/$n"/*.o "$build/grade/obj/$n"/hidden/*.o; do
@@ -856,7 +852,7 @@ reach_rules() {         # DIR PROG
         hook=$(hooks_of "$o" "$tp_ref" "$test_ref")
         if [ -n "$hook" ]; then
             echo "the graded tests, compiled with the exercise's headers," \
-                "have a constructor, destructor or section attribute" \
+                "have a constructor, destructor, ifunc or section attribute" \
                 "($hook): did you change a header? Code that runs outside" \
                 "the tests is not accepted"
             return

@@ -103,38 +103,46 @@ static pid_t test_pid;           /* the test's process, set as it begins */
 static pid_t threads_before[64];
 static int threads_count;
 
-/* The first thread of this process that was not there when the test
-   began (0: none); into 'ids' (at most 'max') when 'ids' is not NULL */
-static pid_t
-new_thread(pid_t *ids, int max)
+/* Into 'ids' the ids of this process's threads (at most 'max'): how
+   many, or -1 when /proc/self/task cannot be read */
+static int
+threads_list(pid_t *ids, int max)
 {
     DIR *d = opendir("/proc/self/task");
     struct dirent *e;
-    pid_t found = 0;
     int n = 0;
 
     if (d == NULL)
-        return ids != NULL ? 0 : -1;    /* unknown: not opened */
-    while ((e = readdir(d)) != NULL && found == 0) {
+        return -1;
+    while (n < max && (e = readdir(d)) != NULL) {
         pid_t tid = (pid_t)atoi(e->d_name);
-        bool known = false;
 
-        if (tid <= 0)
-            continue;
-        if (ids != NULL) {
-            if (n < max)
-                ids[n++] = tid;
-            continue;
-        }
-        for (int i = 0; i < threads_count; i++)
-            known = known || threads_before[i] == tid;
-        if (!known)
-            found = tid;
+        if (tid > 0)
+            ids[n++] = tid;
     }
     closedir(d);
-    if (ids != NULL)
-        threads_count = n;
-    return found;
+    return n;
+}
+
+/* The first thread that was not there when the test began (0: none,
+   -1: unknown) */
+static pid_t
+thread_started(void)
+{
+    pid_t now[128];
+    int n = threads_list(now, 128);
+
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        bool known = false;
+
+        for (int j = 0; j < threads_count; j++)
+            known = known || threads_before[j] == now[i];
+        if (!known)
+            return now[i];
+    }
+    return 0;
 }
 
 /*
@@ -152,7 +160,7 @@ verdict_write(void)
     sigfillset(&all);
     if (sigprocmask(SIG_BLOCK, &all, &old) == -1)
         ipc_die("sigprocmask");
-    extra = new_thread(NULL, 0);
+    extra = thread_started();
     if (extra == 0) {
         shared_access(true);
         shared->done = shared->secret;
@@ -169,7 +177,7 @@ g_test_begin(void)
     test_pid = getpid();
     if (shared != NULL)
         shared->pid = test_pid;
-    new_thread(threads_before, 64);
+    threads_count = threads_list(threads_before, 64);
     (void)h_srcdir();           /* found while /proc/self is still ours */
     sb_enter(current != NULL ? sb_timeout(current->timeout_s) : 60);
     shared_access(false);
