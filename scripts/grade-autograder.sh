@@ -55,6 +55,12 @@ for ex in exercises/[0-9][0-9]-*; do
         echo "grade-autograder.sh: $ex/MANIFEST is missing" >&2; exit 1; }
     exercises="$exercises $ex"
 done
+for e in $(echo "$only" | tr , ' '); do     # a mistyped one is an error
+    case " $exercises" in
+    *" exercises/$e"*) ;;
+    *) echo "grade-autograder.sh: no exercise '$e' (--ex)" >&2; exit 2 ;;
+    esac
+done
 [ -n "$exercises" ] || {
     echo "grade-autograder.sh: no exercise numbered '$only'" >&2; exit 2; }
 

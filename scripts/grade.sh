@@ -430,25 +430,26 @@ killed_why() {          # STATUS SECONDS-IT-RAN LIMIT
 }
 
 # ---- the exercises -----------------------------------------------------
+names_exercise() {      # WORD DIR: does --ex's WORD (4, 04, 04-name) name DIR?
+    n=${2##*/}
+    [ "$1" = "$n" ] || [ "$1" = "${n%%-*}" ] || [ "0$1" = "${n%%-*}" ]
+}
 exercises=""
 for d in exercises/[0-9][0-9]-*/; do
     d=${d%/}
     [ -f "$d/README.md" ] || continue
-    n=$(basename "$d"); n=${n%%-*}
-    if [ -n "$only" ]; then
-        keep=0
-        for e in $only; do
-            case "$e" in
-            "$n"|"$(basename "$d")") keep=1 ;;
-            [0-9]) [ "0$e" = "$n" ] && keep=1 ;;
-            esac
-        done
-        [ $keep = 1 ] || continue
-    fi
-    exercises="$exercises $d"
+    keep=$([ -z "$only" ] && echo 1)
+    for e in $only; do
+        names_exercise "$e" "$d" && keep=1
+    done
+    [ -n "$keep" ] && exercises="$exercises $d"
 done
-[ -n "$exercises" ] || { echo "grade.sh: no exercise matches '$only'" >&2
+for e in $only; do      # a mistyped number is an error, not skipped
+    found=""
+    for d in $exercises; do names_exercise "$e" "$d" && found=1; done
+    [ -n "$found" ] || { echo "grade.sh: no exercise '$e' (--ex)" >&2
                          exit 2; }
+done
 
 # perl -e "$fn_code" OBJ FN: the code of function FN in the object OBJ,
 # and of every function of OBJ it calls, in a form that the same source

@@ -622,6 +622,27 @@ START_TEST(test_grading_fixtures)
 }
 END_TEST
 
+/* A mistyped exercise is a usage error, not one exercise fewer graded */
+START_TEST(test_grading_unknown_exercise)
+{
+    const char *err = h_tmpdir_path("err");
+    char *text;
+    int status = h_run((const char *[]){ "/bin/sh", "-c",
+                           "cd \"$1\" && exec scripts/grade.sh --ex 01,9 "
+                           "--out \"$2\"", "sh", h_srcdir(),
+                           h_tmpdir_path("out"), NULL },
+                       NULL, NULL, err, 60000);
+
+    text = h_read_file(err);
+    ck_assert_msg(status == 2, "grade.sh --ex 01,9: exit %d: %s", status,
+                  text != NULL ? text : "");
+    ck_assert_msg(text != NULL && strstr(text, "no exercise '9'") != NULL,
+                  "grade.sh --ex 01,9 does not name '9': %s",
+                  text != NULL ? text : "");
+    free(text);
+}
+END_TEST
+
 Suite *
 grading_suite(void)
 {
@@ -630,6 +651,7 @@ grading_suite(void)
         { "solutions", test_grading_solutions_full_marks, 900 },
         { "skeletons", test_grading_skeletons_score_low, SKELETON_MAX_S + 60 },
         { "results", test_grading_results_well_formed, 60 },
+        { "usage", test_grading_unknown_exercise, 60 },
         { "handout", test_grading_handout_stands_alone, 1200 },
         { "autograder", test_grading_autograder, 1200 },
         { "compilers", test_grading_other_compiler, 900 },
