@@ -861,6 +861,13 @@ reach_rules() {         # DIR PROG
     done
 }
 
+# LOG's paths as the kit names them: neither the grader's staged copies
+# (under $work) nor the checkout's absolute path
+kit_paths() {           # LOG
+    perl -pi -e 'BEGIN { ($w, $k) = splice(@ARGV, 0, 2) }
+        s{\Q$w\E/[ct]c-[0-9]+/}{}g; s{\Q$k\E/}{}g' "$work" "$PWD" "$1"
+}
+
 mk() {
     env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $MAKE --no-print-directory \
         BUILD="$build" ${hidden:+GRADE_HIDDEN="$hidden"} "$@"
@@ -1060,6 +1067,7 @@ for d in $exercises; do
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
        ! tests_as_test_uid "${d%/}" "$n" "$out/log/$n-list.log" ||
        ! mk $tkeep grade-list-"$n" >>"$out/log/$n-list.log" 2>&1; then
+        kit_paths "$out/log/$n-list.log"
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
 change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
@@ -1080,11 +1088,23 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
             rm -rf "${build:?}/$target/$n/obj" "${build:?}/$target/$n/pre"
         mk $keep $tkeep grade-build-"$n$suffix" >>"$blog" 2>&1 || built=0
     fi
+    kit_paths "$blog"
     if [ $built = 0 ]; then
-        # the first error in the exercise's own files: a file it includes
-        # from elsewhere may not be shown
-        first=$(grep -a -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|undefined reference|^grade: " \
+        # the first error in the exercise's own files (a file it includes
+        # from elsewhere may not be shown), else the first function that
+        # the handed-in files should define and do not
+        first=$(grep -a -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|^grade: " \
             "$blog")
+        undef=$(sed -n "s/.*undefined reference to \`\([A-Za-z0-9_]*\)'.*/\1/p" \
+            "$blog" | head -n 1)
+        if [ -z "$first" ] && [ -n "$undef" ]; then
+            set -- $(grep -v '^#' "${d%/}/MANIFEST")
+            if [ $# = 1 ]; then
+                first="$1 does not define $undef()"
+            else
+                first="none of $(echo "$@" | sed 's/ /, /g') defines $undef()"
+            fi
+        fi
         why="does not compile: ${first:-an error outside the exercise's own files (see log/$n-build.log)}"
     fi
     if [ $built = 1 ]; then
