@@ -708,20 +708,34 @@ has_line_directive() {  # FILE
 }
 
 # The functions and variables grading program PROG takes from its shared
-# libraries (libc's mprotect() among them) and from the kit's library, a
-# name a line: an object that defined one would have the grader's own
-# calls go to it (a mprotect() that does nothing keeps the shared page
-# open)
+# libraries (libc's mprotect() among them) and from the kit's library,
+# "LIBRARY:ADDRESS NAME" a line ("-" for the kit's): an object that
+# defined one would have the grader's own calls go to it (a mprotect()
+# that does nothing keeps the shared page open)
 linked_names() {        # PROG
     readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]$/\1/p' |
         while read -r so; do
             # where the compiler that linked it finds it (no ldconfig: an
             # ordinary user's PATH has no /sbin)
             nm -D --defined-only "$(${CC:-cc} -print-file-name="$so")" \
-                2>/dev/null
-        done | awk '{ sub(/@.*/, "", $NF); print $NF }'
+                2>/dev/null | awk -v so="$so" '{ sub(/@.*/, "", $NF)
+                                                 print so ":" $1, $NF }'
+        done
     nm -g --defined-only "$build/lib/libipclab.a" 2>/dev/null |
-        awk 'NF == 3 { print $3 }'
+        awk 'NF == 3 { print "-", $3 }'
+}
+
+# The first function OBJ calls that the ERE BAN names, or that a library
+# exports at the address of one it names (glibc's aliases: _IO_popen is
+# popen, __mprotect mprotect); nothing if none
+banned_call() {         # OBJ BAN
+    nm -u "$1" 2>/dev/null | awk -v ban="$2" '
+        NR == FNR { if ($2 ~ ban && $1 != "-") bad[$1]
+                    at[$2] = at[$2] " " $1; next }
+        $NF ~ ban { print $NF; exit }
+        { n = split(at[$NF], a, " ")
+          for (i = 1; i <= n; i++) if (a[i] in bad) { print $NF; exit } }' \
+        "$work/linked" -
 }
 
 reach_rules() {         # DIR PROG
@@ -744,8 +758,9 @@ reach_rules() {         # DIR PROG
     # (the tracing header's own definitions, in every object, excepted)
     nm --defined-only "$tp_ref" | awk 'NF == 3 { print $3 }' \
         >"$work/tp-names"
-    linked_names "$2" | sort -u | grep -vFx -f "$work/tp-names" \
-        >"$work/linked-names"
+    linked_names "$2" >"$work/linked"
+    awk '{ print $2 }' "$work/linked" | sort -u |
+        grep -vFx -f "$work/tp-names" >"$work/linked-names"
     if ! grep -qx mprotect "$work/linked-names"; then
         echo "grade.sh cannot list the C library's functions that $2" \
             "uses (nm -D on what '${CC:-cc} -print-file-name' finds):" \
@@ -761,15 +776,15 @@ reach_rules() {         # DIR PROG
         runs='^ $'
         grep -v '^#' "${d%/}/MANIFEST" | grep -qFx "$c" &&
             runs='^(exec(l|le|lp|v|ve|vp|vpe|veat)|fexecve|posix_spawnp?|system|popen|wordexp|ipc_spawn(_output)?|ipc_worker_spawn|ipc_server_start(_err)?)$'
-        sym=$(nm -u "$o" 2>/dev/null | awk '{ print $NF }' | grep -m1 -E \
-            -e '^(_*(mprotect|pkey_mprotect|syscall|ptrace|clone[23]?|process_vm_(read|write)v|pidfd_getfd)|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$' \
-            -e "$runs")
-        if [ -n "$sym" ] && echo "$sym" | grep -qE "$runs"; then
+        sym=$(banned_call "$o" "$runs")
+        if [ -n "$sym" ]; then
             echo "$c calls $sym(), which runs another program: no" \
                 "exercise needs it, and the grader grades the programs" \
                 "built from your files, not the kit's reference ones"
             return
-        elif [ -n "$sym" ]; then
+        fi
+        sym=$(banned_call "$o" '^(mprotect|pkey_mprotect|syscall|ptrace|clone[23]?|process_vm_(read|write)v|pidfd_getfd|g_.*|sb_.*|srunner_.*|suite_.*|_?tcase_.*|tr_.*|_?ck_.*)$')
+        if [ -n "$sym" ]; then
             echo "$c calls $sym(), which no exercise needs: the grader does" \
                 "not accept code that could reach the grading's own memory" \
                 "or process"
