@@ -252,6 +252,21 @@ its solutions and .git included, where others may read \
     fi
 fi
 
+# As root, a hidden script's programs (GRADE_PROG_DIR) each start in a
+# user namespace of their own: same uid, but no /proc/PID/mem or ptrace
+# into the script's shell and the commands beside them, whose exit status
+# is the verdict.
+userns=""
+if [ -n "$test_uid" ]; then
+    if $run_as unshare --map-current-user true 2>/dev/null; then
+        userns=1
+    else
+        note="${note:+$note; }NOTE: no user namespace for the tests' uid \
+here: a program that a hidden script runs could write into the script's \
+own processes, and so its verdict (docs/instructor.md, Isolation)"
+    fi
+fi
+
 # A test's processes together (the limits above are per process): their
 # memory, /dev/shm's included, and their number, bounded by a control
 # group of the test's own where root may make one (cgroup v2, else v1's
@@ -1134,6 +1149,14 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
         [ -d "$build/$target/$n" ] && cp -R "$build/$target/$n" \
             "$sbuild/$target/"
         chmod -R a+rX "$sbuild/$target"
+        for p in "$sbuild/$target/$n"/*; do
+            [ -n "$userns" ] && [ -f "$p" ] && [ -x "$p" ] || continue
+            mkdir -p "$stage/run/$n" &&
+                printf '#!/bin/sh\nexec unshare --map-current-user -- %s "$@"\n' \
+                    "$(quote "$p")" >"$stage/run/$n/${p##*/}" &&
+                chmod 0755 "$stage/run/$n" "$stage/run/$n/${p##*/}" || {
+                echo "grade.sh: cannot write '$stage/run/$n'" >&2; exit 1; }
+        done
     fi
     "$build/grade/$n-list" --list | while IFS='	' read -r name points \
             limit desc; do
@@ -1207,8 +1230,10 @@ while IFS=$us read -r ex n built why name points limit desc; do
         # a script's verdict is its exit status, under the same limits
         cp "$script" "$tmp/test.sh"
         chmod a+rx "$tmp/test.sh"
+        progs="$sbuild/$target/$n"
+        [ -z "$userns" ] || progs="$stage/run/$n"
         (cd "$tmp" && env -i PATH="$PATH" HOME="$tmp" TMPDIR="$tmp" LANG=C \
-            GRADE_PROG_DIR="$sbuild/$target/$n" \
+            GRADE_PROG_DIR="$progs" \
             GRADE_BIN="$sbuild/bin" GRADE_SRC="$stage" \
             GRADE_TMP="$tmp" ${tp_lib:+IPCLAB_TP_LIB="$tp_lib"} \
             perl -e "$only_fds" 3 ${cg_enter:+"$cg_enter"} \

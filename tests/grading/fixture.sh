@@ -10,6 +10,8 @@
 #   base       "NN-name skeleton" or "NN-name solution": what the
 #              exercise's files start from
 #   *.patch    unified diffs applied to them (patch -p1 in the exercise)
+#   hidden/    hidden tests (hidden/NN/*.sh or *.c), graded with
+#              GRADE_HIDDEN (a copy: grade.sh closes it to others)
 #   expect     one check a line, '#' for comments:
 #                score N               the exercise's total
 #                pass TEST             TEST passed
@@ -71,6 +73,9 @@ if grep -q '^git$' "$fx/expect"; then
             commit -q -m fixture) || {
         echo "fixture: cannot make $tree a git checkout"; exit 1; }
 fi
+# the fixture's hidden tests, if any, beside the copy
+rm -rf "$tree.hidden"
+[ ! -d "$fx/hidden" ] || cp -R "$fx/hidden" "$tree.hidden"
 # the grading programs built afresh, in a directory grade.sh has not seen
 rm -rf "$tree/build/grade"
 
@@ -101,7 +106,9 @@ grade_and_check() {
     env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${marks:+TMPDIR="$marks"} \
         ${budget:+GRADE_BUDGET="$budget"} make --no-print-directory \
         -C "$tree" -j2 grade EX="$n" GRADE_OUT="$out" \
-        ${only:+GRADE_TESTS="$only"} >"$out.log" 2>&1 || {
+        ${only:+GRADE_TESTS="$only"} \
+        $([ -d "$tree.hidden" ] && echo GRADE_HIDDEN="$tree.hidden") \
+        >"$out.log" 2>&1 || {
         echo "fixture: make grade exited $?${runs:+ (run $run of $runs)}:" \
             "$(tail -n 3 "$out.log")"; exit 1; }
     if [ -n "$marks" ]; then
