@@ -63,16 +63,24 @@ clients_known(const struct server *s, pid_t pid)
 /*
  * An ordinary user's server in a user namespace of its own (traces/record.sh)
  * may not look at the open files of that user's processes outside it: serve
- * such a process, which it may signal anyway, but no other user's.
+ * such a process, which it may signal anyway, but no other user's. In the
+ * initial namespace (its uid_map maps every uid) a process whose files are
+ * hidden from us (not dumpable) is refused.
  */
 static bool
 same_user_outside(pid_t pid)
 {
     char path[32];
     struct stat st;
+    unsigned long first, lower, count;
+    FILE *f = fopen("/proc/self/uid_map", "re");
+    bool inside = f != NULL && fscanf(f, "%lu %lu %lu", &first, &lower,
+                                      &count) == 3 && count != 4294967295UL;
 
+    if (f != NULL)
+        fclose(f);
     snprintf(path, sizeof(path), "/proc/%ld", (long)pid);
-    return stat(path, &st) == 0 && st.st_uid == getuid();
+    return inside && stat(path, &st) == 0 && st.st_uid == getuid();
 }
 
 /* May the server send "ready" to pid, the sender of a request? */

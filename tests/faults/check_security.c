@@ -20,6 +20,7 @@
  *   planted_lock    a FIFO where server.lock should be: a client and a
  *                   server refuse it at once (EINVAL), never wait on it;
  *   fake_pid        a request naming another process's pid (a bystander,
+ *                   one that hides its files from its own user,
  *                   the server itself, a worker, a live client) sends
  *                   nothing to anybody but that client: the bystander,
  *                   server and worker live on, the forger gets nothing.
@@ -465,6 +466,7 @@ pending(const sigset_t *set)
 
 static const char *const victims[] = {
     "a bystander", "the server itself", "a processing client",
+    "a bystander that hides its files",
 };
 
 START_TEST(test_security_fake_pid)
@@ -480,7 +482,8 @@ START_TEST(test_security_fake_pid)
 
     fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
     switch (_i) {
-    case 0: victim = fx_bystander(); break;
+    case 0: victim = fx_bystander(false); break;
+    case 3: victim = fx_bystander(true); break;
     case 1: victim = srv.h.pid; break;
     case 2: victim = fx_wait_child_named(srv.h.pid, "ipclab-sum", 0, 10000);
             break;
@@ -499,7 +502,7 @@ START_TEST(test_security_fake_pid)
 
     /* the victim got no 'ready' (it would have killed it) */
     ck_assert_msg(ipc_proc_alive(victim), "%s was killed", victims[_i]);
-    if (_i == 0)
+    if (_i == 0 || _i == 3)
         ck_assert_int_eq(waitpid(victim, &status, WNOHANG), 0);
     if (_i == 2)
         ck_assert(fx_comm_is(victim, "ipclab-sum"));
@@ -514,7 +517,7 @@ START_TEST(test_security_fake_pid)
     fx_summary(tail, &sum);
     ck_assert_int_eq(sum.answered, 1);
     ck_assert_uint_ge(sum.dropped, 5);
-    if (_i == 0) {
+    if (_i == 0 || _i == 3) {
         kill(victim, SIGKILL);
         ck_assert_int_eq(waitpid(victim, &status, 0), victim);
     }

@@ -209,10 +209,12 @@ fx_sigqueue(pid_t pid, int sig, int value);
 /*
  * A bystander: a forked process with every signal at its default action
  * and none blocked, waiting in pause(). Any protocol signal sent to it
- * kills it, so "still alive" proves nobody signalled it.
+ * kills it, so "still alive" proves nobody signalled it. 'hidden': not
+ * dumpable, so that another process of its user cannot read its /proc
+ * fd entries.
  */
 pid_t
-fx_bystander(void);
+fx_bystander(bool hidden);
 
 /*
  * Start argv with RLIMIT_NOFILE set to 'nofile' and stdout/stderr to the

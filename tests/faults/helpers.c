@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -402,10 +403,13 @@ fx_sigqueue(pid_t pid, int sig, int value)
 }
 
 pid_t
-fx_bystander(void)
+fx_bystander(bool hidden)
 {
+    int ready[2];
+    char c;
     pid_t pid;
 
+    ck_assert_int_eq(pipe2(ready, O_CLOEXEC), 0);
     fflush(NULL);
     pid = fork();
     ck_assert_int_ne(pid, -1);
@@ -414,9 +418,16 @@ fx_bystander(void)
 
         sigemptyset(&none);
         ipc_child_default_signals(&none);
+        if (hidden && prctl(PR_SET_DUMPABLE, 0) == -1)
+            _exit(126);
+        if (write(ready[1], "", 1) != 1)
+            _exit(126);
         for (;;)
             pause();
     }
+    close(ready[1]);
+    ck_assert_int_eq(read(ready[0], &c, 1), 1);     /* hidden by now */
+    close(ready[0]);
     return pid;
 }
 
