@@ -13,8 +13,8 @@
  *   uids=1000            the uids the session recorded ("all": any)
  *   command=...          the recorded command line
  *   discarded=0          events the tracer discarded ('lttng stop')
- *   lost_packets=0       packets it lost (not read: the trace's own
- *                        discarded-event counts say where)
+ *   lost_packets=0       packets it lost (not read: the trace's packet
+ *                        sequence numbers say where)
  *
  * Unknown keys are ignored, so that record.sh may say more later.
  */

@@ -164,20 +164,30 @@ snapshot_ns(const bt_clock_snapshot *cs, uint64_t dflt)
     return (uint64_t)ns;
 }
 
-/* Note the stretch of a discarded-events message: where the loss was. */
+/* Note the stretch of a discarded-events or discarded-packets message:
+   where the loss was ('count' events, 0: unknown). */
 static void
 add_gap(struct reader *r, const bt_message *msg, uint64_t count)
 {
-    const bt_stream_class *sc = bt_stream_borrow_class_const(
-        bt_message_discarded_events_borrow_stream_const(msg));
+    int packets = bt_message_get_type(msg) ==
+                  BT_MESSAGE_TYPE_DISCARDED_PACKETS;
+    const bt_stream_class *sc = bt_stream_borrow_class_const(packets
+        ? bt_message_discarded_packets_borrow_stream_const(msg)
+        : bt_message_discarded_events_borrow_stream_const(msg));
     struct tr_gap g = { 0, UINT64_MAX, count };
 
-    if (bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
+    if (packets && bt_stream_class_discarded_packets_have_default_clock_snapshots(sc)) {
+        g.begin = snapshot_ns(
+            bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const(msg), 0);
+        g.end = snapshot_ns(
+            bt_message_discarded_packets_borrow_end_default_clock_snapshot_const(msg), UINT64_MAX);
+    } else if (!packets && bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
         g.begin = snapshot_ns(
             bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(msg), 0);
         g.end = snapshot_ns(
             bt_message_discarded_events_borrow_end_default_clock_snapshot_const(msg), UINT64_MAX);
     }
+    r->info->discarded += count > 0 ? count : 1;
     if (tr_grow(&gaps, &gaps_cap, ngaps + 1, sizeof(g)) == -1) {
         r->no_memory = 1;
         return;
@@ -290,8 +300,10 @@ handle(struct reader *r, const bt_message *msg)
         if (bt_message_discarded_events_get_count(msg, &count) !=
             BT_PROPERTY_AVAILABILITY_AVAILABLE)
             count = 0;              /* some, unknown how many */
-        r->info->discarded += count > 0 ? count : 1;
         add_gap(r, msg, count);
+        return;
+    case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
+        add_gap(r, msg, 0);         /* whole packets: events unknown */
         return;
     default:
         return;
