@@ -68,7 +68,9 @@ now_ns(void)
 
 /* Collect every directory under 'dir' that holds a 'metadata' file (*n
    counts past MAX_TRACES); the first recording of its own below 'dir'
-   (a record.info: another run) goes to *inner instead. */
+   (a record.info: another run) goes to *inner instead. Symbolic links
+   below 'dir' are not followed: a trace holds none, and links to '.'
+   would make the walk endless. */
 static void
 find_traces(const char *dir, int depth, char **out, int *n, char **inner)
 {
@@ -97,7 +99,7 @@ find_traces(const char *dir, int depth, char **out, int *n, char **inner)
             snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
             (int)sizeof(path))
             continue;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
             find_traces(path, depth + 1, out, n, inner);
     }
     closedir(d);

@@ -227,16 +227,41 @@ END_TEST
    refused, never read as one run: its runs would share one time axis */
 START_TEST(test_cli_holds_a_recording)
 {
-    char dir[128], link[160], want[512];
+    char dir[128], run[160], info[192], want[512];
+    FILE *f;
 
     snprintf(dir, sizeof(dir), "%s/traces", tt_tmp());
-    snprintf(link, sizeof(link), "%s/run", dir);
-    mkdir(dir, 0700);
-    ck_assert_int_eq(symlink(tt_dir(TT_DEFAULT), link), 0);
+    snprintf(run, sizeof(run), "%s/run", dir);
+    snprintf(info, sizeof(info), "%s/record.info", run);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(mkdir(run, 0700), 0);
+    ck_assert_ptr_nonnull(f = fopen(info, "w"));
+    ck_assert_int_eq(fclose(f), 0);
     snprintf(want, sizeof(want), "ipclab-trace: '%s' holds the recording "
              "'%s' (and maybe more): give one recording's directory\n",
-             dir, link);
+             dir, run);
     assert_refused(dir, want);
+}
+END_TEST
+
+/* Links to '.' in a trace: the walk does not follow them round */
+START_TEST(test_cli_link_loops_end)
+{
+    char dir[128], link[160];
+    const char *argv[] = { "cp", "-r", tt_dir(TT_DEFAULT), dir, NULL };
+    struct tt_run r;
+
+    snprintf(dir, sizeof(dir), "%s/loops", tt_tmp());
+    tt_exec(&r, argv);
+    ck_assert_int_eq(r.status, 0);
+    tt_run_free(&r);
+    for (int i = 0; i < 12; i++) {
+        snprintf(link, sizeof(link), "%s/loop%d", dir, i);
+        ck_assert_int_eq(symlink(".", link), 0);
+    }
+    tt_trace(&r, "stats", dir, NULL);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    tt_run_free(&r);
 }
 END_TEST
 
@@ -504,6 +529,7 @@ cli_suite(void)
     tcase_add_unchecked_fixture(errors, tt_need_default, NULL);
     tcase_add_test(errors, test_cli_unknown_server);
     tcase_add_test(errors, test_cli_holds_a_recording);
+    tcase_add_test(errors, test_cli_link_loops_end);
     tcase_add_test(errors, test_cli_selects_nothing);
     tcase_add_loop_test(errors, test_cli_output_fails, 0,
                         (int)(sizeof(command_helps) /
