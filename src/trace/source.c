@@ -70,11 +70,12 @@ now_ns(void)
    counts past MAX_TRACES); the first recording of its own below 'dir'
    (a record.info: another run) goes to *inner instead. Symbolic links
    below 'dir' are not followed: a trace holds none, and links to '.'
-   would make the walk endless. */
-static void
+   would make the walk endless. -1 after a warning: a directory is
+   unreadable (what it holds would be missing from the picture). */
+static int
 find_traces(const char *dir, int depth, char **out, int *n, char **inner)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], shown[TR_SHOWN_MAX];
     struct dirent *de;
     struct stat st;
     DIR *d;
@@ -83,26 +84,34 @@ find_traces(const char *dir, int depth, char **out, int *n, char **inner)
         snprintf(path, sizeof(path), "%s/record.info", dir) <
         (int)sizeof(path) && stat(path, &st) == 0) {
         *inner = strdup(dir);
-        return;
+        return 0;
     }
     if (snprintf(path, sizeof(path), "%s/metadata", dir) < (int)sizeof(path)
         && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
         if (*n < MAX_TRACES)
             out[*n] = strdup(dir);
         (*n)++;
-        return;                 /* a trace holds no other trace */
+        return 0;               /* a trace holds no other trace */
     }
-    if (depth >= MAX_DEPTH || (d = opendir(dir)) == NULL)
-        return;
+    if (depth >= MAX_DEPTH)
+        return 0;
+    if ((d = opendir(dir)) == NULL) {
+        ipc_warn("cannot read '%s'", ipc_shown(shown, sizeof(shown), dir));
+        return -1;
+    }
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' ||
             snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
             (int)sizeof(path))
             continue;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            find_traces(path, depth + 1, out, n, inner);
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+            find_traces(path, depth + 1, out, n, inner) == -1) {
+            closedir(d);
+            return -1;
+        }
     }
     closedir(d);
+    return 0;
 }
 
 static int
@@ -455,7 +464,8 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
                   "traces/record.sh -o wrote)", shown);
         return -1;
     }
-    find_traces(dir, 0, paths, &n, &inner);
+    if (find_traces(dir, 0, paths, &n, &inner) == -1)
+        goto out_free_paths;
     if (inner != NULL) {
         /* several runs on one time axis would look like one */
         ipc_warnx("'%s' holds the recording '%s' (and maybe more): give "

@@ -7,6 +7,7 @@
  * directory's name) reaches the terminal without a control character, an
  * invisible formatting character or a byte that is not UTF-8.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdbool.h>
@@ -241,6 +242,34 @@ START_TEST(test_cli_holds_a_recording)
              "'%s' (and maybe more): give one recording's directory\n",
              dir, run);
     assert_refused(dir, want);
+}
+END_TEST
+
+/* A part of the trace it cannot read: an error, never a smaller picture */
+START_TEST(test_cli_unreadable_part)
+{
+    char dir[128], ust[160], want[256];
+    const char *argv[] = { "cp", "-r", tt_dir(TT_DEFAULT), dir, NULL };
+    struct tt_run r;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "%s/unreadable", tt_tmp());
+    snprintf(ust, sizeof(ust), "%s/ust", dir);
+    tt_exec(&r, argv);
+    ck_assert_int_eq(r.status, 0);
+    tt_run_free(&r);
+    ck_assert_int_eq(chmod(ust, 0), 0);
+    if ((d = opendir(ust)) != NULL) {
+        closedir(d);
+        chmod(ust, 0700);
+        printf("cli: SKIP: test_cli_unreadable_part: root reads any "
+               "directory (run build/tests/trace as an ordinary user)\n");
+        return;
+    }
+    snprintf(want, sizeof(want), "ipclab-trace: cannot read '%s': EACCES "
+             "(Permission denied)\n", ust);
+    assert_refused(dir, want);
+    ck_assert_int_eq(chmod(ust, 0700), 0);
 }
 END_TEST
 
@@ -530,6 +559,7 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_unknown_server);
     tcase_add_test(errors, test_cli_holds_a_recording);
     tcase_add_test(errors, test_cli_link_loops_end);
+    tcase_add_test(errors, test_cli_unreadable_part);
     tcase_add_test(errors, test_cli_selects_nothing);
     tcase_add_loop_test(errors, test_cli_output_fails, 0,
                         (int)(sizeof(command_helps) /
