@@ -83,6 +83,8 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
             rc = parse_count(eq, &ri->uts_ns);
         else if (strcmp(line, "discarded") == 0)
             rc = parse_count(eq, &ri->discarded);
+        else if (strcmp(line, "lost_packets") == 0)
+            rc = parse_count(eq, &ri->lost_packets);
     }
     if (rc == 0 && ferror(f)) {
         ipc_warn("cannot read '%s'", ipc_shown(shown, sizeof(shown), path));

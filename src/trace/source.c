@@ -498,8 +498,8 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     merge_gaps();
     if (rc == 0 && tr_recinfo_read(dir, &ri) == -1)
         rc = -1;
-    else if (rc == 0 && ri.discarded > info->discarded)
-        info->discarded = ri.discarded;     /* 'lttng stop' knew more */
+    else if (rc == 0 && ri.discarded + ri.lost_packets > info->discarded)
+        info->discarded = ri.discarded + ri.lost_packets; /* stop knew */
     if (rc == 0 && r.no_memory) {
         errno = ENOMEM;         /* what failed then, whatever ran since */
         ipc_warn("cannot read '%s'", shown);

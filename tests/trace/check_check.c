@@ -185,6 +185,33 @@ START_TEST(test_check_new_fifo_starts_empty)
 }
 END_TEST
 
+/* A packet 'lttng stop' said was lost (record.info): no verdict, even when
+   the trace itself shows no gap (a stream's last packet leaves none) */
+START_TEST(test_check_lost_packets_said)
+{
+    char dir[128], info[160], server[16];
+    const char *copy[] = { "cp", "-r", tt_dir(TT_DEFAULT), dir, NULL };
+    const char *edit[] = { "sed", "-i", "s/^lost_packets=.*/lost_packets=2/",
+                           info, NULL };
+    struct tt_run r;
+
+    snprintf(dir, sizeof(dir), "%s/lost-packets", tt_tmp());
+    snprintf(info, sizeof(info), "%s/record.info", dir);
+    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
+    tt_exec(&r, copy);
+    ck_assert_int_eq(r.status, 0);
+    tt_run_free(&r);
+    tt_exec(&r, edit);
+    ck_assert_int_eq(r.status, 0);
+    tt_run_free(&r);
+    tt_trace(&r, "check", "--server", server, dir, NULL);
+    ck_assert_msg(r.status == 3, "exit %d, not 3:\n%s%s", r.status, r.out,
+                  r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, "not judged: the whole trace"), 1);
+    tt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_check_passes_good_runs)
 {
     static const char merged[] = "not judged in classic mode: R5 for ";
@@ -584,6 +611,7 @@ check_suite(void)
                         sizeof(good) / sizeof(good[0]));
     tcase_add_unchecked_fixture(core, tt_need_drop, NULL);
     tcase_add_test(core, test_check_says_traced_drops);
+    tcase_add_test(core, test_check_lost_packets_said);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_unchecked_fixture(errors, tt_need_modes, NULL);
