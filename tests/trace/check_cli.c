@@ -273,6 +273,44 @@ START_TEST(test_cli_unreadable_part)
 }
 END_TEST
 
+/* record.info with a long command= line (read whole), then with a NUL */
+START_TEST(test_cli_record_info_lines)
+{
+    char dir[128], info[160], want[256];
+    const char *argv[] = { "cp", "-r", tt_dir(TT_DEFAULT), dir, NULL };
+    struct tt_run r;
+    FILE *f;
+
+    snprintf(dir, sizeof(dir), "%s/info-lines", tt_tmp());
+    snprintf(info, sizeof(info), "%s/record.info", dir);
+    tt_exec(&r, argv);
+    ck_assert_int_eq(r.status, 0);
+    tt_run_free(&r);
+    ck_assert_ptr_nonnull(f = fopen(info, "a"));
+    fputs("command=env A=", f);
+    for (int i = 0; i < 5000; i++)
+        fputc('x', f);
+    fputs(" true\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    tt_trace(&r, "stats", dir, NULL);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    tt_run_free(&r);
+
+    ck_assert_ptr_nonnull(f = fopen(info, "a"));
+    fputs("pids=1\n\n", f);
+    fputc('\0', f);
+    fputs("uid=0\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    tt_trace(&r, "stats", dir, NULL);
+    ck_assert_int_eq(r.status, 1);
+    snprintf(want, sizeof(want), "ipclab-trace: '%s', line ", info);
+    ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0 &&
+                  strstr(r.err, ": not what traces/record.sh writes\n") !=
+                  NULL && tt_count_lines(r.err, "") == 1, "%s", r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
 /* Links to '.' in a trace: the walk does not follow them round */
 START_TEST(test_cli_link_loops_end)
 {
@@ -560,6 +598,7 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_holds_a_recording);
     tcase_add_test(errors, test_cli_link_loops_end);
     tcase_add_test(errors, test_cli_unreadable_part);
+    tcase_add_test(errors, test_cli_record_info_lines);
     tcase_add_test(errors, test_cli_selects_nothing);
     tcase_add_loop_test(errors, test_cli_output_fails, 0,
                         (int)(sizeof(command_helps) /
