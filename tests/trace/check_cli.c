@@ -249,15 +249,10 @@ END_TEST
 START_TEST(test_cli_unreadable_part)
 {
     char dir[128], ust[160], want[256];
-    const char *argv[] = { "cp", "-r", tt_dir(TT_DEFAULT), dir, NULL };
-    struct tt_run r;
     DIR *d;
 
-    snprintf(dir, sizeof(dir), "%s/unreadable", tt_tmp());
+    tt_copy(TT_DEFAULT, "unreadable", dir, sizeof(dir));
     snprintf(ust, sizeof(ust), "%s/ust", dir);
-    tt_exec(&r, argv);
-    ck_assert_int_eq(r.status, 0);
-    tt_run_free(&r);
     ck_assert_int_eq(chmod(ust, 0), 0);
     if ((d = opendir(ust)) != NULL) {
         closedir(d);
@@ -277,15 +272,11 @@ END_TEST
 START_TEST(test_cli_record_info_lines)
 {
     char dir[128], info[160], want[256];
-    const char *argv[] = { "cp", "-r", tt_dir(TT_DEFAULT), dir, NULL };
     struct tt_run r;
     FILE *f;
 
-    snprintf(dir, sizeof(dir), "%s/info-lines", tt_tmp());
+    tt_copy(TT_DEFAULT, "info-lines", dir, sizeof(dir));
     snprintf(info, sizeof(info), "%s/record.info", dir);
-    tt_exec(&r, argv);
-    ck_assert_int_eq(r.status, 0);
-    tt_run_free(&r);
     ck_assert_ptr_nonnull(f = fopen(info, "a"));
     fputs("command=env A=", f);
     for (int i = 0; i < 5000; i++)
@@ -315,13 +306,9 @@ END_TEST
 START_TEST(test_cli_link_loops_end)
 {
     char dir[128], link[160];
-    const char *argv[] = { "cp", "-r", tt_dir(TT_DEFAULT), dir, NULL };
     struct tt_run r;
 
-    snprintf(dir, sizeof(dir), "%s/loops", tt_tmp());
-    tt_exec(&r, argv);
-    ck_assert_int_eq(r.status, 0);
-    tt_run_free(&r);
+    tt_copy(TT_DEFAULT, "loops", dir, sizeof(dir));
     for (int i = 0; i < 12; i++) {
         snprintf(link, sizeof(link), "%s/loop%d", dir, i);
         ck_assert_int_eq(symlink(".", link), 0);
