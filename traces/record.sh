@@ -25,7 +25,8 @@
 #    this run's processes (docs/tracing.md, section 3);
 #  - one recording at a time per user, and none during that user's test
 #    run (scripts/lib/lock.sh): the second one says whom it waits for;
-#  - the previous DIR is moved to DIR.old first: nothing old looks new;
+#  - the previous DIR is moved to DIR.old first: nothing old looks new
+#    (only a recording or an empty directory: anything else is refused);
 #  - events the tracer discarded (full buffers): counted in record.info
 #    and printed; --buffers 4096,2 (or IPCLAB_RECORD_BUFFERS) sets the
 #    sub-buffer size and count, small ones to provoke losses;
@@ -112,10 +113,19 @@ if [ "${IPCLAB_TESTS_LOCKED:-0}" != 1 ]; then
 fi
 
 # The previous recording goes aside, so that a failure cannot leave it
-# looking like this one.
+# looking like this one. Only a recording (or an empty directory) is
+# moved or removed: -o src must not cost anyone their sources.
+recording() {
+    [ ! -e "$1" ] && [ ! -L "$1" ] || [ -e "$1/record.info" ] ||
+        [ -d "$1/ust" ] || { [ -d "$1" ] && [ -r "$1" ] && [ -z "$(ls -A "$1")" ]; }
+}
+for d in "$out" "$out.old"; do
+    recording "$d" || fail "'$d' exists and is not a recording:" \
+                           "give -o a new directory"
+done
 mkdir -p "$(dirname "$out")" || fail "cannot create '$(dirname "$out")'"
 if [ -e "$out" ]; then
-    rm -rf "$out.old"
+    rm -rf "$out.old" || fail "cannot remove '$out.old'"
     mv "$out" "$out.old" || fail "cannot move the old '$out' aside"
 fi
 

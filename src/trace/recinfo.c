@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "ipclab/err.h"
 #include "decode.h"
@@ -47,8 +48,10 @@ parse_count(const char *s, uint64_t *out)
 int
 tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
 {
-    char path[PATH_MAX], line[4096], shown[TR_SHOWN_MAX];
+    char path[PATH_MAX], shown[TR_SHOWN_MAX], *line = NULL;
     unsigned lineno = 0;
+    size_t cap = 0;
+    ssize_t len;
     int rc = 0;
     FILE *f;
 
@@ -65,11 +68,17 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
         return -1;
     }
     ri->present = true;
-    while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+    /* lines of any length: command= holds the whole command line */
+    while (rc == 0 && (len = getline(&line, &cap, f)) != -1) {
         char *eq;
 
         lineno++;
-        line[strcspn(line, "\n")] = '\0';
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (strlen(line) != (size_t)len) {
+            rc = -1;            /* a NUL byte: not text */
+            break;
+        }
         if (line[0] == '#' || line[0] == '\0')
             continue;
         if ((eq = strchr(line, '=')) == NULL) {
@@ -83,7 +92,10 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
             rc = parse_count(eq, &ri->uts_ns);
         else if (strcmp(line, "discarded") == 0)
             rc = parse_count(eq, &ri->discarded);
+        else if (strcmp(line, "lost_packets") == 0)
+            rc = parse_count(eq, &ri->lost_packets);
     }
+    free(line);
     if (rc == 0 && ferror(f)) {
         ipc_warn("cannot read '%s'", ipc_shown(shown, sizeof(shown), path));
         fclose(f);

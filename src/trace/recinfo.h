@@ -13,8 +13,9 @@
  *   uids=1000            the uids the session recorded ("all": any)
  *   command=...          the recorded command line
  *   discarded=0          events the tracer discarded ('lttng stop')
- *   lost_packets=0       packets it lost (not read: the trace's own
- *                        discarded-event counts say where)
+ *   lost_packets=0       packets it lost ('lttng stop'): each counts as
+ *                        a lost event at least (a stream's last packet
+ *                        leaves no gap in its sequence numbers)
  *
  * Unknown keys are ignored, so that record.sh may say more later.
  */
@@ -32,6 +33,7 @@ struct tr_recinfo {
     int pids[TR_RECINFO_PIDS];  /* roots of the recorded process trees */
     uint64_t uts_ns;            /* the recording's namespace, or 0 */
     uint64_t discarded;
+    uint64_t lost_packets;
 };
 
 /*

@@ -68,11 +68,14 @@ now_ns(void)
 
 /* Collect every directory under 'dir' that holds a 'metadata' file (*n
    counts past MAX_TRACES); the first recording of its own below 'dir'
-   (a record.info: another run) goes to *inner instead. */
-static void
+   (a record.info: another run) goes to *inner instead. Symbolic links
+   below 'dir' are not followed: a trace holds none, and links to '.'
+   would make the walk endless. -1 after a warning: a directory is
+   unreadable (what it holds would be missing from the picture). */
+static int
 find_traces(const char *dir, int depth, char **out, int *n, char **inner)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], shown[TR_SHOWN_MAX];
     struct dirent *de;
     struct stat st;
     DIR *d;
@@ -81,26 +84,34 @@ find_traces(const char *dir, int depth, char **out, int *n, char **inner)
         snprintf(path, sizeof(path), "%s/record.info", dir) <
         (int)sizeof(path) && stat(path, &st) == 0) {
         *inner = strdup(dir);
-        return;
+        return 0;
     }
     if (snprintf(path, sizeof(path), "%s/metadata", dir) < (int)sizeof(path)
         && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
         if (*n < MAX_TRACES)
             out[*n] = strdup(dir);
         (*n)++;
-        return;                 /* a trace holds no other trace */
+        return 0;               /* a trace holds no other trace */
     }
-    if (depth >= MAX_DEPTH || (d = opendir(dir)) == NULL)
-        return;
+    if (depth >= MAX_DEPTH)
+        return 0;
+    if ((d = opendir(dir)) == NULL) {
+        ipc_warn("cannot read '%s'", ipc_shown(shown, sizeof(shown), dir));
+        return -1;
+    }
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' ||
             snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
             (int)sizeof(path))
             continue;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            find_traces(path, depth + 1, out, n, inner);
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+            find_traces(path, depth + 1, out, n, inner) == -1) {
+            closedir(d);
+            return -1;
+        }
     }
     closedir(d);
+    return 0;
 }
 
 static int
@@ -164,20 +175,30 @@ snapshot_ns(const bt_clock_snapshot *cs, uint64_t dflt)
     return (uint64_t)ns;
 }
 
-/* Note the stretch of a discarded-events message: where the loss was. */
+/* Note the stretch of a discarded-events or discarded-packets message:
+   where the loss was ('count' events, 0: unknown). */
 static void
 add_gap(struct reader *r, const bt_message *msg, uint64_t count)
 {
-    const bt_stream_class *sc = bt_stream_borrow_class_const(
-        bt_message_discarded_events_borrow_stream_const(msg));
+    int packets = bt_message_get_type(msg) ==
+                  BT_MESSAGE_TYPE_DISCARDED_PACKETS;
+    const bt_stream_class *sc = bt_stream_borrow_class_const(packets
+        ? bt_message_discarded_packets_borrow_stream_const(msg)
+        : bt_message_discarded_events_borrow_stream_const(msg));
     struct tr_gap g = { 0, UINT64_MAX, count };
 
-    if (bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
+    if (packets && bt_stream_class_discarded_packets_have_default_clock_snapshots(sc)) {
+        g.begin = snapshot_ns(
+            bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const(msg), 0);
+        g.end = snapshot_ns(
+            bt_message_discarded_packets_borrow_end_default_clock_snapshot_const(msg), UINT64_MAX);
+    } else if (!packets && bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
         g.begin = snapshot_ns(
             bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(msg), 0);
         g.end = snapshot_ns(
             bt_message_discarded_events_borrow_end_default_clock_snapshot_const(msg), UINT64_MAX);
     }
+    r->info->discarded += count > 0 ? count : 1;
     if (tr_grow(&gaps, &gaps_cap, ngaps + 1, sizeof(g)) == -1) {
         r->no_memory = 1;
         return;
@@ -290,8 +311,10 @@ handle(struct reader *r, const bt_message *msg)
         if (bt_message_discarded_events_get_count(msg, &count) !=
             BT_PROPERTY_AVAILABILITY_AVAILABLE)
             count = 0;              /* some, unknown how many */
-        r->info->discarded += count > 0 ? count : 1;
         add_gap(r, msg, count);
+        return;
+    case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
+        add_gap(r, msg, 0);         /* whole packets: events unknown */
         return;
     default:
         return;
@@ -441,7 +464,8 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
                   "traces/record.sh -o wrote)", shown);
         return -1;
     }
-    find_traces(dir, 0, paths, &n, &inner);
+    if (find_traces(dir, 0, paths, &n, &inner) == -1)
+        goto out_free_paths;
     if (inner != NULL) {
         /* several runs on one time axis would look like one */
         ipc_warnx("'%s' holds the recording '%s' (and maybe more): give "
@@ -474,8 +498,8 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     merge_gaps();
     if (rc == 0 && tr_recinfo_read(dir, &ri) == -1)
         rc = -1;
-    else if (rc == 0 && ri.discarded > info->discarded)
-        info->discarded = ri.discarded;     /* 'lttng stop' knew more */
+    else if (rc == 0 && ri.discarded + ri.lost_packets > info->discarded)
+        info->discarded = ri.discarded + ri.lost_packets; /* stop knew */
     if (rc == 0 && r.no_memory) {
         errno = ENOMEM;         /* what failed then, whatever ran since */
         ipc_warn("cannot read '%s'", shown);

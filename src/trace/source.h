@@ -34,8 +34,9 @@ struct tr_source_info {
 
 /*
  * A stretch of time in which the tracer lost events, because its buffers
- * were full: the CTF packets' discarded-event counters, as libbabeltrace2
- * reports them (one discarded-events message per stream and packet).
+ * were full, or a whole packet of them: the CTF packets' discarded-event
+ * counters and sequence numbers, as libbabeltrace2 reports them (one
+ * discarded-events or discarded-packets message per stream and packet).
  * Overlapping stretches are merged. A stretch whose times the trace does
  * not give is [0, UINT64_MAX]: anywhere.
  */

@@ -6,9 +6,12 @@
  * killed with results pending, drop.sh), and name each violation it
  * knows, exactly, on the traces emit.c plays: grading relies on it.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "suites.h"
@@ -179,6 +182,29 @@ START_TEST(test_check_new_fifo_starts_empty)
     free(lines);
     tt_run_free(&r);
     tt_run_free(&raw);
+}
+END_TEST
+
+/* A packet 'lttng stop' said was lost (record.info): no verdict, even when
+   the trace itself shows no gap (a stream's last packet leaves none) */
+START_TEST(test_check_lost_packets_said)
+{
+    char dir[128], info[160], server[16];
+    const char *edit[] = { "sed", "-i", "s/^lost_packets=.*/lost_packets=2/",
+                           info, NULL };
+    struct tt_run r;
+
+    tt_copy(TT_DEFAULT, "lost-packets", dir, sizeof(dir));
+    snprintf(info, sizeof(info), "%s/record.info", dir);
+    snprintf(server, sizeof(server), "%d", tt_server(TT_DEFAULT));
+    tt_exec(&r, edit);
+    ck_assert_int_eq(r.status, 0);
+    tt_run_free(&r);
+    tt_trace(&r, "check", "--server", server, dir, NULL);
+    ck_assert_msg(r.status == 3, "exit %d, not 3:\n%s%s", r.status, r.out,
+                  r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, "not judged: the whole trace"), 1);
+    tt_run_free(&r);
 }
 END_TEST
 
@@ -460,6 +486,85 @@ START_TEST(test_check_lost_after_unannounced)
 }
 END_TEST
 
+/* Copy stream file 'path' without its second packet of 'size' bytes, and
+   drop its index (which would still name it) */
+static void
+cut_second_packet(const char *path, long size)
+{
+    char idx[PATH_MAX + 16], *slash;
+    FILE *f = fopen(path, "r+");
+    char *buf;
+    long n;
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    ck_assert_ptr_nonnull(buf = malloc((size_t)n));
+    rewind(f);
+    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), n);
+    rewind(f);
+    ck_assert_int_eq(fwrite(buf, 1, (size_t)size, f), size);
+    ck_assert_int_eq(fwrite(buf + 2 * size, 1, (size_t)(n - 2 * size), f),
+                     n - 2 * size);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(truncate(path, n - size), 0);
+    free(buf);
+    slash = strrchr(path, '/');
+    snprintf(idx, sizeof(idx), "%.*s/index%s.idx", (int)(slash - path), path,
+             slash);
+    ck_assert_int_eq(unlink(idx), 0);
+}
+
+START_TEST(test_check_lost_packet)
+{
+    enum { PACKET = 4096 };
+    char dir[PATH_MAX], rec[PATH_MAX], lab[PATH_MAX], env[PATH_MAX];
+    char stream[PATH_MAX + 64];
+    const char *argv[] = { rec, "-o", dir, "--buffers", "4096,64", "--",
+                           "env", env, lab, "protocol", NULL };
+    struct stat st;
+    struct tt_run r;
+    int cpu;
+
+    /* small packets, many of them, none lost: one cut out of a stream
+       leaves a gap that only its sequence numbers show */
+    snprintf(dir, sizeof(dir), "%s/packets", tt_tmp());
+    snprintf(rec, sizeof(rec), "%s/traces/record.sh", tt_root());
+    snprintf(lab, sizeof(lab), "%s/lab04-signal-sync", tt_bindir());
+    snprintf(env, sizeof(env), "TMPDIR=%s", tt_tmp());
+    tt_exec(&r, argv);
+    ck_assert_msg(r.status == 0, "record.sh exit %d:\n%s", r.status, r.err);
+    tt_run_free(&r);
+    tt_trace(&r, "check", dir, NULL);
+    if (r.status != 0) {
+        printf("check: SKIP: test_check_lost_packet: the recording is not "
+               "clean (exit %d)\n", r.status);
+        tt_run_free(&r);
+        return;
+    }
+    tt_run_free(&r);
+    for (cpu = 0; cpu < 1024; cpu++) {
+        snprintf(stream, sizeof(stream), "%s/ust/uid/%d/64-bit/ipclab_%d",
+                 dir, (int)getuid(), cpu);
+        if (stat(stream, &st) == 0 && st.st_size >= 3 * PACKET)
+            break;
+    }
+    if (cpu == 1024) {
+        printf("check: SKIP: test_check_lost_packet: no stream of three "
+               "packets in %s\n", dir);
+        return;
+    }
+    cut_second_packet(stream, PACKET);
+    tt_trace(&r, "check", dir, NULL);
+    ck_assert_msg(r.status == 3, "exit %d, not 3 (a lost packet unseen):"
+                  "\n%s%s", r.status, r.out, r.err);
+    ck_assert_int_gt(tt_count_lines(r.out, "not judged: +"), 0);
+    ck_assert_int_eq(tt_count_lines(r.out, " ms] R"), 0);
+    ck_assert_ptr_nonnull(strstr(r.err, "lost: events (how many unknown)"));
+    tt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_check_catches_unsafe_no_ack)
 {
     char *line, *save = NULL;
@@ -502,6 +607,7 @@ check_suite(void)
                         sizeof(good) / sizeof(good[0]));
     tcase_add_unchecked_fixture(core, tt_need_drop, NULL);
     tcase_add_test(core, test_check_says_traced_drops);
+    tcase_add_test(core, test_check_lost_packets_said);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_unchecked_fixture(errors, tt_need_modes, NULL);
@@ -512,6 +618,7 @@ check_suite(void)
     tcase_add_test(errors, test_check_names_other_violations);
     tcase_add_unchecked_fixture(errors, tt_need_lost, NULL);
     tcase_add_test(errors, test_check_lost_after_unannounced);
+    tcase_add_test(errors, test_check_lost_packet);
     tcase_add_unchecked_fixture(errors, tt_need_lab04, NULL);
     tcase_add_test(errors, test_check_judges_each_experiment);
     tcase_add_test(errors, test_check_new_fifo_starts_empty);

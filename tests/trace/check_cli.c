@@ -7,6 +7,7 @@
  * directory's name) reaches the terminal without a control character, an
  * invisible formatting character or a byte that is not UTF-8.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdbool.h>
@@ -227,16 +228,94 @@ END_TEST
    refused, never read as one run: its runs would share one time axis */
 START_TEST(test_cli_holds_a_recording)
 {
-    char dir[128], link[160], want[512];
+    char dir[128], run[160], info[192], want[512];
+    FILE *f;
 
     snprintf(dir, sizeof(dir), "%s/traces", tt_tmp());
-    snprintf(link, sizeof(link), "%s/run", dir);
-    mkdir(dir, 0700);
-    ck_assert_int_eq(symlink(tt_dir(TT_DEFAULT), link), 0);
+    snprintf(run, sizeof(run), "%s/run", dir);
+    snprintf(info, sizeof(info), "%s/record.info", run);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(mkdir(run, 0700), 0);
+    ck_assert_ptr_nonnull(f = fopen(info, "w"));
+    ck_assert_int_eq(fclose(f), 0);
     snprintf(want, sizeof(want), "ipclab-trace: '%s' holds the recording "
              "'%s' (and maybe more): give one recording's directory\n",
-             dir, link);
+             dir, run);
     assert_refused(dir, want);
+}
+END_TEST
+
+/* A part of the trace it cannot read: an error, never a smaller picture */
+START_TEST(test_cli_unreadable_part)
+{
+    char dir[128], ust[160], want[256];
+    DIR *d;
+
+    tt_copy(TT_DEFAULT, "unreadable", dir, sizeof(dir));
+    snprintf(ust, sizeof(ust), "%s/ust", dir);
+    ck_assert_int_eq(chmod(ust, 0), 0);
+    if ((d = opendir(ust)) != NULL) {
+        closedir(d);
+        chmod(ust, 0700);
+        printf("cli: SKIP: test_cli_unreadable_part: root reads any "
+               "directory (run build/tests/trace as an ordinary user)\n");
+        return;
+    }
+    snprintf(want, sizeof(want), "ipclab-trace: cannot read '%s': EACCES "
+             "(Permission denied)\n", ust);
+    assert_refused(dir, want);
+    ck_assert_int_eq(chmod(ust, 0700), 0);
+}
+END_TEST
+
+/* record.info with a long command= line (read whole), then with a NUL */
+START_TEST(test_cli_record_info_lines)
+{
+    char dir[128], info[160], want[256];
+    struct tt_run r;
+    FILE *f;
+
+    tt_copy(TT_DEFAULT, "info-lines", dir, sizeof(dir));
+    snprintf(info, sizeof(info), "%s/record.info", dir);
+    ck_assert_ptr_nonnull(f = fopen(info, "a"));
+    fputs("command=env A=", f);
+    for (int i = 0; i < 5000; i++)
+        fputc('x', f);
+    fputs(" true\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    tt_trace(&r, "stats", dir, NULL);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    tt_run_free(&r);
+
+    ck_assert_ptr_nonnull(f = fopen(info, "a"));
+    fputs("pids=1\n\n", f);
+    fputc('\0', f);
+    fputs("uid=0\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    tt_trace(&r, "stats", dir, NULL);
+    ck_assert_int_eq(r.status, 1);
+    snprintf(want, sizeof(want), "ipclab-trace: '%s', line ", info);
+    ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0 &&
+                  strstr(r.err, ": not what traces/record.sh writes\n") !=
+                  NULL && tt_count_lines(r.err, "") == 1, "%s", r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* Links to '.' in a trace: the walk does not follow them round */
+START_TEST(test_cli_link_loops_end)
+{
+    char dir[128], link[160];
+    struct tt_run r;
+
+    tt_copy(TT_DEFAULT, "loops", dir, sizeof(dir));
+    for (int i = 0; i < 12; i++) {
+        snprintf(link, sizeof(link), "%s/loop%d", dir, i);
+        ck_assert_int_eq(symlink(".", link), 0);
+    }
+    tt_trace(&r, "stats", dir, NULL);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    tt_run_free(&r);
 }
 END_TEST
 
@@ -504,6 +583,9 @@ cli_suite(void)
     tcase_add_unchecked_fixture(errors, tt_need_default, NULL);
     tcase_add_test(errors, test_cli_unknown_server);
     tcase_add_test(errors, test_cli_holds_a_recording);
+    tcase_add_test(errors, test_cli_link_loops_end);
+    tcase_add_test(errors, test_cli_unreadable_part);
+    tcase_add_test(errors, test_cli_record_info_lines);
     tcase_add_test(errors, test_cli_selects_nothing);
     tcase_add_loop_test(errors, test_cli_output_fails, 0,
                         (int)(sizeof(command_helps) /

@@ -133,6 +133,44 @@ START_TEST(test_record_daemon_gone_before_create)
 }
 END_TEST
 
+/* A directory of something else, or one beside it as DIR.old */
+static void
+refused(const char *dir, const char *keep)
+{
+    char recorder[PATH_MAX + 32], path[PATH_MAX + 16];
+    struct tt_run r;
+    FILE *f;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    ck_assert_int_eq(mkdir(keep, 0700), 0);
+    snprintf(path, sizeof(path), "%s/work.c", keep);
+    ck_assert_ptr_nonnull(f = fopen(path, "w"));
+    ck_assert_int_eq(fclose(f), 0);
+    tt_exec(&r, (const char *[]){ recorder, "-o", dir, "--", "true",
+                                  NULL });
+    ck_assert_msg(r.status == 1, "record.sh exit %d:\n%s", r.status, r.err);
+    ck_assert_msg(strstr(r.err, "' exists and is not a recording") != NULL,
+                  "%s", r.err);
+    ck_assert_int_eq(tt_count_lines(r.err, ""), 1);
+    ck_assert_msg(access(path, F_OK) == 0, "record.sh removed %s", path);
+    tt_run_free(&r);
+}
+
+START_TEST(test_record_keeps_what_is_not_a_recording)
+{
+    char dir[PATH_MAX], old[PATH_MAX + 8];
+
+    /* -o src: the sources stay where they are */
+    snprintf(dir, sizeof(dir), "%s/src", tt_tmp());
+    refused(dir, dir);
+    /* a recording there, but a DIR.old that is not one: kept too */
+    snprintf(dir, sizeof(dir), "%s/rec", tt_tmp());
+    snprintf(old, sizeof(old), "%s.old", dir);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    refused(dir, old);
+}
+END_TEST
+
 Suite *
 record_suite(void)
 {
@@ -140,6 +178,7 @@ record_suite(void)
     TCase *core = tcase_create("core");
 
     tcase_add_test(core, test_record_daemon_gone_before_create);
+    tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
     return s;

@@ -504,6 +504,17 @@ tt_dir(enum tt_id id)
     return dirs[id];
 }
 
+void
+tt_copy(enum tt_id id, const char *name, char *dir, size_t n)
+{
+    struct tt_run r;
+
+    snprintf(dir, n, "%s/%s", tt_tmp(), name);
+    tt_exec(&r, (const char *[]){ "cp", "-r", tt_dir(id), dir, NULL });
+    ck_assert_msg(r.status == 0, "cp: %s", r.err);
+    tt_run_free(&r);
+}
+
 int
 tt_server(enum tt_id id)
 {

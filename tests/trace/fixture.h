@@ -89,6 +89,10 @@ tt_need_lab01(void);
 const char *
 tt_dir(enum tt_id id);
 
+/* In a test: copy trace 'id' to tt_tmp()/NAME, to spoil; its path in dir */
+void
+tt_copy(enum tt_id id, const char *name, char *dir, size_t n);
+
 /* In a test: our server's pid in that trace (a lab trace: the lab's). */
 int
 tt_server(enum tt_id id);
