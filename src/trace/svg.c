@@ -652,17 +652,16 @@ static int
 part_fits(const struct svg *s, uint64_t since, uint64_t until)
 {
     struct st_diagram p;
+    struct tr_view part = *s->v;
     int fits = -1;
 
+    part.since = since;
+    part.until = until;
     st_init(&p, s->d.layout);
     p.origin = s->d.origin;
-    for (size_t i = 0; i < s->d.nitems; i++) {
-        uint64_t t = tr_item_time(&s->d.items[i]);
-        uint64_t rel = t > s->d.origin ? t - s->d.origin : 0;
-
-        if (rel >= since && rel <= until)
+    for (size_t i = 0; i < s->d.nitems; i++)
+        if (tr_view_keeps(&part, s->d.origin, &s->d.items[i]))
             st_add(&p, &s->d.items[i]);
-    }
     if (!p.oom && st_layout(&p, s->d.L, 0) == 0)
         fits = p.height + BOTTOM + TOP <= MAX_H;
     st_free(&p);
