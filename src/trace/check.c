@@ -1028,9 +1028,9 @@ cmd_check_run(const struct cmd_args *args)
     }
     for (size_t i = 0; i < n; i++) {
         if (g[i].end == UINT64_MAX && g[i].begin == 0)
-            printf("not judged: the whole trace (the tracer lost %" PRIu64
-                   " events, the trace does not say when)\n",
-                   info.discarded);
+            printf("not judged: the whole trace (the tracer lost at least "
+                   "%" PRIu64 " event%s, the trace does not say when)\n",
+                   info.discarded, info.discarded == 1 ? "" : "s");
         else
             printf("not judged: +%s ms to +%s ms (the tracer lost %s "
                    "there)\n",

@@ -204,6 +204,10 @@ START_TEST(test_check_lost_packets_said)
     ck_assert_msg(r.status == 3, "exit %d, not 3:\n%s%s", r.status, r.out,
                   r.err);
     ck_assert_int_eq(tt_count_lines(r.out, "not judged: the whole trace"), 1);
+    /* a lost packet held one event or more: the count is a lower bound */
+    ck_assert_msg(tt_count_lines(r.out, "the tracer lost at least 2 events") == 1
+                  && tt_count_lines(r.err, "the tracer lost at least 2 events")
+                  == 1, "%s%s", r.out, r.err);
     tt_run_free(&r);
 }
 END_TEST
