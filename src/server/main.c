@@ -331,8 +331,6 @@ reap_children(struct server *s)
 static void
 stop(struct server *s)
 {
-    int grace;
-
     IPCLAB_TP(proc_state, "server", "stopping");
     if (s->stop_at != 0) {
         s->stop_at = ipc_now_ms();
@@ -343,12 +341,8 @@ stop(struct server *s)
         ipc_warn("cannot close FIFO1 in '%s' (the stop waits its grace)",
                  s->dir);
     read_fifo1(s);              /* in flight: answered */
-    grace = s->workers.delay_ms + 2 * s->ack_timeout_ms + STOP_GRACE_MS;
-    s->stop_at = ipc_deadline_ms(grace);
-    if (!s->fd1_eof)            /* a wait nobody sees would look like a hang */
-        ipc_warnx("stopping: a client still holds FIFO1; its requests are "
-                  "answered 'server stopping' for up to %d ms (interrupt "
-                  "again to stop now)", grace);
+    s->stop_at = ipc_deadline_ms(s->workers.delay_ms + 2 * s->ack_timeout_ms +
+                                 STOP_GRACE_MS);
 }
 
 /* Every pending signal, acks first: a per-request worker acks before it
