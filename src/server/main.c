@@ -242,7 +242,7 @@ watch_fifo1(struct server *s, bool on)
     struct epoll_event ev = { .events = on ? EPOLLIN : 0,
                               .data.fd = s->fd1_read };
 
-    if (on == s->fd1_watched || s->fd1_eof)
+    if (on == s->fd1_watched)
         return;
     if (epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->fd1_read, &ev) == -1)
         ipc_die("epoll_ctl");
@@ -255,40 +255,32 @@ has_room(const struct server *s)
     return s->in_use <= MAX_REQUESTS - ROOM;
 }
 
-/* One read() into the reader's buffer: 1 when it filled the buffer (more
-   may wait), 0 once the FIFO is empty (epoll_wait() says when more comes),
-   -1 at EOF */
-static int
+/* One read() into the reader's buffer; false once the FIFO is empty: the
+   read left room in the buffer, and epoll_wait() says when more comes */
+static bool
 fill(struct ipc_rec_reader *rd)
 {
     size_t room = sizeof(rd->buf) - rd->len;
     ssize_t n = ipc_rec_reader_fill(rd);
 
-    /* EAGAIN: nothing waiting */
+    /* we hold a write end, so never EOF; EAGAIN: nothing waiting */
     if (n == -1 && errno != EAGAIN)
         ipc_die("cannot read FIFO%d", (int)rd->no);
-    return n == 0 ? -1 : n == (ssize_t)room;
+    return n == (ssize_t)room;
 }
 
 /* FIFO1: requests, as many as there is room for (back-pressure: clients
-   then wait in write()). EOF comes only after stop(): the last client has
-   closed it, so every request written has been read */
+   then wait in write()) */
 static void
 read_fifo1(struct server *s)
 {
     struct ipc_record rec;
 
-    for (int more = 1;;) {
+    for (bool more = true;;) {
         while (s->in_use < MAX_REQUESTS &&
                ipc_rec_reader_next(&s->in1, &rec) == 1)
             route_request(s, &rec);
-        if (more == -1 && !s->fd1_eof) {
-            /* out of the epoll set: it would report the hang-up forever */
-            if (epoll_ctl(s->epoll_fd, EPOLL_CTL_DEL, s->fd1_read, NULL) == -1)
-                ipc_die("epoll_ctl");
-            s->fd1_eof = true;
-        }
-        if (more != 1 || !has_room(s))
+        if (!more || !has_room(s))
             return;
         more = fill(&s->in1);
     }
@@ -302,7 +294,7 @@ read_fifo4(struct server *s)
     bool more;
 
     do {
-        more = fill(&s->in4) == 1;  /* we hold a write end: never EOF */
+        more = fill(&s->in4);
         while (ipc_rec_reader_next(&s->in4, &rec) == 1)
             route_fifo4(s, &rec);
     } while (more);
@@ -325,9 +317,7 @@ reap_children(struct server *s)
 /* Asked to stop. The first time: take what is in FIFO1 and answer what is
    in flight, giving it time for the work, one ack timeout on each shared
    FIFO, and slack for the children; a request sent later is answered
-   ECANCELED (route_request()), until the clients that hold FIFO1 have all
-   closed it (EOF: FIFO1 unlinked, our write end closed, so no new one
-   comes). The second time: stop now. */
+   ECANCELED (route_request()). The second time: stop now. */
 static void
 stop(struct server *s)
 {
@@ -336,10 +326,6 @@ stop(struct server *s)
         s->stop_at = ipc_now_ms();
         return;
     }
-    if ((unlinkat(s->dir_fd, ipc_rundir_fifo_name(IPCLAB_FIFO1), 0) == -1 &&
-         errno != ENOENT) || close(s->fd1_keep) == -1)
-        ipc_warn("cannot close FIFO1 in '%s' (the stop waits its grace)",
-                 s->dir);
     read_fifo1(s);              /* in flight: answered */
     s->stop_at = ipc_deadline_ms(s->workers.delay_ms + 2 * s->ack_timeout_ms +
                                  STOP_GRACE_MS);
@@ -420,14 +406,13 @@ turn(struct server *s)
     route_tick(s);
 }
 
-/* The event loop: until stopped, every client gone and every request
-   answered */
+/* The event loop: until stopped and every request answered */
 static void
 serve(struct server *s)
 {
     IPCLAB_TP(proc_state, "server", "serving");
-    while (s->stop_at == 0 || ((s->in_use > 0 || !s->fd1_eof) &&
-                               ipc_ms_until(s->stop_at) > 0))
+    while (s->stop_at == 0 ||
+           (s->in_use > 0 && ipc_ms_until(s->stop_at) > 0))
         turn(s);
     if (s->in_use > 0)
         ipc_warnx("stopping with %d requests unanswered", s->in_use);

@@ -120,9 +120,7 @@ struct server {
     /* descriptors */
     int dir_fd, lock_fd, sig_fd, epoll_fd;
     bool fd1_watched;           /* FIFO1 in the epoll set (back-pressure) */
-    bool fd1_eof;               /* stopping: every client closed FIFO1 */
-    int fd1_read, fd1_keep;     /* read end, and a write end against EOF
-                                   until the stop */
+    int fd1_read, fd1_keep;     /* read end, and a write end against EOF */
     int fd4_read, fd4_keep;
     struct ipc_rec_reader in1, in4;
     struct handshake fifo2, fifo3;
