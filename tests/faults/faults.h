@@ -74,6 +74,11 @@ fx_load_start(pid_t pids[], const char *dir, const char *work, int clients,
 void
 fx_load_wait(const pid_t pids[], int clients);
 
+/* "WORK/rcK.EXT", client K's file (in, expect, out, err), into buf */
+const char *
+fx_client_file(char *buf, size_t size, const char *work, int k,
+               const char *ext);
+
 /*
  * Check WORK/rcK.out against WORK/rcK.expect for every client, and that
  * no client wrote to stderr. Lines may differ only by ending in ":

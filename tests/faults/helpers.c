@@ -25,9 +25,9 @@
 #include "ipclab/rundir.h"
 #include "oracle.h"
 
-/* "WORK/rcK.EXT" into buf */
-static const char *
-client_file(char *buf, size_t size, const char *work, int k, const char *ext)
+const char *
+fx_client_file(char *buf, size_t size, const char *work, int k,
+               const char *ext)
 {
     snprintf(buf, size, "%s/rc%d.%s", work, k, ext);
     return buf;
@@ -39,8 +39,8 @@ fx_load_prepare(const char *work, int clients, int count, unsigned int seed)
     char in[PATH_MAX], expect[PATH_MAX];
 
     for (int k = 0; k < clients; k++)
-        oracle_workload(client_file(in, sizeof(in), work, k, "in"),
-                        client_file(expect, sizeof(expect), work, k,
+        oracle_workload(fx_client_file(in, sizeof(in), work, k, "in"),
+                        fx_client_file(expect, sizeof(expect), work, k,
                                     "expect"), count, seed + (unsigned int)k);
 }
 
@@ -52,12 +52,13 @@ fx_load_start(pid_t pids[], const char *dir, const char *work, int clients,
 
     ck_assert_int_le(clients, FX_MAX_CLIENTS);
     snprintf(win, sizeof(win), "%d", window);
-    for (int k = 0; k < clients; k++)
+    for (int k = 0; k < clients; k++) {
+        fx_client_file(in, sizeof(in), work, k, "in");
         pids[k] = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", dir,
-                          "--window", win, "--file",
-                          client_file(in, sizeof(in), work, k, "in"), NULL },
-                          NULL, client_file(out, sizeof(out), work, k, "out"),
-                          client_file(err, sizeof(err), work, k, "err"));
+                          "--window", win, "--file", in, NULL }, NULL,
+                          fx_client_file(out, sizeof(out), work, k, "out"),
+                          fx_client_file(err, sizeof(err), work, k, "err"));
+    }
 }
 
 void
@@ -78,11 +79,11 @@ fx_load_check(const char *work, int clients, const char *allowed)
 
     for (int k = 0; k < clients; k++) {
         char path[PATH_MAX];
-        char *want = h_read_file(client_file(path, sizeof(path), work, k,
+        char *want = h_read_file(fx_client_file(path, sizeof(path), work, k,
                                              "expect"));
-        char *got = h_read_file(client_file(path, sizeof(path), work, k,
+        char *got = h_read_file(fx_client_file(path, sizeof(path), work, k,
                                             "out"));
-        char *err = h_read_file(client_file(path, sizeof(path), work, k,
+        char *err = h_read_file(fx_client_file(path, sizeof(path), work, k,
                                             "err"));
 
         ck_assert_msg(got != NULL, "client %d wrote no output", k);
@@ -116,7 +117,7 @@ fx_load_complaint(const char *work, int clients, char *said, size_t size)
         if (k < 0)
             snprintf(path, sizeof(path), "%s/server.err", work);
         else
-            client_file(path, sizeof(path), work, k, "err");
+            fx_client_file(path, sizeof(path), work, k, "err");
         text = h_read_file(file);
         if (text != NULL && text[0] != '\0') {
             snprintf(said, size, "%.300s: %.700s", file, text);

@@ -39,9 +39,9 @@ oracle_workload(const char *in, const char *expect, int count,
  * Compare ipclab-rc's output 'got' with the oracle's 'want' line by line.
  * A line may differ only by ending in ": ALLOWED" where the oracle has an
  * answer, when 'allowed' is not NULL (e.g. "processing client failed" when
- * a test kills processing clients). Returns how many lines did; fails the
- * test, naming the line, on any other difference or a missing or extra
- * line.
+ * a test kills processing clients; several endings separated by '|').
+ * Returns how many lines did; fails the test, naming the line, on any
+ * other difference or a missing or extra line.
  */
 int
 oracle_compare(const char *got, const char *want, const char *allowed);
