@@ -535,15 +535,16 @@ ack_lost(struct check *c, const struct ck_ack *a, int server, uint64_t now)
 }
 
 /* R5: the ack the server took at 'taken' is traced as sent only now, by
-   its reader: the reader traces after sending, not the server's fault */
+   its reader: the reader traces after sending, not the server's fault.
+   Its send might have been lost instead, at any time before the take. */
 static void
 traced_late(struct check *c, const struct tr_event *ev, uint64_t taken)
 {
     char x[40], y[40];
 
-    violation(c, 5, taken, taken, ev->ts, "ack from %s to %s (value %"
-              PRId64 ") was taken by the server before its sender traced "
-              "sending it: the reader's signal_send comes after the "
+    violation(c, 5, taken, since(c, ev->vpid), ev->ts, "ack from %s to %s "
+              "(value %" PRId64 ") was taken by the server before its "
+              "sender traced sending it: the reader's signal_send comes after the "
               "server's signal_consume", who(c, ev->vpid, x),
               who(c, ev->peer_pid, y), ev->value);
     cause(c, "a reader that traces its ack after sending it, not before");

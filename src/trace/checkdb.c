@@ -230,12 +230,15 @@ ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
     s->acks[s->nacks++] = (struct ck_ack){ from, value, ts, classic, false };
 }
 
-/* Take the ack of 'from' with 'value' out of a[0..*n), and say when it
-   was sent (or taken); false when it is not there */
+/* Take an ack of 'from' with 'value' out of a[0..*n), the newest or the
+   oldest, and say when it was sent (or taken); false when none is there */
 static bool
-take(struct ck_ack *a, int *n, int from, int64_t value, uint64_t *ts)
+take(struct ck_ack *a, int *n, int from, int64_t value, bool newest,
+     uint64_t *ts)
 {
-    for (int i = 0; i < *n; i++) {
+    for (int k = 0; k < *n; k++) {
+        int i = newest ? *n - 1 - k : k;
+
         if (a[i].from == from && a[i].value == value) {
             *ts = a[i].ts;
             memmove(&a[i], &a[i + 1], sizeof(*a) * (size_t)(*n - i - 1));
@@ -251,7 +254,7 @@ ck_ack_take(struct ck_server *s, int from, int64_t value)
 {
     uint64_t sent;
 
-    return take(s->acks, &s->nacks, from, value, &sent);
+    return take(s->acks, &s->nacks, from, value, true, &sent);
 }
 
 void
@@ -265,7 +268,7 @@ ck_ack_taken_early(struct ck_server *s, int from, int64_t value, uint64_t ts)
 bool
 ck_ack_sent_late(struct ck_server *s, int from, int64_t value, uint64_t *ts)
 {
-    return take(s->taken, &s->ntaken, from, value, ts);
+    return take(s->taken, &s->ntaken, from, value, false, ts);
 }
 
 int

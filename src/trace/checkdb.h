@@ -174,7 +174,9 @@ ck_fifo_out(struct ck_db *db, int fifo, int pid, uint32_t seq);
 bool
 ck_fifo_early(struct ck_db *db, int fifo, int pid, uint32_t seq);
 
-/* Remember an ack sent to server s; take one back (true when found). */
+/* Remember an ack sent to server s; take one back (true when found): the
+   newest, so that one left untaken is the oldest, whose wait spans any
+   stretch where the tracer lost the take that was its own */
 void
 ck_ack_add(struct ck_server *s, int from, int64_t value, uint64_t ts,
            bool classic);
