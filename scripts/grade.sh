@@ -742,15 +742,18 @@ linked_names() {        # PROG
 
 # The first function OBJ calls that the ERE BAN names, or that a library
 # exports at the address of one it names (glibc's aliases: _IO_popen is
-# popen, __mprotect mprotect); nothing if none
+# popen, __mprotect mprotect); nothing if none. A name another of the
+# exercise's objects defines ($work/own-names) is the student's own.
 banned_call() {         # OBJ BAN
     nm -u "$1" 2>/dev/null | awk -v ban="$2" '
-        NR == FNR { if ($2 ~ ban && $1 != "-") bad[$1]
-                    at[$2] = at[$2] " " $1; next }
+        FILENAME == ARGV[1] { own[$0]; next }
+        FILENAME == ARGV[2] { if ($2 ~ ban && $1 != "-") bad[$1]
+                              at[$2] = at[$2] " " $1; next }
+        $NF in own { next }
         $NF ~ ban { print $NF; exit }
         { n = split(at[$NF], a, " ")
           for (i = 1; i <= n; i++) if (a[i] in bad) { print $NF; exit } }' \
-        "$work/linked" -
+        "$work/own-names" "$work/linked" -
 }
 
 reach_rules() {         # DIR PROG
@@ -782,6 +785,8 @@ reach_rules() {         # DIR PROG
             "no exercise is graded without that check"
         return
     fi
+    nm -g --defined-only "$1"/obj/*.o 2>/dev/null |
+        awk 'NF == 3 { print $3 }' >"$work/own-names"
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
