@@ -69,6 +69,9 @@ done
 [ -f Makefile ] && [ -d exercises ] || {
     echo "grade.sh: run me from the kit's top directory" >&2; exit 2; }
 [ -n "$out" ] || out="$build/grade-results"
+# a mistyped exercise ends here, the earlier results left as they are
+. scripts/lib/exercises.sh
+select_exercises grade.sh $only
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
 for tool in jq perl setpriv prlimit findmnt unshare readelf objdump; do
@@ -444,27 +447,7 @@ killed_why() {          # STATUS SECONDS-IT-RAN LIMIT
     fi
 }
 
-# ---- the exercises -----------------------------------------------------
-names_exercise() {      # WORD DIR: does --ex's WORD (4, 04, 04-name) name DIR?
-    n=${2##*/}
-    [ "$1" = "$n" ] || [ "$1" = "${n%%-*}" ] || [ "0$1" = "${n%%-*}" ]
-}
-exercises=""
-for d in exercises/[0-9][0-9]-*/; do
-    d=${d%/}
-    [ -f "$d/README.md" ] || continue
-    keep=$([ -z "$only" ] && echo 1)
-    for e in $only; do
-        names_exercise "$e" "$d" && keep=1
-    done
-    [ -n "$keep" ] && exercises="$exercises $d"
-done
-for e in $only; do      # a mistyped number is an error, not skipped
-    found=""
-    for d in $exercises; do names_exercise "$e" "$d" && found=1; done
-    [ -n "$found" ] || { echo "grade.sh: no exercise '$e' (--ex)" >&2
-                         exit 2; }
-done
+# ---- the exercises ($exercises: select_exercises above) ----------------
 
 # perl -e "$fn_code" OBJ FN: the code of function FN in the object OBJ,
 # and of every function of OBJ it calls, in a form that the same source
@@ -1185,11 +1168,15 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
     done
 done
 
-if [ -n "$tests" ] && [ ! -s "$plan" ] && [ ! -s "$rows" ]; then
-    echo "grade.sh: no test named '$tests' in the exercises graded (see" \
-        "BUILD/grade/NN-list --list)" >&2
-    exit 2
-fi
+# a mistyped test is an error, not one test fewer graded (unless the
+# tests of an exercise could not be listed)
+[ -s "$rows" ] || for t in $tests; do
+    cut -d "$us" -f 5 "$plan" | sed 's#^/.*/\([^/]*\)\.sh$#hidden_\1#' |
+        grep -qFx -- "$t" || {
+        echo "grade.sh: no test named '$t' in the exercises graded (see" \
+            "BUILD/grade/NN-list --list)" >&2
+        exit 2; }
+done
 own_left=$(awk -F "$us" -v g="$grace" '$3 == 1 { s += $7 + g }
                                        END { print s + 0 }' "$plan")
 while IFS=$us read -r ex n built why name points limit desc; do
