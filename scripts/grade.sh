@@ -726,7 +726,7 @@ linked_names() {        # PROG
 # The first function OBJ calls that the ERE BAN names, or that a library
 # exports at the address of one it names (glibc's aliases: _IO_popen is
 # popen, __mprotect mprotect); nothing if none. A name another of the
-# exercise's objects defines ($work/own-names) is the student's own.
+# objects in graded.o defines ($work/own-names) is the student's own.
 banned_call() {         # OBJ BAN
     nm -u "$1" 2>/dev/null | awk -v ban="$2" '
         FILENAME == ARGV[1] { own[$0]; next }
@@ -768,8 +768,10 @@ reach_rules() {         # DIR PROG
             "no exercise is graded without that check"
         return
     fi
+    # what the objects linked into graded.o define (main.o is not)
     nm -g --defined-only "$1"/obj/*.o 2>/dev/null |
-        awk 'NF == 3 { print $3 }' >"$work/own-names"
+        awk '/:$/ { main = /\/main\.o:$/ } NF == 3 && !main { print $3 }' \
+        >"$work/own-names"
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
