@@ -12,7 +12,8 @@
 # 'make sanitize'). Print a table per exercise and the total, and write
 # into the output directory (with jq, or fail with exit status 1):
 #
-#   results.json   Gradescope's format: score, max_score, output, tests
+#   results.json   Gradescope's format: score, max_score, output (the
+#                  table but the hidden tests), tests
 #                  [{name, score, max_score, status, output, visibility}]
 #   results.tap    TAP version 13, one line per test
 #   log/           each test's output (the first 64 KiB, every byte that
@@ -1263,7 +1264,12 @@ done <"$plan"
 elapsed=$(( $(date +%s) - start ))
 what=""
 [ "$solution" = 1 ] && what=" (reference solutions)"
-table=$(awk -F "$us" -v elapsed="$elapsed" -v what="$what" -v note="$note" '
+# table PUBLIC: the table; PUBLIC=1 (results.json's output, which students
+# see at once): without the hidden tests, whose results wait for publishing
+table() {
+awk -F "$us" -v elapsed="$elapsed" -v what="$what" -v note="$note" \
+    -v public="$1" '
+public && $9 != "visible" { hidden++; next }
 {
     ex[NR] = $1; name[NR] = $2; score[NR] = $3; max[NR] = $4
     status[NR] = $5; reason[NR] = $6; desc[NR] = $7
@@ -1283,11 +1289,16 @@ END {
                        status[i] == "PASS" ? desc[i] : reason[i]
         printf "%s: %d/%d\n", x, ex_score[x], ex_max[x]
     }
-    printf "\nTOTAL%s: %d/%d  (%d s)\n", what, total, total_max, elapsed
+    printf "\nTOTAL%s%s: %d/%d  (%d s)\n", what,
+           hidden ? " of the visible tests" : "", total, total_max, elapsed
+    if (hidden)
+        printf "and %d hidden tests: shown once grades are published\n",
+               hidden
     if (note != "")
         printf "%s\n", note
-}' "$rows")
-printf '%s\n' "$table"
+}' "$rows"
+}
+table 0
 
 fail_report() {
     echo "grade.sh: cannot write $1: the grading's results are lost" >&2
@@ -1315,7 +1326,7 @@ score=$(awk -F "$us" '{ s += $3 } END { print s + 0 }' "$rows")
 max=$(awk -F "$us" '{ s += $4 } END { print s + 0 }' "$rows")
 cat /dev/null "$private"/test-*.json 2>/dev/null |
     jq -s --argjson score "$score" --argjson max "$max" \
-        --argjson time "$elapsed" --arg output "$table" \
+        --argjson time "$elapsed" --arg output "$(table 1)" \
         '{score: $score, max_score: $max, execution_time: $time,
           output: $output, tests: .}' >"$out/results.json.tmp" &&
     jq -e '.tests | length >= 0' "$out/results.json.tmp" >/dev/null &&
