@@ -44,25 +44,13 @@ hidden=${2:-}
 command -v zip >/dev/null 2>&1 || {
     echo "grade-autograder.sh: 'zip' is missing (apt-get install zip)" >&2
     exit 1; }
-# the exercises graded: all, or those whose number --ex names
-exercises=""
-for ex in exercises/[0-9][0-9]-*; do
-    case ",${only:-${ex#exercises/}}," in
-    *",$(basename "$ex" | cut -c1-2),"*|",${ex#exercises/},") ;;
-    *) continue ;;
-    esac
+# the exercises graded: all, or those --ex names, as grade.sh selects them
+. scripts/lib/exercises.sh
+select_exercises grade-autograder.sh $(echo "$only" | tr , ' ')
+for ex in $exercises; do
     [ -f "$ex/MANIFEST" ] || {
         echo "grade-autograder.sh: $ex/MANIFEST is missing" >&2; exit 1; }
-    exercises="$exercises $ex"
 done
-for e in $(echo "$only" | tr , ' '); do     # a mistyped one is an error
-    case " $exercises" in
-    *" exercises/$e"*) ;;
-    *) echo "grade-autograder.sh: no exercise '$e' (--ex)" >&2; exit 2 ;;
-    esac
-done
-[ -n "$exercises" ] || {
-    echo "grade-autograder.sh: no exercise numbered '$only'" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-autograder.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

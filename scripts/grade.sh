@@ -12,7 +12,8 @@
 # 'make sanitize'). Print a table per exercise and the total, and write
 # into the output directory (with jq, or fail with exit status 1):
 #
-#   results.json   Gradescope's format: score, max_score, output, tests
+#   results.json   Gradescope's format: score, max_score, output (the
+#                  table but the hidden tests), tests
 #                  [{name, score, max_score, status, output, visibility}]
 #   results.tap    TAP version 13, one line per test
 #   log/           each test's output (the first 64 KiB, every byte that
@@ -69,6 +70,9 @@ done
 [ -f Makefile ] && [ -d exercises ] || {
     echo "grade.sh: run me from the kit's top directory" >&2; exit 2; }
 [ -n "$out" ] || out="$build/grade-results"
+# a mistyped exercise ends here, the earlier results left as they are
+. scripts/lib/exercises.sh
+select_exercises grade.sh $only
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
 for tool in jq perl setpriv prlimit findmnt unshare readelf objdump; do
@@ -444,27 +448,7 @@ killed_why() {          # STATUS SECONDS-IT-RAN LIMIT
     fi
 }
 
-# ---- the exercises -----------------------------------------------------
-names_exercise() {      # WORD DIR: does --ex's WORD (4, 04, 04-name) name DIR?
-    n=${2##*/}
-    [ "$1" = "$n" ] || [ "$1" = "${n%%-*}" ] || [ "0$1" = "${n%%-*}" ]
-}
-exercises=""
-for d in exercises/[0-9][0-9]-*/; do
-    d=${d%/}
-    [ -f "$d/README.md" ] || continue
-    keep=$([ -z "$only" ] && echo 1)
-    for e in $only; do
-        names_exercise "$e" "$d" && keep=1
-    done
-    [ -n "$keep" ] && exercises="$exercises $d"
-done
-for e in $only; do      # a mistyped number is an error, not skipped
-    found=""
-    for d in $exercises; do names_exercise "$e" "$d" && found=1; done
-    [ -n "$found" ] || { echo "grade.sh: no exercise '$e' (--ex)" >&2
-                         exit 2; }
-done
+# ---- the exercises ($exercises: select_exercises above) ----------------
 
 # perl -e "$fn_code" OBJ FN: the code of function FN in the object OBJ,
 # and of every function of OBJ it calls, in a form that the same source
@@ -742,15 +726,18 @@ linked_names() {        # PROG
 
 # The first function OBJ calls that the ERE BAN names, or that a library
 # exports at the address of one it names (glibc's aliases: _IO_popen is
-# popen, __mprotect mprotect); nothing if none
+# popen, __mprotect mprotect); nothing if none. A name another of the
+# objects in graded.o defines ($work/own-names) is the student's own.
 banned_call() {         # OBJ BAN
     nm -u "$1" 2>/dev/null | awk -v ban="$2" '
-        NR == FNR { if ($2 ~ ban && $1 != "-") bad[$1]
-                    at[$2] = at[$2] " " $1; next }
+        FILENAME == ARGV[1] { own[$0]; next }
+        FILENAME == ARGV[2] { if ($2 ~ ban && $1 != "-") bad[$1]
+                              at[$2] = at[$2] " " $1; next }
+        $NF in own { next }
         $NF ~ ban { print $NF; exit }
         { n = split(at[$NF], a, " ")
           for (i = 1; i <= n; i++) if (a[i] in bad) { print $NF; exit } }' \
-        "$work/linked" -
+        "$work/own-names" "$work/linked" -
 }
 
 reach_rules() {         # DIR PROG
@@ -782,6 +769,10 @@ reach_rules() {         # DIR PROG
             "no exercise is graded without that check"
         return
     fi
+    # what the objects linked into graded.o define (main.o is not)
+    nm -g --defined-only "$1"/obj/*.o 2>/dev/null |
+        awk '/:$/ { main = /\/main\.o:$/ } NF == 3 && !main { print $3 }' \
+        >"$work/own-names"
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
@@ -1180,11 +1171,15 @@ change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
     done
 done
 
-if [ -n "$tests" ] && [ ! -s "$plan" ] && [ ! -s "$rows" ]; then
-    echo "grade.sh: no test named '$tests' in the exercises graded (see" \
-        "BUILD/grade/NN-list --list)" >&2
-    exit 2
-fi
+# a mistyped test is an error, not one test fewer graded (unless the
+# tests of an exercise could not be listed)
+[ -s "$rows" ] || for t in $tests; do
+    cut -d "$us" -f 5 "$plan" | sed 's#^/.*/\([^/]*\)\.sh$#hidden_\1#' |
+        grep -qFx -- "$t" || {
+        echo "grade.sh: no test named '$t' in the exercises graded (see" \
+            "BUILD/grade/NN-list --list)" >&2
+        exit 2; }
+done
 own_left=$(awk -F "$us" -v g="$grace" '$3 == 1 { s += $7 + g }
                                        END { print s + 0 }' "$plan")
 while IFS=$us read -r ex n built why name points limit desc; do
@@ -1269,7 +1264,12 @@ done <"$plan"
 elapsed=$(( $(date +%s) - start ))
 what=""
 [ "$solution" = 1 ] && what=" (reference solutions)"
-table=$(awk -F "$us" -v elapsed="$elapsed" -v what="$what" -v note="$note" '
+# table PUBLIC: the table; PUBLIC=1 (results.json's output, which students
+# see at once): without the hidden tests, whose results wait for publishing
+table() {
+awk -F "$us" -v elapsed="$elapsed" -v what="$what" -v note="$note" \
+    -v public="$1" '
+public && $9 != "visible" { hidden++; next }
 {
     ex[NR] = $1; name[NR] = $2; score[NR] = $3; max[NR] = $4
     status[NR] = $5; reason[NR] = $6; desc[NR] = $7
@@ -1289,11 +1289,16 @@ END {
                        status[i] == "PASS" ? desc[i] : reason[i]
         printf "%s: %d/%d\n", x, ex_score[x], ex_max[x]
     }
-    printf "\nTOTAL%s: %d/%d  (%d s)\n", what, total, total_max, elapsed
+    printf "\nTOTAL%s%s: %d/%d  (%d s)\n", what,
+           hidden ? " of the visible tests" : "", total, total_max, elapsed
+    if (hidden)
+        printf "and %d hidden tests: shown once grades are published\n",
+               hidden
     if (note != "")
         printf "%s\n", note
-}' "$rows")
-printf '%s\n' "$table"
+}' "$rows"
+}
+table 0
 
 fail_report() {
     echo "grade.sh: cannot write $1: the grading's results are lost" >&2
@@ -1321,7 +1326,7 @@ score=$(awk -F "$us" '{ s += $3 } END { print s + 0 }' "$rows")
 max=$(awk -F "$us" '{ s += $4 } END { print s + 0 }' "$rows")
 cat /dev/null "$private"/test-*.json 2>/dev/null |
     jq -s --argjson score "$score" --argjson max "$max" \
-        --argjson time "$elapsed" --arg output "$table" \
+        --argjson time "$elapsed" --arg output "$(table 1)" \
         '{score: $score, max_score: $max, execution_time: $time,
           output: $output, tests: .}' >"$out/results.json.tmp" &&
     jq -e '.tests | length >= 0' "$out/results.json.tmp" >/dev/null &&

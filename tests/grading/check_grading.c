@@ -18,6 +18,8 @@
  *   handout     'make handout': no solution, no instructor's guide inside;
  *               unpacked alone, plain 'make' builds it and 'make grade'
  *               gives the skeletons' score
+ *   usage       a mistyped exercise (grade.sh, grade-autograder.sh) or
+ *               test: exit status 2, named
  *   autograder  'make autograder': its run_autograder, against a
  *               simulated /autograder tree, grades only the files each
  *               MANIFEST names, found at any depth, says which were not
@@ -622,24 +624,43 @@ START_TEST(test_grading_fixtures)
 }
 END_TEST
 
-/* A mistyped exercise is a usage error, not one exercise fewer graded */
-START_TEST(test_grading_unknown_exercise)
+/* sh -c 'cd SRC && exec CMD' ($2 a temporary path, $3 the build's
+   name) must end with exit status 2 and WORDS on stderr */
+static void
+usage_error(const char *cmd, const char *words, int timeout_ms)
 {
     const char *err = h_tmpdir_path("err");
+    char script[512];
     char *text;
-    int status = h_run((const char *[]){ "/bin/sh", "-c",
-                           "cd \"$1\" && exec scripts/grade.sh --ex 01,9 "
-                           "--out \"$2\"", "sh", h_srcdir(),
-                           h_tmpdir_path("out"), NULL },
-                       NULL, NULL, err, 60000);
+    int status;
 
+    snprintf(script, sizeof(script), "cd \"$1\" && exec %s", cmd);
+    status = h_run((const char *[]){ "/bin/sh", "-c", script, "sh",
+                       h_srcdir(), h_tmpdir_path("out"), h_build_name(),
+                       NULL }, NULL, NULL, err, timeout_ms * time_scale());
     text = h_read_file(err);
-    ck_assert_msg(status == 2, "grade.sh --ex 01,9: exit %d: %s", status,
+    ck_assert_msg(status == 2 && access(h_tmpdir_path("out"), F_OK) != 0,
+                  "%s: exit %d, or wrote its output: %s", cmd, status,
                   text != NULL ? text : "");
-    ck_assert_msg(text != NULL && strstr(text, "no exercise '9'") != NULL,
-                  "grade.sh --ex 01,9 does not name '9': %s",
+    ck_assert_msg(text != NULL && strstr(text, words) != NULL,
+                  "%s does not say \"%s\": %s", cmd, words,
                   text != NULL ? text : "");
     free(text);
+}
+
+/* A mistyped exercise or test is a usage error, not one fewer graded */
+START_TEST(test_grading_usage)
+{
+    usage_error("scripts/grade.sh --ex 01,9 --out \"$2\"",
+                "no exercise '9'", 60000);
+    /* the autograder selects as grade.sh does: no package that every
+       submission's 'make grade EX=01,0' would refuse */
+    usage_error("scripts/grade-autograder.sh --ex 01,0 \"$2\"",
+                "no exercise '0'", 60000);
+    /* known only once the exercise's tests are built and listed */
+    usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests "
+                "'make_existing no_such_test' --out \"$2.tests\"",
+                "no test named 'no_such_test'", 600000);
 }
 END_TEST
 
@@ -651,7 +672,7 @@ grading_suite(void)
         { "solutions", test_grading_solutions_full_marks, 900 },
         { "skeletons", test_grading_skeletons_score_low, SKELETON_MAX_S + 60 },
         { "results", test_grading_results_well_formed, 60 },
-        { "usage", test_grading_unknown_exercise, 60 },
+        { "usage", test_grading_usage, 780 },
         { "handout", test_grading_handout_stands_alone, 1200 },
         { "autograder", test_grading_autograder, 1200 },
         { "compilers", test_grading_other_compiler, 900 },

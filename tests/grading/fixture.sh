@@ -18,6 +18,8 @@
 #                fail TEST [WORDS]     TEST failed, its output has WORDS
 #                log TEST WORDS        TEST's log has WORDS
 #                nolog TEST WORDS      TEST's log lacks WORDS
+#                nooutput WORDS        results.json's output (what
+#                                      students see at once) lacks WORDS
 #                git                   the copy is a git checkout (its
 #                                      files committed in its .git)
 #                asroot CHECK          CHECK, only when graded as root
@@ -186,6 +188,10 @@ grade_and_check() {
         nolog)
             ! grep -qF -- "$words" "$out/log/$n-$test.log" || {
                 echo "$test: its log has '$words'"; exit 1; } ;;
+        nooutput)
+            ! jq -r '.output' "$json" | grep -qF -- "$test${words:+ $words}" || {
+                echo "results.json's output has '$test${words:+ $words}'"
+                exit 1; } ;;
         nosecret)
             [ -r "$test" ] || continue
             grep -v '^[[:space:]]*$' "$test" >"$out.secret" || continue
