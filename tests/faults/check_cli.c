@@ -199,6 +199,25 @@ START_TEST(test_cli_path_shown_safe)
 }
 END_TEST
 
+/* A gate that is not a FIFO cannot hold a client back: refused at once */
+START_TEST(test_cli_gate_not_fifo)
+{
+    const char *gate = h_tmpdir_path("gate");
+    char *err;
+
+    h_write_file(gate, "");
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                           h_tmpdir_path("run"), "--gate", gate, "1", "+",
+                           "1", NULL }, NULL, NULL, h_tmpdir_path("err"),
+                           10000), 1);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(h_count_lines(err, "") == 1 &&
+                  h_count_lines(err, "cannot wait at the gate") == 1 &&
+                  h_count_lines(err, "EINVAL") == 1, "stderr: %s", err);
+    free(err);
+}
+END_TEST
+
 /* argv run by bash as "exec OPTS PROG ARGS... REDIRS": with redirections
    such as "<&-" or ">&- 2>&-", or options such as "-a ''" (argv[0]) */
 static const char **
@@ -287,6 +306,42 @@ START_TEST(test_cli_std_fds_closed)
 }
 END_TEST
 
+/* "$@" where files may not grow; its stderr through a pipe, which may */
+#define LIMITED "exec 3>&1; { ulimit -f 0 && exec \"$@\" >&3 3>&-; } " \
+                "2>&1 | cat >&2; exit ${PIPESTATUS[0]}"
+
+/* Under a file-size limit (ulimit -f) a write past it fails in one line
+   (EFBIG) with exit 1, instead of SIGXFSZ killing the program silently:
+   the server at its lock file, which it removes; a client at its output */
+START_TEST(test_cli_file_size_limit)
+{
+    const char *dir = h_tmpdir_path("run"), *err = h_tmpdir_path("err");
+    const char *const server[] = { "/bin/bash", "-c", LIMITED, "sh",
+                                   h_bin("ipclab-server"), "--dir", dir,
+                                   NULL };
+    const char *const rc[] = { "/bin/bash", "-c", LIMITED, "sh",
+                               h_bin("ipclab-rc"), "--dir", dir, "6", "*",
+                               "7", NULL };
+    struct h_server srv;
+    char *text;
+
+    ck_assert_int_eq(h_run(server, NULL, NULL, err, 30000), 1);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "EFBIG") == 1, "stderr: %s", text);
+    free(text);
+    ck_assert_int_eq(fx_count_entries(dir), 0);
+
+    h_server_start(&srv, dir, NULL);
+    ck_assert_int_eq(h_run(rc, NULL, h_tmpdir_path("out"), err, 30000), 1);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "EFBIG") == 1, "stderr: %s", text);
+    free(text);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -300,8 +355,10 @@ cli_suite(void)
                         (int)(sizeof(helps) / sizeof(helps[0])));
     tcase_add_test(errors, test_cli_unknown_option_shown_safe);
     tcase_add_test(errors, test_cli_path_shown_safe);
+    tcase_add_test(errors, test_cli_gate_not_fifo);
     tcase_add_test(errors, test_cli_empty_argv0);
     tcase_add_test(errors, test_cli_server_stdout_closed);
     tcase_add_test(errors, test_cli_std_fds_closed);
+    tcase_add_test(errors, test_cli_file_size_limit);
     return s;
 }

@@ -726,6 +726,29 @@ START_TEST(test_fault_fd_limit_clients)
 }
 END_TEST
 
+/* A server whose queue of real-time signals is full (RLIMIT_SIGPENDING 0
+   here; a flood of signals queued to stopped processes of the user does
+   the same): every ack to it fails (EAGAIN). The worker and the client
+   have read their records, so the answer still arrives, and is kept */
+START_TEST(test_fault_no_signal_queue)
+{
+    const struct rlimit none = { 0, 0 };
+    struct h_server srv;
+    char *out;
+
+    h_server_start(&srv, h_tmpdir_path("run"),
+                   (const char *[]){ "--ack-timeout", "100", NULL });
+    ck_assert_int_eq(prlimit(srv.pid, RLIMIT_SIGPENDING, &none, NULL), 0);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                           srv.dir, "6", "*", "7", NULL }, NULL,
+                           h_tmpdir_path("out"), NULL, 30000), 0);
+    out = h_read_file(h_tmpdir_path("out"));
+    ck_assert_str_eq(out, "6 * 7 = 42\n");
+    free(out);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
 /* Write to file 'path' until the file system is full (ENOSPC). */
 static void
 fill_up(const char *path)
@@ -830,5 +853,6 @@ faults_suite(void)
     tcase_add_test(resources, test_fault_full_rundir);
     tcase_add_test(resources, test_fault_failed_start);
     tcase_add_test(resources, test_fault_rc_memory);
+    tcase_add_test(resources, test_fault_no_signal_queue);
     return s;
 }
