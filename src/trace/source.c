@@ -114,6 +114,69 @@ find_traces(const char *dir, int depth, char **out, int *n, char **inner)
     return 0;
 }
 
+/* u32 at b[0..4) in the byte order whose magic opens the packet */
+static uint32_t
+u32_at(const unsigned char *b, int big)
+{
+    return big ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+                 (uint32_t)b[2] << 8 | b[3]
+               : (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 |
+                 (uint32_t)b[1] << 8 | b[0];
+}
+
+/* Is every packet of the packetized metadata in 'dir' whole? -1 after a
+   warning: libbabeltrace2 never returns from a metadata packet cut
+   short. Text metadata is left to libbabeltrace2. */
+static int
+metadata_whole(const char *dir, const char *shown)
+{
+    enum { HEADER = 37, MAGIC = 0x75d11d57 };   /* CTF 1.8, section 7.1 */
+    char path[PATH_MAX];
+    unsigned char h[HEADER];
+    off_t off = 0;
+    struct stat st;
+    FILE *f;
+    int big = 0, rc = -1;
+
+    snprintf(path, sizeof(path), "%s/metadata", dir);
+    if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) == -1) {
+        ipc_warn("cannot read the metadata of '%s'", shown);
+        goto out;
+    }
+    while (off < st.st_size) {
+        uint32_t content, size;
+
+        if (fseeko(f, off, SEEK_SET) == -1 ||
+            fread(h, 1, sizeof(h), f) != sizeof(h)) {
+            if (ferror(f)) {
+                ipc_warn("cannot read the metadata of '%s'", shown);
+                goto out;
+            }
+            if (off == 0)
+                break;          /* too short for a packet: text */
+            goto cut;
+        }
+        if (off == 0 && u32_at(h, 0) != MAGIC && u32_at(h, 1) != MAGIC)
+            break;              /* text metadata */
+        big = off == 0 ? u32_at(h, 1) == MAGIC : big;
+        content = u32_at(h + 24, big) / 8;
+        size = u32_at(h + 28, big) / 8;
+        if (u32_at(h, big) != MAGIC || content < HEADER || size < content ||
+            st.st_size - off < (off_t)content)
+            goto cut;
+        off += size;
+    }
+    rc = 0;
+    goto out;
+cut:
+    ipc_warnx("the metadata of '%s' is cut short or damaged at byte %lld: "
+              "the trace cannot be read", shown, (long long)off);
+out:
+    if (f != NULL)
+        fclose(f);
+    return rc;
+}
+
 static int
 compare_paths(const void *a, const void *b)
 {
@@ -487,6 +550,9 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     }
     qsort(paths, (size_t)n, sizeof(paths[0]), compare_paths);
 
+    for (int i = 0; i < n; i++)
+        if (metadata_whole(paths[i], shown) == -1)
+            goto out_free_paths;
     bt_logging_set_global_level(BT_LOGGING_LEVEL_NONE);
     r.started = r.shown = now_ns();
     r.progress = isatty(STDERR_FILENO) ? 0 : -1;
