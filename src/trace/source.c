@@ -238,6 +238,18 @@ snapshot_ns(const bt_clock_snapshot *cs, uint64_t dflt)
     return (uint64_t)ns;
 }
 
+/* Keep the stretch g, where g.count events (at least one) were lost */
+static void
+note_gap(struct reader *r, struct tr_gap g)
+{
+    r->info->discarded += g.count > 0 ? g.count : 1;
+    if (tr_grow(&gaps, &gaps_cap, ngaps + 1, sizeof(g)) == -1) {
+        r->no_memory = 1;
+        return;
+    }
+    gaps[ngaps++] = g;
+}
+
 /* Note the stretch of a discarded-events or discarded-packets message:
    where the loss was ('count' events, 0: unknown). */
 static void
@@ -261,12 +273,7 @@ add_gap(struct reader *r, const bt_message *msg, uint64_t count)
         g.end = snapshot_ns(
             bt_message_discarded_events_borrow_end_default_clock_snapshot_const(msg), UINT64_MAX);
     }
-    r->info->discarded += count > 0 ? count : 1;
-    if (tr_grow(&gaps, &gaps_cap, ngaps + 1, sizeof(g)) == -1) {
-        r->no_memory = 1;
-        return;
-    }
-    gaps[ngaps++] = g;
+    note_gap(r, g);
 }
 
 static int
@@ -563,11 +570,13 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     rc = run_graph(shown, paths, n, &r);
     if (r.progress > 0)
         fprintf(stderr, "\r\033[K");
-    merge_gaps();
     if (rc == 0 && tr_recinfo_read(dir, &ri) == -1)
         rc = -1;
     else if (rc == 0 && ri.discarded + ri.lost_packets > info->discarded)
         info->discarded = ri.discarded + ri.lost_packets; /* stop knew */
+    if (rc == 0 && ri.streams_changed)  /* cut since: lost anywhere */
+        note_gap(&r, (struct tr_gap){ 0, UINT64_MAX, 0 });
+    merge_gaps();
     if (rc == 0 && r.no_memory) {
         errno = ENOMEM;         /* what failed then, whatever ran since */
         ipc_warn("cannot read '%s'", shown);
