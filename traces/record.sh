@@ -284,6 +284,9 @@ session=""
     echo "command=$*"
     echo "discarded=${discarded:-0}"
     echo "lost_packets=${lost:-0}"
+    # each stream file's size: a file lost or cut since shows as lost events
+    echo "streams=$(cd "$out" && find ust -type f ! -name metadata \
+        ! -path '*/index/*' -printf ' %p:%s')"
 } >"$out/record.info" || fail "cannot write '$out/record.info'"
 
 if [ "${discarded:-0}" != 0 ] || [ "${lost:-0}" != 0 ]; then

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "ipclab/err.h"
@@ -33,6 +34,32 @@ parse_pids(const char *s, struct tr_recinfo *ri)
         ri->pids[ri->npids++] = (int)v;
         s = end;
     }
+}
+
+/* " PATH:SIZE ..." against the files below dir: ri->streams_changed
+   when one is missing or of another size; -1 on anything else */
+static int
+parse_streams(const char *dir, char *s, struct tr_recinfo *ri)
+{
+    char path[PATH_MAX], *tok, *colon, *end, *save = NULL;
+    unsigned long long size;
+    struct stat st;
+
+    for (tok = strtok_r(s, " ", &save); tok != NULL;
+         tok = strtok_r(NULL, " ", &save)) {
+        if ((colon = strrchr(tok, ':')) == NULL || colon[1] == '-')
+            return -1;
+        *colon = '\0';
+        errno = 0;
+        size = strtoull(colon + 1, &end, 10);
+        if (end == colon + 1 || *end != '\0' || errno != 0 ||
+            snprintf(path, sizeof(path), "%s/%s", dir, tok) >=
+            (int)sizeof(path))
+            return -1;
+        if (stat(path, &st) == -1 || (unsigned long long)st.st_size != size)
+            ri->streams_changed = true;
+    }
+    return 0;
 }
 
 static int
@@ -94,6 +121,8 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
             rc = parse_count(eq, &ri->discarded);
         else if (strcmp(line, "lost_packets") == 0)
             rc = parse_count(eq, &ri->lost_packets);
+        else if (strcmp(line, "streams") == 0)
+            rc = parse_streams(dir, eq, ri);
     }
     free(line);
     if (rc == 0 && ferror(f)) {

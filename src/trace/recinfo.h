@@ -16,6 +16,8 @@
  *   lost_packets=0       packets it lost ('lttng stop'): each counts as
  *                        a lost event at least (a stream's last packet
  *                        leaves no gap in its sequence numbers)
+ *   streams= ust/uid/1000/64-bit/ipclab_0:4096 ...
+ *                        each event stream file and its size in bytes
  *
  * Unknown keys are ignored, so that record.sh may say more later.
  */
@@ -34,6 +36,7 @@ struct tr_recinfo {
     uint64_t uts_ns;            /* the recording's namespace, or 0 */
     uint64_t discarded;
     uint64_t lost_packets;
+    bool streams_changed;       /* a stream file missing, or resized */
 };
 
 /*

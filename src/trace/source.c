@@ -114,6 +114,69 @@ find_traces(const char *dir, int depth, char **out, int *n, char **inner)
     return 0;
 }
 
+/* u32 at b[0..4) in the byte order whose magic opens the packet */
+static uint32_t
+u32_at(const unsigned char *b, int big)
+{
+    return big ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+                 (uint32_t)b[2] << 8 | b[3]
+               : (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 |
+                 (uint32_t)b[1] << 8 | b[0];
+}
+
+/* Is every packet of the packetized metadata in 'dir' whole? -1 after a
+   warning: libbabeltrace2 never returns from a metadata packet cut
+   short. Text metadata is left to libbabeltrace2. */
+static int
+metadata_whole(const char *dir, const char *shown)
+{
+    enum { HEADER = 37, MAGIC = 0x75d11d57 };   /* CTF 1.8, section 7.1 */
+    char path[PATH_MAX];
+    unsigned char h[HEADER];
+    off_t off = 0;
+    struct stat st;
+    FILE *f;
+    int big = 0, rc = -1;
+
+    snprintf(path, sizeof(path), "%s/metadata", dir);
+    if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) == -1) {
+        ipc_warn("cannot read the metadata of '%s'", shown);
+        goto out;
+    }
+    while (off < st.st_size) {
+        uint32_t content, size;
+
+        if (fseeko(f, off, SEEK_SET) == -1 ||
+            fread(h, 1, sizeof(h), f) != sizeof(h)) {
+            if (ferror(f)) {
+                ipc_warn("cannot read the metadata of '%s'", shown);
+                goto out;
+            }
+            if (off == 0)
+                break;          /* too short for a packet: text */
+            goto cut;
+        }
+        if (off == 0 && u32_at(h, 0) != MAGIC && u32_at(h, 1) != MAGIC)
+            break;              /* text metadata */
+        big = off == 0 ? u32_at(h, 1) == MAGIC : big;
+        content = u32_at(h + 24, big) / 8;
+        size = u32_at(h + 28, big) / 8;
+        if (u32_at(h, big) != MAGIC || content < HEADER || size < content ||
+            st.st_size - off < (off_t)content)
+            goto cut;
+        off += size;
+    }
+    rc = 0;
+    goto out;
+cut:
+    ipc_warnx("the metadata of '%s' is cut short or damaged at byte %lld: "
+              "the trace cannot be read", shown, (long long)off);
+out:
+    if (f != NULL)
+        fclose(f);
+    return rc;
+}
+
 static int
 compare_paths(const void *a, const void *b)
 {
@@ -175,6 +238,18 @@ snapshot_ns(const bt_clock_snapshot *cs, uint64_t dflt)
     return (uint64_t)ns;
 }
 
+/* Keep the stretch g, where g.count events (at least one) were lost */
+static void
+note_gap(struct reader *r, struct tr_gap g)
+{
+    r->info->discarded += g.count > 0 ? g.count : 1;
+    if (tr_grow(&gaps, &gaps_cap, ngaps + 1, sizeof(g)) == -1) {
+        r->no_memory = 1;
+        return;
+    }
+    gaps[ngaps++] = g;
+}
+
 /* Note the stretch of a discarded-events or discarded-packets message:
    where the loss was ('count' events, 0: unknown). */
 static void
@@ -198,12 +273,7 @@ add_gap(struct reader *r, const bt_message *msg, uint64_t count)
         g.end = snapshot_ns(
             bt_message_discarded_events_borrow_end_default_clock_snapshot_const(msg), UINT64_MAX);
     }
-    r->info->discarded += count > 0 ? count : 1;
-    if (tr_grow(&gaps, &gaps_cap, ngaps + 1, sizeof(g)) == -1) {
-        r->no_memory = 1;
-        return;
-    }
-    gaps[ngaps++] = g;
+    note_gap(r, g);
 }
 
 static int
@@ -487,6 +557,9 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     }
     qsort(paths, (size_t)n, sizeof(paths[0]), compare_paths);
 
+    for (int i = 0; i < n; i++)
+        if (metadata_whole(paths[i], shown) == -1)
+            goto out_free_paths;
     bt_logging_set_global_level(BT_LOGGING_LEVEL_NONE);
     r.started = r.shown = now_ns();
     r.progress = isatty(STDERR_FILENO) ? 0 : -1;
@@ -497,11 +570,13 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
     rc = run_graph(shown, paths, n, &r);
     if (r.progress > 0)
         fprintf(stderr, "\r\033[K");
-    merge_gaps();
     if (rc == 0 && tr_recinfo_read(dir, &ri) == -1)
         rc = -1;
     else if (rc == 0 && ri.discarded + ri.lost_packets > info->discarded)
         info->discarded = ri.discarded + ri.lost_packets; /* stop knew */
+    if (rc == 0 && ri.streams_changed)  /* cut since: lost anywhere */
+        note_gap(&r, (struct tr_gap){ 0, UINT64_MAX, 0 });
+    merge_gaps();
     if (rc == 0 && r.no_memory) {
         errno = ENOMEM;         /* what failed then, whatever ran since */
         ipc_warn("cannot read '%s'", shown);

@@ -6,6 +6,7 @@
  * killed with results pending, drop.sh), and name each violation it
  * knows, exactly, on the traces emit.c plays: grading relies on it.
  */
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,39 @@ START_TEST(test_check_lost_packets_said)
     ck_assert_msg(tt_count_lines(r.out, "the tracer lost at least 2 events") == 1
                   && tt_count_lines(r.err, "the tracer lost at least 2 events")
                   == 1, "%s%s", r.out, r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* A stream file removed since recording (record.info's streams= sizes):
+   its events are lost anywhere, so no verdict and no violation */
+START_TEST(test_check_stream_removed)
+{
+    char dir[128], ust[192], stream[512] = "";
+    struct dirent *de;
+    struct tt_run r;
+    int streams = 0;
+    DIR *d;
+
+    tt_copy(TT_DEFAULT, "stream-removed", dir, sizeof(dir));
+    snprintf(ust, sizeof(ust), "%s/ust/uid/%d/64-bit", dir, (int)getuid());
+    ck_assert_ptr_nonnull(d = opendir(ust));
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.' && strcmp(de->d_name, "metadata") != 0 &&
+            strcmp(de->d_name, "index") != 0 && streams++ == 0)
+            snprintf(stream, sizeof(stream), "%s/%s", ust, de->d_name);
+    closedir(d);
+    if (streams < 2) {
+        printf("check: SKIP: test_check_stream_removed: one stream only "
+               "(one CPU)\n");
+        return;
+    }
+    ck_assert_int_eq(unlink(stream), 0);
+    tt_trace(&r, "check", dir, NULL);
+    ck_assert_msg(r.status == 3, "exit %d, not 3 (a stream removed unseen):"
+                  "\n%s%s", r.status, r.out, r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, "not judged: the whole trace"), 1);
+    ck_assert_int_eq(tt_count_lines(r.out, " ms] R"), 0);
     tt_run_free(&r);
 }
 END_TEST
@@ -523,9 +557,10 @@ START_TEST(test_check_lost_packet)
 {
     enum { PACKET = 4096 };
     char dir[PATH_MAX], rec[PATH_MAX], lab[PATH_MAX], env[PATH_MAX];
-    char stream[PATH_MAX + 64];
+    char stream[PATH_MAX + 64], info[PATH_MAX + 16];
     const char *argv[] = { rec, "-o", dir, "--buffers", "4096,64", "--",
                            "env", env, lab, "protocol", NULL };
+    const char *unsized[] = { "sed", "-i", "/^streams=/d", info, NULL };
     struct stat st;
     struct tt_run r;
     int cpu;
@@ -536,6 +571,7 @@ START_TEST(test_check_lost_packet)
     snprintf(rec, sizeof(rec), "%s/traces/record.sh", tt_root());
     snprintf(lab, sizeof(lab), "%s/lab04-signal-sync", tt_bindir());
     snprintf(env, sizeof(env), "TMPDIR=%s", tt_tmp());
+    snprintf(info, sizeof(info), "%s/record.info", dir);
     tt_exec(&r, argv);
     ck_assert_msg(r.status == 0, "record.sh exit %d:\n%s", r.status, r.err);
     tt_run_free(&r);
@@ -559,6 +595,11 @@ START_TEST(test_check_lost_packet)
         return;
     }
     cut_second_packet(stream, PACKET);
+    /* without record.sh's file sizes only the sequence numbers show the
+       gap, and where it is */
+    tt_exec(&r, unsized);
+    ck_assert_int_eq(r.status, 0);
+    tt_run_free(&r);
     tt_trace(&r, "check", dir, NULL);
     ck_assert_msg(r.status == 3, "exit %d, not 3 (a lost packet unseen):"
                   "\n%s%s", r.status, r.out, r.err);
@@ -612,6 +653,7 @@ check_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_drop, NULL);
     tcase_add_test(core, test_check_says_traced_drops);
     tcase_add_test(core, test_check_lost_packets_said);
+    tcase_add_test(core, test_check_stream_removed);
     tcase_set_timeout(core, 30);
     tcase_add_unchecked_fixture(errors, tt_need_broken, NULL);
     tcase_add_unchecked_fixture(errors, tt_need_modes, NULL);

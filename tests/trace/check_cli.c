@@ -268,6 +268,21 @@ START_TEST(test_cli_unreadable_part)
 }
 END_TEST
 
+/* Metadata cut short inside a packet: an error, never an endless read */
+START_TEST(test_cli_metadata_cut)
+{
+    char dir[128], meta[192], want[512];
+
+    tt_copy(TT_DEFAULT, "metadata-cut", dir, sizeof(dir));
+    snprintf(meta, sizeof(meta), "%s/ust/uid/%d/64-bit/metadata", dir,
+             (int)getuid());
+    ck_assert_int_eq(truncate(meta, 100), 0);
+    snprintf(want, sizeof(want), "ipclab-trace: the metadata of '%s' is cut "
+             "short or damaged at byte 0: the trace cannot be read\n", dir);
+    assert_refused(dir, want);
+}
+END_TEST
+
 /* record.info with a long command= line (read whole), then with a NUL */
 START_TEST(test_cli_record_info_lines)
 {
@@ -585,6 +600,7 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_holds_a_recording);
     tcase_add_test(errors, test_cli_link_loops_end);
     tcase_add_test(errors, test_cli_unreadable_part);
+    tcase_add_test(errors, test_cli_metadata_cut);
     tcase_add_test(errors, test_cli_record_info_lines);
     tcase_add_test(errors, test_cli_selects_nothing);
     tcase_add_loop_test(errors, test_cli_output_fails, 0,

@@ -7,6 +7,7 @@
  * load its clients may take turns).
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,30 @@ START_TEST(test_overlap_says_there_is_no_server)
 }
 END_TEST
 
+/* Lab 02's many-writers: the lab reads more than 64 requests and answers
+   none; no server either, and overlap says that, not "out of memory" */
+START_TEST(test_overlap_no_server_many_requests)
+{
+    char dir[PATH_MAX], rec[PATH_MAX], lab[PATH_MAX], env[PATH_MAX];
+    const char *argv[] = { rec, "-o", dir, "--", "env", env, lab,
+                           "many-writers", NULL };
+    struct tt_run r;
+
+    snprintf(dir, sizeof(dir), "%s/many-writers", tt_tmp());
+    snprintf(rec, sizeof(rec), "%s/traces/record.sh", tt_root());
+    snprintf(lab, sizeof(lab), "%s/lab02-request-routing", tt_bindir());
+    snprintf(env, sizeof(env), "TMPDIR=%s", tt_tmp());
+    tt_exec(&r, argv);
+    ck_assert_msg(r.status == 0, "record.sh exit %d:\n%s", r.status, r.err);
+    tt_run_free(&r);
+    tt_trace(&r, "overlap", dir, NULL);
+    ck_assert_msg(r.status == 1, "overlap: exit %d: %s", r.status, r.out);
+    ck_assert_msg(strstr(r.err, "no server in the trace") != NULL, "%s",
+                  r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 overlap_suite(void)
 {
@@ -145,6 +170,7 @@ overlap_suite(void)
     tcase_add_test(core, test_overlap_names_the_record_before);
     tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
     tcase_add_test(core, test_overlap_says_there_is_no_server);
+    tcase_add_test(core, test_overlap_no_server_many_requests);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;
