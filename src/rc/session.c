@@ -144,8 +144,11 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
             return RC_SERVER_GONE;
         return RC_NONE;
     }
-    ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq);
-    return RC_RESULT;           /* ours, read: an ack lost changes nothing */
+    /* ours, read: kept even when the ack fails; the server times it out */
+    if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq) == -1
+        && errno != ESRCH)
+        ipc_warn("cannot acknowledge result %u", (unsigned)res->seq);
+    return RC_RESULT;
 }
 
 enum rc_event

@@ -80,7 +80,9 @@ serve(struct worker *w, struct ipc_record *rec)
 
     /* ack first: the server may refill FIFO3 while we compute. If it
        fails, answer all the same: the server accepts a result unacked */
-    ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, rec->seq);
+    if (ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, rec->seq) == -1
+        && errno != ESRCH)
+        ipc_warn("cannot acknowledge request %u", (unsigned)rec->seq);
 
     if (w->args.crash_after > 0 && ++w->handled >= w->args.crash_after)
         raise(SIGKILL);         /* test hook: die holding a request */
