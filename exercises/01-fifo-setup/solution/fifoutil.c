@@ -189,15 +189,11 @@ ex_write_record(int fd, const void *buf, size_t size)
     }
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
-    if (sigpending(&pending) == -1)
-        return -1;
+    sigpending(&pending);
     was_pending = sigismember(&pending, SIGPIPE);
     /* blocked, not ignored: the caller's disposition stays as it was,
        and a SIGPIPE we cause waits in the queue instead of killing */
-    if ((saved = pthread_sigmask(SIG_BLOCK, &pipe_set, &old)) != 0) {
-        errno = saved;          /* it returns its error, not -1 */
-        return -1;
-    }
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
 
     do
         w = write(fd, buf, size);
@@ -206,8 +202,7 @@ ex_write_record(int fd, const void *buf, size_t size)
     saved = errno;
     if (w == -1 && errno == EPIPE && !was_pending)
         sigtimedwait(&pipe_set, NULL, &zero);   /* take back our SIGPIPE */
-    /* restoring a mask this call read cannot fail (EINVAL, EFAULT) */
-    (void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     errno = saved;
 
     if (w >= 0 && (size_t)w != size) {
