@@ -37,8 +37,6 @@
  * "ipclab" when that is NULL or empty) for every message, and open /dev/null read-only on any of descriptors
  * 0-2 that is closed, so that no FIFO lands there and writing to a closed
  * stdout fails (EBADF) instead of vanishing. Exits 1 when it cannot.
- * Ignores SIGXFSZ: a write past a file-size limit fails (EFBIG), and the
- * program says so, instead of being killed.
  */
 void
 ipc_set_progname(const char *argv0);

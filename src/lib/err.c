@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +57,6 @@ ipc_set_progname(const char *argv0)
     if (name != NULL && name[0] != '\0')     /* exec may give none */
         progname = name;
     open_std_fds();
-    signal(SIGXFSZ, SIG_IGN);   /* past a file-size limit: EFBIG, not death */
     display_locale();
 }
 
