@@ -544,8 +544,8 @@ traced_late(struct check *c, const struct tr_event *ev, uint64_t taken)
 
     violation(c, 5, taken, since(c, ev->vpid), ev->ts, "ack from %s to %s "
               "(value %" PRId64 ") was taken by the server before its "
-              "sender traced sending it: the reader's signal_send comes after the "
-              "server's signal_consume", who(c, ev->vpid, x),
+              "sender traced sending it: the reader's signal_send comes "
+              "after the server's signal_consume", who(c, ev->vpid, x),
               who(c, ev->peer_pid, y), ev->value);
     cause(c, "a reader that traces its ack after sending it, not before");
 }
