@@ -25,6 +25,9 @@
  *               3, or it is an API of the libraries the kit uses (the
  *               list below); <module>_suite is a pattern, not a name
  *
+ * alone: no file of the tree, text or not, cites the directory beside
+ * the kit that its authors had (students and instructors never have it).
+ *
  * help: a fenced block that starts with "$ PROG --help" shows exactly
  * what build/bin/PROG --help prints; every program of build/bin, each
  * COMMAND its --help lists, and every script of scripts/ and traces/
@@ -1156,6 +1159,39 @@ START_TEST(test_cited_options_exist)
 }
 END_TEST
 
+/* Files of the tree that cite the authors' directory beside it */
+static struct findings beside;
+
+static int
+cites_beside(const char *path, const struct stat *st, int flag,
+             struct FTW *ftw)
+{
+    static const char *const names[] = { "../" "shared", "STYLE" ".md",
+                                         "DESIGN" ".md", NULL };
+    const char *rel = path + strlen(h_srcdir()) + 1;
+    char *text;
+
+    (void)st;
+    if (ftw->level > 0 && flag == FTW_D &&
+        (strncmp(rel, "build", 5) == 0 || strcmp(rel, ".git") == 0))
+        return FTW_SKIP_SUBTREE;
+    if (flag != FTW_F || (text = docs_read(rel)) == NULL)
+        return FTW_CONTINUE;
+    for (int i = 0; names[i] != NULL; i++)
+        if (strstr(text, names[i]) != NULL)
+            found(&beside, rel, 0, "cites", names[i]);
+    free(text);
+    return FTW_CONTINUE;
+}
+
+START_TEST(test_stands_alone)
+{
+    ck_assert_int_eq(nftw(h_srcdir(), cites_beside, 16,
+                          FTW_PHYS | FTW_ACTIONRETVAL), 0);
+    report(&beside, "files that cite what is not in the kit");
+}
+END_TEST
+
 Suite *
 refs_suite(void)
 {
@@ -1168,6 +1204,7 @@ refs_suite(void)
     tcase_add_test(refs, test_cited_sections_exist);
     tcase_add_test(refs, test_cited_make_targets_exist);
     tcase_add_test(refs, test_cited_functions_exist);
+    tcase_add_test(refs, test_stands_alone);
     suite_add_tcase(s, refs);
     tcase_add_unchecked_fixture(help, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_add_test(help, test_help_in_docs_is_the_programs);
