@@ -269,18 +269,18 @@ cmd_overlap_run(const struct cmd_args *args)
     tr_hash_free_values(&o.fifos);
     tr_hash_free_values(&o.waits);
     if (rc == -1)
-        return 1;
+        return CMD_FAILED;
     if (!o.server) {
         fprintf(stderr, "%s: overlap: no server in the trace in '%s' (no "
                 "process traced itself as 'server')\n", ipc_progname(),
                 args->shown);
-        return 1;
+        return CMD_FAILED;
     }
     if (o.oom) {
         fprintf(stderr, "%s: overlap: out of memory, or more than %d "
                 "requests in one server at once\n", ipc_progname(),
                 OV_MAX_INSIDE);
-        return 1;
+        return CMD_FAILED;
     }
     printf("summary: %" PRIu64 " request%s entered beside another "
            "client's; at most %d client%s inside at once", o.together,

@@ -12,10 +12,8 @@
  * each event message (decode.c) and hands it on, keeping nothing.
  *
  * libbabeltrace2 reports failures as an error object with a chain of
- * causes; we print the first, which says what was wrong with the trace,
- * on one line.
+ * internal causes; we print one line of our own instead.
  */
-#include <ctype.h>
 #include <inttypes.h>
 #include <dirent.h>
 #include <limits.h>
@@ -183,30 +181,18 @@ compare_paths(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Print the root cause of the current libbabeltrace2 error, or 'dflt'
-   ('shown': the trace directory as messages print it). */
+/* Report that libbabeltrace2 failed on the trace ('shown': its directory
+   as messages print it), in one line of ours: its error's causes are a
+   chain of internal lines (addresses, unsafe paths) for its developers */
 static void
-report_bt_error(const char *shown, const char *dflt)
+report_bt_error(const char *shown)
 {
     const bt_error *err = bt_current_thread_take_error();
-    const char *msg = dflt;
-    char line[256], safe[256];
-    uint64_t n;
 
-    if (err != NULL && (n = bt_error_get_cause_count(err)) > 0)
-        msg = bt_error_cause_get_message(
-            bt_error_borrow_cause_by_index(err, 0));
-    snprintf(line, sizeof(line), "%s", msg);
-    line[strcspn(line, "\n")] = '\0';   /* one line, always */
-    n = strlen(line);
-    if (n > 0 && line[n - 1] == '.')
-        line[n - 1] = '\0';    /* our messages end without a full stop */
-    line[0] = (char)tolower((unsigned char)line[0]);
-    /* the cause may quote a path: shown safe too */
-    ipc_warnx("cannot read the trace in '%s': %s", shown,
-              ipc_shown(safe, sizeof(safe), line));
     if (err != NULL)
         bt_error_release(err);
+    ipc_warnx("cannot read the trace in '%s': it is not valid CTF, or "
+              "damaged or cut short (babeltrace2 says where)", shown);
 }
 
 static void
@@ -504,7 +490,7 @@ run_graph(const char *shown, char **paths, int n, struct reader *r)
     rc = 0;
     goto out_put_graph;
 out_error:
-    report_bt_error(shown, "not a valid CTF trace");
+    report_bt_error(shown);
 out_put_graph:
     bt_graph_put_ref(g);
 out_put_plugins:
