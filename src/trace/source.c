@@ -55,6 +55,15 @@ struct reader {
 static struct tr_gap *gaps;
 static size_t ngaps, gaps_cap;
 
+/* Where each stream's last packet ended: 'lttng stop' ends every stream
+   after the last event, so one that ends before it was cut short */
+struct stream_end {
+    const bt_stream *stream;    /* compared, never used */
+    uint64_t end;               /* ns */
+};
+static struct stream_end *ends;
+static size_t nends, ends_cap;
+
 static int64_t
 now_ns(void)
 {
@@ -339,6 +348,46 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info)
     }
 }
 
+/* Note where the packet of a packet-end message ended, for its stream */
+static void
+note_packet_end(struct reader *r, const bt_message *msg)
+{
+    const bt_stream *st = bt_packet_borrow_stream_const(
+        bt_message_packet_end_borrow_packet_const(msg));
+    const bt_value *scheme =
+        bt_trace_borrow_environment_entry_value_by_name_const(
+            bt_stream_borrow_trace_const(st), "tracer_buffering_scheme");
+    size_t i;
+
+    if (!bt_stream_class_packets_have_end_default_clock_snapshot(
+            bt_stream_borrow_class_const(st)))
+        return;                 /* the trace does not say: nothing known */
+    if (scheme != NULL && bt_value_is_string(scheme) &&
+        strcmp(bt_value_string_get(scheme), "pid") == 0)
+        return;                 /* a process's buffers end with it */
+    for (i = 0; i < nends && ends[i].stream != st; i++)
+        ;
+    if (i == nends) {
+        if (tr_grow(&ends, &ends_cap, nends + 1, sizeof(ends[0])) == -1) {
+            r->no_memory = 1;
+            return;
+        }
+        ends[nends++].stream = st;
+    }
+    ends[i].end = snapshot_ns(
+        bt_message_packet_end_borrow_default_clock_snapshot_const(msg), 0);
+}
+
+/* A stream whose last packet ended before the last event was cut short:
+   what it held from there on is lost */
+static void
+note_cut_streams(struct reader *r)
+{
+    for (size_t i = 0; i < nends; i++)
+        if (ends[i].end < r->info->last_ts)
+            note_gap(r, (struct tr_gap){ ends[i].end, r->info->last_ts, 0 });
+}
+
 static void
 handle(struct reader *r, const bt_message *msg)
 {
@@ -373,6 +422,9 @@ handle(struct reader *r, const bt_message *msg)
         return;
     case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
         add_gap(r, msg, 0);         /* whole packets: events unknown */
+        return;
+    case BT_MESSAGE_TYPE_PACKET_END:
+        note_packet_end(r, msg);
         return;
     default:
         return;
@@ -512,7 +564,7 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
 
     ipc_shown(shown, sizeof(shown), dir);
     memset(info, 0, sizeof(*info));
-    ngaps = 0;
+    ngaps = nends = 0;
     if (stat(dir, &st) == -1) {
         ipc_warn("cannot open trace directory '%s'", shown);
         return -1;
@@ -562,6 +614,8 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
         info->discarded = ri.discarded + ri.lost_packets; /* stop knew */
     if (rc == 0 && ri.streams_changed)  /* cut since: lost anywhere */
         note_gap(&r, (struct tr_gap){ 0, UINT64_MAX, 0 });
+    if (rc == 0)
+        note_cut_streams(&r);
     merge_gaps();
     if (rc == 0 && r.no_memory) {
         errno = ENOMEM;         /* what failed then, whatever ran since */
