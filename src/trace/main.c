@@ -211,14 +211,21 @@ parse_command(const char *word)
 static int
 run_held(const struct command *cmd, const struct cmd_args *a)
 {
-    FILE *held = tmpfile();
+    int out = dup(STDOUT_FILENO), status;     /* first: fd 1 is not free */
+    FILE *held;
     char buf[BUFSIZ];
-    int out = dup(STDOUT_FILENO), status;
     size_t n;
 
-    if (held == NULL || out == -1 || fflush(stdout) == EOF ||
+    if (out == -1) {
+        ipc_warn("cannot write to standard output");
+        return 1;
+    }
+    if ((held = tmpfile()) == NULL || fflush(stdout) == EOF ||
         dup2(fileno(held), STDOUT_FILENO) == -1) {
         ipc_warn("cannot hold the output in a temporary file");
+        close(out);
+        if (held != NULL)
+            fclose(held);
         return 1;
     }
     status = cmd->run(a);

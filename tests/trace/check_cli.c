@@ -449,22 +449,26 @@ START_TEST(test_cli_lost_said_once)
 }
 END_TEST
 
-/* Output that cannot be written (a full disk) is an error, said once:
-   exit 1, never 0 */
+/* Output that cannot be written (a full disk, or closed) is an error,
+   said once: exit 1, never 0 */
 START_TEST(test_cli_output_fails)
 {
     char script[4096];
     const char *argv[] = { "/bin/sh", "-c", script, NULL };
     struct tt_run r;
 
-    snprintf(script, sizeof(script), "exec '%s' %s '%s' > /dev/full",
-             tt_tool(), command_helps[_i].name, tt_dir(TT_DEFAULT));
-    tt_exec(&r, argv);
-    ck_assert_msg(r.status == 1, "%s: exit %d", command_helps[_i].name,
-                  r.status);
-    ck_assert_msg(tt_count_lines(r.err, "cannot write to standard output")
-                  == 1, "%s:\n%s", command_helps[_i].name, r.err);
-    tt_run_free(&r);
+    /* a full disk, then no standard output at all (closed) */
+    for (int closed = 0; closed < 2; closed++) {
+        snprintf(script, sizeof(script), "exec '%s' %s '%s' %s", tt_tool(),
+                 command_helps[_i].name, tt_dir(TT_DEFAULT),
+                 closed ? ">&-" : "> /dev/full");
+        tt_exec(&r, argv);
+        ck_assert_msg(r.status == 1, "%s: exit %d", script, r.status);
+        ck_assert_msg(tt_count_lines(r.err, "cannot write to standard "
+                                     "output") == 1, "%s:\n%s", script,
+                      r.err);
+        tt_run_free(&r);
+    }
 }
 END_TEST
 
