@@ -633,15 +633,22 @@ START_TEST(test_check_last_packets_cut)
     struct stat st;
     struct tt_run r;
 
-    /* a stream's last packets cut off (its index gone too): it ends before
-       the trace does, so what it held from there on is lost; the
-       requests it would have answered are not judged, never R8 */
+    /* a stream cut after its first packet (its index gone too): it ends
+       before the trace does, so what it held from there on is lost; the
+       requests it would have answered are not judged, never R8. Only
+       another stream's later events show it. */
     if (!record_packets("last-cut", dir, sizeof(dir), stream,
                         sizeof(stream)))
         return;
-    ck_assert_int_eq(stat(stream, &st), 0);
-    ck_assert_int_eq(truncate(stream, st.st_size - 2 * PACKET), 0);
     slash = strrchr(stream, '/');
+    snprintf(idx, sizeof(idx), "%.*s/ipclab_%d", (int)(slash - stream),
+             stream, strcmp(slash, "/ipclab_0") == 0);
+    if (stat(idx, &st) == -1) {
+        printf("check: SKIP: test_check_last_packets_cut: one stream only "
+               "(one CPU)\n");
+        return;
+    }
+    ck_assert_int_eq(truncate(stream, PACKET), 0);
     snprintf(idx, sizeof(idx), "%.*s/index%s.idx", (int)(slash - stream),
              stream, slash);
     ck_assert_int_eq(unlink(idx), 0);
