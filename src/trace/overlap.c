@@ -282,7 +282,7 @@ cmd_overlap_run(const struct cmd_args *args)
     int rc;
 
     printf("requests of different clients in the server at once (from its "
-           "FIFO1 read to its FIFO2 write), ms:\n");
+           "FIFO1 read to its FIFO2 write or drop), ms:\n");
     rc = tr_source_read(dir, on_event, &o, NULL, &info);
     tr_hash_free_values(&o.fifos);
     tr_hash_free_values(&o.waits);

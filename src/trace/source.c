@@ -327,8 +327,9 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info)
         return;
     /* a lost packet's events, or a stretch's, may be more than counted */
     ipc_warnx("warning: the tracer lost at least %" PRIu64 " event%s in '%s' "
-              "(its buffers were full): what happened there is incomplete, "
-              "not wrong", info->discarded, info->discarded == 1 ? "" : "s",
+              "(full buffers, or a file cut since): what happened there is "
+              "incomplete, not wrong", info->discarded,
+              info->discarded == 1 ? "" : "s",
               ipc_shown(shown, sizeof(shown), dir));
     for (size_t i = 0; i < ngaps; i++) {
         if (i == WARN_GAPS && ngaps > WARN_GAPS + 1) {
