@@ -120,6 +120,12 @@ static const struct {
     { "filter of check", { "check", "--pid", "1", "/a", NULL } },
     { "bad request", { "seq", "--request", "4711", "/a", NULL } },
     { "bad time", { "seq", "--since", "soon", "/a", NULL } },
+    /* what strtod() and strtoul() would take, but is no time nor number */
+    { "time nan", { "seq", "--since", "nan", "/a", NULL } },
+    { "time in hex", { "seq", "--until", "0x10", "/a", NULL } },
+    { "time after a space", { "seq", "--since", " 2ms", "/a", NULL } },
+    { "signed pid", { "seq", "--request", "+4711:1", "/a", NULL } },
+    { "seq after a space", { "seq", "--request", "4711: 1", "/a", NULL } },
     { "since after until", { "seq", "--since", "2ms", "--until", "1ms",
                              "/a", NULL } },
     { "narrow width", { "seq", "--width", "5", "/a", NULL } },
