@@ -1013,8 +1013,10 @@ cmd_check_run(const struct cmd_args *args)
     size_t n;
     int rc = 1;
 
-    if (tr_source_read(dir, on_event, &c, NULL, &info) == -1)
+    if (tr_source_read(dir, on_event, &c, NULL, &info) == -1) {
+        rc = CMD_FAILED;
         goto out;
+    }
     c.origin = info.first_ts;
     leftovers(&c, UINT64_MAX, "the trace ends");
     g = tr_source_gaps(&n);
@@ -1025,6 +1027,7 @@ cmd_check_run(const struct cmd_args *args)
     if (report(&c, g, n) == -1) {
         errno = ENOMEM;
         ipc_warn("cannot check '%s'", args->shown);
+        rc = CMD_FAILED;
         goto out;
     }
     for (size_t i = 0; i < n; i++) {

@@ -418,7 +418,7 @@ cmd_chrome_run(const struct cmd_args *args)
     tr_procs_free(&c.procs);
     if (c.nomem) {
         ipc_warnx("chrome: out of memory writing '%s'", c.dir);
-        return 1;
+        return CMD_FAILED;
     }
-    return rc == 0 ? 0 : 1;
+    return rc == 0 ? 0 : CMD_FAILED;
 }

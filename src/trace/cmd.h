@@ -1,9 +1,11 @@
 /*
  * trace/cmd.h - the subcommands of ipclab-trace, as main.c calls them.
  *
- * Each takes the parsed command line and returns the exit status: 0 when
- * it did its job (check: when the protocol holds), 1 otherwise, after
- * printing why. Usage errors never get here: main.c exits 2 for them.
+ * Each takes the parsed command line and returns the exit status of its
+ * result: 0 when it did its job (check: when the protocol holds; 1 for
+ * violations, 3 when not verified), or CMD_FAILED after printing why it
+ * could not: main.c then exits 1 and writes none of what it printed.
+ * Usage errors never get here: main.c exits 2 for them.
  */
 #ifndef IPCLAB_TRACE_CMD_H
 #define IPCLAB_TRACE_CMD_H
@@ -12,6 +14,8 @@
 
 #include "spacetime.h"
 #include "view.h"
+
+#define CMD_FAILED (-1)         /* no result: its output is not written */
 
 struct seq_opts {
     int width;                  /* columns to fit in (--width) */

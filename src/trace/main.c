@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipclab/cli.h"
 #include "ipclab/err.h"
@@ -204,14 +205,57 @@ parse_command(const char *word)
                     ipc_shown(shown, sizeof(shown), word));
 }
 
-/* A command's exit status, once what it printed is written out */
+/* Run cmd with its standard output held in a temporary file, written out
+   only when it did not fail: a failure leaves nothing on stdout that looks
+   like a result (half a JSON document, a table cut short). */
 static int
-written(int status)
+run_held(const struct command *cmd, const struct cmd_args *a)
 {
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return status;
-    ipc_warnx("cannot write to standard output");
-    return 1;
+    int out = dup(STDOUT_FILENO), status;     /* first: fd 1 is not free */
+    FILE *held;
+    char buf[BUFSIZ];
+    size_t n;
+
+    if (out == -1) {
+        ipc_warn("cannot write to standard output");
+        return 1;
+    }
+    if ((held = tmpfile()) == NULL || fflush(stdout) == EOF ||
+        dup2(fileno(held), STDOUT_FILENO) == -1) {
+        ipc_warn("cannot hold the output in a temporary file");
+        close(out);
+        if (held != NULL)
+            fclose(held);
+        return 1;
+    }
+    status = cmd->run(a);
+    if ((fflush(stdout) == EOF || ferror(stdout)) && status != CMD_FAILED) {
+        ipc_warn("cannot hold the output in a temporary file");
+        status = CMD_FAILED;
+    }
+    if (dup2(out, STDOUT_FILENO) == -1) {
+        ipc_warn("cannot write to standard output");
+        return 1;
+    }
+    close(out);
+    clearerr(stdout);
+    if (status == CMD_FAILED) {
+        fclose(held);
+        return 1;
+    }
+    rewind(held);
+    while ((n = fread(buf, 1, sizeof(buf), held)) > 0)
+        fwrite(buf, 1, n, stdout);
+    if (ferror(held)) {
+        ipc_warn("cannot read back the output held in a temporary file");
+        status = 1;
+    }
+    fclose(held);
+    if (fflush(stdout) == EOF || ferror(stdout)) {
+        ipc_warnx("cannot write to standard output");
+        return 1;
+    }
+    return status;
 }
 
 /* Add an option, as the user gave it, to the advice svg may print */
@@ -325,7 +369,7 @@ main(int argc, char *argv[])
         return 1;
     }
     a.shown = shown;
-    status = written(cmd->run(&a));
+    status = run_held(cmd, &a);
     free(shown);
     return status;
 }

@@ -4,7 +4,8 @@
  * Two questions of lab 05, answered from the server's own events:
  *
  *   in the server at once   a request is in the server from its FIFO1 read
- *                           to its FIFO2 write (both by the server); each
+ *                           to its FIFO2 write, its drop, or the end of
+ *                           the server (its exit or reaping); each
  *                           request that enters is listed with the
  *                           requests of OTHER clients already inside
  *   waits for another       FIFO2 and FIFO3 carry one record at a time: a
@@ -145,16 +146,29 @@ enter(struct overlap *o, const struct tr_event *ev)
     }
 }
 
+/* Request pid:seq leaves server 'server'; every request of it when pid
+   is 0 (the server's life ended) */
 static void
-leave(struct overlap *o, const struct tr_event *ev)
+leave(struct overlap *o, int server, int pid, uint32_t seq)
 {
     for (int i = 0; i < o->ninside; i++) {
-        if (o->inside[i].server == ev->vpid && o->inside[i].pid == ev->pid &&
-            o->inside[i].seq == ev->seq) {
-            o->inside[i] = o->inside[--o->ninside];
-            return;
+        if (o->inside[i].server == server &&
+            (pid == 0 || (o->inside[i].pid == pid &&
+                          o->inside[i].seq == seq))) {
+            o->inside[i--] = o->inside[--o->ninside];
+            if (pid != 0)
+                return;
         }
     }
+}
+
+/* The life of process 'pid' ended: as a server, it holds nothing more */
+static void
+ended(struct overlap *o, int pid)
+{
+    leave(o, pid, 0, 0);
+    for (int fifo = 2; fifo <= 3; fifo++)
+        free(tr_hash_del(&o->fifos, TR_KEY(pid, fifo)));
 }
 
 /* A record for FIFO 'fifo' is ready to be written by server 'server' */
@@ -241,8 +255,12 @@ on_event(const struct tr_event *ev, void *arg)
     } else if (ev->type == TR_RECORD_WRITE &&
                (ev->fifo == 2 || ev->fifo == 3)) {
         if (ev->fifo == 2)
-            leave(o, ev);
+            leave(o, ev->vpid, ev->pid, ev->seq);
         written(o, ev);
+    } else if (ev->type == TR_RECORD_DROP && ev->pid != 0) {
+        leave(o, ev->vpid, ev->pid, ev->seq);   /* stale: never answered */
+    } else if (ev->type == TR_PROC_EXIT || ev->type == TR_PROC_REAP) {
+        ended(o, ev->type == TR_PROC_EXIT ? ev->vpid : ev->child_pid);
     } else if (ev->type == TR_SIGNAL_SEND && strcmp(ev->what, "ready") == 0) {
         /* the ready that follows a write names the record's reader */
         for (int fifo = 2; fifo <= 3; fifo++)
@@ -264,23 +282,23 @@ cmd_overlap_run(const struct cmd_args *args)
     int rc;
 
     printf("requests of different clients in the server at once (from its "
-           "FIFO1 read to its FIFO2 write), ms:\n");
+           "FIFO1 read to its FIFO2 write or drop), ms:\n");
     rc = tr_source_read(dir, on_event, &o, NULL, &info);
     tr_hash_free_values(&o.fifos);
     tr_hash_free_values(&o.waits);
     if (rc == -1)
-        return 1;
+        return CMD_FAILED;
     if (!o.server) {
         fprintf(stderr, "%s: overlap: no server in the trace in '%s' (no "
                 "process traced itself as 'server')\n", ipc_progname(),
                 args->shown);
-        return 1;
+        return CMD_FAILED;
     }
     if (o.oom) {
         fprintf(stderr, "%s: overlap: out of memory, or more than %d "
                 "requests in one server at once\n", ipc_progname(),
                 OV_MAX_INSIDE);
-        return 1;
+        return CMD_FAILED;
     }
     printf("summary: %" PRIu64 " request%s entered beside another "
            "client's; at most %d client%s inside at once", o.together,

@@ -544,5 +544,5 @@ cmd_seq_run(const struct cmd_args *args)
     s.nsteps = 0;
     s.g = args->seq.ascii ? &ascii : &unicode;
     return tr_diagram_run(args->dir, &args->view, room / 4 > 4 ? room / 4 : 4,
-                          &ops, &s) == 0 ? 0 : 1;
+                          &ops, &s) == 0 ? 0 : CMD_FAILED;
 }

@@ -243,7 +243,7 @@ cmd_shiviz_run(const struct cmd_args *args)
     const char *dir = args->dir;
     struct shiviz s = { 0 };
     struct tr_source_info info;
-    int rc = 1;
+    int rc = CMD_FAILED;
 
     if (tr_match_read(dir, &s.procs, NULL, on_item, &s, &info) == 0) {
         if (s.oom)

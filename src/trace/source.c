@@ -12,10 +12,8 @@
  * each event message (decode.c) and hands it on, keeping nothing.
  *
  * libbabeltrace2 reports failures as an error object with a chain of
- * causes; we print the first, which says what was wrong with the trace,
- * on one line.
+ * internal causes; we print one line of our own instead.
  */
-#include <ctype.h>
 #include <inttypes.h>
 #include <dirent.h>
 #include <limits.h>
@@ -56,6 +54,15 @@ struct reader {
 /* The lost stretches of the last read (tr_source_gaps) */
 static struct tr_gap *gaps;
 static size_t ngaps, gaps_cap;
+
+/* Where each stream's last packet ended: 'lttng stop' ends every stream
+   after the last event, so one that ends before it was cut short */
+struct stream_end {
+    const bt_stream *stream;    /* compared, never used */
+    uint64_t end;               /* ns */
+};
+static struct stream_end *ends;
+static size_t nends, ends_cap;
 
 static int64_t
 now_ns(void)
@@ -183,30 +190,18 @@ compare_paths(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Print the root cause of the current libbabeltrace2 error, or 'dflt'
-   ('shown': the trace directory as messages print it). */
+/* Report that libbabeltrace2 failed on the trace ('shown': its directory
+   as messages print it), in one line of ours: its error's causes are a
+   chain of internal lines (addresses, unsafe paths) for its developers */
 static void
-report_bt_error(const char *shown, const char *dflt)
+report_bt_error(const char *shown)
 {
     const bt_error *err = bt_current_thread_take_error();
-    const char *msg = dflt;
-    char line[256], safe[256];
-    uint64_t n;
 
-    if (err != NULL && (n = bt_error_get_cause_count(err)) > 0)
-        msg = bt_error_cause_get_message(
-            bt_error_borrow_cause_by_index(err, 0));
-    snprintf(line, sizeof(line), "%s", msg);
-    line[strcspn(line, "\n")] = '\0';   /* one line, always */
-    n = strlen(line);
-    if (n > 0 && line[n - 1] == '.')
-        line[n - 1] = '\0';    /* our messages end without a full stop */
-    line[0] = (char)tolower((unsigned char)line[0]);
-    /* the cause may quote a path: shown safe too */
-    ipc_warnx("cannot read the trace in '%s': %s", shown,
-              ipc_shown(safe, sizeof(safe), line));
     if (err != NULL)
         bt_error_release(err);
+    ipc_warnx("cannot read the trace in '%s': it is not valid CTF, or "
+              "damaged or cut short (babeltrace2 says where)", shown);
 }
 
 static void
@@ -332,8 +327,9 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info)
         return;
     /* a lost packet's events, or a stretch's, may be more than counted */
     ipc_warnx("warning: the tracer lost at least %" PRIu64 " event%s in '%s' "
-              "(its buffers were full): what happened there is incomplete, "
-              "not wrong", info->discarded, info->discarded == 1 ? "" : "s",
+              "(full buffers, or a file cut since): what happened there is "
+              "incomplete, not wrong", info->discarded,
+              info->discarded == 1 ? "" : "s",
               ipc_shown(shown, sizeof(shown), dir));
     for (size_t i = 0; i < ngaps; i++) {
         if (i == WARN_GAPS && ngaps > WARN_GAPS + 1) {
@@ -351,6 +347,46 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info)
                 tr_fmt_since(gaps[i].begin, info->first_ts, a, sizeof(a)),
                 tr_fmt_since(gaps[i].end, info->first_ts, b, sizeof(b)));
     }
+}
+
+/* Note where the packet of a packet-end message ended, for its stream */
+static void
+note_packet_end(struct reader *r, const bt_message *msg)
+{
+    const bt_stream *st = bt_packet_borrow_stream_const(
+        bt_message_packet_end_borrow_packet_const(msg));
+    const bt_value *scheme =
+        bt_trace_borrow_environment_entry_value_by_name_const(
+            bt_stream_borrow_trace_const(st), "tracer_buffering_scheme");
+    size_t i;
+
+    if (!bt_stream_class_packets_have_end_default_clock_snapshot(
+            bt_stream_borrow_class_const(st)))
+        return;                 /* the trace does not say: nothing known */
+    if (scheme != NULL && bt_value_is_string(scheme) &&
+        strcmp(bt_value_string_get(scheme), "pid") == 0)
+        return;                 /* a process's buffers end with it */
+    for (i = 0; i < nends && ends[i].stream != st; i++)
+        ;
+    if (i == nends) {
+        if (tr_grow(&ends, &ends_cap, nends + 1, sizeof(ends[0])) == -1) {
+            r->no_memory = 1;
+            return;
+        }
+        ends[nends++].stream = st;
+    }
+    ends[i].end = snapshot_ns(
+        bt_message_packet_end_borrow_default_clock_snapshot_const(msg), 0);
+}
+
+/* A stream whose last packet ended before the last event was cut short:
+   what it held from there on is lost */
+static void
+note_cut_streams(struct reader *r)
+{
+    for (size_t i = 0; i < nends; i++)
+        if (ends[i].end < r->info->last_ts)
+            note_gap(r, (struct tr_gap){ ends[i].end, r->info->last_ts, 0 });
 }
 
 static void
@@ -387,6 +423,9 @@ handle(struct reader *r, const bt_message *msg)
         return;
     case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
         add_gap(r, msg, 0);         /* whole packets: events unknown */
+        return;
+    case BT_MESSAGE_TYPE_PACKET_END:
+        note_packet_end(r, msg);
         return;
     default:
         return;
@@ -504,7 +543,7 @@ run_graph(const char *shown, char **paths, int n, struct reader *r)
     rc = 0;
     goto out_put_graph;
 out_error:
-    report_bt_error(shown, "not a valid CTF trace");
+    report_bt_error(shown);
 out_put_graph:
     bt_graph_put_ref(g);
 out_put_plugins:
@@ -526,7 +565,7 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
 
     ipc_shown(shown, sizeof(shown), dir);
     memset(info, 0, sizeof(*info));
-    ngaps = 0;
+    ngaps = nends = 0;
     if (stat(dir, &st) == -1) {
         ipc_warn("cannot open trace directory '%s'", shown);
         return -1;
@@ -576,6 +615,8 @@ tr_source_read_all(const char *dir, tr_event_fn fn, void *arg,
         info->discarded = ri.discarded + ri.lost_packets; /* stop knew */
     if (rc == 0 && ri.streams_changed)  /* cut since: lost anywhere */
         note_gap(&r, (struct tr_gap){ 0, UINT64_MAX, 0 });
+    if (rc == 0)
+        note_cut_streams(&r);
     merge_gaps();
     if (rc == 0 && r.no_memory) {
         errno = ENOMEM;         /* what failed then, whatever ran since */

@@ -36,7 +36,9 @@ struct tr_source_info {
  * A stretch of time in which the tracer lost events, because its buffers
  * were full, or a whole packet of them: the CTF packets' discarded-event
  * counters and sequence numbers, as libbabeltrace2 reports them (one
- * discarded-events or discarded-packets message per stream and packet).
+ * discarded-events or discarded-packets message per stream and packet),
+ * and the end of a stream cut short: from its last packet's end to the
+ * last event.
  * Overlapping stretches are merged. A stretch whose times the trace does
  * not give is [0, UINT64_MAX]: anywhere.
  */

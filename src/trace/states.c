@@ -112,7 +112,7 @@ cmd_states_run(const struct cmd_args *args)
     struct states s = { 0 };
     struct tr_source_info info;
     char ms[32], pct[16];
-    int rc = 1;
+    int rc = CMD_FAILED;
 
     if (tr_source_read(dir, on_event, &s, NULL, &info) == -1)
         goto out;

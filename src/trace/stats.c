@@ -231,7 +231,7 @@ cmd_stats_run(const struct cmd_args *args)
     const char *dir = args->dir;
     static struct stats s;      /* large: the histograms */
     struct tr_source_info info;
-    int rc = 1;
+    int rc = CMD_FAILED;
 
     if (tr_match_read(dir, &s.procs, on_event, on_item, &s, &info) == 0) {
         report(&s, args->shown, &info);

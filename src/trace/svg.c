@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipclab/err.h"
 #include "cmd.h"
@@ -614,28 +615,35 @@ svg_item(struct tr_layout *L, const struct tr_item *it, void *arg)
     st_add(&s->d, it);
 }
 
-/* Write page 'page' of 'pages' to NAME-N.svg (or stdout); 0 or -1 */
+/* The file of page 'page' of 'pages': NAME-N.svg, NAME.svg, or "-" */
+static void
+page_path(const struct svg *s, int page, int pages, char *path, size_t size)
+{
+    const char *out = s->opts->output;
+    size_t n;
+
+    if (out == NULL || strcmp(out, "-") == 0) {
+        snprintf(path, size, "-");
+        return;
+    }
+    n = strlen(out);
+    if (n > 4 && strcmp(out + n - 4, ".svg") == 0)
+        n -= 4;
+    if (pages > 1)
+        snprintf(path, size, "%.*s-%d.svg", (int)n, out, page + 1);
+    else
+        snprintf(path, size, "%.*s.svg", (int)n, out);
+}
+
+/* Write page 'page' of 'pages' to its file (or stdout); 0 or -1 */
 static int
 write_page(struct svg *s, int page, int pages)
 {
-    const char *out = s->opts->output;
     char path[4096];
-    size_t n;
 
     s->ylo = s->starts[page];
     s->yhi = page + 1 < pages ? s->starts[page + 1] : s->d.height;
-    if (out == NULL || strcmp(out, "-") == 0) {
-        snprintf(path, sizeof(path), "-");
-    } else {
-        n = strlen(out);
-        if (n > 4 && strcmp(out + n - 4, ".svg") == 0)
-            n -= 4;
-        if (pages > 1)
-            snprintf(path, sizeof(path), "%.*s-%d.svg", (int)n, out,
-                     page + 1);
-        else
-            snprintf(path, sizeof(path), "%.*s.svg", (int)n, out);
-    }
+    page_path(s, page, pages, path, sizeof(path));
     if ((s->f = svg_create(path)) == NULL)
         return -1;
     draw_page(s, page, pages);
@@ -776,6 +784,20 @@ paginate(struct svg *s)
     return n;
 }
 
+/* Remove the files of the first 'n' of 'pages' pages: a failure leaves
+   no page set that looks whole, nor a page cut short */
+static void
+remove_pages(const struct svg *s, int n, int pages)
+{
+    char path[4096];
+
+    for (int p = 0; p < n; p++) {
+        page_path(s, p, pages, path, sizeof(path));
+        if (strcmp(path, "-") != 0 && unlink(path) == -1 && errno != ENOENT)
+            ipc_warn("cannot remove '%s'", path);
+    }
+}
+
 static int
 svg_end(struct tr_layout *L, void *arg)
 {
@@ -808,9 +830,12 @@ svg_end(struct tr_layout *L, void *arg)
         refuse(s, pages);
         return -1;
     }
-    for (int p = 0; p < pages; p++)
-        if (write_page(s, p, pages) == -1)
+    for (int p = 0; p < pages; p++) {
+        if (write_page(s, p, pages) == -1) {
+            remove_pages(s, s->f != NULL ? p + 1 : p, pages);
             return -1;
+        }
+    }
     return 0;
 }
 
@@ -825,7 +850,7 @@ cmd_svg_run(const struct cmd_args *args)
 
     st_init(&s.d, args->svg.layout);
     rc = tr_diagram_run(args->dir, &args->view, ST_MAX_LANES, &ops, &s) == 0
-         ? 0 : 1;
+         ? 0 : CMD_FAILED;
     st_free(&s.d);
     free(s.starts);
     return rc;

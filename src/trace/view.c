@@ -7,6 +7,14 @@
 
 #include "view.h"
 
+/* Was [s, end) parsed from characters of 'chars' only? strtod() and
+   strtoul() also take spaces, signs, hex, "nan" and "inf" */
+static bool
+plain(const char *s, const char *end, const char *chars)
+{
+    return end > s && (size_t)(end - s) == strspn(s, chars);
+}
+
 void
 tr_view_init(struct tr_view *v)
 {
@@ -25,7 +33,7 @@ tr_view_parse_time(const char *s, uint64_t *ns)
 
     errno = 0;
     v = strtod(s, &end);
-    if (end == s || errno != 0 || v < 0 || v > 1e6)
+    if (!plain(s, end, "0123456789.") || errno != 0 || v > 1e6)
         goto bad;
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcmp(end, units[i].unit) == 0) {
@@ -47,12 +55,13 @@ tr_view_parse_request(const char *s, int *pid, uint32_t *seq)
 
     errno = 0;
     p = strtol(s, &end, 10);
-    if (end == s || *end != ':' || p <= 0 || p > 0x7fffffffL || errno != 0)
+    if (!plain(s, end, "0123456789") || *end != ':' || p <= 0 ||
+        p > 0x7fffffffL || errno != 0)
         goto bad;
     s = end + 1;
     q = strtoul(s, &end, 10);
-    if (end == s || *end != '\0' || *s == '-' || q == 0 || q > 0xffffffffUL
-        || errno != 0)
+    if (!plain(s, end, "0123456789") || *end != '\0' || q == 0 ||
+        q > 0xffffffffUL || errno != 0)
         goto bad;
     *pid = (int)p;
     *seq = (uint32_t)q;

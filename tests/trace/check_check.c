@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,6 +525,8 @@ START_TEST(test_check_lost_after_unannounced)
 }
 END_TEST
 
+enum { PACKET = 4096 };         /* record_packets()'s packet size */
+
 /* Copy stream file 'path' without its second packet of 'size' bytes, and
    drop its index (which would still name it) */
 static void
@@ -553,11 +556,15 @@ cut_second_packet(const char *path, long size)
     ck_assert_int_eq(unlink(idx), 0);
 }
 
-START_TEST(test_check_lost_packet)
+/* Record lab 04's protocol experiment with small packets into tt_tmp()/
+   NAME (dir), without record.info's file sizes, as by hand; the path of
+   a stream of three packets or more. false (after saying SKIP): no such
+   stream, or the recording is not clean to begin with. */
+static bool
+record_packets(const char *name, char *dir, size_t n, char *stream,
+               size_t ns)
 {
-    enum { PACKET = 4096 };
-    char dir[PATH_MAX], rec[PATH_MAX], lab[PATH_MAX], env[PATH_MAX];
-    char stream[PATH_MAX + 64], info[PATH_MAX + 16];
+    char rec[PATH_MAX], lab[PATH_MAX], env[PATH_MAX], info[PATH_MAX + 16];
     const char *argv[] = { rec, "-o", dir, "--buffers", "4096,64", "--",
                            "env", env, lab, "protocol", NULL };
     const char *unsized[] = { "sed", "-i", "/^streams=/d", info, NULL };
@@ -565,9 +572,7 @@ START_TEST(test_check_lost_packet)
     struct tt_run r;
     int cpu;
 
-    /* small packets, many of them, none lost: one cut out of a stream
-       leaves a gap that only its sequence numbers show */
-    snprintf(dir, sizeof(dir), "%s/packets", tt_tmp());
+    snprintf(dir, n, "%s/%s", tt_tmp(), name);
     snprintf(rec, sizeof(rec), "%s/traces/record.sh", tt_root());
     snprintf(lab, sizeof(lab), "%s/lab04-signal-sync", tt_bindir());
     snprintf(env, sizeof(env), "TMPDIR=%s", tt_tmp());
@@ -577,35 +582,80 @@ START_TEST(test_check_lost_packet)
     tt_run_free(&r);
     tt_trace(&r, "check", dir, NULL);
     if (r.status != 0) {
-        printf("check: SKIP: test_check_lost_packet: the recording is not "
-               "clean (exit %d)\n", r.status);
+        printf("check: SKIP: %s: the recording is not clean (exit %d)\n",
+               name, r.status);
         tt_run_free(&r);
-        return;
+        return false;
     }
     tt_run_free(&r);
     for (cpu = 0; cpu < 1024; cpu++) {
-        snprintf(stream, sizeof(stream), "%s/ust/uid/%d/64-bit/ipclab_%d",
-                 dir, (int)getuid(), cpu);
+        snprintf(stream, ns, "%s/ust/uid/%d/64-bit/ipclab_%d", dir,
+                 (int)getuid(), cpu);
         if (stat(stream, &st) == 0 && st.st_size >= 3 * PACKET)
             break;
     }
     if (cpu == 1024) {
-        printf("check: SKIP: test_check_lost_packet: no stream of three "
-               "packets in %s\n", dir);
-        return;
+        printf("check: SKIP: %s: no stream of three packets in %s\n", name,
+               dir);
+        return false;
     }
-    cut_second_packet(stream, PACKET);
-    /* without record.sh's file sizes only the sequence numbers show the
-       gap, and where it is */
+    /* without record.sh's file sizes only the packets show a cut */
     tt_exec(&r, unsized);
     ck_assert_int_eq(r.status, 0);
     tt_run_free(&r);
+    return true;
+}
+
+START_TEST(test_check_lost_packet)
+{
+    char dir[PATH_MAX], stream[PATH_MAX + 64];
+    struct tt_run r;
+
+    /* small packets, many of them, none lost: one cut out of a stream
+       leaves a gap that only its sequence numbers show */
+    if (!record_packets("packets", dir, sizeof(dir), stream, sizeof(stream)))
+        return;
+    cut_second_packet(stream, PACKET);
     tt_trace(&r, "check", dir, NULL);
     ck_assert_msg(r.status == 3, "exit %d, not 3 (a lost packet unseen):"
                   "\n%s%s", r.status, r.out, r.err);
     ck_assert_int_gt(tt_count_lines(r.out, "not judged: +"), 0);
     ck_assert_int_eq(tt_count_lines(r.out, " ms] R"), 0);
     ck_assert_ptr_nonnull(strstr(r.err, "lost: events (how many unknown)"));
+    tt_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_check_last_packets_cut)
+{
+    char dir[PATH_MAX], stream[PATH_MAX + 64], idx[PATH_MAX + 80];
+    char *slash;
+    struct stat st;
+    struct tt_run r;
+
+    /* a stream cut after its first packet (its index gone too): it ends
+       before the trace does, so what it held from there on is lost; the
+       requests it would have answered are not judged, never R8. Only
+       another stream's later events show it. */
+    if (!record_packets("last-cut", dir, sizeof(dir), stream,
+                        sizeof(stream)))
+        return;
+    slash = strrchr(stream, '/');
+    snprintf(idx, sizeof(idx), "%.*s/ipclab_%d", (int)(slash - stream),
+             stream, strcmp(slash, "/ipclab_0") == 0);
+    if (stat(idx, &st) == -1) {
+        printf("check: SKIP: test_check_last_packets_cut: one stream only "
+               "(one CPU)\n");
+        return;
+    }
+    ck_assert_int_eq(truncate(stream, PACKET), 0);
+    snprintf(idx, sizeof(idx), "%.*s/index%s.idx", (int)(slash - stream),
+             stream, slash);
+    ck_assert_int_eq(unlink(idx), 0);
+    tt_trace(&r, "check", dir, NULL);
+    ck_assert_msg(r.status == 3, "exit %d, not 3 (a cut "
+                  "stream judged):\n%s%s", r.status, r.out, r.err);
+    ck_assert_int_eq(tt_count_lines(r.out, " ms] R"), 0);
     tt_run_free(&r);
 }
 END_TEST
@@ -665,6 +715,7 @@ check_suite(void)
     tcase_add_unchecked_fixture(errors, tt_need_lost, NULL);
     tcase_add_test(errors, test_check_lost_after_unannounced);
     tcase_add_test(errors, test_check_lost_packet);
+    tcase_add_test(errors, test_check_last_packets_cut);
     tcase_add_unchecked_fixture(errors, tt_need_lab04, NULL);
     tcase_add_test(errors, test_check_judges_each_experiment);
     tcase_add_test(errors, test_check_new_fifo_starts_empty);

@@ -23,8 +23,9 @@
 #include "suites.h"
 
 static const char *const commands[] = { "seq", "svg", "chrome", "stats",
-                                        "check" };
-#define NCOMMANDS 5
+                                        "check", "overlap", "shiviz",
+                                        "states" };
+#define NCOMMANDS 8
 
 START_TEST(test_cli_help)
 {
@@ -119,6 +120,12 @@ static const struct {
     { "filter of check", { "check", "--pid", "1", "/a", NULL } },
     { "bad request", { "seq", "--request", "4711", "/a", NULL } },
     { "bad time", { "seq", "--since", "soon", "/a", NULL } },
+    /* what strtod() and strtoul() would take, but is no time nor number */
+    { "time nan", { "seq", "--since", "nan", "/a", NULL } },
+    { "time in hex", { "seq", "--until", "0x10", "/a", NULL } },
+    { "time after a space", { "seq", "--since", " 2ms", "/a", NULL } },
+    { "signed pid", { "seq", "--request", "+4711:1", "/a", NULL } },
+    { "seq after a space", { "seq", "--request", "4711: 1", "/a", NULL } },
     { "since after until", { "seq", "--since", "2ms", "--until", "1ms",
                              "/a", NULL } },
     { "narrow width", { "seq", "--width", "5", "/a", NULL } },
@@ -193,7 +200,37 @@ START_TEST(test_cli_corrupt_trace)
     fputs("this is not CTF metadata\n", f);
     fclose(f);
     snprintf(want, sizeof(want), "ipclab-trace: cannot read the trace in "
-             "'%s': cannot create trace for `%s`\n", dir, dir);
+             "'%s': it is not valid CTF, or damaged or cut short (babeltrace2 "
+             "says where)\n", dir);
+    assert_refused(dir, want);
+}
+END_TEST
+
+/* A packet damaged after others were read: one line of ours, and nothing
+   on stdout that looks like a result (no JSON or table cut short) */
+START_TEST(test_cli_packet_damaged)
+{
+    enum { PACKET = 4096 };     /* tt_need_lost()'s buffers */
+    char dir[128], stream[192], want[512];
+    struct stat st;
+    FILE *f;
+    int cpu;
+
+    tt_copy(TT_EMIT_LOST, "damaged", dir, sizeof(dir));
+    for (cpu = 0; cpu < 1024; cpu++) {
+        snprintf(stream, sizeof(stream), "%s/ust/uid/%d/64-bit/ipclab_%d",
+                 dir, (int)getuid(), cpu);
+        if (stat(stream, &st) == 0 && st.st_size >= 2 * PACKET)
+            break;
+    }
+    ck_assert_msg(cpu < 1024, "no stream of two packets in %s", dir);
+    ck_assert_ptr_nonnull(f = fopen(stream, "r+"));
+    ck_assert_int_eq(fseek(f, PACKET, SEEK_SET), 0);
+    ck_assert_int_ne(fputs("XXXX", f), EOF);   /* its second magic */
+    ck_assert_int_eq(fclose(f), 0);
+    snprintf(want, sizeof(want), "ipclab-trace: cannot read the trace in "
+             "'%s': it is not valid CTF, or damaged or cut short (babeltrace2 "
+             "says where)\n", dir);
     assert_refused(dir, want);
 }
 END_TEST
@@ -418,22 +455,26 @@ START_TEST(test_cli_lost_said_once)
 }
 END_TEST
 
-/* Output that cannot be written (a full disk) is an error, said once:
-   exit 1, never 0 */
+/* Output that cannot be written (a full disk, or closed) is an error,
+   said once: exit 1, never 0 */
 START_TEST(test_cli_output_fails)
 {
     char script[4096];
     const char *argv[] = { "/bin/sh", "-c", script, NULL };
     struct tt_run r;
 
-    snprintf(script, sizeof(script), "exec '%s' %s '%s' > /dev/full",
-             tt_tool(), command_helps[_i].name, tt_dir(TT_DEFAULT));
-    tt_exec(&r, argv);
-    ck_assert_msg(r.status == 1, "%s: exit %d", command_helps[_i].name,
-                  r.status);
-    ck_assert_msg(tt_count_lines(r.err, "cannot write to standard output")
-                  == 1, "%s:\n%s", command_helps[_i].name, r.err);
-    tt_run_free(&r);
+    /* a full disk, then no standard output at all (closed) */
+    for (int closed = 0; closed < 2; closed++) {
+        snprintf(script, sizeof(script), "exec '%s' %s '%s' %s", tt_tool(),
+                 command_helps[_i].name, tt_dir(TT_DEFAULT),
+                 closed ? ">&-" : "> /dev/full");
+        tt_exec(&r, argv);
+        ck_assert_msg(r.status == 1, "%s: exit %d", script, r.status);
+        ck_assert_msg(tt_count_lines(r.err, "cannot write to standard "
+                                     "output") == 1, "%s:\n%s", script,
+                      r.err);
+        tt_run_free(&r);
+    }
 }
 END_TEST
 
@@ -608,6 +649,7 @@ cli_suite(void)
                               sizeof(command_helps[0])));
     tcase_set_timeout(errors, 30);
     tcase_add_unchecked_fixture(lost, tt_need_lost, NULL);
+    tcase_add_test(lost, test_cli_packet_damaged);
     tcase_add_loop_test(lost, test_cli_lost_said_once, 0,
                         (int)(sizeof(command_helps) /
                               sizeof(command_helps[0])));

@@ -159,6 +159,28 @@ START_TEST(test_overlap_no_server_many_requests)
 }
 END_TEST
 
+/* A request ends where its result is dropped, or its server's life ends
+   (emit.c, "gone"): no request that later ones enter beside */
+START_TEST(test_overlap_requests_end_with_drop_or_server)
+{
+    const struct tt_actors *a = tt_actors(TT_EMIT_GONE);
+    char want[256];
+    struct tt_run r;
+
+    tt_trace(&r, "overlap", tt_dir(TT_EMIT_GONE), NULL);
+    ck_assert_msg(r.status == 0, "overlap: exit %d: %s", r.status, r.err);
+    snprintf(want, sizeof(want), " %d:2 enters; other clients' requests "
+             "inside: %d:1\n", a->rc_a, a->rc_b);
+    ck_assert_msg(tt_count_lines(r.out, " enters; ") == 1 &&
+                  strstr(r.out, want) != NULL, "want%s in:\n%s", want,
+                  r.out);
+    ck_assert_msg(strstr(r.out, "\nsummary: 1 request entered beside "
+                         "another client's; at most 2 clients") != NULL,
+                  "%s", r.out);
+    tt_run_free(&r);
+}
+END_TEST
+
 Suite *
 overlap_suite(void)
 {
@@ -171,6 +193,8 @@ overlap_suite(void)
     tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
     tcase_add_test(core, test_overlap_says_there_is_no_server);
     tcase_add_test(core, test_overlap_no_server_many_requests);
+    tcase_add_unchecked_fixture(core, tt_need_gone, NULL);
+    tcase_add_test(core, test_overlap_requests_end_with_drop_or_server);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;

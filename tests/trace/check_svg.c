@@ -4,11 +4,13 @@
  * bytes that are not UTF-8, one lifeline per process, one label per row,
  * every record from its write to its read, signals with their numbers.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -534,6 +536,29 @@ assert_no_tick_above_band(const char *svgtext, int top, int page)
     }
 }
 
+/* Pages that cannot all be written: exit 1, and none of them left (no
+   set of pages that looks whole, no page cut short), no name printed */
+START_TEST(test_svg_pages_all_or_none)
+{
+    char out[128], page[160], second[160];
+    struct stat st;
+    struct tt_run r;
+
+    snprintf(out, sizeof(out), "%s/broken.svg", tt_tmp());
+    snprintf(page, sizeof(page), "%s/broken-1.svg", tt_tmp());
+    snprintf(second, sizeof(second), "%s/broken-2.svg", tt_tmp());
+    ck_assert_int_eq(mkdir(second, 0700), 0);   /* page 2 cannot be made */
+    tt_trace(&r, "svg", "--output", out, tt_dir(TT_LAB05), NULL);
+    ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_msg(stat(page, &st) == -1 && errno == ENOENT,
+                  "%s is left behind", page);
+    ck_assert_int_eq(tt_count_lines(r.err, ""), 1);
+    tt_run_free(&r);
+    ck_assert_int_eq(rmdir(second), 0);
+}
+END_TEST
+
 /*
  * A picture too tall for one page, written as pages (lab 05, every
  * experiment): every label of the whole picture is whole on some page,
@@ -799,6 +824,7 @@ svg_suite(void)
     tcase_add_test(core, test_svg_texts_never_overlap);
     tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
     tcase_add_test(core, test_svg_pages_hide_no_row);
+    tcase_add_test(core, test_svg_pages_all_or_none);
     tcase_add_unchecked_fixture(core, tt_need_lab01, NULL);
     tcase_add_test(core, test_svg_legend_names_lab_fifo);
     tcase_set_timeout(core, 30);

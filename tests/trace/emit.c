@@ -3,8 +3,8 @@
  *
  *   traces/record.sh -o DIR -- build/tests/trace --emit [SCRIPT]
  *
- * SCRIPT: classic, lost, names, more or orphan (below); none: the broken
- * one.
+ * SCRIPT: classic, lost, names, more, orphan or gone (below); none: the
+ * broken one.
  *
  * To show that 'ipclab-trace check' catches each violation it names, this
  * emits the events of five processes (a server, two requesting clients,
@@ -17,7 +17,8 @@
  * error text JSON must escape (script_names()); or, with "more", the
  * check's other violation lines (script_more()); or, with "orphan",
  * workers signalled by the kernel when their server ended
- * (script_orphan()). Each "process" is a real one (an actor: this program
+ * (script_orphan()); or, with "gone", requests that end without their
+ * answer (script_gone()). Each "process" is a real one (an actor: this program
  * again, with --emit-actor), because the trace tells processes apart by
  * their vpid; a director tells each actor, one line at a time,
  * which event to emit and waits for its "ok", so the events are in the
@@ -117,6 +118,8 @@ obey(char *line)
         else
             IPCLAB_TP(signal_consume, classic_signo(what), what, x, y);
     }
+    else if (strcmp(word, "reap") == 0 && sscanf(line, "%*s %d", &x) == 1)
+        IPCLAB_TP(proc_reap, "server", x, 128 + SIGKILL);
     else if (strcmp(word, "orphaned") == 0 && sscanf(line, "%*s %d", &x) == 1)
         IPCLAB_TP(signal_consume, SIGTERM, "stop", x, 0);
     else if (strcmp(word, "cignore") == 0 &&
@@ -575,6 +578,21 @@ script_orphan(void)
     say(MUL, "orphaned %d", PID(SERVER));
 }
 
+/* "gone": A:1's result dropped as stale; A:2 inside the server when it is
+   killed, reaped, and its pid taken by a new server; B:2 then enters
+   beside neither (check_overlap.c) */
+static void
+script_gone(void)
+{
+    to_result(RC_A, 1, 2, 3);
+    say(SERVER, "drop 4 stale %d 1", PID(RC_A));
+    request(RC_B, 1, IPCLAB_OP_SUM, 4, 5);
+    request(RC_A, 2, IPCLAB_OP_SUM, 6, 7);
+    say(MUL, "reap %d", PID(SERVER));
+    say(SERVER, "start server %d", (int)getpid());
+    request(RC_B, 2, IPCLAB_OP_SUM, 8, 9);
+}
+
 /* "names": rc_b takes IPCLAB_EMIT_ODD as its role and state, and traces an
    error with that text and one with IPCLAB_EMIT_INVISIBLE, among good
    requests: not judged */
@@ -614,6 +632,8 @@ emit_main(int argc, char *argv[])
         script_more();
     else if (argc >= 3 && strcmp(argv[2], "orphan") == 0)
         script_orphan();
+    else if (argc >= 3 && strcmp(argv[2], "gone") == 0)
+        script_gone();
     else
         script();
     for (int n = NACTORS - 1; n >= 0; n--) {

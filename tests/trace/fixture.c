@@ -26,6 +26,7 @@ static const char *const names[TT_COUNT] = {
     [TT_EMIT_CLASSIC] = "emit-classic", [TT_DROP] = "drop",
     [TT_EMIT_LOST] = "emit-lost", [TT_EMIT_NAMES] = "emit-names",
     [TT_EMIT_MORE] = "emit-more", [TT_EMIT_ORPHAN] = "emit-orphan",
+    [TT_EMIT_GONE] = "emit-gone",
     [TT_LAB04] = "lab04",
     [TT_LAB05] = "lab05", [TT_LAB01] = "lab01",
 };
@@ -334,7 +335,7 @@ emitted(enum tt_id id)
 {
     return id == TT_BROKEN || id == TT_EMIT_CLASSIC || id == TT_EMIT_LOST ||
            id == TT_EMIT_NAMES || id == TT_EMIT_MORE ||
-           id == TT_EMIT_ORPHAN;
+           id == TT_EMIT_ORPHAN || id == TT_EMIT_GONE;
 }
 
 static void
@@ -474,6 +475,12 @@ void
 tt_need_orphan(void)
 {
     record(TT_EMIT_ORPHAN);
+}
+
+void
+tt_need_gone(void)
+{
+    record(TT_EMIT_GONE);
 }
 
 void

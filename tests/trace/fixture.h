@@ -33,6 +33,7 @@ enum tt_id {
     TT_EMIT_NAMES,              /* --emit names: names JSON must escape */
     TT_EMIT_MORE,               /* --emit more: the other violation lines */
     TT_EMIT_ORPHAN,             /* --emit orphan: workers of a server gone */
+    TT_EMIT_GONE,               /* --emit gone: requests dropped, killed */
     TT_DROP,                    /* a client killed with results pending */
     TT_LAB04,                   /* lab 04, every experiment: no server */
     TT_LAB05,                   /* lab 05, every experiment: pages tall */
@@ -75,6 +76,9 @@ tt_need_names(void);
 
 void
 tt_need_orphan(void);
+
+void
+tt_need_gone(void);
 
 void
 tt_need_lab04(void);
