@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "ipclab/cli.h"
@@ -205,14 +206,15 @@ parse_command(const char *word)
                     ipc_shown(shown, sizeof(shown), word));
 }
 
-/* Run cmd with its standard output held in a temporary file, written out
-   only when it did not fail: a failure leaves nothing on stdout that looks
+/* Run cmd with its standard output held in an anonymous in-memory file
+   (no directory needed), written out only when it did not fail: a failure leaves nothing on stdout that looks
    like a result (half a JSON document, a table cut short). */
 static int
 run_held(const struct command *cmd, const struct cmd_args *a)
 {
     int out = dup(STDOUT_FILENO), status;     /* first: fd 1 is not free */
-    FILE *held;
+    int fd = -1;
+    FILE *held = NULL;
     char buf[BUFSIZ];
     size_t n;
 
@@ -220,17 +222,20 @@ run_held(const struct command *cmd, const struct cmd_args *a)
         ipc_warn("cannot write to standard output");
         return 1;
     }
-    if ((held = tmpfile()) == NULL || fflush(stdout) == EOF ||
-        dup2(fileno(held), STDOUT_FILENO) == -1) {
-        ipc_warn("cannot hold the output in a temporary file");
+    if ((fd = memfd_create("ipclab-trace-output", MFD_CLOEXEC)) == -1 ||
+        (held = fdopen(fd, "w+")) == NULL || fflush(stdout) == EOF ||
+        dup2(fd, STDOUT_FILENO) == -1) {
+        ipc_warn("cannot hold the output in memory");
         close(out);
         if (held != NULL)
             fclose(held);
+        else if (fd != -1)
+            close(fd);
         return 1;
     }
     status = cmd->run(a);
     if ((fflush(stdout) == EOF || ferror(stdout)) && status != CMD_FAILED) {
-        ipc_warn("cannot hold the output in a temporary file");
+        ipc_warn("cannot hold the output in memory");
         status = CMD_FAILED;
     }
     if (dup2(out, STDOUT_FILENO) == -1) {
@@ -247,7 +252,7 @@ run_held(const struct command *cmd, const struct cmd_args *a)
     while ((n = fread(buf, 1, sizeof(buf), held)) > 0)
         fwrite(buf, 1, n, stdout);
     if (ferror(held)) {
-        ipc_warn("cannot read back the output held in a temporary file");
+        ipc_warn("cannot read back the output held in memory");
         status = 1;
     }
     fclose(held);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "harness.h"
 #include "suites.h"
 
 static const enum tt_id good[] = { TT_DEFAULT, TT_PER_REQUEST, TT_CLASSIC };
@@ -233,9 +234,7 @@ START_TEST(test_check_stream_removed)
             snprintf(stream, sizeof(stream), "%s/%s", ust, de->d_name);
     closedir(d);
     if (streams < 2) {
-        printf("check: SKIP: test_check_stream_removed: one stream only "
-               "(one CPU)\n");
-        return;
+        h_skip("one stream only (one CPU)");
     }
     ck_assert_int_eq(unlink(stream), 0);
     tt_trace(&r, "check", dir, NULL);
@@ -582,8 +581,8 @@ record_packets(const char *name, char *dir, size_t n, char *stream,
     tt_run_free(&r);
     tt_trace(&r, "check", dir, NULL);
     if (r.status != 0) {
-        printf("check: SKIP: %s: the recording is not clean (exit %d)\n",
-               name, r.status);
+        h_skip_note("%s: the recording is not clean (exit %d)", name,
+                    r.status);
         tt_run_free(&r);
         return false;
     }
@@ -595,8 +594,7 @@ record_packets(const char *name, char *dir, size_t n, char *stream,
             break;
     }
     if (cpu == 1024) {
-        printf("check: SKIP: %s: no stream of three packets in %s\n", name,
-               dir);
+        h_skip_note("%s: no stream of three packets in %s", name, dir);
         return false;
     }
     /* without record.sh's file sizes only the packets show a cut */
@@ -644,9 +642,7 @@ START_TEST(test_check_last_packets_cut)
     snprintf(idx, sizeof(idx), "%.*s/ipclab_%d", (int)(slash - stream),
              stream, strcmp(slash, "/ipclab_0") == 0);
     if (stat(idx, &st) == -1) {
-        printf("check: SKIP: test_check_last_packets_cut: one stream only "
-               "(one CPU)\n");
-        return;
+        h_skip("one stream only (one CPU)");
     }
     ck_assert_int_eq(truncate(stream, PACKET), 0);
     snprintf(idx, sizeof(idx), "%.*s/index%s.idx", (int)(slash - stream),

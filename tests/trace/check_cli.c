@@ -20,6 +20,7 @@
 
 #include "emit.h"
 #include "fixture.h"
+#include "harness.h"
 #include "suites.h"
 
 static const char *const commands[] = { "seq", "svg", "chrome", "stats",
@@ -294,9 +295,8 @@ START_TEST(test_cli_unreadable_part)
     if ((d = opendir(ust)) != NULL) {
         closedir(d);
         chmod(ust, 0700);
-        printf("cli: SKIP: test_cli_unreadable_part: root reads any "
-               "directory (run build/tests/trace as an ordinary user)\n");
-        return;
+        h_skip("root reads any directory "
+               "(run build/tests/trace as an ordinary user)");
     }
     snprintf(want, sizeof(want), "ipclab-trace: cannot read '%s': EACCES "
              "(Permission denied)\n", ust);

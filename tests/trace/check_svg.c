@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "harness.h"
 #include "suites.h"
 
 static const enum tt_id traces[] = { TT_DEFAULT, TT_PER_REQUEST, TT_CLASSIC,
@@ -71,11 +72,10 @@ START_TEST(test_svg_renders)
 
     tt_exec(&which, find);
     if (which.status != 0) {
-        printf("svg: SKIP: rsvg-convert is not installed (scripts/deps.sh "
-               "installs librsvg2-bin): rendering not checked\n");
         tt_run_free(&which);
         tt_run_free(&r);
-        return;
+        h_skip("rsvg-convert is not installed (scripts/deps.sh installs "
+               "librsvg2-bin): rendering not checked");
     }
     snprintf(out, sizeof(out), "%s.png", path);
     tt_exec(&png, (const char *[]){ "rsvg-convert", path, "-o", out, NULL });
