@@ -75,6 +75,12 @@ done
 select_exercises grade.sh $only
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
+# a slower build or machine: Check's factor scales every limit below
+scale=${CK_TIMEOUT_MULTIPLIER:-1}
+case "$scale" in
+''|*[!0-9]*|0) echo "grade.sh: CK_TIMEOUT_MULTIPLIER must be a whole" \
+                    "number of at least 1, not '$scale'" >&2; exit 2 ;;
+esac
 for tool in jq perl setpriv prlimit findmnt unshare readelf objdump; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "grade.sh: '$tool' is missing (make deps installs it)" >&2
@@ -133,7 +139,8 @@ us=$(printf '\037')
 rows="$private/rows"            # ex, test, score, max, PASS/FAIL, reason,
 : >"$rows"                      # description, log, visibility
 
-# the old results go; anything else there is not ours to remove
+# the old results go once every usage error is ruled out (the tests'
+# names too, known after the builds); anything else there is not ours
 if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
         { [ -e "$out/results.json" ] || [ -d "$out/log" ] ||
           [ -z "$(ls -A "$out")" ]; }; }; then
@@ -141,13 +148,8 @@ if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
         "replaced (choose another GRADE_OUT, or remove it)" >&2
     exit 2
 fi
-rm -rf "$out"
-# 0700 from its creation to the end, whoever grades: no test (nor the
-# next grading's, under whatever uid) reads the verdicts and outputs
-mkdir -p "$(dirname "$out")" && mkdir -m 0700 "$out" &&
-    mkdir "$out/log" && [ "$(stat -c %a "$out")" = 700 ] || {
-    echo "grade.sh: cannot create '$out' closed to others (mode 0700)" >&2
-    exit 1; }
+logs="$private/log"             # the builds' logs, until $out is replaced
+mkdir "$logs" || { echo "grade.sh: cannot create '$logs'" >&2; exit 1; }
 
 # ---- who runs the tests ------------------------------------------------
 # As root, each test's process (and so the student's code and programs)
@@ -901,12 +903,6 @@ mk() {
 # sources are then copied where make links them, as root. Sets keep (make
 # -o options: those files are never compiled again as root); status 1
 # when the compile fails, its output in LOG either way.
-# a slower build or machine: Check's factor scales every limit below
-scale=${CK_TIMEOUT_MULTIPLIER:-1}
-case "$scale" in
-''|*[!0-9]*|0) echo "grade.sh: CK_TIMEOUT_MULTIPLIER must be a whole" \
-                    "number of at least 1, not '$scale'" >&2; exit 2 ;;
-esac
 cc_limit=$((60 * scale))        # seconds (and CPU seconds) for one compile
 # uid_make DIR LOG MAKE-ARGS...: make in the staged copy DIR as the
 # tests' uid, under the tests' limits, with the compiler and flags make
@@ -1086,18 +1082,18 @@ for d in $exercises; do
     # (as root, the tests compiled by the tests' uid first)
     tkeep=""
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
-       ! tests_as_test_uid "${d%/}" "$n" "$out/log/$n-list.log" ||
-       ! mk $tkeep grade-list-"$n" >>"$out/log/$n-list.log" 2>&1; then
-        kit_paths "$out/log/$n-list.log"
+       ! tests_as_test_uid "${d%/}" "$n" "$logs/$n-list.log" ||
+       ! mk $tkeep grade-list-"$n" >>"$logs/$n-list.log" 2>&1; then
+        kit_paths "$logs/$n-list.log"
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
-change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
+change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
         continue
     fi
     built=1
     why=""
     keep=""
-    blog="$out/log/$n-build.log"
+    blog="$logs/$n-build.log"
     : >"$blog"
     # the student's own files by the tests' uid (the solutions are ours)
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
@@ -1180,6 +1176,13 @@ done
             "BUILD/grade/NN-list --list)" >&2
         exit 2; }
 done
+rm -rf "$out"
+# 0700 from its creation to the end, whoever grades: no test (nor the
+# next grading's, under whatever uid) reads the verdicts and outputs
+mkdir -p "$(dirname "$out")" && mkdir -m 0700 "$out" &&
+    [ "$(stat -c %a "$out")" = 700 ] && mv "$logs" "$out/log" || {
+    echo "grade.sh: cannot create '$out' closed to others (mode 0700)" >&2
+    exit 1; }
 own_left=$(awk -F "$us" -v g="$grace" '$3 == 1 { s += $7 + g }
                                        END { print s + 0 }' "$plan")
 while IFS=$us read -r ex n built why name points limit desc; do

@@ -31,6 +31,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -625,41 +626,58 @@ START_TEST(test_grading_fixtures)
 END_TEST
 
 /* sh -c 'cd SRC && exec CMD' ($2 a temporary path, $3 the build's
-   name) must end with exit status 2 and WORDS on stderr */
+   name, $4 an earlier grading's results) must end with exit status 2 and
+   WORDS on stderr, neither writing $2 nor touching $4 */
 static void
 usage_error(const char *cmd, const char *words, int timeout_ms)
 {
     const char *err = h_tmpdir_path("err");
-    char script[512];
-    char *text;
+    const char *earlier = h_tmpdir_path("earlier");
+    char script[512], kept[PATH_MAX];
+    char *text, *json;
     int status;
 
+    snprintf(kept, sizeof(kept), "%s/results.json", earlier);
+    if (access(kept, F_OK) != 0) {
+        ck_assert_msg(mkdir(earlier, 0700) == 0 || errno == EEXIST,
+                      "mkdir %s: %s", earlier, strerror(errno));
+        h_write_file(kept, "{\"score\": 7}\n");
+    }
     snprintf(script, sizeof(script), "cd \"$1\" && exec %s", cmd);
     status = h_run((const char *[]){ "/bin/sh", "-c", script, "sh",
                        h_srcdir(), h_tmpdir_path("out"), h_build_name(),
-                       NULL }, NULL, NULL, err, timeout_ms * time_scale());
+                       earlier, NULL }, NULL, NULL, err,
+                   timeout_ms * time_scale());
     text = h_read_file(err);
+    json = h_read_file(kept);
     ck_assert_msg(status == 2 && access(h_tmpdir_path("out"), F_OK) != 0,
                   "%s: exit %d, or wrote its output: %s", cmd, status,
+                  text != NULL ? text : "");
+    ck_assert_msg(json != NULL && strstr(json, "7") != NULL,
+                  "%s removed the earlier results before refusing: %s", cmd,
                   text != NULL ? text : "");
     ck_assert_msg(text != NULL && strstr(text, words) != NULL,
                   "%s does not say \"%s\": %s", cmd, words,
                   text != NULL ? text : "");
+    free(json);
     free(text);
 }
 
-/* A mistyped exercise or test is a usage error, not one fewer graded */
+/* A mistyped exercise, test or limit is a usage error, not one fewer
+   graded, and the earlier results stay */
 START_TEST(test_grading_usage)
 {
-    usage_error("scripts/grade.sh --ex 01,9 --out \"$2\"",
+    usage_error("scripts/grade.sh --ex 01,9 --out \"$4\"",
                 "no exercise '9'", 60000);
     /* the autograder selects as grade.sh does: no package that every
        submission's 'make grade EX=01,0' would refuse */
     usage_error("scripts/grade-autograder.sh --ex 01,0 \"$2\"",
                 "no exercise '0'", 60000);
+    usage_error("env CK_TIMEOUT_MULTIPLIER=x scripts/grade.sh --ex 01 "
+                "--out \"$4\"", "CK_TIMEOUT_MULTIPLIER", 60000);
     /* known only once the exercise's tests are built and listed */
     usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests "
-                "'make_existing no_such_test' --out \"$2.tests\"",
+                "'make_existing no_such_test' --out \"$4\"",
                 "no test named 'no_such_test'", 600000);
 }
 END_TEST
