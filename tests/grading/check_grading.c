@@ -526,6 +526,19 @@ START_TEST(test_grading_autograder)
     h_write_file(path, "this is not C\n");
     snprintf(path, sizeof(path), "%s/submission/Makefile", root);
     h_write_file(path, "all:\n\tfalse\n");
+    /* several copies: 04's in its folder beside one at the top (the
+       folder's is taken), 02's in two folders 02-name (none is) */
+    snprintf(path, sizeof(path), "%s/submission/hs.c", root);
+    h_write_file(path, "this is not C\n");
+    for (const char *c = "ab"; *c != '\0'; c++) {
+        snprintf(path, sizeof(path), "%s/submission/%c/02-request-routing",
+                 root, *c);
+        ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                         NULL }, NULL, NULL, NULL, 10000), 0);
+        snprintf(path, sizeof(path), "%s/submission/%c/02-request-routing/"
+                 "router.c", root, *c);
+        h_write_file(path, "this is not C\n");
+    }
 
     snprintf(log, sizeof(log), "%s/run_autograder.log", dir);
     json = run_autograder(root, log, 1);
@@ -537,8 +550,16 @@ START_TEST(test_grading_autograder)
                   "submission's main.c was taken, not only MANIFEST's files");
     ck_assert_msg(json_int(json, "score") < 100, "the skeletons of 02, 03 "
                   "and 05 scored full marks");
-    ck_assert_msg(strstr(json, "NOT FOUND: router.c") != NULL, "the "
-                  "student is not told that router.c was not submitted");
+    ck_assert_msg(strstr(json, "NOT FOUND: worker.c") != NULL, "the "
+                  "student is not told that worker.c was not submitted");
+    ck_assert_msg(strstr(json, "not graded: hs.c") != NULL, "the student "
+                  "is not told which copy of hs.c was not graded: %.400s",
+                  json);
+    ck_assert_msg(strstr(json, "NOT TAKEN: router.c: 2 copies") != NULL &&
+                  strstr(json, "a/02-request-routing/router.c "
+                         "b/02-request-routing/router.c") != NULL, "the "
+                  "student is not told that neither router.c was taken, "
+                  "and which: %.400s", json);
     free(json);
 
     /* the next submission of a batch, in the same tree, without 01's and
