@@ -646,6 +646,30 @@ START_TEST(test_grading_fixtures)
 }
 END_TEST
 
+/* The reference solutions, which students read as the model, use the
+   result of every system call checked.h names */
+START_TEST(test_grading_solutions_checked)
+{
+    char end[600];
+    const char *log = h_tmpdir_path("checked.log");
+    int status;
+
+    status = h_run((const char *[]){ "/bin/sh", "-c",
+                   "cd \"$1\" || exit 1; command -v clang >/dev/null || "
+                   "exit 77; s=0; for f in exercises/*/solution/*.c; do "
+                   "clang -fsyntax-only -std=c11 -D_GNU_SOURCE "
+                   "-DIPCLAB_TRACING=0 -Iinclude -I\"${f%/solution/*}\" "
+                   "-include tests/grading/checked.h -Werror=unused-result "
+                   "\"$f\" || s=1; done; exit $s", "sh", h_srcdir(), NULL },
+                   NULL, log, log, 120000 * time_scale());
+    if (status == 77)
+        h_skip("no clang in PATH: it alone takes warn_unused_result from "
+               "a redeclaration");
+    ck_assert_msg(status == 0, "a reference solution ignores a system "
+                  "call's result: %s", tail(log, end, sizeof(end)));
+}
+END_TEST
+
 /* sh -c 'cd SRC && exec CMD' ($2 a temporary path, $3 the build's
    name, $4 an earlier grading's results) must end with exit status 2 and
    WORDS on stderr, neither writing $2 nor touching $4 */
@@ -712,6 +736,7 @@ grading_suite(void)
         { "skeletons", test_grading_skeletons_score_low, SKELETON_MAX_S + 60 },
         { "results", test_grading_results_well_formed, 60 },
         { "usage", test_grading_usage, 780 },
+        { "checked", test_grading_solutions_checked, 180 },
         { "handout", test_grading_handout_stands_alone, 1200 },
         { "autograder", test_grading_autograder, 1200 },
         { "compilers", test_grading_other_compiler, 900 },
