@@ -62,7 +62,9 @@ while [ $# -gt 0 ]; do
     --solution) solution=1; shift ;;
     --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
-    --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
+    --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift
+        [ -n "$hidden" ] || { echo "grade.sh: --hidden-from-env:" \
+            "GRADE_HIDDEN_DIR is not set" >&2; exit 2; } ;;
     -h|--help) script_help "$1" ;;
     *) usage ;;
     esac
@@ -75,6 +77,20 @@ done
 select_exercises grade.sh $only
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
+# a hidden test where none is looked for (DIR/4/, DIR/x.c) is a typo,
+# not one test fewer graded
+[ -z "$hidden" ] || stray=$(cd "$hidden" && find . -type f \
+    \( -name '*.c' -o -name '*.sh' \) | while IFS= read -r t; do
+        n=${t#./}
+        case "$t" in ./[0-9][0-9]/*/*) ;; ./[0-9][0-9]/*)
+            ls -d "$OLDPWD/exercises/${n%%/*}"-* >/dev/null 2>&1 &&
+                continue ;;
+        esac
+        echo "$n"; break
+    done)
+[ -z "$hidden" ] || [ -z "$stray" ] || {
+    echo "grade.sh: hidden test '$hidden/$stray' is not in DIR/NN/ of an" \
+        "exercise NN (docs/instructor.md, Add hidden tests)" >&2; exit 2; }
 # a slower build or machine: Check's factor scales every limit below
 scale=${CK_TIMEOUT_MULTIPLIER:-1}
 case "$scale" in

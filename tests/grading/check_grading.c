@@ -720,6 +720,15 @@ START_TEST(test_grading_usage)
                 "no exercise '0'", 60000);
     usage_error("env CK_TIMEOUT_MULTIPLIER=x scripts/grade.sh --ex 01 "
                 "--out \"$4\"", "CK_TIMEOUT_MULTIPLIER", 60000);
+    /* hidden tests that would silently not be graded */
+    usage_error("env -u GRADE_HIDDEN_DIR scripts/grade.sh --ex 01 "
+                "--hidden-from-env --out \"$4\"", "GRADE_HIDDEN_DIR", 60000);
+    ck_assert_int_eq(mkdir(h_tmpdir_path("hidden"), 0700), 0);
+    ck_assert_int_eq(mkdir(h_tmpdir_path("hidden/1"), 0700), 0);
+    h_write_file(h_tmpdir_path("hidden/1/check_more.c"), "\n");
+    usage_error("scripts/grade.sh --ex 01 --hidden \"${2%/*}/hidden\" "
+                "--out \"$4\"", "hidden/1/check_more.c' is not in DIR/NN/",
+                60000);
     /* known only once the exercise's tests are built and listed */
     usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests "
                 "'make_existing no_such_test' --out \"$4\"",
