@@ -93,10 +93,13 @@ select_exercises grade.sh $only
         "exercise NN (docs/instructor.md, Add hidden tests)" >&2; exit 2; }
 # a slower build or machine: Check's factor scales every limit below
 scale=${CK_TIMEOUT_MULTIPLIER:-1}
-case "$scale" in
-''|*[!0-9]*|0) echo "grade.sh: CK_TIMEOUT_MULTIPLIER must be a whole" \
-                    "number of at least 1, not '$scale'" >&2; exit 2 ;;
-esac
+for v in "CK_TIMEOUT_MULTIPLIER=$scale" "GRADE_BUDGET=${GRADE_BUDGET:-540}"
+do
+    case "${v#*=}" in
+    ''|*[!0-9]*|0) echo "grade.sh: ${v%%=*} must be a whole number of at" \
+                        "least 1, not '${v#*=}'" >&2; exit 2 ;;
+    esac
+done
 for tool in jq perl setpriv prlimit findmnt unshare readelf objdump; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "grade.sh: '$tool' is missing (make deps installs it)" >&2

@@ -720,6 +720,8 @@ START_TEST(test_grading_usage)
                 "no exercise '0'", 60000);
     usage_error("env CK_TIMEOUT_MULTIPLIER=x scripts/grade.sh --ex 01 "
                 "--out \"$4\"", "CK_TIMEOUT_MULTIPLIER", 60000);
+    usage_error("env GRADE_BUDGET=9m scripts/grade.sh --ex 01 --out \"$4\"",
+                "GRADE_BUDGET must be a whole number", 60000);
     /* hidden tests that would silently not be graded */
     usage_error("env -u GRADE_HIDDEN_DIR scripts/grade.sh --ex 01 "
                 "--hidden-from-env --out \"$4\"", "GRADE_HIDDEN_DIR", 60000);
