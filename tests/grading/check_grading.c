@@ -646,8 +646,9 @@ START_TEST(test_grading_fixtures)
 }
 END_TEST
 
-/* The reference solutions, which students read as the model, use the
-   result of every system call checked.h names */
+/* The exercises' code (the reference solutions, the skeletons and the
+   given main.c), which students read as the model, uses the result of
+   every system call checked.h names */
 START_TEST(test_grading_solutions_checked)
 {
     char end[600];
@@ -656,16 +657,17 @@ START_TEST(test_grading_solutions_checked)
 
     status = h_run((const char *[]){ "/bin/sh", "-c",
                    "cd \"$1\" || exit 1; command -v clang >/dev/null || "
-                   "exit 77; s=0; for f in exercises/*/solution/*.c; do "
-                   "clang -fsyntax-only -std=c11 -D_GNU_SOURCE "
-                   "-DIPCLAB_TRACING=0 -Iinclude -I\"${f%/solution/*}\" "
+                   "exit 77; s=0; for f in exercises/*/solution/*.c "
+                   "exercises/[0-9]*/*.c; do d=${f%/*}; clang -fsyntax-only "
+                   "-std=c11 -D_GNU_SOURCE -DIPCLAB_TRACING=0 -Iinclude "
+                   "-I\"${d%/solution}\" "
                    "-include tests/grading/checked.h -Werror=unused-result "
                    "\"$f\" || s=1; done; exit $s", "sh", h_srcdir(), NULL },
                    NULL, log, log, 120000 * time_scale());
     if (status == 77)
         h_skip("no clang in PATH: it alone takes warn_unused_result from "
                "a redeclaration");
-    ck_assert_msg(status == 0, "a reference solution ignores a system "
+    ck_assert_msg(status == 0, "an exercise's code ignores a system "
                   "call's result: %s", tail(log, end, sizeof(end)));
 }
 END_TEST
