@@ -1,7 +1,8 @@
 /*
  * tests/grading/checked.h - the system calls whose result code students
- * read must use: force-included (clang -include) into each reference
- * solution with -Werror=unused-result by tests/grading (case checked).
+ * read must use: force-included (clang -include) into each exercise's
+ * files and reference solution with -Werror=unused-result by
+ * tests/grading (case checked).
  */
 #include <fcntl.h>
 #include <poll.h>
