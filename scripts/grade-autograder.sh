@@ -112,15 +112,23 @@ for ex in $exercises; do
         [ "$n" -le 1 ] ||
             found=$(printf '%s\n' "$copies" |
                 grep "^\(.*/\)\{0,1\}${ex#exercises/}/$f\$")
+        # copies all alike (of those in such folders, if any) are one
+        [ -n "$found" ] || found=$copies
+        if [ "$(printf '%s\n' "$found" | grep -c .)" -gt 1 ] &&
+            [ "$(cd "$sub" && printf '%s\n' "$found" | xargs -d '\n' md5sum |
+                 cut -d' ' -f1 | sort -u | wc -l)" = 1 ]; then
+            found=$(printf '%s\n' "$found" | head -n 1)
+        fi
         if [ "$n" -gt 0 ] && [ "$(printf '%s\n' "$found" | grep -c .)" = 1 ] &&
                 cp "$sub/$found" "$ex/$f"; then
             echo "taken: $found"
-            [ "$n" = 1 ] || echo "  of your $n copies of $f, the one in a" \
-                "folder ${ex#exercises/}; not graded:" \
+            [ "$n" = 1 ] || echo "  of your $n copies of $f (the one alone" \
+                "in a folder ${ex#exercises/}, or alike); not graded:" \
                 "$(printf '%s\n' "$copies" | grep -vxF "$found" | tr '\n' ' ')"
         elif [ "$n" -gt 0 ]; then
-            echo "NOT TAKEN: $f: $n copies in your submission, not one alone" \
-                "in a folder ${ex#exercises/}: the skeleton's $f was graded;" \
+            echo "NOT TAKEN: $f: $n copies in your submission, not one" \
+                "alone in a folder ${ex#exercises/} nor all alike: the" \
+                "skeleton's $f was graded;" \
                 "the copies: $(printf '%s\n' "$copies" | tr '\n' ' ')"
         else
             echo "NOT FOUND: $f (exercise ${ex#exercises/}): the" \

@@ -527,7 +527,8 @@ START_TEST(test_grading_autograder)
     snprintf(path, sizeof(path), "%s/submission/Makefile", root);
     h_write_file(path, "all:\n\tfalse\n");
     /* several copies: 04's in its folder beside one at the top (the
-       folder's is taken), 02's in two folders 02-name (none is) */
+       folder's is taken), two different 02's in folders 02-name (none
+       is) */
     snprintf(path, sizeof(path), "%s/submission/hs.c", root);
     h_write_file(path, "this is not C\n");
     for (const char *c = "ab"; *c != '\0'; c++) {
@@ -537,7 +538,7 @@ START_TEST(test_grading_autograder)
                          NULL }, NULL, NULL, NULL, 10000), 0);
         snprintf(path, sizeof(path), "%s/submission/%c/02-request-routing/"
                  "router.c", root, *c);
-        h_write_file(path, "this is not C\n");
+        h_write_file(path, *c == 'a' ? "this is not C\n" : "nor this\n");
     }
 
     snprintf(log, sizeof(log), "%s/run_autograder.log", dir);
@@ -592,6 +593,16 @@ START_TEST(test_grading_autograder)
              h_srcdir());
     snprintf(path, sizeof(path), "%s/submission/hs.c", root);
     copy_file(from, path);
+    /* the same file in two folders 04-name too: all alike, one is taken */
+    for (const char *c = "ab"; *c != '\0'; c++) {
+        snprintf(path, sizeof(path), "%s/submission/%c/04-signal-sync",
+                 root, *c);
+        ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                         NULL }, NULL, NULL, NULL, 10000), 0);
+        snprintf(path, sizeof(path), "%s/submission/%c/04-signal-sync/hs.c",
+                 root, *c);
+        copy_file(from, path);
+    }
     json = run_autograder(root, log, 0);
     ck_assert_msg(json_int(json, "max_score") == 20 &&
                   json_int(json, "score") == 20 &&
