@@ -37,6 +37,7 @@
 #
 # --tests grades only the tests named (in every exercise selected), for
 # a quick regrade of a few tests or the grading tests' repeated runs.
+# --ex and --tests given twice add up.
 #
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
@@ -58,9 +59,11 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --build) [ $# -ge 2 ] || usage; build=$2; shift 2 ;;
     --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
-    --ex) [ $# -ge 2 ] || usage; only=$(echo "$2" | tr ',' ' '); shift 2 ;;
+    --ex) [ $# -ge 2 ] || usage; only="$only $(echo "$2" | tr ',' ' ')"
+        shift 2 ;;
     --solution) solution=1; shift ;;
-    --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
+    --tests) [ $# -ge 2 ] || usage; tests="$tests $(echo "$2" | tr ',' ' ')"
+        shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift
         [ -n "$hidden" ] || { echo "grade.sh: --hidden-from-env:" \
@@ -69,6 +72,7 @@ while [ $# -gt 0 ]; do
     *) usage ;;
     esac
 done
+tests=$(echo "$tests" | sed 's/^ *//; s/ *$//; s/  */ /g')  # each --tests
 [ -f Makefile ] && [ -d exercises ] || {
     echo "grade.sh: run me from the kit's top directory" >&2; exit 2; }
 [ -n "$out" ] || out="$build/grade-results"

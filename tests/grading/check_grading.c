@@ -727,6 +727,9 @@ START_TEST(test_grading_usage)
 {
     usage_error("scripts/grade.sh --ex 01,9 --out \"$4\"",
                 "no exercise '9'", 60000);
+    /* a second --ex adds to the first, never replaces it */
+    usage_error("scripts/grade.sh --ex 9 --ex 01 --out \"$4\"",
+                "no exercise '9'", 60000);
     /* the autograder selects as grade.sh does: no package that every
        submission's 'make grade EX=01,0' would refuse */
     usage_error("scripts/grade-autograder.sh --ex 01,0 \"$2\"",
