@@ -115,8 +115,9 @@ for ex in $exercises; do
         # copies all alike (of those in such folders, if any) are one
         [ -n "$found" ] || found=$copies
         if [ "$(printf '%s\n' "$found" | grep -c .)" -gt 1 ] &&
-            [ "$(cd "$sub" && printf '%s\n' "$found" | xargs -d '\n' md5sum |
-                 cut -d' ' -f1 | sort -u | wc -l)" = 1 ]; then
+            [ "$(cd "$sub" && printf '%s\n' "$found" |
+                 xargs -d '\n' md5sum -- | cut -d' ' -f1 | sort -u |
+                 wc -l)" = 1 ]; then
             found=$(printf '%s\n' "$found" | head -n 1)
         fi
         if [ "$n" -gt 0 ] && [ "$(printf '%s\n' "$found" | grep -c .)" = 1 ] &&
@@ -124,7 +125,8 @@ for ex in $exercises; do
             echo "taken: $found"
             [ "$n" = 1 ] || echo "  of your $n copies of $f (the one alone" \
                 "in a folder ${ex#exercises/}, or alike); not graded:" \
-                "$(printf '%s\n' "$copies" | grep -vxF "$found" | tr '\n' ' ')"
+                "$(printf '%s\n' "$copies" | grep -vxF -e "$found" |
+                   tr '\n' ' ')"
         elif [ "$n" -gt 0 ]; then
             echo "NOT TAKEN: $f: $n copies in your submission, not one" \
                 "alone in a folder ${ex#exercises/} nor all alike: the" \

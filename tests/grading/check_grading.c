@@ -593,14 +593,15 @@ START_TEST(test_grading_autograder)
              h_srcdir());
     snprintf(path, sizeof(path), "%s/submission/hs.c", root);
     copy_file(from, path);
-    /* the same file in two folders 04-name too: all alike, one is taken */
+    /* the same file in two folders 04-name too, under names like
+       options: all alike, one is taken */
     for (const char *c = "ab"; *c != '\0'; c++) {
-        snprintf(path, sizeof(path), "%s/submission/%c/04-signal-sync",
+        snprintf(path, sizeof(path), "%s/submission/-%c/04-signal-sync",
                  root, *c);
         ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
                          NULL }, NULL, NULL, NULL, 10000), 0);
-        snprintf(path, sizeof(path), "%s/submission/%c/04-signal-sync/hs.c",
-                 root, *c);
+        snprintf(path, sizeof(path), "%s/submission/-%c/04-signal-sync/"
+                 "hs.c", root, *c);
         copy_file(from, path);
     }
     json = run_autograder(root, log, 0);
