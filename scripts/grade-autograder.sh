@@ -47,6 +47,7 @@ command -v zip >/dev/null 2>&1 || {
 # the exercises graded: all, or those --ex names, as grade.sh selects them
 . scripts/lib/exercises.sh
 select_exercises grade-autograder.sh $(echo "$only" | tr , ' ')
+[ -z "$hidden" ] || check_hidden grade-autograder.sh "$hidden"
 for ex in $exercises; do
     [ -f "$ex/MANIFEST" ] || {
         echo "grade-autograder.sh: $ex/MANIFEST is missing" >&2; exit 1; }

@@ -81,20 +81,7 @@ tests=$(echo "$tests" | sed 's/^ *//; s/ *$//; s/  */ /g')  # each --tests
 select_exercises grade.sh $only
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
-# a hidden test where none is looked for (DIR/4/, DIR/x.c) is a typo,
-# not one test fewer graded
-[ -z "$hidden" ] || stray=$(cd "$hidden" && find . -type f \
-    \( -name '*.c' -o -name '*.sh' \) | while IFS= read -r t; do
-        n=${t#./}
-        case "$t" in ./[0-9][0-9]/*/*) ;; ./[0-9][0-9]/*)
-            ls -d "$OLDPWD/exercises/${n%%/*}"-* >/dev/null 2>&1 &&
-                continue ;;
-        esac
-        echo "$n"; break
-    done)
-[ -z "$hidden" ] || [ -z "$stray" ] || {
-    echo "grade.sh: hidden test '$hidden/$stray' is not in DIR/NN/ of an" \
-        "exercise NN (docs/instructor.md, Add hidden tests)" >&2; exit 2; }
+[ -z "$hidden" ] || check_hidden grade.sh "$hidden"
 # a slower build or machine: Check's factor scales every limit below
 scale=${CK_TIMEOUT_MULTIPLIER:-1}
 for v in "CK_TIMEOUT_MULTIPLIER=$scale" "GRADE_BUDGET=${GRADE_BUDGET:-540}"

@@ -748,6 +748,9 @@ START_TEST(test_grading_usage)
     usage_error("scripts/grade.sh --ex 01 --hidden \"${2%/*}/hidden\" "
                 "--out \"$4\"", "hidden/1/check_more.c' is not in DIR/NN/",
                 60000);
+    /* refused when packed, not when every submission is graded */
+    usage_error("scripts/grade-autograder.sh \"$2\" \"${2%/*}/hidden\"",
+                "hidden/1/check_more.c' is not in DIR/NN/", 60000);
     /* known only once the exercise's tests are built and listed */
     usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests "
                 "'make_existing no_such_test' --out \"$4\"",
