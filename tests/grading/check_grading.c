@@ -478,12 +478,30 @@ run_autograder(const char *root, const char *log, int every)
     return h_read_file(path);
 }
 
+/* Write 'text' as the file 'rel' of the submission in the autograder
+   tree 'root', its folders made */
+static void
+submit(const char *root, const char *rel, const char *text)
+{
+    char path[PATH_MAX];
+    char *slash;
+
+    snprintf(path, sizeof(path), "%s/submission/%s", root, rel);
+    slash = strrchr(path, '/');
+    *slash = '\0';
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                     NULL }, NULL, NULL, NULL, 10000), 0);
+    *slash = '/';
+    h_write_file(path, text);
+}
+
 START_TEST(test_grading_autograder)
 {
     char end[600];
     const char *dir = h_tmpdir();
     char arg_build[PATH_MAX + 8], log[PATH_MAX], zip[PATH_MAX];
-    char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64], *json;
+    char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64];
+    char *json, *sol;
     int status;
 
     snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
@@ -529,17 +547,9 @@ START_TEST(test_grading_autograder)
     /* several copies: 04's in its folder beside one at the top (the
        folder's is taken), two different 02's in folders 02-name (none
        is) */
-    snprintf(path, sizeof(path), "%s/submission/hs.c", root);
-    h_write_file(path, "this is not C\n");
-    for (const char *c = "ab"; *c != '\0'; c++) {
-        snprintf(path, sizeof(path), "%s/submission/%c/02-request-routing",
-                 root, *c);
-        ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
-                         NULL }, NULL, NULL, NULL, 10000), 0);
-        snprintf(path, sizeof(path), "%s/submission/%c/02-request-routing/"
-                 "router.c", root, *c);
-        h_write_file(path, *c == 'a' ? "this is not C\n" : "nor this\n");
-    }
+    submit(root, "hs.c", "this is not C\n");
+    submit(root, "a/02-request-routing/router.c", "this is not C\n");
+    submit(root, "b/02-request-routing/router.c", "nor this\n");
 
     snprintf(log, sizeof(log), "%s/run_autograder.log", dir);
     json = run_autograder(root, log, 1);
@@ -591,19 +601,14 @@ START_TEST(test_grading_autograder)
                      "-d", path, NULL }, NULL, log, log, 120000), 0);
     snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
              h_srcdir());
-    snprintf(path, sizeof(path), "%s/submission/hs.c", root);
-    copy_file(from, path);
-    /* the same file in two folders 04-name too, under names like
-       options: all alike, one is taken */
-    for (const char *c = "ab"; *c != '\0'; c++) {
-        snprintf(path, sizeof(path), "%s/submission/-%c/04-signal-sync",
-                 root, *c);
-        ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
-                         NULL }, NULL, NULL, NULL, 10000), 0);
-        snprintf(path, sizeof(path), "%s/submission/-%c/04-signal-sync/"
-                 "hs.c", root, *c);
-        copy_file(from, path);
-    }
+    /* and in two folders 04-name, under names like options: all alike,
+       one is taken */
+    sol = h_read_file(from);
+    ck_assert_msg(sol != NULL, "cannot read %s", from);
+    submit(root, "hs.c", sol);
+    submit(root, "-a/04-signal-sync/hs.c", sol);
+    submit(root, "-b/04-signal-sync/hs.c", sol);
+    free(sol);
     json = run_autograder(root, log, 0);
     ck_assert_msg(json_int(json, "max_score") == 20 &&
                   json_int(json, "score") == 20 &&
