@@ -47,6 +47,7 @@ command -v zip >/dev/null 2>&1 || {
 # the exercises graded: all, or those --ex names, as grade.sh selects them
 . scripts/lib/exercises.sh
 select_exercises grade-autograder.sh $(echo "$only" | tr , ' ')
+[ -z "$hidden" ] || check_hidden grade-autograder.sh "$hidden"
 for ex in $exercises; do
     [ -f "$ex/MANIFEST" ] || {
         echo "grade-autograder.sh: $ex/MANIFEST is missing" >&2; exit 1; }
@@ -105,15 +106,33 @@ for ex in $exercises; do
         # submissions graded in one tree: never the previous one's)
         cp "skeletons/$ex/$f" "$ex/$f" || exit 1
         # anywhere in the submission (a zip's top folder, a repository's
-        # exercises/); of several, only the one in a folder NN-name
-        found=$(find "$sub" -type f -name "$f")
-        [ "$(printf '%s\n' "$found" | grep -c .)" -le 1 ] ||
-            found=$(printf '%s\n' "$found" | grep "/${ex#exercises/}/$f\$")
-        if [ -n "$found" ] && [ -f "$found" ] && cp "$found" "$ex/$f"; then
-            echo "taken: ${found#"$sub"/}"
-        elif [ -n "$(find "$sub" -type f -name "$f")" ]; then
-            echo "NOT TAKEN: $f: several in your submission, none in a" \
-                "folder ${ex#exercises/}: the skeleton's $f was graded"
+        # exercises/); of several, the one alone in a folder NN-name
+        copies=$(cd "$sub" && find . -type f -name "$f" | cut -c3- | sort)
+        n=$(printf '%s\n' "$copies" | grep -c .)
+        found=$copies
+        [ "$n" -le 1 ] ||
+            found=$(printf '%s\n' "$copies" |
+                grep "^\(.*/\)\{0,1\}${ex#exercises/}/$f\$")
+        # copies all alike (of those in such folders, if any) are one
+        [ -n "$found" ] || found=$copies
+        if [ "$(printf '%s\n' "$found" | grep -c .)" -gt 1 ] &&
+            [ "$(cd "$sub" && printf '%s\n' "$found" |
+                 xargs -d '\n' md5sum -- | cut -d' ' -f1 | sort -u |
+                 wc -l)" = 1 ]; then
+            found=$(printf '%s\n' "$found" | head -n 1)
+        fi
+        if [ "$n" -gt 0 ] && [ "$(printf '%s\n' "$found" | grep -c .)" = 1 ] &&
+                cp "$sub/$found" "$ex/$f"; then
+            echo "taken: $found"
+            [ "$n" = 1 ] || echo "  of your $n copies of $f (the one alone" \
+                "in a folder ${ex#exercises/}, or alike); not graded:" \
+                "$(printf '%s\n' "$copies" | grep -vxF -e "$found" |
+                   tr '\n' ' ')"
+        elif [ "$n" -gt 0 ]; then
+            echo "NOT TAKEN: $f: $n copies in your submission, not one" \
+                "alone in a folder ${ex#exercises/} nor all alike: the" \
+                "skeleton's $f was graded;" \
+                "the copies: $(printf '%s\n' "$copies" | tr '\n' ' ')"
         else
             echo "NOT FOUND: $f (exercise ${ex#exercises/}): the" \
                 "skeleton's was graded"

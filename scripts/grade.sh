@@ -37,6 +37,7 @@
 #
 # --tests grades only the tests named (in every exercise selected), for
 # a quick regrade of a few tests or the grading tests' repeated runs.
+# --ex and --tests given twice add up.
 #
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
@@ -58,15 +59,20 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --build) [ $# -ge 2 ] || usage; build=$2; shift 2 ;;
     --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
-    --ex) [ $# -ge 2 ] || usage; only=$(echo "$2" | tr ',' ' '); shift 2 ;;
+    --ex) [ $# -ge 2 ] || usage; only="$only $(echo "$2" | tr ',' ' ')"
+        shift 2 ;;
     --solution) solution=1; shift ;;
-    --tests) [ $# -ge 2 ] || usage; tests=$(echo "$2" | tr ',' ' '); shift 2 ;;
+    --tests) [ $# -ge 2 ] || usage; tests="$tests $(echo "$2" | tr ',' ' ')"
+        shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
-    --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift ;;
+    --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift
+        [ -n "$hidden" ] || { echo "grade.sh: --hidden-from-env:" \
+            "GRADE_HIDDEN_DIR is not set" >&2; exit 2; } ;;
     -h|--help) script_help "$1" ;;
     *) usage ;;
     esac
 done
+tests=$(echo "$tests" | sed 's/^ *//; s/ *$//; s/  */ /g')  # each --tests
 [ -f Makefile ] && [ -d exercises ] || {
     echo "grade.sh: run me from the kit's top directory" >&2; exit 2; }
 [ -n "$out" ] || out="$build/grade-results"
@@ -75,6 +81,16 @@ done
 select_exercises grade.sh $only
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
+[ -z "$hidden" ] || check_hidden grade.sh "$hidden"
+# a slower build or machine: Check's factor scales every limit below
+scale=${CK_TIMEOUT_MULTIPLIER:-1}
+for v in "CK_TIMEOUT_MULTIPLIER=$scale" "GRADE_BUDGET=${GRADE_BUDGET:-540}"
+do
+    case "${v#*=}" in
+    ''|*[!0-9]*|0) echo "grade.sh: ${v%%=*} must be a whole number of at" \
+                        "least 1, not '${v#*=}'" >&2; exit 2 ;;
+    esac
+done
 for tool in jq perl setpriv prlimit findmnt unshare readelf objdump; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "grade.sh: '$tool' is missing (make deps installs it)" >&2
@@ -133,7 +149,8 @@ us=$(printf '\037')
 rows="$private/rows"            # ex, test, score, max, PASS/FAIL, reason,
 : >"$rows"                      # description, log, visibility
 
-# the old results go; anything else there is not ours to remove
+# the old results go once every usage error is ruled out (the tests'
+# names too, known after the builds); anything else there is not ours
 if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
         { [ -e "$out/results.json" ] || [ -d "$out/log" ] ||
           [ -z "$(ls -A "$out")" ]; }; }; then
@@ -141,13 +158,8 @@ if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
         "replaced (choose another GRADE_OUT, or remove it)" >&2
     exit 2
 fi
-rm -rf "$out"
-# 0700 from its creation to the end, whoever grades: no test (nor the
-# next grading's, under whatever uid) reads the verdicts and outputs
-mkdir -p "$(dirname "$out")" && mkdir -m 0700 "$out" &&
-    mkdir "$out/log" && [ "$(stat -c %a "$out")" = 700 ] || {
-    echo "grade.sh: cannot create '$out' closed to others (mode 0700)" >&2
-    exit 1; }
+logs="$private/log"             # the builds' logs, until $out is replaced
+mkdir "$logs" || { echo "grade.sh: cannot create '$logs'" >&2; exit 1; }
 
 # ---- who runs the tests ------------------------------------------------
 # As root, each test's process (and so the student's code and programs)
@@ -901,12 +913,6 @@ mk() {
 # sources are then copied where make links them, as root. Sets keep (make
 # -o options: those files are never compiled again as root); status 1
 # when the compile fails, its output in LOG either way.
-# a slower build or machine: Check's factor scales every limit below
-scale=${CK_TIMEOUT_MULTIPLIER:-1}
-case "$scale" in
-''|*[!0-9]*|0) echo "grade.sh: CK_TIMEOUT_MULTIPLIER must be a whole" \
-                    "number of at least 1, not '$scale'" >&2; exit 2 ;;
-esac
 cc_limit=$((60 * scale))        # seconds (and CPU seconds) for one compile
 # uid_make DIR LOG MAKE-ARGS...: make in the staged copy DIR as the
 # tests' uid, under the tests' limits, with the compiler and flags make
@@ -1086,18 +1092,18 @@ for d in $exercises; do
     # (as root, the tests compiled by the tests' uid first)
     tkeep=""
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
-       ! tests_as_test_uid "${d%/}" "$n" "$out/log/$n-list.log" ||
-       ! mk $tkeep grade-list-"$n" >>"$out/log/$n-list.log" 2>&1; then
-        kit_paths "$out/log/$n-list.log"
+       ! tests_as_test_uid "${d%/}" "$n" "$logs/$n-list.log" ||
+       ! mk $tkeep grade-list-"$n" >>"$logs/$n-list.log" 2>&1; then
+        kit_paths "$logs/$n-list.log"
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
-change a header?): $(grep -a -m1 -i 'error' "$out/log/$n-list.log")" \
+change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
         continue
     fi
     built=1
     why=""
     keep=""
-    blog="$out/log/$n-build.log"
+    blog="$logs/$n-build.log"
     : >"$blog"
     # the student's own files by the tests' uid (the solutions are ours)
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
@@ -1180,6 +1186,13 @@ done
             "BUILD/grade/NN-list --list)" >&2
         exit 2; }
 done
+rm -rf "$out"
+# 0700 from its creation to the end, whoever grades: no test (nor the
+# next grading's, under whatever uid) reads the verdicts and outputs
+mkdir -p "$(dirname "$out")" && mkdir -m 0700 "$out" &&
+    [ "$(stat -c %a "$out")" = 700 ] && mv "$logs" "$out/log" || {
+    echo "grade.sh: cannot create '$out' closed to others (mode 0700)" >&2
+    exit 1; }
 own_left=$(awk -F "$us" -v g="$grace" '$3 == 1 { s += $7 + g }
                                        END { print s + 0 }' "$plan")
 while IFS=$us read -r ex n built why name points limit desc; do

@@ -57,7 +57,7 @@ must_be_fifo(int fd)
         return -1;
     }
     if (!S_ISFIFO(st.st_mode)) {
-        close(fd);
+        ipc_close_keep_errno(fd);
         errno = EINVAL;
         return -1;
     }

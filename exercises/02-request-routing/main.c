@@ -37,7 +37,8 @@ make_fifo(const char *dir, const char *name, int flags)
 
     if (ipc_rundir_path(path, sizeof(path), dir, name) == -1)
         ipc_diex("directory name too long");
-    unlink(path);
+    if (unlink(path) == -1 && errno != ENOENT)
+        ipc_die("cannot remove the old FIFO '%s'", path);
     if (ipc_fifo_create(IPCLAB_FIFO_LAB, path, 0600) == -1)
         ipc_die("cannot create FIFO '%s'", path);
     /* O_RDWR on a FIFO (Linux): never waits for the other end, and keeps
@@ -88,7 +89,8 @@ main(int argc, char *argv[])
     sigemptyset(&stopset);
     sigaddset(&stopset, SIGINT);
     sigaddset(&stopset, SIGTERM);
-    sigprocmask(SIG_BLOCK, &stopset, NULL);
+    if (sigprocmask(SIG_BLOCK, &stopset, NULL) == -1)
+        ipc_die("sigprocmask");
     signal(SIGPIPE, SIG_IGN);
 
     IPCLAB_TP(proc_start, "router", (int)getppid());

@@ -48,7 +48,9 @@ open_both_ends(const char *dir, enum ipc_fifo_no no, int *rfd, int *wfd)
 
     if (ipc_rundir_fifo(path, sizeof(path), dir, no) == -1)
         ipc_diex("runtime directory name too long");
-    unlink(path);               /* we hold the lock: left by a crash */
+    /* we hold the lock: one there was left by a crash */
+    if (unlink(path) == -1 && errno != ENOENT)
+        ipc_die("cannot remove the old FIFO '%s'", path);
     if (ipc_fifo_open_both_at(AT_FDCWD, no, path, 0600, rfd, wfd) == -1)
         ipc_die("cannot create or open FIFO '%s'", path);
 }
@@ -96,7 +98,8 @@ stop_workers(struct ms *m)
     }
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (m->workers[op] > 0)
-            kill(m->workers[op], SIGKILL);
+            if (kill(m->workers[op], SIGKILL) == -1)
+                ipc_warn("cannot kill worker %d", (int)m->workers[op]);
 }
 
 int

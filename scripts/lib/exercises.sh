@@ -1,5 +1,9 @@
-# scripts/lib/exercises.sh - the exercises a --ex list names, for
-# grade.sh and grade-autograder.sh alike.
+# scripts/lib/exercises.sh - the exercises a --ex list names, and the
+# hidden tests' layout, for grade.sh and grade-autograder.sh alike.
+#
+# check_hidden PROGRAM DIR: a hidden test (.c, .sh) of DIR where none is
+# looked for (DIR/4/, DIR/x.c: not DIR/NN/ of an exercise NN) is a usage
+# error, not one test fewer graded.
 #
 # select_exercises PROGRAM [WORD...]: sets $exercises to the
 # "exercises/NN-name" that the WORDs name (4, 04 or 04-name), or every
@@ -33,4 +37,20 @@ select_exercises() {
         [ -n "$found" ] || { echo "$se_prog: no exercise '$e' (--ex)" >&2
                              exit 2; }
     done
+}
+
+check_hidden() {
+    ch_stray=$(cd "$2" && find . -type f \( -name '*.c' -o -name '*.sh' \) |
+        while IFS= read -r t; do
+            n=${t#./}
+            case "$t" in ./[0-9][0-9]/*/*) ;; ./[0-9][0-9]/*)
+                ls -d "$OLDPWD/exercises/${n%%/*}"-* >/dev/null 2>&1 &&
+                    continue ;;
+            esac
+            echo "$n"; break
+        done)
+    [ -z "$ch_stray" ] || {
+        echo "$1: hidden test '$2/$ch_stray' is not in DIR/NN/ of an" \
+            "exercise NN (docs/instructor.md, Add hidden tests)" >&2
+        exit 2; }
 }

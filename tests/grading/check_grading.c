@@ -31,6 +31,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,12 +478,30 @@ run_autograder(const char *root, const char *log, int every)
     return h_read_file(path);
 }
 
+/* Write 'text' as the file 'rel' of the submission in the autograder
+   tree 'root', its folders made */
+static void
+submit(const char *root, const char *rel, const char *text)
+{
+    char path[PATH_MAX];
+    char *slash;
+
+    snprintf(path, sizeof(path), "%s/submission/%s", root, rel);
+    slash = strrchr(path, '/');
+    *slash = '\0';
+    ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
+                     NULL }, NULL, NULL, NULL, 10000), 0);
+    *slash = '/';
+    h_write_file(path, text);
+}
+
 START_TEST(test_grading_autograder)
 {
     char end[600];
     const char *dir = h_tmpdir();
     char arg_build[PATH_MAX + 8], log[PATH_MAX], zip[PATH_MAX];
-    char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64], *json;
+    char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64];
+    char *json, *sol;
     int status;
 
     snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
@@ -525,6 +544,12 @@ START_TEST(test_grading_autograder)
     h_write_file(path, "this is not C\n");
     snprintf(path, sizeof(path), "%s/submission/Makefile", root);
     h_write_file(path, "all:\n\tfalse\n");
+    /* several copies: 04's in its folder beside one at the top (the
+       folder's is taken), two different 02's in folders 02-name (none
+       is) */
+    submit(root, "hs.c", "this is not C\n");
+    submit(root, "a/02-request-routing/router.c", "this is not C\n");
+    submit(root, "b/02-request-routing/router.c", "nor this\n");
 
     snprintf(log, sizeof(log), "%s/run_autograder.log", dir);
     json = run_autograder(root, log, 1);
@@ -536,8 +561,16 @@ START_TEST(test_grading_autograder)
                   "submission's main.c was taken, not only MANIFEST's files");
     ck_assert_msg(json_int(json, "score") < 100, "the skeletons of 02, 03 "
                   "and 05 scored full marks");
-    ck_assert_msg(strstr(json, "NOT FOUND: router.c") != NULL, "the "
-                  "student is not told that router.c was not submitted");
+    ck_assert_msg(strstr(json, "NOT FOUND: worker.c") != NULL, "the "
+                  "student is not told that worker.c was not submitted");
+    ck_assert_msg(strstr(json, "not graded: hs.c") != NULL, "the student "
+                  "is not told which copy of hs.c was not graded: %.400s",
+                  json);
+    ck_assert_msg(strstr(json, "NOT TAKEN: router.c: 2 copies") != NULL &&
+                  strstr(json, "a/02-request-routing/router.c "
+                         "b/02-request-routing/router.c") != NULL, "the "
+                  "student is not told that neither router.c was taken, "
+                  "and which: %.400s", json);
     free(json);
 
     /* the next submission of a batch, in the same tree, without 01's and
@@ -568,8 +601,14 @@ START_TEST(test_grading_autograder)
                      "-d", path, NULL }, NULL, log, log, 120000), 0);
     snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
              h_srcdir());
-    snprintf(path, sizeof(path), "%s/submission/hs.c", root);
-    copy_file(from, path);
+    /* and in two folders 04-name, under names like options: all alike,
+       one is taken */
+    sol = h_read_file(from);
+    ck_assert_msg(sol != NULL, "cannot read %s", from);
+    submit(root, "hs.c", sol);
+    submit(root, "-a/04-signal-sync/hs.c", sol);
+    submit(root, "-b/04-signal-sync/hs.c", sol);
+    free(sol);
     json = run_autograder(root, log, 0);
     ck_assert_msg(json_int(json, "max_score") == 20 &&
                   json_int(json, "score") == 20 &&
@@ -624,42 +663,102 @@ START_TEST(test_grading_fixtures)
 }
 END_TEST
 
+/* The exercises' code (the reference solutions, the skeletons and the
+   given main.c), which students read as the model, uses the result of
+   every system call checked.h names */
+START_TEST(test_grading_solutions_checked)
+{
+    char end[600];
+    const char *log = h_tmpdir_path("checked.log");
+    int status;
+
+    status = h_run((const char *[]){ "/bin/sh", "-c",
+                   "cd \"$1\" || exit 1; command -v clang >/dev/null || "
+                   "exit 77; s=0; for f in exercises/*/solution/*.c "
+                   "exercises/[0-9]*/*.c; do d=${f%/*}; clang -fsyntax-only "
+                   "-std=c11 -D_GNU_SOURCE -DIPCLAB_TRACING=0 -Iinclude "
+                   "-I\"${d%/solution}\" "
+                   "-include tests/grading/checked.h -Werror=unused-result "
+                   "\"$f\" || s=1; done; exit $s", "sh", h_srcdir(), NULL },
+                   NULL, log, log, 120000 * time_scale());
+    if (status == 77)
+        h_skip("no clang in PATH: it alone takes warn_unused_result from "
+               "a redeclaration");
+    ck_assert_msg(status == 0, "an exercise's code ignores a system "
+                  "call's result: %s", tail(log, end, sizeof(end)));
+}
+END_TEST
+
 /* sh -c 'cd SRC && exec CMD' ($2 a temporary path, $3 the build's
-   name) must end with exit status 2 and WORDS on stderr */
+   name, $4 an earlier grading's results) must end with exit status 2 and
+   WORDS on stderr, neither writing $2 nor touching $4 */
 static void
 usage_error(const char *cmd, const char *words, int timeout_ms)
 {
     const char *err = h_tmpdir_path("err");
-    char script[512];
-    char *text;
+    const char *earlier = h_tmpdir_path("earlier");
+    char script[512], kept[PATH_MAX];
+    char *text, *json;
     int status;
 
+    snprintf(kept, sizeof(kept), "%s/results.json", earlier);
+    if (access(kept, F_OK) != 0) {
+        ck_assert_msg(mkdir(earlier, 0700) == 0 || errno == EEXIST,
+                      "mkdir %s: %s", earlier, strerror(errno));
+        h_write_file(kept, "{\"score\": 7}\n");
+    }
     snprintf(script, sizeof(script), "cd \"$1\" && exec %s", cmd);
     status = h_run((const char *[]){ "/bin/sh", "-c", script, "sh",
                        h_srcdir(), h_tmpdir_path("out"), h_build_name(),
-                       NULL }, NULL, NULL, err, timeout_ms * time_scale());
+                       earlier, NULL }, NULL, NULL, err,
+                   timeout_ms * time_scale());
     text = h_read_file(err);
+    json = h_read_file(kept);
     ck_assert_msg(status == 2 && access(h_tmpdir_path("out"), F_OK) != 0,
                   "%s: exit %d, or wrote its output: %s", cmd, status,
+                  text != NULL ? text : "");
+    ck_assert_msg(json != NULL && strstr(json, "7") != NULL,
+                  "%s removed the earlier results before refusing: %s", cmd,
                   text != NULL ? text : "");
     ck_assert_msg(text != NULL && strstr(text, words) != NULL,
                   "%s does not say \"%s\": %s", cmd, words,
                   text != NULL ? text : "");
+    free(json);
     free(text);
 }
 
-/* A mistyped exercise or test is a usage error, not one fewer graded */
+/* A mistyped exercise, test or limit is a usage error, not one fewer
+   graded, and the earlier results stay */
 START_TEST(test_grading_usage)
 {
-    usage_error("scripts/grade.sh --ex 01,9 --out \"$2\"",
+    usage_error("scripts/grade.sh --ex 01,9 --out \"$4\"",
+                "no exercise '9'", 60000);
+    /* a second --ex adds to the first, never replaces it */
+    usage_error("scripts/grade.sh --ex 9 --ex 01 --out \"$4\"",
                 "no exercise '9'", 60000);
     /* the autograder selects as grade.sh does: no package that every
        submission's 'make grade EX=01,0' would refuse */
     usage_error("scripts/grade-autograder.sh --ex 01,0 \"$2\"",
                 "no exercise '0'", 60000);
+    usage_error("env CK_TIMEOUT_MULTIPLIER=x scripts/grade.sh --ex 01 "
+                "--out \"$4\"", "CK_TIMEOUT_MULTIPLIER", 60000);
+    usage_error("env GRADE_BUDGET=9m scripts/grade.sh --ex 01 --out \"$4\"",
+                "GRADE_BUDGET must be a whole number", 60000);
+    /* hidden tests that would silently not be graded */
+    usage_error("env -u GRADE_HIDDEN_DIR scripts/grade.sh --ex 01 "
+                "--hidden-from-env --out \"$4\"", "GRADE_HIDDEN_DIR", 60000);
+    ck_assert_int_eq(mkdir(h_tmpdir_path("hidden"), 0700), 0);
+    ck_assert_int_eq(mkdir(h_tmpdir_path("hidden/1"), 0700), 0);
+    h_write_file(h_tmpdir_path("hidden/1/check_more.c"), "\n");
+    usage_error("scripts/grade.sh --ex 01 --hidden \"${2%/*}/hidden\" "
+                "--out \"$4\"", "hidden/1/check_more.c' is not in DIR/NN/",
+                60000);
+    /* refused when packed, not when every submission is graded */
+    usage_error("scripts/grade-autograder.sh \"$2\" \"${2%/*}/hidden\"",
+                "hidden/1/check_more.c' is not in DIR/NN/", 60000);
     /* known only once the exercise's tests are built and listed */
     usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests "
-                "'make_existing no_such_test' --out \"$2.tests\"",
+                "'make_existing no_such_test' --out \"$4\"",
                 "no test named 'no_such_test'", 600000);
 }
 END_TEST
@@ -673,6 +772,7 @@ grading_suite(void)
         { "skeletons", test_grading_skeletons_score_low, SKELETON_MAX_S + 60 },
         { "results", test_grading_results_well_formed, 60 },
         { "usage", test_grading_usage, 780 },
+        { "checked", test_grading_solutions_checked, 180 },
         { "handout", test_grading_handout_stands_alone, 1200 },
         { "autograder", test_grading_autograder, 1200 },
         { "compilers", test_grading_other_compiler, 900 },

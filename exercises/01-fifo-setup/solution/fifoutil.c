@@ -61,7 +61,7 @@ must_be_fifo(int fd)
         return -1;
     }
     if (!S_ISFIFO(st.st_mode)) {
-        close(fd);
+        ipc_close_keep_errno(fd);
         errno = EINVAL;
         return -1;
     }
@@ -180,7 +180,7 @@ ex_write_record(int fd, const void *buf, size_t size)
 {
     struct timespec zero = { 0, 0 };
     sigset_t pipe_set, old, pending;
-    int was_pending, saved;
+    int was_pending, saved, err;
     ssize_t w;
 
     if (size > PIPE_BUF) {
@@ -189,11 +189,16 @@ ex_write_record(int fd, const void *buf, size_t size)
     }
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
-    sigpending(&pending);
+    if (sigpending(&pending) == -1)
+        return -1;
     was_pending = sigismember(&pending, SIGPIPE);
     /* blocked, not ignored: the caller's disposition stays as it was,
        and a SIGPIPE we cause waits in the queue instead of killing */
-    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    err = pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    if (err != 0) {
+        errno = err;            /* it returns its error, not -1 */
+        return -1;
+    }
 
     do
         w = write(fd, buf, size);
@@ -201,8 +206,13 @@ ex_write_record(int fd, const void *buf, size_t size)
 
     saved = errno;
     if (w == -1 && errno == EPIPE && !was_pending)
-        sigtimedwait(&pipe_set, NULL, &zero);   /* take back our SIGPIPE */
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+        while (sigtimedwait(&pipe_set, NULL, &zero) == -1 && errno == EINTR)
+            ;                   /* take back our SIGPIPE (EAGAIN: none) */
+    err = pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err != 0) {
+        errno = err;
+        return -1;
+    }
     errno = saved;
 
     if (w >= 0 && (size_t)w != size) {
