@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -773,6 +774,10 @@ main(int argc, char *argv[])
     int status;
 
     ipc_set_progname(argv[0]);
+    /* past a file-size limit (ulimit -f) a write fails with EFBIG, which
+       we report, instead of killing us silently */
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
     parse_options(&o, argc, argv);
     if (ipc_rundir_resolve(o.dir, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");

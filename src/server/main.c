@@ -8,6 +8,7 @@
  * in handshake.c, the life of a request in route.c. Lab 05, step 1.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,10 @@ main(int argc, char *argv[])
     char dir[PATH_MAX];
 
     ipc_set_progname(argv[0]);
+    /* past a file-size limit (ulimit -f) a write fails with EFBIG, which
+       we report, instead of killing us silently */
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
     s.fifo2.no = IPCLAB_FIFO2;
     s.fifo3.no = IPCLAB_FIFO3;
     parse_options(&s, argc, argv, &dir_opt);

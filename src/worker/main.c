@@ -17,6 +17,7 @@
  * handshake is in src/server/handshake.c. Lab 03, step 1.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -134,6 +135,10 @@ main(int argc, char *argv[])
     struct worker w = { .fd3 = -1, .fd4 = -1 };
 
     ipc_set_progname(argv[0]);
+    /* past a file-size limit (ulimit -f) a write fails with EFBIG, which
+       we report, instead of killing us silently */
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
     ipc_worker_args_or_exit(argc, argv, &w.args, usage);
     w.role = ipc_op_name(w.args.op);
     w.server = getppid();

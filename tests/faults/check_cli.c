@@ -306,6 +306,49 @@ START_TEST(test_cli_std_fds_closed)
 }
 END_TEST
 
+/* "$@" where files may not grow; its stderr through a pipe, which may */
+#define LIMITED "exec 3>&1; { ulimit -f 0 && exec \"$@\" >&3 3>&-; } " \
+                "2>&1 | cat >&2; exit ${PIPESTATUS[0]}"
+
+/* Under a file-size limit (ulimit -f) a write past it fails in one line
+   (EFBIG) with exit 1, instead of SIGXFSZ killing the program silently:
+   the server at its lock file, which it removes; a client at its output;
+   a worker whose message cannot be written still exits 1 */
+START_TEST(test_cli_file_size_limit)
+{
+    const char *dir = h_tmpdir_path("run"), *err = h_tmpdir_path("err");
+    const char *const server[] = { "/bin/bash", "-c", LIMITED, "sh",
+                                   h_bin("ipclab-server"), "--dir", dir,
+                                   NULL };
+    const char *const rc[] = { "/bin/bash", "-c", LIMITED, "sh",
+                               h_bin("ipclab-rc"), "--dir", dir, "6", "*",
+                               "7", NULL };
+    const char *const worker[] = { "/bin/bash", "-c",
+                                   "ulimit -f 0 && exec \"$@\" 2>\"$0\"", err,
+                                   h_bin("ipclab-sum"), "--dir",
+                                   h_tmpdir_path("none"), NULL };
+    struct h_server srv;
+    char *text;
+
+    ck_assert_int_eq(h_run(server, NULL, NULL, err, 30000), 1);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "EFBIG") == 1, "stderr: %s", text);
+    free(text);
+    ck_assert_int_eq(fx_count_entries(dir), 0);
+
+    h_server_start(&srv, dir, NULL);
+    ck_assert_int_eq(h_run(rc, NULL, h_tmpdir_path("out"), err, 30000), 1);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "EFBIG") == 1, "stderr: %s", text);
+    free(text);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, NULL, 0), 0);
+
+    ck_assert_int_eq(h_run(worker, NULL, NULL, NULL, 30000), 1);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -323,5 +366,6 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_empty_argv0);
     tcase_add_test(errors, test_cli_server_stdout_closed);
     tcase_add_test(errors, test_cli_std_fds_closed);
+    tcase_add_test(errors, test_cli_file_size_limit);
     return s;
 }
