@@ -62,6 +62,14 @@ noreturn void
 ipc_diex(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * ipc_die() after opening a FIFO failed: EINVAL, which ipc_fifo_open()
+ * and ipc_fd_check_type() give for a file of another kind, is printed as
+ * "PROG: MESSAGE: not a FIFO".
+ */
+noreturn void
+ipc_die_fifo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
  * ipc_warn(), then _exit(IPCLAB_EXIT_FAILURE): for a child between fork()
  * and exec(), which must not flush its parent's stdio buffers or run its
  * atexit handlers.

@@ -34,6 +34,23 @@
 
 #define GIVE_BACK_MS 10000      /* FIFO4 full this long: the server is stuck */
 
+/* Open FIFO 'no' of the runtime directory open as dirfd, or exit saying
+   why: no server (FIFO1 without a reader: ENXIO, not a hang) or the error */
+static int
+open_fifo(const struct rc_session *s, int dirfd, enum ipc_fifo_no no,
+          int flags)
+{
+    const char *name = ipc_rundir_fifo_name(no);
+    int fd = ipc_fifo_open_at(dirfd, no, name, flags);
+
+    if (fd == -1 && no == IPCLAB_FIFO1 && (errno == ENXIO || errno == ENOENT))
+        ipc_diex("no server running on '%s' (start ipclab-server first)",
+                 s->dir);
+    if (fd == -1)
+        ipc_die_fifo("cannot open '%s/%s'", s->dir, name);
+    return fd;
+}
+
 void
 rc_connect(struct rc_session *s, const char *dir)
 {
@@ -75,23 +92,9 @@ rc_connect(struct rc_session *s, const char *dir)
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */
     signal(SIGPIPE, SIG_IGN);
 
-    /* O_NONBLOCK: with no reader, open() fails with ENXIO, not a hang */
-    s->fd1 = ipc_fifo_open_at(dirfd, IPCLAB_FIFO1,
-                              ipc_rundir_fifo_name(IPCLAB_FIFO1),
-                              O_WRONLY | O_NONBLOCK);
-    if (s->fd1 == -1 && (errno == ENXIO || errno == ENOENT))
-        ipc_diex("no server running on '%s' (start ipclab-server first)",
-                 dir);
-    s->fd2 = s->fd1 == -1 ? -1
-             : ipc_fifo_open_at(dirfd, IPCLAB_FIFO2,
-                                ipc_rundir_fifo_name(IPCLAB_FIFO2),
-                                O_RDONLY | O_NONBLOCK);
-    s->fd4 = s->fd2 == -1 ? -1
-             : ipc_fifo_open_at(dirfd, IPCLAB_FIFO4,
-                                ipc_rundir_fifo_name(IPCLAB_FIFO4),
-                                O_WRONLY | O_NONBLOCK);
-    if (s->fd4 == -1)
-        ipc_die("cannot open the FIFOs in '%s'", dir);
+    s->fd1 = open_fifo(s, dirfd, IPCLAB_FIFO1, O_WRONLY | O_NONBLOCK);
+    s->fd2 = open_fifo(s, dirfd, IPCLAB_FIFO2, O_RDONLY | O_NONBLOCK);
+    s->fd4 = open_fifo(s, dirfd, IPCLAB_FIFO4, O_WRONLY | O_NONBLOCK);
     close(dirfd);
 }
 

@@ -179,7 +179,7 @@ open_both_ends(struct server *s, enum ipc_fifo_no no, int *rfd, int *wfd)
 
     if (ipc_fifo_open_both_at(s->dir_fd, no, name, 0600, rfd, wfd) == -1) {
         undo_start(s);
-        ipc_die("cannot create or open FIFO '%s/%s'", s->dir, name);
+        ipc_die_fifo("cannot create or open FIFO '%s/%s'", s->dir, name);
     }
 }
 

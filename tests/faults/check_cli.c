@@ -15,6 +15,7 @@
  *
  * Run:  CK_RUN_SUITE=cli build/tests/faults
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,8 @@ START_TEST(test_cli_path_shown_safe)
 }
 END_TEST
 
-/* A gate that is not a FIFO cannot hold a client back: refused at once */
+/* A gate that is not a FIFO cannot hold a client back: refused at once,
+   saying so (not EINVAL) */
 START_TEST(test_cli_gate_not_fifo)
 {
     const char *gate = h_tmpdir_path("gate");
@@ -213,7 +215,7 @@ START_TEST(test_cli_gate_not_fifo)
     err = h_read_file(h_tmpdir_path("err"));
     ck_assert_msg(h_count_lines(err, "") == 1 &&
                   h_count_lines(err, "cannot wait at the gate") == 1 &&
-                  h_count_lines(err, "EINVAL") == 1, "stderr: %s", err);
+                  h_count_lines(err, ": not a FIFO") == 1, "stderr: %s", err);
     free(err);
 }
 END_TEST
@@ -349,6 +351,37 @@ START_TEST(test_cli_file_size_limit)
 }
 END_TEST
 
+/* A FIFO of the runtime directory replaced by a regular file: the client
+   and a worker refuse it in one line that says "not a FIFO" (not EINVAL),
+   exit 1 */
+START_TEST(test_cli_fifo_not_fifo)
+{
+    const char *dir = h_tmpdir_path("run"), *err = h_tmpdir_path("err");
+    char path[PATH_MAX], *text;
+    struct h_server srv;
+    const char *const progs[][8] = {
+        { h_bin("ipclab-rc"), "--dir", dir, "6", "*", "7", NULL },
+        { h_bin("ipclab-sum"), "--dir", dir, NULL },
+    };
+
+    h_server_start(&srv, dir, NULL);
+    for (int i = 2; i <= 3; i++) {
+        snprintf(path, sizeof(path), "%s/fifo%d", dir, i);
+        ck_assert_int_eq(unlink(path), 0);
+        h_write_file(path, "");
+    }
+    for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+        ck_assert_int_eq(h_run(progs[i], NULL, NULL, err, 30000), 1);
+        text = h_read_file(err);
+        ck_assert_msg(h_count_lines(text, "") == 1 &&
+                      h_count_lines(text, "': not a FIFO") == 1,
+                      "%s: stderr: %s", progs[i][0], text);
+        free(text);
+    }
+    ck_assert_int_eq(h_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -367,5 +400,6 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_server_stdout_closed);
     tcase_add_test(errors, test_cli_std_fds_closed);
     tcase_add_test(errors, test_cli_file_size_limit);
+    tcase_add_test(errors, test_cli_fifo_not_fifo);
     return s;
 }
