@@ -143,8 +143,15 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
         IPCLAB_TP(error, "record for another client", res->pid);
         res->flags |= IPCLAB_REC_RETURNED;
         ipc_rec_seal(res);
-        if (ipc_rec_write(s->fd4, IPCLAB_FIFO4, res, GIVE_BACK_MS) == -1)
-            return RC_SERVER_GONE;
+        if (ipc_rec_write(s->fd4, IPCLAB_FIFO4, res, GIVE_BACK_MS) == -1) {
+            if (errno == EPIPE)
+                return RC_SERVER_GONE;      /* no reader of FIFO4 left */
+            /* the server lives, but took nothing from FIFO4: say so, and
+               go on waiting for our own answers */
+            ipc_warn("cannot give back result %u of client %ld: FIFO4 "
+                     "took nothing for %d ms", (unsigned)res->seq,
+                     (long)res->pid, GIVE_BACK_MS);
+        }
         return RC_NONE;
     }
     /* ours, read: kept even when the ack fails; the server times it out */
