@@ -382,6 +382,38 @@ START_TEST(test_cli_fifo_not_fifo)
 }
 END_TEST
 
+/* A server where no signal can be queued (ulimit -i 0, which its workers
+   inherit) cannot tell them a request waits: it says why, once, answers
+   each request as failed, and kills no worker for it */
+START_TEST(test_cli_sigpending_limit)
+{
+    const char *dir = h_tmpdir_path("run"), *err = h_tmpdir_path("err");
+    const char *const server[] = { "/bin/bash", "-c",
+                                   "ulimit -i 0 && exec \"$@\"", "sh",
+                                   h_bin("ipclab-server"), "--dir", dir,
+                                   "--ack-timeout", "200", NULL };
+    struct h_server srv;
+    char *text;
+
+    h_write_file(h_tmpdir_path("in"), "1 + 1\n2 + 2\n");
+    h_server_try(&srv, dir, server, err, 10000, NULL);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                     dir, "--file", h_tmpdir_path("in"), NULL },
+                     NULL, h_tmpdir_path("out"), h_tmpdir_path("rc.err"),
+                     30000), 0);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, NULL, 0), 0);
+    text = h_read_file(h_tmpdir_path("out"));
+    ck_assert_str_eq(text, "1 + 1: processing client failed\n"
+                           "2 + 2: processing client failed\n");
+    free(text);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "RLIMIT_SIGPENDING") == 1,
+                  "stderr: %s", text);
+    free(text);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -401,5 +433,6 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_std_fds_closed);
     tcase_add_test(errors, test_cli_file_size_limit);
     tcase_add_test(errors, test_cli_fifo_not_fifo);
+    tcase_add_test(errors, test_cli_sigpending_limit);
     return s;
 }
