@@ -157,7 +157,9 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
     /* ours, read: kept even when the ack fails; the server times it out */
     if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq) == -1
         && errno != ESRCH)
-        ipc_warn("cannot acknowledge result %u", (unsigned)res->seq);
+        ipc_warn("cannot acknowledge result %u%s", (unsigned)res->seq,
+                 errno == EAGAIN ? " (the server's RLIMIT_SIGPENDING, "
+                                   "ulimit -i, is reached)" : "");
     return RC_RESULT;
 }
 

@@ -88,7 +88,9 @@ serve(struct worker *w, struct ipc_record *rec)
        fails, answer all the same: the server accepts a result unacked */
     if (ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, rec->seq) == -1
         && errno != ESRCH)
-        ipc_warn("cannot acknowledge request %u", (unsigned)rec->seq);
+        ipc_warn("cannot acknowledge request %u%s", (unsigned)rec->seq,
+                 errno == EAGAIN ? " (the server's RLIMIT_SIGPENDING, "
+                                   "ulimit -i, is reached)" : "");
 
     if (w->args.crash_after > 0 && ++w->handled >= w->args.crash_after)
         raise(SIGKILL);         /* test hook: die holding a request */

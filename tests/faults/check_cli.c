@@ -376,7 +376,8 @@ END_TEST
 
 /* A server where no signal can be queued (ulimit -i 0, which its workers
    inherit) cannot tell them a request waits: it says why, once, answers
-   each request as failed, and kills no worker for it */
+   each request as failed, and kills no worker for it; a client whose
+   acks cannot be queued says why too */
 START_TEST(test_cli_sigpending_limit)
 {
     const char *dir = h_tmpdir_path("run"), *err = h_tmpdir_path("err");
@@ -402,6 +403,13 @@ START_TEST(test_cli_sigpending_limit)
     ck_assert_msg(h_count_lines(text, "") == 1 &&
                   h_count_lines(text, "RLIMIT_SIGPENDING") == 1,
                   "stderr: %s", text);
+    free(text);
+    /* the client's acks cannot be queued either: it says why each time */
+    text = h_read_file(h_tmpdir_path("rc.err"));
+    ck_assert_msg(h_count_lines(text, "") >= 1 &&
+                  h_count_lines(text, "cannot acknowledge result") ==
+                  h_count_lines(text, "RLIMIT_SIGPENDING, ulimit -i"),
+                  "rc stderr: %s", text);
     free(text);
 }
 END_TEST
