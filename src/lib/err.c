@@ -74,8 +74,6 @@ ipc_errno_name(int err)
     return name != NULL ? name : "EUNKNOWN";
 }
 
-#define NOT_FIFO (-2)            /* vmessage(): "not a FIFO" for the errno part */
-
 /* The one formatter behind every message; 'err' < 0 means no errno part.
    What it quotes (paths, what was typed) is made display-safe, line by
    line: a message may have lines of its own. */
@@ -100,8 +98,6 @@ vmessage(int err, const char *fmt, va_list ap)
     if (err >= 0)
         fprintf(stderr, "%s: %s: %s (%s)\n", progname, msg,
                 ipc_errno_name(err), strerror(err));
-    else if (err == NOT_FIFO)
-        fprintf(stderr, "%s: %s: not a FIFO\n", progname, msg);
     else
         fprintf(stderr, "%s: %s\n", progname, msg);
 }
@@ -153,15 +149,19 @@ ipc_diex(const char *fmt, ...)
 }
 
 void
-ipc_die_fifo(const char *fmt, ...)
+ipc_die_kind(const char *kind, const char *fmt, ...)
 {
     int err = errno;
+    char msg[400];
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(err == EINVAL ? NOT_FIFO : err, fmt, ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    exit(IPCLAB_EXIT_FAILURE);
+    if (err == EINVAL)
+        ipc_diex("%s: not a %s", msg, kind);
+    errno = err;
+    ipc_die("%s", msg);
 }
 
 void

@@ -800,7 +800,7 @@ main(int argc, char *argv[])
 
     IPCLAB_TP(proc_start, "rc", (int)getppid());
     if (o.gate != NULL && wait_gate(o.gate) == -1)
-        ipc_die_fifo("cannot wait at the gate '%s'", o.gate);
+        ipc_die_kind("FIFO", "cannot wait at the gate '%s'", o.gate);
     if (ipc_sched_apply(o.sched) == -1)
         ipc_warn("cannot set the scheduling policy (--sched)");
     r.cap = RING_PER_WINDOW * (size_t)o.window;

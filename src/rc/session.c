@@ -47,7 +47,7 @@ open_fifo(const struct rc_session *s, int dirfd, enum ipc_fifo_no no,
         ipc_diex("no server running on '%s' (start ipclab-server first)",
                  s->dir);
     if (fd == -1)
-        ipc_die_fifo("cannot open '%s/%s'", s->dir, name);
+        ipc_die_kind("FIFO", "cannot open '%s/%s'", s->dir, name);
     return fd;
 }
 
@@ -73,7 +73,8 @@ rc_connect(struct rc_session *s, const char *dir)
         if (errno == ESRCH)
             ipc_diex("no server running on '%s' (start ipclab-server "
                      "first)", dir);
-        ipc_die("cannot read the server's lock file in '%s'", dir);
+        ipc_die_kind("regular file", "cannot read the server's lock file "
+                     "in '%s'", dir);
     }
     ipc_sigs_init(&s->sigs, mode);
 

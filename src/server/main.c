@@ -179,7 +179,7 @@ open_both_ends(struct server *s, enum ipc_fifo_no no, int *rfd, int *wfd)
 
     if (ipc_fifo_open_both_at(s->dir_fd, no, name, 0600, rfd, wfd) == -1) {
         undo_start(s);
-        ipc_die_fifo("cannot create or open FIFO '%s/%s'", s->dir, name);
+        ipc_die_kind("FIFO", "cannot create or open FIFO '%s/%s'", s->dir, name);
     }
 }
 
@@ -198,7 +198,7 @@ setup_runtime(struct server *s)
         ipc_diex("another server (pid %ld) is running on '%s'",
                  (long)holder, s->dir);
     if (s->lock_fd == -1)
-        ipc_die("cannot lock '%s'", s->dir);
+        ipc_die_kind("regular file", "cannot lock '%s'", s->dir);
 
     /* we hold the lock: any FIFO still here was left by a crashed server */
     for (int no = IPCLAB_FIFO1; no <= IPCLAB_FIFO4; no++)
