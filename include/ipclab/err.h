@@ -62,6 +62,16 @@ noreturn void
 ipc_diex(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * ipc_die() after opening one of the kit's files failed: EINVAL, which
+ * ipc_fd_check_type() (so ipc_fifo_open() and the lock file's functions)
+ * gives for a file of another kind, is printed as "PROG: MESSAGE: not a
+ * KIND" ("FIFO", "regular file").
+ */
+noreturn void
+ipc_die_kind(const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
  * ipc_warn(), then _exit(IPCLAB_EXIT_FAILURE): for a child between fork()
  * and exec(), which must not flush its parent's stdio buffers or run its
  * atexit handlers.

@@ -286,6 +286,6 @@ lab_open(enum ipc_fifo_no no, const char *path, int flags)
     int fd = ipc_fifo_open(no, path, flags);
 
     if (fd == -1)
-        ipc_die("cannot open the FIFO '%s'", path);
+        ipc_die_kind("FIFO", "cannot open the FIFO '%s'", path);
     return fd;
 }

@@ -149,6 +149,22 @@ ipc_diex(const char *fmt, ...)
 }
 
 void
+ipc_die_kind(const char *kind, const char *fmt, ...)
+{
+    int err = errno;
+    char msg[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (err == EINVAL)
+        ipc_diex("%s: not a %s", msg, kind);
+    errno = err;
+    ipc_die("%s", msg);
+}
+
+void
 ipc_die_child(const char *fmt, ...)
 {
     va_list ap;

@@ -98,7 +98,7 @@ open_fifo(int dirfd, const char *dir, enum ipc_fifo_no no, int flags)
     int fd = ipc_fifo_open_at(dirfd, no, name, flags);
 
     if (fd == -1)
-        ipc_die("cannot open '%s/%s'", dir, name);
+        ipc_die_kind("FIFO", "cannot open '%s/%s'", dir, name);
     return fd;
 }
 

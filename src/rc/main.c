@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -773,6 +774,10 @@ main(int argc, char *argv[])
     int status;
 
     ipc_set_progname(argv[0]);
+    /* past a file-size limit (ulimit -f) a write fails with EFBIG, which
+       we report, instead of killing us silently */
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
     parse_options(&o, argc, argv);
     if (ipc_rundir_resolve(o.dir, dir, sizeof(dir)) == -1)
         ipc_usage_error("runtime directory name too long");
@@ -795,7 +800,7 @@ main(int argc, char *argv[])
 
     IPCLAB_TP(proc_start, "rc", (int)getppid());
     if (o.gate != NULL && wait_gate(o.gate) == -1)
-        ipc_die("cannot wait at the gate '%s'", o.gate);
+        ipc_die_kind("FIFO", "cannot wait at the gate '%s'", o.gate);
     if (ipc_sched_apply(o.sched) == -1)
         ipc_warn("cannot set the scheduling policy (--sched)");
     r.cap = RING_PER_WINDOW * (size_t)o.window;

@@ -34,6 +34,23 @@
 
 #define GIVE_BACK_MS 10000      /* FIFO4 full this long: the server is stuck */
 
+/* Open FIFO 'no' of the runtime directory open as dirfd, or exit saying
+   why: no server (FIFO1 without a reader: ENXIO, not a hang) or the error */
+static int
+open_fifo(const struct rc_session *s, int dirfd, enum ipc_fifo_no no,
+          int flags)
+{
+    const char *name = ipc_rundir_fifo_name(no);
+    int fd = ipc_fifo_open_at(dirfd, no, name, flags);
+
+    if (fd == -1 && no == IPCLAB_FIFO1 && (errno == ENXIO || errno == ENOENT))
+        ipc_diex("no server running on '%s' (start ipclab-server first)",
+                 s->dir);
+    if (fd == -1)
+        ipc_die_kind("FIFO", "cannot open '%s/%s'", s->dir, name);
+    return fd;
+}
+
 void
 rc_connect(struct rc_session *s, const char *dir)
 {
@@ -56,7 +73,8 @@ rc_connect(struct rc_session *s, const char *dir)
         if (errno == ESRCH)
             ipc_diex("no server running on '%s' (start ipclab-server "
                      "first)", dir);
-        ipc_die("cannot read the server's lock file in '%s'", dir);
+        ipc_die_kind("regular file", "cannot read the server's lock file "
+                     "in '%s'", dir);
     }
     ipc_sigs_init(&s->sigs, mode);
 
@@ -75,23 +93,9 @@ rc_connect(struct rc_session *s, const char *dir)
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */
     signal(SIGPIPE, SIG_IGN);
 
-    /* O_NONBLOCK: with no reader, open() fails with ENXIO, not a hang */
-    s->fd1 = ipc_fifo_open_at(dirfd, IPCLAB_FIFO1,
-                              ipc_rundir_fifo_name(IPCLAB_FIFO1),
-                              O_WRONLY | O_NONBLOCK);
-    if (s->fd1 == -1 && (errno == ENXIO || errno == ENOENT))
-        ipc_diex("no server running on '%s' (start ipclab-server first)",
-                 dir);
-    s->fd2 = s->fd1 == -1 ? -1
-             : ipc_fifo_open_at(dirfd, IPCLAB_FIFO2,
-                                ipc_rundir_fifo_name(IPCLAB_FIFO2),
-                                O_RDONLY | O_NONBLOCK);
-    s->fd4 = s->fd2 == -1 ? -1
-             : ipc_fifo_open_at(dirfd, IPCLAB_FIFO4,
-                                ipc_rundir_fifo_name(IPCLAB_FIFO4),
-                                O_WRONLY | O_NONBLOCK);
-    if (s->fd4 == -1)
-        ipc_die("cannot open the FIFOs in '%s'", dir);
+    s->fd1 = open_fifo(s, dirfd, IPCLAB_FIFO1, O_WRONLY | O_NONBLOCK);
+    s->fd2 = open_fifo(s, dirfd, IPCLAB_FIFO2, O_RDONLY | O_NONBLOCK);
+    s->fd4 = open_fifo(s, dirfd, IPCLAB_FIFO4, O_WRONLY | O_NONBLOCK);
     close(dirfd);
 }
 
@@ -140,14 +144,23 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
         IPCLAB_TP(error, "record for another client", res->pid);
         res->flags |= IPCLAB_REC_RETURNED;
         ipc_rec_seal(res);
-        if (ipc_rec_write(s->fd4, IPCLAB_FIFO4, res, GIVE_BACK_MS) == -1)
-            return RC_SERVER_GONE;
+        if (ipc_rec_write(s->fd4, IPCLAB_FIFO4, res, GIVE_BACK_MS) == -1) {
+            if (errno == EPIPE)
+                return RC_SERVER_GONE;      /* no reader of FIFO4 left */
+            /* the server lives, but took nothing from FIFO4: say so, and
+               go on waiting for our own answers */
+            ipc_warn("cannot give back result %u of client %ld: FIFO4 "
+                     "took nothing for %d ms", (unsigned)res->seq,
+                     (long)res->pid, GIVE_BACK_MS);
+        }
         return RC_NONE;
     }
     /* ours, read: kept even when the ack fails; the server times it out */
     if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq) == -1
         && errno != ESRCH)
-        ipc_warn("cannot acknowledge result %u", (unsigned)res->seq);
+        ipc_warn("cannot acknowledge result %u%s", (unsigned)res->seq,
+                 errno == EAGAIN ? " (the server's RLIMIT_SIGPENDING, "
+                                   "ulimit -i, is reached)" : "");
     return RC_RESULT;
 }
 

@@ -8,6 +8,7 @@
  * in handshake.c, the life of a request in route.c. Lab 05, step 1.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,7 +179,7 @@ open_both_ends(struct server *s, enum ipc_fifo_no no, int *rfd, int *wfd)
 
     if (ipc_fifo_open_both_at(s->dir_fd, no, name, 0600, rfd, wfd) == -1) {
         undo_start(s);
-        ipc_die("cannot create or open FIFO '%s/%s'", s->dir, name);
+        ipc_die_kind("FIFO", "cannot create or open FIFO '%s/%s'", s->dir, name);
     }
 }
 
@@ -197,7 +198,7 @@ setup_runtime(struct server *s)
         ipc_diex("another server (pid %ld) is running on '%s'",
                  (long)holder, s->dir);
     if (s->lock_fd == -1)
-        ipc_die("cannot lock '%s'", s->dir);
+        ipc_die_kind("regular file", "cannot lock '%s'", s->dir);
 
     /* we hold the lock: any FIFO still here was left by a crashed server */
     for (int no = IPCLAB_FIFO1; no <= IPCLAB_FIFO4; no++)
@@ -485,6 +486,10 @@ main(int argc, char *argv[])
     char dir[PATH_MAX];
 
     ipc_set_progname(argv[0]);
+    /* past a file-size limit (ulimit -f) a write fails with EFBIG, which
+       we report, instead of killing us silently */
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
     s.fifo2.no = IPCLAB_FIFO2;
     s.fifo3.no = IPCLAB_FIFO3;
     parse_options(&s, argc, argv, &dir_opt);

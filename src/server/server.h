@@ -74,7 +74,7 @@ enum hs_reason {
     HS_REASON_TIMEOUT,          /* running, but silent for --ack-timeout */
     HS_REASON_PROTOCOL,         /* acked unread, garbage, given back, or an
                                    ack from our reader that changes nothing */
-    HS_REASON_FAILED,           /* the write into the FIFO failed */
+    HS_REASON_FAILED,           /* the write into the FIFO, or "ready", failed */
 };
 
 struct hs_report {

@@ -17,6 +17,8 @@
  * handshake is in src/server/handshake.c. Lab 03, step 1.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -66,8 +68,12 @@ usage(void)
            "                    (tests of the server's recovery)\n"
            "  -h, --help        show this help\n"
            "\n"
-           "It ignores SIGINT (Ctrl-C): the server stops it with SIGTERM once\n"
-           "the requests in flight are answered.\n",
+           "Started by the server, it ignores SIGINT (Ctrl-C): the server\n"
+           "stops it with SIGTERM once the requests in flight are answered.\n"
+           "Run by hand, SIGINT stops it as SIGTERM does, between requests.\n"
+           "\n"
+           "Exit status: 0 once stopped by SIGTERM (or SIGINT), 1 on errors\n"
+           "(FIFOs that cannot be opened, a server gone), 2 on usage errors.\n",
            ipc_progname());
 }
 
@@ -82,7 +88,9 @@ serve(struct worker *w, struct ipc_record *rec)
        fails, answer all the same: the server accepts a result unacked */
     if (ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, rec->seq) == -1
         && errno != ESRCH)
-        ipc_warn("cannot acknowledge request %u", (unsigned)rec->seq);
+        ipc_warn("cannot acknowledge request %u%s", (unsigned)rec->seq,
+                 errno == EAGAIN ? " (the server's RLIMIT_SIGPENDING, "
+                                   "ulimit -i, is reached)" : "");
 
     if (w->args.crash_after > 0 && ++w->handled >= w->args.crash_after)
         raise(SIGKILL);         /* test hook: die holding a request */
@@ -132,8 +140,15 @@ int
 main(int argc, char *argv[])
 {
     struct worker w = { .fd3 = -1, .fd4 = -1 };
+    sigset_t started;           /* the signal mask we were started with */
+    struct sigaction intr;      /* and what SIGINT did then */
+    bool stop_on_int;
 
     ipc_set_progname(argv[0]);
+    /* past a file-size limit (ulimit -f) a write fails with EFBIG, which
+       we report, instead of killing us silently */
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
     ipc_worker_args_or_exit(argc, argv, &w.args, usage);
     w.role = ipc_op_name(w.args.op);
     w.server = getppid();
@@ -145,14 +160,24 @@ main(int argc, char *argv[])
     /* ready, and every other protocol signal of both modes: a stray one
        must not kill us (their default action): take it, and ignore it */
     ipc_sig_addset_protocol(&w.waitset);
+    /* the server starts us with SIGINT blocked (ipc_worker_spawn()):
+       then Ctrl-C, which reaches the whole foreground process group, is
+       ignored, for only the server decides when we stop; so it is when
+       we start with it ignored (a background job). Otherwise (run by
+       hand) Ctrl-C stops us as SIGTERM does */
+    if (sigprocmask(SIG_BLOCK, NULL, &started) == -1 ||
+        sigaction(SIGINT, NULL, &intr) == -1)
+        ipc_die("cannot read how SIGINT is handled");
+    stop_on_int = sigismember(&started, SIGINT) == 0 &&
+                  intr.sa_handler != SIG_IGN;
+    if (stop_on_int)
+        sigaddset(&w.waitset, SIGINT);
     if (sigprocmask(SIG_BLOCK, &w.waitset, NULL) == -1)
         ipc_die("sigprocmask");
-    /* SIGPIPE ignored: a vanished server shows up as EPIPE */
-    signal(SIGPIPE, SIG_IGN);
-    /* SIGINT ignored: Ctrl-C reaches the whole foreground process group,
-       but only the server decides when we stop (SIGTERM), after the
-       requests in flight are answered */
-    signal(SIGINT, SIG_IGN);
+    /* SIGINT first; then SIGPIPE: a vanished server shows up as EPIPE */
+    if ((!stop_on_int && signal(SIGINT, SIG_IGN) == SIG_ERR) ||
+        signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        ipc_die("signal");
 
     IPCLAB_TP(proc_start, w.role, (int)w.server);
     ipc_worker_open_fifos_or_exit(w.args.dir, &w.fd3, &w.fd4);
@@ -172,7 +197,7 @@ main(int argc, char *argv[])
                 ipc_diex("server %ld is gone", (long)w.server);
             continue;
         }
-        if (signo == SIGTERM) {
+        if (signo == SIGTERM || signo == SIGINT) {
             ipc_sig_consumed(&ev, "stop");
             break;
         }

@@ -15,6 +15,7 @@
  *
  * Run:  CK_RUN_SUITE=cli build/tests/faults
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,8 @@ START_TEST(test_cli_path_shown_safe)
 }
 END_TEST
 
-/* A gate that is not a FIFO cannot hold a client back: refused at once */
+/* A gate that is not a FIFO cannot hold a client back: refused at once,
+   saying so (not EINVAL) */
 START_TEST(test_cli_gate_not_fifo)
 {
     const char *gate = h_tmpdir_path("gate");
@@ -213,7 +215,7 @@ START_TEST(test_cli_gate_not_fifo)
     err = h_read_file(h_tmpdir_path("err"));
     ck_assert_msg(h_count_lines(err, "") == 1 &&
                   h_count_lines(err, "cannot wait at the gate") == 1 &&
-                  h_count_lines(err, "EINVAL") == 1, "stderr: %s", err);
+                  h_count_lines(err, ": not a FIFO") == 1, "stderr: %s", err);
     free(err);
 }
 END_TEST
@@ -306,6 +308,112 @@ START_TEST(test_cli_std_fds_closed)
 }
 END_TEST
 
+/* "$@" where files may not grow; its stderr through a pipe, which may */
+#define LIMITED "exec 3>&1; { ulimit -f 0 && exec \"$@\" >&3 3>&-; } " \
+                "2>&1 | cat >&2; exit ${PIPESTATUS[0]}"
+
+/* Under a file-size limit (ulimit -f) a write past it fails in one line
+   (EFBIG) with exit 1, instead of SIGXFSZ killing the program silently:
+   the server at its lock file, which it removes; a client at its output;
+   a worker whose message cannot be written still exits 1 */
+START_TEST(test_cli_file_size_limit)
+{
+    const char *dir = h_tmpdir_path("run"), *err = h_tmpdir_path("err");
+    const char *const server[] = { "/bin/bash", "-c", LIMITED, "sh",
+                                   h_bin("ipclab-server"), "--dir", dir,
+                                   NULL };
+    const char *const rc[] = { "/bin/bash", "-c", LIMITED, "sh",
+                               h_bin("ipclab-rc"), "--dir", dir, "6", "*",
+                               "7", NULL };
+    const char *const worker[] = { "/bin/bash", "-c",
+                                   "ulimit -f 0 && exec \"$@\" 2>\"$0\"", err,
+                                   h_bin("ipclab-sum"), "--dir",
+                                   h_tmpdir_path("none"), NULL };
+    struct h_server srv;
+    char *text;
+
+    ck_assert_int_eq(h_run(server, NULL, NULL, err, 30000), 1);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "EFBIG") == 1, "stderr: %s", text);
+    free(text);
+    ck_assert_int_eq(fx_count_entries(dir), 0);
+
+    h_server_start(&srv, dir, NULL);
+    ck_assert_int_eq(h_run(rc, NULL, h_tmpdir_path("out"), err, 30000), 1);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "EFBIG") == 1, "stderr: %s", text);
+    free(text);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, NULL, 0), 0);
+
+    ck_assert_int_eq(h_run(worker, NULL, NULL, NULL, 30000), 1);
+}
+END_TEST
+
+/* FIFO3 replaced by a regular file: a worker refuses it in one line that
+   says "not a FIFO" (not EINVAL), exit 1 (the client: security suite) */
+START_TEST(test_cli_fifo_not_fifo)
+{
+    const char *dir = h_tmpdir_path("run"), *err = h_tmpdir_path("err");
+    char path[PATH_MAX], *text;
+    struct h_server srv;
+
+    h_server_start(&srv, dir, NULL);
+    snprintf(path, sizeof(path), "%s/fifo3", dir);
+    ck_assert_int_eq(unlink(path), 0);
+    h_write_file(path, "");
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-sum"), "--dir",
+                     dir, NULL }, NULL, NULL, err, 30000), 1);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "/fifo3': not a FIFO") == 1,
+                  "stderr: %s", text);
+    free(text);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
+/* A server where no signal can be queued (ulimit -i 0, which its workers
+   inherit) cannot tell them a request waits: it says why, once, answers
+   each request as failed, and kills no worker for it; a client whose
+   acks cannot be queued says why too */
+START_TEST(test_cli_sigpending_limit)
+{
+    const char *dir = h_tmpdir_path("run"), *err = h_tmpdir_path("err");
+    const char *const server[] = { "/bin/bash", "-c",
+                                   "ulimit -i 0 && exec \"$@\"", "sh",
+                                   h_bin("ipclab-server"), "--dir", dir,
+                                   "--ack-timeout", "200", NULL };
+    struct h_server srv;
+    char *text;
+
+    h_write_file(h_tmpdir_path("in"), "1 + 1\n2 + 2\n");
+    h_server_try(&srv, dir, server, err, 10000, NULL);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                     dir, "--file", h_tmpdir_path("in"), NULL },
+                     NULL, h_tmpdir_path("out"), h_tmpdir_path("rc.err"),
+                     30000), 0);
+    ck_assert_int_eq(h_server_stop(&srv, 30000, NULL, 0), 0);
+    text = h_read_file(h_tmpdir_path("out"));
+    ck_assert_str_eq(text, "1 + 1: processing client failed\n"
+                           "2 + 2: processing client failed\n");
+    free(text);
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "") == 1 &&
+                  h_count_lines(text, "RLIMIT_SIGPENDING") == 1,
+                  "stderr: %s", text);
+    free(text);
+    /* the client's acks cannot be queued either: it says why each time */
+    text = h_read_file(h_tmpdir_path("rc.err"));
+    ck_assert_msg(h_count_lines(text, "") >= 1 &&
+                  h_count_lines(text, "cannot acknowledge result") ==
+                  h_count_lines(text, "RLIMIT_SIGPENDING, ulimit -i"),
+                  "rc stderr: %s", text);
+    free(text);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -323,5 +431,8 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_empty_argv0);
     tcase_add_test(errors, test_cli_server_stdout_closed);
     tcase_add_test(errors, test_cli_std_fds_closed);
+    tcase_add_test(errors, test_cli_file_size_limit);
+    tcase_add_test(errors, test_cli_fifo_not_fifo);
+    tcase_add_test(errors, test_cli_sigpending_limit);
     return s;
 }

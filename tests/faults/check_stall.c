@@ -34,6 +34,9 @@
  *   returned_forgery  a result forged as "given back" (flag RETURNED),
  *                   for the request a stopped client sends next, is
  *                   never delivered: the real one is answered;
+ *   give_back_timeout  a client that must give back another's result
+ *                   while the server reads nothing says so, and does not
+ *                   call the living server gone;
  *   no_workers      a server whose processing clients cannot run exits 1
  *                   before printing "ready";
  *   nul_line        a --file line with a NUL byte is an error for that
@@ -690,6 +693,64 @@ START_TEST(test_stall_returned_forgery)
 }
 END_TEST
 
+/* A stale ready makes a client read another client's result while the
+   server (stopped) reads nothing from a full FIFO4: giving it back times
+   out, and the client says so; it does not call the living server gone */
+START_TEST(test_stall_give_back_timeout)
+{
+    const char *err = h_tmpdir_path("rc.err");
+    char path[PATH_MAX], junk[512];
+    struct ipc_record rec;
+    struct fx_server srv;
+    siginfo_t si;
+    int fd2, fd4, r1;
+    pid_t rc;
+    char *text;
+
+    fx_server_start(&srv, h_tmpdir_path("run"), NULL, 0, NULL);
+    ck_assert_int_eq(kill(srv.h.pid, SIGSTOP), 0);
+    ck_assert(fx_wait_stopped(srv.h.pid, 0, 10000));
+    fd4 = fx_open_fifo_write(srv.h.dir, 4);
+    memset(junk, 'x', sizeof(junk));
+    while (write(fd4, junk, sizeof(junk)) > 0)
+        continue;                               /* full */
+    ck_assert_int_eq(errno, EAGAIN);
+    ipc_rec_request(&rec, IPCLAB_OP_SUM, 2, 2, 1);  /* ours: another pid */
+    ipc_rec_make_result(&rec, 0, 4);
+    fd2 = fx_open_fifo_write(srv.h.dir, 2);
+    ck_assert_int_eq(write(fd2, &rec, sizeof(rec)), sizeof(rec));
+    close(fd2);
+
+    ck_assert_int_eq(ipc_rundir_fifo(path, sizeof(path), srv.h.dir, 1), 0);
+    r1 = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ne(r1, -1);
+    rc = h_spawn((const char *[]){ h_bin("ipclab-rc"), "--dir", srv.h.dir,
+                 "--timeout", "1000", "1", "+", "1", NULL }, NULL,
+                 h_tmpdir_path("rc.out"), err);
+    /* its request sent: its signals are taken by then */
+    for (int64_t end = ipc_deadline_ms(10000); fifo_empty(&r1); tick())
+        ck_assert_msg(ipc_ms_until(end) > 0, "no request came");
+    close(r1);
+    /* "ready" as the server sends it: its pid, SI_QUEUE */
+    memset(&si, 0, sizeof(si));
+    si.si_signo = SIGRTMIN + 2;
+    si.si_code = SI_QUEUE;
+    si.si_pid = srv.h.pid;
+    si.si_uid = getuid();
+    si.si_value.sival_int = 1;
+    ck_assert_int_eq(syscall(SYS_rt_sigqueueinfo, rc, SIGRTMIN + 2, &si), 0);
+
+    ck_assert_int_eq(h_wait(rc, FX_RUN_MS), 1);        /* no answer */
+    text = h_read_file(err);
+    ck_assert_msg(h_count_lines(text, "cannot give back result 1") == 1 &&
+                  h_count_lines(text, "stopped") == 0, "stderr: %s", text);
+    free(text);
+    close(fd4);
+    ck_assert_int_eq(kill(srv.h.pid, SIGCONT), 0);
+    ck_assert_int_eq(fx_server_stop(&srv, 30000, NULL, 0), 0);
+}
+END_TEST
+
 START_TEST(test_stall_no_workers)
 {
     char *out;
@@ -795,6 +856,7 @@ stall_suite(void)
     tcase_add_test(input, test_stall_garbage_fifo23);
     tcase_add_test(input, test_stall_forged_result);
     tcase_add_test(input, test_stall_returned_forgery);
+    tcase_add_test(input, test_stall_give_back_timeout);
     tcase_add_test(input, test_stall_no_workers);
     tcase_add_test(input, test_stall_nul_line);
     tcase_add_test(input, test_stall_long_line);

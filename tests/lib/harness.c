@@ -817,6 +817,21 @@ h_proc_sleeping(pid_t pid, char *wchan, size_t size)
     return true;
 }
 
+unsigned long long
+h_proc_status_mask(pid_t pid, const char *name)
+{
+    char path[64], *text, *line;
+    unsigned long long mask;
+
+    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+    text = h_read_file(path);
+    ck_assert_msg(text != NULL && (line = strstr(text, name)) != NULL,
+                  "no %s in %s", name, path);
+    mask = strtoull(line + strlen(name), NULL, 16);
+    free(text);
+    return mask;
+}
+
 const char *
 h_proc_describe(pid_t pid, char *text, size_t size)
 {

@@ -268,6 +268,14 @@ h_proc_describe(pid_t pid, char *text, size_t size);
 bool
 h_proc_sleeping(pid_t pid, char *wchan, size_t size);
 
+/*
+ * Field 'name' ("SigBlk:") of /proc/PID/status as a number: the signal
+ * masks there are hexadecimal bit sets, bit n-1 for signal n. The test
+ * fails when the field is not there.
+ */
+unsigned long long
+h_proc_status_mask(pid_t pid, const char *name);
+
 /* True when LTTng's tools are installed and the kit was built traced. */
 bool
 h_tracing_available(void);

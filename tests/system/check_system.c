@@ -487,6 +487,77 @@ check_policies(const char *option, int start, int want)
     ck_assert_int_eq(unlink(h_tmpdir_path("in")), 0);
 }
 
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+
+/* Wait (bounded) until worker pid has set its signals up: it ignores
+   SIGPIPE, which it sets last; then true when it ignores SIGINT */
+static bool
+ignores_sigint(pid_t pid)
+{
+    int64_t deadline = ipc_deadline_ms(10000);
+    char path[64];
+
+    snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+    for (;;) {
+        char *comm = h_read_file(path);
+        bool worker = comm != NULL && strcmp(comm, "ipclab-sum\n") == 0;
+        unsigned long long ign;
+
+        free(comm);
+        if (worker &&
+            ((ign = h_proc_status_mask(pid, "SigIgn:")) & SIGBIT(SIGPIPE)))
+            return (ign & SIGBIT(SIGINT)) != 0;
+        ck_assert_msg(ipc_ms_until(deadline) > 0, "worker never set up");
+        sched_yield();
+    }
+}
+
+/* A worker run by hand stops on Ctrl-C (SIGINT) as on SIGTERM: exit 0,
+   nothing said. Started as the server starts it (SIGINT blocked) or in
+   the background (SIGINT ignored), it ignores SIGINT and stops on
+   SIGTERM only */
+START_TEST(test_system_worker_sigint)
+{
+    const char *sum[] = { h_bin("ipclab-sum"), "--dir", NULL, NULL };
+    const char *bg[] = { "/bin/bash", "-c", "trap '' INT; exec \"$@\"",
+                               "sh", h_bin("ipclab-sum"), "--dir", NULL,
+                               NULL };
+    const char **argv = sum;
+    struct h_server srv;
+    sigset_t blocked;
+    char *err;
+    pid_t pid;
+
+    /* as from a terminal: a test started in the background inherits
+       SIGINT ignored, which the worker keeps */
+    ck_assert(signal(SIGINT, SIG_DFL) != SIG_ERR);
+    h_server_start(&srv, h_tmpdir_path("run"), NULL);
+    argv[2] = srv.dir;
+    pid = h_spawn(argv, NULL, NULL, h_tmpdir_path("err"));
+    ck_assert(!ignores_sigint(pid));
+    ck_assert_int_eq(kill(pid, SIGINT), 0);
+    ck_assert_int_eq(h_wait(pid, 10000), 0);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_str_eq(err, "");
+    free(err);
+
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    pid = h_spawn_blocked(argv, NULL, NULL, NULL, &blocked);
+    ck_assert(ignores_sigint(pid));
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    ck_assert_int_eq(h_wait(pid, 10000), 0);
+
+    argv = bg;
+    argv[6] = srv.dir;
+    pid = h_spawn(argv, NULL, NULL, NULL);
+    ck_assert(ignores_sigint(pid));
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    ck_assert_int_eq(h_wait(pid, 10000), 0);
+    ck_assert_int_eq(h_server_stop(&srv, 10000, NULL, 0), 0);
+}
+END_TEST
+
 START_TEST(test_system_sched_normal_by_default)
 {
     check_policies(NULL, SCHED_BATCH, SCHED_OTHER);
@@ -581,6 +652,7 @@ system_suite(void)
     tcase_add_test(life, test_system_second_server_refused);
     tcase_add_test(life, test_system_stale_directory_recovered);
     tcase_add_test(life, test_system_unsafe_directory_refused);
+    tcase_add_test(life, test_system_worker_sigint);
     tcase_add_test(life, test_system_sched_normal_by_default);
     tcase_add_test(life, test_system_sched_batch);
     tcase_add_loop_test(cli, test_system_help, 0,

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "ipclab/err.h"
 #include "ipclab/fifo.h"
 #include "ipclab/proc.h"
@@ -73,22 +74,6 @@ spawn(char *const argv[], const sigset_t *mask)
 
     ck_assert_int_gt(pid, 0);
     return pid;
-}
-
-/*
- * Field 'name' ("SigBlk") of /proc/PID/status as a number: the signal
- * masks there are hexadecimal bit sets, bit n-1 for signal n.
- */
-static unsigned long long
-proc_status_mask(pid_t pid, const char *name)
-{
-    char path[64], text[4096], *line;
-
-    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-    unit_read_file(path, text, sizeof(text));
-    line = strstr(text, name);
-    ck_assert_ptr_nonnull(line);
-    return strtoull(line + strlen(name) + 1, NULL, 16);
 }
 
 /* Wait (bounded) until child pid has exec'd program 'comm'. */
@@ -268,8 +253,8 @@ START_TEST(test_proc_spawn_mask_from_first_instant)
     ck_assert_int_eq(kill(pid, SIGUSR1), 0);
 
     wait_exec(pid, "sleep");
-    ck_assert_uint_eq(proc_status_mask(pid, "SigBlk:"), SIGBIT(SIGUSR1));
-    ck_assert(proc_status_mask(pid, "ShdPnd:") & SIGBIT(SIGUSR1));
+    ck_assert_uint_eq(h_proc_status_mask(pid, "SigBlk:"), SIGBIT(SIGUSR1));
+    ck_assert(h_proc_status_mask(pid, "ShdPnd:") & SIGBIT(SIGUSR1));
 
     /* our own mask is as it was: SIGCHLD only */
     ck_assert_int_eq(sigprocmask(SIG_SETMASK, NULL, &now), 0);
