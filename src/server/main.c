@@ -425,11 +425,11 @@ kill_children(struct server *s)
 {
     for (uint32_t op = 1; op <= IPCLAB_OP_COUNT; op++)
         if (s->peers[op].pid > 0)
-            kill(s->peers[op].pid, SIGKILL);
+            route_signal_worker(s->peers[op].pid, SIGKILL);
     for (int i = 0; i < s->top; i++)
         if (s->reqs[i].worker > 0 && (s->reqs[i].state == REQ_TO_WORKER ||
                                       s->reqs[i].state == REQ_AT_WORKER))
-            kill(s->reqs[i].worker, SIGKILL);
+            route_signal_worker(s->reqs[i].worker, SIGKILL);
 }
 
 /* True while we have a child, exited or not (WNOWAIT: look, do not reap) */

@@ -210,7 +210,7 @@ static void
 fail_unread(struct server *s, struct req *r, int status)
 {
     if (s->workers.once && r->worker > 0)
-        kill(r->worker, SIGKILL);
+        route_signal_worker(r->worker, SIGKILL);
     r->worker = 0;
     fail(s, r, status);
 }
@@ -380,7 +380,7 @@ settle_fifo3(struct server *s, struct hs_report rep)
     } else if (rep.why == HS_REASON_TIMEOUT) {
         fail(s, r, ETIMEDOUT);
         if (rep.reader > 0)     /* unresponsive: SIGCHLD will replace it */
-            kill(rep.reader, SIGKILL);
+            route_signal_worker(rep.reader, SIGKILL);
     } else if (rep.why != HS_REASON_PROTOCOL) {
         fail_unread(s, r, EIO); /* unwritable */
     }                           /* PROTOCOL: taken back, offered again */
@@ -678,5 +678,14 @@ route_stop_pool(struct server *s)
         if (s->peers[op].pid > 0 &&
             ipc_sig_send(&s->sigs, SIGTERM, "stop", s->peers[op].pid, 0) == 0 &&
             ipc_proc_run_state(s->peers[op].pid) == IPCLAB_PROC_STOPPED)
-            kill(s->peers[op].pid, SIGCONT);
+            route_signal_worker(s->peers[op].pid, SIGCONT);
+}
+
+/* Signal a child of ours: it cannot fail before the child is reaped, but
+   is said if it does */
+void
+route_signal_worker(pid_t pid, int signo)
+{
+    if (kill(pid, signo) == -1)
+        ipc_warn("cannot signal processing client %ld", (long)pid);
 }

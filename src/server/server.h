@@ -162,6 +162,7 @@ void route_tick(struct server *s);
 int route_next_timeout(const struct server *s);
 int route_start_pool(struct server *s);
 void route_stop_pool(struct server *s);
+void route_signal_worker(pid_t pid, int signo);
 
 /* clients.c */
 int clients_init(struct server *s);
