@@ -112,15 +112,13 @@ hs_offer(struct handshake *h, const struct ipc_sigs *sigs, struct req *r,
     h->deadline = ipc_deadline_ms(h->ack_timeout_ms);
     h->next_check = ipc_now_ms() + CHECK_MS;
     if (ipc_sig_send(sigs, sigs->ready, "ready", reader, r->rec.seq) == -1) {
-        static bool said;       /* EAGAIN: the reason, once per run */
-
         /* ESRCH: gone; EAGAIN: no signal can be queued to it, which is
            not its fault: it is not timed out, nor killed */
-        if (errno == EAGAIN && !said)
+        if (errno == EAGAIN && !h->said_no_queue)
             ipc_warn("cannot queue signals to process %ld: the limit on "
                      "queued signals (RLIMIT_SIGPENDING, ulimit -i) is "
                      "reached", (long)reader);
-        said |= errno == EAGAIN;
+        h->said_no_queue |= errno == EAGAIN;
         why = errno == ESRCH ? HS_REASON_GONE : HS_REASON_FAILED;
         return finish(h, empty_fifo(h), why, "peer_gone");
     }

@@ -57,6 +57,7 @@ struct handshake {
     int64_t next_check;         /* when to look at a silent reader */
     int ack_timeout_ms;         /* how long a running reader may be silent */
     bool skip_ack_wait;         /* --unsafe-no-ack: lab 04 and tests only */
+    bool said_no_queue;         /* "ready" could not be queued: said once */
 };
 
 /* What the handshake reports: what became of which record, and why */
