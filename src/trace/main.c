@@ -207,8 +207,9 @@ parse_command(const char *word)
 }
 
 /* Run cmd with its standard output held in an anonymous in-memory file
-   (no directory needed), written out only when it did not fail: a failure leaves nothing on stdout that looks
-   like a result (half a JSON document, a table cut short). */
+   (no directory needed), written out only when it did not fail: a
+   failure leaves nothing on stdout that looks like a result (half a JSON
+   document, a table cut short). */
 static int
 run_held(const struct command *cmd, const struct cmd_args *a)
 {
