@@ -3,8 +3,8 @@
  *
  * Library functions return -1 and set errno; they never print or exit.
  * The exceptions say so: the helpers below, which programs call to report
- * and end; functions named *_or_exit (cli.h, worker.h), which end the
- * program on a usage error (status 2) or a failure; a child between
+ * and end; functions named *_or_exit (cli.h, rundir.h, worker.h), which
+ * end the program on a usage error (status 2) or a failure; a child between
  * fork() and exec, which _exit()s when it cannot run its program
  * (proc.h); and the loading of the probes before main(), which warns
  * once when a recording asked for them and they cannot be loaded

@@ -63,6 +63,16 @@ ipc_rundir_open(const char *dir, int create);
 const char *
 ipc_rundir_fifo_name(enum ipc_fifo_no no);
 
+/*
+ * A client's side: open FIFO 'no' of the directory 'dir' open as dirfd
+ * (ipc_fifo_open_at()), or end the program with one line and exit status
+ * 1: "no server running on 'DIR'" when the FIFO is missing or has no
+ * reader (ENOENT, ENXIO), else the error (ipc_die_kind()).
+ */
+int
+ipc_rundir_fifo_open_or_exit(int dirfd, const char *dir, enum ipc_fifo_no no,
+                             int flags);
+
 /* ipc_rundir_lock(), ipc_rundir_server() and ipc_rundir_clean() for the
    directory open as 'dirfd' (ipc_rundir_open()) */
 int

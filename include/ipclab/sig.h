@@ -80,6 +80,14 @@ ipc_sig_send(const struct ipc_sigs *s, int signo, const char *what,
              pid_t pid, uint32_t value);
 
 /*
+ * The end of a client's message after sending to the server failed with
+ * err: " (the server's RLIMIT_SIGPENDING, ulimit -i, is reached)" for
+ * EAGAIN, else "". errno is kept.
+ */
+const char *
+ipc_sig_send_hint(int err);
+
+/*
  * Add to 'set' every signal either mode uses (SIGUSR1, SIGUSR2,
  * SIGRTMIN+1..3). Each program blocks them all and ignores (and traces)
  * those its mode does not use, so a stray one is never fatal.

@@ -8,7 +8,7 @@
  * are those of docs/protocol.md, section 6:
  *
  *     --dir DIR  --once  --signals rt|classic  --op NAME  --delay MS
- *     --crash-after N  --help
+ *     --crash-after N  --by-server  --help
  *
  * A program run as ipclab-sum (or -sub, -mul, -div) computes that
  * operation unless --op says otherwise.
@@ -29,6 +29,7 @@ struct ipc_worker_args {
     int once;                   /* --once: one request, then exit */
     int delay_ms;               /* --delay: pretend to work this long */
     long crash_after;           /* --crash-after: test hook, 0 = never */
+    int by_server;              /* --by-server: SIGINT is the server's */
 };
 
 /*
@@ -62,8 +63,9 @@ ipc_worker_path(char *buf, size_t size, const char *worker_dir,
 
 /*
  * The server's side: start processing client args->op from worker_dir
- * with the command line that gives it *args (--dir when args->dir is not
- * NULL, --signals, and --once, --delay, --crash-after when set). Every
+ * with the command line that gives it *args and says who started it
+ * (--by-server; --dir when args->dir is not NULL, --signals, and --once,
+ * --delay, --crash-after when set). Every
  * protocol signal, SIGINT and SIGTERM are blocked in it from its first
  * instant, so the caller may send 'ready' before it reaches main()
  * [lab04:early-ready]. Returns its pid (ipc_spawn()), or -1 with errno

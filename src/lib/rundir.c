@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ipclab/err.h"
 #include "ipclab/fifo.h"
 #include "ipclab/proc.h"
 #include "ipclab/rundir.h"
@@ -133,6 +134,22 @@ ipc_rundir_fifo_name(enum ipc_fifo_no no)
                                          "fifo3", "fifo4" };
 
     return no >= IPCLAB_FIFO1 && no <= IPCLAB_FIFO4 ? names[no] : "fifo?";
+}
+
+int
+ipc_rundir_fifo_open_or_exit(int dirfd, const char *dir, enum ipc_fifo_no no,
+                             int flags)
+{
+    const char *name = ipc_rundir_fifo_name(no);
+    int fd = ipc_fifo_open_at(dirfd, no, name, flags);
+
+    /* the server creates every FIFO and holds both ends of each */
+    if (fd == -1 && (errno == ENXIO || errno == ENOENT))
+        ipc_diex("no server running on '%s' (start ipclab-server first)",
+                 dir);
+    if (fd == -1)
+        ipc_die_kind("FIFO", "cannot open '%s/%s'", dir, name);
+    return fd;
 }
 
 int

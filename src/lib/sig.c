@@ -101,6 +101,13 @@ ipc_sig_send(const struct ipc_sigs *s, int signo, const char *what,
     return r;
 }
 
+const char *
+ipc_sig_send_hint(int err)
+{
+    return err == EAGAIN ? " (the server's RLIMIT_SIGPENDING, ulimit -i, is "
+                           "reached)" : "";
+}
+
 int
 ipc_sig_wait(const sigset_t *set, int timeout_ms, struct ipc_sig_event *ev)
 {

@@ -21,7 +21,7 @@
 #include "ipclab/worker.h"
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_ONCE, OPT_SIGNALS, OPT_OP, OPT_DELAY,
-       OPT_CRASH };
+       OPT_CRASH, OPT_BY_SERVER };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
@@ -31,6 +31,7 @@ static const struct ipc_cli_opt options[] = {
     { "op", 1, OPT_OP },
     { "delay", 1, OPT_DELAY },
     { "crash-after", 1, OPT_CRASH },
+    { "by-server", 0, OPT_BY_SERVER },
     { NULL, 0, 0 },
 };
 
@@ -65,6 +66,9 @@ ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
         case OPT_ONCE:
             args->once = 1;
             break;
+        case OPT_BY_SERVER:
+            args->by_server = 1;
+            break;
         case OPT_DELAY:
             args->delay_ms = (int)ipc_cli_int_or_exit("delay", arg, 0,
                                                       3600000);
@@ -90,18 +94,6 @@ ipc_worker_args_or_exit(int argc, char *argv[], struct ipc_worker_args *args,
                         "-div, or give --op");
 }
 
-/* Open FIFO 'no' in the directory open as dirfd, or die naming it */
-static int
-open_fifo(int dirfd, const char *dir, enum ipc_fifo_no no, int flags)
-{
-    const char *name = ipc_rundir_fifo_name(no);
-    int fd = ipc_fifo_open_at(dirfd, no, name, flags);
-
-    if (fd == -1)
-        ipc_die_kind("FIFO", "cannot open '%s/%s'", dir, name);
-    return fd;
-}
-
 void
 ipc_worker_open_fifos_or_exit(const char *dir, int *fd3, int *fd4)
 {
@@ -113,8 +105,10 @@ ipc_worker_open_fifos_or_exit(const char *dir, int *fd3, int *fd4)
     /* opened once and checked through the descriptor (rundir.h) */
     if ((dirfd = ipc_rundir_open(buf, 0)) == -1)
         ipc_die("unsafe or missing runtime directory '%s'", buf);
-    *fd3 = open_fifo(dirfd, buf, IPCLAB_FIFO3, O_RDONLY | O_NONBLOCK);
-    *fd4 = open_fifo(dirfd, buf, IPCLAB_FIFO4, O_WRONLY | O_NONBLOCK);
+    *fd3 = ipc_rundir_fifo_open_or_exit(dirfd, buf, IPCLAB_FIFO3,
+                                        O_RDONLY | O_NONBLOCK);
+    *fd4 = ipc_rundir_fifo_open_or_exit(dirfd, buf, IPCLAB_FIFO4,
+                                        O_WRONLY | O_NONBLOCK);
     close(dirfd);
 }
 
@@ -135,13 +129,14 @@ pid_t
 ipc_worker_spawn(const char *worker_dir, const struct ipc_worker_args *args)
 {
     char path[PATH_MAX], delay[24], crash[24];
-    char *argv[12];
+    char *argv[14];
     sigset_t mask;
     int n = 0;
 
     if (ipc_worker_path(path, sizeof(path), worker_dir, args->op) == -1)
         return -1;
     argv[n++] = path;
+    argv[n++] = "--by-server";
     if (args->dir != NULL) {
         argv[n++] = "--dir";
         argv[n++] = (char *)args->dir;

@@ -34,23 +34,6 @@
 
 #define GIVE_BACK_MS 10000      /* FIFO4 full this long: the server is stuck */
 
-/* Open FIFO 'no' of the runtime directory open as dirfd, or exit saying
-   why: no server (FIFO1 without a reader: ENXIO, not a hang) or the error */
-static int
-open_fifo(const struct rc_session *s, int dirfd, enum ipc_fifo_no no,
-          int flags)
-{
-    const char *name = ipc_rundir_fifo_name(no);
-    int fd = ipc_fifo_open_at(dirfd, no, name, flags);
-
-    if (fd == -1 && no == IPCLAB_FIFO1 && (errno == ENXIO || errno == ENOENT))
-        ipc_diex("no server running on '%s' (start ipclab-server first)",
-                 s->dir);
-    if (fd == -1)
-        ipc_die_kind("FIFO", "cannot open '%s/%s'", s->dir, name);
-    return fd;
-}
-
 void
 rc_connect(struct rc_session *s, const char *dir)
 {
@@ -93,9 +76,12 @@ rc_connect(struct rc_session *s, const char *dir)
     /* SIGPIPE ignored: a vanished server shows up as EPIPE */
     signal(SIGPIPE, SIG_IGN);
 
-    s->fd1 = open_fifo(s, dirfd, IPCLAB_FIFO1, O_WRONLY | O_NONBLOCK);
-    s->fd2 = open_fifo(s, dirfd, IPCLAB_FIFO2, O_RDONLY | O_NONBLOCK);
-    s->fd4 = open_fifo(s, dirfd, IPCLAB_FIFO4, O_WRONLY | O_NONBLOCK);
+    s->fd1 = ipc_rundir_fifo_open_or_exit(dirfd, dir, IPCLAB_FIFO1,
+                                          O_WRONLY | O_NONBLOCK);
+    s->fd2 = ipc_rundir_fifo_open_or_exit(dirfd, dir, IPCLAB_FIFO2,
+                                          O_RDONLY | O_NONBLOCK);
+    s->fd4 = ipc_rundir_fifo_open_or_exit(dirfd, dir, IPCLAB_FIFO4,
+                                          O_WRONLY | O_NONBLOCK);
     close(dirfd);
 }
 
@@ -159,8 +145,7 @@ take_result(struct rc_session *s, const struct ipc_sig_event *ev,
     if (ipc_sig_send(&s->sigs, s->sigs.ack, "ack", s->server, res->seq) == -1
         && errno != ESRCH)
         ipc_warn("cannot acknowledge result %u%s", (unsigned)res->seq,
-                 errno == EAGAIN ? " (the server's RLIMIT_SIGPENDING, "
-                                   "ulimit -i, is reached)" : "");
+                 ipc_sig_send_hint(errno));
     return RC_RESULT;
 }
 

@@ -18,7 +18,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -66,11 +65,13 @@ usage(void)
            "  --delay MS        wait MS milliseconds before answering (labs)\n"
            "  --crash-after N   die by SIGKILL after reading the Nth request\n"
            "                    (tests of the server's recovery)\n"
+           "  --by-server       started by ipclab-server: ignore SIGINT\n"
            "  -h, --help        show this help\n"
            "\n"
-           "Started by the server, it ignores SIGINT (Ctrl-C): the server\n"
-           "stops it with SIGTERM once the requests in flight are answered.\n"
-           "Run by hand, SIGINT stops it as SIGTERM does, between requests.\n"
+           "Started by the server (--by-server), it ignores SIGINT (Ctrl-C):\n"
+           "the server stops it with SIGTERM once the requests in flight are\n"
+           "answered. Run by hand, SIGINT stops it as SIGTERM does, between\n"
+           "requests.\n"
            "\n"
            "Exit status: 0 once stopped by SIGTERM (or SIGINT), 1 on errors\n"
            "(FIFOs that cannot be opened, a server gone), 2 on usage errors.\n",
@@ -89,8 +90,7 @@ serve(struct worker *w, struct ipc_record *rec)
     if (ipc_sig_send(&w->sigs, w->sigs.ack, "ack", w->server, rec->seq) == -1
         && errno != ESRCH)
         ipc_warn("cannot acknowledge request %u%s", (unsigned)rec->seq,
-                 errno == EAGAIN ? " (the server's RLIMIT_SIGPENDING, "
-                                   "ulimit -i, is reached)" : "");
+                 ipc_sig_send_hint(errno));
 
     if (w->args.crash_after > 0 && ++w->handled >= w->args.crash_after)
         raise(SIGKILL);         /* test hook: die holding a request */
@@ -140,9 +140,6 @@ int
 main(int argc, char *argv[])
 {
     struct worker w = { .fd3 = -1, .fd4 = -1 };
-    sigset_t started;           /* the signal mask we were started with */
-    struct sigaction intr;      /* and what SIGINT did then */
-    bool stop_on_int;
 
     ipc_set_progname(argv[0]);
     /* past a file-size limit (ulimit -f) a write fails with EFBIG, which
@@ -160,22 +157,16 @@ main(int argc, char *argv[])
     /* ready, and every other protocol signal of both modes: a stray one
        must not kill us (their default action): take it, and ignore it */
     ipc_sig_addset_protocol(&w.waitset);
-    /* the server starts us with SIGINT blocked (ipc_worker_spawn()):
-       then Ctrl-C, which reaches the whole foreground process group, is
-       ignored, for only the server decides when we stop; so it is when
-       we start with it ignored (a background job). Otherwise (run by
-       hand) Ctrl-C stops us as SIGTERM does */
-    if (sigprocmask(SIG_BLOCK, NULL, &started) == -1 ||
-        sigaction(SIGINT, NULL, &intr) == -1)
-        ipc_die("cannot read how SIGINT is handled");
-    stop_on_int = sigismember(&started, SIGINT) == 0 &&
-                  intr.sa_handler != SIG_IGN;
-    if (stop_on_int)
+    /* Ctrl-C reaches the whole foreground process group: the server's
+       workers leave it to the server, which stops them with SIGTERM
+       (--by-server); run by hand, SIGINT stops us as SIGTERM does */
+    if (!w.args.by_server)
         sigaddset(&w.waitset, SIGINT);
     if (sigprocmask(SIG_BLOCK, &w.waitset, NULL) == -1)
         ipc_die("sigprocmask");
-    /* SIGINT first; then SIGPIPE: a vanished server shows up as EPIPE */
-    if ((!stop_on_int && signal(SIGINT, SIG_IGN) == SIG_ERR) ||
+    /* SIGINT taken from the blocked set or ignored, even when it came
+       ignored; SIGPIPE ignored: a vanished server shows up as EPIPE */
+    if (signal(SIGINT, w.args.by_server ? SIG_IGN : SIG_DFL) == SIG_ERR ||
         signal(SIGPIPE, SIG_IGN) == SIG_ERR)
         ipc_die("signal");
 

@@ -513,48 +513,61 @@ ignores_sigint(pid_t pid)
 }
 
 /* A worker run by hand stops on Ctrl-C (SIGINT) as on SIGTERM: exit 0,
-   nothing said. Started as the server starts it (SIGINT blocked) or in
-   the background (SIGINT ignored), it ignores SIGINT and stops on
-   SIGTERM only */
+   nothing said, even when it came with SIGINT blocked or ignored (a
+   background job). Only --by-server, the server's start, ignores SIGINT */
 START_TEST(test_system_worker_sigint)
 {
-    const char *sum[] = { h_bin("ipclab-sum"), "--dir", NULL, NULL };
+    const char *sum[] = { h_bin("ipclab-sum"), "--dir", NULL, NULL, NULL };
     const char *bg[] = { "/bin/bash", "-c", "trap '' INT; exec \"$@\"",
-                               "sh", h_bin("ipclab-sum"), "--dir", NULL,
-                               NULL };
-    const char **argv = sum;
+                         "sh", h_bin("ipclab-sum"), "--dir", NULL, NULL };
     struct h_server srv;
     sigset_t blocked;
     char *err;
     pid_t pid;
 
-    /* as from a terminal: a test started in the background inherits
-       SIGINT ignored, which the worker keeps */
     ck_assert(signal(SIGINT, SIG_DFL) != SIG_ERR);
     h_server_start(&srv, h_tmpdir_path("run"), NULL);
-    argv[2] = srv.dir;
-    pid = h_spawn(argv, NULL, NULL, h_tmpdir_path("err"));
-    ck_assert(!ignores_sigint(pid));
-    ck_assert_int_eq(kill(pid, SIGINT), 0);
-    ck_assert_int_eq(h_wait(pid, 10000), 0);
-    err = h_read_file(h_tmpdir_path("err"));
-    ck_assert_str_eq(err, "");
-    free(err);
-
+    sum[2] = bg[6] = srv.dir;
     sigemptyset(&blocked);
     sigaddset(&blocked, SIGINT);
-    pid = h_spawn_blocked(argv, NULL, NULL, NULL, &blocked);
-    ck_assert(ignores_sigint(pid));
-    ck_assert_int_eq(kill(pid, SIGTERM), 0);
-    ck_assert_int_eq(h_wait(pid, 10000), 0);
+    for (int i = 0; i < 3; i++) {
+        pid = i == 0 ? h_spawn(sum, NULL, NULL, h_tmpdir_path("err"))
+            : i == 1 ? h_spawn_blocked(sum, NULL, NULL, h_tmpdir_path("err"),
+                                       &blocked)
+            : h_spawn(bg, NULL, NULL, h_tmpdir_path("err"));
+        ck_assert_msg(!ignores_sigint(pid), "start %d ignores SIGINT", i);
+        ck_assert_int_eq(kill(pid, SIGINT), 0);
+        ck_assert_int_eq(h_wait(pid, 10000), 0);
+        err = h_read_file(h_tmpdir_path("err"));
+        ck_assert_str_eq(err, "");
+        free(err);
+    }
 
-    argv = bg;
-    argv[6] = srv.dir;
-    pid = h_spawn(argv, NULL, NULL, NULL);
+    sum[3] = "--by-server";
+    pid = h_spawn_blocked(sum, NULL, NULL, NULL, &blocked);
     ck_assert(ignores_sigint(pid));
     ck_assert_int_eq(kill(pid, SIGTERM), 0);
     ck_assert_int_eq(h_wait(pid, 10000), 0);
     ck_assert_int_eq(h_server_stop(&srv, 10000, NULL, 0), 0);
+}
+END_TEST
+
+/* A worker whose FIFOs are there but no server holds them (a crashed
+   server's directory) says so in one line, as a client does */
+START_TEST(test_system_worker_without_server)
+{
+    char *err;
+
+    ck_assert_int_eq(mkdir(h_tmpdir_path("stale"), 0700), 0);
+    ck_assert_int_eq(mkfifo(h_tmpdir_path("stale/fifo3"), 0600), 0);
+    ck_assert_int_eq(mkfifo(h_tmpdir_path("stale/fifo4"), 0600), 0);
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-sum"), "--dir",
+                     h_tmpdir_path("stale"), NULL }, NULL, NULL,
+                     h_tmpdir_path("err"), 10000), 1);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_ptr_eq(strchr(err, '\n'), err + strlen(err) - 1);  /* 1 line */
+    ck_assert_int_eq(h_count_lines(err, "no server running"), 1);
+    free(err);
 }
 END_TEST
 
@@ -653,6 +666,7 @@ system_suite(void)
     tcase_add_test(life, test_system_stale_directory_recovered);
     tcase_add_test(life, test_system_unsafe_directory_refused);
     tcase_add_test(life, test_system_worker_sigint);
+    tcase_add_test(life, test_system_worker_without_server);
     tcase_add_test(life, test_system_sched_normal_by_default);
     tcase_add_test(life, test_system_sched_batch);
     tcase_add_loop_test(cli, test_system_help, 0,

@@ -94,7 +94,7 @@ START_TEST(test_worker_path)
 }
 END_TEST
 
-/* The pool's command line: --dir and --signals only */
+/* The pool's command line: --by-server, --dir and --signals only */
 START_TEST(test_worker_spawn_pool)
 {
     struct ipc_worker_args args = { .op = IPCLAB_OP_MUL,
@@ -103,7 +103,8 @@ START_TEST(test_worker_spawn_pool)
     char out[512];
 
     spawn_and_read(&args, out, sizeof(out));
-    ck_assert_msg(starts_with(out, "--dir\n/run/x\n--signals\nclassic\n"
+    ck_assert_msg(starts_with(out, "--by-server\n--dir\n/run/x\n--signals\n"
+                              "classic\n"
                               "SigBlk:"), "got: %s", out);
     /* 'ready' may come before it reaches main(); SIGINT waits too */
     ck_assert(blocked(out, SIGUSR1));
@@ -123,7 +124,8 @@ START_TEST(test_worker_spawn_every_option)
     char out[512];
 
     spawn_and_read(&args, out, sizeof(out));
-    ck_assert_msg(starts_with(out, "--signals\nrt\n--once\n--delay\n25\n"
+    ck_assert_msg(starts_with(out, "--by-server\n--signals\nrt\n--once\n"
+                              "--delay\n25\n"
                               "--crash-after\n3\nSigBlk:"), "got: %s", out);
 }
 END_TEST
