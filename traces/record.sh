@@ -14,10 +14,10 @@
 #
 # What it takes care of:
 #  - a session daemon: uses the running one, or starts one and stops it
-#    afterwards (by its pid, never by name), with its own LTTNG_HOME
-#    (with yours when --pid names a process, which waits for it there);
-#    never one that 'lttng create' would spawn by itself, which nobody
-#    would stop (lttng --no-sessiond);
+#    afterwards, even when killed (by its pid, never by name), with its
+#    own LTTNG_HOME (with yours when --pid names a process, which waits
+#    for it there); never one that 'lttng create' would spawn by
+#    itself, which nobody would stop (lttng --no-sessiond);
 #  - only this run's processes: the session records only processes of
 #    your uid (and of the uids of the --pid processes; --any-user: all);
 #    COMMAND runs in a UTS namespace of its own, and DIR/record.info names
@@ -131,21 +131,17 @@ fi
 
 home=""
 sessiond_pid=""
+watcher=""
 session=""
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX") ||
     fail "cannot create a temporary directory"
 cleanup() {
     status=$?
     [ -z "$session" ] || lttng destroy "$session" >/dev/null 2>&1 || true
-    if [ -n "$sessiond_pid" ]; then
-        kill "$sessiond_pid" 2>/dev/null || true
-        # wait for it to go, so the next recording can start its own
-        i=0
-        while kill -0 "$sessiond_pid" 2>/dev/null && [ $i -lt 100 ]; do
-            sleep 0.05; i=$((i + 1))
-        done
+    if [ -n "$watcher" ]; then
+        exec 8>&-               # the watcher stops the session daemon
+        wait "$watcher" || true
     fi
-    [ -z "$home" ] || rm -rf "$home"
     rm -rf "$work"
     exit $status
 }
@@ -158,7 +154,7 @@ trap 'exit 130' INT
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
-# Start a session daemon of our own, stopped by cleanup()
+# Start a session daemon of our own, and its watcher, which stops it
 start_sessiond() {
     # A --pid process already runs: it waits for a session daemon in its
     # LTTNG_HOME (as ours, presumably), so start one there when we can;
@@ -175,8 +171,25 @@ start_sessiond() {
         export LTTNG_HOME="$home"
         pidfile="$home/sessiond.pid"
     fi
-    # (without the lock's fd 9: only we hold the lock)
-    say lttng-sessiond --daemonize --pidfile "$pidfile" 9>&- ||
+    # A watcher stops it when we end, however we end (even SIGKILL): its
+    # stdin is a FIFO whose only writer is our fd 8, which no other child
+    # keeps, so EOF comes when we are gone. It waits, bounded, for the
+    # daemon to go (the next recording may start its own), then removes
+    # our temporary directories.
+    mkfifo "$work/alive" || fail "cannot create '$work/alive'"
+    setsid sh -c 'cat >/dev/null
+        if pid=$(cat "$1") && kill "$pid"; then
+            i=0
+            while kill -0 "$pid" && [ $i -lt 100 ]; do
+                sleep 0.05; i=$((i + 1))
+            done
+        fi
+        rm -rf "$2" "$3"' watcher "$pidfile" "$home" "$work" \
+        <"$work/alive" >/dev/null 2>&1 9>&- &
+    watcher=$!
+    exec 8>"$work/alive" || fail "cannot open '$work/alive'"
+    # (without the lock's fd 9, nor fd 8: only we hold them)
+    say lttng-sessiond --daemonize --pidfile "$pidfile" 8>&- 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
     sessiond_pid=$(cat "$pidfile")
 }
@@ -256,7 +269,7 @@ IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '
     [ -z "$IPCLAB_RECORD_PRELOAD" ] ||
         { LD_PRELOAD=$IPCLAB_RECORD_PRELOAD; export LD_PRELOAD; }
     unset IPCLAB_RECORD_PRELOAD
-    exec "$@"' "$work/pid" "$@" 9>&- || status=$?
+    exec "$@"' "$work/pid" "$@" 8>&- 9>&- || status=$?
 root=$(cat "$work/pid" 2>/dev/null) || fail "COMMAND did not start"
 
 echo "+ lttng stop $name" >&2

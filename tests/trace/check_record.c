@@ -11,13 +11,18 @@
  * pid of each daemon record.sh starts.
  */
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixture.h"
+#include "harness.h"
 #include "suites.h"
 
 /* Write an executable script */
@@ -171,6 +176,64 @@ START_TEST(test_record_keeps_what_is_not_a_recording)
 }
 END_TEST
 
+/*
+ * record.sh killed with SIGKILL (no trap runs) while COMMAND ('cat', fed by
+ * us) records: the session daemon it started goes anyway, stopped by its
+ * watcher. Waits for its end on a pidfd, bounded.
+ */
+START_TEST(test_record_killed_leaves_no_daemon)
+{
+    char dir[PATH_MAX], line[PATH_MAX + 64], pidfile[PATH_MAX] = "";
+    int in[2], err[2], status, pid = 0, pidfd;
+    struct pollfd p;
+    pid_t rec;
+    FILE *f;
+
+    snprintf(dir, sizeof(dir), "%s/killed", tt_tmp());
+    ck_assert_int_eq(pipe(in), 0);
+    ck_assert_int_eq(pipe(err), 0);
+    ck_assert_int_ne(rec = fork(), -1);
+    if (rec == 0) {
+        snprintf(line, sizeof(line), "%s/traces/record.sh", tt_root());
+        if (dup2(in[0], 0) == -1 || dup2(err[1], 2) == -1 ||
+            !freopen("/dev/null", "w", stdout))
+            _exit(126);
+        close(in[1]);
+        close(err[0]);
+        execl(line, line, "-o", dir, "--", "cat", (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(err[1]);
+    ck_assert_ptr_nonnull(f = fdopen(err[0], "r"));
+    /* its lines up to COMMAND's: the daemon's pidfile, if it started one */
+    while (fgets(line, sizeof(line), f) != NULL &&
+           strcmp(line, "+ cat\n") != 0)
+        sscanf(line, "+ lttng-sessiond --daemonize --pidfile %4095s",
+               pidfile);
+    ck_assert_int_eq(kill(rec, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(rec, &status, 0), rec);
+    close(in[1]);               /* cat ends */
+    fclose(f);
+    if (pidfile[0] == '\0') {
+        h_skip_note("a session daemon already ran: record.sh started none");
+        return;
+    }
+    ck_assert_ptr_nonnull(f = fopen(pidfile, "r"));
+    ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+    fclose(f);
+    pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd == -1) {
+        ck_assert_msg(gone(pid), "session daemon %d still runs", pid);
+        return;                 /* gone already */
+    }
+    p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+    ck_assert_msg(poll(&p, 1, 20000) == 1, "session daemon %d still runs "
+                  "20 s after record.sh was killed", pid);
+    close(pidfd);
+}
+END_TEST
+
 Suite *
 record_suite(void)
 {
@@ -179,6 +242,7 @@ record_suite(void)
 
     tcase_add_test(core, test_record_daemon_gone_before_create);
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
+    tcase_add_test(core, test_record_killed_leaves_no_daemon);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
     return s;
