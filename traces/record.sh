@@ -139,7 +139,7 @@ cleanup() {
     status=$?
     [ -z "$session" ] || lttng destroy "$session" >/dev/null 2>&1 || true
     if [ -n "$watcher" ]; then
-        exec 8>&-               # the watcher stops the session daemon
+        exec 7>&- 8>&-          # the watcher stops the session daemon
         wait "$watcher" || true
     fi
     rm -rf "$work"
@@ -178,22 +178,33 @@ start_sessiond() {
     # our temporary directories.
     mkfifo "$work/alive" || fail "cannot create '$work/alive'"
     setsid sh -c 'cat >/dev/null
+        if [ -n "$4" ]; then exec 7>>"$4"; flock -x 7; fi
         if pid=$(cat "$1") && kill "$pid"; then
             i=0
             while kill -0 "$pid" && [ $i -lt 100 ]; do
                 sleep 0.05; i=$((i + 1))
             done
         fi
-        rm -rf "$2" "$3"' watcher "$pidfile" "$home" "$work" \
-        <"$work/alive" >/dev/null 2>&1 9>&- &
+        rm -rf "$2" "$3"' watcher "$pidfile" "$home" "$work" "$rootlock" \
+        <"$work/alive" >/dev/null 2>&1 7>&- 9>&- &
     watcher=$!
     exec 8>"$work/alive" || fail "cannot open '$work/alive'"
-    # (without the lock's fd 9, nor fd 8: only we hold them)
-    say lttng-sessiond --daemonize --pidfile "$pidfile" 8>&- 9>&- ||
+    # (without the locks' fds 7 and 9, nor fd 8: only we hold them)
+    say lttng-sessiond --daemonize --pidfile "$pidfile" 7>&- 8>&- 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
     sessiond_pid=$(cat "$pidfile")
 }
 
+# root's session daemon is the system's (LTTNG_HOME does not move its
+# sockets): every root recording, whatever its IPCLAB_LOCK_DIR, shares
+# it. Each holds a shared lock on fd 7 while it may use it; the watcher
+# of the one that started it stops it under the exclusive lock only.
+rootlock=""
+if [ "$(id -u)" = 0 ]; then
+    rootlock=/run/ipclab-record.lock
+    exec 7>>"$rootlock" || fail "cannot open '$rootlock'"
+    flock -s 7 || fail "cannot lock '$rootlock'"
+fi
 lttng list >/dev/null 2>&1 || start_sessiond
 # --no-sessiond: the daemon found running may stop before 'create' (the
 # recording that started it ends), and 'lttng create' would then spawn one
@@ -269,7 +280,7 @@ IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '
     [ -z "$IPCLAB_RECORD_PRELOAD" ] ||
         { LD_PRELOAD=$IPCLAB_RECORD_PRELOAD; export LD_PRELOAD; }
     unset IPCLAB_RECORD_PRELOAD
-    exec "$@"' "$work/pid" "$@" 8>&- 9>&- || status=$?
+    exec "$@"' "$work/pid" "$@" 7>&- 8>&- 9>&- || status=$?
 root=$(cat "$work/pid" 2>/dev/null) || fail "COMMAND did not start"
 
 echo "+ lttng stop $name" >&2

@@ -176,24 +176,26 @@ START_TEST(test_record_keeps_what_is_not_a_recording)
 }
 END_TEST
 
-/*
- * record.sh killed with SIGKILL (no trap runs) while COMMAND ('cat', fed by
- * us) records: the session daemon it started goes anyway, stopped by its
- * watcher. Waits for its end on a pidfd, bounded.
- */
-START_TEST(test_record_killed_leaves_no_daemon)
-{
-    char dir[PATH_MAX], line[PATH_MAX + 64], pidfile[PATH_MAX] = "";
-    int in[2], err[2], status, pid = 0, pidfd;
-    struct pollfd p;
-    pid_t rec;
-    FILE *f;
+/* A recording started: record.sh's pid, what feeds its COMMAND ('cat'),
+   its stderr (read up to COMMAND's line; close it once it ended) */
+struct rec {
+    pid_t pid;
+    int feed;
+    FILE *err;
+    char pidfile[PATH_MAX];     /* of the daemon it started, or "" */
+};
 
-    snprintf(dir, sizeof(dir), "%s/killed", tt_tmp());
+static void
+record_cat(struct rec *r, const char *name)
+{
+    char dir[PATH_MAX], line[PATH_MAX + 64];
+    int in[2], err[2];
+
+    snprintf(dir, sizeof(dir), "%s/%s", tt_tmp(), name);
     ck_assert_int_eq(pipe(in), 0);
     ck_assert_int_eq(pipe(err), 0);
-    ck_assert_int_ne(rec = fork(), -1);
-    if (rec == 0) {
+    ck_assert_int_ne(r->pid = fork(), -1);
+    if (r->pid == 0) {
         snprintf(line, sizeof(line), "%s/traces/record.sh", tt_root());
         if (dup2(in[0], 0) == -1 || dup2(err[1], 2) == -1 ||
             !freopen("/dev/null", "w", stdout))
@@ -205,21 +207,48 @@ START_TEST(test_record_killed_leaves_no_daemon)
     }
     close(in[0]);
     close(err[1]);
-    ck_assert_ptr_nonnull(f = fdopen(err[0], "r"));
-    /* its lines up to COMMAND's: the daemon's pidfile, if it started one */
-    while (fgets(line, sizeof(line), f) != NULL &&
+    r->feed = in[1];
+    ck_assert_ptr_nonnull(r->err = fdopen(err[0], "r"));
+    r->pidfile[0] = '\0';
+    while (fgets(line, sizeof(line), r->err) != NULL &&
            strcmp(line, "+ cat\n") != 0)
         sscanf(line, "+ lttng-sessiond --daemonize --pidfile %4095s",
-               pidfile);
-    ck_assert_int_eq(kill(rec, SIGKILL), 0);
-    ck_assert_int_eq(waitpid(rec, &status, 0), rec);
-    close(in[1]);               /* cat ends */
-    fclose(f);
-    if (pidfile[0] == '\0') {
+               r->pidfile);
+    ck_assert_msg(!feof(r->err), "%s: record.sh did not run 'cat'", name);
+}
+
+/* End the recording by ending its COMMAND: record.sh's exit status */
+static int
+record_end(struct rec *r)
+{
+    int status;
+
+    close(r->feed);
+    ck_assert_int_eq(waitpid(r->pid, &status, 0), r->pid);
+    fclose(r->err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * record.sh killed with SIGKILL (no trap runs) while COMMAND records: the
+ * session daemon it started goes anyway, stopped by its watcher. Waits
+ * for its end on a pidfd, bounded.
+ */
+START_TEST(test_record_killed_leaves_no_daemon)
+{
+    struct rec r;
+    int pid = 0, pidfd;
+    struct pollfd p;
+    FILE *f;
+
+    record_cat(&r, "killed");
+    ck_assert_int_eq(kill(r.pid, SIGKILL), 0);
+    ck_assert_int_eq(record_end(&r), 128 + SIGKILL);
+    if (r.pidfile[0] == '\0') {
         h_skip_note("a session daemon already ran: record.sh started none");
         return;
     }
-    ck_assert_ptr_nonnull(f = fopen(pidfile, "r"));
+    ck_assert_ptr_nonnull(f = fopen(r.pidfile, "r"));
     ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
     fclose(f);
     pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -234,6 +263,26 @@ START_TEST(test_record_killed_leaves_no_daemon)
 }
 END_TEST
 
+/*
+ * Two root recordings at once share root's session daemon, whatever
+ * their lock directories: the first to end must not stop it under the
+ * second, which still records.
+ */
+START_TEST(test_record_root_runs_share_daemon)
+{
+    struct rec a, b;
+
+    if (geteuid() != 0) {
+        h_skip_note("only root's recordings share a session daemon");
+        return;
+    }
+    record_cat(&a, "first");
+    record_cat(&b, "second");
+    ck_assert_int_eq(record_end(&a), 0);
+    ck_assert_int_eq(record_end(&b), 0);
+}
+END_TEST
+
 Suite *
 record_suite(void)
 {
@@ -243,6 +292,7 @@ record_suite(void)
     tcase_add_test(core, test_record_daemon_gone_before_create);
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
     tcase_add_test(core, test_record_killed_leaves_no_daemon);
+    tcase_add_test(core, test_record_root_runs_share_daemon);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
     return s;
