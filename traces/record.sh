@@ -132,14 +132,17 @@ fi
 home=""
 sessiond_pid=""
 watcher=""
+rootlock=""
 session=""
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX") ||
     fail "cannot create a temporary directory"
 cleanup() {
     status=$?
     [ -z "$session" ] || lttng destroy "$session" >/dev/null 2>&1 || true
-    if [ -n "$watcher" ]; then
-        exec 7>&- 8>&-          # the watcher stops the session daemon
+    # the watcher stops the session daemon: wait for it, unless another
+    # root recording still uses the daemon (the watcher then waits)
+    if [ -n "$watcher" ] && { [ -z "$rootlock" ] || flock -n -x 7; }; then
+        exec 7>&- 8>&-
         wait "$watcher" || true
     fi
     rm -rf "$work"
@@ -199,7 +202,6 @@ start_sessiond() {
 # sockets): every root recording, whatever its IPCLAB_LOCK_DIR, shares
 # it. Each holds a shared lock on fd 7 while it may use it; the watcher
 # of the one that started it stops it under the exclusive lock only.
-rootlock=""
 if [ "$(id -u)" = 0 ]; then
     rootlock=/run/ipclab-record.lock
     exec 7>>"$rootlock" || fail "cannot open '$rootlock'"

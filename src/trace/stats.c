@@ -5,11 +5,12 @@
  *   requests        sent (FIFO1 writes), answered (of those, the ones
  *                   whose result their client read from FIFO2), dropped
  *                   (a traced record_drop ended them; by reason),
- *                   unanswered (nothing traced their end), and apart the results a client read with no FIFO1
- *                   request of it in the trace; a trace with no FIFO2 record at
- *                   all (lab 02's routing: results stop at the router by
- *                   design) counts those routed and the results read from
- *                   FIFO4 instead, and no request as unanswered
+ *                   unanswered (nothing traced their end), and apart the
+ *                   results a client read with no FIFO1 request of it in
+ *                   the trace; a trace with no FIFO2 record at all (lab
+ *                   02's routing: results stop at the router by design)
+ *                   counts those routed and the results read from FIFO4
+ *                   instead, and no request as unanswered
  *   latency         per hop, as count, p50, p99 and max in microseconds:
  *                   each FIFO's write -> read, dispatch (route) -> result
  *                   read from FIFO4, signal send -> consume, and end to
@@ -49,6 +50,7 @@ static const char *const hop_names[H_COUNT] = {
 
 /* The reasons of the drops that end a request (tr_drop_ends_request()) */
 static const char *const drop_reasons[] = { "stale", "bad_pid", "stopping" };
+#define NREASONS (sizeof(drop_reasons) / sizeof(drop_reasons[0]))
 
 /* A request in flight */
 struct sreq {
@@ -60,7 +62,7 @@ struct stats {
     uint64_t counts[TR_TYPE_COUNT];
     struct tr_hash reqs;        /* (pid, seq) --> struct sreq */
     uint64_t sent, routed, answered, misread, undelivered;
-    uint64_t dropped[3];        /* by drop_reasons[] */
+    uint64_t dropped[NREASONS]; /* by drop_reasons[] */
     uint64_t unasked;           /* results read with no request sent */
     uint64_t f2_writes, f4_reads;       /* FIFO2 in use at all; results */
     struct tr_hash lost_to;     /* vpid --> undelivered messages for it */
@@ -117,7 +119,7 @@ on_event(const struct tr_event *ev, void *arg)
     } else if (tr_drop_ends_request(ev)) {
         if ((r = tr_hash_del(&s->reqs, TR_KEY(ev->pid, ev->seq))) != NULL &&
             r->sent != 0)
-            for (int i = 0; i < 3; i++)
+            for (size_t i = 0; i < NREASONS; i++)
                 s->dropped[i] += strcmp(ev->reason, drop_reasons[i]) == 0;
         free(r);
     }
@@ -193,7 +195,7 @@ report(struct stats *s, const char *shown,
                s->counts[TR_OTHER]);
 
     tr_hash_each(&s->lost_to, count_vanished, s);
-    for (int i = 0; i < 3; i++)
+    for (size_t i = 0; i < NREASONS; i++)
         dropped += s->dropped[i];
     if (s->sent == 0 && s->routed == 0)
         printf("\nrequests: none (no FIFO1 record in this trace)\n");
@@ -203,10 +205,9 @@ report(struct stats *s, const char *shown,
                " results read from FIFO4; no FIFO2 in this trace, so none is"
                " answered to its client\n", s->sent, s->routed, s->f4_reads);
     else {
-        printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered",
-               s->sent, s->answered);
-        printf(", %" PRIu64 " dropped", dropped);
-        for (int i = 0, n = 0; i < 3; i++)
+        printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered, %"
+               PRIu64 " dropped", s->sent, s->answered, dropped);
+        for (size_t i = 0, n = 0; i < NREASONS; i++)
             if (s->dropped[i] > 0)
                 printf("%s%s %" PRIu64, n++ == 0 ? " (" : ", ",
                        drop_reasons[i], s->dropped[i]);

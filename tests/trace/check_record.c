@@ -182,14 +182,15 @@ struct rec {
     pid_t pid;
     int feed;
     FILE *err;
-    char pidfile[PATH_MAX];     /* of the daemon it started, or "" */
+    int daemon;                 /* the session daemon it started, or 0 */
 };
 
 static void
 record_cat(struct rec *r, const char *name)
 {
-    char dir[PATH_MAX], line[PATH_MAX + 64];
+    char dir[PATH_MAX], line[PATH_MAX + 64], pidfile[PATH_MAX];
     int in[2], err[2];
+    FILE *f;
 
     snprintf(dir, sizeof(dir), "%s/%s", tt_tmp(), name);
     ck_assert_int_eq(pipe(in), 0);
@@ -209,12 +210,18 @@ record_cat(struct rec *r, const char *name)
     close(err[1]);
     r->feed = in[1];
     ck_assert_ptr_nonnull(r->err = fdopen(err[0], "r"));
-    r->pidfile[0] = '\0';
+    pidfile[0] = '\0';
     while (fgets(line, sizeof(line), r->err) != NULL &&
            strcmp(line, "+ cat\n") != 0)
         sscanf(line, "+ lttng-sessiond --daemonize --pidfile %4095s",
-               r->pidfile);
+               pidfile);
     ck_assert_msg(!feof(r->err), "%s: record.sh did not run 'cat'", name);
+    r->daemon = 0;
+    if (pidfile[0] != '\0') {
+        ck_assert_ptr_nonnull(f = fopen(pidfile, "r"));
+        ck_assert_int_eq(fscanf(f, "%d", &r->daemon), 1);
+        fclose(f);
+    }
 }
 
 /* End the recording by ending its COMMAND: record.sh's exit status */
@@ -229,44 +236,45 @@ record_end(struct rec *r)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/*
- * record.sh killed with SIGKILL (no trap runs) while COMMAND records: the
- * session daemon it started goes anyway, stopped by its watcher. Waits
- * for its end on a pidfd, bounded.
- */
-START_TEST(test_record_killed_leaves_no_daemon)
+/* Session daemon 'pid' ends within 20 s: waits for it on a pidfd */
+static void
+daemon_ends(int pid)
 {
-    struct rec r;
-    int pid = 0, pidfd;
     struct pollfd p;
-    FILE *f;
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
-    record_cat(&r, "killed");
-    ck_assert_int_eq(kill(r.pid, SIGKILL), 0);
-    ck_assert_int_eq(record_end(&r), 128 + SIGKILL);
-    if (r.pidfile[0] == '\0') {
-        h_skip_note("a session daemon already ran: record.sh started none");
-        return;
-    }
-    ck_assert_ptr_nonnull(f = fopen(r.pidfile, "r"));
-    ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
-    fclose(f);
-    pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (pidfd == -1) {
         ck_assert_msg(gone(pid), "session daemon %d still runs", pid);
         return;                 /* gone already */
     }
     p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
     ck_assert_msg(poll(&p, 1, 20000) == 1, "session daemon %d still runs "
-                  "20 s after record.sh was killed", pid);
+                  "20 s after its recording ended", pid);
     close(pidfd);
+}
+
+/* record.sh killed with SIGKILL (no trap runs) while COMMAND records: the
+   session daemon it started goes anyway, stopped by its watcher */
+START_TEST(test_record_killed_leaves_no_daemon)
+{
+    struct rec r;
+
+    record_cat(&r, "killed");
+    ck_assert_int_eq(kill(r.pid, SIGKILL), 0);
+    ck_assert_int_eq(record_end(&r), 128 + SIGKILL);
+    if (r.daemon == 0) {
+        h_skip_note("a session daemon already ran: record.sh started none");
+        return;
+    }
+    daemon_ends(r.daemon);
 }
 END_TEST
 
 /*
  * Two root recordings at once share root's session daemon, whatever
  * their lock directories: the first to end must not stop it under the
- * second, which still records.
+ * second, which still records, nor wait for it; the daemon goes once
+ * both ended.
  */
 START_TEST(test_record_root_runs_share_daemon)
 {
@@ -280,6 +288,8 @@ START_TEST(test_record_root_runs_share_daemon)
     record_cat(&b, "second");
     ck_assert_int_eq(record_end(&a), 0);
     ck_assert_int_eq(record_end(&b), 0);
+    if (a.daemon != 0)
+        daemon_ends(a.daemon);
 }
 END_TEST
 
