@@ -10,6 +10,7 @@
  * command, and an 'lttng-sessiond' in front of the real one remembers the
  * pid of each daemon record.sh starts.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -193,16 +194,15 @@ record_cat(struct rec *r, const char *name)
     FILE *f;
 
     snprintf(dir, sizeof(dir), "%s/%s", tt_tmp(), name);
-    ck_assert_int_eq(pipe(in), 0);
-    ck_assert_int_eq(pipe(err), 0);
+    /* close-on-exec: another recording must not keep this one's ends */
+    ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+    ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
     ck_assert_int_ne(r->pid = fork(), -1);
     if (r->pid == 0) {
         snprintf(line, sizeof(line), "%s/traces/record.sh", tt_root());
         if (dup2(in[0], 0) == -1 || dup2(err[1], 2) == -1 ||
             !freopen("/dev/null", "w", stdout))
             _exit(126);
-        close(in[1]);
-        close(err[0]);
         execl(line, line, "-o", dir, "--", "cat", (char *)NULL);
         _exit(127);
     }
