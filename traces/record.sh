@@ -130,7 +130,6 @@ if [ -e "$out" ]; then
 fi
 
 home=""
-sessiond_pid=""
 watcher=""
 rootlock=""
 session=""
@@ -195,7 +194,6 @@ start_sessiond() {
     # (without the locks' fds 7 and 9, nor fd 8: only we hold them)
     say lttng-sessiond --daemonize --pidfile "$pidfile" 7>&- 8>&- 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
-    sessiond_pid=$(cat "$pidfile")
 }
 
 # root's session daemon is the system's (LTTNG_HOME does not move its
@@ -213,7 +211,7 @@ lttng list >/dev/null 2>&1 || start_sessiond
 # that nobody stops; it fails instead, and we try once more, with our own
 # daemon when none runs any more
 if ! say lttng --no-sessiond create "$name" --output="$out" >/dev/null; then
-    [ -z "$sessiond_pid" ] ||
+    [ -z "$watcher" ] ||
         fail "cannot create a recording session (see: make doctor)"
     lttng list >/dev/null 2>&1 || start_sessiond
     say lttng --no-sessiond create "$name" --output="$out" >/dev/null ||
