@@ -14,10 +14,10 @@
 #
 # What it takes care of:
 #  - a session daemon: uses the running one, or starts one and stops it
-#    afterwards (by its pid, never by name), with its own LTTNG_HOME
-#    (with yours when --pid names a process, which waits for it there);
-#    never one that 'lttng create' would spawn by itself, which nobody
-#    would stop (lttng --no-sessiond);
+#    afterwards, even when killed (by its pid, never by name), with its
+#    own LTTNG_HOME (with yours when --pid names a process, which waits
+#    for it there); never one that 'lttng create' would spawn by
+#    itself, which nobody would stop (lttng --no-sessiond);
 #  - only this run's processes: the session records only processes of
 #    your uid (and of the uids of the --pid processes; --any-user: all);
 #    COMMAND runs in a UTS namespace of its own, and DIR/record.info names
@@ -130,22 +130,20 @@ if [ -e "$out" ]; then
 fi
 
 home=""
-sessiond_pid=""
+watcher=""
+rootlock=""
 session=""
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX") ||
     fail "cannot create a temporary directory"
 cleanup() {
     status=$?
     [ -z "$session" ] || lttng destroy "$session" >/dev/null 2>&1 || true
-    if [ -n "$sessiond_pid" ]; then
-        kill "$sessiond_pid" 2>/dev/null || true
-        # wait for it to go, so the next recording can start its own
-        i=0
-        while kill -0 "$sessiond_pid" 2>/dev/null && [ $i -lt 100 ]; do
-            sleep 0.05; i=$((i + 1))
-        done
+    # the watcher stops the session daemon: wait for it, unless another
+    # root recording still uses the daemon (the watcher then waits)
+    if [ -n "$watcher" ] && { [ -z "$rootlock" ] || flock -n -x 7; }; then
+        exec 7>&- 8>&-
+        wait "$watcher" || true
     fi
-    [ -z "$home" ] || rm -rf "$home"
     rm -rf "$work"
     exit $status
 }
@@ -158,7 +156,7 @@ trap 'exit 130' INT
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
-# Start a session daemon of our own, stopped by cleanup()
+# Start a session daemon of our own, and its watcher, which stops it
 start_sessiond() {
     # A --pid process already runs: it waits for a session daemon in its
     # LTTNG_HOME (as ours, presumably), so start one there when we can;
@@ -175,19 +173,45 @@ start_sessiond() {
         export LTTNG_HOME="$home"
         pidfile="$home/sessiond.pid"
     fi
-    # (without the lock's fd 9: only we hold the lock)
-    say lttng-sessiond --daemonize --pidfile "$pidfile" 9>&- ||
+    # A watcher stops it when we end, however we end (even SIGKILL): its
+    # stdin is a FIFO whose only writer is our fd 8, which no other child
+    # keeps, so EOF comes when we are gone. It waits, bounded, for the
+    # daemon to go (the next recording may start its own), then removes
+    # our temporary directories.
+    mkfifo "$work/alive" || fail "cannot create '$work/alive'"
+    setsid sh -c 'cat >/dev/null
+        if [ -n "$4" ]; then exec 7>>"$4"; flock -x 7; fi
+        if pid=$(cat "$1") && kill "$pid"; then
+            i=0
+            while kill -0 "$pid" && [ $i -lt 100 ]; do
+                sleep 0.05; i=$((i + 1))
+            done
+        fi
+        rm -rf "$2" "$3"' watcher "$pidfile" "$home" "$work" "$rootlock" \
+        <"$work/alive" >/dev/null 2>&1 7>&- 9>&- &
+    watcher=$!
+    exec 8>"$work/alive" || fail "cannot open '$work/alive'"
+    # (without the locks' fds 7 and 9, nor fd 8: only we hold them)
+    say lttng-sessiond --daemonize --pidfile "$pidfile" 7>&- 8>&- 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
-    sessiond_pid=$(cat "$pidfile")
 }
 
+# root's session daemon is the system's (LTTNG_HOME does not move its
+# sockets): every root recording, whatever its IPCLAB_LOCK_DIR, shares
+# it. Each holds a shared lock on fd 7 while it may use it; the watcher
+# of the one that started it stops it under the exclusive lock only.
+if [ "$(id -u)" = 0 ]; then
+    rootlock=/run/ipclab-record.lock
+    exec 7>>"$rootlock" || fail "cannot open '$rootlock'"
+    flock -s 7 || fail "cannot lock '$rootlock'"
+fi
 lttng list >/dev/null 2>&1 || start_sessiond
 # --no-sessiond: the daemon found running may stop before 'create' (the
 # recording that started it ends), and 'lttng create' would then spawn one
 # that nobody stops; it fails instead, and we try once more, with our own
 # daemon when none runs any more
 if ! say lttng --no-sessiond create "$name" --output="$out" >/dev/null; then
-    [ -z "$sessiond_pid" ] ||
+    [ -z "$watcher" ] ||
         fail "cannot create a recording session (see: make doctor)"
     lttng list >/dev/null 2>&1 || start_sessiond
     say lttng --no-sessiond create "$name" --output="$out" >/dev/null ||
@@ -256,7 +280,7 @@ IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '
     [ -z "$IPCLAB_RECORD_PRELOAD" ] ||
         { LD_PRELOAD=$IPCLAB_RECORD_PRELOAD; export LD_PRELOAD; }
     unset IPCLAB_RECORD_PRELOAD
-    exec "$@"' "$work/pid" "$@" 9>&- || status=$?
+    exec "$@"' "$work/pid" "$@" 7>&- 8>&- 9>&- || status=$?
 root=$(cat "$work/pid" 2>/dev/null) || fail "COMMAND did not start"
 
 echo "+ lttng stop $name" >&2

@@ -660,20 +660,13 @@ server_exit(struct check *c, const struct tr_event *ev)
         s->nacks = 0;
 }
 
-/* R8: the server dropped a valid request (FIFO1: its client is gone,
-   reads no FIFO2, or sent it after the server stopped answering) or
-   result (FIFO2: its client is gone or silent): the traced end of that
-   request */
+/* R8: the traced end of a request the server dropped */
 static bool
 dropped(struct check *c, const struct tr_event *ev)
 {
-    bool request = ev->fifo == 1 && (strcmp(ev->reason, "stale") == 0 ||
-                                     strcmp(ev->reason, "bad_pid") == 0 ||
-                                     strcmp(ev->reason, "stopping") == 0);
-    bool result = ev->fifo == 2 && strcmp(ev->reason, "stale") == 0;
     struct ck_req *r;
 
-    if (ev->pid <= 0 || !(request || result) ||
+    if (!tr_drop_ends_request(ev) ||
         (r = ck_req(&c->db, ev->pid, ev->seq, 0, false)) == NULL)
         return false;
     ck_mark_answered(&c->db, ev->pid, ev->seq);   /* later hops: late news */

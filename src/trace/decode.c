@@ -119,6 +119,18 @@ tr_type_name(enum tr_type type)
                                                    : "other";
 }
 
+bool
+tr_drop_ends_request(const struct tr_event *ev)
+{
+    if (ev->type != TR_RECORD_DROP || ev->pid <= 0)
+        return false;
+    if (ev->fifo == 1)
+        return strcmp(ev->reason, "stale") == 0 ||
+               strcmp(ev->reason, "bad_pid") == 0 ||
+               strcmp(ev->reason, "stopping") == 0;
+    return ev->fifo == 2 && strcmp(ev->reason, "stale") == 0;
+}
+
 /* The type whose name is 'name' (without "ipclab:"), or TR_OTHER */
 static enum tr_type
 type_from_name(const char *name)

@@ -59,4 +59,10 @@ struct tr_event {
 const char *
 tr_type_name(enum tr_type type);
 
+/* Whether a record_drop is the traced end of a valid request: the server
+   dropped it (FIFO1: its client gone, reading no FIFO2, or the server
+   stopping) or its result (FIFO2: its client gone or silent) */
+bool
+tr_drop_ends_request(const struct tr_event *ev);
+
 #endif /* IPCLAB_TRACE_EVENT_H */

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,11 @@ struct reader {
     int no_memory;              /* a lost stretch or a string not kept */
     int64_t started, shown;     /* progress line: wall clock, ns */
     int progress;               /* a progress line is on the terminal */
+    struct scheme {             /* each trace's buffering scheme, read once */
+        const bt_trace *trace;  /* compared, never used */
+        bool per_pid;           /* a process's buffers end with it */
+    } traces[MAX_TRACES];
+    int ntraces;
 };
 
 /* The lost stretches of the last read (tr_source_gaps) */
@@ -349,22 +355,38 @@ tr_source_warn_lost(const char *dir, const struct tr_source_info *info)
     }
 }
 
+/* Whether trace 't' has per-process buffers, from its environment */
+static bool
+per_pid_buffers(struct reader *r, const bt_trace *t)
+{
+    const bt_value *scheme;
+    bool per_pid;
+    int i;
+
+    for (i = 0; i < r->ntraces; i++)
+        if (r->traces[i].trace == t)
+            return r->traces[i].per_pid;
+    scheme = bt_trace_borrow_environment_entry_value_by_name_const(
+        t, "tracer_buffering_scheme");
+    per_pid = scheme != NULL && bt_value_is_string(scheme) &&
+              strcmp(bt_value_string_get(scheme), "pid") == 0;
+    if (i < MAX_TRACES)         /* one source per trace: always */
+        r->traces[r->ntraces++] = (struct scheme){ t, per_pid };
+    return per_pid;
+}
+
 /* Note where the packet of a packet-end message ended, for its stream */
 static void
 note_packet_end(struct reader *r, const bt_message *msg)
 {
     const bt_stream *st = bt_packet_borrow_stream_const(
         bt_message_packet_end_borrow_packet_const(msg));
-    const bt_value *scheme =
-        bt_trace_borrow_environment_entry_value_by_name_const(
-            bt_stream_borrow_trace_const(st), "tracer_buffering_scheme");
     size_t i;
 
     if (!bt_stream_class_packets_have_end_default_clock_snapshot(
             bt_stream_borrow_class_const(st)))
         return;                 /* the trace does not say: nothing known */
-    if (scheme != NULL && bt_value_is_string(scheme) &&
-        strcmp(bt_value_string_get(scheme), "pid") == 0)
+    if (per_pid_buffers(r, bt_stream_borrow_trace_const(st)))
         return;                 /* a process's buffers end with it */
     for (i = 0; i < nends && ends[i].stream != st; i++)
         ;

@@ -3,12 +3,14 @@
  *
  *   events          how many of each kind
  *   requests        sent (FIFO1 writes), answered (of those, the ones
- *                   whose result their client read from FIFO2), unanswered,
- *                   and apart the results a client read with no FIFO1
- *                   request of it in the trace; a trace with no FIFO2 record at
- *                   all (lab 02's routing: results stop at the router by
- *                   design) counts those routed and the results read from
- *                   FIFO4 instead, and no request as unanswered
+ *                   whose result their client read from FIFO2), dropped
+ *                   (a traced record_drop ended them; by reason),
+ *                   unanswered (nothing traced their end), and apart the
+ *                   results a client read with no FIFO1 request of it in
+ *                   the trace; a trace with no FIFO2 record at all (lab
+ *                   02's routing: results stop at the router by design)
+ *                   counts those routed and the results read from FIFO4
+ *                   instead, and no request as unanswered
  *   latency         per hop, as count, p50, p99 and max in microseconds:
  *                   each FIFO's write -> read, dispatch (route) -> result
  *                   read from FIFO4, signal send -> consume, and end to
@@ -46,6 +48,10 @@ static const char *const hop_names[H_COUNT] = {
     [H_E2E] = "end to end: FIFO1 write -> FIFO2 read",
 };
 
+/* The reasons of the drops that end a request (tr_drop_ends_request()) */
+static const char *const drop_reasons[] = { "stale", "bad_pid", "stopping" };
+#define NREASONS (sizeof(drop_reasons) / sizeof(drop_reasons[0]))
+
 /* A request in flight */
 struct sreq {
     uint64_t sent, routed;      /* FIFO1 write, route; 0: not seen */
@@ -56,6 +62,7 @@ struct stats {
     uint64_t counts[TR_TYPE_COUNT];
     struct tr_hash reqs;        /* (pid, seq) --> struct sreq */
     uint64_t sent, routed, answered, misread, undelivered;
+    uint64_t dropped[NREASONS]; /* by drop_reasons[] */
     uint64_t unasked;           /* results read with no request sent */
     uint64_t f2_writes, f4_reads;       /* FIFO2 in use at all; results */
     struct tr_hash lost_to;     /* vpid --> undelivered messages for it */
@@ -108,6 +115,12 @@ on_event(const struct tr_event *ev, void *arg)
         } else {
             s->unasked++;
         }
+        free(r);
+    } else if (tr_drop_ends_request(ev)) {
+        if ((r = tr_hash_del(&s->reqs, TR_KEY(ev->pid, ev->seq))) != NULL &&
+            r->sent != 0)
+            for (size_t i = 0; i < NREASONS; i++)
+                s->dropped[i] += strcmp(ev->reason, drop_reasons[i]) == 0;
         free(r);
     }
 }
@@ -167,7 +180,7 @@ static void
 report(struct stats *s, const char *shown,
        const struct tr_source_info *info)
 {
-    uint64_t negative = 0;
+    uint64_t negative = 0, dropped = 0;
 
     printf("%s: %" PRIu64 " events in %.3f ms, %" PRIu64 " processes\n",
            shown, info->events, (double)(info->last_ts - info->first_ts) / 1e6,
@@ -182,16 +195,25 @@ report(struct stats *s, const char *shown,
                s->counts[TR_OTHER]);
 
     tr_hash_each(&s->lost_to, count_vanished, s);
+    for (size_t i = 0; i < NREASONS; i++)
+        dropped += s->dropped[i];
     if (s->sent == 0 && s->routed == 0)
         printf("\nrequests: none (no FIFO1 record in this trace)\n");
-    else if (s->f2_writes == 0 && s->answered == 0 && s->unasked == 0)
+    else if (s->f2_writes == 0 && s->answered == 0 && s->unasked == 0 &&
+             dropped == 0)
         printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " routed, %" PRIu64
                " results read from FIFO4; no FIFO2 in this trace, so none is"
                " answered to its client\n", s->sent, s->routed, s->f4_reads);
-    else
-        printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64
-               " unanswered\n", s->sent, s->answered,
-               s->sent - s->answered);
+    else {
+        printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered, %"
+               PRIu64 " dropped", s->sent, s->answered, dropped);
+        for (size_t i = 0, n = 0; i < NREASONS; i++)
+            if (s->dropped[i] > 0)
+                printf("%s%s %" PRIu64, n++ == 0 ? " (" : ", ",
+                       drop_reasons[i], s->dropped[i]);
+        printf("%s, %" PRIu64 " unanswered\n", dropped > 0 ? ")" : "",
+               s->sent - s->answered - dropped);
+    }
     if (s->unasked > 0)
         printf("results: %" PRIu64 " read by their client with no FIFO1 "
                "request behind them (not answers)\n", s->unasked);

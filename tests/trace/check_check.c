@@ -624,6 +624,34 @@ START_TEST(test_check_lost_packet)
 }
 END_TEST
 
+/* The trace's buffering scheme (its environment) is read once per trace
+   and pass, not at every packet's end: gdb counts the reads */
+START_TEST(test_check_reads_scheme_once)
+{
+    char dir[PATH_MAX], stream[PATH_MAX + 64];
+    const char *argv[] = { "/usr/bin/gdb", "-q", "-batch", "-ex",
+        "set breakpoint pending on", "-ex",
+        "break bt_trace_borrow_environment_entry_value_by_name_const", "-ex",
+        "ignore 1 1000000", "-ex", "run", "-ex", "info breakpoints",
+        "--args", tt_tool(), "check", dir, NULL };
+    struct tt_run r;
+    const char *hit;
+
+    if (access(argv[0], X_OK) != 0) {
+        h_skip_note("no %s to count the reads with", argv[0]);
+        return;
+    }
+    if (!record_packets("scheme", dir, sizeof(dir), stream, sizeof(stream)))
+        return;
+    tt_exec(&r, argv);
+    hit = strstr(r.out, "already hit ");
+    ck_assert_msg(hit != NULL, "%s%s", r.out, r.err);
+    /* one trace (64-bit), read in two passes at most */
+    ck_assert_msg(atoi(hit + strlen("already hit ")) <= 2, "%s", hit);
+    tt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_check_last_packets_cut)
 {
     char dir[PATH_MAX], stream[PATH_MAX + 64], idx[PATH_MAX + 80];
@@ -711,6 +739,7 @@ check_suite(void)
     tcase_add_unchecked_fixture(errors, tt_need_lost, NULL);
     tcase_add_test(errors, test_check_lost_after_unannounced);
     tcase_add_test(errors, test_check_lost_packet);
+    tcase_add_test(errors, test_check_reads_scheme_once);
     tcase_add_test(errors, test_check_last_packets_cut);
     tcase_add_unchecked_fixture(errors, tt_need_lab04, NULL);
     tcase_add_test(errors, test_check_judges_each_experiment);

@@ -10,14 +10,20 @@
  * command, and an 'lttng-sessiond' in front of the real one remembers the
  * pid of each daemon record.sh starts.
  */
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixture.h"
+#include "harness.h"
 #include "suites.h"
 
 /* Write an executable script */
@@ -171,6 +177,122 @@ START_TEST(test_record_keeps_what_is_not_a_recording)
 }
 END_TEST
 
+/* A recording started: record.sh's pid, what feeds its COMMAND ('cat'),
+   its stderr (read up to COMMAND's line; close it once it ended) */
+struct rec {
+    pid_t pid;
+    int feed;
+    FILE *err;
+    int daemon;                 /* the session daemon it started, or 0 */
+};
+
+static void
+record_cat(struct rec *r, const char *name)
+{
+    char dir[PATH_MAX], line[PATH_MAX + 64], pidfile[PATH_MAX];
+    int in[2], err[2];
+    FILE *f;
+
+    snprintf(dir, sizeof(dir), "%s/%s", tt_tmp(), name);
+    /* close-on-exec: another recording must not keep this one's ends */
+    ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+    ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
+    ck_assert_int_ne(r->pid = fork(), -1);
+    if (r->pid == 0) {
+        snprintf(line, sizeof(line), "%s/traces/record.sh", tt_root());
+        if (dup2(in[0], 0) == -1 || dup2(err[1], 2) == -1 ||
+            !freopen("/dev/null", "w", stdout))
+            _exit(126);
+        execl(line, line, "-o", dir, "--", "cat", (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(err[1]);
+    r->feed = in[1];
+    ck_assert_ptr_nonnull(r->err = fdopen(err[0], "r"));
+    pidfile[0] = '\0';
+    while (fgets(line, sizeof(line), r->err) != NULL &&
+           strcmp(line, "+ cat\n") != 0)
+        sscanf(line, "+ lttng-sessiond --daemonize --pidfile %4095s",
+               pidfile);
+    ck_assert_msg(!feof(r->err), "%s: record.sh did not run 'cat'", name);
+    r->daemon = 0;
+    if (pidfile[0] != '\0') {
+        ck_assert_ptr_nonnull(f = fopen(pidfile, "r"));
+        ck_assert_int_eq(fscanf(f, "%d", &r->daemon), 1);
+        fclose(f);
+    }
+}
+
+/* End the recording by ending its COMMAND: record.sh's exit status */
+static int
+record_end(struct rec *r)
+{
+    int status;
+
+    close(r->feed);
+    ck_assert_int_eq(waitpid(r->pid, &status, 0), r->pid);
+    fclose(r->err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Session daemon 'pid' ends within 20 s: waits for it on a pidfd */
+static void
+daemon_ends(int pid)
+{
+    struct pollfd p;
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+    if (pidfd == -1) {
+        ck_assert_msg(gone(pid), "session daemon %d still runs", pid);
+        return;                 /* gone already */
+    }
+    p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+    ck_assert_msg(poll(&p, 1, 20000) == 1, "session daemon %d still runs "
+                  "20 s after its recording ended", pid);
+    close(pidfd);
+}
+
+/* record.sh killed with SIGKILL (no trap runs) while COMMAND records: the
+   session daemon it started goes anyway, stopped by its watcher */
+START_TEST(test_record_killed_leaves_no_daemon)
+{
+    struct rec r;
+
+    record_cat(&r, "killed");
+    ck_assert_int_eq(kill(r.pid, SIGKILL), 0);
+    ck_assert_int_eq(record_end(&r), 128 + SIGKILL);
+    if (r.daemon == 0) {
+        h_skip_note("a session daemon already ran: record.sh started none");
+        return;
+    }
+    daemon_ends(r.daemon);
+}
+END_TEST
+
+/*
+ * Two root recordings at once share root's session daemon, whatever
+ * their lock directories: the first to end must not stop it under the
+ * second, which still records, nor wait for it; the daemon goes once
+ * both ended.
+ */
+START_TEST(test_record_root_runs_share_daemon)
+{
+    struct rec a, b;
+
+    if (geteuid() != 0) {
+        h_skip_note("only root's recordings share a session daemon");
+        return;
+    }
+    record_cat(&a, "first");
+    record_cat(&b, "second");
+    ck_assert_int_eq(record_end(&a), 0);
+    ck_assert_int_eq(record_end(&b), 0);
+    if (a.daemon != 0)
+        daemon_ends(a.daemon);
+}
+END_TEST
+
 Suite *
 record_suite(void)
 {
@@ -179,6 +301,8 @@ record_suite(void)
 
     tcase_add_test(core, test_record_daemon_gone_before_create);
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
+    tcase_add_test(core, test_record_killed_leaves_no_daemon);
+    tcase_add_test(core, test_record_root_runs_share_daemon);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
     return s;

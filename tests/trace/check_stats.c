@@ -46,7 +46,7 @@ START_TEST(test_stats_counts_requests)
     tt_trace(&r, "stats", "--server", server, tt_dir(traces[_i]), NULL);
     ck_assert_msg(r.status == 0, "stats: exit %d: %s", r.status, r.err);
     snprintf(want, sizeof(want), "\nrequests: %d sent, %d answered, 0 "
-             "unanswered\n", TT_REQUESTS, TT_REQUESTS);
+             "dropped, 0 unanswered\n", TT_REQUESTS, TT_REQUESTS);
     ck_assert_msg(strstr(r.out, want) != NULL, "%s", r.out);
     for (size_t i = 0; i < sizeof(hops) / sizeof(hops[0]); i++)
         ck_assert_int_eq(count_of(r.out, hops[i]), TT_REQUESTS);
@@ -122,13 +122,36 @@ START_TEST(test_stats_counts_lab_requests)
     ck_assert_int_gt(nsent, answered);  /* early-result: never answered */
     tt_trace(&r, "stats", tt_dir(TT_LAB04), NULL);
     ck_assert_msg(r.status == 0, "stats: exit %d: %s", r.status, r.err);
-    snprintf(want, sizeof(want), "\nrequests: %d sent, %d answered, %d "
-             "unanswered", nsent, answered, nsent - answered);
+    snprintf(want, sizeof(want), "\nrequests: %d sent, %d answered, 0 "
+             "dropped, %d unanswered", nsent, answered, nsent - answered);
     ck_assert_msg(strstr(r.out, want) != NULL, "want%s in:\n%s", want,
                   r.out);
     free(lines);
     tt_run_free(&r);
     tt_run_free(&raw);
+}
+END_TEST
+
+/* drop.sh: eight requests whose ends the server traced as record_drop
+   (their client killed) are dropped, as check says, not unanswered */
+START_TEST(test_stats_counts_traced_drops)
+{
+    struct tt_run r;
+    int sent, answered, dropped, unanswered, n;
+    const char *p;
+
+    tt_trace(&r, "stats", tt_dir(TT_DROP), NULL);
+    ck_assert_msg(r.status == 0, "stats: exit %d: %s", r.status, r.err);
+    p = strstr(r.out, "\nrequests: ");
+    ck_assert_msg(p != NULL, "%s", r.out);
+    n = sscanf(p, "\nrequests: %d sent, %d answered, %d dropped (stale %*d)"
+               ", %d unanswered", &sent, &answered, &dropped, &unanswered);
+    ck_assert_msg(n == 4, "%s", r.out);
+    ck_assert_int_eq(sent, 8);
+    ck_assert_int_eq(answered, 0);
+    ck_assert_int_eq(dropped, 8);
+    ck_assert_int_eq(unanswered, 0);
+    tt_run_free(&r);
 }
 END_TEST
 
@@ -185,6 +208,8 @@ stats_suite(void)
     tcase_add_test(core, test_stats_counts_lab_requests);
     tcase_add_unchecked_fixture(core, tt_need_lab05, NULL);
     tcase_add_test(core, test_stats_counts_failures_as_seq_marks_them);
+    tcase_add_unchecked_fixture(core, tt_need_drop, NULL);
+    tcase_add_test(core, test_stats_counts_traced_drops);
     tcase_set_timeout(core, 30);
     suite_add_tcase(s, core);
     return s;
