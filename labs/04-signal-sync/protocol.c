@@ -1,8 +1,8 @@
 /*
  * labs/04-signal-sync/protocol.c - the reference system's handshake.
  *
- * The real ipclab-server, held while three ipclab-rc send their first
- * requests (lab_clients_run()), each with four expressions and two
+ * The real ipclab-server, and three ipclab-rc started first and released
+ * together (lab_clients_run()), each with four expressions and two
  * requests in flight (--window 2). Both shared FIFOs
  * (FIFO2 to the clients, FIFO3 to the workers) follow the 'ack'
  * experiment's rule, with real-time signals carrying each request's seq:
@@ -48,9 +48,9 @@ exp_protocol(void)
 
     if (!lab_server_start(&srv, NULL))
         return false;
-    /* held, then released, so that their records meet in FIFO2 and FIFO3
+    /* released together, so that their records meet in FIFO2 and FIFO3
        and wait for each other's acks */
-    ok = lab_clients_run(&srv, CLIENTS, 2, input, expect);
+    ok = lab_clients_run(&srv, CLIENTS, "2", input, expect);
     lab_server_stop(&srv);
     return ok;
 }

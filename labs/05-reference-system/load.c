@@ -33,25 +33,19 @@ exp_load(void)
     static const char *const *const args[GENERATORS] = { gen1, gen2 };
     struct lab_server srv;
     pid_t pid[GENERATORS];
-    char name[GENERATORS][16], out[PATH_MAX], text[1024];
+    char out[GENERATORS][PATH_MAX], text[1024];
     bool ok;
 
     if (!lab_server_start(&srv, NULL))
         return false;
-    /* started one after the other they would hardly meet: held */
-    ok = lab_server_hold(&srv);
-    for (int i = 0; i < GENERATORS; i++) {
-        snprintf(name[i], sizeof(name[i]), "gen%d", i + 1);
-        pid[i] = lab_client_start(&srv, name[i], NULL, args[i]);
-    }
-    ok &= lab_server_release(&srv, GENERATORS * 8);     /* --window 8 */
+    /* started one after the other they would hardly meet: a gate */
+    ok = lab_generators_start(&srv, GENERATORS, args, pid, out);
     for (int i = 0; i < GENERATORS; i++) {
         long answered = -1, wrong = -1, lost = -1;
         int status = lab_wait(pid[i], "rc");
         const char *p;
 
-        lab_read_file(lab_path(out, strcat(name[i], ".out")), text,
-                      sizeof(text));
+        lab_read_file(out[i], text, sizeof(text));
         if ((p = strstr(text, "answered: ")) != NULL)
             sscanf(p, "answered: %ld, errors: %*d, wrong: %ld, lost: %ld",
                    &answered, &wrong, &lost);

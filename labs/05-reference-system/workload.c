@@ -2,7 +2,7 @@
  * labs/05-reference-system/workload.c - the default workload, three ways.
  *
  * The same four clients as 'make run' (scripts/workload.sh): rc1 to rc4,
- * whose first requests wait for a held server (lab_clients_run()), three
+ * started first and then released together (lab_clients_run()), three
  * expressions each, up to three in flight, errors included. Each prints
  * its answers in its input order; the lab checks every line. Three
  * servers:
@@ -85,8 +85,8 @@ workload(const char *const extra[])
 
     if (!lab_server_start(&srv, extra))
         return false;
-    /* held, then released: their requests meet in the server */
-    ok = lab_clients_run(&srv, RC_COUNT, 3, input, answers);
+    /* released together: their requests meet in the server */
+    ok = lab_clients_run(&srv, RC_COUNT, "3", input, answers);
     ok &= lab_expect(lab_server_stop(&srv) == 0, "the server stopped cleanly "
                      "on SIGINT");
     ipc_rundir_fifo(fifo, sizeof(fifo), srv.dir, IPCLAB_FIFO1);

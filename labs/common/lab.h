@@ -212,11 +212,11 @@ int
 lab_server_stop(struct lab_server *s);
 
 /*
- * Start a client of srv called 'name' ("rc1"): ipclab-rc --file NAME.in,
- * NAME.in holding 'input' (no --file when input is NULL: a load generator
- * given --random in 'args'), plus the NULL-terminated 'args' (may be
- * NULL), its stdout into NAME.out, both in the scratch directory. Dies on
- * failure.
+ * Start a client of srv called 'name' ("rc1"): ipclab-rc --file NAME.in
+ * plus the NULL-terminated 'args' (may be NULL), its stdout into NAME.out,
+ * both in the scratch directory. NAME.in holds 'input'; when input is
+ * NULL it is a FIFO, and the client waits in open() until the lab writes
+ * it (lab_clients_run()). Dies on failure.
  */
 pid_t
 lab_client_start(const struct lab_server *srv, const char *name,
@@ -231,29 +231,31 @@ bool
 lab_client_check(pid_t pid, const char *name, const char *expect);
 
 /*
- * Clients that meet in the server, by construction: lab_server_hold()
- * stops the server (SIGSTOP) before they start, so each one's first
- * requests wait in FIFO1; lab_server_release() waits until FIFO1 holds
- * 'records' requests, then lets the server go on (SIGCONT), which finds
- * them all at once. Started one after the other and not held, they would
- * hardly meet: a traced process takes longer to start than a client takes
- * to send a few requests. False (and said why) when that failed.
+ * n clients rc1, rc2... of server srv, each 'ipclab-rc --window WINDOW'
+ * sending input[i], released together: a traced process takes longer to
+ * start than a client takes to send a few requests, so clients started
+ * one after the other never meet in the server. Each reads its input
+ * from a FIFO of its own, whose open() blocks until the lab writes it,
+ * which it does once every client is up. Then each is checked with
+ * lab_client_check() against expect[i]. True when all were released and
+ * each printed what it should.
  */
 bool
-lab_server_hold(const struct lab_server *s);
-
-bool
-lab_server_release(const struct lab_server *s, int records);
+lab_clients_run(const struct lab_server *srv, int n, const char *window,
+                const char *const input[], const char *const expect[]);
 
 /*
- * n clients rc1, rc2... of server srv, each 'ipclab-rc --window WINDOW'
- * sending input[i], held and released (above), then each checked with
- * lab_client_check() against expect[i]. True when all met and each
- * printed what it should.
+ * n clients gen1, gen2... of server srv: 'ipclab-rc --gate GEN.gate' plus
+ * the NULL-terminated args[i] (load generators: --count N --random), each
+ * waiting at a gate of its own (a FIFO) until all are up, then released
+ * together as lab_clients_run()'s are. pid[i] and out[i] (the path of its
+ * stdout, GEN.out) are for the lab to wait and check. False (said why)
+ * when one was not released.
  */
 bool
-lab_clients_run(const struct lab_server *srv, int n, int window,
-                const char *const input[], const char *const expect[]);
+lab_generators_start(const struct lab_server *srv, int n,
+                      const char *const *const args[], pid_t pid[],
+                      char out[][PATH_MAX]);
 
 /* The content of file 'path' into buf (NUL-terminated); "" when absent. */
 char *

@@ -14,14 +14,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipclab/err.h"
 #include "ipclab/fifo.h"
 #include "ipclab/proc.h"
-#include "ipclab/rundir.h"
 #include "ipclab/sig.h"
 #include "lab.h"
 
@@ -117,64 +116,111 @@ client_file(char buf[static PATH_MAX], const char *name, const char *ext)
     return lab_path(buf, file);
 }
 
-/* ipclab-rc --dir DIR [--file NAME.in] ARGS..., its stdout into NAME.out;
-   NAME.in holds 'input' unless it is NULL */
-pid_t
-lab_client_start(const struct lab_server *srv, const char *name,
-                 const char *input, const char *const args[])
+/* Make NAME.in: a file holding 'input', or a fresh FIFO when it is NULL */
+static void
+client_input(const char *path, const char *input)
 {
-    char in[PATH_MAX], out[PATH_MAX];
-    const char *argv[24] = { srv->rc, "--dir", srv->dir };
-    int n = 3;
     bool written;
     FILE *f;
 
-    if (input != NULL) {
-        if ((f = fopen(client_file(in, name, "in"), "we")) == NULL)
-            ipc_die("cannot create '%s'", in);
-        written = fputs(input, f) != EOF;
-        if (fclose(f) == EOF || !written)
-            ipc_die("cannot write '%s'", in);
-        argv[n++] = "--file";
-        argv[n++] = in;
+    if (unlink(path) == -1 && errno != ENOENT)
+        ipc_die("cannot remove '%s'", path);
+    if (input == NULL) {
+        if (mkfifo(path, 0600) == -1)
+            ipc_die("cannot create the FIFO '%s'", path);
+        return;
     }
+    if ((f = fopen(path, "we")) == NULL)
+        ipc_die("cannot create '%s'", path);
+    written = fputs(input, f) != EOF;
+    if (fclose(f) == EOF || !written)
+        ipc_die("cannot write '%s'", path);
+}
+
+/* ipclab-rc --dir DIR OPTION FILE ARGS..., its stdout into NAME.out */
+static pid_t
+spawn_rc(const struct lab_server *srv, const char *name, const char *option,
+         const char *file, const char *const args[])
+{
+    char out[PATH_MAX];
+    const char *argv[24] = { srv->rc, "--dir", srv->dir, option, file };
+    int n = 5;
+
     for (int i = 0; args != NULL && args[i] != NULL && n < 23; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
     return lab_spawn("rc", argv, client_file(out, name, "out"));
 }
 
-bool
-lab_server_hold(const struct lab_server *s)
+pid_t
+lab_client_start(const struct lab_server *srv, const char *name,
+                 const char *input, const char *const args[])
 {
-    siginfo_t si;
+    char in[PATH_MAX];
 
-    /* WNOWAIT: seen stopped, and left for lab_wait() */
-    return lab_expect(kill(s->pid, SIGSTOP) == 0 &&
-                      waitid(P_PID, (id_t)s->pid, &si, WSTOPPED | WNOWAIT)
-                      == 0 && si.si_code == CLD_STOPPED,
-                      "the server is held (SIGSTOP)");
+    client_input(client_file(in, name, "in"), input);
+    return spawn_rc(srv, name, "--file", in, args);
 }
 
-bool
-lab_server_release(const struct lab_server *s, int records)
+/* Open the write end of 'fifo' once client pid has opened its read end;
+   -1 when pid ended first or the deadline passed. */
+static int
+open_when_read(const char *fifo, pid_t pid, int64_t deadline)
+{
+    siginfo_t si;
+    int fd;
+
+    while ((fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+        if (errno != ENXIO && errno != EINTR)
+            ipc_die("cannot open '%s'", fifo);
+        /* WNOWAIT: see whether it ended, and leave it for lab_wait() */
+        si.si_pid = 0;
+        if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1
+            || si.si_pid != 0 || ipc_ms_until(deadline) == 0)
+            return -1;
+        ipc_sleep_ms(1);        /* look again: a condition, not a guess */
+    }
+    if (ipc_fd_set_nonblock(fd, 0) == -1)
+        ipc_die("cannot make '%s' blocking", fifo);
+    return fd;
+}
+
+/* Once every client has opened its FIFO, write each its text; false (and
+   said why) when a client died or never opened its input */
+static bool
+release(int n, const pid_t pid[], const char *const fifo[],
+        const char *const text[])
 {
     int64_t deadline = ipc_deadline_ms(LAB_WAIT_MS);
-    char fifo1[PATH_MAX];
-    int fd, held = 0;
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    int fd[n];
+    bool ok = true;
 
-    /* a second reader, which never reads: it only counts what is there */
-    ipc_rundir_fifo(fifo1, sizeof(fifo1), s->dir, IPCLAB_FIFO1);
-    fd = lab_open(IPCLAB_FIFO1, fifo1, O_RDONLY | O_NONBLOCK);
-    while (lab_need(ioctl(fd, FIONREAD, &held), "count FIFO1's bytes") == 0
-           && held < records * (int)sizeof(struct ipc_record) &&
-           ipc_ms_until(deadline) > 0)
-        ipc_sleep_ms(1);        /* look again: a condition, not a guess */
-    close(fd);
-    lab_need(kill(s->pid, SIGCONT), "let the server go on (SIGCONT)");
-    return lab_expect(held >= records * (int)sizeof(struct ipc_record),
-                      "%d requests waited in FIFO1, then the server went on",
-                      records);
+    for (int i = 0; i < n; i++) {
+        if ((fd[i] = open_when_read(fifo[i], pid[i], deadline)) == -1) {
+            lab_say("client %ld did not open its input '%s'", (long)pid[i],
+                    fifo[i]);
+            ok = false;
+        }
+    }
+    /* all are waiting for their input: now give it, one write each; a
+       client gone meanwhile is an EPIPE to report, not a SIGPIPE */
+    sigemptyset(&ign.sa_mask);
+    if (sigaction(SIGPIPE, &ign, &old) == -1)
+        ipc_die("sigaction");
+    for (int i = 0; i < n; i++) {
+        if (fd[i] == -1)
+            continue;
+        if (ok && ipc_write_full(fd[i], text[i], strlen(text[i])) == -1) {
+            lab_say("cannot give client %ld its input: %s", (long)pid[i],
+                    strerror(errno));
+            ok = false;
+        }
+        close(fd[i]);
+    }
+    if (sigaction(SIGPIPE, &old, NULL) == -1)
+        ipc_die("sigaction");
+    return ok;
 }
 
 bool
@@ -197,36 +243,53 @@ lab_client_check(pid_t pid, const char *name, const char *expect)
 }
 
 bool
-lab_clients_run(const struct lab_server *srv, int n, int window,
+lab_clients_run(const struct lab_server *srv, int n, const char *window,
                 const char *const input[], const char *const expect[])
 {
-    char name[MAX_CLIENTS][16], w[16];
-    const char *args[] = { "--window", w, NULL };
+    const char *args[] = { "--window", window, NULL };
+    char name[MAX_CLIENTS][16], in[MAX_CLIENTS][PATH_MAX];
+    const char *in_of[MAX_CLIENTS] = { NULL };
     pid_t pid[MAX_CLIENTS] = { 0 };
-    int records = 0;
     int64_t t0;
     bool ok;
 
     if (n > MAX_CLIENTS)
         ipc_diex("lab_clients_run: at most %d clients", MAX_CLIENTS);
-    snprintf(w, sizeof(w), "%d", window);
-    ok = lab_server_hold(srv);
     for (int i = 0; i < n; i++) {
-        int lines = 0;
-
-        for (const char *c = input[i]; *c != '\0'; c++)
-            lines += *c == '\n';
-        records += lines < window ? lines : window;
         snprintf(name[i], sizeof(name[i]), "rc%d", i + 1);
-        pid[i] = lab_client_start(srv, name[i], input[i], args);
+        in_of[i] = client_file(in[i], name[i], "in");
+        pid[i] = lab_client_start(srv, name[i], NULL, args);
     }
     t0 = ipc_now_ms();
-    ok &= lab_server_release(srv, records);
+    ok = lab_expect(release(n, pid, in_of, input), "%d clients started, "
+                    "then released together", n);
     for (int i = 0; i < n; i++)
         ok &= lab_client_check(pid[i], name[i], expect[i]);
-    lab_say("all %d clients done in %lld ms after the server went on", n,
+    lab_say("all %d clients done in %lld ms after their release", n,
             (long long)(ipc_now_ms() - t0));
     return ok;
+}
+
+bool
+lab_generators_start(const struct lab_server *srv, int n,
+                      const char *const *const args[], pid_t pid[],
+                      char out[][PATH_MAX])
+{
+    char name[MAX_CLIENTS][16], gate[MAX_CLIENTS][PATH_MAX];
+    const char *gate_of[MAX_CLIENTS], *nothing[MAX_CLIENTS];
+
+    if (n > MAX_CLIENTS)
+        ipc_diex("lab_generators_start: at most %d", MAX_CLIENTS);
+    for (int i = 0; i < n; i++) {
+        snprintf(name[i], sizeof(name[i]), "gen%d", i + 1);
+        gate_of[i] = client_file(gate[i], name[i], "gate");
+        client_input(gate[i], NULL);
+        nothing[i] = "";
+        pid[i] = spawn_rc(srv, name[i], "--gate", gate[i], args[i]);
+        client_file(out[i], name[i], "out");
+    }
+    return lab_expect(release(n, pid, gate_of, nothing), "%d load "
+                      "generators started, then released together", n);
 }
 
 char *

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,7 +62,7 @@ struct source {
 #define MAX_LINE 1024           /* longer than any expression: refused */
 
 struct rc_opts {
-    const char *dir, *file, *single;
+    const char *dir, *file, *single, *gate;
     long count, window;
     int timeout_ms;
     bool random, quiet, have_seed;
@@ -96,7 +97,8 @@ struct run {
 #define LAT_SAMPLE 65536        /* latencies kept; beyond, a random sample */
 
 enum { OPT_HELP = 1, OPT_DIR, OPT_FILE, OPT_WINDOW, OPT_COUNT, OPT_RANDOM,
-       OPT_SEED, OPT_TIMEOUT, OPT_QUIET, OPT_DIE_BEFORE_ACK, OPT_SCHED };
+       OPT_SEED, OPT_TIMEOUT, OPT_QUIET, OPT_DIE_BEFORE_ACK, OPT_SCHED,
+       OPT_GATE };
 
 static const struct ipc_cli_opt options[] = {
     { "help", 0, OPT_HELP },
@@ -110,6 +112,7 @@ static const struct ipc_cli_opt options[] = {
     { "quiet", 0, OPT_QUIET },
     { "sched", 1, OPT_SCHED },
     { "die-before-ack", 1, OPT_DIE_BEFORE_ACK },
+    { "gate", 1, OPT_GATE },
     { NULL, 0, 0 },
 };
 
@@ -135,6 +138,9 @@ usage(void)
            "  --timeout MS    give up when no answer comes for MS\n"
            "                  (default 10000)\n"
            "  --quiet         --random: no progress line\n"
+           "  --gate G        first wait until a writer opens the FIFO G and\n"
+           "                  closes it: clients started one after the\n"
+           "                  other then begin together\n"
            "  --sched POLICY  normal (default; SCHED_OTHER) or batch\n"
            "                  (SCHED_BATCH): see ipclab-server --help\n"
            "  --dir DIR       runtime directory (default: $IPCLAB_DIR, else\n"
@@ -165,6 +171,7 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
         case OPT_HELP:    usage(); ipc_cli_help_exit();
         case OPT_DIR:     o->dir = arg; break;
         case OPT_FILE:    o->file = arg; break;
+        case OPT_GATE:    o->gate = arg; break;
         case OPT_RANDOM:  o->random = true; break;
         case OPT_QUIET:   o->quiet = true; break;
         case OPT_WINDOW:
@@ -215,6 +222,28 @@ parse_options(struct rc_opts *o, int argc, char *argv[])
             ipc_usage_error("'%s': %s", o->single, err == ERANGE
                             ? "operand out of range" : "invalid expression");
     }
+}
+
+/* Block until a writer has opened the FIFO 'path' and closed it again */
+static int
+wait_gate(const char *path)
+{
+    char buf[64];
+    ssize_t n;
+    int fd;
+
+    while ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+        if (errno != EINTR)
+            return -1;
+    if (ipc_fd_check_type(fd, S_IFIFO) == -1)
+        return -1;              /* a file would let us through at once */
+    while ((n = read(fd, buf, sizeof(buf))) != 0) {
+        if (n == -1 && errno != EINTR) {
+            ipc_close_keep_errno(fd);
+            return -1;
+        }
+    }
+    return close(fd);
 }
 
 /* xorshift64*: small, fast, and the same sequence for the same --seed */
@@ -770,6 +799,8 @@ main(int argc, char *argv[])
     }
 
     IPCLAB_TP(proc_start, "rc", (int)getppid());
+    if (o.gate != NULL && wait_gate(o.gate) == -1)
+        ipc_die_kind("FIFO", "cannot wait at the gate '%s'", o.gate);
     if (ipc_sched_apply(o.sched) == -1)
         ipc_warn("cannot set the scheduling policy (--sched)");
     r.cap = RING_PER_WINDOW * (size_t)o.window;

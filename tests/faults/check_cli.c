@@ -200,6 +200,26 @@ START_TEST(test_cli_path_shown_safe)
 }
 END_TEST
 
+/* A gate that is not a FIFO cannot hold a client back: refused at once,
+   saying so (not EINVAL) */
+START_TEST(test_cli_gate_not_fifo)
+{
+    const char *gate = h_tmpdir_path("gate");
+    char *err;
+
+    h_write_file(gate, "");
+    ck_assert_int_eq(h_run((const char *[]){ h_bin("ipclab-rc"), "--dir",
+                           h_tmpdir_path("run"), "--gate", gate, "1", "+",
+                           "1", NULL }, NULL, NULL, h_tmpdir_path("err"),
+                           10000), 1);
+    err = h_read_file(h_tmpdir_path("err"));
+    ck_assert_msg(h_count_lines(err, "") == 1 &&
+                  h_count_lines(err, "cannot wait at the gate") == 1 &&
+                  h_count_lines(err, ": not a FIFO") == 1, "stderr: %s", err);
+    free(err);
+}
+END_TEST
+
 /* argv run by bash as "exec OPTS PROG ARGS... REDIRS": with redirections
    such as "<&-" or ">&- 2>&-", or options such as "-a ''" (argv[0]) */
 static const char **
@@ -407,6 +427,7 @@ cli_suite(void)
                         (int)(sizeof(helps) / sizeof(helps[0])));
     tcase_add_test(errors, test_cli_unknown_option_shown_safe);
     tcase_add_test(errors, test_cli_path_shown_safe);
+    tcase_add_test(errors, test_cli_gate_not_fifo);
     tcase_add_test(errors, test_cli_empty_argv0);
     tcase_add_test(errors, test_cli_server_stdout_closed);
     tcase_add_test(errors, test_cli_std_fds_closed);

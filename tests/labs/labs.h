@@ -149,13 +149,12 @@ char *
 lt_request_steps(const struct lt *t, long pid, unsigned seq);
 
 /*
- * 'ipclab-trace overlap' on experiment 'exp' (its server): all its
- * 'clients' had requests in the server at once (the lab held the server
- * until they had all sent: lab_server_hold()), and at least one record
+ * 'ipclab-trace overlap' on experiment 'exp' (its server): at least two
+ * clients had requests in the server at once, and at least one record
  * waited for the ack of another client's record.
  */
 void
-lt_assert_clients_meet(const struct lt *t, const char *exp, int clients);
+lt_assert_clients_meet(const struct lt *t, const char *exp);
 
 /* The height of the SVG picture in file 'path' (0: none). */
 int

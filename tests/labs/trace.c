@@ -450,7 +450,7 @@ lt_check(const struct lt *t, long server, char **out)
 }
 
 void
-lt_assert_clients_meet(const struct lt *t, const char *exp, int clients)
+lt_assert_clients_meet(const struct lt *t, const char *exp)
 {
     long server = lt_pid_of(t, exp, "server");
     unsigned long together, waited;
@@ -465,8 +465,7 @@ lt_assert_clients_meet(const struct lt *t, const char *exp, int clients)
                   (sum = strstr(sum, "; at most ")) != NULL &&
                   sscanf(sum, "; at most %d client%*[^;]; %lu record", &most,
                          &waited) == 2, "%s: overlap said:\n%s", exp, out);
-    ck_assert_msg(most == clients && waited >= 1, "%s: not all %d clients "
-                  "met in the server, or none waited for another's ack:\n%s",
-                  exp, clients, out);
+    ck_assert_msg(most >= 2 && waited >= 1, "%s: clients did not meet in the "
+                  "server, or none waited for another's ack:\n%s", exp, out);
     free(out);
 }
