@@ -1082,7 +1082,9 @@ grace=5
 target=exercises
 [ "$solution" = 1 ] && target=solutions
 plan="$private/plan"            # ex, n, built, why, test, points, limit, desc
+names="$private/names"          # the tests of exercises not listed
 : >"$plan"
+: >"$names"
 for d in $exercises; do
     ex=$(basename "$d")
     n=${ex%%-*}
@@ -1095,6 +1097,11 @@ for d in $exercises; do
        ! tests_as_test_uid "${d%/}" "$n" "$logs/$n-list.log" ||
        ! mk $tkeep grade-list-"$n" >>"$logs/$n-list.log" 2>&1; then
         kit_paths "$logs/$n-list.log"
+        # the tests' names from their sources: --tests is checked below
+        { sed -n 's/^GRADE_TEST( *\([A-Za-z0-9_]*\).*/\1/p' \
+              "${d%/}"/grade/*.c ${hidden:+"$hidden/$n"/*.c}
+          for t in ${hidden:+"$hidden/$n"/*.sh}; do
+              echo "hidden_$(basename "$t" .sh)"; done; } >>"$names" 2>/dev/null
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
 change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
@@ -1177,11 +1184,10 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
     done
 done
 
-# a mistyped test is an error, not one test fewer graded (unless the
-# tests of an exercise could not be listed)
-[ -s "$rows" ] || for t in $tests; do
-    cut -d "$us" -f 5 "$plan" | sed 's#^/.*/\([^/]*\)\.sh$#hidden_\1#' |
-        grep -qFx -- "$t" || {
+# a mistyped test is an error, not one test fewer graded
+for t in $tests; do
+    { cut -d "$us" -f 5 "$plan"; cat "$names"; } |
+        sed 's#^/.*/\([^/]*\)\.sh$#hidden_\1#' | grep -qFx -- "$t" || {
         echo "grade.sh: no test named '$t' in the exercises graded (see" \
             "BUILD/grade/NN-list --list)" >&2
         exit 2; }

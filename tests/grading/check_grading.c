@@ -760,6 +760,13 @@ START_TEST(test_grading_usage)
     usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests "
                 "'make_existing no_such_test' --out \"$4\"",
                 "no test named 'no_such_test'", 600000);
+    /* even when the exercise's tests do not compile: named from sources */
+    ck_assert_int_eq(mkdir(h_tmpdir_path("broken"), 0700), 0);
+    ck_assert_int_eq(mkdir(h_tmpdir_path("broken/01"), 0700), 0);
+    h_write_file(h_tmpdir_path("broken/01/check_broken.c"), "#error no\n");
+    usage_error("scripts/grade.sh --build \"$3\" --ex 01 --hidden "
+                "\"${2%/*}/broken\" --tests 'make_existing no_such_test' "
+                "--out \"$4\"", "no test named 'no_such_test'", 600000);
 }
 END_TEST
 
