@@ -90,7 +90,6 @@ SETUP
     cat <<'RUN'
 set -u
 root=${AUTOGRADER_ROOT:-/autograder}
-sub=$root/submission
 res=$root/results
 mkdir -p "$res"
 cd "$root/source" || exit 1
@@ -98,6 +97,13 @@ cd "$root/source" || exit 1
 # student's output, before the grading's table
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# the submission's regular files, copied where a newline in a name is a
+# '?': below, one name a line
+sub=$tmp/sub
+(mkdir "$sub" && cd "$root/submission" && find . -type f -print0 | SUB=$sub perl -0 \
+    -MFile::Copy -MFile::Path=make_path -ne 'chomp; my $to = "$ENV{SUB}/$_";
+    $to =~ s/\n/?/g; make_path($to =~ s{/[^/]*$}{}r);
+    copy($_, $to) or die "run_autograder: cannot copy $to: $!\n"') || exit 1
 notes=$tmp/notes
 for ex in $exercises; do
     grep -v '^#' "$ex/MANIFEST" | while read -r f; do

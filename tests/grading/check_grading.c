@@ -529,7 +529,8 @@ START_TEST(test_grading_autograder)
     ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
                      NULL }, NULL, NULL, NULL, 10000), 0);
     /* a submission: 04's solution where a clone of the kit has it, 01's
-       at the top, and a main.c and a Makefile that must be ignored */
+       in a folder whose name holds a newline, and a main.c and a Makefile
+       that must be ignored */
     snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
              h_srcdir());
     snprintf(path, sizeof(path), "%s/submission/exercises/04-signal-sync/"
@@ -537,7 +538,9 @@ START_TEST(test_grading_autograder)
     copy_file(from, path);
     snprintf(from, sizeof(from), "%s/exercises/01-fifo-setup/solution/"
              "fifoutil.c", h_srcdir());
-    snprintf(path, sizeof(path), "%s/submission/fifoutil.c", root);
+    snprintf(path, sizeof(path), "%s/submission/my\nwork", root);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/submission/my\nwork/fifoutil.c", root);
     copy_file(from, path);
     snprintf(path, sizeof(path), "%s/submission/exercises/04-signal-sync/"
              "main.c", root);
@@ -557,6 +560,9 @@ START_TEST(test_grading_autograder)
                   strstr(json, "01-fifo-setup: 20/20") != NULL,
                   "run_autograder did not grade the submitted 01 and 04 at "
                   "full marks: %s", tail(log, end, sizeof(end)));
+    ck_assert_msg(strstr(json, "taken: my?work/fifoutil.c") != NULL,
+                  "fifoutil.c in a folder 'my\\nwork' was not taken, or not "
+                  "named on one line: %.400s", json);
     ck_assert_msg(strstr(json, "does not compile") == NULL, "the "
                   "submission's main.c was taken, not only MANIFEST's files");
     ck_assert_msg(json_int(json, "score") < 100, "the skeletons of 02, 03 "
