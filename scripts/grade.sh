@@ -906,13 +906,6 @@ mk() {
         BUILD="$build" ${hidden:+GRADE_HIDDEN="$hidden"} "$@"
 }
 
-# As root, the tests' uid compiles the student's files, under the tests'
-# limits, in a staged copy of the exercise's own files and the kit's
-# headers and makefiles: an #include, a #pragma or a compiler bug acts
-# with that uid's rights, never root's. The objects and preprocessed
-# sources are then copied where make links them, as root. Sets keep (make
-# -o options: those files are never compiled again as root); status 1
-# when the compile fails, its output in LOG either way.
 cc_limit=$((60 * scale))        # seconds (and CPU seconds) for one compile
 # uid_make DIR LOG MAKE-ARGS...: make in the staged copy DIR as the
 # tests' uid, under the tests' limits, with the compiler and flags make
@@ -942,85 +935,69 @@ uid_make() {
     return 1
 }
 
-compile_as_test_uid() {         # EXERCISE-DIR NN LOG
-    cc="$work/cc-$2"
-    keep=""
-    targets=""
-    rm -rf "$cc"
-    mkdir -p "$cc/$1" "$cc/build" && cp -R Makefile mk include "$cc/" &&
-        find "$1" -maxdepth 1 -type f -exec cp -t "$cc/$1/" {} + &&
-        chmod -R a+rX "$cc" && chown "$test_uid:$test_uid" "$cc/build" || {
-        echo "grade: cannot stage $1 for its compile" >"$3"; return 1; }
-    for c in "$1"/*.c; do
-        c=$(basename "$c" .c)
-        for f in obj/$c.o pre/$c.i; do
-            targets="$targets build/exercises/$2/$f"
-            keep="$keep -o $build/exercises/$2/$f"
-        done
-    done
-    uid_make "$cc" "$3" $targets || return 1
-    for sub in obj pre; do
-        rm -rf "${build:?}/exercises/$2/$sub" &&
-            mkdir -p "$build/exercises/$2/$sub" &&
-            cp "$cc/build/exercises/$2/$sub/"*.[oi] \
-                "$build/exercises/$2/$sub/" || {
-            echo "grade: cannot copy the objects of $1" >>"$3"; return 1; }
-    done
-    rm -rf "$cc"
+# As root, the tests' uid compiles (uid_build), under the tests' limits,
+# in a staged copy of the exercise's files, its graded tests and the kit's
+# headers and makefiles: the student's files, and the graded tests too,
+# which include the exercise's headers. An #include, a #pragma or a
+# compiler bug acts with that uid's rights, never root's. Hidden tests are
+# copied in for the tests' compile alone. Root then links (and makes the
+# tests' list) from the copies, never compiling them again.
+stage_kit() {                   # DIR EXERCISE-DIR
+    rm -rf "$1" && mkdir -p "$1/$2/grade" "$1/exercises/grader" \
+        "$1/tests/lib" "$1/build" && cp -R Makefile mk include "$1/" &&
+        find "$2" -maxdepth 1 -type f -exec cp -t "$1/$2/" {} + &&
+        cp "$2"/grade/*.c "$1/$2/grade/" &&
+        cp exercises/grader/*.h "$1/exercises/grader/" &&
+        cp tests/lib/*.h "$1/tests/lib/"
 }
-
-# As root, the graded tests are compiled by the tests' uid too: they
-# include the exercise's headers, which a student's tree may have
-# changed (an #include of a root-only file, a constructor). Both what
-# the tests' list is made from (their preprocessed sources) and their
-# objects, hidden tests included (copied in for this compile alone), in
-# a staged copy of the exercise's files, its tests and the kit's headers
-# and makefiles. Root then makes the list from them and links, never
-# compiling them again (tkeep: make -o options). Status 1 when they do
-# not compile, the output in LOG either way.
-tests_as_test_uid() {           # EXERCISE-DIR NN LOG
-    tc="$work/tc-$2"
-    tkeep=""
-    targets=""
-    rm -rf "$tc"
-    mkdir -p "$tc/$1/grade" "$tc/exercises/grader" "$tc/tests/lib" \
-        "$tc/build" && cp -R Makefile mk include "$tc/" &&
-        find "$1" -maxdepth 1 -type f -exec cp -t "$tc/$1/" {} + &&
-        cp "$1"/grade/*.c "$tc/$1/grade/" &&
-        cp exercises/grader/*.h "$tc/exercises/grader/" &&
-        cp tests/lib/*.h "$tc/tests/lib/" || {
-        echo "grade: cannot stage the tests of $1 for their compile" >"$3"
-        return 1; }
+# uid_build EXERCISE-DIR NN LOG cc|tc: make the objects (and
+# preprocessed sources) of the student's files or of the graded tests as
+# the tests' uid, then copy them where make links them; sets keep (make -o
+# options: never compiled again as root); status 1 when they do not
+# compile, the output in LOG either way
+uid_build() {
+    ub="$work/$4-$2"
+    keep=""
+    rels=""
     th=""
-    for t in ${hidden:+"$hidden/$2"/*.c}; do
-        [ -f "$t" ] || continue
-        th="$tc/hidden"
-        mkdir -p "$th/$2" && cp "$t" "$th/$2/" || {
-            echo "grade: cannot stage the hidden tests of $1" >"$3"
-            return 1; }
-    done
-    for t in "$1"/grade/*.c ${th:+"$th/$2"/*.c}; do
-        sub=""
-        case "$t" in "$th"/*) sub=hidden/ ;; esac
-        for f in list/$2/$sub$(basename "$t" .c).i \
-                 obj/$2/$sub$(basename "$t" .c).o; do
-            targets="$targets build/grade/$f"
-            tkeep="$tkeep -o $build/grade/$f"
+    stage_kit "$ub" "$1" || {
+        echo "grade: cannot stage $1 for its compile" >"$3"; return 1; }
+    if [ "$4" = cc ]; then
+        for c in "$1"/*.c; do
+            c=$(basename "$c" .c)
+            rels="$rels exercises/$2/obj/$c.o exercises/$2/pre/$c.i"
         done
+    else
+        for t in ${hidden:+"$hidden/$2"/*.c}; do
+            [ -f "$t" ] || continue
+            th="$ub/hidden"
+            mkdir -p "$th/$2" && cp "$t" "$th/$2/" || {
+                echo "grade: cannot stage the hidden tests of $1" >"$3"
+                return 1; }
+        done
+        for t in "$1"/grade/*.c ${th:+"$th/$2"/*.c}; do
+            sub=""
+            case "$t" in "$th"/*) sub=hidden/ ;; esac
+            t=$(basename "$t" .c)
+            rels="$rels grade/list/$2/$sub$t.i grade/obj/$2/$sub$t.o"
+        done
+    fi
+    for f in $rels; do keep="$keep -o $build/$f"; done
+    chmod -R a+rX "$ub" && chown "$test_uid:$test_uid" "$ub/build" || {
+        echo "grade: cannot stage $1 for its compile" >"$3"; return 1; }
+    uid_make "$ub" "$3" ${th:+GRADE_HIDDEN="$th"} \
+        $(for f in $rels; do echo "build/$f"; done) || {
+        rm -rf "$ub"; return 1; }
+    # their directories as the tests' uid made them: nothing stale
+    for f in $rels; do dirname "$f"; done | sort -u | while read -r sub; do
+        rm -rf "${build:?}/${sub%/hidden}"
     done
-    chmod -R a+rX "$tc" && chown "$test_uid:$test_uid" "$tc/build" || {
-        echo "grade: cannot stage the tests of $1 for their compile" >"$3"
-        return 1; }
-    uid_make "$tc" "$3" ${th:+GRADE_HIDDEN="$th"} $targets || {
-        rm -rf "$tc"; return 1; }
-    for sub in list obj; do
-        rm -rf "${build:?}/grade/$sub/$2" &&
-            mkdir -p "$build/grade/$sub/$2" &&
-            cp -R "$tc/build/grade/$sub/$2/." "$build/grade/$sub/$2/" || {
-            echo "grade: cannot copy the tests' objects of $1" >>"$3"
-            rm -rf "$tc"; return 1; }
+    for f in $rels; do
+        mkdir -p "$build/$(dirname "$f")" && cp "$ub/build/$f" "$build/$f" || {
+            echo "grade: cannot copy the objects of $1" >>"$3"
+            rm -rf "$ub"; return 1; }
     done
-    rm -rf "$tc"
+    rm -rf "$ub"
 }
 
 # The tracepoint header's registration as this grading compiles it: the
@@ -1043,7 +1020,7 @@ tp_reference() {
             >"$work/ref/exercises/grader/ipclab_ref.c" || return 1
     set -- build/obj/grade-ref/tp.o build/obj/exercises/grader/ipclab_ref.o
     if [ -n "$test_uid" ] && [ "$solution" = 0 ]; then
-        # the environment compile_as_test_uid() gives
+        # the environment uid_make() gives
         (cd "$work/ref" && env -i PATH="$PATH" HOME="$work/ref" \
             TMPDIR="$work/ref" LANG=C ${CC:+CC="$CC"} \
             ${CFLAGS:+CFLAGS="$CFLAGS"} ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
@@ -1085,6 +1062,11 @@ plan="$private/plan"            # ex, n, built, why, test, points, limit, desc
 names="$private/names"          # the tests of exercises not listed
 : >"$plan"
 : >"$names"
+plan_row() {                    # TEST POINTS LIMIT DESC, of $ex
+    printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" "$built" \
+        "$(printf '%s' "$why" | one_line)" "$1" "$2" $(($3 * scale)) \
+        "$(printf '%s' "$4" | one_line)" >>"$plan"
+}
 for d in $exercises; do
     ex=$(basename "$d")
     n=${ex%%-*}
@@ -1094,7 +1076,8 @@ for d in $exercises; do
     # (as root, the tests compiled by the tests' uid first)
     tkeep=""
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
-       ! tests_as_test_uid "${d%/}" "$n" "$logs/$n-list.log" ||
+       ! { uid_build "${d%/}" "$n" "$logs/$n-list.log" tc &&
+           tkeep=$keep; } ||
        ! mk $tkeep grade-list-"$n" >>"$logs/$n-list.log" 2>&1; then
         kit_paths "$logs/$n-list.log"
         # the tests' names from their sources: --tests is checked below
@@ -1114,7 +1097,7 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
     : >"$blog"
     # the student's own files by the tests' uid (the solutions are ours)
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
-       ! compile_as_test_uid "${d%/}" "$n" "$blog"; then
+       ! uid_build "${d%/}" "$n" "$blog" cc; then
         built=0
     else
         # compiled afresh, by the compiler that compiled tp_ref
@@ -1166,9 +1149,7 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
             limit desc; do
         [ -n "$name" ] || continue
         case " $tests " in "  "|*" $name "*) ;; *) continue ;; esac
-        printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
-            "$built" "$(printf '%s' "$why" | one_line)" "$name" "$points" \
-            $((limit * scale)) "$(printf '%s' "$desc" | one_line)" >>"$plan"
+        plan_row "$name" "$points" "$limit" "$desc"
     done
     # hidden script tests: DIR/NN/*.sh (docs/instructor.md)
     for t in ${hidden:+"$hidden/$n"/*.sh}; do
@@ -1178,9 +1159,7 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
         points=$(sed -n 's/^# points: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         desc=$(sed -n 's/^# description: *//p' "$t" | head -n 1)
-        printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
-            "$built" "$(printf '%s' "$why" | one_line)" "$t" "${points:-1}" \
-            $((${limit:-30} * scale)) "$(printf '%s' "$desc" | one_line)" >>"$plan"
+        plan_row "$t" "${points:-1}" "${limit:-30}" "$desc"
     done
 done
 
@@ -1323,26 +1302,33 @@ fail_report() {
     echo "grade.sh: cannot write $1: the grading's results are lost" >&2
     exit 1
 }
-command -v jq >/dev/null 2>&1 || fail_report "results.json (jq is missing)"
+# each test's JSON object, and its TAP line (a failure's reason as YAML: a
+# JSON string is a YAML scalar)
+score=$(awk -F "$us" '{ s += $3 } END { print s + 0 }' "$rows")
+max=$(awk -F "$us" '{ s += $4 } END { print s + 0 }' "$rows")
+tap="$out/results.tap.tmp"
+printf 'TAP version 13\n1..%s\n' "$(wc -l <"$rows")" >"$tap" ||
+    fail_report "$out/results.tap"
 i=0
-while IFS=$us read -r ex name score max status reason desc log vis; do
+while IFS=$us read -r ex name score_i max_i status reason desc log vis; do
     i=$((i + 1))
-    if [ "$status" = PASS ]; then
-        o="$desc"
-    else
-        o=$(printf '%s\nFAILED: %s\n\n' "$desc" "$reason"
-            tail -n 12 "$out/$log" | cut -c1-200)
-    fi
-    jq -n --arg name "$ex/$name" --argjson score "$score" \
-        --argjson max "$max" --arg vis "$vis" --arg output "$o" \
+    o=$desc
+    [ "$status" = PASS ] || o=$(printf '%s\nFAILED: %s\n\n' "$desc" "$reason"
+                              tail -n 12 "$out/$log" | cut -c1-200)
+    jq -n --arg name "$ex/$name" --argjson score "$score_i" \
+        --argjson max "$max_i" --arg vis "$vis" --arg output "$o" \
         --arg status "$([ "$status" = PASS ] && echo passed || echo failed)" \
         '{name: $name, score: $score, max_score: $max, status: $status,
           visibility: $vis, output: $output}' \
-        >"$private/test-$(printf %04d $i).json" ||
-        fail_report results.json
+        >"$private/test-$(printf %04d $i).json" || fail_report results.json
+    if [ "$status" = PASS ]; then
+        echo "ok $i - $ex/$name ($score_i/$max_i points)"
+    else
+        m=$(jq -n --arg m "$reason" '$m') || fail_report results.tap
+        printf 'not ok %s - %s (%s points)\n  ---\n  message: %s\n  ...\n' \
+            $i "$ex/$name" "$score_i/$max_i" "$m"
+    fi >>"$tap" || fail_report "$out/results.tap"
 done <"$rows"
-score=$(awk -F "$us" '{ s += $3 } END { print s + 0 }' "$rows")
-max=$(awk -F "$us" '{ s += $4 } END { print s + 0 }' "$rows")
 cat /dev/null "$private"/test-*.json 2>/dev/null |
     jq -s --argjson score "$score" --argjson max "$max" \
         --argjson time "$elapsed" --arg output "$(table 1)" \
@@ -1351,27 +1337,7 @@ cat /dev/null "$private"/test-*.json 2>/dev/null |
     jq -e '.tests | length >= 0' "$out/results.json.tmp" >/dev/null &&
     mv "$out/results.json.tmp" "$out/results.json" ||
     fail_report "$out/results.json"
-
-# TAP version 13: one line per test, a failure's reason as YAML (a JSON
-# string is a YAML scalar)
-{
-    echo "TAP version 13"
-    echo "1..$(wc -l <"$rows")"
-    i=0
-    while IFS=$us read -r ex name score max status reason desc log vis; do
-        i=$((i + 1))
-        if [ "$status" = PASS ]; then
-            echo "ok $i - $ex/$name ($score/$max points)"
-        else
-            echo "not ok $i - $ex/$name ($score/$max points)"
-            echo "  ---"
-            m=$(jq -n --arg m "$reason" '$m') || fail_report results.tap
-            echo "  message: $m"
-            echo "  ..."
-        fi
-    done <"$rows"
-    echo "# score $score/$max"
-} >"$out/results.tap.tmp" && mv "$out/results.tap.tmp" "$out/results.tap" ||
+echo "# score $score/$max" >>"$tap" && mv "$tap" "$out/results.tap" ||
     fail_report "$out/results.tap"
 echo "results: $out/results.json, $out/results.tap" >&2
 if [ "$solution" = 1 ] && [ "$score" != "$max" ]; then
