@@ -396,12 +396,13 @@ one_line() {
     tr -c '\40-\176' ' ' | sed 's/  */ /g; s/^ //; s/ $//' | cut -c1-300
 }
 
+# the arguments as one line, apart with the unit separator
+fields() { (IFS=$us; printf '%s\n' "$*"); }
+
 # row EX TEST SCORE MAX STATUS REASON DESC LOG VISIBILITY
 row() {
-    r_reason=$(printf '%s' "$6" | one_line)
-    r_desc=$(printf '%s' "$7" | one_line)
-    printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$1" "$2" "$3" \
-        "$4" "$5" "$r_reason" "$r_desc" "$8" "$9" >>"$rows"
+    fields "$1" "$2" "$3" "$4" "$5" "$(printf '%s' "$6" | one_line)" \
+        "$(printf '%s' "$7" | one_line)" "$8" "$9" >>"$rows"
 }
 
 # The student's output, as the log shows it: the first 64 KiB of RAW,
@@ -1063,9 +1064,8 @@ names="$private/names"          # the tests of exercises not listed
 : >"$plan"
 : >"$names"
 plan_row() {                    # TEST POINTS LIMIT DESC, of $ex
-    printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" "$built" \
-        "$(printf '%s' "$why" | one_line)" "$1" "$2" $(($3 * scale)) \
-        "$(printf '%s' "$4" | one_line)" >>"$plan"
+    fields "$ex" "$n" "$built" "$(printf '%s' "$why" | one_line)" "$1" "$2" \
+        $(($3 * scale)) "$(printf '%s' "$4" | one_line)" >>"$plan"
 }
 for d in $exercises; do
     ex=$(basename "$d")

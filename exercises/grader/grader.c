@@ -233,37 +233,23 @@ self_path(void)
     return path;
 }
 
-bool
-g_is_solution(void)
-{
-    const char *name = strrchr(self_path(), '/') + 1;
-    const char *dash = strchr(name, '-');
-
-    return dash != NULL && strcmp(dash, "-solution") == 0;
-}
-
 const char *
 g_prog_dir(void)
 {
-    static char dir[PATH_MAX + 32];
-    const char *env = getenv("IPCLAB_GRADE_TARGET");
-    char build[PATH_MAX], *slash;
+    static char dir[PATH_MAX];
+    const char *name;
+    char build[PATH_MAX];
 
     if (dir[0] != '\0')
         return dir;
-    if (env != NULL && env[0] != '\0') {
-        snprintf(dir, sizeof(dir), "%s", env);
-        return dir;
-    }
     /* BUILD/grade/NN[-solution] --> BUILD/{exercises,solutions}/NN */
     snprintf(build, sizeof(build), "%s", self_path());
-    slash = strrchr(build, '/');
-    *slash = '\0';
-    slash = strrchr(build, '/');
-    *slash = '\0';
-    snprintf(dir, sizeof(dir), "%s/%s/%.2s", build,
-             g_is_solution() ? "solutions" : "exercises",
-             strrchr(self_path(), '/') + 1);
+    *strrchr(build, '/') = '\0';
+    name = strrchr(self_path(), '/') + 1;
+    snprintf(dir, sizeof(dir), "%.*s/%s/%.2s",
+             (int)(strrchr(build, '/') - build), build,
+             strstr(name, "-solution") != NULL ? "solutions" : "exercises",
+             name);
     return dir;
 }
 
@@ -434,7 +420,7 @@ void
 g_rule_symbols(const char *object, const char *const forbidden[],
                const char *rule)
 {
-    char path[PATH_MAX], out[PATH_MAX];
+    char path[PATH_MAX * 2], out[PATH_MAX];
     char *text, *line;
     int status;
 
@@ -461,7 +447,7 @@ void
 g_rule_tokens(const char *source, const char *const forbidden[],
               const char *rule)
 {
-    char path[PATH_MAX], base[256];
+    char path[PATH_MAX * 2], base[256];
     char *text, *line;
     bool ours = false;
 
