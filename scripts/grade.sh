@@ -20,17 +20,12 @@
 #                  is not printable ASCII as \xNN) and each build's
 #
 # A test's verdict comes from its grading program on a descriptor of its
-# own, never from the output. An exercise whose code calls what could
-# reach the grader's own memory (reach_rules) is not graded: 0 points.
-# Run as root (Gradescope, CI containers), each test's process switches
-# to a uid of its own (GRADE_USER, default an unused uid in 61000-61999)
-# that cannot read the solutions, the hidden tests or the results, with
-# limits on CPU time, file size, address space and processes; that uid
-# compiles the student's files and the graded tests (which include the
-# exercise's headers) too, and everything it runs is killed after each
-# test. GRADE_USER=root keeps root. Run by an ordinary user,
-# the table says which protections are lost (docs/instructor.md,
-# Isolation).
+# own, never from the output; code that could reach the grader's memory
+# (reach_rules) scores 0. As root, the student's code compiles and runs
+# as a uid of its own (GRADE_USER, default a free one in 61000-61999),
+# limited and killed after each test; GRADE_USER=root keeps root; an
+# ordinary user's table says which protections are lost
+# (docs/instructor.md, Isolation).
 # Hidden tests (--hidden DIR, or --hidden-from-env: $GRADE_HIDDEN_DIR,
 # which no other process can read) are DIR/NN/*.c, compiled into
 # exercise NN's tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
@@ -162,13 +157,8 @@ logs="$private/log"             # the builds' logs, until $out is replaced
 mkdir "$logs" || { echo "grade.sh: cannot create '$logs'" >&2; exit 1; }
 
 # ---- who runs the tests ------------------------------------------------
-# As root, each test's process (and so the student's code and programs)
-# switches to a uid of its own (GRADE_USER, default: a uid no account and
-# no process uses), while the grading program that collects its verdict
-# stays root. That uid reads a staged copy of what the tests need, never
-# the solutions, the grading programs (hidden tests inside) or results.
-# Run by an ordinary user, everything runs as that user: see
-# docs/instructor.md, "Isolation".
+# As root, the tests' processes switch to the tests' uid (the verdict's
+# collector stays root), which reads only a staged copy of what they need.
 run_as=""
 stage="$PWD"
 sbuild=$(mkdir -p "$build" && cd "$build" && pwd)   # what the tests see
@@ -225,11 +215,8 @@ their memory together, no removal of the files it left in /tmp and other \
 shared directories (docs/instructor.md, Isolation)"
 fi
 
-# As root, the tests' uid compiles and runs in a mount namespace of its
-# own where the grading checkout (this directory and its git directory)
-# is covered by an empty read-only tmpfs: no solution, hidden test or
-# history through the checkout's files or .git. What the tests need is
-# staged under $work. cover.sh mounts the covers, then runs its command.
+# As root, the tests' uid compiles and runs where cover.sh has covered the
+# checkout and its git directories with empty read-only tmpfs mounts.
 hide=""
 if [ -n "$test_uid" ]; then
     case "$work/" in
@@ -269,9 +256,8 @@ its solutions and .git included, where others may read \
 fi
 
 # As root, a hidden script's programs (GRADE_PROG_DIR) each start in a
-# user namespace of their own: same uid, but no /proc/PID/mem or ptrace
-# into the script's shell and the commands beside them, whose exit status
-# is the verdict.
+# user namespace of their own: no ptrace into the script, whose status is
+# the verdict.
 userns=""
 if [ -n "$test_uid" ]; then
     if $run_as unshare --map-current-user true 2>/dev/null; then
@@ -283,10 +269,8 @@ own processes, and so its verdict (docs/instructor.md, Isolation)"
     fi
 fi
 
-# A test's processes together (the limits above are per process): their
-# memory, /dev/shm's included, and their number, bounded by a control
-# group of the test's own where root may make one (cgroup v2, else v1's
-# memory and pids hierarchies); entered by cg_enter before the test.
+# A test's processes together: their memory (/dev/shm's too) and number
+# bounded by control groups of their own (v2, else v1), entered by cg_enter.
 cg_mem=$((1024 << 20))          # bytes for all of a test's processes
 cg_pids=256
 cg_make() {                     # PARENT-DIR [FILE VALUE]...: set each
@@ -346,10 +330,8 @@ Isolation)"
 fi
 [ -z "$note" ] || echo "grade: $note" >&2
 
-# Every world-writable directory (sticky or not) of the local
-# filesystems, listed once as root before any test: where the tests' uid
-# can leave files (/tmp, /var/tmp, /run/lock, /dev/shm, /dev/mqueue...).
-# Pseudo and network filesystems are not searched.
+# The world-writable directories of the local filesystems, where the
+# tests' uid can leave files: listed once as root before any test.
 ww_dirs="$private/world-writable"
 list_world_writable() {
     findmnt -rn -o TARGET,FSTYPE | awk '$1 !~ /^\/(proc|sys)(\/|$)/ &&
@@ -405,9 +387,7 @@ row() {
         "$(printf '%s' "$7" | one_line)" "$8" "$9" >>"$rows"
 }
 
-# The student's output, as the log shows it: the first 64 KiB of RAW,
-# every byte that is not printable ASCII, tab or newline as \xNN (and a
-# backslash as \\), then how many bytes were not kept.
+# RAW's first 64 KiB into LOG, escaped as \xNN, then how much was not kept
 keep_output() {         # RAW LOG
     perl -e '
         my ($raw, $log) = @ARGV;
@@ -463,13 +443,9 @@ killed_why() {          # STATUS SECONDS-IT-RAN LIMIT
 
 # ---- the exercises ($exercises: select_exercises above) ----------------
 
-# perl -e "$fn_code" OBJ FN: the code of function FN in the object OBJ,
-# and of every function of OBJ it calls, in a form that the same source
-# compiled by the same compiler with the same flags gives whatever else
-# the object holds: each instruction (offsets from the function's start,
-# a jump or call by its target function), and what each relocation
-# reaches: a symbol by its name and kind, a constant (a string) by its
-# bytes. Any other instruction, target or string makes another text.
+# perl -e "$fn_code" OBJ FN: the code of FN in OBJ and of every function
+# of OBJ it calls, in a text that the same source and compiler give
+# whatever else OBJ holds (targets and relocations by name or bytes).
 fn_code='use strict; use warnings;
 my ($obj, $fn) = @ARGV;
 sub lines_of {
@@ -616,17 +592,9 @@ code_of() {             # OBJ FN
     perl -e "$fn_code" "$1" "$2"
 }
 
-# What the compiled object OBJ would run before or after main(), in the
-# grading program that collects the verdicts: an indirect function (the
-# dynamic loader runs its resolver), an .init, .fini, .preinit_array, .ctors
-# or .dtors section, an .init_array or .fini_array of a priority, or an
-# entry of .init_array/.fini_array that is not the tracepoint header's
-# own (un)registration: the same code (code_of) as in REF, the kit's
-# header compiled alone by this grading's compiler with the same flags
-# (tp_reference), so that neither a function of that name nor the header
-# under other macros passes. The compiler has resolved every spelling of
-# the attribute (split lines, #line, section(".init_array")) by then.
-# Prints the first such section or function, or nothing.
+# The first thing OBJ would run before or after main() in the grading
+# program (an ifunc, an init/fini section, or a constructor whose code is
+# not the same as REF's tracing registration or TEST-REF's), or nothing.
 hooks_of() {            # OBJ REF [TEST-REF]
     { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
       readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 ~ /^I?FUNC$/ {
@@ -693,17 +661,8 @@ hooks_of() {            # OBJ REF [TEST-REF]
     done
 }
 
-# What no exercise needs and the grader does not allow in a student's
-# object: calls that could reach the grading's own memory or process
-# (mprotect, raw syscalls, ptrace...) or the harness's functions, and in
-# the source's own lines (the tracepoints' headers use dlopen) inline
-# assembly and dlopen()/dlsym() (a call without a symbol); the empty
-# compiler barrier of a tracepoint macro is no instruction. Prints the first
-# fault, in the student's terms, or nothing. Objects in DIR/obj, the
-# preprocessed sources in DIR/pre.
-# True when FILE holds a #line directive or a linemarker ('# 12 "f.h" 1'),
-# however it is spelled (%:, comments, continued lines): they would make the
-# checks below, which trust the linemarkers, take its lines for another file's.
+# True when FILE holds a #line directive or a linemarker, however spelled:
+# reach_rules() trusts the linemarkers.
 has_line_directive() {  # FILE
     _ld=$work/linecheck
     rm -rf "$_ld" && mkdir "$_ld" || return 1
@@ -719,11 +678,8 @@ has_line_directive() {  # FILE
             END { exit !found }'
 }
 
-# The functions and variables grading program PROG takes from its shared
-# libraries (libc's mprotect() among them) and from the kit's library,
-# "LIBRARY:ADDRESS NAME" a line ("-" for the kit's): an object that
-# defined one would have the grader's own calls go to it (a mprotect()
-# that does nothing keeps the shared page open)
+# "LIBRARY:ADDRESS NAME" of what PROG takes from its shared libraries and
+# the kit's ("-"): no object may define one (the grader would call it)
 linked_names() {        # PROG
     readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]$/\1/p' |
         while read -r so; do
@@ -737,10 +693,8 @@ linked_names() {        # PROG
         awk 'NF == 3 { print "-", $3 }'
 }
 
-# The first function OBJ calls that the ERE BAN names, or that a library
-# exports at the address of one it names (glibc's aliases: _IO_popen is
-# popen, __mprotect mprotect); nothing if none. A name another of the
-# objects in graded.o defines ($work/own-names) is the student's own.
+# The first function OBJ calls that the ERE BAN names, or an alias of one
+# (_IO_popen), that no object of graded.o defines; nothing if none.
 banned_call() {         # OBJ BAN
     nm -u "$1" 2>/dev/null | awk -v ban="$2" '
         FILENAME == ARGV[1] { own[$0]; next }
@@ -753,11 +707,11 @@ banned_call() {         # OBJ BAN
         "$work/own-names" "$work/linked" -
 }
 
+# The first thing in the objects of DIR (obj/, pre/) that could reach the
+# grading's own memory or process, in the student's terms, or nothing.
 reach_rules() {         # DIR PROG
-    # what the tracepoint header's registration calls or shares, and so
-    # what no object of the exercise may define in its stead (a strong
-    # dlopen() or lttng_ust_tracepoint_dlopen_ptr would be used instead)
-    # (the header's own weak definitions excepted: NAME and nm's letter)
+    # what the tracing header's registration uses, which no object may
+    # define in its stead (but the header's own weak definitions)
     reg_syms=$( { code_of "$tp_ref" lttng_ust__tracepoints__init
                   code_of "$tp_ref" lttng_ust__tracepoints__destroy; } |
         sed -n 's/.*<\([^+>]*\)+[0-9a-f]* \(und\|WEAK\/.*\)>$/\1/p' |
@@ -789,9 +743,7 @@ reach_rules() {         # DIR PROG
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
-        # a file the student hands in runs no other program either: an
-        # ex04-client that exec()s the kit's ipclab-rc would pass the tests
-        # meant for it
+        # a handed-in file runs no other program (the kit's reference ones)
         runs='^ $'
         grep -v '^#' "${d%/}/MANIFEST" | grep -qFx "$c" &&
             runs='^(exec(l|le|lp|v|ve|vp|vpe|veat)|fexecve|posix_spawnp?|system|popen|wordexp|ipc_spawn(_output)?|ipc_worker_spawn|ipc_server_start(_err)?)$'
@@ -895,8 +847,7 @@ reach_rules() {         # DIR PROG
     done
 }
 
-# LOG's paths as the kit names them: neither the grader's staged copies
-# (under $work) nor the checkout's absolute path
+# LOG's paths as the kit names them, not the staged copies' or checkout's
 kit_paths() {           # LOG
     perl -pi -e 'BEGIN { ($w, $k) = splice(@ARGV, 0, 2) }
         s{\Q$w\E/[ct]c-[0-9]+/}{}g; s{\Q$k\E/}{}g' "$work" "$PWD" "$1"
@@ -908,10 +859,8 @@ mk() {
 }
 
 cc_limit=$((60 * scale))        # seconds (and CPU seconds) for one compile
-# uid_make DIR LOG MAKE-ARGS...: make in the staged copy DIR as the
-# tests' uid, under the tests' limits, with the compiler and flags make
-# would take from our environment; its output in LOG; status 1 when it
-# fails
+# uid_make DIR LOG MAKE-ARGS...: make in DIR as the tests' uid, under the
+# tests' limits, output in LOG
 uid_make() {
     um_dir=$1 um_log=$2
     shift 2
@@ -936,13 +885,9 @@ uid_make() {
     return 1
 }
 
-# As root, the tests' uid compiles (uid_build), under the tests' limits,
-# in a staged copy of the exercise's files, its graded tests and the kit's
-# headers and makefiles: the student's files, and the graded tests too,
-# which include the exercise's headers. An #include, a #pragma or a
-# compiler bug acts with that uid's rights, never root's. Hidden tests are
-# copied in for the tests' compile alone. Root then links (and makes the
-# tests' list) from the copies, never compiling them again.
+# As root, the tests' uid compiles the student's files and the graded
+# tests (which include the exercise's headers) in a staged copy: an
+# #include or #pragma acts with that uid's rights; root only links.
 stage_kit() {                   # DIR EXERCISE-DIR
     rm -rf "$1" && mkdir -p "$1/$2/grade" "$1/exercises/grader" \
         "$1/tests/lib" "$1/build" && cp -R Makefile mk include "$1/" &&
@@ -951,11 +896,8 @@ stage_kit() {                   # DIR EXERCISE-DIR
         cp exercises/grader/*.h "$1/exercises/grader/" &&
         cp tests/lib/*.h "$1/tests/lib/"
 }
-# uid_build EXERCISE-DIR NN LOG cc|tc: make the objects (and
-# preprocessed sources) of the student's files or of the graded tests as
-# the tests' uid, then copy them where make links them; sets keep (make -o
-# options: never compiled again as root); status 1 when they do not
-# compile, the output in LOG either way
+# uid_build EXERCISE-DIR NN LOG cc|tc: compile the student's files (cc)
+# or the tests, hidden ones copied in (tc); sets keep (make -o options)
 uid_build() {
     ub="$work/$4-$2"
     keep=""
@@ -1001,13 +943,9 @@ uid_build() {
     rm -rf "$ub"
 }
 
-# The tracepoint header's registration as this grading compiles it: the
-# kit's own headers alone in a translation unit, compiled by the same
-# make rule, compiler, flags and environment as the exercises' files are
-# now (whatever compiled the library before), into tp_ref; hooks_of()
-# compares the constructors of the student's objects with it.
-# A graded test's own registration (GRADE_TEST) likewise, into test_ref,
-# compiled as the grader's sources are (their make rule: the tests' flags).
+# What hooks_of() compares constructors with, compiled as the exercises'
+# files are now: the tracing header alone (tp_ref) and a graded test's
+# registration (test_ref, with the grader's flags).
 tp_ref="$work/ref/build/obj/grade-ref/tp.o"
 test_ref="$work/ref/build/obj/exercises/grader/ipclab_ref.o"
 tp_reference() {
@@ -1032,8 +970,7 @@ tp_reference() {
             --no-print-directory BUILD=build "$@")
     fi >"$work/ref.log" 2>&1 </dev/null 9>&-
 }
-# the compiler's own system directories (gcc's or clang's headers):
-# what the exercises may include beside their own and the kit's headers
+# the compiler's system directories: what the exercises may include too
 sys_dirs=$(${CC:-cc} -E -Wp,-v -x c /dev/null 2>&1 >/dev/null |
     sed -n '/^#include <\.\.\.> search starts here:$/,/^End of search list\.$/{
             s/^ \(\/.*\)$/\1/p; }')
@@ -1047,14 +984,9 @@ tp_reference || {
     exit 1; }
 
 # ---- first every build, then the tests within the time budget ----------
-# The tests' own timeouts add up to far more than a grading may take; a
-# submission that hangs everywhere must still be graded in time. Each
-# test gets its own timeout scaled to what is left of the budget for
-# the tests not yet run (never more than its own). The budget counts
-# each test's grace too: the time its grading program may take beyond
-# the test's timeout (start-up, reaping, the verdict), which is all a
-# grading program that never starts (a student's constructor that
-# hangs) is given, and the builds: it counts from the grading's start.
+# A submission that hangs everywhere is still graded in time: each test's
+# timeout is its share of what is left of the budget (never more than its
+# own), counting the builds and each test's grace (start-up, the verdict).
 budget=$((${GRADE_BUDGET:-540} * scale))  # seconds for the whole grading
 grace=5
 target=exercises
@@ -1107,9 +1039,8 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
     fi
     kit_paths "$blog"
     if [ $built = 0 ]; then
-        # the first error in the exercise's own files (a file it includes
-        # from elsewhere may not be shown), else the first function that
-        # the handed-in files should define and do not
+        # the first error in the exercise's own files, else the first
+        # function that the handed-in files should define and do not
         first=$(grep -a -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|^grade: " \
             "$blog")
         undef=$(sed -n "s/.*undefined reference to \`\([A-Za-z0-9_]*\)'.*/\1/p" \
@@ -1257,8 +1188,6 @@ while IFS=$us read -r ex n built why name points limit desc; do
 done <"$plan"
 
 # ---- the reports ---------------------------------------------------------
-# The table is made of one_line()'d fields; results.json by jq, from the
-# table and the kept (escaped) logs; results.tap with jq-quoted YAML.
 elapsed=$(( $(date +%s) - start ))
 what=""
 [ "$solution" = 1 ] && what=" (reference solutions)"

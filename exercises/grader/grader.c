@@ -15,18 +15,13 @@
  *   BUILD/grade/03                   every test, one verdict each
  *   GRADE_KEEP=1 BUILD/grade/03 X    keep the test's temporary files
  *
- * The verdict of one test is the collector's (this process, which forks
- * the test's process and waits for it with the test's timeout), never
- * the test's output: PASS only when the test's process exited 0 after
- * Check (run there without a fork of its own) saw the test pass AND the
- * body reached g_test_end() with this run's secret, all through memory
- * shared with the collector (closed while the student's code runs, and
- * opened only by g_test_end() with no thread of the student's left and
- * every signal blocked: verdict_write()); how it ended otherwise is the
- * reason. The verdict
- * goes to the descriptor $GRADE_VERDICT_FD (which the test's process
- * closes first thing) or, by hand, to stdout. sandbox.c limits the test
- * and ends what it leaves.
+ * A test's verdict is the collector's (this process, which forks the
+ * test's process and waits for it with the test's timeout), never its
+ * output: PASS only when that process exited 0 after Check saw the test
+ * pass AND the body reached g_test_end() with this run's secret, through
+ * memory shared with the collector and closed while the student's code
+ * runs (verdict_write()). The verdict goes to $GRADE_VERDICT_FD or, by
+ * hand, to stdout; sandbox.c limits the test and ends what it leaves.
  */
 #include <errno.h>
 #include <fcntl.h>
