@@ -45,13 +45,19 @@
 #include "sandbox.h"
 
 
-static struct g_test *tests;    /* registered, unsorted */
+static struct g_test *tests;    /* registered, in file order */
 
 void
 g_register(struct g_test *t)
 {
-    t->next = tests;
-    tests = t;
+    struct g_test **at = &tests;
+    int c;
+
+    while (*at != NULL && ((c = strcmp((*at)->file, t->file)) < 0 ||
+                           (c == 0 && (*at)->line < t->line)))
+        at = &(*at)->next;
+    t->next = *at;
+    *at = t;
 }
 
 /* ---- what the test's process tells the collector ------------------------ */
@@ -564,36 +570,6 @@ g_record_run(const char *trace, const char *const server[],
 
 /* ---- running the tests ----------------------------------------------- */
 
-static int
-by_place(const void *pa, const void *pb)
-{
-    const struct g_test *a = *(const struct g_test *const *)pa;
-    const struct g_test *b = *(const struct g_test *const *)pb;
-    int c = strcmp(a->file, b->file);
-
-    return c != 0 ? c : a->line - b->line;
-}
-
-/* The registered tests in file order, NULL-terminated (malloc'd). */
-static struct g_test **
-sorted_tests(size_t *count)
-{
-    struct g_test **v;
-    size_t n = 0;
-
-    for (struct g_test *t = tests; t != NULL; t = t->next)
-        n++;
-    v = calloc(n + 1, sizeof(*v));
-    if (v == NULL)
-        ipc_die("calloc");
-    n = 0;
-    for (struct g_test *t = tests; t != NULL; t = t->next)
-        v[n++] = t;
-    qsort(v, n, sizeof(*v), by_place);
-    *count = n;
-    return v;
-}
-
 const char *
 g_signal_name(int sig, char *buf, size_t size)
 {
@@ -799,17 +775,15 @@ verdict_channel(void)
 int
 main(int argc, char *argv[])
 {
-    static struct g_test **v;   /* the program's whole life: static */
-    size_t n;
+    const struct g_test *t;
 
     ipc_set_progname(argv[0]);
-    v = sorted_tests(&n);
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
-        for (size_t i = 0; i < n; i++)
-            printf("%s\t%d\t%d\t%s\n", v[i]->name, v[i]->points,
-                   v[i]->timeout_s, v[i]->desc);
+        for (t = tests; t != NULL; t = t->next)
+            printf("%s\t%d\t%d\t%s\n", t->name, t->points, t->timeout_s,
+                   t->desc);
         return 0;
     }
     /* lttng-ust's fork handlers, and the machine-wide lock unless
@@ -819,20 +793,20 @@ main(int argc, char *argv[])
         int verdict_fd = verdict_channel();
 
         sb_init(verdict_fd);
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(v[i]->name, argv[1]) == 0)
-                return run_one(v[i], verdict_fd);
+        for (t = tests; t != NULL; t = t->next)
+            if (strcmp(t->name, argv[1]) == 0)
+                return run_one(t, verdict_fd);
         ipc_diex("no test named '%s' (see --list)", argv[1]);
     }
     if (argc == 1) {
-        int failed = 0;
+        int failed = 0, n = 0;
 
         sb_init(-1);
-        for (size_t i = 0; i < n; i++) {
-            printf("%s: ", v[i]->name);
-            failed += run_one(v[i], -1);
+        for (t = tests; t != NULL; t = t->next, n++) {
+            printf("%s: ", t->name);
+            failed += run_one(t, -1);
         }
-        printf("%d of %zu tests failed\n", failed, n);
+        printf("%d of %d tests failed\n", failed, n);
         return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     }
     fprintf(stderr, "usage: %s [--list | TEST]\n", ipc_progname());
