@@ -30,9 +30,9 @@
 # which no other process can read) are DIR/NN/*.c, compiled into
 # exercise NN's tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
 #
-# --tests grades only the tests named (in every exercise selected), for
-# a quick regrade of a few tests or the grading tests' repeated runs.
-# --ex and --tests given twice add up.
+# --tests grades only the tests named (in every exercise selected); a
+# name none of them has is a usage error, even when their tests do not
+# compile. --ex and --tests given twice add up.
 #
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
