@@ -77,6 +77,8 @@ select_exercises grade.sh $only
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
 [ -z "$hidden" ] || check_hidden grade.sh "$hidden"
+# absolute: the plan tells a hidden script from a C test by its leading /
+[ -z "$hidden" ] || hidden=$(cd "$hidden" && pwd) || exit 1
 # a slower build or machine: Check's factor scales every limit below
 scale=${CK_TIMEOUT_MULTIPLIER:-1}
 for v in "CK_TIMEOUT_MULTIPLIER=$scale" "GRADE_BUDGET=${GRADE_BUDGET:-540}"

@@ -737,6 +737,10 @@ usage_error(const char *cmd, const char *words, int timeout_ms)
    graded, and the earlier results stay */
 START_TEST(test_grading_usage)
 {
+    char path[PATH_MAX + 16];
+    char *json;
+    int status;
+
     usage_error("scripts/grade.sh --ex 01,9 --out \"$4\"",
                 "no exercise '9'", 60000);
     /* a second --ex adds to the first, never replaces it */
@@ -773,6 +777,24 @@ START_TEST(test_grading_usage)
     usage_error("scripts/grade.sh --build \"$3\" --ex 01 --hidden "
                 "\"${2%/*}/broken\" --tests 'make_existing no_such_test' "
                 "--out \"$4\"", "no test named 'no_such_test'", 600000);
+    /* not a usage error: a hidden script in a relative --hidden DIR */
+    ck_assert_int_eq(mkdir(h_tmpdir_path("rel"), 0700), 0);
+    ck_assert_int_eq(mkdir(h_tmpdir_path("rel/01"), 0700), 0);
+    h_write_file(h_tmpdir_path("rel/01/ok.sh"), "# points: 1\nexit 0\n");
+    status = h_run((const char *[]){ "/bin/sh", "-c", "cd \"$1\" && exec "
+                   "scripts/grade.sh --build \"$3\" --ex 01 --tests hidden_ok "
+                   "--hidden \"$(realpath --relative-to=. \"${2%/*}/rel\")\" "
+                   "--out \"$2\"", "sh", h_srcdir(), h_tmpdir_path("out"),
+                   h_build_name(), NULL }, NULL, NULL, NULL, 600000 *
+                   time_scale());
+    snprintf(path, sizeof(path), "%s/results.json", h_tmpdir_path("out"));
+    json = h_read_file(path);
+    ck_assert_msg(status == 0 && json != NULL &&
+                  strstr(json, "01-fifo-setup/hidden_ok") != NULL &&
+                  json_int(json, "score") == 1, "a relative --hidden DIR: "
+                  "exit %d, its script not graded: %s", status,
+                  json != NULL ? json : "");
+    free(json);
 }
 END_TEST
 
