@@ -91,16 +91,12 @@ EX_$(2)_SOL_OBJS := $$(patsubst $(1)/%.c,$(BUILD)/solutions/$(2)/obj/%.o,\
                       $$(EX_$(2)_SRCS))
 EX_$(2)_TEST_OBJS := $$(patsubst $(1)/grade/%.c,$(BUILD)/grade/obj/$(2)/%.o,\
                       $$(wildcard $(1)/grade/*.c))
-EX_$(2)_HIDDEN_OBJS := $$(if $(GRADE_HIDDEN_ABS),$$(patsubst \
-                      $(GRADE_HIDDEN_ABS)/$(2)/%.c,\
-                      $(BUILD)/grade/obj/$(2)/hidden/%.o,\
+EX_$(2)_HIDDEN   := $$(notdir $$(if $(GRADE_HIDDEN_ABS),\
                       $$(wildcard $(GRADE_HIDDEN_ABS)/$(2)/*.c)))
+EX_$(2)_HIDDEN_OBJS := $$(EX_$(2)_HIDDEN:%.c=$(BUILD)/grade/obj/$(2)/hidden/%.o)
 EX_$(2)_LIST_PRE := $$(patsubst $(1)/grade/%.c,$(BUILD)/grade/list/$(2)/%.i,\
                       $$(wildcard $(1)/grade/*.c)) \
-                    $$(if $(GRADE_HIDDEN_ABS),$$(patsubst \
-                      $(GRADE_HIDDEN_ABS)/$(2)/%.c,\
-                      $(BUILD)/grade/list/$(2)/hidden/%.i,\
-                      $$(wildcard $(GRADE_HIDDEN_ABS)/$(2)/*.c)))
+                    $$(EX_$(2)_HIDDEN:%.c=$(BUILD)/grade/list/$(2)/hidden/%.i)
 EX_$(2)_PRE      := $$(patsubst $(1)/%.c,$(BUILD)/exercises/$(2)/pre/%.i,\
                       $$(EX_$(2)_SRCS))
 EX_$(2)_SOL_PRE  := $$(patsubst $(1)/%.c,$(BUILD)/solutions/$(2)/pre/%.i,\

@@ -90,7 +90,6 @@ SETUP
     cat <<'RUN'
 set -u
 root=${AUTOGRADER_ROOT:-/autograder}
-sub=$root/submission
 res=$root/results
 mkdir -p "$res"
 cd "$root/source" || exit 1
@@ -98,7 +97,16 @@ cd "$root/source" || exit 1
 # student's output, before the grading's table
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# the submission's regular files, copied where a newline in a name is a
+# '?': below, one name a line (one that cannot be copied is named)
+sub=$tmp/sub
 notes=$tmp/notes
+(mkdir "$sub" && cd "$root/submission" && find . -type f -print0 |
+    SUB=$sub perl -0 -MFile::Copy -MFile::Path=make_path -ne '
+        chomp; (my $n = substr($_, 2)) =~ s/\n/?/g; my $to = "$ENV{SUB}/$n";
+        eval { make_path($to =~ s{/[^/]*$}{}r); copy($_, $to) or die }
+            or print "NOT READ: $n: cannot be copied to be graded\n"') \
+    >"$tmp/unread" || exit 1
 for ex in $exercises; do
     grep -v '^#' "$ex/MANIFEST" | while read -r f; do
         [ -n "$f" ] || continue
@@ -139,6 +147,7 @@ for ex in $exercises; do
         fi
     done || exit 1
 done >"$notes"
+cat "$tmp/unread" >>"$notes"
 [ -n "$(find "$sub" -type f -name '*.zip')" ] &&
     echo "NOT UNPACKED: a .zip inside the submission: submit its files" >>"$notes"
 grep -q '^NOT' "$notes" && echo "your submission holds:" \

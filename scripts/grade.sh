@@ -20,24 +20,19 @@
 #                  is not printable ASCII as \xNN) and each build's
 #
 # A test's verdict comes from its grading program on a descriptor of its
-# own, never from the output. An exercise whose code calls what could
-# reach the grader's own memory (reach_rules) is not graded: 0 points.
-# Run as root (Gradescope, CI containers), each test's process switches
-# to a uid of its own (GRADE_USER, default an unused uid in 61000-61999)
-# that cannot read the solutions, the hidden tests or the results, with
-# limits on CPU time, file size, address space and processes; that uid
-# compiles the student's files and the graded tests (which include the
-# exercise's headers) too, and everything it runs is killed after each
-# test. GRADE_USER=root keeps root. Run by an ordinary user,
-# the table says which protections are lost (docs/instructor.md,
-# Isolation).
+# own, never from the output; code that could reach the grader's memory
+# (reach_rules) scores 0. As root, the student's code compiles and runs
+# as a uid of its own (GRADE_USER, default a free one in 61000-61999),
+# limited and killed after each test; GRADE_USER=root keeps root; an
+# ordinary user's table says which protections are lost
+# (docs/instructor.md, Isolation).
 # Hidden tests (--hidden DIR, or --hidden-from-env: $GRADE_HIDDEN_DIR,
 # which no other process can read) are DIR/NN/*.c, compiled into
 # exercise NN's tests, and DIR/NN/*.sh scripts: see docs/instructor.md.
 #
-# --tests grades only the tests named (in every exercise selected), for
-# a quick regrade of a few tests or the grading tests' repeated runs.
-# --ex and --tests given twice add up.
+# --tests grades only the tests named (in every exercise selected); a
+# name none of them has is a usage error, even when their tests do not
+# compile. --ex and --tests given twice add up.
 #
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
@@ -82,6 +77,8 @@ select_exercises grade.sh $only
 [ -z "$hidden" ] || [ -d "$hidden" ] || {
     echo "grade.sh: hidden tests: '$hidden' is not a directory" >&2; exit 2; }
 [ -z "$hidden" ] || check_hidden grade.sh "$hidden"
+# absolute: the plan tells a hidden script from a C test by its leading /
+[ -z "$hidden" ] || hidden=$(cd "$hidden" && pwd) || exit 1
 # a slower build or machine: Check's factor scales every limit below
 scale=${CK_TIMEOUT_MULTIPLIER:-1}
 for v in "CK_TIMEOUT_MULTIPLIER=$scale" "GRADE_BUDGET=${GRADE_BUDGET:-540}"
@@ -162,13 +159,8 @@ logs="$private/log"             # the builds' logs, until $out is replaced
 mkdir "$logs" || { echo "grade.sh: cannot create '$logs'" >&2; exit 1; }
 
 # ---- who runs the tests ------------------------------------------------
-# As root, each test's process (and so the student's code and programs)
-# switches to a uid of its own (GRADE_USER, default: a uid no account and
-# no process uses), while the grading program that collects its verdict
-# stays root. That uid reads a staged copy of what the tests need, never
-# the solutions, the grading programs (hidden tests inside) or results.
-# Run by an ordinary user, everything runs as that user: see
-# docs/instructor.md, "Isolation".
+# As root, the tests' processes switch to the tests' uid (the verdict's
+# collector stays root), which reads only a staged copy of what they need.
 run_as=""
 stage="$PWD"
 sbuild=$(mkdir -p "$build" && cd "$build" && pwd)   # what the tests see
@@ -225,11 +217,8 @@ their memory together, no removal of the files it left in /tmp and other \
 shared directories (docs/instructor.md, Isolation)"
 fi
 
-# As root, the tests' uid compiles and runs in a mount namespace of its
-# own where the grading checkout (this directory and its git directory)
-# is covered by an empty read-only tmpfs: no solution, hidden test or
-# history through the checkout's files or .git. What the tests need is
-# staged under $work. cover.sh mounts the covers, then runs its command.
+# As root, the tests' uid compiles and runs where cover.sh has covered the
+# checkout and its git directories with empty read-only tmpfs mounts.
 hide=""
 if [ -n "$test_uid" ]; then
     case "$work/" in
@@ -269,9 +258,8 @@ its solutions and .git included, where others may read \
 fi
 
 # As root, a hidden script's programs (GRADE_PROG_DIR) each start in a
-# user namespace of their own: same uid, but no /proc/PID/mem or ptrace
-# into the script's shell and the commands beside them, whose exit status
-# is the verdict.
+# user namespace of their own: no ptrace into the script, whose status is
+# the verdict.
 userns=""
 if [ -n "$test_uid" ]; then
     if $run_as unshare --map-current-user true 2>/dev/null; then
@@ -283,10 +271,8 @@ own processes, and so its verdict (docs/instructor.md, Isolation)"
     fi
 fi
 
-# A test's processes together (the limits above are per process): their
-# memory, /dev/shm's included, and their number, bounded by a control
-# group of the test's own where root may make one (cgroup v2, else v1's
-# memory and pids hierarchies); entered by cg_enter before the test.
+# A test's processes together: their memory (/dev/shm's too) and number
+# bounded by control groups of their own (v2, else v1), entered by cg_enter.
 cg_mem=$((1024 << 20))          # bytes for all of a test's processes
 cg_pids=256
 cg_make() {                     # PARENT-DIR [FILE VALUE]...: set each
@@ -346,10 +332,8 @@ Isolation)"
 fi
 [ -z "$note" ] || echo "grade: $note" >&2
 
-# Every world-writable directory (sticky or not) of the local
-# filesystems, listed once as root before any test: where the tests' uid
-# can leave files (/tmp, /var/tmp, /run/lock, /dev/shm, /dev/mqueue...).
-# Pseudo and network filesystems are not searched.
+# The world-writable directories of the local filesystems, where the
+# tests' uid can leave files: listed once as root before any test.
 ww_dirs="$private/world-writable"
 list_world_writable() {
     findmnt -rn -o TARGET,FSTYPE | awk '$1 !~ /^\/(proc|sys)(\/|$)/ &&
@@ -396,17 +380,16 @@ one_line() {
     tr -c '\40-\176' ' ' | sed 's/  */ /g; s/^ //; s/ $//' | cut -c1-300
 }
 
+# the arguments as one line, apart with the unit separator
+fields() { (IFS=$us; printf '%s\n' "$*"); }
+
 # row EX TEST SCORE MAX STATUS REASON DESC LOG VISIBILITY
 row() {
-    r_reason=$(printf '%s' "$6" | one_line)
-    r_desc=$(printf '%s' "$7" | one_line)
-    printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$1" "$2" "$3" \
-        "$4" "$5" "$r_reason" "$r_desc" "$8" "$9" >>"$rows"
+    fields "$1" "$2" "$3" "$4" "$5" "$(printf '%s' "$6" | one_line)" \
+        "$(printf '%s' "$7" | one_line)" "$8" "$9" >>"$rows"
 }
 
-# The student's output, as the log shows it: the first 64 KiB of RAW,
-# every byte that is not printable ASCII, tab or newline as \xNN (and a
-# backslash as \\), then how many bytes were not kept.
+# RAW's first 64 KiB into LOG, escaped as \xNN, then how much was not kept
 keep_output() {         # RAW LOG
     perl -e '
         my ($raw, $log) = @ARGV;
@@ -462,13 +445,9 @@ killed_why() {          # STATUS SECONDS-IT-RAN LIMIT
 
 # ---- the exercises ($exercises: select_exercises above) ----------------
 
-# perl -e "$fn_code" OBJ FN: the code of function FN in the object OBJ,
-# and of every function of OBJ it calls, in a form that the same source
-# compiled by the same compiler with the same flags gives whatever else
-# the object holds: each instruction (offsets from the function's start,
-# a jump or call by its target function), and what each relocation
-# reaches: a symbol by its name and kind, a constant (a string) by its
-# bytes. Any other instruction, target or string makes another text.
+# perl -e "$fn_code" OBJ FN: the code of FN in OBJ and of every function
+# of OBJ it calls, in a text that the same source and compiler give
+# whatever else OBJ holds (targets and relocations by name or bytes).
 fn_code='use strict; use warnings;
 my ($obj, $fn) = @ARGV;
 sub lines_of {
@@ -615,17 +594,9 @@ code_of() {             # OBJ FN
     perl -e "$fn_code" "$1" "$2"
 }
 
-# What the compiled object OBJ would run before or after main(), in the
-# grading program that collects the verdicts: an indirect function (the
-# dynamic loader runs its resolver), an .init, .fini, .preinit_array, .ctors
-# or .dtors section, an .init_array or .fini_array of a priority, or an
-# entry of .init_array/.fini_array that is not the tracepoint header's
-# own (un)registration: the same code (code_of) as in REF, the kit's
-# header compiled alone by this grading's compiler with the same flags
-# (tp_reference), so that neither a function of that name nor the header
-# under other macros passes. The compiler has resolved every spelling of
-# the attribute (split lines, #line, section(".init_array")) by then.
-# Prints the first such section or function, or nothing.
+# The first thing OBJ would run before or after main() in the grading
+# program (an ifunc, an init/fini section, or a constructor whose code is
+# not the same as REF's tracing registration or TEST-REF's), or nothing.
 hooks_of() {            # OBJ REF [TEST-REF]
     { readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] /S \1 /p'
       readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && $4 ~ /^I?FUNC$/ {
@@ -692,17 +663,8 @@ hooks_of() {            # OBJ REF [TEST-REF]
     done
 }
 
-# What no exercise needs and the grader does not allow in a student's
-# object: calls that could reach the grading's own memory or process
-# (mprotect, raw syscalls, ptrace...) or the harness's functions, and in
-# the source's own lines (the tracepoints' headers use dlopen) inline
-# assembly and dlopen()/dlsym() (a call without a symbol); the empty
-# compiler barrier of a tracepoint macro is no instruction. Prints the first
-# fault, in the student's terms, or nothing. Objects in DIR/obj, the
-# preprocessed sources in DIR/pre.
-# True when FILE holds a #line directive or a linemarker ('# 12 "f.h" 1'),
-# however it is spelled (%:, comments, continued lines): they would make the
-# checks below, which trust the linemarkers, take its lines for another file's.
+# True when FILE holds a #line directive or a linemarker, however spelled:
+# reach_rules() trusts the linemarkers.
 has_line_directive() {  # FILE
     _ld=$work/linecheck
     rm -rf "$_ld" && mkdir "$_ld" || return 1
@@ -718,11 +680,8 @@ has_line_directive() {  # FILE
             END { exit !found }'
 }
 
-# The functions and variables grading program PROG takes from its shared
-# libraries (libc's mprotect() among them) and from the kit's library,
-# "LIBRARY:ADDRESS NAME" a line ("-" for the kit's): an object that
-# defined one would have the grader's own calls go to it (a mprotect()
-# that does nothing keeps the shared page open)
+# "LIBRARY:ADDRESS NAME" of what PROG takes from its shared libraries and
+# the kit's ("-"): no object may define one (the grader would call it)
 linked_names() {        # PROG
     readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]$/\1/p' |
         while read -r so; do
@@ -736,10 +695,8 @@ linked_names() {        # PROG
         awk 'NF == 3 { print "-", $3 }'
 }
 
-# The first function OBJ calls that the ERE BAN names, or that a library
-# exports at the address of one it names (glibc's aliases: _IO_popen is
-# popen, __mprotect mprotect); nothing if none. A name another of the
-# objects in graded.o defines ($work/own-names) is the student's own.
+# The first function OBJ calls that the ERE BAN names, or an alias of one
+# (_IO_popen), that no object of graded.o defines; nothing if none.
 banned_call() {         # OBJ BAN
     nm -u "$1" 2>/dev/null | awk -v ban="$2" '
         FILENAME == ARGV[1] { own[$0]; next }
@@ -752,11 +709,11 @@ banned_call() {         # OBJ BAN
         "$work/own-names" "$work/linked" -
 }
 
+# The first thing in the objects of DIR (obj/, pre/) that could reach the
+# grading's own memory or process, in the student's terms, or nothing.
 reach_rules() {         # DIR PROG
-    # what the tracepoint header's registration calls or shares, and so
-    # what no object of the exercise may define in its stead (a strong
-    # dlopen() or lttng_ust_tracepoint_dlopen_ptr would be used instead)
-    # (the header's own weak definitions excepted: NAME and nm's letter)
+    # what the tracing header's registration uses, which no object may
+    # define in its stead (but the header's own weak definitions)
     reg_syms=$( { code_of "$tp_ref" lttng_ust__tracepoints__init
                   code_of "$tp_ref" lttng_ust__tracepoints__destroy; } |
         sed -n 's/.*<\([^+>]*\)+[0-9a-f]* \(und\|WEAK\/.*\)>$/\1/p' |
@@ -788,9 +745,7 @@ reach_rules() {         # DIR PROG
     for o in "$1"/obj/*.o; do
         [ -f "$o" ] || continue
         c=$(basename "$o" .o).c
-        # a file the student hands in runs no other program either: an
-        # ex04-client that exec()s the kit's ipclab-rc would pass the tests
-        # meant for it
+        # a handed-in file runs no other program (the kit's reference ones)
         runs='^ $'
         grep -v '^#' "${d%/}/MANIFEST" | grep -qFx "$c" &&
             runs='^(exec(l|le|lp|v|ve|vp|vpe|veat)|fexecve|posix_spawnp?|system|popen|wordexp|ipc_spawn(_output)?|ipc_worker_spawn|ipc_server_start(_err)?)$'
@@ -894,8 +849,7 @@ reach_rules() {         # DIR PROG
     done
 }
 
-# LOG's paths as the kit names them: neither the grader's staged copies
-# (under $work) nor the checkout's absolute path
+# LOG's paths as the kit names them, not the staged copies' or checkout's
 kit_paths() {           # LOG
     perl -pi -e 'BEGIN { ($w, $k) = splice(@ARGV, 0, 2) }
         s{\Q$w\E/[ct]c-[0-9]+/}{}g; s{\Q$k\E/}{}g' "$work" "$PWD" "$1"
@@ -906,18 +860,9 @@ mk() {
         BUILD="$build" ${hidden:+GRADE_HIDDEN="$hidden"} "$@"
 }
 
-# As root, the tests' uid compiles the student's files, under the tests'
-# limits, in a staged copy of the exercise's own files and the kit's
-# headers and makefiles: an #include, a #pragma or a compiler bug acts
-# with that uid's rights, never root's. The objects and preprocessed
-# sources are then copied where make links them, as root. Sets keep (make
-# -o options: those files are never compiled again as root); status 1
-# when the compile fails, its output in LOG either way.
 cc_limit=$((60 * scale))        # seconds (and CPU seconds) for one compile
-# uid_make DIR LOG MAKE-ARGS...: make in the staged copy DIR as the
-# tests' uid, under the tests' limits, with the compiler and flags make
-# would take from our environment; its output in LOG; status 1 when it
-# fails
+# uid_make DIR LOG MAKE-ARGS...: make in DIR as the tests' uid, under the
+# tests' limits, output in LOG
 uid_make() {
     um_dir=$1 um_log=$2
     shift 2
@@ -942,94 +887,67 @@ uid_make() {
     return 1
 }
 
-compile_as_test_uid() {         # EXERCISE-DIR NN LOG
-    cc="$work/cc-$2"
+# As root, the tests' uid compiles the student's files and the graded
+# tests (which include the exercise's headers) in a staged copy: an
+# #include or #pragma acts with that uid's rights; root only links.
+stage_kit() {                   # DIR EXERCISE-DIR
+    rm -rf "$1" && mkdir -p "$1/$2/grade" "$1/exercises/grader" \
+        "$1/tests/lib" "$1/build" && cp -R Makefile mk include "$1/" &&
+        find "$2" -maxdepth 1 -type f -exec cp -t "$1/$2/" {} + &&
+        cp "$2"/grade/*.c "$1/$2/grade/" &&
+        cp exercises/grader/*.h "$1/exercises/grader/" &&
+        cp tests/lib/*.h "$1/tests/lib/"
+}
+# uid_build EXERCISE-DIR NN LOG cc|tc: compile the student's files (cc)
+# or the tests, hidden ones copied in (tc); sets keep (make -o options)
+uid_build() {
+    ub="$work/$4-$2"
     keep=""
-    targets=""
-    rm -rf "$cc"
-    mkdir -p "$cc/$1" "$cc/build" && cp -R Makefile mk include "$cc/" &&
-        find "$1" -maxdepth 1 -type f -exec cp -t "$cc/$1/" {} + &&
-        chmod -R a+rX "$cc" && chown "$test_uid:$test_uid" "$cc/build" || {
-        echo "grade: cannot stage $1 for its compile" >"$3"; return 1; }
-    for c in "$1"/*.c; do
-        c=$(basename "$c" .c)
-        for f in obj/$c.o pre/$c.i; do
-            targets="$targets build/exercises/$2/$f"
-            keep="$keep -o $build/exercises/$2/$f"
-        done
-    done
-    uid_make "$cc" "$3" $targets || return 1
-    for sub in obj pre; do
-        rm -rf "${build:?}/exercises/$2/$sub" &&
-            mkdir -p "$build/exercises/$2/$sub" &&
-            cp "$cc/build/exercises/$2/$sub/"*.[oi] \
-                "$build/exercises/$2/$sub/" || {
-            echo "grade: cannot copy the objects of $1" >>"$3"; return 1; }
-    done
-    rm -rf "$cc"
-}
-
-# As root, the graded tests are compiled by the tests' uid too: they
-# include the exercise's headers, which a student's tree may have
-# changed (an #include of a root-only file, a constructor). Both what
-# the tests' list is made from (their preprocessed sources) and their
-# objects, hidden tests included (copied in for this compile alone), in
-# a staged copy of the exercise's files, its tests and the kit's headers
-# and makefiles. Root then makes the list from them and links, never
-# compiling them again (tkeep: make -o options). Status 1 when they do
-# not compile, the output in LOG either way.
-tests_as_test_uid() {           # EXERCISE-DIR NN LOG
-    tc="$work/tc-$2"
-    tkeep=""
-    targets=""
-    rm -rf "$tc"
-    mkdir -p "$tc/$1/grade" "$tc/exercises/grader" "$tc/tests/lib" \
-        "$tc/build" && cp -R Makefile mk include "$tc/" &&
-        find "$1" -maxdepth 1 -type f -exec cp -t "$tc/$1/" {} + &&
-        cp "$1"/grade/*.c "$tc/$1/grade/" &&
-        cp exercises/grader/*.h "$tc/exercises/grader/" &&
-        cp tests/lib/*.h "$tc/tests/lib/" || {
-        echo "grade: cannot stage the tests of $1 for their compile" >"$3"
-        return 1; }
+    rels=""
     th=""
-    for t in ${hidden:+"$hidden/$2"/*.c}; do
-        [ -f "$t" ] || continue
-        th="$tc/hidden"
-        mkdir -p "$th/$2" && cp "$t" "$th/$2/" || {
-            echo "grade: cannot stage the hidden tests of $1" >"$3"
-            return 1; }
-    done
-    for t in "$1"/grade/*.c ${th:+"$th/$2"/*.c}; do
-        sub=""
-        case "$t" in "$th"/*) sub=hidden/ ;; esac
-        for f in list/$2/$sub$(basename "$t" .c).i \
-                 obj/$2/$sub$(basename "$t" .c).o; do
-            targets="$targets build/grade/$f"
-            tkeep="$tkeep -o $build/grade/$f"
+    stage_kit "$ub" "$1" || {
+        echo "grade: cannot stage $1 for its compile" >"$3"; return 1; }
+    if [ "$4" = cc ]; then
+        for c in "$1"/*.c; do
+            c=$(basename "$c" .c)
+            rels="$rels exercises/$2/obj/$c.o exercises/$2/pre/$c.i"
         done
+    else
+        for t in ${hidden:+"$hidden/$2"/*.c}; do
+            [ -f "$t" ] || continue
+            th="$ub/hidden"
+            mkdir -p "$th/$2" && cp "$t" "$th/$2/" || {
+                echo "grade: cannot stage the hidden tests of $1" >"$3"
+                return 1; }
+        done
+        for t in "$1"/grade/*.c ${th:+"$th/$2"/*.c}; do
+            sub=""
+            case "$t" in "$th"/*) sub=hidden/ ;; esac
+            t=$(basename "$t" .c)
+            rels="$rels grade/list/$2/$sub$t.i grade/obj/$2/$sub$t.o"
+        done
+    fi
+    for f in $rels; do keep="$keep -o $build/$f"; done
+    chmod -R a+rX "$ub" && chown "$test_uid:$test_uid" "$ub/build" || {
+        echo "grade: cannot stage $1 for its compile" >"$3"; return 1; }
+    uid_make "$ub" "$3" ${th:+GRADE_HIDDEN="$th"} \
+        $(for f in $rels; do echo "build/$f"; done) || {
+        rm -rf "$ub"; return 1; }
+    # their directories as the tests' uid made them: nothing stale
+    for f in $rels; do dirname "$f"; done | sort -u | while read -r sub; do
+        rm -rf "${build:?}/${sub%/hidden}"
     done
-    chmod -R a+rX "$tc" && chown "$test_uid:$test_uid" "$tc/build" || {
-        echo "grade: cannot stage the tests of $1 for their compile" >"$3"
-        return 1; }
-    uid_make "$tc" "$3" ${th:+GRADE_HIDDEN="$th"} $targets || {
-        rm -rf "$tc"; return 1; }
-    for sub in list obj; do
-        rm -rf "${build:?}/grade/$sub/$2" &&
-            mkdir -p "$build/grade/$sub/$2" &&
-            cp -R "$tc/build/grade/$sub/$2/." "$build/grade/$sub/$2/" || {
-            echo "grade: cannot copy the tests' objects of $1" >>"$3"
-            rm -rf "$tc"; return 1; }
+    for f in $rels; do
+        mkdir -p "$build/$(dirname "$f")" && cp "$ub/build/$f" "$build/$f" || {
+            echo "grade: cannot copy the objects of $1" >>"$3"
+            rm -rf "$ub"; return 1; }
     done
-    rm -rf "$tc"
+    rm -rf "$ub"
 }
 
-# The tracepoint header's registration as this grading compiles it: the
-# kit's own headers alone in a translation unit, compiled by the same
-# make rule, compiler, flags and environment as the exercises' files are
-# now (whatever compiled the library before), into tp_ref; hooks_of()
-# compares the constructors of the student's objects with it.
-# A graded test's own registration (GRADE_TEST) likewise, into test_ref,
-# compiled as the grader's sources are (their make rule: the tests' flags).
+# What hooks_of() compares constructors with, compiled as the exercises'
+# files are now: the tracing header alone (tp_ref) and a graded test's
+# registration (test_ref, with the grader's flags).
 tp_ref="$work/ref/build/obj/grade-ref/tp.o"
 test_ref="$work/ref/build/obj/exercises/grader/ipclab_ref.o"
 tp_reference() {
@@ -1043,7 +961,7 @@ tp_reference() {
             >"$work/ref/exercises/grader/ipclab_ref.c" || return 1
     set -- build/obj/grade-ref/tp.o build/obj/exercises/grader/ipclab_ref.o
     if [ -n "$test_uid" ] && [ "$solution" = 0 ]; then
-        # the environment compile_as_test_uid() gives
+        # the environment uid_make() gives
         (cd "$work/ref" && env -i PATH="$PATH" HOME="$work/ref" \
             TMPDIR="$work/ref" LANG=C ${CC:+CC="$CC"} \
             ${CFLAGS:+CFLAGS="$CFLAGS"} ${CPPFLAGS:+CPPFLAGS="$CPPFLAGS"} \
@@ -1054,8 +972,7 @@ tp_reference() {
             --no-print-directory BUILD=build "$@")
     fi >"$work/ref.log" 2>&1 </dev/null 9>&-
 }
-# the compiler's own system directories (gcc's or clang's headers):
-# what the exercises may include beside their own and the kit's headers
+# the compiler's system directories: what the exercises may include too
 sys_dirs=$(${CC:-cc} -E -Wp,-v -x c /dev/null 2>&1 >/dev/null |
     sed -n '/^#include <\.\.\.> search starts here:$/,/^End of search list\.$/{
             s/^ \(\/.*\)$/\1/p; }')
@@ -1069,20 +986,21 @@ tp_reference || {
     exit 1; }
 
 # ---- first every build, then the tests within the time budget ----------
-# The tests' own timeouts add up to far more than a grading may take; a
-# submission that hangs everywhere must still be graded in time. Each
-# test gets its own timeout scaled to what is left of the budget for
-# the tests not yet run (never more than its own). The budget counts
-# each test's grace too: the time its grading program may take beyond
-# the test's timeout (start-up, reaping, the verdict), which is all a
-# grading program that never starts (a student's constructor that
-# hangs) is given, and the builds: it counts from the grading's start.
+# A submission that hangs everywhere is still graded in time: each test's
+# timeout is its share of what is left of the budget (never more than its
+# own), counting the builds and each test's grace (start-up, the verdict).
 budget=$((${GRADE_BUDGET:-540} * scale))  # seconds for the whole grading
 grace=5
 target=exercises
 [ "$solution" = 1 ] && target=solutions
 plan="$private/plan"            # ex, n, built, why, test, points, limit, desc
+names="$private/names"          # the tests of exercises not listed
 : >"$plan"
+: >"$names"
+plan_row() {                    # TEST POINTS LIMIT DESC, of $ex
+    fields "$ex" "$n" "$built" "$(printf '%s' "$why" | one_line)" "$1" "$2" \
+        $(($3 * scale)) "$(printf '%s' "$4" | one_line)" >>"$plan"
+}
 for d in $exercises; do
     ex=$(basename "$d")
     n=${ex%%-*}
@@ -1092,9 +1010,15 @@ for d in $exercises; do
     # (as root, the tests compiled by the tests' uid first)
     tkeep=""
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
-       ! tests_as_test_uid "${d%/}" "$n" "$logs/$n-list.log" ||
+       ! { uid_build "${d%/}" "$n" "$logs/$n-list.log" tc &&
+           tkeep=$keep; } ||
        ! mk $tkeep grade-list-"$n" >>"$logs/$n-list.log" 2>&1; then
         kit_paths "$logs/$n-list.log"
+        # the tests' names from their sources: --tests is checked below
+        { sed -n 's/^GRADE_TEST( *\([A-Za-z0-9_]*\).*/\1/p' \
+              "${d%/}"/grade/*.c ${hidden:+"$hidden/$n"/*.c}
+          for t in ${hidden:+"$hidden/$n"/*.sh}; do
+              echo "hidden_$(basename "$t" .sh)"; done; } >>"$names" 2>/dev/null
         row "$ex" build 0 0 FAIL "the graded tests do not compile (did you \
 change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
             "build the tests" "log/$n-list.log" visible
@@ -1107,7 +1031,7 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
     : >"$blog"
     # the student's own files by the tests' uid (the solutions are ours)
     if [ -n "$test_uid" ] && [ "$solution" = 0 ] &&
-       ! compile_as_test_uid "${d%/}" "$n" "$blog"; then
+       ! uid_build "${d%/}" "$n" "$blog" cc; then
         built=0
     else
         # compiled afresh, by the compiler that compiled tp_ref
@@ -1117,9 +1041,8 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
     fi
     kit_paths "$blog"
     if [ $built = 0 ]; then
-        # the first error in the exercise's own files (a file it includes
-        # from elsewhere may not be shown), else the first function that
-        # the handed-in files should define and do not
+        # the first error in the exercise's own files, else the first
+        # function that the handed-in files should define and do not
         first=$(grep -a -m1 -E "^${d%/}/[^/:]+:[0-9]+:.*error|^grade: " \
             "$blog")
         undef=$(sed -n "s/.*undefined reference to \`\([A-Za-z0-9_]*\)'.*/\1/p" \
@@ -1159,9 +1082,7 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
             limit desc; do
         [ -n "$name" ] || continue
         case " $tests " in "  "|*" $name "*) ;; *) continue ;; esac
-        printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
-            "$built" "$(printf '%s' "$why" | one_line)" "$name" "$points" \
-            $((limit * scale)) "$(printf '%s' "$desc" | one_line)" >>"$plan"
+        plan_row "$name" "$points" "$limit" "$desc"
     done
     # hidden script tests: DIR/NN/*.sh (docs/instructor.md)
     for t in ${hidden:+"$hidden/$n"/*.sh}; do
@@ -1171,17 +1092,14 @@ change a header?): $(grep -a -m1 -i 'error' "$logs/$n-list.log")" \
         points=$(sed -n 's/^# points: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         desc=$(sed -n 's/^# description: *//p' "$t" | head -n 1)
-        printf "%s$us%s$us%s$us%s$us%s$us%s$us%s$us%s\n" "$ex" "$n" \
-            "$built" "$(printf '%s' "$why" | one_line)" "$t" "${points:-1}" \
-            $((${limit:-30} * scale)) "$(printf '%s' "$desc" | one_line)" >>"$plan"
+        plan_row "$t" "${points:-1}" "${limit:-30}" "$desc"
     done
 done
 
-# a mistyped test is an error, not one test fewer graded (unless the
-# tests of an exercise could not be listed)
-[ -s "$rows" ] || for t in $tests; do
-    cut -d "$us" -f 5 "$plan" | sed 's#^/.*/\([^/]*\)\.sh$#hidden_\1#' |
-        grep -qFx -- "$t" || {
+# a mistyped test is an error, not one test fewer graded
+for t in $tests; do
+    { cut -d "$us" -f 5 "$plan"; cat "$names"; } |
+        sed 's#^/.*/\([^/]*\)\.sh$#hidden_\1#' | grep -qFx -- "$t" || {
         echo "grade.sh: no test named '$t' in the exercises graded (see" \
             "BUILD/grade/NN-list --list)" >&2
         exit 2; }
@@ -1272,8 +1190,6 @@ while IFS=$us read -r ex n built why name points limit desc; do
 done <"$plan"
 
 # ---- the reports ---------------------------------------------------------
-# The table is made of one_line()'d fields; results.json by jq, from the
-# table and the kept (escaped) logs; results.tap with jq-quoted YAML.
 elapsed=$(( $(date +%s) - start ))
 what=""
 [ "$solution" = 1 ] && what=" (reference solutions)"
@@ -1317,26 +1233,33 @@ fail_report() {
     echo "grade.sh: cannot write $1: the grading's results are lost" >&2
     exit 1
 }
-command -v jq >/dev/null 2>&1 || fail_report "results.json (jq is missing)"
+# each test's JSON object, and its TAP line (a failure's reason as YAML: a
+# JSON string is a YAML scalar)
+score=$(awk -F "$us" '{ s += $3 } END { print s + 0 }' "$rows")
+max=$(awk -F "$us" '{ s += $4 } END { print s + 0 }' "$rows")
+tap="$out/results.tap.tmp"
+printf 'TAP version 13\n1..%s\n' "$(wc -l <"$rows")" >"$tap" ||
+    fail_report "$out/results.tap"
 i=0
-while IFS=$us read -r ex name score max status reason desc log vis; do
+while IFS=$us read -r ex name score_i max_i status reason desc log vis; do
     i=$((i + 1))
-    if [ "$status" = PASS ]; then
-        o="$desc"
-    else
-        o=$(printf '%s\nFAILED: %s\n\n' "$desc" "$reason"
-            tail -n 12 "$out/$log" | cut -c1-200)
-    fi
-    jq -n --arg name "$ex/$name" --argjson score "$score" \
-        --argjson max "$max" --arg vis "$vis" --arg output "$o" \
+    o=$desc
+    [ "$status" = PASS ] || o=$(printf '%s\nFAILED: %s\n\n' "$desc" "$reason"
+                              tail -n 12 "$out/$log" | cut -c1-200)
+    jq -n --arg name "$ex/$name" --argjson score "$score_i" \
+        --argjson max "$max_i" --arg vis "$vis" --arg output "$o" \
         --arg status "$([ "$status" = PASS ] && echo passed || echo failed)" \
         '{name: $name, score: $score, max_score: $max, status: $status,
           visibility: $vis, output: $output}' \
-        >"$private/test-$(printf %04d $i).json" ||
-        fail_report results.json
+        >"$private/test-$(printf %04d $i).json" || fail_report results.json
+    if [ "$status" = PASS ]; then
+        echo "ok $i - $ex/$name ($score_i/$max_i points)"
+    else
+        m=$(jq -n --arg m "$reason" '$m') || fail_report results.tap
+        printf 'not ok %s - %s (%s points)\n  ---\n  message: %s\n  ...\n' \
+            $i "$ex/$name" "$score_i/$max_i" "$m"
+    fi >>"$tap" || fail_report "$out/results.tap"
 done <"$rows"
-score=$(awk -F "$us" '{ s += $3 } END { print s + 0 }' "$rows")
-max=$(awk -F "$us" '{ s += $4 } END { print s + 0 }' "$rows")
 cat /dev/null "$private"/test-*.json 2>/dev/null |
     jq -s --argjson score "$score" --argjson max "$max" \
         --argjson time "$elapsed" --arg output "$(table 1)" \
@@ -1345,27 +1268,7 @@ cat /dev/null "$private"/test-*.json 2>/dev/null |
     jq -e '.tests | length >= 0' "$out/results.json.tmp" >/dev/null &&
     mv "$out/results.json.tmp" "$out/results.json" ||
     fail_report "$out/results.json"
-
-# TAP version 13: one line per test, a failure's reason as YAML (a JSON
-# string is a YAML scalar)
-{
-    echo "TAP version 13"
-    echo "1..$(wc -l <"$rows")"
-    i=0
-    while IFS=$us read -r ex name score max status reason desc log vis; do
-        i=$((i + 1))
-        if [ "$status" = PASS ]; then
-            echo "ok $i - $ex/$name ($score/$max points)"
-        else
-            echo "not ok $i - $ex/$name ($score/$max points)"
-            echo "  ---"
-            m=$(jq -n --arg m "$reason" '$m') || fail_report results.tap
-            echo "  message: $m"
-            echo "  ..."
-        fi
-    done <"$rows"
-    echo "# score $score/$max"
-} >"$out/results.tap.tmp" && mv "$out/results.tap.tmp" "$out/results.tap" ||
+echo "# score $score/$max" >>"$tap" && mv "$tap" "$out/results.tap" ||
     fail_report "$out/results.tap"
 echo "results: $out/results.json, $out/results.tap" >&2
 if [ "$solution" = 1 ] && [ "$score" != "$max" ]; then

@@ -184,7 +184,7 @@ g_check_fds(int before, const char *after);
 /*
  * The graded program 'name' (for example "ex04-client"): in
  * BUILD/exercises/NN/ for the student's code, BUILD/solutions/NN/ for the
- * reference solution; $IPCLAB_GRADE_TARGET overrides the directory.
+ * reference solution.
  */
 const char *
 g_prog(const char *name);
@@ -192,10 +192,6 @@ g_prog(const char *name);
 /* The directory g_prog() looks in. */
 const char *
 g_prog_dir(void);
-
-/* True when this program grades the reference solution. */
-bool
-g_is_solution(void);
 
 /*
  * Fail the test, saying why, unless traces can be recorded (LTTng's tools

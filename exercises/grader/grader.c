@@ -12,21 +12,16 @@
  * Run by hand:
  *   BUILD/grade/03 --list            what is graded, with points
  *   BUILD/grade/03 compute_div       one test: "PASS" or "FAIL: reason"
- *   BUILD/grade/03                   every test, Check's usual report
+ *   BUILD/grade/03                   every test, one verdict each
  *   GRADE_KEEP=1 BUILD/grade/03 X    keep the test's temporary files
  *
- * The verdict of one test is the collector's (this process, which forks
- * the test's process and waits for it with the test's timeout), never
- * the test's output: PASS only when the test's process exited 0 after
- * Check (run there without a fork of its own) saw the test pass AND the
- * body reached g_test_end() with this run's secret, all through memory
- * shared with the collector (closed while the student's code runs, and
- * opened only by g_test_end() with no thread of the student's left and
- * every signal blocked: verdict_write()); how it ended otherwise is the
- * reason. The verdict
- * goes to the descriptor $GRADE_VERDICT_FD (which the test's process
- * closes first thing) or, by hand, to stdout. sandbox.c limits the test
- * and ends what it leaves.
+ * A test's verdict is the collector's (this process, which forks the
+ * test's process and waits for it with the test's timeout), never its
+ * output: PASS only when that process exited 0 after Check saw the test
+ * pass AND the body reached g_test_end() with this run's secret, through
+ * memory shared with the collector and closed while the student's code
+ * runs (verdict_write()). The verdict goes to $GRADE_VERDICT_FD or, by
+ * hand, to stdout; sandbox.c limits the test and ends what it leaves.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,13 +45,19 @@
 #include "sandbox.h"
 
 
-static struct g_test *tests;    /* registered, unsorted */
+static struct g_test *tests;    /* registered, in file order */
 
 void
 g_register(struct g_test *t)
 {
-    t->next = tests;
-    tests = t;
+    struct g_test **at = &tests;
+    int c;
+
+    while (*at != NULL && ((c = strcmp((*at)->file, t->file)) < 0 ||
+                           (c == 0 && (*at)->line < t->line)))
+        at = &(*at)->next;
+    t->next = *at;
+    *at = t;
 }
 
 /* ---- what the test's process tells the collector ------------------------ */
@@ -233,37 +234,23 @@ self_path(void)
     return path;
 }
 
-bool
-g_is_solution(void)
-{
-    const char *name = strrchr(self_path(), '/') + 1;
-    const char *dash = strchr(name, '-');
-
-    return dash != NULL && strcmp(dash, "-solution") == 0;
-}
-
 const char *
 g_prog_dir(void)
 {
-    static char dir[PATH_MAX + 32];
-    const char *env = getenv("IPCLAB_GRADE_TARGET");
-    char build[PATH_MAX], *slash;
+    static char dir[PATH_MAX];
+    const char *name;
+    char build[PATH_MAX];
 
     if (dir[0] != '\0')
         return dir;
-    if (env != NULL && env[0] != '\0') {
-        snprintf(dir, sizeof(dir), "%s", env);
-        return dir;
-    }
     /* BUILD/grade/NN[-solution] --> BUILD/{exercises,solutions}/NN */
     snprintf(build, sizeof(build), "%s", self_path());
-    slash = strrchr(build, '/');
-    *slash = '\0';
-    slash = strrchr(build, '/');
-    *slash = '\0';
-    snprintf(dir, sizeof(dir), "%s/%s/%.2s", build,
-             g_is_solution() ? "solutions" : "exercises",
-             strrchr(self_path(), '/') + 1);
+    *strrchr(build, '/') = '\0';
+    name = strrchr(self_path(), '/') + 1;
+    snprintf(dir, sizeof(dir), "%.*s/%s/%.2s",
+             (int)(strrchr(build, '/') - build), build,
+             strstr(name, "-solution") != NULL ? "solutions" : "exercises",
+             name);
     return dir;
 }
 
@@ -434,7 +421,7 @@ void
 g_rule_symbols(const char *object, const char *const forbidden[],
                const char *rule)
 {
-    char path[PATH_MAX], out[PATH_MAX];
+    char path[PATH_MAX * 2], out[PATH_MAX];
     char *text, *line;
     int status;
 
@@ -461,7 +448,7 @@ void
 g_rule_tokens(const char *source, const char *const forbidden[],
               const char *rule)
 {
-    char path[PATH_MAX], base[256];
+    char path[PATH_MAX * 2], base[256];
     char *text, *line;
     bool ours = false;
 
@@ -582,63 +569,6 @@ g_record_run(const char *trace, const char *const server[],
 }
 
 /* ---- running the tests ----------------------------------------------- */
-
-static int
-by_place(const void *pa, const void *pb)
-{
-    const struct g_test *a = *(const struct g_test *const *)pa;
-    const struct g_test *b = *(const struct g_test *const *)pb;
-    int c = strcmp(a->file, b->file);
-
-    return c != 0 ? c : a->line - b->line;
-}
-
-/* The registered tests in file order, NULL-terminated (malloc'd). */
-static struct g_test **
-sorted_tests(size_t *count)
-{
-    struct g_test **v;
-    size_t n = 0;
-
-    for (struct g_test *t = tests; t != NULL; t = t->next)
-        n++;
-    v = calloc(n + 1, sizeof(*v));
-    if (v == NULL)
-        ipc_die("calloc");
-    n = 0;
-    for (struct g_test *t = tests; t != NULL; t = t->next)
-        v[n++] = t;
-    qsort(v, n, sizeof(*v), by_place);
-    *count = n;
-    return v;
-}
-
-static void
-tmp_setup(void)
-{
-    h_tmpdir_init();
-}
-
-static void
-tmp_teardown(void)
-{
-    const char *keep = getenv("GRADE_KEEP");
-
-    sb_reap();                  /* nothing of the test outlives it */
-    if (keep == NULL || strcmp(keep, "1") != 0)
-        h_tmpdir_cleanup();
-}
-
-static TCase *
-make_tcase(const struct g_test *t)
-{
-    TCase *tc = tcase_create(t->name);
-
-    tcase_set_timeout(tc, sb_timeout(t->timeout_s));
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
-    _tcase_add_test(tc, *t->test, 0, 0, 0, 1);
-    return tc;
-}
 
 const char *
 g_signal_name(int sig, char *buf, size_t size)
@@ -818,6 +748,9 @@ run_one(const struct g_test *t, int verdict_fd)
     } else if (ipc_write_full(verdict_fd, line, (size_t)len) != len) {
         ipc_die("writing the verdict");
     }
+    if (munmap(shared, sizeof(*shared)) == -1 ||
+        munmap(info, sizeof(*info)) == -1)
+        ipc_die("munmap");
     return passed ? 0 : 1;
 }
 
@@ -842,17 +775,15 @@ verdict_channel(void)
 int
 main(int argc, char *argv[])
 {
-    static struct g_test **v;   /* the program's whole life: static */
-    size_t n;
+    const struct g_test *t;
 
     ipc_set_progname(argv[0]);
-    v = sorted_tests(&n);
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
-        for (size_t i = 0; i < n; i++)
-            printf("%s\t%d\t%d\t%s\n", v[i]->name, v[i]->points,
-                   v[i]->timeout_s, v[i]->desc);
+        for (t = tests; t != NULL; t = t->next)
+            printf("%s\t%d\t%d\t%s\n", t->name, t->points, t->timeout_s,
+                   t->desc);
         return 0;
     }
     /* lttng-ust's fork handlers, and the machine-wide lock unless
@@ -862,23 +793,20 @@ main(int argc, char *argv[])
         int verdict_fd = verdict_channel();
 
         sb_init(verdict_fd);
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(v[i]->name, argv[1]) == 0)
-                return run_one(v[i], verdict_fd);
+        for (t = tests; t != NULL; t = t->next)
+            if (strcmp(t->name, argv[1]) == 0)
+                return run_one(t, verdict_fd);
         ipc_diex("no test named '%s' (see --list)", argv[1]);
     }
     if (argc == 1) {
-        sb_init(-1);
-        Suite *s = suite_create("grade");
-        SRunner *sr;
-        int failed;
+        int failed = 0, n = 0;
 
-        for (size_t i = 0; i < n; i++)
-            suite_add_tcase(s, make_tcase(v[i]));
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
+        sb_init(-1);
+        for (t = tests; t != NULL; t = t->next, n++) {
+            printf("%s: ", t->name);
+            failed += run_one(t, -1);
+        }
+        printf("%d of %d tests failed\n", failed, n);
         return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     }
     fprintf(stderr, "usage: %s [--list | TEST]\n", ipc_progname());

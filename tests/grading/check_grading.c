@@ -529,7 +529,8 @@ START_TEST(test_grading_autograder)
     ck_assert_int_eq(h_run((const char *[]){ "/bin/mkdir", "-p", path,
                      NULL }, NULL, NULL, NULL, 10000), 0);
     /* a submission: 04's solution where a clone of the kit has it, 01's
-       at the top, and a main.c and a Makefile that must be ignored */
+       in a folder whose name holds a newline, and a main.c and a Makefile
+       that must be ignored */
     snprintf(from, sizeof(from), "%s/exercises/04-signal-sync/solution/hs.c",
              h_srcdir());
     snprintf(path, sizeof(path), "%s/submission/exercises/04-signal-sync/"
@@ -537,7 +538,9 @@ START_TEST(test_grading_autograder)
     copy_file(from, path);
     snprintf(from, sizeof(from), "%s/exercises/01-fifo-setup/solution/"
              "fifoutil.c", h_srcdir());
-    snprintf(path, sizeof(path), "%s/submission/fifoutil.c", root);
+    snprintf(path, sizeof(path), "%s/submission/my\nwork", root);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/submission/my\nwork/fifoutil.c", root);
     copy_file(from, path);
     snprintf(path, sizeof(path), "%s/submission/exercises/04-signal-sync/"
              "main.c", root);
@@ -557,6 +560,9 @@ START_TEST(test_grading_autograder)
                   strstr(json, "01-fifo-setup: 20/20") != NULL,
                   "run_autograder did not grade the submitted 01 and 04 at "
                   "full marks: %s", tail(log, end, sizeof(end)));
+    ck_assert_msg(strstr(json, "taken: my?work/fifoutil.c") != NULL,
+                  "fifoutil.c in a folder 'my\\nwork' was not taken, or not "
+                  "named on one line: %.400s", json);
     ck_assert_msg(strstr(json, "does not compile") == NULL, "the "
                   "submission's main.c was taken, not only MANIFEST's files");
     ck_assert_msg(json_int(json, "score") < 100, "the skeletons of 02, 03 "
@@ -731,6 +737,10 @@ usage_error(const char *cmd, const char *words, int timeout_ms)
    graded, and the earlier results stay */
 START_TEST(test_grading_usage)
 {
+    char path[PATH_MAX + 16];
+    char *json;
+    int status;
+
     usage_error("scripts/grade.sh --ex 01,9 --out \"$4\"",
                 "no exercise '9'", 60000);
     /* a second --ex adds to the first, never replaces it */
@@ -760,6 +770,31 @@ START_TEST(test_grading_usage)
     usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests "
                 "'make_existing no_such_test' --out \"$4\"",
                 "no test named 'no_such_test'", 600000);
+    /* even when the exercise's tests do not compile: named from sources */
+    ck_assert_int_eq(mkdir(h_tmpdir_path("broken"), 0700), 0);
+    ck_assert_int_eq(mkdir(h_tmpdir_path("broken/01"), 0700), 0);
+    h_write_file(h_tmpdir_path("broken/01/check_broken.c"), "#error no\n");
+    usage_error("scripts/grade.sh --build \"$3\" --ex 01 --hidden "
+                "\"${2%/*}/broken\" --tests 'make_existing no_such_test' "
+                "--out \"$4\"", "no test named 'no_such_test'", 600000);
+    /* not a usage error: a hidden script in a relative --hidden DIR */
+    ck_assert_int_eq(mkdir(h_tmpdir_path("rel"), 0700), 0);
+    ck_assert_int_eq(mkdir(h_tmpdir_path("rel/01"), 0700), 0);
+    h_write_file(h_tmpdir_path("rel/01/ok.sh"), "# points: 1\nexit 0\n");
+    status = h_run((const char *[]){ "/bin/sh", "-c", "cd \"$1\" && exec "
+                   "scripts/grade.sh --build \"$3\" --ex 01 --tests hidden_ok "
+                   "--hidden \"$(realpath --relative-to=. \"${2%/*}/rel\")\" "
+                   "--out \"$2\"", "sh", h_srcdir(), h_tmpdir_path("out"),
+                   h_build_name(), NULL }, NULL, NULL, NULL, 600000 *
+                   time_scale());
+    snprintf(path, sizeof(path), "%s/results.json", h_tmpdir_path("out"));
+    json = h_read_file(path);
+    ck_assert_msg(status == 0 && json != NULL &&
+                  strstr(json, "01-fifo-setup/hidden_ok") != NULL &&
+                  json_int(json, "score") == 1, "a relative --hidden DIR: "
+                  "exit %d, its script not graded: %s", status,
+                  json != NULL ? json : "");
+    free(json);
 }
 END_TEST
 
