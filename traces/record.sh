@@ -174,11 +174,12 @@ start_sessiond() {
         pidfile="$home/sessiond.pid"
     fi
     # A watcher stops it when we end, however we end (even SIGKILL): its
-    # stdin is a FIFO whose only writer is our fd 8, which no other child
-    # keeps, so EOF comes when we are gone. It waits, bounded, for the
-    # daemon to go (the next recording may start its own), then removes
-    # our temporary directories.
+    # stdin is a FIFO whose only writer is our fd 8 (read-write: opening
+    # it waits for nobody), which no other child keeps, so EOF comes when
+    # we are gone. It waits, bounded, for the daemon to go (the next
+    # recording may start its own), then removes our temporary directories.
     mkfifo "$work/alive" || fail "cannot create '$work/alive'"
+    exec 8<>"$work/alive" || fail "cannot open '$work/alive'"
     setsid sh -c 'cat >/dev/null
         if [ -n "$4" ]; then exec 7>>"$4"; flock -x 7; fi
         if pid=$(cat "$1") && kill "$pid"; then
@@ -188,9 +189,8 @@ start_sessiond() {
             done
         fi
         rm -rf "$2" "$3"' watcher "$pidfile" "$home" "$work" "$rootlock" \
-        <"$work/alive" >/dev/null 2>&1 7>&- 9>&- &
+        <"$work/alive" >/dev/null 2>&1 7>&- 8>&- 9>&- &
     watcher=$!
-    exec 8>"$work/alive" || fail "cannot open '$work/alive'"
     # (without the locks' fds 7 and 9, nor fd 8: only we hold them)
     say lttng-sessiond --daemonize --pidfile "$pidfile" 7>&- 8>&- 9>&- ||
         fail "cannot start a session daemon (see: make doctor)"
