@@ -34,9 +34,10 @@
 
 /*
  * The first call of every program: remember its name (basename of argv0;
- * "ipclab" when that is NULL or empty) for every message, and open /dev/null read-only on any of descriptors
- * 0-2 that is closed, so that no FIFO lands there and writing to a closed
- * stdout fails (EBADF) instead of vanishing. Exits 1 when it cannot.
+ * "ipclab" when that is NULL or empty) for every message, and open
+ * /dev/null read-only on any of descriptors 0-2 that is closed, so that
+ * no FIFO lands there and writing to a closed stdout fails (EBADF)
+ * instead of vanishing. Exits 1 when it cannot.
  */
 void
 ipc_set_progname(const char *argv0);

@@ -107,8 +107,9 @@ ipc_child_default_signals(const sigset_t *mask);
 /*
  * fork() and execv(path, argv) with signal mask 'mask' in the child (NULL:
  * the caller's mask, inherited as exec always does) and every signal back
- * to its default action (ipc_child_default_signals()). The signals in 'mask' are blocked
- * from the child's first instant, so the caller may signal it at once.
+ * to its default action (ipc_child_default_signals()). The signals in
+ * 'mask' are blocked from the child's first instant, so the caller may
+ * signal it at once.
  * The child gets SIGTERM when the calling thread ends (PR_SET_PDEATHSIG),
  * however it ends, even by SIGKILL: no child outlives its parent
  * unnoticed. Call it from the thread that lives as long as the process.

@@ -11,8 +11,9 @@
  *
  * The emitting process is identified by the 'vpid' context that
  * traces/record.sh adds (lttng add-context -u -t vpid -t vtid -t
- * procname), so the events do not repeat it. Fields named 'pid' always mean the requesting
- * client a record belongs to; 'peer_pid' is the other end of a signal.
+ * procname), so the events do not repeat it. Fields named 'pid' always
+ * mean the requesting client a record belongs to; 'peer_pid' is the
+ * other end of a signal.
  */
 #undef LTTNG_UST_TRACEPOINT_PROVIDER
 #define LTTNG_UST_TRACEPOINT_PROVIDER ipclab
@@ -76,8 +77,8 @@ LTTNG_UST_TRACEPOINT_EVENT(ipclab, proc_exit,
  * ipclab:proc_state - a process changes state; Trace Compass draws these.
  *   role: as in proc_start
  *   state: server "serving", "stopping"; rc "waiting_signal", "reading",
- *          "waiting_input"; workers "idle", "reading", "processing"; labs may add their own
- *          (docs/tracepoints.md lists them)
+ *          "waiting_input"; workers "idle", "reading", "processing";
+ *          labs may add their own (docs/tracepoints.md lists them)
  */
 LTTNG_UST_TRACEPOINT_EVENT(ipclab, proc_state,
     LTTNG_UST_TP_ARGS(const char *, role, const char *, state),

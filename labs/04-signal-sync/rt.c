@@ -69,7 +69,8 @@ receiver(void *arg)
 
         ipc_sig_consumed(&ev, ev.signo == sigs.ready ? "ready" : "ack");
         lab_say("took %s, value %u, from pid %ld (%s)",
-                ipc_sig_name(ev.signo, name, sizeof(name)), ev.value, (long)ev.pid, ev.code == SI_QUEUE ? "sigqueue" : "?");
+                ipc_sig_name(ev.signo, name, sizeof(name)), ev.value,
+                (long)ev.pid, ev.code == SI_QUEUE ? "sigqueue" : "?");
         good += ev.signo == (ready ? sigs.ready : sigs.ack) &&
                 ev.value == (ready ? 101u + (unsigned)n : 1u) &&
                 ev.code == SI_QUEUE && ev.pid == getppid();

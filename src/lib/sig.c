@@ -3,8 +3,9 @@
  *
  * No signal handlers here: signals are blocked and taken synchronously,
  * with sigtimedwait() (workers) or a signalfd polled beside the FIFOs
- * (server) or beside the input and output (clients). That sidesteps async-signal-safety entirely and lets us
- * trace each signal when it is consumed.
+ * (server) or beside the input and output (clients). That sidesteps
+ * async-signal-safety entirely and lets us trace each signal when it is
+ * consumed.
  * Unit tests: tests/unit/check_sig.c.
  */
 #include <errno.h>

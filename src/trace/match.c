@@ -700,7 +700,8 @@ mt_write_failed(struct tr_match *m, int vpid, const char *why)
 /*
  * A child reaped with status 128 + N that traced no proc_exit was killed
  * by signal N: its end is a note of its own, at the reap (it was dead by
- * then; 1 ns before it, so that each is drawn on a row of its own). A traced signal N still on its way to it is what killed it.
+ * then; 1 ns before it, so that each is drawn on a row of its own). A
+ * traced signal N still on its way to it is what killed it.
  */
 static void
 mt_killed(struct tr_match *m, const struct tr_event *ev)

@@ -11,12 +11,13 @@
  * One lane per process (a staircase of labels on top, so any number of
  * lanes can be named in any width), one row per arrow or note, in time
  * order; each experiment of a lab trace starts with a titled rule and the
- * staircase of its own lanes (diagram.h), with the time since the first event of the trace. Records are
- * solid arrows, signals dotted; an arrow whose message never arrived ends
- * in a cross. Text has one row per message, so each is drawn at its write
- * or send, and its label ends with how much later it was read or taken
- * ("+0.230", ms: a record's wait in the FIFO); 'svg' draws both ends. Rows
- * are printed as they come: the diagram streams.
+ * staircase of its own lanes (diagram.h), with the time since the first
+ * event of the trace. Records are solid arrows, signals dotted; an arrow
+ * whose message never arrived ends in a cross. Text has one row per
+ * message, so each is drawn at its write or send, and its label ends with
+ * how much later it was read or taken ("+0.230", ms: a record's wait in
+ * the FIFO); 'svg' draws both ends. Rows are printed as they come: the
+ * diagram streams.
  */
 #include <stdarg.h>
 #include <stdbool.h>
