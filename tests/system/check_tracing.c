@@ -381,6 +381,7 @@ tracing_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("loading");
+    tcase_add_unchecked_fixture(tc, h_tmpdir_init, h_tmpdir_cleanup);
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, test_tracing_loads_tracer_only_when_wanted, 0, 3);
     suite_add_tcase(s, tc);
