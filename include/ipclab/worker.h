@@ -65,11 +65,11 @@ ipc_worker_path(char *buf, size_t size, const char *worker_dir,
  * The server's side: start processing client args->op from worker_dir
  * with the command line that gives it *args and says who started it
  * (--by-server; --dir when args->dir is not NULL, --signals, and --once,
- * --delay, --crash-after when set). Every
- * protocol signal, SIGINT and SIGTERM are blocked in it from its first
- * instant, so the caller may send 'ready' before it reaches main()
- * [lab04:early-ready]. Returns its pid (ipc_spawn()), or -1 with errno
- * ENAMETOOLONG or from fork(). Never prints or exits.
+ * --delay, --crash-after when set). Every protocol signal, SIGINT and
+ * SIGTERM are blocked in it from its first instant, so the caller may
+ * send 'ready' before it reaches main() [lab04:early-ready]. Returns its
+ * pid (ipc_spawn()), or -1 with errno ENAMETOOLONG or from fork(). Never
+ * prints or exits.
  */
 pid_t
 ipc_worker_spawn(const char *worker_dir, const struct ipc_worker_args *args);

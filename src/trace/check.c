@@ -666,7 +666,7 @@ dropped(struct check *c, const struct tr_event *ev)
 {
     struct ck_req *r;
 
-    if (!tr_drop_ends_request(ev) ||
+    if (tr_drop_ends_request(ev) < 0 ||
         (r = ck_req(&c->db, ev->pid, ev->seq, 0, false)) == NULL)
         return false;
     ck_mark_answered(&c->db, ev->pid, ev->seq);   /* later hops: late news */

@@ -119,16 +119,23 @@ tr_type_name(enum tr_type type)
                                                    : "other";
 }
 
-bool
+const char *const tr_drop_reasons[TR_DROP_REASONS] = {
+    [TR_DROP_STALE] = "stale",
+    [TR_DROP_BAD_PID] = "bad_pid",
+    [TR_DROP_STOPPING] = "stopping",
+};
+
+int
 tr_drop_ends_request(const struct tr_event *ev)
 {
     if (ev->type != TR_RECORD_DROP || ev->pid <= 0)
-        return false;
-    if (ev->fifo == 1)
-        return strcmp(ev->reason, "stale") == 0 ||
-               strcmp(ev->reason, "bad_pid") == 0 ||
-               strcmp(ev->reason, "stopping") == 0;
-    return ev->fifo == 2 && strcmp(ev->reason, "stale") == 0;
+        return -1;
+    for (int i = 0; i < TR_DROP_REASONS; i++)
+        if (strcmp(ev->reason, tr_drop_reasons[i]) == 0)
+            /* FIFO2 (a result): only a stale one ends its request */
+            return ev->fifo == 1 || (ev->fifo == 2 && i == TR_DROP_STALE)
+                   ? i : -1;
+    return -1;
 }
 
 /* The type whose name is 'name' (without "ipclab:"), or TR_OTHER */

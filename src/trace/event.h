@@ -59,10 +59,15 @@ struct tr_event {
 const char *
 tr_type_name(enum tr_type type);
 
+/* The reasons of a record_drop that ends a valid request */
+enum { TR_DROP_STALE, TR_DROP_BAD_PID, TR_DROP_STOPPING, TR_DROP_REASONS };
+extern const char *const tr_drop_reasons[TR_DROP_REASONS];
+
 /* Whether a record_drop is the traced end of a valid request: the server
    dropped it (FIFO1: its client gone, reading no FIFO2, or the server
-   stopping) or its result (FIFO2: its client gone or silent) */
-bool
+   stopping) or its result (FIFO2: its client gone or silent). Returns its
+   reason's index in tr_drop_reasons[], or -1 when it is not */
+int
 tr_drop_ends_request(const struct tr_event *ev);
 
 #endif /* IPCLAB_TRACE_EVENT_H */

@@ -48,10 +48,6 @@ static const char *const hop_names[H_COUNT] = {
     [H_E2E] = "end to end: FIFO1 write -> FIFO2 read",
 };
 
-/* The reasons of the drops that end a request (tr_drop_ends_request()) */
-static const char *const drop_reasons[] = { "stale", "bad_pid", "stopping" };
-#define NREASONS (sizeof(drop_reasons) / sizeof(drop_reasons[0]))
-
 /* A request in flight */
 struct sreq {
     uint64_t sent, routed;      /* FIFO1 write, route; 0: not seen */
@@ -62,7 +58,7 @@ struct stats {
     uint64_t counts[TR_TYPE_COUNT];
     struct tr_hash reqs;        /* (pid, seq) --> struct sreq */
     uint64_t sent, routed, answered, misread, undelivered;
-    uint64_t dropped[NREASONS]; /* by drop_reasons[] */
+    uint64_t dropped[TR_DROP_REASONS];  /* by tr_drop_reasons[] */
     uint64_t unasked;           /* results read with no request sent */
     uint64_t f2_writes, f4_reads;       /* FIFO2 in use at all; results */
     struct tr_hash lost_to;     /* vpid --> undelivered messages for it */
@@ -85,6 +81,7 @@ on_event(const struct tr_event *ev, void *arg)
 {
     struct stats *s = arg;
     struct sreq *r;
+    int reason;
 
     s->counts[ev->type]++;
 
@@ -116,11 +113,10 @@ on_event(const struct tr_event *ev, void *arg)
             s->unasked++;
         }
         free(r);
-    } else if (tr_drop_ends_request(ev)) {
+    } else if ((reason = tr_drop_ends_request(ev)) >= 0) {
         if ((r = tr_hash_del(&s->reqs, TR_KEY(ev->pid, ev->seq))) != NULL &&
             r->sent != 0)
-            for (size_t i = 0; i < NREASONS; i++)
-                s->dropped[i] += strcmp(ev->reason, drop_reasons[i]) == 0;
+            s->dropped[reason]++;
         free(r);
     }
 }
@@ -195,7 +191,7 @@ report(struct stats *s, const char *shown,
                s->counts[TR_OTHER]);
 
     tr_hash_each(&s->lost_to, count_vanished, s);
-    for (size_t i = 0; i < NREASONS; i++)
+    for (int i = 0; i < TR_DROP_REASONS; i++)
         dropped += s->dropped[i];
     if (s->sent == 0 && s->routed == 0)
         printf("\nrequests: none (no FIFO1 record in this trace)\n");
@@ -207,10 +203,10 @@ report(struct stats *s, const char *shown,
     else {
         printf("\nrequests: %" PRIu64 " sent, %" PRIu64 " answered, %"
                PRIu64 " dropped", s->sent, s->answered, dropped);
-        for (size_t i = 0, n = 0; i < NREASONS; i++)
+        for (int i = 0, n = 0; i < TR_DROP_REASONS; i++)
             if (s->dropped[i] > 0)
                 printf("%s%s %" PRIu64, n++ == 0 ? " (" : ", ",
-                       drop_reasons[i], s->dropped[i]);
+                       tr_drop_reasons[i], s->dropped[i]);
         printf("%s, %" PRIu64 " unanswered\n", dropped > 0 ? ")" : "",
                s->sent - s->answered - dropped);
     }
