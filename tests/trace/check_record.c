@@ -12,13 +12,11 @@
  */
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -236,21 +234,12 @@ record_end(struct rec *r)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Session daemon 'pid' ends within 20 s: waits for it on a pidfd */
+/* Session daemon 'pid' ends within 20 s */
 static void
 daemon_ends(int pid)
 {
-    struct pollfd p;
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-
-    if (pidfd == -1) {
-        ck_assert_msg(gone(pid), "session daemon %d still runs", pid);
-        return;                 /* gone already */
-    }
-    p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-    ck_assert_msg(poll(&p, 1, 20000) == 1, "session daemon %d still runs "
+    ck_assert_msg(h_wait_gone(pid, 20000), "session daemon %d still runs "
                   "20 s after its recording ended", pid);
-    close(pidfd);
 }
 
 /* record.sh killed with SIGKILL (no trap runs) while COMMAND records: the
