@@ -50,14 +50,22 @@ usage() {
     sed -n '3,5s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
+# words OPTION VALUE: VALUE's comma-separated names into $w; none, or a
+# pattern (the shell would expand it), is a usage error
+words() {
+    w=$(printf '%s\n' "$2" | tr ',' ' ')
+    case $2 in *[*?[]*)
+        echo "grade.sh: $1 '$2': names, not patterns" >&2; exit 2 ;; esac
+    case $w in *[!\ ]*) ;; *)
+        echo "grade.sh: $1 '$2' names nothing" >&2; exit 2 ;; esac
+}
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) [ $# -ge 2 ] || usage; build=$2; shift 2 ;;
     --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
-    --ex) [ $# -ge 2 ] || usage; only="$only $(echo "$2" | tr ',' ' ')"
-        shift 2 ;;
+    --ex) [ $# -ge 2 ] || usage; words "$1" "$2"; only="$only $w"; shift 2 ;;
     --solution) solution=1; shift ;;
-    --tests) [ $# -ge 2 ] || usage; tests="$tests $(echo "$2" | tr ',' ' ')"
+    --tests) [ $# -ge 2 ] || usage; words "$1" "$2"; tests="$tests $w"
         shift 2 ;;
     --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift
@@ -67,7 +75,7 @@ while [ $# -gt 0 ]; do
     *) usage ;;
     esac
 done
-tests=$(echo "$tests" | sed 's/^ *//; s/ *$//; s/  */ /g')  # each --tests
+tests=$(printf '%s\n' "$tests" | sed 's/^ *//; s/ *$//; s/  */ /g')
 [ -f Makefile ] && [ -d exercises ] || {
     echo "grade.sh: run me from the kit's top directory" >&2; exit 2; }
 [ -n "$out" ] || out="$build/grade-results"

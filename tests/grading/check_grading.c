@@ -750,6 +750,11 @@ START_TEST(test_grading_usage)
        submission's 'make grade EX=01,0' would refuse */
     usage_error("scripts/grade-autograder.sh --ex 01,0 \"$2\"",
                 "no exercise '0'", 60000);
+    /* a value that names nothing, or a pattern, selects nothing: refused */
+    usage_error("scripts/grade.sh --ex 01 --tests '' --out \"$4\"",
+                "--tests '' names nothing", 60000);
+    usage_error("scripts/grade.sh --ex '0*' --out \"$4\"",
+                "names, not patterns", 60000);
     usage_error("env CK_TIMEOUT_MULTIPLIER=x scripts/grade.sh --ex 01 "
                 "--out \"$4\"", "CK_TIMEOUT_MULTIPLIER", 60000);
     usage_error("env GRADE_BUDGET=9m scripts/grade.sh --ex 01 --out \"$4\"",
@@ -770,6 +775,9 @@ START_TEST(test_grading_usage)
     usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests "
                 "'make_existing no_such_test' --out \"$4\"",
                 "no test named 'no_such_test'", 600000);
+    /* a name is never taken for an option of echo's */
+    usage_error("scripts/grade.sh --build \"$3\" --ex 01 --tests -n "
+                "--out \"$4\"", "no test named '-n'", 600000);
     /* even when the exercise's tests do not compile: named from sources */
     ck_assert_int_eq(mkdir(h_tmpdir_path("broken"), 0700), 0);
     ck_assert_int_eq(mkdir(h_tmpdir_path("broken/01"), 0700), 0);
