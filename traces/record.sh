@@ -129,22 +129,60 @@ if [ -e "$out" ]; then
     mv "$out" "$out.old" || fail "cannot move the old '$out' aside"
 fi
 
-home=""
-watcher=""
+# root's session daemon is the system's (LTTNG_HOME does not move its
+# sockets): every root recording, whatever its IPCLAB_LOCK_DIR, shares
+# it. Each holds a shared lock on fd 7 while it may use it; the watcher
+# of the one that started it stops it under the exclusive lock only.
 rootlock=""
-session=""
+if [ "$(id -u)" = 0 ]; then
+    rootlock=/run/ipclab-record.lock
+    exec 7>>"$rootlock" || fail "cannot open '$rootlock'"
+    flock -s 7 || fail "cannot lock '$rootlock'"
+fi
+
+# Our files, in $work: alive (below), session (our session's name while
+# it exists), daemon (there when we start a session daemon, whose pid is
+# then in sessiond.pid), home (that daemon's LTTNG_HOME, when its own).
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX") ||
     fail "cannot create a temporary directory"
+# A watcher cleans up when we end, however we end (even SIGKILL): it
+# destroys our session, stops the session daemon we started (by its pid,
+# waiting, bounded, for one still starting to write it, and for it to go:
+# the next recording may start its own) and removes $work. Its stdin is
+# a FIFO whose only writer is our fd 8 (read-write: opening it waits for
+# nobody), which no other child keeps: EOF comes when we are gone.
+mkfifo "$work/alive" && exec 8<>"$work/alive" ||
+    { rm -rf "$work"; fail "cannot create '$work/alive'"; }
+setsid sh -c 'w=$1; lock=$2
+    cat >/dev/null
+    [ ! -d "$w/home" ] || export LTTNG_HOME="$w/home"
+    if s=$(cat "$w/session" 2>/dev/null); then
+        lttng --no-sessiond destroy "$s"
+    fi
+    if [ -e "$w/daemon" ]; then
+        if [ -n "$lock" ]; then exec 7>>"$lock"; flock -x 7; fi
+        i=0
+        while [ ! -s "$w/sessiond.pid" ] && [ $i -lt 100 ]; do
+            sleep 0.05; i=$((i + 1))
+        done
+        if pid=$(cat "$w/sessiond.pid") && kill "$pid"; then
+            i=0
+            while kill -0 "$pid" && [ $i -lt 100 ]; do
+                sleep 0.05; i=$((i + 1))
+            done
+        fi
+    fi
+    rm -rf "$w"' watcher "$work" "$rootlock" \
+    <"$work/alive" >/dev/null 2>&1 7>&- 8>&- 9>&- &
+watcher=$!
 cleanup() {
     status=$?
-    [ -z "$session" ] || lttng destroy "$session" >/dev/null 2>&1 || true
-    # the watcher stops the session daemon: wait for it, unless another
-    # root recording still uses the daemon (the watcher then waits)
-    if [ -n "$watcher" ] && { [ -z "$rootlock" ] || flock -n -x 7; }; then
+    # wait for the watcher, unless it waits for another root recording
+    # that still uses the session daemon we started
+    if [ -z "$rootlock" ] || [ ! -e "$work/daemon" ] || flock -n -x 7; then
         exec 7>&- 8>&-
         wait "$watcher" || true
     fi
-    rm -rf "$work"
     exit $status
 }
 # every way to be stopped runs cleanup: a closed terminal (HUP) or a
@@ -156,68 +194,40 @@ trap 'exit 130' INT
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
-# Start a session daemon of our own, and its watcher, which stops it
+# Start a session daemon of our own, which the watcher stops
 start_sessiond() {
     # A --pid process already runs: it waits for a session daemon in its
     # LTTNG_HOME (as ours, presumably), so start one there when we can;
     # otherwise one of our own, which nothing else can disturb
     user_home=${LTTNG_HOME:-${HOME:-/nonexistent}}
-    if [ -n "$pids" ] && [ -d "$user_home" ] && [ -w "$user_home" ]; then
-        pidfile="$work/sessiond.pid"
-    else
+    if [ -z "$pids" ] || [ ! -d "$user_home" ] || [ ! -w "$user_home" ]; then
         [ -z "$pids" ] || echo "record.sh: warning: the --pid processes" \
             "cannot join a session daemon started here ('$user_home' is" \
             "not writable): they are not recorded" >&2
-        home=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-lttng-home.XXXXXX") ||
-            fail "cannot create a directory for LTTNG_HOME"
-        export LTTNG_HOME="$home"
-        pidfile="$home/sessiond.pid"
+        mkdir "$work/home" || fail "cannot create a directory for LTTNG_HOME"
+        export LTTNG_HOME="$work/home"
     fi
-    # A watcher stops it when we end, however we end (even SIGKILL): its
-    # stdin is a FIFO whose only writer is our fd 8 (read-write: opening
-    # it waits for nobody), which no other child keeps, so EOF comes when
-    # we are gone. It waits, bounded, for the daemon to go (the next
-    # recording may start its own), then removes our temporary directories.
-    mkfifo "$work/alive" || fail "cannot create '$work/alive'"
-    exec 8<>"$work/alive" || fail "cannot open '$work/alive'"
-    setsid sh -c 'cat >/dev/null
-        if [ -n "$4" ]; then exec 7>>"$4"; flock -x 7; fi
-        if pid=$(cat "$1") && kill "$pid"; then
-            i=0
-            while kill -0 "$pid" && [ $i -lt 100 ]; do
-                sleep 0.05; i=$((i + 1))
-            done
-        fi
-        rm -rf "$2" "$3"' watcher "$pidfile" "$home" "$work" "$rootlock" \
-        <"$work/alive" >/dev/null 2>&1 7>&- 8>&- 9>&- &
-    watcher=$!
+    : >"$work/daemon" || fail "cannot write in '$work'"
     # (without the locks' fds 7 and 9, nor fd 8: only we hold them)
-    say lttng-sessiond --daemonize --pidfile "$pidfile" 7>&- 8>&- 9>&- ||
-        fail "cannot start a session daemon (see: make doctor)"
+    say lttng-sessiond --daemonize --pidfile "$work/sessiond.pid" \
+        7>&- 8>&- 9>&- && return
+    rm -f "$work/daemon"
+    fail "cannot start a session daemon (see: make doctor)"
 }
 
-# root's session daemon is the system's (LTTNG_HOME does not move its
-# sockets): every root recording, whatever its IPCLAB_LOCK_DIR, shares
-# it. Each holds a shared lock on fd 7 while it may use it; the watcher
-# of the one that started it stops it under the exclusive lock only.
-if [ "$(id -u)" = 0 ]; then
-    rootlock=/run/ipclab-record.lock
-    exec 7>>"$rootlock" || fail "cannot open '$rootlock'"
-    flock -s 7 || fail "cannot lock '$rootlock'"
-fi
 lttng list >/dev/null 2>&1 || start_sessiond
 # --no-sessiond: the daemon found running may stop before 'create' (the
 # recording that started it ends), and 'lttng create' would then spawn one
 # that nobody stops; it fails instead, and we try once more, with our own
 # daemon when none runs any more
 if ! say lttng --no-sessiond create "$name" --output="$out" >/dev/null; then
-    [ -z "$watcher" ] ||
+    [ ! -e "$work/daemon" ] ||
         fail "cannot create a recording session (see: make doctor)"
     lttng list >/dev/null 2>&1 || start_sessiond
     say lttng --no-sessiond create "$name" --output="$out" >/dev/null ||
         fail "cannot create a recording session (see: make doctor)"
 fi
-session=$name
+echo "$name" >"$work/session" || fail "cannot write in '$work'"
 channel=""
 if [ -n "$buffers" ]; then
     channel="--channel=ipclab"
@@ -295,7 +305,7 @@ discarded=$(sed -n 's/.* \([0-9][0-9]*\) events* \(were\|was\) discarded.*/\1/p'
 lost=$(sed -n 's/.* \([0-9][0-9]*\) packets* \(were\|was\) lost.*/\1/p' \
        "$work/stop" | head -n 1)
 say lttng destroy "$name" >/dev/null || fail "cannot destroy the session"
-session=""
+rm -f "$work/session"
 [ -d "$out" ] || fail "nothing was recorded in '$out'"
 
 {

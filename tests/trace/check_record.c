@@ -1,5 +1,6 @@
 /*
- * tests/trace/check_record.c - traces/record.sh leaves no session daemon.
+ * tests/trace/check_record.c - traces/record.sh leaves no session daemon,
+ * no session and no temporary file behind, even when killed.
  *
  * 'lttng create' spawns a session daemon when none runs, one that nobody
  * stops. record.sh must never let it: when the daemon it found running is
@@ -10,6 +11,7 @@
  * command, and an 'lttng-sessiond' in front of the real one remembers the
  * pid of each daemon record.sh starts.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -182,10 +184,12 @@ struct rec {
     int feed;
     FILE *err;
     int daemon;                 /* the session daemon it started, or 0 */
+    char session[256];          /* its session's name */
 };
 
+/* Record 'cat' into tt_tmp()/NAME; with 'env' (or NULL) set for record.sh */
 static void
-record_cat(struct rec *r, const char *name)
+record_cat(struct rec *r, const char *name, const char *const env[])
 {
     char dir[PATH_MAX], line[PATH_MAX + 64], pidfile[PATH_MAX];
     int in[2], err[2];
@@ -201,6 +205,9 @@ record_cat(struct rec *r, const char *name)
         if (dup2(in[0], 0) == -1 || dup2(err[1], 2) == -1 ||
             !freopen("/dev/null", "w", stdout))
             _exit(126);
+        for (int i = 0; env != NULL && env[i] != NULL; i++)
+            if (putenv((char *)env[i]) != 0)
+                _exit(126);
         execl(line, line, "-o", dir, "--", "cat", (char *)NULL);
         _exit(127);
     }
@@ -209,10 +216,13 @@ record_cat(struct rec *r, const char *name)
     r->feed = in[1];
     ck_assert_ptr_nonnull(r->err = fdopen(err[0], "r"));
     pidfile[0] = '\0';
+    r->session[0] = '\0';
     while (fgets(line, sizeof(line), r->err) != NULL &&
-           strcmp(line, "+ cat\n") != 0)
+           strcmp(line, "+ cat\n") != 0) {
         sscanf(line, "+ lttng-sessiond --daemonize --pidfile %4095s",
                pidfile);
+        sscanf(line, "+ lttng --no-sessiond create %255s", r->session);
+    }
     ck_assert_msg(!feof(r->err), "%s: record.sh did not run 'cat'", name);
     r->daemon = 0;
     if (pidfile[0] != '\0') {
@@ -248,7 +258,7 @@ START_TEST(test_record_killed_leaves_no_daemon)
 {
     struct rec r;
 
-    record_cat(&r, "killed");
+    record_cat(&r, "killed", NULL);
     ck_assert_int_eq(kill(r.pid, SIGKILL), 0);
     ck_assert_int_eq(record_end(&r), 128 + SIGKILL);
     if (r.daemon == 0) {
@@ -256,6 +266,180 @@ START_TEST(test_record_killed_leaves_no_daemon)
         return;
     }
     daemon_ends(r.daemon);
+}
+END_TEST
+
+/* The processes whose command line names 'text': into pids, how many */
+static int
+naming(const char *text, pid_t *pids, int max)
+{
+    char path[300], args[8192];
+    struct dirent *e;
+    int n = 0;
+    DIR *proc = opendir("/proc");
+
+    ck_assert_ptr_nonnull(proc);
+    while (n < max && (e = readdir(proc)) != NULL) {
+        size_t len;
+        FILE *f;
+
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+        if ((f = fopen(path, "re")) == NULL)
+            continue;           /* gone meanwhile */
+        len = fread(args, 1, sizeof(args) - 1, f);
+        fclose(f);
+        for (size_t i = 0; i < len; i++)
+            if (args[i] == '\0')
+                args[i] = ' ';
+        args[len] = '\0';
+        if (strstr(args, text) != NULL && atoi(e->d_name) != getpid())
+            pids[n++] = atoi(e->d_name);
+    }
+    closedir(proc);
+    return n;
+}
+
+/* Every process that names 'tmpdir' (a watcher, a session daemon and its
+   starter) ends within 20 s, and leaves tmpdir empty */
+static void
+all_gone(const char *tmpdir)
+{
+    pid_t pids[64];
+    int n, rounds = 0;
+    DIR *d;
+    struct dirent *e;
+
+    while ((n = naming(tmpdir, pids, 64)) > 0) {
+        ck_assert_msg(++rounds <= 10, "processes naming %s keep coming",
+                      tmpdir);
+        for (int i = 0; i < n; i++)
+            ck_assert_msg(h_wait_gone(pids[i], 20000), "process %d (about "
+                          "%s) still runs 20 s after record.sh was killed",
+                          (int)pids[i], tmpdir);
+    }
+    ck_assert_ptr_nonnull(d = opendir(tmpdir));
+    while ((e = readdir(d)) != NULL)
+        ck_assert_msg(strcmp(e->d_name, ".") == 0 ||
+                      strcmp(e->d_name, "..") == 0, "record.sh, killed, "
+                      "left %s/%s", tmpdir, e->d_name);
+    closedir(d);
+}
+
+/*
+ * record.sh killed while its session daemon starts: an 'lttng-sessiond'
+ * in front of the real one starts it only once record.sh is gone. The
+ * watcher waits for it, stops it, and removes every temporary file.
+ */
+START_TEST(test_record_killed_while_daemon_starts)
+{
+    static const char sessiond[] =
+        "#!/bin/sh\n"
+        "here=$(dirname \"$0\")\n"
+        ": >\"$here/starting\"\n"
+        "while kill -0 $PPID 2>/dev/null; do sleep 0.01; done\n"
+        "/usr/bin/lttng-sessiond \"$@\"\n"
+        "echo $? >\"$here/status\"\n";
+    char bin[PATH_MAX], path[PATH_MAX + 32], env_path[PATH_MAX * 2];
+    char recorder[PATH_MAX + 32], dir[PATH_MAX], tmp[PATH_MAX];
+    char env_tmp[PATH_MAX + 8], env_home[PATH_MAX + 16], *text;
+    pid_t pid;
+    int status;
+
+    snprintf(bin, sizeof(bin), "%s/slow-sessiond", tt_tmp());
+    ck_assert_int_eq(mkdir(bin, 0700), 0);
+    snprintf(path, sizeof(path), "%s/lttng-sessiond", bin);
+    script(path, sessiond);
+    snprintf(tmp, sizeof(tmp), "%s/starting-tmp", tt_tmp());
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin,
+             getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/starting", tt_tmp());
+
+    /* its own LTTNG_HOME: record.sh finds no daemon and starts one */
+    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", tmp);
+    pid = h_spawn((const char *[]){ "/usr/bin/env", env_path, env_tmp, env_home,
+                  recorder, "-o", dir, "--", "true", NULL },
+                  "/dev/null", "/dev/null", "/dev/null");
+    snprintf(path, sizeof(path), "%s/starting", bin);
+    text = h_wait_for_text(path, "", pid, 20000);
+    if (text == NULL) {
+        status = h_wait(pid, 20000);
+        ck_assert_msg(status == 0 && geteuid() == 0, "record.sh started no "
+                      "session daemon (exit %d)", status);
+        h_skip_note("root's session daemon already runs: record.sh "
+                    "started none");
+        return;
+    }
+    free(text);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    all_gone(tmp);
+    snprintf(path, sizeof(path), "%s/status", bin);
+    text = h_read_file(path);
+    if (text != NULL)
+        text[strcspn(text, "\n")] = '\0';
+    ck_assert_msg(text != NULL && strcmp(text, "0") == 0, "the session "
+                  "daemon did not start (exit %s): its files were removed "
+                  "under it", text != NULL ? text : "unknown");
+    free(text);
+}
+END_TEST
+
+/*
+ * record.sh killed while it records in a session daemon that ran before
+ * it: the daemon stays, but holds no session of record.sh's any more,
+ * and record.sh's temporary files are gone.
+ */
+START_TEST(test_record_killed_leaves_no_session)
+{
+    char home[PATH_MAX], tmp[PATH_MAX], pidfile[PATH_MAX + 16];
+    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8];
+    const char *env[] = { env_home, env_tmp, NULL };
+    int daemon = 0;
+    struct tt_run r;
+    struct rec rec;
+    char *text;
+
+    snprintf(home, sizeof(home), "%s/home", tt_tmp());
+    snprintf(tmp, sizeof(tmp), "%s/found-tmp", tt_tmp());
+    ck_assert_int_eq(mkdir(home, 0700), 0);
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
+    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
+    snprintf(pidfile, sizeof(pidfile), "%s/sessiond.pid", home);
+    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
+    if (r.status != 0) {        /* none runs there: start one */
+        tt_run_free(&r);
+        tt_exec(&r, (const char *[]){ "env", env_home, "lttng-sessiond",
+                "--daemonize", "--pidfile", pidfile, NULL });
+        ck_assert_msg(r.status == 0, "lttng-sessiond: %s", r.err);
+        text = h_read_file(pidfile);
+        ck_assert_ptr_nonnull(text);
+        daemon = atoi(text);
+        free(text);
+    }
+    tt_run_free(&r);
+
+    record_cat(&rec, "found", env);
+    ck_assert_msg(rec.daemon == 0, "record.sh started a daemon though one "
+                  "ran");
+    ck_assert_msg(rec.session[0] != '\0', "record.sh created no session");
+    ck_assert_int_eq(kill(rec.pid, SIGKILL), 0);
+    ck_assert_int_eq(record_end(&rec), 128 + SIGKILL);
+    all_gone(tmp);
+    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
+    ck_assert_msg(r.status == 0, "the session daemon went: %s", r.err);
+    ck_assert_msg(strstr(r.out, rec.session) == NULL, "record.sh, killed, "
+                  "left its session %s:\n%s", rec.session, r.out);
+    tt_run_free(&r);
+    if (daemon > 0) {
+        ck_assert_int_eq(kill(daemon, SIGTERM), 0);
+        daemon_ends(daemon);
+    }
 }
 END_TEST
 
@@ -273,8 +457,8 @@ START_TEST(test_record_root_runs_share_daemon)
         h_skip_note("only root's recordings share a session daemon");
         return;
     }
-    record_cat(&a, "first");
-    record_cat(&b, "second");
+    record_cat(&a, "first", NULL);
+    record_cat(&b, "second", NULL);
     ck_assert_int_eq(record_end(&a), 0);
     ck_assert_int_eq(record_end(&b), 0);
     if (a.daemon != 0)
@@ -291,6 +475,8 @@ record_suite(void)
     tcase_add_test(core, test_record_daemon_gone_before_create);
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
     tcase_add_test(core, test_record_killed_leaves_no_daemon);
+    tcase_add_test(core, test_record_killed_while_daemon_starts);
+    tcase_add_test(core, test_record_killed_leaves_no_session);
     tcase_add_test(core, test_record_root_runs_share_daemon);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
