@@ -140,11 +140,11 @@ if [ "$(id -u)" = 0 ]; then
     flock -s 7 || fail "cannot lock '$rootlock'"
 fi
 
-# Our files, in $work: alive (below), session (our session's name while
-# it exists), daemon (there when we start a session daemon, whose pid is
-# then in sessiond.pid), home (that daemon's LTTNG_HOME, when its own).
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX") ||
-    fail "cannot create a temporary directory"
+# Our files, in $work: alive (below), session (our session's name, from
+# just before it is created), daemon (there when we start a session daemon,
+# whose pid is then in sessiond.pid), home (its LTTNG_HOME, when its own).
+work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX" 2>/dev/null) ||
+    fail "cannot create a temporary directory in '${TMPDIR:-/tmp}'"
 # A watcher cleans up when we end, however we end (even SIGKILL): it
 # destroys our session, stops the session daemon we started (by its pid,
 # waiting, bounded, for one still starting to write it, and for it to go:
@@ -216,6 +216,11 @@ start_sessiond() {
 }
 
 lttng list >/dev/null 2>&1 || start_sessiond
+# The watcher destroys the session named in $work/session, written before
+# 'create' (a kill during it would leave the session): never another's
+! lttng --no-sessiond list "$name" >/dev/null 2>&1 ||
+    fail "a session named '$name' exists: give -n another name"
+printf '%s\n' "$name" >"$work/session" || fail "cannot write in '$work'"
 # --no-sessiond: the daemon found running may stop before 'create' (the
 # recording that started it ends), and 'lttng create' would then spawn one
 # that nobody stops; it fails instead, and we try once more, with our own
@@ -227,7 +232,6 @@ if ! say lttng --no-sessiond create "$name" --output="$out" >/dev/null; then
     say lttng --no-sessiond create "$name" --output="$out" >/dev/null ||
         fail "cannot create a recording session (see: make doctor)"
 fi
-echo "$name" >"$work/session" || fail "cannot write in '$work'"
 channel=""
 if [ -n "$buffers" ]; then
     channel="--channel=ipclab"

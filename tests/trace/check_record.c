@@ -389,27 +389,15 @@ START_TEST(test_record_killed_while_daemon_starts)
 }
 END_TEST
 
-/*
- * record.sh killed while it records in a session daemon that ran before
- * it: the daemon stays, but holds no session of record.sh's any more,
- * and record.sh's temporary files are gone.
- */
-START_TEST(test_record_killed_leaves_no_session)
+/* A session daemon runs for LTTNG_HOME 'env_home' (home/sessiond.pid):
+   the pid of the one started here, or 0 when one ran already */
+static int
+daemon_found(const char *env_home, const char *home)
 {
-    char home[PATH_MAX], tmp[PATH_MAX], pidfile[PATH_MAX + 16];
-    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8];
-    const char *env[] = { env_home, env_tmp, NULL };
-    int daemon = 0;
+    char pidfile[PATH_MAX + 16], *text;
     struct tt_run r;
-    struct rec rec;
-    char *text;
+    int daemon = 0;
 
-    snprintf(home, sizeof(home), "%s/home", tt_tmp());
-    snprintf(tmp, sizeof(tmp), "%s/found-tmp", tt_tmp());
-    ck_assert_int_eq(mkdir(home, 0700), 0);
-    ck_assert_int_eq(mkdir(tmp, 0700), 0);
-    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
-    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
     snprintf(pidfile, sizeof(pidfile), "%s/sessiond.pid", home);
     tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
     if (r.status != 0) {        /* none runs there: start one */
@@ -423,6 +411,50 @@ START_TEST(test_record_killed_leaves_no_session)
         free(text);
     }
     tt_run_free(&r);
+    return daemon;
+}
+
+/* The daemon of 'env_home' still runs, holds no session 'name' and holds
+   session 'other' (each when not NULL); then stop 'daemon' (or 0) */
+static void
+session_gone(const char *env_home, const char *name, const char *other,
+             int daemon)
+{
+    struct tt_run r;
+
+    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
+    ck_assert_msg(r.status == 0, "the session daemon went: %s", r.err);
+    ck_assert_msg(name == NULL || strstr(r.out, name) == NULL, "record.sh "
+                  "left its session %s:\n%s", name, r.out);
+    ck_assert_msg(other == NULL || strstr(r.out, other) != NULL, "record.sh "
+                  "destroyed session %s:\n%s", other, r.out);
+    tt_run_free(&r);
+    if (daemon > 0) {
+        ck_assert_int_eq(kill(daemon, SIGTERM), 0);
+        daemon_ends(daemon);
+    }
+}
+
+/*
+ * record.sh killed while it records in a session daemon that ran before
+ * it: the daemon stays, but holds no session of record.sh's any more,
+ * and record.sh's temporary files are gone.
+ */
+START_TEST(test_record_killed_leaves_no_session)
+{
+    char home[PATH_MAX], tmp[PATH_MAX];
+    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8];
+    const char *env[] = { env_home, env_tmp, NULL };
+    struct rec rec;
+    int daemon;
+
+    snprintf(home, sizeof(home), "%s/home", tt_tmp());
+    snprintf(tmp, sizeof(tmp), "%s/found-tmp", tt_tmp());
+    ck_assert_int_eq(mkdir(home, 0700), 0);
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
+    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
+    daemon = daemon_found(env_home, home);
 
     record_cat(&rec, "found", env);
     ck_assert_msg(rec.daemon == 0, "record.sh started a daemon though one "
@@ -431,15 +463,79 @@ START_TEST(test_record_killed_leaves_no_session)
     ck_assert_int_eq(kill(rec.pid, SIGKILL), 0);
     ck_assert_int_eq(record_end(&rec), 128 + SIGKILL);
     all_gone(tmp);
-    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
-    ck_assert_msg(r.status == 0, "the session daemon went: %s", r.err);
-    ck_assert_msg(strstr(r.out, rec.session) == NULL, "record.sh, killed, "
-                  "left its session %s:\n%s", rec.session, r.out);
+    session_gone(env_home, rec.session, NULL, daemon);
+}
+END_TEST
+
+/*
+ * record.sh killed during its 'lttng create' (an 'lttng' in front of the
+ * real one creates the session only once record.sh is gone): the session
+ * goes too. A session of the same name that ran before is never touched.
+ */
+START_TEST(test_record_killed_while_creating)
+{
+    static const char lttng[] =
+        "#!/bin/sh\n"
+        "here=$(dirname \"$0\")\n"
+        "if [ \"$2\" = create ]; then\n"
+        "    : >\"$here/creating\"\n"
+        "    while kill -0 $PPID 2>/dev/null; do sleep 0.01; done\n"
+        "fi\n"
+        "exec /usr/bin/lttng \"$@\"\n";
+    char bin[PATH_MAX], path[PATH_MAX + 32], env_path[PATH_MAX * 2];
+    char home[PATH_MAX], tmp[PATH_MAX], recorder[PATH_MAX + 32];
+    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8], dir[PATH_MAX];
+    char name[64], *text;
+    struct tt_run r;
+    int daemon, status;
+    pid_t pid;
+
+    snprintf(bin, sizeof(bin), "%s/slow-create", tt_tmp());
+    snprintf(home, sizeof(home), "%s/creating-home", tt_tmp());
+    snprintf(tmp, sizeof(tmp), "%s/creating-tmp", tt_tmp());
+    ck_assert_int_eq(mkdir(bin, 0700), 0);
+    ck_assert_int_eq(mkdir(home, 0700), 0);
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    snprintf(path, sizeof(path), "%s/lttng", bin);
+    script(path, lttng);
+    snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin,
+             getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
+    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/creating", tt_tmp());
+    snprintf(name, sizeof(name), "ipclab-check-%d", (int)getpid());
+    daemon = daemon_found(env_home, home);
+
+    /* -n of a session that exists: refused in one line, and it stays */
+    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "create", name,
+            NULL });
+    ck_assert_msg(r.status == 0, "lttng create: %s", r.err);
     tt_run_free(&r);
-    if (daemon > 0) {
-        ck_assert_int_eq(kill(daemon, SIGTERM), 0);
-        daemon_ends(daemon);
-    }
+    tt_exec(&r, (const char *[]){ "env", env_home, env_tmp, recorder, "-n",
+            name, "-o", dir, "--", "true", NULL });
+    ck_assert_msg(r.status == 1 && tt_count_lines(r.err, "") == 1 &&
+                  strstr(r.err, "exists: give -n another name") != NULL,
+                  "record.sh exit %d:\n%s", r.status, r.err);
+    tt_run_free(&r);
+    all_gone(tmp);
+    session_gone(env_home, NULL, name, 0);
+    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "destroy", name,
+            NULL });
+    ck_assert_msg(r.status == 0, "lttng destroy: %s", r.err);
+    tt_run_free(&r);
+
+    pid = h_spawn((const char *[]){ "/usr/bin/env", env_path, env_tmp,
+                  env_home, recorder, "-n", name, "-o", dir, "--", "true",
+                  NULL }, "/dev/null", "/dev/null", "/dev/null");
+    snprintf(path, sizeof(path), "%s/creating", bin);
+    text = h_wait_for_text(path, "", pid, 20000);
+    ck_assert_msg(text != NULL, "record.sh ran no 'lttng create'");
+    free(text);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    all_gone(tmp);
+    session_gone(env_home, name, NULL, daemon);
 }
 END_TEST
 
@@ -477,6 +573,7 @@ record_suite(void)
     tcase_add_test(core, test_record_killed_leaves_no_daemon);
     tcase_add_test(core, test_record_killed_while_daemon_starts);
     tcase_add_test(core, test_record_killed_leaves_no_session);
+    tcase_add_test(core, test_record_killed_while_creating);
     tcase_add_test(core, test_record_root_runs_share_daemon);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
