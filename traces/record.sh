@@ -319,7 +319,7 @@ rm -f "$work/session"
     [ -z "$ns_cmd" ] || [ -z "$ns" ] || echo "uts_ns=$ns"
     echo "uid=$(id -u)"
     echo "uids=$( [ "$any_user" = 1 ] && echo all || echo "$uids")"
-    echo "command=$*"
+    printf 'command=%s' "$*" | tr '\n' ' '; echo  # one line, as COMMAND is
     echo "discarded=${discarded:-0}"
     echo "lost_packets=${lost:-0}"
     # each stream file's size: a file lost or cut since shows as lost events

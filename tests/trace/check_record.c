@@ -177,6 +177,29 @@ START_TEST(test_record_keeps_what_is_not_a_recording)
 }
 END_TEST
 
+/* record.info holds COMMAND on one line, as it is: an argument with a
+   newline or a backslash writes no line of its own (ipclab-trace reads
+   'pids=' lines) */
+START_TEST(test_record_info_command_one_line)
+{
+    char recorder[PATH_MAX + 32], dir[PATH_MAX], path[PATH_MAX + 16];
+    struct tt_run r;
+    char *text;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/newline", tt_tmp());
+    tt_exec(&r, (const char *[]){ recorder, "-o", dir, "--", "true",
+            "a\npids=1\\c", NULL });
+    ck_assert_msg(r.status == 0, "record.sh exit %d:\n%s", r.status, r.err);
+    tt_run_free(&r);
+    snprintf(path, sizeof(path), "%s/record.info", dir);
+    ck_assert_ptr_nonnull(text = h_read_file(path));
+    ck_assert_msg(strstr(text, "\ncommand=true a pids=1\\c\n") != NULL,
+                  "%s", text);
+    free(text);
+}
+END_TEST
+
 /* A recording started: record.sh's pid, what feeds its COMMAND ('cat'),
    its stderr (read up to COMMAND's line; close it once it ended) */
 struct rec {
@@ -570,6 +593,7 @@ record_suite(void)
 
     tcase_add_test(core, test_record_daemon_gone_before_create);
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
+    tcase_add_test(core, test_record_info_command_one_line);
     tcase_add_test(core, test_record_killed_leaves_no_daemon);
     tcase_add_test(core, test_record_killed_while_daemon_starts);
     tcase_add_test(core, test_record_killed_leaves_no_session);
