@@ -286,6 +286,9 @@ export IPCLAB_TRACE
 
 # COMMAND in the foreground (its own signals and stdin), through a shell
 # that writes its pid and then becomes it: the root of this run's tree.
+# From here on, Ctrl-C (or a hangup, a TERM) ends COMMAND only: the
+# recording ends as when COMMAND exits, with its status and record.info
+trap : HUP INT TERM
 echo "+ ${preload:+LD_PRELOAD=$preload }$*" >&2
 status=0
 IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '

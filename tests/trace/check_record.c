@@ -292,6 +292,31 @@ START_TEST(test_record_killed_leaves_no_daemon)
 }
 END_TEST
 
+/* Ctrl-C (SIGINT to the job) while COMMAND records ends COMMAND, and the
+   recording as its end does: with its status and its record.info */
+START_TEST(test_record_interrupted_keeps_recording)
+{
+    char recorder[PATH_MAX + 32], dir[PATH_MAX], ready[PATH_MAX];
+    char path[PATH_MAX + 16], *text;
+    pid_t pid;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/interrupted", tt_tmp());
+    snprintf(ready, sizeof(ready), "%s/interrupted-ready", tt_tmp());
+    /* setsid: a process group of its own, as a terminal's job */
+    pid = h_spawn((const char *[]){ "/usr/bin/setsid", recorder, "-o", dir,
+                  "--", "sh", "-c", ": >\"$0\"; exec sleep 60", ready,
+                  NULL }, NULL, "/dev/null", "/dev/null");
+    text = h_wait_for_text(ready, "", pid, 20000);
+    ck_assert_msg(text != NULL, "record.sh did not run its COMMAND");
+    free(text);
+    ck_assert_int_eq(kill(-pid, SIGINT), 0);
+    ck_assert_int_eq(h_wait(pid, 30000), 128 + SIGINT);
+    snprintf(path, sizeof(path), "%s/record.info", dir);
+    ck_assert_msg(access(path, R_OK) == 0, "no %s", path);
+}
+END_TEST
+
 /* The processes whose command line names 'text': into pids, how many */
 static int
 naming(const char *text, pid_t *pids, int max)
@@ -595,6 +620,7 @@ record_suite(void)
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
     tcase_add_test(core, test_record_info_command_one_line);
     tcase_add_test(core, test_record_killed_leaves_no_daemon);
+    tcase_add_test(core, test_record_interrupted_keeps_recording);
     tcase_add_test(core, test_record_killed_while_daemon_starts);
     tcase_add_test(core, test_record_killed_leaves_no_session);
     tcase_add_test(core, test_record_killed_while_creating);
