@@ -285,19 +285,21 @@ IPCLAB_TRACE=1
 export IPCLAB_TRACE
 
 # COMMAND in the foreground (its own signals and stdin), through a shell
-# that writes its pid and then becomes it: the root of this run's tree.
+# (named record.sh in its errors, such as an exec that fails) that writes
+# its pid and then becomes it: the root of this run's tree.
 # From here on, Ctrl-C (or a hangup, a TERM) ends COMMAND only: the
 # recording ends as when COMMAND exits, with its status and record.info
 trap : HUP INT TERM
 echo "+ ${preload:+LD_PRELOAD=$preload }$*" >&2
 status=0
 IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '
-    echo $$ >"$0" || exit 126
-    ns=$(readlink /proc/self/ns/uts) && echo "$ns" >"$0.ns"
+    echo $$ >"$1/pid" || exit 126
+    ns=$(readlink /proc/self/ns/uts) && echo "$ns" >"$1/pid.ns"
     [ -z "$IPCLAB_RECORD_PRELOAD" ] ||
         { LD_PRELOAD=$IPCLAB_RECORD_PRELOAD; export LD_PRELOAD; }
     unset IPCLAB_RECORD_PRELOAD
-    exec "$@"' "$work/pid" "$@" 7>&- 8>&- 9>&- || status=$?
+    shift
+    exec "$@"' record.sh "$work" "$@" 7>&- 8>&- 9>&- || status=$?
 root=$(cat "$work/pid" 2>/dev/null) || fail "COMMAND did not start"
 
 echo "+ lttng stop $name" >&2

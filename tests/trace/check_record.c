@@ -200,6 +200,27 @@ START_TEST(test_record_info_command_one_line)
 }
 END_TEST
 
+/* COMMAND that passes for a program but cannot run (a script whose
+   interpreter is missing): the shell's error names record.sh, not one of
+   its temporary files, and the status is 127 */
+START_TEST(test_record_exec_fails)
+{
+    char recorder[PATH_MAX + 32], dir[PATH_MAX], prog[PATH_MAX];
+    struct tt_run r;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/exec-fails", tt_tmp());
+    snprintf(prog, sizeof(prog), "%s/no-interpreter", tt_tmp());
+    script(prog, "#!/nonexistent/interpreter\n");
+    tt_exec(&r, (const char *[]){ recorder, "-o", dir, "--", prog, NULL });
+    ck_assert_msg(r.status == 127, "record.sh exit %d:\n%s", r.status,
+                  r.err);
+    ck_assert_msg(strstr(r.err, "\nrecord.sh: ") != NULL &&
+                  strstr(r.err, "/pid: ") == NULL, "%s", r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
 /* A recording started: record.sh's pid, what feeds its COMMAND ('cat'),
    its stderr (read up to COMMAND's line; close it once it ended) */
 struct rec {
@@ -619,6 +640,7 @@ record_suite(void)
     tcase_add_test(core, test_record_daemon_gone_before_create);
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
     tcase_add_test(core, test_record_info_command_one_line);
+    tcase_add_test(core, test_record_exec_fails);
     tcase_add_test(core, test_record_killed_leaves_no_daemon);
     tcase_add_test(core, test_record_interrupted_keeps_recording);
     tcase_add_test(core, test_record_killed_while_daemon_starts);
