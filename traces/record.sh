@@ -49,7 +49,11 @@ usage() {
 while [ $# -gt 0 ]; do
     case "$1" in
     -o) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
-    -n) [ $# -ge 2 ] || usage; name="$2"; shift 2 ;;
+    -n)
+        [ $# -ge 2 ] || usage
+        case "$2" in ''|-*|*/*) echo "record.sh: -n: '$2' is not a" \
+                                      "session name" >&2; exit 2 ;; esac
+        name="$2"; shift 2 ;;
     --fork) fork_wrapper=1; shift ;;
     --pid)
         [ $# -ge 2 ] || usage

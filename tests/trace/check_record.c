@@ -221,6 +221,27 @@ START_TEST(test_record_exec_fails)
 }
 END_TEST
 
+/* -n of what lttng takes for an option (its --help said a session of
+   that name existed), or cannot name a session with: a usage error */
+START_TEST(test_record_bad_names)
+{
+    static const char *const names[] = { "--help", "-h", "", "a/b" };
+    char recorder[PATH_MAX + 32], dir[PATH_MAX];
+    struct tt_run r;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/bad-name", tt_tmp());
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        tt_exec(&r, (const char *[]){ recorder, "-n", names[i], "-o", dir,
+                "--", "true", NULL });
+        ck_assert_msg(r.status == 2 && tt_count_lines(r.err, "") == 1 &&
+                      strstr(r.err, "is not a session name") != NULL,
+                      "-n '%s': exit %d:\n%s", names[i], r.status, r.err);
+        tt_run_free(&r);
+    }
+}
+END_TEST
+
 /* A recording started: record.sh's pid, what feeds its COMMAND ('cat'),
    its stderr (read up to COMMAND's line; close it once it ended) */
 struct rec {
@@ -641,6 +662,7 @@ record_suite(void)
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
     tcase_add_test(core, test_record_info_command_one_line);
     tcase_add_test(core, test_record_exec_fails);
+    tcase_add_test(core, test_record_bad_names);
     tcase_add_test(core, test_record_killed_leaves_no_daemon);
     tcase_add_test(core, test_record_interrupted_keeps_recording);
     tcase_add_test(core, test_record_killed_while_daemon_starts);
