@@ -49,7 +49,11 @@ usage() {
 while [ $# -gt 0 ]; do
     case "$1" in
     -o) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
-    -n) [ $# -ge 2 ] || usage; name="$2"; shift 2 ;;
+    -n)
+        [ $# -ge 2 ] || usage
+        case "$2" in ''|-*|*/*) echo "record.sh: -n: '$2' is not a" \
+                                      "session name" >&2; exit 2 ;; esac
+        name="$2"; shift 2 ;;
     --fork) fork_wrapper=1; shift ;;
     --pid)
         [ $# -ge 2 ] || usage
@@ -140,11 +144,11 @@ if [ "$(id -u)" = 0 ]; then
     flock -s 7 || fail "cannot lock '$rootlock'"
 fi
 
-# Our files, in $work: alive (below), session (our session's name while
-# it exists), daemon (there when we start a session daemon, whose pid is
-# then in sessiond.pid), home (that daemon's LTTNG_HOME, when its own).
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX") ||
-    fail "cannot create a temporary directory"
+# Our files, in $work: alive (below), session (our session's name, from
+# just before it is created), daemon (there when we start a session daemon,
+# whose pid is then in sessiond.pid), home (its LTTNG_HOME, when its own).
+work=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-record.XXXXXX" 2>/dev/null) ||
+    fail "cannot create a temporary directory in '${TMPDIR:-/tmp}'"
 # A watcher cleans up when we end, however we end (even SIGKILL): it
 # destroys our session, stops the session daemon we started (by its pid,
 # waiting, bounded, for one still starting to write it, and for it to go:
@@ -216,6 +220,11 @@ start_sessiond() {
 }
 
 lttng list >/dev/null 2>&1 || start_sessiond
+# The watcher destroys the session named in $work/session, written before
+# 'create' (a kill during it would leave the session): never another's
+! lttng --no-sessiond list "$name" >/dev/null 2>&1 ||
+    fail "a session named '$name' exists: give -n another name"
+printf '%s\n' "$name" >"$work/session" || fail "cannot write in '$work'"
 # --no-sessiond: the daemon found running may stop before 'create' (the
 # recording that started it ends), and 'lttng create' would then spawn one
 # that nobody stops; it fails instead, and we try once more, with our own
@@ -227,7 +236,6 @@ if ! say lttng --no-sessiond create "$name" --output="$out" >/dev/null; then
     say lttng --no-sessiond create "$name" --output="$out" >/dev/null ||
         fail "cannot create a recording session (see: make doctor)"
 fi
-echo "$name" >"$work/session" || fail "cannot write in '$work'"
 channel=""
 if [ -n "$buffers" ]; then
     channel="--channel=ipclab"
@@ -281,16 +289,21 @@ IPCLAB_TRACE=1
 export IPCLAB_TRACE
 
 # COMMAND in the foreground (its own signals and stdin), through a shell
-# that writes its pid and then becomes it: the root of this run's tree.
+# (named record.sh in its errors, such as an exec that fails) that writes
+# its pid and then becomes it: the root of this run's tree.
+# From here on, Ctrl-C (or a hangup, a TERM) ends COMMAND only: the
+# recording ends as when COMMAND exits, with its status and record.info
+trap : HUP INT TERM
 echo "+ ${preload:+LD_PRELOAD=$preload }$*" >&2
 status=0
 IPCLAB_RECORD_PRELOAD=$preload $ns_cmd sh -c '
-    echo $$ >"$0" || exit 126
-    ns=$(readlink /proc/self/ns/uts) && echo "$ns" >"$0.ns"
+    echo $$ >"$1/pid" || exit 126
+    ns=$(readlink /proc/self/ns/uts) && echo "$ns" >"$1/pid.ns"
     [ -z "$IPCLAB_RECORD_PRELOAD" ] ||
         { LD_PRELOAD=$IPCLAB_RECORD_PRELOAD; export LD_PRELOAD; }
     unset IPCLAB_RECORD_PRELOAD
-    exec "$@"' "$work/pid" "$@" 7>&- 8>&- 9>&- || status=$?
+    shift
+    exec "$@"' record.sh "$work" "$@" 7>&- 8>&- 9>&- || status=$?
 root=$(cat "$work/pid" 2>/dev/null) || fail "COMMAND did not start"
 
 echo "+ lttng stop $name" >&2
@@ -315,7 +328,7 @@ rm -f "$work/session"
     [ -z "$ns_cmd" ] || [ -z "$ns" ] || echo "uts_ns=$ns"
     echo "uid=$(id -u)"
     echo "uids=$( [ "$any_user" = 1 ] && echo all || echo "$uids")"
-    echo "command=$*"
+    printf 'command=%s' "$*" | tr '\n' ' '; echo  # one line, as COMMAND is
     echo "discarded=${discarded:-0}"
     echo "lost_packets=${lost:-0}"
     # each stream file's size: a file lost or cut since shows as lost events

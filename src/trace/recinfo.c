@@ -2,6 +2,7 @@
  * trace/recinfo.c - read the record.info that traces/record.sh writes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "ipclab/err.h"
 #include "decode.h"
@@ -79,7 +81,7 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
     unsigned lineno = 0;
     size_t cap = 0;
     ssize_t len;
-    int rc = 0;
+    int fd, rc = 0;
     FILE *f;
 
     memset(ri, 0, sizeof(*ri));
@@ -88,10 +90,14 @@ tr_recinfo_read(const char *dir, struct tr_recinfo *ri)
         ipc_warnx("'%s': path too long", ipc_shown(shown, sizeof(shown), dir));
         return -1;
     }
-    if ((f = fopen(path, "r")) == NULL) {
+    /* O_NONBLOCK: a FIFO planted there reads as empty, never waits */
+    if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+        (f = fdopen(fd, "r")) == NULL) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
         ipc_warn("cannot read '%s'", ipc_shown(shown, sizeof(shown), path));
+        if (fd != -1)
+            close(fd);
         return -1;
     }
     ri->present = true;

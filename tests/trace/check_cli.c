@@ -354,6 +354,25 @@ START_TEST(test_cli_record_info_lines)
 }
 END_TEST
 
+/* record.info that is a FIFO: read as empty (no 'pids='), never waited on */
+START_TEST(test_cli_record_info_fifo)
+{
+    char dir[128], info[160], want[256];
+    struct tt_run r;
+
+    tt_copy(TT_DEFAULT, "info-fifo", dir, sizeof(dir));
+    snprintf(info, sizeof(info), "%s/record.info", dir);
+    ck_assert_msg(unlink(info) == 0 || errno == ENOENT, "unlink %s", info);
+    ck_assert_int_eq(mkfifo(info, 0600), 0);
+    tt_trace(&r, "stats", dir, NULL);
+    snprintf(want, sizeof(want), "ipclab-trace: '%s' names no recorded "
+             "process (no 'pids=' line)\n", info);
+    ck_assert_msg(r.status == 1 && strcmp(r.err, want) == 0, "exit %d: %s",
+                  r.status, r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
 /* Links to '.' in a trace: the walk does not follow them round */
 START_TEST(test_cli_link_loops_end)
 {
@@ -643,6 +662,7 @@ cli_suite(void)
     tcase_add_test(errors, test_cli_unreadable_part);
     tcase_add_test(errors, test_cli_metadata_cut);
     tcase_add_test(errors, test_cli_record_info_lines);
+    tcase_add_test(errors, test_cli_record_info_fifo);
     tcase_add_test(errors, test_cli_selects_nothing);
     tcase_add_loop_test(errors, test_cli_output_fails, 0,
                         (int)(sizeof(command_helps) /

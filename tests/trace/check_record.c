@@ -177,6 +177,71 @@ START_TEST(test_record_keeps_what_is_not_a_recording)
 }
 END_TEST
 
+/* record.info holds COMMAND on one line, as it is: an argument with a
+   newline or a backslash writes no line of its own (ipclab-trace reads
+   'pids=' lines) */
+START_TEST(test_record_info_command_one_line)
+{
+    char recorder[PATH_MAX + 32], dir[PATH_MAX], path[PATH_MAX + 16];
+    struct tt_run r;
+    char *text;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/newline", tt_tmp());
+    tt_exec(&r, (const char *[]){ recorder, "-o", dir, "--", "true",
+            "a\npids=1\\c", NULL });
+    ck_assert_msg(r.status == 0, "record.sh exit %d:\n%s", r.status, r.err);
+    tt_run_free(&r);
+    snprintf(path, sizeof(path), "%s/record.info", dir);
+    ck_assert_ptr_nonnull(text = h_read_file(path));
+    ck_assert_msg(strstr(text, "\ncommand=true a pids=1\\c\n") != NULL,
+                  "%s", text);
+    free(text);
+}
+END_TEST
+
+/* COMMAND that passes for a program but cannot run (a script whose
+   interpreter is missing): the shell's error names record.sh, not one of
+   its temporary files, and the status is 127 */
+START_TEST(test_record_exec_fails)
+{
+    char recorder[PATH_MAX + 32], dir[PATH_MAX], prog[PATH_MAX];
+    struct tt_run r;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/exec-fails", tt_tmp());
+    snprintf(prog, sizeof(prog), "%s/no-interpreter", tt_tmp());
+    script(prog, "#!/nonexistent/interpreter\n");
+    tt_exec(&r, (const char *[]){ recorder, "-o", dir, "--", prog, NULL });
+    ck_assert_msg(r.status == 127, "record.sh exit %d:\n%s", r.status,
+                  r.err);
+    ck_assert_msg(strstr(r.err, "\nrecord.sh: ") != NULL &&
+                  strstr(r.err, "/pid: ") == NULL, "%s", r.err);
+    tt_run_free(&r);
+}
+END_TEST
+
+/* -n of what lttng takes for an option (its --help said a session of
+   that name existed), or cannot name a session with: a usage error */
+START_TEST(test_record_bad_names)
+{
+    static const char *const names[] = { "--help", "-h", "", "a/b" };
+    char recorder[PATH_MAX + 32], dir[PATH_MAX];
+    struct tt_run r;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/bad-name", tt_tmp());
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        tt_exec(&r, (const char *[]){ recorder, "-n", names[i], "-o", dir,
+                "--", "true", NULL });
+        ck_assert_msg(r.status == 2 && tt_count_lines(r.err, "") == 1 &&
+                      strstr(r.err, "is not a session name") != NULL,
+                      "-n '%s': exit %d:\n%s", names[i], r.status, r.err);
+        tt_run_free(&r);
+    }
+}
+END_TEST
+
 /* A recording started: record.sh's pid, what feeds its COMMAND ('cat'),
    its stderr (read up to COMMAND's line; close it once it ended) */
 struct rec {
@@ -266,6 +331,31 @@ START_TEST(test_record_killed_leaves_no_daemon)
         return;
     }
     daemon_ends(r.daemon);
+}
+END_TEST
+
+/* Ctrl-C (SIGINT to the job) while COMMAND records ends COMMAND, and the
+   recording as its end does: with its status and its record.info */
+START_TEST(test_record_interrupted_keeps_recording)
+{
+    char recorder[PATH_MAX + 32], dir[PATH_MAX], ready[PATH_MAX];
+    char path[PATH_MAX + 16], *text;
+    pid_t pid;
+
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/interrupted", tt_tmp());
+    snprintf(ready, sizeof(ready), "%s/interrupted-ready", tt_tmp());
+    /* setsid: a process group of its own, as a terminal's job */
+    pid = h_spawn((const char *[]){ "/usr/bin/setsid", recorder, "-o", dir,
+                  "--", "sh", "-c", ": >\"$0\"; exec sleep 60", ready,
+                  NULL }, NULL, "/dev/null", "/dev/null");
+    text = h_wait_for_text(ready, "", pid, 20000);
+    ck_assert_msg(text != NULL, "record.sh did not run its COMMAND");
+    free(text);
+    ck_assert_int_eq(kill(-pid, SIGINT), 0);
+    ck_assert_int_eq(h_wait(pid, 30000), 128 + SIGINT);
+    snprintf(path, sizeof(path), "%s/record.info", dir);
+    ck_assert_msg(access(path, R_OK) == 0, "no %s", path);
 }
 END_TEST
 
@@ -389,27 +479,15 @@ START_TEST(test_record_killed_while_daemon_starts)
 }
 END_TEST
 
-/*
- * record.sh killed while it records in a session daemon that ran before
- * it: the daemon stays, but holds no session of record.sh's any more,
- * and record.sh's temporary files are gone.
- */
-START_TEST(test_record_killed_leaves_no_session)
+/* A session daemon runs for LTTNG_HOME 'env_home' (home/sessiond.pid):
+   the pid of the one started here, or 0 when one ran already */
+static int
+daemon_found(const char *env_home, const char *home)
 {
-    char home[PATH_MAX], tmp[PATH_MAX], pidfile[PATH_MAX + 16];
-    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8];
-    const char *env[] = { env_home, env_tmp, NULL };
-    int daemon = 0;
+    char pidfile[PATH_MAX + 16], *text;
     struct tt_run r;
-    struct rec rec;
-    char *text;
+    int daemon = 0;
 
-    snprintf(home, sizeof(home), "%s/home", tt_tmp());
-    snprintf(tmp, sizeof(tmp), "%s/found-tmp", tt_tmp());
-    ck_assert_int_eq(mkdir(home, 0700), 0);
-    ck_assert_int_eq(mkdir(tmp, 0700), 0);
-    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
-    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
     snprintf(pidfile, sizeof(pidfile), "%s/sessiond.pid", home);
     tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
     if (r.status != 0) {        /* none runs there: start one */
@@ -423,6 +501,50 @@ START_TEST(test_record_killed_leaves_no_session)
         free(text);
     }
     tt_run_free(&r);
+    return daemon;
+}
+
+/* The daemon of 'env_home' still runs, holds no session 'name' and holds
+   session 'other' (each when not NULL); then stop 'daemon' (or 0) */
+static void
+session_gone(const char *env_home, const char *name, const char *other,
+             int daemon)
+{
+    struct tt_run r;
+
+    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
+    ck_assert_msg(r.status == 0, "the session daemon went: %s", r.err);
+    ck_assert_msg(name == NULL || strstr(r.out, name) == NULL, "record.sh "
+                  "left its session %s:\n%s", name, r.out);
+    ck_assert_msg(other == NULL || strstr(r.out, other) != NULL, "record.sh "
+                  "destroyed session %s:\n%s", other, r.out);
+    tt_run_free(&r);
+    if (daemon > 0) {
+        ck_assert_int_eq(kill(daemon, SIGTERM), 0);
+        daemon_ends(daemon);
+    }
+}
+
+/*
+ * record.sh killed while it records in a session daemon that ran before
+ * it: the daemon stays, but holds no session of record.sh's any more,
+ * and record.sh's temporary files are gone.
+ */
+START_TEST(test_record_killed_leaves_no_session)
+{
+    char home[PATH_MAX], tmp[PATH_MAX];
+    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8];
+    const char *env[] = { env_home, env_tmp, NULL };
+    struct rec rec;
+    int daemon;
+
+    snprintf(home, sizeof(home), "%s/home", tt_tmp());
+    snprintf(tmp, sizeof(tmp), "%s/found-tmp", tt_tmp());
+    ck_assert_int_eq(mkdir(home, 0700), 0);
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
+    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
+    daemon = daemon_found(env_home, home);
 
     record_cat(&rec, "found", env);
     ck_assert_msg(rec.daemon == 0, "record.sh started a daemon though one "
@@ -431,15 +553,79 @@ START_TEST(test_record_killed_leaves_no_session)
     ck_assert_int_eq(kill(rec.pid, SIGKILL), 0);
     ck_assert_int_eq(record_end(&rec), 128 + SIGKILL);
     all_gone(tmp);
-    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
-    ck_assert_msg(r.status == 0, "the session daemon went: %s", r.err);
-    ck_assert_msg(strstr(r.out, rec.session) == NULL, "record.sh, killed, "
-                  "left its session %s:\n%s", rec.session, r.out);
+    session_gone(env_home, rec.session, NULL, daemon);
+}
+END_TEST
+
+/*
+ * record.sh killed during its 'lttng create' (an 'lttng' in front of the
+ * real one creates the session only once record.sh is gone): the session
+ * goes too. A session of the same name that ran before is never touched.
+ */
+START_TEST(test_record_killed_while_creating)
+{
+    static const char lttng[] =
+        "#!/bin/sh\n"
+        "here=$(dirname \"$0\")\n"
+        "if [ \"$2\" = create ]; then\n"
+        "    : >\"$here/creating\"\n"
+        "    while kill -0 $PPID 2>/dev/null; do sleep 0.01; done\n"
+        "fi\n"
+        "exec /usr/bin/lttng \"$@\"\n";
+    char bin[PATH_MAX], path[PATH_MAX + 32], env_path[PATH_MAX * 2];
+    char home[PATH_MAX], tmp[PATH_MAX], recorder[PATH_MAX + 32];
+    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8], dir[PATH_MAX];
+    char name[64], *text;
+    struct tt_run r;
+    int daemon, status;
+    pid_t pid;
+
+    snprintf(bin, sizeof(bin), "%s/slow-create", tt_tmp());
+    snprintf(home, sizeof(home), "%s/creating-home", tt_tmp());
+    snprintf(tmp, sizeof(tmp), "%s/creating-tmp", tt_tmp());
+    ck_assert_int_eq(mkdir(bin, 0700), 0);
+    ck_assert_int_eq(mkdir(home, 0700), 0);
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    snprintf(path, sizeof(path), "%s/lttng", bin);
+    script(path, lttng);
+    snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin,
+             getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
+    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/creating", tt_tmp());
+    snprintf(name, sizeof(name), "ipclab-check-%d", (int)getpid());
+    daemon = daemon_found(env_home, home);
+
+    /* -n of a session that exists: refused in one line, and it stays */
+    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "create", name,
+            NULL });
+    ck_assert_msg(r.status == 0, "lttng create: %s", r.err);
     tt_run_free(&r);
-    if (daemon > 0) {
-        ck_assert_int_eq(kill(daemon, SIGTERM), 0);
-        daemon_ends(daemon);
-    }
+    tt_exec(&r, (const char *[]){ "env", env_home, env_tmp, recorder, "-n",
+            name, "-o", dir, "--", "true", NULL });
+    ck_assert_msg(r.status == 1 && tt_count_lines(r.err, "") == 1 &&
+                  strstr(r.err, "exists: give -n another name") != NULL,
+                  "record.sh exit %d:\n%s", r.status, r.err);
+    tt_run_free(&r);
+    all_gone(tmp);
+    session_gone(env_home, NULL, name, 0);
+    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "destroy", name,
+            NULL });
+    ck_assert_msg(r.status == 0, "lttng destroy: %s", r.err);
+    tt_run_free(&r);
+
+    pid = h_spawn((const char *[]){ "/usr/bin/env", env_path, env_tmp,
+                  env_home, recorder, "-n", name, "-o", dir, "--", "true",
+                  NULL }, "/dev/null", "/dev/null", "/dev/null");
+    snprintf(path, sizeof(path), "%s/creating", bin);
+    text = h_wait_for_text(path, "", pid, 20000);
+    ck_assert_msg(text != NULL, "record.sh ran no 'lttng create'");
+    free(text);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    all_gone(tmp);
+    session_gone(env_home, name, NULL, daemon);
 }
 END_TEST
 
@@ -474,9 +660,14 @@ record_suite(void)
 
     tcase_add_test(core, test_record_daemon_gone_before_create);
     tcase_add_test(core, test_record_keeps_what_is_not_a_recording);
+    tcase_add_test(core, test_record_info_command_one_line);
+    tcase_add_test(core, test_record_exec_fails);
+    tcase_add_test(core, test_record_bad_names);
     tcase_add_test(core, test_record_killed_leaves_no_daemon);
+    tcase_add_test(core, test_record_interrupted_keeps_recording);
     tcase_add_test(core, test_record_killed_while_daemon_starts);
     tcase_add_test(core, test_record_killed_leaves_no_session);
+    tcase_add_test(core, test_record_killed_while_creating);
     tcase_add_test(core, test_record_root_runs_share_daemon);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
