@@ -250,6 +250,7 @@ struct rec {
     FILE *err;
     int daemon;                 /* the session daemon it started, or 0 */
     char session[256];          /* its session's name */
+    char env_home[PATH_MAX + 80]; /* LTTNG_HOME=, where its daemon is */
 };
 
 /* Record 'cat' into tt_tmp()/NAME; with 'env' (or NULL) set for record.sh */
@@ -290,10 +291,19 @@ record_cat(struct rec *r, const char *name, const char *const env[])
     }
     ck_assert_msg(!feof(r->err), "%s: record.sh did not run 'cat'", name);
     r->daemon = 0;
+    snprintf(r->env_home, sizeof(r->env_home), "LTTNG_HOME=%s",
+             getenv("LTTNG_HOME") != NULL ? getenv("LTTNG_HOME") :
+             getenv("HOME") != NULL ? getenv("HOME") : "/");
     if (pidfile[0] != '\0') {
         ck_assert_ptr_nonnull(f = fopen(pidfile, "r"));
         ck_assert_int_eq(fscanf(f, "%d", &r->daemon), 1);
         fclose(f);
+        /* its own LTTNG_HOME, beside the pidfile, unless --pid */
+        *strrchr(pidfile, '/') = '\0';
+        snprintf(line, sizeof(line), "%s/home", pidfile);
+        if (access(line, F_OK) == 0)
+            snprintf(r->env_home, sizeof(r->env_home), "LTTNG_HOME=%s",
+                     line);
     }
 }
 
@@ -479,36 +489,28 @@ START_TEST(test_record_killed_while_daemon_starts)
 }
 END_TEST
 
-/* A session daemon runs for LTTNG_HOME 'env_home' (home/sessiond.pid):
-   the pid of the one started here, or 0 when one ran already */
-static int
-daemon_found(const char *env_home, const char *home)
+/* A session daemon that the test's other recordings find: the one a
+   recording of 'cat' runs in, which ends with the test, even a failed one
+   (its COMMAND's input closes) */
+static void
+host_daemon(struct rec *host)
 {
-    char pidfile[PATH_MAX + 16], *text;
-    struct tt_run r;
-    int daemon = 0;
+    record_cat(host, "host", NULL);
+}
 
-    snprintf(pidfile, sizeof(pidfile), "%s/sessiond.pid", home);
-    tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "list", NULL });
-    if (r.status != 0) {        /* none runs there: start one */
-        tt_run_free(&r);
-        tt_exec(&r, (const char *[]){ "env", env_home, "lttng-sessiond",
-                "--daemonize", "--pidfile", pidfile, NULL });
-        ck_assert_msg(r.status == 0, "lttng-sessiond: %s", r.err);
-        text = h_read_file(pidfile);
-        ck_assert_ptr_nonnull(text);
-        daemon = atoi(text);
-        free(text);
-    }
-    tt_run_free(&r);
-    return daemon;
+/* The host's recording ends, and with it the daemon it started */
+static void
+host_end(struct rec *host)
+{
+    ck_assert_int_eq(record_end(host), 0);
+    if (host->daemon != 0)
+        daemon_ends(host->daemon);
 }
 
 /* The daemon of 'env_home' still runs, holds no session 'name' and holds
-   session 'other' (each when not NULL); then stop 'daemon' (or 0) */
+   session 'other' (each when not NULL) */
 static void
-session_gone(const char *env_home, const char *name, const char *other,
-             int daemon)
+session_gone(const char *env_home, const char *name, const char *other)
 {
     struct tt_run r;
 
@@ -519,10 +521,6 @@ session_gone(const char *env_home, const char *name, const char *other,
     ck_assert_msg(other == NULL || strstr(r.out, other) != NULL, "record.sh "
                   "destroyed session %s:\n%s", other, r.out);
     tt_run_free(&r);
-    if (daemon > 0) {
-        ck_assert_int_eq(kill(daemon, SIGTERM), 0);
-        daemon_ends(daemon);
-    }
 }
 
 /*
@@ -532,19 +530,14 @@ session_gone(const char *env_home, const char *name, const char *other,
  */
 START_TEST(test_record_killed_leaves_no_session)
 {
-    char home[PATH_MAX], tmp[PATH_MAX];
-    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8];
-    const char *env[] = { env_home, env_tmp, NULL };
-    struct rec rec;
-    int daemon;
+    char tmp[PATH_MAX], env_tmp[PATH_MAX + 8];
+    struct rec host, rec;
+    const char *env[] = { host.env_home, env_tmp, NULL };
 
-    snprintf(home, sizeof(home), "%s/home", tt_tmp());
     snprintf(tmp, sizeof(tmp), "%s/found-tmp", tt_tmp());
-    ck_assert_int_eq(mkdir(home, 0700), 0);
     ck_assert_int_eq(mkdir(tmp, 0700), 0);
-    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
     snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
-    daemon = daemon_found(env_home, home);
+    host_daemon(&host);
 
     record_cat(&rec, "found", env);
     ck_assert_msg(rec.daemon == 0, "record.sh started a daemon though one "
@@ -553,7 +546,8 @@ START_TEST(test_record_killed_leaves_no_session)
     ck_assert_int_eq(kill(rec.pid, SIGKILL), 0);
     ck_assert_int_eq(record_end(&rec), 128 + SIGKILL);
     all_gone(tmp);
-    session_gone(env_home, rec.session, NULL, daemon);
+    session_gone(host.env_home, rec.session, NULL);
+    host_end(&host);
 }
 END_TEST
 
@@ -573,29 +567,29 @@ START_TEST(test_record_killed_while_creating)
         "fi\n"
         "exec /usr/bin/lttng \"$@\"\n";
     char bin[PATH_MAX], path[PATH_MAX + 32], env_path[PATH_MAX * 2];
-    char home[PATH_MAX], tmp[PATH_MAX], recorder[PATH_MAX + 32];
-    char env_home[PATH_MAX + 16], env_tmp[PATH_MAX + 8], dir[PATH_MAX];
+    char tmp[PATH_MAX], recorder[PATH_MAX + 32];
+    char env_tmp[PATH_MAX + 8], dir[PATH_MAX];
+    const char *env_home;
+    struct rec host;
     char name[64], *text;
     struct tt_run r;
-    int daemon, status;
+    int status;
     pid_t pid;
 
     snprintf(bin, sizeof(bin), "%s/slow-create", tt_tmp());
-    snprintf(home, sizeof(home), "%s/creating-home", tt_tmp());
     snprintf(tmp, sizeof(tmp), "%s/creating-tmp", tt_tmp());
     ck_assert_int_eq(mkdir(bin, 0700), 0);
-    ck_assert_int_eq(mkdir(home, 0700), 0);
     ck_assert_int_eq(mkdir(tmp, 0700), 0);
     snprintf(path, sizeof(path), "%s/lttng", bin);
     script(path, lttng);
     snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin,
              getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
-    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", home);
     snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
     snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
     snprintf(dir, sizeof(dir), "%s/creating", tt_tmp());
     snprintf(name, sizeof(name), "ipclab-check-%d", (int)getpid());
-    daemon = daemon_found(env_home, home);
+    host_daemon(&host);
+    env_home = host.env_home;
 
     /* -n of a session that exists: refused in one line, and it stays */
     tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "create", name,
@@ -609,7 +603,7 @@ START_TEST(test_record_killed_while_creating)
                   "record.sh exit %d:\n%s", r.status, r.err);
     tt_run_free(&r);
     all_gone(tmp);
-    session_gone(env_home, NULL, name, 0);
+    session_gone(env_home, NULL, name);
     tt_exec(&r, (const char *[]){ "env", env_home, "lttng", "destroy", name,
             NULL });
     ck_assert_msg(r.status == 0, "lttng destroy: %s", r.err);
@@ -625,7 +619,8 @@ START_TEST(test_record_killed_while_creating)
     ck_assert_int_eq(kill(pid, SIGKILL), 0);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     all_gone(tmp);
-    session_gone(env_home, name, NULL, daemon);
+    session_gone(env_home, name, NULL);
+    host_end(&host);
 }
 END_TEST
 
