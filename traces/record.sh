@@ -208,6 +208,11 @@ start_sessiond() {
         [ -z "$pids" ] || echo "record.sh: warning: the --pid processes" \
             "cannot join a session daemon started here ('$user_home' is" \
             "not writable): they are not recorded" >&2
+        # a user's daemon makes its sockets there (.lttng/ustconsumerd64/
+        # command, 30 more characters), and a socket's path has 107 at most
+        [ "$(id -u)" = 0 ] || [ ${#work} -le 72 ] ||
+            fail "TMPDIR '${TMPDIR:-/tmp}' is too long for a session" \
+                 "daemon's socket paths: use a shorter one (TMPDIR=/tmp)"
         mkdir "$work/home" || fail "cannot create a directory for LTTNG_HOME"
         export LTTNG_HOME="$work/home"
     fi

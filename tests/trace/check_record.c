@@ -624,6 +624,36 @@ START_TEST(test_record_killed_while_creating)
 }
 END_TEST
 
+/* A TMPDIR too long for the sockets of a daemon started in it: said so,
+   in one line, not "cannot start a session daemon" */
+START_TEST(test_record_long_tmpdir)
+{
+    char tmp[PATH_MAX], env_tmp[PATH_MAX + 8], env_home[PATH_MAX + 16];
+    char recorder[PATH_MAX + 32], dir[PATH_MAX];
+    struct tt_run r;
+
+    if (geteuid() == 0) {
+        h_skip_note("root's session daemon keeps its sockets in /var/run");
+        return;
+    }
+    snprintf(tmp, sizeof(tmp), "%s/%.*s", tt_tmp(), 60,
+             "a-temporary-directory-of-a-long-name-deep-in-a-home-of-its-own");
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
+    snprintf(env_home, sizeof(env_home), "LTTNG_HOME=%s", tmp);
+    snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
+    snprintf(dir, sizeof(dir), "%s/long", tt_tmp());
+    tt_exec(&r, (const char *[]){ "env", env_tmp, env_home, recorder, "-o",
+            dir, "--", "true", NULL });
+    ck_assert_msg(r.status == 1 && tt_count_lines(r.err, "") == 1 &&
+                  strstr(r.err, "is too long for a session daemon's socket "
+                         "paths") != NULL, "record.sh exit %d:\n%s",
+                  r.status, r.err);
+    tt_run_free(&r);
+    all_gone(tmp);
+}
+END_TEST
+
 /*
  * Two root recordings at once share root's session daemon, whatever
  * their lock directories: the first to end must not stop it under the
@@ -663,6 +693,7 @@ record_suite(void)
     tcase_add_test(core, test_record_killed_while_daemon_starts);
     tcase_add_test(core, test_record_killed_leaves_no_session);
     tcase_add_test(core, test_record_killed_while_creating);
+    tcase_add_test(core, test_record_long_tmpdir);
     tcase_add_test(core, test_record_root_runs_share_daemon);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
