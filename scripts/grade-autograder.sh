@@ -27,12 +27,14 @@ set -eu
 script_help "$@"
 
 only=""
-if [ "${1:-}" = --ex ] && [ $# -ge 2 ]; then only=$2; shift 2; fi
-case "$only" in
-*[!0-9a-z,-]*) echo "grade-autograder.sh: --ex '$only': exercise numbers" \
-    "(04, or 01,04) expected" >&2; exit 2 ;;
+ex=""
+if [ "${1:-}" = --ex ]; then ex=1; only=${2:-}; shift; shift $(($# > 0)); fi
+# an --ex that names no exercise (missing, empty) would pack them all
+case "$ex$(printf '%s' "$only" | tr -d ,)" in
+*[!0-9a-z-]*|1) echo "grade-autograder.sh: --ex" \
+    "'$only': exercise numbers (04, or 01,04) expected" >&2; exit 2 ;;
 esac
-[ $# -ge 1 ] && [ $# -le 2 ] || {
+[ $# -ge 1 ] && [ $# -le 2 ] && case $1 in ''|-*) false ;; esac || {
     echo "usage: $0 [--ex NN[,NN...]] OUT.zip [HIDDEN-DIR]" >&2; exit 2; }
 out=$1
 hidden=${2:-}

@@ -60,14 +60,18 @@ words() {
         echo "grade.sh: $1 '$2' names nothing" >&2; exit 2 ;; esac
 }
 while [ $# -gt 0 ]; do
+    # an empty value (an unset variable) would grade elsewhere, or less
+    case "$1" in --build|--out|--ex|--tests|--hidden)
+        [ $# -ge 2 ] || usage
+        [ -n "$2" ] || { echo "grade.sh: $1 '' names nothing" >&2; exit 2; }
+    esac
     case "$1" in
-    --build) [ $# -ge 2 ] || usage; build=$2; shift 2 ;;
-    --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
-    --ex) [ $# -ge 2 ] || usage; words "$1" "$2"; only="$only $w"; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --ex) words "$1" "$2"; only="$only $w"; shift 2 ;;
     --solution) solution=1; shift ;;
-    --tests) [ $# -ge 2 ] || usage; words "$1" "$2"; tests="$tests $w"
-        shift 2 ;;
-    --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
+    --tests) words "$1" "$2"; tests="$tests $w"; shift 2 ;;
+    --hidden) hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift
         [ -n "$hidden" ] || { echo "grade.sh: --hidden-from-env:" \
             "GRADE_HIDDEN_DIR is not set" >&2; exit 2; } ;;

@@ -755,6 +755,21 @@ START_TEST(test_grading_usage)
                 "--tests '' names nothing", 60000);
     usage_error("scripts/grade.sh --ex '0*' --out \"$4\"",
                 "names, not patterns", 60000);
+    /* an empty value (an unset variable) grades elsewhere, or less:
+       --build '' built into /grade and exited 0 with 0/0 */
+    usage_error("scripts/grade.sh --ex 01 --tests make_existing --build '' "
+                "--out \"$4\"", "--build '' names nothing", 60000);
+    usage_error("scripts/grade.sh --ex 01 --tests make_existing --hidden '' "
+                "--out \"$4\"", "--hidden '' names nothing", 60000);
+    usage_error("scripts/grade.sh --ex 01 --tests make_existing --out \"$4\" "
+                "--out ''", "--out '' names nothing", 60000);
+    /* a missing --ex value, or an OUT like an option, was taken as OUT */
+    usage_error("scripts/grade-autograder.sh --ex", "--ex '': exercise "
+                "numbers", 60000);
+    usage_error("scripts/grade-autograder.sh --ex , \"$2\"", "--ex ','",
+                60000);
+    usage_error("scripts/grade-autograder.sh -x.zip", "usage:", 60000);
+    usage_error("scripts/grade-handout.sh ''", "usage:", 60000);
     usage_error("env CK_TIMEOUT_MULTIPLIER=x scripts/grade.sh --ex 01 "
                 "--out \"$4\"", "CK_TIMEOUT_MULTIPLIER", 60000);
     usage_error("env GRADE_BUDGET=9m scripts/grade.sh --ex 01 --out \"$4\"",
