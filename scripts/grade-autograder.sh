@@ -17,8 +17,9 @@
 #   - takes from /autograder/submission only the files each exercise's
 #     MANIFEST names, found at any depth (of several of one name, the one
 #     in a folder NN-name), regular files only, over the skeletons;
-#   - runs 'make grade' into /autograder/results (results.json), whose
-#     output starts with what was taken and what was not found.
+#   - runs 'make grade' and writes its results.json alone into
+#     /autograder/results, beside Gradescope's stdout, its output
+#     starting with what was taken and what was not found.
 #
 # AUTOGRADER_ROOT (default /autograder) moves that tree: to grade a batch
 # of submissions locally (docs/instructor.md, "Grade locally"), for tests.
@@ -158,11 +159,12 @@ grep -q '^NOT' "$notes" && echo "your submission holds:" \
 cat "$notes"
 # the hidden tests' place through the environment: no command line
 [ ! -d hidden ] || export GRADE_HIDDEN="$root/source/hidden"
-make grade GRADE_OUT="$res" EX="$only"
+# graded apart: $res holds Gradescope's own files too (stdout: this output)
+make grade GRADE_OUT="$tmp/out" EX="$only"
 status=$?
-if [ -s "$res/results.json" ] &&
+if [ -s "$tmp/out/results.json" ] &&
     jq --rawfile notes "$notes" '.output = $notes + "\n" + .output' \
-        "$res/results.json" >"$tmp/results.json" &&
+        "$tmp/out/results.json" >"$tmp/results.json" &&
     mv "$tmp/results.json" "$res/results.json"; then
     exit 0
 fi

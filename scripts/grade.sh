@@ -159,10 +159,12 @@ rows="$private/rows"            # ex, test, score, max, PASS/FAIL, reason,
 : >"$rows"                      # description, log, visibility
 
 # the old results go once every usage error is ruled out (the tests'
-# names too, known after the builds); anything else there is not ours
+# names too, known after the builds); a directory holding anything else
+# is not ours
 if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
-        { [ -e "$out/results.json" ] || [ -d "$out/log" ] ||
-          [ -z "$(ls -A "$out")" ]; }; }; then
+        [ -z "$(find "$out" -mindepth 1 -maxdepth 1 ! -name log \
+            ! -name results.json ! -name results.tap \
+            ! -name results.json.tmp ! -name results.tap.tmp)" ]; }; then
     echo "grade.sh: '$out' is not an earlier grading's results: not" \
         "replaced (choose another GRADE_OUT, or remove it)" >&2
     exit 2

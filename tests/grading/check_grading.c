@@ -456,20 +456,29 @@ copy_file(const char *from, const char *to)
     free(text);
 }
 
-/* Run the unpacked autograder's run_autograder on the tree 'root' (as
-   Gradescope lays it out); its results.json (of check_json()'s shape if
-   'every' exercise was graded), or the test fails */
+/* Run the unpacked autograder's run_autograder on the tree 'root' as
+   Gradescope does, its output into results/stdout, then copied to log;
+   its results.json (of check_json()'s shape if 'every' exercise was
+   graded), or the test fails */
 static char *
 run_autograder(const char *root, const char *log, int every)
 {
     char end[600], env_root[PATH_MAX + 32], path[PATH_MAX + 64];
+    char out[PATH_MAX + 64];
     int status;
 
     snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
+    snprintf(path, sizeof(path), "%s/results", root);
+    ck_assert_msg(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s: %s",
+                  path, strerror(errno));
+    snprintf(out, sizeof(out), "%s/results/stdout", root);
     snprintf(path, sizeof(path), "%s/source/run_autograder", root);
     status = h_run((const char *[]){ "/usr/bin/env", "-u", "MAKEFLAGS",
                    "-u", "MFLAGS", "-u", "MAKELEVEL", env_root, path, NULL },
-                   NULL, log, log, 900000);
+                   NULL, out, out, 900000);
+    ck_assert_msg(access(out, F_OK) == 0, "run_autograder removed "
+                  "Gradescope's results/stdout");
+    copy_file(out, log);
     ck_assert_msg(status == 0, "run_autograder exited %d: %s", status,
                   tail(log, end, sizeof(end)));
     snprintf(path, sizeof(path), "%s/results/results.json", root);
@@ -770,6 +779,14 @@ START_TEST(test_grading_usage)
                 60000);
     usage_error("scripts/grade-autograder.sh -x.zip", "usage:", 60000);
     usage_error("scripts/grade-handout.sh ''", "usage:", 60000);
+    /* results.json beside files of the instructor's: none is removed */
+    ck_assert_int_eq(mkdir(h_tmpdir_path("mixed"), 0700), 0);
+    h_write_file(h_tmpdir_path("mixed/results.json"), "{}\n");
+    h_write_file(h_tmpdir_path("mixed/notes.txt"), "mine\n");
+    usage_error("scripts/grade.sh --ex 01 --out \"${2%/*}/mixed\"",
+                "is not an earlier grading's results", 60000);
+    ck_assert_msg(access(h_tmpdir_path("mixed/notes.txt"), F_OK) == 0,
+                  "grade.sh removed a file of the instructor's in --out");
     usage_error("env CK_TIMEOUT_MULTIPLIER=x scripts/grade.sh --ex 01 "
                 "--out \"$4\"", "CK_TIMEOUT_MULTIPLIER", 60000);
     usage_error("env GRADE_BUDGET=9m scripts/grade.sh --ex 01 --out \"$4\"",
