@@ -32,7 +32,8 @@
 #
 # --tests grades only the tests named (in every exercise selected); a
 # name none of them has is a usage error, even when their tests do not
-# compile. --ex and --tests given twice add up.
+# compile. --ex and --tests given twice add up; --build, --out and
+# --hidden (or --hidden-from-env), given twice, are a usage error.
 #
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
@@ -46,6 +47,7 @@ only=""
 tests=""
 solution=0
 hidden=""
+once=""
 usage() {
     sed -n '3,5s/^# \{0,1\}//p' "$0" >&2
     exit 2
@@ -64,6 +66,13 @@ while [ $# -gt 0 ]; do
     case "$1" in --build|--out|--ex|--tests|--hidden)
         [ $# -ge 2 ] || usage
         [ -n "$2" ] || { echo "grade.sh: $1 '' names nothing" >&2; exit 2; }
+    esac
+    # one place each: a second would silently replace the first
+    case "$1" in --build|--out|--hidden*)
+        case "$once " in *" ${1%-from-env} "*)
+            echo "grade.sh: $1: ${1%-from-env} given twice (only --ex" \
+                "and --tests add up)" >&2; exit 2 ;; esac
+        once="$once ${1%-from-env}"
     esac
     case "$1" in
     --build) build=$2; shift 2 ;;

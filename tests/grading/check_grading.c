@@ -772,6 +772,10 @@ START_TEST(test_grading_usage)
                 "--out \"$4\"", "--hidden '' names nothing", 60000);
     usage_error("scripts/grade.sh --ex 01 --tests make_existing --out \"$4\" "
                 "--out ''", "--out '' names nothing", 60000);
+    /* a second hidden directory silently replaced the first */
+    usage_error("scripts/grade.sh --ex 01 --tests make_existing --hidden "
+                "\"$3\" --hidden \"$3\" --out \"$4\"",
+                "--hidden given twice", 60000);
     /* a missing --ex value, or an OUT like an option, was taken as OUT */
     usage_error("scripts/grade-autograder.sh --ex", "--ex '': exercise "
                 "numbers", 60000);
