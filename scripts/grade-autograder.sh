@@ -100,6 +100,7 @@ cd "$root/source" || exit 1
 # student's output, before the grading's table
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM      # killed: the EXIT trap still removes it
 # the submission's regular files, copied where a newline in a name is a
 # '?': below, one name a line (one that cannot be copied is named)
 sub=$tmp/sub

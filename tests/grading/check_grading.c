@@ -32,6 +32,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -510,8 +511,10 @@ START_TEST(test_grading_autograder)
     const char *dir = h_tmpdir();
     char arg_build[PATH_MAX + 8], log[PATH_MAX], zip[PATH_MAX];
     char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64];
+    char env_root[PATH_MAX + 32], tmpdir[PATH_MAX + 80];
     char *json, *sol;
     int status;
+    pid_t pid;
 
     snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
     snprintf(log, sizeof(log), "%s/autograder.log", dir);
@@ -631,6 +634,22 @@ START_TEST(test_grading_autograder)
                   "for exercise 04 alone did not grade 04 alone, at full "
                   "marks: %s", tail(log, end, sizeof(end)));
     free(json);
+
+    /* killed while it grades: run_autograder leaves nothing in TMPDIR */
+    snprintf(path, sizeof(path), "%s/tmp", root);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", path);
+    snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
+    snprintf(from, sizeof(from), "%s/source/run_autograder", root);
+    snprintf(log, sizeof(log), "%s/killed.log", dir);
+    pid = h_spawn((const char *[]){ "/usr/bin/env", "-u", "MAKEFLAGS", "-u",
+                  "MFLAGS", "-u", "MAKELEVEL", env_root, tmpdir, from, NULL },
+                  NULL, NULL, log);
+    free(h_wait_for_text(log, "grade: building", pid, 600000));
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    h_wait(pid, 900000);
+    ck_assert_msg(rmdir(path) == 0, "run_autograder, killed, left files in "
+                  "TMPDIR: %s", strerror(errno));
 }
 END_TEST
 
