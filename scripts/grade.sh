@@ -149,7 +149,8 @@ cg_ooms() {                     # how many processes the memory limit killed
     done | awk '$1 == "oom_kill" { n += $2 } END { print n + 0 }'
 }
 cleanup() {
-    [ -z "$test_uid" ] || { end_uid; forget_uid; cg_drop; }
+    # (not yet defined when an early error exits)
+    [ -z "$test_uid" ] || { { end_uid; forget_uid; } 2>/dev/null; cg_drop; }
     rm -rf "$work"
 }
 test_uid=""
@@ -228,6 +229,10 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
     cp scripts/lib/server.sh "$stage/scripts/lib/"
     chmod -R a+rX "$stage"
     chmod 0711 "$sbuild/grade"  # the grading programs: root's alone
+    # else every test fails, the reference solutions' too
+    $run_as test -x "$sbuild/bin" || { echo "grade.sh: the tests' uid" \
+        "cannot enter '$work': set TMPDIR to a directory others may enter" >&2
+        exit 2; }
 elif [ "$(id -u)" = 0 ]; then
     note="NOTE: GRADE_USER=root: the student's code was compiled and ran \
 as root, with none of the grader's protections (docs/instructor.md, \

@@ -635,9 +635,11 @@ START_TEST(test_grading_autograder)
                   "marks: %s", tail(log, end, sizeof(end)));
     free(json);
 
-    /* killed while it grades: run_autograder leaves nothing in TMPDIR */
-    snprintf(path, sizeof(path), "%s/tmp", root);
-    ck_assert_int_eq(mkdir(path, 0755), 0);
+    /* killed while it grades: run_autograder leaves nothing in TMPDIR
+       (one that the tests' uid may enter) */
+    snprintf(path, sizeof(path), "/tmp/ipclab-killed.XXXXXX");
+    ck_assert_msg(mkdtemp(path) != NULL && chmod(path, 0755) == 0,
+                  "mkdtemp %s: %s", path, strerror(errno));
     snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", path);
     snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
     snprintf(from, sizeof(from), "%s/source/run_autograder", root);
@@ -648,8 +650,11 @@ START_TEST(test_grading_autograder)
     free(h_wait_for_text(log, "grade: building", pid, 600000));
     ck_assert_int_eq(kill(pid, SIGTERM), 0);
     h_wait(pid, 900000);
-    ck_assert_msg(rmdir(path) == 0, "run_autograder, killed, left files in "
-                  "TMPDIR: %s", strerror(errno));
+    status = rmdir(path) == 0 ? 0 : errno;
+    if (status != 0)
+        h_rmtree(path);
+    ck_assert_msg(status == 0, "run_autograder, killed, left files in "
+                  "TMPDIR: %s", strerror(status));
 }
 END_TEST
 
@@ -791,6 +796,14 @@ START_TEST(test_grading_usage)
                 "--out \"$4\"", "--hidden '' names nothing", 60000);
     usage_error("scripts/grade.sh --ex 01 --tests make_existing --out \"$4\" "
                 "--out ''", "--out '' names nothing", 60000);
+    /* as root, a TMPDIR the tests' uid cannot enter failed every test */
+    if (geteuid() == 0) {
+        ck_assert_int_eq(mkdir(h_tmpdir_path("closed"), 0700), 0);
+        ck_assert_int_eq(mkdir(h_tmpdir_path("closed/t"), 0755), 0);
+        usage_error("env TMPDIR=\"${2%/*}/closed/t\" scripts/grade.sh --ex 01 "
+                    "--tests make_existing --out \"$4\"",
+                    "set TMPDIR to a directory others may enter", 60000);
+    }
     /* a second hidden directory silently replaced the first */
     usage_error("scripts/grade.sh --ex 01 --tests make_existing --hidden "
                 "\"$3\" --hidden \"$3\" --out \"$4\"",
