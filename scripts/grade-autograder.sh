@@ -17,8 +17,9 @@
 #   - takes from /autograder/submission only the files each exercise's
 #     MANIFEST names, found at any depth (of several of one name, the one
 #     in a folder NN-name), regular files only, over the skeletons;
-#   - runs 'make grade' into /autograder/results (results.json), whose
-#     output starts with what was taken and what was not found.
+#   - runs 'make grade' and writes its results.json alone into
+#     /autograder/results, beside Gradescope's stdout, its output
+#     starting with what was taken and what was not found.
 #
 # AUTOGRADER_ROOT (default /autograder) moves that tree: to grade a batch
 # of submissions locally (docs/instructor.md, "Grade locally"), for tests.
@@ -27,12 +28,14 @@ set -eu
 script_help "$@"
 
 only=""
-if [ "${1:-}" = --ex ] && [ $# -ge 2 ]; then only=$2; shift 2; fi
-case "$only" in
-*[!0-9a-z,-]*) echo "grade-autograder.sh: --ex '$only': exercise numbers" \
-    "(04, or 01,04) expected" >&2; exit 2 ;;
+ex=""
+if [ "${1:-}" = --ex ]; then ex=1; only=${2:-}; shift; shift $(($# > 0)); fi
+# an --ex that names no exercise (missing, empty) would pack them all
+case "$ex$(printf '%s' "$only" | tr -d ,)" in
+*[!0-9a-z-]*|1) echo "grade-autograder.sh: --ex" \
+    "'$only': exercise numbers (04, or 01,04) expected" >&2; exit 2 ;;
 esac
-[ $# -ge 1 ] && [ $# -le 2 ] || {
+[ $# -ge 1 ] && [ $# -le 2 ] && case $1 in ''|-*) false ;; esac || {
     echo "usage: $0 [--ex NN[,NN...]] OUT.zip [HIDDEN-DIR]" >&2; exit 2; }
 out=$1
 hidden=${2:-}
@@ -97,6 +100,7 @@ cd "$root/source" || exit 1
 # student's output, before the grading's table
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM      # killed: the EXIT trap still removes it
 # the submission's regular files, copied where a newline in a name is a
 # '?': below, one name a line (one that cannot be copied is named)
 sub=$tmp/sub
@@ -156,11 +160,12 @@ grep -q '^NOT' "$notes" && echo "your submission holds:" \
 cat "$notes"
 # the hidden tests' place through the environment: no command line
 [ ! -d hidden ] || export GRADE_HIDDEN="$root/source/hidden"
-make grade GRADE_OUT="$res" EX="$only"
+# graded apart: $res holds Gradescope's own files too (stdout: this output)
+make grade GRADE_OUT="$tmp/out" EX="$only"
 status=$?
-if [ -s "$res/results.json" ] &&
+if [ -s "$tmp/out/results.json" ] &&
     jq --rawfile notes "$notes" '.output = $notes + "\n" + .output' \
-        "$res/results.json" >"$tmp/results.json" &&
+        "$tmp/out/results.json" >"$tmp/results.json" &&
     mv "$tmp/results.json" "$res/results.json"; then
     exit 0
 fi

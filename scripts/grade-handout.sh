@@ -18,7 +18,7 @@ set -eu
 . "$(dirname "$0")/lib/help.sh"
 script_help "$@"
 
-[ $# -eq 1 ] || { echo "usage: $0 OUT.tar.gz" >&2; exit 2; }
+[ $# -eq 1 ] && case $1 in ''|-*) false ;; esac || { echo "usage: $0 OUT.tar.gz" >&2; exit 2; }
 out=$1
 [ -f Makefile ] && [ -d exercises ] || {
     echo "grade-handout.sh: run me from the kit's top directory" >&2; exit 2; }

@@ -32,7 +32,8 @@
 #
 # --tests grades only the tests named (in every exercise selected); a
 # name none of them has is a usage error, even when their tests do not
-# compile. --ex and --tests given twice add up.
+# compile. --ex and --tests given twice add up; --build, --out and
+# --hidden (or --hidden-from-env), given twice, are a usage error.
 #
 # Exit status: 0 when grading ran (whatever the score); with --solution,
 # 0 only for full marks; 2 on usage errors; 1 when the kit cannot build
@@ -46,6 +47,7 @@ only=""
 tests=""
 solution=0
 hidden=""
+once=""
 usage() {
     sed -n '3,5s/^# \{0,1\}//p' "$0" >&2
     exit 2
@@ -60,14 +62,25 @@ words() {
         echo "grade.sh: $1 '$2' names nothing" >&2; exit 2 ;; esac
 }
 while [ $# -gt 0 ]; do
+    # an empty value (an unset variable) would grade elsewhere, or less
+    case "$1" in --build|--out|--ex|--tests|--hidden)
+        [ $# -ge 2 ] || usage
+        [ -n "$2" ] || { echo "grade.sh: $1 '' names nothing" >&2; exit 2; }
+    esac
+    # one place each: a second would silently replace the first
+    case "$1" in --build|--out|--hidden*)
+        case "$once " in *" ${1%-from-env} "*)
+            echo "grade.sh: $1: ${1%-from-env} given twice (only --ex" \
+                "and --tests add up)" >&2; exit 2 ;; esac
+        once="$once ${1%-from-env}"
+    esac
     case "$1" in
-    --build) [ $# -ge 2 ] || usage; build=$2; shift 2 ;;
-    --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
-    --ex) [ $# -ge 2 ] || usage; words "$1" "$2"; only="$only $w"; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --ex) words "$1" "$2"; only="$only $w"; shift 2 ;;
     --solution) solution=1; shift ;;
-    --tests) [ $# -ge 2 ] || usage; words "$1" "$2"; tests="$tests $w"
-        shift 2 ;;
-    --hidden) [ $# -ge 2 ] || usage; hidden=$2; shift 2 ;;
+    --tests) words "$1" "$2"; tests="$tests $w"; shift 2 ;;
+    --hidden) hidden=$2; shift 2 ;;
     --hidden-from-env) hidden=${GRADE_HIDDEN_DIR:-}; shift
         [ -n "$hidden" ] || { echo "grade.sh: --hidden-from-env:" \
             "GRADE_HIDDEN_DIR is not set" >&2; exit 2; } ;;
@@ -136,7 +149,8 @@ cg_ooms() {                     # how many processes the memory limit killed
     done | awk '$1 == "oom_kill" { n += $2 } END { print n + 0 }'
 }
 cleanup() {
-    [ -z "$test_uid" ] || { end_uid; forget_uid; cg_drop; }
+    # (not yet defined when an early error exits)
+    [ -z "$test_uid" ] || { { end_uid; forget_uid; } 2>/dev/null; cg_drop; }
     rm -rf "$work"
 }
 test_uid=""
@@ -155,10 +169,12 @@ rows="$private/rows"            # ex, test, score, max, PASS/FAIL, reason,
 : >"$rows"                      # description, log, visibility
 
 # the old results go once every usage error is ruled out (the tests'
-# names too, known after the builds); anything else there is not ours
+# names too, known after the builds); a directory holding anything else
+# is not ours
 if [ -e "$out" ] && ! { [ -d "$out" ] && [ ! -L "$out" ] &&
-        { [ -e "$out/results.json" ] || [ -d "$out/log" ] ||
-          [ -z "$(ls -A "$out")" ]; }; }; then
+        [ -z "$(find "$out" -mindepth 1 -maxdepth 1 ! -name log \
+            ! -name results.json ! -name results.tap \
+            ! -name results.json.tmp ! -name results.tap.tmp)" ]; }; then
     echo "grade.sh: '$out' is not an earlier grading's results: not" \
         "replaced (choose another GRADE_OUT, or remove it)" >&2
     exit 2
@@ -213,6 +229,10 @@ if [ "$(id -u)" = 0 ] && [ "${GRADE_USER:-}" != root ]; then
     cp scripts/lib/server.sh "$stage/scripts/lib/"
     chmod -R a+rX "$stage"
     chmod 0711 "$sbuild/grade"  # the grading programs: root's alone
+    # else every test fails, the reference solutions' too
+    $run_as test -x "$sbuild/bin" || { echo "grade.sh: the tests' uid" \
+        "cannot enter '$work': set TMPDIR to a directory others may enter" >&2
+        exit 2; }
 elif [ "$(id -u)" = 0 ]; then
     note="NOTE: GRADE_USER=root: the student's code was compiled and ran \
 as root, with none of the grader's protections (docs/instructor.md, \

@@ -32,6 +32,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,20 +457,29 @@ copy_file(const char *from, const char *to)
     free(text);
 }
 
-/* Run the unpacked autograder's run_autograder on the tree 'root' (as
-   Gradescope lays it out); its results.json (of check_json()'s shape if
-   'every' exercise was graded), or the test fails */
+/* Run the unpacked autograder's run_autograder on the tree 'root' as
+   Gradescope does, its output into results/stdout, then copied to log;
+   its results.json (of check_json()'s shape if 'every' exercise was
+   graded), or the test fails */
 static char *
 run_autograder(const char *root, const char *log, int every)
 {
     char end[600], env_root[PATH_MAX + 32], path[PATH_MAX + 64];
+    char out[PATH_MAX + 64];
     int status;
 
     snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
+    snprintf(path, sizeof(path), "%s/results", root);
+    ck_assert_msg(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s: %s",
+                  path, strerror(errno));
+    snprintf(out, sizeof(out), "%s/results/stdout", root);
     snprintf(path, sizeof(path), "%s/source/run_autograder", root);
     status = h_run((const char *[]){ "/usr/bin/env", "-u", "MAKEFLAGS",
                    "-u", "MFLAGS", "-u", "MAKELEVEL", env_root, path, NULL },
-                   NULL, log, log, 900000);
+                   NULL, out, out, 900000);
+    ck_assert_msg(access(out, F_OK) == 0, "run_autograder removed "
+                  "Gradescope's results/stdout");
+    copy_file(out, log);
     ck_assert_msg(status == 0, "run_autograder exited %d: %s", status,
                   tail(log, end, sizeof(end)));
     snprintf(path, sizeof(path), "%s/results/results.json", root);
@@ -501,8 +511,10 @@ START_TEST(test_grading_autograder)
     const char *dir = h_tmpdir();
     char arg_build[PATH_MAX + 8], log[PATH_MAX], zip[PATH_MAX];
     char root[PATH_MAX], path[PATH_MAX + 64], from[PATH_MAX + 64];
+    char env_root[PATH_MAX + 32], tmpdir[PATH_MAX + 80];
     char *json, *sol;
     int status;
+    pid_t pid;
 
     snprintf(arg_build, sizeof(arg_build), "BUILD=%s", h_build_name());
     snprintf(log, sizeof(log), "%s/autograder.log", dir);
@@ -622,6 +634,27 @@ START_TEST(test_grading_autograder)
                   "for exercise 04 alone did not grade 04 alone, at full "
                   "marks: %s", tail(log, end, sizeof(end)));
     free(json);
+
+    /* killed while it grades: run_autograder leaves nothing in TMPDIR
+       (one that the tests' uid may enter) */
+    snprintf(path, sizeof(path), "/tmp/ipclab-killed.XXXXXX");
+    ck_assert_msg(mkdtemp(path) != NULL && chmod(path, 0755) == 0,
+                  "mkdtemp %s: %s", path, strerror(errno));
+    snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", path);
+    snprintf(env_root, sizeof(env_root), "AUTOGRADER_ROOT=%s", root);
+    snprintf(from, sizeof(from), "%s/source/run_autograder", root);
+    snprintf(log, sizeof(log), "%s/killed.log", dir);
+    pid = h_spawn((const char *[]){ "/usr/bin/env", "-u", "MAKEFLAGS", "-u",
+                  "MFLAGS", "-u", "MAKELEVEL", env_root, tmpdir, from, NULL },
+                  NULL, NULL, log);
+    free(h_wait_for_text(log, "grade: building", pid, 600000));
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    h_wait(pid, 900000);
+    status = rmdir(path) == 0 ? 0 : errno;
+    if (status != 0)
+        h_rmtree(path);
+    ck_assert_msg(status == 0, "run_autograder, killed, left files in "
+                  "TMPDIR: %s", strerror(status));
 }
 END_TEST
 
@@ -755,6 +788,41 @@ START_TEST(test_grading_usage)
                 "--tests '' names nothing", 60000);
     usage_error("scripts/grade.sh --ex '0*' --out \"$4\"",
                 "names, not patterns", 60000);
+    /* an empty value (an unset variable) grades elsewhere, or less:
+       --build '' built into /grade and exited 0 with 0/0 */
+    usage_error("scripts/grade.sh --ex 01 --tests make_existing --build '' "
+                "--out \"$4\"", "--build '' names nothing", 60000);
+    usage_error("scripts/grade.sh --ex 01 --tests make_existing --hidden '' "
+                "--out \"$4\"", "--hidden '' names nothing", 60000);
+    usage_error("scripts/grade.sh --ex 01 --tests make_existing --out \"$4\" "
+                "--out ''", "--out '' names nothing", 60000);
+    /* as root, a TMPDIR the tests' uid cannot enter failed every test */
+    if (geteuid() == 0) {
+        ck_assert_int_eq(mkdir(h_tmpdir_path("closed"), 0700), 0);
+        ck_assert_int_eq(mkdir(h_tmpdir_path("closed/t"), 0755), 0);
+        usage_error("env TMPDIR=\"${2%/*}/closed/t\" scripts/grade.sh --ex 01 "
+                    "--tests make_existing --out \"$4\"",
+                    "set TMPDIR to a directory others may enter", 60000);
+    }
+    /* a second hidden directory silently replaced the first */
+    usage_error("scripts/grade.sh --ex 01 --tests make_existing --hidden "
+                "\"$3\" --hidden \"$3\" --out \"$4\"",
+                "--hidden given twice", 60000);
+    /* a missing --ex value, or an OUT like an option, was taken as OUT */
+    usage_error("scripts/grade-autograder.sh --ex", "--ex '': exercise "
+                "numbers", 60000);
+    usage_error("scripts/grade-autograder.sh --ex , \"$2\"", "--ex ','",
+                60000);
+    usage_error("scripts/grade-autograder.sh -x.zip", "usage:", 60000);
+    usage_error("scripts/grade-handout.sh ''", "usage:", 60000);
+    /* results.json beside files of the instructor's: none is removed */
+    ck_assert_int_eq(mkdir(h_tmpdir_path("mixed"), 0700), 0);
+    h_write_file(h_tmpdir_path("mixed/results.json"), "{}\n");
+    h_write_file(h_tmpdir_path("mixed/notes.txt"), "mine\n");
+    usage_error("scripts/grade.sh --ex 01 --out \"${2%/*}/mixed\"",
+                "is not an earlier grading's results", 60000);
+    ck_assert_msg(access(h_tmpdir_path("mixed/notes.txt"), F_OK) == 0,
+                  "grade.sh removed a file of the instructor's in --out");
     usage_error("env CK_TIMEOUT_MULTIPLIER=x scripts/grade.sh --ex 01 "
                 "--out \"$4\"", "CK_TIMEOUT_MULTIPLIER", 60000);
     usage_error("env GRADE_BUDGET=9m scripts/grade.sh --ex 01 --out \"$4\"",
