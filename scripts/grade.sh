@@ -85,7 +85,7 @@ while [ $# -gt 0 ]; do
         [ -n "$hidden" ] || { echo "grade.sh: --hidden-from-env:" \
             "GRADE_HIDDEN_DIR is not set" >&2; exit 2; } ;;
     -h|--help) script_help "$1" ;;
-    *) usage ;;
+    *) echo "grade.sh: unknown option '$1'" >&2; usage ;;
     esac
 done
 tests=$(printf '%s\n' "$tests" | sed 's/^ *//; s/ *$//; s/  */ /g')

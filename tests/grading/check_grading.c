@@ -776,6 +776,8 @@ START_TEST(test_grading_usage)
 
     usage_error("scripts/grade.sh --ex 01,9 --out \"$4\"",
                 "no exercise '9'", 60000);
+    usage_error("scripts/grade.sh --ex 01 --tets x --out \"$4\"",
+                "unknown option '--tets'", 60000);
     /* a second --ex adds to the first, never replaces it */
     usage_error("scripts/grade.sh --ex 9 --ex 01 --out \"$4\"",
                 "no exercise '9'", 60000);
