@@ -133,12 +133,13 @@ if [ -e "$out" ]; then
     mv "$out" "$out.old" || fail "cannot move the old '$out' aside"
 fi
 
+me=$(id -u)
 # root's session daemon is the system's (LTTNG_HOME does not move its
 # sockets): every root recording, whatever its IPCLAB_LOCK_DIR, shares
 # it. Each holds a shared lock on fd 7 while it may use it; the watcher
 # of the one that started it stops it under the exclusive lock only.
 rootlock=""
-if [ "$(id -u)" = 0 ]; then
+if [ "$me" = 0 ]; then
     rootlock=/run/ipclab-record.lock
     exec 7>>"$rootlock" || fail "cannot open '$rootlock'"
     flock -s 7 || fail "cannot lock '$rootlock'"
@@ -210,7 +211,7 @@ start_sessiond() {
             "not writable): they are not recorded" >&2
         # a user's daemon makes its sockets there (.lttng/ustconsumerd64/
         # command, 30 more characters), and a socket's path has 107 at most
-        [ "$(id -u)" = 0 ] || [ ${#work} -le 72 ] ||
+        [ "$me" = 0 ] || [ ${#work} -le 72 ] ||
             fail "TMPDIR '${TMPDIR:-/tmp}' is too long for a session" \
                  "daemon's socket paths: use a shorter one (TMPDIR=/tmp)"
         mkdir "$work/home" || fail "cannot create a directory for LTTNG_HOME"
@@ -256,9 +257,9 @@ say lttng enable-event --userspace --session="$name" $channel 'ipclab:*' \
 # Without one, ipclab-trace follows the process tree only.
 ns_cmd=""
 ns_ctx=""
-if [ "$(id -u)" = 0 ] && unshare --uts true 2>/dev/null; then
+if [ "$me" = 0 ] && unshare --uts true 2>/dev/null; then
     ns_cmd="unshare --uts --"
-elif [ "$(id -u)" != 0 ] &&
+elif [ "$me" != 0 ] &&
      unshare --map-current-user --uts true 2>/dev/null; then
     ns_cmd="unshare --map-current-user --uts --"
 fi
@@ -269,7 +270,7 @@ say lttng add-context --userspace --session="$name" $channel --type=vpid \
 # Only our uid (and the --pid processes' uids): a root session daemon also
 # hears every other user's ipclab programs. LTTng cannot follow a process
 # tree (children's vpids are unknown in advance): record.info does that.
-uids=$(id -u)
+uids=$me
 for p in $pids; do
     u=$(stat -c %u "/proc/$p" 2>/dev/null) || fail "--pid: no process $p"
     case " $uids " in *" $u "*) ;; *) uids="$uids,$u" ;; esac
@@ -331,7 +332,7 @@ rm -f "$work/session"
     echo "pids=$root$pids"
     ns=$(sed -n "s/^uts:\[\([0-9]*\)\]\$/\1/p" "$work/pid.ns" 2>/dev/null)
     [ -z "$ns_cmd" ] || [ -z "$ns" ] || echo "uts_ns=$ns"
-    echo "uid=$(id -u)"
+    echo "uid=$me"
     echo "uids=$( [ "$any_user" = 1 ] && echo all || echo "$uids")"
     printf 'command=%s' "$*" | tr '\n' ' '; echo  # one line, as COMMAND is
     echo "discarded=${discarded:-0}"
