@@ -711,34 +711,71 @@ h_children(pid_t ppid, pid_t *pids, int max)
     return n;
 }
 
-/* A process of our uid, not us, whose environment has an entry that
-   starts with 'mark' (NAME=VALUE...) */
+/* Does /proc/PID/FILE, a list of NUL-terminated strings (cmdline,
+   environ), hold one for which match(string, arg) is true? Not for us,
+   nor for a process gone, not ours to read, or a zombie (empty lists) */
 static bool
-is_marked(long pid, const void *arg)
+proc_list_has(long pid, const char *file, bool (*match)(const char *,
+              const char *), const char *arg)
 {
-    const char *mark = arg;
-    size_t len = strlen(mark);
-    char path[64], env[65536];
-    struct stat st;
+    char path[64], list[65536];
     ssize_t got;
     int fd;
 
-    snprintf(path, sizeof(path), "/proc/%ld", pid);
-    if (pid == (long)getpid() || stat(path, &st) == -1 ||
-        st.st_uid != geteuid())
+    snprintf(path, sizeof(path), "/proc/%ld/%s", pid, file);
+    if (pid == (long)getpid() ||
+        (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
         return false;
-    snprintf(path, sizeof(path), "/proc/%ld/environ", pid);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-        return false;           /* gone, or not ours to read */
-    got = ipc_read_full(fd, env, sizeof(env) - 1);
+    got = ipc_read_full(fd, list, sizeof(list) - 1);
     ipc_close_keep_errno(fd);
     if (got <= 0)
-        return false;           /* a zombie has no environment */
-    env[got] = '\0';
-    for (char *e = env; e < env + got; e += strlen(e) + 1)
-        if (strncmp(e, mark, len) == 0)
+        return false;
+    list[got] = '\0';
+    for (char *e = list; e < list + got; e += strlen(e) + 1)
+        if (match(e, arg))
             return true;
     return false;
+}
+
+static bool
+holds(const char *string, const char *text)
+{
+    return strstr(string, text) != NULL;
+}
+
+/* A process, not us, one of whose arguments holds 'text' */
+static bool
+is_naming(long pid, const void *text)
+{
+    return proc_list_has(pid, "cmdline", holds, text);
+}
+
+int
+h_naming(const char *text, pid_t *pids, int max)
+{
+    int n = proc_select(is_naming, text, pids, max);
+
+    ck_assert_int_ge(n, 0);
+    return n;
+}
+
+static bool
+starts_with(const char *string, const char *prefix)
+{
+    return strncmp(string, prefix, strlen(prefix)) == 0;
+}
+
+/* A process of our uid, not us, whose environment has an entry that
+   starts with 'mark' (NAME=VALUE...) */
+static bool
+is_marked(long pid, const void *mark)
+{
+    char path[64];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "/proc/%ld", pid);
+    return stat(path, &st) == 0 && st.st_uid == geteuid() &&
+           proc_list_has(pid, "environ", starts_with, mark);
 }
 
 /* The recorded command's own processes among pids: not the recorder,

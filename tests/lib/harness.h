@@ -252,6 +252,11 @@ h_count_lines(const char *text, const char *needle);
 int
 h_children(pid_t ppid, pid_t *pids, int max);
 
+/* Pids of the processes (not us) whose command line holds 'text' (from
+   /proc), up to max; returns how many. */
+int
+h_naming(const char *text, pid_t *pids, int max);
+
 /*
  * What process pid is doing, for a failure message: "ipclab-sum, state S,
  * parent 1, waiting in do_sigtimedwait" from /proc, or "gone", into text

@@ -26,11 +26,26 @@
 #include "harness.h"
 #include "suites.h"
 
-/* Write an executable script */
+/* Make tt_tmp()/NAME, into bin, for tools in front of the real ones, and
+   into env_path the PATH= that puts it first */
 static void
-script(const char *path, const char *text)
+tools_dir(const char *name, char bin[PATH_MAX], char env_path[PATH_MAX * 2])
 {
-    FILE *f = fopen(path, "w");
+    snprintf(bin, PATH_MAX, "%s/%s", tt_tmp(), name);
+    ck_assert_int_eq(mkdir(bin, 0700), 0);
+    snprintf(env_path, PATH_MAX * 2, "PATH=%s:%s", bin,
+             getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+}
+
+/* Write the executable script bin/TOOL */
+static void
+tool(const char *bin, const char *name, const char *text)
+{
+    char path[PATH_MAX + 64];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", bin, name);
+    f = fopen(path, "w");
 
     ck_assert_msg(f != NULL, "cannot write %s", path);
     ck_assert_int_ge(fputs(text, f), 0);
@@ -111,14 +126,9 @@ START_TEST(test_record_daemon_gone_before_create)
     char recorder[PATH_MAX + 32], rc[PATH_MAX + 32], dir[PATH_MAX];
     struct tt_run r;
 
-    snprintf(bin, sizeof(bin), "%s/fake-lttng", tt_tmp());
-    ck_assert_int_eq(mkdir(bin, 0700), 0);
-    snprintf(path, sizeof(path), "%s/lttng", bin);
-    script(path, lttng);
-    snprintf(path, sizeof(path), "%s/lttng-sessiond", bin);
-    script(path, sessiond);
-    snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin,
-             getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+    tools_dir("fake-lttng", bin, env_path);
+    tool(bin, "lttng", lttng);
+    tool(bin, "lttng-sessiond", sessiond);
     snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
     snprintf(rc, sizeof(rc), "%s/ipclab-rc", tt_bindir());
     snprintf(dir, sizeof(dir), "%s/record-gone", tt_tmp());
@@ -210,8 +220,8 @@ START_TEST(test_record_exec_fails)
 
     snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
     snprintf(dir, sizeof(dir), "%s/exec-fails", tt_tmp());
+    tool(tt_tmp(), "no-interpreter", "#!/nonexistent/interpreter\n");
     snprintf(prog, sizeof(prog), "%s/no-interpreter", tt_tmp());
-    script(prog, "#!/nonexistent/interpreter\n");
     tt_exec(&r, (const char *[]){ recorder, "-o", dir, "--", prog, NULL });
     ck_assert_msg(r.status == 127, "record.sh exit %d:\n%s", r.status,
                   r.err);
@@ -369,38 +379,6 @@ START_TEST(test_record_interrupted_keeps_recording)
 }
 END_TEST
 
-/* The processes whose command line names 'text': into pids, how many */
-static int
-naming(const char *text, pid_t *pids, int max)
-{
-    char path[300], args[8192];
-    struct dirent *e;
-    int n = 0;
-    DIR *proc = opendir("/proc");
-
-    ck_assert_ptr_nonnull(proc);
-    while (n < max && (e = readdir(proc)) != NULL) {
-        size_t len;
-        FILE *f;
-
-        if (e->d_name[0] < '1' || e->d_name[0] > '9')
-            continue;
-        snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
-        if ((f = fopen(path, "re")) == NULL)
-            continue;           /* gone meanwhile */
-        len = fread(args, 1, sizeof(args) - 1, f);
-        fclose(f);
-        for (size_t i = 0; i < len; i++)
-            if (args[i] == '\0')
-                args[i] = ' ';
-        args[len] = '\0';
-        if (strstr(args, text) != NULL && atoi(e->d_name) != getpid())
-            pids[n++] = atoi(e->d_name);
-    }
-    closedir(proc);
-    return n;
-}
-
 /* Every process that names 'tmpdir' (a watcher, a session daemon and its
    starter) ends within 20 s, and leaves tmpdir empty */
 static void
@@ -411,7 +389,7 @@ all_gone(const char *tmpdir)
     DIR *d;
     struct dirent *e;
 
-    while ((n = naming(tmpdir, pids, 64)) > 0) {
+    while ((n = h_naming(tmpdir, pids, 64)) > 0) {
         ck_assert_msg(++rounds <= 10, "processes naming %s keep coming",
                       tmpdir);
         for (int i = 0; i < n; i++)
@@ -447,14 +425,10 @@ START_TEST(test_record_killed_while_daemon_starts)
     pid_t pid;
     int status;
 
-    snprintf(bin, sizeof(bin), "%s/slow-sessiond", tt_tmp());
-    ck_assert_int_eq(mkdir(bin, 0700), 0);
-    snprintf(path, sizeof(path), "%s/lttng-sessiond", bin);
-    script(path, sessiond);
+    tools_dir("slow-sessiond", bin, env_path);
+    tool(bin, "lttng-sessiond", sessiond);
     snprintf(tmp, sizeof(tmp), "%s/starting-tmp", tt_tmp());
     ck_assert_int_eq(mkdir(tmp, 0700), 0);
-    snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin,
-             getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
     snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
     snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
     snprintf(dir, sizeof(dir), "%s/starting", tt_tmp());
@@ -576,14 +550,10 @@ START_TEST(test_record_killed_while_creating)
     int status;
     pid_t pid;
 
-    snprintf(bin, sizeof(bin), "%s/slow-create", tt_tmp());
+    tools_dir("slow-create", bin, env_path);
+    tool(bin, "lttng", lttng);
     snprintf(tmp, sizeof(tmp), "%s/creating-tmp", tt_tmp());
-    ck_assert_int_eq(mkdir(bin, 0700), 0);
     ck_assert_int_eq(mkdir(tmp, 0700), 0);
-    snprintf(path, sizeof(path), "%s/lttng", bin);
-    script(path, lttng);
-    snprintf(env_path, sizeof(env_path), "PATH=%s:%s", bin,
-             getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
     snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", tmp);
     snprintf(recorder, sizeof(recorder), "%s/traces/record.sh", tt_root());
     snprintf(dir, sizeof(dir), "%s/creating", tt_tmp());
