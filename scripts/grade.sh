@@ -149,8 +149,7 @@ cg_ooms() {                     # how many processes the memory limit killed
     done | awk '$1 == "oom_kill" { n += $2 } END { print n + 0 }'
 }
 cleanup() {
-    # (not yet defined when an early error exits)
-    [ -z "$test_uid" ] || { { end_uid; forget_uid; } 2>/dev/null; cg_drop; }
+    [ -z "$test_uid" ] || { end_uid; forget_uid; cg_drop; }
     rm -rf "$work"
 }
 test_uid=""
@@ -167,6 +166,35 @@ mkdir -m 0700 "$private" || {
 us=$(printf '\037')
 rows="$private/rows"            # ex, test, score, max, PASS/FAIL, reason,
 : >"$rows"                      # description, log, visibility
+
+# The world-writable directories of the local filesystems, where the
+# tests' uid can leave files: listed once as root before any test.
+ww_dirs="$private/world-writable"
+list_world_writable() {
+    findmnt -rn -o TARGET,FSTYPE | awk '$1 !~ /^\/(proc|sys)(\/|$)/ &&
+        $2 !~ /^(proc|sysfs|cgroup2?|devpts|securityfs|debugfs|tracefs|pstore|bpf|configfs|fusectl|autofs|binfmt_misc|hugetlbfs|efivarfs|nfs4?|cifs|smb3|9p|fuse(\..*)?)$/ {
+            print $1 }' | sort -u | while IFS= read -r m; do
+        find "$m" -xdev -type d -perm -0002 2>/dev/null
+    done | sort -u >"$ww_dirs"
+}
+
+# End every process of the tests' uid (kill(-1) as that uid), and remove
+# what it left in the world-writable directories.
+end_uid() {
+    $run_as kill -s KILL -- -1 2>/dev/null
+    [ -f "$ww_dirs" ] && while IFS= read -r w; do
+        find "$w" -mindepth 1 -maxdepth 1 -user "$test_uid" \
+            -exec rm -rf {} + 2>/dev/null
+    done <"$ww_dirs"
+    return 0
+}
+
+# At the end: the System V IPC the tests' uid left, so that the next
+# grading under that uid finds nothing (end_uid removed its files).
+forget_uid() {
+    $run_as ipcrm --all 2>/dev/null
+    return 0
+}
 
 # the old results go once every usage error is ruled out (the tests'
 # names too, known after the builds); a directory holding anything else
@@ -360,34 +388,6 @@ Isolation)"
 fi
 [ -z "$note" ] || echo "grade: $note" >&2
 
-# The world-writable directories of the local filesystems, where the
-# tests' uid can leave files: listed once as root before any test.
-ww_dirs="$private/world-writable"
-list_world_writable() {
-    findmnt -rn -o TARGET,FSTYPE | awk '$1 !~ /^\/(proc|sys)(\/|$)/ &&
-        $2 !~ /^(proc|sysfs|cgroup2?|devpts|securityfs|debugfs|tracefs|pstore|bpf|configfs|fusectl|autofs|binfmt_misc|hugetlbfs|efivarfs|nfs4?|cifs|smb3|9p|fuse(\..*)?)$/ {
-            print $1 }' | sort -u | while IFS= read -r m; do
-        find "$m" -xdev -type d -perm -0002 2>/dev/null
-    done | sort -u >"$ww_dirs"
-}
-
-# End every process of the tests' uid (kill(-1) as that uid), and remove
-# what it left in the world-writable directories.
-end_uid() {
-    $run_as kill -s KILL -- -1 2>/dev/null
-    [ -f "$ww_dirs" ] && while IFS= read -r w; do
-        find "$w" -mindepth 1 -maxdepth 1 -user "$test_uid" \
-            -exec rm -rf {} + 2>/dev/null
-    done <"$ww_dirs"
-    return 0
-}
-
-# At the end: the System V IPC the tests' uid left, so that the next
-# grading under that uid finds nothing (end_uid removed its files).
-forget_uid() {
-    $run_as ipcrm --all 2>/dev/null
-    return 0
-}
 [ -z "$test_uid" ] || list_world_writable || {
     echo "grade.sh: cannot list the world-writable directories" >&2; exit 1; }
 
